@@ -1,0 +1,223 @@
+package textsearch
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"facture", "facture"},
+		{"Facturé", "facture"},
+		{"FACTURÉE", "facturee"},
+		{"Prélèvement à l’échéance", "prelevement a l'echeance"},
+		{"  cœur   et\tÆther\n", "coeur et aether"},
+		{"Straße", "strasse"},
+		{"Ça coûte où ?", "ca coute ou ?"},
+		{"e\u0301te\u0301", "ete"}, // already decomposed input
+		{"Øresund Łódź", "oresund lodz"},
+		{"l‘avis ʼx", "l'avis 'x"},
+		{"naïve résumé", "naive resume"},
+		{"日本語", "日本語"},
+		{"ÉLÈVE", "eleve"},
+	}
+	for _, tt := range tests {
+		if got := Normalize(tt.in); got != tt.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNormalizeIsIdempotent(t *testing.T) {
+	for _, s := range []string{"Prélèvement à l’échéance", " Œuvre  ", "mixed CASE text", "ß"} {
+		once := Normalize(s)
+		if twice := Normalize(once); twice != once {
+			t.Errorf("Normalize(Normalize(%q)) = %q, want %q", s, twice, once)
+		}
+	}
+}
+
+func TestNormalizeFoldedInputIsNotCopied(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() { _ = Normalize("email already folded") })
+	if allocs != 0 {
+		t.Errorf("Normalize of folded text allocated %v times, want 0", allocs)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"  ,;! ", nil},
+		{"Facture impayée", []string{"Facture", "impayée"}},
+		{"l'abonnement", []string{"abonnement"}},
+		{"L’abonnement", []string{"abonnement"}},
+		{"d'une facture, qu'il m'envoie", []string{"une", "facture", "il", "envoie"}},
+		{"jusqu'à demain, lorsqu'on paie", []string{"à", "demain", "on", "paie"}},
+		{"j'ai n'est s'il c'est t'as", []string{"ai", "est", "il", "est", "as"}},
+		{"don't it's", []string{"don", "t", "it", "s"}},
+		{"aujourd'hui", []string{"aujourd", "hui"}},
+		{"le mot l' seul", []string{"le", "mot", "l", "seul"}},
+		{"'quoted' word", []string{"quoted", "word"}},
+		{"mot-de-passe e-mail", []string{"mot", "de", "passe", "e", "mail"}},
+		{"commande n°12345 du 03/02", []string{"commande", "n", "12345", "du", "03", "02"}},
+		{"e\u0301te\u0301 ok", []string{"e\u0301te\u0301", "ok"}},
+		{"fin", []string{"fin"}},
+	}
+	for _, tt := range tests {
+		if got := Tokens(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Tokens(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestBaseLang(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"fr", "fr"}, {"FR", "fr"}, {"fr-CA", "fr"}, {"fr_BE", "fr"}, {"fra", "fr"}, {"fre", "fr"},
+		{"en", "en"}, {"en-GB", "en"}, {"eng", "en"},
+		{"", ""}, {"de", ""}, {"french", ""},
+	}
+	for _, tt := range tests {
+		if got := BaseLang(tt.in); got != tt.want {
+			t.Errorf("BaseLang(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestStemGroups checks the documented decisions: every word of a group must
+// share one stem, and the groups listed as distinct must not meet.
+func TestStemGroups(t *testing.T) {
+	tests := []struct {
+		lang  string
+		words []string
+		stem  string
+	}{
+		{"fr", []string{"facture", "factures", "facturé", "facturée", "facturées", "facturés", "facturer", "facturez", "facturait", "facturaient", "facturent", "facturation", "facturations", "FACTURÉ"}, "factur"},
+		{"fr", []string{"prélèvement", "prélèvements", "prélevé", "prélever", "prélevée"}, "prelev"},
+		{"fr", []string{"remboursé", "rembourser", "remboursement", "remboursements", "remboursée"}, "rembours"},
+		{"fr", []string{"abonnement", "abonnements", "abonné", "abonnée"}, "abonn"},
+		{"fr", []string{"client", "clients", "cliente", "clientes"}, "cli"},
+		{"fr", []string{"urgent", "urgente", "urgents"}, "urg"},
+		{"fr", []string{"bureau", "bureaux"}, "bureau"},
+		{"fr", []string{"créé", "créée", "créer"}, "cre"},
+		{"fr", []string{"bouton", "boutons"}, "bouton"},
+		{"fr", []string{"question", "questions"}, "question"},
+		{"fr", []string{"adresse", "adresses"}, "adress"},
+		{"en", []string{"invoice", "invoices", "invoiced", "invoicing", "Invoiced"}, "invoic"},
+		{"en", []string{"refund", "refunds", "refunded", "refunding"}, "refund"},
+		{"en", []string{"company", "companies"}, "compani"},
+		{"en", []string{"reply", "replies", "replied"}, "repli"},
+		{"en", []string{"stop", "stops", "stopped", "stopping"}, "stop"},
+		{"en", []string{"bill", "bills", "billed", "billing"}, "bill"},
+		{"en", []string{"address", "addresses"}, "address"},
+		{"en", []string{"charge", "charges", "charged", "charging"}, "charg"},
+		{"", []string{"facture", "factures", "facturé", "facturer", "facturation"}, "factur"},
+		{"", []string{"prélèvement", "prélèvements", "prélevé"}, "prelev"},
+		{"", []string{"remboursé", "rembourser", "remboursement"}, "rembours"},
+		{"", []string{"invoice", "invoices", "invoiced", "invoicing"}, "invoic"},
+		{"", []string{"company", "companies"}, "compani"},
+		{"", []string{"série", "séries"}, "seri"},
+		{"", []string{"order", "orders", "ordered", "ordering"}, "ord"},
+		{"de", []string{"facturé", "factures"}, "factur"}, // unknown language → combined rule
+	}
+	for _, tt := range tests {
+		for _, w := range tt.words {
+			if got := Stem(tt.lang, w); got != tt.stem {
+				t.Errorf("Stem(%q, %q) = %q, want %q", tt.lang, w, got, tt.stem)
+			}
+		}
+	}
+}
+
+func TestStemLeavesShortAndSpecialWordsAlone(t *testing.T) {
+	tests := []struct{ lang, in, want string }{
+		{"fr", "les", "les"},
+		{"fr", "bus", "bus"},
+		{"fr", "agent", "agent"},     // -ent would leave "ag"
+		{"fr", "element", "element"}, // -ement decides and would leave "el"
+		{"fr", "vente", "vent"},      // -e removed, then -ent would leave "v"
+		{"fr", "prix", "prix"},       // -x only after u
+		{"fr", "station", "station"},
+		{"fr", "classe", "class"},
+		{"fr", "mp3s", "mp3s"}, // digits: never stemmed
+		{"en", "status", "status"},
+		{"en", "analysis", "analysis"},
+		{"en", "thing", "thing"},
+		{"en", "need", "need"},
+		{"en", "play", "play"},
+		{"en", "day", "day"},
+		{"fr", "", ""},
+	}
+	for _, tt := range tests {
+		if got := Stem(tt.lang, tt.in); got != tt.want {
+			t.Errorf("Stem(%q, %q) = %q, want %q", tt.lang, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestStemDistinctWordsStayApart(t *testing.T) {
+	pairs := []struct{ lang, a, b string }{
+		{"fr", "facture", "fracture"},
+		{"fr", "compte", "comte"},
+		{"fr", "carte", "carton"},
+		{"en", "invoice", "voice"},
+	}
+	for _, p := range pairs {
+		if Stem(p.lang, p.a) == Stem(p.lang, p.b) {
+			t.Errorf("Stem(%q) puts %q and %q together (%q)", p.lang, p.a, p.b, Stem(p.lang, p.a))
+		}
+	}
+}
+
+func TestTerms(t *testing.T) {
+	tests := []struct {
+		lang, in string
+		want     []string
+	}{
+		{"fr", "Ma facture a été prélevée deux fois !", []string{"ma", "factur", "a", "ete", "prelev", "deu", "foi"}},
+		{"fr", "L’abonnement n'est pas remboursé", []string{"abonn", "est", "pas", "rembours"}},
+		{"en", "Invoices were charged twice", []string{"invoic", "wer", "charg", "twic"}},
+		{"", "Facturé twice", []string{"factur", "twic"}},
+		{"fr", "", nil},
+	}
+	for _, tt := range tests {
+		if got := Terms(tt.lang, tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Terms(%q, %q) = %q, want %q", tt.lang, tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestTermsMatchesPerTokenAnalysis holds AppendTerms' shortcut (fold the
+// whole text, then split) to its definition (split, fold each, stem).
+func TestTermsMatchesPerTokenAnalysis(t *testing.T) {
+	texts := []string{
+		"Bonjour, je n’arrive pas à télécharger ma facture d’octobre.",
+		"L'ÉCHÉANCE du PRÉLÈVEMENT est passée; cœur brisé.",
+		"Straße e\u0301te\u0301 jusqu’à l'été",
+		"Invoices: we've been charged twice since the 3rd!",
+	}
+	for _, lang := range []string{"fr", "en", ""} {
+		for _, s := range texts {
+			var want []string
+			for _, tok := range Tokens(s) {
+				want = append(want, Stem(lang, tok))
+			}
+			if got := Terms(lang, s); !reflect.DeepEqual(got, want) {
+				t.Errorf("Terms(%q, %q) = %q, per-token analysis gives %q", lang, s, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkTerms(b *testing.B) {
+	text := strings.Repeat("Bonjour, ma facture d’octobre a été prélevée deux fois sur mon compte. ", 10)
+	b.ReportAllocs()
+	var buf []string
+	for b.Loop() {
+		buf = AppendTerms(buf[:0], "fr", text)
+	}
+}
