@@ -1,0 +1,206 @@
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// page is a tiny app: the button asks the server for a reply and shows it,
+// so a passing test proves clicks, scripts and requests all work.
+const page = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Help box</title></head>
+<body style="margin:0">
+<h1>Help box</h1>
+<button id="ask" type="button">Ask</button>
+<p id="answer"></p>
+<div style="height:2000px">tall content, to make the full page taller than the window</div>
+<script>
+document.getElementById("ask").addEventListener("click", async () => {
+  const r = await fetch("/answer");
+  const p = document.getElementById("answer");
+  p.textContent = await r.text();
+  p.className = "done";
+});
+</script>
+</body></html>`
+
+func newServer(t *testing.T) *httptest.Server {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, page)
+	})
+	mux.HandleFunc("GET /answer", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "Escalated to L2 — café résolu")
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestClickShowsTheServersAnswer(t *testing.T) {
+	srv := newServer(t)
+	ctx := New(t)
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL),
+		chromedp.Click(chromedp.CSS("#ask")),
+		chromedp.WaitVisible(chromedp.CSS("#answer.done")),
+	)
+	if err != nil {
+		t.Fatalf("click: %v", err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#answer")))
+	if err != nil {
+		t.Fatalf("read answer: %v", err)
+	}
+	if want := "Escalated to L2 — café résolu"; got != want {
+		t.Errorf("answer = %q, want %q", got, want)
+	}
+}
+
+func TestWindowIsLaptopSized(t *testing.T) {
+	ctx := New(t)
+	size, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[window.innerWidth, window.innerHeight]`))
+	if err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+	// In headless mode the window is the viewport, so no browser chrome is
+	// taken off the height.
+	if len(size) != 2 || size[0] != WindowWidth || size[1] != WindowHeight {
+		t.Errorf("viewport = %v, want [%d %d]", size, WindowWidth, WindowHeight)
+	}
+}
+
+func TestScreenshotSavesTheWholePageAsPNG(t *testing.T) {
+	srv := newServer(t)
+	ctx := New(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL)); err != nil {
+		t.Fatalf("navigate: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "shots", "help-box.png")
+	Screenshot(t, ctx, path)
+
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("open screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot is not a PNG: %v", err)
+	}
+	b := img.Bounds()
+	if b.Dx() != WindowWidth {
+		t.Errorf("screenshot width = %d, want %d", b.Dx(), WindowWidth)
+	}
+	if b.Dy() <= WindowHeight {
+		t.Errorf("screenshot height = %d, want the full page, taller than the %d px window", b.Dy(), WindowHeight)
+	}
+}
+
+func TestBrowserIsClosedAfterTheTest(t *testing.T) {
+	var ctx context.Context
+	t.Run("user", func(t *testing.T) {
+		ctx = New(t)
+	})
+	if ctx == nil {
+		return // skipped: no browser
+	}
+	select {
+	case <-ctx.Done():
+	default:
+		t.Fatal("the browser context is still live after the test's cleanup")
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Title()); err == nil {
+		t.Error("the browser still answers after the test's cleanup")
+	}
+}
+
+func TestTestsGetSeparateBrowsers(t *testing.T) {
+	srv := newServer(t)
+	a, b := New(t), New(t)
+	if err := chromedp.Do(a, chromedp.Navigate(srv.URL)); err != nil {
+		t.Fatalf("navigate a: %v", err)
+	}
+	// b has its own profile, so nothing a did (here: its page) shows in b.
+	title, err := chromedp.Run(b, chromedp.Title())
+	if err != nil {
+		t.Fatalf("title of b: %v", err)
+	}
+	if title == "Help box" {
+		t.Error("the second browser shows the first one's page")
+	}
+}
+
+func TestAvailableAgreesWithNew(t *testing.T) {
+	ok, reason := Available()
+	if reason == "" {
+		t.Error("Available gave no reason")
+	}
+	if !ok {
+		t.Skipf("no browser here: %s", reason)
+	}
+	if New(t) == nil {
+		t.Error("Available said yes but New gave no context")
+	}
+}
+
+func TestMissingBrowserSkipsUnlessRequired(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	if ok, reason := Available(); ok || !strings.Contains(reason, "chromium") {
+		t.Errorf("Available() = %v, %q with an empty PATH; want false and the names looked for", ok, reason)
+	}
+
+	t.Setenv(EnvRequire, "postgres")
+	r := &recorder{}
+	New(r)
+	if r.skipped == "" || r.fatal != "" {
+		t.Errorf("without the requirement: skipped=%q fatal=%q, want a skip", r.skipped, r.fatal)
+	}
+	if !strings.Contains(r.skipped, "install the chromium package") {
+		t.Errorf("skip message %q does not say what to install", r.skipped)
+	}
+
+	t.Setenv(EnvRequire, "postgres,browser")
+	r = &recorder{}
+	New(r)
+	if r.fatal == "" || r.skipped != "" {
+		t.Errorf("with the requirement: skipped=%q fatal=%q, want a failure", r.skipped, r.fatal)
+	}
+}
+
+func TestRequired(t *testing.T) {
+	for value, want := range map[string]bool{
+		"":                  false,
+		"postgres":          false,
+		"browser":           true,
+		"postgres,browser":  true,
+		"postgres  BROWSER": true,
+		"browsers":          false,
+	} {
+		if got := required(value); got != want {
+			t.Errorf("required(%q) = %v, want %v", value, got, want)
+		}
+	}
+}
+
+// recorder is a testing.TB that notes Skip and Fatal instead of stopping
+// the goroutine, so the decision itself can be checked.
+type recorder struct {
+	testing.TB
+	skipped, fatal string
+}
+
+func (r *recorder) Helper()                      {}
+func (r *recorder) Skipf(f string, args ...any)  { r.skipped = fmt.Sprintf(f, args...) }
+func (r *recorder) Fatalf(f string, args ...any) { r.fatal = fmt.Sprintf(f, args...) }
