@@ -1,0 +1,77 @@
+// Package customer owns requesters and, for B2B, their organisations.
+package customer
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/workspace"
+)
+
+// Segments a customer or organisation may belong to. Routing rules and SLA
+// policies key on them.
+var Segments = []string{"b2c", "b2b", "vip", "high_touch", "low_touch"}
+
+// Organisation is a customer's company (B2B).
+type Organisation struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Segment   string    `json:"segment"`
+	Domain    string    `json:"domain"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Validate checks an organisation.
+func (o Organisation) Validate() error {
+	f := problem.Fields{}
+	if strings.TrimSpace(o.Name) == "" {
+		f.Required("name")
+	} else if !utf8.ValidString(o.Name) || utf8.RuneCountInString(o.Name) > 200 {
+		f.Add("name", "too_long", "is too long or not valid text")
+	}
+	checkSegment(f, o.Segment)
+	if len(o.Domain) > 253 || strings.ContainsAny(o.Domain, " /@<>") {
+		f.Add("domain", "bad_domain", "is not a domain name")
+	}
+	return f.Err()
+}
+
+// Customer is a person who asks for help.
+type Customer struct {
+	ID             int64     `json:"id"`
+	OrganisationID int64     `json:"organisation_id,omitempty"`
+	Name           string    `json:"name"`
+	Email          string    `json:"email"`
+	Phone          string    `json:"phone,omitempty"`
+	Language       string    `json:"language"`
+	Segment        string    `json:"segment"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// Validate checks a customer.
+func (c Customer) Validate() error {
+	f := problem.Fields{}
+	if strings.TrimSpace(c.Name) == "" {
+		f.Required("name")
+	} else if !utf8.ValidString(c.Name) || utf8.RuneCountInString(c.Name) > 200 {
+		f.Add("name", "too_long", "is too long or not valid text")
+	}
+	workspace.CheckEmail(f, "email", c.Email)
+	if c.Language != "" && !slices.Contains(workspace.Languages, c.Language) {
+		f.Add("language", "unknown_value", "unsupported language", "value", c.Language)
+	}
+	if len(c.Phone) > 40 || !utf8.ValidString(c.Phone) {
+		f.Add("phone", "too_long", "is too long")
+	}
+	checkSegment(f, c.Segment)
+	return f.Err()
+}
+
+func checkSegment(f problem.Fields, s string) {
+	if s != "" && !slices.Contains(Segments, s) {
+		f.Add("segment", "unknown_value", "unknown segment", "value", s)
+	}
+}

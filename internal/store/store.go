@@ -1,0 +1,267 @@
+// Package store is Palier's storage: one Store type over database/sql that
+// speaks both SQLite (the embedded default) and PostgreSQL (production and
+// scale-out). Queries are written once with $N placeholders, which both
+// drivers bind; the few statements whose spelling differs go through the
+// dialect. The database is the single source of truth, so any number of
+// stateless Palier instances may share one PostgreSQL database.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the storage of one Palier deployment.
+type Store struct {
+	dialect Dialect
+	// On SQLite, writes go through a pool of exactly one connection so
+	// concurrent writers queue in Go instead of failing with "database is
+	// locked"; reads use their own pool and run in parallel (WAL). On
+	// PostgreSQL both are the same pool.
+	write *sql.DB
+	read  *sql.DB
+	now   func() time.Time
+}
+
+// Open connects to the database named by databaseURL, or, when it is empty,
+// to the SQLite file palier.db inside dataDir. It does not migrate.
+func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
+	switch {
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		return openPostgres(ctx, databaseURL)
+	case databaseURL == "":
+		if dataDir == "" {
+			dataDir = "."
+		}
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		return openSQLite(ctx, filepath.Join(dataDir, "palier.db"))
+	case strings.HasPrefix(databaseURL, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "//"))
+	}
+	return nil, fmt.Errorf("unsupported database URL %q: use postgres://… or sqlite:PATH", redact(databaseURL))
+}
+
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable)"
+	}
+	return p.Redacted()
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &Store{dialect: SQLite, write: w, read: r, now: time.Now}, nil
+}
+
+func openPostgres(ctx context.Context, u string) (*Store, error) {
+	db, err := sql.Open("pgx", u)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s: %w", redact(u), err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to postgres %s: %w", redact(u), err)
+	}
+	return &Store{dialect: Postgres, write: db, read: db, now: time.Now}, nil
+}
+
+// Dialect tells which database the store speaks.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes the connection pools.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers (readiness).
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("database ping: %w", err)
+	}
+	return nil
+}
+
+// SetClock replaces the store's clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// DB exposes the write pool for tools that bulk-load data (the benchmark
+// generator). Application code uses the Store's methods.
+func (s *Store) DB() *sql.DB { return s.write }
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn in one write transaction: everything fn writes lands, or
+// nothing does.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// ddl rewrites the dialect-neutral tokens of a migration.
+func (s *Store) ddl(src string) string {
+	repl := map[Dialect]*strings.Replacer{
+		SQLite:   strings.NewReplacer("{{id}}", "INTEGER PRIMARY KEY", "{{bool}}", "INTEGER"),
+		Postgres: strings.NewReplacer("{{id}}", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "{{bool}}", "BOOLEAN"),
+	}
+	return repl[s.dialect].Replace(src)
+}
+
+// Migrate applies the embedded migrations that have not run yet. Several
+// instances may start at once: PostgreSQL serialises them with an advisory
+// lock, SQLite with its single writer.
+func (s *Store) Migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	versions := map[string][]string{} // version → files, shared file first
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "migrations/")
+		parts := strings.Split(strings.TrimSuffix(base, ".sql"), ".")
+		if len(parts) == 2 && parts[1] != string(s.dialect) {
+			continue
+		}
+		versions[parts[0]] = append(versions[parts[0]], n)
+	}
+	order := make([]string, 0, len(versions))
+	for v := range versions {
+		order = append(order, v)
+	}
+	slices.Sort(order)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7405123)`); err != nil {
+				return fmt.Errorf("migration lock: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		for _, v := range order {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, v).Scan(&n); err != nil {
+				return fmt.Errorf("read schema_migrations: %w", err)
+			}
+			if n > 0 {
+				continue
+			}
+			files := versions[v]
+			slices.SortFunc(files, func(a, b string) int { return len(a) - len(b) }) // shared file before dialect file
+			for _, f := range files {
+				src, err := migrationFiles.ReadFile(f)
+				if err != nil {
+					return fmt.Errorf("read %s: %w", f, err)
+				}
+				if _, err := tx.ExecContext(ctx, s.ddl(string(src))); err != nil {
+					return fmt.Errorf("apply %s: %w", f, err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, v, ms(s.now())); err != nil {
+				return fmt.Errorf("record migration %s: %w", v, err)
+			}
+		}
+		return nil
+	})
+}
+
+// ms converts a time to the stored Unix milliseconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts stored Unix milliseconds to a UTC time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// optMS converts a nullable stored time.
+func optMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+// nullID stores 0 as NULL for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// isUniqueViolation recognises a unique-constraint failure on both databases.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}

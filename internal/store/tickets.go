@@ -1,0 +1,656 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/ticket"
+)
+
+const ticketColumns = `id, number, subject, status, priority, COALESCE(request_type_id, 0), channel, tier_id, COALESCE(team_id, 0),
+	COALESCE(owner_id, 0), customer_id, language, sensitive, tags, custom_fields, escalation_count, handoff_count,
+	created_at, updated_at, first_response_at, solved_at`
+
+func scanTicket(r interface{ Scan(...any) error }) (ticket.Ticket, error) {
+	var t ticket.Ticket
+	var status, tags, fields string
+	var created, updated int64
+	var firstResp, solved sql.NullInt64
+	err := r.Scan(&t.ID, &t.Number, &t.Subject, &status, &t.Priority, &t.RequestTypeID, &t.Channel, &t.TierID, &t.TeamID,
+		&t.OwnerID, &t.CustomerID, &t.Language, &t.Sensitive, &tags, &fields, &t.EscalationCount, &t.HandoffCount,
+		&created, &updated, &firstResp, &solved)
+	if err != nil {
+		return t, err
+	}
+	t.Status = ticket.Status(status)
+	t.Reference = ticket.Ref(t.Number)
+	t.CreatedAt, t.UpdatedAt = fromMS(created), fromMS(updated)
+	t.FirstResponseAt, t.SolvedAt = optMS(firstResp), optMS(solved)
+	if err := json.Unmarshal([]byte(tags), &t.Tags); err != nil {
+		return t, fmt.Errorf("ticket %d tags: %w", t.ID, err)
+	}
+	if err := json.Unmarshal([]byte(fields), &t.CustomFields); err != nil {
+		return t, fmt.Errorf("ticket %d custom fields: %w", t.ID, err)
+	}
+	return t, nil
+}
+
+// NewTicket is what creating a ticket records: the ticket, its first
+// message and any decision events (such as routing) in one transaction.
+type NewTicket struct {
+	Ticket          ticket.Ticket
+	Body            string
+	ActorAgentID    int64 // the agent who created it on a customer's behalf, if any
+	FirstIsCustomer bool  // the first message is the customer's own words
+	Events          []ticket.Event
+}
+
+// CreateTicket stores a new ticket, its number, its first message and its
+// decision events atomically. The ticket is acknowledged (returned) only
+// once all of it is committed.
+func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (ticket.Ticket, error) {
+	t := n.Ticket
+	now := fromMS(ms(s.now()))
+	t.CreatedAt, t.UpdatedAt = now, now
+	t.Tags = nonNil(t.Tags)
+	if t.CustomFields == nil {
+		t.CustomFields = map[string]string{}
+	}
+	if t.Status == "" {
+		t.Status = ticket.New
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkTicketRefs(ctx, tx, wsID, t); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `UPDATE workspaces SET next_ticket_number = next_ticket_number + 1 WHERE id = $1 RETURNING next_ticket_number - 1`, wsID).Scan(&t.Number)
+		if err != nil {
+			return fmt.Errorf("next ticket number: %w", err)
+		}
+		tags, _ := json.Marshal(t.Tags)
+		fields, _ := json.Marshal(t.CustomFields)
+		err = tx.QueryRowContext(ctx, `INSERT INTO tickets (workspace_id, number, subject, status, active, priority, request_type_id, channel, tier_id, team_id,
+			owner_id, customer_id, language, sensitive, tags, custom_fields, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id`,
+			wsID, t.Number, t.Subject, string(t.Status), t.Status.Active(), int(t.Priority), nullID(t.RequestTypeID), t.Channel, t.TierID, nullID(t.TeamID),
+			nullID(t.OwnerID), t.CustomerID, t.Language, t.Sensitive, string(tags), string(fields), ms(now)).Scan(&t.ID)
+		if err != nil {
+			return fmt.Errorf("insert ticket: %w", err)
+		}
+		t.Reference = ticket.Ref(t.Number)
+		first := ticket.Event{Kind: ticket.Created, ActorAgentID: n.ActorAgentID, Data: map[string]string{"channel": t.Channel}}
+		if n.FirstIsCustomer {
+			first.ActorCustomerID = t.CustomerID
+		}
+		events := []ticket.Event{first}
+		if strings.TrimSpace(n.Body) != "" {
+			msg := ticket.Event{Kind: ticket.CustomerMessage, ActorAgentID: n.ActorAgentID, Body: n.Body}
+			if n.FirstIsCustomer {
+				msg.ActorCustomerID, msg.ActorAgentID = t.CustomerID, 0
+			}
+			events = append(events, msg)
+		}
+		for _, e := range append(events, n.Events...) {
+			e.TicketID = t.ID
+			if _, err := s.insertEvent(ctx, tx, wsID, e, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return t, err
+}
+
+// checkTicketRefs refuses references to another workspace's objects as if
+// they did not exist.
+func checkTicketRefs(ctx context.Context, q querier, wsID int64, t ticket.Ticket) error {
+	f := problem.Fields{}
+	check := func(field, table string, id int64) {
+		if id != 0 && !exists(ctx, q, `SELECT count(*) FROM `+table+` WHERE id = $1 AND workspace_id = $2`, id, wsID) {
+			f.Add(field, "unknown_value", "unknown "+strings.TrimSuffix(table, "s"), "value", strconv.FormatInt(id, 10))
+		}
+	}
+	if t.CustomerID == 0 {
+		f.Required("customer_id")
+	}
+	check("customer_id", "customers", t.CustomerID)
+	check("tier_id", "tiers", t.TierID)
+	check("team_id", "teams", t.TeamID)
+	check("owner_id", "agents", t.OwnerID)
+	check("request_type_id", "request_types", t.RequestTypeID)
+	return f.Err()
+}
+
+func (s *Store) insertEvent(ctx context.Context, q querier, wsID int64, e ticket.Event, at time.Time) (ticket.Event, error) {
+	data := []byte("{}")
+	if len(e.Data) > 0 {
+		data, _ = json.Marshal(e.Data)
+	}
+	e.CreatedAt = at
+	err := q.QueryRowContext(ctx, `INSERT INTO events (workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		wsID, e.TicketID, string(e.Kind), nullID(e.ActorAgentID), nullID(e.ActorCustomerID), e.Body, string(data), ms(at)).Scan(&e.ID)
+	if err != nil {
+		return e, fmt.Errorf("insert %s event: %w", e.Kind, err)
+	}
+	return e, nil
+}
+
+// Ticket returns a ticket of the workspace with its collaborators.
+func (s *Store) Ticket(ctx context.Context, wsID, id int64) (ticket.Ticket, error) {
+	return s.ticketWhere(ctx, s.read, `id = $1 AND workspace_id = $2`, id, wsID)
+}
+
+// TicketByNumber returns a ticket by its human reference number.
+func (s *Store) TicketByNumber(ctx context.Context, wsID, number int64) (ticket.Ticket, error) {
+	return s.ticketWhere(ctx, s.read, `number = $1 AND workspace_id = $2`, number, wsID)
+}
+
+func (s *Store) ticketWhere(ctx context.Context, q querier, where string, args ...any) (ticket.Ticket, error) {
+	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, problem.NotFoundf("ticket")
+	}
+	if err != nil {
+		return t, fmt.Errorf("get ticket: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT agent_id FROM ticket_collaborators WHERE ticket_id = $1 ORDER BY added_at, agent_id`, t.ID)
+	if err != nil {
+		return t, fmt.Errorf("ticket collaborators: %w", err)
+	}
+	t.Collaborators, err = collect(rows, func(r *sql.Rows) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	return t, err
+}
+
+// Change lists the fields an update sets; nil fields are left alone.
+type Change struct {
+	Status        *ticket.Status
+	Priority      *ticket.Priority
+	RequestTypeID *int64
+	TierID        *int64
+	TeamID        *int64
+	OwnerID       *int64
+	Sensitive     *bool
+	Tags          *[]string
+	CustomFields  map[string]string // key → new value ("" clears)
+}
+
+// Empty reports whether the change sets nothing.
+func (c Change) Empty() bool {
+	return c.Status == nil && c.Priority == nil && c.RequestTypeID == nil && c.TierID == nil && c.TeamID == nil &&
+		c.OwnerID == nil && c.Sensitive == nil && c.Tags == nil && len(c.CustomFields) == 0
+}
+
+// Guard is called inside the write transaction with the ticket as it is
+// now, before anything changes: access checks and state rules run against
+// the current row, not a stale copy.
+type Guard func(current ticket.Ticket) error
+
+// UpdateTicket applies a change, writing one timeline event per field that
+// actually changed, all in one transaction.
+func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64, guard Guard, ch Change) (ticket.Ticket, error) {
+	var out ticket.Ticket
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		t, err := s.ticketWhere(ctx, tx, `id = $1 AND workspace_id = $2`, ticketID, wsID)
+		if err != nil {
+			return err
+		}
+		if guard != nil {
+			if err := guard(t); err != nil {
+				return err
+			}
+		}
+		next, events := applyChange(t, ch, actorID)
+		if err := checkTicketRefs(ctx, tx, wsID, next); err != nil {
+			return err
+		}
+		now := fromMS(ms(s.now()))
+		if len(events) == 0 {
+			out = t
+			return nil
+		}
+		if err := s.saveTicket(ctx, tx, next, now); err != nil {
+			return err
+		}
+		for _, e := range events {
+			if _, err := s.insertEvent(ctx, tx, wsID, e, now); err != nil {
+				return err
+			}
+		}
+		next.UpdatedAt = now
+		out = next
+		return nil
+	})
+	return out, err
+}
+
+// applyChange computes the new ticket and the events describing each
+// difference. Owner changes between two agents count as hand-offs.
+func applyChange(t ticket.Ticket, ch Change, actorID int64) (ticket.Ticket, []ticket.Event) {
+	next := t
+	var events []ticket.Event
+	record := func(kind ticket.EventKind, from, to string, extra ...string) {
+		if from == to {
+			return
+		}
+		data := map[string]string{"from": from, "to": to}
+		for i := 0; i+1 < len(extra); i += 2 {
+			data[extra[i]] = extra[i+1]
+		}
+		events = append(events, ticket.Event{TicketID: t.ID, Kind: kind, ActorAgentID: actorID, Data: data})
+	}
+	id := func(v int64) string {
+		if v == 0 {
+			return ""
+		}
+		return strconv.FormatInt(v, 10)
+	}
+	if ch.Status != nil {
+		next.Status = *ch.Status
+		record(ticket.StatusChanged, string(t.Status), string(next.Status))
+	}
+	if ch.Priority != nil {
+		next.Priority = *ch.Priority
+		record(ticket.PriorityChanged, t.Priority.String(), next.Priority.String())
+	}
+	if ch.RequestTypeID != nil {
+		next.RequestTypeID = *ch.RequestTypeID
+		record(ticket.TypeChanged, id(t.RequestTypeID), id(next.RequestTypeID))
+	}
+	if ch.TierID != nil {
+		next.TierID = *ch.TierID
+		record(ticket.TierChanged, id(t.TierID), id(next.TierID))
+	}
+	if ch.TeamID != nil {
+		next.TeamID = *ch.TeamID
+		record(ticket.TeamChanged, id(t.TeamID), id(next.TeamID))
+	}
+	if ch.OwnerID != nil {
+		next.OwnerID = *ch.OwnerID
+		if t.OwnerID != 0 && next.OwnerID != 0 && t.OwnerID != next.OwnerID {
+			next.HandoffCount++
+		}
+		record(ticket.OwnerChanged, id(t.OwnerID), id(next.OwnerID))
+	}
+	if ch.Sensitive != nil {
+		next.Sensitive = *ch.Sensitive
+		record(ticket.SensitiveChanged, strconv.FormatBool(t.Sensitive), strconv.FormatBool(next.Sensitive))
+	}
+	if ch.Tags != nil {
+		next.Tags = nonNil(*ch.Tags)
+		record(ticket.TagsChanged, strings.Join(t.Tags, ","), strings.Join(next.Tags, ","))
+	}
+	if len(ch.CustomFields) > 0 {
+		next.CustomFields = maps.Clone(t.CustomFields)
+		if next.CustomFields == nil {
+			next.CustomFields = map[string]string{}
+		}
+		for _, k := range slices.Sorted(maps.Keys(ch.CustomFields)) {
+			v := ch.CustomFields[k]
+			if v == "" {
+				delete(next.CustomFields, k)
+			} else {
+				next.CustomFields[k] = v
+			}
+			record(ticket.FieldChanged, t.CustomFields[k], v, "field", k)
+		}
+	}
+	return next, events
+}
+
+func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t ticket.Ticket, now time.Time) error {
+	tags, _ := json.Marshal(nonNil(t.Tags))
+	fields, _ := json.Marshal(t.CustomFields)
+	var solved any
+	switch {
+	case !t.Status.Active() && t.SolvedAt == nil:
+		solved = ms(now)
+	case !t.Status.Active():
+		solved = ms(*t.SolvedAt)
+	}
+	var firstResp any
+	if t.FirstResponseAt != nil {
+		firstResp = ms(*t.FirstResponseAt)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE tickets SET status = $1, active = $2, priority = $3, request_type_id = $4, tier_id = $5, team_id = $6, owner_id = $7,
+		sensitive = $8, tags = $9, custom_fields = $10, handoff_count = $11, escalation_count = $12, updated_at = $13, solved_at = $14, first_response_at = $15
+		WHERE id = $16`,
+		string(t.Status), t.Status.Active(), int(t.Priority), nullID(t.RequestTypeID), t.TierID, nullID(t.TeamID), nullID(t.OwnerID),
+		t.Sensitive, string(tags), string(fields), t.HandoffCount, t.EscalationCount, ms(now), solved, firstResp, t.ID)
+	if err != nil {
+		return fmt.Errorf("update ticket: %w", err)
+	}
+	return nil
+}
+
+// AddMessage appends a reply, a note or a customer message and, in the same
+// transaction, applies the status it implies: an agent's public reply sets
+// the first-response time and may set a status; a customer message reopens
+// a solved ticket.
+func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guard, e ticket.Event, status ticket.Status) (ticket.Event, ticket.Ticket, error) {
+	var out ticket.Ticket
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		t, err := s.ticketWhere(ctx, tx, `id = $1 AND workspace_id = $2`, ticketID, wsID)
+		if err != nil {
+			return err
+		}
+		if guard != nil {
+			if err := guard(t); err != nil {
+				return err
+			}
+		}
+		now := fromMS(ms(s.now()))
+		e.TicketID = t.ID
+		if e, err = s.insertEvent(ctx, tx, wsID, e, now); err != nil {
+			return err
+		}
+		next := t
+		switch {
+		case status != "":
+			next.Status = status
+		case e.Kind == ticket.CustomerMessage && !t.Status.Active():
+			next.Status = ticket.Open
+		case e.Kind == ticket.AgentReply && t.Status == ticket.New:
+			next.Status = ticket.Open
+		}
+		if e.Kind == ticket.AgentReply && t.FirstResponseAt == nil {
+			next.FirstResponseAt = &now
+		}
+		if next.Status.Active() {
+			next.SolvedAt = nil
+		}
+		if next.Status != t.Status {
+			if _, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorAgentID: e.ActorAgentID,
+				Data: map[string]string{"from": string(t.Status), "to": string(next.Status)}}, now); err != nil {
+				return err
+			}
+		}
+		if err := s.saveTicket(ctx, tx, next, now); err != nil {
+			return err
+		}
+		next.UpdatedAt = now
+		out = next
+		return nil
+	})
+	return e, out, err
+}
+
+// Events returns a ticket's timeline in order, after an event id.
+func (s *Store) Events(ctx context.Context, wsID, ticketID, after int64, limit int) ([]ticket.Event, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT id, ticket_id, kind, COALESCE(actor_agent_id, 0), COALESCE(actor_customer_id, 0), body, data, created_at
+		FROM events WHERE ticket_id = $1 AND workspace_id = $2 AND id > $3 ORDER BY id LIMIT $4`, ticketID, wsID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (ticket.Event, error) {
+		var e ticket.Event
+		var kind, data string
+		var at int64
+		if err := r.Scan(&e.ID, &e.TicketID, &kind, &e.ActorAgentID, &e.ActorCustomerID, &e.Body, &data, &at); err != nil {
+			return e, err
+		}
+		e.Kind, e.CreatedAt = ticket.EventKind(kind), fromMS(at)
+		if data != "{}" {
+			if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
+				return e, fmt.Errorf("event %d data: %w", e.ID, err)
+			}
+		}
+		return e, nil
+	})
+}
+
+// Filter selects tickets for a list. Zero fields do not filter.
+type Filter struct {
+	Viewer         *auth.Actor // restricts to what this actor may see; nil = everything
+	TierIDs        []int64
+	TeamID         int64
+	OwnerID        int64 // agent id
+	Unassigned     bool
+	CollaboratorID int64 // tickets this agent was invited to (swarms)
+	Statuses       []ticket.Status
+	ActiveOnly     bool
+	RequestTypeID  int64
+	CustomerID     int64
+	Sort           string // "newest" (default), "oldest", "updated", "priority"
+}
+
+// Sorts lists the supported list orders.
+var Sorts = []string{"newest", "oldest", "updated", "priority"}
+
+// Tickets returns one page of tickets and the cursor of the next page ("" at
+// the end). Pages are keyset-paginated: the cost of a page does not grow
+// with how deep the reader has scrolled.
+func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string, limit int) ([]ticket.Ticket, string, error) {
+	limit = clampLimit(limit)
+	where, args := f.where(wsID)
+	order, keyset, err := f.order(cursor, len(args))
+	if err != nil {
+		return nil, "", err
+	}
+	if keyset.sql != "" {
+		where += " AND " + keyset.sql
+		args = append(args, keyset.args...)
+	}
+	args = append(args, limit+1)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` ORDER BY `+order+` LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list tickets: %w", err)
+	}
+	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(list) > limit {
+		list = list[:limit]
+		next = f.cursorAfter(list[limit-1])
+	}
+	return list, next, nil
+}
+
+// CountTickets counts the tickets a filter selects, up to max (sidebar
+// counts show "999+" rather than scanning a huge backlog on every page).
+func (s *Store) CountTickets(ctx context.Context, wsID int64, f Filter, max int) (int, error) {
+	where, args := f.where(wsID)
+	args = append(args, max)
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE `+where+` LIMIT $`+strconv.Itoa(len(args))+`) AS capped`, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count tickets: %w", err)
+	}
+	return n, nil
+}
+
+func (f Filter) where(wsID int64) (string, []any) {
+	var b strings.Builder
+	args := []any{wsID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	in := func(ids []int64) string {
+		if len(ids) == 0 {
+			return "(NULL)"
+		}
+		parts := make([]string, len(ids))
+		for i, id := range ids {
+			parts[i] = arg(id)
+		}
+		return "(" + strings.Join(parts, ", ") + ")"
+	}
+	b.WriteString("workspace_id = $1")
+	if len(f.TierIDs) > 0 {
+		b.WriteString(" AND tier_id IN " + in(f.TierIDs))
+	}
+	if f.TeamID != 0 {
+		b.WriteString(" AND team_id = " + arg(f.TeamID))
+	}
+	if f.OwnerID != 0 {
+		b.WriteString(" AND owner_id = " + arg(f.OwnerID))
+	}
+	if f.Unassigned {
+		b.WriteString(" AND owner_id IS NULL")
+	}
+	if f.CollaboratorID != 0 {
+		b.WriteString(" AND id IN (SELECT ticket_id FROM ticket_collaborators WHERE agent_id = " + arg(f.CollaboratorID) + ")")
+	}
+	if len(f.Statuses) > 0 {
+		parts := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			parts[i] = arg(string(st))
+		}
+		b.WriteString(" AND status IN (" + strings.Join(parts, ", ") + ")")
+	}
+	if f.ActiveOnly {
+		b.WriteString(" AND active = " + arg(true))
+	}
+	if f.RequestTypeID != 0 {
+		b.WriteString(" AND request_type_id = " + arg(f.RequestTypeID))
+	}
+	if f.CustomerID != 0 {
+		b.WriteString(" AND customer_id = " + arg(f.CustomerID))
+	}
+	if v := f.Viewer; v != nil && !v.IsAdmin() {
+		// The SQL twin of ticket.CanView.
+		me := arg(v.AgentID)
+		scope := "(tier_id IN " + in(v.TierIDs) + " OR team_id IN " + in(v.TeamIDs) + ")"
+		if !v.IsLeadOrAdmin() {
+			scope = "(" + scope + " AND sensitive = " + arg(false) + ")"
+		}
+		b.WriteString(" AND (owner_id = " + me + " OR " + scope +
+			" OR EXISTS (SELECT 1 FROM ticket_collaborators c WHERE c.ticket_id = tickets.id AND c.agent_id = " + me + "))")
+	}
+	return b.String(), args
+}
+
+type keysetClause struct {
+	sql  string
+	args []any
+}
+
+// order returns the ORDER BY for the filter's sort and the condition that
+// starts the page after cursor.
+func (f Filter) order(cursor string, nargs int) (string, keysetClause, error) {
+	sort := f.Sort
+	if sort == "" {
+		sort = "newest"
+	}
+	if !slices.Contains(Sorts, sort) {
+		return "", keysetClause{}, problem.New(problem.BadRequest, "bad_sort", "unknown sort order").With("value", sort)
+	}
+	key, id, err := decodeCursor(cursor, sort)
+	if err != nil {
+		return "", keysetClause{}, err
+	}
+	p := func(i int) string { return "$" + strconv.Itoa(nargs+i) }
+	var order string
+	var ks keysetClause
+	switch sort {
+	case "newest":
+		order = "id DESC"
+		if cursor != "" {
+			ks = keysetClause{"id < " + p(1), []any{id}}
+		}
+	case "oldest":
+		order = "id ASC"
+		if cursor != "" {
+			ks = keysetClause{"id > " + p(1), []any{id}}
+		}
+	case "updated":
+		order = "updated_at DESC, id DESC"
+		if cursor != "" {
+			ks = keysetClause{"(updated_at < " + p(1) + " OR (updated_at = " + p(1) + " AND id < " + p(2) + "))", []any{key, id}}
+		}
+	case "priority":
+		order = "priority DESC, id ASC"
+		if cursor != "" {
+			ks = keysetClause{"(priority < " + p(1) + " OR (priority = " + p(1) + " AND id > " + p(2) + "))", []any{key, id}}
+		}
+	}
+	return order, ks, nil
+}
+
+func (f Filter) cursorAfter(t ticket.Ticket) string {
+	var key int64
+	switch f.Sort {
+	case "updated":
+		key = ms(t.UpdatedAt)
+	case "priority":
+		key = int64(t.Priority)
+	}
+	sort := f.Sort
+	if sort == "" {
+		sort = "newest"
+	}
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s:%d:%d", sort, key, t.ID))
+}
+
+var errBadCursor = problem.New(problem.BadRequest, "bad_cursor", "the page cursor is invalid or belongs to another sort order")
+
+func decodeCursor(cursor, sort string) (key, id int64, err error) {
+	if cursor == "" {
+		return 0, 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return 0, 0, errBadCursor
+	}
+	parts := strings.Split(string(raw), ":")
+	if len(parts) != 3 || parts[0] != sort {
+		return 0, 0, errBadCursor
+	}
+	key, err1 := strconv.ParseInt(parts[1], 10, 64)
+	id, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, errBadCursor
+	}
+	return key, id, nil
+}
+
+// AddCollaborator invites an agent to a ticket (swarming) and records it.
+func (s *Store) AddCollaborator(ctx context.Context, wsID, ticketID, agentID, byID int64, guard Guard) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		t, err := s.ticketWhere(ctx, tx, `id = $1 AND workspace_id = $2`, ticketID, wsID)
+		if err != nil {
+			return err
+		}
+		if guard != nil {
+			if err := guard(t); err != nil {
+				return err
+			}
+		}
+		if !exists(ctx, tx, `SELECT count(*) FROM agents WHERE id = $1 AND workspace_id = $2`, agentID, wsID) {
+			f := problem.Fields{}
+			f.Add("agent_id", "unknown_value", "unknown agent")
+			return f.Err()
+		}
+		if slices.Contains(t.Collaborators, agentID) {
+			return nil
+		}
+		now := fromMS(ms(s.now()))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at) VALUES ($1, $2, $3, $4)`,
+			ticketID, agentID, nullID(byID), ms(now)); err != nil {
+			return fmt.Errorf("add collaborator: %w", err)
+		}
+		_, err = s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: ticketID, Kind: ticket.SwarmJoined, ActorAgentID: byID,
+			Data: map[string]string{"agent_id": strconv.FormatInt(agentID, 10)}}, now)
+		return err
+	})
+}

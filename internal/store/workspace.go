@@ -1,0 +1,447 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/workspace"
+)
+
+// CreateWorkspace creates a workspace with the default tiers L0–L3 (and an
+// external L4) so a new team can start working at once.
+func (s *Store) CreateWorkspace(ctx context.Context, w workspace.Workspace, tiers []workspace.Tier) (workspace.Workspace, error) {
+	if err := w.Validate(); err != nil {
+		return w, err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		w.CreatedAt = fromMS(ms(s.now()))
+		err := tx.QueryRowContext(ctx, `INSERT INTO workspaces (name, support_model, languages, default_language, timezone, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			w.Name, string(w.SupportModel), strings.Join(w.Languages, ","), w.DefaultLanguage, w.Timezone, ms(w.CreatedAt)).Scan(&w.ID)
+		if err != nil {
+			return fmt.Errorf("insert workspace: %w", err)
+		}
+		for _, t := range tiers {
+			if _, err := insertTier(ctx, tx, w.ID, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return w, err
+}
+
+// FirstWorkspace returns the oldest workspace; a single-team deployment has
+// exactly one. It returns a NotFound problem on an empty database.
+func (s *Store) FirstWorkspace(ctx context.Context) (workspace.Workspace, error) {
+	var id int64
+	err := s.read.QueryRowContext(ctx, `SELECT id FROM workspaces ORDER BY id LIMIT 1`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return workspace.Workspace{}, problem.NotFoundf("workspace")
+	}
+	if err != nil {
+		return workspace.Workspace{}, fmt.Errorf("first workspace: %w", err)
+	}
+	return s.Workspace(ctx, id)
+}
+
+// Workspace returns a workspace by id.
+func (s *Store) Workspace(ctx context.Context, id int64) (workspace.Workspace, error) {
+	var w workspace.Workspace
+	var model, langs string
+	var created int64
+	err := s.read.QueryRowContext(ctx, `SELECT id, name, support_model, languages, default_language, timezone, created_at FROM workspaces WHERE id = $1`, id).
+		Scan(&w.ID, &w.Name, &model, &langs, &w.DefaultLanguage, &w.Timezone, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return w, problem.NotFoundf("workspace")
+	}
+	if err != nil {
+		return w, fmt.Errorf("get workspace: %w", err)
+	}
+	w.SupportModel = workspace.SupportModel(model)
+	w.Languages = strings.Split(langs, ",")
+	w.CreatedAt = fromMS(created)
+	return w, nil
+}
+
+// UpdateWorkspace saves a workspace's settings and audits the change.
+func (s *Store) UpdateWorkspace(ctx context.Context, actorID int64, w workspace.Workspace) error {
+	if err := w.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = $1, support_model = $2, languages = $3, default_language = $4, timezone = $5 WHERE id = $6`,
+			w.Name, string(w.SupportModel), strings.Join(w.Languages, ","), w.DefaultLanguage, w.Timezone, w.ID)
+		if err != nil {
+			return fmt.Errorf("update workspace: %w", err)
+		}
+		return s.audit(ctx, tx, w.ID, actorID, "workspace.update", "workspace", w.ID, w)
+	})
+}
+
+func insertTier(ctx context.Context, q querier, wsID int64, t workspace.Tier) (int64, error) {
+	if err := t.Validate(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := q.QueryRowContext(ctx, `INSERT INTO tiers (workspace_id, code, name, description, target_share, position, external, vendor_email)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		wsID, t.Code, t.Name, t.Description, t.TargetShare, t.Position, t.External, t.VendorEmail).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, problem.New(problem.Conflict, "tier_exists", "this tier already exists").With("code", t.Code)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert tier: %w", err)
+	}
+	return id, nil
+}
+
+// CreateTier adds a tier (e.g. an L4 vendor) to a workspace.
+func (s *Store) CreateTier(ctx context.Context, wsID, actorID int64, t workspace.Tier) (workspace.Tier, error) {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		id, err := insertTier(ctx, tx, wsID, t)
+		if err != nil {
+			return err
+		}
+		t.ID = id
+		return s.audit(ctx, tx, wsID, actorID, "tier.create", "tier", id, t)
+	})
+	return t, err
+}
+
+// UpdateTier saves a tier.
+func (s *Store) UpdateTier(ctx context.Context, wsID, actorID int64, t workspace.Tier) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tiers SET name = $1, description = $2, target_share = $3, position = $4, external = $5, vendor_email = $6
+			WHERE id = $7 AND workspace_id = $8`, t.Name, t.Description, t.TargetShare, t.Position, t.External, t.VendorEmail, t.ID, wsID)
+		if err := mustAffect(res, err, "tier"); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, wsID, actorID, "tier.update", "tier", t.ID, t)
+	})
+}
+
+// Tiers lists a workspace's tiers, lowest first.
+func (s *Store) Tiers(ctx context.Context, wsID int64) ([]workspace.Tier, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, code, name, description, target_share, position, external, vendor_email
+		FROM tiers WHERE workspace_id = $1 ORDER BY position, code`, wsID)
+	if err != nil {
+		return nil, fmt.Errorf("list tiers: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (workspace.Tier, error) {
+		var t workspace.Tier
+		err := r.Scan(&t.ID, &t.Code, &t.Name, &t.Description, &t.TargetShare, &t.Position, &t.External, &t.VendorEmail)
+		return t, err
+	})
+}
+
+// CreateTeam adds a team with its skills and members.
+func (s *Store) CreateTeam(ctx context.Context, wsID, actorID int64, t workspace.Team) (workspace.Team, error) {
+	if err := t.Validate(); err != nil {
+		return t, err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkRefs(ctx, tx, wsID, t); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO teams (workspace_id, tier_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			wsID, t.TierID, t.Name, t.Description, ms(s.now())).Scan(&t.ID)
+		if isUniqueViolation(err) {
+			return nameTaken("team")
+		}
+		if err != nil {
+			return fmt.Errorf("insert team: %w", err)
+		}
+		if err := replaceTeamLinks(ctx, tx, t); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, wsID, actorID, "team.create", "team", t.ID, t)
+	})
+	return t, err
+}
+
+// UpdateTeam saves a team, replacing its skills and members.
+func (s *Store) UpdateTeam(ctx context.Context, wsID, actorID int64, t workspace.Team) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkRefs(ctx, tx, wsID, t); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE teams SET tier_id = $1, name = $2, description = $3 WHERE id = $4 AND workspace_id = $5`,
+			t.TierID, t.Name, t.Description, t.ID, wsID)
+		if isUniqueViolation(err) {
+			return nameTaken("team")
+		}
+		if err := mustAffect(res, err, "team"); err != nil {
+			return err
+		}
+		if err := replaceTeamLinks(ctx, tx, t); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, wsID, actorID, "team.update", "team", t.ID, t)
+	})
+}
+
+func nameTaken(object string) error {
+	f := problem.Fields{}
+	f.Add("name", "taken", "this name is already used")
+	return f.Err()
+}
+
+// checkRefs makes sure a team only points at its own workspace's tier,
+// request types and agents: ids from another tenant are refused as unknown.
+func checkRefs(ctx context.Context, q querier, wsID int64, t workspace.Team) error {
+	f := problem.Fields{}
+	if !exists(ctx, q, `SELECT count(*) FROM tiers WHERE id = $1 AND workspace_id = $2`, t.TierID, wsID) {
+		f.Add("tier_id", "unknown_value", "unknown tier")
+	}
+	for _, id := range t.SkillIDs {
+		if !exists(ctx, q, `SELECT count(*) FROM request_types WHERE id = $1 AND workspace_id = $2`, id, wsID) {
+			f.Add("skill_ids", "unknown_value", "unknown request type", "value", fmt.Sprint(id))
+		}
+	}
+	for _, id := range t.MemberIDs {
+		if !exists(ctx, q, `SELECT count(*) FROM agents WHERE id = $1 AND workspace_id = $2`, id, wsID) {
+			f.Add("member_ids", "unknown_value", "unknown agent", "value", fmt.Sprint(id))
+		}
+	}
+	return f.Err()
+}
+
+func exists(ctx context.Context, q querier, query string, args ...any) bool {
+	var n int
+	return q.QueryRowContext(ctx, query, args...).Scan(&n) == nil && n > 0
+}
+
+func replaceTeamLinks(ctx context.Context, tx *sql.Tx, t workspace.Team) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM team_skills WHERE team_id = $1`, t.ID); err != nil {
+		return fmt.Errorf("clear team skills: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM team_members WHERE team_id = $1`, t.ID); err != nil {
+		return fmt.Errorf("clear team members: %w", err)
+	}
+	for _, id := range dedupe(t.SkillIDs) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO team_skills (team_id, request_type_id) VALUES ($1, $2)`, t.ID, id); err != nil {
+			return fmt.Errorf("add team skill: %w", err)
+		}
+	}
+	for _, id := range dedupe(t.MemberIDs) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO team_members (team_id, agent_id) VALUES ($1, $2)`, t.ID, id); err != nil {
+			return fmt.Errorf("add team member: %w", err)
+		}
+	}
+	return nil
+}
+
+// Teams lists a workspace's teams with their skills and members.
+func (s *Store) Teams(ctx context.Context, wsID int64) ([]workspace.Team, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, tier_id, name, description FROM teams WHERE workspace_id = $1 ORDER BY name`, wsID)
+	if err != nil {
+		return nil, fmt.Errorf("list teams: %w", err)
+	}
+	teams, err := collect(rows, func(r *sql.Rows) (workspace.Team, error) {
+		var t workspace.Team
+		err := r.Scan(&t.ID, &t.TierID, &t.Name, &t.Description)
+		return t, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*workspace.Team{}
+	for i := range teams {
+		teams[i].SkillIDs, teams[i].MemberIDs = []int64{}, []int64{}
+		byID[teams[i].ID] = &teams[i]
+	}
+	if err := s.eachPair(ctx, `SELECT s.team_id, s.request_type_id FROM team_skills s JOIN teams t ON t.id = s.team_id WHERE t.workspace_id = $1 ORDER BY 1, 2`, wsID,
+		func(team, rt int64) { byID[team].SkillIDs = append(byID[team].SkillIDs, rt) }); err != nil {
+		return nil, err
+	}
+	if err := s.eachPair(ctx, `SELECT m.team_id, m.agent_id FROM team_members m JOIN teams t ON t.id = m.team_id WHERE t.workspace_id = $1 ORDER BY 1, 2`, wsID,
+		func(team, agent int64) { byID[team].MemberIDs = append(byID[team].MemberIDs, agent) }); err != nil {
+		return nil, err
+	}
+	return teams, nil
+}
+
+func (s *Store) eachPair(ctx context.Context, query string, arg any, fn func(a, b int64)) error {
+	rows, err := s.read.QueryContext(ctx, query, arg)
+	if err != nil {
+		return fmt.Errorf("query pairs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, b int64
+		if err := rows.Scan(&a, &b); err != nil {
+			return fmt.Errorf("scan pair: %w", err)
+		}
+		fn(a, b)
+	}
+	return rows.Err()
+}
+
+// CreateRequestType adds a request type.
+func (s *Store) CreateRequestType(ctx context.Context, wsID, actorID int64, rt workspace.RequestType) (workspace.RequestType, error) {
+	if err := rt.Validate(); err != nil {
+		return rt, err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO request_types (workspace_id, key, name_fr, name_en, active) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			wsID, rt.Key, rt.NameFR, rt.NameEN, rt.Active).Scan(&rt.ID)
+		if isUniqueViolation(err) {
+			return keyTaken()
+		}
+		if err != nil {
+			return fmt.Errorf("insert request type: %w", err)
+		}
+		return s.audit(ctx, tx, wsID, actorID, "request_type.create", "request_type", rt.ID, rt)
+	})
+	return rt, err
+}
+
+// UpdateRequestType saves a request type (its key is fixed once created).
+func (s *Store) UpdateRequestType(ctx context.Context, wsID, actorID int64, rt workspace.RequestType) error {
+	if err := rt.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE request_types SET name_fr = $1, name_en = $2, active = $3 WHERE id = $4 AND workspace_id = $5`,
+			rt.NameFR, rt.NameEN, rt.Active, rt.ID, wsID)
+		if err := mustAffect(res, err, "request_type"); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, wsID, actorID, "request_type.update", "request_type", rt.ID, rt)
+	})
+}
+
+func keyTaken() error {
+	f := problem.Fields{}
+	f.Add("key", "taken", "this key is already used")
+	return f.Err()
+}
+
+// RequestTypes lists a workspace's request types.
+func (s *Store) RequestTypes(ctx context.Context, wsID int64) ([]workspace.RequestType, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, key, name_fr, name_en, active FROM request_types WHERE workspace_id = $1 ORDER BY key`, wsID)
+	if err != nil {
+		return nil, fmt.Errorf("list request types: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (workspace.RequestType, error) {
+		var t workspace.RequestType
+		err := r.Scan(&t.ID, &t.Key, &t.NameFR, &t.NameEN, &t.Active)
+		return t, err
+	})
+}
+
+// CreateCustomField adds a custom field definition.
+func (s *Store) CreateCustomField(ctx context.Context, wsID, actorID int64, cf workspace.CustomField) (workspace.CustomField, error) {
+	if err := cf.Validate(); err != nil {
+		return cf, err
+	}
+	opts, _ := json.Marshal(nonNil(cf.Options))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO custom_fields (workspace_id, key, label_fr, label_en, kind, options, position) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			wsID, cf.Key, cf.LabelFR, cf.LabelEN, string(cf.Kind), string(opts), cf.Position).Scan(&cf.ID)
+		if isUniqueViolation(err) {
+			return keyTaken()
+		}
+		if err != nil {
+			return fmt.Errorf("insert custom field: %w", err)
+		}
+		return s.audit(ctx, tx, wsID, actorID, "custom_field.create", "custom_field", cf.ID, cf)
+	})
+	return cf, err
+}
+
+// UpdateCustomField saves a custom field's labels, options and position.
+func (s *Store) UpdateCustomField(ctx context.Context, wsID, actorID int64, cf workspace.CustomField) error {
+	if err := cf.Validate(); err != nil {
+		return err
+	}
+	opts, _ := json.Marshal(nonNil(cf.Options))
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE custom_fields SET label_fr = $1, label_en = $2, options = $3, position = $4 WHERE id = $5 AND workspace_id = $6`,
+			cf.LabelFR, cf.LabelEN, string(opts), cf.Position, cf.ID, wsID)
+		if err := mustAffect(res, err, "custom_field"); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, wsID, actorID, "custom_field.update", "custom_field", cf.ID, cf)
+	})
+}
+
+// CustomFields lists a workspace's custom field definitions in display order.
+func (s *Store) CustomFields(ctx context.Context, wsID int64) ([]workspace.CustomField, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, key, label_fr, label_en, kind, options, position FROM custom_fields WHERE workspace_id = $1 ORDER BY position, key`, wsID)
+	if err != nil {
+		return nil, fmt.Errorf("list custom fields: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (workspace.CustomField, error) {
+		var c workspace.CustomField
+		var kind, opts string
+		if err := r.Scan(&c.ID, &c.Key, &c.LabelFR, &c.LabelEN, &kind, &opts, &c.Position); err != nil {
+			return c, err
+		}
+		c.Kind = workspace.FieldKind(kind)
+		return c, json.Unmarshal([]byte(opts), &c.Options)
+	})
+}
+
+// collect scans every row with fn and closes rows.
+func collect[T any](rows *sql.Rows, fn func(*sql.Rows) (T, error)) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := fn(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read rows: %w", err)
+	}
+	return out, nil
+}
+
+// mustAffect turns "no row updated" into a NotFound problem.
+func mustAffect(res sql.Result, err error, object string) error {
+	if err != nil {
+		return fmt.Errorf("update %s: %w", object, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("update %s: %w", object, err)
+	}
+	if n == 0 {
+		return problem.NotFoundf(object)
+	}
+	return nil
+}
+
+func dedupe(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

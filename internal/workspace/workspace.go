@@ -1,0 +1,333 @@
+// Package workspace owns the shape of a support organisation: its support
+// model, tiers (L0…L4), teams, agents, request types and custom fields.
+package workspace
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/palier/palier/internal/problem"
+)
+
+// SupportModel is how a workspace organises its agents.
+type SupportModel string
+
+// The support models (seed articles 000 and 001).
+const (
+	Tiered   SupportModel = "tiered"   // tickets escalate L1 → L2 → L3 → L4
+	Swarming SupportModel = "swarming" // one owner end to end who pulls experts in
+	Hybrid   SupportModel = "hybrid"   // chosen per request type
+)
+
+// SupportModels lists the valid models in display order.
+var SupportModels = []SupportModel{Tiered, Swarming, Hybrid}
+
+// Languages Palier speaks.
+var Languages = []string{"fr", "en"}
+
+// Workspace is one support organisation.
+type Workspace struct {
+	ID              int64        `json:"id"`
+	Name            string       `json:"name"`
+	SupportModel    SupportModel `json:"support_model"`
+	Languages       []string     `json:"languages"`
+	DefaultLanguage string       `json:"default_language"`
+	Timezone        string       `json:"timezone"`
+	CreatedAt       time.Time    `json:"created_at"`
+}
+
+// Validate checks a workspace's settings.
+func (w Workspace) Validate() error {
+	f := problem.Fields{}
+	checkName(f, "name", w.Name, 120)
+	if !slices.Contains(SupportModels, w.SupportModel) {
+		f.Add("support_model", "unknown_value", "must be tiered, swarming or hybrid")
+	}
+	if len(w.Languages) == 0 {
+		f.Required("languages")
+	}
+	for _, l := range w.Languages {
+		if !slices.Contains(Languages, l) {
+			f.Add("languages", "unknown_value", "unsupported language", "value", l)
+		}
+	}
+	if !slices.Contains(w.Languages, w.DefaultLanguage) {
+		f.Add("default_language", "unknown_value", "must be one of the workspace languages")
+	}
+	if _, err := time.LoadLocation(w.Timezone); err != nil || w.Timezone == "" {
+		f.Add("timezone", "unknown_value", "unknown time zone", "value", w.Timezone)
+	}
+	return f.Err()
+}
+
+// Tier codes, lowest first. L0 is self-service and has no agents; L4 may be
+// an outside vendor.
+var TierCodes = []string{"L0", "L1", "L2", "L3", "L4"}
+
+// Tier is one support level.
+type Tier struct {
+	ID          int64   `json:"id"`
+	Code        string  `json:"code"`
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	TargetShare float64 `json:"target_share"` // share of resolutions aimed for, 0…1
+	Position    int     `json:"position"`
+	External    bool    `json:"external"` // an outside vendor's support
+	VendorEmail string  `json:"vendor_email,omitempty"`
+}
+
+// SelfService reports whether the tier is L0, which has no agents.
+func (t Tier) SelfService() bool { return t.Code == "L0" }
+
+// Validate checks a tier.
+func (t Tier) Validate() error {
+	f := problem.Fields{}
+	if !slices.Contains(TierCodes, t.Code) {
+		f.Add("code", "unknown_value", "must be one of L0, L1, L2, L3, L4")
+	}
+	checkName(f, "name", t.Name, 80)
+	checkLen(f, "description", t.Description, 2000)
+	if t.TargetShare < 0 || t.TargetShare > 1 {
+		f.Add("target_share", "out_of_range", "must be between 0 and 1")
+	}
+	if t.External && t.VendorEmail != "" && !strings.Contains(t.VendorEmail, "@") {
+		f.Add("vendor_email", "bad_email", "is not an email address")
+	}
+	return f.Err()
+}
+
+// Team is a group of agents in one tier, with skills (request types).
+type Team struct {
+	ID          int64   `json:"id"`
+	TierID      int64   `json:"tier_id"`
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	SkillIDs    []int64 `json:"skill_ids"` // request types the team handles
+	MemberIDs   []int64 `json:"member_ids"`
+}
+
+// Validate checks a team's own fields (references are checked by the store).
+func (t Team) Validate() error {
+	f := problem.Fields{}
+	checkName(f, "name", t.Name, 120)
+	checkLen(f, "description", t.Description, 2000)
+	if t.TierID == 0 {
+		f.Required("tier_id")
+	}
+	return f.Err()
+}
+
+// Role is what an agent may do.
+type Role string
+
+// The roles.
+const (
+	Admin Role = "admin" // everything
+	Lead  Role = "lead"  // their teams and tiers, sensitive tickets, reports
+	Agent Role = "agent" // tickets of the tiers and teams they belong to
+)
+
+// Roles lists the valid roles.
+var Roles = []Role{Admin, Lead, Agent}
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r Role) bool { return slices.Contains(Roles, r) }
+
+// Member is a person who works tickets (an agent, a lead or an admin).
+type Member struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	Language  string    `json:"language"` // "" = from the browser
+	Timezone  string    `json:"timezone"` // "" = the workspace's
+	Active    bool      `json:"active"`
+	TierIDs   []int64   `json:"tier_ids"` // tiers the member belongs to directly
+	TeamIDs   []int64   `json:"team_ids"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Validate checks a member's fields.
+func (m Member) Validate() error {
+	f := problem.Fields{}
+	checkName(f, "name", m.Name, 120)
+	CheckEmail(f, "email", m.Email)
+	if !ValidRole(m.Role) {
+		f.Add("role", "unknown_value", "must be admin, lead or agent")
+	}
+	if m.Language != "" && !slices.Contains(Languages, m.Language) {
+		f.Add("language", "unknown_value", "unsupported language", "value", m.Language)
+	}
+	if m.Timezone != "" {
+		if _, err := time.LoadLocation(m.Timezone); err != nil {
+			f.Add("timezone", "unknown_value", "unknown time zone", "value", m.Timezone)
+		}
+	}
+	return f.Err()
+}
+
+// RequestType is a category of request (billing, bug, access…).
+type RequestType struct {
+	ID     int64  `json:"id"`
+	Key    string `json:"key"`
+	NameFR string `json:"name_fr"`
+	NameEN string `json:"name_en"`
+	Active bool   `json:"active"`
+}
+
+// Name returns the request type's name in a language.
+func (r RequestType) Name(lang string) string {
+	if lang == "fr" && r.NameFR != "" {
+		return r.NameFR
+	}
+	return r.NameEN
+}
+
+// Validate checks a request type.
+func (r RequestType) Validate() error {
+	f := problem.Fields{}
+	CheckKey(f, "key", r.Key)
+	checkName(f, "name_fr", r.NameFR, 120)
+	checkName(f, "name_en", r.NameEN, 120)
+	return f.Err()
+}
+
+// FieldKind is the type of a custom field.
+type FieldKind string
+
+// Custom field kinds.
+const (
+	Text   FieldKind = "text"
+	Number FieldKind = "number"
+	Select FieldKind = "select"
+	Date   FieldKind = "date"
+)
+
+// FieldKinds lists the custom field kinds.
+var FieldKinds = []FieldKind{Text, Number, Select, Date}
+
+// CustomField defines a typed field every ticket may carry.
+type CustomField struct {
+	ID       int64     `json:"id"`
+	Key      string    `json:"key"`
+	LabelFR  string    `json:"label_fr"`
+	LabelEN  string    `json:"label_en"`
+	Kind     FieldKind `json:"kind"`
+	Options  []string  `json:"options,omitempty"` // for select
+	Position int       `json:"position"`
+}
+
+// Label returns the field's label in a language.
+func (c CustomField) Label(lang string) string {
+	if lang == "fr" && c.LabelFR != "" {
+		return c.LabelFR
+	}
+	return c.LabelEN
+}
+
+// Validate checks a custom field definition.
+func (c CustomField) Validate() error {
+	f := problem.Fields{}
+	CheckKey(f, "key", c.Key)
+	checkName(f, "label_fr", c.LabelFR, 120)
+	checkName(f, "label_en", c.LabelEN, 120)
+	if !slices.Contains(FieldKinds, c.Kind) {
+		f.Add("kind", "unknown_value", "must be text, number, select or date")
+	}
+	if c.Kind == Select && len(c.Options) == 0 {
+		f.Add("options", "required", "a select field needs options")
+	}
+	return f.Err()
+}
+
+// CheckValue validates a value for the field, returning a field problem code
+// and message, or "" when the value is acceptable. Empty values are allowed.
+func (c CustomField) CheckValue(v string) (code, message string) {
+	if v == "" {
+		return "", ""
+	}
+	if !utf8.ValidString(v) || len(v) > 2000 {
+		return "too_long", "is too long or not valid text"
+	}
+	switch c.Kind {
+	case Number:
+		if !isNumber(v) {
+			return "not_a_number", "must be a number"
+		}
+	case Select:
+		if !slices.Contains(c.Options, v) {
+			return "unknown_value", "is not one of the options"
+		}
+	case Date:
+		if _, err := time.Parse("2006-01-02", v); err != nil {
+			return "not_a_date", "must be a date (YYYY-MM-DD)"
+		}
+	}
+	return "", ""
+}
+
+func isNumber(v string) bool {
+	dot := false
+	for i, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+		case r == '-' && i == 0 && len(v) > 1:
+		case r == '.' && !dot:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// CheckKey validates a machine key: lower-case letters, digits, _ and -.
+func CheckKey(f problem.Fields, name, key string) {
+	if key == "" {
+		f.Required(name)
+		return
+	}
+	if len(key) > 64 {
+		f.Add(name, "too_long", "is too long", "max", "64")
+		return
+	}
+	for _, r := range key {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			f.Add(name, "bad_key", "may contain only a-z, 0-9, _ and -")
+			return
+		}
+	}
+}
+
+// CheckEmail validates an email address loosely (something@domain).
+func CheckEmail(f problem.Fields, name, email string) {
+	if email == "" {
+		f.Required(name)
+		return
+	}
+	at := strings.LastIndexByte(email, '@')
+	if at < 1 || at == len(email)-1 || len(email) > 254 || strings.ContainsAny(email, " <>\r\n") || !utf8.ValidString(email) {
+		f.Add(name, "bad_email", "is not an email address")
+	}
+}
+
+func checkName(f problem.Fields, name, v string, max int) {
+	if strings.TrimSpace(v) == "" {
+		f.Required(name)
+		return
+	}
+	checkLen(f, name, v, max)
+}
+
+func checkLen(f problem.Fields, name, v string, max int) {
+	if !utf8.ValidString(v) {
+		f.Add(name, "bad_utf8", "is not valid UTF-8 text")
+		return
+	}
+	if utf8.RuneCountInString(v) > max {
+		f.Add(name, "too_long", "is too long", "max", strconv.Itoa(max))
+	}
+}
