@@ -130,13 +130,15 @@ func NewDatabase(t testing.TB) string {
 	}
 	// Identifiers cannot be bound as parameters; the name is generated here
 	// from digits and hex, so quoting is enough.
-	if _, err := started.admin.Exec("CREATE DATABASE " + quoteIdent(name)); err != nil {
+	// Main clears started after the tests; the cleanup keeps its own copy.
+	admin := started.admin
+	if _, err := admin.Exec("CREATE DATABASE " + quoteIdent(name)); err != nil {
 		t.Fatalf("pgtest: create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
 		// FORCE ends connections the test forgot to close. A failed drop
 		// only leaves garbage on a throwaway server, so it is ignored.
-		_, _ = started.admin.Exec("DROP DATABASE IF EXISTS " + quoteIdent(name) + " WITH (FORCE)")
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + quoteIdent(name) + " WITH (FORCE)")
 	})
 
 	u := *started.base
