@@ -1,0 +1,51 @@
+package desk
+
+import (
+	"context"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/customer"
+)
+
+// Every member may look up and record customers and organisations: agents
+// need them to open tickets on a caller's behalf.
+
+// CreateCustomer adds a customer.
+func (d *Service) CreateCustomer(ctx context.Context, a auth.Actor, c customer.Customer) (customer.Customer, error) {
+	return d.store.CreateCustomer(ctx, a.WorkspaceID, c)
+}
+
+// UpdateCustomer saves a customer.
+func (d *Service) UpdateCustomer(ctx context.Context, a auth.Actor, c customer.Customer) error {
+	return d.store.UpdateCustomer(ctx, a.WorkspaceID, c)
+}
+
+// Customer returns a customer.
+func (d *Service) Customer(ctx context.Context, a auth.Actor, id int64) (customer.Customer, error) {
+	return d.store.Customer(ctx, a.WorkspaceID, id)
+}
+
+// Customers lists customers newest first.
+func (d *Service) Customers(ctx context.Context, a auth.Actor, query string, orgID, before int64, limit int) ([]customer.Customer, error) {
+	return d.store.Customers(ctx, a.WorkspaceID, query, orgID, before, limit)
+}
+
+// CreateOrganisation adds an organisation.
+func (d *Service) CreateOrganisation(ctx context.Context, a auth.Actor, o customer.Organisation) (customer.Organisation, error) {
+	return d.store.CreateOrganisation(ctx, a.WorkspaceID, o)
+}
+
+// UpdateOrganisation saves an organisation.
+func (d *Service) UpdateOrganisation(ctx context.Context, a auth.Actor, o customer.Organisation) error {
+	return d.store.UpdateOrganisation(ctx, a.WorkspaceID, o)
+}
+
+// Organisation returns an organisation.
+func (d *Service) Organisation(ctx context.Context, a auth.Actor, id int64) (customer.Organisation, error) {
+	return d.store.Organisation(ctx, a.WorkspaceID, id)
+}
+
+// Organisations lists organisations newest first.
+func (d *Service) Organisations(ctx context.Context, a auth.Actor, query string, before int64, limit int) ([]customer.Organisation, error) {
+	return d.store.Organisations(ctx, a.WorkspaceID, query, before, limit)
+}

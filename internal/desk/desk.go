@@ -1,0 +1,159 @@
+// Package desk is the helpdesk's application service: every read and write
+// an agent, the API or a channel makes goes through it. It checks who may do
+// what (on the server, for every call), validates input, places new tickets,
+// and calls the store. The web UI and the JSON API are thin layers over it,
+// so both enforce exactly the same rules.
+package desk
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/workspace"
+)
+
+// Service is the helpdesk application service.
+type Service struct {
+	store *store.Store
+	log   *slog.Logger
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration
+}
+
+// New returns a service over a migrated store.
+func New(s *store.Store, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{store: s, log: log, SessionTTL: 12 * time.Hour}
+}
+
+// Store exposes the underlying store to the server's plumbing (health checks).
+func (d *Service) Store() *store.Store { return d.store }
+
+var (
+	errForbidden = problem.New(problem.Forbidden, "forbidden", "you are not allowed to do this")
+	errAdminOnly = problem.New(problem.Forbidden, "admin_only", "only an administrator can do this")
+)
+
+func requireAdmin(a auth.Actor) error {
+	if !a.IsAdmin() {
+		return errAdminOnly
+	}
+	return nil
+}
+
+func requireLead(a auth.Actor) error {
+	if !a.IsLeadOrAdmin() {
+		return errForbidden
+	}
+	return nil
+}
+
+// Directory is the workspace's setup as an agent needs it to read tickets:
+// names of tiers, teams, request types, fields and members.
+type Directory struct {
+	Workspace    workspace.Workspace
+	Tiers        []workspace.Tier
+	Teams        []workspace.Team
+	RequestTypes []workspace.RequestType
+	CustomFields []workspace.CustomField
+	Members      []workspace.Member
+}
+
+// Directory loads the actor's workspace setup.
+func (d *Service) Directory(ctx context.Context, a auth.Actor) (Directory, error) {
+	var dir Directory
+	var err error
+	if dir.Workspace, err = d.store.Workspace(ctx, a.WorkspaceID); err != nil {
+		return dir, err
+	}
+	if dir.Tiers, err = d.store.Tiers(ctx, a.WorkspaceID); err != nil {
+		return dir, err
+	}
+	if dir.Teams, err = d.store.Teams(ctx, a.WorkspaceID); err != nil {
+		return dir, err
+	}
+	if dir.RequestTypes, err = d.store.RequestTypes(ctx, a.WorkspaceID); err != nil {
+		return dir, err
+	}
+	if dir.CustomFields, err = d.store.CustomFields(ctx, a.WorkspaceID); err != nil {
+		return dir, err
+	}
+	dir.Members, err = d.store.Members(ctx, a.WorkspaceID, 1000)
+	return dir, err
+}
+
+// Tier returns a tier by id, or the zero Tier.
+func (dir Directory) Tier(id int64) workspace.Tier {
+	for _, t := range dir.Tiers {
+		if t.ID == id {
+			return t
+		}
+	}
+	return workspace.Tier{}
+}
+
+// TierByCode returns a tier by its code (L1…), or the zero Tier.
+func (dir Directory) TierByCode(code string) workspace.Tier {
+	for _, t := range dir.Tiers {
+		if t.Code == code {
+			return t
+		}
+	}
+	return workspace.Tier{}
+}
+
+// Team returns a team by id, or the zero Team.
+func (dir Directory) Team(id int64) workspace.Team {
+	for _, t := range dir.Teams {
+		if t.ID == id {
+			return t
+		}
+	}
+	return workspace.Team{}
+}
+
+// Member returns a member by id, or the zero Member.
+func (dir Directory) Member(id int64) workspace.Member {
+	for _, m := range dir.Members {
+		if m.ID == id {
+			return m
+		}
+	}
+	return workspace.Member{}
+}
+
+// RequestType returns a request type by id, or the zero RequestType.
+func (dir Directory) RequestType(id int64) workspace.RequestType {
+	for _, r := range dir.RequestTypes {
+		if r.ID == id {
+			return r
+		}
+	}
+	return workspace.RequestType{}
+}
+
+// RequestTypeByKey returns a request type by key, or the zero RequestType.
+func (dir Directory) RequestTypeByKey(key string) workspace.RequestType {
+	for _, r := range dir.RequestTypes {
+		if r.Key == key {
+			return r
+		}
+	}
+	return workspace.RequestType{}
+}
+
+// CustomField returns a field definition by key.
+func (dir Directory) CustomField(key string) (workspace.CustomField, bool) {
+	for _, c := range dir.CustomFields {
+		if c.Key == key {
+			return c, true
+		}
+	}
+	return workspace.CustomField{}, false
+}

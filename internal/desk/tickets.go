@@ -1,0 +1,404 @@
+package desk
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
+)
+
+// NewTicket is a request to open a ticket, from an agent or the API.
+type NewTicket struct {
+	Subject       string            `json:"subject"`
+	Body          string            `json:"body"`
+	CustomerID    int64             `json:"customer_id,omitempty"`
+	CustomerEmail string            `json:"customer_email,omitempty"` // found or created when no id is given
+	CustomerName  string            `json:"customer_name,omitempty"`
+	Priority      string            `json:"priority,omitempty"`
+	RequestType   string            `json:"request_type,omitempty"` // key
+	Channel       string            `json:"channel,omitempty"`
+	TierID        int64             `json:"tier_id,omitempty"`
+	TeamID        int64             `json:"team_id,omitempty"`
+	OwnerID       int64             `json:"owner_id,omitempty"`
+	Language      string            `json:"language,omitempty"`
+	Sensitive     bool              `json:"sensitive,omitempty"`
+	Tags          []string          `json:"tags,omitempty"`
+	CustomFields  map[string]string `json:"custom_fields,omitempty"`
+}
+
+// CreateTicket validates, places and stores a new ticket. The returned
+// ticket is durably stored.
+func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) (ticket.Ticket, error) {
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	f := problem.Fields{}
+	t := ticket.Ticket{Subject: strings.TrimSpace(in.Subject), Status: ticket.New, Priority: ticket.Normal, Channel: in.Channel,
+		TierID: in.TierID, TeamID: in.TeamID, OwnerID: in.OwnerID, CustomerID: in.CustomerID, Language: in.Language, Sensitive: in.Sensitive}
+	ticket.CheckSubject(f, "subject", in.Subject)
+	ticket.CheckBody(f, "body", in.Body)
+	if t.Channel == "" {
+		t.Channel = "api"
+	} else if !slices.Contains(ticket.Channels, t.Channel) {
+		f.Add("channel", "unknown_value", "unknown channel", "value", t.Channel)
+	}
+	if in.Priority != "" {
+		p, ok := ticket.ParsePriority(in.Priority)
+		if !ok {
+			f.Add("priority", "unknown_value", "must be low, normal, high or urgent", "value", in.Priority)
+		}
+		t.Priority = p
+	}
+	if in.RequestType != "" {
+		rt := dir.RequestTypeByKey(in.RequestType)
+		if rt.ID == 0 {
+			f.Add("request_type", "unknown_value", "unknown request type", "value", in.RequestType)
+		}
+		t.RequestTypeID = rt.ID
+	}
+	if t.Language != "" && !slices.Contains(workspace.Languages, t.Language) {
+		f.Add("language", "unknown_value", "unsupported language", "value", t.Language)
+	}
+	t.Tags = ticket.NormalizeTags(f, "tags", in.Tags)
+	t.CustomFields = checkCustomFields(f, dir, in.CustomFields)
+	if in.CustomerID == 0 && in.CustomerEmail == "" {
+		f.Required("customer_id")
+	}
+	if t.TierID != 0 && dir.Tier(t.TierID).ID == 0 {
+		f.Add("tier_id", "unknown_value", "unknown tier", "value", strconv.FormatInt(t.TierID, 10))
+	}
+	if err := f.Err(); err != nil {
+		return ticket.Ticket{}, err
+	}
+	cust, err := d.resolveCustomer(ctx, a, in)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	t.CustomerID = cust.ID
+	if t.Language == "" {
+		t.Language = cust.Language
+	}
+	if t.Language == "" {
+		t.Language = dir.Workspace.DefaultLanguage
+	}
+	routed := place(dir, &t)
+	// An agent who creates a ticket must be able to see it afterwards;
+	// otherwise they could write into tiers they cannot read.
+	if !ticket.CanView(a, t) && !a.IsAdmin() && t.OwnerID == 0 {
+		t.OwnerID = a.AgentID
+	}
+	return d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID, Events: []ticket.Event{routed}})
+}
+
+// resolveCustomer finds the ticket's customer by id or email, creating the
+// customer from the email when unknown.
+func (d *Service) resolveCustomer(ctx context.Context, a auth.Actor, in NewTicket) (customer.Customer, error) {
+	if in.CustomerID != 0 {
+		c, err := d.store.Customer(ctx, a.WorkspaceID, in.CustomerID)
+		if problem.Is(err, problem.NotFound) {
+			f := problem.Fields{}
+			f.Add("customer_id", "unknown_value", "unknown customer")
+			return c, f.Err()
+		}
+		return c, err
+	}
+	c, err := d.store.CustomerByEmail(ctx, a.WorkspaceID, in.CustomerEmail)
+	if err == nil || !problem.Is(err, problem.NotFound) {
+		return c, err
+	}
+	name := strings.TrimSpace(in.CustomerName)
+	if name == "" {
+		name, _, _ = strings.Cut(in.CustomerEmail, "@")
+	}
+	c, err = d.store.CreateCustomer(ctx, a.WorkspaceID, customer.Customer{Name: name, Email: in.CustomerEmail, Language: in.Language})
+	if p, ok := problem.As(err); ok && p.Fields != nil {
+		if fl, ok := p.Fields["email"]; ok { // report under the ticket's own field name
+			f := problem.Fields{}
+			f.Add("customer_email", fl.Code, fl.Message)
+			return c, f.Err()
+		}
+	}
+	return c, err
+}
+
+// place decides a new ticket's tier and team when the request does not say
+// and returns the timeline event explaining the decision. Without routing
+// rules the ticket goes to the first human tier (L1) and to the team of that
+// tier whose skills cover the request type.
+func place(dir Directory, t *ticket.Ticket) ticket.Event {
+	reason := "requested"
+	if t.TierID == 0 {
+		for _, tier := range dir.Tiers {
+			if !tier.SelfService() && !tier.External {
+				t.TierID = tier.ID
+				break
+			}
+		}
+		reason = "default"
+	}
+	if t.TeamID == 0 {
+		t.TeamID = teamFor(dir, t.TierID, t.RequestTypeID)
+	}
+	data := map[string]string{"rule": reason, "tier": dir.Tier(t.TierID).Code}
+	if t.TeamID != 0 {
+		data["team"] = dir.Team(t.TeamID).Name
+	}
+	return ticket.Event{Kind: ticket.Routed, Data: data}
+}
+
+// teamFor picks the team of a tier that handles a request type, else the
+// tier's first team.
+func teamFor(dir Directory, tierID, requestTypeID int64) int64 {
+	var first int64
+	for _, team := range dir.Teams {
+		if team.TierID != tierID {
+			continue
+		}
+		if requestTypeID != 0 && slices.Contains(team.SkillIDs, requestTypeID) {
+			return team.ID
+		}
+		if first == 0 {
+			first = team.ID
+		}
+	}
+	return first
+}
+
+func checkCustomFields(f problem.Fields, dir Directory, values map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range values {
+		def, ok := dir.CustomField(k)
+		if !ok {
+			f.Add("custom_fields."+k, "unknown_field", "unknown custom field")
+			continue
+		}
+		if code, msg := def.CheckValue(v); code != "" {
+			f.Add("custom_fields."+k, code, msg)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// Ticket returns a ticket the actor may see. Tickets the actor may not see
+// are reported as not found, so ids do not leak what exists.
+func (d *Service) Ticket(ctx context.Context, a auth.Actor, id int64) (ticket.Ticket, error) {
+	t, err := d.store.Ticket(ctx, a.WorkspaceID, id)
+	if err != nil {
+		return t, err
+	}
+	if !ticket.CanView(a, t) {
+		return ticket.Ticket{}, problem.NotFoundf("ticket")
+	}
+	return t, nil
+}
+
+// TicketByNumber returns a visible ticket by its reference number.
+func (d *Service) TicketByNumber(ctx context.Context, a auth.Actor, number int64) (ticket.Ticket, error) {
+	t, err := d.store.TicketByNumber(ctx, a.WorkspaceID, number)
+	if err != nil {
+		return t, err
+	}
+	if !ticket.CanView(a, t) {
+		return ticket.Ticket{}, problem.NotFoundf("ticket")
+	}
+	return t, nil
+}
+
+// Timeline returns a visible ticket's events after an event id.
+func (d *Service) Timeline(ctx context.Context, a auth.Actor, ticketID, after int64, limit int) ([]ticket.Event, error) {
+	if _, err := d.Ticket(ctx, a, ticketID); err != nil {
+		return nil, err
+	}
+	return d.store.Events(ctx, a.WorkspaceID, ticketID, after, limit)
+}
+
+// Tickets lists one page of the tickets the actor may see.
+func (d *Service) Tickets(ctx context.Context, a auth.Actor, f store.Filter, cursor string, limit int) ([]ticket.Ticket, string, error) {
+	f.Viewer = &a
+	return d.store.Tickets(ctx, a.WorkspaceID, f, cursor, limit)
+}
+
+// CountTickets counts visible tickets, up to max.
+func (d *Service) CountTickets(ctx context.Context, a auth.Actor, f store.Filter, max int) (int, error) {
+	f.Viewer = &a
+	return d.store.CountTickets(ctx, a.WorkspaceID, f, max)
+}
+
+// Update is a partial change of a ticket's fields; nil means "leave".
+type Update struct {
+	Status       *string           `json:"status,omitempty"`
+	Priority     *string           `json:"priority,omitempty"`
+	RequestType  *string           `json:"request_type,omitempty"` // key, "" clears
+	TierID       *int64            `json:"tier_id,omitempty"`
+	TeamID       *int64            `json:"team_id,omitempty"` // 0 clears
+	OwnerID      *int64            `json:"owner_id,omitempty"` // 0 unassigns
+	Sensitive    *bool             `json:"sensitive,omitempty"`
+	Tags         *[]string         `json:"tags,omitempty"`
+	CustomFields map[string]string `json:"custom_fields,omitempty"`
+}
+
+// UpdateTicket changes a ticket's fields, recording each change on the
+// timeline. Only actors who may work the ticket can change it; marking a
+// ticket sensitive or lifting the flag is for leads and admins, and for the
+// owner (who keeps seeing it).
+func (d *Service) UpdateTicket(ctx context.Context, a auth.Actor, id int64, u Update) (ticket.Ticket, error) {
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	ch, err := u.change(dir)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	if ch.Empty() {
+		return d.Ticket(ctx, a, id)
+	}
+	return d.store.UpdateTicket(ctx, a.WorkspaceID, id, a.AgentID, func(cur ticket.Ticket) error {
+		if !ticket.CanView(a, cur) {
+			return problem.NotFoundf("ticket")
+		}
+		if !ticket.CanWork(a, cur) {
+			return errForbidden
+		}
+		if ch.OwnerID != nil && *ch.OwnerID != 0 && *ch.OwnerID != a.AgentID && !a.IsLeadOrAdmin() && !canTakeFromTier(a, cur) {
+			return errForbidden
+		}
+		return nil
+	}, ch)
+}
+
+// canTakeFromTier lets an agent assign a ticket of their own tier to a
+// colleague (a hand-off within the tier).
+func canTakeFromTier(a auth.Actor, t ticket.Ticket) bool { return a.InTier(t.TierID) }
+
+func (u Update) change(dir Directory) (store.Change, error) {
+	f := problem.Fields{}
+	var ch store.Change
+	if u.Status != nil {
+		st := ticket.Status(*u.Status)
+		if !st.Valid() {
+			f.Add("status", "unknown_value", "unknown status", "value", *u.Status)
+		}
+		ch.Status = &st
+	}
+	if u.Priority != nil {
+		p, ok := ticket.ParsePriority(*u.Priority)
+		if !ok {
+			f.Add("priority", "unknown_value", "must be low, normal, high or urgent", "value", *u.Priority)
+		}
+		ch.Priority = &p
+	}
+	if u.RequestType != nil {
+		var id int64
+		if *u.RequestType != "" {
+			id = dir.RequestTypeByKey(*u.RequestType).ID
+			if id == 0 {
+				f.Add("request_type", "unknown_value", "unknown request type", "value", *u.RequestType)
+			}
+		}
+		ch.RequestTypeID = &id
+	}
+	if u.TierID != nil {
+		if dir.Tier(*u.TierID).ID == 0 {
+			f.Add("tier_id", "unknown_value", "unknown tier", "value", strconv.FormatInt(*u.TierID, 10))
+		}
+		ch.TierID = u.TierID
+	}
+	if u.TeamID != nil {
+		if *u.TeamID != 0 && dir.Team(*u.TeamID).ID == 0 {
+			f.Add("team_id", "unknown_value", "unknown team", "value", strconv.FormatInt(*u.TeamID, 10))
+		}
+		ch.TeamID = u.TeamID
+	}
+	if u.OwnerID != nil {
+		if *u.OwnerID != 0 {
+			m := dir.Member(*u.OwnerID)
+			if m.ID == 0 || !m.Active {
+				f.Add("owner_id", "unknown_value", "unknown agent", "value", strconv.FormatInt(*u.OwnerID, 10))
+			}
+		}
+		ch.OwnerID = u.OwnerID
+	}
+	ch.Sensitive = u.Sensitive
+	if u.Tags != nil {
+		tags := ticket.NormalizeTags(f, "tags", *u.Tags)
+		ch.Tags = &tags
+	}
+	if len(u.CustomFields) > 0 {
+		ch.CustomFields = map[string]string{}
+		for k, v := range u.CustomFields {
+			def, ok := dir.CustomField(k)
+			if !ok {
+				f.Add("custom_fields."+k, "unknown_field", "unknown custom field")
+				continue
+			}
+			if code, msg := def.CheckValue(v); code != "" {
+				f.Add("custom_fields."+k, code, msg)
+				continue
+			}
+			ch.CustomFields[k] = v
+		}
+	}
+	return ch, f.Err()
+}
+
+// Reply sends a public answer to the customer, optionally setting a status
+// (e.g. solved) in the same step.
+func (d *Service) Reply(ctx context.Context, a auth.Actor, id int64, body, status string) (ticket.Event, ticket.Ticket, error) {
+	return d.message(ctx, a, id, ticket.AgentReply, body, status)
+}
+
+// Note posts an internal note, visible to agents only. Swarm collaborators
+// may post notes on tickets they cannot otherwise work.
+func (d *Service) Note(ctx context.Context, a auth.Actor, id int64, body string) (ticket.Event, ticket.Ticket, error) {
+	return d.message(ctx, a, id, ticket.InternalNote, body, "")
+}
+
+func (d *Service) message(ctx context.Context, a auth.Actor, id int64, kind ticket.EventKind, body, status string) (ticket.Event, ticket.Ticket, error) {
+	f := problem.Fields{}
+	ticket.CheckBody(f, "body", body)
+	st := ticket.Status(status)
+	if status != "" && !st.Valid() {
+		f.Add("status", "unknown_value", "unknown status", "value", status)
+	}
+	if err := f.Err(); err != nil {
+		return ticket.Event{}, ticket.Ticket{}, err
+	}
+	return d.store.AddMessage(ctx, a.WorkspaceID, id, func(cur ticket.Ticket) error {
+		if !ticket.CanView(a, cur) {
+			return problem.NotFoundf("ticket")
+		}
+		allowed := ticket.CanWork(a, cur)
+		if kind == ticket.InternalNote {
+			allowed = ticket.CanNote(a, cur)
+		}
+		if !allowed {
+			return errForbidden
+		}
+		return nil
+	}, ticket.Event{Kind: kind, ActorAgentID: a.AgentID, Body: body}, st)
+}
+
+// Invite adds a collaborator to a ticket (swarming): they may then read it
+// and post internal notes.
+func (d *Service) Invite(ctx context.Context, a auth.Actor, id, agentID int64) error {
+	return d.store.AddCollaborator(ctx, a.WorkspaceID, id, agentID, a.AgentID, func(cur ticket.Ticket) error {
+		if !ticket.CanView(a, cur) {
+			return problem.NotFoundf("ticket")
+		}
+		if !ticket.CanWork(a, cur) {
+			return errForbidden
+		}
+		return nil
+	})
+}
