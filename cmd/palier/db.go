@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/palier/palier/internal/store"
+)
+
+// dbFlags are the storage flags every command shares.
+type dbFlags struct {
+	dataDir     string
+	databaseURL string
+}
+
+func (f *dbFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.dataDir, "data", envOr("PALIER_DATA", "data"), "directory for the SQLite database (palier.db)")
+	fs.StringVar(&f.databaseURL, "database-url", os.Getenv("PALIER_DATABASE_URL"), "PostgreSQL URL (postgres://…); empty = SQLite in --data")
+}
+
+// open opens and migrates the store.
+func (f *dbFlags) open(ctx context.Context) (*store.Store, error) {
+	s, err := store.Open(ctx, f.databaseURL, f.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return s, nil
+}
+
+func envOr(key, fallback string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("palier "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("migrate", stderr)
+	var db dbFlags
+	db.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintf(stdout, "database is up to date (%s)\n", s.Dialect())
+	return nil
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/demo"
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/server"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/workspace"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	var db dbFlags
+	db.register(fs)
+	addr := fs.String("addr", envOr("PALIER_ADDR", "127.0.0.1:8080"), "address to listen on")
+	withDemo := fs.Bool("demo", false, "load the demo workspace into an empty database")
+	secure := fs.Bool("secure-cookies", os.Getenv("PALIER_SECURE_COOKIES") == "true", "mark cookies Secure (set when serving over HTTPS)")
+	logLevel := fs.String("log-level", envOr("PALIER_LOG_LEVEL", "info"), "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	s, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := bootstrap(ctx, s, *withDemo, stdout); err != nil {
+		return err
+	}
+	handler, err := server.New(desk.New(s, log), server.Config{SecureCookies: *secure, Log: log, Version: version})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	fmt.Fprintf(stdout, "Palier is running (%s): open http://%s/\n", s.Dialect(), displayAddr(ln.Addr()))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// bootstrap prepares an empty database: the demo workspace on request, or
+// a default workspace plus the first admin from PALIER_ADMIN_EMAIL and
+// PALIER_ADMIN_PASSWORD.
+func bootstrap(ctx context.Context, s *store.Store, withDemo bool, stdout io.Writer) error {
+	_, err := s.FirstWorkspace(ctx)
+	empty := problem.Is(err, problem.NotFound)
+	if err != nil && !empty {
+		return err
+	}
+	if withDemo && empty {
+		fmt.Fprintln(stdout, "Loading the demo workspace…")
+		info, err := demo.Load(ctx, s, 1)
+		if err != nil {
+			return fmt.Errorf("load demo: %w", err)
+		}
+		printDemoLogins(stdout, info)
+		return nil
+	}
+	if withDemo {
+		fmt.Fprintln(stdout, "The database already holds a workspace; the demo is not loaded again.")
+	}
+	if empty {
+		if _, err := createDefaultWorkspace(ctx, s); err != nil {
+			return err
+		}
+	}
+	return createFirstAdmin(ctx, s, stdout)
+}
+
+func printDemoLogins(w io.Writer, info demo.Info) {
+	fmt.Fprintf(w, "Demo workspace ready: %d tickets. Sign in with one of these accounts:\n", info.Tickets)
+	for _, l := range info.Logins {
+		fmt.Fprintf(w, "  %-8s %-32s password: %s  (%s%s)\n", l.Role, l.Email, l.Password, l.Name, tiersSuffix(l.Tiers))
+	}
+}
+
+func tiersSuffix(t string) string {
+	if t == "" {
+		return ""
+	}
+	return ", " + t
+}
+
+func createDefaultWorkspace(ctx context.Context, s *store.Store) (workspace.Workspace, error) {
+	lang := envOr("PALIER_LANGUAGE", "fr")
+	return s.CreateWorkspace(ctx, workspace.Workspace{
+		Name: envOr("PALIER_WORKSPACE_NAME", "Support"), SupportModel: workspace.Tiered,
+		Languages: []string{"fr", "en"}, DefaultLanguage: lang, Timezone: envOr("PALIER_TIMEZONE", "Europe/Paris"),
+	}, workspace.DefaultTiers(lang))
+}
+
+func createFirstAdmin(ctx context.Context, s *store.Store, stdout io.Writer) error {
+	n, err := s.CountMembers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	email, password := os.Getenv("PALIER_ADMIN_EMAIL"), os.Getenv("PALIER_ADMIN_PASSWORD")
+	if email == "" || password == "" {
+		fmt.Fprintln(stdout, "No accounts yet. Set PALIER_ADMIN_EMAIL and PALIER_ADMIN_PASSWORD and restart, or run: palier user create --email you@example.com --name You --role admin")
+		return nil
+	}
+	if len([]rune(password)) < auth.MinPasswordLength {
+		return fmt.Errorf("PALIER_ADMIN_PASSWORD must be at least %d characters", auth.MinPasswordLength)
+	}
+	ws, err := s.FirstWorkspace(ctx)
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	name, _, _ := strings.Cut(email, "@")
+	if _, err := s.CreateMember(ctx, ws.ID, 0, workspace.Member{Email: email, Name: name, Role: workspace.Admin, Active: true}, hash); err != nil {
+		return fmt.Errorf("create first admin: %w", err)
+	}
+	fmt.Fprintf(stdout, "Created the first administrator: %s\n", email)
+	return nil
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/workspace"
+)
+
+func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: palier user create --email E --name N --role admin|lead|agent [--tiers L1,L2]")
+	}
+	fs := newFlagSet("user create", stderr)
+	var db dbFlags
+	db.register(fs)
+	email := fs.String("email", "", "the account's email (its login)")
+	name := fs.String("name", "", "display name")
+	role := fs.String("role", "agent", "admin, lead or agent")
+	tiers := fs.String("tiers", "", "comma-separated tier codes the member belongs to, e.g. L1,L2")
+	lang := fs.String("language", "", "interface language: fr or en (default: the browser's)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	s, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ws, err := s.FirstWorkspace(ctx)
+	if problem.Is(err, problem.NotFound) {
+		ws, err = createDefaultWorkspace(ctx, s)
+	}
+	if err != nil {
+		return err
+	}
+	m := workspace.Member{Email: *email, Name: *name, Role: workspace.Role(*role), Language: *lang, Active: true}
+	if m.TierIDs, err = tierIDs(ctx, s.Tiers, ws.ID, *tiers); err != nil {
+		return err
+	}
+	password, generated, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	m, err = s.CreateMember(ctx, ws.ID, 0, m, hash)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s %s (id %d)\n", m.Role, m.Email, m.ID)
+	if generated {
+		fmt.Fprintf(stdout, "password: %s\n", password)
+	}
+	return nil
+}
+
+// readPassword takes the first line of stdin when it is piped, or generates
+// a password (printed once) when stdin is a terminal or empty.
+func readPassword(stdin io.Reader) (string, bool, error) {
+	if f, ok := stdin.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p, err := auth.GeneratePassword()
+			return p, true, err
+		}
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", false, fmt.Errorf("read password from stdin: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		p, err := auth.GeneratePassword()
+		return p, true, err
+	}
+	if len([]rune(line)) < auth.MinPasswordLength {
+		return "", false, fmt.Errorf("password must be at least %d characters", auth.MinPasswordLength)
+	}
+	return line, false, nil
+}
+
+func tierIDs(ctx context.Context, list func(context.Context, int64) ([]workspace.Tier, error), wsID int64, codes string) ([]int64, error) {
+	if codes == "" {
+		return nil, nil
+	}
+	tiers, err := list(ctx, wsID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, code := range strings.Split(codes, ",") {
+		code = strings.ToUpper(strings.TrimSpace(code))
+		found := false
+		for _, t := range tiers {
+			if t.Code == code {
+				ids, found = append(ids, t.ID), true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown tier %q", code)
+		}
+	}
+	return ids, nil
+}
+
+func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: palier token create --email E [--name NAME]")
+	}
+	fs := newFlagSet("token create", stderr)
+	var db dbFlags
+	db.register(fs)
+	email := fs.String("email", "", "the account the token acts as")
+	name := fs.String("name", "cli", "a name to recognise the token by")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	s, err := db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	wsID, m, err := s.MemberByEmail(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("no account with email %q: %w", *email, err)
+	}
+	secret, err := auth.NewSecret("plr_")
+	if err != nil {
+		return err
+	}
+	if err := s.CreateAPIToken(ctx, wsID, 0, m.ID, *name, secret); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, secret)
+	return nil
+}

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// metrics exposes request counts and latencies in the Prometheus text
+// format. A handful of series does not justify a client library.
+type metrics struct {
+	version string
+	mu      sync.Mutex
+	series  map[seriesKey]*histogram
+}
+
+type seriesKey struct{ method, route, code string }
+
+// buckets are the latency histogram's upper bounds, in seconds.
+var buckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
+
+type histogram struct {
+	counts []uint64 // per bucket, cumulative at export time
+	sum    float64
+	total  uint64
+}
+
+func newMetrics(version string) *metrics {
+	return &metrics{version: version, series: map[seriesKey]*histogram{}}
+}
+
+func (m *metrics) instrument(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		// r.Pattern is the matched route ("GET /tickets/{id}"), which keeps
+		// the label set bounded whatever URLs clients send.
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		m.observe(seriesKey{r.Method, route, strconv.Itoa(rec.status)}, time.Since(start).Seconds())
+	})
+}
+
+func (m *metrics) observe(k seriesKey, seconds float64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	h := m.series[k]
+	if h == nil {
+		h = &histogram{counts: make([]uint64, len(buckets))}
+		m.series[k] = h
+	}
+	if i := sort.SearchFloat64s(buckets, seconds); i < len(buckets) {
+		h.counts[i]++
+	}
+	h.sum += seconds
+	h.total++
+}
+
+func (m *metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	var b strings.Builder
+	fmt.Fprintf(&b, "# HELP palier_build_info Palier build.\n# TYPE palier_build_info gauge\npalier_build_info{version=%q} 1\n", m.version)
+	b.WriteString("# HELP palier_http_request_duration_seconds HTTP request latency by route and status.\n# TYPE palier_http_request_duration_seconds histogram\n")
+	m.mu.Lock()
+	keys := make([]seriesKey, 0, len(m.series))
+	for k := range m.series {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b seriesKey) int {
+		return strings.Compare(a.route+a.method+a.code, b.route+b.method+b.code)
+	})
+	for _, k := range keys {
+		h := m.series[k]
+		labels := fmt.Sprintf("method=%q,route=%q,code=%q", k.method, k.route, k.code)
+		var cum uint64
+		for i, le := range buckets {
+			cum += h.counts[i]
+			fmt.Fprintf(&b, "palier_http_request_duration_seconds_bucket{%s,le=\"%g\"} %d\n", labels, le, cum)
+		}
+		fmt.Fprintf(&b, "palier_http_request_duration_seconds_bucket{%s,le=\"+Inf\"} %d\n", labels, h.total)
+		fmt.Fprintf(&b, "palier_http_request_duration_seconds_sum{%s} %g\n", labels, h.sum)
+		fmt.Fprintf(&b, "palier_http_request_duration_seconds_count{%s} %d\n", labels, h.total)
+	}
+	m.mu.Unlock()
+	_, _ = w.Write([]byte(b.String()))
+}
