@@ -32,49 +32,88 @@ func Normalize(s string) string {
 	if isFolded(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false // a space is owed before the next visible rune
-	emit := func(r rune) {
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
+	f := folder{}
+	f.b.Grow(len(s))
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
 			switch {
 			case asciiSpace(c):
-				space = true
+				f.space = true
 			case 'A' <= c && c <= 'Z':
-				emit(rune(c + 'a' - 'A'))
+				f.emitByte(c + 'a' - 'A')
 			default:
-				emit(rune(c))
+				f.emitByte(c)
 			}
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		// Decompose rune by rune: stripping marks needs no reordering, and
-		// this avoids the allocations of a transform chain.
-		if d := norm.NFD.PropertiesString(s[i:]).Decomposition(); d != nil {
-			for _, dr := range string(d) {
-				foldRune(dr, emit, &space)
+		if latinFirst <= r && r <= latinLast {
+			// French text is mostly accented Latin letters: fold them from
+			// a table rather than decomposing each one.
+			if folded := latinFolds[r-latinFirst]; folded != "" {
+				f.emitString(folded)
 			}
 		} else {
-			foldRune(r, emit, &space)
+			f.foldDecomposed(s[i:], r)
 		}
 		i += size
 	}
-	return b.String()
+	return f.b.String()
+}
+
+// The Latin-1 Supplement and Latin Extended-A blocks (À … ſ), folded once.
+const latinFirst, latinLast = 0xC0, 0x17F
+
+var latinFolds = func() (t [latinLast - latinFirst + 1]string) {
+	for r := rune(latinFirst); r <= latinLast; r++ {
+		var f folder
+		f.foldDecomposed(string(r), r)
+		t[r-latinFirst] = f.b.String()
+	}
+	return t
+}()
+
+// folder accumulates folded text.
+type folder struct {
+	b     strings.Builder
+	space bool // a space is owed before the next visible rune
+}
+
+func (f *folder) emitByte(c byte) {
+	if f.space && f.b.Len() > 0 {
+		f.b.WriteByte(' ')
+	}
+	f.space = false
+	f.b.WriteByte(c)
+}
+
+func (f *folder) emitString(s string) {
+	if f.space && f.b.Len() > 0 {
+		f.b.WriteByte(' ')
+	}
+	f.space = false
+	f.b.WriteString(s)
+}
+
+// foldDecomposed folds r, the first rune of s, through its canonical
+// decomposition (é → e + ◌́), dropping the combining marks.
+func (f *folder) foldDecomposed(s string, r rune) {
+	d := norm.NFD.PropertiesString(s).Decomposition()
+	if d == nil {
+		f.foldRune(r)
+		return
+	}
+	for _, dr := range string(d) {
+		f.foldRune(dr)
+	}
 }
 
 // foldRune writes the folded form of one decomposed rune.
-func foldRune(r rune, emit func(rune), space *bool) {
+func (f *folder) foldRune(r rune) {
 	if unicode.IsSpace(r) {
-		*space = true
+		f.space = true
 		return
 	}
 	if unicode.Is(unicode.Mn, r) {
@@ -83,24 +122,25 @@ func foldRune(r rune, emit func(rune), space *bool) {
 	r = unicode.ToLower(r)
 	switch r {
 	case 'œ':
-		emit('o')
-		emit('e')
+		f.emitString("oe")
 	case 'æ':
-		emit('a')
-		emit('e')
+		f.emitString("ae")
 	case 'ß':
-		emit('s')
-		emit('s')
+		f.emitString("ss")
 	case 'ø':
-		emit('o')
+		f.emitByte('o')
 	case 'ł':
-		emit('l')
+		f.emitByte('l')
 	case 'đ':
-		emit('d')
+		f.emitByte('d')
 	case '’', '‘', 'ʼ':
-		emit('\'')
+		f.emitByte('\'')
 	default:
-		emit(r)
+		if f.space && f.b.Len() > 0 {
+			f.b.WriteByte(' ')
+		}
+		f.space = false
+		f.b.WriteRune(r)
 	}
 }
 

@@ -110,19 +110,33 @@ func frenchFeminine(w string) string {
 	return w
 }
 
-// frenchVerbEndings is ordered longest first: the longest ending present
-// decides, and if it would leave too short a stem nothing is removed
-// ("element" keeps its -ement rather than losing -ent instead).
-var frenchVerbEndings = [...]string{"aient", "ation", "ement", "ait", "ent", "ez", "er"}
-
+// frenchVerb removes the longest of the verb and derivation endings. The
+// longest ending present decides, and if it would leave too short a stem
+// nothing is removed ("element" keeps its -ement rather than losing -ent
+// instead). Endings are grouped by last letter so that most words are
+// settled by one comparison.
 func frenchVerb(w string) string {
-	for _, end := range frenchVerbEndings {
+	var endings []string
+	switch w[len(w)-1] {
+	case 't':
+		endings = frenchEndingsT[:]
+	case 'n':
+		endings = []string{"ation"}
+	case 'z':
+		endings = []string{"ez"}
+	case 'r':
+		endings = []string{"er"}
+	}
+	for _, end := range endings {
 		if strings.HasSuffix(w, end) {
 			return trim(w, len(end))
 		}
 	}
 	return w
 }
+
+// frenchEndingsT is ordered longest first.
+var frenchEndingsT = [...]string{"aient", "ement", "ait", "ent"}
 
 func stemEnglish(w string) string {
 	switch {
@@ -193,7 +207,12 @@ func trim(w string, n int) string {
 }
 
 func long(w string, n int) bool {
-	return utf8.RuneCountInString(w[:len(w)-n]) >= minStem
+	rest := len(w) - n
+	if rest < minStem || rest >= minStem*utf8.UTFMax {
+		// Settled by the byte length alone: a rune is 1 to 4 bytes.
+		return rest >= minStem
+	}
+	return utf8.RuneCountInString(w[:rest]) >= minStem
 }
 
 func hasDigit(w string) bool {

@@ -16,8 +16,9 @@ func AppendTerms(dst []string, lang, s string) []string {
 	// Folding the whole text first and then splitting gives the same words
 	// as splitting then folding each word, with one allocation instead of
 	// one per word.
-	eachToken(Normalize(s), func(tok string) {
+	eachToken(Normalize(s), func(tok string) bool {
 		dst = append(dst, stemFolded(lang, tok))
+		return true
 	})
 	return dst
 }

@@ -75,6 +75,27 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+func TestTokensSeq(t *testing.T) {
+	const s = "L’offre d'essai, puis l'abonnement"
+	var got []string
+	for tok := range TokensSeq(s) {
+		got = append(got, tok)
+	}
+	if want := Tokens(s); !reflect.DeepEqual(got, want) {
+		t.Errorf("TokensSeq = %q, want %q", got, want)
+	}
+	got = got[:0]
+	for tok := range TokensSeq(s) {
+		got = append(got, tok)
+		if len(got) == 2 {
+			break
+		}
+	}
+	if want := []string{"offre", "essai"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("TokensSeq with break = %q, want %q", got, want)
+	}
+}
+
 func TestBaseLang(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"fr", "fr"}, {"FR", "fr"}, {"fr-CA", "fr"}, {"fr_BE", "fr"}, {"fra", "fr"}, {"fre", "fr"},

@@ -1,6 +1,7 @@
 package textsearch
 
 import (
+	"iter"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,13 +20,23 @@ var elisions = [...]string{"l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu"
 // ["don", "t"]). The words are substrings of s, in their original case.
 func Tokens(s string) []string {
 	var out []string
-	eachToken(s, func(tok string) { out = append(out, tok) })
+	eachToken(s, func(tok string) bool {
+		out = append(out, tok)
+		return true
+	})
 	return out
 }
 
-// eachToken calls fn for every word of s, as Tokens defines words. It exists
-// so that Terms can analyse text without building an intermediate slice.
-func eachToken(s string, fn func(string)) {
+// TokensSeq yields the words of s one by one, as Tokens defines them,
+// without building a slice.
+func TokensSeq(s string) iter.Seq[string] {
+	return func(yield func(string) bool) { eachToken(s, yield) }
+}
+
+// eachToken calls fn for every word of s, as Tokens defines words, until fn
+// returns false. It exists so that Terms can analyse text without building
+// an intermediate slice.
+func eachToken(s string, fn func(string) bool) {
 	start := -1
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
@@ -42,8 +53,8 @@ func eachToken(s string, fn func(string)) {
 		if start >= 0 {
 			tok := s[start:i]
 			start = -1
-			if !(isApostrophe(r) && isElision(tok) && wordFollows(s[i+size:])) {
-				fn(tok)
+			if !(isApostrophe(r) && isElision(tok) && wordFollows(s[i+size:])) && !fn(tok) {
+				return
 			}
 		}
 		i += size
