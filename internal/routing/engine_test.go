@@ -229,6 +229,40 @@ func TestDecisionReasons(t *testing.T) {
 	}
 }
 
+func TestReasonActualValues(t *testing.T) {
+	tests := []struct {
+		name   string
+		when   Condition
+		ticket Ticket
+		actual string
+	}{
+		{"words as written", leaf("subject", "contains_any_word", "facture prélèvement"),
+			Ticket{Subject: "FACTURES et Prélèvements, factures encore"}, "FACTURES, Prélèvements"},
+		{"stray combining mark", leaf("subject", "contains_words", "facture"),
+			Ticket{Subject: "\u0301 Facturée"}, "Facturée"},
+		{"phrase words", leaf("body", "contains_phrase", "mot de passe"),
+			Ticket{Body: "Mon mot de passe expire"}, "mot, de, passe"},
+		{"custom field words", leaf("custom_field:notes", "contains_words", "urgent"),
+			Ticket{CustomFields: map[string]string{"notes": "Très URGENTE"}}, "URGENTE"},
+		{"custom field value", leaf("custom_field:plan", "is", "pro"),
+			Ticket{CustomFields: map[string]string{"plan": "Pro"}}, "Pro"},
+		{"open tickets", leaf("open_tickets", "gte", "2"), Ticket{OpenTickets: 4}, "4"},
+		{"sensitive", leaf("sensitive", "is", "true"), Ticket{Sensitive: true}, "true"},
+		{"business hours", leaf("business_hours", "is", "outside"),
+			Ticket{CreatedAt: time.Date(2025, 6, 7, 10, 0, 0, 0, time.UTC)}, "outside"},
+	}
+	for _, tt := range tests {
+		rs := RuleSet{
+			Rules:    []Rule{{ID: 1, Name: "r", Enabled: true, When: tt.when, Then: Actions{Tier: "L2"}}},
+			Fallback: Actions{Tier: "L1"},
+		}
+		d := mustCompile(t, rs, Env{BusinessHours: officeHours(t)}).Route(tt.ticket)
+		if len(d.Reasons) != 1 || d.Reasons[0].Actual != tt.actual {
+			t.Errorf("%s: reasons = %+v, want actual %q", tt.name, d.Reasons, tt.actual)
+		}
+	}
+}
+
 func TestDecisionTagsAreTheCallers(t *testing.T) {
 	rs := RuleSet{
 		Rules:    []Rule{{ID: 1, Name: "Tag", Enabled: true, Then: Actions{Tier: "L1", AddTags: []string{"a"}}}},

@@ -92,7 +92,7 @@ func (e *Engine) route(t *Ticket) (Decision, int) {
 type textInfo struct {
 	done bool
 	bits []uint64 // bit id set when condition term id occurs
-	seq  []int32  // term ids in order; -1 stands for words no condition uses
+	ids  []int32  // one per word, in order; -1 for words no condition uses
 }
 
 // state is the per-call scratch of Route, pooled so that evaluating a
@@ -106,10 +106,11 @@ type state struct {
 	enums    [enumFields]string
 	subject  textInfo
 	body     textInfo
-	text     textInfo // subject and body together; bits only
-	hours    int8     // 0 unknown, 1 inside, 2 outside
-	custom   map[string]*textInfo
-	terms    []string // scratch for textsearch.AppendTerms
+	text     textInfo             // subject and body together; bits only
+	hours    int8                 // 0 unknown, 1 inside, 2 outside
+	custom   map[string]*textInfo // analysed custom field values
+	numbers  map[string]numberVal // parsed custom field values
+	terms    []string             // scratch for textsearch.AppendTerms
 }
 
 func newState(e *Engine) *state {
@@ -129,6 +130,26 @@ func (s *state) reset(t *Ticket) {
 	for _, ti := range s.custom {
 		ti.done = false
 	}
+	clear(s.numbers)
+}
+
+type numberVal struct {
+	f  float64
+	ok bool
+}
+
+// number parses a custom field's value once per Route call: many rules may
+// test the same field, and parsing a decimal comma allocates.
+func (s *state) number(key string) (float64, bool) {
+	if v, ok := s.numbers[key]; ok {
+		return v.f, v.ok
+	}
+	f, ok := parseNumber(s.t.CustomFields[key])
+	if s.numbers == nil {
+		s.numbers = map[string]numberVal{}
+	}
+	s.numbers[key] = numberVal{f, ok}
+	return f, ok
 }
 
 func (s *state) eval(n *node) bool {
@@ -258,7 +279,7 @@ func (s *state) matchCustom(n *node) bool {
 		}
 		return s.matchText(n, s.analysed(ti, raw))
 	}
-	f, ok := parseNumber(raw)
+	f, ok := s.number(n.key)
 	return ok && compare(n.op, f, n.num)
 }
 
@@ -284,21 +305,16 @@ func (s *state) analysed(ti *textInfo, text string) *textInfo {
 		return ti
 	}
 	clear(ti.bits)
-	ti.seq = ti.seq[:0]
+	ti.ids = ti.ids[:0]
 	s.terms = textsearch.AppendTerms(s.terms[:0], langs[s.lang], text)
 	for _, term := range s.terms {
 		id, ok := s.e.dict[term]
-		if !ok {
-			// A run of unknown words is one gap: it only has to break
-			// phrases, not be counted.
-			if len(ti.seq) > 0 && ti.seq[len(ti.seq)-1] == -1 {
-				continue
-			}
-			id = -1
-		} else {
+		if ok {
 			ti.bits[id>>6] |= 1 << (id & 63)
+		} else {
+			id = -1
 		}
-		ti.seq = append(ti.seq, id)
+		ti.ids = append(ti.ids, id)
 	}
 	ti.done = true
 	return ti
@@ -329,7 +345,7 @@ func (s *state) matchText(n *node, ti *textInfo) bool {
 				return false
 			}
 		}
-		return containsSeq(ti.seq, ids)
+		return containsSeq(ti.ids, ids)
 	}
 	return false
 }
@@ -381,18 +397,20 @@ func expected(c Condition) string {
 
 // actual is the ticket's side of a leaf, as the timeline shows it.
 func (s *state) actual(n *node) string {
+	var found []string
 	switch n.field {
 	case fSubject:
-		return s.foundWords(n, s.t.Subject)
+		found = s.foundWords(found, n, s.t.Subject, &s.subject)
 	case fBody:
-		return s.foundWords(n, s.t.Body)
+		found = s.foundWords(found, n, s.t.Body, &s.body)
 	case fText:
-		return s.foundWords(n, s.t.Subject, s.t.Body)
+		found = s.foundWords(found, n, s.t.Subject, &s.subject)
+		found = s.foundWords(found, n, s.t.Body, &s.body)
 	case fCustom:
-		if n.op == opWords || n.op == opAnyWord || n.op == opPhrase {
-			return s.foundWords(n, s.t.CustomFields[n.key])
+		if n.op != opWords && n.op != opAnyWord && n.op != opPhrase {
+			return s.t.CustomFields[n.key]
 		}
-		return s.t.CustomFields[n.key]
+		found = s.foundWords(found, n, s.t.CustomFields[n.key], s.custom[n.key])
 	case fBusinessHours:
 		if s.hours == 1 {
 			return "inside"
@@ -402,25 +420,43 @@ func (s *state) actual(n *node) string {
 		return strconv.Itoa(s.t.OpenTickets)
 	case fSensitive:
 		return strconv.FormatBool(s.t.Sensitive)
-	}
-	return rawEnum(&s.t, n.field)
-}
-
-// foundWords lists, as the customer wrote them, the words of texts that
-// carry one of n's terms.
-func (s *state) foundWords(n *node, texts ...string) string {
-	want := n.terms[s.lang]
-	var found []string
-	for _, text := range texts {
-		for _, tok := range textsearch.Tokens(text) {
-			id, ok := s.e.dict[textsearch.Stem(langs[s.lang], tok)]
-			if !ok || !slices.Contains(want, id) {
-				continue
-			}
-			if !slices.ContainsFunc(found, func(f string) bool { return strings.EqualFold(f, tok) }) {
-				found = append(found, tok)
-			}
-		}
+	default:
+		return rawEnum(&s.t, n.field)
 	}
 	return strings.Join(found, ", ")
+}
+
+// foundWords appends to found, as the customer wrote them, the words of
+// text (analysed in ti) that carry one of n's terms.
+func (s *state) foundWords(found []string, n *node, text string, ti *textInfo) []string {
+	want := n.terms[s.lang]
+	add := func(tok string, id int32) {
+		if id >= 0 && slices.Contains(want, id) && !slices.ContainsFunc(found, func(f string) bool { return strings.EqualFold(f, tok) }) {
+			found = append(found, tok)
+		}
+	}
+	start := len(found)
+	// The words of the text as written and its analysed terms correspond
+	// one to one, so the ids computed for matching say which words to show.
+	k := 0
+	if ti != nil && ti.done {
+		for tok := range textsearch.TokensSeq(text) {
+			if k < len(ti.ids) {
+				add(tok, ti.ids[k])
+			}
+			k++
+		}
+		if k == len(ti.ids) {
+			return found
+		}
+	}
+	// Stray combining marks can split the text as written differently
+	// from its folded form; stem each word instead.
+	found = found[:start]
+	for tok := range textsearch.TokensSeq(text) {
+		if id, ok := s.e.dict[textsearch.Stem(langs[s.lang], tok)]; ok {
+			add(tok, id)
+		}
+	}
+	return found
 }
