@@ -4,6 +4,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalize(t *testing.T) {
@@ -241,4 +244,44 @@ func BenchmarkTerms(b *testing.B) {
 	for b.Loop() {
 		buf = AppendTerms(buf[:0], "fr", text)
 	}
+}
+
+// TestNormalizeLatinTable checks the precomputed Latin folds against a
+// plain NFD-and-strip reference built from the standard library.
+func TestNormalizeLatinTable(t *testing.T) {
+	special := map[rune]string{'Œ': "oe", 'œ': "oe", 'Æ': "ae", 'æ': "ae", 'ß': "ss", 'Ø': "o", 'ø': "o", 'Ł': "l", 'ł': "l", 'Đ': "d", 'đ': "d"}
+	for r := rune(latinFirst); r <= latinLast; r++ {
+		want, ok := special[r]
+		if !ok {
+			var b strings.Builder
+			for _, d := range norm.NFD.String(string(r)) {
+				if !unicode.Is(unicode.Mn, d) {
+					b.WriteRune(unicode.ToLower(d))
+				}
+			}
+			want = b.String()
+		}
+		if got := Normalize(string(r)); got != want {
+			t.Errorf("Normalize(%q U+%04X) = %q, want %q", r, r, got, want)
+		}
+	}
+}
+
+func FuzzNormalizeAndTerms(f *testing.F) {
+	for _, s := range []string{"", "Facturée", "L’abonnement  n'est\tpas", "e\u0301\u0301", "\xff\xfe", "Œuvre ß ﬁ İ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		if Normalize(n) != n {
+			t.Errorf("Normalize is not idempotent on %q: %q then %q", s, n, Normalize(n))
+		}
+		for _, lang := range []string{"fr", "en", ""} {
+			for _, term := range Terms(lang, s) {
+				if term == "" {
+					t.Errorf("Terms(%q, %q) has an empty term", lang, s)
+				}
+			}
+		}
+	})
 }
