@@ -541,7 +541,11 @@ func (c *compiler) actions(a Actions, path string) {
 		{"tier", a.Tier, "tier"}, {"team", a.Team, "team"}, {"priority", a.Priority, "priority"},
 		{"request_type", a.RequestType, "request_type"},
 	} {
-		if ref.value != "" {
+		switch {
+		case ref.value == "":
+		case strings.TrimSpace(ref.value) == "":
+			c.add(path+"."+ref.field, "blank_value", fmt.Sprintf("the %s is only spaces", strings.ReplaceAll(ref.kind, "_", " ")), nil)
+		default:
 			c.checkKnown(ref.kind, ref.value, path+"."+ref.field)
 		}
 	}

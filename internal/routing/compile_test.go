@@ -73,6 +73,7 @@ func TestCompileRejectsBadRules(t *testing.T) {
 				Tier: "L1", AssignAgent: 4, AssignStrategy: AssignRoundRobin, AutoReply: "Réf. {{ticket.reference",
 			}},
 			{ID: 7, Name: "strategy without team", Enabled: true, Then: Actions{Tier: "L1", AssignStrategy: AssignLeastLoaded}},
+			{ID: 8, Name: "blank", Enabled: true, Then: Actions{Tier: " ", Team: "\t"}},
 		},
 		Fallback: Actions{Team: "Nobody"},
 	}
@@ -123,6 +124,8 @@ func TestCompileRejectsBadRules(t *testing.T) {
 		"rules[5].then.assign_strategy conflicting_assignment",
 		"rules[5].then.auto_reply unclosed_placeholder",
 		"rules[6].then.assign_strategy strategy_requires_team",
+		"rules[7].then.tier blank_value",
+		"rules[7].then.team blank_value",
 		"fallback.tier missing_fallback_tier",
 		"fallback.team unknown_team",
 		"env.business_hours.days[0] invalid_business_hours",

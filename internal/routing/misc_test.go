@@ -207,3 +207,29 @@ func TestDryRun(t *testing.T) {
 		t.Errorf("JSON = %s, %v", out, err)
 	}
 }
+
+// FuzzCompileJSON holds Compile and Route to their promise on any stored
+// rule set: an error or an engine, never a panic.
+func FuzzCompileJSON(f *testing.F) {
+	f.Add(`{"rules":[{"id":1,"name":"a","enabled":true,"when":{"all":[{"field":"subject","op":"contains_phrase","value":"mot de passe"},{"not":{"field":"custom_field:x","op":"gt","value":"1,5"}}]},"then":{"tier":"L2","auto_reply":"{{ticket.reference}}"}}],"fallback":{"tier":"L1"}}`)
+	f.Add(`{"rules":[{"name":"b","enabled":true,"when":{"any":[{"field":"business_hours","op":"is","value":"inside"},{"field":"open_tickets","op":"gte","value":"3"}]},"then":{}}],"fallback":{"tier":"L1"}}`)
+	f.Add(`{"rules":[{"when":{"field":"language","op":"in","values":["fr",""]}}]}`)
+	ticket := Ticket{Subject: "Mot de passe", Body: "facture", Language: "fr", OpenTickets: 3,
+		CustomFields: map[string]string{"x": "2"}, CreatedAt: mondayMorning}
+	f.Fuzz(func(t *testing.T, data string) {
+		var rs RuleSet
+		if json.Unmarshal([]byte(data), &rs) != nil {
+			return
+		}
+		e, err := Compile(rs, Env{BusinessHours: officeHours(t)})
+		if err != nil {
+			if _, ok := err.(ValidationErrors); !ok || e != nil {
+				t.Fatalf("Compile = %v, %v", e, err)
+			}
+			return
+		}
+		if d := e.Route(ticket); d.Actions.Tier == "" {
+			t.Fatalf("decision without a tier: %+v", d)
+		}
+	})
+}
