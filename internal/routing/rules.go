@@ -45,8 +45,10 @@ type RuleSet struct {
 type Rule struct {
 	// ID identifies the rule in decisions and timelines; 0 is allowed for a
 	// rule not stored yet, other values must be unique.
-	ID      int64     `json:"id"`
-	Name    string    `json:"name"`
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	// Enabled rules are evaluated; disabled ones are still validated, so
+	// that enabling one later cannot break the set.
 	Enabled bool      `json:"enabled"`
 	When    Condition `json:"when"`
 	Then    Actions   `json:"then"`
@@ -70,8 +72,10 @@ type Rule struct {
 //	open_tickets                       eq, gt, gte, lt, lte (a whole number)
 //	sensitive                          is "true" | "false"
 //
-// Comparisons ignore case and accents. A language value without a region
-// ("fr") also matches tickets whose language has one ("fr-CA").
+// Comparisons of values ignore case and accents; custom field keys are
+// compared exactly, and a missing custom field reads as "". A language
+// value without a region ("fr") also matches tickets whose language has
+// one ("fr-CA"). Numeric custom fields accept a decimal comma ("12,5").
 // contains_words needs every word of Value, contains_any_word one of them,
 // contains_phrase the words consecutively; words are compared by their
 // stems in the ticket's language (see textsearch.Stem), so "facturé"
