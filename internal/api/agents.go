@@ -1,0 +1,162 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/palier/palier/internal/workspace"
+)
+
+// meOut is who the bearer token speaks for, with what they may see.
+type meOut struct {
+	AgentID     int64          `json:"agent_id"`
+	WorkspaceID int64          `json:"workspace_id"`
+	Name        string         `json:"name"`
+	Email       string         `json:"email"`
+	Role        workspace.Role `json:"role"`
+	Language    string         `json:"language"`
+	Timezone    string         `json:"timezone"`
+	TierIDs     []int64        `json:"tier_ids"`
+	TeamIDs     []int64        `json:"team_ids"`
+}
+
+func (a *API) me(c *call) (any, error) {
+	x := c.actor
+	return meOut{AgentID: x.AgentID, WorkspaceID: x.WorkspaceID, Name: x.Name, Email: x.Email, Role: x.Role,
+		Language: x.Language, Timezone: x.Timezone, TierIDs: nonNil(x.TierIDs), TeamIDs: nonNil(x.TeamIDs)}, nil
+}
+
+type tokenOut struct {
+	Token   string `json:"token"`
+	AgentID int64  `json:"agent_id"`
+	Name    string `json:"name"`
+}
+
+// createToken issues a bearer token for the caller, or, for admins, for the
+// agent named by agent_id. The secret is shown once: only its hash is kept.
+func (a *API) createToken(c *call) (any, error) {
+	var in struct {
+		Name    string `json:"name"`
+		AgentID int64  `json:"agent_id"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if in.AgentID == 0 {
+		in.AgentID = c.actor.AgentID
+	}
+	if in.Name = strings.TrimSpace(in.Name); in.Name == "" {
+		in.Name = "api"
+	}
+	secret, err := a.desk.CreateToken(c.r.Context(), c.actor, in.AgentID, in.Name)
+	if err != nil {
+		return nil, err
+	}
+	c.created("")
+	return tokenOut{Token: secret, AgentID: in.AgentID, Name: in.Name}, nil
+}
+
+// agentBody is what an admin may set on a member.
+type agentBody struct {
+	Email    string         `json:"email"`
+	Name     string         `json:"name"`
+	Role     workspace.Role `json:"role"`
+	Language string         `json:"language"`
+	Timezone string         `json:"timezone"`
+	Active   bool           `json:"active"`
+	TierIDs  []int64        `json:"tier_ids"`
+	TeamIDs  []int64        `json:"team_ids"`
+}
+
+func agentBodyOf(m workspace.Member) agentBody {
+	return agentBody{Email: m.Email, Name: m.Name, Role: m.Role, Language: m.Language, Timezone: m.Timezone,
+		Active: m.Active, TierIDs: m.TierIDs, TeamIDs: m.TeamIDs}
+}
+
+func (b agentBody) member(id int64) workspace.Member {
+	return workspace.Member{ID: id, Email: b.Email, Name: b.Name, Role: b.Role, Language: b.Language, Timezone: b.Timezone,
+		Active: b.Active, TierIDs: b.TierIDs, TeamIDs: b.TeamIDs}
+}
+
+func agentOut(m workspace.Member) workspace.Member {
+	m.TierIDs, m.TeamIDs = nonNil(m.TierIDs), nonNil(m.TeamIDs)
+	return m
+}
+
+// listAgents lists every member: a workspace has tens to a few hundred, and
+// the desk bounds the list (1000), so it comes as one page.
+func (a *API) listAgents(c *call) (any, error) {
+	dir, err := a.desk.Directory(c.r.Context(), c.actor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]workspace.Member, len(dir.Members))
+	for i, m := range dir.Members {
+		out[i] = agentOut(m)
+	}
+	return page[workspace.Member]{Data: out}, nil
+}
+
+func (a *API) getAgent(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.desk.Member(c.r.Context(), c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return agentOut(m), nil
+}
+
+func (a *API) createAgent(c *call) (any, error) {
+	var in struct {
+		agentBody
+		Password string `json:"password"`
+	}
+	in.Active = true // a new account works unless said otherwise
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	ctx := c.r.Context()
+	m, err := a.desk.CreateMember(ctx, c.actor, in.member(0), in.Password)
+	if err != nil {
+		return nil, err
+	}
+	if m, err = a.desk.Member(ctx, c.actor, m.ID); err != nil {
+		return nil, err
+	}
+	c.created(Prefix + "/agents/" + strconv.FormatInt(m.ID, 10))
+	return agentOut(m), nil
+}
+
+func (a *API) updateAgent(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.r.Context()
+	cur, err := a.desk.Member(ctx, c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	in := agentBodyOf(cur)
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if err := a.desk.UpdateMember(ctx, c.actor, in.member(id)); err != nil {
+		return nil, err
+	}
+	m, err := a.desk.Member(ctx, c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return agentOut(m), nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

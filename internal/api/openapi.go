@@ -1,0 +1,220 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// operation is the prose and the shapes of one route in the OpenAPI
+// document. What the server accepts (method, path, query parameters) comes
+// from the route table; this adds what a reader needs besides.
+type operation struct {
+	Tag     string
+	Summary string
+	Body    string // component schema of the request body; "" for none
+	Status  int    // status of a successful answer
+	Result  string // component schema of a successful answer
+}
+
+// operations describes every route, by operation id. A test checks that
+// this map and the route table name the same operations.
+var operations = map[string]operation{
+	"getOpenAPI":  {Tag: "meta", Summary: "This OpenAPI document (no token needed)", Status: 200, Result: "OpenAPI"},
+	"getMe":       {Tag: "meta", Summary: "Who the token speaks for, and what they may see", Status: 200, Result: "Me"},
+	"createToken": {Tag: "meta", Summary: "Create an API token for yourself (admins: for any agent); the secret is shown once", Body: "TokenRequest", Status: 201, Result: "Token"},
+
+	"listTickets":           {Tag: "tickets", Summary: "List the tickets you may see", Status: 200, Result: "TicketPage"},
+	"createTicket":          {Tag: "tickets", Summary: "Open a ticket; it is routed to a tier and team unless the request says which", Body: "NewTicket", Status: 201, Result: "Ticket"},
+	"getTicket":             {Tag: "tickets", Summary: "Get a ticket", Status: 200, Result: "Ticket"},
+	"updateTicket":          {Tag: "tickets", Summary: "Change a ticket's fields; each change is recorded on its timeline", Body: "TicketUpdate", Status: 200, Result: "Ticket"},
+	"replyToTicket":         {Tag: "tickets", Summary: "Send a public reply to the customer, optionally setting a status", Body: "Reply", Status: 201, Result: "MessageResult"},
+	"addTicketNote":         {Tag: "tickets", Summary: "Post an internal note (swarm collaborators may too)", Body: "Note", Status: 201, Result: "MessageResult"},
+	"assignTicket":          {Tag: "tickets", Summary: "Assign a ticket to an agent, or unassign it with null", Body: "Assign", Status: 200, Result: "Ticket"},
+	"addTicketCollaborator": {Tag: "tickets", Summary: "Invite an agent to a ticket (swarming): they may read it and post notes", Body: "Collaborator", Status: 200, Result: "Ticket"},
+	"listTicketEvents":      {Tag: "tickets", Summary: "A ticket's timeline, oldest first", Status: 200, Result: "EventPage"},
+
+	"listCustomers":  {Tag: "customers", Summary: "List customers, newest first", Status: 200, Result: "CustomerPage"},
+	"createCustomer": {Tag: "customers", Summary: "Add a customer", Body: "CustomerCreate", Status: 201, Result: "Customer"},
+	"getCustomer":    {Tag: "customers", Summary: "Get a customer", Status: 200, Result: "Customer"},
+	"updateCustomer": {Tag: "customers", Summary: "Change a customer; absent fields keep their value", Body: "CustomerUpdate", Status: 200, Result: "Customer"},
+
+	"listOrganisations":  {Tag: "customers", Summary: "List organisations, newest first", Status: 200, Result: "OrganisationPage"},
+	"createOrganisation": {Tag: "customers", Summary: "Add an organisation", Body: "OrganisationCreate", Status: 201, Result: "Organisation"},
+	"getOrganisation":    {Tag: "customers", Summary: "Get an organisation", Status: 200, Result: "Organisation"},
+	"updateOrganisation": {Tag: "customers", Summary: "Change an organisation; absent fields keep their value", Body: "OrganisationUpdate", Status: 200, Result: "Organisation"},
+
+	"listAgents":  {Tag: "setup", Summary: "List the workspace's members (one page)", Status: 200, Result: "AgentPage"},
+	"createAgent": {Tag: "setup", Summary: "Add an agent, lead or admin (admins only)", Body: "AgentCreate", Status: 201, Result: "Agent"},
+	"getAgent":    {Tag: "setup", Summary: "Get a member", Status: 200, Result: "Agent"},
+	"updateAgent": {Tag: "setup", Summary: "Change a member's profile, role, tiers and teams (admins only)", Body: "AgentUpdate", Status: 200, Result: "Agent"},
+
+	"listTeams":  {Tag: "setup", Summary: "List teams (one page)", Status: 200, Result: "TeamPage"},
+	"createTeam": {Tag: "setup", Summary: "Add a team (admins only)", Body: "TeamCreate", Status: 201, Result: "Team"},
+	"updateTeam": {Tag: "setup", Summary: "Change a team; skill_ids and member_ids replace the old lists (admins only)", Body: "TeamUpdate", Status: 200, Result: "Team"},
+
+	"listTiers":  {Tag: "setup", Summary: "List tiers, lowest first (one page)", Status: 200, Result: "TierPage"},
+	"createTier": {Tag: "setup", Summary: "Add a tier (admins only)", Body: "TierCreate", Status: 201, Result: "Tier"},
+	"updateTier": {Tag: "setup", Summary: "Change a tier; its code is fixed (admins only)", Body: "TierUpdate", Status: 200, Result: "Tier"},
+
+	"listRequestTypes":  {Tag: "setup", Summary: "List request types (one page)", Status: 200, Result: "RequestTypePage"},
+	"createRequestType": {Tag: "setup", Summary: "Add a request type (admins only)", Body: "RequestTypeCreate", Status: 201, Result: "RequestType"},
+	"updateRequestType": {Tag: "setup", Summary: "Change a request type; its key is fixed (admins only)", Body: "RequestTypeUpdate", Status: 200, Result: "RequestType"},
+
+	"listCustomFields":  {Tag: "setup", Summary: "List custom field definitions (one page)", Status: 200, Result: "CustomFieldPage"},
+	"createCustomField": {Tag: "setup", Summary: "Add a custom field (admins only)", Body: "CustomFieldCreate", Status: 201, Result: "CustomField"},
+	"updateCustomField": {Tag: "setup", Summary: "Change a custom field; its key and kind are fixed (admins only)", Body: "CustomFieldUpdate", Status: 200, Result: "CustomField"},
+
+	"getWorkspace":    {Tag: "setup", Summary: "The workspace's settings", Status: 200, Result: "Workspace"},
+	"updateWorkspace": {Tag: "setup", Summary: "Change the workspace's settings (admins only)", Body: "WorkspaceUpdate", Status: 200, Result: "Workspace"},
+
+	"listAuditLog": {Tag: "setup", Summary: "Who changed the workspace's setup, newest first (leads and admins)", Status: 200, Result: "AuditPage"},
+}
+
+func (a *API) openAPI(c *call) (any, error) {
+	return json.RawMessage(a.doc), nil
+}
+
+// buildOpenAPI writes the OpenAPI 3.1 document of the routes.
+func buildOpenAPI(routes []route) ([]byte, error) {
+	paths := map[string]map[string]any{}
+	for _, rt := range routes {
+		op, ok := operations[rt.ID]
+		if !ok {
+			return nil, fmt.Errorf("openapi: route %s %s (%s) is not described", rt.Method, rt.Path, rt.ID)
+		}
+		if paths[rt.Path] == nil {
+			paths[rt.Path] = map[string]any{}
+		}
+		paths[rt.Path][strings.ToLower(rt.Method)] = describe(rt, op)
+	}
+	doc := map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":   "Palier API",
+			"version": "1",
+			"description": "Palier's helpdesk API. Authenticate with `Authorization: Bearer <token>` " +
+				"(create one with `palier token create --email you@example.com` or POST /api/v1/tokens). " +
+				"Errors are JSON objects with a stable `code`, a `message` in the language of Accept-Language " +
+				"(fr or en) and, for invalid values, `fields`. Lists are keyset-paginated: pass `next_cursor` " +
+				"back as `cursor` until it is null. Nothing is written when a request is refused.",
+		},
+		"tags": []map[string]string{
+			{"name": "tickets", "description": "Tickets, their replies, notes and timeline"},
+			{"name": "customers", "description": "Customers and organisations"},
+			{"name": "setup", "description": "Members, teams, tiers, request types, custom fields, settings, audit log"},
+			{"name": "meta", "description": "Tokens, identity and this document"},
+		},
+		"paths":    paths,
+		"security": []map[string][]string{{"bearer": {}}},
+		"components": map[string]any{
+			"securitySchemes": map[string]any{
+				"bearer": map[string]any{"type": "http", "scheme": "bearer", "description": "An API token (plr_…)."},
+			},
+			"schemas":   schemas(),
+			"responses": errorResponses(),
+		},
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+// describe writes one operation: its parameters from the route, its body
+// and answers from its description, and the errors it can answer with.
+func describe(rt route, op operation) map[string]any {
+	out := map[string]any{"operationId": rt.ID, "summary": op.Summary, "tags": []string{op.Tag}}
+	if rt.Public {
+		out["security"] = []any{}
+	}
+	var params []any
+	if strings.Contains(rt.Path, "{id}") {
+		params = append(params, map[string]any{"name": "id", "in": "path", "required": true,
+			"schema": map[string]any{"type": "integer", "minimum": 1}})
+	}
+	for _, p := range rt.Query {
+		params = append(params, queryParam(p))
+	}
+	if len(params) > 0 {
+		out["parameters"] = params
+	}
+	if op.Body != "" {
+		out["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"application/json": map[string]any{"schema": ref(op.Body)}}}
+	}
+	responses := map[string]any{strconv.Itoa(op.Status): map[string]any{
+		"description": http.StatusText(op.Status),
+		"content":     map[string]any{"application/json": map[string]any{"schema": ref(op.Result)}},
+	}}
+	for _, code := range errorStatuses(rt, op) {
+		responses[code] = map[string]any{"$ref": "#/components/responses/" + code}
+	}
+	out["responses"] = responses
+	return out
+}
+
+func queryParam(p param) map[string]any {
+	s := map[string]any{"type": p.Type}
+	if p.Type == "integer" {
+		s["minimum"] = p.Min
+		if p.Max != 0 {
+			s["maximum"] = p.Max
+		}
+	}
+	if len(p.Enum) > 0 {
+		s["enum"] = p.Enum
+	}
+	q := map[string]any{"name": p.Name, "in": "query", "description": p.Desc, "schema": s}
+	if p.Repeat {
+		q["schema"] = map[string]any{"type": "array", "items": s}
+		q["style"], q["explode"] = "form", true
+	}
+	return q
+}
+
+// errorStatuses lists the error answers an operation can give.
+func errorStatuses(rt route, op operation) []string {
+	var out []string
+	add := func(codes ...string) {
+		for _, c := range codes {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	if !rt.Public {
+		add("401", "403")
+	}
+	if len(rt.Query) > 0 {
+		add("400")
+	}
+	if strings.Contains(rt.Path, "{id}") {
+		add("400", "404")
+	}
+	if op.Body != "" {
+		add("400", "413", "415", "422")
+	}
+	add("500")
+	slices.Sort(out)
+	return out
+}
+
+func errorResponses() map[string]any {
+	texts := map[string]string{
+		"400": "Malformed request: bad_json, unknown_json_field, bad_utf8, bad_id, bad_parameter, bad_cursor.",
+		"401": "Missing, unknown or revoked bearer token: unauthenticated.",
+		"403": "Authenticated but not allowed: forbidden, admin_only.",
+		"404": "Unknown id, or an object you may not see (e.g. ticket_not_found).",
+		"413": "The body is larger than 1 MiB: body_too_large.",
+		"415": "The body is not JSON: unsupported_media_type.",
+		"422": "A value is wrong: validation_failed, with one entry per field in `fields`.",
+		"500": "Server fault (internal); nothing was written. Details are logged, not sent.",
+	}
+	out := map[string]any{}
+	for code, text := range texts {
+		out[code] = map[string]any{"description": text,
+			"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	}
+	return out
+}

@@ -1,0 +1,105 @@
+package api
+
+import (
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// route is one endpoint. The table below is the single list of what the API
+// serves: the mux is built from it, and so is the OpenAPI document (with the
+// prose of openapi.go, looked up by operation id).
+type route struct {
+	Method string
+	Path   string // a ServeMux path: /api/v1/tickets/{id}
+	ID     string // the OpenAPI operationId
+	Public bool   // served without a bearer token
+	Query  []param
+	Handle func(*API, *call) (any, error)
+}
+
+var ticketListParams = []param{
+	{Name: "tier", Type: "string", Repeat: true, Desc: "Tier id or code (L1…); repeatable or comma-separated."},
+	{Name: "team", Type: "integer", Min: 1, Desc: "Team id."},
+	{Name: "status", Type: "string", Repeat: true, Enum: statusNames(), Desc: "Status; repeatable or comma-separated."},
+	{Name: "owner", Type: "string", Desc: `Owner: an agent id, "me" or "none" (unassigned).`},
+	{Name: "type", Type: "string", Desc: "Request type key."},
+	{Name: "customer", Type: "integer", Min: 1, Desc: "Customer id."},
+	{Name: "sort", Type: "string", Enum: store.Sorts, Desc: "Order: newest (default), oldest, updated or priority (most urgent first)."},
+	cursorParam,
+	{Name: "limit", Type: "integer", Min: 1, Max: maxLimit, Desc: "Page size (default 50)."},
+}
+
+func statusNames() []string {
+	out := make([]string, len(ticket.Statuses))
+	for i, s := range ticket.Statuses {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// routeTable lists every endpoint. It is a function, not a variable,
+// because the OpenAPI handler it names reads the table itself.
+func routeTable() []route {
+	return []route{
+		{Method: "GET", Path: Prefix + "/openapi.json", ID: "getOpenAPI", Public: true, Handle: (*API).openAPI},
+		{Method: "GET", Path: Prefix + "/me", ID: "getMe", Handle: (*API).me},
+		{Method: "POST", Path: Prefix + "/tokens", ID: "createToken", Handle: (*API).createToken},
+
+		{Method: "GET", Path: Prefix + "/tickets", ID: "listTickets", Query: ticketListParams, Handle: (*API).listTickets},
+		{Method: "POST", Path: Prefix + "/tickets", ID: "createTicket", Handle: (*API).createTicket},
+		{Method: "GET", Path: Prefix + "/tickets/{id}", ID: "getTicket", Handle: (*API).getTicket},
+		{Method: "PATCH", Path: Prefix + "/tickets/{id}", ID: "updateTicket", Handle: (*API).updateTicket},
+		{Method: "POST", Path: Prefix + "/tickets/{id}/replies", ID: "replyToTicket", Handle: (*API).reply},
+		{Method: "POST", Path: Prefix + "/tickets/{id}/notes", ID: "addTicketNote", Handle: (*API).note},
+		{Method: "POST", Path: Prefix + "/tickets/{id}/assign", ID: "assignTicket", Handle: (*API).assign},
+		{Method: "POST", Path: Prefix + "/tickets/{id}/collaborators", ID: "addTicketCollaborator", Handle: (*API).addCollaborator},
+		{Method: "GET", Path: Prefix + "/tickets/{id}/events", ID: "listTicketEvents", Handle: (*API).events, Query: []param{
+			{Name: "after", Type: "integer", Min: 0, Desc: "Only events after this event id (for polling)."},
+			cursorParam,
+			{Name: "limit", Type: "integer", Min: 1, Max: maxEvents, Desc: "Page size (default 100)."},
+		}},
+
+		{Method: "GET", Path: Prefix + "/customers", ID: "listCustomers", Handle: (*API).listCustomers, Query: []param{
+			{Name: "q", Type: "string", Desc: "Text the name or email contains."},
+			{Name: "organisation", Type: "integer", Min: 1, Desc: "Organisation id."},
+			cursorParam, limitParam,
+		}},
+		{Method: "POST", Path: Prefix + "/customers", ID: "createCustomer", Handle: (*API).createCustomer},
+		{Method: "GET", Path: Prefix + "/customers/{id}", ID: "getCustomer", Handle: (*API).getCustomer},
+		{Method: "PATCH", Path: Prefix + "/customers/{id}", ID: "updateCustomer", Handle: (*API).updateCustomer},
+
+		{Method: "GET", Path: Prefix + "/organisations", ID: "listOrganisations", Handle: (*API).listOrganisations, Query: []param{
+			{Name: "q", Type: "string", Desc: "Text the name or domain contains."},
+			cursorParam, limitParam,
+		}},
+		{Method: "POST", Path: Prefix + "/organisations", ID: "createOrganisation", Handle: (*API).createOrganisation},
+		{Method: "GET", Path: Prefix + "/organisations/{id}", ID: "getOrganisation", Handle: (*API).getOrganisation},
+		{Method: "PATCH", Path: Prefix + "/organisations/{id}", ID: "updateOrganisation", Handle: (*API).updateOrganisation},
+
+		{Method: "GET", Path: Prefix + "/agents", ID: "listAgents", Handle: (*API).listAgents},
+		{Method: "POST", Path: Prefix + "/agents", ID: "createAgent", Handle: (*API).createAgent},
+		{Method: "GET", Path: Prefix + "/agents/{id}", ID: "getAgent", Handle: (*API).getAgent},
+		{Method: "PATCH", Path: Prefix + "/agents/{id}", ID: "updateAgent", Handle: (*API).updateAgent},
+
+		{Method: "GET", Path: Prefix + "/teams", ID: "listTeams", Handle: (*API).listTeams},
+		{Method: "POST", Path: Prefix + "/teams", ID: "createTeam", Handle: (*API).createTeam},
+		{Method: "PATCH", Path: Prefix + "/teams/{id}", ID: "updateTeam", Handle: (*API).updateTeam},
+
+		{Method: "GET", Path: Prefix + "/tiers", ID: "listTiers", Handle: (*API).listTiers},
+		{Method: "POST", Path: Prefix + "/tiers", ID: "createTier", Handle: (*API).createTier},
+		{Method: "PATCH", Path: Prefix + "/tiers/{id}", ID: "updateTier", Handle: (*API).updateTier},
+
+		{Method: "GET", Path: Prefix + "/request-types", ID: "listRequestTypes", Handle: (*API).listRequestTypes},
+		{Method: "POST", Path: Prefix + "/request-types", ID: "createRequestType", Handle: (*API).createRequestType},
+		{Method: "PATCH", Path: Prefix + "/request-types/{id}", ID: "updateRequestType", Handle: (*API).updateRequestType},
+
+		{Method: "GET", Path: Prefix + "/custom-fields", ID: "listCustomFields", Handle: (*API).listCustomFields},
+		{Method: "POST", Path: Prefix + "/custom-fields", ID: "createCustomField", Handle: (*API).createCustomField},
+		{Method: "PATCH", Path: Prefix + "/custom-fields/{id}", ID: "updateCustomField", Handle: (*API).updateCustomField},
+
+		{Method: "GET", Path: Prefix + "/workspace", ID: "getWorkspace", Handle: (*API).getWorkspace},
+		{Method: "PATCH", Path: Prefix + "/workspace", ID: "updateWorkspace", Handle: (*API).updateWorkspace},
+
+		{Method: "GET", Path: Prefix + "/audit-log", ID: "listAuditLog", Handle: (*API).auditLog, Query: []param{cursorParam, limitParam}},
+	}
+}

@@ -1,0 +1,268 @@
+package api
+
+import (
+	"maps"
+
+	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
+)
+
+// schema is a JSON Schema object (OpenAPI 3.1 speaks JSON Schema 2020-12).
+type schema = map[string]any
+
+func ref(name string) schema { return schema{"$ref": "#/components/schemas/" + name} }
+
+func object(required []string, props schema) schema {
+	s := schema{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return s
+}
+
+func str(desc string) schema { return schema{"type": "string", "description": desc} }
+
+func enum[T ~string](desc string, values []T) schema {
+	s := str(desc)
+	vs := make([]string, len(values))
+	for i, v := range values {
+		vs[i] = string(v)
+	}
+	s["enum"] = vs
+	return s
+}
+
+func integer(desc string) schema { return schema{"type": "integer", "description": desc} }
+func number(desc string) schema  { return schema{"type": "number", "description": desc} }
+func boolean(desc string) schema { return schema{"type": "boolean", "description": desc} }
+func when(desc string) schema {
+	return schema{"type": "string", "format": "date-time", "description": desc}
+}
+func list(items schema, desc string) schema {
+	return schema{"type": "array", "items": items, "description": desc}
+}
+func ids(desc string) schema { return list(schema{"type": "integer"}, desc) }
+func textMap(desc string) schema {
+	return schema{"type": "object", "additionalProperties": schema{"type": "string"}, "description": desc}
+}
+func nullable(typ, desc string) schema {
+	return schema{"type": []string{typ, "null"}, "description": desc}
+}
+
+func pageSchema(item, desc string) schema {
+	return object([]string{"data", "next_cursor"}, schema{
+		"data":        list(ref(item), desc),
+		"next_cursor": nullable("string", "Pass as ?cursor= to get the next page; null on the last page."),
+	})
+}
+
+// with returns a copy of props with more properties.
+func with(props schema, more schema) schema {
+	out := maps.Clone(props)
+	maps.Copy(out, more)
+	return out
+}
+
+var languages = workspace.Languages
+
+// schemas returns the components' schemas: the answers first, then the
+// request bodies. Required lists name the fields that are always present
+// in answers (the others are left out when empty).
+func schemas() map[string]any {
+	s := map[string]any{}
+	maps.Copy(s, answerSchemas())
+	maps.Copy(s, bodySchemas())
+	return s
+}
+
+func answerSchemas() map[string]any {
+	return map[string]any{
+		"Error": object([]string{"error"}, schema{"error": object([]string{"code", "message"}, schema{
+			"code":    str("Stable machine code, e.g. validation_failed, ticket_not_found."),
+			"message": str("For people, in the language of Accept-Language (fr or en)."),
+			"params":  textMap("Values the message refers to (e.g. the offending field or value)."),
+			"fields": schema{"type": "object", "description": "One entry per invalid field (validation_failed).",
+				"additionalProperties": object([]string{"code", "message"}, schema{
+					"code":    str("Stable machine code: required, too_long, unknown_value, wrong_type…"),
+					"message": str("For people."),
+					"params":  textMap("Values the message refers to (max, value, expected…)."),
+				})},
+		})}),
+		"OpenAPI": schema{"type": "object", "description": "This document."},
+		"Me": object([]string{"agent_id", "workspace_id", "name", "email", "role", "language", "timezone", "tier_ids", "team_ids"}, schema{
+			"agent_id": integer(""), "workspace_id": integer(""), "name": str(""), "email": str(""),
+			"role":     enum("", workspace.Roles),
+			"language": str(`Interface language; "" follows the browser.`), "timezone": str(`"" = the workspace's.`),
+			"tier_ids": ids("Tiers you belong to, directly or through a team."), "team_ids": ids("Your teams."),
+		}),
+		"Token": object([]string{"token", "agent_id", "name"}, schema{
+			"token": str("The bearer secret. Shown once: only its hash is stored."), "agent_id": integer(""), "name": str(""),
+		}),
+		"Ticket": object([]string{"id", "number", "reference", "subject", "status", "priority", "channel", "tier_id", "customer_id",
+			"language", "sensitive", "tags", "custom_fields", "collaborator_ids", "escalation_count", "handoff_count", "created_at", "updated_at"}, schema{
+			"id": integer(""), "number": integer("Human reference number."), "reference": str(`What customers quote, e.g. "#1042".`),
+			"subject":          str("As typed: HTML is not interpreted."),
+			"status":           enum("", ticket.Statuses),
+			"priority":         enum("", ticket.PriorityNames()),
+			"request_type_id":  integer("Absent when untyped."),
+			"channel":          enum("", ticket.Channels),
+			"tier_id":          integer(""),
+			"team_id":          integer("Absent when no team."),
+			"owner_id":         integer("Absent when unassigned."),
+			"customer_id":      integer(""),
+			"language":         enum("", languages),
+			"sensitive":        boolean("Visible only to its owner, collaborators, leads and admins."),
+			"tags":             list(schema{"type": "string"}, ""),
+			"custom_fields":    textMap("Custom field values by key."),
+			"collaborator_ids": ids("Agents invited to swarm on it."),
+			"escalation_count": integer(""), "handoff_count": integer(""),
+			"created_at": when(""), "updated_at": when(""),
+			"first_response_at": when("Absent until the first public reply."),
+			"solved_at":         when("Absent unless solved or closed."),
+		}),
+		"TicketPage": pageSchema("Ticket", "Tickets you may see."),
+		"Event": object([]string{"id", "ticket_id", "kind", "created_at"}, schema{
+			"id": integer(""), "ticket_id": integer(""),
+			"kind": enum("", []ticket.EventKind{ticket.Created, ticket.CustomerMessage, ticket.AgentReply, ticket.InternalNote,
+				ticket.StatusChanged, ticket.PriorityChanged, ticket.OwnerChanged, ticket.TierChanged, ticket.TeamChanged, ticket.TypeChanged,
+				ticket.TagsChanged, ticket.FieldChanged, ticket.SensitiveChanged, ticket.Routed, ticket.Escalated, ticket.DeEscalated, ticket.SwarmJoined}),
+			"actor_agent_id":    integer("The agent who acted, if any."),
+			"actor_customer_id": integer("The customer who wrote, if any."),
+			"body":              str("The message, for messages."),
+			"data":              textMap("Details of a change, e.g. from and to."),
+			"created_at":        when(""),
+		}),
+		"EventPage":     pageSchema("Event", "Timeline entries, oldest first."),
+		"MessageResult": object([]string{"event", "ticket"}, schema{"event": ref("Event"), "ticket": ref("Ticket")}),
+		"Customer": object([]string{"id", "name", "email", "language", "segment", "created_at"}, schema{
+			"id": integer(""), "organisation_id": integer("Absent when none."), "name": str(""), "email": str(""),
+			"phone": str("Absent when unknown."), "language": str(`fr, en or "".`), "segment": str(`One of the segments, or "".`),
+			"created_at": when(""),
+		}),
+		"CustomerPage": pageSchema("Customer", "Customers, newest first."),
+		"Organisation": object([]string{"id", "name", "segment", "domain", "created_at"}, schema{
+			"id": integer(""), "name": str(""), "segment": str(""), "domain": str(""), "created_at": when(""),
+		}),
+		"OrganisationPage": pageSchema("Organisation", "Organisations, newest first."),
+		"Agent": object([]string{"id", "email", "name", "role", "language", "timezone", "active", "tier_ids", "team_ids", "created_at"}, schema{
+			"id": integer(""), "email": str(""), "name": str(""), "role": enum("", workspace.Roles),
+			"language": str(""), "timezone": str(""), "active": boolean(""),
+			"tier_ids": ids("Tiers the member belongs to directly."), "team_ids": ids(""), "created_at": when(""),
+		}),
+		"AgentPage": pageSchema("Agent", "Members by name."),
+		"Team": object([]string{"id", "tier_id", "name", "description", "skill_ids", "member_ids"}, schema{
+			"id": integer(""), "tier_id": integer(""), "name": str(""), "description": str(""),
+			"skill_ids": ids("Request types the team handles."), "member_ids": ids(""),
+		}),
+		"TeamPage": pageSchema("Team", "Teams by name."),
+		"Tier": object([]string{"id", "code", "name", "description", "target_share", "position", "external"}, schema{
+			"id": integer(""), "code": enum("", workspace.TierCodes), "name": str(""), "description": str(""),
+			"target_share": number("Share of resolutions aimed for, 0…1."), "position": integer(""),
+			"external": boolean("An outside vendor's support."), "vendor_email": str("Absent when none."),
+		}),
+		"TierPage": pageSchema("Tier", "Tiers, lowest first."),
+		"RequestType": object([]string{"id", "key", "name_fr", "name_en", "active"}, schema{
+			"id": integer(""), "key": str(""), "name_fr": str(""), "name_en": str(""), "active": boolean(""),
+		}),
+		"RequestTypePage": pageSchema("RequestType", "Request types by key."),
+		"CustomField": object([]string{"id", "key", "label_fr", "label_en", "kind", "position"}, schema{
+			"id": integer(""), "key": str(""), "label_fr": str(""), "label_en": str(""),
+			"kind":    enum("", workspace.FieldKinds),
+			"options": list(schema{"type": "string"}, "Choices of a select field; absent for other kinds."), "position": integer(""),
+		}),
+		"CustomFieldPage": pageSchema("CustomField", "Custom fields in display order."),
+		"Workspace": object([]string{"id", "name", "support_model", "languages", "default_language", "timezone", "created_at"}, schema{
+			"id": integer(""), "name": str(""), "support_model": enum("", workspace.SupportModels),
+			"languages": list(enum("", languages), ""), "default_language": enum("", languages), "timezone": str("IANA time zone."),
+			"created_at": when(""),
+		}),
+		"AuditEntry": object([]string{"id", "action", "target_type", "target_id", "details", "created_at"}, schema{
+			"id": integer(""), "actor_id": integer("Absent for changes made by the system."), "actor_name": str(""),
+			"action": str("e.g. team.update"), "target_type": str(""), "target_id": integer(""),
+			"details": schema{"description": "What changed (any JSON value)."}, "created_at": when(""),
+		}),
+		"AuditPage": pageSchema("AuditEntry", "Entries, newest first."),
+	}
+}
+
+func bodySchemas() map[string]any {
+	customerProps := schema{
+		"organisation_id": integer("0 = none."), "name": str(""), "email": str(""), "phone": str(""),
+		"language": enum("", append([]string{""}, languages...)), "segment": enum("", append([]string{""}, customer.Segments...)),
+	}
+	orgProps := schema{"name": str(""), "segment": enum("", append([]string{""}, customer.Segments...)), "domain": str("")}
+	agentProps := schema{
+		"email": str(""), "name": str(""), "role": enum("", workspace.Roles),
+		"language": enum("", append([]string{""}, languages...)), "timezone": str(`IANA time zone; "" = the workspace's.`),
+		"active": boolean("Inactive members cannot sign in."), "tier_ids": ids("Tiers the member belongs to directly (replaces the list)."),
+		"team_ids": ids("Teams (replaces the list)."),
+	}
+	teamProps := schema{"tier_id": integer(""), "name": str(""), "description": str(""),
+		"skill_ids": ids("Request type ids (replaces the list)."), "member_ids": ids("Agent ids (replaces the list).")}
+	tierProps := schema{"name": str(""), "description": str(""), "target_share": number("0…1."), "position": integer(""),
+		"external": boolean(""), "vendor_email": str("")}
+	rtProps := schema{"name_fr": str(""), "name_en": str(""), "active": boolean("")}
+	cfProps := schema{"label_fr": str(""), "label_en": str(""), "options": list(schema{"type": "string"}, "Choices of a select field."), "position": integer("")}
+	return map[string]any{
+		"TokenRequest": object(nil, schema{
+			"name":     str(`A label to recognise the token by (default "api").`),
+			"agent_id": integer("Admins only: issue the token for this agent. Default: yourself."),
+		}),
+		"NewTicket": object([]string{"subject", "body"}, schema{
+			"subject":        str("One line, at most 250 characters."),
+			"body":           str("The request, as the customer wrote it (at most 65536 characters)."),
+			"customer_id":    integer("The customer; or give customer_email."),
+			"customer_email": str("Found, or created as a new customer, when customer_id is not given."),
+			"customer_name":  str("Name of a customer created from customer_email."),
+			"priority":       enum("Default normal.", ticket.PriorityNames()),
+			"request_type":   str("Request type key."),
+			"channel":        enum("Default api.", ticket.Channels),
+			"tier_id":        integer("Place in this tier instead of the default."),
+			"team_id":        integer(""),
+			"owner_id":       integer(""),
+			"language":       enum("Default: the customer's, else the workspace's.", languages),
+			"sensitive":      boolean(""),
+			"tags":           list(schema{"type": "string"}, "At most 20 short words."),
+			"custom_fields":  textMap("Values by custom field key."),
+		}),
+		"TicketUpdate": object(nil, schema{
+			"status":        enum("", ticket.Statuses),
+			"priority":      enum("", ticket.PriorityNames()),
+			"request_type":  str(`Request type key; "" clears.`),
+			"tier_id":       integer(""),
+			"team_id":       integer("0 clears."),
+			"owner_id":      integer("0 unassigns."),
+			"sensitive":     boolean("Leads, admins and the owner only."),
+			"tags":          list(schema{"type": "string"}, "Replaces the tags."),
+			"custom_fields": textMap(`Values to set by key; "" clears one.`),
+		}),
+		"Reply": object([]string{"body"}, schema{"body": str(""),
+			"status": enum("Set in the same step, e.g. solved.", append([]ticket.Status{""}, ticket.Statuses...))}),
+		"Note":               object([]string{"body"}, schema{"body": str("Visible to agents only.")}),
+		"Assign":             object([]string{"owner_id"}, schema{"owner_id": nullable("integer", "The new owner; null unassigns.")}),
+		"Collaborator":       object([]string{"agent_id"}, schema{"agent_id": integer("")}),
+		"CustomerCreate":     object([]string{"name", "email"}, customerProps),
+		"CustomerUpdate":     object(nil, customerProps),
+		"OrganisationCreate": object([]string{"name"}, orgProps),
+		"OrganisationUpdate": object(nil, orgProps),
+		"AgentCreate": object([]string{"email", "name", "role"}, with(agentProps, schema{
+			"password": str("At least 10 characters; empty leaves the account unable to sign in until one is set."),
+		})),
+		"AgentUpdate":       object(nil, agentProps),
+		"TeamCreate":        object([]string{"tier_id", "name"}, teamProps),
+		"TeamUpdate":        object(nil, teamProps),
+		"TierCreate":        object([]string{"code", "name"}, with(tierProps, schema{"code": enum("", workspace.TierCodes)})),
+		"TierUpdate":        object(nil, tierProps),
+		"RequestTypeCreate": object([]string{"key", "name_fr", "name_en"}, with(rtProps, schema{"key": str("a-z, 0-9, _ and -.")})),
+		"RequestTypeUpdate": object(nil, rtProps),
+		"CustomFieldCreate": object([]string{"key", "label_fr", "label_en", "kind"}, with(cfProps, schema{
+			"key": str("a-z, 0-9, _ and -."), "kind": enum("", workspace.FieldKinds),
+		})),
+		"CustomFieldUpdate": object(nil, cfProps),
+		"WorkspaceUpdate": object(nil, schema{
+			"name": str(""), "support_model": enum("", workspace.SupportModels),
+			"languages": list(enum("", languages), ""), "default_language": enum("", languages), "timezone": str("IANA time zone."),
+		}),
+	}
+}
