@@ -221,12 +221,18 @@ func (sd seeder) customers(f *Fixture) {
 	org, err := sd.s.CreateOrganisation(sd.ctx, ws, customer.Organisation{Name: "Globex", Segment: "b2b", Domain: "globex.example"})
 	sd.check("organisation", err)
 	f.Org = org
-	for key, c := range map[string]customer.Customer{
-		"alice":    {OrganisationID: org.ID, Name: "Alice Martin", Email: "alice@globex.example", Language: "fr", Segment: "b2b"},
-		"bob":      {Name: "Bob Smith", Email: "bob@example.com", Language: "en", Segment: "b2c", Phone: "+44 20 7946 0000"},
-		"victoria": {Name: "Victoria Inès", Email: "victoria@example.fr", Language: "fr", Segment: "vip"},
+	// A slice, not a map: ids must not depend on map order, so that two
+	// stores seeded alike hold the same rows.
+	for _, kc := range []struct {
+		key string
+		c   customer.Customer
+	}{
+		{"alice", customer.Customer{OrganisationID: org.ID, Name: "Alice Martin", Email: "alice@globex.example", Language: "fr", Segment: "b2b"}},
+		{"bob", customer.Customer{Name: "Bob Smith", Email: "bob@example.com", Language: "en", Segment: "b2c", Phone: "+44 20 7946 0000"}},
+		{"victoria", customer.Customer{Name: "Victoria Inès", Email: "victoria@example.fr", Language: "fr", Segment: "vip"}},
 	} {
-		c, err := sd.s.CreateCustomer(sd.ctx, ws, c)
+		key := kc.key
+		c, err := sd.s.CreateCustomer(sd.ctx, ws, kc.c)
 		sd.check("customer "+key, err)
 		f.Customer[key] = c
 	}

@@ -1,0 +1,260 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
+)
+
+// Storage benchmarks run on a workspace pre-loaded with BulkLoad:
+//
+//	go test ./internal/store -run '^$' -bench . -timeout 0
+//	PALIER_BENCH_TICKETS=1000000 go test ./internal/store -run '^$' -bench . -timeout 0
+//
+// The data set is loaded once per database and kept for every benchmark of
+// the process (see bench/README.md for figures).
+
+// envBenchTickets sizes the benchmark data set.
+const envBenchTickets = "PALIER_BENCH_TICKETS"
+
+const defaultBenchTickets = 20000
+
+func benchTickets(b *testing.B) int {
+	v := os.Getenv(envBenchTickets)
+	if v == "" {
+		return defaultBenchTickets
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		b.Fatalf("%s=%q: want a number of tickets", envBenchTickets, v)
+	}
+	return n
+}
+
+// benchDB is a loaded database shared by every benchmark of the process.
+type benchDB struct {
+	s *store.Store
+	f storetest.Fixture
+}
+
+var (
+	benchMu       sync.Mutex
+	benchDBs      = map[store.Dialect]*benchDB{}
+	benchReleases []func()
+)
+
+// keptTB gives storetest a TB whose cleanups wait for the end of the test
+// binary: a benchmark function runs several times (once per b.N tried) and
+// a million tickets must not be loaded for each.
+type keptTB struct {
+	testing.TB
+	dir string
+}
+
+func (k keptTB) Cleanup(f func()) { benchReleases = append(benchReleases, f) }
+func (k keptTB) TempDir() string  { return k.dir }
+
+// releaseBenchStores closes the kept stores and removes their files, last
+// kept first.
+func releaseBenchStores() {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	for i := len(benchReleases) - 1; i >= 0; i-- {
+		benchReleases[i]()
+	}
+	benchReleases = nil
+}
+
+// loadedStore returns the database of dialect d holding the Fixture plus
+// PALIER_BENCH_TICKETS generated tickets in f.WS, loading it on first use.
+func loadedStore(b *testing.B, d store.Dialect) *benchDB {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if db := benchDBs[d]; db != nil {
+		return db
+	}
+	dir, err := os.MkdirTemp("", "palier-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchReleases = append(benchReleases, func() { os.RemoveAll(dir) })
+	tb := keptTB{TB: b, dir: dir}
+	s := storetest.Open(tb, d)
+	f := storetest.Seed(tb, s)
+	n := benchTickets(b)
+	last := time.Now()
+	st, err := s.BulkLoad(context.Background(), f.WS.ID, store.BulkSpec{Tickets: n, Seed: 1,
+		End: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), Span: 2 * 365 * 24 * time.Hour,
+		Progress: func(st store.BulkStats) {
+			if time.Since(last) > 10*time.Second {
+				last = time.Now()
+				fmt.Fprintf(os.Stderr, "  %s: %d/%d tickets loaded (%s)\n", d, st.Tickets, n, st.Elapsed.Round(time.Second))
+			}
+		}})
+	if err != nil {
+		b.Fatalf("load %d tickets on %s: %v", n, d, err)
+	}
+	secs := st.Elapsed.Seconds()
+	rows := st.Tickets + st.Events + st.Customers + st.Collaborators
+	fmt.Fprintf(os.Stderr, "%s: loaded %d tickets, %d events, %d customers in %s (%.0f tickets/s, %.0f rows/s)\n",
+		d, st.Tickets, st.Events, st.Customers, st.Elapsed.Round(time.Millisecond), float64(st.Tickets)/secs, float64(rows)/secs)
+	db := &benchDB{s: s, f: f}
+	benchDBs[d] = db
+	return db
+}
+
+// latencies records each operation's duration to report percentiles, which
+// say more about an inbox than the mean.
+type latencies []time.Duration
+
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	slices.Sort(l)
+	at := func(p float64) float64 { return float64(l[int(p*float64(len(l)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.95), "p95-ms")
+}
+
+// BenchmarkCreateTicket measures concurrent ticket creation (the intake
+// path: number, row, first message and routing event in one transaction)
+// with 8 writers, into the second tenant of the loaded database so the
+// inbox benchmarks' workspace stays as loaded.
+func BenchmarkCreateTicket(b *testing.B) {
+	for _, d := range storetest.Dialects {
+		b.Run(string(d), func(b *testing.B) {
+			db := loadedStore(b, d)
+			o := db.f.Other
+			var mu sync.Mutex
+			var all latencies
+			b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				var mine latencies
+				for pb.Next() {
+					start := time.Now()
+					_, err := db.s.CreateTicket(context.Background(), o.WS.ID, store.NewTicket{
+						Ticket: ticket.Ticket{Subject: "Where is my parcel?", Channel: "email", TierID: o.Tier.ID,
+							CustomerID: o.Customer.ID, Language: "en", Priority: ticket.Normal},
+						Body:            "Hello, my order has not arrived yet. Could you check? Thanks.",
+						FirstIsCustomer: true,
+						Events:          []ticket.Event{{Kind: ticket.Routed, Data: map[string]string{"rule": "default"}}},
+					})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					mine = append(mine, time.Since(start))
+				}
+				mu.Lock()
+				all = append(all, mine...)
+				mu.Unlock()
+			})
+			b.StopTimer()
+			all.report(b)
+		})
+	}
+}
+
+// inboxQuery is one inbox view as an agent opens it.
+type inboxQuery struct {
+	name   string
+	viewer func(f storetest.Fixture) workspace.Member
+	filter func(a auth.Actor, f storetest.Fixture) store.Filter
+}
+
+var inboxQueries = []inboxQuery{
+	// The front line's queue: active tickets of tier L1, newest first.
+	{"tier-L1-active/agentL1",
+		func(f storetest.Fixture) workspace.Member { return f.AgentL1 },
+		func(a auth.Actor, f storetest.Fixture) store.Filter {
+			return store.Filter{Viewer: &a, TierIDs: []int64{f.Tier["L1"].ID}, ActiveOnly: true}
+		}},
+	// Tickets nobody has picked up yet in the viewer's tiers: one tier for
+	// an agent, two for the lead (L1+L2).
+	{"unassigned-my-tiers/agentL1",
+		func(f storetest.Fixture) workspace.Member { return f.AgentL1 },
+		unassignedInMyTiers},
+	{"unassigned-my-tiers/lead",
+		func(f storetest.Fixture) workspace.Member { return f.Lead },
+		unassignedInMyTiers},
+}
+
+func unassignedInMyTiers(a auth.Actor, f storetest.Fixture) store.Filter {
+	return store.Filter{Viewer: &a, TierIDs: a.TierIDs, Unassigned: true, ActiveOnly: true}
+}
+
+// deepPages is how many pages the "deep" case scrolls down before timing.
+const deepPages = 100
+
+// BenchmarkInboxPage measures one page (50 tickets) of an agent's inbox,
+// newest first, with the viewer's access filter: the first page, and a page
+// reached through the cursor after scrolling deepPages pages (or the last
+// page when the view is shorter).
+func BenchmarkInboxPage(b *testing.B) {
+	for _, d := range storetest.Dialects {
+		b.Run(string(d), func(b *testing.B) {
+			db := loadedStore(b, d)
+			for _, q := range inboxQueries {
+				a := storetest.Actor(b, db.s, q.viewer(db.f))
+				f := q.filter(a, db.f)
+				b.Run(q.name+"/first", func(b *testing.B) { benchPage(b, db.s, db.f.WS.ID, f, "") })
+				cursor, depth := deepCursor(b, db.s, db.f.WS.ID, f)
+				b.Run(q.name+"/deep", func(b *testing.B) {
+					b.ReportMetric(float64(depth), "rows-skipped")
+					benchPage(b, db.s, db.f.WS.ID, f, cursor)
+				})
+			}
+		})
+	}
+}
+
+func benchPage(b *testing.B, s *store.Store, wsID int64, f store.Filter, cursor string) {
+	ctx := context.Background()
+	var lat latencies
+	b.ReportAllocs()
+	for b.Loop() {
+		start := time.Now()
+		list, _, err := s.Tickets(ctx, wsID, f, cursor, 50)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(list) == 0 {
+			b.Fatal("empty page: the benchmark data set is too small")
+		}
+		lat = append(lat, time.Since(start))
+	}
+	lat.report(b)
+}
+
+// deepCursor scrolls down the view and returns the cursor of the deepest
+// page that still has tickets, with how many tickets come before it.
+func deepCursor(b *testing.B, s *store.Store, wsID int64, f store.Filter) (string, int) {
+	ctx := context.Background()
+	cursor, depth := "", 0
+	for range deepPages {
+		list, next, err := s.Tickets(ctx, wsID, f, cursor, 50)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if next == "" {
+			break
+		}
+		cursor, depth = next, depth+len(list)
+	}
+	return cursor, depth
+}
