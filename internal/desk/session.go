@@ -62,7 +62,9 @@ func (d *Service) Login(ctx context.Context, email, password, clientIP string) (
 }
 
 // Logout ends a session.
-func (d *Service) Logout(ctx context.Context, secret string) error { return d.store.DeleteSession(ctx, secret) }
+func (d *Service) Logout(ctx context.Context, secret string) error {
+	return d.store.DeleteSession(ctx, secret)
+}
 
 // SessionActor returns the actor of a live session.
 func (d *Service) SessionActor(ctx context.Context, secret string) (auth.Actor, error) {

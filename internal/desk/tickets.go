@@ -240,7 +240,7 @@ type Update struct {
 	Priority     *string           `json:"priority,omitempty"`
 	RequestType  *string           `json:"request_type,omitempty"` // key, "" clears
 	TierID       *int64            `json:"tier_id,omitempty"`
-	TeamID       *int64            `json:"team_id,omitempty"` // 0 clears
+	TeamID       *int64            `json:"team_id,omitempty"`  // 0 clears
 	OwnerID      *int64            `json:"owner_id,omitempty"` // 0 unassigns
 	Sensitive    *bool             `json:"sensitive,omitempty"`
 	Tags         *[]string         `json:"tags,omitempty"`
