@@ -113,34 +113,45 @@ func agentTier(path, code string) (int, *ValidationError) {
 // up finds the step, or the chain of steps merged into one, from the
 // ticket's tier to the target.
 func (p Procedure) up(from string, level int, target string) (Step, *ValidationError) {
-	noStep := newError("ticket_tier", "no_step", map[string]string{"tier": from})
+	to, err := upTarget(from, level, target)
+	if err != nil {
+		return Step{}, err
+	}
+	s, ok := p.StepFrom(from)
+	if !ok {
+		e := newError("ticket_tier", "no_step", map[string]string{"tier": from})
+		return Step{}, &e
+	}
 	if target == "" {
-		s, ok := p.StepFrom(from)
-		if !ok {
-			return Step{}, &noStep
-		}
 		// The step's checklist is the procedure's own; the caller may edit
 		// the returned step without changing the procedure.
 		s.Required = slices.Clone(s.Required)
 		return s, nil
 	}
-	to, err := agentTier("target_tier", target)
-	if err != nil {
-		return Step{}, err
-	}
-	if to <= level {
-		e := newError("target_tier", "target_not_above", map[string]string{"tier": from})
-		return Step{}, &e
-	}
 	chain, ok := p.chain(from, level, to)
-	switch {
-	case len(chain) == 0:
-		return Step{}, &noStep
-	case !ok:
+	if !ok {
 		e := newError("target_tier", "target_not_reachable", map[string]string{"from": from, "to": target})
 		return Step{}, &e
 	}
 	return merge(chain), nil
+}
+
+// upTarget checks an explicit target of an escalation, before the
+// procedure, so that a wrong target is reported as such; it returns the
+// target's level, 0 when none is named.
+func upTarget(from string, level int, target string) (int, *ValidationError) {
+	if target == "" {
+		return 0, nil
+	}
+	to, err := agentTier("target_tier", target)
+	if err != nil {
+		return 0, err
+	}
+	if to <= level {
+		e := newError("target_tier", "target_not_above", map[string]string{"tier": from})
+		return 0, &e
+	}
+	return to, nil
 }
 
 // chain follows the procedure's steps from a tier until the target level.

@@ -80,7 +80,7 @@ func (v *validator) step(path string, s Step) int {
 	}
 	v.text(path+".guidance_fr", s.GuidanceFR, MaxGuidance)
 	v.text(path+".guidance_en", s.GuidanceEN, MaxGuidance)
-	v.vendorEmail(path+".vendor_email", s.VendorEmail, to)
+	v.vendorEmail(path+".vendor_email", s.VendorEmail, s.ToTier)
 	v.items(path+".required", s.Required)
 	return from
 }
@@ -121,11 +121,11 @@ func (v *validator) order(path, code string, from, prev int) int {
 	return prev
 }
 
-func (v *validator) vendorEmail(path, email string, to int) {
+func (v *validator) vendorEmail(path, email, to string) {
 	if email == "" {
 		return
 	}
-	if to != highestTier {
+	if to != tierCode(highestTier) {
 		v.add(path, "vendor_email_not_l4")
 		return
 	}
