@@ -156,12 +156,13 @@ func st(lang, key string, params ...string) string {
 	return s
 }
 
-// colon follows French typography (a space before the colon).
+// colon follows French typography (a space before the colon); a value
+// that follows on the same line adds its own space.
 func colon(lang string) string {
 	if lang == "fr" {
-		return " : "
+		return " :"
 	}
-	return ": "
+	return ":"
 }
 
 // Text renders the summary as plain text in lang, for the top of the
@@ -210,7 +211,7 @@ func field(b *strings.Builder, lang, label, value string) {
 	}
 	b.WriteString(label + colon(lang))
 	if !strings.Contains(value, "\n") {
-		b.WriteString(value + "\n")
+		b.WriteString(" " + value + "\n")
 		return
 	}
 	b.WriteString("\n")
