@@ -76,7 +76,8 @@ func checklistAnswers(step Step, r Request) []Answer {
 				continue
 			}
 		}
-		if it.Key == KeyStepsTried || a.Value == "" && it.Kind != KindAttachment {
+		tried := it.Kind == KindAnswer && it.Key == KeyStepsTried
+		if tried || a.Value == "" && it.Kind != KindAttachment {
 			continue
 		}
 		out = append(out, a)

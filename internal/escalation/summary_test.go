@@ -193,6 +193,17 @@ Problème : Login loop
 	}
 }
 
+func TestSummaryStepsTriedCustomFieldIsAnAnswer(t *testing.T) {
+	// Only the answer "steps_tried" becomes the Tried list; a custom field
+	// that happens to share the key is an ordinary collected value.
+	step := Step{FromTier: "L1", ToTier: "L2", Required: []Item{{Key: KeyStepsTried, Kind: KindCustomField, LabelEN: "Tried (field)"}}}
+	r := Request{CustomFields: map[string]string{KeyStepsTried: "rebooted"}}
+	s := BuildSummary(step, r, "s", "", nil)
+	if len(s.Tried) != 0 || len(s.Answers) != 1 || s.Answers[0].Value != "rebooted" {
+		t.Errorf("Tried %v, Answers %+v", s.Tried, s.Answers)
+	}
+}
+
 func TestSummaryShortensTheProblem(t *testing.T) {
 	tests := []struct {
 		message string

@@ -158,6 +158,16 @@ func TestValidationErrorsError(t *testing.T) {
 	}
 }
 
+func TestValidationErrorsErrorIsBounded(t *testing.T) {
+	var es ValidationErrors
+	for range 7 {
+		es = append(es, newError("steps", "no_steps", nil))
+	}
+	if got := es.Error(); !strings.HasPrefix(got, "escalation: 7 errors: ") || !strings.HasSuffix(got, "; and 2 more") {
+		t.Errorf("Error() = %q", got)
+	}
+}
+
 func TestSelect(t *testing.T) {
 	def := Procedure{ID: 1, Name: "default"}
 	billing := Procedure{ID: 2, RequestTypeID: 10, Name: "billing"}
@@ -247,6 +257,16 @@ func itemKeys(items []Item) []string {
 		out = append(out, it.Key)
 	}
 	return out
+}
+
+func TestGuidance(t *testing.T) {
+	s := DefaultProcedure("en").Steps[0]
+	if s.Guidance("fr") != s.GuidanceFR || s.Guidance("en") != s.GuidanceEN {
+		t.Error("Guidance does not pick the language")
+	}
+	if got := (Step{GuidanceFR: "Seulement en français"}).Guidance("en"); got != "Seulement en français" {
+		t.Errorf("Guidance falls back to %q", got)
+	}
 }
 
 func TestLabelsFallBack(t *testing.T) {
