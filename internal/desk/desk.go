@@ -20,6 +20,8 @@ import (
 type Service struct {
 	store *store.Store
 	log   *slog.Logger
+	// engines caches compiled routing rules per workspace.
+	engines engineCache
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
 }

@@ -89,7 +89,14 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 	if t.Language == "" {
 		t.Language = dir.Workspace.DefaultLanguage
 	}
-	routed := place(dir, &t)
+	explicit := t
+	routed, err := d.route(ctx, dir, &t, cust, in.Body, explicit)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	if t.TeamID == 0 {
+		t.TeamID = teamFor(dir, t.TierID, t.RequestTypeID)
+	}
 	// An agent who creates a ticket must be able to see it afterwards;
 	// otherwise they could write into tiers they cannot read.
 	if !ticket.CanView(a, t) && !a.IsAdmin() && t.OwnerID == 0 {
@@ -127,31 +134,6 @@ func (d *Service) resolveCustomer(ctx context.Context, a auth.Actor, in NewTicke
 		}
 	}
 	return c, err
-}
-
-// place decides a new ticket's tier and team when the request does not say
-// and returns the timeline event explaining the decision. Without routing
-// rules the ticket goes to the first human tier (L1) and to the team of that
-// tier whose skills cover the request type.
-func place(dir Directory, t *ticket.Ticket) ticket.Event {
-	reason := "requested"
-	if t.TierID == 0 {
-		for _, tier := range dir.Tiers {
-			if !tier.SelfService() && !tier.External {
-				t.TierID = tier.ID
-				break
-			}
-		}
-		reason = "default"
-	}
-	if t.TeamID == 0 {
-		t.TeamID = teamFor(dir, t.TierID, t.RequestTypeID)
-	}
-	data := map[string]string{"rule": reason, "tier": dir.Tier(t.TierID).Code}
-	if t.TeamID != 0 {
-		data["team"] = dir.Team(t.TeamID).Name
-	}
-	return ticket.Event{Kind: ticket.Routed, Data: data}
 }
 
 // teamFor picks the team of a tier that handles a request type, else the

@@ -20,7 +20,7 @@ import (
 
 const ticketColumns = `id, number, subject, status, priority, COALESCE(request_type_id, 0), channel, tier_id, COALESCE(team_id, 0),
 	COALESCE(owner_id, 0), customer_id, language, sensitive, tags, custom_fields, escalation_count, handoff_count,
-	created_at, updated_at, first_response_at, solved_at`
+	created_at, updated_at, first_response_at, solved_at, COALESCE(first_replier_id, 0), first_contact_resolved`
 
 func scanTicket(r interface{ Scan(...any) error }) (ticket.Ticket, error) {
 	var t ticket.Ticket
@@ -29,7 +29,7 @@ func scanTicket(r interface{ Scan(...any) error }) (ticket.Ticket, error) {
 	var firstResp, solved sql.NullInt64
 	err := r.Scan(&t.ID, &t.Number, &t.Subject, &status, &t.Priority, &t.RequestTypeID, &t.Channel, &t.TierID, &t.TeamID,
 		&t.OwnerID, &t.CustomerID, &t.Language, &t.Sensitive, &tags, &fields, &t.EscalationCount, &t.HandoffCount,
-		&created, &updated, &firstResp, &solved)
+		&created, &updated, &firstResp, &solved, &t.FirstReplierID, &t.FirstContactResolved)
 	if err != nil {
 		return t, err
 	}
@@ -309,6 +309,8 @@ func applyChange(t ticket.Ticket, ch Change, actorID int64) (ticket.Ticket, []ti
 			record(ticket.FieldChanged, t.CustomFields[k], v, "field", k)
 		}
 	}
+	// Settle after the owner change so a hand-off in the same update counts.
+	next.Settle(t.Status, actorID)
 	return next, events
 }
 
@@ -327,10 +329,12 @@ func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t ticket.Ticket, now
 		firstResp = ms(*t.FirstResponseAt)
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE tickets SET status = $1, active = $2, priority = $3, request_type_id = $4, tier_id = $5, team_id = $6, owner_id = $7,
-		sensitive = $8, tags = $9, custom_fields = $10, handoff_count = $11, escalation_count = $12, updated_at = $13, solved_at = $14, first_response_at = $15
-		WHERE id = $16`,
+		sensitive = $8, tags = $9, custom_fields = $10, handoff_count = $11, escalation_count = $12, updated_at = $13, solved_at = $14, first_response_at = $15,
+		first_replier_id = $16, first_contact_resolved = $17
+		WHERE id = $18`,
 		string(t.Status), t.Status.Active(), int(t.Priority), nullID(t.RequestTypeID), t.TierID, nullID(t.TeamID), nullID(t.OwnerID),
-		t.Sensitive, string(tags), string(fields), t.HandoffCount, t.EscalationCount, ms(now), solved, firstResp, t.ID)
+		t.Sensitive, string(tags), string(fields), t.HandoffCount, t.EscalationCount, ms(now), solved, firstResp,
+		nullID(t.FirstReplierID), t.FirstContactResolved, t.ID)
 	if err != nil {
 		return fmt.Errorf("update ticket: %w", err)
 	}
@@ -370,6 +374,10 @@ func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guar
 		if e.Kind == ticket.AgentReply && t.FirstResponseAt == nil {
 			next.FirstResponseAt = &now
 		}
+		if e.Kind == ticket.AgentReply && t.FirstReplierID == 0 {
+			next.FirstReplierID = e.ActorAgentID
+		}
+		next.Settle(t.Status, e.ActorAgentID)
 		if next.Status.Active() {
 			next.SolvedAt = nil
 		}

@@ -101,6 +101,11 @@ type Ticket struct {
 	Collaborators   []int64           `json:"collaborator_ids"`
 	EscalationCount int               `json:"escalation_count"`
 	HandoffCount    int               `json:"handoff_count"`
+	// FirstReplierID is the first agent who answered the customer.
+	FirstReplierID int64 `json:"first_replier_id,omitempty"`
+	// FirstContactResolved is stored when the ticket is solved: solved by
+	// the agent who first replied, with no escalation and no hand-off.
+	FirstContactResolved bool `json:"first_contact_resolved"`
 	CreatedAt       time.Time         `json:"created_at"`
 	UpdatedAt       time.Time         `json:"updated_at"`
 	FirstResponseAt *time.Time        `json:"first_response_at,omitempty"`
@@ -162,4 +167,16 @@ func NormalizeTags(f problem.Fields, name string, tags []string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Settle updates the stored facts that depend on a status change by an
+// agent: whether the ticket counts as resolved at first contact.
+func (t *Ticket) Settle(previous Status, agentID int64) {
+	if t.Status == Solved && previous != Solved {
+		t.FirstContactResolved = t.EscalationCount == 0 && t.HandoffCount == 0 &&
+			t.FirstReplierID != 0 && t.FirstReplierID == agentID
+	}
+	if t.Status.Active() {
+		t.FirstContactResolved = false
+	}
 }

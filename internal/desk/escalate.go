@@ -1,0 +1,170 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/escalation"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// EscalateInput is an agent's request to hand a ticket to another tier.
+type EscalateInput struct {
+	Direction  string            `json:"direction"`             // up (default), down, return
+	TargetTier string            `json:"target_tier,omitempty"` // L2…; default: the procedure's next step
+	Reason     string            `json:"reason"`
+	Answers    map[string]string `json:"answers,omitempty"` // checklist answers by item key
+}
+
+// Procedure returns the escalation procedure that applies to a ticket: its
+// request type's own, else the workspace default, else the built-in one.
+func (d *Service) Procedure(ctx context.Context, a auth.Actor, t ticket.Ticket) (escalation.Procedure, error) {
+	procs, err := d.store.EscalationProcedures(ctx, a.WorkspaceID)
+	if err != nil {
+		return escalation.Procedure{}, err
+	}
+	if p, ok := escalation.Select(procs, t.RequestTypeID); ok {
+		return p, nil
+	}
+	lang := a.Language
+	if lang == "" {
+		lang = t.Language
+	}
+	return escalation.DefaultProcedure(lang), nil
+}
+
+// Escalate hands a ticket to another tier following its procedure. Going
+// up, every checklist item must be provided first: the refusal names each
+// missing item, and nothing changes. The receiving team sees the hand-off
+// summary at the top of the ticket.
+func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in EscalateInput) (ticket.Ticket, error) {
+	t, err := d.Ticket(ctx, a, id)
+	if err != nil {
+		return t, err
+	}
+	if !ticket.CanWork(a, t) {
+		return ticket.Ticket{}, errForbidden
+	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return t, err
+	}
+	proc, err := d.Procedure(ctx, a, t)
+	if err != nil {
+		return t, err
+	}
+	direction := escalation.Direction(in.Direction)
+	if direction == "" {
+		direction = escalation.Up
+	}
+	req := escalation.Request{TicketTier: dir.Tier(t.TierID).Code, TargetTier: in.TargetTier, Direction: direction,
+		Reason: in.Reason, Answers: in.Answers, CustomFields: t.CustomFields, By: a.Name}
+	step, missing, err := escalation.Check(proc, req)
+	if err != nil {
+		return t, escalationProblem(err)
+	}
+	if len(missing) > 0 {
+		return t, missingProblem(missing)
+	}
+	target := dir.TierByCode(step.ToTier)
+	if direction != escalation.Up {
+		target = dir.TierByCode(req.TargetTier)
+		if target.ID == 0 {
+			target = dir.TierByCode(step.FromTier)
+		}
+	}
+	if target.ID == 0 {
+		f := problem.Fields{}
+		f.Add("target_tier", "unknown_value", "this workspace has no such tier", "value", step.ToTier)
+		return t, f.Err()
+	}
+	teamID := step.TeamID
+	if teamID == 0 || dir.Team(teamID).TierID != target.ID {
+		teamID = teamFor(dir, target.ID, t.RequestTypeID)
+	}
+	first, err := d.firstMessage(ctx, a, t.ID)
+	if err != nil {
+		return t, err
+	}
+	summary := escalation.BuildSummary(step, req, t.Subject, first, nil)
+	summary.From, summary.To = dir.Tier(t.TierID).Code, target.Code
+	raw, err := json.Marshal(summary)
+	if err != nil {
+		return t, fmt.Errorf("encode hand-off summary: %w", err)
+	}
+	kind := ticket.Escalated
+	if direction != escalation.Up {
+		kind = ticket.DeEscalated
+	}
+	data := map[string]string{"from": summary.From, "to": target.Code, "direction": string(direction), "reason": in.Reason, "summary": string(raw)}
+	if target.External && target.VendorEmail != "" {
+		data["vendor_email"] = target.VendorEmail
+	}
+	return d.store.MoveTicket(ctx, a.WorkspaceID, id, a.AgentID, func(cur ticket.Ticket) error {
+		if cur.TierID != t.TierID {
+			return problem.New(problem.Conflict, "conflict", "the ticket was moved meanwhile")
+		}
+		return nil
+	}, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data})
+}
+
+func (d *Service) firstMessage(ctx context.Context, a auth.Actor, ticketID int64) (string, error) {
+	events, err := d.store.Events(ctx, a.WorkspaceID, ticketID, 0, 10)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range events {
+		if e.Kind == ticket.CustomerMessage {
+			return e.Body, nil
+		}
+	}
+	return "", nil
+}
+
+// missingProblem names every missing checklist item, each as a field the
+// UI can point at ("answers.steps_tried").
+func missingProblem(missing []escalation.Missing) error {
+	p := &problem.Error{Kind: problem.Invalid, Code: "escalation_incomplete",
+		Message: escalation.MissingText("en", missing), Fields: map[string]problem.Field{}}
+	for _, m := range missing {
+		name := "answers." + m.Key
+		if m.Kind == escalation.KindCustomField {
+			name = "custom_fields." + m.Key
+		}
+		p.Fields[name] = problem.Field{Code: "required", Message: m.LabelEN + " is required",
+			Params: map[string]string{"label_fr": m.LabelFR, "label_en": m.LabelEN}}
+	}
+	return p
+}
+
+func escalationProblem(err error) error {
+	var verrs escalation.ValidationErrors
+	if ve, ok := err.(escalation.ValidationErrors); ok {
+		verrs = ve
+	}
+	if len(verrs) == 0 {
+		return err
+	}
+	f := problem.Fields{}
+	for _, v := range verrs {
+		f.Add(v.Path, v.Code, v.Message)
+	}
+	p := f.Err().(*problem.Error)
+	p.Code = "escalation_not_possible"
+	p.Message = "this hand-off is not possible"
+	return p
+}
+
+// HandoffSummary decodes the summary carried by an escalation event.
+func HandoffSummary(e ticket.Event) (escalation.Summary, bool) {
+	var s escalation.Summary
+	raw := e.Data["summary"]
+	if raw == "" || json.Unmarshal([]byte(raw), &s) != nil {
+		return s, false
+	}
+	return s, true
+}

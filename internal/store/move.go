@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/palier/palier/internal/ticket"
+)
+
+// Move is an escalation, a de-escalation or a return: the ticket changes
+// tier and team and leaves its owner's queue for the receiving team.
+type Move struct {
+	Kind   ticket.EventKind // ticket.Escalated or ticket.DeEscalated
+	TierID int64
+	TeamID int64
+	Data   map[string]string // from/to, reason, hand-off summary…
+}
+
+// MoveTicket applies a move in one transaction: the new placement, the
+// stored counters (escalations; a hand-off when an owner lets go), and the
+// timeline event carrying the hand-off summary.
+func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, guard Guard, m Move) (ticket.Ticket, error) {
+	var out ticket.Ticket
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		t, err := s.ticketWhere(ctx, tx, `id = $1 AND workspace_id = $2`, ticketID, wsID)
+		if err != nil {
+			return err
+		}
+		if guard != nil {
+			if err := guard(t); err != nil {
+				return err
+			}
+		}
+		next := t
+		next.TierID, next.TeamID, next.OwnerID = m.TierID, m.TeamID, 0
+		if t.OwnerID != 0 {
+			next.HandoffCount++
+		}
+		if m.Kind == ticket.Escalated {
+			next.EscalationCount++
+		}
+		if next.Status == ticket.New {
+			next.Status = ticket.Open
+		}
+		if err := checkTicketRefs(ctx, tx, wsID, next); err != nil {
+			return err
+		}
+		now := fromMS(ms(s.now()))
+		if err := s.saveTicket(ctx, tx, next, now); err != nil {
+			return err
+		}
+		if _, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: m.Kind, ActorAgentID: actorID, Data: m.Data}, now); err != nil {
+			return err
+		}
+		next.UpdatedAt = now
+		out = next
+		return nil
+	})
+	return out, err
+}
