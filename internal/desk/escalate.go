@@ -42,6 +42,18 @@ func (d *Service) Procedure(ctx context.Context, a auth.Actor, t ticket.Ticket) 
 // missing item, and nothing changes. The receiving team sees the hand-off
 // summary at the top of the ticket.
 func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in EscalateInput) (ticket.Ticket, error) {
+	f := problem.Fields{}
+	if in.Reason != "" {
+		ticket.CheckBody(f, "reason", in.Reason)
+	}
+	for k, v := range in.Answers {
+		if v != "" {
+			ticket.CheckBody(f, "answers."+k, v)
+		}
+	}
+	if err := f.Err(); err != nil {
+		return ticket.Ticket{}, err
+	}
 	t, err := d.Ticket(ctx, a, id)
 	if err != nil {
 		return t, err
@@ -132,8 +144,11 @@ func missingProblem(missing []escalation.Missing) error {
 		Message: escalation.MissingText("en", missing), Fields: map[string]problem.Field{}}
 	for _, m := range missing {
 		name := "answers." + m.Key
-		if m.Kind == escalation.KindCustomField {
+		switch m.Kind {
+		case escalation.KindCustomField:
 			name = "custom_fields." + m.Key
+		case escalation.KindReason:
+			name = "reason"
 		}
 		p.Fields[name] = problem.Field{Code: "required", Message: m.LabelEN + " is required",
 			Params: map[string]string{"label_fr": m.LabelFR, "label_en": m.LabelEN}}
