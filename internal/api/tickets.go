@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
@@ -15,19 +16,54 @@ const maxEvents = 500
 
 func ticketPath(id int64) string { return Prefix + "/tickets/" + strconv.FormatInt(id, 10) }
 
-// ticketOut gives lists and maps their empty JSON form rather than null, so
-// clients can iterate without a nil check.
-func ticketOut(t ticket.Ticket) ticket.Ticket {
-	if t.Tags == nil {
-		t.Tags = []string{}
+// ticketJSON is a ticket as the API shows it. It is the API's own type
+// rather than ticket.Ticket so that a field added to the domain type for
+// internal use does not silently join the public contract: a field appears
+// here, and in the OpenAPI schema, on purpose.
+type ticketJSON struct {
+	ID              int64             `json:"id"`
+	Number          int64             `json:"number"`
+	Reference       string            `json:"reference"`
+	Subject         string            `json:"subject"`
+	Status          ticket.Status     `json:"status"`
+	Priority        ticket.Priority   `json:"priority"`
+	RequestTypeID   int64             `json:"request_type_id,omitempty"`
+	Channel         string            `json:"channel"`
+	TierID          int64             `json:"tier_id"`
+	TeamID          int64             `json:"team_id,omitempty"`
+	OwnerID         int64             `json:"owner_id,omitempty"`
+	CustomerID      int64             `json:"customer_id"`
+	Language        string            `json:"language"`
+	Sensitive       bool              `json:"sensitive"`
+	Tags            []string          `json:"tags"`
+	CustomFields    map[string]string `json:"custom_fields"`
+	Collaborators   []int64           `json:"collaborator_ids"`
+	EscalationCount int               `json:"escalation_count"`
+	HandoffCount    int               `json:"handoff_count"`
+	CreatedAt       time.Time         `json:"created_at"`
+	UpdatedAt       time.Time         `json:"updated_at"`
+	FirstResponseAt *time.Time        `json:"first_response_at,omitempty"`
+	SolvedAt        *time.Time        `json:"solved_at,omitempty"`
+}
+
+// ticketOut converts a ticket for an answer, with lists and maps in their
+// empty JSON form rather than null so clients can iterate without a check.
+func ticketOut(t ticket.Ticket) ticketJSON {
+	out := ticketJSON{ID: t.ID, Number: t.Number, Reference: t.Reference, Subject: t.Subject, Status: t.Status, Priority: t.Priority,
+		RequestTypeID: t.RequestTypeID, Channel: t.Channel, TierID: t.TierID, TeamID: t.TeamID, OwnerID: t.OwnerID,
+		CustomerID: t.CustomerID, Language: t.Language, Sensitive: t.Sensitive, Tags: t.Tags, CustomFields: t.CustomFields,
+		Collaborators: t.Collaborators, EscalationCount: t.EscalationCount, HandoffCount: t.HandoffCount,
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, FirstResponseAt: t.FirstResponseAt, SolvedAt: t.SolvedAt}
+	if out.Tags == nil {
+		out.Tags = []string{}
 	}
-	if t.Collaborators == nil {
-		t.Collaborators = []int64{}
+	if out.Collaborators == nil {
+		out.Collaborators = []int64{}
 	}
-	if t.CustomFields == nil {
-		t.CustomFields = map[string]string{}
+	if out.CustomFields == nil {
+		out.CustomFields = map[string]string{}
 	}
-	return t
+	return out
 }
 
 func (a *API) createTicket(c *call) (any, error) {
@@ -74,8 +110,8 @@ func (a *API) updateTicket(c *call) (any, error) {
 // messageOut is the answer to a reply or a note: the new timeline entry and
 // the ticket as it is after it (a reply may have changed its status).
 type messageOut struct {
-	Event  ticket.Event  `json:"event"`
-	Ticket ticket.Ticket `json:"ticket"`
+	Event  ticket.Event `json:"event"`
+	Ticket ticketJSON   `json:"ticket"`
 }
 
 func (a *API) reply(c *call) (any, error) {
@@ -215,7 +251,7 @@ func (a *API) listTickets(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := page[ticket.Ticket]{Data: make([]ticket.Ticket, len(list))}
+	p := page[ticketJSON]{Data: make([]ticketJSON, len(list))}
 	for i, t := range list {
 		p.Data[i] = ticketOut(t)
 	}

@@ -1,0 +1,328 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/pgtest"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// env is a seeded workspace behind a real HTTP server, with a bearer token
+// for every member of the fixture.
+type env struct {
+	t      *testing.T
+	s      *store.Store
+	d      *desk.Service
+	f      storetest.Fixture
+	api    *API
+	srv    *httptest.Server
+	tokens map[string]string // "admin", "lead", "agentL1", "agentL2", "agentL3", "other"
+	doc    map[string]any    // the served OpenAPI document, to check answers against
+}
+
+func newEnv(t *testing.T, s *store.Store) *env {
+	t.Helper()
+	f := storetest.Seed(t, s)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d := desk.New(s, log)
+	e := &env{t: t, s: s, d: d, f: f, api: newAPI(d, log), tokens: map[string]string{}}
+	e.srv = httptest.NewServer(e.api)
+	t.Cleanup(e.srv.Close)
+	members := f.Members()
+	members["other"] = f.Other.Agent
+	for name, m := range members {
+		token, err := d.CreateToken(context.Background(), storetest.Actor(t, s, m), m.ID, "test")
+		if err != nil {
+			t.Fatalf("token for %s: %v", name, err)
+		}
+		e.tokens[name] = token
+	}
+	if err := json.Unmarshal(e.api.doc, &e.doc); err != nil {
+		t.Fatalf("openapi document: %v", err)
+	}
+	return e
+}
+
+// answer is an HTTP answer with its body read.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// errorCode returns the error code of an error answer, or "".
+func (r answer) errorCode() string {
+	var b errorBody
+	_ = json.Unmarshal(r.body, &b)
+	return b.Error.Code
+}
+
+func (r answer) errorBody() errorJSON {
+	var b errorBody
+	_ = json.Unmarshal(r.body, &b)
+	return b.Error
+}
+
+func (r answer) String() string { return fmt.Sprintf("%d %s", r.status, bytes.TrimSpace(r.body)) }
+
+// req is a request to send; body is marshalled to JSON unless it is a
+// string or []byte, sent as is.
+type req struct {
+	who, method, path string
+	body              any
+	header            map[string]string // overrides, e.g. Content-Type
+}
+
+func (e *env) do(r req) answer {
+	e.t.Helper()
+	var body io.Reader
+	if r.body != nil {
+		switch b := r.body.(type) {
+		case string:
+			body = strings.NewReader(b)
+		case []byte:
+			body = bytes.NewReader(b)
+		default:
+			raw, err := json.Marshal(b)
+			if err != nil {
+				e.t.Fatalf("marshal body: %v", err)
+			}
+			body = bytes.NewReader(raw)
+		}
+	}
+	hr, err := http.NewRequest(r.method, e.srv.URL+r.path, body)
+	if err != nil {
+		e.t.Fatalf("new request: %v", err)
+	}
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	if r.who != "" {
+		hr.Header.Set("Authorization", "Bearer "+e.tokens[r.who])
+	}
+	for k, v := range r.header {
+		if v == "" {
+			hr.Header.Del(k)
+		} else {
+			hr.Header.Set(k, v)
+		}
+	}
+	res, err := e.srv.Client().Do(hr)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatalf("%s %s: read: %v", r.method, r.path, err)
+	}
+	a := answer{status: res.StatusCode, header: res.Header, body: raw}
+	e.checkDocumented(hr, a)
+	return a
+}
+
+// Shorthands for the common calls.
+func (e *env) get(who, path string) answer { return e.do(req{who: who, method: "GET", path: path}) }
+func (e *env) send(who, method, path string, body any) answer {
+	return e.do(req{who: who, method: method, path: path, body: body})
+}
+
+// must fails the test unless the answer has the status, and decodes its
+// body into out (when not nil).
+func (e *env) must(a answer, status int, out any) {
+	e.t.Helper()
+	if a.status != status {
+		e.t.Fatalf("status = %s, want %d", a, status)
+	}
+	if out != nil {
+		if err := json.Unmarshal(a.body, out); err != nil {
+			e.t.Fatalf("decode %s: %v", a, err)
+		}
+	}
+}
+
+// checkDocumented holds every answer to the OpenAPI document: JSON with
+// nosniff, the documented success status and shape, or the error shape.
+func (e *env) checkDocumented(hr *http.Request, a answer) {
+	e.t.Helper()
+	if ct := a.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		e.t.Errorf("%s %s: Content-Type %q", hr.Method, hr.URL.Path, ct)
+	}
+	if a.header.Get("X-Content-Type-Options") != "nosniff" {
+		e.t.Errorf("%s %s: no nosniff header", hr.Method, hr.URL.Path)
+	}
+	var value any
+	if err := json.Unmarshal(a.body, &value); err != nil {
+		e.t.Errorf("%s %s: answer is not JSON: %v: %s", hr.Method, hr.URL.Path, err, a.body)
+		return
+	}
+	schemaName := "Error"
+	if a.status < 400 {
+		rt, ok := e.routeOf(hr)
+		if !ok {
+			e.t.Errorf("%s %s answered %d but matches no route", hr.Method, hr.URL.Path, a.status)
+			return
+		}
+		op := operations[rt.ID]
+		if a.status != op.Status {
+			e.t.Errorf("%s: status %d, documented %d", rt.ID, a.status, op.Status)
+		}
+		schemaName = op.Result
+	}
+	if problems := validate(e.doc, ref(schemaName), value, "$"); len(problems) > 0 {
+		e.t.Errorf("%s %s: answer does not match schema %s:\n  %s", hr.Method, hr.URL.Path, schemaName, strings.Join(problems, "\n  "))
+	}
+}
+
+// routeOf finds the route the mux picks for a request.
+func (e *env) routeOf(hr *http.Request) (route, bool) {
+	_, pattern := e.api.mux.Handler(hr)
+	for _, rt := range e.api.routes {
+		if rt.Method+" "+rt.Path == pattern {
+			return rt, true
+		}
+	}
+	return route{}, false
+}
+
+// validate checks a decoded JSON value against a JSON Schema of the
+// document, for the keywords the document uses. It is stricter than JSON
+// Schema in one way: an object may not carry a property its schema does not
+// list, so an undocumented field in an answer fails the test.
+func validate(doc map[string]any, s map[string]any, v any, at string) []string {
+	if r, ok := s["$ref"].(string); ok {
+		name := strings.TrimPrefix(r, "#/components/schemas/")
+		target, ok := doc["components"].(map[string]any)["schemas"].(map[string]any)[name].(map[string]any)
+		if !ok {
+			return []string{at + ": unresolved " + r}
+		}
+		return validate(doc, target, v, at)
+	}
+	var out []string
+	if t, ok := s["type"]; ok && !typeMatches(t, v) {
+		return []string{fmt.Sprintf("%s: %v is not of type %v", at, v, t)}
+	}
+	if values, ok := s["enum"].([]any); ok && !slices.Contains(values, v) {
+		out = append(out, fmt.Sprintf("%s: %v is not one of %v", at, v, values))
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		props, _ := s["properties"].(map[string]any)
+		for _, name := range asStrings(s["required"]) {
+			if _, ok := x[name]; !ok {
+				out = append(out, at+": missing required "+name)
+			}
+		}
+		extra, _ := s["additionalProperties"].(map[string]any)
+		for name, fv := range x {
+			if ps, ok := props[name].(map[string]any); ok {
+				out = append(out, validate(doc, ps, fv, at+"."+name)...)
+			} else if extra != nil {
+				out = append(out, validate(doc, extra, fv, at+"."+name)...)
+			} else if props != nil {
+				out = append(out, at+": undocumented property "+name)
+			}
+		}
+	case []any:
+		if items, ok := s["items"].(map[string]any); ok {
+			for i, iv := range x {
+				out = append(out, validate(doc, items, iv, at+"["+strconv.Itoa(i)+"]")...)
+			}
+		}
+	}
+	return out
+}
+
+func typeMatches(t any, v any) bool {
+	if list, ok := t.([]any); ok {
+		return slices.ContainsFunc(list, func(one any) bool { return typeMatches(one, v) })
+	}
+	switch t {
+	case "object":
+		_, ok := v.(map[string]any)
+		return ok
+	case "array":
+		_, ok := v.([]any)
+		return ok
+	case "string":
+		_, ok := v.(string)
+		return ok
+	case "boolean":
+		_, ok := v.(bool)
+		return ok
+	case "number":
+		_, ok := v.(float64)
+		return ok
+	case "integer":
+		f, ok := v.(float64)
+		return ok && f == math.Trunc(f)
+	case "null":
+		return v == nil
+	}
+	return false
+}
+
+func asStrings(v any) []string {
+	var out []string
+	if list, ok := v.([]any); ok {
+		for _, s := range list {
+			out = append(out, s.(string))
+		}
+	}
+	return out
+}
+
+// rowCounts counts the rows of every table a request could write to, so a
+// test can prove a refused request wrote nothing at all.
+func (e *env) rowCounts() map[string]int {
+	e.t.Helper()
+	counts := map[string]int{}
+	for _, table := range []string{"tickets", "events", "customers", "organisations", "agents", "teams", "tiers",
+		"request_types", "custom_fields", "ticket_collaborators", "api_tokens", "audit_log", "agent_tiers", "team_members", "team_skills"} {
+		var n int
+		if err := e.s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			e.t.Fatalf("count %s: %v", table, err)
+		}
+		counts[table] = n
+	}
+	return counts
+}
+
+func (e *env) ticketPath(key string) string { return ticketPath(e.f.Ticket[key].ID) }
+
+func idPath(prefix string, id int64) string { return Prefix + prefix + "/" + strconv.FormatInt(id, 10) }
+
+// eachEnv runs fn on a fresh seeded environment on SQLite, then PostgreSQL.
+func eachEnv(t *testing.T, fn func(e *env)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, s *store.Store) { fn(newEnv(t, s)) })
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// createCustomField adds a select field "plan" (free, pro) and returns its id.
+func (e *env) createCustomField() int64 {
+	e.t.Helper()
+	var cf struct{ ID int64 }
+	e.must(e.send("admin", "POST", Prefix+"/custom-fields", map[string]any{
+		"key": "plan", "label_fr": "Offre", "label_en": "Plan", "kind": "select", "options": []string{"free", "pro"},
+	}), 201, &cf)
+	return cf.ID
+}
