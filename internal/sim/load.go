@@ -39,7 +39,7 @@ func LoadScenario(r io.Reader) (Scenario, error) {
 	// Walk the tree first: it finds unknown fields with their full path,
 	// including inside values that decode themselves (distributions),
 	// where the decoder's own KnownFields check does not reach.
-	w := &walker{lines: map[int]string{}}
+	w := &walker{lines: map[int]string{}, cells: map[[2]int]string{}, scalars: map[lineValue]string{}}
 	w.walk(root.Content[0], reflect.TypeFor[Scenario](), "")
 	if len(w.problems) > 0 {
 		return Scenario{}, &ScenarioError{Name: scenarioName(root.Content[0]), Problems: w.problems}
@@ -48,7 +48,7 @@ func LoadScenario(r io.Reader) (Scenario, error) {
 	dec.KnownFields(true)
 	var sc Scenario
 	if err := dec.Decode(&sc); err != nil {
-		return Scenario{}, decodeError(err, w.lines, scenarioName(root.Content[0]))
+		return Scenario{}, decodeError(err, w, scenarioName(root.Content[0]))
 	}
 	if err := sc.Validate(); err != nil {
 		return Scenario{}, err
@@ -85,7 +85,22 @@ func scenarioName(n *yaml.Node) string {
 // walker checks a YAML tree against the Go types it will decode into.
 type walker struct {
 	problems []Problem
-	lines    map[int]string // line → field path, to place decoder errors
+	lines    map[int]string    // line → first field path on it
+	cells    map[[2]int]string // (line, column) of a value → its path
+	scalars  map[lineValue]string
+}
+
+// lineValue finds a scalar from a decoder message, which quotes the value
+// and its line but not its column.
+type lineValue struct {
+	line  int
+	value string
+}
+
+func (w *walker) note(line int, path string) {
+	if _, ok := w.lines[line]; !ok {
+		w.lines[line] = path
+	}
 }
 
 var (
@@ -100,8 +115,12 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
-	if _, ok := w.lines[n.Line]; !ok && path != "" {
-		w.lines[n.Line] = path
+	if path != "" {
+		w.note(n.Line, path)
+		w.cells[[2]int{n.Line, n.Column}] = path
+		if n.Kind == yaml.ScalarNode {
+			w.scalars[lineValue{n.Line, n.Value}] = path
+		}
 	}
 	switch {
 	case t == durationType:
@@ -123,7 +142,7 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) {
 					Message: fmt.Sprintf("unknown field (line %d; known fields: %s)", key.Line, strings.Join(yamlFieldNames(t), ", "))})
 				continue
 			}
-			w.lines[key.Line] = fp
+			w.note(key.Line, fp)
 			w.walk(val, f.Type, fp)
 		}
 	case reflect.Slice:
@@ -139,7 +158,7 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) {
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			fp := joinPath(path, n.Content[i].Value)
-			w.lines[n.Content[i].Line] = fp
+			w.note(n.Content[i].Line, fp)
 			w.walk(n.Content[i+1], t.Elem(), fp)
 		}
 	}
@@ -181,22 +200,30 @@ func yamlFieldNames(t reflect.Type) []string {
 	return names
 }
 
-var lineRe = regexp.MustCompile(`^line (\d+): (.*)$`)
+var lineRe = regexp.MustCompile(`^line (\d+)(?: column (\d+))?: (.*)$`)
 
 // decodeError turns the decoder's line-numbered messages into problems
 // with field paths.
-func decodeError(err error, lines map[int]string, name string) error {
+func decodeError(err error, w *walker, name string) error {
 	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		return fmt.Errorf("parse scenario: %w", err)
+	msgs := []string{err.Error()} // our own unmarshalers say "line N: ..."
+	if errors.As(err, &te) {
+		msgs = te.Errors
 	}
 	se := &ScenarioError{Name: name}
-	for _, msg := range te.Errors {
+	for _, msg := range msgs {
 		p := Problem{Message: msg}
 		if m := lineRe.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
-			p.Path = lines[line]
-			p.Message = fmt.Sprintf("%s (line %d)", friendlyTypeError(m[2]), line)
+			col, _ := strconv.Atoi(m[2])
+			p.Path = w.cells[[2]int{line, col}]
+			if um := unmarshalRe.FindStringSubmatch(m[3]); um != nil && p.Path == "" {
+				p.Path = w.scalars[lineValue{line, um[2]}]
+			}
+			if p.Path == "" {
+				p.Path = w.lines[line]
+			}
+			p.Message = fmt.Sprintf("%s (line %d)", friendlyTypeError(m[3]), line)
 		}
 		se.Problems = append(se.Problems, p)
 	}

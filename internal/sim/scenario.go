@@ -317,7 +317,9 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	}
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		// The column lets LoadScenario name the field in flow mappings
+		// such as {mean: 5m, sd: 3m}, where several share a line.
+		return fmt.Errorf("line %d column %d: %w", n.Line, n.Column, err)
 	}
 	*d = v
 	return nil
