@@ -1,0 +1,209 @@
+package desk_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/pgtest"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/routing"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/ticket"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+func TestRoutingRulesPlaceNewTicketsFirstMatchWins(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		d := desk.New(s, nil)
+		admin := storetest.Actor(t, s, f.Admin)
+		rs := routing.RuleSet{
+			Rules: []routing.Rule{
+				{ID: 1, Name: "Facturation urgente", Enabled: true,
+					When: routing.Condition{Field: "text", Op: "contains_words", Value: "facturé deux fois"},
+					Then: routing.Actions{Tier: "L2", Team: f.Team["L2"].Name, Priority: "urgent", AddTags: []string{"double-billing"}}},
+				{ID: 2, Name: "Everything billing", Enabled: true,
+					When: routing.Condition{Field: "request_type", Op: "is", Value: "billing"},
+					Then: routing.Actions{Tier: "L1", Team: f.Team["L1"].Name}},
+			},
+			Fallback: routing.Actions{Tier: "L1"},
+		}
+		if err := d.SaveRoutingRules(ctx, admin, rs); err != nil {
+			t.Fatalf("save rules: %v", err)
+		}
+		cases := []struct {
+			name, subject, body, typ string
+			wantTier, wantRule       string
+			wantPriority             ticket.Priority
+		}{
+			{"accents and plurals match the first rule", "Facture en double", "On m'a facturee deux fois en mars", "billing", "L2", "Facturation urgente", ticket.Urgent},
+			{"second rule when the first does not hold", "Question sur ma facture", "Où trouver la facture ?", "billing", "L1", "Everything billing", ticket.Normal},
+			{"fallback", "Login broken", "Cannot sign in", "access", "L1", "default", ticket.Normal},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				tk, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: c.subject, Body: c.body, RequestType: c.typ, CustomerID: f.Customer["alice"].ID})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := tierCode(f, tk.TierID); got != c.wantTier || tk.Priority != c.wantPriority {
+					t.Errorf("placed in %s with %s, want %s with %s", got, tk.Priority, c.wantTier, c.wantPriority)
+				}
+				events, err := d.Timeline(ctx, admin, tk.ID, 0, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				routed := find(events, ticket.Routed)
+				if routed == nil || routed.Data["rule"] != c.wantRule {
+					t.Fatalf("routed event = %+v, want rule %q", routed, c.wantRule)
+				}
+				if c.wantRule == "Facturation urgente" && !strings.Contains(routed.Data["reasons"], "factur") {
+					t.Errorf("the timeline should say why the rule matched, got %q", routed.Data["reasons"])
+				}
+			})
+		}
+	})
+}
+
+func TestBadRulesAreRefusedWithThePathOfTheFaultyCondition(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := storetest.Seed(t, s)
+		d := desk.New(s, nil)
+		admin := storetest.Actor(t, s, f.Admin)
+		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "x", Enabled: true,
+			When: routing.Condition{All: []routing.Condition{{Field: "channel", Op: "is", Value: "email"}, {Field: "colour", Op: "is", Value: "red"}}},
+			Then: routing.Actions{Team: "No such team"}}}, Fallback: routing.Actions{Tier: "L1"}}
+		err := d.SaveRoutingRules(context.Background(), admin, rs)
+		p, ok := problem.As(err)
+		if !ok || p.Code != "invalid_rules" {
+			t.Fatalf("got %v, want invalid_rules", err)
+		}
+		if _, ok := p.Fields["rules[0].when.all[1].field"]; !ok {
+			t.Errorf("the unknown field should be named by its path, got %v", p.Fields)
+		}
+		if err := d.SaveRoutingRules(context.Background(), storetest.Actor(t, s, f.AgentL1), DefaultRules()); !problem.Is(err, problem.Forbidden) {
+			t.Errorf("an agent must not change routing rules, got %v", err)
+		}
+	})
+}
+
+func DefaultRules() routing.RuleSet { return desk.DefaultRuleSet() }
+
+func TestEscalationNeedsTheChecklistThenHandsOver(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		d := desk.New(s, nil)
+		nadia := storetest.Actor(t, s, f.AgentL1)
+		karim := storetest.Actor(t, s, f.AgentL2)
+		tk := f.Ticket["L1owned"]
+
+		_, err := d.Escalate(ctx, nadia, tk.ID, desk.EscalateInput{Reason: "needs an expert"})
+		p, ok := problem.As(err)
+		if !ok || p.Code != "escalation_incomplete" || len(p.Fields) == 0 {
+			t.Fatalf("escalating without the checklist = %v, want escalation_incomplete naming the items", err)
+		}
+		if cur, _ := s.Ticket(ctx, f.WS.ID, tk.ID); cur.TierID != f.Tier["L1"].ID || cur.EscalationCount != 0 {
+			t.Fatalf("a refused escalation must change nothing, ticket is now %+v", cur)
+		}
+		answers := map[string]string{}
+		for name := range p.Fields {
+			if key, ok := strings.CutPrefix(name, "answers."); ok {
+				answers[key] = "Cleared the cache\nTried another browser"
+			}
+		}
+		moved, err := d.Escalate(ctx, nadia, tk.ID, desk.EscalateInput{Reason: "needs an expert", Answers: answers})
+		if err != nil {
+			t.Fatalf("escalate with the checklist: %v", err)
+		}
+		if moved.TierID != f.Tier["L2"].ID || moved.EscalationCount != 1 || moved.OwnerID != 0 || moved.HandoffCount != 1 {
+			t.Errorf("after escalation: tier %d esc %d owner %d handoffs %d", moved.TierID, moved.EscalationCount, moved.OwnerID, moved.HandoffCount)
+		}
+		if _, err := d.Ticket(ctx, nadia, tk.ID); !problem.Is(err, problem.NotFound) {
+			t.Errorf("the L1 agent should no longer see an L2 ticket, got %v", err)
+		}
+		events, err := d.Timeline(ctx, karim, tk.ID, 0, 100)
+		if err != nil {
+			t.Fatalf("the L2 agent should see the escalated ticket: %v", err)
+		}
+		e := find(events, ticket.Escalated)
+		if e == nil {
+			t.Fatal("no escalated event")
+		}
+		sum, ok := desk.HandoffSummary(*e)
+		if !ok || !strings.Contains(sum.Text("fr"), "Cleared the cache") || sum.From != "L1" || sum.To != "L2" {
+			t.Errorf("hand-off summary = %+v", sum)
+		}
+	})
+}
+
+func TestSwarmInviteeCanNoteButNotReply(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		d := desk.New(s, nil)
+		owner := storetest.Actor(t, s, f.AgentL3)
+		expert := storetest.Actor(t, s, f.AgentL2)
+		tk := f.Ticket["L3"]
+		if _, err := d.Ticket(ctx, expert, tk.ID); !problem.Is(err, problem.NotFound) {
+			t.Fatalf("before the invitation the L2 agent must not see the L3 ticket: %v", err)
+		}
+		if err := d.Invite(ctx, owner, tk.ID, expert.AgentID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := d.Note(ctx, expert, tk.ID, "Looks like the known webhook bug; see KB-12."); err != nil {
+			t.Errorf("an invitee may post an internal note: %v", err)
+		}
+		if _, _, err := d.Reply(ctx, expert, tk.ID, "Hello", ""); !problem.Is(err, problem.Forbidden) {
+			t.Errorf("an invitee must not reply to the customer, got %v", err)
+		}
+		list, _, err := d.Tickets(ctx, expert, store.Filter{CollaboratorID: expert.AgentID}, "", 50)
+		if err != nil || len(list) == 0 {
+			t.Errorf("'Swarms I'm in' should list the ticket: %v %v", list, err)
+		}
+	})
+}
+
+func TestFirstContactResolutionIsStored(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		d := desk.New(s, nil)
+		nadia := storetest.Actor(t, s, f.AgentL1)
+		tk, err := d.CreateTicket(ctx, nadia, desk.NewTicket{Subject: "Mot de passe oublié", Body: "Je ne peux plus me connecter", CustomerID: f.Customer["bob"].ID, OwnerID: nadia.AgentID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, solved, err := d.Reply(ctx, nadia, tk.ID, "Voici le lien de réinitialisation.", "solved")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !solved.FirstContactResolved || solved.FirstReplierID != nadia.AgentID {
+			t.Errorf("solved by the first replier without escalation should count as first contact: %+v", solved)
+		}
+	})
+}
+
+func tierCode(f storetest.Fixture, id int64) string {
+	for code, t := range f.Tier {
+		if t.ID == id {
+			return code
+		}
+	}
+	return ""
+}
+
+func find(events []ticket.Event, kind ticket.EventKind) *ticket.Event {
+	for i := range events {
+		if events[i].Kind == kind {
+			return &events[i]
+		}
+	}
+	return nil
+}
