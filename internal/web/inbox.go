@@ -1,0 +1,285 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// pageSize is how many tickets one inbox page shows.
+const pageSize = 50
+
+// sidebar is the left column: the actor's views with their counts.
+type sidebar struct {
+	Current string
+	Groups  []viewGroup
+}
+
+type viewGroup struct {
+	Title string
+	Views []viewItem
+}
+
+type viewItem struct {
+	Key, Label, URL string
+	Count           string
+	HasCount        bool
+}
+
+// loadSidebar builds the sidebar from the desk's views, grouped as agents
+// think of them: their queues, then tiers, then teams.
+func (s *server) loadSidebar(ctx context.Context, rq *request, current string) (sidebar, []desk.View, error) {
+	views, err := s.d.Views(ctx, rq.actor, true)
+	if err != nil {
+		return sidebar{}, nil, err
+	}
+	sb := sidebar{Current: current}
+	groups := map[string]*viewGroup{}
+	order := []string{"nav.queues", "nav.tiers", "nav.teams", "nav.everything"}
+	for _, k := range order {
+		groups[k] = &viewGroup{Title: rq.loc.T(k)}
+	}
+	for _, v := range views {
+		it := viewItem{Key: v.Key, Label: viewLabel(rq, v), URL: "/views/" + v.Key, Count: rq.loc.Count(v.Count, desk.CountCap), HasCount: v.Key != "all"}
+		g := "nav.queues"
+		switch {
+		case strings.HasPrefix(v.Key, "tier-"):
+			g = "nav.tiers"
+		case strings.HasPrefix(v.Key, "team-"):
+			g = "nav.teams"
+		case v.Key == "all":
+			g = "nav.everything"
+		}
+		groups[g].Views = append(groups[g].Views, it)
+	}
+	for _, k := range order {
+		if len(groups[k].Views) > 0 {
+			sb.Groups = append(sb.Groups, *groups[k])
+		}
+	}
+	return sb, views, nil
+}
+
+// viewLabel names a view; "Unassigned in L1" reads better than "in my
+// tiers" for the many agents who belong to one tier.
+func viewLabel(rq *request, v desk.View) string {
+	if v.Key == "unassigned" && len(rq.actor.TierIDs) == 1 && !rq.actor.IsAdmin() {
+		if t := rq.dir.Tier(rq.actor.TierIDs[0]); t.ID != 0 {
+			return rq.loc.T("view.unassigned_in", "tier", t.Code)
+		}
+	}
+	return rq.loc.T(v.Label, "name", v.Param)
+}
+
+func (s *server) sidebar(w http.ResponseWriter, r *http.Request, rq *request) error {
+	sb, _, err := s.loadSidebar(r.Context(), rq, r.URL.Query().Get("view"))
+	if err != nil {
+		return err
+	}
+	s.render(w, r, rq.loc, http.StatusOK, "inbox", "sidebar", struct {
+		base
+		Sidebar sidebar
+	}{s.base(r, rq, "", "inbox"), sb})
+	return nil
+}
+
+// listFilter is the inbox's filter form, as strings so that it renders
+// back exactly what the agent chose.
+type listFilter struct {
+	Status, Type, Team, Owner, Sort string
+}
+
+// option is one <option> of a select.
+type option struct {
+	Value, Label string
+}
+
+type inboxPage struct {
+	base
+	Sidebar   sidebar
+	ViewKey   string
+	ViewTitle string
+	Rows      []ticketRow
+	NextURL   string
+	Filter    listFilter
+	Statuses  []option
+	Types     []option
+	Teams     []option
+	Owners    []option
+	Sorts     []option
+	Filtered  bool
+}
+
+// ticketRow is a ticket with the names a list shows.
+type ticketRow struct {
+	T         ticket.Ticket
+	Customer  string
+	TierCode  string
+	TierName  string
+	Team      string
+	Owner     string
+	Type      string
+	Status    string
+	Priority  string
+	Sensitive bool
+}
+
+func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) error {
+	key := r.PathValue("key")
+	sb, views, err := s.loadSidebar(r.Context(), rq, key)
+	if err != nil {
+		return err
+	}
+	if key == "" {
+		key = defaultView(views)
+		sb.Current = key
+	}
+	i := slices.IndexFunc(views, func(v desk.View) bool { return v.Key == key })
+	if i < 0 {
+		return errPageNotFound
+	}
+	view := views[i]
+	q := r.URL.Query()
+	lf := listFilter{Status: q.Get("status"), Type: q.Get("type"), Team: q.Get("team"), Owner: q.Get("owner"), Sort: q.Get("sort")}
+	f, err := applyFilter(rq, view.Filter, lf)
+	if err != nil {
+		return err
+	}
+	list, next, err := s.d.Tickets(r.Context(), rq.actor, f, q.Get("cursor"), pageSize)
+	if err != nil {
+		return err
+	}
+	rows, err := s.rows(r.Context(), rq, list)
+	if err != nil {
+		return err
+	}
+	title := viewLabel(rq, view)
+	p := inboxPage{base: s.base(r, rq, title, "inbox"), Sidebar: sb, ViewKey: key, ViewTitle: title, Rows: rows, Filter: lf,
+		Filtered: lf != (listFilter{})}
+	if next != "" {
+		nq := url.Values{}
+		for k, v := range q {
+			if k != "cursor" {
+				nq[k] = v
+			}
+		}
+		nq.Set("cursor", next)
+		p.NextURL = "/views/" + key + "?" + nq.Encode()
+	}
+	s.filterOptions(rq, &p)
+	if isHTMX(r) && r.Header.Get("HX-Target") == "ticket-list" {
+		s.render(w, r, rq.loc, http.StatusOK, "inbox", "list", p)
+		return nil
+	}
+	s.render(w, r, rq.loc, http.StatusOK, "inbox", "", p)
+	return nil
+}
+
+// defaultView is where the inbox opens: the agent's own tickets when they
+// have some, else the unassigned queue of their tiers.
+func defaultView(views []desk.View) string {
+	for _, v := range views {
+		if v.Key == "mine" && v.Count > 0 {
+			return "mine"
+		}
+	}
+	return "unassigned"
+}
+
+// applyFilter narrows a view's filter with the agent's choices. Picking a
+// status explicitly shows it even in views of active tickets only.
+func applyFilter(rq *request, f store.Filter, lf listFilter) (store.Filter, error) {
+	if lf.Status != "" {
+		st := ticket.Status(lf.Status)
+		if !st.Valid() {
+			return f, badParameter("status")
+		}
+		f.Statuses, f.ActiveOnly = []ticket.Status{st}, false
+	}
+	if lf.Type != "" {
+		rt := rq.dir.RequestTypeByKey(lf.Type)
+		if rt.ID == 0 {
+			return f, badParameter("type")
+		}
+		f.RequestTypeID = rt.ID
+	}
+	if lf.Team != "" {
+		id, err := strconv.ParseInt(lf.Team, 10, 64)
+		if err != nil || rq.dir.Team(id).ID == 0 {
+			return f, badParameter("team")
+		}
+		f.TeamID = id
+	}
+	switch lf.Owner {
+	case "":
+	case "me":
+		f.OwnerID, f.Unassigned = rq.actor.AgentID, false
+	case "none":
+		f.OwnerID, f.Unassigned = 0, true
+	default:
+		id, err := strconv.ParseInt(lf.Owner, 10, 64)
+		if err != nil || rq.dir.Member(id).ID == 0 {
+			return f, badParameter("owner")
+		}
+		f.OwnerID, f.Unassigned = id, false
+	}
+	if lf.Sort != "" && !slices.Contains(store.Sorts, lf.Sort) {
+		return f, badParameter("sort")
+	}
+	f.Sort = lf.Sort
+	return f, nil
+}
+
+func (s *server) filterOptions(rq *request, p *inboxPage) {
+	l := rq.loc
+	for _, st := range ticket.Statuses {
+		p.Statuses = append(p.Statuses, option{string(st), l.Status(st)})
+	}
+	for _, rt := range rq.dir.RequestTypes {
+		p.Types = append(p.Types, option{rt.Key, rt.Name(l.Lang)})
+	}
+	for _, t := range rq.dir.Teams {
+		p.Teams = append(p.Teams, option{strconv.FormatInt(t.ID, 10), t.Name})
+	}
+	p.Owners = []option{{"me", l.T("filter.owner_me")}, {"none", l.T("filter.owner_none")}}
+	for _, m := range rq.dir.Members {
+		if m.Active {
+			p.Owners = append(p.Owners, option{strconv.FormatInt(m.ID, 10), m.Name})
+		}
+	}
+	for _, so := range store.Sorts {
+		p.Sorts = append(p.Sorts, option{so, l.T("sort." + so)})
+	}
+}
+
+// rows resolves the names a ticket list shows. Customers are looked up
+// once each per page, which bounds the cost by the page size.
+func (s *server) rows(ctx context.Context, rq *request, list []ticket.Ticket) ([]ticketRow, error) {
+	names := map[int64]string{}
+	out := make([]ticketRow, 0, len(list))
+	for _, t := range list {
+		if _, ok := names[t.CustomerID]; !ok {
+			c, err := s.d.Customer(ctx, rq.actor, t.CustomerID)
+			if err != nil {
+				return nil, err
+			}
+			names[t.CustomerID] = c.Name
+		}
+		out = append(out, s.row(rq, t, names[t.CustomerID]))
+	}
+	return out, nil
+}
+
+func (s *server) row(rq *request, t ticket.Ticket, customer string) ticketRow {
+	tier := rq.dir.Tier(t.TierID)
+	return ticketRow{T: t, Customer: customer, TierCode: tier.Code, TierName: tier.Name, Team: rq.dir.Team(t.TeamID).Name,
+		Owner: rq.dir.Member(t.OwnerID).Name, Type: rq.dir.RequestType(t.RequestTypeID).Name(rq.loc.Lang),
+		Status: rq.loc.Status(t.Status), Priority: rq.loc.Priority(t.Priority), Sensitive: t.Sensitive}
+}

@@ -1,0 +1,218 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/i18n"
+	"github.com/palier/palier/internal/problem"
+)
+
+const (
+	sessionCookie = "palier_session"
+	// langCookie remembers the language chosen before signing in (and
+	// mirrors the member's setting), so the login page speaks it too.
+	langCookie = "palier_lang"
+)
+
+// request is what an authenticated handler gets besides the HTTP request:
+// who is acting, their workspace's setup and how to speak to them.
+type request struct {
+	actor  auth.Actor
+	dir    desk.Directory
+	loc    *locale
+	secret string
+}
+
+// handler is an authenticated page or action. A returned error is rendered
+// as a translated page or fragment by fail.
+type handler func(w http.ResponseWriter, r *http.Request, rq *request) error
+
+// auth wraps a handler with the session check: without a live session the
+// browser is sent to the login page, which brings them back afterwards.
+func (s *server) auth(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rq, err := s.session(r)
+		if problem.Is(err, problem.Unauthorized) {
+			s.toLogin(w, r)
+			return
+		}
+		if err != nil {
+			s.fail(w, r, s.anonLocale(r), err)
+			return
+		}
+		if err := h(w, r, rq); err != nil {
+			s.failReq(w, r, rq, err)
+		}
+	})
+}
+
+// session loads the actor of the request's session cookie.
+func (s *server) session(r *http.Request) (*request, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, problem.New(problem.Unauthorized, "unauthenticated", "please sign in")
+	}
+	a, err := s.d.SessionActor(r.Context(), c.Value)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := s.d.Directory(r.Context(), a)
+	if err != nil {
+		return nil, err
+	}
+	lang := a.Language
+	if lang == "" {
+		lang = s.browserLanguage(r, dir.Workspace.DefaultLanguage)
+	}
+	tz := a.Timezone
+	if tz == "" {
+		tz = dir.Workspace.Timezone
+	}
+	return &request{actor: a, dir: dir, loc: newLocale(lang, tz, time.Now()), secret: c.Value}, nil
+}
+
+// browserLanguage is the language chosen on the login page, else the
+// browser's preference, else fallback.
+func (s *server) browserLanguage(r *http.Request, fallback string) string {
+	if c, err := r.Cookie(langCookie); err == nil && slices.Contains(i18n.Languages, c.Value) {
+		return c.Value
+	}
+	return i18n.Negotiate(r.Header.Get("Accept-Language"), fallback)
+}
+
+// anonLocale speaks to someone who is not signed in.
+func (s *server) anonLocale(r *http.Request) *locale {
+	return newLocale(s.browserLanguage(r, "en"), "", time.Now())
+}
+
+// toLogin sends an unauthenticated browser to the login page. htmx
+// requests get HX-Redirect, since a redirect followed by XHR would swap the
+// login page into a fragment.
+func (s *server) toLogin(w http.ResponseWriter, r *http.Request) {
+	target := "/login"
+	if r.Method == http.MethodGet && r.URL.Path != "/" {
+		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	if isHTMX(r) {
+		w.Header().Set("HX-Redirect", target)
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// localNext keeps only same-site paths, so the login form cannot be used
+// to bounce a user to another site ("//evil.example", "/\evil.example").
+func localNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return "/"
+	}
+	return next
+}
+
+type loginPage struct {
+	base
+	Email string
+	Next  string
+	Error string
+}
+
+func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
+	loc := s.anonLocale(r)
+	if l := r.URL.Query().Get("lang"); slices.Contains(i18n.Languages, l) {
+		s.setLangCookie(w, r, l)
+		loc = newLocale(l, "", time.Now())
+	}
+	if _, err := s.session(r); err == nil {
+		http.Redirect(w, r, localNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	p := loginPage{base: s.anonBase(r, loc, "login.title"), Next: localNext(r.URL.Query().Get("next"))}
+	s.render(w, r, loc, http.StatusOK, "login", "", p)
+}
+
+func (s *server) login(w http.ResponseWriter, r *http.Request) {
+	loc := s.anonLocale(r)
+	email, password := r.PostFormValue("email"), r.PostFormValue("password")
+	next := localNext(r.PostFormValue("next"))
+	secret, a, err := s.d.Login(r.Context(), email, password, clientIP(r))
+	if err != nil {
+		p := loginPage{base: s.anonBase(r, loc, "login.title"), Email: email, Next: next}
+		status := http.StatusInternalServerError
+		if pe, ok := problem.As(err); ok {
+			status = pe.Kind.Status()
+		} else {
+			s.log.ErrorContext(r.Context(), "login failed", "err", err)
+		}
+		p.Error = loc.Error(err)
+		s.render(w, r, loc, status, "login", "", p)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.secure(r), MaxAge: int(s.d.SessionTTL / time.Second)})
+	if a.Language != "" {
+		s.setLangCookie(w, r, a.Language)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := s.d.Logout(r.Context(), c.Value); err != nil {
+			s.fail(w, r, s.anonLocale(r), err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.secure(r), MaxAge: -1})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// setLanguage saves a signed-in member's language; before signing in it
+// only remembers the choice in a cookie.
+func (s *server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	lang := r.PostFormValue("lang")
+	back := localNext(r.PostFormValue("next"))
+	if !slices.Contains(i18n.Languages, lang) {
+		s.fail(w, r, s.anonLocale(r), badParameter("lang"))
+		return
+	}
+	if rq, err := s.session(r); err == nil {
+		if err := s.d.SetLanguage(r.Context(), rq.actor, lang); err != nil {
+			s.fail(w, r, rq.loc, err)
+			return
+		}
+	}
+	s.setLangCookie(w, r, lang)
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+func (s *server) setLangCookie(w http.ResponseWriter, r *http.Request, lang string) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.secure(r), MaxAge: 365 * 24 * 3600})
+}
+
+func (s *server) secure(r *http.Request) bool { return s.opts.SecureCookies || r.TLS != nil }
+
+// clientIP is the peer address, used to throttle password guessing. The
+// lead's server decides whether a proxy header may replace RemoteAddr.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }

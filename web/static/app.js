@@ -1,0 +1,140 @@
+// Palier agent UI: keyboard navigation of ticket lists and reply drafts that
+// survive a reload. Everything else is plain HTML and htmx; the pages work
+// without this file.
+(function () {
+  "use strict";
+
+  // --- j / k / Enter in ticket lists -------------------------------------
+
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll("tr.ticket-row"));
+  }
+
+  function currentIndex(list) {
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].classList.contains("is-current")) return i;
+    }
+    return -1;
+  }
+
+  function move(step) {
+    var list = rows();
+    if (list.length === 0) return;
+    var i = currentIndex(list);
+    var next = i < 0 ? (step > 0 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, i + step));
+    if (i >= 0) list[i].classList.remove("is-current");
+    var row = list[next];
+    row.classList.add("is-current");
+    var link = row.querySelector("a.row-link");
+    if (link) link.focus();
+    row.scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) return;
+    if (e.key === "j") {
+      move(1);
+      e.preventDefault();
+    } else if (e.key === "k") {
+      move(-1);
+      e.preventDefault();
+    } else if (e.key === "Enter" && e.target === document.body) {
+      var list = rows();
+      var i = currentIndex(list);
+      if (i >= 0) window.location.href = list[i].getAttribute("data-href");
+    }
+  });
+
+  // Keep the highlighted row in step with the focused link (mouse or Tab).
+  document.addEventListener("focusin", function (e) {
+    var row = e.target.closest && e.target.closest("tr.ticket-row");
+    if (!row) return;
+    rows().forEach(function (r) {
+      r.classList.toggle("is-current", r === row);
+    });
+  });
+
+  // --- Drafts --------------------------------------------------------------
+  // A half-written reply is kept in localStorage, keyed by ticket, until it
+  // is sent: the server marks the fresh composer it returns with data-sent.
+
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (err) {
+      return null; // private mode or storage disabled: no drafts, no errors
+    }
+  }
+
+  function modeOf(form) {
+    var checked = form.querySelector('input[name="mode"]:checked');
+    return checked ? checked.value : "";
+  }
+
+  function setupDraft(form) {
+    var store = storage();
+    var key = form.getAttribute("data-draft-key");
+    var body = form.querySelector("textarea[name=body]");
+    if (!store || !key || !body || form.getAttribute("data-draft-ready")) return;
+    form.setAttribute("data-draft-ready", "true");
+
+    if (form.hasAttribute("data-sent")) {
+      store.removeItem(key);
+    } else if (body.value === "") {
+      var saved = null;
+      try {
+        saved = JSON.parse(store.getItem(key) || "null");
+      } catch (err) {
+        store.removeItem(key);
+      }
+      if (saved && saved.body) {
+        body.value = saved.body;
+        var radio = form.querySelector('input[name="mode"][value="' + saved.mode + '"]');
+        if (radio) radio.checked = true;
+        var note = form.querySelector("[data-draft-note]");
+        if (note) note.textContent = note.getAttribute("data-restored") || "";
+      }
+    }
+
+    function save() {
+      if (body.value.trim() === "") {
+        store.removeItem(key);
+      } else {
+        store.setItem(key, JSON.stringify({ body: body.value, mode: modeOf(form) }));
+      }
+    }
+    body.addEventListener("input", save);
+    form.addEventListener("change", save);
+  }
+
+  function init(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    if (scope.matches && scope.matches("form[data-draft-key]")) setupDraft(scope);
+    scope.querySelectorAll("form[data-draft-key]").forEach(setupDraft);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+  });
+  // htmx fires htmx:load for every piece of content it swaps in, including
+  // the composer that replaces the one just sent.
+  document.addEventListener("htmx:load", function (e) {
+    init(e.target);
+  });
+
+  // Ctrl/Cmd+Enter sends the composer.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
+    var form = e.target.closest && e.target.closest("form[data-draft-key]");
+    if (form) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+})();
