@@ -139,14 +139,19 @@ func pickChannel(r *rand.Rand, typ string) string {
 }
 
 // pickPriority starts from what the problem deserves, sometimes one step
-// more, and one more for the customers who get special care.
+// more, and often one more for the customers who get special care.
 func pickPriority(r *rand.Rand, m message, c customerSpec) ticket.Priority {
 	p := m.priority
-	if r.IntN(5) == 0 {
+	if r.IntN(8) == 0 {
 		p++
 	}
-	if seg := orgSegment(c.org); seg == "vip" || seg == "high_touch" {
+	switch orgSegment(c.org) {
+	case "vip":
 		p++
+	case "high_touch":
+		if r.IntN(2) == 0 {
+			p++
+		}
 	}
 	return min(p, ticket.Urgent)
 }

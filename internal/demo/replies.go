@@ -12,13 +12,16 @@ type texts struct {
 
 	waitEngineering, waitVendor string // replies putting a ticket on hold
 
-	answers []string // the customer sends the details asked for
-	chasers []string // the customer asks for news
-	thanks  []string // the customer confirms it works
+	answers   map[string]string // by request type: the customer sends the details asked for
+	answerAny []string          // the same, whatever the type
+	chasers   []string          // the customer asks for news
+	thanks    []string          // the customer confirms it works
 
 	steps     map[string]string // by request type: the steps_tried field on escalation
 	escalate  string            // note: fmt with the tier code and the steps
-	diagnosis map[string]string // by request type: the expert's note
+	diagnosis map[string]string // by request type: the specialist's note
+	expert    []string          // the platform engineer's note
+	expertAsk string            // an expert needs more from the customer
 	handoff   []string          // note: fmt with the next owner's first name
 	swarmAsk  string            // note: fmt with the invited expert's first name
 	swarmTips []string          // the invited expert's note
@@ -54,11 +57,19 @@ var lang = map[string]texts{
 		confirm:         "\n\nPouvez-vous me confirmer que tout est rentré dans l'ordre de votre côté ?",
 		waitEngineering: "Votre demande a été transmise à notre équipe technique, qui analyse le problème. Je reviens vers vous dès que j'ai leur retour ; vous n'avez rien à faire d'ici là.",
 		waitVendor:      "Nous avons ouvert un dossier auprès de notre prestataire de paiement, PayBridge, qui doit vérifier l'opération de son côté. Je vous tiens informé(e) dès que nous avons leur réponse.",
-		answers: []string{
-			"Voici les informations demandées, avec la facture en pièce jointe. Merci de regarder rapidement, c'est assez bloquant pour nous.",
-			"Je vous joins la capture d'écran. Le problème est toujours là ce matin, sur Chrome à jour.",
-			"Merci pour votre retour rapide. C'est bien le compte indiqué ; l'opération date d'avant-hier.",
-			"Voilà les références demandées. Dites-moi s'il vous manque quelque chose.",
+		answers: map[string]string{
+			"billing":     "Voici la facture en pièce jointe ; le compte est bien celui de cette adresse e-mail. Merci de regarder rapidement, notre comptable attend.",
+			"payment":     "L'opération date d'avant-hier, carte se terminant par 4417. Merci de vérifier rapidement.",
+			"bug":         "J'utilise Chrome à jour sous Windows 11. Capture d'écran jointe : le problème est toujours là ce matin.",
+			"access":      "L'entreprise est bien celle du compte ; ma dernière connexion réussie date de vendredi dernier.",
+			"integration": "Voici un X-Request-Id en échec : req_8c41f0e2, vers 14 h 05 hier. Dites-moi s'il vous faut autre chose.",
+			"data_export": "Il nous faut tout l'exercice en cours, au format CSV si possible.",
+			"fraud":       "Je vous transfère les références des opérations. Nous n'avons cliqué sur aucun lien.",
+			"how_to":      "Nous sommes en formule Pro et nous utilisons surtout l'application web.",
+		},
+		answerAny: []string{
+			"Merci pour votre retour rapide. Voici les précisions demandées ; dites-moi s'il vous manque quelque chose.",
+			"Voilà les éléments demandés. C'est assez bloquant pour nous, merci de faire au plus vite.",
 		},
 		chasers: []string{
 			"Bonjour, avez-vous du nouveau ? Je n'ai toujours rien de mon côté.",
@@ -91,6 +102,12 @@ var lang = map[string]texts{
 			"fraud":       "Dossier fraude ouvert. Versements suspendus, opérations signalées à PayBridge. Je garde la main sur ce ticket.",
 			"how_to":      "Cas particulier mais faisable avec deux réglages combinés. Je rédige la réponse et je propose un article pour le centre d'aide.",
 		},
+		expert: []string{
+			"Regardé côté plateforme : le traitement de nuit a tourné deux fois pour ce compte. Correctif en revue, déploiement prévu demain matin.",
+			"Cause trouvée : une migration a laissé une valeur vide dans la configuration du compte. Corrigé en base, je vérifie qu'aucun autre compte n'est touché.",
+			"Reproduit en préproduction. Régression introduite par la dernière version de l'API ; correctif prêt, en attente de déploiement.",
+		},
+		expertAsk: "Nos ingénieurs examinent votre demande et ont besoin d'une précision : le problème touche-t-il tous vos utilisateurs ou un seul compte, et depuis quand exactement ?",
 		handoff: []string{
 			"Je suis en congé à partir de demain, je passe le ticket à %s. Tout est dans l'historique.",
 			"Réattribué à %s, qui suit déjà ce client.",
@@ -135,11 +152,19 @@ var lang = map[string]texts{
 		confirm:         "\n\nCould you confirm that everything is back to normal on your side?",
 		waitEngineering: "Your request has been passed to our engineering team, who are looking into it. I'll get back to you as soon as I hear from them; there's nothing you need to do meanwhile.",
 		waitVendor:      "We've opened a case with our payment provider, PayBridge, who need to check the transaction on their side. I'll keep you posted as soon as we hear back.",
-		answers: []string{
-			"Here is the information you asked for, with the invoice attached. Please have a look soon, it's blocking us.",
-			"Screenshot attached. It's still happening this morning, on an up-to-date Chrome.",
-			"Thanks for the quick reply. Yes, it's that account; the transaction was the day before yesterday.",
-			"Here are the references. Let me know if you need anything else.",
+		answers: map[string]string{
+			"billing":     "Invoice attached; yes, the account uses this email address. Please have a look soon, our finance team is waiting.",
+			"payment":     "It was the day before yesterday, card ending in 0925. Please check quickly.",
+			"bug":         "Up-to-date Chrome on macOS. Screenshot attached: it's still happening this morning.",
+			"access":      "Yes, that's our company; my last successful sign-in was last Friday.",
+			"integration": "Here's a failing X-Request-Id: req_51d9a7c3, around 2:05 pm yesterday. Let me know if you need more.",
+			"data_export": "We need the whole current financial year, as CSV if possible.",
+			"fraud":       "Forwarding the transaction references now. Nobody here clicked any link.",
+			"how_to":      "We're on the Pro plan and mostly use the web app.",
+		},
+		answerAny: []string{
+			"Thanks for the quick reply. Here are the details you asked for; let me know if anything is missing.",
+			"Here's what you asked for. This is blocking us, so the sooner the better.",
 		},
 		chasers: []string{
 			"Hello, any news? Nothing has changed on my side.",
@@ -172,6 +197,12 @@ var lang = map[string]texts{
 			"fraud":       "Fraud case opened. Payouts paused, transactions reported to PayBridge. I'm keeping this one.",
 			"how_to":      "Unusual but doable by combining two settings. Writing the answer and suggesting a help centre article.",
 		},
+		expert: []string{
+			"Checked the platform: the nightly job ran twice for this account. Fix in review, deploying tomorrow morning.",
+			"Root cause: a migration left an empty value in the account configuration. Fixed in the database; checking no other account is affected.",
+			"Reproduced on staging. Regression from the last API release; fix ready, waiting for deployment.",
+		},
+		expertAsk: "Our engineers are looking into your request and need one more detail: does the problem affect all your users or a single account, and since when exactly?",
 		handoff: []string{
 			"I'm off from tomorrow, handing this over to %s. Everything is in the timeline.",
 			"Reassigned to %s, who already looks after this customer.",

@@ -53,7 +53,7 @@ type teamSpec struct {
 }
 
 var teamSpecs = []teamSpec{
-	{"front", "L1", "Front line FR", "Première ligne, en français et en anglais, 8 h – 19 h.",
+	{"front", "L1", "Front line", "Première ligne, en français et en anglais, 8 h – 19 h.",
 		[]string{"billing", "payment", "bug", "access", "integration", "data_export", "how_to"}},
 	{"billing", "L2", "Billing experts", "Factures, prélèvements, remboursements, litiges et fraude.",
 		[]string{"billing", "payment", "fraud", "data_export"}},

@@ -137,7 +137,7 @@ func (st *story) pickTarget(active bool, ageDays float64) ticket.Status {
 		return ticket.OnHold
 	case len(st.chain) > 0:
 		return pick(st.r, []ticket.Status{ticket.Open, ticket.Open, ticket.Pending, ticket.OnHold, ticket.OnHold})
-	case ageDays < 2 && st.r.IntN(2) == 0:
+	case ageDays < 1 && st.r.IntN(5) < 3, ageDays < 3 && st.r.IntN(3) == 0:
 		return ticket.New
 	}
 	return pick(st.r, []ticket.Status{ticket.Open, ticket.Open, ticket.Pending, ticket.Pending, ticket.Pending, ticket.OnHold})

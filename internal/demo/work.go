@@ -53,7 +53,7 @@ func (st *story) work() error {
 			return err
 		}
 		if i == len(st.chain)-1 && st.target != ticket.Solved {
-			return st.holdAtLastTier(h)
+			return st.holdAtLastTier()
 		}
 	}
 	if st.backDown {
@@ -79,8 +79,12 @@ func (st *story) askDetails() error {
 	if len(st.chain) == 0 && st.target == ticket.Pending {
 		return errStop
 	}
-	st.later(20*time.Minute, 30*time.Hour)
-	return st.customerSays(pick(st.r, st.text("").answers))
+	st.customerLater(20*time.Minute, 30*time.Hour)
+	answer := st.text("").answers[st.p.msg.typ]
+	if st.r.IntN(4) == 0 {
+		answer = pick(st.r, st.text("").answerAny)
+	}
+	return st.customerSays(answer)
 }
 
 // holdAtFirstTier ends an active story that never left its first tier.
@@ -97,7 +101,7 @@ func (st *story) holdAtFirstTier() error {
 		}
 	case ticket.Open:
 		if st.r.IntN(3) == 0 {
-			st.later(6*time.Hour, 2*day)
+			st.customerLater(6*time.Hour, 2*day)
 			if err := st.customerSays(pick(st.r, st.text("").chasers)); err != nil {
 				return err
 			}
@@ -107,20 +111,17 @@ func (st *story) holdAtFirstTier() error {
 }
 
 // holdAtLastTier ends an active escalated story where the experts are.
-func (st *story) holdAtLastTier(h hop) error {
-	switch st.target {
-	case ticket.OnHold:
-		wait := st.text("").waitEngineering
-		if h.tier == "L4" {
-			wait = st.text("").waitVendor
-		}
+func (st *story) holdAtLastTier() error {
+	switch {
+	case st.t.Status == st.target: // the vendor hop already put it on hold
+	case st.target == ticket.OnHold:
 		st.agentLater(10*time.Minute, 2*time.Hour)
-		if err := st.reply(st.owner, wait, ticket.OnHold); err != nil {
+		if err := st.reply(st.owner, st.text("").waitEngineering, ticket.OnHold); err != nil {
 			return err
 		}
-	case ticket.Pending:
+	case st.target == ticket.Pending:
 		st.agentLater(30*time.Minute, 5*time.Hour)
-		if err := st.reply(st.owner, st.text("").ask[st.p.msg.typ], ticket.Pending); err != nil {
+		if err := st.reply(st.owner, st.text("").expertAsk, ticket.Pending); err != nil {
 			return err
 		}
 	}
@@ -160,7 +161,11 @@ func (st *story) escalate(h hop, first bool) error {
 		return st.note(st.owner, st.text(st.owner).vendor[0])
 	}
 	st.agentLater(20*time.Minute, 5*time.Hour)
-	if err := st.note(st.owner, st.text(st.owner).diagnosis[typ]); err != nil {
+	diagnosis := st.text(st.owner).diagnosis[typ]
+	if h.tier == "L3" {
+		diagnosis = pick(st.r, st.text(st.owner).expert)
+	}
+	if err := st.note(st.owner, diagnosis); err != nil {
 		return err
 	}
 	if st.swarm && h.team == "product" {
@@ -236,7 +241,7 @@ func (st *story) resolve() error {
 	if err := st.reply(st.owner, sol+st.text("").confirm, ticket.Pending); err != nil {
 		return err
 	}
-	st.later(10*time.Minute, day)
+	st.customerLater(10*time.Minute, day)
 	if err := st.customerSays(pick(st.r, st.text("").thanks)); err != nil {
 		return err
 	}
@@ -336,6 +341,20 @@ func (st *story) later(lo, hi time.Duration) {
 		next = st.clock.Add(st.limit.Sub(st.clock) / 2)
 	}
 	st.clock = next
+}
+
+// customerLater is later for something a customer does: rarely in the
+// small hours.
+func (st *story) customerLater(lo, hi time.Duration) {
+	st.later(lo, hi)
+	local := st.clock.In(st.b.loc)
+	if local.Hour() >= 7 {
+		return
+	}
+	morning := time.Date(local.Year(), local.Month(), local.Day(), 7, st.r.IntN(120), 0, 0, st.b.loc)
+	if morning.Before(st.limit) {
+		st.clock = morning
+	}
 }
 
 // agentLater is later for something an agent does: it happens during
