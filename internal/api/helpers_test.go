@@ -310,9 +310,9 @@ func (e *env) ticketPath(key string) string { return ticketPath(e.f.Ticket[key].
 func idPath(prefix string, id int64) string { return Prefix + prefix + "/" + strconv.FormatInt(id, 10) }
 
 // eachEnv runs fn on a fresh seeded environment on SQLite, then PostgreSQL.
-func eachEnv(t *testing.T, fn func(e *env)) {
+func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
-	storetest.Each(t, func(t *testing.T, s *store.Store) { fn(newEnv(t, s)) })
+	storetest.Each(t, func(t *testing.T, s *store.Store) { fn(t, newEnv(t, s)) })
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
@@ -325,4 +325,11 @@ func (e *env) createCustomField() int64 {
 		"key": "plan", "label_fr": "Offre", "label_en": "Plan", "kind": "select", "options": []string{"free", "pro"},
 	}), 201, &cf)
 	return cf.ID
+}
+
+// on returns the environment reporting to a subtest.
+func (e *env) on(t *testing.T) *env {
+	c := *e
+	c.t = t
+	return &c
 }

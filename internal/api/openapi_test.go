@@ -179,7 +179,7 @@ func (e *env) examplePath(rt route, customFieldID int64) string {
 // body schema documents is accepted (never unknown_json_field): the
 // document describes what the server does.
 func TestEveryRouteRespondsAndAcceptsItsDocumentedFields(t *testing.T) {
-	eachEnv(t, func(e *env) {
+	eachEnv(t, func(t *testing.T, e *env) {
 		cf := e.createCustomField()
 		schemas := e.doc["components"].(map[string]any)["schemas"].(map[string]any)
 		for _, rt := range e.api.routes {

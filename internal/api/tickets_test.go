@@ -14,7 +14,7 @@ import (
 // change it, answer, leave a note, and read the timeline that recorded it
 // all.
 func TestTicketRoundTrip(t *testing.T) {
-	eachEnv(t, func(e *env) {
+	eachEnv(t, func(t *testing.T, e *env) {
 		var created ticket.Ticket
 		a := e.send("agentL1", "POST", Prefix+"/tickets", map[string]any{
 			"subject": "Prélèvement en double", "body": "J'ai été prélevé deux fois.",
@@ -113,7 +113,7 @@ func sameKinds(got, want []ticket.EventKind) bool {
 // Assigning, unassigning and inviting a collaborator through their own
 // endpoints.
 func TestAssignAndCollaborators(t *testing.T) {
-	eachEnv(t, func(e *env) {
+	eachEnv(t, func(t *testing.T, e *env) {
 		path := e.ticketPath("L1")
 		var tk ticket.Ticket
 		e.must(e.send("agentL1", "POST", path+"/assign", map[string]any{"owner_id": e.f.AgentL1.ID}), 200, &tk)
@@ -178,7 +178,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"agentL1", false, false, "owner", full}, {"agentL1", false, false, "collaborator", noteOnly}, {"agentL1", false, false, "none", hidden},
 		{"agentL1", false, true, "owner", full}, {"agentL1", false, true, "collaborator", noteOnly}, {"agentL1", false, true, "none", hidden},
 	}
-	eachEnv(t, func(e *env) {
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		members := e.f.Members()
 		ids := make([]int64, len(rows))
@@ -214,6 +214,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			name := row.role + "/" + map[bool]string{true: "own-tier", false: "other-tier"}[row.ownTier] + "/" +
 				map[bool]string{true: "sensitive", false: "plain"}[row.sensitive] + "/" + row.rel
 			t.Run(name, func(t *testing.T) {
+				e := e.on(t)
 				path := ticketPath(ids[i])
 				got := access{
 					get:    e.get(row.role, path).status,
@@ -252,7 +253,7 @@ func (e *env) allTicketIDs(who string) []int64 {
 
 // Pages follow each other without gaps or repeats, in every sort order.
 func TestTicketPagination(t *testing.T) {
-	eachEnv(t, func(e *env) {
+	eachEnv(t, func(t *testing.T, e *env) {
 		var want []int64
 		for _, tk := range e.f.Ticket {
 			want = append(want, tk.ID)
@@ -294,7 +295,7 @@ func TestTicketPagination(t *testing.T) {
 // Status filters take repeated parameters and comma lists alike; owner
 // takes me, none or an id.
 func TestTicketListFilters(t *testing.T) {
-	eachEnv(t, func(e *env) {
+	eachEnv(t, func(t *testing.T, e *env) {
 		ids := func(path string) []int64 {
 			var p page[ticket.Ticket]
 			e.must(e.get("admin", path), 200, &p)
@@ -344,7 +345,7 @@ func TestTicketListFilters(t *testing.T) {
 // Markup a customer typed is stored and returned exactly as typed, as a
 // JSON string that no browser would run.
 func TestHTMLIsStoredAsTextAndServedInert(t *testing.T) {
-	eachEnv(t, func(e *env) {
+	eachEnv(t, func(t *testing.T, e *env) {
 		subject := `<script>alert("x")</script><img src=x onerror=alert(1)>`
 		body := `<b>bold</b> & <a href="javascript:alert(1)">link</a>`
 		var tk ticket.Ticket
@@ -371,7 +372,7 @@ func TestHTMLIsStoredAsTextAndServedInert(t *testing.T) {
 // Another workspace's tickets, customers and agents do not exist for this
 // one: reading them is 404, naming them in a write is an unknown value.
 func TestOtherTenantIsInvisible(t *testing.T) {
-	eachEnv(t, func(e *env) {
+	eachEnv(t, func(t *testing.T, e *env) {
 		o := e.f.Other
 		for _, path := range []string{ticketPath(o.Ticket.ID), ticketPath(o.Ticket.ID) + "/events",
 			idPath("/customers", o.Customer.ID), idPath("/agents", o.Agent.ID)} {

@@ -75,6 +75,17 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 	if t.TierID != 0 && dir.Tier(t.TierID).ID == 0 {
 		f.Add("tier_id", "unknown_value", "unknown tier", "value", strconv.FormatInt(t.TierID, 10))
 	}
+	// Team and owner are checked here too, not only by the store: a new
+	// customer is created (in its own transaction) before the ticket, so a
+	// reference refused later would leave that customer behind.
+	if t.TeamID != 0 && dir.Team(t.TeamID).ID == 0 {
+		f.Add("team_id", "unknown_value", "unknown team", "value", strconv.FormatInt(t.TeamID, 10))
+	}
+	if t.OwnerID != 0 {
+		if m := dir.Member(t.OwnerID); m.ID == 0 || !m.Active {
+			f.Add("owner_id", "unknown_value", "unknown agent", "value", strconv.FormatInt(t.OwnerID, 10))
+		}
+	}
 	if err := f.Err(); err != nil {
 		return ticket.Ticket{}, err
 	}
