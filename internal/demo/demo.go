@@ -126,7 +126,7 @@ func (b *builder) build(seed uint64) error {
 func (b *builder) logins() []Login {
 	out := make([]Login, 0, len(memberSpecs))
 	for _, m := range memberSpecs {
-		out = append(out, Login{Email: m.email, Password: Password, Name: m.name, Role: m.role, Tiers: m.tierLabel()})
+		out = append(out, Login{Email: m.email, Password: Password, Name: m.name, Role: m.role, Tiers: m.label})
 	}
 	return out
 }

@@ -24,10 +24,12 @@ type texts struct {
 	expertAsk string            // an expert needs more from the customer
 	handoff   []string          // note: fmt with the next owner's first name
 	swarmAsk  string            // note: fmt with the invited expert's first name
-	swarmTips []string          // the invited expert's note
-	backDown  string            // de-escalation note: fmt with the L1 agent's first name
-	vendor    []string          // notes about PayBridge's answers
-	topic     string            // the lead's note on the rising topic
+	swarmTips []string          // the invited engineer's note
+	// by request type: a billing expert invited by the front line
+	billingTip map[string]string
+	backDown   string   // de-escalation note: fmt with the L1 agent's first name
+	vendor     []string // notes about PayBridge's answers
+	topic      string   // the lead's note on the rising topic
 }
 
 var lang = map[string]texts{
@@ -118,6 +120,10 @@ var lang = map[string]texts{
 			"Regardé côté plateforme : le traitement de nuit a bien tourné deux fois à 02:00 pour ce compte. Correctif en cours de revue, je vous tiens au courant.",
 			"Rien d'anormal dans les journaux de l'API pour ce compte. Je pense plutôt à un problème de données : vérifie la facture d'origine.",
 			"Cause identifiée : une migration a laissé une valeur vide dans la configuration du compte. Corrigé, vous pouvez relancer.",
+		},
+		billingTip: map[string]string{
+			"billing": "Regardé avec toi : la commande a été validée deux fois lors du changement de formule. Tu peux proposer un avoir au client, je le valide dans la foulée.",
+			"payment": "Le paiement est bien arrivé chez PayBridge mais n'avait pas été rapproché. Je viens de le rapprocher à la main : tu peux répondre au client.",
 		},
 		backDown: "Cas connu, la correction est faite. Je te renvoie le ticket, %s, pour la réponse au client (article interne « corrections de facturation »).",
 		vendor: []string{
@@ -212,6 +218,10 @@ var lang = map[string]texts{
 			"Checked the platform: the nightly job ran twice at 02:00 for this account. Fix in review, will keep you posted.",
 			"Nothing unusual in the API logs for this account. Looks like a data problem: check the original invoice.",
 			"Found it: a migration left an empty value in the account configuration. Fixed, you can retry.",
+		},
+		billingTip: map[string]string{
+			"billing": "Had a look with you: the order was confirmed twice during the plan change. Offer the customer a credit note, I'll approve it straight away.",
+			"payment": "The payment did reach PayBridge but was never matched. I've reconciled it by hand: you can answer the customer.",
 		},
 		backDown: "Known issue, the fix is in. Sending this back to you, %s, to answer the customer (internal article 'billing corrections').",
 		vendor: []string{

@@ -74,8 +74,6 @@ type memberSpec struct {
 	label            string   // the tiers they work in, as printed
 }
 
-func (m memberSpec) tierLabel() string { return m.label }
-
 // memberSpecs are the people of JOURNEYS.md and their colleagues. Karim is
 // the L2/L3 expert who also talks to PayBridge.
 var memberSpecs = []memberSpec{

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -69,11 +70,10 @@ func (st *story) play() error {
 	if st.target == ticket.New {
 		return nil
 	}
-	err := st.work()
-	if err == errStop {
-		return nil
+	if err := st.work(); !errors.Is(err, errStop) {
+		return err
 	}
-	return err
+	return nil
 }
 
 // decide chooses the ticket's path: recent tickets are more often still

@@ -39,13 +39,13 @@ func (st *story) work() error {
 	if err := st.askDetails(); err != nil {
 		return err
 	}
-	if len(st.chain) == 0 && st.target != ticket.Solved {
-		return st.holdAtFirstTier()
-	}
 	if st.swarm && len(st.chain) == 0 {
-		if err := st.invite("julie", st.text("julie").diagnosis[typ]); err != nil {
+		if err := st.invite("julie", st.text("julie").billingTip[typ]); err != nil {
 			return err
 		}
+	}
+	if len(st.chain) == 0 && st.target != ticket.Solved {
+		return st.holdAtFirstTier()
 	}
 	l1 := st.owner
 	for i, h := range st.chain {
