@@ -79,6 +79,12 @@ type FitReport struct {
 	SimulatedPerHour [168]float64 `json:"simulated_per_hour_of_week"`
 	// ArrivalError is Σ|simulated − observed| / Σ observed over the week.
 	ArrivalError float64 `json:"arrival_error"`
+	// ArrivalChi2 is the mean squared difference per hour of the week in
+	// units of its Poisson standard error: about 1 when the two differ by
+	// chance only.
+	ArrivalChi2 float64 `json:"arrival_chi2"`
+	// ArrivalVerdict is good, fair or poor, from ArrivalChi2.
+	ArrivalVerdict string `json:"arrival_verdict"`
 	// Dispersion is the variance-to-mean ratio of hourly counts across
 	// weeks: about 1 for Poisson arrivals, more for bursty demand.
 	Dispersion float64  `json:"dispersion"`
@@ -615,10 +621,31 @@ func (c *calibration) tier(name string, days float64) Tier {
 		openShare = w.open / weekSec
 	}
 	load := work / (days * daySec) / openShare // agents busy while open
-	t.Agents = max(1, int(math.Ceil(load/c.opts.TargetUtilisation)))
-	c.notes = append(c.notes, fmt.Sprintf("Staffing is not in the history: %s was set to %d agents from its workload (%.1f agents busy on average while open, at %.0f%% target utilisation); give the real figure with --agents %s=N.",
-		name, t.Agents, load, 100*c.opts.TargetUtilisation, name))
+	// Size for the busiest hour of the week, not the average one, or the
+	// peaks drown the estimate in queueing.
+	peak := load * c.peakFactor()
+	t.Agents = max(1, int(math.Ceil(peak/c.opts.TargetUtilisation)))
+	c.notes = append(c.notes, fmt.Sprintf("Staffing is not in the history: %s was set to %d from its workload (%.1f agents busy on average while open, %.1f in the busiest hour, at %.0f%% target utilisation); give the real figure with --staff %s=N.",
+		name, t.Agents, load, peak, 100*c.opts.TargetUtilisation, name))
 	return t
+}
+
+// peakFactor is the busiest hour's arrival rate over the mean rate of the
+// hours with arrivals.
+func (c *calibration) peakFactor() float64 {
+	rates := c.profileWeights()
+	peak, sum, n := 0.0, 0.0, 0
+	for _, r := range rates {
+		if r > 0 {
+			peak = max(peak, r)
+			sum += r
+			n++
+		}
+	}
+	if sum == 0 {
+		return 1
+	}
+	return peak / (sum / float64(n))
 }
 
 // fit simulates the scenario and compares it with the history.
@@ -630,18 +657,27 @@ func (c *calibration) fit(sc Scenario) (FitReport, error) {
 	}
 	rep.Simulated = res
 	exposure := hourExposure(c.from, c.to, c.opts.Location)
-	absErr, total := 0.0, 0.0
+	absErr, total, chi2, cells := 0.0, 0.0, 0.0, 0
+	simExposure := float64(res.Replications) * res.Window.Seconds() / weekSec
 	for h := range rep.ObservedPerHour {
-		if exposure[h] > 0 {
-			rep.ObservedPerHour[h] = c.hourN[h] / exposure[h]
-		}
 		rep.SimulatedPerHour[h] = res.ArrivalsPerHour[h]
-		if exposure[h] > 0 {
-			absErr += math.Abs(rep.SimulatedPerHour[h] - rep.ObservedPerHour[h])
-			total += rep.ObservedPerHour[h]
+		if exposure[h] == 0 {
+			continue
+		}
+		obs, sim := c.hourN[h]/exposure[h], rep.SimulatedPerHour[h]
+		rep.ObservedPerHour[h] = obs
+		absErr += math.Abs(sim - obs)
+		total += obs
+		// Poisson variances of both rate estimates (counts / exposure²).
+		v := obs/exposure[h] + sim/simExposure
+		if v > 0 {
+			chi2 += (sim - obs) * (sim - obs) / v
+			cells++
 		}
 	}
 	rep.ArrivalError = ratio(absErr, total)
+	rep.ArrivalChi2 = ratio(chi2, float64(cells))
+	rep.ArrivalVerdict = verdictAbs(0, rep.ArrivalChi2, 1.5, 3)
 	rep.Dispersion = c.dispersion()
 	for _, tr := range res.Tiers {
 		obs := c.tierWork[tr.Tier]
@@ -714,13 +750,18 @@ func (c *calibration) shapeRow(sc Scenario, tier string) FitRow {
 		n += len(xs)
 	}
 	ks := ratio(total, float64(n))
+	// Below the 95% critical value 1.36/√n the gap is sampling noise.
+	tol := 0.05
+	if n > 0 {
+		tol = max(tol, 1.36/math.Sqrt(float64(n)))
+	}
 	v := "good"
 	switch {
 	case n == 0:
 		v = "n/a"
-	case ks > 0.1:
+	case ks > 2*tol:
 		v = "poor"
-	case ks > 0.05:
+	case ks > tol:
 		v = "fair"
 	}
 	return FitRow{Name: tier + " handling shape (KS distance)", Unit: UnitNumber, Observed: ks, Samples: n, Verdict: v}
@@ -756,7 +797,7 @@ func verdictAbs(obs, sim, good, fair float64) string {
 }
 
 func (c *calibration) summarise(rep *FitReport) {
-	worst := verdictAbs(0, rep.ArrivalError, 0.1, 0.2)
+	worst := rep.ArrivalVerdict
 	rank := map[string]int{"good": 0, "n/a": 0, "fair": 1, "poor": 2}
 	maxHandling, maxEsc := 0.0, 0.0
 	for _, rows := range [][]FitRow{rep.Handling, rep.Escalation, rep.Shape} {
@@ -775,8 +816,12 @@ func (c *calibration) summarise(rep *FitReport) {
 		maxEsc = max(maxEsc, math.Abs(r.Simulated-r.Observed))
 	}
 	rep.Quality = worst
-	rep.Summary = fmt.Sprintf("%s fit: simulated arrivals per hour of the week are within %.0f%% of the history, mean handling times within %.0f%% per tier, escalation rates within %.1f points.",
-		capitalise(worst), 100*rep.ArrivalError, 100*maxHandling, 100*maxEsc)
+	chance := "no more than chance explains"
+	if rep.ArrivalVerdict != "good" {
+		chance = fmt.Sprintf("%.1f times what chance explains", rep.ArrivalChi2)
+	}
+	rep.Summary = fmt.Sprintf("%s fit: simulated arrivals per hour of the week differ from the history by %s, mean handling times are within %.0f%% per tier, escalation rates within %.1f points.",
+		capitalise(worst), chance, 100*maxHandling, 100*maxEsc)
 	notes := c.notes
 	if rep.Dispersion > 1.5 {
 		notes = append(notes, fmt.Sprintf("Arrivals are burstier than a Poisson process (variance %.1f× the mean, hour by hour): real peaks will be worse than simulated; keep some slack.", rep.Dispersion))

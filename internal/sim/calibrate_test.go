@@ -169,7 +169,7 @@ func TestCalibrateEstimatesStaffingAndReplays(t *testing.T) {
 		if tier.Agents < 1 || tier.Hours != "mon-fri 08:00-18:00" {
 			t.Errorf("tier %s: %d agents, hours %q", tier.Name, tier.Agents, tier.Hours)
 		}
-		if !strings.Contains(notes, "--agents "+tier.Name+"=N") && !strings.Contains(notes, tier.Name+" was set to") {
+		if !strings.Contains(notes, "--staff "+tier.Name+"=N") && !strings.Contains(notes, tier.Name+" was set to") {
 			t.Errorf("no note says %s staffing was estimated:\n%s", tier.Name, notes)
 		}
 	}

@@ -420,7 +420,7 @@ func writeFit(b *strings.Builder, f *FitReport) {
 	fmt.Fprintf(b, "Calibrated from %d tickets, %s to %s.\n%s\n", f.Tickets, f.From.Format("2006-01-02"), f.To.Format("2006-01-02"), f.Summary)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  check\tobserved\tsimulated\tfit\t")
-	fmt.Fprintf(tw, "  arrivals per hour of week (mean)\t%.2f\t%.2f\t%s\t\n", meanArr(f.ObservedPerHour[:]), meanArr(f.SimulatedPerHour[:]), verdictAbs(0, f.ArrivalError, 0.1, 0.2))
+	fmt.Fprintf(tw, "  tickets per hour (mean over the week)\t%.2f\t%.2f\t%s\t\n", meanArr(f.ObservedPerHour[:]), meanArr(f.SimulatedPerHour[:]), f.ArrivalVerdict)
 	for _, rows := range [][]FitRow{f.Handling, f.Escalation} {
 		for _, r := range rows {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\n", r.Name, FormatValue(r.Unit, r.Observed), FormatValue(r.Unit, r.Simulated), r.Verdict)

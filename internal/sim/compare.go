@@ -96,6 +96,9 @@ func Compare(a Result, b *Result) []ComparisonRow {
 		if row.A == nil && row.B == nil {
 			continue
 		}
+		if d.unit == UnitMoney && row.A.Mean == 0 && (row.B == nil || row.B.Mean == 0) {
+			continue // no hourly costs in the scenarios
+		}
 		fillDiff(&row)
 		rows = append(rows, row)
 	}
