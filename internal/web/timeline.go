@@ -14,6 +14,7 @@ import (
 type eventItem struct {
 	ID     int64
 	Class  string // "customer", "reply", "note" or "change"
+	Detail string // a change's explanation: routing reasons, escalation reason
 	Author string
 	Label  string
 	Body   string
@@ -51,6 +52,12 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 	}
 	it.Class = "change"
 	it.Line = changeLine(rq, e, agent)
+	switch e.Kind {
+	case ticket.Routed:
+		it.Detail = strings.ReplaceAll(e.Data["reasons"], "\n", " · ")
+	case ticket.Escalated, ticket.DeEscalated:
+		it.Detail = e.Data["reason"]
+	}
 	return it
 }
 

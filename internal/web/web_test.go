@@ -62,8 +62,13 @@ func (e *env) anon(t *testing.T, lang string) *client {
 // login signs a member of the fixture in.
 func (e *env) login(t *testing.T, email string) *client {
 	t.Helper()
+	return e.loginWith(t, email, storetest.Password)
+}
+
+func (e *env) loginWith(t *testing.T, email, password string) *client {
+	t.Helper()
 	c := e.anon(t, "")
-	res, _ := c.post("/login", url.Values{"email": {email}, "password": {storetest.Password}}, false)
+	res, _ := c.post("/login", url.Values{"email": {email}, "password": {password}}, false)
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
 		t.Fatalf("login %s: status %d, location %q", email, res.StatusCode, res.Header.Get("Location"))
 	}
@@ -263,5 +268,254 @@ func TestStaticAssets(t *testing.T) {
 		if res.StatusCode != http.StatusNotFound {
 			t.Errorf("unknown asset: %d", res.StatusCode)
 		}
+	})
+}
+
+func TestInboxAndTickets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		f := e.f
+		l1 := e.login(t, "l1@acme.test")
+
+		t.Run("inbox shows only what the agent may see", func(t *testing.T) {
+			res, body := l1.get("/views/all")
+			expectStatus(t, res, body, http.StatusOK)
+			contains(t, body, f.Ticket["L1"].Subject, f.Ticket["L1owned"].Subject, f.Ticket["swarm"].Subject,
+				"#1000", "Alice Martin", "Non assignés en L1", "Mes essaims")
+			lacks(t, body, f.Ticket["L3"].Subject, f.Ticket["L2"].Subject, f.Ticket["sensitive"].Subject, f.Other.Ticket.Subject)
+		})
+
+		t.Run("sidebar counts", func(t *testing.T) {
+			res, body := l1.get("/sidebar?view=mine")
+			expectStatus(t, res, body, http.StatusOK)
+			// Luc: one active ticket of his own, two unassigned in L1
+			// (the sensitive one is not his to see), one swarm.
+			contains(t, body, `id="sidebar"`, `hx-trigger="every 30s"`)
+			for view, n := range map[string]string{"mine": "1", "unassigned": "1", "swarms": "1"} {
+				contains(t, body, `data-view="`+view+`"`)
+				i := strings.Index(body, `data-view="`+view+`"`)
+				if !strings.Contains(body[i:i+300], `class="count">`+n+`<`) {
+					t.Errorf("view %s should count %s: %s", view, n, body[i:i+300])
+				}
+			}
+		})
+
+		t.Run("filters and sort", func(t *testing.T) {
+			_, body := l1.get("/views/all?status=solved")
+			contains(t, body, f.Ticket["solved"].Subject)
+			lacks(t, body, f.Ticket["L1"].Subject)
+			_, body = l1.get("/views/all?owner=none&sort=priority")
+			contains(t, body, f.Ticket["L1"].Subject)
+			lacks(t, body, f.Ticket["L1owned"].Subject)
+			req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/views/all?type=access", nil)
+			req.Header.Set("HX-Request", "true")
+			req.Header.Set("HX-Target", "ticket-list")
+			res, body := l1.do(req)
+			expectStatus(t, res, body, http.StatusOK)
+			contains(t, body, `id="ticket-list"`, f.Ticket["L1owned"].Subject)
+			lacks(t, body, "<html", f.Ticket["L1"].Subject)
+			res, body = l1.get("/views/all?sort=sideways")
+			expectStatus(t, res, body, http.StatusBadRequest)
+			res, body = l1.get("/views/team-999999")
+			expectStatus(t, res, body, http.StatusNotFound)
+		})
+
+		t.Run("tickets the agent may not see are not found", func(t *testing.T) {
+			for _, tk := range []string{"L3", "L2", "sensitive"} {
+				res, body := l1.get("/tickets/" + id(f.Ticket[tk].ID))
+				expectStatus(t, res, body, http.StatusNotFound)
+				lacks(t, body, f.Ticket[tk].Subject)
+				contains(t, body, "Page introuvable")
+				res, body = l1.get("/t/" + id(f.Ticket[tk].Number))
+				expectStatus(t, res, body, http.StatusNotFound)
+			}
+			res, body := l1.get("/tickets/" + id(f.Other.Ticket.ID))
+			expectStatus(t, res, body, http.StatusNotFound)
+			res, body = l1.post("/tickets/"+id(f.Ticket["L3"].ID)+"/messages", url.Values{"body": {"hello"}}, true)
+			expectStatus(t, res, body, http.StatusNotFound)
+			res, body = l1.get("/tickets/abc")
+			expectStatus(t, res, body, http.StatusNotFound)
+		})
+
+		t.Run("ticket page", func(t *testing.T) {
+			tk := f.Ticket["L1"]
+			res, _ := l1.get("/t/" + id(tk.Number))
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/tickets/"+id(tk.ID) {
+				t.Fatalf("reference redirect: %d → %q", res.StatusCode, res.Header.Get("Location"))
+			}
+			res, body := l1.get("/tickets/" + id(tk.ID))
+			expectStatus(t, res, body, http.StatusOK)
+			contains(t, body, tk.Subject, "#1000", "SLA : non configuré", "Facturation", "Globex", "alice@globex.example",
+				"J&#39;ai été facturée deux fois ce mois-ci.", "Ticket reçu par e-mail", "Routé (règle seed)",
+				// Alice's other ticket Luc can see is the swarm one.
+				f.Ticket["swarm"].Subject, `id="composer"`, `id="properties"`)
+			lacks(t, body, f.Ticket["L2"].Subject) // Alice's L2 ticket is not Luc's to see
+		})
+
+		t.Run("a reply appears on the timeline", func(t *testing.T) {
+			tk := f.Ticket["L1owned"]
+			res, body := l1.post("/tickets/"+id(tk.ID)+"/messages", url.Values{"mode": {"reply"}, "body": {"Voici un nouveau lien de réinitialisation."}, "status": {"solved"}, "after": {"0"}}, true)
+			expectStatus(t, res, body, http.StatusOK)
+			contains(t, body, `id="composer"`, `data-sent="true"`, `hx-swap-oob="beforeend:#timeline"`,
+				"Voici un nouveau lien de réinitialisation.", "a changé le statut de Ouvert à Résolu")
+			_, page := l1.get("/tickets/" + id(tk.ID))
+			i := strings.Index(page, "Voici un nouveau lien")
+			if i < 0 || !strings.Contains(page[max(0, i-600):i], "event-reply") {
+				t.Errorf("the reply is not shown as a reply on the timeline")
+			}
+		})
+
+		t.Run("an internal note is rendered distinct", func(t *testing.T) {
+			tk := f.Ticket["swarm"] // Luc is a collaborator: notes only
+			_, page := l1.get("/tickets/" + id(tk.ID))
+			lacks(t, page, `value="reply"`)
+			res, body := l1.post("/tickets/"+id(tk.ID)+"/messages", url.Values{"mode": {"note"}, "body": {"Vu le même cas chez Globex."}}, false)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("plain form post: %d\n%s", res.StatusCode, excerpt(body))
+			}
+			_, page = l1.get("/tickets/" + id(tk.ID))
+			i := strings.Index(page, "Vu le même cas chez Globex.")
+			if i < 0 {
+				t.Fatal("note missing")
+			}
+			before := page[max(0, i-600):i]
+			if !strings.Contains(before, "event-note") || !strings.Contains(before, "Note interne") {
+				t.Errorf("the note is not marked as internal:\n%s", before)
+			}
+		})
+
+		t.Run("an empty reply is refused next to the field", func(t *testing.T) {
+			tk := f.Ticket["L1"]
+			res, body := l1.post("/tickets/"+id(tk.ID)+"/messages", url.Values{"mode": {"reply"}, "body": {"  "}}, true)
+			expectStatus(t, res, body, http.StatusUnprocessableEntity)
+			contains(t, body, `id="composer"`, `class="field-error" id="err-body"`, "Ce champ est obligatoire.", `aria-invalid="true"`)
+		})
+
+		t.Run("properties are saved with htmx", func(t *testing.T) {
+			tk := f.Ticket["L1"]
+			form := url.Values{"status": {"open"}, "priority": {"urgent"}, "request_type": {"billing"}, "tier_id": {id(tk.TierID)},
+				"team_id": {id(tk.TeamID)}, "owner_id": {""}, "assign_me": {"1"}, "tags": {"Facture, doublon"}, "after": {"0"}}
+			res, body := l1.post("/tickets/"+id(tk.ID)+"/properties", form, true)
+			expectStatus(t, res, body, http.StatusOK)
+			contains(t, body, `id="properties"`, "Enregistré.", "a changé la priorité de Normale à Urgente", "Luc Premier a pris le ticket",
+				"doublon, facture")
+			got, err := e.d.Ticket(context.Background(), storetest.Actor(t, s, f.AgentL1), tk.ID)
+			if err != nil || got.OwnerID != f.AgentL1.ID || got.Priority.String() != "urgent" || strings.Join(got.Tags, ",") != "doublon,facture" {
+				t.Errorf("not saved: %+v, %v", got, err)
+			}
+			form.Set("tags", "pas bien")
+			form.Set("tags", "<b>")
+			res, body = l1.post("/tickets/"+id(tk.ID)+"/properties", form, true)
+			expectStatus(t, res, body, http.StatusUnprocessableEntity)
+			contains(t, body, `id="err-tags"`, "Les étiquettes sont des mots courts", `value="&lt;b&gt;"`)
+		})
+
+		t.Run("new ticket from a phone call", func(t *testing.T) {
+			res, body := l1.post("/tickets/new", url.Values{"customer_email": {""}, "subject": {""}, "body": {"Il appelle pour sa facture."}, "priority": {"normal"}}, false)
+			expectStatus(t, res, body, http.StatusUnprocessableEntity)
+			contains(t, body, `id="err-subject"`, `id="err-customer_email"`, "Il appelle pour sa facture.")
+			res, body = l1.post("/tickets/new", url.Values{"customer_email": {"zoe@example.fr"}, "customer_name": {"Zoé Durand"},
+				"subject": {"Appel : facture introuvable"}, "body": {"Elle ne trouve pas sa facture de mai."}, "request_type": {"billing"}, "priority": {"high"}}, false)
+			if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/tickets/") {
+				t.Fatalf("create: %d %q\n%s", res.StatusCode, res.Header.Get("Location"), excerpt(body))
+			}
+			res, body = l1.get(res.Header.Get("Location"))
+			expectStatus(t, res, body, http.StatusOK)
+			contains(t, body, "Appel : facture introuvable", "Zoé Durand", "Routé vers L1 · Niveau 1 (route par défaut)", "Support niveau 1",
+				"Luc Premier a créé le ticket (téléphone)")
+		})
+
+		t.Run("user content is escaped", func(t *testing.T) {
+			a := storetest.Actor(t, s, f.AgentL1)
+			xss := "<script>alert(1)</script>"
+			tk, err := e.d.CreateTicket(context.Background(), a, desk.NewTicket{Subject: xss, Body: xss + `<img src=x onerror="alert(2)">`,
+				CustomerEmail: "mallory@example.com", CustomerName: xss, Channel: "web"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, path := range []string{"/tickets/" + id(tk.ID), "/views/all"} {
+				_, body := l1.get(path)
+				lacks(t, body, xss, "<img src=x")
+				contains(t, body, "&lt;script&gt;alert(1)&lt;/script&gt;")
+			}
+		})
+	})
+}
+
+func TestAdminPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		admin := e.login(t, "admin@acme.test")
+		agent := e.login(t, "l1@acme.test")
+		lead := e.login(t, "lead@acme.test")
+
+		t.Run("agents and leads get a 403 page", func(t *testing.T) {
+			for _, c := range []*client{agent, lead} {
+				for _, path := range []string{"/admin", "/admin/workspace", "/admin/tiers", "/admin/agents/1", "/admin/audit"} {
+					res, body := c.get(path)
+					expectStatus(t, res, body, http.StatusForbidden)
+					contains(t, body, "Accès refusé")
+				}
+				res, body := c.post("/admin/types/new", url.Values{"key": {"x"}, "name_fr": {"X"}, "name_en": {"X"}}, false)
+				expectStatus(t, res, body, http.StatusForbidden)
+			}
+			_, body := agent.get("/")
+			lacks(t, body, `href="/admin"`)
+		})
+
+		t.Run("every admin page renders", func(t *testing.T) {
+			f := e.f
+			for _, path := range []string{"/admin/workspace", "/admin/tiers", "/admin/tiers/new", "/admin/tiers/" + id(f.Tier["L2"].ID),
+				"/admin/teams", "/admin/teams/new", "/admin/teams/" + id(f.Team["L1"].ID), "/admin/agents", "/admin/agents/new",
+				"/admin/agents/" + id(f.AgentL1.ID), "/admin/types", "/admin/types/new", "/admin/types/" + id(f.Type["bug"].ID),
+				"/admin/fields", "/admin/fields/new", "/admin/audit"} {
+				res, body := admin.get(path)
+				expectStatus(t, res, body, http.StatusOK)
+			}
+			res, body := admin.get("/admin/teams/" + id(f.Other.Tier.ID+999))
+			expectStatus(t, res, body, http.StatusNotFound)
+		})
+
+		t.Run("a refused form shows the error inline", func(t *testing.T) {
+			res, body := admin.post("/admin/types/new", url.Values{"key": {"Mauvaise Clé"}, "name_fr": {"Remboursement"}, "name_en": {""}}, false)
+			expectStatus(t, res, body, http.StatusUnprocessableEntity)
+			contains(t, body, `id="err-key"`, "Utilisez uniquement a-z, 0-9, _ et -.", `id="err-name_en"`, "Ce champ est obligatoire.",
+				`value="Remboursement"`)
+			res, body = admin.post("/admin/tiers/"+id(e.f.Tier["L1"].ID), url.Values{"name": {"Niveau 1"}, "target_share": {"quatre-vingts"}, "position": {"1"}}, false)
+			expectStatus(t, res, body, http.StatusUnprocessableEntity)
+			contains(t, body, `id="err-target_share"`, "Ceci doit être un nombre.", `value="quatre-vingts"`)
+			res, body = admin.post("/admin/agents/new", url.Values{"name": {"Nina"}, "email": {"nina@acme.test"}, "role": {"agent"}, "password": {"court"}, "active": {"1"}}, false)
+			expectStatus(t, res, body, http.StatusUnprocessableEntity)
+			contains(t, body, `id="err-password"`, "C&#39;est trop court (minimum 10).")
+		})
+
+		t.Run("admins create and edit", func(t *testing.T) {
+			f := e.f
+			res, body := admin.post("/admin/types/new", url.Values{"key": {"refund"}, "name_fr": {"Remboursement"}, "name_en": {"Refund"}, "active": {"1"}}, false)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("create type: %d\n%s", res.StatusCode, excerpt(body))
+			}
+			_, body = admin.get(res.Header.Get("Location"))
+			contains(t, body, "Remboursement", "Enregistré.")
+			res, body = admin.post("/admin/agents/new", url.Values{"name": {"Nina Nouvelle"}, "email": {"nina@acme.test"}, "role": {"agent"},
+				"password": {"un mot de passe long"}, "active": {"1"}, "tier_ids": {id(f.Tier["L1"].ID)}, "team_ids": {id(f.Team["L1"].ID)}}, false)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("create agent: %d\n%s", res.StatusCode, excerpt(body))
+			}
+			nina := e.loginWith(t, "nina@acme.test", "un mot de passe long")
+			_, body = nina.get("/views/all")
+			contains(t, body, f.Ticket["L1"].Subject)
+			res, body = admin.post("/admin/teams/"+id(f.Team["L3"].ID), url.Values{"name": {"Experts produit"}, "tier_id": {id(f.Tier["L3"].ID)},
+				"member_ids": {id(f.AgentL3.ID)}, "skill_ids": {id(f.Type["bug"].ID)}}, false)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("edit team: %d\n%s", res.StatusCode, excerpt(body))
+			}
+			res, body = admin.post("/admin/workspace", url.Values{"name": {"Acme Support"}, "support_model": {"hybrid"}, "languages": {"fr", "en"},
+				"default_language": {"fr"}, "timezone": {"Mars/Olympus"}}, false)
+			expectStatus(t, res, body, http.StatusUnprocessableEntity)
+			contains(t, body, `id="err-timezone"`)
+			_, body = admin.get("/admin/audit")
+			contains(t, body, "agent.create", "request_type.create", "team.update")
+		})
 	})
 }
