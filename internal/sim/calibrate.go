@@ -145,6 +145,9 @@ func Calibrate(history []HistoryTicket, opts CalibrateOptions) (Scenario, FitRep
 	if opts.Name == "" {
 		opts.Name = "calibrated from history"
 	}
+	if _, err := parseHours(opts.Hours); err != nil {
+		return Scenario{}, FitReport{}, fmt.Errorf("calibrate: business hours: %w", err)
+	}
 	cal, err := scanHistory(history, opts)
 	if err != nil {
 		return Scenario{}, FitReport{}, err

@@ -188,9 +188,14 @@ func TestCalibrateRejectsUnusableHistory(t *testing.T) {
 		{"empty", nil, "no ticket"},
 		{"no creation times", []HistoryTicket{{Type: "x"}}, "no ticket"},
 		{"too short", []HistoryTicket{{Created: now}, {Created: now.Add(time.Hour)}}, "at least a day"},
+		{"bad hours", nil, "business hours"},
 	}
 	for _, tc := range tests {
-		if _, _, err := Calibrate(tc.history, CalibrateOptions{}); err == nil || !strings.Contains(err.Error(), tc.want) {
+		opts := CalibrateOptions{}
+		if tc.name == "bad hours" {
+			opts.Hours = "weekdays 9-5"
+		}
+		if _, _, err := Calibrate(tc.history, opts); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want error containing %q", tc.name, err, tc.want)
 		}
 	}

@@ -593,18 +593,28 @@ func (e *engine) pullExpert(ti int, d float64) bool {
 		return false
 	}
 	// Everyone on duty is busy: interrupt one at random; their own work
-	// is pushed back by the collaboration and the context switch.
-	for {
-		a := ts.agents[e.pick.IntN(len(ts.agents))]
-		ag := &e.agents[a]
-		if !ag.onDuty || !ag.busy {
-			continue
+	// is pushed back by the collaboration and the context switch. Random
+	// probing finds one quickly; the scan is only a safety net.
+	for try := 0; try < 8*len(ts.agents); try++ {
+		if a := ts.agents[e.pick.IntN(len(ts.agents))]; e.agents[a].onDuty && e.agents[a].busy {
+			e.interrupt(a, d)
+			return true
 		}
-		ag.gen++
-		ag.doneAt += d + e.m.interrupt
-		e.schedule(ag.doneAt, evDone, a, ag.gen)
-		return true
 	}
+	for _, a := range ts.agents {
+		if e.agents[a].onDuty && e.agents[a].busy {
+			e.interrupt(a, d)
+			return true
+		}
+	}
+	return false
+}
+
+func (e *engine) interrupt(a int32, d float64) {
+	ag := &e.agents[a]
+	ag.gen++
+	ag.doneAt += d + e.m.interrupt
+	e.schedule(ag.doneAt, evDone, a, ag.gen)
 }
 
 // release frees agent a: they go home if their shift is over, otherwise

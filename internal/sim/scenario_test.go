@@ -92,6 +92,7 @@ func TestLoadScenarioRejects(t *testing.T) {
 		{"swarming without collaboration", "model: tiered", "model: swarming", `swarming.collaboration: is required because request type "billing" (request_types[0]) is swarmed and can need L2`},
 		{"hybrid without type model", "model: tiered", "model: hybrid", `request_types[0].model: must be tiered or swarming when the scenario model is hybrid (got "")`},
 		{"spike of unknown type", "per_day: 100", "per_day: 100, spikes: [{start: 1d, duration: 1h, multiplier: 3, type: nope}]", `arrivals.spikes[0].type: unknown request type "nope"`},
+		{"typed spike below 1", "per_day: 100", "per_day: 100, spikes: [{start: 1d, duration: 1h, multiplier: 0.5, type: billing}]", "arrivals.spikes[0].multiplier: must be >= 1 when type is set"},
 		{"unknown priority", "share: 1\n", "share: 1\n    priorities: {asap: 1}\n", "request_types[0].priorities.asap: unknown priority"},
 		{"unknown queue", "{name: L2, agents: 1}", "{name: L2, agents: 1, queue: lifo}", `tiers[1].queue: must be fifo or priority (got "lifo")`},
 		{"agents and shifts", "{name: L2, agents: 1}", "{name: L2, agents: 1, shifts: [{hours: daily, agents: 1}]}", "tiers[1]: give either agents (with hours) or shifts, not both"},

@@ -527,6 +527,9 @@ func (c *compiled) compileArrivals(p *problems) {
 			if cs.typ = c.typeIndex(s.Type); cs.typ < 0 {
 				p.add(path+".type", "unknown request type %q", s.Type)
 			}
+			if s.Multiplier < 1 {
+				p.add(path+".multiplier", "must be >= 1 when type is set: the spike adds requests of that type (got %g)", s.Multiplier)
+			}
 		}
 		c.spikes = append(c.spikes, cs)
 	}
