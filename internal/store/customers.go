@@ -17,8 +17,9 @@ func (s *Store) CreateOrganisation(ctx context.Context, wsID int64, o customer.O
 		return o, err
 	}
 	o.CreatedAt = fromMS(ms(s.now()))
+	o.Domain = strings.ToLower(o.Domain) // returned as stored
 	err := s.write.QueryRowContext(ctx, `INSERT INTO organisations (workspace_id, name, segment, domain, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		wsID, o.Name, o.Segment, strings.ToLower(o.Domain), ms(o.CreatedAt)).Scan(&o.ID)
+		wsID, o.Name, o.Segment, o.Domain, ms(o.CreatedAt)).Scan(&o.ID)
 	if isUniqueViolation(err) {
 		return o, nameTaken("organisation")
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
 )
@@ -54,6 +55,10 @@ type NewTicket struct {
 	ActorAgentID    int64 // the agent who created it on a customer's behalf, if any
 	FirstIsCustomer bool  // the first message is the customer's own words
 	Events          []ticket.Event
+	// NewCustomer, when set, is created in the same transaction and
+	// becomes the ticket's customer: a refused ticket leaves no stray
+	// customer behind.
+	NewCustomer *customer.Customer
 }
 
 // CreateTicket stores a new ticket, its number, its first message and its
@@ -71,6 +76,13 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 		t.Status = ticket.New
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if n.NewCustomer != nil {
+			c, err := insertCustomer(ctx, tx, wsID, *n.NewCustomer, now)
+			if err != nil {
+				return err
+			}
+			t.CustomerID = c.ID
+		}
 		if err := checkTicketRefs(ctx, tx, wsID, t); err != nil {
 			return err
 		}
@@ -223,7 +235,8 @@ func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64,
 			out = t
 			return nil
 		}
-		if err := s.saveTicket(ctx, tx, next, now); err != nil {
+		stamp(&next, now)
+		if err := s.saveTicket(ctx, tx, &next, now); err != nil {
 			return err
 		}
 		for _, e := range events {
@@ -231,7 +244,6 @@ func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64,
 				return err
 			}
 		}
-		next.UpdatedAt = now
 		out = next
 		return nil
 	})
@@ -314,14 +326,34 @@ func applyChange(t ticket.Ticket, ch Change, actorID int64) (ticket.Ticket, []ti
 	return next, events
 }
 
-func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t ticket.Ticket, now time.Time) error {
+// stamp sets the times saveTicket writes (updated, solved), so that the
+// ticket handed back to the caller is the ticket as stored.
+func stamp(t *ticket.Ticket, now time.Time) {
+	t.UpdatedAt = now
+	switch {
+	case t.Status.Active():
+		t.SolvedAt = nil
+	case t.SolvedAt == nil:
+		solved := now
+		t.SolvedAt = &solved
+	}
+}
+
+// saveTicket writes a ticket's mutable fields. It settles the solved time
+// on t itself (set when the ticket leaves the active statuses, cleared when
+// it is reopened) so the caller returns exactly what was stored.
+func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t *ticket.Ticket, now time.Time) error {
 	tags, _ := json.Marshal(nonNil(t.Tags))
 	fields, _ := json.Marshal(t.CustomFields)
-	var solved any
 	switch {
-	case !t.Status.Active() && t.SolvedAt == nil:
-		solved = ms(now)
-	case !t.Status.Active():
+	case t.Status.Active():
+		t.SolvedAt = nil
+	case t.SolvedAt == nil:
+		at := now
+		t.SolvedAt = &at
+	}
+	var solved any
+	if t.SolvedAt != nil {
 		solved = ms(*t.SolvedAt)
 	}
 	var firstResp any
@@ -378,19 +410,16 @@ func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guar
 			next.FirstReplierID = e.ActorAgentID
 		}
 		next.Settle(t.Status, e.ActorAgentID)
-		if next.Status.Active() {
-			next.SolvedAt = nil
-		}
 		if next.Status != t.Status {
 			if _, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorAgentID: e.ActorAgentID,
 				Data: map[string]string{"from": string(t.Status), "to": string(next.Status)}}, now); err != nil {
 				return err
 			}
 		}
-		if err := s.saveTicket(ctx, tx, next, now); err != nil {
+		stamp(&next, now)
+		if err := s.saveTicket(ctx, tx, &next, now); err != nil {
 			return err
 		}
-		next.UpdatedAt = now
 		out = next
 		return nil
 	})
@@ -465,12 +494,49 @@ func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string
 	if err != nil {
 		return nil, "", err
 	}
+	if err := s.fillCollaborators(ctx, list); err != nil {
+		return nil, "", err
+	}
 	next := ""
 	if len(list) > limit {
 		list = list[:limit]
 		next = f.cursorAfter(list[limit-1])
 	}
 	return list, next, nil
+}
+
+// fillCollaborators loads the collaborators of a page of tickets in one
+// query: listed tickets carry what ticket.CanView and CanWork need, as a
+// ticket read alone does.
+func (s *Store) fillCollaborators(ctx context.Context, list []ticket.Ticket) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*ticket.Ticket, len(list))
+	args := make([]any, len(list))
+	params := make([]string, len(list))
+	for i := range list {
+		list[i].Collaborators = []int64{}
+		byID[list[i].ID] = &list[i]
+		args[i], params[i] = list[i].ID, "$"+strconv.Itoa(i+1)
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT ticket_id, agent_id FROM ticket_collaborators WHERE ticket_id IN (`+strings.Join(params, ", ")+`)
+		ORDER BY ticket_id, added_at, agent_id`, args...)
+	if err != nil {
+		return fmt.Errorf("list collaborators: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tid, agent int64
+		if err := rows.Scan(&tid, &agent); err != nil {
+			return fmt.Errorf("scan collaborator: %w", err)
+		}
+		byID[tid].Collaborators = append(byID[tid].Collaborators, agent)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list collaborators: %w", err)
+	}
+	return nil
 }
 
 // CountTickets counts the tickets a filter selects, up to max (sidebar
