@@ -1,0 +1,76 @@
+package store_test
+
+import (
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// wantProblem fails unless err is a problem of the given kind and code.
+func wantProblem(t *testing.T, err error, kind problem.Kind, code string) *problem.Error {
+	t.Helper()
+	p, ok := problem.As(err)
+	if !ok {
+		t.Fatalf("error = %v (%T), want a %s problem", err, err, code)
+	}
+	if p.Kind != kind || p.Code != code {
+		t.Fatalf("problem = kind %d code %q (%v), want kind %d code %q", p.Kind, p.Code, p, kind, code)
+	}
+	return p
+}
+
+// wantField fails unless err is a validation problem naming field with code.
+func wantField(t *testing.T, err error, field, code string) {
+	t.Helper()
+	p := wantProblem(t, err, problem.Invalid, "validation_failed")
+	got, ok := p.Fields[field]
+	if !ok {
+		t.Fatalf("validation problem names fields %v, want %q", slices.Sorted(maps.Keys(p.Fields)), field)
+	}
+	if got.Code != code {
+		t.Fatalf("field %q code = %q, want %q", field, got.Code, code)
+	}
+}
+
+// must turns a (value, error) result into the value, failing the test on
+// an error: must(s.Tiers(ctx, id))(t).
+func must[T any](v T, err error) func(t testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+// clock is a settable time for the store (SetClock), so tests of expiry
+// and ordering never sleep.
+type clock struct{ now time.Time }
+
+func newClock(s *store.Store) *clock {
+	c := &clock{now: time.Date(2026, 2, 2, 9, 0, 0, 0, time.UTC)}
+	s.SetClock(func() time.Time { return c.now })
+	return c
+}
+
+func (c *clock) advance(d time.Duration) { c.now = c.now.Add(d) }
+
+// eventsOf returns a ticket's whole timeline.
+func eventsOf(t *testing.T, s *store.Store, wsID, ticketID int64) []ticket.Event {
+	t.Helper()
+	return must(s.Events(t.Context(), wsID, ticketID, 0, 1000))(t)
+}
+
+// ptr returns a pointer to v (for store.Change fields).
+func ptr[T any](v T) *T { return &v }
+
+// sameIDs reports whether two id lists hold the same ids, in any order.
+func sameIDs(a, b []int64) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
+}
