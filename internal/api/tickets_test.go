@@ -397,4 +397,3 @@ func TestOtherTenantIsInvisible(t *testing.T) {
 		}
 	})
 }
-
