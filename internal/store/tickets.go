@@ -235,7 +235,6 @@ func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64,
 			out = t
 			return nil
 		}
-		stamp(&next, now)
 		if err := s.saveTicket(ctx, tx, &next, now); err != nil {
 			return err
 		}
@@ -326,22 +325,10 @@ func applyChange(t ticket.Ticket, ch Change, actorID int64) (ticket.Ticket, []ti
 	return next, events
 }
 
-// stamp sets the times saveTicket writes (updated, solved), so that the
-// ticket handed back to the caller is the ticket as stored.
-func stamp(t *ticket.Ticket, now time.Time) {
-	t.UpdatedAt = now
-	switch {
-	case t.Status.Active():
-		t.SolvedAt = nil
-	case t.SolvedAt == nil:
-		solved := now
-		t.SolvedAt = &solved
-	}
-}
-
 // saveTicket writes a ticket's mutable fields. It settles the solved time
 // on t itself (set when the ticket leaves the active statuses, cleared when
-// it is reopened) so the caller returns exactly what was stored.
+// it is reopened), and the update time, so the caller returns exactly what
+// was stored.
 func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t *ticket.Ticket, now time.Time) error {
 	tags, _ := json.Marshal(nonNil(t.Tags))
 	fields, _ := json.Marshal(t.CustomFields)
@@ -352,6 +339,7 @@ func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t *ticket.Ticket, no
 		at := now
 		t.SolvedAt = &at
 	}
+	t.UpdatedAt = now
 	var solved any
 	if t.SolvedAt != nil {
 		solved = ms(*t.SolvedAt)
@@ -416,7 +404,6 @@ func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guar
 				return err
 			}
 		}
-		stamp(&next, now)
 		if err := s.saveTicket(ctx, tx, &next, now); err != nil {
 			return err
 		}
