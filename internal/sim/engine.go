@@ -377,11 +377,15 @@ func (e *engine) arrive() {
 		e.st.tickets++
 		e.st.arrivalsByHour[int(e.now/hourSec)%168]++
 	}
-	if p := &m.channels[ch].patience; p.defined() {
-		patience := p.sample(uniform(seed, keyPatience), uniform(seed, keyPatience2))
-		e.schedule(e.now+patience, evAbandon, id, tk.gen)
-	}
 	e.enqueue(int(tk.tier), id, false)
+	// Only a customer left waiting can abandon: skipping the event for
+	// those served at once keeps the event queue short.
+	if tk = &e.tickets[id]; tk.firstPickup < 0 {
+		if p := &m.channels[ch].patience; p.defined() {
+			patience := p.sample(uniform(seed, keyPatience), uniform(seed, keyPatience2))
+			e.schedule(e.now+patience, evAbandon, id, tk.gen)
+		}
+	}
 }
 
 func (e *engine) newTicket() int32 {
