@@ -107,9 +107,13 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 	if err != nil {
 		return ticket.Event{}, err
 	}
-	open, err := d.store.CountTickets(ctx, dir.Workspace.ID, store.Filter{CustomerID: cust.ID, ActiveOnly: true}, 1000)
-	if err != nil {
-		return ticket.Event{}, err
+	open := 0
+	if cust.ID != 0 { // a customer created with this ticket has none yet
+		n, err := d.store.CountTickets(ctx, dir.Workspace.ID, store.Filter{CustomerID: cust.ID, ActiveOnly: true}, 1000)
+		if err != nil {
+			return ticket.Event{}, err
+		}
+		open = n
 	}
 	in := routing.Ticket{Channel: t.Channel, RequestType: dir.RequestType(t.RequestTypeID).Key, Subject: t.Subject, Body: body,
 		Segment: cust.Segment, Language: t.Language, Priority: t.Priority.String(), CustomFields: t.CustomFields,

@@ -89,11 +89,15 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 	if err := f.Err(); err != nil {
 		return ticket.Ticket{}, err
 	}
-	cust, err := d.resolveCustomer(ctx, a, in)
+	cust, isNew, err := d.resolveCustomer(ctx, a, in)
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
 	t.CustomerID = cust.ID
+	var newCustomer *customer.Customer
+	if isNew {
+		newCustomer = &cust
+	}
 	if t.Language == "" {
 		t.Language = cust.Language
 	}
@@ -113,38 +117,43 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 	if !ticket.CanView(a, t) && !a.IsAdmin() && t.OwnerID == 0 {
 		t.OwnerID = a.AgentID
 	}
-	return d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID, Events: []ticket.Event{routed}})
+	return d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID,
+		Events: []ticket.Event{routed}, NewCustomer: newCustomer})
 }
 
-// resolveCustomer finds the ticket's customer by id or email, creating the
-// customer from the email when unknown.
-func (d *Service) resolveCustomer(ctx context.Context, a auth.Actor, in NewTicket) (customer.Customer, error) {
+// resolveCustomer finds the ticket's customer by id or email. An unknown
+// email yields a validated customer to create together with the ticket
+// (isNew), never before it.
+func (d *Service) resolveCustomer(ctx context.Context, a auth.Actor, in NewTicket) (c customer.Customer, isNew bool, err error) {
 	if in.CustomerID != 0 {
 		c, err := d.store.Customer(ctx, a.WorkspaceID, in.CustomerID)
 		if problem.Is(err, problem.NotFound) {
 			f := problem.Fields{}
 			f.Add("customer_id", "unknown_value", "unknown customer")
-			return c, f.Err()
+			return c, false, f.Err()
 		}
-		return c, err
+		return c, false, err
 	}
-	c, err := d.store.CustomerByEmail(ctx, a.WorkspaceID, in.CustomerEmail)
+	c, err = d.store.CustomerByEmail(ctx, a.WorkspaceID, in.CustomerEmail)
 	if err == nil || !problem.Is(err, problem.NotFound) {
-		return c, err
+		return c, false, err
 	}
 	name := strings.TrimSpace(in.CustomerName)
 	if name == "" {
 		name, _, _ = strings.Cut(in.CustomerEmail, "@")
 	}
-	c, err = d.store.CreateCustomer(ctx, a.WorkspaceID, customer.Customer{Name: name, Email: in.CustomerEmail, Language: in.Language})
-	if p, ok := problem.As(err); ok && p.Fields != nil {
-		if fl, ok := p.Fields["email"]; ok { // report under the ticket's own field name
+	c = customer.Customer{Name: name, Email: strings.ToLower(strings.TrimSpace(in.CustomerEmail)), Language: in.Language}
+	if err := c.Validate(); err != nil {
+		if p, ok := problem.As(err); ok {
 			f := problem.Fields{}
-			f.Add("customer_email", fl.Code, fl.Message)
-			return c, f.Err()
+			for k, v := range p.Fields { // report under the ticket's own field names
+				f.Add("customer_"+k, v.Code, v.Message)
+			}
+			return c, true, f.Err()
 		}
+		return c, true, err
 	}
-	return c, err
+	return c, true, nil
 }
 
 // teamFor picks the team of a tier that handles a request type, else the

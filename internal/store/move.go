@@ -46,7 +46,7 @@ func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, g
 			return err
 		}
 		now := fromMS(ms(s.now()))
-		if err := s.saveTicket(ctx, tx, next, now); err != nil {
+		if err := s.saveTicket(ctx, tx, &next, now); err != nil {
 			return err
 		}
 		if _, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: m.Kind, ActorAgentID: actorID, Data: m.Data}, now); err != nil {
