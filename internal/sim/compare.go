@@ -165,7 +165,14 @@ func fillDiff(row *ComparisonRow) {
 	d := Difference(*row.A, *row.B)
 	row.Diff = &d
 	// Staffing is an input, not a measurement: no significance to claim.
-	row.Significant = (d.Low > 0 || d.High < 0) && !strings.HasSuffix(row.Key, ".agents")
+	// Paired differences can be "significant" yet negligible (edge
+	// effects of the window): below 0.1% (0.05 points for shares) they
+	// are not worth a mark.
+	negligible := math.Abs(d.Mean) < 1e-3*math.Max(math.Abs(row.A.Mean), math.Abs(row.B.Mean))
+	if row.Unit == UnitShare {
+		negligible = math.Abs(d.Mean) < 5e-4
+	}
+	row.Significant = (d.Low > 0 || d.High < 0) && !negligible && !strings.HasSuffix(row.Key, ".agents")
 }
 
 // Difference estimates b − a. When both come from runs with the same seed
