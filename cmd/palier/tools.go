@@ -4,14 +4,31 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/sim"
 	"github.com/palier/palier/internal/store"
 )
 
+// simulate runs the model chooser; --from-workspace calibrates it on the
+// stored history of the database named by PALIER_DATABASE_URL / PALIER_DATA.
 func simulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return sim.Main(ctx, args, stdout, stderr, nil)
+	db := dbFlags{dataDir: envOr("PALIER_DATA", "data"), databaseURL: os.Getenv("PALIER_DATABASE_URL")}
+	var s *store.Store
+	defer func() {
+		if s != nil {
+			s.Close()
+		}
+	}()
+	load := func(ctx context.Context) ([]sim.HistoryTicket, error) {
+		var err error
+		if s, err = db.open(ctx); err != nil {
+			return nil, err
+		}
+		return loadHistory(s)(ctx)
+	}
+	return sim.Main(ctx, args, stdout, stderr, load)
 }
 
 // benchData fills the first workspace with generated tickets so that
