@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -235,5 +236,46 @@ func TestDocumentedStatusesAreHTTPStatuses(t *testing.T) {
 		if http.StatusText(op.Status) == "" || op.Status >= 300 {
 			t.Errorf("%s: success status %d", id, op.Status)
 		}
+	}
+}
+
+// The checker every integration test runs answers through does catch
+// drift: an undocumented property, a missing required one, a wrong type or
+// a value outside an enum.
+func TestSchemaCheckerCatchesDrift(t *testing.T) {
+	raw, err := buildOpenAPI(routeTable())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	good := `{"data": [{"id": 1, "name": "Globex", "segment": "b2b", "domain": "globex.example", "created_at": "2026-01-02T03:04:05Z"}], "next_cursor": null}`
+	cases := []struct {
+		name, value string
+		ok          bool
+	}{
+		{"documented", good, true},
+		{"undocumented property", strings.Replace(good, `"id": 1`, `"id": 1, "secret": "x"`, 1), false},
+		{"missing required", strings.Replace(good, `"name": "Globex", `, ``, 1), false},
+		{"wrong type", strings.Replace(good, `"id": 1`, `"id": "1"`, 1), false},
+		{"fraction for an integer", strings.Replace(good, `"id": 1`, `"id": 1.5`, 1), false},
+		{"cursor of the wrong type", strings.Replace(good, `null}`, `5}`, 1), false},
+	}
+	for _, c := range cases {
+		var v any
+		if err := json.Unmarshal([]byte(c.value), &v); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		problems := validate(doc, ref("OrganisationPage"), v, "$")
+		if (len(problems) == 0) != c.ok {
+			t.Errorf("%s: problems %v, want ok=%v", c.name, problems, c.ok)
+		}
+	}
+	var ticketPage any
+	_ = json.Unmarshal([]byte(`{"data": [{"status": "done"}], "next_cursor": null}`), &ticketPage)
+	if problems := validate(doc, ref("TicketPage"), ticketPage, "$"); !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, "not one of") }) {
+		t.Errorf("a status outside the enum passed: %v", problems)
 	}
 }

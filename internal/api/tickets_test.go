@@ -92,6 +92,23 @@ func TestTicketRoundTrip(t *testing.T) {
 		if events.NextCursor != nil {
 			t.Errorf("one page expected, got cursor %q", *events.NextCursor)
 		}
+		// Small pages walk the same timeline.
+		var paged []ticket.EventKind
+		path := ticketPath(created.ID) + "/events?limit=4"
+		for range 10 {
+			var p page[ticket.Event]
+			e.must(e.get("agentL1", path), 200, &p)
+			for _, ev := range p.Data {
+				paged = append(paged, ev.Kind)
+			}
+			if p.NextCursor == nil {
+				break
+			}
+			path = ticketPath(created.ID) + "/events?limit=4&cursor=" + *p.NextCursor
+		}
+		if !slices.Equal(paged, kinds) {
+			t.Errorf("paged timeline = %v, want %v", paged, kinds)
+		}
 		// Polling with after= returns only what came later.
 		var later page[ticket.Event]
 		e.must(e.get("agentL1", ticketPath(created.ID)+"/events?after="+itoa(replied.Event.ID)), 200, &later)

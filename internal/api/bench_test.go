@@ -1,0 +1,70 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+// BenchmarkCreateTicketHTTP opens tickets over real HTTP on loopback, as an
+// integrator would: 8 concurrent clients on the 2-core reference machine
+// (parallelism 4 × GOMAXPROCS), each request a POST /api/v1/tickets with a
+// bearer token, authenticated, validated, placed by default routing and
+// stored with its timeline. It reports tickets per second.
+func BenchmarkCreateTicketHTTP(b *testing.B) {
+	for _, dialect := range storetest.Dialects {
+		b.Run(string(dialect), func(b *testing.B) {
+			s := storetest.Open(b, dialect)
+			f := storetest.Seed(b, s)
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			d := desk.New(s, log)
+			srv := httptest.NewServer(New(d, log))
+			b.Cleanup(srv.Close)
+			token, err := d.CreateToken(context.Background(), storetest.Actor(b, s, f.AgentL1), f.AgentL1.ID, "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			body := fmt.Appendf(nil, `{"subject": "Facture en double pour mars", "body": "J'ai été facturée deux fois ce mois-ci, merci de vérifier.",
+				"customer_id": %d, "request_type": "billing", "priority": "high", "tags": ["facture"]}`, f.Customer["alice"].ID)
+			// Keep-alive connections for every client, as a real integration
+			// would pool them; otherwise the benchmark measures TCP set-up.
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+			b.Cleanup(client.CloseIdleConnections)
+			b.SetParallelism(8 / runtime.GOMAXPROCS(0))
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req, err := http.NewRequest("POST", srv.URL+Prefix+"/tickets", bytes.NewReader(body))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					req.Header.Set("Authorization", "Bearer "+token)
+					req.Header.Set("Content-Type", "application/json")
+					res, err := client.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					if res.StatusCode != http.StatusCreated {
+						b.Errorf("status %d", res.StatusCode)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tickets/s")
+		})
+	}
+}
