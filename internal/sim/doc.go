@@ -58,6 +58,8 @@
 // # Correctness references
 //
 // [ErlangC] gives the analytic M/M/c probability of waiting and mean wait;
-// the tests check the simulator against it, and check Little's law on its
-// outputs.
+// the tests check the simulator against it within 2% at loads 0.5 to 0.95,
+// check abandonment against the M/M/c+M (Erlang A) chain, and check
+// Little's law on the outputs of scenarios with shifts, escalations and
+// swarming.
 package sim
