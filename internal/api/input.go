@@ -86,7 +86,7 @@ func decodeJSON(raw []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonProblem(err, int64(len(raw)))
+		return jsonProblem(err, int64(len(raw)), reflect.TypeOf(v))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		end := dec.InputOffset()
@@ -101,7 +101,7 @@ func decodeJSON(raw []byte, v any) error {
 // jsonProblem turns an encoding/json error into a problem. A value of the
 // wrong type is a field failure (422), like any other bad value; broken
 // syntax is a bad request (400) with the byte offset.
-func jsonProblem(err error, size int64) error {
+func jsonProblem(err error, size int64, target reflect.Type) error {
 	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
 		return badJSON("syntax", se.Offset)
 	}
@@ -113,7 +113,7 @@ func jsonProblem(err error, size int64) error {
 			return badJSON("not_object", 0)
 		}
 		f := problem.Fields{}
-		f.Add(te.Field, "wrong_type", "has the wrong type", "expected", jsonType(te.Type))
+		f.Add(jsonPath(target, te.Field), "wrong_type", "has the wrong type", "expected", jsonType(te.Type))
 		return f.Err()
 	}
 	// encoding/json reports unknown fields as a plain error with the name
@@ -129,6 +129,34 @@ func jsonProblem(err error, size int64) error {
 		return fmt.Errorf("decode request: %w", err) // a programming error: 500
 	}
 	return badJSON("invalid", 0)
+}
+
+// jsonPath removes from a decoding error's field path the Go names of
+// embedded structs ("agentBody.tier_ids"): their fields are promoted, so
+// the client knows the field by its JSON name alone.
+func jsonPath(target reflect.Type, path string) string {
+	embedded := map[string]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return
+		}
+		for f := range t.Fields() {
+			if f.Anonymous {
+				embedded[f.Name] = true
+				walk(f.Type)
+			}
+		}
+	}
+	walk(target)
+	parts := strings.Split(path, ".")
+	for len(parts) > 1 && embedded[parts[0]] {
+		parts = parts[1:]
+	}
+	return strings.Join(parts, ".")
 }
 
 // jsonType names the JSON type a Go type is read from.

@@ -47,6 +47,8 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 			{name: "text for customer_id", method: "POST", path: tickets, body: `{"subject": "x", "body": "x", "customer_id": "bob"}`, status: 422, code: "validation_failed", field: "customer_id", fieldCode: "wrong_type"},
 			{name: "object for tags", method: "POST", path: tickets, body: `{` + valid + `, "tags": {"a": 1}}`, status: 422, code: "validation_failed", field: "tags", fieldCode: "wrong_type"},
 			{name: "fraction for an id", method: "POST", path: tickets, body: `{"subject": "x", "body": "x", "customer_id": 1.5}`, status: 422, code: "validation_failed", field: "customer_id", fieldCode: "wrong_type"},
+			{name: "text for a list in a create with embedded fields", method: "POST", path: Prefix + "/agents", body: `{"email": "x@acme.test", "name": "X", "role": "agent", "tier_ids": "L1"}`, status: 422, code: "validation_failed", field: "tier_ids", fieldCode: "wrong_type"},
+			{name: "number for a name in a create with embedded fields", method: "POST", path: Prefix + "/tiers", body: `{"code": "L4", "name": 4}`, status: 422, code: "validation_failed", field: "name", fieldCode: "wrong_type"},
 			{name: "text for sensitive", method: "PATCH", path: l1, body: `{"sensitive": "yes"}`, status: 422, code: "validation_failed", field: "sensitive", fieldCode: "wrong_type"},
 			// Invalid values.
 			{name: "missing subject", method: "POST", path: tickets, body: `{"body": "x", "customer_id": ` + bob + `}`, status: 422, code: "validation_failed", field: "subject", fieldCode: "required"},
