@@ -1,9 +1,20 @@
 package api
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
 )
 
 // Every malformed, oversized, mistyped or out-of-bounds request is refused
@@ -230,4 +241,39 @@ func TestAuthentication(t *testing.T) {
 		}
 		e.must(e.get("", Prefix+"/openapi.json"), 200, nil)
 	})
+}
+
+// A server fault answers 500 "internal" without details (they may hold SQL
+// or paths) and is logged for the operator.
+func TestInternalErrorsAreLoggedNotLeaked(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	f := storetest.Seed(t, s)
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	d := desk.New(s, log)
+	token, err := d.CreateToken(context.Background(), storetest.Actor(t, s, f.Admin), f.Admin.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(New(d, log))
+	defer srv.Close()
+	s.Close() // every query now fails
+	req, _ := http.NewRequest("GET", srv.URL+Prefix+"/tickets", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	var b errorBody
+	if err := json.Unmarshal(body, &b); err != nil || res.StatusCode != 500 || b.Error.Code != "internal" {
+		t.Fatalf("got %d %s", res.StatusCode, body)
+	}
+	if strings.Contains(strings.ToLower(string(body)), "sql") || strings.Contains(string(body), "closed") {
+		t.Errorf("details leaked: %s", body)
+	}
+	if !strings.Contains(logs.String(), "internal error") || !strings.Contains(logs.String(), "closed") {
+		t.Errorf("not logged: %q", logs.String())
+	}
 }
