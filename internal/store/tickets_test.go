@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,6 +72,45 @@ func TestCreateTicket(t *testing.T) {
 		}
 		if next := must(s.CreateTicket(ctx, f.WS.ID, newTicket(f, "Next")))(t); next.Number != 1008 {
 			t.Errorf("next ticket is #%d, want #1008", next.Number)
+		}
+	})
+}
+
+// Tickets arriving at once (email, portal, API on several instances) get
+// distinct numbers with no gap.
+func TestConcurrentTicketNumbers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := storetest.Seed(t, s)
+		const writers, each = 8, 10
+		numbers := make(chan int64, writers*each)
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Go(func() {
+				for i := range each {
+					tk, err := s.CreateTicket(t.Context(), f.WS.ID, newTicket(f, fmt.Sprintf("writer %d ticket %d", w, i)))
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					numbers <- tk.Number
+				}
+			})
+		}
+		wg.Wait()
+		close(numbers)
+		var got []int64
+		for n := range numbers {
+			got = append(got, n)
+		}
+		slices.Sort(got)
+		first := f.Ticket["solved"].Number + 1
+		for i, n := range got {
+			if n != first+int64(i) {
+				t.Fatalf("numbers %v, want %d…%d each once", got, first, first+writers*each-1)
+			}
+		}
+		if len(got) != writers*each {
+			t.Errorf("%d tickets created, want %d", len(got), writers*each)
 		}
 	})
 }
