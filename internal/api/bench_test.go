@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -24,6 +26,7 @@ import (
 // this process spent per ticket (HTTP client and server, desk, and on
 // SQLite the database itself), which does not depend on the machine's load.
 func BenchmarkCreateTicketHTTP(b *testing.B) {
+	const benchCustomers = 500
 	for _, dialect := range storetest.Dialects {
 		b.Run(string(dialect), func(b *testing.B) {
 			s := storetest.Open(b, dialect)
@@ -36,8 +39,20 @@ func BenchmarkCreateTicketHTTP(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			body := fmt.Appendf(nil, `{"subject": "Facture en double pour mars", "body": "J'ai été facturée deux fois ce mois-ci, merci de vérifier.",
-				"customer_id": %d, "request_type": "billing", "priority": "high", "tags": ["facture"]}`, f.Customer["alice"].ID)
+			// Tickets come from many customers, as real intake does: routing
+			// counts each customer's open tickets, and one customer with
+			// thousands would measure that count instead of the intake.
+			bodies := make([][]byte, benchCustomers)
+			for i := range bodies {
+				c, err := s.CreateCustomer(context.Background(), f.WS.ID, customer.Customer{Name: fmt.Sprintf("Client %d", i),
+					Email: fmt.Sprintf("client%d@example.fr", i), Language: "fr", Segment: "b2c"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				bodies[i] = fmt.Appendf(nil, `{"subject": "Facture en double pour mars", "body": "J'ai été facturée deux fois ce mois-ci, merci de vérifier.",
+					"customer_id": %d, "request_type": "billing", "priority": "high", "tags": ["facture"]}`, c.ID)
+			}
+			var next atomic.Int64
 			// Keep-alive connections for every client, as a real integration
 			// would pool them; otherwise the benchmark measures TCP set-up.
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
@@ -48,6 +63,7 @@ func BenchmarkCreateTicketHTTP(b *testing.B) {
 			cpu := processCPU()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
+					body := bodies[next.Add(1)%benchCustomers]
 					req, err := http.NewRequest("POST", srv.URL+Prefix+"/tickets", bytes.NewReader(body))
 					if err != nil {
 						b.Error(err)
