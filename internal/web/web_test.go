@@ -38,9 +38,28 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	}
 	// Wrapped as the lead's server wraps it, so htmx and form posts are
 	// proven to pass the CSRF check.
-	srv := httptest.NewServer(http.NewCrossOriginProtection().Handler(h))
+	h = http.NewCrossOriginProtection().Handler(h)
+	if os.Getenv("PALIER_DEBUG_STEPS") != "" {
+		inner := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := &statusRecorder{ResponseWriter: w}
+			inner.ServeHTTP(rec, r)
+			t.Logf("%s %s cookie=%v → %d %v", r.Method, r.URL, r.Header.Get("Cookie") != "", rec.status, w.Header().Values("Set-Cookie"))
+		})
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{srv: srv, f: f, d: d}
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
 }
 
 // client is a browser-like client that does not follow redirects, so tests

@@ -1,0 +1,275 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/browsertest"
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+// texts are what the journey expects to read, per language.
+type texts struct {
+	myTickets, sla, reply, note, sent string
+}
+
+var journeyTexts = map[string]texts{
+	"fr": {myTickets: "Mes tickets", sla: "SLA : non configuré", reply: "Réponse", note: "Note interne",
+		sent: "a changé le statut de Ouvert à En attente"},
+	"en": {myTickets: "My tickets", sla: "SLA: not configured", reply: "Reply", note: "Internal note",
+		sent: "changed status from Open to Pending"},
+}
+
+// TestBrowserJourney is Nadia's morning in a real browser: sign in, see the
+// inbox, open a ticket with the keyboard, start a reply, reload without
+// losing it, send it, add an internal note, in French and in English.
+func TestBrowserJourney(t *testing.T) {
+	for _, lang := range []string{"fr", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			ctx := browsertest.New(t)
+			s := storetest.Open(t, store.SQLite)
+			e := newEnv(t, s)
+			journey(t, ctx, e, lang)
+		})
+	}
+}
+
+func journey(t *testing.T, ctx context.Context, e *env, lang string) {
+	want := journeyTexts[lang]
+	tk := e.f.Ticket["L1owned"] // Luc's only open ticket: his inbox opens on it
+	run(t, ctx, "sign in",
+		chromedp.Navigate(e.srv.URL+"/tickets/"+strconv.FormatInt(tk.ID, 10)),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		// The switch on the login page only remembers the choice; Luc's
+		// own setting (French) wins once he is signed in.
+		clickAndLoad(`button[name=lang][value=`+lang+`]`),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang=`+lang+`] #email`)),
+		chromedp.SendKeys(chromedp.CSS("#email"), "l1@acme.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
+		clickAndLoad(`form[action="/login"] button[type=submit]`),
+		// next= brings him back to the ticket he asked for.
+		chromedp.WaitVisible(chromedp.CSS("#composer")),
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#ticket-list")),
+	)
+	if lang == "en" {
+		run(t, ctx, "switch to English",
+			clickAndLoad(`.topbar button[name=lang][value=en]`),
+			chromedp.WaitVisible(chromedp.CSS(`html[lang=en] #ticket-list`)),
+		)
+	}
+	expectText(t, ctx, "#sidebar", want.myTickets)
+	expectText(t, ctx, "#ticket-list", tk.Subject)
+	shoot(t, ctx, "inbox-"+lang)
+
+	run(t, ctx, "open the ticket with j and Enter",
+		chromedp.KeyEvent("j"),
+		chromedp.WaitVisible(chromedp.CSS("tr.ticket-row.is-current")),
+		loads(chromedp.KeyEvent("\r")),
+		chromedp.WaitVisible(chromedp.CSS("#composer-body")),
+	)
+	expectText(t, ctx, "#ticket-header", tk.Subject)
+	expectText(t, ctx, "#ticket-header", want.sla)
+
+	reply := "Bonjour Bob, here is a new reset link. — " + lang
+	run(t, ctx, "a half-written reply survives a reload",
+		chromedp.SendKeys(chromedp.CSS("#composer-body"), reply),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS("#composer-body")),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelector('#composer-body').value === %q`, reply)),
+	)
+	run(t, ctx, "send the reply and set the status",
+		chromedp.SetValue(chromedp.CSS(`#composer select[name=status]`), "pending"),
+		chromedp.Click(chromedp.CSS("#composer button.send-reply")),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`[...document.querySelectorAll('#timeline .event-reply')].some(e => e.innerText.includes(%q))`, reply)),
+		// The composer is cleared and the draft forgotten.
+		chromedp.Poll[chromedp.Void](`document.querySelector('#composer-body').value === '' && localStorage.length === 0`),
+	)
+	expectText(t, ctx, "#timeline", want.sent)
+	expectText(t, ctx, "#timeline .event-reply .event-label", want.reply)
+
+	note := "Customer confirmed by phone — " + lang
+	run(t, ctx, "post an internal note",
+		chromedp.Click(chromedp.CSS(`#composer label.mode-note`)),
+		chromedp.SendKeys(chromedp.CSS("#composer-body"), note),
+		chromedp.Click(chromedp.CSS("#composer button.send-note")),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`[...document.querySelectorAll('#timeline .event-note')].some(e => e.innerText.includes(%q))`, note)),
+	)
+	expectText(t, ctx, "#timeline .event-note .event-label", want.note)
+	// The reply's status change reached the header without a reload.
+	expectText(t, ctx, "#ticket-header .status-pending", "")
+
+	if os.Getenv("PALIER_SCREENSHOTS") == "1" && lang == "en" {
+		screenshots(t, ctx)
+	}
+}
+
+// stepTimeout bounds one step, so a page that never shows what a step
+// waits for fails that step by name instead of the whole test.
+const stepTimeout = 20 * time.Second
+
+// clickAndLoad clicks something that loads a new page (a link, a form
+// button) and waits for that page, so the next step does not race it.
+func clickAndLoad(sel string) chromedp.Action[chromedp.Void] {
+	return loads(chromedp.Click(chromedp.CSS(sel)))
+}
+
+func loads(trigger chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.WaitEvent(page.LoadEventFired, nil, trigger)(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	for i, a := range actions {
+		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+		err := chromedp.Do(sctx, a)
+		cancel()
+		if os.Getenv("PALIER_DEBUG_STEPS") != "" {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			t.Logf("%s %d: %v at %s", step, i+1, err, loc)
+			shoot(t, ctx, fmt.Sprintf("step-%s-%d", strings.ReplaceAll(step, " ", "_"), i+1))
+		}
+		if err != nil {
+			shoot(t, ctx, "failed")
+			t.Fatalf("%s, action %d: %v", step, i+1, err)
+		}
+	}
+}
+
+// expectText checks an element's text contains want ("" only checks the
+// element exists).
+func expectText(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("read %s: %v", sel, err)
+	}
+	if !strings.Contains(got, want) {
+		t.Errorf("%s reads %q, want it to contain %q", sel, got, want)
+	}
+}
+
+// shoot keeps a screenshot of every step in the test's temporary directory
+// when PALIER_SCREENSHOTS is set, to look at what the browser saw.
+func shoot(t *testing.T, ctx context.Context, name string) {
+	if os.Getenv("PALIER_SCREENSHOTS") == "" {
+		return
+	}
+	dir := os.Getenv("PALIER_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(dir, name+".png"))
+}
+
+// screenshots saves the README's pictures of the inbox and of a ticket, on
+// a workspace seeded three hours ago with a realistic morning's worth of
+// tickets, seen by the team lead.
+func screenshots(t *testing.T, ctx context.Context) {
+	s := storetest.Open(t, store.SQLite)
+	start := time.Now()
+	s.SetClock(func() time.Time { return start.Add(-3 * time.Hour) })
+	e := newEnv(t, s)
+	populate(t, e, storetest.Actor(t, s, e.f.Lead), start)
+	tier := e.srv.URL + "/views/tier-" + strconv.FormatInt(e.f.Tier["L1"].ID, 10)
+	run(t, ctx, "sign in as the lead, in English",
+		chromedp.Navigate(e.srv.URL+"/login?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "lead@acme.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
+		clickAndLoad(`form[action="/login"] button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS("#ticket-list")),
+		clickAndLoad(`.topbar button[name=lang][value=en]`),
+		chromedp.Navigate(tier+"?sort=priority"),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang=en] #ticket-list`)),
+		chromedp.KeyEvent("j"),
+		chromedp.KeyEvent("j"),
+	)
+	browsertest.Screenshot(t, ctx, filepath.Join("..", "..", "docs", "screenshot-inbox.png"))
+	run(t, ctx, "open the busiest ticket",
+		chromedp.Navigate(e.srv.URL+"/t/1000"),
+		chromedp.WaitVisible(chromedp.CSS("#composer-body")),
+		chromedp.SendKeys(chromedp.CSS("#composer-body"), "Bonjour Alice, je vois bien les deux prélèvements du 3 mars. Je lance le remboursement du second"),
+	)
+	browsertest.Screenshot(t, ctx, filepath.Join("..", "..", "docs", "screenshot-ticket.png"))
+	run(t, ctx, "phone",
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(tier),
+		chromedp.WaitVisible(chromedp.CSS("#ticket-list")),
+	)
+	shoot(t, ctx, "phone-inbox")
+	run(t, ctx, "phone ticket", chromedp.Navigate(e.srv.URL+"/t/1000"), chromedp.WaitVisible(chromedp.CSS("#composer-body")))
+	shoot(t, ctx, "phone-ticket")
+}
+
+// populate adds a realistic morning of tickets, created at staggered times
+// in the past so relative dates read naturally.
+func populate(t *testing.T, e *env, a auth.Actor, start time.Time) {
+	s := e.d.Store()
+	ctx := context.Background()
+	defer s.SetClock(time.Now)
+	at := func(ago time.Duration) { s.SetClock(func() time.Time { return start.Add(-ago) }) }
+	l1 := e.f.Tier["L1"].ID
+	tickets := []struct {
+		ago                            time.Duration
+		subject, body, email, name, pr string
+		typ                            string
+	}{
+		{26 * time.Hour, "Prélèvement en double sur ma facture", "Deux prélèvements de 49 € le même jour.", "claire.dubois@example.fr", "Claire Dubois", "urgent", "billing"},
+		{5 * time.Hour, "Impossible de télécharger ma facture PDF", "Le lien renvoie une page blanche.", "paul.moreau@example.fr", "Paul Moreau", "high", "billing"},
+		{3 * time.Hour, "Changer l'adresse e-mail du compte", "Je change d'employeur.", "ines.garcia@example.fr", "Inès Garcia", "normal", "access"},
+		{95 * time.Minute, "Code de vérification jamais reçu", "J'ai essayé trois fois.", "tom.becker@example.com", "Tom Becker", "high", "access"},
+		{40 * time.Minute, "Question sur le prorata après changement d'offre", "Pourquoi 12,40 € ?", "lea.martin@example.fr", "Léa Martin", "low", "billing"},
+		{7 * time.Minute, "Account locked after too many attempts", "I need access before my meeting.", "sam.lee@example.com", "Sam Lee", "urgent", "access"},
+	}
+	for _, tk := range tickets {
+		at(tk.ago)
+		if _, err := e.d.CreateTicket(ctx, a, desk.NewTicket{Subject: tk.subject, Body: tk.body, CustomerEmail: tk.email,
+			CustomerName: tk.name, Priority: tk.pr, RequestType: tk.typ, Channel: "email", TierID: l1}); err != nil {
+			t.Fatalf("populate: %v", err)
+		}
+	}
+	// The first ticket of the fixture gets a conversation worth showing.
+	first := e.f.Ticket["L1"].ID
+	steps := []struct {
+		ago  time.Duration
+		do   func() error
+		what string
+	}{
+		{50 * time.Minute, func() error {
+			owner := e.f.AgentL1.ID
+			st := "open"
+			_, err := e.d.UpdateTicket(ctx, a, first, desk.Update{OwnerID: &owner, Status: &st})
+			return err
+		}, "assign"},
+		{45 * time.Minute, func() error {
+			_, _, err := e.d.Note(ctx, a, first, "Vérifié dans l'outil de facturation : deux prélèvements SEPA le 3 mars, même mandat. Probable doublon du lot de nuit.")
+			return err
+		}, "note"},
+		{30 * time.Minute, func() error {
+			_, _, err := e.d.Reply(ctx, a, first, "Bonjour Alice,\n\nMerci pour votre message. Nous vérifions les deux prélèvements et revenons vers vous aujourd'hui.\n\nLéa", "pending")
+			return err
+		}, "reply"},
+	}
+	for _, st := range steps {
+		at(st.ago)
+		if err := st.do(); err != nil {
+			t.Fatalf("populate %s: %v", st.what, err)
+		}
+	}
+}
