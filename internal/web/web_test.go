@@ -269,11 +269,11 @@ func TestStaticAssets(t *testing.T) {
 		e := newEnv(t, s)
 		c := e.anon(t, "en")
 		_, body := c.get("/login")
-		i := strings.Index(body, `href="/static/`)
+		i := strings.Index(body, `rel="stylesheet" href="/static/`)
 		if i < 0 {
 			t.Fatalf("login page links no stylesheet\n%s", excerpt(body))
 		}
-		href := body[i+len(`href="`):]
+		href := body[i+len(`rel="stylesheet" href="`):]
 		href = href[:strings.IndexByte(href, '"')]
 		res, css := c.get(href)
 		expectStatus(t, res, css, http.StatusOK)
