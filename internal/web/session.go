@@ -97,8 +97,19 @@ func (s *server) anonLocale(r *http.Request) *locale {
 // login page into a fragment.
 func (s *server) toLogin(w http.ResponseWriter, r *http.Request) {
 	target := "/login"
-	if r.Method == http.MethodGet && r.URL.Path != "/" {
-		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	next := r.URL.RequestURI()
+	if isHTMX(r) {
+		// A fragment is no place to land after signing in: come back to
+		// the page that asked for it.
+		next = "/"
+		if u, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil {
+			next = localNext(u.RequestURI())
+		}
+	} else if r.Method != http.MethodGet {
+		next = "/"
+	}
+	if next != "/" {
+		target += "?next=" + url.QueryEscape(next)
 	}
 	if isHTMX(r) {
 		w.Header().Set("HX-Redirect", target)

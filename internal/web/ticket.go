@@ -356,7 +356,11 @@ func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	if !isHTMX(r) {
-		http.Redirect(w, r, "/tickets/"+idStr(id), http.StatusSeeOther)
+		back := "/tickets/" + idStr(id)
+		if _, err := s.d.Ticket(r.Context(), rq.actor, id); problem.Is(err, problem.NotFound) {
+			back = "/" // the change moved the ticket out of the agent's sight
+		}
+		http.Redirect(w, r, back, http.StatusSeeOther)
 		return nil
 	}
 	return s.renderUpdate(w, r, rq, id, "properties-saved", false)

@@ -180,9 +180,16 @@ func TestSignIn(t *testing.T) {
 					t.Errorf("GET %s: %d → %q, want 303 → %q", path, res.StatusCode, res.Header.Get("Location"), want)
 				}
 			}
-			res, _ := c.post("/tickets/1/messages", url.Values{"body": {"x"}}, true)
-			if res.Header.Get("HX-Redirect") == "" {
-				t.Errorf("an htmx post without a session should be told to go to the login page")
+			req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/sidebar?view=mine", nil)
+			req.Header.Set("HX-Request", "true")
+			req.Header.Set("HX-Current-URL", e.srv.URL+"/views/mine?sort=oldest")
+			res, _ := c.do(req)
+			if got := res.Header.Get("HX-Redirect"); got != "/login?next=%2Fviews%2Fmine%3Fsort%3Doldest" {
+				t.Errorf("an expired session in a fragment should lead to login and back to the page, got %q", got)
+			}
+			res, _ = c.post("/tickets/1/messages", url.Values{"body": {"x"}}, true)
+			if res.Header.Get("HX-Redirect") != "/login" {
+				t.Errorf("an htmx post without a session should be told to go to the login page, got %q", res.Header.Get("HX-Redirect"))
 			}
 		})
 
@@ -259,6 +266,26 @@ func sessionOf(t *testing.T, c *client) string {
 	}
 	t.Fatal("no session cookie")
 	return ""
+}
+
+func TestInternalErrorsSayNothingWasSaved(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		c := e.login(t, "l1@acme.test")
+		c.lang = "fr"
+		if err := s.Close(); err != nil { // the database goes away
+			t.Fatal(err)
+		}
+		res, body := c.get("/")
+		expectStatus(t, res, body, http.StatusInternalServerError)
+		contains(t, body, "Rien n&#39;a été enregistré")
+		lacks(t, body, "sql:")
+		res, body = c.post("/tickets/1/messages", url.Values{"body": {"x"}}, true)
+		expectStatus(t, res, body, http.StatusInternalServerError)
+		if res.Header.Get("HX-Retarget") != "#alerts" {
+			t.Errorf("an htmx failure should show in the alert area, got %q", res.Header.Get("HX-Retarget"))
+		}
+	})
 }
 
 func TestStaticAssets(t *testing.T) {

@@ -128,6 +128,12 @@
     init(e.target);
   });
 
+  // An error shown for an earlier action goes away with the next one.
+  document.addEventListener("htmx:beforeRequest", function () {
+    var alerts = document.getElementById("alerts");
+    if (alerts) alerts.textContent = "";
+  });
+
   // Ctrl/Cmd+Enter sends the composer.
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
