@@ -90,64 +90,45 @@ func (d *Service) Directory(ctx context.Context, a auth.Actor) (Directory, error
 	return dir, err
 }
 
-// Tier returns a tier by id, or the zero Tier.
-func (dir Directory) Tier(id int64) workspace.Tier {
-	for _, t := range dir.Tiers {
-		if t.ID == id {
-			return t
+// find returns the first element that matches, or the zero value.
+func find[T any](list []T, match func(T) bool) T {
+	for _, v := range list {
+		if match(v) {
+			return v
 		}
 	}
-	return workspace.Tier{}
+	var zero T
+	return zero
+}
+
+// Tier returns a tier by id, or the zero Tier.
+func (dir Directory) Tier(id int64) workspace.Tier {
+	return find(dir.Tiers, func(t workspace.Tier) bool { return t.ID == id })
 }
 
 // TierByCode returns a tier by its code (L1…), or the zero Tier.
 func (dir Directory) TierByCode(code string) workspace.Tier {
-	for _, t := range dir.Tiers {
-		if t.Code == code {
-			return t
-		}
-	}
-	return workspace.Tier{}
+	return find(dir.Tiers, func(t workspace.Tier) bool { return t.Code == code })
 }
 
 // Team returns a team by id, or the zero Team.
 func (dir Directory) Team(id int64) workspace.Team {
-	for _, t := range dir.Teams {
-		if t.ID == id {
-			return t
-		}
-	}
-	return workspace.Team{}
+	return find(dir.Teams, func(t workspace.Team) bool { return t.ID == id })
 }
 
 // Member returns a member by id, or the zero Member.
 func (dir Directory) Member(id int64) workspace.Member {
-	for _, m := range dir.Members {
-		if m.ID == id {
-			return m
-		}
-	}
-	return workspace.Member{}
+	return find(dir.Members, func(m workspace.Member) bool { return m.ID == id })
 }
 
 // RequestType returns a request type by id, or the zero RequestType.
 func (dir Directory) RequestType(id int64) workspace.RequestType {
-	for _, r := range dir.RequestTypes {
-		if r.ID == id {
-			return r
-		}
-	}
-	return workspace.RequestType{}
+	return find(dir.RequestTypes, func(r workspace.RequestType) bool { return r.ID == id })
 }
 
 // RequestTypeByKey returns a request type by key, or the zero RequestType.
 func (dir Directory) RequestTypeByKey(key string) workspace.RequestType {
-	for _, r := range dir.RequestTypes {
-		if r.Key == key {
-			return r
-		}
-	}
-	return workspace.RequestType{}
+	return find(dir.RequestTypes, func(r workspace.RequestType) bool { return r.Key == key })
 }
 
 // CustomField returns a field definition by key.

@@ -22,14 +22,9 @@ type Move struct {
 func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, guard Guard, m Move) (ticket.Ticket, error) {
 	var out ticket.Ticket
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		t, err := s.ticketWhere(ctx, tx, `id = $1 AND workspace_id = $2`, ticketID, wsID)
+		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
 		if err != nil {
 			return err
-		}
-		if guard != nil {
-			if err := guard(t); err != nil {
-				return err
-			}
 		}
 		next := t
 		next.TierID, next.TeamID, next.OwnerID = m.TierID, m.TeamID, 0

@@ -169,6 +169,27 @@ func (s *Store) TicketByNumber(ctx context.Context, wsID, number int64) (ticket.
 	return s.ticketWhere(ctx, s.read, `number = $1 AND workspace_id = $2`, number, wsID)
 }
 
+// lockTicket reads a ticket inside a write transaction, locking its row on
+// PostgreSQL so that two instances changing the same ticket queue up instead
+// of overwriting each other (SQLite's single writer already serialises
+// them), then runs the guard against that current state.
+func (s *Store) lockTicket(ctx context.Context, tx *sql.Tx, wsID, ticketID int64, guard Guard) (ticket.Ticket, error) {
+	where := `id = $1 AND workspace_id = $2`
+	if s.dialect == Postgres {
+		where += ` FOR UPDATE`
+	}
+	t, err := s.ticketWhere(ctx, tx, where, ticketID, wsID)
+	if err != nil {
+		return t, err
+	}
+	if guard != nil {
+		if err := guard(t); err != nil {
+			return t, err
+		}
+	}
+	return t, nil
+}
+
 func (s *Store) ticketWhere(ctx context.Context, q querier, where string, args ...any) (ticket.Ticket, error) {
 	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -217,14 +238,9 @@ type Guard func(current ticket.Ticket) error
 func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64, guard Guard, ch Change) (ticket.Ticket, error) {
 	var out ticket.Ticket
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		t, err := s.ticketWhere(ctx, tx, `id = $1 AND workspace_id = $2`, ticketID, wsID)
+		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
 		if err != nil {
 			return err
-		}
-		if guard != nil {
-			if err := guard(t); err != nil {
-				return err
-			}
 		}
 		next, events := applyChange(t, ch, actorID)
 		if err := checkTicketRefs(ctx, tx, wsID, next); err != nil {
@@ -368,14 +384,9 @@ func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t *ticket.Ticket, no
 func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guard, e ticket.Event, status ticket.Status) (ticket.Event, ticket.Ticket, error) {
 	var out ticket.Ticket
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		t, err := s.ticketWhere(ctx, tx, `id = $1 AND workspace_id = $2`, ticketID, wsID)
+		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
 		if err != nil {
 			return err
-		}
-		if guard != nil {
-			if err := guard(t); err != nil {
-				return err
-			}
 		}
 		now := fromMS(ms(s.now()))
 		e.TicketID = t.ID
@@ -688,14 +699,9 @@ func decodeCursor(cursor, sort string) (key, id int64, err error) {
 // AddCollaborator invites an agent to a ticket (swarming) and records it.
 func (s *Store) AddCollaborator(ctx context.Context, wsID, ticketID, agentID, byID int64, guard Guard) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		t, err := s.ticketWhere(ctx, tx, `id = $1 AND workspace_id = $2`, ticketID, wsID)
+		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
 		if err != nil {
 			return err
-		}
-		if guard != nil {
-			if err := guard(t); err != nil {
-				return err
-			}
 		}
 		if !exists(ctx, tx, `SELECT count(*) FROM agents WHERE id = $1 AND workspace_id = $2`, agentID, wsID) {
 			f := problem.Fields{}
