@@ -254,6 +254,21 @@ func TestSignIn(t *testing.T) {
 				t.Errorf("language not saved on the member: %q, %v", a.Language, err)
 			}
 		})
+
+		// Last: the throttle also counts the client's address, which every
+		// client of this test server shares.
+		t.Run("too many attempts", func(t *testing.T) {
+			c := e.anon(t, "fr")
+			for range 12 {
+				res, body := c.post("/login", url.Values{"email": {"lead@acme.test"}, "password": {"guess"}}, false)
+				if res.StatusCode == http.StatusTooManyRequests {
+					contains(t, body, "Trop de tentatives de connexion échouées")
+					return
+				}
+				expectStatus(t, res, body, http.StatusUnauthorized)
+			}
+			t.Error("password guessing was never slowed down")
+		})
 	})
 }
 
@@ -562,6 +577,31 @@ func TestAdminPages(t *testing.T) {
 			contains(t, body, `id="err-timezone"`)
 			_, body = admin.get("/admin/audit")
 			contains(t, body, "agent.create", "request_type.create", "team.update")
+
+			res, body = admin.post("/admin/fields/new", url.Values{"key": {"order_total"}, "kind": {"number"}, "label_fr": {"Montant"},
+				"label_en": {"Amount"}, "position": {"0"}}, false)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("create field: %d\n%s", res.StatusCode, excerpt(body))
+			}
+			res, body = admin.post("/admin/fields/new", url.Values{"key": {"channel_kind"}, "kind": {"select"}, "label_fr": {"Canal"},
+				"label_en": {"Channel"}, "position": {"1"}}, false)
+			expectStatus(t, res, body, http.StatusUnprocessableEntity)
+			contains(t, body, `id="err-options"`)
+		})
+
+		t.Run("typed custom fields on the ticket", func(t *testing.T) {
+			tk := e.f.Ticket["L1"]
+			_, page := agent.get("/tickets/" + id(tk.ID))
+			contains(t, page, `name="cf_order_total"`, "Montant")
+			form := url.Values{"status": {string(tk.Status)}, "priority": {tk.Priority.String()}, "request_type": {"billing"},
+				"tier_id": {id(tk.TierID)}, "team_id": {id(tk.TeamID)}, "owner_id": {""}, "tags": {""}, "cf_order_total": {"douze"}}
+			res, body := agent.post("/tickets/"+id(tk.ID)+"/properties", form, true)
+			expectStatus(t, res, body, http.StatusUnprocessableEntity)
+			contains(t, body, `id="err-custom_fields.order_total"`, "Ceci doit être un nombre.", `value="douze"`)
+			form.Set("cf_order_total", "12.40")
+			res, body = agent.post("/tickets/"+id(tk.ID)+"/properties", form, true)
+			expectStatus(t, res, body, http.StatusOK)
+			contains(t, body, "a défini Montant à 12.40")
 		})
 	})
 }
