@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/palier/palier/internal/auth"
@@ -158,10 +159,7 @@ func missingProblem(missing []escalation.Missing) error {
 
 func escalationProblem(err error) error {
 	var verrs escalation.ValidationErrors
-	if ve, ok := err.(escalation.ValidationErrors); ok {
-		verrs = ve
-	}
-	if len(verrs) == 0 {
+	if !errors.As(err, &verrs) || len(verrs) == 0 {
 		return err
 	}
 	f := problem.Fields{}
@@ -182,4 +180,56 @@ func HandoffSummary(e ticket.Event) (escalation.Summary, bool) {
 		return s, false
 	}
 	return s, true
+}
+
+// Procedures lists the workspace's escalation procedures (every member may
+// read them: agents see the checklist before escalating).
+func (d *Service) Procedures(ctx context.Context, a auth.Actor) ([]escalation.Procedure, error) {
+	return d.store.EscalationProcedures(ctx, a.WorkspaceID)
+}
+
+// SaveProcedure validates and saves an escalation procedure (admins).
+func (d *Service) SaveProcedure(ctx context.Context, a auth.Actor, p escalation.Procedure) (escalation.Procedure, error) {
+	if err := requireAdmin(a); err != nil {
+		return p, err
+	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return p, err
+	}
+	var tiers, fields []string
+	for _, t := range dir.Tiers {
+		tiers = append(tiers, t.Code)
+	}
+	for _, c := range dir.CustomFields {
+		fields = append(fields, c.Key)
+	}
+	if err := p.Validate(tiers, fields); err != nil {
+		return p, escalationProblem(err)
+	}
+	if p.RequestTypeID != 0 && dir.RequestType(p.RequestTypeID).ID == 0 {
+		f := problem.Fields{}
+		f.Add("request_type_id", "unknown_value", "unknown request type")
+		return p, f.Err()
+	}
+	return d.store.SaveEscalationProcedure(ctx, a.WorkspaceID, a.AgentID, p)
+}
+
+// NextStep returns the procedure step an escalation of the ticket would
+// take now, for showing the guidance and checklist before the agent
+// escalates. ok is false when the ticket's tier has no step up.
+func (d *Service) NextStep(ctx context.Context, a auth.Actor, t ticket.Ticket) (escalation.Step, bool, error) {
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return escalation.Step{}, false, err
+	}
+	p, err := d.Procedure(ctx, a, t)
+	if err != nil {
+		return escalation.Step{}, false, err
+	}
+	step, ok := p.StepFrom(dir.Tier(t.TierID).Code)
+	if ok && dir.TierByCode(step.ToTier).ID == 0 {
+		ok = false // the procedure names a tier this workspace does not have
+	}
+	return step, ok, nil
 }
