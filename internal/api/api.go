@@ -96,6 +96,7 @@ func newAPI(d *desk.Service, log *slog.Logger) *API {
 	return a
 }
 
+// ServeHTTP serves one request under /api/v1/.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
 
 // call is one request being served.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -130,7 +131,7 @@ func (a *API) reply(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.status = 201
+	c.status = http.StatusCreated
 	return messageOut{Event: e, Ticket: ticketOut(t)}, nil
 }
 
@@ -149,7 +150,7 @@ func (a *API) note(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.status = 201
+	c.status = http.StatusCreated
 	return messageOut{Event: e, Ticket: ticketOut(t)}, nil
 }
 
