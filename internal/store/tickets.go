@@ -648,12 +648,14 @@ func (f Filter) order(cursor string, nargs int) (string, keysetClause, error) {
 	case "updated":
 		order = "updated_at DESC, id DESC"
 		if cursor != "" {
-			ks = keysetClause{"(updated_at < " + p(1) + " OR (updated_at = " + p(1) + " AND id < " + p(2) + "))", []any{key, id}}
+			// The leading "<=" repeats what the OR implies: PostgreSQL cannot
+			// seek an index with the OR alone and would scan from the top.
+			ks = keysetClause{"(updated_at <= " + p(1) + " AND (updated_at < " + p(1) + " OR (updated_at = " + p(1) + " AND id < " + p(2) + ")))", []any{key, id}}
 		}
 	case "priority":
 		order = "priority DESC, id ASC"
 		if cursor != "" {
-			ks = keysetClause{"(priority < " + p(1) + " OR (priority = " + p(1) + " AND id > " + p(2) + "))", []any{key, id}}
+			ks = keysetClause{"(priority <= " + p(1) + " AND (priority < " + p(1) + " OR (priority = " + p(1) + " AND id > " + p(2) + ")))", []any{key, id}}
 		}
 	}
 	return order, ks, nil
