@@ -198,6 +198,23 @@ func init() {
 		"route.rule":             {"rule {rule}", "règle {rule}"},
 		"route.unknown":          {"no reason recorded", "aucune raison enregistrée"},
 
+		// Escalation.
+		"escalate.title":                    {"Escalate or hand back", "Escalader ou redescendre"},
+		"escalate.summary":                  {"Hand-off summary", "Résumé du transfert"},
+		"escalate.direction":                {"Direction", "Sens"},
+		"escalate.up":                       {"Escalate to the next tier", "Escalader au niveau suivant"},
+		"escalate.up_to":                    {"Escalate to {tier}", "Escalader vers {tier}"},
+		"escalate.down":                     {"Send back down (a known fix to deliver)", "Redescendre (solution connue à transmettre)"},
+		"escalate.target":                   {"To tier", "Vers le niveau"},
+		"escalate.target_default":           {"As the procedure says", "Selon la procédure"},
+		"escalate.reason":                   {"Reason", "Motif"},
+		"escalate.checklist":                {"What {tier} needs before the hand-off", "Ce dont {tier} a besoin avant le transfert"},
+		"escalate.set_in_properties":        {"Missing: set it in the properties above.", "Manquant : renseignez-le dans les propriétés ci-dessus."},
+		"escalate.attachment":               {"Attach the file to the ticket first.", "Joignez d'abord le fichier au ticket."},
+		"escalate.submit":                   {"Hand off", "Transférer"},
+		"web.error.escalation_incomplete":   {"Fill in what the next tier needs before handing off.", "Renseignez ce dont le niveau suivant a besoin avant de transférer."},
+		"web.error.escalation_not_possible": {"This hand-off is not possible.", "Ce transfert n'est pas possible."},
+
 		// New ticket.
 		"new.title":          {"New ticket", "Nouveau ticket"},
 		"new.intro":          {"Log a request received by phone or in person. The customer is found by email, or created.", "Enregistrez une demande reçue par téléphone ou en personne. Le client est retrouvé par son e-mail, ou créé."},

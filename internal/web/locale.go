@@ -97,6 +97,11 @@ func (l *locale) Error(err error) string {
 		return l.T("error.internal")
 	}
 	key := "error." + p.Code
+	if !i18n.Has(key) && i18n.Has("web.error."+p.Code) {
+		// Codes the UI explains better than the shared catalog does (or
+		// that it does not have yet).
+		key = "web.error." + p.Code
+	}
 	if !i18n.Has(key) {
 		switch p.Kind {
 		case problem.NotFound:

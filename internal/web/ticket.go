@@ -27,6 +27,8 @@ type ticketPage struct {
 	Cursor   int64
 	Composer composer
 	Props    properties
+	Escalate *escalateForm // nil when the agent may not hand the ticket off
+	Handoff  *handoff
 }
 
 // customerPanel is the right column's "who is asking" box.
@@ -132,6 +134,14 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	p := ticketPage{base: s.base(r, rq, t.Reference+" · "+t.Subject, "inbox"), Sidebar: sb, Header: s.row(rq, t, cp.C.Name),
 		Customer: cp, Events: timeline(rq, events, cp.C), Composer: newComposer(rq, t), Props: newProperties(rq, t)}
 	p.Cursor = lastEvent(events, 0)
+	p.Handoff = latestHandoff(rq, events)
+	if ticket.CanWork(rq.actor, t) {
+		ef, err := s.newEscalate(ctx, rq, t)
+		if err != nil {
+			return ticketPage{}, err
+		}
+		p.Escalate = &ef
+	}
 	return p, nil
 }
 

@@ -70,6 +70,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /t/{number}", s.auth(s.ticketByNumber))
 	mux.Handle("POST /tickets/{id}/messages", s.auth(s.postMessage))
 	mux.Handle("POST /tickets/{id}/properties", s.auth(s.saveProperties))
+	mux.Handle("POST /tickets/{id}/escalate", s.auth(s.escalate))
 
 	s.adminRoutes(mux)
 

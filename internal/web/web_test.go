@@ -503,6 +503,43 @@ func TestInboxAndTickets(t *testing.T) {
 	})
 }
 
+func TestEscalation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		tk := e.f.Ticket["L1"]
+		path := "/tickets/" + id(tk.ID) + "/escalate"
+		l1 := e.login(t, "l1@acme.test")
+
+		_, page := l1.get("/tickets/" + id(tk.ID))
+		contains(t, page, `id="escalate"`, "Escalader vers L2", "Étapes déjà essayées", "Message d&#39;erreur")
+
+		// Nadia cannot hand off without what L2 needs.
+		res, body := l1.post(path, url.Values{"direction": {"up"}, "reason": {"Double prélèvement confirmé, remboursement à faire"}}, true)
+		expectStatus(t, res, body, http.StatusUnprocessableEntity)
+		contains(t, body, "Renseignez ce dont le niveau suivant a besoin", `id="err-answers.steps_tried"`, `id="err-answers.error_message"`,
+			"Ce champ est obligatoire.", "Double prélèvement confirmé")
+		got, err := e.d.Ticket(context.Background(), storetest.Actor(t, s, e.f.Lead), tk.ID)
+		if err != nil || got.TierID != tk.TierID {
+			t.Fatalf("a refused hand-off must change nothing: tier %d, %v", got.TierID, err)
+		}
+
+		res, body = l1.post(path, url.Values{"direction": {"up"}, "reason": {"Double prélèvement confirmé, remboursement à faire"},
+			"answer_steps_tried": {"Vérifié l'historique\nRenvoyé la facture"}, "answer_error_message": {"aucun"}}, true)
+		if res.StatusCode != http.StatusNoContent || res.Header.Get("HX-Redirect") != "/" {
+			t.Fatalf("hand-off: %d → %q\n%s", res.StatusCode, res.Header.Get("HX-Redirect"), excerpt(body))
+		}
+		res, body = l1.get("/tickets/" + id(tk.ID))
+		expectStatus(t, res, body, http.StatusNotFound) // it left Luc's queue
+
+		l2 := e.login(t, "l2@acme.test") // Dana reads English
+		_, page = l2.get("/tickets/" + id(tk.ID))
+		contains(t, page, "Hand-off summary", "Vérifié l&#39;historique", "Double prélèvement confirmé", "Luc Premier escalated from L1 to L2")
+		if strings.Index(page, "Hand-off summary") > strings.Index(page, `id="timeline"`) {
+			t.Error("the hand-off summary should come before the timeline")
+		}
+	})
+}
+
 func TestAdminPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
