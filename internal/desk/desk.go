@@ -8,6 +8,7 @@ package desk
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -22,6 +23,8 @@ type Service struct {
 	log   *slog.Logger
 	// engines caches compiled routing rules per workspace.
 	engines engineCache
+	// dirs caches each workspace's setup.
+	dirs directoryCache
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
 }
@@ -65,12 +68,52 @@ type Directory struct {
 	RequestTypes []workspace.RequestType
 	CustomFields []workspace.CustomField
 	Members      []workspace.Member
+	version      int64 // the setup version it was loaded at
 }
 
-// Directory loads the actor's workspace setup.
+// Directory returns the actor's workspace setup. It is cached per workspace
+// and reloaded when the setup version moves (any audited change, made on
+// any instance), so most requests pay one index lookup instead of eight
+// queries. The returned value is shared: callers must not modify it.
 func (d *Service) Directory(ctx context.Context, a auth.Actor) (Directory, error) {
+	version, err := d.store.SetupVersion(ctx, a.WorkspaceID)
+	if err != nil {
+		return Directory{}, err
+	}
+	d.dirs.mu.Lock()
+	c, ok := d.dirs.byWorkspace[a.WorkspaceID]
+	d.dirs.mu.Unlock()
+	if ok && c.version == version {
+		return c.dir, nil
+	}
+	dir, err := d.loadDirectory(ctx, a.WorkspaceID)
+	if err != nil {
+		return dir, err
+	}
+	dir.version = version
+	d.dirs.mu.Lock()
+	if d.dirs.byWorkspace == nil {
+		d.dirs.byWorkspace = map[int64]cachedDirectory{}
+	}
+	d.dirs.byWorkspace[a.WorkspaceID] = cachedDirectory{version: version, dir: dir}
+	d.dirs.mu.Unlock()
+	return dir, nil
+}
+
+type directoryCache struct {
+	mu          sync.Mutex
+	byWorkspace map[int64]cachedDirectory
+}
+
+type cachedDirectory struct {
+	version int64
+	dir     Directory
+}
+
+func (d *Service) loadDirectory(ctx context.Context, wsID int64) (Directory, error) {
 	var dir Directory
 	var err error
+	a := auth.Actor{WorkspaceID: wsID}
 	if dir.Workspace, err = d.store.Workspace(ctx, a.WorkspaceID); err != nil {
 		return dir, err
 	}

@@ -26,8 +26,8 @@ type engineCache struct {
 }
 
 type cachedEngine struct {
-	version int64
-	engine  *routing.Engine
+	version, setup int64 // rule set version and the setup it was compiled against
+	engine         *routing.Engine
 }
 
 // routingEnv is what rules are validated and evaluated against: the
@@ -71,7 +71,7 @@ func (d *Service) engine(ctx context.Context, dir Directory) (*routing.Engine, e
 	d.engines.mu.Lock()
 	c, ok := d.engines.engines[wsID]
 	d.engines.mu.Unlock()
-	if ok && c.version == version && version != 0 {
+	if ok && c.version == version && c.setup == dir.version {
 		return c.engine, nil
 	}
 	rs, version, err := d.store.RoutingRules(ctx, wsID)
@@ -94,7 +94,7 @@ func (d *Service) engine(ctx context.Context, dir Directory) (*routing.Engine, e
 	if d.engines.engines == nil {
 		d.engines.engines = map[int64]cachedEngine{}
 	}
-	d.engines.engines[wsID] = cachedEngine{version: version, engine: eng}
+	d.engines.engines[wsID] = cachedEngine{version: version, setup: dir.version, engine: eng}
 	d.engines.mu.Unlock()
 	return eng, nil
 }

@@ -67,3 +67,16 @@ func clampLimit(n int) int {
 	}
 	return n
 }
+
+// SetupVersion changes whenever the workspace's setup changes: every such
+// change writes an audit entry in its own transaction, so the newest entry
+// id is a version number that costs one index lookup to read. Instances use
+// it to know when their cached copy of the setup is stale.
+func (s *Store) SetupVersion(ctx context.Context, wsID int64) (int64, error) {
+	var v int64
+	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM audit_log WHERE workspace_id = $1`, wsID).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("read setup version: %w", err)
+	}
+	return v, nil
+}
