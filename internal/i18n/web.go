@@ -215,6 +215,12 @@ func init() {
 		"web.error.escalation_incomplete":   {"Fill in what the next tier needs before handing off.", "Renseignez ce dont le niveau suivant a besoin avant de transférer."},
 		"web.error.escalation_not_possible": {"This hand-off is not possible.", "Ce transfert n'est pas possible."},
 
+		// Swarming.
+		"swarm.title":  {"Swarm", "Essaim"},
+		"swarm.none":   {"Nobody invited yet. Invited experts read the ticket and post internal notes.", "Personne n'est invité. Les experts invités lisent le ticket et ajoutent des notes internes."},
+		"swarm.agent":  {"Colleague to invite", "Collègue à inviter"},
+		"swarm.invite": {"Invite", "Inviter"},
+
 		// New ticket.
 		"new.title":          {"New ticket", "Nouveau ticket"},
 		"new.intro":          {"Log a request received by phone or in person. The customer is found by email, or created.", "Enregistrez une demande reçue par téléphone ou en personne. Le client est retrouvé par son e-mail, ou créé."},

@@ -29,6 +29,46 @@ type ticketPage struct {
 	Props    properties
 	Escalate *escalateForm // nil when the agent may not hand the ticket off
 	Handoff  *handoff
+	Swarm    swarmPanel
+}
+
+// swarmPanel lists who was invited to help and lets the owner's side
+// invite more: the owner stays the customer's single contact.
+type swarmPanel struct {
+	TicketID  int64
+	Members   []string
+	CanInvite bool
+	Options   []option
+}
+
+func newSwarm(rq *request, t ticket.Ticket) swarmPanel {
+	sp := swarmPanel{TicketID: t.ID, CanInvite: ticket.CanWork(rq.actor, t)}
+	for _, id := range t.Collaborators {
+		sp.Members = append(sp.Members, rq.dir.Member(id).Name)
+	}
+	for _, m := range rq.dir.Members {
+		if m.Active && m.ID != t.OwnerID && !slices.Contains(t.Collaborators, m.ID) {
+			sp.Options = append(sp.Options, option{idStr(m.ID), m.Name})
+		}
+	}
+	return sp
+}
+
+// invite adds a colleague to the ticket's swarm.
+func (s *server) invite(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	agentID, err := strconv.ParseInt(r.PostFormValue("agent_id"), 10, 64)
+	if err != nil {
+		return badParameter("agent_id")
+	}
+	if err := s.d.Invite(r.Context(), rq.actor, id, agentID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/tickets/"+idStr(id), http.StatusSeeOther)
+	return nil
 }
 
 // customerPanel is the right column's "who is asking" box.
@@ -135,6 +175,7 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 		Customer: cp, Events: timeline(rq, events, cp.C), Composer: newComposer(rq, t), Props: newProperties(rq, t)}
 	p.Cursor = lastEvent(events, 0)
 	p.Handoff = latestHandoff(rq, events)
+	p.Swarm = newSwarm(rq, t)
 	if ticket.CanWork(rq.actor, t) {
 		ef, err := s.newEscalate(ctx, rq, t)
 		if err != nil {

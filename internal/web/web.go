@@ -71,6 +71,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /tickets/{id}/messages", s.auth(s.postMessage))
 	mux.Handle("POST /tickets/{id}/properties", s.auth(s.saveProperties))
 	mux.Handle("POST /tickets/{id}/escalate", s.auth(s.escalate))
+	mux.Handle("POST /tickets/{id}/invite", s.auth(s.invite))
 
 	s.adminRoutes(mux)
 

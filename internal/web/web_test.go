@@ -445,6 +445,19 @@ func TestInboxAndTickets(t *testing.T) {
 			}
 		})
 
+		t.Run("invite an expert to swarm", func(t *testing.T) {
+			tk := f.Ticket["L1owned"]
+			res, body := l1.post("/tickets/"+id(tk.ID)+"/invite", url.Values{"agent_id": {id(f.AgentL3.ID)}}, false)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("invite: %d\n%s", res.StatusCode, excerpt(body))
+			}
+			_, page := l1.get("/tickets/" + id(tk.ID))
+			contains(t, page, "Luc Premier a invité Théo Troisième dans l&#39;essaim", `class="swarm-members">Théo Troisième<`)
+			l3 := e.login(t, "l3@acme.test")
+			_, page = l3.get("/views/all") // solved meanwhile, so not in the active swarms view
+			contains(t, page, tk.Subject)
+		})
+
 		t.Run("an empty reply is refused next to the field", func(t *testing.T) {
 			tk := f.Ticket["L1"]
 			res, body := l1.post("/tickets/"+id(tk.ID)+"/messages", url.Values{"mode": {"reply"}, "body": {"  "}}, true)
