@@ -17,7 +17,9 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/workspace"
 )
@@ -61,7 +63,8 @@ func Load(ctx context.Context, s *store.Store, seed uint64) (Info, error) {
 		return Info{}, fmt.Errorf("demo: hash password: %w", err)
 	}
 	b := &builder{ctx: ctx, s: s, hash: hash, now: time.Now().UTC().Truncate(time.Second),
-		teams: map[string]workspace.Team{}, members: map[string]workspace.Member{}, orgs: map[string]customer.Organisation{}}
+		teams: map[string]workspace.Team{}, members: map[string]workspace.Member{}, orgs: map[string]customer.Organisation{},
+		history: map[int][]span{}}
 	defer s.SetClock(time.Now)
 	if err := b.build(seed); err != nil {
 		return Info{}, fmt.Errorf("demo: %w", err)
@@ -98,6 +101,10 @@ type builder struct {
 	orgs      map[string]customer.Organisation // by key (see orgSpecs)
 	customers []customer.Customer              // in customerSpecs order
 	tickets   int
+
+	engine  *routing.Engine        // the saved routing rules, compiled
+	procs   []escalation.Procedure // the saved escalation procedures
+	history map[int][]span         // by customer index: their tickets so far
 }
 
 // at sets the store's clock to t: the next write is dated t.
@@ -110,6 +117,7 @@ func (b *builder) build(seed uint64) error {
 	}{
 		{"workspace", b.workspace},
 		{"teams", b.createTeams},
+		{"routing and escalation", b.configure},
 		{"members", b.createMembers},
 		{"customers", b.createCustomers},
 		{"tickets", func() error { return b.createTickets(seed) }},

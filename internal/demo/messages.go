@@ -10,7 +10,8 @@ type message struct {
 	subject, body string
 	errText       string // the error_message custom field, when the customer quotes one
 	tags          []string
-	sensitive     bool
+	sensitive     bool            // what routing must flag sensitive (see ruleSet); the customer does not say
+	doubleDebit   bool            // the rising topic; routing tags it prelevement-double
 	amount        bool            // the ticket carries an amount_eur
 	priority      ticket.Priority // the least urgent priority this problem gets
 }
@@ -317,8 +318,9 @@ var doubleDebits = []message{
 }
 
 // doubleDebit is a message of the rising topic: a payment ticket with an
-// amount, tagged so that the lead's dashboard can group them.
+// amount. Routing tags it prelevement-double, so that the lead's dashboard
+// can group them.
 func doubleDebit(lang, subject, body string, p ticket.Priority) message {
 	return message{lang: lang, typ: "payment", subject: subject, body: body, amount: true, priority: p,
-		tags: []string{"prelevement-double", "sepa"}}
+		tags: []string{"sepa"}, doubleDebit: true}
 }

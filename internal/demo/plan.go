@@ -139,19 +139,15 @@ func pickChannel(r *rand.Rand, typ string) string {
 }
 
 // pickPriority starts from what the problem deserves, sometimes one step
-// more, and often one more for the customers who get special care.
+// more, and often one more for the high-touch customers, whose account
+// manager flags their requests. VIP customers get theirs from routing.
 func pickPriority(r *rand.Rand, m message, c customerSpec) ticket.Priority {
 	p := m.priority
 	if r.IntN(8) == 0 {
 		p++
 	}
-	switch orgSegment(c.org) {
-	case "vip":
+	if orgSegment(c.org) == "high_touch" && r.IntN(2) == 0 {
 		p++
-	case "high_touch":
-		if r.IntN(2) == 0 {
-			p++
-		}
 	}
 	return min(p, ticket.Urgent)
 }

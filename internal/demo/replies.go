@@ -17,8 +17,6 @@ type texts struct {
 	chasers   []string          // the customer asks for news
 	thanks    []string          // the customer confirms it works
 
-	steps     map[string]string // by request type: the steps_tried field on escalation
-	escalate  string            // note: fmt with the tier code and the steps
 	diagnosis map[string]string // by request type: the specialist's note
 	expert    []string          // the platform engineer's note
 	expertAsk string            // an expert needs more from the customer
@@ -27,7 +25,6 @@ type texts struct {
 	swarmTips []string          // the invited engineer's note
 	// by request type: a billing expert invited by the front line
 	billingTip map[string]string
-	backDown   string   // de-escalation note: fmt with the L1 agent's first name
 	vendor     []string // notes about PayBridge's answers
 	topic      string   // the lead's note on the rising topic
 }
@@ -83,17 +80,6 @@ var lang = map[string]texts{
 			"Merci, c'est réglé de mon côté.",
 			"Tout est rentré dans l'ordre, merci pour votre réactivité.",
 		},
-		steps: map[string]string{
-			"billing":     "Factures du compte vérifiées, écart confirmé dans l'historique de facturation",
-			"payment":     "Statut du paiement vérifié dans Nuagique, date et moyen de paiement obtenus du client",
-			"bug":         "Reproduit sur Chrome et Firefox, cache vidé, capture jointe",
-			"access":      "Identité vérifiée, réinitialisation du mot de passe envoyée sans effet",
-			"integration": "Clé API vérifiée, X-Request-Id récupéré, documentation relue avec le client",
-			"data_export": "Export relancé avec d'autres filtres et un autre format, même résultat",
-			"fraud":       "Opérations identifiées, client invité à ne communiquer aucune coordonnée",
-			"how_to":      "Article du centre d'aide envoyé ; le besoin dépasse la configuration standard",
-		},
-		escalate: "Escalade vers %s. Déjà fait : %s. Le client a été prévenu que le dossier passe chez les spécialistes.",
 		diagnosis: map[string]string{
 			"billing":     "Je prends. Cause trouvée : la commande a été validée deux fois lors du changement de formule. Avoir préparé, je relis avant envoi.",
 			"payment":     "Je prends. Le paiement est bien arrivé chez PayBridge mais la notification n'a pas été rapprochée. Rapprochement manuel fait.",
@@ -125,12 +111,11 @@ var lang = map[string]texts{
 			"billing": "Regardé avec toi : la commande a été validée deux fois lors du changement de formule. Tu peux proposer un avoir au client, je le valide dans la foulée.",
 			"payment": "Le paiement est bien arrivé chez PayBridge mais n'avait pas été rapproché. Je viens de le rapprocher à la main : tu peux répondre au client.",
 		},
-		backDown: "Cas connu, la correction est faite. Je te renvoie le ticket, %s, pour la réponse au client (article interne « corrections de facturation »).",
 		vendor: []string{
 			"Transmis à PayBridge avec les références des opérations. Ils confirment avoir reçu le dossier et répondent sous 48 h ouvrées.",
 			"Retour de PayBridge : une remise SEPA a été rejouée par leur banque partenaire. Remboursements en cours de leur côté, on attend leur confirmation.",
 		},
-		topic: "Encore un cas de prélèvement en double, même schéma que les autres (remise SEPA rejouée). Je suis le sujet avec PayBridge : ajoutez le tag prelevement-double à tous les cas similaires.",
+		topic: "Encore un cas de prélèvement en double, même schéma que les autres (remise SEPA rejouée). Je suis le sujet avec PayBridge ; si un cas similaire arrive sans le tag prelevement-double, ajoutez-le.",
 	},
 	"en": {
 		hello: "Hello %s,\n\n",
@@ -182,17 +167,6 @@ var lang = map[string]texts{
 			"Thanks, it's sorted on my side.",
 			"Everything is back to normal, thanks for the quick help.",
 		},
-		steps: map[string]string{
-			"billing":     "Checked the account's invoices, confirmed the discrepancy in the billing history",
-			"payment":     "Checked the payment status in Nuagique, got the date and payment method from the customer",
-			"bug":         "Reproduced on Chrome and Firefox, cache cleared, screenshot attached",
-			"access":      "Identity verified, password reset sent without effect",
-			"integration": "API key checked, X-Request-Id collected, went through the docs with the customer",
-			"data_export": "Export retried with other filters and another format, same result",
-			"fraud":       "Transactions identified, customer told not to share any details",
-			"how_to":      "Help centre article sent; the need goes beyond the standard setup",
-		},
-		escalate: "Escalating to %s. Already done: %s. The customer knows the specialists are taking over.",
 		diagnosis: map[string]string{
 			"billing":     "Taking this. Root cause: the order was confirmed twice during the plan change. Credit note drafted, reviewing before sending.",
 			"payment":     "Taking this. The payment reached PayBridge but the notification was never matched. Reconciled by hand.",
@@ -223,11 +197,10 @@ var lang = map[string]texts{
 			"billing": "Had a look with you: the order was confirmed twice during the plan change. Offer the customer a credit note, I'll approve it straight away.",
 			"payment": "The payment did reach PayBridge but was never matched. I've reconciled it by hand: you can answer the customer.",
 		},
-		backDown: "Known issue, the fix is in. Sending this back to you, %s, to answer the customer (internal article 'billing corrections').",
 		vendor: []string{
 			"Sent to PayBridge with the transaction references. They confirm receipt and will answer within two working days.",
 			"PayBridge's answer: their partner bank replayed a SEPA batch. Refunds are under way on their side; waiting for confirmation.",
 		},
-		topic: "Another duplicate direct debit, same pattern as the others (replayed SEPA batch). I'm following it up with PayBridge: please tag all similar cases prelevement-double.",
+		topic: "Another duplicate direct debit, same pattern as the others (replayed SEPA batch). I'm following it up with PayBridge; if a similar case comes in without the prelevement-double tag, please add it.",
 	},
 }

@@ -99,6 +99,9 @@ func (b *builder) workspace() error {
 	if err != nil {
 		return err
 	}
+	if b.loc, err = time.LoadLocation(b.ws.Timezone); err != nil {
+		return err
+	}
 	// The admin comes first: the rest of the setup is audited as theirs.
 	admin := memberSpecs[0]
 	if err := b.createMember(admin, 0); err != nil {

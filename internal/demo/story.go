@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
 )
@@ -32,37 +33,50 @@ type story struct {
 	clock time.Time // when the last event happened
 	limit time.Time // nothing may happen after this
 
+	// The ticket as the customer writes it, and where routing puts it.
+	body    string            // the first message, placeholders filled
+	fields  map[string]string // custom fields known on arrival
+	amount  float64           // the sum the ticket is about
+	invoice string            // the invoice number it quotes
+	place   placement
+
 	// What happens, decided before anything is written.
 	target   ticket.Status // where the story ends
-	start    hop           // where routing puts the ticket
+	start    hop           // where routing puts the ticket, and who takes it
 	chain    []hop         // escalations, in order
 	handoff  bool          // the first owner hands it to a colleague
 	swarm    bool          // an expert is invited while the owner keeps it
 	backDown bool          // the expert sends it back to L1 to answer
 	quick    bool          // solved with the first reply
 	owner    string        // member key of the current owner
+
+	answers map[string]string // the escalation checklist answers given so far
 }
 
 // createTickets plans every ticket and plays each one's story.
 func (b *builder) createTickets(seed uint64) error {
-	loc, err := time.LoadLocation(b.ws.Timezone)
-	if err != nil {
-		return err
-	}
-	b.loc = loc
-	cal := newCalendar(b.now, loc, periodDays)
+	cal := newCalendar(b.now, b.loc, periodDays)
 	for i, p := range makePlans(seed) {
 		st := &story{b: b, p: p, r: rand.New(rand.NewPCG(p.seed, 1)), cust: b.customers[p.customer],
-			lang: customerSpecs[p.customer].lang, clock: cal.time(p.age), limit: b.now.Add(-time.Minute)}
+			lang: customerSpecs[p.customer].lang, clock: cal.time(p.age), limit: b.now.Add(-time.Minute), answers: map[string]string{}}
 		if err := st.play(); err != nil {
 			return fmt.Errorf("ticket %d (%q): %w", i+1, p.msg.subject, err)
 		}
+		b.history[p.customer] = append(b.history[p.customer], span{created: st.t.CreatedAt, solved: st.t.SolvedAt})
 		b.tickets++
 	}
 	return nil
 }
 
 func (st *story) play() error {
+	st.compose()
+	var err error
+	if st.place, err = st.b.route(st.routingInput(), st.p.msg.tags); err != nil {
+		return err
+	}
+	if !slices.Contains([]string{"front", "billing", "product"}, st.place.team) {
+		return fmt.Errorf("routing sends the ticket to %s, where no story starts", st.place.team)
+	}
 	st.decide()
 	if err := st.create(); err != nil {
 		return err
@@ -81,15 +95,18 @@ func (st *story) play() error {
 func (st *story) decide() {
 	r, typ := st.r, st.p.msg.typ
 	ageDays := st.b.now.Sub(st.clock).Hours() / 24
-	st.start = hop{"L1", "front", ""}
-	if typ == "fraud" { // routing sends fraud straight to the billing experts
-		st.start = hop{"L2", "billing", pick(r, []string{"julie", "julie", "karim", "sophie"})}
-	}
+	st.start = hop{st.place.tier, st.place.team, st.firstOwner()}
 	switch {
 	case st.p.vendor:
-		st.chain = []hop{{"L2", "billing", "karim"}, {"L4", "paybridge", "karim"}}
+		if st.start.tier == "L1" {
+			st.chain = append(st.chain, hop{"L2", "billing", "karim"})
+		}
+		st.chain = append(st.chain, hop{"L4", "paybridge", "karim"})
 	case typ != "fraud" && r.Float64() < escalationRate[typ]:
-		st.chain = []hop{st.l2For(typ)}
+		// Tickets that routing sent to L2 skip the first step up.
+		if st.start.tier == "L1" {
+			st.chain = []hop{st.l2For(typ)}
+		}
 		if r.Float64() < expertRate[typ] {
 			st.chain = append(st.chain, hop{"L3", "platform", st.expert()})
 		}
@@ -103,6 +120,23 @@ func (st *story) decide() {
 	st.quick = len(st.chain) == 0 && (typ == "how_to" || typ == "access" || typ == "billing") && r.IntN(2) == 0
 	st.swarm = st.wantsSwarm()
 	st.backDown = len(st.chain) == 1 && st.chain[0].tier == "L2" && r.IntN(5) == 0
+}
+
+// firstOwner is who takes the ticket first: for the front line, an agent
+// picked when work starts (""); for the experts that routing sends some
+// tickets to directly, one of them, Karim for the cases bound for PayBridge
+// since he is the one who talks to them.
+func (st *story) firstOwner() string {
+	switch st.place.team {
+	case "billing":
+		if st.p.vendor {
+			return "karim"
+		}
+		return pick(st.r, []string{"julie", "julie", "karim", "sophie"})
+	case "product":
+		return pick(st.r, []string{"karim", "karim", "julie"})
+	}
+	return ""
 }
 
 // Share of tickets of each type that L1 escalates to L2, and of those that
@@ -148,12 +182,24 @@ func (st *story) pickTarget(active bool, ageDays float64) ticket.Status {
 // an important customer's invoice.
 func (st *story) wantsSwarm() bool {
 	typ := st.p.msg.typ
-	if len(st.chain) == 1 && st.chain[0].team == "product" {
+	if st.productEnd() {
 		return st.r.IntN(3) == 0
 	}
 	seg := st.cust.Segment
 	return len(st.chain) == 0 && st.start.tier == "L1" && (typ == "billing" || typ == "payment") &&
 		(seg == "vip" || seg == "high_touch") && st.r.IntN(3) == 0
+}
+
+// productEnd reports whether the story ends with the product specialists,
+// whether routing or an escalation brought the ticket there.
+func (st *story) productEnd() bool {
+	switch len(st.chain) {
+	case 0:
+		return st.start.team == "product"
+	case 1:
+		return st.chain[0].team == "product"
+	}
+	return false
 }
 
 func (st *story) l2For(typ string) hop {
@@ -178,54 +224,71 @@ func (st *story) frontLine() string {
 	return pick(st.r, []string{"nadia", "nadia", "thomas", "camille"})
 }
 
-// create writes the ticket as the channel and routing deliver it: new,
-// unassigned, in its first tier and team, with the customer's words.
-func (st *story) create() error {
-	b, m := st.b, st.p.msg
-	fields := map[string]string{"plan": customerPlan(st.p.customer)}
-	amount := st.amount(fields["plan"])
+// compose writes what the customer sends: the message with its amount
+// and invoice number, and the custom fields the channel's form collects.
+func (st *story) compose() {
+	m := st.p.msg
+	st.fields = map[string]string{"plan": customerPlan(st.p.customer)}
+	st.amount = st.pickAmount(st.fields["plan"])
 	if m.amount {
-		if fields["plan"] == "free" { // only paying customers are debited
-			fields["plan"] = "pro"
+		if st.fields["plan"] == "free" { // only paying customers are debited
+			st.fields["plan"] = "pro"
 		}
-		fields["amount_eur"] = fmt.Sprintf("%.2f", amount)
+		st.fields["amount_eur"] = fmt.Sprintf("%.2f", st.amount)
 	}
 	if m.errText != "" {
-		fields["error_message"] = m.errText
+		st.fields["error_message"] = m.errText
 	}
 	if m.typ == "payment" || m.typ == "fraud" || m.typ == "bug" {
-		fields["incident_date"] = st.clock.Add(-time.Duration(st.r.IntN(3)) * day).In(b.loc).Format(time.DateOnly)
+		st.fields["incident_date"] = st.clock.Add(-time.Duration(st.r.IntN(3)) * day).In(st.b.loc).Format(time.DateOnly)
 	}
-	tags := slices.Clone(m.tags)
-	if st.cust.Segment == "vip" {
-		tags = append(tags, "vip")
+	st.invoice = fmt.Sprintf("F-%d-%04d", st.clock.Year(), 100+st.r.IntN(4900))
+	st.body = st.fill(m.body)
+}
+
+// routingInput is what desk gives the rules for this ticket: its facts on
+// arrival, the customer's segment (else their organisation's) and how
+// many of their tickets are still open.
+func (st *story) routingInput() routing.Ticket {
+	b, m := st.b, st.p.msg
+	in := routing.Ticket{Channel: st.p.channel, RequestType: m.typ, Subject: m.subject, Body: st.body, Segment: st.cust.Segment,
+		Language: st.lang, Priority: st.p.priority.String(), CustomFields: st.fields,
+		OpenTickets: b.openTickets(st.p.customer, st.clock),
+		// The store keeps milliseconds: route on the time it records, so
+		// that a dry run over the stored tickets agrees to the edge.
+		CreatedAt: st.clock.Truncate(time.Millisecond)}
+	if key := customerSpecs[st.p.customer].org; key != "" {
+		o := b.orgs[key]
+		in.Organisation = o.Name
+		if in.Segment == "" {
+			in.Segment = o.Segment
+		}
 	}
-	slices.Sort(tags)
-	tier, team := b.tiers[st.start.tier], b.teams[st.start.team]
-	rule := "default"
-	switch {
-	case m.typ == "fraud":
-		rule = "Fraude → Billing experts, sensible"
-	case m.sensitive:
-		rule = "Données personnelles et sécurité → sensible"
-	}
+	return in
+}
+
+// create writes the ticket as the channel and routing deliver it: new,
+// unassigned, where the rules put it, with the customer's words and the
+// routing decision.
+func (st *story) create() error {
+	b, m, pl := st.b, st.p.msg, st.place
 	b.at(st.clock)
 	t, err := b.s.CreateTicket(b.ctx, b.ws.ID, store.NewTicket{
-		Ticket: ticket.Ticket{Subject: m.subject, Status: ticket.New, Priority: st.p.priority, RequestTypeID: b.types[m.typ].ID,
-			Channel: st.p.channel, TierID: tier.ID, TeamID: team.ID, CustomerID: st.cust.ID, Language: st.lang,
-			Sensitive: m.sensitive, Tags: tags, CustomFields: fields},
-		Body:            st.fill(m.body, amount),
+		Ticket: ticket.Ticket{Subject: m.subject, Status: ticket.New, Priority: pl.priority, RequestTypeID: b.types[m.typ].ID,
+			Channel: st.p.channel, TierID: b.tiers[pl.tier].ID, TeamID: b.teams[pl.team].ID, CustomerID: st.cust.ID, Language: st.lang,
+			Sensitive: pl.sensitive, Tags: pl.tags, CustomFields: st.fields},
+		Body:            st.body,
 		FirstIsCustomer: true,
-		Events:          []ticket.Event{{Kind: ticket.Routed, Data: map[string]string{"rule": rule, "tier": tier.Code, "team": team.Name}}},
+		Events:          []ticket.Event{pl.event},
 	})
 	st.t = t
 	return err
 }
 
-// amount is the sum a ticket is about: a subscription for double debits,
-// otherwise an invoice of the customer's own.
-func (st *story) amount(plan string) float64 {
-	if slices.Contains(st.p.msg.tags, "prelevement-double") {
+// pickAmount is the sum a ticket is about: a subscription for double
+// debits, otherwise an invoice of the customer's own.
+func (st *story) pickAmount(plan string) float64 {
+	if st.p.msg.doubleDebit {
 		if plan == "enterprise" {
 			return pick(st.r, []float64{149, 290})
 		}
@@ -234,14 +297,15 @@ func (st *story) amount(plan string) float64 {
 	return float64(40+st.r.IntN(2400)) + float64(st.r.IntN(20))*0.05
 }
 
-// fill puts the ticket's amount and an invoice number into a body.
-func (st *story) fill(body string, amount float64) string {
-	money := fmt.Sprintf("%.2f €", amount)
+// money formats the ticket's amount as its customer writes it.
+func (st *story) money() string {
 	if st.lang == "fr" {
-		money = strings.Replace(money, ".", ",", 1)
-	} else {
-		money = fmt.Sprintf("€%.2f", amount)
+		return strings.Replace(fmt.Sprintf("%.2f €", st.amount), ".", ",", 1)
 	}
-	invoice := fmt.Sprintf("F-%d-%04d", st.clock.Year(), 100+st.r.IntN(4900))
-	return strings.NewReplacer("{amount}", money, "{invoice}", invoice).Replace(body)
+	return fmt.Sprintf("€%.2f", st.amount)
+}
+
+// fill puts the ticket's amount and invoice number into a text.
+func (st *story) fill(body string) string {
+	return strings.NewReplacer("{amount}", st.money(), "{invoice}", st.invoice).Replace(body)
 }

@@ -1,10 +1,13 @@
 package demo
 
 import (
+	"encoding/json"
 	"fmt"
-	"slices"
+	"maps"
+	"strings"
 	"time"
 
+	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
 )
@@ -21,7 +24,7 @@ func (st *story) work() error {
 	if err := st.assign(first, first); err != nil {
 		return err
 	}
-	if slices.Contains(st.p.msg.tags, "prelevement-double") && st.b.now.Sub(st.clock) < 6*day && st.r.IntN(3) == 0 {
+	if st.p.msg.doubleDebit && st.b.now.Sub(st.clock) < 6*day && st.r.IntN(3) == 0 {
 		st.agentLater(10*time.Minute, 2*time.Hour)
 		if err := st.note("sophie", st.text("sophie").topic); err != nil {
 			return err
@@ -40,7 +43,12 @@ func (st *story) work() error {
 		return err
 	}
 	if st.swarm && len(st.chain) == 0 {
-		if err := st.invite("julie", st.text("julie").billingTip[typ]); err != nil {
+		expert, tip := "julie", st.text("julie").billingTip[typ]
+		if st.start.team == "product" {
+			expert = st.expert()
+			tip = pick(st.r, st.text(expert).swarmTips)
+		}
+		if err := st.invite(expert, tip); err != nil {
 			return err
 		}
 	}
@@ -49,7 +57,7 @@ func (st *story) work() error {
 	}
 	l1 := st.owner
 	for i, h := range st.chain {
-		if err := st.escalate(h, i == 0); err != nil {
+		if err := st.escalate(h); err != nil {
 			return err
 		}
 		if i == len(st.chain)-1 && st.target != ticket.Solved {
@@ -128,27 +136,55 @@ func (st *story) holdAtLastTier() error {
 	return errStop
 }
 
-// escalate moves the ticket up one tier with a hand-off note, the way the
-// escalation procedure asks: what was tried goes into steps_tried.
-func (st *story) escalate(h hop, first bool) error {
-	b, typ := st.b, st.p.msg.typ
+// escalate hands the ticket up one tier the way the service does: the
+// owner fills the custom fields the procedure's checklist asks for, gives
+// the answers and a reason, and the ticket moves to the receiving team's
+// queue with its hand-off summary; someone there then takes it.
+func (st *story) escalate(h hop) error {
+	b := st.b
 	st.agentLater(30*time.Minute, 6*time.Hour)
-	author := st.text(st.owner)
-	label := fmt.Sprintf("%s (%s)", h.tier, teamName(h.team))
-	if err := st.note(st.owner, fmt.Sprintf(author.escalate, label, author.steps[typ])); err != nil {
+	from := st.tier()
+	proc := b.procedure(st.t.RequestTypeID)
+	step, ok := proc.StepFrom(from)
+	if !ok || step.ToTier != h.tier {
+		return fmt.Errorf("procedure %q has no step %s → %s", proc.Name, from, h.tier)
+	}
+	if fields := st.checklistFields(step); len(fields) > 0 {
+		if err := st.update(st.owner, store.Change{CustomFields: fields}); err != nil {
+			return err
+		}
+		st.later(time.Minute, 10*time.Minute)
+	}
+	if err := st.collect(step); err != nil {
 		return err
 	}
-	tier, team, owner := b.tiers[h.tier].ID, b.teams[h.team].ID, b.members[h.owner].ID
-	ch := store.Change{TierID: &tier, TeamID: &team, OwnerID: &owner}
-	if first {
-		ch.CustomFields = map[string]string{"steps_tried": author.steps[typ]}
+	tx := handoffs[st.lang]
+	reason := tx.reasonUp[st.p.msg.typ]
+	switch h.tier {
+	case "L3":
+		reason = tx.reasonL3[st.p.msg.typ]
+	case "L4":
+		reason = tx.reasonL4
 	}
+	req := escalation.Request{TicketTier: from, Direction: escalation.Up, Reason: reason, Answers: maps.Clone(st.answers),
+		CustomFields: st.t.CustomFields, By: b.members[st.owner].Name}
+	if err := st.move(proc, req, h.team); err != nil {
+		return err
+	}
+	// Someone of the receiving team takes it from the queue; the one who
+	// escalated to a team of their own takes it back at once.
+	if h.owner == st.owner {
+		st.later(time.Second, 5*time.Second)
+	} else {
+		st.agentLater(5*time.Minute, 90*time.Minute)
+	}
+	owner := b.members[h.owner].ID
+	ch := store.Change{OwnerID: &owner}
 	if h.tier == "L3" && st.t.Priority < ticket.High {
 		high := ticket.High
 		ch.Priority = &high
 	}
-	st.later(time.Second, 2*time.Second)
-	if err := st.update(st.owner, ch); err != nil {
+	if err := st.update(h.owner, ch); err != nil {
 		return err
 	}
 	st.owner = h.owner
@@ -161,7 +197,7 @@ func (st *story) escalate(h hop, first bool) error {
 		return st.note(st.owner, st.text(st.owner).vendor[0])
 	}
 	st.agentLater(20*time.Minute, 5*time.Hour)
-	diagnosis := st.text(st.owner).diagnosis[typ]
+	diagnosis := st.text(st.owner).diagnosis[st.p.msg.typ]
 	if h.tier == "L3" {
 		diagnosis = pick(st.r, st.text(st.owner).expert)
 	}
@@ -173,6 +209,117 @@ func (st *story) escalate(h hop, first bool) error {
 		return st.invite(expert, pick(st.r, st.text(expert).swarmTips))
 	}
 	return nil
+}
+
+// checklistFields returns the custom fields the step requires that the
+// ticket lacks, with the values the owner looks up: the amount of the
+// invoice at stake, the day the customer first wrote.
+func (st *story) checklistFields(step escalation.Step) map[string]string {
+	out := map[string]string{}
+	for _, it := range step.Required {
+		if it.Kind != escalation.KindCustomField || strings.TrimSpace(st.t.CustomFields[it.Key]) != "" {
+			continue
+		}
+		switch it.Key {
+		case "amount_eur":
+			out[it.Key] = fmt.Sprintf("%.2f", st.amount)
+		case "incident_date":
+			out[it.Key] = st.t.CreatedAt.In(st.b.loc).Format(time.DateOnly)
+		}
+	}
+	return out
+}
+
+// collect adds the step's answers to those given at earlier steps, which
+// travel up with the ticket: what this tier tried joins what the one
+// below tried.
+func (st *story) collect(step escalation.Step) error {
+	tx, typ := handoffs[st.lang], st.p.msg.typ
+	tried := tx.tried[typ]
+	if step.FromTier != "L1" {
+		tried = tx.triedExpert[typ]
+	}
+	if tried == "" {
+		return fmt.Errorf("no steps_tried text for %s at %s", typ, step.FromTier)
+	}
+	st.answers[escalation.KeyStepsTried] = strings.TrimSpace(st.answers[escalation.KeyStepsTried] + "\n" + st.handoffFill(tried))
+	for _, it := range step.Required {
+		if it.Kind != escalation.KindAnswer || st.answers[it.Key] != "" {
+			continue
+		}
+		var v string
+		switch it.Key {
+		case escalation.KeyErrorMessage:
+			v = st.p.msg.errText
+			if v == "" {
+				v = tx.noError[typ]
+			}
+		case escalation.KeyReproductionSteps:
+			v = tx.repro[typ]
+		case escalation.KeyImpact:
+			v = tx.impact[typ]
+		case escalation.KeyVendorContext:
+			v = tx.vendor
+		}
+		// A blank answer is left for escalation.Check to refuse, naming it.
+		st.answers[it.Key] = st.handoffFill(v)
+	}
+	return nil
+}
+
+// handoffFill fills the placeholders of a hand-off text (see handoffTexts).
+func (st *story) handoffFill(text string) string {
+	who := st.cust.Name
+	if key := customerSpecs[st.p.customer].org; key != "" {
+		who = st.b.orgs[key].Name
+	}
+	created := st.t.CreatedAt.In(st.b.loc)
+	date := created.Format("02/01/2006")
+	if st.lang == "en" {
+		date = created.Format("2 January 2006")
+	}
+	return strings.NewReplacer("{invoice}", st.invoice, "{amount}", st.money(), "{date}", date, "{subject}", st.t.Subject,
+		"{who}", who, "{mandate}", fmt.Sprintf("NUAG-%06d", 4000+st.cust.ID)).Replace(text)
+}
+
+// move checks the hand-off against the procedure and moves the ticket with
+// exactly the event data desk.Escalate records, so that the timeline and
+// the hand-off summary at the top of the ticket read as for a real one.
+func (st *story) move(proc escalation.Procedure, req escalation.Request, teamKey string) error {
+	b := st.b
+	step, missing, err := escalation.Check(proc, req)
+	if err != nil {
+		return fmt.Errorf("escalation %s → %s: %w", req.TicketTier, req.TargetTier, err)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("escalation %s → %s: %s", req.TicketTier, step.ToTier, escalation.MissingText("en", missing))
+	}
+	target := b.tiers[step.ToTier]
+	if req.Direction != escalation.Up {
+		target = b.tiers[req.TargetTier]
+	}
+	teamID := step.TeamID
+	if teamID == 0 || b.teamByID(teamID).TierID != target.ID {
+		teamID = b.teams[teamKey].ID
+	}
+	summary := escalation.BuildSummary(step, req, st.t.Subject, st.body, nil)
+	summary.From, summary.To = req.TicketTier, target.Code
+	raw, err := json.Marshal(summary)
+	if err != nil {
+		return fmt.Errorf("encode hand-off summary: %w", err)
+	}
+	kind := ticket.Escalated
+	if req.Direction != escalation.Up {
+		kind = ticket.DeEscalated
+	}
+	data := map[string]string{"from": summary.From, "to": target.Code, "direction": string(req.Direction), "reason": req.Reason, "summary": string(raw)}
+	if target.External && target.VendorEmail != "" {
+		data["vendor_email"] = target.VendorEmail
+	}
+	b.at(st.clock)
+	t, err := b.s.MoveTicket(b.ctx, b.ws.ID, st.t.ID, b.members[st.owner].ID, nil, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data})
+	st.t = t
+	return err
 }
 
 // invite pulls an expert into the ticket (a swarm): the owner asks, the
@@ -213,21 +360,20 @@ func (st *story) handOff() error {
 	return nil
 }
 
-// sendBack de-escalates: the specialist fixed it and the front line
-// answers the customer.
+// sendBack de-escalates: the specialist fixed it and sends the ticket
+// back down for the front line to answer the customer; the L1 agent who
+// had it takes it back.
 func (st *story) sendBack(l1 string) error {
 	b := st.b
 	st.agentLater(time.Hour, 6*time.Hour)
-	if err := st.note(st.owner, fmt.Sprintf(st.text(st.owner).backDown, firstName(b.members[l1].Name))); err != nil {
+	req := escalation.Request{TicketTier: st.tier(), TargetTier: "L1", Direction: escalation.Down,
+		Reason:       fmt.Sprintf(handoffs[st.lang].reasonDown, firstName(b.members[l1].Name)),
+		CustomFields: st.t.CustomFields, By: b.members[st.owner].Name}
+	if err := st.move(b.procedure(st.t.RequestTypeID), req, "front"); err != nil {
 		return err
 	}
-	tier, team, owner := b.tiers["L1"].ID, b.teams["front"].ID, b.members[l1].ID
-	st.later(time.Second, 5*time.Second)
-	if err := st.update(st.owner, store.Change{TierID: &tier, TeamID: &team, OwnerID: &owner}); err != nil {
-		return err
-	}
-	st.owner = l1
-	return nil
+	st.agentLater(10*time.Minute, 2*time.Hour)
+	return st.assign(l1, l1)
 }
 
 // resolve answers with the solution, sometimes waiting for the customer to
@@ -307,6 +453,16 @@ func (st *story) message(e ticket.Event, status ticket.Status) error {
 	_, t, err := b.s.AddMessage(b.ctx, b.ws.ID, st.t.ID, nil, e, status)
 	st.t = t
 	return err
+}
+
+// tier is the code of the ticket's current tier.
+func (st *story) tier() string {
+	for code, t := range st.b.tiers {
+		if t.ID == st.t.TierID {
+			return code
+		}
+	}
+	return ""
 }
 
 // text returns the texts in a member's language, or in the ticket's
