@@ -40,7 +40,10 @@ func (s *server) loadSidebar(ctx context.Context, rq *request, current string) (
 	if err != nil {
 		return sidebar{}, nil, err
 	}
-	sb := sidebar{Current: current}
+	sb := sidebar{}
+	if slices.ContainsFunc(views, func(v desk.View) bool { return v.Key == current }) {
+		sb.Current = current // only a real view is echoed back into the page
+	}
 	groups := map[string]*viewGroup{}
 	order := []string{"nav.queues", "nav.tiers", "nav.teams", "nav.everything"}
 	for _, k := range order {
