@@ -32,6 +32,15 @@ var journeyTexts = map[string]texts{
 		sent: "changed status from Open to Pending"},
 }
 
+// Environment knobs of the browser test:
+//
+//	PALIER_SCREENSHOTS=1        also (re)write docs/screenshot-inbox.png and
+//	                            docs/screenshot-ticket.png, and keep a PNG of
+//	                            each step in PALIER_SCREENSHOT_DIR (default:
+//	                            the test's temporary directory)
+//	PALIER_DEBUG_STEPS=1        log every step with the page's address and
+//	                            every request the server sees
+
 // TestBrowserJourney is Nadia's morning in a real browser: sign in, see the
 // inbox, open a ticket with the keyboard, start a reply, reload without
 // losing it, send it, add an internal note, in French and in English.

@@ -39,6 +39,13 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	// Wrapped as the lead's server wraps it, so htmx and form posts are
 	// proven to pass the CSRF check.
 	h = http.NewCrossOriginProtection().Handler(h)
+	// The production server's content security policy: no inline scripts,
+	// so the browser test proves htmx and app.js work under it.
+	withCSP := h
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		withCSP.ServeHTTP(w, r)
+	})
 	if os.Getenv("PALIER_DEBUG_STEPS") != "" {
 		inner := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
