@@ -130,6 +130,9 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 	if err := d.apply(ctx, dir, t, dec.Actions, explicit); err != nil {
 		return ticket.Event{}, err
 	}
+	if t.TeamID == 0 { // a rule without a team: the tier's team for the request type
+		t.TeamID = teamFor(dir, t.TierID, t.RequestTypeID)
+	}
 	data := map[string]string{"tier": dir.Tier(t.TierID).Code}
 	if t.TeamID != 0 {
 		data["team"] = dir.Team(t.TeamID).Name

@@ -109,9 +109,6 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
-	if t.TeamID == 0 {
-		t.TeamID = teamFor(dir, t.TierID, t.RequestTypeID)
-	}
 	// An agent who creates a ticket must be able to see it afterwards;
 	// otherwise they could write into tiers they cannot read.
 	if !ticket.CanView(a, t) && !a.IsAdmin() && t.OwnerID == 0 {
