@@ -6,9 +6,12 @@ import (
 	"io"
 	"os"
 
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/sim"
 	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // simulate runs the model chooser; --from-workspace calibrates it on the
@@ -26,7 +29,13 @@ func simulate(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if s, err = db.open(ctx); err != nil {
 			return nil, err
 		}
-		return loadHistory(s)(ctx)
+		ws, err := s.FirstWorkspace(ctx)
+		if err != nil {
+			return nil, err
+		}
+		// The operator running the CLI reads the history as an admin would.
+		system := auth.Actor{WorkspaceID: ws.ID, Role: workspace.Admin}
+		return desk.New(s, nil).History(ctx, system, desk.MaxHistory)
 	}
 	return sim.Main(ctx, args, stdout, stderr, load)
 }
