@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -59,6 +60,10 @@ func TestLoad(t *testing.T) {
 		t.Run("rising topic", l.checkRisingTopic)
 		t.Run("timelines", l.checkTimelines)
 		t.Run("swarms", l.checkSwarms)
+		t.Run("escalations", l.checkEscalations)
+		t.Run("routing rules", l.checkRoutingRules)
+		t.Run("routed as the rules say", l.checkRouted)
+		t.Run("escalation procedures", l.checkProcedures)
 		t.Run("logins", l.checkLogins)
 		t.Run("same subjects as planned", l.checkPlanned)
 		t.Run("refused on a non-empty database", func(t *testing.T) {
@@ -176,11 +181,11 @@ func (l loaded) checkRisingTopic(t *testing.T) {
 
 // checkTimelines: every timeline starts with the ticket's creation and the
 // customer's message, runs forward in time, ends before now, and escalated
-// tickets show their tier changes.
+// tickets show their moves.
 func (l loaded) checkTimelines(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
-	tierChanges, notes, replies := 0, 0, 0
+	moves, notes, replies := 0, 0, 0
 	for _, tk := range l.tickets {
 		events, err := l.s.Events(ctx, l.info.WorkspaceID, tk.ID, 0, 1000)
 		if err != nil {
@@ -197,8 +202,8 @@ func (l loaded) checkTimelines(t *testing.T) {
 				t.Errorf("ticket %s: event %s is in the future", tk.Reference, e.Kind)
 			}
 			switch e.Kind {
-			case ticket.TierChanged:
-				tierChanges++
+			case ticket.Escalated, ticket.DeEscalated:
+				moves++
 			case ticket.InternalNote:
 				notes++
 			case ticket.AgentReply:
@@ -209,8 +214,8 @@ func (l loaded) checkTimelines(t *testing.T) {
 			t.Errorf("ticket %s: created %v, updated %v, last event %v", tk.Reference, tk.CreatedAt, tk.UpdatedAt, events[len(events)-1].CreatedAt)
 		}
 	}
-	if tierChanges == 0 || notes == 0 || replies == 0 {
-		t.Errorf("tier changes %d, notes %d, replies %d: want some of each", tierChanges, notes, replies)
+	if moves == 0 || notes == 0 || replies == 0 {
+		t.Errorf("escalations %d, notes %d, replies %d: want some of each", moves, notes, replies)
 	}
 }
 
@@ -299,11 +304,33 @@ func TestSameSeedSameTickets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		runs = append(runs, subjects(allTickets(t, s, info.WorkspaceID)))
+		runs = append(runs, paths(t, s, info.WorkspaceID))
 	}
 	if !slices.Equal(runs[0], runs[1]) {
 		t.Error("two loads with the same seed stored different tickets")
 	}
+}
+
+// paths describes each ticket by what does not depend on the time of the
+// load: its subject, where routing sent it, and each move with its reason
+// and hand-off summary.
+func paths(t *testing.T, s *store.Store, wsID int64) []string {
+	t.Helper()
+	var out []string
+	for _, tk := range allTickets(t, s, wsID) {
+		events, err := s.Events(context.Background(), wsID, tk.ID, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := fmt.Sprintf("%s → %s %s", tk.Subject, events[2].Data["tier"], events[2].Data["team"])
+		for _, e := range events {
+			if e.Kind == ticket.Escalated || e.Kind == ticket.DeEscalated {
+				p += fmt.Sprintf(" → %s %q %s", e.Data["to"], e.Data["reason"], e.Data["summary"])
+			}
+		}
+		out = append(out, fmt.Sprintf("%s (%d escalations)", p, tk.EscalationCount))
+	}
+	return out
 }
 
 func TestCalendarIsIncreasingAndBounded(t *testing.T) {

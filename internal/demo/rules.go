@@ -190,7 +190,6 @@ func (b *builder) configure() error {
 	if b.engine, err = routing.Compile(rs, routingEnv(b.loc)); err != nil {
 		return fmt.Errorf("routing rules: %w", err)
 	}
-	b.procs = nil
 	for _, ps := range b.procedures() {
 		p := ps.p
 		if ps.typ != "" {
