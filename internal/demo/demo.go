@@ -6,7 +6,11 @@
 //
 // Everything goes through the store's own methods, never raw SQL, so the
 // demo data obeys exactly the rules real data obeys (validation, timeline
-// events, hand-off counts, first-response and solved times).
+// events, hand-off and escalation counts, first-response and solved
+// times). The routing rules and escalation procedures are saved through
+// the service, which validates them; tickets are then routed by those
+// rules and escalated along those procedures, with the same timeline data
+// the service records (routing decisions, hand-off summaries).
 package demo
 
 import (
