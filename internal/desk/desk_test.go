@@ -207,3 +207,19 @@ func find(events []ticket.Event, kind ticket.EventKind) *ticket.Event {
 	}
 	return nil
 }
+
+func TestDeEscalationWithoutTargetGoesOneTierDown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		d := desk.New(s, nil)
+		karim := storetest.Actor(t, s, f.AgentL2)
+		moved, err := d.Escalate(ctx, karim, f.Ticket["L2"].ID, desk.EscalateInput{Direction: "down", Reason: "Known fix: clear the export cache; L1 can deliver it."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if moved.TierID != f.Tier["L1"].ID || moved.EscalationCount != 0 {
+			t.Errorf("de-escalated to tier %d (escalations %d), want L1 (%d) and no escalation counted", moved.TierID, moved.EscalationCount, f.Tier["L1"].ID)
+		}
+	})
+}
