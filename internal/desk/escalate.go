@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/escalation"
@@ -78,18 +79,15 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 		Reason: in.Reason, Answers: in.Answers, CustomFields: t.CustomFields, By: a.Name}
 	step, missing, err := escalation.Check(proc, req)
 	if err != nil {
-		return t, escalationProblem(err)
+		return t, escalationProblem(err, "escalation_not_possible", "this hand-off is not possible")
 	}
 	if len(missing) > 0 {
 		return t, missingProblem(missing)
 	}
+	// Check has resolved the destination in every direction (a
+	// de-escalation without a target goes to the tier below), so the
+	// step's ToTier is where the ticket goes; its FromTier is where it is.
 	target := dir.TierByCode(step.ToTier)
-	if direction != escalation.Up {
-		target = dir.TierByCode(req.TargetTier)
-		if target.ID == 0 {
-			target = dir.TierByCode(step.FromTier)
-		}
-	}
 	if target.ID == 0 {
 		f := problem.Fields{}
 		f.Add("target_tier", "unknown_value", "this workspace has no such tier", "value", step.ToTier)
@@ -157,18 +155,20 @@ func missingProblem(missing []escalation.Missing) error {
 	return p
 }
 
-func escalationProblem(err error) error {
+// escalationProblem turns validation errors into a problem with one field
+// per path. The parameters travel along so that the edges can word the
+// message in the caller's language.
+func escalationProblem(err error, code, message string) error {
 	var verrs escalation.ValidationErrors
 	if !errors.As(err, &verrs) || len(verrs) == 0 {
 		return err
 	}
-	f := problem.Fields{}
+	p := &problem.Error{Kind: problem.Invalid, Code: code, Message: message, Fields: map[string]problem.Field{}}
 	for _, v := range verrs {
-		f.Add(v.Path, v.Code, v.Message)
+		if _, seen := p.Fields[v.Path]; !seen {
+			p.Fields[v.Path] = problem.Field{Code: v.Code, Message: v.Message, Params: v.Params}
+		}
 	}
-	p := f.Err().(*problem.Error)
-	p.Code = "escalation_not_possible"
-	p.Message = "this hand-off is not possible"
 	return p
 }
 
@@ -205,12 +205,25 @@ func (d *Service) SaveProcedure(ctx context.Context, a auth.Actor, p escalation.
 		fields = append(fields, c.Key)
 	}
 	if err := p.Validate(tiers, fields); err != nil {
-		return p, escalationProblem(err)
+		return p, escalationProblem(err, "invalid_procedure", "the escalation procedure is invalid")
 	}
 	if p.RequestTypeID != 0 && dir.RequestType(p.RequestTypeID).ID == 0 {
 		f := problem.Fields{}
 		f.Add("request_type_id", "unknown_value", "unknown request type")
 		return p, f.Err()
+	}
+	// One procedure per request type (and one default): Select would
+	// silently ignore a second one.
+	procs, err := d.store.EscalationProcedures(ctx, a.WorkspaceID)
+	if err != nil {
+		return p, err
+	}
+	for _, other := range procs {
+		if other.RequestTypeID == p.RequestTypeID && other.ID != p.ID {
+			f := problem.Fields{}
+			f.Add("request_type_id", "taken", "this request type already has a procedure", "procedure_id", strconv.FormatInt(other.ID, 10))
+			return p, f.Err()
+		}
 	}
 	return d.store.SaveEscalationProcedure(ctx, a.WorkspaceID, a.AgentID, p)
 }

@@ -261,12 +261,13 @@ func rulesProblem(err error) error {
 	if !errors.As(err, &verrs) {
 		return err
 	}
-	f := problem.Fields{}
+	// Parameters travel along so that the edges can word each message in
+	// the caller's language.
+	p := &problem.Error{Kind: problem.Invalid, Code: "invalid_rules", Message: "the routing rules are invalid", Fields: map[string]problem.Field{}}
 	for _, v := range verrs {
-		f.Add(v.Path, v.Code, v.Message)
+		if _, seen := p.Fields[v.Path]; !seen {
+			p.Fields[v.Path] = problem.Field{Code: v.Code, Message: v.Message, Params: v.Params}
+		}
 	}
-	p := f.Err().(*problem.Error)
-	p.Code = "invalid_rules"
-	p.Message = "the routing rules are invalid"
 	return p
 }
