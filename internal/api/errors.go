@@ -6,7 +6,10 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
+	"strings"
 
+	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 )
@@ -66,14 +69,99 @@ func (a *API) fail(c *call, err error) {
 // and "field.<code>" texts with the problem's parameters, or the problem's
 // own English message when the catalogue has no text for the code.
 func translate(lang string, p *problem.Error) errorJSON {
-	out := errorJSON{Code: p.Code, Params: p.Params,
-		Message: message(lang, "error."+p.Code, p.Code, p.Message, p.Params)}
+	out := errorJSON{Code: p.Code, Params: p.Params, Message: problemMessage(lang, p)}
 	if len(p.Fields) > 0 {
 		out.Fields = make(map[string]fieldJSON, len(p.Fields))
 		for name, f := range p.Fields {
-			out.Fields[name] = fieldJSON{Code: f.Code, Params: f.Params,
-				Message: message(lang, "field."+f.Code, f.Code, f.Message, f.Params)}
+			out.Fields[name] = fieldJSON{Code: f.Code, Params: f.Params, Message: fieldMessage(lang, p.Code, f)}
 		}
+	}
+	return out
+}
+
+func problemMessage(lang string, p *problem.Error) string {
+	if p.Code == "escalation_incomplete" {
+		// The refusal names what to fill in, with the checklist's own
+		// labels in the caller's language.
+		if ms := missingItems(p.Fields); len(ms) > 0 {
+			return escalation.MissingText(lang, ms)
+		}
+	}
+	return message(lang, "error."+p.Code, p.Code, p.Message, p.Params)
+}
+
+// fieldMessage words one field failure. The failures of routing rules and
+// escalation procedures have texts of their own: their codes mean other
+// things than the generic field codes of the same name ("unknown_field" is
+// a condition's field there), and escalation keeps its French texts in its
+// package. A required checklist item is named by its label.
+func fieldMessage(lang, problemCode string, f problem.Field) string {
+	switch problemCode {
+	case "invalid_rules":
+		if i18n.Has("api.rules." + f.Code) {
+			return message(lang, "api.rules."+f.Code, f.Code, f.Message, readableLists(f.Params))
+		}
+	case "invalid_procedure", "escalation_not_possible":
+		s := escalation.ValidationError{Code: f.Code, Params: f.Params}.Text(lang)
+		if s != f.Code && !placeholder.MatchString(s) {
+			return s
+		}
+	case "escalation_incomplete":
+		if label := itemLabel(lang, f.Params); f.Code == "required" && label != "" {
+			return i18n.T(lang, "api.field.required_item", "label", label)
+		}
+	}
+	return message(lang, "field."+f.Code, f.Code, f.Message, f.Params)
+}
+
+// itemLabel is a checklist item's label in lang, else in the other
+// language.
+func itemLabel(lang string, params map[string]string) string {
+	other := "en"
+	if lang == "en" {
+		other = "fr"
+	}
+	if l := params["label_"+lang]; l != "" {
+		return l
+	}
+	return params["label_"+other]
+}
+
+// readableLists spaces out the comma-separated lists that routing puts in
+// its parameters ("allowed": "is,is_not,in"), for a sentence.
+func readableLists(params map[string]string) map[string]string {
+	out := maps.Clone(params)
+	for k, v := range out {
+		if k == "allowed" || k == "kinds" {
+			out[k] = strings.ReplaceAll(v, ",", ", ")
+		}
+	}
+	return out
+}
+
+// missingItems rebuilds the missing checklist items of an
+// escalation_incomplete problem from its fields ("answers.<key>",
+// "custom_fields.<key>", "reason"), by name with the reason last: that is
+// the order the checklist is filled in.
+func missingItems(fields map[string]problem.Field) []escalation.Missing {
+	var out []escalation.Missing
+	var reason *escalation.Missing
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		f := fields[name]
+		m := escalation.Missing{Key: name, Kind: escalation.KindAnswer, LabelFR: f.Params["label_fr"], LabelEN: f.Params["label_en"]}
+		if key, ok := strings.CutPrefix(name, "answers."); ok {
+			m.Key = key
+		} else if key, ok := strings.CutPrefix(name, "custom_fields."); ok {
+			m.Key, m.Kind = key, escalation.KindCustomField
+		} else if name == "reason" {
+			m.Kind = escalation.KindReason
+			reason = &m
+			continue
+		}
+		out = append(out, m)
+	}
+	if reason != nil {
+		out = append(out, *reason)
 	}
 	return out
 }

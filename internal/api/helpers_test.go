@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/pgtest"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -295,7 +296,8 @@ func (e *env) rowCounts() map[string]int {
 	e.t.Helper()
 	counts := map[string]int{}
 	for _, table := range []string{"tickets", "events", "customers", "organisations", "agents", "teams", "tiers",
-		"request_types", "custom_fields", "ticket_collaborators", "api_tokens", "audit_log", "agent_tiers", "team_members", "team_skills"} {
+		"request_types", "custom_fields", "ticket_collaborators", "api_tokens", "audit_log", "agent_tiers", "team_members", "team_skills",
+		"routing_rulesets", "escalation_procedures"} {
 		var n int
 		if err := e.s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
 			e.t.Fatalf("count %s: %v", table, err)
@@ -332,4 +334,24 @@ func (e *env) on(t *testing.T) *env {
 	c := *e
 	c.t = t
 	return &c
+}
+
+// createProcedure saves, for the request type "bug", a procedure whose step
+// from L1 asks for the steps tried and the customer's plan (the custom
+// field of createCustomField, which must exist), and returns it as
+// answered.
+func (e *env) createProcedure() escalation.Procedure {
+	e.t.Helper()
+	var p escalation.Procedure
+	e.must(e.send("admin", "POST", Prefix+"/escalation-procedures", map[string]any{
+		"request_type_id": e.f.Type["bug"].ID, "name": "Anomalies",
+		"steps": []map[string]any{{
+			"from_tier": "L1", "to_tier": "L2", "guidance_fr": "Escaladez les anomalies reproduites.", "guidance_en": "Escalate reproduced bugs.",
+			"required": []map[string]any{
+				{"key": "steps_tried", "kind": "answer", "label_fr": "Étapes déjà tentées", "label_en": "Steps already tried"},
+				{"key": "plan", "kind": "custom_field", "label_fr": "Offre", "label_en": "Plan"},
+			},
+		}, {"from_tier": "L2", "to_tier": "L3", "required": []map[string]any{}}},
+	}), 201, &p)
+	return p
 }

@@ -18,6 +18,9 @@ type operation struct {
 	Body    string // component schema of the request body; "" for none
 	Status  int    // status of a successful answer
 	Result  string // component schema of a successful answer
+	// Errors are error statuses the operation answers besides those its
+	// route implies (e.g. 409 when the object changed meanwhile).
+	Errors []string
 }
 
 // operations describes every route, by operation id. A test checks that
@@ -36,6 +39,22 @@ var operations = map[string]operation{
 	"assignTicket":          {Tag: "tickets", Summary: "Assign a ticket to an agent, or unassign it with null", Body: "Assign", Status: 200, Result: "Ticket"},
 	"addTicketCollaborator": {Tag: "tickets", Summary: "Invite an agent to a ticket (swarming): they may read it and post notes", Body: "Collaborator", Status: 200, Result: "Ticket"},
 	"listTicketEvents":      {Tag: "tickets", Summary: "A ticket's timeline, oldest first", Status: 200, Result: "EventPage"},
+	"getTicketEscalation": {Tag: "escalation", Summary: "The escalation procedure that applies to a ticket and its next step: guidance and checklist in both languages, and whether you may escalate now",
+		Status: 200, Result: "EscalationGuide"},
+	"escalateTicket": {Tag: "escalation", Summary: "Escalate a ticket (up, the default), de-escalate it (down) or return it to a tier; going up, every checklist item and a reason are required, and a refusal (escalation_incomplete) names each missing one. The ticket leaves its owner: you may no longer see it afterwards",
+		Body: "EscalateRequest", Status: 200, Result: "Ticket", Errors: []string{"409"}},
+
+	"getRoutingRules": {Tag: "routing", Summary: "The workspace's routing rules, tried in order, first match wins (leads and admins)", Status: 200, Result: "RuleSet"},
+	"saveRoutingRules": {Tag: "routing", Summary: "Replace the routing rules (admins only); an invalid set (invalid_rules) names each faulty element by its path, e.g. rules[2].when.all[1].value",
+		Body: "RuleSet", Status: 200, Result: "RuleSet"},
+	"dryRunRoutingRules": {Tag: "routing", Summary: "Try a rule set, without saving it, on the most recent tickets and see which would land elsewhere (leads and admins)",
+		Body: "DryRunRequest", Status: 200, Result: "DryRunResult"},
+
+	"listEscalationProcedures": {Tag: "escalation", Summary: "The workspace's escalation procedures, one per request type and a default (one page); without any, a built-in default applies",
+		Status: 200, Result: "EscalationProcedurePage"},
+	"createEscalationProcedure": {Tag: "escalation", Summary: "Add an escalation procedure (admins only); an invalid one (invalid_procedure) names each faulty element by its path, e.g. steps[0].required[1].key",
+		Body: "EscalationProcedureWrite", Status: 201, Result: "EscalationProcedure"},
+	"replaceEscalationProcedure": {Tag: "escalation", Summary: "Replace an escalation procedure (admins only)", Body: "EscalationProcedureWrite", Status: 200, Result: "EscalationProcedure"},
 
 	"listCustomers":  {Tag: "customers", Summary: "List customers, newest first", Status: 200, Result: "CustomerPage"},
 	"createCustomer": {Tag: "customers", Summary: "Add a customer", Body: "CustomerCreate", Status: 201, Result: "Customer"},
@@ -104,6 +123,8 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 		},
 		"tags": []map[string]string{
 			{"name": "tickets", "description": "Tickets, their replies, notes and timeline"},
+			{"name": "escalation", "description": "Escalation procedures, and moving tickets between tiers with a hand-off summary"},
+			{"name": "routing", "description": "Routing rules that place new tickets, and dry runs on past tickets"},
 			{"name": "customers", "description": "Customers and organisations"},
 			{"name": "setup", "description": "Members, teams, tiers, request types, custom fields, settings, audit log"},
 			{"name": "meta", "description": "Tokens, identity and this document"},
@@ -195,6 +216,7 @@ func errorStatuses(rt route, op operation) []string {
 	if op.Body != "" {
 		add("400", "413", "415", "422")
 	}
+	add(op.Errors...)
 	add("500")
 	slices.Sort(out)
 	return out
@@ -208,7 +230,8 @@ func errorResponses() map[string]any {
 		"404": "Unknown id, or an object you may not see (e.g. ticket_not_found).",
 		"413": "The body is larger than 1 MiB: body_too_large.",
 		"415": "The body is not JSON: unsupported_media_type.",
-		"422": "A value is wrong: validation_failed, with one entry per field in `fields`.",
+		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again.",
+		"422": "A value is wrong: validation_failed (or invalid_rules, invalid_procedure, escalation_not_possible, escalation_incomplete), with one entry per field in `fields`.",
 		"500": "Server fault (internal); nothing was written. Details are logged, not sent.",
 	}
 	out := map[string]any{}

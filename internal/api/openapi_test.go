@@ -78,7 +78,7 @@ func TestEveryRouteIsDescribed(t *testing.T) {
 		if op.Summary == "" || op.Result == "" || op.Status == 0 {
 			t.Errorf("%s: incomplete description %+v", rt.ID, op)
 		}
-		if (rt.Method == "POST" || rt.Method == "PATCH") != (op.Body != "") {
+		if (rt.Method == "POST" || rt.Method == "PATCH" || rt.Method == "PUT") != (op.Body != "") {
 			t.Errorf("%s: a %s route should document a body exactly when it takes one (body %q)", rt.ID, rt.Method, op.Body)
 		}
 	}
@@ -162,11 +162,11 @@ func TestUnknownRouteAndWrongMethodAreJSON(t *testing.T) {
 
 // examplePaths gives each route a concrete path on the fixture: a real id
 // for every {id}.
-func (e *env) examplePath(rt route, customFieldID int64) string {
+func (e *env) examplePath(rt route, customFieldID, procedureID int64) string {
 	ids := map[string]int64{
 		"tickets": e.f.Ticket["L1"].ID, "customers": e.f.Customer["bob"].ID, "organisations": e.f.Org.ID,
 		"agents": e.f.AgentL3.ID, "teams": e.f.Team["L3"].ID, "tiers": e.f.Tier["L4"].ID,
-		"request-types": e.f.Type["bug"].ID, "custom-fields": customFieldID,
+		"request-types": e.f.Type["bug"].ID, "custom-fields": customFieldID, "escalation-procedures": procedureID,
 	}
 	parts := strings.Split(strings.TrimPrefix(rt.Path, Prefix+"/"), "/")
 	if len(parts) > 1 && parts[1] == "{id}" {
@@ -182,9 +182,10 @@ func (e *env) examplePath(rt route, customFieldID int64) string {
 func TestEveryRouteRespondsAndAcceptsItsDocumentedFields(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		cf := e.createCustomField()
+		proc := e.createProcedure()
 		schemas := e.doc["components"].(map[string]any)["schemas"].(map[string]any)
 		for _, rt := range e.api.routes {
-			path := e.examplePath(rt, cf)
+			path := e.examplePath(rt, cf, proc.ID)
 			a := e.do(req{who: "admin", method: rt.Method, path: path, body: map[string]any{}})
 			if code := a.errorCode(); code == "route_not_found" || code == "method_not_allowed" {
 				t.Errorf("%s %s: %s", rt.Method, path, a)

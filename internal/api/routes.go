@@ -53,11 +53,21 @@ func routeTable() []route {
 		{Method: "POST", Path: Prefix + "/tickets/{id}/notes", ID: "addTicketNote", Handle: (*API).note},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/assign", ID: "assignTicket", Handle: (*API).assign},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/collaborators", ID: "addTicketCollaborator", Handle: (*API).addCollaborator},
+		{Method: "GET", Path: Prefix + "/tickets/{id}/escalation", ID: "getTicketEscalation", Handle: (*API).ticketEscalation},
+		{Method: "POST", Path: Prefix + "/tickets/{id}/escalate", ID: "escalateTicket", Handle: (*API).escalate},
 		{Method: "GET", Path: Prefix + "/tickets/{id}/events", ID: "listTicketEvents", Handle: (*API).events, Query: []param{
 			{Name: "after", Type: "integer", Min: 0, Desc: "Only events after this event id (for polling)."},
 			cursorParam,
 			{Name: "limit", Type: "integer", Min: 1, Max: maxEvents, Desc: "Page size (default 100)."},
 		}},
+
+		{Method: "GET", Path: Prefix + "/routing/rules", ID: "getRoutingRules", Handle: (*API).getRoutingRules},
+		{Method: "PUT", Path: Prefix + "/routing/rules", ID: "saveRoutingRules", Handle: (*API).putRoutingRules},
+		{Method: "POST", Path: Prefix + "/routing/dry-run", ID: "dryRunRoutingRules", Handle: (*API).dryRun},
+
+		{Method: "GET", Path: Prefix + "/escalation-procedures", ID: "listEscalationProcedures", Handle: (*API).listProcedures},
+		{Method: "POST", Path: Prefix + "/escalation-procedures", ID: "createEscalationProcedure", Handle: (*API).createProcedure},
+		{Method: "PUT", Path: Prefix + "/escalation-procedures/{id}", ID: "replaceEscalationProcedure", Handle: (*API).updateProcedure},
 
 		{Method: "GET", Path: Prefix + "/customers", ID: "listCustomers", Handle: (*API).listCustomers, Query: []param{
 			{Name: "q", Type: "string", Desc: "Text the name or email contains."},

@@ -73,6 +73,8 @@ func schemas() map[string]any {
 	s := map[string]any{}
 	maps.Copy(s, answerSchemas())
 	maps.Copy(s, bodySchemas())
+	maps.Copy(s, routingSchemas())
+	maps.Copy(s, escalationSchemas())
 	return s
 }
 
@@ -100,7 +102,7 @@ func answerSchemas() map[string]any {
 			"token": str("The bearer secret. Shown once: only its hash is stored."), "agent_id": integer(""), "name": str(""),
 		}),
 		"Ticket": object([]string{"id", "number", "reference", "subject", "status", "priority", "channel", "tier_id", "customer_id",
-			"language", "sensitive", "tags", "custom_fields", "collaborator_ids", "escalation_count", "handoff_count", "created_at", "updated_at"}, schema{
+			"language", "sensitive", "tags", "custom_fields", "collaborator_ids", "escalation_count", "handoff_count", "first_contact_resolved", "created_at", "updated_at"}, schema{
 			"id": integer(""), "number": integer("Human reference number."), "reference": str(`What customers quote, e.g. "#1042".`),
 			"subject":          str("As typed: HTML is not interpreted."),
 			"status":           enum("", ticket.Statuses),
@@ -116,7 +118,10 @@ func answerSchemas() map[string]any {
 			"tags":             list(schema{"type": "string"}, ""),
 			"custom_fields":    textMap("Custom field values by key."),
 			"collaborator_ids": ids("Agents invited to swarm on it."),
-			"escalation_count": integer(""), "handoff_count": integer(""),
+			"escalation_count": integer("Times it was escalated to a higher tier."),
+			"handoff_count":    integer("Times responsibility passed from an owner to someone else (a move between tiers, a new owner)."),
+			"first_contact_resolved": boolean("Solved by the agent who first answered, never escalated nor handed off; " +
+				"set when it is solved, cleared if it reopens."),
 			"created_at": when(""), "updated_at": when(""),
 			"first_response_at": when("Absent until the first public reply."),
 			"solved_at":         when("Absent unless solved or closed."),
@@ -130,8 +135,11 @@ func answerSchemas() map[string]any {
 			"actor_agent_id":    integer("The agent who acted, if any."),
 			"actor_customer_id": integer("The customer who wrote, if any."),
 			"body":              str("The message, for messages."),
-			"data":              textMap("Details of a change, e.g. from and to."),
-			"created_at":        when(""),
+			"data": textMap("Details, as strings. Changes: from, to (and field for a custom field). " +
+				"routed: rule (its name, or \"default\" for the fallback route), rule_id, tier, team, reasons (the conditions that held, one per line), require_human. " +
+				"escalated, de_escalated: from, to (tier codes), direction (up, down, return), reason, vendor_email (to an outside vendor), " +
+				"and summary, the hand-off summary as a JSON-encoded HandoffSummary (see the components)."),
+			"created_at": when(""),
 		}),
 		"EventPage":     pageSchema("Event", "Timeline entries, oldest first."),
 		"MessageResult": object([]string{"event", "ticket"}, schema{"event": ref("Event"), "ticket": ref("Ticket")}),

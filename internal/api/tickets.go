@@ -41,6 +41,7 @@ type ticketJSON struct {
 	Collaborators   []int64           `json:"collaborator_ids"`
 	EscalationCount int               `json:"escalation_count"`
 	HandoffCount    int               `json:"handoff_count"`
+	FirstContact    bool              `json:"first_contact_resolved"`
 	CreatedAt       time.Time         `json:"created_at"`
 	UpdatedAt       time.Time         `json:"updated_at"`
 	FirstResponseAt *time.Time        `json:"first_response_at,omitempty"`
@@ -53,7 +54,7 @@ func ticketOut(t ticket.Ticket) ticketJSON {
 	out := ticketJSON{ID: t.ID, Number: t.Number, Reference: t.Reference, Subject: t.Subject, Status: t.Status, Priority: t.Priority,
 		RequestTypeID: t.RequestTypeID, Channel: t.Channel, TierID: t.TierID, TeamID: t.TeamID, OwnerID: t.OwnerID,
 		CustomerID: t.CustomerID, Language: t.Language, Sensitive: t.Sensitive, Tags: t.Tags, CustomFields: t.CustomFields,
-		Collaborators: t.Collaborators, EscalationCount: t.EscalationCount, HandoffCount: t.HandoffCount,
+		Collaborators: t.Collaborators, EscalationCount: t.EscalationCount, HandoffCount: t.HandoffCount, FirstContact: t.FirstContactResolved,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, FirstResponseAt: t.FirstResponseAt, SolvedAt: t.SolvedAt}
 	if out.Tags == nil {
 		out.Tags = []string{}
