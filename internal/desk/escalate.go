@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/escalation"
@@ -44,12 +45,15 @@ func (d *Service) Procedure(ctx context.Context, a auth.Actor, t ticket.Ticket) 
 // missing item, and nothing changes. The receiving team sees the hand-off
 // summary at the top of the ticket.
 func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in EscalateInput) (ticket.Ticket, error) {
+	// Only texts given are checked here (length, encoding): a blank one is
+	// a missing checklist item, which the refusal below names with the
+	// others.
 	f := problem.Fields{}
-	if in.Reason != "" {
+	if strings.TrimSpace(in.Reason) != "" {
 		ticket.CheckBody(f, "reason", in.Reason)
 	}
 	for k, v := range in.Answers {
-		if v != "" {
+		if strings.TrimSpace(v) != "" {
 			ticket.CheckBody(f, "answers."+k, v)
 		}
 	}
