@@ -59,14 +59,21 @@ type CalibrateOptions struct {
 
 // FitRow compares one observed quantity with its simulated counterpart.
 type FitRow struct {
+	// Name is in English; Check ("handling", "escalation" or "shape") and
+	// Tier name the row for LabelIn and for programs.
 	Name      string  `json:"name"`
+	Check     string  `json:"check"`
+	Tier      string  `json:"tier"`
 	Unit      Unit    `json:"unit"`
 	Observed  float64 `json:"observed"`
 	Simulated float64 `json:"simulated"`
 	Samples   int     `json:"samples"`
-	// Verdict is good, fair or poor.
+	// Verdict is good, fair or poor (n/a when nothing was measured).
 	Verdict string `json:"verdict"`
 }
+
+// LabelIn names the row in a language, e.g. "L1 mean handling".
+func (r FitRow) LabelIn(lang string) string { return text("fit.row."+r.Check, r.Tier).In(lang) }
 
 // FitReport tells how well the calibrated scenario reproduces the history.
 type FitReport struct {
@@ -94,11 +101,24 @@ type FitReport struct {
 	// times and the fitted distributions, per tier.
 	Shape   []FitRow `json:"shape"`
 	Quality string   `json:"quality"` // good, fair or poor
+	// Summary and Notes are in English; SummaryIn and NotesIn tell them
+	// in another language.
 	Summary string   `json:"summary"`
 	Notes   []string `json:"notes"`
+	// Estimated lists the tiers whose staffing was not given but sized
+	// from their workload.
+	Estimated []string `json:"estimated_staffing,omitempty"`
 	// Simulated is the fit-check run of the calibrated scenario.
 	Simulated Result `json:"-"`
+	summary   Text
+	notes     []Text
 }
+
+// SummaryIn is the fit's one-sentence summary in a language.
+func (f FitReport) SummaryIn(lang string) string { return f.summary.In(lang) }
+
+// NotesIn are the calibration's notes in a language.
+func (f FitReport) NotesIn(lang string) []string { return textsIn(lang, f.notes) }
 
 // calibration collects what one pass over the history finds.
 type calibration struct {
@@ -116,7 +136,8 @@ type calibration struct {
 	waits     []float64
 	hourN     [168]float64
 	weekHourN map[int64]int // (week index * 168 + hour) → count
-	notes     []string
+	notes     []Text
+	estimated []string
 	skipped   int
 	jumps     int
 }
@@ -205,10 +226,10 @@ func scanHistory(history []HistoryTicket, opts CalibrateOptions) (*calibration, 
 		c.scanTicket(h, origin)
 	}
 	if c.skipped > 0 {
-		c.notes = append(c.notes, fmt.Sprintf("%d tickets without a creation time or with unusable spans were skipped.", c.skipped))
+		c.notes = append(c.notes, text("fit.skipped", c.skipped))
 	}
 	if c.jumps > 0 {
-		c.notes = append(c.notes, fmt.Sprintf("%d escalations skipped a tier (e.g. L1→L3); the simulator escalates one tier at a time, so they count as escalations to the next tier.", c.jumps))
+		c.notes = append(c.notes, text("fit.jumps", c.jumps))
 	}
 	return c, nil
 }
@@ -628,8 +649,8 @@ func (c *calibration) tier(name string, days float64) Tier {
 	// peaks drown the estimate in queueing.
 	peak := load * c.peakFactor()
 	t.Agents = max(1, int(math.Ceil(peak/c.opts.TargetUtilisation)))
-	c.notes = append(c.notes, fmt.Sprintf("Staffing is not in the history: %s was set to %d from its workload (%.1f agents busy on average while open, %.1f in the busiest hour, at %.0f%% target utilisation); give the real figure with --staff %s=N.",
-		name, t.Agents, load, peak, 100*c.opts.TargetUtilisation, name))
+	c.estimated = append(c.estimated, name)
+	c.notes = append(c.notes, text("fit.staffing", name, t.Agents, dec{load, 1}, dec{peak, 1}, pct{c.opts.TargetUtilisation, 0}))
 	return t
 }
 
@@ -653,7 +674,7 @@ func (c *calibration) peakFactor() float64 {
 
 // fit simulates the scenario and compares it with the history.
 func (c *calibration) fit(sc Scenario) (FitReport, error) {
-	rep := FitReport{Tickets: c.n, From: c.from, To: c.to}
+	rep := FitReport{Tickets: c.n, From: c.from, To: c.to, Estimated: c.estimated}
 	res, err := Run(context.Background(), sc, RunOptions{Seed: c.opts.Seed, Replications: c.opts.Replications})
 	if err != nil {
 		return rep, fmt.Errorf("calibrate: fit check: %w", err)
@@ -684,7 +705,7 @@ func (c *calibration) fit(sc Scenario) (FitReport, error) {
 	rep.Dispersion = c.dispersion()
 	for _, tr := range res.Tiers {
 		obs := c.tierWork[tr.Tier]
-		rep.Handling = append(rep.Handling, FitRow{Name: tr.Tier + " mean handling", Unit: UnitDuration,
+		rep.Handling = append(rep.Handling, FitRow{Name: tr.Tier + " mean handling", Check: "handling", Tier: tr.Tier, Unit: UnitDuration,
 			Observed: mean(obs), Simulated: tr.MeanHandling.Mean, Samples: len(obs),
 			Verdict: verdictRel(mean(obs), tr.MeanHandling.Mean, 0.05, 0.15)})
 		n, up := 0, 0
@@ -694,7 +715,7 @@ func (c *calibration) fit(sc Scenario) (FitReport, error) {
 		}
 		if n > 0 && tr.Tier != sc.Tiers[len(sc.Tiers)-1].Name {
 			p := float64(up) / float64(n)
-			rep.Escalation = append(rep.Escalation, FitRow{Name: tr.Tier + " escalation rate", Unit: UnitShare,
+			rep.Escalation = append(rep.Escalation, FitRow{Name: tr.Tier + " escalation rate", Check: "escalation", Tier: tr.Tier, Unit: UnitShare,
 				Observed: p, Simulated: tr.EscalationRate.Mean, Samples: n,
 				Verdict: verdictAbs(p, tr.EscalationRate.Mean, 0.02, 0.05)})
 		}
@@ -767,7 +788,7 @@ func (c *calibration) shapeRow(sc Scenario, tier string) FitRow {
 	case ks > tol:
 		v = "fair"
 	}
-	return FitRow{Name: tier + " handling shape (KS distance)", Unit: UnitNumber, Observed: ks, Samples: n, Verdict: v}
+	return FitRow{Name: tier + " handling shape (KS distance)", Check: "shape", Tier: tier, Unit: UnitNumber, Observed: ks, Samples: n, Verdict: v}
 }
 
 func mean(xs []float64) float64 {
@@ -819,26 +840,34 @@ func (c *calibration) summarise(rep *FitReport) {
 		maxEsc = max(maxEsc, math.Abs(r.Simulated-r.Observed))
 	}
 	rep.Quality = worst
-	chance := "no more than chance explains"
+	var chance Text
 	if rep.ArrivalVerdict != "good" {
-		chance = fmt.Sprintf("%.1f times what chance explains", rep.ArrivalChi2)
+		chance = text("fit.chance_times", dec{rep.ArrivalChi2, 1})
+	} else {
+		chance = text("fit.chance")
 	}
-	rep.Summary = fmt.Sprintf("%s fit: simulated arrivals per hour of the week differ from the history by %s, mean handling times are within %.0f%% per tier, escalation rates within %.1f points.",
-		capitalise(worst), chance, 100*maxHandling, 100*maxEsc)
-	notes := c.notes
+	rep.summary = text("fit.summary", text("fit.quality."+worst), chance, pct{maxHandling, 0}, dec{100 * maxEsc, 1})
+	rep.Summary = rep.summary.In(English)
+	rep.notes = append(c.notes, c.modelNotes(rep)...)
+	rep.Notes = textsIn(English, rep.notes)
+}
+
+// modelNotes warn where the model departs from the history: bursty
+// arrivals, badly fitted handling times, a gap in waits.
+func (c *calibration) modelNotes(rep *FitReport) []Text {
+	var notes []Text
 	if rep.Dispersion > 1.5 {
-		notes = append(notes, fmt.Sprintf("Arrivals are burstier than a Poisson process (variance %.1f× the mean, hour by hour): real peaks will be worse than simulated; keep some slack.", rep.Dispersion))
+		notes = append(notes, text("fit.bursty", dec{rep.Dispersion, 1}))
 	}
 	for _, r := range rep.Shape {
 		if r.Verdict == "poor" {
-			notes = append(notes, fmt.Sprintf("%s handling times fit the chosen distributions poorly (KS %.2f); treat its waits with caution.", strings.Fields(r.Name)[0], r.Observed))
+			notes = append(notes, text("fit.poor_shape", r.Tier, dec{r.Observed, 2}))
 		}
 	}
 	if len(c.waits) > 0 {
 		w := append([]float64(nil), c.waits...)
 		sort.Float64s(w)
-		notes = append(notes, fmt.Sprintf("Observed median wait for a first contact: %s; simulated: %s. A gap here usually means the staffing differs from the real one.",
-			FormatSeconds(quantileSorted(w, 0.5)), FormatSeconds(rep.Simulated.Wait.P50.Mean)))
+		notes = append(notes, text("fit.waits", quantity{UnitDuration, quantileSorted(w, 0.5)}, quantity{UnitDuration, rep.Simulated.Wait.P50.Mean}))
 	}
-	rep.Notes = notes
+	return notes
 }

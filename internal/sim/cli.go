@@ -7,9 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -32,6 +30,7 @@ type cliConfig struct {
 	replay            bool
 	save              string
 	staff             string
+	lang              string
 }
 
 const usageText = `Usage: palier simulate [flags]
@@ -42,6 +41,7 @@ Simulate a support organisation and compare two set-ups.
   palier simulate --scenario a.yaml --compare b.yaml --replications 20
   palier simulate --scenario a.yaml --agents L1=8,L2=3 --model swarming
   palier simulate --from-workspace --staff L1=10,L2=3 --agents L2=4
+  palier simulate --scenario a.yaml --model swarming --lang fr
 
 Flags:
 `
@@ -74,14 +74,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, loadHist
 	if err != nil {
 		return err
 	}
-	out := report{Fit: fit, Results: results, Notes: notes}
-	var b *Result
-	if len(results) > 1 {
-		b = &results[1]
-		rec := Recommend(results[0], results[1])
-		out.Recommendation = &rec
-	}
-	out.Comparison = Compare(results[0], b)
+	out := newReport(cfg.lang, fit, results, notes)
 	if cfg.jsonOut {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -114,6 +107,7 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 	fs.BoolVar(&cfg.replay, "replay", false, "with --from-workspace: replay the recorded arrivals instead of a Poisson profile")
 	fs.StringVar(&cfg.staff, "staff", "", "with --from-workspace: the real staffing, e.g. L1=10,L2=4 (otherwise estimated from workload)")
 	fs.StringVar(&cfg.save, "save", "", "write the base scenario (e.g. the calibrated one) to this YAML file")
+	fs.StringVar(&cfg.lang, "lang", envLanguage(), "language of the report: en or fr (default from LC_ALL, LC_MESSAGES or LANG)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -131,6 +125,8 @@ func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
 		return cfg, fmt.Errorf("simulate: --replications must be >= 1 (got %d)", cfg.replications)
 	case (cfg.hours != "" || cfg.replay || cfg.staff != "") && !cfg.fromWorkspace:
 		return cfg, errors.New("simulate: --hours, --staff and --replay only apply with --from-workspace")
+	case cfg.lang != English && cfg.lang != French:
+		return cfg, fmt.Errorf("simulate: --lang %q: use en or fr", cfg.lang)
 	}
 	return cfg, nil
 }
@@ -147,7 +143,7 @@ func baseScenario(ctx context.Context, cfg cliConfig, loadHistory func(context.C
 	if err != nil {
 		return Scenario{}, nil, fmt.Errorf("simulate: load history: %w", err)
 	}
-	opts := CalibrateOptions{Name: "workspace (calibrated)", Hours: cfg.hours, Replay: cfg.replay,
+	opts := CalibrateOptions{Name: text("cli.calibrated_name").In(cfg.lang), Hours: cfg.hours, Replay: cfg.replay,
 		Seed: cfg.seed, Replications: min(cfg.replications, 5)}
 	if cfg.staff != "" {
 		if opts.Agents, err = parseAgents("staff", cfg.staff); err != nil {
@@ -161,9 +157,23 @@ func baseScenario(ctx context.Context, cfg cliConfig, loadHistory func(context.C
 	return sc, &fit, nil
 }
 
+// envLanguage is the report's default language: French when the locale
+// (LC_ALL, else LC_MESSAGES, else LANG, as POSIX orders them) is French.
+func envLanguage() string {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(name); v != "" {
+			if IsFrench(v) {
+				return French
+			}
+			return English
+		}
+	}
+	return English
+}
+
 // otherScenario builds scenario B: a second file, or the base with the
 // --agents/--model changes. It returns nil when there is nothing to compare.
-func otherScenario(cfg cliConfig, base Scenario) (*Scenario, []string, error) {
+func otherScenario(cfg cliConfig, base Scenario) (*Scenario, []Text, error) {
 	if cfg.compare != "" {
 		sc, err := LoadScenarioFile(cfg.compare)
 		if err != nil {
@@ -174,45 +184,59 @@ func otherScenario(cfg cliConfig, base Scenario) (*Scenario, []string, error) {
 	if cfg.model == "" && cfg.agents == "" {
 		return nil, nil, nil
 	}
-	sc := cloneScenario(base)
-	var changes, notes []string
-	if cfg.agents != "" {
-		agents, err := parseAgents("agents", cfg.agents)
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := applyAgents(&sc, agents); err != nil {
-			return nil, nil, err
-		}
-		changes = append(changes, cfg.agents)
+	ch, err := cliChanges(cfg)
+	if err != nil {
+		return nil, nil, err
 	}
-	if cfg.model != "" {
-		note, err := applyModel(&sc, Model(cfg.model), cfg.collaboration)
-		if err != nil {
-			return nil, nil, err
+	sc, notes, err := Apply(base, ch)
+	var se *ScenarioError
+	switch {
+	case errors.As(err, &se):
+		return nil, nil, fmt.Errorf("simulate: the changed scenario is invalid: %w", err)
+	case err != nil:
+		// The model and collaboration were checked above: what is left
+		// is about staffing.
+		return nil, nil, fmt.Errorf("simulate: --agents %w", err)
+	}
+	if ch.Collaboration == 0 && len(notes) > 0 {
+		notes = append(notes, text("cli.collab_hint"))
+	}
+	var changes []string
+	for _, c := range []string{cfg.agents, cfg.model} {
+		if c != "" {
+			changes = append(changes, c)
 		}
-		if note != "" {
-			notes = append(notes, note)
-		}
-		changes = append(changes, cfg.model)
 	}
 	sc.Name = fmt.Sprintf("%s, %s", base.Name, strings.Join(changes, ", "))
-	if err := sc.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("simulate: the changed scenario is invalid: %w", err)
-	}
 	return &sc, notes, nil
 }
 
-// cloneScenario copies the parts overrides modify.
-func cloneScenario(sc Scenario) Scenario {
-	out := sc
-	out.Tiers = make([]Tier, len(sc.Tiers))
-	for i, t := range sc.Tiers {
-		t.Shifts = append([]Shift(nil), t.Shifts...)
-		out.Tiers[i] = t
+// cliChanges reads the --agents, --model and --collaboration flags.
+func cliChanges(cfg cliConfig) (Changes, error) {
+	var ch Changes
+	if cfg.agents != "" {
+		agents, err := parseAgents("agents", cfg.agents)
+		if err != nil {
+			return ch, err
+		}
+		ch.Agents = agents
 	}
-	out.RequestTypes = append([]RequestType(nil), sc.RequestTypes...)
-	return out
+	switch m := Model(cfg.model); m {
+	case "", Tiered, Swarming:
+		ch.Model = m
+	case Hybrid:
+		return ch, errors.New("simulate: --model hybrid needs a model per request type: write it in a scenario file and use --compare")
+	default:
+		return ch, fmt.Errorf("simulate: --model %q: use tiered or swarming", m)
+	}
+	if cfg.collaboration != "" {
+		d, err := ParseDuration(cfg.collaboration)
+		if err != nil || d <= 0 {
+			return ch, fmt.Errorf("simulate: --collaboration %q: give a positive duration such as 15m", cfg.collaboration)
+		}
+		ch.Collaboration = d
+	}
+	return ch, nil
 }
 
 // parseAgents reads "L1=8,L2=3".
@@ -234,98 +258,6 @@ func parseAgents(flagName, s string) (map[string]int, error) {
 		out[name] = n
 	}
 	return out, nil
-}
-
-// applyAgents sets head counts; a tier staffed by shifts keeps its shift
-// proportions (largest remainder rounding keeps the total exact).
-func applyAgents(sc *Scenario, agents map[string]int) error {
-	for _, name := range sortedKeys(agents) {
-		n := agents[name]
-		i := -1
-		for j := range sc.Tiers {
-			if sc.Tiers[j].Name == name {
-				i = j
-			}
-		}
-		if i < 0 {
-			var have []string
-			for _, t := range sc.Tiers {
-				have = append(have, t.Name)
-			}
-			return fmt.Errorf("simulate: --agents %s: the scenario has no tier %s (it has %s)", name, name, strings.Join(have, ", "))
-		}
-		t := &sc.Tiers[i]
-		if len(t.Shifts) == 0 {
-			t.Agents = n
-			continue
-		}
-		scaleShifts(t.Shifts, n)
-	}
-	return nil
-}
-
-func scaleShifts(shifts []Shift, n int) {
-	total := 0
-	for _, s := range shifts {
-		total += s.Agents
-	}
-	if total == 0 {
-		for i := range shifts {
-			shifts[i].Agents = n / len(shifts)
-		}
-		for i := 0; i < n%len(shifts); i++ {
-			shifts[i].Agents++
-		}
-		return
-	}
-	type rem struct {
-		i int
-		r float64
-	}
-	rems := make([]rem, len(shifts))
-	given := 0
-	for i, s := range shifts {
-		exact := float64(s.Agents) * float64(n) / float64(total)
-		shifts[i].Agents = int(math.Floor(exact))
-		given += shifts[i].Agents
-		rems[i] = rem{i, exact - math.Floor(exact)}
-	}
-	sort.SliceStable(rems, func(a, b int) bool { return rems[a].r > rems[b].r })
-	for k := 0; given < n; k++ {
-		shifts[rems[k%len(rems)].i].Agents++
-		given++
-	}
-}
-
-// applyModel switches the scenario's model. Swarming needs a collaboration
-// time; when the scenario has none, a documented default is assumed.
-func applyModel(sc *Scenario, m Model, collab string) (string, error) {
-	switch m {
-	case Tiered, Swarming:
-	case Hybrid:
-		return "", errors.New("simulate: --model hybrid needs a model per request type: write it in a scenario file and use --compare")
-	default:
-		return "", fmt.Errorf("simulate: --model %q: use tiered or swarming", m)
-	}
-	sc.Model = m
-	for i := range sc.RequestTypes {
-		sc.RequestTypes[i].Model = ""
-	}
-	note := ""
-	if collab != "" || (m == Swarming && sc.Swarming.Collaboration == nil) {
-		mean := Duration(15 * time.Minute)
-		if collab != "" {
-			d, err := ParseDuration(collab)
-			if err != nil || d <= 0 {
-				return "", fmt.Errorf("simulate: --collaboration %q: give a positive duration such as 15m", collab)
-			}
-			mean = d
-		} else {
-			note = "The scenario sets no swarming.collaboration: each swarm is assumed to take an expert 15 min on average (lognormal); set it with --collaboration or in the file."
-		}
-		sc.Swarming.Collaboration = &Distribution{Dist: DistLognormal, Mean: mean, SD: mean * 2 / 3}
-	}
-	return note, nil
 }
 
 func saveScenario(path string, sc Scenario) error {
@@ -357,8 +289,9 @@ func runAll(ctx context.Context, scs []Scenario, cfg cliConfig, stderr io.Writer
 	return results, nil
 }
 
-// report is what Main prints, as text or JSON.
+// report is what Main prints, as text or JSON, in one language.
 type report struct {
+	lang           string
 	Fit            *FitReport      `json:"fit,omitempty"`
 	Results        []Result        `json:"results"`
 	Comparison     []ComparisonRow `json:"comparison"`
@@ -366,35 +299,55 @@ type report struct {
 	Notes          []string        `json:"notes,omitempty"`
 }
 
+// newReport compares the results and tells everything in lang.
+func newReport(lang string, fit *FitReport, results []Result, notes []Text) report {
+	out := report{lang: lang, Fit: fit, Results: results, Notes: textsIn(lang, notes)}
+	if fit != nil {
+		f := *fit
+		f.Summary, f.Notes = f.SummaryIn(lang), f.NotesIn(lang)
+		if len(f.Estimated) > 0 {
+			f.Notes = append(f.Notes, text("cli.staff_hint", staffHint(f.Estimated)).In(lang))
+		}
+		out.Fit = &f
+	}
+	for i := range results {
+		results[i].Warnings = results[i].WarningsIn(lang)
+	}
+	var b *Result
+	if len(results) > 1 {
+		b = &results[1]
+		rec := RecommendIn(lang, results[0], results[1])
+		out.Recommendation = &rec
+	}
+	out.Comparison = CompareIn(lang, results[0], b)
+	return out
+}
+
+// staffHint is the --staff value to fill in: "L1=N,L2=N".
+func staffHint(tiers []string) string {
+	parts := make([]string, len(tiers))
+	for i, t := range tiers {
+		parts[i] = t + "=N"
+	}
+	return strings.Join(parts, ",")
+}
+
 func writeText(w io.Writer, out report) error {
 	var b strings.Builder
+	l := out.lang
 	if out.Fit != nil {
-		writeFit(&b, out.Fit)
+		writeFit(&b, l, out.Fit)
 	}
 	letters := []string{"A", "B"}
 	for i, r := range out.Results {
-		fmt.Fprintf(&b, "%s: %s (%s), %d replications of %s, seed %d\n", letters[i], r.Scenario, r.Model, r.Replications, r.Window, r.Seed)
+		b.WriteString(text("cli.scenario", letters[i], r.Scenario, ModelIn(l, r.Model), r.Replications, r.Window.String(), strconv.FormatUint(r.Seed, 10)).In(l))
+		b.WriteString("\n")
 	}
 	b.WriteString("\n")
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	if len(out.Results) > 1 {
-		fmt.Fprintln(tw, "metric\tA\tB\tdifference (B − A)\t")
-	} else {
-		fmt.Fprintln(tw, "metric\tA\t")
-	}
-	for _, row := range out.Comparison {
-		fmt.Fprintf(tw, "%s\t%s\t", row.Label, formatEstimate(row.Unit, row.A))
-		if len(out.Results) > 1 {
-			fmt.Fprintf(tw, "%s\t%s\t", formatEstimate(row.Unit, row.B), formatDiff(row))
-		}
-		fmt.Fprintln(tw)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	b.WriteString("\n± is the 95% confidence interval over replications; * marks differences beyond it.\n")
+	writeTable(&b, out)
+	b.WriteString("\n" + text("cli.legend").In(l) + "\n")
 	if rec := out.Recommendation; rec != nil {
-		fmt.Fprintf(&b, "\nRecommendation: %s\n", rec.Summary)
+		b.WriteString("\n" + text("cli.recommendation", rec.Summary).In(l) + "\n")
 		for _, r := range rec.Reasons {
 			fmt.Fprintf(&b, "  - %s\n", r)
 		}
@@ -402,12 +355,12 @@ func writeText(w io.Writer, out report) error {
 	var warns []string
 	for i, r := range out.Results {
 		for _, wr := range r.Warnings {
-			warns = append(warns, letters[i]+": "+wr)
+			warns = append(warns, text("cli.for", letters[i], wr).In(l))
 		}
 	}
 	warns = append(warns, out.Notes...)
 	if len(warns) > 0 {
-		b.WriteString("\nNotes:\n")
+		b.WriteString("\n" + text("cli.notes").In(l) + "\n")
 		for _, wr := range warns {
 			fmt.Fprintf(&b, "  - %s\n", wr)
 		}
@@ -416,18 +369,44 @@ func writeText(w io.Writer, out report) error {
 	return err
 }
 
-func writeFit(b *strings.Builder, f *FitReport) {
-	fmt.Fprintf(b, "Calibrated from %d tickets, %s to %s.\n%s\n", f.Tickets, f.From.Format("2006-01-02"), f.To.Format("2006-01-02"), f.Summary)
+// writeTable writes the comparison as aligned columns.
+func writeTable(b *strings.Builder, out report) {
+	l := out.lang
+	two := len(out.Results) > 1
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  check\tobserved\tsimulated\tfit\t")
-	fmt.Fprintf(tw, "  tickets per hour (mean over the week)\t%.2f\t%.2f\t%s\t\n", meanArr(f.ObservedPerHour[:]), meanArr(f.SimulatedPerHour[:]), f.ArrivalVerdict)
+	if two {
+		fmt.Fprintf(tw, "%s\tA\tB\t%s\t\n", text("cli.metric").In(l), text("cli.difference").In(l))
+	} else {
+		fmt.Fprintf(tw, "%s\tA\t\n", text("cli.metric").In(l))
+	}
+	for _, row := range out.Comparison {
+		fmt.Fprintf(tw, "%s\t%s\t", row.Label, FormatEstimateIn(l, row.Unit, row.A))
+		if two {
+			d := FormatDiffIn(l, row)
+			if row.Significant {
+				d += " *"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t", FormatEstimateIn(l, row.Unit, row.B), d)
+		}
+		fmt.Fprintln(tw)
+	}
+	_ = tw.Flush() // a strings.Builder does not fail
+}
+
+func writeFit(b *strings.Builder, l string, f *FitReport) {
+	b.WriteString(text("cli.calibrated", f.Tickets, f.From.Format("2006-01-02"), f.To.Format("2006-01-02")).In(l))
+	b.WriteString("\n" + f.Summary + "\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\n", text("cli.check").In(l), text("cli.observed").In(l), text("cli.simulated").In(l), text("cli.fit").In(l))
+	fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\n", text("fit.row.arrivals").In(l), formatDecimal(l, meanArr(f.ObservedPerHour[:]), 2),
+		formatDecimal(l, meanArr(f.SimulatedPerHour[:]), 2), VerdictIn(l, f.ArrivalVerdict))
 	for _, rows := range [][]FitRow{f.Handling, f.Escalation} {
 		for _, r := range rows {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\n", r.Name, FormatValue(r.Unit, r.Observed), FormatValue(r.Unit, r.Simulated), r.Verdict)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\n", r.LabelIn(l), FormatValueIn(l, r.Unit, r.Observed), FormatValueIn(l, r.Unit, r.Simulated), VerdictIn(l, r.Verdict))
 		}
 	}
 	for _, r := range f.Shape {
-		fmt.Fprintf(tw, "  %s\t%.3f\t\t%s\t\n", r.Name, r.Observed, r.Verdict)
+		fmt.Fprintf(tw, "  %s\t%s\t\t%s\t\n", r.LabelIn(l), formatDecimal(l, r.Observed, 3), VerdictIn(l, r.Verdict))
 	}
 	_ = tw.Flush()
 	for _, n := range f.Notes {
@@ -437,66 +416,6 @@ func writeFit(b *strings.Builder, f *FitReport) {
 }
 
 func meanArr(xs []float64) float64 { return mean(xs) }
-
-// formatEstimate renders "12.3 ± 0.4 min" with one scale for both numbers.
-func formatEstimate(u Unit, e *Estimate) string {
-	if e == nil {
-		return "—"
-	}
-	hw := e.HalfWidth()
-	switch u {
-	case UnitDuration:
-		scale, name := durationScale(e.Mean)
-		return fmt.Sprintf("%.1f ± %.1f %s", e.Mean/scale, hw/scale, name)
-	case UnitShare:
-		return fmt.Sprintf("%.1f ± %.1f%%", 100*e.Mean, 100*hw)
-	case UnitMoney:
-		return fmt.Sprintf("%.2f ± %.2f", e.Mean, hw)
-	}
-	if math.Abs(e.Mean) >= 100 {
-		return fmt.Sprintf("%.0f ± %.0f", e.Mean, hw)
-	}
-	return fmt.Sprintf("%.2f ± %.2f", e.Mean, hw)
-}
-
-func durationScale(v float64) (float64, string) {
-	a := math.Abs(v)
-	switch {
-	case a < 60:
-		return 1, "s"
-	case a < 3600:
-		return 60, "min"
-	case a < 48*3600:
-		return 3600, "h"
-	}
-	return 86400, "d"
-}
-
-func formatDiff(row ComparisonRow) string {
-	if row.Diff == nil {
-		return "—"
-	}
-	d := row.Diff.Mean
-	var s string
-	switch row.Unit {
-	case UnitDuration:
-		scale, name := durationScale(d)
-		s = fmt.Sprintf("%+.1f %s", d/scale, name)
-	case UnitShare:
-		s = fmt.Sprintf("%+.1f pts", 100*d)
-	case UnitMoney:
-		s = fmt.Sprintf("%+.2f", d)
-	default:
-		s = fmt.Sprintf("%+.2f", d)
-	}
-	if row.Unit != UnitShare && row.A != nil && row.A.Mean != 0 {
-		s += fmt.Sprintf(" (%+.0f%%)", 100*d/math.Abs(row.A.Mean))
-	}
-	if row.Significant {
-		s += " *"
-	}
-	return s
-}
 
 // progressBar draws on stderr when it is a terminal; elsewhere (pipes,
 // files, tests) it stays silent so output remains clean.

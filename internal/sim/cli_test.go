@@ -13,6 +13,9 @@ import (
 
 func runMain(t *testing.T, args []string, history func(context.Context) ([]HistoryTicket, error)) (string, string, error) {
 	t.Helper()
+	// The report's language defaults to the locale's: pin it, so the
+	// tests read English wherever they run.
+	t.Setenv("LC_ALL", "C.UTF-8")
 	var out, errb bytes.Buffer
 	err := Main(context.Background(), args, &out, &errb, history)
 	return out.String(), errb.String(), err

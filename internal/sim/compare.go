@@ -1,10 +1,11 @@
 package sim
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Unit says how a metric's numbers read.
@@ -28,44 +29,48 @@ const (
 	Neutral Better = ""
 )
 
-// metricDef describes one comparable metric.
+// metricDef describes one comparable metric. Its label ("metric.<key>")
+// and the phrase telling what its improvement means for people
+// ("phrase.<key>", for metrics that weigh in the recommendation) are in
+// the text catalog.
 type metricDef struct {
-	key, label string
-	unit       Unit
-	better     Better
-	weight     float64 // importance in the recommendation (0: informative)
+	key    string
+	unit   Unit
+	better Better
+	weight float64 // importance in the recommendation (0: informative)
 	// material is the smallest difference worth a sentence: relative for
 	// durations, money and numbers, absolute (points) for shares.
 	material float64
 	get      func(Result) *Estimate
-	// phrase describes an improvement, e.g. "customers wait less".
-	phrase string
 }
+
+func (d metricDef) label() Text  { return text("metric." + d.key) }
+func (d metricDef) phrase() Text { return text("phrase." + d.key) }
 
 func est(e Estimate) *Estimate { return &e }
 
 func metricDefs() []metricDef {
 	return []metricDef{
-		{"tickets_per_day", "tickets per day", UnitNumber, Neutral, 0, 0.02, func(r Result) *Estimate { return est(r.TicketsPerDay) }, ""},
-		{"deflection", "self-service deflection (L0)", UnitShare, Higher, 0, 0.01, func(r Result) *Estimate { return est(r.Deflection) }, "self-service resolves more"},
-		{"wait_mean", "customer wait, mean", UnitDuration, Lower, 2, 0.05, func(r Result) *Estimate { return est(r.Wait.Mean) }, "customers wait less for a first contact"},
-		{"wait_p50", "customer wait, median", UnitDuration, Lower, 0, 0.05, func(r Result) *Estimate { return est(r.Wait.P50) }, ""},
-		{"wait_p90", "customer wait, p90", UnitDuration, Lower, 1, 0.05, func(r Result) *Estimate { return est(r.Wait.P90) }, "the slowest tenth of first contacts come sooner"},
-		{"wait_p99", "customer wait, p99", UnitDuration, Lower, 0, 0.05, func(r Result) *Estimate { return est(r.Wait.P99) }, ""},
-		{"prob_wait", "customers who wait at all", UnitShare, Lower, 0, 0.01, func(r Result) *Estimate { return est(r.ProbWait) }, ""},
-		{"resolution_mean", "time to resolution, mean", UnitDuration, Lower, 2, 0.05, func(r Result) *Estimate { return est(r.Resolution.Mean) }, "tickets are resolved sooner"},
-		{"resolution_p50", "time to resolution, median", UnitDuration, Lower, 0, 0.05, func(r Result) *Estimate { return est(r.Resolution.P50) }, ""},
-		{"resolution_p90", "time to resolution, p90", UnitDuration, Lower, 1, 0.05, func(r Result) *Estimate { return est(r.Resolution.P90) }, "the slowest tenth of tickets are resolved sooner"},
-		{"resolution_p99", "time to resolution, p99", UnitDuration, Lower, 0, 0.05, func(r Result) *Estimate { return est(r.Resolution.P99) }, ""},
-		{"first_contact", "resolved at first contact", UnitShare, Higher, 1, 0.02, func(r Result) *Estimate { return est(r.FirstContact) }, "more tickets are resolved at first contact"},
-		{"handoffs", "hand-offs per ticket", UnitNumber, Lower, 0.5, 0.05, func(r Result) *Estimate { return est(r.HandoffsPerTicket) }, "customers are handed off less"},
-		{"swarms", "swarms per ticket", UnitNumber, Neutral, 0, 0.05, func(r Result) *Estimate { return est(r.SwarmsPerTicket) }, ""},
-		{"abandonment", "abandoned before contact", UnitShare, Lower, 2, 0.005, func(r Result) *Estimate { return est(r.Abandonment) }, "fewer customers give up"},
-		{"sla_first_response", "SLA met: first response", UnitShare, Higher, 2, 0.01, func(r Result) *Estimate { return r.SLAFirstResponse }, "more tickets meet the first-response SLA"},
-		{"sla_resolution", "SLA met: resolution", UnitShare, Higher, 2, 0.01, func(r Result) *Estimate { return r.SLAResolution }, "more tickets meet the resolution SLA"},
-		{"cost_per_ticket", "staffing cost per ticket", UnitMoney, Lower, 2, 0.03, func(r Result) *Estimate { return est(r.CostPerTicket) }, "each ticket costs less in paid staff time"},
-		{"work_cost_per_ticket", "work cost per ticket", UnitMoney, Lower, 1, 0.03, func(r Result) *Estimate { return est(r.WorkCostPerTicket) }, "each ticket takes less agent effort"},
-		{"unfinished", "still open at the end", UnitShare, Lower, 0, 0.01, func(r Result) *Estimate { return est(r.Unfinished) }, ""},
+		{"tickets_per_day", UnitNumber, Neutral, 0, 0.02, func(r Result) *Estimate { return est(r.TicketsPerDay) }},
+		{"deflection", UnitShare, Higher, 0, 0.01, func(r Result) *Estimate { return est(r.Deflection) }},
+		{"wait_mean", UnitDuration, Lower, 2, 0.05, func(r Result) *Estimate { return est(r.Wait.Mean) }},
+		{"wait_p50", UnitDuration, Lower, 0, 0.05, func(r Result) *Estimate { return est(r.Wait.P50) }},
+		{"wait_p90", UnitDuration, Lower, 1, 0.05, func(r Result) *Estimate { return est(r.Wait.P90) }},
+		{"wait_p99", UnitDuration, Lower, 0, 0.05, func(r Result) *Estimate { return est(r.Wait.P99) }},
+		{"prob_wait", UnitShare, Lower, 0, 0.01, func(r Result) *Estimate { return est(r.ProbWait) }},
+		{"resolution_mean", UnitDuration, Lower, 2, 0.05, func(r Result) *Estimate { return est(r.Resolution.Mean) }},
+		{"resolution_p50", UnitDuration, Lower, 0, 0.05, func(r Result) *Estimate { return est(r.Resolution.P50) }},
+		{"resolution_p90", UnitDuration, Lower, 1, 0.05, func(r Result) *Estimate { return est(r.Resolution.P90) }},
+		{"resolution_p99", UnitDuration, Lower, 0, 0.05, func(r Result) *Estimate { return est(r.Resolution.P99) }},
+		{"first_contact", UnitShare, Higher, 1, 0.02, func(r Result) *Estimate { return est(r.FirstContact) }},
+		{"handoffs", UnitNumber, Lower, 0.5, 0.05, func(r Result) *Estimate { return est(r.HandoffsPerTicket) }},
+		{"swarms", UnitNumber, Neutral, 0, 0.05, func(r Result) *Estimate { return est(r.SwarmsPerTicket) }},
+		{"abandonment", UnitShare, Lower, 2, 0.005, func(r Result) *Estimate { return est(r.Abandonment) }},
+		{"sla_first_response", UnitShare, Higher, 2, 0.01, func(r Result) *Estimate { return r.SLAFirstResponse }},
+		{"sla_resolution", UnitShare, Higher, 2, 0.01, func(r Result) *Estimate { return r.SLAResolution }},
+		{"cost_per_ticket", UnitMoney, Lower, 2, 0.03, func(r Result) *Estimate { return est(r.CostPerTicket) }},
+		{"work_cost_per_ticket", UnitMoney, Lower, 1, 0.03, func(r Result) *Estimate { return est(r.WorkCostPerTicket) }},
+		{"unfinished", UnitShare, Lower, 0, 0.01, func(r Result) *Estimate { return est(r.Unfinished) }},
 	}
 }
 
@@ -85,11 +90,14 @@ type ComparisonRow struct {
 }
 
 // Compare lists the metrics of a (and b, when b is not nil) side by side,
-// per-tier metrics included.
-func Compare(a Result, b *Result) []ComparisonRow {
+// per-tier metrics included, with English labels.
+func Compare(a Result, b *Result) []ComparisonRow { return CompareIn(English, a, b) }
+
+// CompareIn is Compare with the labels in a language.
+func CompareIn(lang string, a Result, b *Result) []ComparisonRow {
 	var rows []ComparisonRow
 	for _, d := range metricDefs() {
-		row := ComparisonRow{Key: d.key, Label: d.label, Unit: d.unit, Better: d.better, A: d.get(a)}
+		row := ComparisonRow{Key: d.key, Label: d.label().In(lang), Unit: d.unit, Better: d.better, A: d.get(a)}
 		if b != nil {
 			row.B = d.get(*b)
 		}
@@ -102,10 +110,11 @@ func Compare(a Result, b *Result) []ComparisonRow {
 		fillDiff(&row)
 		rows = append(rows, row)
 	}
-	return append(rows, tierRows(a, b)...)
+	return append(rows, tierRows(lang, a, b)...)
 }
 
-func tierRows(a Result, b *Result) []ComparisonRow {
+// tierNames lists the tiers of a and b, sorted.
+func tierNames(a Result, b *Result) []string {
 	var names []string
 	seen := map[string]bool{}
 	add := func(r Result) {
@@ -121,30 +130,36 @@ func tierRows(a Result, b *Result) []ComparisonRow {
 		add(*b)
 	}
 	sort.Strings(names)
-	find := func(r *Result, name string) *TierResult {
-		if r == nil {
-			return nil
-		}
-		for i := range r.Tiers {
-			if r.Tiers[i].Tier == name {
-				return &r.Tiers[i]
-			}
-		}
+	return names
+}
+
+// FindTier returns the result of the named tier, or nil.
+func (r *Result) FindTier(name string) *TierResult {
+	if r == nil {
 		return nil
 	}
+	for i := range r.Tiers {
+		if r.Tiers[i].Tier == name {
+			return &r.Tiers[i]
+		}
+	}
+	return nil
+}
+
+func tierRows(lang string, a Result, b *Result) []ComparisonRow {
 	var rows []ComparisonRow
-	for _, name := range names {
-		ta, tb := find(&a, name), find(b, name)
+	for _, name := range tierNames(a, b) {
+		ta, tb := a.FindTier(name), b.FindTier(name)
 		for _, k := range []struct {
-			key, label string
-			unit       Unit
-			get        func(*TierResult) Estimate
+			key  string
+			unit Unit
+			get  func(*TierResult) Estimate
 		}{
-			{"agents", "agents on duty (mean)", UnitNumber, func(t *TierResult) Estimate { return Estimate{Mean: t.Agents, Low: t.Agents, High: t.Agents} }},
-			{"resolved_share", "share resolved", UnitShare, func(t *TierResult) Estimate { return t.ResolvedShare }},
-			{"utilisation", "utilisation", UnitShare, func(t *TierResult) Estimate { return t.Utilisation }},
+			{"agents", UnitNumber, func(t *TierResult) Estimate { return Estimate{Mean: t.Agents, Low: t.Agents, High: t.Agents} }},
+			{"resolved_share", UnitShare, func(t *TierResult) Estimate { return t.ResolvedShare }},
+			{"utilisation", UnitShare, func(t *TierResult) Estimate { return t.Utilisation }},
 		} {
-			row := ComparisonRow{Key: name + "." + k.key, Label: name + " " + k.label, Unit: k.unit}
+			row := ComparisonRow{Key: name + "." + k.key, Label: text("tier."+k.key, name).In(lang), Unit: k.unit}
 			if ta != nil {
 				row.A = est(k.get(ta))
 			}
@@ -204,39 +219,78 @@ type Recommendation struct {
 	Reasons []string `json:"reasons"`
 }
 
+// finding is one significant, material difference between the scenarios.
 type finding struct {
-	weight  float64 // signed: > 0 favours B
-	text    string
-	phrase  string
-	short   string // e.g. "staffing cost per ticket +29%"
-	forB    bool
-	relSize float64
+	weight float64 // signed: > 0 favours B
+	text   Text
+	phrase Text
+	short  Text // e.g. "staffing cost per ticket +29%"
+	forB   bool
 }
 
 // Recommend weighs the differences between a and b that are both
 // statistically significant and large enough to matter, and explains the
-// verdict. A scenario that cannot keep up with demand always loses to one
-// that can.
-func Recommend(a, b Result) Recommendation {
+// verdict in English. A scenario that cannot keep up with demand always
+// loses to one that can.
+func Recommend(a, b Result) Recommendation { return RecommendIn(English, a, b) }
+
+// RecommendIn is Recommend in a language ("fr" or "en").
+func RecommendIn(lang string, a, b Result) Recommendation {
 	nameA, nameB := label("A", a), label("B", b)
 	// Reasons repeat the names often: the letters are enough there.
 	shortA, shortB := "A", "B"
-	ua, ub := a.Unfinished.Mean > 0.02, b.Unfinished.Mean > 0.02
-	if ua != ub {
-		bad, good, choice := nameA, nameB, "B"
-		badR := a
-		if ub {
-			bad, good, choice = nameB, nameA, "A"
-			badR = b
-		}
-		return Recommendation{
-			Choice: choice,
-			Summary: fmt.Sprintf("Choose %s: %s cannot keep up with demand (%.0f%% of tickets still open at the end of the run, queues grow without limit).",
-				good, bad, 100*badR.Unfinished.Mean),
-			Reasons: append([]string{fmt.Sprintf("%s leaves %.0f%% of tickets unfinished; %s keeps up.", bad, 100*badR.Unfinished.Mean, good)},
-				capacityNotes(a, b, nameA, nameB)...),
-		}
+	if rec, ok := keepUp(lang, a, b, nameA, nameB); ok {
+		return rec
 	}
+	fs := findings(a, b, shortA, shortB)
+	score := 0.0
+	for _, f := range fs {
+		score += f.weight
+	}
+	rec := Recommendation{}
+	for _, f := range fs {
+		rec.Reasons = append(rec.Reasons, f.text.In(lang))
+	}
+	rec.Reasons = append(rec.Reasons, textsIn(lang, capacityNotes(a, b, shortA, shortB))...)
+	switch {
+	case len(fs) == 0:
+		rec.Summary = text("rec.none", nameA, nameB).In(lang)
+	case math.Abs(score) < 1:
+		rec.Summary = text("rec.tradeoff", tradeOff(fs, nameA, nameB)).In(lang)
+	default:
+		winner, choice := nameA, "A"
+		if score > 0 {
+			winner, choice = nameB, "B"
+		}
+		rec.Choice = choice
+		rec.Summary = text("rec.choose", winner, gains(fs, score > 0)).In(lang)
+	}
+	return rec
+}
+
+// keepUp decides when exactly one scenario leaves a sizeable share of its
+// tickets unfinished: nothing else matters then.
+func keepUp(lang string, a, b Result, nameA, nameB any) (Recommendation, bool) {
+	ua, ub := a.Unfinished.Mean > 0.02, b.Unfinished.Mean > 0.02
+	if ua == ub {
+		return Recommendation{}, false
+	}
+	bad, good, choice, badR := nameA, nameB, "B", a
+	if ub {
+		bad, good, choice, badR = nameB, nameA, "A", b
+	}
+	share := pct{badR.Unfinished.Mean, 0}
+	return Recommendation{
+		Choice:  choice,
+		Summary: text("rec.unfinished", good, bad, share).In(lang),
+		Reasons: append([]string{text("rec.unfinished_reason", bad, share, good).In(lang)},
+			textsIn(lang, capacityNotes(a, b, nameA, nameB))...),
+	}, true
+}
+
+// findings lists the significant, material differences, the weightiest
+// first.
+func findings(a, b Result, nameA, nameB string) []finding {
 	var fs []finding
 	for _, d := range metricDefs() {
 		if d.weight == 0 || d.better == Neutral {
@@ -262,63 +316,42 @@ func Recommend(a, b Result) Recommendation {
 		if !bBetter {
 			w = -w
 		}
-		fs = append(fs, finding{weight: w, forB: bBetter, phrase: d.phrase, relSize: size,
-			text: describe(d, *ea, *eb, shortA, shortB), short: d.label + " " + change(d, *ea, *eb)})
+		fs = append(fs, finding{weight: w, forB: bBetter, phrase: d.phrase(),
+			text: describe(d, *ea, *eb, nameA, nameB), short: short(d, *ea, *eb)})
 	}
 	sort.SliceStable(fs, func(i, j int) bool { return math.Abs(fs[i].weight) > math.Abs(fs[j].weight) })
-	score := 0.0
-	for _, f := range fs {
-		score += f.weight
-	}
-	rec := Recommendation{}
-	for _, f := range fs {
-		rec.Reasons = append(rec.Reasons, f.text)
-	}
-	rec.Reasons = append(rec.Reasons, capacityNotes(a, b, shortA, shortB)...)
-	switch {
-	case len(fs) == 0:
-		rec.Summary = fmt.Sprintf("No clear difference: %s and %s perform the same within the simulation's precision; choose on other grounds (or run more replications).", nameA, nameB)
-	case math.Abs(score) < 1:
-		rec.Summary = fmt.Sprintf("A trade-off, no clear winner: %s.", tradeOff(fs, nameA, nameB))
-	default:
-		winner, choice := nameA, "A"
-		if score > 0 {
-			winner, choice = nameB, "B"
-		}
-		rec.Choice = choice
-		rec.Summary = fmt.Sprintf("Choose %s: %s.", winner, gains(fs, score > 0))
-	}
-	return rec
+	return fs
 }
 
-func label(letter string, r Result) string {
+// label names a scenario for the recommendation: its letter, and its name
+// when it has one.
+func label(letter string, r Result) any {
 	if r.Scenario == "" {
 		return letter
 	}
-	return fmt.Sprintf("%s (%s)", letter, r.Scenario)
+	return text("rec.named", letter, r.Scenario)
 }
 
 // gains summarises the winner's two main advantages and its main cost.
-func gains(fs []finding, forB bool) string {
-	var pro []string
-	con := ""
+func gains(fs []finding, forB bool) any {
+	var pro andList
+	var con *Text
 	for _, f := range fs {
 		if f.forB == forB && len(pro) < 2 {
 			pro = append(pro, f.phrase)
 		}
-		if f.forB != forB && con == "" {
-			con = f.short
+		if f.forB != forB && con == nil {
+			con = &f.short
 		}
 	}
-	s := strings.Join(pro, " and ")
-	if con != "" {
-		s += "; the price: " + con
+	if con != nil {
+		return text("rec.price", pro, *con)
 	}
-	return s
+	return pro
 }
 
-func tradeOff(fs []finding, nameA, nameB string) string {
-	var forA, forB []string
+func tradeOff(fs []finding, nameA, nameB any) commaList {
+	var forA, forB commaList
 	for _, f := range fs {
 		if f.forB {
 			forB = append(forB, f.phrase)
@@ -326,84 +359,76 @@ func tradeOff(fs []finding, nameA, nameB string) string {
 			forA = append(forA, f.phrase)
 		}
 	}
-	parts := []string{}
+	parts := commaList{}
 	if len(forA) > 0 {
-		parts = append(parts, "with "+nameA+" "+strings.Join(forA, ", "))
+		parts = append(parts, text("rec.with", nameA, forA))
 	}
 	if len(forB) > 0 {
-		parts = append(parts, "with "+nameB+" "+strings.Join(forB, ", "))
+		parts = append(parts, text("rec.with", nameB, forB))
 	}
-	return strings.Join(parts, "; ")
+	return parts
 }
 
-func describe(d metricDef, a, b Estimate, nameA, nameB string) string {
-	va, vb := FormatValue(d.unit, a.Mean), FormatValue(d.unit, b.Mean)
-	return fmt.Sprintf("%s: %s with %s, %s with %s (%s).", capitalise(d.label), va, nameA, vb, nameB, change(d, a, b))
+// describe says how a metric differs: "Customer wait, mean: 4.2 min with
+// A, 1.1 min with B (-74%)." The relative change is left out when A's
+// value shows as zero.
+func describe(d metricDef, a, b Estimate, nameA, nameB string) Text {
+	va, vb := quantity{d.unit, a.Mean}, quantity{d.unit, b.Mean}
+	if c, ok := change(d, a, b); ok {
+		return text("rec.describe", capitalised{d.label()}, va, nameA, vb, nameB, c)
+	}
+	return text("rec.describe_plain", capitalised{d.label()}, va, nameA, vb, nameB)
 }
 
-// change is b relative to a: points for shares, percent otherwise.
-func change(d metricDef, a, b Estimate) string {
+// short names a metric's change in a few words, as the price of a choice.
+func short(d metricDef, a, b Estimate) Text {
+	if c, ok := change(d, a, b); ok {
+		return text("rec.short", d.label(), c)
+	}
+	return text("rec.short_values", d.label(), quantity{d.unit, a.Mean}, quantity{d.unit, b.Mean})
+}
+
+// change is b relative to a: points for shares, percent otherwise; false
+// when a shows as zero, where a percentage would mean nothing.
+func change(d metricDef, a, b Estimate) (any, bool) {
 	if d.unit == UnitShare {
-		return fmt.Sprintf("%+.1f points", 100*(b.Mean-a.Mean))
+		return text("rec.change_points", signed{100 * (b.Mean - a.Mean), 1}), true
 	}
-	if a.Mean == 0 {
-		return fmt.Sprintf("%+.2f", b.Mean-a.Mean)
+	if roundsToZero(d.unit, a.Mean) {
+		return nil, false
 	}
-	return fmt.Sprintf("%+.0f%%", 100*(b.Mean-a.Mean)/math.Abs(a.Mean))
+	return signedPct{(b.Mean - a.Mean) / math.Abs(a.Mean)}, true
 }
 
 // capacityNotes warns about tiers close to saturation in either scenario.
-func capacityNotes(a, b Result, nameA, nameB string) []string {
-	var out []string
+func capacityNotes(a, b Result, nameA, nameB any) []Text {
+	var out []Text
 	for _, x := range []struct {
 		r    Result
-		name string
+		name any
 	}{{a, nameA}, {b, nameB}} {
 		for _, t := range x.r.Tiers {
 			if t.Utilisation.Mean > 0.9 {
-				out = append(out, fmt.Sprintf("With %s, %s is busy %.0f%% of its time on duty: little slack for a busy day.", x.name, t.Tier, 100*t.Utilisation.Mean))
+				out = append(out, text("rec.busy", x.name, t.Tier, pct{t.Utilisation.Mean, 0}))
 			}
 		}
 	}
 	return out
 }
 
+// capitalise upper-cases the first letter ("écart" → "Écart").
 func capitalise(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// FormatValue renders a metric value for people: durations as "42 s",
-// "12.5 min", "3.2 h" or "2.1 d", shares as percentages.
-func FormatValue(u Unit, v float64) string {
-	switch u {
-	case UnitDuration:
-		return FormatSeconds(v)
-	case UnitShare:
-		return fmt.Sprintf("%.1f%%", 100*v)
-	case UnitMoney:
-		return fmt.Sprintf("%.2f", v)
-	default:
-		if math.Abs(v) >= 100 {
-			return fmt.Sprintf("%.0f", v)
-		}
-		return fmt.Sprintf("%.2f", v)
-	}
-}
+// FormatValue renders a metric value for people in English: durations as
+// "42 s", "12.5 min", "3.2 h" or "2.1 d", shares as percentages.
+func FormatValue(u Unit, v float64) string { return FormatValueIn(English, u, v) }
 
-// FormatSeconds renders a duration in seconds in the most readable unit.
-func FormatSeconds(s float64) string {
-	a := math.Abs(s)
-	switch {
-	case a < 60:
-		return fmt.Sprintf("%.0f s", s)
-	case a < 3600:
-		return fmt.Sprintf("%.1f min", s/60)
-	case a < 48*3600:
-		return fmt.Sprintf("%.1f h", s/3600)
-	default:
-		return fmt.Sprintf("%.1f d", s/86400)
-	}
-}
+// FormatSeconds renders a duration in seconds in the most readable unit,
+// in English.
+func FormatSeconds(s float64) string { return FormatSecondsIn(English, s) }

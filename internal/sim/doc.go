@@ -55,6 +55,16 @@
 //     tickets arriving in the measured window are followed until they finish,
 //     while arrivals continue so the end of the window is not favoured.
 //
+// # Languages
+//
+// Reports speak English or French: [CompareIn], [RecommendIn],
+// [FitReport.SummaryIn], [FitReport.NotesIn] and [Result.WarningsIn] take
+// a language, and the plain functions and fields are English. Sentences
+// computed once (calibration notes, run warnings) are kept as [Text] so
+// each reader gets them in their own language; numbers follow the
+// language too (decimal comma, "j" for days in French). The command line
+// takes --lang, defaulting to the locale.
+//
 // # Correctness references
 //
 // [ErlangC] gives the analytic M/M/c probability of waiting and mean wait;

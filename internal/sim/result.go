@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"fmt"
-	"math"
-)
+import "math"
 
 // Estimate is a metric's mean over replications with its 95% confidence
 // interval [Low, High] (Student t). With one replication the interval is
@@ -98,8 +95,13 @@ type Result struct {
 	// ArrivalsPerHour is the mean number of tickets arriving in each hour
 	// of the week (Monday 00:00 first), to compare with history.
 	ArrivalsPerHour [168]float64 `json:"arrivals_per_hour_of_week"`
-	Warnings        []string     `json:"warnings,omitempty"`
+	// Warnings are in English; WarningsIn tells them in another language.
+	Warnings []string `json:"warnings,omitempty"`
+	warns    []Text
 }
+
+// WarningsIn returns the run's warnings in a language.
+func (r Result) WarningsIn(lang string) []string { return textsIn(lang, r.warns) }
 
 // tQuantile975 is the 97.5% quantile of Student's t with df degrees of
 // freedom (table to 30, Cornish–Fisher expansion beyond).
@@ -214,7 +216,8 @@ func aggregate(m *compiled, seed uint64, reps []*repStats) Result {
 		})
 	}
 	r.ArrivalsPerHour = arrivalsPerHour(m, reps)
-	r.Warnings = warnings(r, reps)
+	r.warns = warnings(r, reps)
+	r.Warnings = textsIn(English, r.warns)
 	return r
 }
 
@@ -252,14 +255,14 @@ func arrivalsPerHour(m *compiled, reps []*repStats) [168]float64 {
 	return out
 }
 
-func warnings(r Result, reps []*repStats) []string {
-	var out []string
+func warnings(r Result, reps []*repStats) []Text {
+	var out []Text
 	if u := r.Unfinished.Mean; u > 0.01 {
-		out = append(out, fmt.Sprintf("%.1f%% of tickets were still open when the run stopped: the organisation cannot keep up with demand", 100*u))
+		out = append(out, text("warn.unfinished", pct{u, 1}))
 	}
 	for _, t := range r.Tiers {
 		if t.Utilisation.Mean > 0.95 {
-			out = append(out, fmt.Sprintf("%s is busy %.0f%% of its time on duty: its queue is fragile and will grow with any extra demand", t.Tier, 100*t.Utilisation.Mean))
+			out = append(out, text("warn.busy", t.Tier, pct{t.Utilisation.Mean, 0}))
 		}
 	}
 	total := int64(0)
@@ -267,10 +270,10 @@ func warnings(r Result, reps []*repStats) []string {
 		total += s.tickets
 	}
 	if total < 500 {
-		out = append(out, fmt.Sprintf("only %d tickets were measured: lengthen the horizon or add replications for firmer numbers", total))
+		out = append(out, text("warn.few", int(total)))
 	}
 	if len(reps) < 2 {
-		out = append(out, "one replication gives no confidence interval: use --replications 5 or more")
+		out = append(out, text("warn.one_rep"))
 	}
 	return out
 }
