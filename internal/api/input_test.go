@@ -77,6 +77,13 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 			{name: "empty reply", method: "POST", path: l1 + "/replies", body: `{"body": "  "}`, status: 422, code: "validation_failed", field: "body", fieldCode: "required"},
 			{name: "assign without owner_id", method: "POST", path: l1 + "/assign", body: `{}`, status: 422, code: "validation_failed", field: "owner_id", fieldCode: "required"},
 			{name: "assign to text", method: "POST", path: l1 + "/assign", body: `{"owner_id": "me"}`, status: 422, code: "validation_failed", field: "owner_id", fieldCode: "wrong_type"},
+			// Routing rules and hand-offs are read as strictly.
+			{name: "misspelt key in a condition", method: "PUT", path: Prefix + "/routing/rules", body: `{"rules": [{"name": "x", "enabled": true, "when": {"feild": "channel"}}], "fallback": {"tier": "L1"}}`, status: 400, code: "unknown_json_field", field: "feild"},
+			{name: "text for enabled", method: "PUT", path: Prefix + "/routing/rules", body: `{"rules": [{"name": "x", "enabled": "yes"}], "fallback": {"tier": "L1"}}`, status: 422, code: "validation_failed", field: "rules.enabled", fieldCode: "wrong_type"},
+			{name: "text for a dry run's limit", method: "POST", path: Prefix + "/routing/dry-run", body: `{"limit": "all"}`, status: 422, code: "validation_failed", field: "limit", fieldCode: "wrong_type"},
+			{name: "number for an answer", method: "POST", path: l1 + "/escalate", body: `{"reason": "x", "answers": {"steps_tried": 3}}`, status: 422, code: "validation_failed", field: "answers", fieldCode: "wrong_type"},
+			{name: "an id in a procedure body", method: "PUT", path: Prefix + "/escalation-procedures/1", body: `{"id": 2, "name": "x"}`, status: 400, code: "unknown_json_field", field: "id"},
+			{name: "NUL in a reason", method: "POST", path: l1 + "/escalate", body: `{"reason": "a\u0000b"}`, status: 422, code: "validation_failed", field: "reason", fieldCode: "bad_text"},
 			// Unknown ids, and ids of the other workspace, which are unknown here.
 			{name: "unknown ticket", method: "GET", path: ticketPath(999999), status: 404, code: "ticket_not_found"},
 			{name: "patch unknown ticket", method: "PATCH", path: ticketPath(999999), body: `{"priority": "low"}`, status: 404, code: "ticket_not_found"},

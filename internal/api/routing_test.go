@@ -94,7 +94,9 @@ func TestSavedRulesRouteNewTickets(t *testing.T) {
 func TestBadRuleSetsAreRefused(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.must(e.send("admin", "PUT", Prefix+"/routing/rules", e.billingRules()), 200, nil)
-		leaf := func(field, op, value string) map[string]any { return map[string]any{"field": field, "op": op, "value": value} }
+		leaf := func(field, op, value string) map[string]any {
+			return map[string]any{"field": field, "op": op, "value": value}
+		}
 		rule := func(when map[string]any, then map[string]any) map[string]any {
 			return map[string]any{"id": 1, "name": "R", "enabled": true, "when": when, "then": then}
 		}

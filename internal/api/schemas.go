@@ -138,7 +138,8 @@ func answerSchemas() map[string]any {
 			"data": textMap("Details, as strings. Changes: from, to (and field for a custom field). " +
 				"routed: rule (its name, or \"default\" for the fallback route), rule_id, tier, team, reasons (the conditions that held, one per line), require_human. " +
 				"escalated, de_escalated: from, to (tier codes), direction (up, down, return), reason, vendor_email (to an outside vendor), " +
-				"and summary, the hand-off summary as a JSON-encoded HandoffSummary (see the components)."),
+				"and summary, the hand-off summary as a JSON-encoded HandoffSummary (see the components). " +
+				"swarm_joined: agent_id, the invited agent (the actor is who invited them)."),
 			"created_at": when(""),
 		}),
 		"EventPage":     pageSchema("Event", "Timeline entries, oldest first."),
