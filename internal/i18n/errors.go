@@ -34,7 +34,7 @@ func init() {
 		"error.route_not_found":         {"No such API endpoint.", "Ce point d'accès de l'API n'existe pas."},
 		"error.internal":                {"Something went wrong on our side. Nothing was saved; please try again.", "Une erreur est survenue de notre côté. Rien n'a été enregistré ; veuillez réessayer."},
 		"error.conflict":                {"This was changed meanwhile; reload and try again.", "Ceci a été modifié entre-temps ; rechargez et réessayez."},
-		"error.escalation_incomplete":   {"Some information must be collected before the hand-off.", "Des informations doivent être recueillies avant la transmission."},
+		"error.escalation_incomplete":   {"Fill in what the next tier needs before handing off.", "Renseignez ce dont le niveau suivant a besoin avant de transférer."},
 		"error.escalation_not_possible": {"This hand-off is not possible.", "Cette transmission n'est pas possible."},
 		"error.invalid_rules":           {"The routing rules are invalid.", "Les règles de routage sont invalides."},
 		"error.demo_not_empty":          {"The database already holds a workspace; the demo is loaded only into an empty database.", "La base contient déjà un espace de travail ; la démo ne se charge que dans une base vide."},

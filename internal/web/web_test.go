@@ -502,7 +502,7 @@ func TestInboxAndTickets(t *testing.T) {
 			}
 			res, body = l1.get(res.Header.Get("Location"))
 			expectStatus(t, res, body, http.StatusOK)
-			contains(t, body, "Appel : facture introuvable", "Zoé Durand", "Routé vers L1 · Niveau 1 (route par défaut)", "Support niveau 1",
+			contains(t, body, "Appel : facture introuvable", "Zoé Durand", "Routé vers L1 · Niveau 1 — Support niveau 1 (route par défaut)",
 				"Luc Premier a créé le ticket (téléphone)")
 		})
 
