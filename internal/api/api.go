@@ -28,6 +28,13 @@
 // 422 (a value is wrong; "fields" says which), 429, 500 (details are logged,
 // never sent). A rejected request writes nothing.
 //
+// # Writes
+//
+// POST creates, PATCH changes the fields it names (absent fields keep their
+// value), PUT replaces a whole document: routing rules and escalation
+// procedures are ordered lists whose order is their meaning, so they are
+// sent whole.
+//
 // # Pagination
 //
 // Lists answer {"data": [...], "next_cursor": "..."}; next_cursor is null on
