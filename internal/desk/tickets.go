@@ -272,9 +272,17 @@ func (d *Service) UpdateTicket(ctx context.Context, a auth.Actor, id int64, u Up
 		if ch.OwnerID != nil && *ch.OwnerID != 0 && *ch.OwnerID != a.AgentID && !a.IsLeadOrAdmin() && !canTakeFromTier(a, cur) {
 			return errForbidden
 		}
+		// Agents move tickets between tiers by escalating, which collects
+		// what the next tier needs and counts the hand-off; a plain field
+		// change would skip all of that. Leads and admins may re-tier.
+		if ch.TierID != nil && *ch.TierID != cur.TierID && !a.IsLeadOrAdmin() {
+			return errUseEscalation
+		}
 		return nil
 	}, ch)
 }
+
+var errUseEscalation = problem.New(problem.Forbidden, "use_escalation", "agents move a ticket to another tier by escalating it")
 
 // canTakeFromTier lets an agent assign a ticket of their own tier to a
 // colleague (a hand-off within the tier).

@@ -36,6 +36,7 @@ func init() {
 		"error.conflict":                {"This was changed meanwhile; reload and try again.", "Ceci a été modifié entre-temps ; rechargez et réessayez."},
 		"error.escalation_incomplete":   {"Fill in what the next tier needs before handing off.", "Renseignez ce dont le niveau suivant a besoin avant de transférer."},
 		"error.escalation_not_possible": {"This hand-off is not possible.", "Cette transmission n'est pas possible."},
+		"error.use_escalation":          {"To move a ticket to another tier, escalate it: the next tier gets what it needs.", "Pour changer un ticket de niveau, escaladez-le : le niveau suivant reçoit ce dont il a besoin."},
 		"error.invalid_rules":           {"The routing rules are invalid.", "Les règles de routage sont invalides."},
 		"error.demo_not_empty":          {"The database already holds a workspace; the demo is loaded only into an empty database.", "La base contient déjà un espace de travail ; la démo ne se charge que dans une base vide."},
 		"error.tier_exists":             {"This tier already exists.", "Ce niveau existe déjà."},

@@ -17,7 +17,7 @@ type Move struct {
 }
 
 // MoveTicket applies a move in one transaction: the new placement, the
-// stored counters (escalations; a hand-off when an owner lets go), and the
+// stored counters (escalations and hand-offs), and the
 // timeline event carrying the hand-off summary.
 func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, guard Guard, m Move) (ticket.Ticket, error) {
 	var out ticket.Ticket
@@ -27,10 +27,10 @@ func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, g
 			return err
 		}
 		next := t
+		// Every move between tiers is a hand-off, whoever held the ticket:
+		// the receiving tier starts over with it.
 		next.TierID, next.TeamID, next.OwnerID = m.TierID, m.TeamID, 0
-		if t.OwnerID != 0 {
-			next.HandoffCount++
-		}
+		next.HandoffCount++
 		if m.Kind == ticket.Escalated {
 			next.EscalationCount++
 		}

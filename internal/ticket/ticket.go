@@ -105,11 +105,11 @@ type Ticket struct {
 	FirstReplierID int64 `json:"first_replier_id,omitempty"`
 	// FirstContactResolved is stored when the ticket is solved: solved by
 	// the agent who first replied, with no escalation and no hand-off.
-	FirstContactResolved bool `json:"first_contact_resolved"`
-	CreatedAt       time.Time         `json:"created_at"`
-	UpdatedAt       time.Time         `json:"updated_at"`
-	FirstResponseAt *time.Time        `json:"first_response_at,omitempty"`
-	SolvedAt        *time.Time        `json:"solved_at,omitempty"`
+	FirstContactResolved bool       `json:"first_contact_resolved"`
+	CreatedAt            time.Time  `json:"created_at"`
+	UpdatedAt            time.Time  `json:"updated_at"`
+	FirstResponseAt      *time.Time `json:"first_response_at,omitempty"`
+	SolvedAt             *time.Time `json:"solved_at,omitempty"`
 }
 
 // Ref is the short human reference customers quote, e.g. "#1042".
