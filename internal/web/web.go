@@ -74,6 +74,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /tickets/{id}/invite", s.auth(s.invite))
 
 	s.adminRoutes(mux)
+	s.simulateRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound
