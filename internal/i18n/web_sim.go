@@ -63,7 +63,7 @@ func init() {
 		"simulate.result.b_same":     {"B: the same organisation (nothing changed)", "B : la même organisation (rien n'a changé)"},
 		"simulate.change.agents":     {"{tier} {from} → {to} agents", "{tier} {from} → {to} agents"},
 		"simulate.change.model":      {"model: {model}", "modèle : {model}"},
-		"simulate.change.type":       {"{type}: {model}", "{type} : {model}"},
+		"simulate.change.swarmed":    {"swarming for {types}", "essaimage pour {types}"},
 		"simulate.rec.title":         {"Recommendation", "Recommandation"},
 		"simulate.rec.why":           {"Why", "Pourquoi"},
 		"simulate.rec.choice_a":      {"A is better", "A est meilleur"},

@@ -505,7 +505,9 @@ func (c *calibration) handling(typ, tier string) Distribution {
 func fitDistribution(xs []float64) Distribution {
 	pos := make([]float64, 0, len(xs))
 	for _, x := range xs {
-		if x > 0 {
+		// Stretches under a second are bookkeeping (a ticket moved twice
+		// at once), not work; their logarithms would swamp the fit.
+		if x >= 1 {
 			pos = append(pos, x)
 		}
 	}
@@ -539,7 +541,15 @@ func lognormalFromLogs(sorted []float64) Distribution {
 	return Distribution{Dist: DistLognormal, Mean: secondsDuration(mean), SD: secondsDuration(sd)}
 }
 
+// maxFitSeconds bounds fitted durations (about 30 years): a wildly
+// spread sample must not overflow a Duration into a negative one.
+const maxFitSeconds = 1e9
+
 func secondsDuration(s float64) Duration {
+	if math.IsNaN(s) {
+		s = 0
+	}
+	s = math.Min(math.Max(s, 0), maxFitSeconds)
 	return Duration(time.Duration(math.Round(s)) * time.Second)
 }
 
@@ -707,7 +717,7 @@ func (c *calibration) fit(sc Scenario) (FitReport, error) {
 		obs := c.tierWork[tr.Tier]
 		rep.Handling = append(rep.Handling, FitRow{Name: tr.Tier + " mean handling", Check: "handling", Tier: tr.Tier, Unit: UnitDuration,
 			Observed: mean(obs), Simulated: tr.MeanHandling.Mean, Samples: len(obs),
-			Verdict: verdictRel(mean(obs), tr.MeanHandling.Mean, 0.05, 0.15)})
+			Verdict: handlingVerdict(mean(obs), tr.MeanHandling.Mean)})
 		n, up := 0, 0
 		for t := range c.decisions {
 			n += c.decisions[t][tr.Tier]
@@ -800,6 +810,16 @@ func mean(xs []float64) float64 {
 		s += x
 	}
 	return s / float64(len(xs))
+}
+
+// handlingVerdict compares mean handling times; a tier no simulated
+// ticket reached (an escalation path the history took too rarely) has
+// nothing to compare.
+func handlingVerdict(obs, sim float64) string {
+	if sim == 0 {
+		return "n/a"
+	}
+	return verdictRel(obs, sim, 0.05, 0.15)
 }
 
 func verdictRel(obs, sim, good, fair float64) string {

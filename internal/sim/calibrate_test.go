@@ -220,3 +220,19 @@ func TestFitDistributionFallsBackToEmpirical(t *testing.T) {
 		t.Errorf("lognormal data fitted as %s", d)
 	}
 }
+
+func TestFitDistributionSurvivesWildSpans(t *testing.T) {
+	// A ticket moved twice within a nanosecond next to days of work: the
+	// fit stays a valid distribution instead of overflowing.
+	for _, xs := range [][]float64{{1e-9, 3 * 86400}, {0.2, 2, 3 * 86400, 40 * 86400}, {1e-9}} {
+		d := fitDistribution(xs)
+		if d.Mean < 0 || d.SD < 0 {
+			t.Errorf("%v fitted as %s", xs, d)
+		}
+		sc := chain(Tiered)
+		sc.RequestTypes[0].Handling["L2"] = d
+		if err := sc.Validate(); err != nil {
+			t.Errorf("%v: %v", xs, err)
+		}
+	}
+}

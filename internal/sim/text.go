@@ -154,9 +154,14 @@ func formatDecimal(lang string, v float64, prec int) string {
 	return localDecimal(lang, strconv.FormatFloat(v, 'f', prec, 64))
 }
 
-// formatSigned is formatDecimal with an explicit sign.
+// formatSigned is formatDecimal with an explicit sign, except for a
+// value that rounds to zero ("0", not "-0").
 func formatSigned(lang string, v float64, prec int) string {
-	return localDecimal(lang, fmt.Sprintf("%+.*f", prec, v))
+	s := fmt.Sprintf("%+.*f", prec, v)
+	if strings.Trim(s, "+-0.") == "" {
+		s = s[1:]
+	}
+	return localDecimal(lang, s)
 }
 
 func localDecimal(lang, s string) string {

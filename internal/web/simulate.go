@@ -393,6 +393,8 @@ func (sm *simulator) start(w http.ResponseWriter, r *http.Request, rq *request) 
 		return nil
 	}
 	w.Header().Set("HX-Push-Url", "/simulate/runs/"+job.id)
+	// Errors show the form's top; a started run shows its progress.
+	w.Header().Set("HX-Reswap", "innerHTML show:#sim-run:top")
 	p.Run = runView(rq, job)
 	sm.renderSim(w, r, rq, http.StatusAccepted, p)
 	return nil
@@ -729,8 +731,16 @@ func legendB(rq *request, f simForm) string {
 		parts = append(parts, l.T("simulate.change.model", "model", sim.ModelIn(l.Lang, sim.Model(f.Model))))
 	}
 	if f.Model == string(sim.Hybrid) {
+		// The calibrated model is tiered: the swarmed types are the
+		// change.
+		var swarmed []string
 		for _, t := range f.Types {
-			parts = append(parts, l.T("simulate.change.type", "type", t.Name, "model", sim.ModelIn(l.Lang, sim.Model(t.Value))))
+			if t.Value == string(sim.Swarming) {
+				swarmed = append(swarmed, t.Name)
+			}
+		}
+		if len(swarmed) > 0 {
+			parts = append(parts, l.T("simulate.change.swarmed", "types", strings.Join(swarmed, ", ")))
 		}
 	}
 	if len(parts) == 0 {
@@ -837,6 +847,10 @@ func barChart(id, title, desc string, groups []chartSeries, top float64, ticks [
 			y += chartBarH + chartBarGap
 		}
 		if g.target > 0 {
+			// Values are written past the target line, not across it.
+			for i := len(c.Bars) - 2; i < len(c.Bars); i++ {
+				c.Bars[i].ValueX = max(c.Bars[i].ValueX, x(g.target)+5)
+			}
 			c.HasTargets = true
 			c.Targets = append(c.Targets, svgTarget{X: x(g.target), Y1: px(y - 2*(chartBarH+chartBarGap) - 2), Y2: px(y - chartBarGap + 2),
 				Tip: rq.loc.T("simulate.chart.target") + " " + format(g.target)})

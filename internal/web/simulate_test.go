@@ -156,7 +156,7 @@ func TestSimulatorHybridModel(t *testing.T) {
 	res, body := c.post("/simulate", form, true)
 	expectStatus(t, res, body, http.StatusAccepted)
 	result := waitForResult(t, c, res.Header.Get("HX-Push-Url"))
-	contains(t, result, "B : modèle : hybride · ", "Facturation : essaimage", "Anomalie : par niveaux",
+	contains(t, result, "B : modèle : hybride · essaimage pour Facturation<",
 		"essaims par ticket", "chaque essaim est supposé prendre 15 min en moyenne")
 }
 
