@@ -41,7 +41,8 @@ type proceduresPage struct {
 	List  []procRow
 	// BuiltIn is the path of the built-in procedure, shown while the
 	// workspace has no default of its own.
-	BuiltIn string
+	BuiltIn      string
+	BuiltInItems int
 	// Uncovered names the request types that follow the default.
 	Uncovered []string
 	Form      *procForm
@@ -106,7 +107,8 @@ func (s *server) proceduresList(w http.ResponseWriter, r *http.Request, rq *requ
 		p.List = append(p.List, procRow{ID: pr.ID, Name: pr.Name, Type: s.procType(rq, pr.RequestTypeID), Path: stepPath(pr.Steps), Items: itemCount(pr)})
 	}
 	if !covered[0] {
-		p.BuiltIn = stepPath(escalation.DefaultProcedure(l.Lang).Steps)
+		def := escalation.DefaultProcedure(l.Lang)
+		p.BuiltIn, p.BuiltInItems = stepPath(def.Steps), itemCount(def)
 	}
 	for _, rt := range rq.dir.RequestTypes {
 		if !covered[rt.ID] {

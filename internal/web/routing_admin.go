@@ -655,7 +655,11 @@ func parseEditor(f url.Values, st routingState) *ruleEditor {
 	n, _ := strconv.Atoi(f.Get("e_rows"))
 	for j := range min(max(n, 0), maxConditions) {
 		p := "c" + strconv.Itoa(j) + "_"
-		e.Rows = append(e.Rows, condRow{Field: f.Get(p + "field"), Op: f.Get(p + "op"), Value: f.Get(p + "value"), Not: f.Get(p+"not") != ""})
+		row := condRow{Field: f.Get(p + "field"), Op: f.Get(p + "op"), Value: f.Get(p + "value"), Not: f.Get(p+"not") != ""}
+		if was := f.Get(p + "was"); was != "" && was != row.Field {
+			row.Value = "" // "email" means nothing to the new field
+		}
+		e.Rows = append(e.Rows, row)
 	}
 	e.Act = actionForm{Tier: f.Get("a_tier"), Team: f.Get("a_team"), Priority: f.Get("a_priority"), RequestType: f.Get("a_request_type"),
 		Tags: f.Get("a_tags"), Assign: f.Get("a_assign"), Sensitive: f.Get("a_sensitive") != "", Human: f.Get("a_human") != "",

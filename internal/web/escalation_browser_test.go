@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/palier/palier/internal/browsertest"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+// signInAt opens a page as a signed-out browser, signs in on the login
+// page it is sent to, and waits for what the page shows (next= brings
+// the member back).
+func signInAt(t *testing.T, ctx context.Context, e *env, path, email, waitFor string) {
+	t.Helper()
+	run(t, ctx, "sign in as "+email,
+		chromedp.Navigate(e.srv.URL+path),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
+		clickAndLoad(`form[action="/login"] button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS(waitFor)),
+	)
+}
+
+func signOut(t *testing.T, ctx context.Context) {
+	t.Helper()
+	run(t, ctx, "sign out",
+		clickAndLoad(`form[action="/logout"] button`),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+	)
+}
+
+// expectTrue evaluates a JavaScript condition on the page.
+func expectTrue(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if !ok {
+		shoot(t, ctx, "failed")
+		t.Errorf("%s: %s is false", what, js)
+	}
+}
+
+// TestBrowserEscalation is Nadia handing a ticket to L2 and the L2 agent
+// reading it, under the production CSP: the escalate panel refuses to
+// hand off until the checklist is filled in, naming each missing item in
+// French; once filled, the ticket leaves Nadia's view, and the L2 agent
+// finds the hand-off summary, with her answers, above the timeline.
+func TestBrowserEscalation(t *testing.T) {
+	ctx := browsertest.New(t)
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	tk := e.f.Ticket["L1owned"]
+	page := "/tickets/" + id(tk.ID)
+
+	signInAt(t, ctx, e, page, "l1@acme.test", "#composer")
+	run(t, ctx, "open the escalate panel and hand off without the checklist",
+		chromedp.Click(chromedp.CSS("#escalate summary")),
+		chromedp.WaitVisible(chromedp.CSS("#esc-steps_tried")),
+		chromedp.Click(chromedp.CSS(`#escalate button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#escalate [id="err-answers.steps_tried"]`)),
+	)
+	shoot(t, ctx, "escalate-refused")
+	expectText(t, ctx, "#escalate .form-error", "Renseignez ce dont le niveau suivant a besoin")
+	// Each missing item is flagged under its French label.
+	for key, label := range map[string]string{"reason": "Motif", "steps_tried": "Étapes déjà essayées", "error_message": "Message d'erreur"} {
+		errID := "err-answers." + key
+		if key == "reason" {
+			errID = "err-reason"
+		}
+		expectTrue(t, ctx, "missing "+key, fmt.Sprintf(`(() => {
+			const input = document.getElementById(%q);
+			const label = document.querySelector('label[for=%q]');
+			const err = document.getElementById(%q);
+			return input.getAttribute('aria-invalid') === 'true' && label.textContent.trim() === %q &&
+				err !== null && err.textContent.includes('obligatoire');
+		})()`, "esc-"+key, "esc-"+key, errID, label))
+	}
+
+	run(t, ctx, "fill in the checklist and hand off",
+		chromedp.SendKeys(chromedp.CSS("#esc-reason"), "Le lien de réinitialisation expire aussitôt : à voir côté L2"),
+		chromedp.SendKeys(chromedp.CSS("#esc-steps_tried"), "Renvoyé le lien deux fois ; vidé le cache du navigateur"),
+		chromedp.SendKeys(chromedp.CSS("#esc-error_message"), "Ce lien a expiré"),
+		loads(chromedp.Click(chromedp.CSS(`#escalate button[type=submit]`))),
+		chromedp.WaitVisible(chromedp.CSS("#ticket-list")),
+	)
+	expectTrue(t, ctx, "the ticket left Luc's inbox",
+		fmt.Sprintf(`!document.querySelector('#ticket-list').textContent.includes(%q)`, tk.Subject))
+	run(t, ctx, "the ticket is no longer his to open",
+		chromedp.Navigate(e.srv.URL+page),
+		chromedp.WaitVisible(chromedp.CSS(".error-page")),
+	)
+
+	signOut(t, ctx)
+	signInAt(t, ctx, e, page, "l2@acme.test", ".handoff")
+	shoot(t, ctx, "handoff-summary")
+	expectText(t, ctx, ".handoff h2", "Hand-off summary")
+	expectText(t, ctx, ".handoff-body", "Renvoyé le lien deux fois")
+	expectText(t, ctx, ".handoff-body", "Ce lien a expiré")
+	expectText(t, ctx, ".handoff-body", "Le lien de réinitialisation expire aussitôt")
+	expectTrue(t, ctx, "the summary comes before the timeline",
+		`(document.querySelector('.handoff').compareDocumentPosition(document.querySelector('#timeline')) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0`)
+}
