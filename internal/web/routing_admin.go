@@ -1173,6 +1173,8 @@ func hitRows(l *locale, set routing.RuleSet, hits []routing.RuleHit) []hitRow {
 	return out
 }
 
+// placementText writes where a ticket sits: "L2 · Billing experts", or
+// the tier alone when a rule leaves the team to the service.
 func placementText(p routing.Placement) string {
 	if p.Team == "" {
 		return p.Tier
