@@ -852,7 +852,7 @@ func (c *calibration) summarise(rep *FitReport) {
 		}
 	}
 	for _, r := range rep.Handling {
-		if r.Observed > 0 {
+		if r.Observed > 0 && r.Verdict != "n/a" { // n/a: no simulated work to compare
 			maxHandling = max(maxHandling, math.Abs(r.Simulated-r.Observed)/r.Observed)
 		}
 	}

@@ -236,3 +236,14 @@ func TestFitDistributionSurvivesWildSpans(t *testing.T) {
 		}
 	}
 }
+
+func TestHandlingVerdictWithoutSimulatedWork(t *testing.T) {
+	// A tier the history reached but no simulated ticket did (an
+	// escalation path too rare to recur) has nothing to compare.
+	if v := handlingVerdict(3*86400, 0); v != "n/a" {
+		t.Errorf("verdict %q, want n/a", v)
+	}
+	if v := handlingVerdict(600, 610); v != "good" {
+		t.Errorf("verdict %q, want good", v)
+	}
+}

@@ -366,27 +366,23 @@ func (sm *simulator) start(w http.ResponseWriter, r *http.Request, rq *request) 
 	}
 	p := sm.newPage(r, rq, c)
 	if c.failed {
-		sm.renderSim(w, r, rq, http.StatusUnprocessableEntity, p)
-		return nil
+		// The history changed since the form was shown (or the cache
+		// expired): say why there is no form any more.
+		return sm.refuse(w, r, rq, p, http.StatusUnprocessableEntity, nil, p.NoCal)
 	}
 	form, set, fe := parseSimForm(r, rq, c)
 	p.Form = form
 	if len(fe) > 0 {
-		p.Errors, p.Message = fe, rq.loc.T("simulate.err.form")
-		sm.renderSim(w, r, rq, http.StatusUnprocessableEntity, p)
-		return nil
+		return sm.refuse(w, r, rq, p, http.StatusUnprocessableEntity, fe, rq.loc.T("simulate.err.form"))
 	}
 	a, b, notes, fe, msg := scenarios(rq, c, set)
 	if msg != "" {
-		p.Errors, p.Message = fe, msg
-		sm.renderSim(w, r, rq, http.StatusUnprocessableEntity, p)
-		return nil
+		return sm.refuse(w, r, rq, p, http.StatusUnprocessableEntity, fe, msg)
 	}
 	job := &simJob{id: rand.Text(), workspaceID: rq.actor.WorkspaceID, form: form, notes: notes, replications: set.replications}
 	if err := sm.jobs.start(job, func(ctx context.Context) { sm.run(ctx, job, a, b) }); err != nil {
-		p.Message = rq.loc.T("simulate.err.busy", "n", strconv.Itoa(simMaxRunning))
-		sm.renderSim(w, r, rq, http.StatusTooManyRequests, p)
-		return nil
+		busy := rq.loc.T("simulate.err.busy", "n", strconv.Itoa(simMaxRunning))
+		return sm.refuse(w, r, rq, p, http.StatusTooManyRequests, nil, busy)
 	}
 	if !isHTMX(r) {
 		http.Redirect(w, r, "/simulate/runs/"+job.id, http.StatusSeeOther)
@@ -397,6 +393,13 @@ func (sm *simulator) start(w http.ResponseWriter, r *http.Request, rq *request) 
 	w.Header().Set("HX-Reswap", "innerHTML show:#sim-run:top")
 	p.Run = runView(rq, job)
 	sm.renderSim(w, r, rq, http.StatusAccepted, p)
+	return nil
+}
+
+// refuse shows the form again with its errors and a message.
+func (sm *simulator) refuse(w http.ResponseWriter, r *http.Request, rq *request, p simPage, status int, fe formErrors, msg string) error {
+	p.Errors, p.Message = fe, msg
+	sm.renderSim(w, r, rq, status, p)
 	return nil
 }
 

@@ -212,6 +212,8 @@ func TestSimulatorWithoutHistory(t *testing.T) {
 	lacks(t, body, `name="agents.L1"`)
 	res, body = c.post("/simulate", url.Values{"model": {"tiered"}}, true)
 	expectStatus(t, res, body, http.StatusUnprocessableEntity)
+	contains(t, body, "Le simulateur ne peut pas encore être calibré")
+	lacks(t, body, "<form")
 }
 
 func TestSimulatorRunsStayInTheirWorkspace(t *testing.T) {
