@@ -119,7 +119,7 @@ func init() {
 		"routing.sum.and":               {" and ", " et "},
 		"routing.sum.or":                {" or ", " ou "},
 		"routing.sum.not":               {"not {cond}", "non {cond}"},
-		"routing.sum.quote":             {"“{v}”", "« {v} »"},
+		"routing.sum.quote":             {"“{v}”", "«\u00a0{v}\u00a0»"}, // no-break spaces keep the guillemets with their words
 		"routing.sum.inside":            {"during business hours", "pendant les heures ouvrées"},
 		"routing.sum.outside":           {"outside business hours", "en dehors des heures ouvrées"},
 		"routing.sum.sensitive":         {"the ticket is sensitive", "le ticket est sensible"},
@@ -144,7 +144,7 @@ func init() {
 		"routing.sumfield.organisation": {"the organisation", "l'organisation"},
 		"routing.sumfield.language":     {"the language", "la langue"},
 		"routing.sumfield.open_tickets": {"the customer's open tickets", "le nombre de tickets ouverts du client"},
-		"routing.sumfield.custom":       {"the field “{label}”", "le champ « {label} »"},
+		"routing.sumfield.custom":       {"the field “{label}”", "le champ «\u00a0{label}\u00a0»"},
 		"routing.op.is":                 {"{field} is {value}", "{field} est {value}"},
 		"routing.op.is_not":             {"{field} is not {value}", "{field} n'est pas {value}"},
 		"routing.op.in":                 {"{field} is one of {value}", "{field} est parmi {value}"},

@@ -118,7 +118,7 @@ func TestRoutingRulesPage(t *testing.T) {
 			res, body := admin.get("/admin/routing")
 			expectStatus(t, res, body, http.StatusOK)
 			contains(t, body,
-				"Si le texte contient l&#39;expression « facturé deux fois » et le canal est e-mail → L2 · Support niveau 2, priorité urgente",
+				"Si le texte contient l&#39;expression «\u00a0facturé deux fois\u00a0» et le canal est e-mail → L2 · Support niveau 2, priorité urgente",
 				"Si le type de demande est Anomalie → L3",
 				"Quand aucune règle ne correspond → L1")
 			admin.post("/settings/language", url.Values{"lang": {"en"}, "next": {"/admin/routing"}}, false)
@@ -212,7 +212,7 @@ func TestRoutingRulesPage(t *testing.T) {
 				"c1_value", "urgent bloqué", "c1_not", "1", "a_tier", "L2", "a_assign", "strategy:round_robin", "a_team", "Support niveau 2")
 			res, body = admin.post("/admin/routing", form, true)
 			expectStatus(t, res, body, http.StatusOK)
-			contains(t, body, "Si le segment est VIP ou l&#39;objet ne contient aucun des mots « urgent bloqué » → L2 · Support niveau 2, attribué à tour de rôle")
+			contains(t, body, "Si le segment est VIP ou l&#39;objet ne contient aucun des mots «\u00a0urgent bloqué\u00a0» → L2 · Support niveau 2, attribué à tour de rôle")
 			res, body = admin.post("/admin/routing", with(routingForm(t, body), "op", "save"), true)
 			expectStatus(t, res, body, http.StatusOK)
 			contains(t, body, "Règles de routage enregistrées")
