@@ -22,7 +22,7 @@ type AuditEntry struct {
 
 // audit writes an audit entry inside the transaction of the change it
 // describes, so the log cannot miss a change nor record one that failed.
-func (s *Store) audit(ctx context.Context, tx *sql.Tx, wsID, actorID int64, action, targetType string, targetID int64, details any) error {
+func (s *Store) audit(ctx context.Context, tx *Tx, wsID, actorID int64, action, targetType string, targetID int64, details any) error {
 	b, err := json.Marshal(details)
 	if err != nil || details == nil {
 		b = []byte("{}")

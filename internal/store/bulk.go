@@ -75,7 +75,7 @@ func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkSt
 	}
 	for done := 0; done < spec.Tickets; done += batch {
 		n := min(batch, spec.Tickets-done)
-		if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.bulkTickets(ctx, tx, g, done, n, &st) }); err != nil {
+		if err := s.inTx(ctx, func(tx *Tx) error { return s.bulkTickets(ctx, tx, g, done, n, &st) }); err != nil {
 			return st, fmt.Errorf("bulk load tickets %d–%d: %w", done, done+n, err)
 		}
 		st.Elapsed = time.Since(started)
@@ -213,7 +213,7 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 		n = max(1, g.spec.Tickets/20)
 	}
 	segments := []string{"b2c", "b2c", "b2c", "b2b", "b2b", "vip", "low_touch", "high_touch"}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		var existing int64
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE workspace_id = $1`, g.wsID).Scan(&existing); err != nil {
 			return fmt.Errorf("count customers: %w", err)
@@ -253,7 +253,7 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 }
 
 // bulkTickets writes tickets [from, from+n) of the load in transaction tx.
-func (s *Store) bulkTickets(ctx context.Context, tx *sql.Tx, g *generator, from, n int, st *BulkStats) error {
+func (s *Store) bulkTickets(ctx context.Context, tx *Tx, g *generator, from, n int, st *BulkStats) error {
 	var first int64
 	err := tx.QueryRowContext(ctx, `UPDATE workspaces SET next_ticket_number = next_ticket_number + $1 WHERE id = $2 RETURNING next_ticket_number - $1`,
 		int64(n), g.wsID).Scan(&first)
@@ -326,7 +326,7 @@ func (s *Store) bulkTickets(ctx context.Context, tx *sql.Tx, g *generator, from,
 // reserveIDs returns n fresh primary keys for table. SQLite has one writer,
 // so max(id)+1… is free until this transaction commits; on PostgreSQL the
 // identity sequence hands them out, which is safe beside concurrent inserts.
-func (s *Store) reserveIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, error) {
+func (s *Store) reserveIDs(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
 	if s.dialect == SQLite {
 		var top int64
@@ -596,7 +596,7 @@ const maxBulkRows = 1000
 type bulkInsert struct {
 	ctx      context.Context
 	numbered bool // $N placeholders (PostgreSQL) rather than ? (SQLite)
-	tx       *sql.Tx
+	tx       *Tx
 	head     string
 	cols     int
 	perStmt  int
@@ -604,7 +604,7 @@ type bulkInsert struct {
 	args     []any
 }
 
-func (s *Store) newBulkInsert(ctx context.Context, tx *sql.Tx, table, columns string) (*bulkInsert, error) {
+func (s *Store) newBulkInsert(ctx context.Context, tx *Tx, table, columns string) (*bulkInsert, error) {
 	cols := strings.Count(columns, ",") + 1
 	b := &bulkInsert{ctx: ctx, tx: tx, numbered: s.dialect != SQLite, head: "INSERT INTO " + table + " (" + columns + ") VALUES ", cols: cols,
 		perStmt: min(maxBulkRows, maxParams[s.dialect]/cols)}

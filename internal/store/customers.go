@@ -93,7 +93,7 @@ func (s *Store) CreateCustomer(ctx context.Context, wsID int64, c customer.Custo
 	if err := c.Validate(); err != nil {
 		return c, err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		var err error
 		c, err = insertCustomer(ctx, tx, wsID, c, s.now())
 		return err
@@ -128,7 +128,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, wsID int64, c customer.Custo
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		if c.OrganisationID != 0 && !exists(ctx, tx, `SELECT count(*) FROM organisations WHERE id = $1 AND workspace_id = $2`, c.OrganisationID, wsID) {
 			f := problem.Fields{}
 			f.Add("organisation_id", "unknown_value", "unknown organisation")

@@ -31,7 +31,7 @@ func (s *Store) CreateMember(ctx context.Context, wsID, actorID int64, m workspa
 	if err := m.Validate(); err != nil {
 		return m, err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		m.CreatedAt = fromMS(ms(s.now()))
 		err := tx.QueryRowContext(ctx, `INSERT INTO agents (workspace_id, email, name, role, language, timezone, password_hash, active, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
@@ -61,7 +61,7 @@ func (s *Store) UpdateMember(ctx context.Context, wsID, actorID int64, m workspa
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE agents SET email = $1, name = $2, role = $3, language = $4, timezone = $5, active = $6 WHERE id = $7 AND workspace_id = $8`,
 			m.Email, m.Name, string(m.Role), m.Language, m.Timezone, m.Active, m.ID, wsID)
 		if isUniqueViolation(err) {
@@ -87,7 +87,7 @@ func (s *Store) UpdateMember(ctx context.Context, wsID, actorID int64, m workspa
 	})
 }
 
-func (s *Store) replaceMemberTiers(ctx context.Context, tx *sql.Tx, wsID int64, m workspace.Member) error {
+func (s *Store) replaceMemberTiers(ctx context.Context, tx *Tx, wsID int64, m workspace.Member) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM agent_tiers WHERE agent_id = $1`, m.ID); err != nil {
 		return fmt.Errorf("clear agent tiers: %w", err)
 	}
@@ -104,7 +104,7 @@ func (s *Store) replaceMemberTiers(ctx context.Context, tx *sql.Tx, wsID int64, 
 	return nil
 }
 
-func (s *Store) replaceMemberTeams(ctx context.Context, tx *sql.Tx, wsID int64, m workspace.Member) error {
+func (s *Store) replaceMemberTeams(ctx context.Context, tx *Tx, wsID int64, m workspace.Member) error {
 	if m.TeamIDs == nil { // nil = leave memberships alone (managed from the team page)
 		return nil
 	}
@@ -126,7 +126,7 @@ func (s *Store) replaceMemberTeams(ctx context.Context, tx *sql.Tx, wsID int64, 
 
 // SetPassword replaces a member's password hash and ends their sessions.
 func (s *Store) SetPassword(ctx context.Context, wsID, actorID, agentID int64, hash string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = $1 WHERE id = $2 AND workspace_id = $3`, hash, agentID, wsID)
 		if err := mustAffect(res, err, "agent"); err != nil {
 			return err

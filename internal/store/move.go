@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/palier/palier/internal/ticket"
 )
@@ -21,7 +20,7 @@ type Move struct {
 // timeline event carrying the hand-off summary.
 func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, guard Guard, m Move) (ticket.Ticket, error) {
 	var out ticket.Ticket
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
 		if err != nil {
 			return err

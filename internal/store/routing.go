@@ -53,7 +53,7 @@ func (s *Store) SaveRoutingRules(ctx context.Context, wsID, actorID int64, rs ro
 		return 0, fmt.Errorf("encode routing rules: %w", err)
 	}
 	var version int64
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *Tx) error {
 		now := ms(s.now())
 		err := tx.QueryRowContext(ctx, `INSERT INTO routing_rulesets (workspace_id, ruleset, version, updated_by, updated_at) VALUES ($1, $2, 1, $3, $4)
 			ON CONFLICT (workspace_id) DO UPDATE SET ruleset = excluded.ruleset, version = routing_rulesets.version + 1,
@@ -94,7 +94,7 @@ func (s *Store) SaveEscalationProcedure(ctx context.Context, wsID, actorID int64
 	if err != nil {
 		return p, fmt.Errorf("encode procedure: %w", err)
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *Tx) error {
 		if p.RequestTypeID != 0 && !exists(ctx, tx, `SELECT count(*) FROM request_types WHERE id = $1 AND workspace_id = $2`, p.RequestTypeID, wsID) {
 			return fieldError("request_type_id", "unknown_value", "unknown request type")
 		}

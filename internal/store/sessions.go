@@ -16,7 +16,7 @@ var errUnauthenticated = problem.New(problem.Unauthorized, "unauthenticated", "p
 // CreateSession stores a new login session (by the hash of its secret).
 func (s *Store) CreateSession(ctx context.Context, secret string, agentID int64, ttl time.Duration) error {
 	now := s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		// Expired sessions of this agent are swept on each login so the
 		// table stays small without a background job.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE agent_id = $1 AND expires_at < $2`, agentID, ms(now)); err != nil {
@@ -54,7 +54,7 @@ func (s *Store) DeleteSession(ctx context.Context, secret string) error {
 
 // CreateAPIToken stores a bearer token for an agent and audits it.
 func (s *Store) CreateAPIToken(ctx context.Context, wsID, actorID, agentID int64, name, secret string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (agent_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 			agentID, name, auth.HashSecret(secret), ms(s.now())).Scan(&id)
@@ -93,7 +93,7 @@ func (s *Store) LoginAllowed(ctx context.Context, key string, max int, window ti
 // RecordLoginFailure notes a failed login under each key.
 func (s *Store) RecordLoginFailure(ctx context.Context, keys ...string) error {
 	now := s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE at < $1`, ms(now.Add(-24*time.Hour))); err != nil {
 			return fmt.Errorf("sweep login attempts: %w", err)
 		}

@@ -40,8 +40,8 @@ type Store struct {
 	// concurrent writers queue in Go instead of failing with "database is
 	// locked"; reads use their own pool and run in parallel (WAL). On
 	// PostgreSQL both are the same pool.
-	write *sql.DB
-	read  *sql.DB
+	write *pool
+	read  *pool
 	now   func() time.Time
 }
 
@@ -93,7 +93,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &Store{dialect: SQLite, write: w, read: r, now: time.Now}, nil
+	return &Store{dialect: SQLite, write: newPool(w, true), read: newPool(r, true), now: time.Now}, nil
 }
 
 func openPostgres(ctx context.Context, u string) (*Store, error) {
@@ -110,7 +110,8 @@ func openPostgres(ctx context.Context, u string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", redact(u), err)
 	}
-	return &Store{dialect: Postgres, write: db, read: db, now: time.Now}, nil
+	p := newPool(db, false)
+	return &Store{dialect: Postgres, write: p, read: p, now: time.Now}, nil
 }
 
 // Dialect tells which database the store speaks.
@@ -138,9 +139,9 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // DB exposes the write pool for tools that bulk-load data (the benchmark
 // generator). Application code uses the Store's methods.
-func (s *Store) DB() *sql.DB { return s.write }
+func (s *Store) DB() *sql.DB { return s.write.DB }
 
-// querier is what both *sql.DB and *sql.Tx offer.
+// querier is what both *sql.DB and *Tx offer.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -149,11 +150,13 @@ type querier interface {
 
 // inTx runs fn in one write transaction: everything fn writes lands, or
 // nothing does.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
+	tx := &Tx{Tx: sqlTx, stmts: s.write.stmts}
+	defer tx.prepareMissed(ctx)
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -198,7 +201,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		order = append(order, v)
 	}
 	slices.Sort(order)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		if s.dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7405123)`); err != nil {
 				return fmt.Errorf("migration lock: %w", err)

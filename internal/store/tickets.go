@@ -75,7 +75,7 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 	if t.Status == "" {
 		t.Status = ticket.New
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		if n.NewCustomer != nil {
 			c, err := insertCustomer(ctx, tx, wsID, *n.NewCustomer, now)
 			if err != nil {
@@ -173,7 +173,7 @@ func (s *Store) TicketByNumber(ctx context.Context, wsID, number int64) (ticket.
 // PostgreSQL so that two instances changing the same ticket queue up instead
 // of overwriting each other (SQLite's single writer already serialises
 // them), then runs the guard against that current state.
-func (s *Store) lockTicket(ctx context.Context, tx *sql.Tx, wsID, ticketID int64, guard Guard) (ticket.Ticket, error) {
+func (s *Store) lockTicket(ctx context.Context, tx *Tx, wsID, ticketID int64, guard Guard) (ticket.Ticket, error) {
 	where := `id = $1 AND workspace_id = $2`
 	if s.dialect == Postgres {
 		where += ` FOR UPDATE`
@@ -237,7 +237,7 @@ type Guard func(current ticket.Ticket) error
 // actually changed, all in one transaction.
 func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64, guard Guard, ch Change) (ticket.Ticket, error) {
 	var out ticket.Ticket
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
 		if err != nil {
 			return err
@@ -345,7 +345,7 @@ func applyChange(t ticket.Ticket, ch Change, actorID int64) (ticket.Ticket, []ti
 // on t itself (set when the ticket leaves the active statuses, cleared when
 // it is reopened), and the update time, so the caller returns exactly what
 // was stored.
-func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t *ticket.Ticket, now time.Time) error {
+func (s *Store) saveTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, now time.Time) error {
 	tags, _ := json.Marshal(nonNil(t.Tags))
 	fields, _ := json.Marshal(t.CustomFields)
 	switch {
@@ -383,7 +383,7 @@ func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t *ticket.Ticket, no
 // a solved ticket.
 func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guard, e ticket.Event, status ticket.Status) (ticket.Event, ticket.Ticket, error) {
 	var out ticket.Ticket
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
 		if err != nil {
 			return err
@@ -700,7 +700,7 @@ func decodeCursor(cursor, sort string) (key, id int64, err error) {
 
 // AddCollaborator invites an agent to a ticket (swarming) and records it.
 func (s *Store) AddCollaborator(ctx context.Context, wsID, ticketID, agentID, byID int64, guard Guard) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
 		if err != nil {
 			return err

@@ -18,7 +18,7 @@ func (s *Store) CreateWorkspace(ctx context.Context, w workspace.Workspace, tier
 	if err := w.Validate(); err != nil {
 		return w, err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		w.CreatedAt = fromMS(ms(s.now()))
 		err := tx.QueryRowContext(ctx, `INSERT INTO workspaces (name, support_model, languages, default_language, timezone, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -74,7 +74,7 @@ func (s *Store) UpdateWorkspace(ctx context.Context, actorID int64, w workspace.
 	if err := w.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = $1, support_model = $2, languages = $3, default_language = $4, timezone = $5 WHERE id = $6`,
 			w.Name, string(w.SupportModel), strings.Join(w.Languages, ","), w.DefaultLanguage, w.Timezone, w.ID)
 		if err != nil {
@@ -103,7 +103,7 @@ func insertTier(ctx context.Context, q querier, wsID int64, t workspace.Tier) (i
 
 // CreateTier adds a tier (e.g. an L4 vendor) to a workspace.
 func (s *Store) CreateTier(ctx context.Context, wsID, actorID int64, t workspace.Tier) (workspace.Tier, error) {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		id, err := insertTier(ctx, tx, wsID, t)
 		if err != nil {
 			return err
@@ -119,7 +119,7 @@ func (s *Store) UpdateTier(ctx context.Context, wsID, actorID int64, t workspace
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE tiers SET name = $1, description = $2, target_share = $3, position = $4, external = $5, vendor_email = $6
 			WHERE id = $7 AND workspace_id = $8`, t.Name, t.Description, t.TargetShare, t.Position, t.External, t.VendorEmail, t.ID, wsID)
 		if err := mustAffect(res, err, "tier"); err != nil {
@@ -148,7 +148,7 @@ func (s *Store) CreateTeam(ctx context.Context, wsID, actorID int64, t workspace
 	if err := t.Validate(); err != nil {
 		return t, err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		if err := checkRefs(ctx, tx, wsID, t); err != nil {
 			return err
 		}
@@ -173,7 +173,7 @@ func (s *Store) UpdateTeam(ctx context.Context, wsID, actorID int64, t workspace
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		if err := checkRefs(ctx, tx, wsID, t); err != nil {
 			return err
 		}
@@ -223,7 +223,7 @@ func exists(ctx context.Context, q querier, query string, args ...any) bool {
 	return q.QueryRowContext(ctx, query, args...).Scan(&n) == nil && n > 0
 }
 
-func replaceTeamLinks(ctx context.Context, tx *sql.Tx, t workspace.Team) error {
+func replaceTeamLinks(ctx context.Context, tx *Tx, t workspace.Team) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM team_skills WHERE team_id = $1`, t.ID); err != nil {
 		return fmt.Errorf("clear team skills: %w", err)
 	}
@@ -294,7 +294,7 @@ func (s *Store) CreateRequestType(ctx context.Context, wsID, actorID int64, rt w
 	if err := rt.Validate(); err != nil {
 		return rt, err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO request_types (workspace_id, key, name_fr, name_en, active) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			wsID, rt.Key, rt.NameFR, rt.NameEN, rt.Active).Scan(&rt.ID)
 		if isUniqueViolation(err) {
@@ -313,7 +313,7 @@ func (s *Store) UpdateRequestType(ctx context.Context, wsID, actorID int64, rt w
 	if err := rt.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE request_types SET name_fr = $1, name_en = $2, active = $3 WHERE id = $4 AND workspace_id = $5`,
 			rt.NameFR, rt.NameEN, rt.Active, rt.ID, wsID)
 		if err := mustAffect(res, err, "request_type"); err != nil {
@@ -348,7 +348,7 @@ func (s *Store) CreateCustomField(ctx context.Context, wsID, actorID int64, cf w
 		return cf, err
 	}
 	opts, _ := json.Marshal(nonNil(cf.Options))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO custom_fields (workspace_id, key, label_fr, label_en, kind, options, position) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			wsID, cf.Key, cf.LabelFR, cf.LabelEN, string(cf.Kind), string(opts), cf.Position).Scan(&cf.ID)
 		if isUniqueViolation(err) {
@@ -368,7 +368,7 @@ func (s *Store) UpdateCustomField(ctx context.Context, wsID, actorID int64, cf w
 		return err
 	}
 	opts, _ := json.Marshal(nonNil(cf.Options))
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE custom_fields SET label_fr = $1, label_en = $2, options = $3, position = $4 WHERE id = $5 AND workspace_id = $6`,
 			cf.LabelFR, cf.LabelEN, string(opts), cf.Position, cf.ID, wsID)
 		if err := mustAffect(res, err, "custom_field"); err != nil {
