@@ -77,6 +77,8 @@ func init() {
 		"simulate.table.worse":       {"significant, B is worse", "significatif, B est moins bon"},
 		"simulate.table.significant": {"significant", "significatif"},
 		"simulate.notes":             {"Notes on the runs", "Remarques sur les simulations"},
+		"simulate.note_behind":       {"{letter} cannot keep up with demand: its times and shares only count the tickets it finished, so the table marks their differences without calling them better or worse.", "{letter} ne suit pas la demande : ses délais et ses parts ne comptent que les tickets terminés, le tableau signale donc les écarts sans les dire meilleurs ou moins bons."},
+		"simulate.note_behind_both":  {"Neither A nor B keeps up with demand: their times and shares only count the tickets they finished, so the table marks their differences without calling them better or worse.", "Ni A ni B ne suivent la demande : leurs délais et leurs parts ne comptent que les tickets terminés, le tableau signale donc les écarts sans les dire meilleurs ou moins bons."},
 		"simulate.note_for":          {"{letter}: {note}", "{letter} : {note}"},
 
 		"simulate.chart.legend":           {"Legend", "Légende"},

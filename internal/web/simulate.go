@@ -696,20 +696,47 @@ func resultView(rq *request, job *simJob, a, b sim.Result) *simResultView {
 	default:
 		v.Choice, v.ChoiceLabel = "none", l.T("simulate.rec.choice_none")
 	}
+	behind := behindDemand(a, b)
 	for _, row := range sim.CompareIn(l.Lang, a, &b) {
-		v.Rows = append(v.Rows, tableRow(l.Lang, row))
+		v.Rows = append(v.Rows, tableRow(l.Lang, row, behind != "" && row.Key != "unfinished"))
 	}
 	v.Charts = resultCharts(rq, a, b)
 	v.Notes = runNotes(rq, job, a, b)
+	switch behind {
+	case "":
+	case "AB":
+		v.Notes = append(v.Notes, l.T("simulate.note_behind_both"))
+	default:
+		v.Notes = append(v.Notes, l.T("simulate.note_behind", "letter", behind))
+	}
 	return v
 }
 
-func tableRow(lang string, row sim.ComparisonRow) simRow {
+// behindDemand names the scenario that leaves a sizeable share of its
+// tickets unfinished ("A", "B", or "AB" for both), or "" when both keep up. Such a
+// scenario's times only count the tickets it finished: shorter is not
+// better there.
+func behindDemand(a, b sim.Result) string {
+	var out []string
+	for _, x := range []struct {
+		letter string
+		r      sim.Result
+	}{{"A", a}, {"B", b}} {
+		if x.r.Unfinished.Mean > 0.02 {
+			out = append(out, x.letter)
+		}
+	}
+	return strings.Join(out, "")
+}
+
+// tableRow formats a comparison row; biased rows (measured on a scenario
+// that cannot keep up) are marked as changed, never as better or worse.
+func tableRow(lang string, row sim.ComparisonRow, biased bool) simRow {
 	r := simRow{Label: row.Label, A: sim.FormatEstimateIn(lang, row.Unit, row.A), B: sim.FormatEstimateIn(lang, row.Unit, row.B),
 		Diff: sim.FormatDiffIn(lang, row), Tier: strings.Contains(row.Key, ".")}
 	if row.Significant && row.Diff != nil {
 		switch {
-		case row.Better == sim.Neutral:
+		case row.Better == sim.Neutral || biased:
 			r.Mark = "changed"
 		case (row.Diff.Mean < 0) == (row.Better == sim.Lower):
 			r.Mark = "better"

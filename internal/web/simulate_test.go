@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
+	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -130,6 +133,10 @@ func TestSimulatorRunsInTheBackground(t *testing.T) {
 		`role="img"`, "Attente client avant un premier contact", "Résolutions par niveau", html.EscapeString("Taux d'occupation par niveau"),
 		`<title id="chart-wait-title">`, `class="target"`, `hx-swap-oob="true"`, "Simulation terminée.")
 	lacks(t, result, "Recommendation", "customer wait", "hx-trigger")
+	// B finishes few tickets, quickly: its times are not called better.
+	contains(t, result, "B ne suit pas la demande : ses délais et ses parts ne comptent que les tickets terminés",
+		`<td class="num diff-worse">`)
+	lacks(t, result, `<td class="num diff-better">`)
 
 	// The same run reads in English once Léa switches language, and a
 	// reload of the pushed address shows it with its settings.
@@ -241,4 +248,41 @@ func TestSimulatorRunsStayInTheirWorkspace(t *testing.T) {
 	lacks(t, body, "hx-trigger")
 	res, body = c.get("/simulate/runs/NOSUCHRUN")
 	expectStatus(t, res, body, http.StatusNotFound)
+}
+
+// TestBrowserSimulator is Sophie's quarterly question in a real browser,
+// under the production content security policy: the per-type models
+// appear with the hybrid model, the run is polled by htmx and its result
+// replaces the progress bar.
+func TestBrowserSimulator(t *testing.T) {
+	ctx := browsertest.New(t)
+	e := simEnv(t)
+	run(t, ctx, "sign in as the lead",
+		chromedp.Navigate(e.srv.URL+"/simulate"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "lead@acme.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
+		clickAndLoad(`form[action="/login"] button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS(".sim-form")),
+		chromedp.WaitNotVisible(chromedp.CSS(".sim-type-models")),
+	)
+	run(t, ctx, "ask about hybrid, then about a thin front line",
+		chromedp.Click(chromedp.CSS(`input[name=model][value=hybrid]`)),
+		chromedp.WaitVisible(chromedp.CSS(`select[name="type_model.billing"]`)),
+		chromedp.Click(chromedp.CSS(`input[name=model][value=tiered]`)),
+		chromedp.WaitNotVisible(chromedp.CSS(".sim-type-models")),
+		chromedp.SetValue(chromedp.CSS(`input[name="agents.L1"]`), "1"),
+		chromedp.SetValue(chromedp.CSS(`input[name=replications]`), "2"),
+		chromedp.SetValue(chromedp.CSS(`input[name=horizon_days]`), "7"),
+		chromedp.Click(chromedp.CSS(`.sim-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".sim-result .sim-rec")),
+	)
+	shoot(t, ctx, "simulator")
+	expectText(t, ctx, ".sim-rec", "Choisissez A : B ne suit pas la demande")
+	expectText(t, ctx, "#sim-status", "Simulation terminée.")
+	expectText(t, ctx, "#chart-wait-title", "Attente client avant un premier contact")
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil || !strings.Contains(loc, "/simulate/runs/") {
+		t.Errorf("the address bar shows %q (%v), want the run's address", loc, err)
+	}
 }
