@@ -66,15 +66,10 @@ func historyOf(t ticket.Ticket, events []ticket.Event, tierCode map[string]strin
 	}
 	start, tier := t.CreatedAt, ""
 	for _, e := range events {
-		var from, to string
-		switch e.Kind {
-		case ticket.TierChanged:
-			from, to = tierCode[e.Data["from"]], tierCode[e.Data["to"]]
-		case ticket.Escalated, ticket.DeEscalated:
-			from, to = e.Data["from"], e.Data["to"]
-		default:
+		if e.Kind != ticket.TierChanged && e.Kind != ticket.Escalated && e.Kind != ticket.DeEscalated {
 			continue
 		}
+		from, to := codeOf(tierCode, e.Data["from"]), codeOf(tierCode, e.Data["to"])
 		if tier == "" {
 			tier = from
 		}
@@ -92,4 +87,13 @@ func historyOf(t ticket.Ticket, events []ticket.Event, tierCode map[string]strin
 		h.Spans = append(h.Spans, sim.TierSpan{Tier: tier, Start: start, End: end})
 	}
 	return h
+}
+
+// codeOf reads a tier from event data, which names it by id (tier changes)
+// or by code (escalations).
+func codeOf(tierCode map[string]string, v string) string {
+	if c, ok := tierCode[v]; ok {
+		return c
+	}
+	return v
 }
