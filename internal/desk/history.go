@@ -58,35 +58,85 @@ func (d *Service) History(ctx context.Context, a auth.Actor, max int) ([]sim.His
 	return out, nil
 }
 
+// historyOf turns a ticket's timeline into the stretches each tier spent
+// working it. A stretch starts when the tier first acts on the ticket (a
+// reply, a note, taking it) — time in the queue before that is waiting, not
+// work — and ends when the ticket leaves the tier or is solved, minus the
+// time it spent pending or on hold (waiting for the customer or a third
+// party).
 func historyOf(t ticket.Ticket, events []ticket.Event, tierCode map[string]string, typeKey string) sim.HistoryTicket {
 	h := sim.HistoryTicket{Created: t.CreatedAt, Type: typeKey, Channel: t.Channel, Priority: t.Priority.String(),
 		Escalations: t.EscalationCount, FirstContactResolved: t.FirstContactResolved}
 	if t.SolvedAt != nil {
 		h.Solved = *t.SolvedAt
 	}
-	start, tier := t.CreatedAt, ""
+	w := spanWalker{}
 	for _, e := range events {
-		if e.Kind != ticket.TierChanged && e.Kind != ticket.Escalated && e.Kind != ticket.DeEscalated {
-			continue
+		switch e.Kind {
+		case ticket.TierChanged, ticket.Escalated, ticket.DeEscalated:
+			from, to := codeOf(tierCode, e.Data["from"]), codeOf(tierCode, e.Data["to"])
+			if w.tier == "" {
+				w.tier = from
+			}
+			h.Spans = w.close(h.Spans, e.CreatedAt)
+			w = spanWalker{tier: to}
+		case ticket.AgentReply, ticket.InternalNote, ticket.OwnerChanged:
+			w.act(e.CreatedAt)
+		case ticket.StatusChanged:
+			w.status(ticket.Status(e.Data["to"]), e.CreatedAt)
 		}
-		from, to := codeOf(tierCode, e.Data["from"]), codeOf(tierCode, e.Data["to"])
-		if tier == "" {
-			tier = from
-		}
-		h.Spans = append(h.Spans, sim.TierSpan{Tier: tier, Start: start, End: e.CreatedAt})
-		tier, start = to, e.CreatedAt
 	}
-	if tier == "" {
-		tier = tierCode[strconv.FormatInt(t.TierID, 10)]
+	if w.tier == "" {
+		w.tier = tierCode[strconv.FormatInt(t.TierID, 10)]
 	}
 	end := h.Solved
 	if end.IsZero() {
-		end = time.Now()
+		end = w.last // an open ticket: count the work seen so far
 	}
-	if tier != "" && tier != "L0" {
-		h.Spans = append(h.Spans, sim.TierSpan{Tier: tier, Start: start, End: end})
-	}
+	h.Spans = w.close(h.Spans, end)
 	return h
+}
+
+// spanWalker follows one tier's stretch of a timeline.
+type spanWalker struct {
+	tier         string
+	first, last  time.Time // first and last action of the tier
+	waitingSince time.Time // when the ticket went pending or on hold
+	waited       time.Duration
+}
+
+func (w *spanWalker) act(at time.Time) {
+	if w.first.IsZero() {
+		w.first = at
+	}
+	w.last = at
+}
+
+func (w *spanWalker) status(s ticket.Status, at time.Time) {
+	w.act(at)
+	waiting := s == ticket.Pending || s == ticket.OnHold
+	switch {
+	case waiting && w.waitingSince.IsZero():
+		w.waitingSince = at
+	case !waiting && !w.waitingSince.IsZero():
+		w.waited += at.Sub(w.waitingSince)
+		w.waitingSince = time.Time{}
+	}
+}
+
+// close ends the stretch at end and appends it when the tier did work.
+func (w *spanWalker) close(spans []sim.TierSpan, end time.Time) []sim.TierSpan {
+	if !w.waitingSince.IsZero() && end.After(w.waitingSince) {
+		w.waited += end.Sub(w.waitingSince)
+	}
+	if w.tier == "" || w.tier == "L0" || w.first.IsZero() || !end.After(w.first) {
+		return spans
+	}
+	work := end.Sub(w.first) - w.waited
+	if work <= 0 {
+		return spans
+	}
+	return append(spans, sim.TierSpan{Tier: w.tier, Start: w.first, End: w.first.Add(work)})
 }
 
 // codeOf reads a tier from event data, which names it by id (tier changes)

@@ -11,6 +11,7 @@ func init() {
 		"nav.inbox":      {"Inbox", "Boîte de réception"},
 		"nav.new_ticket": {"New ticket", "Nouveau ticket"},
 		"nav.admin":      {"Admin", "Administration"},
+		"nav.routing":    {"Routing rules", "Règles de routage"},
 		"nav.logout":     {"Sign out", "Se déconnecter"},
 		"nav.language":   {"Language", "Langue"},
 		"nav.views":      {"Views", "Vues"},

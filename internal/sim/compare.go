@@ -268,10 +268,19 @@ func RecommendIn(lang string, a, b Result) Recommendation {
 	return rec
 }
 
-// keepUp decides when exactly one scenario leaves a sizeable share of its
-// tickets unfinished: nothing else matters then.
+// keepUp decides when one scenario leaves a sizeable share of its tickets
+// unfinished and the other does not, or leaves clearly more of them when
+// both fall behind: nothing else matters then, and the times of a scenario
+// that finishes few tickets describe only the few it finished.
 func keepUp(lang string, a, b Result, nameA, nameB any) (Recommendation, bool) {
 	ua, ub := a.Unfinished.Mean > 0.02, b.Unfinished.Mean > 0.02
+	if ua && ub { // both behind: the one that leaves clearly fewer open wins
+		gap := a.Unfinished.Mean - b.Unfinished.Mean
+		if gap > -0.05 && gap < 0.05 {
+			return Recommendation{}, false
+		}
+		ua, ub = gap > 0, gap < 0
+	}
 	if ua == ub {
 		return Recommendation{}, false
 	}
