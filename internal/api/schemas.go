@@ -129,9 +129,7 @@ func answerSchemas() map[string]any {
 		"TicketPage": pageSchema("Ticket", "Tickets you may see."),
 		"Event": object([]string{"id", "ticket_id", "kind", "created_at"}, schema{
 			"id": integer(""), "ticket_id": integer(""),
-			"kind": enum("", []ticket.EventKind{ticket.Created, ticket.CustomerMessage, ticket.AgentReply, ticket.InternalNote,
-				ticket.StatusChanged, ticket.PriorityChanged, ticket.OwnerChanged, ticket.TierChanged, ticket.TeamChanged, ticket.TypeChanged,
-				ticket.TagsChanged, ticket.FieldChanged, ticket.SensitiveChanged, ticket.Routed, ticket.Escalated, ticket.DeEscalated, ticket.SwarmJoined}),
+			"kind":              enum("", ticket.EventKinds),
 			"actor_agent_id":    integer("The agent who acted, if any."),
 			"actor_customer_id": integer("The customer who wrote, if any."),
 			"body":              str("The message, for messages."),
@@ -139,7 +137,8 @@ func answerSchemas() map[string]any {
 				"routed: rule (its name, or \"default\" for the fallback route), rule_id, tier, team, reasons (the conditions that held, one per line), require_human. " +
 				"escalated, de_escalated: from, to (tier codes), direction (up, down, return), reason, vendor_email (to an outside vendor), " +
 				"and summary, the hand-off summary as a JSON-encoded HandoffSummary (see the components). " +
-				"swarm_joined: agent_id, the invited agent (the actor is who invited them)."),
+				"swarm_joined: agent_id, the invited agent (the actor is who invited them). " +
+				"auto_reply: rule, the routing rule whose template produced the body."),
 			"created_at": when(""),
 		}),
 		"EventPage":     pageSchema("Event", "Timeline entries, oldest first."),

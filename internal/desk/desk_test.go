@@ -223,3 +223,42 @@ func TestDeEscalationWithoutTargetGoesOneTierDown(t *testing.T) {
 		}
 	})
 }
+
+func TestAutoReplyIsRecordedWithTheTicketReference(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		d := desk.New(s, nil)
+		admin := storetest.Actor(t, s, f.Admin)
+		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "Accusé de réception", Enabled: true,
+			When: routing.Condition{Field: "channel", Op: "is", Value: "email"},
+			Then: routing.Actions{AutoReply: "Bonjour {{customer.name}}, nous avons bien reçu votre demande {{ticket.reference}}."}}},
+			Fallback: routing.Actions{Tier: "L1"}}
+		if err := d.SaveRoutingRules(ctx, admin, rs); err != nil {
+			t.Fatal(err)
+		}
+		tk, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Question", Body: "Bonjour", Channel: "email", CustomerID: f.Customer["alice"].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := d.Timeline(ctx, admin, tk.ID, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := find(events, ticket.AutoReply)
+		want := "Bonjour " + f.Customer["alice"].Name + ", nous avons bien reçu votre demande " + tk.Reference + "."
+		if e == nil || e.Body != want {
+			t.Fatalf("auto-reply = %+v, want body %q", e, want)
+		}
+		if tk.FirstResponseAt != nil {
+			t.Error("an automatic reply is not a first response")
+		}
+		other, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Par téléphone", Body: "Appel", Channel: "phone", CustomerID: f.Customer["bob"].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs, _ := d.Timeline(ctx, admin, other.ID, 0, 100); find(evs, ticket.AutoReply) != nil {
+			t.Error("a ticket the rule does not match gets no auto-reply")
+		}
+	})
+}

@@ -102,16 +102,16 @@ func (d *Service) engine(ctx context.Context, dir Directory) (*routing.Engine, e
 // route runs the workspace's rules on a new ticket and applies the
 // decision. Values the request set explicitly (tier, team, owner) win over
 // the rules; the returned event records the rule that matched and why.
-func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cust customer.Customer, body string, explicit ticket.Ticket) (ticket.Event, error) {
+func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cust customer.Customer, body string, explicit ticket.Ticket) (ticket.Event, routing.Decision, error) {
 	eng, err := d.engine(ctx, dir)
 	if err != nil {
-		return ticket.Event{}, err
+		return ticket.Event{}, routing.Decision{}, err
 	}
 	open := 0
 	if cust.ID != 0 { // a customer created with this ticket has none yet
 		n, err := d.store.CountTickets(ctx, dir.Workspace.ID, store.Filter{CustomerID: cust.ID, ActiveOnly: true}, 1000)
 		if err != nil {
-			return ticket.Event{}, err
+			return ticket.Event{}, routing.Decision{}, err
 		}
 		open = n
 	}
@@ -128,7 +128,7 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 	}
 	dec := eng.Route(in)
 	if err := d.apply(ctx, dir, t, dec.Actions, explicit); err != nil {
-		return ticket.Event{}, err
+		return ticket.Event{}, dec, err
 	}
 	if t.TeamID == 0 { // a rule without a team: the tier's team for the request type
 		t.TeamID = teamFor(dir, t.TierID, t.RequestTypeID)
@@ -153,7 +153,24 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 	if dec.Actions.RequireHuman {
 		data["require_human"] = "true"
 	}
-	return ticket.Event{Kind: ticket.Routed, Data: data}, nil
+	return ticket.Event{Kind: ticket.Routed, Data: data}, dec, nil
+}
+
+// autoReply returns the rule's templated answer for a ticket once it has
+// its reference; it is recorded on the timeline as sent (delivery by email
+// follows the channels).
+func autoReply(dec routing.Decision, cust customer.Customer) func(ticket.Ticket) []ticket.Event {
+	if strings.TrimSpace(dec.Actions.AutoReply) == "" {
+		return nil
+	}
+	return func(t ticket.Ticket) []ticket.Event {
+		body := routing.RenderAutoReply(dec.Actions.AutoReply, routing.ReplyValues{TicketReference: t.Reference, TicketSubject: t.Subject, CustomerName: cust.Name})
+		data := map[string]string{"rule": dec.RuleName}
+		if dec.Fallback {
+			data["rule"] = "default"
+		}
+		return []ticket.Event{{Kind: ticket.AutoReply, Body: body, Data: data}}
+	}
 }
 
 func (d *Service) apply(ctx context.Context, dir Directory, t *ticket.Ticket, a routing.Actions, explicit ticket.Ticket) error {

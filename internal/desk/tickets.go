@@ -105,7 +105,7 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 		t.Language = dir.Workspace.DefaultLanguage
 	}
 	explicit := t
-	routed, err := d.route(ctx, dir, &t, cust, in.Body, explicit)
+	routed, dec, err := d.route(ctx, dir, &t, cust, in.Body, explicit)
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
@@ -115,7 +115,7 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 		t.OwnerID = a.AgentID
 	}
 	return d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID,
-		Events: []ticket.Event{routed}, NewCustomer: newCustomer})
+		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust)})
 }
 
 // resolveCustomer finds the ticket's customer by id or email. An unknown

@@ -59,6 +59,9 @@ type NewTicket struct {
 	// becomes the ticket's customer: a refused ticket leaves no stray
 	// customer behind.
 	NewCustomer *customer.Customer
+	// Then, when set, adds events that need the stored ticket (its
+	// reference), such as a templated auto-reply, in the same transaction.
+	Then func(t ticket.Ticket) []ticket.Event
 }
 
 // CreateTicket stores a new ticket, its number, its first message and its
@@ -113,7 +116,11 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 			}
 			events = append(events, msg)
 		}
-		for _, e := range append(events, n.Events...) {
+		events = append(events, n.Events...)
+		if n.Then != nil {
+			events = append(events, n.Then(t)...)
+		}
+		for _, e := range events {
 			e.TicketID = t.ID
 			if _, err := s.insertEvent(ctx, tx, wsID, e, now); err != nil {
 				return err

@@ -25,7 +25,15 @@ const (
 	Escalated        EventKind = "escalated"
 	DeEscalated      EventKind = "de_escalated"
 	SwarmJoined      EventKind = "swarm_joined"
+	// AutoReply is a templated answer sent by a routing rule, not by an
+	// agent: it does not count as the first response.
+	AutoReply EventKind = "auto_reply"
 )
+
+// EventKinds lists every kind of timeline event.
+var EventKinds = []EventKind{Created, CustomerMessage, AgentReply, InternalNote, StatusChanged, PriorityChanged, OwnerChanged,
+	TierChanged, TeamChanged, TypeChanged, TagsChanged, FieldChanged, SensitiveChanged, Routed, Escalated, DeEscalated,
+	SwarmJoined, AutoReply}
 
 // Message reports whether the event carries a message (as opposed to a change).
 func (k EventKind) Message() bool {

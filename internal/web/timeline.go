@@ -49,6 +49,9 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 	case ticket.InternalNote:
 		it.Class, it.Label, it.Author = "note", l.T("event.label.note"), agent
 		return it
+	case ticket.AutoReply:
+		it.Class, it.Label, it.Author = "reply", l.T("event.label.auto_reply"), l.T("event.system")
+		return it
 	}
 	it.Class = "change"
 	it.Line = changeLine(rq, e, agent)
