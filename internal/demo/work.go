@@ -479,15 +479,6 @@ func (st *story) text(member string) texts {
 	return lang["fr"]
 }
 
-func teamName(key string) string {
-	for _, t := range teamSpecs {
-		if t.key == key {
-			return t.name
-		}
-	}
-	return key
-}
-
 // later moves the clock forward by a random delay, never past the limit:
 // close to it, steps shrink so that the story still fits.
 func (st *story) later(lo, hi time.Duration) {

@@ -28,9 +28,6 @@ type week struct {
 	open float64 // open seconds per week
 }
 
-// alwaysOpen reports whether the calendar has no closed time.
-func (w *week) alwaysOpen() bool { return w == nil }
-
 // parseHours parses a weekly schedule such as "mon-fri 09:00-18:00,
 // sat 10:00-14:00". "24/7" (or empty) means always; a group without times
 // ("sat-sun") means whole days; a range ending before it starts runs

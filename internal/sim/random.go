@@ -83,28 +83,6 @@ func (s *sampler) sample(u1, u2 float64) float64 {
 
 func (s *sampler) defined() bool { return s.kind != kindNone }
 
-// mean is the distribution mean in seconds (+Inf for "none", which is used
-// for infinite patience).
-func (s *sampler) mean() float64 {
-	switch s.kind {
-	case kindConstant, kindExponential:
-		return s.a
-	case kindLognormal:
-		return math.Exp(s.a + s.b*s.b/2)
-	case kindEmpirical:
-		n := len(s.values)
-		if n == 1 {
-			return s.values[0]
-		}
-		sum := (s.values[0] + s.values[n-1]) / 2
-		for _, v := range s.values[1 : n-1] {
-			sum += v
-		}
-		return sum / float64(n-1)
-	}
-	return math.Inf(1)
-}
-
 // splitmix64 is a strong 64-bit mixer (Steele et al.); keyed with a ticket's
 // seed and a purpose it gives a counter-based random stream per ticket.
 func splitmix64(x uint64) uint64 {

@@ -404,7 +404,9 @@ func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guar
 		switch {
 		case status != "":
 			next.Status = status
-		case e.Kind == ticket.CustomerMessage && !t.Status.Active():
+		case e.Kind == ticket.CustomerMessage && t.Status != ticket.New && t.Status != ticket.Open:
+			// The customer answered: a pending, on-hold or solved ticket
+			// needs an agent again.
 			next.Status = ticket.Open
 		case e.Kind == ticket.AgentReply && t.Status == ticket.New:
 			next.Status = ticket.Open
