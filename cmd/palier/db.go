@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // dbFlags are the storage flags every command shares.
@@ -32,6 +34,24 @@ func (f *dbFlags) open(ctx context.Context) (*store.Store, error) {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return s, nil
+}
+
+// openWorkspace opens the store and returns its workspace, creating the
+// default one on an empty database (the CLI works on the first workspace).
+func (f *dbFlags) openWorkspace(ctx context.Context) (*store.Store, workspace.Workspace, error) {
+	s, err := f.open(ctx)
+	if err != nil {
+		return nil, workspace.Workspace{}, err
+	}
+	ws, err := s.FirstWorkspace(ctx)
+	if problem.Is(err, problem.NotFound) {
+		ws, err = createDefaultWorkspace(ctx, s)
+	}
+	if err != nil {
+		s.Close()
+		return nil, workspace.Workspace{}, err
+	}
+	return s, ws, nil
 }
 
 func envOr(key, fallback string) string {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/sim"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/workspace"
@@ -54,18 +53,11 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *n <= 0 {
 		return fmt.Errorf("--tickets must be positive")
 	}
-	s, err := db.open(ctx)
+	s, ws, err := db.openWorkspace(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := s.FirstWorkspace(ctx)
-	if problem.Is(err, problem.NotFound) {
-		ws, err = createDefaultWorkspace(ctx, s)
-	}
-	if err != nil {
-		return err
-	}
 	stats, err := s.BulkLoad(ctx, ws.ID, store.BulkSpec{Tickets: *n, Seed: *seed, Progress: func(st store.BulkStats) {
 		fmt.Fprintf(stderr, "\r%d/%d tickets, %d events", st.Tickets, *n, st.Events)
 	}})

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/palier/palier/internal/auth"
-	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/workspace"
 )
 
@@ -29,18 +28,11 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	s, err := db.open(ctx)
+	s, ws, err := db.openWorkspace(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := s.FirstWorkspace(ctx)
-	if problem.Is(err, problem.NotFound) {
-		ws, err = createDefaultWorkspace(ctx, s)
-	}
-	if err != nil {
-		return err
-	}
 	m := workspace.Member{Email: *email, Name: *name, Role: workspace.Role(*role), Language: *lang, Active: true}
 	if m.TierIDs, err = tierIDs(ctx, s.Tiers, ws.ID, *tiers); err != nil {
 		return err

@@ -34,25 +34,16 @@ func newMetrics(version string) *metrics {
 	return &metrics{version: version, series: map[seriesKey]*histogram{}}
 }
 
-func (m *metrics) instrument(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		if rec.status == 0 {
-			rec.status = http.StatusOK
-		}
-		// r.Pattern is the matched route ("GET /tickets/{id}"), which keeps
-		// the label set bounded whatever URLs clients send.
-		route := r.Pattern
-		if route == "" {
-			route = "unmatched"
-		}
-		m.observe(seriesKey{r.Method, route, strconv.Itoa(rec.status)}, time.Since(start).Seconds())
-	})
-}
-
-func (m *metrics) observe(k seriesKey, seconds float64) {
+// observe counts one answered request. r.Pattern is the matched route
+// ("GET /tickets/{id}"), which keeps the label set bounded whatever URLs
+// clients send.
+func (m *metrics) observe(r *http.Request, status int, took time.Duration) {
+	route := r.Pattern
+	if route == "" {
+		route = "unmatched"
+	}
+	k := seriesKey{r.Method, route, strconv.Itoa(status)}
+	seconds := took.Seconds()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	h := m.series[k]

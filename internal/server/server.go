@@ -57,9 +57,8 @@ func New(d *desk.Service, cfg Config) (http.Handler, error) {
 	var h http.Handler = mux
 	h = csrf.Handler(h)
 	h = securityHeaders(h)
-	h = m.instrument(h)
 	h = recoverPanics(cfg.Log, h)
-	h = logRequests(cfg.Log, h)
+	h = observe(cfg.Log, m, h)
 	return h, nil
 }
 
@@ -119,7 +118,9 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the real writer (flushing).
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+// observe records every request once it is answered: its latency in the
+// metrics and a log line (errors at error level, the rest at debug).
+func observe(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
@@ -127,11 +128,13 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
+		took := time.Since(start)
+		m.observe(r, rec.status, took)
 		level := slog.LevelDebug
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
 		log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"bytes", rec.bytes, "duration", time.Since(start))
+			"bytes", rec.bytes, "duration", took)
 	})
 }
