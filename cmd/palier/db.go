@@ -16,16 +16,18 @@ import (
 type dbFlags struct {
 	dataDir     string
 	databaseURL string
+	sqliteSync  string
 }
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data", envOr("PALIER_DATA", "data"), "directory for the SQLite database (palier.db)")
 	fs.StringVar(&f.databaseURL, "database-url", os.Getenv("PALIER_DATABASE_URL"), "PostgreSQL URL (postgres://…); empty = SQLite in --data")
+	fs.StringVar(&f.sqliteSync, "sqlite-sync", envOr("PALIER_SQLITE_SYNC", "full"), "SQLite durability: full (every acknowledged write survives a power loss) or normal (faster; survives a crash of Palier, not of the machine)")
 }
 
 // open opens and migrates the store.
 func (f *dbFlags) open(ctx context.Context) (*store.Store, error) {
-	s, err := store.Open(ctx, f.databaseURL, f.dataDir)
+	s, err := store.OpenWith(ctx, f.databaseURL, f.dataDir, store.Options{SQLiteSync: f.sqliteSync})
 	if err != nil {
 		return nil, err
 	}

@@ -45,9 +45,33 @@ type Store struct {
 	now   func() time.Time
 }
 
+// Options tune how the store opens its database.
+type Options struct {
+	// SQLiteSync is SQLite's synchronous setting: "full" (the default)
+	// makes every commit durable before it is acknowledged, even across a
+	// power loss; "normal" survives a crash of Palier but may lose the last
+	// commits on a power loss or OS crash, in exchange for roughly twice
+	// the write throughput.
+	SQLiteSync string
+}
+
 // Open connects to the database named by databaseURL, or, when it is empty,
-// to the SQLite file palier.db inside dataDir. It does not migrate.
+// to the SQLite file palier.db inside dataDir, with default options. It
+// does not migrate.
 func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
+	return OpenWith(ctx, databaseURL, dataDir, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, databaseURL, dataDir string, opts Options) (*Store, error) {
+	sync := strings.ToUpper(opts.SQLiteSync)
+	switch sync {
+	case "":
+		sync = "FULL"
+	case "FULL", "NORMAL":
+	default:
+		return nil, fmt.Errorf("unknown SQLite sync mode %q: use full or normal", opts.SQLiteSync)
+	}
 	switch {
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
 		return openPostgres(ctx, databaseURL)
@@ -58,9 +82,9 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if err := os.MkdirAll(dataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		return openSQLite(ctx, filepath.Join(dataDir, "palier.db"))
+		return openSQLite(ctx, filepath.Join(dataDir, "palier.db"), sync)
 	case strings.HasPrefix(databaseURL, "sqlite:"):
-		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "//"))
+		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "//"), sync)
 	}
 	return nil, fmt.Errorf("unsupported database URL %q: use postgres://… or sqlite:PATH", redact(databaseURL))
 }
@@ -73,8 +97,8 @@ func redact(u string) string {
 	return p.Redacted()
 }
 
-func openSQLite(ctx context.Context, path string) (*Store, error) {
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+func openSQLite(ctx context.Context, path, sync string) (*Store, error) {
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + sync + ")&_pragma=foreign_keys(1)"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
