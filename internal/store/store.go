@@ -42,6 +42,8 @@ type Store struct {
 	// PostgreSQL both are the same pool.
 	write *pool
 	read  *pool
+	// batch groups concurrent ticket creations into one commit (SQLite).
+	batch *batcher
 	now   func() time.Time
 }
 
@@ -117,7 +119,9 @@ func openSQLite(ctx context.Context, path, sync string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &Store{dialect: SQLite, write: newPool(w, true), read: newPool(r, true), now: time.Now}, nil
+	s := &Store{dialect: SQLite, write: newPool(w, true), read: newPool(r, true), now: time.Now}
+	s.batch = newBatcher(s)
+	return s, nil
 }
 
 func openPostgres(ctx context.Context, u string) (*Store, error) {
@@ -143,6 +147,9 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
+	if s.batch != nil {
+		s.batch.stop()
+	}
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())

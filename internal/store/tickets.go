@@ -78,7 +78,7 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 	if t.Status == "" {
 		t.Status = ticket.New
 	}
-	err := s.inTx(ctx, func(tx *Tx) error {
+	err := s.inBatch(ctx, func(tx *Tx) error {
 		if n.NewCustomer != nil {
 			c, err := insertCustomer(ctx, tx, wsID, *n.NewCustomer, now)
 			if err != nil {

@@ -1,0 +1,72 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// Concurrent creations share commits on SQLite; a refused ticket must not
+// undo the others in its batch, nor leave anything behind, nor use up a
+// number.
+func TestConcurrentCreatesAreIsolatedFromEachOther(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		before, _, err := s.Tickets(ctx, f.WS.ID, store.Filter{}, "", 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 60
+		var wg sync.WaitGroup
+		created := make([]ticket.Ticket, n)
+		errs := make([]error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				customer := f.Customer["alice"].ID
+				if i%3 == 0 {
+					customer = f.Other.Customer.ID // another tenant's: refused
+				}
+				created[i], errs[i] = s.CreateTicket(ctx, f.WS.ID, store.NewTicket{
+					Ticket: ticket.Ticket{Subject: "Concurrent", Channel: "api", TierID: f.Tier["L1"].ID, CustomerID: customer},
+					Body:   "Bonjour"})
+			}()
+		}
+		wg.Wait()
+		var numbers []int64
+		for i := range n {
+			switch {
+			case i%3 == 0 && !problem.Is(errs[i], problem.Invalid):
+				t.Errorf("ticket %d with another tenant's customer: %v, want invalid", i, errs[i])
+			case i%3 != 0 && errs[i] != nil:
+				t.Errorf("ticket %d: %v", i, errs[i])
+			case i%3 != 0:
+				numbers = append(numbers, created[i].Number)
+				if _, err := s.Ticket(ctx, f.WS.ID, created[i].ID); err != nil {
+					t.Errorf("acknowledged ticket %d is not stored: %v", i, err)
+				}
+			}
+		}
+		after, _, err := s.Tickets(ctx, f.WS.ID, store.Filter{}, "", 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after)-len(before) != len(numbers) {
+			t.Errorf("%d tickets stored, want %d", len(after)-len(before), len(numbers))
+		}
+		slices.Sort(numbers)
+		for i := 1; i < len(numbers); i++ {
+			if numbers[i] != numbers[i-1]+1 {
+				t.Fatalf("ticket numbers have a gap or repeat: %v", numbers)
+			}
+		}
+	})
+}
