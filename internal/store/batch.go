@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync"
 )
 
 // Group commit. With synchronous=FULL every SQLite commit waits for the
@@ -26,6 +27,7 @@ type batcher struct {
 	s    *Store
 	jobs chan batchJob
 	quit chan struct{}
+	once sync.Once // Close may run twice (a test closes early, its cleanup again)
 }
 
 func newBatcher(s *Store) *batcher {
@@ -34,7 +36,7 @@ func newBatcher(s *Store) *batcher {
 	return b
 }
 
-func (b *batcher) stop() { close(b.quit) }
+func (b *batcher) stop() { b.once.Do(func() { close(b.quit) }) }
 
 // inBatch runs fn in a write transaction shared with concurrent callers
 // (SQLite), or in a transaction of its own (PostgreSQL, whose commits
