@@ -4,6 +4,7 @@ import (
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // Escalation procedures say, per request type, where a ticket goes next
@@ -86,9 +87,11 @@ type escalationGuide struct {
 	ProcedureID   int64  `json:"procedure_id,omitempty"` // absent: the built-in default
 	ProcedureName string `json:"procedure_name"`
 	Possible      bool   `json:"possible"`
-	// Blocked says why escalating is not possible: "no_step" (the
-	// procedure goes no higher from this tier) or "not_allowed" (the
-	// caller may read the ticket but not work it, e.g. a swarm invitee).
+	// Blocked says why escalating is not possible: "swarming" (the
+	// ticket is worked by swarming: its owner keeps it and invites
+	// experts), "no_step" (the procedure goes no higher from this tier) or
+	// "not_allowed" (the caller may read the ticket but not work it, e.g.
+	// a swarm invitee).
 	Blocked string     `json:"blocked,omitempty"`
 	Step    *guideStep `json:"step,omitempty"`
 }
@@ -141,6 +144,8 @@ func (a *API) ticketEscalation(c *call) (any, error) {
 	}
 	out := escalationGuide{TicketID: t.ID, Tier: dir.Tier(t.TierID).Code, ProcedureID: proc.ID, ProcedureName: proc.Name}
 	switch {
+	case dir.ModelOf(t) == workspace.Swarming:
+		out.Blocked = "swarming"
 	case !ok:
 		out.Blocked = "no_step"
 	case !ticket.CanWork(c.actor, t):

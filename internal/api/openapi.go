@@ -37,11 +37,11 @@ var operations = map[string]operation{
 	"replyToTicket":         {Tag: "tickets", Summary: "Send a public reply to the customer, optionally setting a status", Body: "Reply", Status: 201, Result: "MessageResult"},
 	"addTicketNote":         {Tag: "tickets", Summary: "Post an internal note (swarm collaborators may too)", Body: "Note", Status: 201, Result: "MessageResult"},
 	"assignTicket":          {Tag: "tickets", Summary: "Assign a ticket to an agent, or unassign it with null", Body: "Assign", Status: 200, Result: "Ticket"},
-	"addTicketCollaborator": {Tag: "tickets", Summary: "Invite an agent to a ticket (swarming): they may read it and post notes", Body: "Collaborator", Status: 200, Result: "Ticket"},
+	"addTicketCollaborator": {Tag: "tickets", Summary: "Invite an agent, or a whole team, to a ticket's swarm with an optional question: they may read it and post internal notes; the owner stays the customer's single contact", Body: "Collaborator", Status: 200, Result: "Ticket"},
 	"listTicketEvents":      {Tag: "tickets", Summary: "A ticket's timeline, oldest first", Status: 200, Result: "EventPage"},
 	"getTicketEscalation": {Tag: "escalation", Summary: "The escalation procedure that applies to a ticket and its next step: guidance and checklist in both languages, and whether you may escalate now",
 		Status: 200, Result: "EscalationGuide"},
-	"escalateTicket": {Tag: "escalation", Summary: "Escalate a ticket (up, the default), de-escalate it (down) or return it to a tier; going up, every checklist item and a reason are required, and a refusal (escalation_incomplete) names each missing one. The ticket leaves its owner: you may no longer see it afterwards",
+	"escalateTicket": {Tag: "escalation", Summary: "Escalate a ticket (up, the default), de-escalate it (down) or return it to a tier; going up, every checklist item and a reason are required, and a refusal (escalation_incomplete) names each missing one. The ticket leaves its owner: you may no longer see it afterwards. A ticket worked by swarming does not go up (409 swarming_model): invite experts instead",
 		Body: "EscalateRequest", Status: 200, Result: "Ticket", Errors: []string{"409"}},
 
 	"getRoutingRules": {Tag: "routing", Summary: "The workspace's routing rules, tried in order, first match wins (leads and admins)", Status: 200, Result: "RuleSet"},
@@ -67,7 +67,7 @@ var operations = map[string]operation{
 	"updateOrganisation": {Tag: "customers", Summary: "Change an organisation; absent fields keep their value", Body: "OrganisationUpdate", Status: 200, Result: "Organisation"},
 
 	"listAgents":  {Tag: "setup", Summary: "List the workspace's members (one page)", Status: 200, Result: "AgentPage"},
-	"createAgent": {Tag: "setup", Summary: "Add an agent, lead or admin (admins only)", Body: "AgentCreate", Status: 201, Result: "Agent"},
+	"createAgent": {Tag: "setup", Summary: "Add an agent, lead, admin or collaborator (admins only)", Body: "AgentCreate", Status: 201, Result: "Agent"},
 	"getAgent":    {Tag: "setup", Summary: "Get a member", Status: 200, Result: "Agent"},
 	"updateAgent": {Tag: "setup", Summary: "Change a member's profile, role, tiers and teams (admins only)", Body: "AgentUpdate", Status: 200, Result: "Agent"},
 
@@ -230,7 +230,7 @@ func errorResponses() map[string]any {
 		"404": "Unknown id, or an object you may not see (e.g. ticket_not_found).",
 		"413": "The body is larger than 1 MiB: body_too_large.",
 		"415": "The body is not JSON: unsupported_media_type.",
-		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again.",
+		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again. Escalating up a ticket worked by swarming: swarming_model.",
 		"422": "A value is wrong: validation_failed (or invalid_rules, invalid_procedure, escalation_not_possible, escalation_incomplete), with one entry per field in `fields`.",
 		"500": "Server fault (internal); nothing was written. Details are logged, not sent.",
 	}

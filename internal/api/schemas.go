@@ -66,6 +66,16 @@ func with(props schema, more schema) schema {
 
 var languages = workspace.Languages
 
+// rtModel documents a request type's support model.
+var rtModel = enum(`How its tickets are worked when the workspace's support_model is hybrid: tiered (escalated L1 → L2 → L3) `+
+	`or swarming (the owner keeps the ticket and invites experts; escalating up is refused with swarming_model). `+
+	`"" follows the workspace, which in hybrid means tiered. Ignored by tiered and swarming workspaces.`, workspace.RequestTypeModels)
+
+// roleDesc documents the roles.
+const roleDesc = "admin: everything; lead: their tiers and teams, sensitive tickets included; agent: the tickets of their tiers and teams; " +
+	"collaborator: someone outside support (product, engineering) who belongs to no tier, sees only the tickets they were invited to " +
+	"and posts internal notes there, never replies, changes, escalates, invites nor opens tickets."
+
 // schemas returns the components' schemas: the answers first, then the
 // request bodies. Required lists name the fields that are always present
 // in answers (the others are left out when empty).
@@ -94,7 +104,7 @@ func answerSchemas() map[string]any {
 		"OpenAPI": schema{"type": "object", "description": "This document."},
 		"Me": object([]string{"agent_id", "workspace_id", "name", "email", "role", "language", "timezone", "tier_ids", "team_ids"}, schema{
 			"agent_id": integer(""), "workspace_id": integer(""), "name": str(""), "email": str(""),
-			"role":     enum("", workspace.Roles),
+			"role":     enum(roleDesc, workspace.Roles),
 			"language": str(`Interface language; "" follows the browser.`), "timezone": str(`"" = the workspace's.`),
 			"tier_ids": ids("Tiers you belong to, directly or through a team."), "team_ids": ids("Your teams."),
 		}),
@@ -137,7 +147,8 @@ func answerSchemas() map[string]any {
 				"routed: rule (its name, or \"default\" for the fallback route), rule_id, tier, team, reasons (the conditions that held, one per line), require_human. " +
 				"escalated, de_escalated: from, to (tier codes), direction (up, down, return), reason, vendor_email (to an outside vendor), " +
 				"and summary, the hand-off summary as a JSON-encoded HandoffSummary (see the components). " +
-				"swarm_joined: agent_id, the invited agent (the actor is who invited them). " +
+				"swarm_joined: agent_id, the invited agent (the actor is who invited them); team_id when they came with their team; " +
+				"question, what the inviter asked, when they asked something. " +
 				"auto_reply: rule, the routing rule whose template produced the body."),
 			"created_at": when(""),
 		}),
@@ -154,7 +165,7 @@ func answerSchemas() map[string]any {
 		}),
 		"OrganisationPage": pageSchema("Organisation", "Organisations, newest first."),
 		"Agent": object([]string{"id", "email", "name", "role", "language", "timezone", "active", "tier_ids", "team_ids", "created_at"}, schema{
-			"id": integer(""), "email": str(""), "name": str(""), "role": enum("", workspace.Roles),
+			"id": integer(""), "email": str(""), "name": str(""), "role": enum(roleDesc, workspace.Roles),
 			"language": str(""), "timezone": str(""), "active": boolean(""),
 			"tier_ids": ids("Tiers the member belongs to directly."), "team_ids": ids(""), "created_at": when(""),
 		}),
@@ -170,8 +181,9 @@ func answerSchemas() map[string]any {
 			"external": boolean("An outside vendor's support."), "vendor_email": str("Absent when none."),
 		}),
 		"TierPage": pageSchema("Tier", "Tiers, lowest first."),
-		"RequestType": object([]string{"id", "key", "name_fr", "name_en", "active"}, schema{
+		"RequestType": object([]string{"id", "key", "name_fr", "name_en", "active", "model"}, schema{
 			"id": integer(""), "key": str(""), "name_fr": str(""), "name_en": str(""), "active": boolean(""),
+			"model": rtModel,
 		}),
 		"RequestTypePage": pageSchema("RequestType", "Request types by key."),
 		"CustomField": object([]string{"id", "key", "label_fr", "label_en", "kind", "position"}, schema{
@@ -201,7 +213,7 @@ func bodySchemas() map[string]any {
 	}
 	orgProps := schema{"name": str(""), "segment": enum("", append([]string{""}, customer.Segments...)), "domain": str("")}
 	agentProps := schema{
-		"email": str(""), "name": str(""), "role": enum("", workspace.Roles),
+		"email": str(""), "name": str(""), "role": enum(roleDesc, workspace.Roles),
 		"language": enum("", append([]string{""}, languages...)), "timezone": str(`IANA time zone; "" = the workspace's.`),
 		"active": boolean("Inactive members cannot sign in."), "tier_ids": ids("Tiers the member belongs to directly (replaces the list)."),
 		"team_ids": ids("Teams (replaces the list)."),
@@ -210,7 +222,7 @@ func bodySchemas() map[string]any {
 		"skill_ids": ids("Request type ids (replaces the list)."), "member_ids": ids("Agent ids (replaces the list).")}
 	tierProps := schema{"name": str(""), "description": str(""), "target_share": number("0…1."), "position": integer(""),
 		"external": boolean(""), "vendor_email": str("")}
-	rtProps := schema{"name_fr": str(""), "name_en": str(""), "active": boolean("")}
+	rtProps := schema{"name_fr": str(""), "name_en": str(""), "active": boolean(""), "model": rtModel}
 	cfProps := schema{"label_fr": str(""), "label_en": str(""), "options": list(schema{"type": "string"}, "Choices of a select field."), "position": integer("")}
 	return map[string]any{
 		"TokenRequest": object(nil, schema{
@@ -247,9 +259,13 @@ func bodySchemas() map[string]any {
 		}),
 		"Reply": object([]string{"body"}, schema{"body": str(""),
 			"status": enum("Set in the same step, e.g. solved.", append([]ticket.Status{""}, ticket.Statuses...))}),
-		"Note":               object([]string{"body"}, schema{"body": str("Visible to agents only.")}),
-		"Assign":             object([]string{"owner_id"}, schema{"owner_id": nullable("integer", "The new owner; null unassigns.")}),
-		"Collaborator":       object([]string{"agent_id"}, schema{"agent_id": integer("")}),
+		"Note":   object([]string{"body"}, schema{"body": str("Visible to agents only.")}),
+		"Assign": object([]string{"owner_id"}, schema{"owner_id": nullable("integer", "The new owner; null unassigns.")}),
+		"Collaborator": object(nil, schema{
+			"agent_id": integer("The agent to invite (a member with the collaborator role too); or give team_id, not both."),
+			"team_id":  integer("Invite every active member of this team, except the ticket's owner, yourself and those already in; refused (nobody_to_invite) when nobody is left."),
+			"question": str("What you ask them (at most 2000 characters), recorded on the timeline with each swarm_joined event."),
+		}),
 		"CustomerCreate":     object([]string{"name", "email"}, customerProps),
 		"CustomerUpdate":     object(nil, customerProps),
 		"OrganisationCreate": object([]string{"name"}, orgProps),

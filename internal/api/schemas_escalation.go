@@ -102,7 +102,8 @@ func escalationSchemas() map[string]any {
 			"procedure_id":   integer("Absent when the built-in default procedure applies."),
 			"procedure_name": str(""),
 			"possible":       boolean("Whether you may escalate the ticket now (once the checklist and a reason are provided)."),
-			"blocked":        enum("Why not: no_step (the procedure goes no higher) or not_allowed (you may read the ticket, not work it).", []string{"no_step", "not_allowed"}),
+			"blocked": enum("Why not: swarming (the ticket's request type, or the workspace, is worked by swarming: its owner keeps it and invites experts; step is then absent), "+
+				"no_step (the procedure goes no higher) or not_allowed (you may read the ticket, not work it).", []string{"swarming", "no_step", "not_allowed"}),
 			"step": object([]string{"from_tier", "to_tier", "guidance", "guidance_fr", "guidance_en", "required"}, schema{
 				"from_tier": enum("", tiers), "to_tier": enum("", tiers), "team_id": integer("Receiving team, when the procedure names one."),
 				"guidance": str("When to take the step, in the language of Accept-Language."), "guidance_fr": str(""), "guidance_en": str(""),

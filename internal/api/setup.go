@@ -156,9 +156,10 @@ func (a *API) updateTeam(c *call) (any, error) {
 // Request types.
 
 type requestTypeBody struct {
-	NameFR string `json:"name_fr"`
-	NameEN string `json:"name_en"`
-	Active bool   `json:"active"`
+	NameFR string                 `json:"name_fr"`
+	NameEN string                 `json:"name_en"`
+	Active bool                   `json:"active"`
+	Model  workspace.SupportModel `json:"model"`
 }
 
 func (a *API) listRequestTypes(c *call) (any, error) {
@@ -175,7 +176,8 @@ func (a *API) createRequestType(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	rt, err := a.desk.CreateRequestType(c.r.Context(), c.actor, workspace.RequestType{Key: in.Key, NameFR: in.NameFR, NameEN: in.NameEN, Active: in.Active})
+	rt, err := a.desk.CreateRequestType(c.r.Context(), c.actor, workspace.RequestType{Key: in.Key, NameFR: in.NameFR, NameEN: in.NameEN,
+		Active: in.Active, Model: in.Model})
 	if err != nil {
 		return nil, err
 	}
@@ -197,11 +199,11 @@ func (a *API) updateRequestType(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := requestTypeBody{NameFR: cur.NameFR, NameEN: cur.NameEN, Active: cur.Active}
+	in := requestTypeBody{NameFR: cur.NameFR, NameEN: cur.NameEN, Active: cur.Active, Model: cur.Model}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	rt := workspace.RequestType{ID: id, Key: cur.Key, NameFR: in.NameFR, NameEN: in.NameEN, Active: in.Active}
+	rt := workspace.RequestType{ID: id, Key: cur.Key, NameFR: in.NameFR, NameEN: in.NameEN, Active: in.Active, Model: in.Model}
 	if err := a.desk.UpdateRequestType(ctx, c.actor, rt); err != nil {
 		return nil, err
 	}

@@ -197,24 +197,20 @@ func optionalID(name string, raw json.RawMessage) (int64, error) {
 	return id, nil
 }
 
+// addCollaborator invites one agent (agent_id) or every active member of a
+// team (team_id) to the ticket's swarm, with an optional question; the desk
+// refuses both at once, and neither.
 func (a *API) addCollaborator(c *call) (any, error) {
 	id, err := c.id("id")
 	if err != nil {
 		return nil, err
 	}
-	var in struct {
-		AgentID int64 `json:"agent_id"`
-	}
+	var in desk.Invitation
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	if in.AgentID <= 0 {
-		f := problem.Fields{}
-		f.Required("agent_id")
-		return nil, f.Err()
-	}
 	ctx := c.r.Context()
-	if err := a.desk.Invite(ctx, c.actor, id, in.AgentID); err != nil {
+	if _, err := a.desk.Swarm(ctx, c.actor, id, in); err != nil {
 		return nil, err
 	}
 	t, err := a.desk.Ticket(ctx, c.actor, id)

@@ -39,6 +39,10 @@ func (a Actor) IsAdmin() bool { return a.Role == workspace.Admin }
 // IsLeadOrAdmin reports whether the actor leads teams or administers.
 func (a Actor) IsLeadOrAdmin() bool { return a.Role == workspace.Admin || a.Role == workspace.Lead }
 
+// IsCollaborator reports whether the actor comes from outside support and
+// takes part in swarms only (see workspace.Collaborator).
+func (a Actor) IsCollaborator() bool { return a.Role == workspace.Collaborator }
+
 // InTier reports whether the actor belongs to a tier.
 func (a Actor) InTier(id int64) bool { return id != 0 && slices.Contains(a.TierIDs, id) }
 

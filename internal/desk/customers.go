@@ -5,38 +5,69 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
 )
 
-// Every member may look up and record customers and organisations: agents
-// need them to open tickets on a caller's behalf.
+// Every member of support may look up and record customers and
+// organisations: agents need them to open tickets on a caller's behalf.
+// Collaborators, from outside support, neither record nor list them: they
+// read the customers of the tickets they were invited to, and an
+// organisation by id (a company's name, segment and domain, shown beside
+// its customer on the ticket).
 
 // CreateCustomer adds a customer.
 func (d *Service) CreateCustomer(ctx context.Context, a auth.Actor, c customer.Customer) (customer.Customer, error) {
+	if err := notForCollaborators(a); err != nil {
+		return c, err
+	}
 	return d.store.CreateCustomer(ctx, a.WorkspaceID, c)
 }
 
 // UpdateCustomer saves a customer.
 func (d *Service) UpdateCustomer(ctx context.Context, a auth.Actor, c customer.Customer) error {
+	if err := notForCollaborators(a); err != nil {
+		return err
+	}
 	return d.store.UpdateCustomer(ctx, a.WorkspaceID, c)
 }
 
-// Customer returns a customer.
+// Customer returns a customer. To a collaborator, a customer none of whose
+// tickets they see does not exist.
 func (d *Service) Customer(ctx context.Context, a auth.Actor, id int64) (customer.Customer, error) {
+	if a.IsCollaborator() {
+		n, err := d.CountTickets(ctx, a, store.Filter{CustomerID: id}, 1)
+		if err != nil {
+			return customer.Customer{}, err
+		}
+		if n == 0 {
+			return customer.Customer{}, problem.NotFoundf("customer")
+		}
+	}
 	return d.store.Customer(ctx, a.WorkspaceID, id)
 }
 
 // Customers lists customers newest first.
 func (d *Service) Customers(ctx context.Context, a auth.Actor, query string, orgID, before int64, limit int) ([]customer.Customer, error) {
+	if err := notForCollaborators(a); err != nil {
+		return nil, err
+	}
 	return d.store.Customers(ctx, a.WorkspaceID, query, orgID, before, limit)
 }
 
 // CreateOrganisation adds an organisation.
 func (d *Service) CreateOrganisation(ctx context.Context, a auth.Actor, o customer.Organisation) (customer.Organisation, error) {
+	if err := notForCollaborators(a); err != nil {
+		return o, err
+	}
 	return d.store.CreateOrganisation(ctx, a.WorkspaceID, o)
 }
 
 // UpdateOrganisation saves an organisation.
 func (d *Service) UpdateOrganisation(ctx context.Context, a auth.Actor, o customer.Organisation) error {
+	if err := notForCollaborators(a); err != nil {
+		return err
+	}
 	return d.store.UpdateOrganisation(ctx, a.WorkspaceID, o)
 }
 
@@ -47,5 +78,8 @@ func (d *Service) Organisation(ctx context.Context, a auth.Actor, id int64) (cus
 
 // Organisations lists organisations newest first.
 func (d *Service) Organisations(ctx context.Context, a auth.Actor, query string, before int64, limit int) ([]customer.Organisation, error) {
+	if err := notForCollaborators(a); err != nil {
+		return nil, err
+	}
 	return d.store.Organisations(ctx, a.WorkspaceID, query, before, limit)
 }

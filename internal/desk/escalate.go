@@ -13,6 +13,7 @@ import (
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // EscalateInput is an agent's request to hand a ticket to another tier.
@@ -43,7 +44,8 @@ func (d *Service) Procedure(ctx context.Context, a auth.Actor, t ticket.Ticket) 
 // Escalate hands a ticket to another tier following its procedure. Going
 // up, every checklist item must be provided first: the refusal names each
 // missing item, and nothing changes. The receiving team sees the hand-off
-// summary at the top of the ticket.
+// summary at the top of the ticket. A ticket worked by swarming does not go
+// up (swarming_model, a Conflict): its owner invites experts instead.
 func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in EscalateInput) (ticket.Ticket, error) {
 	// Only texts given are checked here (length, encoding): a blank one is
 	// a missing checklist item, which the refusal below names with the
@@ -71,13 +73,18 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	if err != nil {
 		return t, err
 	}
-	proc, err := d.Procedure(ctx, a, t)
-	if err != nil {
-		return t, err
-	}
 	direction := escalation.Direction(in.Direction)
 	if direction == "" {
 		direction = escalation.Up
+	}
+	// Checked before the checklist: under swarming nothing the agent could
+	// fill in would make an escalation possible.
+	if dir.ModelOf(t) == workspace.Swarming && escalatesUp(dir, t, direction, in.TargetTier) {
+		return t, errSwarmingModel
+	}
+	proc, err := d.Procedure(ctx, a, t)
+	if err != nil {
+		return t, err
 	}
 	req := escalation.Request{TicketTier: dir.Tier(t.TierID).Code, TargetTier: in.TargetTier, Direction: direction,
 		Reason: in.Reason, Answers: in.Answers, CustomFields: t.CustomFields, By: a.Name}
@@ -234,11 +241,16 @@ func (d *Service) SaveProcedure(ctx context.Context, a auth.Actor, p escalation.
 
 // NextStep returns the procedure step an escalation of the ticket would
 // take now, for showing the guidance and checklist before the agent
-// escalates. ok is false when the ticket's tier has no step up.
+// escalates. ok is false when the ticket's tier has no step up, and when
+// the ticket is worked by swarming (it does not go up; Directory.ModelOf
+// tells the two apart).
 func (d *Service) NextStep(ctx context.Context, a auth.Actor, t ticket.Ticket) (escalation.Step, bool, error) {
 	dir, err := d.Directory(ctx, a)
 	if err != nil {
 		return escalation.Step{}, false, err
+	}
+	if dir.ModelOf(t) == workspace.Swarming {
+		return escalation.Step{}, false, nil
 	}
 	p, err := d.Procedure(ctx, a, t)
 	if err != nil {

@@ -200,7 +200,7 @@ func (d *Service) apply(ctx context.Context, dir Directory, t *ticket.Ticket, a 
 		return nil
 	}
 	switch {
-	case a.AssignAgent != 0 && dir.Member(a.AssignAgent).Active:
+	case a.AssignAgent != 0 && mayAssign(dir.Member(a.AssignAgent)):
 		t.OwnerID = a.AssignAgent
 	case a.AssignStrategy != "" && t.TeamID != 0:
 		id, err := d.store.AssignCandidate(ctx, dir.Workspace.ID, t.TeamID, a.AssignStrategy)

@@ -36,6 +36,9 @@ type NewTicket struct {
 // CreateTicket validates, places and stores a new ticket. The returned
 // ticket is durably stored.
 func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) (ticket.Ticket, error) {
+	if err := notForCollaborators(a); err != nil {
+		return ticket.Ticket{}, err
+	}
 	dir, err := d.Directory(ctx, a)
 	if err != nil {
 		return ticket.Ticket{}, err
@@ -82,9 +85,7 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 		f.Add("team_id", "unknown_value", "unknown team", "value", strconv.FormatInt(t.TeamID, 10))
 	}
 	if t.OwnerID != 0 {
-		if m := dir.Member(t.OwnerID); m.ID == 0 || !m.Active {
-			f.Add("owner_id", "unknown_value", "unknown agent", "value", strconv.FormatInt(t.OwnerID, 10))
-		}
+		checkOwner(f, dir, t.OwnerID)
 	}
 	if err := f.Err(); err != nil {
 		return ticket.Ticket{}, err
@@ -329,10 +330,7 @@ func (u Update) change(dir Directory) (store.Change, error) {
 	}
 	if u.OwnerID != nil {
 		if *u.OwnerID != 0 {
-			m := dir.Member(*u.OwnerID)
-			if m.ID == 0 || !m.Active {
-				f.Add("owner_id", "unknown_value", "unknown agent", "value", strconv.FormatInt(*u.OwnerID, 10))
-			}
+			checkOwner(f, dir, *u.OwnerID)
 		}
 		ch.OwnerID = u.OwnerID
 	}
@@ -394,18 +392,4 @@ func (d *Service) message(ctx context.Context, a auth.Actor, id int64, kind tick
 		}
 		return nil
 	}, ticket.Event{Kind: kind, ActorAgentID: a.AgentID, Body: body}, st)
-}
-
-// Invite adds a collaborator to a ticket (swarming): they may then read it
-// and post internal notes.
-func (d *Service) Invite(ctx context.Context, a auth.Actor, id, agentID int64) error {
-	return d.store.AddCollaborator(ctx, a.WorkspaceID, id, agentID, a.AgentID, func(cur ticket.Ticket) error {
-		if !ticket.CanView(a, cur) {
-			return problem.NotFoundf("ticket")
-		}
-		if !ticket.CanWork(a, cur) {
-			return errForbidden
-		}
-		return nil
-	})
 }

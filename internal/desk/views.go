@@ -22,12 +22,32 @@ const CountCap = 1000
 
 // Views returns the actor's inbox views with their counts: their own
 // tickets, unassigned tickets in their tiers, swarms they are in, each tier
-// they belong to (all tiers for admins) and each of their teams.
+// they belong to (all tiers for admins) and each of their teams. A
+// collaborator has the swarms they are in, only.
 func (d *Service) Views(ctx context.Context, a auth.Actor, withCounts bool) ([]View, error) {
 	dir, err := d.Directory(ctx, a)
 	if err != nil {
 		return nil, err
 	}
+	views := swarmOnly(a)
+	if !a.IsCollaborator() {
+		views = staffViews(a, dir)
+	}
+	if withCounts {
+		for i := range views {
+			if views[i].Key == "all" {
+				continue
+			}
+			if views[i].Count, err = d.CountTickets(ctx, a, views[i].Filter, CountCap); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return views, nil
+}
+
+// staffViews are the views of agents, leads and admins.
+func staffViews(a auth.Actor, dir Directory) []View {
 	tierIDs := a.TierIDs
 	if a.IsAdmin() {
 		tierIDs = nil
@@ -54,18 +74,7 @@ func (d *Service) Views(ctx context.Context, a auth.Actor, withCounts bool) ([]V
 				Filter: store.Filter{TeamID: t.ID, ActiveOnly: true}})
 		}
 	}
-	views = append(views, View{Key: "all", Label: "view.all", Filter: store.Filter{}})
-	if withCounts {
-		for i := range views {
-			if views[i].Key == "all" {
-				continue
-			}
-			if views[i].Count, err = d.CountTickets(ctx, a, views[i].Filter, CountCap); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return views, nil
+	return append(views, View{Key: "all", Label: "view.all", Filter: store.Filter{}})
 }
 
 // nonEmpty keeps an empty tier list from meaning "no filter": an agent with

@@ -37,6 +37,7 @@ func init() {
 		"error.escalation_incomplete":   {"Fill in what the next tier needs before handing off.", "Renseignez ce dont le niveau suivant a besoin avant de transférer."},
 		"error.escalation_not_possible": {"This hand-off is not possible.", "Cette transmission n'est pas possible."},
 		"error.use_escalation":          {"To move a ticket to another tier, escalate it: the next tier gets what it needs.", "Pour changer un ticket de niveau, escaladez-le : le niveau suivant reçoit ce dont il a besoin."},
+		"error.swarming_model":          {"This request type is worked by swarming: keep the ticket and invite experts instead.", "Ce type de demande est traité en essaimage : gardez le ticket et invitez plutôt des experts."},
 		"error.invalid_rules":           {"The routing rules are invalid.", "Les règles de routage sont invalides."},
 		"error.demo_not_empty":          {"The database already holds a workspace; the demo is loaded only into an empty database.", "La base contient déjà un espace de travail ; la démo ne se charge que dans une base vide."},
 		"error.tier_exists":             {"This tier already exists.", "Ce niveau existe déjà."},
@@ -58,6 +59,9 @@ func init() {
 		"field.not_a_date":              {"This must be a date (YYYY-MM-DD).", "Ceci doit être une date (AAAA-MM-JJ)."},
 		"field.bad_domain":              {"This is not a domain name.", "Ce n'est pas un nom de domaine."},
 		"field.self_demotion":           {"You cannot remove your own administrator access.", "Vous ne pouvez pas retirer votre propre accès administrateur."},
+		"field.nobody_to_invite":        {"Everyone in this team already takes part.", "Toute l'équipe participe déjà."},
+		"field.agent_or_team":           {"Invite one colleague or one team, not both.", "Invitez un collègue ou une équipe, pas les deux."},
+		"field.collaborator_owner":      {"A collaborator cannot own a ticket: invite them to its swarm instead.", "Un collaborateur ne peut pas être responsable d'un ticket : invitez-le plutôt dans l'essaim."},
 		"field.wrong_type":              {"This has the wrong type (expected {expected}).", "Ce champ a le mauvais type (attendu : {expected})."},
 	})
 }

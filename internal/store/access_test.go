@@ -28,15 +28,20 @@ var accessMatrix = map[string][]string{
 	"agentL3":      {"L3", "swarm", "L3ownedByL1", "L3collab"},
 	"noTier":       {},
 	"collaborator": {"L3collab"},
+	// The collaborator role (outside support): given tier L1 and team L1
+	// by mistake, still only the ticket they were invited to.
+	"outsider": {"L3collab"},
 }
 
-// accessTickets adds the tickets the matrix needs beyond the Fixture's, and
-// the two members without tiers.
+// accessTickets adds the tickets the matrix needs beyond the Fixture's, the
+// two agents without tiers, and an outsider with the collaborator role.
 func accessTickets(t *testing.T, s *store.Store, f *storetest.Fixture) map[string]workspace.Member {
 	t.Helper()
 	ctx := t.Context()
 	noTier := must(s.CreateMember(ctx, f.WS.ID, f.Admin.ID, workspace.Member{Email: "new@acme.test", Name: "Nouveau", Role: workspace.Agent, Active: true}, ""))(t)
 	collab := must(s.CreateMember(ctx, f.WS.ID, f.Admin.ID, workspace.Member{Email: "db@acme.test", Name: "DB Expert", Role: workspace.Agent, Active: true}, ""))(t)
+	outsider := must(s.CreateMember(ctx, f.WS.ID, f.Admin.ID, workspace.Member{Email: "po@acme.test", Name: "Paul Produit", Role: workspace.Collaborator, Active: true,
+		TierIDs: []int64{f.Tier["L1"].ID}, TeamIDs: []int64{f.Team["L1"].ID}}, ""))(t)
 	add := func(key, tier, team string, owner int64, sensitive bool) ticket.Ticket {
 		n := newTicket(*f, key)
 		n.Ticket.TierID, n.Ticket.TeamID, n.Ticket.OwnerID, n.Ticket.Sensitive = f.Tier[tier].ID, f.Team[team].ID, owner, sensitive
@@ -48,14 +53,16 @@ func accessTickets(t *testing.T, s *store.Store, f *storetest.Fixture) map[strin
 	add("sensitiveOwnedByL1", "L1", "L1", f.AgentL1.ID, true)
 	add("L2teamL1", "L2", "L1", 0, false)
 	tk := add("L3collab", "L3", "", 0, false)
-	if err := s.AddCollaborator(ctx, f.WS.ID, tk.ID, collab.ID, f.AgentL3.ID, nil); err != nil {
-		t.Fatal(err)
+	for _, id := range []int64{collab.ID, outsider.ID} {
+		if err := s.AddCollaborator(ctx, f.WS.ID, tk.ID, id, f.AgentL3.ID, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for k, tk := range f.Ticket {
 		f.Ticket[k] = must(s.Ticket(ctx, f.WS.ID, tk.ID))(t)
 	}
 	m := f.Members()
-	m["noTier"], m["collaborator"] = noTier, collab
+	m["noTier"], m["collaborator"], m["outsider"] = noTier, collab, outsider
 	return m
 }
 
@@ -123,6 +130,9 @@ func TestCanWorkMatrix(t *testing.T) {
 			{"agentL1", "L2teamL1", true, true}, // by team
 			{"noTier", "L1", false, false},
 			{"admin", "L3collab", true, true},
+			{"outsider", "L3collab", true, false}, // the collaborator role never works a ticket
+			{"outsider", "L1", false, false},      // their tier L1 gives them nothing
+			{"outsider", "L1owned", false, false}, // nor their team L1
 		}
 		for _, c := range cases {
 			a := storetest.Actor(t, s, members[c.actor])

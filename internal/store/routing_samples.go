@@ -8,6 +8,7 @@ import (
 
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // RoutingSample is a past ticket as routing saw it, with where it landed.
@@ -73,6 +74,8 @@ func firstNonEmpty(vs ...string) string {
 // "least_loaded" takes the one with the fewest active tickets,
 // "round_robin" the one who was given a ticket least recently. Both are
 // computed from the database, so every instance agrees. 0 = none.
+// Members with the collaborator role never own tickets, so they are never
+// picked, even when their team is.
 func (s *Store) AssignCandidate(ctx context.Context, wsID, teamID int64, strategy string) (int64, error) {
 	order := "active_count, last_ticket, m.agent_id"
 	if strategy == routing.AssignRoundRobin {
@@ -83,8 +86,8 @@ func (s *Store) AssignCandidate(ctx context.Context, wsID, teamID int64, strateg
 		(SELECT count(*) FROM tickets t WHERE t.workspace_id = $1 AND t.owner_id = m.agent_id AND t.active = $3) AS active_count,
 		COALESCE((SELECT max(t.id) FROM tickets t WHERE t.workspace_id = $1 AND t.owner_id = m.agent_id), 0) AS last_ticket
 		FROM team_members m JOIN agents a ON a.id = m.agent_id
-		WHERE m.team_id = $2 AND a.active = $3 AND a.workspace_id = $1
-		ORDER BY `+order+` LIMIT 1`, wsID, teamID, true).Scan(&id, new(int64), new(int64))
+		WHERE m.team_id = $2 AND a.active = $3 AND a.workspace_id = $1 AND a.role <> $4
+		ORDER BY `+order+` LIMIT 1`, wsID, teamID, true, string(workspace.Collaborator)).Scan(&id, new(int64), new(int64))
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}

@@ -611,12 +611,18 @@ func (f Filter) where(wsID int64) (string, []any) {
 	if v := f.Viewer; v != nil && !v.IsAdmin() {
 		// The SQL twin of ticket.CanView.
 		me := arg(v.AgentID)
-		scope := "(tier_id IN " + in(v.TierIDs) + " OR team_id IN " + in(v.TeamIDs) + ")"
-		if !v.IsLeadOrAdmin() {
-			scope = "(" + scope + " AND sensitive = " + arg(false) + ")"
+		invited := "EXISTS (SELECT 1 FROM ticket_collaborators c WHERE c.ticket_id = tickets.id AND c.agent_id = " + me + ")"
+		switch {
+		case v.IsCollaborator():
+			// No tier, whatever the account says: their own tickets only.
+			b.WriteString(" AND (owner_id = " + me + " OR " + invited + ")")
+		default:
+			scope := "(tier_id IN " + in(v.TierIDs) + " OR team_id IN " + in(v.TeamIDs) + ")"
+			if !v.IsLeadOrAdmin() {
+				scope = "(" + scope + " AND sensitive = " + arg(false) + ")"
+			}
+			b.WriteString(" AND (owner_id = " + me + " OR " + scope + " OR " + invited + ")")
 		}
-		b.WriteString(" AND (owner_id = " + me + " OR " + scope +
-			" OR EXISTS (SELECT 1 FROM ticket_collaborators c WHERE c.ticket_id = tickets.id AND c.agent_id = " + me + "))")
 	}
 	return b.String(), args
 }
@@ -709,26 +715,65 @@ func decodeCursor(cursor, sort string) (key, id int64, err error) {
 
 // AddCollaborator invites an agent to a ticket (swarming) and records it.
 func (s *Store) AddCollaborator(ctx context.Context, wsID, ticketID, agentID, byID int64, guard Guard) error {
-	return s.inTx(ctx, func(tx *Tx) error {
+	_, err := s.AddCollaborators(ctx, wsID, ticketID, byID, Invitation{AgentIDs: []int64{agentID}}, guard)
+	return err
+}
+
+// Invitation is who an owner pulls into a ticket's swarm, and why.
+type Invitation struct {
+	AgentIDs []int64
+	// TeamID names the team the agents were invited as, recorded with each
+	// of them. A team invitation leaves out the ticket's owner, who already
+	// works it, and its agents who already take part.
+	TeamID int64
+	// Question is what the inviter asks, recorded on each swarm_joined
+	// event so the timeline reads "Nadia invited Karim: « … »".
+	Question string
+}
+
+// AddCollaborators invites agents to a ticket in one transaction: a team
+// comes in whole or not at all. It returns the agents actually added;
+// agents already in the swarm are skipped without a new event. Every
+// agent must belong to the workspace.
+func (s *Store) AddCollaborators(ctx context.Context, wsID, ticketID, byID int64, inv Invitation, guard Guard) ([]int64, error) {
+	var added []int64
+	err := s.inTx(ctx, func(tx *Tx) error {
 		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
 		if err != nil {
 			return err
 		}
-		if !exists(ctx, tx, `SELECT count(*) FROM agents WHERE id = $1 AND workspace_id = $2`, agentID, wsID) {
-			f := problem.Fields{}
-			f.Add("agent_id", "unknown_value", "unknown agent")
-			return f.Err()
-		}
-		if slices.Contains(t.Collaborators, agentID) {
-			return nil
-		}
 		now := fromMS(ms(s.now()))
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at) VALUES ($1, $2, $3, $4)`,
-			ticketID, agentID, nullID(byID), ms(now)); err != nil {
-			return fmt.Errorf("add collaborator: %w", err)
+		for _, agentID := range dedupe(inv.AgentIDs) {
+			if !exists(ctx, tx, `SELECT count(*) FROM agents WHERE id = $1 AND workspace_id = $2`, agentID, wsID) {
+				f := problem.Fields{}
+				f.Add("agent_id", "unknown_value", "unknown agent", "value", strconv.FormatInt(agentID, 10))
+				return f.Err()
+			}
+			if slices.Contains(t.Collaborators, agentID) || (inv.TeamID != 0 && agentID == t.OwnerID) {
+				continue
+			}
+			if err := s.insertCollaborator(ctx, tx, wsID, ticketID, agentID, byID, inv, now); err != nil {
+				return err
+			}
+			added = append(added, agentID)
 		}
-		_, err = s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: ticketID, Kind: ticket.SwarmJoined, ActorAgentID: byID,
-			Data: map[string]string{"agent_id": strconv.FormatInt(agentID, 10)}}, now)
-		return err
+		return nil
 	})
+	return added, err
+}
+
+func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, agentID, byID int64, inv Invitation, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at) VALUES ($1, $2, $3, $4)`,
+		ticketID, agentID, nullID(byID), ms(now)); err != nil {
+		return fmt.Errorf("add collaborator: %w", err)
+	}
+	data := map[string]string{"agent_id": strconv.FormatInt(agentID, 10)}
+	if inv.TeamID != 0 {
+		data["team_id"] = strconv.FormatInt(inv.TeamID, 10)
+	}
+	if inv.Question != "" {
+		data["question"] = inv.Question
+	}
+	_, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: ticketID, Kind: ticket.SwarmJoined, ActorAgentID: byID, Data: data}, now)
+	return err
 }

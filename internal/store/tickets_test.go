@@ -460,6 +460,42 @@ func TestAddCollaborator(t *testing.T) {
 	})
 }
 
+// A team comes into a swarm in one transaction: its members who are not
+// the owner nor already in, each recorded with the team and the question;
+// one unknown agent and nobody joins.
+func TestAddCollaboratorsAsATeam(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		tk := f.Ticket["L3"] // owned by AgentL3
+		must(s.AddCollaborators(ctx, f.WS.ID, tk.ID, f.AgentL3.ID, store.Invitation{AgentIDs: []int64{f.Lead.ID}}, nil))(t)
+		before := len(eventsOf(t, s, f.WS.ID, tk.ID))
+		inv := store.Invitation{AgentIDs: []int64{f.AgentL3.ID, f.Lead.ID, f.AgentL2.ID, f.AgentL1.ID}, TeamID: f.Team["L2"].ID,
+			Question: "Le webhook renvoie 500, une idée ?"}
+		added := must(s.AddCollaborators(ctx, f.WS.ID, tk.ID, f.AgentL3.ID, inv, nil))(t)
+		if !slices.Equal(added, []int64{f.AgentL2.ID, f.AgentL1.ID}) {
+			t.Errorf("added %v, want AgentL2 and AgentL1 (not the owner, not the lead already in)", added)
+		}
+		evs := eventsOf(t, s, f.WS.ID, tk.ID)[before:]
+		if len(evs) != 2 {
+			t.Fatalf("%d new events, want 2: %+v", len(evs), evs)
+		}
+		for i, e := range evs {
+			if e.Kind != ticket.SwarmJoined || e.Data["agent_id"] != id(added[i]) || e.Data["team_id"] != id(f.Team["L2"].ID) ||
+				e.Data["question"] != inv.Question || e.ActorAgentID != f.AgentL3.ID {
+				t.Errorf("event %d = %+v", i, e)
+			}
+		}
+		// An unknown agent refuses the whole invitation.
+		other := f.Ticket["L2"]
+		_, err := s.AddCollaborators(ctx, f.WS.ID, other.ID, f.AgentL2.ID, store.Invitation{AgentIDs: []int64{f.AgentL1.ID, f.Other.Agent.ID}}, nil)
+		wantField(t, err, "agent_id", "unknown_value")
+		if got := must(s.Ticket(ctx, f.WS.ID, other.ID))(t); len(got.Collaborators) != 0 {
+			t.Errorf("a refused invitation left collaborators %v", got.Collaborators)
+		}
+	})
+}
+
 // Every sort order, read page by page through cursors, gives each ticket
 // exactly once and in order, even where sort keys tie.
 func TestTicketPagination(t *testing.T) {

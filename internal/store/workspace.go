@@ -295,8 +295,8 @@ func (s *Store) CreateRequestType(ctx context.Context, wsID, actorID int64, rt w
 		return rt, err
 	}
 	err := s.inTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO request_types (workspace_id, key, name_fr, name_en, active) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			wsID, rt.Key, rt.NameFR, rt.NameEN, rt.Active).Scan(&rt.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO request_types (workspace_id, key, name_fr, name_en, active, model) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			wsID, rt.Key, rt.NameFR, rt.NameEN, rt.Active, string(rt.Model)).Scan(&rt.ID)
 		if isUniqueViolation(err) {
 			return keyTaken()
 		}
@@ -314,8 +314,8 @@ func (s *Store) UpdateRequestType(ctx context.Context, wsID, actorID int64, rt w
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE request_types SET name_fr = $1, name_en = $2, active = $3 WHERE id = $4 AND workspace_id = $5`,
-			rt.NameFR, rt.NameEN, rt.Active, rt.ID, wsID)
+		res, err := tx.ExecContext(ctx, `UPDATE request_types SET name_fr = $1, name_en = $2, active = $3, model = $4 WHERE id = $5 AND workspace_id = $6`,
+			rt.NameFR, rt.NameEN, rt.Active, string(rt.Model), rt.ID, wsID)
 		if err := mustAffect(res, err, "request_type"); err != nil {
 			return err
 		}
@@ -331,13 +331,15 @@ func keyTaken() error {
 
 // RequestTypes lists a workspace's request types.
 func (s *Store) RequestTypes(ctx context.Context, wsID int64) ([]workspace.RequestType, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, key, name_fr, name_en, active FROM request_types WHERE workspace_id = $1 ORDER BY key`, wsID)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, key, name_fr, name_en, active, model FROM request_types WHERE workspace_id = $1 ORDER BY key`, wsID)
 	if err != nil {
 		return nil, fmt.Errorf("list request types: %w", err)
 	}
 	return collect(rows, func(r *sql.Rows) (workspace.RequestType, error) {
 		var t workspace.RequestType
-		err := r.Scan(&t.ID, &t.Key, &t.NameFR, &t.NameEN, &t.Active)
+		var model string
+		err := r.Scan(&t.ID, &t.Key, &t.NameFR, &t.NameEN, &t.Active, &model)
+		t.Model = workspace.SupportModel(model)
 		return t, err
 	})
 }

@@ -276,6 +276,26 @@ func TestRequestTypesAndCustomFields(t *testing.T) {
 		if len(types) != 3 || types[0].Key != "access" || types[0].NameEN != "Login" || types[0].Active {
 			t.Errorf("request types = %+v, want access renamed and inactive first", types)
 		}
+		// The support model of a type is stored, read back and changed;
+		// a type that says nothing follows the workspace ("").
+		if types[1].Model != "" {
+			t.Errorf("a new request type's model = %q, want \"\"", types[1].Model)
+		}
+		incident := must(s.CreateRequestType(ctx, f.WS.ID, f.Admin.ID, workspace.RequestType{Key: "incident", NameFR: "Incident", NameEN: "Incident",
+			Active: true, Model: workspace.Swarming}))(t)
+		rt.Model = workspace.Tiered
+		if err := s.UpdateRequestType(ctx, f.WS.ID, f.Admin.ID, rt); err != nil {
+			t.Fatal(err)
+		}
+		models := map[string]workspace.SupportModel{}
+		for _, x := range must(s.RequestTypes(ctx, f.WS.ID))(t) {
+			models[x.Key] = x.Model
+		}
+		if models["incident"] != workspace.Swarming || models["access"] != workspace.Tiered || models["bug"] != "" {
+			t.Errorf("models = %v, want incident swarming, access tiered, bug following the workspace", models)
+		}
+		incident.Model = workspace.Hybrid
+		wantField(t, s.UpdateRequestType(ctx, f.WS.ID, f.Admin.ID, incident), "model", "unknown_value")
 
 		plan := must(s.CreateCustomField(ctx, f.WS.ID, f.Admin.ID, workspace.CustomField{Key: "plan", LabelFR: "Offre", LabelEN: "Plan",
 			Kind: workspace.Select, Options: []string{"free", "pro"}, Position: 2}))(t)

@@ -11,11 +11,16 @@ import (
 //
 //   - admins see everything;
 //   - owners and collaborators (swarm invitees) see their tickets;
+//   - members with the collaborator role see nothing else: they belong to
+//     no tier, whatever tiers or teams they were given;
 //   - leads see the tickets of their tiers and teams, sensitive ones too;
 //   - agents see the tickets of their tiers and teams, except sensitive ones.
 func CanView(a auth.Actor, t Ticket) bool {
 	if a.IsAdmin() || isParticipant(a, t) {
 		return true
+	}
+	if a.IsCollaborator() {
+		return false
 	}
 	inScope := a.InTier(t.TierID) || a.InTeam(t.TeamID)
 	if t.Sensitive {
@@ -26,9 +31,12 @@ func CanView(a auth.Actor, t Ticket) bool {
 
 // CanWork reports whether the actor may answer the customer and change the
 // ticket's fields. Collaborators invited to a swarm may read and post
-// internal notes but the owner stays the customer's single contact.
+// internal notes but the owner stays the customer's single contact. A
+// member with the collaborator role never works a ticket, not even one
+// they were somehow made the owner of: they speak to colleagues, not to
+// customers.
 func CanWork(a auth.Actor, t Ticket) bool {
-	if !CanView(a, t) {
+	if a.IsCollaborator() || !CanView(a, t) {
 		return false
 	}
 	if a.IsAdmin() || t.OwnerID == a.AgentID {

@@ -25,6 +25,28 @@ const (
 // SupportModels lists the valid models in display order.
 var SupportModels = []SupportModel{Tiered, Swarming, Hybrid}
 
+// RequestTypeModels lists what a request type may say about its model: ""
+// follows the workspace, the others apply when the workspace is hybrid. A
+// request type cannot itself be hybrid: that is a choice between types.
+var RequestTypeModels = []SupportModel{"", Tiered, Swarming}
+
+// ModelFor returns how tickets of a request type are worked. A tiered or a
+// swarming workspace works every type its own way; a hybrid one follows the
+// type, and a type that says nothing is tiered there, the familiar default
+// (seed 000: tiers suit the basic, high-volume requests). An unknown
+// workspace model reads as tiered, which keeps escalation available.
+func (w Workspace) ModelFor(rt RequestType) SupportModel {
+	switch w.SupportModel {
+	case Swarming:
+		return Swarming
+	case Hybrid:
+		if rt.Model == Swarming {
+			return Swarming
+		}
+	}
+	return Tiered
+}
+
 // Languages Palier speaks.
 var Languages = []string{"fr", "en"}
 
@@ -128,10 +150,15 @@ const (
 	Admin Role = "admin" // everything
 	Lead  Role = "lead"  // their teams and tiers, sensitive tickets, reports
 	Agent Role = "agent" // tickets of the tiers and teams they belong to
+	// Collaborator is someone outside support (a product owner, an
+	// engineer) whom owners invite into swarms: they belong to no tier, see
+	// only the tickets they were invited to and post internal notes there.
+	// Their teams only serve to invite them together.
+	Collaborator Role = "collaborator"
 )
 
 // Roles lists the valid roles.
-var Roles = []Role{Admin, Lead, Agent}
+var Roles = []Role{Admin, Lead, Agent, Collaborator}
 
 // ValidRole reports whether r is a known role.
 func ValidRole(r Role) bool { return slices.Contains(Roles, r) }
@@ -156,7 +183,7 @@ func (m Member) Validate() error {
 	checkName(f, "name", m.Name, 120)
 	CheckEmail(f, "email", m.Email)
 	if !ValidRole(m.Role) {
-		f.Add("role", "unknown_value", "must be admin, lead or agent")
+		f.Add("role", "unknown_value", "must be admin, lead, agent or collaborator")
 	}
 	if m.Language != "" && !slices.Contains(Languages, m.Language) {
 		f.Add("language", "unknown_value", "unsupported language", "value", m.Language)
@@ -176,6 +203,9 @@ type RequestType struct {
 	NameFR string `json:"name_fr"`
 	NameEN string `json:"name_en"`
 	Active bool   `json:"active"`
+	// Model is how its tickets are worked in a hybrid workspace: tiered or
+	// swarming; "" follows the workspace (see Workspace.ModelFor).
+	Model SupportModel `json:"model"`
 }
 
 // Name returns the request type's name in a language.
@@ -192,6 +222,9 @@ func (r RequestType) Validate() error {
 	CheckKey(f, "key", r.Key)
 	checkName(f, "name_fr", r.NameFR, 120)
 	checkName(f, "name_en", r.NameEN, 120)
+	if !slices.Contains(RequestTypeModels, r.Model) {
+		f.Add("model", "unknown_value", `must be "", tiered or swarming`, "value", string(r.Model))
+	}
 	return f.Err()
 }
 
