@@ -109,6 +109,9 @@ func adminOptions(rq *request) map[string][]option {
 	for _, role := range workspace.Roles {
 		o["roles"] = append(o["roles"], option{string(role), l.T("role." + string(role))})
 	}
+	for _, m := range workspace.RequestTypeModels {
+		o["type_models"] = append(o["type_models"], option{string(m), l.T("type_model." + string(m))})
+	}
 	for _, k := range workspace.FieldKinds {
 		o["kinds"] = append(o["kinds"], option{string(k), l.T("kind." + string(k))})
 	}
@@ -416,6 +419,11 @@ func (s *server) typeEntity() entity {
 			t.NameFR = strings.TrimSpace(r.PostForm.Get("name_fr"))
 			t.NameEN = strings.TrimSpace(r.PostForm.Get("name_en"))
 			t.Active = r.PostForm.Get("active") != ""
+			// The form offers the model only in a hybrid workspace; without
+			// the field the type keeps its model.
+			if _, ok := r.PostForm["model"]; ok {
+				t.Model = workspace.SupportModel(r.PostForm.Get("model"))
+			}
 			return t, problem.Fields{}
 		},
 		save: func(r *http.Request, rq *request, id int64, form any) error {

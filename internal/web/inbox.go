@@ -186,12 +186,16 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) erro
 }
 
 // defaultView is where the inbox opens: the agent's own tickets when they
-// have some, else the unassigned queue of their tiers.
+// have some, else the unassigned queue of their tiers; a collaborator, who
+// has neither, opens on the swarms they are in (their first view).
 func defaultView(views []desk.View) string {
 	for _, v := range views {
 		if v.Key == "mine" && v.Count > 0 {
 			return "mine"
 		}
+	}
+	if len(views) > 0 && !slices.ContainsFunc(views, func(v desk.View) bool { return v.Key == "unassigned" }) {
+		return views[0].Key
 	}
 	return "unassigned"
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -41,8 +42,15 @@ func (s *server) newTicketForm(rq *request, f newTicketForm) newTicketForm {
 }
 
 func (s *server) newTicketPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if rq.actor.IsCollaborator() {
+		// Collaborators take part in swarms; the desk refuses their
+		// tickets too, this spares them a form they cannot send.
+		return errNotForCollaborators
+	}
 	return s.renderNewTicket(w, r, rq, http.StatusOK, newTicketForm{})
 }
+
+var errNotForCollaborators = problem.New(problem.Forbidden, "forbidden", "collaborators do not open tickets")
 
 func (s *server) renderNewTicket(w http.ResponseWriter, r *http.Request, rq *request, status int, f newTicketForm) error {
 	sb, _, err := s.loadSidebar(r.Context(), rq, "")

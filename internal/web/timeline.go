@@ -22,13 +22,59 @@ type eventItem struct {
 	At     time.Time
 }
 
-// timeline turns events into items for the reader.
+// timeline turns events into items for the reader. A team invited to a
+// swarm reads as one line, not one per member.
 func timeline(rq *request, events []ticket.Event, c customer.Customer) []eventItem {
 	out := make([]eventItem, 0, len(events))
-	for _, e := range events {
-		out = append(out, describe(rq, e, c))
+	for i := 0; i < len(events); {
+		n := swarmRun(events[i:])
+		it := describe(rq, events[i], c)
+		if n > 1 {
+			it.Line = swarmLine(rq, events[i:i+n])
+		}
+		out = append(out, it)
+		i += n
 	}
 	return out
+}
+
+// swarmRun counts the events at the head of events that one team
+// invitation wrote: swarm_joined events of the same inviter, team and
+// question, at the same instant. It is at least 1.
+func swarmRun(events []ticket.Event) int {
+	first := events[0]
+	if first.Kind != ticket.SwarmJoined || first.Data["team_id"] == "" {
+		return 1
+	}
+	n := 1
+	for n < len(events) {
+		e := events[n]
+		if e.Kind != ticket.SwarmJoined || e.ActorAgentID != first.ActorAgentID || !e.CreatedAt.Equal(first.CreatedAt) ||
+			e.Data["team_id"] != first.Data["team_id"] || e.Data["question"] != first.Data["question"] {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// swarmLine says who invited whom, and as which team: "Nadia invited Karim
+// (team Experts) to the swarm". The question goes in the detail.
+func swarmLine(rq *request, run []ticket.Event) string {
+	l := rq.loc
+	actor := rq.dir.Member(run[0].ActorAgentID).Name
+	if actor == "" {
+		actor = l.T("event.system")
+	}
+	names := make([]string, len(run))
+	for i, e := range run {
+		names[i] = memberName(rq, e.Data["agent_id"])
+	}
+	agents := strings.Join(names, ", ")
+	if team := run[0].Data["team_id"]; team != "" {
+		return l.T("event.swarm_joined_team", "actor", actor, "agent", agents, "team", teamName(rq, team))
+	}
+	return l.T("event.swarm_joined", "actor", actor, "agent", agents)
 }
 
 func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
@@ -60,6 +106,10 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 		it.Detail = strings.ReplaceAll(e.Data["reasons"], "\n", " · ")
 	case ticket.Escalated, ticket.DeEscalated:
 		it.Detail = e.Data["reason"]
+	case ticket.SwarmJoined:
+		if q := e.Data["question"]; q != "" {
+			it.Detail = l.T("event.swarm_question", "question", q)
+		}
 	}
 	return it
 }
@@ -111,7 +161,7 @@ func changeLine(rq *request, e ticket.Event, agent string) string {
 	case ticket.DeEscalated:
 		return l.T("event.de_escalated", "actor", agent, "from", tierName(rq, from), "to", tierName(rq, to))
 	case ticket.SwarmJoined:
-		return l.T("event.swarm_joined", "actor", agent, "agent", memberName(rq, e.Data["agent_id"]))
+		return swarmLine(rq, []ticket.Event{e})
 	}
 	return l.T("event.other", "actor", agent, "kind", string(e.Kind))
 }
