@@ -3,7 +3,7 @@
 //
 //	palier serve [--addr 127.0.0.1:8080] [--data DIR] [--database-url URL] [--demo]
 //	palier migrate
-//	palier user create --email E --name N --role admin|lead|agent [--tiers L1,L2]
+//	palier user create --email E --name N --role admin|lead|agent|collaborator [--tiers L1,L2]
 //	palier token create --email E [--name NAME]
 //	palier simulate --scenario FILE [--compare FILE] …
 //	palier bench-data --tickets N
@@ -28,7 +28,7 @@ const usage = `Palier — tiered and swarming customer support.
 Usage:
   palier serve      run the server (SQLite by default; --database-url postgres://… for PostgreSQL)
   palier migrate    apply database migrations and exit
-  palier user       manage accounts (palier user create --email E --name N --role admin|lead|agent)
+  palier user       manage accounts (palier user create --email E --name N --role admin|lead|agent|collaborator)
   palier token      create API tokens (palier token create --email E)
   palier simulate   compare tiered, swarming and hybrid staffing (see examples/)
   palier bench-data load N generated tickets for benchmarks

@@ -15,14 +15,14 @@ import (
 
 func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: palier user create --email E --name N --role admin|lead|agent [--tiers L1,L2]")
+		return errors.New("usage: palier user create --email E --name N --role admin|lead|agent|collaborator [--tiers L1,L2]")
 	}
 	fs := newFlagSet("user create", stderr)
 	var db dbFlags
 	db.register(fs)
 	email := fs.String("email", "", "the account's email (its login)")
 	name := fs.String("name", "", "display name")
-	role := fs.String("role", "agent", "admin, lead or agent")
+	role := fs.String("role", "agent", "admin, lead, agent or collaborator (outside support: sees only the tickets it is invited to)")
 	tiers := fs.String("tiers", "", "comma-separated tier codes the member belongs to, e.g. L1,L2")
 	lang := fs.String("language", "", "interface language: fr or en (default: the browser's)")
 	if err := fs.Parse(args[1:]); err != nil {

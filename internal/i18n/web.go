@@ -227,6 +227,7 @@ func init() {
 		"swarm.title":         {"Swarm", "Essaim"},
 		"swarm.none":          {"Nobody invited yet. Invited experts read the ticket and post internal notes.", "Personne n'est invité. Les experts invités lisent le ticket et ajoutent des notes internes."},
 		"swarm.agent":         {"Colleague or team to invite", "Collègue ou équipe à inviter"},
+		"swarm.choose":        {"Choose…", "Choisir…"},
 		"swarm.colleagues":    {"Colleagues", "Collègues"},
 		"swarm.teams":         {"Whole teams", "Équipes entières"},
 		"swarm.question":      {"Your question (optional)", "Votre question (facultatif)"},

@@ -70,6 +70,11 @@ func TestSwarmingTicketPage(t *testing.T) {
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
 		contains(t, body, `id="err-invitee"`, "Toute l&#39;équipe participe déjà.", ">Encore ?</textarea>")
 
+		// Nobody chosen: the select says so.
+		res, body = l3.post(bug+"/invite", url.Values{"invitee": {""}}, false)
+		expectStatus(t, res, body, http.StatusUnprocessableEntity)
+		contains(t, body, `<p class="field-error" id="err-invitee">Ce champ est obligatoire.</p>`)
+
 		// The desk refuses the escalation even without the panel.
 		res, body = l3.post(bug+"/escalate", url.Values{"direction": {"up"}, "reason": {"Besoin d'aide"}}, false)
 		expectStatus(t, res, body, http.StatusConflict)
