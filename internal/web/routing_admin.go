@@ -947,7 +947,7 @@ func newRoutingOptions(rq *request) routingOptions {
 		{"strategy:" + routing.AssignRoundRobin, l.T("routing.a.round_robin")},
 		{"strategy:" + routing.AssignLeastLoaded, l.T("routing.a.least_loaded")}}
 	for _, m := range rq.dir.Members {
-		if m.Active {
+		if m.Active && m.Role != workspace.Collaborator { // collaborators never own tickets
 			o.Assign = append(o.Assign, option{"agent:" + strconv.FormatInt(m.ID, 10), l.T("routing.a.assign_to", "name", m.Name)})
 		}
 	}
