@@ -83,17 +83,11 @@ func latestHandoff(rq *request, events []ticket.Event) *handoff {
 }
 
 func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
+	t, err := s.postedTicket(r, rq)
 	if err != nil {
 		return err
 	}
-	t, err := s.d.Ticket(r.Context(), rq.actor, id)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return badParameter("form")
-	}
+	id := t.ID
 	form, err := s.newEscalate(r.Context(), rq, t)
 	if err != nil {
 		return err

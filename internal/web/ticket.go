@@ -453,17 +453,11 @@ func (s *server) renderUpdate(w http.ResponseWriter, r *http.Request, rq *reques
 }
 
 func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
+	t, err := s.postedTicket(r, rq)
 	if err != nil {
 		return err
 	}
-	t, err := s.d.Ticket(r.Context(), rq.actor, id)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return badParameter("form")
-	}
+	id := t.ID
 	form := readProperties(r, rq, t)
 	u, err := form.update(rq, t)
 	if err == nil {
@@ -587,4 +581,21 @@ func splitTags(s string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// postedTicket reads the ticket a form was posted to — one the actor may
+// see, else not found — and parses the form.
+func (s *server) postedTicket(r *http.Request, rq *request) (ticket.Ticket, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	t, err := s.d.Ticket(r.Context(), rq.actor, id)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	if err := r.ParseForm(); err != nil {
+		return ticket.Ticket{}, badParameter("form")
+	}
+	return t, nil
 }
