@@ -131,6 +131,7 @@ func createDefaultWorkspace(ctx context.Context, s *store.Store) (workspace.Work
 	return s.CreateWorkspace(ctx, workspace.Workspace{
 		Name: envOr("PALIER_WORKSPACE_NAME", "Support"), SupportModel: workspace.Tiered,
 		Languages: []string{"fr", "en"}, DefaultLanguage: lang, Timezone: envOr("PALIER_TIMEZONE", "Europe/Paris"),
+		BusinessHours: envOr("PALIER_BUSINESS_HOURS", workspace.DefaultBusinessHours),
 	}, workspace.DefaultTiers(lang))
 }
 

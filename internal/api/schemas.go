@@ -192,10 +192,11 @@ func answerSchemas() map[string]any {
 			"options": list(schema{"type": "string"}, "Choices of a select field; absent for other kinds."), "position": integer(""),
 		}),
 		"CustomFieldPage": pageSchema("CustomField", "Custom fields in display order."),
-		"Workspace": object([]string{"id", "name", "support_model", "languages", "default_language", "timezone", "created_at"}, schema{
+		"Workspace": object([]string{"id", "name", "support_model", "languages", "default_language", "timezone", "business_hours", "created_at"}, schema{
 			"id": integer(""), "name": str(""), "support_model": enum("", workspace.SupportModels),
 			"languages": list(enum("", languages), ""), "default_language": enum("", languages), "timezone": str("IANA time zone."),
-			"created_at": when(""),
+			"business_hours": str(businessHoursDoc),
+			"created_at":     when(""),
 		}),
 		"AuditEntry": object([]string{"id", "action", "target_type", "target_id", "details", "created_at"}, schema{
 			"id": integer(""), "actor_id": integer("Absent for changes made by the system."), "actor_name": str(""),
@@ -287,6 +288,7 @@ func bodySchemas() map[string]any {
 		"WorkspaceUpdate": object(nil, schema{
 			"name": str(""), "support_model": enum("", workspace.SupportModels),
 			"languages": list(enum("", languages), ""), "default_language": enum("", languages), "timezone": str("IANA time zone."),
+			"business_hours": str(businessHoursDoc),
 		}),
 	}
 }

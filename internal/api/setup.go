@@ -284,7 +284,10 @@ type workspaceBody struct {
 	Languages       []string               `json:"languages"`
 	DefaultLanguage string                 `json:"default_language"`
 	Timezone        string                 `json:"timezone"`
+	BusinessHours   string                 `json:"business_hours"`
 }
+
+const businessHoursDoc = `Opening hours in the workspace's time zone, e.g. "mon-fri 09:00-18:00, sat 10:00-13:00"; "24/7" for always. Routing's business_hours condition uses them.`
 
 func (a *API) getWorkspace(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
@@ -298,11 +301,13 @@ func (a *API) updateWorkspace(c *call) (any, error) {
 		return nil, err
 	}
 	w := dir.Workspace
-	in := workspaceBody{Name: w.Name, SupportModel: w.SupportModel, Languages: w.Languages, DefaultLanguage: w.DefaultLanguage, Timezone: w.Timezone}
+	in := workspaceBody{Name: w.Name, SupportModel: w.SupportModel, Languages: w.Languages, DefaultLanguage: w.DefaultLanguage, Timezone: w.Timezone,
+		BusinessHours: w.BusinessHours}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
 	w.Name, w.SupportModel, w.Languages, w.DefaultLanguage, w.Timezone = in.Name, in.SupportModel, in.Languages, in.DefaultLanguage, in.Timezone
+	w.BusinessHours = in.BusinessHours
 	if err := a.desk.UpdateWorkspace(ctx, c.actor, w); err != nil {
 		return nil, err
 	}

@@ -3,11 +3,9 @@ package demo
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/problem"
@@ -88,27 +86,20 @@ func ruleSet() routing.RuleSet {
 	}
 }
 
-// routingEnv is the environment desk compiles a workspace's rules with
-// (desk's own is unexported): the workspace's tiers, teams and request
-// types, and business hours Monday–Friday 9:00–18:00 in its time zone.
-// The demo routes its tickets with it, so that the timelines say what the
-// service would have said.
+// routingEnv is the environment desk compiles Nuagique's rules with,
+// built from the demo's own specs so the rules can be compiled before (and
+// without) a database: the demo routes its tickets with it, so that the
+// timelines say what the service would have said.
 func routingEnv(loc *time.Location) routing.Env {
-	env := routing.Env{Priorities: ticket.PriorityNames(), Channels: ticket.Channels, Languages: workspace.Languages, Segments: customer.Segments}
-	for _, t := range tierSpecs {
-		env.Tiers = append(env.Tiers, t.Code)
+	dir := desk.Directory{
+		Workspace:    workspace.Workspace{Timezone: loc.String(), BusinessHours: workspace.DefaultBusinessHours},
+		Tiers:        tierSpecs,
+		RequestTypes: requestTypeSpecs,
 	}
 	for _, t := range teamSpecs {
-		env.Teams = append(env.Teams, t.name)
+		dir.Teams = append(dir.Teams, workspace.Team{Name: t.name})
 	}
-	for _, r := range requestTypeSpecs {
-		env.RequestTypes = append(env.RequestTypes, r.Key)
-	}
-	env.BusinessHours.Location = loc
-	for d := time.Monday; d <= time.Friday; d++ {
-		env.BusinessHours.Days[d] = routing.DayHours{Open: 9 * time.Hour, Close: 18 * time.Hour}
-	}
-	return env
+	return desk.RoutingEnv(dir)
 }
 
 // procedureSpec is one escalation procedure, by request type key ("" for
@@ -251,23 +242,7 @@ func (b *builder) route(in routing.Ticket, tags []string) (placement, error) {
 	}
 	pl.tags = ticket.NormalizeTags(problem.Fields{}, "tags", append(slices.Clone(tags), a.AddTags...))
 
-	data := map[string]string{"tier": a.Tier, "team": b.teams[pl.team].Name}
-	if dec.Fallback {
-		data["rule"] = "default"
-	} else {
-		data["rule"] = dec.RuleName
-		data["rule_id"] = strconv.FormatInt(dec.RuleID, 10)
-	}
-	var why []string
-	for _, r := range dec.Reasons {
-		why = append(why, r.String())
-	}
-	if len(why) > 0 {
-		data["reasons"] = strings.Join(why, "\n")
-	}
-	if a.RequireHuman {
-		data["require_human"] = "true"
-	}
+	data := desk.RoutedData(dec, a.Tier, b.teams[pl.team].Name)
 	pl.event = ticket.Event{Kind: ticket.Routed, Data: data}
 	return pl, nil
 }

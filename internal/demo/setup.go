@@ -95,7 +95,8 @@ func (b *builder) workspace() error {
 	b.at(b.now.Add(-setupAge))
 	var err error
 	b.ws, err = b.s.CreateWorkspace(b.ctx, workspace.Workspace{Name: "Nuagique — Support", SupportModel: workspace.Hybrid,
-		Languages: []string{"fr", "en"}, DefaultLanguage: "fr", Timezone: "Europe/Paris"}, tierSpecs[:4])
+		Languages: []string{"fr", "en"}, DefaultLanguage: "fr", Timezone: "Europe/Paris",
+		BusinessHours: workspace.DefaultBusinessHours}, tierSpecs[:4])
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,10 @@ package desk_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/pgtest"
@@ -259,6 +261,49 @@ func TestAutoReplyIsRecordedWithTheTicketReference(t *testing.T) {
 		}
 		if evs, _ := d.Timeline(ctx, admin, other.ID, 0, 100); find(evs, ticket.AutoReply) != nil {
 			t.Error("a ticket the rule does not match gets no auto-reply")
+		}
+	})
+}
+
+func TestBusinessHoursConditionFollowsTheWorkspaceSetting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		d := desk.New(s, nil)
+		admin := storetest.Actor(t, s, f.Admin)
+		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "Hors heures ouvrées", Enabled: true,
+			When: routing.Condition{Field: "business_hours", Op: "is", Value: "outside"},
+			Then: routing.Actions{AddTags: []string{"after-hours"}}}}, Fallback: routing.Actions{Tier: "L1"}}
+		if err := d.SaveRoutingRules(ctx, admin, rs); err != nil {
+			t.Fatal(err)
+		}
+		paris, _ := time.LoadLocation("Europe/Paris")
+		tomorrow := time.Now().In(paris).Add(24 * time.Hour).Weekday()
+		days := []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+		for _, c := range []struct {
+			hours     string
+			afterHour bool
+		}{
+			{"24/7", false},
+			{days[tomorrow] + " 00:00-24:00", true}, // open only tomorrow: now is outside
+		} {
+			ws := f.WS
+			ws.BusinessHours = c.hours
+			if err := d.UpdateWorkspace(ctx, admin, ws); err != nil {
+				t.Fatal(err)
+			}
+			tk, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Question", Body: "Bonjour", CustomerID: f.Customer["bob"].ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slices.Contains(tk.Tags, "after-hours"); got != c.afterHour {
+				t.Errorf("hours %q: tagged after-hours = %v, want %v", c.hours, got, c.afterHour)
+			}
+		}
+		ws := f.WS
+		ws.BusinessHours = "lun-ven 9h-18h"
+		if err := d.UpdateWorkspace(ctx, admin, ws); !problem.Is(err, problem.Invalid) {
+			t.Errorf("unreadable hours must be refused, got %v", err)
 		}
 	})
 }

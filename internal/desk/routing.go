@@ -30,11 +30,10 @@ type cachedEngine struct {
 	engine         *routing.Engine
 }
 
-// routingEnv is what rules are validated and evaluated against: the
-// workspace's own tiers, teams and request types, and its business hours
-// (Monday–Friday 9:00–18:00 in the workspace's time zone until business
-// hours become a workspace setting).
-func routingEnv(dir Directory) routing.Env {
+// RoutingEnv is what a workspace's rules are validated and evaluated
+// against: its own tiers, teams and request types, and its business hours
+// in its time zone.
+func RoutingEnv(dir Directory) routing.Env {
 	env := routing.Env{Priorities: ticket.PriorityNames(), Channels: ticket.Channels, Languages: workspace.Languages, Segments: customer.Segments}
 	for _, t := range dir.Tiers {
 		env.Tiers = append(env.Tiers, t.Code)
@@ -49,9 +48,15 @@ func routingEnv(dir Directory) routing.Env {
 	if err != nil {
 		loc = time.UTC
 	}
+	// Saved hours were validated; unreadable ones count as always open
+	// rather than stopping tickets from arriving.
+	hours, err := workspace.ParseHours(dir.Workspace.BusinessHours)
+	if err != nil || hours.Always {
+		return env // the zero BusinessHours is always inside
+	}
 	env.BusinessHours.Location = loc
-	for d := time.Monday; d <= time.Friday; d++ {
-		env.BusinessHours.Days[d] = routing.DayHours{Open: 9 * time.Hour, Close: 18 * time.Hour}
+	for d, h := range hours.Days {
+		env.BusinessHours.Days[d] = routing.DayHours{Open: h.Open, Close: h.Close}
 	}
 	return env
 }
@@ -81,7 +86,7 @@ func (d *Service) engine(ctx context.Context, dir Directory) (*routing.Engine, e
 	if version == 0 {
 		rs = DefaultRuleSet()
 	}
-	eng, err := routing.Compile(rs, routingEnv(dir))
+	eng, err := routing.Compile(rs, RoutingEnv(dir))
 	if err != nil {
 		// A saved set that no longer compiles (a team was renamed) must not
 		// stop tickets from arriving: fall back to the default route.
@@ -133,9 +138,20 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 	if t.TeamID == 0 { // a rule without a team: the tier's team for the request type
 		t.TeamID = teamFor(dir, t.TierID, t.RequestTypeID)
 	}
-	data := map[string]string{"tier": dir.Tier(t.TierID).Code}
+	var team string
 	if t.TeamID != 0 {
-		data["team"] = dir.Team(t.TeamID).Name
+		team = dir.Team(t.TeamID).Name
+	}
+	data := RoutedData(dec, dir.Tier(t.TierID).Code, team)
+	return ticket.Event{Kind: ticket.Routed, Data: data}, dec, nil
+}
+
+// RoutedData is what a routed event records: the rule that matched (or
+// "default"), where the ticket landed, and the conditions that held.
+func RoutedData(dec routing.Decision, tierCode, teamName string) map[string]string {
+	data := map[string]string{"tier": tierCode}
+	if teamName != "" {
+		data["team"] = teamName
 	}
 	if dec.Fallback {
 		data["rule"] = "default"
@@ -153,7 +169,7 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 	if dec.Actions.RequireHuman {
 		data["require_human"] = "true"
 	}
-	return ticket.Event{Kind: ticket.Routed, Data: data}, dec, nil
+	return data
 }
 
 // autoReply returns the rule's templated answer for a ticket once it has
@@ -234,7 +250,7 @@ func (d *Service) SaveRoutingRules(ctx context.Context, a auth.Actor, rs routing
 	if err != nil {
 		return err
 	}
-	if _, err := routing.Compile(rs, routingEnv(dir)); err != nil {
+	if _, err := routing.Compile(rs, RoutingEnv(dir)); err != nil {
 		return rulesProblem(err)
 	}
 	_, err = d.store.SaveRoutingRules(ctx, a.WorkspaceID, a.AgentID, rs)
@@ -257,7 +273,7 @@ func (d *Service) DryRun(ctx context.Context, a auth.Actor, rs routing.RuleSet, 
 	if err != nil {
 		return DryRunResult{}, err
 	}
-	eng, err := routing.Compile(rs, routingEnv(dir))
+	eng, err := routing.Compile(rs, RoutingEnv(dir))
 	if err != nil {
 		return DryRunResult{}, rulesProblem(err)
 	}

@@ -58,6 +58,7 @@ func init() {
 		"field.not_a_number":            {"This must be a number.", "Ceci doit être un nombre."},
 		"field.not_a_date":              {"This must be a date (YYYY-MM-DD).", "Ceci doit être une date (AAAA-MM-JJ)."},
 		"field.bad_domain":              {"This is not a domain name.", "Ce n'est pas un nom de domaine."},
+		"field.bad_hours":               {"Write opening hours like mon-fri 09:00-18:00, sat 10:00-13:00 (or 24/7).", "Écrivez les heures comme mon-fri 09:00-18:00, sat 10:00-13:00 (ou 24/7)."},
 		"field.self_demotion":           {"You cannot remove your own administrator access.", "Vous ne pouvez pas retirer votre propre accès administrateur."},
 		"field.nobody_to_invite":        {"Everyone in this team already takes part.", "Toute l'équipe participe déjà."},
 		"field.agent_or_team":           {"Invite one colleague or one team, not both.", "Invitez un collègue ou une équipe, pas les deux."},

@@ -20,9 +20,9 @@ func (s *Store) CreateWorkspace(ctx context.Context, w workspace.Workspace, tier
 	}
 	err := s.inTx(ctx, func(tx *Tx) error {
 		w.CreatedAt = fromMS(ms(s.now()))
-		err := tx.QueryRowContext(ctx, `INSERT INTO workspaces (name, support_model, languages, default_language, timezone, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			w.Name, string(w.SupportModel), strings.Join(w.Languages, ","), w.DefaultLanguage, w.Timezone, ms(w.CreatedAt)).Scan(&w.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO workspaces (name, support_model, languages, default_language, timezone, business_hours, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			w.Name, string(w.SupportModel), strings.Join(w.Languages, ","), w.DefaultLanguage, w.Timezone, w.BusinessHours, ms(w.CreatedAt)).Scan(&w.ID)
 		if err != nil {
 			return fmt.Errorf("insert workspace: %w", err)
 		}
@@ -55,8 +55,8 @@ func (s *Store) Workspace(ctx context.Context, id int64) (workspace.Workspace, e
 	var w workspace.Workspace
 	var model, langs string
 	var created int64
-	err := s.read.QueryRowContext(ctx, `SELECT id, name, support_model, languages, default_language, timezone, created_at FROM workspaces WHERE id = $1`, id).
-		Scan(&w.ID, &w.Name, &model, &langs, &w.DefaultLanguage, &w.Timezone, &created)
+	err := s.read.QueryRowContext(ctx, `SELECT id, name, support_model, languages, default_language, timezone, business_hours, created_at FROM workspaces WHERE id = $1`, id).
+		Scan(&w.ID, &w.Name, &model, &langs, &w.DefaultLanguage, &w.Timezone, &w.BusinessHours, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return w, problem.NotFoundf("workspace")
 	}
@@ -75,8 +75,8 @@ func (s *Store) UpdateWorkspace(ctx context.Context, actorID int64, w workspace.
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = $1, support_model = $2, languages = $3, default_language = $4, timezone = $5 WHERE id = $6`,
-			w.Name, string(w.SupportModel), strings.Join(w.Languages, ","), w.DefaultLanguage, w.Timezone, w.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = $1, support_model = $2, languages = $3, default_language = $4, timezone = $5, business_hours = $6 WHERE id = $7`,
+			w.Name, string(w.SupportModel), strings.Join(w.Languages, ","), w.DefaultLanguage, w.Timezone, w.BusinessHours, w.ID)
 		if err != nil {
 			return fmt.Errorf("update workspace: %w", err)
 		}

@@ -150,6 +150,7 @@ func (s *server) saveWorkspace(w http.ResponseWriter, r *http.Request, rq *reque
 	ws.Languages = r.PostForm["languages"]
 	ws.DefaultLanguage = r.PostForm.Get("default_language")
 	ws.Timezone = strings.TrimSpace(r.PostForm.Get("timezone"))
+	ws.BusinessHours = strings.TrimSpace(r.PostForm.Get("business_hours"))
 	err := s.d.UpdateWorkspace(r.Context(), rq.actor, ws)
 	if err == nil {
 		http.Redirect(w, r, "/admin/workspace?saved=1", http.StatusSeeOther)

@@ -58,7 +58,11 @@ type Workspace struct {
 	Languages       []string     `json:"languages"`
 	DefaultLanguage string       `json:"default_language"`
 	Timezone        string       `json:"timezone"`
-	CreatedAt       time.Time    `json:"created_at"`
+	// BusinessHours are the opening hours in the workspace's time zone
+	// (see ParseHours), e.g. "mon-fri 09:00-18:00"; routing rules and SLA
+	// clocks use them.
+	BusinessHours string    `json:"business_hours"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // Validate checks a workspace's settings.
@@ -81,6 +85,9 @@ func (w Workspace) Validate() error {
 	}
 	if _, err := time.LoadLocation(w.Timezone); err != nil || w.Timezone == "" {
 		f.Add("timezone", "unknown_value", "unknown time zone", "value", w.Timezone)
+	}
+	if _, err := ParseHours(w.BusinessHours); err != nil || len(w.BusinessHours) > 200 {
+		f.Add("business_hours", "bad_hours", "write opening hours like mon-fri 09:00-18:00, sat 10:00-13:00")
 	}
 	return f.Err()
 }

@@ -142,7 +142,8 @@ func DefaultTiers() []workspace.Tier {
 func (sd seeder) workspace(f *Fixture) {
 	sd.t.Helper()
 	ws, err := sd.s.CreateWorkspace(sd.ctx, workspace.Workspace{Name: "Acme Support", SupportModel: workspace.Tiered,
-		Languages: []string{"fr", "en"}, DefaultLanguage: "fr", Timezone: "Europe/Paris"}, DefaultTiers())
+		Languages: []string{"fr", "en"}, DefaultLanguage: "fr", Timezone: "Europe/Paris",
+		BusinessHours: workspace.DefaultBusinessHours}, DefaultTiers())
 	sd.check("workspace", err)
 	f.WS = ws
 	tiers, err := sd.s.Tiers(sd.ctx, ws.ID)
@@ -291,7 +292,7 @@ func (sd seeder) otherTenant() Tenant {
 	sd.t.Helper()
 	var o Tenant
 	ws, err := sd.s.CreateWorkspace(sd.ctx, workspace.Workspace{Name: "Other Co", SupportModel: workspace.Tiered,
-		Languages: []string{"en"}, DefaultLanguage: "en", Timezone: "UTC"},
+		Languages: []string{"en"}, DefaultLanguage: "en", Timezone: "UTC", BusinessHours: "24/7"},
 		[]workspace.Tier{{Code: "L1", Name: "Front line", TargetShare: 1, Position: 1}})
 	sd.check("other workspace", err)
 	o.WS = ws
