@@ -122,7 +122,7 @@ func (s *server) toLogin(w http.ResponseWriter, r *http.Request) {
 // localNext keeps only same-site paths, so the login form cannot be used
 // to bounce a user to another site ("//evil.example", "/\evil.example").
 func localNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {
 		return "/"
 	}
 	u, err := url.Parse(next)
