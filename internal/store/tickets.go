@@ -490,10 +490,17 @@ func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string
 	}
 	if keyset.sql != "" {
 		where += " AND " + keyset.sql
-		args = append(args, keyset.args...)
 	}
+	args = append(args, keyset.args...)
 	args = append(args, limit+1)
-	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` ORDER BY `+order+` LIMIT $`+strconv.Itoa(len(args)), args...)
+	lim := `$` + strconv.Itoa(len(args))
+	query := `SELECT ` + ticketColumns + ` FROM tickets WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + lim
+	if sp := keyset.split; sp != nil {
+		query = `SELECT * FROM (SELECT ` + ticketColumns + ` FROM tickets WHERE ` + where + ` AND ` + sp[0] + ` ORDER BY id LIMIT ` + lim + `) AS same_level
+			UNION ALL SELECT * FROM (SELECT ` + ticketColumns + ` FROM tickets WHERE ` + where + ` AND ` + sp[1] + ` ORDER BY ` + order + ` LIMIT ` + lim + `) AS lower_levels
+			ORDER BY ` + order + ` LIMIT ` + lim
+	}
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list tickets: %w", err)
 	}
@@ -630,6 +637,10 @@ func (f Filter) where(wsID int64) (string, []any) {
 type keysetClause struct {
 	sql  string
 	args []any
+	// split, when set, replaces sql: the page is the union of two index
+	// seeks, the rest of the cursor's level and the levels below it (see
+	// Filter.order).
+	split *[2]string
 }
 
 // order returns the ORDER BY for the filter's sort and the condition that
@@ -653,24 +664,31 @@ func (f Filter) order(cursor string, nargs int) (string, keysetClause, error) {
 	case "newest":
 		order = "id DESC"
 		if cursor != "" {
-			ks = keysetClause{"id < " + p(1), []any{id}}
+			ks = keysetClause{sql: "id < " + p(1), args: []any{id}}
 		}
 	case "oldest":
 		order = "id ASC"
 		if cursor != "" {
-			ks = keysetClause{"id > " + p(1), []any{id}}
+			ks = keysetClause{sql: "id > " + p(1), args: []any{id}}
 		}
 	case "updated":
 		order = "updated_at DESC, id DESC"
 		if cursor != "" {
 			// The leading "<=" repeats what the OR implies: PostgreSQL cannot
 			// seek an index with the OR alone and would scan from the top.
-			ks = keysetClause{"(updated_at <= " + p(1) + " AND (updated_at < " + p(1) + " OR (updated_at = " + p(1) + " AND id < " + p(2) + ")))", []any{key, id}}
+			ks = keysetClause{sql: "(updated_at <= " + p(1) + " AND (updated_at < " + p(1) + " OR (updated_at = " + p(1) + " AND id < " + p(2) + ")))", args: []any{key, id}}
 		}
 	case "priority":
 		order = "priority DESC, id ASC"
 		if cursor != "" {
-			ks = keysetClause{"(priority <= " + p(1) + " AND (priority < " + p(1) + " OR (priority = " + p(1) + " AND id > " + p(2) + ")))", []any{key, id}}
+			// "priority < p OR (priority = p AND id > i)" cannot be entered
+			// in the middle of a priority level by either database, so a
+			// deep page read every ticket of its level before the cursor.
+			// Two seeks, unioned, start exactly at the cursor.
+			ks = keysetClause{args: []any{key, id}, split: &[2]string{
+				"priority = " + p(1) + " AND id > " + p(2),
+				"priority < " + p(1),
+			}}
 		}
 	}
 	return order, ks, nil
