@@ -78,9 +78,8 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 	if t.TierID != 0 && dir.Tier(t.TierID).ID == 0 {
 		f.Add("tier_id", "unknown_value", "unknown tier", "value", strconv.FormatInt(t.TierID, 10))
 	}
-	// Team and owner are checked here too, not only by the store: a new
-	// customer is created (in its own transaction) before the ticket, so a
-	// reference refused later would leave that customer behind.
+	// Team and owner are checked here as well as by the store, so that a
+	// caller gets every faulty field at once, before any work is done.
 	if t.TeamID != 0 && dir.Team(t.TeamID).ID == 0 {
 		f.Add("team_id", "unknown_value", "unknown team", "value", strconv.FormatInt(t.TeamID, 10))
 	}
