@@ -60,6 +60,7 @@ func TestLoad(t *testing.T) {
 		t.Run("rising topic", l.checkRisingTopic)
 		t.Run("timelines", l.checkTimelines)
 		t.Run("swarms", l.checkSwarms)
+		t.Run("swarming type never escalates", l.checkSwarmingType)
 		t.Run("escalations", l.checkEscalations)
 		t.Run("routing rules", l.checkRoutingRules)
 		t.Run("routed as the rules say", l.checkRouted)
@@ -238,6 +239,68 @@ func (l loaded) checkSwarms(t *testing.T) {
 	}
 	if swarms == 0 || handoffs == 0 {
 		t.Errorf("%d swarm invitations, %d hand-offs: want some of each", swarms, handoffs)
+	}
+}
+
+// checkSwarmingType: a ticket of a swarming request type never escalates
+// (the service refuses it); its owner invites engineers with a question
+// instead, and one of them answers in an internal note.
+func (l loaded) checkSwarmingType(t *testing.T) {
+	ctx := context.Background()
+	types, err := l.s.RequestTypes(ctx, l.info.WorkspaceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := l.s.Workspace(ctx, l.info.WorkspaceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swarming := map[int64]bool{}
+	for _, rt := range types {
+		if ws.ModelFor(rt) == workspace.Swarming {
+			swarming[rt.ID] = true
+		}
+	}
+	if len(swarming) != 1 {
+		t.Fatalf("%d swarming request types, want 1 (integration)", len(swarming))
+	}
+	seen, answered, teams := 0, 0, 0
+	for _, tk := range l.tickets {
+		if !swarming[tk.RequestTypeID] {
+			continue
+		}
+		seen++
+		if tk.EscalationCount != 0 {
+			t.Errorf("ticket %s of a swarming type escalated %d times", tk.Reference, tk.EscalationCount)
+		}
+		events, err := l.s.Events(ctx, l.info.WorkspaceID, tk.ID, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		invited := map[string]bool{}
+		asked, team := false, false
+		for _, e := range events {
+			switch e.Kind {
+			case ticket.Escalated, ticket.DeEscalated:
+				t.Errorf("ticket %s of a swarming type has a %s event", tk.Reference, e.Kind)
+			case ticket.SwarmJoined:
+				invited[e.Data["agent_id"]] = true
+				asked = asked || e.Data["question"] != ""
+				team = team || e.Data["team_id"] != ""
+			case ticket.InternalNote:
+				if asked && invited[fmt.Sprint(e.ActorAgentID)] && e.Body != "" {
+					answered++
+					if team {
+						teams++
+					}
+					asked = false // count each ticket once
+				}
+			}
+		}
+	}
+	t.Logf("%d tickets of a swarming type, %d answered by an invited engineer (%d invited as a team)", seen, answered, teams)
+	if seen == 0 || answered < 3 || teams == 0 {
+		t.Errorf("%d swarming tickets, %d with a question answered by a collaborator, %d by a team: want some of each", seen, answered, teams)
 	}
 }
 

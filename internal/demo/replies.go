@@ -23,6 +23,9 @@ type texts struct {
 	handoff   []string          // note: fmt with the next owner's first name
 	swarmAsk  string            // note: fmt with the invited expert's first name
 	swarmTips []string          // the invited engineer's note
+	// For a swarming (integration) ticket: what the owner asks the
+	// engineers on inviting them, and the answer, paired by index.
+	swarmQuestions, swarmAnswers []string
 	// by request type: a billing expert invited by the front line
 	billingTip map[string]string
 	vendor     []string // notes about PayBridge's answers
@@ -106,6 +109,16 @@ var lang = map[string]texts{
 			"Regardé côté plateforme : le traitement de nuit a bien tourné deux fois à 02:00 pour ce compte. Correctif en cours de revue, je vous tiens au courant.",
 			"Rien d'anormal dans les journaux de l'API pour ce compte. Je pense plutôt à un problème de données : vérifie la facture d'origine.",
 			"Cause identifiée : une migration a laissé une valeur vide dans la configuration du compte. Corrigé, vous pouvez relancer.",
+		},
+		swarmQuestions: []string{
+			"Le client reçoit des erreurs sur ses appels depuis hier alors que sa clé et ses en-têtes sont bons ; le X-Request-Id en échec est dans le ticket. Vous voyez quelque chose côté plateforme ? Je garde le contact avec le client.",
+			"Ses appels sont conformes à la documentation mais échouent quand même. Un changement récent côté API peut-il l'expliquer ? Je reste l'interlocuteur du client.",
+			"Les événements n'arrivent plus chez le client et rien ne bouge dans son journal des webhooks. Pouvez-vous regarder la configuration de son point d'accès dans nos journaux de livraison ?",
+		},
+		swarmAnswers: []string{
+			"Retrouvé la requête dans les journaux : la passerelle la rejette parce que la configuration du compte pointait encore vers l'ancien secret. Resynchronisée, et j'ai relancé les événements en attente : tu peux confirmer au client.",
+			"Oui : le déploiement de mardi a durci la validation sur ce point d'accès et la configuration de ce compte n'avait pas été migrée. Corrigé pour lui, les envois en échec ont été rejoués.",
+			"Vu : la livraison était suspendue après trop d'échecs, à cause d'une configuration erronée de son point d'accès chez nous. Corrigée, livraison réactivée et file renvoyée ; il verra tout dans Développeurs › Journal des webhooks.",
 		},
 		billingTip: map[string]string{
 			"billing": "Regardé avec toi : la commande a été validée deux fois lors du changement de formule. Tu peux proposer un avoir au client, je le valide dans la foulée.",
@@ -192,6 +205,16 @@ var lang = map[string]texts{
 			"Checked the platform: the nightly job ran twice at 02:00 for this account. Fix in review, will keep you posted.",
 			"Nothing unusual in the API logs for this account. Looks like a data problem: check the original invoice.",
 			"Found it: a migration left an empty value in the account configuration. Fixed, you can retry.",
+		},
+		swarmQuestions: []string{
+			"The customer's calls have been failing since yesterday although their key and headers are right; the failing X-Request-Id is in the ticket. Do you see anything on the platform side? I'm staying the customer's contact.",
+			"Their calls match the docs but still fail. Could a recent API change explain it? I'm keeping the customer.",
+			"Events no longer reach the customer and nothing shows in their webhook log. Could you check their endpoint configuration in our delivery logs?",
+		},
+		swarmAnswers: []string{
+			"Found the request in the logs: the gateway rejects it because the account's configuration still pointed at the old secret. Resynced it and replayed the pending events: you can confirm to the customer.",
+			"Yes: Tuesday's deployment tightened validation on that endpoint and this account's configuration hadn't been migrated. Fixed for them, and the failed deliveries have been replayed.",
+			"Seen it: delivery was suspended after too many failures, caused by a wrong endpoint configuration on our side. Fixed, delivery re-enabled and the queue sent again; they'll see it all under Developers › Webhook log.",
 		},
 		billingTip: map[string]string{
 			"billing": "Had a look with you: the order was confirmed twice during the plan change. Offer the customer a credit note, I'll approve it straight away.",

@@ -33,7 +33,10 @@ var requestTypeSpecs = []workspace.RequestType{
 	{Key: "payment", NameFR: "Paiement", NameEN: "Payment", Active: true},
 	{Key: "bug", NameFR: "Anomalie", NameEN: "Bug", Active: true},
 	{Key: "access", NameFR: "Accès et compte", NameEN: "Access & account", Active: true},
-	{Key: "integration", NameFR: "Intégration API", NameEN: "API integration", Active: true},
+	// Integration problems cross the API, the customer's own code and the
+	// platform: the owner keeps them and pulls the engineers in (swarming)
+	// rather than passing them up tier by tier.
+	{Key: "integration", NameFR: "Intégration API", NameEN: "API integration", Active: true, Model: workspace.Swarming},
 	{Key: "data_export", NameFR: "Export de données", NameEN: "Data export", Active: true},
 	{Key: "fraud", NameFR: "Fraude", NameEN: "Fraud", Active: true},
 	{Key: "how_to", NameFR: "Question d'usage", NameEN: "How-to", Active: true},

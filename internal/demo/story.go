@@ -12,6 +12,7 @@ import (
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // hop is one move of a ticket to another tier: where it goes and who takes
@@ -46,6 +47,8 @@ type story struct {
 	chain    []hop         // escalations, in order
 	handoff  bool          // the first owner hands it to a colleague
 	swarm    bool          // an expert is invited while the owner keeps it
+	swarming bool          // the request type is worked by swarming: it never escalates
+	allTeam  bool          // a swarming owner invites the whole platform team, not one engineer
 	backDown bool          // the expert sends it back to L1 to answer
 	quick    bool          // solved with the first reply
 	owner    string        // member key of the current owner
@@ -96,6 +99,8 @@ func (st *story) decide() {
 	r, typ := st.r, st.p.msg.typ
 	ageDays := st.b.now.Sub(st.clock).Hours() / 24
 	st.start = hop{st.place.tier, st.place.team, st.firstOwner()}
+	st.swarming = st.b.ws.ModelFor(st.b.types[typ]) == workspace.Swarming
+	pulled := false // a swarming owner calls the engineers where a tiered one would escalate
 	switch {
 	case st.p.vendor:
 		if st.start.tier == "L1" {
@@ -103,6 +108,14 @@ func (st *story) decide() {
 		}
 		st.chain = append(st.chain, hop{"L4", "paybridge", "karim"})
 	case typ != "fraud" && r.Float64() < escalationRate[typ]:
+		if st.swarming {
+			// The service refuses to escalate a swarming ticket: its
+			// owner keeps it and asks the platform engineers, the whole
+			// team when the case would have gone as far as them.
+			pulled = true
+			st.allTeam = r.Float64() < expertRate[typ]
+			break
+		}
 		// Tickets that routing sent to L2 skip the first step up.
 		if st.start.tier == "L1" {
 			st.chain = []hop{st.l2For(typ)}
@@ -118,7 +131,7 @@ func (st *story) decide() {
 	st.target = st.pickTarget(active, ageDays)
 	st.handoff = st.start.tier == "L1" && r.IntN(14) == 0
 	st.quick = len(st.chain) == 0 && (typ == "how_to" || typ == "access" || typ == "billing") && r.IntN(2) == 0
-	st.swarm = st.wantsSwarm()
+	st.swarm = st.wantsSwarm() || pulled
 	st.backDown = len(st.chain) == 1 && st.chain[0].tier == "L2" && r.IntN(5) == 0
 }
 
@@ -140,7 +153,9 @@ func (st *story) firstOwner() string {
 }
 
 // Share of tickets of each type that L1 escalates to L2, and of those that
-// L2 escalates on to the platform engineers.
+// L2 escalates on to the platform engineers. For a swarming type (see
+// decide) they are the shares where the owner invites an engineer, and
+// where the whole platform team instead.
 var (
 	escalationRate = map[string]float64{"billing": 0.15, "payment": 0.2, "bug": 0.3, "integration": 0.45, "access": 0.1, "how_to": 0.04, "data_export": 0.2}
 	expertRate     = map[string]float64{"bug": 0.4, "integration": 0.5, "data_export": 0.3}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,7 +43,11 @@ func (st *story) work() error {
 	if err := st.askDetails(); err != nil {
 		return err
 	}
-	if st.swarm && len(st.chain) == 0 {
+	if st.swarm && st.swarming {
+		if err := st.pullIn(); err != nil {
+			return err
+		}
+	} else if st.swarm && len(st.chain) == 0 {
 		expert, tip := "julie", st.text("julie").billingTip[typ]
 		if st.start.team == "product" {
 			expert = st.expert()
@@ -338,6 +343,34 @@ func (st *story) invite(expert, tip string) error {
 	}
 	st.agentLater(30*time.Minute, 4*time.Hour)
 	return st.note(expert, tip)
+}
+
+// pullIn is how a swarming ticket gets its experts: the owner invites one
+// platform engineer, or the whole platform team, with a question that the
+// timeline shows on the invitation; one of them answers in an internal
+// note. The owner keeps the ticket and stays the customer's only contact,
+// which is the point of swarming.
+func (st *story) pullIn() error {
+	b := st.b
+	st.agentLater(10*time.Minute, 2*time.Hour)
+	// Questions and answers go in pairs, each in its writer's language.
+	i := st.r.IntN(len(st.text(st.owner).swarmQuestions))
+	answerer := st.expert()
+	inv := store.Invitation{AgentIDs: []int64{b.members[answerer].ID}, Question: st.text(st.owner).swarmQuestions[i]}
+	if st.allTeam {
+		inv.AgentIDs, inv.TeamID = nil, b.teams["platform"].ID
+		for _, m := range memberSpecs {
+			if slices.Contains(m.teams, "platform") {
+				inv.AgentIDs = append(inv.AgentIDs, b.members[m.key].ID)
+			}
+		}
+	}
+	b.at(st.clock)
+	if _, err := b.s.AddCollaborators(b.ctx, b.ws.ID, st.t.ID, b.members[st.owner].ID, inv, nil); err != nil {
+		return err
+	}
+	st.agentLater(20*time.Minute, 3*time.Hour)
+	return st.note(answerer, st.text(answerer).swarmAnswers[i])
 }
 
 // handOff gives the ticket to another front-line agent.
