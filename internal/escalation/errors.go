@@ -1,7 +1,7 @@
 package escalation
 
 import (
-	"fmt"
+	"github.com/palier/palier/internal/problem"
 	"strings"
 )
 
@@ -36,24 +36,11 @@ func (e ValidationError) Text(lang string) string {
 type ValidationErrors []ValidationError
 
 func (es ValidationErrors) Error() string {
-	const shown = 5
-	var b strings.Builder
-	fmt.Fprintf(&b, "escalation: %d error", len(es))
-	if len(es) != 1 {
-		b.WriteByte('s')
-	}
-	b.WriteString(": ")
+	msgs := make([]string, len(es))
 	for i, e := range es {
-		if i == shown {
-			fmt.Fprintf(&b, "; and %d more", len(es)-shown)
-			break
-		}
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(e.Error())
+		msgs[i] = e.Error()
 	}
-	return b.String()
+	return problem.Summary("escalation: "+problem.Count(len(es), "error"), msgs)
 }
 
 // messages maps each stable code to its English and French text, with

@@ -146,3 +146,32 @@ func (f Fields) Err() error {
 	}
 	return &Error{Kind: Invalid, Code: "validation_failed", Message: "some fields are invalid", Fields: map[string]Field(f)}
 }
+
+// Summary joins the messages of several errors after a head, showing the
+// first few: "head: a; b; c; d; e; and 4 more". Validators that report all
+// their errors at once use it for their Error text.
+func Summary(head string, messages []string) string {
+	const shown = 5
+	var b strings.Builder
+	b.WriteString(head)
+	b.WriteString(": ")
+	for i, m := range messages {
+		if i == shown {
+			fmt.Fprintf(&b, "; and %d more", len(messages)-shown)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(m)
+	}
+	return b.String()
+}
+
+// Count writes "1 error", "2 errors".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

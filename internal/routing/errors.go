@@ -1,8 +1,7 @@
 package routing
 
 import (
-	"fmt"
-	"strings"
+	"github.com/palier/palier/internal/problem"
 )
 
 // ValidationError points at one faulty element of a rule set.
@@ -29,22 +28,9 @@ func (e ValidationError) Error() string {
 type ValidationErrors []ValidationError
 
 func (es ValidationErrors) Error() string {
-	const shown = 5
-	var b strings.Builder
-	fmt.Fprintf(&b, "routing: invalid rule set (%d error", len(es))
-	if len(es) != 1 {
-		b.WriteByte('s')
-	}
-	b.WriteString("): ")
+	msgs := make([]string, len(es))
 	for i, e := range es {
-		if i == shown {
-			fmt.Fprintf(&b, "; and %d more", len(es)-shown)
-			break
-		}
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(e.Error())
+		msgs[i] = e.Error()
 	}
-	return b.String()
+	return problem.Summary("routing: invalid rule set ("+problem.Count(len(es), "error")+")", msgs)
 }
