@@ -122,6 +122,30 @@ func insertCustomer(ctx context.Context, q querier, wsID int64, c customer.Custo
 	return c, nil
 }
 
+// customerForIntake returns the id of the customer a new ticket names by a
+// new email, creating the customer. Two first messages from one new
+// customer often arrive together (an email and its copy to another address,
+// a form submitted twice): the one that loses the race to create the
+// customer joins the winner's record instead of failing, so no message is
+// refused for being the second.
+func customerForIntake(ctx context.Context, q querier, wsID int64, c customer.Customer, now interface{ UnixMilli() int64 }) (int64, error) {
+	if c.OrganisationID != 0 {
+		created, err := insertCustomer(ctx, q, wsID, c, now)
+		return created.ID, err
+	}
+	var id int64
+	err := q.QueryRowContext(ctx, `INSERT INTO customers (workspace_id, name, email, phone, language, segment, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (workspace_id, email) DO NOTHING RETURNING id`,
+		wsID, c.Name, c.Email, c.Phone, c.Language, c.Segment, now.UnixMilli()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = q.QueryRowContext(ctx, `SELECT id FROM customers WHERE workspace_id = $1 AND email = $2`, wsID, c.Email).Scan(&id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("customer for a new ticket: %w", err)
+	}
+	return id, nil
+}
+
 // UpdateCustomer saves a customer.
 func (s *Store) UpdateCustomer(ctx context.Context, wsID int64, c customer.Customer) error {
 	c.Email = strings.ToLower(strings.TrimSpace(c.Email))

@@ -80,11 +80,11 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 	}
 	err := s.inBatch(ctx, func(tx *Tx) error {
 		if n.NewCustomer != nil {
-			c, err := insertCustomer(ctx, tx, wsID, *n.NewCustomer, now)
+			id, err := customerForIntake(ctx, tx, wsID, *n.NewCustomer, now)
 			if err != nil {
 				return err
 			}
-			t.CustomerID = c.ID
+			t.CustomerID = id
 		}
 		if err := checkTicketRefs(ctx, tx, wsID, t); err != nil {
 			return err
