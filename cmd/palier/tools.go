@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/sim"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/workspace"
@@ -40,31 +42,123 @@ func simulate(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // benchData fills the first workspace with generated tickets so that
-// benchmarks and load tests run on realistic volumes.
+// benchmarks and load tests run on realistic volumes, and optionally adds
+// agent accounts so that the generated database can be signed into.
 func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench-data", stderr)
 	var db dbFlags
 	db.register(fs)
 	n := fs.Int("tickets", 100_000, "how many tickets to generate")
 	seed := fs.Uint64("seed", 1, "seed of the generator (same seed, same data)")
+	agents := fs.Int("agents", 0, "also create this many agents (agent1@bench.example …), spread over tiers L1–L3, with one printed password")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *n <= 0 {
-		return fmt.Errorf("--tickets must be positive")
+	if *n < 0 || *agents < 0 || (*n == 0 && *agents == 0) {
+		return fmt.Errorf("--tickets and --agents must not be negative, and one of them positive")
 	}
 	s, ws, err := db.openWorkspace(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if *agents > 0 {
+		if err := benchAgents(ctx, s, ws.ID, *agents, stdout); err != nil {
+			return err
+		}
+	}
+	if *n == 0 {
+		return nil
+	}
+	progress := newProgress(stderr, 5*time.Second)
 	stats, err := s.BulkLoad(ctx, ws.ID, store.BulkSpec{Tickets: *n, Seed: *seed, Progress: func(st store.BulkStats) {
-		fmt.Fprintf(stderr, "\r%d/%d tickets, %d events", st.Tickets, *n, st.Events)
+		progress.report(fmt.Sprintf("%d/%d tickets, %d events", st.Tickets, *n, st.Events), st.Tickets == int64(*n))
 	}})
-	fmt.Fprintln(stderr)
+	progress.done()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "loaded %d tickets and %d events into workspace %d (%s) in %s\n", stats.Tickets, stats.Events, ws.ID, s.Dialect(), stats.Elapsed.Round(1e6))
 	return nil
+}
+
+// benchAgents creates agents agent1@bench.example … agentN@bench.example in
+// tiers L1, L2 and L3 by turns (existing ones are kept), all with one
+// generated password, printed once.
+func benchAgents(ctx context.Context, s *store.Store, wsID int64, count int, stdout io.Writer) error {
+	tiers, err := s.Tiers(ctx, wsID)
+	if err != nil {
+		return err
+	}
+	var working []workspace.Tier
+	for _, t := range tiers {
+		if t.Code == "L1" || t.Code == "L2" || t.Code == "L3" {
+			working = append(working, t)
+		}
+	}
+	if len(working) == 0 {
+		return fmt.Errorf("the workspace has no tier L1, L2 or L3 to put agents in")
+	}
+	password, err := auth.GeneratePassword()
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	created := 0
+	for i := 1; i <= count; i++ {
+		tier := working[(i-1)%len(working)]
+		m := workspace.Member{Email: fmt.Sprintf("agent%d@bench.example", i), Name: fmt.Sprintf("Bench Agent %d", i),
+			Role: workspace.Agent, Active: true, TierIDs: []int64{tier.ID}}
+		_, err := s.CreateMember(ctx, wsID, 0, m, hash)
+		if p, ok := problem.As(err); ok && p.Fields["email"].Code == "taken" { // from an earlier run
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("agent %s: %w", m.Email, err)
+		}
+		created++
+	}
+	fmt.Fprintf(stdout, "agents agent1…agent%d@bench.example (tiers L1–L3 by turns): %d new, password of the new ones: %s\n", count, created, password)
+	return nil
+}
+
+// progress prints a long job's progress: on a terminal, one line rewritten
+// in place; otherwise (a log file, CI) a line every interval, so a log is
+// neither flooded nor silent.
+type progress struct {
+	w        io.Writer
+	terminal bool
+	every    time.Duration
+	last     time.Time
+	wrote    bool
+}
+
+func newProgress(w io.Writer, every time.Duration) *progress {
+	p := &progress{w: w, every: every}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.terminal = true
+		}
+	}
+	return p
+}
+
+func (p *progress) report(line string, final bool) {
+	switch {
+	case p.terminal:
+		fmt.Fprintf(p.w, "\r%s", line)
+		p.wrote = true
+	case final || time.Since(p.last) >= p.every:
+		fmt.Fprintln(p.w, line)
+		p.last = time.Now()
+	}
+}
+
+func (p *progress) done() {
+	if p.terminal && p.wrote {
+		fmt.Fprintln(p.w)
+	}
 }
