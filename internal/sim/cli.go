@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/palier/palier/internal/i18n"
 )
 
 // cliConfig holds the parsed flags of `palier simulate`.
@@ -162,10 +164,7 @@ func baseScenario(ctx context.Context, cfg cliConfig, loadHistory func(context.C
 func envLanguage() string {
 	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		if v := os.Getenv(name); v != "" {
-			if IsFrench(v) {
-				return French
-			}
-			return English
+			return i18n.Lang(v)
 		}
 	}
 	return English

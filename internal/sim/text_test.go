@@ -2,32 +2,24 @@ package sim
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/palier/palier/internal/i18n"
 )
 
 func TestEveryTextInBothLanguages(t *testing.T) {
-	verbs := regexp.MustCompile(`%\[\d+\]s|%[a-z]`)
-	for key, e := range texts {
-		if strings.TrimSpace(e[0]) == "" || strings.TrimSpace(e[1]) == "" {
-			t.Errorf("%s lacks a translation: %q", key, e)
-			continue
-		}
-		// A translation may reorder the arguments but must use them all.
-		en, fr := verbs.FindAllString(e[0], -1), verbs.FindAllString(e[1], -1)
-		slices.Sort(en)
-		slices.Sort(fr)
-		if !slices.Equal(slices.Compact(en), slices.Compact(fr)) {
-			t.Errorf("%s: English uses %v, French %v", key, en, fr)
+	for _, p := range i18n.Check() {
+		if strings.HasPrefix(p, textPrefix) {
+			t.Error(p)
 		}
 	}
 	for _, d := range metricDefs() {
-		if _, ok := texts["metric."+d.key]; !ok {
+		if !i18n.Has(textPrefix + "metric." + d.key) {
 			t.Errorf("metric %s has no label", d.key)
 		}
-		if _, ok := texts["phrase."+d.key]; d.weight > 0 && !ok {
+		if d.weight > 0 && !i18n.Has(textPrefix+"phrase."+d.key) {
 			t.Errorf("metric %s weighs in the recommendation but has no phrase", d.key)
 		}
 	}
