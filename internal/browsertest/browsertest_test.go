@@ -235,7 +235,7 @@ func TestRequired(t *testing.T) {
 		"postgres  BROWSER": true,
 		"browsers":          false,
 	} {
-		if got := required(value); got != want {
+		if got := browser.Required(value); got != want {
 			t.Errorf("required(%q) = %v, want %v", value, got, want)
 		}
 	}
