@@ -8,38 +8,10 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/auth"
-	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/sim"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/workspace"
 )
-
-// simulate runs the model chooser; --from-workspace calibrates it on the
-// stored history of the database named by PALIER_DATABASE_URL / PALIER_DATA.
-func simulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	db := dbFlags{dataDir: envOr("PALIER_DATA", "data"), databaseURL: os.Getenv("PALIER_DATABASE_URL")}
-	var s *store.Store
-	defer func() {
-		if s != nil {
-			s.Close()
-		}
-	}()
-	load := func(ctx context.Context) ([]sim.HistoryTicket, error) {
-		var err error
-		if s, err = db.open(ctx); err != nil {
-			return nil, err
-		}
-		ws, err := s.FirstWorkspace(ctx)
-		if err != nil {
-			return nil, err
-		}
-		// The operator running the CLI reads the history as an admin would.
-		system := auth.Actor{WorkspaceID: ws.ID, Role: workspace.Admin}
-		return desk.New(s, nil).History(ctx, system, desk.MaxHistory)
-	}
-	return sim.Main(ctx, args, stdout, stderr, load)
-}
 
 // benchData fills the first workspace with generated tickets so that
 // benchmarks and load tests run on realistic volumes, and optionally adds

@@ -177,7 +177,7 @@ func (a *API) authenticate(r *http.Request) (auth.Actor, error) {
 // language picks the language of error messages from Accept-Language,
 // English when the caller states no supported preference.
 func language(r *http.Request) string {
-	return i18n.Negotiate(r.Header.Get("Accept-Language"), "en")
+	return i18n.Negotiate(i18n.Prefs{AcceptLanguage: r.Header.Get("Accept-Language")})
 }
 
 func (a *API) methodNotAllowed(methods []string) http.Handler {

@@ -31,11 +31,13 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/palier/palier/internal/testrequire"
 )
 
 // EnvRequire names the variable that turns "no browser" from a skip into a
 // failure when it contains "browser".
-const EnvRequire = "PALIER_TEST_REQUIRE"
+const EnvRequire = testrequire.Env
 
 // Timeout bounds one test's browser. A journey that needs longer is doing too
 // much in one test; a hung page fails the test instead of the whole binary.
@@ -77,7 +79,7 @@ func New(t testing.TB) context.Context {
 	t.Helper()
 	path, err := findBrowser()
 	if err != nil {
-		unavailable(t, err.Error())
+		browser.Unavailable(t, err.Error())
 		return nil
 	}
 
@@ -168,29 +170,9 @@ func findBrowser() (string, error) {
 	return "", errors.New("none of " + strings.Join(browserNames, ", ") + " is on PATH")
 }
 
-// unavailable skips the test, or fails it when a browser is required.
-func unavailable(t testing.TB, reason string) {
-	t.Helper()
-	if required(os.Getenv(EnvRequire)) {
-		t.Fatalf("a browser is required (%s=%s) but not found (install the chromium package): %s",
-			EnvRequire, os.Getenv(EnvRequire), reason)
-		return
-	}
-	t.Skipf("Chromium not found (install the chromium package): %s; set %s=browser to fail instead of skipping",
-		reason, EnvRequire)
-}
-
-// required reports whether the PALIER_TEST_REQUIRE value names the browser.
-// The list may be separated by commas or spaces.
-func required(value string) bool {
-	for _, f := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ' ' }) {
-		switch strings.ToLower(strings.TrimSpace(f)) {
-		case "browser", "chromium":
-			return true
-		}
-	}
-	return false
-}
+// browser is what tests need of the machine, and how a missing one is
+// reported.
+var browser = testrequire.Dependency{Name: "Chromium", Keys: []string{"browser", "chromium"}, Package: "chromium"}
 
 // limitedBuffer keeps the first max bytes the browser prints, which is where
 // a failure to start is explained, without growing for a chatty browser.

@@ -114,7 +114,8 @@ func TestBrowserIsClosedAfterTheTest(t *testing.T) {
 		ctx = New(t)
 	})
 	if ctx == nil {
-		return // skipped: no browser
+		// New skipped the subtest: there is no browser to see closed.
+		t.Skip("no browser: nothing to check")
 	}
 	select {
 	case <-ctx.Done():
@@ -126,20 +127,66 @@ func TestBrowserIsClosedAfterTheTest(t *testing.T) {
 	}
 }
 
-func TestTestsGetSeparateBrowsers(t *testing.T) {
-	srv := newServer(t)
-	a, b := New(t), New(t)
-	if err := chromedp.Do(a, chromedp.Navigate(srv.URL)); err != nil {
-		t.Fatalf("navigate a: %v", err)
+// cookieServer sets a lasting cookie on /set and echoes the cookies a
+// browser sends on /echo.
+func cookieServer(t *testing.T) *httptest.Server {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /set", func(w http.ResponseWriter, r *http.Request) {
+		// A persistent cookie (Max-Age), which a shared profile would keep
+		// on disk as well as in memory.
+		http.SetCookie(w, &http.Cookie{Name: "probe", Value: "first-browser", Path: "/", MaxAge: 3600})
+		fmt.Fprint(w, "set")
+	})
+	mux.HandleFunc("GET /echo", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "cookies=[%s]", r.Header.Get("Cookie"))
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// cookiesSent navigates to /echo and returns what the server saw.
+func cookiesSent(t *testing.T, ctx context.Context, srv *httptest.Server) string {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/echo")); err != nil {
+		t.Fatalf("navigate to /echo: %v", err)
 	}
-	// b has its own profile, so nothing a did (here: its page) shows in b.
-	title, err := chromedp.Run(b, chromedp.Title())
+	body, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
 	if err != nil {
-		t.Fatalf("title of b: %v", err)
+		t.Fatalf("read /echo: %v", err)
 	}
-	if title == "Help box" {
-		t.Error("the second browser shows the first one's page")
+	return body
+}
+
+// TestTestsGetSeparateBrowsers sets a cookie in one test's browser and
+// checks that another test's browser, running at the same time or after
+// it, does not send it: a shared browser or profile would.
+func TestTestsGetSeparateBrowsers(t *testing.T) {
+	srv := cookieServer(t)
+	var first context.Context
+	t.Run("first", func(t *testing.T) {
+		first = New(t)
+		if err := chromedp.Do(first, chromedp.Navigate(srv.URL+"/set")); err != nil {
+			t.Fatalf("navigate to /set: %v", err)
+		}
+		// The probe works: the browser that got the cookie sends it.
+		if got := cookiesSent(t, first, srv); !strings.Contains(got, "probe=first-browser") {
+			t.Fatalf("the first browser does not send its own cookie: %q", got)
+		}
+		t.Run("alongside", func(t *testing.T) {
+			if got := cookiesSent(t, New(t), srv); got != "cookies=[]" {
+				t.Errorf("a browser running alongside sends %q, want no cookie", got)
+			}
+		})
+	})
+	if first == nil {
+		t.Skip("no browser")
 	}
+	t.Run("after", func(t *testing.T) {
+		if got := cookiesSent(t, New(t), srv); got != "cookies=[]" {
+			t.Errorf("a later test's browser sends %q, want no cookie", got)
+		}
+	})
 }
 
 func TestAvailableAgreesWithNew(t *testing.T) {
@@ -188,7 +235,7 @@ func TestRequired(t *testing.T) {
 		"postgres  BROWSER": true,
 		"browsers":          false,
 	} {
-		if got := required(value); got != want {
+		if got := browser.Required(value); got != want {
 			t.Errorf("required(%q) = %v, want %v", value, got, want)
 		}
 	}

@@ -287,8 +287,5 @@ func MissingText(lang string, ms []Missing) string {
 	for i, m := range ms {
 		labels[i] = m.Label(lang)
 	}
-	if lang == "fr" {
-		return "Avant de transmettre le ticket, renseignez : " + strings.Join(labels, " ; ") + "."
-	}
-	return "Before handing the ticket over, provide: " + strings.Join(labels, "; ") + "."
+	return st(lang, "missing", "items", strings.Join(labels, st(lang, "missing_sep")))
 }

@@ -1,8 +1,10 @@
 package escalation
 
 import (
+	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // missingKeys lists "kind:key" of missing items, in order.
@@ -144,11 +146,30 @@ func TestCheckDoesNotShareTheProcedure(t *testing.T) {
 }
 
 func TestCheckUnvalidatedProcedureEnds(t *testing.T) {
-	// A loop L1 → L2 → L1 must not hang nor panic.
+	// A loop L1 → L2 → L1 and a step to a bad tier must not hang nor
+	// panic: each move is refused as unreachable, quickly.
 	p := Procedure{Steps: []Step{{FromTier: "L1", ToTier: "L2"}, {FromTier: "L2", ToTier: "L1"}, {FromTier: "L3", ToTier: "bad"}}}
 	for _, r := range []Request{{TicketTier: "L1", TargetTier: "L3"}, {TicketTier: "L3", TargetTier: "L4"}, {TicketTier: "L2", TargetTier: "L4"}} {
-		if _, _, err := Check(p, r); err == nil {
-			t.Errorf("Check(%+v) accepted a move the procedure cannot make", r)
+		done := make(chan error, 1)
+		go func() {
+			_, _, err := Check(p, r)
+			done <- err
+		}()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(5 * time.Second):
+			// The goroutine is left behind: the test binary ends soon.
+			t.Fatalf("Check(%+v) still running after 5s: the walk up the procedure loops", r)
+		}
+		var errs ValidationErrors
+		if !errors.As(err, &errs) || len(errs) != 1 {
+			t.Errorf("Check(%+v) = %v, want one validation error", r, err)
+			continue
+		}
+		if e := errs[0]; e.Code != "target_not_reachable" || e.Path != "target_tier" ||
+			e.Params["from"] != r.TicketTier || e.Params["to"] != r.TargetTier {
+			t.Errorf("Check(%+v) = %+v, want target_not_reachable on target_tier from %s to %s", r, e, r.TicketTier, r.TargetTier)
 		}
 	}
 }

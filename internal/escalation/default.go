@@ -1,5 +1,7 @@
 package escalation
 
+import "github.com/palier/palier/internal/i18n"
+
 // Keys of the default checklist items. KeyStepsTried is also how the
 // summary finds "what was tried" in any procedure.
 const (
@@ -55,7 +57,7 @@ func defaultItems() map[string]Item {
 func DefaultProcedure(lang string) Procedure {
 	it := defaultItems()
 	return Procedure{
-		Name: pick(lang, "Procédure par défaut", "Default procedure"),
+		Name: i18n.Pick(lang, "Default procedure", "Procédure par défaut"),
 		Steps: []Step{{
 			FromTier: "L1", ToTier: "L2",
 			GuidanceFR: "Escaladez quand la base de connaissances et les solutions habituelles n'ont pas résolu le problème, quand il faut des droits ou des outils que le niveau 1 n'a pas (fonctionnalités avancées, facturation complexe, données de compte), ou quand vous ne pouvez plus avancer dans cet échange. Résolvez au niveau 1 dès que possible : il vise 80 % des demandes.",

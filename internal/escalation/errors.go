@@ -1,8 +1,8 @@
 package escalation
 
 import (
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
-	"strings"
 )
 
 // ValidationError points at one faulty element of a procedure, or at the
@@ -24,10 +24,10 @@ type ValidationError struct {
 
 func (e ValidationError) Error() string { return e.Path + ": " + e.Message }
 
-// Text returns the message in lang ("fr" or "en"). The French texts live
-// here rather than in the i18n catalog so that the procedure editor and the
-// escalation dialog speak both languages without another package knowing
-// every code.
+// Text returns the message in lang ("fr" or "en"). The texts are declared
+// here, beside the codes, and registered in the i18n catalogue under
+// "escalation.", so that the procedure editor and the escalation dialog
+// speak both languages without another package knowing every code.
 func (e ValidationError) Text(lang string) string {
 	return render(lang, e.Code, e.Params)
 }
@@ -43,9 +43,17 @@ func (es ValidationErrors) Error() string {
 	return problem.Summary("escalation: "+problem.Count(len(es), "error"), msgs)
 }
 
+// textPrefix is where escalation's texts live in the i18n catalogue.
+const textPrefix = "escalation."
+
+func init() {
+	i18n.Register(textPrefix, messages)
+	i18n.Register(textPrefix+"summary.", summaryTexts)
+}
+
 // messages maps each stable code to its English and French text, with
 // {name} placeholders filled from Params.
-var messages = map[string][2]string{
+var messages = i18n.Messages{
 	// Procedures.
 	"invalid_id":           {"The id {value} is negative.", "L'identifiant {value} est négatif."},
 	"missing_name":         {"The procedure has no name.", "La procédure n'a pas de nom."},
@@ -82,22 +90,10 @@ var messages = map[string][2]string{
 // render fills the text of code in lang. An unknown code renders as the
 // code itself so that a missing text is visible rather than blank.
 func render(lang, code string, params map[string]string) string {
-	m, ok := messages[code]
-	if !ok {
+	if _, ok := messages[code]; !ok {
 		return code
 	}
-	s := m[0]
-	if lang == "fr" {
-		s = m[1]
-	}
-	if len(params) == 0 {
-		return s
-	}
-	pairs := make([]string, 0, 2*len(params))
-	for k, v := range params {
-		pairs = append(pairs, "{"+k+"}", v)
-	}
-	return strings.NewReplacer(pairs...).Replace(s)
+	return i18n.Tm(lang, textPrefix+code, params)
 }
 
 // newError builds an error whose Message is the English text of code.

@@ -7,6 +7,8 @@ package escalation
 
 import (
 	"slices"
+
+	"github.com/palier/palier/internal/i18n"
 )
 
 // ItemKind says where a checklist item's value comes from.
@@ -40,7 +42,7 @@ type Item struct {
 func (it Item) Label(lang string) string { return label(lang, it.LabelFR, it.LabelEN, it.Key) }
 
 // Help returns the item's help text in lang, falling back likewise.
-func (it Item) Help(lang string) string { return pick(lang, it.HelpFR, it.HelpEN) }
+func (it Item) Help(lang string) string { return i18n.Either(lang, it.HelpEN, it.HelpFR) }
 
 // Step is one move up the tiers.
 type Step struct {
@@ -58,7 +60,7 @@ type Step struct {
 }
 
 // Guidance returns when to take the step, in lang.
-func (s Step) Guidance(lang string) string { return pick(lang, s.GuidanceFR, s.GuidanceEN) }
+func (s Step) Guidance(lang string) string { return i18n.Either(lang, s.GuidanceEN, s.GuidanceFR) }
 
 // Procedure is the escalation path of one request type.
 type Procedure struct {
@@ -110,19 +112,10 @@ func tierLevel(code string) (int, bool) {
 // tierCode is the inverse of tierLevel.
 func tierCode(level int) string { return "L" + string(rune('0'+level)) }
 
-// pick returns the French or English text, falling back to the other one
-// so that a translation gap shows the text rather than nothing.
-func pick(lang, fr, en string) string {
-	if lang == "fr" && fr != "" || en == "" {
-		return fr
-	}
-	return en
-}
-
-// label is pick with a last resort, so that a checklist item is always
+// label is i18n.Either with a last resort, so that a checklist item is always
 // named by something the agent can act on.
 func label(lang, fr, en, key string) string {
-	if l := pick(lang, fr, en); l != "" {
+	if l := i18n.Either(lang, en, fr); l != "" {
 		return l
 	}
 	return key

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/palier/palier/internal/i18n"
 )
 
 // MaxProblem bounds the customer's first message as quoted in a summary:
@@ -130,8 +132,9 @@ func shorten(s string, n int) string {
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
-// summaryTexts holds the summary's headings: {en, fr}.
-var summaryTexts = map[string][2]string{
+// summaryTexts holds the summary's headings and the refusal that names
+// missing items, registered under "escalation.summary.".
+var summaryTexts = i18n.Messages{
 	"up":           {"Escalated from {from} to {to}", "Escaladé de {from} vers {to}"},
 	"down":         {"De-escalated from {from} to {to}", "Désescaladé de {from} vers {to}"},
 	"return":       {"Returned from {from} to {to}", "Renvoyé de {from} vers {to}"},
@@ -143,28 +146,19 @@ var summaryTexts = map[string][2]string{
 	"answers":      {"Information collected", "Informations recueillies"},
 	"attached":     {"attached", "en pièce jointe"},
 	"attachments":  {"Attachments on the ticket", "Pièces jointes au ticket"},
+	"missing":      {"Before handing the ticket over, provide: {items}.", "Avant de transmettre le ticket, renseignez : {items}."},
+	"missing_sep":  {"; ", " ; "},
+	// French typography puts a space before the colon; a value that
+	// follows on the same line adds its own space.
+	"colon": {":", " :"},
 }
 
+// st is the summary text key in lang, with {name} parameters as pairs.
 func st(lang, key string, params ...string) string {
-	t := summaryTexts[key]
-	s := t[0]
-	if lang == "fr" {
-		s = t[1]
-	}
-	if len(params) > 1 {
-		s = strings.NewReplacer(params...).Replace(s)
-	}
-	return s
+	return i18n.T(lang, textPrefix+"summary."+key, params...)
 }
 
-// colon follows French typography (a space before the colon); a value
-// that follows on the same line adds its own space.
-func colon(lang string) string {
-	if lang == "fr" {
-		return " :"
-	}
-	return ":"
-}
+func colon(lang string) string { return st(lang, "colon") }
 
 // Text renders the summary as plain text in lang, for the top of the
 // ticket and the body of the L4 vendor email. Empty parts are left out.
@@ -174,9 +168,9 @@ func (s Summary) Text(lang string) string {
 	if _, ok := summaryTexts[head]; !ok {
 		head = string(Up)
 	}
-	b.WriteString(st(lang, head, "{from}", s.From, "{to}", s.To))
+	b.WriteString(st(lang, head, "from", s.From, "to", s.To))
 	if s.By != "" {
-		b.WriteString(st(lang, "by", "{by}", s.By))
+		b.WriteString(st(lang, "by", "by", s.By))
 	}
 	b.WriteString(".\n")
 	field(&b, lang, st(lang, "reason"), s.Reason)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/palier/palier/internal/i18n"
 )
 
 var allTiers = []string{"L0", "L1", "L2", "L3", "L4"}
@@ -127,7 +129,7 @@ func codes(t *testing.T, err error) []string {
 	var out []string
 	for _, e := range es {
 		out = append(out, e.Path+" "+e.Code)
-		if _, ok := messages[e.Code]; !ok {
+		if !i18n.Has(textPrefix + e.Code) {
 			t.Errorf("code %q has no message", e.Code)
 		}
 		for _, lang := range []string{"en", "fr"} {

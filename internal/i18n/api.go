@@ -4,7 +4,7 @@ package i18n
 // the names of JSON types, which error messages are phrased with; the
 // errors of routing rules, escalation procedures and hand-offs.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"api.json.syntax":     {"unexpected character at position {offset}", "caractère inattendu à la position {offset}"},
 		"api.json.eof":        {"the body ends before the JSON value does", "le corps s'arrête avant la fin de la valeur JSON"},
 		"api.json.trailing":   {"unexpected data after the JSON value at position {offset}", "données inattendues après la valeur JSON, à la position {offset}"},
@@ -21,14 +21,14 @@ func init() {
 		"api.type.object":     {"an object", "un objet"},
 		"api.type.value":      {"another type", "un autre type"},
 	})
-	register(map[string][2]string{
+	register(Messages{
 		"error.invalid_procedure":              {"The escalation procedure is invalid.", "La procédure d'escalade est invalide."},
 		"error.escalation_procedure_not_found": {"Escalation procedure not found.", "Procédure d'escalade introuvable."},
 		"api.field.required_item":              {"{label} is required.", "{label} est obligatoire."},
 	})
 	// What is wrong with a routing rule set, by routing's validation codes.
 	// Values come from the rule set as typed.
-	register(map[string][2]string{
+	register(Messages{
 		"api.rules.empty_rule_name":          {"The rule has no name.", "La règle n'a pas de nom."},
 		"api.rules.invalid_rule_id":          {"The rule id {id} is negative.", "L'identifiant de règle {id} est négatif."},
 		"api.rules.duplicate_rule_id":        {"The rule id {id} is already used by {other}.", "L'identifiant de règle {id} est déjà utilisé par {other}."},

@@ -3,7 +3,7 @@ package i18n
 // Error and validation texts, keyed by the stable codes of package problem:
 // "error.<code>" for an error, "field.<code>" for a field failure.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"error.validation_failed":       {"Some fields are invalid.", "Certains champs sont invalides."},
 		"error.ticket_not_found":        {"Ticket not found.", "Ticket introuvable."},
 		"error.customer_not_found":      {"Customer not found.", "Client introuvable."},

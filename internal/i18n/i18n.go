@@ -1,6 +1,16 @@
 // Package i18n holds Palier's French and English texts and picks the
-// caller's language. Every user-visible string is a key with both
-// translations; a test refuses a key that lacks one.
+// reader's language. It is the one place both happen:
+//
+//   - every user-visible string is a key with both translations, declared
+//     as Messages and registered at init, here for the edges (errors.go,
+//     web.go…) and in the domain packages for their own texts (escalation,
+//     sim), under their own prefix so that i18n imports none of them;
+//   - Negotiate decides the language of a reader, Lang reduces any tag to
+//     a language Palier speaks, and Pick chooses between two versions of
+//     something held in both languages (bilingual names, typography).
+//
+// Check lists every key lacking a translation or whose placeholders differ
+// between the languages; a test runs it over every package that registers.
 package i18n
 
 import (
@@ -9,24 +19,45 @@ import (
 	"strings"
 )
 
+// The languages Palier speaks.
+const (
+	English = "en"
+	French  = "fr"
+)
+
 // Languages Palier speaks, default first.
-var Languages = []string{"en", "fr"}
+var Languages = []string{English, French}
+
+// Messages declares texts in both languages: key → {English, French}.
+// Placeholders are written {name} and filled from T's parameters.
+type Messages map[string][2]string
 
 // entry is one text in both languages.
 type entry struct{ en, fr string }
 
-// catalog maps keys to texts. Areas register their texts from their own
-// files (errors.go, web.go…) so translators find them by area.
-var catalog = map[string]entry{}
+// catalogue maps keys to texts.
+type catalogue map[string]entry
 
-func register(texts map[string][2]string) {
+// catalog is every text. It is written only by Register during package
+// initialisation and read concurrently afterwards.
+var catalog = catalogue{}
+
+// Register adds texts to the catalogue, each under prefix+key, so that a
+// package keeps its texts beside the code that uses them (escalation's
+// under "escalation.", the simulator's under "sim."). Call it from init:
+// a duplicate key panics, a programming error caught at start-up and by
+// tests.
+func Register(prefix string, texts Messages) {
 	for k, v := range texts {
+		k = prefix + k
 		if _, dup := catalog[k]; dup {
-			panic("i18n: duplicate key " + k) // a programming error caught at start-up and by tests
+			panic("i18n: duplicate key " + k)
 		}
 		catalog[k] = entry{en: v[0], fr: v[1]}
 	}
 }
+
+func register(texts Messages) { Register("", texts) }
 
 // Has reports whether a key exists.
 func Has(key string) bool { _, ok := catalog[key]; return ok }
@@ -34,14 +65,16 @@ func Has(key string) bool { _, ok := catalog[key]; return ok }
 // T returns the text of key in lang, with {name} placeholders replaced from
 // params (pairs of name, value). An unknown key returns the key itself so a
 // missing text is visible rather than blank.
-func T(lang, key string, params ...string) string {
-	e, ok := catalog[key]
+func T(lang, key string, params ...string) string { return catalog.t(lang, key, params) }
+
+func (c catalogue) t(lang, key string, params []string) string {
+	e, ok := c[key]
 	if !ok {
 		return key
 	}
-	s := e.en
-	if lang == "fr" && e.fr != "" {
-		s = e.fr
+	s := Pick(lang, e.en, e.fr)
+	if s == "" {
+		s = e.en
 	}
 	if len(params) < 2 || !strings.Contains(s, "{") {
 		return s
@@ -62,14 +95,92 @@ func Tm(lang, key string, params map[string]string) string {
 	return T(lang, key, flat...)
 }
 
-// Negotiate picks the best supported language from an Accept-Language
-// header, or fallback when none matches.
-func Negotiate(header, fallback string) string {
-	type choice struct {
-		lang string
-		q    float64
+// Supported reports the language Palier speaks for a tag: French for any
+// French tag ("fr", "FR", "fr-CA", "fr_BE", "fr_FR.UTF-8", "fra", "fre"),
+// English for any English one; ok is false for every other tag.
+func Supported(tag string) (lang string, ok bool) {
+	if tag == English || tag == French { // the common case, without work
+		return tag, true
 	}
-	var choices []choice
+	primary := tag
+	if i := strings.IndexAny(tag, "-_.@"); i >= 0 {
+		primary = tag[:i]
+	}
+	switch strings.ToLower(strings.TrimSpace(primary)) {
+	case "fr", "fra", "fre":
+		return French, true
+	case "en", "eng":
+		return English, true
+	}
+	return "", false
+}
+
+// Lang is the language Palier speaks to a reader of tag: the supported
+// language it names, English otherwise.
+func Lang(tag string) string {
+	if l, ok := Supported(tag); ok {
+		return l
+	}
+	return English
+}
+
+// Pick returns en or fr, whichever lang reads: the one way code holding
+// both versions of something (bilingual names, sample texts, typography)
+// chooses between them.
+func Pick[T any](lang string, en, fr T) T {
+	if Lang(lang) == French {
+		return fr
+	}
+	return en
+}
+
+// Either is the text in lang, else the other language's when lang's is
+// empty, so that a gap in a translation shows a text rather than nothing.
+func Either(lang, en, fr string) string {
+	if s := Pick(lang, en, fr); s != "" {
+		return s
+	}
+	return Pick(lang, fr, en)
+}
+
+// Prefs are where a reader's language may come from, from the most to the
+// least specific. Any of them may be empty or name an unsupported language;
+// Negotiate skips those.
+type Prefs struct {
+	// User is the signed-in user's own setting.
+	User string
+	// Picked is a choice made on this browser before signing in (the
+	// language switch of the login page).
+	Picked string
+	// Customer is the language recorded for the customer being spoken to
+	// (email, portal).
+	Customer string
+	// AcceptLanguage is the request's Accept-Language header.
+	AcceptLanguage string
+	// Workspace is the workspace's default language.
+	Workspace string
+}
+
+// Negotiate decides the language to speak: the user's setting, else the
+// language picked on this browser, else the customer's, else the best
+// supported language of Accept-Language, else the workspace default, else
+// English. It is the only place that order is written.
+func Negotiate(p Prefs) string {
+	for _, tag := range []string{p.User, p.Picked, p.Customer} {
+		if l, ok := Supported(tag); ok {
+			return l
+		}
+	}
+	if l, ok := acceptLanguage(p.AcceptLanguage); ok {
+		return l
+	}
+	return Lang(p.Workspace)
+}
+
+// acceptLanguage picks the supported language an Accept-Language header
+// prefers (the highest q; the first listed among equals).
+func acceptLanguage(header string) (string, bool) {
+	best, bestQ := "", 0.0
 	for _, part := range strings.Split(header, ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
@@ -78,21 +189,15 @@ func Negotiate(header, fallback string) string {
 				q = f
 			}
 		}
-		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		for _, l := range Languages {
-			if base == l && q > 0 {
-				choices = append(choices, choice{l, q})
-			}
+		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		if base != English && base != French {
+			continue
+		}
+		if q > bestQ {
+			best, bestQ = base, q
 		}
 	}
-	sort.SliceStable(choices, func(i, j int) bool { return choices[i].q > choices[j].q })
-	if len(choices) > 0 {
-		return choices[0].lang
-	}
-	if fallback == "fr" || fallback == "en" {
-		return fallback
-	}
-	return "en"
+	return best, best != ""
 }
 
 // Keys lists every key (tests and tooling).
@@ -105,27 +210,14 @@ func Keys() []string {
 	return keys
 }
 
-// Missing lists keys lacking a French or English text.
-func Missing() []string {
-	var out []string
-	for _, k := range Keys() {
-		if e := catalog[k]; strings.TrimSpace(e.en) == "" || strings.TrimSpace(e.fr) == "" {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// Number formats an integer the way the language writes it.
+// Number formats an integer the way the language writes it: "1,234" or,
+// in French, "1 234" with a narrow no-break space.
 func Number(lang string, n int) string {
 	s := strconv.Itoa(n)
 	if n < 1000 && n > -1000 {
 		return s
 	}
-	sep := ","
-	if lang == "fr" {
-		sep = "\u202f" // narrow no-break space, as French typography wants
-	}
+	sep := T(lang, "num.thousands")
 	var b strings.Builder
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

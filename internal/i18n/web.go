@@ -4,7 +4,7 @@ package i18n
 // (status.*, priority.*, channel.*, segment.*, admin.<section>…) follow the
 // values of the domain packages; when one gains a value, add its text here.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		// Navigation and layout.
 		"nav.skip":       {"Skip to content", "Aller au contenu"},
 		"nav.main":       {"Main", "Principale"},

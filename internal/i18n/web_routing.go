@@ -5,7 +5,7 @@ package i18n
 // routing.op.<op> (and routing.nop.<op> for its negation), routing.opname.<op>,
 // routing.err.<validation code>, procedures.kind.<item kind>.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"admin.routing":    {"Routing rules", "Règles de routage"},
 		"admin.procedures": {"Escalation procedures", "Procédures d'escalade"},
 

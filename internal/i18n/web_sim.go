@@ -5,7 +5,7 @@ package i18n
 // The simulator's own report (metric labels, recommendation, calibration
 // notes) is translated by package sim, which the command line shares.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"nav.simulate":           {"Simulator", "Simulateur"},
 		"web.error.lead_only":    {"Only a team lead or an administrator can use the simulator.", "Seuls les responsables d'équipe et les administrateurs peuvent utiliser le simulateur."},
 		"simulate.title":         {"Simulator", "Simulateur"},

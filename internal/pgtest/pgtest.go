@@ -35,6 +35,8 @@ import (
 	// The pgx driver registers itself as "pgx" for database/sql; the URLs
 	// handed out are meant for it.
 	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/palier/palier/internal/testrequire"
 )
 
 // EnvDatabaseURL names the variable that points the tests at an existing
@@ -44,7 +46,7 @@ const EnvDatabaseURL = "PALIER_TEST_DATABASE_URL"
 
 // EnvRequire names the variable that turns "PostgreSQL is missing" from a
 // skip into a failure when it contains "postgres".
-const EnvRequire = "PALIER_TEST_REQUIRE"
+const EnvRequire = testrequire.Env
 
 // adminDatabase is the database that exists on every fresh cluster; the admin
 // connection uses it to create and drop the per-test databases.
@@ -117,7 +119,7 @@ func NewDatabase(t testing.TB) string {
 	}
 	startOnce.Do(func() { started, startErr = start() })
 	if missing != "" {
-		unavailable(t, missing)
+		postgres.Unavailable(t, missing)
 		return ""
 	}
 	if startErr != nil {
@@ -220,26 +222,6 @@ func quoteIdent(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 
-// unavailable skips the test, or fails it when PostgreSQL is required.
-func unavailable(t testing.TB, reason string) {
-	t.Helper()
-	if required(os.Getenv(EnvRequire)) {
-		t.Fatalf("PostgreSQL is required (%s=%s) but not found (install the postgresql package): %s",
-			EnvRequire, os.Getenv(EnvRequire), reason)
-		return
-	}
-	t.Skipf("PostgreSQL not found (install the postgresql package): %s; set %s=postgres to fail instead of skipping",
-		reason, EnvRequire)
-}
-
-// required reports whether the PALIER_TEST_REQUIRE value names postgres. The
-// list may be separated by commas or spaces.
-func required(value string) bool {
-	for _, f := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ' ' }) {
-		switch strings.ToLower(strings.TrimSpace(f)) {
-		case "postgres", "postgresql":
-			return true
-		}
-	}
-	return false
-}
+// postgres is what tests need of the machine, and how a missing one is
+// reported.
+var postgres = testrequire.Dependency{Name: "PostgreSQL", Keys: []string{"postgres", "postgresql"}, Package: "postgresql"}

@@ -151,7 +151,7 @@ func TestRequired(t *testing.T) {
 		"BROWSER POSTGRESQL": true,
 		"postgresx":          false,
 	} {
-		if got := required(value); got != want {
+		if got := postgres.Required(value); got != want {
 			t.Errorf("required(%q) = %v, want %v", value, got, want)
 		}
 	}
@@ -171,7 +171,7 @@ func (r *recorder) Fatalf(f string, args ...any) { r.fatal = fmt.Sprintf(f, args
 func TestMissingPostgresSkipsUnlessRequired(t *testing.T) {
 	t.Setenv(EnvRequire, "browser")
 	r := &recorder{}
-	unavailable(r, "not installed")
+	postgres.Unavailable(r, "not installed")
 	if r.skipped == "" || r.fatal != "" {
 		t.Errorf("without the requirement: skipped=%q fatal=%q, want a skip", r.skipped, r.fatal)
 	}
@@ -181,7 +181,7 @@ func TestMissingPostgresSkipsUnlessRequired(t *testing.T) {
 
 	t.Setenv(EnvRequire, "postgres,browser")
 	r = &recorder{}
-	unavailable(r, "not installed")
+	postgres.Unavailable(r, "not installed")
 	if r.fatal == "" || r.skipped != "" {
 		t.Errorf("with the requirement: skipped=%q fatal=%q, want a failure", r.skipped, r.fatal)
 	}

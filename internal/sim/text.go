@@ -5,23 +5,27 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/palier/palier/internal/i18n"
 )
 
 // The simulator speaks English and French. Its sentences are built from
-// numbers it has just measured, so it keeps its own small catalog next to
-// the code that formats those numbers (decimal comma, "j" for days in
-// French) rather than borrowing the web UI's: the command line uses it
-// without a web server, and the web page asks for a language.
+// numbers it has just measured, so it declares them next to the code that
+// formats those numbers, and registers them in the i18n catalogue under
+// "sim." like every other text: the command line and the web page read
+// the same sentences. A language is any tag i18n.Lang understands
+// ("fr", "fr_FR.UTF-8", "fr-CA"); everything else reads English.
 
 // Languages the simulator's reports are written in; English is the default.
 const (
-	English = "en"
-	French  = "fr"
+	English = i18n.English
+	French  = i18n.French
 )
 
-// IsFrench reports whether a language tag ("fr", "fr_FR.UTF-8", "fr-CA")
-// asks for French; everything else reads English.
-func IsFrench(lang string) bool { return strings.HasPrefix(strings.ToLower(lang), "fr") }
+// textPrefix is where the simulator's texts live in the i18n catalogue.
+const textPrefix = "sim."
+
+func init() { i18n.Register(textPrefix, texts) }
 
 // Text is a sentence for people, kept as a catalog key and its arguments
 // so it can be told in either language after the fact: a calibration is
@@ -36,22 +40,14 @@ func text(key string, args ...any) Text { return Text{Key: key, Args: args} }
 // In renders the text in a language. An unknown key shows itself, so a
 // missing text is visible rather than blank.
 func (t Text) In(lang string) string {
-	e, ok := texts[t.Key]
-	if !ok {
+	if _, ok := texts[t.Key]; !ok {
 		return t.Key
 	}
-	format := e[0]
-	if IsFrench(lang) {
-		format = e[1]
-	}
-	if len(t.Args) == 0 {
-		return format
-	}
-	args := make([]any, len(t.Args))
+	params := make([]string, 0, 2*len(t.Args))
 	for i, a := range t.Args {
-		args[i] = renderArg(lang, a)
+		params = append(params, strconv.Itoa(i+1), renderArg(lang, a))
 	}
-	return fmt.Sprintf(format, args...)
+	return i18n.T(lang, textPrefix+t.Key, params...)
 }
 
 // String is the English text.
@@ -142,11 +138,7 @@ func joinAnd(lang string, items []string) string {
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}
-	and := " and "
-	if IsFrench(lang) {
-		and = " et "
-	}
-	return strings.Join(items[:len(items)-1], ", ") + and + items[len(items)-1]
+	return i18n.T(lang, "list.and", "a", strings.Join(items[:len(items)-1], ", "), "b", items[len(items)-1])
 }
 
 // formatDecimal writes v with prec decimals, with a decimal comma in French.
@@ -165,10 +157,7 @@ func formatSigned(lang string, v float64, prec int) string {
 }
 
 func localDecimal(lang, s string) string {
-	if IsFrench(lang) {
-		return strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return strings.Replace(s, ".", i18n.T(lang, "num.decimal"), 1)
 }
 
 // formatPercent writes a share as "12.5%" or, in French, "12,5 %" (with
@@ -178,37 +167,12 @@ func formatPercent(lang string, share float64, prec int) string {
 }
 
 func percentSign(lang, s string) string {
-	if IsFrench(lang) {
-		return s + "\u00a0%"
-	}
-	return s + "%"
+	return i18n.T(lang, "num.percent", "n", s)
 }
 
 // formatInt writes a count with thousands separators: "12,345" or, in
 // French, "12 345" (narrow no-break space).
-func formatInt(lang string, n int) string {
-	s := strconv.Itoa(n)
-	if n < 1000 && n > -1000 {
-		return s
-	}
-	sep := ","
-	if IsFrench(lang) {
-		sep = "\u202f"
-	}
-	neg := n < 0
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func formatInt(lang string, n int) string { return i18n.Number(lang, n) }
 
 // durationUnit picks the most readable unit for a duration in seconds:
 // its size in seconds and its name in the language.
@@ -222,10 +186,7 @@ func durationUnit(lang string, v float64) (float64, string) {
 	case a < 48*3600:
 		return 3600, "h"
 	}
-	if IsFrench(lang) {
-		return 86400, "j"
-	}
-	return 86400, "d"
+	return 86400, text("unit.day").In(lang)
 }
 
 // FormatSecondsIn renders a duration in seconds in the most readable unit:
@@ -335,9 +296,9 @@ func ModelIn(lang string, m Model) string {
 }
 
 // texts holds every sentence of the simulator: English, then French. The
-// format verbs are all %s (arguments are rendered first) with explicit
-// indexes, so a translation may reorder them.
-var texts = map[string][2]string{
+// placeholders {1}, {2}… are Text's arguments in order, rendered in the
+// language first, so a translation may reorder them.
+var texts = i18n.Messages{
 	// Metrics of the comparison table.
 	"metric.tickets_per_day":      {"tickets per day", "tickets par jour"},
 	"metric.deflection":           {"self-service deflection (L0)", "résolu en libre-service (L0)"},
@@ -359,10 +320,11 @@ var texts = map[string][2]string{
 	"metric.cost_per_ticket":      {"staffing cost per ticket", "coût de personnel par ticket"},
 	"metric.work_cost_per_ticket": {"work cost per ticket", "coût du travail par ticket"},
 	"metric.unfinished":           {"still open at the end", "encore ouverts à la fin"},
-	"tier.agents":                 {"%[1]s agents on duty (mean)", "%[1]s agents en service (moyenne)"},
-	"tier.resolved_share":         {"%[1]s share resolved", "%[1]s part des résolutions"},
-	"tier.utilisation":            {"%[1]s utilisation", "%[1]s taux d'occupation"},
-	"unit.points":                 {"%[1]s pts", "%[1]s pts"},
+	"tier.agents":                 {"{1} agents on duty (mean)", "{1} agents en service (moyenne)"},
+	"tier.resolved_share":         {"{1} share resolved", "{1} part des résolutions"},
+	"tier.utilisation":            {"{1} utilisation", "{1} taux d'occupation"},
+	"unit.points":                 {"{1} pts", "{1} pts"},
+	"unit.day":                    {"d", "j"},
 
 	// What an improvement of a metric means for people.
 	"phrase.deflection":           {"self-service resolves more", "le libre-service résout davantage"},
@@ -379,70 +341,70 @@ var texts = map[string][2]string{
 	"phrase.work_cost_per_ticket": {"each ticket takes less agent effort", "chaque ticket demande moins d'effort aux agents"},
 
 	// The recommendation.
-	"rec.named":             {"%[1]s (%[2]s)", "%[1]s (%[2]s)"},
-	"rec.unfinished":        {"Choose %[1]s: %[2]s cannot keep up with demand (%[3]s of tickets still open at the end of the run, queues grow without limit).", "Choisissez %[1]s : %[2]s ne suit pas la demande (%[3]s des tickets encore ouverts à la fin de la simulation, les files grossissent sans limite)."},
-	"rec.unfinished_reason": {"%[1]s leaves %[2]s of tickets unfinished; %[3]s keeps up.", "%[1]s laisse %[2]s des tickets non terminés ; %[3]s suit la demande."},
-	"rec.none":              {"No clear difference: %[1]s and %[2]s perform the same within the simulation's precision; choose on other grounds (or run more replications).", "Pas de différence nette : %[1]s et %[2]s font jeu égal à la précision de la simulation près ; choisissez selon d'autres critères (ou lancez plus de réplications)."},
-	"rec.tradeoff":          {"A trade-off, no clear winner: %[1]s.", "Un compromis, sans gagnant net : %[1]s."},
-	"rec.with":              {"with %[1]s %[2]s", "avec %[1]s, %[2]s"},
-	"rec.choose":            {"Choose %[1]s: %[2]s.", "Choisissez %[1]s : %[2]s."},
-	"rec.price":             {"%[1]s; the price: %[2]s", "%[1]s ; en contrepartie : %[2]s"},
-	"rec.describe":          {"%[1]s: %[2]s with %[3]s, %[4]s with %[5]s (%[6]s).", "%[1]s : %[2]s avec %[3]s, %[4]s avec %[5]s (%[6]s)."},
-	"rec.describe_plain":    {"%[1]s: %[2]s with %[3]s, %[4]s with %[5]s.", "%[1]s : %[2]s avec %[3]s, %[4]s avec %[5]s."},
-	"rec.short":             {"%[1]s %[2]s", "%[1]s %[2]s"},
-	"rec.short_values":      {"%[1]s %[2]s → %[3]s", "%[1]s %[2]s → %[3]s"},
-	"rec.change_points":     {"%[1]s points", "%[1]s points"},
-	"rec.busy":              {"With %[1]s, %[2]s is busy %[3]s of its time on duty: little slack for a busy day.", "Avec %[1]s, %[2]s est occupé %[3]s de son temps de service : peu de marge pour une journée chargée."},
+	"rec.named":             {"{1} ({2})", "{1} ({2})"},
+	"rec.unfinished":        {"Choose {1}: {2} cannot keep up with demand ({3} of tickets still open at the end of the run, queues grow without limit).", "Choisissez {1} : {2} ne suit pas la demande ({3} des tickets encore ouverts à la fin de la simulation, les files grossissent sans limite)."},
+	"rec.unfinished_reason": {"{1} leaves {2} of tickets unfinished; {3} keeps up.", "{1} laisse {2} des tickets non terminés ; {3} suit la demande."},
+	"rec.none":              {"No clear difference: {1} and {2} perform the same within the simulation's precision; choose on other grounds (or run more replications).", "Pas de différence nette : {1} et {2} font jeu égal à la précision de la simulation près ; choisissez selon d'autres critères (ou lancez plus de réplications)."},
+	"rec.tradeoff":          {"A trade-off, no clear winner: {1}.", "Un compromis, sans gagnant net : {1}."},
+	"rec.with":              {"with {1} {2}", "avec {1}, {2}"},
+	"rec.choose":            {"Choose {1}: {2}.", "Choisissez {1} : {2}."},
+	"rec.price":             {"{1}; the price: {2}", "{1} ; en contrepartie : {2}"},
+	"rec.describe":          {"{1}: {2} with {3}, {4} with {5} ({6}).", "{1} : {2} avec {3}, {4} avec {5} ({6})."},
+	"rec.describe_plain":    {"{1}: {2} with {3}, {4} with {5}.", "{1} : {2} avec {3}, {4} avec {5}."},
+	"rec.short":             {"{1} {2}", "{1} {2}"},
+	"rec.short_values":      {"{1} {2} → {3}", "{1} {2} → {3}"},
+	"rec.change_points":     {"{1} points", "{1} points"},
+	"rec.busy":              {"With {1}, {2} is busy {3} of its time on duty: little slack for a busy day.", "Avec {1}, {2} est occupé {3} de son temps de service : peu de marge pour une journée chargée."},
 
 	// Warnings about a run.
-	"warn.unfinished": {"%[1]s of tickets were still open when the run stopped: the organisation cannot keep up with demand", "%[1]s des tickets étaient encore ouverts à la fin de la simulation : l'organisation ne suit pas la demande"},
-	"warn.busy":       {"%[1]s is busy %[2]s of its time on duty: its queue is fragile and will grow with any extra demand", "%[1]s est occupé %[2]s de son temps de service : sa file est fragile et grossira au moindre surcroît de demande"},
-	"warn.few":        {"only %[1]s tickets were measured: lengthen the horizon or add replications for firmer numbers", "seulement %[1]s tickets mesurés : allongez l'horizon ou ajoutez des réplications pour des chiffres plus solides"},
+	"warn.unfinished": {"{1} of tickets were still open when the run stopped: the organisation cannot keep up with demand", "{1} des tickets étaient encore ouverts à la fin de la simulation : l'organisation ne suit pas la demande"},
+	"warn.busy":       {"{1} is busy {2} of its time on duty: its queue is fragile and will grow with any extra demand", "{1} est occupé {2} de son temps de service : sa file est fragile et grossira au moindre surcroît de demande"},
+	"warn.few":        {"only {1} tickets were measured: lengthen the horizon or add replications for firmer numbers", "seulement {1} tickets mesurés : allongez l'horizon ou ajoutez des réplications pour des chiffres plus solides"},
 	"warn.one_rep":    {"one replication gives no confidence interval: use 5 replications or more", "une seule réplication ne donne pas d'intervalle de confiance : utilisez-en 5 ou plus"},
 
 	// Calibration.
-	"fit.summary":        {"%[1]s: simulated arrivals per hour of the week differ from the history by %[2]s, mean handling times are within %[3]s per tier, escalation rates within %[4]s points.", "%[1]s : l'écart entre les arrivées simulées et l'historique, heure par heure sur la semaine, %[2]s ; les durées moyennes de traitement sont à %[3]s près par niveau, les taux d'escalade à %[4]s points près."},
+	"fit.summary":        {"{1}: simulated arrivals per hour of the week differ from the history by {2}, mean handling times are within {3} per tier, escalation rates within {4} points.", "{1} : l'écart entre les arrivées simulées et l'historique, heure par heure sur la semaine, {2} ; les durées moyennes de traitement sont à {3} près par niveau, les taux d'escalade à {4} points près."},
 	"fit.quality.good":   {"Good fit", "Bon ajustement"},
 	"fit.quality.fair":   {"Fair fit", "Ajustement moyen"},
 	"fit.quality.poor":   {"Poor fit", "Ajustement médiocre"},
 	"fit.quality.n/a":    {"Fit not measured", "Ajustement non mesuré"},
 	"fit.chance":         {"no more than chance explains", "ne dépasse pas ce qu'explique le hasard"},
-	"fit.chance_times":   {"%[1]s times what chance explains", "vaut %[1]s fois ce qu'explique le hasard"},
-	"fit.skipped":        {"%[1]s tickets without a creation time or with unusable spans were skipped.", "%[1]s tickets sans date de création ou aux passages inutilisables ont été ignorés."},
-	"fit.jumps":          {"%[1]s escalations skipped a tier (e.g. L1→L3); the simulator escalates one tier at a time, so they count as escalations to the next tier.", "%[1]s escalades ont sauté un niveau (par ex. L1→L3) ; le simulateur escalade d'un niveau à la fois, elles comptent donc comme des escalades au niveau suivant."},
-	"fit.staffing":       {"Staffing is not in the history: %[1]s was set to %[2]s from its workload (%[3]s agents busy on average while open, %[4]s in the busiest hour, at %[5]s target utilisation).", "Les effectifs ne figurent pas dans l'historique : %[1]s a été fixé à %[2]s d'après sa charge (%[3]s agents occupés en moyenne pendant les heures d'ouverture, %[4]s à l'heure la plus chargée, pour un taux d'occupation visé de %[5]s)."},
-	"fit.bursty":         {"Arrivals are burstier than a Poisson process (variance %[1]s× the mean, hour by hour): real peaks will be worse than simulated; keep some slack.", "Les arrivées sont plus irrégulières qu'un processus de Poisson (variance %[1]s× la moyenne, heure par heure) : les pics réels seront pires que simulés ; gardez de la marge."},
-	"fit.poor_shape":     {"%[1]s handling times fit the chosen distributions poorly (KS %[2]s); treat its waits with caution.", "Les durées de traitement de %[1]s collent mal aux lois choisies (KS %[2]s) ; prenez ses attentes avec précaution."},
-	"fit.waits":          {"Observed median wait for a first contact: %[1]s; simulated: %[2]s. A gap here usually means the staffing differs from the real one.", "Attente médiane observée avant un premier contact : %[1]s ; simulée : %[2]s. Un écart ici signifie souvent que les effectifs diffèrent des effectifs réels."},
+	"fit.chance_times":   {"{1} times what chance explains", "vaut {1} fois ce qu'explique le hasard"},
+	"fit.skipped":        {"{1} tickets without a creation time or with unusable spans were skipped.", "{1} tickets sans date de création ou aux passages inutilisables ont été ignorés."},
+	"fit.jumps":          {"{1} escalations skipped a tier (e.g. L1→L3); the simulator escalates one tier at a time, so they count as escalations to the next tier.", "{1} escalades ont sauté un niveau (par ex. L1→L3) ; le simulateur escalade d'un niveau à la fois, elles comptent donc comme des escalades au niveau suivant."},
+	"fit.staffing":       {"Staffing is not in the history: {1} was set to {2} from its workload ({3} agents busy on average while open, {4} in the busiest hour, at {5} target utilisation).", "Les effectifs ne figurent pas dans l'historique : {1} a été fixé à {2} d'après sa charge ({3} agents occupés en moyenne pendant les heures d'ouverture, {4} à l'heure la plus chargée, pour un taux d'occupation visé de {5})."},
+	"fit.bursty":         {"Arrivals are burstier than a Poisson process (variance {1}× the mean, hour by hour): real peaks will be worse than simulated; keep some slack.", "Les arrivées sont plus irrégulières qu'un processus de Poisson (variance {1}× la moyenne, heure par heure) : les pics réels seront pires que simulés ; gardez de la marge."},
+	"fit.poor_shape":     {"{1} handling times fit the chosen distributions poorly (KS {2}); treat its waits with caution.", "Les durées de traitement de {1} collent mal aux lois choisies (KS {2}) ; prenez ses attentes avec précaution."},
+	"fit.waits":          {"Observed median wait for a first contact: {1}; simulated: {2}. A gap here usually means the staffing differs from the real one.", "Attente médiane observée avant un premier contact : {1} ; simulée : {2}. Un écart ici signifie souvent que les effectifs diffèrent des effectifs réels."},
 	"fit.row.arrivals":   {"tickets per hour (mean over the week)", "tickets par heure (moyenne sur la semaine)"},
-	"fit.row.handling":   {"%[1]s mean handling", "%[1]s traitement moyen"},
-	"fit.row.escalation": {"%[1]s escalation rate", "%[1]s taux d'escalade"},
-	"fit.row.shape":      {"%[1]s handling shape (KS distance)", "%[1]s forme des durées de traitement (distance KS)"},
+	"fit.row.handling":   {"{1} mean handling", "{1} traitement moyen"},
+	"fit.row.escalation": {"{1} escalation rate", "{1} taux d'escalade"},
+	"fit.row.shape":      {"{1} handling shape (KS distance)", "{1} forme des durées de traitement (distance KS)"},
 	"verdict.good":       {"good", "bon"},
 	"verdict.fair":       {"fair", "moyen"},
 	"verdict.poor":       {"poor", "médiocre"},
 	"verdict.n/a":        {"n/a", "s.o."},
 
 	// Changes to a scenario.
-	"note.collaboration": {"No collaboration time is set: each swarm is assumed to take an expert %[1]s on average (lognormal).", "Aucun temps de collaboration n'est défini : chaque essaim est supposé prendre %[1]s en moyenne à un expert (loi log-normale)."},
+	"note.collaboration": {"No collaboration time is set: each swarm is assumed to take an expert {1} on average (lognormal).", "Aucun temps de collaboration n'est défini : chaque essaim est supposé prendre {1} en moyenne à un expert (loi log-normale)."},
 	"model.tiered":       {"tiered", "par niveaux"},
 	"model.swarming":     {"swarming", "essaimage"},
 	"model.hybrid":       {"hybrid", "hybride"},
 
 	// The command line's report.
-	"cli.scenario":        {"%[1]s: %[2]s (%[3]s), %[4]s replications of %[5]s, seed %[6]s", "%[1]s : %[2]s (%[3]s), %[4]s réplications de %[5]s, graine %[6]s"},
+	"cli.scenario":        {"{1}: {2} ({3}), {4} replications of {5}, seed {6}", "{1} : {2} ({3}), {4} réplications de {5}, graine {6}"},
 	"cli.metric":          {"metric", "indicateur"},
 	"cli.difference":      {"difference (B − A)", "différence (B − A)"},
 	"cli.legend":          {"± is the 95% confidence interval over replications; * marks differences beyond it.", "± est l'intervalle de confiance à 95 % sur les réplications ; * marque les différences qui le dépassent."},
-	"cli.recommendation":  {"Recommendation: %[1]s", "Recommandation : %[1]s"},
-	"cli.for":             {"%[1]s: %[2]s", "%[1]s : %[2]s"},
+	"cli.recommendation":  {"Recommendation: {1}", "Recommandation : {1}"},
+	"cli.for":             {"{1}: {2}", "{1} : {2}"},
 	"cli.calibrated_name": {"workspace (calibrated)", "espace de travail (calibré)"},
 	"cli.notes":           {"Notes:", "Remarques :"},
-	"cli.calibrated":      {"Calibrated from %[1]s tickets, %[2]s to %[3]s.", "Calibré sur %[1]s tickets, du %[2]s au %[3]s."},
+	"cli.calibrated":      {"Calibrated from {1} tickets, {2} to {3}.", "Calibré sur {1} tickets, du {2} au {3}."},
 	"cli.check":           {"check", "vérification"},
 	"cli.observed":        {"observed", "observé"},
 	"cli.simulated":       {"simulated", "simulé"},
 	"cli.fit":             {"fit", "ajustement"},
-	"cli.staff_hint":      {"Give the real staffing with --staff %[1]s.", "Indiquez les effectifs réels avec --staff %[1]s."},
+	"cli.staff_hint":      {"Give the real staffing with --staff {1}.", "Indiquez les effectifs réels avec --staff {1}."},
 	"cli.collab_hint":     {"Set the collaboration time with --collaboration or in the scenario file.", "Réglez le temps de collaboration avec --collaboration ou dans le fichier du scénario."},
 }

@@ -1,33 +1,24 @@
 package sim
 
 import (
-	"context"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/palier/palier/internal/i18n"
 )
 
 func TestEveryTextInBothLanguages(t *testing.T) {
-	verbs := regexp.MustCompile(`%\[\d+\]s|%[a-z]`)
-	for key, e := range texts {
-		if strings.TrimSpace(e[0]) == "" || strings.TrimSpace(e[1]) == "" {
-			t.Errorf("%s lacks a translation: %q", key, e)
-			continue
-		}
-		// A translation may reorder the arguments but must use them all.
-		en, fr := verbs.FindAllString(e[0], -1), verbs.FindAllString(e[1], -1)
-		slices.Sort(en)
-		slices.Sort(fr)
-		if !slices.Equal(slices.Compact(en), slices.Compact(fr)) {
-			t.Errorf("%s: English uses %v, French %v", key, en, fr)
+	for _, p := range i18n.Check() {
+		if strings.HasPrefix(p, textPrefix) {
+			t.Error(p)
 		}
 	}
 	for _, d := range metricDefs() {
-		if _, ok := texts["metric."+d.key]; !ok {
+		if !i18n.Has(textPrefix + "metric." + d.key) {
 			t.Errorf("metric %s has no label", d.key)
 		}
-		if _, ok := texts["phrase."+d.key]; d.weight > 0 && !ok {
+		if d.weight > 0 && !i18n.Has(textPrefix+"phrase."+d.key) {
 			t.Errorf("metric %s weighs in the recommendation but has no phrase", d.key)
 		}
 	}
@@ -140,8 +131,8 @@ func TestRecommendCapacityInFrench(t *testing.T) {
 	}
 }
 
-func TestMainInFrench(t *testing.T) {
-	out, _, err := runMain(t, []string{"--scenario", "../../examples/b2c-shop.yaml", "--agents", "L1=12", "--replications", "3", "--seed", "5", "--lang", "fr"}, nil)
+func TestCommandInFrench(t *testing.T) {
+	out, _, err := runCommand(t, Command{Scenario: shopFile, Agents: "L1=12", Replications: 3, Seed: 5, Lang: French}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,32 +144,6 @@ func TestMainInFrench(t *testing.T) {
 	}
 	if strings.Contains(out, "Recommendation") || strings.Contains(out, "customer wait") {
 		t.Errorf("English left in the French report:\n%s", out)
-	}
-}
-
-func TestMainLanguageFromLocale(t *testing.T) {
-	args := []string{"--scenario", "../../examples/b2c-shop.yaml", "--agents", "L1=12", "--replications", "2"}
-	for _, tc := range []struct {
-		lcAll, lang, want string
-	}{
-		{"", "fr_FR.UTF-8", "Recommandation :"},
-		{"", "de_DE.UTF-8", "Recommendation:"},
-		{"en_GB.UTF-8", "fr_FR.UTF-8", "Recommendation:"},
-		{"fr_CA.UTF-8", "", "Recommandation :"},
-	} {
-		t.Setenv("LC_ALL", tc.lcAll)
-		t.Setenv("LC_MESSAGES", "")
-		t.Setenv("LANG", tc.lang)
-		var out strings.Builder
-		if err := Main(context.Background(), args, &out, &strings.Builder{}, nil); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(out.String(), tc.want) {
-			t.Errorf("LC_ALL=%q LANG=%q: output lacks %q", tc.lcAll, tc.lang, tc.want)
-		}
-	}
-	if _, _, err := runMain(t, append(args, "--lang", "de"), nil); err == nil || !strings.Contains(err.Error(), "use en or fr") {
-		t.Errorf("--lang de: %v", err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
@@ -563,25 +564,18 @@ func subjectFor(r *rand.Rand, key, lang string) string {
 	if !ok {
 		set = bulkSubjects[""]
 	}
-	list := set[1]
-	if lang == "fr" {
-		list = set[0]
-	}
+	list := i18n.Pick(lang, set[1], set[0])
 	return list[r.IntN(len(list))]
 }
 
 func body(key, lang string) string {
-	if lang == "fr" {
-		return "Bonjour, j'ai un souci (" + key + ") depuis ce matin. Pouvez-vous m'aider ? Merci d'avance."
-	}
-	return "Hello, I have had an issue (" + key + ") since this morning. Could you help? Thanks in advance."
+	return i18n.Pick(lang, "Hello, I have had an issue ("+key+") since this morning. Could you help? Thanks in advance.",
+		"Bonjour, j'ai un souci ("+key+") depuis ce matin. Pouvez-vous m'aider ? Merci d'avance.")
 }
 
 func reply(lang string) string {
-	if lang == "fr" {
-		return "Bonjour, merci pour votre message. Nous regardons cela et revenons vers vous rapidement."
-	}
-	return "Hello, thank you for your message. We are looking into it and will get back to you shortly."
+	return i18n.Pick(lang, "Hello, thank you for your message. We are looking into it and will get back to you shortly.",
+		"Bonjour, merci pour votre message. Nous regardons cela et revenons vers vous rapidement.")
 }
 
 // Most parameters one statement may bind.

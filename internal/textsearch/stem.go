@@ -3,6 +3,8 @@ package textsearch
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/palier/palier/internal/i18n"
 )
 
 // minStem is the shortest stem a suffix may leave. Together with the rule
@@ -11,22 +13,13 @@ import (
 // onto unrelated words.
 const minStem = 3
 
-// BaseLang reduces a language tag to the analysis it selects: "fr" for any
-// French tag ("fr", "FR", "fr-CA", "fr_BE", "fra", "fre"), "en" for any
-// English tag, and "" for everything else, which selects the combined rule
-// described in Stem.
+// BaseLang reduces a language tag to the analysis it selects: the language
+// i18n.Supported finds in it ("fr" for "fr-CA", "fr_BE", "fra"…, "en" for
+// any English tag), and "" for everything else, which selects the combined
+// rule described in Stem.
 func BaseLang(tag string) string {
-	primary := tag
-	if i := strings.IndexAny(tag, "-_"); i >= 0 {
-		primary = tag[:i]
-	}
-	switch strings.ToLower(primary) {
-	case "fr", "fra", "fre":
-		return "fr"
-	case "en", "eng":
-		return "en"
-	}
-	return ""
+	lang, _ := i18n.Supported(tag)
+	return lang
 }
 
 // Stem reduces one word to its stem for the language lang (see BaseLang).

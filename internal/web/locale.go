@@ -24,10 +24,7 @@ func newLocale(lang, tz string, now time.Time) *locale {
 	if err != nil || tz == "" {
 		loc = time.UTC
 	}
-	if lang != "fr" {
-		lang = "en"
-	}
-	return &locale{Lang: lang, tz: loc, now: now}
+	return &locale{Lang: i18n.Lang(lang), tz: loc, now: now}
 }
 
 // T translates a key with {name} parameters given as pairs.

@@ -67,10 +67,7 @@ func (s *server) session(r *http.Request) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
-	lang := a.Language
-	if lang == "" {
-		lang = s.browserLanguage(r, dir.Workspace.DefaultLanguage)
-	}
+	lang := s.browserLanguage(r, a.Language, dir.Workspace.DefaultLanguage)
 	tz := a.Timezone
 	if tz == "" {
 		tz = dir.Workspace.Timezone
@@ -78,18 +75,20 @@ func (s *server) session(r *http.Request) (*request, error) {
 	return &request{actor: a, dir: dir, loc: newLocale(lang, tz, time.Now()), secret: c.Value}, nil
 }
 
-// browserLanguage is the language chosen on the login page, else the
-// browser's preference, else fallback.
-func (s *server) browserLanguage(r *http.Request, fallback string) string {
-	if c, err := r.Cookie(langCookie); err == nil && slices.Contains(i18n.Languages, c.Value) {
-		return c.Value
+// browserLanguage is the user's setting, else the language chosen on the
+// login page, else the browser's preference, else fallback (see
+// i18n.Negotiate).
+func (s *server) browserLanguage(r *http.Request, user, fallback string) string {
+	picked := ""
+	if c, err := r.Cookie(langCookie); err == nil {
+		picked = c.Value
 	}
-	return i18n.Negotiate(r.Header.Get("Accept-Language"), fallback)
+	return i18n.Negotiate(i18n.Prefs{User: user, Picked: picked, AcceptLanguage: r.Header.Get("Accept-Language"), Workspace: fallback})
 }
 
 // anonLocale speaks to someone who is not signed in.
 func (s *server) anonLocale(r *http.Request) *locale {
-	return newLocale(s.browserLanguage(r, "en"), "", time.Now())
+	return newLocale(s.browserLanguage(r, "", "en"), "", time.Now())
 }
 
 // toLogin sends an unauthenticated browser to the login page. htmx

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 )
 
@@ -217,10 +218,7 @@ type RequestType struct {
 
 // Name returns the request type's name in a language.
 func (r RequestType) Name(lang string) string {
-	if lang == "fr" && r.NameFR != "" {
-		return r.NameFR
-	}
-	return r.NameEN
+	return i18n.Either(lang, r.NameEN, r.NameFR)
 }
 
 // Validate checks a request type.
@@ -262,10 +260,7 @@ type CustomField struct {
 
 // Label returns the field's label in a language.
 func (c CustomField) Label(lang string) string {
-	if lang == "fr" && c.LabelFR != "" {
-		return c.LabelFR
-	}
-	return c.LabelEN
+	return i18n.Either(lang, c.LabelEN, c.LabelFR)
 }
 
 // Validate checks a custom field definition.

@@ -5,40 +5,43 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func runMain(t *testing.T, args []string, history func(context.Context) ([]HistoryTicket, error)) (string, string, error) {
+// runCommand runs a command as cmd/palier would after parsing its flags.
+func runCommand(t *testing.T, c Command, history func(context.Context) ([]HistoryTicket, error)) (string, string, error) {
 	t.Helper()
-	// The report's language defaults to the locale's: pin it, so the
-	// tests read English wherever they run.
-	t.Setenv("LC_ALL", "C.UTF-8")
 	var out, errb bytes.Buffer
-	err := Main(context.Background(), args, &out, &errb, history)
+	err := c.Run(context.Background(), &out, &errb, history)
 	return out.String(), errb.String(), err
 }
 
-func TestMainExamples(t *testing.T) {
+const (
+	shopFile   = "../../examples/b2c-shop.yaml"
+	saasFile   = "../../examples/b2b-saas.yaml"
+	outageFile = "../../examples/outage-spike.yaml"
+)
+
+func TestCommandExamples(t *testing.T) {
 	tests := []struct {
 		name string
-		args []string
+		c    Command
 		want []string
 	}{
-		{"one scenario", []string{"--scenario", "../../examples/b2c-shop.yaml", "--replications", "3"},
+		{"one scenario", Command{Scenario: shopFile, Replications: 3, Seed: 1},
 			[]string{"A: B2C shop (tiered), 3 replications of 28d, seed 1", "customer wait, mean", "L2 utilisation", "± is the 95% confidence interval"}},
-		{"two files", []string{"--scenario", "../../examples/b2c-shop.yaml", "--compare", "../../examples/outage-spike.yaml", "--replications", "3"},
+		{"two files", Command{Scenario: shopFile, Compare: outageFile, Replications: 3, Seed: 1},
 			[]string{"B: Outage spike (tiered)", "difference (B − A)", "Recommendation:"}},
-		{"staffing change", []string{"--scenario", "../../examples/b2c-shop.yaml", "--agents", "L1=12", "--replications", "3", "--seed", "5"},
+		{"staffing change", Command{Scenario: shopFile, Agents: "L1=12", Replications: 3, Seed: 5},
 			[]string{"B: B2C shop, L1=12 (tiered)", "seed 5", "Recommendation: Choose B"}},
-		{"model change", []string{"--scenario", "../../examples/b2b-saas.yaml", "--model", "tiered", "--replications", "3"},
+		{"model change", Command{Scenario: saasFile, Model: "tiered", Replications: 3, Seed: 1},
 			[]string{"B: B2B SaaS, tiered (tiered)", "hand-offs per ticket"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, stderr, err := runMain(t, tc.args, nil)
+			out, stderr, err := runCommand(t, tc.c, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,8 +57,8 @@ func TestMainExamples(t *testing.T) {
 	}
 }
 
-func TestMainTableIsAligned(t *testing.T) {
-	out, _, err := runMain(t, []string{"--scenario", "../../examples/b2c-shop.yaml", "--agents", "L2=4", "--replications", "2"}, nil)
+func TestCommandTableIsAligned(t *testing.T) {
+	out, _, err := runCommand(t, Command{Scenario: shopFile, Agents: "L2=4", Replications: 2, Seed: 1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +78,8 @@ func TestMainTableIsAligned(t *testing.T) {
 	}
 }
 
-func TestMainJSON(t *testing.T) {
-	out, _, err := runMain(t, []string{"--scenario", "../../examples/b2c-shop.yaml", "--model", "swarming", "--replications", "2", "--json"}, nil)
+func TestCommandJSON(t *testing.T) {
+	out, _, err := runCommand(t, Command{Scenario: shopFile, Model: "swarming", Replications: 2, Seed: 1, JSON: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,11 +105,11 @@ func TestMainJSON(t *testing.T) {
 	}
 }
 
-func TestMainFromWorkspace(t *testing.T) {
+func TestCommandFromWorkspace(t *testing.T) {
 	history := func(context.Context) ([]HistoryTicket, error) { return syntheticHistory(4, 3), nil }
 	save := filepath.Join(t.TempDir(), "calibrated.yaml")
-	out, _, err := runMain(t, []string{"--from-workspace", "--staff", "L1=4,L2=3,L3=2", "--agents", "L2=2",
-		"--replications", "3", "--save", save}, history)
+	out, _, err := runCommand(t, Command{FromWorkspace: true, Staff: "L1=4,L2=3,L3=2", Agents: "L2=2",
+		Replications: 3, Seed: 1, Save: save}, history)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,45 +128,41 @@ func TestMainFromWorkspace(t *testing.T) {
 	}
 }
 
-func TestMainErrors(t *testing.T) {
+func TestCommandErrors(t *testing.T) {
 	boom := func(context.Context) ([]HistoryTicket, error) { return nil, errors.New("database locked") }
 	tests := []struct {
 		name    string
-		args    []string
+		c       Command
 		history func(context.Context) ([]HistoryTicket, error)
 		want    string
 	}{
-		{"no source", nil, nil, "give --scenario FILE or --from-workspace"},
-		{"two sources", []string{"--scenario", "a.yaml", "--from-workspace"}, nil, "not both"},
-		{"no workspace", []string{"--from-workspace"}, nil, "needs a workspace database"},
-		{"history fails", []string{"--from-workspace"}, boom, "load history: database locked"},
-		{"missing file", []string{"--scenario", "nope.yaml"}, nil, "open scenario"},
-		{"bad agents", []string{"--scenario", "../../examples/b2c-shop.yaml", "--agents", "L1:8"}, nil, "TIER=NUMBER"},
-		{"unknown tier", []string{"--scenario", "../../examples/b2c-shop.yaml", "--agents", "L4=2"}, nil, "the scenario has no tier L4"},
-		{"hybrid override", []string{"--scenario", "../../examples/b2c-shop.yaml", "--model", "hybrid"}, nil, "needs a model per request type"},
-		{"bad model", []string{"--scenario", "../../examples/b2c-shop.yaml", "--model", "chaos"}, nil, "use tiered or swarming"},
-		{"compare and override", []string{"--scenario", "a.yaml", "--compare", "b.yaml", "--model", "swarming"}, nil, "one or the other"},
-		{"zero replications", []string{"--scenario", "a.yaml", "--replications", "0"}, nil, "--replications must be >= 1"},
-		{"stray argument", []string{"--scenario", "a.yaml", "extra"}, nil, "unexpected argument"},
-		{"staff without workspace", []string{"--scenario", "a.yaml", "--staff", "L1=2"}, nil, "only apply with --from-workspace"},
-		{"unknown flag", []string{"--scenaro", "a.yaml"}, nil, "flag provided but not defined"},
+		{"no source", Command{Replications: 1}, nil, "give --scenario FILE or --from-workspace"},
+		{"two sources", Command{Scenario: "a.yaml", FromWorkspace: true, Replications: 1}, nil, "not both"},
+		{"no workspace", Command{FromWorkspace: true, Replications: 1}, nil, "needs a workspace database"},
+		{"history fails", Command{FromWorkspace: true, Replications: 1}, boom, "load history: database locked"},
+		{"missing file", Command{Scenario: "nope.yaml", Replications: 1}, nil, "open scenario"},
+		{"bad agents", Command{Scenario: shopFile, Agents: "L1:8", Replications: 1}, nil, "TIER=NUMBER"},
+		{"unknown tier", Command{Scenario: shopFile, Agents: "L4=2", Replications: 1}, nil, "the scenario has no tier L4"},
+		{"hybrid override", Command{Scenario: shopFile, Model: "hybrid", Replications: 1}, nil, "needs a model per request type"},
+		{"bad model", Command{Scenario: shopFile, Model: "chaos", Replications: 1}, nil, "use tiered or swarming"},
+		{"compare and override", Command{Scenario: "a.yaml", Compare: "b.yaml", Model: "swarming", Replications: 1}, nil, "one or the other"},
+		{"zero replications", Command{Scenario: "a.yaml"}, nil, "--replications must be >= 1"},
+		{"staff without workspace", Command{Scenario: "a.yaml", Staff: "L1=2", Replications: 1}, nil, "only apply with --from-workspace"},
+		{"unknown language", Command{Scenario: "a.yaml", Replications: 1, Lang: "de"}, nil, `--lang "de": use en or fr`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := runMain(t, tc.args, tc.history)
+			_, _, err := runCommand(t, tc.c, tc.history)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want error containing %q", err, tc.want)
 			}
 		})
 	}
-	if _, _, err := runMain(t, []string{"-h"}, nil); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("-h: got %v, want flag.ErrHelp", err)
-	}
 }
 
 func TestSwarmingOverrideAssumesCollaboration(t *testing.T) {
 	history := func(context.Context) ([]HistoryTicket, error) { return syntheticHistory(3, 4), nil }
-	out, _, err := runMain(t, []string{"--from-workspace", "--staff", "L1=4,L2=3,L3=2", "--model", "swarming", "--replications", "2"}, history)
+	out, _, err := runCommand(t, Command{FromWorkspace: true, Staff: "L1=4,L2=3,L3=2", Model: "swarming", Replications: 2, Seed: 1}, history)
 	if err != nil {
 		t.Fatal(err)
 	}

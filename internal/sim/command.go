@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,53 +15,47 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// cliConfig holds the parsed flags of `palier simulate`.
-type cliConfig struct {
-	scenario, compare string
-	fromWorkspace     bool
-	replications      int
-	seed              uint64
-	jsonOut           bool
-	agents            string
-	model             string
-	collaboration     string
-	hours             string
-	replay            bool
-	save              string
-	staff             string
-	lang              string
+// Command is one run of the command line's simulator (`palier simulate`,
+// whose flags cmd/palier parses into it): where the base scenario comes
+// from, what scenario B changes, how to run and how to report. Values are
+// as the operator typed them, and errors name the flags they came from.
+type Command struct {
+	Scenario      string // base scenario file (YAML or JSON)
+	Compare       string // second scenario file to compare with
+	FromWorkspace bool   // estimate the base scenario from the ticket history
+	Replications  int
+	Seed          uint64
+	JSON          bool   // print machine-readable JSON
+	Agents        string // B's staffing, e.g. "L1=8,L2=3"
+	Model         string // B's model: tiered or swarming
+	Collaboration string // mean expert time per swarm, e.g. "15m"
+	Hours         string // business hours of every tier, with FromWorkspace
+	Replay        bool   // replay the recorded arrivals, with FromWorkspace
+	Save          string // write the base scenario to this YAML file
+	Staff         string // the real staffing, with FromWorkspace
+	Lang          string // language of the report: en or fr
 }
 
-const usageText = `Usage: palier simulate [flags]
-
-Simulate a support organisation and compare two set-ups.
-
-  palier simulate --scenario examples/b2c-shop.yaml
-  palier simulate --scenario a.yaml --compare b.yaml --replications 20
-  palier simulate --scenario a.yaml --agents L1=8,L2=3 --model swarming
-  palier simulate --from-workspace --staff L1=10,L2=3 --agents L2=4
-  palier simulate --scenario a.yaml --model swarming --lang fr
-
-Flags:
-`
-
-// Main runs `palier simulate`. loadHistory reads the workspace's stored
-// tickets for --from-workspace (nil: that flag is unavailable).
-func Main(ctx context.Context, args []string, stdout, stderr io.Writer, loadHistory func(context.Context) ([]HistoryTicket, error)) error {
-	cfg, err := parseFlags(args, stderr)
+// Run checks the command, simulates and writes the report to stdout (a
+// progress bar to stderr when it is a terminal). loadHistory reads the
+// workspace's stored tickets for FromWorkspace (nil: unavailable).
+func (c Command) Run(ctx context.Context, stdout, stderr io.Writer, loadHistory func(context.Context) ([]HistoryTicket, error)) error {
+	if c.Lang == "" {
+		c.Lang = English
+	}
+	if err := c.check(); err != nil {
+		return err
+	}
+	base, fit, err := baseScenario(ctx, c, loadHistory)
 	if err != nil {
 		return err
 	}
-	base, fit, err := baseScenario(ctx, cfg, loadHistory)
+	other, notes, err := otherScenario(c, base)
 	if err != nil {
 		return err
 	}
-	other, notes, err := otherScenario(cfg, base)
-	if err != nil {
-		return err
-	}
-	if cfg.save != "" {
-		if err := saveScenario(cfg.save, base); err != nil {
+	if c.Save != "" {
+		if err := saveScenario(c.Save, base); err != nil {
 			return err
 		}
 	}
@@ -70,12 +63,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, loadHist
 	if other != nil {
 		scenarios = append(scenarios, *other)
 	}
-	results, err := runAll(ctx, scenarios, cfg, stderr)
+	results, err := runAll(ctx, scenarios, c, stderr)
 	if err != nil {
 		return err
 	}
-	out := newReport(cfg.lang, fit, results, notes)
-	if cfg.jsonOut {
+	out := newReport(c.Lang, fit, results, notes)
+	if c.JSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
@@ -86,54 +79,28 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, loadHist
 	return writeText(stdout, out)
 }
 
-func parseFlags(args []string, stderr io.Writer) (cliConfig, error) {
-	var cfg cliConfig
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&cfg.scenario, "scenario", "", "scenario file (YAML or JSON)")
-	fs.StringVar(&cfg.compare, "compare", "", "second scenario file to compare with")
-	fs.BoolVar(&cfg.fromWorkspace, "from-workspace", false, "estimate the scenario from the workspace's ticket history")
-	fs.IntVar(&cfg.replications, "replications", DefaultReplications, "independent replications (confidence intervals need 2 or more)")
-	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed: the same seed gives the same results")
-	fs.BoolVar(&cfg.jsonOut, "json", false, "print machine-readable JSON")
-	fs.StringVar(&cfg.agents, "agents", "", "compare with changed staffing, e.g. L1=8,L2=3")
-	fs.StringVar(&cfg.model, "model", "", "compare with another model: tiered or swarming")
-	fs.StringVar(&cfg.collaboration, "collaboration", "", "mean expert time per swarm when --model swarming needs one (default 15m)")
-	fs.StringVar(&cfg.hours, "hours", "", "business hours of every tier for --from-workspace, e.g. \"mon-fri 09:00-18:00\"")
-	fs.BoolVar(&cfg.replay, "replay", false, "with --from-workspace: replay the recorded arrivals instead of a Poisson profile")
-	fs.StringVar(&cfg.staff, "staff", "", "with --from-workspace: the real staffing, e.g. L1=10,L2=4 (otherwise estimated from workload)")
-	fs.StringVar(&cfg.save, "save", "", "write the base scenario (e.g. the calibrated one) to this YAML file")
-	fs.StringVar(&cfg.lang, "lang", envLanguage(), "language of the report: en or fr (default from LC_ALL, LC_MESSAGES or LANG)")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("simulate: unexpected argument %q (flags start with --)", fs.Arg(0))
-	}
+// check refuses combinations that make no sense, before any work.
+func (c Command) check() error {
 	switch {
-	case cfg.scenario == "" && !cfg.fromWorkspace:
-		return cfg, errors.New("simulate: give --scenario FILE or --from-workspace")
-	case cfg.scenario != "" && cfg.fromWorkspace:
-		return cfg, errors.New("simulate: give --scenario or --from-workspace, not both (use --compare for a second file)")
-	case cfg.compare != "" && (cfg.agents != "" || cfg.model != ""):
-		return cfg, errors.New("simulate: --compare compares two files; --agents and --model compare the base with a changed copy: use one or the other")
-	case cfg.replications < 1:
-		return cfg, fmt.Errorf("simulate: --replications must be >= 1 (got %d)", cfg.replications)
-	case (cfg.hours != "" || cfg.replay || cfg.staff != "") && !cfg.fromWorkspace:
-		return cfg, errors.New("simulate: --hours, --staff and --replay only apply with --from-workspace")
-	case cfg.lang != English && cfg.lang != French:
-		return cfg, fmt.Errorf("simulate: --lang %q: use en or fr", cfg.lang)
+	case c.Scenario == "" && !c.FromWorkspace:
+		return errors.New("simulate: give --scenario FILE or --from-workspace")
+	case c.Scenario != "" && c.FromWorkspace:
+		return errors.New("simulate: give --scenario or --from-workspace, not both (use --compare for a second file)")
+	case c.Compare != "" && (c.Agents != "" || c.Model != ""):
+		return errors.New("simulate: --compare compares two files; --agents and --model compare the base with a changed copy: use one or the other")
+	case c.Replications < 1:
+		return fmt.Errorf("simulate: --replications must be >= 1 (got %d)", c.Replications)
+	case (c.Hours != "" || c.Replay || c.Staff != "") && !c.FromWorkspace:
+		return errors.New("simulate: --hours, --staff and --replay only apply with --from-workspace")
+	case c.Lang != English && c.Lang != French:
+		return fmt.Errorf("simulate: --lang %q: use en or fr", c.Lang)
 	}
-	return cfg, nil
+	return nil
 }
 
-func baseScenario(ctx context.Context, cfg cliConfig, loadHistory func(context.Context) ([]HistoryTicket, error)) (Scenario, *FitReport, error) {
-	if !cfg.fromWorkspace {
-		sc, err := LoadScenarioFile(cfg.scenario)
+func baseScenario(ctx context.Context, cfg Command, loadHistory func(context.Context) ([]HistoryTicket, error)) (Scenario, *FitReport, error) {
+	if !cfg.FromWorkspace {
+		sc, err := LoadScenarioFile(cfg.Scenario)
 		return sc, nil, err
 	}
 	if loadHistory == nil {
@@ -143,10 +110,10 @@ func baseScenario(ctx context.Context, cfg cliConfig, loadHistory func(context.C
 	if err != nil {
 		return Scenario{}, nil, fmt.Errorf("simulate: load history: %w", err)
 	}
-	opts := CalibrateOptions{Name: text("cli.calibrated_name").In(cfg.lang), Hours: cfg.hours, Replay: cfg.replay,
-		Seed: cfg.seed, Replications: min(cfg.replications, 5)}
-	if cfg.staff != "" {
-		if opts.Agents, err = parseAgents("staff", cfg.staff); err != nil {
+	opts := CalibrateOptions{Name: text("cli.calibrated_name").In(cfg.Lang), Hours: cfg.Hours, Replay: cfg.Replay,
+		Seed: cfg.Seed, Replications: min(cfg.Replications, 5)}
+	if cfg.Staff != "" {
+		if opts.Agents, err = parseAgents("staff", cfg.Staff); err != nil {
 			return Scenario{}, nil, err
 		}
 	}
@@ -157,31 +124,17 @@ func baseScenario(ctx context.Context, cfg cliConfig, loadHistory func(context.C
 	return sc, &fit, nil
 }
 
-// envLanguage is the report's default language: French when the locale
-// (LC_ALL, else LC_MESSAGES, else LANG, as POSIX orders them) is French.
-func envLanguage() string {
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(name); v != "" {
-			if IsFrench(v) {
-				return French
-			}
-			return English
-		}
-	}
-	return English
-}
-
 // otherScenario builds scenario B: a second file, or the base with the
 // --agents/--model changes. It returns nil when there is nothing to compare.
-func otherScenario(cfg cliConfig, base Scenario) (*Scenario, []Text, error) {
-	if cfg.compare != "" {
-		sc, err := LoadScenarioFile(cfg.compare)
+func otherScenario(cfg Command, base Scenario) (*Scenario, []Text, error) {
+	if cfg.Compare != "" {
+		sc, err := LoadScenarioFile(cfg.Compare)
 		if err != nil {
 			return nil, nil, err
 		}
 		return &sc, nil, nil
 	}
-	if cfg.model == "" && cfg.agents == "" {
+	if cfg.Model == "" && cfg.Agents == "" {
 		return nil, nil, nil
 	}
 	ch, err := cliChanges(cfg)
@@ -202,7 +155,7 @@ func otherScenario(cfg cliConfig, base Scenario) (*Scenario, []Text, error) {
 		notes = append(notes, text("cli.collab_hint"))
 	}
 	var changes []string
-	for _, c := range []string{cfg.agents, cfg.model} {
+	for _, c := range []string{cfg.Agents, cfg.Model} {
 		if c != "" {
 			changes = append(changes, c)
 		}
@@ -212,16 +165,16 @@ func otherScenario(cfg cliConfig, base Scenario) (*Scenario, []Text, error) {
 }
 
 // cliChanges reads the --agents, --model and --collaboration flags.
-func cliChanges(cfg cliConfig) (Changes, error) {
+func cliChanges(cfg Command) (Changes, error) {
 	var ch Changes
-	if cfg.agents != "" {
-		agents, err := parseAgents("agents", cfg.agents)
+	if cfg.Agents != "" {
+		agents, err := parseAgents("agents", cfg.Agents)
 		if err != nil {
 			return ch, err
 		}
 		ch.Agents = agents
 	}
-	switch m := Model(cfg.model); m {
+	switch m := Model(cfg.Model); m {
 	case "", Tiered, Swarming:
 		ch.Model = m
 	case Hybrid:
@@ -229,10 +182,10 @@ func cliChanges(cfg cliConfig) (Changes, error) {
 	default:
 		return ch, fmt.Errorf("simulate: --model %q: use tiered or swarming", m)
 	}
-	if cfg.collaboration != "" {
-		d, err := ParseDuration(cfg.collaboration)
+	if cfg.Collaboration != "" {
+		d, err := ParseDuration(cfg.Collaboration)
 		if err != nil || d <= 0 {
-			return ch, fmt.Errorf("simulate: --collaboration %q: give a positive duration such as 15m", cfg.collaboration)
+			return ch, fmt.Errorf("simulate: --collaboration %q: give a positive duration such as 15m", cfg.Collaboration)
 		}
 		ch.Collaboration = d
 	}
@@ -274,12 +227,12 @@ func saveScenario(path string, sc Scenario) error {
 
 // runAll runs the scenarios with the same seed (so they share customers)
 // and one progress bar.
-func runAll(ctx context.Context, scs []Scenario, cfg cliConfig, stderr io.Writer) ([]Result, error) {
+func runAll(ctx context.Context, scs []Scenario, cfg Command, stderr io.Writer) ([]Result, error) {
 	bar := newProgressBar(stderr, len(scs))
 	defer bar.finish()
 	results := make([]Result, len(scs))
 	for i, sc := range scs {
-		r, err := Run(ctx, sc, RunOptions{Seed: cfg.seed, Replications: cfg.replications,
+		r, err := Run(ctx, sc, RunOptions{Seed: cfg.Seed, Replications: cfg.Replications,
 			Progress: func(done, total int) { bar.update(i, done, total) }})
 		if err != nil {
 			return nil, fmt.Errorf("simulate: %w", err)
@@ -289,7 +242,7 @@ func runAll(ctx context.Context, scs []Scenario, cfg cliConfig, stderr io.Writer
 	return results, nil
 }
 
-// report is what Main prints, as text or JSON, in one language.
+// report is what Command.Run prints, as text or JSON, in one language.
 type report struct {
 	lang           string
 	Fit            *FitReport      `json:"fit,omitempty"`

@@ -1,0 +1,97 @@
+package customer
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/palier/palier/internal/problem"
+)
+
+// fieldCodes is the field → code map of a validation error (nil for none).
+func fieldCodes(t *testing.T, err error) map[string]string {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	p, ok := problem.As(err)
+	if !ok || p.Kind != problem.Invalid || p.Code != "validation_failed" {
+		t.Fatalf("error %v is not a validation problem", err)
+	}
+	out := map[string]string{}
+	for name, f := range p.Fields {
+		out[name] = f.Code
+	}
+	return out
+}
+
+func sameCodes(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestCustomerValidate(t *testing.T) {
+	ok := Customer{Name: "Léa Martin", Email: "lea@example.fr", Language: "fr", Segment: "vip", Phone: "+33 1 23 45 67 89"}
+	tests := []struct {
+		name string
+		edit func(*Customer)
+		want map[string]string
+	}{
+		{"valid", func(*Customer) {}, nil},
+		{"no language or segment", func(c *Customer) { c.Language, c.Segment = "", "" }, nil},
+		{"no name", func(c *Customer) { c.Name = "  " }, map[string]string{"name": "required"}},
+		{"name too long", func(c *Customer) { c.Name = strings.Repeat("é", 201) }, map[string]string{"name": "too_long"}},
+		{"name of 200 letters", func(c *Customer) { c.Name = strings.Repeat("é", 200) }, nil},
+		{"name not UTF-8", func(c *Customer) { c.Name = "L\xffa" }, map[string]string{"name": "too_long"}},
+		{"no email", func(c *Customer) { c.Email = "" }, map[string]string{"email": "required"}},
+		{"bad email", func(c *Customer) { c.Email = "lea.example.fr" }, map[string]string{"email": "bad_email"}},
+		{"unsupported language", func(c *Customer) { c.Language = "de" }, map[string]string{"language": "unknown_value"}},
+		{"unknown segment", func(c *Customer) { c.Segment = "gold" }, map[string]string{"segment": "unknown_value"}},
+		{"phone too long", func(c *Customer) { c.Phone = strings.Repeat("1", 41) }, map[string]string{"phone": "too_long"}},
+		{"every field at once", func(c *Customer) { *c = Customer{Language: "xx", Segment: "gold", Phone: "\xff"} },
+			map[string]string{"name": "required", "email": "required", "language": "unknown_value", "segment": "unknown_value", "phone": "too_long"}},
+	}
+	for _, tc := range tests {
+		c := ok
+		tc.edit(&c)
+		if got := fieldCodes(t, c.Validate()); !sameCodes(got, tc.want) {
+			t.Errorf("%s: fields %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestOrganisationValidate(t *testing.T) {
+	ok := Organisation{Name: "Boulangerie Dupont", Segment: "b2b", Domain: "dupont.fr"}
+	tests := []struct {
+		name string
+		edit func(*Organisation)
+		want map[string]string
+	}{
+		{"valid", func(*Organisation) {}, nil},
+		{"no domain or segment", func(o *Organisation) { o.Domain, o.Segment = "", "" }, nil},
+		{"no name", func(o *Organisation) { o.Name = "" }, map[string]string{"name": "required"}},
+		{"name too long", func(o *Organisation) { o.Name = strings.Repeat("a", 201) }, map[string]string{"name": "too_long"}},
+		{"unknown segment", func(o *Organisation) { o.Segment = "B2B" }, map[string]string{"segment": "unknown_value"}},
+		{"domain with a path", func(o *Organisation) { o.Domain = "dupont.fr/contact" }, map[string]string{"domain": "bad_domain"}},
+		{"an email for a domain", func(o *Organisation) { o.Domain = "contact@dupont.fr" }, map[string]string{"domain": "bad_domain"}},
+		{"domain too long", func(o *Organisation) { o.Domain = strings.Repeat("a", 254) }, map[string]string{"domain": "bad_domain"}},
+	}
+	for _, tc := range tests {
+		o := ok
+		tc.edit(&o)
+		if got := fieldCodes(t, o.Validate()); !sameCodes(got, tc.want) {
+			t.Errorf("%s: fields %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	for _, s := range Segments {
+		if err := (Organisation{Name: "X", Segment: s}).Validate(); err != nil {
+			t.Errorf("segment %s refused: %v", s, err)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+// Package testrequire decides what a test does when the machine lacks
+// something it needs (PostgreSQL, a browser): it skips, saying what to
+// install, unless PALIER_TEST_REQUIRE names that dependency, as CI does,
+// in which case it fails. pgtest and browsertest share this one reading of
+// the variable.
+package testrequire
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Env names the variable listing the dependencies whose absence fails
+// tests instead of skipping them, separated by commas or spaces:
+// PALIER_TEST_REQUIRE=postgres,browser.
+const Env = "PALIER_TEST_REQUIRE"
+
+// Dependency is something tests need from the machine.
+type Dependency struct {
+	Name    string   // how messages name it: "PostgreSQL"
+	Keys    []string // values of Env that require it, first the documented one: "postgres", "postgresql"
+	Package string   // the package to install: "postgresql"
+}
+
+// Required reports whether an Env value names the dependency, in any case.
+func (d Dependency) Required(value string) bool {
+	for _, f := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if slices.Contains(d.Keys, strings.ToLower(strings.TrimSpace(f))) {
+			return true
+		}
+	}
+	return false
+}
+
+// Unavailable skips the test because the dependency is missing (reason
+// says how it was looked for), or fails it when Env requires it.
+func (d Dependency) Unavailable(t testing.TB, reason string) {
+	t.Helper()
+	if v := os.Getenv(Env); d.Required(v) {
+		t.Fatalf("%s is required (%s=%s) but not found (install the %s package): %s", d.Name, Env, v, d.Package, reason)
+		return
+	}
+	t.Skipf("%s not found (install the %s package): %s; set %s=%s to fail instead of skipping", d.Name, d.Package, reason, Env, d.Keys[0])
+}
