@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/palier/palier/internal/testrequire"
 )
 
 // page is a tiny app: the button asks the server for a reply and shows it,
@@ -209,45 +211,19 @@ func TestMissingBrowserSkipsUnlessRequired(t *testing.T) {
 	}
 
 	t.Setenv(EnvRequire, "postgres")
-	r := &recorder{}
+	r := &testrequire.Recorder{}
 	New(r)
-	if r.skipped == "" || r.fatal != "" {
-		t.Errorf("without the requirement: skipped=%q fatal=%q, want a skip", r.skipped, r.fatal)
+	if r.SkipMsg == "" || r.FatalMsg != "" {
+		t.Errorf("without the requirement: skipped=%q fatal=%q, want a skip", r.SkipMsg, r.FatalMsg)
 	}
-	if !strings.Contains(r.skipped, "install the chromium package") {
-		t.Errorf("skip message %q does not say what to install", r.skipped)
+	if !strings.Contains(r.SkipMsg, "install the chromium package") {
+		t.Errorf("skip message %q does not say what to install", r.SkipMsg)
 	}
 
 	t.Setenv(EnvRequire, "postgres,browser")
-	r = &recorder{}
+	r = &testrequire.Recorder{}
 	New(r)
-	if r.fatal == "" || r.skipped != "" {
-		t.Errorf("with the requirement: skipped=%q fatal=%q, want a failure", r.skipped, r.fatal)
+	if r.FatalMsg == "" || r.SkipMsg != "" {
+		t.Errorf("with the requirement: skipped=%q fatal=%q, want a failure", r.SkipMsg, r.FatalMsg)
 	}
 }
-
-func TestRequired(t *testing.T) {
-	for value, want := range map[string]bool{
-		"":                  false,
-		"postgres":          false,
-		"browser":           true,
-		"postgres,browser":  true,
-		"postgres  BROWSER": true,
-		"browsers":          false,
-	} {
-		if got := browser.Required(value); got != want {
-			t.Errorf("required(%q) = %v, want %v", value, got, want)
-		}
-	}
-}
-
-// recorder is a testing.TB that notes Skip and Fatal instead of stopping
-// the goroutine, so the decision itself can be checked.
-type recorder struct {
-	testing.TB
-	skipped, fatal string
-}
-
-func (r *recorder) Helper()                      {}
-func (r *recorder) Skipf(f string, args ...any)  { r.skipped = fmt.Sprintf(f, args...) }
-func (r *recorder) Fatalf(f string, args ...any) { r.fatal = fmt.Sprintf(f, args...) }

@@ -2,12 +2,13 @@ package pgtest
 
 import (
 	"database/sql"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/palier/palier/internal/testrequire"
 )
 
 func TestMain(m *testing.M) { os.Exit(Main(m)) }
@@ -141,49 +142,22 @@ func TestAvailableAgreesWithNewDatabase(t *testing.T) {
 	}
 }
 
-func TestRequired(t *testing.T) {
-	for value, want := range map[string]bool{
-		"":                   false,
-		"browser":            false,
-		"postgres":           true,
-		"postgres,browser":   true,
-		"browser, postgres":  true,
-		"BROWSER POSTGRESQL": true,
-		"postgresx":          false,
-	} {
-		if got := postgres.Required(value); got != want {
-			t.Errorf("required(%q) = %v, want %v", value, got, want)
-		}
-	}
-}
-
-// recorder is a testing.TB that notes Skip and Fatal instead of stopping
-// the goroutine, so the decision itself can be checked.
-type recorder struct {
-	testing.TB
-	skipped, fatal string
-}
-
-func (r *recorder) Helper()                      {}
-func (r *recorder) Skipf(f string, args ...any)  { r.skipped = fmt.Sprintf(f, args...) }
-func (r *recorder) Fatalf(f string, args ...any) { r.fatal = fmt.Sprintf(f, args...) }
-
 func TestMissingPostgresSkipsUnlessRequired(t *testing.T) {
 	t.Setenv(EnvRequire, "browser")
-	r := &recorder{}
+	r := &testrequire.Recorder{}
 	postgres.Unavailable(r, "not installed")
-	if r.skipped == "" || r.fatal != "" {
-		t.Errorf("without the requirement: skipped=%q fatal=%q, want a skip", r.skipped, r.fatal)
+	if r.SkipMsg == "" || r.FatalMsg != "" {
+		t.Errorf("without the requirement: skipped=%q fatal=%q, want a skip", r.SkipMsg, r.FatalMsg)
 	}
-	if !strings.Contains(r.skipped, "install the postgresql package") {
-		t.Errorf("skip message %q does not say what to install", r.skipped)
+	if !strings.Contains(r.SkipMsg, "install the postgresql package") {
+		t.Errorf("skip message %q does not say what to install", r.SkipMsg)
 	}
 
 	t.Setenv(EnvRequire, "postgres,browser")
-	r = &recorder{}
+	r = &testrequire.Recorder{}
 	postgres.Unavailable(r, "not installed")
-	if r.fatal == "" || r.skipped != "" {
-		t.Errorf("with the requirement: skipped=%q fatal=%q, want a failure", r.skipped, r.fatal)
+	if r.FatalMsg == "" || r.SkipMsg != "" {
+		t.Errorf("with the requirement: skipped=%q fatal=%q, want a failure", r.SkipMsg, r.FatalMsg)
 	}
 }
 

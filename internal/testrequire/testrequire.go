@@ -6,6 +6,7 @@
 package testrequire
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -44,3 +45,20 @@ func (d Dependency) Unavailable(t testing.TB, reason string) {
 	}
 	t.Skipf("%s not found (install the %s package): %s; set %s=%s to fail instead of skipping", d.Name, d.Package, reason, Env, d.Keys[0])
 }
+
+// Recorder is a testing.TB that notes Skipf and Fatalf instead of stopping
+// the goroutine, so that a test can check the decision Unavailable made
+// for its dependency.
+type Recorder struct {
+	testing.TB
+	SkipMsg, FatalMsg string
+}
+
+// Helper does nothing: a Recorder has no output to attribute.
+func (r *Recorder) Helper() {}
+
+// Skipf records the skip message.
+func (r *Recorder) Skipf(f string, args ...any) { r.SkipMsg = fmt.Sprintf(f, args...) }
+
+// Fatalf records the failure message.
+func (r *Recorder) Fatalf(f string, args ...any) { r.FatalMsg = fmt.Sprintf(f, args...) }

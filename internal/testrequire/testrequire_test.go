@@ -1,7 +1,6 @@
 package testrequire
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -37,25 +36,14 @@ func TestUnavailableSkipsUnlessRequired(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Setenv(Env, tc.env)
-		r := &recorder{}
+		r := &Recorder{}
 		postgres.Unavailable(r, "pg_ctl not on PATH")
-		if (r.skipped != "") != tc.skip || (r.fatal != "") != tc.failed {
-			t.Errorf("%s=%q: skipped %q, fatal %q", Env, tc.env, r.skipped, r.fatal)
+		if (r.SkipMsg != "") != tc.skip || (r.FatalMsg != "") != tc.failed {
+			t.Errorf("%s=%q: skipped %q, fatal %q", Env, tc.env, r.SkipMsg, r.FatalMsg)
 		}
-		msg := r.skipped + r.fatal
+		msg := r.SkipMsg + r.FatalMsg
 		if !strings.Contains(msg, "install the postgresql package") || !strings.Contains(msg, "pg_ctl not on PATH") {
 			t.Errorf("%s=%q: message %q does not say what is missing and what to install", Env, tc.env, msg)
 		}
 	}
 }
-
-// recorder is a testing.TB that notes Skip and Fatal instead of stopping
-// the goroutine, so the decision itself can be checked.
-type recorder struct {
-	testing.TB
-	skipped, fatal string
-}
-
-func (r *recorder) Helper()                      {}
-func (r *recorder) Skipf(f string, args ...any)  { r.skipped = fmt.Sprintf(f, args...) }
-func (r *recorder) Fatalf(f string, args ...any) { r.fatal = fmt.Sprintf(f, args...) }

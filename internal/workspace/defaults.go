@@ -1,5 +1,7 @@
 package workspace
 
+import "github.com/palier/palier/internal/i18n"
+
 // DefaultTiers are the levels a new workspace starts with (seed 001): L0
 // self-service, L1 front line resolving ~80% of tickets, L2 15%, L3 experts
 // 5%. An L4 outside vendor is added by the admin when there is one.
@@ -18,10 +20,7 @@ func DefaultTiers(lang string) []Tier {
 			{"Experts (level 3)", "Product experts and engineers: complex problems and fixes."},
 		},
 	}
-	n, ok := names[lang]
-	if !ok {
-		n = names["en"]
-	}
+	n := i18n.Pick(lang, names["en"], names["fr"])
 	shares := []float64{0, 0.80, 0.15, 0.05}
 	tiers := make([]Tier, 4)
 	for i := range tiers {
