@@ -188,3 +188,17 @@ func (s *Store) RevokeAPIToken(ctx context.Context, wsID, actorID, id int64) (AP
 	})
 	return out, err
 }
+
+// TokenWorkspace returns the workspace of a token by id (CLI tools, which
+// act outside any workspace).
+func (s *Store) TokenWorkspace(ctx context.Context, id int64) (int64, error) {
+	var wsID int64
+	err := s.read.QueryRowContext(ctx, `SELECT a.workspace_id FROM api_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.id = $1`, id).Scan(&wsID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, problem.NotFoundf("token")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read api token: %w", err)
+	}
+	return wsID, nil
+}
