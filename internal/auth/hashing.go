@@ -16,8 +16,9 @@ import (
 // one of a few process-wide slots; a request that cannot get one within
 // MaxHashWait is refused with ErrBusy instead of queueing without end.
 
-// MaxHashWait is how long a password check waits for a free slot.
-const MaxHashWait = 2 * time.Second
+// MaxHashWait is how long a password check waits for a free slot (a
+// variable so tests can shorten it).
+var MaxHashWait = 2 * time.Second
 
 // ErrBusy refuses a password check when every hashing slot stayed taken
 // for MaxHashWait. It is a 429 with a retry delay (in seconds) the edges
