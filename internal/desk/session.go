@@ -92,11 +92,7 @@ func (d *Service) LoginLock(ctx context.Context, a auth.Actor, m workspace.Membe
 	if err := requireAdmin(a); err != nil {
 		return auth.Attempts{}, 0, err
 	}
-	at, err := d.store.LoginAttempts(ctx, auth.AccountKey(m.Email))
-	if err != nil {
-		return at, 0, err
-	}
-	return at, auth.LoginThrottle.Wait(at, time.Now()), nil
+	return d.store.LoginWait(ctx, auth.LoginThrottle, auth.AccountKey(m.Email))
 }
 
 // Logout ends a session.

@@ -107,6 +107,16 @@ func (s *Store) LoginAttempts(ctx context.Context, key string) (auth.Attempts, e
 	return a, nil
 }
 
+// LoginWait returns what is counted against a key and how long it must
+// wait now under the rule (by the store's clock).
+func (s *Store) LoginWait(ctx context.Context, rule auth.Throttle, key string) (auth.Attempts, time.Duration, error) {
+	a, err := s.LoginAttempts(ctx, key)
+	if err != nil {
+		return a, 0, err
+	}
+	return a, rule.Wait(a, s.now()), nil
+}
+
 // UnlockMember clears the failed sign-ins counted against a member's
 // account, and audits it.
 func (s *Store) UnlockMember(ctx context.Context, wsID, actorID, agentID int64) error {
