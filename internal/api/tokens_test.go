@@ -141,4 +141,3 @@ func must[T any](v T, err error) func(*testing.T) T {
 		return v
 	}
 }
-

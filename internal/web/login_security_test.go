@@ -243,4 +243,3 @@ func countTokens(t *testing.T, s *store.Store) int {
 	}
 	return n
 }
-
