@@ -43,8 +43,10 @@ type adminPage struct {
 	Audit   []store.AuditEntry
 	NextURL string
 	Opts    map[string][]option
-	// Unlocked confirms an agent's sign-in was just unlocked.
+	// Unlocked confirms an agent's sign-in was just unlocked; Lock says
+	// how long their next sign-in must wait ("" when it need not).
 	Unlocked bool
+	Lock     string
 }
 
 // admin wraps an admin handler: signed in and an administrator, else a 403
@@ -204,6 +206,9 @@ func (s *server) adminForm(e entity, isNew bool) handler {
 				return errPageNotFound
 			}
 			p.Edit, p.Action = form, "/admin/"+e.section+"/"+idStr(id)
+			if mf, ok := form.(memberForm); ok {
+				p.Lock = s.lockNote(r, rq, mf.M)
+			}
 		}
 		s.render(w, r, rq.loc, http.StatusOK, "admin", "", p)
 		return nil

@@ -110,11 +110,13 @@ func TestWebLockoutBackOffUnlockAndReset(t *testing.T) {
 		lock()
 		res, body = admin.get("/admin/agents/" + id(e.f.AgentL1.ID))
 		expectStatus(t, res, body, http.StatusOK)
-		contains(t, body, `action="/admin/agents/`+id(e.f.AgentL1.ID)+`/unlock"`, "Débloquer la connexion")
+		contains(t, body, `action="/admin/agents/`+id(e.f.AgentL1.ID)+`/unlock"`, "Débloquer la connexion",
+			"La connexion attend 1 s après 10 tentatives échouées")
 		res, body = admin.post("/admin/agents/"+id(e.f.AgentL1.ID)+"/unlock", nil, false)
 		expectStatus(t, res, body, http.StatusSeeOther)
 		_, body = admin.get(res.Header.Get("Location"))
 		contains(t, body, "Connexion débloquée")
+		lacks(t, body, `id="sign-in-lock"`)
 		if res, body := signIn(victim, "l1@acme.test", storetest.Password); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("right password after unlock: %d %s", res.StatusCode, excerpt(body))
 		}

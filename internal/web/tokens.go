@@ -5,8 +5,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // tokensPage is "My tokens" (All false) or the admin list of every token
@@ -160,4 +162,19 @@ func (s *server) unlockAgent(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	http.Redirect(w, r, "/admin/agents/"+strconv.FormatInt(id, 10)+"?unlocked=1", http.StatusSeeOther)
 	return nil
+}
+
+// lockNote tells an admin, on a member's page, whether their next sign-in
+// must wait ("" when not, or when that cannot be read: the page still
+// works and the unlock button is there either way).
+func (s *server) lockNote(r *http.Request, rq *request, m workspace.Member) string {
+	at, wait, err := s.d.LoginLock(r.Context(), rq.actor, m)
+	if err != nil {
+		s.log.WarnContext(r.Context(), "read sign-in lock", "agent", m.ID, "err", err)
+		return ""
+	}
+	if wait <= 0 {
+		return ""
+	}
+	return rq.loc.T("admin.locked", "seconds", auth.RetryAfter(wait), "n", strconv.Itoa(at.Failures))
 }
