@@ -4,7 +4,10 @@
 //	palier serve [--addr 127.0.0.1:8080] [--data DIR] [--database-url URL] [--demo]
 //	palier migrate
 //	palier user create --email E --name N --role admin|lead|agent|collaborator [--tiers L1,L2]
-//	palier token create --email E [--name NAME]
+//	palier user unlock --email E
+//	palier token create --email E [--name NAME] [--expires 90d]
+//	palier token list [--email E]
+//	palier token revoke --id N
 //	palier simulate --scenario FILE [--compare FILE] …
 //	palier bench-data --tickets N
 package main
@@ -28,8 +31,9 @@ const usage = `Palier — tiered and swarming customer support.
 Usage:
   palier serve      run the server (SQLite by default; --database-url postgres://… for PostgreSQL)
   palier migrate    apply database migrations and exit
-  palier user       manage accounts (palier user create --email E --name N --role admin|lead|agent|collaborator)
-  palier token      create API tokens (palier token create --email E)
+  palier user       manage accounts (palier user create --email E --name N --role admin|lead|agent|collaborator;
+                    palier user unlock --email E lifts the sign-in wait after failed attempts)
+  palier token      API tokens (palier token create --email E [--expires 90d]; token list; token revoke --id N)
   palier simulate   compare tiered, swarming and hybrid staffing (see examples/)
   palier bench-data load N generated tickets for benchmarks
   palier version    print the version

@@ -9,10 +9,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/clientip"
 	"github.com/palier/palier/internal/demo"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
@@ -29,9 +31,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	withDemo := fs.Bool("demo", false, "load the demo workspace into an empty database")
 	secure := fs.Bool("secure-cookies", os.Getenv("PALIER_SECURE_COOKIES") == "true", "mark cookies Secure (set when serving over HTTPS)")
 	logLevel := fs.String("log-level", envOr("PALIER_LOG_LEVEL", "info"), "debug, info, warn or error")
+	proxies := fs.String("trusted-proxies", os.Getenv("PALIER_TRUSTED_PROXIES"), "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (default: none)")
+	hashes := fs.Int("max-password-hashes", envInt("PALIER_MAX_PASSWORD_HASHES", 0), "password hashes run at once, 19 MiB each (default: 2 × GOMAXPROCS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	trusted, err := clientip.Parse(*proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	auth.SetHashConcurrency(*hashes)
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
@@ -46,7 +55,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := bootstrap(ctx, s, *withDemo, stdout); err != nil {
 		return err
 	}
-	handler, err := server.New(desk.New(s, log), server.Config{SecureCookies: *secure, Log: log, Version: version})
+	handler, err := server.New(desk.New(s, log), server.Config{SecureCookies: *secure, Log: log, Version: version, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -162,4 +171,11 @@ func createFirstAdmin(ctx context.Context, s *store.Store, stdout io.Writer) err
 	}
 	fmt.Fprintf(stdout, "Created the first administrator: %s\n", email)
 	return nil
+}
+
+func envInt(key string, fallback int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return fallback
 }

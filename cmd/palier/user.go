@@ -13,9 +13,15 @@ import (
 	"github.com/palier/palier/internal/workspace"
 )
 
+const userUsage = `usage: palier user create --email E --name N --role admin|lead|agent|collaborator [--tiers L1,L2]
+       palier user unlock --email E`
+
 func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "unlock" {
+		return userUnlock(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: palier user create --email E --name N --role admin|lead|agent|collaborator [--tiers L1,L2]")
+		return errors.New(userUsage)
 	}
 	fs := newFlagSet("user create", stderr)
 	var db dbFlags
@@ -104,16 +110,14 @@ func tierIDs(ctx context.Context, list func(context.Context, int64) ([]workspace
 	return ids, nil
 }
 
-func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: palier token create --email E [--name NAME]")
-	}
-	fs := newFlagSet("token create", stderr)
+// userUnlock clears the failed sign-ins that make an account wait (the
+// operator's way in when no admin can sign in). Audited with no actor.
+func userUnlock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user unlock", stderr)
 	var db dbFlags
 	db.register(fs)
-	email := fs.String("email", "", "the account the token acts as")
-	name := fs.String("name", "cli", "a name to recognise the token by")
-	if err := fs.Parse(args[1:]); err != nil {
+	email := fs.String("email", "", "the account to unlock")
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	s, err := db.open(ctx)
@@ -125,13 +129,9 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("no account with email %q: %w", *email, err)
 	}
-	secret, err := auth.NewSecret("plr_")
-	if err != nil {
+	if err := s.UnlockMember(ctx, wsID, 0, m.ID); err != nil {
 		return err
 	}
-	if err := s.CreateAPIToken(ctx, wsID, 0, m.ID, *name, secret); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, secret)
+	fmt.Fprintf(stdout, "unlocked %s\n", m.Email)
 	return nil
 }

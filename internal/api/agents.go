@@ -2,7 +2,6 @@ package api
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/palier/palier/internal/workspace"
 )
@@ -24,36 +23,6 @@ func (a *API) me(c *call) (any, error) {
 	x := c.actor
 	return meOut{AgentID: x.AgentID, WorkspaceID: x.WorkspaceID, Name: x.Name, Email: x.Email, Role: x.Role,
 		Language: x.Language, Timezone: x.Timezone, TierIDs: nonNil(x.TierIDs), TeamIDs: nonNil(x.TeamIDs)}, nil
-}
-
-type tokenOut struct {
-	Token   string `json:"token"`
-	AgentID int64  `json:"agent_id"`
-	Name    string `json:"name"`
-}
-
-// createToken issues a bearer token for the caller, or, for admins, for the
-// agent named by agent_id. The secret is shown once: only its hash is kept.
-func (a *API) createToken(c *call) (any, error) {
-	var in struct {
-		Name    string `json:"name"`
-		AgentID int64  `json:"agent_id"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if in.AgentID == 0 {
-		in.AgentID = c.actor.AgentID
-	}
-	if in.Name = strings.TrimSpace(in.Name); in.Name == "" {
-		in.Name = "api"
-	}
-	secret, err := a.desk.CreateToken(c.r.Context(), c.actor, in.AgentID, in.Name)
-	if err != nil {
-		return nil, err
-	}
-	c.created("")
-	return tokenOut{Token: secret, AgentID: in.AgentID, Name: in.Name}, nil
 }
 
 // agentBody is what an admin may set on a member.

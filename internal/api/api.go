@@ -9,8 +9,8 @@
 // # Authentication
 //
 // Every route except the OpenAPI document needs "Authorization: Bearer
-// <token>". A missing, unknown or revoked token is answered 401
-// "unauthenticated".
+// <token>". A missing or unknown token is answered 401 "unauthenticated";
+// an expired one 401 "token_expired", a revoked one 401 "token_revoked".
 //
 // # Errors
 //
@@ -166,7 +166,9 @@ func (a *API) authenticate(r *http.Request) (auth.Actor, error) {
 	}
 	actor, err := a.desk.TokenActor(r.Context(), token)
 	if err != nil {
-		if problem.Is(err, problem.Unauthorized) {
+		// token_expired and token_revoked keep their codes, so a program
+		// can tell its holder why; anything else is "unauthenticated".
+		if p, ok := problem.As(err); ok && p.Kind == problem.Unauthorized && p.Code != "token_expired" && p.Code != "token_revoked" {
 			return auth.Actor{}, errUnauthenticated
 		}
 		return auth.Actor{}, err

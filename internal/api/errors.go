@@ -61,6 +61,9 @@ func (a *API) fail(c *call, err error) {
 	if status == http.StatusUnauthorized {
 		c.w.Header().Set("WWW-Authenticate", `Bearer realm="palier"`)
 	}
+	if ra := p.Params["retry_after"]; ra != "" {
+		c.w.Header().Set("Retry-After", ra)
+	}
 	c.w.Header().Set("Content-Language", c.lang)
 	writeJSON(c.w, status, errorBody{Error: translate(c.lang, p)})
 }

@@ -28,7 +28,10 @@ type operation struct {
 var operations = map[string]operation{
 	"getOpenAPI":  {Tag: "meta", Summary: "This OpenAPI document (no token needed)", Status: 200, Result: "OpenAPI"},
 	"getMe":       {Tag: "meta", Summary: "Who the token speaks for, and what they may see", Status: 200, Result: "Me"},
-	"createToken": {Tag: "meta", Summary: "Create an API token for yourself (admins: for any agent); the secret is shown once", Body: "TokenRequest", Status: 201, Result: "Token"},
+	"createToken": {Tag: "meta", Summary: "Create an API token for yourself (admins: for any agent), optionally expiring; the secret is shown once", Body: "TokenRequest", Status: 201, Result: "NewToken"},
+	"listTokens":  {Tag: "meta", Summary: "List your API tokens, newest first (admins: owner=all lists everyone's); secrets are never shown again", Status: 200, Result: "TokenPage"},
+	"revokeToken": {Tag: "meta", Summary: "Revoke an API token: your own, or anyone's for admins; a revoked token is refused with 401 token_revoked (an expired one with token_expired)", Status: 200, Result: "Token"},
+	"unlockAgent": {Tag: "setup", Summary: "Clear the failed sign-ins that make a member's next sign-in wait (admins only; audited). Setting a new password clears them too", Body: "UnlockRequest", Status: 200, Result: "Unlock"},
 
 	"listTickets":           {Tag: "tickets", Summary: "List the tickets you may see", Status: 200, Result: "TicketPage"},
 	"createTicket":          {Tag: "tickets", Summary: "Open a ticket; it is routed to a tier and team unless the request says which", Body: "NewTicket", Status: 201, Result: "Ticket"},

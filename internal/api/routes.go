@@ -111,5 +111,12 @@ func routeTable() []route {
 		{Method: "PATCH", Path: Prefix + "/workspace", ID: "updateWorkspace", Handle: (*API).updateWorkspace},
 
 		{Method: "GET", Path: Prefix + "/audit-log", ID: "listAuditLog", Handle: (*API).auditLog, Query: []param{cursorParam, limitParam}},
+
+		{Method: "GET", Path: Prefix + "/tokens", ID: "listTokens", Handle: (*API).listTokens, Query: []param{
+			{Name: "owner", Type: "string", Enum: []string{"me", "all"}, Desc: "me (default): your tokens; all: every token of the workspace (admins only)."},
+			cursorParam, limitParam,
+		}},
+		{Method: "DELETE", Path: Prefix + "/tokens/{id}", ID: "revokeToken", Handle: (*API).revokeToken},
+		{Method: "POST", Path: Prefix + "/agents/{id}/unlock", ID: "unlockAgent", Handle: (*API).unlockAgent},
 	}
 }

@@ -79,6 +79,15 @@ const roleDesc = "admin: everything; lead: their tiers and teams, sensitive tick
 // schemas returns the components' schemas: the answers first, then the
 // request bodies. Required lists name the fields that are always present
 // in answers (the others are left out when empty).
+// tokenProps describe an API token as listed.
+var tokenProps = schema{
+	"id": integer(""), "agent_id": integer("Who the token acts as."), "agent_email": str(""), "name": str(""),
+	"created_at":   when(""),
+	"expires_at":   nullable("string", "RFC 3339; null: never expires."),
+	"last_used_at": nullable("string", "RFC 3339, to the minute; null: never used."),
+	"revoked_at":   nullable("string", "RFC 3339; null: live."),
+}
+
 func schemas() map[string]any {
 	s := map[string]any{}
 	maps.Copy(s, answerSchemas())
@@ -108,9 +117,11 @@ func answerSchemas() map[string]any {
 			"language": str(`Interface language; "" follows the browser.`), "timezone": str(`"" = the workspace's.`),
 			"tier_ids": ids("Tiers you belong to, directly or through a team."), "team_ids": ids("Your teams."),
 		}),
-		"Token": object([]string{"token", "agent_id", "name"}, schema{
-			"token": str("The bearer secret. Shown once: only its hash is stored."), "agent_id": integer(""), "name": str(""),
-		}),
+		"Token": object([]string{"id", "agent_id", "agent_email", "name", "created_at", "expires_at", "last_used_at", "revoked_at"}, tokenProps),
+		"NewToken": object([]string{"id", "agent_id", "agent_email", "name", "created_at", "expires_at", "last_used_at", "revoked_at", "token"},
+			with(tokenProps, schema{"token": str("The bearer secret. Shown once: only its hash is stored.")})),
+		"TokenPage": pageSchema("Token", "Tokens, newest first."),
+		"Unlock":    object([]string{"agent_id", "unlocked"}, schema{"agent_id": integer(""), "unlocked": boolean("")}),
 		"Ticket": object([]string{"id", "number", "reference", "subject", "status", "priority", "channel", "tier_id", "customer_id",
 			"language", "sensitive", "tags", "custom_fields", "collaborator_ids", "escalation_count", "handoff_count", "first_contact_resolved", "created_at", "updated_at"}, schema{
 			"id": integer(""), "number": integer("Human reference number."), "reference": str(`What customers quote, e.g. "#1042".`),
@@ -227,9 +238,11 @@ func bodySchemas() map[string]any {
 	cfProps := schema{"label_fr": str(""), "label_en": str(""), "options": list(schema{"type": "string"}, "Choices of a select field."), "position": integer("")}
 	return map[string]any{
 		"TokenRequest": object(nil, schema{
-			"name":     str(`A label to recognise the token by (default "api").`),
-			"agent_id": integer("Admins only: issue the token for this agent. Default: yourself."),
+			"name":       str(`A label to recognise the token by (default "api").`),
+			"agent_id":   integer("Admins only: issue the token for this agent. Default: yourself."),
+			"expires_at": when("When the token stops working (RFC 3339, in the future, within 5 years). Absent: never."),
 		}),
+		"UnlockRequest": with(object(nil, schema{}), schema{"description": "No fields: send {} or no body."}),
 		"NewTicket": object([]string{"subject", "body"}, schema{
 			"subject":        str("One line, at most 250 characters."),
 			"body":           str("The request, as the customer wrote it (at most 65536 characters)."),

@@ -226,12 +226,12 @@ func TestSetupIsAdminOnly(t *testing.T) {
 // works at once and speaks for the agent it was made for.
 func TestTokens(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		var own tokenOut
+		var own newTokenOut
 		e.must(e.send("agentL1", "POST", Prefix+"/tokens", map[string]any{"name": "zapier"}), 201, &own)
 		if own.AgentID != e.f.AgentL1.ID || !strings.HasPrefix(own.Token, "plr_") || own.Name != "zapier" {
 			t.Errorf("token = %+v", own)
 		}
-		var forL3 tokenOut
+		var forL3 newTokenOut
 		e.must(e.send("admin", "POST", Prefix+"/tokens", map[string]any{"agent_id": e.f.AgentL3.ID}), 201, &forL3)
 		e.tokens["new"] = forL3.Token
 		var me meOut

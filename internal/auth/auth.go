@@ -4,6 +4,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -59,13 +60,24 @@ const (
 	argonKeyLen  = 32
 )
 
-// HashPassword returns an encoded argon2id hash of the password.
+// HashPassword returns an encoded argon2id hash of the password. It takes
+// a hashing slot (see hashing.go) and may return ErrBusy.
 func HashPassword(password string) (string, error) {
+	return HashPasswordContext(context.Background(), password)
+}
+
+// HashPasswordContext is HashPassword giving up when ctx ends.
+func HashPasswordContext(ctx context.Context, password string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	var key []byte
+	if err := withSlot(ctx, func() {
+		key = argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	}); err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
@@ -73,8 +85,14 @@ func HashPassword(password string) (string, error) {
 // ErrBadHash is returned for a stored hash Palier cannot read.
 var ErrBadHash = errors.New("unreadable password hash")
 
-// CheckPassword reports whether password matches the encoded hash.
+// CheckPassword reports whether password matches the encoded hash. It
+// takes a hashing slot and may return ErrBusy.
 func CheckPassword(encoded, password string) (bool, error) {
+	return CheckPasswordContext(context.Background(), encoded, password)
+}
+
+// CheckPasswordContext is CheckPassword giving up when ctx ends.
+func CheckPasswordContext(ctx context.Context, encoded, password string) (bool, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, ErrBadHash
@@ -89,16 +107,30 @@ func CheckPassword(encoded, password string) (bool, error) {
 	if err1 != nil || err2 != nil || len(want) == 0 {
 		return false, ErrBadHash
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	// A stored hash asking for more memory than Palier writes would
+	// escape the bound the slots keep.
+	if m > argonMemory || t > 10 || p != argonThreads {
+		return false, ErrBadHash
+	}
+	var got []byte
+	if err := withSlot(ctx, func() { got = argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want))) }); err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
 // dummyHash lets a login for an unknown email cost as much as a real one, so
-// response times do not reveal which emails have accounts.
-var dummyHash, _ = HashPassword("palier-timing-equaliser")
+// response times do not reveal which emails have accounts. It is a fixed
+// encoding (of no password anyone types) so that starting the process costs
+// no hash.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$cGFsaWVyLWR1bW15LXNhbHQ$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
-// BurnPasswordCheck spends the time of one password check.
-func BurnPasswordCheck(password string) { _, _ = CheckPassword(dummyHash, password) }
+// BurnPasswordCheck spends the time (and takes the slot) of one password
+// check; it returns ErrBusy or ctx's error like a real one.
+func BurnPasswordCheck(ctx context.Context, password string) error {
+	_, err := CheckPasswordContext(ctx, dummyHash, password)
+	return err
+}
 
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10

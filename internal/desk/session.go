@@ -2,53 +2,60 @@ package desk
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/problem"
-)
-
-// Login throttling: at most this many failures per window per client
-// address and per account, shared by every instance through the database.
-const (
-	maxLoginFailures = 10
-	loginWindow      = 15 * time.Minute
+	"github.com/palier/palier/internal/workspace"
 )
 
 var (
 	errBadLogin        = problem.New(problem.Unauthorized, "bad_credentials", "wrong email or password")
-	errTooManyAttempts = problem.New(problem.TooMany, "too_many_attempts", "too many failed sign-in attempts; try again in a few minutes")
+	errTooManyAttempts = problem.New(problem.TooMany, "too_many_attempts", "too many failed sign-in attempts; try again in {retry_after} seconds")
 )
 
 // Login checks credentials and opens a session, returning its secret.
+//
+// An attempt is first reserved against the account and the client address
+// (auth.LoginThrottle, shared by every instance through the database), so a
+// burst of guesses cannot all pass one check; a key that must wait is
+// refused before any hashing. The hash itself takes one of a few slots
+// (auth.ErrBusy when none frees up soon), which bounds memory.
 func (d *Service) Login(ctx context.Context, email, password, clientIP string) (string, auth.Actor, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	keys := []string{"ip:" + clientIP, "email:" + email}
-	for _, k := range keys {
-		ok, err := d.store.LoginAllowed(ctx, k, maxLoginFailures, loginWindow)
-		if err != nil {
-			return "", auth.Actor{}, err
-		}
-		if !ok {
-			return "", auth.Actor{}, errTooManyAttempts
-		}
+	acct, addr := auth.AccountKey(email), auth.AddressKey(clientIP)
+	wait, err := d.store.ReserveLoginAttempt(ctx, auth.LoginThrottle, acct, addr)
+	if err != nil {
+		return "", auth.Actor{}, err
+	}
+	if wait > 0 {
+		return "", auth.Actor{}, errTooManyAttempts.With("retry_after", auth.RetryAfter(wait))
 	}
 	_, agentID, hash, err := d.store.Credentials(ctx, email)
 	if err != nil && !problem.Is(err, problem.NotFound) {
-		return "", auth.Actor{}, err
+		return "", auth.Actor{}, d.refund(ctx, err, acct, addr)
 	}
 	ok := false
 	if err == nil && hash != "" {
-		ok, _ = auth.CheckPassword(hash, password)
+		ok, err = auth.CheckPasswordContext(ctx, hash, password)
+		if errors.Is(err, auth.ErrBadHash) {
+			ok, err = false, nil
+		}
 	} else {
-		auth.BurnPasswordCheck(password)
+		err = auth.BurnPasswordCheck(ctx, password)
+	}
+	if err != nil {
+		// Busy or abandoned: the password was never checked, so the
+		// attempt is given back.
+		return "", auth.Actor{}, d.refund(ctx, err, acct, addr)
 	}
 	if !ok {
-		if err := d.store.RecordLoginFailure(ctx, keys...); err != nil {
-			return "", auth.Actor{}, err
-		}
 		return "", auth.Actor{}, errBadLogin
+	}
+	if err := d.store.SettleLogin(ctx, auth.LoginThrottle, []string{acct}, []string{addr}); err != nil {
+		return "", auth.Actor{}, err
 	}
 	secret, err := auth.NewSecret("s_")
 	if err != nil {
@@ -59,6 +66,33 @@ func (d *Service) Login(ctx context.Context, email, password, clientIP string) (
 	}
 	a, err := d.store.Actor(ctx, agentID)
 	return secret, a, err
+}
+
+// refund gives back a reserved attempt whose password was not checked and
+// returns cause (the refund outlives a cancelled request).
+func (d *Service) refund(ctx context.Context, cause error, keys ...string) error {
+	if err := d.store.SettleLogin(context.WithoutCancel(ctx), auth.LoginThrottle, nil, keys); err != nil {
+		d.log.WarnContext(ctx, "refund login attempt", "err", err)
+	}
+	return cause
+}
+
+// UnlockMember clears the failed sign-ins counted against a member's
+// account (admins only; audited).
+func (d *Service) UnlockMember(ctx context.Context, a auth.Actor, agentID int64) error {
+	if err := requireAdmin(a); err != nil {
+		return err
+	}
+	return d.store.UnlockMember(ctx, a.WorkspaceID, a.AgentID, agentID)
+}
+
+// LoginLock tells an admin whether a member's sign-ins must wait, and how
+// long.
+func (d *Service) LoginLock(ctx context.Context, a auth.Actor, m workspace.Member) (auth.Attempts, time.Duration, error) {
+	if err := requireAdmin(a); err != nil {
+		return auth.Attempts{}, 0, err
+	}
+	return d.store.LoginWait(ctx, auth.LoginThrottle, auth.AccountKey(m.Email))
 }
 
 // Logout ends a session.
@@ -73,31 +107,6 @@ func (d *Service) SessionActor(ctx context.Context, secret string) (auth.Actor, 
 		return auth.Actor{}, err
 	}
 	return d.store.Actor(ctx, id)
-}
-
-// TokenActor returns the actor of an API bearer token.
-func (d *Service) TokenActor(ctx context.Context, secret string) (auth.Actor, error) {
-	id, err := d.store.TokenAgent(ctx, secret)
-	if err != nil {
-		return auth.Actor{}, err
-	}
-	return d.store.Actor(ctx, id)
-}
-
-// CreateToken issues an API token for a member. Members create their own;
-// admins may create one for anyone.
-func (d *Service) CreateToken(ctx context.Context, a auth.Actor, agentID int64, name string) (string, error) {
-	if agentID != a.AgentID && !a.IsAdmin() {
-		return "", errAdminOnly
-	}
-	if _, err := d.store.Member(ctx, a.WorkspaceID, agentID); err != nil {
-		return "", err
-	}
-	secret, err := auth.NewSecret("plr_")
-	if err != nil {
-		return "", err
-	}
-	return secret, d.store.CreateAPIToken(ctx, a.WorkspaceID, a.AgentID, agentID, name, secret)
 }
 
 // SetLanguage saves the actor's interface language.

@@ -19,7 +19,7 @@ func init() {
 		"error.admin_only":              {"Only an administrator can do this.", "Seul un administrateur peut faire cela."},
 		"error.unauthenticated":         {"Please sign in.", "Veuillez vous connecter."},
 		"error.bad_credentials":         {"Wrong email or password.", "Adresse e-mail ou mot de passe incorrect."},
-		"error.too_many_attempts":       {"Too many failed sign-in attempts; try again in a few minutes.", "Trop de tentatives de connexion échouées ; réessayez dans quelques minutes."},
+		"error.too_many_attempts":       {"Too many failed sign-in attempts; try again in {retry_after} seconds.", "Trop de tentatives de connexion échouées ; réessayez dans {retry_after} secondes."},
 		"error.rate_limited":            {"Too many requests; slow down and try again shortly.", "Trop de requêtes ; patientez un instant avant de réessayer."},
 		"error.bad_cursor":              {"The page cursor is invalid.", "Le curseur de pagination est invalide."},
 		"error.bad_sort":                {"Unknown sort order.", "Ordre de tri inconnu."},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/api"
+	"github.com/palier/palier/internal/clientip"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/web"
 )
@@ -20,6 +21,8 @@ type Config struct {
 	SecureCookies bool // set the Secure flag on cookies (behind HTTPS)
 	Log           *slog.Logger
 	Version       string
+	// TrustedProxies may set X-Forwarded-For (see package clientip).
+	TrustedProxies clientip.Proxies
 }
 
 // New returns the complete HTTP handler.
@@ -59,6 +62,7 @@ func New(d *desk.Service, cfg Config) (http.Handler, error) {
 	h = securityHeaders(h)
 	h = recoverPanics(cfg.Log, h)
 	h = observe(cfg.Log, m, h)
+	h = clientip.Middleware(cfg.TrustedProxies, h)
 	return h, nil
 }
 

@@ -134,6 +134,9 @@ func (s *Store) SetPassword(ctx context.Context, wsID, actorID, agentID int64, h
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE agent_id = $1`, agentID); err != nil {
 			return fmt.Errorf("end sessions: %w", err)
 		}
+		if err := clearAccountThrottle(ctx, tx, agentID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, wsID, actorID, "agent.password", "agent", agentID, nil)
 	})
 }

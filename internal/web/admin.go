@@ -43,6 +43,10 @@ type adminPage struct {
 	Audit   []store.AuditEntry
 	NextURL string
 	Opts    map[string][]option
+	// Unlocked confirms an agent's sign-in was just unlocked; Lock says
+	// how long their next sign-in must wait ("" when it need not).
+	Unlocked bool
+	Lock     string
 }
 
 // admin wraps an admin handler: signed in and an administrator, else a 403
@@ -89,7 +93,7 @@ type entity struct {
 
 func (s *server) adminPage(r *http.Request, rq *request, section string) adminPage {
 	p := adminPage{base: s.base(r, rq, rq.loc.T("admin."+section), "admin"), Section: section, Dir: rq.dir,
-		Saved: r.URL.Query().Get("saved") == "1", Opts: adminOptions(rq)}
+		Saved: r.URL.Query().Get("saved") == "1", Unlocked: r.URL.Query().Get("unlocked") == "1", Opts: adminOptions(rq)}
 	for _, sec := range adminSections {
 		p.Sections = append(p.Sections, option{sec, rq.loc.T("admin." + sec)})
 	}
@@ -202,6 +206,9 @@ func (s *server) adminForm(e entity, isNew bool) handler {
 				return errPageNotFound
 			}
 			p.Edit, p.Action = form, "/admin/"+e.section+"/"+idStr(id)
+			if mf, ok := form.(memberForm); ok {
+				p.Lock = s.lockNote(r, rq, mf.M)
+			}
 		}
 		s.render(w, r, rq.loc, http.StatusOK, "admin", "", p)
 		return nil

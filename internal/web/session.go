@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/clientip"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
@@ -156,12 +156,15 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	loc := s.anonLocale(r)
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	next := localNext(r.PostFormValue("next"))
-	secret, a, err := s.d.Login(r.Context(), email, password, clientIP(r))
+	secret, a, err := s.d.Login(r.Context(), email, password, clientip.Of(r))
 	if err != nil {
 		p := loginPage{base: s.anonBase(r, loc, "login.title"), Email: email, Next: next}
 		status := http.StatusInternalServerError
 		if pe, ok := problem.As(err); ok {
 			status = pe.Kind.Status()
+			if ra := pe.Params["retry_after"]; ra != "" {
+				w.Header().Set("Retry-After", ra)
+			}
 		} else {
 			s.log.ErrorContext(r.Context(), "login failed", "err", err)
 		}
@@ -214,15 +217,5 @@ func (s *server) setLangCookie(w http.ResponseWriter, r *http.Request, lang stri
 }
 
 func (s *server) secure(r *http.Request) bool { return s.opts.SecureCookies || r.TLS != nil }
-
-// clientIP is the peer address, used to throttle password guessing. The
-// lead's server decides whether a proxy header may replace RemoteAddr.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
 
 func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }

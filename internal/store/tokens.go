@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/problem"
+)
+
+// APIToken is a bearer token as listed: never its secret, which only its
+// holder has (the database keeps a hash).
+type APIToken struct {
+	ID         int64
+	AgentID    int64
+	AgentName  string
+	AgentEmail string
+	Name       string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time // zero: never
+	LastUsedAt time.Time // zero: never used
+	RevokedAt  time.Time // zero: live
+}
+
+// NewAPIToken is what issuing a token stores.
+type NewAPIToken struct {
+	AgentID   int64
+	Name      string
+	Secret    string
+	ExpiresAt time.Time // zero: never
+}
+
+// Stable refusals of a token: the caller holds the secret, so telling why
+// it no longer works reveals nothing and saves them a support ticket.
+var (
+	errTokenExpired = problem.New(problem.Unauthorized, "token_expired", "this API token has expired")
+	errTokenRevoked = problem.New(problem.Unauthorized, "token_revoked", "this API token was revoked")
+)
+
+// tokenTouchEvery is how stale last_used_at may get: a busy token costs one
+// write a minute, not one per request.
+const tokenTouchEvery = time.Minute
+
+func nullMS(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ms(t)
+}
+
+func fromNullMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMS(v.Int64)
+}
+
+// CreateAPIToken stores a bearer token that never expires, and audits it.
+func (s *Store) CreateAPIToken(ctx context.Context, wsID, actorID, agentID int64, name, secret string) error {
+	_, err := s.IssueAPIToken(ctx, wsID, actorID, NewAPIToken{AgentID: agentID, Name: name, Secret: secret})
+	return err
+}
+
+// IssueAPIToken stores a bearer token for a member of the workspace and
+// audits it.
+func (s *Store) IssueAPIToken(ctx context.Context, wsID, actorID int64, n NewAPIToken) (APIToken, error) {
+	var out APIToken
+	err := s.inTx(ctx, func(tx *Tx) error {
+		var member int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM agents WHERE id = $1 AND workspace_id = $2`, n.AgentID, wsID).Scan(&member); err != nil {
+			return fmt.Errorf("read agent: %w", err)
+		}
+		if member == 0 {
+			return problem.NotFoundf("agent")
+		}
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (agent_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			n.AgentID, n.Name, auth.HashSecret(n.Secret), ms(s.now()), nullMS(n.ExpiresAt)).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("insert api token: %w", err)
+		}
+		if out, err = scanToken(tx.QueryRowContext(ctx, tokenSelect+` WHERE t.id = $1`, id)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, wsID, actorID, "api_token.create", "agent", n.AgentID, map[string]any{"token_id": id, "name": n.Name})
+	})
+	return out, err
+}
+
+const tokenSelect = `SELECT t.id, t.agent_id, a.name, a.email, t.name, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+FROM api_tokens t JOIN agents a ON a.id = t.agent_id`
+
+func scanToken(row interface{ Scan(...any) error }) (APIToken, error) {
+	var t APIToken
+	var created int64
+	var expires, used, revoked sql.NullInt64
+	err := row.Scan(&t.ID, &t.AgentID, &t.AgentName, &t.AgentEmail, &t.Name, &created, &expires, &used, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, problem.NotFoundf("token")
+	}
+	if err != nil {
+		return t, fmt.Errorf("read api token: %w", err)
+	}
+	t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt = fromMS(created), fromNullMS(expires), fromNullMS(used), fromNullMS(revoked)
+	return t, nil
+}
+
+// TokenAgent returns the agent of a live API token, refusing expired
+// (token_expired) and revoked (token_revoked) ones, and notes when it was
+// last used (at most once a minute).
+func (s *Store) TokenAgent(ctx context.Context, secret string) (int64, error) {
+	var id, agentID int64
+	var expires, used, revoked sql.NullInt64
+	err := s.read.QueryRowContext(ctx, `SELECT id, agent_id, expires_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = $1`,
+		auth.HashSecret(secret)).Scan(&id, &agentID, &expires, &used, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errUnauthenticated
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read api token: %w", err)
+	}
+	now := s.now()
+	switch {
+	case revoked.Valid:
+		return 0, errTokenRevoked
+	case expires.Valid && !now.Before(fromMS(expires.Int64)):
+		return 0, errTokenExpired
+	}
+	if !used.Valid || now.Sub(fromMS(used.Int64)) >= tokenTouchEvery {
+		// The condition repeats in SQL so concurrent requests write once.
+		// Failing to note the use must not fail the request it belongs to.
+		_, _ = s.write.ExecContext(context.WithoutCancel(ctx), `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`,
+			ms(now), id, ms(now.Add(-tokenTouchEvery)))
+	}
+	return agentID, nil
+}
+
+// APITokens lists a workspace's tokens, newest first: one agent's (agentID
+// ≠ 0) or everyone's, before the id before (0: from the newest).
+func (s *Store) APITokens(ctx context.Context, wsID, agentID, before int64, limit int) ([]APIToken, error) {
+	q := tokenSelect + ` WHERE a.workspace_id = $1 AND (t.agent_id = $2 OR $2 = 0) AND (t.id < $3 OR $3 = 0) ORDER BY t.id DESC LIMIT $4`
+	rows, err := s.read.QueryContext(ctx, q, wsID, agentID, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list api tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []APIToken
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list api tokens: %w", err)
+	}
+	return out, nil
+}
+
+// APITokenByID returns one token of the workspace.
+func (s *Store) APITokenByID(ctx context.Context, wsID, id int64) (APIToken, error) {
+	return scanToken(s.read.QueryRowContext(ctx, tokenSelect+` WHERE t.id = $1 AND a.workspace_id = $2`, id, wsID))
+}
+
+// RevokeAPIToken revokes a token of the workspace (again is harmless: the
+// first revocation time stays) and audits it.
+func (s *Store) RevokeAPIToken(ctx context.Context, wsID, actorID, id int64) (APIToken, error) {
+	var out APIToken
+	err := s.inTx(ctx, func(tx *Tx) error {
+		t, err := scanToken(tx.QueryRowContext(ctx, tokenSelect+` WHERE t.id = $1 AND a.workspace_id = $2`, id, wsID))
+		if err != nil {
+			return err
+		}
+		if t.RevokedAt.IsZero() {
+			if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2`, ms(s.now()), id); err != nil {
+				return fmt.Errorf("revoke api token: %w", err)
+			}
+			if err := s.audit(ctx, tx, wsID, actorID, "api_token.revoke", "agent", t.AgentID, map[string]any{"token_id": id, "name": t.Name}); err != nil {
+				return err
+			}
+		}
+		out, err = scanToken(tx.QueryRowContext(ctx, tokenSelect+` WHERE t.id = $1`, id))
+		return err
+	})
+	return out, err
+}
+
+// TokenWorkspace returns the workspace of a token by id (CLI tools, which
+// act outside any workspace).
+func (s *Store) TokenWorkspace(ctx context.Context, id int64) (int64, error) {
+	var wsID int64
+	err := s.read.QueryRowContext(ctx, `SELECT a.workspace_id FROM api_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.id = $1`, id).Scan(&wsID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, problem.NotFoundf("token")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read api token: %w", err)
+	}
+	return wsID, nil
+}

@@ -1,0 +1,89 @@
+package store_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+// A token lives until it expires or is revoked, each refused with its own
+// code; its last use is noted at most once a minute.
+func TestAPITokenLifecycle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		c := newClock(s)
+		start := c.now
+		tok := must(s.IssueAPIToken(ctx, f.WS.ID, f.AgentL1.ID, store.NewAPIToken{AgentID: f.AgentL1.ID, Name: "laptop", Secret: "plr_a", ExpiresAt: start.Add(time.Hour)}))(t)
+		if tok.Name != "laptop" || !tok.ExpiresAt.Equal(start.Add(time.Hour)) || !tok.LastUsedAt.IsZero() || tok.AgentEmail != f.AgentL1.Email {
+			t.Fatalf("issued %+v", tok)
+		}
+		forever := must(s.IssueAPIToken(ctx, f.WS.ID, f.Admin.ID, store.NewAPIToken{AgentID: f.AgentL1.ID, Name: "ci", Secret: "plr_b"}))(t)
+		if _, err := s.IssueAPIToken(ctx, f.Other.WS.ID, f.Other.Agent.ID, store.NewAPIToken{AgentID: f.AgentL1.ID, Name: "x", Secret: "plr_x"}); !problem.Is(err, problem.NotFound) {
+			t.Errorf("a token for another workspace's member: %v", err)
+		}
+
+		lastUsed := func(id int64) time.Time {
+			t.Helper()
+			return must(s.APITokenByID(ctx, f.WS.ID, id))(t).LastUsedAt
+		}
+		must(s.TokenAgent(ctx, "plr_a"))(t)
+		if !lastUsed(tok.ID).Equal(start) {
+			t.Errorf("last used = %v, want %v", lastUsed(tok.ID), start)
+		}
+		c.advance(30 * time.Second)
+		must(s.TokenAgent(ctx, "plr_a"))(t)
+		if !lastUsed(tok.ID).Equal(start) {
+			t.Error("last used rewritten within the minute")
+		}
+		c.advance(31 * time.Second)
+		must(s.TokenAgent(ctx, "plr_a"))(t)
+		if !lastUsed(tok.ID).Equal(c.now) {
+			t.Error("last used not updated after a minute")
+		}
+
+		c.now = start.Add(time.Hour)
+		_, err := s.TokenAgent(ctx, "plr_a")
+		wantProblem(t, err, problem.Unauthorized, "token_expired")
+		if id := must(s.TokenAgent(ctx, "plr_b"))(t); id != f.AgentL1.ID {
+			t.Error("a token without expiry stopped working")
+		}
+
+		if _, err := s.RevokeAPIToken(ctx, f.Other.WS.ID, f.Other.Agent.ID, forever.ID); !problem.Is(err, problem.NotFound) {
+			t.Errorf("another workspace revoked a token: %v", err)
+		}
+		r := must(s.RevokeAPIToken(ctx, f.WS.ID, f.Admin.ID, forever.ID))(t)
+		if !r.RevokedAt.Equal(c.now) {
+			t.Errorf("revoked at %v", r.RevokedAt)
+		}
+		_, err = s.TokenAgent(ctx, "plr_b")
+		wantProblem(t, err, problem.Unauthorized, "token_revoked")
+		c.advance(time.Hour)
+		if again := must(s.RevokeAPIToken(ctx, f.WS.ID, f.Admin.ID, forever.ID))(t); !again.RevokedAt.Equal(r.RevokedAt) {
+			t.Error("revoking again moved the revocation time")
+		}
+		log := must(s.AuditLog(ctx, f.WS.ID, 0, 10))(t)
+		revokes := 0
+		for _, e := range log {
+			if e.Action == "api_token.revoke" {
+				revokes++
+			}
+		}
+		if revokes != 1 {
+			t.Errorf("%d revocations audited, want 1", revokes)
+		}
+
+		all := must(s.APITokens(ctx, f.WS.ID, 0, 0, 10))(t)
+		mine := must(s.APITokens(ctx, f.WS.ID, f.Admin.ID, 0, 10))(t)
+		page := must(s.APITokens(ctx, f.WS.ID, 0, forever.ID, 10))(t)
+		if len(all) != 2 || all[0].ID != forever.ID || len(mine) != 0 || len(page) != 1 || page[0].ID != tok.ID {
+			t.Errorf("lists: all %d, admin's %d, after cursor %v", len(all), len(mine), page)
+		}
+		if others := must(s.APITokens(ctx, f.Other.WS.ID, 0, 0, 10))(t); len(others) != 0 {
+			t.Errorf("another workspace lists %d of our tokens", len(others))
+		}
+	})
+}
