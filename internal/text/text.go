@@ -106,7 +106,6 @@ func (p Problem) Add(f problem.Fields, name string) {
 	}
 }
 
-
 // nameFields are the keys whose values name something. The last part of a
 // field's path decides ("customer.name" is a name).
 var nameFields = map[string]bool{
