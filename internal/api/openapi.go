@@ -217,7 +217,7 @@ func errorStatuses(rt route, op operation) []string {
 		add("400", "413", "415", "422")
 	}
 	add(op.Errors...)
-	add("500")
+	add("500", "503")
 	slices.Sort(out)
 	return out
 }
@@ -233,6 +233,7 @@ func errorResponses() map[string]any {
 		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again. Escalating up a ticket worked by swarming: swarming_model.",
 		"422": "A value is wrong: validation_failed (or invalid_rules, invalid_procedure, escalation_not_possible, escalation_incomplete), with one entry per field in `fields`. Text fields never accept NUL or another control character (tab, line feed and carriage return only in multi-line text), a line break in a one-line field, or a bidirectional override in a name: code bad_text or multiline.",
 		"500": "Server fault (internal); nothing was written. Details are logged, not sent.",
+		"503": "The database cannot be reached right now (unavailable); nothing was written. Retry after the Retry-After header's seconds.",
 	}
 	out := map[string]any{}
 	for code, text := range texts {
