@@ -75,7 +75,9 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 	for i := range 20 {
 		path := []string{"/api/v1/tickets", "/api/v1/me", "/api/v1/customers?q=x"}[i%3]
 		res, body := get(path)
-		var e struct{ Error struct{ Code, Message string } }
+		var e struct {
+			Error struct{ Code, Message string }
+		}
 		_ = json.Unmarshal([]byte(body), &e)
 		if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" || e.Error.Code != "unavailable" ||
 			!strings.Contains(e.Error.Message, "momentanément indisponible") {
