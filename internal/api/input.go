@@ -295,13 +295,14 @@ func tooManyValues(name string) error {
 // text): a malformed request, like every other query failure.
 func queryText(values url.Values) error {
 	f := text.CheckValues(values, true)
-	for _, name := range slices.Sorted(maps.Keys(f)) {
-		if f[name].Code == text.CodeBadUTF8 {
-			return problem.New(problem.BadRequest, "bad_utf8", "the query string is not valid UTF-8")
-		}
-		return badParameter(name, "").With("reason", f[name].Code).With("character", f[name].Params["character"])
+	if len(f) == 0 {
+		return nil
 	}
-	return nil
+	name := slices.Sorted(maps.Keys(f))[0]
+	if f[name].Code == text.CodeBadUTF8 {
+		return problem.New(problem.BadRequest, "bad_utf8", "the query string is not valid UTF-8")
+	}
+	return badParameter(name, "").With("reason", f[name].Code).With("character", f[name].Params["character"])
 }
 
 // splitAll is every item of a repeated or comma-separated parameter.

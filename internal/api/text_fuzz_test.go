@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/palier/palier/internal/text"
 )
 
 // hostile are texts no field accepts: PostgreSQL refuses NUL where SQLite
@@ -64,7 +66,12 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 				continue
 			}
 			for _, leaf := range stringLeaves(schemas, schemas[op.Body].(map[string]any), nil) {
-				for _, h := range hostile {
+				bad := hostile
+				if len(leaf) > 0 && text.KindOf(leaf[len(leaf)-1]) == text.Name {
+					// A name may not hide a direction override either.
+					bad = append(slices.Clone(hostile), "evil\u202egnp.exe", "x\u2066y")
+				}
+				for _, h := range bad {
 					body := build(leaf, h)
 					a := e.do(req{who: "admin", method: rt.Method, path: path, body: body})
 					sent++
