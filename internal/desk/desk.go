@@ -77,6 +77,14 @@ type Directory struct {
 // any instance), so most requests pay one index lookup instead of eight
 // queries. The returned value is shared: callers must not modify it.
 func (d *Service) Directory(ctx context.Context, a auth.Actor) (Directory, error) {
+	return d.directory(ctx, a)
+}
+
+// DirectoryFor is the directory as the actor may see it, for the edges to
+// show (the API's agent list, the UI's pickers and names): the whole
+// workspace setup, except that a swarm collaborator sees only the people
+// they meet. Rules and validation use Directory.
+func (d *Service) DirectoryFor(ctx context.Context, a auth.Actor) (Directory, error) {
 	dir, err := d.directory(ctx, a)
 	if err != nil || !a.IsCollaborator() {
 		return dir, err
