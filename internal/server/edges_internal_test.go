@@ -202,3 +202,43 @@ func roundTrip(t *testing.T, c net.Conn) int {
 	res.Body.Close()
 	return res.StatusCode
 }
+
+// A handler marked LongRunning keeps answering past the write timeout (the
+// hook for event streams); the same handler unmarked is cut off.
+func TestLongRunningOptsOutOfTheWriteTimeout(t *testing.T) {
+	stream := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		for i := range 3 {
+			_, _ = w.Write([]byte("tick\n"))
+			_ = rc.Flush()
+			if i < 2 {
+				<-time.After(150 * time.Millisecond) // a stream's pause between events
+			}
+		}
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/stream", LongRunning(stream))
+	mux.Handle("/plain", stream)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := HTTPServer(mux, Limits{WriteTimeout: 100 * time.Millisecond}, nil)
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	read := func(path string) (string, error) {
+		res, err := http.Get("http://" + ln.Addr().String() + path)
+		if err != nil {
+			return "", err
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		return string(b), err
+	}
+	if body, err := read("/stream"); err != nil || body != "tick\ntick\ntick\n" {
+		t.Errorf("long-running stream: %q, %v", body, err)
+	}
+	if body, err := read("/plain"); err == nil && body == "tick\ntick\ntick\n" {
+		t.Errorf("an unmarked handler outlived the write timeout")
+	}
+}
