@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,6 +34,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logLevel := fs.String("log-level", envOr("PALIER_LOG_LEVEL", "info"), "debug, info, warn or error")
 	proxies := fs.String("trusted-proxies", os.Getenv("PALIER_TRUSTED_PROXIES"), "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (default: none)")
 	hashes := fs.Int("max-password-hashes", envInt("PALIER_MAX_PASSWORD_HASHES", 0), "password hashes run at once, 19 MiB each (default: 2 × GOMAXPROCS)")
+	lim, metricsAddr, metricsToken, err := edgeFlags(fs)
+	if err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,7 +60,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := bootstrap(ctx, s, *withDemo, stdout); err != nil {
 		return err
 	}
-	handler, err := server.New(desk.New(s, log), server.Config{SecureCookies: *secure, Log: log, Version: version, TrustedProxies: trusted})
+	handler, metrics, err := server.Handlers(desk.New(s, log), server.Config{SecureCookies: *secure, Log: log, Version: version,
+		SeparateMetrics: *metricsAddr != "", MetricsToken: *metricsToken, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -63,10 +69,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := server.HTTPServer(handler, *lim, log)
 	fmt.Fprintf(stdout, "Palier is running (%s): open http://%s/\n", s.Dialect(), displayAddr(ln.Addr()))
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(server.LimitListener(ln, lim.MaxConnsPerAddr, log)) }()
+	var metricsSrv *http.Server
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("listen on %s (metrics): %w", *metricsAddr, err)
+		}
+		metricsSrv = server.HTTPServer(metrics, *lim, log)
+		fmt.Fprintf(stdout, "Metrics: http://%s/metrics\n", displayAddr(mln.Addr()))
+		go func() { errc <- metricsSrv.Serve(mln) }()
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -75,10 +92,49 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(shutdownCtx)
+	}
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// edgeFlags declares the limits that protect the server from slow or
+// greedy clients, and where metrics are served.
+func edgeFlags(fs *flag.FlagSet) (lim *server.Limits, metricsAddr, metricsToken *string, err error) {
+	d := server.DefaultLimits
+	lim = &server.Limits{}
+	for _, t := range []struct {
+		into      *time.Duration
+		flag, env string
+		def       time.Duration
+		usage     string
+	}{
+		{&lim.ReadHeaderTimeout, "read-header-timeout", "PALIER_READ_HEADER_TIMEOUT", d.ReadHeaderTimeout, "time a client has to send a request's headers"},
+		{&lim.ReadTimeout, "read-timeout", "PALIER_READ_TIMEOUT", d.ReadTimeout, "time a client has to send a whole request, body included"},
+		{&lim.WriteTimeout, "write-timeout", "PALIER_WRITE_TIMEOUT", d.WriteTimeout, "time to answer a request, from the end of its headers"},
+		{&lim.IdleTimeout, "idle-timeout", "PALIER_IDLE_TIMEOUT", d.IdleTimeout, "time a keep-alive connection may wait for its next request"},
+	} {
+		def := t.def
+		if v := os.Getenv(t.env); v != "" {
+			if def, err = time.ParseDuration(v); err != nil || def <= 0 {
+				return nil, nil, nil, fmt.Errorf("%s: %q is not a positive duration (e.g. 30s)", t.env, v)
+			}
+		}
+		fs.DurationVar(t.into, t.flag, def, t.usage)
+	}
+	maxConns := d.MaxConnsPerAddr
+	if v := os.Getenv("PALIER_MAX_CONNS_PER_ADDR"); v != "" {
+		if maxConns, err = strconv.Atoi(v); err != nil || maxConns <= 0 {
+			return nil, nil, nil, fmt.Errorf("PALIER_MAX_CONNS_PER_ADDR: %q is not a positive number", v)
+		}
+	}
+	fs.IntVar(&lim.MaxConnsPerAddr, "max-conns-per-addr", maxConns, "concurrent connections one client address may hold")
+	metricsAddr = fs.String("metrics-addr", os.Getenv("PALIER_METRICS_ADDR"), "serve /metrics on this address only (not on --addr)")
+	metricsToken = fs.String("metrics-token", os.Getenv("PALIER_METRICS_TOKEN"), "require this bearer token to read /metrics")
+	return lim, metricsAddr, metricsToken, nil
 }
 
 func displayAddr(a net.Addr) string {

@@ -55,7 +55,7 @@ func agentOut(m workspace.Member) workspace.Member {
 // listAgents lists every member: a workspace has tens to a few hundred, and
 // the desk bounds the list (1000), so it comes as one page.
 func (a *API) listAgents(c *call) (any, error) {
-	dir, err := a.desk.Directory(c.r.Context(), c.actor)
+	dir, err := a.desk.DirectoryFor(c.r.Context(), c.actor)
 	if err != nil {
 		return nil, err
 	}

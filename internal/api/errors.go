@@ -12,6 +12,7 @@ import (
 	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
 )
 
 // errorBody is the JSON shape of every error answer.
@@ -37,26 +38,45 @@ type fieldJSON struct {
 var statusOverride = map[string]int{
 	"method_not_allowed":     http.StatusMethodNotAllowed,
 	"unsupported_media_type": http.StatusUnsupportedMediaType,
+	"unavailable":            http.StatusServiceUnavailable,
 }
 
-var errInternal = problem.New(problem.Internal, "internal", "internal error")
+var (
+	errInternal    = problem.New(problem.Internal, "internal", "internal error")
+	errUnavailable = problem.New(problem.Internal, "unavailable", "the service is briefly unavailable; nothing was saved")
+)
+
+// RetryAfter is what a 503 tells clients to wait, in seconds.
+const RetryAfter = "5"
 
 // fail renders err as the JSON error answer. Errors that are not problems,
 // and problems of kind Internal, are logged and answered 500 "internal"
-// without details: they may carry SQL or file paths.
+// without details: they may carry SQL or file paths. A database that cannot
+// be reached is not a fault of the request nor a bug: 503 "unavailable"
+// with Retry-After, reported once per incident rather than per request. A
+// request its client abandoned is only logged at debug level (the server
+// counts it as cancelled, not as an error).
 func (a *API) fail(c *call, err error) {
 	p, ok := problem.As(err)
 	if !ok || p.Kind == problem.Internal {
-		if c.r.Context().Err() != nil {
+		switch {
+		case c.r.Context().Err() != nil:
 			a.log.Debug("api: request abandoned", "method", c.r.Method, "path", c.r.URL.Path, "err", err)
-		} else {
+			p = errInternal
+		case store.Unavailable(err):
+			a.desk.Store().ReportUnavailable(c.r.Context(), a.log, err)
+			p = errUnavailable
+		default:
 			a.log.Error("api: internal error", "method", c.r.Method, "path", c.r.URL.Path, "operation", c.route.ID, "err", err)
+			p = errInternal
 		}
-		p = errInternal
 	}
 	status := p.Kind.Status()
 	if s, ok := statusOverride[p.Code]; ok {
 		status = s
+	}
+	if status == http.StatusServiceUnavailable {
+		c.w.Header().Set("Retry-After", RetryAfter)
 	}
 	if status == http.StatusUnauthorized {
 		c.w.Header().Set("WWW-Authenticate", `Bearer realm="palier"`)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/text"
 )
 
 // MaxBody bounds request bodies. The largest legitimate body (a ticket
@@ -95,7 +97,10 @@ func decodeJSON(raw []byte, v any) error {
 		}
 		return badJSON("trailing", end)
 	}
-	return nil
+	// Every string of the body, whatever it is decoded into, passes the one
+	// text check before any work (see package text).
+	// Like any other bad value, it is a field failure (422 validation_failed).
+	return text.CheckJSON(raw).Err()
 }
 
 // jsonProblem turns an encoding/json error into a problem. A value of the
@@ -210,20 +215,32 @@ type param struct {
 	Repeat bool // may be repeated or given as a comma-separated list
 }
 
+// MaxListValues bounds how many values a multi-value filter takes (status,
+// tier…), repeated and comma-separated together: each value costs the
+// database work, and no screen offers more.
+const MaxListValues = 100
+
 // checkQuery refuses undeclared parameters, repeats of single ones, text
-// that is not UTF-8, integers out of range and values outside an enum.
-// Refusing rather than ignoring means a typo ("stauts=open") is an error,
-// not a silently unfiltered list.
+// that is not acceptable (package text), more than MaxListValues values of
+// a filter, integers out of range and values outside an enum. Refusing
+// rather than ignoring means a typo ("stauts=open") is an error, not a
+// silently unfiltered list. Every route passes here, so every list gets the
+// same limits.
 func checkQuery(r *http.Request, params []param) error {
+	// Counted before parsing: the standard parser gives up on very long
+	// query strings with an error that does not say which parameter.
+	if err := countRepeats(r.URL.RawQuery); err != nil {
+		return err
+	}
 	values, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return badParameter("query", "")
 	}
+	if err := queryText(values); err != nil {
+		return err
+	}
 	for name, vs := range values {
 		i := slices.IndexFunc(params, func(p param) bool { return p.Name == name })
-		if !utf8.ValidString(name) {
-			return problem.New(problem.BadRequest, "bad_utf8", "the query string is not valid UTF-8")
-		}
 		if i < 0 {
 			return badParameter(name, "").With("reason", "unknown")
 		}
@@ -231,16 +248,70 @@ func checkQuery(r *http.Request, params []param) error {
 		if len(vs) > 1 && !p.Repeat {
 			return badParameter(name, "").With("reason", "repeated")
 		}
-		for _, v := range vs {
-			if !utf8.ValidString(v) {
-				return problem.New(problem.BadRequest, "bad_utf8", "the query string is not valid UTF-8")
+		if p.Repeat {
+			// Counted before any value is looked at, so 40,000 repeats
+			// cost a count, not 40,000 checks.
+			n := 0
+			for _, v := range vs {
+				n += strings.Count(v, ",") + 1
 			}
+			if n > MaxListValues && len(splitAll(vs)) > MaxListValues {
+				return tooManyValues(name)
+			}
+		}
+		for _, v := range vs {
 			if err := p.check(v); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// countRepeats refuses a parameter given more than MaxListValues times.
+func countRepeats(raw string) error {
+	if strings.Count(raw, "&") < MaxListValues {
+		return nil
+	}
+	counts := map[string]int{}
+	for piece := range strings.SplitSeq(raw, "&") {
+		name, _, _ := strings.Cut(piece, "=")
+		if counts[name]++; counts[name] > MaxListValues {
+			if n, err := url.QueryUnescape(name); err == nil {
+				name = n
+			}
+			return tooManyValues(name)
+		}
+	}
+	return nil
+}
+
+func tooManyValues(name string) error {
+	return problem.New(problem.BadRequest, "too_many_values", "too many values for the query parameter "+name).
+		With("name", name).With("max", strconv.Itoa(MaxListValues))
+}
+
+// queryText refuses a query string with text no field accepts (package
+// text): a malformed request, like every other query failure.
+func queryText(values url.Values) error {
+	f := text.CheckValues(values, true)
+	if len(f) == 0 {
+		return nil
+	}
+	name := slices.Sorted(maps.Keys(f))[0]
+	if f[name].Code == text.CodeBadUTF8 {
+		return problem.New(problem.BadRequest, "bad_utf8", "the query string is not valid UTF-8")
+	}
+	return badParameter(name, "").With("reason", f[name].Code).With("character", f[name].Params["character"])
+}
+
+// splitAll is every item of a repeated or comma-separated parameter.
+func splitAll(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, splitList(v)...)
+	}
+	return out
 }
 
 func (p param) check(v string) error {
@@ -263,13 +334,7 @@ func (p param) check(v string) error {
 }
 
 // list returns a parameter's values, repeated or comma-separated.
-func (c *call) list(name string) []string {
-	var out []string
-	for _, v := range c.r.URL.Query()[name] {
-		out = append(out, splitList(v)...)
-	}
-	return out
-}
+func (c *call) list(name string) []string { return splitAll(c.r.URL.Query()[name]) }
 
 func splitList(v string) []string {
 	var out []string

@@ -220,22 +220,23 @@ func errorStatuses(rt route, op operation) []string {
 		add("400", "413", "415", "422")
 	}
 	add(op.Errors...)
-	add("500")
+	add("500", "503")
 	slices.Sort(out)
 	return out
 }
 
 func errorResponses() map[string]any {
 	texts := map[string]string{
-		"400": "Malformed request: bad_json, unknown_json_field, bad_utf8, bad_id, bad_parameter, bad_cursor.",
+		"400": "Malformed request: bad_json, unknown_json_field, bad_utf8, bad_id, bad_parameter, bad_cursor (also a query value with a control character), too_many_values (a filter takes at most 100 values).",
 		"401": "Missing, unknown or revoked bearer token: unauthenticated.",
 		"403": "Authenticated but not allowed: forbidden, admin_only.",
 		"404": "Unknown id, or an object you may not see (e.g. ticket_not_found).",
 		"413": "The body is larger than 1 MiB: body_too_large.",
 		"415": "The body is not JSON: unsupported_media_type.",
 		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again. Escalating up a ticket worked by swarming: swarming_model.",
-		"422": "A value is wrong: validation_failed (or invalid_rules, invalid_procedure, escalation_not_possible, escalation_incomplete), with one entry per field in `fields`.",
+		"422": "A value is wrong: validation_failed (or invalid_rules, invalid_procedure, escalation_not_possible, escalation_incomplete), with one entry per field in `fields`. Text fields never accept NUL or another control character (tab, line feed and carriage return only in multi-line text), a line break in a one-line field, or a bidirectional override in a name: code bad_text or multiline.",
 		"500": "Server fault (internal); nothing was written. Details are logged, not sent.",
+		"503": "The database cannot be reached right now (unavailable); nothing was written. Retry after the Retry-After header's seconds.",
 	}
 	out := map[string]any{}
 	for code, text := range texts {

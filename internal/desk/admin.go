@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"slices"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/problem"
@@ -146,6 +147,16 @@ func hashNewPassword(password string) (string, error) {
 
 // Member returns a member of the actor's workspace.
 func (d *Service) Member(ctx context.Context, a auth.Actor, id int64) (workspace.Member, error) {
+	if a.IsCollaborator() && id != a.AgentID {
+		// Only the people a collaborator meets (see Directory).
+		ids, err := d.store.Coworkers(ctx, a.WorkspaceID, a.AgentID)
+		if err != nil {
+			return workspace.Member{}, err
+		}
+		if !slices.Contains(ids, id) {
+			return workspace.Member{}, problem.NotFoundf("agent")
+		}
+	}
 	return d.store.Member(ctx, a.WorkspaceID, id)
 }
 

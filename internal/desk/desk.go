@@ -8,6 +8,7 @@ package desk
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -76,6 +77,42 @@ type Directory struct {
 // any instance), so most requests pay one index lookup instead of eight
 // queries. The returned value is shared: callers must not modify it.
 func (d *Service) Directory(ctx context.Context, a auth.Actor) (Directory, error) {
+	return d.directory(ctx, a)
+}
+
+// DirectoryFor is the directory as the actor may see it, for the edges to
+// show (the API's agent list, the UI's pickers and names): the whole
+// workspace setup, except that a swarm collaborator sees only the people
+// they meet. Rules and validation use Directory.
+func (d *Service) DirectoryFor(ctx context.Context, a auth.Actor) (Directory, error) {
+	dir, err := d.directory(ctx, a)
+	if err != nil || !a.IsCollaborator() {
+		return dir, err
+	}
+	return d.collaboratorDirectory(ctx, a, dir)
+}
+
+// collaboratorDirectory narrows the members a swarm collaborator sees (in
+// the API's agent list and in every picker and name of the UI) to the
+// people on the tickets they are invited to, and themselves: they come from
+// outside support and need no one else's name or address.
+func (d *Service) collaboratorDirectory(ctx context.Context, a auth.Actor, dir Directory) (Directory, error) {
+	ids, err := d.store.Coworkers(ctx, a.WorkspaceID, a.AgentID)
+	if err != nil {
+		return Directory{}, err
+	}
+	ids = append(ids, a.AgentID)
+	members := make([]workspace.Member, 0, len(ids))
+	for _, m := range dir.Members {
+		if slices.Contains(ids, m.ID) {
+			members = append(members, m)
+		}
+	}
+	dir.Members = members // a copy: the cached directory is shared
+	return dir, nil
+}
+
+func (d *Service) directory(ctx context.Context, a auth.Actor) (Directory, error) {
 	version, err := d.store.SetupVersion(ctx, a.WorkspaceID)
 	if err != nil {
 		return Directory{}, err

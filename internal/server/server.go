@@ -6,8 +6,12 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
+	"errors"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/palier/palier/internal/api"
@@ -23,16 +27,30 @@ type Config struct {
 	Version       string
 	// TrustedProxies may set X-Forwarded-For (see package clientip).
 	TrustedProxies clientip.Proxies
+	// SeparateMetrics serves /metrics only from the handler Handlers
+	// returns for it (--metrics-addr), not from the main address.
+	SeparateMetrics bool
+	// MetricsToken, when set, is required as "Authorization: Bearer …" to
+	// read /metrics.
+	MetricsToken string
 }
 
 // New returns the complete HTTP handler.
 func New(d *desk.Service, cfg Config) (http.Handler, error) {
+	app, _, err := Handlers(d, cfg)
+	return app, err
+}
+
+// Handlers returns the application's handler and the metrics handler (for
+// a separate address; the application serves /metrics itself unless
+// cfg.SeparateMetrics).
+func Handlers(d *desk.Service, cfg Config) (app, metricsHandler http.Handler, err error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
 	ui, err := web.New(d, web.Options{SecureCookies: cfg.SecureCookies, Log: cfg.Log})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m := newMetrics(cfg.Version)
 	mux := http.NewServeMux()
@@ -47,13 +65,17 @@ func New(d *desk.Service, cfg Config) (http.Handler, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := d.Store().Ping(ctx); err != nil {
 			cfg.Log.Warn("not ready", "err", err)
+			w.Header().Set("Retry-After", "5")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("database unavailable\n"))
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	mux.Handle("GET /metrics", m)
+	metricsHandler = guardMetrics(cfg.MetricsToken, m)
+	if !cfg.SeparateMetrics {
+		mux.Handle("GET /metrics", metricsHandler)
+	}
 	mux.Handle("/", ui)
 
 	csrf := http.NewCrossOriginProtection()
@@ -63,7 +85,25 @@ func New(d *desk.Service, cfg Config) (http.Handler, error) {
 	h = recoverPanics(cfg.Log, h)
 	h = observe(cfg.Log, m, h)
 	h = clientip.Middleware(cfg.TrustedProxies, h)
-	return h, nil
+	metricsMux := http.NewServeMux()
+	metricsMux.Handle("GET /metrics", metricsHandler)
+	return h, recoverPanics(cfg.Log, metricsMux), nil
+}
+
+// guardMetrics requires the bearer token, when one is set.
+func guardMetrics(token string, next http.Handler) http.Handler {
+	if token == "" {
+		return next
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // securityHeaders sets the headers every response carries. Scripts and
@@ -81,21 +121,46 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // recoverPanics turns a panic into a logged 500 so one bad request cannot
-// take the instance down.
+// take the instance down: JSON in the API's error shape under /api/, a
+// short page elsewhere. http.ErrAbortHandler is net/http's way to abort a
+// response on purpose and passes through.
 func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
-				http.Error(w, "internal error", http.StatusInternalServerError)
+			v := recover()
+			if v == nil {
+				return
 			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+			h := w.Header()
+			h.Del("Content-Length")
+			h.Set("Cache-Control", "no-store")
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				h.Set("Content-Type", "application/json; charset=utf-8")
+				w.WriteHeader(http.StatusInternalServerError)
+				_, _ = w.Write([]byte(`{"error":{"code":"internal","message":"Something went wrong on our side. Nothing was saved; please try again."}}` + "\n"))
+				return
+			}
+			h.Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(panicPage))
 		}()
 		next.ServeHTTP(w, r)
 	})
 }
+
+// panicPage is bilingual: the locale is not known once a handler panicked.
+const panicPage = `<!doctype html><html><head><meta charset="utf-8"><title>Erreur / Error</title></head><body>
+<h1>Une erreur est survenue / Something went wrong</h1>
+<p>Rien n'a été enregistré ; veuillez réessayer. / Nothing was saved; please try again.</p>
+<p><a href="/">Palier</a></p></body></html>
+`
+
+// statusClientClosed is nginx's code for a request the client abandoned.
+const statusClientClosed = 499
 
 type statusRecorder struct {
 	http.ResponseWriter
@@ -133,12 +198,17 @@ func observe(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 			rec.status = http.StatusOK
 		}
 		took := time.Since(start)
-		m.observe(r, rec.status, took)
-		level := slog.LevelDebug
-		if rec.status >= 500 {
-			level = slog.LevelError
+		status := rec.status
+		if errors.Is(r.Context().Err(), context.Canceled) && status >= 500 {
+			// The client went away and its request failed for that reason:
+			// counted as cancelled (nginx's 499), not as a server error.
+			status = statusClientClosed
 		}
-		log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+		m.observe(r, status, took)
+		// Server errors are logged where they happen, with their cause (a
+		// database outage once per incident): here they only get the debug
+		// line every request gets, so a failure is never logged twice.
+		log.Log(r.Context(), slog.LevelDebug, "request", "method", r.Method, "path", r.URL.Path, "status", status,
 			"bytes", rec.bytes, "duration", took)
 	})
 }

@@ -84,5 +84,47 @@ func TestServerEdges(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther {
 			t.Errorf("same-origin login POST = %d, want 303", res.StatusCode)
 		}
+
+		// The failure paths. /readyz must really ask the database: closed,
+		// it is not ready, while /healthz (the process) still answers.
+		_ = s.Close()
+		if res, body := get("/readyz"); res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+			t.Errorf("/readyz with the database closed = %d %q, want 503 with Retry-After", res.StatusCode, body)
+		}
+		if res, _ := get("/healthz"); res.StatusCode != 200 {
+			t.Errorf("/healthz with the database closed = %d", res.StatusCode)
+		}
 	})
+}
+
+// With --metrics-addr the main address no longer serves /metrics; with
+// --metrics-token reading them needs the token.
+func TestMetricsCanMoveAndNeedAToken(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	storetest.Seed(t, s)
+	app, metrics, err := server.Handlers(desk.New(s, nil), server.Config{Version: "test", SeparateMetrics: true, MetricsToken: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func(h http.Handler, auth string) int {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if got := status(app, "Bearer s3cret"); got == 200 {
+		t.Errorf("the main address still serves /metrics")
+	}
+	for auth, want := range map[string]int{"": 401, "Bearer wrong": 401, "Bearer s3cret": 200} {
+		if got := status(metrics, auth); got != want {
+			t.Errorf("metrics address with %q: %d, want %d", auth, got, want)
+		}
+	}
+	app, _, _ = server.Handlers(desk.New(s, nil), server.Config{Version: "test", MetricsToken: "s3cret"})
+	if status(app, "") != 401 || status(app, "Bearer s3cret") != 200 {
+		t.Errorf("a token on the main address is not enforced")
+	}
 }

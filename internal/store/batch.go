@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Group commit. With synchronous=FULL every SQLite commit waits for the
@@ -14,12 +15,25 @@ import (
 // caller is answered only after that commit: acknowledged still means
 // durably stored.
 
+// Cancellation. A caller's context must never reach a statement of the
+// shared transaction: SQLite answers an interrupted write inside a
+// transaction by rolling the whole transaction back, which would fail every
+// other caller of the batch (and report "cannot commit - no transaction is
+// active" on tickets it had stored). So a job cancelled before its turn is
+// dropped, and once its savepoint has begun it runs to the end on a context
+// without cancellation: its outcome, stored or not, is reported truthfully.
+// The batch itself runs on a context of its own, bounded by batchTimeout.
+
+// batchTimeout bounds one batch (a wedged disk); when it fires the whole
+// batch fails and is reported failed, which is the truth.
+const batchTimeout = 30 * time.Second
+
 // maxBatch bounds a batch so one commit never holds many callers for long.
 const maxBatch = 64
 
 type batchJob struct {
 	ctx  context.Context
-	fn   func(tx *Tx) error
+	fn   func(ctx context.Context, tx *Tx) error
 	done chan error
 }
 
@@ -40,10 +54,11 @@ func (b *batcher) stop() { b.once.Do(func() { close(b.quit) }) }
 
 // inBatch runs fn in a write transaction shared with concurrent callers
 // (SQLite), or in a transaction of its own (PostgreSQL, whose commits
-// already proceed in parallel).
-func (s *Store) inBatch(ctx context.Context, fn func(tx *Tx) error) error {
+// already proceed in parallel). fn must use the context it is given, never
+// the caller's: see "Cancellation" above.
+func (s *Store) inBatch(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	if s.batch == nil {
-		return s.inTx(ctx, fn)
+		return s.inTx(ctx, func(tx *Tx) error { return fn(ctx, tx) })
 	}
 	job := batchJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
@@ -83,9 +98,11 @@ func (b *batcher) loop() {
 // run executes one batch: every job in its savepoint, then one commit.
 func (b *batcher) run(batch []batchJob) {
 	results := make([]error, len(batch))
-	err := b.s.inTx(context.Background(), func(tx *Tx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	err := b.s.inTx(ctx, func(tx *Tx) error {
 		for i, j := range batch {
-			results[i] = runInSavepoint(tx, j)
+			results[i] = runInSavepoint(ctx, tx, j)
 		}
 		return nil
 	})
@@ -97,22 +114,39 @@ func (b *batcher) run(batch []batchJob) {
 	}
 }
 
-func runInSavepoint(tx *Tx, j batchJob) error {
+// runInSavepoint runs one job on the batch's context: a job cancelled before
+// its turn is dropped; after that its caller's cancellation no longer
+// reaches it (the job keeps the caller's values, for logging and tracing).
+func runInSavepoint(batchCtx context.Context, tx *Tx, j batchJob) error {
 	if err := j.ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := tx.Tx.ExecContext(j.ctx, `SAVEPOINT job`); err != nil {
+	ctx := mergeValues(batchCtx, j.ctx)
+	if _, err := tx.Tx.ExecContext(ctx, `SAVEPOINT job`); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
-	if err := j.fn(tx); err != nil {
-		if _, rbErr := tx.Tx.ExecContext(context.Background(), `ROLLBACK TO job`); rbErr != nil {
+	if err := j.fn(ctx, tx); err != nil {
+		if _, rbErr := tx.Tx.ExecContext(ctx, `ROLLBACK TO job`); rbErr != nil {
 			return fmt.Errorf("%w (and rolling back its savepoint failed: %v)", err, rbErr)
 		}
-		_, _ = tx.Tx.ExecContext(context.Background(), `RELEASE job`)
+		_, _ = tx.Tx.ExecContext(ctx, `RELEASE job`)
 		return err
 	}
-	if _, err := tx.Tx.ExecContext(context.Background(), `RELEASE job`); err != nil {
+	if _, err := tx.Tx.ExecContext(ctx, `RELEASE job`); err != nil {
 		return fmt.Errorf("release savepoint: %w", err)
 	}
 	return nil
+}
+
+// valuesOf is a context with the deadline and cancellation of one context
+// and the values of another.
+type valuesOf struct {
+	context.Context // deadline, cancellation
+	values          context.Context
+}
+
+func (v valuesOf) Value(key any) any { return v.values.Value(key) }
+
+func mergeValues(batchCtx, caller context.Context) context.Context {
+	return valuesOf{Context: batchCtx, values: caller}
 }

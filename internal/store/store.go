@@ -45,6 +45,8 @@ type Store struct {
 	// batch groups concurrent ticket creations into one commit (SQLite).
 	batch *batcher
 	now   func() time.Time
+	// outage rate-limits the log of database unavailability (unavailable.go).
+	outage outageLog
 }
 
 // Options tune how the store opens its database.

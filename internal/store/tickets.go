@@ -78,7 +78,9 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 	if t.Status == "" {
 		t.Status = ticket.New
 	}
-	err := s.inBatch(ctx, func(tx *Tx) error {
+	// ctx below is the batch's: the caller's cancellation must not reach the
+	// shared transaction.
+	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
 		if n.NewCustomer != nil {
 			id, err := customerForIntake(ctx, tx, wsID, *n.NewCustomer, now)
 			if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
 	assets "github.com/palier/palier/web"
 )
 
@@ -147,7 +148,10 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, loc *locale, sta
 	_, _ = w.Write(buf.Bytes())
 }
 
-var errPageNotFound = problem.New(problem.NotFound, "not_found", "not found")
+var (
+	errPageNotFound = problem.New(problem.NotFound, "not_found", "not found")
+	errUnavailable  = problem.New(problem.BadRequest, "unavailable", "the service is briefly unavailable")
+)
 
 func badParameter(name string) error {
 	return problem.New(problem.BadRequest, "bad_parameter", "invalid parameter").With("name", name)
@@ -177,7 +181,19 @@ func (s *server) failReq(w http.ResponseWriter, r *http.Request, rq *request, er
 		return
 	}
 	if status >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		switch {
+		case r.Context().Err() != nil:
+			// The visitor left; nobody reads this page.
+			s.log.DebugContext(r.Context(), "request abandoned", "method", r.Method, "path", r.URL.Path, "err", err)
+		case store.Unavailable(err):
+			// Not a bug: the database is down. Reported once per incident,
+			// and the visitor is told to try again shortly.
+			s.d.Store().ReportUnavailable(r.Context(), s.log, err)
+			status, err = http.StatusServiceUnavailable, errUnavailable
+			w.Header().Set("Retry-After", "5")
+		default:
+			s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
 	}
 	p := errorPage{base: s.base(r, rq, rq.loc.T(titleForStatus(status)), ""), Status: status, Message: rq.loc.Error(err)}
 	if isHTMX(r) {

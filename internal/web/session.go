@@ -63,7 +63,7 @@ func (s *server) session(r *http.Request) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := s.d.Directory(r.Context(), a)
+	dir, err := s.d.DirectoryFor(r.Context(), a)
 	if err != nil {
 		return nil, err
 	}

@@ -81,5 +81,5 @@ func (s *server) routes() http.Handler {
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound
 	}))
-	return mux
+	return s.checkText(mux)
 }

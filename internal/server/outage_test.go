@@ -1,0 +1,187 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/pgtest"
+	"github.com/palier/palier/internal/server"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+// While PostgreSQL cannot be reached, every request is answered 503 with
+// Retry-After and the stable code "unavailable" (not 500), and the outage
+// is logged once, not once or twice per request. The database sits behind
+// a TCP proxy the test cuts.
+func TestDatabaseOutageAnswers503(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	direct, err := store.Open(ctx, dbURL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	if err := direct.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := storetest.Seed(t, direct)
+
+	p := newProxy(t, dbURL)
+	s, err := store.Open(ctx, p.url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	logs := &countingHandler{}
+	d := desk.New(s, slog.New(logs))
+	token, err := d.CreateToken(ctx, storetest.Actor(t, s, f.Admin), f.Admin.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := server.New(d, server.Config{Version: "test", Log: slog.New(logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	get := func(path string) (*http.Response, string) {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept-Language", "fr")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	if res, body := get("/api/v1/tickets"); res.StatusCode != 200 {
+		t.Fatalf("before the outage: %d %s", res.StatusCode, body)
+	}
+
+	p.cut()
+	for i := range 20 {
+		path := []string{"/api/v1/tickets", "/api/v1/me", "/api/v1/customers?q=x"}[i%3]
+		res, body := get(path)
+		var e struct {
+			Error struct{ Code, Message string }
+		}
+		_ = json.Unmarshal([]byte(body), &e)
+		if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" || e.Error.Code != "unavailable" ||
+			!strings.Contains(e.Error.Message, "momentanément indisponible") {
+			t.Fatalf("%s during the outage: %d Retry-After=%q %s", path, res.StatusCode, res.Header.Get("Retry-After"), body)
+		}
+	}
+	if res, _ := get("/readyz"); res.StatusCode != 503 {
+		t.Errorf("/readyz during the outage: %d", res.StatusCode)
+	}
+	if n := logs.errors(); n != 1 {
+		t.Errorf("%d error lines for one outage of 20 requests, want 1:\n%s", n, strings.Join(logs.lines(), "\n"))
+	}
+}
+
+// proxy forwards TCP connections to a PostgreSQL server until cut.
+type proxy struct {
+	url string
+	ln  net.Listener
+	mu  sync.Mutex
+	cs  []net.Conn
+}
+
+func newProxy(t *testing.T, dbURL string) *proxy {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := u.Host
+	u.Host = ln.Addr().String()
+	p := &proxy{url: u.String(), ln: ln}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.cs = append(p.cs, c, up)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
+		}
+	}()
+	t.Cleanup(p.cut)
+	return p
+}
+
+// cut stops accepting and drops every open connection: the database is
+// gone as far as the server can tell.
+func (p *proxy) cut() {
+	p.ln.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.cs {
+		c.Close()
+	}
+	p.cs = nil
+}
+
+// countingHandler keeps the log records at warning level and above.
+type countingHandler struct {
+	mu   sync.Mutex
+	recs []slog.Record
+}
+
+func (h *countingHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.recs = append(h.recs, r.Clone())
+	return nil
+}
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler      { return h }
+
+func (h *countingHandler) errors() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, r := range h.recs {
+		if r.Level >= slog.LevelError {
+			n++
+		}
+	}
+	return n
+}
+
+func (h *countingHandler) lines() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, r := range h.recs {
+		line := r.Level.String() + " " + r.Message
+		r.Attrs(func(a slog.Attr) bool { line += " " + a.String(); return true })
+		out = append(out, line)
+	}
+	return out
+}

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// A job whose caller gives up while one of its statements runs must not
+// take the rest of its batch down: SQLite rolls back the whole transaction
+// when a write inside it is interrupted, so the caller's cancellation must
+// never reach the shared transaction.
+func TestCancelledJobMidStatementSparesItsBatch(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "palier.db"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE marks (who TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(who string) func(ctx context.Context, tx *Tx) error {
+		return func(ctx context.Context, tx *Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO marks VALUES ($1)`, who)
+			return err
+		}
+	}
+	patient := batchJob{ctx: ctx, fn: insert("patient"), done: make(chan error, 1)}
+	abandonCtx, abandon := context.WithCancel(ctx)
+	defer abandon()
+	abandoning := batchJob{ctx: abandonCtx, done: make(chan error, 1), fn: func(ctx context.Context, tx *Tx) error {
+		// The caller gives up while a long write runs.
+		go func() { time.Sleep(5 * time.Millisecond); abandon() }()
+		_, err := tx.ExecContext(ctx, `INSERT INTO marks SELECT 'abandoning' WHERE
+			(WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 2000000) SELECT count(*) FROM c) > 0`)
+		return err
+	}}
+	late := batchJob{ctx: abandonCtx, fn: insert("late"), done: make(chan error, 1)}
+	s.batch.run([]batchJob{patient, abandoning, late})
+
+	if err := <-patient.done; err != nil {
+		t.Errorf("the patient job failed because another job was cancelled: %v", err)
+	}
+	// The abandoning job was in the commit when its caller gave up: it ran to
+	// the end and says so. The late one was cancelled before its turn:
+	// dropped, and it says so.
+	if err := <-abandoning.done; err != nil {
+		t.Errorf("the job cancelled mid-statement reports %v, but it was in the commit", err)
+	}
+	if err := <-late.done; err == nil {
+		t.Errorf("a job cancelled before its turn reports success")
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT who FROM marks ORDER BY who`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, w)
+	}
+	if want := []string{"abandoning", "patient"}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("stored %v, want %v", got, want)
+	}
+}
