@@ -84,6 +84,21 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 			t.Fatalf("%s during the outage: %d Retry-After=%q %s", path, res.StatusCode, res.Header.Get("Retry-After"), body)
 		}
 	}
+	// The pages too, signing in included: a visitor is told to come back
+	// shortly, never shown "something went wrong".
+	form := url.Values{"email": {f.AgentL1.Email}, "password": {"whatever-it-is"}}
+	req, _ := http.NewRequest("POST", srv.URL+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "fr")
+	if res, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" || !strings.Contains(string(b), "momentanément indisponible") {
+			t.Errorf("signing in during the outage: %d Retry-After=%q", res.StatusCode, res.Header.Get("Retry-After"))
+		}
+	}
 	if res, _ := get("/readyz"); res.StatusCode != 503 {
 		t.Errorf("/readyz during the outage: %d", res.StatusCode)
 	}

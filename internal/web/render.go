@@ -172,28 +172,10 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, loc *locale, err e
 // message in the page's alert area. Internal errors are logged with their
 // detail and shown as "nothing was saved".
 func (s *server) failReq(w http.ResponseWriter, r *http.Request, rq *request, err error) {
-	status := http.StatusInternalServerError
-	if p, ok := problem.As(err); ok {
-		status = p.Kind.Status()
-	}
+	status, err := s.classify(w, r, err)
 	if status == http.StatusUnauthorized {
 		s.toLogin(w, r)
 		return
-	}
-	if status >= 500 {
-		switch {
-		case r.Context().Err() != nil:
-			// The visitor left; nobody reads this page.
-			s.log.DebugContext(r.Context(), "request abandoned", "method", r.Method, "path", r.URL.Path, "err", err)
-		case store.Unavailable(err):
-			// Not a bug: the database is down. Reported once per incident,
-			// and the visitor is told to try again shortly.
-			s.d.Store().ReportUnavailable(r.Context(), s.log, err)
-			status, err = http.StatusServiceUnavailable, errUnavailable
-			w.Header().Set("Retry-After", "5")
-		default:
-			s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		}
 	}
 	p := errorPage{base: s.base(r, rq, rq.loc.T(titleForStatus(status)), ""), Status: status, Message: rq.loc.Error(err)}
 	if isHTMX(r) {
@@ -203,6 +185,37 @@ func (s *server) failReq(w http.ResponseWriter, r *http.Request, rq *request, er
 		return
 	}
 	s.render(w, r, rq.loc, status, "error", "", p)
+}
+
+// classify gives the status an error answers with, and the error to show.
+// A server-side failure is logged once here: an abandoned request at debug
+// level, a database outage once per incident as 503 with Retry-After, and
+// anything else as an error.
+func (s *server) classify(w http.ResponseWriter, r *http.Request, err error) (int, error) {
+	status := http.StatusInternalServerError
+	if p, ok := problem.As(err); ok {
+		status = p.Kind.Status()
+		if ra := p.Params["retry_after"]; ra != "" {
+			w.Header().Set("Retry-After", ra)
+		}
+	}
+	if status < 500 {
+		return status, err
+	}
+	switch {
+	case r.Context().Err() != nil:
+		// The visitor left; nobody reads this page.
+		s.log.DebugContext(r.Context(), "request abandoned", "method", r.Method, "path", r.URL.Path, "err", err)
+	case store.Unavailable(err):
+		// Not a bug: the database is down. Reported once per incident,
+		// and the visitor is told to try again shortly.
+		s.d.Store().ReportUnavailable(r.Context(), s.log, err)
+		status, err = http.StatusServiceUnavailable, errUnavailable
+		w.Header().Set("Retry-After", "5")
+	default:
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	return status, err
 }
 
 func titleForStatus(status int) string {

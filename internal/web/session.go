@@ -159,15 +159,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	secret, a, err := s.d.Login(r.Context(), email, password, clientip.Of(r))
 	if err != nil {
 		p := loginPage{base: s.anonBase(r, loc, "login.title"), Email: email, Next: next}
-		status := http.StatusInternalServerError
-		if pe, ok := problem.As(err); ok {
-			status = pe.Kind.Status()
-			if ra := pe.Params["retry_after"]; ra != "" {
-				w.Header().Set("Retry-After", ra)
-			}
-		} else {
-			s.log.ErrorContext(r.Context(), "login failed", "err", err)
-		}
+		status, err := s.classify(w, r, err)
 		p.Error = loc.Error(err)
 		s.render(w, r, loc, status, "login", "", p)
 		return
