@@ -48,16 +48,23 @@ func (c *stmtCache) stmt(ctx context.Context, query string) *sql.Stmt {
 		return st
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.m[query]; ok {
-		return st
-	}
-	if len(c.m) >= maxCachedStatements {
+	full := len(c.m) >= maxCachedStatements
+	c.mu.Unlock()
+	if full {
 		return nil
 	}
+	// Prepare without holding the lock: preparing waits for a connection,
+	// and on SQLite the only one may belong to a transaction that is itself
+	// waiting for the lock to look up its next statement.
 	st, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil // the unprepared run reports the error
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.m[query]; ok { // prepared concurrently: keep one
+		st.Close()
+		return prev
 	}
 	if c.m == nil {
 		c.m = map[string]*sql.Stmt{}
