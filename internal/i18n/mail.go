@@ -1,0 +1,11 @@
+package i18n
+
+// Texts of the email channel: what the desk writes in mail it sends, and
+// what it records for mail that lacks a part.
+func init() {
+	register(map[string][2]string{
+		"mail.no_subject":   {"(no subject)", "(sans objet)"},
+		"mail.no_text":      {"(the message has no text)", "(le message ne contient pas de texte)"},
+		"mail.reply.footer": {"Your request {ref}: reply to this email to add to it.", "Votre demande {ref} : répondez à ce message pour la compléter."},
+	})
+}
