@@ -29,6 +29,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	withDemo := fs.Bool("demo", false, "load the demo workspace into an empty database")
 	secure := fs.Bool("secure-cookies", os.Getenv("PALIER_SECURE_COOKIES") == "true", "mark cookies Secure (set when serving over HTTPS)")
 	logLevel := fs.String("log-level", envOr("PALIER_LOG_LEVEL", "info"), "debug, info, warn or error")
+	var mf mailFlags
+	mf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,7 +48,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := bootstrap(ctx, s, *withDemo, stdout); err != nil {
 		return err
 	}
-	handler, err := server.New(desk.New(s, log), server.Config{SecureCookies: *secure, Log: log, Version: version})
+	d := desk.New(s, log)
+	handler, err := server.New(d, server.Config{SecureCookies: *secure, Log: log, Version: version})
+	if err != nil {
+		return err
+	}
+	mailSvc, err := mf.start(ctx, s, d, log, stdout)
 	if err != nil {
 		return err
 	}
@@ -68,6 +75,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := mailSvc.shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown mail: %w", err)
 	}
 	return nil
 }
