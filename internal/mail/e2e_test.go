@@ -196,6 +196,9 @@ func TestEmailRoundTrip(t *testing.T) {
 		if !errors.As(err, &se) || se.Code != 550 {
 			t.Fatalf("unknown recipient: %v, want 550", err)
 		}
+		if h.count("tickets") != tickets || h.count("events") != events || h.count("customers") != len(h.f.Customer)+1 {
+			t.Fatal("a refused message stored something")
+		}
 
 		// A customer's first message becomes a routed email ticket.
 		if err := h.send("claire.vasseur@exemple.fr", []string{"support@acme.example"}, claireFirst); err != nil {
