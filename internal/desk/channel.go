@@ -6,15 +6,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // Channel intake and the email outbox. A channel (the SMTP receiver today)
@@ -83,9 +86,20 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		return Intake{Duplicate: seen}, err
 	}
 	body := clipRunes(strings.ToValidUTF8(strings.ReplaceAll(in.Text, "\x00", ""), "\uFFFD"), ticket.MaxBody)
-	t, err := d.threadedTicket(ctx, wsID, in)
+	t, vendor, err := d.threadedTicket(ctx, wsID, in)
 	if err != nil {
 		return Intake{}, err
+	}
+	if t.ID != 0 && vendor {
+		// The vendor's answer is for the agents: an internal note, never
+		// shown to the customer unless an agent passes it on.
+		if strings.TrimSpace(body) == "" {
+			body = "…"
+		}
+		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
+			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: map[string]string{"channel": "email", "from_vendor": in.FromEmail}}, "",
+			d.recordInbound(wsID, in.MessageID))
+		return d.intakeResult(t, false, err)
 	}
 	if t.ID != 0 {
 		if strings.TrimSpace(body) == "" {
@@ -109,12 +123,14 @@ func (d *Service) intakeResult(t ticket.Ticket, isNew bool, err error) (Intake, 
 	return Intake{TicketID: t.ID, Reference: t.Reference, NewTicket: isNew}, nil
 }
 
-// threadedTicket finds the ticket a message answers, or the zero Ticket.
-func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmail) (ticket.Ticket, error) {
+// threadedTicket finds the ticket a message answers, or the zero Ticket,
+// and whether the sender is an outside vendor's tier rather than the
+// customer.
+func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmail) (ticket.Ticket, bool, error) {
 	var candidates []int64
 	id, err := d.store.TicketForMessageIDs(ctx, wsID, in.ThreadIDs)
 	if err != nil {
-		return ticket.Ticket{}, err
+		return ticket.Ticket{}, false, err
 	}
 	if id != 0 {
 		candidates = append(candidates, id)
@@ -124,23 +140,34 @@ func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmai
 		if err == nil {
 			candidates = append(candidates, t.ID)
 		} else if !problem.Is(err, problem.NotFound) {
-			return ticket.Ticket{}, err
+			return ticket.Ticket{}, false, err
 		}
+	}
+	if len(candidates) == 0 {
+		return ticket.Ticket{}, false, nil
+	}
+	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
+	if err != nil {
+		return ticket.Ticket{}, false, err
 	}
 	for _, id := range candidates {
 		t, err := d.store.Ticket(ctx, wsID, id)
 		if err != nil {
-			return ticket.Ticket{}, err
+			return ticket.Ticket{}, false, err
 		}
 		c, err := d.store.Customer(ctx, wsID, t.CustomerID)
 		if err != nil {
-			return ticket.Ticket{}, err
+			return ticket.Ticket{}, false, err
 		}
 		if strings.EqualFold(c.Email, in.FromEmail) {
-			return t, nil
+			return t, false, nil
+		}
+		// The vendor of the tier the ticket is at.
+		if tier := dir.Tier(t.TierID); tier.External && strings.EqualFold(tier.VendorEmail, in.FromEmail) {
+			return t, true, nil
 		}
 	}
-	return ticket.Ticket{}, nil
+	return ticket.Ticket{}, false, nil
 }
 
 // openEmailTicket opens a routed ticket from a message, exactly as the API
@@ -226,6 +253,9 @@ type EmailJob struct {
 	References    []string `json:"references,omitempty"`
 	Body          string   `json:"body"`
 	Language      string   `json:"language"`
+	// Subject, when set, replaces the "Re: [#ref] subject" of a reply
+	// (the vendor's hand-off).
+	Subject string `json:"subject,omitempty"`
 }
 
 // Outbound configures email replies. Domain names the Message-IDs the desk
@@ -275,18 +305,64 @@ func (d *Service) emailReply(wsID int64, kind ticket.EventKind) store.TxHook {
 		if lang == "" {
 			lang = oc.Customer.Language
 		}
-		job := EmailJob{WorkspaceID: wsID, TicketID: t.ID, EventID: e.ID,
-			MessageID: fmt.Sprintf("palier.%d.%d.%s@%s", t.Number, e.ID, strings.ToLower(rand.Text()[:12]), domain),
-			From:      from, FromName: o.FromName, To: oc.Customer.Email, ToName: oc.Customer.Name,
+		job := EmailJob{WorkspaceID: wsID, TicketID: t.ID, EventID: e.ID, MessageID: newMessageID(t, e, domain),
+			From: from, FromName: o.FromName, To: oc.Customer.Email, ToName: oc.Customer.Name,
 			TicketNumber: t.Number, TicketSubject: t.Subject, InReplyTo: oc.LastInbox, References: oc.Thread,
 			Body: e.Body, Language: lang}
-		payload, _ := json.Marshal(job)
-		if err := d.store.RecordOutboundMail(ctx, tx, wsID, t.ID, e.ID, job.MessageID); err != nil {
+		return d.queueEmail(ctx, tx, job)
+	}
+}
+
+func newMessageID(t ticket.Ticket, e ticket.Event, domain string) string {
+	return fmt.Sprintf("palier.%d.%d.%s@%s", t.Number, e.ID, strings.ToLower(rand.Text()[:12]), domain)
+}
+
+// queueEmail records an outgoing message and queues its sending, in the
+// transaction of the event it belongs to.
+func (d *Service) queueEmail(ctx context.Context, tx *store.Tx, job EmailJob) error {
+	payload, _ := json.Marshal(job)
+	if err := d.store.RecordOutboundMail(ctx, tx, job.WorkspaceID, job.TicketID, job.EventID, job.MessageID); err != nil {
+		return err
+	}
+	_, _, err := d.store.EnqueueTx(ctx, tx, store.NewJob{Kind: EmailSendJob, Payload: payload,
+		UniqueKey: fmt.Sprintf("%s:%d", EmailSendJob, job.EventID)})
+	return err
+}
+
+// vendorHandoff is the hook that emails the hand-off summary to an outside
+// vendor's tier (L4) when a ticket is escalated to it, or nil. The
+// vendor's answers thread back by its Message-ID (see ReceiveEmail).
+func (d *Service) vendorHandoff(dir Directory, target workspace.Tier, summary escalation.Summary) store.TxHook {
+	o := d.outbound
+	if o == nil || !target.External || target.VendorEmail == "" {
+		return nil
+	}
+	return func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+		e := events[0]
+		oc, err := d.store.OutboundContext(ctx, tx, dir.Workspace.ID, t)
+		if err != nil {
 			return err
 		}
-		_, _, err = d.store.EnqueueTx(ctx, tx, store.NewJob{Kind: EmailSendJob, Payload: payload,
-			UniqueKey: fmt.Sprintf("%s:%d", EmailSendJob, e.ID)})
-		return err
+		from := oc.From
+		if from == "" {
+			from = o.From
+		}
+		domain := o.Domain
+		if domain == "" {
+			_, domain, _ = strings.Cut(from, "@")
+		}
+		if domain == "" {
+			domain = "palier.invalid"
+		}
+		if from == "" {
+			from = "support@" + domain
+		}
+		lang := dir.Workspace.DefaultLanguage
+		ref := "[#" + strconv.FormatInt(t.Number, 10) + "]"
+		return d.queueEmail(ctx, tx, EmailJob{WorkspaceID: dir.Workspace.ID, TicketID: t.ID, EventID: e.ID,
+			MessageID: newMessageID(t, e, domain), From: from, FromName: o.FromName, To: target.VendorEmail, ToName: target.Name,
+			TicketNumber: t.Number, TicketSubject: t.Subject, Body: summary.Text(lang), Language: lang,
+			Subject: i18n.T(lang, "mail.vendor.subject", "ref", ref, "subject", t.Subject)})
 	}
 }
 

@@ -10,6 +10,7 @@ func init() {
 		"mail.state.retrying": {"Email not sent yet, will retry: {answer}", "E-mail pas encore envoyé, nouvel essai prévu : {answer}"},
 		"mail.state.sent":     {"Emailed to the customer", "Envoyé par e-mail au client"},
 		"mail.state.failed":   {"Email not delivered: {answer}", "E-mail non remis : {answer}"},
+		"mail.vendor.subject": {"{ref} Escalated to you: {subject}", "{ref} Transfert à votre support : {subject}"},
 		"mail.reply.footer":   {"Your request {ref}: reply to this email to add to it.", "Votre demande {ref} : répondez à ce message pour la compléter."},
 	})
 }

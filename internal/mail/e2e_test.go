@@ -19,6 +19,7 @@ import (
 	"github.com/palier/palier/internal/jobs"
 	"github.com/palier/palier/internal/mail"
 	"github.com/palier/palier/internal/pgtest"
+	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
@@ -380,6 +381,61 @@ func TestNotesAndRefusedRepliesSendNothing(t *testing.T) {
 		}
 		if n := h.count("jobs"); n != 0 {
 			t.Fatalf("%d jobs queued by a note and a refused reply", n)
+		}
+	})
+}
+
+func TestVendorHandoffIsEmailedAndItsAnswerComesBackAsANote(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		h := newHarness(t, s)
+		ctx := context.Background()
+		karl, err := s.Actor(ctx, h.f.AgentL3.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk := h.f.Ticket["L3"]
+		in := desk.EscalateInput{Reason: "Le connecteur du prestataire renvoie 500", Answers: map[string]string{}}
+		if _, err := h.d.Escalate(ctx, karl, tk.ID, in); err != nil {
+			if p, ok := problem.As(err); ok {
+				for name := range p.Fields {
+					if key, ok := strings.CutPrefix(name, "answers."); ok {
+						in.Answers[key] = "API v2 du prestataire, erreur 500 depuis lundi"
+					}
+				}
+			}
+			if _, err := h.d.Escalate(ctx, karl, tk.ID, in); err != nil {
+				t.Fatalf("escalate to L4: %v", err)
+			}
+		}
+		out, err := mail.Parse(h.awaitSink())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := fmt.Sprintf("[#%d]", tk.Number)
+		if len(out.To) != 1 || out.To[0].Email != "support@vendor.example" || !strings.HasPrefix(out.Subject, ref) ||
+			!strings.Contains(out.Text, "erreur 500") {
+			t.Fatalf("hand-off email: to %v, subject %q, text %q", out.To, out.Subject, out.Text)
+		}
+		evsBefore, _ := s.Events(ctx, h.f.WS.ID, tk.ID, 0, 1000)
+		answer := fmt.Sprintf(`From: Vendor Support <support@vendor.example>
+To: support@acme.example
+Subject: Re: %s
+Message-ID: <vendor-1@vendor.example>
+In-Reply-To: <%s>
+Content-Type: text/plain; charset=utf-8
+
+Correctif déployé chez nous, merci de réessayer.
+`, out.Subject, out.MessageID)
+		if err := h.send("support@vendor.example", []string{"support@acme.example"}, answer); err != nil {
+			t.Fatal(err)
+		}
+		evs, _ := s.Events(ctx, h.f.WS.ID, tk.ID, 0, 1000)
+		if len(evs) != len(evsBefore)+1 {
+			t.Fatalf("%d new events, want the vendor's note", len(evs)-len(evsBefore))
+		}
+		note := evs[len(evs)-1]
+		if note.Kind != ticket.InternalNote || note.Data["from_vendor"] != "support@vendor.example" || !strings.Contains(note.Body, "Correctif déployé") {
+			t.Fatalf("vendor answer stored as %+v", note)
 		}
 	})
 }

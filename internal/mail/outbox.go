@@ -169,7 +169,11 @@ func BuildReply(job desk.EmailJob) (*gomail.Msg, error) {
 	if err := m.AddToFormat(job.ToName, job.To); err != nil {
 		return nil, fmt.Errorf("to %q: %w", job.To, err)
 	}
-	m.Subject(ReplySubject(job.TicketNumber, job.TicketSubject))
+	if job.Subject != "" {
+		m.Subject(job.Subject)
+	} else {
+		m.Subject(ReplySubject(job.TicketNumber, job.TicketSubject))
+	}
 	m.SetMessageIDWithValue(job.MessageID)
 	if job.InReplyTo != "" {
 		m.SetGenHeader(gomail.HeaderInReplyTo, "<"+job.InReplyTo+">")
