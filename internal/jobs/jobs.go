@@ -96,7 +96,10 @@ type Runner struct {
 	Now func() time.Time
 	// Retry is the wait before each retry (default Backoff).
 	Retry func(attempt int) time.Duration
-	Log   *slog.Logger
+	// Keep is how long finished jobs stay in the table (default a week);
+	// Run deletes older ones once an hour.
+	Keep time.Duration
+	Log  *slog.Logger
 
 	handlers map[string]Handler
 	wake     chan struct{}
@@ -108,7 +111,7 @@ func New(s *store.Store, log *slog.Logger) *Runner {
 		log = slog.Default()
 	}
 	return &Runner{store: s, Workers: 4, Lease: 5 * time.Minute, Poll: 2 * time.Second, Grace: 30 * time.Second,
-		Now: time.Now, Retry: Backoff, Log: log, handlers: map[string]Handler{}, wake: make(chan struct{}, 1)}
+		Now: time.Now, Retry: Backoff, Keep: 7 * 24 * time.Hour, Log: log, handlers: map[string]Handler{}, wake: make(chan struct{}, 1)}
 }
 
 // Handle registers the handler of a job kind. Only kinds with a handler are
@@ -162,7 +165,14 @@ func (r *Runner) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var pruned time.Time
 	for {
+		if now := r.Now(); now.Sub(pruned) >= time.Hour {
+			pruned = now
+			if _, err := r.store.PruneJobs(ctx, now.Add(-r.Keep), 10000); err != nil && ctx.Err() == nil {
+				r.Log.Error("jobs: prune", "err", err)
+			}
+		}
 		free := cap(slots) - len(slots)
 		claimed := 0
 		if free > 0 && ctx.Err() == nil {

@@ -356,3 +356,25 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 		}
 	}
 }
+
+func TestFinishedJobsArePrunedAfterTheirRetention(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := &clock{t: t0}
+		r := newRunner(s, c)
+		r.Handle("send", func(ctx context.Context, j jobs.Job) error { return nil })
+		done := enqueue(t, s, store.NewJob{Kind: "send"})
+		runOnce(t, r)
+		c.Set(t0.Add(time.Hour))
+		waiting := enqueue(t, s, store.NewJob{Kind: "send", RunAt: t0.Add(30 * 24 * time.Hour)})
+		n, err := s.PruneJobs(context.Background(), t0.Add(time.Minute), 100)
+		if err != nil || n != 1 {
+			t.Fatalf("pruned %d (%v), want the one finished job", n, err)
+		}
+		if _, err := s.JobByID(context.Background(), done); err == nil {
+			t.Error("the finished job is still there")
+		}
+		if j := job(t, s, waiting); j.State != store.JobQueued {
+			t.Errorf("a queued job was pruned: %+v", j)
+		}
+	})
+}
