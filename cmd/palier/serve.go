@@ -38,6 +38,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var mf mailFlags
+	mf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,8 +62,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := bootstrap(ctx, s, *withDemo, stdout); err != nil {
 		return err
 	}
-	handler, metrics, err := server.Handlers(desk.New(s, log), server.Config{SecureCookies: *secure, Log: log, Version: version,
+	d := desk.New(s, log)
+	handler, metrics, err := server.Handlers(d, server.Config{SecureCookies: *secure, Log: log, Version: version,
 		SeparateMetrics: *metricsAddr != "", MetricsToken: *metricsToken, TrustedProxies: trusted})
+	if err != nil {
+		return err
+	}
+	mailSvc, err := mf.start(ctx, s, d, log, stdout)
 	if err != nil {
 		return err
 	}
@@ -97,6 +104,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := mailSvc.shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown mail: %w", err)
 	}
 	return nil
 }

@@ -112,6 +112,9 @@ type builder struct {
 }
 
 // at sets the store's clock to t: the next write is dated t.
+// InboundAddress is where the demo workspace receives customers' mail.
+const InboundAddress = "support@nuagique.example"
+
 func (b *builder) at(t time.Time) { b.s.SetClock(func() time.Time { return t }) }
 
 func (b *builder) build(seed uint64) error {
@@ -125,6 +128,7 @@ func (b *builder) build(seed uint64) error {
 		{"members", b.createMembers},
 		{"customers", b.createCustomers},
 		{"tickets", func() error { return b.createTickets(seed) }},
+		{"inbound address", func() error { return b.s.AddInboundAddress(b.ctx, b.ws.ID, InboundAddress) }},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

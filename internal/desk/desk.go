@@ -28,6 +28,8 @@ type Service struct {
 	dirs directoryCache
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
+	// outbound, when set, emails agents' public replies (channel.go).
+	outbound *Outbound
 }
 
 // New returns a service over a migrated store.

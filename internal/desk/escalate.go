@@ -131,7 +131,7 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 			return problem.New(problem.Conflict, "conflict", "the ticket was moved meanwhile")
 		}
 		return nil
-	}, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data})
+	}, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data, Then: d.vendorHandoff(dir, target, summary)})
 }
 
 func (d *Service) firstMessage(ctx context.Context, a auth.Actor, ticketID int64) (string, error) {

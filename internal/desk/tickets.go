@@ -378,7 +378,7 @@ func (d *Service) message(ctx context.Context, a auth.Actor, id int64, kind tick
 	if err := f.Err(); err != nil {
 		return ticket.Event{}, ticket.Ticket{}, err
 	}
-	return d.store.AddMessage(ctx, a.WorkspaceID, id, func(cur ticket.Ticket) error {
+	return d.store.AddMessageThen(ctx, a.WorkspaceID, id, func(cur ticket.Ticket) error {
 		if !ticket.CanView(a, cur) {
 			return problem.NotFoundf("ticket")
 		}
@@ -390,5 +390,5 @@ func (d *Service) message(ctx context.Context, a auth.Actor, id int64, kind tick
 			return errForbidden
 		}
 		return nil
-	}, ticket.Event{Kind: kind, ActorAgentID: a.AgentID, Body: body}, st)
+	}, ticket.Event{Kind: kind, ActorAgentID: a.AgentID, Body: body}, st, d.emailReply(a.WorkspaceID, kind))
 }

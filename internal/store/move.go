@@ -13,6 +13,9 @@ type Move struct {
 	TierID int64
 	TeamID int64
 	Data   map[string]string // from/to, reason, hand-off summary…
+	// Then, when set, runs last in the move's transaction with the stored
+	// event (the vendor's hand-off email is queued there).
+	Then TxHook
 }
 
 // MoveTicket applies a move in one transaction: the new placement, the
@@ -43,11 +46,15 @@ func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, g
 		if err := s.saveTicket(ctx, tx, &next, now); err != nil {
 			return err
 		}
-		if _, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: m.Kind, ActorAgentID: actorID, Data: m.Data}, now); err != nil {
+		e, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: m.Kind, ActorAgentID: actorID, Data: m.Data}, now)
+		if err != nil {
 			return err
 		}
 		next.UpdatedAt = now
 		out = next
+		if m.Then != nil {
+			return m.Then(ctx, tx, next, []ticket.Event{e})
+		}
 		return nil
 	})
 	return out, err

@@ -47,22 +47,24 @@ func (c *stmtCache) stmt(ctx context.Context, query string) *sql.Stmt {
 	if st := c.cached(query); st != nil {
 		return st
 	}
+	c.mu.Lock()
+	full := len(c.m) >= maxCachedStatements
+	c.mu.Unlock()
+	if full {
+		return nil
+	}
 	// Prepare without holding the lock: preparing waits for a connection,
-	// and on SQLite a write transaction holding the only one needs the lock
-	// (cached) to finish. Holding it here deadlocked concurrent writers.
+	// and on SQLite the only one may belong to a transaction that is itself
+	// waiting for the lock to look up its next statement.
 	st, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil // the unprepared run reports the error
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if prev, ok := c.m[query]; ok {
+	if prev, ok := c.m[query]; ok { // prepared concurrently: keep one
 		st.Close()
 		return prev
-	}
-	if len(c.m) >= maxCachedStatements {
-		st.Close()
-		return nil
 	}
 	if c.m == nil {
 		c.m = map[string]*sql.Stmt{}

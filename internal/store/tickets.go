@@ -62,6 +62,9 @@ type NewTicket struct {
 	// Then, when set, adds events that need the stored ticket (its
 	// reference), such as a templated auto-reply, in the same transaction.
 	Then func(t ticket.Ticket) []ticket.Event
+	// InTx, when set, runs last in the same transaction with the stored
+	// ticket and events (a channel records the message it came from).
+	InTx TxHook
 }
 
 // CreateTicket stores a new ticket, its number, its first message and its
@@ -122,11 +125,14 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 		if n.Then != nil {
 			events = append(events, n.Then(t)...)
 		}
-		for _, e := range events {
+		for i, e := range events {
 			e.TicketID = t.ID
-			if _, err := s.insertEvent(ctx, tx, wsID, e, now); err != nil {
+			if events[i], err = s.insertEvent(ctx, tx, wsID, e, now); err != nil {
 				return err
 			}
+		}
+		if n.InTx != nil {
+			return n.InTx(ctx, tx, t, events)
 		}
 		return nil
 	})
@@ -391,6 +397,12 @@ func (s *Store) saveTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, now ti
 // the first-response time and may set a status; a customer message reopens
 // a solved ticket.
 func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guard, e ticket.Event, status ticket.Status) (ticket.Event, ticket.Ticket, error) {
+	return s.AddMessageThen(ctx, wsID, ticketID, guard, e, status, nil)
+}
+
+// AddMessageThen is AddMessage with a hook run last in its transaction
+// (the email outbox queues the reply it must send).
+func (s *Store) AddMessageThen(ctx context.Context, wsID, ticketID int64, guard Guard, e ticket.Event, status ticket.Status, then TxHook) (ticket.Event, ticket.Ticket, error) {
 	var out ticket.Ticket
 	err := s.inTx(ctx, func(tx *Tx) error {
 		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
@@ -430,6 +442,9 @@ func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guar
 			return err
 		}
 		out = next
+		if then != nil {
+			return then(ctx, tx, next, []ticket.Event{e})
+		}
 		return nil
 	})
 	return e, out, err
@@ -445,7 +460,7 @@ func (s *Store) Events(ctx context.Context, wsID, ticketID, after int64, limit i
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (ticket.Event, error) {
+	list, err := collect(rows, func(r *sql.Rows) (ticket.Event, error) {
 		var e ticket.Event
 		var kind, data string
 		var at int64
@@ -460,6 +475,10 @@ func (s *Store) Events(ctx context.Context, wsID, ticketID, after int64, limit i
 		}
 		return e, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return list, s.attachMailState(ctx, wsID, ticketID, list)
 }
 
 // Filter selects tickets for a list. Zero fields do not filter.

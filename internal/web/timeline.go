@@ -91,6 +91,7 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 		return it
 	case ticket.AgentReply:
 		it.Class, it.Label, it.Author = "reply", l.T("event.label.reply"), agent
+		it.Detail = emailDetail(l, e)
 		return it
 	case ticket.InternalNote:
 		it.Class, it.Label, it.Author = "note", l.T("event.label.note"), agent

@@ -1,0 +1,386 @@
+package desk
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/escalation"
+	"github.com/palier/palier/internal/i18n"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
+)
+
+// Channel intake and the email outbox. A channel (the SMTP receiver today)
+// hands the desk a message from outside; the desk finds the ticket it
+// answers or opens a routed one, in one transaction with the record of the
+// message, so that a repeated delivery is stored once. An agent's public
+// reply queues an email.send job in the reply's own transaction.
+
+// InboundEmail is a customer's email, parsed and classified as a person's
+// message by package mail.
+type InboundEmail struct {
+	Recipient string // the envelope address it was sent to
+	MessageID string // never empty: the receiver makes one up when missing
+	FromEmail string
+	FromName  string
+	Subject   string
+	Text      string
+	// ThreadIDs are the messages it answers (In-Reply-To, References),
+	// TicketNumber the [#ref] of its subject.
+	ThreadIDs    []string
+	TicketNumber int64
+}
+
+// Intake says what the desk did with an inbound message.
+type Intake struct {
+	TicketID  int64
+	Reference string
+	NewTicket bool // false: added to an existing ticket
+	Duplicate bool // already received: nothing stored
+}
+
+// ErrBadSender refuses a message whose sender cannot be a customer.
+var ErrBadSender = errors.New("the sender address is not valid")
+
+// MailBounced marks one of the workspace's outgoing messages failed with
+// the bounce's words; a Message-ID that is not one of its own is ignored.
+func (d *Service) MailBounced(ctx context.Context, wsID int64, messageID, answer string) error {
+	if _, _, err := d.store.MailState(ctx, wsID, messageID); problem.Is(err, problem.NotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return d.store.SetMailState(ctx, wsID, messageID, store.MailFailed, answer)
+}
+
+// InboundWorkspace returns the workspace receiving mail at an address, or a
+// not-found problem (the receiver refuses the recipient).
+func (d *Service) InboundWorkspace(ctx context.Context, address string) (int64, error) {
+	return d.store.InboundWorkspace(ctx, address)
+}
+
+// ReceiveEmail stores a customer's email: a customer message on the ticket
+// it answers, or a new routed ticket on channel email, with the customer
+// found or created by address. It returns only once that is committed.
+//
+// A message threads onto a ticket (by Message-ID, then [#ref]) only when it
+// comes from that ticket's customer: anyone else writing with a known
+// reference opens a ticket of their own rather than writing into another
+// customer's conversation.
+func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail) (Intake, error) {
+	in.FromEmail = strings.ToLower(strings.TrimSpace(in.FromEmail))
+	if in.MessageID == "" {
+		return Intake{}, errors.New("receive email: a message needs a Message-ID")
+	}
+	if seen, err := d.store.MailReceived(ctx, wsID, in.MessageID); err != nil || seen {
+		return Intake{Duplicate: seen}, err
+	}
+	body := clipRunes(strings.ToValidUTF8(strings.ReplaceAll(in.Text, "\x00", ""), "\uFFFD"), ticket.MaxBody)
+	t, vendor, err := d.threadedTicket(ctx, wsID, in)
+	if err != nil {
+		return Intake{}, err
+	}
+	if t.ID != 0 && vendor {
+		// The vendor's answer is for the agents: an internal note, never
+		// shown to the customer unless an agent passes it on.
+		if strings.TrimSpace(body) == "" {
+			body = "…"
+		}
+		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
+			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: map[string]string{"channel": "email", "from_vendor": in.FromEmail}}, "",
+			d.recordInbound(wsID, in.MessageID))
+		return d.intakeResult(t, false, err)
+	}
+	if t.ID != 0 {
+		if strings.TrimSpace(body) == "" {
+			body = "…"
+		}
+		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
+			ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": "email"}}, "",
+			d.recordInbound(wsID, in.MessageID))
+		return d.intakeResult(t, false, err)
+	}
+	return d.openEmailTicket(ctx, wsID, in, body)
+}
+
+func (d *Service) intakeResult(t ticket.Ticket, isNew bool, err error) (Intake, error) {
+	if errors.Is(err, store.ErrDuplicateMail) { // delivered twice at once: the other copy won
+		return Intake{Duplicate: true}, nil
+	}
+	if err != nil {
+		return Intake{}, err
+	}
+	return Intake{TicketID: t.ID, Reference: t.Reference, NewTicket: isNew}, nil
+}
+
+// threadedTicket finds the ticket a message answers, or the zero Ticket,
+// and whether the sender is an outside vendor's tier rather than the
+// customer.
+func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmail) (ticket.Ticket, bool, error) {
+	var candidates []int64
+	id, err := d.store.TicketForMessageIDs(ctx, wsID, in.ThreadIDs)
+	if err != nil {
+		return ticket.Ticket{}, false, err
+	}
+	if id != 0 {
+		candidates = append(candidates, id)
+	}
+	if in.TicketNumber != 0 {
+		t, err := d.store.TicketByNumber(ctx, wsID, in.TicketNumber)
+		if err == nil {
+			candidates = append(candidates, t.ID)
+		} else if !problem.Is(err, problem.NotFound) {
+			return ticket.Ticket{}, false, err
+		}
+	}
+	if len(candidates) == 0 {
+		return ticket.Ticket{}, false, nil
+	}
+	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
+	if err != nil {
+		return ticket.Ticket{}, false, err
+	}
+	for _, id := range candidates {
+		t, err := d.store.Ticket(ctx, wsID, id)
+		if err != nil {
+			return ticket.Ticket{}, false, err
+		}
+		c, err := d.store.Customer(ctx, wsID, t.CustomerID)
+		if err != nil {
+			return ticket.Ticket{}, false, err
+		}
+		if strings.EqualFold(c.Email, in.FromEmail) {
+			return t, false, nil
+		}
+		// The vendor of the tier the ticket is at.
+		if tier := dir.Tier(t.TierID); tier.External && strings.EqualFold(tier.VendorEmail, in.FromEmail) {
+			return t, true, nil
+		}
+	}
+	return ticket.Ticket{}, false, nil
+}
+
+// openEmailTicket opens a routed ticket from a message, exactly as the API
+// would for its customer, on channel email.
+func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEmail, body string) (Intake, error) {
+	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
+	if err != nil {
+		return Intake{}, err
+	}
+	subject := strings.Join(strings.Fields(strings.ToValidUTF8(in.Subject, "")), " ")
+	if subject == "" {
+		subject = i18n.T(dir.Workspace.DefaultLanguage, "mail.no_subject")
+	}
+	subject = clipRunes(subject, ticket.MaxSubject)
+	if strings.TrimSpace(body) == "" {
+		body = i18n.T(dir.Workspace.DefaultLanguage, "mail.no_text")
+	}
+	cust, err := d.store.CustomerByEmail(ctx, wsID, in.FromEmail)
+	var newCustomer *customer.Customer
+	if problem.Is(err, problem.NotFound) {
+		name := strings.TrimSpace(in.FromName)
+		if name == "" {
+			name, _, _ = strings.Cut(in.FromEmail, "@")
+		}
+		cust = customer.Customer{Name: clipRunes(name, 200), Email: in.FromEmail}
+		if err := cust.Validate(); err != nil {
+			return Intake{}, fmt.Errorf("%w: %q: %v", ErrBadSender, in.FromEmail, err)
+		}
+		newCustomer = &cust
+	} else if err != nil {
+		return Intake{}, err
+	}
+	t := ticket.Ticket{Subject: subject, Status: ticket.New, Priority: ticket.Normal, Channel: "email", CustomerID: cust.ID,
+		Language: cust.Language}
+	if t.Language == "" {
+		t.Language = dir.Workspace.DefaultLanguage
+	}
+	routed, dec, err := d.route(ctx, dir, &t, cust, body, t)
+	if err != nil {
+		return Intake{}, err
+	}
+	record := d.recordInbound(wsID, in.MessageID)
+	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: body, FirstIsCustomer: true,
+		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust),
+		InTx: func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+			// The customer's message is the event the email becomes.
+			for _, e := range events {
+				if e.Kind == ticket.CustomerMessage {
+					return record(ctx, tx, t, []ticket.Event{e})
+				}
+			}
+			return record(ctx, tx, t, events[:1])
+		}})
+	return d.intakeResult(t, true, err)
+}
+
+// recordInbound records the message an event came from, in its
+// transaction: a second delivery of the same Message-ID rolls back.
+func (d *Service) recordInbound(wsID int64, messageID string) store.TxHook {
+	return func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+		return d.store.RecordInboundMail(ctx, tx, wsID, t.ID, events[0].ID, messageID)
+	}
+}
+
+// EmailSendJob is the job kind of an agent reply to email.
+const EmailSendJob = "email.send"
+
+// EmailJob is an email.send job's payload: everything the sender needs,
+// fixed when the reply is written (the Message-ID too, so a retried send
+// is the same message).
+type EmailJob struct {
+	WorkspaceID   int64    `json:"workspace_id"`
+	TicketID      int64    `json:"ticket_id"`
+	EventID       int64    `json:"event_id"`
+	MessageID     string   `json:"message_id"`
+	From          string   `json:"from"`
+	FromName      string   `json:"from_name"`
+	To            string   `json:"to"`
+	ToName        string   `json:"to_name"`
+	TicketNumber  int64    `json:"ticket_number"`
+	TicketSubject string   `json:"ticket_subject"`
+	InReplyTo     string   `json:"in_reply_to,omitempty"`
+	References    []string `json:"references,omitempty"`
+	Body          string   `json:"body"`
+	Language      string   `json:"language"`
+	// Subject, when set, replaces the "Re: [#ref] subject" of a reply
+	// (the vendor's hand-off).
+	Subject string `json:"subject,omitempty"`
+}
+
+// Outbound configures email replies. Domain names the Message-IDs the desk
+// makes up; From is the sender when the workspace has no receiving
+// address.
+type Outbound struct {
+	Domain   string
+	From     string
+	FromName string
+}
+
+// EnableEmailReplies makes agents' public replies go out by email (when
+// nothing sends mail, replies stay on the timeline only, and no queue of
+// unsent replies builds up to surprise anyone later).
+func (d *Service) EnableEmailReplies(o Outbound) { d.outbound = &o }
+
+// emailReply is the hook that queues a public reply's email, or nil.
+func (d *Service) emailReply(wsID int64, kind ticket.EventKind) store.TxHook {
+	o := d.outbound
+	if o == nil || kind != ticket.AgentReply {
+		return nil
+	}
+	return func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+		e := events[0]
+		oc, err := d.store.OutboundContext(ctx, tx, wsID, t)
+		if err != nil {
+			return err
+		}
+		if t.Channel != "email" && oc.Customer.Email == "" {
+			return nil
+		}
+		from := oc.From
+		if from == "" {
+			from = o.From
+		}
+		domain := o.Domain
+		if domain == "" {
+			_, domain, _ = strings.Cut(from, "@")
+		}
+		if domain == "" {
+			domain = "palier.invalid"
+		}
+		if from == "" {
+			from = "support@" + domain
+		}
+		lang := t.Language
+		if lang == "" {
+			lang = oc.Customer.Language
+		}
+		job := EmailJob{WorkspaceID: wsID, TicketID: t.ID, EventID: e.ID, MessageID: newMessageID(t, e, domain),
+			From: from, FromName: o.FromName, To: oc.Customer.Email, ToName: oc.Customer.Name,
+			TicketNumber: t.Number, TicketSubject: t.Subject, InReplyTo: oc.LastInbox, References: oc.Thread,
+			Body: e.Body, Language: lang}
+		return d.queueEmail(ctx, tx, job)
+	}
+}
+
+func newMessageID(t ticket.Ticket, e ticket.Event, domain string) string {
+	return fmt.Sprintf("palier.%d.%d.%s@%s", t.Number, e.ID, strings.ToLower(rand.Text()[:12]), domain)
+}
+
+// queueEmail records an outgoing message and queues its sending, in the
+// transaction of the event it belongs to.
+func (d *Service) queueEmail(ctx context.Context, tx *store.Tx, job EmailJob) error {
+	payload, _ := json.Marshal(job)
+	if err := d.store.RecordOutboundMail(ctx, tx, job.WorkspaceID, job.TicketID, job.EventID, job.MessageID); err != nil {
+		return err
+	}
+	_, _, err := d.store.EnqueueTx(ctx, tx, store.NewJob{Kind: EmailSendJob, Payload: payload,
+		UniqueKey: fmt.Sprintf("%s:%d", EmailSendJob, job.EventID)})
+	return err
+}
+
+// vendorHandoff is the hook that emails the hand-off summary to an outside
+// vendor's tier (L4) when a ticket is escalated to it, or nil. The
+// vendor's answers thread back by its Message-ID (see ReceiveEmail).
+func (d *Service) vendorHandoff(dir Directory, target workspace.Tier, summary escalation.Summary) store.TxHook {
+	o := d.outbound
+	if o == nil || !target.External || target.VendorEmail == "" {
+		return nil
+	}
+	return func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+		e := events[0]
+		oc, err := d.store.OutboundContext(ctx, tx, dir.Workspace.ID, t)
+		if err != nil {
+			return err
+		}
+		from := oc.From
+		if from == "" {
+			from = o.From
+		}
+		domain := o.Domain
+		if domain == "" {
+			_, domain, _ = strings.Cut(from, "@")
+		}
+		if domain == "" {
+			domain = "palier.invalid"
+		}
+		if from == "" {
+			from = "support@" + domain
+		}
+		lang := dir.Workspace.DefaultLanguage
+		ref := "[#" + strconv.FormatInt(t.Number, 10) + "]"
+		return d.queueEmail(ctx, tx, EmailJob{WorkspaceID: dir.Workspace.ID, TicketID: t.ID, EventID: e.ID,
+			MessageID: newMessageID(t, e, domain), From: from, FromName: o.FromName, To: target.VendorEmail, ToName: target.Name,
+			TicketNumber: t.Number, TicketSubject: t.Subject, Body: summary.Text(lang), Language: lang,
+			Subject: i18n.T(lang, "mail.vendor.subject", "ref", ref, "subject", t.Subject)})
+	}
+}
+
+func clipRunes(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:max])
+}
+
+// MailState returns an outgoing message's send state and the relay's last
+// answer.
+func (d *Service) MailState(ctx context.Context, wsID int64, messageID string) (state, answer string, err error) {
+	return d.store.MailState(ctx, wsID, messageID)
+}
+
+// SetMailState records an outgoing message's send state.
+func (d *Service) SetMailState(ctx context.Context, wsID int64, messageID, state, answer string) error {
+	return d.store.SetMailState(ctx, wsID, messageID, state, answer)
+}
