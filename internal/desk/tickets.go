@@ -322,6 +322,11 @@ func (d *Service) UpdateTicket(ctx context.Context, a auth.Actor, id int64, u Up
 		if !ticket.CanView(a, cur) {
 			return problem.NotFoundf("ticket")
 		}
+		// Before the right to work it, so that whoever reads the ticket
+		// without that right (an invitee) is told this precise refusal.
+		if ch.Sensitive != nil && !ticket.CanSetSensitive(a, cur) {
+			return errSensitive
+		}
 		if !ticket.CanWork(a, cur) {
 			return errForbidden
 		}
@@ -330,9 +335,6 @@ func (d *Service) UpdateTicket(ctx context.Context, a auth.Actor, id int64, u Up
 		// change would skip all of that. Leads and admins may re-tier.
 		if ch.TierID != nil && *ch.TierID != cur.TierID && !a.IsLeadOrAdmin() {
 			return errUseEscalation
-		}
-		if ch.Sensitive != nil && !ticket.CanSetSensitive(a, cur) {
-			return errSensitive
 		}
 		next := cur
 		if ch.TierID != nil {
