@@ -119,9 +119,22 @@ func TestEscalationFollowsTheProcedure(t *testing.T) {
 			t.Errorf("after escalation: %+v", moved)
 		}
 
-		// The L1 agent let go of it; the L2 agent has it, counts stored.
-		if a := e.get("agentL1", path); a.status != 404 {
-			t.Errorf("the L1 agent still reads the escalated ticket: %s", a)
+		// The L1 agent let go of it but follows it: she reads it and notes,
+		// no longer answers nor changes it; the L2 agent has it, counts
+		// stored.
+		if a := e.get("agentL1", path); a.status != 200 {
+			t.Errorf("the L1 agent lost sight of the ticket she escalated: %s", a)
+		}
+		if a := e.send("agentL1", "POST", path+"/notes", map[string]any{"body": "Le client rappelle demain."}); a.status != 201 {
+			t.Errorf("the L1 agent cannot note the ticket she escalated: %s", a)
+		}
+		for _, a := range []answer{
+			e.send("agentL1", "POST", path+"/replies", map[string]any{"body": "Bonjour"}),
+			e.send("agentL1", "PATCH", path, map[string]any{"priority": "low"}),
+		} {
+			if a.status != 403 {
+				t.Errorf("the L1 agent works the ticket she escalated: %s", a)
+			}
 		}
 		var stored ticket.Ticket
 		e.must(e.get("agentL2", path), 200, &stored)

@@ -44,7 +44,7 @@ var operations = map[string]operation{
 	"listTicketEvents":      {Tag: "tickets", Summary: "A ticket's timeline, oldest first", Status: 200, Result: "EventPage"},
 	"getTicketEscalation": {Tag: "escalation", Summary: "The escalation procedure that applies to a ticket and its next step: guidance and checklist in both languages, and whether you may escalate now",
 		Status: 200, Result: "EscalationGuide"},
-	"escalateTicket": {Tag: "escalation", Summary: "Escalate a ticket (up, the default), de-escalate it (down) or return it to a tier; going up, every checklist item and a reason are required, and a refusal (escalation_incomplete) names each missing one. The ticket leaves its owner: you may no longer see it afterwards. A ticket worked by swarming does not go up (409 swarming_model): invite experts instead",
+	"escalateTicket": {Tag: "escalation", Summary: "Escalate a ticket (up, the default), de-escalate it (down) or return it to a tier; going up, every checklist item and a reason are required, and a refusal (escalation_incomplete) names each missing one. The ticket leaves its owner; you keep reading it and may post internal notes (unless it is sensitive), and find it with GET /tickets?handed_off_by=me. A return goes down, or back up only to a tier the ticket was at before (else 422 return_not_visited): moving up otherwise is an escalation. Send from_tier so that a duplicate submit is refused (409 tier_changed) instead of moving the ticket twice. A ticket worked by swarming does not go up (409 swarming_model): invite experts instead",
 		Body: "EscalateRequest", Status: 200, Result: "Ticket", Errors: []string{"409"}},
 
 	"getRoutingRules": {Tag: "routing", Summary: "The workspace's routing rules, tried in order, first match wins (leads and admins)", Status: 200, Result: "RuleSet"},
@@ -229,11 +229,11 @@ func errorResponses() map[string]any {
 	texts := map[string]string{
 		"400": "Malformed request: bad_json, unknown_json_field, bad_utf8, bad_id, bad_parameter, bad_cursor (also a query value with a control character), too_many_values (a filter takes at most 100 values).",
 		"401": "Missing, unknown or revoked bearer token: unauthenticated.",
-		"403": "Authenticated but not allowed: forbidden, admin_only.",
+		"403": "Authenticated but not allowed: forbidden, admin_only; on tickets also use_escalation (agents change tiers by escalating), sensitive_not_allowed (only leads, admins and the owner set or clear sensitive), out_of_scope (a team, tier or owner outside the ticket's tier, named in `fields`).",
 		"404": "Unknown id, or an object you may not see (e.g. ticket_not_found).",
 		"413": "The body is larger than 1 MiB: body_too_large.",
 		"415": "The body is not JSON: unsupported_media_type.",
-		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again. Escalating up a ticket worked by swarming: swarming_model.",
+		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again. Escalating up a ticket worked by swarming: swarming_model. A hand-off whose from_tier is not the ticket's tier any more (a duplicate submit): tier_changed, with the current tier in params.",
 		"422": "A value is wrong: validation_failed (or invalid_rules, invalid_procedure, escalation_not_possible, escalation_incomplete), with one entry per field in `fields`. Text fields never accept NUL or another control character (tab, line feed and carriage return only in multi-line text), a line break in a one-line field, or a bidirectional override in a name: code bad_text or multiline.",
 		"500": "Server fault (internal); nothing was written. Details are logged, not sent.",
 		"503": "The database cannot be reached right now (unavailable); nothing was written. Retry after the Retry-After header's seconds.",

@@ -22,6 +22,7 @@ var ticketListParams = []param{
 	{Name: "team", Type: "integer", Min: 1, Desc: "Team id."},
 	{Name: "status", Type: "string", Repeat: true, Enum: statusNames(), Desc: "Status; repeatable or comma-separated."},
 	{Name: "owner", Type: "string", Desc: `Owner: an agent id, "me" or "none" (unassigned).`},
+	{Name: "handed_off_by", Type: "string", Enum: []string{"me"}, Desc: "me: the tickets you handed off to another tier (escalated, sent down, or opened for a tier routing chose)."},
 	{Name: "type", Type: "string", Desc: "Request type key."},
 	{Name: "customer", Type: "integer", Min: 1, Desc: "Customer id."},
 	{Name: "sort", Type: "string", Enum: store.Sorts, Desc: "Order: newest (default), oldest, updated or priority (most urgent first)."},

@@ -116,9 +116,10 @@ func escalationSchemas() map[string]any {
 		}),
 		"EscalateRequest": object(nil, schema{
 			"direction":   enum("Default up.", []escalation.Direction{escalation.Up, escalation.Down, escalation.Return}),
-			"target_tier": enum("Up: default the procedure's next step (a higher tier collects every step's checklist on the way). Down: default the tier below. Return: required.", tiers),
+			"target_tier": enum("Up: default the procedure's next step (a higher tier collects every step's checklist on the way). Down: default the tier below. Return: required; below the ticket's tier, or a tier it was at before.", tiers),
 			"reason":      str("Why; always required."),
 			"answers":     textMap("Checklist answers by item key (kind answer); custom field items are read from the ticket."),
+			"from_tier":   enum("The tier you expect the ticket to be at; if it is elsewhere by now (a duplicate submit, a colleague was faster) the hand-off is refused with 409 tier_changed and nothing moves. Recommended.", tiers),
 		}),
 		"HandoffSummary": object([]string{"direction", "from", "to", "reason", "subject"}, schema{
 			"direction": enum("", []escalation.Direction{escalation.Up, escalation.Down, escalation.Return}),

@@ -303,6 +303,9 @@ func (a *API) ticketFilter(c *call) (store.Filter, error) {
 			return f, badParameter("type", key)
 		}
 	}
+	if q.Get("handed_off_by") == "me" {
+		f.HandedOffBy = c.actor.AgentID
+	}
 	switch owner := q.Get("owner"); owner {
 	case "":
 	case "me":

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,17 @@ type EscalateInput struct {
 	TargetTier string            `json:"target_tier,omitempty"` // L2…; default: the procedure's next step
 	Reason     string            `json:"reason"`
 	Answers    map[string]string `json:"answers,omitempty"` // checklist answers by item key
+	// FromTier is the tier the caller believes the ticket is at (L1…).
+	// When given, a ticket that is elsewhere by now (a duplicate submit,
+	// a colleague faster) is refused with tier_changed instead of being
+	// moved a second time.
+	FromTier string `json:"from_tier,omitempty"`
 }
+
+// errTierChanged refuses a hand-off whose expected tier is not the
+// ticket's any more: nothing moves twice.
+var errTierChanged = problem.New(problem.Conflict, "tier_changed",
+	"the ticket is no longer at the tier you expected: it was moved meanwhile")
 
 // Procedure returns the escalation procedure that applies to a ticket: its
 // request type's own, else the workspace default, else the built-in one.
@@ -62,16 +73,25 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	if err := f.Err(); err != nil {
 		return ticket.Ticket{}, err
 	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	if in.FromTier != "" && dir.TierByCode(in.FromTier).ID == 0 {
+		f.Add("from_tier", "unknown_value", "this workspace has no such tier", "value", in.FromTier)
+		return ticket.Ticket{}, f.Err()
+	}
 	t, err := d.Ticket(ctx, a, id)
 	if err != nil {
 		return t, err
 	}
+	// Checked before the right to work it: whoever just handed the ticket
+	// off still reads it, and their duplicate submit is a conflict.
+	if in.FromTier != "" && dir.Tier(t.TierID).Code != in.FromTier {
+		return ticket.Ticket{}, errTierChanged.With("tier", dir.Tier(t.TierID).Code)
+	}
 	if !ticket.CanWork(a, t) {
 		return ticket.Ticket{}, errForbidden
-	}
-	dir, err := d.Directory(ctx, a)
-	if err != nil {
-		return t, err
 	}
 	direction := escalation.Direction(in.Direction)
 	if direction == "" {
@@ -91,6 +111,11 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	step, missing, err := escalation.Check(proc, req)
 	if err != nil {
 		return t, escalationProblem(err, "escalation_not_possible", "this hand-off is not possible")
+	}
+	if direction == escalation.Return {
+		if err := d.checkReturn(ctx, a, dir, t, step.ToTier); err != nil {
+			return t, err
+		}
 	}
 	if len(missing) > 0 {
 		return t, missingProblem(missing)
@@ -127,11 +152,60 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 		data["vendor_email"] = target.VendorEmail
 	}
 	return d.store.MoveTicket(ctx, a.WorkspaceID, id, a.AgentID, func(cur ticket.Ticket) error {
+		// Two submits read the ticket at the same tier; the store runs them
+		// one after the other, and the second finds it moved.
 		if cur.TierID != t.TierID {
-			return problem.New(problem.Conflict, "conflict", "the ticket was moved meanwhile")
+			return errTierChanged.With("tier", dir.Tier(cur.TierID).Code)
+		}
+		if !ticket.CanWork(a, cur) {
+			return errForbidden
 		}
 		return nil
 	}, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data, Then: d.vendorHandoff(dir, target, summary)})
+}
+
+// checkReturn holds a return to the tiers the ticket came from: going
+// back down is always possible, going back up only to a tier the ticket
+// was at before (routed there, or handed off from there). Anything else
+// up is an escalation, which goes through the procedure and its checklist.
+func (d *Service) checkReturn(ctx context.Context, a auth.Actor, dir Directory, t ticket.Ticket, to string) error {
+	if dir.TierByCode(to).Position <= dir.Tier(t.TierID).Position {
+		return nil
+	}
+	events, err := d.store.Events(ctx, a.WorkspaceID, t.ID, 0, 1000)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(pastTiers(dir, events), to) {
+		return nil
+	}
+	return &problem.Error{Kind: problem.Invalid, Code: "escalation_not_possible", Message: "this hand-off is not possible",
+		Fields: map[string]problem.Field{"target_tier": {Code: "return_not_visited",
+			Message: "the ticket never was at " + to + ": escalate it instead", Params: map[string]string{"tier": to}}}}
+}
+
+// pastTiers lists the tier codes a ticket's timeline shows it was at:
+// where routing placed it, and where every move and re-tiering took it
+// from.
+func pastTiers(dir Directory, events []ticket.Event) []string {
+	var out []string
+	for _, e := range events {
+		var code string
+		switch e.Kind {
+		case ticket.Routed:
+			code = e.Data["tier"]
+		case ticket.Escalated, ticket.DeEscalated:
+			code = e.Data["from"]
+		case ticket.TierChanged:
+			if id, err := strconv.ParseInt(e.Data["from"], 10, 64); err == nil {
+				code = dir.Tier(id).Code
+			}
+		}
+		if code != "" && !slices.Contains(out, code) {
+			out = append(out, code)
+		}
+	}
+	return out
 }
 
 func (d *Service) firstMessage(ctx context.Context, a auth.Actor, ticketID int64) (string, error) {

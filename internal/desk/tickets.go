@@ -109,13 +109,68 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
-	// An agent who creates a ticket must be able to see it afterwards;
-	// otherwise they could write into tiers they cannot read.
-	if !ticket.CanView(a, t) && !a.IsAdmin() && t.OwnerID == 0 {
-		t.OwnerID = a.AgentID
+	if err := checkPlacement(a, dir, in, t); err != nil {
+		return ticket.Ticket{}, err
+	}
+	// Opening a ticket does not bypass the tiers: when routing places it
+	// in a tier the creator does not work in, it waits there for that
+	// tier, and the creator keeps reading it as one who handed it off. A
+	// sensitive ticket of the creator's own tier, which they could not
+	// read otherwise, is theirs to work.
+	handedOff := false
+	if !a.IsAdmin() && !ticket.CanView(a, t) {
+		if t.OwnerID == 0 && (a.InTier(t.TierID) || a.InTeam(t.TeamID)) {
+			t.OwnerID = a.AgentID
+		} else {
+			handedOff = true
+		}
 	}
 	return d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID,
-		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust)})
+		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), HandedOff: handedOff})
+}
+
+// checkPlacement refuses the placement a new ticket's creator asked for
+// (tier, team, owner) when it is outside what they may place (see
+// ticket.CanPlace and CanAssignTo); t is the ticket as routed, with those
+// choices applied. What routing decides on its own is not the creator's
+// choice and is never refused.
+func checkPlacement(a auth.Actor, dir Directory, in NewTicket, t ticket.Ticket) error {
+	f := problem.Fields{}
+	if (in.TierID != 0 || in.TeamID != 0) && !ticket.CanPlace(a, t, dir.Team(t.TeamID).TierID) {
+		name, code := "tier_id", "tier_out_of_scope"
+		if in.TierID == 0 {
+			name, code = "team_id", "team_out_of_scope"
+		}
+		f.Add(name, code, "you may only place a ticket in a tier you work in, with a team of that tier")
+	}
+	if in.OwnerID != 0 && !ticket.CanAssignTo(a, t, dir.ActorOf(dir.Member(in.OwnerID))) {
+		f.Add("owner_id", "owner_out_of_scope", "this agent does not work in the ticket's tier or team, or you do not")
+	}
+	return outOfScope(f)
+}
+
+// outOfScope is the refusal of a placement across tiers: forbidden, with
+// the field that asked for it.
+func outOfScope(f problem.Fields) error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &problem.Error{Kind: problem.Forbidden, Code: "out_of_scope",
+		Message: "agents move tickets to another tier by escalating them", Fields: map[string]problem.Field(f)}
+}
+
+// ActorOf returns a member as the access rule sees them: their tiers
+// (direct, and those of their teams) and teams, as store.Actor loads them
+// at sign-in.
+func (dir Directory) ActorOf(m workspace.Member) auth.Actor {
+	a := auth.Actor{AgentID: m.ID, WorkspaceID: dir.Workspace.ID, Name: m.Name, Email: m.Email, Role: m.Role,
+		TierIDs: slices.Clone(m.TierIDs), TeamIDs: slices.Clone(m.TeamIDs)}
+	for _, id := range m.TeamIDs {
+		if tier := dir.Team(id).TierID; tier != 0 && !slices.Contains(a.TierIDs, tier) {
+			a.TierIDs = append(a.TierIDs, tier)
+		}
+	}
+	return a
 }
 
 // resolveCustomer finds the ticket's customer by id or email. An unknown
@@ -249,7 +304,8 @@ type Update struct {
 // UpdateTicket changes a ticket's fields, recording each change on the
 // timeline. Only actors who may work the ticket can change it; marking a
 // ticket sensitive or lifting the flag is for leads and admins, and for the
-// owner (who keeps seeing it).
+// owner (who keeps seeing it); agents keep a ticket in its tier (another
+// tier's team or an agent outside its tier and team is out_of_scope).
 func (d *Service) UpdateTicket(ctx context.Context, a auth.Actor, id int64, u Update) (ticket.Ticket, error) {
 	dir, err := d.Directory(ctx, a)
 	if err != nil {
@@ -266,10 +322,12 @@ func (d *Service) UpdateTicket(ctx context.Context, a auth.Actor, id int64, u Up
 		if !ticket.CanView(a, cur) {
 			return problem.NotFoundf("ticket")
 		}
-		if !ticket.CanWork(a, cur) {
-			return errForbidden
+		// Before the right to work it, so that whoever reads the ticket
+		// without that right (an invitee) is told this precise refusal.
+		if ch.Sensitive != nil && !ticket.CanSetSensitive(a, cur) {
+			return errSensitive
 		}
-		if ch.OwnerID != nil && *ch.OwnerID != 0 && *ch.OwnerID != a.AgentID && !a.IsLeadOrAdmin() && !canTakeFromTier(a, cur) {
+		if !ticket.CanWork(a, cur) {
 			return errForbidden
 		}
 		// Agents move tickets between tiers by escalating, which collects
@@ -278,15 +336,29 @@ func (d *Service) UpdateTicket(ctx context.Context, a auth.Actor, id int64, u Up
 		if ch.TierID != nil && *ch.TierID != cur.TierID && !a.IsLeadOrAdmin() {
 			return errUseEscalation
 		}
-		return nil
+		next := cur
+		if ch.TierID != nil {
+			next.TierID = *ch.TierID
+		}
+		if ch.TeamID != nil {
+			next.TeamID = *ch.TeamID
+		}
+		f := problem.Fields{}
+		if ch.TeamID != nil && *ch.TeamID != cur.TeamID && !ticket.CanPlace(a, next, dir.Team(next.TeamID).TierID) {
+			f.Add("team_id", "team_out_of_scope", "this team belongs to another tier: escalate the ticket instead")
+		}
+		if ch.OwnerID != nil && *ch.OwnerID != 0 && *ch.OwnerID != cur.OwnerID && !ticket.CanAssignTo(a, next, dir.ActorOf(dir.Member(*ch.OwnerID))) {
+			f.Add("owner_id", "owner_out_of_scope", "this agent does not work in the ticket's tier or team, or you do not")
+		}
+		return outOfScope(f)
 	}, ch)
 }
 
-var errUseEscalation = problem.New(problem.Forbidden, "use_escalation", "agents move a ticket to another tier by escalating it")
-
-// canTakeFromTier lets an agent assign a ticket of their own tier to a
-// colleague (a hand-off within the tier).
-func canTakeFromTier(a auth.Actor, t ticket.Ticket) bool { return a.InTier(t.TierID) }
+var (
+	errUseEscalation = problem.New(problem.Forbidden, "use_escalation", "agents move a ticket to another tier by escalating it")
+	errSensitive     = problem.New(problem.Forbidden, "sensitive_not_allowed",
+		"only leads, admins and the ticket's owner may mark it sensitive or lift the flag")
+)
 
 func (u Update) change(dir Directory) (store.Change, error) {
 	f := problem.Fields{}

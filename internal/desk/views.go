@@ -10,7 +10,7 @@ import (
 
 // View is a saved ticket list in the inbox sidebar.
 type View struct {
-	Key    string       // stable id used in URLs: "mine", "unassigned", "swarms", "tier-3", "team-7"
+	Key    string       // stable id used in URLs: "mine", "unassigned", "swarms", "handed-off", "tier-3", "team-7"
 	Label  string       // message key for built-in views, or a name
 	Param  string       // tier code or team name shown in the label
 	Filter store.Filter `json:"-"`
@@ -21,7 +21,8 @@ type View struct {
 const CountCap = 1000
 
 // Views returns the actor's inbox views with their counts: their own
-// tickets, unassigned tickets in their tiers, swarms they are in, each tier
+// tickets, unassigned tickets in their tiers, swarms they are in, the
+// tickets they handed off to another tier, each tier
 // they belong to (all tiers for admins) and each of their teams. A
 // collaborator has the swarms they are in, only.
 func (d *Service) Views(ctx context.Context, a auth.Actor, withCounts bool) ([]View, error) {
@@ -61,6 +62,10 @@ func staffViews(a auth.Actor, dir Directory) []View {
 		{Key: "mine", Label: "view.mine", Filter: store.Filter{OwnerID: a.AgentID, ActiveOnly: true}},
 		{Key: "unassigned", Label: "view.unassigned", Filter: store.Filter{TierIDs: nonEmpty(tierIDs), Unassigned: true, ActiveOnly: true}},
 		{Key: "swarms", Label: "view.swarms", Filter: store.Filter{CollaboratorID: a.AgentID, ActiveOnly: true}},
+		// What the agent handed to another tier, solved ones included and
+		// the latest change first: this is where they see it come back or
+		// get solved.
+		{Key: "handed-off", Label: "view.handed_off", Filter: store.Filter{HandedOffBy: a.AgentID, Sort: "updated"}},
 	}
 	for _, t := range dir.Tiers {
 		if contains(tierIDs, t.ID) {

@@ -245,7 +245,7 @@ func init() {
 		"new.customer_name":  {"Customer name", "Nom du client"},
 		"new.subject":        {"Subject", "Sujet"},
 		"new.body":           {"What the customer said", "Ce que le client a dit"},
-		"new.placement":      {"Palier places the ticket in a tier and team (default route).", "Palier place le ticket dans un niveau et une équipe (route par défaut)."},
+		"new.placement":      {"The routing rules will place the ticket in a tier and team. If they place it in a tier you do not work in, it waits there for that tier and you follow it in “Handed off by me”.", "Les règles de routage placeront le ticket dans un niveau et une équipe. S'il arrive dans un niveau où vous ne travaillez pas, il y attend ce niveau et vous le suivez dans « Transmis par moi »."},
 		"new.submit":         {"Create ticket", "Créer le ticket"},
 
 		// Forms.

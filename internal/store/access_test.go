@@ -17,15 +17,17 @@ import (
 // Fixture's tickets plus those accessTickets adds. The test checks both
 // ticket.CanView and the SQL filter against it.
 var accessMatrix = map[string][]string{
-	"admin": {"L1", "L1owned", "L2", "L3", "sensitive", "swarm", "solved", "L3ownedByL1", "sensitiveOwnedByL1", "L2teamL1", "L3collab"},
+	"admin": {"L1", "L1owned", "L2", "L3", "sensitive", "swarm", "solved", "L3ownedByL1", "sensitiveOwnedByL1", "L2teamL1", "L3collab",
+		"handedOffByL1", "sensitiveHandedOffByL1"},
 	// Tiers L1+L2 and teams L1+L2; leads see sensitive tickets in scope.
-	"lead": {"L1", "L1owned", "L2", "sensitive", "solved", "sensitiveOwnedByL1", "L2teamL1"},
+	"lead": {"L1", "L1owned", "L2", "sensitive", "solved", "sensitiveOwnedByL1", "L2teamL1", "sensitiveHandedOffByL1"},
 	// Tier and team L1, no sensitive ticket unless they own it; sees what
-	// they own or were invited to elsewhere, and team L1's ticket in L2.
-	"agentL1": {"L1", "L1owned", "swarm", "solved", "L3ownedByL1", "sensitiveOwnedByL1", "L2teamL1"},
+	// they own or were invited to elsewhere, team L1's ticket in L2, and
+	// what they handed off to another tier unless it is sensitive.
+	"agentL1": {"L1", "L1owned", "swarm", "solved", "L3ownedByL1", "sensitiveOwnedByL1", "L2teamL1", "handedOffByL1"},
 	// Tier L2 only through team L2.
 	"agentL2":      {"L2", "L2teamL1"},
-	"agentL3":      {"L3", "swarm", "L3ownedByL1", "L3collab"},
+	"agentL3":      {"L3", "swarm", "L3ownedByL1", "L3collab", "handedOffByL1"},
 	"noTier":       {},
 	"collaborator": {"L3collab"},
 	// The collaborator role (outside support): given tier L1 and team L1
@@ -58,6 +60,14 @@ func accessTickets(t *testing.T, s *store.Store, f *storetest.Fixture) map[strin
 			t.Fatal(err)
 		}
 	}
+	// The L1 agent escalated an L1 ticket to L3, and opened a sensitive
+	// ticket that routing placed in L2: both hand-offs, each writer once.
+	up := add("handedOffByL1", "L1", "L1", 0, false)
+	must(s.MoveTicket(ctx, f.WS.ID, up.ID, f.AgentL1.ID, nil, store.Move{Kind: ticket.Escalated, TierID: f.Tier["L3"].ID, TeamID: f.Team["L3"].ID}))(t)
+	n := newTicket(*f, "sensitiveHandedOffByL1")
+	n.Ticket.TierID, n.Ticket.TeamID, n.Ticket.Sensitive = f.Tier["L2"].ID, f.Team["L2"].ID, true
+	n.ActorAgentID, n.HandedOff = f.AgentL1.ID, true
+	f.Ticket["sensitiveHandedOffByL1"] = must(s.CreateTicket(ctx, f.WS.ID, n))(t)
 	for k, tk := range f.Ticket {
 		f.Ticket[k] = must(s.Ticket(ctx, f.WS.ID, tk.ID))(t)
 	}
@@ -133,6 +143,12 @@ func TestCanWorkMatrix(t *testing.T) {
 			{"outsider", "L3collab", true, false}, // the collaborator role never works a ticket
 			{"outsider", "L1", false, false},      // their tier L1 gives them nothing
 			{"outsider", "L1owned", false, false}, // nor their team L1
+			// Who handed a ticket off reads it and notes, never works it;
+			// a sensitive one stays with its assignees and leads.
+			{"agentL1", "handedOffByL1", true, false},
+			{"agentL3", "handedOffByL1", true, true},
+			{"agentL1", "sensitiveHandedOffByL1", false, false},
+			{"lead", "sensitiveHandedOffByL1", true, true},
 		}
 		for _, c := range cases {
 			a := storetest.Actor(t, s, members[c.actor])
@@ -142,6 +158,9 @@ func TestCanWorkMatrix(t *testing.T) {
 			}
 			if got := ticket.CanWork(a, tk); got != c.work {
 				t.Errorf("CanWork(%s, %s) = %v, want %v", c.actor, c.ticket, got, c.work)
+			}
+			if got := ticket.CanNote(a, tk); got != c.view {
+				t.Errorf("CanNote(%s, %s) = %v, want %v", c.actor, c.ticket, got, c.view)
 			}
 		}
 	})

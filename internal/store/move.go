@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/palier/palier/internal/ticket"
 )
@@ -19,8 +20,8 @@ type Move struct {
 }
 
 // MoveTicket applies a move in one transaction: the new placement, the
-// stored counters (escalations and hand-offs), and the
-// timeline event carrying the hand-off summary.
+// stored counters (escalations and hand-offs), the timeline event carrying
+// the hand-off summary, and who handed it off (they keep reading it).
 func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, guard Guard, m Move) (ticket.Ticket, error) {
 	var out ticket.Ticket
 	err := s.inTx(ctx, func(tx *Tx) error {
@@ -49,6 +50,15 @@ func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, g
 		e, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: m.Kind, ActorAgentID: actorID, Data: m.Data}, now)
 		if err != nil {
 			return err
+		}
+		// Whoever hands the ticket off keeps sight of it (ticket.CanView).
+		if actorID != 0 {
+			if err := insertHandoff(ctx, tx, t.ID, actorID, now); err != nil {
+				return err
+			}
+			if !slices.Contains(next.HandedOffBy, actorID) {
+				next.HandedOffBy = append(slices.Clone(next.HandedOffBy), actorID)
+			}
 		}
 		next.UpdatedAt = now
 		out = next

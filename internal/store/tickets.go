@@ -65,6 +65,10 @@ type NewTicket struct {
 	// InTx, when set, runs last in the same transaction with the stored
 	// ticket and events (a channel records the message it came from).
 	InTx TxHook
+	// HandedOff records that the creating agent (ActorAgentID) handed the
+	// ticket to a tier they do not work in (routing placed it there): they
+	// keep reading it, as after an escalation.
+	HandedOff bool
 }
 
 // CreateTicket stores a new ticket, its number, its first message and its
@@ -131,12 +135,29 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 				return err
 			}
 		}
+		if n.HandedOff && n.ActorAgentID != 0 {
+			if err := insertHandoff(ctx, tx, t.ID, n.ActorAgentID, now); err != nil {
+				return err
+			}
+			t.HandedOffBy = []int64{n.ActorAgentID}
+		}
 		if n.InTx != nil {
 			return n.InTx(ctx, tx, t, events)
 		}
 		return nil
 	})
 	return t, err
+}
+
+// insertHandoff records that an agent handed a ticket off; handing the
+// same ticket off again only moves the time.
+func insertHandoff(ctx context.Context, tx *Tx, ticketID, agentID int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at) VALUES ($1, $2, $3)
+		ON CONFLICT (ticket_id, agent_id) DO UPDATE SET handed_at = excluded.handed_at`, ticketID, agentID, ms(now))
+	if err != nil {
+		return fmt.Errorf("record hand-off: %w", err)
+	}
+	return nil
 }
 
 // checkTicketRefs refuses references to another workspace's objects as if
@@ -217,10 +238,18 @@ func (s *Store) ticketWhere(ctx context.Context, q querier, where string, args .
 	if err != nil {
 		return t, fmt.Errorf("ticket collaborators: %w", err)
 	}
-	t.Collaborators, err = collect(rows, func(r *sql.Rows) (int64, error) {
+	readID := func(r *sql.Rows) (int64, error) {
 		var id int64
 		return id, r.Scan(&id)
-	})
+	}
+	if t.Collaborators, err = collect(rows, readID); err != nil {
+		return t, err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT agent_id FROM ticket_handoffs WHERE ticket_id = $1 ORDER BY handed_at, agent_id`, t.ID)
+	if err != nil {
+		return t, fmt.Errorf("ticket hand-offs: %w", err)
+	}
+	t.HandedOffBy, err = collect(rows, readID)
 	return t, err
 }
 
@@ -489,6 +518,7 @@ type Filter struct {
 	OwnerID        int64 // agent id
 	Unassigned     bool
 	CollaboratorID int64 // tickets this agent was invited to (swarms)
+	HandedOffBy    int64 // tickets this agent handed to another tier
 	Statuses       []ticket.Status
 	ActiveOnly     bool
 	RequestTypeID  int64
@@ -540,9 +570,9 @@ func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string
 	return list, next, nil
 }
 
-// fillCollaborators loads the collaborators of a page of tickets in one
-// query: listed tickets carry what ticket.CanView and CanWork need, as a
-// ticket read alone does.
+// fillCollaborators loads the collaborators and the agents who handed off
+// each ticket of a page in one query: listed tickets carry what
+// ticket.CanView and CanWork need, as a ticket read alone does.
 func (s *Store) fillCollaborators(ctx context.Context, list []ticket.Ticket) error {
 	if len(list) == 0 {
 		return nil
@@ -551,22 +581,28 @@ func (s *Store) fillCollaborators(ctx context.Context, list []ticket.Ticket) err
 	args := make([]any, len(list))
 	params := make([]string, len(list))
 	for i := range list {
-		list[i].Collaborators = []int64{}
+		list[i].Collaborators, list[i].HandedOffBy = []int64{}, []int64{}
 		byID[list[i].ID] = &list[i]
 		args[i], params[i] = list[i].ID, "$"+strconv.Itoa(i+1)
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT ticket_id, agent_id FROM ticket_collaborators WHERE ticket_id IN (`+strings.Join(params, ", ")+`)
-		ORDER BY ticket_id, added_at, agent_id`, args...)
+	in := strings.Join(params, ", ")
+	rows, err := s.read.QueryContext(ctx, `SELECT ticket_id, 0 AS handoff, agent_id, added_at FROM ticket_collaborators WHERE ticket_id IN (`+in+`)
+		UNION ALL SELECT ticket_id, 1, agent_id, handed_at FROM ticket_handoffs WHERE ticket_id IN (`+in+`)
+		ORDER BY 1, 2, 4, 3`, args...)
 	if err != nil {
 		return fmt.Errorf("list collaborators: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var tid, agent int64
-		if err := rows.Scan(&tid, &agent); err != nil {
+		var tid, kind, agent, at int64
+		if err := rows.Scan(&tid, &kind, &agent, &at); err != nil {
 			return fmt.Errorf("scan collaborator: %w", err)
 		}
-		byID[tid].Collaborators = append(byID[tid].Collaborators, agent)
+		if kind == 1 {
+			byID[tid].HandedOffBy = append(byID[tid].HandedOffBy, agent)
+		} else {
+			byID[tid].Collaborators = append(byID[tid].Collaborators, agent)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("list collaborators: %w", err)
@@ -620,6 +656,9 @@ func (f Filter) where(wsID int64) (string, []any) {
 	if f.CollaboratorID != 0 {
 		b.WriteString(" AND id IN (SELECT ticket_id FROM ticket_collaborators WHERE agent_id = " + arg(f.CollaboratorID) + ")")
 	}
+	if f.HandedOffBy != 0 {
+		b.WriteString(" AND id IN (SELECT ticket_id FROM ticket_handoffs WHERE agent_id = " + arg(f.HandedOffBy) + ")")
+	}
 	if len(f.Statuses) > 0 {
 		parts := make([]string, len(f.Statuses))
 		for i, st := range f.Statuses {
@@ -649,7 +688,10 @@ func (f Filter) where(wsID int64) (string, []any) {
 			if !v.IsLeadOrAdmin() {
 				scope = "(" + scope + " AND sensitive = " + arg(false) + ")"
 			}
-			b.WriteString(" AND (owner_id = " + me + " OR " + scope + " OR " + invited + ")")
+			// Who handed a ticket off keeps reading it, unless it is
+			// sensitive: then only its assignees and leads do.
+			handedOff := "(sensitive = " + arg(false) + " AND EXISTS (SELECT 1 FROM ticket_handoffs h WHERE h.ticket_id = tickets.id AND h.agent_id = " + me + "))"
+			b.WriteString(" AND (owner_id = " + me + " OR " + scope + " OR " + invited + " OR " + handedOff + ")")
 		}
 	}
 	return b.String(), args

@@ -110,6 +110,11 @@ type Ticket struct {
 	UpdatedAt            time.Time  `json:"updated_at"`
 	FirstResponseAt      *time.Time `json:"first_response_at,omitempty"`
 	SolvedAt             *time.Time `json:"solved_at,omitempty"`
+
+	// HandedOffBy lists the agents who handed the ticket to another tier
+	// (escalated it, sent it down, or opened it for a tier routing chose):
+	// they keep reading it and may post internal notes (see CanView).
+	HandedOffBy []int64 `json:"handed_off_by,omitempty"`
 }
 
 // Ref is the short human reference customers quote, e.g. "#1042".

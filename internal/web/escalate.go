@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/escalation"
@@ -15,6 +16,7 @@ import (
 // off without what the next tier needs.
 type escalateForm struct {
 	TicketID  int64
+	FromTier  string // the tier the page showed: a duplicate submit is refused, not moved twice
 	Open      bool
 	Direction string // "up" or "down"
 	Target    string
@@ -41,7 +43,7 @@ type handoff struct {
 }
 
 func (s *server) newEscalate(ctx context.Context, rq *request, t ticket.Ticket) (escalateForm, error) {
-	f := escalateForm{TicketID: t.ID, Direction: "up"}
+	f := escalateForm{TicketID: t.ID, Direction: "up", FromTier: rq.dir.Tier(t.TierID).Code}
 	proc, err := s.d.Procedure(ctx, rq.actor, t)
 	if err != nil {
 		return f, err
@@ -99,7 +101,13 @@ func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	form.Target = r.PostForm.Get("target_tier")
 	form.Reason = r.PostForm.Get("reason")
-	in := desk.EscalateInput{Direction: form.Direction, TargetTier: form.Target, Reason: form.Reason, Answers: map[string]string{}}
+	// The tier the agent saw when the form was drawn, not the one read
+	// now: a second submit of the same form finds the ticket moved.
+	if from := r.PostForm.Get("from_tier"); from != "" {
+		form.FromTier = from
+	}
+	in := desk.EscalateInput{Direction: form.Direction, TargetTier: form.Target, Reason: form.Reason, Answers: map[string]string{},
+		FromTier: form.FromTier}
 	for i, it := range form.Items {
 		if it.Kind == string(escalation.KindAnswer) {
 			v := r.PostForm.Get("answer_" + it.Key)
@@ -110,17 +118,20 @@ func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) e
 	_, err = s.d.Escalate(r.Context(), rq.actor, id, in)
 	if fe, ok := rq.loc.fieldErrors(err); ok {
 		form.Errors, form.Message = fe, rq.loc.Error(err)
-		return s.refuseEscalate(w, r, rq, id, form)
+		return s.refuseEscalate(w, r, rq, id, http.StatusUnprocessableEntity, form)
+	}
+	if problem.Is(err, problem.Conflict) {
+		// Moved meanwhile (a double click, a colleague faster): say so
+		// next to the form rather than on an error page.
+		form.Message = rq.loc.Error(err)
+		return s.refuseEscalate(w, r, rq, id, http.StatusConflict, form)
 	}
 	if err != nil {
 		return err
 	}
-	// The ticket usually leaves the agent's queue: back to the inbox unless
-	// they can still see it.
-	back := "/tickets/" + idStr(id)
-	if _, err := s.d.Ticket(r.Context(), rq.actor, id); problem.Is(err, problem.NotFound) {
-		back = "/"
-	}
+	// The agent lands on what they handed off, told where it went and who
+	// has it (see handoffNotice).
+	back := "/views/handed-off?moved=" + idStr(id)
 	if isHTMX(r) {
 		w.Header().Set("HX-Redirect", back)
 		w.WriteHeader(http.StatusNoContent)
@@ -130,9 +141,9 @@ func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) e
 	return nil
 }
 
-func (s *server) refuseEscalate(w http.ResponseWriter, r *http.Request, rq *request, id int64, form escalateForm) error {
+func (s *server) refuseEscalate(w http.ResponseWriter, r *http.Request, rq *request, id int64, status int, form escalateForm) error {
 	if isHTMX(r) {
-		s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "ticket", "escalate", pair{L: rq.loc, V: form})
+		s.render(w, r, rq.loc, status, "ticket", "escalate", pair{L: rq.loc, V: form})
 		return nil
 	}
 	p, err := s.loadTicketPage(r, rq, id)
@@ -140,8 +151,34 @@ func (s *server) refuseEscalate(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	p.Escalate = &form
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "ticket", "", p)
+	s.render(w, r, rq.loc, status, "ticket", "", p)
 	return nil
+}
+
+// handoffNotice is the confirmation shown after a hand-off (or after
+// opening a ticket that routing placed in another tier): where the ticket
+// is now and who has it, read afresh through the access rule. A ticket the
+// agent may no longer read (a sensitive one) is not described.
+func (s *server) handoffNotice(ctx context.Context, rq *request, raw string) string {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return ""
+	}
+	l := rq.loc
+	t, err := s.d.Ticket(ctx, rq.actor, id)
+	if err != nil {
+		return l.T("handoff.sent_hidden")
+	}
+	tier := rq.dir.Tier(t.TierID)
+	team := ""
+	if tm := rq.dir.Team(t.TeamID); tm.ID != 0 {
+		team = l.T("handoff.sent_team", "team", tm.Name)
+	}
+	owner := l.T("handoff.unassigned")
+	if m := rq.dir.Member(t.OwnerID); m.ID != 0 {
+		owner = l.T("handoff.owner", "name", m.Name)
+	}
+	return l.T("handoff.sent", "ref", t.Reference, "tier", tier.Code+" · "+tier.Name, "team", team, "owner", owner) + " " + l.T("handoff.follow")
 }
 
 // ItemError returns the translated error of a checklist item, if any.

@@ -48,11 +48,13 @@ func expectTrue(t *testing.T, ctx context.Context, what, js string) {
 	}
 }
 
-// TestBrowserEscalation is Nadia handing a ticket to L2 and the L2 agent
-// reading it, under the production CSP: the escalate panel refuses to
-// hand off until the checklist is filled in, naming each missing item in
-// French; once filled, the ticket leaves Nadia's view, and the L2 agent
-// finds the hand-off summary, with her answers, above the timeline.
+// TestBrowserEscalation is Luc handing a ticket to L2 and following it,
+// under the production CSP: the escalate panel refuses to hand off until
+// the checklist is filled in, naming each missing item in French; once
+// filled, Luc is told where the ticket went and who has it, finds it in
+// "Transmis par moi" and reads it without working it; the L2 agent finds
+// the hand-off summary, with his answers, above the timeline and solves
+// the ticket; Luc then sees it solved in that view.
 func TestBrowserEscalation(t *testing.T) {
 	ctx := browsertest.New(t)
 	e := newEnv(t, storetest.Open(t, store.SQLite))
@@ -88,14 +90,25 @@ func TestBrowserEscalation(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#esc-steps_tried"), "Renvoyé le lien deux fois ; vidé le cache du navigateur"),
 		chromedp.SendKeys(chromedp.CSS("#esc-error_message"), "Ce lien a expiré"),
 		loads(chromedp.Click(chromedp.CSS(`#escalate button[type=submit]`))),
-		chromedp.WaitVisible(chromedp.CSS("#ticket-list")),
+		chromedp.WaitVisible(chromedp.CSS(".handoff-done")),
 	)
-	expectTrue(t, ctx, "the ticket left Luc's inbox",
-		fmt.Sprintf(`!document.querySelector('#ticket-list').textContent.includes(%q)`, tk.Subject))
-	run(t, ctx, "the ticket is no longer his to open",
-		chromedp.Navigate(e.srv.URL+page),
-		chromedp.WaitVisible(chromedp.CSS(".error-page")),
+	shoot(t, ctx, "handoff-confirmed")
+	// He is told where it went and who has it, and lands on what he
+	// handed off, where the ticket is listed at its new tier.
+	expectText(t, ctx, ".handoff-done", tk.Reference+" transmis à L2 · Niveau 2, équipe Support niveau 2.")
+	expectText(t, ctx, ".handoff-done", "non assigné")
+	expectText(t, ctx, `#sidebar a[data-view="handed-off"][aria-current="page"]`, "Transmis par moi")
+	expectText(t, ctx, `#sidebar a[data-view="handed-off"] .count`, "1")
+	expectText(t, ctx, "#ticket-list .ticket-row .col-subject", tk.Subject)
+	expectText(t, ctx, "#ticket-list .ticket-row .col-tier", "L2")
+
+	run(t, ctx, "he opens it, read-only",
+		clickAndLoad(`#ticket-list .row-link`),
+		chromedp.WaitVisible(chromedp.CSS(".handed-off-note")),
 	)
+	expectTrue(t, ctx, "he may note, not reply nor change nor hand off", `document.querySelector('#composer input[value=note]').checked &&
+		document.querySelector('#composer input[value=reply]') === null && document.querySelector('#properties fieldset').disabled &&
+		document.querySelector('#escalate') === null`)
 
 	signOut(t, ctx)
 	signInAt(t, ctx, e, page, "l2@acme.test", ".handoff")
@@ -106,4 +119,16 @@ func TestBrowserEscalation(t *testing.T) {
 	expectText(t, ctx, ".handoff-body", "Le lien de réinitialisation expire aussitôt")
 	expectTrue(t, ctx, "the summary comes before the timeline",
 		`(document.querySelector('.handoff').compareDocumentPosition(document.querySelector('#timeline')) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0`)
+	run(t, ctx, "the L2 agent answers and solves it",
+		chromedp.SendKeys(chromedp.CSS("#composer-body"), "The reset link works again: the token lifetime was fixed."),
+		chromedp.SetValue(chromedp.CSS(`#composer select[name=status]`), "solved"),
+		chromedp.Click(chromedp.CSS(`#composer .send-reply`)),
+		chromedp.WaitVisible(chromedp.CSS("#ticket-header .status-solved")),
+	)
+
+	signOut(t, ctx)
+	signInAt(t, ctx, e, "/views/handed-off", "l1@acme.test", "#ticket-list .ticket-row .status-solved")
+	shoot(t, ctx, "handed-off-solved")
+	expectText(t, ctx, "#ticket-list .ticket-row .col-subject", tk.Subject)
+	expectText(t, ctx, "#ticket-list .ticket-row .col-status", "Résolu")
 }

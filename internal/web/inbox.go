@@ -118,6 +118,7 @@ type inboxPage struct {
 	Owners    []option
 	Sorts     []option
 	Filtered  bool
+	Notice    string // the confirmation of a hand-off just made
 }
 
 // ticketRow is a ticket with the names a list shows.
@@ -151,6 +152,10 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) erro
 	view := views[i]
 	q := r.URL.Query()
 	lf := listFilter{Status: q.Get("status"), Type: q.Get("type"), Team: q.Get("team"), Owner: q.Get("owner"), Sort: q.Get("sort")}
+	filtered := lf != (listFilter{})
+	if lf.Sort == "" {
+		lf.Sort = view.Filter.Sort // the sort select shows the view's order
+	}
 	f, err := applyFilter(rq, view.Filter, lf)
 	if err != nil {
 		return err
@@ -165,7 +170,7 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) erro
 	}
 	title := viewLabel(rq, view)
 	p := inboxPage{base: s.base(r, rq, title, "inbox"), Sidebar: sb, ViewKey: key, ViewTitle: title, Rows: rows, Filter: lf,
-		Filtered: lf != (listFilter{})}
+		Filtered: filtered}
 	if next != "" {
 		nq := url.Values{}
 		for k, v := range q {
@@ -175,6 +180,9 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) erro
 		}
 		nq.Set("cursor", next)
 		p.NextURL = "/views/" + key + "?" + nq.Encode()
+	}
+	if moved := q.Get("moved"); moved != "" {
+		p.Notice = s.handoffNotice(r.Context(), rq, moved)
 	}
 	s.filterOptions(rq, &p)
 	if isHTMX(r) && r.Header.Get("HX-Target") == "ticket-list" {
@@ -240,7 +248,9 @@ func applyFilter(rq *request, f store.Filter, lf listFilter) (store.Filter, erro
 	if lf.Sort != "" && !slices.Contains(store.Sorts, lf.Sort) {
 		return f, badParameter("sort")
 	}
-	f.Sort = lf.Sort
+	if lf.Sort != "" { // else the view's own order ("Handed off by me": latest change first)
+		f.Sort = lf.Sort
+	}
 	return f, nil
 }
 

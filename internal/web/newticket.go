@@ -77,6 +77,12 @@ func (s *server) createTicket(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/tickets/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+	// Routing may have placed the ticket in a tier the agent does not work
+	// in: it waits for that tier, and the agent is told where it went.
+	to := "/tickets/" + strconv.FormatInt(t.ID, 10)
+	if !ticket.CanWork(rq.actor, t) {
+		to = "/views/handed-off?moved=" + strconv.FormatInt(t.ID, 10)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }

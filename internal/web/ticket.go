@@ -31,6 +31,9 @@ type ticketPage struct {
 	Escalate *escalateForm // nil when the agent may not hand the ticket off
 	Handoff  *handoff
 	Swarm    swarmPanel
+	// HandedOff: the reader handed this ticket off and follows it (reads,
+	// notes) without working it any more.
+	HandedOff bool
 }
 
 // swarmPanel lists who was invited to help and lets the owner's side
@@ -174,6 +177,14 @@ type properties struct {
 	Owners                                    []option
 	Errors                                    formErrors
 	Message                                   string
+	// Agents change a ticket's tier by escalating: they see the tier as
+	// text beside the way to do it; leads and admins re-tier here.
+	CanRetier   bool
+	TierLabel   string
+	CanEscalate bool
+	// The sensitive flag is offered to those who may set or lift it.
+	CanSetSensitive bool
+	Sensitive       bool
 }
 
 // fieldInput is one typed custom field of the properties form.
@@ -242,6 +253,7 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 		Customer: cp, Events: timeline(rq, events, cp.C), Composer: newComposer(rq, t), Props: newProperties(rq, t)}
 	p.Cursor = lastEvent(events, 0)
 	p.Handoff = latestHandoff(rq, events)
+	p.HandedOff = !ticket.CanWork(rq.actor, t) && slices.Contains(t.HandedOffBy, rq.actor.AgentID)
 	p.Swarm = newSwarm(rq, t)
 	// A swarmed ticket does not go up: the swarm panel replaces the
 	// hand-off one (the desk refuses the escalation anyway).
@@ -307,9 +319,15 @@ func newComposer(rq *request, t ticket.Ticket) composer {
 
 func newProperties(rq *request, t ticket.Ticket) properties {
 	l := rq.loc
+	a := rq.actor
 	p := properties{TicketID: t.ID, Status: string(t.Status), Priority: t.Priority.String(),
 		Type: rq.dir.RequestType(t.RequestTypeID).Key, Tier: idStr(t.TierID), Team: idStr(t.TeamID), Owner: idStr(t.OwnerID),
-		Tags: strings.Join(t.Tags, ", "), CanEdit: ticket.CanWork(rq.actor, t), MeID: idStr(rq.actor.AgentID)}
+		Tags: strings.Join(t.Tags, ", "), CanEdit: ticket.CanWork(a, t), MeID: idStr(a.AgentID),
+		CanSetSensitive: ticket.CanSetSensitive(a, t), Sensitive: t.Sensitive}
+	tier := rq.dir.Tier(t.TierID)
+	p.TierLabel = tier.Code + " · " + tier.Name
+	p.CanRetier = p.CanEdit && a.IsLeadOrAdmin()
+	p.CanEscalate = p.CanEdit && rq.dir.ModelOf(t) != workspace.Swarming
 	for _, st := range ticket.Statuses {
 		p.Statuses = append(p.Statuses, option{string(st), l.Status(st)})
 	}
@@ -327,14 +345,18 @@ func newProperties(rq *request, t ticket.Ticket) properties {
 			p.Tiers = append(p.Tiers, option{idStr(tr.ID), tr.Code + " · " + tr.Name})
 		}
 	}
+	// Only choices that can work are offered: an agent keeps the ticket in
+	// its tier (ticket.CanPlace, CanAssignTo); the current values show.
 	p.Teams = []option{{"", l.T("value.none")}}
 	for _, tm := range rq.dir.Teams {
-		p.Teams = append(p.Teams, option{idStr(tm.ID), tm.Name})
+		if tm.ID == t.TeamID || ticket.CanPlace(a, ticket.Ticket{TierID: t.TierID, TeamID: tm.ID}, tm.TierID) {
+			p.Teams = append(p.Teams, option{idStr(tm.ID), tm.Name})
+		}
 	}
 	p.Owners = []option{{"", l.T("value.unassigned")}}
 	for _, m := range rq.dir.Members {
 		// Collaborators take part in swarms; they never own a ticket.
-		if (m.Active && m.Role != workspace.Collaborator) || m.ID == t.OwnerID {
+		if (m.Active && ticket.CanAssignTo(a, t, rq.dir.ActorOf(m))) || m.ID == t.OwnerID {
 			p.Owners = append(p.Owners, option{idStr(m.ID), m.Name})
 		}
 	}
@@ -465,7 +487,12 @@ func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	if fe, ok := rq.loc.fieldErrors(err); ok {
 		form.Errors, form.Message = fe, rq.loc.Error(err)
-		return s.refuseProperties(w, r, rq, id, form)
+		return s.refuseProperties(w, r, rq, id, problemStatus(err), form)
+	}
+	if problem.Is(err, problem.Forbidden) {
+		// e.g. sensitive_not_allowed, use_escalation: said in the form.
+		form.Message = rq.loc.Error(err)
+		return s.refuseProperties(w, r, rq, id, http.StatusForbidden, form)
 	}
 	if err != nil {
 		return err
@@ -481,9 +508,9 @@ func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *requ
 	return s.renderUpdate(w, r, rq, id, "properties-saved", false)
 }
 
-func (s *server) refuseProperties(w http.ResponseWriter, r *http.Request, rq *request, id int64, form properties) error {
+func (s *server) refuseProperties(w http.ResponseWriter, r *http.Request, rq *request, id int64, status int, form properties) error {
 	if isHTMX(r) {
-		s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "ticket", "properties", pair{L: rq.loc, V: form})
+		s.render(w, r, rq.loc, status, "ticket", "properties", pair{L: rq.loc, V: form})
 		return nil
 	}
 	p, err := s.loadTicketPage(r, rq, id)
@@ -491,8 +518,17 @@ func (s *server) refuseProperties(w http.ResponseWriter, r *http.Request, rq *re
 		return err
 	}
 	p.Props = form
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "ticket", "", p)
+	s.render(w, r, rq.loc, status, "ticket", "", p)
 	return nil
+}
+
+// problemStatus is the HTTP status of a refusal: 403 for a placement
+// outside the agent's tier (out_of_scope), 422 for a wrong value.
+func problemStatus(err error) int {
+	if p, ok := problem.As(err); ok && p.Kind == problem.Forbidden {
+		return http.StatusForbidden
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // readProperties reads the properties form over the ticket's current
@@ -513,6 +549,11 @@ func readProperties(r *http.Request, rq *request, t ticket.Ticket) properties {
 	get("tags", &p.Tags)
 	if r.PostForm.Get("assign_me") != "" {
 		p.Owner = p.MeID
+	}
+	// An unticked box is not posted: the marker says the box was there.
+	// Whoever posts it without the right to is refused by the desk.
+	if r.PostForm.Get("sensitive_field") != "" {
+		p.Sensitive = r.PostForm.Get("sensitive") != ""
 	}
 	for i := range p.Fields {
 		get("cf_"+p.Fields[i].Key, &p.Fields[i].Value)
@@ -553,6 +594,9 @@ func (p properties) update(rq *request, t ticket.Ticket) (desk.Update, error) {
 		if v != it.cur {
 			*it.into = &v
 		}
+	}
+	if p.Sensitive != t.Sensitive {
+		u.Sensitive = &p.Sensitive
 	}
 	tags := splitTags(p.Tags)
 	if !slices.Equal(tags, t.Tags) && !(len(tags) == 0 && len(t.Tags) == 0) {
