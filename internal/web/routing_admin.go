@@ -68,6 +68,13 @@ func (s *server) routingAdminRoutes(mux *http.ServeMux) {
 	mux.Handle("GET "+routingPath, s.leadOrAdmin(s.routingPage))
 	mux.Handle("POST "+routingPath, s.leadOrAdmin(s.routingAction))
 	mux.Handle("POST "+routingPath+"/dry-run", s.leadOrAdmin(s.routingDryRun))
+	// A dry run's answer without htmx is a page at the dry-run address, so a
+	// reload, a bookmark or "back" may ask for it with GET: the working
+	// copy is gone by then, so send the reader to the rules.
+	mux.Handle("GET "+routingPath+"/dry-run", s.leadOrAdmin(func(w http.ResponseWriter, r *http.Request, _ *request) error {
+		http.Redirect(w, r, routingPath, http.StatusSeeOther)
+		return nil
+	}))
 	s.procedureRoutes(mux)
 }
 

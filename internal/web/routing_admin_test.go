@@ -273,3 +273,21 @@ func TestRoutingRulesPage(t *testing.T) {
 		})
 	})
 }
+
+// TestRoutingDryRunWithoutHTMX is the page without JavaScript: the dry run
+// posts as a plain form and answers with the whole page, and its address
+// asked for with GET (a reload, a bookmark) leads back to the rules.
+func TestRoutingDryRunWithoutHTMX(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	saveTestRules(t, e, s)
+	admin := e.login(t, "admin@acme.test")
+	_, page := admin.get("/admin/routing")
+	res, body := admin.post("/admin/routing/dry-run", with(routingForm(t, page), "n", "1000", "op", "dry_run"), false)
+	expectStatus(t, res, body, http.StatusOK)
+	contains(t, body, `id="routing-form"`, `id="dry-total">7<`, `id="dry-moved">2<`)
+	res, body = admin.get("/admin/routing/dry-run")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/routing" {
+		t.Fatalf("GET of the dry run: %d → %q\n%s", res.StatusCode, res.Header.Get("Location"), excerpt(body))
+	}
+}
