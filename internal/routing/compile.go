@@ -17,6 +17,10 @@ type Env struct {
 	// is rejected. A nil list is not checked. Comparison ignores case and
 	// accents.
 	Tiers, Teams, Priorities, Channels, RequestTypes, Languages, Segments []string
+	// Refs lists what rules name by id. When set, an id that is not in it
+	// is an error (it was deleted), names are refreshed from ids (see
+	// Resolve), and Tiers, Teams and RequestTypes default to its names.
+	Refs *Refs
 }
 
 // maxDepth bounds condition nesting. Rule sets come from users over the API;
@@ -181,6 +185,9 @@ type Engine struct {
 // Compile validates rs against env and prepares it for evaluation. On
 // failure the error is a ValidationErrors listing every problem found.
 func Compile(rs RuleSet, env Env) (*Engine, error) {
+	if env.Refs != nil {
+		rs = Resolve(rs, *env.Refs)
+	}
 	c := newCompiler(env)
 	e := &Engine{hours: env.BusinessHours, dict: c.dict}
 	seen := map[int64]int{}
@@ -236,12 +243,28 @@ func complete(a, fallback Actions) Actions {
 
 type compiler struct {
 	known map[string]map[string]bool // "tier", "team", … → folded known values; nil list → absent
+	refs  *Refs
 	dict  map[string]int32
 	errs  ValidationErrors
 }
 
 func newCompiler(env Env) *compiler {
-	c := &compiler{known: map[string]map[string]bool{}, dict: map[string]int32{}}
+	c := &compiler{known: map[string]map[string]bool{}, refs: env.Refs, dict: map[string]int32{}}
+	if r := env.Refs; r != nil {
+		names := func(given []string, list []Ref) []string {
+			if given != nil {
+				return given
+			}
+			out := make([]string, len(list))
+			for i, x := range list {
+				out[i] = x.Name
+			}
+			return out
+		}
+		env.Tiers = names(env.Tiers, r.Tiers)
+		env.Teams = names(env.Teams, r.Teams)
+		env.RequestTypes = names(env.RequestTypes, r.RequestTypes)
+	}
 	for kind, list := range map[string][]string{
 		"tier": env.Tiers, "team": env.Teams, "priority": env.Priorities, "channel": env.Channels,
 		"request_type": env.RequestTypes, "language": env.Languages, "segment": env.Segments,
@@ -275,6 +298,25 @@ func (c *compiler) checkKnown(kind, value, path string) {
 	}
 	c.add(path, "unknown_"+kind, fmt.Sprintf("%s %q is not defined in this workspace", strings.ReplaceAll(kind, "_", " "), value),
 		map[string]string{kind: value})
+}
+
+// checkRef reports an id that names nothing in the workspace: the tier,
+// team, request type or agent was deleted. name is what the rule last
+// called it, for the message.
+func (c *compiler) checkRef(kind string, id int64, name, path string) {
+	if id > 0 && c.refs == nil {
+		return // without the workspace's list the id is taken on trust
+	}
+	if _, ok := c.refs.name(kind, id); ok && id > 0 {
+		return
+	}
+	params := map[string]string{"id": strconv.FormatInt(id, 10), "name": name}
+	what := strings.ReplaceAll(kind, "_", " ")
+	msg := fmt.Sprintf("%s #%d no longer exists in this workspace", what, id)
+	if name != "" {
+		msg = fmt.Sprintf("%s #%d (%q) no longer exists in this workspace", what, id, name)
+	}
+	c.add(path, "unknown_"+kind+"_id", msg, params)
 }
 
 func isEmpty(c Condition) bool {
@@ -404,6 +446,9 @@ func (c *compiler) leafField(n *node, field, path string) bool {
 
 // leafValues checks Value/Values for the op and prepares them.
 func (c *compiler) leafValues(n *node, cond Condition, path string) bool {
+	if !c.leafIDs(n, cond, path) {
+		return false
+	}
 	if n.op == opIn {
 		if cond.Value != "" {
 			c.add(path+".value", "unexpected_value", `op "in" takes its values from "values", not "value"`, nil)
@@ -421,7 +466,7 @@ func (c *compiler) leafValues(n *node, cond Condition, path string) bool {
 				ok = false
 				continue
 			}
-			ok = c.enumValue(n, v, vp) && ok
+			ok = c.enumValue(n, v, idAt(cond.IDs, j), vp) && ok
 		}
 		return ok
 	}
@@ -444,23 +489,53 @@ func (c *compiler) leafValues(n *node, cond Condition, path string) bool {
 	case n.field == fSensitive:
 		return c.choice(n, cond.Value, vp, "true", "false")
 	}
-	return c.enumValue(n, cond.Value, vp)
+	return c.enumValue(n, cond.Value, idAt(cond.IDs, 0), vp)
 }
 
-// enumValue checks one compared value against the workspace's known values
-// and stores it folded.
-func (c *compiler) enumValue(n *node, v, path string) bool {
+// leafIDs checks the ids of a request type test: one per value.
+func (c *compiler) leafIDs(n *node, cond Condition, path string) bool {
+	if len(cond.IDs) == 0 {
+		return true
+	}
+	if n.field != fRequestType {
+		c.add(path+".ids", "unexpected_ids", fmt.Sprintf("field %q takes no ids", cond.Field), map[string]string{"field": cond.Field})
+		return false
+	}
+	want := 1
+	if n.op == opIn {
+		want = len(cond.Values)
+	}
+	if len(cond.IDs) != want {
+		c.add(path+".ids", "ids_mismatch", fmt.Sprintf("%d ids for %d values", len(cond.IDs), want),
+			map[string]string{"ids": strconv.Itoa(len(cond.IDs)), "values": strconv.Itoa(want)})
+		return false
+	}
+	return true
+}
+
+func idAt(ids []int64, j int) int64 {
+	if j < len(ids) {
+		return ids[j]
+	}
+	return 0
+}
+
+// enumValue checks one compared value (a request type's, named by id when
+// id is not 0) against the workspace's known values and stores it folded.
+func (c *compiler) enumValue(n *node, v string, id int64, path string) bool {
 	before := len(c.errs)
-	switch n.field {
-	case fChannel:
+	switch {
+	case id != 0:
+		c.checkRef(RefRequestType, id, v, path)
+	case n.field == fChannel:
 		c.checkKnown("channel", v, path)
-	case fRequestType:
+	case n.field == fRequestType:
 		c.checkKnown("request_type", v, path)
-	case fSegment:
+	case n.field == fSegment:
 		c.checkKnown("segment", v, path)
-	case fLanguage:
+	case n.field == fLanguage:
 		c.checkKnown("language", v, path)
-	case fPriority:
+	case n.field == fPriority:
 		c.checkKnown("priority", v, path)
 	}
 	n.vals = append(n.vals, textsearch.Normalize(v))
@@ -537,11 +612,16 @@ func parseNumber(s string) (float64, bool) {
 }
 
 func (c *compiler) actions(a Actions, path string) {
-	for _, ref := range []struct{ kind, value, field string }{
-		{"tier", a.Tier, "tier"}, {"team", a.Team, "team"}, {"priority", a.Priority, "priority"},
-		{"request_type", a.RequestType, "request_type"},
+	for _, ref := range []struct {
+		kind, value, field string
+		id                 int64
+	}{
+		{"tier", a.Tier, "tier", a.TierID}, {"team", a.Team, "team", a.TeamID}, {"priority", a.Priority, "priority", 0},
+		{"request_type", a.RequestType, "request_type", a.RequestTypeID},
 	} {
 		switch {
+		case ref.id != 0:
+			c.checkRef(ref.kind, ref.id, ref.value, path+"."+ref.field)
 		case ref.value == "":
 		case strings.TrimSpace(ref.value) == "":
 			c.add(path+"."+ref.field, "blank_value", fmt.Sprintf("the %s is only spaces", strings.ReplaceAll(ref.kind, "_", " ")), nil)
@@ -557,6 +637,8 @@ func (c *compiler) actions(a Actions, path string) {
 	if a.AssignAgent < 0 {
 		c.add(path+".assign_agent", "invalid_agent", fmt.Sprintf("agent id %d is negative", a.AssignAgent),
 			map[string]string{"agent": strconv.FormatInt(a.AssignAgent, 10)})
+	} else if a.AssignAgent > 0 {
+		c.checkRef(RefAgent, a.AssignAgent, "", path+".assign_agent")
 	}
 	switch a.AssignStrategy {
 	case "":
