@@ -204,3 +204,39 @@ func conditionUses(c Condition, id int64) bool {
 	return slices.ContainsFunc(c.All, func(k Condition) bool { return conditionUses(k, id) }) ||
 		slices.ContainsFunc(c.Any, func(k Condition) bool { return conditionUses(k, id) })
 }
+
+// CountIDs counts the ids a rule set names things by, for callers that
+// need to know whether Resolve found new ones.
+func CountIDs(rs RuleSet) int {
+	n := 0
+	count := func(a Actions) {
+		for _, id := range []int64{a.TierID, a.TeamID, a.RequestTypeID} {
+			if id != 0 {
+				n++
+			}
+		}
+	}
+	var cond func(c Condition)
+	cond = func(c Condition) {
+		for _, id := range c.IDs {
+			if id != 0 {
+				n++
+			}
+		}
+		if c.Not != nil {
+			cond(*c.Not)
+		}
+		for _, k := range c.All {
+			cond(k)
+		}
+		for _, k := range c.Any {
+			cond(k)
+		}
+	}
+	for _, r := range rs.Rules {
+		count(r.Then)
+		cond(r.When)
+	}
+	count(rs.Fallback)
+	return n
+}

@@ -1112,10 +1112,13 @@ type dryRunView struct {
 	Message      string
 	Errors       []string
 	Total, Moved string
-	Hits         []hitRow
-	Flows        []flowRow
-	Samples      []sampleRow
-	More         bool // more tickets moved than the list shows
+	// MovedByAgents counts the tickets agents moved since routing placed
+	// them, which the comparison leaves out.
+	MovedByAgents string
+	Hits          []hitRow
+	Flows         []flowRow
+	Samples       []sampleRow
+	More          bool // more tickets moved than the list shows
 }
 
 type hitRow struct {
@@ -1133,7 +1136,7 @@ type sampleRow struct {
 }
 
 func newDryRunView(l *locale, set routing.RuleSet, res desk.DryRunResult) dryRunView {
-	v := dryRunView{Total: l.Num(res.Total), Moved: l.Num(res.Moved)}
+	v := dryRunView{Total: l.Num(res.Total), Moved: l.Num(res.Moved), MovedByAgents: l.Num(res.MovedByAgents)}
 	v.Hits = hitRows(l, set, res.Hits)
 	for _, f := range res.Flows {
 		v.Flows = append(v.Flows, flowRow{From: placementText(f.From), To: placementText(f.To), Count: l.Num(f.Count)})
@@ -1142,8 +1145,7 @@ func newDryRunView(l *locale, set routing.RuleSet, res desk.DryRunResult) dryRun
 		if i >= len(res.Samples) {
 			break
 		}
-		sm := res.Samples[i]
-		before := routing.Placement{Tier: sm.Tier, Team: sm.Team}
+		sm, before := res.Samples[i], res.Before[i]
 		if !routing.Moved(before, d) {
 			continue
 		}
