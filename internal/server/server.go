@@ -6,12 +6,14 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/palier/palier/internal/api"
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/web"
 )
 
@@ -49,6 +51,30 @@ func New(d *desk.Service, cfg Config) (http.Handler, error) {
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))
+	})
+	// Saved routing rules that cannot compile leave every new ticket on the
+	// default route. That is not a readiness failure (every instance reads
+	// the same rules, so failing /readyz would stop all intake rather than
+	// degrade it), so it has a detail check of its own for monitoring.
+	mux.HandleFunc("GET /healthz/routing", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		broken, err := d.BrokenRoutingRules(ctx)
+		switch {
+		case err != nil:
+			cfg.Log.Warn("routing health check failed", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("cannot check the routing rules\n"))
+		case len(broken) > 0:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			for _, b := range broken {
+				_, _ = fmt.Fprintf(w, "workspace %d: routing rules version %d do not compile (%s); new tickets follow the default route\n",
+					b.WorkspaceID, b.Version, problem.Count(b.Errors, "error"))
+			}
+		default:
+			_, _ = w.Write([]byte("ok\n"))
+		}
 	})
 	mux.Handle("GET /metrics", m)
 	mux.Handle("/", ui)
