@@ -115,7 +115,9 @@ type routingOutcome struct {
 	status   int
 	saved    bool
 	conflict bool
-	message  string
+	// broken: the saved rules cannot compile (see desk.RoutingRulesError).
+	broken  bool
+	message string
 	// invalid holds validation failures by path, placed on rules and rows.
 	invalid map[string]problem.Field
 }
@@ -126,6 +128,14 @@ func (s *server) routingPage(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	out := routingOutcome{status: http.StatusOK, saved: r.URL.Query().Get("saved") == "1"}
+	// Saved rules that cannot apply are said first, with each error on its
+	// rule: meanwhile every new ticket takes the default route.
+	err = s.d.RoutingRulesError(r.Context(), rq.actor)
+	if fields := validationFields(err); fields != nil {
+		out.broken, out.invalid = true, fields
+	} else if err != nil {
+		return err
+	}
 	s.renderRouting(w, r, rq, s.newRoutingPage(r, rq, st, out))
 	return nil
 }
@@ -866,6 +876,7 @@ type routingPage struct {
 	Dirty    bool
 	Saved    bool
 	Conflict bool
+	Broken   bool
 	Message  string
 	Others   []string // failures outside any rule
 	Rules    []ruleRow
@@ -893,7 +904,7 @@ func (s *server) newRoutingPage(r *http.Request, rq *request, st routingState, o
 	p := routingPage{base: s.base(r, rq, l.T("admin.routing"), "admin"), status: cmp.Or(out.status, http.StatusOK),
 		Links: adminLinks(rq, "routing"), CanSave: rq.actor.IsAdmin(),
 		Draft: string(raw), Base: st.Base, Edit: st.Edit, Dirty: setHash(st.Set) != st.Base, Saved: out.saved,
-		Conflict: out.conflict, Message: out.message, Editor: st.Editor, Opts: newRoutingOptions(rq), N: r.PostForm.Get("n")}
+		Conflict: out.conflict, Broken: out.broken, Message: out.message, Editor: st.Editor, Opts: newRoutingOptions(rq), N: r.PostForm.Get("n")}
 	if p.N == "" {
 		p.N = strconv.Itoa(dryRunSizes[0])
 	}

@@ -229,7 +229,8 @@ func TestRoutingRulesPage(t *testing.T) {
 			form := with(routingForm(t, page), "n", "1000")
 			res, body := lead.post("/admin/routing/dry-run", form, true)
 			expectStatus(t, res, body, http.StatusOK)
-			contains(t, body, `id="dry-total">7<`, `id="dry-moved">2<`,
+			// The lead reads L1 and L2: the dry run tries those 5 tickets.
+			contains(t, body, `id="dry-total">5<`, `id="dry-moved">2<`,
 				"<td>L1 · Support niveau 1</td><td>→ L2 · Support niveau 2</td>", "<td>L2 · Support niveau 2</td><td>→ L3</td>",
 				`href="/tickets/`+id(e.f.Ticket["L1"].ID)+`">#1000</a>`, "Export CSV vide")
 			if !regexp.MustCompile(`(?s)<tr class="zero-hit">\s*<td>3</td>\s*<td>Jamais`).MatchString(body) {
@@ -239,7 +240,7 @@ func TestRoutingRulesPage(t *testing.T) {
 			_, toggled := lead.post("/admin/routing", with(routingForm(t, page), "op", "toggle:1"), true)
 			res, body = lead.post("/admin/routing/dry-run", with(routingForm(t, toggled), "n", "1000"), true)
 			expectStatus(t, res, body, http.StatusOK)
-			contains(t, body, `id="dry-moved">4<`)
+			contains(t, body, `id="dry-moved">2<`, "<td>L2 · Support niveau 2</td><td>→ L1</td>")
 
 			res, body = lead.post("/admin/routing/dry-run", with(form, "n", "5"), true)
 			expectStatus(t, res, body, http.StatusBadRequest)
@@ -290,4 +291,36 @@ func TestRoutingDryRunWithoutHTMX(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/routing" {
 		t.Fatalf("GET of the dry run: %d → %q\n%s", res.StatusCode, res.Header.Get("Location"), excerpt(body))
 	}
+}
+
+// TestRoutingPageAfterRenamesAndBreakage: a renamed team shows under its
+// new name in the rules' sentences; saved rules that cannot apply (a team
+// gone behind their back) are announced at the top of the page, with the
+// error on the rule.
+func TestRoutingPageAfterRenamesAndBreakage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		saveTestRules(t, e, s)
+		admin := e.login(t, "admin@acme.test")
+		ctx := context.Background()
+		team := e.f.Team["L2"]
+		team.Name = "Deuxième ligne"
+		if err := e.d.UpdateTeam(ctx, storetest.Actor(t, s, e.f.Admin), team); err != nil {
+			t.Fatal(err)
+		}
+		res, body := admin.get("/admin/routing")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "→ L2 · Deuxième ligne, priorité urgente")
+		lacks(t, body, `id="routing-broken"`)
+
+		rs := testRules()
+		rs.Rules[0].Then.TeamID, rs.Rules[0].Then.Team = 999_999, "Équipe supprimée"
+		if _, err := s.SaveRoutingRules(ctx, e.f.WS.ID, e.f.Admin.ID, rs); err != nil {
+			t.Fatal(err)
+		}
+		res, body = admin.get("/admin/routing")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `id="routing-broken" class="form-error" role="alert">Les règles enregistrées ne peuvent pas s&#39;appliquer`, "999999",
+			"L&#39;équipe n° 999999 («\u00a0Équipe supprimée\u00a0») n&#39;existe plus")
+	})
 }
