@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -214,6 +215,11 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 	return ticket.Event{Kind: ticket.Routed, Data: data}, dec, nil
 }
 
+// RoutedReasonsKey holds, in a routed event, the conditions that held as
+// JSON (a list of routing.Reason), for the timeline to word in the
+// reader's language; "reasons" keeps them in rule notation, one per line.
+const RoutedReasonsKey = "reason_list"
+
 // RoutedData is what a routed event records: the rule that matched (or
 // "default"), where the ticket landed, and the conditions that held.
 func RoutedData(dec routing.Decision, tierCode, teamName string) map[string]string {
@@ -233,6 +239,8 @@ func RoutedData(dec routing.Decision, tierCode, teamName string) map[string]stri
 	}
 	if len(why) > 0 {
 		data["reasons"] = strings.Join(why, "\n")
+		raw, _ := json.Marshal(dec.Reasons) // plain data: cannot fail
+		data[RoutedReasonsKey] = string(raw)
 	}
 	if dec.Actions.RequireHuman {
 		data["require_human"] = "true"

@@ -116,6 +116,7 @@ func init() {
 		// canal est e-mail → L2 · Billing experts, priorité urgente ».
 		"routing.sum.if":                {"If {when} → {then}", "Si {when} → {then}"},
 		"routing.sum.always":            {"Always → {then}", "Toujours → {then}"},
+		"routing.reason.found":          {"{cond} (found: {found})", "{cond} (trouvé\u00a0: {found})"},
 		"routing.sum.and":               {" and ", " et "},
 		"routing.sum.or":                {" or ", " ou "},
 		"routing.sum.not":               {"not {cond}", "non {cond}"},

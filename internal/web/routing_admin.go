@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -913,12 +912,12 @@ func (s *server) newRoutingPage(r *http.Request, rq *request, st routingState, o
 	}
 	byRule, other := ruleErrors(l, out.invalid)
 	p.Others, p.FallErrs = other, byRule[editFallback]
-	say := describer{l: l, dir: rq.dir}
+	say := sentences(rq)
 	for i, rule := range st.Set.Rules {
-		p.Rules = append(p.Rules, ruleRow{Index: i, Position: i + 1, Name: rule.Name, Summary: say.rule(rule), Enabled: rule.Enabled,
+		p.Rules = append(p.Rules, ruleRow{Index: i, Position: i + 1, Name: rule.Name, Summary: say.Rule(rule), Enabled: rule.Enabled,
 			First: i == 0, Last: i == len(st.Set.Rules)-1, Errors: byRule[i]})
 	}
-	p.Fallback = say.actions(st.Set.Fallback)
+	p.Fallback = say.Actions(st.Set.Fallback)
 	if p.Editor != nil {
 		p.Opts.decorate(l, p.Editor)
 	}
@@ -975,11 +974,11 @@ func newRoutingOptions(rq *request) routingOptions {
 // knownValues are the values a field can take, as the summary words them.
 func knownValues(rq *request) map[string][]option {
 	l := rq.loc
-	say := describer{l: l, dir: rq.dir}
+	say := sentences(rq)
 	out := map[string][]option{}
 	add := func(field string, values ...string) {
 		for _, v := range values {
-			out[field] = append(out[field], option{v, say.label(field, v)})
+			out[field] = append(out[field], option{v, say.Label(field, v)})
 		}
 	}
 	add(routing.FieldChannel, ticket.Channels...)
@@ -1115,7 +1114,7 @@ func (s *server) dryRun(ctx context.Context, rq *request, st routingState, n int
 	if err != nil {
 		return dryRunView{}, 0, err
 	}
-	return newDryRunView(l, set, res), http.StatusOK, nil
+	return newDryRunView(l, sentences(rq), set, res), http.StatusOK, nil
 }
 
 // dryRunView is the result of a dry run as the page shows it.
@@ -1144,9 +1143,10 @@ type flowRow struct{ From, To, Count string }
 type sampleRow struct {
 	ID                         int64
 	Ref, Subject, From, To, By string
+	Why                        string // the conditions that held, as sentences
 }
 
-func newDryRunView(l *locale, set routing.RuleSet, res desk.DryRunResult) dryRunView {
+func newDryRunView(l *locale, say routing.Sentences, set routing.RuleSet, res desk.DryRunResult) dryRunView {
 	v := dryRunView{Total: l.Num(res.Total), Moved: l.Num(res.Moved), MovedByAgents: l.Num(res.MovedByAgents)}
 	v.Hits = hitRows(l, set, res.Hits)
 	for _, f := range res.Flows {
@@ -1168,8 +1168,12 @@ func newDryRunView(l *locale, set routing.RuleSet, res desk.DryRunResult) dryRun
 		if d.Fallback {
 			by = l.T("routing.fallback")
 		}
+		why := make([]string, len(d.Reasons))
+		for j, r := range d.Reasons {
+			why[j] = say.Reason(r)
+		}
 		v.Samples = append(v.Samples, sampleRow{ID: sm.TicketID, Ref: "#" + strconv.FormatInt(sm.Number, 10), Subject: sm.Input.Subject,
-			From: placementText(before), To: placementText(d.Placement()), By: by})
+			From: placementText(before), To: placementText(d.Placement()), By: by, Why: strings.Join(why, " · ")})
 	}
 	return v
 }
@@ -1200,189 +1204,4 @@ func placementText(p routing.Placement) string {
 		return p.Tier
 	}
 	return p.Tier + " · " + p.Team
-}
-
-// describer words rules in the reader's language: « Si le texte contient
-// « facturé deux fois » et le canal est e-mail → L2 · Billing experts,
-// priorité urgente ».
-type describer struct {
-	l   *locale
-	dir desk.Directory
-}
-
-func (d describer) rule(r routing.Rule) string {
-	then := d.actions(r.Then)
-	if isAlways(r.When) {
-		return d.l.T("routing.sum.always", "then", then)
-	}
-	return d.l.T("routing.sum.if", "when", d.cond(r.When, false), "then", then)
-}
-
-func (d describer) cond(c routing.Condition, nested bool) string {
-	switch {
-	case len(c.All) > 0:
-		return d.group(c.All, "routing.sum.and", nested)
-	case len(c.Any) > 0:
-		return d.group(c.Any, "routing.sum.or", nested)
-	case c.Not != nil && isFieldTest(*c.Not):
-		return d.test(*c.Not, true)
-	case c.Not != nil:
-		return d.l.T("routing.sum.not", "cond", d.cond(*c.Not, true))
-	}
-	return d.test(c, false)
-}
-
-func (d describer) group(kids []routing.Condition, joinKey string, nested bool) string {
-	parts := make([]string, len(kids))
-	for i, k := range kids {
-		parts[i] = d.cond(k, true)
-	}
-	s := strings.Join(parts, d.l.T(joinKey))
-	if nested && len(kids) > 1 {
-		s = "(" + s + ")"
-	}
-	return s
-}
-
-// test words one field test, negated or not.
-func (d describer) test(c routing.Condition, negated bool) string {
-	l := d.l
-	switch c.Field {
-	case routing.FieldBusinessHours:
-		inside := strings.EqualFold(strings.TrimSpace(c.Value), "inside") != negated
-		if inside {
-			return l.T("routing.sum.inside")
-		}
-		return l.T("routing.sum.outside")
-	case routing.FieldSensitive:
-		if strings.EqualFold(strings.TrimSpace(c.Value), "true") != negated {
-			return l.T("routing.sum.sensitive")
-		}
-		return l.T("routing.sum.not_sensitive")
-	}
-	key := "routing.op." + c.Op
-	if negated {
-		key = "routing.nop." + c.Op
-	}
-	if !i18n.Has(key) {
-		return c.String()
-	}
-	return l.T(key, "field", d.field(c.Field), "value", d.values(c))
-}
-
-func (d describer) field(f string) string {
-	if key, ok := strings.CutPrefix(f, routing.FieldCustomPrefix); ok {
-		label := key
-		if cf, found := d.dir.CustomField(key); found {
-			label = cf.Label(d.l.Lang)
-		}
-		return d.l.T("routing.sumfield.custom", "label", label)
-	}
-	if i18n.Has("routing.sumfield." + f) {
-		return d.l.T("routing.sumfield." + f)
-	}
-	return f
-}
-
-func (d describer) values(c routing.Condition) string {
-	if c.Op == routing.OpIn {
-		vals := make([]string, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = d.value(c.Field, v)
-		}
-		return strings.Join(vals, ", ")
-	}
-	if slices.Contains(textFieldOps, c.Op) {
-		return d.l.T("routing.sum.quote", "v", c.Value)
-	}
-	return d.value(c.Field, c.Value)
-}
-
-// label names a value of a field with a closed list the way the rest of
-// the UI does: "email" → "e-mail", "billing" → "Facturation".
-func (d describer) label(field, v string) string {
-	key := ""
-	switch field {
-	case routing.FieldChannel:
-		key = "channel." + v
-	case routing.FieldPriority:
-		key = "priority." + v
-	case routing.FieldSegment:
-		key = "segment." + v
-	case routing.FieldLanguage:
-		key = "lang." + v
-	case routing.FieldRequestType:
-		if rt := d.dir.RequestTypeByKey(v); rt.ID != 0 {
-			return rt.Name(d.l.Lang)
-		}
-	}
-	if key != "" && v != "" && i18n.Has(key) {
-		return d.l.T(key)
-	}
-	return v
-}
-
-// value is label as a sentence needs it: "priorité urgente", "la langue
-// est français" (French writes languages in lower case, English does not).
-func (d describer) value(field, v string) string {
-	switch field {
-	case routing.FieldOrganisation:
-		return d.l.T("routing.sum.quote", "v", v)
-	case routing.FieldChannel, routing.FieldPriority:
-		return strings.ToLower(d.label(field, v))
-	case routing.FieldLanguage:
-		if d.l.Lang == "fr" {
-			return strings.ToLower(d.label(field, v))
-		}
-	}
-	return d.label(field, v)
-}
-
-// actions words what a rule does: where the ticket goes, then the rest.
-func (d describer) actions(a routing.Actions) string {
-	l := d.l
-	where := a.Tier
-	if where == "" {
-		where = l.T("routing.sum.fallback_tier")
-	}
-	if a.Team != "" {
-		where += " · " + a.Team
-	}
-	parts := []string{where}
-	if a.Priority != "" {
-		parts = append(parts, l.T("routing.sum.priority", "p", d.value(routing.FieldPriority, a.Priority)))
-	}
-	if a.RequestType != "" {
-		parts = append(parts, l.T("routing.sum.type", "t", d.value(routing.FieldRequestType, a.RequestType)))
-	}
-	if len(a.AddTags) > 0 {
-		parts = append(parts, l.T("routing.sum.tags", "tags", strings.Join(a.AddTags, ", ")))
-	}
-	parts = append(parts, d.assignment(a)...)
-	if a.MarkSensitive {
-		parts = append(parts, l.T("routing.sum.mark_sensitive"))
-	}
-	if a.RequireHuman {
-		parts = append(parts, l.T("routing.sum.human"))
-	}
-	if a.AutoReply != "" {
-		parts = append(parts, l.T("routing.sum.auto_reply"))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func (d describer) assignment(a routing.Actions) []string {
-	switch {
-	case a.AssignAgent != 0:
-		name := d.dir.Member(a.AssignAgent).Name
-		if name == "" {
-			name = fmt.Sprintf("#%d", a.AssignAgent)
-		}
-		return []string{d.l.T("routing.sum.assign_to", "name", name)}
-	case a.AssignStrategy == routing.AssignRoundRobin:
-		return []string{d.l.T("routing.sum.round_robin")}
-	case a.AssignStrategy == routing.AssignLeastLoaded:
-		return []string{d.l.T("routing.sum.least_loaded")}
-	}
-	return nil
 }

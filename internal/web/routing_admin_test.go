@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -232,7 +233,9 @@ func TestRoutingRulesPage(t *testing.T) {
 			// The lead reads L1 and L2: the dry run tries those 5 tickets.
 			contains(t, body, `id="dry-total">5<`, `id="dry-moved">2<`,
 				"<td>L1 · Support niveau 1</td><td>→ L2 · Support niveau 2</td>", "<td>L2 · Support niveau 2</td><td>→ L3</td>",
-				`href="/tickets/`+id(e.f.Ticket["L1"].ID)+`">#1000</a>`, "Export CSV vide")
+				`href="/tickets/`+id(e.f.Ticket["L1"].ID)+`">#1000</a>`, "Export CSV vide",
+				// Why, in words: the bug rule took #1002.
+				`Anomalies vers L3<br><span class="muted small">le type de demande est Anomalie</span>`)
 			if !regexp.MustCompile(`(?s)<tr class="zero-hit">\s*<td>3</td>\s*<td>Jamais`).MatchString(body) {
 				t.Errorf("the rule that never matches should be highlighted\n%s", excerpt(body))
 			}
@@ -323,4 +326,26 @@ func TestRoutingPageAfterRenamesAndBreakage(t *testing.T) {
 		contains(t, body, `id="routing-broken" class="form-error" role="alert">Les règles enregistrées ne peuvent pas s&#39;appliquer`, "999999",
 			"L&#39;équipe n° 999999 («\u00a0Équipe supprimée\u00a0») n&#39;existe plus")
 	})
+}
+
+// TestRoutedReasonsInTheReadersLanguage: the timeline says why a rule
+// placed a ticket as a sentence in the reader's language, not in rule
+// notation.
+func TestRoutedReasonsInTheReadersLanguage(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	saveTestRules(t, e, s)
+	tk, err := e.d.CreateTicket(context.Background(), storetest.Actor(t, s, e.f.Admin), desk.NewTicket{Subject: "Facture",
+		Body: "On m'a facturé deux fois.", Channel: "email", RequestType: "billing", CustomerID: e.f.Customer["alice"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := e.login(t, "admin@acme.test")
+	res, body := admin.get("/tickets/" + id(tk.ID))
+	expectStatus(t, res, body, http.StatusOK)
+	contains(t, body, "le texte contient l&#39;expression «\u00a0facturé deux fois\u00a0» (trouvé\u00a0: ", " · le canal est e-mail</span>")
+	lacks(t, body, "contains_phrase")
+	admin.post("/settings/language", url.Values{"lang": {"en"}, "next": {"/"}}, false)
+	_, body = admin.get("/tickets/" + id(tk.ID))
+	contains(t, body, "the text contains the phrase “facturé deux fois” (found: ", " · the channel is email</span>")
 }
