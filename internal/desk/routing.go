@@ -471,6 +471,17 @@ func intakePlacement(dir Directory, at store.RoutedAt, now routing.Placement) ro
 	return p
 }
 
+// rulesError is the invalid_rules problem together with the rule set's
+// own errors: the API words the problem's fields, editors use the errors'
+// places (routing.Place) to show each message beside its input.
+type rulesError struct {
+	p    *problem.Error
+	errs routing.ValidationErrors
+}
+
+func (e *rulesError) Error() string   { return e.p.Error() }
+func (e *rulesError) Unwrap() []error { return []error{e.p, e.errs} }
+
 func rulesProblem(err error) error {
 	var verrs routing.ValidationErrors
 	if !errors.As(err, &verrs) {
@@ -484,5 +495,5 @@ func rulesProblem(err error) error {
 			p.Fields[v.Path] = problem.Field{Code: v.Code, Message: v.Message, Params: v.Params}
 		}
 	}
-	return p
+	return &rulesError{p: p, errs: verrs}
 }
