@@ -122,11 +122,6 @@ func rowOf(c routing.Condition) (condRow, bool) {
 	return condRow{Field: c.Field, Op: c.Op, Value: v, Not: not}, true
 }
 
-// isAlways reports an empty condition, which matches every ticket.
-func isAlways(c routing.Condition) bool {
-	return len(c.All) == 0 && len(c.Any) == 0 && c.Not == nil && !isFieldTest(c)
-}
-
 func isFieldTest(c routing.Condition) bool {
 	return c.Field != "" || c.Op != "" || c.Value != "" || len(c.Values) > 0
 }
