@@ -42,8 +42,8 @@ func TestRoutingRulesSurviveRenamesOverTheAPI(t *testing.T) {
 
 		before := e.rowCounts()
 		for _, c := range []struct{ path, lang, want string }{
-			{idPath("/request-types", e.f.Type["bug"].ID), "fr", "Des règles de routage l'utilisent : 4 “Anomalies à Nadia”."},
-			{idPath("/agents", e.f.AgentL2.ID), "en", "Routing rules use it: 4 “Anomalies à Nadia”."},
+			{idPath("/request-types", e.f.Type["bug"].ID), "fr", "Des règles de routage l'utilisent : 4 (Anomalies à Nadia)."},
+			{idPath("/agents", e.f.AgentL2.ID), "en", "Routing rules use it: 4 (Anomalies à Nadia)."},
 		} {
 			a := e.do(req{who: "admin", method: "PATCH", path: c.path, body: map[string]any{"active": false}, header: map[string]string{"Accept-Language": c.lang}})
 			if a.status != 409 || a.errorCode() != "used_by_routing_rules" || !strings.HasPrefix(a.errorBody().Message, c.want) ||

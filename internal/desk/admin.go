@@ -202,7 +202,7 @@ func usedByRules(uses []routing.Use) error {
 			fallback = true
 			continue
 		}
-		names = append(names, fmt.Sprintf("%d “%s”", u.Index+1, u.Name))
+		names = append(names, fmt.Sprintf("%d (%s)", u.Index+1, u.Name))
 		ids = append(ids, strconv.FormatInt(u.ID, 10))
 	}
 	code, msg := "used_by_routing_rules", "routing rules use it: "+strings.Join(names, ", ")+"; change those rules first"

@@ -173,16 +173,16 @@ func TestDeactivatingWhatRulesUseIsRefused(t *testing.T) {
 
 		rt := f.Type["bug"]
 		rt.Active = false
-		refused(t, d.UpdateRequestType(ctx, admin, rt), "used_by_routing_rules", "2 “Anomalies”")
+		refused(t, d.UpdateRequestType(ctx, admin, rt), "used_by_routing_rules", "2 (Anomalies)")
 		access := f.Type["access"] // named by a disabled rule's action: enabling it later must work
 		access.Active = false
-		refused(t, d.UpdateRequestType(ctx, admin, access), "used_by_routing_rules", "3 “Accès”")
+		refused(t, d.UpdateRequestType(ctx, admin, access), "used_by_routing_rules", "3 (Accès)")
 		agent, err := d.Member(ctx, admin, f.AgentL2.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		agent.Active = false
-		refused(t, d.UpdateMember(ctx, admin, agent), "used_by_routing_rules", "2 “Anomalies”")
+		refused(t, d.UpdateMember(ctx, admin, agent), "used_by_routing_rules", "2 (Anomalies)")
 
 		dir, err := d.Directory(ctx, admin)
 		if err != nil {

@@ -349,3 +349,23 @@ func TestRoutedReasonsInTheReadersLanguage(t *testing.T) {
 	_, body = admin.get("/tickets/" + id(tk.ID))
 	contains(t, body, "the text contains the phrase “facturé deux fois” (found: ", " · the channel is email</span>")
 }
+
+// TestDeactivatingARequestTypeRulesUse: the admin page refuses to
+// deactivate a request type a rule names, says which rule, and keeps it.
+func TestDeactivatingARequestTypeRulesUse(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	saveTestRules(t, e, s)
+	admin := e.login(t, "admin@acme.test")
+	bug := e.f.Type["bug"]
+	res, body := admin.post("/admin/types/"+id(bug.ID), url.Values{"name_fr": {bug.NameFR}, "name_en": {bug.NameEN}}, false)
+	expectStatus(t, res, body, http.StatusUnprocessableEntity)
+	contains(t, body, "Des règles de routage l&#39;utilisent : 2 (Anomalies vers L3).")
+	dir, err := e.d.Directory(context.Background(), storetest.Actor(t, s, e.f.Admin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !dir.RequestType(bug.ID).Active {
+		t.Error("a refused deactivation must leave the request type active")
+	}
+}
