@@ -18,6 +18,12 @@ import (
 // page for the new copy. Nothing is stored until Save hands the whole set
 // to the desk, so instances stay stateless, and a lead can try changes in
 // the dry run without being able to save them (the desk refuses).
+//
+// This file holds the routes and the page's actions; routing_state.go the
+// working copy, routing_editor.go the form of one rule, routing_page.go
+// the rendering and the selects' choices, routing_dryrun.go the dry run,
+// routing_errors.go where validation errors show, and
+// routing_sentences.go the rules and reasons worded by routing.Sentences.
 
 const (
 	routingPath = "/admin/routing"
