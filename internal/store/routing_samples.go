@@ -85,13 +85,20 @@ func (s *Store) RoutingSamples(ctx context.Context, wsID int64, viewer *auth.Act
 // routedAt reads a routed event's placement. Events written before they
 // carried ids hold the tier's code, or (bulk imports) its id as text.
 func routedAt(raw string) RoutedAt {
-	var data map[string]string
-	if raw == "" || json.Unmarshal([]byte(raw), &data) != nil || data["tier"] == "" && data["tier_id"] == "" {
+	// Only the placement is read: a struct decodes 100k events much faster
+	// than a map of every key would.
+	var data struct {
+		Tier   string `json:"tier"`
+		Team   string `json:"team"`
+		TierID string `json:"tier_id"`
+		TeamID string `json:"team_id"`
+	}
+	if raw == "" || json.Unmarshal([]byte(raw), &data) != nil || data.Tier == "" && data.TierID == "" {
 		return RoutedAt{}
 	}
-	at := RoutedAt{Found: true, Tier: data["tier"], Team: data["team"]}
-	at.TierID, _ = strconv.ParseInt(data["tier_id"], 10, 64)
-	at.TeamID, _ = strconv.ParseInt(data["team_id"], 10, 64)
+	at := RoutedAt{Found: true, Tier: data.Tier, Team: data.Team}
+	at.TierID, _ = strconv.ParseInt(data.TierID, 10, 64)
+	at.TeamID, _ = strconv.ParseInt(data.TeamID, 10, 64)
 	if id, err := strconv.ParseInt(at.Tier, 10, 64); err == nil && at.TierID == 0 {
 		at.TierID, at.Tier = id, ""
 	}
