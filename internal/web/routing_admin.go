@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
 )
 
@@ -164,7 +165,7 @@ func (s *server) routingOp(r *http.Request, rq *request, st *routingState, op, a
 		}
 		return st.Editor.op(rq.loc, op, arg), nil
 	case "apply":
-		return st.apply(rq.loc), nil
+		return st.apply(rq.loc, *desk.RoutingEnv(rq.dir).Refs), nil
 	case "discard":
 		fresh, err := s.savedRouting(r.Context(), rq)
 		*st = fresh
@@ -188,7 +189,7 @@ func ruleIndex(arg string, n int) (int, error) {
 // the admin chooses to overwrite them.
 func (s *server) saveRouting(ctx context.Context, rq *request, st *routingState, overwrite bool) (routingOutcome, error) {
 	if st.Editor != nil {
-		if out := st.apply(rq.loc); st.Editor != nil {
+		if out := st.apply(rq.loc, *desk.RoutingEnv(rq.dir).Refs); st.Editor != nil {
 			return out, nil
 		}
 	}

@@ -369,3 +369,21 @@ func TestDeactivatingARequestTypeRulesUse(t *testing.T) {
 		t.Error("a refused deactivation must leave the request type active")
 	}
 }
+
+// TestApplyingAnUnchangedRuleChangesNothing: the editor's form names the
+// team; applying a rule as it was must give back its ids, so the page
+// shows no unsaved change.
+func TestApplyingAnUnchangedRuleChangesNothing(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	saveTestRules(t, e, s)
+	admin := e.login(t, "admin@acme.test")
+	_, page := admin.get("/admin/routing")
+	_, body := admin.post("/admin/routing", with(routingForm(t, page), "op", "edit:0"), true)
+	form := with(routingForm(t, body), "op", "apply", "e_name", "Double facturation", "e_enabled", "1", "e_mode", "all", "e_rows", "2",
+		"c0_field", "text", "c0_op", "contains_phrase", "c0_value", "facturé deux fois", "c1_field", "channel", "c1_op", "is", "c1_value", "email",
+		"a_tier", "L2", "a_team", "Support niveau 2", "a_priority", "urgent")
+	res, body := admin.post("/admin/routing", form, true)
+	expectStatus(t, res, body, http.StatusOK)
+	lacks(t, body, "Vous avez des modifications non enregistrées")
+}

@@ -98,7 +98,11 @@ func (st *routingState) listOp(op string, i int) {
 // apply puts the editor's rule into the copy once its structure is valid.
 // Names the workspace must know (tiers, teams…) are checked on saving, by
 // the desk: the editor offers only known ones anyway.
-func (st *routingState) apply(l *locale) routingOutcome {
+//
+// The editor's form names teams and request types as people read them;
+// refs gives them their ids again, so that a rule applied unchanged leaves
+// the copy unchanged.
+func (st *routingState) apply(l *locale, refs routing.Refs) routingOutcome {
 	e := st.Editor
 	if e == nil {
 		return routingOutcome{status: http.StatusOK}
@@ -113,7 +117,7 @@ func (st *routingState) apply(l *locale) routingOutcome {
 			return routingOutcome{status: http.StatusUnprocessableEntity, message: l.T("routing.invalid_rule")}
 		}
 	}
-	st.Set, st.Edit, st.Editor = next, noEdit, nil
+	st.Set, st.Edit, st.Editor = normalizeSet(routing.Resolve(next, refs)), noEdit, nil
 	return routingOutcome{status: http.StatusOK}
 }
 
