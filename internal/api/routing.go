@@ -77,11 +77,12 @@ type movedTicket struct {
 }
 
 type dryRunOut struct {
-	Total        int               `json:"total"`
-	Moved        int               `json:"moved"`
-	Hits         []routing.RuleHit `json:"hits"`
-	Flows        []routing.Flow    `json:"flows"`
-	MovedTickets []movedTicket     `json:"moved_tickets"`
+	Total         int               `json:"total"`
+	Moved         int               `json:"moved"`
+	MovedByAgents int               `json:"moved_by_agents"`
+	Hits          []routing.RuleHit `json:"hits"`
+	Flows         []routing.Flow    `json:"flows"`
+	MovedTickets  []movedTicket     `json:"moved_tickets"`
 	// Truncated says the list stopped at maxMovedShown.
 	Truncated bool `json:"moved_tickets_truncated"`
 }
@@ -113,13 +114,12 @@ func (a *API) dryRun(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := dryRunOut{Total: res.Total, Moved: res.Moved, Hits: nonNil(res.Hits), Flows: nonNil(res.Flows), MovedTickets: []movedTicket{}}
+	out := dryRunOut{Total: res.Total, Moved: res.Moved, MovedByAgents: res.MovedByAgents, Hits: nonNil(res.Hits), Flows: nonNil(res.Flows), MovedTickets: []movedTicket{}}
 	for i, s := range res.Samples {
 		if i >= len(res.Decisions) {
 			break
 		}
-		d := res.Decisions[i]
-		before := routing.Placement{Tier: s.Tier, Team: s.Team}
+		d, before := res.Decisions[i], res.Before[i]
 		if !routing.Moved(before, d) || !mayListSample(c.actor, dir, before, s.Input.Sensitive) {
 			continue
 		}

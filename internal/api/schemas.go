@@ -155,7 +155,8 @@ func answerSchemas() map[string]any {
 			"actor_customer_id": integer("The customer who wrote, if any."),
 			"body":              str("The message, for messages."),
 			"data": textMap("Details, as strings. Changes: from, to (and field for a custom field). " +
-				"routed: rule (its name, or \"default\" for the fallback route), rule_id, tier, team, reasons (the conditions that held, one per line), require_human. " +
+				"routed: rule (its name, or \"default\" for the fallback route), rule_id, tier, team, tier_id and team_id (where it landed, by id), " +
+				"reasons (the conditions that held, one per line, in rule notation), reason_list (the same as a JSON list of {path, field, op, expected, actual, negated}), require_human. " +
 				"escalated, de_escalated: from, to (tier codes), direction (up, down, return), reason, vendor_email (to an outside vendor), " +
 				"and summary, the hand-off summary as a JSON-encoded HandoffSummary (see the components). " +
 				"swarm_joined: agent_id, the invited agent (the actor is who invited them); team_id when they came with their team; " +

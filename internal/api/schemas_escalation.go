@@ -38,10 +38,15 @@ func routingSchemas() map[string]any {
 			"op":     schema{"type": "string", "enum": ruleOps, "description": "A leaf's operator."},
 			"value":  str("A leaf's value (every op but in)."),
 			"values": list(schema{"type": "string"}, "The values of the op in."),
+			"ids":    list(schema{"type": "integer"}, "A request_type test's request type ids: value's, or one per entry of values (0: the key says)."),
 		}),
 		"Actions": object(nil, schema{
-			"tier": str("Tier code (the fallback must set one)."), "team": str("Team name."), "priority": str("low, normal, high or urgent."),
-			"request_type":    str("Request type key, set when the ticket has none."),
+			"tier":    str("Tier code (the fallback must set a tier); shown beside tier_id, or stands for it when tier_id is absent."),
+			"tier_id": integer("The tier, by id: rules name tiers, teams and request types by id, so renames change nothing."),
+			"team":    str("Team name, refreshed from team_id when rules are read; stands for the team when team_id is absent."),
+			"team_id": integer("The team, by id."), "priority": str("low, normal, high or urgent."),
+			"request_type":    str("Request type key, set when the ticket has none; refreshed from request_type_id."),
+			"request_type_id": integer("The request type, by id."),
 			"add_tags":        list(schema{"type": "string"}, "Tags added to the ticket."),
 			"assign_agent":    integer("Assign this agent (by id)."),
 			"assign_strategy": schema{"type": "string", "enum": []string{routing.AssignRoundRobin, routing.AssignLeastLoaded}, "description": "Assign within the team."},
@@ -54,9 +59,10 @@ func routingSchemas() map[string]any {
 			"fallback": ref("Actions"),
 			"limit":    schema{"type": "integer", "minimum": 1, "maximum": maxDryRun, "description": "How many of the most recent tickets to try (default 1000)."},
 		}),
-		"DryRunResult": object([]string{"total", "moved", "hits", "flows", "moved_tickets", "moved_tickets_truncated"}, schema{
-			"total": integer("Tickets tried, newest first."),
-			"moved": integer("Tickets the rules would place in another tier, or another team when they name one."),
+		"DryRunResult": object([]string{"total", "moved", "moved_by_agents", "hits", "flows", "moved_tickets", "moved_tickets_truncated"}, schema{
+			"total":           integer("Tickets tried, newest first: those the caller may read."),
+			"moved":           integer("Tickets the rules would place in another tier, or another team when they name one, than routing placed them at intake (their routed event)."),
+			"moved_by_agents": integer("Tickets agents moved since routing placed them (escalations, hand-offs); not counted in moved."),
 			"hits": list(object([]string{"count"}, schema{
 				"rule_id": integer(""), "rule_name": str(""), "fallback": boolean("The fallback route."), "count": integer("Tickets it would take."),
 			}), "One entry per enabled rule, in order, then the fallback."),

@@ -3,9 +3,13 @@ package desk
 import (
 	"context"
 	"slices"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/workspace"
 )
@@ -62,10 +66,16 @@ func (d *Service) CreateRequestType(ctx context.Context, a auth.Actor, rt worksp
 	return d.store.CreateRequestType(ctx, a.WorkspaceID, a.AgentID, rt)
 }
 
-// UpdateRequestType saves a request type.
+// UpdateRequestType saves a request type. Deactivating one that routing
+// rules name is refused (409) until the rules stop naming it.
 func (d *Service) UpdateRequestType(ctx context.Context, a auth.Actor, rt workspace.RequestType) error {
 	if err := requireAdmin(a); err != nil {
 		return err
+	}
+	if !rt.Active {
+		if err := d.refuseIfRulesUse(ctx, a, routing.RefRequestType, rt.ID); err != nil {
+			return err
+		}
 	}
 	return d.store.UpdateRequestType(ctx, a.WorkspaceID, a.AgentID, rt)
 }
@@ -101,6 +111,8 @@ func (d *Service) CreateMember(ctx context.Context, a auth.Actor, m workspace.Me
 }
 
 // UpdateMember saves a member's profile, role, tiers and teams.
+// Deactivating a member whom routing rules assign tickets to is refused
+// (409) until the rules stop naming them.
 func (d *Service) UpdateMember(ctx context.Context, a auth.Actor, m workspace.Member) error {
 	if err := requireAdmin(a); err != nil {
 		return err
@@ -110,6 +122,11 @@ func (d *Service) UpdateMember(ctx context.Context, a auth.Actor, m workspace.Me
 		f := problem.Fields{}
 		f.Add("role", "self_demotion", "you cannot remove your own administrator access")
 		return f.Err()
+	}
+	if !m.Active {
+		if err := d.refuseIfRulesUse(ctx, a, routing.RefAgent, m.ID); err != nil {
+			return err
+		}
 	}
 	return d.store.UpdateMember(ctx, a.WorkspaceID, a.AgentID, m)
 }
@@ -166,4 +183,46 @@ func (d *Service) AuditLog(ctx context.Context, a auth.Actor, before int64, limi
 		return nil, err
 	}
 	return d.store.AuditLog(ctx, a.WorkspaceID, before, limit)
+}
+
+// refuseIfRulesUse refuses to deactivate what the saved routing rules
+// name (kind and id as routing.Refs): the rules would stop compiling and
+// every new ticket would follow the default route. The caller edits those
+// rules first; the refusal lists them.
+func (d *Service) refuseIfRulesUse(ctx context.Context, a auth.Actor, kind string, id int64) error {
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return err
+	}
+	rs, _, err := d.savedRules(ctx, dir)
+	if err != nil {
+		return err
+	}
+	return usedByRules(rs.Uses(kind, id))
+}
+
+// usedByRules is the 409 that lists the rules using something, or nil.
+func usedByRules(uses []routing.Use) error {
+	if len(uses) == 0 {
+		return nil
+	}
+	var names, ids []string
+	fallback := false
+	for _, u := range uses {
+		if u.Index < 0 {
+			fallback = true
+			continue
+		}
+		names = append(names, fmt.Sprintf("%d (%s)", u.Index+1, u.Name))
+		ids = append(ids, strconv.FormatInt(u.ID, 10))
+	}
+	code, msg := "used_by_routing_rules", "routing rules use it: "+strings.Join(names, ", ")+"; change those rules first"
+	switch {
+	case fallback && len(names) == 0:
+		code, msg = "used_by_routing_fallback", "the default route uses it; change the default route first"
+	case fallback:
+		code, msg = "used_by_routing_rules_and_fallback", "routing rules use it ("+strings.Join(names, ", ")+") and the default route; change them first"
+	}
+	return &problem.Error{Kind: problem.Conflict, Code: code, Message: msg,
+		Params: map[string]string{"rules": strings.Join(names, ", "), "rule_ids": strings.Join(ids, ",")}}
 }

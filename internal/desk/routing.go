@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -23,6 +24,9 @@ import (
 type engineCache struct {
 	mu      sync.Mutex
 	engines map[int64]cachedEngine
+	// logged is the last rule set version whose compile failure was
+	// logged, per workspace: one error line per version, not per ticket.
+	logged map[int64]int64
 }
 
 type cachedEngine struct {
@@ -30,20 +34,37 @@ type cachedEngine struct {
 	engine         *routing.Engine
 }
 
+// maxDirectoryMembers is how many members the directory loads (see
+// loadDirectory).
+const maxDirectoryMembers = 1000
+
 // RoutingEnv is what a workspace's rules are validated and evaluated
 // against: its own tiers, teams and request types, and its business hours
 // in its time zone.
 func RoutingEnv(dir Directory) routing.Env {
 	env := routing.Env{Priorities: ticket.PriorityNames(), Channels: ticket.Channels, Languages: workspace.Languages, Segments: customer.Segments}
+	refs := &routing.Refs{}
 	for _, t := range dir.Tiers {
 		env.Tiers = append(env.Tiers, t.Code)
+		refs.Tiers = append(refs.Tiers, routing.Ref{ID: t.ID, Name: t.Code})
 	}
 	for _, t := range dir.Teams {
 		env.Teams = append(env.Teams, t.Name)
+		refs.Teams = append(refs.Teams, routing.Ref{ID: t.ID, Name: t.Name})
 	}
 	for _, r := range dir.RequestTypes {
 		env.RequestTypes = append(env.RequestTypes, r.Key)
+		refs.RequestTypes = append(refs.RequestTypes, routing.Ref{ID: r.ID, Name: r.Key})
 	}
+	// Agents are never deleted (they are deactivated, which rules refuse):
+	// a rule's agent is checked when the directory holds every member.
+	if len(dir.Members) < maxDirectoryMembers {
+		refs.Agents = []routing.Ref{}
+		for _, m := range dir.Members {
+			refs.Agents = append(refs.Agents, routing.Ref{ID: m.ID, Name: m.Name})
+		}
+	}
+	env.Refs = refs
 	loc, err := time.LoadLocation(dir.Workspace.Timezone)
 	if err != nil {
 		loc = time.UTC
@@ -67,6 +88,34 @@ func DefaultRuleSet() routing.RuleSet {
 	return routing.RuleSet{Rules: []routing.Rule{}, Fallback: routing.Actions{Tier: "L1"}}
 }
 
+// savedRules reads the workspace's rule set with every reference resolved
+// against its setup (see routing.Resolve): ids carry the current names.
+// A set stored before rules named things by id is migrated to ids here,
+// once, by whichever instance reads it first.
+func (d *Service) savedRules(ctx context.Context, dir Directory) (routing.RuleSet, int64, error) {
+	wsID := dir.Workspace.ID
+	rs, version, err := d.store.RoutingRules(ctx, wsID)
+	if err != nil {
+		return rs, 0, err
+	}
+	if version == 0 {
+		return DefaultRuleSet(), 0, nil
+	}
+	env := RoutingEnv(dir)
+	resolved := routing.Resolve(rs, *env.Refs)
+	if routing.CountIDs(resolved) > routing.CountIDs(rs) {
+		migrated, err := d.store.MigrateRoutingRules(ctx, wsID, version, resolved)
+		if err != nil {
+			return rs, 0, err
+		}
+		if migrated {
+			version++
+			d.log.Info("routing rules now name tiers, teams and request types by id", "workspace", wsID, "version", version)
+		}
+	}
+	return resolved, version, nil
+}
+
 func (d *Service) engine(ctx context.Context, dir Directory) (*routing.Engine, error) {
 	wsID := dir.Workspace.ID
 	version, err := d.store.RoutingVersion(ctx, wsID)
@@ -79,18 +128,16 @@ func (d *Service) engine(ctx context.Context, dir Directory) (*routing.Engine, e
 	if ok && c.version == version && c.setup == dir.version {
 		return c.engine, nil
 	}
-	rs, version, err := d.store.RoutingRules(ctx, wsID)
+	rs, version, err := d.savedRules(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
-	if version == 0 {
-		rs = DefaultRuleSet()
-	}
 	eng, err := routing.Compile(rs, RoutingEnv(dir))
 	if err != nil {
-		// A saved set that no longer compiles (a team was renamed) must not
-		// stop tickets from arriving: fall back to the default route.
-		d.log.Warn("routing rules do not compile; using the default route", "workspace", wsID, "err", err)
+		// A saved set that no longer compiles must not stop tickets from
+		// arriving: they follow the default route meanwhile. The editor
+		// and /healthz/routing show it; the log says it once per version.
+		d.logBroken(wsID, version, err)
 		if eng, err = routing.Compile(DefaultRuleSet(), routing.Env{}); err != nil {
 			return nil, err
 		}
@@ -102,6 +149,22 @@ func (d *Service) engine(ctx context.Context, dir Directory) (*routing.Engine, e
 	d.engines.engines[wsID] = cachedEngine{version: version, setup: dir.version, engine: eng}
 	d.engines.mu.Unlock()
 	return eng, nil
+}
+
+// logBroken logs at error level that a workspace's saved rules do not
+// compile, once per rule set version.
+func (d *Service) logBroken(wsID, version int64, err error) {
+	d.engines.mu.Lock()
+	if d.engines.logged == nil {
+		d.engines.logged = map[int64]int64{}
+	}
+	seen := d.engines.logged[wsID] == version
+	d.engines.logged[wsID] = version
+	d.engines.mu.Unlock()
+	if !seen {
+		d.log.Error("routing rules do not compile: every new ticket follows the default route until they are fixed",
+			"workspace", wsID, "version", version, "err", err)
+	}
 }
 
 // route runs the workspace's rules on a new ticket and applies the
@@ -143,8 +206,19 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 		team = dir.Team(t.TeamID).Name
 	}
 	data := RoutedData(dec, dir.Tier(t.TierID).Code, team)
+	// The ids say where it landed even after a rename; the dry run compares
+	// with them.
+	data["tier_id"] = strconv.FormatInt(t.TierID, 10)
+	if t.TeamID != 0 {
+		data["team_id"] = strconv.FormatInt(t.TeamID, 10)
+	}
 	return ticket.Event{Kind: ticket.Routed, Data: data}, dec, nil
 }
+
+// RoutedReasonsKey holds, in a routed event, the conditions that held as
+// JSON (a list of routing.Reason), for the timeline to word in the
+// reader's language; "reasons" keeps them in rule notation, one per line.
+const RoutedReasonsKey = "reason_list"
 
 // RoutedData is what a routed event records: the rule that matched (or
 // "default"), where the ticket landed, and the conditions that held.
@@ -165,6 +239,8 @@ func RoutedData(dec routing.Decision, tierCode, teamName string) map[string]stri
 	}
 	if len(why) > 0 {
 		data["reasons"] = strings.Join(why, "\n")
+		raw, _ := json.Marshal(dec.Reasons) // plain data: cannot fail
+		data[RoutedReasonsKey] = string(raw)
 	}
 	if dec.Actions.RequireHuman {
 		data["require_human"] = "true"
@@ -189,21 +265,35 @@ func autoReply(dec routing.Decision, cust customer.Customer) func(ticket.Ticket)
 	}
 }
 
+// apply carries a decision out. Compiled rules name things by id; the
+// default route (compiled without the workspace) names its tier by code.
 func (d *Service) apply(ctx context.Context, dir Directory, t *ticket.Ticket, a routing.Actions, explicit ticket.Ticket) error {
-	if tier := dir.TierByCode(a.Tier); tier.ID != 0 && explicit.TierID == 0 {
+	tier := dir.Tier(a.TierID)
+	if tier.ID == 0 {
+		tier = dir.TierByCode(a.Tier)
+	}
+	if tier.ID != 0 && explicit.TierID == 0 {
 		t.TierID = tier.ID
 	}
-	if a.Team != "" && explicit.TeamID == 0 {
-		for _, team := range dir.Teams {
-			if strings.EqualFold(team.Name, a.Team) {
-				t.TeamID = team.ID
+	if explicit.TeamID == 0 {
+		if team := dir.Team(a.TeamID); team.ID != 0 {
+			t.TeamID = team.ID
+		} else if a.Team != "" {
+			for _, team := range dir.Teams {
+				if strings.EqualFold(team.Name, a.Team) {
+					t.TeamID = team.ID
+				}
 			}
 		}
 	}
 	if p, ok := ticket.ParsePriority(a.Priority); ok && a.Priority != "" {
 		t.Priority = p
 	}
-	if rt := dir.RequestTypeByKey(a.RequestType); rt.ID != 0 && t.RequestTypeID == 0 {
+	rt := dir.RequestType(a.RequestTypeID)
+	if rt.ID == 0 {
+		rt = dir.RequestTypeByKey(a.RequestType)
+	}
+	if rt.ID != 0 && t.RequestTypeID == 0 {
 		t.RequestTypeID = rt.ID
 	}
 	if len(a.AddTags) > 0 {
@@ -233,11 +323,65 @@ func (d *Service) RoutingRules(ctx context.Context, a auth.Actor) (routing.RuleS
 	if err := requireLead(a); err != nil {
 		return routing.RuleSet{}, err
 	}
-	rs, version, err := d.store.RoutingRules(ctx, a.WorkspaceID)
-	if version == 0 && err == nil {
-		rs = DefaultRuleSet()
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return routing.RuleSet{}, err
 	}
+	rs, _, err := d.savedRules(ctx, dir)
 	return rs, err
+}
+
+// RoutingRulesError is why the saved rules cannot apply (the invalid_rules
+// problem, with every error by path), or nil when they can. While they
+// cannot, every new ticket follows the default route.
+func (d *Service) RoutingRulesError(ctx context.Context, a auth.Actor) error {
+	if err := requireLead(a); err != nil {
+		return err
+	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return err
+	}
+	rs, _, err := d.savedRules(ctx, dir)
+	if err != nil {
+		return err
+	}
+	if _, err := routing.Compile(rs, RoutingEnv(dir)); err != nil {
+		return rulesProblem(err)
+	}
+	return nil
+}
+
+// BrokenRules is a workspace whose saved rules cannot apply.
+type BrokenRules struct {
+	WorkspaceID int64 `json:"workspace_id"`
+	Version     int64 `json:"version"`
+	Errors      int   `json:"errors"`
+}
+
+// BrokenRoutingRules compiles every workspace's saved rules and lists those
+// that cannot apply, for the health check.
+func (d *Service) BrokenRoutingRules(ctx context.Context) ([]BrokenRules, error) {
+	ids, err := d.store.RoutingWorkspaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []BrokenRules
+	for _, ws := range ids {
+		dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: ws})
+		if err != nil {
+			return nil, err
+		}
+		rs, version, err := d.savedRules(ctx, dir)
+		if err != nil {
+			return nil, err
+		}
+		var verrs routing.ValidationErrors
+		if _, err := routing.Compile(rs, RoutingEnv(dir)); errors.As(err, &verrs) {
+			out = append(out, BrokenRules{WorkspaceID: ws, Version: version, Errors: len(verrs)})
+		}
+	}
+	return out, nil
 }
 
 // SaveRoutingRules validates and saves a rule set (admins). Every faulty
@@ -250,7 +394,10 @@ func (d *Service) SaveRoutingRules(ctx context.Context, a auth.Actor, rs routing
 	if err != nil {
 		return err
 	}
-	if _, err := routing.Compile(rs, RoutingEnv(dir)); err != nil {
+	env := RoutingEnv(dir)
+	// Stored with ids, so that renaming what a rule names changes nothing.
+	rs = routing.Resolve(rs, *env.Refs)
+	if _, err := routing.Compile(rs, env); err != nil {
 		return rulesProblem(err)
 	}
 	_, err = d.store.SaveRoutingRules(ctx, a.WorkspaceID, a.AgentID, rs)
@@ -261,10 +408,21 @@ func (d *Service) SaveRoutingRules(ctx context.Context, a auth.Actor, rs routing
 type DryRunResult struct {
 	routing.DryRun
 	Samples []store.RoutingSample `json:"-"`
+	// Before is where routing placed each sample at intake (its routed
+	// event; where it is now when it has none): what the rule set is
+	// compared with, so that a ticket an agent escalated since does not
+	// count as moved by the rules.
+	Before []routing.Placement `json:"-"`
+	// MovedByAgents counts the samples that are no longer where routing
+	// placed them: agents escalated or moved them since.
+	MovedByAgents int `json:"moved_by_agents"`
 }
 
 // DryRun evaluates a rule set, without saving it, over the last n tickets
-// (up to 100,000) and reports which would land elsewhere (leads, admins).
+// (up to 100,000) the caller may read, and reports which would land
+// elsewhere than routing placed them (leads, admins). It runs as the
+// caller: counts over tickets they cannot read would tell them which of
+// those contain a word.
 func (d *Service) DryRun(ctx context.Context, a auth.Actor, rs routing.RuleSet, n int) (DryRunResult, error) {
 	if err := requireLead(a); err != nil {
 		return DryRunResult{}, err
@@ -277,17 +435,52 @@ func (d *Service) DryRun(ctx context.Context, a auth.Actor, rs routing.RuleSet, 
 	if err != nil {
 		return DryRunResult{}, rulesProblem(err)
 	}
-	samples, err := d.store.RoutingSamples(ctx, a.WorkspaceID, n)
+	samples, err := d.store.RoutingSamples(ctx, a.WorkspaceID, &a, n)
 	if err != nil {
 		return DryRunResult{}, err
 	}
+	res := DryRunResult{Samples: samples, Before: make([]routing.Placement, len(samples))}
 	inputs := make([]routing.Ticket, len(samples))
-	before := make([]routing.Placement, len(samples))
 	for i, s := range samples {
-		inputs[i], before[i] = s.Input, routing.Placement{Tier: s.Tier, Team: s.Team}
+		now := routing.Placement{Tier: s.Tier, Team: s.Team}
+		inputs[i], res.Before[i] = s.Input, intakePlacement(dir, s.Routed, now)
+		if routing.Moved(res.Before[i], routing.Decision{Actions: routing.Actions{Tier: now.Tier, Team: now.Team}}) {
+			res.MovedByAgents++
+		}
 	}
-	return DryRunResult{DryRun: eng.DryRun(inputs, before, 0), Samples: samples}, nil
+	res.DryRun = eng.DryRun(inputs, res.Before, 0)
+	return res, nil
 }
+
+// intakePlacement is where a routed event says routing placed a ticket,
+// in today's names; now when the ticket has no routed event.
+func intakePlacement(dir Directory, at store.RoutedAt, now routing.Placement) routing.Placement {
+	if !at.Found {
+		return now
+	}
+	p := routing.Placement{Tier: at.Tier, Team: at.Team}
+	if t := dir.Tier(at.TierID); t.ID != 0 {
+		p.Tier = t.Code
+	}
+	if t := dir.Team(at.TeamID); t.ID != 0 {
+		p.Team = t.Name
+	}
+	if p.Tier == "" {
+		return now
+	}
+	return p
+}
+
+// rulesError is the invalid_rules problem together with the rule set's
+// own errors: the API words the problem's fields, editors use the errors'
+// places (routing.Place) to show each message beside its input.
+type rulesError struct {
+	p    *problem.Error
+	errs routing.ValidationErrors
+}
+
+func (e *rulesError) Error() string   { return e.p.Error() }
+func (e *rulesError) Unwrap() []error { return []error{e.p, e.errs} }
 
 func rulesProblem(err error) error {
 	var verrs routing.ValidationErrors
@@ -302,5 +495,5 @@ func rulesProblem(err error) error {
 			p.Fields[v.Path] = problem.Field{Code: v.Code, Message: v.Message, Params: v.Params}
 		}
 	}
-	return p
+	return &rulesError{p: p, errs: verrs}
 }

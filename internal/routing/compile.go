@@ -17,6 +17,10 @@ type Env struct {
 	// is rejected. A nil list is not checked. Comparison ignores case and
 	// accents.
 	Tiers, Teams, Priorities, Channels, RequestTypes, Languages, Segments []string
+	// Refs lists what rules name by id. When set, an id that is not in it
+	// is an error (it was deleted), names are refreshed from ids (see
+	// Resolve), and Tiers, Teams and RequestTypes default to its names.
+	Refs *Refs
 }
 
 // maxDepth bounds condition nesting. Rule sets come from users over the API;
@@ -181,37 +185,42 @@ type Engine struct {
 // Compile validates rs against env and prepares it for evaluation. On
 // failure the error is a ValidationErrors listing every problem found.
 func Compile(rs RuleSet, env Env) (*Engine, error) {
+	if env.Refs != nil {
+		rs = Resolve(rs, *env.Refs)
+	}
 	c := newCompiler(env)
 	e := &Engine{hours: env.BusinessHours, dict: c.dict}
 	seen := map[int64]int{}
 	for i, r := range rs.Rules {
-		p := fmt.Sprintf("rules[%d]", i)
+		p := ruleLoc(i)
 		if strings.TrimSpace(r.Name) == "" {
-			c.add(p+".name", "empty_rule_name", "the rule has no name", nil)
+			c.add(p.to("name"), "empty_rule_name", "the rule has no name", nil)
 		}
 		switch prev, dup := seen[r.ID]; {
 		case r.ID < 0:
-			c.add(p+".id", "invalid_rule_id", fmt.Sprintf("rule id %d is negative", r.ID), map[string]string{"id": strconv.FormatInt(r.ID, 10)})
+			c.add(p.to("id"), "invalid_rule_id", fmt.Sprintf("rule id %d is negative", r.ID), map[string]string{"id": strconv.FormatInt(r.ID, 10)})
 		case r.ID != 0 && dup:
-			c.add(p+".id", "duplicate_rule_id", fmt.Sprintf("rule id %d is already used by rules[%d]", r.ID, prev),
+			c.add(p.to("id"), "duplicate_rule_id", fmt.Sprintf("rule id %d is already used by rules[%d]", r.ID, prev),
 				map[string]string{"id": strconv.FormatInt(r.ID, 10), "other": fmt.Sprintf("rules[%d]", prev)})
 		default:
 			seen[r.ID] = i
 		}
 		var when *node
 		if !isEmpty(r.When) {
-			when = c.condition(r.When, p+".when", 1)
+			when = c.condition(r.When, p.to("when"), 1)
 		}
-		c.actions(r.Then, p+".then")
+		c.actions(r.Then, p.to("then"))
 		if r.Enabled {
 			e.rules = append(e.rules, compiledRule{id: r.ID, name: r.Name, when: when, then: complete(r.Then, rs.Fallback)})
 		}
 	}
 	if strings.TrimSpace(rs.Fallback.Tier) == "" {
-		c.add("fallback.tier", "missing_fallback_tier", "the fallback route must set a tier", nil)
+		c.add(fallbackLoc().to("tier"), "missing_fallback_tier", "the fallback route must set a tier", nil)
 	}
-	c.actions(rs.Fallback, "fallback")
-	env.BusinessHours.validate(c.add)
+	c.actions(rs.Fallback, fallbackLoc())
+	env.BusinessHours.validate(func(path, code, msg string, params map[string]string) {
+		c.add(envLoc(path), code, msg, params)
+	})
 	if len(c.errs) > 0 {
 		return nil, c.errs
 	}
@@ -236,12 +245,28 @@ func complete(a, fallback Actions) Actions {
 
 type compiler struct {
 	known map[string]map[string]bool // "tier", "team", … → folded known values; nil list → absent
+	refs  *Refs
 	dict  map[string]int32
 	errs  ValidationErrors
 }
 
 func newCompiler(env Env) *compiler {
-	c := &compiler{known: map[string]map[string]bool{}, dict: map[string]int32{}}
+	c := &compiler{known: map[string]map[string]bool{}, refs: env.Refs, dict: map[string]int32{}}
+	if r := env.Refs; r != nil {
+		names := func(given []string, list []Ref) []string {
+			if given != nil {
+				return given
+			}
+			out := make([]string, len(list))
+			for i, x := range list {
+				out[i] = x.Name
+			}
+			return out
+		}
+		env.Tiers = names(env.Tiers, r.Tiers)
+		env.Teams = names(env.Teams, r.Teams)
+		env.RequestTypes = names(env.RequestTypes, r.RequestTypes)
+	}
 	for kind, list := range map[string][]string{
 		"tier": env.Tiers, "team": env.Teams, "priority": env.Priorities, "channel": env.Channels,
 		"request_type": env.RequestTypes, "language": env.Languages, "segment": env.Segments,
@@ -258,13 +283,13 @@ func newCompiler(env Env) *compiler {
 	return c
 }
 
-func (c *compiler) add(path, code, msg string, params map[string]string) {
-	c.errs = append(c.errs, ValidationError{Path: path, Code: code, Message: msg, Params: params})
+func (c *compiler) add(at loc, code, msg string, params map[string]string) {
+	c.errs = append(c.errs, ValidationError{Path: at.path, Place: at.place, Code: code, Message: msg, Params: params})
 }
 
 // checkKnown reports value if env lists the known values of kind and value
 // is not among them. Languages also accept a region of a known language.
-func (c *compiler) checkKnown(kind, value, path string) {
+func (c *compiler) checkKnown(kind, value string, path loc) {
 	set, ok := c.known[kind]
 	if !ok {
 		return
@@ -275,6 +300,25 @@ func (c *compiler) checkKnown(kind, value, path string) {
 	}
 	c.add(path, "unknown_"+kind, fmt.Sprintf("%s %q is not defined in this workspace", strings.ReplaceAll(kind, "_", " "), value),
 		map[string]string{kind: value})
+}
+
+// checkRef reports an id that names nothing in the workspace: the tier,
+// team, request type or agent was deleted. name is what the rule last
+// called it, for the message.
+func (c *compiler) checkRef(kind string, id int64, name string, path loc) {
+	if id > 0 && c.refs == nil {
+		return // without the workspace's list the id is taken on trust
+	}
+	if _, ok := c.refs.name(kind, id); ok && id > 0 {
+		return
+	}
+	params := map[string]string{"id": strconv.FormatInt(id, 10), "name": name}
+	what := strings.ReplaceAll(kind, "_", " ")
+	msg := fmt.Sprintf("%s #%d no longer exists in this workspace", what, id)
+	if name != "" {
+		msg = fmt.Sprintf("%s #%d (%q) no longer exists in this workspace", what, id, name)
+	}
+	c.add(path, "unknown_"+kind+"_id", msg, params)
 }
 
 func isEmpty(c Condition) bool {
@@ -288,7 +332,7 @@ func isLeaf(c Condition) bool {
 // condition compiles one node. It returns nil when the node is invalid;
 // errors are collected in c, and compilation goes on so that all of them
 // are reported at once.
-func (c *compiler) condition(cond Condition, path string, depth int) *node {
+func (c *compiler) condition(cond Condition, path loc, depth int) *node {
 	if depth > maxDepth {
 		c.add(path, "too_deep", fmt.Sprintf("conditions are nested more than %d levels deep", maxDepth),
 			map[string]string{"max": strconv.Itoa(maxDepth)})
@@ -319,24 +363,24 @@ func (c *compiler) condition(cond Condition, path string, depth int) *node {
 	}
 	switch kinds[0] {
 	case "all":
-		return c.group(kAll, cond, cond.All, path, ".all", depth)
+		return c.group(kAll, cond, cond.All, path, "all", depth)
 	case "any":
-		return c.group(kAny, cond, cond.Any, path, ".any", depth)
+		return c.group(kAny, cond, cond.Any, path, "any", depth)
 	case "not":
-		kid := c.condition(*cond.Not, path+".not", depth+1)
+		kid := c.condition(*cond.Not, path.to("not"), depth+1)
 		if kid == nil {
 			return nil
 		}
-		return &node{kind: kNot, path: path, src: cond, kids: []*node{kid}}
+		return &node{kind: kNot, path: path.path, src: cond, kids: []*node{kid}}
 	}
 	return c.leaf(cond, path)
 }
 
-func (c *compiler) group(kind nodeKind, cond Condition, conds []Condition, path, key string, depth int) *node {
-	n := &node{kind: kind, path: path, src: cond}
+func (c *compiler) group(kind nodeKind, cond Condition, conds []Condition, path loc, key string, depth int) *node {
+	n := &node{kind: kind, path: path.path, src: cond}
 	ok := true
 	for i, sub := range conds {
-		kid := c.condition(sub, fmt.Sprintf("%s%s[%d]", path, key, i), depth+1)
+		kid := c.condition(sub, path.at(key, i), depth+1)
 		ok = ok && kid != nil
 		n.kids = append(n.kids, kid)
 	}
@@ -346,16 +390,16 @@ func (c *compiler) group(kind nodeKind, cond Condition, conds []Condition, path,
 	return n
 }
 
-func (c *compiler) leaf(cond Condition, path string) *node {
-	n := &node{kind: kLeaf, path: path, src: cond}
-	fieldOK := c.leafField(n, cond.Field, path+".field")
+func (c *compiler) leaf(cond Condition, path loc) *node {
+	n := &node{kind: kLeaf, path: path.path, src: cond}
+	fieldOK := c.leafField(n, cond.Field, path.to("field"))
 	if cond.Op == "" {
-		c.add(path+".op", "missing_op", "the condition has no op", nil)
+		c.add(path.to("op"), "missing_op", "the condition has no op", nil)
 		return nil
 	}
 	op, ok := opNames[cond.Op]
 	if !ok {
-		c.add(path+".op", "unknown_op", fmt.Sprintf("unknown op %q", cond.Op),
+		c.add(path.to("op"), "unknown_op", fmt.Sprintf("unknown op %q", cond.Op),
 			map[string]string{"op": cond.Op, "allowed": strings.Join(sortedKeys(opNames), ",")})
 		return nil
 	}
@@ -368,7 +412,7 @@ func (c *compiler) leaf(cond Condition, path string) *node {
 		for _, o := range opsByField[n.field] {
 			allowed = append(allowed, opName(o))
 		}
-		c.add(path+".op", "op_not_allowed", fmt.Sprintf("op %q cannot be used with field %q (allowed: %s)", cond.Op, cond.Field, strings.Join(allowed, ", ")),
+		c.add(path.to("op"), "op_not_allowed", fmt.Sprintf("op %q cannot be used with field %q (allowed: %s)", cond.Op, cond.Field, strings.Join(allowed, ", ")),
 			map[string]string{"field": cond.Field, "op": cond.Op, "allowed": strings.Join(allowed, ",")})
 		return nil
 	}
@@ -379,7 +423,7 @@ func (c *compiler) leaf(cond Condition, path string) *node {
 }
 
 // leafField resolves the field name into n.
-func (c *compiler) leafField(n *node, field, path string) bool {
+func (c *compiler) leafField(n *node, field string, path loc) bool {
 	if field == "" {
 		c.add(path, "missing_field", "the condition has no field", nil)
 		return false
@@ -403,33 +447,36 @@ func (c *compiler) leafField(n *node, field, path string) bool {
 }
 
 // leafValues checks Value/Values for the op and prepares them.
-func (c *compiler) leafValues(n *node, cond Condition, path string) bool {
+func (c *compiler) leafValues(n *node, cond Condition, path loc) bool {
+	if !c.leafIDs(n, cond, path) {
+		return false
+	}
 	if n.op == opIn {
 		if cond.Value != "" {
-			c.add(path+".value", "unexpected_value", `op "in" takes its values from "values", not "value"`, nil)
+			c.add(path.to("value"), "unexpected_value", `op "in" takes its values from "values", not "value"`, nil)
 			return false
 		}
 		if len(cond.Values) == 0 {
-			c.add(path+".values", "missing_values", `op "in" needs at least one value in "values"`, nil)
+			c.add(path.to("values"), "missing_values", `op "in" needs at least one value in "values"`, nil)
 			return false
 		}
 		ok := true
 		for j, v := range cond.Values {
-			vp := fmt.Sprintf("%s.values[%d]", path, j)
+			vp := path.at("values", j)
 			if strings.TrimSpace(v) == "" {
 				c.add(vp, "empty_value", "the value is empty", nil)
 				ok = false
 				continue
 			}
-			ok = c.enumValue(n, v, vp) && ok
+			ok = c.enumValue(n, v, idAt(cond.IDs, j), vp) && ok
 		}
 		return ok
 	}
 	if len(cond.Values) > 0 {
-		c.add(path+".values", "unexpected_values", fmt.Sprintf(`op %q takes one "value", not "values"`, cond.Op), map[string]string{"op": cond.Op})
+		c.add(path.to("values"), "unexpected_values", fmt.Sprintf(`op %q takes one "value", not "values"`, cond.Op), map[string]string{"op": cond.Op})
 		return false
 	}
-	vp := path + ".value"
+	vp := path.to("value")
 	if strings.TrimSpace(cond.Value) == "" {
 		c.add(vp, "missing_value", "the condition has no value", nil)
 		return false
@@ -444,30 +491,60 @@ func (c *compiler) leafValues(n *node, cond Condition, path string) bool {
 	case n.field == fSensitive:
 		return c.choice(n, cond.Value, vp, "true", "false")
 	}
-	return c.enumValue(n, cond.Value, vp)
+	return c.enumValue(n, cond.Value, idAt(cond.IDs, 0), vp)
 }
 
-// enumValue checks one compared value against the workspace's known values
-// and stores it folded.
-func (c *compiler) enumValue(n *node, v, path string) bool {
+// leafIDs checks the ids of a request type test: one per value.
+func (c *compiler) leafIDs(n *node, cond Condition, path loc) bool {
+	if len(cond.IDs) == 0 {
+		return true
+	}
+	if n.field != fRequestType {
+		c.add(path.to("ids"), "unexpected_ids", fmt.Sprintf("field %q takes no ids", cond.Field), map[string]string{"field": cond.Field})
+		return false
+	}
+	want := 1
+	if n.op == opIn {
+		want = len(cond.Values)
+	}
+	if len(cond.IDs) != want {
+		c.add(path.to("ids"), "ids_mismatch", fmt.Sprintf("%d ids for %d values", len(cond.IDs), want),
+			map[string]string{"ids": strconv.Itoa(len(cond.IDs)), "values": strconv.Itoa(want)})
+		return false
+	}
+	return true
+}
+
+func idAt(ids []int64, j int) int64 {
+	if j < len(ids) {
+		return ids[j]
+	}
+	return 0
+}
+
+// enumValue checks one compared value (a request type's, named by id when
+// id is not 0) against the workspace's known values and stores it folded.
+func (c *compiler) enumValue(n *node, v string, id int64, path loc) bool {
 	before := len(c.errs)
-	switch n.field {
-	case fChannel:
+	switch {
+	case id != 0:
+		c.checkRef(RefRequestType, id, v, path)
+	case n.field == fChannel:
 		c.checkKnown("channel", v, path)
-	case fRequestType:
+	case n.field == fRequestType:
 		c.checkKnown("request_type", v, path)
-	case fSegment:
+	case n.field == fSegment:
 		c.checkKnown("segment", v, path)
-	case fLanguage:
+	case n.field == fLanguage:
 		c.checkKnown("language", v, path)
-	case fPriority:
+	case n.field == fPriority:
 		c.checkKnown("priority", v, path)
 	}
 	n.vals = append(n.vals, textsearch.Normalize(v))
 	return len(c.errs) == before
 }
 
-func (c *compiler) textValue(n *node, v, path string) bool {
+func (c *compiler) textValue(n *node, v string, path loc) bool {
 	for li, lang := range langs {
 		terms := textsearch.Terms(lang, v)
 		if len(terms) == 0 {
@@ -492,7 +569,7 @@ func (c *compiler) textValue(n *node, v, path string) bool {
 	return true
 }
 
-func (c *compiler) numberValue(n *node, v, path string) bool {
+func (c *compiler) numberValue(n *node, v string, path loc) bool {
 	if n.field == fOpenTickets {
 		i, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || i < 0 {
@@ -512,7 +589,7 @@ func (c *compiler) numberValue(n *node, v, path string) bool {
 }
 
 // choice accepts one of two values, the first meaning true.
-func (c *compiler) choice(n *node, v, path, yes, no string) bool {
+func (c *compiler) choice(n *node, v string, path loc, yes, no string) bool {
 	switch textsearch.Normalize(v) {
 	case yes:
 		n.flag = true
@@ -536,43 +613,50 @@ func parseNumber(s string) (float64, bool) {
 	return f, err == nil
 }
 
-func (c *compiler) actions(a Actions, path string) {
-	for _, ref := range []struct{ kind, value, field string }{
-		{"tier", a.Tier, "tier"}, {"team", a.Team, "team"}, {"priority", a.Priority, "priority"},
-		{"request_type", a.RequestType, "request_type"},
+func (c *compiler) actions(a Actions, path loc) {
+	for _, ref := range []struct {
+		kind, value, field string
+		id                 int64
+	}{
+		{"tier", a.Tier, "tier", a.TierID}, {"team", a.Team, "team", a.TeamID}, {"priority", a.Priority, "priority", 0},
+		{"request_type", a.RequestType, "request_type", a.RequestTypeID},
 	} {
 		switch {
+		case ref.id != 0:
+			c.checkRef(ref.kind, ref.id, ref.value, path.to(ref.field))
 		case ref.value == "":
 		case strings.TrimSpace(ref.value) == "":
-			c.add(path+"."+ref.field, "blank_value", fmt.Sprintf("the %s is only spaces", strings.ReplaceAll(ref.kind, "_", " ")), nil)
+			c.add(path.to(ref.field), "blank_value", fmt.Sprintf("the %s is only spaces", strings.ReplaceAll(ref.kind, "_", " ")), nil)
 		default:
-			c.checkKnown(ref.kind, ref.value, path+"."+ref.field)
+			c.checkKnown(ref.kind, ref.value, path.to(ref.field))
 		}
 	}
 	for j, tag := range a.AddTags {
 		if strings.TrimSpace(tag) == "" {
-			c.add(fmt.Sprintf("%s.add_tags[%d]", path, j), "empty_tag", "the tag is empty", nil)
+			c.add(path.at("add_tags", j), "empty_tag", "the tag is empty", nil)
 		}
 	}
 	if a.AssignAgent < 0 {
-		c.add(path+".assign_agent", "invalid_agent", fmt.Sprintf("agent id %d is negative", a.AssignAgent),
+		c.add(path.to("assign_agent"), "invalid_agent", fmt.Sprintf("agent id %d is negative", a.AssignAgent),
 			map[string]string{"agent": strconv.FormatInt(a.AssignAgent, 10)})
+	} else if a.AssignAgent > 0 {
+		c.checkRef(RefAgent, a.AssignAgent, "", path.to("assign_agent"))
 	}
 	switch a.AssignStrategy {
 	case "":
 	case AssignRoundRobin, AssignLeastLoaded:
 		if a.AssignAgent != 0 {
-			c.add(path+".assign_strategy", "conflicting_assignment", "assign either a specific agent or by a strategy, not both", nil)
+			c.add(path.to("assign_strategy"), "conflicting_assignment", "assign either a specific agent or by a strategy, not both", nil)
 		} else if a.Team == "" {
-			c.add(path+".assign_strategy", "strategy_requires_team",
+			c.add(path.to("assign_strategy"), "strategy_requires_team",
 				fmt.Sprintf("strategy %q picks an agent within a team: set the team", a.AssignStrategy), map[string]string{"strategy": a.AssignStrategy})
 		}
 	default:
-		c.add(path+".assign_strategy", "unknown_assign_strategy", fmt.Sprintf("unknown assignment strategy %q", a.AssignStrategy),
+		c.add(path.to("assign_strategy"), "unknown_assign_strategy", fmt.Sprintf("unknown assignment strategy %q", a.AssignStrategy),
 			map[string]string{"strategy": a.AssignStrategy, "allowed": AssignRoundRobin + "," + AssignLeastLoaded})
 	}
 	if err := checkTemplate(a.AutoReply); err != nil {
-		c.add(path+".auto_reply", err.code, err.msg, err.params)
+		c.add(path.to("auto_reply"), err.code, err.msg, err.params)
 	}
 }
 

@@ -24,10 +24,11 @@ func (d Decision) Placement() Placement {
 // team change. Names are compared ignoring case and accents.
 func Moved(before Placement, d Decision) bool {
 	after := d.Placement()
-	if textsearch.Normalize(before.Tier) != textsearch.Normalize(after.Tier) {
+	// Equal names, the common case, need no folding.
+	if before.Tier != after.Tier && textsearch.Normalize(before.Tier) != textsearch.Normalize(after.Tier) {
 		return true
 	}
-	return after.Team != "" && textsearch.Normalize(before.Team) != textsearch.Normalize(after.Team)
+	return after.Team != "" && before.Team != after.Team && textsearch.Normalize(before.Team) != textsearch.Normalize(after.Team)
 }
 
 // RuleHit counts the tickets one rule (or the fallback) would take.

@@ -9,6 +9,8 @@ type ValidationError struct {
 	// Path locates the element, e.g. "rules[2].when.all[1].value" or
 	// "fallback.tier", so that the admin UI can highlight it.
 	Path string `json:"path"`
+	// Place is the same location as data (see Place).
+	Place Place `json:"-"`
 	// Code is a stable machine code ("unknown_field", "bad_number", …) for
 	// translating the message and for tests.
 	Code string `json:"code"`

@@ -89,6 +89,11 @@ type Condition struct {
 	Op     string      `json:"op,omitempty"`
 	Value  string      `json:"value,omitempty"`
 	Values []string    `json:"values,omitempty"`
+	// IDs are the ids of the request types a request_type test names:
+	// Value's, or one per entry of Values. The keys beside them are
+	// refreshed from the ids when the set is read (see Resolve); an id of 0
+	// leaves its key to say which request type is meant.
+	IDs []int64 `json:"ids,omitempty"`
 }
 
 // Assignment strategies for Actions.AssignStrategy. The service layer
@@ -103,12 +108,19 @@ const (
 
 // Actions is what a matching rule (or the fallback) does to the ticket.
 // Empty fields leave the ticket as it is.
+//
+// Tiers, teams and request types are named by id; Tier (a code), Team (a
+// name) and RequestType (a key) beside the ids are what people read, and a
+// name given without an id stands for the id it names (see Resolve).
 type Actions struct {
-	Tier        string   `json:"tier,omitempty"`
-	Team        string   `json:"team,omitempty"`
-	Priority    string   `json:"priority,omitempty"`
-	RequestType string   `json:"request_type,omitempty"`
-	AddTags     []string `json:"add_tags,omitempty"`
+	Tier          string   `json:"tier,omitempty"`
+	TierID        int64    `json:"tier_id,omitempty"`
+	Team          string   `json:"team,omitempty"`
+	TeamID        int64    `json:"team_id,omitempty"`
+	Priority      string   `json:"priority,omitempty"`
+	RequestType   string   `json:"request_type,omitempty"`
+	RequestTypeID int64    `json:"request_type_id,omitempty"`
+	AddTags       []string `json:"add_tags,omitempty"`
 	// AssignAgent assigns a specific agent (by ID); it excludes AssignStrategy.
 	AssignAgent int64 `json:"assign_agent,omitempty"`
 	// AssignStrategy is "", AssignRoundRobin or AssignLeastLoaded; it needs

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -17,6 +18,7 @@ import (
 	"github.com/palier/palier/internal/api"
 	"github.com/palier/palier/internal/clientip"
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/web"
 )
 
@@ -71,6 +73,30 @@ func Handlers(d *desk.Service, cfg Config) (app, metricsHandler http.Handler, er
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))
+	})
+	// Saved routing rules that cannot compile leave every new ticket on the
+	// default route. That is not a readiness failure (every instance reads
+	// the same rules, so failing /readyz would stop all intake rather than
+	// degrade it), so it has a detail check of its own for monitoring.
+	mux.HandleFunc("GET /healthz/routing", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		broken, err := d.BrokenRoutingRules(ctx)
+		switch {
+		case err != nil:
+			cfg.Log.Warn("routing health check failed", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("cannot check the routing rules\n"))
+		case len(broken) > 0:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			for _, b := range broken {
+				_, _ = fmt.Fprintf(w, "workspace %d: routing rules version %d do not compile (%s); new tickets follow the default route\n",
+					b.WorkspaceID, b.Version, problem.Count(b.Errors, "error"))
+			}
+		default:
+			_, _ = w.Write([]byte("ok\n"))
+		}
 	})
 	metricsHandler = guardMetrics(cfg.MetricsToken, m)
 	if !cfg.SeparateMetrics {

@@ -67,6 +67,45 @@ func (s *Store) SaveRoutingRules(ctx context.Context, wsID, actorID int64, rs ro
 	return version, err
 }
 
+// MigrateRoutingRules replaces a stored rule set by its equivalent that
+// names tiers, teams and request types by id, if it is still at version
+// from (another instance may have done it first: then nothing is written
+// and false comes back). Nobody edited the rules, so the change is audited
+// without an actor.
+func (s *Store) MigrateRoutingRules(ctx context.Context, wsID, from int64, rs routing.RuleSet) (bool, error) {
+	raw, err := json.Marshal(rs)
+	if err != nil {
+		return false, fmt.Errorf("encode routing rules: %w", err)
+	}
+	done := false
+	err = s.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE routing_rulesets SET ruleset = $1, version = version + 1, updated_at = $2
+			WHERE workspace_id = $3 AND version = $4`, string(raw), ms(s.now()), wsID, from)
+		if err != nil {
+			return fmt.Errorf("migrate routing rules: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		done = true
+		return s.audit(ctx, tx, wsID, 0, "routing.migrate", "routing_rules", from+1, map[string]any{"rules": len(rs.Rules), "to": "ids"})
+	})
+	return done && err == nil, err
+}
+
+// RoutingWorkspaces lists the workspaces that have saved a rule set, for
+// the health check that compiles every one.
+func (s *Store) RoutingWorkspaces(ctx context.Context) ([]int64, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT workspace_id FROM routing_rulesets ORDER BY workspace_id`)
+	if err != nil {
+		return nil, fmt.Errorf("list routing rule sets: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+}
+
 // EscalationProcedures lists a workspace's procedures.
 func (s *Store) EscalationProcedures(ctx context.Context, wsID int64) ([]escalation.Procedure, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id, COALESCE(request_type_id, 0), procedure_json FROM escalation_procedures WHERE workspace_id = $1 ORDER BY id`, wsID)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -229,9 +230,12 @@ func TestRoutingRulesPage(t *testing.T) {
 			form := with(routingForm(t, page), "n", "1000")
 			res, body := lead.post("/admin/routing/dry-run", form, true)
 			expectStatus(t, res, body, http.StatusOK)
-			contains(t, body, `id="dry-total">7<`, `id="dry-moved">2<`,
+			// The lead reads L1 and L2: the dry run tries those 5 tickets.
+			contains(t, body, `id="dry-total">5<`, `id="dry-moved">2<`,
 				"<td>L1 · Support niveau 1</td><td>→ L2 · Support niveau 2</td>", "<td>L2 · Support niveau 2</td><td>→ L3</td>",
-				`href="/tickets/`+id(e.f.Ticket["L1"].ID)+`">#1000</a>`, "Export CSV vide")
+				`href="/tickets/`+id(e.f.Ticket["L1"].ID)+`">#1000</a>`, "Export CSV vide",
+				// Why, in words: the bug rule took #1002.
+				`Anomalies vers L3<br><span class="muted small">le type de demande est Anomalie</span>`)
 			if !regexp.MustCompile(`(?s)<tr class="zero-hit">\s*<td>3</td>\s*<td>Jamais`).MatchString(body) {
 				t.Errorf("the rule that never matches should be highlighted\n%s", excerpt(body))
 			}
@@ -239,7 +243,7 @@ func TestRoutingRulesPage(t *testing.T) {
 			_, toggled := lead.post("/admin/routing", with(routingForm(t, page), "op", "toggle:1"), true)
 			res, body = lead.post("/admin/routing/dry-run", with(routingForm(t, toggled), "n", "1000"), true)
 			expectStatus(t, res, body, http.StatusOK)
-			contains(t, body, `id="dry-moved">4<`)
+			contains(t, body, `id="dry-moved">2<`, "<td>L2 · Support niveau 2</td><td>→ L1</td>")
 
 			res, body = lead.post("/admin/routing/dry-run", with(form, "n", "5"), true)
 			expectStatus(t, res, body, http.StatusBadRequest)
@@ -272,4 +276,114 @@ func TestRoutingRulesPage(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestRoutingDryRunWithoutHTMX is the page without JavaScript: the dry run
+// posts as a plain form and answers with the whole page, and its address
+// asked for with GET (a reload, a bookmark) leads back to the rules.
+func TestRoutingDryRunWithoutHTMX(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	saveTestRules(t, e, s)
+	admin := e.login(t, "admin@acme.test")
+	_, page := admin.get("/admin/routing")
+	res, body := admin.post("/admin/routing/dry-run", with(routingForm(t, page), "n", "1000", "op", "dry_run"), false)
+	expectStatus(t, res, body, http.StatusOK)
+	contains(t, body, `id="routing-form"`, `id="dry-total">7<`, `id="dry-moved">2<`)
+	res, body = admin.get("/admin/routing/dry-run")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/routing" {
+		t.Fatalf("GET of the dry run: %d → %q\n%s", res.StatusCode, res.Header.Get("Location"), excerpt(body))
+	}
+}
+
+// TestRoutingPageAfterRenamesAndBreakage: a renamed team shows under its
+// new name in the rules' sentences; saved rules that cannot apply (a team
+// gone behind their back) are announced at the top of the page, with the
+// error on the rule.
+func TestRoutingPageAfterRenamesAndBreakage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		saveTestRules(t, e, s)
+		admin := e.login(t, "admin@acme.test")
+		ctx := context.Background()
+		team := e.f.Team["L2"]
+		team.Name = "Deuxième ligne"
+		if err := e.d.UpdateTeam(ctx, storetest.Actor(t, s, e.f.Admin), team); err != nil {
+			t.Fatal(err)
+		}
+		res, body := admin.get("/admin/routing")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "→ L2 · Deuxième ligne, priorité urgente")
+		lacks(t, body, `id="routing-broken"`)
+
+		rs := testRules()
+		rs.Rules[0].Then.TeamID, rs.Rules[0].Then.Team = 999_999, "Équipe supprimée"
+		if _, err := s.SaveRoutingRules(ctx, e.f.WS.ID, e.f.Admin.ID, rs); err != nil {
+			t.Fatal(err)
+		}
+		res, body = admin.get("/admin/routing")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `id="routing-broken" class="form-error" role="alert">Les règles enregistrées ne peuvent pas s&#39;appliquer`, "999999",
+			"L&#39;équipe n° 999999 («\u00a0Équipe supprimée\u00a0») n&#39;existe plus")
+	})
+}
+
+// TestRoutedReasonsInTheReadersLanguage: the timeline says why a rule
+// placed a ticket as a sentence in the reader's language, not in rule
+// notation.
+func TestRoutedReasonsInTheReadersLanguage(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	saveTestRules(t, e, s)
+	tk, err := e.d.CreateTicket(context.Background(), storetest.Actor(t, s, e.f.Admin), desk.NewTicket{Subject: "Facture",
+		Body: "On m'a facturé deux fois.", Channel: "email", RequestType: "billing", CustomerID: e.f.Customer["alice"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := e.login(t, "admin@acme.test")
+	res, body := admin.get("/tickets/" + id(tk.ID))
+	expectStatus(t, res, body, http.StatusOK)
+	contains(t, body, "le texte contient l&#39;expression «\u00a0facturé deux fois\u00a0» (trouvé\u00a0: ", " · le canal est e-mail</span>")
+	lacks(t, body, "contains_phrase")
+	admin.post("/settings/language", url.Values{"lang": {"en"}, "next": {"/"}}, false)
+	_, body = admin.get("/tickets/" + id(tk.ID))
+	contains(t, body, "the text contains the phrase “facturé deux fois” (found: ", " · the channel is email</span>")
+}
+
+// TestDeactivatingARequestTypeRulesUse: the admin page refuses to
+// deactivate a request type a rule names, says which rule, and keeps it.
+func TestDeactivatingARequestTypeRulesUse(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	saveTestRules(t, e, s)
+	admin := e.login(t, "admin@acme.test")
+	bug := e.f.Type["bug"]
+	res, body := admin.post("/admin/types/"+id(bug.ID), url.Values{"name_fr": {bug.NameFR}, "name_en": {bug.NameEN}}, false)
+	expectStatus(t, res, body, http.StatusUnprocessableEntity)
+	contains(t, body, "Des règles de routage l&#39;utilisent : 2 (Anomalies vers L3).")
+	dir, err := e.d.Directory(context.Background(), storetest.Actor(t, s, e.f.Admin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !dir.RequestType(bug.ID).Active {
+		t.Error("a refused deactivation must leave the request type active")
+	}
+}
+
+// TestApplyingAnUnchangedRuleChangesNothing: the editor's form names the
+// team; applying a rule as it was must give back its ids, so the page
+// shows no unsaved change.
+func TestApplyingAnUnchangedRuleChangesNothing(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	saveTestRules(t, e, s)
+	admin := e.login(t, "admin@acme.test")
+	_, page := admin.get("/admin/routing")
+	_, body := admin.post("/admin/routing", with(routingForm(t, page), "op", "edit:0"), true)
+	form := with(routingForm(t, body), "op", "apply", "e_name", "Double facturation", "e_enabled", "1", "e_mode", "all", "e_rows", "2",
+		"c0_field", "text", "c0_op", "contains_phrase", "c0_value", "facturé deux fois", "c1_field", "channel", "c1_op", "is", "c1_value", "email",
+		"a_tier", "L2", "a_team", "Support niveau 2", "a_priority", "urgent")
+	res, body := admin.post("/admin/routing", form, true)
+	expectStatus(t, res, body, http.StatusOK)
+	lacks(t, body, "Vous avez des modifications non enregistrées")
 }

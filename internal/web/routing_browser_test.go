@@ -24,31 +24,34 @@ func TestBrowserRoutingRules(t *testing.T) {
 	signInAt(t, ctx, e, "/admin/routing", "admin@acme.test", "#routing")
 	expectText(t, ctx, "#rule-0 .rule-name", "Double facturation")
 	run(t, ctx, "move the first rule down",
+		swapped(`true`),
 		chromedp.Click(chromedp.CSS(`#rule-0 button[value="down:0"]`)),
-		chromedp.Poll[chromedp.Void](`document.querySelector('#rule-0 .rule-name').textContent === 'Anomalies vers L3'`),
+		// The new list is in place and htmx has wired it: clicking the
+		// swapped form earlier would post it as a plain form.
+		swapped(`document.querySelector('#rule-0 .rule-name').textContent === 'Anomalies vers L3'`),
 		chromedp.WaitVisible(chromedp.CSS(`.draft-bar button[value="save"]`)),
 	)
 	run(t, ctx, "try the working copy on past tickets",
 		chromedp.Click(chromedp.CSS(`#routing button[value="dry_run"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#dry-moved")),
+		swapped(`document.querySelector('#dry-moved') !== null`),
 	)
+	expectTrue(t, ctx, "the dry run answered in place", `location.pathname === '/admin/routing'`)
 	expectText(t, ctx, "#dry-total", "7")
 	expectText(t, ctx, "#dry-moved", "2")
 	expectText(t, ctx, "#dry-run-result tr.zero-hit", "Jamais")
 	shoot(t, ctx, "routing-dry-run")
 	run(t, ctx, "save the rules",
 		chromedp.Click(chromedp.CSS(`.draft-bar button[value="save"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#routing .saved")),
+		swapped(`document.querySelector('#routing .saved') !== null`),
 	)
-	run(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#rule-1")))
+	run(t, ctx, "reload", chromedp.Reload(), swapped(`document.querySelector('#rule-1') !== null`))
 	expectText(t, ctx, "#rule-0 .rule-name", "Anomalies vers L3")
 	expectText(t, ctx, "#rule-1 .rule-name", "Double facturation")
 	expectTrue(t, ctx, "no unsaved changes after a reload", `document.querySelector('.draft-bar') === null`)
 
 	run(t, ctx, "open the editor and pick a numeric field",
 		chromedp.Click(chromedp.CSS(`#rule-1 button[value="edit:1"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#c1-field")),
-		settled(),
+		swapped(`document.querySelector('#c1-field') !== null`),
 		chromedp.SetValue(chromedp.CSS("#c1-field"), "open_tickets"),
 		script(`document.querySelector('#c1-field').dispatchEvent(new Event('change', {bubbles: true}))`),
 		chromedp.Poll[chromedp.Void](`document.querySelector('#c1-op').value === 'eq'`),
@@ -102,9 +105,18 @@ func TestBrowserProcedures(t *testing.T) {
 	expectText(t, ctx, "table.procedures", "L1 → L2 → L3 → L4")
 }
 
-// settled waits until htmx has finished swapping and processing new
-// content: an event fired at a fresh element before that finds no
-// listener (a person is never that fast).
-func settled() chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](`document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added') === null`)
+// htmxIdle holds when the page has loaded (htmx wires it on
+// DOMContentLoaded, which comes before "complete") and no htmx request,
+// swap or settle is under way. htmx
+// removes .htmx-added in the same task that wires the new content, so
+// once it is gone the swapped elements answer to htmx: an event fired at
+// a fresh element before that finds no listener, and a click posts the
+// form without htmx (a person is never that fast).
+const htmxIdle = `document.readyState === 'complete' && document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added') === null`
+
+// swapped waits until cond holds of swapped-in content and htmx has wired
+// it: both are checked in one evaluation, so the content seen is the one
+// htmx has finished with.
+func swapped(cond string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`(` + cond + `) && ` + htmxIdle)
 }

@@ -49,25 +49,46 @@ func sampleValue(field, op string) string {
 	return "facture"
 }
 
-// TestPlaceOf maps the engine's error paths to the editor's rows and inputs.
-func TestPlaceOf(t *testing.T) {
+// TestPlaceIn maps the engine's error places to the editor's rows and
+// inputs; the places come from compiling faulty rules, so that the two
+// cannot drift apart.
+func TestPlaceIn(t *testing.T) {
+	leaf := func(field, op, value string) routing.Condition {
+		return routing.Condition{Field: field, Op: op, Value: value}
+	}
+	ok := leaf(routing.FieldText, routing.OpContainsWords, "ok")
+	rs := routing.RuleSet{Rules: []routing.Rule{
+		{ID: 1, Name: "a", When: routing.Condition{Any: []routing.Condition{ok, ok, ok, {Not: &routing.Condition{Field: routing.FieldText, Value: "x"}}}}},
+		{ID: 2, Name: "", When: routing.Condition{All: []routing.Condition{{Field: routing.FieldChannel, Op: routing.OpIn, Values: []string{"email", " "}}}},
+			Then: routing.Actions{AddTags: []string{"a", "", " "}}},
+		{ID: 3, Name: "c", When: routing.Condition{All: []routing.Condition{ok, leaf(routing.FieldOpenTickets, routing.OpGt, "many")}}},
+		{ID: 4, Name: "d", When: routing.Condition{Not: &routing.Condition{Field: routing.FieldOpenTickets, Op: routing.OpGt, Value: "x"}}},
+		{ID: 5, Name: "e", When: routing.Condition{Field: "nope", Op: routing.OpIs, Value: "x"}},
+		{ID: 6, Name: "f", When: routing.Condition{All: []routing.Condition{{}}}},
+	}}
+	_, err := routing.Compile(rs, routing.Env{})
+	got := map[string]errPlace{}
+	for _, v := range validationErrors(err) {
+		got[v.Path] = placeIn(v.Place)
+	}
 	for path, want := range map[string]errPlace{
 		"rules[2].when.all[1].value":     {rule: 2, row: 1, key: "cond.1.value", rest: "when.all[1].value"},
 		"rules[0].when.any[3].not.op":    {rule: 0, row: 3, key: "cond.3.op", rest: "when.any[3].not.op"},
-		"rules[1].when.all[0].values[2]": {rule: 1, row: 0, key: "cond.0.value", rest: "when.all[0].values[2]"},
-		"rules[1].when.all[0]":           {rule: 1, row: 0, key: "cond.0", rest: "when.all[0]"},
+		"rules[1].when.all[0].values[1]": {rule: 1, row: 0, key: "cond.0.value", rest: "when.all[0].values[1]"},
+		"rules[5].when.all[0]":           {rule: 5, row: 0, key: "cond.0", rest: "when.all[0]"},
 		"rules[4].when.field":            {rule: 4, row: 0, key: "cond.0.field", rest: "when.field"},
-		"rules[4].when.not.value":        {rule: 4, row: 0, key: "cond.0.value", rest: "when.not.value"},
-		"rules[4].when":                  {rule: 4, row: -1, key: "when", rest: "when"},
+		"rules[3].when.not.value":        {rule: 3, row: 0, key: "cond.0.value", rest: "when.not.value"},
 		"rules[1].name":                  {rule: 1, row: -1, key: "name", rest: "name"},
 		"rules[1].then.add_tags[2]":      {rule: 1, row: -1, key: "then.add_tags", rest: "then.add_tags[2]"},
 		"fallback.tier":                  {rule: editFallback, row: -1, key: "then.tier", rest: "tier"},
-		"env.business_hours.days[1]":     {rule: noEdit, row: -1, rest: "env.business_hours.days[1]"},
-		"rules[x].name":                  {rule: noEdit, row: -1, rest: "rules[x].name"},
 	} {
-		if got := placeOf(path); got != want {
-			t.Errorf("placeOf(%q) = %+v, want %+v", path, got, want)
+		if got[path] != want {
+			t.Errorf("%s: placed at %+v, want %+v", path, got[path], want)
 		}
+	}
+	env := placeIn(routing.Place{Rule: -1})
+	if env.rule != noEdit || env.row != -1 {
+		t.Errorf("an error of the environment belongs to no rule: %+v", env)
 	}
 }
 

@@ -104,7 +104,7 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 	it.Line = changeLine(rq, e, agent)
 	switch e.Kind {
 	case ticket.Routed:
-		it.Detail = strings.ReplaceAll(e.Data["reasons"], "\n", " · ")
+		it.Detail = routedReasons(rq, e)
 	case ticket.Escalated, ticket.DeEscalated:
 		it.Detail = e.Data["reason"]
 	case ticket.SwarmJoined:
