@@ -2,8 +2,8 @@ package desk
 
 import (
 	"context"
-	"slices"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
