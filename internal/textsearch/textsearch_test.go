@@ -310,3 +310,53 @@ func FuzzNormalizeAndTerms(f *testing.F) {
 		}
 	})
 }
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		lang, q string
+		want    []QueryWord
+	}{
+		{"fr", "réinit", []QueryWord{{Folded: "reinit", Term: Stem("fr", "reinit"), Prefix: true, Fuzzy: true}}},
+		{"fr", "Comment réinitialiser mon mot de passe ", []QueryWord{
+			{Folded: "reinitialiser", Term: Stem("fr", "réinitialiser"), Fuzzy: true},
+			{Folded: "mot", Term: "mot"},
+			{Folded: "passe", Term: Stem("fr", "passe"), Fuzzy: true},
+		}},
+		{"en", "the invoice, the invoice?", []QueryWord{{Folded: "invoice", Term: "invoic", Fuzzy: true}}},
+		{"fr", "le", []QueryWord{{Folded: "le", Term: "le", Prefix: true}}},
+		{"fr", "  ", nil},
+	}
+	for _, tt := range tests {
+		if got := ParseQuery(tt.lang, tt.q); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("ParseQuery(%q, %q) = %+v, want %+v", tt.lang, tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestWithin1(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"factur", "factur", true},
+		{"factur", "factru", true},    // swap
+		{"factur", "facxur", true},    // replace
+		{"factur", "factu", true},     // delete
+		{"factur", "facteur", true},   // insert
+		{"factur", "fractur", true},   // insert
+		{"factur", "fatcru", false},   // two swaps
+		{"factur", "facturat", false}, // two inserts
+		{"électr", "electr", true},
+		{"", "a", true},
+		{"ab", "ba", true},
+		{"abc", "cab", false},
+	}
+	for _, tt := range tests {
+		if got := Within1(tt.a, tt.b); got != tt.want {
+			t.Errorf("Within1(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := Within1(tt.b, tt.a); got != tt.want {
+			t.Errorf("Within1(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
