@@ -27,7 +27,7 @@ func TestKBArticlesAndSearch(t *testing.T) {
 			Body: "Si votre carte a été **débitée deux fois**, le second prélèvement est remboursé sous cinq jours.",
 			Tags: []string{"Remboursement"}, Visibility: kb.Public, Status: kb.Published}, 0))(t)
 		en := must(s.CreateKBArticle(ctx, ws, kb.Article{Language: "en", Title: "Charged twice?", CategoryID: cat.ID,
-			Body: "If your card was charged twice, the second payment is refunded within five days.",
+			Body:       "If your card was charged twice, the second payment is refunded within five days.",
 			Visibility: kb.Public, Status: kb.Published}, fr.ID))(t)
 		if en.Group != fr.Group {
 			t.Errorf("variant group %d, want %d", en.Group, fr.Group)
