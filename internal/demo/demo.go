@@ -125,6 +125,7 @@ func (b *builder) build(seed uint64) error {
 		{"members", b.createMembers},
 		{"customers", b.createCustomers},
 		{"tickets", func() error { return b.createTickets(seed) }},
+		{"knowledge base", b.createKnowledgeBase},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

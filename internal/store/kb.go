@@ -338,3 +338,54 @@ func (s *Store) ViewKBArticle(ctx context.Context, wsID, id int64) error {
 	res, err := s.write.ExecContext(ctx, `UPDATE kb_articles SET views = views + 1 WHERE id = $1 AND workspace_id = $2`, id, wsID)
 	return mustAffect(res, err, "article")
 }
+
+// ImportKBArticles adds many articles in one transaction (an import, the
+// benchmarks): each is validated, gets its first revision and is indexed,
+// as CreateKBArticle does, but without variants. One bad article refuses
+// the whole import.
+func (s *Store) ImportKBArticles(ctx context.Context, wsID int64, arts []kb.Article) error {
+	for i := range arts {
+		if err := arts[i].Validate(); err != nil {
+			return fmt.Errorf("article %d: %w", i, err)
+		}
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx *Tx) error {
+		for _, a := range arts {
+			a.CreatedAt, a.UpdatedAt, a.Revision = fromMS(ms(now)), fromMS(ms(now)), 1
+			if a.Status == kb.Published {
+				a.PublishedAt = &a.CreatedAt
+			}
+			if err := s.checkKBLinks(ctx, tx, wsID, &a, 0); err != nil {
+				return err
+			}
+			err := tx.QueryRowContext(ctx, `INSERT INTO kb_articles (workspace_id, group_id, language, title, body, body_text, title_terms, body_terms,
+				category_id, tags, visibility, status, helpful, not_helpful, views, revision, author_id, created_at, updated_at, published_at)
+				VALUES ($1, 0, $2, $3, $4, '', '', '', $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $13, $14) RETURNING id`,
+				wsID, a.Language, a.Title, a.Body, nullID(a.CategoryID), strings.Join(a.Tags, "\n"), string(a.Visibility), string(a.Status),
+				a.Helpful, a.NotHelpful, a.Views, nullID(a.AuthorID), ms(now), publishedMS(a.PublishedAt)).Scan(&a.ID)
+			if err != nil {
+				return fmt.Errorf("insert article: %w", err)
+			}
+			a.Group = a.ID
+			if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET group_id = id WHERE id = $1`, a.ID); err != nil {
+				return fmt.Errorf("set article group: %w", err)
+			}
+			if err := s.addKBRevision(ctx, tx, a); err != nil {
+				return err
+			}
+			if err := s.indexKBArticle(ctx, tx, wsID, a, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// AddKBCounts adds to an article's votes and views at once (the demo's
+// history of readers).
+func (s *Store) AddKBCounts(ctx context.Context, wsID, id, helpful, notHelpful, views int64) error {
+	res, err := s.write.ExecContext(ctx, `UPDATE kb_articles SET helpful = helpful + $1, not_helpful = not_helpful + $2, views = views + $3
+		WHERE id = $4 AND workspace_id = $5`, helpful, notHelpful, views, id, wsID)
+	return mustAffect(res, err, "article")
+}
