@@ -104,8 +104,9 @@ func (s *Store) ResolveKBQuery(ctx context.Context, wsID int64, words []textsear
 		m := kb.Match{Terms: []string{w.Term}}
 		candidates := []string{w.Term}
 		if w.Prefix {
-			// Known terms the typed word already extends.
-			for n := 4; n < len(w.Folded); n++ {
+			// Known terms the typed word already extends by a suffix
+			// ("facturat" → "factur"), at most a few letters longer.
+			for n := max(4, len(w.Folded)-maxSuffix); n < len(w.Folded); n++ {
 				candidates = append(candidates, w.Folded[:n])
 			}
 		}
@@ -137,7 +138,7 @@ func (s *Store) ResolveKBQuery(ctx context.Context, wsID int64, words []textsear
 			}
 		}
 		if !found && w.Fuzzy {
-			near, err := s.kbTermsNear(ctx, wsID, w.Term)
+			near, err := s.kbTermsNear(ctx, wsID, w.Term, w.Folded)
 			if err != nil {
 				return nil, err
 			}
@@ -179,11 +180,17 @@ func (s *Store) kbHasPrefix(ctx context.Context, wsID int64, p string) (bool, er
 // maxNear bounds how many known terms a typo may stand for.
 const maxNear = 8
 
-// kbTermsNear returns known terms one typo from t. One edit leaves either
-// the first or the last half of a word intact, so the candidates are the
-// terms sharing t's first half (forwards index) or last half (reversed
-// index), filtered with textsearch.Within1.
-func (s *Store) kbTermsNear(ctx context.Context, wsID int64, t string) ([]string, error) {
+// maxSuffix is how many letters longer than a known stem a typed word may
+// be and still be taken for an inflection of it.
+const maxSuffix = 4
+
+// kbTermsNear returns known terms one typo from t, the stem of the typed
+// word, or that the typed word begins with after one typo (see
+// textsearch.StemWithin1: a typo can change how a word stems). One edit
+// leaves either the first or the last half of a word intact, so the
+// candidates are the terms sharing t's first half (forwards index) or last
+// half (reversed index).
+func (s *Store) kbTermsNear(ctx context.Context, wsID int64, t, word string) ([]string, error) {
 	r := []rune(t)
 	half := len(r) / 2
 	if half == 0 {
@@ -203,7 +210,7 @@ func (s *Store) kbTermsNear(ctx context.Context, wsID int64, t string) ([]string
 	}
 	var near []string
 	for _, c := range all {
-		if c != t && textsearch.Within1(c, t) {
+		if c != t && (textsearch.Within1(c, t) || textsearch.StemWithin1(c, word, maxSuffix)) {
 			near = append(near, c)
 		}
 	}

@@ -122,3 +122,21 @@ var (
 	stopFR = set(`a au aux avec ce ces cet cette comment dans de des du elle en est et etre eu il ils je la le les leur leurs lui ma mais me mes moi mon ne nos notre nous on ou par pas pour qu que quel quelle quels quelles qui sa se ses son sur ta te tes toi ton tu un une vos votre vous y puis peux peut faire fait quoi pourquoi quand ai as avez ont sont suis`)
 	stopEN = set(`a an and are as at be by can could do does for from has have how i in into is it its me my no not of on or our so than that the their them then there these they this to us was we what when where which who why will with you your`)
 )
+
+// StemWithin1 reports whether word, after at most one edit, begins with the
+// stem and goes on for at most maxRest more letters: how a typed word with
+// a typo ("comptabilte", "reminedrs") is recognised as an inflection of a
+// known stem ("comptabl", "remind") even when the typo changes how the word
+// itself stems.
+func StemWithin1(stem, word string, maxRest int) bool {
+	s, w := []rune(stem), []rune(word)
+	for k := len(s) - 1; k <= len(s)+1; k++ {
+		if k < 1 || k > len(w) || len(w)-k > maxRest {
+			continue
+		}
+		if Within1(string(s), string(w[:k])) {
+			return true
+		}
+	}
+	return false
+}

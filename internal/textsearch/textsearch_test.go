@@ -360,3 +360,22 @@ func TestWithin1(t *testing.T) {
 		}
 	}
 }
+
+func TestStemWithin1(t *testing.T) {
+	tests := []struct {
+		stem, word string
+		want       bool
+	}{
+		{"comptabl", "comptabilte", true}, // extra letter inside the stem
+		{"remind", "reminedrs", true},
+		{"factur", "factrue", true},
+		{"compt", "comptabilte", false}, // too much left over
+		{"webhook", "webhok", true},
+		{"mandat", "maison", false},
+	}
+	for _, tt := range tests {
+		if got := StemWithin1(tt.stem, tt.word, 4); got != tt.want {
+			t.Errorf("StemWithin1(%q, %q) = %v, want %v", tt.stem, tt.word, got, tt.want)
+		}
+	}
+}
