@@ -21,10 +21,11 @@ func Snippet(lang, text string, matches []Match) string {
 	}
 	var words []word
 	offset := 0
+	heads := matchHeads(matches)
 	for tok := range textsearch.TokensSeq(text) {
 		i := strings.Index(text[offset:], tok) + offset
 		offset = i + len(tok)
-		words = append(words, word{i, offset, whichMatch(lang, tok, matches)})
+		words = append(words, word{i, offset, whichMatch(lang, tok, matches, heads)})
 	}
 	if len(words) == 0 {
 		return html.EscapeString(text)
@@ -74,8 +75,30 @@ func Snippet(lang, text string, matches []Match) string {
 	return b.String()
 }
 
-func whichMatch(lang, tok string, matches []Match) int {
+// matchHeads are the first two letters of every term and prefix: a word
+// starting otherwise cannot match, and is not worth stemming.
+func matchHeads(matches []Match) map[string]bool {
+	heads := map[string]bool{}
+	for _, m := range matches {
+		for _, t := range append(m.Terms[:len(m.Terms):len(m.Terms)], m.Prefixes...) {
+			heads[head(t)] = true
+		}
+	}
+	return heads
+}
+
+func head(s string) string {
+	if len(s) > 2 {
+		return s[:2]
+	}
+	return s
+}
+
+func whichMatch(lang, tok string, matches []Match, heads map[string]bool) int {
 	folded := textsearch.Normalize(tok)
+	if !heads[head(folded)] {
+		return -1
+	}
 	stem := textsearch.Stem(lang, folded)
 	for i, m := range matches {
 		for _, t := range m.Terms {

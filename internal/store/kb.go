@@ -171,27 +171,7 @@ func (s *Store) CreateKBArticle(ctx context.Context, wsID int64, a kb.Article, t
 		if err := s.checkKBLinks(ctx, tx, wsID, &a, translationOf); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO kb_articles (workspace_id, group_id, language, title, body, body_text, title_terms, body_terms,
-			category_id, tags, visibility, status, revision, author_id, created_at, updated_at, published_at)
-			VALUES ($1, $2, $3, $4, $5, '', '', '', $6, $7, $8, $9, 1, $10, $11, $11, $12) RETURNING id`,
-			wsID, a.Group, a.Language, a.Title, a.Body, nullID(a.CategoryID), strings.Join(a.Tags, "\n"), string(a.Visibility), string(a.Status),
-			nullID(a.AuthorID), ms(now), publishedMS(a.PublishedAt)).Scan(&a.ID)
-		if isUniqueViolation(err) {
-			return translationTaken()
-		}
-		if err != nil {
-			return fmt.Errorf("insert article: %w", err)
-		}
-		if a.Group == 0 {
-			a.Group = a.ID
-			if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET group_id = id WHERE id = $1`, a.ID); err != nil {
-				return fmt.Errorf("set article group: %w", err)
-			}
-		}
-		if err := s.addKBRevision(ctx, tx, a); err != nil {
-			return err
-		}
-		return s.indexKBArticle(ctx, tx, wsID, a, false)
+		return s.insertKBArticle(ctx, tx, wsID, &a)
 	})
 	return a, err
 }
@@ -243,6 +223,42 @@ func (s *Store) addKBRevision(ctx context.Context, tx *Tx, a kb.Article) error {
 		return fmt.Errorf("insert revision: %w", err)
 	}
 	return nil
+}
+
+// insertKBArticle writes a new article (its id taken here, so that a new
+// group's id is known before the row is written), its first revision and
+// its index entries. a.Group 0 starts a new group.
+func (s *Store) insertKBArticle(ctx context.Context, tx *Tx, wsID int64, a *kb.Article) error {
+	idQuery := `SELECT coalesce(max(id), 0) + 1 FROM kb_articles` // SQLite: the single writer holds the database
+	if s.dialect == Postgres {
+		idQuery = `SELECT nextval(pg_get_serial_sequence('kb_articles', 'id'))`
+	}
+	if err := tx.QueryRowContext(ctx, idQuery).Scan(&a.ID); err != nil {
+		return fmt.Errorf("allocate article id: %w", err)
+	}
+	if a.Group == 0 {
+		a.Group = a.ID
+	}
+	ix := kb.Index(*a)
+	cols, vals := "", ""
+	if s.dialect == Postgres {
+		cols, vals = ", search", `, setweight(to_tsvector('simple', $8), 'A') || setweight(to_tsvector('simple', $9), 'B')`
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO kb_articles (id, workspace_id, group_id, language, title, body, body_text, title_terms, body_terms,
+		category_id, tags, visibility, status, helpful, not_helpful, views, revision, author_id, created_at, updated_at, published_at`+cols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20`+vals+`)`,
+		a.ID, wsID, a.Group, a.Language, a.Title, a.Body, ix.Text, ix.TitleTerms, ix.BodyTerms, nullID(a.CategoryID), strings.Join(a.Tags, "\n"),
+		string(a.Visibility), string(a.Status), a.Helpful, a.NotHelpful, a.Views, a.Revision, nullID(a.AuthorID), ms(a.CreatedAt), publishedMS(a.PublishedAt))
+	if isUniqueViolation(err) {
+		return translationTaken()
+	}
+	if err != nil {
+		return fmt.Errorf("insert article: %w", err)
+	}
+	if err := s.addKBRevision(ctx, tx, *a); err != nil {
+		return err
+	}
+	return s.writeKBIndex(ctx, tx, wsID, *a, ix, false)
 }
 
 // UpdateKBArticle changes an article in one transaction: it reads the
@@ -359,22 +375,7 @@ func (s *Store) ImportKBArticles(ctx context.Context, wsID int64, arts []kb.Arti
 			if err := s.checkKBLinks(ctx, tx, wsID, &a, 0); err != nil {
 				return err
 			}
-			err := tx.QueryRowContext(ctx, `INSERT INTO kb_articles (workspace_id, group_id, language, title, body, body_text, title_terms, body_terms,
-				category_id, tags, visibility, status, helpful, not_helpful, views, revision, author_id, created_at, updated_at, published_at)
-				VALUES ($1, 0, $2, $3, $4, '', '', '', $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $13, $14) RETURNING id`,
-				wsID, a.Language, a.Title, a.Body, nullID(a.CategoryID), strings.Join(a.Tags, "\n"), string(a.Visibility), string(a.Status),
-				a.Helpful, a.NotHelpful, a.Views, nullID(a.AuthorID), ms(now), publishedMS(a.PublishedAt)).Scan(&a.ID)
-			if err != nil {
-				return fmt.Errorf("insert article: %w", err)
-			}
-			a.Group = a.ID
-			if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET group_id = id WHERE id = $1`, a.ID); err != nil {
-				return fmt.Errorf("set article group: %w", err)
-			}
-			if err := s.addKBRevision(ctx, tx, a); err != nil {
-				return err
-			}
-			if err := s.indexKBArticle(ctx, tx, wsID, a, false); err != nil {
+			if err := s.insertKBArticle(ctx, tx, wsID, &a); err != nil {
 				return err
 			}
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -23,6 +22,13 @@ func (s *Store) indexKBArticle(ctx context.Context, tx *Tx, wsID int64, a kb.Art
 		ix.Text, ix.TitleTerms, ix.BodyTerms, a.ID); err != nil {
 		return fmt.Errorf("index article: %w", err)
 	}
+	return s.writeKBIndex(ctx, tx, wsID, a, ix, replace)
+}
+
+// writeKBIndex writes the index entries of an article whose row already
+// holds its analysed terms (ix); PostgreSQL's tsvector is set here on
+// updates and in the INSERT for new articles.
+func (s *Store) writeKBIndex(ctx context.Context, tx *Tx, wsID int64, a kb.Article, ix kb.Indexed, replace bool) error {
 	switch s.dialect {
 	case SQLite:
 		if replace {
@@ -30,11 +36,14 @@ func (s *Store) indexKBArticle(ctx context.Context, tx *Tx, wsID int64, a kb.Art
 				return fmt.Errorf("unindex article: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO kb_fts (rowid, title, body, meta) VALUES ($1, $2, $3, $4)`,
-			a.ID, ix.TitleTerms, ix.BodyTerms, kbMeta(wsID, a)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO kb_fts (rowid, title, body) VALUES ($1, $2, $3)`,
+			a.ID, ix.TitleTerms, ix.BodyTerms); err != nil {
 			return fmt.Errorf("index article: %w", err)
 		}
 	case Postgres:
+		if !replace {
+			break
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET search =
 			setweight(to_tsvector('simple', $1), 'A') || setweight(to_tsvector('simple', $2), 'B') WHERE id = $3`,
 			ix.TitleTerms, ix.BodyTerms, a.ID); err != nil {
@@ -42,12 +51,6 @@ func (s *Store) indexKBArticle(ctx context.Context, tx *Tx, wsID int64, a kb.Art
 		}
 	}
 	return s.addKBTerms(ctx, tx, wsID, ix.TitleTerms+" "+ix.BodyTerms)
-}
-
-// kbMeta is the filter column of the SQLite index: tokens for the
-// workspace, language, status and visibility, matched like words.
-func kbMeta(wsID int64, a kb.Article) string {
-	return "w" + strconv.FormatInt(wsID, 10) + " l" + a.Language + " s" + string(a.Status) + " v" + string(a.Visibility)
 }
 
 // addKBTerms adds the terms a workspace has not indexed yet to its
@@ -243,6 +246,14 @@ func (s *Store) KBSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 // article never outranks a much better match.
 const kbBoost = `(1 + 0.5 * helpful / (helpful + not_helpful + 10.0) + 0.3 * views / (views + 200.0))`
 
+// kbCandidates bounds how many matching articles one search ranks, from
+// each of two sources: articles matching in their title, and articles
+// matching anywhere, each newest first. A query matching more articles
+// than that (a two-letter prefix on a large knowledge base) ranks the
+// newest of them rather than all: as-you-type stays fast, and the next
+// keystroke narrows the match.
+const kbCandidates = 1000
+
 func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool) ([]kb.Hit, error) {
 	limit := q.Limit
 	if limit <= 0 || limit > 50 {
@@ -252,21 +263,38 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	var err error
 	switch s.dialect {
 	case SQLite:
-		rows, err = s.read.QueryContext(ctx, `SELECT a.id, a.language, a.title, a.body_text, a.helpful, a.views,
-			-bm25(kb_fts, 10.0, 1.0, 0.0) * `+kbBoost+` AS score
-			FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid
-			WHERE kb_fts MATCH $1 ORDER BY score DESC, a.id LIMIT $2`, ftsQuery(wsID, q, matches, all), limit)
+		status, visibility := "published", "public"
+		if q.Reader == kb.Agent {
+			status, visibility = "", ""
+		}
+		// The workspace and reader filters are checked on the article row,
+		// not in the MATCH: filter tokens matching every article would make
+		// FTS5 walk and score their whole posting lists.
+		cand := `SELECT * FROM (SELECT f.rowid AS id, -bm25(kb_fts, 10.0, 1.0) AS score FROM kb_fts f JOIN kb_articles x ON x.id = f.rowid
+			WHERE kb_fts MATCH %s AND x.workspace_id = $3 AND ($4 = '' OR x.language = $4)
+			AND (($5 = '' AND x.status <> 'archived') OR x.status = $5) AND ($6 = '' OR x.visibility = $6)
+			ORDER BY f.rowid DESC LIMIT $7)`
+		rows, err = s.read.QueryContext(ctx, `SELECT a.id, a.language, a.title, a.body_text, a.helpful, a.views, c.score * `+kbBoost+` AS score
+			FROM (SELECT id, max(score) AS score FROM (`+fmt.Sprintf(cand, "$1")+` UNION ALL `+fmt.Sprintf(cand, "$2")+`) GROUP BY id) c
+			JOIN kb_articles a ON a.id = c.id
+			ORDER BY score DESC, a.id LIMIT $8`,
+			ftsQuery(matches, all, "{title}"), ftsQuery(matches, all, "{title body}"), wsID, q.Language, status, visibility, kbCandidates, limit)
 	case Postgres:
 		status, visibility := "published", "public"
 		if q.Reader == kb.Agent {
 			status, visibility = "", ""
 		}
-		rows, err = s.read.QueryContext(ctx, `SELECT id, language, title, body_text, helpful, views,
-			ts_rank('{0.1, 0.1, 0.1, 1.0}', search, query, 1) * `+kbBoost+` AS score
-			FROM kb_articles, to_tsquery('simple', $1) query
-			WHERE workspace_id = $2 AND search @@ query AND ($3 = '' OR language = $3)
-			AND (($4 = '' AND status <> 'archived') OR status = $4) AND ($5 = '' OR visibility = $5)
-			ORDER BY score DESC, id LIMIT $6`, tsQuery(matches, all), wsID, q.Language, status, visibility, limit)
+		rows, err = s.read.QueryContext(ctx, `WITH c AS (
+				(SELECT id FROM kb_articles WHERE workspace_id = $3 AND search @@ to_tsquery('simple', $1) AND ($4 = '' OR language = $4)
+					AND (($5 = '' AND status <> 'archived') OR status = $5) AND ($6 = '' OR visibility = $6) ORDER BY id DESC LIMIT $7)
+				UNION
+				(SELECT id FROM kb_articles WHERE workspace_id = $3 AND search @@ to_tsquery('simple', $2) AND ($4 = '' OR language = $4)
+					AND (($5 = '' AND status <> 'archived') OR status = $5) AND ($6 = '' OR visibility = $6) ORDER BY id DESC LIMIT $7))
+			SELECT a.id, a.language, a.title, a.body_text, a.helpful, a.views,
+				ts_rank('{0.1, 0.1, 0.1, 1.0}', a.search, to_tsquery('simple', $2), 1) * `+kbBoost+` AS score
+			FROM c JOIN kb_articles a ON a.id = c.id
+			ORDER BY score DESC, a.id LIMIT $8`,
+			tsQuery(matches, all, "A"), tsQuery(matches, all, ""), wsID, q.Language, status, visibility, kbCandidates, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search articles: %w", err)
@@ -284,26 +312,17 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	return hits, nil
 }
 
-// ftsQuery spells the search for FTS5: the filter tokens in the meta
-// column, then every word (or, when all is false, any word) as the OR of
-// its terms and prefixes in the title or body. Terms are letters and
-// digits only (textsearch tokens), quoted so none reads as an operator.
-func ftsQuery(wsID int64, q kb.Query, matches []kb.Match, all bool) string {
-	var b strings.Builder
-	b.WriteString("meta : (w" + strconv.FormatInt(wsID, 10))
-	if q.Language != "" {
-		b.WriteString(" AND l" + q.Language)
-	}
-	if q.Reader == kb.Agent {
-		b.WriteString(" NOT sarchived)")
-	} else {
-		b.WriteString(" AND spublished AND vpublic)")
-	}
+// ftsQuery spells the search for FTS5: every word (or, when all is false,
+// any word) as the OR of its terms and prefixes in the given columns.
+// Terms are letters and digits only (textsearch tokens), quoted so none
+// reads as an operator.
+func ftsQuery(matches []kb.Match, all bool, columns string) string {
 	join := " OR "
 	if all {
 		join = " AND "
 	}
-	b.WriteString(" AND {title body} : (")
+	var b strings.Builder
+	b.WriteString(columns + " : (")
 	for i, m := range matches {
 		if i > 0 {
 			b.WriteString(join)
@@ -321,17 +340,25 @@ func ftsQuery(wsID int64, q kb.Query, matches []kb.Match, all bool) string {
 	return b.String()
 }
 
-// tsQuery spells the search as a PostgreSQL tsquery.
-func tsQuery(matches []kb.Match, all bool) string {
+// tsQuery spells the search as a PostgreSQL tsquery; weight "A" restricts
+// it to titles.
+func tsQuery(matches []kb.Match, all bool, weight string) string {
 	join := " | "
 	if all {
 		join = " & "
 	}
 	parts := make([]string, len(matches))
 	for i, m := range matches {
-		parts[i] = "(" + strings.Join(alternatives(m, `'%s'`, `'%s':*`), " | ") + ")"
+		parts[i] = "(" + strings.Join(alternatives(m, `'%s'`+weightSuffix(weight, ":"), `'%s':*`+weight), " | ") + ")"
 	}
 	return strings.Join(parts, join)
+}
+
+func weightSuffix(weight, sep string) string {
+	if weight == "" {
+		return ""
+	}
+	return sep + weight
 }
 
 func alternatives(m kb.Match, term, prefix string) []string {

@@ -1,9 +1,8 @@
 -- FTS5 over the analysed terms. Contentless: the text lives in
--- kb_articles; the index only answers which rows match and how well. The
--- meta column carries filter tokens (workspace, language, status,
--- visibility) so a search is one index lookup. Prefix indexes make
--- as-you-type prefixes as cheap as whole words.
-CREATE VIRTUAL TABLE kb_fts USING fts5(title, body, meta, content='', contentless_delete=1,
+-- kb_articles; the index only answers which rows match and how well (the
+-- workspace and status are checked on the article row). Prefix indexes
+-- make as-you-type prefixes as cheap as whole words.
+CREATE VIRTUAL TABLE kb_fts USING fts5(title, body, content='', contentless_delete=1,
   tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5');
 
 -- Every term ever indexed in a workspace, forwards and reversed: a typo is
