@@ -134,5 +134,3 @@ func benchKBWorkspace(b *testing.B, s *store.Store) int64 {
 	f := storetest.Seed(b, s)
 	return f.WS.ID
 }
-
-
