@@ -1,8 +1,12 @@
 package api
 
 import (
+	"context"
 	"net/url"
 	"testing"
+
+	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/workspace"
 )
 
 func kbCount(e *env) (n int) {
@@ -82,8 +86,31 @@ func TestKnowledgeBaseAPI(t *testing.T) {
 		if a := e.get("", Prefix+"/kb/public/search?workspace="+itoa(e.f.WS.ID)+"&language=de&q=x"); a.status != 400 {
 			t.Errorf("unknown language: %s", a)
 		}
-		if a := e.get("other", idPath("/kb/articles", fr.ID)); a.status != 404 {
+		if a := e.do(req{who: "other", method: "GET", path: idPath("/kb/articles", fr.ID), header: map[string]string{"Accept-Language": "fr"}}); a.status != 404 ||
+			a.errorBody().Code != "article_not_found" || a.errorBody().Message != "Article introuvable." {
 			t.Errorf("another workspace read: %s", a)
+		}
+		// A collaborator reads published public articles only.
+		var po workspace.Member
+		e.must(e.send("admin", "POST", Prefix+"/agents", map[string]any{"email": "po@acme.test", "name": "Paul Produit", "role": "collaborator",
+			"tier_ids": []int64{e.f.Tier["L1"].ID}}), 201, &po)
+		token, err := e.d.CreateToken(context.Background(), storetest.Actor(t, e.s, po), po.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens["collab"] = token
+		var collab page[articleJSON]
+		e.must(e.get("collab", Prefix+"/kb/articles?visibility=internal"), 200, &collab)
+		for _, x := range collab.Data {
+			if x.Visibility != "public" {
+				t.Errorf("a collaborator listed %+v", x)
+			}
+		}
+		if a := e.get("collab", idPath("/kb/articles", internal.ID)); a.status != 404 {
+			t.Errorf("a collaborator read the internal article: %s", a)
+		}
+		if a := e.send("collab", "POST", Prefix+"/kb/articles", map[string]any{"title": "x", "language": "fr", "body": "y"}); a.status != 403 {
+			t.Errorf("a collaborator wrote an article: %s", a)
 		}
 		var list page[articleJSON]
 		e.must(e.get("agentL1", Prefix+"/kb/articles?language=fr"), 200, &list)
