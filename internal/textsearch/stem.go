@@ -2,6 +2,7 @@ package textsearch
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
@@ -68,6 +69,51 @@ func stemFolded(lang, w string) string {
 	if utf8.RuneCountInString(w) <= minStem || hasDigit(w) || !isWord(w) {
 		return w
 	}
+	c := &stemCaches[langIndex(lang)]
+	c.mu.RLock()
+	stem, ok := c.m[w]
+	c.mu.RUnlock()
+	if ok {
+		return stem
+	}
+	stem = stemUncached(lang, w)
+	c.mu.Lock()
+	if len(c.m) >= maxCachedStems {
+		clear(c.m) // a flood of unusual words must not grow memory without end
+	}
+	if c.m == nil {
+		c.m = map[string]string{}
+	}
+	c.m[strings.Clone(w)] = stem // w may be a slice of a long text
+	c.mu.Unlock()
+	return stem
+}
+
+// The Snowball stemmers cost a few microseconds a word (they work on rune
+// slices and try many suffix lists), thirty times the light stemmer they
+// replaced; routing stems every word of every ticket. Support text reuses
+// a small vocabulary, so stems are remembered per language: a hit costs a
+// map look-up.
+var stemCaches [3]stemCache
+
+type stemCache struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+const maxCachedStems = 1 << 17
+
+func langIndex(lang string) int {
+	switch lang {
+	case "fr":
+		return 0
+	case "en":
+		return 1
+	}
+	return 2
+}
+
+func stemUncached(lang, w string) string {
 	switch lang {
 	case "fr":
 		return stemFrench(w)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -377,5 +378,28 @@ func TestStemWithin1(t *testing.T) {
 		if got := StemWithin1(tt.stem, tt.word, 4); got != tt.want {
 			t.Errorf("StemWithin1(%q, %q) = %v, want %v", tt.stem, tt.word, got, tt.want)
 		}
+	}
+}
+
+// TestStemCacheAgrees holds remembered stems to the stemmer, also when
+// many goroutines stem at once (run with -race) and the cache is cleared.
+func TestStemCacheAgrees(t *testing.T) {
+	words := Tokens("Bonjour, ma facture d’octobre a été prélevée deux fois; invoices were charged twice, réinitialiser électricité")
+	done := make(chan bool)
+	for g := range 4 {
+		go func() {
+			defer func() { done <- true }()
+			for i := range 200 {
+				for _, lang := range []string{"fr", "en", ""} {
+					w := Normalize(words[(i+g)%len(words)])
+					if got, want := Stem(lang, w), stemUncached(BaseLang(lang), w); utf8.RuneCountInString(w) > minStem && got != want {
+						t.Errorf("Stem(%q, %q) = %q, uncached %q", lang, w, got, want)
+					}
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
 	}
 }
