@@ -14,12 +14,14 @@ import (
 // resource stays in its own files (routes in routes.go, shapes below).
 func init() {
 	maps.Copy(operations, map[string]operation{
-		"listKBArticles":  {Tag: "knowledge-base", Summary: "List articles, newest first (collaborators: published public ones only)", Status: 200, Result: "ArticlePage"},
-		"createKBArticle": {Tag: "knowledge-base", Summary: "Write an article, optionally as the other-language variant of another (agents, leads, admins)", Body: "ArticleCreate", Status: 201, Result: "Article"},
-		"getKBArticle":    {Tag: "knowledge-base", Summary: "Get an article with its Markdown, its safe HTML and its variants", Status: 200, Result: "Article"},
-		"updateKBArticle": {Tag: "knowledge-base", Summary: "Change an article; absent fields keep their value; a new title or body is a new revision", Body: "ArticleUpdate", Status: 200, Result: "Article"},
-		"searchKB":        {Tag: "knowledge-base", Summary: "Search the articles you may read, best first (accents folded, stems, prefixes while typing, one typo)", Status: 200, Result: "SearchResults"},
-		"searchKBPublic":  {Tag: "knowledge-base", Summary: "Search a workspace's published public articles, best first (no token needed)", Status: 200, Result: "SearchResults"},
+		"listKBArticles":         {Tag: "knowledge-base", Summary: "List articles, newest first (collaborators: published public ones only)", Status: 200, Result: "ArticlePage"},
+		"createKBArticle":        {Tag: "knowledge-base", Summary: "Write an article, optionally as the other-language variant of another (agents, leads, admins)", Body: "ArticleCreate", Status: 201, Result: "Article"},
+		"getKBArticle":           {Tag: "knowledge-base", Summary: "Get an article with its Markdown, its safe HTML and its variants", Status: 200, Result: "Article"},
+		"updateKBArticle":        {Tag: "knowledge-base", Summary: "Change an article; absent fields keep their value; a new title or body is a new revision", Body: "ArticleUpdate", Status: 200, Result: "Article"},
+		"searchKB":               {Tag: "knowledge-base", Summary: "Search the articles you may read, best first (accents folded, stems, prefixes while typing, one typo)", Status: 200, Result: "SearchResults"},
+		"listKBArticleRevisions": {Tag: "knowledge-base", Summary: "An article's revisions, newest first, each with its line diff against the one before (agents, leads, admins)", Status: 200, Result: "ArticleRevisions"},
+		"listKBCategories":       {Tag: "knowledge-base", Summary: "The category tree, parents before children", Status: 200, Result: "CategoryList"},
+		"searchKBPublic":         {Tag: "knowledge-base", Summary: "Search a workspace's published public articles, best first (no token needed)", Status: 200, Result: "SearchResults"},
 	})
 }
 
@@ -209,6 +211,69 @@ func (a *API) searchKBPublic(c *call) (any, error) {
 	return searchResultsOf(hits), nil
 }
 
+type revisionJSON struct {
+	Number   int        `json:"number"`
+	AuthorID int64      `json:"author_id,omitempty"`
+	At       time.Time  `json:"at"`
+	Title    string     `json:"title"`
+	Body     string     `json:"body"`
+	Diff     []diffLine `json:"diff"`
+}
+
+type diffLine struct {
+	Op   string `json:"op"`
+	Line string `json:"line"`
+}
+
+func (a *API) listKBArticleRevisions(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	revs, err := a.desk.ArticleRevisions(c.r.Context(), c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Data []revisionJSON `json:"data"`
+	}{Data: []revisionJSON{}}
+	for i, r := range revs {
+		before := ""
+		if i+1 < len(revs) {
+			before = revs[i+1].Title + "\n\n" + revs[i+1].Body
+		}
+		rj := revisionJSON{Number: r.Number, AuthorID: r.AuthorID, At: r.At, Title: r.Title, Body: r.Body, Diff: []diffLine{}}
+		for _, d := range kb.Diff(before, r.Title+"\n\n"+r.Body) {
+			rj.Diff = append(rj.Diff, diffLine{Op: string(d.Kind), Line: d.Line})
+		}
+		out.Data = append(out.Data, rj)
+	}
+	return out, nil
+}
+
+type categoryJSON struct {
+	ID       int64  `json:"id"`
+	ParentID int64  `json:"parent_id,omitempty"`
+	Slug     string `json:"slug"`
+	NameFR   string `json:"name_fr"`
+	NameEN   string `json:"name_en"`
+	Position int    `json:"position"`
+}
+
+func (a *API) listKBCategories(c *call) (any, error) {
+	cats, err := a.desk.KBCategories(c.r.Context(), c.actor.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Data []categoryJSON `json:"data"`
+	}{Data: []categoryJSON{}}
+	for _, x := range cats {
+		out.Data = append(out.Data, categoryJSON{ID: x.ID, ParentID: x.ParentID, Slug: x.Slug, NameFR: x.NameFR, NameEN: x.NameEN, Position: x.Position})
+	}
+	return out, nil
+}
+
 func kbSchemas() map[string]any {
 	articleProps := schema{
 		"title": str("Up to 200 characters."), "body": str("Markdown, up to 100,000 bytes."),
@@ -228,7 +293,18 @@ func kbSchemas() map[string]any {
 			"translations": list(object([]string{"id", "language", "title"}, schema{"id": integer(""), "language": enum("", kb.Languages), "title": str("")}),
 				"The same article in the other language, when written (and readable by you)."),
 		})),
-		"ArticlePage":   pageSchema("Article", "Articles, newest first."),
+		"ArticlePage": pageSchema("Article", "Articles, newest first."),
+		"ArticleRevisions": object([]string{"data"}, schema{"data": list(object([]string{"number", "at", "title", "body", "diff"}, schema{
+			"number": integer(""), "author_id": integer("Who saved it."), "at": when(""), "title": str(""), "body": str("Markdown."),
+			"diff": list(object([]string{"op", "line"}, schema{
+				"op":   schema{"type": "string", "enum": []string{" ", "-", "+"}, "description": `" " kept, "-" removed, "+" added.`},
+				"line": str(""),
+			}), "Line diff of title and body against the revision before (all added for the first)."),
+		}), "Newest first.")}),
+		"CategoryList": object([]string{"data"}, schema{"data": list(object([]string{"id", "slug", "name_fr", "name_en", "position"}, schema{
+			"id": integer(""), "parent_id": integer("Absent at the top level."), "slug": str(""), "name_fr": str(""), "name_en": str(""),
+			"position": integer("Order among its siblings."),
+		}), "Parents before children.")}),
 		"ArticleCreate": object([]string{"title", "body", "language"}, with(articleProps, schema{"translation_of": integer("An article in the other language this one translates.")})),
 		"ArticleUpdate": object(nil, articleProps),
 		"SearchResults": object([]string{"data"}, schema{"data": list(object([]string{"id", "language", "title", "snippet", "score"}, schema{

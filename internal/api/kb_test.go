@@ -67,6 +67,16 @@ func TestKnowledgeBaseAPI(t *testing.T) {
 			t.Errorf("updated %+v", upd)
 		}
 
+		var revs struct {
+			Data []revisionJSON `json:"data"`
+		}
+		e.must(e.get("lead", idPath("/kb/articles", fr.ID)+"/revisions"), 200, &revs)
+		if len(revs.Data) != 2 || revs.Data[0].Number != 2 || revs.Data[0].Diff[0] != (diffLine{"-", "Facturé deux fois ?"}) ||
+			revs.Data[0].Diff[1] != (diffLine{"+", "Prélevé deux fois ?"}) {
+			t.Errorf("revisions %+v", revs.Data)
+		}
+		e.must(e.get("agentL1", Prefix+"/kb/categories"), 200, nil)
+
 		var res searchResults
 		e.must(e.get("agentL1", Prefix+"/kb/search?language=fr&q="+url.QueryEscape("prelevement rembours")), 200, &res)
 		if len(res.Data) != 2 || res.Data[0].ID != internal.ID || res.Data[1].ID != fr.ID {
@@ -105,6 +115,9 @@ func TestKnowledgeBaseAPI(t *testing.T) {
 			if x.Visibility != "public" {
 				t.Errorf("a collaborator listed %+v", x)
 			}
+		}
+		if a := e.get("collab", idPath("/kb/articles", fr.ID)+"/revisions"); a.status != 403 {
+			t.Errorf("a collaborator read revisions: %s", a)
 		}
 		if a := e.get("collab", idPath("/kb/articles", internal.ID)); a.status != 404 {
 			t.Errorf("a collaborator read the internal article: %s", a)

@@ -124,6 +124,8 @@ func routeTable() []route {
 		{Method: "POST", Path: Prefix + "/kb/articles", ID: "createKBArticle", Handle: (*API).createKBArticle},
 		{Method: "GET", Path: Prefix + "/kb/articles/{id}", ID: "getKBArticle", Handle: (*API).getKBArticle},
 		{Method: "PATCH", Path: Prefix + "/kb/articles/{id}", ID: "updateKBArticle", Handle: (*API).updateKBArticle},
+		{Method: "GET", Path: Prefix + "/kb/articles/{id}/revisions", ID: "listKBArticleRevisions", Handle: (*API).listKBArticleRevisions},
+		{Method: "GET", Path: Prefix + "/kb/categories", ID: "listKBCategories", Handle: (*API).listKBCategories},
 		{Method: "GET", Path: Prefix + "/kb/search", ID: "searchKB", Handle: (*API).searchKB, Query: kbSearchParams},
 		{Method: "GET", Path: Prefix + "/kb/public/search", ID: "searchKBPublic", Public: true, Handle: (*API).searchKBPublic,
 			Query: append([]param{{Name: "workspace", Type: "integer", Min: 1, Desc: "The workspace whose help centre is searched (required)."}}, kbSearchParams...)},

@@ -11,7 +11,7 @@ type DiffOp struct {
 // Diff compares two revisions' Markdown line by line (longest common
 // subsequence), so an editor can show what a revision changed.
 func Diff(before, after string) []DiffOp {
-	a, b := strings.Split(before, "\n"), strings.Split(after, "\n")
+	a, b := lines(before), lines(after)
 	// lcs[i][j] is the length of the longest common subsequence of a[i:]
 	// and b[j:]. Article bodies are at most a few thousand lines.
 	lcs := make([][]int, len(a)+1)
@@ -49,4 +49,13 @@ func Diff(before, after string) []DiffOp {
 		ops = append(ops, DiffOp{'+', b[j]})
 	}
 	return ops
+}
+
+// lines splits text into lines; empty text has none (a first revision is
+// all added lines).
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }

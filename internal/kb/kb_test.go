@@ -77,6 +77,9 @@ func TestDiff(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Diff = %q, want %q", got, want)
 	}
+	if got := Diff("", "a\n\nb"); !reflect.DeepEqual(got, []DiffOp{{'+', "a"}, {'+', ""}, {'+', "b"}}) {
+		t.Errorf("Diff of a first revision = %q", got)
+	}
 }
 
 func TestCanRead(t *testing.T) {
