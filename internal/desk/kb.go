@@ -225,3 +225,27 @@ func (d *Service) search(ctx context.Context, wsID int64, r kb.Reader, language,
 	}
 	return hits, nil
 }
+
+// HelpWorkspace is the workspace whose help centre /help serves: the
+// first one, since a deployment serves one workspace's customers today.
+func (d *Service) HelpWorkspace(ctx context.Context) (int64, error) {
+	w, err := d.store.FirstWorkspace(ctx)
+	return w.ID, err
+}
+
+// PublicArticles lists a workspace's published public articles in a
+// language, for the help centre's home.
+func (d *Service) PublicArticles(ctx context.Context, wsID int64, language string) ([]kb.Article, error) {
+	return d.store.KBArticles(ctx, wsID, store.KBFilter{Language: language, Status: kb.Published, Visibility: kb.Public, Limit: 200})
+}
+
+// PublicTranslations returns the published public variants of an article.
+func (d *Service) PublicTranslations(ctx context.Context, wsID int64, art kb.Article) ([]store.KBTranslation, error) {
+	all, err := d.store.KBTranslations(ctx, wsID, art.Group)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(t store.KBTranslation) bool {
+		return t.ID == art.ID || !kb.CanRead(kb.Customer, kb.Article{Status: t.Status, Visibility: t.Visible})
+	}), nil
+}

@@ -76,6 +76,7 @@ func (s *server) routes() http.Handler {
 	s.adminRoutes(mux)
 	s.simulateRoutes(mux)
 	s.routingAdminRoutes(mux)
+	s.helpRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound
