@@ -73,3 +73,43 @@ func TestHelpCentre(t *testing.T) {
 		}
 	})
 }
+
+// The agents' editor: write, preview, change (a new revision), and a
+// refused save that writes nothing.
+func TestKBEditor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		c := e.login(t, e.f.AgentL1.Email)
+		res, body := c.get("/kb")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `href="/kb/new"`)
+
+		res, body = c.post("/kb/preview", url.Values{"body": {"**gras** <script>x()</script>"}}, true)
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "<strong>gras</strong>")
+		lacks(t, body, "<script>")
+
+		count := func() int {
+			list, err := s.KBArticles(t.Context(), e.f.WS.ID, store.KBFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(list)
+		}
+		res, body = c.post("/kb/new", url.Values{"title": {""}, "body": {""}, "language": {"fr"}, "visibility": {"public"}, "status": {"draft"}}, false)
+		expectStatus(t, res, body, http.StatusUnprocessableEntity)
+		if count() != 0 {
+			t.Fatalf("a refused save wrote an article")
+		}
+		res, body = c.post("/kb/new", url.Values{"title": {"Changer de mot de passe"}, "body": {"Ouvrez **Réglages**."}, "language": {"fr"},
+			"visibility": {"public"}, "status": {"published"}, "tags": {"compte, sécurité"}, "category_id": {"0"}}, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		path := res.Header.Get("Location")
+		res, body = c.post(path, url.Values{"title": {"Changer son mot de passe"}, "body": {"Ouvrez **Réglages › Sécurité**."}, "language": {"fr"},
+			"visibility": {"public"}, "status": {"published"}, "tags": {"compte"}, "category_id": {"0"}}, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		res, body = c.get(path)
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "Changer son mot de passe", "Révision 2", "Révision 1", "<strong>Réglages › Sécurité</strong>")
+	})
+}
