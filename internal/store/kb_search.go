@@ -269,8 +269,11 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 		}
 		// The workspace and reader filters are checked on the article row,
 		// not in the MATCH: filter tokens matching every article would make
-		// FTS5 walk and score their whole posting lists.
-		cand := `SELECT * FROM (SELECT f.rowid AS id, -bm25(kb_fts, 10.0, 1.0) AS score FROM kb_fts f JOIN kb_articles x ON x.id = f.rowid
+		// FTS5 walk and score their whole posting lists. CROSS JOIN keeps
+		// the full-text index as the outer loop: without statistics SQLite
+		// may otherwise scan the workspace's articles and probe the index
+		// for each (10x slower at 20,000 articles).
+		cand := `SELECT * FROM (SELECT f.rowid AS id, -bm25(kb_fts, 10.0, 1.0) AS score FROM kb_fts f CROSS JOIN kb_articles x ON x.id = f.rowid
 			WHERE kb_fts MATCH %s AND x.workspace_id = $3 AND ($4 = '' OR x.language = $4)
 			AND (($5 = '' AND x.status <> 'archived') OR x.status = $5) AND ($6 = '' OR x.visibility = $6)
 			ORDER BY f.rowid DESC LIMIT $7)`

@@ -52,9 +52,18 @@ func ParseQuery(lang, q string) []QueryWord {
 	}
 	if n := len(words); n > 0 && !endsOutsideWord(q) && strings.HasSuffix(folded, words[n-1].Folded) {
 		words[n-1].Prefix = true
+		// One typed letter begins too many words to say anything: it
+		// waits for the next keystroke.
+		if utf8.RuneCountInString(words[n-1].Folded) < MinPrefixLen {
+			words = words[:n-1]
+		}
 	}
 	return words
 }
+
+// MinPrefixLen is how many letters a word being typed needs before it is
+// searched as a prefix.
+const MinPrefixLen = 2
 
 const maxQueryWords = 12
 
