@@ -254,7 +254,7 @@ const kbBoost = `(1 + 0.5 * helpful / (helpful + not_helpful + 10.0) + 0.3 * vie
 // that (a two-letter prefix on a large knowledge base) ranks a subset
 // rather than all: as-you-type stays fast, and the next keystroke narrows
 // the match.
-const kbCandidates = 1000
+const kbCandidates = 300
 
 func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool) ([]kb.Hit, error) {
 	limit := q.Limit
