@@ -131,6 +131,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			{"name": "customers", "description": "Customers and organisations"},
 			{"name": "setup", "description": "Members, teams, tiers, request types, custom fields, settings, audit log"},
 			{"name": "meta", "description": "Tokens, identity and this document"},
+			{"name": "knowledge-base", "description": "Knowledge-base articles and the one search the help centre, help box and agents share"},
 		},
 		"paths":    paths,
 		"security": []map[string][]string{{"bearer": {}}},

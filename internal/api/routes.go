@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/palier/palier/internal/kb"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
 )
@@ -119,5 +120,21 @@ func routeTable() []route {
 		}},
 		{Method: "DELETE", Path: Prefix + "/tokens/{id}", ID: "revokeToken", Handle: (*API).revokeToken},
 		{Method: "POST", Path: Prefix + "/agents/{id}/unlock", ID: "unlockAgent", Handle: (*API).unlockAgent},
+		// Knowledge base (api/kb.go).
+		{Method: "GET", Path: Prefix + "/kb/articles", ID: "listKBArticles", Handle: (*API).listKBArticles, Query: []param{
+			{Name: "language", Type: "string", Enum: kb.Languages, Desc: "Only articles in this language."},
+			{Name: "status", Type: "string", Enum: []string{"draft", "published", "archived"}, Desc: "Only articles with this status."},
+			{Name: "visibility", Type: "string", Enum: []string{"public", "internal"}, Desc: "Only articles with this visibility."},
+			{Name: "category", Type: "integer", Min: 1, Desc: "Only articles of this category."},
+			cursorParam, limitParam,
+		}},
+		{Method: "POST", Path: Prefix + "/kb/articles", ID: "createKBArticle", Handle: (*API).createKBArticle},
+		{Method: "GET", Path: Prefix + "/kb/articles/{id}", ID: "getKBArticle", Handle: (*API).getKBArticle},
+		{Method: "PATCH", Path: Prefix + "/kb/articles/{id}", ID: "updateKBArticle", Handle: (*API).updateKBArticle},
+		{Method: "GET", Path: Prefix + "/kb/articles/{id}/revisions", ID: "listKBArticleRevisions", Handle: (*API).listKBArticleRevisions},
+		{Method: "GET", Path: Prefix + "/kb/categories", ID: "listKBCategories", Handle: (*API).listKBCategories},
+		{Method: "GET", Path: Prefix + "/kb/search", ID: "searchKB", Handle: (*API).searchKB, Query: kbSearchParams},
+		{Method: "GET", Path: Prefix + "/kb/public/search", ID: "searchKBPublic", Public: true, Handle: (*API).searchKBPublic,
+			Query: append([]param{{Name: "workspace", Type: "integer", Min: 1, Desc: "The workspace whose help centre is searched (required)."}}, kbSearchParams...)},
 	}
 }

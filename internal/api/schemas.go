@@ -94,6 +94,7 @@ func schemas() map[string]any {
 	maps.Copy(s, bodySchemas())
 	maps.Copy(s, routingSchemas())
 	maps.Copy(s, escalationSchemas())
+	maps.Copy(s, kbSchemas())
 	return s
 }
 

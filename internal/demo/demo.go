@@ -129,6 +129,7 @@ func (b *builder) build(seed uint64) error {
 		{"customers", b.createCustomers},
 		{"tickets", func() error { return b.createTickets(seed) }},
 		{"inbound address", func() error { return b.s.AddInboundAddress(b.ctx, b.ws.ID, InboundAddress) }},
+		{"knowledge base", b.createKnowledgeBase},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

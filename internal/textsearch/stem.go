@@ -2,15 +2,17 @@ package textsearch
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
+	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/french"
 	"github.com/palier/palier/internal/i18n"
 )
 
-// minStem is the shortest stem a suffix may leave. Together with the rule
-// that words of three letters or fewer are never stemmed, it keeps short
-// words ("les", "bus", "agent", "vente") intact instead of collapsing them
-// onto unrelated words.
+// minStem is the length at and under which a word is never stemmed: short
+// words ("les", "bus", "moi") are kept whole rather than collapsed onto
+// unrelated words.
 const minStem = 3
 
 // BaseLang reduces a language tag to the analysis it selects: the language
@@ -25,30 +27,27 @@ func BaseLang(tag string) string {
 // Stem reduces one word to its stem for the language lang (see BaseLang).
 // The word is folded with Normalize first if it is not already.
 //
-// French ("fr") removes, in this order and each at most once:
-//   - the plural -s (not after another s) or -x after u (bureaux, jeux);
-//   - the feminine or participle -ée or -e;
-//   - the longest of the verb and derivation endings -aient, -ation,
-//     -ement, -ait, -ent, -ez, -er, provided three letters remain.
+// The stemmers are the Snowball French and English algorithms
+// (github.com/kljensen/snowball), applied to the FOLDED word. Snowball
+// French is written for accented text, but customers type without
+// accents: stemming "électricité" and "electricite" must give the same
+// term, and that only holds if both sides are folded before stemming.
+// Folding hides the accented participle endings -é, -ée, -ées, -és from
+// Snowball, so French first turns a folded -ee/-ees into -e ("facturée"
+// meets "facture", "créée" meets "créé"), which Snowball then removes like
+// any other -e.
 //
-// So facture, factures, facturé, facturée, facturer, facturez, facturation
-// all give "factur"; prélèvement, prélèvements, prélevé, prélever give
-// "prelev"; remboursé, rembourser, remboursement give "rembours".
-// Known limits, accepted to stay predictable: -ons is NOT removed, because
-// it cannot be told apart from noun plurals (bouton/boutons, maison/maisons)
-// which matter more in support requests than "nous facturons"; adjectives
-// ending in -s keep their masculine and feminine apart (anglais ≠ anglaise);
-// some unrelated words meet (mois and moi both give "moi").
+// So facture, factures, facturé, facturée, facturer, facturez, facturait,
+// facturaient, facturation all give one term; so do invoice, invoices,
+// invoiced, invoicing in English. Known Snowball limits, accepted: "-ons"
+// and "-ent" verb forms keep their ending (facturons, facturent), and a
+// few verbs put the present and the infinitive apart (oublie, oublier).
+// Prefix matching in search makes up for most of them.
 //
-// English ("en") removes the plural (-s, -es after ss, -ies → i), then -ing
-// or -ed (undoubling "stopped" → "stop"), then a final -e, and spells a
-// final consonant-y as i: invoice, invoices, invoiced, invoicing give
-// "invoic"; company and companies give "compani".
-//
-// Any other language ("") applies the English -ies/-ied, -ing and -ed
-// rules, then the French rules, then the English y → i: it is stable and
-// lets French and English text each match their own inflections when the
-// language of a ticket is unknown.
+// Any other language ("") applies the English plural and -ing/-ed rules of
+// the light stemmer this package used to have, then Snowball French: it is
+// stable and lets French and English text each match most of their own
+// inflections when the language of a ticket is unknown.
 //
 // Words of three letters or fewer and words containing a digit are
 // returned folded but unstemmed.
@@ -57,96 +56,78 @@ func Stem(lang, token string) string {
 }
 
 // stemFolded is Stem for an already folded word and an already reduced
-// language. It only ever returns a substring of w (no allocation), except
-// for the y → i spelling.
+// language.
 func stemFolded(lang, w string) string {
-	if utf8.RuneCountInString(w) <= minStem || hasDigit(w) {
+	if utf8.RuneCountInString(w) <= minStem || hasDigit(w) || !isWord(w) {
 		return w
 	}
+	c := &stemCaches[langIndex(lang)]
+	c.mu.RLock()
+	stem, ok := c.m[w]
+	c.mu.RUnlock()
+	if ok {
+		return stem
+	}
+	stem = stemUncached(lang, w)
+	c.mu.Lock()
+	if len(c.m) >= maxCachedStems {
+		clear(c.m) // a flood of unusual words must not grow memory without end
+	}
+	if c.m == nil {
+		c.m = map[string]string{}
+	}
+	c.m[strings.Clone(w)] = stem // w may be a slice of a long text
+	c.mu.Unlock()
+	return stem
+}
+
+// The Snowball stemmers cost a few microseconds a word (they work on rune
+// slices and try many suffix lists), thirty times the light stemmer they
+// replaced; routing stems every word of every ticket. Support text reuses
+// a small vocabulary, so stems are remembered per language: a hit costs a
+// map look-up.
+var stemCaches [3]stemCache
+
+type stemCache struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+const maxCachedStems = 1 << 17
+
+func langIndex(lang string) int {
+	switch lang {
+	case "fr":
+		return 0
+	case "en":
+		return 1
+	}
+	return 2
+}
+
+func stemUncached(lang, w string) string {
 	switch lang {
 	case "fr":
 		return stemFrench(w)
 	case "en":
-		return stemEnglish(w)
+		return english.Stem(w, true)
 	}
 	w = englishIes(w)
 	w = englishIngEd(w)
-	w = stemFrench(w)
-	return englishY(w)
+	return stemFrench(englishY(w))
 }
 
 func stemFrench(w string) string {
-	w = frenchPlural(w)
-	w = frenchFeminine(w)
-	return frenchVerb(w)
-}
-
-func frenchPlural(w string) string {
 	switch {
-	case strings.HasSuffix(w, "ss"):
-		return w
-	case strings.HasSuffix(w, "s"):
-		return trim(w, 1)
-	case strings.HasSuffix(w, "ux"):
-		return trim(w, 1)
-	}
-	return w
-}
-
-func frenchFeminine(w string) string {
-	if strings.HasSuffix(w, "ee") && long(w, 2) {
-		return trim(w, 2)
-	}
-	if strings.HasSuffix(w, "e") {
-		return trim(w, 1)
-	}
-	return w
-}
-
-// frenchVerb removes the longest of the verb and derivation endings. The
-// longest ending present decides, and if it would leave too short a stem
-// nothing is removed ("element" keeps its -ement rather than losing -ent
-// instead). Endings are grouped by last letter so that most words are
-// settled by one comparison.
-func frenchVerb(w string) string {
-	var endings []string
-	switch w[len(w)-1] {
-	case 't':
-		endings = frenchEndingsT[:]
-	case 'n':
-		endings = []string{"ation"}
-	case 'z':
-		endings = []string{"ez"}
-	case 'r':
-		endings = []string{"er"}
-	}
-	for _, end := range endings {
-		if strings.HasSuffix(w, end) {
-			return trim(w, len(end))
-		}
-	}
-	return w
-}
-
-// frenchEndingsT is ordered longest first.
-var frenchEndingsT = [...]string{"aient", "ement", "ait", "ent"}
-
-func stemEnglish(w string) string {
-	switch {
-	case strings.HasSuffix(w, "sses"):
+	case strings.HasSuffix(w, "ees"):
 		w = w[:len(w)-2]
-	case strings.HasSuffix(w, "ies"):
-		w = englishIes(w)
-	case strings.HasSuffix(w, "ss"), strings.HasSuffix(w, "us"), strings.HasSuffix(w, "is"):
-		// class, status, analysis: not plurals.
-	case strings.HasSuffix(w, "s"):
-		w = trim(w, 1)
+	case strings.HasSuffix(w, "ee"):
+		w = w[:len(w)-1]
 	}
-	w = englishIngEd(w)
-	if strings.HasSuffix(w, "e") {
-		w = trim(w, 1)
+	if utf8.RuneCountInString(w) <= minStem {
+		return w
 	}
-	return englishY(w)
+	return french.Stem(w, true)
 }
 
 // englishIes turns -ies and -ied into -i, to meet the y → i of englishY
@@ -156,6 +137,16 @@ func englishIes(w string) string {
 		return w[:len(w)-2]
 	}
 	return w
+}
+
+// englishY spells a final y after a consonant as i (company → compani), so
+// that it meets the -ies plural.
+func englishY(w string) string {
+	n := len(w)
+	if n < 4 || w[n-1] != 'y' || strings.IndexByte("aeiouy", w[n-2]) >= 0 {
+		return w
+	}
+	return w[:n-1] + "i"
 }
 
 // englishIngEd removes -ing or -ed when a vowel remains before it ("thing",
@@ -180,34 +171,6 @@ func englishIngEd(w string) string {
 	return stem
 }
 
-// englishY spells a final y after a consonant as i (company → compani), so
-// that it meets the -ies plural.
-func englishY(w string) string {
-	n := len(w)
-	if n < 4 || w[n-1] != 'y' || strings.IndexByte("aeiouy", w[n-2]) >= 0 {
-		return w
-	}
-	return w[:n-1] + "i"
-}
-
-// trim removes n bytes of suffix from w unless fewer than minStem runes
-// would remain.
-func trim(w string, n int) string {
-	if !long(w, n) {
-		return w
-	}
-	return w[:len(w)-n]
-}
-
-func long(w string, n int) bool {
-	rest := len(w) - n
-	if rest < minStem || rest >= minStem*utf8.UTFMax {
-		// Settled by the byte length alone: a rune is 1 to 4 bytes.
-		return rest >= minStem
-	}
-	return utf8.RuneCountInString(w[:rest]) >= minStem
-}
-
 func hasDigit(w string) bool {
 	for i := 0; i < len(w); i++ {
 		if '0' <= w[i] && w[i] <= '9' {
@@ -215,4 +178,15 @@ func hasDigit(w string) bool {
 		}
 	}
 	return false
+}
+
+// isWord reports whether w is made of Latin letters only: the Snowball
+// stemmers are defined for those, and other scripts are matched whole.
+func isWord(w string) bool {
+	for _, r := range w {
+		if !('a' <= r && r <= 'z' || 0xC0 <= r && r <= 0x24F) {
+			return false
+		}
+	}
+	return true
 }

@@ -77,6 +77,8 @@ func (s *server) routes() http.Handler {
 	s.simulateRoutes(mux)
 	s.routingAdminRoutes(mux)
 	s.tokenRoutes(mux)
+	s.helpRoutes(mux)
+	s.kbEditorRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound

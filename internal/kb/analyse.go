@@ -1,0 +1,59 @@
+package kb
+
+import (
+	"strings"
+
+	"github.com/palier/palier/internal/textsearch"
+)
+
+// Indexed is what search stores for an article: its analysed terms, title
+// and body apart so that a match in the title ranks higher, and the plain
+// text snippets quote.
+type Indexed struct {
+	TitleTerms string // space-separated terms
+	BodyTerms  string // body and tags
+	Text       string // plain text of the body
+}
+
+// Index analyses an article for search with the same analysis queries get
+// (textsearch), in the article's language.
+func Index(a Article) Indexed {
+	text := PlainText(a.Body)
+	body := textsearch.Terms(a.Language, text)
+	for _, t := range a.Tags {
+		body = textsearch.AppendTerms(body, a.Language, t)
+	}
+	return Indexed{
+		TitleTerms: strings.Join(textsearch.Terms(a.Language, a.Title), " "),
+		BodyTerms:  strings.Join(body, " "),
+		Text:       text,
+	}
+}
+
+// Query is an analysed search, ready for the store.
+type Query struct {
+	Language string // "fr", "en", or "" for both
+	Words    []textsearch.QueryWord
+	Reader   Reader
+	Limit    int
+}
+
+// Match is one word of a query as the store resolved it against the
+// workspace's vocabulary: the terms it matches exactly (its own stem, and
+// the known terms one typo away when its stem is unknown) and the prefixes
+// it matches while being typed.
+type Match struct {
+	Terms    []string
+	Prefixes []string
+}
+
+// Hit is one search result.
+type Hit struct {
+	ID       int64
+	Language string
+	Title    string
+	Snippet  string // HTML-escaped text with the matches in <mark>
+	Score    float64
+	Helpful  int64
+	Views    int64
+}

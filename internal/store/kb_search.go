@@ -1,0 +1,372 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/palier/palier/internal/kb"
+	"github.com/palier/palier/internal/textsearch"
+)
+
+// indexKBArticle writes an article's analysed terms into the database's
+// full-text index and the workspace vocabulary. It runs inside the
+// transaction that writes the article, so the index never disagrees with
+// the row.
+func (s *Store) indexKBArticle(ctx context.Context, tx *Tx, wsID int64, a kb.Article, replace bool) error {
+	ix := kb.Index(a)
+	if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET body_text = $1, title_terms = $2, body_terms = $3 WHERE id = $4`,
+		ix.Text, ix.TitleTerms, ix.BodyTerms, a.ID); err != nil {
+		return fmt.Errorf("index article: %w", err)
+	}
+	return s.writeKBIndex(ctx, tx, wsID, a, ix, replace)
+}
+
+// writeKBIndex writes the index entries of an article whose row already
+// holds its analysed terms (ix); PostgreSQL's tsvector is set here on
+// updates and in the INSERT for new articles.
+func (s *Store) writeKBIndex(ctx context.Context, tx *Tx, wsID int64, a kb.Article, ix kb.Indexed, replace bool) error {
+	switch s.dialect {
+	case SQLite:
+		if replace {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM kb_fts WHERE rowid = $1`, a.ID); err != nil {
+				return fmt.Errorf("unindex article: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO kb_fts (rowid, title, body) VALUES ($1, $2, $3)`,
+			a.ID, ix.TitleTerms, ix.BodyTerms); err != nil {
+			return fmt.Errorf("index article: %w", err)
+		}
+	case Postgres:
+		if !replace {
+			break
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET search =
+			setweight(to_tsvector('simple', $1), 'A') || setweight(to_tsvector('simple', $2), 'B') WHERE id = $3`,
+			ix.TitleTerms, ix.BodyTerms, a.ID); err != nil {
+			return fmt.Errorf("index article: %w", err)
+		}
+	}
+	return s.addKBTerms(ctx, tx, wsID, ix.TitleTerms+" "+ix.BodyTerms)
+}
+
+// addKBTerms adds the terms a workspace has not indexed yet to its
+// vocabulary. Terms are never removed: a stale one only makes a typo
+// expand to a term that matches nothing.
+func (s *Store) addKBTerms(ctx context.Context, tx *Tx, wsID int64, terms string) error {
+	uniq := strings.Fields(terms)
+	slices.Sort(uniq)
+	uniq = slices.Compact(uniq)
+	const chunk = 200
+	for len(uniq) > 0 {
+		n := min(chunk, len(uniq))
+		var b strings.Builder
+		args := make([]any, 0, 1+2*n)
+		args = append(args, wsID)
+		b.WriteString(`INSERT INTO kb_terms (workspace_id, term, rterm) VALUES `)
+		for i, t := range uniq[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "($1, $%d, $%d)", 2+2*i, 3+2*i)
+			args = append(args, t, reverse(t))
+		}
+		b.WriteString(` ON CONFLICT DO NOTHING`)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("add search terms: %w", err)
+		}
+		uniq = uniq[n:]
+	}
+	return nil
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
+}
+
+// upperBound is the smallest string greater than every string starting
+// with p, in byte order (p is never empty).
+func upperBound(p string) string {
+	r, size := utf8.DecodeLastRuneInString(p)
+	return p[:len(p)-size] + string(r+1)
+}
+
+// ResolveKBQuery matches each query word against the workspace's
+// vocabulary (see kb.Match): its stem; while typed, its prefix and the
+// known terms it extends ("facturat" → "factur"); and when nothing is
+// known of a word of textsearch.FuzzyMinLen letters or more, the known
+// terms one typo away.
+func (s *Store) ResolveKBQuery(ctx context.Context, wsID int64, words []textsearch.QueryWord) ([]kb.Match, error) {
+	out := make([]kb.Match, len(words))
+	for i, w := range words {
+		m := kb.Match{Terms: []string{w.Term}}
+		candidates := []string{w.Term}
+		if w.Prefix {
+			// Known terms the typed word already extends by a suffix
+			// ("facturat" → "factur"), at most a few letters longer.
+			for n := max(4, len(w.Folded)-maxSuffix); n < len(w.Folded); n++ {
+				candidates = append(candidates, w.Folded[:n])
+			}
+		}
+		known, err := s.kbKnownTerms(ctx, wsID, candidates)
+		if err != nil {
+			return nil, err
+		}
+		found := slices.Contains(known, w.Term)
+		if w.Prefix {
+			for _, t := range known {
+				if !slices.Contains(m.Terms, t) {
+					m.Terms = append(m.Terms, t)
+				}
+			}
+			m.Prefixes = []string{w.Folded}
+			if !strings.HasPrefix(w.Folded, w.Term) {
+				m.Prefixes = append(m.Prefixes, w.Term)
+			}
+			if !found {
+				found = len(known) > 0
+			}
+			for _, p := range m.Prefixes {
+				if found {
+					break
+				}
+				if found, err = s.kbHasPrefix(ctx, wsID, p); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if !found && w.Fuzzy {
+			near, err := s.kbTermsNear(ctx, wsID, w.Term, w.Folded)
+			if err != nil {
+				return nil, err
+			}
+			m.Terms = append(m.Terms, near...)
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// kbKnownTerms returns those of terms the workspace's vocabulary holds.
+func (s *Store) kbKnownTerms(ctx context.Context, wsID int64, terms []string) ([]string, error) {
+	var b strings.Builder
+	args := []any{wsID}
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", i+2)
+		args = append(args, t)
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT term FROM kb_terms WHERE workspace_id = $1 AND term IN (`+b.String()+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("look up search terms: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (t string, err error) { err = r.Scan(&t); return t, err })
+}
+
+func (s *Store) kbHasPrefix(ctx context.Context, wsID int64, p string) (bool, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM kb_terms WHERE workspace_id = $1 AND term >= $2 AND term < $3 LIMIT 1) t`,
+		wsID, p, upperBound(p)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up search prefix: %w", err)
+	}
+	return n > 0, nil
+}
+
+// maxNear bounds how many known terms a typo may stand for.
+const maxNear = 8
+
+// maxSuffix is how many letters longer than a known stem a typed word may
+// be and still be taken for an inflection of it.
+const maxSuffix = 4
+
+// kbTermsNear returns known terms one typo from t, the stem of the typed
+// word, or that the typed word begins with after one typo (see
+// textsearch.StemWithin1: a typo can change how a word stems). One edit
+// leaves either the first or the last half of a word intact, so the
+// candidates are the terms sharing t's first half (forwards index) or last
+// half (reversed index).
+func (s *Store) kbTermsNear(ctx context.Context, wsID int64, t, word string) ([]string, error) {
+	r := []rune(t)
+	half := len(r) / 2
+	if half == 0 {
+		return nil, nil
+	}
+	head := string(r[:half])
+	tail := reverse(string(r[len(r)-half:]))
+	rows, err := s.read.QueryContext(ctx, `SELECT term FROM kb_terms WHERE workspace_id = $1 AND term >= $2 AND term < $3
+		UNION SELECT term FROM kb_terms WHERE workspace_id = $1 AND rterm >= $4 AND rterm < $5`,
+		wsID, head, upperBound(head), tail, upperBound(tail))
+	if err != nil {
+		return nil, fmt.Errorf("look up near terms: %w", err)
+	}
+	all, err := collect(rows, func(r *sql.Rows) (v string, err error) { err = r.Scan(&v); return v, err })
+	if err != nil {
+		return nil, err
+	}
+	var near []string
+	for _, c := range all {
+		if c != t && (textsearch.Within1(c, t) || textsearch.StemWithin1(c, word, maxSuffix)) {
+			near = append(near, c)
+		}
+	}
+	slices.Sort(near)
+	if len(near) > maxNear {
+		near = near[:maxNear]
+	}
+	return near, nil
+}
+
+// KBSearch finds the articles matching every word of q (each word through
+// any of its resolved terms or prefixes), best first: the database's
+// full-text rank with title matches weighing more than body matches,
+// boosted by helpful votes and views. When no article has every word, the
+// articles with the most words come first instead, so a question typed in
+// a sentence still finds its answer.
+func (s *Store) KBSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match) ([]kb.Hit, error) {
+	if len(matches) == 0 {
+		return nil, nil
+	}
+	hits, err := s.kbSearch(ctx, wsID, q, matches, true)
+	if err != nil || len(hits) > 0 || len(matches) == 1 {
+		return hits, err
+	}
+	return s.kbSearch(ctx, wsID, q, matches, false)
+}
+
+// kbBoost is the popularity multiplier, the same on both databases: up to
+// +50% for helpful votes and +30% for views, saturating so that a popular
+// article never outranks a much better match.
+const kbBoost = `(1 + 0.5 * helpful / (helpful + not_helpful + 10.0) + 0.3 * views / (views + 200.0))`
+
+// kbCandidates bounds how many matching articles one search ranks. On
+// SQLite they come from two sources, articles matching in their title and
+// articles matching anywhere, each newest first; on PostgreSQL, twice as
+// many matches in the order of the GIN index's bitmap (storage order; see
+// kb_candidates in the migration). A query matching more articles than
+// that (a two-letter prefix on a large knowledge base) ranks a subset
+// rather than all: as-you-type stays fast, and the next keystroke narrows
+// the match.
+const kbCandidates = 300
+
+func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool) ([]kb.Hit, error) {
+	limit := q.Limit
+	if limit <= 0 || limit > 50 {
+		limit = 10
+	}
+	var rows *sql.Rows
+	var err error
+	switch s.dialect {
+	case SQLite:
+		status, visibility := "published", "public"
+		if q.Reader == kb.Agent {
+			status, visibility = "", ""
+		}
+		// The workspace and reader filters are checked on the article row,
+		// not in the MATCH: filter tokens matching every article would make
+		// FTS5 walk and score their whole posting lists. CROSS JOIN keeps
+		// the full-text index as the outer loop: without statistics SQLite
+		// may otherwise scan the workspace's articles and probe the index
+		// for each (10x slower at 20,000 articles).
+		cand := `SELECT * FROM (SELECT f.rowid AS id, -bm25(kb_fts, 10.0, 1.0) AS score FROM kb_fts f CROSS JOIN kb_articles x ON x.id = f.rowid
+			WHERE kb_fts MATCH %s AND x.workspace_id = $3 AND ($4 = '' OR x.language = $4)
+			AND (($5 = '' AND x.status <> 'archived') OR x.status = $5) AND ($6 = '' OR x.visibility = $6)
+			ORDER BY f.rowid DESC LIMIT $7)`
+		rows, err = s.read.QueryContext(ctx, `SELECT a.id, a.language, a.title, a.body_text, a.helpful, a.views, c.score * `+kbBoost+` AS score
+			FROM (SELECT id, max(score) AS score FROM (`+fmt.Sprintf(cand, "$1")+` UNION ALL `+fmt.Sprintf(cand, "$2")+`) GROUP BY id) c
+			JOIN kb_articles a ON a.id = c.id
+			ORDER BY score DESC, a.id LIMIT $8`,
+			ftsQuery(matches, all, "{title}"), ftsQuery(matches, all, "{title body}"), wsID, q.Language, status, visibility, kbCandidates, limit)
+	case Postgres:
+		status, visibility := "published", "public"
+		if q.Reader == kb.Agent {
+			status, visibility = "", ""
+		}
+		rows, err = s.read.QueryContext(ctx, `SELECT a.id, a.language, a.title, a.body_text, a.helpful, a.views,
+				ts_rank('{0.1, 0.1, 0.1, 1.0}', a.search, to_tsquery('simple', $1), 1) * `+kbBoost+` AS score
+			FROM kb_candidates($2, to_tsquery('simple', $1), $3, $4, $5, $6) c(id) JOIN kb_articles a ON a.id = c.id
+			ORDER BY score DESC, a.id LIMIT $7`,
+			tsQuery(matches, all, ""), wsID, q.Language, status, visibility, 2*kbCandidates, limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search articles: %w", err)
+	}
+	hits, err := collect(rows, func(r *sql.Rows) (h kb.Hit, err error) {
+		err = r.Scan(&h.ID, &h.Language, &h.Title, &h.Snippet, &h.Helpful, &h.Views, &h.Score)
+		return h, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range hits {
+		hits[i].Snippet = kb.Snippet(hits[i].Language, hits[i].Snippet, matches)
+	}
+	return hits, nil
+}
+
+// ftsQuery spells the search for FTS5: every word (or, when all is false,
+// any word) as the OR of its terms and prefixes in the given columns.
+// Terms are letters and digits only (textsearch tokens), quoted so none
+// reads as an operator.
+func ftsQuery(matches []kb.Match, all bool, columns string) string {
+	join := " OR "
+	if all {
+		join = " AND "
+	}
+	var b strings.Builder
+	b.WriteString(columns + " : (")
+	for i, m := range matches {
+		if i > 0 {
+			b.WriteString(join)
+		}
+		b.WriteString("(")
+		for j, alt := range alternatives(m, `"%s"`, `"%s" *`) {
+			if j > 0 {
+				b.WriteString(" OR ")
+			}
+			b.WriteString(alt)
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// tsQuery spells the search as a PostgreSQL tsquery; weight "A" restricts
+// it to titles.
+func tsQuery(matches []kb.Match, all bool, weight string) string {
+	join := " | "
+	if all {
+		join = " & "
+	}
+	parts := make([]string, len(matches))
+	for i, m := range matches {
+		parts[i] = "(" + strings.Join(alternatives(m, `'%s'`+weightSuffix(weight, ":"), `'%s':*`+weight), " | ") + ")"
+	}
+	return strings.Join(parts, join)
+}
+
+func weightSuffix(weight, sep string) string {
+	if weight == "" {
+		return ""
+	}
+	return sep + weight
+}
+
+func alternatives(m kb.Match, term, prefix string) []string {
+	var out []string
+	for _, t := range m.Terms {
+		out = append(out, fmt.Sprintf(term, t))
+	}
+	for _, p := range m.Prefixes {
+		out = append(out, fmt.Sprintf(prefix, p))
+	}
+	return out
+}

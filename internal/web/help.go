@@ -1,0 +1,194 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/palier/palier/internal/i18n"
+	"github.com/palier/palier/internal/kb"
+	"github.com/palier/palier/internal/store"
+)
+
+// The public help centre under /help: categories with their articles,
+// search, article pages with "Was this helpful?", in French and English,
+// with no account. It shows only published public articles
+// (desk.PublicSearch, PublicArticle), and searches with the same ranking
+// as the API and the agents.
+
+func (s *server) helpRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /help", s.helpHome)
+	mux.HandleFunc("GET /help/search", s.helpSearch)
+	mux.HandleFunc("GET /help/articles/{id}", s.helpArticle)
+	mux.HandleFunc("POST /help/articles/{id}/vote", s.helpVote)
+}
+
+type helpCategory struct {
+	Name     string
+	Articles []kb.Article
+}
+
+type helpHit struct {
+	ID      int64
+	Title   string
+	Snippet template.HTML // escaped by kb.Snippet, with <mark> only
+}
+
+type helpPage struct {
+	base
+	View         string // "home", "search", "article"
+	Query        string
+	Categories   []helpCategory
+	Hits         []helpHit
+	Article      kb.Article
+	Body         template.HTML // rendered and sanitised by kb.Render
+	Translations []store.KBTranslation
+	Related      []kb.Article
+	Voted        bool
+}
+
+// helpLocale is the visitor's language: ?lang= (remembered in the
+// language cookie), else the cookie or the browser's.
+func (s *server) helpLocale(w http.ResponseWriter, r *http.Request) *locale {
+	if l := r.URL.Query().Get("lang"); slices.Contains(i18n.Languages, l) {
+		s.setLangCookie(w, r, l)
+		return newLocale(l, "", time.Now())
+	}
+	return s.anonLocale(r)
+}
+
+func (s *server) helpPage(r *http.Request, loc *locale, view string) helpPage {
+	return helpPage{base: s.anonBase(r, loc, "help.title"), View: view}
+}
+
+func (s *server) helpHome(w http.ResponseWriter, r *http.Request) {
+	loc := s.helpLocale(w, r)
+	ctx := r.Context()
+	ws, err := s.d.HelpWorkspace(ctx)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	cats, err := s.d.KBCategories(ctx, ws)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	arts, err := s.d.PublicArticles(ctx, ws, loc.Lang)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	p := s.helpPage(r, loc, "home")
+	byCat := map[int64][]kb.Article{}
+	for _, a := range arts {
+		byCat[a.CategoryID] = append(byCat[a.CategoryID], a)
+	}
+	for _, c := range cats {
+		if list := byCat[c.ID]; len(list) > 0 {
+			slices.SortFunc(list, func(a, b kb.Article) int { return strings.Compare(a.Title, b.Title) })
+			p.Categories = append(p.Categories, helpCategory{Name: c.Name(loc.Lang), Articles: list})
+		}
+	}
+	if list := byCat[0]; len(list) > 0 {
+		p.Categories = append(p.Categories, helpCategory{Name: loc.T("help.other"), Articles: list})
+	}
+	s.render(w, r, loc, http.StatusOK, "help", "", p)
+}
+
+func (s *server) helpSearch(w http.ResponseWriter, r *http.Request) {
+	loc := s.helpLocale(w, r)
+	ctx := r.Context()
+	ws, err := s.d.HelpWorkspace(ctx)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	p := s.helpPage(r, loc, "search")
+	p.Query = r.URL.Query().Get("q")
+	hits, err := s.d.PublicSearch(ctx, ws, loc.Lang, p.Query, 10)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	for _, h := range hits {
+		p.Hits = append(p.Hits, helpHit{ID: h.ID, Title: h.Title, Snippet: template.HTML(h.Snippet)}) // kb.Snippet escaped everything but its <mark>
+	}
+	s.render(w, r, loc, http.StatusOK, "help", "", p)
+}
+
+func (s *server) helpArticle(w http.ResponseWriter, r *http.Request) {
+	loc := s.helpLocale(w, r)
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, loc, errPageNotFound)
+		return
+	}
+	ws, err := s.d.HelpWorkspace(ctx)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	art, err := s.d.PublicArticle(ctx, ws, id)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	// The article's own language wins over the visitor's, so the page
+	// reads in one language; the switch links to the other variant.
+	if art.Language != loc.Lang {
+		loc = newLocale(art.Language, "", time.Now())
+	}
+	p := s.helpPage(r, loc, "article")
+	p.Title = art.Title
+	p.Article, p.Body, p.Voted = art, template.HTML(kb.Render(art.Body)), r.URL.Query().Get("voted") != "" // kb.Render sanitised it
+	if p.Translations, err = s.d.PublicTranslations(ctx, ws, art); err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	if art.CategoryID != 0 {
+		all, err := s.d.PublicArticles(ctx, ws, art.Language)
+		if err != nil {
+			s.fail(w, r, loc, err)
+			return
+		}
+		for _, a := range all {
+			if a.CategoryID == art.CategoryID && a.ID != art.ID && len(p.Related) < 5 {
+				p.Related = append(p.Related, a)
+			}
+		}
+	}
+	s.render(w, r, loc, http.StatusOK, "help", "", p)
+}
+
+func (s *server) helpVote(w http.ResponseWriter, r *http.Request) {
+	loc := s.helpLocale(w, r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, loc, errPageNotFound)
+		return
+	}
+	var helpful bool
+	switch r.PostFormValue("helpful") {
+	case "yes":
+		helpful = true
+	case "no":
+	default:
+		s.fail(w, r, loc, badParameter("helpful"))
+		return
+	}
+	ws, err := s.d.HelpWorkspace(r.Context())
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	if err := s.d.VoteArticle(r.Context(), ws, id, helpful); err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	http.Redirect(w, r, "/help/articles/"+strconv.FormatInt(id, 10)+"?voted=1", http.StatusSeeOther)
+}
