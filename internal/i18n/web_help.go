@@ -9,6 +9,7 @@ func init() {
 		"help.search":             {"Search", "Rechercher"},
 		"help.results":            {"Search results", "Résultats de la recherche"},
 		"help.no_results":         {"No article matches. Try other words.", "Aucun article ne correspond. Essayez d'autres mots."},
+		"help.other_language":     {"Nothing in English matches; these articles in French do.", "Aucun article en français ne correspond ; ces articles en anglais, oui."},
 		"help.empty":              {"No article has been published yet.", "Aucun article n'est encore publié."},
 		"help.other":              {"Other articles", "Autres articles"},
 		"help.vote_question":      {"Was this helpful?", "Cet article vous a-t-il aidé ?"},

@@ -48,6 +48,9 @@ type helpPage struct {
 	Translations []store.KBTranslation
 	Related      []kb.Article
 	Voted        bool
+	// OtherLanguage says the hits are in the other language: a visitor
+	// whose browser speaks English may still type in French.
+	OtherLanguage bool
 }
 
 // helpLocale is the visitor's language: ?lang= (remembered in the
@@ -110,6 +113,11 @@ func (s *server) helpSearch(w http.ResponseWriter, r *http.Request) {
 	p := s.helpPage(r, loc, "search")
 	p.Query = r.URL.Query().Get("q")
 	hits, err := s.d.PublicSearch(ctx, ws, loc.Lang, p.Query, 10)
+	if err == nil && len(hits) == 0 && strings.TrimSpace(p.Query) != "" {
+		other := i18n.Either(loc.Lang, i18n.French, i18n.English)
+		hits, err = s.d.PublicSearch(ctx, ws, other, p.Query, 10)
+		p.OtherLanguage = len(hits) > 0
+	}
 	if err != nil {
 		s.fail(w, r, loc, err)
 		return

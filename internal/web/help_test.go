@@ -34,6 +34,16 @@ func TestHelpCentre(t *testing.T) {
 		contains(t, body, `<a href="/help/articles/`+id(ids["charged-twice"].FR)+`">Facturé deux fois ?</a>`, "<mark>deux</mark> <mark>fois</mark>")
 		lacks(t, body, "Procédure interne")
 
+		// A visitor whose browser speaks English may still type in French:
+		// when nothing in their language matches, the other language answers.
+		res, body = c.get("/help/search?lang=en&q=" + url.QueryEscape("facturé deux fois"))
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `id="other-language"`, `<a href="/help/articles/`+id(ids["charged-twice"].FR)+`">Facturé deux fois ?</a>`)
+		res, body = c.get("/help/search?lang=en&q=" + url.QueryEscape("charged twice"))
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "Charged twice?")
+		lacks(t, body, `id="other-language"`)
+
 		res, body = c.get("/help/search?q=" + url.QueryEscape(`<script>alert(1)</script>`))
 		expectStatus(t, res, body, http.StatusOK)
 		lacks(t, body, "<script>alert")
