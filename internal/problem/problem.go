@@ -68,6 +68,11 @@ type Error struct {
 	Message string // English fallback message
 	Params  map[string]string
 	Fields  map[string]Field
+	// Detail carries structured values for the edge to render in the
+	// caller's language (e.g. an escalation's missing checklist items, in
+	// checklist order), so that nothing is flattened into Params and
+	// parsed back. It is never sent as is.
+	Detail any
 }
 
 func (e *Error) Error() string {
