@@ -103,6 +103,16 @@ func (e *Error) With(key, value string) *Error {
 	return &c
 }
 
+// BadParameter is the error for a query parameter whose value is not
+// acceptable (value may be "").
+func BadParameter(name, value string) *Error {
+	p := New(BadRequest, "bad_parameter", "the query parameter "+name+" is invalid").With("name", name)
+	if value != "" {
+		p = p.With("value", value)
+	}
+	return p
+}
+
 // NotFoundf is the error for an unknown (or invisible) object of a kind.
 func NotFoundf(object string) *Error {
 	return &Error{Kind: NotFound, Code: object + "_not_found", Message: object + " not found", Params: map[string]string{"object": object}}
