@@ -173,7 +173,8 @@ func (b *builder) configure() error {
 	if err != nil {
 		return err
 	}
-	svc := desk.New(b.s, nil)
+	b.svc = desk.New(b.s, nil)
+	svc := b.svc
 	rs := ruleSet()
 	if err := svc.SaveRoutingRules(b.ctx, admin, rs); err != nil {
 		return fmt.Errorf("routing rules: %w", err)
