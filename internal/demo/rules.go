@@ -276,13 +276,3 @@ func teamTier(key string) string {
 	}
 	return ""
 }
-
-// teamByID returns one of the workspace's teams, or the zero Team.
-func (b *builder) teamByID(id int64) workspace.Team {
-	for _, t := range b.teams {
-		if t.ID == id {
-			return t
-		}
-	}
-	return workspace.Team{}
-}
