@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/palier/palier/internal/workspace"
 )
@@ -47,9 +48,25 @@ func (b agentBody) member(id int64) workspace.Member {
 		Active: b.Active, TierIDs: b.TierIDs, TeamIDs: b.TeamIDs}
 }
 
-func agentOut(m workspace.Member) workspace.Member {
-	m.TierIDs, m.TeamIDs = nonNil(m.TierIDs), nonNil(m.TeamIDs)
-	return m
+// agentJSON is a member as the API serves it (schema Agent): its own type,
+// so what the workspace package adds to a member does not appear in the
+// API unannounced.
+type agentJSON struct {
+	ID        int64          `json:"id"`
+	Email     string         `json:"email"`
+	Name      string         `json:"name"`
+	Role      workspace.Role `json:"role"`
+	Language  string         `json:"language"` // "" = from the browser
+	Timezone  string         `json:"timezone"` // "" = the workspace's
+	Active    bool           `json:"active"`
+	TierIDs   []int64        `json:"tier_ids"`
+	TeamIDs   []int64        `json:"team_ids"`
+	CreatedAt time.Time      `json:"created_at"`
+}
+
+func agentOut(m workspace.Member) agentJSON {
+	return agentJSON{ID: m.ID, Email: m.Email, Name: m.Name, Role: m.Role, Language: m.Language, Timezone: m.Timezone,
+		Active: m.Active, TierIDs: nonNil(m.TierIDs), TeamIDs: nonNil(m.TeamIDs), CreatedAt: m.CreatedAt}
 }
 
 // listAgents lists every member: a workspace has tens to a few hundred, and
@@ -59,11 +76,11 @@ func (a *API) listAgents(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]workspace.Member, len(dir.Members))
+	out := make([]agentJSON, len(dir.Members))
 	for i, m := range dir.Members {
 		out[i] = agentOut(m)
 	}
-	return page[workspace.Member]{Data: out}, nil
+	return page[agentJSON]{Data: out}, nil
 }
 
 func (a *API) getAgent(c *call) (any, error) {

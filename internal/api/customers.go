@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/palier/palier/internal/customer"
 )
@@ -28,6 +29,31 @@ func (b customerBody) customer(id int64) customer.Customer {
 	return customer.Customer{ID: id, OrganisationID: b.OrganisationID, Name: b.Name, Email: b.Email, Phone: b.Phone, Language: b.Language, Segment: b.Segment}
 }
 
+// customerJSON is a customer as the API serves it (schema Customer).
+type customerJSON struct {
+	ID             int64     `json:"id"`
+	OrganisationID int64     `json:"organisation_id,omitempty"`
+	Name           string    `json:"name"`
+	Email          string    `json:"email"`
+	Phone          string    `json:"phone,omitempty"`
+	Language       string    `json:"language"`
+	Segment        string    `json:"segment"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+func customerOut(c customer.Customer) customerJSON {
+	return customerJSON{ID: c.ID, OrganisationID: c.OrganisationID, Name: c.Name, Email: c.Email, Phone: c.Phone,
+		Language: c.Language, Segment: c.Segment, CreatedAt: c.CreatedAt}
+}
+
+// customerResult renders what a desk call returned.
+func customerResult(c customer.Customer, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return customerOut(c), nil
+}
+
 func (a *API) listCustomers(c *call) (any, error) {
 	before, err := parseIDCursor("customers", c.r.URL.Query().Get("cursor"))
 	if err != nil {
@@ -38,7 +64,11 @@ func (a *API) listCustomers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(list, limit, "customers", func(x customer.Customer) int64 { return x.ID }), nil
+	out := make([]customerJSON, len(list))
+	for i, x := range list {
+		out[i] = customerOut(x)
+	}
+	return pageOf(out, limit, "customers", func(x customerJSON) int64 { return x.ID }), nil
 }
 
 func (a *API) getCustomer(c *call) (any, error) {
@@ -46,7 +76,7 @@ func (a *API) getCustomer(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.desk.Customer(c.r.Context(), c.actor, id)
+	return customerResult(a.desk.Customer(c.r.Context(), c.actor, id))
 }
 
 func (a *API) createCustomer(c *call) (any, error) {
@@ -59,7 +89,7 @@ func (a *API) createCustomer(c *call) (any, error) {
 		return nil, err
 	}
 	c.created(Prefix + "/customers/" + strconv.FormatInt(cust.ID, 10))
-	return cust, nil
+	return customerOut(cust), nil
 }
 
 func (a *API) updateCustomer(c *call) (any, error) {
@@ -79,7 +109,7 @@ func (a *API) updateCustomer(c *call) (any, error) {
 	if err := a.desk.UpdateCustomer(ctx, c.actor, in.customer(id)); err != nil {
 		return nil, err
 	}
-	return a.desk.Customer(ctx, c.actor, id)
+	return customerResult(a.desk.Customer(ctx, c.actor, id))
 }
 
 type organisationBody struct {
@@ -92,6 +122,27 @@ func (b organisationBody) organisation(id int64) customer.Organisation {
 	return customer.Organisation{ID: id, Name: b.Name, Segment: b.Segment, Domain: b.Domain}
 }
 
+// organisationJSON is an organisation as the API serves it (schema
+// Organisation).
+type organisationJSON struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Segment   string    `json:"segment"`
+	Domain    string    `json:"domain"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func organisationOut(o customer.Organisation) organisationJSON {
+	return organisationJSON{ID: o.ID, Name: o.Name, Segment: o.Segment, Domain: o.Domain, CreatedAt: o.CreatedAt}
+}
+
+func organisationResult(o customer.Organisation, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return organisationOut(o), nil
+}
+
 func (a *API) listOrganisations(c *call) (any, error) {
 	before, err := parseIDCursor("organisations", c.r.URL.Query().Get("cursor"))
 	if err != nil {
@@ -102,7 +153,11 @@ func (a *API) listOrganisations(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(list, limit, "organisations", func(o customer.Organisation) int64 { return o.ID }), nil
+	out := make([]organisationJSON, len(list))
+	for i, o := range list {
+		out[i] = organisationOut(o)
+	}
+	return pageOf(out, limit, "organisations", func(o organisationJSON) int64 { return o.ID }), nil
 }
 
 func (a *API) getOrganisation(c *call) (any, error) {
@@ -110,7 +165,7 @@ func (a *API) getOrganisation(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.desk.Organisation(c.r.Context(), c.actor, id)
+	return organisationResult(a.desk.Organisation(c.r.Context(), c.actor, id))
 }
 
 func (a *API) createOrganisation(c *call) (any, error) {
@@ -123,7 +178,7 @@ func (a *API) createOrganisation(c *call) (any, error) {
 		return nil, err
 	}
 	c.created(Prefix + "/organisations/" + strconv.FormatInt(o.ID, 10))
-	return o, nil
+	return organisationOut(o), nil
 }
 
 func (a *API) updateOrganisation(c *call) (any, error) {
@@ -143,5 +198,5 @@ func (a *API) updateOrganisation(c *call) (any, error) {
 	if err := a.desk.UpdateOrganisation(ctx, c.actor, in.organisation(id)); err != nil {
 		return nil, err
 	}
-	return a.desk.Organisation(ctx, c.actor, id)
+	return organisationResult(a.desk.Organisation(ctx, c.actor, id))
 }

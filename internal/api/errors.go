@@ -95,8 +95,14 @@ func translate(lang string, p *problem.Error) errorJSON {
 	out := errorJSON{Code: p.Code, Params: p.Params, Message: problemMessage(lang, p)}
 	if len(p.Fields) > 0 {
 		out.Fields = make(map[string]fieldJSON, len(p.Fields))
+		missing, _ := p.Detail.([]escalation.Missing)
 		for name, f := range p.Fields {
-			out.Fields[name] = fieldJSON{Code: f.Code, Params: f.Params, Message: fieldMessage(lang, p.Code, f)}
+			msg := fieldMessage(lang, p.Code, f)
+			if i := slices.IndexFunc(missing, func(m escalation.Missing) bool { return m.Field() == name }); i >= 0 && f.Code == "required" {
+				// A missing checklist item is named by its own label.
+				msg = i18n.T(lang, "api.field.required_item", "label", missing[i].Label(lang))
+			}
+			out.Fields[name] = fieldJSON{Code: f.Code, Params: f.Params, Message: msg}
 		}
 	}
 	return out
@@ -106,7 +112,7 @@ func problemMessage(lang string, p *problem.Error) string {
 	if p.Code == "escalation_incomplete" {
 		// The refusal names what to fill in, with the checklist's own
 		// labels in the caller's language.
-		if ms := missingItems(p.Fields); len(ms) > 0 {
+		if ms, _ := p.Detail.([]escalation.Missing); len(ms) > 0 {
 			return escalation.MissingText(lang, ms)
 		}
 	}
@@ -117,7 +123,8 @@ func problemMessage(lang string, p *problem.Error) string {
 // escalation procedures have texts of their own: their codes mean other
 // things than the generic field codes of the same name ("unknown_field" is
 // a condition's field there), and escalation keeps its French texts in its
-// package. A required checklist item is named by its label.
+// package. (A required checklist item is named by its label: see
+// translate.)
 func fieldMessage(lang, problemCode string, f problem.Field) string {
 	switch problemCode {
 	case "invalid_rules":
@@ -129,25 +136,8 @@ func fieldMessage(lang, problemCode string, f problem.Field) string {
 		if s != f.Code && !placeholder.MatchString(s) {
 			return s
 		}
-	case "escalation_incomplete":
-		if label := itemLabel(lang, f.Params); f.Code == "required" && label != "" {
-			return i18n.T(lang, "api.field.required_item", "label", label)
-		}
 	}
 	return message(lang, "field."+f.Code, f.Code, f.Message, f.Params)
-}
-
-// itemLabel is a checklist item's label in lang, else in the other
-// language.
-func itemLabel(lang string, params map[string]string) string {
-	other := "en"
-	if lang == "en" {
-		other = "fr"
-	}
-	if l := params["label_"+lang]; l != "" {
-		return l
-	}
-	return params["label_"+other]
 }
 
 // readableLists spaces out the comma-separated lists that routing puts in
@@ -158,33 +148,6 @@ func readableLists(params map[string]string) map[string]string {
 		if k == "allowed" || k == "kinds" {
 			out[k] = strings.ReplaceAll(v, ",", ", ")
 		}
-	}
-	return out
-}
-
-// missingItems rebuilds the missing checklist items of an
-// escalation_incomplete problem from its fields ("answers.<key>",
-// "custom_fields.<key>", "reason"), by name with the reason last: that is
-// the order the checklist is filled in.
-func missingItems(fields map[string]problem.Field) []escalation.Missing {
-	var out []escalation.Missing
-	var reason *escalation.Missing
-	for _, name := range slices.Sorted(maps.Keys(fields)) {
-		f := fields[name]
-		m := escalation.Missing{Key: name, Kind: escalation.KindAnswer, LabelFR: f.Params["label_fr"], LabelEN: f.Params["label_en"]}
-		if key, ok := strings.CutPrefix(name, "answers."); ok {
-			m.Key = key
-		} else if key, ok := strings.CutPrefix(name, "custom_fields."); ok {
-			m.Key, m.Kind = key, escalation.KindCustomField
-		} else if name == "reason" {
-			m.Kind = escalation.KindReason
-			reason = &m
-			continue
-		}
-		out = append(out, m)
-	}
-	if reason != nil {
-		out = append(out, *reason)
 	}
 	return out
 }

@@ -37,13 +37,7 @@ func badJSON(reason string, offset int64) error {
 		With("reason", reason).With("offset", strconv.FormatInt(offset, 10))
 }
 
-func badParameter(name, value string) *problem.Error {
-	p := problem.New(problem.BadRequest, "bad_parameter", "the query parameter "+name+" is invalid").With("name", name)
-	if value != "" {
-		p = p.With("value", value)
-	}
-	return p
-}
+func badParameter(name, value string) *problem.Error { return problem.BadParameter(name, value) }
 
 // decode reads the request's JSON body into v, strictly: the body must be
 // one JSON value of v's shape, with no field v does not know, at most

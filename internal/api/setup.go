@@ -6,7 +6,6 @@ import (
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/workspace"
 )
 
@@ -312,19 +311,4 @@ func (a *API) updateWorkspace(c *call) (any, error) {
 		return nil, err
 	}
 	return w, nil
-}
-
-// Audit log.
-
-func (a *API) auditLog(c *call) (any, error) {
-	before, err := parseIDCursor("audit", c.r.URL.Query().Get("cursor"))
-	if err != nil {
-		return nil, err
-	}
-	limit := int(c.integer("limit", defaultLimit))
-	list, err := a.desk.AuditLog(c.r.Context(), c.actor, before, limit+1)
-	if err != nil {
-		return nil, err
-	}
-	return pageOf(list, limit, "audit", func(e store.AuditEntry) int64 { return e.ID }), nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -240,12 +239,8 @@ func (a *API) events(c *call) (any, error) {
 }
 
 func (a *API) listTickets(c *call) (any, error) {
-	f, err := a.ticketFilter(c)
-	if err != nil {
-		return nil, err
-	}
 	limit := int(c.integer("limit", defaultLimit))
-	list, next, err := a.desk.Tickets(c.r.Context(), c.actor, f, c.r.URL.Query().Get("cursor"), limit)
+	list, next, err := a.desk.FindTickets(c.r.Context(), c.actor, ticketQuery(c), c.r.URL.Query().Get("cursor"), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -259,65 +254,15 @@ func (a *API) listTickets(c *call) (any, error) {
 	return p, nil
 }
 
-// ticketFilter turns the list's query parameters (already checked against
-// their declarations) into a store filter. Tier codes and request type keys
-// are resolved against the workspace's directory, loaded only when needed.
-func (a *API) ticketFilter(c *call) (store.Filter, error) {
+// ticketQuery turns the list's query parameters (already checked against
+// their declarations) into the desk's query; the desk resolves tier codes
+// and request type keys.
+func ticketQuery(c *call) desk.TicketQuery {
 	q := c.r.URL.Query()
-	f := store.Filter{Sort: q.Get("sort"), TeamID: c.integer("team", 0), CustomerID: c.integer("customer", 0)}
+	out := desk.TicketQuery{Sort: q.Get("sort"), TeamID: c.integer("team", 0), CustomerID: c.integer("customer", 0),
+		Tiers: c.list("tier"), Owner: q.Get("owner"), HandedOffByMe: q.Get("handed_off_by") == "me", RequestType: q.Get("type")}
 	for _, s := range c.list("status") {
-		f.Statuses = append(f.Statuses, ticket.Status(s))
+		out.Statuses = append(out.Statuses, ticket.Status(s))
 	}
-	var dir *desk.Directory
-	directory := func() (*desk.Directory, error) {
-		if dir == nil {
-			d, err := a.desk.Directory(c.r.Context(), c.actor)
-			if err != nil {
-				return nil, err
-			}
-			dir = &d
-		}
-		return dir, nil
-	}
-	for _, v := range c.list("tier") {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
-			f.TierIDs = append(f.TierIDs, id)
-			continue
-		}
-		d, err := directory()
-		if err != nil {
-			return f, err
-		}
-		tier := d.TierByCode(v)
-		if tier.ID == 0 {
-			return f, badParameter("tier", v)
-		}
-		f.TierIDs = append(f.TierIDs, tier.ID)
-	}
-	if key := q.Get("type"); key != "" {
-		d, err := directory()
-		if err != nil {
-			return f, err
-		}
-		if f.RequestTypeID = d.RequestTypeByKey(key).ID; f.RequestTypeID == 0 {
-			return f, badParameter("type", key)
-		}
-	}
-	if q.Get("handed_off_by") == "me" {
-		f.HandedOffBy = c.actor.AgentID
-	}
-	switch owner := q.Get("owner"); owner {
-	case "":
-	case "me":
-		f.OwnerID = c.actor.AgentID
-	case "none":
-		f.Unassigned = true
-	default:
-		id, err := strconv.ParseInt(owner, 10, 64)
-		if err != nil || id <= 0 {
-			return f, badParameter("owner", owner)
-		}
-		f.OwnerID = id
-	}
-	return f, nil
+	return out
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/routing"
@@ -106,6 +107,7 @@ type builder struct {
 	customers []customer.Customer              // in customerSpecs order
 	tickets   int
 
+	svc     *desk.Service          // the service users go through (see configure)
 	engine  *routing.Engine        // the saved routing rules, compiled
 	procs   []escalation.Procedure // the saved escalation procedures
 	history map[int][]span         // by customer index: their tickets so far

@@ -173,7 +173,8 @@ func (b *builder) configure() error {
 	if err != nil {
 		return err
 	}
-	svc := desk.New(b.s, nil)
+	b.svc = desk.New(b.s, nil)
+	svc := b.svc
 	rs := ruleSet()
 	if err := svc.SaveRoutingRules(b.ctx, admin, rs); err != nil {
 		return fmt.Errorf("routing rules: %w", err)
@@ -274,14 +275,4 @@ func teamTier(key string) string {
 		}
 	}
 	return ""
-}
-
-// teamByID returns one of the workspace's teams, or the zero Team.
-func (b *builder) teamByID(id int64) workspace.Team {
-	for _, t := range b.teams {
-		if t.ID == id {
-			return t
-		}
-	}
-	return workspace.Team{}
 }

@@ -1,13 +1,13 @@
 package demo
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
@@ -171,9 +171,7 @@ func (st *story) escalate(h hop) error {
 	case "L4":
 		reason = tx.reasonL4
 	}
-	req := escalation.Request{TicketTier: from, Direction: escalation.Up, Reason: reason, Answers: maps.Clone(st.answers),
-		CustomFields: st.t.CustomFields, By: b.members[st.owner].Name}
-	if err := st.move(proc, req, h.team); err != nil {
+	if err := st.move(desk.EscalateInput{Direction: string(escalation.Up), Reason: reason, Answers: maps.Clone(st.answers)}); err != nil {
 		return err
 	}
 	// Someone of the receiving team takes it from the queue; the one who
@@ -287,44 +285,26 @@ func (st *story) handoffFill(text string) string {
 		"{who}", who, "{mandate}", fmt.Sprintf("NUAG-%06d", 4000+st.cust.ID)).Replace(text)
 }
 
-// move checks the hand-off against the procedure and moves the ticket with
-// exactly the event data desk.Escalate records, so that the timeline and
-// the hand-off summary at the top of the ticket read as for a real one.
-func (st *story) move(proc escalation.Procedure, req escalation.Request, teamKey string) error {
+// move hands the ticket to another tier through desk.Escalate, as its
+// owner does in the product: the service checks the procedure and the
+// checklist, picks the receiving team and records the hand-off summary, so
+// the demo cannot show a hand-off the product would refuse. from_tier is
+// sent as the UI sends it.
+func (st *story) move(in desk.EscalateInput) error {
 	b := st.b
-	step, missing, err := escalation.Check(proc, req)
+	owner, err := b.s.Actor(b.ctx, b.members[st.owner].ID)
 	if err != nil {
-		return fmt.Errorf("escalation %s → %s: %w", req.TicketTier, req.TargetTier, err)
+		return err
 	}
-	if len(missing) > 0 {
-		return fmt.Errorf("escalation %s → %s: %s", req.TicketTier, step.ToTier, escalation.MissingText("en", missing))
-	}
-	target := b.tiers[step.ToTier]
-	if req.Direction != escalation.Up {
-		target = b.tiers[req.TargetTier]
-	}
-	teamID := step.TeamID
-	if teamID == 0 || b.teamByID(teamID).TierID != target.ID {
-		teamID = b.teams[teamKey].ID
-	}
-	summary := escalation.BuildSummary(step, req, st.t.Subject, st.body, nil)
-	summary.From, summary.To = req.TicketTier, target.Code
-	raw, err := json.Marshal(summary)
-	if err != nil {
-		return fmt.Errorf("encode hand-off summary: %w", err)
-	}
-	kind := ticket.Escalated
-	if req.Direction != escalation.Up {
-		kind = ticket.DeEscalated
-	}
-	data := map[string]string{"from": summary.From, "to": target.Code, "direction": string(req.Direction), "reason": req.Reason, "summary": string(raw)}
-	if target.External && target.VendorEmail != "" {
-		data["vendor_email"] = target.VendorEmail
-	}
+	from := st.tier()
+	in.FromTier = from
 	b.at(st.clock)
-	t, err := b.s.MoveTicket(b.ctx, b.ws.ID, st.t.ID, b.members[st.owner].ID, nil, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data})
+	t, err := b.svc.Escalate(b.ctx, owner, st.t.ID, in)
+	if err != nil {
+		return fmt.Errorf("%s %s → %s: %w", in.Direction, from, in.TargetTier, err)
+	}
 	st.t = t
-	return err
+	return nil
 }
 
 // invite pulls an expert into the ticket (a swarm): the owner asks, the
@@ -399,10 +379,9 @@ func (st *story) handOff() error {
 func (st *story) sendBack(l1 string) error {
 	b := st.b
 	st.agentLater(time.Hour, 6*time.Hour)
-	req := escalation.Request{TicketTier: st.tier(), TargetTier: "L1", Direction: escalation.Down,
-		Reason:       fmt.Sprintf(handoffs[st.lang].reasonDown, firstName(b.members[l1].Name)),
-		CustomFields: st.t.CustomFields, By: b.members[st.owner].Name}
-	if err := st.move(b.procedure(st.t.RequestTypeID), req, "front"); err != nil {
+	in := desk.EscalateInput{Direction: string(escalation.Down), TargetTier: "L1",
+		Reason: fmt.Sprintf(handoffs[st.lang].reasonDown, firstName(b.members[l1].Name))}
+	if err := st.move(in); err != nil {
 		return err
 	}
 	st.agentLater(10*time.Minute, 2*time.Hour)

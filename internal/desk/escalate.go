@@ -222,19 +222,13 @@ func (d *Service) firstMessage(ctx context.Context, a auth.Actor, ticketID int64
 }
 
 // missingProblem names every missing checklist item, each as a field the
-// UI can point at ("answers.steps_tried").
+// UI can point at ("answers.steps_tried"); the items themselves travel as
+// the problem's Detail for the edge to word in the caller's language.
 func missingProblem(missing []escalation.Missing) error {
 	p := &problem.Error{Kind: problem.Invalid, Code: "escalation_incomplete",
-		Message: escalation.MissingText("en", missing), Fields: map[string]problem.Field{}}
+		Message: escalation.MissingText("en", missing), Fields: map[string]problem.Field{}, Detail: missing}
 	for _, m := range missing {
-		name := "answers." + m.Key
-		switch m.Kind {
-		case escalation.KindCustomField:
-			name = "custom_fields." + m.Key
-		case escalation.KindReason:
-			name = "reason"
-		}
-		p.Fields[name] = problem.Field{Code: "required", Message: m.LabelEN + " is required",
+		p.Fields[m.Field()] = problem.Field{Code: "required", Message: m.LabelEN + " is required",
 			Params: map[string]string{"label_fr": m.LabelFR, "label_en": m.LabelEN}}
 	}
 	return p

@@ -226,6 +226,11 @@ func teamFor(dir Directory, tierID, requestTypeID int64) int64 {
 	return first
 }
 
+// checkCustomFields is the one validation of custom field values, for a new
+// ticket and for an update alike: every key must name a field of the
+// workspace and every value suit its kind ("" is accepted: on an update it
+// clears the field). Problems go into f under custom_fields.<key>; the
+// valid values are returned.
 func checkCustomFields(f problem.Fields, dir Directory, values map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range values {
@@ -411,19 +416,7 @@ func (u Update) change(dir Directory) (store.Change, error) {
 		ch.Tags = &tags
 	}
 	if len(u.CustomFields) > 0 {
-		ch.CustomFields = map[string]string{}
-		for k, v := range u.CustomFields {
-			def, ok := dir.CustomField(k)
-			if !ok {
-				f.Add("custom_fields."+k, "unknown_field", "unknown custom field")
-				continue
-			}
-			if code, msg := def.CheckValue(v); code != "" {
-				f.Add("custom_fields."+k, code, msg)
-				continue
-			}
-			ch.CustomFields[k] = v
-		}
+		ch.CustomFields = checkCustomFields(f, dir, u.CustomFields)
 	}
 	return ch, f.Err()
 }

@@ -50,6 +50,19 @@ type Missing struct {
 // Label returns the missing item's label in lang.
 func (m Missing) Label(lang string) string { return label(lang, m.LabelFR, m.LabelEN, m.Key) }
 
+// Field names the request field that fills the item in, for a refusal to
+// point at: "answers.<key>" (attachments too: they have no field of their
+// own), "custom_fields.<key>" or "reason".
+func (m Missing) Field() string {
+	switch m.Kind {
+	case KindCustomField:
+		return "custom_fields." + m.Key
+	case KindReason:
+		return "reason"
+	}
+	return "answers." + m.Key
+}
+
 // reasonItem is how a missing reason is named: every hand-off records why,
 // in every direction.
 var reasonItem = Missing{Key: "reason", Kind: KindReason, LabelFR: "Motif", LabelEN: "Reason"}

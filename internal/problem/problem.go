@@ -68,6 +68,11 @@ type Error struct {
 	Message string // English fallback message
 	Params  map[string]string
 	Fields  map[string]Field
+	// Detail carries structured values for the edge to render in the
+	// caller's language (e.g. an escalation's missing checklist items, in
+	// checklist order), so that nothing is flattened into Params and
+	// parsed back. It is never sent as is.
+	Detail any
 }
 
 func (e *Error) Error() string {
@@ -96,6 +101,16 @@ func (e *Error) With(key, value string) *Error {
 	}
 	c.Params[key] = value
 	return &c
+}
+
+// BadParameter is the error for a query parameter whose value is not
+// acceptable (value may be "").
+func BadParameter(name, value string) *Error {
+	p := New(BadRequest, "bad_parameter", "the query parameter "+name+" is invalid").With("name", name)
+	if value != "" {
+		p = p.With("value", value)
+	}
+	return p
 }
 
 // NotFoundf is the error for an unknown (or invisible) object of a kind.

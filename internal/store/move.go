@@ -29,17 +29,8 @@ func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, g
 		if err != nil {
 			return err
 		}
-		next := t
-		// Every move between tiers is a hand-off, whoever held the ticket:
-		// the receiving tier starts over with it.
-		next.TierID, next.TeamID, next.OwnerID = m.TierID, m.TeamID, 0
-		next.HandoffCount++
-		if m.Kind == ticket.Escalated {
-			next.EscalationCount++
-		}
-		if next.Status == ticket.New {
-			next.Status = ticket.Open
-		}
+		// ticket.Move decides the placement and the counters.
+		next := t.Move(m.Kind, m.TierID, m.TeamID)
 		if err := checkTicketRefs(ctx, tx, wsID, next); err != nil {
 			return err
 		}

@@ -310,7 +310,8 @@ func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64,
 }
 
 // applyChange computes the new ticket and the events describing each
-// difference. Owner changes between two agents count as hand-offs.
+// difference. The rules (hand-offs, first-contact resolution) are
+// ticket.Reassign and ticket.Settle.
 func applyChange(t ticket.Ticket, ch Change, actorID int64) (ticket.Ticket, []ticket.Event) {
 	next := t
 	var events []ticket.Event
@@ -351,10 +352,7 @@ func applyChange(t ticket.Ticket, ch Change, actorID int64) (ticket.Ticket, []ti
 		record(ticket.TeamChanged, id(t.TeamID), id(next.TeamID))
 	}
 	if ch.OwnerID != nil {
-		next.OwnerID = *ch.OwnerID
-		if t.OwnerID != 0 && next.OwnerID != 0 && t.OwnerID != next.OwnerID {
-			next.HandoffCount++
-		}
+		next = next.Reassign(*ch.OwnerID)
 		record(ticket.OwnerChanged, id(t.OwnerID), id(next.OwnerID))
 	}
 	if ch.Sensitive != nil {
@@ -422,9 +420,9 @@ func (s *Store) saveTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, now ti
 }
 
 // AddMessage appends a reply, a note or a customer message and, in the same
-// transaction, applies the status it implies: an agent's public reply sets
-// the first-response time and may set a status; a customer message reopens
-// a solved ticket.
+// transaction, stores what it implies for the ticket as ticket.Receive
+// decides it on the current row (status, first response), with a
+// status_changed event when the status moved.
 func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guard, e ticket.Event, status ticket.Status) (ticket.Event, ticket.Ticket, error) {
 	return s.AddMessageThen(ctx, wsID, ticketID, guard, e, status, nil)
 }
@@ -443,24 +441,7 @@ func (s *Store) AddMessageThen(ctx context.Context, wsID, ticketID int64, guard 
 		if e, err = s.insertEvent(ctx, tx, wsID, e, now); err != nil {
 			return err
 		}
-		next := t
-		switch {
-		case status != "":
-			next.Status = status
-		case e.Kind == ticket.CustomerMessage && t.Status != ticket.New && t.Status != ticket.Open:
-			// The customer answered: a pending, on-hold or solved ticket
-			// needs an agent again.
-			next.Status = ticket.Open
-		case e.Kind == ticket.AgentReply && t.Status == ticket.New:
-			next.Status = ticket.Open
-		}
-		if e.Kind == ticket.AgentReply && t.FirstResponseAt == nil {
-			next.FirstResponseAt = &now
-		}
-		if e.Kind == ticket.AgentReply && t.FirstReplierID == 0 {
-			next.FirstReplierID = e.ActorAgentID
-		}
-		next.Settle(t.Status, e.ActorAgentID)
+		next := t.Receive(e.Kind, e.ActorAgentID, status, now)
 		if next.Status != t.Status {
 			if _, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorAgentID: e.ActorAgentID,
 				Data: map[string]string{"from": string(t.Status), "to": string(next.Status)}}, now); err != nil {
