@@ -39,7 +39,7 @@ func RoutingEnv(dir Directory) routing.Env {
 		env.Tiers = append(env.Tiers, t.Code)
 	}
 	for _, t := range dir.Teams {
-		env.Teams = append(env.Teams, t.Name)
+		env.Teams = append(env.Teams, t.Names()...) // a rule may name a team in either language
 	}
 	for _, r := range dir.RequestTypes {
 		env.RequestTypes = append(env.RequestTypes, r.Key)
@@ -195,7 +195,7 @@ func (d *Service) apply(ctx context.Context, dir Directory, t *ticket.Ticket, a 
 	}
 	if a.Team != "" && explicit.TeamID == 0 {
 		for _, team := range dir.Teams {
-			if strings.EqualFold(team.Name, a.Team) {
+			if team.Named(a.Team) {
 				t.TeamID = team.ID
 			}
 		}

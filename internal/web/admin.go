@@ -119,10 +119,10 @@ func adminOptions(rq *request) map[string][]option {
 		o["codes"] = append(o["codes"], option{c, c})
 	}
 	for _, t := range rq.dir.Tiers {
-		o["tiers"] = append(o["tiers"], option{idStr(t.ID), t.Code + " · " + t.Name})
+		o["tiers"] = append(o["tiers"], option{idStr(t.ID), t.Code + " · " + t.NameIn(l.Lang)})
 	}
 	for _, t := range rq.dir.Teams {
-		o["teams"] = append(o["teams"], option{idStr(t.ID), t.Name})
+		o["teams"] = append(o["teams"], option{idStr(t.ID), t.NameIn(l.Lang)})
 	}
 	for _, m := range rq.dir.Members {
 		o["members"] = append(o["members"], option{idStr(m.ID), m.Name})
@@ -305,7 +305,8 @@ func (s *server) tierEntity() entity {
 			if id == 0 {
 				t.Code = r.PostForm.Get("code")
 			}
-			t.Name = strings.TrimSpace(r.PostForm.Get("name"))
+			t.NameFR = strings.TrimSpace(r.PostForm.Get("name_fr"))
+			t.NameEN = strings.TrimSpace(r.PostForm.Get("name_en"))
 			t.Description = strings.TrimSpace(r.PostForm.Get("description"))
 			t.External = r.PostForm.Get("external") != ""
 			t.VendorEmail = strings.TrimSpace(r.PostForm.Get("vendor_email"))
@@ -346,7 +347,8 @@ func (s *server) teamEntity() entity {
 		blank: func(rq *request) any { return workspace.Team{} },
 		parse: func(r *http.Request, rq *request, id int64) (any, problem.Fields) {
 			f := problem.Fields{}
-			t := workspace.Team{ID: id, Name: strings.TrimSpace(r.PostForm.Get("name")), Description: strings.TrimSpace(r.PostForm.Get("description"))}
+			t := workspace.Team{ID: id, NameFR: strings.TrimSpace(r.PostForm.Get("name_fr")), NameEN: strings.TrimSpace(r.PostForm.Get("name_en")),
+				Description: strings.TrimSpace(r.PostForm.Get("description"))}
 			t.TierID = formID(f, r, "tier_id")
 			t.MemberIDs = formIDs(f, r, "member_ids")
 			t.SkillIDs = formIDs(f, r, "skill_ids")

@@ -63,7 +63,7 @@ func newSwarm(rq *request, t ticket.Ticket) swarmPanel {
 		}
 	}
 	for _, tm := range rq.dir.Teams {
-		sp.Teams = append(sp.Teams, option{"team-" + idStr(tm.ID), tm.Name})
+		sp.Teams = append(sp.Teams, option{"team-" + idStr(tm.ID), tm.NameIn(rq.loc.Lang)})
 	}
 	return sp
 }
@@ -324,12 +324,12 @@ func newProperties(rq *request, t ticket.Ticket) properties {
 	}
 	for _, tr := range rq.dir.Tiers {
 		if !tr.SelfService() {
-			p.Tiers = append(p.Tiers, option{idStr(tr.ID), tr.Code + " · " + tr.Name})
+			p.Tiers = append(p.Tiers, option{idStr(tr.ID), tr.Code + " · " + tr.NameIn(l.Lang)})
 		}
 	}
 	p.Teams = []option{{"", l.T("value.none")}}
 	for _, tm := range rq.dir.Teams {
-		p.Teams = append(p.Teams, option{idStr(tm.ID), tm.Name})
+		p.Teams = append(p.Teams, option{idStr(tm.ID), tm.NameIn(l.Lang)})
 	}
 	p.Owners = []option{{"", l.T("value.unassigned")}}
 	for _, m := range rq.dir.Members {

@@ -184,10 +184,10 @@ func routedLine(rq *request, e ticket.Event) string {
 	l := rq.loc
 	where := e.Data["tier"]
 	if t := rq.dir.TierByCode(where); t.ID != 0 {
-		where = t.Code + " · " + t.Name
+		where = tierLabel(rq, t.ID)
 	}
 	if team := e.Data["team"]; team != "" {
-		where = l.T("event.where_team", "tier", where, "team", team)
+		where = l.T("event.where_team", "tier", where, "team", teamNamed(rq, team))
 	}
 	var why string
 	switch rule := e.Data["rule"]; rule {
@@ -228,7 +228,7 @@ func tierName(rq *request, v string) string {
 func teamName(rq *request, v string) string {
 	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if t := rq.dir.Team(id); t.ID != 0 {
-			return t.Name
+			return t.NameIn(rq.loc.Lang)
 		}
 	}
 	return orNone(rq.loc, v)

@@ -99,15 +99,31 @@ var TierCodes = []string{"L0", "L1", "L2", "L3", "L4"}
 
 // Tier is one support level.
 type Tier struct {
-	ID          int64   `json:"id"`
-	Code        string  `json:"code"`
+	ID   int64  `json:"id"`
+	Code string `json:"code"`
+	// Name is the tier's name in the reader's language once localised (see
+	// In); in storage it is a reference name that follows the English name.
 	Name        string  `json:"name"`
+	NameFR      string  `json:"name_fr"`
+	NameEN      string  `json:"name_en"`
 	Description string  `json:"description"`
 	TargetShare float64 `json:"target_share"` // share of resolutions aimed for, 0…1
 	Position    int     `json:"position"`
 	External    bool    `json:"external"` // an outside vendor's support
 	VendorEmail string  `json:"vendor_email,omitempty"`
 }
+
+// NameIn returns the tier's name in a language (the other language's when
+// that one is missing, the reference name for a tier made before names
+// were bilingual).
+func (t Tier) NameIn(lang string) string { return nameIn(lang, t.NameEN, t.NameFR, t.Name) }
+
+// In returns the tier with Name in lang, the shape the API serves.
+func (t Tier) In(lang string) Tier { t.Name = t.NameIn(lang); return t }
+
+// Normalize fills the bilingual names from a single name (callers that
+// know only one) and the reference name from the bilingual ones.
+func (t *Tier) Normalize() { normalizeNames(&t.Name, &t.NameFR, &t.NameEN) }
 
 // SelfService reports whether the tier is L0, which has no agents.
 func (t Tier) SelfService() bool { return t.Code == "L0" }
@@ -118,7 +134,8 @@ func (t Tier) Validate() error {
 	if !slices.Contains(TierCodes, t.Code) {
 		f.Add("code", "unknown_value", "must be one of L0, L1, L2, L3, L4")
 	}
-	checkName(f, "name", t.Name, 80)
+	checkName(f, "name_fr", t.NameFR, 80)
+	checkName(f, "name_en", t.NameEN, 80)
 	checkLen(f, "description", t.Description, 2000)
 	if t.TargetShare < 0 || t.TargetShare > 1 {
 		f.Add("target_share", "out_of_range", "must be between 0 and 1")
@@ -131,18 +148,69 @@ func (t Tier) Validate() error {
 
 // Team is a group of agents in one tier, with skills (request types).
 type Team struct {
-	ID          int64   `json:"id"`
-	TierID      int64   `json:"tier_id"`
+	ID     int64 `json:"id"`
+	TierID int64 `json:"tier_id"`
+	// Name is the team's name in the reader's language once localised (see
+	// In); in storage it is a reference name that follows the English name.
+	// Routing rules may name a team by any of its names (see Named).
 	Name        string  `json:"name"`
+	NameFR      string  `json:"name_fr"`
+	NameEN      string  `json:"name_en"`
 	Description string  `json:"description"`
 	SkillIDs    []int64 `json:"skill_ids"` // request types the team handles
 	MemberIDs   []int64 `json:"member_ids"`
 }
 
+// NameIn returns the team's name in a language.
+func (t Team) NameIn(lang string) string { return nameIn(lang, t.NameEN, t.NameFR, t.Name) }
+
+// In returns the team with Name in lang, the shape the API serves.
+func (t Team) In(lang string) Team { t.Name = t.NameIn(lang); return t }
+
+// Normalize fills the bilingual names from a single name and the reference
+// name from the bilingual ones.
+func (t *Team) Normalize() { normalizeNames(&t.Name, &t.NameFR, &t.NameEN) }
+
+// Names lists every name the team answers to, for routing rules written
+// in either language or before names were bilingual.
+func (t Team) Names() []string {
+	out := []string{}
+	for _, n := range []string{t.Name, t.NameFR, t.NameEN} {
+		if n != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, n) }) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Named reports whether the team answers to name (any language, any case).
+func (t Team) Named(name string) bool {
+	return slices.ContainsFunc(t.Names(), func(n string) bool { return strings.EqualFold(n, name) })
+}
+
+func nameIn(lang, en, fr, ref string) string {
+	if s := i18n.Either(lang, en, fr); s != "" {
+		return s
+	}
+	return ref
+}
+
+func normalizeNames(ref, fr, en *string) {
+	if *fr == "" && *en == "" {
+		*fr, *en = *ref, *ref
+	}
+	if *en != "" {
+		*ref = *en
+	} else if *ref == "" {
+		*ref = *fr
+	}
+}
+
 // Validate checks a team's own fields (references are checked by the store).
 func (t Team) Validate() error {
 	f := problem.Fields{}
-	checkName(f, "name", t.Name, 120)
+	checkName(f, "name_fr", t.NameFR, 120)
+	checkName(f, "name_en", t.NameEN, 120)
 	checkLen(f, "description", t.Description, 2000)
 	if t.TierID == 0 {
 		f.Required("tier_id")
