@@ -53,7 +53,7 @@ var customFieldSpecs = []workspace.CustomField{
 type teamSpec struct {
 	// name is the English name, which routing rules use; nameFR the French.
 	key, tier, name, nameFR, description string
-	skills                       []string // request type keys
+	skills                               []string // request type keys
 }
 
 var teamSpecs = []teamSpec{
