@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/workspace"
@@ -290,11 +291,12 @@ func (s *server) tierEntity() entity {
 	toForm := func(t workspace.Tier) tierForm {
 		return tierForm{T: t, Share: strconv.FormatFloat(t.TargetShare*100, 'f', -1, 64), Position: strconv.Itoa(t.Position)}
 	}
+	share := func(rq *request, f tierForm) tierForm { f.Share = i18n.FormatDecimal(rq.loc.Lang, f.Share); return f }
 	return entity{
 		section: "tiers",
 		load: func(rq *request, id int64) (any, bool) {
 			t := rq.dir.Tier(id)
-			return toForm(t), t.ID != 0
+			return share(rq, toForm(t)), t.ID != 0
 		},
 		blank: func(rq *request) any {
 			return tierForm{T: workspace.Tier{Code: "L4"}, Share: "0", Position: strconv.Itoa(len(rq.dir.Tiers))}
@@ -311,7 +313,7 @@ func (s *server) tierEntity() entity {
 			t.External = r.PostForm.Get("external") != ""
 			t.VendorEmail = strings.TrimSpace(r.PostForm.Get("vendor_email"))
 			form := tierForm{T: t, Share: strings.TrimSpace(r.PostForm.Get("target_share")), Position: strings.TrimSpace(r.PostForm.Get("position"))}
-			if v, err := strconv.ParseFloat(strings.ReplaceAll(form.Share, ",", "."), 64); err != nil {
+			if v, err := strconv.ParseFloat(decimal(rq, form.Share), 64); err != nil {
 				f.Add("target_share", "not_a_number", "must be a number")
 			} else {
 				form.T.TargetShare = v / 100

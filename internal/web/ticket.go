@@ -339,7 +339,7 @@ func newProperties(rq *request, t ticket.Ticket) properties {
 		}
 	}
 	for _, cf := range rq.dir.CustomFields {
-		p.Fields = append(p.Fields, fieldInput{Key: cf.Key, Label: cf.Label(l.Lang), Kind: string(cf.Kind), Value: t.CustomFields[cf.Key], Options: cf.Options})
+		p.Fields = append(p.Fields, fieldInput{Key: cf.Key, Label: cf.Label(l.Lang), Kind: string(cf.Kind), Value: cf.Show(l.Lang, t.CustomFields[cf.Key]), Options: cf.Options})
 	}
 	return p
 }
@@ -559,11 +559,12 @@ func (p properties) update(rq *request, t ticket.Ticket) (desk.Update, error) {
 		u.Tags = &tags
 	}
 	for _, fi := range p.Fields {
-		if fi.Value != t.CustomFields[fi.Key] {
+		v, ok := readField(rq, f, fi)
+		if ok && v != t.CustomFields[fi.Key] {
 			if u.CustomFields == nil {
 				u.CustomFields = map[string]string{}
 			}
-			u.CustomFields[fi.Key] = fi.Value
+			u.CustomFields[fi.Key] = v
 		}
 	}
 	return u, f.Err()

@@ -146,7 +146,7 @@ func changeLine(rq *request, e ticket.Event, agent string) string {
 	case ticket.FieldChanged:
 		label := e.Data["field"]
 		if def, ok := rq.dir.CustomField(label); ok {
-			label = def.Label(l.Lang)
+			label, to = def.Label(l.Lang), def.Show(l.Lang, to)
 		}
 		return l.T("event.field_changed", "actor", agent, "field", label, "to", orNone(l, to))
 	case ticket.SensitiveChanged:

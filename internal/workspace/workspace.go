@@ -346,6 +346,35 @@ func (c CustomField) Validate() error {
 	return f.Err()
 }
 
+// Show is a stored value as a reader of lang reads it: numbers and dates
+// in the reader's locale ("49,90", "03/12/2026" in French).
+func (c CustomField) Show(lang, v string) string {
+	switch c.Kind {
+	case Number:
+		return i18n.FormatDecimal(lang, v)
+	case Date:
+		return i18n.FormatDate(lang, v)
+	}
+	return v
+}
+
+// Read turns what a reader of lang typed into the stored form; ok is false
+// when a number or a date cannot be read (the caller says so in the
+// reader's terms). Other kinds and empty values pass unchanged.
+func (c CustomField) Read(lang, typed string) (stored string, ok bool) {
+	typed = strings.TrimSpace(typed)
+	if typed == "" {
+		return "", true
+	}
+	switch c.Kind {
+	case Number:
+		return i18n.ParseDecimal(lang, typed)
+	case Date:
+		return i18n.ParseDate(lang, typed)
+	}
+	return typed, true
+}
+
 // CheckValue validates a value for the field, returning a field problem code
 // and message, or "" when the value is acceptable. Empty values are allowed.
 func (c CustomField) CheckValue(v string) (code, message string) {
@@ -357,7 +386,7 @@ func (c CustomField) CheckValue(v string) (code, message string) {
 	}
 	switch c.Kind {
 	case Number:
-		if !isNumber(v) {
+		if !i18n.Canonical(v) {
 			return "not_a_number", "must be a number"
 		}
 	case Select:
@@ -370,21 +399,6 @@ func (c CustomField) CheckValue(v string) (code, message string) {
 		}
 	}
 	return "", ""
-}
-
-func isNumber(v string) bool {
-	dot := false
-	for i, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-		case r == '-' && i == 0 && len(v) > 1:
-		case r == '.' && !dot:
-			dot = true
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // CheckKey validates a machine key: lower-case letters, digits, _ and -.
