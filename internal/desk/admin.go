@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/problem"
@@ -155,4 +156,18 @@ func (d *Service) AuditLog(ctx context.Context, a auth.Actor, before int64, limi
 		return nil, err
 	}
 	return d.store.AuditLog(ctx, a.WorkspaceID, before, limit)
+}
+
+// AuditEntries lists the audit log through a filter, each entry with the
+// state before it (leads and admins).
+func (d *Service) AuditEntries(ctx context.Context, a auth.Actor, f store.AuditFilter, limit int) ([]store.AuditEntry, map[int64]json.RawMessage, error) {
+	if err := requireLead(a); err != nil {
+		return nil, nil, err
+	}
+	list, err := d.store.AuditEntries(ctx, a.WorkspaceID, f, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	before, err := d.store.AuditBefore(ctx, a.WorkspaceID, list)
+	return list, before, err
 }

@@ -571,7 +571,7 @@ func TestAdminPages(t *testing.T) {
 
 		t.Run("agents and leads get a 403 page", func(t *testing.T) {
 			for _, c := range []*client{agent, lead} {
-				for _, path := range []string{"/admin", "/admin/workspace", "/admin/tiers", "/admin/agents/1", "/admin/audit"} {
+				for _, path := range []string{"/admin", "/admin/workspace", "/admin/tiers", "/admin/agents/1"} {
 					res, body := c.get(path)
 					expectStatus(t, res, body, http.StatusForbidden)
 					contains(t, body, "Accès refusé")
@@ -579,7 +579,13 @@ func TestAdminPages(t *testing.T) {
 				res, body := c.post("/admin/types/new", url.Values{"key": {"x"}, "name_fr": {"X"}, "name_en": {"X"}}, false)
 				expectStatus(t, res, body, http.StatusForbidden)
 			}
-			_, body := agent.get("/")
+			// The audit log is for leads too (issue 8.9), not for agents.
+			res, body := agent.get("/admin/audit")
+			expectStatus(t, res, body, http.StatusForbidden)
+			res, body = lead.get("/admin/audit")
+			expectStatus(t, res, body, http.StatusOK)
+			lacks(t, body, `href="/admin/tiers"`)
+			_, body = agent.get("/")
 			lacks(t, body, `href="/admin"`)
 		})
 
@@ -635,7 +641,9 @@ func TestAdminPages(t *testing.T) {
 			expectStatus(t, res, body, http.StatusUnprocessableEntity)
 			contains(t, body, `id="err-timezone"`)
 			_, body = admin.get("/admin/audit")
-			contains(t, body, "agent.create", "request_type.create", "team.update")
+			contains(t, body, "Ada Admin a ajouté le membre Nina Nouvelle", "Ada Admin a ajouté le type de demande « Remboursement »",
+				"Ada Admin a modifié l&#39;équipe « Experts produit »", "Nom en français : Experts → Experts produit",
+				"Nom en anglais : Experts → Product experts")
 
 			res, body = admin.post("/admin/fields/new", url.Values{"key": {"order_total"}, "kind": {"number"}, "label_fr": {"Montant"},
 				"label_en": {"Amount"}, "position": {"0"}}, false)
