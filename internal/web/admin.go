@@ -41,7 +41,7 @@ type adminPage struct {
 	Dir       desk.Directory
 	AuditView *auditView
 	NextURL   string
-	Opts    map[string][]option
+	Opts      map[string][]option
 }
 
 // admin wraps an admin handler: signed in and an administrator, else a 403

@@ -160,7 +160,7 @@ func auditTarget(rq *request, e store.AuditEntry) string {
 	switch e.TargetType {
 	case "tier":
 		if t := rq.dir.Tier(e.TargetID); t.ID != 0 {
-			return quoted(rq, t.Code + " · " + t.NameIn(lang))
+			return quoted(rq, t.Code+" · "+t.NameIn(lang))
 		}
 	case "team":
 		if t := rq.dir.Team(e.TargetID); t.ID != 0 {
