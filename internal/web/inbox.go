@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -121,7 +120,7 @@ type inboxPage struct {
 	ViewKey   string
 	ViewTitle string
 	Rows      []ticketRow
-	NextURL   string
+	Pager     inboxPager
 	Filter    listFilter
 	Statuses  []option
 	Types     []option
@@ -166,6 +165,10 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) erro
 	if err != nil {
 		return err
 	}
+	trail, err := pageTrail(q)
+	if err != nil {
+		return err
+	}
 	list, next, err := s.d.Tickets(r.Context(), rq.actor, f, q.Get("cursor"), pageSize)
 	if err != nil {
 		return err
@@ -177,15 +180,8 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) erro
 	title := viewLabel(rq, view)
 	p := inboxPage{base: s.base(r, rq, title, "inbox"), Sidebar: sb, ViewKey: key, ViewTitle: title, Rows: rows, Filter: lf,
 		Filtered: lf != (listFilter{})}
-	if next != "" {
-		nq := url.Values{}
-		for k, v := range q {
-			if k != "cursor" {
-				nq[k] = v
-			}
-		}
-		nq.Set("cursor", next)
-		p.NextURL = "/views/" + key + "?" + nq.Encode()
+	if p.Pager, err = s.pager(r.Context(), rq, key, q, f, trail, len(rows), next); err != nil {
+		return err
 	}
 	s.filterOptions(rq, &p)
 	if isHTMX(r) && r.Header.Get("HX-Target") == "ticket-list" {
