@@ -162,7 +162,7 @@ func (s *Store) CreateTeam(ctx context.Context, wsID, actorID int64, t workspace
 		err := tx.QueryRowContext(ctx, `INSERT INTO teams (workspace_id, tier_id, name, name_fr, name_en, description, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			wsID, t.TierID, t.Name, t.NameFR, t.NameEN, t.Description, ms(s.now())).Scan(&t.ID)
 		if isUniqueViolation(err) {
-			return nameTaken("team")
+			return teamNameTaken()
 		}
 		if err != nil {
 			return fmt.Errorf("insert team: %w", err)
@@ -191,7 +191,7 @@ func (s *Store) UpdateTeam(ctx context.Context, wsID, actorID int64, t workspace
 		res, err := tx.ExecContext(ctx, `UPDATE teams SET tier_id = $1, name = $2, name_fr = $3, name_en = $4, description = $5 WHERE id = $6 AND workspace_id = $7`,
 			t.TierID, t.Name, t.NameFR, t.NameEN, t.Description, t.ID, wsID)
 		if isUniqueViolation(err) {
-			return nameTaken("team")
+			return teamNameTaken()
 		}
 		if err := mustAffect(res, err, "team"); err != nil {
 			return err
@@ -220,6 +220,14 @@ func teamNamesFree(ctx context.Context, q querier, wsID int64, t workspace.Team)
 }
 
 func nameTaken(object string) error {
+	f := problem.Fields{}
+	f.Add("name", "taken", "this name is already used")
+	return f.Err()
+}
+
+// teamNameTaken is a team's unique index refusing a name teamNamesFree
+// found free: another writer took it meanwhile.
+func teamNameTaken() error {
 	f := problem.Fields{}
 	f.Add("name_en", "taken", "this name is already used")
 	return f.Err()

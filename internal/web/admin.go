@@ -283,6 +283,7 @@ func (s *server) tierEntity() entity {
 			if id == 0 {
 				t.Code = r.PostForm.Get("code")
 			}
+			t.Name = "" // the bilingual names below decide it (see Tier.Normalize)
 			t.NameFR = strings.TrimSpace(r.PostForm.Get("name_fr"))
 			t.NameEN = strings.TrimSpace(r.PostForm.Get("name_en"))
 			t.Description = strings.TrimSpace(r.PostForm.Get("description"))

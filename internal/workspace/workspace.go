@@ -122,7 +122,9 @@ func (t Tier) NameIn(lang string) string { return nameIn(lang, t.NameEN, t.NameF
 func (t Tier) In(lang string) Tier { t.Name = t.NameIn(lang); return t }
 
 // Normalize fills the bilingual names from a single name (callers that
-// know only one) and the reference name from the bilingual ones.
+// know only one: a Name that is neither bilingual name replaces both) and
+// the reference name from the bilingual ones. Callers that set the
+// bilingual names leave Name empty.
 func (t *Tier) Normalize() { normalizeNames(&t.Name, &t.NameFR, &t.NameEN) }
 
 // SelfService reports whether the tier is L0, which has no agents.
@@ -196,6 +198,12 @@ func nameIn(lang, en, fr, ref string) string {
 }
 
 func normalizeNames(ref, fr, en *string) {
+	// A reference name that is neither of the bilingual ones was set by a
+	// caller that knows one name (a rename before names were bilingual):
+	// it becomes the name in both languages rather than being dropped.
+	if *ref != "" && *ref != *fr && *ref != *en {
+		*fr, *en = *ref, *ref
+	}
 	if *fr == "" && *en == "" {
 		*fr, *en = *ref, *ref
 	}
