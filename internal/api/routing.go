@@ -161,7 +161,7 @@ func mayListSample(a auth.Actor, dir desk.Directory, at routing.Placement, sensi
 	}
 	inScope := a.InTier(dir.TierByCode(at.Tier).ID)
 	for _, team := range dir.Teams {
-		if at.Team != "" && team.Name == at.Team && a.InTeam(team.ID) {
+		if at.Team != "" && team.Named(at.Team) && a.InTeam(team.ID) {
 			inScope = true
 		}
 	}

@@ -72,6 +72,11 @@ var rtModel = enum(`How its tickets are worked when the workspace's support_mode
 	`"" follows the workspace, which in hybrid means tiered. Ignored by tiered and swarming workspaces.`, workspace.RequestTypeModels)
 
 // roleDesc documents the roles.
+const nameInCallersLanguage = "The name in the language Accept-Language asks for (name_fr or name_en)."
+
+const nameInputDoc = "For older callers: on create, fills whichever of name_fr and name_en is missing; " +
+	"on update, replaces the name in the language Accept-Language asks for. Give name_fr and name_en instead."
+
 const roleDesc = "admin: everything; lead: their tiers and teams, sensitive tickets included; agent: the tickets of their tiers and teams; " +
 	"collaborator: someone outside support (product, engineering) who belongs to no tier, sees only the tickets they were invited to " +
 	"and posts internal notes there, never replies, changes, escalates, invites nor opens tickets."
@@ -183,13 +188,13 @@ func answerSchemas() map[string]any {
 			"tier_ids": ids("Tiers the member belongs to directly."), "team_ids": ids(""), "created_at": when(""),
 		}),
 		"AgentPage": pageSchema("Agent", "Members by name."),
-		"Team": object([]string{"id", "tier_id", "name", "description", "skill_ids", "member_ids"}, schema{
-			"id": integer(""), "tier_id": integer(""), "name": str(""), "description": str(""),
+		"Team": object([]string{"id", "tier_id", "name", "name_fr", "name_en", "description", "skill_ids", "member_ids"}, schema{
+			"id": integer(""), "tier_id": integer(""), "name": str(nameInCallersLanguage), "name_fr": str(""), "name_en": str(""), "description": str(""),
 			"skill_ids": ids("Request types the team handles."), "member_ids": ids(""),
 		}),
 		"TeamPage": pageSchema("Team", "Teams by name."),
-		"Tier": object([]string{"id", "code", "name", "description", "target_share", "position", "external"}, schema{
-			"id": integer(""), "code": enum("", workspace.TierCodes), "name": str(""), "description": str(""),
+		"Tier": object([]string{"id", "code", "name", "name_fr", "name_en", "description", "target_share", "position", "external"}, schema{
+			"id": integer(""), "code": enum("", workspace.TierCodes), "name": str(nameInCallersLanguage), "name_fr": str(""), "name_en": str(""), "description": str(""),
 			"target_share": number("Share of resolutions aimed for, 0…1."), "position": integer(""),
 			"external": boolean("An outside vendor's support."), "vendor_email": str("Absent when none."),
 		}),
@@ -232,9 +237,9 @@ func bodySchemas() map[string]any {
 		"active": boolean("Inactive members cannot sign in."), "tier_ids": ids("Tiers the member belongs to directly (replaces the list)."),
 		"team_ids": ids("Teams (replaces the list)."),
 	}
-	teamProps := schema{"tier_id": integer(""), "name": str(""), "description": str(""),
+	teamProps := schema{"tier_id": integer(""), "name": str(nameInputDoc), "name_fr": str(""), "name_en": str(""), "description": str(""),
 		"skill_ids": ids("Request type ids (replaces the list)."), "member_ids": ids("Agent ids (replaces the list).")}
-	tierProps := schema{"name": str(""), "description": str(""), "target_share": number("0…1."), "position": integer(""),
+	tierProps := schema{"name": str(nameInputDoc), "name_fr": str(""), "name_en": str(""), "description": str(""), "target_share": number("0…1."), "position": integer(""),
 		"external": boolean(""), "vendor_email": str("")}
 	rtProps := schema{"name_fr": str(""), "name_en": str(""), "active": boolean(""), "model": rtModel}
 	cfProps := schema{"label_fr": str(""), "label_en": str(""), "options": list(schema{"type": "string"}, "Choices of a select field."), "position": integer("")}
@@ -290,9 +295,9 @@ func bodySchemas() map[string]any {
 			"password": str("At least 10 characters; empty leaves the account unable to sign in until one is set."),
 		})),
 		"AgentUpdate":       object(nil, agentProps),
-		"TeamCreate":        object([]string{"tier_id", "name"}, teamProps),
+		"TeamCreate":        object([]string{"tier_id"}, teamProps),
 		"TeamUpdate":        object(nil, teamProps),
-		"TierCreate":        object([]string{"code", "name"}, with(tierProps, schema{"code": enum("", workspace.TierCodes)})),
+		"TierCreate":        object([]string{"code"}, with(tierProps, schema{"code": enum("", workspace.TierCodes)})),
 		"TierUpdate":        object(nil, tierProps),
 		"RequestTypeCreate": object([]string{"key", "name_fr", "name_en"}, with(rtProps, schema{"key": str("a-z, 0-9, _ and -.")})),
 		"RequestTypeUpdate": object(nil, rtProps),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/workspace"
 )
@@ -33,8 +34,32 @@ func onePage[T any](list []T) page[T] { return page[T]{Data: nonNil(list)} }
 
 // Tiers.
 
+// Tiers and teams have a name in each language (name_fr, name_en). For
+// older callers, name is the name in the caller's language: on output the
+// one Accept-Language asks for; on create it fills whichever of the two is
+// missing; on update it replaces the caller's language's name only.
+
+// bilingual applies a single name the way the comment above says.
+func bilingual(lang, name string, fr, en *string, create bool) {
+	if name == "" {
+		return
+	}
+	if create {
+		if *fr == "" {
+			*fr = name
+		}
+		if *en == "" {
+			*en = name
+		}
+		return
+	}
+	*i18n.Pick(lang, en, fr) = name
+}
+
 type tierBody struct {
 	Name        string  `json:"name"`
+	NameFR      string  `json:"name_fr"`
+	NameEN      string  `json:"name_en"`
 	Description string  `json:"description"`
 	TargetShare float64 `json:"target_share"`
 	Position    int     `json:"position"`
@@ -42,14 +67,19 @@ type tierBody struct {
 	VendorEmail string  `json:"vendor_email"`
 }
 
-func (b tierBody) tier(id int64, code string) workspace.Tier {
-	return workspace.Tier{ID: id, Code: code, Name: b.Name, Description: b.Description, TargetShare: b.TargetShare,
+func (b tierBody) tier(lang string, id int64, code string) workspace.Tier {
+	bilingual(lang, b.Name, &b.NameFR, &b.NameEN, id == 0)
+	return workspace.Tier{ID: id, Code: code, NameFR: b.NameFR, NameEN: b.NameEN, Description: b.Description, TargetShare: b.TargetShare,
 		Position: b.Position, External: b.External, VendorEmail: b.VendorEmail}
 }
 
 func (a *API) listTiers(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	return onePage(dir.Tiers), err
+	out := make([]workspace.Tier, len(dir.Tiers))
+	for i, t := range dir.Tiers {
+		out[i] = t.In(c.lang)
+	}
+	return onePage(out), err
 }
 
 func (a *API) createTier(c *call) (any, error) {
@@ -60,12 +90,13 @@ func (a *API) createTier(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	t, err := a.desk.CreateTier(c.r.Context(), c.actor, in.tier(0, in.Code))
+	t, err := a.desk.CreateTier(c.r.Context(), c.actor, in.tier(c.lang, 0, in.Code))
 	if err != nil {
 		return nil, err
 	}
 	c.created("")
-	return t, nil
+	t.Normalize()
+	return t.In(c.lang), nil
 }
 
 func (a *API) updateTier(c *call) (any, error) {
@@ -82,16 +113,17 @@ func (a *API) updateTier(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := tierBody{Name: cur.Name, Description: cur.Description, TargetShare: cur.TargetShare, Position: cur.Position,
+	in := tierBody{NameFR: cur.NameFR, NameEN: cur.NameEN, Description: cur.Description, TargetShare: cur.TargetShare, Position: cur.Position,
 		External: cur.External, VendorEmail: cur.VendorEmail}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	t := in.tier(id, cur.Code)
+	t := in.tier(c.lang, id, cur.Code)
 	if err := a.desk.UpdateTier(ctx, c.actor, t); err != nil {
 		return nil, err
 	}
-	return t, nil
+	t.Normalize()
+	return t.In(c.lang), nil
 }
 
 // Teams.
@@ -99,19 +131,26 @@ func (a *API) updateTier(c *call) (any, error) {
 type teamBody struct {
 	TierID      int64   `json:"tier_id"`
 	Name        string  `json:"name"`
+	NameFR      string  `json:"name_fr"`
+	NameEN      string  `json:"name_en"`
 	Description string  `json:"description"`
 	SkillIDs    []int64 `json:"skill_ids"`
 	MemberIDs   []int64 `json:"member_ids"`
 }
 
-func (b teamBody) team(id int64) workspace.Team {
-	return workspace.Team{ID: id, TierID: b.TierID, Name: b.Name, Description: b.Description,
+func (b teamBody) team(lang string, id int64, create bool) workspace.Team {
+	bilingual(lang, b.Name, &b.NameFR, &b.NameEN, create)
+	return workspace.Team{ID: id, TierID: b.TierID, NameFR: b.NameFR, NameEN: b.NameEN, Description: b.Description,
 		SkillIDs: nonNil(b.SkillIDs), MemberIDs: nonNil(b.MemberIDs)}
 }
 
 func (a *API) listTeams(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	return onePage(dir.Teams), err
+	out := make([]workspace.Team, len(dir.Teams))
+	for i, t := range dir.Teams {
+		out[i] = t.In(c.lang)
+	}
+	return onePage(out), err
 }
 
 func (a *API) createTeam(c *call) (any, error) {
@@ -119,12 +158,14 @@ func (a *API) createTeam(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	t, err := a.desk.CreateTeam(c.r.Context(), c.actor, in.team(0))
+	t, err := a.desk.CreateTeam(c.r.Context(), c.actor, in.team(c.lang, 0, true))
 	if err != nil {
 		return nil, err
 	}
 	c.created("")
-	return in.team(t.ID), nil
+	out := in.team(c.lang, t.ID, true)
+	out.Normalize()
+	return out.In(c.lang), nil
 }
 
 func (a *API) updateTeam(c *call) (any, error) {
@@ -141,15 +182,16 @@ func (a *API) updateTeam(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := teamBody{TierID: cur.TierID, Name: cur.Name, Description: cur.Description, SkillIDs: cur.SkillIDs, MemberIDs: cur.MemberIDs}
+	in := teamBody{TierID: cur.TierID, NameFR: cur.NameFR, NameEN: cur.NameEN, Description: cur.Description, SkillIDs: cur.SkillIDs, MemberIDs: cur.MemberIDs}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	t := in.team(id)
+	t := in.team(c.lang, id, false)
 	if err := a.desk.UpdateTeam(ctx, c.actor, t); err != nil {
 		return nil, err
 	}
-	return t, nil
+	t.Normalize()
+	return t.In(c.lang), nil
 }
 
 // Request types.

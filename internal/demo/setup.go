@@ -20,11 +20,11 @@ const (
 // tierSpecs are Nuagique's support levels: the classic 80/15/5 split, with
 // the payment processor as an outside L4.
 var tierSpecs = []workspace.Tier{
-	{Code: "L0", Name: "Self-service / Libre-service", Description: "Centre d'aide, FAQ et assistant du widget : le client trouve seul la réponse.", TargetShare: 0, Position: 0},
-	{Code: "L1", Name: "Support de niveau 1", Description: "Première ligne : qualification, réponses connues, résolution au premier contact.", TargetShare: 0.80, Position: 1},
-	{Code: "L2", Name: "Support de niveau 2", Description: "Spécialistes facturation et produit : diagnostics, corrections de données.", TargetShare: 0.15, Position: 2},
-	{Code: "L3", Name: "Experts", Description: "Ingénieurs de la plateforme : anomalies, API, performances.", TargetShare: 0.05, Position: 3},
-	{Code: "L4", Name: "PayBridge (prestataire)", Description: "Notre prestataire de paiement, pour ce qui se passe chez lui (prélèvements, virements, litiges).",
+	{Code: "L0", NameFR: "Libre-service", NameEN: "Self-service", Description: "Centre d'aide, FAQ et assistant du widget : le client trouve seul la réponse.", TargetShare: 0, Position: 0},
+	{Code: "L1", NameFR: "Support de niveau 1", NameEN: "Level 1 support", Description: "Première ligne : qualification, réponses connues, résolution au premier contact.", TargetShare: 0.80, Position: 1},
+	{Code: "L2", NameFR: "Support de niveau 2", NameEN: "Level 2 support", Description: "Spécialistes facturation et produit : diagnostics, corrections de données.", TargetShare: 0.15, Position: 2},
+	{Code: "L3", NameFR: "Experts (niveau 3)", NameEN: "Experts (level 3)", Description: "Ingénieurs de la plateforme : anomalies, API, performances.", TargetShare: 0.05, Position: 3},
+	{Code: "L4", NameFR: "PayBridge (prestataire)", NameEN: "PayBridge (vendor)", Description: "Notre prestataire de paiement, pour ce qui se passe chez lui (prélèvements, virements, litiges).",
 		Position: 4, External: true, VendorEmail: "escalade@paybridge.example"},
 }
 
@@ -51,20 +51,21 @@ var customFieldSpecs = []workspace.CustomField{
 }
 
 type teamSpec struct {
-	key, tier, name, description string
-	skills                       []string // request type keys
+	// name is the English name, which routing rules use; nameFR the French.
+	key, tier, name, nameFR, description string
+	skills                               []string // request type keys
 }
 
 var teamSpecs = []teamSpec{
-	{"front", "L1", "Front line", "Première ligne, en français et en anglais, 8 h – 19 h.",
+	{"front", "L1", "Front line", "Première ligne", "Première ligne, en français et en anglais, 8 h – 19 h.",
 		[]string{"billing", "payment", "bug", "access", "integration", "data_export", "how_to"}},
-	{"billing", "L2", "Billing experts", "Factures, prélèvements, remboursements, litiges et fraude.",
+	{"billing", "L2", "Billing experts", "Experts facturation", "Factures, prélèvements, remboursements, litiges et fraude.",
 		[]string{"billing", "payment", "fraud", "data_export"}},
-	{"product", "L2", "Product specialists", "Diagnostic des anomalies, des accès et des intégrations avant la plateforme.",
+	{"product", "L2", "Product specialists", "Spécialistes produit", "Diagnostic des anomalies, des accès et des intégrations avant la plateforme.",
 		[]string{"bug", "access", "integration", "how_to"}},
-	{"platform", "L3", "Platform engineering", "Ingénieurs de la plateforme : API, webhooks, exports, performances.",
+	{"platform", "L3", "Platform engineering", "Ingénierie plateforme", "Ingénieurs de la plateforme : API, webhooks, exports, performances.",
 		[]string{"bug", "integration", "data_export"}},
-	{"paybridge", "L4", "PayBridge escalation", "Liaison avec le support de PayBridge ; le ticket reste suivi chez nous.",
+	{"paybridge", "L4", "PayBridge escalation", "Escalade PayBridge", "Liaison avec le support de PayBridge ; le ticket reste suivi chez nous.",
 		[]string{"payment", "fraud"}},
 }
 
@@ -148,7 +149,7 @@ func (b *builder) createTeams() error {
 		for _, k := range ts.skills {
 			skills = append(skills, b.types[k].ID)
 		}
-		team, err := b.s.CreateTeam(b.ctx, b.ws.ID, marc, workspace.Team{TierID: b.tiers[ts.tier].ID, Name: ts.name,
+		team, err := b.s.CreateTeam(b.ctx, b.ws.ID, marc, workspace.Team{TierID: b.tiers[ts.tier].ID, NameEN: ts.name, NameFR: ts.nameFR,
 			Description: ts.description, SkillIDs: skills})
 		if err != nil {
 			return fmt.Errorf("team %s: %w", ts.name, err)

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -225,4 +226,18 @@ func usedByRules(uses []routing.Use) error {
 	}
 	return &problem.Error{Kind: problem.Conflict, Code: code, Message: msg,
 		Params: map[string]string{"rules": strings.Join(names, ", "), "rule_ids": strings.Join(ids, ",")}}
+}
+
+// AuditEntries lists the audit log through a filter, each entry with the
+// state before it (leads and admins).
+func (d *Service) AuditEntries(ctx context.Context, a auth.Actor, f store.AuditFilter, limit int) ([]store.AuditEntry, map[int64]json.RawMessage, error) {
+	if err := requireLead(a); err != nil {
+		return nil, nil, err
+	}
+	list, err := d.store.AuditEntries(ctx, a.WorkspaceID, f, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	before, err := d.store.AuditBefore(ctx, a.WorkspaceID, list)
+	return list, before, err
 }

@@ -49,8 +49,10 @@ func RoutingEnv(dir Directory) routing.Env {
 		refs.Tiers = append(refs.Tiers, routing.Ref{ID: t.ID, Name: t.Code})
 	}
 	for _, t := range dir.Teams {
-		env.Teams = append(env.Teams, t.Name)
-		refs.Teams = append(refs.Teams, routing.Ref{ID: t.ID, Name: t.Name})
+		env.Teams = append(env.Teams, t.Names()...) // a rule may name a team in either language
+		for _, n := range t.Names() { // the reference name first: it is the one rules show
+			refs.Teams = append(refs.Teams, routing.Ref{ID: t.ID, Name: n})
+		}
 	}
 	for _, r := range dir.RequestTypes {
 		env.RequestTypes = append(env.RequestTypes, r.Key)
@@ -280,7 +282,7 @@ func (d *Service) apply(ctx context.Context, dir Directory, t *ticket.Ticket, a 
 			t.TeamID = team.ID
 		} else if a.Team != "" {
 			for _, team := range dir.Teams {
-				if strings.EqualFold(team.Name, a.Team) {
+				if team.Named(a.Team) {
 					t.TeamID = team.ID
 				}
 			}

@@ -111,11 +111,6 @@ func (d *Service) SessionActor(ctx context.Context, secret string) (auth.Actor, 
 
 // SetLanguage saves the actor's interface language.
 func (d *Service) SetLanguage(ctx context.Context, a auth.Actor, lang string) error {
-	m, err := d.store.Member(ctx, a.WorkspaceID, a.AgentID)
-	if err != nil {
-		return err
-	}
-	m.Language = lang
-	m.TeamIDs = nil // leave team memberships alone
-	return d.store.UpdateMember(ctx, a.WorkspaceID, a.AgentID, m)
+	// One's own language is not an admin change: no audit entry (issue 8.9).
+	return d.store.SetOwnLanguage(ctx, a.WorkspaceID, a.AgentID, lang)
 }

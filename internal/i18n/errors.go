@@ -60,6 +60,8 @@ func init() {
 		"field.out_of_range":            {"This value is out of range.", "Cette valeur est hors limites."},
 		"field.not_a_number":            {"This must be a number.", "Ceci doit être un nombre."},
 		"field.not_a_date":              {"This must be a date (YYYY-MM-DD).", "Ceci doit être une date (AAAA-MM-JJ)."},
+		"field.not_a_local_number":      {"This must be a number, e.g. {example}.", "Ceci doit être un nombre, par exemple {example}."},
+		"field.not_a_local_date":        {"This must be a date ({pattern}).", "Ceci doit être une date ({pattern})."},
 		"field.bad_domain":              {"This is not a domain name.", "Ce n'est pas un nom de domaine."},
 		"field.bad_hours":               {"Write opening hours like mon-fri 09:00-18:00, sat 10:00-13:00 (or 24/7).", "Écrivez les heures comme mon-fri 09:00-18:00, sat 10:00-13:00 (ou 24/7)."},
 		"field.self_demotion":           {"You cannot remove your own administrator access.", "Vous ne pouvez pas retirer votre propre accès administrateur."},

@@ -85,13 +85,14 @@ func (s *Store) UpdateWorkspace(ctx context.Context, actorID int64, w workspace.
 }
 
 func insertTier(ctx context.Context, q querier, wsID int64, t workspace.Tier) (int64, error) {
+	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return 0, err
 	}
 	var id int64
-	err := q.QueryRowContext(ctx, `INSERT INTO tiers (workspace_id, code, name, description, target_share, position, external, vendor_email)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		wsID, t.Code, t.Name, t.Description, t.TargetShare, t.Position, t.External, t.VendorEmail).Scan(&id)
+	err := q.QueryRowContext(ctx, `INSERT INTO tiers (workspace_id, code, name, name_fr, name_en, description, target_share, position, external, vendor_email)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		wsID, t.Code, t.Name, t.NameFR, t.NameEN, t.Description, t.TargetShare, t.Position, t.External, t.VendorEmail).Scan(&id)
 	if isUniqueViolation(err) {
 		return 0, problem.New(problem.Conflict, "tier_exists", "this tier already exists").With("code", t.Code)
 	}
@@ -103,6 +104,7 @@ func insertTier(ctx context.Context, q querier, wsID int64, t workspace.Tier) (i
 
 // CreateTier adds a tier (e.g. an L4 vendor) to a workspace.
 func (s *Store) CreateTier(ctx context.Context, wsID, actorID int64, t workspace.Tier) (workspace.Tier, error) {
+	t.Normalize()
 	err := s.inTx(ctx, func(tx *Tx) error {
 		id, err := insertTier(ctx, tx, wsID, t)
 		if err != nil {
@@ -116,12 +118,13 @@ func (s *Store) CreateTier(ctx context.Context, wsID, actorID int64, t workspace
 
 // UpdateTier saves a tier.
 func (s *Store) UpdateTier(ctx context.Context, wsID, actorID int64, t workspace.Tier) error {
+	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE tiers SET name = $1, description = $2, target_share = $3, position = $4, external = $5, vendor_email = $6
-			WHERE id = $7 AND workspace_id = $8`, t.Name, t.Description, t.TargetShare, t.Position, t.External, t.VendorEmail, t.ID, wsID)
+		res, err := tx.ExecContext(ctx, `UPDATE tiers SET name = $1, name_fr = $2, name_en = $3, description = $4, target_share = $5, position = $6, external = $7, vendor_email = $8
+			WHERE id = $9 AND workspace_id = $10`, t.Name, t.NameFR, t.NameEN, t.Description, t.TargetShare, t.Position, t.External, t.VendorEmail, t.ID, wsID)
 		if err := mustAffect(res, err, "tier"); err != nil {
 			return err
 		}
@@ -131,20 +134,21 @@ func (s *Store) UpdateTier(ctx context.Context, wsID, actorID int64, t workspace
 
 // Tiers lists a workspace's tiers, lowest first.
 func (s *Store) Tiers(ctx context.Context, wsID int64) ([]workspace.Tier, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, code, name, description, target_share, position, external, vendor_email
+	rows, err := s.read.QueryContext(ctx, `SELECT id, code, name, name_fr, name_en, description, target_share, position, external, vendor_email
 		FROM tiers WHERE workspace_id = $1 ORDER BY position, code`, wsID)
 	if err != nil {
 		return nil, fmt.Errorf("list tiers: %w", err)
 	}
 	return collect(rows, func(r *sql.Rows) (workspace.Tier, error) {
 		var t workspace.Tier
-		err := r.Scan(&t.ID, &t.Code, &t.Name, &t.Description, &t.TargetShare, &t.Position, &t.External, &t.VendorEmail)
+		err := r.Scan(&t.ID, &t.Code, &t.Name, &t.NameFR, &t.NameEN, &t.Description, &t.TargetShare, &t.Position, &t.External, &t.VendorEmail)
 		return t, err
 	})
 }
 
 // CreateTeam adds a team with its skills and members.
 func (s *Store) CreateTeam(ctx context.Context, wsID, actorID int64, t workspace.Team) (workspace.Team, error) {
+	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return t, err
 	}
@@ -152,10 +156,13 @@ func (s *Store) CreateTeam(ctx context.Context, wsID, actorID int64, t workspace
 		if err := checkRefs(ctx, tx, wsID, t); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO teams (workspace_id, tier_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			wsID, t.TierID, t.Name, t.Description, ms(s.now())).Scan(&t.ID)
+		if err := teamNamesFree(ctx, tx, wsID, t); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO teams (workspace_id, tier_id, name, name_fr, name_en, description, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			wsID, t.TierID, t.Name, t.NameFR, t.NameEN, t.Description, ms(s.now())).Scan(&t.ID)
 		if isUniqueViolation(err) {
-			return nameTaken("team")
+			return teamNameTaken()
 		}
 		if err != nil {
 			return fmt.Errorf("insert team: %w", err)
@@ -170,6 +177,7 @@ func (s *Store) CreateTeam(ctx context.Context, wsID, actorID int64, t workspace
 
 // UpdateTeam saves a team, replacing its skills and members.
 func (s *Store) UpdateTeam(ctx context.Context, wsID, actorID int64, t workspace.Team) error {
+	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -177,10 +185,13 @@ func (s *Store) UpdateTeam(ctx context.Context, wsID, actorID int64, t workspace
 		if err := checkRefs(ctx, tx, wsID, t); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE teams SET tier_id = $1, name = $2, description = $3 WHERE id = $4 AND workspace_id = $5`,
-			t.TierID, t.Name, t.Description, t.ID, wsID)
+		if err := teamNamesFree(ctx, tx, wsID, t); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE teams SET tier_id = $1, name = $2, name_fr = $3, name_en = $4, description = $5 WHERE id = $6 AND workspace_id = $7`,
+			t.TierID, t.Name, t.NameFR, t.NameEN, t.Description, t.ID, wsID)
 		if isUniqueViolation(err) {
-			return nameTaken("team")
+			return teamNameTaken()
 		}
 		if err := mustAffect(res, err, "team"); err != nil {
 			return err
@@ -192,9 +203,33 @@ func (s *Store) UpdateTeam(ctx context.Context, wsID, actorID int64, t workspace
 	})
 }
 
+// teamNamesFree says which of a team's names another team of the
+// workspace already uses, so the refusal points at the right field (the
+// unique indexes stay the guard against a race).
+func teamNamesFree(ctx context.Context, q querier, wsID int64, t workspace.Team) error {
+	f := problem.Fields{}
+	for _, c := range []struct{ field, col, v string }{{"name_fr", "name_fr", t.NameFR}, {"name_en", "name_en", t.NameEN}} {
+		if exists(ctx, q, `SELECT count(*) FROM teams WHERE workspace_id = $1 AND id <> $2 AND `+c.col+` = $3`, wsID, t.ID, c.v) {
+			f.Add(c.field, "taken", "this name is already used")
+		}
+	}
+	if exists(ctx, q, `SELECT count(*) FROM teams WHERE workspace_id = $1 AND id <> $2 AND name = $3`, wsID, t.ID, t.Name) {
+		f.Add("name_en", "taken", "this name is already used")
+	}
+	return f.Err()
+}
+
 func nameTaken(object string) error {
 	f := problem.Fields{}
 	f.Add("name", "taken", "this name is already used")
+	return f.Err()
+}
+
+// teamNameTaken is a team's unique index refusing a name teamNamesFree
+// found free: another writer took it meanwhile.
+func teamNameTaken() error {
+	f := problem.Fields{}
+	f.Add("name_en", "taken", "this name is already used")
 	return f.Err()
 }
 
@@ -245,13 +280,13 @@ func replaceTeamLinks(ctx context.Context, tx *Tx, t workspace.Team) error {
 
 // Teams lists a workspace's teams with their skills and members.
 func (s *Store) Teams(ctx context.Context, wsID int64) ([]workspace.Team, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, tier_id, name, description FROM teams WHERE workspace_id = $1 ORDER BY name`, wsID)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, tier_id, name, name_fr, name_en, description FROM teams WHERE workspace_id = $1 ORDER BY name`, wsID)
 	if err != nil {
 		return nil, fmt.Errorf("list teams: %w", err)
 	}
 	teams, err := collect(rows, func(r *sql.Rows) (workspace.Team, error) {
 		var t workspace.Team
-		err := r.Scan(&t.ID, &t.TierID, &t.Name, &t.Description)
+		err := r.Scan(&t.ID, &t.TierID, &t.Name, &t.NameFR, &t.NameEN, &t.Description)
 		return t, err
 	})
 	if err != nil {

@@ -123,16 +123,16 @@ func TestAdminValidationAndConflicts(t *testing.T) {
 		{"team without a name", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
 			_, err := s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Tier["L1"].ID, Name: "  "})
 			return err
-		}, problem.Invalid, "", "name", "required"},
+		}, problem.Invalid, "", "name_fr", "required"},
 		{"team name already used", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
 			_, err := s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Tier["L1"].ID, Name: "Experts"})
 			return err
-		}, problem.Invalid, "", "name", "taken"},
+		}, problem.Invalid, "", "name_fr", "taken"},
 		{"renaming a team to a used name", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
 			tm := f.Team["L1"]
 			tm.Name = "Experts"
 			return s.UpdateTeam(t.Context(), f.WS.ID, f.Admin.ID, tm)
-		}, problem.Invalid, "", "name", "taken"},
+		}, problem.Invalid, "", "name_fr", "taken"},
 		{"team in another workspace's tier", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
 			_, err := s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Other.Tier.ID, Name: "Sneaky"})
 			return err

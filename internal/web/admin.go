@@ -3,14 +3,13 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/workspace"
 )
 
@@ -39,10 +38,10 @@ type adminPage struct {
 	Errors  formErrors
 	Message string
 	// Lists and choices the section's templates use.
-	Dir     desk.Directory
-	Audit   []store.AuditEntry
-	NextURL string
-	Opts    map[string][]option
+	Dir       desk.Directory
+	AuditView *auditView
+	NextURL   string
+	Opts      map[string][]option
 	// Unlocked confirms an agent's sign-in was just unlocked; Lock says
 	// how long their next sign-in must wait ("" when it need not).
 	Unlocked bool
@@ -67,8 +66,7 @@ func (s *server) adminRoutes(mux *http.ServeMux) {
 	}))
 	mux.Handle("GET /admin/workspace", s.admin(s.adminWorkspace))
 	mux.Handle("POST /admin/workspace", s.admin(s.saveWorkspace))
-	// Leads read the audit log as they do over the API; the desk decides.
-	mux.Handle("GET /admin/audit", s.auth(s.adminAudit))
+	mux.Handle("GET /admin/audit", s.auth(s.adminAudit)) // leads too: see audit.go
 	for _, e := range s.adminEntities() {
 		mux.Handle("GET /admin/"+e.section, s.admin(s.adminList(e.section)))
 		mux.Handle("GET /admin/"+e.section+"/new", s.admin(s.adminForm(e, true)))
@@ -127,10 +125,10 @@ func adminOptions(rq *request) map[string][]option {
 		o["codes"] = append(o["codes"], option{c, c})
 	}
 	for _, t := range rq.dir.Tiers {
-		o["tiers"] = append(o["tiers"], option{idStr(t.ID), t.Code + " · " + t.Name})
+		o["tiers"] = append(o["tiers"], option{idStr(t.ID), t.Code + " · " + t.NameIn(l.Lang)})
 	}
 	for _, t := range rq.dir.Teams {
-		o["teams"] = append(o["teams"], option{idStr(t.ID), t.Name})
+		o["teams"] = append(o["teams"], option{idStr(t.ID), t.NameIn(l.Lang)})
 	}
 	for _, m := range rq.dir.Members {
 		o["members"] = append(o["members"], option{idStr(m.ID), m.Name})
@@ -251,28 +249,6 @@ func (s *server) adminSave(e entity, isNew bool) handler {
 	}
 }
 
-func (s *server) adminAudit(w http.ResponseWriter, r *http.Request, rq *request) error {
-	var before int64
-	if v := r.URL.Query().Get("before"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return badParameter("before")
-		}
-		before = n
-	}
-	entries, err := s.d.AuditLog(r.Context(), rq.actor, before, auditPageSize)
-	if err != nil {
-		return err
-	}
-	p := s.adminPage(r, rq, "audit")
-	p.Audit = entries
-	if len(entries) == auditPageSize {
-		p.NextURL = "/admin/audit?" + url.Values{"before": {strconv.FormatInt(entries[len(entries)-1].ID, 10)}}.Encode()
-	}
-	s.render(w, r, rq.loc, http.StatusOK, "admin", "", p)
-	return nil
-}
-
 // Forms of the admin entities. Numbers are kept as typed so a refused form
 // shows them back unchanged.
 
@@ -301,11 +277,12 @@ func (s *server) tierEntity() entity {
 	toForm := func(t workspace.Tier) tierForm {
 		return tierForm{T: t, Share: strconv.FormatFloat(t.TargetShare*100, 'f', -1, 64), Position: strconv.Itoa(t.Position)}
 	}
+	share := func(rq *request, f tierForm) tierForm { f.Share = i18n.FormatDecimal(rq.loc.Lang, f.Share); return f }
 	return entity{
 		section: "tiers",
 		load: func(rq *request, id int64) (any, bool) {
 			t := rq.dir.Tier(id)
-			return toForm(t), t.ID != 0
+			return share(rq, toForm(t)), t.ID != 0
 		},
 		blank: func(rq *request) any {
 			return tierForm{T: workspace.Tier{Code: "L4"}, Share: "0", Position: strconv.Itoa(len(rq.dir.Tiers))}
@@ -316,12 +293,14 @@ func (s *server) tierEntity() entity {
 			if id == 0 {
 				t.Code = r.PostForm.Get("code")
 			}
-			t.Name = strings.TrimSpace(r.PostForm.Get("name"))
+			t.Name = "" // the bilingual names below decide it (see Tier.Normalize)
+			t.NameFR = strings.TrimSpace(r.PostForm.Get("name_fr"))
+			t.NameEN = strings.TrimSpace(r.PostForm.Get("name_en"))
 			t.Description = strings.TrimSpace(r.PostForm.Get("description"))
 			t.External = r.PostForm.Get("external") != ""
 			t.VendorEmail = strings.TrimSpace(r.PostForm.Get("vendor_email"))
 			form := tierForm{T: t, Share: strings.TrimSpace(r.PostForm.Get("target_share")), Position: strings.TrimSpace(r.PostForm.Get("position"))}
-			if v, err := strconv.ParseFloat(strings.ReplaceAll(form.Share, ",", "."), 64); err != nil {
+			if v, err := strconv.ParseFloat(decimal(rq, form.Share), 64); err != nil {
 				f.Add("target_share", "not_a_number", "must be a number")
 			} else {
 				form.T.TargetShare = v / 100
@@ -357,7 +336,8 @@ func (s *server) teamEntity() entity {
 		blank: func(rq *request) any { return workspace.Team{} },
 		parse: func(r *http.Request, rq *request, id int64) (any, problem.Fields) {
 			f := problem.Fields{}
-			t := workspace.Team{ID: id, Name: strings.TrimSpace(r.PostForm.Get("name")), Description: strings.TrimSpace(r.PostForm.Get("description"))}
+			t := workspace.Team{ID: id, NameFR: strings.TrimSpace(r.PostForm.Get("name_fr")), NameEN: strings.TrimSpace(r.PostForm.Get("name_en")),
+				Description: strings.TrimSpace(r.PostForm.Get("description"))}
 			t.TierID = formID(f, r, "tier_id")
 			t.MemberIDs = formIDs(f, r, "member_ids")
 			t.SkillIDs = formIDs(f, r, "skill_ids")

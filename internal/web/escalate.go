@@ -63,7 +63,7 @@ func (s *server) newEscalate(ctx context.Context, rq *request, t ticket.Ticket) 
 	f.Targets = []option{{"", l.T("escalate.target_default")}}
 	for _, tr := range rq.dir.Tiers {
 		if !tr.SelfService() && tr.ID != t.TierID {
-			f.Targets = append(f.Targets, option{tr.Code, tr.Code + " · " + tr.Name})
+			f.Targets = append(f.Targets, option{tr.Code, tr.Code + " · " + tr.NameIn(l.Lang)})
 		}
 	}
 	return f, nil

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,7 +77,18 @@ func viewLabel(rq *request, v desk.View) string {
 			return rq.loc.T("view.unassigned_in", "tier", t.Code)
 		}
 	}
-	return rq.loc.T(v.Label, "name", v.Param)
+	param := v.Param
+	// Tier and team views carry the stored name; show the reader's.
+	if id, ok := strings.CutPrefix(v.Key, "tier-"); ok {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil && rq.dir.Tier(n).ID != 0 {
+			param = tierLabel(rq, n)
+		}
+	} else if id, ok := strings.CutPrefix(v.Key, "team-"); ok {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil && rq.dir.Team(n).ID != 0 {
+			param = rq.dir.Team(n).NameIn(rq.loc.Lang)
+		}
+	}
+	return rq.loc.T(v.Label, "name", param)
 }
 
 func (s *server) sidebar(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -110,7 +120,7 @@ type inboxPage struct {
 	ViewKey   string
 	ViewTitle string
 	Rows      []ticketRow
-	NextURL   string
+	Pager     inboxPager
 	Filter    listFilter
 	Statuses  []option
 	Types     []option
@@ -160,6 +170,10 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) erro
 	if err != nil {
 		return err
 	}
+	trail, err := pageTrail(q)
+	if err != nil {
+		return err
+	}
 	list, next, err := s.d.Tickets(r.Context(), rq.actor, f, q.Get("cursor"), pageSize)
 	if err != nil {
 		return err
@@ -171,15 +185,8 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) erro
 	title := viewLabel(rq, view)
 	p := inboxPage{base: s.base(r, rq, title, "inbox"), Sidebar: sb, ViewKey: key, ViewTitle: title, Rows: rows, Filter: lf,
 		Filtered: filtered}
-	if next != "" {
-		nq := url.Values{}
-		for k, v := range q {
-			if k != "cursor" {
-				nq[k] = v
-			}
-		}
-		nq.Set("cursor", next)
-		p.NextURL = "/views/" + key + "?" + nq.Encode()
+	if p.Pager, err = s.pager(r.Context(), rq, key, q, f, trail, len(rows), next); err != nil {
+		return err
 	}
 	if moved := q.Get("moved"); moved != "" {
 		p.Notice = s.handoffNotice(r.Context(), rq, moved)
@@ -263,7 +270,7 @@ func (s *server) filterOptions(rq *request, p *inboxPage) {
 		p.Types = append(p.Types, option{rt.Key, rt.Name(l.Lang)})
 	}
 	for _, t := range rq.dir.Teams {
-		p.Teams = append(p.Teams, option{strconv.FormatInt(t.ID, 10), t.Name})
+		p.Teams = append(p.Teams, option{strconv.FormatInt(t.ID, 10), t.NameIn(l.Lang)})
 	}
 	p.Owners = []option{{"me", l.T("filter.owner_me")}, {"none", l.T("filter.owner_none")}}
 	for _, m := range rq.dir.Members {
@@ -296,7 +303,7 @@ func (s *server) rows(ctx context.Context, rq *request, list []ticket.Ticket) ([
 
 func (s *server) row(rq *request, t ticket.Ticket, customer string) ticketRow {
 	tier := rq.dir.Tier(t.TierID)
-	return ticketRow{T: t, Customer: customer, TierCode: tier.Code, TierName: tier.Name, Team: rq.dir.Team(t.TeamID).Name,
+	return ticketRow{T: t, Customer: customer, TierCode: tier.Code, TierName: tier.NameIn(rq.loc.Lang), Team: rq.dir.Team(t.TeamID).NameIn(rq.loc.Lang),
 		Owner: rq.dir.Member(t.OwnerID).Name, Type: rq.dir.RequestType(t.RequestTypeID).Name(rq.loc.Lang),
 		Status: rq.loc.Status(t.Status), Priority: rq.loc.Priority(t.Priority), Sensitive: t.Sensitive}
 }

@@ -365,12 +365,12 @@ func procOpts(rq *request) procOptions {
 	o := procOptions{}
 	for _, t := range rq.dir.Tiers {
 		if !t.SelfService() { // no agent works at L0: no hand-off starts or ends there
-			o.Tiers = append(o.Tiers, option{t.Code, t.Code + " · " + t.Name})
+			o.Tiers = append(o.Tiers, option{t.Code, t.Code + " · " + t.NameIn(l.Lang)})
 		}
 	}
 	o.Teams = []option{{"", l.T("procedures.team_default")}}
 	for _, t := range rq.dir.Teams {
-		o.Teams = append(o.Teams, option{idStr(t.ID), rq.dir.Tier(t.TierID).Code + " · " + t.Name})
+		o.Teams = append(o.Teams, option{idStr(t.ID), rq.dir.Tier(t.TierID).Code + " · " + t.NameIn(l.Lang)})
 	}
 	o.Types = []option{{"", l.T("procedures.default_type")}}
 	for _, rt := range rq.dir.RequestTypes {

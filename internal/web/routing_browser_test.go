@@ -120,3 +120,8 @@ const htmxIdle = `document.readyState === 'complete' && document.querySelector('
 func swapped(cond string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](`(` + cond + `) && ` + htmxIdle)
 }
+
+// settled waits until htmx has finished swapping and processing new
+// content: an event fired at a fresh element before that finds no
+// listener (a person is never that fast).
+func settled() chromedp.Action[chromedp.Void] { return swapped("true") }

@@ -106,11 +106,11 @@ func newRoutingOptions(rq *request) routingOptions {
 	}
 	o.Tiers = []option{{"", l.T("routing.a.tier_default")}}
 	for _, t := range rq.dir.Tiers {
-		o.Tiers = append(o.Tiers, option{t.Code, t.Code + " · " + t.Name})
+		o.Tiers = append(o.Tiers, option{t.Code, t.Code + " · " + t.NameIn(l.Lang)})
 	}
 	o.Teams = []option{{"", l.T("routing.a.team_default")}}
 	for _, t := range rq.dir.Teams {
-		o.Teams = append(o.Teams, option{t.Name, t.Name})
+		o.Teams = append(o.Teams, option{t.Name, t.NameIn(l.Lang)})
 	}
 	o.Priorities = append([]option{{"", l.T("routing.a.unchanged")}}, o.values[routing.FieldPriority]...)
 	o.Types = append([]option{{"", l.T("routing.a.unchanged")}}, o.values[routing.FieldRequestType]...)

@@ -96,6 +96,9 @@ type simPage struct {
 	Errors  formErrors
 	Message string
 	Run     *simRunView
+	// NextOOB updates the language switch's return address when htmx
+	// pushed the run's address in place of the page's.
+	NextOOB bool
 }
 
 func (sm *simulator) newPage(r *http.Request, rq *request, c simCalibration) simPage {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/sim"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // The calibration of scenario A on the workspace's history, cached for
@@ -42,7 +43,8 @@ func (sm *simulator) calibrate(ctx context.Context, rq *request) (simCalibration
 		loc = time.UTC
 	}
 	c := simCalibration{at: time.Now(), tickets: len(history)}
-	c.sc, c.fit, err = sim.Calibrate(history, sim.CalibrateOptions{Location: loc, Seed: simSeed})
+	c.sc, c.fit, err = sim.Calibrate(history, sim.CalibrateOptions{Location: loc, Seed: simSeed,
+		Agents: staffing(rq.dir), Hours: rq.dir.Workspace.BusinessHours})
 	if err != nil {
 		// Calibration refuses histories it cannot estimate from; the
 		// page explains what it needs.
@@ -69,4 +71,36 @@ func (cs *simCalibrations) put(ws int64, c simCalibration) {
 		}
 	}
 	cs.byWorkspace[ws] = c
+}
+
+// staffing is the head count of each tier from the directory (issue 8.13):
+// the active agents and leads who belong to it, directly or through a
+// team. Someone in two tiers counts in both, as they can take either's
+// tickets. An outside vendor's tier (and a tier nobody is in) is left
+// out, so calibration estimates it from its workload: their staff is not
+// in our directory.
+func staffing(dir desk.Directory) map[string]int {
+	people := map[int64]map[int64]bool{} // tier → members
+	for _, m := range dir.Members {
+		if !m.Active || (m.Role != workspace.Agent && m.Role != workspace.Lead) {
+			continue
+		}
+		tiers := append([]int64(nil), m.TierIDs...)
+		for _, id := range m.TeamIDs {
+			tiers = append(tiers, dir.Team(id).TierID)
+		}
+		for _, t := range tiers {
+			if people[t] == nil {
+				people[t] = map[int64]bool{}
+			}
+			people[t][m.ID] = true
+		}
+	}
+	out := map[string]int{}
+	for _, t := range dir.Tiers {
+		if n := len(people[t.ID]); n > 0 && !t.External && !t.SelfService() {
+			out[t.Code] = n
+		}
+	}
+	return out
 }

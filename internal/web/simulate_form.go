@@ -46,11 +46,57 @@ func newSimForm(rq *request, c simCalibration) simForm {
 		f.Tiers = append(f.Tiers, simTierInput{Code: t.Name, Name: simTierName(rq, t.Name), Base: t.Agents,
 			Value: strconv.Itoa(t.Agents), Estimated: slices.Contains(c.fit.Estimated, t.Name)})
 	}
+	model, swarmed := alternative(c.sc)
+	f.Model = string(model)
 	for _, rt := range c.sc.RequestTypes {
-		f.Types = append(f.Types, simTypeInput{Key: rt.Name, Name: simTypeName(rq, rt.Name), Value: string(sim.Tiered)})
+		v := sim.Tiered
+		if swarmed[rt.Name] {
+			v = sim.Swarming
+		}
+		f.Types = append(f.Types, simTypeInput{Key: rt.Name, Name: simTypeName(rq, rt.Name), Value: string(v)})
 	}
 	f.Models = modelOptions(rq)
 	return f
+}
+
+// alternative is the comparison the page offers first (issue 8.13): A,
+// the organisation as calibrated (tiered), against the alternative that
+// suits it, rather than against an unchanged copy of A. It follows the
+// rule of thumb of seed article 000: swarm the request types that escalate
+// more than the average (complex ones, where hand-offs cost most) and keep
+// tiers for the others, which is hybrid; when no type stands out, full
+// swarming. It is a starting point the lead changes, not a search for
+// the best model (each guess would cost a simulation).
+func alternative(sc sim.Scenario) (sim.Model, map[string]bool) {
+	if len(sc.Tiers) == 0 {
+		return sim.Swarming, nil
+	}
+	first := sc.Tiers[0].Name
+	rate := func(rt sim.RequestType) float64 {
+		entry := rt.Entry
+		if entry == "" {
+			entry = first
+		}
+		return rt.Escalate[entry]
+	}
+	mean, shares := 0.0, 0.0
+	for _, rt := range sc.RequestTypes {
+		mean += rt.Share * rate(rt)
+		shares += rt.Share
+	}
+	if shares > 0 {
+		mean /= shares
+	}
+	swarmed := map[string]bool{}
+	for _, rt := range sc.RequestTypes {
+		if rate(rt) > mean {
+			swarmed[rt.Name] = true
+		}
+	}
+	if len(swarmed) == 0 || len(swarmed) == len(sc.RequestTypes) {
+		return sim.Swarming, nil
+	}
+	return sim.Hybrid, swarmed
 }
 
 func modelOptions(rq *request) []option {

@@ -51,6 +51,7 @@ func (sm *simulator) start(w http.ResponseWriter, r *http.Request, rq *request) 
 	// Errors show the form's top; a started run shows its progress.
 	w.Header().Set("HX-Reswap", "innerHTML show:#sim-run:top")
 	p.Run = runView(rq, simjob.Status{ID: id, Spec: spec})
+	p.NextOOB = true
 	sm.renderSim(w, r, rq, http.StatusAccepted, p)
 	return nil
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // simEnv is the seeded workspace with four weeks of history, enough for
@@ -27,6 +29,24 @@ func simEnv(t *testing.T) *env {
 		End: time.Now().Add(-time.Hour), Span: 28 * 24 * time.Hour})
 	if err != nil {
 		t.Fatalf("bulk load: %v", err)
+	}
+	// Scenario A is staffed from the directory (issue 8.13): give the
+	// fixture a team the size of the generated workload, open 24/7, so A
+	// keeps up with its history as a real workspace's staff does.
+	ctx := context.Background()
+	ws := e.f.WS
+	ws.BusinessHours = "24/7"
+	if err := s.UpdateWorkspace(ctx, e.f.Admin.ID, ws); err != nil {
+		t.Fatal(err)
+	}
+	for tier, n := range map[string]int{"L1": 130, "L2": 40, "L3": 15} {
+		for i := range n {
+			m := workspace.Member{Email: fmt.Sprintf("%s-%d@acme.test", strings.ToLower(tier), i), Name: fmt.Sprintf("%s agent %d", tier, i),
+				Role: workspace.Agent, Active: true, TierIDs: []int64{e.f.Tier[tier].ID}}
+			if _, err := s.CreateMember(ctx, ws.ID, e.f.Admin.ID, m, "not-a-password-hash"); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	return e
 }
@@ -285,4 +305,11 @@ func TestBrowserSimulator(t *testing.T) {
 	if err != nil || !strings.Contains(loc, "/simulate/runs/") {
 		t.Errorf("the address bar shows %q (%v), want the run's address", loc, err)
 	}
+	// Switching language keeps the results (issue 8.13): the switch comes
+	// back to the run's address, not to an empty form.
+	run(t, ctx, "read the result in English",
+		clickAndLoad(`.topbar button[name=lang][value=en]`),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang=en] .sim-result .sim-rec`)),
+	)
+	expectText(t, ctx, ".sim-rec", "Choose A: B cannot keep up with demand")
 }

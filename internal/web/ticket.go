@@ -66,7 +66,7 @@ func newSwarm(rq *request, t ticket.Ticket) swarmPanel {
 		}
 	}
 	for _, tm := range rq.dir.Teams {
-		sp.Teams = append(sp.Teams, option{"team-" + idStr(tm.ID), tm.Name})
+		sp.Teams = append(sp.Teams, option{"team-" + idStr(tm.ID), tm.NameIn(rq.loc.Lang)})
 	}
 	return sp
 }
@@ -342,7 +342,7 @@ func newProperties(rq *request, t ticket.Ticket) properties {
 	}
 	for _, tr := range rq.dir.Tiers {
 		if !tr.SelfService() {
-			p.Tiers = append(p.Tiers, option{idStr(tr.ID), tr.Code + " · " + tr.Name})
+			p.Tiers = append(p.Tiers, option{idStr(tr.ID), tr.Code + " · " + tr.NameIn(l.Lang)})
 		}
 	}
 	// Only choices that can work are offered: an agent keeps the ticket in
@@ -350,7 +350,7 @@ func newProperties(rq *request, t ticket.Ticket) properties {
 	p.Teams = []option{{"", l.T("value.none")}}
 	for _, tm := range rq.dir.Teams {
 		if tm.ID == t.TeamID || ticket.CanPlace(a, ticket.Ticket{TierID: t.TierID, TeamID: tm.ID}, tm.TierID) {
-			p.Teams = append(p.Teams, option{idStr(tm.ID), tm.Name})
+			p.Teams = append(p.Teams, option{idStr(tm.ID), tm.NameIn(l.Lang)})
 		}
 	}
 	p.Owners = []option{{"", l.T("value.unassigned")}}
@@ -361,7 +361,7 @@ func newProperties(rq *request, t ticket.Ticket) properties {
 		}
 	}
 	for _, cf := range rq.dir.CustomFields {
-		p.Fields = append(p.Fields, fieldInput{Key: cf.Key, Label: cf.Label(l.Lang), Kind: string(cf.Kind), Value: t.CustomFields[cf.Key], Options: cf.Options})
+		p.Fields = append(p.Fields, fieldInput{Key: cf.Key, Label: cf.Label(l.Lang), Kind: string(cf.Kind), Value: cf.Show(l.Lang, t.CustomFields[cf.Key]), Options: cf.Options})
 	}
 	return p
 }
@@ -603,11 +603,12 @@ func (p properties) update(rq *request, t ticket.Ticket) (desk.Update, error) {
 		u.Tags = &tags
 	}
 	for _, fi := range p.Fields {
-		if fi.Value != t.CustomFields[fi.Key] {
+		v, ok := readField(rq, f, fi)
+		if ok && v != t.CustomFields[fi.Key] {
 			if u.CustomFields == nil {
 				u.CustomFields = map[string]string{}
 			}
-			u.CustomFields[fi.Key] = fi.Value
+			u.CustomFields[fi.Key] = v
 		}
 	}
 	return u, f.Err()

@@ -147,7 +147,7 @@ func changeLine(rq *request, e ticket.Event, agent string) string {
 	case ticket.FieldChanged:
 		label := e.Data["field"]
 		if def, ok := rq.dir.CustomField(label); ok {
-			label = def.Label(l.Lang)
+			label, to = def.Label(l.Lang), def.Show(l.Lang, to)
 		}
 		return l.T("event.field_changed", "actor", agent, "field", label, "to", orNone(l, to))
 	case ticket.SensitiveChanged:
@@ -185,10 +185,10 @@ func routedLine(rq *request, e ticket.Event) string {
 	l := rq.loc
 	where := e.Data["tier"]
 	if t := rq.dir.TierByCode(where); t.ID != 0 {
-		where = t.Code + " · " + t.Name
+		where = tierLabel(rq, t.ID)
 	}
 	if team := e.Data["team"]; team != "" {
-		where = l.T("event.where_team", "tier", where, "team", team)
+		where = l.T("event.where_team", "tier", where, "team", teamNamed(rq, team))
 	}
 	var why string
 	switch rule := e.Data["rule"]; rule {
@@ -229,7 +229,7 @@ func tierName(rq *request, v string) string {
 func teamName(rq *request, v string) string {
 	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if t := rq.dir.Team(id); t.ID != 0 {
-			return t.Name
+			return t.NameIn(rq.loc.Lang)
 		}
 	}
 	return orNone(rq.loc, v)

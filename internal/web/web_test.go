@@ -13,11 +13,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/pgtest"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/web"
+	"github.com/palier/palier/internal/workspace"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -604,7 +606,13 @@ func TestAdminPages(t *testing.T) {
 				res, body := c.post("/admin/types/new", url.Values{"key": {"x"}, "name_fr": {"X"}, "name_en": {"X"}}, false)
 				expectStatus(t, res, body, http.StatusForbidden)
 			}
-			_, body := agent.get("/")
+			// The audit log is for leads too (issue 8.9), not for agents.
+			res, body := agent.get("/admin/audit")
+			expectStatus(t, res, body, http.StatusForbidden)
+			res, body = lead.get("/admin/audit")
+			expectStatus(t, res, body, http.StatusOK)
+			lacks(t, body, `href="/admin/tiers"`)
+			_, body = agent.get("/")
 			lacks(t, body, `href="/admin"`)
 		})
 
@@ -626,7 +634,7 @@ func TestAdminPages(t *testing.T) {
 			expectStatus(t, res, body, http.StatusUnprocessableEntity)
 			contains(t, body, `id="err-key"`, "Utilisez uniquement a-z, 0-9, _ et -.", `id="err-name_en"`, "Ce champ est obligatoire.",
 				`value="Remboursement"`)
-			res, body = admin.post("/admin/tiers/"+id(e.f.Tier["L1"].ID), url.Values{"name": {"Niveau 1"}, "target_share": {"quatre-vingts"}, "position": {"1"}}, false)
+			res, body = admin.post("/admin/tiers/"+id(e.f.Tier["L1"].ID), url.Values{"name_fr": {"Niveau 1"}, "name_en": {"Level 1"}, "target_share": {"quatre-vingts"}, "position": {"1"}}, false)
 			expectStatus(t, res, body, http.StatusUnprocessableEntity)
 			contains(t, body, `id="err-target_share"`, "Ceci doit être un nombre.", `value="quatre-vingts"`)
 			res, body = admin.post("/admin/agents/new", url.Values{"name": {"Nina"}, "email": {"nina@acme.test"}, "role": {"agent"}, "password": {"court"}, "active": {"1"}}, false)
@@ -650,7 +658,7 @@ func TestAdminPages(t *testing.T) {
 			nina := e.loginWith(t, "nina@acme.test", "un mot de passe long")
 			_, body = nina.get("/views/all")
 			contains(t, body, f.Ticket["L1"].Subject)
-			res, body = admin.post("/admin/teams/"+id(f.Team["L3"].ID), url.Values{"name": {"Experts produit"}, "tier_id": {id(f.Tier["L3"].ID)},
+			res, body = admin.post("/admin/teams/"+id(f.Team["L3"].ID), url.Values{"name_fr": {"Experts produit"}, "name_en": {"Product experts"}, "tier_id": {id(f.Tier["L3"].ID)},
 				"member_ids": {id(f.AgentL3.ID)}, "skill_ids": {id(f.Type["bug"].ID)}}, false)
 			if res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("edit team: %d\n%s", res.StatusCode, excerpt(body))
@@ -660,7 +668,9 @@ func TestAdminPages(t *testing.T) {
 			expectStatus(t, res, body, http.StatusUnprocessableEntity)
 			contains(t, body, `id="err-timezone"`)
 			_, body = admin.get("/admin/audit")
-			contains(t, body, "agent.create", "request_type.create", "team.update")
+			contains(t, body, "Ada Admin a ajouté le membre Nina Nouvelle", "Ada Admin a ajouté le type de demande « Remboursement »",
+				"Ada Admin a modifié l&#39;équipe « Experts produit »", "Nom en français : Experts → Experts produit",
+				"Nom en anglais : Experts → Product experts")
 
 			res, body = admin.post("/admin/fields/new", url.Values{"key": {"order_total"}, "kind": {"number"}, "label_fr": {"Montant"},
 				"label_en": {"Amount"}, "position": {"0"}}, false)
@@ -681,11 +691,16 @@ func TestAdminPages(t *testing.T) {
 				"tier_id": {id(tk.TierID)}, "team_id": {id(tk.TeamID)}, "owner_id": {""}, "tags": {""}, "cf_order_total": {"douze"}}
 			res, body := agent.post("/tickets/"+id(tk.ID)+"/properties", form, true)
 			expectStatus(t, res, body, http.StatusUnprocessableEntity)
-			contains(t, body, `id="err-custom_fields.order_total"`, "Ceci doit être un nombre.", `value="douze"`)
-			form.Set("cf_order_total", "12.40")
+			contains(t, body, `id="err-custom_fields.order_total"`, "Ceci doit être un nombre, par exemple 49,90.", `value="douze"`)
+			// The French agent types and reads a French number; it is stored as 12.40.
+			form.Set("cf_order_total", "12,40")
 			res, body = agent.post("/tickets/"+id(tk.ID)+"/properties", form, true)
 			expectStatus(t, res, body, http.StatusOK)
-			contains(t, body, "a défini Montant à 12.40")
+			contains(t, body, "a défini Montant à 12,40", `value="12,40"`)
+			stored, err := e.d.Ticket(context.Background(), auth.Actor{AgentID: e.f.Admin.ID, WorkspaceID: e.f.WS.ID, Role: workspace.Admin}, tk.ID)
+			if err != nil || stored.CustomFields["order_total"] != "12.40" {
+				t.Errorf("stored %q (%v), want the canonical 12.40", stored.CustomFields["order_total"], err)
+			}
 		})
 	})
 }

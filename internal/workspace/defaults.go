@@ -4,7 +4,8 @@ import "github.com/palier/palier/internal/i18n"
 
 // DefaultTiers are the levels a new workspace starts with (seed 001): L0
 // self-service, L1 front line resolving ~80% of tickets, L2 15%, L3 experts
-// 5%. An L4 outside vendor is added by the admin when there is one.
+// 5%. Names come in both languages; the description in the workspace's
+// language (lang). An L4 outside vendor is added by the admin when there is one.
 func DefaultTiers(lang string) []Tier {
 	names := map[string][4][2]string{
 		"fr": {
@@ -21,10 +22,11 @@ func DefaultTiers(lang string) []Tier {
 		},
 	}
 	n := i18n.Pick(lang, names["en"], names["fr"])
+	en, fr := names["en"], names["fr"]
 	shares := []float64{0, 0.80, 0.15, 0.05}
 	tiers := make([]Tier, 4)
 	for i := range tiers {
-		tiers[i] = Tier{Code: TierCodes[i], Name: n[i][0], Description: n[i][1], TargetShare: shares[i], Position: i}
+		tiers[i] = Tier{Code: TierCodes[i], Name: en[i][0], NameFR: fr[i][0], NameEN: en[i][0], Description: n[i][1], TargetShare: shares[i], Position: i}
 	}
 	return tiers
 }

@@ -99,15 +99,33 @@ var TierCodes = []string{"L0", "L1", "L2", "L3", "L4"}
 
 // Tier is one support level.
 type Tier struct {
-	ID          int64   `json:"id"`
-	Code        string  `json:"code"`
+	ID   int64  `json:"id"`
+	Code string `json:"code"`
+	// Name is the tier's name in the reader's language once localised (see
+	// In); in storage it is a reference name that follows the English name.
 	Name        string  `json:"name"`
+	NameFR      string  `json:"name_fr"`
+	NameEN      string  `json:"name_en"`
 	Description string  `json:"description"`
 	TargetShare float64 `json:"target_share"` // share of resolutions aimed for, 0…1
 	Position    int     `json:"position"`
 	External    bool    `json:"external"` // an outside vendor's support
 	VendorEmail string  `json:"vendor_email,omitempty"`
 }
+
+// NameIn returns the tier's name in a language (the other language's when
+// that one is missing, the reference name for a tier made before names
+// were bilingual).
+func (t Tier) NameIn(lang string) string { return nameIn(lang, t.NameEN, t.NameFR, t.Name) }
+
+// In returns the tier with Name in lang, the shape the API serves.
+func (t Tier) In(lang string) Tier { t.Name = t.NameIn(lang); return t }
+
+// Normalize fills the bilingual names from a single name (callers that
+// know only one: a Name that is neither bilingual name replaces both) and
+// the reference name from the bilingual ones. Callers that set the
+// bilingual names leave Name empty.
+func (t *Tier) Normalize() { normalizeNames(&t.Name, &t.NameFR, &t.NameEN) }
 
 // SelfService reports whether the tier is L0, which has no agents.
 func (t Tier) SelfService() bool { return t.Code == "L0" }
@@ -118,7 +136,8 @@ func (t Tier) Validate() error {
 	if !slices.Contains(TierCodes, t.Code) {
 		f.Add("code", "unknown_value", "must be one of L0, L1, L2, L3, L4")
 	}
-	checkName(f, "name", t.Name, 80)
+	checkName(f, "name_fr", t.NameFR, 80)
+	checkName(f, "name_en", t.NameEN, 80)
 	checkLen(f, "description", t.Description, 2000)
 	if t.TargetShare < 0 || t.TargetShare > 1 {
 		f.Add("target_share", "out_of_range", "must be between 0 and 1")
@@ -131,18 +150,75 @@ func (t Tier) Validate() error {
 
 // Team is a group of agents in one tier, with skills (request types).
 type Team struct {
-	ID          int64   `json:"id"`
-	TierID      int64   `json:"tier_id"`
+	ID     int64 `json:"id"`
+	TierID int64 `json:"tier_id"`
+	// Name is the team's name in the reader's language once localised (see
+	// In); in storage it is a reference name that follows the English name.
+	// Routing rules may name a team by any of its names (see Named).
 	Name        string  `json:"name"`
+	NameFR      string  `json:"name_fr"`
+	NameEN      string  `json:"name_en"`
 	Description string  `json:"description"`
 	SkillIDs    []int64 `json:"skill_ids"` // request types the team handles
 	MemberIDs   []int64 `json:"member_ids"`
 }
 
+// NameIn returns the team's name in a language.
+func (t Team) NameIn(lang string) string { return nameIn(lang, t.NameEN, t.NameFR, t.Name) }
+
+// In returns the team with Name in lang, the shape the API serves.
+func (t Team) In(lang string) Team { t.Name = t.NameIn(lang); return t }
+
+// Normalize fills the bilingual names from a single name and the reference
+// name from the bilingual ones.
+func (t *Team) Normalize() { normalizeNames(&t.Name, &t.NameFR, &t.NameEN) }
+
+// Names lists every name the team answers to, for routing rules written
+// in either language or before names were bilingual.
+func (t Team) Names() []string {
+	out := []string{}
+	for _, n := range []string{t.Name, t.NameFR, t.NameEN} {
+		if n != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, n) }) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Named reports whether the team answers to name (any language, any case).
+func (t Team) Named(name string) bool {
+	return slices.ContainsFunc(t.Names(), func(n string) bool { return strings.EqualFold(n, name) })
+}
+
+func nameIn(lang, en, fr, ref string) string {
+	if s := i18n.Either(lang, en, fr); s != "" {
+		return s
+	}
+	return ref
+}
+
+func normalizeNames(ref, fr, en *string) {
+	// A reference name that is neither of the bilingual ones was set by a
+	// caller that knows one name (a rename before names were bilingual):
+	// it becomes the name in both languages rather than being dropped.
+	if *ref != "" && *ref != *fr && *ref != *en {
+		*fr, *en = *ref, *ref
+	}
+	if *fr == "" && *en == "" {
+		*fr, *en = *ref, *ref
+	}
+	if *en != "" {
+		*ref = *en
+	} else if *ref == "" {
+		*ref = *fr
+	}
+}
+
 // Validate checks a team's own fields (references are checked by the store).
 func (t Team) Validate() error {
 	f := problem.Fields{}
-	checkName(f, "name", t.Name, 120)
+	checkName(f, "name_fr", t.NameFR, 120)
+	checkName(f, "name_en", t.NameEN, 120)
 	checkLen(f, "description", t.Description, 2000)
 	if t.TierID == 0 {
 		f.Required("tier_id")
@@ -278,6 +354,35 @@ func (c CustomField) Validate() error {
 	return f.Err()
 }
 
+// Show is a stored value as a reader of lang reads it: numbers and dates
+// in the reader's locale ("49,90", "03/12/2026" in French).
+func (c CustomField) Show(lang, v string) string {
+	switch c.Kind {
+	case Number:
+		return i18n.FormatDecimal(lang, v)
+	case Date:
+		return i18n.FormatDate(lang, v)
+	}
+	return v
+}
+
+// Read turns what a reader of lang typed into the stored form; ok is false
+// when a number or a date cannot be read (the caller says so in the
+// reader's terms). Other kinds and empty values pass unchanged.
+func (c CustomField) Read(lang, typed string) (stored string, ok bool) {
+	typed = strings.TrimSpace(typed)
+	if typed == "" {
+		return "", true
+	}
+	switch c.Kind {
+	case Number:
+		return i18n.ParseDecimal(lang, typed)
+	case Date:
+		return i18n.ParseDate(lang, typed)
+	}
+	return typed, true
+}
+
 // CheckValue validates a value for the field, returning a field problem code
 // and message, or "" when the value is acceptable. Empty values are allowed.
 func (c CustomField) CheckValue(v string) (code, message string) {
@@ -289,7 +394,7 @@ func (c CustomField) CheckValue(v string) (code, message string) {
 	}
 	switch c.Kind {
 	case Number:
-		if !isNumber(v) {
+		if !i18n.Canonical(v) {
 			return "not_a_number", "must be a number"
 		}
 	case Select:
@@ -302,21 +407,6 @@ func (c CustomField) CheckValue(v string) (code, message string) {
 		}
 	}
 	return "", ""
-}
-
-func isNumber(v string) bool {
-	dot := false
-	for i, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-		case r == '-' && i == 0 && len(v) > 1:
-		case r == '.' && !dot:
-			dot = true
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // CheckKey validates a machine key: lower-case letters, digits, _ and -.

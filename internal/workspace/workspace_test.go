@@ -60,3 +60,29 @@ func TestCollaboratorIsARole(t *testing.T) {
 		t.Error("an unknown role must be refused")
 	}
 }
+
+// A tier or team has a name in each language; callers that know a single
+// name (older API callers, a rename through Name) set it in both, and the
+// reference name follows the English one.
+func TestBilingualNames(t *testing.T) {
+	for _, c := range []struct {
+		name                    string
+		in                      Team
+		wantRef, wantFR, wantEN string
+	}{
+		{"one name", Team{Name: "Experts"}, "Experts", "Experts", "Experts"},
+		{"both names", Team{NameFR: "Première ligne", NameEN: "Front line"}, "Front line", "Première ligne", "Front line"},
+		{"loaded, untouched", Team{Name: "Front line", NameFR: "Première ligne", NameEN: "Front line"}, "Front line", "Première ligne", "Front line"},
+		{"renamed through Name", Team{Name: "Accueil", NameFR: "Première ligne", NameEN: "Front line"}, "Accueil", "Accueil", "Accueil"},
+	} {
+		tm := c.in
+		tm.Normalize()
+		if tm.Name != c.wantRef || tm.NameFR != c.wantFR || tm.NameEN != c.wantEN {
+			t.Errorf("%s: %q %q %q", c.name, tm.Name, tm.NameFR, tm.NameEN)
+		}
+	}
+	tm := Team{Name: "Front line", NameFR: "Première ligne", NameEN: "Front line"}
+	if tm.NameIn("fr") != "Première ligne" || tm.NameIn("en") != "Front line" || !tm.Named("première LIGNE") || tm.Named("Back office") {
+		t.Errorf("names of %+v", tm)
+	}
+}
