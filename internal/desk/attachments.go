@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -247,4 +248,41 @@ func (f *attachments) blobsDisk() (*attachment.Disk, bool) {
 	}
 	disk, ok := f.blobs.(*attachment.Disk)
 	return disk, ok
+}
+
+// InboundFile is a file carried by an inbound message.
+type InboundFile struct {
+	Filename     string
+	DeclaredType string
+	Inline       bool
+	Data         []byte
+}
+
+// inboundBlobs stores an email's files in the blob store. A message is
+// never refused for its files: those over the limits are left out (and
+// logged), and none are kept when the server stores no attachments.
+func (d *Service) inboundBlobs(ctx context.Context, wsID int64, in InboundEmail) ([]attachment.Attachment, error) {
+	if len(in.Files) == 0 {
+		return nil, nil
+	}
+	if d.files == nil {
+		d.log.Info("mail: attachments not stored (no blob store)", "workspace", wsID, "message_id", in.MessageID, "files", len(in.Files))
+		return nil, nil
+	}
+	var out []attachment.Attachment
+	for i, f := range in.Files {
+		if i >= d.files.limits.MaxFiles || int64(len(f.Data)) > d.files.limits.MaxFileBytes {
+			d.log.Info("mail: attachment over the limits left out", "workspace", wsID, "message_id", in.MessageID,
+				"filename", f.Filename, "size", len(f.Data))
+			continue
+		}
+		up := Upload{Filename: f.Filename, DeclaredType: f.DeclaredType, Size: int64(len(f.Data)),
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.Data)), nil }}
+		stored, err := d.storeBlobs(ctx, []Upload{up}, f.Inline)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, stored...)
+	}
+	return out, nil
 }
