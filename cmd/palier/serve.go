@@ -15,10 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/clientip"
 	"github.com/palier/palier/internal/demo"
-	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/server"
