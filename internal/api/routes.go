@@ -119,5 +119,9 @@ func routeTable() []route {
 		}},
 		{Method: "DELETE", Path: Prefix + "/tokens/{id}", ID: "revokeToken", Handle: (*API).revokeToken},
 		{Method: "POST", Path: Prefix + "/agents/{id}/unlock", ID: "unlockAgent", Handle: (*API).unlockAgent},
+
+		// Attachments (attachments.go); replies and notes take files as multipart/form-data.
+		{Method: "GET", Path: Prefix + "/tickets/{id}/attachments", ID: "listTicketAttachments", Handle: (*API).listTicketAttachments},
+		{Method: "GET", Path: Prefix + "/attachments/{id}", ID: "getAttachment", Handle: (*API).getAttachment},
 	}
 }
