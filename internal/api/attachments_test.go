@@ -209,3 +209,26 @@ func TestAttachmentsOverTheAPI(t *testing.T) {
 		})
 	})
 }
+
+// A checklist item of kind attachment is met once the ticket has a file.
+func TestChecklistAttachmentItemIsMetByAFile(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		e.withAttachments(attachment.Limits{})
+		e.must(e.send("admin", "POST", Prefix+"/escalation-procedures", map[string]any{
+			"request_type_id": e.f.Type["bug"].ID, "name": "Anomalies",
+			"steps": []map[string]any{{"from_tier": "L1", "to_tier": "L2", "required": []map[string]any{
+				{"key": "screenshot", "kind": "attachment", "label_fr": "Capture d'écran", "label_en": "Screenshot"},
+			}}},
+		}), 201, nil)
+		tk := e.newBug()
+		path := ticketPath(tk.ID)
+		escalate := map[string]any{"reason": "Reproduit, besoin du niveau 2"}
+		a := e.send("agentL1", "POST", path+"/escalate", escalate)
+		if a.status != 422 || !strings.Contains(string(a.body), "screenshot") {
+			t.Fatalf("escalated without the file: %s", a)
+		}
+		e.must(e.postFiles("agentL1", path+"/notes", map[string]string{"body": "Capture jointe"}, nil, part{"capture.png", "image/png", pngBytes}), 201, nil)
+		e.must(e.send("agentL1", "POST", path+"/escalate", escalate), 200, nil)
+	})
+}
