@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -125,4 +126,17 @@ func CleanFilename(name string) string {
 		return "file"
 	}
 	return name
+}
+
+// FormatSize writes a byte count for people: "25 MiB", "32 KiB", "812 B".
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatInt((n+512)>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
 }

@@ -58,7 +58,7 @@ var (
 
 func errFileTooLarge(name string, limit int64) *problem.Error {
 	return problem.New(problem.TooLarge, "attachment_too_large", "a file is larger than the limit").
-		With("filename", name).With("limit", strconv.FormatInt(limit>>20, 10)+" MiB")
+		With("filename", name).With("limit", attachment.FormatSize(limit))
 }
 
 // checkUploads refuses too many files or a file over the size limit

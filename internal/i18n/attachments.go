@@ -9,7 +9,7 @@ func init() {
 		"error.bad_multipart":        {"Send a multipart/form-data body with one part \"message\" (the JSON body) and parts \"files\".", "Envoyez un corps multipart/form-data avec une partie « message » (le corps JSON) et des parties « files »."},
 		"attachments.add":            {"Attach files", "Joindre des fichiers"},
 		"attachments.drop":           {"or drop them here", "ou déposez-les ici"},
-		"attachments.limits":         {"Up to {files} files, {size} MiB each.", "Jusqu'à {files} fichiers, {size} Mio chacun."},
+		"attachments.limits":         {"Up to {files} files, {size} each.", "Jusqu'à {files} fichiers, {size} chacun."},
 		"attachments.title":          {"Attachments", "Pièces jointes"},
 		"attachments.download":       {"Download {filename}", "Télécharger {filename}"},
 		"attachments.too_many":       {"Too many files (maximum {max}); nothing was sent.", "Trop de fichiers (maximum {max}) ; rien n'a été envoyé."},
