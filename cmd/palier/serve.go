@@ -10,10 +10,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/clientip"
 	"github.com/palier/palier/internal/demo"
@@ -40,6 +42,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var mf mailFlags
 	mf.register(fs)
+	attachDir := fs.String("attachments-dir", os.Getenv("PALIER_ATTACHMENTS_DIR"), "directory of attachment files (default: attachments inside --data)")
+	attachMiB := fs.Int("attachment-max-mib", envInt("PALIER_ATTACHMENT_MAX_MIB", 25), "largest attachment accepted, in MiB")
+	attachFiles := fs.Int("attachment-max-files", envInt("PALIER_ATTACHMENT_MAX_FILES", 10), "most files attached to one message")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,6 +68,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	d := desk.New(s, log)
+	if *attachDir == "" {
+		*attachDir = filepath.Join(db.dataDir, "attachments")
+	}
+	blobs, err := attachment.NewDisk(*attachDir)
+	if err != nil {
+		return err
+	}
+	d.EnableAttachments(blobs, attachment.Limits{MaxFileBytes: int64(*attachMiB) << 20, MaxFiles: *attachFiles})
 	handler, metrics, err := server.Handlers(d, server.Config{SecureCookies: *secure, Log: log, Version: version,
 		SeparateMetrics: *metricsAddr != "", MetricsToken: *metricsToken, TrustedProxies: trusted})
 	if err != nil {

@@ -151,6 +151,10 @@ func (a *API) serve(c *call) error {
 	if err != nil {
 		return err
 	}
+	if d, ok := out.(download); ok {
+		writeDownload(c, d)
+		return nil
+	}
 	writeJSON(c.w, c.status, out)
 	return nil
 }

@@ -18,6 +18,9 @@ type operation struct {
 	Body    string // component schema of the request body; "" for none
 	Status  int    // status of a successful answer
 	Result  string // component schema of a successful answer
+	// Multipart: the body may also be multipart/form-data with files
+	// (MessageWithFiles). Raw: the answer is a file, not JSON.
+	Multipart, Raw bool
 	// Errors are error statuses the operation answers besides those its
 	// route implies (e.g. 409 when the object changed meanwhile).
 	Errors []string
@@ -37,8 +40,8 @@ var operations = map[string]operation{
 	"createTicket":          {Tag: "tickets", Summary: "Open a ticket; it is routed to a tier and team unless the request says which", Body: "NewTicket", Status: 201, Result: "Ticket"},
 	"getTicket":             {Tag: "tickets", Summary: "Get a ticket", Status: 200, Result: "Ticket"},
 	"updateTicket":          {Tag: "tickets", Summary: "Change a ticket's fields; each change is recorded on its timeline", Body: "TicketUpdate", Status: 200, Result: "Ticket"},
-	"replyToTicket":         {Tag: "tickets", Summary: "Send a public reply to the customer, optionally setting a status", Body: "Reply", Status: 201, Result: "MessageResult"},
-	"addTicketNote":         {Tag: "tickets", Summary: "Post an internal note (swarm collaborators may too)", Body: "Note", Status: 201, Result: "MessageResult"},
+	"replyToTicket":         {Tag: "tickets", Summary: "Send a public reply to the customer, optionally setting a status", Body: "Reply", Multipart: true, Status: 201, Result: "MessageResult"},
+	"addTicketNote":         {Tag: "tickets", Summary: "Post an internal note (swarm collaborators may too)", Body: "Note", Multipart: true, Status: 201, Result: "MessageResult"},
 	"assignTicket":          {Tag: "tickets", Summary: "Assign a ticket to an agent, or unassign it with null", Body: "Assign", Status: 200, Result: "Ticket"},
 	"addTicketCollaborator": {Tag: "tickets", Summary: "Invite an agent, or a whole team, to a ticket's swarm with an optional question: they may read it and post internal notes; the owner stays the customer's single contact", Body: "Collaborator", Status: 200, Result: "Ticket"},
 	"listTicketEvents":      {Tag: "tickets", Summary: "A ticket's timeline, oldest first", Status: 200, Result: "EventPage"},
@@ -132,6 +135,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			{"name": "setup", "description": "Members, teams, tiers, request types, custom fields, settings, audit log"},
 			{"name": "meta", "description": "Tokens, identity and this document"},
 			{"name": "knowledge-base", "description": "Knowledge-base articles and the one search the help centre, help box and agents share"},
+			{"name": "attachments", "description": "Files attached to replies, notes and emails; downloads"},
 		},
 		"paths":    paths,
 		"security": []map[string][]string{{"bearer": {}}},
@@ -165,12 +169,19 @@ func describe(rt route, op operation) map[string]any {
 		out["parameters"] = params
 	}
 	if op.Body != "" {
-		out["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-			"application/json": map[string]any{"schema": ref(op.Body)}}}
+		content := map[string]any{"application/json": map[string]any{"schema": ref(op.Body)}}
+		if op.Multipart {
+			content["multipart/form-data"] = map[string]any{"schema": ref("MessageWithFiles")}
+		}
+		out["requestBody"] = map[string]any{"required": true, "content": content}
+	}
+	result := map[string]any{"application/json": map[string]any{"schema": ref(op.Result)}}
+	if op.Raw {
+		result = map[string]any{"*/*": map[string]any{"schema": ref(op.Result)}}
 	}
 	responses := map[string]any{strconv.Itoa(op.Status): map[string]any{
 		"description": http.StatusText(op.Status),
-		"content":     map[string]any{"application/json": map[string]any{"schema": ref(op.Result)}},
+		"content":     result,
 	}}
 	for _, code := range errorStatuses(rt, op) {
 		responses[code] = map[string]any{"$ref": "#/components/responses/" + code}
@@ -232,7 +243,7 @@ func errorResponses() map[string]any {
 		"401": "Missing, unknown or revoked bearer token: unauthenticated.",
 		"403": "Authenticated but not allowed: forbidden, admin_only; on tickets also use_escalation (agents change tiers by escalating), sensitive_not_allowed (only leads, admins and the owner set or clear sensitive), out_of_scope (a team, tier or owner outside the ticket's tier, named in `fields`).",
 		"404": "Unknown id, or an object you may not see (e.g. ticket_not_found).",
-		"413": "The body is larger than 1 MiB: body_too_large.",
+		"413": "The body is larger than 1 MiB (a JSON body) or than the attachment limits allow (multipart): body_too_large; a file over the per-file limit: attachment_too_large (params filename, limit).",
 		"415": "The body is not JSON: unsupported_media_type.",
 		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again. Escalating up a ticket worked by swarming: swarming_model. A hand-off whose from_tier is not the ticket's tier any more (a duplicate submit): tier_changed, with the current tier in params.",
 		"422": "A value is wrong: validation_failed (or invalid_rules, invalid_procedure, escalation_not_possible, escalation_incomplete), with one entry per field in `fields`. Text fields never accept NUL or another control character (tab, line feed and carriage return only in multi-line text), a line break in a one-line field, or a bidirectional override in a name: code bad_text or multiline.",

@@ -136,5 +136,9 @@ func routeTable() []route {
 		{Method: "GET", Path: Prefix + "/kb/search", ID: "searchKB", Handle: (*API).searchKB, Query: kbSearchParams},
 		{Method: "GET", Path: Prefix + "/kb/public/search", ID: "searchKBPublic", Public: true, Handle: (*API).searchKBPublic,
 			Query: append([]param{{Name: "workspace", Type: "integer", Min: 1, Desc: "The workspace whose help centre is searched (required)."}}, kbSearchParams...)},
+
+		// Attachments (attachments.go); replies and notes take files as multipart/form-data.
+		{Method: "GET", Path: Prefix + "/tickets/{id}/attachments", ID: "listTicketAttachments", Handle: (*API).listTicketAttachments},
+		{Method: "GET", Path: Prefix + "/attachments/{id}", ID: "getAttachment", Handle: (*API).getAttachment},
 	}
 }

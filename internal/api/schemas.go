@@ -100,6 +100,7 @@ func schemas() map[string]any {
 	maps.Copy(s, routingSchemas())
 	maps.Copy(s, escalationSchemas())
 	maps.Copy(s, kbSchemas())
+	maps.Copy(s, attachmentSchemas())
 	return s
 }
 
@@ -170,8 +171,9 @@ func answerSchemas() map[string]any {
 				"auto_reply: rule, the routing rule whose template produced the body."),
 			"created_at": when(""),
 		}),
-		"EventPage":     pageSchema("Event", "Timeline entries, oldest first."),
-		"MessageResult": object([]string{"event", "ticket"}, schema{"event": ref("Event"), "ticket": ref("Ticket")}),
+		"EventPage": pageSchema("Event", "Timeline entries, oldest first."),
+		"MessageResult": object([]string{"event", "ticket"}, schema{"event": ref("Event"), "ticket": ref("Ticket"),
+			"attachments": list(ref("Attachment"), "The files sent with the message (multipart bodies).")}),
 		"Customer": object([]string{"id", "name", "email", "language", "segment", "created_at"}, schema{
 			"id": integer(""), "organisation_id": integer("Absent when none."), "name": str(""), "email": str(""),
 			"phone": str("Absent when unknown."), "language": str(`fr, en or "".`), "segment": str(`One of the segments, or "".`),

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -111,8 +110,9 @@ func (a *API) updateTicket(c *call) (any, error) {
 // messageOut is the answer to a reply or a note: the new timeline entry and
 // the ticket as it is after it (a reply may have changed its status).
 type messageOut struct {
-	Event  ticket.Event `json:"event"`
-	Ticket ticketJSON   `json:"ticket"`
+	Event       ticket.Event     `json:"event"`
+	Ticket      ticketJSON       `json:"ticket"`
+	Attachments []attachmentJSON `json:"attachments,omitempty"`
 }
 
 func (a *API) reply(c *call) (any, error) {
@@ -124,15 +124,16 @@ func (a *API) reply(c *call) (any, error) {
 		Body   string `json:"body"`
 		Status string `json:"status"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	e, t, err := a.desk.Reply(c.r.Context(), c.actor, id, in.Body, in.Status)
+	files, done, err := c.decodeMessage(a, &in)
+	defer done()
 	if err != nil {
 		return nil, err
 	}
-	c.status = http.StatusCreated
-	return messageOut{Event: e, Ticket: ticketOut(t)}, nil
+	e, t, err := a.desk.ReplyWith(c.r.Context(), c.actor, id, in.Body, in.Status, files)
+	if err != nil {
+		return nil, err
+	}
+	return a.messageAnswer(c, e, t, len(files))
 }
 
 func (a *API) note(c *call) (any, error) {
@@ -143,15 +144,16 @@ func (a *API) note(c *call) (any, error) {
 	var in struct {
 		Body string `json:"body"`
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	e, t, err := a.desk.Note(c.r.Context(), c.actor, id, in.Body)
+	files, done, err := c.decodeMessage(a, &in)
+	defer done()
 	if err != nil {
 		return nil, err
 	}
-	c.status = http.StatusCreated
-	return messageOut{Event: e, Ticket: ticketOut(t)}, nil
+	e, t, err := a.desk.NoteWith(c.r.Context(), c.actor, id, in.Body, files)
+	if err != nil {
+		return nil, err
+	}
+	return a.messageAnswer(c, e, t, len(files))
 }
 
 // assign sets or clears the owner. owner_id must be present: null

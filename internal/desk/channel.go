@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/escalation"
@@ -39,6 +40,8 @@ type InboundEmail struct {
 	// TicketNumber the [#ref] of its subject.
 	ThreadIDs    []string
 	TicketNumber int64
+	// Files are its attachments, inline images included.
+	Files []InboundFile
 }
 
 // Intake says what the desk did with an inbound message.
@@ -90,6 +93,10 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 	if err != nil {
 		return Intake{}, err
 	}
+	files, err := d.inboundBlobs(ctx, wsID, in)
+	if err != nil {
+		return Intake{}, err
+	}
 	if t.ID != 0 && vendor {
 		// The vendor's answer is for the agents: an internal note, never
 		// shown to the customer unless an agent passes it on.
@@ -98,7 +105,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		}
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
 			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: map[string]string{"channel": "email", "from_vendor": in.FromEmail}}, "",
-			d.recordInbound(wsID, in.MessageID))
+			d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))
 		return d.intakeResult(t, false, err)
 	}
 	if t.ID != 0 {
@@ -107,10 +114,10 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		}
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
 			ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": "email"}}, "",
-			d.recordInbound(wsID, in.MessageID))
+			d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))
 		return d.intakeResult(t, false, err)
 	}
-	return d.openEmailTicket(ctx, wsID, in, body)
+	return d.openEmailTicket(ctx, wsID, in, body, files)
 }
 
 func (d *Service) intakeResult(t ticket.Ticket, isNew bool, err error) (Intake, error) {
@@ -172,7 +179,7 @@ func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmai
 
 // openEmailTicket opens a routed ticket from a message, exactly as the API
 // would for its customer, on channel email.
-func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEmail, body string) (Intake, error) {
+func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEmail, body string, files []attachment.Attachment) (Intake, error) {
 	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
 	if err != nil {
 		return Intake{}, err
@@ -209,7 +216,7 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 	if err != nil {
 		return Intake{}, err
 	}
-	record := d.recordInbound(wsID, in.MessageID)
+	record := d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))
 	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: body, FirstIsCustomer: true,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust),
 		InTx: func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {

@@ -30,6 +30,8 @@ type Service struct {
 	SessionTTL time.Duration
 	// outbound, when set, emails agents' public replies (channel.go).
 	outbound *Outbound
+	// files, when set, stores attachments (attachments.go).
+	files *attachments
 }
 
 // New returns a service over a migrated store.

@@ -106,8 +106,13 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	if err != nil {
 		return t, err
 	}
+	// The checklist's attachment items are met by files on the ticket.
+	attached, err := d.store.CountAttachments(ctx, a.WorkspaceID, t.ID)
+	if err != nil {
+		return t, err
+	}
 	req := escalation.Request{TicketTier: dir.Tier(t.TierID).Code, TargetTier: in.TargetTier, Direction: direction,
-		Reason: in.Reason, Answers: in.Answers, CustomFields: t.CustomFields, By: a.Name}
+		Reason: in.Reason, Answers: in.Answers, CustomFields: t.CustomFields, By: a.Name, AttachmentCount: attached}
 	step, missing, err := escalation.Check(proc, req)
 	if err != nil {
 		return t, escalationProblem(err, "escalation_not_possible", "this hand-off is not possible")

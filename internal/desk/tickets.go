@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"github.com/palier/palier/internal/attachment"
 	"slices"
 	"strconv"
 	"strings"
@@ -424,36 +425,33 @@ func (u Update) change(dir Directory) (store.Change, error) {
 // Reply sends a public answer to the customer, optionally setting a status
 // (e.g. solved) in the same step.
 func (d *Service) Reply(ctx context.Context, a auth.Actor, id int64, body, status string) (ticket.Event, ticket.Ticket, error) {
-	return d.message(ctx, a, id, ticket.AgentReply, body, status)
+	return d.message(ctx, a, id, ticket.AgentReply, body, status, nil)
 }
 
 // Note posts an internal note, visible to agents only. Swarm collaborators
 // may post notes on tickets they cannot otherwise work.
 func (d *Service) Note(ctx context.Context, a auth.Actor, id int64, body string) (ticket.Event, ticket.Ticket, error) {
-	return d.message(ctx, a, id, ticket.InternalNote, body, "")
+	return d.message(ctx, a, id, ticket.InternalNote, body, "", nil)
 }
 
-func (d *Service) message(ctx context.Context, a auth.Actor, id int64, kind ticket.EventKind, body, status string) (ticket.Event, ticket.Ticket, error) {
-	f := problem.Fields{}
-	ticket.CheckBody(f, "body", body)
-	st := ticket.Status(status)
-	if status != "" && !st.Valid() {
-		f.Add("status", "unknown_value", "unknown status", "value", status)
-	}
-	if err := f.Err(); err != nil {
+func (d *Service) message(ctx context.Context, a auth.Actor, id int64, kind ticket.EventKind, body, status string, files []attachment.Attachment) (ticket.Event, ticket.Ticket, error) {
+	if err := checkMessage(body, status); err != nil {
 		return ticket.Event{}, ticket.Ticket{}, err
 	}
 	return d.store.AddMessageThen(ctx, a.WorkspaceID, id, func(cur ticket.Ticket) error {
 		if !ticket.CanView(a, cur) {
 			return problem.NotFoundf("ticket")
 		}
-		allowed := ticket.CanWork(a, cur)
-		if kind == ticket.InternalNote {
-			allowed = ticket.CanNote(a, cur)
-		}
-		if !allowed {
-			return errForbidden
-		}
-		return nil
-	}, ticket.Event{Kind: kind, ActorAgentID: a.AgentID, Body: body}, st, d.emailReply(a.WorkspaceID, kind))
+		return checkPost(a, cur, kind)
+	}, ticket.Event{Kind: kind, ActorAgentID: a.AgentID, Body: body}, ticket.Status(status),
+		d.attachHook(a.WorkspaceID, files, d.emailReply(a.WorkspaceID, kind)))
+}
+
+func checkMessage(body, status string) error {
+	f := problem.Fields{}
+	ticket.CheckBody(f, "body", body)
+	if st := ticket.Status(status); status != "" && !st.Valid() {
+		f.Add("status", "unknown_value", "unknown status", "value", status)
+	}
+	return f.Err()
 }

@@ -64,6 +64,8 @@ type Attachment struct {
 	Size         int64  `json:"size"`
 	Inline       bool   `json:"inline,omitempty"`
 	ContentID    string `json:"content_id,omitempty"`
+	// Data is the decoded file, which the desk stores.
+	Data []byte `json:"-"`
 }
 
 // Report is what a delivery status notification (a bounce) says.
@@ -232,11 +234,9 @@ func (w *walker) alternative(mr message.MultipartReader, depth int) {
 }
 
 func (w *walker) attachment(e *message.Entity, ct, disp, filename string) {
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(e.Body, head)
-	rest, _ := io.Copy(io.Discard, io.LimitReader(e.Body, MaxMessageBytes))
-	a := Attachment{Filename: filename, DeclaredType: ct, Size: int64(n) + rest, Inline: disp == "inline",
-		ContentType: sniff(head[:n])}
+	data, _ := io.ReadAll(io.LimitReader(e.Body, MaxMessageBytes))
+	a := Attachment{Filename: filename, DeclaredType: ct, Size: int64(len(data)), Inline: disp == "inline",
+		ContentType: sniff(data[:min(len(data), 512)]), Data: data}
 	if cid := strings.Trim(strings.TrimSpace(e.Header.Get("Content-Id")), "<>"); cid != "" {
 		a.ContentID = cid
 	}

@@ -146,7 +146,8 @@ func (r *Receiver) deliver(ctx context.Context, envelopeFrom string, workspaces 
 	keys := Thread(m)
 	for i, ws := range workspaces {
 		in := desk.InboundEmail{Recipient: rcpts[i], MessageID: m.MessageID, FromEmail: m.From.Email, FromName: m.From.Name,
-			Subject: m.Subject, Text: m.Text, ThreadIDs: keys.MessageIDs, TicketNumber: keys.TicketNumber}
+			Subject: m.Subject, Text: m.Text, ThreadIDs: keys.MessageIDs, TicketNumber: keys.TicketNumber,
+			Files: inboundFiles(m.Attachments)}
 		res, err := r.desk.ReceiveEmail(ctx, ws, in)
 		if err != nil {
 			if errors.Is(err, desk.ErrBadSender) {
@@ -171,4 +172,14 @@ func (r *Receiver) markBounced(ctx context.Context, workspaces []int64, rep *Rep
 			r.log.Error("smtp: record bounce", "message_id", rep.OriginalMessageID, "err", err)
 		}
 	}
+}
+
+// inboundFiles hands a message's attachments (inline images included) to
+// the desk.
+func inboundFiles(list []Attachment) []desk.InboundFile {
+	out := make([]desk.InboundFile, len(list))
+	for i, a := range list {
+		out[i] = desk.InboundFile{Filename: a.Filename, DeclaredType: a.DeclaredType, Inline: a.Inline, Data: a.Data}
+	}
+	return out
 }

@@ -161,6 +161,8 @@ type composer struct {
 	Statuses []option
 	Errors   formErrors
 	Message  string
+	// FilesHint states the attachment limits (attachments.go).
+	FilesHint string
 }
 
 // properties is the ticket's editable fields, as strings so a refused
@@ -251,6 +253,10 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	}
 	p := ticketPage{base: s.base(r, rq, t.Reference+" · "+t.Subject, "inbox"), Sidebar: sb, Header: s.row(rq, t, cp.C.Name),
 		Customer: cp, Events: timeline(rq, events, cp.C), Composer: newComposer(rq, t), Props: newProperties(rq, t)}
+	if p.Events, err = s.withFiles(ctx, rq, t.ID, p.Events); err != nil {
+		return ticketPage{}, err
+	}
+	p.Composer.FilesHint = s.filesHint(rq)
 	p.Cursor = lastEvent(events, 0)
 	p.Handoff = latestHandoff(rq, events)
 	p.HandedOff = !ticket.CanWork(rq.actor, t) && slices.Contains(t.HandedOffBy, rq.actor.AgentID)
@@ -401,14 +407,19 @@ func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
+	files, done, err := s.formFiles(w, r)
+	defer done()
+	if err != nil {
+		return err
+	}
 	mode, body, status := r.PostFormValue("mode"), r.PostFormValue("body"), r.PostFormValue("status")
 	if mode == "note" {
-		_, _, err = s.d.Note(r.Context(), rq.actor, id, body)
+		_, _, err = s.d.NoteWith(r.Context(), rq.actor, id, body, files)
 	} else {
 		mode = "reply"
-		_, _, err = s.d.Reply(r.Context(), rq.actor, id, body, status)
+		_, _, err = s.d.ReplyWith(r.Context(), rq.actor, id, body, status, files)
 	}
-	if fe, ok := rq.loc.fieldErrors(err); ok {
+	if fe, ok := fileRefusal(rq, err); ok {
 		return s.refuseMessage(w, r, rq, id, composer{Mode: mode, Body: body, Status: status, Errors: fe, Message: rq.loc.Error(err)})
 	}
 	if err != nil {
@@ -429,7 +440,7 @@ func (s *server) refuseMessage(w http.ResponseWriter, r *http.Request, rq *reque
 		return err
 	}
 	fresh := newComposer(rq, t)
-	c.TicketID, c.CanReply, c.Statuses = t.ID, fresh.CanReply, fresh.Statuses
+	c.TicketID, c.CanReply, c.Statuses, c.FilesHint = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(rq)
 	if isHTMX(r) {
 		s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "ticket", "composer", pair{L: rq.loc, V: c})
 		return nil
@@ -468,6 +479,10 @@ func (s *server) renderUpdate(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	u := updateFragment{base: s.base(r, rq, "", "inbox"), Header: s.row(rq, t, c.Name), Events: timeline(rq, events, c),
 		Cursor: lastEvent(events, after), Composer: newComposer(rq, t), Props: newProperties(rq, t)}
+	if u.Events, err = s.withFiles(ctx, rq, t.ID, u.Events); err != nil {
+		return err
+	}
+	u.Composer.FilesHint = s.filesHint(rq)
 	u.Composer.Sent = sent
 	u.Props.Saved = !sent
 	s.render(w, r, rq.loc, http.StatusOK, "ticket", name, u)

@@ -20,6 +20,7 @@ type eventItem struct {
 	Body   string
 	Line   string
 	At     time.Time
+	Files  []fileItem // attachments.go
 }
 
 // timeline turns events into items for the reader. A team invited to a

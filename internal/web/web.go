@@ -69,6 +69,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /tickets/{id}", s.auth(s.ticketPage))
 	mux.Handle("GET /t/{number}", s.auth(s.ticketByNumber))
 	mux.Handle("POST /tickets/{id}/messages", s.auth(s.postMessage))
+	mux.Handle("GET /attachments/{id}", s.auth(s.download))
 	mux.Handle("POST /tickets/{id}/properties", s.auth(s.saveProperties))
 	mux.Handle("POST /tickets/{id}/escalate", s.auth(s.escalate))
 	mux.Handle("POST /tickets/{id}/invite", s.auth(s.invite))

@@ -134,6 +134,27 @@
     if (alerts) alerts.textContent = "";
   });
 
+  // Files dropped on the composer join those of its file input.
+  function composerOf(e) {
+    var form = e.target.closest && e.target.closest("form[data-draft-key]");
+    var types = e.dataTransfer && e.dataTransfer.types;
+    if (!form || !types || Array.prototype.indexOf.call(types, "Files") < 0) return null;
+    return form.querySelector("input[type=file][name=files]") ? form : null;
+  }
+  document.addEventListener("dragover", function (e) {
+    if (composerOf(e)) e.preventDefault();
+  });
+  document.addEventListener("drop", function (e) {
+    var form = composerOf(e);
+    if (!form) return;
+    e.preventDefault();
+    var input = form.querySelector("input[type=file][name=files]");
+    var all = new DataTransfer();
+    Array.prototype.forEach.call(input.files, function (f) { all.items.add(f); });
+    Array.prototype.forEach.call(e.dataTransfer.files, function (f) { all.items.add(f); });
+    input.files = all.files;
+  });
+
   // Ctrl/Cmd+Enter sends the composer.
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;

@@ -1,0 +1,288 @@
+package desk
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/palier/palier/internal/attachment"
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// Attachments: files on a ticket's messages. The bytes go to the blob
+// store first (durably, under their hash); the rows naming them are
+// written in the message's own transaction, so a row never names a
+// missing blob, and a refused or rolled-back message leaves at most an
+// unnamed blob that the sweep removes.
+
+// attachments is the desk's attachment configuration; nil blobs means
+// attachments are refused.
+type attachments struct {
+	blobs  attachment.Blobs
+	limits attachment.Limits
+}
+
+// EnableAttachments stores attachments in blobs, with limits per message.
+func (d *Service) EnableAttachments(blobs attachment.Blobs, limits attachment.Limits) {
+	d.files = &attachments{blobs: blobs, limits: limits.OrDefault()}
+}
+
+// AttachmentLimits returns the limits per message (the defaults when
+// attachments are not enabled).
+func (d *Service) AttachmentLimits() attachment.Limits {
+	if d.files == nil {
+		return attachment.Limits{}.OrDefault()
+	}
+	return d.files.limits
+}
+
+// Upload is one file a person attaches to a message. Size is what the
+// edge read (a multipart part's size); the blob store checks it again.
+type Upload struct {
+	Filename     string
+	DeclaredType string
+	Size         int64
+	Open         func() (io.ReadCloser, error)
+}
+
+var (
+	errAttachmentsOff = problem.New(problem.Invalid, "attachments_disabled", "this server does not store attachments")
+	errAttachmentHide = problem.NotFoundf("attachment")
+)
+
+func errFileTooLarge(name string, limit int64) *problem.Error {
+	return problem.New(problem.TooLarge, "attachment_too_large", "a file is larger than the limit").
+		With("filename", name).With("limit", attachment.FormatSize(limit))
+}
+
+// checkUploads refuses too many files or a file over the size limit
+// before anything is written.
+func (d *Service) checkUploads(f problem.Fields, files []Upload) error {
+	if len(files) == 0 {
+		return nil
+	}
+	if d.files == nil {
+		return errAttachmentsOff
+	}
+	if len(files) > d.files.limits.MaxFiles {
+		f.Add("files", "too_many", "too many files", "max", strconv.Itoa(d.files.limits.MaxFiles))
+		return nil
+	}
+	for _, u := range files {
+		if u.Size > d.files.limits.MaxFileBytes {
+			return errFileTooLarge(attachment.CleanFilename(u.Filename), d.files.limits.MaxFileBytes)
+		}
+	}
+	return nil
+}
+
+// storeBlobs writes every upload's bytes to the blob store and returns
+// the attachments to record.
+func (d *Service) storeBlobs(ctx context.Context, files []Upload, inline bool) ([]attachment.Attachment, error) {
+	out := make([]attachment.Attachment, 0, len(files))
+	for _, u := range files {
+		r, err := u.Open()
+		if err != nil {
+			return nil, fmt.Errorf("open upload: %w", err)
+		}
+		name := attachment.CleanFilename(u.Filename)
+		b, err := d.files.blobs.Put(ctx, r, d.files.limits.MaxFileBytes)
+		r.Close()
+		if errors.Is(err, attachment.ErrTooLarge) {
+			return nil, errFileTooLarge(name, d.files.limits.MaxFileBytes)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, attachment.Attachment{Filename: name, DeclaredType: clipRunes(u.DeclaredType, 200),
+			ContentType: attachment.Sniff(b.Head, name), Size: b.Size, SHA256: b.SHA256, Inline: inline})
+	}
+	return out, nil
+}
+
+// attachHook records the attachments on the first event written, then
+// runs next (the outbox) when there is one.
+func (d *Service) attachHook(wsID int64, files []attachment.Attachment, next store.TxHook) store.TxHook {
+	if len(files) == 0 {
+		return next
+	}
+	return func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+		if _, err := d.store.AddAttachments(ctx, tx, wsID, t.ID, events[0].ID, files); err != nil {
+			return err
+		}
+		if next != nil {
+			return next(ctx, tx, t, events)
+		}
+		return nil
+	}
+}
+
+// ReplyWith is Reply with files attached.
+func (d *Service) ReplyWith(ctx context.Context, a auth.Actor, id int64, body, status string, files []Upload) (ticket.Event, ticket.Ticket, error) {
+	return d.messageWith(ctx, a, id, ticket.AgentReply, body, status, files)
+}
+
+// NoteWith is Note with files attached.
+func (d *Service) NoteWith(ctx context.Context, a auth.Actor, id int64, body string, files []Upload) (ticket.Event, ticket.Ticket, error) {
+	return d.messageWith(ctx, a, id, ticket.InternalNote, body, "", files)
+}
+
+// messageWith checks everything it can before writing a blob: the
+// fields, the limits, and the right to post on the ticket (checked again
+// on the locked row when the message is written).
+func (d *Service) messageWith(ctx context.Context, a auth.Actor, id int64, kind ticket.EventKind, body, status string, files []Upload) (ticket.Event, ticket.Ticket, error) {
+	if len(files) == 0 {
+		return d.message(ctx, a, id, kind, body, status, nil)
+	}
+	if err := checkMessage(body, status); err != nil {
+		return ticket.Event{}, ticket.Ticket{}, err
+	}
+	f := problem.Fields{}
+	if err := d.checkUploads(f, files); err != nil {
+		return ticket.Event{}, ticket.Ticket{}, err
+	}
+	if err := f.Err(); err != nil {
+		return ticket.Event{}, ticket.Ticket{}, err
+	}
+	t, err := d.Ticket(ctx, a, id)
+	if err != nil {
+		return ticket.Event{}, t, err
+	}
+	if err := checkPost(a, t, kind); err != nil {
+		return ticket.Event{}, t, err
+	}
+	stored, err := d.storeBlobs(ctx, files, false)
+	if err != nil {
+		return ticket.Event{}, t, err
+	}
+	return d.message(ctx, a, id, kind, body, status, stored)
+}
+
+// checkPost is who may post a message of a kind on a ticket they see.
+func checkPost(a auth.Actor, t ticket.Ticket, kind ticket.EventKind) error {
+	allowed := ticket.CanWork(a, t)
+	if kind == ticket.InternalNote {
+		allowed = ticket.CanNote(a, t)
+	}
+	if !allowed {
+		return errForbidden
+	}
+	return nil
+}
+
+// Attachment returns an attachment the actor may download, or not found
+// (another workspace's, or on a ticket they may not see). Internal notes'
+// files are for agents only: customers, when they sign in, will not get
+// them.
+func (d *Service) Attachment(ctx context.Context, a auth.Actor, id int64) (attachment.Attachment, error) {
+	at, err := d.store.Attachment(ctx, a.WorkspaceID, id)
+	if err != nil {
+		return at, err
+	}
+	if _, err := d.Ticket(ctx, a, at.TicketID); err != nil {
+		if problem.Is(err, problem.NotFound) {
+			return attachment.Attachment{}, errAttachmentHide
+		}
+		return attachment.Attachment{}, err
+	}
+	if a.AgentID == 0 {
+		return attachment.Attachment{}, errAttachmentHide
+	}
+	return at, nil
+}
+
+// OpenAttachment returns an attachment the actor may download and its
+// bytes.
+func (d *Service) OpenAttachment(ctx context.Context, a auth.Actor, id int64) (attachment.Attachment, io.ReadSeekCloser, error) {
+	at, err := d.Attachment(ctx, a, id)
+	if err != nil {
+		return at, nil, err
+	}
+	if d.files == nil {
+		return at, nil, errAttachmentsOff
+	}
+	r, err := d.files.blobs.Open(ctx, at.SHA256)
+	if err != nil {
+		return at, nil, fmt.Errorf("open attachment %d: %w", at.ID, err)
+	}
+	return at, r, nil
+}
+
+// TicketAttachments lists the attachments of a ticket the actor sees, by
+// event id, for the timeline.
+func (d *Service) TicketAttachments(ctx context.Context, a auth.Actor, ticketID int64) (map[int64][]attachment.Attachment, error) {
+	if _, err := d.Ticket(ctx, a, ticketID); err != nil {
+		return nil, err
+	}
+	list, err := d.store.TicketAttachments(ctx, a.WorkspaceID, ticketID, 1000)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]attachment.Attachment{}
+	for _, at := range list {
+		out[at.EventID] = append(out[at.EventID], at)
+	}
+	return out, nil
+}
+
+// SweepAttachments removes blobs that no attachment names (left by
+// messages that were refused or rolled back after their files were
+// written), when the blob store is the local disk.
+func (d *Service) SweepAttachments(ctx context.Context) (int, error) {
+	disk, ok := d.files.blobsDisk()
+	if !ok {
+		return 0, nil
+	}
+	return disk.Sweep(ctx, func(sha string) (bool, error) { return d.store.BlobReferenced(ctx, sha) })
+}
+
+func (f *attachments) blobsDisk() (*attachment.Disk, bool) {
+	if f == nil {
+		return nil, false
+	}
+	disk, ok := f.blobs.(*attachment.Disk)
+	return disk, ok
+}
+
+// InboundFile is a file carried by an inbound message.
+type InboundFile struct {
+	Filename     string
+	DeclaredType string
+	Inline       bool
+	Data         []byte
+}
+
+// inboundBlobs stores an email's files in the blob store. A message is
+// never refused for its files: those over the limits are left out (and
+// logged), and none are kept when the server stores no attachments.
+func (d *Service) inboundBlobs(ctx context.Context, wsID int64, in InboundEmail) ([]attachment.Attachment, error) {
+	if len(in.Files) == 0 {
+		return nil, nil
+	}
+	if d.files == nil {
+		d.log.Info("mail: attachments not stored (no blob store)", "workspace", wsID, "message_id", in.MessageID, "files", len(in.Files))
+		return nil, nil
+	}
+	var out []attachment.Attachment
+	for i, f := range in.Files {
+		if i >= d.files.limits.MaxFiles || int64(len(f.Data)) > d.files.limits.MaxFileBytes {
+			d.log.Info("mail: attachment over the limits left out", "workspace", wsID, "message_id", in.MessageID,
+				"filename", f.Filename, "size", len(f.Data))
+			continue
+		}
+		up := Upload{Filename: f.Filename, DeclaredType: f.DeclaredType, Size: int64(len(f.Data)),
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.Data)), nil }}
+		stored, err := d.storeBlobs(ctx, []Upload{up}, f.Inline)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, stored...)
+	}
+	return out, nil
+}

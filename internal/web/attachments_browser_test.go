@@ -1,0 +1,47 @@
+package web_test
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/palier/palier/internal/attachment"
+	"github.com/palier/palier/internal/browsertest"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+// A file dropped on the composer goes with the note, and an image shows
+// as a preview on the timeline.
+func TestDropAFileOnTheComposer(t *testing.T) {
+	ctx := browsertest.New(t)
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	disk, err := attachment.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.d.EnableAttachments(disk, attachment.Limits{})
+	tk := e.f.Ticket["L1owned"]
+	run(t, ctx, "sign in",
+		chromedp.Navigate(e.srv.URL+"/tickets/"+strconv.FormatInt(tk.ID, 10)),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "l1@acme.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
+		clickAndLoad(`form[action="/login"] button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS("#composer")),
+	)
+	run(t, ctx, "drop an image and send a note",
+		chromedp.SendKeys(chromedp.CSS("#composer-body"), "Capture de l'erreur"),
+		chromedp.Click(chromedp.CSS(`#composer input[name=mode][value=note]`)),
+		chromedp.Evaluate[chromedp.Void](`(() => {
+			const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4DwAAAQEABRjYTgAAAABJRU5ErkJggg=="), c => c.charCodeAt(0));
+			const dt = new DataTransfer();
+			dt.items.add(new File([png], "capture.png", {type: "image/png"}));
+			document.querySelector("#composer-body").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		})()`),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#composer input[name=files]').files.length === 1`),
+		chromedp.Click(chromedp.CSS("#composer button.send-note")),
+		chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('#timeline .event-files img.file-preview')].some(i => i.alt === 'capture.png' && i.complete && i.naturalWidth === 1)`),
+	)
+}

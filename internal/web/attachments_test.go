@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/palier/palier/internal/attachment"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+var webPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+func (c *client) postFiles(path string, fields map[string]string, files map[string][]byte) (*http.Response, string) {
+	c.t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	for name, data := range files {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="files"; filename="`+name+`"`)
+		h.Set("Content-Type", "image/png") // what a browser may claim; never trusted
+		pw, _ := w.CreatePart(h)
+		pw.Write(data)
+	}
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.e.srv.URL+path, &b)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return c.do(req)
+}
+
+func TestComposerAttachments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		disk, err := attachment.NewDisk(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.d.EnableAttachments(disk, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
+		tk := e.f.Ticket["L2"]
+		agent := e.login(t, e.f.AgentL2.Email)
+		page := "/tickets/" + id(tk.ID)
+
+		res, body := agent.get(page)
+		expectStatus(t, res, body, 200)
+		contains(t, body, `enctype="multipart/form-data"`, `type="file" name="files" multiple`)
+
+		res, body = agent.postFiles(page+"/messages", map[string]string{"mode": "note", "body": "Capture et page"},
+			map[string][]byte{"capture.png": webPNG, "page.png": []byte("<html><script>alert(1)</script></html>")})
+		expectStatus(t, res, body, http.StatusSeeOther)
+		res, body = agent.get(page)
+		expectStatus(t, res, body, 200)
+		contains(t, body, "capture.png", "page.png", `class="file-preview"`)
+		links := regexp.MustCompile(`<img src="/attachments/(\d+)"`).FindAllStringSubmatch(body, -1)
+		if len(links) != 1 {
+			t.Fatalf("previews: %v (only the real image is previewed)", links)
+		}
+		all := regexp.MustCompile(`href="/attachments/(\d+)" download="([^"]+)"`).FindAllStringSubmatch(body, -1)
+		if len(all) != 2 {
+			t.Fatalf("links: %v", all)
+		}
+		for _, m := range all {
+			res, got := agent.get("/attachments/" + m[1])
+			expectStatus(t, res, got, 200)
+			disp, ct := res.Header.Get("Content-Disposition"), res.Header.Get("Content-Type")
+			switch m[2] {
+			case "capture.png":
+				if ct != "image/png" || !strings.HasPrefix(disp, "inline") {
+					t.Errorf("image served as %s, %s", ct, disp)
+				}
+			case "page.png":
+				if ct != "text/html" || !strings.HasPrefix(disp, "attachment") || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+					t.Errorf("spoofed file served as %s, %s", ct, disp)
+				}
+			}
+			// An agent who may not see the ticket gets a missing page.
+			outsider := e.login(t, e.f.AgentL3.Email)
+			if res, got := outsider.get("/attachments/" + m[1]); res.StatusCode != 404 {
+				t.Errorf("outsider: %d %s", res.StatusCode, excerpt(got))
+			}
+		}
+
+		// Over the limit: refused in the composer, what was typed kept.
+		res, body = agent.postFiles(page+"/messages", map[string]string{"mode": "note", "body": "Trop gros"},
+			map[string][]byte{"gros.log": bytes.Repeat([]byte("x"), 33<<10)})
+		expectStatus(t, res, body, 422)
+		contains(t, body, "The file gros.log is too large (limit 32 KiB per file); nothing was sent.", "Trop gros")
+	})
+}
