@@ -50,7 +50,7 @@ func RoutingEnv(dir Directory) routing.Env {
 	}
 	for _, t := range dir.Teams {
 		env.Teams = append(env.Teams, t.Names()...) // a rule may name a team in either language
-		for _, n := range t.Names() { // the reference name first: it is the one rules show
+		for _, n := range t.Names() {               // the reference name first: it is the one rules show
 			refs.Teams = append(refs.Teams, routing.Ref{ID: t.ID, Name: n})
 		}
 	}
