@@ -37,6 +37,14 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 		}
 		e.must(e.get("admin", Prefix+"/custom-fields"), 200, &cf)
 		ids["custom-fields"] = itoa(cf.Data[0].ID)
+		var created struct{ ID int64 }
+		e.must(e.send("admin", "POST", Prefix+"/kb/articles", map[string]any{"title": "Facturé deux fois ?", "language": "fr", "body": "Remboursé sous cinq jours."}), 201, &created)
+		ids["kb"] = itoa(created.ID)
+		e.must(e.send("admin", "POST", Prefix+"/tokens", map[string]any{"name": "fuzz"}), 201, &created)
+		ids["tokens"] = itoa(created.ID)
+		// No route on attachments takes a body or a query; an id that names
+		// nothing still reaches the handler.
+		ids["attachments"] = "999999"
 		before := e.rowCounts()
 		schemas := e.doc["components"].(map[string]any)["schemas"].(map[string]any)
 		sent := 0
@@ -44,6 +52,9 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 			path := rt.Path
 			if strings.Contains(path, "{id}") {
 				resource := strings.Split(strings.TrimPrefix(path, Prefix+"/"), "/")[0]
+				if ids[resource] == "" {
+					t.Fatalf("%s: the test has no %s id to put in %s; add one above", rt.ID, resource, rt.Path)
+				}
 				path = strings.Replace(path, "{id}", ids[resource], 1)
 				// The path itself, with a NUL where the id goes.
 				a := e.do(req{who: "admin", method: rt.Method, path: strings.Replace(rt.Path, "{id}", "1%00", 1), body: bodyFor(rt)})
