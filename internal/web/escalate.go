@@ -172,13 +172,13 @@ func (s *server) handoffNotice(ctx context.Context, rq *request, raw string) str
 	tier := rq.dir.Tier(t.TierID)
 	team := ""
 	if tm := rq.dir.Team(t.TeamID); tm.ID != 0 {
-		team = l.T("handoff.sent_team", "team", tm.Name)
+		team = l.T("handoff.sent_team", "team", tm.NameIn(l.Lang))
 	}
 	owner := l.T("handoff.unassigned")
 	if m := rq.dir.Member(t.OwnerID); m.ID != 0 {
 		owner = l.T("handoff.owner", "name", m.Name)
 	}
-	return l.T("handoff.sent", "ref", t.Reference, "tier", tier.Code+" · "+tier.Name, "team", team, "owner", owner) + " " + l.T("handoff.follow")
+	return l.T("handoff.sent", "ref", t.Reference, "tier", tier.Code+" · "+tier.NameIn(l.Lang), "team", team, "owner", owner) + " " + l.T("handoff.follow")
 }
 
 // ItemError returns the translated error of a checklist item, if any.

@@ -331,7 +331,7 @@ func newProperties(rq *request, t ticket.Ticket) properties {
 		Tags: strings.Join(t.Tags, ", "), CanEdit: ticket.CanWork(a, t), MeID: idStr(a.AgentID),
 		CanSetSensitive: ticket.CanSetSensitive(a, t), Sensitive: t.Sensitive}
 	tier := rq.dir.Tier(t.TierID)
-	p.TierLabel = tier.Code + " · " + tier.Name
+	p.TierLabel = tier.Code + " · " + tier.NameIn(l.Lang)
 	p.CanRetier = p.CanEdit && a.IsLeadOrAdmin()
 	p.CanEscalate = p.CanEdit && rq.dir.ModelOf(t) != workspace.Swarming
 	for _, st := range ticket.Statuses {
