@@ -11,6 +11,7 @@ import (
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // timelineLimit bounds the events one page shows; the store caps a read
@@ -87,6 +88,9 @@ func (s *server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request)
 	p, err := s.loadTicketPage(r, rq, id)
 	if err != nil {
 		return err
+	}
+	if o, ok := swarmOutcomeOf(r); ok && p.Swarm.CanInvite {
+		o.apply(rq, &p.Swarm, "")
 	}
 	s.render(w, r, rq.loc, http.StatusOK, "ticket", "", p)
 	return nil
@@ -208,6 +212,9 @@ type updateFragment struct {
 	Composer composer
 	Props    properties
 	OOBProps bool
+	// Escalate is the hand-off panel redrawn out of band after the
+	// properties were saved: a custom field is also a checklist item.
+	Escalate *escalateForm
 }
 
 func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -232,7 +239,7 @@ func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request
 		http.Redirect(w, r, "/tickets/"+idStr(id)+"#composer", http.StatusSeeOther)
 		return nil
 	}
-	return s.renderUpdate(w, r, rq, id, "message-posted", true)
+	return s.renderUpdate(w, r, rq, id, "message-posted", true, nil)
 }
 
 // refuseMessage shows the composer again with what was typed and why it
@@ -258,7 +265,8 @@ func (s *server) refuseMessage(w http.ResponseWriter, r *http.Request, rq *reque
 }
 
 // renderUpdate answers a successful htmx action on a ticket.
-func (s *server) renderUpdate(w http.ResponseWriter, r *http.Request, rq *request, id int64, name string, sent bool) error {
+// changed lists the custom fields a properties save just set.
+func (s *server) renderUpdate(w http.ResponseWriter, r *http.Request, rq *request, id int64, name string, sent bool, changed map[string]string) error {
 	ctx := r.Context()
 	t, err := s.d.Ticket(ctx, rq.actor, id)
 	if problem.Is(err, problem.NotFound) {
@@ -271,19 +279,20 @@ func (s *server) renderUpdate(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	after := afterCursor(r)
-	events, err := s.d.Timeline(ctx, rq.actor, id, after, timelineLimit)
-	if err != nil {
+	u := updateFragment{base: s.base(r, rq, "", "inbox")}
+	if err := s.fillUpdate(r, rq, t, &u); err != nil {
 		return err
 	}
-	c, err := s.d.Customer(ctx, rq.actor, t.CustomerID)
-	if err != nil {
-		return err
-	}
-	u := updateFragment{base: s.base(r, rq, "", "inbox"), Header: s.row(rq, t, c.Name), Events: timeline(rq, events, c),
-		Cursor: lastEvent(events, after), Composer: newComposer(rq, t), Props: newProperties(rq, t)}
 	u.Composer.Sent = sent
 	u.Props.Saved = !sent
+	if name == "properties-saved" && ticket.CanWork(rq.actor, t) && rq.dir.ModelOf(t) != workspace.Swarming {
+		ef, err := s.newEscalate(ctx, rq, t)
+		if err != nil {
+			return err
+		}
+		ef = ef.refreshed(r, changed)
+		u.Escalate = &ef
+	}
 	s.render(w, r, rq.loc, http.StatusOK, "ticket", name, u)
 	return nil
 }
@@ -303,4 +312,22 @@ func (s *server) postedTicket(r *http.Request, rq *request) (ticket.Ticket, erro
 		return ticket.Ticket{}, badParameter("form")
 	}
 	return t, nil
+}
+
+// fillUpdate adds to an htmx answer what changed on the ticket: its
+// header, the events after the page's cursor, the composer and properties.
+func (s *server) fillUpdate(r *http.Request, rq *request, t ticket.Ticket, u *updateFragment) error {
+	ctx := r.Context()
+	after := afterCursor(r)
+	events, err := s.d.Timeline(ctx, rq.actor, t.ID, after, timelineLimit)
+	if err != nil {
+		return err
+	}
+	c, err := s.d.Customer(ctx, rq.actor, t.CustomerID)
+	if err != nil {
+		return err
+	}
+	u.Header, u.Events, u.Cursor = s.row(rq, t, c.Name), timeline(rq, events, c), lastEvent(events, after)
+	u.Composer, u.Props = newComposer(rq, t), newProperties(rq, t)
+	return nil
 }

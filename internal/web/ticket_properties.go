@@ -122,7 +122,7 @@ func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *requ
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return nil
 	}
-	return s.renderUpdate(w, r, rq, id, "properties-saved", false)
+	return s.renderUpdate(w, r, rq, id, "properties-saved", false, u.CustomFields)
 }
 
 func (s *server) refuseProperties(w http.ResponseWriter, r *http.Request, rq *request, id int64, status int, form properties) error {

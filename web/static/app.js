@@ -134,6 +134,31 @@
     if (alerts) alerts.textContent = "";
   });
 
+  // After an htmx swap that shows a refusal, focus moves to its summary
+  // (role=alert, tabindex=-1), so keyboard and screen-reader users land on
+  // what went wrong instead of staying on a button that may be gone. The
+  // swapped-in element is looked up again by id: an outerHTML swap
+  // replaces the target the event names.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var target = e.detail && e.detail.target;
+    if (!target) return;
+    var root = (target.id && document.getElementById(target.id)) || target;
+    if (!root.querySelector) return;
+    var summary = root.matches && root.matches(".form-error[role=alert]") ? root : root.querySelector(".form-error[role=alert]");
+    if (summary) {
+      if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+      summary.focus();
+    }
+  });
+
+  // Saving the properties redraws the escalate panel (a custom field is
+  // also a checklist item): it stays open if the agent had opened it.
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (!e.detail || !e.detail.elt || e.detail.elt.id !== "properties") return;
+    var panel = document.querySelector("#escalate details");
+    if (panel && panel.open) e.detail.parameters["escalate_open"] = "1";
+  });
+
   // Ctrl/Cmd+Enter sends the composer.
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
