@@ -121,3 +121,16 @@ func TestTicketPageDescribedByExists(t *testing.T) {
 		}
 	}
 }
+
+// The checklist refusal names what is missing in its first line, in the
+// reader's language: Dana reads English.
+func TestEscalationRefusalNamesMissingItems(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	l2 := e.login(t, "l2@acme.test")
+	for _, htmx := range []bool{true, false} {
+		res, body := l2.post("/tickets/"+id(e.f.Ticket["L2"].ID)+"/escalate", url.Values{"direction": {"up"}}, htmx)
+		expectStatus(t, res, body, http.StatusUnprocessableEntity)
+		contains(t, body, `<p class="form-error" role="alert" tabindex="-1">Fill in what the next tier needs before handing off: Reason, Steps to reproduce, Impact.</p>`)
+	}
+}
