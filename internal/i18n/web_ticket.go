@@ -8,6 +8,7 @@ func init() {
 		"escalate.missing_items": {"Fill in what the next tier needs before handing off: {items}.",
 			"Renseignez ce dont le niveau suivant a besoin avant de transférer : {items}."},
 		"escalate.missing_sep": {", ", ", "},
+		"escalate.item_done":   {"(filled in)", "(renseigné)"},
 		"escalate.linked_field": {"Also the ticket's field of the same name: filled in either place, it counts in both.",
 			"C'est aussi le champ du ticket du même nom : renseigné à un endroit, il compte pour les deux."},
 
