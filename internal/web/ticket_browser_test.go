@@ -55,10 +55,12 @@ func TestBrowserChecklistIsTheFields(t *testing.T) {
 		waitTrue(`document.querySelector('#esc-error_message').value === 'Ce lien a expiré'`),
 	)
 	shoot(t, ctx, "checklist-ticked")
-	expectTrue(t, ctx, "the checklist item is ticked on the same page, the panel still open with the reason typed",
+	// The panel is swapped out of band and settled by htmx: wait for the
+	// whole state rather than read it at one instant.
+	run(t, ctx, "the checklist item is ticked on the same page, the panel still open with the reason typed", waitTrue(
 		`window.samePage === true && document.querySelector('label[for="esc-error_message"]').classList.contains('item-done') &&
 		 document.querySelector('#escalate details').open && document.querySelector('#esc-reason').value === 'Le lien expire aussitôt' &&
-		 !document.querySelector('label[for="esc-steps_tried"]').classList.contains('item-done')`)
+		 !document.querySelector('label[for="esc-steps_tried"]').classList.contains('item-done')`))
 
 	run(t, ctx, "answer the steps tried in the checklist and hand off",
 		chromedp.SendKeys(chromedp.CSS("#esc-steps_tried"), "Renvoyé le lien deux fois"),

@@ -139,7 +139,7 @@
   // what went wrong instead of staying on a button that may be gone. The
   // swapped-in element is looked up again by id: an outerHTML swap
   // replaces the target the event names.
-  document.addEventListener("htmx:afterSwap", function (e) {
+  function focusSummary(e) {
     var target = e.detail && e.detail.target;
     if (!target) return;
     var root = (target.id && document.getElementById(target.id)) || target;
@@ -147,9 +147,13 @@
     var summary = root.matches && root.matches(".form-error[role=alert]") ? root : root.querySelector(".form-error[role=alert]");
     if (summary) {
       if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
-      summary.focus();
+      if (document.activeElement !== summary) summary.focus();
     }
-  });
+  }
+  document.addEventListener("htmx:afterSwap", focusSummary);
+  // Again once htmx has settled the new content (it restores attributes
+  // and focus then), so the summary keeps the focus.
+  document.addEventListener("htmx:afterSettle", focusSummary);
 
   // Saving the properties redraws the escalate panel (a custom field is
   // also a checklist item): it stays open if the agent had opened it.
