@@ -112,7 +112,7 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 		return t, err
 	}
 	req := escalation.Request{TicketTier: dir.Tier(t.TierID).Code, TargetTier: in.TargetTier, Direction: direction,
-		Reason: in.Reason, Answers: in.Answers, CustomFields: t.CustomFields, By: a.Name, AttachmentCount: attached}
+		Reason: in.Reason, Answers: withFieldAnswers(dir, t, in.Answers), CustomFields: t.CustomFields, By: a.Name, AttachmentCount: attached}
 	step, missing, err := escalation.Check(proc, req)
 	if err != nil {
 		return t, escalationProblem(err, "escalation_not_possible", "this hand-off is not possible")
@@ -166,7 +166,45 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 			return errForbidden
 		}
 		return nil
-	}, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data, Then: d.vendorHandoff(dir, target, summary)})
+	}, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data, CustomFields: answeredFields(dir, t, step, in.Answers),
+		Then: d.vendorHandoff(dir, target, summary)})
+}
+
+// withFieldAnswers reads a checklist answer and the text custom field of
+// the same key as one thing: an item left blank is answered by the field
+// already filled in on the ticket (say, "error_message" saved in the
+// properties), so the agent does not type it twice.
+func withFieldAnswers(dir Directory, t ticket.Ticket, answers map[string]string) map[string]string {
+	out := make(map[string]string, len(answers))
+	for k, v := range answers {
+		out[k] = v
+	}
+	for _, cf := range dir.CustomFields {
+		if cf.Kind == workspace.Text && strings.TrimSpace(out[cf.Key]) == "" && strings.TrimSpace(t.CustomFields[cf.Key]) != "" {
+			out[cf.Key] = t.CustomFields[cf.Key]
+		}
+	}
+	return out
+}
+
+// answeredFields is the other way round: a checklist answer typed in the
+// escalate form fills the text custom field of the same key, written with
+// the move so a refused hand-off writes nothing. Only text fields take
+// free-text answers; the step's answer items alone are copied.
+func answeredFields(dir Directory, t ticket.Ticket, step escalation.Step, answers map[string]string) map[string]string {
+	var set map[string]string
+	for _, it := range step.Required {
+		v := strings.TrimSpace(answers[it.Key])
+		cf, ok := dir.CustomField(it.Key)
+		if it.Kind != escalation.KindAnswer || !ok || cf.Kind != workspace.Text || v == "" || v == t.CustomFields[it.Key] {
+			continue
+		}
+		if set == nil {
+			set = map[string]string{}
+		}
+		set[it.Key] = v
+	}
+	return set
 }
 
 // checkReturn holds a return to the tiers the ticket came from: going

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/palier/palier/internal/ticket"
@@ -14,6 +15,9 @@ type Move struct {
 	TierID int64
 	TeamID int64
 	Data   map[string]string // from/to, reason, hand-off summary…
+	// CustomFields are set on the ticket with the move (checklist answers
+	// that are also custom fields); the others stay as they are.
+	CustomFields map[string]string
 	// Then, when set, runs last in the move's transaction with the stored
 	// event (the vendor's hand-off email is queued there).
 	Then TxHook
@@ -31,6 +35,13 @@ func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, g
 		}
 		// ticket.Move decides the placement and the counters.
 		next := t.Move(m.Kind, m.TierID, m.TeamID)
+		if len(m.CustomFields) > 0 {
+			next.CustomFields = maps.Clone(next.CustomFields)
+			if next.CustomFields == nil {
+				next.CustomFields = map[string]string{}
+			}
+			maps.Copy(next.CustomFields, m.CustomFields)
+		}
 		if err := checkTicketRefs(ctx, tx, wsID, next); err != nil {
 			return err
 		}

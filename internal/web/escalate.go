@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // escalateForm is the hand-off panel of the ticket page: the procedure's
@@ -34,6 +36,9 @@ type escalateForm struct {
 type escalateItem struct {
 	Key, Label, Help, Kind, Value string
 	ErrName                       string // the desk's field name for its error
+	// Linked: the answer is also the ticket's text custom field of the
+	// same key (the desk reads and fills them as one thing).
+	Linked bool
 }
 
 // handoff is the latest hand-off summary, shown at the top of the ticket.
@@ -56,6 +61,9 @@ func (s *server) newEscalate(ctx context.Context, rq *request, t ticket.Ticket) 
 			ei := escalateItem{Key: it.Key, Label: it.Label(l.Lang), Help: it.Help(l.Lang), Kind: string(it.Kind), ErrName: "answers." + it.Key}
 			if it.Kind == escalation.KindCustomField {
 				ei.Value, ei.ErrName = t.CustomFields[it.Key], "custom_fields."+it.Key
+			}
+			if cf, ok := rq.dir.CustomField(it.Key); ok && it.Kind == escalation.KindAnswer && cf.Kind == workspace.Text {
+				ei.Value, ei.Linked = t.CustomFields[it.Key], true
 			}
 			f.Items = append(f.Items, ei)
 		}
@@ -117,7 +125,7 @@ func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	_, err = s.d.Escalate(r.Context(), rq.actor, id, in)
 	if fe, ok := rq.loc.fieldErrors(err); ok {
-		form.Errors, form.Message = fe, rq.loc.Error(err)
+		form.Errors, form.Message = fe, form.summary(rq, err)
 		return s.refuseEscalate(w, r, rq, id, http.StatusUnprocessableEntity, form)
 	}
 	if problem.Is(err, problem.Conflict) {
@@ -139,6 +147,50 @@ func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
+}
+
+// summary is the refusal's first line. A checklist refusal names what is
+// missing there, in the form's order, so the agent reads the list at once
+// rather than hunting for it under each input.
+func (f escalateForm) summary(rq *request, err error) string {
+	p, ok := problem.As(err)
+	if !ok || p.Code != "escalation_incomplete" {
+		return rq.loc.Error(err)
+	}
+	var names []string
+	if _, ok := p.Fields["reason"]; ok {
+		names = append(names, rq.loc.T("escalate.reason"))
+	}
+	for _, it := range f.Items {
+		if _, ok := p.Fields[it.ErrName]; ok {
+			names = append(names, it.Label)
+		}
+	}
+	if len(names) == 0 {
+		return rq.loc.Error(err)
+	}
+	return rq.loc.T("escalate.missing_items", "items", strings.Join(names, rq.loc.T("escalate.missing_sep")))
+}
+
+// refreshed is the escalate panel drawn again after the properties were
+// saved, so a field filled there ticks its checklist item at once. What
+// the agent had typed in the panel (posted along with the properties)
+// stays, except where the field itself was just changed.
+func (f escalateForm) refreshed(r *http.Request, changed map[string]string) escalateForm {
+	f.Open = r.PostForm.Get("escalate_open") != ""
+	if v, ok := r.PostForm["direction"]; ok && len(v) > 0 && v[0] == "down" {
+		f.Direction = "down"
+	}
+	f.Target, f.Reason = r.PostForm.Get("target_tier"), r.PostForm.Get("reason")
+	for i, it := range f.Items {
+		if _, justSet := changed[it.Key]; justSet && it.Linked {
+			continue
+		}
+		if v, ok := r.PostForm["answer_"+it.Key]; ok && it.IsAnswer() {
+			f.Items[i].Value = v[0]
+		}
+	}
+	return f
 }
 
 func (s *server) refuseEscalate(w http.ResponseWriter, r *http.Request, rq *request, id int64, status int, form escalateForm) error {

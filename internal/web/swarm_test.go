@@ -65,15 +65,39 @@ func TestSwarmingTicketPage(t *testing.T) {
 		contains(t, page, "Théo Troisième a invité Léa Lead, Dana Second (équipe Support niveau 2) dans l&#39;essaim",
 			"«\u00a0"+question+"\u00a0»", `class="swarm-members">Léa Lead, Dana Second<`)
 
-		// Nobody left in the team: refused next to the form, in French.
+		// Nobody left in the team. Without htmx the browser comes back to
+		// the ticket's own address, told why next to the form, in French.
 		res, body = l3.post(bug+"/invite", url.Values{"invitee": {"team-" + id(f.Team["L2"].ID)}, "question": {"Encore ?"}}, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		back := res.Header.Get("Location")
+		if !strings.HasPrefix(back, bug+"?") || !strings.HasSuffix(back, "#swarm") {
+			t.Fatalf("a refused plain invitation goes to %q, want the ticket", back)
+		}
+		_, page = l3.get(back)
+		contains(t, page, `<p class="form-error" role="alert" tabindex="-1">Toute l&#39;équipe participe déjà.</p>`)
+		// With htmx the panel alone comes back, with what was typed.
+		res, body = l3.post(bug+"/invite", url.Values{"invitee": {"team-" + id(f.Team["L2"].ID)}, "question": {"Encore ?"}}, true)
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
-		contains(t, body, `id="err-invitee"`, "Toute l&#39;équipe participe déjà.", ">Encore ?</textarea>")
+		contains(t, body, `id="err-invitee"`, "Toute l&#39;équipe participe déjà.", ">Encore ?</textarea>", `aria-describedby="err-invitee"`)
+		lacks(t, body, `id="properties"`, `id="ticket-header"`)
 
 		// Nobody chosen: the select says so.
-		res, body = l3.post(bug+"/invite", url.Values{"invitee": {""}}, false)
+		res, body = l3.post(bug+"/invite", url.Values{"invitee": {""}}, true)
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
 		contains(t, body, `<p class="field-error" id="err-invitee">Ce champ est obligatoire.</p>`)
+		res, _ = l3.post(bug+"/invite", url.Values{"invitee": {""}}, false)
+		expectStatus(t, res, "", http.StatusSeeOther)
+		_, page = l3.get(res.Header.Get("Location"))
+		contains(t, page, "Choisissez un collègue ou une équipe à inviter.")
+
+		// Inviting someone already in says so, and changes nothing.
+		res, body = l3.post(bug+"/invite", url.Values{"invitee": {"agent-" + id(f.AgentL2.ID)}}, true)
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `class="saved swarm-notice" role="status">Dana Second participe déjà à ce ticket : rien n&#39;a changé.</p>`)
+		res, _ = l3.post(bug+"/invite", url.Values{"invitee": {"agent-" + id(f.AgentL2.ID)}}, false)
+		expectStatus(t, res, "", http.StatusSeeOther)
+		_, page = l3.get(res.Header.Get("Location"))
+		contains(t, page, "Dana Second participe déjà à ce ticket")
 
 		// The desk refuses the escalation even without the panel.
 		res, body = l3.post(bug+"/escalate", url.Values{"direction": {"up"}, "reason": {"Besoin d'aide"}}, false)

@@ -155,6 +155,35 @@
     input.files = all.files;
   });
 
+  // After an htmx swap that shows a refusal, focus moves to its summary
+  // (role=alert, tabindex=-1), so keyboard and screen-reader users land on
+  // what went wrong instead of staying on a button that may be gone. The
+  // swapped-in element is looked up again by id: an outerHTML swap
+  // replaces the target the event names.
+  function focusSummary(e) {
+    var target = e.detail && e.detail.target;
+    if (!target) return;
+    var root = (target.id && document.getElementById(target.id)) || target;
+    if (!root.querySelector) return;
+    var summary = root.matches && root.matches(".form-error[role=alert]") ? root : root.querySelector(".form-error[role=alert]");
+    if (summary) {
+      if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+      if (document.activeElement !== summary) summary.focus();
+    }
+  }
+  document.addEventListener("htmx:afterSwap", focusSummary);
+  // Again once htmx has settled the new content (it restores attributes
+  // and focus then), so the summary keeps the focus.
+  document.addEventListener("htmx:afterSettle", focusSummary);
+
+  // Saving the properties redraws the escalate panel (a custom field is
+  // also a checklist item): it stays open if the agent had opened it.
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (!e.detail || !e.detail.elt || e.detail.elt.id !== "properties") return;
+    var panel = document.querySelector("#escalate details");
+    if (panel && panel.open) e.detail.parameters["escalate_open"] = "1";
+  });
+
   // Ctrl/Cmd+Enter sends the composer.
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
