@@ -129,11 +129,8 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 		if n.Then != nil {
 			events = append(events, n.Then(t)...)
 		}
-		for i, e := range events {
-			e.TicketID = t.ID
-			if events[i], err = s.insertEvent(ctx, tx, wsID, e, now); err != nil {
-				return err
-			}
+		if err := insertEvents(ctx, tx, wsID, t.ID, events, now); err != nil {
+			return err
 		}
 		if n.HandedOff && n.ActorAgentID != 0 {
 			if err := insertHandoff(ctx, tx, t.ID, n.ActorAgentID, now); err != nil {
@@ -161,23 +158,89 @@ func insertHandoff(ctx context.Context, tx *Tx, ticketID, agentID int64, now tim
 }
 
 // checkTicketRefs refuses references to another workspace's objects as if
-// they did not exist.
+// they did not exist. All of them are checked in one round trip: intake
+// runs it for every ticket.
 func checkTicketRefs(ctx context.Context, q querier, wsID int64, t ticket.Ticket) error {
 	f := problem.Fields{}
-	check := func(field, table string, id int64) {
-		if id != 0 && !exists(ctx, q, `SELECT count(*) FROM `+table+` WHERE id = $1 AND workspace_id = $2`, id, wsID) {
-			f.Add(field, "unknown_value", "unknown "+strings.TrimSuffix(table, "s"), "value", strconv.FormatInt(id, 10))
-		}
-	}
 	if t.CustomerID == 0 {
 		f.Required("customer_id")
 	}
-	check("customer_id", "customers", t.CustomerID)
-	check("tier_id", "tiers", t.TierID)
-	check("team_id", "teams", t.TeamID)
-	check("owner_id", "agents", t.OwnerID)
-	check("request_type_id", "request_types", t.RequestTypeID)
+	type ref struct {
+		field, table string
+		id           int64
+	}
+	var refs []ref
+	for _, r := range []ref{{"customer_id", "customers", t.CustomerID}, {"tier_id", "tiers", t.TierID}, {"team_id", "teams", t.TeamID},
+		{"owner_id", "agents", t.OwnerID}, {"request_type_id", "request_types", t.RequestTypeID}} {
+		if r.id != 0 {
+			refs = append(refs, r)
+		}
+	}
+	if len(refs) > 0 {
+		args := []any{wsID}
+		parts := make([]string, len(refs))
+		found := make([]any, len(refs))
+		counts := make([]int, len(refs))
+		for i, r := range refs {
+			args = append(args, r.id)
+			parts[i] = `(SELECT count(*) FROM ` + r.table + ` WHERE id = $` + strconv.Itoa(len(args)) + ` AND workspace_id = $1)`
+			found[i] = &counts[i]
+		}
+		if err := q.QueryRowContext(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(found...); err != nil {
+			return fmt.Errorf("check ticket references: %w", err)
+		}
+		for i, r := range refs {
+			if counts[i] == 0 {
+				f.Add(r.field, "unknown_value", "unknown "+strings.TrimSuffix(r.table, "s"), "value", strconv.FormatInt(r.id, 10))
+			}
+		}
+	}
 	return f.Err()
+}
+
+// insertEvents writes a new ticket's events in one statement and sets
+// their ids: identity values are drawn in row order, so the returned ids
+// sorted ascending are the events' in order.
+func insertEvents(ctx context.Context, tx *Tx, wsID, ticketID int64, events []ticket.Event, at time.Time) error {
+	if len(events) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	args := make([]any, 0, 8*len(events))
+	for i := range events {
+		e := &events[i]
+		e.TicketID, e.CreatedAt = ticketID, at
+		data := []byte("{}")
+		if len(e.Data) > 0 {
+			data, _ = json.Marshal(e.Data)
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+		args = append(args, wsID, ticketID, string(e.Kind), nullID(e.ActorAgentID), nullID(e.ActorCustomerID), e.Body, string(data), ms(at))
+	}
+	rows, err := tx.QueryContext(ctx, `INSERT INTO events (workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, created_at)
+		VALUES `+b.String()+` RETURNING id`, args...)
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	ids, err := collect(rows, func(r *sql.Rows) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	if len(ids) != len(events) {
+		return fmt.Errorf("insert events: %d ids for %d events", len(ids), len(events))
+	}
+	slices.Sort(ids)
+	for i := range events {
+		events[i].ID = ids[i]
+	}
+	return nil
 }
 
 func (s *Store) insertEvent(ctx context.Context, q querier, wsID int64, e ticket.Event, at time.Time) (ticket.Event, error) {

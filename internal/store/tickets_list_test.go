@@ -102,4 +102,3 @@ func sorted(list []ticket.Ticket, sort string) []ticket.Ticket {
 	})
 	return out
 }
-
