@@ -129,11 +129,8 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 		if n.Then != nil {
 			events = append(events, n.Then(t)...)
 		}
-		for i, e := range events {
-			e.TicketID = t.ID
-			if events[i], err = s.insertEvent(ctx, tx, wsID, e, now); err != nil {
-				return err
-			}
+		if err := insertEvents(ctx, tx, wsID, t.ID, events, now); err != nil {
+			return err
 		}
 		if n.HandedOff && n.ActorAgentID != 0 {
 			if err := insertHandoff(ctx, tx, t.ID, n.ActorAgentID, now); err != nil {
@@ -161,23 +158,89 @@ func insertHandoff(ctx context.Context, tx *Tx, ticketID, agentID int64, now tim
 }
 
 // checkTicketRefs refuses references to another workspace's objects as if
-// they did not exist.
+// they did not exist. All of them are checked in one round trip: intake
+// runs it for every ticket.
 func checkTicketRefs(ctx context.Context, q querier, wsID int64, t ticket.Ticket) error {
 	f := problem.Fields{}
-	check := func(field, table string, id int64) {
-		if id != 0 && !exists(ctx, q, `SELECT count(*) FROM `+table+` WHERE id = $1 AND workspace_id = $2`, id, wsID) {
-			f.Add(field, "unknown_value", "unknown "+strings.TrimSuffix(table, "s"), "value", strconv.FormatInt(id, 10))
-		}
-	}
 	if t.CustomerID == 0 {
 		f.Required("customer_id")
 	}
-	check("customer_id", "customers", t.CustomerID)
-	check("tier_id", "tiers", t.TierID)
-	check("team_id", "teams", t.TeamID)
-	check("owner_id", "agents", t.OwnerID)
-	check("request_type_id", "request_types", t.RequestTypeID)
+	type ref struct {
+		field, table string
+		id           int64
+	}
+	var refs []ref
+	for _, r := range []ref{{"customer_id", "customers", t.CustomerID}, {"tier_id", "tiers", t.TierID}, {"team_id", "teams", t.TeamID},
+		{"owner_id", "agents", t.OwnerID}, {"request_type_id", "request_types", t.RequestTypeID}} {
+		if r.id != 0 {
+			refs = append(refs, r)
+		}
+	}
+	if len(refs) > 0 {
+		args := []any{wsID}
+		parts := make([]string, len(refs))
+		found := make([]any, len(refs))
+		counts := make([]int, len(refs))
+		for i, r := range refs {
+			args = append(args, r.id)
+			parts[i] = `(SELECT count(*) FROM ` + r.table + ` WHERE id = $` + strconv.Itoa(len(args)) + ` AND workspace_id = $1)`
+			found[i] = &counts[i]
+		}
+		if err := q.QueryRowContext(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(found...); err != nil {
+			return fmt.Errorf("check ticket references: %w", err)
+		}
+		for i, r := range refs {
+			if counts[i] == 0 {
+				f.Add(r.field, "unknown_value", "unknown "+strings.TrimSuffix(r.table, "s"), "value", strconv.FormatInt(r.id, 10))
+			}
+		}
+	}
 	return f.Err()
+}
+
+// insertEvents writes a new ticket's events in one statement and sets
+// their ids: identity values are drawn in row order, so the returned ids
+// sorted ascending are the events' in order.
+func insertEvents(ctx context.Context, tx *Tx, wsID, ticketID int64, events []ticket.Event, at time.Time) error {
+	if len(events) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	args := make([]any, 0, 8*len(events))
+	for i := range events {
+		e := &events[i]
+		e.TicketID, e.CreatedAt = ticketID, at
+		data := []byte("{}")
+		if len(e.Data) > 0 {
+			data, _ = json.Marshal(e.Data)
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+		args = append(args, wsID, ticketID, string(e.Kind), nullID(e.ActorAgentID), nullID(e.ActorCustomerID), e.Body, string(data), ms(at))
+	}
+	rows, err := tx.QueryContext(ctx, `INSERT INTO events (workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, created_at)
+		VALUES `+b.String()+` RETURNING id`, args...)
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	ids, err := collect(rows, func(r *sql.Rows) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	if len(ids) != len(events) {
+		return fmt.Errorf("insert events: %d ids for %d events", len(ids), len(events))
+	}
+	slices.Sort(ids)
+	for i := range events {
+		events[i].ID = ids[i]
+	}
+	return nil
 }
 
 func (s *Store) insertEvent(ctx context.Context, q querier, wsID int64, e ticket.Event, at time.Time) (ticket.Event, error) {
@@ -513,24 +576,15 @@ var Sorts = []string{"newest", "oldest", "updated", "priority"}
 // Tickets returns one page of tickets and the cursor of the next page ("" at
 // the end). Pages are keyset-paginated: the cost of a page does not grow
 // with how deep the reader has scrolled.
+//
+// A page is the union of ordered index seeks (see Filter.branches): each
+// branch is an equality prefix of an index followed by the sort key, so
+// every branch reads at most limit+1 rows and no query sorts the table.
 func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string, limit int) ([]ticket.Ticket, string, error) {
 	limit = clampLimit(limit)
-	where, args := f.where(wsID)
-	order, keyset, err := f.order(cursor, len(args))
+	query, args, err := f.listQuery(s.dialect, wsID, cursor, limit)
 	if err != nil {
 		return nil, "", err
-	}
-	if keyset.sql != "" {
-		where += " AND " + keyset.sql
-	}
-	args = append(args, keyset.args...)
-	args = append(args, limit+1)
-	lim := `$` + strconv.Itoa(len(args))
-	query := `SELECT ` + ticketColumns + ` FROM tickets WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + lim
-	if sp := keyset.split; sp != nil {
-		query = `SELECT * FROM (SELECT ` + ticketColumns + ` FROM tickets WHERE ` + where + ` AND ` + sp[0] + ` ORDER BY id LIMIT ` + lim + `) AS same_level
-			UNION ALL SELECT * FROM (SELECT ` + ticketColumns + ` FROM tickets WHERE ` + where + ` AND ` + sp[1] + ` ORDER BY ` + order + ` LIMIT ` + lim + `) AS lower_levels
-			ORDER BY ` + order + ` LIMIT ` + lim
 	}
 	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -549,6 +603,48 @@ func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string
 		next = f.cursorAfter(list[limit-1])
 	}
 	return list, next, nil
+}
+
+// listQuery builds the query of one page of a list.
+func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (string, []any, error) {
+	q := &sqlArgs{args: []any{wsID}}
+	base, branches := f.branches(q, d)
+	order, keyset, err := f.order(cursor, len(q.args))
+	if err != nil {
+		return "", nil, err
+	}
+	q.args = append(q.args, keyset.args...)
+	parts := []string{""}
+	switch {
+	case keyset.split != nil:
+		parts = keyset.split[:]
+	case keyset.sql != "":
+		parts = []string{keyset.sql}
+	}
+	lim := q.arg(limit + 1)
+	var subs []string
+	for _, br := range branches {
+		for _, part := range parts {
+			where := base
+			if br.cond != "" {
+				where += " AND " + br.cond
+			}
+			if part != "" {
+				where += " AND " + part
+			}
+			subs = append(subs, `SELECT `+ticketColumns+` FROM `+br.from+` WHERE `+where+` ORDER BY `+order+` LIMIT `+lim)
+		}
+	}
+	query := subs[0]
+	if len(subs) > 1 {
+		// UNION, not UNION ALL: a ticket may be visible through two
+		// branches (owned by the viewer and in their tier).
+		for i, sub := range subs {
+			subs[i] = `SELECT * FROM (` + sub + `) AS b` + strconv.Itoa(i)
+		}
+		query = `SELECT * FROM (` + strings.Join(subs, ` UNION `) + `) AS page ORDER BY ` + order + ` LIMIT ` + lim
+	}
+	return query, q.args, nil
 }
 
 // fillCollaborators loads the collaborators and the agents who handed off
@@ -604,78 +700,267 @@ func (s *Store) CountTickets(ctx context.Context, wsID int64, f Filter, max int)
 	return n, nil
 }
 
-func (f Filter) where(wsID int64) (string, []any) {
+// sqlArgs numbers the parameters of a query as they are added.
+type sqlArgs struct{ args []any }
+
+func (q *sqlArgs) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+func (q *sqlArgs) in(ids []int64) string {
+	if len(ids) == 0 {
+		return "(NULL)"
+	}
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = q.arg(id)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// active tells whether the filter selects only active (true) or only
+// inactive (false) tickets, which the statuses imply when they are all of
+// one kind: the indexes lead with (…, active, sort key).
+func (f Filter) active() (value, known bool) {
+	if f.ActiveOnly {
+		return true, true
+	}
+	if len(f.Statuses) == 0 {
+		return false, false
+	}
+	first := f.Statuses[0].Active()
+	for _, st := range f.Statuses[1:] {
+		if st.Active() != first {
+			return false, false
+		}
+	}
+	return first, true
+}
+
+// base writes the filter's conditions other than its tiers and the
+// viewer's access (which Tickets turns into branches).
+func (f Filter) base(q *sqlArgs) string {
 	var b strings.Builder
-	args := []any{wsID}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	in := func(ids []int64) string {
-		if len(ids) == 0 {
-			return "(NULL)"
-		}
-		parts := make([]string, len(ids))
-		for i, id := range ids {
-			parts[i] = arg(id)
-		}
-		return "(" + strings.Join(parts, ", ") + ")"
-	}
 	b.WriteString("workspace_id = $1")
-	if len(f.TierIDs) > 0 {
-		b.WriteString(" AND tier_id IN " + in(f.TierIDs))
-	}
 	if f.TeamID != 0 {
-		b.WriteString(" AND team_id = " + arg(f.TeamID))
+		b.WriteString(" AND team_id = " + q.arg(f.TeamID))
 	}
 	if f.OwnerID != 0 {
-		b.WriteString(" AND owner_id = " + arg(f.OwnerID))
+		b.WriteString(" AND owner_id = " + q.arg(f.OwnerID))
 	}
 	if f.Unassigned {
 		b.WriteString(" AND owner_id IS NULL")
 	}
 	if f.CollaboratorID != 0 {
-		b.WriteString(" AND id IN (SELECT ticket_id FROM ticket_collaborators WHERE agent_id = " + arg(f.CollaboratorID) + ")")
+		b.WriteString(" AND id IN (SELECT ticket_id FROM ticket_collaborators WHERE agent_id = " + q.arg(f.CollaboratorID) + ")")
 	}
 	if f.HandedOffBy != 0 {
-		b.WriteString(" AND id IN (SELECT ticket_id FROM ticket_handoffs WHERE agent_id = " + arg(f.HandedOffBy) + ")")
+		b.WriteString(" AND id IN (SELECT ticket_id FROM ticket_handoffs WHERE agent_id = " + q.arg(f.HandedOffBy) + ")")
 	}
 	if len(f.Statuses) > 0 {
 		parts := make([]string, len(f.Statuses))
 		for i, st := range f.Statuses {
-			parts[i] = arg(string(st))
+			parts[i] = q.arg(string(st))
 		}
 		b.WriteString(" AND status IN (" + strings.Join(parts, ", ") + ")")
 	}
-	if f.ActiveOnly {
-		b.WriteString(" AND active = " + arg(true))
+	if v, ok := f.active(); ok {
+		b.WriteString(" AND active = " + q.arg(v))
 	}
 	if f.RequestTypeID != 0 {
-		b.WriteString(" AND request_type_id = " + arg(f.RequestTypeID))
+		b.WriteString(" AND request_type_id = " + q.arg(f.RequestTypeID))
 	}
 	if f.CustomerID != 0 {
-		b.WriteString(" AND customer_id = " + arg(f.CustomerID))
+		b.WriteString(" AND customer_id = " + q.arg(f.CustomerID))
+	}
+	return b.String()
+}
+
+// where is the whole filter as one condition (counts use it).
+func (f Filter) where(wsID int64) (string, []any) {
+	q := &sqlArgs{args: []any{wsID}}
+	w := f.base(q)
+	if len(f.TierIDs) > 0 {
+		w += " AND tier_id IN " + q.in(f.TierIDs)
 	}
 	if v := f.Viewer; v != nil && !v.IsAdmin() {
-		// The SQL twin of ticket.CanView.
-		me := arg(v.AgentID)
-		invited := "EXISTS (SELECT 1 FROM ticket_collaborators c WHERE c.ticket_id = tickets.id AND c.agent_id = " + me + ")"
-		switch {
-		case v.IsCollaborator():
-			// No tier, whatever the account says: their own tickets only.
-			b.WriteString(" AND (owner_id = " + me + " OR " + invited + ")")
-		default:
-			scope := "(tier_id IN " + in(v.TierIDs) + " OR team_id IN " + in(v.TeamIDs) + ")"
-			if !v.IsLeadOrAdmin() {
-				scope = "(" + scope + " AND sensitive = " + arg(false) + ")"
+		var or []string
+		for _, br := range viewerBranches(q, *v) {
+			c := []string{}
+			if br.tier != 0 {
+				c = append(c, "tier_id = "+q.arg(br.tier))
 			}
-			// Who handed a ticket off keeps reading it, unless it is
-			// sensitive: then only its assignees and leads do.
-			handedOff := "(sensitive = " + arg(false) + " AND EXISTS (SELECT 1 FROM ticket_handoffs h WHERE h.ticket_id = tickets.id AND h.agent_id = " + me + "))"
-			b.WriteString(" AND (owner_id = " + me + " OR " + scope + " OR " + invited + " OR " + handedOff + ")")
+			if br.cond != "" {
+				c = append(c, br.cond)
+			}
+			or = append(or, "("+strings.Join(c, " AND ")+")")
+		}
+		w += " AND (" + strings.Join(or, " OR ") + ")"
+	}
+	return w, q.args
+}
+
+// accessBranch is one way a viewer may see a ticket; tier, when set, is
+// the tier the branch is limited to.
+type accessBranch struct {
+	tier int64
+	cond string
+	// driver, when set, is a small table of ticket ids (collaborators,
+	// hand-offs) the branch reads first: "alias:table:agent param".
+	driver *idDriver
+}
+
+// idDriver is a join that starts a branch from an agent's few rows of
+// ticket_collaborators or ticket_handoffs rather than scanning tickets in
+// sort order for them (CROSS JOIN keeps that order on SQLite).
+type idDriver struct{ alias, table, agent string }
+
+func (d idDriver) from(dialect Dialect) string {
+	join := " JOIN " // PostgreSQL takes no ON after CROSS JOIN, and plans the order itself
+	if dialect == SQLite {
+		join = " CROSS JOIN "
+	}
+	return d.table + " " + d.alias + join + "tickets ON tickets.id = " + d.alias + ".ticket_id"
+}
+
+// viewerBranches is the SQL twin of ticket.CanView, as a list of
+// alternatives: the ticket is visible when one of them holds.
+func viewerBranches(q *sqlArgs, v auth.Actor) []accessBranch {
+	me := q.arg(v.AgentID)
+	out := []accessBranch{
+		{cond: "owner_id = " + me},
+		{cond: "id IN (SELECT ticket_id FROM ticket_collaborators WHERE agent_id = " + me + ")", driver: &idDriver{"vc", "ticket_collaborators", me}},
+	}
+	if v.IsCollaborator() {
+		// No tier, whatever the account says: their own tickets only.
+		return out
+	}
+	notSensitive := q.arg(false)
+	scope := "" // leads read sensitive tickets of their scope
+	if !v.IsLeadOrAdmin() {
+		scope = "sensitive = " + notSensitive
+	}
+	for _, t := range dedupe(v.TierIDs) {
+		out = append(out, accessBranch{tier: t, cond: scope})
+	}
+	for _, tm := range dedupe(v.TeamIDs) {
+		c := "team_id = " + q.arg(tm)
+		if scope != "" {
+			c += " AND " + scope
+		}
+		out = append(out, accessBranch{cond: c})
+	}
+	// Who handed a ticket off keeps reading it, unless it is sensitive:
+	// then only its assignees and leads do.
+	out = append(out, accessBranch{cond: "sensitive = " + notSensitive + " AND id IN (SELECT ticket_id FROM ticket_handoffs WHERE agent_id = " + me + ")",
+		driver: &idDriver{"vh", "ticket_handoffs", me}})
+	return out
+}
+
+// listBranch is one ordered seek of a page: its FROM and its condition
+// beyond the shared one.
+type listBranch struct{ from, cond string }
+
+// branches returns the conditions every branch shares and the branches of
+// a page: one per (visibility alternative × filtered tier × active value).
+// Each branch is an equality prefix of an index ((tier|team|owner|
+// workspace), active) followed by the sort key, so each is one ordered
+// seek, or starts from an agent's few collaborations or hand-offs; a tier
+// the viewer does not work in drops that alternative instead of scanning
+// for tickets it would refuse.
+func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
+	base := f.base(q)
+	access := []accessBranch{{}}
+	if v := f.Viewer; v != nil && !v.IsAdmin() {
+		access = viewerBranches(q, *v)
+	}
+	// A filter on an agent's collaborations or hand-offs starts every
+	// branch from those few rows.
+	var fixed *idDriver
+	switch {
+	case f.HandedOffBy != 0:
+		fixed = &idDriver{"fh", "ticket_handoffs", q.arg(f.HandedOffBy)}
+	case f.CollaboratorID != 0:
+		fixed = &idDriver{"fc", "ticket_collaborators", q.arg(f.CollaboratorID)}
+	}
+	tiers := make([]string, 0, len(f.TierIDs))
+	tierOf := map[int64]string{}
+	for _, t := range dedupe(f.TierIDs) {
+		tierOf[t] = q.arg(t)
+		tiers = append(tiers, tierOf[t])
+	}
+	var out []listBranch
+	add := func(tier string, br accessBranch) {
+		var c []string
+		from := "tickets"
+		drv := fixed
+		if drv == nil {
+			drv = br.driver
+		}
+		if drv != nil {
+			from = drv.from(d)
+			c = append(c, drv.alias+".agent_id = "+drv.agent)
+		} else if f.CustomerID != 0 && d == SQLite {
+			// A customer's tickets are few: read them all and sort,
+			// rather than walk a sort index looking for them.
+			from = "tickets INDEXED BY tickets_customer"
+		}
+		if tier != "" {
+			c = append(c, "tier_id = "+tier)
+		}
+		if br.cond != "" {
+			c = append(c, br.cond)
+		}
+		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND ")})
+	}
+	for _, br := range access {
+		switch {
+		case br.tier != 0 && len(tiers) > 0:
+			if p, ok := tierOf[br.tier]; ok {
+				add(p, br)
+			}
+		case br.tier != 0:
+			add(q.arg(br.tier), br)
+		case len(tiers) > 0:
+			for _, t := range tiers {
+				add(t, br)
+			}
+		default:
+			add("", br)
 		}
 	}
-	return b.String(), args
+	if len(out) == 0 {
+		// Every tier the filter names is out of the viewer's sight and no
+		// other alternative applies: nothing to read.
+		return base, []listBranch{{from: "tickets", cond: "1 = 0"}}
+	}
+	// The indexes hold active before the sort key: when the filter does
+	// not fix it, a branch that seeks an index is read as two seeks,
+	// active and not.
+	if _, known := f.active(); !known && (f.Sort == "updated" || f.Sort == "priority" || len(out) > 1 || len(tiers) > 0 ||
+		f.TeamID != 0 || f.OwnerID != 0 || f.Unassigned) {
+		var values []string // added on first use: PostgreSQL refuses a parameter no clause types
+		split := make([]listBranch, 0, 2*len(out))
+		for _, br := range out {
+			if br.from != "tickets" {
+				split = append(split, br)
+				continue
+			}
+			if values == nil {
+				values = []string{q.arg(true), q.arg(false)}
+			}
+			for _, a := range values {
+				c := "active = " + a
+				if br.cond != "" {
+					c = br.cond + " AND " + c
+				}
+				split = append(split, listBranch{from: br.from, cond: c})
+			}
+		}
+		out = split
+	}
+	return base, out
 }
 
 type keysetClause struct {

@@ -1,0 +1,6 @@
+package store
+
+// ListQuery exposes the page query for plan checks in tests.
+func (f Filter) ListQuery(d Dialect, wsID int64, cursor string, limit int) (string, []any, error) {
+	return f.listQuery(d, wsID, cursor, limit)
+}

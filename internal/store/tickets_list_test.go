@@ -1,0 +1,104 @@
+package store_test
+
+import (
+	"cmp"
+	"slices"
+	"testing"
+
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// TestTicketListBranches holds the list's union of index seeks to what
+// one reading of the rule gives: for every member, filter and sort, paging
+// two tickets at a time through every cursor lists exactly the tickets
+// ticket.CanView allows and the filter selects, once each, in sort order.
+func TestTicketListBranches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := storetest.Seed(t, s)
+		members := accessTickets(t, s, &f)
+		everything := listAll(t, s, f.WS.ID, store.Filter{})
+		l1, l2 := f.Tier["L1"].ID, f.Tier["L2"].ID
+		type filt struct {
+			name  string
+			apply func(*store.Filter, int64)
+			keep  func(ticket.Ticket, int64) bool
+		}
+		filters := []filt{
+			{"all", func(*store.Filter, int64) {}, func(ticket.Ticket, int64) bool { return true }},
+			{"status=open,pending", func(x *store.Filter, _ int64) { x.Statuses = []ticket.Status{ticket.Open, ticket.Pending} },
+				func(tk ticket.Ticket, _ int64) bool { return tk.Status == ticket.Open || tk.Status == ticket.Pending }},
+			{"status=solved,closed", func(x *store.Filter, _ int64) { x.Statuses = []ticket.Status{ticket.Solved, ticket.Closed} },
+				func(tk ticket.Ticket, _ int64) bool { return !tk.Status.Active() }},
+			{"status=new,solved", func(x *store.Filter, _ int64) { x.Statuses = []ticket.Status{ticket.New, ticket.Solved} },
+				func(tk ticket.Ticket, _ int64) bool { return tk.Status == ticket.New || tk.Status == ticket.Solved }},
+			{"tier=L2", func(x *store.Filter, _ int64) { x.TierIDs = []int64{l2} }, func(tk ticket.Ticket, _ int64) bool { return tk.TierID == l2 }},
+			{"tier=L1,L2", func(x *store.Filter, _ int64) { x.TierIDs = []int64{l1, l2} },
+				func(tk ticket.Ticket, _ int64) bool { return tk.TierID == l1 || tk.TierID == l2 }},
+			{"owner=none", func(x *store.Filter, _ int64) { x.Unassigned = true }, func(tk ticket.Ticket, _ int64) bool { return tk.OwnerID == 0 }},
+			{"owner=me", func(x *store.Filter, me int64) { x.OwnerID = me }, func(tk ticket.Ticket, me int64) bool { return tk.OwnerID == me }},
+			{"team=L1&active", func(x *store.Filter, _ int64) { x.TeamID = f.Team["L1"].ID; x.ActiveOnly = true },
+				func(tk ticket.Ticket, _ int64) bool { return tk.TeamID == f.Team["L1"].ID && tk.Status.Active() }},
+			{"handed_off_by=me", func(x *store.Filter, me int64) { x.HandedOffBy = me },
+				func(tk ticket.Ticket, me int64) bool { return slices.Contains(tk.HandedOffBy, me) }},
+			{"customer=alice", func(x *store.Filter, _ int64) { x.CustomerID = f.Customer["alice"].ID },
+				func(tk ticket.Ticket, _ int64) bool { return tk.CustomerID == f.Customer["alice"].ID }},
+		}
+		for name, m := range members {
+			a := storetest.Actor(t, s, m)
+			for _, fl := range filters {
+				for _, sort := range store.Sorts {
+					t.Run(name+"/"+fl.name+"/"+sort, func(t *testing.T) {
+						var want []int64
+						for _, tk := range sorted(everything, sort) {
+							if (a.IsAdmin() || ticket.CanView(a, tk)) && fl.keep(tk, a.AgentID) {
+								want = append(want, tk.ID)
+							}
+						}
+						x := store.Filter{Viewer: &a, Sort: sort}
+						fl.apply(&x, a.AgentID)
+						if got := ids(pageAll(t, s, f.WS.ID, x, 2)); !slices.Equal(got, want) {
+							t.Errorf("listed %v, want %v", got, want)
+						}
+					})
+				}
+			}
+		}
+	})
+}
+
+func pageAll(t *testing.T, s *store.Store, wsID int64, x store.Filter, limit int) []ticket.Ticket {
+	var out []ticket.Ticket
+	cursor := ""
+	for range 1000 {
+		page, next, err := s.Tickets(t.Context(), wsID, x, cursor, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, page...)
+		if next == "" {
+			return out
+		}
+		cursor = next
+	}
+	t.Fatal("the cursor never ends")
+	return nil
+}
+
+// sorted orders tickets as the list's sort does.
+func sorted(list []ticket.Ticket, sort string) []ticket.Ticket {
+	out := slices.Clone(list)
+	slices.SortFunc(out, func(x, y ticket.Ticket) int {
+		switch sort {
+		case "oldest":
+			return cmp.Compare(x.ID, y.ID)
+		case "updated":
+			return cmp.Or(y.UpdatedAt.Compare(x.UpdatedAt), cmp.Compare(y.ID, x.ID))
+		case "priority":
+			return cmp.Or(cmp.Compare(y.Priority, x.Priority), cmp.Compare(x.ID, y.ID))
+		}
+		return cmp.Compare(y.ID, x.ID)
+	})
+	return out
+}
