@@ -133,8 +133,6 @@ func BenchmarkKBSearchAsYouType(b *testing.B) {
 	}
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
 func benchKBWorkspace(b *testing.B, s *store.Store) int64 {
 	f := storetest.Seed(b, s)
 	return f.WS.ID
