@@ -294,20 +294,7 @@ func (d *Service) emailReply(wsID int64, kind ticket.EventKind) store.TxHook {
 		if t.Channel != "email" && oc.Customer.Email == "" {
 			return nil
 		}
-		from := oc.From
-		if from == "" {
-			from = o.From
-		}
-		domain := o.Domain
-		if domain == "" {
-			_, domain, _ = strings.Cut(from, "@")
-		}
-		if domain == "" {
-			domain = "palier.invalid"
-		}
-		if from == "" {
-			from = "support@" + domain
-		}
+		from, domain := o.sender(oc)
 		lang := t.Language
 		if lang == "" {
 			lang = oc.Customer.Language
@@ -318,6 +305,27 @@ func (d *Service) emailReply(wsID int64, kind ticket.EventKind) store.TxHook {
 			Body: e.Body, Language: lang}
 		return d.queueEmail(ctx, tx, job)
 	}
+}
+
+// sender is the address mail about a ticket comes from, and the domain of
+// its Message-IDs: the workspace's receiving address when it has one (so
+// answers come back to it), else the configured one, else support@domain.
+func (o *Outbound) sender(oc store.OutboundMail) (from, domain string) {
+	from = oc.From
+	if from == "" {
+		from = o.From
+	}
+	domain = o.Domain
+	if domain == "" {
+		_, domain, _ = strings.Cut(from, "@")
+	}
+	if domain == "" {
+		domain = "palier.invalid"
+	}
+	if from == "" {
+		from = "support@" + domain
+	}
+	return from, domain
 }
 
 func newMessageID(t ticket.Ticket, e ticket.Event, domain string) string {
@@ -350,20 +358,7 @@ func (d *Service) vendorHandoff(dir Directory, target workspace.Tier, summary es
 		if err != nil {
 			return err
 		}
-		from := oc.From
-		if from == "" {
-			from = o.From
-		}
-		domain := o.Domain
-		if domain == "" {
-			_, domain, _ = strings.Cut(from, "@")
-		}
-		if domain == "" {
-			domain = "palier.invalid"
-		}
-		if from == "" {
-			from = "support@" + domain
-		}
+		from, domain := o.sender(oc)
 		lang := dir.Workspace.DefaultLanguage
 		ref := "[#" + strconv.FormatInt(t.Number, 10) + "]"
 		return d.queueEmail(ctx, tx, EmailJob{WorkspaceID: dir.Workspace.ID, TicketID: t.ID, EventID: e.ID,
