@@ -25,6 +25,23 @@ func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.sqliteSync, "sqlite-sync", envOr("PALIER_SQLITE_SYNC", "full"), "SQLite durability: full (every acknowledged write survives a power loss) or normal (faster; survives a crash of Palier, not of the machine)")
 }
 
+// parseAndOpen parses a command's flags, then opens and migrates its store.
+func (f *dbFlags) parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string) (*store.Store, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return f.open(ctx)
+}
+
+// memberByEmail finds the account a command names, in any workspace.
+func memberByEmail(ctx context.Context, s *store.Store, email string) (int64, workspace.Member, error) {
+	wsID, m, err := s.MemberByEmail(ctx, email)
+	if err != nil {
+		return 0, m, fmt.Errorf("no account with email %q: %w", email, err)
+	}
+	return wsID, m, nil
+}
+
 // open opens and migrates the store.
 func (f *dbFlags) open(ctx context.Context) (*store.Store, error) {
 	s, err := store.OpenWith(ctx, f.databaseURL, f.dataDir, store.Options{SQLiteSync: f.sqliteSync})
@@ -73,10 +90,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet("migrate", stderr)
 	var db dbFlags
 	db.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := db.open(ctx)
+	s, err := db.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -59,9 +59,9 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer s.Close()
-	wsID, m, err := s.MemberByEmail(ctx, *email)
+	wsID, m, err := memberByEmail(ctx, s, *email)
 	if err != nil {
-		return fmt.Errorf("no account with email %q: %w", *email, err)
+		return err
 	}
 	secret, err := auth.NewSecret("plr_")
 	if err != nil {
@@ -92,19 +92,16 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var db dbFlags
 	db.register(fs)
 	email := fs.String("email", "", "only this account's tokens (default: every account's)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := db.open(ctx)
+	s, err := db.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	var wsID, agentID int64
 	if *email != "" {
-		id, m, err := s.MemberByEmail(ctx, *email)
+		id, m, err := memberByEmail(ctx, s, *email)
 		if err != nil {
-			return fmt.Errorf("no account with email %q: %w", *email, err)
+			return err
 		}
 		wsID, agentID = id, m.ID
 	} else {

@@ -117,17 +117,14 @@ func userUnlock(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var db dbFlags
 	db.register(fs)
 	email := fs.String("email", "", "the account to unlock")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := db.open(ctx)
+	s, err := db.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	wsID, m, err := s.MemberByEmail(ctx, *email)
+	wsID, m, err := memberByEmail(ctx, s, *email)
 	if err != nil {
-		return fmt.Errorf("no account with email %q: %w", *email, err)
+		return err
 	}
 	if err := s.UnlockMember(ctx, wsID, 0, m.ID); err != nil {
 		return err
