@@ -68,6 +68,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	d := desk.New(s, log)
+	hub := desk.NewLiveHub(s, d)
+	d.UseLive(hub)
+	go func() { _ = hub.Run(ctx, nil) }()
 	if *attachDir == "" {
 		*attachDir = filepath.Join(db.dataDir, "attachments")
 	}

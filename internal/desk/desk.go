@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/live"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/workspace"
@@ -32,6 +33,8 @@ type Service struct {
 	outbound *Outbound
 	// files, when set, stores attachments (attachments.go).
 	files *attachments
+	// live carries "something changed" events to open screens (live.go).
+	live *live.Hub
 }
 
 // New returns a service over a migrated store.
@@ -39,7 +42,7 @@ func New(s *store.Store, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{store: s, log: log, SessionTTL: 12 * time.Hour}
+	return &Service{store: s, log: log, SessionTTL: 12 * time.Hour, live: live.New(nil, log)}
 }
 
 // Store exposes the underlying store to the server's plumbing (health checks).

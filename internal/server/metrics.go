@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/palier/palier/internal/live"
 	"net/http"
 	"slices"
 	"sort"
@@ -17,6 +18,8 @@ type metrics struct {
 	version string
 	mu      sync.Mutex
 	series  map[seriesKey]*histogram
+	// gauges writes the point-in-time series (long-lived connections).
+	gauges func(b *strings.Builder)
 }
 
 type seriesKey struct{ method, route, code string }
@@ -84,5 +87,25 @@ func (m *metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, "palier_http_request_duration_seconds_count{%s} %d\n", labels, h.total)
 	}
 	m.mu.Unlock()
+	if m.gauges != nil {
+		m.gauges(&b)
+	}
 	_, _ = w.Write([]byte(b.String()))
+}
+
+// liveGauges reports the live event hub: its subscriptions are the
+// long-lived connections (event streams, chat), which the request
+// histogram leaves out on purpose.
+func liveGauges(d interface{ Live() *live.Hub }) func(b *strings.Builder) {
+	return func(b *strings.Builder) {
+		st := d.Live().Stats()
+		linked := 0
+		if st.Linked {
+			linked = 1
+		}
+		fmt.Fprintf(b, "# HELP palier_live_subscribers Open live event subscriptions (long-lived connections).\n# TYPE palier_live_subscribers gauge\npalier_live_subscribers %d\n", st.Subscribers)
+		fmt.Fprintf(b, "# HELP palier_live_dropped_total Live subscriptions closed for lagging or a lost database link.\n# TYPE palier_live_dropped_total counter\npalier_live_dropped_total %d\n", st.Dropped)
+		fmt.Fprintf(b, "# HELP palier_live_delivered_total Live events handed to subscribers.\n# TYPE palier_live_delivered_total counter\npalier_live_delivered_total %d\n", st.Delivered)
+		fmt.Fprintf(b, "# HELP palier_live_linked Whether this instance hears the other instances' events (1) or not (0).\n# TYPE palier_live_linked gauge\npalier_live_linked %d\n", linked)
+	}
 }

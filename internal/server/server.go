@@ -55,6 +55,7 @@ func Handlers(d *desk.Service, cfg Config) (app, metricsHandler http.Handler, er
 		return nil, nil, err
 	}
 	m := newMetrics(cfg.Version)
+	m.gauges = liveGauges(d)
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.New(d, cfg.Log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -21,7 +21,8 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 func TestServerEdges(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		storetest.Seed(t, s)
-		h, err := server.New(desk.New(s, nil), server.Config{Version: "test"})
+		d := desk.New(s, nil)
+		h, err := server.New(d, server.Config{Version: "test"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,6 +57,12 @@ func TestServerEdges(t *testing.T) {
 			!strings.Contains(body, `palier_build_info{version="test"} 1`) {
 			t.Errorf("metrics lack the request series:\n%s", body)
 		}
+		// Long-lived connections are counted apart from the requests.
+		sub := d.Live().Subscribe(1, "inbox")
+		if _, body := get("/metrics"); !strings.Contains(body, "palier_live_subscribers 1\n") {
+			t.Errorf("metrics do not count the open live subscription:\n%s", body)
+		}
+		sub.Close()
 
 		// A form posted from another site is refused before it reaches a
 		// handler (CSRF); the same form from Palier's own pages is not.
