@@ -32,17 +32,18 @@ func (m *mailFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.inbound, "inbound-addresses", os.Getenv("PALIER_INBOUND_ADDRESSES"), "comma-separated addresses the first workspace receives mail at, e.g. support@example.com")
 }
 
-// mailService is the running email channel: the SMTP receiver and the job
-// runner that sends replies.
+// mailService is the running email channel and the job runner: the SMTP
+// receiver, and the one runner of every queued job (replies by email,
+// webhook deliveries…).
 type mailService struct {
 	receiver *mail.Receiver
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
 }
 
-// startMail starts what the flags ask for; the returned service is stopped
-// with shutdown.
-func (m *mailFlags) start(ctx context.Context, s *store.Store, d *desk.Service, log *slog.Logger, stdout io.Writer) (*mailService, error) {
+// start starts what the flags ask for and the job runner, with the handlers
+// runner already has; the returned service is stopped with shutdown.
+func (m *mailFlags) start(ctx context.Context, s *store.Store, d *desk.Service, runner *jobs.Runner, log *slog.Logger, stdout io.Writer) (*mailService, error) {
 	svc := &mailService{}
 	if err := m.addInbound(ctx, s); err != nil {
 		return nil, err
@@ -71,13 +72,12 @@ func (m *mailFlags) start(ctx context.Context, s *store.Store, d *desk.Service, 
 	}
 	if m.relay != "" {
 		d.EnableEmailReplies(desk.Outbound{})
-		runner := jobs.New(s, log)
 		mail.NewOutbox(d, relay, log).Register(runner)
-		runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-		svc.stop = stop
-		svc.wg.Go(func() { _ = runner.Run(runCtx) })
 		fmt.Fprintf(stdout, "Sending replies through %s:%d\n", relay.Host, relay.Port)
 	}
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	svc.stop = stop
+	svc.wg.Go(func() { _ = runner.Run(runCtx) })
 	return svc, nil
 }
 

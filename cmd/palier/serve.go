@@ -20,9 +20,11 @@ import (
 	"github.com/palier/palier/internal/clientip"
 	"github.com/palier/palier/internal/demo"
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/jobs"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/server"
 	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/webhook"
 	"github.com/palier/palier/internal/workspace"
 )
 
@@ -44,6 +46,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mf.register(fs)
 	attachDir := fs.String("attachments-dir", os.Getenv("PALIER_ATTACHMENTS_DIR"), "directory of attachment files (default: attachments inside --data)")
 	attachMiB := fs.Int("attachment-max-mib", envInt("PALIER_ATTACHMENT_MAX_MIB", 25), "largest attachment accepted, in MiB")
+	privateHooks := fs.Bool("webhooks-allow-private", os.Getenv("PALIER_WEBHOOKS_ALLOW_PRIVATE") == "true", "let webhooks reach loopback and private addresses (refused by default)")
 	attachFiles := fs.Int("attachment-max-files", envInt("PALIER_ATTACHMENT_MAX_FILES", 10), "most files attached to one message")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -84,7 +87,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	mailSvc, err := mf.start(ctx, s, d, log, stdout)
+	runner := jobs.New(s, log)
+	webhook.New(d, webhook.Policy{AllowPrivate: *privateHooks}, log).Register(runner)
+	mailSvc, err := mf.start(ctx, s, d, runner, log, stdout)
 	if err != nil {
 		return err
 	}

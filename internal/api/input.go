@@ -44,17 +44,27 @@ func badParameter(name, value string) *problem.Error { return problem.BadParamet
 // MaxBody bytes of valid UTF-8. Every failure is a problem naming what is
 // wrong, so a client can fix its request without guessing.
 func (c *call) decode(v any) error {
-	if err := checkContentType(c.r.Header.Get("Content-Type")); err != nil {
+	raw, err := c.rawJSON()
+	if err != nil {
 		return err
+	}
+	return decodeJSON(raw, v)
+}
+
+// rawJSON reads the request's JSON body as bytes, for a handler that must
+// see them as sent (to check a signature) before decoding them.
+func (c *call) rawJSON() ([]byte, error) {
+	if err := checkContentType(c.r.Header.Get("Content-Type")); err != nil {
+		return nil, err
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, MaxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return errBodyTooLarge
+			return nil, errBodyTooLarge
 		}
-		return badJSON("unreadable", 0)
+		return nil, badJSON("unreadable", 0)
 	}
-	return decodeJSON(raw, v)
+	return raw, nil
 }
 
 // checkContentType accepts JSON (and JSON merge patch, which is what PATCH

@@ -136,6 +136,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			{"name": "meta", "description": "Tokens, identity and this document"},
 			{"name": "knowledge-base", "description": "Knowledge-base articles and the one search the help centre, help box and agents share"},
 			{"name": "attachments", "description": "Files attached to replies, notes and emails; downloads"},
+			{"name": "channels", "description": "Messages from social networks and other sources (signed posts in, webhook replies out), and their connectors"},
 		},
 		"paths":    paths,
 		"security": []map[string][]string{{"bearer": {}}},

@@ -134,6 +134,10 @@ func routeTable() []route {
 		{Method: "GET", Path: Prefix + "/kb/articles/{id}/revisions", ID: "listKBArticleRevisions", Handle: (*API).listKBArticleRevisions},
 		{Method: "GET", Path: Prefix + "/kb/categories", ID: "listKBCategories", Handle: (*API).listKBCategories},
 		{Method: "GET", Path: Prefix + "/kb/search", ID: "searchKB", Handle: (*API).searchKB, Query: kbSearchParams},
+		{Method: "POST", Path: Prefix + "/channels/{key}/messages", ID: "postChannelMessage", Public: true, Handle: (*API).postChannelMessage},
+		{Method: "GET", Path: Prefix + "/connectors", ID: "listConnectors", Handle: (*API).listConnectors},
+		{Method: "POST", Path: Prefix + "/connectors", ID: "createConnector", Handle: (*API).createConnector},
+		{Method: "PUT", Path: Prefix + "/connectors/{id}", ID: "updateConnector", Handle: (*API).updateConnector},
 		{Method: "GET", Path: Prefix + "/kb/public/search", ID: "searchKBPublic", Public: true, Handle: (*API).searchKBPublic,
 			Query: append([]param{{Name: "workspace", Type: "integer", Min: 1, Desc: "The workspace whose help centre is searched (required)."}}, kbSearchParams...)},
 

@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/palier/palier/internal/connector"
 	"github.com/palier/palier/internal/text"
 )
 
@@ -45,11 +47,28 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 		// No route on attachments takes a body or a query; an id that names
 		// nothing still reaches the handler.
 		ids["attachments"] = "999999"
+		// The channel API checks a signature before it reads a field: the
+		// hostile bodies are signed, so the text check is what answers.
+		var conn struct {
+			ID     int64
+			Key    string
+			Secret string
+		}
+		e.must(e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "fuzz"}), 201, &conn)
+		ids["connectors"] = itoa(conn.ID)
+		signed := func(rt route, body any) req {
+			r := req{who: "admin", method: rt.Method, body: body}
+			if rt.ID == "postChannelMessage" {
+				raw, _ := json.Marshal(body)
+				r.body, r.header = raw, map[string]string{connector.SignatureHeader: connector.Sign(conn.Secret, time.Now(), raw)}
+			}
+			return r
+		}
 		before := e.rowCounts()
 		schemas := e.doc["components"].(map[string]any)["schemas"].(map[string]any)
 		sent := 0
 		for _, rt := range e.api.routes {
-			path := rt.Path
+			path := strings.Replace(rt.Path, "{key}", conn.Key, 1)
 			if strings.Contains(path, "{id}") {
 				resource := strings.Split(strings.TrimPrefix(path, Prefix+"/"), "/")[0]
 				if ids[resource] == "" {
@@ -84,7 +103,9 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 				}
 				for _, h := range bad {
 					body := build(leaf, h)
-					a := e.do(req{who: "admin", method: rt.Method, path: path, body: body})
+					r := signed(rt, body)
+					r.path = path
+					a := e.do(r)
 					sent++
 					field := fieldName(leaf)
 					if a.status != 422 || a.errorBody().Fields[field].Code != "bad_text" {

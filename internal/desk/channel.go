@@ -12,6 +12,7 @@ import (
 
 	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/connector"
 	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/i18n"
@@ -188,47 +189,67 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 	if subject == "" {
 		subject = i18n.T(dir.Workspace.DefaultLanguage, "mail.no_subject")
 	}
-	subject = clipRunes(subject, ticket.MaxSubject)
 	if strings.TrimSpace(body) == "" {
 		body = i18n.T(dir.Workspace.DefaultLanguage, "mail.no_text")
 	}
-	cust, err := d.store.CustomerByEmail(ctx, wsID, in.FromEmail)
+	t, err := d.openInboundTicket(ctx, dir, inboundSource{Channel: "email", Email: in.FromEmail, Name: in.FromName,
+		Subject: subject, Body: body, Record: d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))})
+	return d.intakeResult(t, true, err)
+}
+
+// inboundSource is a customer's first message from a channel.
+type inboundSource struct {
+	Channel  string
+	Email    string // the customer's address: found, or a customer created
+	Name     string // of a customer created; default the address's local part
+	Language string // of a customer created; default the workspace's
+	Subject  string
+	Body     string
+	// Record runs in the ticket's transaction with the customer's message
+	// event first: the channel records what it received.
+	Record store.TxHook
+}
+
+// openInboundTicket opens a routed ticket from a channel's first message,
+// with its customer found by address or created in the same transaction.
+func (d *Service) openInboundTicket(ctx context.Context, dir Directory, src inboundSource) (ticket.Ticket, error) {
+	wsID := dir.Workspace.ID
+	cust, err := d.store.CustomerByEmail(ctx, wsID, src.Email)
 	var newCustomer *customer.Customer
 	if problem.Is(err, problem.NotFound) {
-		name := strings.TrimSpace(in.FromName)
+		name := strings.TrimSpace(src.Name)
 		if name == "" {
-			name, _, _ = strings.Cut(in.FromEmail, "@")
+			name, _, _ = strings.Cut(src.Email, "@")
 		}
-		cust = customer.Customer{Name: clipRunes(name, 200), Email: in.FromEmail}
+		cust = customer.Customer{Name: clipRunes(name, 200), Email: src.Email, Language: src.Language}
 		if err := cust.Validate(); err != nil {
-			return Intake{}, fmt.Errorf("%w: %q: %v", ErrBadSender, in.FromEmail, err)
+			return ticket.Ticket{}, fmt.Errorf("%w: %q: %v", ErrBadSender, src.Email, err)
 		}
 		newCustomer = &cust
 	} else if err != nil {
-		return Intake{}, err
+		return ticket.Ticket{}, err
 	}
-	t := ticket.Ticket{Subject: subject, Status: ticket.New, Priority: ticket.Normal, Channel: "email", CustomerID: cust.ID,
-		Language: cust.Language}
+	t := ticket.Ticket{Subject: clipRunes(src.Subject, ticket.MaxSubject), Status: ticket.New, Priority: ticket.Normal,
+		Channel: src.Channel, CustomerID: cust.ID, Language: cust.Language}
 	if t.Language == "" {
 		t.Language = dir.Workspace.DefaultLanguage
 	}
-	routed, dec, err := d.route(ctx, dir, &t, cust, body, t)
+	routed, dec, err := d.route(ctx, dir, &t, cust, src.Body, t)
 	if err != nil {
-		return Intake{}, err
+		return ticket.Ticket{}, err
 	}
-	record := d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))
-	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: body, FirstIsCustomer: true,
+	return d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: src.Body, FirstIsCustomer: true,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust),
 		InTx: func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
-			// The customer's message is the event the email becomes.
-			for _, e := range events {
+			// The customer's message is the event the channel's message
+			// becomes.
+			for i, e := range events {
 				if e.Kind == ticket.CustomerMessage {
-					return record(ctx, tx, t, []ticket.Event{e})
+					return src.Record(ctx, tx, t, events[i:i+1])
 				}
 			}
-			return record(ctx, tx, t, events[:1])
+			return src.Record(ctx, tx, t, events[:1])
 		}})
-	return d.intakeResult(t, true, err)
 }
 
 // recordInbound records the message an event came from, in its
@@ -291,7 +312,12 @@ func (d *Service) emailReply(wsID int64, kind ticket.EventKind) store.TxHook {
 		if err != nil {
 			return err
 		}
-		if t.Channel != "email" && oc.Customer.Email == "" {
+		if t.Channel != "email" && oc.Customer.Email == "" || connector.Undeliverable(oc.Customer.Email) {
+			return nil
+		}
+		if t.Channel == "social" && !t.Sensitive {
+			// The answer goes back through the connector (connectorReply);
+			// only a sensitive ticket's answer also goes privately by email.
 			return nil
 		}
 		from, domain := o.sender(oc)

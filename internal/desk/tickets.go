@@ -444,7 +444,7 @@ func (d *Service) message(ctx context.Context, a auth.Actor, id int64, kind tick
 		}
 		return checkPost(a, cur, kind)
 	}, ticket.Event{Kind: kind, ActorAgentID: a.AgentID, Body: body}, ticket.Status(status),
-		d.attachHook(a.WorkspaceID, files, d.emailReply(a.WorkspaceID, kind)))
+		d.attachHook(a.WorkspaceID, files, chainHooks(d.emailReply(a.WorkspaceID, kind), d.connectorReply(a.WorkspaceID, kind))))
 }
 
 func checkMessage(body, status string) error {

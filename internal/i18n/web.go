@@ -82,6 +82,7 @@ func init() {
 		"channel.phone":       {"phone", "téléphone"},
 		"channel.chat":        {"chat", "chat"},
 		"channel.web":         {"web form", "formulaire web"},
+		"channel.social":      {"social network", "réseau social"},
 		"channel.":            {"unknown channel", "canal inconnu"},
 		"segment.b2c":         {"B2C", "B2C"},
 		"segment.b2b":         {"B2B", "B2B"},

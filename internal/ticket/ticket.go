@@ -78,7 +78,7 @@ func (p *Priority) UnmarshalText(b []byte) error {
 }
 
 // Channels through which a ticket can arrive.
-var Channels = []string{"email", "portal", "widget", "api", "phone", "chat", "web"}
+var Channels = []string{"email", "portal", "widget", "api", "phone", "chat", "web", "social"}
 
 // Ticket is one customer request.
 type Ticket struct {
