@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -248,6 +250,57 @@ func TestChannelAPIRefusals(t *testing.T) {
 		}
 		if a := e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "x", "webhook_url": "ftp://example.com"}); a.status != 422 {
 			t.Fatalf("ftp webhook accepted: %s", a)
+		}
+	})
+}
+
+// TestChannelConversationRace: the first messages of one conversation,
+// posted at once, end on one ticket, each stored once.
+func TestChannelConversationRace(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		var conn struct {
+			Key    string
+			Secret string
+		}
+		e.must(e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "Instagram"}), 201, &conn)
+		const n = 8
+		tickets := make(chan int64, 2*n)
+		var wg sync.WaitGroup
+		for i := range n {
+			for range 2 { // every message twice: the copy must store nothing
+				wg.Go(func() {
+					var res struct {
+						TicketID int64 `json:"ticket_id"`
+					}
+					a := e.postChannel(conn.Key, conn.Secret, inbound("story-9", "m"+strconv.Itoa(i), "Bonjour "+strconv.Itoa(i)))
+					if a.status != 200 {
+						t.Errorf("post %d: %s", i, a)
+						return
+					}
+					_ = json.Unmarshal(a.body, &res)
+					tickets <- res.TicketID
+				})
+			}
+		}
+		wg.Wait()
+		close(tickets)
+		ids := map[int64]bool{}
+		for id := range tickets {
+			if id != 0 {
+				ids[id] = true
+			}
+		}
+		if len(ids) != 1 {
+			t.Fatalf("one conversation made tickets %v", ids)
+		}
+		var msgs int
+		for id := range ids {
+			if err := e.s.DB().QueryRow(`SELECT count(*) FROM events WHERE ticket_id = $1 AND kind = 'customer_message'`, id).Scan(&msgs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if msgs != n {
+			t.Fatalf("%d customer messages stored, want %d (each once)", msgs, n)
 		}
 	})
 }
