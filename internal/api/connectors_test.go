@@ -207,14 +207,15 @@ func TestChannelAPIRefusals(t *testing.T) {
 		e.must(e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "Partenaire"}), 201, &conn)
 		good, _ := json.Marshal(inbound("c1", "m1", "Bonjour"))
 		path := Prefix + "/channels/" + conn.Key + "/messages"
-		cases := []struct {
+		type refusal struct {
 			name   string
 			path   string
 			body   []byte
 			sig    string
 			status int
 			code   string
-		}{
+		}
+		cases := []refusal{
 			{"unsigned", path, good, "", 401, "unsigned"},
 			{"wrong secret", path, good, connector.Sign("whsec_nope", time.Now(), good), 401, "bad_signature"},
 			{"body changed after signing", path, []byte(strings.Replace(string(good), "Bonjour", "Bonsoir", 1)), connector.Sign(conn.Secret, time.Now(), good), 401, "bad_signature"},
@@ -223,14 +224,7 @@ func TestChannelAPIRefusals(t *testing.T) {
 			{"not a key", Prefix + "/channels/..%2f/messages", good, connector.Sign(conn.Secret, time.Now(), good), 401, "bad_signature"},
 		}
 		invalid, _ := json.Marshal(map[string]any{"conversation_id": "", "message_id": "m9", "text": " ", "author": map[string]any{"id": "x", "name": ""}})
-		cases = append(cases, struct {
-			name   string
-			path   string
-			body   []byte
-			sig    string
-			status int
-			code   string
-		}{"fields missing", path, invalid, connector.Sign(conn.Secret, time.Now(), invalid), 422, "validation_failed"})
+		cases = append(cases, refusal{"fields missing", path, invalid, connector.Sign(conn.Secret, time.Now(), invalid), 422, "validation_failed"})
 		before := e.rowCounts()
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package i18n
 
-// Texts of the generic channel API (package connector).
+// Texts of the generic channel API (package connector), its errors and
+// its admin page.
 func init() {
 	register(Messages{
 		"connector.private_reply": {
@@ -8,12 +9,7 @@ func init() {
 			"Nous vous avons répondu en privé, car votre demande contient des informations personnelles. Consultez vos e-mails ou votre espace client.",
 		},
 		"connector.no_subject": {"Message from {channel}", "Message reçu via {channel}"},
-	})
-}
-
-// Errors of the channel API and its admin.
-func init() {
-	register(Messages{
+		// Errors of the channel API and its admin.
 		"error.connector_not_found": {"Channel connector not found.", "Connecteur de canal introuvable."},
 		"error.bad_signature":       {"Unknown channel or bad signature.", "Canal inconnu ou signature incorrecte."},
 		"error.stale_signature":     {"The signature's time is more than 5 minutes from ours: check the sender's clock.", "L'heure de la signature s'écarte de plus de 5 minutes de la nôtre : vérifiez l'horloge de l'expéditeur."},
@@ -22,12 +18,7 @@ func init() {
 		"error.connector_key_taken": {"This connector key is already in use.", "Cette clé de connecteur est déjà utilisée."},
 		"error.delivery_not_found":  {"Delivery not found.", "Envoi introuvable."},
 		"field.bad_url":             {"This must be an http or https address without credentials.", "Il faut une adresse http ou https sans identifiants."},
-	})
-}
-
-// The admin page of connectors.
-func init() {
-	register(Messages{
+		// The admin page of connectors.
 		"connectors.title":        {"Channel connectors", "Connecteurs de canaux"},
 		"connectors.intro":        {"A connector lets a social network, a messenger or a partner's system post customer messages to Palier (signed with its secret) and receive the agents' public replies at its webhook.", "Un connecteur permet à un réseau social, une messagerie ou le système d'un partenaire de transmettre les messages des clients à Palier (signés avec son secret) et de recevoir les réponses publiques des agents sur son webhook."},
 		"connectors.secret":       {"Copy the signing secret now: it will not be shown again.", "Copiez le secret de signature maintenant : il ne sera plus affiché."},
