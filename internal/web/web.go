@@ -79,6 +79,7 @@ func (s *server) routes() http.Handler {
 	s.routingAdminRoutes(mux)
 	s.tokenRoutes(mux)
 	s.helpRoutes(mux)
+	s.helpContactRoutes(mux)
 	s.kbEditorRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
