@@ -136,6 +136,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			{"name": "meta", "description": "Tokens, identity and this document"},
 			{"name": "knowledge-base", "description": "Knowledge-base articles and the one search the help centre, help box and agents share"},
 			{"name": "attachments", "description": "Files attached to replies, notes and emails; downloads"},
+			{"name": "reports", "description": "Measures for the reports: self-service deflection and contact rates"},
 		},
 		"paths":    paths,
 		"security": []map[string][]string{{"bearer": {}}},
