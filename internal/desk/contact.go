@@ -163,7 +163,7 @@ func (d *Service) requiresHuman(ctx context.Context, dir Directory, typeKey, sub
 		return false, err
 	}
 	dec := eng.Route(routing.Ticket{Channel: "web", RequestType: typeKey, Subject: subject, Body: description, Language: lang,
-		Priority: ticket.Normal.String(), CreatedAt: time.Now()})
+		Priority: ticket.Normal.String(), CreatedAt: d.store.Now()})
 	return dec.Actions.RequireHuman, nil
 }
 
