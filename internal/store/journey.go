@@ -58,6 +58,18 @@ func (s *Store) Now() time.Time { return s.now() }
 // repeated. A "form_started" step marks the journey as having reached the
 // form; "solved" ends an open journey as deflected.
 func (s *Store) RecordJourneyStep(ctx context.Context, wsID int64, token string, st JourneyStep, maxSteps int) error {
+	// The common repeat (the same suggestion shown keystroke after
+	// keystroke) is found on the read pool, without taking the writer.
+	var kind, detail string
+	var article int64
+	err := s.read.QueryRowContext(ctx, `SELECT st.kind, st.detail, st.article_id FROM journey_steps st JOIN journeys j ON j.id = st.journey_id
+		WHERE j.workspace_id = $1 AND j.token = $2 ORDER BY st.id DESC LIMIT 1`, wsID, token).Scan(&kind, &detail, &article)
+	if err == nil && kind == st.Kind && detail == st.Detail && article == st.ArticleID {
+		return nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read last journey step: %w", err)
+	}
 	now := s.now()
 	return s.inTx(ctx, func(tx *Tx) error {
 		j, err := upsertJourney(ctx, tx, wsID, token, now)
