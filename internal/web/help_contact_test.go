@@ -312,3 +312,26 @@ func TestContactSuggestionsAndDeflection(t *testing.T) {
 		}
 	})
 }
+
+// The last rung: an admin sets the phone number and hours the form shows;
+// nobody else may, and a refused value is not saved.
+func TestContactPhoneSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e, _ := contactEnv(t, s)
+		agent := e.login(t, e.f.AgentL1.Email)
+		res, body := agent.post("/admin/contact", url.Values{"phone": {"+33 1 00 00 00 00"}}, false)
+		expectStatus(t, res, body, http.StatusForbidden)
+		admin := e.login(t, e.f.Admin.Email)
+		res, body = admin.post("/admin/contact", url.Values{"phone": {strings.Repeat("1", 41)}, "hours": {"9-18"}}, false)
+		expectStatus(t, res, body, http.StatusUnprocessableEntity)
+		contains(t, body, `id="err-phone"`)
+		if c, _ := s.ContactSettings(t.Context(), e.f.WS.ID); c.Phone != "" || c.Hours != "" {
+			t.Fatalf("refused settings saved: %+v", c)
+		}
+		res, body = admin.post("/admin/contact", url.Values{"phone": {"+33 1 84 80 12 34"}, "hours": {"lun.–ven. 9 h – 18 h <b>"}}, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		res, body = e.anon(t, "fr").get("/help/contact")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `id="contact-phone"`, "Appelez-nous au &#43;33 1 84 80 12 34", "Horaires : lun.–ven. 9 h – 18 h &lt;b&gt;")
+	})
+}

@@ -80,6 +80,7 @@ func (s *server) routes() http.Handler {
 	s.tokenRoutes(mux)
 	s.helpRoutes(mux)
 	s.helpContactRoutes(mux)
+	s.contactAdminRoutes(mux)
 	s.kbEditorRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
