@@ -278,7 +278,7 @@ func TestContactSuggestionsAndDeflection(t *testing.T) {
 		res, body = c.do(req)
 		expectStatus(t, res, body, http.StatusOK)
 		contains(t, body, "Cet article a-t-il résolu votre problème ?", `action="/help/contact/solved"`)
-		res, body = c.post("/help/contact/solved", url.Values{"article": {m[1]}, "j": {j}}, true)
+		res, _ = c.post("/help/contact/solved", url.Values{"article": {m[1]}, "j": {j}}, true)
 		if res.StatusCode != http.StatusNoContent || !strings.HasPrefix(res.Header.Get("HX-Redirect"), "/help/contact?solved=1") {
 			t.Fatalf("solved: %d %q", res.StatusCode, res.Header.Get("HX-Redirect"))
 		}
