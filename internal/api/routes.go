@@ -144,5 +144,8 @@ func routeTable() []route {
 		// Attachments (attachments.go); replies and notes take files as multipart/form-data.
 		{Method: "GET", Path: Prefix + "/tickets/{id}/attachments", ID: "listTicketAttachments", Handle: (*API).listTicketAttachments},
 		{Method: "GET", Path: Prefix + "/attachments/{id}", ID: "getAttachment", Handle: (*API).getAttachment},
+
+		// Reports (reports_selfservice.go).
+		{Method: "GET", Path: Prefix + "/reports/self-service", ID: "getSelfServiceReport", Handle: (*API).selfServiceReport, Query: selfServiceParams},
 	}
 }

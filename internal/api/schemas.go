@@ -102,6 +102,7 @@ func schemas() map[string]any {
 	maps.Copy(s, kbSchemas())
 	maps.Copy(s, attachmentSchemas())
 	maps.Copy(s, connectorSchemas())
+	maps.Copy(s, selfServiceSchemas())
 	return s
 }
 

@@ -132,6 +132,7 @@ func (b *builder) build(seed uint64) error {
 		{"tickets", func() error { return b.createTickets(seed) }},
 		{"inbound address", func() error { return b.s.AddInboundAddress(b.ctx, b.ws.ID, InboundAddress) }},
 		{"knowledge base", b.createKnowledgeBase},
+		{"self-service journeys", b.createJourneys},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

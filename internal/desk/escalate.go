@@ -142,7 +142,17 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	if err != nil {
 		return t, err
 	}
-	summary := escalation.BuildSummary(step, req, t.Subject, first, nil)
+	// What the customer tried alone before contact (their journey) travels
+	// with the hand-off, worded in the escalating agent's language.
+	lang := a.Language
+	if lang == "" {
+		lang = dir.Workspace.DefaultLanguage
+	}
+	tried, err := d.journeyTried(ctx, a.WorkspaceID, t.ID, lang)
+	if err != nil {
+		return t, err
+	}
+	summary := escalation.BuildSummary(step, req, t.Subject, first, tried)
 	summary.From, summary.To = dir.Tier(t.TierID).Code, target.Code
 	raw, err := json.Marshal(summary)
 	if err != nil {

@@ -187,7 +187,7 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 	}
 	in := routing.Ticket{Channel: t.Channel, RequestType: dir.RequestType(t.RequestTypeID).Key, Subject: t.Subject, Body: body,
 		Segment: cust.Segment, Language: t.Language, Priority: t.Priority.String(), CustomFields: t.CustomFields,
-		Sensitive: t.Sensitive, OpenTickets: open, CreatedAt: time.Now()}
+		Sensitive: t.Sensitive, OpenTickets: open, CreatedAt: d.store.Now()}
 	if cust.OrganisationID != 0 {
 		if o, err := d.store.Organisation(ctx, dir.Workspace.ID, cust.OrganisationID); err == nil {
 			in.Organisation = o.Name

@@ -37,6 +37,18 @@ type NewTicket struct {
 // CreateTicket validates, places and stores a new ticket. The returned
 // ticket is durably stored.
 func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) (ticket.Ticket, error) {
+	return d.createTicket(ctx, a, in, intake{})
+}
+
+// intake is what a customer-facing channel adds to CreateTicket: the first
+// message is the customer's own words, and a hook runs in the ticket's
+// transaction (the contact form attaches the visitor's journey).
+type intake struct {
+	fromCustomer bool
+	inTx         store.TxHook
+}
+
+func (d *Service) createTicket(ctx context.Context, a auth.Actor, in NewTicket, via intake) (ticket.Ticket, error) {
 	if err := notForCollaborators(a); err != nil {
 		return ticket.Ticket{}, err
 	}
@@ -127,7 +139,8 @@ func (d *Service) CreateTicket(ctx context.Context, a auth.Actor, in NewTicket) 
 		}
 	}
 	return d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID,
-		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), HandedOff: handedOff})
+		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), HandedOff: handedOff,
+		FirstIsCustomer: via.fromCustomer, InTx: via.inTx})
 }
 
 // checkPlacement refuses the placement a new ticket's creator asked for

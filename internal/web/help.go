@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/kb"
 	"github.com/palier/palier/internal/store"
@@ -51,6 +52,12 @@ type helpPage struct {
 	// OtherLanguage says the hits are in the other language: a visitor
 	// whose browser speaks English may still type in French.
 	OtherLanguage bool
+	// Journey is the visitor's journey token, carried in links and forms
+	// for the help box's iframe (help_contact_journey.go).
+	Journey string
+	// FromContact: the article was opened from the contact form's
+	// suggestions, and asks whether it solved the visitor's problem.
+	FromContact bool
 }
 
 // helpLocale is the visitor's language: ?lang= (remembered in the
@@ -86,6 +93,7 @@ func (s *server) helpHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.helpPage(r, loc, "home")
+	_, p.Journey = s.journey(w, r)
 	byCat := map[int64][]kb.Article{}
 	for _, a := range arts {
 		byCat[a.CategoryID] = append(byCat[a.CategoryID], a)
@@ -112,6 +120,8 @@ func (s *server) helpSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.helpPage(r, loc, "search")
 	p.Query = r.URL.Query().Get("q")
+	tok, carry := s.journey(w, r)
+	p.Journey = carry
 	hits, err := s.d.PublicSearch(ctx, ws, loc.Lang, p.Query, 10)
 	if err == nil && len(hits) == 0 && strings.TrimSpace(p.Query) != "" {
 		other := i18n.Either(loc.Lang, i18n.French, i18n.English)
@@ -124,6 +134,9 @@ func (s *server) helpSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, h := range hits {
 		p.Hits = append(p.Hits, helpHit{ID: h.ID, Title: h.Title, Snippet: template.HTML(h.Snippet)}) // kb.Snippet escaped everything but its <mark>
+	}
+	if strings.TrimSpace(p.Query) != "" {
+		s.recordStep(ctx, ws, tok, desk.JourneyStep{Kind: desk.StepSearch, Detail: p.Query, Hits: len(hits)})
 	}
 	s.render(w, r, loc, http.StatusOK, "help", "", p)
 }
@@ -153,6 +166,14 @@ func (s *server) helpArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.helpPage(r, loc, "article")
 	p.Title = art.Title
+	tok, carry := s.journey(w, r)
+	p.Journey = carry
+	if r.URL.Query().Get("from") == "contact" { // a suggestion of the contact form
+		p.FromContact = true
+		s.recordStep(ctx, ws, tok, desk.JourneyStep{Kind: desk.StepSuggestionOpened, ArticleID: art.ID, Detail: art.Title})
+	} else if r.URL.Query().Get("voted") == "" { // back from a vote: already counted
+		s.recordStep(ctx, ws, tok, desk.JourneyStep{Kind: desk.StepArticleViewed, ArticleID: art.ID, Detail: art.Title})
+	}
 	p.Article, p.Body, p.Voted = art, template.HTML(kb.Render(art.Body)), r.URL.Query().Get("voted") != "" // kb.Render sanitised it
 	if p.Translations, err = s.d.PublicTranslations(ctx, ws, art); err != nil {
 		s.fail(w, r, loc, err)
@@ -198,5 +219,10 @@ func (s *server) helpVote(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, loc, err)
 		return
 	}
-	http.Redirect(w, r, "/help/articles/"+strconv.FormatInt(id, 10)+"?voted=1", http.StatusSeeOther)
+	s.recordStep(r.Context(), ws, s.journeyToken(w, r), desk.JourneyStep{Kind: desk.StepVote, ArticleID: id, Hits: map[bool]int{true: 1}[helpful]})
+	to := "/help/articles/" + strconv.FormatInt(id, 10) + "?voted=1"
+	if j := r.PostFormValue("j"); desk.ValidJourneyToken(j) {
+		to += "&j=" + j
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -33,6 +33,8 @@ type ticketPage struct {
 	// HandedOff: the reader handed this ticket off and follows it (reads,
 	// notes) without working it any more.
 	HandedOff bool
+	// Tried is the customer's self-service journey (help_contact_tried.go).
+	Tried []string
 }
 
 // customerPanel is the right column's "who is asking" box.
@@ -128,6 +130,9 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	p.Handoff = latestHandoff(rq, events)
 	p.HandedOff = !ticket.CanWork(rq.actor, t) && slices.Contains(t.HandedOffBy, rq.actor.AgentID)
 	p.Swarm = newSwarm(rq, t)
+	if p.Tried, err = s.alreadyTried(ctx, rq, t); err != nil {
+		return ticketPage{}, err
+	}
 	// A swarmed ticket does not go up: the swarm panel replaces the
 	// hand-off one (the desk refuses the escalation anyway).
 	if ticket.CanWork(rq.actor, t) && !p.Swarm.Swarming {

@@ -79,6 +79,8 @@ func (s *server) routes() http.Handler {
 	s.routingAdminRoutes(mux)
 	s.tokenRoutes(mux)
 	s.helpRoutes(mux)
+	s.helpContactRoutes(mux)
+	s.contactAdminRoutes(mux)
 	s.kbEditorRoutes(mux)
 	s.connectorRoutes(mux)
 

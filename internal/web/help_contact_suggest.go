@@ -1,0 +1,122 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/kb"
+)
+
+// The contact form's suggestions: as the visitor types, one endpoint
+// answers with the best articles (desk.ContactSuggestions, the help
+// centre's ranking); a suggestion opens in place, under the form, with
+// "this solved it", so the message being written is never lost.
+
+type suggestionsView struct {
+	L       *locale
+	Journey string
+	Hits    []helpHit
+	Human   bool // routing keeps this request from self-service
+}
+
+type suggestionView struct {
+	L       *locale
+	Journey string
+	Article kb.Article
+	Body    template.HTML
+}
+
+func (s *server) contactSuggest(w http.ResponseWriter, r *http.Request) {
+	loc := s.helpLocale(w, r)
+	ctx := r.Context()
+	ws, err := s.d.HelpWorkspace(ctx)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	q := r.URL.Query()
+	v := suggestionsView{L: loc, Journey: s.journeyToken(w, r)}
+	hits, human, err := s.d.ContactSuggestions(ctx, ws, loc.Lang, q.Get("request_type"), clipRunesWeb(q.Get("subject"), desk.MaxSearchQuery),
+		clipRunesWeb(q.Get("description"), desk.MaxSearchQuery), v.Journey)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	v.Human = human
+	for _, h := range hits {
+		v.Hits = append(v.Hits, helpHit{ID: h.ID, Title: h.Title, Snippet: template.HTML(h.Snippet)}) // kb.Snippet escaped everything but its <mark>
+	}
+	s.render(w, r, loc, http.StatusOK, "help_contact", "contact-suggestions", v)
+}
+
+// contactSuggestion opens a suggested article under the form (htmx), or,
+// without JavaScript, on its own page with the same question.
+func (s *server) contactSuggestion(w http.ResponseWriter, r *http.Request) {
+	loc := s.helpLocale(w, r)
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, loc, errPageNotFound)
+		return
+	}
+	tok := s.journeyToken(w, r)
+	if !isHTMX(r) {
+		http.Redirect(w, r, "/help/articles/"+strconv.FormatInt(id, 10)+"?from=contact&j="+tok, http.StatusSeeOther)
+		return
+	}
+	ws, err := s.d.HelpWorkspace(ctx)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	art, err := s.d.PublicArticle(ctx, ws, id)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	s.recordStep(ctx, ws, tok, desk.JourneyStep{Kind: desk.StepSuggestionOpened, ArticleID: art.ID, Detail: art.Title})
+	s.render(w, r, loc, http.StatusOK, "help_contact", "contact-article",
+		suggestionView{L: loc, Journey: tok, Article: art, Body: template.HTML(kb.Render(art.Body))}) // kb.Render sanitised it
+}
+
+// contactSolved records "this solved it": the journey ends as a
+// deflection and no ticket is opened.
+func (s *server) contactSolved(w http.ResponseWriter, r *http.Request) {
+	loc := s.helpLocale(w, r)
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PostFormValue("article"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, loc, badParameter("article"))
+		return
+	}
+	ws, err := s.d.HelpWorkspace(ctx)
+	if err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	tok := s.journeyToken(w, r)
+	if err := s.d.ContactSolved(ctx, ws, tok, id); err != nil {
+		s.fail(w, r, loc, err)
+		return
+	}
+	to := "/help/contact?solved=1"
+	if j := r.PostFormValue("j"); desk.ValidJourneyToken(j) {
+		to += "&j=" + j
+	}
+	if isHTMX(r) {
+		w.Header().Set("HX-Redirect", to)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func clipRunesWeb(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
