@@ -32,6 +32,8 @@ type Service struct {
 	outbound *Outbound
 	// files, when set, stores attachments (attachments.go).
 	files *attachments
+	// portal configures customer sign-in (portal.go).
+	portal portalConfig
 }
 
 // New returns a service over a migrated store.
