@@ -85,7 +85,13 @@ func portalEnv(t *testing.T, s *store.Store) (*env, *linkLog) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(http.NewCrossOriginProtection().Handler(h))
+	h = http.NewCrossOriginProtection().Handler(h)
+	withCSP := h // the production policy, as newEnv serves it
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		withCSP.ServeHTTP(w, r)
+	})
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{srv: srv, f: f, d: d}, logs
 }
