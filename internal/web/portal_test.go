@@ -641,3 +641,29 @@ func upload(name, content string) desk.Upload {
 	return desk.Upload{Filename: name, Size: int64(len(content)),
 		Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(content)), nil }}
 }
+
+func TestPortalLinkUsedConcurrentlyOpensOneSession(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e, logs := portalEnv(t, s)
+		alice := e.f.Customer["alice"]
+		c := e.anon(t, "en")
+		c.post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
+		tok := tokenOf(t, logs.last(t, alice.Email))
+		const n = 12
+		codes := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				res, _ := e.anon(t, "en").post("/help/sign-in/link", url.Values{"token": {tok}}, false)
+				codes[i] = res.StatusCode
+			})
+		}
+		wg.Wait()
+		if ok := slices.Index(codes, http.StatusSeeOther); ok < 0 || slices.Index(codes[ok+1:], http.StatusSeeOther) >= 0 {
+			t.Fatalf("statuses %v: want exactly one sign-in", codes)
+		}
+		if got := count(t, s, `SELECT count(*) FROM customer_sessions`); got != 1 {
+			t.Fatalf("%d sessions opened by one link", got)
+		}
+	})
+}
