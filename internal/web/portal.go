@@ -32,6 +32,7 @@ func (s *server) portalRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /help/files/{id}", s.customerAuth(s.portalDownload))
 	mux.Handle("GET /help/account", s.customerAuth(s.portalAccount))
 	mux.Handle("POST /help/account/password", s.customerAuth(s.portalSetPassword))
+	mux.Handle("POST /admin/portal", s.admin(s.savePortalSettings))
 }
 
 // portalReq is what a signed-in customer's handler gets.

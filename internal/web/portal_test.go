@@ -508,8 +508,22 @@ func TestPortalShowsOnlyTheCustomersPublicConversation(t *testing.T) {
 		}
 
 		// A workspace that hides agents' names shows "Support team".
-		if err := e.d.SetPortalShowsAgentNames(ctx, storetest.Actor(t, s, e.f.Admin), false); err != nil {
-			t.Fatal(err)
+		// Only an admin may change it (from the workspace page), and it
+		// is audited.
+		lead := e.login(t, e.f.Lead.Email)
+		res, body = lead.post("/admin/portal", url.Values{"agent_names": {"0"}}, false)
+		expectStatus(t, res, body, http.StatusForbidden)
+		if on, _ := s.PortalShowsAgentNames(ctx, e.f.WS.ID); !on {
+			t.Fatal("a lead changed the setting")
+		}
+		admin := e.login(t, e.f.Admin.Email)
+		res, body = admin.get("/admin/workspace")
+		expectStatus(t, res, body, 200)
+		contains(t, body, `action="/admin/portal"`, `name="agent_names" value="1" checked`)
+		res, body = admin.post("/admin/portal", url.Values{"agent_names": {"0"}}, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		if count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'workspace.portal_agent_names'`) != 1 {
+			t.Error("the setting's change is not audited")
 		}
 		res, body = c.get(page)
 		expectStatus(t, res, body, 200)
@@ -583,6 +597,9 @@ func TestPortalReplyReopensAndCustomerSolves(t *testing.T) {
 		res, body = c.get(page)
 		expectStatus(t, res, body, 200)
 		contains(t, body, "You marked this request solved.")
+		res, body = agent.get(fmt.Sprintf("/tickets/%d", solved.ID))
+		expectStatus(t, res, body, 200)
+		contains(t, body, bob.Name+" a changé le statut")
 		before = count(t, s, `SELECT count(*) FROM events`)
 		res, body = c.post(page+"/solve", nil, false)
 		expectStatus(t, res, body, http.StatusConflict)
