@@ -149,7 +149,7 @@ func TestPortalMagicLink(t *testing.T) {
 		res, body := c.get("/help")
 		expectStatus(t, res, body, 200)
 		contains(t, body, `href="/help/requests"`, "Connexion / Mes demandes")
-		res, body = c.get("/help/requests")
+		res, _ = c.get("/help/requests")
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/help/sign-in") {
 			t.Fatalf("signed out: %d %q", res.StatusCode, res.Header.Get("Location"))
 		}
@@ -632,7 +632,7 @@ func TestCustomerPassword(t *testing.T) {
 		if strings.ReplaceAll(unknown, "nobody@nowhere.example", "") != strings.ReplaceAll(body, victoria.Email, "") {
 			t.Error("a wrong password and an unknown address answer differently")
 		}
-		res, body = other.post("/help/sign-in", url.Values{"email": {victoria.Email}, "password": {"un mot de passe long"}, "next": {"/admin"}}, false)
+		res, _ = other.post("/help/sign-in", url.Values{"email": {victoria.Email}, "password": {"un mot de passe long"}, "next": {"/admin"}}, false)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/help/requests" {
 			t.Fatalf("password sign-in: %d %q", res.StatusCode, res.Header.Get("Location"))
 		}
