@@ -44,6 +44,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var mf mailFlags
 	mf.register(fs)
+	publicURL := fs.String("public-url", os.Getenv("PALIER_PUBLIC_URL"), "address customers reach Palier at, for emailed sign-in links (default: http://ADDR)")
 	attachDir := fs.String("attachments-dir", os.Getenv("PALIER_ATTACHMENTS_DIR"), "directory of attachment files (default: attachments inside --data)")
 	attachMiB := fs.Int("attachment-max-mib", envInt("PALIER_ATTACHMENT_MAX_MIB", 25), "largest attachment accepted, in MiB")
 	privateHooks := fs.Bool("webhooks-allow-private", os.Getenv("PALIER_WEBHOOKS_ALLOW_PRIVATE") == "true", "let webhooks reach loopback and private addresses (refused by default)")
@@ -82,8 +83,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	d.EnableAttachments(blobs, attachment.Limits{MaxFileBytes: int64(*attachMiB) << 20, MaxFiles: *attachFiles})
+	if *publicURL == "" {
+		*publicURL = "http://" + *addr
+	}
+	if *withDemo && mf.relay == "" {
+		d.LogSignInLinks() // the demo's customers have no inbox: their links go to the log
+	}
 	handler, metrics, err := server.Handlers(d, server.Config{SecureCookies: *secure, Log: log, Version: version,
-		SeparateMetrics: *metricsAddr != "", MetricsToken: *metricsToken, TrustedProxies: trusted})
+		SeparateMetrics: *metricsAddr != "", MetricsToken: *metricsToken, TrustedProxies: trusted, PublicURL: *publicURL})
 	if err != nil {
 		return err
 	}

@@ -110,15 +110,25 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		return d.intakeResult(t, false, err)
 	}
 	if t.ID != 0 {
-		if strings.TrimSpace(body) == "" {
-			body = "…"
-		}
-		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
-			ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": "email"}}, "",
-			d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))
+		t, err = d.receiveCustomerMessage(ctx, wsID, t, nil, body, "email", files, d.recordInbound(wsID, in.MessageID))
 		return d.intakeResult(t, false, err)
 	}
 	return d.openEmailTicket(ctx, wsID, in, body, files)
+}
+
+// receiveCustomerMessage adds a customer's message to their ticket, from
+// any channel (email, the help centre's "My requests"): what it does to
+// the ticket (a solved one reopens) is ticket.Receive's rule, applied on
+// the locked row. then runs last in the same transaction.
+func (d *Service) receiveCustomerMessage(ctx context.Context, wsID int64, t ticket.Ticket, guard store.Guard, body, channel string,
+	files []attachment.Attachment, then store.TxHook) (ticket.Ticket, error) {
+	if strings.TrimSpace(body) == "" {
+		body = "…"
+	}
+	_, t, err := d.store.AddMessageThen(ctx, wsID, t.ID, guard,
+		ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": channel}}, "",
+		d.attachHook(wsID, files, then))
+	return t, err
 }
 
 func (d *Service) intakeResult(t ticket.Ticket, isNew bool, err error) (Intake, error) {

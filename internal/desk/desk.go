@@ -35,6 +35,8 @@ type Service struct {
 	files *attachments
 	// live carries "something changed" events to open screens (live.go).
 	live *live.Hub
+	// portal configures customer sign-in (portal.go).
+	portal portalConfig
 }
 
 // New returns a service over a migrated store.

@@ -89,7 +89,10 @@ func NewOutbox(d *desk.Service, relay Relay, log *slog.Logger) *Outbox {
 }
 
 // Register makes a job runner send email.send jobs with this outbox.
-func (o *Outbox) Register(r *jobs.Runner) { r.Handle(desk.EmailSendJob, o.Send) }
+func (o *Outbox) Register(r *jobs.Runner) {
+	r.Handle(desk.EmailSendJob, o.Send)
+	r.Handle(desk.SignInLinkJob, o.SendSignInLink) // portal_link.go
+}
 
 // Send delivers one reply. It is idempotent: a message already sent is not
 // sent again, and a retried send carries the Message-ID fixed when the

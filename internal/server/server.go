@@ -32,6 +32,8 @@ type Config struct {
 	// SeparateMetrics serves /metrics only from the handler Handlers
 	// returns for it (--metrics-addr), not from the main address.
 	SeparateMetrics bool
+	// PublicURL is where customers reach the server (sign-in links).
+	PublicURL string
 	// MetricsToken, when set, is required as "Authorization: Bearer …" to
 	// read /metrics.
 	MetricsToken string
@@ -50,7 +52,7 @@ func Handlers(d *desk.Service, cfg Config) (app, metricsHandler http.Handler, er
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	ui, err := web.New(d, web.Options{SecureCookies: cfg.SecureCookies, Log: cfg.Log})
+	ui, err := web.New(d, web.Options{SecureCookies: cfg.SecureCookies, Log: cfg.Log, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -46,6 +46,8 @@ type adminPage struct {
 	// how long their next sign-in must wait ("" when it need not).
 	Unlocked bool
 	Lock     string
+	// PortalAgentNames: customers see agents' first names (portal_admin.go).
+	PortalAgentNames bool
 }
 
 // admin wraps an admin handler: signed in and an administrator, else a 403
@@ -142,6 +144,10 @@ func adminOptions(rq *request) map[string][]option {
 func (s *server) adminWorkspace(w http.ResponseWriter, r *http.Request, rq *request) error {
 	p := s.adminPage(r, rq, "workspace")
 	p.Edit, p.Action = rq.dir.Workspace, "/admin/workspace"
+	var err error
+	if p.PortalAgentNames, err = s.d.PortalShowsAgentNames(r.Context(), rq.actor); err != nil {
+		return err
+	}
 	s.render(w, r, rq.loc, http.StatusOK, "admin", "", p)
 	return nil
 }

@@ -82,6 +82,9 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 	l := rq.loc
 	it := eventItem{ID: e.ID, At: e.CreatedAt, Body: e.Body}
 	agent := rq.dir.Member(e.ActorAgentID).Name
+	if e.ActorAgentID == 0 && e.ActorCustomerID != 0 && e.ActorCustomerID == c.ID {
+		agent = c.Name // the customer did it (solved from the help centre)
+	}
 	switch e.Kind {
 	case ticket.CustomerMessage:
 		it.Class, it.Label, it.Author = "customer", l.T("event.label.customer"), c.Name

@@ -19,6 +19,9 @@ type Options struct {
 	// did not arrive over TLS (behind a TLS-terminating proxy).
 	SecureCookies bool
 	Log           *slog.Logger
+	// PublicURL is the address customers reach this server at, for the
+	// sign-in links emailed to them (empty: the request's own host).
+	PublicURL string
 }
 
 // server holds what every handler needs.
@@ -81,6 +84,7 @@ func (s *server) routes() http.Handler {
 	s.helpRoutes(mux)
 	s.helpContactRoutes(mux)
 	s.contactAdminRoutes(mux)
+	s.portalRoutes(mux)
 	s.kbEditorRoutes(mux)
 	s.connectorRoutes(mux)
 

@@ -1,0 +1,686 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/palier/palier/internal/attachment"
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/web"
+)
+
+// linkLog keeps the sign-in links the desk logs (the demo's way of
+// "sending" them when no relay is configured).
+type linkLog struct {
+	mu    sync.Mutex
+	links map[string][]string // email → links, oldest first
+	all   []string            // every message logged
+}
+
+func (l *linkLog) Enabled(context.Context, slog.Level) bool { return true }
+func (l *linkLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *linkLog) WithGroup(string) slog.Handler            { return l }
+func (l *linkLog) Handle(_ context.Context, r slog.Record) error {
+	var email, link string
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "email":
+			email = a.Value.String()
+		case "link":
+			link = a.Value.String()
+		}
+		return true
+	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all = append(l.all, r.Message)
+	if link != "" {
+		l.links[email] = append(l.links[email], link)
+	}
+	return nil
+}
+
+// last returns the newest link logged for an address.
+func (l *linkLog) last(t *testing.T, email string) string {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	list := l.links[email]
+	if len(list) == 0 {
+		t.Fatalf("no sign-in link was logged for %s", email)
+	}
+	return list[len(list)-1]
+}
+
+func (l *linkLog) count(email string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.links[email])
+}
+
+// portalEnv is newEnv with sign-in links logged (the demo's mode) and
+// kept by the test.
+func portalEnv(t *testing.T, s *store.Store) (*env, *linkLog) {
+	t.Helper()
+	f := storetest.Seed(t, s)
+	logs := &linkLog{links: map[string][]string{}}
+	d := desk.New(s, slog.New(logs))
+	d.LogSignInLinks()
+	h, err := web.New(d, web.Options{Log: slog.New(logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h = http.NewCrossOriginProtection().Handler(h)
+	withCSP := h // the production policy, as newEnv serves it
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		withCSP.ServeHTTP(w, r)
+	})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &env{srv: srv, f: f, d: d}, logs
+}
+
+// tokenOf is the token part of a sign-in link.
+func tokenOf(t *testing.T, link string) string {
+	t.Helper()
+	_, tok, ok := strings.Cut(link, "/help/sign-in/")
+	if !ok || tok == "" {
+		t.Fatalf("not a sign-in link: %q", link)
+	}
+	return tok
+}
+
+// customerIn signs a customer in by link, as a browser would.
+func (e *env) customerIn(t *testing.T, logs *linkLog, email string) *client {
+	t.Helper()
+	c := e.anon(t, "")
+	res, body := c.post("/help/sign-in", url.Values{"email": {email}}, false)
+	expectStatus(t, res, body, http.StatusOK)
+	res, body = c.post("/help/sign-in/link", url.Values{"token": {tokenOf(t, logs.last(t, email))}}, false)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/help/requests" {
+		t.Fatalf("sign in %s by link: %d %q\n%s", email, res.StatusCode, res.Header.Get("Location"), body)
+	}
+	return c
+}
+
+func count(t *testing.T, s *store.Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.DB().QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func customerCookieOf(t *testing.T, c *client, e *env) *http.Cookie {
+	t.Helper()
+	u, _ := url.Parse(e.srv.URL + "/help/requests")
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == "palier_customer" {
+			return ck
+		}
+	}
+	t.Fatal("no customer cookie")
+	return nil
+}
+
+func TestPortalMagicLink(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e, logs := portalEnv(t, s)
+		alice := e.f.Customer["alice"]
+		c := e.anon(t, "fr")
+
+		res, body := c.get("/help")
+		expectStatus(t, res, body, 200)
+		contains(t, body, `href="/help/requests"`, "Connexion / Mes demandes")
+		res, _ = c.get("/help/requests")
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/help/sign-in") {
+			t.Fatalf("signed out: %d %q", res.StatusCode, res.Header.Get("Location"))
+		}
+		res, body = c.get("/help/sign-in")
+		expectStatus(t, res, body, 200)
+		contains(t, body, `id="portal-email"`, `name="password"`)
+
+		// Known and unknown addresses get the same page; only the known
+		// one gets a link, and nothing shows it on the page.
+		_, known := c.post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
+		_, unknown := c.post("/help/sign-in", url.Values{"email": {"nobody@nowhere.example"}}, false)
+		if known != unknown {
+			t.Fatal("the page tells a known address from an unknown one")
+		}
+		contains(t, known, `id="link-sent"`, "Si nous connaissons cette adresse")
+		link := logs.last(t, alice.Email)
+		if strings.Contains(known, tokenOf(t, link)) || logs.count("nobody@nowhere.example") != 0 {
+			t.Fatal("the link leaked into the page, or an unknown address got one")
+		}
+		if n := count(t, s, `SELECT count(*) FROM customer_sign_ins`); n != 1 {
+			t.Fatalf("%d sign-in rows, want 1", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM customer_sign_ins WHERE verifier_hash LIKE $1`, "%"+strings.SplitN(tokenOf(t, link), ".", 2)[1]+"%"); n != 0 {
+			t.Fatal("the verifier is stored in clear")
+		}
+
+		// Opening the link spends nothing (mail scanners open links).
+		res, body = c.get("/help/sign-in/" + tokenOf(t, link))
+		expectStatus(t, res, body, 200)
+		contains(t, body, `action="/help/sign-in/link"`)
+		if res.Header.Get("Referrer-Policy") != "no-referrer" {
+			t.Error("the link's page may leak its token as a Referer")
+		}
+		res, body = c.post("/help/sign-in/link", url.Values{"token": {tokenOf(t, link)}}, false)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/help/requests" {
+			t.Fatalf("sign in: %d %q\n%s", res.StatusCode, res.Header.Get("Location"), body)
+		}
+		var ck *http.Cookie
+		for _, k := range res.Cookies() {
+			if k.Name == "palier_customer" {
+				ck = k
+			}
+		}
+		if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/help" || ck.MaxAge <= 0 {
+			t.Fatalf("customer cookie: %+v", ck)
+		}
+		res, body = c.get("/help/requests")
+		expectStatus(t, res, body, 200)
+		contains(t, body, "Mes demandes", alice.Email)
+
+		// The link is spent: using it again opens nothing.
+		sessions := count(t, s, `SELECT count(*) FROM customer_sessions`)
+		other := e.anon(t, "en")
+		res, body = other.post("/help/sign-in/link", url.Values{"token": {tokenOf(t, link)}}, false)
+		expectStatus(t, res, body, http.StatusUnauthorized)
+		contains(t, body, "not valid any more")
+		if count(t, s, `SELECT count(*) FROM customer_sessions`) != sessions {
+			t.Fatal("a spent link opened a session")
+		}
+		// A forged verifier with a real selector, or garbage, is refused too.
+		sel, _, _ := strings.Cut(tokenOf(t, link), ".")
+		for _, tok := range []string{sel + ".AAAAAAAAAAAAAAAAAAAAAAAAAA", sel, "", ".", strings.Repeat("A", 300)} {
+			res, body = other.post("/help/sign-in/link", url.Values{"token": {tok}}, false)
+			expectStatus(t, res, body, http.StatusUnauthorized)
+		}
+
+		// Sign-out ends the session on the server, and both are audited.
+		old := customerCookieOf(t, c, e)
+		res, body = c.post("/help/sign-out", nil, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/help/requests", nil)
+		req.AddCookie(old)
+		res, _ = other.do(req)
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/help/sign-in") {
+			t.Fatalf("a signed-out session still works: %d", res.StatusCode)
+		}
+		for _, action := range []string{"customer.sign_in", "customer.sign_out"} {
+			if n := count(t, s, `SELECT count(*) FROM audit_log WHERE action = $1 AND target_type = 'customer' AND target_id = $2`, action, alice.ID); n != 1 {
+				t.Errorf("%d %s audit entries, want 1", n, action)
+			}
+		}
+	})
+}
+
+func TestPortalLinkExpiresAndStaysInItsWorkspace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		var mu sync.Mutex
+		now := time.Now()
+		s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+		e, logs := portalEnv(t, s)
+		bob := e.f.Customer["bob"]
+		c := e.anon(t, "en")
+
+		c.post("/help/sign-in", url.Values{"email": {bob.Email}}, false)
+		link := logs.last(t, bob.Email)
+		mu.Lock()
+		now = now.Add(desk.SignInLinkTTL + time.Second)
+		mu.Unlock()
+		res, body := c.post("/help/sign-in/link", url.Values{"token": {tokenOf(t, link)}}, false)
+		expectStatus(t, res, body, http.StatusUnauthorized)
+		if count(t, s, `SELECT count(*) FROM customer_sessions`) != 0 {
+			t.Fatal("an expired link opened a session")
+		}
+
+		// A link of the other workspace's customer does not open this
+		// workspace's help centre.
+		carol := e.f.Other.Customer
+		if err := e.d.RequestSignInLink(context.Background(), e.f.Other.WS.ID, carol.Email, "192.0.2.9", e.srv.URL); err != nil {
+			t.Fatal(err)
+		}
+		res, body = c.post("/help/sign-in/link", url.Values{"token": {tokenOf(t, logs.last(t, carol.Email))}}, false)
+		expectStatus(t, res, body, http.StatusUnauthorized)
+		if count(t, s, `SELECT count(*) FROM customer_sessions`) != 0 || count(t, s, `SELECT count(*) FROM customer_sign_ins WHERE used_at IS NOT NULL`) != 0 {
+			t.Fatal("another workspace's link was accepted or spent")
+		}
+
+		// A link is bound to the address it was sent to: once the
+		// customer's address changes, it no longer works.
+		c.post("/help/sign-in", url.Values{"email": {bob.Email}}, false)
+		link = logs.last(t, bob.Email)
+		bob.Email = "bob.new@example.com"
+		if err := s.UpdateCustomer(context.Background(), e.f.WS.ID, bob); err != nil {
+			t.Fatal(err)
+		}
+		res, body = c.post("/help/sign-in/link", url.Values{"token": {tokenOf(t, link)}}, false)
+		expectStatus(t, res, body, http.StatusUnauthorized)
+	})
+}
+
+func TestPortalSignInLinksAreRateLimited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e, logs := portalEnv(t, s)
+		alice := e.f.Customer["alice"]
+		// A burst for one address: exactly the free allowance passes,
+		// whatever the interleaving.
+		const burst = 20
+		codes := make([]int, burst)
+		var wg sync.WaitGroup
+		for i := range burst {
+			wg.Go(func() {
+				c := e.anon(t, "en")
+				res, _ := c.post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
+				codes[i] = res.StatusCode
+			})
+		}
+		wg.Wait()
+		ok := 0
+		for _, code := range codes {
+			switch code {
+			case http.StatusOK:
+				ok++
+			case http.StatusTooManyRequests:
+			default:
+				t.Fatalf("status %d in the burst", code)
+			}
+		}
+		if ok != desk.SignInLinkThrottle.Free || logs.count(alice.Email) != ok {
+			t.Fatalf("%d links sent (%d logged), want %d", ok, logs.count(alice.Email), desk.SignInLinkThrottle.Free)
+		}
+		// The refusal is the same for an unknown address: it tells nothing.
+		c := e.anon(t, "en")
+		res, body := c.post("/help/sign-in", url.Values{"email": {"nobody@nowhere.example"}}, false)
+		expectStatus(t, res, body, http.StatusTooManyRequests) // the client's address is spent too
+		if res.Header.Get("Retry-After") == "" {
+			t.Error("no Retry-After")
+		}
+	})
+}
+
+// agentRoutes lists every route of the agent UI, read from the source
+// (each mux.Handle wrapped in an agent check), plus the admin sections
+// registered in a loop.
+func agentRoutes(t *testing.T) [][2]string {
+	t.Helper()
+	files, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`mux\.Handle\("(GET|POST) (/[^"]*)", s\.(auth|admin|leadOrAdmin|lead)\(`)
+	var out [][2]string
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name(), ".go") || strings.HasSuffix(f.Name(), "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			out = append(out, [2]string{m[1], regexp.MustCompile(`\{[^}]*\}`).ReplaceAllString(m[2], "1")})
+		}
+	}
+	for _, sec := range []string{"tiers", "teams", "members", "types", "fields"} {
+		out = append(out, [2]string{"GET", "/admin/" + sec}, [2]string{"POST", "/admin/" + sec + "/new"})
+	}
+	if len(out) < 30 {
+		t.Fatalf("only %d agent routes found: the pattern no longer matches the source", len(out))
+	}
+	return out
+}
+
+func TestCustomerAndAgentSessionsNeverMix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e, logs := portalEnv(t, s)
+		cust := e.customerIn(t, logs, e.f.Customer["alice"].Email)
+		ck := customerCookieOf(t, cust, e)
+		raw := e.anon(t, "en")
+		for _, rt := range agentRoutes(t) {
+			// The cookie is sent by hand to every path (a browser would
+			// not even send it outside /help), under both names.
+			for _, name := range []string{"palier_customer", "palier_session"} {
+				req, _ := http.NewRequest(rt[0], e.srv.URL+rt[1], strings.NewReader(""))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.AddCookie(&http.Cookie{Name: name, Value: ck.Value})
+				res, body := raw.do(req)
+				loc := res.Header.Get("Location")
+				if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+					t.Errorf("%s %s with a customer session as %s: %d %q\n%.200s", rt[0], rt[1], name, res.StatusCode, loc, body)
+				}
+			}
+		}
+		// And an agent's session opens no customer page.
+		agent := e.login(t, e.f.AgentL1.Email)
+		var sessionCk *http.Cookie
+		u, _ := url.Parse(e.srv.URL + "/")
+		for _, k := range agent.http.Jar.Cookies(u) {
+			if k.Name == "palier_session" {
+				sessionCk = k
+			}
+		}
+		for _, path := range []string{"/help/requests", "/help/requests/1000", "/help/account", "/help/files/1"} {
+			for _, name := range []string{"palier_session", "palier_customer"} {
+				req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+				req.AddCookie(&http.Cookie{Name: name, Value: sessionCk.Value})
+				res, _ := raw.do(req)
+				if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/help/sign-in") {
+					t.Errorf("GET %s with an agent session as %s: %d", path, name, res.StatusCode)
+				}
+			}
+		}
+	})
+}
+
+// timelineIDs returns the event ids the customer's page shows.
+func timelineIDs(body string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`data-event="(\d+)"`).FindAllStringSubmatch(body, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func TestPortalShowsOnlyTheCustomersPublicConversation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e, logs := portalEnv(t, s)
+		ctx := context.Background()
+		enableFiles(t, e)
+		tk := e.f.Ticket["L2"] // alice's, owned by AgentL2
+		agentL2 := storetest.Actor(t, s, e.f.AgentL2)
+		reply, _, err := e.d.ReplyWith(ctx, agentL2, tk.ID, "Nous regardons l'export.", "", []desk.Upload{upload("export.txt", "colonnes")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		note, _, err := e.d.NoteWith(ctx, agentL2, tk.ID, "SECRET-NOTE: client difficile", []desk.Upload{upload("note.txt", "interne")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.AddMessage(ctx, e.f.WS.ID, tk.ID, nil, ticket.Event{Kind: ticket.InternalNote, Body: "SECRET-VENDOR: root cause",
+			Data: map[string]string{"channel": "email", "from_vendor": "vendor@example.net"}}, ""); err != nil {
+			t.Fatal(err)
+		}
+		l3 := e.f.Tier["L3"].ID
+		if _, err := s.UpdateTicket(ctx, e.f.WS.ID, tk.ID, e.f.Lead.ID, nil, store.Change{TierID: &l3}); err != nil {
+			t.Fatal(err)
+		}
+		events, err := s.Events(ctx, e.f.WS.ID, tk.ID, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, ev := range events {
+			if ev.Kind == ticket.CustomerMessage || ev.Kind == ticket.AgentReply || ev.Kind == ticket.TierChanged {
+				want = append(want, fmt.Sprint(ev.ID))
+			}
+		}
+
+		c := e.customerIn(t, logs, e.f.Customer["alice"].Email)
+		page := fmt.Sprintf("/help/requests/%d", tk.Number)
+		res, body := c.get(page)
+		expectStatus(t, res, body, 200)
+		if got := timelineIDs(body); !slices.Equal(got, want) {
+			t.Fatalf("the customer sees events %v, want exactly %v", got, want)
+		}
+		firstName := strings.Fields(e.f.AgentL2.Name)[0]
+		contains(t, body, "Nous regardons l&#39;export.", "export.txt", firstName, e.f.Tier["L3"].NameIn("fr"), `id="specialist"`)
+		for _, hidden := range []string{"SECRET-NOTE", "SECRET-VENDOR", "note.txt", "vendor@example.net", e.f.AgentL2.Name[len(firstName):] + "<", e.f.AgentL2.Email} {
+			if strings.TrimSpace(hidden) != "" && strings.Contains(body, hidden) {
+				t.Errorf("the customer's page shows %q", hidden)
+			}
+		}
+		// The reply's file downloads; the note's does not, nor any id of
+		// another ticket's file.
+		files, err := s.TicketAttachments(ctx, e.f.WS.ID, tk.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			res, got := c.get(fmt.Sprintf("/help/files/%d", f.ID))
+			switch f.EventID {
+			case reply.ID:
+				expectStatus(t, res, got, 200)
+			case note.ID:
+				expectStatus(t, res, got, http.StatusNotFound)
+			}
+		}
+		bobReply, _, err := e.d.ReplyWith(ctx, storetest.Actor(t, s, e.f.AgentL1), e.f.Ticket["L1owned"].ID, "Bob's answer", "", []desk.Upload{upload("bob.txt", "bob")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bobFiles, _ := s.TicketAttachments(ctx, e.f.WS.ID, bobReply.TicketID, 10)
+		for _, f := range bobFiles {
+			res, got := c.get(fmt.Sprintf("/help/files/%d", f.ID))
+			expectStatus(t, res, got, http.StatusNotFound)
+		}
+
+		// Every other ticket number, in this workspace or another, and
+		// numbers that do not exist, answer the same 404.
+		mine := map[int64]bool{}
+		for _, t := range e.f.Ticket {
+			if t.CustomerID == e.f.Customer["alice"].ID {
+				mine[t.Number] = true
+			}
+		}
+		for n := int64(990); n <= 1010; n++ {
+			res, got := c.get(fmt.Sprintf("/help/requests/%d", n))
+			if mine[n] {
+				expectStatus(t, res, got, 200)
+				continue
+			}
+			expectStatus(t, res, got, http.StatusNotFound)
+			for _, verb := range []string{"reply", "solve"} {
+				res, got = c.post(fmt.Sprintf("/help/requests/%d/%s", n, verb), url.Values{"body": {"intrusion"}}, false)
+				expectStatus(t, res, got, http.StatusNotFound)
+			}
+		}
+		if n := count(t, s, `SELECT count(*) FROM events WHERE body = 'intrusion'`); n != 0 {
+			t.Fatalf("an attacker's reply was written %d times", n)
+		}
+		res, body = c.get("/help/requests")
+		expectStatus(t, res, body, 200)
+		for _, tk := range e.f.Ticket {
+			listed := strings.Contains(body, fmt.Sprintf(`data-number="%d"`, tk.Number))
+			if listed != mine[tk.Number] {
+				t.Errorf("ticket %d listed=%v, alice's=%v", tk.Number, listed, mine[tk.Number])
+			}
+		}
+
+		// A workspace that hides agents' names shows "Support team".
+		// Only an admin may change it (from the workspace page), and it
+		// is audited.
+		lead := e.login(t, e.f.Lead.Email)
+		res, body = lead.post("/admin/portal", url.Values{"agent_names": {"0"}}, false)
+		expectStatus(t, res, body, http.StatusForbidden)
+		if on, _ := s.PortalShowsAgentNames(ctx, e.f.WS.ID); !on {
+			t.Fatal("a lead changed the setting")
+		}
+		admin := e.login(t, e.f.Admin.Email)
+		res, body = admin.get("/admin/workspace")
+		expectStatus(t, res, body, 200)
+		contains(t, body, `action="/admin/portal"`, `name="agent_names" value="1" checked`)
+		res, body = admin.post("/admin/portal", url.Values{"agent_names": {"0"}}, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		if count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'workspace.portal_agent_names'`) != 1 {
+			t.Error("the setting's change is not audited")
+		}
+		res, body = c.get(page)
+		expectStatus(t, res, body, 200)
+		contains(t, body, "Équipe support")
+		if strings.Contains(body, firstName) {
+			t.Errorf("the workspace hides agents' names, yet %q shows", firstName)
+		}
+	})
+}
+
+func TestPortalReplyReopensAndCustomerSolves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e, logs := portalEnv(t, s)
+		ctx := context.Background()
+		enableFiles(t, e)
+		solved := e.f.Ticket["solved"] // bob's, solved
+		bob := e.f.Customer["bob"]
+		c := e.customerIn(t, logs, bob.Email)
+		page := fmt.Sprintf("/help/requests/%d", solved.Number)
+
+		// An empty reply is refused and writes nothing.
+		before := count(t, s, `SELECT count(*) FROM events`)
+		res, body := c.post(page+"/reply", url.Values{"body": {"  "}}, false)
+		expectStatus(t, res, body, http.StatusUnprocessableEntity)
+		if count(t, s, `SELECT count(*) FROM events`) != before {
+			t.Fatal("a refused reply wrote events")
+		}
+
+		res, body = c.postFiles(page+"/reply", map[string]string{"body": "Still wrong on the new invoice."}, map[string][]byte{"invoice.txt": []byte("total 0")})
+		expectStatus(t, res, body, http.StatusSeeOther)
+		got, err := s.Ticket(ctx, e.f.WS.ID, solved.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != ticket.Open {
+			t.Fatalf("after the customer's reply the ticket is %s, want open (as by email)", got.Status)
+		}
+		events, _ := s.Events(ctx, e.f.WS.ID, solved.ID, 0, 100)
+		msg, change := events[len(events)-2], events[len(events)-1]
+		if msg.Kind != ticket.CustomerMessage || msg.ActorCustomerID != bob.ID || msg.Data["channel"] != "portal" ||
+			change.Kind != ticket.StatusChanged || change.Data["from"] != "solved" || change.Data["to"] != "open" {
+			t.Fatalf("timeline: %+v, %+v", msg, change)
+		}
+		// The agent's ticket page shows it as the customer's.
+		agent := e.login(t, e.f.AgentL1.Email)
+		res, body = agent.get(fmt.Sprintf("/tickets/%d", solved.ID))
+		expectStatus(t, res, body, 200)
+		contains(t, body, "Still wrong on the new invoice.", "invoice.txt", bob.Name)
+		// Her own file downloads from her page.
+		res, body = c.get(page)
+		expectStatus(t, res, body, 200)
+		m := regexp.MustCompile(`href="/help/files/(\d+)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("no link to the customer's own file")
+		}
+		res, body = c.get("/help/files/" + m[1])
+		expectStatus(t, res, body, 200)
+
+		// The customer solves it: recorded as theirs, and once only.
+		res, body = c.post(page+"/solve", nil, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		got, _ = s.Ticket(ctx, e.f.WS.ID, solved.ID)
+		if got.Status != ticket.Solved || got.SolvedAt == nil {
+			t.Fatalf("after solving: %s", got.Status)
+		}
+		events, _ = s.Events(ctx, e.f.WS.ID, solved.ID, 0, 100)
+		last := events[len(events)-1]
+		if last.Kind != ticket.StatusChanged || last.ActorCustomerID != bob.ID || last.Data["by"] != "customer" || last.ActorAgentID != 0 {
+			t.Fatalf("solve event: %+v", last)
+		}
+		res, body = c.get(page)
+		expectStatus(t, res, body, 200)
+		contains(t, body, "You marked this request solved.")
+		res, body = agent.get(fmt.Sprintf("/tickets/%d", solved.ID))
+		expectStatus(t, res, body, 200)
+		contains(t, body, bob.Name+" a changé le statut")
+		before = count(t, s, `SELECT count(*) FROM events`)
+		res, body = c.post(page+"/solve", nil, false)
+		expectStatus(t, res, body, http.StatusConflict)
+		if count(t, s, `SELECT count(*) FROM events`) != before {
+			t.Fatal("solving twice wrote an event")
+		}
+		for _, action := range []string{"customer.reply", "customer.solve"} {
+			if count(t, s, `SELECT count(*) FROM audit_log WHERE action = $1`, action) != 1 {
+				t.Errorf("no %s audit entry", action)
+			}
+		}
+	})
+}
+
+func TestCustomerPassword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e, logs := portalEnv(t, s)
+		victoria := e.f.Customer["victoria"]
+		c := e.customerIn(t, logs, victoria.Email)
+		res, body := c.post("/help/account/password", url.Values{"password": {"court"}}, false)
+		expectStatus(t, res, body, http.StatusUnprocessableEntity)
+		res, body = c.post("/help/account/password", url.Values{"password": {"un mot de passe long"}}, false)
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `id="has-password"`)
+
+		other := e.anon(t, "en")
+		res, body = other.post("/help/sign-in", url.Values{"email": {victoria.Email}, "password": {"wrong password!"}}, false)
+		expectStatus(t, res, body, http.StatusUnauthorized)
+		_, unknown := other.post("/help/sign-in", url.Values{"email": {"nobody@nowhere.example"}, "password": {"wrong password!"}}, false)
+		if strings.ReplaceAll(unknown, "nobody@nowhere.example", "") != strings.ReplaceAll(body, victoria.Email, "") {
+			t.Error("a wrong password and an unknown address answer differently")
+		}
+		res, _ = other.post("/help/sign-in", url.Values{"email": {victoria.Email}, "password": {"un mot de passe long"}, "next": {"/admin"}}, false)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/help/requests" {
+			t.Fatalf("password sign-in: %d %q", res.StatusCode, res.Header.Get("Location"))
+		}
+		res, body = other.get("/help/requests")
+		expectStatus(t, res, body, 200)
+		// The password is not an agent's: it opens no agent session.
+		res, _ = other.post("/login", url.Values{"email": {victoria.Email}, "password": {"un mot de passe long"}}, false)
+		expectStatus(t, res, "", http.StatusUnauthorized)
+	})
+}
+
+func enableFiles(t *testing.T, e *env) *attachment.Disk {
+	t.Helper()
+	disk, err := attachment.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.d.EnableAttachments(disk, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
+	return disk
+}
+
+func upload(name, content string) desk.Upload {
+	return desk.Upload{Filename: name, Size: int64(len(content)),
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(content)), nil }}
+}
+
+func TestPortalLinkUsedConcurrentlyOpensOneSession(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e, logs := portalEnv(t, s)
+		alice := e.f.Customer["alice"]
+		c := e.anon(t, "en")
+		c.post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
+		tok := tokenOf(t, logs.last(t, alice.Email))
+		const n = 12
+		codes := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				res, _ := e.anon(t, "en").post("/help/sign-in/link", url.Values{"token": {tok}}, false)
+				codes[i] = res.StatusCode
+			})
+		}
+		wg.Wait()
+		if ok := slices.Index(codes, http.StatusSeeOther); ok < 0 || slices.Index(codes[ok+1:], http.StatusSeeOther) >= 0 {
+			t.Fatalf("statuses %v: want exactly one sign-in", codes)
+		}
+		if got := count(t, s, `SELECT count(*) FROM customer_sessions`); got != 1 {
+			t.Fatalf("%d sessions opened by one link", got)
+		}
+	})
+}
