@@ -97,6 +97,14 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 	if err != nil {
 		return Intake{}, err
 	}
+	var nt *notifier
+	if t.ID != 0 {
+		dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
+		if err != nil {
+			return Intake{}, err
+		}
+		nt = d.notifier(dir, 0)
+	}
 	if t.ID != 0 && vendor {
 		// The vendor's answer is for the agents: an internal note, never
 		// shown to the customer unless an agent passes it on.
@@ -105,7 +113,8 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		}
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
 			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: map[string]string{"channel": "email", "from_vendor": in.FromEmail}}, "",
-			d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))
+			nt.hook(d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))))
+		nt.done(ctx, err)
 		return d.intakeResult(t, false, err)
 	}
 	if t.ID != 0 {
@@ -114,7 +123,8 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		}
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
 			ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": "email"}}, "",
-			d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))
+			nt.hook(d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))))
+		nt.done(ctx, err)
 		return d.intakeResult(t, false, err)
 	}
 	return d.openEmailTicket(ctx, wsID, in, body, files)
@@ -217,9 +227,10 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 		return Intake{}, err
 	}
 	record := d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))
+	nt := d.notifier(dir, 0)
 	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: body, FirstIsCustomer: true,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust),
-		InTx: func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+		InTx: nt.hook(func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
 			// The customer's message is the event the email becomes.
 			for _, e := range events {
 				if e.Kind == ticket.CustomerMessage {
@@ -227,7 +238,8 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 				}
 			}
 			return record(ctx, tx, t, events[:1])
-		}})
+		})})
+	nt.done(ctx, err)
 	return d.intakeResult(t, true, err)
 }
 
@@ -335,12 +347,17 @@ func newMessageID(t ticket.Ticket, e ticket.Event, domain string) string {
 // queueEmail records an outgoing message and queues its sending, in the
 // transaction of the event it belongs to.
 func (d *Service) queueEmail(ctx context.Context, tx *store.Tx, job EmailJob) error {
+	return d.queueEmailKey(ctx, tx, job, fmt.Sprintf("%s:%d", EmailSendJob, job.EventID))
+}
+
+// queueEmailKey is queueEmail with the job's unique key given (several
+// emails may come from one event: notifications to agents).
+func (d *Service) queueEmailKey(ctx context.Context, tx *store.Tx, job EmailJob, key string) error {
 	payload, _ := json.Marshal(job)
 	if err := d.store.RecordOutboundMail(ctx, tx, job.WorkspaceID, job.TicketID, job.EventID, job.MessageID); err != nil {
 		return err
 	}
-	_, _, err := d.store.EnqueueTx(ctx, tx, store.NewJob{Kind: EmailSendJob, Payload: payload,
-		UniqueKey: fmt.Sprintf("%s:%d", EmailSendJob, job.EventID)})
+	_, _, err := d.store.EnqueueTx(ctx, tx, store.NewJob{Kind: EmailSendJob, Payload: payload, UniqueKey: key})
 	return err
 }
 
