@@ -38,13 +38,13 @@ func init() {
 		"notify.text.handoff_solved":   {"{ref}, which you handed off, was solved by {actor}", "{ref}, que vous avez transmis, a été résolu par {actor}"},
 		"notify.text.handoff_returned": {"{ref}, which you handed off, was sent back down by {actor}", "{ref}, que vous avez transmis, a été redescendu par {actor}"},
 
-		"live.viewing":         {"{names} viewing", "{names} sur ce ticket"},
-		"live.viewing.one":     {"{name} is viewing", "{name} consulte ce ticket"},
-		"live.replying.one":    {"{name} is replying", "{name} est en train de répondre"},
-		"live.changed":         {"Someone else posted on this ticket since you opened it. Read it before sending?", "Quelqu'un d'autre a écrit sur ce ticket depuis que vous l'avez ouvert. Le lire avant d'envoyer ?"},
-		"live.send_anyway":     {"Send anyway", "Envoyer quand même"},
-		"live.show_new":        {"Show what is new", "Voir la nouveauté"},
-		"live.reconnecting":    {"Live updates interrupted; reconnecting…", "Mises à jour en direct interrompues ; reconnexion…"},
-		"mention.suggestions":  {"People to mention", "Personnes à mentionner"},
+		"live.viewing":        {"{names} viewing", "{names} sur ce ticket"},
+		"live.viewing.one":    {"{name} is viewing", "{name} consulte ce ticket"},
+		"live.replying.one":   {"{name} is replying", "{name} est en train de répondre"},
+		"live.changed":        {"Someone else posted on this ticket since you opened it. Read it before sending?", "Quelqu'un d'autre a écrit sur ce ticket depuis que vous l'avez ouvert. Le lire avant d'envoyer ?"},
+		"live.send_anyway":    {"Send anyway", "Envoyer quand même"},
+		"live.show_new":       {"Show what is new", "Voir la nouveauté"},
+		"live.reconnecting":   {"Live updates interrupted; reconnecting…", "Mises à jour en direct interrompues ; reconnexion…"},
+		"mention.suggestions": {"People to mention", "Personnes à mentionner"},
 	})
 }
