@@ -136,6 +136,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			{"name": "meta", "description": "Tokens, identity and this document"},
 			{"name": "knowledge-base", "description": "Knowledge-base articles and the one search the help centre, help box and agents share"},
 			{"name": "attachments", "description": "Files attached to replies, notes and emails; downloads"},
+			{"name": "notifications", "description": "What you are told about tickets, and how (in the app, by email)"},
 		},
 		"paths":    paths,
 		"security": []map[string][]string{{"bearer": {}}},

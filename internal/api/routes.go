@@ -140,5 +140,12 @@ func routeTable() []route {
 		// Attachments (attachments.go); replies and notes take files as multipart/form-data.
 		{Method: "GET", Path: Prefix + "/tickets/{id}/attachments", ID: "listTicketAttachments", Handle: (*API).listTicketAttachments},
 		{Method: "GET", Path: Prefix + "/attachments/{id}", ID: "getAttachment", Handle: (*API).getAttachment},
+
+		// Notifications (notifications.go): the caller's own.
+		{Method: "GET", Path: Prefix + "/notifications", ID: "listNotifications", Query: notificationListParams, Handle: (*API).listNotifications},
+		{Method: "POST", Path: Prefix + "/notifications/{id}/read", ID: "markNotificationRead", Handle: (*API).markNotificationRead},
+		{Method: "POST", Path: Prefix + "/notifications/read-all", ID: "markAllNotificationsRead", Handle: (*API).markAllNotificationsRead},
+		{Method: "GET", Path: Prefix + "/me/notification-preferences", ID: "getNotificationPreferences", Handle: (*API).getNotificationPrefs},
+		{Method: "PATCH", Path: Prefix + "/me/notification-preferences", ID: "updateNotificationPreferences", Handle: (*API).updateNotificationPrefs},
 	}
 }

@@ -101,6 +101,7 @@ func schemas() map[string]any {
 	maps.Copy(s, escalationSchemas())
 	maps.Copy(s, kbSchemas())
 	maps.Copy(s, attachmentSchemas())
+	maps.Copy(s, notificationSchemas())
 	return s
 }
 
