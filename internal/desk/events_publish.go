@@ -3,7 +3,9 @@ package desk
 import (
 	"context"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/live"
+	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -57,4 +59,40 @@ func (n *notifier) done(ctx context.Context, err error) {
 	if inbox {
 		n.d.publish(ctx, ws, live.Inbox, LiveUpdated, map[string]int64{"ticket_id": t.ID})
 	}
+}
+
+// Presence states an open ticket page reports.
+const (
+	PresenceViewing  = "viewing"
+	PresenceReplying = "replying"
+	PresenceLeft     = "left"
+)
+
+// PresenceKind is the live kind of a presence report on a ticket's topic.
+const PresenceKind = "presence"
+
+// PresenceEvent is who is on a ticket page, and doing what. Hello asks
+// the other pages to report themselves at once (a page that just opened).
+type PresenceEvent struct {
+	AgentID int64  `json:"agent_id"`
+	Name    string `json:"name"`
+	State   string `json:"state"`
+	Hello   bool   `json:"hello,omitempty"`
+}
+
+// Presence tells the other open pages of a ticket the actor may read that
+// they are viewing it, replying, or gone. Nothing is stored: each page
+// keeps the list with an expiry, so a page that vanishes without saying
+// goodbye drops out of the others' lists by itself, on every instance.
+func (d *Service) Presence(ctx context.Context, a auth.Actor, ticketID int64, state string, hello bool) error {
+	if state != PresenceViewing && state != PresenceReplying && state != PresenceLeft {
+		f := problem.Fields{}
+		f.Add("state", "unknown_value", "must be viewing, replying or left", "value", state)
+		return f.Err()
+	}
+	if _, err := d.Ticket(ctx, a, ticketID); err != nil {
+		return err
+	}
+	d.publish(ctx, a.WorkspaceID, live.Ticket(ticketID), PresenceKind, PresenceEvent{AgentID: a.AgentID, Name: a.Name, State: state, Hello: hello})
+	return nil
 }
