@@ -28,7 +28,7 @@ func init() {
 		"notify.kind.mentioned":        {"I am @mentioned in an internal note", "Je suis @mentionné·e dans une note interne"},
 		"notify.kind.customer_replied": {"The customer answers my ticket", "Le client répond à mon ticket"},
 		"notify.kind.handoff_solved":   {"A ticket I handed off is solved", "Un ticket que j'ai transmis est résolu"},
-		"notify.kind.handoff_returned": {"A ticket I handed off comes back down", "Un ticket que j'ai transmis redescend"},
+		"notify.kind.handoff_returned": {"A ticket I handed off comes back to my tier", "Un ticket que j'ai transmis revient à mon niveau"},
 
 		"notify.text.assigned":         {"{actor} assigned {ref} to you", "{actor} vous a attribué {ref}"},
 		"notify.text.handoff_received": {"{actor} handed {ref} to your tier", "{actor} a transmis {ref} à votre niveau"},
@@ -36,7 +36,7 @@ func init() {
 		"notify.text.mentioned":        {"{actor} mentioned you on {ref}", "{actor} vous a mentionné·e sur {ref}"},
 		"notify.text.customer_replied": {"The customer answered {ref}", "Le client a répondu sur {ref}"},
 		"notify.text.handoff_solved":   {"{ref}, which you handed off, was solved by {actor}", "{ref}, que vous avez transmis, a été résolu par {actor}"},
-		"notify.text.handoff_returned": {"{ref}, which you handed off, was sent back down by {actor}", "{ref}, que vous avez transmis, a été redescendu par {actor}"},
+		"notify.text.handoff_returned": {"{ref}, which you handed off, came back to your tier ({actor})", "{ref}, que vous avez transmis, est revenu à votre niveau ({actor})"},
 
 		"live.viewing":        {"{names} viewing", "{names} sur ce ticket"},
 		"live.viewing.one":    {"{name} is viewing", "{name} consulte ce ticket"},

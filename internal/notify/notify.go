@@ -27,7 +27,7 @@ const (
 	Mentioned       Kind = "mentioned"        // you were @mentioned in an internal note
 	CustomerReplied Kind = "customer_replied" // the customer answered your ticket
 	HandoffSolved   Kind = "handoff_solved"   // a ticket you handed off was solved
-	HandoffReturned Kind = "handoff_returned" // a ticket you handed off came back down
+	HandoffReturned Kind = "handoff_returned" // a ticket you handed off came back to your tier
 )
 
 // Kinds lists every kind, in the order settings show them.
@@ -104,8 +104,11 @@ func Decide(c Change, members []Member) []Notice {
 				tell(id, Assigned, e)
 			}
 		case ticket.Escalated, ticket.DeEscalated:
-			if e.Kind == ticket.DeEscalated {
-				for _, id := range t.HandedOffBy {
+			// A ticket handed back to a tier that had handed it off (sent
+			// down to L1 after L1 escalated it, or returned up to L2 after
+			// L2 sent it down): who handed it off there hears it is back.
+			for _, id := range t.HandedOffBy {
+				if m, ok := byID[id]; ok && receives(m.Actor, t) {
 					tell(id, HandoffReturned, e)
 				}
 			}

@@ -60,6 +60,7 @@ func TestDecide(t *testing.T) {
 			[]string{"5:handoff_received"}},
 		{"came back down: who handed it off first, then the tier", Change{ActorID: 3, Ticket: backDown, Events: []ticket.Event{ev(ticket.DeEscalated)}},
 			[]string{"1:handoff_returned", "2:handoff_received"}},
+		{"moved on: who handed it off, elsewhere now, is not told", Change{ActorID: 3, Ticket: ticket.Ticket{ID: 9, TierID: 3, HandedOffBy: []int64{1, 3}}, Events: []ticket.Event{ev(ticket.Escalated)}}, nil},
 		{"solved: who handed it off", Change{ActorID: 3, Ticket: l2, Events: []ticket.Event{ev(ticket.StatusChanged, "from", "open", "to", "solved")}}, []string{"1:handoff_solved"}},
 		{"solved sensitive: who handed it off may not read it any more", Change{ActorID: 3, Ticket: l2sensitive, Events: []ticket.Event{ev(ticket.StatusChanged, "from", "open", "to", "solved")}}, nil},
 		{"pending is not solved", Change{ActorID: 3, Ticket: l2, Events: []ticket.Event{ev(ticket.StatusChanged, "from", "open", "to", "pending")}}, nil},

@@ -236,21 +236,23 @@
 
   // --- @mentions in the composer -------------------------------------------
 
-  var names = null;
+  var names = null; // one request per page, shared by every keystroke
   var menu = null;
   var picked = 0;
 
   function loadNames() {
     var id = ticketID();
-    if (names !== null || !id) return Promise.resolve(names || []);
-    return fetch("/tickets/" + id + "/mentions", { credentials: "same-origin" })
-      .then(function (res) {
-        return res.ok ? res.json() : [];
-      })
-      .then(function (list) {
-        names = list;
-        return list;
-      });
+    if (!id) return Promise.resolve([]);
+    if (names === null) {
+      names = fetch("/tickets/" + id + "/mentions", { credentials: "same-origin" })
+        .then(function (res) {
+          return res.ok ? res.json() : [];
+        })
+        .catch(function () {
+          return [];
+        });
+    }
+    return names;
   }
 
   // query is the "@words" being typed before the caret, or null.
@@ -311,12 +313,14 @@
   document.addEventListener("input", function (e) {
     var ta = e.target;
     if (!ta || ta.id !== "composer-body") return;
-    var q = query(ta);
-    if (q === null) {
+    if (query(ta) === null) {
       closeMenu();
       return;
     }
     loadNames().then(function (list) {
+      // The text as it is now: keystrokes may have come meanwhile.
+      var q = query(ta);
+      if (q === null || document.activeElement !== ta) return;
       var ql = q.toLowerCase();
       showMenu(
         ta,
@@ -329,6 +333,25 @@
     });
   });
 
+  // The key that picked a name must not also type itself (some input
+  // paths deliver its character apart from the keydown).
+  var swallow = false;
+  ["keypress", "beforeinput"].forEach(function (type) {
+    document.addEventListener(
+      type,
+      function (e) {
+        if (swallow && e.target && e.target.id === "composer-body") {
+          e.preventDefault();
+          swallow = false;
+        }
+      },
+      true
+    );
+  });
+  document.addEventListener("keyup", function () {
+    swallow = false;
+  });
+
   document.addEventListener("keydown", function (e) {
     if (!menu || !e.target || e.target.id !== "composer-body") return;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -337,6 +360,7 @@
     } else if (e.key === "Enter" || e.key === "Tab") {
       choose(e.target, menu.querySelectorAll("li")[picked].textContent);
       e.preventDefault();
+      swallow = true;
     } else if (e.key === "Escape") {
       closeMenu();
       e.preventDefault();
