@@ -133,7 +133,17 @@ func (n *notifier) actorName(id int64, lang string) string {
 	if m := n.dir.Member(id); m.ID != 0 {
 		return m.Name
 	}
-	return i18n.T(lang, "notify.actor.nobody")
+	return NotificationActorNobody(lang)
+}
+
+// NotificationActorNobody names the actor of what nobody in the team did
+// (a customer's message, routing at intake).
+func NotificationActorNobody(lang string) string { return i18n.T(lang, "notify.actor.nobody") }
+
+// Notification returns one of the actor's notifications about a ticket
+// they may read; anything else is not found.
+func (d *Service) Notification(ctx context.Context, a auth.Actor, id int64) (store.Notification, error) {
+	return d.store.Notification(ctx, a.WorkspaceID, a, id)
 }
 
 // NotificationText is a notification as a sentence in lang: "Nadia
@@ -185,20 +195,38 @@ func (d *Service) NotificationPrefs(ctx context.Context, a auth.Actor) (map[noti
 	return all[a.AgentID], nil
 }
 
+// PrefChange changes one kind's preference; nil leaves a channel as it is.
+type PrefChange struct {
+	InApp *bool `json:"in_app"`
+	Email *bool `json:"email"`
+}
+
 // SetNotificationPrefs changes the actor's own preferences for the kinds
 // given (unknown kinds are refused, every one named) and returns them all.
-func (d *Service) SetNotificationPrefs(ctx context.Context, a auth.Actor, prefs map[string]notify.Pref) (map[notify.Kind]notify.Pref, error) {
+func (d *Service) SetNotificationPrefs(ctx context.Context, a auth.Actor, changes map[string]PrefChange) (map[notify.Kind]notify.Pref, error) {
 	f := problem.Fields{}
-	set := make(map[notify.Kind]notify.Pref, len(prefs))
-	for k, p := range prefs {
+	for k := range changes {
 		if !notify.Kind(k).Valid() {
 			f.Add(k, "unknown_value", "unknown notification kind", "value", k)
-			continue
 		}
-		set[notify.Kind(k)] = p
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
+	}
+	cur, err := d.NotificationPrefs(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[notify.Kind]notify.Pref, len(changes))
+	for k, c := range changes {
+		p := cur[notify.Kind(k)]
+		if c.InApp != nil {
+			p.InApp = *c.InApp
+		}
+		if c.Email != nil {
+			p.Email = *c.Email
+		}
+		set[notify.Kind(k)] = p
 	}
 	if err := d.store.SetNotificationPrefs(ctx, a.WorkspaceID, a.AgentID, set); err != nil {
 		return nil, err

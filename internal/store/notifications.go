@@ -58,13 +58,20 @@ func visibleNotifications(wsID int64, viewer auth.Actor) (string, *sqlArgs) {
 // Notifications returns one page of the viewer's notifications, newest
 // first, before a notification id (0: from the newest).
 func (s *Store) Notifications(ctx context.Context, wsID int64, viewer auth.Actor, before int64, unreadOnly bool, limit int) ([]Notification, error) {
+	return s.notifications(ctx, wsID, viewer, func(cond string, q *sqlArgs) string {
+		if before > 0 {
+			cond += " AND n.id < " + q.arg(before)
+		}
+		if unreadOnly {
+			cond += " AND n.read_at IS NULL"
+		}
+		return cond
+	}, limit)
+}
+
+func (s *Store) notifications(ctx context.Context, wsID int64, viewer auth.Actor, more func(string, *sqlArgs) string, limit int) ([]Notification, error) {
 	cond, q := visibleNotifications(wsID, viewer)
-	if before > 0 {
-		cond += " AND n.id < " + q.arg(before)
-	}
-	if unreadOnly {
-		cond += " AND n.read_at IS NULL"
-	}
+	cond = more(cond, q)
 	rows, err := s.read.QueryContext(ctx, `SELECT n.id, n.agent_id, n.kind, n.ticket_id, COALESCE(n.event_id, 0), COALESCE(n.actor_agent_id, 0),
 		n.created_at, n.read_at, t.number, t.subject
 		FROM notifications n JOIN tickets t ON t.id = n.ticket_id WHERE `+cond+` ORDER BY n.id DESC LIMIT `+q.arg(limit), q.args...)
@@ -80,6 +87,19 @@ func (s *Store) Notifications(ctx context.Context, wsID int64, viewer auth.Actor
 		n.Kind, n.CreatedAt, n.ReadAt = notify.Kind(kind), fromMS(created), optMS(read)
 		return n, err
 	})
+}
+
+// Notification returns one of the viewer's notifications about a ticket
+// they may read, or not found.
+func (s *Store) Notification(ctx context.Context, wsID int64, viewer auth.Actor, id int64) (Notification, error) {
+	list, err := s.notifications(ctx, wsID, viewer, func(cond string, q *sqlArgs) string { return cond + " AND n.id = " + q.arg(id) }, 1)
+	if err != nil {
+		return Notification{}, err
+	}
+	if len(list) == 0 {
+		return Notification{}, problem.NotFoundf("notification")
+	}
+	return list[0], nil
 }
 
 // CountUnreadNotifications counts the viewer's unread notifications about
