@@ -275,6 +275,9 @@ type EmailJob struct {
 	// Subject, when set, replaces the "Re: [#ref] subject" of a reply
 	// (the vendor's hand-off).
 	Subject string `json:"subject,omitempty"`
+	// Footer, when set, replaces the customer's "reply to this email"
+	// footer (an agent's notification).
+	Footer string `json:"footer,omitempty"`
 }
 
 // Outbound configures email replies. Domain names the Message-IDs the desk

@@ -123,7 +123,7 @@ func (n *notifier) email(ctx context.Context, tx *store.Tx, t ticket.Ticket, x n
 	job := EmailJob{WorkspaceID: n.dir.Workspace.ID, TicketID: t.ID, EventID: x.EventID,
 		MessageID: newMessageID(t, ticket.Event{ID: x.EventID}, domain), From: from, FromName: o.FromName, To: m.Email, ToName: m.Name,
 		TicketNumber: t.Number, TicketSubject: t.Subject, Body: body, Language: lang,
-		Subject: i18n.T(lang, "notify.mail.subject", "text", text, "subject", t.Subject)}
+		Subject: i18n.T(lang, "notify.mail.subject", "text", text, "subject", t.Subject), Footer: i18n.T(lang, "notify.mail.footer")}
 	// One email per agent, kind and event: a retried transaction does
 	// not queue it twice.
 	return n.d.queueEmailKey(ctx, tx, job, fmt.Sprintf("%s:notify:%d:%d:%s", EmailSendJob, x.EventID, x.AgentID, x.Kind))

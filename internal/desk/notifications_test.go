@@ -67,7 +67,8 @@ func TestNotificationsFollowTheChanges(t *testing.T) {
 		if err := json.Unmarshal(jobs[0].Payload, &mail); err != nil {
 			t.Fatal(err)
 		}
-		if mail.To != f.AgentL1.Email || mail.Language != "fr" || mail.Subject != "Léa Lead vous a attribué #1000 : "+l1.Subject || mail.TicketID != l1.ID {
+		if mail.To != f.AgentL1.Email || mail.Language != "fr" || mail.Subject != "Léa Lead vous a attribué #1000 : "+l1.Subject || mail.TicketID != l1.ID ||
+			mail.Footer != "Vous recevez ce message selon vos préférences de notification dans Palier. Ouvrez le ticket dans Palier pour y répondre ; ne répondez pas à ce message." {
 			t.Errorf("assignment email: %+v", mail)
 		}
 

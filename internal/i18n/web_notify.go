@@ -7,12 +7,11 @@ func init() {
 		"notify.title":         {"Notifications", "Notifications"},
 		"notify.open":          {"Notifications ({n} unread)", "Notifications ({n} non lues)"},
 		"notify.mark_all":      {"Mark all as read", "Tout marquer comme lu"},
-		"notify.mark_read":     {"Mark as read", "Marquer comme lu"},
 		"notify.empty":         {"Nothing new.", "Rien de nouveau."},
 		"notify.unread":        {"Unread", "Non lue"},
 		"notify.actor.nobody":  {"Palier", "Palier"},
 		"notify.mail.subject":  {"{text}: {subject}", "{text} : {subject}"},
-		"notify.mail.footer":   {"You receive this email because of your notification settings in Palier.", "Vous recevez ce message selon vos préférences de notification dans Palier."},
+		"notify.mail.footer":   {"You receive this email because of your notification settings in Palier. Open the ticket in Palier to answer it; do not reply to this email.", "Vous recevez ce message selon vos préférences de notification dans Palier. Ouvrez le ticket dans Palier pour y répondre ; ne répondez pas à ce message."},
 		"notify.prefs.title":   {"Notifications", "Notifications"},
 		"notify.prefs.intro":   {"Choose what you are told about, in the app and by email.", "Choisissez ce dont vous êtes averti, dans l'application et par e-mail."},
 		"notify.prefs.kind":    {"Event", "Événement"},
@@ -38,13 +37,10 @@ func init() {
 		"notify.text.handoff_solved":   {"{ref}, which you handed off, was solved by {actor}", "{ref}, que vous avez transmis, a été résolu par {actor}"},
 		"notify.text.handoff_returned": {"{ref}, which you handed off, came back to your tier ({actor})", "{ref}, que vous avez transmis, est revenu à votre niveau ({actor})"},
 
-		"live.viewing":        {"{names} viewing", "{names} sur ce ticket"},
 		"live.viewing.one":    {"{name} is viewing", "{name} consulte ce ticket"},
 		"live.replying.one":   {"{name} is replying", "{name} est en train de répondre"},
 		"live.changed":        {"Someone else posted on this ticket since you opened it. Read it before sending?", "Quelqu'un d'autre a écrit sur ce ticket depuis que vous l'avez ouvert. Le lire avant d'envoyer ?"},
 		"live.send_anyway":    {"Send anyway", "Envoyer quand même"},
-		"live.show_new":       {"Show what is new", "Voir la nouveauté"},
-		"live.reconnecting":   {"Live updates interrupted; reconnecting…", "Mises à jour en direct interrompues ; reconnexion…"},
 		"mention.suggestions": {"People to mention", "Personnes à mentionner"},
 	})
 }
