@@ -91,7 +91,7 @@ func TestNotificationCentre(t *testing.T) {
 		if data := live.await(t, "event: agent.notification"); !strings.Contains(data, `"kind":"assigned"`) {
 			t.Errorf("the stream says %s", data)
 		}
-		res, body = luc.get("/notifications/bell")
+		_, body = luc.get("/notifications/bell")
 		contains(t, body, `data-unread="1"`, `>1</span>`)
 		res, body = luc.get("/notifications/panel")
 		expectStatus(t, res, body, 200)
@@ -204,7 +204,7 @@ func TestCollisionWarning(t *testing.T) {
 		expectStatus(t, res, body, 200)
 		// One's own messages are no collision.
 		newSeen := between(body, `name="seen" value="`, `"`)
-		res, body = luc.post(path+"/messages", url.Values{"mode": {"note"}, "body": {"Suite"}, "seen": {seen}}, true)
+		res, _ = luc.post(path+"/messages", url.Values{"mode": {"note"}, "body": {"Suite"}, "seen": {seen}}, true)
 		if res.StatusCode != http.StatusConflict {
 			t.Errorf("the old seen still predates the lead's note: %d", res.StatusCode)
 		}
