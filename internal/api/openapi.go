@@ -138,6 +138,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			{"name": "attachments", "description": "Files attached to replies, notes and emails; downloads"},
 			{"name": "channels", "description": "Messages from social networks and other sources (signed posts in, webhook replies out), and their connectors"},
 			{"name": "reports", "description": "Measures for the reports: self-service deflection and contact rates"},
+			{"name": "notifications", "description": "What you are told about tickets, and how (in the app, by email)"},
 		},
 		"paths":    paths,
 		"security": []map[string][]string{{"bearer": {}}},

@@ -147,5 +147,11 @@ func routeTable() []route {
 
 		// Reports (reports_selfservice.go).
 		{Method: "GET", Path: Prefix + "/reports/self-service", ID: "getSelfServiceReport", Handle: (*API).selfServiceReport, Query: selfServiceParams},
+		// Notifications (notifications.go): the caller's own.
+		{Method: "GET", Path: Prefix + "/notifications", ID: "listNotifications", Query: notificationListParams, Handle: (*API).listNotifications},
+		{Method: "POST", Path: Prefix + "/notifications/{id}/read", ID: "markNotificationRead", Handle: (*API).markNotificationRead},
+		{Method: "POST", Path: Prefix + "/notifications/read-all", ID: "markAllNotificationsRead", Handle: (*API).markAllNotificationsRead},
+		{Method: "GET", Path: Prefix + "/me/notification-preferences", ID: "getNotificationPreferences", Handle: (*API).getNotificationPrefs},
+		{Method: "PATCH", Path: Prefix + "/me/notification-preferences", ID: "updateNotificationPreferences", Handle: (*API).updateNotificationPrefs},
 	}
 }

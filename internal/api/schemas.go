@@ -103,6 +103,7 @@ func schemas() map[string]any {
 	maps.Copy(s, attachmentSchemas())
 	maps.Copy(s, connectorSchemas())
 	maps.Copy(s, selfServiceSchemas())
+	maps.Copy(s, notificationSchemas())
 	return s
 }
 

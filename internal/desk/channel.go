@@ -104,9 +104,15 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		if strings.TrimSpace(body) == "" {
 			body = "…"
 		}
+		dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
+		if err != nil {
+			return Intake{}, err
+		}
+		nt := d.notifier(dir, 0)
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
 			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: map[string]string{"channel": "email", "from_vendor": in.FromEmail}}, "",
-			d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))
+			nt.hook(d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))))
+		nt.done(ctx, err)
 		return d.intakeResult(t, false, err)
 	}
 	if t.ID != 0 {
@@ -125,9 +131,15 @@ func (d *Service) receiveCustomerMessage(ctx context.Context, wsID int64, t tick
 	if strings.TrimSpace(body) == "" {
 		body = "…"
 	}
-	_, t, err := d.store.AddMessageThen(ctx, wsID, t.ID, guard,
+	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
+	if err != nil {
+		return t, err
+	}
+	nt := d.notifier(dir, 0) // the owner hears that the customer answered
+	_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, guard,
 		ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": channel}}, "",
-		d.attachHook(wsID, files, then))
+		nt.hook(d.attachHook(wsID, files, then)))
+	nt.done(ctx, err)
 	return t, err
 }
 
@@ -248,9 +260,10 @@ func (d *Service) openInboundTicket(ctx context.Context, dir Directory, src inbo
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
-	return d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: src.Body, FirstIsCustomer: true,
+	nt := d.notifier(dir, 0) // the tier routing chose hears of a new ticket
+	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: src.Body, FirstIsCustomer: true,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust),
-		InTx: func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+		InTx: nt.hook(func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
 			// The customer's message is the event the channel's message
 			// becomes.
 			for i, e := range events {
@@ -259,7 +272,9 @@ func (d *Service) openInboundTicket(ctx context.Context, dir Directory, src inbo
 				}
 			}
 			return src.Record(ctx, tx, t, events[:1])
-		}})
+		})})
+	nt.done(ctx, err)
+	return t, err
 }
 
 // recordInbound records the message an event came from, in its
@@ -294,6 +309,9 @@ type EmailJob struct {
 	// Subject, when set, replaces the "Re: [#ref] subject" of a reply
 	// (the vendor's hand-off).
 	Subject string `json:"subject,omitempty"`
+	// Footer, when set, replaces the customer's "reply to this email"
+	// footer (an agent's notification).
+	Footer string `json:"footer,omitempty"`
 }
 
 // Outbound configures email replies. Domain names the Message-IDs the desk
@@ -371,12 +389,17 @@ func newMessageID(t ticket.Ticket, e ticket.Event, domain string) string {
 // queueEmail records an outgoing message and queues its sending, in the
 // transaction of the event it belongs to.
 func (d *Service) queueEmail(ctx context.Context, tx *store.Tx, job EmailJob) error {
+	return d.queueEmailKey(ctx, tx, job, fmt.Sprintf("%s:%d", EmailSendJob, job.EventID))
+}
+
+// queueEmailKey is queueEmail with the job's unique key given (several
+// emails may come from one event: notifications to agents).
+func (d *Service) queueEmailKey(ctx context.Context, tx *store.Tx, job EmailJob, key string) error {
 	payload, _ := json.Marshal(job)
 	if err := d.store.RecordOutboundMail(ctx, tx, job.WorkspaceID, job.TicketID, job.EventID, job.MessageID); err != nil {
 		return err
 	}
-	_, _, err := d.store.EnqueueTx(ctx, tx, store.NewJob{Kind: EmailSendJob, Payload: payload,
-		UniqueKey: fmt.Sprintf("%s:%d", EmailSendJob, job.EventID)})
+	_, _, err := d.store.EnqueueTx(ctx, tx, store.NewJob{Kind: EmailSendJob, Payload: payload, UniqueKey: key})
 	return err
 }
 

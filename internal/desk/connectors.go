@@ -203,9 +203,15 @@ func (d *Service) addConnectorMessage(ctx context.Context, c connector.Connector
 		data["author"] = in.Author.Name
 	}
 	body := clipRunes(in.Text, ticket.MaxBody)
+	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: c.WorkspaceID})
+	if err != nil {
+		return Intake{}, err
+	}
+	nt := d.notifier(dir, 0) // the owner hears that the customer answered
 	_, t, err = d.store.AddMessageThen(ctx, c.WorkspaceID, ticketID, nil,
 		ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: data}, "",
-		d.recordConnectorInbound(c, in, false))
+		nt.hook(d.recordConnectorInbound(c, in, false)))
+	nt.done(ctx, err)
 	if err != nil {
 		return Intake{}, err
 	}

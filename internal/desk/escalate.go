@@ -166,7 +166,8 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	if target.External && target.VendorEmail != "" {
 		data["vendor_email"] = target.VendorEmail
 	}
-	return d.store.MoveTicket(ctx, a.WorkspaceID, id, a.AgentID, func(cur ticket.Ticket) error {
+	nt := d.notifier(dir, a.AgentID)
+	t, err = d.store.MoveTicket(ctx, a.WorkspaceID, id, a.AgentID, func(cur ticket.Ticket) error {
 		// Two submits read the ticket at the same tier; the store runs them
 		// one after the other, and the second finds it moved.
 		if cur.TierID != t.TierID {
@@ -177,7 +178,9 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 		}
 		return nil
 	}, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data, CustomFields: answeredFields(dir, t, step, in.Answers),
-		Then: d.vendorHandoff(dir, target, summary)})
+		Then: nt.hook(d.vendorHandoff(dir, target, summary))})
+	nt.done(ctx, err)
+	return t, err
 }
 
 // withFieldAnswers reads a checklist answer and the text custom field of

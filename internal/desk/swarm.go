@@ -88,6 +88,8 @@ func (d *Service) Swarm(ctx context.Context, a auth.Actor, id int64, in Invitati
 	if err != nil {
 		return nil, err
 	}
+	nt := d.notifier(dir, a.AgentID)
+	inv.Then = nt.hook(nil)
 	added, err := d.store.AddCollaborators(ctx, a.WorkspaceID, id, a.AgentID, inv, func(cur ticket.Ticket) error {
 		if !ticket.CanView(a, cur) {
 			return problem.NotFoundf("ticket")
@@ -97,6 +99,7 @@ func (d *Service) Swarm(ctx context.Context, a auth.Actor, id int64, in Invitati
 		}
 		return nil
 	})
+	nt.done(ctx, err)
 	if err != nil {
 		return nil, err
 	}

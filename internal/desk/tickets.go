@@ -138,9 +138,12 @@ func (d *Service) createTicket(ctx context.Context, a auth.Actor, in NewTicket, 
 			handedOff = true
 		}
 	}
-	return d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID,
+	nt := d.notifier(dir, a.AgentID)
+	t, err = d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), HandedOff: handedOff,
-		FirstIsCustomer: via.fromCustomer, InTx: via.inTx})
+		FirstIsCustomer: via.fromCustomer, InTx: nt.hook(via.inTx)})
+	nt.done(ctx, err)
+	return t, err
 }
 
 // checkPlacement refuses the placement a new ticket's creator asked for
@@ -337,7 +340,9 @@ func (d *Service) UpdateTicket(ctx context.Context, a auth.Actor, id int64, u Up
 	if ch.Empty() {
 		return d.Ticket(ctx, a, id)
 	}
-	return d.store.UpdateTicket(ctx, a.WorkspaceID, id, a.AgentID, func(cur ticket.Ticket) error {
+	nt := d.notifier(dir, a.AgentID)
+	ch.Then = nt.hook(nil)
+	t, err := d.store.UpdateTicket(ctx, a.WorkspaceID, id, a.AgentID, func(cur ticket.Ticket) error {
 		if !ticket.CanView(a, cur) {
 			return problem.NotFoundf("ticket")
 		}
@@ -371,6 +376,8 @@ func (d *Service) UpdateTicket(ctx context.Context, a auth.Actor, id int64, u Up
 		}
 		return outOfScope(f)
 	}, ch)
+	nt.done(ctx, err)
+	return t, err
 }
 
 var (
@@ -451,13 +458,20 @@ func (d *Service) message(ctx context.Context, a auth.Actor, id int64, kind tick
 	if err := checkMessage(body, status); err != nil {
 		return ticket.Event{}, ticket.Ticket{}, err
 	}
-	return d.store.AddMessageThen(ctx, a.WorkspaceID, id, func(cur ticket.Ticket) error {
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return ticket.Event{}, ticket.Ticket{}, err
+	}
+	nt := d.notifier(dir, a.AgentID)
+	e, t, err := d.store.AddMessageThen(ctx, a.WorkspaceID, id, func(cur ticket.Ticket) error {
 		if !ticket.CanView(a, cur) {
 			return problem.NotFoundf("ticket")
 		}
 		return checkPost(a, cur, kind)
 	}, ticket.Event{Kind: kind, ActorAgentID: a.AgentID, Body: body}, ticket.Status(status),
-		d.attachHook(a.WorkspaceID, files, chainHooks(d.emailReply(a.WorkspaceID, kind), d.connectorReply(a.WorkspaceID, kind))))
+		nt.hook(d.attachHook(a.WorkspaceID, files, chainHooks(d.emailReply(a.WorkspaceID, kind), d.connectorReply(a.WorkspaceID, kind)))))
+	nt.done(ctx, err)
+	return e, t, err
 }
 
 func checkMessage(body, status string) error {

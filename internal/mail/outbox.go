@@ -192,7 +192,10 @@ func BuildReply(job desk.EmailJob) (*gomail.Msg, error) {
 	// RFC 3834: an automatic answer to this message is pointless.
 	m.SetGenHeader(gomail.Header("Auto-Submitted"), "no")
 	m.SetDate()
-	footer := i18n.T(lang, "mail.reply.footer", "ref", "[#"+strconv.FormatInt(job.TicketNumber, 10)+"]")
+	footer := job.Footer
+	if footer == "" {
+		footer = i18n.T(lang, "mail.reply.footer", "ref", "[#"+strconv.FormatInt(job.TicketNumber, 10)+"]")
+	}
 	m.SetBodyString(gomail.TypeTextPlain, job.Body+"\n\n-- \n"+footer+"\n")
 	m.AddAlternativeString(gomail.TypeTextHTML, replyHTML(job.Body, footer, lang))
 	return m, nil

@@ -106,6 +106,9 @@ func Handlers(d *desk.Service, cfg Config) (app, metricsHandler http.Handler, er
 		mux.Handle("GET /metrics", metricsHandler)
 	}
 	mux.Handle("/", ui)
+	// The page's event stream is the one UI route that answers for longer
+	// than the write timeout: its deadlines are lifted, for it alone.
+	mux.Handle("GET /events", LongRunning(ui))
 
 	csrf := http.NewCrossOriginProtection()
 	var h http.Handler = mux

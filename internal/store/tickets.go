@@ -327,6 +327,10 @@ type Change struct {
 	Sensitive     *bool
 	Tags          *[]string
 	CustomFields  map[string]string // key → new value ("" clears)
+	// Then, when set, runs last in the update's transaction with the
+	// stored ticket and the events written (notifications are stored
+	// there); it does not run when nothing changed.
+	Then TxHook
 }
 
 // Empty reports whether the change sets nothing.
@@ -361,12 +365,15 @@ func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64,
 		if err := s.saveTicket(ctx, tx, &next, now); err != nil {
 			return err
 		}
-		for _, e := range events {
-			if _, err := s.insertEvent(ctx, tx, wsID, e, now); err != nil {
+		for i, e := range events {
+			if events[i], err = s.insertEvent(ctx, tx, wsID, e, now); err != nil {
 				return err
 			}
 		}
 		out = next
+		if ch.Then != nil {
+			return ch.Then(ctx, tx, next, events)
+		}
 		return nil
 	})
 	return out, err
@@ -505,18 +512,21 @@ func (s *Store) AddMessageThen(ctx context.Context, wsID, ticketID int64, guard 
 			return err
 		}
 		next := t.Receive(e.Kind, e.ActorAgentID, status, now)
+		written := []ticket.Event{e} // the message first: hooks read events[0]
 		if next.Status != t.Status {
-			if _, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorAgentID: e.ActorAgentID,
-				Data: map[string]string{"from": string(t.Status), "to": string(next.Status)}}, now); err != nil {
+			st, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorAgentID: e.ActorAgentID,
+				Data: map[string]string{"from": string(t.Status), "to": string(next.Status)}}, now)
+			if err != nil {
 				return err
 			}
+			written = append(written, st)
 		}
 		if err := s.saveTicket(ctx, tx, &next, now); err != nil {
 			return err
 		}
 		out = next
 		if then != nil {
-			return then(ctx, tx, next, []ticket.Event{e})
+			return then(ctx, tx, next, written)
 		}
 		return nil
 	})
@@ -1076,6 +1086,9 @@ type Invitation struct {
 	// Question is what the inviter asks, recorded on each swarm_joined
 	// event so the timeline reads "Nadia invited Karim: « … »".
 	Question string
+	// Then, when set, runs last in the transaction with the ticket (its
+	// new collaborators listed) and the swarm_joined events written.
+	Then TxHook
 }
 
 // AddCollaborators invites agents to a ticket in one transaction: a team
@@ -1084,6 +1097,7 @@ type Invitation struct {
 // agent must belong to the workspace.
 func (s *Store) AddCollaborators(ctx context.Context, wsID, ticketID, byID int64, inv Invitation, guard Guard) ([]int64, error) {
 	var added []int64
+	var events []ticket.Event
 	err := s.inTx(ctx, func(tx *Tx) error {
 		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
 		if err != nil {
@@ -1099,20 +1113,26 @@ func (s *Store) AddCollaborators(ctx context.Context, wsID, ticketID, byID int64
 			if slices.Contains(t.Collaborators, agentID) || (inv.TeamID != 0 && agentID == t.OwnerID) {
 				continue
 			}
-			if err := s.insertCollaborator(ctx, tx, wsID, ticketID, agentID, byID, inv, now); err != nil {
+			e, err := s.insertCollaborator(ctx, tx, wsID, ticketID, agentID, byID, inv, now)
+			if err != nil {
 				return err
 			}
 			added = append(added, agentID)
+			events = append(events, e)
+		}
+		if inv.Then != nil && len(events) > 0 {
+			t.Collaborators = append(slices.Clone(t.Collaborators), added...)
+			return inv.Then(ctx, tx, t, events)
 		}
 		return nil
 	})
 	return added, err
 }
 
-func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, agentID, byID int64, inv Invitation, now time.Time) error {
+func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, agentID, byID int64, inv Invitation, now time.Time) (ticket.Event, error) {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at) VALUES ($1, $2, $3, $4)`,
 		ticketID, agentID, nullID(byID), ms(now)); err != nil {
-		return fmt.Errorf("add collaborator: %w", err)
+		return ticket.Event{}, fmt.Errorf("add collaborator: %w", err)
 	}
 	data := map[string]string{"agent_id": strconv.FormatInt(agentID, 10)}
 	if inv.TeamID != 0 {
@@ -1121,6 +1141,5 @@ func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, 
 	if inv.Question != "" {
 		data["question"] = inv.Question
 	}
-	_, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: ticketID, Kind: ticket.SwarmJoined, ActorAgentID: byID, Data: data}, now)
-	return err
+	return s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: ticketID, Kind: ticket.SwarmJoined, ActorAgentID: byID, Data: data}, now)
 }

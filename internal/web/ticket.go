@@ -59,6 +59,10 @@ type composer struct {
 	Message  string
 	// FilesHint states the attachment limits (attachments.go).
 	FilesHint string
+	// Seen is the last timeline event the composer was shown with;
+	// Changed: someone else posted after it (presence.go).
+	Seen    int64
+	Changed bool
 }
 
 func pathID(r *http.Request, name string) (int64, error) {
@@ -127,6 +131,7 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	}
 	p.Composer.FilesHint = s.filesHint(rq)
 	p.Cursor = lastEvent(events, 0)
+	p.Composer.Seen = p.Cursor
 	p.Handoff = latestHandoff(rq, events)
 	p.HandedOff = !ticket.CanWork(rq.actor, t) && slices.Contains(t.HandedOffBy, rq.actor.AgentID)
 	p.Swarm = newSwarm(rq, t)
@@ -239,6 +244,11 @@ func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	mode, body, status := r.PostFormValue("mode"), r.PostFormValue("body"), r.PostFormValue("status")
+	if err := s.checkCollision(r, rq, id); problem.Is(err, problem.Conflict) {
+		return s.refuseCollision(w, r, rq, id, composer{Mode: mode, Body: body, Status: status})
+	} else if err != nil {
+		return err
+	}
 	if mode == "note" {
 		_, _, err = s.d.NoteWith(r.Context(), rq.actor, id, body, files)
 	} else {
@@ -349,5 +359,6 @@ func (s *server) fillUpdate(r *http.Request, rq *request, t ticket.Ticket, u *up
 	}
 	u.Composer, u.Props = newComposer(rq, t), newProperties(rq, t)
 	u.Composer.FilesHint = s.filesHint(rq)
+	u.Composer.Seen = u.Cursor
 	return nil
 }

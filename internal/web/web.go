@@ -87,6 +87,8 @@ func (s *server) routes() http.Handler {
 	s.portalRoutes(mux)
 	s.kbEditorRoutes(mux)
 	s.connectorRoutes(mux)
+	s.notifyRoutes(mux)
+	s.liveRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound
