@@ -103,7 +103,7 @@ func TestAttachmentsOverTheAPI(t *testing.T) {
 		path := Prefix + "/tickets/" + strconv.FormatInt(tk.ID, 10)
 
 		var out struct {
-			Event       ticket.Event     `json:"event"`
+			Event       servedEvent      `json:"event"`
 			Attachments []attachmentJSON `json:"attachments"`
 		}
 		e.must(e.postFiles("agentL2", path+"/notes", map[string]string{"body": "Screenshot and the page"}, nil,

@@ -110,7 +110,7 @@ func (a *API) updateTicket(c *call) (any, error) {
 // messageOut is the answer to a reply or a note: the new timeline entry and
 // the ticket as it is after it (a reply may have changed its status).
 type messageOut struct {
-	Event       ticket.Event     `json:"event"`
+	Event       eventJSON        `json:"event"`
 	Ticket      ticketJSON       `json:"ticket"`
 	Attachments []attachmentJSON `json:"attachments,omitempty"`
 }
@@ -237,7 +237,7 @@ func (a *API) events(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(list, limit, "events", func(e ticket.Event) int64 { return e.ID }), nil
+	return pageOf(eventsOut(list), limit, "events", func(e eventJSON) int64 { return e.ID }), nil
 }
 
 func (a *API) listTickets(c *call) (any, error) {

@@ -14,6 +14,7 @@ import (
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/escalation"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
@@ -104,7 +105,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 			body = "…"
 		}
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
-			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: map[string]string{"channel": "email", "from_vendor": in.FromEmail}}, "",
+			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: event.Message{Channel: "email", FromVendor: in.FromEmail}}, "",
 			d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))
 		return d.intakeResult(t, false, err)
 	}
@@ -113,7 +114,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 			body = "…"
 		}
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
-			ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": "email"}}, "",
+			ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: event.Message{Channel: "email"}}, "",
 			d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))
 		return d.intakeResult(t, false, err)
 	}

@@ -2,15 +2,14 @@ package desk
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/escalation"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
@@ -144,17 +143,13 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	}
 	summary := escalation.BuildSummary(step, req, t.Subject, first, nil)
 	summary.From, summary.To = dir.Tier(t.TierID).Code, target.Code
-	raw, err := json.Marshal(summary)
-	if err != nil {
-		return t, fmt.Errorf("encode hand-off summary: %w", err)
-	}
 	kind := ticket.Escalated
 	if direction != escalation.Up {
 		kind = ticket.DeEscalated
 	}
-	data := map[string]string{"from": summary.From, "to": target.Code, "direction": string(direction), "reason": in.Reason, "summary": string(raw)}
-	if target.External && target.VendorEmail != "" {
-		data["vendor_email"] = target.VendorEmail
+	data := event.Handoff{From: t.TierID, To: target.ID, Direction: direction, Reason: in.Reason, Summary: &summary}
+	if target.External {
+		data.VendorEmail = target.VendorEmail
 	}
 	return d.store.MoveTicket(ctx, a.WorkspaceID, id, a.AgentID, func(cur ticket.Ticket) error {
 		// Two submits read the ticket at the same tier; the store runs them
@@ -233,18 +228,16 @@ func (d *Service) checkReturn(ctx context.Context, a auth.Actor, dir Directory, 
 func pastTiers(dir Directory, events []ticket.Event) []string {
 	var out []string
 	for _, e := range events {
-		var code string
-		switch e.Kind {
-		case ticket.Routed:
-			code = e.Data["tier"]
-		case ticket.Escalated, ticket.DeEscalated:
-			code = e.Data["from"]
-		case ticket.TierChanged:
-			if id, err := strconv.ParseInt(e.Data["from"], 10, 64); err == nil {
-				code = dir.Tier(id).Code
-			}
+		var id int64
+		switch d := e.Data.(type) {
+		case event.Routed:
+			id = d.TierID
+		case event.Handoff:
+			id = d.From
+		case event.TierChange:
+			id = d.From
 		}
-		if code != "" && !slices.Contains(out, code) {
+		if code := dir.Tier(id).Code; code != "" && !slices.Contains(out, code) {
 			out = append(out, code)
 		}
 	}
@@ -294,14 +287,12 @@ func escalationProblem(err error, code, message string) error {
 	return p
 }
 
-// HandoffSummary decodes the summary carried by an escalation event.
+// HandoffSummary is the summary carried by an escalation event.
 func HandoffSummary(e ticket.Event) (escalation.Summary, bool) {
-	var s escalation.Summary
-	raw := e.Data["summary"]
-	if raw == "" || json.Unmarshal([]byte(raw), &s) != nil {
-		return s, false
+	if h, ok := event.As[event.Handoff](e); ok && h.Summary != nil {
+		return *h.Summary, true
 	}
-	return s, true
+	return escalation.Summary{}, false
 }
 
 // Procedures lists the workspace's escalation procedures (every member may
