@@ -75,11 +75,7 @@ func (b tierBody) tier(lang string, id int64, code string) workspace.Tier {
 
 func (a *API) listTiers(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	out := make([]workspace.Tier, len(dir.Tiers))
-	for i, t := range dir.Tiers {
-		out[i] = t.In(c.lang)
-	}
-	return onePage(out), err
+	return onePage(each(dir.Tiers, func(t workspace.Tier) tierJSON { return tierOut(c.lang, t) })), err
 }
 
 func (a *API) createTier(c *call) (any, error) {
@@ -96,7 +92,7 @@ func (a *API) createTier(c *call) (any, error) {
 	}
 	c.created("")
 	t.Normalize()
-	return t.In(c.lang), nil
+	return tierOut(c.lang, t), nil
 }
 
 func (a *API) updateTier(c *call) (any, error) {
@@ -123,7 +119,7 @@ func (a *API) updateTier(c *call) (any, error) {
 		return nil, err
 	}
 	t.Normalize()
-	return t.In(c.lang), nil
+	return tierOut(c.lang, t), nil
 }
 
 // Teams.
@@ -146,11 +142,7 @@ func (b teamBody) team(lang string, id int64, create bool) workspace.Team {
 
 func (a *API) listTeams(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	out := make([]workspace.Team, len(dir.Teams))
-	for i, t := range dir.Teams {
-		out[i] = t.In(c.lang)
-	}
-	return onePage(out), err
+	return onePage(each(dir.Teams, func(t workspace.Team) teamJSON { return teamOut(c.lang, t) })), err
 }
 
 func (a *API) createTeam(c *call) (any, error) {
@@ -165,7 +157,7 @@ func (a *API) createTeam(c *call) (any, error) {
 	c.created("")
 	out := in.team(c.lang, t.ID, true)
 	out.Normalize()
-	return out.In(c.lang), nil
+	return teamOut(c.lang, out), nil
 }
 
 func (a *API) updateTeam(c *call) (any, error) {
@@ -191,7 +183,7 @@ func (a *API) updateTeam(c *call) (any, error) {
 		return nil, err
 	}
 	t.Normalize()
-	return t.In(c.lang), nil
+	return teamOut(c.lang, t), nil
 }
 
 // Request types.
@@ -205,7 +197,7 @@ type requestTypeBody struct {
 
 func (a *API) listRequestTypes(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	return onePage(dir.RequestTypes), err
+	return onePage(each(dir.RequestTypes, requestTypeOut)), err
 }
 
 func (a *API) createRequestType(c *call) (any, error) {
@@ -223,7 +215,7 @@ func (a *API) createRequestType(c *call) (any, error) {
 		return nil, err
 	}
 	c.created("")
-	return rt, nil
+	return requestTypeOut(rt), nil
 }
 
 func (a *API) updateRequestType(c *call) (any, error) {
@@ -248,7 +240,7 @@ func (a *API) updateRequestType(c *call) (any, error) {
 	if err := a.desk.UpdateRequestType(ctx, c.actor, rt); err != nil {
 		return nil, err
 	}
-	return rt, nil
+	return requestTypeOut(rt), nil
 }
 
 // Custom fields.
@@ -260,18 +252,9 @@ type customFieldBody struct {
 	Position int      `json:"position"`
 }
 
-func customFieldOut(cf workspace.CustomField) workspace.CustomField {
-	cf.Options = nonNil(cf.Options)
-	return cf
-}
-
 func (a *API) listCustomFields(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	out := make([]workspace.CustomField, len(dir.CustomFields))
-	for i, cf := range dir.CustomFields {
-		out[i] = customFieldOut(cf)
-	}
-	return onePage(out), err
+	return onePage(each(dir.CustomFields, customFieldOut)), err
 }
 
 func (a *API) createCustomField(c *call) (any, error) {
@@ -332,7 +315,7 @@ const businessHoursDoc = `Opening hours in the workspace's time zone, e.g. "mon-
 
 func (a *API) getWorkspace(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	return dir.Workspace, err
+	return workspaceOut(dir.Workspace), err
 }
 
 func (a *API) updateWorkspace(c *call) (any, error) {
@@ -352,5 +335,5 @@ func (a *API) updateWorkspace(c *call) (any, error) {
 	if err := a.desk.UpdateWorkspace(ctx, c.actor, w); err != nil {
 		return nil, err
 	}
-	return w, nil
+	return workspaceOut(w), nil
 }
