@@ -115,8 +115,8 @@ type guideItem struct {
 	Help    string              `json:"help,omitempty"`
 	HelpFR  string              `json:"help_fr,omitempty"`
 	HelpEN  string              `json:"help_en,omitempty"`
-	// Provided is set for a custom field the ticket already has a value
-	// for: the agent need not type it again.
+	// Provided is set for an item the ticket already meets, by the rule
+	// escalating checks (desk.Checklist): the agent need not give it again.
 	Provided bool `json:"provided"`
 }
 
@@ -154,18 +154,22 @@ func (a *API) ticketEscalation(c *call) (any, error) {
 		out.Possible = true
 	}
 	if ok {
-		out.Step = stepGuide(c.lang, step, t)
+		provided, err := a.desk.Checklist(ctx, c.actor, t, step)
+		if err != nil {
+			return nil, err
+		}
+		out.Step = stepGuide(c.lang, step, provided)
 	}
 	return out, nil
 }
 
-func stepGuide(lang string, s escalation.Step, t ticket.Ticket) *guideStep {
+func stepGuide(lang string, s escalation.Step, provided []bool) *guideStep {
 	g := &guideStep{FromTier: s.FromTier, ToTier: s.ToTier, TeamID: s.TeamID, Guidance: s.Guidance(lang),
 		GuidanceFR: s.GuidanceFR, GuidanceEN: s.GuidanceEN, Required: make([]guideItem, len(s.Required))}
 	for i, it := range s.Required {
 		g.Required[i] = guideItem{Key: it.Key, Kind: it.Kind, Label: it.Label(lang), LabelFR: it.LabelFR, LabelEN: it.LabelEN,
 			Help: it.Help(lang), HelpFR: it.HelpFR, HelpEN: it.HelpEN,
-			Provided: it.Kind == escalation.KindCustomField && t.CustomFields[it.Key] != ""}
+			Provided: provided[i]}
 	}
 	return g
 }

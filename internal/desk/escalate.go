@@ -105,13 +105,11 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	if err != nil {
 		return t, err
 	}
-	// The checklist's attachment items are met by files on the ticket.
-	attached, err := d.store.CountAttachments(ctx, a.WorkspaceID, t.ID)
+	req, err := d.checklistRequest(ctx, a, dir, t, in.Answers)
 	if err != nil {
 		return t, err
 	}
-	req := escalation.Request{TicketTier: dir.Tier(t.TierID).Code, TargetTier: in.TargetTier, Direction: direction,
-		Reason: in.Reason, Answers: withFieldAnswers(dir, t, in.Answers), CustomFields: t.CustomFields, By: a.Name, AttachmentCount: attached}
+	req.TargetTier, req.Direction, req.Reason = in.TargetTier, direction, in.Reason
 	step, missing, err := escalation.Check(proc, req)
 	if err != nil {
 		return t, escalationProblem(err, "escalation_not_possible", "this hand-off is not possible")
@@ -163,6 +161,39 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 		return nil
 	}, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data, CustomFields: answeredFields(dir, t, step, in.Answers),
 		Then: d.vendorHandoff(dir, target, summary)})
+}
+
+// checklistRequest is what the ticket brings to a hand-off's checklist:
+// the answers given (with the text custom fields that answer items of
+// the same key), its custom fields, and its files, which meet the
+// attachment items.
+func (d *Service) checklistRequest(ctx context.Context, a auth.Actor, dir Directory, t ticket.Ticket, answers map[string]string) (escalation.Request, error) {
+	attached, err := d.store.CountAttachments(ctx, a.WorkspaceID, t.ID)
+	if err != nil {
+		return escalation.Request{}, err
+	}
+	return escalation.Request{TicketTier: dir.Tier(t.TierID).Code, Answers: withFieldAnswers(dir, t, answers), CustomFields: t.CustomFields,
+		By: a.Name, AttachmentCount: attached}, nil
+}
+
+// Checklist says which of the step's items the ticket already provides,
+// by the rule Escalate enforces (escalation.Provided): a custom field it
+// has a value for, an answer its text custom field of the same key
+// holds, an attachment item met by a file on the ticket. The API's guide
+// and the web's escalate form show it, so neither decides it again.
+func (d *Service) Checklist(ctx context.Context, a auth.Actor, t ticket.Ticket, step escalation.Step) ([]bool, error) {
+	if !ticket.CanView(a, t) {
+		return nil, problem.NotFoundf("ticket")
+	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	req, err := d.checklistRequest(ctx, a, dir, t, nil)
+	if err != nil {
+		return nil, err
+	}
+	return escalation.Provided(step, req), nil
 }
 
 // withFieldAnswers reads a checklist answer and the text custom field of
