@@ -368,13 +368,8 @@ func (e *env) createProcedure() escalation.Procedure {
 // servedEvent is a timeline entry as the API serves it (eventJSON), its
 // data kept as sent.
 type servedEvent struct {
-	ID              int64            `json:"id"`
-	TicketID        int64            `json:"ticket_id"`
-	Kind            ticket.EventKind `json:"kind"`
-	ActorAgentID    int64            `json:"actor_agent_id"`
-	ActorCustomerID int64            `json:"actor_customer_id"`
-	Body            string           `json:"body"`
-	Data            json.RawMessage  `json:"data"`
+	eventJSON
+	Data json.RawMessage `json:"data"`
 }
 
 // typed reads the event's data the one way the store does (event.Decode):

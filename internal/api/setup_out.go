@@ -87,12 +87,3 @@ type customFieldJSON struct {
 func customFieldOut(cf workspace.CustomField) customFieldJSON {
 	return customFieldJSON{ID: cf.ID, Key: cf.Key, LabelFR: cf.LabelFR, LabelEN: cf.LabelEN, Kind: cf.Kind, Options: cf.Options, Position: cf.Position}
 }
-
-// each converts a list for output.
-func each[T, U any](list []T, out func(T) U) []U {
-	res := make([]U, len(list))
-	for i, v := range list {
-		res[i] = out(v)
-	}
-	return res
-}
