@@ -293,12 +293,19 @@ func (d *Service) RoutingRules(ctx context.Context, a auth.Actor) (routing.RuleS
 	if err := requireLead(a); err != nil {
 		return routing.RuleSet{}, err
 	}
+	_, rs, err := d.rulesNow(ctx, a)
+	return rs, err
+}
+
+// rulesNow is the workspace's directory and its saved rule set, as the
+// actor reads them.
+func (d *Service) rulesNow(ctx context.Context, a auth.Actor) (Directory, routing.RuleSet, error) {
 	dir, err := d.Directory(ctx, a)
 	if err != nil {
-		return routing.RuleSet{}, err
+		return dir, routing.RuleSet{}, err
 	}
 	rs, _, err := d.savedRules(ctx, dir)
-	return rs, err
+	return dir, rs, err
 }
 
 // RoutingRulesError is why the saved rules cannot apply (the invalid_rules
@@ -308,11 +315,7 @@ func (d *Service) RoutingRulesError(ctx context.Context, a auth.Actor) error {
 	if err := requireLead(a); err != nil {
 		return err
 	}
-	dir, err := d.Directory(ctx, a)
-	if err != nil {
-		return err
-	}
-	rs, _, err := d.savedRules(ctx, dir)
+	dir, rs, err := d.rulesNow(ctx, a)
 	if err != nil {
 		return err
 	}
