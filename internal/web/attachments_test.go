@@ -37,14 +37,20 @@ func (c *client) postFiles(path string, fields map[string]string, files map[stri
 	return c.do(req)
 }
 
+// attachments turns attachments on, stored in a directory of the test.
+func (e *env) attachments(t *testing.T, limits attachment.Limits) {
+	t.Helper()
+	disk, err := attachment.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.d.EnableAttachments(disk, limits)
+}
+
 func TestComposerAttachments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		disk, err := attachment.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.d.EnableAttachments(disk, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
+		e.attachments(t, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
 		tk := e.f.Ticket["L2"]
 		agent := e.login(t, e.f.AgentL2.Email)
 		page := "/tickets/" + id(tk.ID)
@@ -102,11 +108,7 @@ func TestComposerAttachments(t *testing.T) {
 func TestEscalateFormShowsAnAttachmentItemMet(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		disk, err := attachment.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.d.EnableAttachments(disk, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
+		e.attachments(t, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
 		admin := storetest.Actor(t, s, e.f.Admin)
 		if _, err := e.d.SaveProcedure(t.Context(), admin, escalation.Procedure{Name: "Captures", Steps: []escalation.Step{{
 			FromTier: "L1", ToTier: "L2", Required: []escalation.Item{{Key: "screenshot", Kind: escalation.KindAttachment, LabelFR: "Capture d'écran", LabelEN: "Screenshot"}},
