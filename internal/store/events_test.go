@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"reflect"
-	"strconv"
 	"testing"
 	"time"
 
@@ -25,7 +24,6 @@ func TestOldEventRowsReadTyped(t *testing.T) {
 		f := storetest.Seed(t, s)
 		tk := f.Ticket["L2"]
 		l1, l2 := f.Tier["L1"].ID, f.Tier["L2"].ID
-		id := func(v int64) string { return strconv.FormatInt(v, 10) }
 		old := []struct {
 			kind ticket.EventKind
 			data string
