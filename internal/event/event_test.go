@@ -79,3 +79,17 @@ func TestUnknownKindStillReads(t *testing.T) {
 		t.Error("raw data of an unknown kind was written")
 	}
 }
+
+// BenchmarkDecodeRouted: a dry run decodes one routed event per sample
+// ticket (up to 100k).
+func BenchmarkDecodeRouted(b *testing.B) {
+	raw, err := event.Encode(ticket.Event{Kind: ticket.Routed, Data: examples[ticket.Routed]})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := event.Decode(ticket.Routed, event.Version, raw, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
