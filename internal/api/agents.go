@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"strconv"
 	"time"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/workspace"
 )
 
@@ -76,24 +78,10 @@ func (a *API) listAgents(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]agentJSON, len(dir.Members))
-	for i, m := range dir.Members {
-		out[i] = agentOut(m)
-	}
-	return page[agentJSON]{Data: out}, nil
+	return page[agentJSON]{Data: each(dir.Members, agentOut)}, nil
 }
 
-func (a *API) getAgent(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	m, err := a.desk.Member(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	return agentOut(m), nil
-}
+func (a *API) getAgent(c *call) (any, error) { return byID(c, a.desk.Member, agentOut) }
 
 func (a *API) createAgent(c *call) (any, error) {
 	var in struct {
@@ -117,27 +105,9 @@ func (a *API) createAgent(c *call) (any, error) {
 }
 
 func (a *API) updateAgent(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	ctx := c.r.Context()
-	cur, err := a.desk.Member(ctx, c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	in := agentBodyOf(cur)
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := a.desk.UpdateMember(ctx, c.actor, in.member(id)); err != nil {
-		return nil, err
-	}
-	m, err := a.desk.Member(ctx, c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	return agentOut(m), nil
+	return patch(c, a.desk.Member, agentBodyOf, func(ctx context.Context, actor auth.Actor, id int64, in agentBody) error {
+		return a.desk.UpdateMember(ctx, actor, in.member(id))
+	}, agentOut)
 }
 
 func nonNil[T any](s []T) []T {

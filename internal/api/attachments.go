@@ -165,7 +165,7 @@ func writeDownload(c *call, d download) {
 
 // messageAnswer is the 201 answer to a reply or a note, with its files.
 func (a *API) messageAnswer(c *call, e ticket.Event, t ticket.Ticket, files int) (any, error) {
-	out := messageOut{Event: e, Ticket: ticketOut(t)}
+	out := messageOut{Event: eventOut(e), Ticket: ticketOut(t)}
 	if files > 0 {
 		list, err := a.eventAttachments(c, t.ID, e.ID)
 		if err != nil {

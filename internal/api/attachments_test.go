@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/palier/palier/internal/attachment"
+	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
@@ -103,7 +104,7 @@ func TestAttachmentsOverTheAPI(t *testing.T) {
 		path := Prefix + "/tickets/" + strconv.FormatInt(tk.ID, 10)
 
 		var out struct {
-			Event       ticket.Event     `json:"event"`
+			Event       servedEvent      `json:"event"`
 			Attachments []attachmentJSON `json:"attachments"`
 		}
 		e.must(e.postFiles("agentL2", path+"/notes", map[string]string{"body": "Screenshot and the page"}, nil,
@@ -223,12 +224,27 @@ func TestChecklistAttachmentItemIsMetByAFile(t *testing.T) {
 		}), 201, nil)
 		tk := e.newBug()
 		path := ticketPath(tk.ID)
+		// The guide shows the item as escalating would judge it.
+		provided := func() bool {
+			var g escalationGuide
+			e.must(e.get("agentL1", path+"/escalation"), 200, &g)
+			if g.Step == nil || len(g.Step.Required) != 1 || g.Step.Required[0].Kind != escalation.KindAttachment {
+				t.Fatalf("guide = %+v", g)
+			}
+			return g.Step.Required[0].Provided
+		}
+		if provided() {
+			t.Error("the guide shows the attachment item provided before any file")
+		}
 		escalate := map[string]any{"reason": "Reproduit, besoin du niveau 2"}
 		a := e.send("agentL1", "POST", path+"/escalate", escalate)
 		if a.status != 422 || !strings.Contains(string(a.body), "screenshot") {
 			t.Fatalf("escalated without the file: %s", a)
 		}
 		e.must(e.postFiles("agentL1", path+"/notes", map[string]string{"body": "Capture jointe"}, nil, part{"capture.png", "image/png", pngBytes}), 201, nil)
+		if !provided() {
+			t.Error("the guide shows the attachment item missing with a file on the ticket, which escalating accepts")
+		}
 		e.must(e.send("agentL1", "POST", path+"/escalate", escalate), 200, nil)
 	})
 }

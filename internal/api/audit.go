@@ -28,18 +28,7 @@ func auditOut(e store.AuditEntry) auditJSON {
 
 // auditLog lists who changed the workspace's setup, newest first.
 func (a *API) auditLog(c *call) (any, error) {
-	before, err := parseIDCursor("audit", c.r.URL.Query().Get("cursor"))
-	if err != nil {
-		return nil, err
-	}
-	limit := int(c.integer("limit", defaultLimit))
-	list, err := a.desk.AuditLog(c.r.Context(), c.actor, before, limit+1)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]auditJSON, len(list))
-	for i, e := range list {
-		out[i] = auditOut(e)
-	}
-	return pageOf(out, limit, "audit", func(e auditJSON) int64 { return e.ID }), nil
+	return cursorPage(c, "audit", func(before int64, limit int) ([]store.AuditEntry, error) {
+		return a.desk.AuditLog(c.r.Context(), c.actor, before, limit)
+	}, auditOut, func(e auditJSON) int64 { return e.ID })
 }

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"strconv"
 	"time"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
 )
 
@@ -46,70 +48,25 @@ func customerOut(c customer.Customer) customerJSON {
 		Language: c.Language, Segment: c.Segment, CreatedAt: c.CreatedAt}
 }
 
-// customerResult renders what a desk call returned.
-func customerResult(c customer.Customer, err error) (any, error) {
-	if err != nil {
-		return nil, err
-	}
-	return customerOut(c), nil
-}
-
 func (a *API) listCustomers(c *call) (any, error) {
-	before, err := parseIDCursor("customers", c.r.URL.Query().Get("cursor"))
-	if err != nil {
-		return nil, err
-	}
-	limit := int(c.integer("limit", defaultLimit))
-	list, err := a.desk.Customers(c.r.Context(), c.actor, c.r.URL.Query().Get("q"), c.integer("organisation", 0), before, limit+1)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]customerJSON, len(list))
-	for i, x := range list {
-		out[i] = customerOut(x)
-	}
-	return pageOf(out, limit, "customers", func(x customerJSON) int64 { return x.ID }), nil
+	q := c.r.URL.Query()
+	return cursorPage(c, "customers", func(before int64, limit int) ([]customer.Customer, error) {
+		return a.desk.Customers(c.r.Context(), c.actor, q.Get("q"), c.integer("organisation", 0), before, limit)
+	}, customerOut, func(x customerJSON) int64 { return x.ID })
 }
 
-func (a *API) getCustomer(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	return customerResult(a.desk.Customer(c.r.Context(), c.actor, id))
-}
+func (a *API) getCustomer(c *call) (any, error) { return byID(c, a.desk.Customer, customerOut) }
 
 func (a *API) createCustomer(c *call) (any, error) {
-	var in customerBody
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	cust, err := a.desk.CreateCustomer(c.r.Context(), c.actor, in.customer(0))
-	if err != nil {
-		return nil, err
-	}
-	c.created(Prefix + "/customers/" + strconv.FormatInt(cust.ID, 10))
-	return customerOut(cust), nil
+	return create(c, customerBody{}, func(ctx context.Context, actor auth.Actor, in customerBody) (customer.Customer, error) {
+		return a.desk.CreateCustomer(ctx, actor, in.customer(0))
+	}, customerOut, func(x customerJSON) string { return Prefix + "/customers/" + strconv.FormatInt(x.ID, 10) })
 }
 
 func (a *API) updateCustomer(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	ctx := c.r.Context()
-	cur, err := a.desk.Customer(ctx, c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	in := customerBodyOf(cur)
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := a.desk.UpdateCustomer(ctx, c.actor, in.customer(id)); err != nil {
-		return nil, err
-	}
-	return customerResult(a.desk.Customer(ctx, c.actor, id))
+	return patch(c, a.desk.Customer, customerBodyOf, func(ctx context.Context, actor auth.Actor, id int64, in customerBody) error {
+		return a.desk.UpdateCustomer(ctx, actor, in.customer(id))
+	}, customerOut)
 }
 
 type organisationBody struct {
@@ -136,67 +93,27 @@ func organisationOut(o customer.Organisation) organisationJSON {
 	return organisationJSON{ID: o.ID, Name: o.Name, Segment: o.Segment, Domain: o.Domain, CreatedAt: o.CreatedAt}
 }
 
-func organisationResult(o customer.Organisation, err error) (any, error) {
-	if err != nil {
-		return nil, err
-	}
-	return organisationOut(o), nil
-}
-
 func (a *API) listOrganisations(c *call) (any, error) {
-	before, err := parseIDCursor("organisations", c.r.URL.Query().Get("cursor"))
-	if err != nil {
-		return nil, err
-	}
-	limit := int(c.integer("limit", defaultLimit))
-	list, err := a.desk.Organisations(c.r.Context(), c.actor, c.r.URL.Query().Get("q"), before, limit+1)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]organisationJSON, len(list))
-	for i, o := range list {
-		out[i] = organisationOut(o)
-	}
-	return pageOf(out, limit, "organisations", func(o organisationJSON) int64 { return o.ID }), nil
+	return cursorPage(c, "organisations", func(before int64, limit int) ([]customer.Organisation, error) {
+		return a.desk.Organisations(c.r.Context(), c.actor, c.r.URL.Query().Get("q"), before, limit)
+	}, organisationOut, func(o organisationJSON) int64 { return o.ID })
 }
 
 func (a *API) getOrganisation(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	return organisationResult(a.desk.Organisation(c.r.Context(), c.actor, id))
+	return byID(c, a.desk.Organisation, organisationOut)
 }
 
 func (a *API) createOrganisation(c *call) (any, error) {
-	var in organisationBody
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	o, err := a.desk.CreateOrganisation(c.r.Context(), c.actor, in.organisation(0))
-	if err != nil {
-		return nil, err
-	}
-	c.created(Prefix + "/organisations/" + strconv.FormatInt(o.ID, 10))
-	return organisationOut(o), nil
+	return create(c, organisationBody{}, func(ctx context.Context, actor auth.Actor, in organisationBody) (customer.Organisation, error) {
+		return a.desk.CreateOrganisation(ctx, actor, in.organisation(0))
+	}, organisationOut, func(o organisationJSON) string { return Prefix + "/organisations/" + strconv.FormatInt(o.ID, 10) })
 }
 
 func (a *API) updateOrganisation(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
+	bodyOf := func(o customer.Organisation) organisationBody {
+		return organisationBody{Name: o.Name, Segment: o.Segment, Domain: o.Domain}
 	}
-	ctx := c.r.Context()
-	cur, err := a.desk.Organisation(ctx, c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	in := organisationBody{Name: cur.Name, Segment: cur.Segment, Domain: cur.Domain}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if err := a.desk.UpdateOrganisation(ctx, c.actor, in.organisation(id)); err != nil {
-		return nil, err
-	}
-	return organisationResult(a.desk.Organisation(ctx, c.actor, id))
+	return patch(c, a.desk.Organisation, bodyOf, func(ctx context.Context, actor auth.Actor, id int64, in organisationBody) error {
+		return a.desk.UpdateOrganisation(ctx, actor, in.organisation(id))
+	}, organisationOut)
 }

@@ -1,7 +1,9 @@
 package api
 
 import (
-	"github.com/palier/palier/internal/desk"
+	"context"
+
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
@@ -47,35 +49,21 @@ func (a *API) listProcedures(c *call) (any, error) {
 	return onePage(out), nil
 }
 
+// saveProcedure saves a procedure read from a body (id 0: a new one).
+func (a *API) saveProcedure(ctx context.Context, actor auth.Actor, id int64, in procedureBody) (escalation.Procedure, error) {
+	return a.desk.SaveProcedure(ctx, actor, in.procedure(id))
+}
+
 func (a *API) createProcedure(c *call) (any, error) {
-	var in procedureBody
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	p, err := a.desk.SaveProcedure(c.r.Context(), c.actor, in.procedure(0))
-	if err != nil {
-		return nil, err
-	}
-	c.created("")
-	return procedureOut(p), nil
+	return create(c, procedureBody{}, func(ctx context.Context, actor auth.Actor, in procedureBody) (escalation.Procedure, error) {
+		return a.saveProcedure(ctx, actor, 0, in)
+	}, procedureOut, noLocation)
 }
 
 // updateProcedure replaces a procedure: its steps are ordered and their
 // checklists too, so a partial update could not say what goes where.
 func (a *API) updateProcedure(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	var in procedureBody
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	p, err := a.desk.SaveProcedure(c.r.Context(), c.actor, in.procedure(id))
-	if err != nil {
-		return nil, err
-	}
-	return procedureOut(p), nil
+	return withBody(c, a.saveProcedure, procedureOut)
 }
 
 // escalationGuide is what an agent reads before escalating a ticket: the
@@ -115,8 +103,8 @@ type guideItem struct {
 	Help    string              `json:"help,omitempty"`
 	HelpFR  string              `json:"help_fr,omitempty"`
 	HelpEN  string              `json:"help_en,omitempty"`
-	// Provided is set for a custom field the ticket already has a value
-	// for: the agent need not type it again.
+	// Provided is set for an item the ticket already meets, by the rule
+	// escalating checks (desk.Checklist): the agent need not give it again.
 	Provided bool `json:"provided"`
 }
 
@@ -154,18 +142,22 @@ func (a *API) ticketEscalation(c *call) (any, error) {
 		out.Possible = true
 	}
 	if ok {
-		out.Step = stepGuide(c.lang, step, t)
+		provided, err := a.desk.Checklist(ctx, c.actor, t, step)
+		if err != nil {
+			return nil, err
+		}
+		out.Step = stepGuide(c.lang, step, provided)
 	}
 	return out, nil
 }
 
-func stepGuide(lang string, s escalation.Step, t ticket.Ticket) *guideStep {
+func stepGuide(lang string, s escalation.Step, provided []bool) *guideStep {
 	g := &guideStep{FromTier: s.FromTier, ToTier: s.ToTier, TeamID: s.TeamID, Guidance: s.Guidance(lang),
 		GuidanceFR: s.GuidanceFR, GuidanceEN: s.GuidanceEN, Required: make([]guideItem, len(s.Required))}
 	for i, it := range s.Required {
 		g.Required[i] = guideItem{Key: it.Key, Kind: it.Kind, Label: it.Label(lang), LabelFR: it.LabelFR, LabelEN: it.LabelEN,
 			Help: it.Help(lang), HelpFR: it.HelpFR, HelpEN: it.HelpEN,
-			Provided: it.Kind == escalation.KindCustomField && t.CustomFields[it.Key] != ""}
+			Provided: provided[i]}
 	}
 	return g
 }
@@ -173,18 +165,4 @@ func stepGuide(lang string, s escalation.Step, t ticket.Ticket) *guideStep {
 // escalate moves a ticket up, down or back. The answer is the ticket as
 // moved; the caller may no longer see it afterwards (an L1 agent who
 // escalates to L2 lets go of it), so a later GET may answer 404.
-func (a *API) escalate(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	var in desk.EscalateInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	t, err := a.desk.Escalate(c.r.Context(), c.actor, id, in)
-	if err != nil {
-		return nil, err
-	}
-	return ticketOut(t), nil
-}
+func (a *API) escalate(c *call) (any, error) { return withBody(c, a.desk.Escalate, ticketOut) }

@@ -30,7 +30,7 @@ func (e *env) newL1Ticket(more map[string]any) ticket.Ticket {
 // countEvents counts a ticket's events of a kind, as an admin reads them.
 func (e *env) countEvents(ticketID int64, kind ticket.EventKind) int {
 	e.t.Helper()
-	var p page[ticket.Event]
+	var p page[servedEvent]
 	e.must(e.get("admin", ticketPath(ticketID)+"/events?limit=500"), 200, &p)
 	n := 0
 	for _, ev := range p.Data {

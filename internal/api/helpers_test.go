@@ -18,9 +18,11 @@ import (
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/escalation"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/pgtest"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/ticket"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -361,4 +363,23 @@ func (e *env) createProcedure() escalation.Procedure {
 		}, {"from_tier": "L2", "to_tier": "L3", "required": []map[string]any{}}},
 	}), 201, &p)
 	return p
+}
+
+// servedEvent is a timeline entry as the API serves it (eventJSON), its
+// data kept as sent.
+type servedEvent struct {
+	eventJSON
+	Data json.RawMessage `json:"data"`
+}
+
+// typed reads the event's data the one way the store does (event.Decode):
+// the API serves the stored encoding.
+func (x servedEvent) typed(t *testing.T) ticket.Event {
+	t.Helper()
+	data, err := event.Decode(x.Kind, event.Version, string(x.Data), nil)
+	if err != nil {
+		t.Fatalf("event %d: %v", x.ID, err)
+	}
+	return ticket.Event{ID: x.ID, TicketID: x.TicketID, Kind: x.Kind, ActorAgentID: x.ActorAgentID, ActorCustomerID: x.ActorCustomerID,
+		Body: x.Body, Data: data}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/ticket"
 )
@@ -61,7 +62,7 @@ func TestSavedRulesRouteNewTickets(t *testing.T) {
 			{"singular noun matches the participle", "Ma facture de mars", "Le montant est faux.", "alice", "L2", "L2", "Facturation", "10", "facture"},
 			{"plural matches too", "Deux factures reçues", "Pour le même mois.", "alice", "L2", "L2", "Facturation", "10", "factures"},
 			{"second rule when the first does not hold", "Demande de remboursement", "Merci de me rembourser.", "alice", "L3", "L3", "Remboursements", "20", "remboursement"},
-			{"fallback, the disabled rule never applies", "Login broken", "Cannot sign in.", "bob", "L1", "L1", "default", "", ""},
+			{"fallback, the disabled rule never applies", "Login broken", "Cannot sign in.", "bob", "L1", "L1", "default", "0", ""},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -77,11 +78,12 @@ func TestSavedRulesRouteNewTickets(t *testing.T) {
 					t.Errorf("tags = %v, want the rule's tag", tk.Tags)
 				}
 				routed := e.event("admin", tk.ID, ticket.Routed)
-				if routed.Data["rule"] != c.rule || routed.Data["rule_id"] != c.ruleID || routed.Data["tier"] != c.tier {
-					t.Errorf("routed event data = %v, want rule %q (%s) to %s", routed.Data, c.rule, c.ruleID, c.tier)
+				d, _ := event.As[event.Routed](routed)
+				if d.Rule != c.rule || itoa(d.RuleID) != c.ruleID || d.TierID != e.f.Tier[c.tier].ID {
+					t.Errorf("routed event data = %+v, want rule %q (%s) to %s", d, c.rule, c.ruleID, c.tier)
 				}
-				if c.found != "" && !strings.Contains(strings.ToLower(routed.Data["reasons"]), c.found) {
-					t.Errorf("reasons = %q, want them to quote %q", routed.Data["reasons"], c.found)
+				if c.found != "" && !slices.ContainsFunc(d.Reasons, func(r routing.Reason) bool { return strings.Contains(strings.ToLower(r.String()), c.found) }) {
+					t.Errorf("reasons = %+v, want them to quote %q", d.Reasons, c.found)
 				}
 			})
 		}
@@ -264,11 +266,11 @@ func TestDryRunReportsMovedTickets(t *testing.T) {
 // reads it.
 func (e *env) event(who string, ticketID int64, kind ticket.EventKind) ticket.Event {
 	e.t.Helper()
-	var p page[ticket.Event]
+	var p page[servedEvent]
 	e.must(e.get(who, ticketPath(ticketID)+"/events"), 200, &p)
 	for _, ev := range p.Data {
 		if ev.Kind == kind {
-			return ev
+			return ev.typed(e.t)
 		}
 	}
 	e.t.Fatalf("no %s event on ticket %d", kind, ticketID)

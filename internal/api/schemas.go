@@ -104,6 +104,7 @@ func schemas() map[string]any {
 	maps.Copy(s, connectorSchemas())
 	maps.Copy(s, selfServiceSchemas())
 	maps.Copy(s, notificationSchemas())
+	maps.Copy(s, eventSchemas())
 	return s
 }
 
@@ -158,23 +159,7 @@ func answerSchemas() map[string]any {
 			"solved_at":         when("Absent unless solved or closed."),
 		}),
 		"TicketPage": pageSchema("Ticket", "Tickets you may see."),
-		"Event": object([]string{"id", "ticket_id", "kind", "created_at"}, schema{
-			"id": integer(""), "ticket_id": integer(""),
-			"kind":              enum("", ticket.EventKinds),
-			"actor_agent_id":    integer("The agent who acted, if any."),
-			"actor_customer_id": integer("The customer who wrote, if any."),
-			"body":              str("The message, for messages."),
-			"data": textMap("Details, as strings. Changes: from, to (and field for a custom field). " +
-				"routed: rule (its name, or \"default\" for the fallback route), rule_id, tier, team, tier_id and team_id (where it landed, by id), " +
-				"reasons (the conditions that held, one per line, in rule notation), reason_list (the same as a JSON list of {path, field, op, expected, actual, negated}), require_human. " +
-				"escalated, de_escalated: from, to (tier codes), direction (up, down, return), reason, vendor_email (to an outside vendor), " +
-				"and summary, the hand-off summary as a JSON-encoded HandoffSummary (see the components). " +
-				"swarm_joined: agent_id, the invited agent (the actor is who invited them); team_id when they came with their team; " +
-				"question, what the inviter asked, when they asked something. " +
-				"auto_reply: rule, the routing rule whose template produced the body."),
-			"created_at": when(""),
-		}),
-		"EventPage": pageSchema("Event", "Timeline entries, oldest first."),
+		"EventPage":  pageSchema("Event", "Timeline entries, oldest first."),
 		"MessageResult": object([]string{"event", "ticket"}, schema{"event": ref("Event"), "ticket": ref("Ticket"),
 			"attachments": list(ref("Attachment"), "The files sent with the message (multipart bodies).")}),
 		"Customer": object([]string{"id", "name", "email", "language", "segment", "created_at"}, schema{

@@ -116,7 +116,7 @@ func escalationSchemas() map[string]any {
 				"required": list(object([]string{"key", "kind", "label", "label_fr", "label_en", "provided"}, with(item, schema{
 					"label":    str("In the language of Accept-Language."),
 					"help":     str("In the language of Accept-Language."),
-					"provided": boolean("A custom field the ticket already has a value for."),
+					"provided": boolean("The ticket already meets the item, as escalating checks it: a custom field it has a value for, an answer its text custom field of the same key holds, an attachment item met by a file on the ticket."),
 				})), "The checklist, in order. A reason is always required too."),
 			}),
 		}),

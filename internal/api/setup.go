@@ -32,6 +32,19 @@ func find[T any](list []T, id int64, idOf func(T) int64, object string) (T, erro
 
 func onePage[T any](list []T) page[T] { return page[T]{Data: nonNil(list)} }
 
+// setupItem reads one item of the workspace's setup by id, for patch: the
+// directory holds them all.
+func setupItem[T any](a *API, list func(desk.Directory) []T, idOf func(T) int64, object string) func(context.Context, auth.Actor, int64) (T, error) {
+	return func(ctx context.Context, actor auth.Actor, id int64) (T, error) {
+		dir, err := a.directory(ctx, actor)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return find(list(dir), id, idOf, object)
+	}
+}
+
 // Tiers.
 
 // Tiers and teams have a name in each language (name_fr, name_en). For
@@ -57,6 +70,7 @@ func bilingual(lang, name string, fr, en *string, create bool) {
 }
 
 type tierBody struct {
+	code        string  // fixed once created: carried from the current value, not read
 	Name        string  `json:"name"`
 	NameFR      string  `json:"name_fr"`
 	NameEN      string  `json:"name_en"`
@@ -75,11 +89,7 @@ func (b tierBody) tier(lang string, id int64, code string) workspace.Tier {
 
 func (a *API) listTiers(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	out := make([]workspace.Tier, len(dir.Tiers))
-	for i, t := range dir.Tiers {
-		out[i] = t.In(c.lang)
-	}
-	return onePage(out), err
+	return onePage(each(dir.Tiers, func(t workspace.Tier) tierJSON { return tierOut(c.lang, t) })), err
 }
 
 func (a *API) createTier(c *call) (any, error) {
@@ -96,34 +106,18 @@ func (a *API) createTier(c *call) (any, error) {
 	}
 	c.created("")
 	t.Normalize()
-	return t.In(c.lang), nil
+	return tierOut(c.lang, t), nil
 }
 
 func (a *API) updateTier(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
+	get := setupItem(a, func(d desk.Directory) []workspace.Tier { return d.Tiers }, func(t workspace.Tier) int64 { return t.ID }, "tier")
+	bodyOf := func(t workspace.Tier) tierBody {
+		return tierBody{code: t.Code, NameFR: t.NameFR, NameEN: t.NameEN, Description: t.Description, TargetShare: t.TargetShare,
+			Position: t.Position, External: t.External, VendorEmail: t.VendorEmail}
 	}
-	ctx := c.r.Context()
-	dir, err := a.directory(ctx, c.actor)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := find(dir.Tiers, id, func(t workspace.Tier) int64 { return t.ID }, "tier")
-	if err != nil {
-		return nil, err
-	}
-	in := tierBody{NameFR: cur.NameFR, NameEN: cur.NameEN, Description: cur.Description, TargetShare: cur.TargetShare, Position: cur.Position,
-		External: cur.External, VendorEmail: cur.VendorEmail}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	t := in.tier(c.lang, id, cur.Code)
-	if err := a.desk.UpdateTier(ctx, c.actor, t); err != nil {
-		return nil, err
-	}
-	t.Normalize()
-	return t.In(c.lang), nil
+	return patch(c, get, bodyOf, func(ctx context.Context, actor auth.Actor, id int64, in tierBody) error {
+		return a.desk.UpdateTier(ctx, actor, in.tier(c.lang, id, in.code))
+	}, func(t workspace.Tier) tierJSON { return tierOut(c.lang, t) })
 }
 
 // Teams.
@@ -146,11 +140,7 @@ func (b teamBody) team(lang string, id int64, create bool) workspace.Team {
 
 func (a *API) listTeams(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	out := make([]workspace.Team, len(dir.Teams))
-	for i, t := range dir.Teams {
-		out[i] = t.In(c.lang)
-	}
-	return onePage(out), err
+	return onePage(each(dir.Teams, func(t workspace.Team) teamJSON { return teamOut(c.lang, t) })), err
 }
 
 func (a *API) createTeam(c *call) (any, error) {
@@ -165,38 +155,23 @@ func (a *API) createTeam(c *call) (any, error) {
 	c.created("")
 	out := in.team(c.lang, t.ID, true)
 	out.Normalize()
-	return out.In(c.lang), nil
+	return teamOut(c.lang, out), nil
 }
 
 func (a *API) updateTeam(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
+	get := setupItem(a, func(d desk.Directory) []workspace.Team { return d.Teams }, func(t workspace.Team) int64 { return t.ID }, "team")
+	bodyOf := func(t workspace.Team) teamBody {
+		return teamBody{TierID: t.TierID, NameFR: t.NameFR, NameEN: t.NameEN, Description: t.Description, SkillIDs: t.SkillIDs, MemberIDs: t.MemberIDs}
 	}
-	ctx := c.r.Context()
-	dir, err := a.directory(ctx, c.actor)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := find(dir.Teams, id, func(t workspace.Team) int64 { return t.ID }, "team")
-	if err != nil {
-		return nil, err
-	}
-	in := teamBody{TierID: cur.TierID, NameFR: cur.NameFR, NameEN: cur.NameEN, Description: cur.Description, SkillIDs: cur.SkillIDs, MemberIDs: cur.MemberIDs}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	t := in.team(c.lang, id, false)
-	if err := a.desk.UpdateTeam(ctx, c.actor, t); err != nil {
-		return nil, err
-	}
-	t.Normalize()
-	return t.In(c.lang), nil
+	return patch(c, get, bodyOf, func(ctx context.Context, actor auth.Actor, id int64, in teamBody) error {
+		return a.desk.UpdateTeam(ctx, actor, in.team(c.lang, id, false))
+	}, func(t workspace.Team) teamJSON { return teamOut(c.lang, t) })
 }
 
 // Request types.
 
 type requestTypeBody struct {
+	key    string                 // fixed once created: carried from the current value, not read
 	NameFR string                 `json:"name_fr"`
 	NameEN string                 `json:"name_en"`
 	Active bool                   `json:"active"`
@@ -205,7 +180,7 @@ type requestTypeBody struct {
 
 func (a *API) listRequestTypes(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	return onePage(dir.RequestTypes), err
+	return onePage(each(dir.RequestTypes, requestTypeOut)), err
 }
 
 func (a *API) createRequestType(c *call) (any, error) {
@@ -223,55 +198,35 @@ func (a *API) createRequestType(c *call) (any, error) {
 		return nil, err
 	}
 	c.created("")
-	return rt, nil
+	return requestTypeOut(rt), nil
 }
 
 func (a *API) updateRequestType(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
+	get := setupItem(a, func(d desk.Directory) []workspace.RequestType { return d.RequestTypes },
+		func(r workspace.RequestType) int64 { return r.ID }, "request_type")
+	bodyOf := func(r workspace.RequestType) requestTypeBody {
+		return requestTypeBody{key: r.Key, NameFR: r.NameFR, NameEN: r.NameEN, Active: r.Active, Model: r.Model}
 	}
-	ctx := c.r.Context()
-	dir, err := a.directory(ctx, c.actor)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := find(dir.RequestTypes, id, func(r workspace.RequestType) int64 { return r.ID }, "request_type")
-	if err != nil {
-		return nil, err
-	}
-	in := requestTypeBody{NameFR: cur.NameFR, NameEN: cur.NameEN, Active: cur.Active, Model: cur.Model}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	rt := workspace.RequestType{ID: id, Key: cur.Key, NameFR: in.NameFR, NameEN: in.NameEN, Active: in.Active, Model: in.Model}
-	if err := a.desk.UpdateRequestType(ctx, c.actor, rt); err != nil {
-		return nil, err
-	}
-	return rt, nil
+	return patch(c, get, bodyOf, func(ctx context.Context, actor auth.Actor, id int64, in requestTypeBody) error {
+		return a.desk.UpdateRequestType(ctx, actor, workspace.RequestType{ID: id, Key: in.key, NameFR: in.NameFR, NameEN: in.NameEN,
+			Active: in.Active, Model: in.Model})
+	}, requestTypeOut)
 }
 
 // Custom fields.
 
 type customFieldBody struct {
-	LabelFR  string   `json:"label_fr"`
-	LabelEN  string   `json:"label_en"`
-	Options  []string `json:"options"`
-	Position int      `json:"position"`
-}
-
-func customFieldOut(cf workspace.CustomField) workspace.CustomField {
-	cf.Options = nonNil(cf.Options)
-	return cf
+	key      string              // fixed once created: carried from the current value, not read
+	kind     workspace.FieldKind // fixed too
+	LabelFR  string              `json:"label_fr"`
+	LabelEN  string              `json:"label_en"`
+	Options  []string            `json:"options"`
+	Position int                 `json:"position"`
 }
 
 func (a *API) listCustomFields(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	out := make([]workspace.CustomField, len(dir.CustomFields))
-	for i, cf := range dir.CustomFields {
-		out[i] = customFieldOut(cf)
-	}
-	return onePage(out), err
+	return onePage(each(dir.CustomFields, customFieldOut)), err
 }
 
 func (a *API) createCustomField(c *call) (any, error) {
@@ -293,28 +248,15 @@ func (a *API) createCustomField(c *call) (any, error) {
 }
 
 func (a *API) updateCustomField(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
+	get := setupItem(a, func(d desk.Directory) []workspace.CustomField { return d.CustomFields },
+		func(f workspace.CustomField) int64 { return f.ID }, "custom_field")
+	bodyOf := func(f workspace.CustomField) customFieldBody {
+		return customFieldBody{key: f.Key, kind: f.Kind, LabelFR: f.LabelFR, LabelEN: f.LabelEN, Options: f.Options, Position: f.Position}
 	}
-	ctx := c.r.Context()
-	dir, err := a.directory(ctx, c.actor)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := find(dir.CustomFields, id, func(f workspace.CustomField) int64 { return f.ID }, "custom_field")
-	if err != nil {
-		return nil, err
-	}
-	in := customFieldBody{LabelFR: cur.LabelFR, LabelEN: cur.LabelEN, Options: cur.Options, Position: cur.Position}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	cf := workspace.CustomField{ID: id, Key: cur.Key, Kind: cur.Kind, LabelFR: in.LabelFR, LabelEN: in.LabelEN, Options: in.Options, Position: in.Position}
-	if err := a.desk.UpdateCustomField(ctx, c.actor, cf); err != nil {
-		return nil, err
-	}
-	return customFieldOut(cf), nil
+	return patch(c, get, bodyOf, func(ctx context.Context, actor auth.Actor, id int64, in customFieldBody) error {
+		return a.desk.UpdateCustomField(ctx, actor, workspace.CustomField{ID: id, Key: in.key, Kind: in.kind, LabelFR: in.LabelFR,
+			LabelEN: in.LabelEN, Options: in.Options, Position: in.Position})
+	}, customFieldOut)
 }
 
 // Workspace settings.
@@ -332,7 +274,7 @@ const businessHoursDoc = `Opening hours in the workspace's time zone, e.g. "mon-
 
 func (a *API) getWorkspace(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	return dir.Workspace, err
+	return workspaceOut(dir.Workspace), err
 }
 
 func (a *API) updateWorkspace(c *call) (any, error) {
@@ -352,5 +294,5 @@ func (a *API) updateWorkspace(c *call) (any, error) {
 	if err := a.desk.UpdateWorkspace(ctx, c.actor, w); err != nil {
 		return nil, err
 	}
-	return w, nil
+	return workspaceOut(w), nil
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
@@ -109,7 +110,7 @@ func TestInviteATeamWithAQuestion(t *testing.T) {
 				t.Errorf("collaborators = %v, want the lead and AgentL2", tk.Collaborators)
 			}
 		}
-		if joined := e.event("agentL2", tk.ID, ticket.SwarmJoined); joined.Data["question"] != question || joined.Data["team_id"] != itoa(e.f.Team["L2"].ID) {
+		if joined := e.event("agentL2", tk.ID, ticket.SwarmJoined); !sameSwarm(joined, e.f.Team["L2"].ID, question) {
 			t.Errorf("swarm_joined = %+v", joined)
 		}
 		cases := []struct {
@@ -228,4 +229,10 @@ func TestCollaboratorRoleOverAPI(t *testing.T) {
 			t.Errorf("assigning a collaborator: %s", a)
 		}
 	})
+}
+
+// sameSwarm: the event records an invitation with the team and question.
+func sameSwarm(e ticket.Event, teamID int64, question string) bool {
+	j, ok := event.As[event.SwarmJoin](e)
+	return ok && j.AgentID != 0 && j.TeamID == teamID && j.Question == question
 }

@@ -67,50 +67,17 @@ func ticketOut(t ticket.Ticket) ticketJSON {
 }
 
 func (a *API) createTicket(c *call) (any, error) {
-	var in desk.NewTicket
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	t, err := a.desk.CreateTicket(c.r.Context(), c.actor, in)
-	if err != nil {
-		return nil, err
-	}
-	c.created(ticketPath(t.ID))
-	return ticketOut(t), nil
+	return create(c, desk.NewTicket{}, a.desk.CreateTicket, ticketOut, func(t ticketJSON) string { return ticketPath(t.ID) })
 }
 
-func (a *API) getTicket(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	t, err := a.desk.Ticket(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	return ticketOut(t), nil
-}
+func (a *API) getTicket(c *call) (any, error) { return byID(c, a.desk.Ticket, ticketOut) }
 
-func (a *API) updateTicket(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	var in desk.Update
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	t, err := a.desk.UpdateTicket(c.r.Context(), c.actor, id, in)
-	if err != nil {
-		return nil, err
-	}
-	return ticketOut(t), nil
-}
+func (a *API) updateTicket(c *call) (any, error) { return withBody(c, a.desk.UpdateTicket, ticketOut) }
 
 // messageOut is the answer to a reply or a note: the new timeline entry and
 // the ticket as it is after it (a reply may have changed its status).
 type messageOut struct {
-	Event       ticket.Event     `json:"event"`
+	Event       eventJSON        `json:"event"`
 	Ticket      ticketJSON       `json:"ticket"`
 	Attachments []attachmentJSON `json:"attachments,omitempty"`
 }
@@ -237,7 +204,7 @@ func (a *API) events(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(list, limit, "events", func(e ticket.Event) int64 { return e.ID }), nil
+	return pageOf(eventsOut(list), limit, "events", func(e eventJSON) int64 { return e.ID }), nil
 }
 
 func (a *API) listTickets(c *call) (any, error) {

@@ -77,7 +77,7 @@ func TestTicketRoundTrip(t *testing.T) {
 			t.Errorf("note = %+v", noted.Event)
 		}
 
-		var events page[ticket.Event]
+		var events page[servedEvent]
 		e.must(e.get("agentL1", ticketPath(created.ID)+"/events"), 200, &events)
 		var kinds []ticket.EventKind
 		for _, ev := range events.Data {
@@ -96,7 +96,7 @@ func TestTicketRoundTrip(t *testing.T) {
 		var paged []ticket.EventKind
 		path := ticketPath(created.ID) + "/events?limit=4"
 		for range 10 {
-			var p page[ticket.Event]
+			var p page[servedEvent]
 			e.must(e.get("agentL1", path), 200, &p)
 			for _, ev := range p.Data {
 				paged = append(paged, ev.Kind)
@@ -110,7 +110,7 @@ func TestTicketRoundTrip(t *testing.T) {
 			t.Errorf("paged timeline = %v, want %v", paged, kinds)
 		}
 		// Polling with after= returns only what came later.
-		var later page[ticket.Event]
+		var later page[servedEvent]
 		e.must(e.get("agentL1", ticketPath(created.ID)+"/events?after="+itoa(replied.Event.ID)), 200, &later)
 		if len(later.Data) != 2 || later.Data[1].ID != noted.Event.ID {
 			t.Errorf("after the reply: %+v", later.Data)
@@ -378,7 +378,7 @@ func TestHTMLIsStoredAsTextAndServedInert(t *testing.T) {
 		if got.Subject != subject {
 			t.Errorf("subject = %q, want it as typed", got.Subject)
 		}
-		var events page[ticket.Event]
+		var events page[servedEvent]
 		e.must(e.get("admin", ticketPath(tk.ID)+"/events"), 200, &events)
 		if len(events.Data) < 2 || events.Data[1].Body != body {
 			t.Errorf("message body = %+v, want it as typed", events.Data)

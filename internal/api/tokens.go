@@ -73,34 +73,13 @@ func (a *API) createToken(c *call) (any, error) {
 // listTokens lists the caller's tokens, or every token of the workspace for
 // an admin asking owner=all.
 func (a *API) listTokens(c *call) (any, error) {
-	before, err := parseIDCursor("tokens", c.r.URL.Query().Get("cursor"))
-	if err != nil {
-		return nil, err
-	}
-	limit := int(c.integer("limit", defaultLimit))
-	list, err := a.desk.Tokens(c.r.Context(), c.actor, c.r.URL.Query().Get("owner") == "all", before, limit+1)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]tokenOut, len(list))
-	for i, t := range list {
-		out[i] = tokenOutOf(t)
-	}
-	return pageOf(out, limit, "tokens", func(t tokenOut) int64 { return t.ID }), nil
+	return cursorPage(c, "tokens", func(before int64, limit int) ([]store.APIToken, error) {
+		return a.desk.Tokens(c.r.Context(), c.actor, c.r.URL.Query().Get("owner") == "all", before, limit)
+	}, tokenOutOf, func(t tokenOut) int64 { return t.ID })
 }
 
 // revokeToken revokes a token: your own, or anyone's for admins.
-func (a *API) revokeToken(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	t, err := a.desk.RevokeToken(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	return tokenOutOf(t), nil
-}
+func (a *API) revokeToken(c *call) (any, error) { return byID(c, a.desk.RevokeToken, tokenOutOf) }
 
 type unlockOut struct {
 	AgentID  int64 `json:"agent_id"`

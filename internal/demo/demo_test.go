@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/pgtest"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -277,18 +279,19 @@ func (l loaded) checkSwarmingType(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		invited := map[string]bool{}
+		invited := map[int64]bool{}
 		asked, team := false, false
 		for _, e := range events {
 			switch e.Kind {
 			case ticket.Escalated, ticket.DeEscalated:
 				t.Errorf("ticket %s of a swarming type has a %s event", tk.Reference, e.Kind)
 			case ticket.SwarmJoined:
-				invited[e.Data["agent_id"]] = true
-				asked = asked || e.Data["question"] != ""
-				team = team || e.Data["team_id"] != ""
+				j, _ := event.As[event.SwarmJoin](e)
+				invited[j.AgentID] = true
+				asked = asked || j.Question != ""
+				team = team || j.TeamID != 0
 			case ticket.InternalNote:
-				if asked && invited[fmt.Sprint(e.ActorAgentID)] && e.Body != "" {
+				if asked && invited[e.ActorAgentID] && e.Body != "" {
 					answered++
 					if team {
 						teams++
@@ -386,10 +389,12 @@ func paths(t *testing.T, s *store.Store, wsID int64) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := fmt.Sprintf("%s → %s %s", tk.Subject, events[2].Data["tier"], events[2].Data["team"])
+		routed, _ := event.As[event.Routed](events[2])
+		p := fmt.Sprintf("%s → %d %d", tk.Subject, routed.TierID, routed.TeamID)
 		for _, e := range events {
-			if e.Kind == ticket.Escalated || e.Kind == ticket.DeEscalated {
-				p += fmt.Sprintf(" → %s %q %s", e.Data["to"], e.Data["reason"], e.Data["summary"])
+			if h, ok := event.As[event.Handoff](e); ok {
+				raw, _ := json.Marshal(h)
+				p += " → " + string(raw)
 			}
 		}
 		out = append(out, fmt.Sprintf("%s (%d escalations)", p, tk.EscalationCount))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/escalation"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/ticket"
 )
@@ -67,9 +67,10 @@ func (l loaded) checkEscalations(t *testing.T) {
 				t.Errorf("ticket %s: %s event without a readable summary: %v", tk.Reference, e.Kind, e.Data)
 				continue
 			}
-			lastTo = e.Data["to"]
-			if sum.From != e.Data["from"] || sum.To != e.Data["to"] || string(sum.Direction) != e.Data["direction"] ||
-				sum.Reason != e.Data["reason"] || sum.Reason == "" || sum.Subject != tk.Subject || sum.Problem != first {
+			h, _ := event.As[event.Handoff](e)
+			lastTo = l.tiers[h.To]
+			if sum.From != l.tiers[h.From] || sum.To != l.tiers[h.To] || sum.Direction != h.Direction ||
+				sum.Reason != h.Reason || sum.Reason == "" || sum.Subject != tk.Subject || sum.Problem != first {
 				t.Errorf("ticket %s: summary %+v does not match its event %v", tk.Reference, sum, e.Data)
 			}
 			text := sum.Text(tk.Language)
@@ -96,7 +97,7 @@ func (l loaded) checkEscalations(t *testing.T) {
 				want = []string{escalation.KeyReproductionSteps, escalation.KeyImpact}
 			case "L4":
 				want = []string{escalation.KeyVendorContext, "amount_eur"}
-				if e.Data["vendor_email"] != "escalade@paybridge.example" {
+				if h.VendorEmail != "escalade@paybridge.example" {
 					t.Errorf("ticket %s: escalation to L4 without the vendor's address: %v", tk.Reference, e.Data)
 				}
 			}
@@ -192,27 +193,27 @@ func (l loaded) checkRouted(t *testing.T) {
 	hits, compared := map[string]int{}, 0
 	for _, tk := range l.tickets {
 		events := l.events(t, tk.ID)
-		routed := events[2].Data
-		name := routed["rule"]
+		routed, _ := event.As[event.Routed](events[2])
+		name := routed.Rule
 		hits[name]++
 		rule, ok := rules[name]
 		switch {
 		case name == "default":
-			if routed["rule_id"] != "" || routed["reasons"] != "" {
+			if routed.RuleID != 0 || len(routed.Reasons) != 0 {
 				t.Errorf("ticket %s: fallback decision with a rule id or reasons: %v", tk.Reference, routed)
 			}
-		case !ok || !rule.Enabled || routed["rule_id"] != strconv.FormatInt(rule.ID, 10) || routed["reasons"] == "":
+		case !ok || !rule.Enabled || routed.RuleID != rule.ID || len(routed.Reasons) == 0:
 			t.Errorf("ticket %s: routed by %v, not an enabled rule of the set", tk.Reference, routed)
 		}
 		// Where the ticket arrived: its first move's origin, or where it is.
 		tier := l.tiers[tk.TierID]
 		for _, e := range events {
-			if e.Kind == ticket.Escalated || e.Kind == ticket.DeEscalated {
-				tier = e.Data["from"]
+			if h, ok := event.As[event.Handoff](e); ok {
+				tier = l.tiers[h.From]
 				break
 			}
 		}
-		if tier != routed["tier"] || routed["team"] == "" {
+		if tier != l.tiers[routed.TierID] || routed.TeamID == 0 {
 			t.Errorf("ticket %s arrived in %s, routed to %v", tk.Reference, tier, routed)
 		}
 		if got, want := tk.Sensitive, rule.Then.MarkSensitive; got != want {
@@ -232,16 +233,13 @@ func (l loaded) checkRouted(t *testing.T) {
 		if !ok {
 			t.Fatalf("ticket %s missing from the dry run", tk.Reference)
 		}
-		var why []string
-		for _, r := range d.Reasons {
-			why = append(why, r.String())
-		}
 		want := d.RuleName
 		if d.Fallback {
 			want = "default"
 		}
-		if name != want || routed["reasons"] != strings.Join(why, "\n") || routed["tier"] != d.Actions.Tier || routed["team"] != d.Actions.Team {
-			t.Errorf("ticket %s routed %v; desk decides %q → %s %s (%q)", tk.Reference, routed, want, d.Actions.Tier, d.Actions.Team, why)
+		if name != want || !reflect.DeepEqual(routed.Reasons, d.Reasons) || l.tiers[routed.TierID] != d.Actions.Tier ||
+			d.Actions.TeamID != 0 && routed.TeamID != d.Actions.TeamID {
+			t.Errorf("ticket %s routed %+v; desk decides %q → %s %s (%+v)", tk.Reference, routed, want, d.Actions.Tier, d.Actions.Team, d.Reasons)
 		}
 		compared++
 	}

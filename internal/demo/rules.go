@@ -243,7 +243,7 @@ func (b *builder) route(in routing.Ticket, tags []string) (placement, error) {
 	}
 	pl.tags = ticket.NormalizeTags(problem.Fields{}, "tags", append(slices.Clone(tags), a.AddTags...))
 
-	data := desk.RoutedData(dec, a.Tier, b.teams[pl.team].Name)
+	data := desk.RoutedData(dec, b.tiers[a.Tier].ID, b.teams[pl.team].ID)
 	pl.event = ticket.Event{Kind: ticket.Routed, Data: data}
 	return pl, nil
 }

@@ -191,11 +191,7 @@ func (d *Service) AuditLog(ctx context.Context, a auth.Actor, before int64, limi
 // every new ticket would follow the default route. The caller edits those
 // rules first; the refusal lists them.
 func (d *Service) refuseIfRulesUse(ctx context.Context, a auth.Actor, kind string, id int64) error {
-	dir, err := d.Directory(ctx, a)
-	if err != nil {
-		return err
-	}
-	rs, _, err := d.savedRules(ctx, dir)
+	_, rs, err := d.rulesNow(ctx, a)
 	if err != nil {
 		return err
 	}

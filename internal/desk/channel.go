@@ -15,6 +15,7 @@ import (
 	"github.com/palier/palier/internal/connector"
 	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/escalation"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
@@ -110,7 +111,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		}
 		nt := d.notifier(dir, 0)
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
-			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: map[string]string{"channel": "email", "from_vendor": in.FromEmail}}, "",
+			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: event.Message{Channel: "email", FromVendor: in.FromEmail}}, "",
 			nt.hook(d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))))
 		nt.done(ctx, err)
 		return d.intakeResult(t, false, err)
@@ -137,7 +138,7 @@ func (d *Service) receiveCustomerMessage(ctx context.Context, wsID int64, t tick
 	}
 	nt := d.notifier(dir, 0) // the owner hears that the customer answered
 	_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, guard,
-		ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": channel}}, "",
+		ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: event.Message{Channel: channel}}, "",
 		nt.hook(d.attachHook(wsID, files, then)))
 	nt.done(ctx, err)
 	return t, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/connector"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
@@ -196,11 +197,11 @@ func (d *Service) addConnectorMessage(ctx context.Context, c connector.Connector
 	if err != nil {
 		return Intake{}, err
 	}
-	data := map[string]string{"channel": "social", "connector": c.Name}
+	data := event.Message{Channel: "social", Connector: c.Name}
 	if cust, err := d.store.Customer(ctx, c.WorkspaceID, t.CustomerID); err == nil && cust.Email != connector.ContactEmail(c, in.Author) {
 		// Someone else joined the public thread: say who, since the
 		// message is filed under the ticket's customer.
-		data["author"] = in.Author.Name
+		data.Author = in.Author.Name
 	}
 	body := clipRunes(in.Text, ticket.MaxBody)
 	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: c.WorkspaceID})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/pgtest"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/routing"
@@ -61,12 +62,16 @@ func TestRoutingRulesPlaceNewTicketsFirstMatchWins(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				routed := find(events, ticket.Routed)
-				if routed == nil || routed.Data["rule"] != c.wantRule {
-					t.Fatalf("routed event = %+v, want rule %q", routed, c.wantRule)
+				e := find(events, ticket.Routed)
+				if e == nil {
+					t.Fatalf("no routed event, want rule %q", c.wantRule)
 				}
-				if c.wantRule == "Facturation urgente" && !strings.Contains(routed.Data["reasons"], "factur") {
-					t.Errorf("the timeline should say why the rule matched, got %q", routed.Data["reasons"])
+				routed, _ := event.As[event.Routed](*e)
+				if routed.Rule != c.wantRule || routed.TierID != tk.TierID {
+					t.Fatalf("routed event = %+v, want rule %q and tier %d", routed, c.wantRule, tk.TierID)
+				}
+				if c.wantRule == "Facturation urgente" && !slices.ContainsFunc(routed.Reasons, func(r routing.Reason) bool { return strings.Contains(r.String(), "factur") }) {
+					t.Errorf("the timeline should say why the rule matched, got %+v", routed.Reasons)
 				}
 			})
 		}

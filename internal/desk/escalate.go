@@ -2,15 +2,14 @@ package desk
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/escalation"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
@@ -106,13 +105,11 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	if err != nil {
 		return t, err
 	}
-	// The checklist's attachment items are met by files on the ticket.
-	attached, err := d.store.CountAttachments(ctx, a.WorkspaceID, t.ID)
+	req, err := d.checklistRequest(ctx, a, dir, t, in.Answers)
 	if err != nil {
 		return t, err
 	}
-	req := escalation.Request{TicketTier: dir.Tier(t.TierID).Code, TargetTier: in.TargetTier, Direction: direction,
-		Reason: in.Reason, Answers: withFieldAnswers(dir, t, in.Answers), CustomFields: t.CustomFields, By: a.Name, AttachmentCount: attached}
+	req.TargetTier, req.Direction, req.Reason = in.TargetTier, direction, in.Reason
 	step, missing, err := escalation.Check(proc, req)
 	if err != nil {
 		return t, escalationProblem(err, "escalation_not_possible", "this hand-off is not possible")
@@ -154,17 +151,13 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	}
 	summary := escalation.BuildSummary(step, req, t.Subject, first, tried)
 	summary.From, summary.To = dir.Tier(t.TierID).Code, target.Code
-	raw, err := json.Marshal(summary)
-	if err != nil {
-		return t, fmt.Errorf("encode hand-off summary: %w", err)
-	}
 	kind := ticket.Escalated
 	if direction != escalation.Up {
 		kind = ticket.DeEscalated
 	}
-	data := map[string]string{"from": summary.From, "to": target.Code, "direction": string(direction), "reason": in.Reason, "summary": string(raw)}
-	if target.External && target.VendorEmail != "" {
-		data["vendor_email"] = target.VendorEmail
+	data := event.Handoff{From: t.TierID, To: target.ID, Direction: direction, Reason: in.Reason, Summary: &summary}
+	if target.External {
+		data.VendorEmail = target.VendorEmail
 	}
 	nt := d.notifier(dir, a.AgentID)
 	t, err = d.store.MoveTicket(ctx, a.WorkspaceID, id, a.AgentID, func(cur ticket.Ticket) error {
@@ -181,6 +174,39 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 		Then: nt.hook(d.vendorHandoff(dir, target, summary))})
 	nt.done(ctx, err)
 	return t, err
+}
+
+// checklistRequest is what the ticket brings to a hand-off's checklist:
+// the answers given (with the text custom fields that answer items of
+// the same key), its custom fields, and its files, which meet the
+// attachment items.
+func (d *Service) checklistRequest(ctx context.Context, a auth.Actor, dir Directory, t ticket.Ticket, answers map[string]string) (escalation.Request, error) {
+	attached, err := d.store.CountAttachments(ctx, a.WorkspaceID, t.ID)
+	if err != nil {
+		return escalation.Request{}, err
+	}
+	return escalation.Request{TicketTier: dir.Tier(t.TierID).Code, Answers: withFieldAnswers(dir, t, answers), CustomFields: t.CustomFields,
+		By: a.Name, AttachmentCount: attached}, nil
+}
+
+// Checklist says which of the step's items the ticket already provides,
+// by the rule Escalate enforces (escalation.Provided): a custom field it
+// has a value for, an answer its text custom field of the same key
+// holds, an attachment item met by a file on the ticket. The API's guide
+// and the web's escalate form show it, so neither decides it again.
+func (d *Service) Checklist(ctx context.Context, a auth.Actor, t ticket.Ticket, step escalation.Step) ([]bool, error) {
+	if !ticket.CanView(a, t) {
+		return nil, problem.NotFoundf("ticket")
+	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	req, err := d.checklistRequest(ctx, a, dir, t, nil)
+	if err != nil {
+		return nil, err
+	}
+	return escalation.Provided(step, req), nil
 }
 
 // withFieldAnswers reads a checklist answer and the text custom field of
@@ -246,18 +272,16 @@ func (d *Service) checkReturn(ctx context.Context, a auth.Actor, dir Directory, 
 func pastTiers(dir Directory, events []ticket.Event) []string {
 	var out []string
 	for _, e := range events {
-		var code string
-		switch e.Kind {
-		case ticket.Routed:
-			code = e.Data["tier"]
-		case ticket.Escalated, ticket.DeEscalated:
-			code = e.Data["from"]
-		case ticket.TierChanged:
-			if id, err := strconv.ParseInt(e.Data["from"], 10, 64); err == nil {
-				code = dir.Tier(id).Code
-			}
+		var id int64
+		switch d := e.Data.(type) {
+		case event.Routed:
+			id = d.TierID
+		case event.Handoff:
+			id = d.From
+		case event.TierChange:
+			id = d.From
 		}
-		if code != "" && !slices.Contains(out, code) {
+		if code := dir.Tier(id).Code; code != "" && !slices.Contains(out, code) {
 			out = append(out, code)
 		}
 	}
@@ -307,14 +331,12 @@ func escalationProblem(err error, code, message string) error {
 	return p
 }
 
-// HandoffSummary decodes the summary carried by an escalation event.
+// HandoffSummary is the summary carried by an escalation event.
 func HandoffSummary(e ticket.Event) (escalation.Summary, bool) {
-	var s escalation.Summary
-	raw := e.Data["summary"]
-	if raw == "" || json.Unmarshal([]byte(raw), &s) != nil {
-		return s, false
+	if h, ok := event.As[event.Handoff](e); ok && h.Summary != nil {
+		return *h.Summary, true
 	}
-	return s, true
+	return escalation.Summary{}, false
 }
 
 // Procedures lists the workspace's escalation procedures (every member may

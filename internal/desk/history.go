@@ -3,10 +3,10 @@ package desk
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/sim"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
@@ -32,9 +32,9 @@ func (d *Service) History(ctx context.Context, a auth.Actor, max int) ([]sim.His
 	if err != nil {
 		return nil, err
 	}
-	code := map[string]string{}
+	code := map[int64]string{}
 	for _, t := range dir.Tiers {
-		code[strconv.FormatInt(t.ID, 10)] = t.Code
+		code[t.ID] = t.Code
 	}
 	var out []sim.HistoryTicket
 	cursor := ""
@@ -64,7 +64,7 @@ func (d *Service) History(ctx context.Context, a auth.Actor, max int) ([]sim.His
 // work — and ends when the ticket leaves the tier or is solved, minus the
 // time it spent pending or on hold (waiting for the customer or a third
 // party).
-func historyOf(t ticket.Ticket, events []ticket.Event, tierCode map[string]string, typeKey string) sim.HistoryTicket {
+func historyOf(t ticket.Ticket, events []ticket.Event, tierCode map[int64]string, typeKey string) sim.HistoryTicket {
 	h := sim.HistoryTicket{Created: t.CreatedAt, Type: typeKey, Channel: t.Channel, Priority: t.Priority.String(),
 		Escalations: t.EscalationCount, FirstContactResolved: t.FirstContactResolved}
 	if t.SolvedAt != nil {
@@ -72,22 +72,30 @@ func historyOf(t ticket.Ticket, events []ticket.Event, tierCode map[string]strin
 	}
 	w := spanWalker{}
 	for _, e := range events {
-		switch e.Kind {
-		case ticket.TierChanged, ticket.Escalated, ticket.DeEscalated:
-			from, to := codeOf(tierCode, e.Data["from"]), codeOf(tierCode, e.Data["to"])
+		var move *event.TierChange
+		switch d := e.Data.(type) {
+		case event.TierChange:
+			move = &d
+		case event.Handoff:
+			move = &event.TierChange{From: d.From, To: d.To}
+		}
+		switch {
+		case move != nil:
 			if w.tier == "" {
-				w.tier = from
+				w.tier = tierCode[move.From]
 			}
 			h.Spans = w.close(h.Spans, e.CreatedAt)
-			w = spanWalker{tier: to}
-		case ticket.AgentReply, ticket.InternalNote, ticket.OwnerChanged:
+			w = spanWalker{tier: tierCode[move.To]}
+		case e.Kind == ticket.AgentReply, e.Kind == ticket.InternalNote, e.Kind == ticket.OwnerChanged:
 			w.act(e.CreatedAt)
-		case ticket.StatusChanged:
-			w.status(ticket.Status(e.Data["to"]), e.CreatedAt)
+		case e.Kind == ticket.StatusChanged:
+			if c, ok := e.Data.(event.Change); ok {
+				w.status(ticket.Status(c.To), e.CreatedAt)
+			}
 		}
 	}
 	if w.tier == "" {
-		w.tier = tierCode[strconv.FormatInt(t.TierID, 10)]
+		w.tier = tierCode[t.TierID]
 	}
 	end := h.Solved
 	if end.IsZero() {
@@ -137,13 +145,4 @@ func (w *spanWalker) close(spans []sim.TierSpan, end time.Time) []sim.TierSpan {
 		return spans
 	}
 	return append(spans, sim.TierSpan{Tier: w.tier, Start: w.first, End: w.first.Add(work)})
-}
-
-// codeOf reads a tier from event data, which names it by id (tier changes)
-// or by code (escalations).
-func codeOf(tierCode map[string]string, v string) string {
-	if c, ok := tierCode[v]; ok {
-		return c
-	}
-	return v
 }

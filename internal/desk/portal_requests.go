@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
 )
@@ -113,9 +113,10 @@ func portalEntries(dir Directory, events []ticket.Event, files map[int64][]attac
 		case ticket.AutoReply:
 			en.Kind, en.Files = PortalAuto, files[e.ID]
 		case ticket.StatusChanged:
-			from, to := ticket.Status(e.Data["from"]), ticket.Status(e.Data["to"])
+			c, _ := event.As[event.Change](e)
+			from, to := ticket.Status(c.From), ticket.Status(c.To)
 			switch {
-			case !to.Active() && e.Data["by"] == "customer":
+			case !to.Active() && e.ActorCustomerID != 0:
 				en.Kind = PortalClosed
 			case !to.Active() && from.Active():
 				en.Kind = PortalSolved
@@ -126,11 +127,13 @@ func portalEntries(dir Directory, events []ticket.Event, files map[int64][]attac
 			}
 			en.Body = ""
 		case ticket.Escalated, ticket.DeEscalated, ticket.TierChanged:
-			tier := dir.TierByCode(e.Data["to"])
-			if e.Kind == ticket.TierChanged {
-				id, _ := strconv.ParseInt(e.Data["to"], 10, 64)
-				tier = dir.Tier(id)
+			var to int64
+			if h, ok := event.As[event.Handoff](e); ok {
+				to = h.To
+			} else if c, ok := event.As[event.TierChange](e); ok {
+				to = c.To
 			}
+			tier := dir.Tier(to)
 			if tier.ID == 0 || tier.SelfService() {
 				continue
 			}

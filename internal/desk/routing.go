@@ -2,15 +2,14 @@ package desk
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
@@ -203,49 +202,18 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 	if t.TeamID == 0 { // a rule without a team: the tier's team for the request type
 		t.TeamID = teamFor(dir, t.TierID, t.RequestTypeID)
 	}
-	var team string
-	if t.TeamID != 0 {
-		team = dir.Team(t.TeamID).Name
-	}
-	data := RoutedData(dec, dir.Tier(t.TierID).Code, team)
-	// The ids say where it landed even after a rename; the dry run compares
-	// with them.
-	data["tier_id"] = strconv.FormatInt(t.TierID, 10)
-	if t.TeamID != 0 {
-		data["team_id"] = strconv.FormatInt(t.TeamID, 10)
-	}
-	return ticket.Event{Kind: ticket.Routed, Data: data}, dec, nil
+	return ticket.Event{Kind: ticket.Routed, Data: RoutedData(dec, t.TierID, t.TeamID)}, dec, nil
 }
 
-// RoutedReasonsKey holds, in a routed event, the conditions that held as
-// JSON (a list of routing.Reason), for the timeline to word in the
-// reader's language; "reasons" keeps them in rule notation, one per line.
-const RoutedReasonsKey = "reason_list"
-
 // RoutedData is what a routed event records: the rule that matched (or
-// "default"), where the ticket landed, and the conditions that held.
-func RoutedData(dec routing.Decision, tierCode, teamName string) map[string]string {
-	data := map[string]string{"tier": tierCode}
-	if teamName != "" {
-		data["team"] = teamName
-	}
+// "default"), where the ticket landed (by id: the dry run compares with
+// them even after a rename), and the conditions that held, for the
+// timeline to word in the reader's language.
+func RoutedData(dec routing.Decision, tierID, teamID int64) event.Routed {
+	data := event.Routed{Rule: dec.RuleName, RuleID: dec.RuleID, TierID: tierID, TeamID: teamID, Reasons: dec.Reasons,
+		RequireHuman: dec.Actions.RequireHuman}
 	if dec.Fallback {
-		data["rule"] = "default"
-	} else {
-		data["rule"] = dec.RuleName
-		data["rule_id"] = strconv.FormatInt(dec.RuleID, 10)
-	}
-	var why []string
-	for _, r := range dec.Reasons {
-		why = append(why, r.String())
-	}
-	if len(why) > 0 {
-		data["reasons"] = strings.Join(why, "\n")
-		raw, _ := json.Marshal(dec.Reasons) // plain data: cannot fail
-		data[RoutedReasonsKey] = string(raw)
-	}
-	if dec.Actions.RequireHuman {
-		data["require_human"] = "true"
+		data.Rule, data.RuleID = "default", 0
 	}
 	return data
 }
@@ -259,9 +227,9 @@ func autoReply(dec routing.Decision, cust customer.Customer) func(ticket.Ticket)
 	}
 	return func(t ticket.Ticket) []ticket.Event {
 		body := routing.RenderAutoReply(dec.Actions.AutoReply, routing.ReplyValues{TicketReference: t.Reference, TicketSubject: t.Subject, CustomerName: cust.Name})
-		data := map[string]string{"rule": dec.RuleName}
+		data := event.AutoReply{Rule: dec.RuleName}
 		if dec.Fallback {
-			data["rule"] = "default"
+			data.Rule = "default"
 		}
 		return []ticket.Event{{Kind: ticket.AutoReply, Body: body, Data: data}}
 	}
@@ -325,12 +293,19 @@ func (d *Service) RoutingRules(ctx context.Context, a auth.Actor) (routing.RuleS
 	if err := requireLead(a); err != nil {
 		return routing.RuleSet{}, err
 	}
+	_, rs, err := d.rulesNow(ctx, a)
+	return rs, err
+}
+
+// rulesNow is the workspace's directory and its saved rule set, as the
+// actor reads them.
+func (d *Service) rulesNow(ctx context.Context, a auth.Actor) (Directory, routing.RuleSet, error) {
 	dir, err := d.Directory(ctx, a)
 	if err != nil {
-		return routing.RuleSet{}, err
+		return dir, routing.RuleSet{}, err
 	}
 	rs, _, err := d.savedRules(ctx, dir)
-	return rs, err
+	return dir, rs, err
 }
 
 // RoutingRulesError is why the saved rules cannot apply (the invalid_rules
@@ -340,11 +315,7 @@ func (d *Service) RoutingRulesError(ctx context.Context, a auth.Actor) error {
 	if err := requireLead(a); err != nil {
 		return err
 	}
-	dir, err := d.Directory(ctx, a)
-	if err != nil {
-		return err
-	}
-	rs, _, err := d.savedRules(ctx, dir)
+	dir, rs, err := d.rulesNow(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -460,13 +431,7 @@ func intakePlacement(dir Directory, at store.RoutedAt, now routing.Placement) ro
 	if !at.Found {
 		return now
 	}
-	p := routing.Placement{Tier: at.Tier, Team: at.Team}
-	if t := dir.Tier(at.TierID); t.ID != 0 {
-		p.Tier = t.Code
-	}
-	if t := dir.Team(at.TeamID); t.ID != 0 {
-		p.Team = t.Name
-	}
+	p := routing.Placement{Tier: dir.Tier(at.TierID).Code, Team: dir.Team(at.TeamID).Name}
 	if p.Tier == "" {
 		return now
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
@@ -137,7 +138,7 @@ func TestInviteTeam(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range events {
-			if e.Kind == ticket.SwarmJoined && (e.Data["question"] != question || e.Data["team_id"] == "" || e.ActorAgentID != owner.AgentID) {
+			if j, ok := event.As[event.SwarmJoin](e); e.Kind == ticket.SwarmJoined && (!ok || j.Question != question || j.TeamID == 0 || e.ActorAgentID != owner.AgentID) {
 				t.Errorf("swarm_joined = %+v, want the trimmed question, the team and the owner as actor", e)
 			}
 		}

@@ -260,25 +260,36 @@ func back(from, target string) (Step, *ValidationError) {
 	return Step{FromTier: from, ToTier: target}, nil
 }
 
-// missing lists the step's unmet checklist items, then the reason if it
-// is blank. Whitespace does not count as an answer.
-func missing(step Step, r Request) []Missing {
-	var out []Missing
+// Provided says, item by item, which of the step's checklist items the
+// request already meets: the one rule a hand-off is checked against, and
+// what a checklist shows as done before the agent submits. Whitespace
+// does not count as an answer.
+func Provided(step Step, r Request) []bool {
+	out := make([]bool, len(step.Required))
 	attachments := 0
-	for _, it := range step.Required {
-		var ok bool
+	for i, it := range step.Required {
 		switch it.Kind {
 		case KindAnswer:
-			ok = !blank(r.Answers[it.Key])
+			out[i] = !blank(r.Answers[it.Key])
 		case KindCustomField:
-			ok = !blank(r.CustomFields[it.Key])
+			out[i] = !blank(r.CustomFields[it.Key])
 		case KindAttachment:
 			// Attachments carry no kind to match items with, so n attachment
 			// items need n files on the ticket.
 			attachments++
-			ok = attachments <= r.AttachmentCount
+			out[i] = attachments <= r.AttachmentCount
 		}
+	}
+	return out
+}
+
+// missing lists the step's unmet checklist items, then the reason if it
+// is blank.
+func missing(step Step, r Request) []Missing {
+	var out []Missing
+	for i, ok := range Provided(step, r) {
 		if !ok {
+			it := step.Required[i]
 			out = append(out, Missing{Key: it.Key, Kind: it.Kind, LabelFR: it.LabelFR, LabelEN: it.LabelEN})
 		}
 	}

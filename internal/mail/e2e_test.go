@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/jobs"
 	"github.com/palier/palier/internal/mail"
 	"github.com/palier/palier/internal/pgtest"
@@ -158,7 +159,7 @@ func (h *harness) awaitMailState(ticketID, eventID int64, want string) ticket.Ev
 			h.t.Fatal(err)
 		}
 		for _, e := range evs {
-			if e.ID == eventID && e.Data["email_state"] == want {
+			if e.ID == eventID && e.Email != nil && e.Email.State == want {
 				return e
 			}
 		}
@@ -224,7 +225,7 @@ func TestEmailRoundTrip(t *testing.T) {
 		}
 		msg := kinds[ticket.CustomerMessage]
 		if _, ok := kinds[ticket.Routed]; !ok || msg.ActorCustomerID != cust.ID || !strings.Contains(msg.Body, "facture de mars") ||
-			msg.Data["email_message_id"] != "claire-1@exemple.fr" {
+			msg.Email == nil || msg.Email.MessageID != "claire-1@exemple.fr" {
 			t.Fatalf("timeline = %+v", evs)
 		}
 
@@ -314,8 +315,8 @@ Merci, je l'ai trouvée !
 			t.Fatalf("automatic mail stored something: tickets %d→%d, events %d→%d, jobs %d", tickets, h.count("tickets"), events, h.count("events"), h.count("jobs"))
 		}
 		e := h.awaitMailState(tk.ID, reply.ID, store.MailFailed)
-		if !strings.Contains(e.Data["email_answer"], "5.1.1") {
-			t.Errorf("bounce answer %q", e.Data["email_answer"])
+		if !strings.Contains(e.Email.Answer, "5.1.1") {
+			t.Errorf("bounce answer %q", e.Email.Answer)
 		}
 	})
 }
@@ -361,8 +362,8 @@ func TestRefusedSendIsFailedWithTheServersAnswer(t *testing.T) {
 			t.Fatal(err)
 		}
 		e := h.awaitMailState(tk.ID, reply.ID, store.MailFailed)
-		if !strings.Contains(e.Data["email_answer"], "Relaying denied") {
-			t.Errorf("answer %q", e.Data["email_answer"])
+		if !strings.Contains(e.Email.Answer, "Relaying denied") {
+			t.Errorf("answer %q", e.Email.Answer)
 		}
 	})
 }
@@ -434,7 +435,7 @@ Correctif déployé chez nous, merci de réessayer.
 			t.Fatalf("%d new events, want the vendor's note", len(evs)-len(evsBefore))
 		}
 		note := evs[len(evs)-1]
-		if note.Kind != ticket.InternalNote || note.Data["from_vendor"] != "support@vendor.example" || !strings.Contains(note.Body, "Correctif déployé") {
+		if note.Kind != ticket.InternalNote || note.Data != (event.Message{Channel: "email", FromVendor: "support@vendor.example"}) || !strings.Contains(note.Body, "Correctif déployé") {
 			t.Fatalf("vendor answer stored as %+v", note)
 		}
 	})

@@ -11,9 +11,9 @@ package notify
 
 import (
 	"slices"
-	"strconv"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -100,8 +100,8 @@ func Decide(c Change, members []Member) []Notice {
 				tell(t.OwnerID, Assigned, e)
 			}
 		case ticket.OwnerChanged:
-			if id, err := strconv.ParseInt(e.Data["to"], 10, 64); err == nil {
-				tell(id, Assigned, e)
+			if c, ok := event.As[event.OwnerChange](e); ok && c.To != 0 {
+				tell(c.To, Assigned, e)
 			}
 		case ticket.Escalated, ticket.DeEscalated:
 			// A ticket handed back to a tier that had handed it off (sent
@@ -118,8 +118,8 @@ func Decide(c Change, members []Member) []Notice {
 				}
 			}
 		case ticket.SwarmJoined:
-			if id, err := strconv.ParseInt(e.Data["agent_id"], 10, 64); err == nil {
-				tell(id, SwarmInvited, e)
+			if j, ok := event.As[event.SwarmJoin](e); ok && j.AgentID != 0 {
+				tell(j.AgentID, SwarmInvited, e)
 			}
 		case ticket.InternalNote:
 			for _, id := range Mentions(e.Body, members) {
@@ -130,7 +130,7 @@ func Decide(c Change, members []Member) []Notice {
 				tell(t.OwnerID, CustomerReplied, e)
 			}
 		case ticket.StatusChanged:
-			if e.Data["to"] == string(ticket.Solved) && e.Data["from"] != string(ticket.Closed) {
+			if c, ok := event.As[event.Change](e); ok && c.To == string(ticket.Solved) && c.From != string(ticket.Closed) {
 				for _, id := range t.HandedOffBy {
 					tell(id, HandoffSolved, e)
 				}

@@ -3,10 +3,12 @@ package notify
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
 )
@@ -23,10 +25,22 @@ var (
 	team   = []Member{nadia, thomas, julie, karim, sophie, gone, guest}
 )
 
+// ev is an event of a kind with its data given as name, value pairs, typed
+// as package event records that kind.
 func ev(kind ticket.EventKind, data ...string) ticket.Event {
-	e := ticket.Event{ID: 100, Kind: kind, Data: map[string]string{}}
+	v := map[string]string{}
 	for i := 0; i+1 < len(data); i += 2 {
-		e.Data[data[i]] = data[i+1]
+		v[data[i]] = data[i+1]
+	}
+	id := func(k string) int64 { n, _ := strconv.ParseInt(v[k], 10, 64); return n }
+	e := ticket.Event{ID: 100, Kind: kind}
+	switch kind {
+	case ticket.OwnerChanged:
+		e.Data = event.OwnerChange{From: id("from"), To: id("to")}
+	case ticket.SwarmJoined:
+		e.Data = event.SwarmJoin{AgentID: id("agent_id")}
+	case ticket.StatusChanged:
+		e.Data = event.Change{From: v["from"], To: v["to"]}
 	}
 	return e
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
@@ -152,7 +153,7 @@ func BenchmarkCreateTicket(b *testing.B) {
 							CustomerID: o.Customer.ID, Language: "en", Priority: ticket.Normal},
 						Body:            "Hello, my order has not arrived yet. Could you check? Thanks.",
 						FirstIsCustomer: true,
-						Events:          []ticket.Event{{Kind: ticket.Routed, Data: map[string]string{"rule": "default"}}},
+						Events:          []ticket.Event{{Kind: ticket.Routed, Data: event.Routed{Rule: "default"}}},
 					})
 					if err != nil {
 						b.Error(err)

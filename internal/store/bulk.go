@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/palier/palier/internal/escalation"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
@@ -276,7 +278,7 @@ func (s *Store) bulkTickets(ctx context.Context, tx *Tx, g *generator, from, n i
 	defer tickets.close()
 	// Event ids are left to the database: nothing refers to them, and rows
 	// inserted in timeline order get increasing ids on both databases.
-	events, err := s.newBulkInsert(ctx, tx, "events", "workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, created_at")
+	events, err := s.newBulkInsert(ctx, tx, "events", "workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, data_version, created_at")
 	if err != nil {
 		return err
 	}
@@ -302,7 +304,11 @@ func (s *Store) bulkTickets(ctx context.Context, tx *Tx, g *generator, from, n i
 	}
 	for _, bt := range batch {
 		for _, e := range bt.events {
-			if err := events.add(g.wsID, bt.id, string(e.kind), nullID(e.agent), nullID(e.customer), e.body, e.data, e.at); err != nil {
+			data, err := event.Encode(ticket.Event{Kind: e.kind, Data: e.data})
+			if err != nil {
+				return err
+			}
+			if err := events.add(g.wsID, bt.id, string(e.kind), nullID(e.agent), nullID(e.customer), e.body, data, event.Version, e.at); err != nil {
 				return err
 			}
 		}
@@ -357,7 +363,8 @@ func (s *Store) reserveIDs(ctx context.Context, tx *Tx, table string, n int) ([]
 type bulkEvent struct {
 	kind            ticket.EventKind
 	agent, customer int64
-	body, data      string
+	body            string
+	data            ticket.EventData
 	at              int64
 }
 
@@ -440,15 +447,12 @@ func (g *generator) timeline(t *bulkTicket, tr bulkTier, text string) {
 	at := t.created
 	add := func(e bulkEvent) {
 		e.at = min(at, g.end)
-		if e.data == "" {
-			e.data = "{}"
-		}
 		t.events = append(t.events, e)
 	}
 	later := func(maxMinutes int64) { at += 60_000 * (1 + r.Int64N(maxMinutes)) }
-	add(bulkEvent{kind: ticket.Created, customer: t.customer, data: `{"channel":"` + t.channel + `"}`})
+	add(bulkEvent{kind: ticket.Created, customer: t.customer, data: event.Created{Channel: t.channel}})
 	add(bulkEvent{kind: ticket.CustomerMessage, customer: t.customer, body: text})
-	add(bulkEvent{kind: ticket.Routed, data: `{"rule":"bulk","tier":"` + strconv.FormatInt(t.tier, 10) + `"}`})
+	add(bulkEvent{kind: ticket.Routed, data: event.Routed{Rule: "bulk", TierID: t.tier}})
 	// Tickets above L1 were usually escalated through the tiers below.
 	if tr.Position > 1 && r.IntN(100) < 60 {
 		from := g.tierAt(1)
@@ -458,14 +462,14 @@ func (g *generator) timeline(t *bulkTicket, tr bulkTier, text string) {
 				continue
 			}
 			later(240)
-			add(bulkEvent{kind: ticket.Escalated, agent: g.anyAgent(), data: `{"from":"` + strconv.FormatInt(from, 10) + `","to":"` + strconv.FormatInt(to, 10) + `"}`})
+			add(bulkEvent{kind: ticket.Escalated, agent: g.anyAgent(), data: event.Handoff{From: from, To: to, Direction: escalation.Up}})
 			t.escalations++
 			from = to
 		}
 	}
 	if t.owner != 0 {
 		later(120)
-		add(bulkEvent{kind: ticket.OwnerChanged, agent: t.owner, data: `{"from":"","to":"` + strconv.FormatInt(t.owner, 10) + `"}`})
+		add(bulkEvent{kind: ticket.OwnerChanged, agent: t.owner, data: event.OwnerChange{To: t.owner}})
 		later(480)
 		add(bulkEvent{kind: ticket.AgentReply, agent: t.owner, body: reply(t.lang)})
 		t.firstResponse = min(at, g.end)
@@ -473,18 +477,18 @@ func (g *generator) timeline(t *bulkTicket, tr bulkTier, text string) {
 			if other := g.anyAgent(); other != 0 && other != t.owner {
 				later(60)
 				t.collaborator, t.collabAt = other, min(at, g.end)
-				add(bulkEvent{kind: ticket.SwarmJoined, agent: t.owner, data: `{"agent_id":"` + strconv.FormatInt(other, 10) + `"}`})
+				add(bulkEvent{kind: ticket.SwarmJoined, agent: t.owner, data: event.SwarmJoin{AgentID: other}})
 			}
 		}
 	}
 	switch {
 	case !t.status.Active():
 		later(3 * 24 * 60)
-		add(bulkEvent{kind: ticket.StatusChanged, agent: t.owner, data: `{"from":"open","to":"` + string(t.status) + `"}`})
+		add(bulkEvent{kind: ticket.StatusChanged, agent: t.owner, data: event.Change{From: string(ticket.Open), To: string(t.status)}})
 		t.solved = min(at, g.end)
 	case t.status == ticket.Pending || t.status == ticket.OnHold:
 		later(60)
-		add(bulkEvent{kind: ticket.StatusChanged, agent: t.owner, data: `{"from":"open","to":"` + string(t.status) + `"}`})
+		add(bulkEvent{kind: ticket.StatusChanged, agent: t.owner, data: event.Change{From: string(ticket.Open), To: string(t.status)}})
 	}
 	t.updated = min(at, g.end)
 }

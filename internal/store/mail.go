@@ -217,8 +217,8 @@ func (s *Store) MailState(ctx context.Context, wsID int64, messageID string) (st
 }
 
 // attachMailState shows on each timeline event the email it came from or
-// went out as: email_message_id, and for replies email_state (queued,
-// sent, failed) and email_answer (the SMTP server's words). Events are
+// went out as (Event.Email): its message id, and for replies its state
+// (queued, sent, failed) and the SMTP server's words. Events are
 // append-only, so the changing send state lives beside them.
 func (s *Store) attachMailState(ctx context.Context, wsID, ticketID int64, events []ticket.Event) error {
 	if len(events) == 0 {
@@ -249,18 +249,11 @@ func (s *Store) attachMailState(ctx context.Context, wsID, ticketID int64, event
 		if !ok {
 			continue
 		}
-		data := map[string]string{}
-		for k, v := range events[i].Data {
-			data[k] = v
-		}
-		data["email_message_id"] = x.id
+		st := &ticket.EmailState{MessageID: x.id}
 		if x.dir == MailOut {
-			data["email_state"] = x.state
-			if x.answer != "" {
-				data["email_answer"] = x.answer
-			}
+			st.State, st.Answer = x.state, x.answer
 		}
-		events[i].Data = data
+		events[i].Email = st
 	}
 	return nil
 }

@@ -88,37 +88,46 @@ func (s *Store) UpdateMember(ctx context.Context, wsID, actorID int64, m workspa
 }
 
 func (s *Store) replaceMemberTiers(ctx context.Context, tx *Tx, wsID int64, m workspace.Member) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM agent_tiers WHERE agent_id = $1`, m.ID); err != nil {
-		return fmt.Errorf("clear agent tiers: %w", err)
-	}
-	for _, id := range dedupe(m.TierIDs) {
-		if !exists(ctx, tx, `SELECT count(*) FROM tiers WHERE id = $1 AND workspace_id = $2`, id, wsID) {
-			f := problem.Fields{}
-			f.Add("tier_ids", "unknown_value", "unknown tier", "value", fmt.Sprint(id))
-			return f.Err()
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO agent_tiers (agent_id, tier_id) VALUES ($1, $2)`, m.ID, id); err != nil {
-			return fmt.Errorf("add agent tier: %w", err)
-		}
-	}
-	return nil
+	return replaceMemberLinks(ctx, tx, wsID, m.ID, m.TierIDs, memberTiers)
 }
 
 func (s *Store) replaceMemberTeams(ctx context.Context, tx *Tx, wsID int64, m workspace.Member) error {
 	if m.TeamIDs == nil { // nil = leave memberships alone (managed from the team page)
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM team_members WHERE agent_id = $1`, m.ID); err != nil {
-		return fmt.Errorf("clear agent teams: %w", err)
+	return replaceMemberLinks(ctx, tx, wsID, m.ID, m.TeamIDs, memberTeams)
+}
+
+// memberLinks is a table linking members to things of the workspace: the
+// query that clears a member's rows, the one that checks a thing is the
+// workspace's, the one that links it ($1 the member, $2 the thing), and
+// the field a refusal names.
+type memberLinks struct {
+	clear, check, link string
+	field, what        string
+}
+
+var (
+	memberTiers = memberLinks{clear: `DELETE FROM agent_tiers WHERE agent_id = $1`, check: `SELECT count(*) FROM tiers WHERE id = $1 AND workspace_id = $2`,
+		link: `INSERT INTO agent_tiers (agent_id, tier_id) VALUES ($1, $2)`, field: "tier_ids", what: "tier"}
+	memberTeams = memberLinks{clear: `DELETE FROM team_members WHERE agent_id = $1`, check: `SELECT count(*) FROM teams WHERE id = $1 AND workspace_id = $2`,
+		link: `INSERT INTO team_members (agent_id, team_id) VALUES ($1, $2)`, field: "team_ids", what: "team"}
+)
+
+// replaceMemberLinks makes ids the member's links in l, refusing an id the
+// workspace does not have (the transaction then writes nothing).
+func replaceMemberLinks(ctx context.Context, tx *Tx, wsID, memberID int64, ids []int64, l memberLinks) error {
+	if _, err := tx.ExecContext(ctx, l.clear, memberID); err != nil {
+		return fmt.Errorf("clear agent %ss: %w", l.what, err)
 	}
-	for _, id := range dedupe(m.TeamIDs) {
-		if !exists(ctx, tx, `SELECT count(*) FROM teams WHERE id = $1 AND workspace_id = $2`, id, wsID) {
+	for _, id := range dedupe(ids) {
+		if !exists(ctx, tx, l.check, id, wsID) {
 			f := problem.Fields{}
-			f.Add("team_ids", "unknown_value", "unknown team", "value", fmt.Sprint(id))
+			f.Add(l.field, "unknown_value", "unknown "+l.what, "value", fmt.Sprint(id))
 			return f.Err()
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO team_members (team_id, agent_id) VALUES ($1, $2)`, id, m.ID); err != nil {
-			return fmt.Errorf("add agent team: %w", err)
+		if _, err := tx.ExecContext(ctx, l.link, memberID, id); err != nil {
+			return fmt.Errorf("add agent %s: %w", l.what, err)
 		}
 	}
 	return nil

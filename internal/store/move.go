@@ -14,7 +14,7 @@ type Move struct {
 	Kind   ticket.EventKind // ticket.Escalated or ticket.DeEscalated
 	TierID int64
 	TeamID int64
-	Data   map[string]string // from/to, reason, hand-off summary…
+	Data   ticket.EventData // an event.Handoff: from/to, reason, hand-off summary…
 	// CustomFields are set on the ticket with the move (checklist answers
 	// that are also custom fields); the others stay as they are.
 	CustomFields map[string]string

@@ -8,6 +8,7 @@ import (
 
 	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -61,7 +62,7 @@ func (s *Store) SolveByCustomer(ctx context.Context, wsID, customerID, ticketID 
 		}
 		now := fromMS(ms(s.now()))
 		if _, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorCustomerID: customerID,
-			Data: map[string]string{"from": string(t.Status), "to": string(next.Status), "by": "customer", "channel": "portal"}}, now); err != nil {
+			Data: event.Change{From: string(t.Status), To: string(next.Status)}}, now); err != nil {
 			return err
 		}
 		if err := s.saveTicket(ctx, tx, &next, now); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
@@ -27,12 +28,10 @@ type RoutingSample struct {
 }
 
 // RoutedAt is where routing placed a ticket at intake, as its routed event
-// recorded it: tier and team ids when the event has them, else the tier's
-// code and the team's name at the time.
+// recorded it (ids: a tier or team renamed since is still found).
 type RoutedAt struct {
 	Found          bool
 	TierID, TeamID int64
-	Tier, Team     string
 }
 
 // RoutingSamples returns the workspace's last n tickets that viewer may
@@ -50,7 +49,8 @@ func (s *Store) RoutingSamples(ctx context.Context, wsID int64, viewer *auth.Act
 		COALESCE((SELECT e.body FROM events e WHERE e.ticket_id = t.id AND e.kind = 'customer_message' ORDER BY e.id LIMIT 1), ''),
 		c.segment, COALESCE(o.name, ''), COALESCE(o.segment, ''), t.language, t.priority, t.custom_fields, t.sensitive, t.created_at,
 		ti.code, COALESCE(te.name, ''),
-		COALESCE((SELECT e.data FROM events e WHERE e.ticket_id = t.id AND e.kind = 'routed' ORDER BY e.id LIMIT 1), '')
+		COALESCE((SELECT e.data FROM events e WHERE e.ticket_id = t.id AND e.kind = 'routed' ORDER BY e.id LIMIT 1), ''),
+		COALESCE((SELECT e.data_version FROM events e WHERE e.ticket_id = t.id AND e.kind = 'routed' ORDER BY e.id LIMIT 1), 0)
 		FROM (SELECT * FROM tickets WHERE `+where+` ORDER BY id DESC LIMIT $`+strconv.Itoa(len(args))+`) t
 		JOIN customers c ON c.id = t.customer_id
 		LEFT JOIN organisations o ON o.id = c.organisation_id
@@ -61,14 +61,20 @@ func (s *Store) RoutingSamples(ctx context.Context, wsID int64, viewer *auth.Act
 	if err != nil {
 		return nil, fmt.Errorf("routing samples: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (RoutingSample, error) {
+	type routedRow struct {
+		data    string
+		version int
+	}
+	var routed []routedRow
+	list, err := collect(rows, func(r *sql.Rows) (RoutingSample, error) {
 		var sm RoutingSample
-		var segment, orgSegment, fields, routed string
+		var segment, orgSegment, fields string
+		var at routedRow
 		var prio int
 		var created int64
 		in := &sm.Input
 		if err := r.Scan(&sm.TicketID, &sm.Number, &in.Channel, &in.RequestType, &in.Subject, &in.Body, &segment, &in.Organisation,
-			&orgSegment, &in.Language, &prio, &fields, &in.Sensitive, &created, &sm.Tier, &sm.Team, &routed); err != nil {
+			&orgSegment, &in.Language, &prio, &fields, &in.Sensitive, &created, &sm.Tier, &sm.Team, &at.data, &at.version); err != nil {
 			return sm, err
 		}
 		in.Segment = firstNonEmpty(segment, orgSegment)
@@ -77,32 +83,25 @@ func (s *Store) RoutingSamples(ctx context.Context, wsID int64, viewer *auth.Act
 		if err := json.Unmarshal([]byte(fields), &in.CustomFields); err != nil {
 			return sm, fmt.Errorf("ticket %d custom fields: %w", sm.TicketID, err)
 		}
-		sm.Routed = routedAt(routed)
+		routed = append(routed, at)
 		return sm, nil
 	})
-}
-
-// routedAt reads a routed event's placement. Events written before they
-// carried ids hold the tier's code, or (bulk imports) its id as text.
-func routedAt(raw string) RoutedAt {
-	// Only the placement is read: a struct decodes 100k events much faster
-	// than a map of every key would.
-	var data struct {
-		Tier   string `json:"tier"`
-		Team   string `json:"team"`
-		TierID string `json:"tier_id"`
-		TeamID string `json:"team_id"`
+	if err != nil {
+		return nil, err
 	}
-	if raw == "" || json.Unmarshal([]byte(raw), &data) != nil || data.Tier == "" && data.TierID == "" {
-		return RoutedAt{}
+	// Decoded after the rows are read: old rows may need the names of the
+	// workspace's tiers and teams, read with another query.
+	names := eventNames(ctx, s.read, wsID)
+	for i, at := range routed {
+		d, err := event.Decode(ticket.Routed, at.version, at.data, names)
+		if err != nil {
+			return nil, fmt.Errorf("ticket %d: %w", list[i].TicketID, err)
+		}
+		if r, ok := d.(event.Routed); ok && r.TierID != 0 {
+			list[i].Routed = RoutedAt{Found: true, TierID: r.TierID, TeamID: r.TeamID}
+		}
 	}
-	at := RoutedAt{Found: true, Tier: data.Tier, Team: data.Team}
-	at.TierID, _ = strconv.ParseInt(data.TierID, 10, 64)
-	at.TeamID, _ = strconv.ParseInt(data.TeamID, 10, 64)
-	if id, err := strconv.ParseInt(at.Tier, 10, 64); err == nil && at.TierID == 0 {
-		at.TierID, at.Tier = id, ""
-	}
-	return at
+	return list, names.err
 }
 
 func firstNonEmpty(vs ...string) string {

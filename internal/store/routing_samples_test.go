@@ -3,9 +3,9 @@ package store_test
 import (
 	"context"
 	"slices"
-	"strconv"
 	"testing"
 
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -23,8 +23,7 @@ func TestRoutingSamplesFollowTheAccessRule(t *testing.T) {
 			Ticket: ticket.Ticket{Subject: "Routé", Channel: "email", Status: ticket.New, TierID: f.Tier["L2"].ID, TeamID: f.Team["L2"].ID,
 				CustomerID: f.Customer["bob"].ID, Language: "en"},
 			Body: "body", FirstIsCustomer: true,
-			Events: []ticket.Event{{Kind: ticket.Routed, Data: map[string]string{"rule": "x", "tier": "L1", "team": "Old name",
-				"tier_id": strconv.FormatInt(f.Tier["L1"].ID, 10), "team_id": strconv.FormatInt(f.Team["L1"].ID, 10)}}},
+			Events: []ticket.Event{{Kind: ticket.Routed, Data: event.Routed{Rule: "x", TierID: f.Tier["L1"].ID, TeamID: f.Team["L1"].ID}}},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -58,7 +57,7 @@ func TestRoutingSamplesFollowTheAccessRule(t *testing.T) {
 		if err != nil || len(samples) != 1 {
 			t.Fatalf("newest sample: %v, %v", samples, err)
 		}
-		want := store.RoutedAt{Found: true, TierID: f.Tier["L1"].ID, TeamID: f.Team["L1"].ID, Tier: "L1", Team: "Old name"}
+		want := store.RoutedAt{Found: true, TierID: f.Tier["L1"].ID, TeamID: f.Team["L1"].ID}
 		if sm := samples[0]; sm.TicketID != routed.ID || sm.Routed != want || sm.Tier != "L2" {
 			t.Errorf("sample %+v, want routed at %+v and now in L2", sm, want)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
 )
@@ -113,7 +114,7 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 			return fmt.Errorf("insert ticket: %w", err)
 		}
 		t.Reference = ticket.Ref(t.Number)
-		first := ticket.Event{Kind: ticket.Created, ActorAgentID: n.ActorAgentID, Data: map[string]string{"channel": t.Channel}}
+		first := ticket.Event{Kind: ticket.Created, ActorAgentID: n.ActorAgentID, Data: event.Created{Channel: t.Channel}}
 		if n.FirstIsCustomer {
 			first.ActorCustomerID = t.CustomerID
 		}
@@ -210,18 +211,18 @@ func insertEvents(ctx context.Context, tx *Tx, wsID, ticketID int64, events []ti
 	for i := range events {
 		e := &events[i]
 		e.TicketID, e.CreatedAt = ticketID, at
-		data := []byte("{}")
-		if len(e.Data) > 0 {
-			data, _ = json.Marshal(e.Data)
+		data, err := event.Encode(*e)
+		if err != nil {
+			return err
 		}
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		n := len(args)
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
-		args = append(args, wsID, ticketID, string(e.Kind), nullID(e.ActorAgentID), nullID(e.ActorCustomerID), e.Body, string(data), ms(at))
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9)
+		args = append(args, wsID, ticketID, string(e.Kind), nullID(e.ActorAgentID), nullID(e.ActorCustomerID), e.Body, data, event.Version, ms(at))
 	}
-	rows, err := tx.QueryContext(ctx, `INSERT INTO events (workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, created_at)
+	rows, err := tx.QueryContext(ctx, `INSERT INTO events (workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, data_version, created_at)
 		VALUES `+b.String()+` RETURNING id`, args...)
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
@@ -244,14 +245,14 @@ func insertEvents(ctx context.Context, tx *Tx, wsID, ticketID int64, events []ti
 }
 
 func (s *Store) insertEvent(ctx context.Context, q querier, wsID int64, e ticket.Event, at time.Time) (ticket.Event, error) {
-	data := []byte("{}")
-	if len(e.Data) > 0 {
-		data, _ = json.Marshal(e.Data)
+	data, err := event.Encode(e)
+	if err != nil {
+		return e, err
 	}
 	e.CreatedAt = at
-	err := q.QueryRowContext(ctx, `INSERT INTO events (workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		wsID, e.TicketID, string(e.Kind), nullID(e.ActorAgentID), nullID(e.ActorCustomerID), e.Body, string(data), ms(at)).Scan(&e.ID)
+	err = q.QueryRowContext(ctx, `INSERT INTO events (workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, data_version, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		wsID, e.TicketID, string(e.Kind), nullID(e.ActorAgentID), nullID(e.ActorCustomerID), e.Body, data, event.Version, ms(at)).Scan(&e.ID)
 	if err != nil {
 		return e, fmt.Errorf("insert %s event: %w", e.Kind, err)
 	}
@@ -385,53 +386,42 @@ func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64,
 func applyChange(t ticket.Ticket, ch Change, actorID int64) (ticket.Ticket, []ticket.Event) {
 	next := t
 	var events []ticket.Event
-	record := func(kind ticket.EventKind, from, to string, extra ...string) {
-		if from == to {
-			return
+	record := func(kind ticket.EventKind, changed bool, data ticket.EventData) {
+		if changed {
+			events = append(events, ticket.Event{TicketID: t.ID, Kind: kind, ActorAgentID: actorID, Data: data})
 		}
-		data := map[string]string{"from": from, "to": to}
-		for i := 0; i+1 < len(extra); i += 2 {
-			data[extra[i]] = extra[i+1]
-		}
-		events = append(events, ticket.Event{TicketID: t.ID, Kind: kind, ActorAgentID: actorID, Data: data})
-	}
-	id := func(v int64) string {
-		if v == 0 {
-			return ""
-		}
-		return strconv.FormatInt(v, 10)
 	}
 	if ch.Status != nil {
 		next.Status = *ch.Status
-		record(ticket.StatusChanged, string(t.Status), string(next.Status))
+		record(ticket.StatusChanged, t.Status != next.Status, event.Change{From: string(t.Status), To: string(next.Status)})
 	}
 	if ch.Priority != nil {
 		next.Priority = *ch.Priority
-		record(ticket.PriorityChanged, t.Priority.String(), next.Priority.String())
+		record(ticket.PriorityChanged, t.Priority != next.Priority, event.Change{From: t.Priority.String(), To: next.Priority.String()})
 	}
 	if ch.RequestTypeID != nil {
 		next.RequestTypeID = *ch.RequestTypeID
-		record(ticket.TypeChanged, id(t.RequestTypeID), id(next.RequestTypeID))
+		record(ticket.TypeChanged, t.RequestTypeID != next.RequestTypeID, event.TypeChange{From: t.RequestTypeID, To: next.RequestTypeID})
 	}
 	if ch.TierID != nil {
 		next.TierID = *ch.TierID
-		record(ticket.TierChanged, id(t.TierID), id(next.TierID))
+		record(ticket.TierChanged, t.TierID != next.TierID, event.TierChange{From: t.TierID, To: next.TierID})
 	}
 	if ch.TeamID != nil {
 		next.TeamID = *ch.TeamID
-		record(ticket.TeamChanged, id(t.TeamID), id(next.TeamID))
+		record(ticket.TeamChanged, t.TeamID != next.TeamID, event.TeamChange{From: t.TeamID, To: next.TeamID})
 	}
 	if ch.OwnerID != nil {
 		next = next.Reassign(*ch.OwnerID)
-		record(ticket.OwnerChanged, id(t.OwnerID), id(next.OwnerID))
+		record(ticket.OwnerChanged, t.OwnerID != next.OwnerID, event.OwnerChange{From: t.OwnerID, To: next.OwnerID})
 	}
 	if ch.Sensitive != nil {
 		next.Sensitive = *ch.Sensitive
-		record(ticket.SensitiveChanged, strconv.FormatBool(t.Sensitive), strconv.FormatBool(next.Sensitive))
+		record(ticket.SensitiveChanged, t.Sensitive != next.Sensitive, event.SensitiveChange{Sensitive: next.Sensitive})
 	}
 	if ch.Tags != nil {
 		next.Tags = nonNil(*ch.Tags)
-		record(ticket.TagsChanged, strings.Join(t.Tags, ","), strings.Join(next.Tags, ","))
+		record(ticket.TagsChanged, !slices.Equal(t.Tags, next.Tags), event.TagsChange{From: t.Tags, To: next.Tags})
 	}
 	if len(ch.CustomFields) > 0 {
 		next.CustomFields = maps.Clone(t.CustomFields)
@@ -445,7 +435,7 @@ func applyChange(t ticket.Ticket, ch Change, actorID int64) (ticket.Ticket, []ti
 			} else {
 				next.CustomFields[k] = v
 			}
-			record(ticket.FieldChanged, t.CustomFields[k], v, "field", k)
+			record(ticket.FieldChanged, t.CustomFields[k] != v, event.Change{Field: k, From: t.CustomFields[k], To: v})
 		}
 	}
 	// Settle after the owner change so a hand-off in the same update counts.
@@ -515,7 +505,7 @@ func (s *Store) AddMessageThen(ctx context.Context, wsID, ticketID int64, guard 
 		written := []ticket.Event{e} // the message first: hooks read events[0]
 		if next.Status != t.Status {
 			st, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorAgentID: e.ActorAgentID,
-				Data: map[string]string{"from": string(t.Status), "to": string(next.Status)}}, now)
+				Data: event.Change{From: string(t.Status), To: string(next.Status)}}, now)
 			if err != nil {
 				return err
 			}
@@ -538,28 +528,39 @@ func (s *Store) Events(ctx context.Context, wsID, ticketID, after int64, limit i
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, ticket_id, kind, COALESCE(actor_agent_id, 0), COALESCE(actor_customer_id, 0), body, data, created_at
+	rows, err := s.read.QueryContext(ctx, `SELECT id, ticket_id, kind, COALESCE(actor_agent_id, 0), COALESCE(actor_customer_id, 0), body, data, data_version, created_at
 		FROM events WHERE ticket_id = $1 AND workspace_id = $2 AND id > $3 ORDER BY id LIMIT $4`, ticketID, wsID, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
 	}
-	list, err := collect(rows, func(r *sql.Rows) (ticket.Event, error) {
-		var e ticket.Event
-		var kind, data string
+	type row struct {
+		e       ticket.Event
+		data    string
+		version int
+	}
+	raw, err := collect(rows, func(r *sql.Rows) (row, error) {
+		var x row
+		var kind string
 		var at int64
-		if err := r.Scan(&e.ID, &e.TicketID, &kind, &e.ActorAgentID, &e.ActorCustomerID, &e.Body, &data, &at); err != nil {
-			return e, err
-		}
-		e.Kind, e.CreatedAt = ticket.EventKind(kind), fromMS(at)
-		if data != "{}" {
-			if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
-				return e, fmt.Errorf("event %d data: %w", e.ID, err)
-			}
-		}
-		return e, nil
+		err := r.Scan(&x.e.ID, &x.e.TicketID, &kind, &x.e.ActorAgentID, &x.e.ActorCustomerID, &x.e.Body, &x.data, &x.version, &at)
+		x.e.Kind, x.e.CreatedAt = ticket.EventKind(kind), fromMS(at)
+		return x, err
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Decoded once the rows are read: an old row may need the names of
+	// the workspace's tiers, read with another query.
+	names := eventNames(ctx, s.read, wsID)
+	list := make([]ticket.Event, len(raw))
+	for i, x := range raw {
+		list[i] = x.e
+		if list[i].Data, err = event.Decode(x.e.Kind, x.version, x.data, names); err != nil {
+			return nil, fmt.Errorf("event %d: %w", x.e.ID, err)
+		}
+	}
+	if names.err != nil {
+		return nil, names.err
 	}
 	return list, s.attachMailState(ctx, wsID, ticketID, list)
 }
@@ -1134,12 +1135,6 @@ func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, 
 		ticketID, agentID, nullID(byID), ms(now)); err != nil {
 		return ticket.Event{}, fmt.Errorf("add collaborator: %w", err)
 	}
-	data := map[string]string{"agent_id": strconv.FormatInt(agentID, 10)}
-	if inv.TeamID != 0 {
-		data["team_id"] = strconv.FormatInt(inv.TeamID, 10)
-	}
-	if inv.Question != "" {
-		data["question"] = inv.Question
-	}
+	data := event.SwarmJoin{AgentID: agentID, TeamID: inv.TeamID, Question: inv.Question}
 	return s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: ticketID, Kind: ticket.SwarmJoined, ActorAgentID: byID, Data: data}, now)
 }

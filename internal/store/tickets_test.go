@@ -3,11 +3,13 @@ package store_test
 import (
 	"cmp"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -33,7 +35,7 @@ func TestCreateTicket(t *testing.T) {
 		n := newTicket(f, "Invoice missing")
 		n.Ticket.Tags = []string{"invoice"}
 		n.Ticket.CustomFields = map[string]string{"order": "42"}
-		n.Events = []ticket.Event{{Kind: ticket.Routed, Data: map[string]string{"rule": "billing words"}}}
+		n.Events = []ticket.Event{{Kind: ticket.Routed, Data: event.Routed{Rule: "billing words"}}}
 		tk := must(s.CreateTicket(ctx, f.WS.ID, n))(t)
 		if tk.Number != 1007 || tk.Reference != "#1007" || tk.Status != ticket.New {
 			t.Errorf("created %s number %d status %s, want #1007 new", tk.Reference, tk.Number, tk.Status)
@@ -54,13 +56,13 @@ func TestCreateTicket(t *testing.T) {
 		if got := kinds(evs); !slices.Equal(got, []ticket.EventKind{ticket.Created, ticket.CustomerMessage, ticket.Routed}) {
 			t.Fatalf("timeline = %v, want created, customer_message, routed", got)
 		}
-		if evs[0].ActorCustomerID != f.Customer["bob"].ID || evs[0].Data["channel"] != "portal" {
+		if evs[0].ActorCustomerID != f.Customer["bob"].ID || evs[0].Data != (event.Created{Channel: "portal"}) {
 			t.Errorf("created event = %+v", evs[0])
 		}
 		if evs[1].ActorCustomerID != f.Customer["bob"].ID || evs[1].Body != "Hello, something is wrong." || evs[1].ActorAgentID != 0 {
 			t.Errorf("first message = %+v, want bob's words", evs[1])
 		}
-		if evs[2].Data["rule"] != "billing words" {
+		if !reflect.DeepEqual(evs[2].Data, event.Routed{Rule: "billing words"}) {
 			t.Errorf("routed event = %+v", evs[2])
 		}
 
@@ -183,8 +185,8 @@ func TestTicketsStayInTheirWorkspace(t *testing.T) {
 
 func TestUpdateTicketWritesOneEventPerChangedField(t *testing.T) {
 	type want struct {
-		kind     ticket.EventKind
-		from, to string
+		kind ticket.EventKind
+		data ticket.EventData
 	}
 	cases := []struct {
 		name   string
@@ -192,26 +194,39 @@ func TestUpdateTicketWritesOneEventPerChangedField(t *testing.T) {
 		want   func(f storetest.Fixture) []want
 	}{
 		{"status", func(f storetest.Fixture) store.Change { return store.Change{Status: ptr(ticket.Pending)} },
-			func(f storetest.Fixture) []want { return []want{{ticket.StatusChanged, "new", "pending"}} }},
+			func(f storetest.Fixture) []want {
+				return []want{{ticket.StatusChanged, event.Change{From: "new", To: "pending"}}}
+			}},
 		{"priority", func(f storetest.Fixture) store.Change { return store.Change{Priority: ptr(ticket.Urgent)} },
-			func(f storetest.Fixture) []want { return []want{{ticket.PriorityChanged, "normal", "urgent"}} }},
+			func(f storetest.Fixture) []want {
+				return []want{{ticket.PriorityChanged, event.Change{From: "normal", To: "urgent"}}}
+			}},
 		{"request type", func(f storetest.Fixture) store.Change { return store.Change{RequestTypeID: ptr(f.Type["bug"].ID)} },
-			func(f storetest.Fixture) []want { return []want{{ticket.TypeChanged, "", id(f.Type["bug"].ID)}} }},
+			func(f storetest.Fixture) []want {
+				return []want{{ticket.TypeChanged, event.TypeChange{To: f.Type["bug"].ID}}}
+			}},
 		{"tier and team", func(f storetest.Fixture) store.Change {
 			return store.Change{TierID: ptr(f.Tier["L2"].ID), TeamID: ptr(f.Team["L2"].ID)}
 		}, func(f storetest.Fixture) []want {
-			return []want{{ticket.TierChanged, id(f.Tier["L1"].ID), id(f.Tier["L2"].ID)}, {ticket.TeamChanged, id(f.Team["L1"].ID), id(f.Team["L2"].ID)}}
+			return []want{{ticket.TierChanged, event.TierChange{From: f.Tier["L1"].ID, To: f.Tier["L2"].ID}},
+				{ticket.TeamChanged, event.TeamChange{From: f.Team["L1"].ID, To: f.Team["L2"].ID}}}
 		}},
 		{"owner", func(f storetest.Fixture) store.Change { return store.Change{OwnerID: ptr(f.AgentL1.ID)} },
-			func(f storetest.Fixture) []want { return []want{{ticket.OwnerChanged, "", id(f.AgentL1.ID)}} }},
+			func(f storetest.Fixture) []want {
+				return []want{{ticket.OwnerChanged, event.OwnerChange{To: f.AgentL1.ID}}}
+			}},
 		{"sensitive", func(f storetest.Fixture) store.Change { return store.Change{Sensitive: ptr(true)} },
-			func(f storetest.Fixture) []want { return []want{{ticket.SensitiveChanged, "false", "true"}} }},
+			func(f storetest.Fixture) []want {
+				return []want{{ticket.SensitiveChanged, event.SensitiveChange{Sensitive: true}}}
+			}},
 		{"tags", func(f storetest.Fixture) store.Change { return store.Change{Tags: &[]string{"refund", "vip"}} },
-			func(f storetest.Fixture) []want { return []want{{ticket.TagsChanged, "", "refund,vip"}} }},
+			func(f storetest.Fixture) []want {
+				return []want{{ticket.TagsChanged, event.TagsChange{To: []string{"refund", "vip"}}}}
+			}},
 		{"custom fields, one event each", func(f storetest.Fixture) store.Change {
 			return store.Change{CustomFields: map[string]string{"plan": "pro", "order": "17"}}
 		}, func(f storetest.Fixture) []want {
-			return []want{{ticket.FieldChanged, "", "17"}, {ticket.FieldChanged, "", "pro"}}
+			return []want{{ticket.FieldChanged, event.Change{Field: "order", To: "17"}}, {ticket.FieldChanged, event.Change{Field: "plan", To: "pro"}}}
 		}},
 		{"values equal to the current ones", func(f storetest.Fixture) store.Change {
 			return store.Change{Status: ptr(ticket.New), Priority: ptr(ticket.Normal), TierID: ptr(f.Tier["L1"].ID), OwnerID: ptr(int64(0)),
@@ -241,8 +256,8 @@ func TestUpdateTicketWritesOneEventPerChangedField(t *testing.T) {
 				}
 				for i, w := range wants {
 					e := added[i]
-					if e.Kind != w.kind || e.Data["from"] != w.from || e.Data["to"] != w.to || e.ActorAgentID != f.Lead.ID {
-						t.Errorf("event %d = %s %v by %d, want %s %q→%q by the lead", i, e.Kind, e.Data, e.ActorAgentID, w.kind, w.from, w.to)
+					if e.Kind != w.kind || !reflect.DeepEqual(e.Data, w.data) || e.ActorAgentID != f.Lead.ID {
+						t.Errorf("event %d = %s %+v by %d, want %s %+v by the lead", i, e.Kind, e.Data, e.ActorAgentID, w.kind, w.data)
 					}
 				}
 				if len(wants) == 0 && !stored.UpdatedAt.Equal(tk.UpdatedAt) {
@@ -393,7 +408,7 @@ func TestAddMessage(t *testing.T) {
 			t.Errorf("timeline = %v, want %v", got, want)
 		}
 		evs := eventsOf(t, s, f.WS.ID, tk.ID)
-		if reopen := evs[len(evs)-1]; reopen.Data["from"] != "solved" || reopen.Data["to"] != "open" {
+		if reopen := evs[len(evs)-1]; reopen.Data != (event.Change{From: "solved", To: "open"}) {
 			t.Errorf("reopening event = %+v", reopen)
 		}
 		if !stored.UpdatedAt.Equal(c.now) {
@@ -449,7 +464,7 @@ func TestAddCollaborator(t *testing.T) {
 		for _, e := range evs {
 			if e.Kind == ticket.SwarmJoined {
 				joined++
-				if e.Data["agent_id"] != id(f.AgentL2.ID) || e.ActorAgentID != f.AgentL3.ID {
+				if e.Data != (event.SwarmJoin{AgentID: f.AgentL2.ID}) || e.ActorAgentID != f.AgentL3.ID {
 					t.Errorf("swarm event = %+v", e)
 				}
 			}
@@ -481,8 +496,7 @@ func TestAddCollaboratorsAsATeam(t *testing.T) {
 			t.Fatalf("%d new events, want 2: %+v", len(evs), evs)
 		}
 		for i, e := range evs {
-			if e.Kind != ticket.SwarmJoined || e.Data["agent_id"] != id(added[i]) || e.Data["team_id"] != id(f.Team["L2"].ID) ||
-				e.Data["question"] != inv.Question || e.ActorAgentID != f.AgentL3.ID {
+			if e.Data != (event.SwarmJoin{AgentID: added[i], TeamID: f.Team["L2"].ID, Question: inv.Question}) || e.ActorAgentID != f.AgentL3.ID {
 				t.Errorf("event %d = %+v", i, e)
 			}
 		}

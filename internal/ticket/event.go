@@ -42,12 +42,36 @@ func (k EventKind) Message() bool {
 
 // Event is one entry on a ticket's timeline.
 type Event struct {
-	ID              int64             `json:"id"`
-	TicketID        int64             `json:"ticket_id"`
-	Kind            EventKind         `json:"kind"`
-	ActorAgentID    int64             `json:"actor_agent_id,omitempty"`
-	ActorCustomerID int64             `json:"actor_customer_id,omitempty"`
-	Body            string            `json:"body,omitempty"`
-	Data            map[string]string `json:"data,omitempty"` // e.g. from/to of a change
-	CreatedAt       time.Time         `json:"created_at"`
+	ID              int64
+	TicketID        int64
+	Kind            EventKind
+	ActorAgentID    int64
+	ActorCustomerID int64
+	Body            string
+	// Data is what the event records beyond its body (from/to of a
+	// change, a hand-off and its summary…): one Go type per kind, in
+	// package event, which also encodes and decodes it. nil when the
+	// kind records nothing more.
+	Data EventData
+	// Email is what became of a message that went out or came in by
+	// email; store reads it with the timeline, it is not part of the
+	// event.
+	Email     *EmailState
+	CreatedAt time.Time
+}
+
+// EventData is the data of one kind of event (package event has the
+// types). Kinds names the kinds it serves, so that an event's data cannot
+// be stored under a kind that reads it differently.
+type EventData interface {
+	Kinds() []EventKind
+}
+
+// EmailState is what became of an event's email: the message id it went
+// out (or came in) as and, for replies, its delivery state (queued, sent,
+// failed) and the mail server's answer.
+type EmailState struct {
+	MessageID string
+	State     string
+	Answer    string
 }

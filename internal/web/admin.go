@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
@@ -323,11 +325,7 @@ func (s *server) tierEntity() entity {
 		},
 		save: func(r *http.Request, rq *request, id int64, form any) error {
 			t := form.(tierForm).T
-			if id == 0 {
-				_, err := s.d.CreateTier(r.Context(), rq.actor, t)
-				return err
-			}
-			return s.d.UpdateTier(r.Context(), rq.actor, t)
+			return saveEntity(r, rq, id, t, s.d.CreateTier, s.d.UpdateTier)
 		},
 	}
 }
@@ -351,11 +349,7 @@ func (s *server) teamEntity() entity {
 		},
 		save: func(r *http.Request, rq *request, id int64, form any) error {
 			t := form.(workspace.Team)
-			if id == 0 {
-				_, err := s.d.CreateTeam(r.Context(), rq.actor, t)
-				return err
-			}
-			return s.d.UpdateTeam(r.Context(), rq.actor, t)
+			return saveEntity(r, rq, id, t, s.d.CreateTeam, s.d.UpdateTeam)
 		},
 	}
 }
@@ -426,11 +420,7 @@ func (s *server) typeEntity() entity {
 		},
 		save: func(r *http.Request, rq *request, id int64, form any) error {
 			t := form.(workspace.RequestType)
-			if id == 0 {
-				_, err := s.d.CreateRequestType(r.Context(), rq.actor, t)
-				return err
-			}
-			return s.d.UpdateRequestType(r.Context(), rq.actor, t)
+			return saveEntity(r, rq, id, t, s.d.CreateRequestType, s.d.UpdateRequestType)
 		},
 	}
 }
@@ -478,13 +468,20 @@ func (s *server) fieldEntity() entity {
 		},
 		save: func(r *http.Request, rq *request, id int64, form any) error {
 			c := form.(fieldForm).F
-			if id == 0 {
-				_, err := s.d.CreateCustomField(r.Context(), rq.actor, c)
-				return err
-			}
-			return s.d.UpdateCustomField(r.Context(), rq.actor, c)
+			return saveEntity(r, rq, id, c, s.d.CreateCustomField, s.d.UpdateCustomField)
 		},
 	}
+}
+
+// saveEntity saves an admin form's entity the way each of them is saved:
+// created when the form had no id, updated otherwise.
+func saveEntity[T any](r *http.Request, rq *request, id int64, v T, create func(context.Context, auth.Actor, T) (T, error),
+	update func(context.Context, auth.Actor, T) error) error {
+	if id == 0 {
+		_, err := create(r.Context(), rq.actor, v)
+		return err
+	}
+	return update(r.Context(), rq.actor, v)
 }
 
 // mergeFields adds a validation error's fields to f, so that errors found

@@ -17,11 +17,7 @@ func TestDropAFileOnTheComposer(t *testing.T) {
 	ctx := browsertest.New(t)
 	s := storetest.Open(t, store.SQLite)
 	e := newEnv(t, s)
-	disk, err := attachment.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.d.EnableAttachments(disk, attachment.Limits{})
+	e.attachments(t, attachment.Limits{})
 	tk := e.f.Ticket["L1owned"]
 	run(t, ctx, "sign in",
 		chromedp.Navigate(e.srv.URL+"/tickets/"+strconv.FormatInt(tk.ID, 10)),

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/palier/palier/internal/attachment"
+	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -36,14 +37,20 @@ func (c *client) postFiles(path string, fields map[string]string, files map[stri
 	return c.do(req)
 }
 
+// attachments turns attachments on, stored in a directory of the test.
+func (e *env) attachments(t *testing.T, limits attachment.Limits) {
+	t.Helper()
+	disk, err := attachment.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.d.EnableAttachments(disk, limits)
+}
+
 func TestComposerAttachments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		disk, err := attachment.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.d.EnableAttachments(disk, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
+		e.attachments(t, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
 		tk := e.f.Ticket["L2"]
 		agent := e.login(t, e.f.AgentL2.Email)
 		page := "/tickets/" + id(tk.ID)
@@ -92,5 +99,38 @@ func TestComposerAttachments(t *testing.T) {
 			map[string][]byte{"gros.log": bytes.Repeat([]byte("x"), 33<<10)})
 		expectStatus(t, res, body, 422)
 		contains(t, body, "The file gros.log is too large (limit 32 KiB per file); nothing was sent.", "Trop gros")
+	})
+}
+
+// The escalate form shows a checklist attachment item as escalating judges
+// it (desk.Checklist): still to do without a file, done once the ticket
+// has one — and the escalation then goes through.
+func TestEscalateFormShowsAnAttachmentItemMet(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		e.attachments(t, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
+		admin := storetest.Actor(t, s, e.f.Admin)
+		if _, err := e.d.SaveProcedure(t.Context(), admin, escalation.Procedure{Name: "Captures", Steps: []escalation.Step{{
+			FromTier: "L1", ToTier: "L2", Required: []escalation.Item{{Key: "screenshot", Kind: escalation.KindAttachment, LabelFR: "Capture d'écran", LabelEN: "Screenshot"}},
+		}}}); err != nil {
+			t.Fatal(err)
+		}
+		tk := e.f.Ticket["L1"]
+		agent := e.login(t, e.f.AgentL1.Email)
+		page := "/tickets/" + id(tk.ID)
+		res, body := agent.get(page)
+		expectStatus(t, res, body, 200)
+		contains(t, body, "Capture d&#39;écran", "Joignez d&#39;abord le fichier au ticket.")
+		if strings.Contains(body, "Un fichier est joint au ticket.") {
+			t.Error("the attachment item shows as met before any file")
+		}
+		res, body = agent.postFiles(page+"/messages", map[string]string{"mode": "note", "body": "Capture"}, map[string][]byte{"capture.png": webPNG})
+		expectStatus(t, res, body, http.StatusSeeOther)
+		res, body = agent.get(page)
+		expectStatus(t, res, body, 200)
+		contains(t, body, "Un fichier est joint au ticket.")
+		if strings.Contains(body, "Joignez d&#39;abord le fichier au ticket.") {
+			t.Error("the attachment item shows as missing with a file on the ticket")
+		}
 	})
 }

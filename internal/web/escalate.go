@@ -36,6 +36,9 @@ type escalateForm struct {
 type escalateItem struct {
 	Key, Label, Help, Kind, Value string
 	ErrName                       string // the desk's field name for its error
+	// Provided: the ticket already meets the item, by the rule escalating
+	// checks (desk.Checklist).
+	Provided bool
 	// Linked: the answer is also the ticket's text custom field of the
 	// same key (the desk reads and fills them as one thing).
 	Linked bool
@@ -57,8 +60,13 @@ func (s *server) newEscalate(ctx context.Context, rq *request, t ticket.Ticket) 
 	tier := rq.dir.Tier(t.TierID)
 	if step, ok := proc.StepFrom(tier.Code); ok {
 		f.Guidance, f.NextTier = step.Guidance(l.Lang), step.ToTier
-		for _, it := range step.Required {
-			ei := escalateItem{Key: it.Key, Label: it.Label(l.Lang), Help: it.Help(l.Lang), Kind: string(it.Kind), ErrName: "answers." + it.Key}
+		provided, err := s.d.Checklist(ctx, rq.actor, t, step)
+		if err != nil {
+			return f, err
+		}
+		for i, it := range step.Required {
+			ei := escalateItem{Key: it.Key, Label: it.Label(l.Lang), Help: it.Help(l.Lang), Kind: string(it.Kind), ErrName: "answers." + it.Key,
+				Provided: provided[i]}
 			if it.Kind == escalation.KindCustomField {
 				ei.Value, ei.ErrName = t.CustomFields[it.Key], "custom_fields."+it.Key
 			}

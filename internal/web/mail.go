@@ -5,16 +5,19 @@ import "github.com/palier/palier/internal/ticket"
 // emailDetail says what became of a reply's email: queued, sent, or not
 // delivered with the mail server's answer ("" when it was not emailed).
 func emailDetail(l *locale, e ticket.Event) string {
-	switch e.Data["email_state"] {
+	if e.Email == nil {
+		return ""
+	}
+	switch e.Email.State {
 	case "queued":
-		if a := e.Data["email_answer"]; a != "" { // a temporary failure: it will be retried
+		if a := e.Email.Answer; a != "" { // a temporary failure: it will be retried
 			return l.T("mail.state.retrying", "answer", a)
 		}
 		return l.T("mail.state.queued")
 	case "sent":
 		return l.T("mail.state.sent")
 	case "failed":
-		return l.T("mail.state.failed", "answer", e.Data["email_answer"])
+		return l.T("mail.state.failed", "answer", e.Email.Answer)
 	}
 	return ""
 }

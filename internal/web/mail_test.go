@@ -30,10 +30,11 @@ func TestReplyShowsItsEmailState(t *testing.T) {
 		contains(t, body, "E-mail en attente d&#39;envoi")
 
 		evs, _ := s.Events(ctx, e.f.WS.ID, tk.ID, 0, 100)
-		msgID := evs[len(evs)-1].Data["email_message_id"]
-		if msgID == "" {
-			msgID = evs[len(evs)-2].Data["email_message_id"]
+		mail := evs[len(evs)-1].Email
+		if mail == nil {
+			mail = evs[len(evs)-2].Email
 		}
+		msgID := mail.MessageID
 		if err := s.SetMailState(ctx, e.f.WS.ID, msgID, store.MailFailed, "550 5.1.1 User unknown"); err != nil {
 			t.Fatal(err)
 		}

@@ -18,18 +18,6 @@ func tierLabel(rq *request, id int64) string {
 	return t.Code + " · " + t.NameIn(rq.loc.Lang)
 }
 
-// teamNamed is the reader's name of the team an event or a rule names by
-// any of its names; the name itself when no team answers to it (a team
-// since renamed).
-func teamNamed(rq *request, name string) string {
-	for _, t := range rq.dir.Teams {
-		if name != "" && t.Named(name) {
-			return t.NameIn(rq.loc.Lang)
-		}
-	}
-	return name
-}
-
 // readField turns what the reader typed in a custom field into its stored
 // form ("49,90" → "49.90" in French), or records why it cannot be read,
 // in the reader's terms (their date pattern, a number as they write it).

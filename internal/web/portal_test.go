@@ -18,6 +18,7 @@ import (
 
 	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
@@ -418,7 +419,7 @@ func TestPortalShowsOnlyTheCustomersPublicConversation(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, _, err := s.AddMessage(ctx, e.f.WS.ID, tk.ID, nil, ticket.Event{Kind: ticket.InternalNote, Body: "SECRET-VENDOR: root cause",
-			Data: map[string]string{"channel": "email", "from_vendor": "vendor@example.net"}}, ""); err != nil {
+			Data: event.Message{Channel: "email", FromVendor: "vendor@example.net"}}, ""); err != nil {
 			t.Fatal(err)
 		}
 		l3 := e.f.Tier["L3"].ID
@@ -563,8 +564,10 @@ func TestPortalReplyReopensAndCustomerSolves(t *testing.T) {
 		}
 		events, _ := s.Events(ctx, e.f.WS.ID, solved.ID, 0, 100)
 		msg, change := events[len(events)-2], events[len(events)-1]
-		if msg.Kind != ticket.CustomerMessage || msg.ActorCustomerID != bob.ID || msg.Data["channel"] != "portal" ||
-			change.Kind != ticket.StatusChanged || change.Data["from"] != "solved" || change.Data["to"] != "open" {
+		mm, _ := event.As[event.Message](msg)
+		sc, _ := event.As[event.Change](change)
+		if msg.Kind != ticket.CustomerMessage || msg.ActorCustomerID != bob.ID || mm.Channel != "portal" ||
+			change.Kind != ticket.StatusChanged || sc.From != "solved" || sc.To != "open" {
 			t.Fatalf("timeline: %+v, %+v", msg, change)
 		}
 		// The agent's ticket page shows it as the customer's.
@@ -591,7 +594,7 @@ func TestPortalReplyReopensAndCustomerSolves(t *testing.T) {
 		}
 		events, _ = s.Events(ctx, e.f.WS.ID, solved.ID, 0, 100)
 		last := events[len(events)-1]
-		if last.Kind != ticket.StatusChanged || last.ActorCustomerID != bob.ID || last.Data["by"] != "customer" || last.ActorAgentID != 0 {
+		if last.Kind != ticket.StatusChanged || last.ActorCustomerID != bob.ID || last.ActorAgentID != 0 {
 			t.Fatalf("solve event: %+v", last)
 		}
 		res, body = c.get(page)

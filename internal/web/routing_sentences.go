@@ -1,12 +1,11 @@
 package web
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/routing"
-	"github.com/palier/palier/internal/ticket"
 )
 
 // sentences words routing rules and reasons for the reader, with the names
@@ -36,16 +35,17 @@ func (n dirNames) AgentName(id int64) string { return n.dir.Member(id).Name }
 
 // routedReasons words the conditions that placed a ticket, in the
 // reader's language. Events written before reasons were kept as data only
-// have them in rule notation, shown as they are.
-func routedReasons(rq *request, e ticket.Event) string {
-	var reasons []routing.Reason
-	if raw := e.Data[desk.RoutedReasonsKey]; raw != "" && json.Unmarshal([]byte(raw), &reasons) == nil {
-		say := sentences(rq)
-		parts := make([]string, len(reasons))
-		for i, r := range reasons {
+// have them in rule notation (a reason with only a path, see event's
+// legacy reader), shown as they are.
+func routedReasons(rq *request, d event.Routed) string {
+	say := sentences(rq)
+	parts := make([]string, len(d.Reasons))
+	for i, r := range d.Reasons {
+		if r.Op == "" {
+			parts[i] = r.Path
+		} else {
 			parts[i] = say.Reason(r)
 		}
-		return strings.Join(parts, " · ")
 	}
-	return strings.ReplaceAll(e.Data["reasons"], "\n", " · ")
+	return strings.Join(parts, " · ")
 }

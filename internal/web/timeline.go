@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -44,14 +45,16 @@ func timeline(rq *request, events []ticket.Event, c customer.Customer) []eventIt
 // question, at the same instant. It is at least 1.
 func swarmRun(events []ticket.Event) int {
 	first := events[0]
-	if first.Kind != ticket.SwarmJoined || first.Data["team_id"] == "" {
+	j, ok := event.As[event.SwarmJoin](first)
+	if !ok || j.TeamID == 0 {
 		return 1
 	}
 	n := 1
 	for n < len(events) {
 		e := events[n]
-		if e.Kind != ticket.SwarmJoined || e.ActorAgentID != first.ActorAgentID || !e.CreatedAt.Equal(first.CreatedAt) ||
-			e.Data["team_id"] != first.Data["team_id"] || e.Data["question"] != first.Data["question"] {
+		other, ok := event.As[event.SwarmJoin](e)
+		if !ok || e.ActorAgentID != first.ActorAgentID || !e.CreatedAt.Equal(first.CreatedAt) ||
+			other.TeamID != j.TeamID || other.Question != j.Question {
 			break
 		}
 		n++
@@ -69,11 +72,12 @@ func swarmLine(rq *request, run []ticket.Event) string {
 	}
 	names := make([]string, len(run))
 	for i, e := range run {
-		names[i] = memberName(rq, e.Data["agent_id"])
+		j, _ := event.As[event.SwarmJoin](e)
+		names[i] = memberName(rq, j.AgentID)
 	}
 	agents := strings.Join(names, ", ")
-	if team := run[0].Data["team_id"]; team != "" {
-		return l.T("event.swarm_joined_team", "actor", actor, "agent", agents, "team", teamName(rq, team))
+	if j, _ := event.As[event.SwarmJoin](run[0]); j.TeamID != 0 {
+		return l.T("event.swarm_joined_team", "actor", actor, "agent", agents, "team", teamName(rq, j.TeamID))
 	}
 	return l.T("event.swarm_joined", "actor", actor, "agent", agents)
 }
@@ -106,14 +110,14 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 	}
 	it.Class = "change"
 	it.Line = changeLine(rq, e, agent)
-	switch e.Kind {
-	case ticket.Routed:
-		it.Detail = routedReasons(rq, e)
-	case ticket.Escalated, ticket.DeEscalated:
-		it.Detail = e.Data["reason"]
-	case ticket.SwarmJoined:
-		if q := e.Data["question"]; q != "" {
-			it.Detail = l.T("event.swarm_question", "question", q)
+	switch d := e.Data.(type) {
+	case event.Routed:
+		it.Detail = routedReasons(rq, d)
+	case event.Handoff:
+		it.Detail = d.Reason
+	case event.SwarmJoin:
+		if d.Question != "" {
+			it.Detail = l.T("event.swarm_question", "question", d.Question)
 		}
 	}
 	return it
@@ -126,76 +130,78 @@ func changeLine(rq *request, e ticket.Event, agent string) string {
 	if agent == "" {
 		agent = l.T("event.system")
 	}
-	from, to := e.Data["from"], e.Data["to"]
-	switch e.Kind {
-	case ticket.Created:
-		ch := l.T("channel." + e.Data["channel"])
+	switch d := e.Data.(type) {
+	case event.Created:
+		ch := l.T("channel." + d.Channel)
 		if e.ActorAgentID != 0 {
 			return l.T("event.created_by", "actor", agent, "channel", ch)
 		}
 		return l.T("event.created", "channel", ch)
-	case ticket.StatusChanged:
-		return l.T("event.status_changed", "actor", agent, "from", l.Status(ticket.Status(from)), "to", l.Status(ticket.Status(to)))
-	case ticket.PriorityChanged:
-		return l.T("event.priority_changed", "actor", agent, "from", l.T("priority."+from), "to", l.T("priority."+to))
-	case ticket.OwnerChanged:
-		return ownerLine(rq, agent, e)
-	case ticket.TierChanged:
-		return l.T("event.tier_changed", "actor", agent, "from", tierName(rq, from), "to", tierName(rq, to))
-	case ticket.TeamChanged:
-		return l.T("event.team_changed", "actor", agent, "from", teamName(rq, from), "to", teamName(rq, to))
-	case ticket.TypeChanged:
-		return l.T("event.type_changed", "actor", agent, "from", typeName(rq, from), "to", typeName(rq, to))
-	case ticket.TagsChanged:
-		return l.T("event.tags_changed", "actor", agent, "to", orNone(l, strings.ReplaceAll(to, ",", ", ")))
-	case ticket.FieldChanged:
-		label := e.Data["field"]
+	case event.Change:
+		switch e.Kind {
+		case ticket.StatusChanged:
+			return l.T("event.status_changed", "actor", agent, "from", l.Status(ticket.Status(d.From)), "to", l.Status(ticket.Status(d.To)))
+		case ticket.PriorityChanged:
+			return l.T("event.priority_changed", "actor", agent, "from", l.T("priority."+d.From), "to", l.T("priority."+d.To))
+		}
+		label, to := d.Field, d.To
 		if def, ok := rq.dir.CustomField(label); ok {
 			label, to = def.Label(l.Lang), def.Show(l.Lang, to)
 		}
 		return l.T("event.field_changed", "actor", agent, "field", label, "to", orNone(l, to))
-	case ticket.SensitiveChanged:
-		if to == "true" {
+	case event.OwnerChange:
+		return ownerLine(rq, agent, e.ActorAgentID, d)
+	case event.TierChange:
+		return l.T("event.tier_changed", "actor", agent, "from", tierName(rq, d.From), "to", tierName(rq, d.To))
+	case event.TeamChange:
+		return l.T("event.team_changed", "actor", agent, "from", teamName(rq, d.From), "to", teamName(rq, d.To))
+	case event.TypeChange:
+		return l.T("event.type_changed", "actor", agent, "from", typeName(rq, d.From), "to", typeName(rq, d.To))
+	case event.TagsChange:
+		return l.T("event.tags_changed", "actor", agent, "to", orNone(l, strings.Join(d.To, ", ")))
+	case event.SensitiveChange:
+		if d.Sensitive {
 			return l.T("event.sensitive_on", "actor", agent)
 		}
 		return l.T("event.sensitive_off", "actor", agent)
-	case ticket.Routed:
-		return routedLine(rq, e)
-	case ticket.Escalated:
-		return l.T("event.escalated", "actor", agent, "from", tierName(rq, from), "to", tierName(rq, to))
-	case ticket.DeEscalated:
-		return l.T("event.de_escalated", "actor", agent, "from", tierName(rq, from), "to", tierName(rq, to))
-	case ticket.SwarmJoined:
+	case event.Routed:
+		return routedLine(rq, d)
+	case event.Handoff:
+		key := "event.escalated"
+		if e.Kind == ticket.DeEscalated {
+			key = "event.de_escalated"
+		}
+		return l.T(key, "actor", agent, "from", tierName(rq, d.From), "to", tierName(rq, d.To))
+	case event.SwarmJoin:
 		return swarmLine(rq, []ticket.Event{e})
 	}
 	return l.T("event.other", "actor", agent, "kind", string(e.Kind))
 }
 
-func ownerLine(rq *request, agent string, e ticket.Event) string {
+func ownerLine(rq *request, agent string, actorID int64, d event.OwnerChange) string {
 	l := rq.loc
-	from, to := e.Data["from"], e.Data["to"]
 	switch {
-	case to == "":
-		return l.T("event.unassigned", "actor", agent, "from", memberName(rq, from))
-	case to == strconv.FormatInt(e.ActorAgentID, 10):
+	case d.To == 0:
+		return l.T("event.unassigned", "actor", agent, "from", memberName(rq, d.From))
+	case d.To == actorID:
 		return l.T("event.took", "actor", agent)
 	}
-	return l.T("event.assigned", "actor", agent, "to", memberName(rq, to))
+	return l.T("event.assigned", "actor", agent, "to", memberName(rq, d.To))
 }
 
 // routedLine explains where routing placed the ticket and why: "Routed to
 // L1 · Niveau 1 — Support niveau 1 (default route)".
-func routedLine(rq *request, e ticket.Event) string {
+func routedLine(rq *request, d event.Routed) string {
 	l := rq.loc
-	where := e.Data["tier"]
-	if t := rq.dir.TierByCode(where); t.ID != 0 {
-		where = tierLabel(rq, t.ID)
+	var where string
+	if d.TierID != 0 {
+		where = tierLabel(rq, d.TierID)
 	}
-	if team := e.Data["team"]; team != "" {
-		where = l.T("event.where_team", "tier", where, "team", teamNamed(rq, team))
+	if d.TeamID != 0 {
+		where = l.T("event.where_team", "tier", where, "team", teamName(rq, d.TeamID))
 	}
 	var why string
-	switch rule := e.Data["rule"]; rule {
+	switch rule := d.Rule; rule {
 	case "default":
 		why = l.T("route.default")
 	case "requested":
@@ -218,41 +224,40 @@ func orNone(l *locale, s string) string {
 	return s
 }
 
-// The names below accept what events store: ids as text (tier, team,
-// owner changes) or, from other writers, a tier code.
+// The names of what events name by id, in the reader's language now; "—"
+// (none) for 0, and the id itself for something since removed.
 
-func tierName(rq *request, v string) string {
-	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if t := rq.dir.Tier(id); t.ID != 0 {
-			return t.Code
-		}
+func tierName(rq *request, id int64) string {
+	if t := rq.dir.Tier(id); t.ID != 0 {
+		return t.Code
 	}
-	return orNone(rq.loc, v)
+	return idOrNone(rq.loc, id)
 }
 
-func teamName(rq *request, v string) string {
-	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if t := rq.dir.Team(id); t.ID != 0 {
-			return t.NameIn(rq.loc.Lang)
-		}
+func teamName(rq *request, id int64) string {
+	if t := rq.dir.Team(id); t.ID != 0 {
+		return t.NameIn(rq.loc.Lang)
 	}
-	return orNone(rq.loc, v)
+	return idOrNone(rq.loc, id)
 }
 
-func typeName(rq *request, v string) string {
-	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if t := rq.dir.RequestType(id); t.ID != 0 {
-			return t.Name(rq.loc.Lang)
-		}
+func typeName(rq *request, id int64) string {
+	if t := rq.dir.RequestType(id); t.ID != 0 {
+		return t.Name(rq.loc.Lang)
 	}
-	return orNone(rq.loc, v)
+	return idOrNone(rq.loc, id)
 }
 
-func memberName(rq *request, v string) string {
-	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if m := rq.dir.Member(id); m.ID != 0 {
-			return m.Name
-		}
+func memberName(rq *request, id int64) string {
+	if m := rq.dir.Member(id); m.ID != 0 {
+		return m.Name
 	}
-	return orNone(rq.loc, v)
+	return idOrNone(rq.loc, id)
+}
+
+func idOrNone(l *locale, id int64) string {
+	if id == 0 {
+		return l.T("value.none")
+	}
+	return strconv.FormatInt(id, 10)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
@@ -271,7 +272,7 @@ func (sd seeder) tickets(f *Fixture) {
 				CustomerID: c.ID, Language: c.Language, Sensitive: sp.sensitive},
 			Body:            sp.body,
 			FirstIsCustomer: true,
-			Events:          []ticket.Event{{Kind: ticket.Routed, Data: map[string]string{"rule": "seed"}}},
+			Events:          []ticket.Event{{Kind: ticket.Routed, Data: event.Routed{Rule: "seed"}}},
 		})
 		sd.check("ticket "+sp.key, err)
 		f.Ticket[sp.key] = tk
