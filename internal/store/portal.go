@@ -7,8 +7,8 @@ import (
 	"fmt"
 
 	"github.com/palier/palier/internal/attachment"
-	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/event"
+	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
 )
 
