@@ -199,4 +199,3 @@ func BenchmarkDeskAnswer(b *testing.B) {
 		i++
 	}
 }
-
