@@ -18,7 +18,9 @@
   var tags = me.getAttribute("data-palier-tags") || "";
   var lang = me.getAttribute("data-palier-lang") || document.documentElement.lang || navigator.language || "";
   var cfg, button, panel, frame, isOpen = false;
-  window.palierHelpBox = { open: function () { if (cfg) open(); }, close: function () { if (isOpen) closePanel(); } };
+  // state: "loading", then "ready" (the button is there) or "refused"
+  // (this site may not show the box, or Palier could not be reached).
+  var api = window.palierHelpBox = { state: "loading", open: function () { if (cfg) open(); }, close: function () { if (isOpen) closePanel(); } };
 
   function style(el, s) { for (var k in s) el.style[k] = s[k]; }
 
@@ -28,7 +30,10 @@
       return r.json();
     })
     .then(setup)
-    .catch(function (e) { if (window.console) console.warn(e.message); });
+    .catch(function (e) {
+      api.state = "refused";
+      if (window.console) console.warn(e.message);
+    });
 
   function setup(c) {
     cfg = c;
@@ -44,6 +49,7 @@
     });
     button.addEventListener("click", function () { if (isOpen) closePanel(); else open(); });
     document.body.appendChild(button);
+    api.state = "ready";
     // The frame asks to close (Escape pressed inside it) by postMessage;
     // only Palier's origin, from our own frame, is listened to.
     window.addEventListener("message", function (e) {
