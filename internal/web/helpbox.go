@@ -211,12 +211,6 @@ type boxPage struct {
 	Body       template.HTML // rendered and sanitised by kb.Render
 }
 
-// boxFail renders an error inside the frame, still framable by the
-// allowed origins once the key is known.
-func (s *server) boxFail(w http.ResponseWriter, r *http.Request, loc *locale, err error) {
-	s.fail(w, r, loc, err)
-}
-
 func (s *server) newBoxPage(box helpbox.Settings, st boxState, loc *locale, view string) boxPage {
 	p := boxPage{L: loc, Title: loc.T("box.frame_title"), Box: st, View: view, Answer: answerView{ContactURL: st.ContactURL(), NewTab: true}}
 	if u, err := url.Parse(st.Page); err == nil && box.Allows(u.Scheme+"://"+u.Host) {
@@ -231,12 +225,13 @@ func (s *server) boxHandler(h func(w http.ResponseWriter, r *http.Request, box h
 	return func(w http.ResponseWriter, r *http.Request) {
 		box, st, loc, err := s.boxRequest(r)
 		if err != nil {
-			s.boxFail(w, r, loc, err)
+			s.fail(w, r, loc, err)
 			return
 		}
+		// From here an error page shows inside the frame.
 		allowFraming(w, box)
 		if err := h(w, r, box, st, loc); err != nil {
-			s.boxFail(w, r, loc, err)
+			s.fail(w, r, loc, err)
 		}
 	}
 }
