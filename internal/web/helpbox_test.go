@@ -252,7 +252,9 @@ func TestHelpBoxPages(t *testing.T) {
 		_, body = c.get("/help/box?" + k + "&page=javascript%3Aalert(1)&j=%22%3E%3Cx")
 		lacks(t, body, "javascript:alert", `"><x`)
 
-		// The help centre's own page for the assistant.
+		// The help centre's own page for the assistant, linked from its home.
+		_, body = c.get("/help?lang=fr")
+		contains(t, body, `<a href="/help/ask">Poser une question en une phrase</a>`)
 		res, body = c.get("/help/ask?lang=fr&q=" + url.QueryEscape("Comment résilier mon abonnement ?"))
 		expectStatus(t, res, body, http.StatusOK)
 		contains(t, body, "Poser une question", `href="/help/articles/`+id(fx.ids["plan"].FR)+`"`, "Résilier l&#39;abonnement")
