@@ -147,10 +147,54 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		// The one exception to "never framed": the help box's pages, which
+		// narrow frame-ancestors to the origins their workspace allows once
+		// they know its key (web.FramedPath, web/helpbox.go). Every other
+		// response refuses framing whatever its handler set.
+		if !web.FramedPath(r.URL.Path) {
+			w = &refuseFraming{ResponseWriter: w}
+		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+
+// refuseFraming makes sure, as the response starts, that it still refuses
+// framing: X-Frame-Options DENY, and frame-ancestors 'none' in whatever
+// policy the handler chose (a stricter one, as for attachments, is kept).
+type refuseFraming struct {
+	http.ResponseWriter
+	started bool
+}
+
+func (f *refuseFraming) WriteHeader(code int) {
+	if !f.started {
+		f.started = true
+		h := f.Header()
+		h.Set("X-Frame-Options", "DENY")
+		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") {
+			if strings.Contains(csp, "frame-ancestors") || csp == "" {
+				csp = contentSecurityPolicy
+			} else {
+				csp += "; frame-ancestors 'none'"
+			}
+			h.Set("Content-Security-Policy", csp)
+		}
+	}
+	f.ResponseWriter.WriteHeader(code)
+}
+
+func (f *refuseFraming) Write(b []byte) (int, error) {
+	if !f.started {
+		f.WriteHeader(http.StatusOK)
+	}
+	return f.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (f *refuseFraming) Unwrap() http.ResponseWriter { return f.ResponseWriter }
 
 // recoverPanics turns a panic into a logged 500 so one bad request cannot
 // take the instance down: JSON in the API's error shape under /api/, a

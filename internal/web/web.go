@@ -89,6 +89,7 @@ func (s *server) routes() http.Handler {
 	s.connectorRoutes(mux)
 	s.notifyRoutes(mux)
 	s.liveRoutes(mux)
+	s.helpBoxRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound
