@@ -47,6 +47,7 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 		// No route on attachments takes a body or a query; an id that names
 		// nothing still reaches the handler.
 		ids["attachments"] = "999999"
+		ids["notifications"] = "999999"
 		// The channel API checks a signature before it reads a field: the
 		// hostile bodies are signed, so the text check is what answers.
 		var conn struct {
