@@ -192,33 +192,9 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 	if strings.TrimSpace(body) == "" {
 		body = i18n.T(dir.Workspace.DefaultLanguage, "mail.no_text")
 	}
-	cust, err := d.store.CustomerByEmail(ctx, wsID, in.FromEmail)
-	var newCustomer *customer.Customer
-	if problem.Is(err, problem.NotFound) {
-		name := strings.TrimSpace(in.FromName)
-		if name == "" {
-			name, _, _ = strings.Cut(in.FromEmail, "@")
-		}
-		cust = customer.Customer{Name: clipRunes(name, 200), Email: in.FromEmail}
-		if err := cust.Validate(); err != nil {
-			return Intake{}, fmt.Errorf("%w: %q: %v", ErrBadSender, in.FromEmail, err)
-		}
-		newCustomer = &cust
-	} else if err != nil {
-		return Intake{}, err
-	}
-	t := ticket.Ticket{Subject: subject, Status: ticket.New, Priority: ticket.Normal, Channel: "email", CustomerID: cust.ID,
-		Language: cust.Language}
-	if t.Language == "" {
-		t.Language = dir.Workspace.DefaultLanguage
-	}
-	routed, dec, err := d.route(ctx, dir, &t, cust, body, t)
-	if err != nil {
-		return Intake{}, err
-	}
 	record := d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))
-	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: body, FirstIsCustomer: true,
-		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust),
+	t, err := d.openCustomerTicket(ctx, dir, channelIntake{Channel: "email", Email: in.FromEmail, Name: in.FromName,
+		Subject: subject, Body: body,
 		InTx: func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
 			// The customer's message is the event the email becomes.
 			for _, e := range events {
@@ -229,6 +205,55 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 			return record(ctx, tx, t, events[:1])
 		}})
 	return d.intakeResult(t, true, err)
+}
+
+// channelIntake is a customer writing in through a channel (email, chat):
+// who they are, what they wrote, and what the channel records with the
+// new ticket (InTx runs in its transaction).
+type channelIntake struct {
+	Channel     string
+	Email, Name string
+	Language    string // the customer's, when the channel knows it
+	Subject     string
+	Body        string
+	InTx        store.TxHook
+}
+
+// openCustomerTicket is the one intake of every channel: it opens a routed
+// ticket for a customer who wrote in, exactly as the API would for them
+// (the customer found by address, or created with the ticket; the routing
+// rules applied; their auto-reply added).
+func (d *Service) openCustomerTicket(ctx context.Context, dir Directory, in channelIntake) (ticket.Ticket, error) {
+	wsID := dir.Workspace.ID
+	cust, err := d.store.CustomerByEmail(ctx, wsID, in.Email)
+	var newCustomer *customer.Customer
+	if problem.Is(err, problem.NotFound) {
+		name := strings.TrimSpace(in.Name)
+		if name == "" {
+			name, _, _ = strings.Cut(in.Email, "@")
+		}
+		cust = customer.Customer{Name: clipRunes(name, 200), Email: in.Email, Language: in.Language}
+		if err := cust.Validate(); err != nil {
+			return ticket.Ticket{}, fmt.Errorf("%w: %q: %v", ErrBadSender, in.Email, err)
+		}
+		newCustomer = &cust
+	} else if err != nil {
+		return ticket.Ticket{}, err
+	}
+	t := ticket.Ticket{Subject: in.Subject, Status: ticket.New, Priority: ticket.Normal, Channel: in.Channel, CustomerID: cust.ID,
+		Language: cust.Language}
+	if t.Language == "" {
+		t.Language = in.Language
+	}
+	if t.Language == "" {
+		t.Language = dir.Workspace.DefaultLanguage
+	}
+	routed, dec, err := d.route(ctx, dir, &t, cust, in.Body, t)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	return d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: in.Body, FirstIsCustomer: true,
+		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), InTx: in.InTx})
 }
 
 // recordInbound records the message an event came from, in its

@@ -35,6 +35,8 @@ type Service struct {
 	files *attachments
 	// live carries "something changed" events to open screens (live.go).
 	live *live.Hub
+	// chatRun paces customers' chat lines (chat.go).
+	chatRun chatRuntime
 }
 
 // New returns a service over a migrated store.

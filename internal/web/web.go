@@ -80,6 +80,8 @@ func (s *server) routes() http.Handler {
 	s.tokenRoutes(mux)
 	s.helpRoutes(mux)
 	s.kbEditorRoutes(mux)
+	s.chatCustomerRoutes(mux)
+	s.chatAgentRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound
