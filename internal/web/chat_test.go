@@ -60,7 +60,7 @@ func mustDial(t *testing.T, c *client, path string) *websocket.Conn {
 }
 
 // await reads messages until one satisfies want, for at most 10 seconds.
-func await(t *testing.T, conn *websocket.Conn, what string, want func(wsMsg) bool) wsMsg {
+func await(t testing.TB, conn *websocket.Conn, what string, want func(wsMsg) bool) wsMsg {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -79,7 +79,7 @@ func await(t *testing.T, conn *websocket.Conn, what string, want func(wsMsg) boo
 	}
 }
 
-func say(t *testing.T, conn *websocket.Conn, ref, text string) {
+func say(t testing.TB, conn *websocket.Conn, ref, text string) {
 	t.Helper()
 	b, _ := json.Marshal(map[string]string{"type": "say", "ref": ref, "text": text})
 	if err := conn.Write(context.Background(), websocket.MessageText, b); err != nil {
@@ -463,4 +463,51 @@ func TestChatWaitSetting(t *testing.T) {
 	if w, err := s.ChatWait(context.Background(), e.f.WS.ID); err != nil || w != 30*time.Second {
 		t.Fatalf("wait = %v, %v", w, err)
 	}
+}
+
+func TestChatTransferEscalatesAndWaitsForTheNewTier(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		ctx := context.Background()
+		cust, chatID := startChat(t, e, "Zoé Client", "", "Mon export plante")
+		cws := mustDial(t, cust, "/help/chat/ws")
+		l1 := e.login(t, "l1@acme.test")
+		res, body := l1.post("/chats/"+id(chatID)+"/accept", nil, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		res, body = l1.get("/chats/" + id(chatID))
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `id="chat-transfer"`, `name="answer_steps_tried"`)
+
+		// The procedure's checklist is asked for, as on the ticket page;
+		// refused, nothing moves.
+		res, body = l1.post("/chats/"+id(chatID)+"/transfer", url.Values{"target_tier": {"L2"}, "reason": {"Bug d'export"}}, false)
+		expectStatus(t, res, body, http.StatusUnprocessableEntity)
+		contains(t, body, `id="err-answers.steps_tried"`)
+		c, _ := s.Chat(ctx, e.f.WS.ID, chatID)
+		tk, _ := s.Ticket(ctx, e.f.WS.ID, c.TicketID)
+		if c.State != "accepted" || tk.TierID != e.f.Tier["L1"].ID {
+			t.Fatalf("a refused transfer moved something: chat %s, tier %d", c.State, tk.TierID)
+		}
+
+		res, body = l1.post("/chats/"+id(chatID)+"/transfer", url.Values{"target_tier": {"L2"}, "reason": {"Bug d'export"},
+			"answer_steps_tried": {"Vider le cache"}, "answer_error_message": {"E42"}}, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		await(t, cws, "waiting again", func(m wsMsg) bool { return m.Type == "state" && m.State.State == "waiting" })
+		c, _ = s.Chat(ctx, e.f.WS.ID, chatID)
+		tk, _ = s.Ticket(ctx, e.f.WS.ID, c.TicketID)
+		if c.State != "waiting" || c.AgentID != 0 || tk.TierID != e.f.Tier["L2"].ID || tk.EscalationCount != 1 {
+			t.Fatalf("after the transfer: chat %s agent %d, ticket tier %d escalations %d", c.State, c.AgentID, tk.TierID, tk.EscalationCount)
+		}
+		// Now the L2 agent's to accept, no longer L1's.
+		res, body = l1.get("/chats/list")
+		expectStatus(t, res, body, http.StatusOK)
+		lacks(t, body, "Zoé Client")
+		l2 := e.login(t, "l2@acme.test")
+		res, body = l2.get("/chats/list")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "Zoé Client", "/chats/"+id(chatID)+"/accept")
+		res, body = l2.post("/chats/"+id(chatID)+"/accept", nil, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		await(t, cws, "accepted by L2", func(m wsMsg) bool { return m.Type == "state" && m.State.Agent == "Dana Second" })
+	})
 }
