@@ -11,12 +11,13 @@
   }
 
   // connect opens a socket to path and keeps it open: onMessage gets each
-  // decoded message, onOpen/onClose the link's changes.
-  function connect(path, handlers) {
+  // decoded message.
+  function connect(path, el, handlers) {
     var delay = 500, sock = null, stopped = false;
     function open() {
       sock = new WebSocket(wsURL(path));
-      sock.onopen = function () { delay = 500; if (handlers.onOpen) handlers.onOpen(sock); };
+      // data-link says whether the live link is up (styles and tests).
+      sock.onopen = function () { delay = 500; el.dataset.link = "open"; };
       sock.onmessage = function (ev) {
         var m;
         try { m = JSON.parse(ev.data); } catch (e) { return; }
@@ -24,7 +25,7 @@
         handlers.onMessage(m, sock);
       };
       sock.onclose = function (ev) {
-        if (handlers.onClose) handlers.onClose(ev);
+        el.dataset.link = "closed";
         // 1008: refused (the chat is gone or not ours); do not insist.
         if (stopped || ev.code === 1008) return;
         setTimeout(open, delay);
@@ -63,7 +64,7 @@
           if (again) { again = false; refresh(); }
         });
     };
-    connect(queue.dataset.ws, { onMessage: function (m) { if (m.type === "changed" || m.type === "hello") refresh(); } });
+    connect(queue.dataset.ws, queue, { onMessage: function (m) { if (m.type === "changed" || m.type === "hello") refresh(); } });
   }
 
   // --- a conversation -----------------------------------------------------
@@ -119,13 +120,15 @@
 
   // The agent's page draws its actions for one state: when the state moved
   // (accepted by a colleague, ended by the customer), it is drawn again.
+  // Not while the agent's own action (accept, end, transfer) is taking
+  // them to the next page: its event would race with that navigation.
+  var leaving = false;
+  document.addEventListener("submit", function (e) { if (e.target !== form) leaving = true; }, true);
   function agentState(st) {
-    if (st.state !== box.dataset.state) location.reload();
+    if (st.state !== box.dataset.state && !leaving) location.reload();
   }
 
-  var link = connect(box.dataset.ws, {
-    onOpen: function () { box.classList.remove("offline"); },
-    onClose: function () { box.classList.add("offline"); },
+  var link = connect(box.dataset.ws, box, {
     onMessage: function (m) {
       switch (m.type) {
         case "hello":
