@@ -66,8 +66,10 @@ type wsSession struct {
 // a WebSocket handshake, so a request without one is not from a page of
 // ours and is refused, as is any other origin (the library compares it
 // with the Host). The connection outlives the server's request timeouts on
-// purpose: they are lifted for this connection only, as server.LongRunning
-// does, and keepalive pings find dead peers instead.
+// purpose, and only this one: its deadlines are lifted here, as
+// server.LongRunning does (net/http also clears them when the connection
+// is hijacked; saying it here keeps the exception visible and independent
+// of that), and keepalive pings find dead peers instead.
 func acceptWS(w http.ResponseWriter, r *http.Request) (*websocket.Conn, error) {
 	if r.Header.Get("Origin") == "" {
 		http.Error(w, "cross-origin WebSocket refused", http.StatusForbidden)
