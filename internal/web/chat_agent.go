@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"strconv"
 	"time"
@@ -97,7 +98,8 @@ func (s *server) chatsCount(w http.ResponseWriter, r *http.Request, rq *request)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	if n > 0 {
-		_, _ = w.Write([]byte(`<span class="count chat-count" aria-label="` + rq.loc.T("chat.waiting_count", "count", strconv.Itoa(n)) + `">` + rq.loc.Num(n) + `</span>`))
+		_, _ = w.Write([]byte(`<span class="count chat-count" aria-label="` + html.EscapeString(rq.loc.T("chat.waiting_count", "count", strconv.Itoa(n))) +
+			`">` + html.EscapeString(rq.loc.Num(n)) + `</span>`))
 	}
 	return nil
 }
