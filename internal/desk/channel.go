@@ -216,6 +216,7 @@ type channelIntake struct {
 	Language    string // the customer's, when the channel knows it
 	Subject     string
 	Body        string
+	Tags        []string
 	InTx        store.TxHook
 }
 
@@ -241,7 +242,7 @@ func (d *Service) openCustomerTicket(ctx context.Context, dir Directory, in chan
 		return ticket.Ticket{}, err
 	}
 	t := ticket.Ticket{Subject: in.Subject, Status: ticket.New, Priority: ticket.Normal, Channel: in.Channel, CustomerID: cust.ID,
-		Language: cust.Language}
+		Language: cust.Language, Tags: in.Tags}
 	if t.Language == "" {
 		t.Language = in.Language
 	}

@@ -67,3 +67,22 @@ func init() {
 		"error.chat_busy":         {"This chat is changing; try again.", "Cette discussion est en train de changer ; réessayez."},
 	})
 }
+
+// Texts of the phone channel (logged calls, callback requests).
+func init() {
+	register(map[string][2]string{
+		"call.inbound":          {"Call from {number}, {minutes} min.", "Appel de {number}, {minutes} min."},
+		"call.outbound":         {"Call to {number}, {minutes} min.", "Appel vers {number}, {minutes} min."},
+		"call.callback_subject": {"Callback requested: {number}", "Rappel demandé : {number}"},
+		"call.callback_body":    {"The customer asks to be called back at {number}.", "Le client demande à être rappelé au {number}."},
+		"call.title":            {"Log a call", "Consigner un appel"},
+		"call.direction":        {"Direction", "Sens"},
+		"call.inbound_option":   {"Inbound", "Entrant"},
+		"call.outbound_option":  {"Outbound", "Sortant"},
+		"call.number":           {"Number", "Numéro"},
+		"call.duration":         {"Duration (minutes)", "Durée (minutes)"},
+		"call.notes":            {"Notes", "Notes"},
+		"call.submit":           {"Log the call", "Consigner l'appel"},
+		"field.bad_phone":       {"This is not a phone number.", "Ce n'est pas un numéro de téléphone."},
+	})
+}
