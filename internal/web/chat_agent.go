@@ -29,6 +29,7 @@ func (s *server) chatAgentRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /chats/{id}/end", s.auth(s.chatEnd))
 	mux.Handle("POST /chats/{id}/transfer", s.auth(s.chatTransfer))
 	mux.Handle("GET /chats/{id}/ws", s.authWS(s.chatAgentWS))
+	mux.Handle("POST /tickets/{id}/calls", s.auth(s.logCall))
 }
 
 // authWS is auth for a WebSocket handshake: without a session it answers

@@ -511,3 +511,24 @@ func TestChatTransferEscalatesAndWaitsForTheNewTier(t *testing.T) {
 		await(t, cws, "accepted by L2", func(m wsMsg) bool { return m.Type == "state" && m.State.Agent == "Dana Second" })
 	})
 }
+
+func TestLogCallFromTheTicketPage(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	tk := e.f.Ticket["L1owned"]
+	l1 := e.login(t, "l1@acme.test")
+	res, body := l1.get("/tickets/" + id(tk.ID))
+	expectStatus(t, res, body, http.StatusOK)
+	contains(t, body, `action="/tickets/`+id(tk.ID)+`/calls"`)
+	res, body = l1.post("/tickets/"+id(tk.ID)+"/calls", url.Values{"direction": {"outbound"}, "number": {"01 23 45 67 89"},
+		"minutes": {"3"}, "notes": {"Rappel effectué"}}, false)
+	expectStatus(t, res, body, http.StatusSeeOther)
+	res, body = l1.get("/tickets/" + id(tk.ID))
+	expectStatus(t, res, body, http.StatusOK)
+	contains(t, body, "Appel vers 01 23 45 67 89, 3 min.", "Rappel effectué")
+	res, body = l1.post("/tickets/"+id(tk.ID)+"/calls", url.Values{"direction": {"outbound"}, "number": {"abc"}, "minutes": {"3"}}, false)
+	expectStatus(t, res, body, http.StatusUnprocessableEntity)
+	// Not on a ticket of another tier.
+	res, body = e.login(t, "l3@acme.test").post("/tickets/"+id(tk.ID)+"/calls", url.Values{"direction": {"outbound"}, "number": {"0123"}, "minutes": {"1"}}, false)
+	expectStatus(t, res, body, http.StatusNotFound)
+}
