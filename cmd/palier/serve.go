@@ -75,6 +75,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	hub := desk.NewLiveHub(s, d)
 	d.UseLive(hub)
 	go func() { _ = hub.Run(ctx, nil) }()
+	// Chats nobody accepted in time are offered to leave a message; every
+	// instance sweeps, each chat is missed once.
+	go d.RunChatExpiry(ctx, 5*time.Second)
 	if *attachDir == "" {
 		*attachDir = filepath.Join(db.dataDir, "attachments")
 	}

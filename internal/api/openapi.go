@@ -42,6 +42,8 @@ var operations = map[string]operation{
 	"updateTicket":          {Tag: "tickets", Summary: "Change a ticket's fields; each change is recorded on its timeline", Body: "TicketUpdate", Status: 200, Result: "Ticket"},
 	"replyToTicket":         {Tag: "tickets", Summary: "Send a public reply to the customer, optionally setting a status", Body: "Reply", Multipart: true, Status: 201, Result: "MessageResult"},
 	"addTicketNote":         {Tag: "tickets", Summary: "Post an internal note (swarm collaborators may too)", Body: "Note", Multipart: true, Status: 201, Result: "MessageResult"},
+	"logTicketCall":         {Tag: "tickets", Summary: "Log a phone call you had about a ticket (direction, number, duration, notes): an internal note on its timeline whose data carries the call", Body: "Call", Status: 201, Result: "MessageResult"},
+	"requestCallback":       {Tag: "tickets", Summary: "Record a customer's request to be called back: a routed ticket on channel phone, tagged callback, waiting in the queue of the tier routing chose", Body: "Callback", Status: 201, Result: "Ticket"},
 	"assignTicket":          {Tag: "tickets", Summary: "Assign a ticket to an agent, or unassign it with null", Body: "Assign", Status: 200, Result: "Ticket"},
 	"addTicketCollaborator": {Tag: "tickets", Summary: "Invite an agent, or a whole team, to a ticket's swarm with an optional question: they may read it and post internal notes; the owner stays the customer's single contact", Body: "Collaborator", Status: 200, Result: "Ticket"},
 	"listTicketEvents":      {Tag: "tickets", Summary: "A ticket's timeline, oldest first", Status: 200, Result: "EventPage"},

@@ -268,6 +268,16 @@ func bodySchemas() map[string]any {
 			"tags":          list(schema{"type": "string"}, "Replaces the tags."),
 			"custom_fields": textMap(`Values to set by key; "" clears one.`),
 		}),
+		"Call": object([]string{"direction", "number", "duration_seconds"}, schema{
+			"direction":        enum("Who called.", []string{"inbound", "outbound"}),
+			"number":           str("The other party's number: digits, an optional leading +, spaces, dots, dashes, brackets."),
+			"duration_seconds": integer("0 to 86400."),
+			"notes":            str("What was said (optional)."),
+		}),
+		"Callback": object([]string{"name", "email", "number", "reason"}, schema{
+			"name": str("The customer's name."), "email": str("Found or created as a customer."),
+			"number": str("Where to call them back."), "reason": str("What they want to talk about."),
+		}),
 		"Reply": object([]string{"body"}, schema{"body": str(""),
 			"status": enum("Set in the same step, e.g. solved.", append([]ticket.Status{""}, ticket.Statuses...))}),
 		"Note":   object([]string{"body"}, schema{"body": str("Visible to agents only.")}),

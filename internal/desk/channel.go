@@ -215,65 +215,74 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 	if strings.TrimSpace(body) == "" {
 		body = i18n.T(dir.Workspace.DefaultLanguage, "mail.no_text")
 	}
-	t, err := d.openInboundTicket(ctx, dir, inboundSource{Channel: "email", Email: in.FromEmail, Name: in.FromName,
-		Subject: subject, Body: body, Record: d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))})
+	t, err := d.openCustomerTicket(ctx, dir, channelIntake{Channel: "email", Email: in.FromEmail, Name: in.FromName,
+		Subject: subject, Body: body, InTx: customerMessageFirst(d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))})
 	return d.intakeResult(t, true, err)
 }
 
-// inboundSource is a customer's first message from a channel.
-type inboundSource struct {
-	Channel  string
-	Email    string // the customer's address: found, or a customer created
-	Name     string // of a customer created; default the address's local part
-	Language string // of a customer created; default the workspace's
-	Subject  string
-	Body     string
-	// Record runs in the ticket's transaction with the customer's message
-	// event first: the channel records what it received.
-	Record store.TxHook
+// customerMessageFirst runs a channel's record of what it received with
+// the customer's message as the first event: the event the channel's
+// message became.
+func customerMessageFirst(record store.TxHook) store.TxHook {
+	return func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+		for i, e := range events {
+			if e.Kind == ticket.CustomerMessage {
+				return record(ctx, tx, t, events[i:i+1])
+			}
+		}
+		return record(ctx, tx, t, events[:1])
+	}
 }
 
-// openInboundTicket opens a routed ticket from a channel's first message,
-// with its customer found by address or created in the same transaction.
-func (d *Service) openInboundTicket(ctx context.Context, dir Directory, src inboundSource) (ticket.Ticket, error) {
+// channelIntake is a customer writing in through a channel (email, chat):
+// who they are, what they wrote, and what the channel records with the
+// new ticket (InTx runs in its transaction).
+type channelIntake struct {
+	Channel     string
+	Email, Name string
+	Language    string // the customer's, when the channel knows it
+	Subject     string
+	Body        string
+	Tags        []string
+	InTx        store.TxHook
+}
+
+// openCustomerTicket is the one intake of every channel: it opens a routed
+// ticket for a customer who wrote in, exactly as the API would for them
+// (the customer found by address, or created with the ticket; the routing
+// rules applied; their auto-reply added).
+func (d *Service) openCustomerTicket(ctx context.Context, dir Directory, in channelIntake) (ticket.Ticket, error) {
 	wsID := dir.Workspace.ID
-	cust, err := d.store.CustomerByEmail(ctx, wsID, src.Email)
+	cust, err := d.store.CustomerByEmail(ctx, wsID, in.Email)
 	var newCustomer *customer.Customer
 	if problem.Is(err, problem.NotFound) {
-		name := strings.TrimSpace(src.Name)
+		name := strings.TrimSpace(in.Name)
 		if name == "" {
-			name, _, _ = strings.Cut(src.Email, "@")
+			name, _, _ = strings.Cut(in.Email, "@")
 		}
-		cust = customer.Customer{Name: clipRunes(name, 200), Email: src.Email, Language: src.Language}
+		cust = customer.Customer{Name: clipRunes(name, 200), Email: in.Email, Language: in.Language}
 		if err := cust.Validate(); err != nil {
-			return ticket.Ticket{}, fmt.Errorf("%w: %q: %v", ErrBadSender, src.Email, err)
+			return ticket.Ticket{}, fmt.Errorf("%w: %q: %v", ErrBadSender, in.Email, err)
 		}
 		newCustomer = &cust
 	} else if err != nil {
 		return ticket.Ticket{}, err
 	}
-	t := ticket.Ticket{Subject: clipRunes(src.Subject, ticket.MaxSubject), Status: ticket.New, Priority: ticket.Normal,
-		Channel: src.Channel, CustomerID: cust.ID, Language: cust.Language}
+	t := ticket.Ticket{Subject: clipRunes(in.Subject, ticket.MaxSubject), Status: ticket.New, Priority: ticket.Normal, Channel: in.Channel, CustomerID: cust.ID,
+		Language: cust.Language, Tags: in.Tags}
+	if t.Language == "" {
+		t.Language = in.Language
+	}
 	if t.Language == "" {
 		t.Language = dir.Workspace.DefaultLanguage
 	}
-	routed, dec, err := d.route(ctx, dir, &t, cust, src.Body, t)
+	routed, dec, err := d.route(ctx, dir, &t, cust, in.Body, t)
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
 	nt := d.notifier(dir, 0) // the tier routing chose hears of a new ticket
-	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: src.Body, FirstIsCustomer: true,
-		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust),
-		InTx: nt.hook(func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
-			// The customer's message is the event the channel's message
-			// becomes.
-			for i, e := range events {
-				if e.Kind == ticket.CustomerMessage {
-					return src.Record(ctx, tx, t, events[i:i+1])
-				}
-			}
-			return src.Record(ctx, tx, t, events[:1])
-		})})
+	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: in.Body, FirstIsCustomer: true,
+		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), InTx: nt.hook(in.InTx)})
 	nt.done(ctx, err)
 	return t, err
 }

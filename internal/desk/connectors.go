@@ -235,9 +235,9 @@ func (d *Service) openConnectorTicket(ctx context.Context, c connector.Connector
 	if subject == "" {
 		subject = i18n.T(lang, "connector.no_subject", "channel", c.Name)
 	}
-	src := inboundSource{Channel: "social", Email: connector.ContactEmail(c, in.Author), Name: in.Author.Name, Language: in.Language,
-		Subject: subject, Body: clipRunes(in.Text, ticket.MaxBody), Record: d.recordConnectorInbound(c, in, true)}
-	t, err := d.openInboundTicket(ctx, dir, src)
+	t, err := d.openCustomerTicket(ctx, dir, channelIntake{Channel: "social", Email: connector.ContactEmail(c, in.Author), Name: in.Author.Name,
+		Language: in.Language, Subject: subject, Body: clipRunes(in.Text, ticket.MaxBody),
+		InTx: customerMessageFirst(d.recordConnectorInbound(c, in, true))})
 	if err != nil {
 		return Intake{}, err
 	}

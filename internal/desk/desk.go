@@ -37,6 +37,8 @@ type Service struct {
 	live *live.Hub
 	// portal configures customer sign-in (portal.go).
 	portal portalConfig
+	// chatRun paces customers' chat lines (chat.go).
+	chatRun chatRuntime
 }
 
 // New returns a service over a migrated store.

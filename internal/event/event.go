@@ -51,6 +51,11 @@ type Message struct {
 	// thread others join).
 	Connector string `json:"connector,omitempty"`
 	Author    string `json:"author,omitempty"`
+	// A logged phone call (an internal note on channel phone): its
+	// direction (inbound, outbound), the number and how long it lasted.
+	Call            string `json:"call,omitempty"`
+	Number          string `json:"number,omitempty"`
+	DurationSeconds int    `json:"duration_seconds,omitempty"`
 }
 
 // AutoReply names the routing rule whose template produced the reply.

@@ -48,9 +48,6 @@ type Journey struct {
 	TicketID    int64
 }
 
-// Now is the store's clock (tests move it).
-func (s *Store) Now() time.Time { return s.now() }
-
 // RecordJourneyStep adds a step to the journey of token, starting the
 // journey on its first step. A journey keeps at most maxSteps steps (a
 // script cannot grow one without bound); a step identical to the one

@@ -18,7 +18,7 @@ import (
 
 // instance is one Palier process: its own store connections, desk, live
 // hub relayed through PostgreSQL, and UI server.
-func instance(t *testing.T, dsn string, f storetest.Fixture) *env {
+func liveInstance(t *testing.T, dsn string, f storetest.Fixture) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := store.Open(ctx, dsn, "")
@@ -78,8 +78,8 @@ func TestEventsAcrossInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := storetest.Seed(t, seed)
-	a := instance(t, dsn, f)
-	b := instance(t, dsn, f)
+	a := liveInstance(t, dsn, f)
+	b := liveInstance(t, dsn, f)
 
 	luc := a.login(t, "l1@acme.test")
 	lea := b.login(t, "lead@acme.test")

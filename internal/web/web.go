@@ -90,6 +90,8 @@ func (s *server) routes() http.Handler {
 	s.notifyRoutes(mux)
 	s.liveRoutes(mux)
 	s.helpBoxRoutes(mux)
+	s.chatCustomerRoutes(mux)
+	s.chatAgentRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound

@@ -1,0 +1,87 @@
+package desk_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/chat"
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+// TestChatStateChangesAreConditional: a change made from a stale reading
+// of a conversation writes nothing, so of two agents who both saw it
+// waiting, one wins.
+func TestChatStateChangesAreConditional(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		d := desk.New(s, nil)
+		c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, second := c, c
+		first.State, first.AgentID = chat.Accepted, f.AgentL1.ID
+		second.State, second.AgentID = chat.Accepted, f.Lead.ID
+		if won, err := s.MoveChat(ctx, c, first); err != nil || !won {
+			t.Fatalf("first accept: %v, %v", won, err)
+		}
+		if won, err := s.MoveChat(ctx, c, second); err != nil || won {
+			t.Fatalf("an accept from a stale reading won: %v, %v", won, err)
+		}
+		got, _ := s.Chat(ctx, f.WS.ID, c.ID)
+		if got.AgentID != f.AgentL1.ID {
+			t.Fatalf("the chat is with %d", got.AgentID)
+		}
+	})
+}
+
+// TestConcurrentAcceptsHaveOneWinner: many accepts at once, from agents
+// who may all take the chat; exactly one succeeds, every other is told
+// chat_taken.
+func TestConcurrentAcceptsHaveOneWinner(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		d := desk.New(s, nil)
+		for round := range 5 {
+			c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			actors := []auth.Actor{storetest.Actor(t, s, f.AgentL1), storetest.Actor(t, s, f.Lead), storetest.Actor(t, s, f.Admin)}
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			won, taken := 0, 0
+			start := make(chan struct{})
+			for i := range 9 {
+				a := actors[i%len(actors)]
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					_, err := d.AcceptChat(ctx, a, c.ID)
+					mu.Lock()
+					defer mu.Unlock()
+					if err == nil {
+						won++
+					} else if p, ok := problem.As(err); ok && p.Code == "chat_taken" {
+						taken++
+					} else {
+						t.Errorf("accept: %v", err)
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+			if won != 1 || taken != 8 {
+				t.Fatalf("round %d: %d won, %d told taken", round, won, taken)
+			}
+		}
+	})
+}

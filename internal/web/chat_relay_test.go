@@ -1,0 +1,199 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/pgtest"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/web"
+)
+
+// instance is one Palier instance of several on one PostgreSQL: its own
+// store connections, desk, live hub (relayed by LISTEN/NOTIFY) and HTTP
+// server.
+type instance struct {
+	srv *httptest.Server
+	d   *desk.Service
+	s   *store.Store
+}
+
+// twoInstances starts two instances on one fresh, seeded PostgreSQL
+// database, each hub linked before it returns.
+func twoInstances(tb testing.TB) (a, b instance, f storetest.Fixture) {
+	tb.Helper()
+	dsn := pgtest.NewDatabase(tb)
+	ctx := context.Background()
+	start := func(seed bool) instance {
+		s, err := store.Open(ctx, dsn, "")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { _ = s.Close() })
+		if seed {
+			if err := s.Migrate(ctx); err != nil {
+				tb.Fatal(err)
+			}
+			f = storetest.Seed(tb, s)
+		}
+		d := desk.New(s, nil)
+		hub := desk.NewLiveHub(s, d)
+		d.UseLive(hub)
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		ready := make(chan struct{})
+		var once sync.Once
+		go func() {
+			defer close(done)
+			_ = hub.Run(runCtx, func() { once.Do(func() { close(ready) }) })
+		}()
+		tb.Cleanup(func() { cancel(); <-done })
+		select {
+		case <-ready:
+		case <-time.After(30 * time.Second):
+			tb.Fatal("the live hub did not link to PostgreSQL")
+		}
+		h, err := web.New(d, web.Options{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		srv := httptest.NewServer(http.NewCrossOriginProtection().Handler(h))
+		tb.Cleanup(srv.Close)
+		return instance{srv: srv, d: d, s: s}
+	}
+	a = start(true)
+	b = start(false)
+	return a, b, f
+}
+
+// browser is a cookie-keeping client of one instance.
+type browser struct {
+	tb   testing.TB
+	base string
+	http *http.Client
+}
+
+func newBrowser(tb testing.TB, base string) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{tb: tb, base: base, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+func (br *browser) post(path string, form url.Values, want int) {
+	br.tb.Helper()
+	res, err := br.http.PostForm(br.base+path, form)
+	if err != nil {
+		br.tb.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != want {
+		br.tb.Fatalf("POST %s: status %d, want %d", path, res.StatusCode, want)
+	}
+}
+
+func (br *browser) dial(path string) *websocket.Conn {
+	br.tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h := http.Header{"Origin": {br.base}}
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(br.base, "http")+path, &websocket.DialOptions{HTTPClient: br.http, HTTPHeader: h})
+	if err != nil {
+		br.tb.Fatalf("dial %s: %v", path, err)
+	}
+	br.tb.Cleanup(func() { conn.CloseNow() })
+	return conn
+}
+
+// relayPair starts a chat whose customer is connected to instance a and
+// whose agent (L1, who accepted it on b) is connected to b.
+func relayPair(tb testing.TB) (cust, agent *websocket.Conn, a instance, chatID int64, f storetest.Fixture) {
+	tb.Helper()
+	a, b, f := twoInstances(tb)
+	customer := newBrowser(tb, a.srv.URL)
+	customer.post("/help/chat", url.Values{"name": {"Zoé Client"}, "message": {"Bonjour depuis A"}}, http.StatusSeeOther)
+	cust = customer.dial("/help/chat/ws")
+	await(tb, cust, "hello", func(m wsMsg) bool { return m.Type == "hello" })
+	list, err := b.s.OpenChats(context.Background(), f.WS.ID)
+	if err != nil || len(list) != 1 {
+		tb.Fatalf("open chats seen from B: %v, %v", list, err)
+	}
+	chatID = list[0].ID
+	ag := newBrowser(tb, b.srv.URL)
+	ag.post("/login", url.Values{"email": {"l1@acme.test"}, "password": {storetest.Password}}, http.StatusSeeOther)
+	ag.post("/chats/"+id(chatID)+"/accept", nil, http.StatusSeeOther)
+	await(tb, cust, "accepted, seen on A", stateIs("accepted"))
+	agent = ag.dial("/chats/" + id(chatID) + "/ws")
+	await(tb, agent, "agent hello", func(m wsMsg) bool { return m.Type == "hello" })
+	return cust, agent, a, chatID, f
+}
+
+func TestChatAcrossTwoInstances(t *testing.T) {
+	cust, agent, a, chatID, f := relayPair(t)
+	want := []string{"customer_message:Bonjour depuis A"}
+	for i, text := range []string{"un", "deux", "trois"} {
+		line := "B dit " + text
+		say(t, agent, "a"+id(int64(i)), line)
+		await(t, cust, "agent line on A", lineSaying(line))
+		reply := "A répond " + text
+		say(t, cust, "c"+id(int64(i)), reply)
+		await(t, agent, "customer line on B", lineSaying(reply))
+		want = append(want, "agent_reply:"+line, "customer_message:"+reply)
+	}
+	c, err := a.s.Chat(context.Background(), f.WS.ID, chatID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := a.s.Ticket(context.Background(), f.WS.ID, c.TicketID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTranscript(t, a.s, f.WS.ID, tk, want)
+	if st := a.d.Live().Stats(); st.Subscribers < 1 {
+		t.Fatalf("the customer's connection is not counted: %+v", st)
+	}
+}
+
+// BenchmarkChatRelay measures how long an agent's line takes from the
+// agent's socket on one instance to the customer's socket on another, both
+// on one PostgreSQL (store, NOTIFY, LISTEN, relay): p50 and p95.
+func BenchmarkChatRelay(b *testing.B) {
+	cust, agent, _, _, _ := relayPair(b)
+	// The agent's own acks and echoes are not measured; read them away so
+	// the server never waits on this socket.
+	go func() {
+		for {
+			if _, _, err := agent.Read(context.Background()); err != nil {
+				return
+			}
+		}
+	}()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		text := "ligne " + id(int64(i))
+		t0 := time.Now()
+		say(b, agent, "r", text)
+		await(b, cust, "relayed line", lineSaying(text))
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+}
