@@ -32,6 +32,9 @@ type Service struct {
 	outbound *Outbound
 	// files, when set, stores attachments (attachments.go).
 	files *attachments
+	// inbound holds the IMAP mailboxes' secret box and the per-sender
+	// limit of inbound mail (mailbox.go).
+	inbound inbound
 }
 
 // New returns a service over a migrated store.

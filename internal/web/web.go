@@ -78,6 +78,7 @@ func (s *server) routes() http.Handler {
 	s.simulateRoutes(mux)
 	s.routingAdminRoutes(mux)
 	s.tokenRoutes(mux)
+	s.mailboxRoutes(mux)
 	s.helpRoutes(mux)
 	s.kbEditorRoutes(mux)
 
