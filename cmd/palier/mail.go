@@ -10,8 +10,10 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/jobs"
@@ -27,12 +29,14 @@ type mailFlags struct {
 	relay    string
 	inbound  string
 	imap     string
+	rate     string
 }
 
 func (m *mailFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.smtpAddr, "smtp-addr", os.Getenv("PALIER_SMTP_ADDR"), "address of the built-in SMTP receiver an MTA delivers inbound mail to, e.g. 127.0.0.1:2525 (off when empty)")
 	fs.StringVar(&m.relay, "smtp-relay", os.Getenv("PALIER_SMTP_RELAY"), "SMTP relay for agents' replies, smtp://user:password@host:port or smtps://… (replies are not emailed when empty)")
 	fs.StringVar(&m.imap, "imap", os.Getenv("PALIER_IMAP"), "an IMAP mailbox the first workspace polls, imaps://user:password@host:993/INBOX?address=support@example.com&after=move:Processed (more in the admin page)")
+	fs.StringVar(&m.rate, "inbound-sender-limit", envOr("PALIER_INBOUND_SENDER_LIMIT", "30/1h"), "inbound messages one sender may send per window, e.g. 30/1h; more are refused for now (SMTP 450, IMAP left for later); 0 for no limit")
 	fs.StringVar(&m.inbound, "inbound-addresses", os.Getenv("PALIER_INBOUND_ADDRESSES"), "comma-separated addresses the first workspace receives mail at, e.g. support@example.com")
 }
 
@@ -53,6 +57,11 @@ func (m *mailFlags) start(ctx context.Context, s *store.Store, d *desk.Service, 
 	if err := m.addInbound(ctx, s); err != nil {
 		return nil, err
 	}
+	n, window, err := parseSenderLimit(m.rate)
+	if err != nil {
+		return nil, fmt.Errorf("--inbound-sender-limit: %w", err)
+	}
+	d.LimitInboundSenders(n, window)
 	if err := m.startPoller(ctx, s, d, log, svc); err != nil {
 		return nil, err
 	}
@@ -110,6 +119,24 @@ func (m *mailFlags) startPoller(ctx context.Context, s *store.Store, d *desk.Ser
 	p := mail.NewPoller(d, log)
 	svc.wg.Go(func() { _ = p.Run(pollCtx) })
 	return nil
+}
+
+// parseSenderLimit reads "30/1h" (0 or "" for no limit).
+func parseSenderLimit(v string) (int, time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "0" {
+		return 0, 0, nil
+	}
+	count, per, ok := strings.Cut(v, "/")
+	n, err := strconv.Atoi(count)
+	if !ok || err != nil || n < 0 {
+		return 0, 0, fmt.Errorf("%q: write a number of messages and a window, e.g. 30/1h", v)
+	}
+	window, err := time.ParseDuration(per)
+	if err != nil || window <= 0 {
+		return 0, 0, fmt.Errorf("%q: the window must be a positive duration, e.g. 1h", v)
+	}
+	return n, window, nil
 }
 
 // enableSecrets loads the server key that seals mailbox passwords:

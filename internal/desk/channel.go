@@ -88,6 +88,9 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 	if seen, err := d.store.MailReceived(ctx, wsID, in.MessageID); err != nil || seen {
 		return Intake{Duplicate: seen}, err
 	}
+	if err := d.checkSender(ctx, wsID, in.FromEmail); err != nil {
+		return Intake{}, err
+	}
 	body := clipRunes(strings.ToValidUTF8(strings.ReplaceAll(in.Text, "\x00", ""), "\uFFFD"), ticket.MaxBody)
 	t, vendor, err := d.threadedTicket(ctx, wsID, in)
 	if err != nil {

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"slices"
 	"strconv"
@@ -269,4 +270,20 @@ func (d *Service) ConfigureMailbox(ctx context.Context, wsID int64, in MailboxIn
 		}
 	}
 	return d.store.CreateMailbox(ctx, wsID, 0, m)
+}
+
+// checkSender counts a message against its sender's limit, or refuses it
+// for now with ErrRateLimited.
+func (d *Service) checkSender(ctx context.Context, wsID int64, sender string) error {
+	if d.inbound.limit <= 0 {
+		return nil
+	}
+	ok, err := d.store.CountSenderMessage(ctx, wsID, sender, d.inbound.limit, d.inbound.window)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w (%s: more than %d in %s)", ErrRateLimited, sender, d.inbound.limit, d.inbound.window)
+	}
+	return nil
 }

@@ -141,7 +141,9 @@ func (h *imapHarness) folder(name string) [][]imap.Flag {
 	if sel.NumMessages == 0 {
 		return nil
 	}
-	msgs, err := c.Fetch(imap.SeqSetNum(1, sel.NumMessages), &imap.FetchOptions{Flags: true}).Collect()
+	var all imap.SeqSet
+	all.AddRange(1, sel.NumMessages)
+	msgs, err := c.Fetch(all, &imap.FetchOptions{Flags: true}).Collect()
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -226,3 +226,40 @@ func (s *Store) leasedWrite(ctx context.Context, q string, args ...any) (bool, e
 	})
 	return n == 1, err
 }
+
+// CountSenderMessage counts one inbound message from sender against the
+// workspace's limit of limit messages per window, and reports whether it
+// is allowed. The count and the check are one step (the sender's row is
+// locked on PostgreSQL; SQLite has one writer), so a burst delivered over
+// several connections or instances is counted exactly. A refused message
+// is not counted: when it is offered again after the window, it is.
+func (s *Store) CountSenderMessage(ctx context.Context, wsID int64, sender string, limit int, window time.Duration) (bool, error) {
+	now := s.now()
+	allowed := false
+	err := s.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO mail_sender_window (workspace_id, sender, window_start, messages) VALUES ($1, $2, $3, 0)
+			ON CONFLICT (workspace_id, sender) DO NOTHING`, wsID, sender, ms(now)); err != nil {
+			return fmt.Errorf("sender window: %w", err)
+		}
+		q := `SELECT window_start, messages FROM mail_sender_window WHERE workspace_id = $1 AND sender = $2`
+		if s.dialect == Postgres {
+			q += ` FOR UPDATE`
+		}
+		var start int64
+		var n int
+		if err := tx.QueryRowContext(ctx, q, wsID, sender).Scan(&start, &n); err != nil {
+			return fmt.Errorf("sender window: %w", err)
+		}
+		if !fromMS(start).Add(window).After(now) { // the window is over: a new one starts
+			start, n = ms(now), 0
+		}
+		if n >= limit {
+			return nil
+		}
+		allowed = true
+		_, err := tx.ExecContext(ctx, `UPDATE mail_sender_window SET window_start = $1, messages = $2 WHERE workspace_id = $3 AND sender = $4`,
+			start, n+1, wsID, sender)
+		return err
+	})
+	return allowed, err
+}
