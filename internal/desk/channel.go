@@ -108,7 +108,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		}
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
 			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: map[string]string{"channel": "email", "from_vendor": in.FromEmail}}, "",
-			d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))
+			d.attachHook(wsID, files, d.sensitiveHook(wsID, in, body, d.recordInbound(wsID, in.MessageID))))
 		return d.intakeResult(t, false, err)
 	}
 	if t.ID != 0 {
@@ -117,7 +117,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		}
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
 			ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": "email"}}, "",
-			d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))
+			d.attachHook(wsID, files, d.sensitiveHook(wsID, in, body, d.recordInbound(wsID, in.MessageID))))
 		return d.intakeResult(t, false, err)
 	}
 	return d.openEmailTicket(ctx, wsID, in, body, files)
@@ -211,7 +211,7 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 		return Intake{}, err
 	}
 	t := ticket.Ticket{Subject: subject, Status: ticket.New, Priority: ticket.Normal, Channel: "email", CustomerID: cust.ID,
-		Language: cust.Language}
+		Language: cust.Language, Sensitive: holdsPaymentData(in, body)}
 	if t.Language == "" {
 		t.Language = dir.Workspace.DefaultLanguage
 	}

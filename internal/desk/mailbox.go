@@ -14,7 +14,9 @@ import (
 	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/secret"
+	"github.com/palier/palier/internal/sensitive"
 	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/ticket"
 )
 
 // The IMAP mailboxes a workspace polls, set up by its admins, and the
@@ -286,4 +288,29 @@ func (d *Service) checkSender(ctx context.Context, wsID int64, sender string) er
 		return fmt.Errorf("%w (%s: more than %d in %s)", ErrRateLimited, sender, d.inbound.limit, d.inbound.window)
 	}
 	return nil
+}
+
+// holdsPaymentData reports whether a message carries a card number or an
+// IBAN: the ticket follows the sensitive-ticket rules (routing sees it
+// sensitive; only its assignees and leads may read it), whatever the
+// routing rules say.
+func holdsPaymentData(in InboundEmail, body string) bool {
+	return sensitive.Contains(in.Subject + "\n" + body)
+}
+
+// sensitiveHook marks the ticket a message is added to sensitive, in the
+// message's transaction, when the message carries payment data; then runs
+// next.
+func (d *Service) sensitiveHook(wsID int64, in InboundEmail, body string, next store.TxHook) store.TxHook {
+	if !holdsPaymentData(in, body) {
+		return next
+	}
+	return func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+		if !t.Sensitive {
+			if err := d.store.MarkSensitiveTx(ctx, tx, wsID, t.ID); err != nil {
+				return err
+			}
+		}
+		return next(ctx, tx, t, events)
+	}
 }

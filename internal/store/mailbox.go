@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/ticket"
 )
 
 // IMAP mailboxes a workspace polls (package mail polls them). A mailbox is
@@ -262,4 +263,21 @@ func (s *Store) CountSenderMessage(ctx context.Context, wsID int64, sender strin
 		return err
 	})
 	return allowed, err
+}
+
+// MarkSensitiveTx marks a ticket sensitive in the caller's transaction,
+// with a sensitive_changed event by nobody (the channel found payment data
+// in a message), unless it already is.
+func (s *Store) MarkSensitiveTx(ctx context.Context, tx *Tx, wsID, ticketID int64) error {
+	res, err := tx.ExecContext(ctx, `UPDATE tickets SET sensitive = $1 WHERE id = $2 AND workspace_id = $3 AND sensitive = $4`,
+		true, ticketID, wsID, false)
+	if err != nil {
+		return fmt.Errorf("mark sensitive: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	_, err = s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: ticketID, Kind: ticket.SensitiveChanged,
+		Data: map[string]string{"from": "false", "to": "true"}}, fromMS(ms(s.now())))
+	return err
 }
