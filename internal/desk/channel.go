@@ -215,7 +215,7 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 	if t.Language == "" {
 		t.Language = dir.Workspace.DefaultLanguage
 	}
-	routed, dec, err := d.route(ctx, dir, &t, cust, body, t)
+	routed, dec, err := d.routeFrom(ctx, dir, &t, cust, body, t, strings.ToLower(in.Recipient))
 	if err != nil {
 		return Intake{}, err
 	}

@@ -48,6 +48,8 @@ func init() {
 		"field.bad_host":                    {"This is not a server name.", "Ce n'est pas un nom de serveur."},
 		"field.same_folder":                 {"Choose another folder than the one read.", "Choisissez un autre dossier que celui qui est lu."},
 		"field.bad_keyword":                 {"One word, without spaces or brackets.", "Un seul mot, sans espace ni parenthèse."},
+		"routing.field.inbound_address":     {"Received at (email address)", "Reçu à l'adresse"},
+		"routing.sumfield.inbound_address":  {"the receiving address", "l'adresse de réception"},
 		"error.mailboxes_disabled":          {"Mailboxes are not enabled on this server.", "Les boîtes aux lettres ne sont pas activées sur ce serveur."},
 	})
 }
