@@ -40,6 +40,9 @@ type InboundEmail struct {
 	// TicketNumber the [#ref] of its subject.
 	ThreadIDs    []string
 	TicketNumber int64
+	// Cc are the addresses it was copied to: their answers are accepted
+	// onto the ticket.
+	Cc []string
 	// Files are its attachments, inline images included.
 	Files []InboundFile
 }
@@ -92,7 +95,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		return Intake{}, err
 	}
 	body := clipRunes(strings.ToValidUTF8(strings.ReplaceAll(in.Text, "\x00", ""), "\uFFFD"), ticket.MaxBody)
-	t, vendor, err := d.threadedTicket(ctx, wsID, in)
+	t, from, err := d.threadedTicket(ctx, wsID, in)
 	if err != nil {
 		return Intake{}, err
 	}
@@ -100,7 +103,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 	if err != nil {
 		return Intake{}, err
 	}
-	if t.ID != 0 && vendor {
+	if t.ID != 0 && from == fromVendor {
 		// The vendor's answer is for the agents: an internal note, never
 		// shown to the customer unless an agent passes it on.
 		if strings.TrimSpace(body) == "" {
@@ -108,16 +111,19 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		}
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
 			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: map[string]string{"channel": "email", "from_vendor": in.FromEmail}}, "",
-			d.attachHook(wsID, files, d.sensitiveHook(wsID, in, body, d.recordInbound(wsID, in.MessageID))))
+			d.attachHook(wsID, files, d.sensitiveHook(wsID, in, body, d.recordInbound(wsID, in))))
 		return d.intakeResult(t, false, err)
 	}
 	if t.ID != 0 {
 		if strings.TrimSpace(body) == "" {
 			body = "…"
 		}
-		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
-			ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": "email"}}, "",
-			d.attachHook(wsID, files, d.sensitiveHook(wsID, in, body, d.recordInbound(wsID, in.MessageID))))
+		e := ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: map[string]string{"channel": "email"}}
+		if from == fromCc {
+			e.ActorCustomerID, e.Data["from_cc"] = 0, in.FromEmail
+		}
+		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil, e, "",
+			d.attachHook(wsID, files, d.sensitiveHook(wsID, in, body, d.recordInbound(wsID, in))))
 		return d.intakeResult(t, false, err)
 	}
 	return d.openEmailTicket(ctx, wsID, in, body, files)
@@ -134,13 +140,13 @@ func (d *Service) intakeResult(t ticket.Ticket, isNew bool, err error) (Intake, 
 }
 
 // threadedTicket finds the ticket a message answers, or the zero Ticket,
-// and whether the sender is an outside vendor's tier rather than the
-// customer.
-func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmail) (ticket.Ticket, bool, error) {
+// and who wrote it: the customer, an outside vendor's tier, or an address
+// copied on the ticket's mail.
+func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmail) (ticket.Ticket, sender, error) {
 	var candidates []int64
 	id, err := d.store.TicketForMessageIDs(ctx, wsID, in.ThreadIDs)
 	if err != nil {
-		return ticket.Ticket{}, false, err
+		return ticket.Ticket{}, "", err
 	}
 	if id != 0 {
 		candidates = append(candidates, id)
@@ -150,34 +156,39 @@ func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmai
 		if err == nil {
 			candidates = append(candidates, t.ID)
 		} else if !problem.Is(err, problem.NotFound) {
-			return ticket.Ticket{}, false, err
+			return ticket.Ticket{}, "", err
 		}
 	}
 	if len(candidates) == 0 {
-		return ticket.Ticket{}, false, nil
+		return ticket.Ticket{}, "", nil
 	}
 	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
 	if err != nil {
-		return ticket.Ticket{}, false, err
+		return ticket.Ticket{}, "", err
 	}
 	for _, id := range candidates {
 		t, err := d.store.Ticket(ctx, wsID, id)
 		if err != nil {
-			return ticket.Ticket{}, false, err
+			return ticket.Ticket{}, "", err
 		}
 		c, err := d.store.Customer(ctx, wsID, t.CustomerID)
 		if err != nil {
-			return ticket.Ticket{}, false, err
+			return ticket.Ticket{}, "", err
 		}
 		if strings.EqualFold(c.Email, in.FromEmail) {
-			return t, false, nil
+			return t, fromCustomer, nil
 		}
 		// The vendor of the tier the ticket is at.
 		if tier := dir.Tier(t.TierID); tier.External && strings.EqualFold(tier.VendorEmail, in.FromEmail) {
-			return t, true, nil
+			return t, fromVendor, nil
+		}
+		if cc, err := d.store.IsTicketCc(ctx, wsID, t.ID, in.FromEmail); err != nil {
+			return ticket.Ticket{}, "", err
+		} else if cc {
+			return t, fromCc, nil
 		}
 	}
-	return ticket.Ticket{}, false, nil
+	return ticket.Ticket{}, "", nil
 }
 
 // openEmailTicket opens a routed ticket from a message, exactly as the API
@@ -219,7 +230,7 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 	if err != nil {
 		return Intake{}, err
 	}
-	record := d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))
+	record := d.attachHook(wsID, files, d.recordInbound(wsID, in))
 	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: body, FirstIsCustomer: true,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust),
 		InTx: func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
@@ -236,9 +247,12 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 
 // recordInbound records the message an event came from, in its
 // transaction: a second delivery of the same Message-ID rolls back.
-func (d *Service) recordInbound(wsID int64, messageID string) store.TxHook {
+func (d *Service) recordInbound(wsID int64, in InboundEmail) store.TxHook {
 	return func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
-		return d.store.RecordInboundMail(ctx, tx, wsID, t.ID, events[0].ID, messageID)
+		if err := d.store.RecordInboundMail(ctx, tx, wsID, t.ID, events[0].ID, in.MessageID); err != nil {
+			return err
+		}
+		return d.recordCc(ctx, tx, wsID, t, in)
 	}
 }
 

@@ -314,3 +314,42 @@ func (d *Service) sensitiveHook(wsID int64, in InboundEmail, body string, next s
 		return next(ctx, tx, t, events)
 	}
 }
+
+// sender is who wrote a message threaded onto a ticket.
+type sender string
+
+const (
+	fromCustomer sender = "customer"
+	fromVendor   sender = "vendor"
+	fromCc       sender = "cc"
+)
+
+// maxCc bounds the copied addresses kept from one message.
+const maxCc = 20
+
+// recordCc keeps, in the message's transaction, the addresses it was
+// copied to (not the customer, the sender or the workspace's own
+// addresses): their answers are accepted onto the ticket. Anyone else
+// writing with the ticket's reference opens a ticket of their own.
+func (d *Service) recordCc(ctx context.Context, tx *store.Tx, wsID int64, t ticket.Ticket, in InboundEmail) error {
+	if len(in.Cc) == 0 {
+		return nil
+	}
+	var keep []string
+	for _, a := range in.Cc {
+		a = strings.ToLower(strings.TrimSpace(a))
+		if a == "" || a == in.FromEmail || a == strings.ToLower(in.Recipient) || slices.Contains(keep, a) || len(a) > 254 {
+			continue
+		}
+		if err := (customer.Customer{Name: "x", Email: a}).Validate(); err != nil {
+			continue
+		}
+		if _, err := d.store.InboundWorkspace(ctx, a); err == nil {
+			continue // one of the desks' own addresses
+		}
+		if keep = append(keep, a); len(keep) == maxCc {
+			break
+		}
+	}
+	return d.store.AddTicketCcTx(ctx, tx, wsID, t.ID, keep)
+}

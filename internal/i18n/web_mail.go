@@ -50,6 +50,7 @@ func init() {
 		"field.bad_keyword":                 {"One word, without spaces or brackets.", "Un seul mot, sans espace ni parenthèse."},
 		"routing.field.inbound_address":     {"Received at (email address)", "Reçu à l'adresse"},
 		"routing.sumfield.inbound_address":  {"the receiving address", "l'adresse de réception"},
+		"event.from_cc":                     {"{address} (copied)", "{address} (en copie)"},
 		"error.mailboxes_disabled":          {"Mailboxes are not enabled on this server.", "Les boîtes aux lettres ne sont pas activées sur ce serveur."},
 	})
 }

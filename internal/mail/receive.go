@@ -210,7 +210,7 @@ func (in *Intake) Deliver(ctx context.Context, envelopeFrom string, targets []Ta
 	for _, t := range targets {
 		e := desk.InboundEmail{Recipient: t.Recipient, MessageID: m.MessageID, FromEmail: m.From.Email, FromName: m.From.Name,
 			Subject: m.Subject, Text: m.Text, ThreadIDs: keys.MessageIDs, TicketNumber: keys.TicketNumber,
-			Files: inboundFiles(m.Attachments)}
+			Cc: addressesOf(m.Cc), Files: inboundFiles(m.Attachments)}
 		res, err := in.desk.ReceiveEmail(ctx, t.WorkspaceID, e)
 		if err != nil {
 			if errors.Is(err, desk.ErrBadSender) || errors.Is(err, desk.ErrRateLimited) {
@@ -235,6 +235,14 @@ func (in *Intake) markBounced(ctx context.Context, targets []Target, rep *Report
 			in.log.Error("mail: record bounce", "message_id", rep.OriginalMessageID, "err", err)
 		}
 	}
+}
+
+func addressesOf(list []Address) []string {
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.Email)
+	}
+	return out
 }
 
 // inboundFiles hands a message's attachments (inline images included) to

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/palier/palier/internal/problem"
@@ -280,4 +281,25 @@ func (s *Store) MarkSensitiveTx(ctx context.Context, tx *Tx, wsID, ticketID int6
 	_, err = s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: ticketID, Kind: ticket.SensitiveChanged,
 		Data: map[string]string{"from": "false", "to": "true"}}, fromMS(ms(s.now())))
 	return err
+}
+
+// AddTicketCcTx records, in the caller's transaction, addresses copied on
+// a ticket's mail; ones already known are kept as they are.
+func (s *Store) AddTicketCcTx(ctx context.Context, tx *Tx, wsID, ticketID int64, addresses []string) error {
+	now := ms(s.now())
+	for _, a := range addresses {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_cc (workspace_id, ticket_id, address, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (ticket_id, address) DO NOTHING`, wsID, ticketID, a, now); err != nil {
+			return fmt.Errorf("ticket cc: %w", err)
+		}
+	}
+	return nil
+}
+
+// IsTicketCc reports whether an address was copied on a ticket's mail.
+func (s *Store) IsTicketCc(ctx context.Context, wsID, ticketID int64, address string) (bool, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM ticket_cc WHERE ticket_id = $1 AND workspace_id = $2 AND address = $3`,
+		ticketID, wsID, strings.ToLower(address)).Scan(&n)
+	return n > 0, err
 }

@@ -89,6 +89,9 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 			// An agent typed it in, e.g. while on the phone with the customer.
 			it.Author = l.T("event.logged_by", "customer", c.Name, "agent", agent)
 		}
+		if cc := e.Data["from_cc"]; cc != "" { // someone copied on the ticket's mail
+			it.Author = l.T("event.from_cc", "address", cc)
+		}
 		return it
 	case ticket.AgentReply:
 		it.Class, it.Label, it.Author = "reply", l.T("event.label.reply"), agent
