@@ -41,6 +41,7 @@ var operations = map[string]operation{
 	"getTicket":             {Tag: "tickets", Summary: "Get a ticket", Status: 200, Result: "Ticket"},
 	"updateTicket":          {Tag: "tickets", Summary: "Change a ticket's fields; each change is recorded on its timeline", Body: "TicketUpdate", Status: 200, Result: "Ticket"},
 	"replyToTicket":         {Tag: "tickets", Summary: "Send a public reply to the customer, optionally setting a status", Body: "Reply", Multipart: true, Status: 201, Result: "MessageResult"},
+	"retryTicketEmail":      {Tag: "tickets", Summary: "Send a reply's failed email again (409 email_not_failed when it did not fail); audited", Body: "RetryRequest", Status: 200, Result: "MessageResult"},
 	"addTicketNote":         {Tag: "tickets", Summary: "Post an internal note (swarm collaborators may too)", Body: "Note", Multipart: true, Status: 201, Result: "MessageResult"},
 	"assignTicket":          {Tag: "tickets", Summary: "Assign a ticket to an agent, or unassign it with null", Body: "Assign", Status: 200, Result: "Ticket"},
 	"addTicketCollaborator": {Tag: "tickets", Summary: "Invite an agent, or a whole team, to a ticket's swarm with an optional question: they may read it and post internal notes; the owner stays the customer's single contact", Body: "Collaborator", Status: 200, Result: "Ticket"},

@@ -53,6 +53,7 @@ func routeTable() []route {
 		{Method: "PATCH", Path: Prefix + "/tickets/{id}", ID: "updateTicket", Handle: (*API).updateTicket},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/replies", ID: "replyToTicket", Handle: (*API).reply},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/notes", ID: "addTicketNote", Handle: (*API).note},
+		{Method: "POST", Path: Prefix + "/tickets/{id}/messages/{mid}/retry", ID: "retryTicketEmail", Handle: (*API).retryEmail},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/assign", ID: "assignTicket", Handle: (*API).assign},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/collaborators", ID: "addTicketCollaborator", Handle: (*API).addCollaborator},
 		{Method: "GET", Path: Prefix + "/tickets/{id}/escalation", ID: "getTicketEscalation", Handle: (*API).ticketEscalation},

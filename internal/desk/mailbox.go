@@ -353,3 +353,24 @@ func (d *Service) recordCc(ctx context.Context, tx *store.Tx, wsID int64, t tick
 	}
 	return d.store.AddTicketCcTx(ctx, tx, wsID, t.ID, keep)
 }
+
+// RetryEmail sends a reply's failed email again (the retry button of the
+// timeline): whoever may work the ticket may, and it is audited. It
+// returns the reply with its email state.
+func (d *Service) RetryEmail(ctx context.Context, a auth.Actor, ticketID, eventID int64) (ticket.Event, ticket.Ticket, error) {
+	t, err := d.Ticket(ctx, a, ticketID)
+	if err != nil {
+		return ticket.Event{}, t, err
+	}
+	if !ticket.CanWork(a, t) {
+		return ticket.Event{}, t, errForbidden
+	}
+	if err := d.store.RetryMail(ctx, a.WorkspaceID, a.AgentID, t.ID, eventID, fmt.Sprintf("%s:%d", EmailSendJob, eventID)); err != nil {
+		return ticket.Event{}, t, err
+	}
+	evs, err := d.store.Events(ctx, a.WorkspaceID, t.ID, eventID-1, 1)
+	if err != nil || len(evs) == 0 {
+		return ticket.Event{}, t, err
+	}
+	return evs[0], t, nil
+}

@@ -51,6 +51,9 @@ func init() {
 		"routing.field.inbound_address":     {"Received at (email address)", "Reçu à l'adresse"},
 		"routing.sumfield.inbound_address":  {"the receiving address", "l'adresse de réception"},
 		"event.from_cc":                     {"{address} (copied)", "{address} (en copie)"},
+		"mail.retry":                        {"Send again", "Renvoyer"},
+		"error.email_not_failed":            {"Only an email that failed can be sent again.", "Seul un e-mail en échec peut être renvoyé."},
+		"error.email_retry_expired":         {"This email is too old to be sent again; write a new reply.", "Cet e-mail est trop ancien pour être renvoyé ; écrivez une nouvelle réponse."},
 		"error.mailboxes_disabled":          {"Mailboxes are not enabled on this server.", "Les boîtes aux lettres ne sont pas activées sur ce serveur."},
 	})
 }

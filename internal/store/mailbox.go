@@ -303,3 +303,40 @@ func (s *Store) IsTicketCc(ctx context.Context, wsID, ticketID int64, address st
 		ticketID, wsID, strings.ToLower(address)).Scan(&n)
 	return n > 0, err
 }
+
+// RetryMail queues a failed outgoing message again, audited, in one
+// transaction: its send job (named by jobKey; failed, done when a bounce
+// failed the email afterwards, or still waiting) is made due now with
+// fresh attempts, and its state shows queued. It refuses a message that did not
+// fail (409 email_not_failed) and one whose job was pruned (409
+// email_retry_expired).
+func (s *Store) RetryMail(ctx context.Context, wsID, actorID, ticketID, eventID int64, jobKey string) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		var messageID, state string
+		err := tx.QueryRowContext(ctx, `SELECT message_id, state FROM mail_messages
+			WHERE workspace_id = $1 AND ticket_id = $2 AND event_id = $3 AND direction = $4`, wsID, ticketID, eventID, MailOut).Scan(&messageID, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.NotFoundf("message")
+		}
+		if err != nil {
+			return fmt.Errorf("retry mail: %w", err)
+		}
+		if state != MailFailed {
+			return problem.New(problem.Conflict, "email_not_failed", "only an email that failed can be sent again")
+		}
+		now := ms(s.now())
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = $1, run_at = $2, attempts = 0, last_error = '', finished_at = NULL,
+			lease_until = NULL, lease_token = '' WHERE unique_key = $3 AND state IN ($4, $5, $1)`, JobQueued, now, jobKey, JobFailed, JobDone)
+		if err != nil {
+			return fmt.Errorf("retry mail job: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return problem.New(problem.Conflict, "email_retry_expired", "this email is too old to be sent again; write a new reply")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE mail_messages SET state = $1, answer = '', updated_at = $2
+			WHERE workspace_id = $3 AND message_id = $4 AND direction = $5`, MailQueued, now, wsID, messageID, MailOut); err != nil {
+			return fmt.Errorf("retry mail: %w", err)
+		}
+		return s.audit(ctx, tx, wsID, actorID, "email.retry", "ticket", ticketID, map[string]any{"event_id": eventID, "message_id": messageID})
+	})
+}

@@ -35,6 +35,25 @@ func (s *server) mailboxRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/mailboxes/{id}", s.admin(s.mailboxEdit))
 	mux.Handle("POST /admin/mailboxes/{id}", s.admin(s.saveMailbox))
 	mux.Handle("POST /admin/mailboxes/{id}/delete", s.admin(s.deleteMailbox))
+	mux.Handle("POST /tickets/{id}/messages/{mid}/retry", s.auth(s.retryEmail))
+}
+
+// retryEmail is the retry button of a reply whose email failed: the email
+// is queued again and the agent comes back to the reply.
+func (s *server) retryEmail(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	mid, err := pathID(r, "mid")
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.d.RetryEmail(r.Context(), rq.actor, id, mid); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10)+"#event-"+strconv.FormatInt(mid, 10), http.StatusSeeOther)
+	return nil
 }
 
 func (s *server) newMailboxesPage(r *http.Request, rq *request) (mailboxesPage, error) {

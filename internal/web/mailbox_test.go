@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/secret"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -120,5 +121,48 @@ func TestAdminMailboxes(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || count() != 1 {
 			t.Fatalf("delete: %d, %d mailboxes left (want the other workspace's only)", res.StatusCode, count())
 		}
+	})
+}
+
+// A reply whose email failed shows a retry button on the timeline; it
+// queues the email again.
+func TestRetryButtonOnFailedEmail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		e.d.EnableEmailReplies(desk.Outbound{Domain: "acme.test"})
+		ctx := context.Background()
+		admin, err := s.Actor(ctx, e.f.Admin.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk := e.f.Ticket["L1"]
+		reply, _, err := e.d.Reply(ctx, admin, tk.ID, "Bonjour, c'est corrigé.", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.login(t, "admin@acme.test")
+		c.lang = "fr"
+		retry := "/tickets/" + id(tk.ID) + "/messages/" + id(reply.ID) + "/retry"
+		_, body := c.get("/tickets/" + id(tk.ID))
+		lacks(t, body, retry)
+		var msgID string
+		if err := s.DB().QueryRow(`SELECT message_id FROM mail_messages WHERE event_id = $1`, reply.ID).Scan(&msgID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetMailState(ctx, e.f.WS.ID, msgID, store.MailFailed, "550 5.1.1 User unknown"); err != nil {
+			t.Fatal(err)
+		}
+		_, body = c.get("/tickets/" + id(tk.ID))
+		contains(t, body, `action="`+retry+`"`, "Renvoyer", "550 5.1.1 User unknown")
+		res, body := c.post(retry, url.Values{}, false)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/tickets/"+id(tk.ID)+"#event-"+id(reply.ID) {
+			t.Fatalf("retry: %d %q %s", res.StatusCode, res.Header.Get("Location"), excerpt(body))
+		}
+		if st, _, _ := s.MailState(ctx, e.f.WS.ID, msgID); st != store.MailQueued {
+			t.Fatalf("state after retry %q", st)
+		}
+		_, body = c.get("/tickets/" + id(tk.ID))
+		lacks(t, body, retry)
+		contains(t, body, "E-mail en attente d&#39;envoi")
 	})
 }

@@ -21,6 +21,9 @@ type eventItem struct {
 	Line   string
 	At     time.Time
 	Files  []fileItem // attachments.go
+	// RetryURL is where the retry button of a reply whose email failed
+	// posts (mailbox.go), "" otherwise.
+	RetryURL string
 }
 
 // timeline turns events into items for the reader. A team invited to a
@@ -96,6 +99,9 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 	case ticket.AgentReply:
 		it.Class, it.Label, it.Author = "reply", l.T("event.label.reply"), agent
 		it.Detail = emailDetail(l, e)
+		if e.Data["email_state"] == "failed" {
+			it.RetryURL = "/tickets/" + strconv.FormatInt(e.TicketID, 10) + "/messages/" + strconv.FormatInt(e.ID, 10) + "/retry"
+		}
 		return it
 	case ticket.InternalNote:
 		it.Class, it.Label, it.Author = "note", l.T("event.label.note"), agent
