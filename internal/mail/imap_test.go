@@ -40,6 +40,27 @@ type imapHarness struct {
 	admin auth.Actor
 	addr  string // the IMAP server
 	user  *imapmemserver.User
+	idles *idleWatch
+}
+
+// idleWatch counts the IDLE commands the server has accepted, from its
+// protocol trace.
+type idleWatch struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (w *idleWatch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	w.n += strings.Count(string(p), "+ idling")
+	w.mu.Unlock()
+	return len(p), nil
+}
+
+func (w *idleWatch) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.n
 }
 
 const imapUser, imapPassword = "support@acme.example", "mot-de-passe-imap"
@@ -59,12 +80,14 @@ func newImapHarness(t *testing.T, s *store.Store) *imapHarness {
 		t.Fatal(err)
 	}
 	mem.AddUser(u)
+	idles := &idleWatch{}
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			return mem.NewSession(), nil, nil
 		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapUIDPlus: {}},
 		InsecureAuth: true,
+		DebugWriter:  idles,
 	})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -76,7 +99,7 @@ func newImapHarness(t *testing.T, s *store.Store) *imapHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &imapHarness{t: t, s: s, d: d, f: f, admin: admin, addr: l.Addr().String(), user: u}
+	return &imapHarness{t: t, s: s, d: d, f: f, admin: admin, addr: l.Addr().String(), user: u, idles: idles}
 }
 
 // mailbox sets up a mailbox the way an admin does.
@@ -403,14 +426,14 @@ func TestImapMailboxLeaseGoesToOneInstance(t *testing.T) {
 func TestImapIdleFetchesNewMail(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		h := newImapHarness(t, s)
-		m := h.mailbox("move", imapPassword)
+		h.mailbox("move", imapPassword)
 		p := h.poller()
 		p.Interval = time.Hour
 		ctx, stop := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { _ = p.Run(ctx); close(done) }()
 		defer func() { stop(); <-done }()
-		waitFor(t, "the first poll", func() bool { _, _, st := h.checkpoint(m.ID); return st.Status == store.MailboxOK })
+		waitFor(t, "the poller to idle", func() bool { return h.idles.count() > 0 })
 		h.deliver(imapMessage(1, "paul.girard@exemple.fr"))
 		waitFor(t, "the ticket of the new message", func() bool { return h.emailTickets() == 1 })
 		waitFor(t, "the move", func() bool { return len(h.folder("Traité")) == 1 })
