@@ -176,11 +176,15 @@ func (p *Poller) hold(ctx context.Context, m store.Mailbox) {
 	defer func() { _ = p.desk.ReleaseMailbox(context.WithoutCancel(ctx), m) }()
 	failures := 0
 	for ctx.Err() == nil {
+		began := time.Now()
 		err := p.session(ctx, &m, true)
 		if ctx.Err() != nil || errors.Is(err, errLeaseLost) {
 			return
 		}
 		p.record(ctx, m, err)
+		if time.Since(began) > p.Interval {
+			failures = 0 // it worked for a while: this is a new failure, not the next of a row
+		}
 		failures++
 		select {
 		case <-ctx.Done():

@@ -388,7 +388,7 @@ func TestImapBackoff(t *testing.T) {
 func TestImapMailboxLeaseGoesToOneInstance(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		h := newImapHarness(t, s)
-		h.mailbox("move", imapPassword)
+		m := h.mailbox("move", imapPassword)
 		ctx := context.Background()
 		var wg sync.WaitGroup
 		claims := make([]int, 8)
@@ -417,6 +417,22 @@ func TestImapMailboxLeaseGoesToOneInstance(t *testing.T) {
 		// A lapsed lease (its instance died) is taken over.
 		if list, err := h.d.ClaimMailboxes(ctx, time.Now().Add(2*time.Minute), time.Minute, 10); err != nil || len(list) != 1 {
 			t.Fatalf("a lapsed lease was not taken over: %d, %v", len(list), err)
+		}
+		// Changing the settings takes the mailbox from its holder: it is
+		// claimed again at once, and the old holder's writes are refused.
+		if held, err := h.d.ClaimMailboxes(ctx, time.Now().Add(10*time.Minute), time.Minute, 10); err != nil || len(held) != 1 {
+			t.Fatalf("claim: %d, %v", len(held), err)
+		}
+		old, err := h.d.Mailbox(ctx, h.admin, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.d.UpdateMailbox(ctx, h.admin, m.ID, desk.MailboxInput{Address: old.Address, Host: old.Host, Port: old.Port, TLS: old.TLS,
+			Username: old.Username, Password: "nouveau", Folder: old.Folder, After: old.After, MoveTo: old.MoveTo, Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
+		if list, err := h.d.ClaimMailboxes(ctx, time.Now(), time.Minute, 10); err != nil || len(list) != 1 {
+			t.Fatalf("a changed mailbox was not claimable at once: %d, %v", len(list), err)
 		}
 	})
 }

@@ -92,14 +92,16 @@ func (s *Store) CreateMailbox(ctx context.Context, wsID, actorID int64, m Mailbo
 // UpdateMailbox changes a mailbox's settings, audited; an empty
 // PasswordSealed keeps the stored password. Changing the server, account
 // or folder restarts the checkpoint (another folder has other UIDs), and
-// clears the error state so the admin sees the next poll's outcome.
+// clears the error state so the admin sees the next poll's outcome. The
+// lease is dropped: the instance polling with the old settings stops at
+// its next renewal, and the mailbox is claimed afresh with the new ones.
 func (s *Store) UpdateMailbox(ctx context.Context, wsID, actorID int64, m Mailbox) error {
 	return s.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE mailboxes SET address = $1, host = $2, port = $3, tls = $4, username = $5,
 			password_enc = CASE WHEN $6 = '' THEN password_enc ELSE $6 END, after_action = $7, move_to = $8, keyword = $9, enabled = $10,
 			uid_validity = CASE WHEN host = $2 AND username = $5 AND folder = $11 THEN uid_validity ELSE 0 END,
 			last_uid = CASE WHEN host = $2 AND username = $5 AND folder = $11 THEN last_uid ELSE 0 END,
-			folder = $11, status = '', error_code = '', last_error = '', updated_at = $12
+			folder = $11, status = '', error_code = '', last_error = '', updated_at = $12, lease_until = NULL, lease_token = ''
 			WHERE id = $13 AND workspace_id = $14`,
 			m.Address, m.Host, m.Port, m.TLS, m.Username, m.PasswordSealed, m.After, m.MoveTo, m.Keyword, m.Enabled, m.Folder,
 			ms(s.now()), m.ID, wsID)
