@@ -92,6 +92,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *withDemo && mf.relay == "" {
 		d.LogSignInLinks() // the demo's customers have no inbox: their links go to the log
 	}
+	if err := enableSecrets(s, d, db.dataDir, log); err != nil {
+		return err
+	}
 	handler, metrics, err := server.Handlers(d, server.Config{SecureCookies: *secure, Log: log, Version: version,
 		SeparateMetrics: *metricsAddr != "", MetricsToken: *metricsToken, TrustedProxies: trusted, PublicURL: *publicURL})
 	if err != nil {

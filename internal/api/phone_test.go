@@ -13,15 +13,19 @@ func TestLogCallOnATicket(t *testing.T) {
 		path := e.ticketPath("L1owned") + "/calls"
 		var out struct {
 			Event struct {
-				Kind string            `json:"kind"`
-				Body string            `json:"body"`
-				Data map[string]string `json:"data"`
+				Kind string `json:"kind"`
+				Body string `json:"body"`
+				Data struct {
+					Call            string `json:"call"`
+					Number          string `json:"number"`
+					DurationSeconds int    `json:"duration_seconds"`
+				} `json:"data"`
 			} `json:"event"`
 		}
 		e.must(e.send("agentL1", "POST", path, map[string]any{"direction": "inbound", "number": "+33 1 23 45 67 89",
 			"duration_seconds": 250, "notes": "Le client confirme le double prélèvement."}), http.StatusCreated, &out)
-		if out.Event.Kind != "internal_note" || out.Event.Data["call"] != "inbound" || out.Event.Data["number"] != "+33 1 23 45 67 89" ||
-			out.Event.Data["duration_seconds"] != "250" || out.Event.Body != "Appel de +33 1 23 45 67 89, 5 min.\n\nLe client confirme le double prélèvement." {
+		if out.Event.Kind != "internal_note" || out.Event.Data.Call != "inbound" || out.Event.Data.Number != "+33 1 23 45 67 89" ||
+			out.Event.Data.DurationSeconds != 250 || out.Event.Body != "Appel de +33 1 23 45 67 89, 5 min.\n\nLe client confirme le double prélèvement." {
 			t.Fatalf("logged call = %+v", out.Event)
 		}
 

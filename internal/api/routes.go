@@ -55,6 +55,7 @@ func routeTable() []route {
 		{Method: "POST", Path: Prefix + "/tickets/{id}/notes", ID: "addTicketNote", Handle: (*API).note},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/calls", ID: "logTicketCall", Handle: (*API).logCall},
 		{Method: "POST", Path: Prefix + "/callbacks", ID: "requestCallback", Handle: (*API).requestCallback},
+		{Method: "POST", Path: Prefix + "/tickets/{id}/messages/{mid}/retry", ID: "retryTicketEmail", Handle: (*API).retryEmail},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/assign", ID: "assignTicket", Handle: (*API).assign},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/collaborators", ID: "addTicketCollaborator", Handle: (*API).addCollaborator},
 		{Method: "GET", Path: Prefix + "/tickets/{id}/escalation", ID: "getTicketEscalation", Handle: (*API).ticketEscalation},

@@ -34,7 +34,7 @@ func routingSchemas() map[string]any {
 			"field": str("A leaf's field: channel, request_type, segment, organisation, language, priority (is, is_not, in); " +
 				"text (subject and body), subject, body (contains_words, contains_any_word, contains_phrase: words compare by stem in the ticket's language, " +
 				"ignoring case and accents, so \"facturé\" matches \"factures\"); custom_field:<key> (every op); business_hours (is inside|outside); " +
-				"open_tickets (eq, gt, gte, lt, lte); sensitive (is true|false)."),
+				"open_tickets (eq, gt, gte, lt, lte); sensitive (is true|false); inbound_address, the address an email was sent to (is, is_not, in)."),
 			"op":     schema{"type": "string", "enum": ruleOps, "description": "A leaf's operator."},
 			"value":  str("A leaf's value (every op but in)."),
 			"values": list(schema{"type": "string"}, "The values of the op in."),

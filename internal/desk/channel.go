@@ -42,6 +42,9 @@ type InboundEmail struct {
 	// TicketNumber the [#ref] of its subject.
 	ThreadIDs    []string
 	TicketNumber int64
+	// Cc are the addresses it was copied to: their answers are accepted
+	// onto the ticket.
+	Cc []string
 	// Files are its attachments, inline images included.
 	Files []InboundFile
 }
@@ -90,8 +93,11 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 	if seen, err := d.store.MailReceived(ctx, wsID, in.MessageID); err != nil || seen {
 		return Intake{Duplicate: seen}, err
 	}
+	if err := d.checkSender(ctx, wsID, in.FromEmail); err != nil {
+		return Intake{}, err
+	}
 	body := clipRunes(strings.ToValidUTF8(strings.ReplaceAll(in.Text, "\x00", ""), "\uFFFD"), ticket.MaxBody)
-	t, vendor, err := d.threadedTicket(ctx, wsID, in)
+	t, from, err := d.threadedTicket(ctx, wsID, in)
 	if err != nil {
 		return Intake{}, err
 	}
@@ -99,7 +105,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 	if err != nil {
 		return Intake{}, err
 	}
-	if t.ID != 0 && vendor {
+	if t.ID != 0 && from == fromVendor {
 		// The vendor's answer is for the agents: an internal note, never
 		// shown to the customer unless an agent passes it on.
 		if strings.TrimSpace(body) == "" {
@@ -112,12 +118,16 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		nt := d.notifier(dir, 0)
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
 			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: event.Message{Channel: "email", FromVendor: in.FromEmail}}, "",
-			nt.hook(d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID))))
+			nt.hook(d.attachHook(wsID, files, d.sensitiveHook(wsID, in, body, d.recordInbound(wsID, in)))))
 		nt.done(ctx, err)
 		return d.intakeResult(t, false, err)
 	}
 	if t.ID != 0 {
-		t, err = d.receiveCustomerMessage(ctx, wsID, t, nil, body, "email", files, d.recordInbound(wsID, in.MessageID))
+		data := event.Message{Channel: "email"}
+		if from == fromCc {
+			data.FromCc = in.FromEmail
+		}
+		t, err = d.receiveCustomerMessage(ctx, wsID, t, nil, body, data, files, d.sensitiveHook(wsID, in, body, d.recordInbound(wsID, in)))
 		return d.intakeResult(t, false, err)
 	}
 	return d.openEmailTicket(ctx, wsID, in, body, files)
@@ -126,8 +136,10 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 // receiveCustomerMessage adds a customer's message to their ticket, from
 // any channel (email, the help centre's "My requests"): what it does to
 // the ticket (a solved one reopens) is ticket.Receive's rule, applied on
-// the locked row. then runs last in the same transaction.
-func (d *Service) receiveCustomerMessage(ctx context.Context, wsID int64, t ticket.Ticket, guard store.Guard, body, channel string,
+// the locked row. then runs last in the same transaction. data says the
+// channel, and who wrote when not the customer (an address copied on the
+// ticket's mail: the message is then nobody's customer message).
+func (d *Service) receiveCustomerMessage(ctx context.Context, wsID int64, t ticket.Ticket, guard store.Guard, body string, data event.Message,
 	files []attachment.Attachment, then store.TxHook) (ticket.Ticket, error) {
 	if strings.TrimSpace(body) == "" {
 		body = "…"
@@ -136,10 +148,12 @@ func (d *Service) receiveCustomerMessage(ctx context.Context, wsID int64, t tick
 	if err != nil {
 		return t, err
 	}
+	e := ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: data}
+	if data.FromCc != "" {
+		e.ActorCustomerID = 0
+	}
 	nt := d.notifier(dir, 0) // the owner hears that the customer answered
-	_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, guard,
-		ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: event.Message{Channel: channel}}, "",
-		nt.hook(d.attachHook(wsID, files, then)))
+	_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, guard, e, "", nt.hook(d.attachHook(wsID, files, then)))
 	nt.done(ctx, err)
 	return t, err
 }
@@ -155,13 +169,13 @@ func (d *Service) intakeResult(t ticket.Ticket, isNew bool, err error) (Intake, 
 }
 
 // threadedTicket finds the ticket a message answers, or the zero Ticket,
-// and whether the sender is an outside vendor's tier rather than the
-// customer.
-func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmail) (ticket.Ticket, bool, error) {
+// and who wrote it: the customer, an outside vendor's tier, or an address
+// copied on the ticket's mail.
+func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmail) (ticket.Ticket, sender, error) {
 	var candidates []int64
 	id, err := d.store.TicketForMessageIDs(ctx, wsID, in.ThreadIDs)
 	if err != nil {
-		return ticket.Ticket{}, false, err
+		return ticket.Ticket{}, "", err
 	}
 	if id != 0 {
 		candidates = append(candidates, id)
@@ -171,34 +185,39 @@ func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmai
 		if err == nil {
 			candidates = append(candidates, t.ID)
 		} else if !problem.Is(err, problem.NotFound) {
-			return ticket.Ticket{}, false, err
+			return ticket.Ticket{}, "", err
 		}
 	}
 	if len(candidates) == 0 {
-		return ticket.Ticket{}, false, nil
+		return ticket.Ticket{}, "", nil
 	}
 	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
 	if err != nil {
-		return ticket.Ticket{}, false, err
+		return ticket.Ticket{}, "", err
 	}
 	for _, id := range candidates {
 		t, err := d.store.Ticket(ctx, wsID, id)
 		if err != nil {
-			return ticket.Ticket{}, false, err
+			return ticket.Ticket{}, "", err
 		}
 		c, err := d.store.Customer(ctx, wsID, t.CustomerID)
 		if err != nil {
-			return ticket.Ticket{}, false, err
+			return ticket.Ticket{}, "", err
 		}
 		if strings.EqualFold(c.Email, in.FromEmail) {
-			return t, false, nil
+			return t, fromCustomer, nil
 		}
 		// The vendor of the tier the ticket is at.
 		if tier := dir.Tier(t.TierID); tier.External && strings.EqualFold(tier.VendorEmail, in.FromEmail) {
-			return t, true, nil
+			return t, fromVendor, nil
+		}
+		if cc, err := d.store.IsTicketCc(ctx, wsID, t.ID, in.FromEmail); err != nil {
+			return ticket.Ticket{}, "", err
+		} else if cc {
+			return t, fromCc, nil
 		}
 	}
-	return ticket.Ticket{}, false, nil
+	return ticket.Ticket{}, "", nil
 }
 
 // openEmailTicket opens a routed ticket from a message, exactly as the API
@@ -216,7 +235,8 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 		body = i18n.T(dir.Workspace.DefaultLanguage, "mail.no_text")
 	}
 	t, err := d.openCustomerTicket(ctx, dir, channelIntake{Channel: "email", Email: in.FromEmail, Name: in.FromName,
-		Subject: subject, Body: body, InTx: customerMessageFirst(d.attachHook(wsID, files, d.recordInbound(wsID, in.MessageID)))})
+		Subject: subject, Body: body, Sensitive: holdsPaymentData(in, body), InboundAddress: strings.ToLower(in.Recipient),
+		InTx: customerMessageFirst(d.attachHook(wsID, files, d.recordInbound(wsID, in)))})
 	return d.intakeResult(t, true, err)
 }
 
@@ -244,7 +264,13 @@ type channelIntake struct {
 	Subject     string
 	Body        string
 	Tags        []string
-	InTx        store.TxHook
+	// Sensitive opens the ticket sensitive (payment data in an email)
+	// before routing runs, so rules on "sensitive" see it.
+	Sensitive bool
+	// InboundAddress is the address an email was sent to, which routing
+	// rules may test.
+	InboundAddress string
+	InTx           store.TxHook
 }
 
 // openCustomerTicket is the one intake of every channel: it opens a routed
@@ -269,14 +295,14 @@ func (d *Service) openCustomerTicket(ctx context.Context, dir Directory, in chan
 		return ticket.Ticket{}, err
 	}
 	t := ticket.Ticket{Subject: clipRunes(in.Subject, ticket.MaxSubject), Status: ticket.New, Priority: ticket.Normal, Channel: in.Channel, CustomerID: cust.ID,
-		Language: cust.Language, Tags: in.Tags}
+		Language: cust.Language, Tags: in.Tags, Sensitive: in.Sensitive}
 	if t.Language == "" {
 		t.Language = in.Language
 	}
 	if t.Language == "" {
 		t.Language = dir.Workspace.DefaultLanguage
 	}
-	routed, dec, err := d.route(ctx, dir, &t, cust, in.Body, t)
+	routed, dec, err := d.routeFrom(ctx, dir, &t, cust, in.Body, t, in.InboundAddress)
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
@@ -289,9 +315,12 @@ func (d *Service) openCustomerTicket(ctx context.Context, dir Directory, in chan
 
 // recordInbound records the message an event came from, in its
 // transaction: a second delivery of the same Message-ID rolls back.
-func (d *Service) recordInbound(wsID int64, messageID string) store.TxHook {
+func (d *Service) recordInbound(wsID int64, in InboundEmail) store.TxHook {
 	return func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
-		return d.store.RecordInboundMail(ctx, tx, wsID, t.ID, events[0].ID, messageID)
+		if err := d.store.RecordInboundMail(ctx, tx, wsID, t.ID, events[0].ID, in.MessageID); err != nil {
+			return err
+		}
+		return d.recordCc(ctx, tx, wsID, t, in)
 	}
 }
 

@@ -39,6 +39,9 @@ type Service struct {
 	portal portalConfig
 	// chatRun paces customers' chat lines (chat.go).
 	chatRun chatRuntime
+	// inbound holds the IMAP mailboxes' secret box and the per-sender
+	// limit of inbound mail (mailbox.go).
+	inbound inbound
 }
 
 // New returns a service over a migrated store.

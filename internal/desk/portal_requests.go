@@ -198,7 +198,7 @@ func (d *Service) CustomerReply(ctx context.Context, c Customer, number int64, b
 			return t, err
 		}
 	}
-	return d.receiveCustomerMessage(ctx, c.WorkspaceID, t, store.CustomerGuard(c.ID), body, "portal", stored,
+	return d.receiveCustomerMessage(ctx, c.WorkspaceID, t, store.CustomerGuard(c.ID), body, event.Message{Channel: "portal"}, stored,
 		func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
 			return d.store.AuditCustomer(ctx, tx, c.WorkspaceID, c.ID, "customer.reply",
 				map[string]any{"ticket_id": t.ID, "number": t.Number, "files": len(stored)})

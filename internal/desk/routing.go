@@ -172,6 +172,12 @@ func (d *Service) logBroken(wsID, version int64, err error) {
 // decision. Values the request set explicitly (tier, team, owner) win over
 // the rules; the returned event records the rule that matched and why.
 func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cust customer.Customer, body string, explicit ticket.Ticket) (ticket.Event, routing.Decision, error) {
+	return d.routeFrom(ctx, dir, t, cust, body, explicit, "")
+}
+
+// routeFrom is route for a message sent to an inbound address, which
+// rules may test.
+func (d *Service) routeFrom(ctx context.Context, dir Directory, t *ticket.Ticket, cust customer.Customer, body string, explicit ticket.Ticket, inbound string) (ticket.Event, routing.Decision, error) {
 	eng, err := d.engine(ctx, dir)
 	if err != nil {
 		return ticket.Event{}, routing.Decision{}, err
@@ -186,7 +192,7 @@ func (d *Service) route(ctx context.Context, dir Directory, t *ticket.Ticket, cu
 	}
 	in := routing.Ticket{Channel: t.Channel, RequestType: dir.RequestType(t.RequestTypeID).Key, Subject: t.Subject, Body: body,
 		Segment: cust.Segment, Language: t.Language, Priority: t.Priority.String(), CustomFields: t.CustomFields,
-		Sensitive: t.Sensitive, OpenTickets: open, CreatedAt: d.store.Now()}
+		Sensitive: t.Sensitive, OpenTickets: open, CreatedAt: d.store.Now(), InboundAddress: inbound}
 	if cust.OrganisationID != 0 {
 		if o, err := d.store.Organisation(ctx, dir.Workspace.ID, cust.OrganisationID); err == nil {
 			in.Organisation = o.Name

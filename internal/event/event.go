@@ -49,6 +49,9 @@ type Message struct {
 	// Connector names the channel connector a message came through, and
 	// Author who wrote it there when not the ticket's customer (a public
 	// thread others join).
+	// FromCc is the address, copied on the ticket's mail, that wrote a
+	// customer message (not the ticket's customer).
+	FromCc    string `json:"from_cc,omitempty"`
 	Connector string `json:"connector,omitempty"`
 	Author    string `json:"author,omitempty"`
 	// A logged phone call (an internal note on channel phone): its

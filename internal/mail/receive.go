@@ -25,6 +25,7 @@ import (
 // nothing is lost (a repeated delivery is recognised by its Message-ID).
 type Receiver struct {
 	desk   *desk.Service
+	intake *Intake
 	log    *slog.Logger
 	server *smtp.Server
 	// Timeout bounds the storing of one message.
@@ -37,7 +38,7 @@ func NewReceiver(d *desk.Service, domain string, log *slog.Logger) *Receiver {
 	if log == nil {
 		log = slog.Default()
 	}
-	r := &Receiver{desk: d, log: log, Timeout: time.Minute}
+	r := &Receiver{desk: d, intake: NewIntake(d, log), log: log, Timeout: time.Minute}
 	s := smtp.NewServer(r)
 	s.Domain = domain
 	s.MaxMessageBytes = MaxMessageBytes
@@ -79,6 +80,9 @@ var (
 	errTryLater         = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary failure, please try again later"}
 	errNotMail          = &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "This is not a readable email message"}
 	errBadSender        = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 7}, Message: "The sender address is not valid"}
+	// 450 4.7.1: the sender's messages are accepted again once its
+	// window has passed; the sending MTA keeps this one and retries.
+	errSlowDown = &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "Too many messages from this sender, please try again later"}
 )
 
 func (s *session) Reset() { s.from, s.workspaces, s.rcpts = "", nil, nil }
@@ -118,13 +122,72 @@ func (s *session) Data(r io.Reader) error {
 	return s.r.deliver(ctx, s.from, s.workspaces, s.rcpts, raw)
 }
 
-// deliver parses, classifies and stores one message for each workspace it
-// was addressed to. A nil error means everything is committed.
+// deliver stores one message through the intake and answers as SMTP
+// must: 250 (nil) only once it is stored, a temporary 4xx for anything a
+// later attempt can fix, a 5xx for what it never can.
 func (r *Receiver) deliver(ctx context.Context, envelopeFrom string, workspaces []int64, rcpts []string, raw []byte) error {
+	targets := make([]Target, len(workspaces))
+	for i, ws := range workspaces {
+		targets[i] = Target{WorkspaceID: ws, Recipient: rcpts[i]}
+	}
+	err := r.intake.Deliver(ctx, envelopeFrom, targets, raw)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrUnreadable):
+		return errNotMail
+	case errors.Is(err, ErrBadSender):
+		return errBadSender
+	case errors.Is(err, ErrRateLimited):
+		return errSlowDown
+	default:
+		return errTryLater
+	}
+}
+
+// Target is one workspace a message is for, and the address it was sent
+// to there (the inbound-address value routing rules test).
+type Target struct {
+	WorkspaceID int64
+	Recipient   string
+}
+
+// Errors of Intake.Deliver. Anything else is temporary: the source keeps
+// the message and offers it again.
+var (
+	// ErrUnreadable: not an email message; offering it again cannot help.
+	ErrUnreadable = errors.New("this is not a readable email message")
+	// ErrBadSender: its sender cannot be a customer; never storable.
+	ErrBadSender = desk.ErrBadSender
+	// ErrRateLimited: its sender sent too much lately; offer it later.
+	ErrRateLimited = desk.ErrRateLimited
+)
+
+// Intake is the one path every inbound message takes, whatever brought it
+// (the SMTP receiver, the IMAP poller): parse, classify, thread, store.
+// Deliver returns nil only once every workspace the message is for has it
+// committed, so a source acknowledges the message only then.
+type Intake struct {
+	desk *desk.Service
+	log  *slog.Logger
+}
+
+// NewIntake returns the intake of a desk.
+func NewIntake(d *desk.Service, log *slog.Logger) *Intake {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Intake{desk: d, log: log}
+}
+
+// Deliver parses, classifies and stores one message for each target.
+// Automatic mail (auto-replies, bounces) is stored nowhere and returns nil:
+// it is handled, and must not be offered again.
+func (in *Intake) Deliver(ctx context.Context, envelopeFrom string, targets []Target, raw []byte) error {
 	m, err := Parse(raw)
 	if err != nil {
-		r.log.Info("smtp: refused unreadable message", "from", envelopeFrom, "err", err)
-		return errNotMail
+		in.log.Info("mail: refused unreadable message", "from", envelopeFrom, "err", err)
+		return fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
 	if m.MessageID == "" {
 		// Without a Message-ID a redelivery cannot be recognised by it:
@@ -137,27 +200,27 @@ func (r *Receiver) deliver(ctx context.Context, envelopeFrom string, workspaces 
 	}
 	v := Classify(m)
 	if v.Kind != Person {
-		r.log.Info("smtp: automatic message stored nowhere", "kind", v.Kind, "reason", v.Reason, "from", m.From.Email, "message_id", m.MessageID)
+		in.log.Info("mail: automatic message stored nowhere", "kind", v.Kind, "reason", v.Reason, "from", m.From.Email, "message_id", m.MessageID)
 		if v.Kind == Bounce && m.Report != nil && m.Report.OriginalMessageID != "" {
-			r.markBounced(ctx, workspaces, m.Report)
+			in.markBounced(ctx, targets, m.Report)
 		}
 		return nil
 	}
 	keys := Thread(m)
-	for i, ws := range workspaces {
-		in := desk.InboundEmail{Recipient: rcpts[i], MessageID: m.MessageID, FromEmail: m.From.Email, FromName: m.From.Name,
+	for _, t := range targets {
+		e := desk.InboundEmail{Recipient: t.Recipient, MessageID: m.MessageID, FromEmail: m.From.Email, FromName: m.From.Name,
 			Subject: m.Subject, Text: m.Text, ThreadIDs: keys.MessageIDs, TicketNumber: keys.TicketNumber,
-			Files: inboundFiles(m.Attachments)}
-		res, err := r.desk.ReceiveEmail(ctx, ws, in)
+			Cc: addressesOf(m.Cc), Files: inboundFiles(m.Attachments)}
+		res, err := in.desk.ReceiveEmail(ctx, t.WorkspaceID, e)
 		if err != nil {
-			if errors.Is(err, desk.ErrBadSender) {
-				r.log.Info("smtp: refused message", "from", m.From.Email, "err", err)
-				return errBadSender
+			if errors.Is(err, desk.ErrBadSender) || errors.Is(err, desk.ErrRateLimited) {
+				in.log.Info("mail: refused message", "from", m.From.Email, "message_id", m.MessageID, "err", err)
+				return err
 			}
-			r.log.Error("smtp: store message", "from", m.From.Email, "message_id", m.MessageID, "err", err)
-			return errTryLater
+			in.log.Error("mail: store message", "from", m.From.Email, "message_id", m.MessageID, "err", err)
+			return err
 		}
-		r.log.Info("smtp: received", "workspace", ws, "ticket", res.Reference, "new", res.NewTicket, "duplicate", res.Duplicate,
+		in.log.Info("mail: received", "workspace", t.WorkspaceID, "ticket", res.Reference, "new", res.NewTicket, "duplicate", res.Duplicate,
 			"message_id", m.MessageID)
 	}
 	return nil
@@ -165,13 +228,21 @@ func (r *Receiver) deliver(ctx context.Context, envelopeFrom string, workspaces 
 
 // markBounced shows on the timeline that one of the desk's messages could
 // not be delivered.
-func (r *Receiver) markBounced(ctx context.Context, workspaces []int64, rep *Report) {
+func (in *Intake) markBounced(ctx context.Context, targets []Target, rep *Report) {
 	answer := strings.TrimSpace(fmt.Sprintf("%s %s", rep.Status, rep.Diagnostic))
-	for _, ws := range workspaces {
-		if err := r.desk.MailBounced(ctx, ws, rep.OriginalMessageID, answer); err != nil {
-			r.log.Error("smtp: record bounce", "message_id", rep.OriginalMessageID, "err", err)
+	for _, t := range targets {
+		if err := in.desk.MailBounced(ctx, t.WorkspaceID, rep.OriginalMessageID, answer); err != nil {
+			in.log.Error("mail: record bounce", "message_id", rep.OriginalMessageID, "err", err)
 		}
 	}
+}
+
+func addressesOf(list []Address) []string {
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.Email)
+	}
+	return out
 }
 
 // inboundFiles hands a message's attachments (inline images included) to

@@ -41,6 +41,8 @@ const (
 	FieldBusinessHours = "business_hours"
 	FieldOpenTickets   = "open_tickets"
 	FieldSensitive     = "sensitive"
+	// FieldInboundAddress is the address an email was sent to.
+	FieldInboundAddress = "inbound_address"
 	// FieldCustomPrefix is followed by the custom field's key, e.g.
 	// "custom_field:contract".
 	FieldCustomPrefix = "custom_field:"
@@ -70,6 +72,7 @@ const (
 	fOrganisation
 	fLanguage
 	fPriority
+	fInboundAddress
 	fText
 	fSubject
 	fBody
@@ -80,13 +83,14 @@ const (
 )
 
 // enumFields counts the fields compared as folded strings, cached per ticket.
-const enumFields = int(fPriority) + 1
+const enumFields = int(fInboundAddress) + 1
 
 var fieldNames = map[string]fieldID{
 	FieldChannel: fChannel, FieldRequestType: fRequestType, FieldSegment: fSegment,
 	FieldOrganisation: fOrganisation, FieldLanguage: fLanguage, FieldPriority: fPriority,
 	FieldText: fText, FieldSubject: fSubject, FieldBody: fBody,
 	FieldBusinessHours: fBusinessHours, FieldOpenTickets: fOpenTickets, FieldSensitive: fSensitive,
+	FieldInboundAddress: fInboundAddress,
 }
 
 type opID uint8
@@ -121,6 +125,7 @@ var (
 		fChannel: enumOps, fRequestType: enumOps, fSegment: enumOps, fOrganisation: enumOps,
 		fLanguage: enumOps, fPriority: enumOps, fText: textOps, fSubject: textOps, fBody: textOps,
 		fCustom: customOps, fBusinessHours: onlyIsOp, fOpenTickets: numberOps, fSensitive: onlyIsOp,
+		fInboundAddress: enumOps,
 	}
 )
 

@@ -233,6 +233,8 @@ func rawEnum(t *Ticket, f fieldID) string {
 		return t.Language
 	case fPriority:
 		return t.Priority
+	case fInboundAddress:
+		return t.InboundAddress
 	}
 	return ""
 }

@@ -26,6 +26,9 @@ type Ticket struct {
 	Priority     string            `json:"priority,omitempty"`
 	CustomFields map[string]string `json:"custom_fields,omitempty"`
 	Sensitive    bool              `json:"sensitive,omitempty"`
+	// InboundAddress is the address an email was sent to (support@…,
+	// facturation@…), "" for other channels.
+	InboundAddress string `json:"inbound_address,omitempty"`
 	// OpenTickets is how many tickets the customer already has open.
 	OpenTickets int `json:"open_tickets,omitempty"`
 	// CreatedAt decides business_hours conditions; the caller must set it

@@ -154,7 +154,7 @@ func (d Sentences) Label(field, v string) string {
 // est français" (French writes languages in lower case, English does not).
 func (d Sentences) value(field, v string) string {
 	switch field {
-	case FieldOrganisation:
+	case FieldOrganisation, FieldInboundAddress:
 		return d.t("routing.sum.quote", "v", v)
 	case FieldChannel, FieldPriority:
 		return strings.ToLower(d.Label(field, v))

@@ -98,7 +98,7 @@ func newRoutingOptions(rq *request) routingOptions {
 	o := routingOptions{values: knownValues(rq)}
 	for _, f := range []string{routing.FieldText, routing.FieldSubject, routing.FieldBody, routing.FieldChannel, routing.FieldRequestType,
 		routing.FieldPriority, routing.FieldSegment, routing.FieldOrganisation, routing.FieldLanguage, routing.FieldBusinessHours,
-		routing.FieldOpenTickets, routing.FieldSensitive} {
+		routing.FieldOpenTickets, routing.FieldSensitive, routing.FieldInboundAddress} {
 		o.Fields = append(o.Fields, option{f, l.T("routing.field." + f)})
 	}
 	for _, cf := range rq.dir.CustomFields {
@@ -159,6 +159,7 @@ var (
 		routing.FieldOrganisation: enumFieldOps, routing.FieldLanguage: enumFieldOps, routing.FieldPriority: enumFieldOps,
 		routing.FieldText: textFieldOps, routing.FieldSubject: textFieldOps, routing.FieldBody: textFieldOps,
 		routing.FieldBusinessHours: {routing.OpIs}, routing.FieldOpenTickets: numberFieldOps, routing.FieldSensitive: {routing.OpIs},
+		routing.FieldInboundAddress: enumFieldOps,
 	}
 )
 

@@ -22,6 +22,9 @@ type eventItem struct {
 	Line   string
 	At     time.Time
 	Files  []fileItem // attachments.go
+	// RetryURL is where the retry button of a reply whose email failed
+	// posts (mailbox.go), "" otherwise.
+	RetryURL string
 }
 
 // timeline turns events into items for the reader. A team invited to a
@@ -96,10 +99,16 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 			// An agent typed it in, e.g. while on the phone with the customer.
 			it.Author = l.T("event.logged_by", "customer", c.Name, "agent", agent)
 		}
+		if m, ok := event.As[event.Message](e); ok && m.FromCc != "" { // someone copied on the ticket's mail
+			it.Author = l.T("event.from_cc", "address", m.FromCc)
+		}
 		return it
 	case ticket.AgentReply:
 		it.Class, it.Label, it.Author = "reply", l.T("event.label.reply"), agent
 		it.Detail = emailDetail(l, e)
+		if e.Email != nil && e.Email.State == "failed" {
+			it.RetryURL = "/tickets/" + strconv.FormatInt(e.TicketID, 10) + "/messages/" + strconv.FormatInt(e.ID, 10) + "/retry"
+		}
 		return it
 	case ticket.InternalNote:
 		it.Class, it.Label, it.Author = "note", l.T("event.label.note"), agent

@@ -81,6 +81,7 @@ func (s *server) routes() http.Handler {
 	s.simulateRoutes(mux)
 	s.routingAdminRoutes(mux)
 	s.tokenRoutes(mux)
+	s.mailboxRoutes(mux)
 	s.helpRoutes(mux)
 	s.helpContactRoutes(mux)
 	s.contactAdminRoutes(mux)

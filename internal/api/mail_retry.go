@@ -1,0 +1,25 @@
+package api
+
+// retryEmail sends a reply's failed email again: POST
+// /tickets/{id}/messages/{mid}/retry, mid being the reply's event id.
+func (a *API) retryEmail(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	mid, err := c.id("mid")
+	if err != nil {
+		return nil, err
+	}
+	if c.r.ContentLength != 0 {
+		var none struct{}
+		if err := c.decode(&none); err != nil {
+			return nil, err
+		}
+	}
+	e, t, err := a.desk.RetryEmail(c.r.Context(), c.actor, id, mid)
+	if err != nil {
+		return nil, err
+	}
+	return messageOut{Event: eventOut(e), Ticket: ticketOut(t)}, nil
+}

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+)
+
+// The admin page of the IMAP mailboxes a workspace polls: the list with
+// each mailbox's last poll (an error such as a wrong password shows here),
+// a form to add one, and the same form to change or delete one. The
+// password is never shown back; left empty on a change, it is kept.
+
+type mailboxesPage struct {
+	base
+	Enabled   bool // the server has a key to seal passwords with
+	Mailboxes []store.Mailbox
+	// Form is the mailbox being added (EditID 0) or changed.
+	Form     desk.MailboxInput
+	EditID   int64
+	Errors   formErrors
+	Message  string
+	Done     string
+	TLSModes []option
+	Actions  []option
+}
+
+func (s *server) mailboxRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/mailboxes", s.admin(s.mailboxesList))
+	mux.Handle("POST /admin/mailboxes", s.admin(s.saveMailbox))
+	mux.Handle("GET /admin/mailboxes/{id}", s.admin(s.mailboxEdit))
+	mux.Handle("POST /admin/mailboxes/{id}", s.admin(s.saveMailbox))
+	mux.Handle("POST /admin/mailboxes/{id}/delete", s.admin(s.deleteMailbox))
+	mux.Handle("POST /tickets/{id}/messages/{mid}/retry", s.auth(s.retryEmail))
+}
+
+// retryEmail is the retry button of a reply whose email failed: the email
+// is queued again and the agent comes back to the reply.
+func (s *server) retryEmail(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	mid, err := pathID(r, "mid")
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.d.RetryEmail(r.Context(), rq.actor, id, mid); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10)+"#event-"+strconv.FormatInt(mid, 10), http.StatusSeeOther)
+	return nil
+}
+
+func (s *server) newMailboxesPage(r *http.Request, rq *request) (mailboxesPage, error) {
+	p := mailboxesPage{base: s.base(r, rq, rq.loc.T("admin.mailboxes"), "admin"), Enabled: s.d.MailboxesEnabled(),
+		Form: desk.MailboxInput{TLS: "tls", Port: 993, Folder: "INBOX", After: "move", MoveTo: "Processed", Enabled: true}}
+	for _, m := range desk.MailboxTLSModes {
+		p.TLSModes = append(p.TLSModes, option{m, rq.loc.T("mailbox.tls." + m)})
+	}
+	for _, a := range desk.MailboxActions {
+		p.Actions = append(p.Actions, option{a, rq.loc.T("mailbox.after." + a)})
+	}
+	if d := r.URL.Query().Get("done"); d == "saved" || d == "deleted" {
+		p.Done = "mailbox.done_" + d
+	}
+	list, err := s.d.Mailboxes(r.Context(), rq.actor)
+	p.Mailboxes = list
+	return p, err
+}
+
+func (s *server) mailboxesList(w http.ResponseWriter, r *http.Request, rq *request) error {
+	p, err := s.newMailboxesPage(r, rq)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, rq.loc, http.StatusOK, "admin_mailboxes", "", p)
+	return nil
+}
+
+func (s *server) mailboxEdit(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	m, err := s.d.Mailbox(r.Context(), rq.actor, id)
+	if err != nil {
+		return err
+	}
+	p, err := s.newMailboxesPage(r, rq)
+	if err != nil {
+		return err
+	}
+	p.EditID = id
+	p.Form = desk.MailboxInput{Address: m.Address, Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Folder: m.Folder,
+		After: m.After, MoveTo: m.MoveTo, Keyword: m.Keyword, Enabled: m.Enabled}
+	s.render(w, r, rq.loc, http.StatusOK, "admin_mailboxes", "", p)
+	return nil
+}
+
+// saveMailbox adds a mailbox (POST /admin/mailboxes) or changes one.
+func (s *server) saveMailbox(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := r.ParseForm(); err != nil {
+		return badParameter("form")
+	}
+	var id int64
+	if r.PathValue("id") != "" {
+		var err error
+		if id, err = pathID(r, "id"); err != nil {
+			return err
+		}
+	}
+	f := r.PostForm
+	in := desk.MailboxInput{Address: f.Get("address"), Host: f.Get("host"), TLS: f.Get("tls"), Username: f.Get("username"),
+		Password: f.Get("password"), Folder: f.Get("folder"), After: f.Get("after"), MoveTo: f.Get("move_to"), Keyword: f.Get("keyword"),
+		Enabled: f.Get("enabled") == "1"}
+	var err error
+	if port := strings.TrimSpace(f.Get("port")); port != "" {
+		if in.Port, err = strconv.Atoi(port); err != nil {
+			err = problem.Fields{"port": {Code: "not_a_number", Message: "must be a number"}}.Err()
+		}
+	}
+	if err == nil {
+		if id == 0 {
+			_, err = s.d.CreateMailbox(r.Context(), rq.actor, in)
+		} else {
+			err = s.d.UpdateMailbox(r.Context(), rq.actor, id, in)
+		}
+	}
+	if err == nil {
+		http.Redirect(w, r, "/admin/mailboxes?done=saved", http.StatusSeeOther)
+		return nil
+	}
+	p, lerr := s.newMailboxesPage(r, rq)
+	if lerr != nil {
+		return lerr
+	}
+	fe, ok := rq.loc.fieldErrors(err)
+	if !ok && !problem.Is(err, problem.Conflict) {
+		return err
+	}
+	in.Password = "" // never sent back
+	p.Form, p.EditID, p.Errors, p.Message = in, id, fe, rq.loc.Error(err)
+	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "admin_mailboxes", "", p)
+	return nil
+}
+
+func (s *server) deleteMailbox(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.d.DeleteMailbox(r.Context(), rq.actor, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/mailboxes?done=deleted", http.StatusSeeOther)
+	return nil
+}
