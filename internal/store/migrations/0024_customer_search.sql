@@ -1,0 +1,23 @@
+-- Customer and organisation search (store/customers_search.go): every word
+-- of a customer's name and email, and of an organisation's name and domain,
+-- folded as textsearch folds text (case, accents, ligatures), one row per
+-- (word, record). A search is a prefix range of words; the rows are
+-- written in the same transaction as the record. The words are filled by
+-- Go right after this migration (the folding is Go's), in its transaction.
+CREATE TABLE customer_terms (
+    workspace_id BIGINT NOT NULL,
+    term TEXT {{bytes}} NOT NULL,
+    customer_id BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, term, customer_id)
+);
+-- Replacing a customer's words, and checking a second word of a search on
+-- a customer the first word found.
+CREATE INDEX customer_terms_customer ON customer_terms (customer_id, term);
+
+CREATE TABLE organisation_terms (
+    workspace_id BIGINT NOT NULL,
+    term TEXT {{bytes}} NOT NULL,
+    organisation_id BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, term, organisation_id)
+);
+CREATE INDEX organisation_terms_organisation ON organisation_terms (organisation_id, term);
