@@ -42,7 +42,7 @@ type Store struct {
 	// PostgreSQL both are the same pool.
 	write *pool
 	read  *pool
-	// batch groups concurrent ticket creations into one commit (SQLite).
+	// batch groups concurrent ticket creations into one commit.
 	batch *batcher
 	now   func() time.Time
 	// outage rate-limits the log of database unavailability (unavailable.go).
@@ -141,7 +141,9 @@ func openPostgres(ctx context.Context, u string) (*Store, error) {
 		return nil, fmt.Errorf("connect to postgres %s: %w", redact(u), err)
 	}
 	p := newPool(db, false)
-	return &Store{dialect: Postgres, write: p, read: p, now: time.Now}, nil
+	s := &Store{dialect: Postgres, write: p, read: p, now: time.Now}
+	s.batch = newBatcher(s)
+	return s, nil
 }
 
 // Dialect tells which database the store speaks.

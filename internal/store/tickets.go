@@ -85,9 +85,18 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 	if t.Status == "" {
 		t.Status = ticket.New
 	}
+	if s.dialect == Postgres && n.InTx == nil && (n.NewCustomer == nil || n.NewCustomer.OrganisationID == 0) {
+		return s.createTicketOneStatement(ctx, wsID, n, t, now)
+	}
 	// ctx below is the batch's: the caller's cancellation must not reach the
 	// shared transaction.
-	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
+	write := s.inBatch
+	if s.dialect == Postgres { // PostgreSQL's batch is for jobs that write nothing when they fail
+		write = func(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+			return s.inTx(ctx, func(tx *Tx) error { return fn(ctx, tx) })
+		}
+	}
+	err := write(ctx, func(ctx context.Context, tx *Tx) error {
 		if n.NewCustomer != nil {
 			id, err := customerForIntake(ctx, tx, wsID, *n.NewCustomer, now)
 			if err != nil {
@@ -113,19 +122,7 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 			return fmt.Errorf("insert ticket: %w", err)
 		}
 		t.Reference = ticket.Ref(t.Number)
-		first := ticket.Event{Kind: ticket.Created, ActorAgentID: n.ActorAgentID, Data: map[string]string{"channel": t.Channel}}
-		if n.FirstIsCustomer {
-			first.ActorCustomerID = t.CustomerID
-		}
-		events := []ticket.Event{first}
-		if strings.TrimSpace(n.Body) != "" {
-			msg := ticket.Event{Kind: ticket.CustomerMessage, ActorAgentID: n.ActorAgentID, Body: n.Body}
-			if n.FirstIsCustomer {
-				msg.ActorCustomerID, msg.ActorAgentID = t.CustomerID, 0
-			}
-			events = append(events, msg)
-		}
-		events = append(events, n.Events...)
+		events := firstEvents(n, t.CustomerID)
 		if n.Then != nil {
 			events = append(events, n.Then(t)...)
 		}
@@ -140,6 +137,52 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 		}
 		if n.InTx != nil {
 			return n.InTx(ctx, tx, t, events)
+		}
+		return nil
+	})
+	return t, err
+}
+
+// firstEvents are the events every new ticket starts with: created, the
+// first message when there is one, then the caller's.
+func firstEvents(n NewTicket, customerID int64) []ticket.Event {
+	first := ticket.Event{Kind: ticket.Created, ActorAgentID: n.ActorAgentID, Data: map[string]string{"channel": n.Ticket.Channel}}
+	if n.FirstIsCustomer {
+		first.ActorCustomerID = customerID
+	}
+	events := []ticket.Event{first}
+	if strings.TrimSpace(n.Body) != "" {
+		msg := ticket.Event{Kind: ticket.CustomerMessage, ActorAgentID: n.ActorAgentID, Body: n.Body}
+		if n.FirstIsCustomer {
+			msg.ActorCustomerID, msg.ActorAgentID = customerID, 0
+		}
+		events = append(events, msg)
+	}
+	return append(events, n.Events...)
+}
+
+// createTicketOneStatement is CreateTicket on PostgreSQL without a hook in
+// the transaction: one statement (tickets_intake_pg.go), plus one for the
+// events that need the ticket's reference, in a transaction shared with
+// concurrent intake (batch.go).
+func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewTicket, t ticket.Ticket, now time.Time) (ticket.Ticket, error) {
+	in := t
+	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
+		t = in // a batch that failed runs its jobs again, each alone
+		customerID := t.CustomerID
+		if n.NewCustomer != nil {
+			customerID = customerOfTicket
+		}
+		if err := createTicketPG(ctx, tx, wsID, n, &t, firstEvents(n, customerID), now); err != nil {
+			return err
+		}
+		if n.Then != nil {
+			if err := insertEvents(ctx, tx, wsID, t.ID, n.Then(t), now); err != nil {
+				return err
+			}
+		}
+		if n.HandedOff && n.ActorAgentID != 0 {
+			t.HandedOffBy = []int64{n.ActorAgentID}
 		}
 		return nil
 	})
