@@ -25,7 +25,7 @@ import (
 
 // intakeStatement is that statement. $1 workspace; $2 existing customer id
 // (0 for a new one); $3 tier, $4 team, $5 owner, $6 request type (0 = none);
-// new customer $7 email (” = none), $8 name, $9 phone, $10 language,
+// new customer $7 email (empty: none), $8 name, $9 phone, $10 language,
 // $11 segment, $12 its search words; ticket $13 subject, $14 status,
 // $15 active, $16 priority, $17 channel, $18 language, $19 sensitive,
 // $20 tags, $21 custom fields, $22 time; events as parallel arrays $23 kind,
