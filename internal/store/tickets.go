@@ -732,15 +732,35 @@ func (s *Store) fillCollaborators(ctx context.Context, list []ticket.Ticket) err
 
 // CountTickets counts the tickets a filter selects, up to max (sidebar
 // counts show "999+" rather than scanning a huge backlog on every page).
+//
+// It reads the list's branches (Filter.branches), each an index seek
+// stopped after max rows, rather than one query whose OR of visibility
+// alternatives no index serves: the union of the capped branches holds at
+// least max tickets exactly when the filter selects at least max.
 func (s *Store) CountTickets(ctx context.Context, wsID int64, f Filter, max int) (int, error) {
-	where, args := f.where(wsID)
-	args = append(args, max)
+	query, args := f.countQuery(s.dialect, wsID, max)
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE `+where+` LIMIT $`+strconv.Itoa(len(args))+`) AS capped`, args...).Scan(&n)
-	if err != nil {
+	if err := s.read.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count tickets: %w", err)
 	}
-	return n, nil
+	return min(n, max), nil
+}
+
+// countQuery builds CountTickets' query.
+func (f Filter) countQuery(d Dialect, wsID int64, max int) (string, []any) {
+	q := &sqlArgs{args: []any{wsID}}
+	base, branches := f.branches(q, d)
+	lim := q.arg(max)
+	subs := make([]string, len(branches))
+	for i, br := range branches {
+		where := base
+		if br.cond != "" {
+			where += " AND " + br.cond
+		}
+		subs[i] = `SELECT * FROM (SELECT tickets.id FROM ` + br.from + ` WHERE ` + where + ` LIMIT ` + lim + `) AS b` + strconv.Itoa(i)
+	}
+	// UNION, not UNION ALL: a ticket may be visible through two branches.
+	return `SELECT count(*) FROM (` + strings.Join(subs, ` UNION `) + `) AS capped`, q.args
 }
 
 // sqlArgs numbers the parameters of a query as they are added.
