@@ -21,3 +21,11 @@ CREATE TABLE organisation_terms (
     PRIMARY KEY (workspace_id, term, organisation_id)
 );
 CREATE INDEX organisation_terms_organisation ON organisation_terms (organisation_id, term);
+
+-- A team's tickets within one tier, in each list order: an agent's team
+-- branch under a tier filter (tier=L2 seen through team L1), and the team
+-- filter beside a tier filter, were walks of the whole team looking for
+-- the tier (store.Filter.branches).
+CREATE INDEX tickets_team_tier_id ON tickets (workspace_id, team_id, tier_id, active, id);
+CREATE INDEX tickets_team_tier_priority ON tickets (workspace_id, team_id, tier_id, active, priority DESC, id);
+CREATE INDEX tickets_team_tier_updated ON tickets (workspace_id, team_id, tier_id, active, updated_at, id);
