@@ -849,7 +849,7 @@ func (f Filter) where(wsID int64) (string, []any) {
 	}
 	if v := f.Viewer; v != nil && !v.IsAdmin() {
 		var or []string
-		for _, br := range viewerBranches(q, *v) {
+		for _, br := range viewerBranches(q, *v, true) {
 			c := []string{}
 			if br.tier != 0 {
 				c = append(c, "tier_id = "+q.arg(br.tier))
@@ -872,6 +872,8 @@ type accessBranch struct {
 	// driver, when set, is a small table of ticket ids (collaborators,
 	// hand-offs) the branch reads first: "alias:table:agent param".
 	driver *idDriver
+	owner  bool  // the viewer's own tickets
+	team   int64 // the tickets of one of the viewer's teams
 }
 
 // idDriver is a join that starts a branch from an agent's few rows of
@@ -888,11 +890,13 @@ func (d idDriver) from(dialect Dialect) string {
 }
 
 // viewerBranches is the SQL twin of ticket.CanView, as a list of
-// alternatives: the ticket is visible when one of them holds.
-func viewerBranches(q *sqlArgs, v auth.Actor) []accessBranch {
+// alternatives: the ticket is visible when one of them holds. Without
+// teams, the team alternatives are left out (the caller knows they add
+// nothing: see Filter.branches).
+func viewerBranches(q *sqlArgs, v auth.Actor, teams bool) []accessBranch {
 	me := q.arg(v.AgentID)
 	out := []accessBranch{
-		{cond: "owner_id = " + me},
+		{cond: "owner_id = " + me, owner: true},
 		{cond: "id IN (SELECT ticket_id FROM ticket_collaborators WHERE agent_id = " + me + ")", driver: &idDriver{"vc", "ticket_collaborators", me}},
 	}
 	if v.IsCollaborator() {
@@ -908,11 +912,14 @@ func viewerBranches(q *sqlArgs, v auth.Actor) []accessBranch {
 		out = append(out, accessBranch{tier: t, cond: scope})
 	}
 	for _, tm := range dedupe(v.TeamIDs) {
+		if !teams {
+			break
+		}
 		c := "team_id = " + q.arg(tm)
 		if scope != "" {
 			c += " AND " + scope
 		}
-		out = append(out, accessBranch{cond: c})
+		out = append(out, accessBranch{cond: c, team: tm})
 	}
 	// Who handed a ticket off keeps reading it, unless it is sensitive:
 	// then only its assignees and leads do.
@@ -935,8 +942,14 @@ type listBranch struct{ from, cond string }
 func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 	base := f.base(q)
 	access := []accessBranch{{}}
-	if v := f.Viewer; v != nil && !v.IsAdmin() {
-		access = viewerBranches(q, *v)
+	v := f.Viewer
+	if v != nil && !v.IsAdmin() {
+		// Under a tier filter, a team alternative adds nothing in a tier
+		// the viewer works in: the tier alternative already holds every
+		// ticket of it with the same sensitivity rule. Reading it anyway
+		// walked the team's tickets of that tier for nothing new.
+		teams := len(f.TierIDs) == 0 || slices.ContainsFunc(f.TierIDs, func(t int64) bool { return !slices.Contains(v.TierIDs, t) })
+		access = viewerBranches(q, *v, teams)
 	}
 	// A filter on an agent's collaborations or hand-offs starts every
 	// branch from those few rows.
@@ -978,7 +991,18 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND ")})
 	}
 	for _, br := range access {
+		// The viewer's own tickets under owner=none, or under another
+		// owner, are none: seeking them walked all the viewer's tickets.
+		if br.owner && (f.Unassigned || (f.OwnerID != 0 && f.OwnerID != v.AgentID)) {
+			continue
+		}
 		switch {
+		case br.team != 0 && len(tiers) > 0:
+			for _, t := range dedupe(f.TierIDs) {
+				if !slices.Contains(v.TierIDs, t) {
+					add(tierOf[t], br)
+				}
+			}
 		case br.tier != 0 && len(tiers) > 0:
 			if p, ok := tierOf[br.tier]; ok {
 				add(p, br)

@@ -29,3 +29,8 @@ CREATE INDEX organisation_terms_organisation ON organisation_terms (organisation
 CREATE INDEX tickets_team_tier_id ON tickets (workspace_id, team_id, tier_id, active, id);
 CREATE INDEX tickets_team_tier_priority ON tickets (workspace_id, team_id, tier_id, active, priority DESC, id);
 CREATE INDEX tickets_team_tier_updated ON tickets (workspace_id, team_id, tier_id, active, updated_at, id);
+-- A team's tickets of one owner (or none), most urgent or most recently
+-- updated first, as 0017's tickets_team_unassigned does newest first:
+-- owner=none, me or an id within a team branch.
+CREATE INDEX tickets_team_owner_priority ON tickets (workspace_id, team_id, active, owner_id, priority DESC, id);
+CREATE INDEX tickets_team_owner_updated ON tickets (workspace_id, team_id, active, owner_id, updated_at, id);
