@@ -31,7 +31,7 @@ import (
 
 // searchDense is the count of matches above which a page walks the records
 // rather than sorting the matches.
-var searchDense = 10000
+var searchDense = 50000
 
 // maxTermBytes bounds a stored word; query words are cut the same way, so a
 // long word still finds itself.
@@ -149,19 +149,19 @@ func indexAllSearchTerms(ctx context.Context, tx *Tx) error {
 // termRange is the range of words starting with w.
 func termRange(w string) (lo, hi string) { return w, upperBound(w) }
 
-// searchPlan is the SQL condition that keeps the records of a search, on a
-// table aliased r, with its arguments appended to args; dense says whether
-// the page should walk the records rather than sort the rarest word's
-// matches. none says that some word matches nothing.
+// searchPlan is how one search reads its page: the word ranges matching
+// fewer than searchDense records (intersected, cheapest first), the
+// others (checked on each candidate); dense when no word is rare enough,
+// and none when some word matches nothing.
 type searchPlan struct {
-	driver []any // the rarest word's range
-	others [][2]string
+	rare   [][2]string
+	common [][2]string
 	dense  bool
 	none   bool
 }
 
 // planSearch counts, in one round trip, the records each query word
-// matches (up to searchDense) and picks the rarest as the driver.
+// matches (up to searchDense).
 func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words []string) (searchPlan, error) {
 	var p searchPlan
 	parts := make([]string, len(words))
@@ -178,25 +178,24 @@ func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words 
 	if err := s.read.QueryRowContext(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
 		return p, fmt.Errorf("search %s: %w", ix.records, err)
 	}
-	best := 0
-	for i, c := range counts {
-		if c == 0 {
+	order := make([]int, len(words))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return counts[a] - counts[b] })
+	for _, i := range order {
+		lo, hi := termRange(words[i])
+		switch {
+		case counts[i] == 0:
 			p.none = true
 			return p, nil
-		}
-		if c < counts[best] {
-			best = i
+		case counts[i] < searchDense:
+			p.rare = append(p.rare, [2]string{lo, hi})
+		default:
+			p.common = append(p.common, [2]string{lo, hi})
 		}
 	}
-	for i, w := range words {
-		lo, hi := termRange(w)
-		if i == best {
-			p.driver = []any{lo, hi}
-			continue
-		}
-		p.others = append(p.others, [2]string{lo, hi})
-	}
-	p.dense = counts[best] >= searchDense
+	p.dense = len(p.rare) == 0
 	return p, nil
 }
 
@@ -216,21 +215,32 @@ func searchQuery(ix termIndex, p searchPlan, columns, extra string, args []any) 
 		if extra != "" {
 			conds = append(conds, extra)
 		}
-		conds = append(conds, has("r.id", [2]string{p.driver[0].(string), p.driver[1].(string)}))
-		for _, o := range p.others {
+		for _, o := range p.common {
 			conds = append(conds, has("r.id", o))
 		}
 		return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY r.id DESC LIMIT $3`, args
 	}
-	args = append(args, p.driver...)
-	n := len(args)
-	conds := []string{`t.workspace_id = $1`, `t.term >= $` + strconv.Itoa(n-1), `t.term < $` + strconv.Itoa(n), `t.` + ix.ref + ` < $2`}
-	for _, o := range p.others {
-		conds = append(conds, has("t."+ix.ref, o))
+	// The rare words' records: each word's range read once (a covering
+	// index range), intersected; checking a second word by probing the
+	// index for each record of the first cost several times more.
+	sets := make([]string, len(p.rare))
+	for i, r := range p.rare {
+		args = append(args, r[0], r[1])
+		n := len(args)
+		sets[i] = `SELECT DISTINCT ` + ix.ref + ` AS cid FROM ` + ix.terms + ` WHERE workspace_id = $1 AND term >= $` + strconv.Itoa(n-1) +
+			` AND term < $` + strconv.Itoa(n) + ` AND ` + ix.ref + ` < $2`
+	}
+	conds := []string{}
+	for _, o := range p.common {
+		conds = append(conds, has("c.cid", o))
 	}
 	if extra != "" {
-		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.records+` r WHERE r.id = t.`+ix.ref+` AND `+extra+`)`)
+		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.records+` r WHERE r.id = c.cid AND `+extra+`)`)
 	}
-	return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE r.workspace_id = $1 AND r.id IN (SELECT DISTINCT t.` + ix.ref + ` FROM ` + ix.terms +
-		` t WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY t.` + ix.ref + ` DESC LIMIT $3) ORDER BY r.id DESC`, args
+	where := ""
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, " AND ")
+	}
+	return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE r.workspace_id = $1 AND r.id IN (SELECT c.cid FROM (` +
+		strings.Join(sets, ` INTERSECT `) + `) AS c` + where + ` ORDER BY c.cid DESC LIMIT $3) ORDER BY r.id DESC`, args
 }
