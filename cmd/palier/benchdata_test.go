@@ -54,6 +54,19 @@ func TestBenchDataAddsTicketsAndAgentsOneCanSignInAs(t *testing.T) {
 	if _, err := palier(t, "", "bench-data", "--data", dir, "--tickets", "0"); err == nil {
 		t.Error("nothing to do must be refused")
 	}
+	// Customers alone (customer search at volume), found by their name.
+	out, err = palier(t, "", "bench-data", "--data", dir, "--tickets", "0", "--customers", "40")
+	if err != nil || !strings.Contains(out, "40 customers") {
+		t.Fatalf("customers only: %v\n%s", err, out)
+	}
+	ws, err := s.FirstWorkspace(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := s.Customers(context.Background(), ws.ID, "zoe", 0, 0, 50)
+	if err != nil || len(found) == 0 {
+		t.Errorf("generated customers not found by search: %v, %d", err, len(found))
+	}
 }
 
 func TestProgressRewritesOneLineOnlyOnATerminal(t *testing.T) {

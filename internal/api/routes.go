@@ -75,7 +75,7 @@ func routeTable() []route {
 		{Method: "PUT", Path: Prefix + "/escalation-procedures/{id}", ID: "replaceEscalationProcedure", Handle: (*API).updateProcedure},
 
 		{Method: "GET", Path: Prefix + "/customers", ID: "listCustomers", Handle: (*API).listCustomers, Query: []param{
-			{Name: "q", Type: "string", Desc: "Text the name or email contains."},
+			{Name: "q", Type: "string", Desc: "Words that each start a word of the name or email (case and accents ignored): \"zoe lef\" finds Zoé Lefèvre."},
 			{Name: "organisation", Type: "integer", Min: 1, Desc: "Organisation id."},
 			cursorParam, limitParam,
 		}},
@@ -84,7 +84,7 @@ func routeTable() []route {
 		{Method: "PATCH", Path: Prefix + "/customers/{id}", ID: "updateCustomer", Handle: (*API).updateCustomer},
 
 		{Method: "GET", Path: Prefix + "/organisations", ID: "listOrganisations", Handle: (*API).listOrganisations, Query: []param{
-			{Name: "q", Type: "string", Desc: "Text the name or domain contains."},
+			{Name: "q", Type: "string", Desc: "Words that each start a word of the name or domain (case and accents ignored)."},
 			cursorParam, limitParam,
 		}},
 		{Method: "POST", Path: Prefix + "/organisations", ID: "createOrganisation", Handle: (*API).createOrganisation},

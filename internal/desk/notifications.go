@@ -62,6 +62,15 @@ func (n *notifier) hook(next store.TxHook) store.TxHook {
 	}
 }
 
+// createHook is hook for a new ticket t: next alone when opening t tells
+// nobody (notify.OnCreate), so that intake keeps its one-statement path.
+func (n *notifier) createHook(t ticket.Ticket, next store.TxHook) store.TxHook {
+	if !notify.OnCreate(t) {
+		return next
+	}
+	return n.hook(next)
+}
+
 func (n *notifier) run(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
 	n.stored, n.events, n.ticket = nil, events, t
 	notices := notify.Decide(notify.Change{ActorID: n.actor, Ticket: t, Events: events}, n.members())

@@ -141,7 +141,7 @@ func (d *Service) createTicket(ctx context.Context, a auth.Actor, in NewTicket, 
 	nt := d.notifier(dir, a.AgentID)
 	t, err = d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), HandedOff: handedOff,
-		FirstIsCustomer: via.fromCustomer, InTx: nt.hook(via.inTx)})
+		FirstIsCustomer: via.fromCustomer, InTx: nt.createHook(t, via.inTx)})
 	nt.done(ctx, err)
 	return t, err
 }

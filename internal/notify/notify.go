@@ -73,6 +73,12 @@ type Notice struct {
 	ActorID  int64 // who did it (0: the customer or the system)
 }
 
+// OnCreate says whether opening ticket t can tell anyone anything: of a
+// new ticket's events (created, the first message, routed, an auto-reply)
+// only its owner hears, as assigned. Intake skips the notification step,
+// and keeps its fastest write path, for the tickets that wait unassigned.
+func OnCreate(t ticket.Ticket) bool { return t.OwnerID != 0 }
+
 // Decide lists who is told what about a change, at most one notice per
 // agent (the first that applies, in the order of the change's events and,
 // within one event, the more personal first), never the actor, never an

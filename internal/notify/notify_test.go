@@ -183,3 +183,19 @@ func TestDefaults(t *testing.T) {
 		t.Error("an unknown kind is valid")
 	}
 }
+
+// TestOnCreateMatchesDecide: intake skips the notification step when
+// OnCreate says a new ticket tells nobody; Decide must agree on every
+// event a new ticket is written with.
+func TestOnCreateMatchesDecide(t *testing.T) {
+	created := []ticket.Event{ev(ticket.Created), {Kind: ticket.CustomerMessage, ActorCustomerID: 3}, ev(ticket.Routed), ev(ticket.AutoReply)}
+	for _, tk := range []ticket.Ticket{{ID: 9, TierID: 1}, {ID: 9, TierID: 2, TeamID: 2}, {ID: 9, TierID: 1, OwnerID: 2}, {ID: 9, TierID: 1, OwnerID: 2, Sensitive: true}} {
+		got := Decide(Change{ActorID: 5, Ticket: tk, Events: created}, team)
+		if !OnCreate(tk) && len(got) > 0 {
+			t.Errorf("ticket %+v: OnCreate says nobody, Decide tells %v", tk, got)
+		}
+	}
+	if !OnCreate(ticket.Ticket{OwnerID: 2}) || len(Decide(Change{ActorID: 5, Ticket: ticket.Ticket{ID: 9, TierID: 1, OwnerID: 2}, Events: created}, team)) == 0 {
+		t.Error("a ticket created with an owner must tell the owner")
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -23,6 +24,16 @@ import (
 // dropped, and once its savepoint has begun it runs to the end on a context
 // without cancellation: its outcome, stored or not, is reported truthfully.
 // The batch itself runs on a context of its own, bounded by batchTimeout.
+
+// PostgreSQL. Commits there proceed in parallel, but a new ticket holds its
+// workspace's numbering row locked until its commit has flushed: tickets of
+// one workspace were written one flush at a time. Batched, they share the
+// lock and the flush. Savepoints would cost two round trips per ticket, so
+// a PostgreSQL batch runs its jobs without them, and only jobs that write
+// nothing when they fail are sent to it (createTicketOneStatement); a job
+// that fails anyway (a refused ticket, a broken connection) makes the whole
+// batch roll back and each of its jobs run again in a transaction of its
+// own, so a job's outcome never depends on its neighbours.
 
 // batchTimeout bounds one batch (a wedged disk); when it fires the whole
 // batch fails and is reported failed, which is the truth.
@@ -52,10 +63,10 @@ func newBatcher(s *Store) *batcher {
 
 func (b *batcher) stop() { b.once.Do(func() { close(b.quit) }) }
 
-// inBatch runs fn in a write transaction shared with concurrent callers
-// (SQLite), or in a transaction of its own (PostgreSQL, whose commits
-// already proceed in parallel). fn must use the context it is given, never
-// the caller's: see "Cancellation" above.
+// inBatch runs fn in a write transaction shared with concurrent callers.
+// fn must use the context it is given, never the caller's: see
+// "Cancellation" above. On PostgreSQL fn must write nothing when it fails
+// (see "PostgreSQL" above) and may run twice.
 func (s *Store) inBatch(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	if s.batch == nil {
 		return s.inTx(ctx, func(tx *Tx) error { return fn(ctx, tx) })
@@ -100,6 +111,10 @@ func (b *batcher) run(batch []batchJob) {
 	results := make([]error, len(batch))
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
+	if b.s.dialect == Postgres {
+		b.runWhole(ctx, batch)
+		return
+	}
 	err := b.s.inTx(ctx, func(tx *Tx) error {
 		for i, j := range batch {
 			results[i] = runInSavepoint(ctx, tx, j)
@@ -149,4 +164,40 @@ func (v valuesOf) Value(key any) any { return v.values.Value(key) }
 
 func mergeValues(batchCtx, caller context.Context) context.Context {
 	return valuesOf{Context: batchCtx, values: caller}
+}
+
+// errJobFailed stops a PostgreSQL batch at its first failing job.
+var errJobFailed = errors.New("a job of the batch failed")
+
+// runWhole executes one PostgreSQL batch: every job in one transaction
+// without savepoints; if one fails, every job again in its own transaction.
+func (b *batcher) runWhole(ctx context.Context, batch []batchJob) {
+	live := batch[:0:0]
+	for _, j := range batch {
+		if err := j.ctx.Err(); err != nil { // cancelled before its turn: dropped
+			j.done <- err
+			continue
+		}
+		live = append(live, j)
+	}
+	if len(live) == 0 {
+		return
+	}
+	err := b.s.inTx(ctx, func(tx *Tx) error {
+		for _, j := range live {
+			if err := j.fn(mergeValues(ctx, j.ctx), tx); err != nil {
+				return errJobFailed
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errJobFailed) { // a failed commit is reported as is: it may have happened
+		for _, j := range live {
+			j.done <- b.s.inTx(ctx, func(tx *Tx) error { return j.fn(mergeValues(ctx, j.ctx), tx) })
+		}
+		return
+	}
+	for _, j := range live {
+		j.done <- err
+	}
 }

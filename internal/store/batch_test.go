@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
 
+	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -66,6 +68,62 @@ func TestConcurrentCreatesAreIsolatedFromEachOther(t *testing.T) {
 		for i := 1; i < len(numbers); i++ {
 			if numbers[i] != numbers[i-1]+1 {
 				t.Fatalf("ticket numbers have a gap or repeat: %v", numbers)
+			}
+		}
+	})
+}
+
+// New customers arriving with their first tickets, some refused: a refused
+// ticket leaves no customer behind, an accepted one's customer exists and
+// is found by search, whatever the other tickets of its batch did.
+func TestConcurrentCreatesWithNewCustomers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		const n = 40
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		created := make([]ticket.Ticket, n)
+		for i := range n {
+			wg.Go(func() {
+				tier := f.Tier["L1"].ID
+				if i%4 == 0 {
+					tier = f.Other.Tier.ID // another tenant's: refused
+				}
+				created[i], errs[i] = s.CreateTicket(ctx, f.WS.ID, store.NewTicket{
+					Ticket:          ticket.Ticket{Subject: "Nouveau", Channel: "email", TierID: tier},
+					NewCustomer:     &customer.Customer{Name: fmt.Sprintf("Élise Nouvelle %d", i), Email: fmt.Sprintf("elise%d@new.example", i), Language: "fr"},
+					Body:            "Bonjour",
+					FirstIsCustomer: true,
+				})
+			})
+		}
+		wg.Wait()
+		for i := range n {
+			email := fmt.Sprintf("elise%d@new.example", i)
+			all, err := s.Customers(ctx, f.WS.ID, email, 0, 0, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found []customer.Customer // "elise1" also starts elise10…: keep the one address
+			for _, c := range all {
+				if c.Email == email {
+					found = append(found, c)
+				}
+			}
+			if i%4 == 0 {
+				if !problem.Is(errs[i], problem.Invalid) || len(found) != 0 {
+					t.Errorf("ticket %d with another tenant's tier: %v, customers %d; want invalid and none", i, errs[i], len(found))
+				}
+				continue
+			}
+			if errs[i] != nil || len(found) != 1 || created[i].CustomerID != found[0].ID {
+				t.Errorf("ticket %d: %v; customers found %d", i, errs[i], len(found))
+				continue
+			}
+			ev := eventsOf(t, s, f.WS.ID, created[i].ID)
+			if len(ev) < 2 || ev[0].ActorCustomerID != found[0].ID || ev[1].ActorCustomerID != found[0].ID || ev[1].Body != "Bonjour" {
+				t.Errorf("ticket %d events: %+v", i, ev)
 			}
 		}
 	})

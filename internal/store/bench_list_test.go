@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,12 +29,18 @@ import (
 //
 //	PALIER_BENCH_TICKETS=200000 go test ./internal/store -run '^$' -bench TicketListMatrix -benchtime 1x -timeout 0
 //
-// PALIER_BENCH_RUNS sets how many times each combination runs (default 10).
+// PALIER_BENCH_RUNS sets how many times each combination runs (default 10);
+// PALIER_BENCH_MATCH, a regular expression, keeps the combinations whose
+// name it matches.
 func BenchmarkTicketListMatrix(b *testing.B) {
 	for _, d := range storetest.Dialects {
 		b.Run(string(d), func(b *testing.B) {
 			db := loadedStore(b, d)
 			combos := listMatrix(b, db)
+			if m := os.Getenv("PALIER_BENCH_MATCH"); m != "" {
+				re := regexp.MustCompile(m)
+				combos = slices.DeleteFunc(combos, func(c listCombo) bool { return !re.MatchString(c.name) })
+			}
 			runs := 10
 			if v, err := strconv.Atoi(os.Getenv("PALIER_BENCH_RUNS")); err == nil && v > 0 {
 				runs = v

@@ -59,7 +59,7 @@ type BulkStats struct {
 func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkStats, error) {
 	started := time.Now()
 	var st BulkStats
-	if spec.Tickets <= 0 {
+	if spec.Tickets <= 0 && spec.Customers <= 0 {
 		return st, nil
 	}
 	g, err := s.newGenerator(ctx, wsID, spec)
@@ -68,6 +68,10 @@ func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkSt
 	}
 	if err := s.bulkCustomers(ctx, g, &st); err != nil {
 		return st, err
+	}
+	if spec.Tickets <= 0 { // customers only (the customer search benchmark)
+		st.Elapsed = time.Since(started)
+		return st, s.analyze(ctx, "customers, customer_terms")
 	}
 	if len(g.customers) == 0 {
 		return st, fmt.Errorf("bulk load: workspace %d has no customer", wsID)
@@ -86,15 +90,24 @@ func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkSt
 			spec.Progress(st)
 		}
 	}
-	if s.dialect == Postgres {
-		// Autovacuum would analyse the new rows eventually; until it does the
-		// planner would price the inbox queries on an empty table.
-		if _, err := s.write.ExecContext(ctx, `ANALYZE tickets, events, customers, ticket_collaborators`); err != nil {
-			return st, fmt.Errorf("bulk load: analyze: %w", err)
-		}
+	if err := s.analyze(ctx, "tickets, events, customers, ticket_collaborators"); err != nil {
+		return st, err
 	}
 	st.Elapsed = time.Since(started)
 	return st, nil
+}
+
+// analyze refreshes PostgreSQL's statistics of the loaded tables.
+// Autovacuum would analyse the new rows eventually; until it does the
+// planner would price the inbox queries on an empty table.
+func (s *Store) analyze(ctx context.Context, tables string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	if _, err := s.write.ExecContext(ctx, `ANALYZE `+tables); err != nil {
+		return fmt.Errorf("bulk load: analyze: %w", err)
+	}
+	return nil
 }
 
 // bulkTier is a tier with what tickets in it may be given.
@@ -142,7 +155,7 @@ func (s *Store) newGenerator(ctx context.Context, wsID int64, spec BulkSpec) (*g
 	if span <= 0 {
 		span = 365 * 24 * time.Hour
 	}
-	g.end, g.step = ms(end), max(1, span.Milliseconds()/int64(spec.Tickets))
+	g.end, g.step = ms(end), max(1, span.Milliseconds()/int64(max(1, spec.Tickets)))
 	if err := s.loadBulkShape(ctx, g); err != nil {
 		return nil, fmt.Errorf("bulk load: %w", err)
 	}
@@ -221,11 +234,20 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE workspace_id = $1`, g.wsID).Scan(&existing); err != nil {
 			return fmt.Errorf("count customers: %w", err)
 		}
-		ins, err := s.newBulkInsert(ctx, tx, "customers", "workspace_id, name, email, language, segment, created_at")
+		ids, err := s.reserveIDs(ctx, tx, "customers", n)
+		if err != nil {
+			return err
+		}
+		ins, err := s.newBulkInsert(ctx, tx, "customers", "id, workspace_id, name, email, language, segment, created_at")
 		if err != nil {
 			return err
 		}
 		defer ins.close()
+		terms, err := s.newBulkInsert(ctx, tx, "customer_terms", "workspace_id, term, customer_id")
+		if err != nil {
+			return err
+		}
+		defer terms.close()
 		created := g.end - int64(g.spec.Tickets)*g.step // before the first ticket
 		for i := range n {
 			k := existing + int64(i) + 1
@@ -233,17 +255,28 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 			if g.rng.IntN(3) == 0 {
 				lang = "en"
 			}
-			if err := ins.add(g.wsID, fmt.Sprintf("Customer %d", k), fmt.Sprintf("customer%07d@bulk.example", k), lang,
-				segments[g.rng.IntN(len(segments))], created); err != nil {
+			name, email := bulkCustomerName(k)
+			if err := ins.add(ids[i], g.wsID, name, email, lang, segments[g.rng.IntN(len(segments))], created); err != nil {
 				return err
 			}
+			for _, t := range recordTerms(name, email) {
+				if err := terms.add(g.wsID, t, ids[i]); err != nil {
+					return err
+				}
+			}
 		}
-		return ins.flush()
+		if err := ins.flush(); err != nil {
+			return err
+		}
+		return terms.flush()
 	})
 	if err != nil {
 		return fmt.Errorf("bulk load customers: %w", err)
 	}
 	st.Customers += int64(n)
+	if g.spec.Tickets <= 0 {
+		return nil
+	}
 	rows, err := s.write.QueryContext(ctx, `SELECT id, language FROM customers WHERE workspace_id = $1 ORDER BY id`, g.wsID)
 	if err != nil {
 		return fmt.Errorf("bulk load: list customers: %w", err)

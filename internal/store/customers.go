@@ -18,15 +18,18 @@ func (s *Store) CreateOrganisation(ctx context.Context, wsID int64, o customer.O
 	}
 	o.CreatedAt = fromMS(ms(s.now()))
 	o.Domain = strings.ToLower(o.Domain) // returned as stored
-	err := s.write.QueryRowContext(ctx, `INSERT INTO organisations (workspace_id, name, segment, domain, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		wsID, o.Name, o.Segment, o.Domain, ms(o.CreatedAt)).Scan(&o.ID)
-	if isUniqueViolation(err) {
-		return o, nameTaken("organisation")
-	}
-	if err != nil {
-		return o, fmt.Errorf("insert organisation: %w", err)
-	}
-	return o, nil
+	err := s.inTx(ctx, func(tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO organisations (workspace_id, name, segment, domain, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			wsID, o.Name, o.Segment, o.Domain, ms(o.CreatedAt)).Scan(&o.ID)
+		if isUniqueViolation(err) {
+			return nameTaken("organisation")
+		}
+		if err != nil {
+			return fmt.Errorf("insert organisation: %w", err)
+		}
+		return indexOrganisation(ctx, tx, wsID, o.ID, false, o.Name, o.Domain)
+	})
+	return o, err
 }
 
 // UpdateOrganisation saves an organisation.
@@ -34,12 +37,17 @@ func (s *Store) UpdateOrganisation(ctx context.Context, wsID int64, o customer.O
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	res, err := s.write.ExecContext(ctx, `UPDATE organisations SET name = $1, segment = $2, domain = $3 WHERE id = $4 AND workspace_id = $5`,
-		o.Name, o.Segment, strings.ToLower(o.Domain), o.ID, wsID)
-	if isUniqueViolation(err) {
-		return nameTaken("organisation")
-	}
-	return mustAffect(res, err, "organisation")
+	return s.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE organisations SET name = $1, segment = $2, domain = $3 WHERE id = $4 AND workspace_id = $5`,
+			o.Name, o.Segment, strings.ToLower(o.Domain), o.ID, wsID)
+		if isUniqueViolation(err) {
+			return nameTaken("organisation")
+		}
+		if err := mustAffect(res, err, "organisation"); err != nil {
+			return err
+		}
+		return indexOrganisation(ctx, tx, wsID, o.ID, true, o.Name, o.Domain)
+	})
 }
 
 const orgColumns = `id, name, segment, domain, created_at`
@@ -64,26 +72,28 @@ func (s *Store) Organisation(ctx context.Context, wsID, id int64) (customer.Orga
 	return o, nil
 }
 
-// Organisations lists organisations by id, newest first, after a cursor id.
+// Organisations lists organisations by id, newest first, after a cursor id;
+// with a query, those whose name or domain has words starting with each of
+// its words (see customers_search.go).
 func (s *Store) Organisations(ctx context.Context, wsID int64, query string, before int64, limit int) ([]customer.Organisation, error) {
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+orgColumns+` FROM organisations
-		WHERE workspace_id = $1 AND id < $2 AND ($3 = '' OR lower(name) LIKE $4 OR domain LIKE $4)
-		ORDER BY id DESC LIMIT $5`, wsID, before, query, likePrefix(query), clampLimit(limit))
+	text, args := `SELECT `+orgColumns+` FROM organisations WHERE workspace_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, []any{wsID, before, clampLimit(limit)}
+	if words := searchWords(nil, query); len(words) > 0 {
+		p, err := s.planSearch(ctx, organisationTerms, wsID, words)
+		if err != nil || p.none {
+			return []customer.Organisation{}, err
+		}
+		text, args = searchQuery(organisationTerms, p, orgColumns, "", args)
+	} else if strings.TrimSpace(query) != "" {
+		return []customer.Organisation{}, nil // nothing searchable in it: no word, no match
+	}
+	rows, err := s.read.QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list organisations: %w", err)
 	}
 	return collect(rows, func(r *sql.Rows) (customer.Organisation, error) { return scanOrg(r) })
-}
-
-// likePrefix builds a case-insensitive "contains" pattern with LIKE's
-// wildcards escaped out of the user's text.
-func likePrefix(q string) string {
-	q = strings.ToLower(q)
-	q = strings.NewReplacer(`%`, ``, `_`, ``).Replace(q)
-	return "%" + q + "%"
 }
 
 // CreateCustomer adds a customer. The organisation, when given, must belong
@@ -119,7 +129,7 @@ func insertCustomer(ctx context.Context, q querier, wsID int64, c customer.Custo
 	if err != nil {
 		return c, fmt.Errorf("insert customer: %w", err)
 	}
-	return c, nil
+	return c, indexCustomer(ctx, q, wsID, c.ID, false, c.Name, c.Email)
 }
 
 // customerForIntake returns the id of the customer a new ticket names by a
@@ -139,11 +149,15 @@ func customerForIntake(ctx context.Context, q querier, wsID int64, c customer.Cu
 		wsID, c.Name, c.Email, c.Phone, c.Language, c.Segment, now.UnixMilli()).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = q.QueryRowContext(ctx, `SELECT id FROM customers WHERE workspace_id = $1 AND email = $2`, wsID, c.Email).Scan(&id)
+		if err != nil {
+			return 0, fmt.Errorf("customer for a new ticket: %w", err)
+		}
+		return id, nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("customer for a new ticket: %w", err)
 	}
-	return id, nil
+	return id, indexCustomer(ctx, q, wsID, id, false, c.Name, c.Email)
 }
 
 // UpdateCustomer saves a customer.
@@ -165,7 +179,10 @@ func (s *Store) UpdateCustomer(ctx context.Context, wsID int64, c customer.Custo
 			f.Add("email", "taken", "a customer already uses this email")
 			return f.Err()
 		}
-		return mustAffect(res, err, "customer")
+		if err := mustAffect(res, err, "customer"); err != nil {
+			return err
+		}
+		return indexCustomer(ctx, tx, wsID, c.ID, true, c.Name, c.Email)
 	})
 }
 
@@ -205,14 +222,32 @@ func (s *Store) CustomerByEmail(ctx context.Context, wsID int64, email string) (
 }
 
 // Customers lists customers newest first, optionally filtered by a text
-// (name or email contains) or an organisation.
+// (each of its words starts a word of the name or the email, accents and
+// case aside: see customers_search.go) or an organisation.
 func (s *Store) Customers(ctx context.Context, wsID int64, query string, orgID, before int64, limit int) ([]customer.Customer, error) {
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+customerColumns+` FROM customers
-		WHERE workspace_id = $1 AND id < $2 AND ($3 = '' OR lower(name) LIKE $4 OR email LIKE $4) AND ($5 = 0 OR organisation_id = $5)
-		ORDER BY id DESC LIMIT $6`, wsID, before, query, likePrefix(query), orgID, clampLimit(limit))
+	args := []any{wsID, before, clampLimit(limit)}
+	org := ""
+	if orgID != 0 {
+		args = append(args, orgID)
+		org = `r.organisation_id = $4`
+	}
+	text := `SELECT ` + customerColumns + ` FROM customers r WHERE workspace_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`
+	if orgID != 0 {
+		text = `SELECT ` + customerColumns + ` FROM customers r WHERE workspace_id = $1 AND organisation_id = $4 AND id < $2 ORDER BY id DESC LIMIT $3`
+	}
+	if words := searchWords(nil, query); len(words) > 0 {
+		p, err := s.planSearch(ctx, customerTerms, wsID, words)
+		if err != nil || p.none {
+			return []customer.Customer{}, err
+		}
+		text, args = searchQuery(customerTerms, p, customerColumns, org, args)
+	} else if strings.TrimSpace(query) != "" {
+		return []customer.Customer{}, nil // nothing searchable in it: no word, no match
+	}
+	rows, err := s.read.QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list customers: %w", err)
 	}

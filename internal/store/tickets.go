@@ -86,9 +86,18 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 	if t.Status == "" {
 		t.Status = ticket.New
 	}
+	if s.dialect == Postgres && n.InTx == nil && (n.NewCustomer == nil || n.NewCustomer.OrganisationID == 0) {
+		return s.createTicketOneStatement(ctx, wsID, n, t, now)
+	}
 	// ctx below is the batch's: the caller's cancellation must not reach the
 	// shared transaction.
-	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
+	write := s.inBatch
+	if s.dialect == Postgres { // PostgreSQL's batch is for jobs that write nothing when they fail
+		write = func(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+			return s.inTx(ctx, func(tx *Tx) error { return fn(ctx, tx) })
+		}
+	}
+	err := write(ctx, func(ctx context.Context, tx *Tx) error {
 		if n.NewCustomer != nil {
 			id, err := customerForIntake(ctx, tx, wsID, *n.NewCustomer, now)
 			if err != nil {
@@ -114,19 +123,7 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 			return fmt.Errorf("insert ticket: %w", err)
 		}
 		t.Reference = ticket.Ref(t.Number)
-		first := ticket.Event{Kind: ticket.Created, ActorAgentID: n.ActorAgentID, Data: event.Created{Channel: t.Channel}}
-		if n.FirstIsCustomer {
-			first.ActorCustomerID = t.CustomerID
-		}
-		events := []ticket.Event{first}
-		if strings.TrimSpace(n.Body) != "" {
-			msg := ticket.Event{Kind: ticket.CustomerMessage, ActorAgentID: n.ActorAgentID, Body: n.Body}
-			if n.FirstIsCustomer {
-				msg.ActorCustomerID, msg.ActorAgentID = t.CustomerID, 0
-			}
-			events = append(events, msg)
-		}
-		events = append(events, n.Events...)
+		events := firstEvents(n, t.CustomerID)
 		if n.Then != nil {
 			events = append(events, n.Then(t)...)
 		}
@@ -141,6 +138,52 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 		}
 		if n.InTx != nil {
 			return n.InTx(ctx, tx, t, events)
+		}
+		return nil
+	})
+	return t, err
+}
+
+// firstEvents are the events every new ticket starts with: created, the
+// first message when there is one, then the caller's.
+func firstEvents(n NewTicket, customerID int64) []ticket.Event {
+	first := ticket.Event{Kind: ticket.Created, ActorAgentID: n.ActorAgentID, Data: event.Created{Channel: n.Ticket.Channel}}
+	if n.FirstIsCustomer {
+		first.ActorCustomerID = customerID
+	}
+	events := []ticket.Event{first}
+	if strings.TrimSpace(n.Body) != "" {
+		msg := ticket.Event{Kind: ticket.CustomerMessage, ActorAgentID: n.ActorAgentID, Body: n.Body}
+		if n.FirstIsCustomer {
+			msg.ActorCustomerID, msg.ActorAgentID = customerID, 0
+		}
+		events = append(events, msg)
+	}
+	return append(events, n.Events...)
+}
+
+// createTicketOneStatement is CreateTicket on PostgreSQL without a hook in
+// the transaction: one statement (tickets_intake_pg.go), plus one for the
+// events that need the ticket's reference, in a transaction shared with
+// concurrent intake (batch.go).
+func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewTicket, t ticket.Ticket, now time.Time) (ticket.Ticket, error) {
+	in := t
+	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
+		t = in // a batch that failed runs its jobs again, each alone
+		customerID := t.CustomerID
+		if n.NewCustomer != nil {
+			customerID = customerOfTicket
+		}
+		if err := createTicketPG(ctx, tx, wsID, n, &t, firstEvents(n, customerID), now); err != nil {
+			return err
+		}
+		if n.Then != nil {
+			if err := insertEvents(ctx, tx, wsID, t.ID, n.Then(t), now); err != nil {
+				return err
+			}
+		}
+		if n.HandedOff && n.ActorAgentID != 0 {
+			t.HandedOffBy = []int64{n.ActorAgentID}
 		}
 		return nil
 	})
@@ -700,15 +743,35 @@ func (s *Store) fillCollaborators(ctx context.Context, list []ticket.Ticket) err
 
 // CountTickets counts the tickets a filter selects, up to max (sidebar
 // counts show "999+" rather than scanning a huge backlog on every page).
+//
+// It reads the list's branches (Filter.branches), each an index seek
+// stopped after max rows, rather than one query whose OR of visibility
+// alternatives no index serves: the union of the capped branches holds at
+// least max tickets exactly when the filter selects at least max.
 func (s *Store) CountTickets(ctx context.Context, wsID int64, f Filter, max int) (int, error) {
-	where, args := f.where(wsID)
-	args = append(args, max)
+	query, args := f.countQuery(s.dialect, wsID, max)
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE `+where+` LIMIT $`+strconv.Itoa(len(args))+`) AS capped`, args...).Scan(&n)
-	if err != nil {
+	if err := s.read.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count tickets: %w", err)
 	}
-	return n, nil
+	return min(n, max), nil
+}
+
+// countQuery builds CountTickets' query.
+func (f Filter) countQuery(d Dialect, wsID int64, max int) (string, []any) {
+	q := &sqlArgs{args: []any{wsID}}
+	base, branches := f.branches(q, d)
+	lim := q.arg(max)
+	subs := make([]string, len(branches))
+	for i, br := range branches {
+		where := base
+		if br.cond != "" {
+			where += " AND " + br.cond
+		}
+		subs[i] = `SELECT * FROM (SELECT tickets.id FROM ` + br.from + ` WHERE ` + where + ` LIMIT ` + lim + `) AS b` + strconv.Itoa(i)
+	}
+	// UNION, not UNION ALL: a ticket may be visible through two branches.
+	return `SELECT count(*) FROM (` + strings.Join(subs, ` UNION `) + `) AS capped`, q.args
 }
 
 // sqlArgs numbers the parameters of a query as they are added.
@@ -797,7 +860,7 @@ func (f Filter) where(wsID int64) (string, []any) {
 	}
 	if v := f.Viewer; v != nil && !v.IsAdmin() {
 		var or []string
-		for _, br := range viewerBranches(q, *v) {
+		for _, br := range viewerBranches(q, *v, true) {
 			c := []string{}
 			if br.tier != 0 {
 				c = append(c, "tier_id = "+q.arg(br.tier))
@@ -820,6 +883,8 @@ type accessBranch struct {
 	// driver, when set, is a small table of ticket ids (collaborators,
 	// hand-offs) the branch reads first: "alias:table:agent param".
 	driver *idDriver
+	owner  bool  // the viewer's own tickets
+	team   int64 // the tickets of one of the viewer's teams
 }
 
 // idDriver is a join that starts a branch from an agent's few rows of
@@ -836,11 +901,13 @@ func (d idDriver) from(dialect Dialect) string {
 }
 
 // viewerBranches is the SQL twin of ticket.CanView, as a list of
-// alternatives: the ticket is visible when one of them holds.
-func viewerBranches(q *sqlArgs, v auth.Actor) []accessBranch {
+// alternatives: the ticket is visible when one of them holds. Without
+// teams, the team alternatives are left out (the caller knows they add
+// nothing: see Filter.branches).
+func viewerBranches(q *sqlArgs, v auth.Actor, teams bool) []accessBranch {
 	me := q.arg(v.AgentID)
 	out := []accessBranch{
-		{cond: "owner_id = " + me},
+		{cond: "owner_id = " + me, owner: true},
 		{cond: "id IN (SELECT ticket_id FROM ticket_collaborators WHERE agent_id = " + me + ")", driver: &idDriver{"vc", "ticket_collaborators", me}},
 	}
 	if v.IsCollaborator() {
@@ -856,11 +923,14 @@ func viewerBranches(q *sqlArgs, v auth.Actor) []accessBranch {
 		out = append(out, accessBranch{tier: t, cond: scope})
 	}
 	for _, tm := range dedupe(v.TeamIDs) {
+		if !teams {
+			break
+		}
 		c := "team_id = " + q.arg(tm)
 		if scope != "" {
 			c += " AND " + scope
 		}
-		out = append(out, accessBranch{cond: c})
+		out = append(out, accessBranch{cond: c, team: tm})
 	}
 	// Who handed a ticket off keeps reading it, unless it is sensitive:
 	// then only its assignees and leads do.
@@ -883,8 +953,14 @@ type listBranch struct{ from, cond string }
 func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 	base := f.base(q)
 	access := []accessBranch{{}}
-	if v := f.Viewer; v != nil && !v.IsAdmin() {
-		access = viewerBranches(q, *v)
+	v := f.Viewer
+	if v != nil && !v.IsAdmin() {
+		// Under a tier filter, a team alternative adds nothing in a tier
+		// the viewer works in: the tier alternative already holds every
+		// ticket of it with the same sensitivity rule. Reading it anyway
+		// walked the team's tickets of that tier for nothing new.
+		teams := len(f.TierIDs) == 0 || slices.ContainsFunc(f.TierIDs, func(t int64) bool { return !slices.Contains(v.TierIDs, t) })
+		access = viewerBranches(q, *v, teams)
 	}
 	// A filter on an agent's collaborations or hand-offs starts every
 	// branch from those few rows.
@@ -926,7 +1002,18 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND ")})
 	}
 	for _, br := range access {
+		// The viewer's own tickets under owner=none, or under another
+		// owner, are none: seeking them walked all the viewer's tickets.
+		if br.owner && (f.Unassigned || (f.OwnerID != 0 && f.OwnerID != v.AgentID)) {
+			continue
+		}
 		switch {
+		case br.team != 0 && len(tiers) > 0:
+			for _, t := range dedupe(f.TierIDs) {
+				if !slices.Contains(v.TierIDs, t) {
+					add(tierOf[t], br)
+				}
+			}
 		case br.tier != 0 && len(tiers) > 0:
 			if p, ok := tierOf[br.tier]; ok {
 				add(p, br)

@@ -61,6 +61,19 @@ func TestTicketListBranches(t *testing.T) {
 						if got := ids(pageAll(t, s, f.WS.ID, x, 2)); !slices.Equal(got, want) {
 							t.Errorf("listed %v, want %v", got, want)
 						}
+						if sort != "newest" {
+							return
+						}
+						// The counts read the same branches: exact below the cap, the cap above it.
+						for _, limit := range []int{1000, 2} {
+							n, err := s.CountTickets(t.Context(), f.WS.ID, x, limit)
+							if err != nil {
+								t.Fatal(err)
+							}
+							if n != min(len(want), limit) {
+								t.Errorf("CountTickets(cap %d) = %d, want %d", limit, n, min(len(want), limit))
+							}
+						}
 					})
 				}
 			}

@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/palier/palier/internal/textsearch"
+)
+
+// Customer and organisation search. Every word of a customer's name and
+// email (of an organisation's name and domain) is stored folded, one row per
+// (workspace, word, record), written in the same transaction as the record
+// (migration 0024). A query matches a record when each of its words starts
+// one of the record's words: "zoe lef" finds Zoé Lefèvre, "globex" finds
+// every address at globex.example, "zoe.lefevre@gl" finds that address.
+// Words are folded by Go on both databases, so SQLite and PostgreSQL return
+// the same records in the same order (newest first).
+//
+// A prefix is a range of the primary key (byte order: PostgreSQL's column
+// is COLLATE "C"). How a page is read depends on how many records the
+// rarest query word matches, counted up to searchDense in one round trip:
+// fewer, and the page is the newest of that word's records that carry every
+// other word (a covering index range, sorted); more, and the page walks
+// the records newest first and keeps those that carry every word (a word on
+// more than one record in searchDense/N fills a page quickly).
+
+// searchDense is the count of matches above which a page walks the records
+// rather than sorting the matches.
+var searchDense = 50000
+
+// maxTermBytes bounds a stored word; query words are cut the same way, so a
+// long word still finds itself.
+const maxTermBytes = 64
+
+// termIndex names one search index: its table, the record column and the
+// records' table.
+type termIndex struct {
+	terms, ref, records string
+}
+
+var (
+	customerTerms     = termIndex{terms: "customer_terms", ref: "customer_id", records: "customers"}
+	organisationTerms = termIndex{terms: "organisation_terms", ref: "organisation_id", records: "organisations"}
+)
+
+// searchWords folds s and splits it into words, each cut to maxTermBytes,
+// without repeats, in order.
+func searchWords(dst []string, s string) []string {
+	for w := range textsearch.TokensSeq(textsearch.Normalize(s)) {
+		if len(w) > maxTermBytes {
+			cut := maxTermBytes
+			for cut > 0 && !utf8.RuneStart(w[cut]) {
+				cut--
+			}
+			w = w[:cut]
+		}
+		if !slices.Contains(dst, w) {
+			dst = append(dst, w)
+		}
+	}
+	return dst
+}
+
+// recordTerms is the set of words stored for a record's searchable fields.
+func recordTerms(fields ...string) []string {
+	var out []string
+	for _, f := range fields {
+		out = searchWords(out, f)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// termsPerInsert bounds the rows of one INSERT of words, so that the few
+// statement texts stay in the prepared-statement cache.
+const termsPerInsert = 8
+
+// writeTerms stores the words of record id, replacing its previous words
+// when replace is set.
+func writeTerms(ctx context.Context, q querier, ix termIndex, wsID, id int64, replace bool, terms []string) error {
+	if replace {
+		if _, err := q.ExecContext(ctx, `DELETE FROM `+ix.terms+` WHERE `+ix.ref+` = $1`, id); err != nil {
+			return fmt.Errorf("replace %s: %w", ix.terms, err)
+		}
+	}
+	for chunk := range slices.Chunk(terms, termsPerInsert) {
+		var b strings.Builder
+		b.WriteString(`INSERT INTO ` + ix.terms + ` (workspace_id, ` + ix.ref + `, term) VALUES `)
+		args := []any{wsID, id}
+		for i, t := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			args = append(args, t)
+			b.WriteString(`($1, $2, $` + strconv.Itoa(len(args)) + `)`)
+		}
+		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("index %s: %w", ix.records, err)
+		}
+	}
+	return nil
+}
+
+func indexCustomer(ctx context.Context, q querier, wsID, id int64, replace bool, name, email string) error {
+	return writeTerms(ctx, q, customerTerms, wsID, id, replace, recordTerms(name, email))
+}
+
+func indexOrganisation(ctx context.Context, q querier, wsID, id int64, replace bool, name, domain string) error {
+	return writeTerms(ctx, q, organisationTerms, wsID, id, replace, recordTerms(name, domain))
+}
+
+// indexAllSearchTerms fills both indexes from the records already stored
+// (run once, by migration 0024).
+func indexAllSearchTerms(ctx context.Context, tx *Tx) error {
+	for _, ix := range []termIndex{customerTerms, organisationTerms} {
+		cols := "name, email"
+		if ix == organisationTerms {
+			cols = "name, domain"
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT workspace_id, id, `+cols+` FROM `+ix.records+` ORDER BY id`)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", ix.records, err)
+		}
+		type rec struct {
+			ws, id int64
+			a, b   string
+		}
+		all, err := collect(rows, func(r *sql.Rows) (rec, error) {
+			var x rec
+			return x, r.Scan(&x.ws, &x.id, &x.a, &x.b)
+		})
+		if err != nil {
+			return fmt.Errorf("read %s: %w", ix.records, err)
+		}
+		for _, x := range all {
+			if err := writeTerms(ctx, tx, ix, x.ws, x.id, false, recordTerms(x.a, x.b)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// termRange is the range of words starting with w.
+func termRange(w string) (lo, hi string) { return w, upperBound(w) }
+
+// searchPlan is how one search reads its page: the word ranges matching
+// fewer than searchDense records (intersected, cheapest first), the
+// others (checked on each candidate); dense when no word is rare enough,
+// and none when some word matches nothing.
+type searchPlan struct {
+	rare   [][2]string
+	common [][2]string
+	dense  bool
+	none   bool
+}
+
+// planSearch counts, in one round trip, the records each query word
+// matches (up to searchDense).
+func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words []string) (searchPlan, error) {
+	var p searchPlan
+	parts := make([]string, len(words))
+	args := []any{wsID, searchDense}
+	counts := make([]int, len(words))
+	dest := make([]any, len(words))
+	for i, w := range words {
+		lo, hi := termRange(w)
+		args = append(args, lo, hi)
+		parts[i] = `(SELECT count(*) FROM (SELECT 1 FROM ` + ix.terms + ` WHERE workspace_id = $1 AND term >= $` + strconv.Itoa(len(args)-1) +
+			` AND term < $` + strconv.Itoa(len(args)) + ` LIMIT $2) m)`
+		dest[i] = &counts[i]
+	}
+	if err := s.read.QueryRowContext(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
+		return p, fmt.Errorf("search %s: %w", ix.records, err)
+	}
+	order := make([]int, len(words))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return counts[a] - counts[b] })
+	for _, i := range order {
+		lo, hi := termRange(words[i])
+		switch {
+		case counts[i] == 0:
+			p.none = true
+			return p, nil
+		case counts[i] < searchDense:
+			p.rare = append(p.rare, [2]string{lo, hi})
+		default:
+			p.common = append(p.common, [2]string{lo, hi})
+		}
+	}
+	p.dense = len(p.rare) == 0
+	return p, nil
+}
+
+// searchQuery builds the query of one page of a search: columns of the
+// records (aliased r), restricted by extra (conditions on r, with
+// arguments from $4 on), newest first before the id $2, at most $3.
+// Arguments $1 (workspace) to $3 come first in the returned slice.
+func searchQuery(ix termIndex, p searchPlan, columns, extra string, args []any) (string, []any) {
+	has := func(alias string, r [2]string) string {
+		args = append(args, r[0], r[1])
+		n := len(args)
+		return `EXISTS (SELECT 1 FROM ` + ix.terms + ` w WHERE w.` + ix.ref + ` = ` + alias + ` AND w.term >= $` + strconv.Itoa(n-1) +
+			` AND w.term < $` + strconv.Itoa(n) + `)`
+	}
+	if p.dense {
+		conds := []string{`r.workspace_id = $1`, `r.id < $2`}
+		if extra != "" {
+			conds = append(conds, extra)
+		}
+		for _, o := range p.common {
+			conds = append(conds, has("r.id", o))
+		}
+		return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY r.id DESC LIMIT $3`, args
+	}
+	// The rare words' records: each word's range read once (a covering
+	// index range), intersected; checking a second word by probing the
+	// index for each record of the first cost several times more.
+	sets := make([]string, len(p.rare))
+	for i, r := range p.rare {
+		args = append(args, r[0], r[1])
+		n := len(args)
+		sets[i] = `SELECT DISTINCT ` + ix.ref + ` AS cid FROM ` + ix.terms + ` WHERE workspace_id = $1 AND term >= $` + strconv.Itoa(n-1) +
+			` AND term < $` + strconv.Itoa(n) + ` AND ` + ix.ref + ` < $2`
+	}
+	conds := []string{}
+	for _, o := range p.common {
+		conds = append(conds, has("c.cid", o))
+	}
+	if extra != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.records+` r WHERE r.id = c.cid AND `+extra+`)`)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, " AND ")
+	}
+	return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE r.workspace_id = $1 AND r.id IN (SELECT c.cid FROM (` +
+		strings.Join(sets, ` INTERSECT `) + `) AS c` + where + ` ORDER BY c.cid DESC LIMIT $3) ORDER BY r.id DESC`, args
+}

@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/palier/palier/internal/event"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// Intake on PostgreSQL in one statement. Each round trip to PostgreSQL
+// costs CPU on both sides, and a ticket held the workspace's numbering row
+// locked across its round trips and its commit: seven round trips per
+// ticket (begin, customer, references, number, ticket, events, commit)
+// capped intake near 400 tickets/s at 8 clients. Here one statement checks
+// the references, creates the new customer and its search words, takes the
+// number, and writes the ticket, its events and its hand-off; with the
+// group commit (batch.go) several tickets share one transaction and one
+// flush. A refused ticket (unknown reference) writes nothing: every write
+// of the statement depends on the references being found.
+
+// intakeStatement is that statement. $1 workspace; $2 existing customer id
+// (0 for a new one); $3 tier, $4 team, $5 owner, $6 request type (0 = none);
+// new customer $7 email (empty: none), $8 name, $9 phone, $10 language,
+// $11 segment, $12 its search words; ticket $13 subject, $14 status,
+// $15 active, $16 priority, $17 channel, $18 language, $19 sensitive,
+// $20 tags, $21 custom fields, $22 time; events as parallel arrays $23 kind,
+// $24 agent (0 = none), $25 customer (0 = none, -1 = the ticket's), $26 body,
+// $27 data (event.Encode); $28 agent who handed the ticket off (0 = none);
+// $29 the data's encoding version (event.Version).
+//
+// A new customer's row is read back through the statement's snapshot: when
+// a concurrent transaction created the same customer after that snapshot
+// was taken, the INSERT skips it and the SELECT does not see it yet; then
+// nothing is written and the caller runs the statement again (a new
+// statement, a new snapshot).
+const intakeStatement = `WITH ok AS (
+  SELECT ($2::bigint = 0 OR EXISTS (SELECT 1 FROM customers WHERE id = $2 AND workspace_id = $1)) AS customer,
+         ($3::bigint = 0 OR EXISTS (SELECT 1 FROM tiers WHERE id = $3 AND workspace_id = $1)) AS tier,
+         ($4::bigint = 0 OR EXISTS (SELECT 1 FROM teams WHERE id = $4 AND workspace_id = $1)) AS team,
+         ($5::bigint = 0 OR EXISTS (SELECT 1 FROM agents WHERE id = $5 AND workspace_id = $1)) AS owner,
+         ($6::bigint = 0 OR EXISTS (SELECT 1 FROM request_types WHERE id = $6 AND workspace_id = $1)) AS rtype
+), go AS (
+  SELECT 1 FROM ok WHERE customer AND tier AND team AND owner AND rtype
+), nc AS (
+  INSERT INTO customers (workspace_id, name, email, phone, language, segment, created_at)
+  SELECT $1, $8, $7, $9, $10, $11, $22 FROM go WHERE $7::text <> ''
+  ON CONFLICT (workspace_id, email) DO NOTHING RETURNING id
+), nct AS (
+  INSERT INTO customer_terms (workspace_id, term, customer_id) SELECT $1, w, nc.id FROM nc, unnest($12::text[]) w
+), cust AS (
+  SELECT id FROM nc
+  UNION ALL SELECT id FROM customers WHERE $7::text <> '' AND workspace_id = $1 AND email = $7
+  UNION ALL SELECT $2::bigint WHERE $7::text = ''
+), num AS (
+  UPDATE workspaces SET next_ticket_number = next_ticket_number + 1
+  WHERE id = $1 AND EXISTS (SELECT 1 FROM go) AND EXISTS (SELECT 1 FROM cust)
+  RETURNING next_ticket_number - 1 AS n
+), t AS (
+  INSERT INTO tickets (workspace_id, number, subject, status, active, priority, request_type_id, channel, tier_id, team_id,
+    owner_id, customer_id, language, sensitive, tags, custom_fields, created_at, updated_at)
+  SELECT $1, num.n, $13, $14, $15, $16, NULLIF($6, 0), $17, $3, NULLIF($4, 0), NULLIF($5, 0), c.id, $18, $19, $20, $21, $22, $22
+  FROM num, (SELECT id FROM cust LIMIT 1) c
+  RETURNING id, number, customer_id
+), ev AS (
+  INSERT INTO events (workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, data_version, created_at)
+  SELECT $1, t.id, e.kind, NULLIF(e.agent, 0), CASE WHEN e.cust = -1 THEN t.customer_id ELSE NULLIF(e.cust, 0) END, e.body, e.data, $29, $22
+  FROM t, unnest($23::text[], $24::bigint[], $25::bigint[], $26::text[], $27::text[]) WITH ORDINALITY AS e(kind, agent, cust, body, data, ord)
+  ORDER BY e.ord
+), ho AS (
+  INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at) SELECT t.id, $28, $22 FROM t WHERE $28::bigint <> 0
+)
+SELECT ok.customer, ok.tier, ok.team, ok.owner, ok.rtype,
+  COALESCE((SELECT id FROM t), 0), COALESCE((SELECT number FROM t), 0), COALESCE((SELECT customer_id FROM t), 0)
+FROM ok`
+
+// errCustomerRace says the new customer was created by a concurrent
+// transaction after the statement's snapshot (see intakeStatement).
+var errCustomerRace = errors.New("new customer created concurrently")
+
+// createTicketPG writes ticket t and its events (the ticket's customer
+// marked by theirs) in one statement; see intakeStatement. It fills t's id,
+// number, reference and customer.
+func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *ticket.Ticket, events []ticket.Event, now time.Time) error {
+	var email, name, phone, lang, segment string
+	var words []string
+	if c := n.NewCustomer; c != nil {
+		email, name, phone, lang, segment = c.Email, c.Name, c.Phone, c.Language, c.Segment
+		words = recordTerms(c.Name, c.Email)
+		t.CustomerID = 0
+	} else if t.CustomerID == 0 {
+		f := problem.Fields{}
+		f.Required("customer_id")
+		return f.Err()
+	}
+	if words == nil {
+		words = []string{}
+	}
+	kinds := make([]string, len(events))
+	agents := make([]int64, len(events))
+	custs := make([]int64, len(events))
+	bodies := make([]string, len(events))
+	datas := make([]string, len(events))
+	for i, e := range events {
+		data, err := event.Encode(e)
+		if err != nil {
+			return err
+		}
+		kinds[i], agents[i], bodies[i], datas[i] = string(e.Kind), e.ActorAgentID, e.Body, data
+		custs[i] = e.ActorCustomerID
+		if e.ActorCustomerID == customerOfTicket {
+			custs[i] = -1
+		}
+	}
+	var handedBy int64
+	if n.HandedOff {
+		handedBy = n.ActorAgentID
+	}
+	tags, _ := json.Marshal(t.Tags)
+	fields, _ := json.Marshal(t.CustomFields)
+	args := []any{wsID, t.CustomerID, t.TierID, t.TeamID, t.OwnerID, t.RequestTypeID,
+		email, name, phone, lang, segment, words,
+		t.Subject, string(t.Status), t.Status.Active(), int(t.Priority), t.Channel, t.Language, t.Sensitive, string(tags), string(fields), ms(now),
+		kinds, agents, custs, bodies, datas, handedBy, event.Version}
+	for attempt := 0; ; attempt++ {
+		var ok [5]bool
+		var id, number, customerID int64
+		err := tx.QueryRowContext(ctx, intakeStatement, args...).Scan(&ok[0], &ok[1], &ok[2], &ok[3], &ok[4], &id, &number, &customerID)
+		if err != nil {
+			return fmt.Errorf("insert ticket: %w", err)
+		}
+		f := problem.Fields{}
+		for i, r := range []struct {
+			field, what string
+			id          int64
+		}{{"customer_id", "customer", t.CustomerID}, {"tier_id", "tier", t.TierID}, {"team_id", "team", t.TeamID},
+			{"owner_id", "agent", t.OwnerID}, {"request_type_id", "request_type", t.RequestTypeID}} {
+			if !ok[i] {
+				f.Add(r.field, "unknown_value", "unknown "+r.what, "value", strconv.FormatInt(r.id, 10))
+			}
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if id == 0 {
+			if attempt < 3 {
+				continue // the new customer was not visible yet: a new statement sees it
+			}
+			return errCustomerRace
+		}
+		t.ID, t.Number, t.CustomerID, t.Reference = id, number, customerID, ticket.Ref(number)
+		return nil
+	}
+}
+
+// customerOfTicket marks, in an event given to createTicketPG, an actor who
+// is the ticket's customer, known only once the statement has created them.
+const customerOfTicket = -1
