@@ -80,7 +80,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	d.EnableAttachments(blobs, attachment.Limits{MaxFileBytes: int64(*attachMiB) << 20, MaxFiles: *attachFiles})
 	handler, metrics, err := server.Handlers(d, server.Config{SecureCookies: *secure, Log: log, Version: version,
-		SeparateMetrics: *metricsAddr != "", MetricsToken: *metricsToken, TrustedProxies: trusted})
+		SeparateMetrics: *metricsAddr != "", MetricsToken: *metricsToken, TrustedProxies: trusted,
+		Done: ctx.Done()}) // the signal ends event streams before the graceful shutdown waits on them
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,7 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 		// No route on attachments takes a body or a query; an id that names
 		// nothing still reaches the handler.
 		ids["attachments"] = "999999"
+		ids["notifications"] = "999999"
 		before := e.rowCounts()
 		schemas := e.doc["components"].(map[string]any)["schemas"].(map[string]any)
 		sent := 0

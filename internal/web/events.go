@@ -74,6 +74,8 @@ func (s *server) events(w http.ResponseWriter, r *http.Request, rq *request) err
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.opts.Done:
+			return nil // shutting down: the browser reconnects elsewhere or later
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
 				return nil

@@ -19,6 +19,9 @@ type Options struct {
 	// did not arrive over TLS (behind a TLS-terminating proxy).
 	SecureCookies bool
 	Log           *slog.Logger
+	// Done, when closed, ends the open event streams (GET /events): a
+	// graceful shutdown does not wait for them.
+	Done <-chan struct{}
 }
 
 // server holds what every handler needs.

@@ -35,7 +35,8 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
 	f := storetest.Seed(t, s)
 	d := desk.New(s, nil)
-	h, err := web.New(d, web.Options{})
+	done := make(chan struct{}) // ends the pages' event streams, so Close does not wait on them
+	h, err := web.New(d, web.Options{Done: done})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
@@ -58,7 +59,10 @@ func newEnv(t *testing.T, s *store.Store) *env {
 		})
 	}
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		close(done)
+		srv.Close()
+	})
 	return &env{srv: srv, f: f, d: d}
 }
 
