@@ -365,7 +365,7 @@ func TestInboxAndTickets(t *testing.T) {
 			expectStatus(t, res, body, http.StatusOK)
 			// Luc: one active ticket of his own, two unassigned in L1
 			// (the sensitive one is not his to see), one swarm.
-			contains(t, body, `id="sidebar"`, `hx-trigger="every 30s"`)
+			contains(t, body, `id="sidebar"`, `hx-trigger="every 30s, palier:inbox from:body"`)
 			for view, n := range map[string]string{"mine": "1", "unassigned": "1", "swarms": "1"} {
 				contains(t, body, `data-view="`+view+`"`)
 				i := strings.Index(body, `data-view="`+view+`"`)
