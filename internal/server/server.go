@@ -37,6 +37,9 @@ type Config struct {
 	// MetricsToken, when set, is required as "Authorization: Bearer …" to
 	// read /metrics.
 	MetricsToken string
+	// Done, when closed, ends the UI's event streams, so that a graceful
+	// shutdown does not wait for them (close it before Shutdown).
+	Done <-chan struct{}
 }
 
 // New returns the complete HTTP handler.
@@ -52,7 +55,7 @@ func Handlers(d *desk.Service, cfg Config) (app, metricsHandler http.Handler, er
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	ui, err := web.New(d, web.Options{SecureCookies: cfg.SecureCookies, Log: cfg.Log, PublicURL: cfg.PublicURL})
+	ui, err := web.New(d, web.Options{SecureCookies: cfg.SecureCookies, Log: cfg.Log, PublicURL: cfg.PublicURL, Done: cfg.Done})
 	if err != nil {
 		return nil, nil, err
 	}

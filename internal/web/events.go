@@ -37,7 +37,14 @@ func (s *server) liveRoutes(mux *http.ServeMux) {
 func (s *server) events(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
 	topics := []string{live.Agent(rq.actor.AgentID), live.Inbox}
-	var ticketID int64
+	var ticketID, after int64
+	if v := r.URL.Query().Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return badParameter("after")
+		}
+		after = n
+	}
 	if v := r.URL.Query().Get("ticket"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -53,6 +60,22 @@ func (s *server) events(w http.ResponseWriter, r *http.Request, rq *request) err
 	}
 	sub := s.d.Live().Subscribe(rq.actor.WorkspaceID, topics...)
 	defer sub.Close()
+	// Now that nothing is missed any more, what the page may have missed
+	// before: its unread count, and whether the ticket moved past the
+	// page's cursor (?after=). The page refreshes only what differs.
+	ready := readyEvent{AgentID: rq.actor.AgentID}
+	var err error
+	if ready.Unread, err = s.d.UnreadNotifications(ctx, rq.actor); err != nil {
+		return err
+	}
+	if ticketID != 0 {
+		newer, err := s.d.Timeline(ctx, rq.actor, ticketID, after, 1)
+		if err != nil {
+			return err
+		}
+		ready.Stale = len(newer) > 0
+	}
+	readyData, _ := json.Marshal(ready)
 
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -62,7 +85,7 @@ func (s *server) events(w http.ResponseWriter, r *http.Request, rq *request) err
 	w.WriteHeader(http.StatusOK)
 	// The first event tells the page it is connected: after a reconnect,
 	// it reloads what it shows (events may have been missed meanwhile).
-	if _, err := fmt.Fprintf(w, "retry: 3000\nevent: ready\ndata: {\"agent_id\":%d}\n\n", rq.actor.AgentID); err != nil {
+	if _, err := fmt.Fprintf(w, "retry: 3000\nevent: ready\ndata: %s\n\n", readyData); err != nil {
 		return nil
 	}
 	if err := rc.Flush(); err != nil {
@@ -74,6 +97,8 @@ func (s *server) events(w http.ResponseWriter, r *http.Request, rq *request) err
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.opts.Done:
+			return nil // shutting down: the browser reconnects elsewhere or later
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
 				return nil
@@ -97,6 +122,14 @@ func (s *server) events(w http.ResponseWriter, r *http.Request, rq *request) err
 			return nil
 		}
 	}
+}
+
+// readyEvent opens a stream: who it is for, their unread count, and
+// whether the ticket has events after the page's cursor.
+type readyEvent struct {
+	AgentID int64 `json:"agent_id"`
+	Unread  int   `json:"unread"`
+	Stale   bool  `json:"stale"`
 }
 
 // streamEvent is what the page receives: the kind is the SSE event name.

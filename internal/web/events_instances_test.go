@@ -86,6 +86,7 @@ func TestEventsAcrossInstances(t *testing.T) {
 	tk := f.Ticket["L1owned"]
 	live, _ := luc.events(t, "?ticket="+id(tk.ID))
 
+	start := time.Now()
 	res, body := lea.post("/tickets/"+id(tk.ID)+"/messages", url.Values{"mode": {"note"}, "body": {"@Luc Premier le client a rappelé"}}, true)
 	expectStatus(t, res, body, 200)
 	got := map[string]bool{}
@@ -99,6 +100,9 @@ func TestEventsAcrossInstances(t *testing.T) {
 			case l == "event: agent.notification":
 				if d := <-live.lines; strings.Contains(d, `"kind":"mentioned"`) {
 					got["notification"] = true
+					// A figure for the record, not a test: from Léa's
+					// request on B to Luc's stream on A.
+					t.Logf("note on B to notification on A: %v", time.Since(start))
 				}
 			case l == "event: ticket.message":
 				if d := <-live.lines; strings.Contains(d, `"kinds":["internal_note"]`) {

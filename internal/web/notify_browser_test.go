@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/palier/palier/internal/browsertest"
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -16,11 +18,13 @@ import (
 // mentioning Luc (completing his name with the "@" type-ahead): without a
 // reload, Luc's badge counts one notification and his timeline shows the
 // note. Luc's reply, written before he saw it, is held back with a "send
-// anyway" choice, which sends it.
+// anyway" choice, which sends it. Léa goes back to her list, where a
+// ticket opened meanwhile appears by itself.
 func TestBrowserLiveTicket(t *testing.T) {
 	// The server first: its Close, registered first, then runs last, once
 	// both browsers (and their event streams) are gone.
-	e := newEnv(t, storetest.Open(t, store.SQLite))
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
 	luc := browsertest.New(t)
 	lea := browsertest.New(t)
 	tk := e.f.Ticket["L1owned"]
@@ -81,5 +85,19 @@ func TestBrowserLiveTicket(t *testing.T) {
 	)
 	run(t, lea, "Léa's page shows Luc's reply without a reload",
 		waitTrue(`[...document.querySelectorAll('#timeline .event-reply')].some(e => e.innerText.includes('voici un nouveau lien'))`),
+	)
+
+	run(t, lea, "Léa goes to the list of all tickets",
+		chromedp.Navigate(e.srv.URL+"/views/all"),
+		chromedp.WaitVisible(chromedp.CSS("#ticket-list")),
+		chromedp.Evaluate[chromedp.Void](`window.samePage = true`),
+		waitTrue(`document.documentElement.dataset.live === 'connected'`),
+	)
+	if _, err := e.d.CreateTicket(context.Background(), storetest.Actor(t, s, e.f.AgentL1), desk.NewTicket{Subject: "Imprimante en panne",
+		Body: "Elle ne répond plus.", CustomerID: e.f.Customer["bob"].ID, RequestType: "billing"}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, lea, "the new ticket appears in her list without a reload",
+		waitTrue(`[...document.querySelectorAll('#ticket-list .row-link')].some(a => a.textContent === 'Imprimante en panne') && window.samePage === true`),
 	)
 }

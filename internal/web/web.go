@@ -22,6 +22,9 @@ type Options struct {
 	// PublicURL is the address customers reach this server at, for the
 	// sign-in links emailed to them (empty: the request's own host).
 	PublicURL string
+	// Done, when closed, ends the open event streams (GET /events): a
+	// graceful shutdown does not wait for them.
+	Done <-chan struct{}
 }
 
 // server holds what every handler needs.

@@ -35,7 +35,8 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
 	f := storetest.Seed(t, s)
 	d := desk.New(s, nil)
-	h, err := web.New(d, web.Options{})
+	done := make(chan struct{}) // ends the pages' event streams, so Close does not wait on them
+	h, err := web.New(d, web.Options{Done: done})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
@@ -58,7 +59,10 @@ func newEnv(t *testing.T, s *store.Store) *env {
 		})
 	}
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		close(done)
+		srv.Close()
+	})
 	return &env{srv: srv, f: f, d: d}
 }
 
@@ -361,7 +365,7 @@ func TestInboxAndTickets(t *testing.T) {
 			expectStatus(t, res, body, http.StatusOK)
 			// Luc: one active ticket of his own, two unassigned in L1
 			// (the sensitive one is not his to see), one swarm.
-			contains(t, body, `id="sidebar"`, `hx-trigger="every 30s"`)
+			contains(t, body, `id="sidebar"`, `hx-trigger="every 30s, palier:inbox from:body"`)
 			for view, n := range map[string]string{"mine": "1", "unassigned": "1", "swarms": "1"} {
 				contains(t, body, `data-view="`+view+`"`)
 				i := strings.Index(body, `data-view="`+view+`"`)

@@ -201,14 +201,17 @@
 
   function connect() {
     var id = ticketID();
-    var es = new EventSource("/events" + (id ? "?ticket=" + encodeURIComponent(id) : ""));
+    var es = new EventSource("/events" + (id ? "?ticket=" + encodeURIComponent(id) + "&after=" + cursor() : ""));
     var connectedOnce = false;
-    es.addEventListener("ready", function () {
-      document.documentElement.setAttribute("data-live", "connected");
+    es.addEventListener("ready", function (e) {
+      var d = parse(e);
       // What changed before the stream was in place (or while it was
-      // down, after a reconnect) is fetched now.
-      refreshBell();
-      fetchUpdates();
+      // down, after a reconnect) is fetched now, and only that: a page
+      // that is current is left alone.
+      var bell = document.getElementById("notify-bell");
+      if (!bell || bell.getAttribute("data-unread") !== String(d.unread)) refreshBell();
+      if (d.stale || connectedOnce) fetchUpdates();
+      document.documentElement.setAttribute("data-live", "connected");
       if (connectedOnce) {
         refreshLists();
       } else if (id) {
