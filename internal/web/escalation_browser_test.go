@@ -54,7 +54,7 @@ func expectTrue(t *testing.T, ctx context.Context, what, js string) {
 // filled, Luc is told where the ticket went and who has it, finds it in
 // "Transmis par moi" and reads it without working it; the L2 agent finds
 // the hand-off summary, with his answers, above the timeline and solves
-// the ticket; Luc then sees it solved in that view.
+// the ticket; Luc then sees it solved in that view and is notified.
 func TestBrowserEscalation(t *testing.T) {
 	ctx := browsertest.New(t)
 	e := newEnv(t, storetest.Open(t, store.SQLite))
@@ -131,4 +131,16 @@ func TestBrowserEscalation(t *testing.T) {
 	shoot(t, ctx, "handed-off-solved")
 	expectText(t, ctx, "#ticket-list .ticket-row .col-subject", tk.Subject)
 	expectText(t, ctx, "#ticket-list .ticket-row .col-status", "Résolu")
+
+	// And he was told: the bell counts it, and the notification says who
+	// solved what he handed off.
+	run(t, ctx, "the bell shows the notification",
+		chromedp.WaitVisible(chromedp.CSS("#notify-count:not([hidden])")),
+	)
+	expectText(t, ctx, "#notify-count", "1")
+	run(t, ctx, "he opens his notifications",
+		chromedp.Navigate(e.srv.URL+"/notifications"),
+		chromedp.WaitVisible(chromedp.CSS(".notify-item")),
+	)
+	expectText(t, ctx, ".notify-item .notify-text", tk.Reference+", que vous avez transmis, a été résolu par")
 }
