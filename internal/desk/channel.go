@@ -309,7 +309,7 @@ func (d *Service) openCustomerTicket(ctx context.Context, dir Directory, in chan
 	nt := d.notifier(dir, 0) // the tier routing chose hears of a new ticket
 	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: in.Body, FirstIsCustomer: true,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), InTx: nt.createHook(t, in.InTx)})
-	nt.done(ctx, err)
+	nt.doneCreated(ctx, t, err)
 	return t, err
 }
 

@@ -142,7 +142,7 @@ func (d *Service) createTicket(ctx context.Context, a auth.Actor, in NewTicket, 
 	t, err = d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), HandedOff: handedOff,
 		FirstIsCustomer: via.fromCustomer, InTx: nt.createHook(t, via.inTx)})
-	nt.done(ctx, err)
+	nt.doneCreated(ctx, t, err)
 	return t, err
 }
 
