@@ -11,6 +11,7 @@ import (
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/textsearch"
+	"github.com/palier/palier/internal/ticket"
 )
 
 // The knowledge base: agents, leads and admins write and read everything;
@@ -248,4 +249,33 @@ func (d *Service) PublicTranslations(ctx context.Context, wsID int64, art kb.Art
 	return slices.DeleteFunc(all, func(t store.KBTranslation) bool {
 		return t.ID == art.ID || !kb.CanRead(kb.Customer, kb.Article{Status: t.Status, Visibility: t.Visible})
 	}), nil
+}
+
+// maxTicketSuggestions is how many articles the ticket page suggests.
+const maxTicketSuggestions = 3
+
+// SuggestArticles lists the published public articles that best match a
+// ticket the agent may read (its subject, in the ticket's language, else
+// either language), best first, for the agent to send the customer a
+// link: only articles the customer can open are suggested.
+func (d *Service) SuggestArticles(ctx context.Context, a auth.Actor, t ticket.Ticket) ([]kb.Hit, error) {
+	if !ticket.CanView(a, t) {
+		return nil, problem.NotFoundf("ticket")
+	}
+	q := []rune(strings.TrimSpace(t.Subject))
+	if len(q) > MaxSearchQuery {
+		q = q[:MaxSearchQuery]
+	}
+	// A space after the last word: a ticket's subject is complete, not
+	// typed so far, so its last word is not a prefix.
+	query := string(q) + " "
+	lang := t.Language
+	if !slices.Contains(kb.Languages, lang) {
+		lang = ""
+	}
+	hits, err := d.search(ctx, a.WorkspaceID, kb.Customer, lang, query, maxTicketSuggestions)
+	if err == nil && len(hits) == 0 && lang != "" {
+		hits, err = d.search(ctx, a.WorkspaceID, kb.Customer, "", query, maxTicketSuggestions)
+	}
+	return hits, err
 }

@@ -35,6 +35,8 @@ type ticketPage struct {
 	HandedOff bool
 	// Tried is the customer's self-service journey (help_contact_tried.go).
 	Tried []string
+	// Articles are suggested for the reply (ticket_articles.go).
+	Articles []suggestedArticle
 }
 
 // customerPanel is the right column's "who is asking" box.
@@ -136,6 +138,9 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	p.HandedOff = !ticket.CanWork(rq.actor, t) && slices.Contains(t.HandedOffBy, rq.actor.AgentID)
 	p.Swarm = newSwarm(rq, t)
 	if p.Tried, err = s.alreadyTried(ctx, rq, t); err != nil {
+		return ticketPage{}, err
+	}
+	if p.Articles, err = s.suggestedArticles(ctx, r, rq, t, p.Composer.CanReply); err != nil {
 		return ticketPage{}, err
 	}
 	// A swarmed ticket does not go up: the swarm panel replaces the

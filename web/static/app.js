@@ -128,6 +128,25 @@
     init(e.target);
   });
 
+  // A suggested article's button puts its title and link at the cursor of
+  // the reply being written, and switches the composer to a reply.
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("button.insert-article");
+    if (!b) return;
+    var box = document.getElementById("composer-body");
+    if (!box) return;
+    var reply = document.querySelector('#composer input[name=mode][value=reply]');
+    if (reply && !reply.checked) reply.click();
+    var text = b.dataset.title + " : " + b.dataset.url;
+    var at = box.selectionStart != null ? box.selectionStart : box.value.length;
+    var before = box.value.slice(0, at), after = box.value.slice(at);
+    if (before && !/\s$/.test(before)) text = "\n" + text;
+    box.value = before + text + after;
+    box.focus();
+    box.selectionStart = box.selectionEnd = before.length + text.length;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
   // An error shown for an earlier action goes away with the next one.
   document.addEventListener("htmx:beforeRequest", function () {
     var alerts = document.getElementById("alerts");
