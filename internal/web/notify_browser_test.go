@@ -76,6 +76,9 @@ func TestBrowserLiveTicket(t *testing.T) {
 	run(t, luc, "his reply, written before he saw the note, is held back",
 		chromedp.Click(chromedp.CSS("#composer button.send-reply")),
 		waitTrue(`document.querySelector('#composer .send-anyway') !== null && document.querySelector('#composer-body').value === 'Bonjour Bob, voici un nouveau lien.'`),
+		// The composer just swapped in must be wired by htmx before its
+		// button is clicked, or the browser submits the form itself.
+		waitTrue(`document.querySelector('#composer')['htmx-internal-data'] !== undefined && !document.querySelector('#composer').classList.contains('htmx-settling')`),
 	)
 	expectText(t, luc, "#composer .form-error", "Quelqu'un d'autre a écrit sur ce ticket depuis que vous l'avez ouvert.")
 	run(t, luc, "send anyway",
