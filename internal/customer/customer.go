@@ -3,6 +3,7 @@ package customer
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,6 +15,13 @@ import (
 // Segments a customer or organisation may belong to. Routing rules and SLA
 // policies key on them.
 var Segments = []string{"b2c", "b2b", "vip", "high_touch", "low_touch"}
+
+// Limits of a name (customer or organisation), in characters, and of a
+// phone number, in bytes.
+const (
+	maxName  = 200
+	maxPhone = 40
+)
 
 // Organisation is a customer's company (B2B).
 type Organisation struct {
@@ -29,8 +37,8 @@ func (o Organisation) Validate() error {
 	f := problem.Fields{}
 	if strings.TrimSpace(o.Name) == "" {
 		f.Required("name")
-	} else if !utf8.ValidString(o.Name) || utf8.RuneCountInString(o.Name) > 200 {
-		f.Add("name", "too_long", "is too long or not valid text")
+	} else if !utf8.ValidString(o.Name) || utf8.RuneCountInString(o.Name) > maxName {
+		f.Add("name", "too_long", "is too long or not valid text", "max", strconv.Itoa(maxName))
 	}
 	checkSegment(f, o.Segment)
 	if len(o.Domain) > 253 || strings.ContainsAny(o.Domain, " /@<>") {
@@ -56,15 +64,15 @@ func (c Customer) Validate() error {
 	f := problem.Fields{}
 	if strings.TrimSpace(c.Name) == "" {
 		f.Required("name")
-	} else if !utf8.ValidString(c.Name) || utf8.RuneCountInString(c.Name) > 200 {
-		f.Add("name", "too_long", "is too long or not valid text")
+	} else if !utf8.ValidString(c.Name) || utf8.RuneCountInString(c.Name) > maxName {
+		f.Add("name", "too_long", "is too long or not valid text", "max", strconv.Itoa(maxName))
 	}
 	workspace.CheckEmail(f, "email", c.Email)
 	if c.Language != "" && !slices.Contains(workspace.Languages, c.Language) {
 		f.Add("language", "unknown_value", "unsupported language", "value", c.Language)
 	}
-	if len(c.Phone) > 40 || !utf8.ValidString(c.Phone) {
-		f.Add("phone", "too_long", "is too long")
+	if len(c.Phone) > maxPhone || !utf8.ValidString(c.Phone) {
+		f.Add("phone", "too_long", "is too long", "max", strconv.Itoa(maxPhone))
 	}
 	checkSegment(f, c.Segment)
 	return f.Err()

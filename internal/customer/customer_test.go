@@ -95,3 +95,25 @@ func TestOrganisationValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestTooLongSaysTheLimit: a too-long field carries its limit, which the
+// message ("This is too long (maximum {max}).") shows; without it the
+// customer read "{max}".
+func TestTooLongSaysTheLimit(t *testing.T) {
+	long := strings.Repeat("é", 201)
+	for name, err := range map[string]error{
+		"customer name":     Customer{Name: long, Email: "a@b.fr"}.Validate(),
+		"customer phone":    Customer{Name: "A", Email: "a@b.fr", Phone: strings.Repeat("1", 41)}.Validate(),
+		"organisation name": Organisation{Name: long}.Validate(),
+	} {
+		p, ok := problem.As(err)
+		if !ok {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for field, f := range p.Fields {
+			if f.Code == "too_long" && f.Params["max"] == "" {
+				t.Errorf("%s: %s is too long without its limit", name, field)
+			}
+		}
+	}
+}
