@@ -190,11 +190,18 @@ func (s *Store) FailJob(ctx context.Context, j Job, now time.Time, errMsg string
 }
 
 func (s *Store) finishJob(ctx context.Context, q string, args ...any) (bool, error) {
+	return s.updateOne(ctx, "finish job", q, args...)
+}
+
+// updateOne runs a conditional update of one row (a job or a mailbox held
+// under a lease) and reports whether it applied: false when the condition
+// no longer holds (the lease was taken over meanwhile).
+func (s *Store) updateOne(ctx context.Context, what, q string, args ...any) (bool, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
-			return fmt.Errorf("finish job: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
 		n, err = res.RowsAffected()
 		return err

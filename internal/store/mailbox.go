@@ -220,16 +220,7 @@ func (s *Store) SetMailboxStatus(ctx context.Context, m Mailbox, status, code, m
 }
 
 func (s *Store) leasedWrite(ctx context.Context, q string, args ...any) (bool, error) {
-	var n int64
-	err := s.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("mailbox: %w", err)
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return n == 1, err
+	return s.updateOne(ctx, "mailbox", q, args...)
 }
 
 // CountSenderMessage counts one inbound message from sender against the
