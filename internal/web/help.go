@@ -21,10 +21,30 @@ import (
 // as the API and the agents.
 
 func (s *server) helpRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /help", s.helpHome)
-	mux.HandleFunc("GET /help/search", s.helpSearch)
-	mux.HandleFunc("GET /help/articles/{id}", s.helpArticle)
-	mux.HandleFunc("POST /help/articles/{id}/vote", s.helpVote)
+	mux.Handle("GET /help", s.publicHelp(s.helpHome))
+	mux.Handle("GET /help/search", s.publicHelp(s.helpSearch))
+	mux.Handle("GET /help/articles/{id}", s.publicHelp(s.helpArticle))
+	mux.Handle("POST /help/articles/{id}/vote", s.publicHelp(s.helpVote))
+}
+
+// helpHandler serves a public page of the help centre: the visitor's
+// language and the help centre's workspace are settled before it runs.
+type helpHandler func(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error
+
+// publicHelp settles what every public /help page needs first — the
+// visitor's language (helpLocale) and the workspace the help centre
+// belongs to — and shows any error in the visitor's language.
+func (s *server) publicHelp(h helpHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		loc := s.helpLocale(w, r)
+		ws, err := s.d.HelpWorkspace(r.Context())
+		if err == nil {
+			err = h(w, r, loc, ws)
+		}
+		if err != nil {
+			s.fail(w, r, loc, err)
+		}
+	}
 }
 
 type helpCategory struct {
@@ -74,23 +94,15 @@ func (s *server) helpPage(r *http.Request, loc *locale, view string) helpPage {
 	return helpPage{base: s.anonBase(r, loc, "help.title"), View: view}
 }
 
-func (s *server) helpHome(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
+func (s *server) helpHome(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	ctx := r.Context()
-	ws, err := s.d.HelpWorkspace(ctx)
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
-	}
 	cats, err := s.d.KBCategories(ctx, ws)
 	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
 	arts, err := s.d.PublicArticles(ctx, ws, loc.Lang)
 	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
 	p := s.helpPage(r, loc, "home")
 	_, p.Journey = s.journey(w, r)
@@ -108,16 +120,11 @@ func (s *server) helpHome(w http.ResponseWriter, r *http.Request) {
 		p.Categories = append(p.Categories, helpCategory{Name: loc.T("help.other"), Articles: list})
 	}
 	s.render(w, r, loc, http.StatusOK, "help", "", p)
+	return nil
 }
 
-func (s *server) helpSearch(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
+func (s *server) helpSearch(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	ctx := r.Context()
-	ws, err := s.d.HelpWorkspace(ctx)
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
-	}
 	p := s.helpPage(r, loc, "search")
 	p.Query = r.URL.Query().Get("q")
 	tok, carry := s.journey(w, r)
@@ -129,35 +136,35 @@ func (s *server) helpSearch(w http.ResponseWriter, r *http.Request) {
 		p.OtherLanguage = len(hits) > 0
 	}
 	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
-	for _, h := range hits {
-		p.Hits = append(p.Hits, helpHit{ID: h.ID, Title: h.Title, Snippet: template.HTML(h.Snippet)}) // kb.Snippet escaped everything but its <mark>
-	}
+	p.Hits = helpHits(hits)
 	if strings.TrimSpace(p.Query) != "" {
 		s.recordStep(ctx, ws, tok, desk.JourneyStep{Kind: desk.StepSearch, Detail: p.Query, Hits: len(hits)})
 	}
 	s.render(w, r, loc, http.StatusOK, "help", "", p)
+	return nil
 }
 
-func (s *server) helpArticle(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
-	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(w, r, loc, errPageNotFound)
-		return
+// helpHits shows search hits; kb.Snippet escaped everything in a snippet
+// but its <mark>.
+func helpHits(hits []kb.Hit) []helpHit {
+	out := make([]helpHit, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, helpHit{ID: h.ID, Title: h.Title, Snippet: template.HTML(h.Snippet)})
 	}
-	ws, err := s.d.HelpWorkspace(ctx)
+	return out
+}
+
+func (s *server) helpArticle(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
 	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
 	art, err := s.d.PublicArticle(ctx, ws, id)
 	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
 	// The article's own language wins over the visitor's, so the page
 	// reads in one language; the switch links to the other variant.
@@ -176,14 +183,12 @@ func (s *server) helpArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Article, p.Body, p.Voted = art, template.HTML(kb.Render(art.Body)), r.URL.Query().Get("voted") != "" // kb.Render sanitised it
 	if p.Translations, err = s.d.PublicTranslations(ctx, ws, art); err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
 	if art.CategoryID != 0 {
 		all, err := s.d.PublicArticles(ctx, ws, art.Language)
 		if err != nil {
-			s.fail(w, r, loc, err)
-			return
+			return err
 		}
 		for _, a := range all {
 			if a.CategoryID == art.CategoryID && a.ID != art.ID && len(p.Related) < 5 {
@@ -192,14 +197,13 @@ func (s *server) helpArticle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, loc, http.StatusOK, "help", "", p)
+	return nil
 }
 
-func (s *server) helpVote(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(w, r, loc, errPageNotFound)
-		return
+func (s *server) helpVote(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	var helpful bool
 	switch r.PostFormValue("helpful") {
@@ -207,22 +211,21 @@ func (s *server) helpVote(w http.ResponseWriter, r *http.Request) {
 		helpful = true
 	case "no":
 	default:
-		s.fail(w, r, loc, badParameter("helpful"))
-		return
-	}
-	ws, err := s.d.HelpWorkspace(r.Context())
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return badParameter("helpful")
 	}
 	if err := s.d.VoteArticle(r.Context(), ws, id, helpful); err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
 	s.recordStep(r.Context(), ws, s.journeyToken(w, r), desk.JourneyStep{Kind: desk.StepVote, ArticleID: id, Hits: map[bool]int{true: 1}[helpful]})
-	to := "/help/articles/" + strconv.FormatInt(id, 10) + "?voted=1"
+	http.Redirect(w, r, withJourney(r, "/help/articles/"+strconv.FormatInt(id, 10)+"?voted=1"), http.StatusSeeOther)
+	return nil
+}
+
+// withJourney carries the visitor's journey token, posted by a form of
+// the help box's iframe, onto the page the form redirects to.
+func withJourney(r *http.Request, to string) string {
 	if j := r.PostFormValue("j"); desk.ValidJourneyToken(j) {
-		to += "&j=" + j
+		return to + "&j=" + j
 	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	return to
 }

@@ -18,12 +18,12 @@ import (
 // suggestions are then skipped, the extra fields follow ?type=).
 
 func (s *server) helpContactRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /help/contact", s.contactPage)
-	mux.HandleFunc("POST /help/contact", s.contactSubmit)
-	mux.HandleFunc("GET /help/contact/fields", s.contactFields)
-	mux.HandleFunc("GET /help/contact/suggest", s.contactSuggest)
-	mux.HandleFunc("GET /help/contact/suggestion/{id}", s.contactSuggestion)
-	mux.HandleFunc("POST /help/contact/solved", s.contactSolved)
+	mux.Handle("GET /help/contact", s.publicHelp(s.contactPage))
+	mux.Handle("POST /help/contact", s.publicHelp(s.contactSubmit))
+	mux.Handle("GET /help/contact/fields", s.publicHelp(s.contactFields))
+	mux.Handle("GET /help/contact/suggest", s.publicHelp(s.contactSuggest))
+	mux.Handle("GET /help/contact/suggestion/{id}", s.publicHelp(s.contactSuggestion))
+	mux.Handle("POST /help/contact/solved", s.publicHelp(s.contactSolved))
 }
 
 // contactForm is what the visitor typed, shown back on a refusal.
@@ -112,17 +112,10 @@ func (s *server) contactExtra(r *http.Request, loc *locale, wsID int64, f contac
 	return out, !human, err
 }
 
-func (s *server) contactPage(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
-	ws, err := s.d.HelpWorkspace(r.Context())
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
-	}
+func (s *server) contactPage(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	p, err := s.loadContactPage(w, r, loc, ws, contactForm{Type: r.URL.Query().Get("type")})
 	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	switch {
@@ -134,6 +127,7 @@ func (s *server) contactPage(w http.ResponseWriter, r *http.Request) {
 		s.recordStep(r.Context(), ws, p.Journey, desk.JourneyStep{Kind: desk.StepFormStarted})
 	}
 	s.render(w, r, loc, http.StatusOK, "help_contact", "", p)
+	return nil
 }
 
 // validReference accepts a ticket reference as shown to customers (#1234).
@@ -146,60 +140,49 @@ func validReference(ref string) bool {
 	return err == nil
 }
 
-func (s *server) contactSubmit(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
+func (s *server) contactSubmit(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	ctx := r.Context()
-	ws, err := s.d.HelpWorkspace(ctx)
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
-	}
 	f := readContactForm(r)
 	t, err := s.d.SubmitContact(ctx, ws, desk.ContactForm{Name: f.Name, Email: f.Email, RequestType: f.Type, Subject: f.Subject,
 		Description: f.Description, Fields: f.Fields, Language: loc.Lang, Journey: s.journeyToken(w, r),
 		Honeypot: r.PostFormValue("website"), Stamp: r.PostFormValue("ts"), Address: clientip.Of(r)})
 	if err != nil {
-		p, ok := problem.As(err)
-		if !ok || p.Kind == problem.Internal {
-			s.fail(w, r, loc, err)
-			return
-		}
-		page, lerr := s.loadContactPage(w, r, loc, ws, f)
-		if lerr != nil {
-			s.fail(w, r, loc, lerr)
-			return
-		}
-		page.Errors, _ = loc.fieldErrors(err)
-		page.Message = loc.Error(err)
-		if page.Extra, page.Suggest, lerr = s.contactExtra(r, loc, ws, f, page.Errors); lerr != nil {
-			s.fail(w, r, loc, lerr)
-			return
-		}
-		if ra := p.Params["retry_after"]; ra != "" {
-			w.Header().Set("Retry-After", ra)
-		}
-		s.render(w, r, loc, p.Kind.Status(), "help_contact", "", page)
-		return
+		return s.refuseContact(w, r, loc, ws, f, err)
 	}
-	to := "/help/contact?sent=" + url.QueryEscape(t.Reference)
-	if j := r.PostFormValue("j"); desk.ValidJourneyToken(j) {
-		to += "&j=" + j
+	http.Redirect(w, r, withJourney(r, "/help/contact?sent="+url.QueryEscape(t.Reference)), http.StatusSeeOther)
+	return nil
+}
+
+// refuseContact shows the form again with what the visitor typed and
+// why it was refused; an internal error is not theirs to correct.
+func (s *server) refuseContact(w http.ResponseWriter, r *http.Request, loc *locale, ws int64, f contactForm, err error) error {
+	p, ok := problem.As(err)
+	if !ok || p.Kind == problem.Internal {
+		return err
 	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	page, err := s.loadContactPage(w, r, loc, ws, f)
+	if err != nil {
+		return err
+	}
+	page.Errors, _ = loc.fieldErrors(p)
+	page.Message = loc.Error(p)
+	if page.Extra, page.Suggest, err = s.contactExtra(r, loc, ws, f, page.Errors); err != nil {
+		return err
+	}
+	if ra := p.Params["retry_after"]; ra != "" {
+		w.Header().Set("Retry-After", ra)
+	}
+	s.render(w, r, loc, p.Kind.Status(), "help_contact", "", page)
+	return nil
 }
 
 // contactFields is the fragment of the request type's extra fields.
-func (s *server) contactFields(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
-	ws, err := s.d.HelpWorkspace(r.Context())
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
-	}
+func (s *server) contactFields(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	p := contactPage{base: s.anonBase(r, loc, "contact.title"), Form: contactForm{Type: r.URL.Query().Get("request_type")}}
+	var err error
 	if p.Extra, p.Suggest, err = s.contactExtra(r, loc, ws, p.Form, nil); err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
 	s.render(w, r, loc, http.StatusOK, "help_contact", "contact-extra-fragment", p)
+	return nil
 }

@@ -28,91 +28,63 @@ type suggestionView struct {
 	Body    template.HTML
 }
 
-func (s *server) contactSuggest(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
-	ctx := r.Context()
-	ws, err := s.d.HelpWorkspace(ctx)
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
-	}
+func (s *server) contactSuggest(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	q := r.URL.Query()
 	v := suggestionsView{L: loc, Journey: s.journeyToken(w, r)}
-	hits, human, err := s.d.ContactSuggestions(ctx, ws, loc.Lang, q.Get("request_type"), clipRunesWeb(q.Get("subject"), desk.MaxSearchQuery),
+	hits, human, err := s.d.ContactSuggestions(r.Context(), ws, loc.Lang, q.Get("request_type"), clipRunesWeb(q.Get("subject"), desk.MaxSearchQuery),
 		clipRunesWeb(q.Get("description"), desk.MaxSearchQuery), v.Journey)
 	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
-	v.Human = human
-	for _, h := range hits {
-		v.Hits = append(v.Hits, helpHit{ID: h.ID, Title: h.Title, Snippet: template.HTML(h.Snippet)}) // kb.Snippet escaped everything but its <mark>
-	}
+	v.Human, v.Hits = human, helpHits(hits)
 	s.render(w, r, loc, http.StatusOK, "help_contact", "contact-suggestions", v)
+	return nil
 }
 
 // contactSuggestion opens a suggested article under the form (htmx), or,
 // without JavaScript, on its own page with the same question.
-func (s *server) contactSuggestion(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
+func (s *server) contactSuggestion(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(w, r, loc, errPageNotFound)
-		return
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	tok := s.journeyToken(w, r)
 	if !isHTMX(r) {
 		http.Redirect(w, r, "/help/articles/"+strconv.FormatInt(id, 10)+"?from=contact&j="+tok, http.StatusSeeOther)
-		return
-	}
-	ws, err := s.d.HelpWorkspace(ctx)
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return nil
 	}
 	art, err := s.d.PublicArticle(ctx, ws, id)
 	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
 	s.recordStep(ctx, ws, tok, desk.JourneyStep{Kind: desk.StepSuggestionOpened, ArticleID: art.ID, Detail: art.Title})
 	s.render(w, r, loc, http.StatusOK, "help_contact", "contact-article",
 		suggestionView{L: loc, Journey: tok, Article: art, Body: template.HTML(kb.Render(art.Body))}) // kb.Render sanitised it
+	return nil
 }
 
 // contactSolved records "this solved it": the journey ends as a
 // deflection and no ticket is opened.
-func (s *server) contactSolved(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
-	ctx := r.Context()
+func (s *server) contactSolved(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	id, err := strconv.ParseInt(r.PostFormValue("article"), 10, 64)
 	if err != nil || id <= 0 {
-		s.fail(w, r, loc, badParameter("article"))
-		return
+		return badParameter("article")
 	}
-	ws, err := s.d.HelpWorkspace(ctx)
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+	if err := s.d.ContactSolved(r.Context(), ws, s.journeyToken(w, r), id); err != nil {
+		return err
 	}
-	tok := s.journeyToken(w, r)
-	if err := s.d.ContactSolved(ctx, ws, tok, id); err != nil {
-		s.fail(w, r, loc, err)
-		return
-	}
-	to := "/help/contact?solved=1"
-	if j := r.PostFormValue("j"); desk.ValidJourneyToken(j) {
-		to += "&j=" + j
-	}
+	to := withJourney(r, "/help/contact?solved=1")
 	if isHTMX(r) {
 		w.Header().Set("HX-Redirect", to)
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
 }
 
+// clipRunesWeb keeps what is typed within the search limit, by letters.
 func clipRunesWeb(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

@@ -37,7 +37,7 @@ import (
 func FramedPath(p string) bool { return p == "/help/box" || strings.HasPrefix(p, "/help/box/") }
 
 func (s *server) helpBoxRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /help/ask", s.helpAsk)
+	mux.Handle("GET /help/ask", s.publicHelp(s.helpAsk))
 	mux.HandleFunc("GET /help/box.js", s.boxScript)
 	mux.HandleFunc("GET /help/box/config", s.boxConfig)
 	mux.HandleFunc("GET /help/box", s.boxHome)

@@ -57,20 +57,12 @@ type askPage struct {
 	Answer answerView
 }
 
-func (s *server) helpAsk(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
-	ctx := r.Context()
-	ws, err := s.d.HelpWorkspace(ctx)
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
-	}
+func (s *server) helpAsk(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	p := askPage{base: s.anonBase(r, loc, "ask.title"), Answer: answerView{ContactURL: contactPath}}
 	if q := r.URL.Query().Get("q"); q != "" {
-		reply, err := s.d.Answer(ctx, ws, loc.Lang, q)
+		reply, err := s.d.Answer(r.Context(), ws, loc.Lang, q)
 		if err != nil {
-			s.fail(w, r, loc, err)
-			return
+			return err
 		}
 		p.Answer = newAnswerView(q, loc.Lang, reply, func(id int64) string { return "/help/articles/" + strconv.FormatInt(id, 10) })
 		p.Answer.ContactURL = contactPath
@@ -78,7 +70,8 @@ func (s *server) helpAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	if isHTMX(r) {
 		s.render(w, r, loc, http.StatusOK, "helpbox", "answer", pair{L: loc, V: p.Answer})
-		return
+		return nil
 	}
 	s.render(w, r, loc, http.StatusOK, "helpbox", "", p)
+	return nil
 }

@@ -21,9 +21,9 @@ const customerCookie = "palier_customer"
 
 func (s *server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /help/sign-in", s.portalSignInPage)
-	mux.HandleFunc("POST /help/sign-in", s.portalSignIn)
+	mux.Handle("POST /help/sign-in", s.publicHelp(s.portalSignIn))
 	mux.HandleFunc("GET /help/sign-in/{token}", s.portalLinkPage)
-	mux.HandleFunc("POST /help/sign-in/link", s.portalLinkSignIn)
+	mux.Handle("POST /help/sign-in/link", s.publicHelp(s.portalLinkSignIn))
 	mux.HandleFunc("POST /help/sign-out", s.portalSignOut)
 	mux.Handle("GET /help/requests", s.customerAuth(s.portalRequests))
 	mux.Handle("GET /help/requests/{number}", s.customerAuth(s.portalRequest))
@@ -144,28 +144,23 @@ func (s *server) portalSignInPage(w http.ResponseWriter, r *http.Request) {
 
 // portalSignIn sends a link (no password typed) or checks the password.
 // The link's answer is the same page whether or not the address is known.
-func (s *server) portalSignIn(w http.ResponseWriter, r *http.Request) {
-	loc := s.anonLocale(r)
+func (s *server) portalSignIn(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	next := portalNext(r.PostFormValue("next"))
-	ws, err := s.d.HelpWorkspace(r.Context())
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
-	}
+	var err error
 	if password == "" {
 		err = s.d.RequestSignInLink(r.Context(), ws, email, clientip.Of(r), s.baseURL(r))
 		if err == nil {
 			p := s.portalPage(r, loc, "sent", "portal.sign_in")
 			s.render(w, r, loc, http.StatusOK, "portal", "", p)
-			return
+			return nil
 		}
 	} else {
 		var secret string
 		if secret, err = s.d.SignInWithPassword(r.Context(), ws, email, password, clientip.Of(r)); err == nil {
 			s.setCustomerCookie(w, r, secret)
 			http.Redirect(w, r, next, http.StatusSeeOther)
-			return
+			return nil
 		}
 	}
 	p := s.portalPage(r, loc, "sign-in", "portal.sign_in")
@@ -177,6 +172,7 @@ func (s *server) portalSignIn(w http.ResponseWriter, r *http.Request) {
 		p.Error = loc.Error(err)
 	}
 	s.render(w, r, loc, status, "portal", "", p)
+	return nil
 }
 
 // portalLinkPage is where an emailed link lands: a button that signs in.
@@ -192,13 +188,7 @@ func (s *server) portalLinkPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, loc, http.StatusOK, "portal", "", p)
 }
 
-func (s *server) portalLinkSignIn(w http.ResponseWriter, r *http.Request) {
-	loc := s.anonLocale(r)
-	ws, err := s.d.HelpWorkspace(r.Context())
-	if err != nil {
-		s.fail(w, r, loc, err)
-		return
-	}
+func (s *server) portalLinkSignIn(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	secret, err := s.d.SignInWithLink(r.Context(), ws, r.PostFormValue("token"))
 	if err != nil {
 		p := s.portalPage(r, loc, "sign-in", "portal.sign_in")
@@ -206,10 +196,11 @@ func (s *server) portalLinkSignIn(w http.ResponseWriter, r *http.Request) {
 		status, err := s.classify(w, r, err)
 		p.Error = loc.Error(err)
 		s.render(w, r, loc, status, "portal", "", p)
-		return
+		return nil
 	}
 	s.setCustomerCookie(w, r, secret)
 	http.Redirect(w, r, "/help/requests", http.StatusSeeOther)
+	return nil
 }
 
 func (s *server) portalSignOut(w http.ResponseWriter, r *http.Request) {
