@@ -76,17 +76,21 @@ func (d *Service) UpdateMacro(ctx context.Context, a auth.Actor, id int64, m mac
 	})
 }
 
-// DeleteMacro removes a macro the actor may manage.
-func (d *Service) DeleteMacro(ctx context.Context, a auth.Actor, id int64) error {
-	return d.store.DeleteMacro(ctx, a.WorkspaceID, a.AgentID, id, func(cur macro.Macro) error {
+// DeleteMacro removes a macro the actor may manage, and returns it as it
+// was.
+func (d *Service) DeleteMacro(ctx context.Context, a auth.Actor, id int64) (macro.Macro, error) {
+	var gone macro.Macro
+	err := d.store.DeleteMacro(ctx, a.WorkspaceID, a.AgentID, id, func(cur macro.Macro) error {
 		if !macro.CanUse(a, cur) {
 			return problem.NotFoundf("macro")
 		}
 		if !macro.CanManage(a, cur) {
 			return errMacroForbidden
 		}
+		gone = cur
 		return nil
 	})
+	return gone, err
 }
 
 // checkMacro validates a macro's fields and what they name in the

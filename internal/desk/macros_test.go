@@ -116,7 +116,7 @@ func TestMacroRefusalsWriteNothing(t *testing.T) {
 		if _, err := d.UpdateMacro(ctx, agentL1, mine.ID, mine); !problem.Is(err, problem.Forbidden) {
 			t.Errorf("an agent shared their macro: %v", err)
 		}
-		if err := d.DeleteMacro(ctx, lead, mine.ID); !problem.Is(err, problem.NotFound) {
+		if _, err := d.DeleteMacro(ctx, lead, mine.ID); !problem.Is(err, problem.NotFound) {
 			t.Errorf("a lead deleted someone's personal macro: %v", err)
 		}
 		if _, err := d.Macro(ctx, storetest.Actor(t, s, f.Other.Agent), toExpert.ID); !problem.Is(err, problem.NotFound) {
