@@ -25,8 +25,8 @@ func TestMacroRepliesAndActsInOneStep(t *testing.T) {
 		lead := storetest.Actor(t, s, f.Lead)
 		agent := storetest.Actor(t, s, f.AgentL1)
 		m, err := d.CreateMacro(ctx, lead, macro.Macro{Name: "Facture renvoyée", Scope: macro.Team, TeamID: f.Team["L1"].ID,
-			BodyFR: "Bonjour {{customer_first_name}},\nVotre facture ({{ticket_ref}}) vous a été renvoyée.\n{{agent_first_name}}",
-			BodyEN: "Hello {{customer_first_name}}, your invoice ({{ticket_ref}}) was sent again.",
+			BodyFR:  "Bonjour {{customer_first_name}},\nVotre facture ({{ticket_ref}}) vous a été renvoyée.\n{{agent_first_name}}",
+			BodyEN:  "Hello {{customer_first_name}}, your invoice ({{ticket_ref}}) was sent again.",
 			Actions: macro.Actions{Status: "pending", Priority: "high", AddTags: []string{"facture"}, Assign: macro.AssignMe}})
 		if err != nil {
 			t.Fatal(err)
