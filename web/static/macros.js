@@ -20,11 +20,28 @@
     return Array.prototype.filter.call(document.querySelectorAll("#macro-list li"), function (li) { return !li.hidden; });
   }
 
+  // The "m" that opened the picker must not also type itself into the
+  // filter it focused (some input paths deliver the character apart from
+  // the keydown).
+  var swallow = false;
+  ["keypress", "beforeinput"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (swallow && e.target && e.target.id === "macro-filter") {
+        e.preventDefault();
+        swallow = false;
+      }
+    }, true);
+  });
+  document.addEventListener("keyup", function () {
+    swallow = false;
+  });
+
   document.addEventListener("keydown", function (e) {
     if (e.key !== "m" || e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) return;
     var picker = document.getElementById("macro-picker");
     if (!picker) return;
     e.preventDefault();
+    swallow = true;
     picker.open = true;
     var filter = document.getElementById("macro-filter");
     if (filter) filter.focus();
