@@ -1,15 +1,9 @@
-// Macros on the ticket page: "m" opens the picker, typing filters it,
-// Enter previews the first match; "use" puts the filled text in the
+// Macros on the ticket page: "m" opens the picker (keys.js), typing
+// filters it, Enter previews the first match; "use" puts the filled text in the
 // composer and marks the message with the macro, whose actions the server
 // applies when it is sent. Without this file the macros page still works.
 (function () {
   "use strict";
-
-  function typing(el) {
-    if (!el) return false;
-    var tag = el.tagName;
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
-  }
 
   // Accents and case do not matter when looking for a macro.
   function fold(s) {
@@ -19,33 +13,6 @@
   function visibleChoices() {
     return Array.prototype.filter.call(document.querySelectorAll("#macro-list li"), function (li) { return !li.hidden; });
   }
-
-  // The "m" that opened the picker must not also type itself into the
-  // filter it focused (some input paths deliver the character apart from
-  // the keydown).
-  var swallow = false;
-  ["keypress", "beforeinput"].forEach(function (type) {
-    document.addEventListener(type, function (e) {
-      if (swallow && e.target && e.target.id === "macro-filter") {
-        e.preventDefault();
-        swallow = false;
-      }
-    }, true);
-  });
-  document.addEventListener("keyup", function () {
-    swallow = false;
-  });
-
-  document.addEventListener("keydown", function (e) {
-    if (e.key !== "m" || e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) return;
-    var picker = document.getElementById("macro-picker");
-    if (!picker) return;
-    e.preventDefault();
-    swallow = true;
-    picker.open = true;
-    var filter = document.getElementById("macro-filter");
-    if (filter) filter.focus();
-  });
 
   document.addEventListener("input", function (e) {
     if (e.target.id !== "macro-filter") return;
