@@ -140,6 +140,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 			{"name": "knowledge-base", "description": "Knowledge-base articles and the one search the help centre, help box and agents share"},
 			{"name": "attachments", "description": "Files attached to replies, notes and emails; downloads"},
 			{"name": "channels", "description": "Messages from social networks and other sources (signed posts in, webhook replies out), and their connectors"},
+			{"name": "macros", "description": "Canned replies in French and English with placeholders, and the actions applied with them"},
 			{"name": "reports", "description": "Measures for the reports: self-service deflection and contact rates"},
 			{"name": "notifications", "description": "What you are told about tickets, and how (in the app, by email)"},
 		},

@@ -66,6 +66,14 @@ func routeTable() []route {
 			{Name: "limit", Type: "integer", Min: 1, Max: maxEvents, Desc: "Page size (default 100)."},
 		}},
 
+		{Method: "GET", Path: Prefix + "/macros", ID: "listMacros", Handle: (*API).listMacros},
+		{Method: "POST", Path: Prefix + "/macros", ID: "createMacro", Handle: (*API).createMacro},
+		{Method: "GET", Path: Prefix + "/macros/{id}", ID: "getMacro", Handle: (*API).getMacro},
+		{Method: "PATCH", Path: Prefix + "/macros/{id}", ID: "updateMacro", Handle: (*API).updateMacro},
+		{Method: "DELETE", Path: Prefix + "/macros/{id}", ID: "deleteMacro", Handle: (*API).deleteMacro},
+		{Method: "GET", Path: Prefix + "/tickets/{id}/macros/{macro}", ID: "previewMacro", Handle: (*API).previewMacro},
+		{Method: "POST", Path: Prefix + "/tickets/{id}/macros/{macro}", ID: "applyMacro", Handle: (*API).applyMacro},
+
 		{Method: "GET", Path: Prefix + "/routing/rules", ID: "getRoutingRules", Handle: (*API).getRoutingRules},
 		{Method: "PUT", Path: Prefix + "/routing/rules", ID: "saveRoutingRules", Handle: (*API).putRoutingRules},
 		{Method: "POST", Path: Prefix + "/routing/dry-run", ID: "dryRunRoutingRules", Handle: (*API).dryRun},

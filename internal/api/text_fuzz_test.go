@@ -44,6 +44,8 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 		ids["kb"] = itoa(created.ID)
 		e.must(e.send("admin", "POST", Prefix+"/tokens", map[string]any{"name": "fuzz"}), 201, &created)
 		ids["tokens"] = itoa(created.ID)
+		e.must(e.send("admin", "POST", Prefix+"/macros", map[string]any{"name": "fuzz", "body_fr": "Bonjour"}), 201, &created)
+		ids["macros"] = itoa(created.ID)
 		// No route on attachments takes a body or a query; an id that names
 		// nothing still reaches the handler.
 		ids["attachments"] = "999999"
@@ -70,6 +72,7 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 		sent := 0
 		for _, rt := range e.api.routes {
 			path := strings.Replace(rt.Path, "{key}", conn.Key, 1)
+			path = strings.Replace(path, "{macro}", ids["macros"], 1)
 			if strings.Contains(path, "{id}") {
 				resource := strings.Split(strings.TrimPrefix(path, Prefix+"/"), "/")[0]
 				if ids[resource] == "" {

@@ -125,22 +125,22 @@ func (d *Service) attachHook(wsID int64, files []attachment.Attachment, next sto
 
 // ReplyWith is Reply with files attached.
 func (d *Service) ReplyWith(ctx context.Context, a auth.Actor, id int64, body, status string, files []Upload) (ticket.Event, ticket.Ticket, error) {
-	return d.messageWith(ctx, a, id, ticket.AgentReply, body, status, files)
+	return d.messageWith(ctx, a, id, post{kind: ticket.AgentReply, body: body, status: status}, files)
 }
 
 // NoteWith is Note with files attached.
 func (d *Service) NoteWith(ctx context.Context, a auth.Actor, id int64, body string, files []Upload) (ticket.Event, ticket.Ticket, error) {
-	return d.messageWith(ctx, a, id, ticket.InternalNote, body, "", files)
+	return d.messageWith(ctx, a, id, post{kind: ticket.InternalNote, body: body}, files)
 }
 
 // messageWith checks everything it can before writing a blob: the
 // fields, the limits, and the right to post on the ticket (checked again
 // on the locked row when the message is written).
-func (d *Service) messageWith(ctx context.Context, a auth.Actor, id int64, kind ticket.EventKind, body, status string, files []Upload) (ticket.Event, ticket.Ticket, error) {
+func (d *Service) messageWith(ctx context.Context, a auth.Actor, id int64, p post, files []Upload) (ticket.Event, ticket.Ticket, error) {
 	if len(files) == 0 {
-		return d.message(ctx, a, id, kind, body, status, nil)
+		return d.message(ctx, a, id, p, nil)
 	}
-	if err := checkMessage(body, status); err != nil {
+	if err := checkMessage(p.body, p.status); err != nil {
 		return ticket.Event{}, ticket.Ticket{}, err
 	}
 	f := problem.Fields{}
@@ -154,14 +154,14 @@ func (d *Service) messageWith(ctx context.Context, a auth.Actor, id int64, kind 
 	if err != nil {
 		return ticket.Event{}, t, err
 	}
-	if err := checkPost(a, t, kind); err != nil {
+	if err := checkPost(a, t, p.kind); err != nil {
 		return ticket.Event{}, t, err
 	}
 	stored, err := d.storeBlobs(ctx, files, false)
 	if err != nil {
 		return ticket.Event{}, t, err
 	}
-	return d.message(ctx, a, id, kind, body, status, stored)
+	return d.message(ctx, a, id, p, stored)
 }
 
 // checkPost is who may post a message of a kind on a ticket they see.

@@ -445,17 +445,29 @@ func (u Update) change(dir Directory) (store.Change, error) {
 // Reply sends a public answer to the customer, optionally setting a status
 // (e.g. solved) in the same step.
 func (d *Service) Reply(ctx context.Context, a auth.Actor, id int64, body, status string) (ticket.Event, ticket.Ticket, error) {
-	return d.message(ctx, a, id, ticket.AgentReply, body, status, nil)
+	return d.message(ctx, a, id, post{kind: ticket.AgentReply, body: body, status: status}, nil)
 }
 
 // Note posts an internal note, visible to agents only. Swarm collaborators
 // may post notes on tickets they cannot otherwise work.
 func (d *Service) Note(ctx context.Context, a auth.Actor, id int64, body string) (ticket.Event, ticket.Ticket, error) {
-	return d.message(ctx, a, id, ticket.InternalNote, body, "", nil)
+	return d.message(ctx, a, id, post{kind: ticket.InternalNote, body: body}, nil)
 }
 
-func (d *Service) message(ctx context.Context, a auth.Actor, id int64, kind ticket.EventKind, body, status string, files []attachment.Attachment) (ticket.Event, ticket.Ticket, error) {
-	if err := checkMessage(body, status); err != nil {
+// post is an agent's message on a ticket, with what is written with it.
+type post struct {
+	kind         ticket.EventKind
+	body, status string
+	// change is applied with the message (a macro's actions), after
+	// guard accepted the ticket as it is when written.
+	change store.Change
+	guard  func(cur ticket.Ticket) error
+	// count runs in the message's transaction (a macro's use).
+	count store.TxHook
+}
+
+func (d *Service) message(ctx context.Context, a auth.Actor, id int64, p post, files []attachment.Attachment) (ticket.Event, ticket.Ticket, error) {
+	if err := checkMessage(p.body, p.status); err != nil {
 		return ticket.Event{}, ticket.Ticket{}, err
 	}
 	dir, err := d.Directory(ctx, a)
@@ -463,13 +475,20 @@ func (d *Service) message(ctx context.Context, a auth.Actor, id int64, kind tick
 		return ticket.Event{}, ticket.Ticket{}, err
 	}
 	nt := d.notifier(dir, a.AgentID)
-	e, t, err := d.store.AddMessageThen(ctx, a.WorkspaceID, id, func(cur ticket.Ticket) error {
+	ch := p.change
+	ch.Then = nt.hook(d.attachHook(a.WorkspaceID, files, chainHooks(p.count, d.emailReply(a.WorkspaceID, p.kind), d.connectorReply(a.WorkspaceID, p.kind))))
+	e, t, err := d.store.AddMessageChange(ctx, a.WorkspaceID, id, func(cur ticket.Ticket) error {
 		if !ticket.CanView(a, cur) {
 			return problem.NotFoundf("ticket")
 		}
-		return checkPost(a, cur, kind)
-	}, ticket.Event{Kind: kind, ActorAgentID: a.AgentID, Body: body}, ticket.Status(status),
-		nt.hook(d.attachHook(a.WorkspaceID, files, chainHooks(d.emailReply(a.WorkspaceID, kind), d.connectorReply(a.WorkspaceID, kind)))))
+		if err := checkPost(a, cur, p.kind); err != nil {
+			return err
+		}
+		if p.guard != nil {
+			return p.guard(cur)
+		}
+		return nil
+	}, ticket.Event{Kind: p.kind, ActorAgentID: a.AgentID, Body: p.body}, ticket.Status(p.status), ch)
 	nt.done(ctx, err)
 	return e, t, err
 }

@@ -370,6 +370,7 @@ type Change struct {
 	OwnerID       *int64
 	Sensitive     *bool
 	Tags          *[]string
+	AddTags       []string          // added to the ticket's tags as they are when written
 	CustomFields  map[string]string // key → new value ("" clears)
 	// Then, when set, runs last in the update's transaction with the
 	// stored ticket and the events written (notifications are stored
@@ -380,7 +381,7 @@ type Change struct {
 // Empty reports whether the change sets nothing.
 func (c Change) Empty() bool {
 	return c.Status == nil && c.Priority == nil && c.RequestTypeID == nil && c.TierID == nil && c.TeamID == nil &&
-		c.OwnerID == nil && c.Sensitive == nil && c.Tags == nil && len(c.CustomFields) == 0
+		c.OwnerID == nil && c.Sensitive == nil && c.Tags == nil && len(c.AddTags) == 0 && len(c.CustomFields) == 0
 }
 
 // Guard is called inside the write transaction with the ticket as it is
@@ -462,8 +463,12 @@ func applyChange(t ticket.Ticket, ch Change, actorID int64) (ticket.Ticket, []ti
 		next.Sensitive = *ch.Sensitive
 		record(ticket.SensitiveChanged, t.Sensitive != next.Sensitive, event.SensitiveChange{Sensitive: next.Sensitive})
 	}
-	if ch.Tags != nil {
-		next.Tags = nonNil(*ch.Tags)
+	if ch.Tags != nil || len(ch.AddTags) > 0 {
+		tags := t.Tags
+		if ch.Tags != nil {
+			tags = *ch.Tags
+		}
+		next.Tags = nonNil(ticket.WithTags(tags, ch.AddTags))
 		record(ticket.TagsChanged, !slices.Equal(t.Tags, next.Tags), event.TagsChange{From: t.Tags, To: next.Tags})
 	}
 	if len(ch.CustomFields) > 0 {
@@ -533,6 +538,13 @@ func (s *Store) AddMessage(ctx context.Context, wsID, ticketID int64, guard Guar
 // AddMessageThen is AddMessage with a hook run last in its transaction
 // (the email outbox queues the reply it must send).
 func (s *Store) AddMessageThen(ctx context.Context, wsID, ticketID int64, guard Guard, e ticket.Event, status ticket.Status, then TxHook) (ticket.Event, ticket.Ticket, error) {
+	return s.AddMessageChange(ctx, wsID, ticketID, guard, e, status, Change{Then: then})
+}
+
+// AddMessageChange is AddMessage with a change of the ticket's fields
+// applied in the same transaction (a macro's actions), one event per field
+// that changed after the message; ch.Then runs last.
+func (s *Store) AddMessageChange(ctx context.Context, wsID, ticketID int64, guard Guard, e ticket.Event, status ticket.Status, ch Change) (ticket.Event, ticket.Ticket, error) {
 	var out ticket.Ticket
 	err := s.inTx(ctx, func(tx *Tx) error {
 		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
@@ -554,12 +566,25 @@ func (s *Store) AddMessageThen(ctx context.Context, wsID, ticketID int64, guard 
 			}
 			written = append(written, st)
 		}
+		if !ch.Empty() {
+			var changes []ticket.Event
+			next, changes = applyChange(next, ch, e.ActorAgentID)
+			if err := checkTicketRefs(ctx, tx, wsID, next); err != nil {
+				return err
+			}
+			for _, c := range changes {
+				if c, err = s.insertEvent(ctx, tx, wsID, c, now); err != nil {
+					return err
+				}
+				written = append(written, c)
+			}
+		}
 		if err := s.saveTicket(ctx, tx, &next, now); err != nil {
 			return err
 		}
 		out = next
-		if then != nil {
-			return then(ctx, tx, next, written)
+		if ch.Then != nil {
+			return ch.Then(ctx, tx, next, written)
 		}
 		return nil
 	})

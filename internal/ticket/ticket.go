@@ -174,6 +174,19 @@ func NormalizeTags(f problem.Fields, name string, tags []string) []string {
 	return out
 }
 
+// WithTags is tags with add joined, each once, sorted like NormalizeTags
+// (both lists already normalised).
+func WithTags(tags, add []string) []string {
+	out := slices.Clone(tags)
+	for _, t := range add {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Settle updates the stored facts that depend on a status change by an
 // agent: whether the ticket counts as resolved at first contact.
 func (t *Ticket) Settle(previous Status, agentID int64) {

@@ -37,6 +37,8 @@ type ticketPage struct {
 	Tried []string
 	// Articles are suggested for the reply (ticket_articles.go).
 	Articles []suggestedArticle
+	// Macros the agent may apply (ticket_macros.go).
+	Macros macroPicker
 }
 
 // customerPanel is the right column's "who is asking" box.
@@ -65,6 +67,10 @@ type composer struct {
 	// Changed: someone else posted after it (presence.go).
 	Seen    int64
 	Changed bool
+	// Macro is the macro chosen for this message, kept when the message
+	// is refused so that sending again still applies it.
+	Macro     int64
+	MacroName string
 }
 
 func pathID(r *http.Request, name string) (int64, error) {
@@ -141,6 +147,9 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 		return ticketPage{}, err
 	}
 	if p.Articles, err = s.suggestedArticles(ctx, r, rq, t, p.Composer.CanReply); err != nil {
+		return ticketPage{}, err
+	}
+	if p.Macros, err = s.macroPickerFor(ctx, rq, t); err != nil {
 		return ticketPage{}, err
 	}
 	// A swarmed ticket does not go up: the swarm panel replaces the
@@ -254,14 +263,23 @@ func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request
 	} else if err != nil {
 		return err
 	}
-	if mode == "note" {
-		_, _, err = s.d.NoteWith(r.Context(), rq.actor, id, body, files)
-	} else {
+	if mode != "note" {
 		mode = "reply"
+	}
+	sent := composer{Mode: mode, Body: body, Status: status}
+	switch {
+	case r.PostFormValue("macro") != "":
+		sent.Macro, _ = strconv.ParseInt(r.PostFormValue("macro"), 10, 64)
+		sent.MacroName = r.PostFormValue("macro_name")
+		err = s.postWithMacro(r, rq, id, sent, files)
+	case mode == "note":
+		_, _, err = s.d.NoteWith(r.Context(), rq.actor, id, body, files)
+	default:
 		_, _, err = s.d.ReplyWith(r.Context(), rq.actor, id, body, status, files)
 	}
-	if fe, ok := fileRefusal(rq, err); ok {
-		return s.refuseMessage(w, r, rq, id, composer{Mode: mode, Body: body, Status: status, Errors: fe, Message: rq.loc.Error(err)})
+	if fe, message, ok := messageRefusal(rq, err); ok {
+		sent.Errors, sent.Message = fe, message
+		return s.refuseMessage(w, r, rq, id, sent)
 	}
 	if err != nil {
 		return err

@@ -85,6 +85,7 @@ func (s *server) routes() http.Handler {
 	s.routingAdminRoutes(mux)
 	s.tokenRoutes(mux)
 	s.mailboxRoutes(mux)
+	s.macroRoutes(mux)
 	s.helpRoutes(mux)
 	s.helpContactRoutes(mux)
 	s.contactAdminRoutes(mux)

@@ -1,0 +1,193 @@
+package api
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/macro"
+)
+
+// Macros: canned replies with actions (package macro).
+func init() {
+	maps.Copy(operations, map[string]operation{
+		"listMacros":   {Tag: "macros", Summary: "The macros you may use (yours, your teams', the shared ones), most used first", Status: 200, Result: "MacroList"},
+		"createMacro":  {Tag: "macros", Summary: "Write a macro: personal for anyone, team or shared for leads and admins", Body: "MacroInput", Status: 201, Result: "Macro"},
+		"getMacro":     {Tag: "macros", Summary: "Get a macro you may use", Status: 200, Result: "Macro"},
+		"updateMacro":  {Tag: "macros", Summary: "Change a macro you may manage; absent fields keep their value", Body: "MacroInput", Status: 200, Result: "Macro", Errors: []string{"403"}},
+		"deleteMacro":  {Tag: "macros", Summary: "Delete a macro you may manage; the answer is the macro as it was", Status: 200, Result: "Macro", Errors: []string{"403"}},
+		"previewMacro": {Tag: "macros", Summary: "A macro's text for one ticket, placeholders filled in the customer's language", Status: 200, Result: "MacroPreview"},
+		"applyMacro": {Tag: "macros", Summary: "Send a macro's reply (or note) and apply its actions to a ticket in one step; each action is checked as the same change made by hand",
+			Body: "MacroApply", Status: 200, Result: "Ticket", Errors: []string{"403"}},
+	})
+}
+
+type macroJSON struct {
+	ID        int64         `json:"id"`
+	Name      string        `json:"name"`
+	Scope     macro.Scope   `json:"scope"`
+	OwnerID   int64         `json:"owner_id,omitempty"`
+	TeamID    int64         `json:"team_id,omitempty"`
+	BodyFR    string        `json:"body_fr"`
+	BodyEN    string        `json:"body_en"`
+	Actions   macro.Actions `json:"actions"`
+	Usage     int64         `json:"usage"`
+	UpdatedAt time.Time     `json:"updated_at"`
+}
+
+func macroOut(m macro.Macro) macroJSON {
+	a := m.Actions
+	a.AddTags = nonNilStrings(a.AddTags)
+	return macroJSON{ID: m.ID, Name: m.Name, Scope: m.Scope, OwnerID: m.OwnerID, TeamID: m.TeamID, BodyFR: m.BodyFR, BodyEN: m.BodyEN,
+		Actions: a, Usage: m.Usage, UpdatedAt: m.UpdatedAt}
+}
+
+// macroInput is a macro as written; on update, the stored values fill
+// what the body leaves out.
+type macroInput struct {
+	Name    string        `json:"name"`
+	Scope   macro.Scope   `json:"scope"`
+	TeamID  int64         `json:"team_id"`
+	BodyFR  string        `json:"body_fr"`
+	BodyEN  string        `json:"body_en"`
+	Actions macro.Actions `json:"actions"`
+}
+
+func (in macroInput) macro() macro.Macro {
+	return macro.Macro{Name: in.Name, Scope: in.Scope, TeamID: in.TeamID, BodyFR: in.BodyFR, BodyEN: in.BodyEN, Actions: in.Actions}
+}
+
+func (a *API) listMacros(c *call) (any, error) {
+	list, err := a.desk.Macros(c.r.Context(), c.actor)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Data []macroJSON `json:"data"`
+	}{each(list, macroOut)}, nil
+}
+
+func (a *API) createMacro(c *call) (any, error) {
+	in := macroInput{Scope: macro.Personal}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	m, err := a.desk.CreateMacro(c.r.Context(), c.actor, in.macro())
+	if err != nil {
+		return nil, err
+	}
+	c.created(Prefix + "/macros/" + strconv.FormatInt(m.ID, 10))
+	return macroOut(m), nil
+}
+
+func (a *API) getMacro(c *call) (any, error) { return byID(c, a.desk.Macro, macroOut) }
+
+func (a *API) updateMacro(c *call) (any, error) {
+	return patch(c, a.desk.Macro,
+		func(m macro.Macro) macroInput {
+			return macroInput{Name: m.Name, Scope: m.Scope, TeamID: m.TeamID, BodyFR: m.BodyFR, BodyEN: m.BodyEN, Actions: m.Actions}
+		},
+		func(ctx context.Context, actor auth.Actor, id int64, in macroInput) error {
+			_, err := a.desk.UpdateMacro(ctx, actor, id, in.macro())
+			return err
+		}, macroOut)
+}
+
+func (a *API) deleteMacro(c *call) (any, error) { return byID(c, a.desk.DeleteMacro, macroOut) }
+
+type macroPreviewJSON struct {
+	MacroID  int64         `json:"macro_id"`
+	Language string        `json:"language"`
+	Body     string        `json:"body"`
+	Missing  []string      `json:"missing"`
+	Actions  macro.Actions `json:"actions"`
+}
+
+func (a *API) previewMacro(c *call) (any, error) {
+	ticketID, macroID, err := ticketAndMacro(c)
+	if err != nil {
+		return nil, err
+	}
+	p, err := a.desk.PreviewMacro(c.r.Context(), c.actor, ticketID, macroID, requestBase(c.r))
+	if err != nil {
+		return nil, err
+	}
+	return macroPreviewJSON{MacroID: p.Macro.ID, Language: p.Language, Body: p.Body, Missing: nonNilStrings(p.Missing), Actions: p.Macro.Actions}, nil
+}
+
+func (a *API) applyMacro(c *call) (any, error) {
+	ticketID, macroID, err := ticketAndMacro(c)
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Body   *string `json:"body"`
+		Note   bool    `json:"note"`
+		Status string  `json:"status"`
+	}
+	files, done, err := c.decodeMessage(a, &in)
+	defer done()
+	if err != nil {
+		return nil, err
+	}
+	return render(ticketOut)(a.desk.ApplyMacro(c.r.Context(), c.actor, ticketID, desk.MacroUse{MacroID: macroID, Body: in.Body,
+		Note: in.Note, Status: in.Status, Files: files, PublicURL: requestBase(c.r)}))
+}
+
+func ticketAndMacro(c *call) (ticketID, macroID int64, err error) {
+	if ticketID, err = c.id("id"); err != nil {
+		return 0, 0, err
+	}
+	macroID, err = c.id("macro")
+	return ticketID, macroID, err
+}
+
+// requestBase is the address the caller reached us at, for the links a
+// macro puts in a reply.
+func requestBase(r *http.Request) string {
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
+}
+
+func macroSchemas() map[string]any {
+	actions := object(nil, schema{
+		"status":       enum("Status set with the reply.", statusNames()),
+		"priority":     enum("", []string{"low", "normal", "high", "urgent"}),
+		"request_type": str("A request type's key."),
+		"add_tags":     list(str(""), "Tags added to the ticket's."),
+		"assign":       str(`"me" (whoever applies it), "none" (unassign) or an agent's id.`),
+	})
+	props := schema{
+		"name":    str(""),
+		"scope":   enum("personal: yours only; team: the team's members; shared: everyone.", []macro.Scope{macro.Personal, macro.Team, macro.Shared}),
+		"team_id": integer("The team of a team macro."),
+		"body_fr": str("Reply text in French. Placeholders: {{customer_name}}, {{customer_first_name}}, {{ticket_ref}}, {{agent_name}}, {{agent_first_name}}, {{article:ID}}."),
+		"body_en": str("Reply text in English, same placeholders."),
+		"actions": actions,
+	}
+	return map[string]any{
+		"MacroInput": object(nil, props),
+		"Macro": object([]string{"id", "name", "scope", "body_fr", "body_en", "actions", "usage", "updated_at"}, with(props, schema{
+			"id": integer(""), "owner_id": integer("The owner of a personal macro."), "usage": integer("How many times it was applied."),
+			"updated_at": when(""),
+		})),
+		"MacroList": object([]string{"data"}, schema{"data": list(ref("Macro"), "Most used first.")}),
+		"MacroPreview": object([]string{"macro_id", "language", "body", "missing", "actions"}, schema{
+			"macro_id": integer(""), "language": str("The customer's language, in which the text was chosen."),
+			"body":    str("The text with its placeholders filled."),
+			"missing": list(str(""), "Placeholders with no value on this ticket (left empty in body)."),
+			"actions": actions,
+		}),
+		"MacroApply": object(nil, schema{
+			"body":   str("The text to send, as edited from the preview; absent sends the macro's text. Empty with no files applies the actions only."),
+			"note":   boolean("Post the text as an internal note rather than a reply."),
+			"status": enum("A status that wins over the macro's.", statusNames()),
+		}),
+	}
+}

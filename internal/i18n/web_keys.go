@@ -1,0 +1,21 @@
+package i18n
+
+// Texts of the keyboard shortcuts list ("?").
+func init() {
+	register(map[string][2]string{
+		"keys.title":     {"Keyboard shortcuts", "Raccourcis clavier"},
+		"keys.close":     {"Close", "Fermer"},
+		"keys.search":    {"Search tickets, customers and articles", "Rechercher tickets, clients et articles"},
+		"keys.help":      {"Show or hide this list", "Afficher ou masquer cette liste"},
+		"keys.next":      {"Next ticket (in a list, and on a ticket opened from one)", "Ticket suivant (dans une liste, et sur un ticket ouvert depuis une liste)"},
+		"keys.previous":  {"Previous ticket", "Ticket précédent"},
+		"keys.open":      {"Open the highlighted ticket", "Ouvrir le ticket sélectionné"},
+		"keys.back":      {"Back to the list", "Retour à la liste"},
+		"keys.reply":     {"Reply to the customer", "Répondre au client"},
+		"keys.note":      {"Write an internal note", "Écrire une note interne"},
+		"keys.macro":     {"Choose a macro", "Choisir une macro"},
+		"keys.assign_me": {"Assign the ticket to me", "M'assigner le ticket"},
+		"keys.escalate":  {"Escalate or send down", "Escalader ou redescendre"},
+		"keys.send":      {"Send the message", "Envoyer le message"},
+	})
+}

@@ -1,0 +1,93 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/palier/palier/internal/macro"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// An agent writes a personal macro on the macros page, may not share one
+// with everyone, and sends it from a ticket's composer: the reply and the
+// macro's actions land together.
+func TestMacrosPageAndComposer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		luc := e.login(t, "l1@acme.test")
+		res, body := luc.post("/macros", url.Values{"name": {"Relance"}, "scope": {"personal"},
+			"body_fr": {"Bonjour {{customer_first_name}}, avez-vous pu essayer ?"}, "status": {"pending"}, "add_tags": {"relance"}}, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		res, body = luc.post("/macros", url.Values{"name": {"Pour tous"}, "scope": {"shared"}, "body_fr": {"x"}}, false)
+		expectStatus(t, res, body, http.StatusForbidden)
+		res, body = luc.post("/macros", url.Values{"name": {"Faute"}, "scope": {"personal"}, "body_fr": {"Bonjour {{client}}"}}, false)
+		expectStatus(t, res, body, http.StatusUnprocessableEntity)
+		contains(t, body, "{{client}}")
+
+		ctx := context.Background()
+		lucActor := storetest.Actor(t, s, e.f.AgentL1)
+		list, err := e.d.Macros(ctx, lucActor)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("Luc's macros: %v %v", list, err)
+		}
+		m := list[0]
+		res, body = luc.get("/macros")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "Relance", `href="/macros/`+strconv.FormatInt(m.ID, 10)+`"`)
+
+		tk := e.f.Ticket["L1owned"] // bob, English, owned by Luc
+		page := "/tickets/" + strconv.FormatInt(tk.ID, 10)
+		res, body = luc.get(page)
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `id="macro-picker"`, "Relance")
+		// The preview falls back to the French text for an English
+		// customer, filled in for Bob.
+		res, body = luc.get(page + "/macros/" + strconv.FormatInt(m.ID, 10))
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "Bonjour Bob, avez-vous pu essayer ?")
+
+		// Another agent cannot preview Luc's personal macro.
+		dana := e.login(t, "l2@acme.test")
+		res, body = dana.get("/tickets/" + strconv.FormatInt(e.f.Ticket["L2"].ID, 10) + "/macros/" + strconv.FormatInt(m.ID, 10))
+		expectStatus(t, res, body, http.StatusNotFound)
+
+		res, body = luc.post(page+"/messages", url.Values{"mode": {"reply"}, "body": {"Bonjour Bob, avez-vous pu essayer ?"},
+			"macro": {strconv.FormatInt(m.ID, 10)}, "macro_name": {"Relance"}}, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		got, err := e.d.Ticket(ctx, lucActor, tk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != ticket.Pending || !slices.Contains(got.Tags, "relance") {
+			t.Errorf("after the macro: status %s, tags %v", got.Status, got.Tags)
+		}
+		if used, _ := e.d.Macro(ctx, lucActor, m.ID); used.Usage != 1 {
+			t.Errorf("usage = %d, want 1", used.Usage)
+		}
+	})
+}
+
+// A macro whose action the agent may not perform is refused in the
+// composer, with the reason, and the text is kept.
+func TestComposerKeepsTheTextWhenAMacroIsRefused(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s)
+	ctx := context.Background()
+	m, err := e.d.CreateMacro(ctx, storetest.Actor(t, s, e.f.Admin), macro.Macro{Name: "Vers l'expert", Scope: macro.Shared,
+		BodyFR: "Je transmets.", Actions: macro.Actions{Assign: strconv.FormatInt(e.f.AgentL3.ID, 10)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	luc := e.login(t, "l1@acme.test")
+	tk := e.f.Ticket["L1owned"]
+	res, body := luc.post("/tickets/"+strconv.FormatInt(tk.ID, 10)+"/messages", url.Values{"mode": {"reply"}, "body": {"Je transmets à Théo."},
+		"macro": {strconv.FormatInt(m.ID, 10)}, "macro_name": {"Vers l'expert"}}, true)
+	expectStatus(t, res, body, http.StatusUnprocessableEntity)
+	contains(t, body, "Je transmets à Théo.", "La macro n&#39;a pas été appliquée", `name="macro" value="`+strconv.FormatInt(m.ID, 10)+`"`)
+}
