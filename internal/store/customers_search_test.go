@@ -146,7 +146,7 @@ func TestCustomerSearchAgainstNaive(t *testing.T) {
 		}
 		all := must(s.Customers(ctx, f.WS.ID, "", 0, 0, 1000))(t)
 		queries := []string{"zoe", "le", "lefe", "jean", "jean mar", "m", "mu", "lea le", "eve d", "d1.example", "le.1", "zz", "Ève Müller", "e",
-			"mar", "martin jean", "noel lef", "lefevre", "mül"}
+			"mar", "martin jean", "noel lef", "lefevre", "mül", "lefevre martin", "dupont jeanne"}
 		for _, dense := range []int{1, 5, 1000} {
 			restore := store.SetSearchRare(dense)
 			for _, q := range queries {
