@@ -44,6 +44,7 @@ type config struct {
 	ops         []string
 	listQuery   string
 	allowRemote bool
+	cpuPIDs     []int // processes whose CPU per request is reported (cpu.go)
 }
 
 func main() {
@@ -70,6 +71,7 @@ func parseFlags(args []string) (config, error) {
 	ops := fs.String("ops", "intake,list,get", "comma-separated mix, each client cycles through it: intake, list, get")
 	listQuery := fs.String("list-query", "status=open&sort=updated", "query string of the list operation")
 	allowRemote := fs.Bool("allow-remote", false, "allow a target that is not on loopback")
+	cpuPIDs := fs.String("cpu-pids", "", "comma-separated ids of local processes (palier serve, the PostgreSQL postmaster) whose CPU per request, children included, is reported")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -79,6 +81,9 @@ func parseFlags(args []string) (config, error) {
 	}
 	cfg := config{base: base, token: *token, clients: *clients, duration: min(*duration, maxDuration),
 		maxRequests: *maxReq, listQuery: *listQuery, allowRemote: *allowRemote}
+	if cfg.cpuPIDs, err = parsePIDs(*cpuPIDs); err != nil {
+		return config{}, err
+	}
 	for op := range strings.SplitSeq(*ops, ",") {
 		op = strings.TrimSpace(op)
 		if !slices.Contains([]string{"intake", "list", "get"}, op) {
@@ -122,6 +127,10 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if err := l.seed(ctx); err != nil {
 		return err
 	}
+	cpu0, err := cpuSnapshot(cfg.cpuPIDs)
+	if err != nil {
+		return err
+	}
 	results := make(chan sample, 1024)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -143,6 +152,19 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		byOp[s.op] = append(byOp[s.op], s.elapsed)
 	}
 	report(out, cfg, time.Since(start), byOp, failures)
+	if len(cfg.cpuPIDs) > 0 {
+		cpu1, err := cpuSnapshot(cfg.cpuPIDs)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, d := range byOp {
+			n += len(d)
+		}
+		for i, pid := range cfg.cpuPIDs {
+			fmt.Fprintf(out, "process %d: %.3f CPU-ms per request (%d requests)\n", pid, ms(cpu1[i]-cpu0[i])/float64(max(n, 1)), n)
+		}
+	}
 	for _, op := range slices.Sorted(maps.Keys(firstError)) {
 		fmt.Fprintf(out, "first %s error: %v\n", op, firstError[op])
 	}

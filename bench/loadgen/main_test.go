@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -130,4 +131,31 @@ func reportRows(report string) map[string][2]int64 {
 		}
 	}
 	return rows
+}
+
+// A stat line's CPU fields are read after the command name, which may
+// hold spaces and parentheses.
+func TestParseStat(t *testing.T) {
+	line := "4242 (palier (serve) x) S 1 4242 4242 0 -1 4194560 1 0 0 0 150 50 7 3 20 0 12 0 100 0 0\n"
+	own, children, err := parseStat(line)
+	if err != nil || own != 2*time.Second || children != 100*time.Millisecond {
+		t.Errorf("parseStat = %v, %v, %v; want 2s, 100ms", own, children, err)
+	}
+	if _, _, err := parseStat("4242 (x) S 1"); err == nil {
+		t.Error("a short line was read")
+	}
+	if _, err := parsePIDs("12, x"); err == nil {
+		t.Error("--cpu-pids accepted a name")
+	}
+}
+
+// The process's own CPU, read through /proc, is reported per request.
+func TestCPUSnapshotReadsThisProcess(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc here")
+	}
+	got, err := cpuSnapshot([]int{os.Getpid()})
+	if err != nil || len(got) != 1 || got[0] < 0 {
+		t.Fatalf("cpuSnapshot = %v, %v", got, err)
+	}
 }

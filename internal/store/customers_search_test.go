@@ -145,9 +145,10 @@ func TestCustomerSearchAgainstNaive(t *testing.T) {
 				Email: fmt.Sprintf("%s.%d@d%d.example", strings.ToLower(last[:2]), i, r.IntN(4))}))(t)
 		}
 		all := must(s.Customers(ctx, f.WS.ID, "", 0, 0, 1000))(t)
-		queries := []string{"zoe", "le", "lefe", "jean", "jean mar", "m", "mu", "lea le", "eve d", "d1.example", "le.1", "zz", "Ève Müller", "e"}
+		queries := []string{"zoe", "le", "lefe", "jean", "jean mar", "m", "mu", "lea le", "eve d", "d1.example", "le.1", "zz", "Ève Müller", "e",
+			"mar", "martin jean", "noel lef", "lefevre", "mül", "lefevre martin", "dupont jeanne"}
 		for _, dense := range []int{1, 5, 1000} {
-			restore := store.SetSearchDense(dense)
+			restore := store.SetSearchRare(dense)
 			for _, q := range queries {
 				for _, org := range []int64{0, f.Org.ID} {
 					var want []int64

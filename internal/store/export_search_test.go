@@ -1,10 +1,10 @@
 package store
 
-// SetSearchDense changes the count of matches above which a search walks
-// the records (tests reach both plans with a few records); it returns a
-// function that restores it.
-func SetSearchDense(n int) (restore func()) {
-	old := searchDense
-	searchDense = n
-	return func() { searchDense = old }
+// SetSearchRare changes the count of matches from which a query word is
+// common and a search walks (tests reach every plan with a few records);
+// it returns a function that restores it.
+func SetSearchRare(n int) (restore func()) {
+	old := searchRare
+	searchRare = n
+	return func() { searchRare = old }
 }

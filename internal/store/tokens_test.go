@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -85,5 +86,54 @@ func TestAPITokenLifecycle(t *testing.T) {
 		if others := must(s.APITokens(ctx, f.Other.WS.ID, 0, 0, 10))(t); len(others) != 0 {
 			t.Errorf("another workspace lists %d of our tokens", len(others))
 		}
+	})
+}
+
+// A token's one-statement actor is the actor Store.Actor loads for each
+// member (role, teams, tiers), and a revocation, a deactivation or a change
+// of tiers holds from the very next request: nothing is cached.
+func TestTokenActorIsTheMembersActor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		for name, m := range f.Members() {
+			secret := "plr_" + name
+			must(s.IssueAPIToken(ctx, f.WS.ID, f.Admin.ID, store.NewAPIToken{AgentID: m.ID, Name: name, Secret: secret}))(t)
+			got := must(s.TokenActor(ctx, secret))(t)
+			want := must(s.Actor(ctx, m.ID))(t)
+			if got.AgentID != want.AgentID || got.WorkspaceID != want.WorkspaceID || got.Name != want.Name || got.Email != want.Email ||
+				got.Role != want.Role || got.Language != want.Language || got.Timezone != want.Timezone ||
+				!slices.Equal(got.TeamIDs, want.TeamIDs) || !slices.Equal(got.TierIDs, want.TierIDs) {
+				t.Errorf("%s: token actor %+v, want %+v", name, got, want)
+			}
+		}
+
+		// Tiers change: the next request sees the new ones.
+		m := must(s.Member(ctx, f.WS.ID, f.AgentL2.ID))(t)
+		m.TierIDs = append(m.TierIDs, f.Tier["L4"].ID)
+		if err := s.UpdateMember(ctx, f.WS.ID, f.Admin.ID, m); err != nil {
+			t.Fatal(err)
+		}
+		if a := must(s.TokenActor(ctx, "plr_agentL2"))(t); !a.InTier(f.Tier["L4"].ID) {
+			t.Errorf("a tier added to the member is missing from the next request's actor: %v", a.TierIDs)
+		}
+
+		// Deactivated: refused on the next request.
+		m.Active = false
+		if err := s.UpdateMember(ctx, f.WS.ID, f.Admin.ID, m); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.TokenActor(ctx, "plr_agentL2")
+		wantProblem(t, err, problem.Unauthorized, "unauthenticated")
+
+		// Revoked: refused on the next request, with its own code.
+		toks := must(s.APITokens(ctx, f.WS.ID, f.AgentL1.ID, 0, 10))(t)
+		must(s.TokenActor(ctx, "plr_agentL1"))(t)
+		must(s.RevokeAPIToken(ctx, f.WS.ID, f.Admin.ID, toks[0].ID))(t)
+		_, err = s.TokenActor(ctx, "plr_agentL1")
+		wantProblem(t, err, problem.Unauthorized, "token_revoked")
+
+		_, err = s.TokenActor(ctx, "plr_nobody")
+		wantProblem(t, err, problem.Unauthorized, "unauthenticated")
 	})
 }
