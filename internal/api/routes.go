@@ -49,6 +49,7 @@ func routeTable() []route {
 
 		{Method: "GET", Path: Prefix + "/tickets", ID: "listTickets", Query: ticketListParams, Handle: (*API).listTickets},
 		{Method: "POST", Path: Prefix + "/tickets", ID: "createTicket", Handle: (*API).createTicket},
+		{Method: "POST", Path: Prefix + "/bulk/tickets", ID: "bulkUpdateTickets", Handle: (*API).bulkUpdateTickets},
 		{Method: "GET", Path: Prefix + "/tickets/{id}", ID: "getTicket", Handle: (*API).getTicket},
 		{Method: "PATCH", Path: Prefix + "/tickets/{id}", ID: "updateTicket", Handle: (*API).updateTicket},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/replies", ID: "replyToTicket", Handle: (*API).reply},

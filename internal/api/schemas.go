@@ -106,12 +106,30 @@ func schemas() map[string]any {
 	maps.Copy(s, notificationSchemas())
 	maps.Copy(s, eventSchemas())
 	maps.Copy(s, macroSchemas())
+	maps.Copy(s, bulkSchemas())
 	return s
+}
+
+// ticketUpdateProps are the fields of a change of a ticket, one ticket's
+// or many's.
+func ticketUpdateProps() schema {
+	return schema{
+		"status":        enum("", ticket.Statuses),
+		"priority":      enum("", ticket.PriorityNames()),
+		"request_type":  str(`Request type key; "" clears.`),
+		"tier_id":       integer(""),
+		"team_id":       integer("0 clears. Agents choose a team of the ticket's tier (else 403 out_of_scope)."),
+		"owner_id":      integer("0 unassigns. Agents assign to someone of the ticket's tier or team (else 403 out_of_scope)."),
+		"sensitive":     boolean("Leads, admins and the owner only; anyone else gets 403 sensitive_not_allowed, even to send the current value."),
+		"tags":          list(schema{"type": "string"}, "Replaces the tags."),
+		"custom_fields": textMap(`Values to set by key; "" clears one.`),
+	}
 }
 
 func answerSchemas() map[string]any {
 	return map[string]any{
-		"Error": object([]string{"error"}, schema{"error": object([]string{"code", "message"}, schema{
+		"Error": object([]string{"error"}, schema{"error": ref("ErrorDetail")}),
+		"ErrorDetail": object([]string{"code", "message"}, schema{
 			"code":    str("Stable machine code, e.g. validation_failed, ticket_not_found."),
 			"message": str("For people, in the language of Accept-Language (fr or en)."),
 			"params":  textMap("Values the message refers to (e.g. the offending field or value)."),
@@ -121,7 +139,7 @@ func answerSchemas() map[string]any {
 					"message": str("For people."),
 					"params":  textMap("Values the message refers to (max, value, expected…)."),
 				})},
-		})}),
+		}),
 		"OpenAPI": schema{"type": "object", "description": "This document."},
 		"Me": object([]string{"agent_id", "workspace_id", "name", "email", "role", "language", "timezone", "tier_ids", "team_ids"}, schema{
 			"agent_id": integer(""), "workspace_id": integer(""), "name": str(""), "email": str(""),
@@ -259,17 +277,7 @@ func bodySchemas() map[string]any {
 			"tags":           list(schema{"type": "string"}, "At most 20 short words."),
 			"custom_fields":  textMap("Values by custom field key."),
 		}),
-		"TicketUpdate": object(nil, schema{
-			"status":        enum("", ticket.Statuses),
-			"priority":      enum("", ticket.PriorityNames()),
-			"request_type":  str(`Request type key; "" clears.`),
-			"tier_id":       integer(""),
-			"team_id":       integer("0 clears. Agents choose a team of the ticket's tier (else 403 out_of_scope)."),
-			"owner_id":      integer("0 unassigns. Agents assign to someone of the ticket's tier or team (else 403 out_of_scope)."),
-			"sensitive":     boolean("Leads, admins and the owner only; anyone else gets 403 sensitive_not_allowed, even to send the current value."),
-			"tags":          list(schema{"type": "string"}, "Replaces the tags."),
-			"custom_fields": textMap(`Values to set by key; "" clears one.`),
-		}),
+		"TicketUpdate": object(nil, ticketUpdateProps()),
 		"Call": object([]string{"direction", "number", "duration_seconds"}, schema{
 			"direction":        enum("Who called.", []string{"inbound", "outbound"}),
 			"number":           str("The other party's number: digits, an optional leading +, spaces, dots, dashes, brackets."),

@@ -223,7 +223,7 @@ func (d *Service) ApplyMacro(ctx context.Context, a auth.Actor, ticketID int64, 
 		return d.store.CountMacroUse(ctx, tx, a.WorkspaceID, m.ID)
 	}
 	p := post{kind: ticket.AgentReply, body: body, status: status, change: ch, count: counted,
-		guard: func(cur ticket.Ticket) error { return checkMacroActions(dir, a, cur, ch) }}
+		guard: func(cur ticket.Ticket) error { return checkChange(dir, a, cur, ch) }}
 	if u.Note {
 		p.kind = ticket.InternalNote
 	}
@@ -238,25 +238,20 @@ func (d *Service) ApplyMacro(ctx context.Context, a auth.Actor, ticketID int64, 
 func (d *Service) applyMacroActions(ctx context.Context, a auth.Actor, dir Directory, ticketID int64, p post) (ticket.Ticket, error) {
 	ch := p.change
 	if p.status != "" {
-		st := ticket.Status(p.status)
-		if !st.Valid() {
-			return ticket.Ticket{}, problem.Fields{"status": {Code: "unknown_value", Message: "unknown status", Params: map[string]string{"value": p.status}}}.Err()
+		f := problem.Fields{}
+		if checkStatus(f, p.status); len(f) > 0 {
+			return ticket.Ticket{}, f.Err()
 		}
+		st := ticket.Status(p.status)
 		ch.Status = &st
 	}
-	nt := d.notifier(dir, a.AgentID)
-	ch.Then = nt.hook(p.count)
-	t, err := d.store.UpdateTicket(ctx, a.WorkspaceID, ticketID, a.AgentID, func(cur ticket.Ticket) error {
-		if !ticket.CanView(a, cur) {
-			return problem.NotFoundf("ticket")
-		}
+	ch.Then = p.count
+	return d.applyChange(ctx, a, dir, ticketID, ch, func(cur ticket.Ticket) error {
 		if !ticket.CanWork(a, cur) {
 			return errForbidden
 		}
-		return p.guard(cur)
-	}, ch)
-	nt.done(ctx, err)
-	return t, err
+		return checkChange(dir, a, cur, ch)
+	})
 }
 
 // macroChange turns a macro's actions into a change of the ticket's
@@ -292,23 +287,4 @@ func macroChange(dir Directory, a auth.Actor, act macro.Actions) (store.Change, 
 		ch.OwnerID = &id
 	}
 	return ch, act.Status, f.Err()
-}
-
-// checkMacroActions checks a macro's change against the ticket as it is
-// when written, as UpdateTicket checks a change made by hand.
-func checkMacroActions(dir Directory, a auth.Actor, cur ticket.Ticket, ch store.Change) error {
-	if ch.Empty() {
-		return nil
-	}
-	if !ticket.CanWork(a, cur) {
-		return errForbidden
-	}
-	f := problem.Fields{}
-	if ch.OwnerID != nil && *ch.OwnerID != 0 && *ch.OwnerID != cur.OwnerID && !ticket.CanAssignTo(a, cur, dir.ActorOf(dir.Member(*ch.OwnerID))) {
-		f.Add("actions.assign", "owner_out_of_scope", "this agent does not work in the ticket's tier or team, or you do not")
-	}
-	if len(ticket.WithTags(cur.Tags, ch.AddTags)) > ticket.MaxTags {
-		f.Add("actions.add_tags", "too_many", "too many tags", "max", strconv.Itoa(ticket.MaxTags))
-	}
-	return outOfScope(f)
 }

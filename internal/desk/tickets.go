@@ -340,44 +340,65 @@ func (d *Service) UpdateTicket(ctx context.Context, a auth.Actor, id int64, u Up
 	if ch.Empty() {
 		return d.Ticket(ctx, a, id)
 	}
+	return d.applyChange(ctx, a, dir, id, ch, func(cur ticket.Ticket) error { return checkChange(dir, a, cur, ch) })
+}
+
+// applyChange writes a change of a ticket's fields the actor may see, once
+// guard accepts the ticket as it is when written; those it must notify are
+// notified.
+func (d *Service) applyChange(ctx context.Context, a auth.Actor, dir Directory, id int64, ch store.Change, guard store.Guard) (ticket.Ticket, error) {
 	nt := d.notifier(dir, a.AgentID)
-	ch.Then = nt.hook(nil)
+	ch.Then = nt.hook(ch.Then)
 	t, err := d.store.UpdateTicket(ctx, a.WorkspaceID, id, a.AgentID, func(cur ticket.Ticket) error {
 		if !ticket.CanView(a, cur) {
 			return problem.NotFoundf("ticket")
 		}
-		// Before the right to work it, so that whoever reads the ticket
-		// without that right (an invitee) is told this precise refusal.
-		if ch.Sensitive != nil && !ticket.CanSetSensitive(a, cur) {
-			return errSensitive
-		}
-		if !ticket.CanWork(a, cur) {
-			return errForbidden
-		}
-		// Agents move tickets between tiers by escalating, which collects
-		// what the next tier needs and counts the hand-off; a plain field
-		// change would skip all of that. Leads and admins may re-tier.
-		if ch.TierID != nil && *ch.TierID != cur.TierID && !a.IsLeadOrAdmin() {
-			return errUseEscalation
-		}
-		next := cur
-		if ch.TierID != nil {
-			next.TierID = *ch.TierID
-		}
-		if ch.TeamID != nil {
-			next.TeamID = *ch.TeamID
-		}
-		f := problem.Fields{}
-		if ch.TeamID != nil && *ch.TeamID != cur.TeamID && !ticket.CanPlace(a, next, dir.Team(next.TeamID).TierID) {
-			f.Add("team_id", "team_out_of_scope", "this team belongs to another tier: escalate the ticket instead")
-		}
-		if ch.OwnerID != nil && *ch.OwnerID != 0 && *ch.OwnerID != cur.OwnerID && !ticket.CanAssignTo(a, next, dir.ActorOf(dir.Member(*ch.OwnerID))) {
-			f.Add("owner_id", "owner_out_of_scope", "this agent does not work in the ticket's tier or team, or you do not")
-		}
-		return outOfScope(f)
+		return guard(cur)
 	}, ch)
 	nt.done(ctx, err)
 	return t, err
+}
+
+// checkChange is who may make a change to a ticket as it is now: those who
+// may work it; marking it sensitive or lifting the flag is for leads,
+// admins and its owner; agents keep a ticket in its tier (another tier's
+// team, or an agent outside its tier and team, is out_of_scope).
+func checkChange(dir Directory, a auth.Actor, cur ticket.Ticket, ch store.Change) error {
+	if ch.Empty() {
+		return nil
+	}
+	// Before the right to work it, so that whoever reads the ticket
+	// without that right (an invitee) is told this precise refusal.
+	if ch.Sensitive != nil && !ticket.CanSetSensitive(a, cur) {
+		return errSensitive
+	}
+	if !ticket.CanWork(a, cur) {
+		return errForbidden
+	}
+	// Agents move tickets between tiers by escalating, which collects
+	// what the next tier needs and counts the hand-off; a plain field
+	// change would skip all of that. Leads and admins may re-tier.
+	if ch.TierID != nil && *ch.TierID != cur.TierID && !a.IsLeadOrAdmin() {
+		return errUseEscalation
+	}
+	if len(ch.AddTags) > 0 && len(ticket.WithTags(cur.Tags, ch.AddTags)) > ticket.MaxTags {
+		return problem.Fields{"tags": {Code: "too_many", Message: "too many tags", Params: map[string]string{"max": strconv.Itoa(ticket.MaxTags)}}}.Err()
+	}
+	next := cur
+	if ch.TierID != nil {
+		next.TierID = *ch.TierID
+	}
+	if ch.TeamID != nil {
+		next.TeamID = *ch.TeamID
+	}
+	f := problem.Fields{}
+	if ch.TeamID != nil && *ch.TeamID != cur.TeamID && !ticket.CanPlace(a, next, dir.Team(next.TeamID).TierID) {
+		f.Add("team_id", "team_out_of_scope", "this team belongs to another tier: escalate the ticket instead")
+	}
+	if ch.OwnerID != nil && *ch.OwnerID != 0 && *ch.OwnerID != cur.OwnerID && !ticket.CanAssignTo(a, next, dir.ActorOf(dir.Member(*ch.OwnerID))) {
+		f.Add("owner_id", "owner_out_of_scope", "this agent does not work in the ticket's tier or team, or you do not")
+	}
+	return outOfScope(f)
 }
 
 var (
@@ -496,8 +517,13 @@ func (d *Service) message(ctx context.Context, a auth.Actor, id int64, p post, f
 func checkMessage(body, status string) error {
 	f := problem.Fields{}
 	ticket.CheckBody(f, "body", body)
+	checkStatus(f, status)
+	return f.Err()
+}
+
+// checkStatus checks a status set with a message ("" leaves it).
+func checkStatus(f problem.Fields, status string) {
 	if st := ticket.Status(status); status != "" && !st.Valid() {
 		f.Add("status", "unknown_value", "unknown status", "value", status)
 	}
-	return f.Err()
 }

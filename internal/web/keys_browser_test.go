@@ -55,7 +55,7 @@ func TestBrowserKeyboard(t *testing.T) {
 		waitTrue(`document.querySelector('#properties')['htmx-internal-data'] !== undefined`),
 		waitTrue(`document.querySelector('#properties button[name=assign_me]') !== null`), // not his yet
 		chromedp.KeyEvent("a"),
-		waitTrue(`document.querySelector('#p-owner_id').value === '`+id(e.f.AgentL1.ID)+`'`),
+		waitTrue(`document.querySelector('#p-owner_id').value === '`+id(e.f.AgentL1.ID)+`' && !document.querySelector('.htmx-request, .htmx-settling')`),
 	)
 	run(t, ctx, "u goes back to the list",
 		chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`),
