@@ -80,6 +80,15 @@ func envOr(key, fallback string) string {
 	return fallback
 }
 
+// dbFlagSet is the flag set of a command that works on the database:
+// the storage flags every such command shares, registered.
+func dbFlagSet(name string, stderr io.Writer) (*flag.FlagSet, *dbFlags) {
+	fs := newFlagSet(name, stderr)
+	db := &dbFlags{}
+	db.register(fs)
+	return fs, db
+}
+
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("palier "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -87,9 +96,7 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 }
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("migrate", stderr)
-	var db dbFlags
-	db.register(fs)
+	fs, db := dbFlagSet("migrate", stderr)
 	s, err := db.parseAndOpen(ctx, fs, args)
 	if err != nil {
 		return err

@@ -35,9 +35,7 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // tokenCreate prints the new token's secret alone on stdout (so
 // TOKEN=$(palier token create …) works) and its id on stderr.
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("token create", stderr)
-	var db dbFlags
-	db.register(fs)
+	fs, db := dbFlagSet("token create", stderr)
 	email := fs.String("email", "", "the account the token acts as")
 	name := fs.String("name", "cli", "a name to recognise the token by")
 	expires := fs.String("expires", "", `lifetime, e.g. 90d, 12h, 2w, 1y (default: never)`)
@@ -88,9 +86,7 @@ func expirySuffix(t time.Time) string {
 }
 
 func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("token list", stderr)
-	var db dbFlags
-	db.register(fs)
+	fs, db := dbFlagSet("token list", stderr)
 	email := fs.String("email", "", "only this account's tokens (default: every account's)")
 	s, err := db.parseAndOpen(ctx, fs, args)
 	if err != nil {
@@ -137,9 +133,7 @@ func orDash(t time.Time) string {
 }
 
 func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("token revoke", stderr)
-	var db dbFlags
-	db.register(fs)
+	fs, db := dbFlagSet("token revoke", stderr)
 	id := fs.Int64("id", 0, "the token's id (see palier token list)")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -17,9 +17,7 @@ import (
 // benchmarks and load tests run on realistic volumes, and optionally adds
 // agent accounts so that the generated database can be signed into.
 func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench-data", stderr)
-	var db dbFlags
-	db.register(fs)
+	fs, db := dbFlagSet("bench-data", stderr)
 	n := fs.Int("tickets", 100_000, "how many tickets to generate")
 	seed := fs.Uint64("seed", 1, "seed of the generator (same seed, same data)")
 	customers := fs.Int("customers", 0, "how many customers to generate first (0: one per 20 tickets); with --tickets 0, customers only")

@@ -23,9 +23,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New(userUsage)
 	}
-	fs := newFlagSet("user create", stderr)
-	var db dbFlags
-	db.register(fs)
+	fs, db := dbFlagSet("user create", stderr)
 	email := fs.String("email", "", "the account's email (its login)")
 	name := fs.String("name", "", "display name")
 	role := fs.String("role", "agent", "admin, lead, agent or collaborator (outside support: sees only the tickets it is invited to)")
@@ -113,9 +111,7 @@ func tierIDs(ctx context.Context, list func(context.Context, int64) ([]workspace
 // userUnlock clears the failed sign-ins that make an account wait (the
 // operator's way in when no admin can sign in). Audited with no actor.
 func userUnlock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("user unlock", stderr)
-	var db dbFlags
-	db.register(fs)
+	fs, db := dbFlagSet("user unlock", stderr)
 	email := fs.String("email", "", "the account to unlock")
 	s, err := db.parseAndOpen(ctx, fs, args)
 	if err != nil {

@@ -11,11 +11,8 @@ func (a *API) retryEmail(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.r.ContentLength != 0 {
-		var none struct{}
-		if err := c.decode(&none); err != nil {
-			return nil, err
-		}
+	if err := c.noBody(); err != nil {
+		return nil, err
 	}
 	e, t, err := a.desk.RetryEmail(c.r.Context(), c.actor, id, mid)
 	if err != nil {

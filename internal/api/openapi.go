@@ -65,41 +65,34 @@ var operations = map[string]operation{
 		Body: "EscalationProcedureWrite", Status: 201, Result: "EscalationProcedure"},
 	"replaceEscalationProcedure": {Tag: "escalation", Summary: "Replace an escalation procedure (admins only)", Body: "EscalationProcedureWrite", Status: 200, Result: "EscalationProcedure"},
 
-	"listCustomers":  {Tag: "customers", Summary: "List customers, newest first", Status: 200, Result: "CustomerPage"},
-	"createCustomer": {Tag: "customers", Summary: "Add a customer", Body: "CustomerCreate", Status: 201, Result: "Customer"},
-	"getCustomer":    {Tag: "customers", Summary: "Get a customer", Status: 200, Result: "Customer"},
-	"updateCustomer": {Tag: "customers", Summary: "Change a customer; absent fields keep their value", Body: "CustomerUpdate", Status: 200, Result: "Customer"},
-
-	"listOrganisations":  {Tag: "customers", Summary: "List organisations, newest first", Status: 200, Result: "OrganisationPage"},
-	"createOrganisation": {Tag: "customers", Summary: "Add an organisation", Body: "OrganisationCreate", Status: 201, Result: "Organisation"},
-	"getOrganisation":    {Tag: "customers", Summary: "Get an organisation", Status: 200, Result: "Organisation"},
-	"updateOrganisation": {Tag: "customers", Summary: "Change an organisation; absent fields keep their value", Body: "OrganisationUpdate", Status: 200, Result: "Organisation"},
-
-	"listAgents":  {Tag: "setup", Summary: "List the workspace's members (one page)", Status: 200, Result: "AgentPage"},
-	"createAgent": {Tag: "setup", Summary: "Add an agent, lead, admin or collaborator (admins only)", Body: "AgentCreate", Status: 201, Result: "Agent"},
-	"getAgent":    {Tag: "setup", Summary: "Get a member", Status: 200, Result: "Agent"},
-	"updateAgent": {Tag: "setup", Summary: "Change a member's profile, role, tiers and teams (admins only)", Body: "AgentUpdate", Status: 200, Result: "Agent"},
-
-	"listTeams":  {Tag: "setup", Summary: "List teams (one page)", Status: 200, Result: "TeamPage"},
-	"createTeam": {Tag: "setup", Summary: "Add a team (admins only)", Body: "TeamCreate", Status: 201, Result: "Team"},
-	"updateTeam": {Tag: "setup", Summary: "Change a team; skill_ids and member_ids replace the old lists (admins only)", Body: "TeamUpdate", Status: 200, Result: "Team"},
-
-	"listTiers":  {Tag: "setup", Summary: "List tiers, lowest first (one page)", Status: 200, Result: "TierPage"},
-	"createTier": {Tag: "setup", Summary: "Add a tier (admins only)", Body: "TierCreate", Status: 201, Result: "Tier"},
-	"updateTier": {Tag: "setup", Summary: "Change a tier; its code is fixed (admins only)", Body: "TierUpdate", Status: 200, Result: "Tier"},
-
-	"listRequestTypes":  {Tag: "setup", Summary: "List request types (one page)", Status: 200, Result: "RequestTypePage"},
-	"createRequestType": {Tag: "setup", Summary: "Add a request type (admins only)", Body: "RequestTypeCreate", Status: 201, Result: "RequestType"},
-	"updateRequestType": {Tag: "setup", Summary: "Change a request type; its key is fixed (admins only)", Body: "RequestTypeUpdate", Status: 200, Result: "RequestType"},
-
-	"listCustomFields":  {Tag: "setup", Summary: "List custom field definitions (one page)", Status: 200, Result: "CustomFieldPage"},
-	"createCustomField": {Tag: "setup", Summary: "Add a custom field (admins only)", Body: "CustomFieldCreate", Status: 201, Result: "CustomField"},
-	"updateCustomField": {Tag: "setup", Summary: "Change a custom field; its key and kind are fixed (admins only)", Body: "CustomFieldUpdate", Status: 200, Result: "CustomField"},
-
 	"getWorkspace":    {Tag: "setup", Summary: "The workspace's settings", Status: 200, Result: "Workspace"},
 	"updateWorkspace": {Tag: "setup", Summary: "Change the workspace's settings (admins only)", Body: "WorkspaceUpdate", Status: 200, Result: "Workspace"},
 
 	"listAuditLog": {Tag: "setup", Summary: "Who changed the workspace's setup, newest first (leads and admins)", Status: 200, Result: "AuditPage"},
+}
+
+// Customers, organisations, members, teams, tiers, request types and
+// custom fields are resources alike: listed (<Name>Page), created from a
+// <Name>Create body (201), read one by one when get says how, and changed
+// with a <Name>Update body. One row each says what differs: the resource,
+// its tag and the prose.
+func init() {
+	for _, r := range []struct{ tag, name, list, create, get, update string }{
+		{"customers", "Customer", "List customers, newest first", "Add a customer", "Get a customer", "Change a customer; absent fields keep their value"},
+		{"customers", "Organisation", "List organisations, newest first", "Add an organisation", "Get an organisation", "Change an organisation; absent fields keep their value"},
+		{"setup", "Agent", "List the workspace's members (one page)", "Add an agent, lead, admin or collaborator (admins only)", "Get a member", "Change a member's profile, role, tiers and teams (admins only)"},
+		{"setup", "Team", "List teams (one page)", "Add a team (admins only)", "", "Change a team; skill_ids and member_ids replace the old lists (admins only)"},
+		{"setup", "Tier", "List tiers, lowest first (one page)", "Add a tier (admins only)", "", "Change a tier; its code is fixed (admins only)"},
+		{"setup", "RequestType", "List request types (one page)", "Add a request type (admins only)", "", "Change a request type; its key is fixed (admins only)"},
+		{"setup", "CustomField", "List custom field definitions (one page)", "Add a custom field (admins only)", "", "Change a custom field; its key and kind are fixed (admins only)"},
+	} {
+		operations["list"+r.name+"s"] = operation{Tag: r.tag, Summary: r.list, Status: 200, Result: r.name + "Page"}
+		operations["create"+r.name] = operation{Tag: r.tag, Summary: r.create, Body: r.name + "Create", Status: 201, Result: r.name}
+		if r.get != "" {
+			operations["get"+r.name] = operation{Tag: r.tag, Summary: r.get, Status: 200, Result: r.name}
+		}
+		operations["update"+r.name] = operation{Tag: r.tag, Summary: r.update, Body: r.name + "Update", Status: 200, Result: r.name}
+	}
 }
 
 func (a *API) openAPI(c *call) (any, error) {

@@ -89,8 +89,9 @@ func TestEveryRouteIsDescribed(t *testing.T) {
 	}
 }
 
-// Every $ref in the document points at a schema or response it defines.
-func TestOpenAPIReferencesResolve(t *testing.T) {
+// openAPIDoc is the OpenAPI document of the route table, decoded.
+func openAPIDoc(t *testing.T) map[string]any {
+	t.Helper()
 	raw, err := buildOpenAPI(routeTable())
 	if err != nil {
 		t.Fatal(err)
@@ -99,6 +100,12 @@ func TestOpenAPIReferencesResolve(t *testing.T) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
+	return doc
+}
+
+// Every $ref in the document points at a schema or response it defines.
+func TestOpenAPIReferencesResolve(t *testing.T) {
+	doc := openAPIDoc(t)
 	components := doc["components"].(map[string]any)
 	var walk func(v any)
 	walk = func(v any) {
@@ -244,14 +251,7 @@ func TestDocumentedStatusesAreHTTPStatuses(t *testing.T) {
 // drift: an undocumented property, a missing required one, a wrong type or
 // a value outside an enum.
 func TestSchemaCheckerCatchesDrift(t *testing.T) {
-	raw, err := buildOpenAPI(routeTable())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := openAPIDoc(t)
 	good := `{"data": [{"id": 1, "name": "Globex", "segment": "b2b", "domain": "globex.example", "created_at": "2026-01-02T03:04:05Z"}], "next_cursor": null}`
 	cases := []struct {
 		name, value string

@@ -93,11 +93,8 @@ func (a *API) unlockAgent(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.r.ContentLength != 0 {
-		var none struct{}
-		if err := c.decode(&none); err != nil {
-			return nil, err
-		}
+	if err := c.noBody(); err != nil {
+		return nil, err
 	}
 	if err := a.desk.UnlockMember(c.r.Context(), c.actor, id); err != nil {
 		return nil, err

@@ -132,6 +132,23 @@ func BurnPasswordCheck(ctx context.Context, password string) error {
 	return err
 }
 
+// CheckLogin checks a password typed at sign-in against the account's
+// hash, "" when there is no such account or it has no password: that
+// check costs as much as a real one (BurnPasswordCheck), so response times
+// do not tell which accounts exist, and an unreadable hash is a mismatch,
+// not a failure. An error (ErrBusy, ctx's) means nothing was checked.
+// Agents and customers sign in through it alike.
+func CheckLogin(ctx context.Context, hash, password string) (bool, error) {
+	if hash == "" {
+		return false, BurnPasswordCheck(ctx, password)
+	}
+	ok, err := CheckPasswordContext(ctx, hash, password)
+	if errors.Is(err, ErrBadHash) {
+		return false, nil
+	}
+	return ok, err
+}
+
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 

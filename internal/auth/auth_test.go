@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -91,6 +92,11 @@ func TestPasswords(t *testing.T) {
 		ok, err := CheckPassword(tc.encoded, tc.password)
 		if ok != tc.ok || (err == ErrBadHash) != tc.badHash {
 			t.Errorf("%s: CheckPassword = %v, %v; want %v, bad hash %v", tc.name, ok, err, tc.ok, tc.badHash)
+		}
+		// At sign-in an unreadable hash (or none, an unknown account) is
+		// a mismatch, not an error the login would report.
+		if ok, err := CheckLogin(context.Background(), tc.encoded, tc.password); ok != tc.ok || err != nil {
+			t.Errorf("%s: CheckLogin = %v, %v; want %v, no error", tc.name, ok, err, tc.ok)
 		}
 	}
 }

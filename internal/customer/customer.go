@@ -35,11 +35,7 @@ type Organisation struct {
 // Validate checks an organisation.
 func (o Organisation) Validate() error {
 	f := problem.Fields{}
-	if strings.TrimSpace(o.Name) == "" {
-		f.Required("name")
-	} else if !utf8.ValidString(o.Name) || utf8.RuneCountInString(o.Name) > maxName {
-		f.Add("name", "too_long", "is too long or not valid text", "max", strconv.Itoa(maxName))
-	}
+	checkName(f, o.Name)
 	checkSegment(f, o.Segment)
 	if len(o.Domain) > 253 || strings.ContainsAny(o.Domain, " /@<>") {
 		f.Add("domain", "bad_domain", "is not a domain name")
@@ -62,20 +58,33 @@ type Customer struct {
 // Validate checks a customer.
 func (c Customer) Validate() error {
 	f := problem.Fields{}
-	if strings.TrimSpace(c.Name) == "" {
-		f.Required("name")
-	} else if !utf8.ValidString(c.Name) || utf8.RuneCountInString(c.Name) > maxName {
-		f.Add("name", "too_long", "is too long or not valid text", "max", strconv.Itoa(maxName))
-	}
+	checkName(f, c.Name)
 	workspace.CheckEmail(f, "email", c.Email)
 	if c.Language != "" && !slices.Contains(workspace.Languages, c.Language) {
 		f.Add("language", "unknown_value", "unsupported language", "value", c.Language)
 	}
-	if len(c.Phone) > maxPhone || !utf8.ValidString(c.Phone) {
-		f.Add("phone", "too_long", "is too long", "max", strconv.Itoa(maxPhone))
-	}
+	checkLimit(f, "phone", c.Phone, len(c.Phone), maxPhone)
 	checkSegment(f, c.Segment)
 	return f.Err()
+}
+
+// checkName checks the name of a customer or an organisation: required,
+// and at most maxName characters.
+func checkName(f problem.Fields, name string) {
+	if strings.TrimSpace(name) == "" {
+		f.Required("name")
+		return
+	}
+	checkLimit(f, "name", name, utf8.RuneCountInString(name), maxName)
+}
+
+// checkLimit refuses a value whose size (characters or bytes, as the
+// field counts them) is over max, saying the limit. Text that is not
+// UTF-8 is refused the same way: it could not be stored as text.
+func checkLimit(f problem.Fields, field, v string, size, max int) {
+	if !utf8.ValidString(v) || size > max {
+		f.Add(field, "too_long", "is too long or not valid text", "max", strconv.Itoa(max))
+	}
 }
 
 func checkSegment(f problem.Fields, s string) {

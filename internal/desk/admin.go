@@ -27,44 +27,46 @@ func (d *Service) UpdateWorkspace(ctx context.Context, a auth.Actor, w workspace
 	return d.store.UpdateWorkspace(ctx, a.AgentID, w)
 }
 
+// adminCreate and adminUpdate are the setup writes whose only rule is
+// who may make them: an admin, in their own workspace, recorded as the
+// actor in the audit log (which the store writes with the change).
+func adminCreate[T any](ctx context.Context, a auth.Actor, v T, create func(context.Context, int64, int64, T) (T, error)) (T, error) {
+	if err := requireAdmin(a); err != nil {
+		return v, err
+	}
+	return create(ctx, a.WorkspaceID, a.AgentID, v)
+}
+
+func adminUpdate[T any](ctx context.Context, a auth.Actor, v T, update func(context.Context, int64, int64, T) error) error {
+	if err := requireAdmin(a); err != nil {
+		return err
+	}
+	return update(ctx, a.WorkspaceID, a.AgentID, v)
+}
+
 // CreateTier adds a tier.
 func (d *Service) CreateTier(ctx context.Context, a auth.Actor, t workspace.Tier) (workspace.Tier, error) {
-	if err := requireAdmin(a); err != nil {
-		return t, err
-	}
-	return d.store.CreateTier(ctx, a.WorkspaceID, a.AgentID, t)
+	return adminCreate(ctx, a, t, d.store.CreateTier)
 }
 
 // UpdateTier saves a tier.
 func (d *Service) UpdateTier(ctx context.Context, a auth.Actor, t workspace.Tier) error {
-	if err := requireAdmin(a); err != nil {
-		return err
-	}
-	return d.store.UpdateTier(ctx, a.WorkspaceID, a.AgentID, t)
+	return adminUpdate(ctx, a, t, d.store.UpdateTier)
 }
 
 // CreateTeam adds a team.
 func (d *Service) CreateTeam(ctx context.Context, a auth.Actor, t workspace.Team) (workspace.Team, error) {
-	if err := requireAdmin(a); err != nil {
-		return t, err
-	}
-	return d.store.CreateTeam(ctx, a.WorkspaceID, a.AgentID, t)
+	return adminCreate(ctx, a, t, d.store.CreateTeam)
 }
 
 // UpdateTeam saves a team with its members and skills.
 func (d *Service) UpdateTeam(ctx context.Context, a auth.Actor, t workspace.Team) error {
-	if err := requireAdmin(a); err != nil {
-		return err
-	}
-	return d.store.UpdateTeam(ctx, a.WorkspaceID, a.AgentID, t)
+	return adminUpdate(ctx, a, t, d.store.UpdateTeam)
 }
 
 // CreateRequestType adds a request type.
 func (d *Service) CreateRequestType(ctx context.Context, a auth.Actor, rt workspace.RequestType) (workspace.RequestType, error) {
-	if err := requireAdmin(a); err != nil {
-		return rt, err
-	}
-	return d.store.CreateRequestType(ctx, a.WorkspaceID, a.AgentID, rt)
+	return adminCreate(ctx, a, rt, d.store.CreateRequestType)
 }
 
 // UpdateRequestType saves a request type. Deactivating one that routing
@@ -83,18 +85,12 @@ func (d *Service) UpdateRequestType(ctx context.Context, a auth.Actor, rt worksp
 
 // CreateCustomField adds a custom field definition.
 func (d *Service) CreateCustomField(ctx context.Context, a auth.Actor, cf workspace.CustomField) (workspace.CustomField, error) {
-	if err := requireAdmin(a); err != nil {
-		return cf, err
-	}
-	return d.store.CreateCustomField(ctx, a.WorkspaceID, a.AgentID, cf)
+	return adminCreate(ctx, a, cf, d.store.CreateCustomField)
 }
 
 // UpdateCustomField saves a custom field definition.
 func (d *Service) UpdateCustomField(ctx context.Context, a auth.Actor, cf workspace.CustomField) error {
-	if err := requireAdmin(a); err != nil {
-		return err
-	}
-	return d.store.UpdateCustomField(ctx, a.WorkspaceID, a.AgentID, cf)
+	return adminUpdate(ctx, a, cf, d.store.UpdateCustomField)
 }
 
 // CreateMember adds an agent, lead or admin. A password shorter than

@@ -16,20 +16,31 @@ import (
 // organisation by id (a company's name, segment and domain, shown beside
 // its customer on the ticket).
 
+// supportCreate and supportUpdate are the writes of customers and
+// organisations, whose only rule is who may make them: any member of
+// support, in their own workspace.
+func supportCreate[T any](ctx context.Context, a auth.Actor, v T, create func(context.Context, int64, T) (T, error)) (T, error) {
+	if err := notForCollaborators(a); err != nil {
+		return v, err
+	}
+	return create(ctx, a.WorkspaceID, v)
+}
+
+func supportUpdate[T any](ctx context.Context, a auth.Actor, v T, update func(context.Context, int64, T) error) error {
+	if err := notForCollaborators(a); err != nil {
+		return err
+	}
+	return update(ctx, a.WorkspaceID, v)
+}
+
 // CreateCustomer adds a customer.
 func (d *Service) CreateCustomer(ctx context.Context, a auth.Actor, c customer.Customer) (customer.Customer, error) {
-	if err := notForCollaborators(a); err != nil {
-		return c, err
-	}
-	return d.store.CreateCustomer(ctx, a.WorkspaceID, c)
+	return supportCreate(ctx, a, c, d.store.CreateCustomer)
 }
 
 // UpdateCustomer saves a customer.
 func (d *Service) UpdateCustomer(ctx context.Context, a auth.Actor, c customer.Customer) error {
-	if err := notForCollaborators(a); err != nil {
-		return err
-	}
-	return d.store.UpdateCustomer(ctx, a.WorkspaceID, c)
+	return supportUpdate(ctx, a, c, d.store.UpdateCustomer)
 }
 
 // Customer returns a customer. To a collaborator, a customer none of whose
@@ -57,18 +68,12 @@ func (d *Service) Customers(ctx context.Context, a auth.Actor, query string, org
 
 // CreateOrganisation adds an organisation.
 func (d *Service) CreateOrganisation(ctx context.Context, a auth.Actor, o customer.Organisation) (customer.Organisation, error) {
-	if err := notForCollaborators(a); err != nil {
-		return o, err
-	}
-	return d.store.CreateOrganisation(ctx, a.WorkspaceID, o)
+	return supportCreate(ctx, a, o, d.store.CreateOrganisation)
 }
 
 // UpdateOrganisation saves an organisation.
 func (d *Service) UpdateOrganisation(ctx context.Context, a auth.Actor, o customer.Organisation) error {
-	if err := notForCollaborators(a); err != nil {
-		return err
-	}
-	return d.store.UpdateOrganisation(ctx, a.WorkspaceID, o)
+	return supportUpdate(ctx, a, o, d.store.UpdateOrganisation)
 }
 
 // Organisation returns an organisation.

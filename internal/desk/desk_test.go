@@ -21,10 +21,7 @@ import (
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 func TestRoutingRulesPlaceNewTicketsFirstMatchWins(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		rs := routing.RuleSet{
 			Rules: []routing.Rule{
@@ -102,11 +99,16 @@ func TestBadRulesAreRefusedWithThePathOfTheFaultyCondition(t *testing.T) {
 
 func DefaultRules() routing.RuleSet { return desk.DefaultRuleSet() }
 
-func TestEscalationNeedsTheChecklistThenHandsOver(t *testing.T) {
+// eachDesk runs a test on each database with the documented fixture
+// seeded and a desk over it: the setup most desk tests share.
+func eachDesk(t *testing.T, test func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service)) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+		test(t, context.Background(), s, storetest.Seed(t, s), desk.New(s, nil))
+	})
+}
+
+func TestEscalationNeedsTheChecklistThenHandsOver(t *testing.T) {
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		nadia := storetest.Actor(t, s, f.AgentL1)
 		karim := storetest.Actor(t, s, f.AgentL2)
 		tk := f.Ticket["L1owned"]
@@ -152,10 +154,7 @@ func TestEscalationNeedsTheChecklistThenHandsOver(t *testing.T) {
 }
 
 func TestSwarmInviteeCanNoteButNotReply(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		owner := storetest.Actor(t, s, f.AgentL3)
 		expert := storetest.Actor(t, s, f.AgentL2)
 		tk := f.Ticket["L3"]
@@ -179,10 +178,7 @@ func TestSwarmInviteeCanNoteButNotReply(t *testing.T) {
 }
 
 func TestFirstContactResolutionIsStored(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		nadia := storetest.Actor(t, s, f.AgentL1)
 		tk, err := d.CreateTicket(ctx, nadia, desk.NewTicket{Subject: "Mot de passe oublié", Body: "Je ne peux plus me connecter", CustomerID: f.Customer["bob"].ID, OwnerID: nadia.AgentID})
 		if err != nil {
@@ -217,10 +213,7 @@ func find(events []ticket.Event, kind ticket.EventKind) *ticket.Event {
 }
 
 func TestDeEscalationWithoutTargetGoesOneTierDown(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		karim := storetest.Actor(t, s, f.AgentL2)
 		moved, err := d.Escalate(ctx, karim, f.Ticket["L2"].ID, desk.EscalateInput{Direction: "down", Reason: "Known fix: clear the export cache; L1 can deliver it."})
 		if err != nil {
@@ -233,10 +226,7 @@ func TestDeEscalationWithoutTargetGoesOneTierDown(t *testing.T) {
 }
 
 func TestAutoReplyIsRecordedWithTheTicketReference(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "Accusé de réception", Enabled: true,
 			When: routing.Condition{Field: "channel", Op: "is", Value: "email"},
@@ -272,10 +262,7 @@ func TestAutoReplyIsRecordedWithTheTicketReference(t *testing.T) {
 }
 
 func TestBusinessHoursConditionFollowsTheWorkspaceSetting(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "Hors heures ouvrées", Enabled: true,
 			When: routing.Condition{Field: "business_hours", Op: "is", Value: "outside"},

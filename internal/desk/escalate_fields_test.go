@@ -15,10 +15,7 @@ import (
 // thing: the field saved on the ticket answers the item, an answer typed
 // at hand-off fills the field, and a refused hand-off fills nothing.
 func TestChecklistAnswersAreCustomFields(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		nadia := storetest.Actor(t, s, f.AgentL1)
 		for _, cf := range []workspace.CustomField{

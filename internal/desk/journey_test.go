@@ -17,10 +17,7 @@ import (
 // the contact form carries its journey into the hand-off summary's
 // "self-service before contact" place.
 func TestHandoffSummaryListsTheJourney(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		now := time.Now().UTC()
 		s.SetClock(func() time.Time { return now })
 		ws := f.WS.ID
@@ -94,10 +91,7 @@ func TestHandoffSummaryListsTheJourney(t *testing.T) {
 // RecordJourneyStep refuses what is not a journey token or a step kind,
 // and clips the detail.
 func TestRecordJourneyStepValidates(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		for _, tok := range []string{"", "short", strings.Repeat("a", 65), "has space in it here 12345", "<script>alert(1)</script>xx"} {
 			if err := d.RecordJourneyStep(ctx, f.WS.ID, tok, desk.JourneyStep{Kind: desk.StepSearch}); err == nil {
 				t.Errorf("token %q accepted", tok)

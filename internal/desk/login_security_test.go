@@ -82,10 +82,7 @@ func TestConcurrentGuessesAreCheckedAtMostTheLimit(t *testing.T) {
 // right password works once the wait is over (no wall), and an admin can
 // lift the wait at once, or reset the password.
 func TestBackOffUnlockAndReset(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		now := time.Now().Truncate(time.Millisecond) // the store keeps milliseconds
 		s.SetClock(func() time.Time { return now })
 		admin := storetest.Actor(t, s, f.Admin)

@@ -33,10 +33,7 @@ func told(t *testing.T, d *desk.Service, s *store.Store, m workspace.Member) []s
 // (an agent, a customer's email), and emailed in the agent's language
 // when their preference says so; a refused change tells nobody.
 func TestNotificationsFollowTheChanges(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		d.EnableEmailReplies(desk.Outbound{Domain: "acme.test", From: "support@acme.test"})
 		lead, luc, dana := storetest.Actor(t, s, f.Lead), storetest.Actor(t, s, f.AgentL1), storetest.Actor(t, s, f.AgentL2)
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -219,15 +218,7 @@ func (d *Service) SignInWithPassword(ctx context.Context, wsID int64, email, pas
 	if err != nil && !problem.Is(err, problem.NotFound) {
 		return "", d.refund(ctx, err, acct, addr)
 	}
-	ok := false
-	if hash != "" {
-		ok, err = auth.CheckPasswordContext(ctx, hash, password)
-		if errors.Is(err, auth.ErrBadHash) {
-			ok, err = false, nil
-		}
-	} else {
-		err = auth.BurnPasswordCheck(ctx, password)
-	}
+	ok, err := auth.CheckLogin(ctx, hash, password)
 	if err != nil {
 		return "", d.refund(ctx, err, acct, addr)
 	}

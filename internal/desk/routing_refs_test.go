@@ -55,10 +55,7 @@ func (l *logBuffer) count(s string) int {
 // teams, tiers and request types by id, so renaming any of them changes
 // nothing but the names the rules show.
 func TestRenamesLeaveRulesWorking(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		if err := d.SaveRoutingRules(ctx, admin, refRules(f)); err != nil {
 			t.Fatal(err)
@@ -115,10 +112,7 @@ func TestRenamesLeaveRulesWorking(t *testing.T) {
 // held ids) gets its ids on first read, once, audited, and then survives a
 // rename.
 func TestOldRuleSetsMoveToIds(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		v1, err := s.SaveRoutingRules(ctx, f.WS.ID, f.Admin.ID, refRules(f))
 		if err != nil {
@@ -155,10 +149,7 @@ func TestOldRuleSetsMoveToIds(t *testing.T) {
 // rules that use it, and nothing changes. Tiers and teams cannot be
 // deleted nor deactivated at all.
 func TestDeactivatingWhatRulesUseIsRefused(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		if err := d.SaveRoutingRules(ctx, admin, refRules(f)); err != nil {
 			t.Fatal(err)
@@ -263,10 +254,7 @@ func TestBrokenRulesAreNeverSilent(t *testing.T) {
 // TestDryRunRunsAsTheCaller: a lead of L1 only must not learn from hit
 // counts which L2 tickets contain a word.
 func TestDryRunRunsAsTheCaller(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		leadL1, err := d.CreateMember(ctx, admin, workspace.Member{Email: "lead.l1@acme.test", Name: "Lou Lead", Role: workspace.Lead,
 			Active: true, TierIDs: []int64{f.Tier["L1"].ID}, TeamIDs: []int64{f.Team["L1"].ID}}, "")

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -37,15 +36,10 @@ func (d *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if err != nil && !problem.Is(err, problem.NotFound) {
 		return "", auth.Actor{}, d.refund(ctx, err, acct, addr)
 	}
-	ok := false
-	if err == nil && hash != "" {
-		ok, err = auth.CheckPasswordContext(ctx, hash, password)
-		if errors.Is(err, auth.ErrBadHash) {
-			ok, err = false, nil
-		}
-	} else {
-		err = auth.BurnPasswordCheck(ctx, password)
+	if err != nil { // no such account
+		hash = ""
 	}
+	ok, err := auth.CheckLogin(ctx, hash, password)
 	if err != nil {
 		// Busy or abandoned: the password was never checked, so the
 		// attempt is given back.

@@ -77,10 +77,7 @@ func TestEscalationFollowsTheSupportModel(t *testing.T) {
 		{"hybrid, tiered type, up", workspace.Hybrid, workspace.Tiered, "L1", desk.EscalateInput{}, false, true, "L2"},
 		{"hybrid, type following the workspace, up", workspace.Hybrid, "", "L1", desk.EscalateInput{}, false, true, "L2"},
 	}
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		lead := storetest.Actor(t, s, f.Lead)
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -116,10 +113,7 @@ func TestEscalationFollowsTheSupportModel(t *testing.T) {
 // An owner invites a whole team with a question: its active members join,
 // not the owner nor those already in, each recorded with the question.
 func TestInviteTeam(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		owner := storetest.Actor(t, s, f.AgentL3)
 		tk := f.Ticket["L3"] // owned by AgentL3; team L2 is the lead and AgentL2
 		question := "Le webhook renvoie 500, une idée ?"
@@ -201,10 +195,7 @@ func newCollaborator(t *testing.T, s *store.Store, f storetest.Fixture) auth.Act
 // invited to and posts internal notes there; everything else is refused on
 // the server.
 func TestCollaboratorRole(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		po := newCollaborator(t, s, f)
 		owner := storetest.Actor(t, s, f.AgentL3)
 		tk := f.Ticket["L3"]
@@ -274,10 +265,7 @@ func TestCollaboratorRole(t *testing.T) {
 // Routing never gives a ticket to a collaborator, even one in the team it
 // assigns within.
 func TestRoutingNeverAssignsACollaborator(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		po := newCollaborator(t, s, f) // in team L3, with no ticket: the least loaded
 		admin := storetest.Actor(t, s, f.Admin)
 		for _, then := range []routing.Actions{

@@ -14,10 +14,7 @@ import (
 // "Handed off by me" lists what the agent handed to another tier, solved
 // ones included, the latest change first, with its count in the sidebar.
 func TestHandedOffView(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		luc, dana := storetest.Actor(t, s, f.AgentL1), storetest.Actor(t, s, f.AgentL2)
 		answers := map[string]string{"steps_tried": "Lien renvoyé", "error_message": "Lien expiré"}
 		var moved []int64

@@ -3,7 +3,7 @@ package i18n
 // Texts of sign-in throttling, API tokens ("My tokens", the admin list)
 // and unlocking accounts.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"error.login_busy":      {"The server is busy checking other sign-ins; try again in {retry_after} seconds.", "Le serveur vérifie d'autres connexions ; réessayez dans {retry_after} secondes."},
 		"error.token_expired":   {"This API token has expired.", "Ce jeton d'API a expiré."},
 		"error.token_revoked":   {"This API token was revoked.", "Ce jeton d'API a été révoqué."},

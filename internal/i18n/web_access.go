@@ -4,7 +4,7 @@ package i18n
 // keep the handing agent informed, the sensitive flag, and the refusals of
 // placements outside an agent's tier.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"view.handed_off": {"Handed off by me", "Transmis par moi"},
 
 		"error.tier_changed": {"This ticket was moved meanwhile (it is now at {tier}); nothing was changed.",

@@ -3,7 +3,7 @@ package i18n
 // Texts of notifications (the centre in the top bar, their emails and
 // preferences), live updates and presence on the ticket page.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"notify.title":         {"Notifications", "Notifications"},
 		"notify.open":          {"Notifications ({n} unread)", "Notifications ({n} non lues)"},
 		"notify.mark_all":      {"Mark all as read", "Tout marquer comme lu"},

@@ -203,6 +203,15 @@ Bonjour, ma commande numéro %d n'est pas arrivée.
 `, n, from, n, n, n)
 }
 
+// poll runs one poll as a freshly started poller would (each call is a
+// restart); a failure ends the test.
+func (h *imapHarness) poll() {
+	h.t.Helper()
+	if err := h.poller().Once(context.Background()); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 func (h *imapHarness) checkpoint(id int64) (uint32, uint32, store.Mailbox) {
 	h.t.Helper()
 	m, err := h.d.Mailbox(context.Background(), h.admin, id)
@@ -215,15 +224,12 @@ func (h *imapHarness) checkpoint(id int64) (uint32, uint32, store.Mailbox) {
 func TestImapMovesStoredMessagesAndResumes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		h := newImapHarness(t, s)
-		ctx := context.Background()
 		m := h.mailbox("move", imapPassword)
 		h.deliver(imapMessage(1, "paul.girard@exemple.fr"))
 		h.deliver(imapMessage(2, "ines.moreau@exemple.fr"))
 
 		start := h.count(`SELECT count(*) FROM events`)
-		if err := h.poller().Once(ctx); err != nil {
-			t.Fatal(err)
-		}
+		h.poll()
 		if n := h.emailTickets(); n != 2 {
 			t.Fatalf("%d tickets from the mailbox, want 2", n)
 		}
@@ -241,9 +247,7 @@ func TestImapMovesStoredMessagesAndResumes(t *testing.T) {
 		events := h.count(`SELECT count(*) FROM events`)
 		perTicket := (events - start) / 2
 		h.deliver(imapMessage(3, "paul.girard@exemple.fr"))
-		if err := h.poller().Once(ctx); err != nil {
-			t.Fatal(err)
-		}
+		h.poll()
 		if n := h.emailTickets(); n != 3 {
 			t.Fatalf("%d tickets after the restart, want 3", n)
 		}
@@ -256,13 +260,10 @@ func TestImapMovesStoredMessagesAndResumes(t *testing.T) {
 func TestImapFlagsAndNeverProcessesTwice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		h := newImapHarness(t, s)
-		ctx := context.Background()
 		m := h.mailbox("flag", imapPassword)
 		h.deliver(imapMessage(1, "paul.girard@exemple.fr"))
 		h.deliver(imapMessage(2, "ines.moreau@exemple.fr"))
-		if err := h.poller().Once(ctx); err != nil {
-			t.Fatal(err)
-		}
+		h.poll()
 		flags := h.folder("INBOX")
 		if len(flags) != 2 {
 			t.Fatalf("%d messages left in INBOX, want 2 (flagged, not moved)", len(flags))
@@ -274,9 +275,7 @@ func TestImapFlagsAndNeverProcessesTwice(t *testing.T) {
 		}
 		events := h.count(`SELECT count(*) FROM events`)
 		for range 2 { // restarts
-			if err := h.poller().Once(ctx); err != nil {
-				t.Fatal(err)
-			}
+			h.poll()
 		}
 		if h.emailTickets() != 2 || h.count(`SELECT count(*) FROM events`) != events {
 			t.Fatal("a restart processed a message twice")
@@ -285,9 +284,7 @@ func TestImapFlagsAndNeverProcessesTwice(t *testing.T) {
 		if _, err := s.DB().Exec(`UPDATE mailboxes SET last_uid = 0 WHERE id = $1`, m.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := h.poller().Once(ctx); err != nil {
-			t.Fatal(err)
-		}
+		h.poll()
 		if h.count(`SELECT count(*) FROM events`) != events {
 			t.Fatal("a flagged message was processed again")
 		}
@@ -328,9 +325,7 @@ func TestImapCrashBetweenStoreAndFlag(t *testing.T) {
 
 		// After the restart the message is offered again: stored once,
 		// acknowledged now.
-		if err := h.poller().Once(ctx); err != nil {
-			t.Fatal(err)
-		}
+		h.poll()
 		if h.emailTickets() != 1 || h.count(`SELECT count(*) FROM events`) != events {
 			t.Fatal("the re-delivered message was stored twice")
 		}
@@ -363,9 +358,7 @@ func TestImapWrongPasswordIsShownNotRetriedInALoop(t *testing.T) {
 			TLS: st.TLS, Username: st.Username, Password: imapPassword, Folder: st.Folder, After: st.After, MoveTo: st.MoveTo, Enabled: true}); err != nil {
 			t.Fatal(err)
 		}
-		if err := h.poller().Once(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		h.poll()
 		if _, _, st := h.checkpoint(m.ID); st.Status != store.MailboxOK || st.ErrorCode != "" || h.emailTickets() != 1 {
 			t.Fatalf("after fixing the password: %q %q, %d tickets", st.Status, st.ErrorCode, h.emailTickets())
 		}

@@ -302,16 +302,7 @@ func (c *compiled) compileChannels(p *problems) {
 	seen := map[string]bool{}
 	for i, ch := range c.sc.Channels {
 		path := fmt.Sprintf("channels[%d]", i)
-		if ch.Name == "" {
-			p.add(path+".name", "is required")
-		} else if seen[ch.Name] {
-			p.add(path+".name", "channel %q is listed twice", ch.Name)
-		}
-		seen[ch.Name] = true
-		shares[i] = ch.Share
-		if ch.Share < 0 || math.IsNaN(ch.Share) {
-			p.add(path+".share", "must be >= 0")
-		}
+		shares[i] = checkShare(p, path, "channel", ch.Name, ch.Share, seen)
 		cc := cChannel{name: ch.Name}
 		if ch.Patience != nil {
 			checkDist(p, path+".patience", ch.Patience)
@@ -320,6 +311,22 @@ func (c *compiled) compileChannels(p *problems) {
 		c.channels = append(c.channels, cc)
 	}
 	c.chanCum = cumulative(p, "channels[*].share", shares)
+}
+
+// checkShare checks one entry of a list that divides the traffic (channels,
+// request types): a name given once, and a share that is a number >= 0. It
+// returns the share for cumulative.
+func checkShare(p *problems, path, what, name string, share float64, seen map[string]bool) float64 {
+	if name == "" {
+		p.add(path+".name", "is required")
+	} else if seen[name] {
+		p.add(path+".name", "%s %q is listed twice", what, name)
+	}
+	seen[name] = true
+	if share < 0 || math.IsNaN(share) {
+		p.add(path+".share", "must be >= 0")
+	}
+	return share
 }
 
 // cumulative checks that shares add up to 1 and returns running sums.
@@ -351,16 +358,7 @@ func (c *compiled) compileTypes(p *problems, tierIdx [5]int) {
 	seen := map[string]bool{}
 	for i, rt := range c.sc.RequestTypes {
 		path := fmt.Sprintf("request_types[%d]", i)
-		if rt.Name == "" {
-			p.add(path+".name", "is required")
-		} else if seen[rt.Name] {
-			p.add(path+".name", "request type %q is listed twice", rt.Name)
-		}
-		seen[rt.Name] = true
-		shares[i] = rt.Share
-		if rt.Share < 0 || math.IsNaN(rt.Share) {
-			p.add(path+".share", "must be >= 0")
-		}
+		shares[i] = checkShare(p, path, "request type", rt.Name, rt.Share, seen)
 		c.types = append(c.types, c.compileType(p, path, rt, tierIdx))
 	}
 	c.typeCum = cumulative(p, "request_types[*].share", shares)

@@ -63,13 +63,7 @@ func scanOrg(r interface{ Scan(...any) error }) (customer.Organisation, error) {
 // Organisation returns an organisation of the workspace.
 func (s *Store) Organisation(ctx context.Context, wsID, id int64) (customer.Organisation, error) {
 	o, err := scanOrg(s.read.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1 AND workspace_id = $2`, id, wsID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return o, problem.NotFoundf("organisation")
-	}
-	if err != nil {
-		return o, fmt.Errorf("get organisation: %w", err)
-	}
-	return o, nil
+	return mustFind(o, err, "organisation")
 }
 
 // Organisations lists organisations by id, newest first, after a cursor id;
@@ -199,26 +193,14 @@ func scanCustomer(r interface{ Scan(...any) error }) (customer.Customer, error) 
 // Customer returns a customer of the workspace.
 func (s *Store) Customer(ctx context.Context, wsID, id int64) (customer.Customer, error) {
 	c, err := scanCustomer(s.read.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1 AND workspace_id = $2`, id, wsID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, problem.NotFoundf("customer")
-	}
-	if err != nil {
-		return c, fmt.Errorf("get customer: %w", err)
-	}
-	return c, nil
+	return mustFind(c, err, "customer")
 }
 
 // CustomerByEmail finds a customer by email.
 func (s *Store) CustomerByEmail(ctx context.Context, wsID int64, email string) (customer.Customer, error) {
 	c, err := scanCustomer(s.read.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE workspace_id = $1 AND email = $2`,
 		wsID, strings.ToLower(strings.TrimSpace(email))))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, problem.NotFoundf("customer")
-	}
-	if err != nil {
-		return c, fmt.Errorf("find customer: %w", err)
-	}
-	return c, nil
+	return mustFind(c, err, "customer")
 }
 
 // Customers lists customers newest first, optionally filtered by a text

@@ -153,11 +153,8 @@ func (s *Store) SetPassword(ctx context.Context, wsID, actorID, agentID int64, h
 // Member returns a member of a workspace with their tiers and teams.
 func (s *Store) Member(ctx context.Context, wsID, id int64) (workspace.Member, error) {
 	m, err := scanMember(s.read.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM agents WHERE id = $1 AND workspace_id = $2`, id, wsID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return m, problem.NotFoundf("agent")
-	}
-	if err != nil {
-		return m, fmt.Errorf("get agent: %w", err)
+	if m, err = mustFind(m, err, "agent"); err != nil {
+		return m, err
 	}
 	m.TierIDs, err = s.ids(ctx, `SELECT tier_id FROM agent_tiers WHERE agent_id = $1 ORDER BY tier_id`, id)
 	if err != nil {

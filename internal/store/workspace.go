@@ -330,13 +330,10 @@ func (s *Store) CreateRequestType(ctx context.Context, wsID, actorID int64, rt w
 		return rt, err
 	}
 	err := s.inTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO request_types (workspace_id, key, name_fr, name_en, active, model) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			wsID, rt.Key, rt.NameFR, rt.NameEN, rt.Active, string(rt.Model)).Scan(&rt.ID)
-		if isUniqueViolation(err) {
-			return keyTaken()
-		}
+		err := insertKeyed(tx.QueryRowContext(ctx, `INSERT INTO request_types (workspace_id, key, name_fr, name_en, active, model) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			wsID, rt.Key, rt.NameFR, rt.NameEN, rt.Active, string(rt.Model)), &rt.ID, "request type")
 		if err != nil {
-			return fmt.Errorf("insert request type: %w", err)
+			return err
 		}
 		return s.audit(ctx, tx, wsID, actorID, "request_type.create", "request_type", rt.ID, rt)
 	})
@@ -358,10 +355,20 @@ func (s *Store) UpdateRequestType(ctx context.Context, wsID, actorID int64, rt w
 	})
 }
 
-func keyTaken() error {
-	f := problem.Fields{}
-	f.Add("key", "taken", "this key is already used")
-	return f.Err()
+// insertKeyed reads the id an INSERT … RETURNING id of an object with a
+// unique key (request type, custom field) gives back: a key already used
+// is the field error the editor shows on "key".
+func insertKeyed(row *sql.Row, id *int64, object string) error {
+	err := row.Scan(id)
+	if isUniqueViolation(err) {
+		f := problem.Fields{}
+		f.Add("key", "taken", "this key is already used")
+		return f.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("insert %s: %w", object, err)
+	}
+	return nil
 }
 
 // RequestTypes lists a workspace's request types.
@@ -386,13 +393,10 @@ func (s *Store) CreateCustomField(ctx context.Context, wsID, actorID int64, cf w
 	}
 	opts, _ := json.Marshal(nonNil(cf.Options))
 	err := s.inTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO custom_fields (workspace_id, key, label_fr, label_en, kind, options, position) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			wsID, cf.Key, cf.LabelFR, cf.LabelEN, string(cf.Kind), string(opts), cf.Position).Scan(&cf.ID)
-		if isUniqueViolation(err) {
-			return keyTaken()
-		}
+		err := insertKeyed(tx.QueryRowContext(ctx, `INSERT INTO custom_fields (workspace_id, key, label_fr, label_en, kind, options, position) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			wsID, cf.Key, cf.LabelFR, cf.LabelEN, string(cf.Kind), string(opts), cf.Position), &cf.ID, "custom field")
 		if err != nil {
-			return fmt.Errorf("insert custom field: %w", err)
+			return err
 		}
 		return s.audit(ctx, tx, wsID, actorID, "custom_field.create", "custom_field", cf.ID, cf)
 	})
@@ -450,6 +454,18 @@ func collect[T any](rows *sql.Rows, fn func(*sql.Rows) (T, error)) ([]T, error) 
 }
 
 // mustAffect turns "no row updated" into a NotFound problem.
+// mustFind is mustAffect's twin for a read of one row: no row is the
+// object not found, another error is wrapped with what was read.
+func mustFind[T any](v T, err error, object string) (T, error) {
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, problem.NotFoundf(object)
+	}
+	if err != nil {
+		return v, fmt.Errorf("get %s: %w", object, err)
+	}
+	return v, nil
+}
+
 func mustAffect(res sql.Result, err error, object string) error {
 	if err != nil {
 		return fmt.Errorf("update %s: %w", object, err)

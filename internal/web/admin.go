@@ -55,12 +55,19 @@ type adminPage struct {
 // admin wraps an admin handler: signed in and an administrator, else a 403
 // page.
 func (s *server) admin(h handler) http.Handler {
-	return s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
-		if !rq.actor.IsAdmin() {
-			return errAdminOnly
+	return s.auth(gate(auth.Actor.IsAdmin, errAdminOnly, h))
+}
+
+// gate refuses, before any work is done, the members allowed does not let
+// through: err is their 403 page. The desk refuses them as well; the gate
+// spares them a page they cannot use.
+func gate(allowed func(auth.Actor) bool, err error, h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		if !allowed(rq.actor) {
+			return err
 		}
 		return h(w, r, rq)
-	})
+	}
 }
 
 func (s *server) adminRoutes(mux *http.ServeMux) {

@@ -170,11 +170,7 @@ func sseName(topic, kind string) string {
 // timeline events after the page's cursor, the cursor and the header, all
 // out of band (the page swaps nothing else).
 func (s *server) ticketUpdates(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	t, err := s.d.Ticket(r.Context(), rq.actor, id)
+	t, err := s.pathTicket(r, rq)
 	if err != nil {
 		return err
 	}

@@ -90,11 +90,7 @@ func (s *server) refuseCollision(w http.ResponseWriter, r *http.Request, rq *req
 // the active colleagues who may read the ticket (a mention of anyone else
 // would tell nobody).
 func (s *server) mentions(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	t, err := s.d.Ticket(r.Context(), rq.actor, id)
+	t, err := s.pathTicket(r, rq)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
 )
@@ -47,12 +48,7 @@ var errRoutingLeadOnly = problem.New(problem.Forbidden, "forbidden", "only a tea
 
 // leadOrAdmin wraps a handler for team leads and administrators; agents get a 403.
 func (s *server) leadOrAdmin(h handler) http.Handler {
-	return s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
-		if !rq.actor.IsLeadOrAdmin() {
-			return errRoutingLeadOnly
-		}
-		return h(w, r, rq)
-	})
+	return s.auth(gate(auth.Actor.IsLeadOrAdmin, errRoutingLeadOnly, h))
 }
 
 // routingAdminRoutes registers the routing rules and escalation procedure

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/sim"
 	"github.com/palier/palier/internal/simjob"
@@ -79,12 +80,7 @@ func (s *server) simulateRoutes(mux *http.ServeMux) {
 // leadOnly refuses agents before any work is done (the desk refuses them
 // the history too).
 func leadOnly(h handler) handler {
-	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
-		if !rq.actor.IsLeadOrAdmin() {
-			return errLeadOnly
-		}
-		return h(w, r, rq)
-	}
+	return gate(auth.Actor.IsLeadOrAdmin, errLeadOnly, h)
 }
 
 // simPage is the simulator page, or its body fragment.

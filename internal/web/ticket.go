@@ -346,14 +346,20 @@ func (s *server) renderUpdate(w http.ResponseWriter, r *http.Request, rq *reques
 	return nil
 }
 
-// postedTicket reads the ticket a form was posted to — one the actor may
-// see, else not found — and parses the form.
-func (s *server) postedTicket(r *http.Request, rq *request) (ticket.Ticket, error) {
+// pathTicket reads the ticket the address names ({id}): one the actor may
+// see, else not found.
+func (s *server) pathTicket(r *http.Request, rq *request) (ticket.Ticket, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
-	t, err := s.d.Ticket(r.Context(), rq.actor, id)
+	return s.d.Ticket(r.Context(), rq.actor, id)
+}
+
+// postedTicket reads the ticket a form was posted to (see pathTicket) and
+// parses the form.
+func (s *server) postedTicket(r *http.Request, rq *request) (ticket.Ticket, error) {
+	t, err := s.pathTicket(r, rq)
 	if err != nil {
 		return ticket.Ticket{}, err
 	}

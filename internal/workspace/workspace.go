@@ -136,8 +136,7 @@ func (t Tier) Validate() error {
 	if !slices.Contains(TierCodes, t.Code) {
 		f.Add("code", "unknown_value", "must be one of L0, L1, L2, L3, L4")
 	}
-	checkName(f, "name_fr", t.NameFR, 80)
-	checkName(f, "name_en", t.NameEN, 80)
+	checkBilingual(f, "name", t.NameFR, t.NameEN, 80)
 	checkLen(f, "description", t.Description, 2000)
 	if t.TargetShare < 0 || t.TargetShare > 1 {
 		f.Add("target_share", "out_of_range", "must be between 0 and 1")
@@ -217,8 +216,7 @@ func normalizeNames(ref, fr, en *string) {
 // Validate checks a team's own fields (references are checked by the store).
 func (t Team) Validate() error {
 	f := problem.Fields{}
-	checkName(f, "name_fr", t.NameFR, 120)
-	checkName(f, "name_en", t.NameEN, 120)
+	checkBilingual(f, "name", t.NameFR, t.NameEN, 120)
 	checkLen(f, "description", t.Description, 2000)
 	if t.TierID == 0 {
 		f.Required("tier_id")
@@ -301,8 +299,7 @@ func (r RequestType) Name(lang string) string {
 func (r RequestType) Validate() error {
 	f := problem.Fields{}
 	CheckKey(f, "key", r.Key)
-	checkName(f, "name_fr", r.NameFR, 120)
-	checkName(f, "name_en", r.NameEN, 120)
+	checkBilingual(f, "name", r.NameFR, r.NameEN, 120)
 	if !slices.Contains(RequestTypeModels, r.Model) {
 		f.Add("model", "unknown_value", `must be "", tiered or swarming`, "value", string(r.Model))
 	}
@@ -343,8 +340,7 @@ func (c CustomField) Label(lang string) string {
 func (c CustomField) Validate() error {
 	f := problem.Fields{}
 	CheckKey(f, "key", c.Key)
-	checkName(f, "label_fr", c.LabelFR, 120)
-	checkName(f, "label_en", c.LabelEN, 120)
+	checkBilingual(f, "label", c.LabelFR, c.LabelEN, 120)
 	if !slices.Contains(FieldKinds, c.Kind) {
 		f.Add("kind", "unknown_value", "must be text, number, select or date")
 	}
@@ -437,6 +433,14 @@ func CheckEmail(f problem.Fields, name, email string) {
 	if at < 1 || at == len(email)-1 || len(email) > 254 || strings.ContainsAny(email, " <>\r\n") || !utf8.ValidString(email) {
 		f.Add(name, "bad_email", "is not an email address")
 	}
+}
+
+// checkBilingual checks a text every reader sees in their language (a
+// tier's or team's name, a field's label): both languages are required,
+// each at most max characters; the fields are named field_fr and field_en.
+func checkBilingual(f problem.Fields, field, fr, en string, max int) {
+	checkName(f, field+"_fr", fr, max)
+	checkName(f, field+"_en", en, max)
 }
 
 func checkName(f problem.Fields, name, v string, max int) {
