@@ -179,7 +179,15 @@ func (o *Outbox) deliverVia(ctx context.Context, relay Relay, msg *gomail.Msg) e
 	default:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
 	}
-	if relay.Username != "" {
+	switch {
+	case relay.Username != "" && relay.TLS == "none":
+		// Without TLS go-mail's discovery never sends a password in the
+		// clear; a relay reached without TLS is on this machine (a
+		// workspace's must be on the loopback), so PLAIN and LOGIN may.
+		opts = append(opts, gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthSCRAMSHA256, gomail.SMTPAuthSCRAMSHA1,
+			gomail.SMTPAuthCramMD5, gomail.SMTPAuthPlainNoEnc, gomail.SMTPAuthLoginNoEnc),
+			gomail.WithUsername(relay.Username), gomail.WithPassword(relay.Password))
+	case relay.Username != "":
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
 			gomail.WithUsername(relay.Username), gomail.WithPassword(relay.Password))
 	}
