@@ -105,6 +105,7 @@ func schemas() map[string]any {
 	maps.Copy(s, selfServiceSchemas())
 	maps.Copy(s, notificationSchemas())
 	maps.Copy(s, eventSchemas())
+	maps.Copy(s, mailboxSchemas())
 	return s
 }
 
