@@ -205,7 +205,7 @@ func TestAdminSMTPRelay(t *testing.T) {
 }
 
 // Only admins reach the relay: leads and agents are refused and change
-// nothing; a visitor is sent to sign in.
+// nothing, nor send anything; a visitor is sent to sign in.
 func TestAdminSMTPRelayRoles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
@@ -214,7 +214,22 @@ func TestAdminSMTPRelayRoles(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.d.EnableMailboxes(box)
-		form := url.Values{"host": {"127.0.0.1"}, "port": {"25"}, "tls": {"none"}, "from_address": {"support@acme.example"}, "to": {"x@acme.example"}}
+		e.d.EnableRelayTests(mail.SendTest)
+		k := &authSink{user: "palier", pass: "p"}
+		host, port := serveSink(t, k)
+		admin := e.login(t, "admin@acme.test")
+		saved := url.Values{"host": {host}, "port": {port}, "tls": {"none"}, "username": {"palier"}, "password": {"p"}, "from_address": {"support@acme.example"}}
+		if res, body := admin.post("/admin/smtp", saved, false); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("admin save: %d %s", res.StatusCode, excerpt(body))
+		}
+		state := func() (relays, audits int, host string) {
+			_ = s.DB().QueryRow(`SELECT count(*) FROM smtp_relays`).Scan(&relays)
+			_ = s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action LIKE 'smtp_relay.%'`).Scan(&audits)
+			_ = s.DB().QueryRow(`SELECT host FROM smtp_relays`).Scan(&host)
+			return
+		}
+		r0, a0, h0 := state()
+		form := url.Values{"host": {"localhost"}, "port": {"25"}, "tls": {"none"}, "from_address": {"pirate@acme.example"}, "to": {"x@acme.example"}}
 		routes := []struct{ method, path string }{{"GET", "/admin/smtp"}, {"POST", "/admin/smtp"}, {"POST", "/admin/smtp/test"}, {"POST", "/admin/smtp/delete"}}
 		clients := map[string]*client{"lead": e.login(t, "lead@acme.test"), "agent": e.login(t, "l1@acme.test"), "visitor": e.anon(t, "fr")}
 		for who, c := range clients {
@@ -235,15 +250,8 @@ func TestAdminSMTPRelayRoles(t *testing.T) {
 				}
 			}
 		}
-		var n, audits int
-		_ = s.DB().QueryRow(`SELECT count(*) FROM smtp_relays`).Scan(&n)
-		_ = s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action LIKE 'smtp_relay.%'`).Scan(&audits)
-		if n != 0 || audits != 0 {
-			t.Fatalf("refused requests wrote %d relays, %d audit entries", n, audits)
-		}
-		admin := e.login(t, "admin@acme.test")
-		if res, body := admin.post("/admin/smtp", form, false); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("admin save: %d %s", res.StatusCode, excerpt(body))
+		if r, a, h := state(); r != r0 || a != a0 || h != h0 || len(k.messages()) != 0 {
+			t.Fatalf("refused requests changed the relay (%d→%d rows, host %q→%q), audited %d→%d, sent %d messages", r0, r, h0, h, a0, a, len(k.messages()))
 		}
 	})
 }
