@@ -197,7 +197,7 @@ func TestAdminSMTPRelay(t *testing.T) {
 			t.Fatalf("%d tests audited (%v), want the two sent", tests, err)
 		}
 
-		res, body = c.post("/admin/smtp/delete", url.Values{}, false)
+		res, _ = c.post("/admin/smtp/delete", url.Values{}, false)
 		if res.StatusCode != http.StatusSeeOther || count() != 0 {
 			t.Fatalf("delete: %d, %d rows left", res.StatusCode, count())
 		}
