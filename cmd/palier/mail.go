@@ -93,7 +93,13 @@ func (m *mailFlags) start(ctx context.Context, s *store.Store, d *desk.Service, 
 		d.EnableEmailReplies(desk.Outbound{})
 		mail.NewOutbox(d, relay, log).Register(runner)
 		fmt.Fprintf(stdout, "Sending replies through %s:%d\n", relay.Host, relay.Port)
+	} else if d.RelaySettingsEnabled() {
+		// No server relay: workspaces whose admins set up their own relay
+		// still send mail through it; the others queue nothing.
+		d.EnableEmailReplies(desk.Outbound{WorkspaceRelayOnly: true})
+		mail.NewOutbox(d, relay, log).Register(runner)
 	}
+	d.EnableRelayTests(mail.SendTest)
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	svc.stop = stop
 	svc.wg.Go(func() { _ = runner.Run(runCtx) })

@@ -165,5 +165,11 @@ func routeTable() []route {
 		{Method: "POST", Path: Prefix + "/notifications/read-all", ID: "markAllNotificationsRead", Handle: (*API).markAllNotificationsRead},
 		{Method: "GET", Path: Prefix + "/me/notification-preferences", ID: "getNotificationPreferences", Handle: (*API).getNotificationPrefs},
 		{Method: "PATCH", Path: Prefix + "/me/notification-preferences", ID: "updateNotificationPreferences", Handle: (*API).updateNotificationPrefs},
+		// IMAP mailboxes (mailboxes.go), admins only.
+		{Method: "GET", Path: Prefix + "/mailboxes", ID: "listMailboxes", Handle: (*API).listMailboxes},
+		{Method: "POST", Path: Prefix + "/mailboxes", ID: "createMailbox", Handle: (*API).createMailbox},
+		{Method: "GET", Path: Prefix + "/mailboxes/{id}", ID: "getMailbox", Handle: (*API).getMailbox},
+		{Method: "PATCH", Path: Prefix + "/mailboxes/{id}", ID: "updateMailbox", Handle: (*API).updateMailbox},
+		{Method: "DELETE", Path: Prefix + "/mailboxes/{id}", ID: "deleteMailbox", Handle: (*API).deleteMailbox},
 	}
 }

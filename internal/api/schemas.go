@@ -107,6 +107,7 @@ func schemas() map[string]any {
 	maps.Copy(s, eventSchemas())
 	maps.Copy(s, macroSchemas())
 	maps.Copy(s, bulkSchemas())
+	maps.Copy(s, mailboxSchemas())
 	return s
 }
 

@@ -351,6 +351,12 @@ type EmailJob struct {
 	// Footer, when set, replaces the customer's "reply to this email"
 	// footer (an agent's notification).
 	Footer string `json:"footer,omitempty"`
+	// A public reply's extras (mailout.go): the ticket's copied
+	// addresses, the agent's signature, and whether the reply's files go
+	// with it (read at send time from the event's attachments).
+	Cc          []string `json:"cc,omitempty"`
+	Signature   string   `json:"signature,omitempty"`
+	Attachments bool     `json:"attachments,omitempty"`
 }
 
 // Outbound configures email replies. Domain names the Message-IDs the desk
@@ -360,6 +366,9 @@ type Outbound struct {
 	Domain   string
 	From     string
 	FromName string
+	// WorkspaceRelayOnly: the server has no relay of its own, so only
+	// workspaces with their own relay send mail (mailout.go).
+	WorkspaceRelayOnly bool
 }
 
 // EnableEmailReplies makes agents' public replies go out by email (when
@@ -396,6 +405,9 @@ func (d *Service) emailReply(wsID int64, kind ticket.EventKind) store.TxHook {
 			From: from, FromName: o.FromName, To: oc.Customer.Email, ToName: oc.Customer.Name,
 			TicketNumber: t.Number, TicketSubject: t.Subject, InReplyTo: oc.LastInbox, References: oc.Thread,
 			Body: e.Body, Language: lang}
+		if err := d.replyExtras(ctx, tx, wsID, t, e, &job); err != nil {
+			return err
+		}
 		return d.queueEmail(ctx, tx, job)
 	}
 }
@@ -434,6 +446,9 @@ func (d *Service) queueEmail(ctx context.Context, tx *store.Tx, job EmailJob) er
 // queueEmailKey is queueEmail with the job's unique key given (several
 // emails may come from one event: notifications to agents).
 func (d *Service) queueEmailKey(ctx context.Context, tx *store.Tx, job EmailJob, key string) error {
+	if ok, err := d.mailGoesOut(ctx, tx, job.WorkspaceID); !ok || err != nil {
+		return err
+	}
 	payload, _ := json.Marshal(job)
 	if err := d.store.RecordOutboundMail(ctx, tx, job.WorkspaceID, job.TicketID, job.EventID, job.MessageID); err != nil {
 		return err

@@ -42,6 +42,8 @@ type Service struct {
 	// inbound holds the IMAP mailboxes' secret box and the per-sender
 	// limit of inbound mail (mailbox.go).
 	inbound inbound
+	// relayTest sends admins' test messages (mailout.go).
+	relayTest RelaySender
 }
 
 // New returns a service over a migrated store.

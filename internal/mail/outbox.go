@@ -29,6 +29,9 @@ type Relay struct {
 	// port 587 and 25 do), "tls" (implicit TLS, smtps:// on 465) or
 	// "none" (a local relay on a trusted network, and tests).
 	TLS string
+	// RequireTLS refuses a "starttls" relay that does not offer it (a
+	// workspace's relay; the server's only tries).
+	RequireTLS bool
 }
 
 // ParseRelay reads smtp://user:pass@host:port, smtps://… for implicit TLS,
@@ -110,12 +113,27 @@ func (o *Outbox) Send(ctx context.Context, j jobs.Job) error {
 	if state == store.MailSent {
 		return nil
 	}
+	relay, from, fromName, err := o.relayOf(ctx, job.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	if from != "" {
+		job.From = from
+		if fromName != "" {
+			job.FromName = fromName
+		}
+	}
 	msg, err := BuildReply(job)
+	var closeFiles func()
+	if err == nil {
+		closeFiles, err = o.addExtras(ctx, job, msg)
+	}
 	if err != nil {
 		_ = o.desk.SetMailState(ctx, job.WorkspaceID, job.MessageID, store.MailFailed, err.Error())
 		return jobs.Permanent(err)
 	}
-	sendErr := o.deliver(ctx, msg)
+	sendErr := o.deliverVia(ctx, relay, msg)
+	closeFiles()
 	if sendErr == nil {
 		return o.desk.SetMailState(ctx, job.WorkspaceID, job.MessageID, store.MailSent, "")
 	}
@@ -132,21 +150,48 @@ func (o *Outbox) Send(ctx context.Context, j jobs.Job) error {
 	return sendErr
 }
 
-func (o *Outbox) deliver(ctx context.Context, msg *gomail.Msg) error {
-	opts := []gomail.Option{gomail.WithPort(o.relay.Port), gomail.WithTimeout(o.Timeout)}
-	switch o.relay.TLS {
-	case "tls":
+// deliver sends msg through the workspace's relay, else the server's.
+func (o *Outbox) deliver(ctx context.Context, wsID int64, msg *gomail.Msg) error {
+	relay, from, fromName, err := o.relayOf(ctx, wsID)
+	if err != nil {
+		return err
+	}
+	if from != "" {
+		if err := msg.FromFormat(fromName, from); err != nil {
+			return err
+		}
+	}
+	return o.deliverVia(ctx, relay, msg)
+}
+
+// testTimeout bounds an admin's test message: they are waiting for it.
+const testTimeout = 30 * time.Second
+
+func (o *Outbox) deliverVia(ctx context.Context, relay Relay, msg *gomail.Msg) error {
+	opts := []gomail.Option{gomail.WithPort(relay.Port), gomail.WithTimeout(o.Timeout)}
+	switch {
+	case relay.TLS == "tls":
 		opts = append(opts, gomail.WithSSL())
-	case "none":
+	case relay.TLS == "none":
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	case relay.RequireTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	default:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
 	}
-	if o.relay.Username != "" {
+	switch {
+	case relay.Username != "" && relay.TLS == "none":
+		// Without TLS go-mail's discovery never sends a password in the
+		// clear; a relay reached without TLS is on this machine (a
+		// workspace's must be on the loopback), so PLAIN and LOGIN may.
+		opts = append(opts, gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthSCRAMSHA256, gomail.SMTPAuthSCRAMSHA1,
+			gomail.SMTPAuthCramMD5, gomail.SMTPAuthPlainNoEnc, gomail.SMTPAuthLoginNoEnc),
+			gomail.WithUsername(relay.Username), gomail.WithPassword(relay.Password))
+	case relay.Username != "":
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
-			gomail.WithUsername(o.relay.Username), gomail.WithPassword(o.relay.Password))
+			gomail.WithUsername(relay.Username), gomail.WithPassword(relay.Password))
 	}
-	c, err := gomail.NewClient(o.relay.Host, opts...)
+	c, err := gomail.NewClient(relay.Host, opts...)
 	if err != nil {
 		return err
 	}
@@ -196,8 +241,9 @@ func BuildReply(job desk.EmailJob) (*gomail.Msg, error) {
 	if footer == "" {
 		footer = i18n.T(lang, "mail.reply.footer", "ref", "[#"+strconv.FormatInt(job.TicketNumber, 10)+"]")
 	}
-	m.SetBodyString(gomail.TypeTextPlain, job.Body+"\n\n-- \n"+footer+"\n")
-	m.AddAlternativeString(gomail.TypeTextHTML, replyHTML(job.Body, footer, lang))
+	body := withSignature(job.Body, job.Signature)
+	m.SetBodyString(gomail.TypeTextPlain, body+"\n\n-- \n"+footer+"\n")
+	m.AddAlternativeString(gomail.TypeTextHTML, replyHTML(body, footer, lang))
 	return m, nil
 }
 

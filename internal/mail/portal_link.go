@@ -31,7 +31,7 @@ func (o *Outbox) SendSignInLink(ctx context.Context, j jobs.Job) error {
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	err = o.deliver(ctx, msg)
+	err = o.deliver(ctx, job.WorkspaceID, msg)
 	var se *gomail.SendError
 	if err != nil && (j.Attempt >= j.MaxAttempts || (errors.As(err, &se) && !se.IsTemp())) {
 		return jobs.Permanent(err)

@@ -22,7 +22,7 @@ import (
 var errAdminOnly = problem.New(problem.Forbidden, "admin_only", "only an administrator can do this")
 
 // adminSections are the admin navigation, in order.
-var adminSections = []string{"workspace", "tiers", "teams", "agents", "types", "fields", "audit", "helpbox", "mailboxes"}
+var adminSections = []string{"workspace", "tiers", "teams", "agents", "types", "fields", "audit", "helpbox", "mailboxes", "smtp"}
 
 // auditPageSize is how many audit entries one page shows.
 const auditPageSize = 50

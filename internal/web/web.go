@@ -97,6 +97,8 @@ func (s *server) routes() http.Handler {
 	s.helpBoxRoutes(mux)
 	s.chatCustomerRoutes(mux)
 	s.chatAgentRoutes(mux)
+	s.smtpRoutes(mux)
+	s.signatureRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound

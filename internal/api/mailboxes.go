@@ -1,0 +1,197 @@
+package api
+
+import (
+	"maps"
+	"strconv"
+	"time"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/store"
+)
+
+// The IMAP mailboxes a workspace polls, for admins: the same desk
+// functions as the admin page (/admin/mailboxes). The password is
+// write-only: it is sealed on the way in and never returned.
+func init() {
+	maps.Copy(operations, map[string]operation{
+		"listMailboxes": {Tag: "setup", Summary: "The IMAP mailboxes the workspace polls, with each one's last poll (admins); passwords are never returned", Status: 200, Result: "MailboxList"},
+		"createMailbox": {Tag: "setup", Summary: "Add an IMAP mailbox to poll (admins; audited). The password is required and write-only. 409 mailboxes_disabled when the server has no secret key", Body: "MailboxSettings", Status: 201, Result: "Mailbox", Errors: []string{"409"}},
+		"getMailbox":    {Tag: "setup", Summary: "One IMAP mailbox (admins)", Status: 200, Result: "Mailbox"},
+		"updateMailbox": {Tag: "setup", Summary: "Change a mailbox (admins; audited): fields left out keep their value, and so does the password. A new server, account or folder restarts polling from the start of the folder", Body: "MailboxSettings", Status: 200, Result: "Mailbox", Errors: []string{"409"}},
+		"deleteMailbox": {Tag: "setup", Summary: "Stop polling a mailbox and forget it (admins; audited); answers the mailbox as it was", Status: 200, Result: "Mailbox"},
+	})
+}
+
+// mailboxJSON is a mailbox as admins see it: never its password.
+type mailboxJSON struct {
+	ID        int64      `json:"id"`
+	Address   string     `json:"address"`
+	Host      string     `json:"host"`
+	Port      int        `json:"port"`
+	TLS       string     `json:"tls"`
+	Username  string     `json:"username"`
+	Folder    string     `json:"folder"`
+	After     string     `json:"after"`
+	MoveTo    string     `json:"move_to"`
+	Keyword   string     `json:"keyword"`
+	Enabled   bool       `json:"enabled"`
+	Status    string     `json:"status"`
+	ErrorCode string     `json:"error_code"`
+	LastError string     `json:"last_error"`
+	CheckedAt *time.Time `json:"checked_at"`
+}
+
+func mailboxOut(m store.Mailbox) mailboxJSON {
+	return mailboxJSON{ID: m.ID, Address: m.Address, Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Folder: m.Folder,
+		After: m.After, MoveTo: m.MoveTo, Keyword: m.Keyword, Enabled: m.Enabled, Status: m.Status, ErrorCode: m.ErrorCode,
+		LastError: m.LastError, CheckedAt: m.CheckedAt}
+}
+
+// mailboxIn is a mailbox as sent: on a change, a field left out keeps
+// its value.
+type mailboxIn struct {
+	Address  *string `json:"address"`
+	Host     *string `json:"host"`
+	Port     *int    `json:"port"`
+	TLS      *string `json:"tls"`
+	Username *string `json:"username"`
+	Password *string `json:"password"`
+	Folder   *string `json:"folder"`
+	After    *string `json:"after"`
+	MoveTo   *string `json:"move_to"`
+	Keyword  *string `json:"keyword"`
+	Enabled  *bool   `json:"enabled"`
+}
+
+// over lays the fields sent over a mailbox's current settings.
+func (in mailboxIn) over(m desk.MailboxInput) desk.MailboxInput {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&m.Address, in.Address)
+	set(&m.Host, in.Host)
+	set(&m.TLS, in.TLS)
+	set(&m.Username, in.Username)
+	set(&m.Password, in.Password)
+	set(&m.Folder, in.Folder)
+	set(&m.After, in.After)
+	set(&m.MoveTo, in.MoveTo)
+	set(&m.Keyword, in.Keyword)
+	if in.Port != nil {
+		m.Port = *in.Port
+	}
+	if in.Enabled != nil {
+		m.Enabled = *in.Enabled
+	}
+	return m
+}
+
+func (a *API) listMailboxes(c *call) (any, error) {
+	list, err := a.desk.Mailboxes(c.r.Context(), c.actor)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Data []mailboxJSON `json:"data"`
+	}{Data: make([]mailboxJSON, len(list))}
+	for i, m := range list {
+		out.Data[i] = mailboxOut(m)
+	}
+	return out, nil
+}
+
+func (a *API) createMailbox(c *call) (any, error) {
+	var in mailboxIn
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	m, err := a.desk.CreateMailbox(c.r.Context(), c.actor, in.over(desk.MailboxInput{Enabled: true}))
+	if err != nil {
+		return nil, err
+	}
+	c.created(Prefix + "/mailboxes/" + strconv.FormatInt(m.ID, 10))
+	return a.mailbox(c, m.ID)
+}
+
+func (a *API) mailbox(c *call, id int64) (any, error) {
+	m, err := a.desk.Mailbox(c.r.Context(), c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return mailboxOut(m), nil
+}
+
+func (a *API) getMailbox(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	return a.mailbox(c, id)
+}
+
+func (a *API) updateMailbox(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	var in mailboxIn
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	cur, err := a.desk.Mailbox(c.r.Context(), c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	base := desk.MailboxInput{Address: cur.Address, Host: cur.Host, Port: cur.Port, TLS: cur.TLS, Username: cur.Username,
+		Folder: cur.Folder, After: cur.After, MoveTo: cur.MoveTo, Keyword: cur.Keyword, Enabled: cur.Enabled}
+	if err := a.desk.UpdateMailbox(c.r.Context(), c.actor, id, in.over(base)); err != nil {
+		return nil, err
+	}
+	return a.mailbox(c, id)
+}
+
+func (a *API) deleteMailbox(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.desk.Mailbox(c.r.Context(), c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.desk.DeleteMailbox(c.r.Context(), c.actor, id); err != nil {
+		return nil, err
+	}
+	return mailboxOut(m), nil
+}
+
+func mailboxSchemas() map[string]any {
+	settings := schema{
+		"address":  str("The address this mailbox receives: the inbound-address value its messages are routed with."),
+		"host":     str("The IMAP server."),
+		"port":     integer("Default 993 with tls, else 143."),
+		"tls":      enum("tls: implicit TLS; starttls; none: a server on a trusted network only. Default tls.", desk.MailboxTLSModes),
+		"username": str(""),
+		"folder":   str("The folder read; default INBOX."),
+		"after":    enum("What is done to a message once stored: moved to move_to, or flagged \\Seen plus keyword.", desk.MailboxActions),
+		"move_to":  str("Required with after=move; another folder than the one read."),
+		"keyword":  str("With after=flag; default $Palier."),
+		"enabled":  boolean("Off: the mailbox is not polled. Default true."),
+	}
+	return map[string]any{
+		"MailboxSettings": object(nil, with(settings, schema{
+			"password": str("Write-only: required on creation, left out to keep it on a change; never returned."),
+		})),
+		"Mailbox": object([]string{"id", "address", "host", "port", "tls", "username", "folder", "after", "move_to", "keyword", "enabled",
+			"status", "error_code", "last_error", "checked_at"}, with(settings, schema{
+			"id":         integer(""),
+			"status":     enum("The last poll: \"\" never polled, ok, or error (error_code and last_error say why).", []string{"", "ok", "error"}),
+			"error_code": str("A stable code of the last poll's error, e.g. auth."),
+			"last_error": str("The server's answer to the last poll, as given."),
+			"checked_at": nullable("string", "When the mailbox was last polled (RFC 3339); null before the first poll."),
+		})),
+		"MailboxList": object([]string{"data"}, schema{"data": list(ref("Mailbox"), "Oldest first.")}),
+	}
+}
