@@ -95,6 +95,7 @@ func (s *server) routes() http.Handler {
 	s.liveRoutes(mux)
 	s.helpBoxRoutes(mux)
 	s.chatCustomerRoutes(mux)
+	s.helpCallbackRoutes(mux)
 	s.chatAgentRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
