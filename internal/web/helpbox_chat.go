@@ -182,5 +182,3 @@ func (s *server) boxChatWS(w http.ResponseWriter, r *http.Request, box helpbox.S
 func (s *server) limitPublic(r *http.Request, wsID int64, kind string) error {
 	return s.d.LimitPublic(r.Context(), wsID, kind, clientip.Of(r))
 }
-
-

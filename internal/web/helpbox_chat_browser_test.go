@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/chat"
-	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -27,7 +25,7 @@ func inFrameUntil(t *testing.T, fctx context.Context, what, cond string) {
 	var last error
 	for time.Now().Before(deadline) {
 		ectx, cancel := context.WithTimeout(fctx, 2*time.Second)
-		ok, err := chromedp.Run(ectx, chromedp.Evaluate[bool](`(() => { try { return !!(` + cond + `) } catch (e) { return false } })()`))
+		ok, err := chromedp.Run(ectx, chromedp.Evaluate[bool](`(() => { try { return !!(`+cond+`) } catch (e) { return false } })()`))
 		cancel()
 		if err == nil && ok {
 			return
@@ -158,5 +156,3 @@ func alwaysOpen(t *testing.T, e *env, s *store.Store) {
 	}
 }
 
-var _ = desk.PublicBox
-var _ = strconv.Itoa
