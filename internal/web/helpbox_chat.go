@@ -182,3 +182,24 @@ func (s *server) boxChatWS(w http.ResponseWriter, r *http.Request, box helpbox.S
 func (s *server) limitPublic(r *http.Request, wsID int64, kind string) error {
 	return s.d.LimitPublic(r.Context(), wsID, kind, clientip.Of(r))
 }
+
+// chatsExtra adds to the agents' Chats panel what the box brought: whether
+// chat is on, and the Callbacks queue (the callback requests of the tiers
+// the agent works, oldest first).
+func (s *server) chatsExtra(r *http.Request, rq *request, p *chatsPage) error {
+	var err error
+	if p.Enabled, err = s.d.ChatEnabled(r.Context(), rq.actor); err != nil {
+		return err
+	}
+	p.Callbacks, err = s.d.Callbacks(r.Context(), rq.actor)
+	return err
+}
+
+// saveChatEnabled saves the panel's "offer live chat" box, when the form
+// has it (chat_toggle marks the forms that do).
+func (s *server) saveChatEnabled(r *http.Request, rq *request) error {
+	if r.PostFormValue("chat_toggle") == "" {
+		return nil
+	}
+	return s.d.SetChatEnabled(r.Context(), rq.actor, r.PostFormValue("enabled") == "on")
+}
