@@ -9,6 +9,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/chat"
+	"github.com/palier/palier/internal/helpbox"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
@@ -242,4 +243,10 @@ func (d *Service) Callbacks(ctx context.Context, a auth.Actor) ([]PendingCallbac
 		}
 	}
 	return out, nil
+}
+
+// HelpBoxOf returns a workspace's help-box settings, for public pages
+// (the key is public: every page carrying the box shows it).
+func (d *Service) HelpBoxOf(ctx context.Context, wsID int64) (helpbox.Settings, error) {
+	return d.store.HelpBox(ctx, wsID)
 }

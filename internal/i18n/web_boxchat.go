@@ -21,6 +21,10 @@ func init() {
 		"callback.admin_label":        {"Offer a callback request on the contact form", "Proposer une demande de rappel sur le formulaire de contact"},
 		"call.callback_window_body":   {"The customer asks to be called back at {number}, {window}.", "Le client demande à être rappelé au {number}, {window}."},
 
+		"boxdemo.title":   {"Nuagique — your invoices (a demo page)", "Nuagique — vos factures (page de démonstration)"},
+		"boxdemo.intro":   {"This page stands for the customer company's own site: the Help button at the bottom right is Palier's help box, with articles for this page, search, the assistant, live chat and the contact form.", "Cette page joue le rôle du site de l'entreprise cliente : le bouton Aide en bas à droite est la boîte d'aide de Palier, avec les articles de cette page, la recherche, l'assistant, la discussion en direct et le formulaire de contact."},
+		"boxdemo.snippet": {"A site adds the box with one tag (its origin must be allowed in Administration → Help box):", "Un site ajoute la boîte avec une seule balise (son origine doit être autorisée dans Administration → Boîte d'aide) :"},
+
 		"callbacks.title":     {"Callbacks", "Rappels"},
 		"callbacks.none":      {"No callback to make.", "Aucun rappel à faire."},
 		"callbacks.number":    {"Number", "Numéro"},

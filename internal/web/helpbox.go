@@ -48,6 +48,7 @@ func (s *server) helpBoxRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /help/box/articles/{id}", s.boxArticle)
 	s.boxChatRoutes(mux)
 	s.boxContactRoutes(mux)
+	s.boxDemoRoutes(mux)
 	s.helpBoxAdminRoutes(mux)
 }
 

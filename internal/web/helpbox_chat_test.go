@@ -197,3 +197,21 @@ func TestHelpBoxChatSocket(t *testing.T) {
 		}
 	})
 }
+
+// The demo page carrying the box exists only where Palier's own origin
+// may show the box.
+func TestHelpBoxDemoPage(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newServerEnv(t, s)
+	key := boxKey(t, e, s)
+	c := e.anon(t, "fr")
+	res, body := c.get("/help/box/demo")
+	expectStatus(t, res, body, http.StatusNotFound)
+	if err := e.d.SetHelpBoxOrigins(t.Context(), storetest.Actor(t, s, e.f.Admin), e.srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	res, body = c.get("/help/box/demo")
+	expectStatus(t, res, body, http.StatusOK)
+	contains(t, body, `<script src="/help/box.js?key=`+key+`" async></script>`)
+	refusesFraming(t, "the demo page", res)
+}
