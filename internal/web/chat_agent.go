@@ -60,7 +60,7 @@ type chatsPage struct {
 	Enabled   bool
 	Callbacks []desk.PendingCallback
 	Errors    formErrors
-	Message string
+	Message   string
 }
 
 func (s *server) chatsData(r *http.Request, rq *request) (chatsPage, error) {

@@ -86,7 +86,7 @@ func TestCallbackRequest(t *testing.T) {
 		if ref == nil {
 			t.Fatalf("redirected to %q", res.Header.Get("Location"))
 		}
-		res, body = c.get(res.Header.Get("Location"))
+		_, body = c.get(res.Header.Get("Location"))
 		contains(t, body, `id="callback-sent"`)
 		jr, ok, err := e.d.Journey(t.Context(), e.f.WS.ID, j)
 		if err != nil || !ok || jr.TicketID == 0 {
@@ -121,7 +121,7 @@ func TestCallbackRequest(t *testing.T) {
 		if strings.Contains(body, `data-ticket="`+id(tk.ID)+`"`) {
 			t.Error("L2 sees a callback routed to L1")
 		}
-		res, body = l1.get("/tickets/" + id(tk.ID))
+		_, body = l1.get("/tickets/" + id(tk.ID))
 		contains(t, body, "demande à être rappelé au &#43;33 6 12 34 56 78, en semaine 14 h – 17 h")
 
 		res, body = l1.post("/tickets/"+id(tk.ID)+"/calls", url.Values{"direction": {"outbound"}, "number": {"+33 6 12 34 56 78"}, "minutes": {"4"}}, false)

@@ -155,4 +155,3 @@ func alwaysOpen(t *testing.T, e *env, s *store.Store) {
 		t.Fatal(err)
 	}
 }
-
