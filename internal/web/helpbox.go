@@ -262,6 +262,10 @@ func (s *server) boxHome(w http.ResponseWriter, r *http.Request) {
 	s.boxHandler(func(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
 		p := s.newBoxPage(box, st, loc, "home")
 		p.Open = r.URL.Query().Get("open") == "1"
+		var err error
+		if p.ChatOffered, err = s.d.ChatOffered(r.Context(), box.WorkspaceID); err != nil {
+			return err
+		}
 		s.render(w, r, loc, http.StatusOK, "helpbox", "box", p)
 		return nil
 	})(w, r)

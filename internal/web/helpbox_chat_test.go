@@ -53,7 +53,7 @@ func TestHelpBoxContactKeepsTheJourney(t *testing.T) {
 		if strings.Contains(body, `target="_blank"`) {
 			t.Errorf("the box still opens a new tab")
 		}
-		contains(t, body, `href="/help/box/contact?`, `href="/help/box/chat?`)
+		contains(t, body, `href="/help/box/contact?`)
 		res, body = c.get("/help/box/search?" + st + "&q=" + url.QueryEscape("prélèvement"))
 		expectStatus(t, res, body, http.StatusOK)
 
@@ -111,6 +111,8 @@ func TestHelpBoxChatOnlyWhenOffered(t *testing.T) {
 		res, body := c.get(st)
 		expectStatus(t, res, body, http.StatusOK)
 		contains(t, body, `id="box-chat-start"`, `data-auth="frame"`)
+		_, body = c.get("/help/box?key=" + key + "&lang=en")
+		contains(t, body, `id="box-chat-link"`)
 
 		if err := e.d.SetChatEnabled(t.Context(), storetest.Actor(t, s, e.f.Admin), false); err != nil {
 			t.Fatal(err)
@@ -118,6 +120,9 @@ func TestHelpBoxChatOnlyWhenOffered(t *testing.T) {
 		res, body = c.get(st)
 		expectStatus(t, res, body, http.StatusOK)
 		contains(t, body, `id="box-chat-off"`, `href="/help/box/contact?`)
+		if _, body = c.get("/help/box?key=" + key + "&lang=en"); strings.Contains(body, `id="box-chat-link"`) {
+			t.Error("the box's home offers chat while off")
+		}
 		if strings.Contains(body, `id="box-chat-start"`) {
 			t.Error("chat offered while off")
 		}
