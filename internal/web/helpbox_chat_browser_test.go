@@ -121,8 +121,10 @@ func TestBrowserHelpBoxChat(t *testing.T) {
 	inFrameUntil(t, fctx, "the customer reads the answer", hasLine("Je regarde votre facture.")+
 		` && document.querySelector('#chat-state').textContent.includes('Luc Premier')`)
 
-	inFrameDo(t, fctx, "reload the frame", `location.reload()`)
-	inFrameUntil(t, fctx, "the reloaded frame finds the conversation", `document.readyState === 'complete' && document.querySelector('#chat') && !document.querySelector('#chat').hidden && document.querySelector('#chat').dataset.link === 'open' && `+
+	// The old document is marked, so that the wait below cannot pass on
+	// it before the reload replaced it.
+	inFrameDo(t, fctx, "reload the frame", `window.palierOldDocument = true; location.reload()`)
+	inFrameUntil(t, fctx, "the reloaded frame finds the conversation", `!window.palierOldDocument && document.readyState === 'complete' && document.querySelector('#chat') && !document.querySelector('#chat').hidden && document.querySelector('#chat').dataset.link === 'open' && `+
 		hasLine("Je regarde votre facture.")+` && document.querySelector('#box-chat-start').hidden`)
 
 	inFrameDo(t, fctx, "the customer replies", `
