@@ -227,6 +227,10 @@ func printDemoLogins(w io.Writer, info demo.Info) {
 	for _, l := range info.Logins {
 		fmt.Fprintf(w, "  %-8s %-32s password: %s  (%s%s)\n", l.Role, l.Email, l.Password, l.Name, tiersSuffix(l.Tiers))
 	}
+	if info.HelpBoxKey != "" {
+		fmt.Fprintf(w, "Help box: open %s on this server (at its default address), or put this tag on a page served from http://localhost:8081:\n  <script src=\"http://127.0.0.1:8080/help/box.js?key=%s\" async></script>\n",
+			demo.HelpBoxDemoPath, info.HelpBoxKey)
+	}
 }
 
 func tiersSuffix(t string) string {

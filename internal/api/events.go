@@ -72,7 +72,7 @@ func eventSchemas() map[string]any {
 			"connector":        str("customer_message: the channel connector it came through (channel social)."),
 			"author":           str("customer_message: who wrote it on the connector's thread, when not the ticket's customer."),
 			"call":             str("internal_note on channel phone: the call's direction, inbound or outbound."),
-			"number":           str("internal_note on channel phone: the other party's number."),
+			"number":           str("internal_note on channel phone: the other party's number; callback_requested: the number to call."),
 			"duration_seconds": integer("internal_note on channel phone: how long the call lasted."),
 			"rule":             str("routed, auto_reply: the routing rule's name, \"default\" for the fallback route, \"requested\" when the caller chose."),
 			"rule_id":          integer("routed: the rule's id (absent for the fallback route)."),
@@ -104,6 +104,7 @@ func eventSchemas() map[string]any {
 			"summary":       ref("HandoffSummary"),
 			"agent_id":      integer("swarm_joined: the agent invited (the actor is who invited them)."),
 			"question":      str("swarm_joined: what the inviter asked, when they asked something."),
+			"window":        str("callback_requested: when the customer asked to be called, in their words (number: the number to call)."),
 		}),
 	}
 }

@@ -45,6 +45,8 @@ type Info struct {
 	WorkspaceID int64
 	Logins      []Login
 	Tickets     int
+	// HelpBoxKey is the demo's help-box key (see helpbox.go).
+	HelpBoxKey string
 }
 
 // ErrNotEmpty is returned by Load when the database already holds a
@@ -74,7 +76,7 @@ func Load(ctx context.Context, s *store.Store, seed uint64) (Info, error) {
 	if err := b.build(seed); err != nil {
 		return Info{}, fmt.Errorf("demo: %w", err)
 	}
-	return Info{WorkspaceID: b.ws.ID, Logins: b.logins(), Tickets: b.tickets}, nil
+	return Info{WorkspaceID: b.ws.ID, Logins: b.logins(), Tickets: b.tickets, HelpBoxKey: HelpBoxKey}, nil
 }
 
 func ensureEmpty(ctx context.Context, s *store.Store) error {
@@ -107,10 +109,11 @@ type builder struct {
 	customers []customer.Customer              // in customerSpecs order
 	tickets   int
 
-	svc     *desk.Service          // the service users go through (see configure)
-	engine  *routing.Engine        // the saved routing rules, compiled
-	procs   []escalation.Procedure // the saved escalation procedures
-	history map[int][]span         // by customer index: their tickets so far
+	svc     *desk.Service           // the service users go through (see configure)
+	engine  *routing.Engine         // the saved routing rules, compiled
+	procs   []escalation.Procedure  // the saved escalation procedures
+	history map[int][]span          // by customer index: their tickets so far
+	kb      map[string]KBArticleIDs // the help centre's articles, by key
 }
 
 // at sets the store's clock to t: the next write is dated t.
@@ -133,6 +136,7 @@ func (b *builder) build(seed uint64) error {
 		{"inbound address", func() error { return b.s.AddInboundAddress(b.ctx, b.ws.ID, InboundAddress) }},
 		{"knowledge base", b.createKnowledgeBase},
 		{"self-service journeys", b.createJourneys},
+		{"help box", b.createHelpBox},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

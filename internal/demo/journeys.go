@@ -66,7 +66,7 @@ func (b *builder) createJourneys() error {
 	if err != nil {
 		return err
 	}
-	if err := svc.SaveContactSettings(ctx, admin, store.ContactSettings{Phone: demoPhone, Hours: demoHours}); err != nil {
+	if err := svc.SaveContactSettings(ctx, admin, store.ContactSettings{Phone: demoPhone, Hours: demoHours, Callbacks: true}); err != nil {
 		return fmt.Errorf("contact settings: %w", err)
 	}
 	for i, v := range visits {

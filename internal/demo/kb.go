@@ -61,6 +61,7 @@ func LoadKnowledgeBase(ctx context.Context, s *store.Store, wsID, authorID int64
 }
 
 func (b *builder) createKnowledgeBase() error {
-	_, err := LoadKnowledgeBase(b.ctx, b.s, b.ws.ID, b.members["marc"].ID)
+	var err error
+	b.kb, err = LoadKnowledgeBase(b.ctx, b.s, b.ws.ID, b.members["marc"].ID)
 	return err
 }

@@ -69,6 +69,8 @@ type ChatStart struct {
 	Email    string // optional
 	Text     string // the first line
 	Language string
+	// Workspace is the help box's workspace; 0 means the help centre's.
+	Workspace int64
 }
 
 // chatRuntime is what an instance keeps about its chats in memory: the
@@ -129,12 +131,15 @@ func (d *Service) StartChat(ctx context.Context, in ChatStart) (chat.Conversatio
 		workspace.CheckEmail(f, "email", email)
 	}
 	line := chat.CheckLine(f, "message", in.Text)
-	if err := f.Err(); err != nil {
-		return chat.Conversation{}, "", err
-	}
-	wsID, err := d.HelpWorkspace(ctx)
+	err := f.Err()
 	if err != nil {
 		return chat.Conversation{}, "", err
+	}
+	wsID := in.Workspace
+	if wsID == 0 {
+		if wsID, err = d.HelpWorkspace(ctx); err != nil {
+			return chat.Conversation{}, "", err
+		}
 	}
 	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
 	if err != nil {

@@ -304,18 +304,8 @@ func (d *Service) SubmitContact(ctx context.Context, wsID int64, in ContactForm)
 	if err := f.Err(); err != nil {
 		return ticket.Ticket{}, err
 	}
-	limits := []store.RateLimit{{Key: "contact:ws:" + strconv.FormatInt(wsID, 10), Max: ContactPerWorkspace.Max, Window: ContactPerWorkspace.Window}}
-	if in.Address != "" {
-		limits = append(limits, store.RateLimit{Key: "contact:" + auth.AddressKey(in.Address), Max: ContactPerAddress.Max, Window: ContactPerAddress.Window})
-	}
-	wait, err := d.store.ReserveContact(ctx, limits...)
-	if err != nil {
+	if err := d.reserveContact(ctx, wsID, in.Address); err != nil {
 		return ticket.Ticket{}, err
-	}
-	if wait > 0 {
-		secs := int((wait + time.Second - 1) / time.Second)
-		return ticket.Ticket{}, problem.New(problem.TooMany, "contact_rate_limited", "too many messages; try again later").
-			With("retry_after", strconv.Itoa(secs))
 	}
 	token := in.Journey
 	if !ValidJourneyToken(token) {

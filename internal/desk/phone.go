@@ -11,6 +11,7 @@ import (
 	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/text"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
@@ -99,7 +100,10 @@ func (d *Service) LogCall(ctx context.Context, a auth.Actor, ticketID int64, c C
 			return errForbidden
 		}
 		return nil
-	}, e, "", nil)
+	}, e, "", func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+		// A call logged on the ticket makes its pending callbacks.
+		return d.store.CloseCallbacks(ctx, tx, a.WorkspaceID, t.ID, events[0].ID)
+	})
 }
 
 // Callback is a customer's request to be called back.

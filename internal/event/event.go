@@ -141,6 +141,14 @@ type SwarmJoin struct {
 	Question string `json:"question,omitempty"`
 }
 
+// CallbackRequested is a customer's request to be called back: the
+// number to call and the time window they chose (a free text such as
+// "weekdays 14:00-17:00", in their words).
+type CallbackRequested struct {
+	Number string `json:"number,omitempty"`
+	Window string `json:"window,omitempty"`
+}
+
 // Raw is the data of a kind this build has no type for (a row written by a
 // newer version): kept as it is so that the timeline still reads. It
 // cannot be written.
@@ -175,6 +183,9 @@ func (Handoff) Kinds() []ticket.EventKind {
 }
 func (SwarmJoin) Kinds() []ticket.EventKind { return []ticket.EventKind{ticket.SwarmJoined} }
 func (Raw) Kinds() []ticket.EventKind       { return nil }
+func (CallbackRequested) Kinds() []ticket.EventKind {
+	return []ticket.EventKind{ticket.CallbackRequested}
+}
 
 // registry holds one decoder per kind, built from the types' Kinds.
 var registry = map[ticket.EventKind]func([]byte) (ticket.EventData, error){}
@@ -207,6 +218,7 @@ func init() {
 	register[Routed]()
 	register[Handoff]()
 	register[SwarmJoin]()
+	register[CallbackRequested]()
 }
 
 // Encode is an event's data as stored (version Version): "{}" for none

@@ -31,9 +31,10 @@ var examples = map[ticket.EventKind]ticket.EventData{
 		Reasons: []routing.Reason{{Path: "rules[0].when", Field: "subject", Op: "contains", Expected: "facture", Actual: "factures"}}},
 	ticket.Escalated: event.Handoff{From: 1, To: 2, Direction: escalation.Up, Reason: "bug", VendorEmail: "v@x.example",
 		Summary: &escalation.Summary{Direction: escalation.Up, From: "L1", To: "L2", Reason: "bug", Subject: "Export"}},
-	ticket.DeEscalated: event.Handoff{From: 2, To: 1, Direction: escalation.Down, Reason: "known fix"},
-	ticket.SwarmJoined: event.SwarmJoin{AgentID: 8, TeamID: 3, Question: "une idée ?"},
-	ticket.AutoReply:   event.AutoReply{Rule: "default"},
+	ticket.DeEscalated:       event.Handoff{From: 2, To: 1, Direction: escalation.Down, Reason: "known fix"},
+	ticket.SwarmJoined:       event.SwarmJoin{AgentID: 8, TeamID: 3, Question: "une idée ?"},
+	ticket.AutoReply:         event.AutoReply{Rule: "default"},
+	ticket.CallbackRequested: event.CallbackRequested{Number: "+33 6 12 34 56 78", Window: "en semaine 14 h – 17 h"},
 }
 
 // TestEveryKindHasAType: every kind's data survives its encoding, and reads

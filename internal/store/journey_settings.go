@@ -13,13 +13,15 @@ import (
 type ContactSettings struct {
 	Phone string `json:"phone"`
 	Hours string `json:"hours"`
+	// Callbacks offers customers to be called back instead of writing.
+	Callbacks bool `json:"callbacks"`
 }
 
 // ContactSettings returns a workspace's contact settings (empty when none
 // were saved).
 func (s *Store) ContactSettings(ctx context.Context, wsID int64) (ContactSettings, error) {
 	var c ContactSettings
-	err := s.read.QueryRowContext(ctx, `SELECT phone, hours FROM contact_settings WHERE workspace_id = $1`, wsID).Scan(&c.Phone, &c.Hours)
+	err := s.read.QueryRowContext(ctx, `SELECT phone, hours, callbacks FROM contact_settings WHERE workspace_id = $1`, wsID).Scan(&c.Phone, &c.Hours, &c.Callbacks)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("read contact settings: %w", err)
 	}
@@ -29,11 +31,11 @@ func (s *Store) ContactSettings(ctx context.Context, wsID int64) (ContactSetting
 // SetContactSettings saves a workspace's contact settings, audited.
 func (s *Store) SetContactSettings(ctx context.Context, wsID, actorID int64, c ContactSettings) error {
 	return s.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_settings (workspace_id, phone, hours) VALUES ($1, $2, $3)
-			ON CONFLICT (workspace_id) DO UPDATE SET phone = excluded.phone, hours = excluded.hours`, wsID, c.Phone, c.Hours); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_settings (workspace_id, phone, hours, callbacks) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (workspace_id) DO UPDATE SET phone = excluded.phone, hours = excluded.hours, callbacks = excluded.callbacks`, wsID, c.Phone, c.Hours, c.Callbacks); err != nil {
 			return fmt.Errorf("save contact settings: %w", err)
 		}
-		return s.audit(ctx, tx, wsID, actorID, "contact.settings", "workspace", wsID, map[string]any{"phone": c.Phone, "hours": c.Hours})
+		return s.audit(ctx, tx, wsID, actorID, "contact.settings", "workspace", wsID, map[string]any{"phone": c.Phone, "hours": c.Hours, "callbacks": c.Callbacks})
 	})
 }
 

@@ -28,12 +28,15 @@ const (
 	// AutoReply is a templated answer sent by a routing rule, not by an
 	// agent: it does not count as the first response.
 	AutoReply EventKind = "auto_reply"
+	// CallbackRequested is a customer asking to be called back (the
+	// contact form's last rung): a number and when to call.
+	CallbackRequested EventKind = "callback_requested"
 )
 
 // EventKinds lists every kind of timeline event.
 var EventKinds = []EventKind{Created, CustomerMessage, AgentReply, InternalNote, StatusChanged, PriorityChanged, OwnerChanged,
 	TierChanged, TeamChanged, TypeChanged, TagsChanged, FieldChanged, SensitiveChanged, Routed, Escalated, DeEscalated,
-	SwarmJoined, AutoReply}
+	SwarmJoined, AutoReply, CallbackRequested}
 
 // Message reports whether the event carries a message (as opposed to a change).
 func (k EventKind) Message() bool {

@@ -55,8 +55,12 @@ type chatsPage struct {
 	Now     time.Time
 	IsAdmin bool
 	Wait    int // seconds
-	Errors  formErrors
-	Message string
+	// Enabled is whether chat is offered; Callbacks the callback requests
+	// still to make on tickets the agent may work (helpbox_chat.go).
+	Enabled   bool
+	Callbacks []desk.PendingCallback
+	Errors    formErrors
+	Message   string
 }
 
 func (s *server) chatsData(r *http.Request, rq *request) (chatsPage, error) {
@@ -68,7 +72,10 @@ func (s *server) chatsData(r *http.Request, rq *request) (chatsPage, error) {
 	p.Chats = list
 	wait, err := s.d.ChatWait(r.Context(), rq.actor)
 	p.Wait = int(wait / time.Second)
-	return p, err
+	if err != nil {
+		return p, err
+	}
+	return p, s.chatsExtra(r, rq, &p)
 }
 
 func (s *server) chatsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -113,6 +120,9 @@ func (s *server) chatSettings(w http.ResponseWriter, r *http.Request, rq *reques
 		err = f.Err()
 	} else {
 		err = s.d.SetChatWait(r.Context(), rq.actor, time.Duration(secs)*time.Second)
+	}
+	if err == nil {
+		err = s.saveChatEnabled(r, rq)
 	}
 	if fe, ok := rq.loc.fieldErrors(err); ok {
 		p, err2 := s.chatsData(r, rq)

@@ -136,15 +136,21 @@ func (s *server) chatCustomerWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, loc.Error(err), status)
 		return
 	}
-	if c.Language != "" {
-		// The socket speaks the language the chat was started in.
-		loc = newLocale(c.Language, "", time.Now())
-	}
 	conn, err := acceptWS(w, r)
 	if err != nil {
 		return
 	}
-	s.runWS(r, conn, wsSession{workspace: c.WorkspaceID, topic: desk.ChatTopic(c.ID), translate: loc.Error,
+	s.runWS(r, conn, s.chatCustomerSession(c, token, loc))
+}
+
+// chatCustomerSession is the customer's side of a conversation's socket
+// (the help centre's page and the help box): the token's conversation
+// only, in the language the chat was started in.
+func (s *server) chatCustomerSession(c chat.Conversation, token string, loc *locale) wsSession {
+	if c.Language != "" {
+		loc = newLocale(c.Language, "", time.Now())
+	}
+	return wsSession{workspace: c.WorkspaceID, topic: desk.ChatTopic(c.ID), translate: loc.Error,
 		hello: func(ctx context.Context) (wsOut, error) {
 			c, err := s.d.CustomerChat(ctx, token)
 			if err != nil {
@@ -157,5 +163,5 @@ func (s *server) chatCustomerWS(w http.ResponseWriter, r *http.Request) {
 		say: func(ctx context.Context, text string) (desk.ChatLine, error) {
 			return s.d.CustomerSays(ctx, token, text)
 		},
-	})
+	}
 }

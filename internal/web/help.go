@@ -213,6 +213,9 @@ func (s *server) helpVote(w http.ResponseWriter, r *http.Request, loc *locale, w
 	default:
 		return badParameter("helpful")
 	}
+	if err := s.limitPublic(r, ws, desk.PublicVote); err != nil {
+		return err
+	}
 	if err := s.d.VoteArticle(r.Context(), ws, id, helpful); err != nil {
 		return err
 	}

@@ -52,6 +52,10 @@ type contactPage struct {
 	Sent     string // the new ticket's reference
 	Solved   bool
 	Settings store.ContactSettings
+	// The callback request (help_callback.go): what was typed, and the
+	// reference of the request made.
+	Callback callbackForm
+	Called   string
 }
 
 // contactField names a procedure field in the form: cf_<key>.
@@ -123,6 +127,8 @@ func (s *server) contactPage(w http.ResponseWriter, r *http.Request, loc *locale
 		p.Solved = true
 	case validReference(q.Get("sent")):
 		p.Sent = q.Get("sent")
+	case validReference(q.Get("called")):
+		p.Called = q.Get("called")
 	default:
 		s.recordStep(r.Context(), ws, p.Journey, desk.JourneyStep{Kind: desk.StepFormStarted})
 	}

@@ -33,7 +33,7 @@ func (s *server) contactAdmin(w http.ResponseWriter, r *http.Request, rq *reques
 }
 
 func (s *server) saveContactAdmin(w http.ResponseWriter, r *http.Request, rq *request) error {
-	c := store.ContactSettings{Phone: r.PostFormValue("phone"), Hours: r.PostFormValue("hours")}
+	c := store.ContactSettings{Phone: r.PostFormValue("phone"), Hours: r.PostFormValue("hours"), Callbacks: r.PostFormValue("callbacks") == "on"}
 	err := s.d.SaveContactSettings(r.Context(), rq.actor, c)
 	if fe, ok := rq.loc.fieldErrors(err); ok {
 		p := contactAdminPage{base: s.base(r, rq, rq.loc.T("contact.admin_title"), "admin"), Settings: c, Errors: fe, Message: rq.loc.Error(err)}

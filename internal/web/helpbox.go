@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/palier/palier/internal/clientip"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/helpbox"
 	"github.com/palier/palier/internal/i18n"
@@ -45,6 +46,9 @@ func (s *server) helpBoxRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /help/box/search", s.boxSearch)
 	mux.HandleFunc("GET /help/box/ask", s.boxAsk)
 	mux.HandleFunc("GET /help/box/articles/{id}", s.boxArticle)
+	s.boxChatRoutes(mux)
+	s.boxContactRoutes(mux)
+	s.boxDemoRoutes(mux)
 	s.helpBoxAdminRoutes(mux)
 }
 
@@ -78,14 +82,9 @@ func (b boxState) Hidden() [][2]string {
 	return out
 }
 
-// ContactURL is the contact form, carrying the journey token.
-func (b boxState) ContactURL() string {
-	v := url.Values{"lang": {b.Lang}}
-	if b.J != "" {
-		v.Set("j", b.J)
-	}
-	return contactPath + "?" + v.Encode()
-}
+// ContactURL is the contact form inside the box, carrying the state
+// (and with it the journey token).
+func (b boxState) ContactURL() string { return b.Link("/help/box/contact") }
 
 // boxRequest finds the box a request names by its key, and the language
 // it speaks: the lang parameter (the host page's), else the browser's. It
@@ -166,9 +165,12 @@ func (s *server) boxConfig(w http.ResponseWriter, r *http.Request) {
 	if err == nil && origin != "" && !box.Allows(origin) {
 		err = problem.New(problem.Forbidden, "origin_not_allowed", "this site may not show the help box")
 	}
+	if err == nil {
+		err = s.d.LimitPublic(r.Context(), box.WorkspaceID, desk.PublicBox, clientip.Of(r))
+	}
 	if err != nil {
 		status, err := s.classify(w, r, err)
-		writeBoxJSON(w, status, map[string]any{"error": map[string]string{"code": problemCode(err), "message": loc.Error(err)}})
+		writeBoxJSON(w, status, boxErrorJSON(loc, err))
 		return
 	}
 	if origin != "" {
@@ -177,6 +179,19 @@ func (s *server) boxConfig(w http.ResponseWriter, r *http.Request) {
 	st.Page, st.Tags, st.J = "", "", ""
 	writeBoxJSON(w, http.StatusOK, boxConfigJSON{Lang: loc.Lang, Button: loc.T("box.button"), Title: loc.T("box.frame_title"),
 		Close: loc.T("box.close"), Frame: st.Link("/help/box")})
+}
+
+// boxErrorJSON is a refusal as the box's JSON answers give it: the
+// stable code, the reader's words, and for a rate limit the seconds to
+// wait (also in Retry-After).
+func boxErrorJSON(loc *locale, err error) map[string]any {
+	e := map[string]any{"code": problemCode(err), "message": loc.Error(err)}
+	if p, ok := problem.As(err); ok && p.Params["retry_after"] != "" {
+		if n, convErr := strconv.Atoi(p.Params["retry_after"]); convErr == nil {
+			e["retry_after"] = n
+		}
+	}
+	return map[string]any{"error": e}
 }
 
 func problemCode(err error) string {
@@ -210,10 +225,12 @@ type boxPage struct {
 	Answer     answerView
 	Article    kb.Article
 	Body       template.HTML // rendered and sanitised by kb.Render
+	// The chat and contact views (helpbox_chat.go, helpbox_contact.go).
+	boxViews
 }
 
 func (s *server) newBoxPage(box helpbox.Settings, st boxState, loc *locale, view string) boxPage {
-	p := boxPage{L: loc, Title: loc.T("box.frame_title"), Box: st, View: view, Answer: answerView{ContactURL: st.ContactURL(), NewTab: true}}
+	p := boxPage{L: loc, Title: loc.T("box.frame_title"), Box: st, View: view, Answer: answerView{ContactURL: st.ContactURL()}}
 	if u, err := url.Parse(st.Page); err == nil && box.Allows(u.Scheme+"://"+u.Host) {
 		p.HostOrigin, _ = helpbox.NormalizeOrigin(u.Scheme + "://" + u.Host)
 	}
@@ -231,7 +248,11 @@ func (s *server) boxHandler(h func(w http.ResponseWriter, r *http.Request, box h
 		}
 		// From here an error page shows inside the frame.
 		allowFraming(w, box)
-		if err := h(w, r, box, st, loc); err != nil {
+		err = s.d.LimitPublic(r.Context(), box.WorkspaceID, desk.PublicBox, clientip.Of(r))
+		if err == nil {
+			err = h(w, r, box, st, loc)
+		}
+		if err != nil {
 			s.fail(w, r, loc, err)
 		}
 	}
@@ -241,6 +262,10 @@ func (s *server) boxHome(w http.ResponseWriter, r *http.Request) {
 	s.boxHandler(func(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
 		p := s.newBoxPage(box, st, loc, "home")
 		p.Open = r.URL.Query().Get("open") == "1"
+		var err error
+		if p.ChatOffered, err = s.d.ChatOffered(r.Context(), box.WorkspaceID); err != nil {
+			return err
+		}
 		s.render(w, r, loc, http.StatusOK, "helpbox", "box", p)
 		return nil
 	})(w, r)
@@ -289,12 +314,15 @@ func (s *server) boxAsk(w http.ResponseWriter, r *http.Request) {
 	s.boxHandler(func(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
 		p := s.newBoxPage(box, st, loc, "home")
 		q := r.URL.Query().Get("q")
+		if err := s.limitPublic(r, box.WorkspaceID, desk.PublicAsk); err != nil {
+			return err
+		}
 		reply, err := s.d.Answer(r.Context(), box.WorkspaceID, loc.Lang, q)
 		if err != nil {
 			return err
 		}
 		p.Answer = newAnswerView(q, loc.Lang, reply, func(id int64) string { return st.Link("/help/box/articles/" + strconv.FormatInt(id, 10)) })
-		p.Answer.ContactURL, p.Answer.NewTab = st.ContactURL(), true
+		p.Answer.ContactURL = st.ContactURL()
 		s.recordJourney(w, r, box.WorkspaceID, journeyStep{Kind: desk.StepAssistantAsked, Query: q, Hits: answeredHits(reply.Answered())})
 		if isHTMX(r) {
 			s.render(w, r, loc, http.StatusOK, "helpbox", "answer", pair{L: loc, V: p.Answer})

@@ -26,10 +26,7 @@ type answerView struct {
 	Language      string // of the passages
 	OtherLanguage bool
 	Passages      []answerPassage
-	ContactURL    string
-	// NewTab opens the contact form outside the box's frame (it may not
-	// be framed).
-	NewTab bool
+	ContactURL    string // the help centre's form, or the box's own
 }
 
 type answerPassage struct {
@@ -60,6 +57,9 @@ type askPage struct {
 func (s *server) helpAsk(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	p := askPage{base: s.anonBase(r, loc, "ask.title"), Answer: answerView{ContactURL: contactPath}}
 	if q := r.URL.Query().Get("q"); q != "" {
+		if err := s.limitPublic(r, ws, desk.PublicAsk); err != nil {
+			return err
+		}
 		reply, err := s.d.Answer(r.Context(), ws, loc.Lang, q)
 		if err != nil {
 			return err

@@ -200,7 +200,8 @@ func TestHelpBoxPages(t *testing.T) {
 		res, body := c.get("/help/box?lang=fr&open=1&" + j + "&page=" + url.QueryEscape("https://shop.example/billing/x") + "&" + k)
 		expectStatus(t, res, body, http.StatusOK)
 		contains(t, body, `lang="fr"`, "Aide pour cette page", `data-host-origin="https://shop.example"`, "open=1",
-			`href="/help/contact?j=abcdefghijklmnop1234&amp;lang=fr"`, `target="_blank"`, `name="j" value="abcdefghijklmnop1234"`)
+			`href="/help/box/contact?j=abcdefghijklmnop1234&amp;key=`+fx.key+`&amp;lang=fr&amp;page=`, `name="j" value="abcdefghijklmnop1234"`)
+		lacks(t, body, `target="_blank"`) // the contact form opens inside the box
 
 		// Articles mapped to the page: by address prefix, by tag (a
 		// category), in the box's language; none elsewhere.
@@ -238,7 +239,7 @@ func TestHelpBoxPages(t *testing.T) {
 		expectStatus(t, res, body, http.StatusOK)
 		contains(t, body, `data-answered="true"`, "<strong>Cancel subscription</strong>", "/help/box/articles/"+id(fx.ids["plan"].EN)+"?", "Read the article: Change plan or cancel your subscription")
 		_, body = c.get("/help/box/ask?lang=en&q=Can+I+pay+with+bitcoin%3F&" + j + "&" + k)
-		contains(t, body, `id="answer-none"`, "/help/contact?j=abcdefghijklmnop1234&amp;lang=en", "<html")
+		contains(t, body, `id="answer-none"`, "/help/box/contact?j=abcdefghijklmnop1234&amp;key="+fx.key+"&amp;lang=en", "<html")
 
 		// Article pages: published public only.
 		res, body = c.get("/help/box/articles/" + id(fx.ids["plan"].FR) + "?lang=fr&" + k)

@@ -183,6 +183,8 @@ func changeLine(rq *request, e ticket.Event, agent string) string {
 		return l.T(key, "actor", agent, "from", tierName(rq, d.From), "to", tierName(rq, d.To))
 	case event.SwarmJoin:
 		return swarmLine(rq, []ticket.Event{e})
+	case event.CallbackRequested:
+		return l.T("event.callback_requested", "actor", agent, "number", d.Number, "window", d.Window)
 	}
 	return l.T("event.other", "actor", agent, "kind", string(e.Kind))
 }

@@ -96,6 +96,7 @@ func (s *server) routes() http.Handler {
 	s.liveRoutes(mux)
 	s.helpBoxRoutes(mux)
 	s.chatCustomerRoutes(mux)
+	s.helpCallbackRoutes(mux)
 	s.chatAgentRoutes(mux)
 	s.smtpRoutes(mux)
 	s.signatureRoutes(mux)

@@ -17,7 +17,13 @@
     function open() {
       sock = new WebSocket(wsURL(path));
       // data-link says whether the live link is up (styles and tests).
-      sock.onopen = function () { delay = 500; el.dataset.link = "open"; };
+      sock.onopen = function () {
+        delay = 500;
+        // The help box's socket names its conversation first (no cookie
+        // reaches a cross-site frame).
+        if (handlers.token) sock.send(JSON.stringify({ type: "auth", token: handlers.token }));
+        el.dataset.link = "open";
+      };
       sock.onmessage = function (ev) {
         var m;
         try { m = JSON.parse(ev.data); } catch (e) { return; }
@@ -27,6 +33,7 @@
       sock.onclose = function (ev) {
         el.dataset.link = "closed";
         // 1008: refused (the chat is gone or not ours); do not insist.
+        if (ev.code === 1008 && handlers.onRefused) handlers.onRefused();
         if (stopped || ev.code === 1008) return;
         setTimeout(open, delay);
         delay = Math.min(delay * 2, 10000);
@@ -67,10 +74,42 @@
     connect(queue.dataset.ws, queue, { onMessage: function (m) { if (m.type === "changed" || m.type === "hello") refresh(); } });
   }
 
+  // --- the help box's token ---------------------------------------------
+
+  // In the help box's frame the conversation's token arrives in the
+  // fragment of the page the start redirected to (#chat=…), is kept in the
+  // frame's own sessionStorage (so a reload finds the conversation; the
+  // host page, another origin, can read neither), and fills the end and
+  // leave forms. Without one the start form shows; "new=1" forgets it.
+  var FRAME_KEY = "palier.chat";
+  function frameToken() {
+    var m = /^#chat=([A-Za-z0-9]{16,64})$/.exec(location.hash), q = new URLSearchParams(location.search), t = "";
+    var forget = q.has("new") || document.getElementById("chat-left") !== null;
+    try {
+      if (forget) sessionStorage.removeItem(FRAME_KEY);
+      if (m) sessionStorage.setItem(FRAME_KEY, m[1]);
+      t = sessionStorage.getItem(FRAME_KEY) || "";
+    } catch (e) { t = m ? m[1] : ""; }
+    if (m || q.has("new")) {
+      q.delete("new");
+      history.replaceState(null, "", location.pathname + "?" + q.toString());
+    }
+    if (!t) return "";
+    ["box-chat-start", "box-chat-off"].forEach(function (id) { show(id, false); });
+    box.hidden = false;
+    document.querySelectorAll("input[name=chat]").forEach(function (i) { i.value = t; });
+    return t;
+  }
+
   // --- a conversation -----------------------------------------------------
 
   var box = document.getElementById("chat");
   if (!box) return;
+  var token = "";
+  if (box.dataset.auth === "frame") {
+    token = frameToken();
+    if (!token) return;
+  }
   var side = box.dataset.side;
   var lines = document.getElementById("chat-lines");
   var form = document.getElementById("chat-say");
@@ -129,6 +168,12 @@
   }
 
   var link = connect(box.dataset.ws, box, {
+    token: token,
+    onRefused: function () {
+      if (!token) return;
+      try { sessionStorage.removeItem(FRAME_KEY); } catch (e) { /* nothing kept */ }
+      location.replace(location.pathname + location.search);
+    },
     onMessage: function (m) {
       switch (m.type) {
         case "hello":
