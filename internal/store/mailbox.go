@@ -300,8 +300,10 @@ func (s *Store) IsTicketCc(ctx context.Context, wsID, ticketID int64, address st
 
 // RetryMail queues a failed outgoing message again, audited, in one
 // transaction: its send job (named by jobKey; failed, done when a bounce
-// failed the email afterwards, or still waiting) is made due now with
-// fresh attempts, and its state shows queued. It refuses a message that did not
+// failed the email afterwards, still waiting, or still held by the worker
+// that just recorded the failure — its lease is taken back, so that
+// worker's own finish no longer applies) is made due now with fresh
+// attempts, and its state shows queued. It refuses a message that did not
 // fail (409 email_not_failed) and one whose job was pruned (409
 // email_retry_expired).
 func (s *Store) RetryMail(ctx context.Context, wsID, actorID, ticketID, eventID int64, jobKey string) error {
@@ -320,7 +322,7 @@ func (s *Store) RetryMail(ctx context.Context, wsID, actorID, ticketID, eventID 
 		}
 		now := ms(s.now())
 		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = $1, run_at = $2, attempts = 0, last_error = '', finished_at = NULL,
-			lease_until = NULL, lease_token = '' WHERE unique_key = $3 AND state IN ($4, $5, $1)`, JobQueued, now, jobKey, JobFailed, JobDone)
+			lease_until = NULL, lease_token = '' WHERE unique_key = $3 AND state IN ($4, $5, $1, $6)`, JobQueued, now, jobKey, JobFailed, JobDone, JobRunning)
 		if err != nil {
 			return fmt.Errorf("retry mail job: %w", err)
 		}
