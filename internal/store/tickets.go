@@ -624,6 +624,10 @@ type Filter struct {
 	Sort           string // "newest" (default), "oldest", "updated", "priority"
 }
 
+// CodeListTooBroad is the code of the list's refusal of a combination of
+// filters and sort that no index serves (see Filter.Servable).
+const CodeListTooBroad = "list_too_broad"
+
 // Sorts lists the supported list orders.
 var Sorts = []string{"newest", "oldest", "updated", "priority"}
 
