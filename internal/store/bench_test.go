@@ -92,6 +92,12 @@ func loadedStore(b *testing.B, d store.Dialect) *benchDB {
 	}
 	benchReleases = append(benchReleases, func() { os.RemoveAll(dir) })
 	tb := keptTB{TB: b, dir: dir}
+	keep := os.Getenv(envBenchSQLiteFile)
+	if d == store.SQLite && keep != "" {
+		if _, err := os.Stat(keep); err == nil {
+			return reusedStore(b, tb, keep)
+		}
+	}
 	s := storetest.Open(tb, d)
 	f := storetest.Seed(tb, s)
 	n := benchTickets(b)
@@ -111,8 +117,39 @@ func loadedStore(b *testing.B, d store.Dialect) *benchDB {
 	rows := st.Tickets + st.Events + st.Customers + st.Collaborators
 	fmt.Fprintf(os.Stderr, "%s: loaded %d tickets, %d events, %d customers in %s (%.0f tickets/s, %.0f rows/s)\n",
 		d, st.Tickets, st.Events, st.Customers, st.Elapsed.Round(time.Millisecond), float64(st.Tickets)/secs, float64(rows)/secs)
+	if d == store.SQLite && keep != "" {
+		if _, err := s.DB().ExecContext(context.Background(), "VACUUM INTO $1", keep); err != nil {
+			b.Fatalf("keep the loaded database in %s: %v", keep, err)
+		}
+	}
 	db := &benchDB{s: s, f: f}
 	benchDBs[d] = db
+	return db
+}
+
+// envBenchSQLiteFile names a file that keeps a loaded SQLite benchmark
+// database between runs: written after the load when missing, opened
+// instead of loading when present (a million tickets take minutes to load).
+// It must have been written with the same PALIER_BENCH_TICKETS.
+const envBenchSQLiteFile = "PALIER_BENCH_SQLITE_FILE"
+
+// reusedStore opens a kept benchmark database. The fixture's ids are those
+// a fresh seed gives (seeding is deterministic and came first), so they
+// are read from a throwaway seeded database.
+func reusedStore(b *testing.B, tb keptTB, path string) *benchDB {
+	f := storetest.Seed(tb, storetest.Open(tb, store.SQLite))
+	s, err := store.Open(context.Background(), "sqlite:"+path, "")
+	if err != nil {
+		b.Fatalf("open %s: %v", path, err)
+	}
+	benchReleases = append(benchReleases, func() { _ = s.Close() })
+	// Migrations written since the file was kept (new indexes) apply.
+	if err := s.Migrate(context.Background()); err != nil {
+		b.Fatalf("migrate %s: %v", path, err)
+	}
+	fmt.Fprintf(os.Stderr, "sqlite: reusing the loaded database %s\n", path)
+	db := &benchDB{s: s, f: f}
+	benchDBs[store.SQLite] = db
 	return db
 }
 

@@ -3,6 +3,7 @@ package store_test
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/palier/palier/internal/store"
@@ -114,4 +115,31 @@ func sorted(list []ticket.Ticket, sort string) []ticket.Ticket {
 		return cmp.Compare(y.ID, x.ID)
 	})
 	return out
+}
+
+// TestTicketListInvisibleTier: an L1 agent filtering on tier L2, which
+// they do not work in, gets at once what they may see of it — nothing in
+// the fixture — without the query walking tier L2's tickets: only their
+// own, their team's, their swarms' and their hand-offs' index ranges of
+// it are read (on SQLite the query names no tier-only index).
+func TestTicketListInvisibleTier(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := storetest.Seed(t, s)
+		a := storetest.Actor(t, s, f.AgentL1)
+		for _, sort := range store.Sorts {
+			x := store.Filter{Viewer: &a, Sort: sort, TierIDs: []int64{f.Tier["L2"].ID}}
+			if got := pageAll(t, s, f.WS.ID, x, 2); len(got) != 0 {
+				t.Errorf("sort=%s: listed %v, want nothing", sort, ids(got))
+			}
+			query, _, err := x.ListQuery(s.Dialect(), f.WS.ID, "", 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, walk := range []string{"tickets_tier ", "tickets_tier_priority ", "tickets_tier_updated "} {
+				if s.Dialect() == store.SQLite && strings.Contains(query, "INDEXED BY "+walk) {
+					t.Errorf("sort=%s walks tier L2 through %s", sort, walk)
+				}
+			}
+		}
+	})
 }

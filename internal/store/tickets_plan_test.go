@@ -1,0 +1,205 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+// TestTicketListPlans checks, for every combination of the list's
+// combination table (listMatrix, generated from the API's filters, so a new
+// filter is checked the day it is added), that the database answers the
+// page without sorting the tickets table: every ordered read of tickets
+// comes from an index in page order, and what is sorted is either a few
+// pages' worth of rows (the union of the branches, each cut by LIMIT) or a
+// bounded set an index selects first (one customer's tickets, an agent's
+// swarms or hand-offs). A combination the list refuses must be refused with
+// list_too_broad.
+//
+// PostgreSQL plans a table of a few thousand rows with a sequential scan
+// and a sort whatever the indexes, so its check runs with enable_seqscan
+// and enable_sort off: a Sort left over the table then means that no index
+// can give the order, which is what this test is about.
+func TestTicketListPlans(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		fx := storetest.Seed(t, s)
+		if _, err := s.BulkLoad(ctx, fx.WS.ID, store.BulkSpec{Tickets: 1000, Seed: 1,
+			End: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), Span: 365 * 24 * time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+		conn, err := s.DB().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if s.Dialect() == store.Postgres {
+			if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off; SET enable_sort = off"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		served := 0
+		for _, c := range listMatrix(t, s, fx, false) {
+			query, args, err := c.filter.ListQuery(s.Dialect(), fx.WS.ID, c.cursor, 50)
+			if err != nil {
+				if p, ok := errors.AsType[*problem.Error](err); ok && p.Code == store.CodeListTooBroad {
+					continue
+				}
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			served++
+			var bad string
+			if s.Dialect() == store.SQLite {
+				bad, err = sqliteTableSort(ctx, conn, query, args)
+			} else {
+				bad, err = postgresTableSort(ctx, conn, query, args)
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if bad != "" {
+				t.Errorf("%s sorts the tickets table:\n%s", c.name, bad)
+			}
+		}
+		if served == 0 {
+			t.Fatal("no combination served")
+		}
+	})
+}
+
+// sqliteTableSort returns the plan when SQLite sorts rows it reads from
+// tickets in one step of the plan (a "USE TEMP B-TREE FOR … ORDER BY"
+// beside a scan of tickets), unless that step first selects a bounded set
+// (a customer's tickets, an agent's swarm invitations or hand-offs).
+func sqliteTableSort(ctx context.Context, conn *sql.Conn, query string, args []any) (string, error) {
+	rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	type node struct {
+		parent int
+		detail string
+	}
+	var nodes []node
+	var plan strings.Builder
+	ids := map[int]int{}
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return "", err
+		}
+		ids[id] = len(nodes)
+		nodes = append(nodes, node{parent, detail})
+		fmt.Fprintf(&plan, "%d %d %s\n", id, parent, detail)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	for _, n := range nodes {
+		if !strings.HasPrefix(n.detail, "USE TEMP B-TREE FOR") || !strings.Contains(n.detail, "ORDER BY") {
+			continue
+		}
+		readsTickets, bounded := false, false
+		for _, m := range nodes {
+			if m.parent != n.parent {
+				continue
+			}
+			switch {
+			case strings.Contains(m.detail, "tickets_customer"),
+				strings.HasPrefix(m.detail, "SCAN vc"), strings.HasPrefix(m.detail, "SEARCH vc"),
+				strings.HasPrefix(m.detail, "SCAN vh"), strings.HasPrefix(m.detail, "SEARCH vh"),
+				strings.HasPrefix(m.detail, "SCAN fc"), strings.HasPrefix(m.detail, "SEARCH fc"),
+				strings.HasPrefix(m.detail, "SCAN fh"), strings.HasPrefix(m.detail, "SEARCH fh"):
+				bounded = true
+			case strings.HasPrefix(m.detail, "SCAN tickets"), strings.HasPrefix(m.detail, "SEARCH tickets"):
+				readsTickets = true
+			}
+		}
+		if readsTickets && !bounded {
+			return plan.String(), nil
+		}
+	}
+	return "", nil
+}
+
+// pgPlan is a node of PostgreSQL's EXPLAIN (FORMAT JSON).
+type pgPlan struct {
+	Node     string   `json:"Node Type"`
+	Relation string   `json:"Relation Name"`
+	Index    string   `json:"Index Name"`
+	Plans    []pgPlan `json:"Plans"`
+}
+
+// postgresTableSort returns the plan when PostgreSQL sorts rows it reads
+// from tickets without a LIMIT in between (a Sort over a scan of the
+// table), unless the branch first selects a bounded set (a customer's
+// tickets, an agent's swarm invitations or hand-offs).
+func postgresTableSort(ctx context.Context, conn *sql.Conn, query string, args []any) (string, error) {
+	var raw string
+	if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) "+query, args...).Scan(&raw); err != nil {
+		return "", err
+	}
+	var top []struct {
+		Plan pgPlan `json:"Plan"`
+	}
+	if err := json.Unmarshal([]byte(raw), &top); err != nil {
+		return "", err
+	}
+	// reaches reports whether n reads tickets unbounded: a scan of tickets
+	// reached without passing a Limit, and with no bounded driver beside it.
+	var reaches func(n pgPlan) bool
+	reaches = func(n pgPlan) bool {
+		switch {
+		case n.Node == "Limit":
+			return false
+		case n.Relation == "ticket_collaborators" || n.Relation == "ticket_handoffs":
+			return false
+		case n.Relation == "tickets":
+			return !strings.HasPrefix(n.Index, "tickets_customer")
+		}
+		if strings.Contains(n.Node, "Join") || n.Node == "Nested Loop" {
+			for _, c := range n.Plans {
+				if c.Relation == "ticket_collaborators" || c.Relation == "ticket_handoffs" || !reaches(c) {
+					return false
+				}
+			}
+		}
+		for _, c := range n.Plans {
+			if reaches(c) {
+				return true
+			}
+		}
+		return false
+	}
+	var sorted func(n pgPlan) bool
+	sorted = func(n pgPlan) bool {
+		if n.Node == "Sort" || n.Node == "Incremental Sort" {
+			for _, c := range n.Plans {
+				if reaches(c) {
+					return true
+				}
+			}
+		}
+		for _, c := range n.Plans {
+			if sorted(c) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(top) == 1 && sorted(top[0].Plan) {
+		return raw, nil
+	}
+	return "", nil
+}
