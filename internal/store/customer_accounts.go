@@ -173,6 +173,49 @@ func (s *Store) CloseCustomerSession(ctx context.Context, secret string) error {
 	})
 }
 
+// customerEmailForUpdate reads a customer's address inside a transaction
+// about to change it, locking the row on PostgreSQL so that a concurrent
+// change cannot slip between the read and the write.
+func (s *Store) customerEmailForUpdate(ctx context.Context, tx *Tx, wsID, id int64) (string, error) {
+	q := `SELECT email FROM customers WHERE id = $1 AND workspace_id = $2`
+	if s.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var email string
+	err := tx.QueryRowContext(ctx, q, id, wsID).Scan(&email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", problem.NotFoundf("customer")
+	}
+	if err != nil {
+		return "", fmt.Errorf("read customer: %w", err)
+	}
+	return email, nil
+}
+
+// revokeCustomerAccess ends every help-centre session of a customer and
+// spends their outstanding sign-in links, and audits it, when the address
+// their account stands for changes (an agent edits it, or the customer is
+// merged into another): whoever held the old address must not stay signed
+// in to the new one's requests. The password stays: it is the customer's,
+// and it opens the account only with the new address.
+func (s *Store) revokeCustomerAccess(ctx context.Context, tx *Tx, wsID, customerID int64, reason string) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM customer_sessions WHERE customer_id = $1 AND workspace_id = $2`, customerID, wsID)
+	if err != nil {
+		return fmt.Errorf("end customer sessions: %w", err)
+	}
+	sessions, _ := res.RowsAffected()
+	res, err = tx.ExecContext(ctx, `DELETE FROM customer_sign_ins WHERE customer_id = $1 AND workspace_id = $2 AND used_at IS NULL`, customerID, wsID)
+	if err != nil {
+		return fmt.Errorf("revoke sign-in links: %w", err)
+	}
+	links, _ := res.RowsAffected()
+	if sessions == 0 && links == 0 {
+		return nil
+	}
+	return s.audit(ctx, tx, wsID, 0, "customer.sessions_revoked", "customer", customerID,
+		map[string]any{"reason": reason, "sessions": sessions, "sign_in_links": links})
+}
+
 // CustomerPasswordHash returns a customer's password hash, "" when they
 // set none.
 func (s *Store) CustomerPasswordHash(ctx context.Context, wsID, customerID int64) (string, error) {
