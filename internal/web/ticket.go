@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
@@ -37,6 +38,9 @@ type ticketPage struct {
 	Tried []string
 	// Articles are suggested for the reply (ticket_articles.go).
 	Articles []suggestedArticle
+	// ArticleFrom: the reader may write an article from this solved
+	// ticket (kb_editor.go, "Create an article from this ticket").
+	ArticleFrom bool
 }
 
 // customerPanel is the right column's "who is asking" box.
@@ -143,6 +147,7 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	if p.Articles, err = s.suggestedArticles(ctx, r, rq, t, p.Composer.CanReply); err != nil {
 		return ticketPage{}, err
 	}
+	p.ArticleFrom = desk.CanWriteArticleFrom(rq.actor, t)
 	// A swarmed ticket does not go up: the swarm panel replaces the
 	// hand-off one (the desk refuses the escalation anyway).
 	if ticket.CanWork(rq.actor, t) && !p.Swarm.Swarming {
