@@ -23,8 +23,8 @@ func TestArticleFromTicket(t *testing.T) {
 		}
 		var tk ticket.Ticket
 		e.must(e.send("agentL1", "POST", Prefix+"/tickets", map[string]any{
-			"subject": "Re: [#999] Carte refusée au paiement",
-			"body": "Bonjour, ma carte 4111 1111 1111 1111 est refusée au paiement.\nJoignable au 06 12 34 56 78 ou nina.nouvelle@example.fr.\nNina Nouvelle",
+			"subject":        "Re: [#999] Carte refusée au paiement",
+			"body":           "Bonjour, ma carte 4111 1111 1111 1111 est refusée au paiement.\nJoignable au 06 12 34 56 78 ou nina.nouvelle@example.fr.\nNina Nouvelle",
 			"customer_email": "nina.nouvelle@example.fr", "customer_name": "Nina Nouvelle", "request_type": "billing",
 		}), 201, &tk)
 		e.must(e.send("agentL1", "POST", ticketPath(tk.ID)+"/notes", map[string]any{"body": "Note interne : cliente à surveiller."}), 201, nil)
