@@ -3,6 +3,7 @@ package store_test
 import (
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,6 +118,18 @@ func BenchmarkKBSearchAsYouType(b *testing.B) {
 			var took []time.Duration
 			i := 0
 			cpu0 := cpuTime()
+			if path := os.Getenv("PALIER_BENCH_CPUPROFILE"); path != "" {
+				// The searches only, not the loading (-cpuprofile would
+				// profile both).
+				f, err := os.Create(path + "." + string(d))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := pprof.StartCPUProfile(f); err != nil {
+					b.Fatal(err)
+				}
+				defer pprof.StopCPUProfile()
+			}
 			b.ResetTimer()
 			for b.Loop() {
 				q := keystrokes[i%len(keystrokes)]
