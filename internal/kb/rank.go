@@ -10,7 +10,7 @@ import (
 // analysed title and body terms (Index) and its popularity.
 type Candidate struct {
 	ID                         int64
-	Language, Title, Text      string // Text: the plain body, for the snippet
+	Language, Title            string
 	TitleTerms, BodyTerms      string
 	Helpful, NotHelpful, Views int64
 }
@@ -25,7 +25,8 @@ const (
 )
 
 // Rank orders the candidates of a search best first and returns the first
-// limit as hits, with their snippets (made for those only). The score is
+// limit as hits, without snippets (the caller makes them for those only,
+// with Snippet). The score is
 // BM25 over the query's alternatives (each term and prefix of each word),
 // a title match weighing titleWeight body matches, times a popularity
 // boost: up to +50% for helpful votes and +30% for views, saturating so a
@@ -94,7 +95,7 @@ func Rank(cands []Candidate, matches []Match, n, limit int) []Hit {
 			}
 		}
 		boost := 1 + 0.5*float64(c.Helpful)/float64(c.Helpful+c.NotHelpful+10) + 0.3*float64(c.Views)/float64(c.Views+200)
-		hits[i] = Hit{ID: c.ID, Language: c.Language, Title: c.Title, Snippet: c.Text, Score: score * boost, Helpful: c.Helpful, Views: c.Views}
+		hits[i] = Hit{ID: c.ID, Language: c.Language, Title: c.Title, Score: score * boost, Helpful: c.Helpful, Views: c.Views}
 	}
 	slices.SortFunc(hits, func(x, y Hit) int {
 		if x.Score != y.Score {
@@ -108,9 +109,5 @@ func Rank(cands []Candidate, matches []Match, n, limit int) []Hit {
 		}
 		return 1
 	})
-	hits = hits[:min(len(hits), limit)]
-	for i := range hits {
-		hits[i].Snippet = Snippet(hits[i].Language, hits[i].Snippet, matches)
-	}
-	return hits
+	return hits[:min(len(hits), limit)]
 }

@@ -251,7 +251,7 @@ func (s *Store) KBSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 // that (a two-letter prefix on a large knowledge base) ranks a subset
 // rather than all: as-you-type stays fast, and the next keystroke narrows
 // the match.
-const kbCandidates = 300
+const kbCandidates = 100
 
 // kbSearch fetches the candidates with their analysed terms and ranks them
 // in Go (rankKB), the same on both databases. The databases only find the
@@ -268,7 +268,7 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if q.Reader == kb.Agent {
 		status, visibility = "", ""
 	}
-	const columns = `x.id, x.language, x.title, x.body_text, x.title_terms, x.body_terms, x.helpful, x.not_helpful, x.views`
+	const columns = `x.id, x.language, x.title, x.title_terms, x.body_terms, x.helpful, x.not_helpful, x.views`
 	var rows *sql.Rows
 	var err error
 	switch s.dialect {
@@ -297,7 +297,7 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	var cands []kb.Candidate
 	err = eachRow(rows, func(r *sql.Rows) error {
 		var c kb.Candidate
-		if err := r.Scan(&c.ID, &c.Language, &c.Title, &c.Text, &c.TitleTerms, &c.BodyTerms, &c.Helpful, &c.NotHelpful, &c.Views); err != nil {
+		if err := r.Scan(&c.ID, &c.Language, &c.Title, &c.TitleTerms, &c.BodyTerms, &c.Helpful, &c.NotHelpful, &c.Views); err != nil {
 			return err
 		}
 		if !seen[c.ID] {
@@ -316,7 +316,32 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if err != nil {
 		return nil, err
 	}
-	return kb.Rank(cands, matches, n, limit), nil
+	hits := kb.Rank(cands, matches, n, limit)
+	// The text snippets are cut from: only for the page returned.
+	ids := make([]any, len(hits))
+	marks := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i], marks[i] = h.ID, fmt.Sprintf("$%d", i+1)
+	}
+	rows, err = s.read.QueryContext(ctx, `SELECT id, body_text FROM kb_articles WHERE id IN (`+strings.Join(marks, ", ")+`)`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("search articles: %w", err)
+	}
+	text := map[int64]string{}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var id int64
+		var t string
+		err := r.Scan(&id, &t)
+		text[id] = t
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search articles: %w", err)
+	}
+	for i := range hits {
+		hits[i].Snippet = kb.Snippet(hits[i].Language, text[hits[i].ID], matches)
+	}
+	return hits, nil
 }
 
 // kbCounts caches how many articles each workspace and language has, for
