@@ -162,6 +162,10 @@ func describe(rt route, op operation) map[string]any {
 		params = append(params, map[string]any{"name": "id", "in": "path", "required": true,
 			"schema": map[string]any{"type": "integer", "minimum": 1}})
 	}
+	if strings.Contains(rt.Path, "{number}") {
+		params = append(params, map[string]any{"name": "number", "in": "path", "required": true, "description": "A ticket's number (#1042 is 1042).",
+			"schema": map[string]any{"type": "integer", "minimum": 1}})
+	}
 	for _, p := range rt.Query {
 		params = append(params, queryParam(p))
 	}

@@ -145,6 +145,7 @@ func routeTable() []route {
 		{Method: "PATCH", Path: Prefix + "/kb/articles/{id}", ID: "updateKBArticle", Handle: (*API).updateKBArticle},
 		{Method: "GET", Path: Prefix + "/kb/articles/{id}/revisions", ID: "listKBArticleRevisions", Handle: (*API).listKBArticleRevisions},
 		{Method: "GET", Path: Prefix + "/kb/categories", ID: "listKBCategories", Handle: (*API).listKBCategories},
+		{Method: "POST", Path: Prefix + "/kb/from-ticket/{number}", ID: "createKBArticleFromTicket", Handle: (*API).createKBArticleFromTicket},
 		{Method: "GET", Path: Prefix + "/kb/search", ID: "searchKB", Handle: (*API).searchKB, Query: kbSearchParams},
 		{Method: "POST", Path: Prefix + "/channels/{key}/messages", ID: "postChannelMessage", Public: true, Handle: (*API).postChannelMessage},
 		{Method: "GET", Path: Prefix + "/connectors", ID: "listConnectors", Handle: (*API).listConnectors},

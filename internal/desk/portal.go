@@ -76,21 +76,25 @@ func checkEmail(email string) (string, error) {
 	return email, f.Err()
 }
 
-// SignInJob is a portal.sign_in_link job's payload. It names the link
-// by its row: the secret is made only when the email is written, so none
-// waits in the queue.
+// SignInJob is a portal.sign_in_link job's payload: the address typed
+// and the link's selector, chosen when asked so that a retried send arms
+// the same link. The customer is looked up and the secret made only when
+// the email is written, so the page does the same work for every address
+// and no secret waits in the queue.
 type SignInJob struct {
 	WorkspaceID int64  `json:"workspace_id"`
-	SignInID    int64  `json:"sign_in_id"`
+	Email       string `json:"email"`
+	Selector    string `json:"selector"`
 	BaseURL     string `json:"base_url"`
 }
 
 // RequestSignInLink sends a sign-in link to a customer of the workspace
 // with that address: by email through the outbox when a relay is
 // configured, else to the log in the demo. It answers the same (nil)
-// whether or not the address is a customer's, so the page reveals nothing;
-// only the throttle (per address typed and per client) may refuse, alike
-// for every address.
+// whether or not the address is a customer's, and with a relay it does
+// the same work too (one job queued, whoever asks; the job finds out), so
+// neither the page nor its timing reveals an account. Only the throttle
+// (per address typed and per client) may refuse, alike for every address.
 func (d *Service) RequestSignInLink(ctx context.Context, wsID int64, email, clientIP, baseURL string) error {
 	email, err := checkEmail(email)
 	if err != nil {
@@ -103,32 +107,24 @@ func (d *Service) RequestSignInLink(ctx context.Context, wsID int64, email, clie
 	if wait > 0 {
 		return errTooManyLinks.With("retry_after", auth.RetryAfter(wait))
 	}
-	c, err := d.store.CustomerByEmail(ctx, wsID, email)
-	if problem.Is(err, problem.NotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	selector := rand.Text()
 	switch {
 	case d.outbound != nil:
-		return d.store.NewSignIn(ctx, wsID, c.ID, email, selector, "", SignInLinkTTL, func(ctx context.Context, tx *store.Tx, id int64) error {
-			payload, _ := json.Marshal(SignInJob{WorkspaceID: wsID, SignInID: id, BaseURL: baseURL})
-			_, _, err := d.store.EnqueueTx(ctx, tx, store.NewJob{Kind: SignInLinkJob, Payload: payload,
-				UniqueKey: SignInLinkJob + ":" + strconv.FormatInt(id, 10)})
-			return err
-		})
+		payload, _ := json.Marshal(SignInJob{WorkspaceID: wsID, Email: email, Selector: selector, BaseURL: baseURL})
+		_, _, err := d.store.Enqueue(ctx, store.NewJob{Kind: SignInLinkJob, Payload: payload, UniqueKey: SignInLinkJob + ":" + selector})
+		return err
 	case d.portal.logLinks:
+		// The demo only: the log is the inbox, and timing is no secret.
 		verifier := rand.Text()
-		if err := d.store.NewSignIn(ctx, wsID, c.ID, email, selector, auth.HashSecret(verifier), SignInLinkTTL, nil); err != nil {
+		to, ok, err := d.store.PrepareSignIn(ctx, wsID, email, selector, auth.HashSecret(verifier), SignInLinkTTL)
+		if err != nil || !ok {
 			return err
 		}
 		d.log.InfoContext(ctx, "customer sign-in link (demo: no mail relay, so it is logged instead of emailed)",
-			"email", email, "link", strings.TrimRight(baseURL, "/")+signInPath+selector+"."+verifier, "valid_for", SignInLinkTTL.String())
+			"email", to.Email, "link", strings.TrimRight(baseURL, "/")+signInPath+selector+"."+verifier, "valid_for", SignInLinkTTL.String())
 		return nil
 	default:
-		d.log.WarnContext(ctx, "customer sign-in link not sent: no mail relay is configured", "customer_id", c.ID)
+		d.log.WarnContext(ctx, "customer sign-in link not sent: no mail relay is configured")
 		return nil
 	}
 }
@@ -142,12 +138,15 @@ type SignInMail struct {
 	ValidFor       time.Duration
 }
 
-// SignInLinkMail makes the secret of a queued sign-in link and returns its
-// email; ok is false when the link was used or expired meanwhile (nothing
-// to send).
+// SignInLinkMail makes the link of a queued request and its secret, and
+// returns its email; ok is false when no customer has the address, or the
+// link was used or expired meanwhile (nothing to send).
 func (d *Service) SignInLinkMail(ctx context.Context, job SignInJob) (m SignInMail, ok bool, err error) {
+	if job.Selector == "" || job.Email == "" {
+		return m, false, nil // queued by an older version: the customer asks again
+	}
 	verifier := rand.Text()
-	to, ok, err := d.store.ArmSignIn(ctx, job.WorkspaceID, job.SignInID, auth.HashSecret(verifier))
+	to, ok, err := d.store.PrepareSignIn(ctx, job.WorkspaceID, job.Email, job.Selector, auth.HashSecret(verifier), SignInLinkTTL)
 	if err != nil || !ok {
 		return m, ok, err
 	}

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -59,16 +60,47 @@ func TestSignInLinkByEmail(t *testing.T) {
 		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		alice := h.f.Customer["alice"]
 
-		res, err := noRedirect.PostForm(srv.URL+"/help/sign-in", url.Values{"email": {alice.Email}})
-		if err != nil {
-			t.Fatal(err)
+		ask := func(email string) (int, string) {
+			res, err := noRedirect.PostForm(srv.URL+"/help/sign-in", url.Values{"email": {email}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			return res.StatusCode, string(body)
 		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("ask for a link: %d", res.StatusCode)
+		// An unknown address gets the same answer and the same work: a job
+		// queued, which then finds nobody to write to.
+		unknownStatus, unknownBody := ask("nobody@nowhere.example")
+		status, body := ask(alice.Email)
+		if status != http.StatusOK || unknownStatus != status || unknownBody != body {
+			t.Fatalf("ask for a link: %d, unknown address %d; same page: %v", status, unknownStatus, unknownBody == body)
+		}
+		var jobsQueued int
+		if err := s.DB().QueryRow(`SELECT count(*) FROM jobs WHERE kind = 'portal.sign_in_link'`).Scan(&jobsQueued); err != nil || jobsQueued != 2 {
+			t.Fatalf("%d sign-in jobs (%v), want one per request", jobsQueued, err)
 		}
 		subject, text := plainText(t, h.awaitSink())
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			var pending int
+			if err := s.DB().QueryRow(`SELECT count(*) FROM jobs WHERE kind = 'portal.sign_in_link' AND state <> 'done'`).Scan(&pending); err != nil {
+				t.Fatal(err)
+			}
+			if pending == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d sign-in jobs still not done", pending)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		h.sink.mu.Lock()
+		sent := len(h.sink.messages)
+		h.sink.mu.Unlock()
+		if sent != 1 {
+			t.Fatalf("%d emails sent, want 1 (the unknown address gets none)", sent)
+		}
 		if subject != "Votre lien de connexion" {
 			t.Errorf("subject %q (alice reads French)", subject)
 		}
@@ -76,7 +108,7 @@ func TestSignInLinkByEmail(t *testing.T) {
 		if m == nil {
 			t.Fatalf("no link in the email:\n%s", text)
 		}
-		if strings.Contains(string(body), m[1]) {
+		if strings.Contains(body, m[1]) {
 			t.Fatal("the page shows the link")
 		}
 		var queued int
@@ -85,7 +117,7 @@ func TestSignInLinkByEmail(t *testing.T) {
 		}
 
 		for i, want := range []int{http.StatusSeeOther, http.StatusUnauthorized} { // the second use is refused
-			res, err = noRedirect.PostForm(srv.URL+"/help/sign-in/link", url.Values{"token": {m[1]}})
+			res, err := noRedirect.PostForm(srv.URL+"/help/sign-in/link", url.Values{"token": {m[1]}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -182,3 +182,48 @@ func mod97(iban string) bool {
 	n, ok := new(big.Int).SetString(num.String(), 10)
 	return ok && new(big.Int).Mod(n, big.NewInt(97)).Int64() == 1
 }
+
+// Redact returns text with every card number and IBAN Find would report
+// replaced by its masked form, for text that leaves the ticket (an
+// article written from it).
+func Redact(text string) string {
+	text = digitRun.ReplaceAllStringFunc(text, func(run string) string {
+		groups := strings.FieldsFunc(run, func(r rune) bool { return r == ' ' || r == '.' || r == '-' })
+		for i := range groups {
+			n := 0
+			for j := i; j < len(groups) && n < 19; j++ {
+				if n += len(groups[j]); n >= 14 && n <= 19 {
+					if digits, ok := isCard(groups[i : j+1]); ok {
+						return mask(digits)
+					}
+				}
+			}
+		}
+		return run
+	})
+	var b strings.Builder
+	last := 0
+	for _, loc := range ibanStart.FindAllStringIndex(text, -1) {
+		if loc[0] < last {
+			continue
+		}
+		iban, ok := ibanAt(text[loc[0]:])
+		if !ok {
+			continue
+		}
+		// The IBAN's end in the text: as many letters and digits as it
+		// has, spaces between groups included.
+		end, seen := loc[0], 0
+		for end < len(text) && seen < len(iban) {
+			if text[end] != ' ' {
+				seen++
+			}
+			end++
+		}
+		b.WriteString(text[last:loc[0]])
+		b.WriteString(mask(iban))
+		last = end
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}

@@ -63,3 +63,18 @@ func FuzzFind(f *testing.F) {
 		}
 	})
 }
+
+func TestRedact(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"ma carte 4111 1111 1111 1111, expire", "ma carte " + strings.Repeat("•", 12) + "1111, expire"},
+		{"IBAN FR76 3000 6000 0112 3456 7890 189 merci", "IBAN " + strings.Repeat("•", 23) + "0189 merci"},
+		{"commande 12345, SIRET 732 829 320 00074", "commande 12345, SIRET 732 829 320 00074"},
+	} {
+		if got := sensitive.Redact(c.in); got != c.want {
+			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if sensitive.Contains(sensitive.Redact(c.in)) {
+			t.Errorf("Redact(%q) still holds sensitive data", c.in)
+		}
+	}
+}

@@ -24,31 +24,6 @@ var ErrBadSignInLink = problem.New(problem.Unauthorized, "sign_in_link_invalid",
 
 var errCustomerUnauthenticated = problem.New(problem.Unauthorized, "customer_unauthenticated", "please sign in")
 
-// NewSignIn stores a sign-in link asked for, by its selector, with its
-// verifier's hash when it is already made ("" when the email is yet to be
-// sent), and sweeps the customer's expired ones. then, when set, runs in
-// the same transaction with the row's id (the email job is queued there).
-func (s *Store) NewSignIn(ctx context.Context, wsID, customerID int64, email, selector, verifierHash string, ttl time.Duration,
-	then func(ctx context.Context, tx *Tx, signInID int64) error) error {
-	now := s.now()
-	return s.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM customer_sign_ins WHERE customer_id = $1 AND expires_at < $2`, customerID, ms(now)); err != nil {
-			return fmt.Errorf("sweep sign-in links: %w", err)
-		}
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO customer_sign_ins (selector, verifier_hash, workspace_id, customer_id, email, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			selector, verifierHash, wsID, customerID, strings.ToLower(email), ms(now), ms(now.Add(ttl))).Scan(&id)
-		if err != nil {
-			return fmt.Errorf("insert sign-in link: %w", err)
-		}
-		if then != nil {
-			return then(ctx, tx, id)
-		}
-		return nil
-	})
-}
-
 // SignInToSend is what the email of a sign-in link needs.
 type SignInToSend struct {
 	Selector string
@@ -57,25 +32,49 @@ type SignInToSend struct {
 	Language string
 }
 
-// ArmSignIn sets the verifier of a link about to be emailed, if the link
-// is still unused and alive; found is false otherwise (nothing to send).
-// A retried send arms it again with a new verifier: only the last email
-// sent works.
-func (s *Store) ArmSignIn(ctx context.Context, wsID, signInID int64, verifierHash string) (out SignInToSend, found bool, err error) {
+// PrepareSignIn makes the sign-in link of the workspace's customer with
+// that address, under selector, with the verifier's hash, and sweeps the
+// customer's expired links, in one transaction; found is false when no
+// customer has the address, or when the link under selector was used or
+// expired meanwhile (nothing to send). The email job calls it, not the
+// page, so asking for a link does the same work whether or not the
+// address is known. A retried send reaches the same selector and arms it
+// again with a new verifier: only the last email sent works.
+func (s *Store) PrepareSignIn(ctx context.Context, wsID int64, email, selector, verifierHash string, ttl time.Duration) (out SignInToSend, found bool, err error) {
 	now := s.now()
+	email = strings.ToLower(strings.TrimSpace(email))
 	err = s.inTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT si.selector, si.email, c.name, c.language FROM customer_sign_ins si
-			JOIN customers c ON c.id = si.customer_id
-			WHERE si.id = $1 AND si.workspace_id = $2 AND si.used_at IS NULL AND si.expires_at > $3`, signInID, wsID, ms(now)).
-			Scan(&out.Selector, &out.Email, &out.Name, &out.Language)
+		var customerID int64
+		err := tx.QueryRowContext(ctx, `SELECT id, email, name, language FROM customers WHERE workspace_id = $1 AND email = $2`, wsID, email).
+			Scan(&customerID, &out.Email, &out.Name, &out.Language)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("read sign-in link: %w", err)
+			return fmt.Errorf("find customer: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customer_sign_ins SET verifier_hash = $1 WHERE id = $2`, verifierHash, signInID); err != nil {
-			return fmt.Errorf("arm sign-in link: %w", err)
+		out.Selector = selector
+		var id, cust, expires int64
+		var used bool
+		err = tx.QueryRowContext(ctx, `SELECT id, customer_id, expires_at, used_at IS NOT NULL FROM customer_sign_ins WHERE selector = $1 AND workspace_id = $2`,
+			selector, wsID).Scan(&id, &cust, &expires, &used)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := tx.ExecContext(ctx, `DELETE FROM customer_sign_ins WHERE customer_id = $1 AND expires_at < $2`, customerID, ms(now)); err != nil {
+				return fmt.Errorf("sweep sign-in links: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO customer_sign_ins (selector, verifier_hash, workspace_id, customer_id, email, created_at, expires_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, selector, verifierHash, wsID, customerID, email, ms(now), ms(now.Add(ttl))); err != nil {
+				return fmt.Errorf("insert sign-in link: %w", err)
+			}
+		case err != nil:
+			return fmt.Errorf("read sign-in link: %w", err)
+		case used || expires <= ms(now) || cust != customerID:
+			return nil
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE customer_sign_ins SET verifier_hash = $1 WHERE id = $2`, verifierHash, id); err != nil {
+				return fmt.Errorf("arm sign-in link: %w", err)
+			}
 		}
 		found = true
 		return nil
@@ -172,6 +171,49 @@ func (s *Store) CloseCustomerSession(ctx context.Context, secret string) error {
 		}
 		return s.audit(ctx, tx, ws, 0, "customer.sign_out", "customer", cust, nil)
 	})
+}
+
+// customerEmailForUpdate reads a customer's address inside a transaction
+// about to change it, locking the row on PostgreSQL so that a concurrent
+// change cannot slip between the read and the write.
+func (s *Store) customerEmailForUpdate(ctx context.Context, tx *Tx, wsID, id int64) (string, error) {
+	q := `SELECT email FROM customers WHERE id = $1 AND workspace_id = $2`
+	if s.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var email string
+	err := tx.QueryRowContext(ctx, q, id, wsID).Scan(&email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", problem.NotFoundf("customer")
+	}
+	if err != nil {
+		return "", fmt.Errorf("read customer: %w", err)
+	}
+	return email, nil
+}
+
+// revokeCustomerAccess ends every help-centre session of a customer and
+// spends their outstanding sign-in links, and audits it, when the address
+// their account stands for changes (an agent edits it, or the customer is
+// merged into another): whoever held the old address must not stay signed
+// in to the new one's requests. The password stays: it is the customer's,
+// and it opens the account only with the new address.
+func (s *Store) revokeCustomerAccess(ctx context.Context, tx *Tx, wsID, customerID int64, reason string) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM customer_sessions WHERE customer_id = $1 AND workspace_id = $2`, customerID, wsID)
+	if err != nil {
+		return fmt.Errorf("end customer sessions: %w", err)
+	}
+	sessions, _ := res.RowsAffected()
+	res, err = tx.ExecContext(ctx, `DELETE FROM customer_sign_ins WHERE customer_id = $1 AND workspace_id = $2 AND used_at IS NULL`, customerID, wsID)
+	if err != nil {
+		return fmt.Errorf("revoke sign-in links: %w", err)
+	}
+	links, _ := res.RowsAffected()
+	if sessions == 0 && links == 0 {
+		return nil
+	}
+	return s.audit(ctx, tx, wsID, 0, "customer.sessions_revoked", "customer", customerID,
+		map[string]any{"reason": reason, "sessions": sessions, "sign_in_links": links})
 }
 
 // CustomerPasswordHash returns a customer's password hash, "" when they

@@ -161,6 +161,10 @@ func (s *Store) UpdateCustomer(ctx context.Context, wsID int64, c customer.Custo
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
+		before, err := s.customerEmailForUpdate(ctx, tx, wsID, c.ID)
+		if err != nil {
+			return err
+		}
 		if c.OrganisationID != 0 && !exists(ctx, tx, `SELECT count(*) FROM organisations WHERE id = $1 AND workspace_id = $2`, c.OrganisationID, wsID) {
 			f := problem.Fields{}
 			f.Add("organisation_id", "unknown_value", "unknown organisation")
@@ -175,6 +179,11 @@ func (s *Store) UpdateCustomer(ctx context.Context, wsID int64, c customer.Custo
 		}
 		if err := mustAffect(res, err, "customer"); err != nil {
 			return err
+		}
+		if before != c.Email {
+			if err := s.revokeCustomerAccess(ctx, tx, wsID, c.ID, "email_changed"); err != nil {
+				return err
+			}
 		}
 		return indexCustomer(ctx, tx, wsID, c.ID, true, c.Name, c.Email)
 	})

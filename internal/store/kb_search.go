@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/palier/palier/internal/kb"
@@ -241,11 +243,6 @@ func (s *Store) KBSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	return s.kbSearch(ctx, wsID, q, matches, false)
 }
 
-// kbBoost is the popularity multiplier, the same on both databases: up to
-// +50% for helpful votes and +30% for views, saturating so that a popular
-// article never outranks a much better match.
-const kbBoost = `(1 + 0.5 * helpful / (helpful + not_helpful + 10.0) + 0.3 * views / (views + 200.0))`
-
 // kbCandidates bounds how many matching articles one search ranks. On
 // SQLite they come from two sources, articles matching in their title and
 // articles matching anywhere, each newest first; on PostgreSQL, twice as
@@ -254,61 +251,139 @@ const kbBoost = `(1 + 0.5 * helpful / (helpful + not_helpful + 10.0) + 0.3 * vie
 // that (a two-letter prefix on a large knowledge base) ranks a subset
 // rather than all: as-you-type stays fast, and the next keystroke narrows
 // the match.
-const kbCandidates = 300
+const kbCandidates = 100
 
+// kbSearch fetches the candidates with their analysed terms and ranks them
+// in Go (rankKB), the same on both databases. The databases only find the
+// matches: FTS5's bm25() counted, for every query, all the articles
+// matching each term and prefix to weigh it (a walk of whole posting lists,
+// most of a search's time at 100,000 articles), where the candidates
+// themselves tell that well enough.
 func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool) ([]kb.Hit, error) {
 	limit := q.Limit
 	if limit <= 0 || limit > 50 {
 		limit = 10
 	}
+	status, visibility := "published", "public"
+	if q.Reader == kb.Agent {
+		status, visibility = "", ""
+	}
+	const columns = `x.id, x.language, x.title, x.title_terms, x.body_terms, x.helpful, x.not_helpful, x.views`
 	var rows *sql.Rows
 	var err error
 	switch s.dialect {
 	case SQLite:
-		status, visibility := "published", "public"
-		if q.Reader == kb.Agent {
-			status, visibility = "", ""
-		}
 		// The workspace and reader filters are checked on the article row,
 		// not in the MATCH: filter tokens matching every article would make
-		// FTS5 walk and score their whole posting lists. CROSS JOIN keeps
-		// the full-text index as the outer loop: without statistics SQLite
-		// may otherwise scan the workspace's articles and probe the index
-		// for each (10x slower at 20,000 articles).
-		cand := `SELECT * FROM (SELECT f.rowid AS id, -bm25(kb_fts, 10.0, 1.0) AS score FROM kb_fts f CROSS JOIN kb_articles x ON x.id = f.rowid
+		// FTS5 walk their whole posting lists. CROSS JOIN keeps the
+		// full-text index as the outer loop: without statistics SQLite may
+		// otherwise scan the workspace's articles and probe the index for
+		// each (10x slower at 20,000 articles).
+		cand := `SELECT * FROM (SELECT ` + columns + ` FROM kb_fts f CROSS JOIN kb_articles x ON x.id = f.rowid
 			WHERE kb_fts MATCH %s AND x.workspace_id = $3 AND ($4 = '' OR x.language = $4)
 			AND (($5 = '' AND x.status <> 'archived') OR x.status = $5) AND ($6 = '' OR x.visibility = $6)
 			ORDER BY f.rowid DESC LIMIT $7)`
-		rows, err = s.read.QueryContext(ctx, `SELECT a.id, a.language, a.title, a.body_text, a.helpful, a.views, c.score * `+kbBoost+` AS score
-			FROM (SELECT id, max(score) AS score FROM (`+fmt.Sprintf(cand, "$1")+` UNION ALL `+fmt.Sprintf(cand, "$2")+`) GROUP BY id) c
-			JOIN kb_articles a ON a.id = c.id
-			ORDER BY score DESC, a.id LIMIT $8`,
-			ftsQuery(matches, all, "{title}"), ftsQuery(matches, all, "{title body}"), wsID, q.Language, status, visibility, kbCandidates, limit)
+		rows, err = s.read.QueryContext(ctx, fmt.Sprintf(cand, "$1")+` UNION ALL `+fmt.Sprintf(cand, "$2"),
+			ftsQuery(matches, all, "{title}"), ftsQuery(matches, all, "{title body}"), wsID, q.Language, status, visibility, kbCandidates)
 	case Postgres:
-		status, visibility := "published", "public"
-		if q.Reader == kb.Agent {
-			status, visibility = "", ""
-		}
-		rows, err = s.read.QueryContext(ctx, `SELECT a.id, a.language, a.title, a.body_text, a.helpful, a.views,
-				ts_rank('{0.1, 0.1, 0.1, 1.0}', a.search, to_tsquery('simple', $1), 1) * `+kbBoost+` AS score
-			FROM kb_candidates($2, to_tsquery('simple', $1), $3, $4, $5, $6) c(id) JOIN kb_articles a ON a.id = c.id
-			ORDER BY score DESC, a.id LIMIT $7`,
-			tsQuery(matches, all, ""), wsID, q.Language, status, visibility, 2*kbCandidates, limit)
+		rows, err = s.read.QueryContext(ctx, `SELECT `+columns+`
+			FROM kb_candidates($2, to_tsquery('simple', $1), $3, $4, $5, $6) c(id) JOIN kb_articles x ON x.id = c.id`,
+			tsQuery(matches, all, ""), wsID, q.Language, status, visibility, 2*kbCandidates)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search articles: %w", err)
 	}
-	hits, err := collect(rows, func(r *sql.Rows) (h kb.Hit, err error) {
-		err = r.Scan(&h.ID, &h.Language, &h.Title, &h.Snippet, &h.Helpful, &h.Views, &h.Score)
-		return h, err
+	seen := map[int64]bool{}
+	var cands []kb.Candidate
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var c kb.Candidate
+		if err := r.Scan(&c.ID, &c.Language, &c.Title, &c.TitleTerms, &c.BodyTerms, &c.Helpful, &c.NotHelpful, &c.Views); err != nil {
+			return err
+		}
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			cands = append(cands, c)
+		}
+		return nil
 	})
+	if err != nil {
+		return nil, fmt.Errorf("search articles: %w", err)
+	}
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	n, err := s.kbArticleCount(ctx, wsID, q.Language)
 	if err != nil {
 		return nil, err
 	}
+	hits := kb.Rank(cands, matches, n, limit)
+	// The text snippets are cut from: only for the page returned.
+	ids := make([]any, len(hits))
+	marks := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i], marks[i] = h.ID, fmt.Sprintf("$%d", i+1)
+	}
+	rows, err = s.read.QueryContext(ctx, `SELECT id, body_text FROM kb_articles WHERE id IN (`+strings.Join(marks, ", ")+`)`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("search articles: %w", err)
+	}
+	text := map[int64]string{}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var id int64
+		var t string
+		err := r.Scan(&id, &t)
+		text[id] = t
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search articles: %w", err)
+	}
 	for i := range hits {
-		hits[i].Snippet = kb.Snippet(hits[i].Language, hits[i].Snippet, matches)
+		hits[i].Snippet = kb.Snippet(hits[i].Language, text[hits[i].ID], matches)
 	}
 	return hits, nil
+}
+
+// kbCounts caches how many articles each workspace and language has, for
+// the ranking's term weights: a count of 100,000 index entries per
+// keystroke would cost more than the search, and the weights barely move
+// when a few articles are added.
+var kbCounts sync.Map // kbCountKey → kbCount
+
+type kbCountKey struct {
+	s    *Store
+	ws   int64
+	lang string
+}
+
+type kbCount struct {
+	n  int
+	at time.Time
+}
+
+const kbCountTTL = time.Minute
+
+func (s *Store) kbArticleCount(ctx context.Context, wsID int64, lang string) (int, error) {
+	key := kbCountKey{s, wsID, lang}
+	if v, ok := kbCounts.Load(key); ok && time.Since(v.(kbCount).at) < kbCountTTL {
+		return v.(kbCount).n, nil
+	}
+	var n int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM kb_articles WHERE workspace_id = $1 AND ($2 = '' OR language = $2)`, wsID, lang).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count articles: %w", err)
+	}
+	kbCounts.Store(key, kbCount{n, time.Now()})
+	return n, nil
+}
+
+func eachRow(rows *sql.Rows, fn func(*sql.Rows) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // ftsQuery spells the search for FTS5: every word (or, when all is false,

@@ -27,6 +27,7 @@ func (s *server) kbEditorRoutes(mux *http.ServeMux) {
 
 type kbForm struct {
 	ID, TranslationOf                               int64
+	FromTicket                                      int64 // the number of the ticket it is written from
 	Title, Body, Language, Tags, Visibility, Status string
 	CategoryID                                      string
 	Categories, Languages, Visibilities, Statuses   []option
@@ -55,6 +56,9 @@ func (s *server) kbList(w http.ResponseWriter, r *http.Request, rq *request) err
 
 func (s *server) kbNew(w http.ResponseWriter, r *http.Request, rq *request) error {
 	f := kbForm{Language: rq.loc.Lang, Visibility: string(kb.Public), Status: string(kb.Draft)}
+	if v := r.URL.Query().Get("from_ticket"); v != "" {
+		return s.kbNewFromTicket(w, r, rq, v)
+	}
 	if v, err := strconv.ParseInt(r.URL.Query().Get("translation_of"), 10, 64); err == nil && v > 0 {
 		other, err := s.d.Article(r.Context(), rq.actor, v)
 		if err != nil {
@@ -128,6 +132,12 @@ func (s *server) kbSave(w http.ResponseWriter, r *http.Request, rq *request) err
 		}
 		a, err = s.d.UpdateArticle(r.Context(), rq.actor, f.ID, desk.ArticleChange{Title: &f.Title, Body: &f.Body, Language: &f.Language,
 			CategoryID: &cat, Tags: &tags, Visibility: &vis, Status: &st})
+	} else if from := r.PostFormValue("from_ticket"); from != "" {
+		if f.FromTicket, err = strconv.ParseInt(from, 10, 64); err != nil || f.FromTicket <= 0 {
+			return errPageNotFound
+		}
+		a, err = s.d.CreateArticleFromTicket(r.Context(), rq.actor, f.FromTicket, &kb.Article{Title: f.Title, Body: f.Body, Language: f.Language,
+			CategoryID: cat, Tags: tags, Visibility: vis, Status: st})
 	} else {
 		f.TranslationOf, _ = strconv.ParseInt(r.PostFormValue("translation_of"), 10, 64)
 		a, err = s.d.CreateArticle(r.Context(), rq.actor, kb.Article{Title: f.Title, Body: f.Body, Language: f.Language, CategoryID: cat,
@@ -152,4 +162,21 @@ func (s *server) kbPreview(w http.ResponseWriter, r *http.Request, rq *request) 
 	}
 	s.render(w, r, rq.loc, http.StatusOK, "kb", "preview", template.HTML(kb.Render(body))) // kb.Render sanitised it
 	return nil
+}
+
+// kbNewFromTicket opens the editor on the draft a solved ticket makes
+// ("Create an article from this ticket" on the ticket page); saving it
+// records the ticket it came from.
+func (s *server) kbNewFromTicket(w http.ResponseWriter, r *http.Request, rq *request, number string) error {
+	n, err := strconv.ParseInt(number, 10, 64)
+	if err != nil || n <= 0 {
+		return errPageNotFound
+	}
+	a, _, err := s.d.ArticleFromTicket(r.Context(), rq.actor, n)
+	if err != nil {
+		return err
+	}
+	f := kbForm{FromTicket: n, Title: a.Title, Body: a.Body, Language: a.Language, Visibility: string(a.Visibility), Status: string(a.Status),
+		CategoryID: strconv.FormatInt(a.CategoryID, 10)}
+	return s.renderKBForm(w, r, rq, http.StatusOK, f, nil)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
@@ -39,6 +40,9 @@ type ticketPage struct {
 	Articles []suggestedArticle
 	// Macros the agent may apply (ticket_macros.go).
 	Macros macroPicker
+	// ArticleFrom: the reader may write an article from this solved
+	// ticket (kb_editor.go, "Create an article from this ticket").
+	ArticleFrom bool
 }
 
 // customerPanel is the right column's "who is asking" box.
@@ -152,6 +156,7 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	if p.Macros, err = s.macroPickerFor(ctx, rq, t); err != nil {
 		return ticketPage{}, err
 	}
+	p.ArticleFrom = desk.CanWriteArticleFrom(rq.actor, t)
 	// A swarmed ticket does not go up: the swarm panel replaces the
 	// hand-off one (the desk refuses the escalation anyway).
 	if ticket.CanWork(rq.actor, t) && !p.Swarm.Swarming {
