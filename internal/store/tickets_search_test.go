@@ -228,3 +228,30 @@ func TestSearchTicketsFollowsMessages(t *testing.T) {
 		}
 	})
 }
+
+// Tickets stored before migration 0033 are found once it has run: its Go
+// step indexes their subjects and messages in its transaction.
+func TestMigration0033IndexesExistingTickets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		tk := f.Ticket["L1"]
+		if _, _, err := s.AddMessage(ctx, f.WS.ID, tk.ID, nil, ticket.Event{Kind: ticket.InternalNote, ActorAgentID: f.Admin.ID, Body: "Le capybara est revenu."}, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.ForgetTicketSearch(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		hits := searchAll(t, s, f.WS.ID, store.TicketSearch{Matches: store.TicketQueryMatches("capybaras")})
+		if len(hits) != 1 || hits[0].Ticket.ID != tk.ID {
+			t.Errorf("note after migration: %v", keysOf(f, hitTickets(hits)))
+		}
+		subject := searchAll(t, s, f.WS.ID, store.TicketSearch{Matches: store.TicketQueryMatches(tk.Subject)})
+		if !slices.ContainsFunc(subject, func(h store.TicketHit) bool { return h.Ticket.ID == tk.ID }) {
+			t.Errorf("subject %q not found after migration", tk.Subject)
+		}
+	})
+}
