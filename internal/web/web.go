@@ -96,6 +96,7 @@ func (s *server) routes() http.Handler {
 	s.helpBoxRoutes(mux)
 	s.chatCustomerRoutes(mux)
 	s.chatAgentRoutes(mux)
+	s.searchRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound
