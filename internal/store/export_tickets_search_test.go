@@ -16,3 +16,12 @@ func ForgetTicketSearch(ctx context.Context, s *Store) error {
 	}
 	return nil
 }
+
+// BulkWord is the i-th word of BulkLoad's vocabulary in lang ("fr" or
+// "en"): the higher i, the rarer (benchmarks pick rare words from it).
+func BulkWord(lang string, i int) string {
+	if lang == "fr" {
+		return bulkWordsFR[i]
+	}
+	return bulkWordsEN[i]
+}
