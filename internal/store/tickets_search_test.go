@@ -83,10 +83,7 @@ func TestSearchTicketsAccess(t *testing.T) {
 				}
 				// Combined with a list filter, the viewer still only narrows.
 				l1 := store.Filter{Viewer: &a, TierIDs: []int64{f.Tier["L1"].ID}, ActiveOnly: true}
-				var wantL1 []ticket.Ticket
-				for _, tk := range listAll(t, s, f.WS.ID, l1) {
-					wantL1 = append(wantL1, tk)
-				}
+				wantL1 := listAll(t, s, f.WS.ID, l1)
 				hits := searchAll(t, s, f.WS.ID, store.TicketSearch{Filter: l1, Matches: store.TicketQueryMatches("zephyrin")})
 				if got := keysOf(f, hitTickets(hits)); !slices.Equal(got, keysOf(f, wantL1)) {
 					t.Errorf("active L1 search finds %v, the active L1 list %v", got, keysOf(f, wantL1))
