@@ -90,7 +90,7 @@ func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkSt
 			spec.Progress(st)
 		}
 	}
-	if err := s.analyze(ctx, "tickets, events, customers, ticket_collaborators"); err != nil {
+	if err := s.analyze(ctx, "tickets, events, customers, ticket_collaborators, ticket_search"); err != nil {
 		return st, err
 	}
 	st.Elapsed = time.Since(started)
