@@ -47,7 +47,7 @@ func routeTable() []route {
 		{Method: "GET", Path: Prefix + "/me", ID: "getMe", Handle: (*API).me},
 		{Method: "POST", Path: Prefix + "/tokens", ID: "createToken", Handle: (*API).createToken},
 
-		{Method: "GET", Path: Prefix + "/tickets", ID: "listTickets", Query: ticketListParams, Handle: (*API).listTickets},
+		{Method: "GET", Path: Prefix + "/tickets", ID: "listTickets", Query: ticketListAndSearchParams, Handle: (*API).listTickets},
 		{Method: "POST", Path: Prefix + "/tickets", ID: "createTicket", Handle: (*API).createTicket},
 		{Method: "POST", Path: Prefix + "/bulk/tickets", ID: "bulkUpdateTickets", Handle: (*API).bulkUpdateTickets},
 		{Method: "GET", Path: Prefix + "/tickets/{id}", ID: "getTicket", Handle: (*API).getTicket},

@@ -177,6 +177,12 @@ func answerSchemas() map[string]any {
 			"created_at": when(""), "updated_at": when(""),
 			"first_response_at": when("Absent until the first public reply."),
 			"solved_at":         when("Absent unless solved or closed."),
+			"search": object([]string{"score", "subject_html", "snippet_html"}, schema{
+				"score":        number("How well it matches (higher is better; comparable within one search only)."),
+				"subject_html": str("The subject, HTML-escaped, with the matched words in <mark>."),
+				"snippet_html": str("The message passage with the most matched words, HTML-escaped, with them in <mark>; empty when only the subject matched."),
+				"snippet_kind": enum("Which kind of message the passage comes from.", []ticket.EventKind{ticket.CustomerMessage, ticket.AgentReply, ticket.InternalNote}),
+			}),
 		}),
 		"TicketPage": pageSchema("Ticket", "Tickets you may see."),
 		"EventPage":  pageSchema("Event", "Timeline entries, oldest first."),

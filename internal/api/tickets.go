@@ -44,6 +44,7 @@ type ticketJSON struct {
 	UpdatedAt       time.Time         `json:"updated_at"`
 	FirstResponseAt *time.Time        `json:"first_response_at,omitempty"`
 	SolvedAt        *time.Time        `json:"solved_at,omitempty"`
+	Search          *ticketMatchJSON  `json:"search,omitempty"` // answers to ?q= only (tickets_search.go)
 }
 
 // ticketOut converts a ticket for an answer, with lists and maps in their
@@ -208,6 +209,9 @@ func (a *API) events(c *call) (any, error) {
 }
 
 func (a *API) listTickets(c *call) (any, error) {
+	if q := c.r.URL.Query(); q.Has("q") || q.Has("created_from") || q.Has("created_before") {
+		return a.searchTickets(c)
+	}
 	limit := int(c.integer("limit", defaultLimit))
 	list, next, err := a.desk.FindTickets(c.r.Context(), c.actor, ticketQuery(c), c.r.URL.Query().Get("cursor"), limit)
 	if err != nil {

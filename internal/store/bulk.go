@@ -90,7 +90,7 @@ func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkSt
 			spec.Progress(st)
 		}
 	}
-	if err := s.analyze(ctx, "tickets, events, customers, ticket_collaborators"); err != nil {
+	if err := s.analyze(ctx, "tickets, events, customers, ticket_collaborators, ticket_search"); err != nil {
 		return st, err
 	}
 	st.Elapsed = time.Since(started)
@@ -335,6 +335,9 @@ func (s *Store) bulkTickets(ctx context.Context, tx *Tx, g *generator, from, n i
 	if err := tickets.flush(); err != nil {
 		return err
 	}
+	if err := s.indexBulkTickets(ctx, tx, batch); err != nil {
+		return err
+	}
 	for _, bt := range batch {
 		for _, e := range bt.events {
 			data, err := event.Encode(ticket.Event{Kind: e.kind, Data: e.data})
@@ -469,7 +472,7 @@ func (g *generator) ticket(k int, id, number int64) bulkTicket {
 	if len(tr.agents) > 0 && t.status != ticket.New && (!t.status.Active() || r.IntN(100) < 75) {
 		t.owner = tr.agents[r.IntN(len(tr.agents))]
 	}
-	g.timeline(&t, tr, body(key, t.lang))
+	g.timeline(&t, tr, body(key, t.lang)+" "+bulkDetail(g.spec.Seed, id, t.lang))
 	return t
 }
 

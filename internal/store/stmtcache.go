@@ -135,8 +135,9 @@ func (p *pool) Close() error {
 // SQLite the transaction holds the only one.
 type Tx struct {
 	*sql.Tx
-	stmts  *stmtCache
-	missed []string
+	stmts   *stmtCache
+	missed  []string
+	dialect Dialect // for Go steps of migrations that write per dialect
 }
 
 func (t *Tx) prepared(query string) *sql.Stmt {

@@ -190,7 +190,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, stmts: s.write.stmts}
+	tx := &Tx{Tx: sqlTx, stmts: s.write.stmts, dialect: s.dialect}
 	defer tx.prepareMissed(ctx)
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
@@ -218,6 +218,7 @@ func (s *Store) ddl(src string) string {
 // right after its SQL: filling what only Go can compute.
 var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"0024_customer_search": indexAllSearchTerms,
+	"0033_ticket_search":   indexAllTickets,
 }
 
 // Migrate applies the embedded migrations that have not run yet. Several

@@ -130,6 +130,9 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 		if err := insertEvents(ctx, tx, wsID, t.ID, events, now); err != nil {
 			return err
 		}
+		if err := indexNewTicket(ctx, tx, t, events); err != nil {
+			return err
+		}
 		if n.HandedOff && n.ActorAgentID != 0 {
 			if err := insertHandoff(ctx, tx, t.ID, n.ActorAgentID, now); err != nil {
 				return err
@@ -174,13 +177,19 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 		if n.NewCustomer != nil {
 			customerID = customerOfTicket
 		}
-		if err := createTicketPG(ctx, tx, wsID, n, &t, firstEvents(n, customerID), now); err != nil {
+		events := firstEvents(n, customerID)
+		if err := createTicketPG(ctx, tx, wsID, n, &t, events, now); err != nil {
 			return err
 		}
 		if n.Then != nil {
-			if err := insertEvents(ctx, tx, wsID, t.ID, n.Then(t), now); err != nil {
+			then := n.Then(t)
+			if err := insertEvents(ctx, tx, wsID, t.ID, then, now); err != nil {
 				return err
 			}
+			events = append(events, then...)
+		}
+		if err := indexNewTicket(ctx, tx, t, events); err != nil {
+			return err
 		}
 		if n.HandedOff && n.ActorAgentID != 0 {
 			t.HandedOffBy = []int64{n.ActorAgentID}
@@ -554,6 +563,9 @@ func (s *Store) AddMessageChange(ctx context.Context, wsID, ticketID int64, guar
 		now := fromMS(ms(s.now()))
 		e.TicketID = t.ID
 		if e, err = s.insertEvent(ctx, tx, wsID, e, now); err != nil {
+			return err
+		}
+		if err := indexMessages(ctx, tx, t, []ticket.Event{e}); err != nil {
 			return err
 		}
 		next := t.Receive(e.Kind, e.ActorAgentID, status, now)

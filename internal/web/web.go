@@ -100,6 +100,7 @@ func (s *server) routes() http.Handler {
 	s.chatAgentRoutes(mux)
 	s.smtpRoutes(mux)
 	s.signatureRoutes(mux)
+	s.searchRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound

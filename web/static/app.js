@@ -213,3 +213,17 @@
     }
   });
 })();
+
+// "/" anywhere but in a field focuses the search box of the top bar.
+(function () {
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.altKey || e.ctrlKey || e.metaKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var box = document.getElementById("top-search");
+    if (!box) return;
+    e.preventDefault();
+    box.focus();
+    box.select();
+  });
+})();

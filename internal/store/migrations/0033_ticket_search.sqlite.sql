@@ -1,0 +1,11 @@
+-- Ticket full-text search (store/tickets_search.go): one document per
+-- ticket, its subject and the bodies of its customer messages, agent
+-- replies and internal notes, analysed by Go (textsearch: folded, stemmed
+-- in the ticket's language) exactly as the knowledge base is, so both
+-- databases match the same words. FTS5 keeps the terms as its content: a
+-- new message appends its terms to the body column in the transaction
+-- that stores the message. Prefix indexes make as-you-type prefixes as
+-- cheap as whole words. The rowid is the ticket id; the workspace and the
+-- reader's access are checked on the ticket row. The existing tickets are
+-- indexed by Go right after this file, in its transaction.
+CREATE VIRTUAL TABLE ticket_fts USING fts5(subject, body, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');
