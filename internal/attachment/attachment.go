@@ -2,10 +2,8 @@
 // what a file is (its type sniffed from its bytes, never taken from the
 // sender), how it may be served, the limits per message, and the blob
 // store that keeps the bytes (local disk under the data directory,
-// content-addressed by sha256 so the same file is kept once).
-//
-// Not here: an S3-compatible store (the Blobs interface is where it would
-// plug in).
+// content-addressed by sha256 so the same file is kept once, or an
+// S3-compatible bucket, named the same way).
 package attachment
 
 import (

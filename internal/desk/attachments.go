@@ -233,21 +233,16 @@ func (d *Service) TicketAttachments(ctx context.Context, a auth.Actor, ticketID 
 
 // SweepAttachments removes blobs that no attachment names (left by
 // messages that were refused or rolled back after their files were
-// written), when the blob store is the local disk.
+// written), when the blob store can (the disk and S3 stores can).
 func (d *Service) SweepAttachments(ctx context.Context) (int, error) {
-	disk, ok := d.files.blobsDisk()
+	if d.files == nil {
+		return 0, nil
+	}
+	sw, ok := d.files.blobs.(attachment.Sweeper)
 	if !ok {
 		return 0, nil
 	}
-	return disk.Sweep(ctx, func(sha string) (bool, error) { return d.store.BlobReferenced(ctx, sha) })
-}
-
-func (f *attachments) blobsDisk() (*attachment.Disk, bool) {
-	if f == nil {
-		return nil, false
-	}
-	disk, ok := f.blobs.(*attachment.Disk)
-	return disk, ok
+	return sw.Sweep(ctx, func(sha string) (bool, error) { return d.store.BlobReferenced(ctx, sha) })
 }
 
 // InboundFile is a file carried by an inbound message.
