@@ -97,6 +97,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := enableSecrets(s, d, db.dataDir, log); err != nil {
 		return err
 	}
+	if n, err := d.SealConnectorSecrets(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("connector secrets sealed with the server key", "count", n)
+	}
 	handler, metrics, err := server.Handlers(d, server.Config{SecureCookies: *secure, Log: log, Version: version,
 		SeparateMetrics: *metricsAddr != "", MetricsToken: *metricsToken, TrustedProxies: trusted, PublicURL: *publicURL,
 		Done: ctx.Done()}) // the signal ends event streams before the graceful shutdown waits on them

@@ -198,3 +198,25 @@ func (s *Store) ConnectorDelivery(ctx context.Context, connectorID int64, messag
 	}
 	return state, answer, err
 }
+
+// PlainConnectorSecrets lists the connectors whose secret is not sealed
+// yet (sealed values start with "v1:"), across workspaces.
+func (s *Store) PlainConnectorSecrets(ctx context.Context) ([]connector.Connector, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+connectorColumns+` FROM connectors WHERE secret NOT LIKE 'v1:%' ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("plain connector secrets: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (connector.Connector, error) { return scanConnector(r) })
+}
+
+// SealConnectorSecret replaces a connector's plain secret by its sealed
+// form, only if it is still plain; ok is false when another instance did
+// it first.
+func (s *Store) SealConnectorSecret(ctx context.Context, id int64, plain, sealed string) (ok bool, err error) {
+	res, err := s.write.ExecContext(ctx, `UPDATE connectors SET secret = $1 WHERE id = $2 AND secret = $3`, sealed, id, plain)
+	if err != nil {
+		return false, fmt.Errorf("seal connector secret: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
