@@ -380,3 +380,13 @@ func (d *Service) SetConnectorDelivery(ctx context.Context, connectorID int64, m
 func (d *Service) ConnectorDelivery(ctx context.Context, connectorID int64, messageID string) (state, answer string, err error) {
 	return d.store.ConnectorDelivery(ctx, connectorID, messageID)
 }
+
+// retryDelivery queues a reply's failed delivery again, by email or to a
+// connector's webhook (the timeline's one retry button serves both).
+func (d *Service) retryDelivery(ctx context.Context, a auth.Actor, ticketID, eventID int64) error {
+	err := d.store.RetryMail(ctx, a.WorkspaceID, a.AgentID, ticketID, eventID, fmt.Sprintf("%s:%d", EmailSendJob, eventID))
+	if !problem.Is(err, problem.NotFound) {
+		return err
+	}
+	return d.store.RetryConnectorDelivery(ctx, a.WorkspaceID, a.AgentID, ticketID, eventID, fmt.Sprintf("%s:%d", ConnectorDeliverJob, eventID))
+}
