@@ -30,7 +30,7 @@ func TestEmailFilesOverTheWorkspaceLimitsAreDroppedNotTheMessage(t *testing.T) {
 		}
 		part := func(name string, kib int) string {
 			return "--b1\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"" + name +
-				"\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{'x'}, kib<<10)) + "\r\n"
+				"\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + wrap(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte(name[:1]), kib<<10))) + "\r\n"
 		}
 		raw := "From: Claire Vasseur <claire.vasseur@exemple.fr>\r\nTo: support@acme.example\r\nSubject: Journaux\r\n" +
 			"Message-ID: <claire-big@exemple.fr>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" +
@@ -80,4 +80,15 @@ func TestEmailFilesOverTheWorkspaceLimitsAreDroppedNotTheMessage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// wrap cuts base64 into the 76-character lines mail requires.
+func wrap(s string) string {
+	var b strings.Builder
+	for len(s) > 76 {
+		b.WriteString(s[:76] + "\r\n")
+		s = s[76:]
+	}
+	b.WriteString(s)
+	return b.String()
 }

@@ -88,7 +88,7 @@ func fileRefusal(rq *request, err error) (formErrors, bool) {
 	if fe, ok := rq.loc.fieldErrors(err); ok {
 		return fe, true
 	}
-	if p, ok := problem.As(err); ok && (p.Code == "attachment_too_large" || p.Code == "body_too_large" || p.Code == "attachments_disabled") {
+	if p, ok := problem.As(err); ok && (p.Code == "attachment_too_large" || p.Code == "attachments_too_large" || p.Code == "body_too_large" || p.Code == "attachments_disabled") {
 		return formErrors{"files": rq.loc.Error(err)}, true
 	}
 	return nil, false
