@@ -43,6 +43,7 @@ func TestWorkspaceAttachmentLimitsPage(t *testing.T) {
 		res, body = admin.post("/admin/attachments", url.Values{"max_file_size": {"1"}, "max_files": {"2"}, "max_total_size": {"1"}}, false)
 		expectStatus(t, res, body, http.StatusSeeOther)
 		res, body = admin.get("/admin/workspace")
+		expectStatus(t, res, body, http.StatusOK)
 		contains(t, body, `name="max_file_size" type="number" value="1"`, `name="max_files" type="number" value="2"`)
 
 		// The composer states and enforces them.
