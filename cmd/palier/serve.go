@@ -49,6 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	attachMiB := fs.Int("attachment-max-mib", envInt("PALIER_ATTACHMENT_MAX_MIB", 25), "largest attachment accepted, in MiB")
 	privateHooks := fs.Bool("webhooks-allow-private", os.Getenv("PALIER_WEBHOOKS_ALLOW_PRIVATE") == "true", "let webhooks reach loopback and private addresses (refused by default)")
 	attachFiles := fs.Int("attachment-max-files", envInt("PALIER_ATTACHMENT_MAX_FILES", 10), "most files attached to one message")
+	blobStore := fs.String("blob-store", os.Getenv("PALIER_BLOB_STORE"), "keep attachments in an S3-compatible bucket: s3://BUCKET[/PREFIX]?endpoint=HOST:PORT&region=R (keys: PALIER_S3_ACCESS_KEY, PALIER_S3_SECRET_KEY); default: --attachments-dir")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,10 +82,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *attachDir == "" {
 		*attachDir = filepath.Join(db.dataDir, "attachments")
 	}
-	blobs, err := attachment.NewDisk(*attachDir)
+	blobs, err := openBlobs(ctx, *blobStore, *attachDir, log)
 	if err != nil {
 		return err
 	}
+	go sweepBlobs(ctx, d, log)
 	d.EnableAttachments(blobs, attachment.Limits{MaxFileBytes: int64(*attachMiB) << 20, MaxFiles: *attachFiles})
 	if *publicURL == "" {
 		*publicURL = "http://" + *addr
@@ -94,6 +96,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := enableSecrets(s, d, db.dataDir, log); err != nil {
 		return err
+	}
+	if n, err := d.SealConnectorSecrets(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("connector secrets sealed with the server key", "count", n)
 	}
 	handler, metrics, err := server.Handlers(d, server.Config{SecureCookies: *secure, Log: log, Version: version,
 		SeparateMetrics: *metricsAddr != "", MetricsToken: *metricsToken, TrustedProxies: trusted, PublicURL: *publicURL,

@@ -42,7 +42,7 @@ func attachmentSchemas() map[string]any {
 		"AttachmentList": object([]string{"data"}, schema{"data": list(ref("Attachment"), "")}),
 		"MessageWithFiles": object([]string{"message"}, schema{
 			"message": str("The JSON body of the route (Reply or Note)."),
-			"files":   list(schema{"type": "string", "format": "binary"}, "The files, one part each (limits per message: --attachment-max-files, default 10; --attachment-max-mib, default 25 MiB per file)."),
+			"files":   list(schema{"type": "string", "format": "binary"}, "The files, one part each, within the workspace's limits per message (set by its admin under the server's --attachment-max-files, default 10, and --attachment-max-mib, default 25 MiB per file): 413 attachment_too_large for a file, 413 attachments_too_large for the total, 422 files too_many."),
 		}),
 	}
 }

@@ -26,13 +26,14 @@ type emailJSON struct {
 	MessageID string `json:"message_id"`
 	State     string `json:"state,omitempty"`
 	Answer    string `json:"answer,omitempty"`
+	Via       string `json:"via,omitempty"`
 }
 
 func eventOut(e ticket.Event) eventJSON {
 	out := eventJSON{ID: e.ID, TicketID: e.TicketID, Kind: e.Kind, ActorAgentID: e.ActorAgentID, ActorCustomerID: e.ActorCustomerID,
 		Body: e.Body, Data: e.Data, CreatedAt: e.CreatedAt}
 	if m := e.Email; m != nil {
-		out.Email = &emailJSON{MessageID: m.MessageID, State: m.State, Answer: m.Answer}
+		out.Email = &emailJSON{MessageID: m.MessageID, State: m.State, Answer: m.Answer, Via: m.Via}
 	}
 	return out
 }
@@ -63,6 +64,7 @@ func eventSchemas() map[string]any {
 				"message_id": str("The Message-ID it went out or came in as."),
 				"state":      enum("Replies: where sending stands.", []string{"queued", "sent", "failed"}),
 				"answer":     str("Replies: the mail server's words on the last attempt, when it refused or failed."),
+				"via":        enum("webhook: the reply went to the webhook of the connector the ticket came from (message_id is the one sent; answer is the receiver's); absent for email.", []string{"webhook"}),
 			}),
 			"created_at": when(""),
 		}),

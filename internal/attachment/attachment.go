@@ -2,10 +2,8 @@
 // what a file is (its type sniffed from its bytes, never taken from the
 // sender), how it may be served, the limits per message, and the blob
 // store that keeps the bytes (local disk under the data directory,
-// content-addressed by sha256 so the same file is kept once).
-//
-// Not here: an S3-compatible store (the Blobs interface is where it would
-// plug in).
+// content-addressed by sha256 so the same file is kept once, or an
+// S3-compatible bucket, named the same way).
 package attachment
 
 import (
@@ -32,13 +30,16 @@ type Attachment struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-// Limits per message. Zero values mean the defaults.
+// Limits per message. Zero values mean the defaults. The server's flags
+// set a ceiling; a workspace's admin may set lower limits within it.
 type Limits struct {
-	MaxFileBytes int64
-	MaxFiles     int
+	MaxFileBytes  int64
+	MaxFiles      int
+	MaxTotalBytes int64 // all the files of one message together
 }
 
-// Default limits: 25 MiB per file, 10 files per message.
+// Default limits: 25 MiB per file, 10 files per message, and by default
+// no total beyond what those two allow.
 const (
 	DefaultMaxFileBytes = 25 << 20
 	DefaultMaxFiles     = 10
@@ -52,7 +53,51 @@ func (l Limits) OrDefault() Limits {
 	if l.MaxFiles <= 0 {
 		l.MaxFiles = DefaultMaxFiles
 	}
+	if l.MaxTotalBytes <= 0 {
+		l.MaxTotalBytes = l.MaxFileBytes * int64(l.MaxFiles)
+	}
 	return l
+}
+
+// Within returns l with every unset limit, or limit above the ceiling,
+// replaced by the ceiling's (a workspace's settings under the server's).
+func (l Limits) Within(ceiling Limits) Limits {
+	ceiling = ceiling.OrDefault()
+	if l.MaxFileBytes <= 0 || l.MaxFileBytes > ceiling.MaxFileBytes {
+		l.MaxFileBytes = ceiling.MaxFileBytes
+	}
+	if l.MaxFiles <= 0 || l.MaxFiles > ceiling.MaxFiles {
+		l.MaxFiles = ceiling.MaxFiles
+	}
+	if l.MaxTotalBytes <= 0 || l.MaxTotalBytes > ceiling.MaxTotalBytes {
+		l.MaxTotalBytes = ceiling.MaxTotalBytes
+	}
+	return l
+}
+
+// Refusals says why a file is kept out of a message: "too_large" (over
+// the size per file), "too_many" (over the count), "total" (over the
+// total), or "" when it fits. sizes are the files' sizes in order; the
+// answer is per file, in the same order, so an email keeps the files
+// that fit and drops the others.
+func (l Limits) Refusals(sizes []int64) []string {
+	out := make([]string, len(sizes))
+	var total int64
+	kept := 0
+	for i, n := range sizes {
+		switch {
+		case n > l.MaxFileBytes:
+			out[i] = "too_large"
+		case kept >= l.MaxFiles:
+			out[i] = "too_many"
+		case total+n > l.MaxTotalBytes:
+			out[i] = "total"
+		default:
+			kept++
+			total += n
+		}
+	}
+	return out
 }
 
 // safeImages are the image types shown inline in a browser. SVG is not one

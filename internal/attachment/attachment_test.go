@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -101,5 +102,38 @@ func TestDiskDedupsAndRefusesTooLarge(t *testing.T) {
 	}
 	if n, err := d.Sweep(ctx, func(string) (bool, error) { return false, nil }); err != nil || n != 1 {
 		t.Fatalf("sweep of an orphan: %d %v", n, err)
+	}
+}
+
+func TestLimitsRefusalsKeepWhatFitsInOrder(t *testing.T) {
+	l := Limits{MaxFileBytes: 10, MaxFiles: 3, MaxTotalBytes: 20}
+	for _, c := range []struct {
+		sizes []int64
+		want  string
+	}{
+		{nil, ""},
+		{[]int64{10, 10}, ","},
+		{[]int64{11, 5}, "too_large,"},
+		{[]int64{8, 8, 8}, ",,total"},
+		{[]int64{8, 8, 8, 1}, ",,total,"},
+		{[]int64{1, 1, 1, 1}, ",,,too_many"},
+		{[]int64{30, 1, 1, 1, 1}, "too_large,,,,too_many"},
+	} {
+		if got := strings.Join(l.Refusals(c.sizes), ","); got != c.want {
+			t.Errorf("%v: %q, want %q", c.sizes, got, c.want)
+		}
+	}
+}
+
+func TestLimitsWithinTheServers(t *testing.T) {
+	server := Limits{MaxFileBytes: 100, MaxFiles: 4}
+	for _, c := range []struct{ set, want Limits }{
+		{Limits{}, Limits{100, 4, 400}},
+		{Limits{MaxFileBytes: 50, MaxFiles: 2, MaxTotalBytes: 60}, Limits{50, 2, 60}},
+		{Limits{MaxFileBytes: 500, MaxFiles: 9, MaxTotalBytes: 900}, Limits{100, 4, 400}},
+	} {
+		if got := c.set.Within(server); got != c.want {
+			t.Errorf("%+v within %+v: %+v, want %+v", c.set, server, got, c.want)
+		}
 	}
 }

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
@@ -33,13 +36,61 @@ func (d *Service) EnableAttachments(blobs attachment.Blobs, limits attachment.Li
 	d.files = &attachments{blobs: blobs, limits: limits.OrDefault()}
 }
 
-// AttachmentLimits returns the limits per message (the defaults when
-// attachments are not enabled).
+// AttachmentLimits returns the server's limits per message (the
+// defaults when attachments are not enabled): the ceiling of every
+// workspace's, and what bounds a request's body before its workspace is
+// known.
 func (d *Service) AttachmentLimits() attachment.Limits {
 	if d.files == nil {
 		return attachment.Limits{}.OrDefault()
 	}
 	return d.files.limits
+}
+
+// WorkspaceAttachmentLimits returns the limits files must meet in a
+// workspace: what its admin set, within the server's.
+func (d *Service) WorkspaceAttachmentLimits(ctx context.Context, wsID int64) (attachment.Limits, error) {
+	set, err := d.store.AttachmentLimits(ctx, wsID)
+	return set.Within(d.AttachmentLimits()), err
+}
+
+// AttachmentLimitsSettings is what the admin page shows: the workspace's
+// settings (zero: the server's) and the server's ceiling.
+type AttachmentLimitsSettings struct {
+	Set, Ceiling attachment.Limits
+}
+
+// AttachmentLimitsSetup returns a workspace's attachment settings (admins).
+func (d *Service) AttachmentLimitsSetup(ctx context.Context, a auth.Actor) (AttachmentLimitsSettings, error) {
+	if err := requireAdmin(a); err != nil {
+		return AttachmentLimitsSettings{}, err
+	}
+	set, err := d.store.AttachmentLimits(ctx, a.WorkspaceID)
+	return AttachmentLimitsSettings{Set: set, Ceiling: d.AttachmentLimits()}, err
+}
+
+// SetAttachmentLimits saves a workspace's limits (admins, audited). A
+// zero field means the server's limit; a limit above the server's is
+// refused, naming the server's.
+func (d *Service) SetAttachmentLimits(ctx context.Context, a auth.Actor, l attachment.Limits) error {
+	if err := requireAdmin(a); err != nil {
+		return err
+	}
+	c := d.AttachmentLimits()
+	f := problem.Fields{}
+	if l.MaxFileBytes < 0 || l.MaxFileBytes > c.MaxFileBytes {
+		f.Add("max_file_size", "over_server_limit", "must be at most the server's limit", "max", attachment.FormatSize(c.MaxFileBytes))
+	}
+	if l.MaxFiles < 0 || l.MaxFiles > c.MaxFiles {
+		f.Add("max_files", "over_server_limit", "must be at most the server's limit", "max", strconv.Itoa(c.MaxFiles))
+	}
+	if l.MaxTotalBytes < 0 || l.MaxTotalBytes > c.MaxTotalBytes {
+		f.Add("max_total_size", "over_server_limit", "must be at most the server's limit", "max", attachment.FormatSize(c.MaxTotalBytes))
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return d.store.SetAttachmentLimits(ctx, a.WorkspaceID, a.AgentID, l)
 }
 
 // Upload is one file a person attaches to a message. Size is what the
@@ -61,44 +112,64 @@ func errFileTooLarge(name string, limit int64) *problem.Error {
 		With("filename", name).With("limit", attachment.FormatSize(limit))
 }
 
-// checkUploads refuses too many files or a file over the size limit
-// before anything is written.
-func (d *Service) checkUploads(f problem.Fields, files []Upload) error {
+func errTotalTooLarge(limit int64) *problem.Error {
+	return problem.New(problem.TooLarge, "attachments_too_large", "the files together are larger than the limit per message").
+		With("limit", attachment.FormatSize(limit))
+}
+
+// checkUploads refuses too many files, a file over the size limit or
+// files over the total, by the workspace's limits, before anything is
+// written; it returns the limits to store them under.
+func (d *Service) checkUploads(ctx context.Context, wsID int64, f problem.Fields, files []Upload) (attachment.Limits, error) {
 	if len(files) == 0 {
-		return nil
+		return attachment.Limits{}, nil
 	}
 	if d.files == nil {
-		return errAttachmentsOff
+		return attachment.Limits{}, errAttachmentsOff
 	}
-	if len(files) > d.files.limits.MaxFiles {
-		f.Add("files", "too_many", "too many files", "max", strconv.Itoa(d.files.limits.MaxFiles))
-		return nil
+	lim, err := d.WorkspaceAttachmentLimits(ctx, wsID)
+	if err != nil {
+		return lim, err
 	}
+	if len(files) > lim.MaxFiles {
+		f.Add("files", "too_many", "too many files", "max", strconv.Itoa(lim.MaxFiles))
+		return lim, nil
+	}
+	var total int64
 	for _, u := range files {
-		if u.Size > d.files.limits.MaxFileBytes {
-			return errFileTooLarge(attachment.CleanFilename(u.Filename), d.files.limits.MaxFileBytes)
+		if u.Size > lim.MaxFileBytes {
+			return lim, errFileTooLarge(attachment.CleanFilename(u.Filename), lim.MaxFileBytes)
 		}
+		total += u.Size
 	}
-	return nil
+	if total > lim.MaxTotalBytes {
+		return lim, errTotalTooLarge(lim.MaxTotalBytes)
+	}
+	return lim, nil
 }
 
 // storeBlobs writes every upload's bytes to the blob store and returns
-// the attachments to record.
-func (d *Service) storeBlobs(ctx context.Context, files []Upload, inline bool) ([]attachment.Attachment, error) {
+// the attachments to record. The sizes are checked again on the bytes
+// themselves (an edge's size could be wrong).
+func (d *Service) storeBlobs(ctx context.Context, lim attachment.Limits, files []Upload, inline bool) ([]attachment.Attachment, error) {
 	out := make([]attachment.Attachment, 0, len(files))
+	var total int64
 	for _, u := range files {
 		r, err := u.Open()
 		if err != nil {
 			return nil, fmt.Errorf("open upload: %w", err)
 		}
 		name := attachment.CleanFilename(u.Filename)
-		b, err := d.files.blobs.Put(ctx, r, d.files.limits.MaxFileBytes)
+		b, err := d.files.blobs.Put(ctx, r, lim.MaxFileBytes)
 		r.Close()
 		if errors.Is(err, attachment.ErrTooLarge) {
-			return nil, errFileTooLarge(name, d.files.limits.MaxFileBytes)
+			return nil, errFileTooLarge(name, lim.MaxFileBytes)
 		}
 		if err != nil {
 			return nil, err
+		}
+		if total += b.Size; total > lim.MaxTotalBytes {
+			return nil, errTotalTooLarge(lim.MaxTotalBytes)
 		}
 		out = append(out, attachment.Attachment{Filename: name, DeclaredType: clipRunes(u.DeclaredType, 200),
 			ContentType: attachment.Sniff(b.Head, name), Size: b.Size, SHA256: b.SHA256, Inline: inline})
@@ -144,7 +215,8 @@ func (d *Service) messageWith(ctx context.Context, a auth.Actor, id int64, p pos
 		return ticket.Event{}, ticket.Ticket{}, err
 	}
 	f := problem.Fields{}
-	if err := d.checkUploads(f, files); err != nil {
+	lim, err := d.checkUploads(ctx, a.WorkspaceID, f, files)
+	if err != nil {
 		return ticket.Event{}, ticket.Ticket{}, err
 	}
 	if err := f.Err(); err != nil {
@@ -157,7 +229,7 @@ func (d *Service) messageWith(ctx context.Context, a auth.Actor, id int64, p pos
 	if err := checkPost(a, t, p.kind); err != nil {
 		return ticket.Event{}, t, err
 	}
-	stored, err := d.storeBlobs(ctx, files, false)
+	stored, err := d.storeBlobs(ctx, lim, files, false)
 	if err != nil {
 		return ticket.Event{}, t, err
 	}
@@ -233,21 +305,16 @@ func (d *Service) TicketAttachments(ctx context.Context, a auth.Actor, ticketID 
 
 // SweepAttachments removes blobs that no attachment names (left by
 // messages that were refused or rolled back after their files were
-// written), when the blob store is the local disk.
+// written), when the blob store can (the disk and S3 stores can).
 func (d *Service) SweepAttachments(ctx context.Context) (int, error) {
-	disk, ok := d.files.blobsDisk()
+	if d.files == nil {
+		return 0, nil
+	}
+	sw, ok := d.files.blobs.(attachment.Sweeper)
 	if !ok {
 		return 0, nil
 	}
-	return disk.Sweep(ctx, func(sha string) (bool, error) { return d.store.BlobReferenced(ctx, sha) })
-}
-
-func (f *attachments) blobsDisk() (*attachment.Disk, bool) {
-	if f == nil {
-		return nil, false
-	}
-	disk, ok := f.blobs.(*attachment.Disk)
-	return disk, ok
+	return sw.Sweep(ctx, func(sha string) (bool, error) { return d.store.BlobReferenced(ctx, sha) })
 }
 
 // InboundFile is a file carried by an inbound message.
@@ -258,31 +325,75 @@ type InboundFile struct {
 	Data         []byte
 }
 
+// DroppedFile is an email's file kept out of its message, and why
+// ("too_large", "too_many", "total", see attachment.Limits.Refusals).
+type DroppedFile struct {
+	Filename string
+	Size     int64
+	Reason   string
+	Limit    string // the limit it broke, for people
+}
+
 // inboundBlobs stores an email's files in the blob store. A message is
-// never refused for its files: those over the limits are left out (and
-// logged), and none are kept when the server stores no attachments.
-func (d *Service) inboundBlobs(ctx context.Context, wsID int64, in InboundEmail) ([]attachment.Attachment, error) {
+// never refused for its files: those over the workspace's limits are left
+// out and returned, so the message can say which and why; none are kept
+// when the server stores no attachments.
+func (d *Service) inboundBlobs(ctx context.Context, wsID int64, in InboundEmail) ([]attachment.Attachment, []DroppedFile, error) {
 	if len(in.Files) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if d.files == nil {
 		d.log.Info("mail: attachments not stored (no blob store)", "workspace", wsID, "message_id", in.MessageID, "files", len(in.Files))
-		return nil, nil
+		return nil, nil, nil
+	}
+	lim, err := d.WorkspaceAttachmentLimits(ctx, wsID)
+	if err != nil {
+		return nil, nil, err
+	}
+	sizes := make([]int64, len(in.Files))
+	for i, f := range in.Files {
+		sizes[i] = int64(len(f.Data))
 	}
 	var out []attachment.Attachment
-	for i, f := range in.Files {
-		if i >= d.files.limits.MaxFiles || int64(len(f.Data)) > d.files.limits.MaxFileBytes {
+	var dropped []DroppedFile
+	for i, reason := range lim.Refusals(sizes) {
+		f := in.Files[i]
+		if reason != "" {
 			d.log.Info("mail: attachment over the limits left out", "workspace", wsID, "message_id", in.MessageID,
-				"filename", f.Filename, "size", len(f.Data))
+				"filename", f.Filename, "size", len(f.Data), "reason", reason)
+			limit := attachment.FormatSize(lim.MaxFileBytes)
+			switch reason {
+			case "too_many":
+				limit = strconv.Itoa(lim.MaxFiles)
+			case "total":
+				limit = attachment.FormatSize(lim.MaxTotalBytes)
+			}
+			dropped = append(dropped, DroppedFile{Filename: attachment.CleanFilename(f.Filename), Size: sizes[i], Reason: reason, Limit: limit})
 			continue
 		}
-		up := Upload{Filename: f.Filename, DeclaredType: f.DeclaredType, Size: int64(len(f.Data)),
+		up := Upload{Filename: f.Filename, DeclaredType: f.DeclaredType, Size: sizes[i],
 			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.Data)), nil }}
-		stored, err := d.storeBlobs(ctx, []Upload{up}, f.Inline)
+		stored, err := d.storeBlobs(ctx, lim, []Upload{up}, f.Inline)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, stored...)
 	}
-	return out, nil
+	return out, dropped, nil
+}
+
+// withDroppedNote adds to a message, in lang, a line per file left out:
+// which file, its size, and the limit it broke. The message keeps within
+// the longest body.
+func withDroppedNote(body, lang string, dropped []DroppedFile) string {
+	if len(dropped) == 0 {
+		return body
+	}
+	var b strings.Builder
+	for _, f := range dropped {
+		b.WriteString("\n\n")
+		b.WriteString(i18n.T(lang, "attachment.dropped."+f.Reason, "filename", f.Filename, "size", attachment.FormatSize(f.Size), "limit", f.Limit))
+	}
+	note := b.String()
+	return clipRunes(body, max(0, ticket.MaxBody-utf8.RuneCountInString(note))) + note
 }

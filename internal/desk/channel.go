@@ -101,9 +101,12 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 	if err != nil {
 		return Intake{}, err
 	}
-	files, err := d.inboundBlobs(ctx, wsID, in)
+	files, dropped, err := d.inboundBlobs(ctx, wsID, in)
 	if err != nil {
 		return Intake{}, err
+	}
+	if t.ID != 0 {
+		body = withDroppedNote(body, t.Language, dropped)
 	}
 	if t.ID != 0 && from == fromVendor {
 		// The vendor's answer is for the agents: an internal note, never
@@ -130,7 +133,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		t, err = d.receiveCustomerMessage(ctx, wsID, t, nil, body, data, files, d.sensitiveHook(wsID, in, body, d.recordInbound(wsID, in)))
 		return d.intakeResult(t, false, err)
 	}
-	return d.openEmailTicket(ctx, wsID, in, body, files)
+	return d.openEmailTicket(ctx, wsID, in, body, files, dropped)
 }
 
 // receiveCustomerMessage adds a customer's message to their ticket, from
@@ -222,7 +225,7 @@ func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmai
 
 // openEmailTicket opens a routed ticket from a message, exactly as the API
 // would for its customer, on channel email.
-func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEmail, body string, files []attachment.Attachment) (Intake, error) {
+func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEmail, body string, files []attachment.Attachment, dropped []DroppedFile) (Intake, error) {
 	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
 	if err != nil {
 		return Intake{}, err
@@ -234,6 +237,7 @@ func (d *Service) openEmailTicket(ctx context.Context, wsID int64, in InboundEma
 	if strings.TrimSpace(body) == "" {
 		body = i18n.T(dir.Workspace.DefaultLanguage, "mail.no_text")
 	}
+	body = withDroppedNote(body, dir.Workspace.DefaultLanguage, dropped)
 	t, err := d.openCustomerTicket(ctx, dir, channelIntake{Channel: "email", Email: in.FromEmail, Name: in.FromName,
 		Subject: subject, Body: body, Sensitive: holdsPaymentData(in, body), InboundAddress: strings.ToLower(in.Recipient),
 		InTx: customerMessageFirst(d.attachHook(wsID, files, d.recordInbound(wsID, in)))})

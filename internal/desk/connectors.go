@@ -64,7 +64,73 @@ func (d *Service) CreateConnector(ctx context.Context, a auth.Actor, set Connect
 	}
 	c := connector.Connector{WorkspaceID: a.WorkspaceID, Key: connector.NewKey(), Secret: connector.NewSecret(),
 		Name: strings.TrimSpace(set.Name), WebhookURL: set.WebhookURL, Public: set.Public, Active: true}
-	return d.store.CreateConnector(ctx, a.AgentID, c)
+	plain := c.Secret
+	c.Secret = d.sealConnectorSecret(c.Key, plain)
+	c, err := d.store.CreateConnector(ctx, a.AgentID, c)
+	c.Secret = plain
+	return c, err
+}
+
+// Connector secrets are sealed at rest with the server key (package
+// secret), bound to the connector's key so a sealed secret copied onto
+// another row does not open. They must be readable again (HMAC needs the
+// secret itself), so they are encrypted, not hashed. Rows written before
+// the server had a key, or by an older version, hold the plain secret
+// ("whsec_…"): SealConnectorSecrets seals them at start.
+
+func connectorSecretPurpose(key string) string { return "palier connector secret " + key }
+
+func (d *Service) sealConnectorSecret(key, plain string) string {
+	if d.inbound.box == nil {
+		return plain // no server key (tests, tools): kept as issued
+	}
+	return d.inbound.box.Seal(plain, connectorSecretPurpose(key))
+}
+
+// errConnectorKey reports a sealed secret the server key cannot open: the
+// key was changed. The sender retries; the admin must restore the key or
+// create a new connector.
+var errConnectorKey = errors.New("connector secret: cannot be opened with the server key (was PALIER_SECRET_KEY changed?)")
+
+// openConnector returns c with its secret readable.
+func (d *Service) openConnector(c connector.Connector) (connector.Connector, error) {
+	if !strings.HasPrefix(c.Secret, "v1:") {
+		return c, nil // not sealed yet
+	}
+	if d.inbound.box == nil {
+		return c, errConnectorKey
+	}
+	plain, err := d.inbound.box.Open(c.Secret, connectorSecretPurpose(c.Key))
+	if err != nil {
+		d.log.Error("connector secret cannot be opened", "connector", c.ID, "err", err)
+		return c, errConnectorKey
+	}
+	c.Secret = plain
+	return c, nil
+}
+
+// SealConnectorSecrets seals the connector secrets still kept plain (rows
+// from before secrets were sealed) and returns how many it sealed. It is
+// run at start; several instances doing it at once seal each row once.
+func (d *Service) SealConnectorSecrets(ctx context.Context) (int, error) {
+	if d.inbound.box == nil {
+		return 0, nil
+	}
+	list, err := d.store.PlainConnectorSecrets(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range list {
+		ok, err := d.store.SealConnectorSecret(ctx, c.ID, c.Secret, d.sealConnectorSecret(c.Key, c.Secret))
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Connectors lists the workspace's connectors (admins), without secrets.
@@ -111,6 +177,9 @@ func (d *Service) VerifyConnectorPost(ctx context.Context, key, signature string
 	if problem.Is(err, problem.NotFound) {
 		return c, errConnectorUnknown
 	} else if err != nil {
+		return c, err
+	}
+	if c, err = d.openConnector(c); err != nil {
 		return c, err
 	}
 	switch err := connector.Verify(c.Secret, signature, time.Now(), body); {
@@ -295,7 +364,11 @@ func (d *Service) connectorReply(wsID int64, kind ticket.EventKind) store.TxHook
 // ConnectorForDelivery returns the connector a queued delivery goes to, as
 // it is now (its webhook may have changed, or it may be off).
 func (d *Service) ConnectorForDelivery(ctx context.Context, wsID, id int64) (connector.Connector, error) {
-	return d.store.Connector(ctx, wsID, id)
+	c, err := d.store.Connector(ctx, wsID, id)
+	if err != nil {
+		return c, err
+	}
+	return d.openConnector(c)
 }
 
 // SetConnectorDelivery records a delivery's state and the receiver's answer.
@@ -306,4 +379,14 @@ func (d *Service) SetConnectorDelivery(ctx context.Context, connectorID int64, m
 // ConnectorDelivery returns a delivery's state and the receiver's answer.
 func (d *Service) ConnectorDelivery(ctx context.Context, connectorID int64, messageID string) (state, answer string, err error) {
 	return d.store.ConnectorDelivery(ctx, connectorID, messageID)
+}
+
+// retryDelivery queues a reply's failed delivery again, by email or to a
+// connector's webhook (the timeline's one retry button serves both).
+func (d *Service) retryDelivery(ctx context.Context, a auth.Actor, ticketID, eventID int64) error {
+	err := d.store.RetryMail(ctx, a.WorkspaceID, a.AgentID, ticketID, eventID, fmt.Sprintf("%s:%d", EmailSendJob, eventID))
+	if !problem.Is(err, problem.NotFound) {
+		return err
+	}
+	return d.store.RetryConnectorDelivery(ctx, a.WorkspaceID, a.AgentID, ticketID, eventID, fmt.Sprintf("%s:%d", ConnectorDeliverJob, eventID))
 }

@@ -365,7 +365,7 @@ func (d *Service) RetryEmail(ctx context.Context, a auth.Actor, ticketID, eventI
 	if !ticket.CanWork(a, t) {
 		return ticket.Event{}, t, errForbidden
 	}
-	if err := d.store.RetryMail(ctx, a.WorkspaceID, a.AgentID, t.ID, eventID, fmt.Sprintf("%s:%d", EmailSendJob, eventID)); err != nil {
+	if err := d.retryDelivery(ctx, a, t.ID, eventID); err != nil {
 		return ticket.Event{}, t, err
 	}
 	evs, err := d.store.Events(ctx, a.WorkspaceID, t.ID, eventID-1, 1)

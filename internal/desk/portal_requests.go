@@ -182,7 +182,8 @@ func firstName(name string) string {
 func (d *Service) CustomerReply(ctx context.Context, c Customer, number int64, body string, files []Upload) (ticket.Ticket, error) {
 	f := problem.Fields{}
 	ticket.CheckBody(f, "body", body)
-	if err := d.checkUploads(f, files); err != nil {
+	lim, err := d.checkUploads(ctx, c.WorkspaceID, f, files)
+	if err != nil {
 		return ticket.Ticket{}, err
 	}
 	if err := f.Err(); err != nil {
@@ -194,7 +195,7 @@ func (d *Service) CustomerReply(ctx context.Context, c Customer, number int64, b
 	}
 	var stored []attachment.Attachment
 	if len(files) > 0 {
-		if stored, err = d.storeBlobs(ctx, files, false); err != nil {
+		if stored, err = d.storeBlobs(ctx, lim, files, false); err != nil {
 			return t, err
 		}
 	}

@@ -73,3 +73,33 @@ func (s *Store) BlobReferenced(ctx context.Context, sha string) (bool, error) {
 	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM attachments WHERE sha256 = $1`, sha).Scan(&n)
 	return n > 0, err
 }
+
+// AttachmentLimits returns the limits a workspace's admin set (zero
+// fields: not set).
+func (s *Store) AttachmentLimits(ctx context.Context, wsID int64) (attachment.Limits, error) {
+	var l attachment.Limits
+	err := s.read.QueryRowContext(ctx, `SELECT max_file_bytes, max_files, max_total_bytes FROM attachment_limits WHERE workspace_id = $1`, wsID).
+		Scan(&l.MaxFileBytes, &l.MaxFiles, &l.MaxTotalBytes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return attachment.Limits{}, nil
+	}
+	if err != nil {
+		return l, fmt.Errorf("attachment limits: %w", err)
+	}
+	return l, nil
+}
+
+// SetAttachmentLimits saves a workspace's attachment limits, audited.
+func (s *Store) SetAttachmentLimits(ctx context.Context, wsID, actorID int64, l attachment.Limits) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO attachment_limits (workspace_id, max_file_bytes, max_files, max_total_bytes, updated_at)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id) DO UPDATE SET max_file_bytes = excluded.max_file_bytes,
+			max_files = excluded.max_files, max_total_bytes = excluded.max_total_bytes, updated_at = excluded.updated_at`,
+			wsID, l.MaxFileBytes, l.MaxFiles, l.MaxTotalBytes, ms(s.now()))
+		if err != nil {
+			return fmt.Errorf("set attachment limits: %w", err)
+		}
+		return s.audit(ctx, tx, wsID, actorID, "workspace.attachment_limits", "workspace", wsID,
+			map[string]any{"max_file_bytes": l.MaxFileBytes, "max_files": l.MaxFiles, "max_total_bytes": l.MaxTotalBytes})
+	})
+}

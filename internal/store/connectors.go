@@ -8,6 +8,7 @@ import (
 
 	"github.com/palier/palier/internal/connector"
 	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/ticket"
 )
 
 // Connectors (package connector): sources that post messages through the
@@ -197,4 +198,99 @@ func (s *Store) ConnectorDelivery(ctx context.Context, connectorID int64, messag
 		return "", "", problem.NotFoundf("delivery")
 	}
 	return state, answer, err
+}
+
+// PlainConnectorSecrets lists the connectors whose secret is not sealed
+// yet (sealed values start with "v1:"), across workspaces.
+func (s *Store) PlainConnectorSecrets(ctx context.Context) ([]connector.Connector, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+connectorColumns+` FROM connectors WHERE secret NOT LIKE 'v1:%' ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("plain connector secrets: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (connector.Connector, error) { return scanConnector(r) })
+}
+
+// SealConnectorSecret replaces a connector's plain secret by its sealed
+// form, only if it is still plain; ok is false when another instance did
+// it first.
+func (s *Store) SealConnectorSecret(ctx context.Context, id int64, plain, sealed string) (ok bool, err error) {
+	res, err := s.write.ExecContext(ctx, `UPDATE connectors SET secret = $1 WHERE id = $2 AND secret = $3`, sealed, id, plain)
+	if err != nil {
+		return false, fmt.Errorf("seal connector secret: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// attachConnectorState shows on each reply delivered to a connector's
+// webhook its delivery state, in the shape an emailed reply's takes
+// (Event.Email, Via "webhook"): queued, sent or failed, with the
+// receiver's answer.
+func (s *Store) attachConnectorState(ctx context.Context, wsID, ticketID int64, events []ticket.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT m.event_id, m.external_id, m.state, m.answer FROM connector_messages m
+		JOIN connectors c ON c.id = m.connector_id
+		WHERE m.ticket_id = $1 AND c.workspace_id = $2 AND m.direction = $3 AND m.event_id BETWEEN $4 AND $5`,
+		ticketID, wsID, MailOut, events[0].ID, events[len(events)-1].ID)
+	if err != nil {
+		return fmt.Errorf("connector delivery state: %w", err)
+	}
+	byEvent := map[int64]*ticket.EmailState{}
+	_, err = collect(rows, func(r *sql.Rows) (struct{}, error) {
+		var id int64
+		st := &ticket.EmailState{Via: "webhook"}
+		err := r.Scan(&id, &st.MessageID, &st.State, &st.Answer)
+		byEvent[id] = st
+		return struct{}{}, err
+	})
+	if err != nil {
+		return err
+	}
+	for i := range events {
+		if st, ok := byEvent[events[i].ID]; ok && events[i].Email == nil {
+			events[i].Email = st
+		}
+	}
+	return nil
+}
+
+// RetryConnectorDelivery queues a failed webhook delivery again, audited,
+// in one transaction, as RetryMail does for email: its job (named by
+// jobKey) is made due now with fresh attempts and its state shows queued.
+// It refuses a delivery that did not fail (409 delivery_not_failed) and
+// one whose job was pruned (409 delivery_retry_expired); an event with no
+// delivery is not found.
+func (s *Store) RetryConnectorDelivery(ctx context.Context, wsID, actorID, ticketID, eventID int64, jobKey string) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		var id int64
+		var messageID, state string
+		err := tx.QueryRowContext(ctx, `SELECT m.id, m.external_id, m.state FROM connector_messages m JOIN connectors c ON c.id = m.connector_id
+			WHERE c.workspace_id = $1 AND m.ticket_id = $2 AND m.event_id = $3 AND m.direction = $4`,
+			wsID, ticketID, eventID, MailOut).Scan(&id, &messageID, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.NotFoundf("message")
+		}
+		if err != nil {
+			return fmt.Errorf("retry delivery: %w", err)
+		}
+		if state != MailFailed {
+			return problem.New(problem.Conflict, "delivery_not_failed", "only a delivery that failed can be sent again")
+		}
+		now := ms(s.now())
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = $1, run_at = $2, attempts = 0, last_error = '', finished_at = NULL,
+			lease_until = NULL, lease_token = '' WHERE unique_key = $3 AND state IN ($4, $5, $1)`, JobQueued, now, jobKey, JobFailed, JobDone)
+		if err != nil {
+			return fmt.Errorf("retry delivery job: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return problem.New(problem.Conflict, "delivery_retry_expired", "this reply is too old to be sent again; write a new reply")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE connector_messages SET state = $1, answer = '', updated_at = $2 WHERE id = $3`,
+			MailQueued, now, id); err != nil {
+			return fmt.Errorf("retry delivery: %w", err)
+		}
+		return s.audit(ctx, tx, wsID, actorID, "connector.retry", "ticket", ticketID, map[string]any{"event_id": eventID, "message_id": messageID})
+	})
 }

@@ -642,7 +642,10 @@ func (s *Store) Events(ctx context.Context, wsID, ticketID, after int64, limit i
 	if names.err != nil {
 		return nil, names.err
 	}
-	return list, s.attachMailState(ctx, wsID, ticketID, list)
+	if err := s.attachMailState(ctx, wsID, ticketID, list); err != nil {
+		return nil, err
+	}
+	return list, s.attachConnectorState(ctx, wsID, ticketID, list)
 }
 
 // Filter selects tickets for a list. Zero fields do not filter.

@@ -77,4 +77,8 @@ type EmailState struct {
 	MessageID string
 	State     string
 	Answer    string
+	// Via is "webhook" for a reply delivered to a connector's webhook
+	// (the same states, the receiver's answer, the same retry); "" for
+	// email.
+	Via string
 }

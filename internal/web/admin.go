@@ -50,6 +50,8 @@ type adminPage struct {
 	Lock     string
 	// PortalAgentNames: customers see agents' first names (portal_admin.go).
 	PortalAgentNames bool
+	// Attach: the workspace's attachment limits (attach_admin.go).
+	Attach *attachForm
 }
 
 // admin wraps an admin handler: signed in and an administrator, else a 403
@@ -154,7 +156,7 @@ func (s *server) adminWorkspace(w http.ResponseWriter, r *http.Request, rq *requ
 	p := s.adminPage(r, rq, "workspace")
 	p.Edit, p.Action = rq.dir.Workspace, "/admin/workspace"
 	var err error
-	if p.PortalAgentNames, err = s.d.PortalShowsAgentNames(r.Context(), rq.actor); err != nil {
+	if p.PortalAgentNames, p.Attach, err = s.workspaceExtras(r.Context(), rq); err != nil {
 		return err
 	}
 	s.render(w, r, rq.loc, http.StatusOK, "admin", "", p)

@@ -88,7 +88,7 @@ func fileRefusal(rq *request, err error) (formErrors, bool) {
 	if fe, ok := rq.loc.fieldErrors(err); ok {
 		return fe, true
 	}
-	if p, ok := problem.As(err); ok && (p.Code == "attachment_too_large" || p.Code == "body_too_large" || p.Code == "attachments_disabled") {
+	if p, ok := problem.As(err); ok && (p.Code == "attachment_too_large" || p.Code == "attachments_too_large" || p.Code == "body_too_large" || p.Code == "attachments_disabled") {
 		return formErrors{"files": rq.loc.Error(err)}, true
 	}
 	return nil, false
@@ -111,6 +111,8 @@ func (s *server) download(w http.ResponseWriter, r *http.Request, rq *request) e
 
 // filesHint states the attachment limits under the composer's file input.
 func (s *server) filesHint(rq *request) string {
-	lim := s.d.AttachmentLimits()
+	// The workspace's limits (its admin may set lower ones than the
+	// server's); the server's if they cannot be read.
+	lim, _ := s.d.WorkspaceAttachmentLimits(context.Background(), rq.actor.WorkspaceID)
 	return rq.loc.T("attachments.limits", "files", strconv.Itoa(lim.MaxFiles), "size", attachment.FormatSize(lim.MaxFileBytes))
 }

@@ -75,8 +75,8 @@ func (s *server) showPortalRequest(w http.ResponseWriter, r *http.Request, pr *p
 	p.Title = req.Ticket.Subject
 	p.Request, p.Body, p.Errors = req, body, errs
 	p.Files = s.d.AttachmentsEnabled()
-	p.FilesHint = pr.loc.T("attachments.limits", "files", strconv.Itoa(s.d.AttachmentLimits().MaxFiles),
-		"size", attachment.FormatSize(s.d.AttachmentLimits().MaxFileBytes))
+	lim, _ := s.d.WorkspaceAttachmentLimits(r.Context(), pr.c.WorkspaceID)
+	p.FilesHint = pr.loc.T("attachments.limits", "files", strconv.Itoa(lim.MaxFiles), "size", attachment.FormatSize(lim.MaxFileBytes))
 	if r.URL.Query().Get("sent") != "" {
 		p.Notice = pr.loc.T("portal.reply_sent")
 	}

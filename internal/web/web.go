@@ -90,6 +90,7 @@ func (s *server) routes() http.Handler {
 	s.helpContactRoutes(mux)
 	s.contactAdminRoutes(mux)
 	s.portalRoutes(mux)
+	s.attachRoutes(mux)
 	s.kbEditorRoutes(mux)
 	s.connectorRoutes(mux)
 	s.notifyRoutes(mux)

@@ -1,0 +1,100 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync/atomic"
+	"testing"
+
+	"github.com/palier/palier/internal/connector"
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/jobs"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/webhook"
+)
+
+// TestConnectorDeliveryOnTimeline: a reply on a ticket that came through a
+// connector shows, like an emailed reply, whether it reached the channel's
+// webhook: queued, then failed with the receiver's answer and a retry
+// button; the retry delivers it and the timeline says so.
+func TestConnectorDeliveryOnTimeline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		ctx := context.Background()
+		var status atomic.Int32
+		status.Store(http.StatusUnprocessableEntity)
+		var calls atomic.Int32
+		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			w.WriteHeader(int(status.Load()))
+			io.WriteString(w, `{"error":"conversation archived"}`)
+		}))
+		t.Cleanup(sink.Close)
+
+		admin := storetest.Actor(t, s, e.f.Admin)
+		c, err := e.d.CreateConnector(ctx, admin, desk.ConnectorSettings{Name: "Mastodon", WebhookURL: sink.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := e.d.ReceiveConnectorMessage(ctx, c, connector.Inbound{ConversationID: "toot-9", MessageID: "m1",
+			Author: connector.Author{ID: "@lea", Name: "Léa"}, Text: "Mon colis n'est pas arrivé.", Language: "fr"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, _, err := e.d.Reply(ctx, admin, in.TicketID, "Il arrive demain.", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := e.login(t, "admin@acme.test")
+		agent.lang = "fr"
+		page := "/tickets/" + id(in.TicketID)
+		retry := page + "/messages/" + id(reply.ID) + "/retry"
+		_, body := agent.get(page)
+		contains(t, body, "En attente d&#39;envoi au webhook du canal")
+		lacks(t, body, retry)
+
+		runner := jobs.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		webhook.New(e.d, webhook.Policy{AllowPrivate: true}, nil).Register(runner)
+		if n, err := runner.RunOnce(ctx); err != nil || n != 1 {
+			t.Fatalf("ran %d jobs: %v", n, err)
+		}
+		_, body = agent.get(page)
+		contains(t, body, "Non remis au canal", "422", "conversation archived", `action="`+retry+`"`)
+
+		// Only someone who may work the ticket may retry it.
+		other := e.login(t, "agent@other.test")
+		res, _ := other.post(retry, url.Values{}, false)
+		if res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusForbidden {
+			t.Fatalf("another workspace's agent retried: %d", res.StatusCode)
+		}
+
+		status.Store(http.StatusOK)
+		res, body = agent.post(retry, url.Values{}, false)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("retry: %d %s", res.StatusCode, excerpt(body))
+		}
+		_, body = agent.get(page)
+		contains(t, body, "En attente d&#39;envoi au webhook du canal")
+		lacks(t, body, retry)
+		if n, err := runner.RunOnce(ctx); err != nil || n != 1 {
+			t.Fatalf("ran %d jobs after the retry: %v", n, err)
+		}
+		_, body = agent.get(page)
+		contains(t, body, "Remis au canal")
+		lacks(t, body, retry, "conversation archived")
+		if calls.Load() != 2 {
+			t.Fatalf("the webhook was called %d times, want 2", calls.Load())
+		}
+		// A delivered reply is not sent again.
+		res, body = agent.post(retry, url.Values{}, false)
+		if res.StatusCode != http.StatusConflict {
+			t.Fatalf("retry of a delivered reply: %d %s", res.StatusCode, excerpt(body))
+		}
+		contains(t, body, "Seul un envoi en échec peut être renvoyé.")
+	})
+}
