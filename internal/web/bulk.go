@@ -123,4 +123,6 @@ func (s *server) bulkAnswer(w http.ResponseWriter, r *http.Request, rq *request,
 }
 
 // wantsJSON: the page's script asks for results it shows itself.
-func wantsJSON(r *http.Request) bool { return strings.Contains(r.Header.Get("Accept"), "application/json") }
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
