@@ -116,19 +116,25 @@ type option struct {
 
 type inboxPage struct {
 	base
-	Sidebar   sidebar
-	ViewKey   string
-	ViewTitle string
-	Rows      []ticketRow
-	Pager     inboxPager
-	Filter    listFilter
-	Statuses  []option
-	Types     []option
-	Teams     []option
-	Owners    []option
-	Sorts     []option
-	Filtered  bool
-	Notice    string // the confirmation of a hand-off just made
+	Sidebar    sidebar
+	ViewKey    string
+	ViewTitle  string
+	Rows       []ticketRow
+	Pager      inboxPager
+	Filter     listFilter
+	Statuses   []option
+	Priorities []option
+	Types      []option
+	Teams      []option
+	Owners     []option
+	Sorts      []option
+	Filtered   bool
+	Notice     string // the confirmation of a hand-off just made
+	// Selectable: the rows have boxes for bulk actions (bulk.go), and
+	// Bulk is what the last bulk action without JavaScript did.
+	Selectable bool
+	Bulk       string
+	BulkChunk  int
 }
 
 // ticketRow is a ticket with the names a list shows.
@@ -143,6 +149,8 @@ type ticketRow struct {
 	Status    string
 	Priority  string
 	Sensitive bool
+	// Selectable: a box ticks the row for a bulk action.
+	Selectable bool
 }
 
 func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -192,6 +200,13 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) erro
 		p.Notice = s.handoffNotice(r.Context(), rq, moved)
 	}
 	s.filterOptions(rq, &p)
+	p.Selectable, p.BulkChunk = !rq.actor.IsCollaborator(), bulkChunk
+	for i := range p.Rows {
+		p.Rows[i].Selectable = p.Selectable
+	}
+	if done, failed := q.Get("bulk_done"), q.Get("bulk_failed"); done != "" {
+		p.Bulk = rq.loc.T("bulk.summary", "done", done, "failed", failed)
+	}
 	if isHTMX(r) && r.Header.Get("HX-Target") == "ticket-list" {
 		s.render(w, r, rq.loc, http.StatusOK, "inbox", "list", p)
 		return nil
@@ -265,6 +280,9 @@ func (s *server) filterOptions(rq *request, p *inboxPage) {
 	l := rq.loc
 	for _, st := range ticket.Statuses {
 		p.Statuses = append(p.Statuses, option{string(st), l.Status(st)})
+	}
+	for _, pr := range ticket.PriorityNames() {
+		p.Priorities = append(p.Priorities, option{pr, l.T("priority." + pr)})
 	}
 	for _, rt := range rq.dir.RequestTypes {
 		p.Types = append(p.Types, option{rt.Key, rt.Name(l.Lang)})

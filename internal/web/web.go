@@ -86,6 +86,7 @@ func (s *server) routes() http.Handler {
 	s.tokenRoutes(mux)
 	s.mailboxRoutes(mux)
 	s.macroRoutes(mux)
+	s.bulkRoutes(mux)
 	s.helpRoutes(mux)
 	s.helpContactRoutes(mux)
 	s.contactAdminRoutes(mux)
