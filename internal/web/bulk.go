@@ -51,7 +51,7 @@ func (s *server) bulkUpdate(w http.ResponseWriter, r *http.Request, rq *request)
 			return err
 		}
 		fe, _ := rq.loc.fieldErrors(err)
-		writeBoxJSON(w, p.Kind.Status(), map[string]any{"error": rq.loc.Error(err), "fields": fe})
+		writeJSON(w, p.Kind.Status(), map[string]any{"error": rq.loc.Error(err), "fields": fe})
 		return nil
 	}
 	return err
@@ -110,7 +110,7 @@ func (s *server) bulkAnswer(w http.ResponseWriter, r *http.Request, rq *request,
 		out = append(out, j)
 	}
 	if wantsJSON(r) {
-		writeBoxJSON(w, http.StatusOK, map[string]any{"results": out})
+		writeJSON(w, http.StatusOK, map[string]any{"results": out})
 		return nil
 	}
 	back := localNext(r.PostFormValue("back"))

@@ -170,14 +170,14 @@ func (s *server) boxConfig(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		status, err := s.classify(w, r, err)
-		writeBoxJSON(w, status, boxErrorJSON(loc, err))
+		writeJSON(w, status, boxErrorJSON(loc, err))
 		return
 	}
 	if origin != "" {
 		h.Set("Access-Control-Allow-Origin", origin)
 	}
 	st.Page, st.Tags, st.J = "", "", ""
-	writeBoxJSON(w, http.StatusOK, boxConfigJSON{Lang: loc.Lang, Button: loc.T("box.button"), Title: loc.T("box.frame_title"),
+	writeJSON(w, http.StatusOK, boxConfigJSON{Lang: loc.Lang, Button: loc.T("box.button"), Title: loc.T("box.frame_title"),
 		Close: loc.T("box.close"), Frame: st.Link("/help/box")})
 }
 
@@ -201,7 +201,9 @@ func problemCode(err error) string {
 	return "internal"
 }
 
-func writeBoxJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON answers a script of ours (the help box, the bulk bar) with
+// JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)

@@ -128,11 +128,11 @@ func messageRefusal(rq *request, err error) (fe formErrors, message string, ok b
 		}
 	}
 	message = rq.loc.Error(err)
-	// A macro's action has no field of its own in the composer: its
-	// reason joins the message.
+	// A field the composer does not show (a macro's change of owner or
+	// tags) has its reason joined to the message.
 	var notes []string
 	for name, text := range fe {
-		if strings.HasPrefix(name, "actions.") {
+		if name != "body" && name != "files" && name != "status" {
 			notes = append(notes, text)
 		}
 	}
