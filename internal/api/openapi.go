@@ -41,7 +41,7 @@ var operations = map[string]operation{
 	"getTicket":             {Tag: "tickets", Summary: "Get a ticket", Status: 200, Result: "Ticket"},
 	"updateTicket":          {Tag: "tickets", Summary: "Change a ticket's fields; each change is recorded on its timeline", Body: "TicketUpdate", Status: 200, Result: "Ticket"},
 	"replyToTicket":         {Tag: "tickets", Summary: "Send a public reply to the customer, optionally setting a status", Body: "Reply", Multipart: true, Status: 201, Result: "MessageResult"},
-	"retryTicketEmail":      {Tag: "tickets", Summary: "Send a reply's failed email, or failed delivery to a connector's webhook, again (409 email_not_failed / delivery_not_failed when it did not fail); audited", Body: "RetryRequest", Status: 200, Result: "MessageResult"},
+	"retryTicketEmail":      {Tag: "tickets", Summary: "Send a reply's failed email, or failed delivery to a connector's webhook, again (409 email_not_failed / delivery_not_failed when it did not fail); audited", Body: "NoFields", Status: 200, Result: "MessageResult"},
 	"addTicketNote":         {Tag: "tickets", Summary: "Post an internal note (swarm collaborators may too)", Body: "Note", Multipart: true, Status: 201, Result: "MessageResult"},
 	"logTicketCall":         {Tag: "tickets", Summary: "Log a phone call you had about a ticket (direction, number, duration, notes): an internal note on its timeline whose data carries the call", Body: "Call", Status: 201, Result: "MessageResult"},
 	"requestCallback":       {Tag: "tickets", Summary: "Record a customer's request to be called back: a routed ticket on channel phone, tagged callback, waiting in the queue of the tier routing chose", Body: "Callback", Status: 201, Result: "Ticket"},

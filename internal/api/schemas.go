@@ -266,7 +266,7 @@ func bodySchemas() map[string]any {
 			"expires_at": when("When the token stops working (RFC 3339, in the future, within 5 years). Absent: never."),
 		}),
 		"UnlockRequest": with(object(nil, schema{}), schema{"description": "No fields: send {} or no body."}),
-		"RetryRequest":  with(object(nil, schema{}), schema{"description": "No fields: send {} or no body."}),
+		"NoFields":      with(object(nil, schema{}), schema{"description": "No fields: send {} or no body."}),
 		"NewTicket": object([]string{"subject", "body"}, schema{
 			"subject":        str("One line, at most 250 characters."),
 			"body":           str("The request, as the customer wrote it (at most 65536 characters)."),
