@@ -178,6 +178,7 @@ func init() {
 		"event.label.customer":    {"Customer", "Client"},
 		"event.label.reply":       {"Reply", "Réponse"},
 		"event.label.note":        {"Internal note", "Note interne"},
+		"event.quoted":            {"Quoted history and signature", "Historique cité et signature"},
 		"event.label.auto_reply":  {"Automatic reply", "Réponse automatique"},
 		"event.logged_by":         {"{customer} (logged by {agent})", "{customer} (saisi par {agent})"},
 		"event.system":            {"Palier", "Palier"},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/event"
+	"github.com/palier/palier/internal/text"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -19,6 +20,9 @@ type eventItem struct {
 	Author string
 	Label  string
 	Body   string
+	// Quoted is what the writer's mail client added under the message
+	// (quoted history, signature), folded away under Body.
+	Quoted string
 	Line   string
 	At     time.Time
 	Files  []fileItem // attachments.go
@@ -102,6 +106,7 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 		if m, ok := event.As[event.Message](e); ok && m.FromCc != "" { // someone copied on the ticket's mail
 			it.Author = l.T("event.from_cc", "address", m.FromCc)
 		}
+		it.Body, it.Quoted = text.SplitQuoted(e.Body)
 		return it
 	case ticket.AgentReply:
 		it.Class, it.Label, it.Author = "reply", l.T("event.label.reply"), agent
@@ -112,6 +117,9 @@ func describe(rq *request, e ticket.Event, c customer.Customer) eventItem {
 		return it
 	case ticket.InternalNote:
 		it.Class, it.Label, it.Author = "note", l.T("event.label.note"), agent
+		if m, ok := event.As[event.Message](e); ok && m.FromVendor != "" { // the vendor's mail
+			it.Body, it.Quoted = text.SplitQuoted(e.Body)
+		}
 		return it
 	case ticket.AutoReply:
 		it.Class, it.Label, it.Author = "reply", l.T("event.label.auto_reply"), l.T("event.system")
