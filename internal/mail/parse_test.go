@@ -102,6 +102,8 @@ func TestWhatAgentsRead(t *testing.T) {
 			[]string{"mon relevé et la capture d’écran"}, []string{"<p>"}},
 		{"outlook_reply.eml", "marc.dubois@globex.example", "RE: Re: [#1042] Accès bloqué au tableau de bord",
 			[]string{"Merci, cela fonctionne de nouveau.", "Envoyé : lundi 2 mars"}, []string{"MsoNormal"}},
+		{"apple_mail_reply.eml", "claire.vasseur@exemple.fr", "Re: [#1057] Facture de mars introuvable",
+			[]string{"j’ai bien retrouvé la facture dans Documents > Factures", "89,90 €", "vous pouvez clôturer la demande"}, []string{"<blockquote"}},
 		{"malformed_headers.eml", "helene.durand@exemple.fr", "=?utf-8?Q?Probl=C3=A8me_de_connexion_urgent",
 			[]string{"je n'arrive plus"}, nil},
 	}
