@@ -19,6 +19,7 @@ import (
 	"github.com/palier/palier/internal/mail"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/text"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -45,16 +46,19 @@ func TestAppleMailReplyThreadsOnOurMessageID(t *testing.T) {
 // test states the expected fact and is skipped until folding exists.
 func TestAppleMailQuotedHistoryIsFoldedAway(t *testing.T) {
 	m := parseFile(t, "apple_mail_reply.eml")
-	if strings.Contains(m.Text, "a écrit :") {
-		t.Skip("quoted-history folding is not implemented in mail.Parse yet (issue 10)")
-	}
-	for _, s := range []string{"Votre facture de mars est disponible", "> "} {
-		if strings.Contains(m.Text, s) {
-			t.Errorf("quoted history %q still in the visible text:\n%s", s, m.Text)
+	// The message is kept whole; what agents read first is folded at
+	// display (text.SplitQuoted, the timeline).
+	visible, quoted := text.SplitQuoted(m.Text)
+	for _, s := range []string{"Votre facture de mars est disponible", "\n>", "a écrit :"} {
+		if strings.Contains(visible, s) {
+			t.Errorf("quoted history %q still in the visible text:\n%s", s, visible)
 		}
 	}
-	if !strings.Contains(m.Text, "vous pouvez clôturer la demande") {
-		t.Errorf("folding removed what the customer wrote:\n%s", m.Text)
+	if !strings.Contains(visible, "vous pouvez clôturer la demande") {
+		t.Errorf("folding removed what the customer wrote:\n%s", visible)
+	}
+	if !strings.Contains(quoted, "a écrit :") || !strings.Contains(m.Text, quoted) {
+		t.Errorf("the quoted history should be kept, folded:\n%s", quoted)
 	}
 }
 
