@@ -137,6 +137,7 @@ func (b *builder) build(seed uint64) error {
 		{"knowledge base", b.createKnowledgeBase},
 		{"self-service journeys", b.createJourneys},
 		{"help box", b.createHelpBox},
+		{"macros", b.createMacros},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/pgtest"
 	"github.com/palier/palier/internal/store"
@@ -69,6 +70,7 @@ func TestLoad(t *testing.T) {
 		t.Run("escalation procedures", l.checkProcedures)
 		t.Run("logins", l.checkLogins)
 		t.Run("same subjects as planned", l.checkPlanned)
+		t.Run("macros", l.checkMacros)
 		t.Run("refused on a non-empty database", func(t *testing.T) {
 			_, err := Load(context.Background(), s, testSeed)
 			if !errors.Is(err, ErrNotEmpty) {
@@ -474,4 +476,32 @@ func kinds(es []ticket.Event) []ticket.EventKind {
 		out[i] = e.Kind
 	}
 	return out
+}
+
+// The demo's macros exist, each seen by those it is for: Nadia (front
+// line) has the shared one and her own, not the billing team's.
+func (l loaded) checkMacros(t *testing.T) {
+	ctx := context.Background()
+	var nadiaID int64
+	for _, lg := range l.info.Logins {
+		if lg.Email == "nadia@nuagique.example" {
+			_, nadiaID, _, _ = l.s.Credentials(ctx, lg.Email)
+		}
+	}
+	nadia, err := l.s.Actor(ctx, nadiaID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := desk.New(l.s, nil).Macros(ctx, nadia)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range list {
+		names = append(names, m.Name)
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"Mot de passe oublié", "Relance sans réponse"}) {
+		t.Errorf("Nadia's macros: %v", names)
+	}
 }
