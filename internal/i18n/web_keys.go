@@ -15,7 +15,7 @@ func init() {
 		"keys.note":      {"Write an internal note", "Écrire une note interne"},
 		"keys.macro":     {"Choose a macro", "Choisir une macro"},
 		"keys.assign_me": {"Assign the ticket to me", "M'assigner le ticket"},
-		"keys.escalate":  {"Escalate or send down", "Escalader ou redescendre"},
+		"keys.escalate":  {"Open the hand-off to another tier (tiered tickets)", "Ouvrir la transmission à un autre niveau (tickets à niveaux)"},
 		"keys.send":      {"Send the message", "Envoyer le message"},
 	})
 }
