@@ -67,12 +67,18 @@ type API struct {
 	mux    *http.ServeMux
 	routes []route
 	doc    []byte // the OpenAPI document, built once from the routes
+	// publicURL is where customers reach the server (the article links
+	// a macro puts in a reply); "" uses the address the caller reached.
+	publicURL string
 }
 
 // New returns the handler of every path under /api/v1/. It expects full
-// paths (it is mounted, not stripped).
-func New(d *desk.Service, log *slog.Logger) http.Handler {
-	return newAPI(d, log)
+// paths (it is mounted, not stripped). publicURL is where customers reach
+// the server ("": the address each caller reached).
+func New(d *desk.Service, log *slog.Logger, publicURL string) http.Handler {
+	a := newAPI(d, log)
+	a.publicURL = publicURL
+	return a
 }
 
 func newAPI(d *desk.Service, log *slog.Logger) *API {

@@ -33,7 +33,7 @@ func BenchmarkCreateTicketHTTP(b *testing.B) {
 			f := storetest.Seed(b, s)
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			d := desk.New(s, log)
-			srv := httptest.NewServer(New(d, log))
+			srv := httptest.NewServer(New(d, log, ""))
 			b.Cleanup(srv.Close)
 			token, err := d.CreateToken(context.Background(), storetest.Actor(b, s, f.AgentL1), f.AgentL1.ID, "bench")
 			if err != nil {

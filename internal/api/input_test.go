@@ -262,7 +262,7 @@ func TestInternalErrorsAreLoggedNotLeaked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(d, log))
+	srv := httptest.NewServer(New(d, log, ""))
 	defer srv.Close()
 	s.Close() // every query now fails
 	req, _ := http.NewRequest("GET", srv.URL+Prefix+"/tickets", nil)

@@ -112,7 +112,7 @@ func (a *API) previewMacro(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.desk.PreviewMacro(c.r.Context(), c.actor, ticketID, macroID, requestBase(c.r))
+	p, err := a.desk.PreviewMacro(c.r.Context(), c.actor, ticketID, macroID, a.baseURL(c.r))
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (a *API) applyMacro(c *call) (any, error) {
 		return nil, err
 	}
 	return render(ticketOut)(a.desk.ApplyMacro(c.r.Context(), c.actor, ticketID, desk.MacroUse{MacroID: macroID, Body: in.Body,
-		Note: in.Note, Status: in.Status, Files: files, PublicURL: requestBase(c.r)}))
+		Note: in.Note, Status: in.Status, Files: files, PublicURL: a.baseURL(c.r)}))
 }
 
 func ticketAndMacro(c *call) (ticketID, macroID int64, err error) {
@@ -146,9 +146,13 @@ func ticketAndMacro(c *call) (ticketID, macroID int64, err error) {
 	return ticketID, macroID, err
 }
 
-// requestBase is the address the caller reached us at, for the links a
-// macro puts in a reply.
-func requestBase(r *http.Request) string {
+// baseURL is where customers reach the server, for the links a macro puts
+// in a reply: the configured public address, else the one the caller
+// reached.
+func (a *API) baseURL(r *http.Request) string {
+	if a.publicURL != "" {
+		return a.publicURL
+	}
 	if r.TLS != nil {
 		return "https://" + r.Host
 	}

@@ -91,3 +91,22 @@ func equalCounts(a, b map[string]int) bool {
 	}
 	return len(a) == len(b)
 }
+
+// A macro's article link is where customers reach the help centre: the
+// configured public address, not the address the API was called at.
+func TestMacroArticleLinkUsesThePublicAddress(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.api.publicURL = "https://support.example"
+		var art struct{ ID int64 }
+		e.must(e.send("admin", "POST", Prefix+"/kb/articles", map[string]any{"title": "Réinitialiser son mot de passe", "language": "fr",
+			"body": "Suivez le lien reçu.", "status": "published", "visibility": "public"}), 201, &art)
+		var m macroOutT
+		e.must(e.send("admin", "POST", Prefix+"/macros", map[string]any{"name": "Mot de passe", "scope": "shared",
+			"body_fr": "Voir {{article:" + itoa(art.ID) + "}}"}), 201, &m)
+		var pv struct{ Body string }
+		e.must(e.get("admin", e.ticketPath("L1")+"/macros/"+itoa(m.ID)), 200, &pv)
+		if want := "Voir Réinitialiser son mot de passe : https://support.example/help/articles/" + itoa(art.ID); pv.Body != want {
+			t.Errorf("preview = %q, want %q", pv.Body, want)
+		}
+	})
+}

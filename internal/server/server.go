@@ -62,7 +62,7 @@ func Handlers(d *desk.Service, cfg Config) (app, metricsHandler http.Handler, er
 	m := newMetrics(cfg.Version)
 	m.gauges = liveGauges(d)
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(d, cfg.Log))
+	mux.Handle("/api/v1/", api.New(d, cfg.Log, cfg.PublicURL))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))

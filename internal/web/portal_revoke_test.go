@@ -24,7 +24,7 @@ import (
 func TestCustomerSessionsEndWhenTheirEmailChanges(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e, logs := portalEnv(t, s)
-		apiSrv := httptest.NewServer(api.New(e.d, slog.New(slog.NewTextHandler(io.Discard, nil))))
+		apiSrv := httptest.NewServer(api.New(e.d, slog.New(slog.NewTextHandler(io.Discard, nil)), ""))
 		t.Cleanup(apiSrv.Close)
 		token, err := e.d.CreateToken(context.Background(), storetest.Actor(t, s, e.f.AgentL1), e.f.AgentL1.ID, "test")
 		if err != nil {
