@@ -32,7 +32,7 @@ type smtpPage struct {
 }
 
 func (s *server) smtpRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/smtp", s.admin(s.smtpSettings))
+	mux.Handle("GET /admin/smtp", s.admin(showPage(s, "admin_smtp", s.newSMTPPage)))
 	mux.Handle("POST /admin/smtp", s.admin(s.saveSMTP))
 	mux.Handle("POST /admin/smtp/delete", s.admin(s.deleteSMTP))
 	mux.Handle("POST /admin/smtp/test", s.admin(s.testSMTP))
@@ -44,23 +44,12 @@ func (s *server) newSMTPPage(r *http.Request, rq *request) (smtpPage, error) {
 	for _, m := range desk.RelayTLSModes {
 		p.TLSModes = append(p.TLSModes, option{m, rq.loc.T("smtp.tls." + m)})
 	}
-	if d := r.URL.Query().Get("done"); d == "saved" || d == "deleted" {
-		p.Done = "smtp.done_" + d
-	}
+	p.Done = doneKey(r, "smtp")
 	cur, ok, err := s.d.SMTPRelay(r.Context(), rq.actor)
 	if ok {
 		p.Saved, p.Form, p.HasPass = true, cur.SMTPRelayInput, cur.HasPassword
 	}
 	return p, err
-}
-
-func (s *server) smtpSettings(w http.ResponseWriter, r *http.Request, rq *request) error {
-	p, err := s.newSMTPPage(r, rq)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, rq.loc, http.StatusOK, "admin_smtp", "", p)
-	return nil
 }
 
 func (s *server) saveSMTP(w http.ResponseWriter, r *http.Request, rq *request) error {

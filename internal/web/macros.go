@@ -16,7 +16,7 @@ import (
 // personal macros; team and shared ones for leads and admins).
 
 func (s *server) macroRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /macros", s.auth(s.macrosList))
+	mux.Handle("GET /macros", s.auth(showPage(s, "macros", s.newMacrosPage)))
 	mux.Handle("POST /macros", s.auth(s.saveMacro))
 	mux.Handle("GET /macros/{id}", s.auth(s.macroEdit))
 	mux.Handle("POST /macros/{id}", s.auth(s.saveMacro))
@@ -49,9 +49,7 @@ func (s *server) newMacrosPage(r *http.Request, rq *request) (macrosPage, error)
 	l := rq.loc
 	p := macrosPage{base: s.base(r, rq, l.T("macros.title"), "macros"), Form: macro.Macro{Scope: macro.Personal},
 		Placeholders: macro.Names}
-	if d := r.URL.Query().Get("done"); d == "saved" || d == "deleted" {
-		p.Done = "macros.done_" + d
-	}
+	p.Done = doneKey(r, "macros")
 	dir := rq.dir
 	p.Scopes = []option{{string(macro.Personal), l.T("macros.scope.personal")}}
 	if rq.actor.IsLeadOrAdmin() {
@@ -88,15 +86,6 @@ func (s *server) newMacrosPage(r *http.Request, rq *request) (macrosPage, error)
 	return p, err
 }
 
-func (s *server) macrosList(w http.ResponseWriter, r *http.Request, rq *request) error {
-	p, err := s.newMacrosPage(r, rq)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, rq.loc, http.StatusOK, "macros", "", p)
-	return nil
-}
-
 func (s *server) macroEdit(w http.ResponseWriter, r *http.Request, rq *request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -123,18 +112,14 @@ func (s *server) saveMacro(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err := r.ParseForm(); err != nil {
 		return badParameter("form")
 	}
-	var id int64
-	if r.PathValue("id") != "" {
-		var err error
-		if id, err = pathID(r, "id"); err != nil {
-			return err
-		}
+	id, err := optionalID(r)
+	if err != nil {
+		return err
 	}
 	f := r.PostForm
 	m := macro.Macro{Name: f.Get("name"), Scope: macro.Scope(f.Get("scope")), BodyFR: f.Get("body_fr"), BodyEN: f.Get("body_en"),
 		Actions: macro.Actions{Status: f.Get("status"), Priority: f.Get("priority"), RequestType: f.Get("request_type"),
 			AddTags: splitTags(f.Get("add_tags")), Assign: f.Get("assign")}}
-	var err error
 	if m.Scope == macro.Team {
 		if m.TeamID, err = strconv.ParseInt(f.Get("team_id"), 10, 64); err != nil {
 			err = problem.Fields{"team_id": {Code: "required", Message: "is required"}}.Err()

@@ -30,7 +30,7 @@ type mailboxesPage struct {
 }
 
 func (s *server) mailboxRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/mailboxes", s.admin(s.mailboxesList))
+	mux.Handle("GET /admin/mailboxes", s.admin(showPage(s, "admin_mailboxes", s.newMailboxesPage)))
 	mux.Handle("POST /admin/mailboxes", s.admin(s.saveMailbox))
 	mux.Handle("GET /admin/mailboxes/{id}", s.admin(s.mailboxEdit))
 	mux.Handle("POST /admin/mailboxes/{id}", s.admin(s.saveMailbox))
@@ -65,21 +65,10 @@ func (s *server) newMailboxesPage(r *http.Request, rq *request) (mailboxesPage, 
 	for _, a := range desk.MailboxActions {
 		p.Actions = append(p.Actions, option{a, rq.loc.T("mailbox.after." + a)})
 	}
-	if d := r.URL.Query().Get("done"); d == "saved" || d == "deleted" {
-		p.Done = "mailbox.done_" + d
-	}
+	p.Done = doneKey(r, "mailbox")
 	list, err := s.d.Mailboxes(r.Context(), rq.actor)
 	p.Mailboxes = list
 	return p, err
-}
-
-func (s *server) mailboxesList(w http.ResponseWriter, r *http.Request, rq *request) error {
-	p, err := s.newMailboxesPage(r, rq)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, rq.loc, http.StatusOK, "admin_mailboxes", "", p)
-	return nil
 }
 
 func (s *server) mailboxEdit(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -107,18 +96,14 @@ func (s *server) saveMailbox(w http.ResponseWriter, r *http.Request, rq *request
 	if err := r.ParseForm(); err != nil {
 		return badParameter("form")
 	}
-	var id int64
-	if r.PathValue("id") != "" {
-		var err error
-		if id, err = pathID(r, "id"); err != nil {
-			return err
-		}
+	id, err := optionalID(r)
+	if err != nil {
+		return err
 	}
 	f := r.PostForm
 	in := desk.MailboxInput{Address: f.Get("address"), Host: f.Get("host"), TLS: f.Get("tls"), Username: f.Get("username"),
 		Password: f.Get("password"), Folder: f.Get("folder"), After: f.Get("after"), MoveTo: f.Get("move_to"), Keyword: f.Get("keyword"),
 		Enabled: f.Get("enabled") == "1"}
-	var err error
 	if port := strings.TrimSpace(f.Get("port")); port != "" {
 		if in.Port, err = strconv.Atoi(port); err != nil {
 			err = problem.Fields{"port": {Code: "not_a_number", Message: "must be a number"}}.Err()
