@@ -87,11 +87,7 @@ func tableCounts(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"tickets", "events", "customers", "journeys", "journey_steps"} {
-		var n int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out[table] = n
+		out[table] = count(t, s, `SELECT count(*) FROM `+table)
 	}
 	return out
 }
