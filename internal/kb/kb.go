@@ -179,3 +179,15 @@ func CanRead(r Reader, a Article) bool {
 		return a.Status == Published && a.Visibility == Public
 	}
 }
+
+// Filter selects articles in a list: what a reader asks for (the API's
+// query, the editor's list), which the desk narrows to what the reader
+// may see before the store reads it.
+type Filter struct {
+	Language   string
+	Status     Status
+	Visibility Visibility
+	CategoryID int64
+	Before     int64 // cursor: ids below this one
+	Limit      int
+}
