@@ -19,12 +19,18 @@ import (
 
 // showPage serves a page built by build with its template.
 func showPage[P any](s *server, template string, build func(*http.Request, *request) (P, error)) handler {
+	return showPart(s, template, "", build)
+}
+
+// showPart serves one block of a page's template (an htmx fragment), built
+// as the whole page is.
+func showPart[P any](s *server, template, block string, build func(*http.Request, *request) (P, error)) handler {
 	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		p, err := build(r, rq)
 		if err != nil {
 			return err
 		}
-		s.render(w, r, rq.loc, http.StatusOK, template, "", p)
+		s.render(w, r, rq.loc, http.StatusOK, template, block, p)
 		return nil
 	}
 }
