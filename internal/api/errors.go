@@ -179,11 +179,7 @@ func derived(lang, code string, params map[string]string) map[string]string {
 	case "unknown_value":
 		out["value_suffix"] = ""
 		if v, ok := params["value"]; ok && v != "" {
-			if lang == "fr" {
-				out["value_suffix"] = " «\u00a0" + v + "\u00a0»"
-			} else {
-				out["value_suffix"] = ` "` + v + `"`
-			}
+			out["value_suffix"] = i18n.Pick(lang, ` "`+v+`"`, " «\u00a0"+v+"\u00a0»")
 		}
 	case "bad_json":
 		out["detail"] = i18n.Tm(lang, "api.json."+params["reason"], params)

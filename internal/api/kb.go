@@ -134,7 +134,7 @@ func (a *API) listKBArticles(c *call) (any, error) {
 	}
 	q := c.r.URL.Query()
 	limit := int(c.integer("limit", defaultLimit))
-	list, err := a.desk.Articles(c.r.Context(), c.actor, store.KBFilter{Language: q.Get("language"), Status: kb.Status(q.Get("status")),
+	list, err := a.desk.Articles(c.r.Context(), c.actor, kb.Filter{Language: q.Get("language"), Status: kb.Status(q.Get("status")),
 		Visibility: kb.Visibility(q.Get("visibility")), CategoryID: c.integer("category", 0), Before: before, Limit: limit + 1})
 	if err != nil {
 		return nil, err

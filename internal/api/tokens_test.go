@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/store/storetest"
 )
 
 // refused sends a request that must fail with status and code, and proves
@@ -132,12 +133,5 @@ func TestTokenAndUnlockRoutesForEveryRole(t *testing.T) {
 	})
 }
 
-func must[T any](v T, err error) func(*testing.T) T {
-	return func(t *testing.T) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-}
+// must is storetest.Must: must(s.Tiers(ctx, id))(t).
+func must[T any](v T, err error) func(testing.TB) T { return storetest.Must(v, err) }

@@ -53,33 +53,22 @@ func (d *Disk) path(sha string) string { return filepath.Join(d.Dir, sha[:2], sh
 // it to its hash's name; when that blob already exists the copy is
 // dropped (deduplication).
 func (d *Disk) Put(ctx context.Context, r io.Reader, max int64) (Blob, error) {
-	tmp, err := os.CreateTemp(filepath.Join(d.Dir, "tmp"), "upload-*")
+	tmp, b, err := spool(ctx, filepath.Join(d.Dir, "tmp"), r, max)
 	if err != nil {
-		return Blob{}, fmt.Errorf("attachment temp file: %w", err)
+		return Blob{}, err
 	}
 	done := false
 	defer func() {
 		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			discard(tmp)
 		}
 	}()
-	h := sha256.New()
-	head := &headWriter{}
-	n, err := io.Copy(io.MultiWriter(tmp, h, head), io.LimitReader(&ctxReader{ctx, r}, max+1))
-	if err != nil {
-		return Blob{}, fmt.Errorf("attachment write: %w", err)
-	}
-	if n > max {
-		return Blob{}, ErrTooLarge
-	}
 	if err := tmp.Sync(); err != nil {
 		return Blob{}, fmt.Errorf("attachment sync: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
 		return Blob{}, fmt.Errorf("attachment close: %w", err)
 	}
-	b := Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, Head: head.b}
 	final := d.path(b.SHA256)
 	if _, err := os.Stat(final); err == nil {
 		os.Remove(tmp.Name())
@@ -138,6 +127,38 @@ func (d *Disk) Sweep(ctx context.Context, keep func(sha string) (bool, error)) (
 		return nil
 	})
 	return removed, err
+}
+
+// spool copies r, up to max bytes, into a new temporary file in dir while
+// hashing it and keeping its first bytes: both stores name a blob by its
+// hash, known only once all of it has been read. More than max is
+// ErrTooLarge. On an error the file is already gone; otherwise the caller
+// owns it (it is open, at its end).
+func spool(ctx context.Context, dir string, r io.Reader, max int64) (*os.File, Blob, error) {
+	tmp, err := os.CreateTemp(dir, "upload-*")
+	if err != nil {
+		return nil, Blob{}, fmt.Errorf("attachment temp file: %w", err)
+	}
+	h := sha256.New()
+	head := &headWriter{}
+	n, err := io.Copy(io.MultiWriter(tmp, h, head), io.LimitReader(&ctxReader{ctx, r}, max+1))
+	switch {
+	case err != nil:
+		err = fmt.Errorf("attachment write: %w", err)
+	case n > max:
+		err = ErrTooLarge
+	}
+	if err != nil {
+		discard(tmp)
+		return nil, Blob{}, err
+	}
+	return tmp, Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, Head: head.b}, nil
+}
+
+// discard closes and removes a temporary file.
+func discard(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
 }
 
 type headWriter struct{ b []byte }

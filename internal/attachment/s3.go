@@ -2,8 +2,6 @@ package attachment
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -129,24 +127,11 @@ func (s *S3) key(sha string) string { return s.prefix + sha[:2] + "/" + sha }
 // under its hash unless that object already exists (deduplication). The
 // upload has completed (the server answered) before Put returns.
 func (s *S3) Put(ctx context.Context, r io.Reader, max int64) (Blob, error) {
-	tmp, err := os.CreateTemp(s.tmp, "upload-*")
+	tmp, b, err := spool(ctx, s.tmp, r, max)
 	if err != nil {
-		return Blob{}, fmt.Errorf("attachment temp file: %w", err)
+		return Blob{}, err
 	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
-	h := sha256.New()
-	head := &headWriter{}
-	n, err := io.Copy(io.MultiWriter(tmp, h, head), io.LimitReader(&ctxReader{ctx, r}, max+1))
-	if err != nil {
-		return Blob{}, fmt.Errorf("attachment write: %w", err)
-	}
-	if n > max {
-		return Blob{}, ErrTooLarge
-	}
-	b := Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, Head: head.b}
+	defer discard(tmp)
 	if _, err := s.client.StatObject(ctx, s.bucket, s.key(b.SHA256), minio.StatObjectOptions{}); err == nil {
 		return b, nil
 	} else if !notFound(err) {
@@ -157,8 +142,8 @@ func (s *S3) Put(ctx context.Context, r io.Reader, max int64) (Blob, error) {
 	}
 	// The type is not the file's (sniffed later, served by us): the
 	// bucket is never what a browser reads.
-	_, err = s.client.PutObject(ctx, s.bucket, s.key(b.SHA256), tmp, n,
-		minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: n < 64<<20})
+	_, err = s.client.PutObject(ctx, s.bucket, s.key(b.SHA256), tmp, b.Size,
+		minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: b.Size < 64<<20})
 	if err != nil {
 		return Blob{}, fmt.Errorf("attachment upload: %w", err)
 	}

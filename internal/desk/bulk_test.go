@@ -14,10 +14,7 @@ import (
 // A bulk reply-and-solve over tickets of every kind: those the agent may
 // work are answered and solved; the others report why and are untouched.
 func TestBulkUpdateDoesEachTicketOrSaysWhyNot(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		luc := storetest.Actor(t, s, f.AgentL1)
 		lead := storetest.Actor(t, s, f.Lead)
 		solved := string(ticket.Solved)
@@ -58,10 +55,7 @@ func TestBulkUpdateDoesEachTicketOrSaysWhyNot(t *testing.T) {
 }
 
 func TestBulkUpdateRefusesBeforeTouchingAnything(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		luc := storetest.Actor(t, s, f.AgentL1)
 		bad := "closed-ish"
 		ids := []int64{f.Ticket["L1"].ID}

@@ -17,10 +17,7 @@ import (
 // of a conversation writes nothing, so of two agents who both saw it
 // waiting, one wins.
 func TestChatStateChangesAreConditional(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour"})
 		if err != nil {
 			t.Fatal(err)
@@ -45,10 +42,7 @@ func TestChatStateChangesAreConditional(t *testing.T) {
 // who may all take the chat; exactly one succeeds, every other is told
 // chat_taken.
 func TestConcurrentAcceptsHaveOneWinner(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		for round := range 5 {
 			c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour"})
 			if err != nil {

@@ -76,9 +76,7 @@ func TestRoutingRulesPlaceNewTicketsFirstMatchWins(t *testing.T) {
 }
 
 func TestBadRulesAreRefusedWithThePathOfTheFaultyCondition(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "x", Enabled: true,
 			When: routing.Condition{All: []routing.Condition{{Field: "channel", Op: "is", Value: "email"}, {Field: "colour", Op: "is", Value: "red"}}},

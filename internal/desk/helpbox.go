@@ -8,7 +8,6 @@ import (
 	"github.com/palier/palier/internal/helpbox"
 	"github.com/palier/palier/internal/kb"
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/store"
 )
 
 // The embeddable help box. Admins turn it on (a public key), list the
@@ -132,7 +131,7 @@ func (d *Service) HelpBoxSuggestions(ctx context.Context, box helpbox.Settings, 
 			continue
 		}
 		if inLang == nil {
-			if inLang, err = d.store.KBArticles(ctx, box.WorkspaceID, store.KBFilter{Language: language, Status: kb.Published, Visibility: kb.Public, Limit: 200}); err != nil {
+			if inLang, err = d.store.KBArticles(ctx, box.WorkspaceID, kb.Filter{Language: language, Status: kb.Published, Visibility: kb.Public, Limit: 200}); err != nil {
 				return nil, err
 			}
 		}

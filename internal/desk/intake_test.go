@@ -15,10 +15,7 @@ import (
 // ticket of the same, single customer: none may be refused because another
 // created the customer a moment before.
 func TestConcurrentFirstMessagesOfANewCustomerAllBecomeTickets(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		const n = 12
 		var wg sync.WaitGroup

@@ -109,7 +109,7 @@ func (d *Service) ArticleTranslations(ctx context.Context, a auth.Actor, art kb.
 
 // Articles lists articles; readers other than agents see published public
 // ones only, whatever the filter asks.
-func (d *Service) Articles(ctx context.Context, a auth.Actor, f store.KBFilter) ([]kb.Article, error) {
+func (d *Service) Articles(ctx context.Context, a auth.Actor, f kb.Filter) ([]kb.Article, error) {
 	if kbReader(a) != kb.Agent {
 		f.Status, f.Visibility = kb.Published, kb.Public
 	}
@@ -237,7 +237,7 @@ func (d *Service) HelpWorkspace(ctx context.Context) (int64, error) {
 // PublicArticles lists a workspace's published public articles in a
 // language, for the help centre's home.
 func (d *Service) PublicArticles(ctx context.Context, wsID int64, language string) ([]kb.Article, error) {
-	return d.store.KBArticles(ctx, wsID, store.KBFilter{Language: language, Status: kb.Published, Visibility: kb.Public, Limit: 200})
+	return d.store.KBArticles(ctx, wsID, kb.Filter{Language: language, Status: kb.Published, Visibility: kb.Public, Limit: 200})
 }
 
 // PublicTranslations returns the published public variants of an article.

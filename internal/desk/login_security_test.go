@@ -53,9 +53,7 @@ func TestConcurrentGuessesAreCheckedAtMostTheLimit(t *testing.T) {
 	// that refusal in package auth).
 	defer func(w time.Duration) { auth.MaxHashWait = w }(auth.MaxHashWait)
 	auth.MaxHashWait = time.Minute
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		free := auth.LoginThrottle.Free
 
 		hashed := auth.HashesRun()
@@ -164,12 +162,5 @@ func itoa(i int) string {
 	return itoa(i/10) + string(rune('0'+i%10))
 }
 
-func must[T any](v T, err error) func(*testing.T) T {
-	return func(t *testing.T) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-}
+// must is storetest.Must: must(s.Tiers(ctx, id))(t).
+func must[T any](v T, err error) func(testing.TB) T { return storetest.Must(v, err) }

@@ -18,10 +18,7 @@ import (
 )
 
 func TestMacroRepliesAndActsInOneStep(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		lead := storetest.Actor(t, s, f.Lead)
 		agent := storetest.Actor(t, s, f.AgentL1)
 		m, err := d.CreateMacro(ctx, lead, macro.Macro{Name: "Facture renvoyée", Scope: macro.Team, TeamID: f.Team["L1"].ID,
@@ -68,10 +65,7 @@ func TestMacroRepliesAndActsInOneStep(t *testing.T) {
 }
 
 func TestMacroRefusalsWriteNothing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		lead := storetest.Actor(t, s, f.Lead)
 		agentL1 := storetest.Actor(t, s, f.AgentL1)
 		agentL2 := storetest.Actor(t, s, f.AgentL2)
@@ -128,10 +122,7 @@ func TestMacroRefusalsWriteNothing(t *testing.T) {
 // A request type deactivated after the macro was written: the macro says
 // so rather than applying half of itself.
 func TestMacroNamingAGoneRequestTypeIsRefused(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		m, err := d.CreateMacro(ctx, admin, macro.Macro{Name: "Bug", Scope: macro.Shared, BodyFR: "Merci, nous regardons.",
 			Actions: macro.Actions{RequestType: "bug"}})
@@ -156,10 +147,7 @@ func TestMacroNamingAGoneRequestTypeIsRefused(t *testing.T) {
 
 // Uses counted from many agents at once are all counted.
 func TestMacroUsesAreCountedUnderConcurrency(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		f := storetest.Seed(t, s)
-		d := desk.New(s, nil)
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		admin := storetest.Actor(t, s, f.Admin)
 		m, err := d.CreateMacro(ctx, admin, macro.Macro{Name: "Tag", Scope: macro.Shared, Actions: macro.Actions{AddTags: []string{"vu"}}})
 		if err != nil {

@@ -86,12 +86,7 @@ func (in MailboxInput) validate(creating bool) (store.Mailbox, error) {
 	} else if err := (customer.Customer{Name: "x", Email: m.Address}).Validate(); err != nil {
 		f.Add("address", "bad_email", "is not an email address")
 	}
-	switch {
-	case m.Host == "":
-		f.Required("host")
-	case len(m.Host) > 253 || strings.ContainsAny(m.Host, " /:@") && net.ParseIP(m.Host) == nil:
-		f.Add("host", "bad_host", "is not a host name")
-	}
+	checkHost(f, m.Host)
 	if m.TLS == "" {
 		m.TLS = "tls"
 	}

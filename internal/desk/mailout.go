@@ -67,16 +67,22 @@ type SMTPRelaySettings struct {
 	HasPassword bool
 }
 
+// checkHost checks the host name (or address) of a mail server the
+// workspace gives: a mailbox's IMAP server or its SMTP relay.
+func checkHost(f problem.Fields, host string) {
+	switch {
+	case host == "":
+		f.Required("host")
+	case len(host) > 253 || strings.ContainsAny(host, " /:@\r\n") && net.ParseIP(host) == nil:
+		f.Add("host", "bad_host", "is not a host name")
+	}
+}
+
 func (in SMTPRelayInput) validate() (store.SMTPRelay, error) {
 	f := problem.Fields{}
 	r := store.SMTPRelay{Host: strings.TrimSpace(in.Host), Port: in.Port, TLS: in.TLS, Username: strings.TrimSpace(in.Username),
 		FromAddress: strings.ToLower(strings.TrimSpace(in.FromAddress)), FromName: strings.TrimSpace(in.FromName)}
-	switch {
-	case r.Host == "":
-		f.Required("host")
-	case len(r.Host) > 253 || strings.ContainsAny(r.Host, " /:@\r\n") && net.ParseIP(r.Host) == nil:
-		f.Add("host", "bad_host", "is not a host name")
-	}
+	checkHost(f, r.Host)
 	if r.TLS == "" {
 		r.TLS = "starttls"
 	}

@@ -15,38 +15,38 @@ const (
 // defaultItems returns the default checklist items, fresh on each call so
 // that no caller can change another's procedure.
 func defaultItems() map[string]Item {
-	return map[string]Item{
-		KeyStepsTried: {
-			Key: KeyStepsTried, Kind: KindAnswer,
-			LabelFR: "Étapes déjà essayées", LabelEN: "Steps already tried",
-			HelpFR: "Ce que le client et vous avez déjà essayé, une action par ligne : articles suivis, réglages modifiés, contournements.",
-			HelpEN: "What the customer and you already tried, one per line: articles followed, settings changed, workarounds.",
-		},
-		KeyErrorMessage: {
-			Key: KeyErrorMessage, Kind: KindAnswer,
-			LabelFR: "Message d'erreur", LabelEN: "Error message",
-			HelpFR: "Le texte exact de l'erreur ou de ce que voit le client ; écrivez « aucun » s'il n'y a pas de message.",
-			HelpEN: "The exact text of the error or of what the customer sees; write \"none\" if there is no message.",
-		},
-		KeyReproductionSteps: {
-			Key: KeyReproductionSteps, Kind: KindAnswer,
-			LabelFR: "Étapes pour reproduire", LabelEN: "Steps to reproduce",
-			HelpFR: "Comment faire réapparaître le problème, étape par étape, avec le compte, la page ou la version concernés.",
-			HelpEN: "How to make the problem happen again, step by step, with the account, page or version concerned.",
-		},
-		KeyImpact: {
-			Key: KeyImpact, Kind: KindAnswer,
-			LabelFR: "Impact", LabelEN: "Impact",
-			HelpFR: "Qui est touché et à quel point : un utilisateur ou plusieurs, bloqué ou ralenti, échéance éventuelle.",
-			HelpEN: "Who is affected and how badly: one user or many, blocked or slowed down, any deadline.",
-		},
-		KeyVendorContext: {
-			Key: KeyVendorContext, Kind: KindAnswer,
-			LabelFR: "Contexte pour le prestataire", LabelEN: "Context for the vendor",
-			HelpFR: "Ce dont le prestataire a besoin pour enquêter sans revenir vers nous : produit et version, identifiants, dates, et sa référence de dossier s'il en existe une.",
-			HelpEN: "What the vendor needs to investigate without coming back to us: product and version, identifiers, dates, and their case reference if one exists.",
-		},
+	items := make(map[string]Item)
+	for _, it := range []Item{
+		answer(KeyStepsTried,
+			"Étapes déjà essayées", "Steps already tried",
+			"Ce que le client et vous avez déjà essayé, une action par ligne : articles suivis, réglages modifiés, contournements.",
+			"What the customer and you already tried, one per line: articles followed, settings changed, workarounds."),
+		answer(KeyErrorMessage,
+			"Message d'erreur", "Error message",
+			"Le texte exact de l'erreur ou de ce que voit le client ; écrivez « aucun » s'il n'y a pas de message.",
+			"The exact text of the error or of what the customer sees; write \"none\" if there is no message."),
+		answer(KeyReproductionSteps,
+			"Étapes pour reproduire", "Steps to reproduce",
+			"Comment faire réapparaître le problème, étape par étape, avec le compte, la page ou la version concernés.",
+			"How to make the problem happen again, step by step, with the account, page or version concerned."),
+		answer(KeyImpact,
+			"Impact", "Impact",
+			"Qui est touché et à quel point : un utilisateur ou plusieurs, bloqué ou ralenti, échéance éventuelle.",
+			"Who is affected and how badly: one user or many, blocked or slowed down, any deadline."),
+		answer(KeyVendorContext,
+			"Contexte pour le prestataire", "Context for the vendor",
+			"Ce dont le prestataire a besoin pour enquêter sans revenir vers nous : produit et version, identifiants, dates, et sa référence de dossier s'il en existe une.",
+			"What the vendor needs to investigate without coming back to us: product and version, identifiers, dates, and their case reference if one exists."),
+	} {
+		items[it.Key] = it
 	}
+	return items
+}
+
+// answer is a checklist item the agent answers in words, labelled and
+// explained in both languages; its key is said once.
+func answer(key, labelFR, labelEN, helpFR, helpEN string) Item {
+	return Item{Key: key, Kind: KindAnswer, LabelFR: labelFR, LabelEN: labelEN, HelpFR: helpFR, HelpEN: helpEN}
 }
 
 // DefaultProcedure is the procedure a workspace starts with, named in

@@ -2,7 +2,7 @@ package i18n
 
 // Texts of the knowledge base.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"error.article_not_found": {"Article not found.", "Article introuvable."},
 	})
 }

@@ -3,7 +3,7 @@ package i18n
 // Texts of the email channel: what the desk writes in mail it sends, and
 // what it records for mail that lacks a part.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"mail.no_subject":     {"(no subject)", "(sans objet)"},
 		"mail.no_text":        {"(the message has no text)", "(le message ne contient pas de texte)"},
 		"mail.state.queued":   {"Email queued for sending", "E-mail en attente d'envoi"},

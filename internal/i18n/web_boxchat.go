@@ -4,7 +4,7 @@ package i18n
 // (the contact form's last rung), the Callbacks queue and the public rate
 // limits.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"boxchat.chat_link":     {"Chat with us", "Discuter avec nous"},
 		"boxchat.unavailable":   {"Nobody can chat right now. Leave us a message and we will answer you by email.", "Personne n'est disponible pour discuter en ce moment. Laissez-nous un message : nous vous répondrons par e-mail."},
 		"boxchat.leave_message": {"Leave a message", "Laisser un message"},

@@ -2,7 +2,7 @@ package i18n
 
 // Texts of bulk actions on ticket lists.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"bulk.title":          {"Selected tickets", "Tickets sélectionnés"},
 		"bulk.none":           {"(none: tick rows, shift-click for a range)", "(aucun : cochez des lignes, Maj+clic pour une plage)"},
 		"bulk.some":           {"({n})", "({n})"},

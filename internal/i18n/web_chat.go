@@ -3,7 +3,7 @@ package i18n
 // Texts of live chat: the customer's page (/help/chat), the agents' panel
 // (/chats) and the chat's refusals.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"chat.title":                {"Chat with us", "Discuter avec nous"},
 		"chat.intro":                {"An agent answers you here, live. Your conversation is kept with your request.", "Un agent vous répond ici, en direct. La conversation est conservée avec votre demande."},
 		"chat.name":                 {"Your name", "Votre nom"},
@@ -70,7 +70,7 @@ func init() {
 
 // Texts of the phone channel (logged calls, callback requests).
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"call.inbound":          {"Call from {number}, {minutes} min.", "Appel de {number}, {minutes} min."},
 		"call.outbound":         {"Call to {number}, {minutes} min.", "Appel vers {number}, {minutes} min."},
 		"call.callback_subject": {"Callback requested: {number}", "Rappel demandé : {number}"},

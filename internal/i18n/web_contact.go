@@ -3,7 +3,7 @@ package i18n
 // Texts of the contact form (/help/contact), the journey as agents read it
 // ("Already tried") and the self-service measures.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"contact.title":              {"Contact us", "Nous contacter"},
 		"contact.intro":              {"Tell us what is wrong. As you type, we suggest the articles that may already answer you.", "Dites-nous ce qui ne va pas. Pendant que vous écrivez, nous vous proposons les articles qui y répondent peut-être déjà."},
 		"contact.link":               {"Still need help? Contact us", "Besoin d'aide ? Contactez-nous"},

@@ -2,7 +2,7 @@ package i18n
 
 // Texts of the public help centre (/help).
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"help.title":              {"Help centre", "Centre d'aide"},
 		"help.search_label":       {"Search the help centre", "Rechercher dans le centre d'aide"},
 		"help.search_placeholder": {"e.g. charged twice", "ex. facturé deux fois"},

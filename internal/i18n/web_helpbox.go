@@ -3,7 +3,7 @@ package i18n
 // Texts of the answering assistant (/help/ask), the embeddable help box
 // (/help/box) and its admin page (/admin/helpbox).
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"ask.title":          {"Ask a question", "Poser une question"},
 		"ask.label":          {"Your question, in a sentence", "Votre question, en une phrase"},
 		"ask.placeholder":    {"e.g. How do I cancel my subscription?", "ex. Comment résilier mon abonnement ?"},

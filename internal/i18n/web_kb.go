@@ -2,7 +2,7 @@ package i18n
 
 // Texts of the agents' article editor (/kb).
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"nav.kb":              {"Knowledge base", "Base de connaissances"},
 		"kb.title":            {"Knowledge base", "Base de connaissances"},
 		"kb.new":              {"New article", "Nouvel article"},

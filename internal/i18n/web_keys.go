@@ -2,7 +2,7 @@ package i18n
 
 // Texts of the keyboard shortcuts list ("?").
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"keys.title":     {"Keyboard shortcuts", "Raccourcis clavier"},
 		"keys.close":     {"Close", "Fermer"},
 		"keys.search":    {"Search tickets, customers and articles", "Rechercher tickets, clients et articles"},

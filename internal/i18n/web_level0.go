@@ -2,7 +2,7 @@ package i18n
 
 // Texts of Level 0's third session: articles written from a ticket.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"kb.from_ticket.untitled": {"Untitled article", "Article sans titre"},
 		"kb.from_ticket.question": {"Question", "Question"},
 		"kb.from_ticket.answer":   {"Answer", "Réponse"},

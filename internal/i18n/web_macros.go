@@ -3,7 +3,7 @@ package i18n
 // Texts of macros: the macros page, the picker beside the composer, and
 // their refusals.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"nav.macros":          {"Macros", "Macros"},
 		"macros.title":        {"Macros", "Macros"},
 		"macros.intro":        {"Canned replies with actions, applied from the composer of a ticket (key m). Your personal macros are yours; team and shared macros are written by leads and admins.", "Réponses types avec actions, appliquées depuis l'éditeur d'un ticket (touche m). Vos macros personnelles sont à vous ; les macros d'équipe et partagées sont rédigées par les responsables et les administrateurs."},

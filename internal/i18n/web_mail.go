@@ -2,7 +2,7 @@ package i18n
 
 // Texts of the admin page of IMAP mailboxes (/admin/mailboxes).
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"admin.mailboxes":                   {"Mailboxes", "Boîtes aux lettres"},
 		"mailbox.intro":                     {"Palier reads these IMAP mailboxes and turns each new message into a ticket or a reply. A message is moved or flagged only once it is stored.", "Palier lit ces boîtes IMAP et fait de chaque nouveau message un ticket ou une réponse. Un message n'est déplacé ou marqué qu'une fois enregistré."},
 		"mailbox.disabled":                  {"Mailboxes cannot be set up: the server has no secret key to protect their passwords.", "Impossible de configurer des boîtes : le serveur n'a pas de clé secrète pour protéger leurs mots de passe."},

@@ -4,7 +4,7 @@ package i18n
 // (/admin/smtp), its test message, and the agent's signature
 // (/settings/signature).
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"admin.smtp":               {"Outgoing mail", "Envoi des e-mails"},
 		"smtp.intro":               {"Replies, notifications and vendor hand-offs of this workspace are sent through this SMTP server. Without it, the server's relay is used, if it has one.", "Les réponses, notifications et transmissions aux prestataires de cet espace partent par ce serveur SMTP. Sans lui, le relais du serveur est utilisé s'il en a un."},
 		"smtp.disabled":            {"The relay cannot be set up: the server has no secret key to protect its password.", "Impossible de configurer le relais : le serveur n'a pas de clé secrète pour protéger son mot de passe."},

@@ -3,7 +3,7 @@ package i18n
 // Texts of the customers' side of the help centre: sign-in, "My requests"
 // (/help/requests) and the sign-in email.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"portal.nav":                           {"Sign in / My requests", "Connexion / Mes demandes"},
 		"portal.sign_in":                       {"Sign in", "Connexion"},
 		"portal.sign_in_intro":                 {"Enter your email address: we will send you a link to sign in and follow your requests.", "Saisissez votre adresse e-mail : nous vous enverrons un lien pour vous connecter et suivre vos demandes."},

@@ -2,7 +2,7 @@ package i18n
 
 // Texts of the search box and its results page (/search).
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"search.title":               {"Search", "Recherche"},
 		"search.label":               {"Search tickets and customers", "Rechercher des tickets et des clients"},
 		"search.placeholder":         {"Search: #1042, an email, words…  ( / )", "Rechercher : #1042, un e-mail, des mots…  ( / )"},

@@ -4,7 +4,7 @@ package i18n
 // fields, refusals that name what is missing, and swarm invitations told
 // in the panel.
 func init() {
-	register(map[string][2]string{
+	register(Messages{
 		"escalate.missing_items": {"Fill in what the next tier needs before handing off: {items}.",
 			"Renseignez ce dont le niveau suivant a besoin avant de transférer : {items}."},
 		"escalate.missing_sep": {", ", ", "},

@@ -11,8 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/textsearch"
 )
 
 // Status is where an article is in its life.
@@ -87,13 +87,9 @@ type Category struct {
 	Position int
 }
 
-// Name returns the category's name in a language (French by default).
-func (c Category) Name(lang string) string {
-	if textsearch.BaseLang(lang) == "en" && c.NameEN != "" {
-		return c.NameEN
-	}
-	return c.NameFR
-}
+// Name returns the category's name in a language, else in the other one
+// (the English name is optional).
+func (c Category) Name(lang string) string { return i18n.Either(lang, c.NameEN, c.NameFR) }
 
 // Validate checks an article, reporting every bad field at once. It also
 // tidies what it may: the title is trimmed and tags are folded, trimmed
@@ -182,4 +178,16 @@ func CanRead(r Reader, a Article) bool {
 	default:
 		return a.Status == Published && a.Visibility == Public
 	}
+}
+
+// Filter selects articles in a list: what a reader asks for (the API's
+// query, the editor's list), which the desk narrows to what the reader
+// may see before the store reads it.
+type Filter struct {
+	Language   string
+	Status     Status
+	Visibility Visibility
+	CategoryID int64
+	Before     int64 // cursor: ids below this one
+	Limit      int
 }

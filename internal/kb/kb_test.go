@@ -100,3 +100,17 @@ func TestCanRead(t *testing.T) {
 		}
 	}
 }
+
+// A category is named in the reader's language; without an English name,
+// English readers see the French one.
+func TestCategoryName(t *testing.T) {
+	both, fr := Category{NameFR: "Facturation", NameEN: "Billing"}, Category{NameFR: "Facturation"}
+	for _, c := range []struct {
+		c          Category
+		lang, want string
+	}{{both, "fr", "Facturation"}, {both, "fr-BE", "Facturation"}, {both, "en", "Billing"}, {fr, "en", "Facturation"}} {
+		if got := c.c.Name(c.lang); got != c.want {
+			t.Errorf("Name(%q) of %+v = %q, want %q", c.lang, c.c, got, c.want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
 )
@@ -87,12 +88,7 @@ type Macro struct {
 
 // Body is the text in the language asked for, else the other one: a
 // macro written in one language still serves.
-func (m Macro) Body(lang string) string {
-	if lang == "fr" && m.BodyFR != "" || m.BodyEN == "" {
-		return m.BodyFR
-	}
-	return m.BodyEN
-}
+func (m Macro) Body(lang string) string { return i18n.Either(lang, m.BodyEN, m.BodyFR) }
 
 // CanUse reports whether the actor sees and may apply the macro.
 func CanUse(a auth.Actor, m Macro) bool {

@@ -168,3 +168,24 @@ func TestAssignTo(t *testing.T) {
 		}
 	}
 }
+
+// A macro answers in the reader's language, and in the other one when it
+// has no text in theirs; any French tag reads the French text.
+func TestBodyInTheReadersLanguage(t *testing.T) {
+	both := Macro{BodyFR: "Bonjour", BodyEN: "Hello"}
+	for _, c := range []struct {
+		m          Macro
+		lang, want string
+	}{
+		{both, "fr", "Bonjour"},
+		{both, "fr-CA", "Bonjour"},
+		{both, "en", "Hello"},
+		{both, "de", "Hello"},
+		{Macro{BodyFR: "Bonjour"}, "en", "Bonjour"},
+		{Macro{BodyEN: "Hello"}, "fr", "Hello"},
+	} {
+		if got := c.m.Body(c.lang); got != c.want {
+			t.Errorf("Body(%q) of %+v = %q, want %q", c.lang, c.m, got, c.want)
+		}
+	}
+}

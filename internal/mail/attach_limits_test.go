@@ -16,14 +16,8 @@ import (
 // files that fit are kept, the others are left out, and the message says
 // which file was dropped and why, in the workspace's language.
 func TestEmailFilesOverTheWorkspaceLimitsAreDroppedNotTheMessage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
-		disk, err := attachment.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.d.EnableAttachments(disk, attachment.Limits{MaxFileBytes: 1 << 20, MaxFiles: 10})
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
+		h.attachToDisk(t, attachment.Limits{MaxFileBytes: 1 << 20, MaxFiles: 10})
 		admin := storetest.Actor(t, s, h.f.Admin)
 		if err := h.d.SetAttachmentLimits(ctx, admin, attachment.Limits{MaxFileBytes: 8 << 10, MaxFiles: 2, MaxTotalBytes: 12 << 10}); err != nil {
 			t.Fatal(err)

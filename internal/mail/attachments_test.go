@@ -15,14 +15,8 @@ import (
 // An email's attachment and inline image end as files on the ticket that
 // its agents can download, byte for byte.
 func TestEmailAttachmentsAreDownloadableOnTheTicket(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
-		disk, err := attachment.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.d.EnableAttachments(disk, attachment.Limits{})
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
+		h.attachToDisk(t, attachment.Limits{})
 		pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 		gif := []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 		raw := `From: Claire Vasseur <claire.vasseur@exemple.fr>

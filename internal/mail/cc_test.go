@@ -7,16 +7,13 @@ import (
 
 	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
 )
 
 // Someone copied on a ticket's mail may answer onto the ticket; anyone
 // else using its reference opens a ticket of their own.
 func TestCopiedAddressesMayAnswer(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
 		first := `From: Claire Vasseur <claire.vasseur@exemple.fr>
 To: support@acme.example
 Cc: Marc Dupont <Marc.Dupont@exemple.fr>, support@acme.example

@@ -66,9 +66,7 @@ func TestAppleMailQuotedHistoryIsFoldedAway(t *testing.T) {
 // that reply's ticket through In-Reply-To alone: its References name a
 // message the desk never saw and its subject lost the [#ref].
 func TestAppleMailReplyLandsOnTheTicketItAnswers(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
 		if err := h.send("claire.vasseur@exemple.fr", []string{"support@acme.example"}, claireFirst); err != nil {
 			t.Fatal(err)
 		}
@@ -208,14 +206,8 @@ func TestEmailWithA20MiBAttachment(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sends 2 × 27 MB of mail")
 	}
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
-		disk, err := attachment.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.d.EnableAttachments(disk, attachment.Limits{}) // the defaults: 25 MiB a file
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
+		h.attachToDisk(t, attachment.Limits{}) // the defaults: 25 MiB a file
 		admin := storetest.Actor(t, s, h.f.Admin)
 		// eventOf finds the stored message with this Message-ID.
 		eventOf := func(messageID string) ticket.Event {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/jobs"
@@ -81,6 +82,25 @@ type harness struct {
 	f        storetest.Fixture
 	receiver string // address of our SMTP receiver
 	sink     *sink
+}
+
+// attachToDisk keeps the harness's attachments on disk, in a directory
+// the test removes, with these limits.
+func (h *harness) attachToDisk(t *testing.T, limits attachment.Limits) {
+	t.Helper()
+	disk, err := attachment.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.d.EnableAttachments(disk, limits)
+}
+
+// eachHarness runs test on both databases, each with its own harness over
+// the seeded fixture.
+func eachHarness(t *testing.T, test func(t *testing.T, ctx context.Context, s *store.Store, h *harness)) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		test(t, context.Background(), s, newHarness(t, s))
+	})
 }
 
 func newHarness(t *testing.T, s *store.Store) *harness {
@@ -187,9 +207,7 @@ Claire
 `
 
 func TestEmailRoundTrip(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
 
 		// An unknown recipient is refused at RCPT; nothing is stored.
 		tickets, events := h.count("tickets"), h.count("events")
@@ -239,10 +257,7 @@ func TestEmailRoundTrip(t *testing.T) {
 		}
 
 		// The agent's reply reaches the relay with threading headers.
-		admin, err := s.Actor(ctx, h.f.Admin.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		admin := storetest.Actor(t, s, h.f.Admin)
 		reply, _, err := h.d.Reply(ctx, admin, tk.ID, "Bonjour Claire,\n\nVotre facture est disponible dans Documents > Factures.\n\nLéa", "")
 		if err != nil {
 			t.Fatal(err)
@@ -369,11 +384,9 @@ func TestRefusedSendIsFailedWithTheServersAnswer(t *testing.T) {
 }
 
 func TestNotesAndRefusedRepliesSendNothing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
-		agentL3, _ := s.Actor(ctx, h.f.AgentL3.ID)
-		admin, _ := s.Actor(ctx, h.f.Admin.ID)
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
+		agentL3 := storetest.Actor(t, s, h.f.AgentL3)
+		admin := storetest.Actor(t, s, h.f.Admin)
 		if _, _, err := h.d.Note(ctx, admin, h.f.Ticket["L1"].ID, "note interne"); err != nil {
 			t.Fatal(err)
 		}
@@ -387,13 +400,8 @@ func TestNotesAndRefusedRepliesSendNothing(t *testing.T) {
 }
 
 func TestVendorHandoffIsEmailedAndItsAnswerComesBackAsANote(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
-		karl, err := s.Actor(ctx, h.f.AgentL3.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
+		karl := storetest.Actor(t, s, h.f.AgentL3)
 		tk := h.f.Ticket["L3"]
 		in := desk.EscalateInput{Reason: "Le connecteur du prestataire renvoie 500", Answers: map[string]string{}}
 		if _, err := h.d.Escalate(ctx, karl, tk.ID, in); err != nil {

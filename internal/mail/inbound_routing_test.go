@@ -15,16 +15,11 @@ import (
 // facturation@ follows the billing rule, mail to support@ does not; and a
 // message with payment data is seen sensitive by the rules.
 func TestInboundAddressRoutesMail(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
 		if err := s.AddInboundAddress(ctx, h.f.WS.ID, "facturation@acme.example"); err != nil {
 			t.Fatal(err)
 		}
-		admin, err := s.Actor(ctx, h.f.Admin.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		admin := storetest.Actor(t, s, h.f.Admin)
 		rs, err := h.d.RoutingRules(ctx, admin)
 		if err != nil {
 			t.Fatal(err)

@@ -23,14 +23,8 @@ func upload(name string, data []byte) desk.Upload {
 // sniffed), the ticket's copied addresses, and the agent's signature;
 // with the signature removed, the next reply has none.
 func TestReplyCarriesFilesCcAndSignature(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
-		disk, err := attachment.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.d.EnableAttachments(disk, attachment.Limits{})
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
+		h.attachToDisk(t, attachment.Limits{})
 		first := "From: Claire Vasseur <claire.vasseur@exemple.fr>\nTo: support@acme.example\nCc: Marc Dupont <Marc.Dupont@exemple.fr>\n" +
 			"Subject: Relevé manquant\nMessage-ID: <releve-1@exemple.fr>\nContent-Type: text/plain; charset=utf-8\n\nBonjour, il manque le relevé d'août.\n"
 		if err := h.send("claire.vasseur@exemple.fr", []string{"support@acme.example"}, first); err != nil {
@@ -42,17 +36,14 @@ func TestReplyCarriesFilesCcAndSignature(t *testing.T) {
 			t.Fatalf("%d tickets", len(list))
 		}
 		tk := list[0]
-		admin, err := s.Actor(ctx, h.f.Admin.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		admin := storetest.Actor(t, s, h.f.Admin)
 		sig := "Ada Admin\nSupport Acme — niveau 1"
 		if err := h.d.SetOwnSignature(ctx, admin, sig); err != nil {
 			t.Fatal(err)
 		}
 		pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 		png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
-		_, _, err = h.d.ReplyWith(ctx, admin, tk.ID, "Bonjour Claire,\n\nVoici le relevé et une capture.", "",
+		_, _, err := h.d.ReplyWith(ctx, admin, tk.ID, "Bonjour Claire,\n\nVoici le relevé et une capture.", "",
 			[]desk.Upload{upload("Relevé d'août.pdf", pdf), upload("capture écran.txt", png)})
 		if err != nil {
 			t.Fatal(err)

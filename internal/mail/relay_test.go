@@ -20,9 +20,7 @@ import (
 // and leave from its sender address; removed, the server's relay is used
 // again.
 func TestWorkspaceRelayWinsOverTheServers(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
 		box, err := secret.New([]byte(rand.Text() + rand.Text())[:32])
 		if err != nil {
 			t.Fatal(err)
@@ -31,10 +29,7 @@ func TestWorkspaceRelayWinsOverTheServers(t *testing.T) {
 		own := &sink{arrived: make(chan struct{}, 10)}
 		host, port, _ := net.SplitHostPort(serve(t, own))
 		p, _ := strconv.Atoi(port)
-		admin, err := s.Actor(ctx, h.f.Admin.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		admin := storetest.Actor(t, s, h.f.Admin)
 		if err := h.d.SaveSMTPRelay(ctx, admin, desk.SMTPRelayInput{Host: host, Port: p, TLS: "none",
 			FromAddress: "bonjour@acme.example", FromName: "Acme"}); err != nil {
 			t.Fatal(err)
@@ -75,16 +70,14 @@ func TestWorkspaceRelayWinsOverTheServers(t *testing.T) {
 
 // Without a server relay, a workspace without its own queues nothing.
 func TestNoRelayQueuesNothing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
 		h.d.EnableEmailReplies(desk.Outbound{Domain: "acme.example", WorkspaceRelayOnly: true})
 		if err := h.send("claire.vasseur@exemple.fr", []string{"support@acme.example"}, claireFirst); err != nil {
 			t.Fatal(err)
 		}
 		cust, _ := s.CustomerByEmail(ctx, h.f.WS.ID, "claire.vasseur@exemple.fr")
 		list, _, _ := s.Tickets(ctx, h.f.WS.ID, store.Filter{CustomerID: cust.ID}, "", 10)
-		admin, _ := s.Actor(ctx, h.f.Admin.ID)
+		admin := storetest.Actor(t, s, h.f.Admin)
 		jobs := h.count("jobs")
 		if _, _, err := h.d.Reply(ctx, admin, list[0].ID, "Personne ne l'enverra.", ""); err != nil {
 			t.Fatal(err)

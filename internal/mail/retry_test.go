@@ -16,12 +16,10 @@ import (
 // Only a failed email can be retried, and only by someone who may work
 // the ticket.
 func TestRetryFailedEmail(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
 		h.sink.refuse = smtpRefusal()
-		admin, _ := s.Actor(ctx, h.f.Admin.ID)
-		agentL3, _ := s.Actor(ctx, h.f.AgentL3.ID)
+		admin := storetest.Actor(t, s, h.f.Admin)
+		agentL3 := storetest.Actor(t, s, h.f.AgentL3)
 		tk := h.f.Ticket["L1"]
 		reply, _, err := h.d.Reply(ctx, admin, tk.ID, "Bonjour, votre accès est rétabli.", "")
 		if err != nil {

@@ -15,17 +15,9 @@ import (
 // it so, and only its assignees and leads may read it), on a new ticket
 // and on an answer to an existing one.
 func TestPaymentDataByEmailMakesTheTicketSensitive(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newHarness(t, s)
-		ctx := context.Background()
-		agentL1, err := s.Actor(ctx, h.f.AgentL1.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lead, err := s.Actor(ctx, h.f.Lead.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
+		agentL1 := storetest.Actor(t, s, h.f.AgentL1)
+		lead := storetest.Actor(t, s, h.f.Lead)
 		for i, c := range []struct {
 			name, subject, body string
 			sensitive           bool

@@ -159,7 +159,7 @@ func (d Sentences) value(field, v string) string {
 	case FieldChannel, FieldPriority:
 		return strings.ToLower(d.Label(field, v))
 	case FieldLanguage:
-		if d.Lang == "fr" {
+		if i18n.Lang(d.Lang) == i18n.French { // « en français », but "in English"
 			return strings.ToLower(d.Label(field, v))
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -37,17 +38,8 @@ func wantField(t *testing.T, err error, field, code string) {
 	}
 }
 
-// must turns a (value, error) result into the value, failing the test on
-// an error: must(s.Tiers(ctx, id))(t).
-func must[T any](v T, err error) func(t testing.TB) T {
-	return func(t testing.TB) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-}
+// must is storetest.Must: must(s.Tiers(ctx, id))(t).
+func must[T any](v T, err error) func(testing.TB) T { return storetest.Must(v, err) }
 
 // clock is a settable time for the store (SetClock), so tests of expiry
 // and ordering never sleep.

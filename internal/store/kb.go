@@ -106,18 +106,8 @@ func (s *Store) kbArticle(ctx context.Context, q querier, wsID, id int64) (kb.Ar
 	return a, nil
 }
 
-// KBFilter selects articles in a list.
-type KBFilter struct {
-	Language   string
-	Status     kb.Status
-	Visibility kb.Visibility
-	CategoryID int64
-	Before     int64 // cursor: ids below this one
-	Limit      int
-}
-
 // KBArticles lists articles, newest first.
-func (s *Store) KBArticles(ctx context.Context, wsID int64, f KBFilter) ([]kb.Article, error) {
+func (s *Store) KBArticles(ctx context.Context, wsID int64, f kb.Filter) ([]kb.Article, error) {
 	if f.Before <= 0 {
 		f.Before = 1<<63 - 1
 	}
@@ -158,6 +148,12 @@ func (s *Store) KBTranslations(ctx context.Context, wsID, group int64) ([]KBTran
 // 0, is an article of the workspace in the other language: the new one
 // becomes its variant.
 func (s *Store) CreateKBArticle(ctx context.Context, wsID int64, a kb.Article, translationOf int64) (kb.Article, error) {
+	return s.createKBArticle(ctx, wsID, a, translationOf, nil)
+}
+
+// createKBArticle is CreateKBArticle; also, when not nil, runs in the same
+// transaction once the article is written (it has its id).
+func (s *Store) createKBArticle(ctx context.Context, wsID int64, a kb.Article, translationOf int64, also func(*Tx, kb.Article) error) (kb.Article, error) {
 	if err := a.Validate(); err != nil {
 		return a, err
 	}
@@ -171,7 +167,10 @@ func (s *Store) CreateKBArticle(ctx context.Context, wsID int64, a kb.Article, t
 		if err := s.checkKBLinks(ctx, tx, wsID, &a, translationOf); err != nil {
 			return err
 		}
-		return s.insertKBArticle(ctx, tx, wsID, &a)
+		if err := s.insertKBArticle(ctx, tx, wsID, &a); err != nil || also == nil {
+			return err
+		}
+		return also(tx, a)
 	})
 	return a, err
 }

@@ -39,7 +39,7 @@ func TestKBArticlesAndSearch(t *testing.T) {
 		if p, ok := problem.As(err); !ok || p.Fields["translation_of"].Code != "taken" {
 			t.Fatalf("second French variant: %v", err)
 		}
-		if list := must(s.KBArticles(ctx, ws, store.KBFilter{}))(t); len(list) != 3 {
+		if list := must(s.KBArticles(ctx, ws, kb.Filter{}))(t); len(list) != 3 {
 			t.Errorf("%d articles after a refused create, want 3", len(list))
 		}
 

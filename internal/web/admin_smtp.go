@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/palier/palier/internal/desk"
@@ -60,11 +59,7 @@ func (s *server) saveSMTP(w http.ResponseWriter, r *http.Request, rq *request) e
 	in := desk.SMTPRelayInput{Host: f.Get("host"), TLS: f.Get("tls"), Username: f.Get("username"), Password: f.Get("password"),
 		FromAddress: f.Get("from_address"), FromName: f.Get("from_name")}
 	var err error
-	if port := strings.TrimSpace(f.Get("port")); port != "" {
-		if in.Port, err = strconv.Atoi(port); err != nil {
-			err = problem.Fields{"port": {Code: "not_a_number", Message: "must be a number"}}.Err()
-		}
-	}
+	in.Port, err = optionalNumber(f, "port")
 	if err == nil {
 		err = s.d.SaveSMTPRelay(r.Context(), rq.actor, in)
 	}
@@ -72,16 +67,16 @@ func (s *server) saveSMTP(w http.ResponseWriter, r *http.Request, rq *request) e
 		http.Redirect(w, r, "/admin/smtp?done=saved", http.StatusSeeOther)
 		return nil
 	}
-	p, lerr := s.newSMTPPage(r, rq)
-	if lerr != nil {
-		return lerr
+	fe, message, err := refusedForm(rq.loc, err)
+	if err != nil {
+		return err
 	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok && !problem.Is(err, problem.Conflict) {
+	p, err := s.newSMTPPage(r, rq)
+	if err != nil {
 		return err
 	}
 	in.Password = "" // never sent back
-	p.Form, p.Errors, p.Message = in, fe, rq.loc.Error(err)
+	p.Form, p.Errors, p.Message = in, fe, message
 	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "admin_smtp", "", p)
 	return nil
 }

@@ -2,8 +2,8 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -16,7 +16,6 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/palier/palier/internal/mail"
-	"github.com/palier/palier/internal/secret"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -93,39 +92,26 @@ func TestAdminSMTPRelay(t *testing.T) {
 		e := newEnv(t, s)
 		k := &authSink{user: "palier", pass: "S3cret-relais!"}
 		host, port := serveSink(t, k)
-		count := func() int {
-			var n int
-			if err := s.DB().QueryRow(`SELECT count(*) FROM smtp_relays`).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+		relays := func() int { return count(t, s, `SELECT count(*) FROM smtp_relays`) }
 		c := e.login(t, "admin@acme.test")
 		c.lang = "fr"
 
 		res, body := c.get("/admin/smtp")
 		expectStatus(t, res, body, http.StatusOK)
 		contains(t, body, "pas de clé secrète")
-		box, err := secret.New([]byte(rand.Text() + rand.Text())[:32])
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.d.EnableMailboxes(box)
+		box := serverKey(t, e)
 		e.d.EnableRelayTests(mail.SendTest)
 
 		form := url.Values{"host": {"smtp.acme.example"}, "port": {port}, "tls": {"none"}, "username": {"palier"},
 			"password": {"S3cret-relais!"}, "from_address": {"support@acme.example"}, "from_name": {"Support Acme"}}
 		// Without TLS, only a relay on this machine; every bad field at once.
-		bad := url.Values{}
-		for k, v := range form {
-			bad[k] = v
-		}
+		bad := maps.Clone(form)
 		bad.Set("from_address", "pas-une-adresse")
 		res, body = c.post("/admin/smtp", bad, false)
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
 		contains(t, body, "seul un relais sur cette machine", "adresse e-mail", `value="smtp.acme.example"`)
 		lacks(t, body, "S3cret-relais!")
-		if count() != 0 {
+		if relays() != 0 {
 			t.Fatal("a refused relay was stored")
 		}
 
@@ -150,9 +136,8 @@ func TestAdminSMTPRelay(t *testing.T) {
 		if got, err := box.Open(sealed, "palier smtp password"); err != nil || got != "S3cret-relais!" {
 			t.Fatalf("sealed password opens to %q, %v", got, err)
 		}
-		var audited int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'smtp_relay.save'`).Scan(&audited); err != nil || audited != 1 {
-			t.Fatalf("save audited %d times (%v)", audited, err)
+		if audited := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'smtp_relay.save'`); audited != 1 {
+			t.Fatalf("save audited %d times", audited)
 		}
 
 		// The test message goes through the real client to the address typed.
@@ -192,14 +177,13 @@ func TestAdminSMTPRelay(t *testing.T) {
 		}
 		res, body = c.post("/admin/smtp/test", url.Values{"to": {"pas une adresse"}}, false)
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
-		var tests int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'smtp_relay.test'`).Scan(&tests); err != nil || tests != 2 {
-			t.Fatalf("%d tests audited (%v), want the two sent", tests, err)
+		if tests := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'smtp_relay.test'`); tests != 2 {
+			t.Fatalf("%d tests audited, want the two sent", tests)
 		}
 
 		res, _ = c.post("/admin/smtp/delete", url.Values{}, false)
-		if res.StatusCode != http.StatusSeeOther || count() != 0 {
-			t.Fatalf("delete: %d, %d rows left", res.StatusCode, count())
+		if res.StatusCode != http.StatusSeeOther || relays() != 0 {
+			t.Fatalf("delete: %d, %d rows left", res.StatusCode, relays())
 		}
 	})
 }
@@ -209,11 +193,7 @@ func TestAdminSMTPRelay(t *testing.T) {
 func TestAdminSMTPRelayRoles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		box, err := secret.New([]byte(rand.Text() + rand.Text())[:32])
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.d.EnableMailboxes(box)
+		serverKey(t, e)
 		e.d.EnableRelayTests(mail.SendTest)
 		k := &authSink{user: "palier", pass: "p"}
 		host, port := serveSink(t, k)

@@ -6,27 +6,15 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/palier/palier/internal/attachment"
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // A file dropped on the composer goes with the note, and an image shows
 // as a preview on the timeline.
 func TestDropAFileOnTheComposer(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, _ := browserEnv(t)
 	e.attachments(t, attachment.Limits{})
 	tk := e.f.Ticket["L1owned"]
-	run(t, ctx, "sign in",
-		chromedp.Navigate(e.srv.URL+"/tickets/"+strconv.FormatInt(tk.ID, 10)),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "l1@acme.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
-		clickAndLoad(`form[action="/login"] button[type=submit]`),
-		chromedp.WaitVisible(chromedp.CSS("#composer")),
-	)
+	signInAt(t, ctx, e, "/tickets/"+strconv.FormatInt(tk.ID, 10), "l1@acme.test", "#composer")
 	run(t, ctx, "drop an image and send a note",
 		chromedp.SendKeys(chromedp.CSS("#composer-body"), "Capture de l'erreur"),
 		chromedp.Click(chromedp.CSS(`#composer input[name=mode][value=note]`)),

@@ -47,9 +47,7 @@ var journeyTexts = map[string]texts{
 func TestBrowserJourney(t *testing.T) {
 	for _, lang := range []string{"fr", "en"} {
 		t.Run(lang, func(t *testing.T) {
-			ctx := browsertest.New(t)
-			s := storetest.Open(t, store.SQLite)
-			e := newEnv(t, s)
+			ctx, e, _ := browserEnv(t)
 			journey(t, ctx, e, lang)
 		})
 	}
@@ -196,13 +194,8 @@ func screenshots(t *testing.T, ctx context.Context) {
 	e := newEnv(t, s)
 	populate(t, e, storetest.Actor(t, s, e.f.Lead), start)
 	tier := e.srv.URL + "/views/tier-" + strconv.FormatInt(e.f.Tier["L1"].ID, 10)
-	run(t, ctx, "sign in as the lead, in English",
-		chromedp.Navigate(e.srv.URL+"/login?lang=en"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "lead@acme.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
-		clickAndLoad(`form[action="/login"] button[type=submit]`),
-		chromedp.WaitVisible(chromedp.CSS("#ticket-list")),
+	signInAt(t, ctx, e, "/login?lang=en", "lead@acme.test", "#ticket-list")
+	run(t, ctx, "switch to English and walk the tier's queue",
 		clickAndLoad(`.topbar button[name=lang][value=en]`),
 		chromedp.Navigate(tier+"?sort=priority"),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang=en] #ticket-list`)),

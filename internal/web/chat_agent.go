@@ -19,8 +19,9 @@ import (
 // is the ticket's (desk checks ticket.CanWork on every call).
 
 func (s *server) chatAgentRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /chats", s.auth(s.chatsPage))
-	mux.Handle("GET /chats/list", s.auth(s.chatsList))
+	mux.Handle("GET /chats", s.auth(showPage(s, "chats", s.chatsData)))
+	// The list alone, fetched again whenever the queue changes.
+	mux.Handle("GET /chats/list", s.auth(showPart(s, "chats", "chat-list", s.chatsData)))
 	mux.Handle("GET /chats/count", s.auth(s.chatsCount))
 	mux.Handle("POST /chats/settings", s.auth(s.chatSettings))
 	mux.Handle("GET /chats/ws", s.authWS(s.chatsWS))
@@ -76,25 +77,6 @@ func (s *server) chatsData(r *http.Request, rq *request) (chatsPage, error) {
 		return p, err
 	}
 	return p, s.chatsExtra(r, rq, &p)
-}
-
-func (s *server) chatsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	p, err := s.chatsData(r, rq)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, rq.loc, http.StatusOK, "chats", "", p)
-	return nil
-}
-
-// chatsList is the list alone, fetched again whenever the queue changes.
-func (s *server) chatsList(w http.ResponseWriter, r *http.Request, rq *request) error {
-	p, err := s.chatsData(r, rq)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, rq.loc, http.StatusOK, "chats", "chat-list", p)
-	return nil
 }
 
 // chatsCount is the top bar's badge: chats waiting for the agent.

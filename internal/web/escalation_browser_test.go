@@ -12,6 +12,15 @@ import (
 	"github.com/palier/palier/internal/store/storetest"
 )
 
+// browserEnv is a headless browser and the agent UI over a fresh SQLite
+// fixture, the start of most browser tests.
+func browserEnv(t *testing.T) (context.Context, *env, *store.Store) {
+	t.Helper()
+	ctx := browsertest.New(t)
+	s := storetest.Open(t, store.SQLite)
+	return ctx, newEnv(t, s), s
+}
+
 // signInAt opens a page as a signed-out browser, signs in on the login
 // page it is sent to, and waits for what the page shows (next= brings
 // the member back).
@@ -56,8 +65,7 @@ func expectTrue(t *testing.T, ctx context.Context, what, js string) {
 // the hand-off summary, with his answers, above the timeline and solves
 // the ticket; Luc then sees it solved in that view and is notified.
 func TestBrowserEscalation(t *testing.T) {
-	ctx := browsertest.New(t)
-	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx, e, _ := browserEnv(t)
 	tk := e.f.Ticket["L1owned"]
 	page := "/tickets/" + id(tk.ID)
 

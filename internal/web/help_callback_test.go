@@ -24,11 +24,7 @@ func callbackValues(stamp, j string) url.Values {
 
 func callbackRows(t *testing.T, s *store.Store) int {
 	t.Helper()
-	var n int
-	if err := s.DB().QueryRow(`SELECT count(*) FROM callbacks`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return count(t, s, `SELECT count(*) FROM callbacks`)
 }
 
 // The contact form's last rung: offered once the admin turns it on; a
@@ -209,10 +205,7 @@ func TestPublicRateLimits(t *testing.T) {
 
 		max = desk.PublicLimits[desk.PublicVote].PerAddress.Max
 		artID := firstPublicArticle(t, e, s)
-		var votesBefore int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM journey_steps WHERE kind = 'vote'`).Scan(&votesBefore); err != nil {
-			t.Fatal(err)
-		}
+		votesBefore := count(t, s, `SELECT count(*) FROM journey_steps WHERE kind = 'vote'`)
 		ok, limited, _ = burst(max+4, func() (int, string, http.Header) {
 			res, err := http.Post(e.srv.URL+"/help/articles/"+id(artID)+"/vote", "application/x-www-form-urlencoded", strings.NewReader("helpful=yes"))
 			if err != nil {
@@ -225,10 +218,7 @@ func TestPublicRateLimits(t *testing.T) {
 		if ok != max || limited != 4 {
 			t.Errorf("votes: %d counted, %d limited; want %d and 4", ok, limited, max)
 		}
-		var votesAfter int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM journey_steps WHERE kind = 'vote'`).Scan(&votesAfter); err != nil {
-			t.Fatal(err)
-		}
+		votesAfter := count(t, s, `SELECT count(*) FROM journey_steps WHERE kind = 'vote'`)
 		if votesAfter-votesBefore != max {
 			t.Errorf("%d votes recorded, want %d", votesAfter-votesBefore, max)
 		}

@@ -87,11 +87,7 @@ func tableCounts(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"tickets", "events", "customers", "journeys", "journey_steps"} {
-		var n int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out[table] = n
+		out[table] = count(t, s, `SELECT count(*) FROM `+table)
 	}
 	return out
 }
@@ -330,8 +326,11 @@ func TestContactPhoneSettings(t *testing.T) {
 		}
 		res, body = admin.post("/admin/contact", url.Values{"phone": {"+33 1 84 80 12 34"}, "hours": {"lun.–ven. 9 h – 18 h <b>"}}, false)
 		expectStatus(t, res, body, http.StatusSeeOther)
-		res, body = e.anon(t, "fr").get("/help/contact")
-		expectStatus(t, res, body, http.StatusOK)
-		contains(t, body, `id="contact-phone"`, "Appelez-nous au &#43;33 1 84 80 12 34", "Horaires : lun.–ven. 9 h – 18 h &lt;b&gt;")
+		// The contact page and the help box's contact view show the same rung.
+		for _, path := range []string{"/help/contact", "/help/box/contact?lang=fr&key=" + boxKey(t, e, s)} {
+			res, body = e.anon(t, "fr").get(path)
+			expectStatus(t, res, body, http.StatusOK)
+			contains(t, body, `id="contact-phone"`, "Appelez-nous au &#43;33 1 84 80 12 34", "Horaires : lun.–ven. 9 h – 18 h &lt;b&gt;")
+		}
 	})
 }

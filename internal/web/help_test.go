@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/palier/palier/internal/demo"
+	"github.com/palier/palier/internal/kb"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -100,7 +101,7 @@ func TestKBEditor(t *testing.T) {
 		lacks(t, body, "<script>")
 
 		count := func() int {
-			list, err := s.KBArticles(t.Context(), e.f.WS.ID, store.KBFilter{})
+			list, err := s.KBArticles(t.Context(), e.f.WS.ID, kb.Filter{})
 			if err != nil {
 				t.Fatal(err)
 			}

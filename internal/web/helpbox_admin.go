@@ -8,7 +8,6 @@ import (
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/helpbox"
 	"github.com/palier/palier/internal/kb"
-	"github.com/palier/palier/internal/store"
 )
 
 // The help box's admin page, /admin/helpbox: its public key (create,
@@ -18,7 +17,7 @@ import (
 const helpBoxAdminPath = "/admin/helpbox"
 
 func (s *server) helpBoxAdminRoutes(mux *http.ServeMux) {
-	mux.Handle("GET "+helpBoxAdminPath, s.admin(s.helpBoxAdmin))
+	mux.Handle("GET "+helpBoxAdminPath, s.admin(showPage(s, "helpbox_admin", s.helpBoxAdminPage)))
 	mux.Handle("POST "+helpBoxAdminPath+"/key", s.admin(s.helpBoxRotate))
 	mux.Handle("POST "+helpBoxAdminPath+"/origins", s.admin(s.helpBoxOrigins))
 	mux.Handle("POST "+helpBoxAdminPath+"/mappings", s.admin(s.helpBoxAddMapping))
@@ -76,7 +75,7 @@ func (s *server) helpBoxAdminPage(r *http.Request, rq *request) (helpBoxAdminPag
 	if err != nil {
 		return p, err
 	}
-	arts, err := s.d.Articles(ctx, rq.actor, store.KBFilter{Status: kb.Published, Visibility: kb.Public, Limit: 200})
+	arts, err := s.d.Articles(ctx, rq.actor, kb.Filter{Status: kb.Published, Visibility: kb.Public, Limit: 200})
 	if err != nil {
 		return p, err
 	}
@@ -101,15 +100,6 @@ func (s *server) helpBoxAdminPage(r *http.Request, rq *request) (helpBoxAdminPag
 		p.Rows = append(p.Rows, mappingRow{Mapping: m, Kind: rq.loc.T("helpbox.kind." + string(m.Kind)), Target: target})
 	}
 	return p, nil
-}
-
-func (s *server) helpBoxAdmin(w http.ResponseWriter, r *http.Request, rq *request) error {
-	p, err := s.helpBoxAdminPage(r, rq)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, rq.loc, http.StatusOK, "helpbox_admin", "", p)
-	return nil
 }
 
 func (s *server) helpBoxRotate(w http.ResponseWriter, r *http.Request, rq *request) error {

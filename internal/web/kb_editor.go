@@ -8,7 +8,6 @@ import (
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/kb"
-	"github.com/palier/palier/internal/store"
 )
 
 // The agents' article editor under /kb: the list, a form to write or
@@ -45,7 +44,7 @@ type kbPage struct {
 }
 
 func (s *server) kbList(w http.ResponseWriter, r *http.Request, rq *request) error {
-	list, err := s.d.Articles(r.Context(), rq.actor, store.KBFilter{Limit: 200})
+	list, err := s.d.Articles(r.Context(), rq.actor, kb.Filter{Limit: 200})
 	if err != nil {
 		return err
 	}

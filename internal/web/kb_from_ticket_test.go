@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -53,9 +52,7 @@ func TestArticleFromTicketPage(t *testing.T) {
 // TestBrowserArticleFromTicket: from a solved ticket, the button opens
 // the editor on the draft; saving it shows the saved article.
 func TestBrowserArticleFromTicket(t *testing.T) {
-	ctx := browsertest.New(t)
-	st := storetest.Open(t, store.SQLite)
-	e := newEnv(t, st)
+	ctx, e, st := browserEnv(t)
 	solved := e.f.Ticket["solved"]
 	signInAt(t, ctx, e, "/tickets/"+id(solved.ID), "l1@acme.test", "#article-from-ticket")
 	run(t, ctx, "open the editor from the ticket",

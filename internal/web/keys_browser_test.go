@@ -4,10 +4,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // TestBrowserKeyboard is Luc working from the keyboard: "?" lists the
@@ -15,16 +11,8 @@ import (
 // without the list, r starts a reply, a assigns the ticket to him and u
 // goes back to the list.
 func TestBrowserKeyboard(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
-	run(t, ctx, "sign in to the inbox",
-		chromedp.Navigate(e.srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "l1@acme.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
-		clickAndLoad(`form[action="/login"] button[type=submit]`),
-	)
+	ctx, e, _ := browserEnv(t)
+	signInAt(t, ctx, e, "/", "l1@acme.test", "#ticket-list")
 	// His tier's queue: his own ticket #1001 and the unassigned #1000.
 	run(t, ctx, "open his tier's queue",
 		chromedp.Navigate(e.srv.URL+"/views/tier-"+id(e.f.Tier["L1"].ID)),

@@ -4,10 +4,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // TestBrowserLayoutInFrench is the rest of issue 8.10, measured in the
@@ -15,8 +11,7 @@ import (
 // on a phone, the admin tables scroll inside their box rather than the
 // page, and the FR/EN switch's buttons are at least 40 px each way.
 func TestBrowserLayoutInFrench(t *testing.T) {
-	ctx := browsertest.New(t)
-	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx, e, _ := browserEnv(t)
 	signInAt(t, ctx, e, "/views/all", "admin@acme.test", "#ticket-list")
 	run(t, ctx, "a 1366 px laptop", chromedp.EmulateViewport(1366, 768), chromedp.Navigate(e.srv.URL+"/views/all"),
 		chromedp.WaitVisible(chromedp.CSS("html[lang=fr] #ticket-list")))

@@ -7,9 +7,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/palier/palier/internal/auth"
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/workspace"
 )
 
@@ -19,8 +16,7 @@ import (
 // the date field shows the French pattern rather than mm/dd/yyyy, and
 // the ticket stores 49.90 and 2026-12-03.
 func TestBrowserFrenchNumbersAndDates(t *testing.T) {
-	ctx := browsertest.New(t)
-	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx, e, _ := browserEnv(t)
 	admin := auth.Actor{AgentID: e.f.Admin.ID, WorkspaceID: e.f.WS.ID, Role: workspace.Admin}
 	for _, cf := range []workspace.CustomField{
 		{Key: "amount", LabelFR: "Montant", LabelEN: "Amount", Kind: workspace.Number, Position: 1},

@@ -239,9 +239,5 @@ func TestWebTokens(t *testing.T) {
 
 func countTokens(t *testing.T, s *store.Store) int {
 	t.Helper()
-	var n int
-	if err := s.DB().QueryRow(`SELECT count(*) FROM api_tokens`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return count(t, s, `SELECT count(*) FROM api_tokens`)
 }

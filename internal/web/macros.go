@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/macro"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
@@ -18,9 +20,9 @@ import (
 func (s *server) macroRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /macros", s.auth(showPage(s, "macros", s.newMacrosPage)))
 	mux.Handle("POST /macros", s.auth(s.saveMacro))
-	mux.Handle("GET /macros/{id}", s.auth(s.macroEdit))
+	mux.Handle("GET /macros/{id}", s.auth(editPage(s, "macros", s.newMacrosPage, s.d.Macro, fillMacro)))
 	mux.Handle("POST /macros/{id}", s.auth(s.saveMacro))
-	mux.Handle("POST /macros/{id}/delete", s.auth(s.deleteMacro))
+	mux.Handle("POST /macros/{id}/delete", s.auth(deleteThen("/macros", s.deleteMacro)))
 	mux.Handle("GET /tickets/{id}/macros/{macro}", s.auth(s.macroPreview))
 }
 
@@ -86,24 +88,12 @@ func (s *server) newMacrosPage(r *http.Request, rq *request) (macrosPage, error)
 	return p, err
 }
 
-func (s *server) macroEdit(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	m, err := s.d.Macro(r.Context(), rq.actor, id)
-	if err != nil {
-		return err
-	}
-	if !macro.CanManage(rq.actor, m) {
+// fillMacro puts a macro in the form to change it, if the reader may.
+func fillMacro(p *macrosPage, id int64, m macro.Macro) error {
+	if !macro.CanManage(p.Me, m) {
 		return errMacroReadOnly
 	}
-	p, err := s.newMacrosPage(r, rq)
-	if err != nil {
-		return err
-	}
 	p.EditID, p.Form, p.Tags = id, m, strings.Join(m.Actions.AddTags, ", ")
-	s.render(w, r, rq.loc, http.StatusOK, "macros", "", p)
 	return nil
 }
 
@@ -150,16 +140,10 @@ func (s *server) saveMacro(w http.ResponseWriter, r *http.Request, rq *request) 
 	return nil
 }
 
-func (s *server) deleteMacro(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := s.d.DeleteMacro(r.Context(), rq.actor, id); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/macros?done=deleted", http.StatusSeeOther)
-	return nil
+// deleteMacro deletes a macro (what it was is for the API's answer).
+func (s *server) deleteMacro(ctx context.Context, a auth.Actor, id int64) error {
+	_, err := s.d.DeleteMacro(ctx, a, id)
+	return err
 }
 
 var errMacroReadOnly = problem.New(problem.Forbidden, "macro_forbidden",

@@ -31,17 +31,10 @@ func TestBrowserMacro(t *testing.T) {
 		}
 	}
 	tk := e.f.Ticket["L1owned"] // Bob Smith, English
-	run(t, ctx, "sign in",
-		chromedp.Navigate(e.srv.URL+"/tickets/"+strconv.FormatInt(tk.ID, 10)),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "l1@acme.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
-		clickAndLoad(`form[action="/login"] button[type=submit]`),
-		chromedp.WaitVisible(chromedp.CSS("#composer")),
+	signInAt(t, ctx, e, "/tickets/"+strconv.FormatInt(tk.ID, 10), "l1@acme.test", "#composer")
+	run(t, ctx, "pick a macro from the keyboard",
 		// htmx has wired the picker's buttons.
 		waitTrue(`document.querySelector('.macro-choice')['htmx-internal-data'] !== undefined`),
-	)
-	run(t, ctx, "pick a macro from the keyboard",
 		chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`),
 		chromedp.KeyEvent("m"),
 		waitTrue(`document.getElementById('macro-picker').open && document.activeElement.id === 'macro-filter'`),

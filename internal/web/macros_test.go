@@ -70,6 +70,29 @@ func TestMacrosPageAndComposer(t *testing.T) {
 		if used, _ := e.d.Macro(ctx, lucActor, m.ID); used.Usage != 1 {
 			t.Errorf("usage = %d, want 1", used.Usage)
 		}
+
+		// Luc changes his macro from its own page; a shared one he may use
+		// but not change has no page for him; Dana may not delete Luc's;
+		// Luc deletes it.
+		edit := "/macros/" + strconv.FormatInt(m.ID, 10)
+		res, body = luc.get(edit)
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `action="`+edit+`"`, `value="Relance"`, `value="relance"`)
+		shared, err := e.d.CreateMacro(ctx, storetest.Actor(t, s, e.f.Admin), macro.Macro{Name: "Merci", Scope: macro.Shared, BodyFR: "Merci !"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, body = luc.get("/macros/" + strconv.FormatInt(shared.ID, 10))
+		expectStatus(t, res, body, http.StatusForbidden)
+		res, body = dana.post(edit+"/delete", url.Values{}, false)
+		expectStatus(t, res, body, http.StatusNotFound)
+		res, body = luc.post(edit+"/delete", url.Values{}, false)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/macros?done=deleted" {
+			t.Fatalf("delete: %d %q %s", res.StatusCode, res.Header.Get("Location"), excerpt(body))
+		}
+		if _, err := e.d.Macro(ctx, lucActor, m.ID); err == nil {
+			t.Error("the deleted macro is still there")
+		}
 	})
 }
 

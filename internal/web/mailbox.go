@@ -3,10 +3,8 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 )
 
@@ -32,9 +30,9 @@ type mailboxesPage struct {
 func (s *server) mailboxRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/mailboxes", s.admin(showPage(s, "admin_mailboxes", s.newMailboxesPage)))
 	mux.Handle("POST /admin/mailboxes", s.admin(s.saveMailbox))
-	mux.Handle("GET /admin/mailboxes/{id}", s.admin(s.mailboxEdit))
+	mux.Handle("GET /admin/mailboxes/{id}", s.admin(editPage(s, "admin_mailboxes", s.newMailboxesPage, s.d.Mailbox, fillMailbox)))
 	mux.Handle("POST /admin/mailboxes/{id}", s.admin(s.saveMailbox))
-	mux.Handle("POST /admin/mailboxes/{id}/delete", s.admin(s.deleteMailbox))
+	mux.Handle("POST /admin/mailboxes/{id}/delete", s.admin(deleteThen("/admin/mailboxes", s.d.DeleteMailbox)))
 	mux.Handle("POST /tickets/{id}/messages/{mid}/retry", s.auth(s.retryEmail))
 }
 
@@ -71,23 +69,12 @@ func (s *server) newMailboxesPage(r *http.Request, rq *request) (mailboxesPage, 
 	return p, err
 }
 
-func (s *server) mailboxEdit(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	m, err := s.d.Mailbox(r.Context(), rq.actor, id)
-	if err != nil {
-		return err
-	}
-	p, err := s.newMailboxesPage(r, rq)
-	if err != nil {
-		return err
-	}
+// fillMailbox puts a mailbox in the form to change it (its password is
+// never shown back).
+func fillMailbox(p *mailboxesPage, id int64, m store.Mailbox) error {
 	p.EditID = id
 	p.Form = desk.MailboxInput{Address: m.Address, Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Folder: m.Folder,
 		After: m.After, MoveTo: m.MoveTo, Keyword: m.Keyword, Enabled: m.Enabled}
-	s.render(w, r, rq.loc, http.StatusOK, "admin_mailboxes", "", p)
 	return nil
 }
 
@@ -104,11 +91,7 @@ func (s *server) saveMailbox(w http.ResponseWriter, r *http.Request, rq *request
 	in := desk.MailboxInput{Address: f.Get("address"), Host: f.Get("host"), TLS: f.Get("tls"), Username: f.Get("username"),
 		Password: f.Get("password"), Folder: f.Get("folder"), After: f.Get("after"), MoveTo: f.Get("move_to"), Keyword: f.Get("keyword"),
 		Enabled: f.Get("enabled") == "1"}
-	if port := strings.TrimSpace(f.Get("port")); port != "" {
-		if in.Port, err = strconv.Atoi(port); err != nil {
-			err = problem.Fields{"port": {Code: "not_a_number", Message: "must be a number"}}.Err()
-		}
-	}
+	in.Port, err = optionalNumber(f, "port")
 	if err == nil {
 		if id == 0 {
 			_, err = s.d.CreateMailbox(r.Context(), rq.actor, in)
@@ -120,28 +103,16 @@ func (s *server) saveMailbox(w http.ResponseWriter, r *http.Request, rq *request
 		http.Redirect(w, r, "/admin/mailboxes?done=saved", http.StatusSeeOther)
 		return nil
 	}
-	p, lerr := s.newMailboxesPage(r, rq)
-	if lerr != nil {
-		return lerr
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok && !problem.Is(err, problem.Conflict) {
-		return err
-	}
-	in.Password = "" // never sent back
-	p.Form, p.EditID, p.Errors, p.Message = in, id, fe, rq.loc.Error(err)
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "admin_mailboxes", "", p)
-	return nil
-}
-
-func (s *server) deleteMailbox(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
+	fe, message, err := refusedForm(rq.loc, err)
 	if err != nil {
 		return err
 	}
-	if err := s.d.DeleteMailbox(r.Context(), rq.actor, id); err != nil {
+	p, err := s.newMailboxesPage(r, rq)
+	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/admin/mailboxes?done=deleted", http.StatusSeeOther)
+	in.Password = "" // never sent back
+	p.Form, p.EditID, p.Errors, p.Message = in, id, fe, message
+	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "admin_mailboxes", "", p)
 	return nil
 }

@@ -2,14 +2,12 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/secret"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -18,13 +16,7 @@ func TestAdminMailboxes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		ctx := context.Background()
-		count := func() int {
-			var n int
-			if err := s.DB().QueryRow(`SELECT count(*) FROM mailboxes`).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+		mailboxes := func() int { return count(t, s, `SELECT count(*) FROM mailboxes`) }
 		c := e.login(t, "admin@acme.test")
 		c.lang = "fr"
 
@@ -32,24 +24,17 @@ func TestAdminMailboxes(t *testing.T) {
 		res, body := c.get("/admin/mailboxes")
 		expectStatus(t, res, body, http.StatusOK)
 		contains(t, body, "pas de clé secrète")
-		box, err := secret.New([]byte(rand.Text() + rand.Text())[:32])
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.d.EnableMailboxes(box)
+		serverKey(t, e)
 
 		form := url.Values{"address": {"facturation@acme.example"}, "host": {"imap.acme.example"}, "port": {"993"}, "tls": {"tls"},
 			"username": {"facturation"}, "password": {"Tr0ub4dor&3"}, "folder": {"INBOX"}, "after": {"move"}, "move_to": {"INBOX"}, "enabled": {"1"}}
-		bad := url.Values{}
-		for k, v := range form {
-			bad[k] = v
-		}
+		bad := maps.Clone(form)
 		bad.Set("host", "")
 		res, body = c.post("/admin/mailboxes", bad, false)
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
 		contains(t, body, "Ce champ est obligatoire", "Choisissez un autre dossier", `value="facturation@acme.example"`)
 		lacks(t, body, "Tr0ub4dor")
-		if count() != 0 {
+		if mailboxes() != 0 {
 			t.Fatal("a refused mailbox was stored")
 		}
 
@@ -105,7 +90,7 @@ func TestAdminMailboxes(t *testing.T) {
 			}
 			expectStatus(t, res, body, http.StatusForbidden)
 		}
-		if count() != 1 {
+		if mailboxes() != 1 {
 			t.Fatal("a lead changed the mailboxes")
 		}
 		// Another workspace's mailbox cannot be reached by id.
@@ -118,8 +103,8 @@ func TestAdminMailboxes(t *testing.T) {
 		expectStatus(t, res, body, http.StatusNotFound)
 
 		res, _ = c.post("/admin/mailboxes/"+id(m.ID)+"/delete", url.Values{}, false)
-		if res.StatusCode != http.StatusSeeOther || count() != 1 {
-			t.Fatalf("delete: %d, %d mailboxes left (want the other workspace's only)", res.StatusCode, count())
+		if res.StatusCode != http.StatusSeeOther || mailboxes() != 1 {
+			t.Fatalf("delete: %d, %d mailboxes left (want the other workspace's only)", res.StatusCode, mailboxes())
 		}
 	})
 }
@@ -129,26 +114,13 @@ func TestAdminMailboxes(t *testing.T) {
 func TestRetryButtonOnFailedEmail(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		e.d.EnableEmailReplies(desk.Outbound{Domain: "acme.test"})
 		ctx := context.Background()
-		admin, err := s.Actor(ctx, e.f.Admin.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tk := e.f.Ticket["L1"]
-		reply, _, err := e.d.Reply(ctx, admin, tk.ID, "Bonjour, c'est corrigé.", "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		tk, reply, msgID := emailedReply(t, e, s)
 		c := e.login(t, "admin@acme.test")
 		c.lang = "fr"
 		retry := "/tickets/" + id(tk.ID) + "/messages/" + id(reply.ID) + "/retry"
 		_, body := c.get("/tickets/" + id(tk.ID))
 		lacks(t, body, retry)
-		var msgID string
-		if err := s.DB().QueryRow(`SELECT message_id FROM mail_messages WHERE event_id = $1`, reply.ID).Scan(&msgID); err != nil {
-			t.Fatal(err)
-		}
 		if err := s.SetMailState(ctx, e.f.WS.ID, msgID, store.MailFailed, "550 5.1.1 User unknown"); err != nil {
 			t.Fatal(err)
 		}

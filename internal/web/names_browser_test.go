@@ -5,10 +5,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // TestBrowserNamesInTheReadersLanguage is issue 8.7 as people meet it: the
@@ -16,8 +12,7 @@ import (
 // language on the admin pages and reads the English ones; Luc, a French
 // agent, then reads the French ones on his ticket and in his views.
 func TestBrowserNamesInTheReadersLanguage(t *testing.T) {
-	ctx := browsertest.New(t)
-	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx, e, _ := browserEnv(t)
 	tier, team := e.f.Tier["L1"], e.f.Team["L1"]
 
 	signInAt(t, ctx, e, "/admin/tiers", "admin@acme.test", "table.data")

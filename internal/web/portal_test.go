@@ -115,15 +115,6 @@ func (e *env) customerIn(t *testing.T, logs *linkLog, email string) *client {
 	return c
 }
 
-func count(t *testing.T, s *store.Store, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := s.DB().QueryRow(query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
 func customerCookieOf(t *testing.T, c *client, e *env) *http.Cookie {
 	t.Helper()
 	u, _ := url.Parse(e.srv.URL + "/help/requests")

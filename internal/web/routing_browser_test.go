@@ -5,10 +5,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // TestBrowserRoutingRules is Marc reordering two rules in a real browser
@@ -16,9 +12,7 @@ import (
 // as a whole, and is still there after a reload. On the way, the dry run
 // answers in place and the editor narrows a row's tests to its field.
 func TestBrowserRoutingRules(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, s := browserEnv(t)
 	saveTestRules(t, e, s)
 
 	signInAt(t, ctx, e, "/admin/routing", "admin@acme.test", "#routing")
@@ -74,8 +68,7 @@ func script(js string) chromedp.Action[chromedp.Void] {
 // step is added in place (htmx, under the CSP), and a wrong step is
 // refused with the error beside its input.
 func TestBrowserProcedures(t *testing.T) {
-	ctx := browsertest.New(t)
-	e := newEnv(t, storetest.Open(t, store.SQLite))
+	ctx, e, _ := browserEnv(t)
 	signInAt(t, ctx, e, "/admin/procedures", "admin@acme.test", "table.procedures")
 	shoot(t, ctx, "procedures-list")
 	run(t, ctx, "customise the built-in procedure",

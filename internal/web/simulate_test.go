@@ -277,16 +277,9 @@ func TestSimulatorRunsStayInTheirWorkspace(t *testing.T) {
 func TestBrowserSimulator(t *testing.T) {
 	ctx := browsertest.New(t)
 	e := simEnv(t)
-	run(t, ctx, "sign in as the lead",
-		chromedp.Navigate(e.srv.URL+"/simulate"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "lead@acme.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
-		clickAndLoad(`form[action="/login"] button[type=submit]`),
-		chromedp.WaitVisible(chromedp.CSS(".sim-form")),
-		chromedp.WaitNotVisible(chromedp.CSS(".sim-type-models")),
-	)
+	signInAt(t, ctx, e, "/simulate", "lead@acme.test", ".sim-form")
 	run(t, ctx, "ask about hybrid, then about a thin front line",
+		chromedp.WaitNotVisible(chromedp.CSS(".sim-type-models")),
 		chromedp.Click(chromedp.CSS(`input[name=model][value=hybrid]`)),
 		chromedp.WaitVisible(chromedp.CSS(`select[name="type_model.billing"]`)),
 		chromedp.Click(chromedp.CSS(`input[name=model][value=tiered]`)),

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"crypto/rand"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/pgtest"
+	"github.com/palier/palier/internal/secret"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/web"
@@ -218,4 +220,27 @@ func TestStaticAssets(t *testing.T) {
 			t.Errorf("unknown asset: %d", res.StatusCode)
 		}
 	})
+}
+
+// count runs a SELECT count(*) query: tests prove with it what a request
+// wrote, or that a refused one wrote nothing.
+func count(t *testing.T, s *store.Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.DB().QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// serverKey gives the desk a fresh secret key, as --secret-key does: the
+// pages that keep passwords (mailboxes, SMTP relay) refuse to work without.
+func serverKey(t *testing.T, e *env) *secret.Box {
+	t.Helper()
+	box, err := secret.New([]byte(rand.Text() + rand.Text())[:32])
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.d.EnableMailboxes(box)
+	return box
 }

@@ -73,3 +73,16 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 		})
 	}
 }
+
+// Must turns a (value, error) result into the value, failing the test on
+// the error: Must(s.Tiers(ctx, id))(t). The store, desk and api tests each
+// call it through a one-line must of their own, to keep call sites short.
+func Must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
