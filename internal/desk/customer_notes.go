@@ -115,3 +115,12 @@ func (d *Service) OrganisationOpenTickets(ctx context.Context, a auth.Actor, org
 	counts, err := d.store.OrganisationStatusCounts(ctx, a.WorkspaceID, orgID, a)
 	return OrganisationOverview{Open: open, Counts: counts}, err
 }
+
+// OrganisationByName finds an organisation by its exact name, for a form
+// where the agent types it.
+func (d *Service) OrganisationByName(ctx context.Context, a auth.Actor, name string) (customer.Organisation, error) {
+	if err := notForCollaborators(a); err != nil {
+		return customer.Organisation{}, err
+	}
+	return d.store.OrganisationByName(ctx, a.WorkspaceID, name)
+}

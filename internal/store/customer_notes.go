@@ -107,40 +107,47 @@ func orgTickets(wsID, orgID int64, viewer auth.Actor) (string, []any) {
 // customers that viewer may see, most urgent first (then oldest first:
 // who has waited longest), at most limit. It reads each customer's active
 // tickets through tickets_customer_active_status and sorts only the
-// organisation's backlog.
+// organisation's backlog, never the tickets table.
 func (s *Store) OrganisationOpenTickets(ctx context.Context, wsID, orgID int64, viewer auth.Actor, limit int) ([]ticket.Ticket, error) {
-	where, args := orgTickets(wsID, orgID, viewer)
-	args = append(args, clampLimit(limit))
-	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+
-		fmt.Sprintf(` ORDER BY priority DESC, id ASC LIMIT $%d`, len(args)), args...)
+	query, args := orgOpenQuery(wsID, orgID, viewer, limit)
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("organisation tickets: %w", err)
 	}
 	return collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
 }
 
+func orgOpenQuery(wsID, orgID int64, viewer auth.Actor, limit int) (string, []any) {
+	where, args := orgTickets(wsID, orgID, viewer)
+	args = append(args, clampLimit(limit))
+	return `SELECT ` + ticketColumns + ` FROM tickets WHERE ` + where + fmt.Sprintf(` ORDER BY priority DESC, id ASC LIMIT $%d`, len(args)), args
+}
+
+func orgCountsQuery(wsID, orgID int64, viewer auth.Actor) (string, []any) {
+	where, args := orgTickets(wsID, orgID, viewer)
+	return `SELECT status, count(*) FROM tickets WHERE ` + where + ` GROUP BY status`, args
+}
+
 // OrganisationStatusCounts counts the active tickets of an organisation's
 // customers that viewer may see, by status.
 func (s *Store) OrganisationStatusCounts(ctx context.Context, wsID, orgID int64, viewer auth.Actor) (map[ticket.Status]int, error) {
-	where, args := orgTickets(wsID, orgID, viewer)
-	rows, err := s.read.QueryContext(ctx, `SELECT status, count(*) FROM tickets WHERE `+where+` GROUP BY status`, args...)
+	query, args := orgCountsQuery(wsID, orgID, viewer)
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("organisation counts: %w", err)
 	}
-	out := map[ticket.Status]int{}
-	list, err := collect(rows, func(r *sql.Rows) (struct {
-		st string
-		n  int
-	}, error) {
-		var x struct {
-			st string
-			n  int
-		}
-		err := r.Scan(&x.st, &x.n)
-		return x, err
+	type count struct {
+		status string
+		n      int
+	}
+	list, err := collect(rows, func(r *sql.Rows) (count, error) {
+		var c count
+		err := r.Scan(&c.status, &c.n)
+		return c, err
 	})
-	for _, x := range list {
-		out[ticket.Status(x.st)] = x.n
+	out := make(map[ticket.Status]int, len(list))
+	for _, c := range list {
+		out[ticket.Status(c.status)] = c.n
 	}
 	return out, err
 }
@@ -156,4 +163,11 @@ func (s *Store) CountCustomerTickets(ctx context.Context, wsID, customerID int64
 		return 0, fmt.Errorf("count customer tickets: %w", err)
 	}
 	return n, nil
+}
+
+// OrganisationByName finds an organisation by its exact name (names are
+// unique in a workspace).
+func (s *Store) OrganisationByName(ctx context.Context, wsID int64, name string) (customer.Organisation, error) {
+	o, err := scanOrg(s.read.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE workspace_id = $1 AND name = $2`, wsID, name))
+	return mustFind(o, err, "organisation")
 }
