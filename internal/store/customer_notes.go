@@ -114,7 +114,12 @@ func (s *Store) OrganisationOpenTickets(ctx context.Context, wsID, orgID int64, 
 	if err != nil {
 		return nil, fmt.Errorf("organisation tickets: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
+	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
+	if err != nil {
+		return nil, err
+	}
+	// Listed tickets carry what ticket.CanView needs, as a list's do.
+	return list, s.fillCollaborators(ctx, list)
 }
 
 func orgOpenQuery(wsID, orgID int64, viewer auth.Actor, limit int) (string, []any) {
