@@ -124,3 +124,31 @@ func (d *Service) OrganisationByName(ctx context.Context, a auth.Actor, name str
 	}
 	return d.store.OrganisationByName(ctx, a.WorkspaceID, name)
 }
+
+// MergeCustomers merges the customer fromID into intoID (two records of
+// one person): tickets, notes and the address move to intoID, fromID's
+// help-centre sessions end, in one transaction, audited. Leads and admins
+// only: a wrong merge moves another person's tickets.
+func (d *Service) MergeCustomers(ctx context.Context, a auth.Actor, intoID, fromID int64) (store.MergeResult, error) {
+	if !a.IsLeadOrAdmin() {
+		return store.MergeResult{}, errForbidden
+	}
+	return d.store.MergeCustomers(ctx, a.WorkspaceID, a.AgentID, intoID, fromID)
+}
+
+// CustomerByEmail finds a customer by address (their own or one kept from
+// a merge), for support.
+func (d *Service) CustomerByEmail(ctx context.Context, a auth.Actor, email string) (customer.Customer, error) {
+	if err := notForCollaborators(a); err != nil {
+		return customer.Customer{}, err
+	}
+	return d.store.CustomerByEmail(ctx, a.WorkspaceID, email)
+}
+
+// CustomerEmails lists the extra addresses a customer keeps from merges.
+func (d *Service) CustomerEmails(ctx context.Context, a auth.Actor, customerID int64) ([]string, error) {
+	if err := notForCollaborators(a); err != nil {
+		return nil, err
+	}
+	return d.store.CustomerEmails(ctx, a.WorkspaceID, customerID)
+}

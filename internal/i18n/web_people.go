@@ -39,6 +39,14 @@ func init() {
 		"people.by_status":          {"Open tickets by status", "Tickets ouverts par statut"},
 		"people.open_more":          {"The {shown} most urgent of {n} open tickets.", "Les {shown} plus urgents des {n} tickets ouverts."},
 		"people.no_open":            {"No open ticket you can see.", "Aucun ticket ouvert visible."},
+		"people.merge":              {"Merge a duplicate into this customer", "Fusionner un doublon dans ce client"},
+		"people.merge_intro":        {"The other record's tickets and notes move here, its address becomes an extra address of this customer, and its help-centre sessions end. This cannot be undone.", "Les tickets et les notes de l'autre fiche passent ici, son adresse devient une adresse de plus de ce client, et ses sessions du centre d'aide prennent fin. C'est irréversible."},
+		"people.merge_from":         {"Email of the duplicate", "E-mail du doublon"},
+		"people.merge_submit":       {"Merge into this customer", "Fusionner dans ce client"},
+		"people.merged":             {"The duplicate was merged into this customer.", "Le doublon a été fusionné dans ce client."},
+		"people.extra_emails":       {"Other addresses", "Autres adresses"},
+		"field.already_merged":      {"This customer was already merged into another.", "Ce client a déjà été fusionné dans un autre."},
+		"field.same_customer":       {"This is the same customer.", "C'est le même client."},
 		"people.no_customers":       {"No customer in this organisation.", "Aucun client dans cette organisation."},
 	})
 }

@@ -227,10 +227,14 @@ func (s *Store) Customer(ctx context.Context, wsID, id int64) (customer.Customer
 	return mustFind(c, err, "customer")
 }
 
-// CustomerByEmail finds a customer by email.
+// CustomerByEmail finds a customer by email, their own or an extra
+// address kept from a merge (see MergeCustomers).
 func (s *Store) CustomerByEmail(ctx context.Context, wsID int64, email string) (customer.Customer, error) {
 	c, err := scanCustomer(s.read.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE workspace_id = $1 AND email = $2`,
 		wsID, strings.ToLower(strings.TrimSpace(email))))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s.customerByExtraEmail(ctx, wsID, email)
+	}
 	return mustFind(c, err, "customer")
 }
 

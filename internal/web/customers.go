@@ -25,6 +25,7 @@ func (s *server) customerRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /customers/{id}", s.auth(s.saveCustomer))
 	mux.Handle("POST /customers/{id}/notes", s.auth(s.addCustomerNote))
 	s.organisationRoutes(mux)
+	s.mergeRoutes(mux)
 }
 
 // customerForm is the edit form as typed.
@@ -57,6 +58,12 @@ type customerPage struct {
 	Notes     []customer.Note
 	NoteForm  noteForm
 	Portal    *store.PortalAccount
+	Extra     []string // addresses kept from merges
+	// CanMerge: leads and admins merge duplicates into this customer.
+	CanMerge   bool
+	Merged     bool
+	MergeFrom  string
+	MergeError string
 }
 
 func (s *server) customerPage(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -69,6 +76,7 @@ func (s *server) customerPage(w http.ResponseWriter, r *http.Request, rq *reques
 		return err
 	}
 	p.Saved = r.URL.Query().Get("saved") == "1"
+	p.Merged = r.URL.Query().Get("merged") == "1"
 	s.render(w, r, rq.loc, http.StatusOK, "customer", "", p)
 	return nil
 }
@@ -118,7 +126,9 @@ func (s *server) buildCustomerPage(r *http.Request, rq *request, id int64) (cust
 		return p, err
 	}
 	p.Portal = &acc
-	return p, nil
+	p.CanMerge = rq.actor.IsLeadOrAdmin()
+	p.Extra, err = s.d.CustomerEmails(ctx, rq.actor, id)
+	return p, err
 }
 
 func segmentOptions(rq *request) []option {

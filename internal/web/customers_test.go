@@ -313,3 +313,45 @@ func TestCustomerNotesNeverReachThePortal(t *testing.T) {
 		}
 	})
 }
+
+// Merging from the customer page: leads and admins only, by the
+// duplicate's address; a bad address is the form's error and writes
+// nothing.
+func TestCustomerMergeForEveryRole(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		f := e.f
+		ctx := context.Background()
+		ext, err := e.d.CreateMember(ctx, storetest.Actor(t, s, f.Admin), workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alice := "/customers/" + id(f.Customer["alice"].ID)
+		merge := url.Values{"from": {f.Customer["victoria"].Email}}
+		for who, want := range map[string]int{f.AgentL1.Email: 403, f.AgentL2.Email: 403, f.AgentL3.Email: 403, ext.Email: 403, f.Other.Agent.Email: 403} {
+			before := peopleRows(t, s)
+			res, body := e.login(t, who).post(alice+"/merge", merge, false)
+			if res.StatusCode != want {
+				t.Errorf("%s merges: %d, want %d\n%s", who, res.StatusCode, want, excerpt(body))
+			}
+			sameRows(t, who+"'s merge", before, peopleRows(t, s))
+		}
+		_, page := e.login(t, f.AgentL1.Email).get(alice)
+		lacks(t, page, `id="merge-form"`)
+
+		lead := e.login(t, f.Lead.Email)
+		_, page = lead.get(alice)
+		contains(t, page, `id="merge-form"`)
+		before := peopleRows(t, s)
+		for _, bad := range []string{"", "nobody@nowhere.example", f.Customer["alice"].Email, f.Other.Customer.Email} {
+			res, body := lead.post(alice+"/merge", url.Values{"from": {bad}}, false)
+			expectStatus(t, res, body, http.StatusUnprocessableEntity)
+			contains(t, body, `id="err-from"`)
+		}
+		sameRows(t, "refused merges", before, peopleRows(t, s))
+		res, body := e.login(t, f.Admin.Email).post(alice+"/merge", merge, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		_, page = lead.get(alice + "?merged=1")
+		contains(t, page, `id="extra-emails"`, f.Customer["victoria"].Email, html.EscapeString(f.Ticket["sensitive"].Subject))
+	})
+}
