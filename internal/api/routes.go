@@ -91,6 +91,8 @@ func routeTable() []route {
 		{Method: "POST", Path: Prefix + "/customers", ID: "createCustomer", Handle: (*API).createCustomer},
 		{Method: "GET", Path: Prefix + "/customers/{id}", ID: "getCustomer", Handle: (*API).getCustomer},
 		{Method: "PATCH", Path: Prefix + "/customers/{id}", ID: "updateCustomer", Handle: (*API).updateCustomer},
+		{Method: "GET", Path: Prefix + "/customers/{id}/notes", ID: "listCustomerNotes", Handle: (*API).listCustomerNotes, Query: []param{cursorParam, limitParam}},
+		{Method: "POST", Path: Prefix + "/customers/{id}/notes", ID: "addCustomerNote", Handle: (*API).addCustomerNote},
 
 		{Method: "GET", Path: Prefix + "/organisations", ID: "listOrganisations", Handle: (*API).listOrganisations, Query: []param{
 			{Name: "q", Type: "string", Desc: "Words that each start a word of the name or domain (case and accents ignored)."},
@@ -99,6 +101,8 @@ func routeTable() []route {
 		{Method: "POST", Path: Prefix + "/organisations", ID: "createOrganisation", Handle: (*API).createOrganisation},
 		{Method: "GET", Path: Prefix + "/organisations/{id}", ID: "getOrganisation", Handle: (*API).getOrganisation},
 		{Method: "PATCH", Path: Prefix + "/organisations/{id}", ID: "updateOrganisation", Handle: (*API).updateOrganisation},
+		{Method: "GET", Path: Prefix + "/organisations/{id}/notes", ID: "listOrganisationNotes", Handle: (*API).listOrganisationNotes, Query: []param{cursorParam, limitParam}},
+		{Method: "POST", Path: Prefix + "/organisations/{id}/notes", ID: "addOrganisationNote", Handle: (*API).addOrganisationNote},
 
 		{Method: "GET", Path: Prefix + "/agents", ID: "listAgents", Handle: (*API).listAgents},
 		{Method: "POST", Path: Prefix + "/agents", ID: "createAgent", Handle: (*API).createAgent},

@@ -71,6 +71,7 @@ func TestLoad(t *testing.T) {
 		t.Run("logins", l.checkLogins)
 		t.Run("same subjects as planned", l.checkPlanned)
 		t.Run("macros", l.checkMacros)
+		t.Run("customer and organisation pages", l.checkPeople)
 		t.Run("refused on a non-empty database", func(t *testing.T) {
 			_, err := Load(context.Background(), s, testSeed)
 			if !errors.Is(err, ErrNotEmpty) {

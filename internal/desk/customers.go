@@ -40,7 +40,9 @@ func (d *Service) CreateCustomer(ctx context.Context, a auth.Actor, c customer.C
 
 // UpdateCustomer saves a customer.
 func (d *Service) UpdateCustomer(ctx context.Context, a auth.Actor, c customer.Customer) error {
-	return supportUpdate(ctx, a, c, d.store.UpdateCustomer)
+	return supportUpdate(ctx, a, c, func(ctx context.Context, wsID int64, c customer.Customer) error {
+		return d.store.UpdateCustomerBy(ctx, wsID, a.AgentID, c)
+	})
 }
 
 // Customer returns a customer. To a collaborator, a customer none of whose
@@ -73,7 +75,9 @@ func (d *Service) CreateOrganisation(ctx context.Context, a auth.Actor, o custom
 
 // UpdateOrganisation saves an organisation.
 func (d *Service) UpdateOrganisation(ctx context.Context, a auth.Actor, o customer.Organisation) error {
-	return supportUpdate(ctx, a, o, d.store.UpdateOrganisation)
+	return supportUpdate(ctx, a, o, func(ctx context.Context, wsID int64, o customer.Organisation) error {
+		return d.store.UpdateOrganisationBy(ctx, wsID, a.AgentID, o)
+	})
 }
 
 // Organisation returns an organisation.

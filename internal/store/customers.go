@@ -32,8 +32,15 @@ func (s *Store) CreateOrganisation(ctx context.Context, wsID int64, o customer.O
 	return o, err
 }
 
-// UpdateOrganisation saves an organisation.
+// UpdateOrganisation saves an organisation (no member made the change:
+// see UpdateOrganisationBy).
 func (s *Store) UpdateOrganisation(ctx context.Context, wsID int64, o customer.Organisation) error {
+	return s.UpdateOrganisationBy(ctx, wsID, 0, o)
+}
+
+// UpdateOrganisationBy saves an organisation and audits the change as
+// actorID's, with its new details.
+func (s *Store) UpdateOrganisationBy(ctx context.Context, wsID, actorID int64, o customer.Organisation) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
@@ -44,6 +51,10 @@ func (s *Store) UpdateOrganisation(ctx context.Context, wsID int64, o customer.O
 			return nameTaken("organisation")
 		}
 		if err := mustAffect(res, err, "organisation"); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, wsID, actorID, "organisation.updated", "organisation", o.ID,
+			map[string]any{"name": o.Name, "segment": o.Segment, "domain": strings.ToLower(o.Domain)}); err != nil {
 			return err
 		}
 		return indexOrganisation(ctx, tx, wsID, o.ID, true, o.Name, o.Domain)
@@ -154,8 +165,16 @@ func customerForIntake(ctx context.Context, q querier, wsID int64, c customer.Cu
 	return id, indexCustomer(ctx, q, wsID, id, false, c.Name, c.Email)
 }
 
-// UpdateCustomer saves a customer.
+// UpdateCustomer saves a customer (no member made the change: see
+// UpdateCustomerBy).
 func (s *Store) UpdateCustomer(ctx context.Context, wsID int64, c customer.Customer) error {
+	return s.UpdateCustomerBy(ctx, wsID, 0, c)
+}
+
+// UpdateCustomerBy saves a customer and audits the change as actorID's,
+// with the customer's new details (the audit page shows the entry before
+// as the state before).
+func (s *Store) UpdateCustomerBy(ctx context.Context, wsID, actorID int64, c customer.Customer) error {
 	c.Email = strings.ToLower(strings.TrimSpace(c.Email))
 	if err := c.Validate(); err != nil {
 		return err
@@ -185,6 +204,9 @@ func (s *Store) UpdateCustomer(ctx context.Context, wsID int64, c customer.Custo
 				return err
 			}
 		}
+		if err := s.audit(ctx, tx, wsID, actorID, "customer.updated", "customer", c.ID, customerAudit(c)); err != nil {
+			return err
+		}
 		return indexCustomer(ctx, tx, wsID, c.ID, true, c.Name, c.Email)
 	})
 }
@@ -205,10 +227,14 @@ func (s *Store) Customer(ctx context.Context, wsID, id int64) (customer.Customer
 	return mustFind(c, err, "customer")
 }
 
-// CustomerByEmail finds a customer by email.
+// CustomerByEmail finds a customer by email, their own or an extra
+// address kept from a merge (see MergeCustomers).
 func (s *Store) CustomerByEmail(ctx context.Context, wsID int64, email string) (customer.Customer, error) {
 	c, err := scanCustomer(s.read.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE workspace_id = $1 AND email = $2`,
 		wsID, strings.ToLower(strings.TrimSpace(email))))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s.customerByExtraEmail(ctx, wsID, email)
+	}
 	return mustFind(c, err, "customer")
 }
 
@@ -243,4 +269,10 @@ func (s *Store) Customers(ctx context.Context, wsID int64, query string, orgID, 
 		return nil, fmt.Errorf("list customers: %w", err)
 	}
 	return collect(rows, func(r *sql.Rows) (customer.Customer, error) { return scanCustomer(r) })
+}
+
+// customerAudit is a customer's details as the audit log records them.
+func customerAudit(c customer.Customer) map[string]any {
+	return map[string]any{"name": c.Name, "email": c.Email, "phone": c.Phone, "language": c.Language, "segment": c.Segment,
+		"organisation_id": c.OrganisationID}
 }

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/palier/palier/internal/problem"
+)
+
+// Merging a duplicate customer into the one whose page is open: the lead
+// or admin types the duplicate's address; the desk moves its tickets and
+// notes, keeps its address, ends its help-centre sessions and audits the
+// merge, in one transaction.
+
+func (s *server) mergeRoutes(mux *http.ServeMux) {
+	mux.Handle("POST /customers/{id}/merge", s.auth(s.mergeCustomer))
+}
+
+func (s *server) mergeCustomer(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if !rq.actor.IsLeadOrAdmin() {
+		return problem.New(problem.Forbidden, "forbidden", "you are not allowed to do this")
+	}
+	from := strings.TrimSpace(r.PostFormValue("from"))
+	err = s.mergeFrom(r, rq, id, from)
+	if err == nil {
+		http.Redirect(w, r, "/customers/"+strconv.FormatInt(id, 10)+"?merged=1", http.StatusSeeOther)
+		return nil
+	}
+	fe, ok := rq.loc.fieldErrors(err)
+	if !ok {
+		return err
+	}
+	p, perr := s.buildCustomerPage(r, rq, id)
+	if perr != nil {
+		return perr
+	}
+	p.MergeFrom, p.MergeError = from, fe["from"]
+	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "customer", "", p)
+	return nil
+}
+
+// mergeFrom finds the duplicate by address and merges it; an address that
+// names no customer, or this one, is the form's field error.
+func (s *server) mergeFrom(r *http.Request, rq *request, id int64, from string) error {
+	f := problem.Fields{}
+	if from == "" {
+		f.Required("from")
+		return f.Err()
+	}
+	dup, err := s.d.CustomerByEmail(r.Context(), rq.actor, from)
+	if problem.Is(err, problem.NotFound) {
+		f.Add("from", "unknown_value", "no customer has this address", "value", from)
+		return f.Err()
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.d.MergeCustomers(r.Context(), rq.actor, id, dup.ID)
+	return err
+}
