@@ -252,7 +252,7 @@ func customerOrganisations(ctx context.Context, tx *Tx, wsID int64, tickets map[
 		ids = append(ids, t.CustomerID)
 	}
 	slices.Sort(ids)
-	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(organisation_id, 0) FROM customers WHERE workspace_id = `+ws+` AND id IN (`+a.in(slices.Compact(ids))+`)`, a.args...)
+	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(organisation_id, 0) FROM customers WHERE workspace_id = `+ws+` AND id IN `+a.in(slices.Compact(ids)), a.args...)
 	if err != nil {
 		return nil, fmt.Errorf("customers' organisations: %w", err)
 	}
@@ -402,7 +402,7 @@ func (s *Store) TicketLinks(ctx context.Context, wsID, ticketID int64) ([]Linked
 	for i, l := range links {
 		ids[i] = l.OtherID
 	}
-	rows, err = s.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE workspace_id = `+ws+` AND id IN (`+a.in(ids)+`)`, a.args...)
+	rows, err = s.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE workspace_id = `+ws+` AND id IN `+a.in(ids), a.args...)
 	if err != nil {
 		return nil, fmt.Errorf("linked tickets: %w", err)
 	}
