@@ -21,6 +21,7 @@ func init() {
 		"error.link_not_found":             {"These tickets are not linked.", "Ces tickets ne sont pas liés."},
 		"error.split_not_customer_message": {"Only a customer's message can be split into a new ticket.", "Seul un message du client peut être séparé dans un nouveau ticket."},
 		"error.already_split":              {"This message was already split into a new ticket.", "Ce message a déjà été séparé dans un nouveau ticket."},
+		"field.exclusive":                  {"Give sources or into, not both.", "Indiquez sources ou into, pas les deux."},
 		"error.message_not_found":          {"Message not found.", "Message introuvable."},
 	})
 }
