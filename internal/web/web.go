@@ -103,6 +103,7 @@ func (s *server) routes() http.Handler {
 	s.smtpRoutes(mux)
 	s.signatureRoutes(mux)
 	s.searchRoutes(mux)
+	s.linkRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound
