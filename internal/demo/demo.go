@@ -138,6 +138,7 @@ func (b *builder) build(seed uint64) error {
 		{"self-service journeys", b.createJourneys},
 		{"help box", b.createHelpBox},
 		{"macros", b.createMacros},
+		{"merged and linked tickets", b.createLinks},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

@@ -310,6 +310,9 @@ func (s *Store) SplitMessage(ctx context.Context, wsID int64, sp Split) (ticket.
 				Data: event.TicketRef{TicketID: t.ID, Number: t.Number, MessageID: msg.ID}}, now); err != nil {
 				return err
 			}
+			if err := touchTickets(ctx, tx, now, cur.ID); err != nil {
+				return err
+			}
 			first := events[1] // created, then the message
 			_, err = tx.ExecContext(ctx, `INSERT INTO attachments (workspace_id, ticket_id, event_id, filename, declared_type, sniffed_type, size, sha256, inline, created_at)
 				SELECT workspace_id, $1, $2, filename, declared_type, sniffed_type, size, sha256, inline, created_at FROM attachments WHERE event_id = $3 AND workspace_id = $4 ORDER BY id`,
@@ -519,6 +522,18 @@ func (s *Store) linkEvents(ctx context.Context, tx *Tx, wsID, actorID int64, kin
 		if _, err := s.insertEvent(ctx, tx, wsID, e, now); err != nil {
 			return err
 		}
+	}
+	return touchTickets(ctx, tx, now, t.ID, other.ID)
+}
+
+// touchTickets moves the update time of tickets whose timeline grew
+// without another change (a link, a split): lists sorted by update
+// show them, and the update time stays the last event's.
+func touchTickets(ctx context.Context, tx *Tx, now time.Time, ids ...int64) error {
+	a := &sqlArgs{}
+	at := a.arg(ms(now))
+	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET updated_at = `+at+` WHERE id IN `+a.in(ids), a.args...); err != nil {
+		return fmt.Errorf("touch tickets: %w", err)
 	}
 	return nil
 }
