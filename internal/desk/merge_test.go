@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/event"
@@ -409,6 +410,61 @@ func TestLinksRelatedAndParentChild(t *testing.T) {
 		// c2 may take a new parent now.
 		if _, err := d.LinkTickets(ctx, nadia, c2.ID, f.Ticket["solved"].ID, "parent"); err != nil {
 			t.Errorf("a new parent after unlinking: %v", err)
+		}
+	})
+}
+
+// Files travel with their messages: merged onto the kept ticket, split
+// into the new one, each readable through the ticket it is now on.
+func TestMergeAndSplitCarryAttachments(t *testing.T) {
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+		disk, err := attachment.NewDisk(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.EnableAttachments(disk, attachment.Limits{})
+		nadia := storetest.Actor(t, s, f.AgentL1)
+		keep := f.Ticket["L1"]
+		in, err := d.ReceiveEmail(ctx, f.WS.ID, desk.InboundEmail{MessageID: "with-file@globex.example", FromEmail: f.Customer["alice"].Email,
+			Subject: "Ma facture", Text: "La facture en pièce jointe.", Files: []desk.InboundFile{{Filename: "facture.txt", Data: []byte("Facture 2026-03 : 49 €")}}})
+		if err != nil || !in.NewTicket {
+			t.Fatalf("email: %+v, %v", in, err)
+		}
+		if _, err := d.MergeTickets(ctx, storetest.Actor(t, s, f.Admin), keep.ID, []int64{in.TicketID}); err != nil {
+			t.Fatal(err)
+		}
+		files := func(ticketID int64) []attachment.Attachment {
+			t.Helper()
+			byEvent, err := d.TicketAttachments(ctx, nadia, ticketID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []attachment.Attachment
+			for _, list := range byEvent {
+				out = append(out, list...)
+			}
+			return out
+		}
+		onKeep := files(keep.ID)
+		if len(onKeep) != 1 || onKeep[0].Filename != "facture.txt" {
+			t.Fatalf("files on the kept ticket: %+v, want the merged message's", onKeep)
+		}
+		msg := eventOf(t, d, nadia, keep.ID, ticket.CustomerMessage) // the copy: the latest customer message
+		if m, _ := event.As[event.Message](msg); ticket.Ref(m.MergedFrom) != in.Reference {
+			t.Fatalf("last customer message %+v is not the merged one", msg)
+		}
+		_, r, err := d.OpenAttachment(ctx, nadia, onKeep[0].ID)
+		if err != nil {
+			t.Fatalf("an L1 agent opens the merged file: %v", err)
+		}
+		r.Close()
+
+		split, err := d.SplitMessage(ctx, nadia, keep.ID, msg.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := files(split.ID); len(got) != 1 || got[0].Filename != "facture.txt" || got[0].SHA256 != onKeep[0].SHA256 {
+			t.Fatalf("files on the split ticket: %+v", got)
 		}
 	})
 }
