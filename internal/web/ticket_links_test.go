@@ -103,6 +103,12 @@ func TestLinkFormsForEveryRole(t *testing.T) {
 				if !r.may {
 					return
 				}
+				// The split message shows where it went; the kept ticket's
+				// customer messages offer the split.
+				_, page = c.get("/tickets/" + id(two.ID))
+				contains(t, page, "Déplacé vers #")
+				_, page = c.get("/tickets/" + id(keep.ID))
+				contains(t, page, `action="/tickets/`+id(keep.ID)+`/split"`, "Séparer dans un nouveau ticket", "Écrit sur "+dup.Reference+", fusionné ici.")
 				_, page = c.get("/tickets/" + id(dup.ID))
 				contains(t, page, `id="merged-banner"`, "Ce ticket a été fusionné dans", `<a href="/tickets/`+id(keep.ID)+`">`+keep.Reference+`</a>`)
 				lacks(t, page, "Fusionner dans…", "Séparer dans un nouveau ticket")
