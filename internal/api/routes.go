@@ -176,5 +176,11 @@ func routeTable() []route {
 		{Method: "GET", Path: Prefix + "/mailboxes/{id}", ID: "getMailbox", Handle: (*API).getMailbox},
 		{Method: "PATCH", Path: Prefix + "/mailboxes/{id}", ID: "updateMailbox", Handle: (*API).updateMailbox},
 		{Method: "DELETE", Path: Prefix + "/mailboxes/{id}", ID: "deleteMailbox", Handle: (*API).deleteMailbox},
+		// Merge, split and link tickets (links.go).
+		{Method: "POST", Path: Prefix + "/tickets/{id}/merge", ID: "mergeTickets", Handle: (*API).mergeTickets},
+		{Method: "POST", Path: Prefix + "/tickets/{id}/split", ID: "splitTicket", Handle: (*API).splitTicket},
+		{Method: "GET", Path: Prefix + "/tickets/{id}/links", ID: "listTicketLinks", Handle: (*API).listTicketLinks},
+		{Method: "POST", Path: Prefix + "/tickets/{id}/links", ID: "linkTickets", Handle: (*API).linkTickets},
+		{Method: "DELETE", Path: Prefix + "/tickets/{id}/links/{other}", ID: "unlinkTickets", Handle: (*API).unlinkTickets},
 	}
 }

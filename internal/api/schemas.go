@@ -109,6 +109,7 @@ func schemas() map[string]any {
 	maps.Copy(s, bulkSchemas())
 	maps.Copy(s, mailboxSchemas())
 	maps.Copy(s, customerNoteSchemas())
+	maps.Copy(s, linkSchemas())
 	return s
 }
 
@@ -178,6 +179,8 @@ func answerSchemas() map[string]any {
 			"created_at": when(""), "updated_at": when(""),
 			"first_response_at": when("Absent until the first public reply."),
 			"solved_at":         when("Absent unless solved or closed."),
+			"merged_into":       integer("The ticket this one was merged into (it is then closed); absent when not merged."),
+			"links":             list(ref("TicketLink"), "GET /tickets/{id} only: its links (see /tickets/{id}/links); absent when none."),
 			"search": object([]string{"score", "subject_html", "snippet_html"}, schema{
 				"score":        number("How well it matches (higher is better; comparable within one search only)."),
 				"subject_html": str("The subject, HTML-escaped, with the matched words in <mark>."),

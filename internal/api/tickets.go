@@ -45,6 +45,10 @@ type ticketJSON struct {
 	FirstResponseAt *time.Time        `json:"first_response_at,omitempty"`
 	SolvedAt        *time.Time        `json:"solved_at,omitempty"`
 	Search          *ticketMatchJSON  `json:"search,omitempty"` // answers to ?q= only (tickets_search.go)
+	// MergedInto is the ticket this one was merged into; Links are its
+	// links, with one ticket only (links.go).
+	MergedInto int64      `json:"merged_into,omitempty"`
+	Links      []linkJSON `json:"links,omitempty"`
 }
 
 // ticketOut converts a ticket for an answer, with lists and maps in their
@@ -54,7 +58,7 @@ func ticketOut(t ticket.Ticket) ticketJSON {
 		RequestTypeID: t.RequestTypeID, Channel: t.Channel, TierID: t.TierID, TeamID: t.TeamID, OwnerID: t.OwnerID,
 		CustomerID: t.CustomerID, Language: t.Language, Sensitive: t.Sensitive, Tags: t.Tags, CustomFields: t.CustomFields,
 		Collaborators: t.Collaborators, EscalationCount: t.EscalationCount, HandoffCount: t.HandoffCount, FirstContact: t.FirstContactResolved,
-		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, FirstResponseAt: t.FirstResponseAt, SolvedAt: t.SolvedAt}
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, FirstResponseAt: t.FirstResponseAt, SolvedAt: t.SolvedAt, MergedInto: t.MergedIntoID}
 	if out.Tags == nil {
 		out.Tags = []string{}
 	}
@@ -70,8 +74,6 @@ func ticketOut(t ticket.Ticket) ticketJSON {
 func (a *API) createTicket(c *call) (any, error) {
 	return create(c, desk.NewTicket{}, a.desk.CreateTicket, ticketOut, func(t ticketJSON) string { return ticketPath(t.ID) })
 }
-
-func (a *API) getTicket(c *call) (any, error) { return byID(c, a.desk.Ticket, ticketOut) }
 
 func (a *API) updateTicket(c *call) (any, error) { return withBody(c, a.desk.UpdateTicket, ticketOut) }
 

@@ -139,6 +139,7 @@ func (b *builder) build(seed uint64) error {
 		{"help box", b.createHelpBox},
 		{"macros", b.createMacros},
 		{"customer notes", b.createPeopleNotes},
+		{"merged and linked tickets", b.createLinks},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

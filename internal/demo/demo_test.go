@@ -72,6 +72,7 @@ func TestLoad(t *testing.T) {
 		t.Run("same subjects as planned", l.checkPlanned)
 		t.Run("macros", l.checkMacros)
 		t.Run("customer and organisation pages", l.checkPeople)
+		t.Run("merged and linked", l.checkLinks)
 		t.Run("refused on a non-empty database", func(t *testing.T) {
 			_, err := Load(context.Background(), s, testSeed)
 			if !errors.Is(err, ErrNotEmpty) {
@@ -343,8 +344,9 @@ func (l loaded) checkLogins(t *testing.T) {
 
 // checkPlanned: what the store holds is exactly the seed's plan, in order.
 func (l loaded) checkPlanned(t *testing.T) {
-	// The plan's tickets, then those the contact form's visitors opened.
-	if got, want := subjects(l.tickets), append(plannedSubjects(testSeed), contactSubjects()...); !slices.Equal(got, want) {
+	// The plan's tickets, then those the contact form's visitors opened,
+	// then the merged and linked ones (links.go).
+	if got, want := subjects(l.tickets), append(append(plannedSubjects(testSeed), contactSubjects()...), linkSubjects()...); !slices.Equal(got, want) {
 		t.Errorf("stored subjects differ from the plan of seed %d", testSeed)
 	}
 }
@@ -504,5 +506,40 @@ func (l loaded) checkMacros(t *testing.T) {
 	slices.Sort(names)
 	if !slices.Equal(names, []string{"Mot de passe oublié", "Relance sans réponse"}) {
 		t.Errorf("Nadia's macros: %v", names)
+	}
+}
+
+// checkLinks: the demo shows a merged pair and a parent with three
+// children, each readable from the ticket's links.
+func (l loaded) checkLinks(t *testing.T) {
+	ctx := context.Background()
+	var merged, parent []ticket.Ticket
+	for _, tk := range l.tickets {
+		full, err := l.s.Ticket(ctx, l.info.WorkspaceID, tk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.MergedIntoID != 0 {
+			merged = append(merged, full)
+		}
+		links, err := l.s.TicketLinks(ctx, l.info.WorkspaceID, tk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		children := 0
+		for _, ln := range links {
+			if ln.Link.Relation == ticket.Child {
+				children++
+			}
+		}
+		if children == 3 {
+			parent = append(parent, full)
+		}
+	}
+	if len(merged) != 1 || merged[0].Status != ticket.Closed {
+		t.Errorf("merged tickets: %+v, want one, closed", merged)
+	}
+	if len(parent) != 1 {
+		t.Errorf("%d tickets with three children, want 1", len(parent))
 	}
 }

@@ -59,6 +59,9 @@ type Message struct {
 	Call            string `json:"call,omitempty"`
 	Number          string `json:"number,omitempty"`
 	DurationSeconds int    `json:"duration_seconds,omitempty"`
+	// MergedFrom is the number of the ticket a message was first written
+	// on, when it came with a merge.
+	MergedFrom int64 `json:"merged_from_number,omitempty"`
 }
 
 // AutoReply names the routing rule whose template produced the reply.
@@ -149,6 +152,22 @@ type CallbackRequested struct {
 	Window string `json:"window,omitempty"`
 }
 
+// TicketRef names the other ticket of a merge or a split; MessageID is
+// the customer message a split took (its id on the original ticket).
+type TicketRef struct {
+	TicketID  int64 `json:"other_ticket_id"`
+	Number    int64 `json:"other_ticket_number"`
+	MessageID int64 `json:"message_id,omitempty"`
+}
+
+// Link is a link made or removed, as the timeline's ticket reads it:
+// Relation parent means the other ticket is its parent.
+type Link struct {
+	TicketID int64           `json:"other_ticket_id"`
+	Number   int64           `json:"other_ticket_number"`
+	Relation ticket.Relation `json:"relation"`
+}
+
 // Raw is the data of a kind this build has no type for (a row written by a
 // newer version): kept as it is so that the timeline still reads. It
 // cannot be written.
@@ -183,6 +202,10 @@ func (Handoff) Kinds() []ticket.EventKind {
 }
 func (SwarmJoin) Kinds() []ticket.EventKind { return []ticket.EventKind{ticket.SwarmJoined} }
 func (Raw) Kinds() []ticket.EventKind       { return nil }
+func (TicketRef) Kinds() []ticket.EventKind {
+	return []ticket.EventKind{ticket.Merged, ticket.MergedInto, ticket.SplitTo, ticket.SplitFrom}
+}
+func (Link) Kinds() []ticket.EventKind { return []ticket.EventKind{ticket.Linked, ticket.Unlinked} }
 func (CallbackRequested) Kinds() []ticket.EventKind {
 	return []ticket.EventKind{ticket.CallbackRequested}
 }
@@ -219,6 +242,8 @@ func init() {
 	register[Handoff]()
 	register[SwarmJoin]()
 	register[CallbackRequested]()
+	register[TicketRef]()
+	register[Link]()
 }
 
 // Encode is an event's data as stored (version Version): "{}" for none

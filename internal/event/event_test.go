@@ -35,6 +35,12 @@ var examples = map[ticket.EventKind]ticket.EventData{
 	ticket.SwarmJoined:       event.SwarmJoin{AgentID: 8, TeamID: 3, Question: "une idée ?"},
 	ticket.AutoReply:         event.AutoReply{Rule: "default"},
 	ticket.CallbackRequested: event.CallbackRequested{Number: "+33 6 12 34 56 78", Window: "en semaine 14 h – 17 h"},
+	ticket.Merged:            event.TicketRef{TicketID: 9, Number: 1009},
+	ticket.MergedInto:        event.TicketRef{TicketID: 10, Number: 1010},
+	ticket.SplitTo:           event.TicketRef{TicketID: 11, Number: 1011, MessageID: 40},
+	ticket.SplitFrom:         event.TicketRef{TicketID: 12, Number: 1012, MessageID: 40},
+	ticket.Linked:            event.Link{TicketID: 13, Number: 1013, Relation: ticket.Parent},
+	ticket.Unlinked:          event.Link{TicketID: 14, Number: 1014, Relation: ticket.Related},
 }
 
 // TestEveryKindHasAType: every kind's data survives its encoding, and reads

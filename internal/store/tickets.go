@@ -343,7 +343,9 @@ func (s *Store) lockTicket(ctx context.Context, tx *Tx, wsID, ticketID int64, gu
 }
 
 func (s *Store) ticketWhere(ctx context.Context, q querier, where string, args ...any) (ticket.Ticket, error) {
-	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where, args...))
+	var mergedInto int64 // read with one ticket only (links.go)
+	t, err := scanTicket(extraScan{q.QueryRowContext(ctx, `SELECT `+ticketColumns+`, COALESCE(merged_into_id, 0) FROM tickets WHERE `+where, args...), []any{&mergedInto}})
+	t.MergedIntoID = mergedInto
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, problem.NotFoundf("ticket")
 	}

@@ -31,12 +31,24 @@ const (
 	// CallbackRequested is a customer asking to be called back (the
 	// contact form's last rung): a number and when to call.
 	CallbackRequested EventKind = "callback_requested"
+	// Merged is on the ticket kept: another ticket (a duplicate) was
+	// merged into it; MergedInto is on that duplicate, now closed.
+	Merged     EventKind = "merged"
+	MergedInto EventKind = "merged_into"
+	// SplitTo is on the ticket a customer message was split from,
+	// SplitFrom on the new ticket that message opened.
+	SplitTo   EventKind = "split_to"
+	SplitFrom EventKind = "split_from"
+	// Linked and Unlinked record a link (related, parent/child) made or
+	// removed, on both tickets' timelines.
+	Linked   EventKind = "linked"
+	Unlinked EventKind = "unlinked"
 )
 
 // EventKinds lists every kind of timeline event.
 var EventKinds = []EventKind{Created, CustomerMessage, AgentReply, InternalNote, StatusChanged, PriorityChanged, OwnerChanged,
 	TierChanged, TeamChanged, TypeChanged, TagsChanged, FieldChanged, SensitiveChanged, Routed, Escalated, DeEscalated,
-	SwarmJoined, AutoReply, CallbackRequested}
+	SwarmJoined, AutoReply, CallbackRequested, Merged, MergedInto, SplitTo, SplitFrom, Linked, Unlinked}
 
 // Message reports whether the event carries a message (as opposed to a change).
 func (k EventKind) Message() bool {

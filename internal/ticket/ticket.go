@@ -115,6 +115,11 @@ type Ticket struct {
 	// (escalated it, sent it down, or opened it for a tier routing chose):
 	// they keep reading it and may post internal notes (see CanView).
 	HandedOffBy []int64 `json:"handed_off_by,omitempty"`
+
+	// MergedIntoID is the ticket this one was merged into (it is then
+	// closed, and what its customer writes lands there); 0 when it was
+	// not merged. Read with a single ticket, not with lists.
+	MergedIntoID int64 `json:"merged_into_id,omitempty"`
 }
 
 // Ref is the short human reference customers quote, e.g. "#1042".

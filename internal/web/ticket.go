@@ -43,6 +43,8 @@ type ticketPage struct {
 	// ArticleFrom: the reader may write an article from this solved
 	// ticket (kb_editor.go, "Create an article from this ticket").
 	ArticleFrom bool
+	// Links: merged banner, links, merge and link forms (ticket_links.go).
+	Links linksPanel
 }
 
 // customerPanel is the right column's "who is asking" box.
@@ -128,6 +130,7 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	if err != nil {
 		return ticketPage{}, err
 	}
+	inTimeOrder(events)
 	cp, err := s.customerPanel(ctx, rq, t)
 	if err != nil {
 		return ticketPage{}, err
@@ -138,7 +141,11 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	}
 	p := ticketPage{base: s.base(r, rq, t.Reference+" · "+t.Subject, "inbox"), Sidebar: sb, Header: s.row(rq, t, cp.C.Name),
 		Customer: cp, Events: timeline(rq, events, cp.C), Composer: newComposer(rq, t), Props: newProperties(rq, t)}
+	decorateTimeline(rq, t, events, p.Events)
 	if p.Events, err = s.withFiles(ctx, rq, t.ID, p.Events); err != nil {
+		return ticketPage{}, err
+	}
+	if p.Links, err = s.loadLinks(ctx, r, rq, t); err != nil {
 		return ticketPage{}, err
 	}
 	p.Composer.FilesHint = s.filesHint(rq)
@@ -169,9 +176,11 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	return p, nil
 }
 
+// lastEvent is the newest event's id (the timeline is shown in time
+// order, where a merge's copies come before it).
 func lastEvent(events []ticket.Event, cur int64) int64 {
-	if len(events) > 0 {
-		return events[len(events)-1].ID
+	for _, e := range events {
+		cur = max(cur, e.ID)
 	}
 	return cur
 }

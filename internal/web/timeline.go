@@ -29,6 +29,9 @@ type eventItem struct {
 	// RetryURL is where the retry button of a reply whose email failed
 	// posts (mailbox.go), "" otherwise.
 	RetryURL string
+	// SplitURL is where "Split into a new ticket" posts for a customer
+	// message (ticket_links.go), "" otherwise.
+	SplitURL string
 }
 
 // timeline turns events into items for the reader. A team invited to a
@@ -193,6 +196,8 @@ func changeLine(rq *request, e ticket.Event, agent string) string {
 		return swarmLine(rq, []ticket.Event{e})
 	case event.CallbackRequested:
 		return l.T("event.callback_requested", "actor", agent, "number", d.Number, "window", d.Window)
+	case event.TicketRef, event.Link:
+		return refLine(rq, e, agent)
 	}
 	return l.T("event.other", "actor", agent, "kind", string(e.Kind))
 }

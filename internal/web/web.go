@@ -104,6 +104,7 @@ func (s *server) routes() http.Handler {
 	s.signatureRoutes(mux)
 	s.searchRoutes(mux)
 	s.customerRoutes(mux)
+	s.linkRoutes(mux)
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound

@@ -1,0 +1,205 @@
+package api
+
+import (
+	"maps"
+	"strconv"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// Merge, split and link tickets (desk/merge.go).
+func init() {
+	maps.Copy(operations, map[string]operation{
+		"mergeTickets": {Tag: "tickets", Summary: "Merge duplicate tickets of the same customer or organisation: with sources, merge them into this ticket; with into, merge this ticket into that one. " +
+			"Each merged ticket is closed and points at the one kept (merged_into); its messages are copied onto the kept ticket with the time they were written; " +
+			"the customer gets one reply saying so; a later message to a merged ticket lands on the kept one. 409 already_merged, 422 merge_other_customer, merge_into_itself",
+			Body: "MergeRequest", Status: 200, Result: "Ticket", Errors: []string{"409"}},
+		"splitTicket": {Tag: "tickets", Summary: "Split a customer message off into a new ticket for the same customer, in the same tier and team, with that message (and its files) as its first; the original keeps its history. 409 already_split",
+			Body: "SplitRequest", Status: 201, Result: "Ticket", Errors: []string{"409"}},
+		"listTicketLinks": {Tag: "tickets", Summary: "A ticket's links (related, parent, children), oldest first; a linked ticket you may not read shows its number only",
+			Status: 200, Result: "TicketLinkList"},
+		"linkTickets": {Tag: "tickets", Summary: "Link a ticket you work to another you may read: related, or parent/child (a ticket has one parent at most; 409 already_has_parent, already_linked; 422 link_cycle)",
+			Body: "LinkRequest", Status: 201, Result: "TicketLink", Errors: []string{"409"}},
+		"unlinkTickets": {Tag: "tickets", Summary: "Remove the link between two tickets; the answer is the link as it was (404 link_not_found)",
+			Status: 200, Result: "TicketLink"},
+	})
+}
+
+// linkJSON is a link as the API shows it: the other ticket's subject and
+// status only when the caller may read it.
+type linkJSON struct {
+	TicketID  int64           `json:"ticket_id"`
+	Number    int64           `json:"number"`
+	Reference string          `json:"reference"`
+	Relation  ticket.Relation `json:"relation"`
+	Readable  bool            `json:"readable"`
+	Subject   string          `json:"subject,omitempty"`
+	Status    ticket.Status   `json:"status,omitempty"`
+}
+
+func linkOut(v desk.LinkView) linkJSON {
+	out := linkJSON{TicketID: v.Link.OtherID, Number: v.Number, Reference: ticket.Ref(v.Number), Relation: v.Link.Relation}
+	if v.Ticket != nil {
+		out.Readable, out.Subject, out.Status = true, v.Ticket.Subject, v.Ticket.Status
+	}
+	return out
+}
+
+// getTicket serves one ticket with its links.
+func (a *API) getTicket(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	t, err := a.desk.Ticket(c.r.Context(), c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	links, err := a.desk.TicketLinks(c.r.Context(), c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	out := ticketOut(t)
+	out.Links = each(links, linkOut)
+	return out, nil
+}
+
+func (a *API) mergeTickets(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Sources []int64 `json:"sources"`
+		Into    int64   `json:"into"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	switch {
+	case in.Into != 0 && len(in.Sources) > 0:
+		f := problem.Fields{}
+		f.Add("into", "exclusive", "give sources or into, not both")
+		return nil, f.Err()
+	case in.Into != 0:
+		return render(ticketOut)(a.desk.MergeTickets(c.r.Context(), c.actor, in.Into, []int64{id}))
+	}
+	return render(ticketOut)(a.desk.MergeTickets(c.r.Context(), c.actor, id, in.Sources))
+}
+
+func (a *API) splitTicket(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		MessageID int64  `json:"message_id"`
+		Subject   string `json:"subject"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	t, err := a.desk.SplitMessage(c.r.Context(), c.actor, id, in.MessageID, in.Subject)
+	if err != nil {
+		return nil, err
+	}
+	c.created(ticketPath(t.ID))
+	return ticketOut(t), nil
+}
+
+func (a *API) listTicketLinks(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	links, err := a.desk.TicketLinks(c.r.Context(), c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Data []linkJSON `json:"data"`
+	}{each(links, linkOut)}, nil
+}
+
+func (a *API) linkTickets(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		TicketID int64  `json:"ticket_id"`
+		Relation string `json:"relation"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if _, err := a.desk.LinkTickets(c.r.Context(), c.actor, id, in.TicketID, in.Relation); err != nil {
+		return nil, err
+	}
+	out, err := a.linkAnswer(c, id, in.TicketID)
+	if err == nil {
+		c.created(ticketPath(id) + "/links/" + strconv.FormatInt(in.TicketID, 10))
+	}
+	return out, err
+}
+
+// linkAnswer is the link between two tickets as the caller sees it now.
+func (a *API) linkAnswer(c *call, id, otherID int64) (any, error) {
+	links, err := a.desk.TicketLinks(c.r.Context(), c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		if l.Link.OtherID == otherID {
+			return linkOut(l), nil
+		}
+	}
+	return nil, ticket.ErrNotLinked
+}
+
+func (a *API) unlinkTickets(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	other, err := c.id("other")
+	if err != nil {
+		return nil, err
+	}
+	before, err := a.linkAnswer(c, id, other)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.desk.UnlinkTickets(c.r.Context(), c.actor, id, other); err != nil {
+		return nil, err
+	}
+	return before, nil
+}
+
+func linkSchemas() map[string]any {
+	link := object([]string{"ticket_id", "number", "reference", "relation", "readable"}, schema{
+		"ticket_id": integer("The linked ticket."), "number": integer(""), "reference": str(`e.g. "#1042".`),
+		"relation": enum("How the linked ticket stands to this one: related; parent (it is this ticket's parent); child (one of its children).", ticket.Relations),
+		"readable": boolean("Whether you may read the linked ticket; when false, only its number is shown."),
+		"subject":  str("Absent when not readable."),
+		"status":   enum("Absent when not readable.", ticket.Statuses),
+	})
+	return map[string]any{
+		"TicketLink":     link,
+		"TicketLinkList": object([]string{"data"}, schema{"data": list(ref("TicketLink"), "Oldest link first.")}),
+		"MergeRequest": object(nil, schema{
+			"sources": ids("Tickets to merge into this one (duplicates of the same customer or organisation)."),
+			"into":    integer("The ticket to merge this one into (instead of sources)."),
+		}),
+		"SplitRequest": object([]string{"message_id"}, schema{
+			"message_id": integer("The customer message (its event id on this ticket's timeline)."),
+			"subject":    str("The new ticket's subject; absent keeps this ticket's."),
+		}),
+		"LinkRequest": object([]string{"ticket_id"}, schema{
+			"ticket_id": integer("The ticket to link to."),
+			"relation":  enum("related (the default); parent: that ticket becomes this one's parent; child: it becomes one of its children.", ticket.Relations),
+		}),
+	}
+}

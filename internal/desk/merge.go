@@ -1,0 +1,220 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/i18n"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// Merge, split and link tickets (issue 12). The rules are package
+// ticket's (CheckMerge, CheckLink, CheckParent); the store applies them
+// on the locked rows, in one transaction each.
+
+// MergeTickets merges duplicates (sources) into the ticket kept (target):
+// each source is closed and points at the target, the target's timeline
+// gets the sources' messages in the order they were written, and the
+// customer is told once, by one reply on the target in their language
+// through the usual outgoing path (email, connector).
+func (d *Service) MergeTickets(ctx context.Context, a auth.Actor, targetID int64, sourceIDs []int64) (ticket.Ticket, error) {
+	var sources []int64
+	for _, id := range sourceIDs {
+		if id <= 0 {
+			return ticket.Ticket{}, problem.Fields{"sources": {Code: "unknown_value", Message: "unknown ticket",
+				Params: map[string]string{"value": strconv.FormatInt(id, 10)}}}.Err()
+		}
+		if !slices.Contains(sources, id) {
+			sources = append(sources, id)
+		}
+	}
+	if len(sources) == 0 {
+		return ticket.Ticket{}, ticket.ErrNothingToMerge
+	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	nt := d.notifier(dir, a.AgentID)
+	t, err := d.store.MergeTickets(ctx, a.WorkspaceID, store.Merge{TargetID: targetID, SourceIDs: sources, ActorID: a.AgentID,
+		Check: func(target ticket.MergeParty, sources []ticket.MergeParty) error {
+			return ticket.CheckMerge(a, target, sources)
+		},
+		Notice: mergeNotice,
+		Then:   nt.hook(chainHooks(d.emailReply(a.WorkspaceID, ticket.AgentReply), d.connectorReply(a.WorkspaceID, ticket.AgentReply))),
+	})
+	nt.done(ctx, err)
+	return t, err
+}
+
+// mergeNotice is what the customer reads once their tickets are merged,
+// in the ticket's language.
+func mergeNotice(target ticket.Ticket, sources []ticket.Ticket) string {
+	refs := make([]string, len(sources))
+	for i, s := range sources {
+		refs[i] = s.Reference
+	}
+	key := "merge.notice_one"
+	if len(sources) > 1 {
+		key = "merge.notice_many"
+	}
+	return i18n.T(target.Language, key, "sources", strings.Join(refs, ", "), "target", target.Reference)
+}
+
+// SplitMessage opens a new ticket from a customer message of a ticket the
+// actor works: the same customer, tier and team, the message (and its
+// attachments) as its first message. subject "" keeps the original's.
+func (d *Service) SplitMessage(ctx context.Context, a auth.Actor, ticketID, messageID int64, subject string) (ticket.Ticket, error) {
+	f := problem.Fields{}
+	if messageID <= 0 {
+		f.Required("message_id")
+	}
+	if subject != "" {
+		ticket.CheckSubject(f, "subject", subject)
+	}
+	if err := f.Err(); err != nil {
+		return ticket.Ticket{}, err
+	}
+	if _, err := d.Ticket(ctx, a, ticketID); err != nil {
+		return ticket.Ticket{}, err
+	}
+	return d.store.SplitMessage(ctx, a.WorkspaceID, store.Split{TicketID: ticketID, MessageID: messageID, ActorID: a.AgentID, Subject: subject,
+		Guard: func(cur ticket.Ticket) error {
+			if !ticket.CanView(a, cur) {
+				return problem.NotFoundf("ticket")
+			}
+			if !ticket.CanWork(a, cur) {
+				return errForbidden
+			}
+			return nil
+		}})
+}
+
+// LinkView is a link as a reader sees it: the linked ticket when they may
+// read it, only its number otherwise.
+type LinkView struct {
+	Link   ticket.Link
+	Number int64
+	Ticket *ticket.Ticket // nil: the reader may not see it
+}
+
+// TicketLinks lists the links of a ticket the actor may see. A linked
+// ticket they may not read shows as its number only.
+func (d *Service) TicketLinks(ctx context.Context, a auth.Actor, id int64) ([]LinkView, error) {
+	if _, err := d.Ticket(ctx, a, id); err != nil {
+		return nil, err
+	}
+	list, err := d.store.TicketLinks(ctx, a.WorkspaceID, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]LinkView, len(list))
+	for i, l := range list {
+		out[i] = LinkView{Link: l.Link, Number: l.Ticket.Number}
+		if ticket.CanView(a, l.Ticket) {
+			t := l.Ticket
+			out[i].Ticket = &t
+		}
+	}
+	return out, nil
+}
+
+// LinkTickets links a ticket the actor works to another they may read:
+// related, or parent/child (rel is how the other stands to the ticket).
+// A ticket has at most one parent, and parents never form a cycle.
+func (d *Service) LinkTickets(ctx context.Context, a auth.Actor, id, otherID int64, rel string) (ticket.Link, error) {
+	f := problem.Fields{}
+	if otherID <= 0 {
+		f.Required("ticket_id")
+	}
+	r := ticket.Relation(rel)
+	if rel == "" {
+		r = ticket.Related
+	}
+	if !r.Valid() {
+		f.Add("relation", "unknown_value", "must be related, parent or child", "value", rel)
+	}
+	if err := f.Err(); err != nil {
+		return ticket.Link{}, err
+	}
+	return d.store.AddLink(ctx, a.WorkspaceID, a.AgentID, id, otherID, r, func(t, other ticket.Ticket) error {
+		return ticket.CheckLink(a, t, other)
+	})
+}
+
+// UnlinkTickets removes the link between a ticket the actor works and
+// another they may read.
+func (d *Service) UnlinkTickets(ctx context.Context, a auth.Actor, id, otherID int64) (ticket.Link, error) {
+	return d.store.RemoveLink(ctx, a.WorkspaceID, a.AgentID, id, otherID, func(t, other ticket.Ticket) error {
+		return ticket.CheckLink(a, t, other)
+	})
+}
+
+// MergeCandidates lists the tickets the actor could merge into target, or
+// target into: the other open tickets of its customer and of the
+// customer's organisation that they work, newest first, optionally those
+// whose number is q or whose subject contains q.
+func (d *Service) MergeCandidates(ctx context.Context, a auth.Actor, targetID int64, q string) ([]ticket.Ticket, error) {
+	t, err := d.Ticket(ctx, a, targetID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := d.store.MergeCandidates(ctx, a.WorkspaceID, t, strings.TrimPrefix(strings.TrimSpace(q), "#"))
+	if err != nil {
+		return nil, err
+	}
+	out := list[:0]
+	for _, c := range list {
+		if ticket.CanWork(a, c) && len(out) < 20 {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// errMergedMeanwhile: the ticket a customer message was going to was
+// merged while it was on its way; the intake follows the pointer again.
+var errMergedMeanwhile = errors.New("ticket merged meanwhile")
+
+// maxMergeHops bounds how far the intake follows merge pointers (a ticket
+// merged into one merged later).
+const maxMergeHops = 8
+
+// followMerge returns the ticket a customer's message to t lands on: t,
+// or the ticket it was merged into (and so on). The guard (the customer
+// may write to t) is checked on t itself before it is followed.
+func (d *Service) followMerge(ctx context.Context, wsID int64, t ticket.Ticket, guard store.Guard) (ticket.Ticket, store.Guard, error) {
+	for hops := 0; t.MergedIntoID != 0 && hops < maxMergeHops; hops++ {
+		if guard != nil {
+			if err := guard(t); err != nil {
+				return t, nil, err
+			}
+			guard = nil
+		}
+		next, err := d.store.Ticket(ctx, wsID, t.MergedIntoID)
+		if err != nil {
+			return t, nil, err
+		}
+		t = next
+	}
+	return t, guard, nil
+}
+
+// notMerged refuses, on the locked row, a ticket merged since it was read.
+func notMerged(guard store.Guard) store.Guard {
+	return func(cur ticket.Ticket) error {
+		if cur.MergedIntoID != 0 {
+			return errMergedMeanwhile
+		}
+		if guard != nil {
+			return guard(cur)
+		}
+		return nil
+	}
+}

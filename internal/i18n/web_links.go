@@ -1,0 +1,55 @@
+package i18n
+
+// Texts of merging, splitting and linking tickets (desk/merge.go,
+// web/ticket_links.go).
+func init() {
+	register(map[string][2]string{
+		// The one reply a customer gets when their tickets are merged.
+		"merge.notice_one": {"Hello,\n\nYour request {sources} is about the same thing as {target}: we have merged them so that you have one conversation with us. We continue here; you do not need to do anything.",
+			"Bonjour,\n\nVotre demande {sources} porte sur le même sujet que {target} : nous les avons réunies pour que vous n'ayez qu'une conversation avec nous. Nous poursuivons ici ; vous n'avez rien à faire."},
+		"merge.notice_many": {"Hello,\n\nYour requests {sources} are about the same thing as {target}: we have merged them so that you have one conversation with us. We continue here; you do not need to do anything.",
+			"Bonjour,\n\nVos demandes {sources} portent sur le même sujet que {target} : nous les avons réunies pour que vous n'ayez qu'une conversation avec nous. Nous poursuivons ici ; vous n'avez rien à faire."},
+
+		"links.title":                {"Linked tickets", "Tickets liés"},
+		"links.none":                 {"No linked ticket.", "Aucun ticket lié."},
+		"links.relation":             {"Relation", "Relation"},
+		"links.relation.related":     {"Related", "Lié"},
+		"links.relation.parent":      {"Parent", "Parent"},
+		"links.relation.child":       {"Child", "Enfant"},
+		"links.no_access":            {"{ref} (no access)", "{ref} (accès refusé)"},
+		"links.unlink":               {"Unlink", "Délier"},
+		"links.number":               {"Ticket number", "Numéro du ticket"},
+		"links.add":                  {"Link", "Lier"},
+		"links.merge.title":          {"Merge into…", "Fusionner dans…"},
+		"links.merge.search":         {"Number or subject", "Numéro ou objet"},
+		"links.merge.filter":         {"Search", "Rechercher"},
+		"links.merge.into":           {"Merge this ticket into {ref}", "Fusionner ce ticket dans {ref}"},
+		"links.merge.sources":        {"Merge the ticked tickets into this one", "Fusionner les tickets cochés dans celui-ci"},
+		"links.merge.none":           {"No other open ticket of this customer or organisation.", "Aucun autre ticket ouvert de ce client ou de son organisation."},
+		"links.merged_banner":        {"This ticket was merged into", "Ce ticket a été fusionné dans"},
+		"links.merged_banner_hidden": {"This ticket was merged into another one, which you may not read.", "Ce ticket a été fusionné dans un autre, que vous ne pouvez pas lire."},
+		"links.split":                {"Split into a new ticket", "Séparer dans un nouveau ticket"},
+		"links.moved":                {"Moved to {ref}.", "Déplacé vers {ref}."},
+		"links.merged_from":          {"Written on {ref}, merged here.", "Écrit sur {ref}, fusionné ici."},
+		"event.merged":               {"{actor} merged {ref} into this ticket", "{actor} a fusionné {ref} dans ce ticket"},
+		"event.merged_into":          {"{actor} merged this ticket into {ref}", "{actor} a fusionné ce ticket dans {ref}"},
+		"event.split_to":             {"{actor} split a message into the new ticket {ref}", "{actor} a séparé un message dans le nouveau ticket {ref}"},
+		"event.split_from":           {"{actor} opened this ticket from a message of {ref}", "{actor} a ouvert ce ticket à partir d'un message de {ref}"},
+		"event.linked":               {"{actor} linked {ref} ({relation})", "{actor} a lié {ref} ({relation})"},
+		"event.unlinked":             {"{actor} unlinked {ref} ({relation})", "{actor} a délié {ref} ({relation})"},
+
+		"error.merge_into_itself":          {"A ticket cannot be merged into itself.", "Un ticket ne peut pas être fusionné avec lui-même."},
+		"error.already_merged":             {"This ticket was already merged into another.", "Ce ticket a déjà été fusionné dans un autre."},
+		"error.merge_other_customer":       {"Only tickets of the same customer or of the same organisation can be merged.", "Seuls les tickets d'un même client ou d'une même organisation peuvent être fusionnés."},
+		"error.nothing_to_merge":           {"Choose the tickets to merge.", "Choisissez les tickets à fusionner."},
+		"error.link_to_itself":             {"A ticket cannot be linked to itself.", "Un ticket ne peut pas être lié à lui-même."},
+		"error.already_linked":             {"These tickets are already linked.", "Ces tickets sont déjà liés."},
+		"error.already_has_parent":         {"This ticket already has a parent.", "Ce ticket a déjà un parent."},
+		"error.link_cycle":                 {"A ticket cannot be the parent of one of its own parents.", "Un ticket ne peut pas être le parent de l'un de ses propres parents."},
+		"error.link_not_found":             {"These tickets are not linked.", "Ces tickets ne sont pas liés."},
+		"error.split_not_customer_message": {"Only a customer's message can be split into a new ticket.", "Seul un message du client peut être séparé dans un nouveau ticket."},
+		"error.already_split":              {"This message was already split into a new ticket.", "Ce message a déjà été séparé dans un nouveau ticket."},
+		"field.exclusive":                  {"Give sources or into, not both.", "Indiquez sources ou into, pas les deux."},
+		"error.message_not_found":          {"Message not found.", "Message introuvable."},
+	})
+}

@@ -1,0 +1,132 @@
+package web_test
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/ticket"
+)
+
+// aliceTicket opens a ticket for alice in tier L1 and returns it with its
+// first customer message's id.
+func aliceTicket(t *testing.T, s *store.Store, e *env, body string) (ticket.Ticket, int64) {
+	t.Helper()
+	ctx := context.Background()
+	admin := storetest.Actor(t, s, e.f.Admin)
+	tk, err := e.d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Doublon : " + body, Body: body, CustomerID: e.f.Customer["alice"].ID,
+		RequestType: "billing", TierID: e.f.Tier["L1"].ID, TeamID: e.f.Team["L1"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := e.d.Timeline(ctx, admin, tk.ID, 0, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range events {
+		if ev.Kind == ticket.CustomerMessage {
+			return tk, ev.ID
+		}
+	}
+	t.Fatal("no customer message")
+	return tk, 0
+}
+
+func linkTableCounts(t *testing.T, s *store.Store) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, table := range []string{"tickets", "events", "ticket_links", "audit_log", "jobs"} {
+		var n int
+		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
+// Every role on the ticket page's merge, split and link forms: who works
+// the ticket lands on the result; others are told it does not exist, and
+// nothing is written.
+func TestLinkFormsForEveryRole(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		keep := e.f.Ticket["L1"]
+		for _, r := range []struct {
+			email string
+			may   bool
+		}{
+			{"admin@acme.test", true}, {"lead@acme.test", true}, {"l1@acme.test", true}, {"l2@acme.test", false}, {"l3@acme.test", false},
+		} {
+			t.Run(r.email, func(t *testing.T) {
+				c := e.login(t, r.email)
+				c.lang = "fr"
+				dup, _ := aliceTicket(t, s, e, "doublon "+r.email)
+				two, msg := aliceTicket(t, s, e, "deux sujets "+r.email)
+				res, page := c.get("/tickets/" + id(keep.ID))
+				if !r.may {
+					expectStatus(t, res, page, http.StatusNotFound)
+				} else {
+					expectStatus(t, res, page, http.StatusOK)
+					contains(t, page, "Tickets liés", "Fusionner dans…", "Fusionner ce ticket dans "+dup.Reference)
+				}
+				posts := []struct {
+					name, path string
+					form       url.Values
+					lands      string
+				}{
+					{"merge", "/tickets/" + id(dup.ID) + "/merge", url.Values{"into": {id(keep.ID)}}, "/tickets/" + id(keep.ID)},
+					{"split", "/tickets/" + id(two.ID) + "/split", url.Values{"message_id": {id(msg)}}, "/tickets/"},
+					{"link", "/tickets/" + id(two.ID) + "/links", url.Values{"number": {keep.Reference}, "relation": {"parent"}}, "/tickets/" + id(two.ID) + "#links"},
+					{"unlink", "/tickets/" + id(two.ID) + "/links/" + id(keep.ID) + "/delete", url.Values{}, "/tickets/" + id(two.ID) + "#links"},
+				}
+				for _, p := range posts {
+					before := linkTableCounts(t, s)
+					res, body := c.post(p.path, p.form, false)
+					if r.may {
+						if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), p.lands) {
+							t.Fatalf("%s: %d → %q, want a redirect to %s\n%s", p.name, res.StatusCode, res.Header.Get("Location"), p.lands, excerpt(body))
+						}
+						continue
+					}
+					expectStatus(t, res, body, http.StatusNotFound)
+					if after := linkTableCounts(t, s); !maps.Equal(before, after) {
+						t.Fatalf("%s refused to %s wrote: %v → %v", p.name, r.email, before, after)
+					}
+				}
+				if !r.may {
+					return
+				}
+				// The split message shows where it went; the kept ticket's
+				// customer messages offer the split.
+				_, page = c.get("/tickets/" + id(two.ID))
+				contains(t, page, "Déplacé vers #")
+				_, page = c.get("/tickets/" + id(keep.ID))
+				contains(t, page, `action="/tickets/`+id(keep.ID)+`/split"`, "Séparer dans un nouveau ticket", "Écrit sur "+dup.Reference+", fusionné ici.")
+				_, page = c.get("/tickets/" + id(dup.ID))
+				contains(t, page, `id="merged-banner"`, "Ce ticket a été fusionné dans", `<a href="/tickets/`+id(keep.ID)+`">`+keep.Reference+`</a>`)
+				lacks(t, page, "Fusionner dans…", "Séparer dans un nouveau ticket")
+			})
+		}
+
+		// A link to a ticket an L1 agent may not read shows its number only.
+		lead := e.login(t, "lead@acme.test")
+		res, body := lead.post("/tickets/"+id(keep.ID)+"/links", url.Values{"number": {e.f.Ticket["L2"].Reference}, "relation": {"related"}}, false)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("lead links: %d %s", res.StatusCode, excerpt(body))
+		}
+		l1 := e.login(t, "l1@acme.test")
+		l1.lang = "fr"
+		_, page := l1.get("/tickets/" + id(keep.ID))
+		contains(t, page, e.f.Ticket["L2"].Reference+" (accès refusé)")
+		lacks(t, page, e.f.Ticket["L2"].Subject)
+		_, page = lead.get("/tickets/" + id(keep.ID))
+		contains(t, page, e.f.Ticket["L2"].Subject)
+	})
+}
