@@ -108,6 +108,7 @@ func schemas() map[string]any {
 	maps.Copy(s, macroSchemas())
 	maps.Copy(s, bulkSchemas())
 	maps.Copy(s, mailboxSchemas())
+	maps.Copy(s, viewSchemas())
 	return s
 }
 

@@ -221,15 +221,15 @@ func (d *Service) UpdateSavedView(ctx context.Context, a auth.Actor, id int64, i
 		return SavedView{}, err
 	}
 	v.ID = id
-	_, err = d.store.UpdateSavedView(ctx, a.AgentID, v, func(cur store.SavedView) error {
+	_, err = d.store.UpdateSavedView(ctx, a.AgentID, v, func(cur store.SavedView, next *store.SavedView) error {
 		if !canSeeView(a, cur) {
 			return problem.NotFoundf("view")
 		}
-		v.OwnerID = cur.OwnerID
-		if v.Scope != cur.Scope {
-			v.OwnerID = a.AgentID // a view made personal is the actor's
+		next.OwnerID = cur.OwnerID
+		if next.Scope != cur.Scope {
+			next.OwnerID = a.AgentID // a view made personal (or shared) is the actor's
 		}
-		if !canManageView(a, cur.Scope, cur.OwnerID) || !canManageView(a, v.Scope, v.OwnerID) {
+		if !canManageView(a, cur.Scope, cur.OwnerID) || !canManageView(a, next.Scope, next.OwnerID) {
 			return errViewForbidden
 		}
 		return nil

@@ -100,15 +100,15 @@ func (s *Store) CreateSavedView(ctx context.Context, actorID int64, v SavedView)
 
 // UpdateSavedView saves a view's fields once guard accepts the stored one
 // (checked inside the transaction, so a concurrent change of scope cannot
-// slip past it).
-func (s *Store) UpdateSavedView(ctx context.Context, actorID int64, v SavedView, guard func(current SavedView) error) (SavedView, error) {
+// slip past it); guard may settle what depends on it (the owner).
+func (s *Store) UpdateSavedView(ctx context.Context, actorID int64, v SavedView, guard func(current SavedView, next *SavedView) error) (SavedView, error) {
 	now := fromMS(ms(s.now()))
 	err := s.inTx(ctx, func(tx *Tx) error {
 		cur, err := s.lockSavedView(ctx, tx, v.WorkspaceID, v.ID)
 		if err != nil {
 			return err
 		}
-		if err := guard(cur); err != nil {
+		if err := guard(cur, &v); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE saved_views SET name = $1, scope = $2, owner_id = $3, query = $4, columns = $5, position = $6, updated_at = $7
