@@ -138,6 +138,7 @@ func (b *builder) build(seed uint64) error {
 		{"self-service journeys", b.createJourneys},
 		{"help box", b.createHelpBox},
 		{"macros", b.createMacros},
+		{"saved views", b.createViews},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {
