@@ -216,6 +216,9 @@ func (d *Service) CreateSavedView(ctx context.Context, a auth.Actor, in ViewInpu
 // manage it as it is and as it will be: an agent cannot share their view
 // with everyone; a lead cannot take someone's personal view.
 func (d *Service) UpdateSavedView(ctx context.Context, a auth.Actor, id int64, in ViewInput) (SavedView, error) {
+	if a.IsCollaborator() {
+		return SavedView{}, problem.NotFoundf("view") // they see none
+	}
 	v, err := d.checkView(ctx, a, in)
 	if err != nil {
 		return SavedView{}, err
