@@ -32,7 +32,7 @@ func (b *builder) createViews() error {
 			Columns: []string{"number", "subject", "customer", "status", "priority", "owner", "created"}}},
 		{nadia, desk.ViewInput{Name: "En attente du client", Scope: store.ViewPersonal,
 			Query:   url.Values{"owner": {"me"}, "status": {"pending"}, "sort": {"updated"}},
-			Columns: desk.DefaultViewColumns}},
+			Columns: desk.DefaultViewColumns()}},
 	} {
 		if _, err := svc.CreateSavedView(ctx, v.by, v.in); err != nil {
 			return fmt.Errorf("view %q: %w", v.in.Name, err)

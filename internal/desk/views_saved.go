@@ -29,8 +29,9 @@ import (
 // the list shows them.
 var ViewColumns = []string{"number", "subject", "customer", "status", "priority", "tier", "team", "owner", "updated", "created"}
 
-// DefaultViewColumns are the columns of the built-in views.
-var DefaultViewColumns = ViewColumns[:len(ViewColumns)-1]
+// DefaultViewColumns are the columns of the built-in views: a new slice
+// each time, since callers decode into it.
+func DefaultViewColumns() []string { return slices.Clone(ViewColumns[:len(ViewColumns)-1]) }
 
 // MaxViewName bounds a view's name (it sits in the sidebar).
 const MaxViewName = 60

@@ -126,11 +126,11 @@ func TestSharedViewCountsWhatEachMaySee(t *testing.T) {
 	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		lead, luc, expert := storetest.Actor(t, s, f.Lead), storetest.Actor(t, s, f.AgentL1), storetest.Actor(t, s, f.AgentL3)
 		_, audits := viewRows(t, s)
-		billing, err := d.CreateSavedView(ctx, lead, desk.ViewInput{Name: "Factures", Scope: store.ViewShared, Query: query("type=billing"), Columns: desk.DefaultViewColumns})
+		billing, err := d.CreateSavedView(ctx, lead, desk.ViewInput{Name: "Factures", Scope: store.ViewShared, Query: query("type=billing"), Columns: desk.DefaultViewColumns()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		mine, err := d.CreateSavedView(ctx, lead, desk.ViewInput{Name: "Les miens", Scope: store.ViewShared, Query: query("owner=me"), Columns: desk.DefaultViewColumns})
+		mine, err := d.CreateSavedView(ctx, lead, desk.ViewInput{Name: "Les miens", Scope: store.ViewShared, Query: query("owner=me"), Columns: desk.DefaultViewColumns()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -252,7 +252,7 @@ func TestViewOutlivesWhatItNames(t *testing.T) {
 		// A team gone: written as the store keeps it, since no path
 		// deletes one today.
 		gone, err := s.CreateSavedView(ctx, f.Lead.ID, store.SavedView{WorkspaceID: f.WS.ID, Name: "Ancienne équipe", Scope: store.ViewShared, OwnerID: f.Lead.ID,
-			Query: "team=999999&owner=999998", Columns: desk.DefaultViewColumns})
+			Query: "team=999999&owner=999998", Columns: desk.DefaultViewColumns()})
 		if err != nil {
 			t.Fatal(err)
 		}

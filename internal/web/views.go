@@ -30,10 +30,12 @@ func (s *server) viewRoutes(mux *http.ServeMux) {
 // viewCols are the columns a list shows; nil is the usual set.
 type viewCols []string
 
+var defaultCols = desk.DefaultViewColumns()
+
 // Has tells whether the list shows a column.
 func (c viewCols) Has(name string) bool {
 	if c == nil {
-		return slices.Contains(desk.DefaultViewColumns, name)
+		return slices.Contains(defaultCols, name)
 	}
 	return slices.Contains(c, name)
 }

@@ -47,7 +47,7 @@ func TestBrowserBulkOverAView(t *testing.T) {
 	ids := openTickets(t, e, s, 200)
 	luc := storetest.Actor(t, s, e.f.AgentL1)
 	v, err := e.d.CreateSavedView(context.Background(), luc, desk.ViewInput{Name: "Accès à prendre", Scope: store.ViewPersonal,
-		Query: url.Values{"type": {"access"}, "owner": {"none"}}, Columns: desk.DefaultViewColumns})
+		Query: url.Values{"type": {"access"}, "owner": {"none"}}, Columns: desk.DefaultViewColumns()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,12 +97,12 @@ func TestSavedViewRoutesForEveryRole(t *testing.T) {
 			t.Fatal(err)
 		}
 		mine, err := e.d.CreateSavedView(ctx, storetest.Actor(t, s, e.f.AgentL1), desk.ViewInput{Name: "Perso de Luc", Scope: store.ViewPersonal,
-			Query: url.Values{"owner": {"me"}}, Columns: desk.DefaultViewColumns})
+			Query: url.Values{"owner": {"me"}}, Columns: desk.DefaultViewColumns()})
 		if err != nil {
 			t.Fatal(err)
 		}
 		shared, err := e.d.CreateSavedView(ctx, storetest.Actor(t, s, e.f.Lead), desk.ViewInput{Name: "Partagée", Scope: store.ViewShared,
-			Query: url.Values{"type": {"billing"}}, Columns: desk.DefaultViewColumns})
+			Query: url.Values{"type": {"billing"}}, Columns: desk.DefaultViewColumns()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +166,7 @@ func TestStaleViewSaysSo(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		v, err := s.CreateSavedView(context.Background(), e.f.Lead.ID, store.SavedView{WorkspaceID: e.f.WS.ID, Name: "Ancienne équipe", Scope: store.ViewShared,
-			OwnerID: e.f.Lead.ID, Query: "team=999999", Columns: desk.DefaultViewColumns})
+			OwnerID: e.f.Lead.ID, Query: "team=999999", Columns: desk.DefaultViewColumns()})
 		if err != nil {
 			t.Fatal(err)
 		}
