@@ -88,7 +88,7 @@ func (a *API) listViews(c *call) (any, error) {
 }
 
 func (a *API) createView(c *call) (any, error) {
-	in := viewInput{Scope: store.ViewPersonal, Columns: desk.DefaultViewColumns}
+	in := viewInput{Scope: store.ViewPersonal, Columns: desk.DefaultViewColumns()}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
