@@ -161,8 +161,9 @@ type inboxPage struct {
 	Save  savePanel
 	Stale string
 	Cols  viewCols
-	// MaxBulk and CountCap word "select all in view".
+	// MaxBulk and CountCap word "select all in view", which asks IDsURL.
 	MaxBulk, CountCap int
+	IDsURL            string
 }
 
 // ticketRow is a ticket with the names a list shows.
@@ -253,6 +254,9 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) erro
 		p.Notice = s.handoffNotice(r.Context(), rq, moved)
 	}
 	p.Selectable, p.BulkChunk, p.MaxBulk, p.CountCap = !rq.actor.IsCollaborator(), bulkChunk, desk.MaxBulk, desk.CountCap
+	if p.IDsURL = "/views/" + key + "/ids"; l.lf.Query() != "" {
+		p.IDsURL += "?" + l.lf.Query()
+	}
 	for i := range p.Rows {
 		p.Rows[i].Selectable, p.Rows[i].Cols = p.Selectable, p.Cols
 	}

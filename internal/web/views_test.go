@@ -189,6 +189,8 @@ func TestSelectAllInView(t *testing.T) {
 		luc := e.login(t, "l1@acme.test")
 		_, page := luc.get("/views/tier-" + id(e.f.Tier["L1"].ID))
 		contains(t, page, "Sélectionner les 200 premiers des 207 tickets de cette vue (200 par passage)")
+		_, page = luc.get("/views/tier-" + id(e.f.Tier["L1"].ID) + "?owner=none&sort=oldest")
+		contains(t, page, `data-url="/views/tier-`+id(e.f.Tier["L1"].ID)+`/ids?owner=none&amp;sort=oldest"`)
 		res, body := luc.get("/views/tier-" + id(e.f.Tier["L1"].ID) + "/ids")
 		expectStatus(t, res, body, http.StatusOK)
 		var out struct {
