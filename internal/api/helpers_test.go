@@ -306,7 +306,7 @@ func (e *env) rowCounts() map[string]int {
 	counts := map[string]int{}
 	for _, table := range []string{"tickets", "events", "customers", "organisations", "agents", "teams", "tiers",
 		"request_types", "custom_fields", "ticket_collaborators", "ticket_handoffs", "api_tokens", "audit_log", "agent_tiers", "team_members", "team_skills",
-		"routing_rulesets", "escalation_procedures", "macros", "customer_notes"} {
+		"routing_rulesets", "escalation_procedures", "macros", "customer_notes", "saved_views"} {
 		var n int
 		if err := e.s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
 			e.t.Fatalf("count %s: %v", table, err)

@@ -75,6 +75,14 @@ func routeTable() []route {
 		{Method: "GET", Path: Prefix + "/tickets/{id}/macros/{macro}", ID: "previewMacro", Handle: (*API).previewMacro},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/macros/{macro}", ID: "applyMacro", Handle: (*API).applyMacro},
 
+		{Method: "GET", Path: Prefix + "/views", ID: "listViews", Handle: (*API).listViews},
+		{Method: "POST", Path: Prefix + "/views", ID: "createView", Handle: (*API).createView},
+		{Method: "GET", Path: Prefix + "/views/{id}", ID: "getView", Handle: (*API).getView},
+		{Method: "PATCH", Path: Prefix + "/views/{id}", ID: "updateView", Handle: (*API).updateView},
+		{Method: "DELETE", Path: Prefix + "/views/{id}", ID: "deleteView", Handle: (*API).deleteView},
+		{Method: "GET", Path: Prefix + "/views/{id}/tickets", ID: "listViewTickets", Handle: (*API).listViewTickets, Query: []param{cursorParam,
+			{Name: "limit", Type: "integer", Min: 1, Max: maxLimit, Desc: "Page size (default 50)."}}},
+
 		{Method: "GET", Path: Prefix + "/routing/rules", ID: "getRoutingRules", Handle: (*API).getRoutingRules},
 		{Method: "PUT", Path: Prefix + "/routing/rules", ID: "saveRoutingRules", Handle: (*API).putRoutingRules},
 		{Method: "POST", Path: Prefix + "/routing/dry-run", ID: "dryRunRoutingRules", Handle: (*API).dryRun},

@@ -46,6 +46,8 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 		ids["tokens"] = itoa(created.ID)
 		e.must(e.send("admin", "POST", Prefix+"/macros", map[string]any{"name": "fuzz", "body_fr": "Bonjour"}), 201, &created)
 		ids["macros"] = itoa(created.ID)
+		e.must(e.send("admin", "POST", Prefix+"/views", map[string]any{"name": "fuzz", "query": "status=open"}), 201, &created)
+		ids["views"] = itoa(created.ID)
 		// No route on attachments takes a body or a query; an id that names
 		// nothing still reaches the handler.
 		ids["attachments"] = "999999"

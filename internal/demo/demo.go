@@ -140,6 +140,7 @@ func (b *builder) build(seed uint64) error {
 		{"macros", b.createMacros},
 		{"customer notes", b.createPeopleNotes},
 		{"merged and linked tickets", b.createLinks},
+		{"saved views", b.createViews},
 	}
 	for _, st := range steps {
 		if err := st.fn(); err != nil {

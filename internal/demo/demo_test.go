@@ -73,6 +73,7 @@ func TestLoad(t *testing.T) {
 		t.Run("macros", l.checkMacros)
 		t.Run("customer and organisation pages", l.checkPeople)
 		t.Run("merged and linked", l.checkLinks)
+		t.Run("saved views", l.checkViews)
 		t.Run("refused on a non-empty database", func(t *testing.T) {
 			_, err := Load(context.Background(), s, testSeed)
 			if !errors.Is(err, ErrNotEmpty) {
@@ -541,5 +542,39 @@ func (l loaded) checkLinks(t *testing.T) {
 	}
 	if len(parent) != 1 {
 		t.Errorf("%d tickets with three children, want 1", len(parent))
+	}
+// The demo's saved views: Nadia has the shared billing one and her own,
+// each with a count; Thomas (front line too) has only the shared one.
+func (l loaded) checkViews(t *testing.T) {
+	ctx := context.Background()
+	actor := func(email string) auth.Actor {
+		_, id, _, _ := l.s.Credentials(ctx, email)
+		a, err := l.s.Actor(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	d := desk.New(l.s, nil)
+	for email, want := range map[string][]string{
+		"nadia@nuagique.example":  {"Factures en retard", "En attente du client"},
+		"thomas@nuagique.example": {"Factures en retard"},
+	} {
+		views, err := d.Views(ctx, actor(email), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, v := range views {
+			if v.Saved != nil {
+				names = append(names, v.Label)
+				if v.Label == "Factures en retard" && v.Count == 0 {
+					t.Errorf("%s: the billing view counts nothing", email)
+				}
+			}
+		}
+		if !slices.Equal(names, want) {
+			t.Errorf("%s's saved views: %v, want %v", email, names, want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 
 	"github.com/palier/palier/internal/auth"
@@ -15,6 +16,12 @@ type View struct {
 	Param  string       // tier code or team name shown in the label
 	Filter store.Filter `json:"-"`
 	Count  int
+	// Params is the view in the list's words (GET /api/v1/tickets), which
+	// "Save this view" starts from; nil when the list cannot say it (the
+	// swarms one).
+	Params url.Values
+	// Saved is set for a saved view (Key "saved-12", Label its name).
+	Saved *SavedView
 }
 
 // CountCap bounds sidebar counts so a huge backlog does not cost a full scan.
@@ -33,10 +40,23 @@ func (d *Service) Views(ctx context.Context, a auth.Actor, withCounts bool) ([]V
 	views := swarmOnly(a)
 	if !a.IsCollaborator() {
 		views = staffViews(a, dir)
+		saved, err := d.SavedViews(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		for i := range saved {
+			v := View{Key: saved[i].Key(), Label: saved[i].Name, Params: saved[i].Query, Saved: &saved[i]}
+			if len(saved[i].Stale) == 0 {
+				if v.Filter, err = d.ViewFilter(ctx, a, saved[i]); err != nil {
+					return nil, err
+				}
+			}
+			views = append(views, v)
+		}
 	}
 	if withCounts {
 		for i := range views {
-			if views[i].Key == "all" {
+			if views[i].Key == "all" || (views[i].Saved != nil && len(views[i].Saved.Stale) > 0) {
 				continue
 			}
 			if views[i].Count, err = d.CountTickets(ctx, a, views[i].Filter, CountCap); err != nil {
@@ -58,28 +78,38 @@ func staffViews(a auth.Actor, dir Directory) []View {
 			}
 		}
 	}
+	active := activeStatuses()
+	var tierParam []string
+	for _, id := range nonEmpty(tierIDs) {
+		tierParam = append(tierParam, strconv.FormatInt(id, 10))
+	}
 	views := []View{
-		{Key: "mine", Label: "view.mine", Filter: store.Filter{OwnerID: a.AgentID, ActiveOnly: true}},
-		{Key: "unassigned", Label: "view.unassigned", Filter: store.Filter{TierIDs: nonEmpty(tierIDs), Unassigned: true, ActiveOnly: true}},
+		{Key: "mine", Label: "view.mine", Filter: store.Filter{OwnerID: a.AgentID, ActiveOnly: true},
+			Params: url.Values{"owner": {"me"}, "status": active}},
+		{Key: "unassigned", Label: "view.unassigned", Filter: store.Filter{TierIDs: nonEmpty(tierIDs), Unassigned: true, ActiveOnly: true},
+			Params: url.Values{"owner": {"none"}, "tier": tierParam, "status": active}},
 		{Key: "swarms", Label: "view.swarms", Filter: store.Filter{CollaboratorID: a.AgentID, ActiveOnly: true}},
 		// What the agent handed to another tier, solved ones included and
 		// the latest change first: this is where they see it come back or
 		// get solved.
-		{Key: "handed-off", Label: "view.handed_off", Filter: store.Filter{HandedOffBy: a.AgentID, Sort: "updated"}},
+		{Key: "handed-off", Label: "view.handed_off", Filter: store.Filter{HandedOffBy: a.AgentID, Sort: "updated"},
+			Params: url.Values{"handed_off_by": {"me"}, "sort": {"updated"}}},
 	}
 	for _, t := range dir.Tiers {
 		if contains(tierIDs, t.ID) {
-			views = append(views, View{Key: "tier-" + strconv.FormatInt(t.ID, 10), Label: "view.tier", Param: t.Code + " · " + t.Name,
-				Filter: store.Filter{TierIDs: []int64{t.ID}, ActiveOnly: true}})
+			id := strconv.FormatInt(t.ID, 10)
+			views = append(views, View{Key: "tier-" + id, Label: "view.tier", Param: t.Code + " · " + t.Name,
+				Filter: store.Filter{TierIDs: []int64{t.ID}, ActiveOnly: true}, Params: url.Values{"tier": {id}, "status": active}})
 		}
 	}
 	for _, t := range dir.Teams {
 		if a.IsAdmin() || a.InTeam(t.ID) {
-			views = append(views, View{Key: "team-" + strconv.FormatInt(t.ID, 10), Label: "view.team", Param: t.Name,
-				Filter: store.Filter{TeamID: t.ID, ActiveOnly: true}})
+			id := strconv.FormatInt(t.ID, 10)
+			views = append(views, View{Key: "team-" + id, Label: "view.team", Param: t.Name,
+				Filter: store.Filter{TeamID: t.ID, ActiveOnly: true}, Params: url.Values{"team": {id}, "status": active}})
 		}
 	}
-	return append(views, View{Key: "all", Label: "view.all", Filter: store.Filter{}})
+	return append(views, View{Key: "all", Label: "view.all", Filter: store.Filter{}, Params: url.Values{}})
 }
 
 // nonEmpty keeps an empty tier list from meaning "no filter": an agent with

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ type viewItem struct {
 	Key, Label, URL string
 	Count           string
 	HasCount        bool
+	Stale           bool // a saved view naming what is gone
 }
 
 // loadSidebar builds the sidebar from the desk's views, grouped as agents
@@ -44,7 +46,7 @@ func (s *server) loadSidebar(ctx context.Context, rq *request, current string) (
 		sb.Current = current // only a real view is echoed back into the page
 	}
 	groups := map[string]*viewGroup{}
-	order := []string{"nav.queues", "nav.tiers", "nav.teams", "nav.everything"}
+	order := []string{"nav.queues", "nav.tiers", "nav.teams", "nav.everything", "nav.saved_views"}
 	for _, k := range order {
 		groups[k] = &viewGroup{Title: rq.loc.T(k)}
 	}
@@ -52,6 +54,11 @@ func (s *server) loadSidebar(ctx context.Context, rq *request, current string) (
 		it := viewItem{Key: v.Key, Label: viewLabel(rq, v), URL: "/views/" + v.Key, Count: rq.loc.Count(v.Count, desk.CountCap), HasCount: v.Key != "all"}
 		g := "nav.queues"
 		switch {
+		case v.Saved != nil:
+			g = "nav.saved_views"
+			if len(v.Saved.Stale) > 0 {
+				it.Count, it.Stale = "!", true
+			}
 		case strings.HasPrefix(v.Key, "tier-"):
 			g = "nav.tiers"
 		case strings.HasPrefix(v.Key, "team-"):
@@ -72,6 +79,9 @@ func (s *server) loadSidebar(ctx context.Context, rq *request, current string) (
 // viewLabel names a view; "Unassigned in L1" reads better than "in my
 // tiers" for the many agents who belong to one tier.
 func viewLabel(rq *request, v desk.View) string {
+	if v.Saved != nil {
+		return v.Saved.Name // a name, not a message key
+	}
 	if v.Key == "unassigned" && len(rq.actor.TierIDs) == 1 && !rq.actor.IsAdmin() {
 		if t := rq.dir.Tier(rq.actor.TierIDs[0]); t.ID != 0 {
 			return rq.loc.T("view.unassigned_in", "tier", t.Code)
@@ -109,6 +119,17 @@ type listFilter struct {
 	Status, Type, Team, Owner, Sort string
 }
 
+// Query is the filter as the address says it (for "select all in view").
+func (lf listFilter) Query() string {
+	q := url.Values{}
+	for k, v := range map[string]string{"status": lf.Status, "type": lf.Type, "team": lf.Team, "owner": lf.Owner, "sort": lf.Sort} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
+}
+
 // option is one <option> of a select.
 type option struct {
 	Value, Label string
@@ -135,6 +156,14 @@ type inboxPage struct {
 	Selectable bool
 	Bulk       string
 	BulkChunk  int
+	// Saving this list as a view, the saved view shown and its columns
+	// (views.go).
+	Save  savePanel
+	Stale string
+	Cols  viewCols
+	// MaxBulk and CountCap word "select all in view", which asks IDsURL.
+	MaxBulk, CountCap int
+	IDsURL            string
 }
 
 // ticketRow is a ticket with the names a list shows.
@@ -151,58 +180,85 @@ type ticketRow struct {
 	Sensitive bool
 	// Selectable: a box ticks the row for a bulk action.
 	Selectable bool
+	Cols       viewCols // the columns shown; nil: the usual ones
+}
+
+// inboxList is the list a request asks for: a view and the filters the
+// agent chose on it.
+type inboxList struct {
+	sb       sidebar
+	key      string
+	view     desk.View
+	lf       listFilter
+	filtered bool
+	f        store.Filter
+}
+
+// resolveList finds the view of the address and narrows it with the
+// filter form's choices; the inbox and "select all in view" share it.
+func (s *server) resolveList(r *http.Request, rq *request) (inboxList, error) {
+	l := inboxList{key: r.PathValue("key")}
+	sb, views, err := s.loadSidebar(r.Context(), rq, l.key)
+	if err != nil {
+		return l, err
+	}
+	l.sb = sb
+	if l.key == "" {
+		l.key = defaultView(views)
+		l.sb.Current = l.key
+	}
+	i := slices.IndexFunc(views, func(v desk.View) bool { return v.Key == l.key })
+	if i < 0 {
+		return l, errPageNotFound
+	}
+	l.view = views[i]
+	q := r.URL.Query()
+	l.lf = listFilter{Status: q.Get("status"), Type: q.Get("type"), Team: q.Get("team"), Owner: q.Get("owner"), Sort: q.Get("sort")}
+	l.filtered = l.lf != (listFilter{})
+	if l.lf.Sort == "" {
+		l.lf.Sort = l.view.Filter.Sort // the sort select shows the view's order
+	}
+	l.f, err = applyFilter(rq, l.view.Filter, l.lf)
+	return l, err
 }
 
 func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) error {
-	key := r.PathValue("key")
-	sb, views, err := s.loadSidebar(r.Context(), rq, key)
+	l, err := s.resolveList(r, rq)
 	if err != nil {
 		return err
 	}
-	if key == "" {
-		key = defaultView(views)
-		sb.Current = key
-	}
-	i := slices.IndexFunc(views, func(v desk.View) bool { return v.Key == key })
-	if i < 0 {
-		return errPageNotFound
-	}
-	view := views[i]
-	q := r.URL.Query()
-	lf := listFilter{Status: q.Get("status"), Type: q.Get("type"), Team: q.Get("team"), Owner: q.Get("owner"), Sort: q.Get("sort")}
-	filtered := lf != (listFilter{})
-	if lf.Sort == "" {
-		lf.Sort = view.Filter.Sort // the sort select shows the view's order
-	}
-	f, err := applyFilter(rq, view.Filter, lf)
-	if err != nil {
-		return err
+	key, view, q := l.key, l.view, r.URL.Query()
+	title := viewLabel(rq, view)
+	p := inboxPage{base: s.base(r, rq, title, "inbox"), Sidebar: l.sb, ViewKey: key, ViewTitle: title, Filter: l.lf, Filtered: l.filtered}
+	s.filterOptions(rq, &p)
+	s.savePanel(rq, l, &p)
+	if p.Stale != "" { // a saved view naming what is gone: said, not listed
+		s.render(w, r, rq.loc, http.StatusOK, "inbox", "", p)
+		return nil
 	}
 	trail, err := pageTrail(q)
 	if err != nil {
 		return err
 	}
-	list, next, err := s.d.Tickets(r.Context(), rq.actor, f, q.Get("cursor"), pageSize)
+	list, next, err := s.d.Tickets(r.Context(), rq.actor, l.f, q.Get("cursor"), pageSize)
 	if err != nil {
 		return err
 	}
-	rows, err := s.rows(r.Context(), rq, list)
-	if err != nil {
+	if p.Rows, err = s.rows(r.Context(), rq, list); err != nil {
 		return err
 	}
-	title := viewLabel(rq, view)
-	p := inboxPage{base: s.base(r, rq, title, "inbox"), Sidebar: sb, ViewKey: key, ViewTitle: title, Rows: rows, Filter: lf,
-		Filtered: filtered}
-	if p.Pager, err = s.pager(r.Context(), rq, key, q, f, trail, len(rows), next); err != nil {
+	if p.Pager, err = s.pager(r.Context(), rq, key, q, l.f, trail, len(p.Rows), next); err != nil {
 		return err
 	}
 	if moved := q.Get("moved"); moved != "" {
 		p.Notice = s.handoffNotice(r.Context(), rq, moved)
 	}
-	s.filterOptions(rq, &p)
-	p.Selectable, p.BulkChunk = !rq.actor.IsCollaborator(), bulkChunk
+	p.Selectable, p.BulkChunk, p.MaxBulk, p.CountCap = !rq.actor.IsCollaborator(), bulkChunk, desk.MaxBulk, desk.CountCap
+	if p.IDsURL = "/views/" + key + "/ids"; l.lf.Query() != "" {
+		p.IDsURL += "?" + l.lf.Query()
+	}
 	for i := range p.Rows {
-		p.Rows[i].Selectable = p.Selectable
+		p.Rows[i].Selectable, p.Rows[i].Cols = p.Selectable, p.Cols
 	}
 	if done, failed := q.Get("bulk_done"), q.Get("bulk_failed"); done != "" {
 		p.Bulk = rq.loc.T("bulk.summary", "done", done, "failed", failed)

@@ -25,6 +25,7 @@ const maxTrail = 200
 type inboxPager struct {
 	PrevURL, NextURL string
 	Range            string // "51–100 of 312", "" for an empty list
+	Total            int    // the count, capped at desk.CountCap
 }
 
 // pageTrail reads the trail of the request, refusing what is not one.
@@ -79,6 +80,7 @@ func (s *server) pager(ctx context.Context, rq *request, key string, q url.Value
 	if err != nil {
 		return p, err
 	}
+	p.Total = total
 	first := 1
 	if cursor != "" {
 		first = (len(trail)+1)*pageSize + 1

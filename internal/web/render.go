@@ -27,13 +27,14 @@ var funcs = template.FuncMap{
 	// bind pairs a value with the page's locale for partials, whose dot is
 	// not the page: {{template "row" (bind $.L .)}}. bindOOB marks it for
 	// an htmx out-of-band swap.
-	"bind":    func(l *locale, v any) pair { return pair{L: l, V: v} },
-	"bindOOB": func(l *locale, v any) pair { return pair{L: l, V: v, OOB: true} },
-	"hasStr":  slices.Contains[[]string, string],
-	"join":    strings.Join,
-	"idIn":    idIn,
-	"mulf":    func(a, b float64) float64 { return a * b },
-	"dict":    dict,
+	"bind":      func(l *locale, v any) pair { return pair{L: l, V: v} },
+	"bindOOB":   func(l *locale, v any) pair { return pair{L: l, V: v, OOB: true} },
+	"hasStr":    slices.Contains[[]string, string],
+	"join":      strings.Join,
+	"hasPrefix": strings.HasPrefix,
+	"idIn":      idIn,
+	"mulf":      func(a, b float64) float64 { return a * b },
+	"dict":      dict,
 }
 
 // idIn reports whether a form option's value is one of the ids.

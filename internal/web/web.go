@@ -87,6 +87,7 @@ func (s *server) routes() http.Handler {
 	s.mailboxRoutes(mux)
 	s.macroRoutes(mux)
 	s.bulkRoutes(mux)
+	s.viewRoutes(mux)
 	s.helpRoutes(mux)
 	s.helpContactRoutes(mux)
 	s.contactAdminRoutes(mux)
