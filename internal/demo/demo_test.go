@@ -543,6 +543,8 @@ func (l loaded) checkLinks(t *testing.T) {
 	if len(parent) != 1 {
 		t.Errorf("%d tickets with three children, want 1", len(parent))
 	}
+}
+
 // The demo's saved views: Nadia has the shared billing one and her own,
 // each with a count; Thomas (front line too) has only the shared one.
 func (l loaded) checkViews(t *testing.T) {
