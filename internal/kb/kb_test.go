@@ -100,3 +100,31 @@ func TestCanRead(t *testing.T) {
 		}
 	}
 }
+
+// occurrences must count what splitting the list into terms counts: whole
+// terms, or terms beginning with a prefix, never a match inside a term.
+func TestOccurrencesCountsWholeTerms(t *testing.T) {
+	split := func(terms, x string, prefix bool) int {
+		n := 0
+		for _, tok := range strings.Fields(terms) {
+			if tok == x || prefix && strings.HasPrefix(tok, x) {
+				n++
+			}
+		}
+		return n
+	}
+	lists := []string{"", "factur", "factur factur", "refactur factur facturat", "a aa aaa", "mot de pass motdepass mot",
+		"pass passe passer", "réinitialis mot réinit", "x factu factur"}
+	for _, l := range lists {
+		for _, x := range []string{"factur", "fact", "a", "aa", "mot", "pass", "réinit", "x", "t", "ur"} {
+			for _, p := range []bool{false, true} {
+				if got, want := occurrences(l, x, p), split(l, x, p); got != want {
+					t.Errorf("occurrences(%q, %q, %v) = %d, want %d", l, x, p, got, want)
+				}
+			}
+		}
+		if got, want := countTerms(l), len(strings.Fields(l)); got != want {
+			t.Errorf("countTerms(%q) = %d, want %d", l, got, want)
+		}
+	}
+}

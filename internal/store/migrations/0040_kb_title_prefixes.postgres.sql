@@ -1,0 +1,16 @@
+-- Short prefixes search titles only. While a word is being typed, its
+-- first two or three letters ("ré", "fac") begin thousands of distinct
+-- terms; a GIN prefix match reads the posting lists of every one into a
+-- bitmap before LIMIT applies (most of a keystroke's time at 100,000
+-- articles). So each article's title terms are also indexed with a "~"
+-- mark ("~factur"), and a short prefix is looked up among those only
+-- ('~fa':*): a few terms per title instead of a hundred per body. The
+-- marks cannot meet a real term (terms are letters and digits) and are
+-- never ranked on (kb.Rank reads title_terms and body_terms).
+CREATE FUNCTION kb_title_marks(terms TEXT) RETURNS tsvector
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT array_to_tsvector(array(SELECT '~' || t FROM unnest(string_to_array(terms, ' ')) t WHERE t <> ''))
+$$;
+
+UPDATE kb_articles SET search = search || kb_title_marks(title_terms);
