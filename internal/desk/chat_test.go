@@ -21,7 +21,7 @@ func TestChatStateChangesAreConditional(t *testing.T) {
 		ctx := context.Background()
 		f := storetest.Seed(t, s)
 		d := desk.New(s, nil)
-		c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour"})
+		c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour", Workspace: f.WS.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestConcurrentAcceptsHaveOneWinner(t *testing.T) {
 		f := storetest.Seed(t, s)
 		d := desk.New(s, nil)
 		for round := range 5 {
-			c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour"})
+			c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour", Workspace: f.WS.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
