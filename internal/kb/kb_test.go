@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -125,6 +126,41 @@ func TestOccurrencesCountsWholeTerms(t *testing.T) {
 		}
 		if got, want := countTerms(l), len(strings.Fields(l)); got != want {
 			t.Errorf("countTerms(%q) = %d, want %d", l, got, want)
+		}
+	}
+}
+
+// bestWindow slides its window; it must pick what checking every window
+// picks: the first start whose snippetWords words hold the most distinct
+// query words.
+func TestBestWindowIsTheFirstWithMostQueryWords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		n := 1 + rng.IntN(4)
+		which := make([]int, rng.IntN(120))
+		for i := range which {
+			which[i] = -1
+			if rng.IntN(8) == 0 {
+				which[i] = rng.IntN(n)
+			}
+		}
+		want, wantCount := 0, -1
+		for start := range which {
+			seen := map[int]bool{}
+			for _, m := range which[start:min(len(which), start+snippetWords)] {
+				if m >= 0 {
+					seen[m] = true
+				}
+			}
+			if len(seen) > wantCount {
+				want, wantCount = start, len(seen)
+			}
+			if len(seen) == n {
+				break
+			}
+		}
+		if got := bestWindow(which, n); got != want {
+			t.Fatalf("bestWindow(%v, %d) = %d, want %d", which, n, got, want)
 		}
 	}
 }
