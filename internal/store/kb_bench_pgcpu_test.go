@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -65,3 +66,75 @@ func pgServerCPU(db *sql.DB) func() time.Duration {
 		return time.Duration(total) * tick
 	}
 }
+
+// pgBackendsCPU returns a function reading, in nanoseconds, the time the
+// PostgreSQL cluster's processes behind db have run on a CPU so far
+// (/proc/PID/schedstat, exact unlike the clock ticks of /proc/PID/stat):
+// read before and after one keystroke of a single customer, it is the
+// server's CPU time for that search. The list of processes is read again
+// every few hundred calls (the store's pool keeps its connections).
+func pgBackendsCPU(db *sql.DB) func() time.Duration {
+	var backend int
+	if err := db.QueryRow(`SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+		return nil
+	}
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(backend) + "/status")
+	if err != nil {
+		return nil
+	}
+	postmaster := ""
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "PPid:"); ok {
+			postmaster = strings.TrimSpace(v)
+		}
+	}
+	var pids []string
+	calls := 0
+	scan := func() {
+		pids = pids[:0]
+		procs, _ := os.ReadDir("/proc")
+		for _, p := range procs {
+			if _, err := strconv.Atoi(p.Name()); err != nil {
+				continue
+			}
+			b, err := os.ReadFile("/proc/" + p.Name() + "/stat")
+			if err != nil {
+				continue
+			}
+			s := string(b)
+			if f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]); len(f) > 1 && f[1] == postmaster {
+				pids = append(pids, p.Name())
+			}
+		}
+	}
+	return func() time.Duration {
+		if calls%500 == 0 {
+			scan()
+		}
+		calls++
+		var total int64
+		for _, pid := range pids {
+			b, err := os.ReadFile("/proc/" + pid + "/schedstat")
+			if err != nil {
+				continue
+			}
+			ns, _, _ := strings.Cut(string(b), " ")
+			v, _ := strconv.ParseInt(ns, 10, 64)
+			total += v
+		}
+		return time.Duration(total)
+	}
+}
+
+// threadCPU is the CPU time the calling OS thread has used (the caller
+// locks its goroutine to the thread).
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// rusageThread is Linux's RUSAGE_THREAD.
+const rusageThread = 1

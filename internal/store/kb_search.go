@@ -247,7 +247,7 @@ func (s *Store) KBSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 // SQLite they come from two sources, articles matching in their title and
 // articles matching anywhere, each newest first; on PostgreSQL, twice as
 // many matches in the order of the GIN index's bitmap (storage order; see
-// kb_candidates in the migration). A query matching more articles than
+// kb_candidate_rows in migration 0040). A query matching more articles than
 // that (a two-letter prefix on a large knowledge base) ranks a subset
 // rather than all: as-you-type stays fast, and the next keystroke narrows
 // the match.
@@ -291,8 +291,7 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 		// The query is a tsquery as written (not to_tsquery, whose parser
 		// would drop the "~" of title marks); its terms are already
 		// analysed.
-		rows, err = s.read.QueryContext(ctx, `SELECT `+columns+`
-			FROM kb_candidates($2, $1::tsquery, $3, $4, $5, $6) c(id) JOIN kb_articles x ON x.id = c.id`,
+		rows, err = s.read.QueryContext(ctx, `SELECT `+columns+` FROM kb_candidate_rows($2, $1::tsquery, $3, $4, $5, $6) x`,
 			kbTSQuery(matches, all), wsID, q.Language, status, visibility, 2*kbCandidates)
 	}
 	if err != nil {
