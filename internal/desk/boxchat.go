@@ -54,9 +54,11 @@ func (d *Service) SetChatEnabled(ctx context.Context, a auth.Actor, on bool) err
 	return d.store.SetChatEnabled(ctx, a.WorkspaceID, chat.DefaultWait, on)
 }
 
-// StartBoxChat starts a chat from the help box of workspace wsID, when
-// it offers chat now (else ErrChatUnavailable, writing nothing).
-func (d *Service) StartBoxChat(ctx context.Context, wsID int64, in ChatStart) (chat.Conversation, string, error) {
+// StartPublicChat starts a chat for a visitor of workspace wsID's public
+// pages (the help centre's chat page and the help box), when it offers
+// chat now (ChatOffered; else ErrChatUnavailable, writing nothing). Both
+// start through here, so one rule decides when customers may chat.
+func (d *Service) StartPublicChat(ctx context.Context, wsID int64, in ChatStart) (chat.Conversation, string, error) {
 	ok, err := d.ChatOffered(ctx, wsID)
 	if err != nil {
 		return chat.Conversation{}, "", err
@@ -66,6 +68,17 @@ func (d *Service) StartBoxChat(ctx context.Context, wsID int64, in ChatStart) (c
 	}
 	in.Workspace = wsID
 	return d.StartChat(ctx, in)
+}
+
+// PublicChat is the conversation a customer's token opens, in workspace
+// wsID only (the help centre or help box being visited): a token of
+// another workspace's conversation is not found there.
+func (d *Service) PublicChat(ctx context.Context, wsID int64, token string) (chat.Conversation, error) {
+	c, err := d.CustomerChat(ctx, token)
+	if err == nil && c.WorkspaceID != wsID {
+		return chat.Conversation{}, errNoChat
+	}
+	return c, err
 }
 
 // PublicLimit is the rate of one kind of public request: per client

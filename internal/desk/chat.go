@@ -69,7 +69,8 @@ type ChatStart struct {
 	Email    string // optional
 	Text     string // the first line
 	Language string
-	// Workspace is the help box's workspace; 0 means the help centre's.
+	// Workspace is the workspace whose help centre or help box the
+	// customer is visiting (set by StartPublicChat).
 	Workspace int64
 }
 
@@ -112,8 +113,8 @@ func HashChatToken(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// StartChat opens a conversation for a customer of the help centre's
-// workspace: a routed ticket on channel "chat" whose first message is
+// StartChat opens a conversation for a customer of in.Workspace, whether
+// or not it offers chat now (public pages call StartPublicChat): a routed ticket on channel "chat" whose first message is
 // the customer's first line. It returns the conversation and its token,
 // which only the customer holds.
 func (d *Service) StartChat(ctx context.Context, in ChatStart) (chat.Conversation, string, error) {
@@ -137,9 +138,9 @@ func (d *Service) StartChat(ctx context.Context, in ChatStart) (chat.Conversatio
 	}
 	wsID := in.Workspace
 	if wsID == 0 {
-		if wsID, err = d.HelpWorkspace(ctx); err != nil {
-			return chat.Conversation{}, "", err
-		}
+		// Never a default workspace: the caller names the one the
+		// customer is visiting (StartPublicChat).
+		return chat.Conversation{}, "", problem.New(problem.Internal, "internal", "chat started without a workspace")
 	}
 	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: wsID})
 	if err != nil {

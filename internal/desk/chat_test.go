@@ -18,7 +18,7 @@ import (
 // waiting, one wins.
 func TestChatStateChangesAreConditional(t *testing.T) {
 	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour"})
+		c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour", Workspace: f.WS.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestChatStateChangesAreConditional(t *testing.T) {
 func TestConcurrentAcceptsHaveOneWinner(t *testing.T) {
 	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
 		for round := range 5 {
-			c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour"})
+			c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour", Workspace: f.WS.ID})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -47,6 +47,15 @@ type Match struct {
 	Prefixes []string
 }
 
+// MinBodyPrefix is the length from which a word being typed matches the
+// terms it begins anywhere in an article; a shorter one ("fa", "pré")
+// matches them in titles only. Two or three letters begin a large part
+// of a knowledge base's vocabulary: looking them up in every body costs
+// more than the rest of a search, and says little about what the
+// customer wants, which the next keystroke will tell. The word's own
+// stem still matches anywhere.
+const MinBodyPrefix = 4
+
 // Hit is one search result.
 type Hit struct {
 	ID       int64

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -101,6 +102,68 @@ func TestCanRead(t *testing.T) {
 	}
 }
 
+// occurrences must count what splitting the list into terms counts: whole
+// terms, or terms beginning with a prefix, never a match inside a term.
+func TestOccurrencesCountsWholeTerms(t *testing.T) {
+	split := func(terms, x string, prefix bool) int {
+		n := 0
+		for _, tok := range strings.Fields(terms) {
+			if tok == x || prefix && strings.HasPrefix(tok, x) {
+				n++
+			}
+		}
+		return n
+	}
+	lists := []string{"", "factur", "factur factur", "refactur factur facturat", "a aa aaa", "mot de pass motdepass mot",
+		"pass passe passer", "réinitialis mot réinit", "x factu factur"}
+	for _, l := range lists {
+		for _, x := range []string{"factur", "fact", "a", "aa", "mot", "pass", "réinit", "x", "t", "ur"} {
+			for _, p := range []bool{false, true} {
+				if got, want := occurrences(l, x, p), split(l, x, p); got != want {
+					t.Errorf("occurrences(%q, %q, %v) = %d, want %d", l, x, p, got, want)
+				}
+			}
+		}
+		if got, want := countTerms(l), len(strings.Fields(l)); got != want {
+			t.Errorf("countTerms(%q) = %d, want %d", l, got, want)
+		}
+	}
+}
+
+// bestWindow slides its window; it must pick what checking every window
+// picks: the first start whose snippetWords words hold the most distinct
+// query words.
+func TestBestWindowIsTheFirstWithMostQueryWords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		n := 1 + rng.IntN(4)
+		which := make([]int, rng.IntN(120))
+		for i := range which {
+			which[i] = -1
+			if rng.IntN(8) == 0 {
+				which[i] = rng.IntN(n)
+			}
+		}
+		want, wantCount := 0, -1
+		for start := range which {
+			seen := map[int]bool{}
+			for _, m := range which[start:min(len(which), start+snippetWords)] {
+				if m >= 0 {
+					seen[m] = true
+				}
+			}
+			if len(seen) > wantCount {
+				want, wantCount = start, len(seen)
+			}
+			if len(seen) == n {
+				break
+			}
+		}
+		if got := bestWindow(which, n); got != want {
+			t.Fatalf("bestWindow(%v, %d) = %d, want %d", which, n, got, want)
+		}
+	}
+}
 // A category is named in the reader's language; without an English name,
 // English readers see the French one.
 func TestCategoryName(t *testing.T) {

@@ -30,21 +30,11 @@ func Snippet(lang, text string, matches []Match) string {
 	if len(words) == 0 {
 		return html.EscapeString(text)
 	}
-	best, bestCount := 0, -1
-	for start := 0; start < len(words); start++ {
-		seen := map[int]bool{}
-		for _, w := range words[start:min(len(words), start+snippetWords)] {
-			if w.match >= 0 {
-				seen[w.match] = true
-			}
-		}
-		if len(seen) > bestCount {
-			best, bestCount = start, len(seen)
-		}
-		if len(seen) == len(matches) {
-			break
-		}
+	which := make([]int, len(words))
+	for i, w := range words {
+		which[i] = w.match
 	}
+	best := bestWindow(which, len(matches))
 	// Start a few words before the first match so the passage reads.
 	for i := best; i < len(words) && i < best+snippetWords; i++ {
 		if words[i].match >= 0 {
@@ -113,4 +103,45 @@ func whichMatch(lang, tok string, matches []Match, heads map[string]bool) int {
 		}
 	}
 	return -1
+}
+
+// bestWindow returns where the first window of snippetWords words holding
+// the most distinct query words starts; which[i] is the query word the
+// i-th word of the text matches, or -1. The window slides, counting how
+// often each query word occurs in it (a set per window start was most of
+// a snippet's cost).
+func bestWindow(which []int, queryWords int) int {
+	count := make([]int, queryWords)
+	distinct := 0
+	add := func(m, d int) {
+		if m < 0 {
+			return
+		}
+		if d > 0 && count[m] == 0 {
+			distinct++
+		}
+		count[m] += d
+		if d < 0 && count[m] == 0 {
+			distinct--
+		}
+	}
+	for _, m := range which[:min(len(which), snippetWords)] {
+		add(m, 1)
+	}
+	best, bestCount := 0, -1
+	for start := range which {
+		if start > 0 {
+			add(which[start-1], -1)
+			if end := start + snippetWords - 1; end < len(which) {
+				add(which[end], 1)
+			}
+		}
+		if distinct > bestCount {
+			best, bestCount = start, distinct
+		}
+		if distinct == queryWords {
+			break
+		}
+	}
+	return best
 }

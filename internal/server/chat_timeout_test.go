@@ -26,7 +26,12 @@ import (
 // /metrics while open, and an ordinary slow request is still cut.
 func TestChatOutlivesRequestTimeouts(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
-	storetest.Seed(t, s)
+	f := storetest.Seed(t, s)
+	open := f.WS
+	open.BusinessHours = "24/7" // the help centre offers chat at any hour
+	if err := s.UpdateWorkspace(context.Background(), f.Admin.ID, open); err != nil {
+		t.Fatal(err)
+	}
 	d := desk.New(s, nil)
 	h, err := server.New(d, server.Config{Version: "test"})
 	if err != nil {

@@ -47,7 +47,7 @@ func (s *Store) writeKBIndex(ctx context.Context, tx *Tx, wsID int64, a kb.Artic
 			break
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET search =
-			setweight(to_tsvector('simple', $1), 'A') || setweight(to_tsvector('simple', $2), 'B') WHERE id = $3`,
+			setweight(to_tsvector('simple', $1), 'A') || setweight(to_tsvector('simple', $2), 'B') || kb_title_marks($1) WHERE id = $3`,
 			ix.TitleTerms, ix.BodyTerms, a.ID); err != nil {
 			return fmt.Errorf("index article: %w", err)
 		}
@@ -247,7 +247,7 @@ func (s *Store) KBSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 // SQLite they come from two sources, articles matching in their title and
 // articles matching anywhere, each newest first; on PostgreSQL, twice as
 // many matches in the order of the GIN index's bitmap (storage order; see
-// kb_candidates in the migration). A query matching more articles than
+// kb_candidate_rows in migration 0040). A query matching more articles than
 // that (a two-letter prefix on a large knowledge base) ranks a subset
 // rather than all: as-you-type stays fast, and the next keystroke narrows
 // the match.
@@ -268,8 +268,10 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if q.Reader == kb.Agent {
 		status, visibility = "", ""
 	}
-	const columns = `x.id, x.language, x.title, x.title_terms, x.body_terms, x.helpful, x.not_helpful, x.views`
-	var rows *sql.Rows
+	// The rank's inputs only: titles and text are read for the page
+	// returned.
+	const columns = `x.id, x.language, x.title_terms, x.body_terms, x.helpful, x.not_helpful, x.views`
+	var cands []kb.Candidate
 	var err error
 	switch s.dialect {
 	case SQLite:
@@ -283,29 +285,33 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 			WHERE kb_fts MATCH %s AND x.workspace_id = $3 AND ($4 = '' OR x.language = $4)
 			AND (($5 = '' AND x.status <> 'archived') OR x.status = $5) AND ($6 = '' OR x.visibility = $6)
 			ORDER BY f.rowid DESC LIMIT $7)`
-		rows, err = s.read.QueryContext(ctx, fmt.Sprintf(cand, "$1")+` UNION ALL `+fmt.Sprintf(cand, "$2"),
-			ftsQuery(matches, all, "{title}"), ftsQuery(matches, all, "{title body}"), wsID, q.Language, status, visibility, kbCandidates)
+		rows, err := s.read.QueryContext(ctx, fmt.Sprintf(cand, "$1")+` UNION ALL `+fmt.Sprintf(cand, "$2"),
+			kbFTSQuery(matches, all, "{title}"), kbFTSQuery(matches, all, "{title body}"), wsID, q.Language, status, visibility, kbCandidates)
+		if err == nil {
+			cands, err = scanKBCandidates(rows, nil)
+		}
 	case Postgres:
-		rows, err = s.read.QueryContext(ctx, `SELECT `+columns+`
-			FROM kb_candidates($2, to_tsquery('simple', $1), $3, $4, $5, $6) c(id) JOIN kb_articles x ON x.id = c.id`,
-			tsQuery(matches, all, ""), wsID, q.Language, status, visibility, 2*kbCandidates)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("search articles: %w", err)
-	}
-	seen := map[int64]bool{}
-	var cands []kb.Candidate
-	err = eachRow(rows, func(r *sql.Rows) error {
-		var c kb.Candidate
-		if err := r.Scan(&c.ID, &c.Language, &c.Title, &c.TitleTerms, &c.BodyTerms, &c.Helpful, &c.NotHelpful, &c.Views); err != nil {
-			return err
+		// Title matches first, on the marked title terms (migration 0040).
+		// A GIN match builds the bitmap of every matching article before
+		// LIMIT applies: for a term in half the articles ("factur" in a
+		// billing knowledge base), most of a search. In titles the same
+		// term is an order of magnitude rarer, and when titles alone fill
+		// the candidates the body matches would rank below them anyway (a
+		// title match weighs titleWeight body matches), so they are not
+		// looked for.
+		query := `SELECT ` + columns + ` FROM kb_candidate_rows($2, $1::tsquery, $3, $4, $5, $6) x`
+		rows, err := s.read.QueryContext(ctx, query, kbTSQuery(matches, all, true), wsID, q.Language, status, visibility, kbCandidates)
+		if err == nil {
+			cands, err = scanKBCandidates(rows, nil)
 		}
-		if !seen[c.ID] {
-			seen[c.ID] = true
-			cands = append(cands, c)
+		if err != nil || len(cands) == kbCandidates {
+			break
 		}
-		return nil
-	})
+		rows, err = s.read.QueryContext(ctx, query, kbTSQuery(matches, all, false), wsID, q.Language, status, visibility, 2*kbCandidates-len(cands))
+		if err == nil {
+			cands, err = scanKBCandidates(rows, cands)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search articles: %w", err)
 	}
@@ -317,31 +323,55 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 		return nil, err
 	}
 	hits := kb.Rank(cands, matches, n, limit)
-	// The text snippets are cut from: only for the page returned.
+	// Titles, and the text snippets are cut from: only for the page
+	// returned.
 	ids := make([]any, len(hits))
 	marks := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i], marks[i] = h.ID, fmt.Sprintf("$%d", i+1)
 	}
-	rows, err = s.read.QueryContext(ctx, `SELECT id, body_text FROM kb_articles WHERE id IN (`+strings.Join(marks, ", ")+`)`, ids...)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, title, body_text FROM kb_articles WHERE id IN (`+strings.Join(marks, ", ")+`)`, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("search articles: %w", err)
 	}
-	text := map[int64]string{}
+	type shown struct{ title, text string }
+	page := map[int64]shown{}
 	err = eachRow(rows, func(r *sql.Rows) error {
 		var id int64
-		var t string
-		err := r.Scan(&id, &t)
-		text[id] = t
+		var v shown
+		err := r.Scan(&id, &v.title, &v.text)
+		page[id] = v
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search articles: %w", err)
 	}
 	for i := range hits {
-		hits[i].Snippet = kb.Snippet(hits[i].Language, text[hits[i].ID], matches)
+		v := page[hits[i].ID]
+		hits[i].Title, hits[i].Snippet = v.title, kb.Snippet(hits[i].Language, v.text, matches)
 	}
 	return hits, nil
+}
+
+// scanKBCandidates appends the candidates of rows to cands, each article
+// once.
+func scanKBCandidates(rows *sql.Rows, cands []kb.Candidate) ([]kb.Candidate, error) {
+	seen := map[int64]bool{}
+	for _, c := range cands {
+		seen[c.ID] = true
+	}
+	err := eachRow(rows, func(r *sql.Rows) error {
+		var c kb.Candidate
+		if err := r.Scan(&c.ID, &c.Language, &c.TitleTerms, &c.BodyTerms, &c.Helpful, &c.NotHelpful, &c.Views); err != nil {
+			return err
+		}
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			cands = append(cands, c)
+		}
+		return nil
+	})
+	return cands, err
 }
 
 // kbCounts caches how many articles each workspace and language has, for
@@ -426,6 +456,70 @@ func tsQuery(matches []kb.Match, all bool, weight string) string {
 		parts[i] = "(" + strings.Join(alternatives(m, `'%s'`+weightSuffix(weight, ":"), `'%s':*`+weight), " | ") + ")"
 	}
 	return strings.Join(parts, join)
+}
+
+// kbFTSQuery spells a knowledge-base search for FTS5 as ftsQuery does,
+// except that a prefix shorter than kb.MinBodyPrefix matches titles only,
+// as on PostgreSQL (kbTSQuery): both databases find the same articles.
+func kbFTSQuery(matches []kb.Match, all bool, columns string) string {
+	join := " OR "
+	if all {
+		join = " AND "
+	}
+	var b strings.Builder
+	b.WriteString(columns + " : (")
+	for i, m := range matches {
+		if i > 0 {
+			b.WriteString(join)
+		}
+		b.WriteString("(")
+		for j, alt := range kbAlternatives(m, `"%s"`, `"%s" *`, `{title} : "%s" *`) {
+			if j > 0 {
+				b.WriteString(" OR ")
+			}
+			b.WriteString(alt)
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// kbTSQuery spells a knowledge-base search as a PostgreSQL tsquery (in
+// its input syntax: the terms are analysed already). A prefix shorter
+// than kb.MinBodyPrefix is looked up among the marked title terms only
+// (migration 0040); with titles set, every term and prefix is.
+func kbTSQuery(matches []kb.Match, all, titles bool) string {
+	join := " | "
+	if all {
+		join = " & "
+	}
+	term, prefix := `'%s'`, `'%s':*`
+	if titles {
+		term, prefix = `'~%s'`, `'~%s':*`
+	}
+	parts := make([]string, len(matches))
+	for i, m := range matches {
+		parts[i] = "(" + strings.Join(kbAlternatives(m, term, prefix, `'~%s':*`), " | ") + ")"
+	}
+	return strings.Join(parts, join)
+}
+
+// kbAlternatives spells each term and prefix of a word, a prefix shorter
+// than kb.MinBodyPrefix with short.
+func kbAlternatives(m kb.Match, term, prefix, short string) []string {
+	var out []string
+	for _, t := range m.Terms {
+		out = append(out, fmt.Sprintf(term, t))
+	}
+	for _, p := range m.Prefixes {
+		if utf8.RuneCountInString(p) < kb.MinBodyPrefix {
+			out = append(out, fmt.Sprintf(short, p))
+		} else {
+			out = append(out, fmt.Sprintf(prefix, p))
+		}
+	}
+	return out
 }
 
 func weightSuffix(weight, sep string) string {

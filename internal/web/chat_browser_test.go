@@ -32,6 +32,7 @@ func TestBrowserChat(t *testing.T) {
 	agentCtx := browsertest.New(t)
 	s := storetest.Open(t, store.SQLite)
 	e := newEnv(t, s)
+	alwaysOpen(t, e, s)
 
 	signInAt(t, agentCtx, e, "/chats", "l1@acme.test", "#chat-queue")
 	run(t, agentCtx, "the panel is live",

@@ -14,29 +14,35 @@ import (
 // starts a conversation and then talks over a WebSocket, also meant to be
 // shown in the help box's frame. The conversation's token lives in a
 // cookie for this path only, for the browser session: a reload finds the
-// conversation again, closing the browser forgets it.
+// conversation again, closing the browser forgets it. The page belongs to
+// the help centre being visited (publicHelp settles its workspace), and
+// offers chat by the help box's rule (desk.ChatOffered, StartPublicChat):
+// only while that workspace has chat on and is open, else the contact
+// form. A conversation already started stays reachable after either
+// changes.
 
 const chatCookie = "palier_chat"
 
 func (s *server) chatCustomerRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /help/chat", s.chatCustomerPage)
-	mux.HandleFunc("POST /help/chat", s.chatStart)
-	mux.HandleFunc("POST /help/chat/end", s.chatCustomerEnd)
-	mux.HandleFunc("POST /help/chat/leave", s.chatLeaveMessage)
+	mux.Handle("GET /help/chat", s.publicHelp(s.chatCustomerPage))
+	mux.Handle("POST /help/chat", s.publicHelp(s.chatStart))
+	mux.Handle("POST /help/chat/end", s.publicHelp(s.chatCustomerEnd))
+	mux.Handle("POST /help/chat/leave", s.publicHelp(s.chatLeaveMessage))
 	mux.HandleFunc("GET /help/chat/ws", s.chatCustomerWS)
 }
 
 type chatCustomerPage struct {
 	base
-	Chat       chat.Conversation
-	Lines      []desk.ChatLine
-	Name       string
-	Email      string
-	Message    string
-	Errors     formErrors
-	Error      string
-	LeftRef    string // the reference of the message left instead
-	Conversing bool
+	Chat        chat.Conversation
+	Lines       []desk.ChatLine
+	Name        string
+	Email       string
+	Message     string
+	Errors      formErrors
+	Error       string
+	LeftRef     string // the reference of the message left instead
+	Conversing  bool
+	ChatOffered bool // else the page offers the contact form
 }
 
 func (s *server) chatToken(r *http.Request) string {
@@ -54,61 +60,80 @@ func (s *server) setChatCookie(w http.ResponseWriter, r *http.Request, token str
 	http.SetCookie(w, c)
 }
 
-func (s *server) chatCustomerPage(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
+// chatStartPage is the page before a conversation: the start form when
+// the help centre's workspace offers chat now, else the way to the
+// contact form.
+func (s *server) chatStartPage(ctx context.Context, r *http.Request, loc *locale, ws int64) (chatCustomerPage, error) {
 	p := chatCustomerPage{base: s.anonBase(r, loc, "chat.title")}
+	var err error
+	p.ChatOffered, err = s.d.ChatOffered(ctx, ws)
+	return p, err
+}
+
+func (s *server) chatCustomerPage(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
+	p, err := s.chatStartPage(r.Context(), r, loc, ws)
+	if err != nil {
+		return err
+	}
 	if token := s.chatToken(r); token != "" && r.URL.Query().Get("new") == "" {
-		c, err := s.d.CustomerChat(r.Context(), token)
+		c, err := s.d.PublicChat(r.Context(), ws, token)
 		switch {
 		case err == nil:
 			lines, err := s.d.ChatTranscript(r.Context(), c)
 			if err != nil {
-				s.fail(w, r, loc, err)
-				return
+				return err
 			}
 			p.Chat, p.Lines, p.Conversing, p.Email = c, lines, true, c.Email
 		case problem.Is(err, problem.NotFound):
 			s.setChatCookie(w, r, "")
 		default:
-			s.fail(w, r, loc, err)
-			return
+			return err
 		}
 	}
 	s.render(w, r, loc, http.StatusOK, "chat_customer", "", p)
+	return nil
 }
 
-func (s *server) chatStart(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
+func (s *server) chatStart(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	in := desk.ChatStart{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Text: r.PostFormValue("message"), Language: loc.Lang}
-	_, token, err := s.d.StartChat(r.Context(), in)
+	_, token, err := s.d.StartPublicChat(r.Context(), ws, in)
 	if err != nil {
+		if p, ok := problem.As(err); !ok || p.Kind == problem.Internal {
+			return err
+		}
+		p, perr := s.chatStartPage(r.Context(), r, loc, ws)
+		if perr != nil {
+			return perr
+		}
 		status, err := s.classify(w, r, err)
-		p := chatCustomerPage{base: s.anonBase(r, loc, "chat.title"), Name: in.Name, Email: in.Email, Message: in.Text}
+		p.Name, p.Email, p.Message = in.Name, in.Email, in.Text
 		p.Errors, _ = loc.fieldErrors(err)
 		p.Error = loc.Error(err)
 		s.render(w, r, loc, status, "chat_customer", "", p)
-		return
+		return nil
 	}
 	s.setChatCookie(w, r, token)
 	http.Redirect(w, r, "/help/chat", http.StatusSeeOther)
+	return nil
 }
 
-func (s *server) chatCustomerEnd(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
-	if _, err := s.d.CustomerEndsChat(r.Context(), s.chatToken(r)); err != nil && !problem.Is(err, problem.Conflict) {
-		s.fail(w, r, loc, err)
-		return
+func (s *server) chatCustomerEnd(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
+	token := s.chatToken(r)
+	if _, err := s.d.PublicChat(r.Context(), ws, token); err != nil {
+		return err
+	}
+	if _, err := s.d.CustomerEndsChat(r.Context(), token); err != nil && !problem.Is(err, problem.Conflict) {
+		return err
 	}
 	http.Redirect(w, r, "/help/chat", http.StatusSeeOther)
+	return nil
 }
 
-func (s *server) chatLeaveMessage(w http.ResponseWriter, r *http.Request) {
-	loc := s.helpLocale(w, r)
+func (s *server) chatLeaveMessage(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	token := s.chatToken(r)
-	c, err := s.d.CustomerChat(r.Context(), token)
+	c, err := s.d.PublicChat(r.Context(), ws, token)
 	if err != nil {
-		s.fail(w, r, loc, err)
-		return
+		return err
 	}
 	email, message := r.PostFormValue("email"), r.PostFormValue("message")
 	t, err := s.d.LeaveMessage(r.Context(), token, email, message)
@@ -118,19 +143,25 @@ func (s *server) chatLeaveMessage(w http.ResponseWriter, r *http.Request) {
 		p.Errors, _ = loc.fieldErrors(err)
 		p.Error = loc.Error(err)
 		s.render(w, r, loc, status, "chat_customer", "", p)
-		return
+		return nil
 	}
 	s.setChatCookie(w, r, "")
 	p.Chat.State, p.LeftRef = chat.Ended, t.Reference
 	s.render(w, r, loc, http.StatusOK, "chat_customer", "", p)
+	return nil
 }
 
 // chatCustomerWS is the customer's connection: the token's conversation
-// only.
+// only, in the help centre's workspace. Refusals are plain text: a
+// socket's client shows no page.
 func (s *server) chatCustomerWS(w http.ResponseWriter, r *http.Request) {
 	loc := s.helpLocale(w, r)
 	token := s.chatToken(r)
-	c, err := s.d.CustomerChat(r.Context(), token)
+	ws, err := s.d.HelpWorkspace(r.Context())
+	var c chat.Conversation
+	if err == nil {
+		c, err = s.d.PublicChat(r.Context(), ws, token)
+	}
 	if err != nil {
 		status, _ := s.classify(w, r, err)
 		http.Error(w, loc.Error(err), status)

@@ -122,6 +122,11 @@ func (br *browser) dial(path string) *websocket.Conn {
 func relayPair(tb testing.TB) (cust, agent *websocket.Conn, a instance, chatID int64, f storetest.Fixture) {
 	tb.Helper()
 	a, b, f := twoInstances(tb)
+	open := f.WS
+	open.BusinessHours = "24/7" // the help centre offers chat at any hour
+	if err := a.s.UpdateWorkspace(context.Background(), f.Admin.ID, open); err != nil {
+		tb.Fatal(err)
+	}
 	customer := newBrowser(tb, a.srv.URL)
 	customer.post("/help/chat", url.Values{"name": {"Zoé Client"}, "message": {"Bonjour depuis A"}}, http.StatusSeeOther)
 	cust = customer.dial("/help/chat/ws")

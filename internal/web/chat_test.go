@@ -99,10 +99,12 @@ func stateIs(s string) func(wsMsg) bool {
 	}
 }
 
-// startChat opens a chat as a visitor of the help centre and returns their
-// client (holding the conversation's cookie) and the conversation's id.
-func startChat(t *testing.T, e *env, name, email, first string) (*client, int64) {
+// startChat opens a chat as a visitor of the help centre, open at all
+// hours, and returns their client (holding the conversation's cookie) and
+// the conversation's id.
+func startChat(t *testing.T, e *env, s *store.Store, name, email, first string) (*client, int64) {
 	t.Helper()
+	alwaysOpen(t, e, s)
 	cust := e.anon(t, "fr")
 	res, body := cust.post("/help/chat", url.Values{"name": {name}, "email": {email}, "message": {first}}, false)
 	expectStatus(t, res, body, http.StatusSeeOther)
@@ -127,7 +129,7 @@ func startChat(t *testing.T, e *env, name, email, first string) (*client, int64)
 func TestChatBetweenCustomerAndAgent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		cust, chatID := startChat(t, e, "Zoé Client", "zoe@example.test", "Bonjour, ma facture est fausse")
+		cust, chatID := startChat(t, e, s, "Zoé Client", "zoe@example.test", "Bonjour, ma facture est fausse")
 		cws := mustDial(t, cust, "/help/chat/ws")
 		hello := await(t, cws, "hello", func(m wsMsg) bool { return m.Type == "hello" })
 		if len(hello.Lines) != 1 || hello.State.State != "waiting" {
@@ -236,7 +238,7 @@ func checkTranscript(t *testing.T, s *store.Store, wsID int64, tk ticket.Ticket,
 func TestChatAcceptHasOneWinner(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		_, chatID := startChat(t, e, "Zoé", "", "Bonjour")
+		_, chatID := startChat(t, e, s, "Zoé", "", "Bonjour")
 		agents := []*client{e.login(t, "l1@acme.test"), e.login(t, "lead@acme.test")}
 		var wg sync.WaitGroup
 		statuses := make([]int, len(agents))
@@ -287,7 +289,7 @@ func TestChatAcceptHasOneWinner(t *testing.T) {
 func TestChatRefusals(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		cust, chatID := startChat(t, e, "Zoé", "", "Bonjour")
+		cust, chatID := startChat(t, e, s, "Zoé", "", "Bonjour")
 
 		// Another site's page, or a client that says no origin, cannot
 		// open the customer's socket even with the cookie.
@@ -368,7 +370,7 @@ func TestChatRateLimitPerConversation(t *testing.T) {
 	e := newEnv(t, s)
 	frozen := time.Now()
 	s.SetClock(func() time.Time { return frozen })
-	cust, _ := startChat(t, e, "Zoé", "", "Bonjour") // the first line is one of the burst
+	cust, _ := startChat(t, e, s, "Zoé", "", "Bonjour") // the first line is one of the burst
 	cws := mustDial(t, cust, "/help/chat/ws")
 	for i := range 4 {
 		ref := "r" + id(int64(i))
@@ -395,7 +397,7 @@ func TestMissedChatBecomesAnEmailTicket(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		ctx := context.Background()
-		cust, chatID := startChat(t, e, "Zoé Client", "", "Il y a quelqu un")
+		cust, chatID := startChat(t, e, s, "Zoé Client", "", "Il y a quelqu un")
 		cws := mustDial(t, cust, "/help/chat/ws")
 		await(t, cws, "hello", func(m wsMsg) bool { return m.Type == "hello" })
 
@@ -477,7 +479,7 @@ func TestChatTransferEscalatesAndWaitsForTheNewTier(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		ctx := context.Background()
-		cust, chatID := startChat(t, e, "Zoé Client", "", "Mon export plante")
+		cust, chatID := startChat(t, e, s, "Zoé Client", "", "Mon export plante")
 		cws := mustDial(t, cust, "/help/chat/ws")
 		l1 := e.login(t, "l1@acme.test")
 		res, body := l1.post("/chats/"+id(chatID)+"/accept", nil, false)

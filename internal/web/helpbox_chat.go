@@ -73,7 +73,7 @@ func (s *server) boxChat(w http.ResponseWriter, r *http.Request, box helpbox.Set
 
 func (s *server) boxChatStart(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
 	in := desk.ChatStart{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Text: r.PostFormValue("message"), Language: loc.Lang}
-	_, token, err := s.d.StartBoxChat(r.Context(), box.WorkspaceID, in)
+	_, token, err := s.d.StartPublicChat(r.Context(), box.WorkspaceID, in)
 	if err != nil {
 		return s.refuseBoxChat(w, r, box, st, loc, err, func(p *boxPage) { p.Name, p.Email, p.Message = in.Name, in.Email, in.Text })
 	}
@@ -102,11 +102,7 @@ func (s *server) refuseBoxChat(w http.ResponseWriter, r *http.Request, box helpb
 // boxCustomerChat is the conversation a token opens, in the box's
 // workspace only.
 func (s *server) boxCustomerChat(ctx context.Context, box helpbox.Settings, token string) (chat.Conversation, error) {
-	c, err := s.d.CustomerChat(ctx, token)
-	if err == nil && c.WorkspaceID != box.WorkspaceID {
-		return chat.Conversation{}, problem.New(problem.NotFound, "chat_not_found", "this chat does not exist or has expired")
-	}
-	return c, err
+	return s.d.PublicChat(ctx, box.WorkspaceID, token)
 }
 
 func (s *server) boxChatEnd(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
