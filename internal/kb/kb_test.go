@@ -164,6 +164,7 @@ func TestBestWindowIsTheFirstWithMostQueryWords(t *testing.T) {
 		}
 	}
 }
+
 // A category is named in the reader's language; without an English name,
 // English readers see the French one.
 func TestCategoryName(t *testing.T) {
