@@ -17,6 +17,13 @@ func SearchTicketsVersion(ctx context.Context, s *Store, wsID int64, q TicketSea
 	return s.SearchTickets(ctx, wsID, q)
 }
 
+// WithSearchWindow makes q read PostgreSQL's matches in ranges of ids
+// starting at n wide.
+func WithSearchWindow(q TicketSearch, n int64) TicketSearch {
+	q.window = n
+	return q
+}
+
 // searchTicketsBefore is SearchTickets as the third session left it: one
 // query whose candidates are the index's matches checked one by one
 // against the whole filter, the viewer's access as an OR of alternatives.
@@ -86,3 +93,10 @@ func (s *Store) searchTicketsBefore(ctx context.Context, wsID int64, q TicketSea
 	return hits, more, s.snippets(ctx, hits, q.Matches)
 }
 
+// scoreScanner scans a ticket row followed by its score.
+type scoreScanner struct {
+	r     *sql.Rows
+	score *float64
+}
+
+func (s scoreScanner) Scan(dest ...any) error { return s.r.Scan(append(dest, s.score)...) }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -23,6 +24,9 @@ type TicketSearch struct {
 	// CreatedFrom and CreatedBefore, when set, bound the creation time.
 	CreatedFrom, CreatedBefore time.Time
 	Offset, Limit              int
+	// window, when set, replaces searchWindow (tests read several
+	// ranges of a few tickets).
+	window int64
 }
 
 // TicketHit is one search result: the ticket, its subject and the best
@@ -48,6 +52,10 @@ const SearchCandidates = 1000
 // and whether more follow. The filter's viewer restricts the matches in
 // the query itself (Filter.where, the SQL twin of ticket.CanView), before
 // any snippet is made: a ticket the viewer may not read is never read.
+//
+// It reads the candidates (at most SearchCandidates, newest first, with
+// their scores), ranks them here, and only then reads the page's tickets
+// and passages.
 func (s *Store) SearchTickets(ctx context.Context, wsID int64, q TicketSearch) ([]TicketHit, bool, error) {
 	if len(q.Matches) == 0 {
 		return nil, false, nil
@@ -57,6 +65,38 @@ func (s *Store) SearchTickets(ctx context.Context, wsID int64, q TicketSearch) (
 		return nil, false, nil
 	}
 	limit = min(limit, SearchCandidates-q.Offset)
+	cands, err := s.searchCandidates(ctx, wsID, q)
+	if err != nil {
+		return nil, false, err
+	}
+	slices.SortFunc(cands, func(x, y candidate) int {
+		if c := cmp.Compare(y.score, x.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(y.id, x.id)
+	})
+	if q.Offset >= len(cands) {
+		return nil, false, nil
+	}
+	page := cands[q.Offset:min(len(cands), q.Offset+limit)]
+	more := len(cands) > q.Offset+limit
+	hits, err := s.ticketHits(ctx, page)
+	if err != nil {
+		return nil, false, err
+	}
+	return hits, more, s.snippets(ctx, hits, q.Matches)
+}
+
+// candidate is a matching ticket and its score.
+type candidate struct {
+	id    int64
+	score float64
+}
+
+// searchCandidates returns the newest SearchCandidates tickets matching q
+// that its filter (the viewer's access included) selects, with their
+// scores.
+func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
 	where, args := q.Filter.where(wsID)
 	a := &sqlArgs{args: args}
 	if !q.CreatedFrom.IsZero() {
@@ -65,62 +105,111 @@ func (s *Store) SearchTickets(ctx context.Context, wsID int64, q TicketSearch) (
 	if !q.CreatedBefore.IsZero() {
 		where += " AND created_at < " + a.arg(ms(q.CreatedBefore))
 	}
-	var query string
-	switch s.dialect {
-	case SQLite:
-		// CROSS JOIN keeps the full-text index as the outer loop, walked
-		// newest first; the access and filter conditions are checked on
-		// each match's ticket row.
-		match := a.arg(ftsQuery(q.Matches, true, "{subject body}"))
-		query = `SELECT ` + ticketColumns + `, c.score FROM (SELECT f.rowid AS cid, -bm25(ticket_fts, 3.0, 1.0) AS score
-			FROM ticket_fts f CROSS JOIN tickets ON tickets.id = f.rowid
-			WHERE ticket_fts MATCH ` + match + ` AND ` + where + ` ORDER BY f.rowid DESC LIMIT ` + a.arg(SearchCandidates) + `) c
-			CROSS JOIN tickets ON tickets.id = c.cid`
-	case Postgres:
-		match := a.arg(tsQuery(q.Matches, true, ""))
-		query = `SELECT ` + ticketColumns + `, c.score FROM (SELECT s.ticket_id AS cid, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, m.q) AS score
-			FROM ticket_search s JOIN tickets ON tickets.id = s.ticket_id CROSS JOIN (SELECT to_tsquery('simple', ` + match + `) AS q) m
-			WHERE s.search @@ m.q AND ` + where + ` ORDER BY s.ticket_id DESC LIMIT ` + a.arg(SearchCandidates) + `) c
-			JOIN tickets ON tickets.id = c.cid`
+	if s.dialect == Postgres {
+		return s.pgCandidates(ctx, where, a, q.Matches, cmp.Or(q.window, searchWindow))
 	}
-	query += ` ORDER BY c.score DESC, tickets.id DESC LIMIT ` + a.arg(limit+1) + ` OFFSET ` + a.arg(q.Offset)
-	rows, err := s.read.QueryContext(ctx, query, a.args...)
+	// CROSS JOIN keeps the full-text index as the outer loop, walked
+	// newest first, stopped at SearchCandidates; the access and filter
+	// conditions are checked on each match's ticket row.
+	match := a.arg(ftsQuery(q.Matches, true, "{subject body}"))
+	return s.candidates(ctx, `SELECT f.rowid, -bm25(ticket_fts, 3.0, 1.0) FROM ticket_fts f CROSS JOIN tickets ON tickets.id = f.rowid
+		WHERE ticket_fts MATCH `+match+` AND `+where+` ORDER BY f.rowid DESC LIMIT `+a.arg(SearchCandidates), a.args, nil)
+}
+
+// searchWindow is the first range of ticket ids a PostgreSQL search reads
+// its matches in, newest first; each next range is searchGrowth times
+// wider. GIN returns every match of a word at once, in no order: a common
+// word over a million tickets is hundreds of thousands of matches to read
+// and check against the filter for the newest thousand. Bounding the ids
+// lets the planner intersect the word's matches with a range of the
+// primary key and read only those rows; a rare word's few matches take a
+// few more, cheap, rounds.
+const (
+	searchWindow = 16384
+	searchGrowth = 8
+)
+
+// pgCandidates reads PostgreSQL's candidates range by range of ids,
+// newest first, until SearchCandidates are found or the ids run out.
+func (s *Store) pgCandidates(ctx context.Context, where string, a *sqlArgs, matches []kb.Match, width int64) ([]candidate, error) {
+	var top sql.NullInt64
+	if err := s.read.QueryRowContext(ctx, `SELECT max(ticket_id) FROM ticket_search`).Scan(&top); err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	match := a.arg(tsQuery(matches, true, ""))
+	lo, hi, need := a.arg(int64(0)), a.arg(int64(0)), a.arg(0)
+	query := `SELECT s.ticket_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, m.q)
+		FROM ticket_search s JOIN tickets ON tickets.id = s.ticket_id CROSS JOIN (SELECT to_tsquery('simple', ` + match + `) AS q) m
+		WHERE s.search @@ m.q AND s.ticket_id > ` + lo + ` AND s.ticket_id <= ` + hi + ` AND ` + where + `
+		ORDER BY s.ticket_id DESC LIMIT ` + need
+	args := a.args
+	var out []candidate
+	for h := top.Int64; h > 0 && len(out) < SearchCandidates; h -= width {
+		if len(out) > 0 || h < top.Int64 {
+			width *= searchGrowth
+		}
+		args[len(args)-3], args[len(args)-2], args[len(args)-1] = max(h-width, 0), h, SearchCandidates-len(out)
+		var err error
+		if out, err = s.candidates(ctx, query, args, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// candidates appends the (id, score) rows of query to out.
+func (s *Store) candidates(ctx context.Context, query string, args []any, out []candidate) ([]candidate, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, false, fmt.Errorf("search tickets: %w", err)
+		return nil, fmt.Errorf("search tickets: %w", err)
 	}
-	hits, err := collect(rows, func(r *sql.Rows) (TicketHit, error) {
-		var h TicketHit
-		t, err := scanTicket(scoreScanner{r, &h.Score})
-		h.Ticket = t
-		return h, err
-	})
+	defer rows.Close()
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.id, &c.score); err != nil {
+			return nil, fmt.Errorf("search tickets: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	return out, nil
+}
+
+// ticketHits reads the tickets of a page of candidates, in its order.
+func (s *Store) ticketHits(ctx context.Context, page []candidate) ([]TicketHit, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
+	a := &sqlArgs{}
+	ids := make([]int64, len(page))
+	for i, c := range page {
+		ids[i] = c.id
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id IN `+a.in(ids), a.args...)
 	if err != nil {
-		return nil, false, err
+		return nil, fmt.Errorf("search tickets: %w", err)
 	}
-	more := len(hits) > limit && q.Offset+limit < SearchCandidates
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
-	list := make([]ticket.Ticket, len(hits))
-	for i := range hits {
-		list[i] = hits[i].Ticket
+	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
+	if err != nil {
+		return nil, err
 	}
 	if err := s.fillCollaborators(ctx, list); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	for i := range hits {
-		hits[i].Ticket = list[i]
+	byID := make(map[int64]ticket.Ticket, len(list))
+	for _, t := range list {
+		byID[t.ID] = t
 	}
-	return hits, more, s.snippets(ctx, hits, q.Matches)
+	hits := make([]TicketHit, 0, len(page))
+	for _, c := range page {
+		if t, ok := byID[c.id]; ok {
+			hits = append(hits, TicketHit{Ticket: t, Score: c.score})
+		}
+	}
+	return hits, nil
 }
-
-// scoreScanner scans a ticket row followed by its score.
-type scoreScanner struct {
-	r     *sql.Rows
-	score *float64
-}
-
-func (s scoreScanner) Scan(dest ...any) error { return s.r.Scan(append(dest, s.score)...) }
 
 // snippets fills each hit's highlighted subject and best passage: the
 // message with the most matched words (the latest among equals).
