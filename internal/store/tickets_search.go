@@ -110,10 +110,33 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 	}
 	// CROSS JOIN keeps the full-text index as the outer loop, walked
 	// newest first, stopped at SearchCandidates; the access and filter
-	// conditions are checked on each match's ticket row.
+	// conditions are checked on each match's ticket row. The candidates'
+	// indexed terms are ranked here (rankDocs), not by bm25().
 	match := a.arg(ftsQuery(q.Matches, true, "{subject body}"))
-	return s.candidates(ctx, `SELECT f.rowid, -bm25(ticket_fts, 3.0, 1.0) FROM ticket_fts f CROSS JOIN tickets ON tickets.id = f.rowid
-		WHERE ticket_fts MATCH `+match+` AND `+where+` ORDER BY f.rowid DESC LIMIT `+a.arg(SearchCandidates), a.args, nil)
+	rows, err := s.read.QueryContext(ctx, `SELECT f.rowid, f.subject, f.body FROM ticket_fts f CROSS JOIN tickets ON tickets.id = f.rowid
+		WHERE ticket_fts MATCH `+match+` AND `+where+` ORDER BY f.rowid DESC LIMIT `+a.arg(SearchCandidates), a.args...)
+	if err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []candidate
+	var docs []analysedDoc
+	for rows.Next() {
+		var c candidate
+		var subject, body string
+		if err := rows.Scan(&c.id, &subject, &body); err != nil {
+			return nil, fmt.Errorf("search tickets: %w", err)
+		}
+		out = append(out, c)
+		docs = append(docs, analysedDoc{strings.Fields(subject), strings.Fields(body)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	for i, sc := range rankDocs(docs, q.Matches) {
+		out[i].score = sc
+	}
+	return out, nil
 }
 
 // searchWindow is the first range of ticket ids a PostgreSQL search reads
