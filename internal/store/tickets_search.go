@@ -97,6 +97,9 @@ type candidate struct {
 // that its filter (the viewer's access included) selects, with their
 // scores.
 func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
+	if s.dialect == Postgres && q.Filter.outOfTiers() {
+		return s.pgBranchCandidates(ctx, wsID, q)
+	}
 	where, args := q.Filter.where(wsID)
 	a := &sqlArgs{args: args}
 	if !q.CreatedFrom.IsZero() {
@@ -178,6 +181,53 @@ func (s *Store) pgCandidates(ctx context.Context, where string, a *sqlArgs, matc
 		}
 	}
 	return out, nil
+}
+
+// outOfTiers tells whether every tier the filter names is one its viewer
+// (an agent) does not work in: then what the viewer may read there is
+// only their own tickets, their swarms and hand-offs, and their teams'
+// tickets in those tiers, a small share of the matches. The newest id
+// ranges would hold few of them and widen to every match of a common
+// word; the list's branches (Filter.branches: index seeks and the agent's
+// few collaborations) each find theirs directly.
+func (f Filter) outOfTiers() bool {
+	v := f.Viewer
+	if v == nil || v.IsAdmin() || len(f.TierIDs) == 0 {
+		return false
+	}
+	for _, t := range f.TierIDs {
+		if slices.Contains(v.TierIDs, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// pgBranchCandidates reads PostgreSQL's candidates per branch of the
+// list's access filter: each branch's newest matching tickets, checked
+// one by one against the search document, then the newest of their union.
+func (s *Store) pgBranchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
+	a := &sqlArgs{args: []any{wsID}}
+	base, branches := q.Filter.branches(a, Postgres)
+	if !q.CreatedFrom.IsZero() {
+		base += " AND created_at >= " + a.arg(ms(q.CreatedFrom))
+	}
+	if !q.CreatedBefore.IsZero() {
+		base += " AND created_at < " + a.arg(ms(q.CreatedBefore))
+	}
+	match, lim := a.arg(tsQuery(q.Matches, true, "")), a.arg(SearchCandidates)
+	subs := make([]string, len(branches))
+	for i, br := range branches {
+		where := base
+		if br.cond != "" {
+			where += " AND " + br.cond
+		}
+		subs[i] = `SELECT * FROM (SELECT tickets.id FROM ` + br.from + ` JOIN ticket_search s ON s.ticket_id = tickets.id
+			WHERE ` + where + ` AND s.search @@ to_tsquery('simple', ` + match + `) ORDER BY tickets.id DESC LIMIT ` + lim + `) AS b` + strconv.Itoa(i)
+	}
+	// UNION: a ticket may be visible through two branches.
+	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`))
+		FROM (`+strings.Join(subs, " UNION ")+`) c JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC LIMIT `+lim, a.args, nil)
 }
 
 // candidates appends the (id, score) rows of query to out.
