@@ -17,13 +17,6 @@ func SearchTicketsVersion(ctx context.Context, s *Store, wsID int64, q TicketSea
 	return s.SearchTickets(ctx, wsID, q)
 }
 
-// WithSearchWindow makes q read PostgreSQL's matches in ranges of ids
-// starting at n wide.
-func WithSearchWindow(q TicketSearch, n int64) TicketSearch {
-	q.window = n
-	return q
-}
-
 // searchTicketsBefore is SearchTickets as the third session left it: one
 // query whose candidates are the index's matches checked one by one
 // against the whole filter, the viewer's access as an OR of alternatives.

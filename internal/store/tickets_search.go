@@ -24,9 +24,6 @@ type TicketSearch struct {
 	// CreatedFrom and CreatedBefore, when set, bound the creation time.
 	CreatedFrom, CreatedBefore time.Time
 	Offset, Limit              int
-	// window, when set, replaces searchWindow (tests read several
-	// ranges of a few tickets).
-	window int64
 }
 
 // TicketHit is one search result: the ticket, its subject and the best
@@ -109,7 +106,7 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 		where += " AND created_at < " + a.arg(ms(q.CreatedBefore))
 	}
 	if s.dialect == Postgres {
-		return s.pgCandidates(ctx, where, a, q.Matches, cmp.Or(q.window, searchWindow))
+		return s.pgCandidates(ctx, where, a, q.Matches)
 	}
 	// CROSS JOIN keeps the full-text index as the outer loop, walked
 	// newest first, stopped at SearchCandidates; the access and filter
@@ -142,45 +139,14 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 	return out, nil
 }
 
-// searchWindow is the first range of ticket ids a PostgreSQL search reads
-// its matches in, newest first; each next range is searchGrowth times
-// wider. GIN returns every match of a word at once, in no order: a common
-// word over a million tickets is hundreds of thousands of matches to read
-// and check against the filter for the newest thousand. Bounding the ids
-// lets the planner intersect the word's matches with a range of the
-// primary key and read only those rows; a rare word's few matches take a
-// few more, cheap, rounds.
-const (
-	searchWindow = 16384
-	searchGrowth = 8
-)
-
-// pgCandidates reads PostgreSQL's candidates range by range of ids,
-// newest first, until SearchCandidates are found or the ids run out.
-func (s *Store) pgCandidates(ctx context.Context, where string, a *sqlArgs, matches []kb.Match, width int64) ([]candidate, error) {
-	var top sql.NullInt64
-	if err := s.read.QueryRowContext(ctx, `SELECT max(ticket_id) FROM ticket_search`).Scan(&top); err != nil {
-		return nil, fmt.Errorf("search tickets: %w", err)
-	}
+// pgCandidates reads PostgreSQL's candidates in one query: the planner,
+// with the statistics of the search documents, picks between walking the
+// newest tickets checking each document and the GIN index's matches.
+func (s *Store) pgCandidates(ctx context.Context, where string, a *sqlArgs, matches []kb.Match) ([]candidate, error) {
 	match := a.arg(tsQuery(matches, true, ""))
-	lo, hi, need := a.arg(int64(0)), a.arg(int64(0)), a.arg(0)
-	query := `SELECT s.ticket_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, m.q)
-		FROM ticket_search s JOIN tickets ON tickets.id = s.ticket_id CROSS JOIN (SELECT to_tsquery('simple', ` + match + `) AS q) m
-		WHERE s.search @@ m.q AND s.ticket_id > ` + lo + ` AND s.ticket_id <= ` + hi + ` AND ` + where + `
-		ORDER BY s.ticket_id DESC LIMIT ` + need
-	args := a.args
-	var out []candidate
-	for h := top.Int64; h > 0 && len(out) < SearchCandidates; h -= width {
-		if len(out) > 0 || h < top.Int64 {
-			width *= searchGrowth
-		}
-		args[len(args)-3], args[len(args)-2], args[len(args)-1] = max(h-width, 0), h, SearchCandidates-len(out)
-		var err error
-		if out, err = s.candidates(ctx, query, args, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return s.candidates(ctx, `SELECT s.ticket_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, m.q)
+		FROM ticket_search s JOIN tickets ON tickets.id = s.ticket_id CROSS JOIN (SELECT to_tsquery('simple', `+match+`) AS q) m
+		WHERE s.search @@ m.q AND `+where+` ORDER BY s.ticket_id DESC LIMIT `+a.arg(SearchCandidates), a.args, nil)
 }
 
 // outOfTiers tells whether every tier the filter names is one its viewer
