@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -48,6 +49,10 @@ const SearchCandidates = 1000
 // and whether more follow. The filter's viewer restricts the matches in
 // the query itself (Filter.where, the SQL twin of ticket.CanView), before
 // any snippet is made: a ticket the viewer may not read is never read.
+//
+// It reads the candidates (at most SearchCandidates, newest first, with
+// their scores), ranks them here, and only then reads the page's tickets
+// and passages.
 func (s *Store) SearchTickets(ctx context.Context, wsID int64, q TicketSearch) ([]TicketHit, bool, error) {
 	if len(q.Matches) == 0 {
 		return nil, false, nil
@@ -57,6 +62,41 @@ func (s *Store) SearchTickets(ctx context.Context, wsID int64, q TicketSearch) (
 		return nil, false, nil
 	}
 	limit = min(limit, SearchCandidates-q.Offset)
+	cands, err := s.searchCandidates(ctx, wsID, q)
+	if err != nil {
+		return nil, false, err
+	}
+	slices.SortFunc(cands, func(x, y candidate) int {
+		if c := cmp.Compare(y.score, x.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(y.id, x.id)
+	})
+	if q.Offset >= len(cands) {
+		return nil, false, nil
+	}
+	page := cands[q.Offset:min(len(cands), q.Offset+limit)]
+	more := len(cands) > q.Offset+limit
+	hits, err := s.ticketHits(ctx, page)
+	if err != nil {
+		return nil, false, err
+	}
+	return hits, more, s.snippets(ctx, hits, q.Matches)
+}
+
+// candidate is a matching ticket and its score.
+type candidate struct {
+	id    int64
+	score float64
+}
+
+// searchCandidates returns the newest SearchCandidates tickets matching q
+// that its filter (the viewer's access included) selects, with their
+// scores.
+func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
+	if s.dialect == Postgres && q.Filter.outOfTiers() {
+		return s.pgBranchCandidates(ctx, wsID, q)
+	}
 	where, args := q.Filter.where(wsID)
 	a := &sqlArgs{args: args}
 	if !q.CreatedFrom.IsZero() {
@@ -65,62 +105,150 @@ func (s *Store) SearchTickets(ctx context.Context, wsID int64, q TicketSearch) (
 	if !q.CreatedBefore.IsZero() {
 		where += " AND created_at < " + a.arg(ms(q.CreatedBefore))
 	}
-	var query string
-	switch s.dialect {
-	case SQLite:
-		// CROSS JOIN keeps the full-text index as the outer loop, walked
-		// newest first; the access and filter conditions are checked on
-		// each match's ticket row.
-		match := a.arg(ftsQuery(q.Matches, true, "{subject body}"))
-		query = `SELECT ` + ticketColumns + `, c.score FROM (SELECT f.rowid AS cid, -bm25(ticket_fts, 3.0, 1.0) AS score
-			FROM ticket_fts f CROSS JOIN tickets ON tickets.id = f.rowid
-			WHERE ticket_fts MATCH ` + match + ` AND ` + where + ` ORDER BY f.rowid DESC LIMIT ` + a.arg(SearchCandidates) + `) c
-			CROSS JOIN tickets ON tickets.id = c.cid`
-	case Postgres:
-		match := a.arg(tsQuery(q.Matches, true, ""))
-		query = `SELECT ` + ticketColumns + `, c.score FROM (SELECT s.ticket_id AS cid, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, m.q) AS score
-			FROM ticket_search s JOIN tickets ON tickets.id = s.ticket_id CROSS JOIN (SELECT to_tsquery('simple', ` + match + `) AS q) m
-			WHERE s.search @@ m.q AND ` + where + ` ORDER BY s.ticket_id DESC LIMIT ` + a.arg(SearchCandidates) + `) c
-			JOIN tickets ON tickets.id = c.cid`
+	if s.dialect == Postgres {
+		return s.pgCandidates(ctx, where, a, q.Matches)
 	}
-	query += ` ORDER BY c.score DESC, tickets.id DESC LIMIT ` + a.arg(limit+1) + ` OFFSET ` + a.arg(q.Offset)
-	rows, err := s.read.QueryContext(ctx, query, a.args...)
+	// CROSS JOIN keeps the full-text index as the outer loop, walked
+	// newest first, stopped at SearchCandidates; the access and filter
+	// conditions are checked on each match's ticket row. The candidates'
+	// indexed terms are ranked here (rankDocs), not by bm25().
+	match := a.arg(ftsQuery(q.Matches, true, "{subject body}"))
+	rows, err := s.read.QueryContext(ctx, `SELECT f.rowid, f.subject, f.body FROM ticket_fts f CROSS JOIN tickets ON tickets.id = f.rowid
+		WHERE ticket_fts MATCH `+match+` AND `+where+` ORDER BY f.rowid DESC LIMIT `+a.arg(SearchCandidates), a.args...)
 	if err != nil {
-		return nil, false, fmt.Errorf("search tickets: %w", err)
+		return nil, fmt.Errorf("search tickets: %w", err)
 	}
-	hits, err := collect(rows, func(r *sql.Rows) (TicketHit, error) {
-		var h TicketHit
-		t, err := scanTicket(scoreScanner{r, &h.Score})
-		h.Ticket = t
-		return h, err
-	})
+	defer rows.Close()
+	var out []candidate
+	var docs []analysedDoc
+	for rows.Next() {
+		var c candidate
+		var subject, body string
+		if err := rows.Scan(&c.id, &subject, &body); err != nil {
+			return nil, fmt.Errorf("search tickets: %w", err)
+		}
+		out = append(out, c)
+		docs = append(docs, analysedDoc{strings.Fields(subject), strings.Fields(body)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	for i, sc := range rankDocs(docs, q.Matches) {
+		out[i].score = sc
+	}
+	return out, nil
+}
+
+// pgCandidates reads PostgreSQL's candidates in one query: the planner,
+// with the statistics of the search documents, picks between walking the
+// newest tickets checking each document and the GIN index's matches.
+func (s *Store) pgCandidates(ctx context.Context, where string, a *sqlArgs, matches []kb.Match) ([]candidate, error) {
+	match := a.arg(tsQuery(matches, true, ""))
+	return s.candidates(ctx, `SELECT s.ticket_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, m.q)
+		FROM ticket_search s JOIN tickets ON tickets.id = s.ticket_id CROSS JOIN (SELECT to_tsquery('simple', `+match+`) AS q) m
+		WHERE s.search @@ m.q AND `+where+` ORDER BY s.ticket_id DESC LIMIT `+a.arg(SearchCandidates), a.args, nil)
+}
+
+// outOfTiers tells whether every tier the filter names is one its viewer
+// (an agent) does not work in: then what the viewer may read there is
+// only their own tickets, their swarms and hand-offs, and their teams'
+// tickets in those tiers, a small share of the matches. The newest id
+// ranges would hold few of them and widen to every match of a common
+// word; the list's branches (Filter.branches: index seeks and the agent's
+// few collaborations) each find theirs directly.
+func (f Filter) outOfTiers() bool {
+	v := f.Viewer
+	if v == nil || v.IsAdmin() || len(f.TierIDs) == 0 {
+		return false
+	}
+	for _, t := range f.TierIDs {
+		if slices.Contains(v.TierIDs, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// pgBranchCandidates reads PostgreSQL's candidates per branch of the
+// list's access filter: each branch's newest matching tickets, checked
+// one by one against the search document, then the newest of their union.
+func (s *Store) pgBranchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
+	a := &sqlArgs{args: []any{wsID}}
+	base, branches := q.Filter.branches(a, Postgres)
+	if !q.CreatedFrom.IsZero() {
+		base += " AND created_at >= " + a.arg(ms(q.CreatedFrom))
+	}
+	if !q.CreatedBefore.IsZero() {
+		base += " AND created_at < " + a.arg(ms(q.CreatedBefore))
+	}
+	match, lim := a.arg(tsQuery(q.Matches, true, "")), a.arg(SearchCandidates)
+	subs := make([]string, len(branches))
+	for i, br := range branches {
+		where := base
+		if br.cond != "" {
+			where += " AND " + br.cond
+		}
+		subs[i] = `SELECT * FROM (SELECT tickets.id FROM ` + br.from + ` JOIN ticket_search s ON s.ticket_id = tickets.id
+			WHERE ` + where + ` AND s.search @@ to_tsquery('simple', ` + match + `) ORDER BY tickets.id DESC LIMIT ` + lim + `) AS b` + strconv.Itoa(i)
+	}
+	// UNION: a ticket may be visible through two branches.
+	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`))
+		FROM (`+strings.Join(subs, " UNION ")+`) c JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC LIMIT `+lim, a.args, nil)
+}
+
+// candidates appends the (id, score) rows of query to out.
+func (s *Store) candidates(ctx context.Context, query string, args []any, out []candidate) ([]candidate, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, false, err
+		return nil, fmt.Errorf("search tickets: %w", err)
 	}
-	more := len(hits) > limit && q.Offset+limit < SearchCandidates
-	if len(hits) > limit {
-		hits = hits[:limit]
+	defer rows.Close()
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.id, &c.score); err != nil {
+			return nil, fmt.Errorf("search tickets: %w", err)
+		}
+		out = append(out, c)
 	}
-	list := make([]ticket.Ticket, len(hits))
-	for i := range hits {
-		list[i] = hits[i].Ticket
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	return out, nil
+}
+
+// ticketHits reads the tickets of a page of candidates, in its order.
+func (s *Store) ticketHits(ctx context.Context, page []candidate) ([]TicketHit, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
+	a := &sqlArgs{}
+	ids := make([]int64, len(page))
+	for i, c := range page {
+		ids[i] = c.id
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id IN `+a.in(ids), a.args...)
+	if err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
+	if err != nil {
+		return nil, err
 	}
 	if err := s.fillCollaborators(ctx, list); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	for i := range hits {
-		hits[i].Ticket = list[i]
+	byID := make(map[int64]ticket.Ticket, len(list))
+	for _, t := range list {
+		byID[t.ID] = t
 	}
-	return hits, more, s.snippets(ctx, hits, q.Matches)
+	hits := make([]TicketHit, 0, len(page))
+	for _, c := range page {
+		if t, ok := byID[c.id]; ok {
+			hits = append(hits, TicketHit{Ticket: t, Score: c.score})
+		}
+	}
+	return hits, nil
 }
-
-// scoreScanner scans a ticket row followed by its score.
-type scoreScanner struct {
-	r     *sql.Rows
-	score *float64
-}
-
-func (s scoreScanner) Scan(dest ...any) error { return s.r.Scan(append(dest, s.score)...) }
 
 // snippets fills each hit's highlighted subject and best passage: the
 // message with the most matched words (the latest among equals).
