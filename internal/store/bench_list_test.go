@@ -32,6 +32,8 @@ import (
 // PALIER_BENCH_RUNS sets how many times each client asks each combination
 // (default 3: 24 timings per combination); PALIER_BENCH_MATCH, a regular
 // expression, keeps the combinations whose name it matches;
+// PALIER_BENCH_EXPLAIN=1 prints the query plans of the kept combinations
+// instead of timing them (EXPLAIN ANALYZE on PostgreSQL);
 // PALIER_BENCH_FULL=1 takes every pair of values of two filters rather
 // than enough pairs for each value to appear; PALIER_BENCH_SHOW sets how
 // many of the slowest are printed (default 30).
@@ -43,6 +45,12 @@ func BenchmarkTicketListMatrix(b *testing.B) {
 			if m := os.Getenv("PALIER_BENCH_MATCH"); m != "" {
 				re := regexp.MustCompile(m)
 				combos = slices.DeleteFunc(combos, func(c listCombo) bool { return !re.MatchString(c.name) })
+			}
+			if os.Getenv("PALIER_BENCH_EXPLAIN") == "1" {
+				for _, c := range combos {
+					explainCombo(b, db, c)
+				}
+				return
 			}
 			runs := envInt("PALIER_BENCH_RUNS", 3)
 			show := envInt("PALIER_BENCH_SHOW", 30)
@@ -154,4 +162,39 @@ func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 func isTooBroad(err error) bool {
 	var p *problem.Error
 	return errors.As(err, &p) && p.Code == store.CodeListTooBroad
+}
+
+// explainCombo prints a combination's query and its plan: EXPLAIN QUERY
+// PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL.
+func explainCombo(b *testing.B, db *benchDB, c listCombo) {
+	ctx := context.Background()
+	query, args, err := c.filter.ListQuery(db.s.Dialect(), db.f.WS.ID, c.cursor, 50)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "== %s: %v\n", c.name, err)
+		return
+	}
+	explain := "EXPLAIN QUERY PLAN "
+	if db.s.Dialect() == store.Postgres {
+		explain = "EXPLAIN (ANALYZE, BUFFERS) "
+	}
+	rows, err := db.s.DB().QueryContext(ctx, explain+query, args...)
+	if err != nil {
+		b.Fatalf("%s: %v", c.name, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out strings.Builder
+	fmt.Fprintf(&out, "== %s\n%s\n%v\n", c.name, query, args)
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintln(&out, vals...)
+	}
+	fmt.Fprint(os.Stderr, out.String())
 }
