@@ -26,6 +26,8 @@ import (
 //	PALIER_BENCH_CUSTOMERS=1000000 go test ./internal/store -run '^$' -bench CustomerSearch -benchtime 1x -timeout 0
 //
 // It prints each query's p50 and p95, slowest first, and reports the worst p95.
+// PALIER_BENCH_NO_PAIRS=1 measures the plan the pairs of word heads
+// replaced (one word's head bucket walked), on the same database.
 // PALIER_BENCH_SERVER_PID (see BenchmarkTicketListMatrix) adds a local
 // PostgreSQL server's CPU to the CPU per query.
 // PALIER_BENCH_CUSTOMERS_SQLITE=path (or _POSTGRES=url) reuses a database
@@ -38,6 +40,9 @@ func BenchmarkCustomerSearch(b *testing.B) {
 	for _, d := range storetest.Dialects {
 		b.Run(string(d), func(b *testing.B) {
 			s, f := customerStore(b, d, n)
+			if os.Getenv("PALIER_BENCH_NO_PAIRS") == "1" {
+				defer store.SetSearchPairs(false)()
+			}
 			queries := []string{
 				"Zoé Lefèvre", "zoe lefevre", "Lefèvre", "lef", "le", "m", "Björn Øberg", "bjorn oberg",
 				"zoe.lefevre", "zoe.lefevre4999", "lefevre4999@", "4999", "societe042", "societe042.example",
