@@ -24,6 +24,9 @@ type operation struct {
 	// Errors are error statuses the operation answers besides those its
 	// route implies (e.g. 409 when the object changed meanwhile).
 	Errors []string
+	// BadRequest names the 400 codes of this operation beyond the common
+	// ones (appended to the shared 400 description).
+	BadRequest string
 }
 
 // operations describes every route, by operation id. A test checks that
@@ -36,7 +39,7 @@ var operations = map[string]operation{
 	"revokeToken": {Tag: "meta", Summary: "Revoke an API token: your own, or anyone's for admins; a revoked token is refused with 401 token_revoked (an expired one with token_expired)", Status: 200, Result: "Token"},
 	"unlockAgent": {Tag: "setup", Summary: "Clear the failed sign-ins that make a member's next sign-in wait (admins only; audited). Setting a new password clears them too", Body: "UnlockRequest", Status: 200, Result: "Unlock"},
 
-	"listTickets":           {Tag: "tickets", Summary: "List the tickets you may see", Status: 200, Result: "TicketPage"},
+	"listTickets":           {Tag: "tickets", Summary: "List the tickets you may see", Status: 200, Result: "TicketPage", BadRequest: ticketListBadRequest},
 	"createTicket":          {Tag: "tickets", Summary: "Open a ticket; it is routed to a tier and team unless the request says which", Body: "NewTicket", Status: 201, Result: "Ticket"},
 	"getTicket":             {Tag: "tickets", Summary: "Get a ticket", Status: 200, Result: "Ticket"},
 	"updateTicket":          {Tag: "tickets", Summary: "Change a ticket's fields; each change is recorded on its timeline", Body: "TicketUpdate", Status: 200, Result: "Ticket"},
@@ -189,6 +192,11 @@ func describe(rt route, op operation) map[string]any {
 	}}
 	for _, code := range errorStatuses(rt, op) {
 		responses[code] = map[string]any{"$ref": "#/components/responses/" + code}
+		if code == "400" && op.BadRequest != "" {
+			// This operation's own 400 codes, after the shared ones.
+			shared := errorResponses()["400"].(map[string]any)["description"].(string)
+			responses[code] = errorResponse(shared + " " + op.BadRequest)
+		}
 	}
 	out["responses"] = responses
 	return out
@@ -256,8 +264,13 @@ func errorResponses() map[string]any {
 	}
 	out := map[string]any{}
 	for code, text := range texts {
-		out[code] = map[string]any{"description": text,
-			"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+		out[code] = errorResponse(text)
 	}
 	return out
+}
+
+// errorResponse is an error answer: the Error shape, described.
+func errorResponse(text string) map[string]any {
+	return map[string]any{"description": text,
+		"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
 }

@@ -32,6 +32,11 @@ import (
 // PALIER_BENCH_RUNS sets how many times each client asks each combination
 // (default 3: 24 timings per combination); PALIER_BENCH_MATCH, a regular
 // expression, keeps the combinations whose name it matches;
+// PALIER_BENCH_SERVER_PID names a PostgreSQL postmaster on this machine
+// whose CPU (its backends') is added to the CPU per call: on a shared
+// machine the server's CPU per query says more than its wall time;
+// PALIER_BENCH_EXPLAIN=1 prints the query plans of the kept combinations
+// instead of timing them (EXPLAIN ANALYZE on PostgreSQL);
 // PALIER_BENCH_FULL=1 takes every pair of values of two filters rather
 // than enough pairs for each value to appear; PALIER_BENCH_SHOW sets how
 // many of the slowest are printed (default 30).
@@ -43,6 +48,12 @@ func BenchmarkTicketListMatrix(b *testing.B) {
 			if m := os.Getenv("PALIER_BENCH_MATCH"); m != "" {
 				re := regexp.MustCompile(m)
 				combos = slices.DeleteFunc(combos, func(c listCombo) bool { return !re.MatchString(c.name) })
+			}
+			if os.Getenv("PALIER_BENCH_EXPLAIN") == "1" {
+				for _, c := range combos {
+					explainCombo(b, db, c)
+				}
+				return
 			}
 			runs := envInt("PALIER_BENCH_RUNS", 3)
 			show := envInt("PALIER_BENCH_SHOW", 30)
@@ -104,7 +115,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 type comboResult struct {
 	name     string
 	p50, p95 time.Duration
-	cpu      time.Duration // CPU of this process per call (on SQLite, the database's work too)
+	cpu      time.Duration // CPU of this process per call (on SQLite, the database's work too), and of PALIER_BENCH_SERVER_PID's tree
 	refused  bool
 }
 
@@ -118,7 +129,7 @@ func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 		refused bool
 		wg      sync.WaitGroup
 	)
-	cpu := processCPU()
+	cpu := processCPU() + serverCPU()
 	for range benchClients {
 		wg.Go(func() {
 			mine := make(latencies, 0, runs)
@@ -142,7 +153,7 @@ func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 		})
 	}
 	wg.Wait()
-	cpu = processCPU() - cpu
+	cpu = processCPU() + serverCPU() - cpu
 	if len(l) == 0 {
 		b.FailNow()
 	}
@@ -154,4 +165,77 @@ func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 func isTooBroad(err error) bool {
 	var p *problem.Error
 	return errors.As(err, &p) && p.Code == store.CodeListTooBroad
+}
+
+// explainCombo prints a combination's query and its plan: EXPLAIN QUERY
+// PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL.
+func explainCombo(b *testing.B, db *benchDB, c listCombo) {
+	ctx := context.Background()
+	query, args, err := c.filter.ListQuery(db.s.Dialect(), db.f.WS.ID, c.cursor, 50)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "== %s: %v\n", c.name, err)
+		return
+	}
+	explain := "EXPLAIN QUERY PLAN "
+	if db.s.Dialect() == store.Postgres {
+		explain = "EXPLAIN (ANALYZE, BUFFERS) "
+	}
+	rows, err := db.s.DB().QueryContext(ctx, explain+query, args...)
+	if err != nil {
+		b.Fatalf("%s: %v", c.name, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out strings.Builder
+	fmt.Fprintf(&out, "== %s\n%s\n%v\n", c.name, query, args)
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintln(&out, vals...)
+	}
+	fmt.Fprint(os.Stderr, out.String())
+}
+
+// serverCPU is the CPU PALIER_BENCH_SERVER_PID and its children (a
+// postmaster's backends: living ones from their stat, ended ones from the
+// postmaster's cutime and cstime) have used; 0 when unset. /proc counts in
+// clock ticks (10 ms): a combination's 24 calls share that resolution.
+func serverCPU() time.Duration {
+	pid := os.Getenv("PALIER_BENCH_SERVER_PID")
+	if pid == "" {
+		return 0
+	}
+	own, ended := procTimes(pid)
+	total := own + ended
+	kids, _ := os.ReadFile("/proc/" + pid + "/task/" + pid + "/children")
+	for _, k := range strings.Fields(string(kids)) {
+		o, _ := procTimes(k)
+		total += o
+	}
+	return total
+}
+
+// procTimes reads utime+stime and cutime+cstime from /proc/pid/stat.
+func procTimes(pid string) (own, children time.Duration) {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line := string(b)
+	f := strings.Fields(line[strings.LastIndexByte(line, ')')+1:]) // f[0] is field 3
+	if len(f) < 15 {
+		return 0, 0
+	}
+	var t [4]int64
+	for k := range t {
+		t[k], _ = strconv.ParseInt(f[11+k], 10, 64)
+	}
+	const tick = 10 * time.Millisecond
+	return time.Duration(t[0]+t[1]) * tick, time.Duration(t[2]+t[3]) * tick
 }

@@ -98,7 +98,15 @@ func loadedStore(b *testing.B, d store.Dialect) *benchDB {
 			return reusedStore(b, tb, keep)
 		}
 	}
-	s := storetest.Open(tb, d)
+	var s *store.Store
+	if pgKeep := os.Getenv(envBenchPostgresURL); d == store.Postgres && pgKeep != "" {
+		s = openKept(b, pgKeep)
+		if db := keptPostgres(b, tb, s, pgKeep); db != nil {
+			return db
+		}
+	} else {
+		s = storetest.Open(tb, d)
+	}
 	f := storetest.Seed(tb, s)
 	n := benchTickets(b)
 	last := time.Now()
@@ -132,6 +140,51 @@ func loadedStore(b *testing.B, d store.Dialect) *benchDB {
 // instead of loading when present (a million tickets take minutes to load).
 // It must have been written with the same PALIER_BENCH_TICKETS.
 const envBenchSQLiteFile = "PALIER_BENCH_SQLITE_FILE"
+
+// envBenchPostgresURL names a PostgreSQL database that keeps a loaded
+// benchmark data set between runs, as envBenchSQLiteFile does for SQLite:
+// an empty database is seeded and loaded, a loaded one is reused.
+const envBenchPostgresURL = "PALIER_BENCH_POSTGRES_URL"
+
+// openKept opens and migrates the kept database at url (kept open until the
+// end of the test binary).
+func openKept(b *testing.B, url string) *store.Store {
+	s, err := store.Open(context.Background(), url, "")
+	if err != nil {
+		b.Fatalf("open %s: %v", url, err)
+	}
+	benchReleases = append(benchReleases, func() { _ = s.Close() })
+	if err := s.Migrate(context.Background()); err != nil {
+		b.Fatalf("migrate %s: %v", url, err)
+	}
+	return s
+}
+
+// keptPostgres reuses the kept PostgreSQL database at url when a previous
+// run loaded it (nil when it holds no generated tickets yet). The fixture's
+// ids are those a fresh seed gives; the members are checked against the
+// database, so a database seeded differently is refused rather than
+// measured with the wrong viewers.
+func keptPostgres(b *testing.B, tb keptTB, s *store.Store, url string) *benchDB {
+	var n int
+	if err := s.DB().QueryRowContext(context.Background(), "SELECT count(*) FROM (SELECT 1 FROM tickets LIMIT 1000) t").Scan(&n); err != nil {
+		b.Fatalf("count the kept tickets: %v", err)
+	}
+	if n < 1000 {
+		return nil
+	}
+	f := storetest.Seed(tb, storetest.Open(tb, store.SQLite))
+	for _, m := range []workspace.Member{f.Admin, f.AgentL1, f.AgentL2} {
+		var email string
+		if err := s.DB().QueryRowContext(context.Background(), "SELECT email FROM agents WHERE id = $1", m.ID).Scan(&email); err != nil || email != m.Email {
+			b.Fatalf("kept database %s: member %d is %q (%v), want %q", url, m.ID, email, err, m.Email)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "postgres: reusing the loaded database %s\n", url)
+	db := &benchDB{s: s, f: f}
+	benchDBs[store.Postgres] = db
+	return db
+}
 
 // reusedStore opens a kept benchmark database. The fixture's ids are those
 // a fresh seed gives (seeding is deterministic and came first), so they

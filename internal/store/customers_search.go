@@ -46,6 +46,10 @@ import (
 // read; at or above it, the word is common and a page walks.
 var searchRare = 2000
 
+// searchPairs turns the pairs walk on (the benchmark turns it off to
+// measure the head walk it replaced on the same database).
+var searchPairs = true
+
 // headRunes is how many leading letters the head index keeps of a word
 // (migration 0028: substr(term, 1, 3)); shorter query words cannot use it.
 const headRunes = 3
@@ -58,11 +62,12 @@ const maxTermBytes = 64
 // records' table.
 type termIndex struct {
 	terms, ref, records string
+	pairs               string // the pairs of word heads each record holds (migration 0042)
 }
 
 var (
-	customerTerms     = termIndex{terms: "customer_terms", ref: "customer_id", records: "customers"}
-	organisationTerms = termIndex{terms: "organisation_terms", ref: "organisation_id", records: "organisations"}
+	customerTerms     = termIndex{terms: "customer_terms", ref: "customer_id", records: "customers", pairs: "customer_term_pairs"}
+	organisationTerms = termIndex{terms: "organisation_terms", ref: "organisation_id", records: "organisations", pairs: "organisation_term_pairs"}
 )
 
 // searchWords folds s and splits it into words, each cut to maxTermBytes,
@@ -101,6 +106,13 @@ const termsPerInsert = 8
 // when replace is set.
 func writeTerms(ctx context.Context, q querier, ix termIndex, wsID, id int64, replace bool, terms []string) error {
 	if replace {
+		// The pairs of the record's heads go first, while its words still
+		// say which they are (a trigger adds the new words' pairs).
+		if _, err := q.ExecContext(ctx, `DELETE FROM `+ix.pairs+` WHERE (workspace_id, head_a, head_b, `+ix.ref+`) IN (
+			SELECT a.workspace_id, substr(a.term, 1, 3), substr(b.term, 1, 3), a.`+ix.ref+` FROM `+ix.terms+` a JOIN `+ix.terms+` b ON b.`+ix.ref+` = a.`+ix.ref+`
+			WHERE a.`+ix.ref+` = $1 AND length(a.term) >= 3 AND length(b.term) >= 3 AND substr(a.term, 1, 3) < substr(b.term, 1, 3))`, id); err != nil {
+			return fmt.Errorf("replace %s: %w", ix.pairs, err)
+		}
 		if _, err := q.ExecContext(ctx, `DELETE FROM `+ix.terms+` WHERE `+ix.ref+` = $1`, id); err != nil {
 			return fmt.Errorf("replace %s: %w", ix.terms, err)
 		}
@@ -177,6 +189,7 @@ type searchPlan struct {
 	common [][2]string
 	heads  []string // of the common words, "" when too short
 	head   string
+	pair   [2]string // when two common words have distinct heads: those heads, in byte order
 	dense  bool
 	none   bool
 }
@@ -253,6 +266,20 @@ func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words 
 	at := slices.IndexFunc(p.common, func(r [2]string) bool { return r[0] == lo })
 	p.common[0], p.common[at] = p.common[at], p.common[0]
 	p.heads[0], p.heads[at] = p.heads[at], p.heads[0]
+	// A second common word with another head: the page walks the records
+	// holding both heads (the pairs index), the longest such word first.
+	partner := -1
+	for i, h := range p.heads[1:] {
+		if h != "" && h != p.head && (partner < 0 || len(p.common[i+1][0]) > len(p.common[partner][0])) {
+			partner = i + 1
+		}
+	}
+	if partner > 0 && searchPairs {
+		p.pair = [2]string{p.head, p.heads[partner]}
+		if p.pair[1] < p.pair[0] {
+			p.pair[0], p.pair[1] = p.pair[1], p.pair[0]
+		}
+	}
 	return p, nil
 }
 
@@ -276,6 +303,9 @@ func searchQuery(ix termIndex, p searchPlan, columns, extra string, args []any) 
 			conds = append(conds, has("r.id", o))
 		}
 		return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY r.id DESC LIMIT $3`, args
+	}
+	if p.pair[0] != "" {
+		return pairQuery(ix, p, columns, extra, args)
 	}
 	if p.head != "" {
 		// The driving word's head bucket, read in record order (newest
@@ -330,4 +360,37 @@ func searchQuery(ix termIndex, p searchPlan, columns, extra string, args []any) 
 	}
 	return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE r.workspace_id = $1 AND r.id IN (SELECT c.cid FROM (` +
 		strings.Join(sets, ` INTERSECT `) + `) AS c` + where + ` ORDER BY c.cid DESC LIMIT $3) ORDER BY r.id DESC`, args
+}
+
+// pairQuery is searchQuery when two common words have distinct heads: the
+// page walks the records holding both heads (their bucket of the pairs
+// index, newest first) and probes each word's own range in its head
+// bucket, except a word that is its head (the pair already says the
+// record holds it). Two common words that seldom go together read their
+// few near-matches instead of one word's whole bucket.
+func pairQuery(ix termIndex, p searchPlan, columns, extra string, args []any) (string, []any) {
+	args = append(args, p.pair[0], p.pair[1])
+	n := len(args)
+	conds := []string{`d.workspace_id = $1`, `d.head_a = $` + strconv.Itoa(n-1), `d.head_b = $` + strconv.Itoa(n), `d.` + ix.ref + ` < $2`}
+	for i, o := range p.common {
+		h := p.heads[i]
+		if o[0] == h && (h == p.pair[0] || h == p.pair[1]) {
+			continue
+		}
+		if h == "" {
+			args = append(args, o[0], o[1])
+			n := len(args)
+			conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.terms+` w WHERE w.`+ix.ref+` = d.`+ix.ref+` AND w.term >= $`+strconv.Itoa(n-1)+` AND w.term < $`+strconv.Itoa(n)+`)`)
+			continue
+		}
+		args = append(args, h, o[0], o[1])
+		n := len(args)
+		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.terms+` w WHERE w.workspace_id = $1 AND substr(w.term, 1, 3) = $`+strconv.Itoa(n-2)+
+			` AND w.`+ix.ref+` = d.`+ix.ref+` AND w.term || '' >= $`+strconv.Itoa(n-1)+` AND w.term || '' < $`+strconv.Itoa(n)+`)`)
+	}
+	if extra != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.records+` r WHERE r.id = d.`+ix.ref+` AND `+extra+`)`)
+	}
+	return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE r.workspace_id = $1 AND r.id IN (SELECT d.` + ix.ref + ` FROM ` +
+		ix.pairs + ` d WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY d.` + ix.ref + ` DESC LIMIT $3) ORDER BY r.id DESC`, args
 }

@@ -144,9 +144,39 @@ func TestCustomerSearchAgainstNaive(t *testing.T) {
 			must(s.CreateCustomer(ctx, f.WS.ID, customer.Customer{Name: first + " " + last, OrganisationID: orgs[r.IntN(len(orgs))],
 				Email: fmt.Sprintf("%s.%d@d%d.example", strings.ToLower(last[:2]), i, r.IntN(4))}))(t)
 		}
-		all := must(s.Customers(ctx, f.WS.ID, "", 0, 0, 1000))(t)
+		// Renamed customers keep no trace of their old words (nor of the
+		// pairs of word heads a search of two common words walks).
+		for _, c := range must(s.Customers(ctx, f.WS.ID, "", 0, 0, 40))(t) {
+			c.Name = firsts[r.IntN(len(firsts))] + " " + lasts[r.IntN(len(lasts))]
+			c.Email = fmt.Sprintf("renamed.%d@d%d.example", c.ID, r.IntN(4))
+			if err := s.UpdateCustomer(ctx, f.WS.ID, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		moved := must(s.CreateCustomer(ctx, f.WS.ID, customer.Customer{Name: "Zoé Marchal", Email: "zm@moved.example"}))(t)
+		moved.Name, moved.Email = "Léa Dupont", "lea.dupont@moved.example"
+		if err := s.UpdateCustomer(ctx, f.WS.ID, moved); err != nil {
+			t.Fatal(err)
+		}
+		// Customers the bulk loader writes are found the same way.
+		if _, err := s.BulkLoad(ctx, f.WS.ID, store.BulkSpec{Customers: 120, Seed: 3}); err != nil {
+			t.Fatal(err)
+		}
+		var all []customer.Customer // every customer, newest first (pages hold at most 200)
+		for before := int64(0); ; {
+			page := must(s.Customers(ctx, f.WS.ID, "", 0, before, 200))(t)
+			all = append(all, page...)
+			if len(page) < 200 {
+				break
+			}
+			before = page[len(page)-1].ID
+		}
 		queries := []string{"zoe", "le", "lefe", "jean", "jean mar", "m", "mu", "lea le", "eve d", "d1.example", "le.1", "zz", "Ève Müller", "e",
-			"mar", "martin jean", "noel lef", "lefevre", "mül", "lefevre martin", "dupont jeanne"}
+			"mar", "martin jean", "noel lef", "lefevre", "mül", "lefevre martin", "dupont jeanne", "renamed lefevre", "jean renamed d2",
+			"zoe martin", "lefebvre zoe", "zoe mar", "mar zoe", "mov"}
+		for _, c := range all[:12] { // bulk-loaded: newest
+			queries = append(queries, c.Name, strings.Fields(c.Name)[0]+" "+strings.Split(c.Email, "@")[1])
+		}
 		for _, dense := range []int{1, 5, 1000} {
 			restore := store.SetSearchRare(dense)
 			for _, q := range queries {

@@ -8,3 +8,11 @@ func SetSearchRare(n int) (restore func()) {
 	searchRare = n
 	return func() { searchRare = old }
 }
+
+// SetSearchPairs turns the customer search's pairs walk on or off, and
+// returns a function restoring it.
+func SetSearchPairs(on bool) func() {
+	old := searchPairs
+	searchPairs = on
+	return func() { searchPairs = old }
+}

@@ -712,7 +712,7 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	if err := tooBroad(branches); err != nil {
 		return "", nil, err
 	}
-	order, keyset, err := f.order(cursor, len(q.args))
+	order, keyset, err := f.order(cursor, len(q.args), "id")
 	if err != nil {
 		return "", nil, err
 	}
@@ -727,7 +727,16 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	lim := q.arg(limit + 1)
 	var subs []string
 	for _, br := range branches {
-		parts := parts
+		parts, order := parts, order
+		if br.driver != "" && (f.Sort == "" || f.Sort == "newest" || f.Sort == "oldest") {
+			// In id order, a branch read from an agent's swarms or
+			// hand-offs walks them in their own index order ((agent,
+			// ticket)) from the cursor and stops at the page: ordered by
+			// the ticket's id it read and sorted every one of them (3,351
+			// for the L1 agent at 1M tickets).
+			o, ks, _ := f.order(cursor, len(q.args)-len(keyset.args)-1, br.driver+".ticket_id")
+			order, parts = o, []string{ks.sql}
+		}
 		if keyset.split != nil && br.prefix.driven {
 			// A branch that starts from an agent's swarms or hand-offs
 			// (or a customer's tickets) reads all of them and sorts: two
@@ -941,6 +950,9 @@ type accessBranch struct {
 	driver *idDriver
 	owner  bool  // the viewer's own tickets
 	team   int64 // the tickets of one of the viewer's teams
+	// viaDriver, when set, is cond for a read that starts from driver
+	// (which already holds the membership cond tests).
+	viaDriver *string
 }
 
 // idDriver is a join that starts a branch from an agent's few rows of
@@ -964,7 +976,7 @@ func viewerBranches(q *sqlArgs, v auth.Actor, teams bool) []accessBranch {
 	me := q.arg(v.AgentID)
 	out := []accessBranch{
 		{cond: "owner_id = " + me, owner: true},
-		{cond: "id IN (SELECT ticket_id FROM ticket_collaborators WHERE agent_id = " + me + ")", driver: &idDriver{"vc", "ticket_collaborators", me}},
+		{cond: "id IN (SELECT ticket_id FROM ticket_collaborators WHERE agent_id = " + me + ")", driver: &idDriver{"vc", "ticket_collaborators", me}, viaDriver: new("")},
 	}
 	if v.IsCollaborator() {
 		// No tier, whatever the account says: their own tickets only.
@@ -991,7 +1003,7 @@ func viewerBranches(q *sqlArgs, v auth.Actor, teams bool) []accessBranch {
 	// Who handed a ticket off keeps reading it, unless it is sensitive:
 	// then only its assignees and leads do.
 	out = append(out, accessBranch{cond: "sensitive = " + notSensitive + " AND id IN (SELECT ticket_id FROM ticket_handoffs WHERE agent_id = " + me + ")",
-		driver: &idDriver{"vh", "ticket_handoffs", me}})
+		driver: &idDriver{"vh", "ticket_handoffs", me}, viaDriver: new("sensitive = " + notSensitive)})
 	return out
 }
 
@@ -1002,6 +1014,7 @@ func viewerBranches(q *sqlArgs, v auth.Actor, teams bool) []accessBranch {
 type listBranch struct {
 	from, cond string
 	prefix     indexPrefix
+	driver     string // alias of the driver table the branch starts from, if any
 }
 
 // indexPrefix says which columns a branch fixes by equality.
@@ -1052,9 +1065,15 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		if drv == nil {
 			drv = br.driver
 		}
+		alias := ""
 		if drv != nil {
-			from = drv.from(d)
+			from, alias = drv.from(d), drv.alias
 			c = append(c, drv.alias+".agent_id = "+drv.agent)
+			if drv == br.driver && br.viaDriver != nil {
+				// The join is the branch's membership test: the same
+				// IN (…) again only re-reads the agent's rows.
+				br.cond = *br.viaDriver
+			}
 		} else if f.CustomerID != 0 && d == SQLite {
 			// A customer's tickets are few: read them all and sort,
 			// rather than walk a sort index looking for them.
@@ -1068,7 +1087,7 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		}
 		px := indexPrefix{tier: tier != "", team: f.TeamID != 0 || br.team != 0,
 			owner: f.OwnerID != 0 || f.Unassigned || br.owner, kind: f.RequestTypeID != 0, driven: from != "tickets"}
-		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND "), prefix: px})
+		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND "), prefix: px, driver: alias})
 	}
 	for _, br := range access {
 		// The viewer's own tickets under owner=none, or under another
@@ -1251,7 +1270,11 @@ type keysetClause struct {
 
 // order returns the ORDER BY for the filter's sort and the condition that
 // starts the page after cursor.
-func (f Filter) order(cursor string, nargs int) (string, keysetClause, error) {
+//
+// idCol names the id column the order and condition use: "id" for a read
+// of tickets, the driver's ticket_id for a read that starts from an
+// agent's swarms or hand-offs in id order.
+func (f Filter) order(cursor string, nargs int, idCol string) (string, keysetClause, error) {
 	sort := f.Sort
 	if sort == "" {
 		sort = "newest"
@@ -1268,14 +1291,14 @@ func (f Filter) order(cursor string, nargs int) (string, keysetClause, error) {
 	var ks keysetClause
 	switch sort {
 	case "newest":
-		order = "id DESC"
+		order = idCol + " DESC"
 		if cursor != "" {
-			ks = keysetClause{sql: "id < " + p(1), args: []any{id}}
+			ks = keysetClause{sql: idCol + " < " + p(1), args: []any{id}}
 		}
 	case "oldest":
-		order = "id ASC"
+		order = idCol + " ASC"
 		if cursor != "" {
-			ks = keysetClause{sql: "id > " + p(1), args: []any{id}}
+			ks = keysetClause{sql: idCol + " > " + p(1), args: []any{id}}
 		}
 	case "updated":
 		order = "updated_at DESC, id DESC"
