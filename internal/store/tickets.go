@@ -181,15 +181,14 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 		if err := createTicketPG(ctx, tx, wsID, n, &t, events, now); err != nil {
 			return err
 		}
-		if n.Then != nil {
+		if n.Then != nil { // the statement indexed the first events; these join the document
 			then := n.Then(t)
 			if err := insertEvents(ctx, tx, wsID, t.ID, then, now); err != nil {
 				return err
 			}
-			events = append(events, then...)
-		}
-		if err := indexNewTicket(ctx, tx, t, events); err != nil {
-			return err
+			if err := indexMessages(ctx, tx, t, then); err != nil {
+				return err
+			}
 		}
 		if n.HandedOff && n.ActorAgentID != 0 {
 			t.HandedOffBy = []int64{n.ActorAgentID}

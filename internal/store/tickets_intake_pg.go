@@ -19,9 +19,9 @@ import (
 // ticket (begin, customer, references, number, ticket, events, commit)
 // capped intake near 400 tickets/s at 8 clients. Here one statement checks
 // the references, creates the new customer and its search words, takes the
-// number, and writes the ticket, its events and its hand-off; with the
-// group commit (batch.go) several tickets share one transaction and one
-// flush. A refused ticket (unknown reference) writes nothing: every write
+// number, and writes the ticket, its events, its hand-off and its search
+// document; with the group commit (batch.go) several tickets share one
+// transaction and one flush. A refused ticket (unknown reference) writes nothing: every write
 // of the statement depends on the references being found.
 
 // intakeStatement is that statement. $1 workspace; $2 existing customer id
@@ -32,7 +32,9 @@ import (
 // $20 tags, $21 custom fields, $22 time; events as parallel arrays $23 kind,
 // $24 agent (0 = none), $25 customer (0 = none, -1 = the ticket's), $26 body,
 // $27 data (event.Encode); $28 agent who handed the ticket off (0 = none);
-// $29 the data's encoding version (event.Version).
+// $29 the data's encoding version (event.Version); the ticket's search
+// document (tickets_search_index.go) $30 its subject's terms, $31 its
+// messages' terms.
 //
 // A new customer's row is read back through the statement's snapshot: when
 // a concurrent transaction created the same customer after that snapshot
@@ -74,6 +76,9 @@ const intakeStatement = `WITH ok AS (
   ORDER BY e.ord
 ), ho AS (
   INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at) SELECT t.id, $28, $22 FROM t WHERE $28::bigint <> 0
+), doc AS (
+  INSERT INTO ticket_search (ticket_id, search)
+  SELECT t.id, setweight(to_tsvector('simple', $30), 'A') || setweight(to_tsvector('simple', $31), 'B') FROM t
 )
 SELECT ok.customer, ok.tier, ok.team, ok.owner, ok.rtype,
   COALESCE((SELECT id FROM t), 0), COALESCE((SELECT number FROM t), 0), COALESCE((SELECT customer_id FROM t), 0)
@@ -85,7 +90,10 @@ var errCustomerRace = errors.New("new customer created concurrently")
 
 // createTicketPG writes ticket t and its events (the ticket's customer
 // marked by theirs) in one statement; see intakeStatement. It fills t's id,
-// number, reference and customer.
+// number, reference and customer. The statement also writes the ticket's
+// search document, the one writeTicketDoc writes (same expression: keep
+// them together), so that the group commit's one connection makes one
+// round trip per ticket, not two.
 func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *ticket.Ticket, events []ticket.Event, now time.Time) error {
 	var email, name, phone, lang, segment string
 	var words []string
@@ -126,7 +134,8 @@ func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *tic
 	args := []any{wsID, t.CustomerID, t.TierID, t.TeamID, t.OwnerID, t.RequestTypeID,
 		email, name, phone, lang, segment, words,
 		t.Subject, string(t.Status), t.Status.Active(), int(t.Priority), t.Channel, t.Language, t.Sensitive, string(tags), string(fields), ms(now),
-		kinds, agents, custs, bodies, datas, handedBy, event.Version}
+		kinds, agents, custs, bodies, datas, handedBy, event.Version,
+		searchTerms(t.Language, t.Subject), messageTerms(t.Language, events)}
 	for attempt := 0; ; attempt++ {
 		var ok [5]bool
 		var id, number, customerID int64
