@@ -170,6 +170,9 @@ func firstEvents(n NewTicket, customerID int64) []ticket.Event {
 // events that need the ticket's reference, in a transaction shared with
 // concurrent intake (batch.go).
 func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewTicket, t ticket.Ticket, now time.Time) (ticket.Ticket, error) {
+	if n.Then == nil {
+		return s.createTicketPiped(ctx, wsID, n, t, now)
+	}
 	in := t
 	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
 		t = in // a batch that failed runs its jobs again, each alone

@@ -95,6 +95,26 @@ var errCustomerRace = errors.New("new customer created concurrently")
 // them together), so that the group commit's one connection makes one
 // round trip per ticket, not two.
 func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *ticket.Ticket, events []ticket.Event, now time.Time) error {
+	args, err := intakeArgs(wsID, n, t, events, now)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		var r intakeRow
+		if err := r.scan(tx.QueryRowContext(ctx, intakeStatement, args...)); err != nil {
+			return err
+		}
+		err := r.outcome(t)
+		if errors.Is(err, errCustomerRace) && attempt < 3 {
+			continue // the new customer was not visible yet: a new statement sees it
+		}
+		return err
+	}
+}
+
+// intakeArgs are intakeStatement's arguments for ticket t and its events.
+// For a new customer it sets t.CustomerID to 0 (the statement creates them).
+func intakeArgs(wsID int64, n NewTicket, t *ticket.Ticket, events []ticket.Event, now time.Time) ([]any, error) {
 	var email, name, phone, lang, segment string
 	var words []string
 	if c := n.NewCustomer; c != nil {
@@ -104,7 +124,7 @@ func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *tic
 	} else if t.CustomerID == 0 {
 		f := problem.Fields{}
 		f.Required("customer_id")
-		return f.Err()
+		return nil, f.Err()
 	}
 	if words == nil {
 		words = []string{}
@@ -117,7 +137,7 @@ func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *tic
 	for i, e := range events {
 		data, err := event.Encode(e)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		kinds[i], agents[i], bodies[i], datas[i] = string(e.Kind), e.ActorAgentID, e.Body, data
 		custs[i] = e.ActorCustomerID
@@ -131,40 +151,85 @@ func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *tic
 	}
 	tags, _ := json.Marshal(t.Tags)
 	fields, _ := json.Marshal(t.CustomFields)
-	args := []any{wsID, t.CustomerID, t.TierID, t.TeamID, t.OwnerID, t.RequestTypeID,
+	return []any{wsID, t.CustomerID, t.TierID, t.TeamID, t.OwnerID, t.RequestTypeID,
 		email, name, phone, lang, segment, words,
 		t.Subject, string(t.Status), t.Status.Active(), int(t.Priority), t.Channel, t.Language, t.Sensitive, string(tags), string(fields), ms(now),
 		kinds, agents, custs, bodies, datas, handedBy, event.Version,
-		searchTerms(t.Language, t.Subject), messageTerms(t.Language, events)}
-	for attempt := 0; ; attempt++ {
-		var ok [5]bool
-		var id, number, customerID int64
-		err := tx.QueryRowContext(ctx, intakeStatement, args...).Scan(&ok[0], &ok[1], &ok[2], &ok[3], &ok[4], &id, &number, &customerID)
-		if err != nil {
-			return fmt.Errorf("insert ticket: %w", err)
-		}
-		f := problem.Fields{}
-		for i, r := range []struct {
-			field, what string
-			id          int64
-		}{{"customer_id", "customer", t.CustomerID}, {"tier_id", "tier", t.TierID}, {"team_id", "team", t.TeamID},
-			{"owner_id", "agent", t.OwnerID}, {"request_type_id", "request_type", t.RequestTypeID}} {
-			if !ok[i] {
-				f.Add(r.field, "unknown_value", "unknown "+r.what, "value", strconv.FormatInt(r.id, 10))
-			}
-		}
-		if err := f.Err(); err != nil {
-			return err
-		}
-		if id == 0 {
-			if attempt < 3 {
-				continue // the new customer was not visible yet: a new statement sees it
-			}
-			return errCustomerRace
-		}
-		t.ID, t.Number, t.CustomerID, t.Reference = id, number, customerID, ticket.Ref(number)
-		return nil
+		searchTerms(t.Language, t.Subject), messageTerms(t.Language, events)}, nil
+}
+
+// intakeRow is intakeStatement's one row: which references were found,
+// then the ticket written (0 when nothing was).
+type intakeRow struct {
+	ok                     [5]bool
+	id, number, customerID int64
+}
+
+func (r *intakeRow) scan(row interface{ Scan(...any) error }) error {
+	if err := row.Scan(&r.ok[0], &r.ok[1], &r.ok[2], &r.ok[3], &r.ok[4], &r.id, &r.number, &r.customerID); err != nil {
+		return fmt.Errorf("insert ticket: %w", err)
 	}
+	return nil
+}
+
+// outcome fills t from the row, or says why nothing was written: the
+// references not found (invalid), or errCustomerRace.
+func (r *intakeRow) outcome(t *ticket.Ticket) error {
+	f := problem.Fields{}
+	for i, ref := range []struct {
+		field, what string
+		id          int64
+	}{{"customer_id", "customer", t.CustomerID}, {"tier_id", "tier", t.TierID}, {"team_id", "team", t.TeamID},
+		{"owner_id", "agent", t.OwnerID}, {"request_type_id", "request_type", t.RequestTypeID}} {
+		if !r.ok[i] {
+			f.Add(ref.field, "unknown_value", "unknown "+ref.what, "value", strconv.FormatInt(ref.id, 10))
+		}
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	if r.id == 0 {
+		return errCustomerRace
+	}
+	t.ID, t.Number, t.CustomerID, t.Reference = r.id, r.number, r.customerID, ticket.Ref(r.number)
+	return nil
+}
+
+// createTicketPiped is createTicketOneStatement for a ticket whose only
+// write is the intake statement (no events added after it): the group
+// commit sends such tickets' statements together, in one round trip, and
+// their commit with them (batch_pg.go). A ticket the pipeline could not
+// write (its new customer created concurrently, or the pipeline failed)
+// is written alone, by createTicketPG.
+func (s *Store) createTicketPiped(ctx context.Context, wsID int64, n NewTicket, t ticket.Ticket, now time.Time) (ticket.Ticket, error) {
+	in := t
+	customerID := t.CustomerID
+	if n.NewCustomer != nil {
+		customerID = customerOfTicket
+	}
+	events := firstEvents(n, customerID)
+	args, err := intakeArgs(wsID, n, &in, events, now)
+	if err != nil {
+		return t, err
+	}
+	job := pipedJob{sql: intakeStatement, args: args,
+		row: func(row interface{ Scan(...any) error }) (outcome, err error) {
+			t = in
+			var r intakeRow
+			if err := r.scan(row); err != nil {
+				return nil, err
+			}
+			return r.outcome(&t), nil
+		},
+		alone: func(ctx context.Context, tx *Tx) error {
+			t = in
+			return createTicketPG(ctx, tx, wsID, n, &t, events, now)
+		}}
+	err = s.inPipeline(ctx, job)
+	if err == nil && n.HandedOff && n.ActorAgentID != 0 {
+		t.HandedOffBy = []int64{n.ActorAgentID}
+	}
+	return t, err
 }
 
 // customerOfTicket marks, in an event given to createTicketPG, an actor who
