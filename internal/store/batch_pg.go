@@ -21,9 +21,9 @@ import (
 // tells its outcome in its one row (pipedJob: intake without a hook) is
 // sent with the others of its batch in one pipeline, with no BEGIN: the
 // statements before PostgreSQL's Sync message form one implicit
-// transaction, committed at the Sync, and the pipeline's results are read
-// only after it (with synchronous_commit on, once the commit is flushed):
-// one round trip and one flush per batch. A job whose statement refused it
+// transaction, committed at the Sync, and no caller is answered before the
+// Sync's own answer has been read (with synchronous_commit on, the commit
+// is flushed by then): one round trip and one flush per batch. A job whose statement refused it
 // (an unknown reference) wrote nothing and does not disturb the others. If
 // a statement fails, PostgreSQL rolls the whole implicit transaction back:
 // then each job runs alone, in a transaction of its own, as when a batch of
