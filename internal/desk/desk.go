@@ -86,6 +86,10 @@ type Directory struct {
 	CustomFields []workspace.CustomField
 	Members      []workspace.Member
 	version      int64 // the setup version it was loaded at
+	// routing is the routing rules' version read with the setup version
+	// (routingRead), so that placing a ticket costs one read of both.
+	routing     int64
+	routingRead bool
 }
 
 // Directory returns the actor's workspace setup. It is cached per workspace
@@ -129,27 +133,47 @@ func (d *Service) collaboratorDirectory(ctx context.Context, a auth.Actor, dir D
 }
 
 func (d *Service) directory(ctx context.Context, a auth.Actor) (Directory, error) {
-	version, err := d.store.SetupVersion(ctx, a.WorkspaceID)
+	v, err := d.store.WorkspaceVersions(ctx, a.WorkspaceID)
 	if err != nil {
 		return Directory{}, err
 	}
-	d.dirs.mu.Lock()
-	c, ok := d.dirs.byWorkspace[a.WorkspaceID]
-	d.dirs.mu.Unlock()
-	if ok && c.version == version {
-		return c.dir, nil
+	return d.directoryAt(ctx, a.WorkspaceID, v)
+}
+
+// directoryAndCustomer is directory for a ticket arriving from a customer
+// known by email: the versions and the customer are read in one statement.
+func (d *Service) directoryAndCustomer(ctx context.Context, wsID int64, email string) (Directory, customerLookup, error) {
+	v, c, found, err := d.store.VersionsAndCustomer(ctx, wsID, email)
+	if err != nil {
+		return Directory{}, customerLookup{}, err
 	}
-	dir, err := d.loadDirectory(ctx, a.WorkspaceID)
+	dir, err := d.directoryAt(ctx, wsID, v)
+	return dir, customerLookup{done: true, customer: c, found: found}, err
+}
+
+// directoryAt returns the workspace's setup at version v.Setup, from the
+// cache or loaded, carrying v.Routing for the routing engine.
+func (d *Service) directoryAt(ctx context.Context, wsID int64, v store.Versions) (Directory, error) {
+	d.dirs.mu.Lock()
+	c, ok := d.dirs.byWorkspace[wsID]
+	d.dirs.mu.Unlock()
+	if ok && c.version == v.Setup {
+		dir := c.dir // a copy: the cached one is shared
+		dir.routing, dir.routingRead = v.Routing, true
+		return dir, nil
+	}
+	dir, err := d.loadDirectory(ctx, wsID)
 	if err != nil {
 		return dir, err
 	}
-	dir.version = version
+	dir.version = v.Setup
 	d.dirs.mu.Lock()
 	if d.dirs.byWorkspace == nil {
 		d.dirs.byWorkspace = map[int64]cachedDirectory{}
 	}
-	d.dirs.byWorkspace[a.WorkspaceID] = cachedDirectory{version: version, dir: dir}
+	d.dirs.byWorkspace[wsID] = cachedDirectory{version: v.Setup, dir: dir}
 	d.dirs.mu.Unlock()
+	dir.routing, dir.routingRead = v.Routing, true
 	return dir, nil
 }
 

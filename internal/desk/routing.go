@@ -119,9 +119,12 @@ func (d *Service) savedRules(ctx context.Context, dir Directory) (routing.RuleSe
 
 func (d *Service) engine(ctx context.Context, dir Directory) (*routing.Engine, error) {
 	wsID := dir.Workspace.ID
-	version, err := d.store.RoutingVersion(ctx, wsID)
-	if err != nil {
-		return nil, err
+	version := dir.routing
+	if !dir.routingRead { // a directory not from directory(): read it now
+		var err error
+		if version, err = d.store.RoutingVersion(ctx, wsID); err != nil {
+			return nil, err
+		}
 	}
 	d.engines.mu.Lock()
 	c, ok := d.engines.engines[wsID]

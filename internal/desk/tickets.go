@@ -52,7 +52,14 @@ func (d *Service) createTicket(ctx context.Context, a auth.Actor, in NewTicket, 
 	if err := notForCollaborators(a); err != nil {
 		return ticket.Ticket{}, err
 	}
-	dir, err := d.Directory(ctx, a)
+	var dir Directory
+	var byEmail customerLookup
+	var err error
+	if in.CustomerID == 0 && in.CustomerEmail != "" {
+		dir, byEmail, err = d.directoryAndCustomer(ctx, a.WorkspaceID, in.CustomerEmail)
+	} else {
+		dir, err = d.Directory(ctx, a)
+	}
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
@@ -102,7 +109,7 @@ func (d *Service) createTicket(ctx context.Context, a auth.Actor, in NewTicket, 
 	if err := f.Err(); err != nil {
 		return ticket.Ticket{}, err
 	}
-	cust, isNew, err := d.resolveCustomer(ctx, a, in)
+	cust, isNew, err := d.resolveCustomer(ctx, a, in, byEmail)
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
@@ -190,10 +197,18 @@ func (dir Directory) ActorOf(m workspace.Member) auth.Actor {
 	return a
 }
 
-// resolveCustomer finds the ticket's customer by id or email. An unknown
-// email yields a validated customer to create together with the ticket
-// (isNew), never before it.
-func (d *Service) resolveCustomer(ctx context.Context, a auth.Actor, in NewTicket) (c customer.Customer, isNew bool, err error) {
+// customerLookup is the customer of an email, when it was read together
+// with the directory (done): found, or not.
+type customerLookup struct {
+	done     bool
+	customer customer.Customer
+	found    bool
+}
+
+// resolveCustomer finds the ticket's customer by id or email (byEmail, when
+// it was already looked up). An unknown email yields a validated customer
+// to create together with the ticket (isNew), never before it.
+func (d *Service) resolveCustomer(ctx context.Context, a auth.Actor, in NewTicket, byEmail customerLookup) (c customer.Customer, isNew bool, err error) {
 	if in.CustomerID != 0 {
 		c, err := d.store.Customer(ctx, a.WorkspaceID, in.CustomerID)
 		if problem.Is(err, problem.NotFound) {
@@ -203,9 +218,14 @@ func (d *Service) resolveCustomer(ctx context.Context, a auth.Actor, in NewTicke
 		}
 		return c, false, err
 	}
-	c, err = d.store.CustomerByEmail(ctx, a.WorkspaceID, in.CustomerEmail)
-	if err == nil || !problem.Is(err, problem.NotFound) {
-		return c, false, err
+	switch {
+	case byEmail.done && byEmail.found:
+		return byEmail.customer, false, nil
+	case !byEmail.done:
+		c, err = d.store.CustomerByEmail(ctx, a.WorkspaceID, in.CustomerEmail)
+		if err == nil || !problem.Is(err, problem.NotFound) {
+			return c, false, err
+		}
 	}
 	name := strings.TrimSpace(in.CustomerName)
 	if name == "" {

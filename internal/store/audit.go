@@ -157,9 +157,7 @@ func clampLimit(n int) int {
 // it to know when their cached copy of the setup is stale.
 func (s *Store) SetupVersion(ctx context.Context, wsID int64) (int64, error) {
 	var v int64
-	// Both terms only grow, so their sum changes whenever either does.
-	err := s.read.QueryRowContext(ctx, `SELECT (SELECT COALESCE(max(id), 0) FROM audit_log WHERE workspace_id = $1)
-		+ COALESCE((SELECT setup_changes FROM workspaces WHERE id = $1), 0)`, wsID).Scan(&v)
+	err := s.read.QueryRowContext(ctx, `SELECT `+setupVersionSQL, wsID).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("read setup version: %w", err)
 	}

@@ -33,7 +33,9 @@ import (
 // nothing when they fail are sent to it (createTicketOneStatement); a job
 // that fails anyway (a refused ticket, a broken connection) makes the whole
 // batch roll back and each of its jobs run again in a transaction of its
-// own, so a job's outcome never depends on its neighbours.
+// own, so a job's outcome never depends on its neighbours. Jobs that are
+// one statement are not even run one after another: batch_pg.go pipelines
+// them.
 
 // batchTimeout bounds one batch (a wedged disk); when it fires the whole
 // batch fails and is reported failed, which is the truth.
@@ -43,9 +45,12 @@ const batchTimeout = 30 * time.Second
 const maxBatch = 64
 
 type batchJob struct {
-	ctx  context.Context
-	fn   func(ctx context.Context, tx *Tx) error
-	done chan error
+	ctx context.Context
+	fn  func(ctx context.Context, tx *Tx) error
+	// piped, when set (PostgreSQL), is fn as one statement: such jobs of a
+	// batch are pipelined together (batch_pg.go).
+	piped *pipedJob
+	done  chan error
 }
 
 type batcher struct {
@@ -180,6 +185,19 @@ func (b *batcher) runWhole(ctx context.Context, batch []batchJob) {
 		}
 		live = append(live, j)
 	}
+	var piped []batchJob
+	rest := live[:0:0]
+	for _, j := range live {
+		if j.piped != nil {
+			piped = append(piped, j)
+		} else {
+			rest = append(rest, j)
+		}
+	}
+	if len(piped) > 0 {
+		b.runPiped(ctx, piped)
+	}
+	live = rest
 	if len(live) == 0 {
 		return
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -29,7 +31,7 @@ var channelName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // Notify sends payload to every session listening on channel, including
 // those of other instances. Inside PostgreSQL's rules, it is delivered at
-// once (this statement commits alone).
+// once (its statement commits alone).
 //
 // Its transaction commits without waiting for the WAL flush
 // (synchronous_commit off for it alone, set_config's third argument): a
@@ -37,6 +39,13 @@ var channelName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 // waited for its own fsync — two per ticket taken in, outside the group
 // commit, more than the ticket itself. A notification is not data: one
 // lost in a crash is one a reconnecting listener reloads anyway (live).
+//
+// Notifications sent at the same time share one statement (noticeQueue):
+// each was a round trip and a transaction of its own, two per ticket
+// taken in. Notify still returns only once its statement has committed.
+// PostgreSQL delivers identical notifications (same channel and payload)
+// of one transaction once: for live events, which say "this changed, look
+// again", two identical ones at the same instant mean no more than one.
 func (s *Store) Notify(ctx context.Context, channel, payload string) error {
 	if s.dialect != Postgres {
 		return ErrNotifyUnsupported
@@ -47,10 +56,80 @@ func (s *Store) Notify(ctx context.Context, channel, payload string) error {
 	if len(payload) > MaxNotifyPayload {
 		return fmt.Errorf("store: notify: payload of %d bytes exceeds %d", len(payload), MaxNotifyPayload)
 	}
-	if _, err := s.write.ExecContext(ctx, `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`, channel, payload); err != nil {
-		return fmt.Errorf("store: notify %s: %w", channel, err)
+	n := notice{channel: channel, payload: payload, done: make(chan error, 1)}
+	s.notices.add(s, n)
+	select {
+	case err := <-n.done:
+		if err != nil {
+			return fmt.Errorf("store: notify %s: %w", channel, err)
+		}
+		return nil
+	case <-ctx.Done():
+		// The notice may still be sent: a notification is advisory.
+		return fmt.Errorf("store: notify %s: %w", channel, ctx.Err())
 	}
-	return nil
+}
+
+// notice is one notification waiting for its statement.
+type notice struct {
+	channel, payload string
+	done             chan error
+}
+
+// noticeQueue sends the notifications that arrive while a statement is in
+// flight together, in the next one, in the order they arrived. A flush
+// runs on a goroutine of its own that ends when nothing is left to send,
+// so there is nothing to stop at Close. The zero value is ready to use.
+type noticeQueue struct {
+	mu       sync.Mutex
+	pending  []notice
+	flushing bool
+}
+
+// maxNotices bounds one statement.
+const maxNotices = 256
+
+// noticeTimeout bounds one statement: a wedged database fails its
+// notifications rather than holding their callers for ever.
+const noticeTimeout = 30 * time.Second
+
+func (q *noticeQueue) add(s *Store, n notice) {
+	q.mu.Lock()
+	q.pending = append(q.pending, n)
+	start := !q.flushing
+	q.flushing = true
+	q.mu.Unlock()
+	if start {
+		go q.flush(s)
+	}
+}
+
+func (q *noticeQueue) flush(s *Store) {
+	for {
+		q.mu.Lock()
+		batch := q.pending[:min(len(q.pending), maxNotices)]
+		q.pending = q.pending[len(batch):]
+		if len(batch) == 0 {
+			q.flushing, q.pending = false, nil
+			q.mu.Unlock()
+			return
+		}
+		q.mu.Unlock()
+		channels := make([]string, len(batch))
+		payloads := make([]string, len(batch))
+		for i, n := range batch {
+			channels[i], payloads[i] = n.channel, n.payload
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), noticeTimeout)
+		// unnest reads the arrays in order, and PostgreSQL delivers one
+		// transaction's notifications in the order they were sent.
+		_, err := s.write.ExecContext(ctx, `SELECT set_config('synchronous_commit', 'off', true), pg_notify(c, p)
+			FROM unnest($1::text[], $2::text[]) AS n(c, p)`, channels, payloads)
+		cancel()
+		for _, n := range batch {
+			n.done <- err
+		}
+	}
 }
 
 // Listen holds one connection of its own LISTENing on channel and calls

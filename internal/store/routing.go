@@ -35,10 +35,7 @@ func (s *Store) RoutingRules(ctx context.Context, wsID int64) (routing.RuleSet, 
 // cheap check for instances that cache the compiled rules.
 func (s *Store) RoutingVersion(ctx context.Context, wsID int64) (int64, error) {
 	var v int64
-	err := s.read.QueryRowContext(ctx, `SELECT version FROM routing_rulesets WHERE workspace_id = $1`, wsID).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
+	err := s.read.QueryRowContext(ctx, `SELECT `+routingVersionSQL, wsID).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("read routing version: %w", err)
 	}

@@ -47,6 +47,8 @@ type Store struct {
 	now   func() time.Time
 	// outage rate-limits the log of database unavailability (unavailable.go).
 	outage outageLog
+	// notices groups concurrent notifications into one statement (notify.go).
+	notices noticeQueue
 }
 
 // Options tune how the store opens its database.

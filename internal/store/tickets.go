@@ -170,6 +170,9 @@ func firstEvents(n NewTicket, customerID int64) []ticket.Event {
 // events that need the ticket's reference, in a transaction shared with
 // concurrent intake (batch.go).
 func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewTicket, t ticket.Ticket, now time.Time) (ticket.Ticket, error) {
+	if n.Then == nil {
+		return s.createTicketPiped(ctx, wsID, n, t, now)
+	}
 	in := t
 	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
 		t = in // a batch that failed runs its jobs again, each alone
@@ -181,15 +184,14 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 		if err := createTicketPG(ctx, tx, wsID, n, &t, events, now); err != nil {
 			return err
 		}
-		if n.Then != nil {
+		if n.Then != nil { // the statement indexed the first events; these join the document
 			then := n.Then(t)
 			if err := insertEvents(ctx, tx, wsID, t.ID, then, now); err != nil {
 				return err
 			}
-			events = append(events, then...)
-		}
-		if err := indexNewTicket(ctx, tx, t, events); err != nil {
-			return err
+			if err := indexMessages(ctx, tx, t, then); err != nil {
+				return err
+			}
 		}
 		if n.HandedOff && n.ActorAgentID != 0 {
 			t.HandedOffBy = []int64{n.ActorAgentID}

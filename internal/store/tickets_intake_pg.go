@@ -19,9 +19,9 @@ import (
 // ticket (begin, customer, references, number, ticket, events, commit)
 // capped intake near 400 tickets/s at 8 clients. Here one statement checks
 // the references, creates the new customer and its search words, takes the
-// number, and writes the ticket, its events and its hand-off; with the
-// group commit (batch.go) several tickets share one transaction and one
-// flush. A refused ticket (unknown reference) writes nothing: every write
+// number, and writes the ticket, its events, its hand-off and its search
+// document; with the group commit (batch.go) several tickets share one
+// transaction and one flush. A refused ticket (unknown reference) writes nothing: every write
 // of the statement depends on the references being found.
 
 // intakeStatement is that statement. $1 workspace; $2 existing customer id
@@ -32,7 +32,9 @@ import (
 // $20 tags, $21 custom fields, $22 time; events as parallel arrays $23 kind,
 // $24 agent (0 = none), $25 customer (0 = none, -1 = the ticket's), $26 body,
 // $27 data (event.Encode); $28 agent who handed the ticket off (0 = none);
-// $29 the data's encoding version (event.Version).
+// $29 the data's encoding version (event.Version); the ticket's search
+// document (tickets_search_index.go) $30 its subject's terms, $31 its
+// messages' terms.
 //
 // A new customer's row is read back through the statement's snapshot: when
 // a concurrent transaction created the same customer after that snapshot
@@ -74,6 +76,9 @@ const intakeStatement = `WITH ok AS (
   ORDER BY e.ord
 ), ho AS (
   INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at) SELECT t.id, $28, $22 FROM t WHERE $28::bigint <> 0
+), doc AS (
+  INSERT INTO ticket_search (ticket_id, search)
+  SELECT t.id, setweight(to_tsvector('simple', $30), 'A') || setweight(to_tsvector('simple', $31), 'B') FROM t
 )
 SELECT ok.customer, ok.tier, ok.team, ok.owner, ok.rtype,
   COALESCE((SELECT id FROM t), 0), COALESCE((SELECT number FROM t), 0), COALESCE((SELECT customer_id FROM t), 0)
@@ -85,8 +90,31 @@ var errCustomerRace = errors.New("new customer created concurrently")
 
 // createTicketPG writes ticket t and its events (the ticket's customer
 // marked by theirs) in one statement; see intakeStatement. It fills t's id,
-// number, reference and customer.
+// number, reference and customer. The statement also writes the ticket's
+// search document, the one writeTicketDoc writes (same expression: keep
+// them together), so that the group commit's one connection makes one
+// round trip per ticket, not two.
 func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *ticket.Ticket, events []ticket.Event, now time.Time) error {
+	args, err := intakeArgs(wsID, n, t, events, now)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		var r intakeRow
+		if err := r.scan(tx.QueryRowContext(ctx, intakeStatement, args...)); err != nil {
+			return err
+		}
+		err := r.outcome(t)
+		if errors.Is(err, errCustomerRace) && attempt < 3 {
+			continue // the new customer was not visible yet: a new statement sees it
+		}
+		return err
+	}
+}
+
+// intakeArgs are intakeStatement's arguments for ticket t and its events.
+// For a new customer it sets t.CustomerID to 0 (the statement creates them).
+func intakeArgs(wsID int64, n NewTicket, t *ticket.Ticket, events []ticket.Event, now time.Time) ([]any, error) {
 	var email, name, phone, lang, segment string
 	var words []string
 	if c := n.NewCustomer; c != nil {
@@ -96,7 +124,7 @@ func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *tic
 	} else if t.CustomerID == 0 {
 		f := problem.Fields{}
 		f.Required("customer_id")
-		return f.Err()
+		return nil, f.Err()
 	}
 	if words == nil {
 		words = []string{}
@@ -109,7 +137,7 @@ func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *tic
 	for i, e := range events {
 		data, err := event.Encode(e)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		kinds[i], agents[i], bodies[i], datas[i] = string(e.Kind), e.ActorAgentID, e.Body, data
 		custs[i] = e.ActorCustomerID
@@ -123,39 +151,85 @@ func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *tic
 	}
 	tags, _ := json.Marshal(t.Tags)
 	fields, _ := json.Marshal(t.CustomFields)
-	args := []any{wsID, t.CustomerID, t.TierID, t.TeamID, t.OwnerID, t.RequestTypeID,
+	return []any{wsID, t.CustomerID, t.TierID, t.TeamID, t.OwnerID, t.RequestTypeID,
 		email, name, phone, lang, segment, words,
 		t.Subject, string(t.Status), t.Status.Active(), int(t.Priority), t.Channel, t.Language, t.Sensitive, string(tags), string(fields), ms(now),
-		kinds, agents, custs, bodies, datas, handedBy, event.Version}
-	for attempt := 0; ; attempt++ {
-		var ok [5]bool
-		var id, number, customerID int64
-		err := tx.QueryRowContext(ctx, intakeStatement, args...).Scan(&ok[0], &ok[1], &ok[2], &ok[3], &ok[4], &id, &number, &customerID)
-		if err != nil {
-			return fmt.Errorf("insert ticket: %w", err)
-		}
-		f := problem.Fields{}
-		for i, r := range []struct {
-			field, what string
-			id          int64
-		}{{"customer_id", "customer", t.CustomerID}, {"tier_id", "tier", t.TierID}, {"team_id", "team", t.TeamID},
-			{"owner_id", "agent", t.OwnerID}, {"request_type_id", "request_type", t.RequestTypeID}} {
-			if !ok[i] {
-				f.Add(r.field, "unknown_value", "unknown "+r.what, "value", strconv.FormatInt(r.id, 10))
-			}
-		}
-		if err := f.Err(); err != nil {
-			return err
-		}
-		if id == 0 {
-			if attempt < 3 {
-				continue // the new customer was not visible yet: a new statement sees it
-			}
-			return errCustomerRace
-		}
-		t.ID, t.Number, t.CustomerID, t.Reference = id, number, customerID, ticket.Ref(number)
-		return nil
+		kinds, agents, custs, bodies, datas, handedBy, event.Version,
+		searchTerms(t.Language, t.Subject), messageTerms(t.Language, events)}, nil
+}
+
+// intakeRow is intakeStatement's one row: which references were found,
+// then the ticket written (0 when nothing was).
+type intakeRow struct {
+	ok                     [5]bool
+	id, number, customerID int64
+}
+
+func (r *intakeRow) scan(row interface{ Scan(...any) error }) error {
+	if err := row.Scan(&r.ok[0], &r.ok[1], &r.ok[2], &r.ok[3], &r.ok[4], &r.id, &r.number, &r.customerID); err != nil {
+		return fmt.Errorf("insert ticket: %w", err)
 	}
+	return nil
+}
+
+// outcome fills t from the row, or says why nothing was written: the
+// references not found (invalid), or errCustomerRace.
+func (r *intakeRow) outcome(t *ticket.Ticket) error {
+	f := problem.Fields{}
+	for i, ref := range []struct {
+		field, what string
+		id          int64
+	}{{"customer_id", "customer", t.CustomerID}, {"tier_id", "tier", t.TierID}, {"team_id", "team", t.TeamID},
+		{"owner_id", "agent", t.OwnerID}, {"request_type_id", "request_type", t.RequestTypeID}} {
+		if !r.ok[i] {
+			f.Add(ref.field, "unknown_value", "unknown "+ref.what, "value", strconv.FormatInt(ref.id, 10))
+		}
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	if r.id == 0 {
+		return errCustomerRace
+	}
+	t.ID, t.Number, t.CustomerID, t.Reference = r.id, r.number, r.customerID, ticket.Ref(r.number)
+	return nil
+}
+
+// createTicketPiped is createTicketOneStatement for a ticket whose only
+// write is the intake statement (no events added after it): the group
+// commit sends such tickets' statements together, in one round trip, and
+// their commit with them (batch_pg.go). A ticket the pipeline could not
+// write (its new customer created concurrently, or the pipeline failed)
+// is written alone, by createTicketPG.
+func (s *Store) createTicketPiped(ctx context.Context, wsID int64, n NewTicket, t ticket.Ticket, now time.Time) (ticket.Ticket, error) {
+	in := t
+	customerID := t.CustomerID
+	if n.NewCustomer != nil {
+		customerID = customerOfTicket
+	}
+	events := firstEvents(n, customerID)
+	args, err := intakeArgs(wsID, n, &in, events, now)
+	if err != nil {
+		return t, err
+	}
+	job := pipedJob{sql: intakeStatement, args: args,
+		row: func(row interface{ Scan(...any) error }) (outcome, err error) {
+			t = in
+			var r intakeRow
+			if err := r.scan(row); err != nil {
+				return nil, err
+			}
+			return r.outcome(&t), nil
+		},
+		alone: func(ctx context.Context, tx *Tx) error {
+			t = in
+			return createTicketPG(ctx, tx, wsID, n, &t, events, now)
+		}}
+	err = s.inPipeline(ctx, job)
+	if err == nil && n.HandedOff && n.ActorAgentID != 0 {
+		t.HandedOffBy = []int64{n.ActorAgentID}
+	}
+	return t, err
 }
 
 // customerOfTicket marks, in an event given to createTicketPG, an actor who

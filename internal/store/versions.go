@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/palier/palier/internal/customer"
+)
+
+// Every request that reads a workspace's setup (desk's directory cache) and
+// every new ticket (routing's compiled rules) first checks two versions;
+// intake by email also looks its customer up. Each is a cheap index read,
+// but each was its own round trip to the database, and on PostgreSQL a
+// round trip costs more CPU on both sides than the read itself. The
+// statements below read them together.
+
+// setupVersionSQL is the setup version of workspace $1 (see SetupVersion):
+// both terms only grow, so their sum changes whenever either does.
+const setupVersionSQL = `(SELECT COALESCE(max(id), 0) FROM audit_log WHERE workspace_id = $1)
+		+ COALESCE((SELECT setup_changes FROM workspaces WHERE id = $1), 0)`
+
+// routingVersionSQL is the version of workspace $1's saved rule set, 0 for
+// none (see RoutingVersion).
+const routingVersionSQL = `COALESCE((SELECT version FROM routing_rulesets WHERE workspace_id = $1), 0)`
+
+// Versions are the setup and routing versions of a workspace, read at once.
+type Versions struct {
+	Setup   int64
+	Routing int64
+}
+
+// WorkspaceVersions reads both versions of a workspace in one statement.
+func (s *Store) WorkspaceVersions(ctx context.Context, wsID int64) (Versions, error) {
+	var v Versions
+	err := s.read.QueryRowContext(ctx, `SELECT `+setupVersionSQL+`, `+routingVersionSQL, wsID).Scan(&v.Setup, &v.Routing)
+	if err != nil {
+		return v, fmt.Errorf("read workspace versions: %w", err)
+	}
+	return v, nil
+}
+
+// VersionsAndCustomer reads both versions of a workspace and, in the same
+// statement, its customer of that email (as CustomerByEmail finds them);
+// found is false when there is none.
+func (s *Store) VersionsAndCustomer(ctx context.Context, wsID int64, email string) (v Versions, c customer.Customer, found bool, err error) {
+	var at int64
+	err = s.read.QueryRowContext(ctx, `SELECT `+setupVersionSQL+`, `+routingVersionSQL+`,
+		COALESCE(c.id, 0), COALESCE(c.organisation_id, 0), COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(c.phone, ''),
+		COALESCE(c.language, ''), COALESCE(c.segment, ''), COALESCE(c.created_at, 0)
+		FROM (SELECT 1 AS one) o LEFT JOIN customers c ON c.workspace_id = $1 AND c.email = $2`,
+		wsID, strings.ToLower(strings.TrimSpace(email))).Scan(&v.Setup, &v.Routing,
+		&c.ID, &c.OrganisationID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.Segment, &at)
+	if err != nil {
+		return Versions{}, customer.Customer{}, false, fmt.Errorf("read workspace versions and customer: %w", err)
+	}
+	if c.ID == 0 {
+		return v, customer.Customer{}, false, nil
+	}
+	c.CreatedAt = fromMS(at)
+	return v, c, true, nil
+}
