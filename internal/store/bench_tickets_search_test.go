@@ -42,7 +42,7 @@ import (
 func BenchmarkTicketSearch(b *testing.B) {
 	for _, d := range storetest.Dialects {
 		b.Run(string(d), func(b *testing.B) {
-			db := searchStore(b, d)
+			db := loadedStore(b, d)
 			ctx := context.Background()
 			f := db.f
 			l1 := storetest.Actor(b, db.s, f.AgentL1)
@@ -100,13 +100,13 @@ func BenchmarkTicketSearch(b *testing.B) {
 							if slow {
 								n = 1
 							}
-							cpu0 := processCPU() + serverCPU(b, db.s)
+							cpu0 := processCPU() + backendsCPU(b, db.s)
 							for range n {
 								if _, err := run(); err != nil {
 									b.Fatal(err)
 								}
 							}
-							r.cpu[v] = (processCPU() + serverCPU(b, db.s) - cpu0) / time.Duration(n)
+							r.cpu[v] = (processCPU() + backendsCPU(b, db.s) - cpu0) / time.Duration(n)
 							if slow {
 								continue
 							}
@@ -206,11 +206,13 @@ func ticketSearchMatrix(f storetest.Fixture) []searchCase {
 	return out
 }
 
-// serverCPU is the CPU time PostgreSQL's backends serving s have used
+// backendsCPU is the CPU time PostgreSQL's backends serving s have used
 // (zero on SQLite, whose work is this process's): from /proc, so the
-// server must run on this machine, as pgtest's does. Clock ticks are 10 ms:
-// compare totals over several queries.
-func serverCPU(b *testing.B, s *store.Store) time.Duration {
+// server must run on this machine, as pgtest's does. Unlike serverCPU it
+// needs no PALIER_BENCH_SERVER_PID: it reads the pids of this database's
+// live backends, which are the benchmark's own pooled connections. Clock
+// ticks are 10 ms: compare totals over several queries.
+func backendsCPU(b *testing.B, s *store.Store) time.Duration {
 	if s.Dialect() != store.Postgres {
 		return 0
 	}
@@ -225,20 +227,8 @@ func serverCPU(b *testing.B, s *store.Store) time.Duration {
 		if err := rows.Scan(&pid); err != nil {
 			b.Fatal(err)
 		}
-		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		if err != nil {
-			continue // ended meanwhile
-		}
-		// Fields after the command (which may hold spaces) in parentheses:
-		// utime and stime are the 14th and 15th of the line.
-		rest := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(rest) < 13 {
-			continue
-		}
-		for _, v := range rest[11:13] {
-			ticks, _ := strconv.ParseInt(v, 10, 64)
-			total += time.Duration(ticks) * 10 * time.Millisecond
-		}
+		own, _ := procTimes(strconv.Itoa(pid)) // zero when it ended meanwhile
+		total += own
 	}
 	return total
 }
