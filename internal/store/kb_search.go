@@ -292,7 +292,8 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 			WHERE kb_fts MATCH %s AND x.workspace_id = $3 AND ($4 = '' OR x.language = $4)
 			AND (($5 = '' AND x.status <> 'archived') OR x.status = $5) AND ($6 = '' OR x.visibility = $6)
 			ORDER BY f.rowid DESC LIMIT $7)`
-		rows, err := s.read.QueryContext(ctx, fmt.Sprintf(cand, "$1")+` UNION ALL `+fmt.Sprintf(cand, "$2"),
+		var rows *sql.Rows
+		rows, err = s.read.QueryContext(ctx, fmt.Sprintf(cand, "$1")+` UNION ALL `+fmt.Sprintf(cand, "$2"),
 			kbFTSQuery(matches, all, "{title}"), kbFTSQuery(matches, all, "{title body}"), wsID, q.Language, status, visibility, kbCandidates)
 		if err == nil {
 			cands, err = scanKBCandidates(rows, nil)
