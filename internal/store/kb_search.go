@@ -253,6 +253,12 @@ func (s *Store) KBSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 // the match.
 const kbCandidates = 100
 
+// kbTitlesFirst is the number of articles (in the language searched)
+// from which PostgreSQL looks for title matches before body matches (see
+// kbSearch): below it every match list is short, and one query costs less
+// than two.
+const kbTitlesFirst = 2000
+
 // kbSearch fetches the candidates with their analysed terms and ranks them
 // in Go (rankKB), the same on both databases. The databases only find the
 // matches: FTS5's bm25() counted, for every query, all the articles
@@ -272,6 +278,7 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	// returned.
 	const columns = `x.id, x.language, x.title_terms, x.body_terms, x.helpful, x.not_helpful, x.views`
 	var cands []kb.Candidate
+	var n int
 	var err error
 	switch s.dialect {
 	case SQLite:
@@ -285,7 +292,8 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 			WHERE kb_fts MATCH %s AND x.workspace_id = $3 AND ($4 = '' OR x.language = $4)
 			AND (($5 = '' AND x.status <> 'archived') OR x.status = $5) AND ($6 = '' OR x.visibility = $6)
 			ORDER BY f.rowid DESC LIMIT $7)`
-		rows, err := s.read.QueryContext(ctx, fmt.Sprintf(cand, "$1")+` UNION ALL `+fmt.Sprintf(cand, "$2"),
+		var rows *sql.Rows
+		rows, err = s.read.QueryContext(ctx, fmt.Sprintf(cand, "$1")+` UNION ALL `+fmt.Sprintf(cand, "$2"),
 			kbFTSQuery(matches, all, "{title}"), kbFTSQuery(matches, all, "{title body}"), wsID, q.Language, status, visibility, kbCandidates)
 		if err == nil {
 			cands, err = scanKBCandidates(rows, nil)
@@ -298,14 +306,21 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 		// term is an order of magnitude rarer, and when titles alone fill
 		// the candidates the body matches would rank below them anyway (a
 		// title match weighs titleWeight body matches), so they are not
-		// looked for.
+		// looked for. A small knowledge base has no such bitmap: there one
+		// query costs less than two.
 		query := `SELECT ` + columns + ` FROM kb_candidate_rows($2, $1::tsquery, $3, $4, $5, $6) x`
-		rows, err := s.read.QueryContext(ctx, query, kbTSQuery(matches, all, true), wsID, q.Language, status, visibility, kbCandidates)
-		if err == nil {
-			cands, err = scanKBCandidates(rows, nil)
-		}
-		if err != nil || len(cands) == kbCandidates {
+		if n, err = s.kbArticleCount(ctx, wsID, q.Language); err != nil {
 			break
+		}
+		var rows *sql.Rows
+		if n > kbTitlesFirst {
+			rows, err = s.read.QueryContext(ctx, query, kbTSQuery(matches, all, true), wsID, q.Language, status, visibility, kbCandidates)
+			if err == nil {
+				cands, err = scanKBCandidates(rows, nil)
+			}
+			if err != nil || len(cands) == kbCandidates {
+				break
+			}
 		}
 		rows, err = s.read.QueryContext(ctx, query, kbTSQuery(matches, all, false), wsID, q.Language, status, visibility, 2*kbCandidates-len(cands))
 		if err == nil {
@@ -318,8 +333,7 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	n, err := s.kbArticleCount(ctx, wsID, q.Language)
-	if err != nil {
+	if n, err = s.kbArticleCount(ctx, wsID, q.Language); err != nil {
 		return nil, err
 	}
 	hits := kb.Rank(cands, matches, n, limit)
