@@ -48,7 +48,9 @@ func (s *Store) VersionsAndCustomer(ctx context.Context, wsID int64, email strin
 	err = s.read.QueryRowContext(ctx, `SELECT `+setupVersionSQL+`, `+routingVersionSQL+`,
 		COALESCE(c.id, 0), COALESCE(c.organisation_id, 0), COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(c.phone, ''),
 		COALESCE(c.language, ''), COALESCE(c.segment, ''), COALESCE(c.created_at, 0)
-		FROM (SELECT 1 AS one) o LEFT JOIN customers c ON c.workspace_id = $1 AND c.email = $2`,
+		FROM (SELECT 1 AS one) o LEFT JOIN customers c ON c.workspace_id = $1 AND c.id = COALESCE(
+			(SELECT id FROM customers WHERE workspace_id = $1 AND email = $2),
+			(SELECT customer_id FROM customer_emails WHERE workspace_id = $1 AND email = $2))`,
 		wsID, strings.ToLower(strings.TrimSpace(email))).Scan(&v.Setup, &v.Routing,
 		&c.ID, &c.OrganisationID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.Segment, &at)
 	if err != nil {
