@@ -399,26 +399,13 @@ func (s *Store) TicketLinks(ctx context.Context, wsID, ticketID int64) ([]Linked
 	if err != nil || len(links) == 0 {
 		return nil, err
 	}
-	a := &sqlArgs{}
-	ws := a.arg(wsID)
 	ids := make([]int64, len(links))
 	for i, l := range links {
 		ids[i] = l.OtherID
 	}
-	rows, err = s.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE workspace_id = `+ws+` AND id IN `+a.in(ids), a.args...)
+	byID, err := s.ticketsByID(ctx, wsID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("linked tickets: %w", err)
-	}
-	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
-	if err != nil {
-		return nil, err
-	}
-	if err := s.fillCollaborators(ctx, list); err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]ticket.Ticket, len(list))
-	for _, t := range list {
-		byID[t.ID] = t
 	}
 	out := make([]LinkedTicket, 0, len(links))
 	for _, l := range links {

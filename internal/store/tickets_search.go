@@ -221,25 +221,13 @@ func (s *Store) ticketHits(ctx context.Context, page []candidate) ([]TicketHit, 
 	if len(page) == 0 {
 		return nil, nil
 	}
-	a := &sqlArgs{}
 	ids := make([]int64, len(page))
 	for i, c := range page {
 		ids[i] = c.id
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id IN `+a.in(ids), a.args...)
+	byID, err := s.ticketsByID(ctx, 0, ids)
 	if err != nil {
 		return nil, fmt.Errorf("search tickets: %w", err)
-	}
-	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
-	if err != nil {
-		return nil, err
-	}
-	if err := s.fillCollaborators(ctx, list); err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]ticket.Ticket, len(list))
-	for _, t := range list {
-		byID[t.ID] = t
 	}
 	hits := make([]TicketHit, 0, len(page))
 	for _, c := range page {
@@ -358,4 +346,31 @@ func TicketQueryMatches(q string) []kb.Match {
 		out = append(out, m)
 	}
 	return out
+}
+
+// ticketsByID reads the tickets of ids (of workspace wsID unless 0: the
+// ids already came from one) with their collaborators, by id; an id with
+// no ticket is absent from the map.
+func (s *Store) ticketsByID(ctx context.Context, wsID int64, ids []int64) (map[int64]ticket.Ticket, error) {
+	a := &sqlArgs{}
+	query := `SELECT ` + ticketColumns + ` FROM tickets WHERE id IN ` + a.in(ids)
+	if wsID != 0 {
+		query += ` AND workspace_id = ` + a.arg(wsID)
+	}
+	rows, err := s.read.QueryContext(ctx, query, a.args...)
+	if err != nil {
+		return nil, err
+	}
+	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fillCollaborators(ctx, list); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]ticket.Ticket, len(list))
+	for _, t := range list {
+		byID[t.ID] = t
+	}
+	return byID, nil
 }
