@@ -211,6 +211,13 @@ func serverCPU() time.Duration {
 	if pid == "" {
 		return 0
 	}
+	return treeCPU(pid)
+}
+
+// treeCPU is the CPU a process has used with its children, living (their
+// own time) and ended (its reaped-children time): a PostgreSQL
+// postmaster's is the whole cluster's.
+func treeCPU(pid string) time.Duration {
 	own, ended := procTimes(pid)
 	total := own + ended
 	kids, _ := os.ReadFile("/proc/" + pid + "/task/" + pid + "/children")
@@ -223,19 +230,27 @@ func serverCPU() time.Duration {
 
 // procTimes reads utime+stime and cutime+cstime from /proc/pid/stat.
 func procTimes(pid string) (own, children time.Duration) {
+	_, own, children = procStat(pid)
+	return own, children
+}
+
+// procStat reads a process's parent and its CPU times (utime+stime, and
+// cutime+cstime: its reaped children's) from /proc/pid/stat; "" and zeros
+// when it is gone. The one parser of /proc/pid/stat of the benchmarks.
+func procStat(pid string) (ppid string, own, children time.Duration) {
 	b, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
-		return 0, 0
+		return "", 0, 0
 	}
 	line := string(b)
 	f := strings.Fields(line[strings.LastIndexByte(line, ')')+1:]) // f[0] is field 3
 	if len(f) < 15 {
-		return 0, 0
+		return "", 0, 0
 	}
 	var t [4]int64
 	for k := range t {
 		t[k], _ = strconv.ParseInt(f[11+k], 10, 64)
 	}
 	const tick = 10 * time.Millisecond
-	return time.Duration(t[0]+t[1]) * tick, time.Duration(t[2]+t[3]) * tick
+	return f[1], time.Duration(t[0]+t[1]) * tick, time.Duration(t[2]+t[3]) * tick
 }

@@ -17,54 +17,11 @@ import (
 // the server's share of a search is measured rather than guessed from
 // wall time on a shared machine. It returns nil where /proc is missing.
 func pgServerCPU(db *sql.DB) func() time.Duration {
-	var backend int
-	if err := db.QueryRow(`SELECT pg_backend_pid()`).Scan(&backend); err != nil {
-		return nil
-	}
-	status, err := os.ReadFile("/proc/" + strconv.Itoa(backend) + "/status")
-	if err != nil {
-		return nil
-	}
-	postmaster := ""
-	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "PPid:"); ok {
-			postmaster = strings.TrimSpace(v)
-		}
-	}
+	postmaster := postmasterOf(db)
 	if postmaster == "" {
 		return nil
 	}
-	// Clock ticks per second: 100 on every Linux this runs on
-	// (sysconf(_SC_CLK_TCK) is not reachable without cgo).
-	const tick = 10 * time.Millisecond
-	return func() time.Duration {
-		var total int64
-		procs, _ := os.ReadDir("/proc")
-		for _, p := range procs {
-			if _, err := strconv.Atoi(p.Name()); err != nil {
-				continue
-			}
-			b, err := os.ReadFile("/proc/" + p.Name() + "/stat")
-			if err != nil {
-				continue
-			}
-			// The fields after the command (which may hold spaces):
-			// state ppid ... utime(14) stime(15) cutime(16) cstime(17).
-			s := string(b)
-			f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-			if len(f) < 15 {
-				continue
-			}
-			n := func(i int) int64 { v, _ := strconv.ParseInt(f[i-3], 10, 64); return v }
-			switch {
-			case p.Name() == postmaster:
-				total += n(14) + n(15) + n(16) + n(17)
-			case f[1] == postmaster:
-				total += n(14) + n(15)
-			}
-		}
-		return time.Duration(total) * tick
-	}
+	return func() time.Duration { return treeCPU(postmaster) }
 }
 
 // pgBackendsCPU returns a function reading, in nanoseconds, the time the
@@ -74,42 +31,15 @@ func pgServerCPU(db *sql.DB) func() time.Duration {
 // server's CPU time for that search. The list of processes is read again
 // every few hundred calls (the store's pool keeps its connections).
 func pgBackendsCPU(db *sql.DB) func() time.Duration {
-	var backend int
-	if err := db.QueryRow(`SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+	postmaster := postmasterOf(db)
+	if postmaster == "" {
 		return nil
-	}
-	status, err := os.ReadFile("/proc/" + strconv.Itoa(backend) + "/status")
-	if err != nil {
-		return nil
-	}
-	postmaster := ""
-	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "PPid:"); ok {
-			postmaster = strings.TrimSpace(v)
-		}
 	}
 	var pids []string
 	calls := 0
-	scan := func() {
-		pids = pids[:0]
-		procs, _ := os.ReadDir("/proc")
-		for _, p := range procs {
-			if _, err := strconv.Atoi(p.Name()); err != nil {
-				continue
-			}
-			b, err := os.ReadFile("/proc/" + p.Name() + "/stat")
-			if err != nil {
-				continue
-			}
-			s := string(b)
-			if f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]); len(f) > 1 && f[1] == postmaster {
-				pids = append(pids, p.Name())
-			}
-		}
-	}
 	return func() time.Duration {
 		if calls%500 == 0 {
-			scan()
+			pids = childrenOf(postmaster)
 		}
 		calls++
 		var total int64
@@ -124,6 +54,32 @@ func pgBackendsCPU(db *sql.DB) func() time.Duration {
 		}
 		return time.Duration(total)
 	}
+}
+
+// postmasterOf is the pid of the PostgreSQL postmaster serving db (the
+// parent of one of its backends); "" where /proc cannot tell.
+func postmasterOf(db *sql.DB) string {
+	var backend int
+	if err := db.QueryRow(`SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+		return ""
+	}
+	ppid, _, _ := procStat(strconv.Itoa(backend))
+	return ppid
+}
+
+// childrenOf lists the live processes whose parent is pid.
+func childrenOf(pid string) []string {
+	var kids []string
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		if _, err := strconv.Atoi(p.Name()); err != nil {
+			continue
+		}
+		if ppid, _, _ := procStat(p.Name()); ppid == pid {
+			kids = append(kids, p.Name())
+		}
+	}
+	return kids
 }
 
 // threadCPU is the CPU time the calling OS thread has used (the caller
