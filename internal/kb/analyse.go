@@ -45,7 +45,18 @@ type Query struct {
 type Match struct {
 	Terms    []string
 	Prefixes []string
+	// PrefixTerms holds, for each of Prefixes, the vocabulary's terms it
+	// begins when there are at most MaxPrefixTerms of them (nil when more,
+	// or not looked up). A database may then look up those exact terms
+	// instead of the prefix: the same articles match, and an exact term
+	// is one posting list where a prefix is a walk of every term it
+	// begins.
+	PrefixTerms [][]string
 }
+
+// MaxPrefixTerms is how many vocabulary terms a typed prefix may begin and
+// still be looked up as those terms (see Match.PrefixTerms).
+const MaxPrefixTerms = 32
 
 // MinBodyPrefix is the length from which a word being typed matches the
 // terms it begins anywhere in an article; a shorter one ("fa", "pré")

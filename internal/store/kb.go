@@ -241,7 +241,7 @@ func (s *Store) insertKBArticle(ctx context.Context, tx *Tx, wsID int64, a *kb.A
 	ix := kb.Index(*a)
 	cols, vals := "", ""
 	if s.dialect == Postgres {
-		cols, vals = ", search", `, setweight(to_tsvector('simple', $8), 'A') || setweight(to_tsvector('simple', $9), 'B') || kb_title_marks($8)`
+		cols, vals = ", search", `, kb_search_vector($8, $9, $4)`
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO kb_articles (id, workspace_id, group_id, language, title, body, body_text, title_terms, body_terms,
 		category_id, tags, visibility, status, helpful, not_helpful, views, revision, author_id, created_at, updated_at, published_at`+cols+`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -46,9 +47,8 @@ func (s *Store) writeKBIndex(ctx context.Context, tx *Tx, wsID int64, a kb.Artic
 		if !replace {
 			break
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET search =
-			setweight(to_tsvector('simple', $1), 'A') || setweight(to_tsvector('simple', $2), 'B') || kb_title_marks($1) WHERE id = $3`,
-			ix.TitleTerms, ix.BodyTerms, a.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET search = kb_search_vector($1, $2, $3) WHERE id = $4`,
+			ix.TitleTerms, ix.BodyTerms, a.Language, a.ID); err != nil {
 			return fmt.Errorf("index article: %w", err)
 		}
 	}
@@ -133,12 +133,17 @@ func (s *Store) ResolveKBQuery(ctx context.Context, wsID int64, words []textsear
 			if !found {
 				found = len(known) > 0
 			}
-			for _, p := range m.Prefixes {
-				if found {
-					break
-				}
-				if found, err = s.kbHasPrefix(ctx, wsID, p); err != nil {
+			m.PrefixTerms = make([][]string, len(m.Prefixes))
+			for j, p := range m.Prefixes {
+				begun, err := s.kbPrefixTerms(ctx, wsID, p)
+				if err != nil {
 					return nil, err
+				}
+				found = found || len(begun) > 0
+				if len(begun) <= kb.MaxPrefixTerms {
+					// Empty, not nil, when none: a prefix matching
+					// nothing is narrow.
+					m.PrefixTerms[j] = append([]string{}, begun...)
 				}
 			}
 		}
@@ -172,14 +177,15 @@ func (s *Store) kbKnownTerms(ctx context.Context, wsID int64, terms []string) ([
 	return collect(rows, func(r *sql.Rows) (t string, err error) { err = r.Scan(&t); return t, err })
 }
 
-func (s *Store) kbHasPrefix(ctx context.Context, wsID int64, p string) (bool, error) {
-	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM kb_terms WHERE workspace_id = $1 AND term >= $2 AND term < $3 LIMIT 1) t`,
-		wsID, p, upperBound(p)).Scan(&n)
+// kbPrefixTerms returns the known terms beginning with p, at most
+// kb.MaxPrefixTerms+1 of them (more tells only that there are many).
+func (s *Store) kbPrefixTerms(ctx context.Context, wsID int64, p string) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT term FROM kb_terms WHERE workspace_id = $1 AND term >= $2 AND term < $3
+		ORDER BY term LIMIT $4`, wsID, p, upperBound(p), kb.MaxPrefixTerms+1)
 	if err != nil {
-		return false, fmt.Errorf("look up search prefix: %w", err)
+		return nil, fmt.Errorf("look up search prefix: %w", err)
 	}
-	return n > 0, nil
+	return collect(rows, func(r *sql.Rows) (t string, err error) { err = r.Scan(&t); return t, err })
 }
 
 // maxNear bounds how many known terms a typo may stand for.
@@ -274,11 +280,7 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if q.Reader == kb.Agent {
 		status, visibility = "", ""
 	}
-	// The rank's inputs only: titles and text are read for the page
-	// returned.
-	const columns = `x.id, x.language, x.title_terms, x.body_terms, x.helpful, x.not_helpful, x.views`
 	var cands []kb.Candidate
-	var n int
 	var err error
 	switch s.dialect {
 	case SQLite:
@@ -288,7 +290,7 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 		// full-text index as the outer loop: without statistics SQLite may
 		// otherwise scan the workspace's articles and probe the index for
 		// each (10x slower at 20,000 articles).
-		cand := `SELECT * FROM (SELECT ` + columns + ` FROM kb_fts f CROSS JOIN kb_articles x ON x.id = f.rowid
+		cand := `SELECT * FROM (SELECT ` + kbRankColumns + ` FROM kb_fts f CROSS JOIN kb_articles x ON x.id = f.rowid
 			WHERE kb_fts MATCH %s AND x.workspace_id = $3 AND ($4 = '' OR x.language = $4)
 			AND (($5 = '' AND x.status <> 'archived') OR x.status = $5) AND ($6 = '' OR x.visibility = $6)
 			ORDER BY f.rowid DESC LIMIT $7)`
@@ -299,33 +301,7 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 			cands, err = scanKBCandidates(rows, nil)
 		}
 	case Postgres:
-		// Title matches first, on the marked title terms (migration 0040).
-		// A GIN match builds the bitmap of every matching article before
-		// LIMIT applies: for a term in half the articles ("factur" in a
-		// billing knowledge base), most of a search. In titles the same
-		// term is an order of magnitude rarer, and when titles alone fill
-		// the candidates the body matches would rank below them anyway (a
-		// title match weighs titleWeight body matches), so they are not
-		// looked for. A small knowledge base has no such bitmap: there one
-		// query costs less than two.
-		query := `SELECT ` + columns + ` FROM kb_candidate_rows($2, $1::tsquery, $3, $4, $5, $6) x`
-		if n, err = s.kbArticleCount(ctx, wsID, q.Language); err != nil {
-			break
-		}
-		var rows *sql.Rows
-		if n > kbTitlesFirst {
-			rows, err = s.read.QueryContext(ctx, query, kbTSQuery(matches, all, true), wsID, q.Language, status, visibility, kbCandidates)
-			if err == nil {
-				cands, err = scanKBCandidates(rows, nil)
-			}
-			if err != nil || len(cands) == kbCandidates {
-				break
-			}
-		}
-		rows, err = s.read.QueryContext(ctx, query, kbTSQuery(matches, all, false), wsID, q.Language, status, visibility, 2*kbCandidates-len(cands))
-		if err == nil {
-			cands, err = scanKBCandidates(rows, cands)
-		}
+		cands, err = s.kbPostgresCandidates(ctx, wsID, q, matches, all, status, visibility)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search articles: %w", err)
@@ -333,7 +309,8 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	if n, err = s.kbArticleCount(ctx, wsID, q.Language); err != nil {
+	n, err := s.kbArticleCount(ctx, wsID, q.Language)
+	if err != nil {
 		return nil, err
 	}
 	hits := kb.Rank(cands, matches, n, limit)
@@ -367,6 +344,93 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	return hits, nil
 }
 
+// kbRankColumns are the rank's inputs only: titles and text are read for
+// the page returned.
+const kbRankColumns = `x.id, x.language, x.title_terms, x.body_terms, x.helpful, x.not_helpful, x.views`
+
+// kbPostgresCandidates finds a search's candidates on PostgreSQL, title
+// matches first, on the marked title terms (migration 0040). A GIN match
+// builds the bitmap of every matching article before LIMIT applies: for a
+// term in half the articles ("factur" in a billing knowledge base), most
+// of a search. In titles the same term is an order of magnitude rarer,
+// and when titles alone fill the candidates the body matches would rank
+// below them anyway (a title match weighs titleWeight body matches), so
+// they are not looked for. A small knowledge base has no such bitmap:
+// there one query costs less than two.
+func (s *Store) kbPostgresCandidates(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool, status, visibility string) ([]kb.Candidate, error) {
+	n, err := s.kbArticleCount(ctx, wsID, q.Language)
+	if err != nil {
+		return nil, err
+	}
+	var cands []kb.Candidate
+	if n > kbTitlesFirst {
+		cands, err = s.kbCandidateRows(ctx, wsID, q.Language, status, visibility, kbTSSearch(matches, all, true, q.Language), kbCandidates, nil)
+		if err != nil || len(cands) == kbCandidates {
+			return cands, err
+		}
+	}
+	return s.kbCandidateRows(ctx, wsID, q.Language, status, visibility, kbTSSearch(matches, all, false, q.Language), 2*kbCandidates-len(cands), cands)
+}
+
+// kbFilterScan is how many rows the index finds, per candidate wanted, that
+// a search checks against the words it left out of the index lookup (see
+// kbTSSearch and kb_candidate_rows in migration 0048).
+const kbFilterScan = 10
+
+// kbCandidateRows appends to cands at most limit articles matching search.
+func (s *Store) kbCandidateRows(ctx context.Context, wsID int64, lang, status, visibility string, search tsSearch, limit int, cands []kb.Candidate) ([]kb.Candidate, error) {
+	var rows *sql.Rows
+	var err error
+	if search.filter == "" {
+		rows, err = s.read.QueryContext(ctx, `SELECT `+kbRankColumns+` FROM kb_candidate_rows($2, $1::tsquery, $3, $4, $5, $6) x`,
+			search.index, wsID, lang, status, visibility, limit)
+	} else {
+		rows, err = s.read.QueryContext(ctx, `SELECT `+kbRankColumns+` FROM kb_candidate_rows($2, $1::tsquery, $7::tsquery, $3, $4, $5, $6, $8) x`,
+			search.index, wsID, lang, status, visibility, limit, search.filter, kbFilterScan*limit)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return scanKBCandidates(rows, cands)
+}
+
+// tsSearch is a search spelled for PostgreSQL: the tsquery the GIN index
+// answers and, when that leaves words out, the whole query each row found
+// must also match.
+type tsSearch struct{ index, filter string }
+
+// kbTSSearch spells a search for PostgreSQL (kbTSQuery), in one language
+// through the articles' language marks (migration 0048). In a search for
+// every word, a word still being typed whose prefix begins more than
+// kb.MaxPrefixTerms known terms ("prélèvement sepa re") is left to the
+// filter when another word can narrow the index lookup: a GIN prefix match
+// reads every entry the prefix begins into a bitmap first.
+func kbTSSearch(matches []kb.Match, all, titles bool, lang string) tsSearch {
+	full := kbTSQuery(matches, all, titles)
+	search := tsSearch{index: full}
+	if all && len(matches) > 1 {
+		narrow := slices.DeleteFunc(slices.Clone(matches), broadPrefix)
+		if len(narrow) > 0 && len(narrow) < len(matches) {
+			search = tsSearch{index: kbTSQuery(narrow, true, titles), filter: full}
+		}
+	}
+	if slices.Contains(kb.Languages, lang) {
+		search.index = "(" + search.index + ") & '=" + lang + "'"
+	}
+	return search
+}
+
+// broadPrefix tells whether a word has a prefix beginning too many known
+// terms to be spelled as them (kb.Match.PrefixTerms).
+func broadPrefix(m kb.Match) bool {
+	for i := range m.Prefixes {
+		if i >= len(m.PrefixTerms) || m.PrefixTerms[i] == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // scanKBCandidates appends the candidates of rows to cands, each article
 // once.
 func scanKBCandidates(rows *sql.Rows, cands []kb.Candidate) ([]kb.Candidate, error) {
@@ -391,8 +455,15 @@ func scanKBCandidates(rows *sql.Rows, cands []kb.Candidate) ([]kb.Candidate, err
 // kbCounts caches how many articles each workspace and language has, for
 // the ranking's term weights: a count of 100,000 index entries per
 // keystroke would cost more than the search, and the weights barely move
-// when a few articles are added.
-var kbCounts sync.Map // kbCountKey → kbCount
+// when a few articles are added. A count older than kbCountTTL is still
+// used while one refresh runs in the background: counting 80,000 articles
+// on PostgreSQL took half a second, and the keystroke that found the
+// cache expired paid it (the worst keystroke of every minute, at 100,000
+// articles).
+var (
+	kbCounts         sync.Map // kbCountKey → kbCount
+	kbCountRefreshes sync.Map // kbCountKey → struct{}, while a refresh runs
+)
 
 type kbCountKey struct {
 	s    *Store
@@ -409,11 +480,32 @@ const kbCountTTL = time.Minute
 
 func (s *Store) kbArticleCount(ctx context.Context, wsID int64, lang string) (int, error) {
 	key := kbCountKey{s, wsID, lang}
-	if v, ok := kbCounts.Load(key); ok && time.Since(v.(kbCount).at) < kbCountTTL {
-		return v.(kbCount).n, nil
+	v, ok := kbCounts.Load(key)
+	if !ok {
+		return s.countKBArticles(ctx, key)
 	}
+	if c := v.(kbCount); time.Since(c.at) < kbCountTTL {
+		return c.n, nil
+	}
+	if _, running := kbCountRefreshes.LoadOrStore(key, struct{}{}); !running {
+		go func() {
+			defer kbCountRefreshes.Delete(key)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if _, err := s.countKBArticles(ctx, key); err != nil {
+				slog.Warn("count articles for search", "workspace", wsID, "error", err)
+			}
+		}()
+	}
+	return v.(kbCount).n, nil
+}
+
+// countKBArticles counts the articles of key's workspace and language and
+// caches the count.
+func (s *Store) countKBArticles(ctx context.Context, key kbCountKey) (int, error) {
 	var n int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM kb_articles WHERE workspace_id = $1 AND ($2 = '' OR language = $2)`, wsID, lang).Scan(&n); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM kb_articles WHERE workspace_id = $1 AND ($2 = '' OR language = $2)`,
+		key.ws, key.lang).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count articles: %w", err)
 	}
 	kbCounts.Store(key, kbCount{n, time.Now()})
@@ -508,15 +600,47 @@ func kbTSQuery(matches []kb.Match, all, titles bool) string {
 	if all {
 		join = " & "
 	}
-	term, prefix := `'%s'`, `'%s':*`
+	parts := make([]string, len(matches))
+	for i, m := range matches {
+		parts[i] = "(" + strings.Join(kbTSAlternatives(m, titles), " | ") + ")"
+	}
+	return strings.Join(parts, join)
+}
+
+// kbTSAlternatives spells each term and prefix of a word for kbTSQuery. A
+// prefix beginning few known terms is spelled as those terms: GIN reads
+// one posting list per exact term, and intersects the words of a query
+// skipping through them, where a prefix match reads every matching entry
+// into a bitmap first (at 100,000 articles, "electricite comp" took three
+// times as long as its spelled-out twin).
+func kbTSAlternatives(m kb.Match, titles bool) []string {
+	term, prefix, short := `'%s'`, `'%s':*`, `'~%s':*`
 	if titles {
 		term, prefix = `'~%s'`, `'~%s':*`
 	}
-	parts := make([]string, len(matches))
-	for i, m := range matches {
-		parts[i] = "(" + strings.Join(kbAlternatives(m, term, prefix, `'~%s':*`), " | ") + ")"
+	out := make([]string, 0, len(m.Terms)+len(m.Prefixes))
+	for _, t := range m.Terms {
+		out = append(out, fmt.Sprintf(term, t))
 	}
-	return strings.Join(parts, join)
+	for i, p := range m.Prefixes {
+		shortPrefix := utf8.RuneCountInString(p) < kb.MinBodyPrefix
+		if i < len(m.PrefixTerms) && len(m.PrefixTerms[i]) > 0 {
+			spell := term
+			if shortPrefix {
+				spell = `'~%s'`
+			}
+			for _, t := range m.PrefixTerms[i] {
+				out = append(out, fmt.Sprintf(spell, t))
+			}
+			continue
+		}
+		if shortPrefix {
+			out = append(out, fmt.Sprintf(short, p))
+		} else {
+			out = append(out, fmt.Sprintf(prefix, p))
+		}
+	}
+	return out
 }
 
 // kbAlternatives spells each term and prefix of a word, a prefix shorter
