@@ -27,21 +27,9 @@ func (s *server) mergeCustomer(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	from := strings.TrimSpace(r.PostFormValue("from"))
 	err = s.mergeFrom(r, rq, id, from)
-	if err == nil {
-		http.Redirect(w, r, "/customers/"+strconv.FormatInt(id, 10)+"?merged=1", http.StatusSeeOther)
-		return nil
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	p, perr := s.buildCustomerPage(r, rq, id)
-	if perr != nil {
-		return perr
-	}
-	p.MergeFrom, p.MergeError = from, fe["from"]
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "customer", "", p)
-	return nil
+	return afterSave(s, w, r, rq, err, "/customers/"+strconv.FormatInt(id, 10)+"?merged=1", "customer",
+		func() (customerPage, error) { return s.buildCustomerPage(r, rq, id) },
+		func(p *customerPage, fe formErrors) { p.MergeFrom, p.MergeError = from, fe["from"] })
 }
 
 // mergeFrom finds the duplicate by address and merges it; an address that

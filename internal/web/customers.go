@@ -154,24 +154,14 @@ func (s *server) saveCustomer(w http.ResponseWriter, r *http.Request, rq *reques
 	if err == nil {
 		err = s.d.UpdateCustomer(r.Context(), rq.actor, c)
 	}
-	if err == nil {
-		http.Redirect(w, r, "/customers/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
-		return nil
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	if m, ok := fe["organisation_id"]; ok {
-		fe["organisation"] = m
-	}
-	p, perr := s.buildCustomerPage(r, rq, id)
-	if perr != nil {
-		return perr
-	}
-	p.Form, p.Errors, p.Message = f, fe, rq.loc.Error(err)
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "customer", "", p)
-	return nil
+	return afterSave(s, w, r, rq, err, "/customers/"+strconv.FormatInt(id, 10)+"?saved=1", "customer",
+		func() (customerPage, error) { return s.buildCustomerPage(r, rq, id) },
+		func(p *customerPage, fe formErrors) {
+			if m, ok := fe["organisation_id"]; ok {
+				fe["organisation"] = m
+			}
+			p.Form, p.Errors, p.Message = f, fe, rq.loc.Error(err)
+		})
 }
 
 // resolveOrganisation sets the customer's organisation from the name the
@@ -206,21 +196,9 @@ func (s *server) addCustomerNote(w http.ResponseWriter, r *http.Request, rq *req
 	}
 	body := r.PostFormValue("body")
 	_, err = s.d.AddCustomerNote(r.Context(), rq.actor, id, body)
-	if err == nil {
-		http.Redirect(w, r, "/customers/"+strconv.FormatInt(id, 10)+"#notes", http.StatusSeeOther)
-		return nil
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	p, perr := s.buildCustomerPage(r, rq, id)
-	if perr != nil {
-		return perr
-	}
-	p.NoteForm.Body, p.NoteForm.Error = body, fe["body"]
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "customer", "", p)
-	return nil
+	return afterSave(s, w, r, rq, err, "/customers/"+strconv.FormatInt(id, 10)+"#notes", "customer",
+		func() (customerPage, error) { return s.buildCustomerPage(r, rq, id) },
+		func(p *customerPage, fe formErrors) { p.NoteForm.Body, p.NoteForm.Error = body, fe["body"] })
 }
 
 // customersPage lists customers and organisations, newest first, or those

@@ -99,14 +99,10 @@ func fillMacro(p *macrosPage, id int64, m macro.Macro) error {
 
 // saveMacro writes a new macro (POST /macros) or changes one.
 func (s *server) saveMacro(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if err := r.ParseForm(); err != nil {
-		return badParameter("form")
-	}
-	id, err := optionalID(r)
+	id, f, err := postedForm(r)
 	if err != nil {
 		return err
 	}
-	f := r.PostForm
 	m := macro.Macro{Name: f.Get("name"), Scope: macro.Scope(f.Get("scope")), BodyFR: f.Get("body_fr"), BodyEN: f.Get("body_en"),
 		Actions: macro.Actions{Status: f.Get("status"), Priority: f.Get("priority"), RequestType: f.Get("request_type"),
 			AddTags: splitTags(f.Get("add_tags")), Assign: f.Get("assign")}}

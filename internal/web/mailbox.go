@@ -80,14 +80,10 @@ func fillMailbox(p *mailboxesPage, id int64, m store.Mailbox) error {
 
 // saveMailbox adds a mailbox (POST /admin/mailboxes) or changes one.
 func (s *server) saveMailbox(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if err := r.ParseForm(); err != nil {
-		return badParameter("form")
-	}
-	id, err := optionalID(r)
+	id, f, err := postedForm(r)
 	if err != nil {
 		return err
 	}
-	f := r.PostForm
 	in := desk.MailboxInput{Address: f.Get("address"), Host: f.Get("host"), TLS: f.Get("tls"), Username: f.Get("username"),
 		Password: f.Get("password"), Folder: f.Get("folder"), After: f.Get("after"), MoveTo: f.Get("move_to"), Keyword: f.Get("keyword"),
 		Enabled: f.Get("enabled") == "1"}

@@ -116,21 +116,9 @@ func (s *server) saveOrganisation(w http.ResponseWriter, r *http.Request, rq *re
 	}
 	f := orgForm{Name: r.PostForm.Get("name"), Domain: r.PostForm.Get("domain"), Segment: r.PostForm.Get("segment")}
 	err = s.d.UpdateOrganisation(r.Context(), rq.actor, customer.Organisation{ID: id, Name: f.Name, Domain: f.Domain, Segment: f.Segment})
-	if err == nil {
-		http.Redirect(w, r, "/organisations/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
-		return nil
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	p, perr := s.buildOrganisationPage(r, rq, id)
-	if perr != nil {
-		return perr
-	}
-	p.Form, p.Errors, p.Message = f, fe, rq.loc.Error(err)
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "organisation", "", p)
-	return nil
+	return afterSave(s, w, r, rq, err, "/organisations/"+strconv.FormatInt(id, 10)+"?saved=1", "organisation",
+		func() (organisationPage, error) { return s.buildOrganisationPage(r, rq, id) },
+		func(p *organisationPage, fe formErrors) { p.Form, p.Errors, p.Message = f, fe, rq.loc.Error(err) })
 }
 
 func (s *server) addOrganisationNote(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -140,19 +128,7 @@ func (s *server) addOrganisationNote(w http.ResponseWriter, r *http.Request, rq 
 	}
 	body := r.PostFormValue("body")
 	_, err = s.d.AddOrganisationNote(r.Context(), rq.actor, id, body)
-	if err == nil {
-		http.Redirect(w, r, "/organisations/"+strconv.FormatInt(id, 10)+"#notes", http.StatusSeeOther)
-		return nil
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	p, perr := s.buildOrganisationPage(r, rq, id)
-	if perr != nil {
-		return perr
-	}
-	p.NoteForm.Body, p.NoteForm.Error = body, fe["body"]
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "organisation", "", p)
-	return nil
+	return afterSave(s, w, r, rq, err, "/organisations/"+strconv.FormatInt(id, 10)+"#notes", "organisation",
+		func() (organisationPage, error) { return s.buildOrganisationPage(r, rq, id) },
+		func(p *organisationPage, fe formErrors) { p.NoteForm.Body, p.NoteForm.Error = body, fe["body"] })
 }

@@ -1,0 +1,36 @@
+package web
+
+import "net/http"
+
+// The end of a form's POST, the same on every page that edits something:
+// a save that worked sends the browser on (See Other, so a reload does not
+// post again); a refusal whose problem names fields shows the page again
+// with 422, the form as typed and each error beside its field; any other
+// error goes back to the caller's error page.
+
+// afterSave ends a POST whose save returned err: on success the browser
+// goes to next, otherwise see showRefused.
+func afterSave[P any](s *server, w http.ResponseWriter, r *http.Request, rq *request, err error, next string, page string, build func() (P, error), fill func(*P, formErrors)) error {
+	if err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	return showRefused(s, w, r, rq, err, page, build, fill)
+}
+
+// showRefused renders page again after a refusal with field errors: build
+// makes the page as a GET would, fill puts back what was typed and the
+// errors. An error without field errors is returned as it is.
+func showRefused[P any](s *server, w http.ResponseWriter, r *http.Request, rq *request, err error, page string, build func() (P, error), fill func(*P, formErrors)) error {
+	fe, ok := rq.loc.fieldErrors(err)
+	if !ok {
+		return err
+	}
+	p, perr := build()
+	if perr != nil {
+		return perr
+	}
+	fill(&p, fe)
+	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, page, "", p)
+	return nil
+}
