@@ -9,7 +9,6 @@ import (
 
 	"github.com/palier/palier/internal/chat"
 	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/problem"
 )
 
@@ -207,15 +206,7 @@ func (s *server) chatTransfer(w http.ResponseWriter, r *http.Request, rq *reques
 	form := p.Transfer
 	form.Open = true
 	form.Target, form.Reason = r.PostForm.Get("target_tier"), r.PostForm.Get("reason")
-	in := desk.EscalateInput{Direction: "up", TargetTier: form.Target, Reason: form.Reason, Answers: map[string]string{}, FromTier: form.FromTier}
-	for i, it := range form.Items {
-		if it.Kind == string(escalation.KindAnswer) {
-			v := r.PostForm.Get("answer_" + it.Key)
-			form.Items[i].Value = v
-			in.Answers[it.Key] = v
-		}
-	}
-	_, err = s.d.TransferChat(r.Context(), rq.actor, id, in)
+	_, err = s.d.TransferChat(r.Context(), rq.actor, id, form.input(r, "up"))
 	if fe, ok := rq.loc.fieldErrors(err); ok || problem.Is(err, problem.Conflict) {
 		form.Errors, form.Message = fe, form.summary(rq, err)
 		p.Transfer = form
@@ -261,20 +252,14 @@ func (s *server) chatAgentWS(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return nil
 	}
-	s.runWS(r, conn, wsSession{workspace: c.WorkspaceID, topic: desk.ChatTopic(c.ID), translate: rq.loc.Error,
-		hello: func(ctx context.Context) (wsOut, error) {
+	s.runWS(r, conn, s.chatSession(c, rq.loc,
+		func(ctx context.Context) (chat.Conversation, error) {
 			c, _, err := s.d.Chat(ctx, rq.actor, id)
-			if err != nil {
-				return wsOut{}, err
-			}
-			lines, err := s.d.ChatTranscript(ctx, c)
-			st := s.d.ChatStateOf(ctx, c)
-			return wsOut{Type: "hello", Lines: lines, State: &st}, err
+			return c, err
 		},
-		say: func(ctx context.Context, text string) (desk.ChatLine, error) {
+		func(ctx context.Context, text string) (desk.ChatLine, error) {
 			return s.d.AgentSays(ctx, rq.actor, id, text)
-		},
-	})
+		}))
 	return nil
 }
 

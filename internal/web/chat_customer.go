@@ -181,18 +181,26 @@ func (s *server) chatCustomerSession(c chat.Conversation, token string, loc *loc
 	if c.Language != "" {
 		loc = newLocale(c.Language, "", time.Now())
 	}
-	return wsSession{workspace: c.WorkspaceID, topic: desk.ChatTopic(c.ID), translate: loc.Error,
+	return s.chatSession(c, loc,
+		func(ctx context.Context) (chat.Conversation, error) { return s.d.CustomerChat(ctx, token) },
+		func(ctx context.Context, text string) (desk.ChatLine, error) {
+			return s.d.CustomerSays(ctx, token, text)
+		})
+}
+
+// chatSession is a conversation's socket, for either side: read finds the
+// conversation again as that side may (the desk checks it), say posts a
+// line as that side. Its first message is the transcript and the state.
+func (s *server) chatSession(c chat.Conversation, loc *locale, read func(context.Context) (chat.Conversation, error),
+	say func(context.Context, string) (desk.ChatLine, error)) wsSession {
+	return wsSession{workspace: c.WorkspaceID, topic: desk.ChatTopic(c.ID), translate: loc.Error, say: say,
 		hello: func(ctx context.Context) (wsOut, error) {
-			c, err := s.d.CustomerChat(ctx, token)
+			c, err := read(ctx)
 			if err != nil {
 				return wsOut{}, err
 			}
 			lines, err := s.d.ChatTranscript(ctx, c)
 			st := s.d.ChatStateOf(ctx, c)
 			return wsOut{Type: "hello", Lines: lines, State: &st}, err
-		},
-		say: func(ctx context.Context, text string) (desk.ChatLine, error) {
-			return s.d.CustomerSays(ctx, token, text)
-		},
-	}
+		}}
 }

@@ -122,16 +122,7 @@ func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) e
 	if from := r.PostForm.Get("from_tier"); from != "" {
 		form.FromTier = from
 	}
-	in := desk.EscalateInput{Direction: form.Direction, TargetTier: form.Target, Reason: form.Reason, Answers: map[string]string{},
-		FromTier: form.FromTier}
-	for i, it := range form.Items {
-		if it.Kind == string(escalation.KindAnswer) {
-			v := r.PostForm.Get("answer_" + it.Key)
-			form.Items[i].Value = v
-			in.Answers[it.Key] = v
-		}
-	}
-	_, err = s.d.Escalate(r.Context(), rq.actor, id, in)
+	_, err = s.d.Escalate(r.Context(), rq.actor, id, form.input(r, form.Direction))
 	if fe, ok := rq.loc.fieldErrors(err); ok {
 		form.Errors, form.Message = fe, form.summary(rq, err)
 		return s.refuseEscalate(w, r, rq, id, http.StatusUnprocessableEntity, form)
@@ -155,6 +146,21 @@ func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
+}
+
+// input is the hand-off the form posts. The answers to the checklist are
+// kept in the form too, to show it again as typed on a refusal.
+func (form *escalateForm) input(r *http.Request, direction string) desk.EscalateInput {
+	in := desk.EscalateInput{Direction: direction, TargetTier: form.Target, Reason: form.Reason, Answers: map[string]string{},
+		FromTier: form.FromTier}
+	for i, it := range form.Items {
+		if it.Kind == string(escalation.KindAnswer) {
+			v := r.PostForm.Get("answer_" + it.Key)
+			form.Items[i].Value = v
+			in.Answers[it.Key] = v
+		}
+	}
+	return in
 }
 
 // summary is the refusal's first line. A checklist refusal names what is
