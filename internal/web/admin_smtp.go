@@ -30,13 +30,6 @@ type smtpPage struct {
 	TestFailed string // the server's answer
 }
 
-func (s *server) smtpRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/smtp", s.admin(showPage(s, "admin_smtp", s.newSMTPPage)))
-	mux.Handle("POST /admin/smtp", s.admin(s.saveSMTP))
-	mux.Handle("POST /admin/smtp/delete", s.admin(s.deleteSMTP))
-	mux.Handle("POST /admin/smtp/test", s.admin(s.testSMTP))
-}
-
 func (s *server) newSMTPPage(r *http.Request, rq *request) (smtpPage, error) {
 	p := smtpPage{base: s.base(r, rq, rq.loc.T("admin.smtp"), "admin"), Enabled: s.d.RelaySettingsEnabled(),
 		Form: desk.SMTPRelayInput{TLS: "starttls", Port: 587}, TestTo: rq.dir.Member(rq.actor.AgentID).Email}

@@ -17,21 +17,6 @@ import (
 // accepts, answers, transfers (by escalating the ticket) and ends. Access
 // is the ticket's (desk checks ticket.CanWork on every call).
 
-func (s *server) chatAgentRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /chats", s.auth(showPage(s, "chats", s.chatsData)))
-	// The list alone, fetched again whenever the queue changes.
-	mux.Handle("GET /chats/list", s.auth(showPart(s, "chats", "chat-list", s.chatsData)))
-	mux.Handle("GET /chats/count", s.auth(s.chatsCount))
-	mux.Handle("POST /chats/settings", s.auth(s.chatSettings))
-	mux.Handle("GET /chats/ws", s.authWS(s.chatsWS))
-	mux.Handle("GET /chats/{id}", s.auth(s.chatPage))
-	mux.Handle("POST /chats/{id}/accept", s.auth(s.chatAccept))
-	mux.Handle("POST /chats/{id}/end", s.auth(s.chatEnd))
-	mux.Handle("POST /chats/{id}/transfer", s.auth(s.chatTransfer))
-	mux.Handle("GET /chats/{id}/ws", s.authWS(s.chatAgentWS))
-	mux.Handle("POST /tickets/{id}/calls", s.auth(s.logCall))
-}
-
 // authWS is auth for a WebSocket handshake: without a session it answers
 // 401 instead of redirecting to the login page.
 func (s *server) authWS(h handler) http.Handler {

@@ -23,14 +23,6 @@ import (
 
 const chatCookie = "palier_chat"
 
-func (s *server) chatCustomerRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /help/chat", s.publicHelp(s.chatCustomerPage))
-	mux.Handle("POST /help/chat", s.publicHelp(s.chatStart))
-	mux.Handle("POST /help/chat/end", s.publicHelp(s.chatCustomerEnd))
-	mux.Handle("POST /help/chat/leave", s.publicHelp(s.chatLeaveMessage))
-	mux.HandleFunc("GET /help/chat/ws", s.chatCustomerWS)
-}
-
 type chatCustomerPage struct {
 	base
 	Chat        chat.Conversation

@@ -13,10 +13,6 @@ import (
 // notes, keeps its address, ends its help-centre sessions and audits the
 // merge, in one transaction.
 
-func (s *server) mergeRoutes(mux *http.ServeMux) {
-	mux.Handle("POST /customers/{id}/merge", s.auth(s.mergeCustomer))
-}
-
 func (s *server) mergeCustomer(w http.ResponseWriter, r *http.Request, rq *request) error {
 	id, err := pathID(r, "id")
 	if err != nil {

@@ -19,15 +19,6 @@ import (
 // whose ticket they were invited to, without notes, account or edits: the
 // desk refuses them those.
 
-func (s *server) customerRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /customers", s.auth(s.customersPage))
-	mux.Handle("GET /customers/{id}", s.auth(s.customerPage))
-	mux.Handle("POST /customers/{id}", s.auth(s.saveCustomer))
-	mux.Handle("POST /customers/{id}/notes", s.auth(s.addCustomerNote))
-	s.organisationRoutes(mux)
-	s.mergeRoutes(mux)
-}
-
 // customerForm is the edit form as typed.
 type customerForm struct {
 	Name, Email, Phone, Language, Segment, Organisation string

@@ -16,10 +16,6 @@ import (
 // channel phone; it waits in the Callbacks queue (/chats) of the tier
 // routing chose until an agent logs the call on it.
 
-func (s *server) helpCallbackRoutes(mux *http.ServeMux) {
-	mux.Handle("POST /help/contact/callback", s.publicHelp(s.contactCallback))
-}
-
 // callbackForm is what the visitor typed in the callback form, and why it
 // was refused (its own errors: its fields share names with the contact
 // form's).

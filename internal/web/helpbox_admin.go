@@ -16,14 +16,6 @@ import (
 
 const helpBoxAdminPath = "/admin/helpbox"
 
-func (s *server) helpBoxAdminRoutes(mux *http.ServeMux) {
-	mux.Handle("GET "+helpBoxAdminPath, s.admin(showPage(s, "helpbox_admin", s.helpBoxAdminPage)))
-	mux.Handle("POST "+helpBoxAdminPath+"/key", s.admin(s.helpBoxRotate))
-	mux.Handle("POST "+helpBoxAdminPath+"/origins", s.admin(s.helpBoxOrigins))
-	mux.Handle("POST "+helpBoxAdminPath+"/mappings", s.admin(s.helpBoxAddMapping))
-	mux.Handle("POST "+helpBoxAdminPath+"/mappings/{id}/delete", s.admin(s.helpBoxDeleteMapping))
-}
-
 type helpBoxAdminPage struct {
 	base
 	Links   []adminLink

@@ -26,14 +26,6 @@ import (
 // origin. Chat is offered only while the workspace has it on and is open;
 // otherwise the view offers to leave a message (the box's contact form).
 
-func (s *server) boxChatRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /help/box/chat", s.boxHandler(s.boxChat))
-	mux.HandleFunc("POST /help/box/chat", s.boxHandler(s.boxChatStart))
-	mux.HandleFunc("POST /help/box/chat/end", s.boxHandler(s.boxChatEnd))
-	mux.HandleFunc("POST /help/box/chat/leave", s.boxHandler(s.boxChatLeave))
-	mux.HandleFunc("GET /help/box/chat/ws", s.boxHandler(s.boxChatWS))
-}
-
 // boxViews are what the box's chat and contact views show.
 type boxViews struct {
 	ChatOffered bool

@@ -15,12 +15,6 @@ import (
 // the frame instead of a new tab; and the callback request when the
 // workspace offers it.
 
-func (s *server) boxContactRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /help/box/contact", s.boxHandler(s.boxContact))
-	mux.HandleFunc("POST /help/box/contact", s.boxHandler(s.boxContactSubmit))
-	mux.HandleFunc("POST /help/box/callback", s.boxHandler(s.boxCallback))
-}
-
 // contactView is the box's contact view with what the form needs.
 func (s *server) contactView(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale, f contactForm) (boxPage, error) {
 	p := s.newBoxPage(box, st, loc, "contact")

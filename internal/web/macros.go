@@ -17,15 +17,6 @@ import (
 // and the form to write one or change one they may manage (their own
 // personal macros; team and shared ones for leads and admins).
 
-func (s *server) macroRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /macros", s.auth(showPage(s, "macros", s.newMacrosPage)))
-	mux.Handle("POST /macros", s.auth(s.saveMacro))
-	mux.Handle("GET /macros/{id}", s.auth(editPage(s, "macros", s.newMacrosPage, s.d.Macro, fillMacro)))
-	mux.Handle("POST /macros/{id}", s.auth(s.saveMacro))
-	mux.Handle("POST /macros/{id}/delete", s.auth(deleteThen("/macros", s.deleteMacro)))
-	mux.Handle("GET /tickets/{id}/macros/{macro}", s.auth(s.macroPreview))
-}
-
 type macroRow struct {
 	M         macro.Macro
 	Scope     string // as the reader says it: "Personal", "Team L1"…

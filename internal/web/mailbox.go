@@ -27,15 +27,6 @@ type mailboxesPage struct {
 	Actions  []option
 }
 
-func (s *server) mailboxRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/mailboxes", s.admin(showPage(s, "admin_mailboxes", s.newMailboxesPage)))
-	mux.Handle("POST /admin/mailboxes", s.admin(s.saveMailbox))
-	mux.Handle("GET /admin/mailboxes/{id}", s.admin(editPage(s, "admin_mailboxes", s.newMailboxesPage, s.d.Mailbox, fillMailbox)))
-	mux.Handle("POST /admin/mailboxes/{id}", s.admin(s.saveMailbox))
-	mux.Handle("POST /admin/mailboxes/{id}/delete", s.admin(deleteThen("/admin/mailboxes", s.d.DeleteMailbox)))
-	mux.Handle("POST /tickets/{id}/messages/{mid}/retry", s.auth(s.retryEmail))
-}
-
 // retryEmail is the retry button of a reply whose email failed: the email
 // is queued again and the agent comes back to the reply.
 func (s *server) retryEmail(w http.ResponseWriter, r *http.Request, rq *request) error {

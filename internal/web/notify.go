@@ -15,16 +15,6 @@ import (
 // live.js), a panel of the recent ones, the full list, and the agent's
 // notification settings.
 
-func (s *server) notifyRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /notifications", s.auth(s.notificationsPage))
-	mux.Handle("GET /notifications/bell", s.auth(s.notificationBell))
-	mux.Handle("GET /notifications/panel", s.auth(s.notificationPanel))
-	mux.Handle("GET /notifications/{id}", s.auth(s.openNotification))
-	mux.Handle("POST /notifications/read-all", s.auth(s.readAllNotifications))
-	mux.Handle("GET /settings/notifications", s.auth(s.notificationSettings))
-	mux.Handle("POST /settings/notifications", s.auth(s.saveNotificationSettings))
-}
-
 // notificationItem is one notification as a sentence in the reader's
 // language.
 type notificationItem struct {

@@ -14,12 +14,6 @@ import (
 // agent may see, most urgent first, with their counts by status. For
 // support only: the desk refuses collaborators.
 
-func (s *server) organisationRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /organisations/{id}", s.auth(s.organisationPage))
-	mux.Handle("POST /organisations/{id}", s.auth(s.saveOrganisation))
-	mux.Handle("POST /organisations/{id}/notes", s.auth(s.addOrganisationNote))
-}
-
 // openAtAGlance is how many of an organisation's open tickets its page
 // lists; the counts by status cover them all.
 const openAtAGlance = 50

@@ -50,13 +50,6 @@ type mergeCandidate struct {
 	Status  string
 }
 
-func (s *server) linkRoutes(mux *http.ServeMux) {
-	mux.Handle("POST /tickets/{id}/merge", s.auth(s.mergeTicket))
-	mux.Handle("POST /tickets/{id}/split", s.auth(s.splitTicket))
-	mux.Handle("POST /tickets/{id}/links", s.auth(s.linkTicket))
-	mux.Handle("POST /tickets/{id}/links/{other}/delete", s.auth(s.unlinkTicket))
-}
-
 // loadLinks gathers the panel; the merge candidates only for who works
 // the ticket, and not once it is merged.
 func (s *server) loadLinks(ctx context.Context, r *http.Request, rq *request, t ticket.Ticket) (linksPanel, error) {
