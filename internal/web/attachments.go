@@ -95,11 +95,7 @@ func fileRefusal(rq *request, err error) (formErrors, bool) {
 }
 
 // download serves an attachment to whoever may see its ticket.
-func (s *server) download(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) download(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	at, body, err := s.d.OpenAttachment(r.Context(), rq.actor, id)
 	if err != nil {
 		return err

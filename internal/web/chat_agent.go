@@ -135,11 +135,7 @@ func (s *server) chatPageData(ctx context.Context, r *http.Request, rq *request,
 	return p, nil
 }
 
-func (s *server) chatPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) chatPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.chatPageData(r.Context(), r, rq, id)
 	if err != nil {
 		return err
@@ -148,11 +144,7 @@ func (s *server) chatPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	return nil
 }
 
-func (s *server) chatAccept(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) chatAccept(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if _, err := s.d.AcceptChat(r.Context(), rq.actor, id); err != nil {
 		return err
 	}
@@ -160,11 +152,7 @@ func (s *server) chatAccept(w http.ResponseWriter, r *http.Request, rq *request)
 	return nil
 }
 
-func (s *server) chatEnd(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) chatEnd(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	c, err := s.d.EndChat(r.Context(), rq.actor, id)
 	if err != nil {
 		return err
@@ -176,11 +164,7 @@ func (s *server) chatEnd(w http.ResponseWriter, r *http.Request, rq *request) er
 // chatTransfer escalates the conversation's ticket with the hand-off form
 // of the ticket page (same checklist, same refusals), then puts the
 // conversation back in the queue of the tier it went to.
-func (s *server) chatTransfer(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) chatTransfer(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.chatPageData(r.Context(), r, rq, id)
 	if err != nil {
 		return err
@@ -224,11 +208,7 @@ func (s *server) chatsWS(w http.ResponseWriter, r *http.Request, rq *request) er
 }
 
 // chatAgentWS is an agent's connection to one conversation they may work.
-func (s *server) chatAgentWS(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) chatAgentWS(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	c, _, err := s.d.Chat(r.Context(), rq.actor, id)
 	if err != nil {
 		return err

@@ -82,11 +82,7 @@ func (s *server) createConnector(w http.ResponseWriter, r *http.Request, rq *req
 	return nil
 }
 
-func (s *server) updateConnector(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) updateConnector(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	form := readConnectorForm(r)
 	if _, err := s.d.UpdateConnector(r.Context(), rq.actor, id, form.settings()); err != nil {
 		p, lerr := s.connectorsPage(r, rq)

@@ -13,16 +13,12 @@ import (
 // notes, keeps its address, ends its help-centre sessions and audits the
 // merge, in one transaction.
 
-func (s *server) mergeCustomer(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) mergeCustomer(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if !rq.actor.IsLeadOrAdmin() {
 		return problem.New(problem.Forbidden, "forbidden", "you are not allowed to do this")
 	}
 	from := strings.TrimSpace(r.PostFormValue("from"))
-	err = s.mergeFrom(r, rq, id, from)
+	err := s.mergeFrom(r, rq, id, from)
 	return afterSave(s, w, r, rq, err, "/customers/"+strconv.FormatInt(id, 10)+"?merged=1", "customer",
 		func() (customerPage, error) { return s.buildCustomerPage(r, rq, id) },
 		func(p *customerPage, fe formErrors) { p.MergeFrom, p.MergeError = from, fe["from"] })

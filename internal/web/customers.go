@@ -57,11 +57,7 @@ type customerPage struct {
 	MergeError string
 }
 
-func (s *server) customerPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) customerPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.buildCustomerPage(r, rq, id)
 	if err != nil {
 		return err
@@ -130,18 +126,14 @@ func segmentOptions(rq *request) []option {
 	return out
 }
 
-func (s *server) saveCustomer(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) saveCustomer(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return badParameter("form")
 	}
 	f := customerForm{Name: r.PostForm.Get("name"), Email: r.PostForm.Get("email"), Phone: r.PostForm.Get("phone"),
 		Language: r.PostForm.Get("language"), Segment: r.PostForm.Get("segment"), Organisation: strings.TrimSpace(r.PostForm.Get("organisation"))}
 	c := customer.Customer{ID: id, Name: f.Name, Email: f.Email, Phone: f.Phone, Language: f.Language, Segment: f.Segment}
-	err = s.resolveOrganisation(r, rq, f.Organisation, &c)
+	err := s.resolveOrganisation(r, rq, f.Organisation, &c)
 	if err == nil {
 		err = s.d.UpdateCustomer(r.Context(), rq.actor, c)
 	}
@@ -180,13 +172,9 @@ func (s *server) resolveOrganisation(r *http.Request, rq *request, name string, 
 	return f.Err()
 }
 
-func (s *server) addCustomerNote(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) addCustomerNote(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	body := r.PostFormValue("body")
-	_, err = s.d.AddCustomerNote(r.Context(), rq.actor, id, body)
+	_, err := s.d.AddCustomerNote(r.Context(), rq.actor, id, body)
 	return afterSave(s, w, r, rq, err, "/customers/"+strconv.FormatInt(id, 10)+"#notes", "customer",
 		func() (customerPage, error) { return s.buildCustomerPage(r, rq, id) },
 		func(p *customerPage, fe formErrors) { p.NoteForm.Body, p.NoteForm.Error = body, fe["body"] })

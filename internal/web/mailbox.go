@@ -29,11 +29,7 @@ type mailboxesPage struct {
 
 // retryEmail is the retry button of a reply whose email failed: the email
 // is queued again and the agent comes back to the reply.
-func (s *server) retryEmail(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) retryEmail(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	mid, err := pathID(r, "mid")
 	if err != nil {
 		return err

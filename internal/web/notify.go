@@ -105,11 +105,7 @@ func (s *server) notificationsPage(w http.ResponseWriter, r *http.Request, rq *r
 // openNotification marks a notification read and goes to its ticket. A
 // GET, because it is a link: marking one's own notification read is
 // harmless if a third party makes the browser follow it.
-func (s *server) openNotification(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) openNotification(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	n, err := s.d.Notification(r.Context(), rq.actor, id)
 	if err != nil {
 		return err

@@ -44,11 +44,7 @@ type organisationPage struct {
 	NoteForm  noteForm
 }
 
-func (s *server) organisationPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) organisationPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.buildOrganisationPage(r, rq, id)
 	if err != nil {
 		return err
@@ -100,28 +96,20 @@ func (s *server) buildOrganisationPage(r *http.Request, rq *request, id int64) (
 	return p, err
 }
 
-func (s *server) saveOrganisation(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) saveOrganisation(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return badParameter("form")
 	}
 	f := orgForm{Name: r.PostForm.Get("name"), Domain: r.PostForm.Get("domain"), Segment: r.PostForm.Get("segment")}
-	err = s.d.UpdateOrganisation(r.Context(), rq.actor, customer.Organisation{ID: id, Name: f.Name, Domain: f.Domain, Segment: f.Segment})
+	err := s.d.UpdateOrganisation(r.Context(), rq.actor, customer.Organisation{ID: id, Name: f.Name, Domain: f.Domain, Segment: f.Segment})
 	return afterSave(s, w, r, rq, err, "/organisations/"+strconv.FormatInt(id, 10)+"?saved=1", "organisation",
 		func() (organisationPage, error) { return s.buildOrganisationPage(r, rq, id) },
 		func(p *organisationPage, fe formErrors) { p.Form, p.Errors, p.Message = f, fe, rq.loc.Error(err) })
 }
 
-func (s *server) addOrganisationNote(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) addOrganisationNote(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	body := r.PostFormValue("body")
-	_, err = s.d.AddOrganisationNote(r.Context(), rq.actor, id, body)
+	_, err := s.d.AddOrganisationNote(r.Context(), rq.actor, id, body)
 	return afterSave(s, w, r, rq, err, "/organisations/"+strconv.FormatInt(id, 10)+"#notes", "organisation",
 		func() (organisationPage, error) { return s.buildOrganisationPage(r, rq, id) },
 		func(p *organisationPage, fe formErrors) { p.NoteForm.Body, p.NoteForm.Error = body, fe["body"] })

@@ -16,11 +16,7 @@ import (
 // reply or note is held back, with a "send anyway" choice, when someone
 // else posted on the ticket after the last event the composer saw.
 
-func (s *server) presence(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) presence(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := s.d.Presence(r.Context(), rq.actor, id, r.PostFormValue("state"), r.PostFormValue("hello") == "1"); err != nil {
 		return err
 	}

@@ -102,11 +102,7 @@ func (s *server) ticketByNumber(w http.ResponseWriter, r *http.Request, rq *requ
 	return nil
 }
 
-func (s *server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.loadTicketPage(r, rq, id)
 	if err != nil {
 		return err
@@ -261,11 +257,7 @@ type updateFragment struct {
 	Escalate *escalateForm
 }
 
-func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	files, done, err := s.formFiles(w, r)
 	defer done()
 	if err != nil {

@@ -97,11 +97,7 @@ func (s *server) loadLinks(ctx context.Context, r *http.Request, rq *request, t 
 // mergeTicket merges from the ticket page: "into" merges this ticket into
 // the chosen one; "source" (repeatable) merges the chosen ones into this.
 // The reader lands on the ticket kept.
-func (s *server) mergeTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) mergeTicket(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -129,11 +125,7 @@ func (s *server) mergeTicket(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 // splitTicket opens a new ticket from a customer message, and shows it.
-func (s *server) splitTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) splitTicket(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -150,11 +142,7 @@ func (s *server) splitTicket(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 // linkTicket links the ticket numbered in the form ("1042" or "#1042").
-func (s *server) linkTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) linkTicket(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -174,11 +162,7 @@ func (s *server) linkTicket(w http.ResponseWriter, r *http.Request, rq *request)
 	return nil
 }
 
-func (s *server) unlinkTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) unlinkTicket(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	other, err := pathID(r, "other")
 	if err != nil {
 		return err

@@ -143,11 +143,7 @@ func (s *server) revokeToken(back string) handler {
 }
 
 // unlockAgent clears a member's failed sign-ins from their admin page.
-func (s *server) unlockAgent(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) unlockAgent(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := s.d.UnlockMember(r.Context(), rq.actor, id); err != nil {
 		return err
 	}

@@ -76,13 +76,13 @@ func (s *server) routes() http.Handler {
 
 	mux.Handle("GET /tickets/new", s.auth(s.newTicketPage))
 	mux.Handle("POST /tickets/new", s.auth(s.createTicket))
-	mux.Handle("GET /tickets/{id}", s.auth(s.ticketPage))
+	mux.Handle("GET /tickets/{id}", s.auth(withID(s.ticketPage)))
 	mux.Handle("GET /t/{number}", s.auth(s.ticketByNumber))
-	mux.Handle("POST /tickets/{id}/messages", s.auth(s.postMessage))
-	mux.Handle("GET /attachments/{id}", s.auth(s.download))
+	mux.Handle("POST /tickets/{id}/messages", s.auth(withID(s.postMessage)))
+	mux.Handle("GET /attachments/{id}", s.auth(withID(s.download)))
 	mux.Handle("POST /tickets/{id}/properties", s.auth(s.saveProperties))
 	mux.Handle("POST /tickets/{id}/escalate", s.auth(s.escalate))
-	mux.Handle("POST /tickets/{id}/invite", s.auth(s.invite))
+	mux.Handle("POST /tickets/{id}/invite", s.auth(withID(s.invite)))
 
 	s.adminRoutes(mux)
 	s.simulateRoutes(mux)
@@ -94,7 +94,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /settings/tokens/{id}/revoke", s.auth(s.revokeToken("/settings/tokens")))
 	mux.Handle("GET /admin/tokens", s.admin(s.tokensList(true)))
 	mux.Handle("POST /admin/tokens/{id}/revoke", s.admin(s.revokeToken("/admin/tokens")))
-	mux.Handle("POST /admin/agents/{id}/unlock", s.admin(s.unlockAgent))
+	mux.Handle("POST /admin/agents/{id}/unlock", s.admin(withID(s.unlockAgent)))
 
 	// mailbox.go
 	mux.Handle("GET /admin/mailboxes", s.admin(showPage(s, "admin_mailboxes", s.newMailboxesPage)))
@@ -102,7 +102,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /admin/mailboxes/{id}", s.admin(editPage(s, "admin_mailboxes", s.newMailboxesPage, s.d.Mailbox, fillMailbox)))
 	mux.Handle("POST /admin/mailboxes/{id}", s.admin(s.saveMailbox))
 	mux.Handle("POST /admin/mailboxes/{id}/delete", s.admin(deleteThen("/admin/mailboxes", s.d.DeleteMailbox)))
-	mux.Handle("POST /tickets/{id}/messages/{mid}/retry", s.auth(s.retryEmail))
+	mux.Handle("POST /tickets/{id}/messages/{mid}/retry", s.auth(withID(s.retryEmail)))
 
 	// macros.go
 	mux.Handle("GET /macros", s.auth(showPage(s, "macros", s.newMacrosPage)))
@@ -110,7 +110,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /macros/{id}", s.auth(editPage(s, "macros", s.newMacrosPage, s.d.Macro, fillMacro)))
 	mux.Handle("POST /macros/{id}", s.auth(s.saveMacro))
 	mux.Handle("POST /macros/{id}/delete", s.auth(deleteThen("/macros", s.deleteMacro)))
-	mux.Handle("GET /tickets/{id}/macros/{macro}", s.auth(s.macroPreview))
+	mux.Handle("GET /tickets/{id}/macros/{macro}", s.auth(withID(s.macroPreview)))
 
 	// bulk.go
 	mux.Handle("POST /tickets/bulk", s.auth(s.bulkUpdate))
@@ -169,13 +169,13 @@ func (s *server) routes() http.Handler {
 	// connectors_admin.go
 	mux.Handle("GET /admin/connectors", s.admin(s.connectorsList))
 	mux.Handle("POST /admin/connectors", s.admin(s.createConnector))
-	mux.Handle("POST /admin/connectors/{id}", s.admin(s.updateConnector))
+	mux.Handle("POST /admin/connectors/{id}", s.admin(withID(s.updateConnector)))
 
 	// notify.go
 	mux.Handle("GET /notifications", s.auth(s.notificationsPage))
 	mux.Handle("GET /notifications/bell", s.auth(s.notificationBell))
 	mux.Handle("GET /notifications/panel", s.auth(s.notificationPanel))
-	mux.Handle("GET /notifications/{id}", s.auth(s.openNotification))
+	mux.Handle("GET /notifications/{id}", s.auth(withID(s.openNotification)))
 	mux.Handle("POST /notifications/read-all", s.auth(s.readAllNotifications))
 	mux.Handle("GET /settings/notifications", s.auth(s.notificationSettings))
 	mux.Handle("POST /settings/notifications", s.auth(s.saveNotificationSettings))
@@ -183,7 +183,7 @@ func (s *server) routes() http.Handler {
 	// events.go
 	mux.Handle("GET /events", s.auth(s.events))
 	mux.Handle("GET /tickets/{id}/updates", s.auth(s.ticketUpdates))
-	mux.Handle("POST /tickets/{id}/presence", s.auth(s.presence))
+	mux.Handle("POST /tickets/{id}/presence", s.auth(withID(s.presence)))
 	mux.Handle("GET /tickets/{id}/mentions", s.auth(s.mentions))
 
 	// helpbox.go
@@ -231,12 +231,12 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /chats/count", s.auth(s.chatsCount))
 	mux.Handle("POST /chats/settings", s.auth(s.chatSettings))
 	mux.Handle("GET /chats/ws", s.authWS(s.chatsWS))
-	mux.Handle("GET /chats/{id}", s.auth(s.chatPage))
-	mux.Handle("POST /chats/{id}/accept", s.auth(s.chatAccept))
-	mux.Handle("POST /chats/{id}/end", s.auth(s.chatEnd))
-	mux.Handle("POST /chats/{id}/transfer", s.auth(s.chatTransfer))
-	mux.Handle("GET /chats/{id}/ws", s.authWS(s.chatAgentWS))
-	mux.Handle("POST /tickets/{id}/calls", s.auth(s.logCall))
+	mux.Handle("GET /chats/{id}", s.auth(withID(s.chatPage)))
+	mux.Handle("POST /chats/{id}/accept", s.auth(withID(s.chatAccept)))
+	mux.Handle("POST /chats/{id}/end", s.auth(withID(s.chatEnd)))
+	mux.Handle("POST /chats/{id}/transfer", s.auth(withID(s.chatTransfer)))
+	mux.Handle("GET /chats/{id}/ws", s.authWS(withID(s.chatAgentWS)))
+	mux.Handle("POST /tickets/{id}/calls", s.auth(withID(s.logCall)))
 
 	// admin_smtp.go
 	mux.Handle("GET /admin/smtp", s.admin(showPage(s, "admin_smtp", s.newSMTPPage)))
@@ -253,21 +253,21 @@ func (s *server) routes() http.Handler {
 
 	// customers.go
 	mux.Handle("GET /customers", s.auth(s.customersPage))
-	mux.Handle("GET /customers/{id}", s.auth(s.customerPage))
-	mux.Handle("POST /customers/{id}", s.auth(s.saveCustomer))
-	mux.Handle("POST /customers/{id}/notes", s.auth(s.addCustomerNote))
+	mux.Handle("GET /customers/{id}", s.auth(withID(s.customerPage)))
+	mux.Handle("POST /customers/{id}", s.auth(withID(s.saveCustomer)))
+	mux.Handle("POST /customers/{id}/notes", s.auth(withID(s.addCustomerNote)))
 	// organisations.go
-	mux.Handle("GET /organisations/{id}", s.auth(s.organisationPage))
-	mux.Handle("POST /organisations/{id}", s.auth(s.saveOrganisation))
-	mux.Handle("POST /organisations/{id}/notes", s.auth(s.addOrganisationNote))
+	mux.Handle("GET /organisations/{id}", s.auth(withID(s.organisationPage)))
+	mux.Handle("POST /organisations/{id}", s.auth(withID(s.saveOrganisation)))
+	mux.Handle("POST /organisations/{id}/notes", s.auth(withID(s.addOrganisationNote)))
 	// customer_merge.go
-	mux.Handle("POST /customers/{id}/merge", s.auth(s.mergeCustomer))
+	mux.Handle("POST /customers/{id}/merge", s.auth(withID(s.mergeCustomer)))
 
 	// ticket_links.go
-	mux.Handle("POST /tickets/{id}/merge", s.auth(s.mergeTicket))
-	mux.Handle("POST /tickets/{id}/split", s.auth(s.splitTicket))
-	mux.Handle("POST /tickets/{id}/links", s.auth(s.linkTicket))
-	mux.Handle("POST /tickets/{id}/links/{other}/delete", s.auth(s.unlinkTicket))
+	mux.Handle("POST /tickets/{id}/merge", s.auth(withID(s.mergeTicket)))
+	mux.Handle("POST /tickets/{id}/split", s.auth(withID(s.splitTicket)))
+	mux.Handle("POST /tickets/{id}/links", s.auth(withID(s.linkTicket)))
+	mux.Handle("POST /tickets/{id}/links/{other}/delete", s.auth(withID(s.unlinkTicket)))
 
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return errPageNotFound
