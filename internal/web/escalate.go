@@ -208,17 +208,7 @@ func (f escalateForm) refreshed(r *http.Request, changed map[string]string) esca
 }
 
 func (s *server) refuseEscalate(w http.ResponseWriter, r *http.Request, rq *request, id int64, status int, form escalateForm) error {
-	if isHTMX(r) {
-		s.render(w, r, rq.loc, status, "ticket", "escalate", pair{L: rq.loc, V: form})
-		return nil
-	}
-	p, err := s.loadTicketPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Escalate = &form
-	s.render(w, r, rq.loc, status, "ticket", "", p)
-	return nil
+	return showTicketForm(s, w, r, rq, id, status, "escalate", form, func(p *ticketPage) { p.Escalate = &form })
 }
 
 // handoffNotice is the confirmation shown after a hand-off (or after

@@ -69,17 +69,7 @@ func (s *server) refuseCollision(w http.ResponseWriter, r *http.Request, rq *req
 	if !ticket.CanWork(rq.actor, t) {
 		c.Mode = "note"
 	}
-	if isHTMX(r) {
-		s.render(w, r, rq.loc, http.StatusConflict, "ticket", "composer", pair{L: rq.loc, V: c})
-		return nil
-	}
-	p, err := s.loadTicketPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Composer = c
-	s.render(w, r, rq.loc, http.StatusConflict, "ticket", "", p)
-	return nil
+	return showTicketForm(s, w, r, rq, id, http.StatusConflict, "composer", c, func(p *ticketPage) { p.Composer = c })
 }
 
 // mentions lists, as JSON, the names the composer's "@" type-ahead offers:

@@ -297,6 +297,24 @@ func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request
 	return s.renderUpdate(w, r, rq, id, "message-posted", true, nil)
 }
 
+// showTicketForm shows one form of the ticket page again as it was
+// posted, with why it was refused or held back: the form's block alone for
+// htmx, or the whole page with the form put in place by set.
+func showTicketForm[F any](s *server, w http.ResponseWriter, r *http.Request, rq *request, id int64, status int, block string, form F,
+	set func(*ticketPage)) error {
+	if isHTMX(r) {
+		s.render(w, r, rq.loc, status, "ticket", block, pair{L: rq.loc, V: form})
+		return nil
+	}
+	p, err := s.loadTicketPage(r, rq, id)
+	if err != nil {
+		return err
+	}
+	set(&p)
+	s.render(w, r, rq.loc, status, "ticket", "", p)
+	return nil
+}
+
 // refuseMessage shows the composer again with what was typed and why it
 // was refused, next to the field.
 func (s *server) refuseMessage(w http.ResponseWriter, r *http.Request, rq *request, id int64, c composer) error {
@@ -306,17 +324,7 @@ func (s *server) refuseMessage(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	fresh := newComposer(rq, t)
 	c.TicketID, c.CanReply, c.Statuses, c.FilesHint = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(rq)
-	if isHTMX(r) {
-		s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "ticket", "composer", pair{L: rq.loc, V: c})
-		return nil
-	}
-	p, err := s.loadTicketPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Composer = c
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "ticket", "", p)
-	return nil
+	return showTicketForm(s, w, r, rq, id, http.StatusUnprocessableEntity, "composer", c, func(p *ticketPage) { p.Composer = c })
 }
 
 // renderUpdate answers a successful htmx action on a ticket.

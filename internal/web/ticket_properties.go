@@ -126,17 +126,7 @@ func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *requ
 }
 
 func (s *server) refuseProperties(w http.ResponseWriter, r *http.Request, rq *request, id int64, status int, form properties) error {
-	if isHTMX(r) {
-		s.render(w, r, rq.loc, status, "ticket", "properties", pair{L: rq.loc, V: form})
-		return nil
-	}
-	p, err := s.loadTicketPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Props = form
-	s.render(w, r, rq.loc, status, "ticket", "", p)
-	return nil
+	return showTicketForm(s, w, r, rq, id, status, "properties", form, func(p *ticketPage) { p.Props = form })
 }
 
 // problemStatus is the HTTP status of a refusal: 403 for a placement
