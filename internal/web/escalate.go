@@ -138,13 +138,7 @@ func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	// The agent lands on what they handed off, told where it went and who
 	// has it (see handoffNotice).
-	back := "/views/handed-off?moved=" + idStr(id)
-	if isHTMX(r) {
-		w.Header().Set("HX-Redirect", back)
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	seeOther(w, r, "/views/handed-off?moved="+idStr(id))
 	return nil
 }
 
