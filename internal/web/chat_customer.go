@@ -90,19 +90,13 @@ func (s *server) chatStart(w http.ResponseWriter, r *http.Request, loc *locale, 
 	in := desk.ChatStart{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Text: r.PostFormValue("message"), Language: loc.Lang}
 	_, token, err := s.d.StartPublicChat(r.Context(), ws, in)
 	if err != nil {
-		if p, ok := problem.As(err); !ok || p.Kind == problem.Internal {
-			return err
-		}
-		p, perr := s.chatStartPage(r.Context(), r, loc, ws)
-		if perr != nil {
-			return perr
-		}
-		status, err := s.classify(w, r, err)
-		p.Name, p.Email, p.Message = in.Name, in.Email, in.Text
-		p.Errors, _ = loc.fieldErrors(err)
-		p.Error = loc.Error(err)
-		s.render(w, r, loc, status, "chat_customer", "", p)
-		return nil
+		return refuseVisitor(s, w, r, loc, err, "chat_customer", "",
+			func() (chatCustomerPage, error) { return s.chatStartPage(r.Context(), r, loc, ws) },
+			func(p *chatCustomerPage, err error) {
+				p.Name, p.Email, p.Message = in.Name, in.Email, in.Text
+				p.Errors, _ = loc.fieldErrors(err)
+				p.Error = loc.Error(err)
+			})
 	}
 	s.setChatCookie(w, r, token)
 	http.Redirect(w, r, "/help/chat", http.StatusSeeOther)

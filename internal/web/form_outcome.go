@@ -34,3 +34,22 @@ func showRefused[P any](s *server, w http.ResponseWriter, r *http.Request, rq *r
 	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, page, "", p)
 	return nil
 }
+
+// refuseVisitor shows a public page again after a refusal the visitor can
+// act on (any problem but an internal one; other errors are returned for
+// the error page), with the status classify gives it: build makes the page
+// and fill puts back what was typed and the refusal.
+func refuseVisitor[P any](s *server, w http.ResponseWriter, r *http.Request, loc *locale, err error, page, block string,
+	build func() (P, error), fill func(p *P, err error)) error {
+	if !visitorError(err) {
+		return err
+	}
+	p, perr := build()
+	if perr != nil {
+		return perr
+	}
+	status, err := s.classify(w, r, err)
+	fill(&p, err)
+	s.render(w, r, loc, status, page, block, p)
+	return nil
+}

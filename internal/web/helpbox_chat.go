@@ -76,19 +76,13 @@ func (s *server) boxChatStart(w http.ResponseWriter, r *http.Request, box helpbo
 // refuseBoxChat shows the chat view again with why a request was refused
 // (an internal error is not the visitor's to correct).
 func (s *server) refuseBoxChat(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale, err error, fill func(*boxPage)) error {
-	if p, ok := problem.As(err); !ok || p.Kind == problem.Internal {
-		return err
-	}
-	p, verr := s.chatView(r.Context(), box, st, loc)
-	if verr != nil {
-		return verr
-	}
-	status, err := s.classify(w, r, err)
-	p.Errors, _ = loc.fieldErrors(err)
-	p.Error = loc.Error(err)
-	fill(&p)
-	s.render(w, r, loc, status, "helpbox", "box", p)
-	return nil
+	return refuseVisitor(s, w, r, loc, err, "helpbox", "box",
+		func() (boxPage, error) { return s.chatView(r.Context(), box, st, loc) },
+		func(p *boxPage, err error) {
+			p.Errors, _ = loc.fieldErrors(err)
+			p.Error = loc.Error(err)
+			fill(p)
+		})
 }
 
 // boxCustomerChat is the conversation a token opens, in the box's
