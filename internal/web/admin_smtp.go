@@ -56,22 +56,10 @@ func (s *server) saveSMTP(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err == nil {
 		err = s.d.SaveSMTPRelay(r.Context(), rq.actor, in)
 	}
-	if err == nil {
-		http.Redirect(w, r, "/admin/smtp?done=saved", http.StatusSeeOther)
-		return nil
-	}
-	fe, message, err := refusedForm(rq.loc, err)
-	if err != nil {
-		return err
-	}
-	p, err := s.newSMTPPage(r, rq)
-	if err != nil {
-		return err
-	}
 	in.Password = "" // never sent back
-	p.Form, p.Errors, p.Message = in, fe, message
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "admin_smtp", "", p)
-	return nil
+	return afterSettingsSave(s, w, r, rq, err, "/admin/smtp?done=saved", "admin_smtp",
+		func() (smtpPage, error) { return s.newSMTPPage(r, rq) },
+		func(p *smtpPage, fe formErrors, message string) { p.Form, p.Errors, p.Message = in, fe, message })
 }
 
 func (s *server) deleteSMTP(w http.ResponseWriter, r *http.Request, rq *request) error {

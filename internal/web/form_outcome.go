@@ -26,11 +26,32 @@ func showRefused[P any](s *server, w http.ResponseWriter, r *http.Request, rq *r
 	if !ok {
 		return err
 	}
-	p, perr := build()
-	if perr != nil {
-		return perr
+	return showAgain(s, w, r, rq, page, build, func(p *P) { fill(p, fe) })
+}
+
+// afterSettingsSave ends the POST of a settings form (macros, mailboxes,
+// SMTP relay) as afterSave does, but a conflict shows the form again too,
+// with only its summary (see refusedForm).
+func afterSettingsSave[P any](s *server, w http.ResponseWriter, r *http.Request, rq *request, err error, next string, page string, build func() (P, error), fill func(p *P, fe formErrors, message string)) error {
+	if err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
 	}
-	fill(&p, fe)
+	fe, message, err := refusedForm(rq.loc, err)
+	if err != nil {
+		return err
+	}
+	return showAgain(s, w, r, rq, page, build, func(p *P) { fill(p, fe, message) })
+}
+
+// showAgain renders a refused form's page with 422: build makes the page
+// as a GET would, fill puts back what was typed and the refusal.
+func showAgain[P any](s *server, w http.ResponseWriter, r *http.Request, rq *request, page string, build func() (P, error), fill func(*P)) error {
+	p, err := build()
+	if err != nil {
+		return err
+	}
+	fill(&p)
 	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, page, "", p)
 	return nil
 }

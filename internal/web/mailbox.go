@@ -82,20 +82,10 @@ func (s *server) saveMailbox(w http.ResponseWriter, r *http.Request, rq *request
 			err = s.d.UpdateMailbox(r.Context(), rq.actor, id, in)
 		}
 	}
-	if err == nil {
-		http.Redirect(w, r, "/admin/mailboxes?done=saved", http.StatusSeeOther)
-		return nil
-	}
-	fe, message, err := refusedForm(rq.loc, err)
-	if err != nil {
-		return err
-	}
-	p, err := s.newMailboxesPage(r, rq)
-	if err != nil {
-		return err
-	}
 	in.Password = "" // never sent back
-	p.Form, p.EditID, p.Errors, p.Message = in, id, fe, message
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "admin_mailboxes", "", p)
-	return nil
+	return afterSettingsSave(s, w, r, rq, err, "/admin/mailboxes?done=saved", "admin_mailboxes",
+		func() (mailboxesPage, error) { return s.newMailboxesPage(r, rq) },
+		func(p *mailboxesPage, fe formErrors, message string) {
+			p.Form, p.EditID, p.Errors, p.Message = in, id, fe, message
+		})
 }
