@@ -100,11 +100,7 @@ func latestHandoff(rq *request, events []ticket.Event) *handoff {
 	return nil
 }
 
-func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) error {
-	t, err := s.postedTicket(r, rq)
-	if err != nil {
-		return err
-	}
+func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request, t ticket.Ticket) error {
 	id := t.ID
 	form, err := s.newEscalate(r.Context(), rq, t)
 	if err != nil {

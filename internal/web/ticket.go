@@ -370,17 +370,19 @@ func (s *server) pathTicket(r *http.Request, rq *request) (ticket.Ticket, error)
 	return s.d.Ticket(r.Context(), rq.actor, id)
 }
 
-// postedTicket reads the ticket a form was posted to (see pathTicket) and
-// parses the form.
-func (s *server) postedTicket(r *http.Request, rq *request) (ticket.Ticket, error) {
-	t, err := s.pathTicket(r, rq)
-	if err != nil {
-		return ticket.Ticket{}, err
+// withPostedTicket serves a form posted to a ticket: h gets the ticket
+// (see pathTicket) and the parsed form.
+func (s *server) withPostedTicket(h func(w http.ResponseWriter, r *http.Request, rq *request, t ticket.Ticket) error) handler {
+	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		t, err := s.pathTicket(r, rq)
+		if err != nil {
+			return err
+		}
+		if err := r.ParseForm(); err != nil {
+			return badParameter("form")
+		}
+		return h(w, r, rq, t)
 	}
-	if err := r.ParseForm(); err != nil {
-		return ticket.Ticket{}, badParameter("form")
-	}
-	return t, nil
 }
 
 // fillUpdate adds to an htmx answer what changed on the ticket: its

@@ -91,11 +91,7 @@ func newProperties(rq *request, t ticket.Ticket) properties {
 	return p
 }
 
-func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *request) error {
-	t, err := s.postedTicket(r, rq)
-	if err != nil {
-		return err
-	}
+func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *request, t ticket.Ticket) error {
 	id := t.ID
 	form := readProperties(r, rq, t)
 	u, err := form.update(rq, t)

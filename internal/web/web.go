@@ -80,8 +80,8 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /t/{number}", s.auth(s.ticketByNumber))
 	mux.Handle("POST /tickets/{id}/messages", s.auth(withID(s.postMessage)))
 	mux.Handle("GET /attachments/{id}", s.auth(withID(s.download)))
-	mux.Handle("POST /tickets/{id}/properties", s.auth(s.saveProperties))
-	mux.Handle("POST /tickets/{id}/escalate", s.auth(s.escalate))
+	mux.Handle("POST /tickets/{id}/properties", s.auth(s.withPostedTicket(s.saveProperties)))
+	mux.Handle("POST /tickets/{id}/escalate", s.auth(s.withPostedTicket(s.escalate)))
 	mux.Handle("POST /tickets/{id}/invite", s.auth(withID(s.invite)))
 
 	s.adminRoutes(mux)
