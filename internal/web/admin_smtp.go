@@ -30,13 +30,6 @@ type smtpPage struct {
 	TestFailed string // the server's answer
 }
 
-func (s *server) smtpRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/smtp", s.admin(showPage(s, "admin_smtp", s.newSMTPPage)))
-	mux.Handle("POST /admin/smtp", s.admin(s.saveSMTP))
-	mux.Handle("POST /admin/smtp/delete", s.admin(s.deleteSMTP))
-	mux.Handle("POST /admin/smtp/test", s.admin(s.testSMTP))
-}
-
 func (s *server) newSMTPPage(r *http.Request, rq *request) (smtpPage, error) {
 	p := smtpPage{base: s.base(r, rq, rq.loc.T("admin.smtp"), "admin"), Enabled: s.d.RelaySettingsEnabled(),
 		Form: desk.SMTPRelayInput{TLS: "starttls", Port: 587}, TestTo: rq.dir.Member(rq.actor.AgentID).Email}
@@ -63,22 +56,10 @@ func (s *server) saveSMTP(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err == nil {
 		err = s.d.SaveSMTPRelay(r.Context(), rq.actor, in)
 	}
-	if err == nil {
-		http.Redirect(w, r, "/admin/smtp?done=saved", http.StatusSeeOther)
-		return nil
-	}
-	fe, message, err := refusedForm(rq.loc, err)
-	if err != nil {
-		return err
-	}
-	p, err := s.newSMTPPage(r, rq)
-	if err != nil {
-		return err
-	}
 	in.Password = "" // never sent back
-	p.Form, p.Errors, p.Message = in, fe, message
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "admin_smtp", "", p)
-	return nil
+	return afterSettingsSave(s, w, r, rq, err, "/admin/smtp?done=saved", "admin_smtp",
+		func() (smtpPage, error) { return s.newSMTPPage(r, rq) },
+		func(p *smtpPage, fe formErrors, message string) { p.Form, p.Errors, p.Message = in, fe, message })
 }
 
 func (s *server) deleteSMTP(w http.ResponseWriter, r *http.Request, rq *request) error {

@@ -20,10 +20,6 @@ type attachForm struct {
 	CeilSize, CeilFiles, Ceil string
 }
 
-func (s *server) attachRoutes(mux *http.ServeMux) {
-	mux.Handle("POST /admin/attachments", s.admin(s.saveAttachLimits))
-}
-
 func mib(n int64) string {
 	if n <= 0 {
 		return ""

@@ -95,18 +95,21 @@ func fileRefusal(rq *request, err error) (formErrors, bool) {
 }
 
 // download serves an attachment to whoever may see its ticket.
-func (s *server) download(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
+func (s *server) download(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
+	return serveFile(w, r)(s.d.OpenAttachment(r.Context(), rq.actor, id))
+}
+
+// serveFile sends an attachment the desk opened (to an agent or to a
+// customer), or returns the desk's refusal.
+func serveFile(w http.ResponseWriter, r *http.Request) func(attachment.Attachment, io.ReadSeekCloser, error) error {
+	return func(at attachment.Attachment, body io.ReadSeekCloser, err error) error {
+		if err != nil {
+			return err
+		}
+		defer body.Close()
+		attachment.Serve(w, r, at, body)
+		return nil
 	}
-	at, body, err := s.d.OpenAttachment(r.Context(), rq.actor, id)
-	if err != nil {
-		return err
-	}
-	defer body.Close()
-	attachment.Serve(w, r, at, body)
-	return nil
 }
 
 // filesHint states the attachment limits under the composer's file input.

@@ -25,10 +25,6 @@ type bulkResultJSON struct {
 	Error     string `json:"error,omitempty"`
 }
 
-func (s *server) bulkRoutes(mux *http.ServeMux) {
-	mux.Handle("POST /tickets/bulk", s.auth(s.bulkUpdate))
-}
-
 func (s *server) bulkUpdate(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if err := r.ParseForm(); err != nil {
 		return badParameter("form")

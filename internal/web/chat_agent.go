@@ -9,7 +9,6 @@ import (
 
 	"github.com/palier/palier/internal/chat"
 	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/problem"
 )
 
@@ -17,21 +16,6 @@ import (
 // conversations of the tiers the agent works in, live; a conversation page
 // accepts, answers, transfers (by escalating the ticket) and ends. Access
 // is the ticket's (desk checks ticket.CanWork on every call).
-
-func (s *server) chatAgentRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /chats", s.auth(showPage(s, "chats", s.chatsData)))
-	// The list alone, fetched again whenever the queue changes.
-	mux.Handle("GET /chats/list", s.auth(showPart(s, "chats", "chat-list", s.chatsData)))
-	mux.Handle("GET /chats/count", s.auth(s.chatsCount))
-	mux.Handle("POST /chats/settings", s.auth(s.chatSettings))
-	mux.Handle("GET /chats/ws", s.authWS(s.chatsWS))
-	mux.Handle("GET /chats/{id}", s.auth(s.chatPage))
-	mux.Handle("POST /chats/{id}/accept", s.auth(s.chatAccept))
-	mux.Handle("POST /chats/{id}/end", s.auth(s.chatEnd))
-	mux.Handle("POST /chats/{id}/transfer", s.auth(s.chatTransfer))
-	mux.Handle("GET /chats/{id}/ws", s.authWS(s.chatAgentWS))
-	mux.Handle("POST /tickets/{id}/calls", s.auth(s.logCall))
-}
 
 // authWS is auth for a WebSocket handshake: without a session it answers
 // 401 instead of redirecting to the login page.
@@ -151,11 +135,7 @@ func (s *server) chatPageData(ctx context.Context, r *http.Request, rq *request,
 	return p, nil
 }
 
-func (s *server) chatPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) chatPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.chatPageData(r.Context(), r, rq, id)
 	if err != nil {
 		return err
@@ -164,11 +144,7 @@ func (s *server) chatPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	return nil
 }
 
-func (s *server) chatAccept(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) chatAccept(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if _, err := s.d.AcceptChat(r.Context(), rq.actor, id); err != nil {
 		return err
 	}
@@ -176,11 +152,7 @@ func (s *server) chatAccept(w http.ResponseWriter, r *http.Request, rq *request)
 	return nil
 }
 
-func (s *server) chatEnd(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) chatEnd(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	c, err := s.d.EndChat(r.Context(), rq.actor, id)
 	if err != nil {
 		return err
@@ -192,11 +164,7 @@ func (s *server) chatEnd(w http.ResponseWriter, r *http.Request, rq *request) er
 // chatTransfer escalates the conversation's ticket with the hand-off form
 // of the ticket page (same checklist, same refusals), then puts the
 // conversation back in the queue of the tier it went to.
-func (s *server) chatTransfer(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) chatTransfer(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.chatPageData(r.Context(), r, rq, id)
 	if err != nil {
 		return err
@@ -207,15 +175,7 @@ func (s *server) chatTransfer(w http.ResponseWriter, r *http.Request, rq *reques
 	form := p.Transfer
 	form.Open = true
 	form.Target, form.Reason = r.PostForm.Get("target_tier"), r.PostForm.Get("reason")
-	in := desk.EscalateInput{Direction: "up", TargetTier: form.Target, Reason: form.Reason, Answers: map[string]string{}, FromTier: form.FromTier}
-	for i, it := range form.Items {
-		if it.Kind == string(escalation.KindAnswer) {
-			v := r.PostForm.Get("answer_" + it.Key)
-			form.Items[i].Value = v
-			in.Answers[it.Key] = v
-		}
-	}
-	_, err = s.d.TransferChat(r.Context(), rq.actor, id, in)
+	_, err = s.d.TransferChat(r.Context(), rq.actor, id, form.input(r, "up"))
 	if fe, ok := rq.loc.fieldErrors(err); ok || problem.Is(err, problem.Conflict) {
 		form.Errors, form.Message = fe, form.summary(rq, err)
 		p.Transfer = form
@@ -248,11 +208,7 @@ func (s *server) chatsWS(w http.ResponseWriter, r *http.Request, rq *request) er
 }
 
 // chatAgentWS is an agent's connection to one conversation they may work.
-func (s *server) chatAgentWS(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) chatAgentWS(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	c, _, err := s.d.Chat(r.Context(), rq.actor, id)
 	if err != nil {
 		return err
@@ -261,20 +217,14 @@ func (s *server) chatAgentWS(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return nil
 	}
-	s.runWS(r, conn, wsSession{workspace: c.WorkspaceID, topic: desk.ChatTopic(c.ID), translate: rq.loc.Error,
-		hello: func(ctx context.Context) (wsOut, error) {
+	s.runWS(r, conn, s.chatSession(c, rq.loc,
+		func(ctx context.Context) (chat.Conversation, error) {
 			c, _, err := s.d.Chat(ctx, rq.actor, id)
-			if err != nil {
-				return wsOut{}, err
-			}
-			lines, err := s.d.ChatTranscript(ctx, c)
-			st := s.d.ChatStateOf(ctx, c)
-			return wsOut{Type: "hello", Lines: lines, State: &st}, err
+			return c, err
 		},
-		say: func(ctx context.Context, text string) (desk.ChatLine, error) {
+		func(ctx context.Context, text string) (desk.ChatLine, error) {
 			return s.d.AgentSays(ctx, rq.actor, id, text)
-		},
-	})
+		}))
 	return nil
 }
 

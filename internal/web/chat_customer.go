@@ -23,14 +23,6 @@ import (
 
 const chatCookie = "palier_chat"
 
-func (s *server) chatCustomerRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /help/chat", s.publicHelp(s.chatCustomerPage))
-	mux.Handle("POST /help/chat", s.publicHelp(s.chatStart))
-	mux.Handle("POST /help/chat/end", s.publicHelp(s.chatCustomerEnd))
-	mux.Handle("POST /help/chat/leave", s.publicHelp(s.chatLeaveMessage))
-	mux.HandleFunc("GET /help/chat/ws", s.chatCustomerWS)
-}
-
 type chatCustomerPage struct {
 	base
 	Chat        chat.Conversation
@@ -98,19 +90,13 @@ func (s *server) chatStart(w http.ResponseWriter, r *http.Request, loc *locale, 
 	in := desk.ChatStart{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Text: r.PostFormValue("message"), Language: loc.Lang}
 	_, token, err := s.d.StartPublicChat(r.Context(), ws, in)
 	if err != nil {
-		if p, ok := problem.As(err); !ok || p.Kind == problem.Internal {
-			return err
-		}
-		p, perr := s.chatStartPage(r.Context(), r, loc, ws)
-		if perr != nil {
-			return perr
-		}
-		status, err := s.classify(w, r, err)
-		p.Name, p.Email, p.Message = in.Name, in.Email, in.Text
-		p.Errors, _ = loc.fieldErrors(err)
-		p.Error = loc.Error(err)
-		s.render(w, r, loc, status, "chat_customer", "", p)
-		return nil
+		return refuseVisitor(s, w, r, loc, err, "chat_customer", "",
+			func() (chatCustomerPage, error) { return s.chatStartPage(r.Context(), r, loc, ws) },
+			func(p *chatCustomerPage, err error) {
+				p.Name, p.Email, p.Message = in.Name, in.Email, in.Text
+				p.Errors, _ = loc.fieldErrors(err)
+				p.Error = loc.Error(err)
+			})
 	}
 	s.setChatCookie(w, r, token)
 	http.Redirect(w, r, "/help/chat", http.StatusSeeOther)
@@ -181,18 +167,26 @@ func (s *server) chatCustomerSession(c chat.Conversation, token string, loc *loc
 	if c.Language != "" {
 		loc = newLocale(c.Language, "", time.Now())
 	}
-	return wsSession{workspace: c.WorkspaceID, topic: desk.ChatTopic(c.ID), translate: loc.Error,
+	return s.chatSession(c, loc,
+		func(ctx context.Context) (chat.Conversation, error) { return s.d.CustomerChat(ctx, token) },
+		func(ctx context.Context, text string) (desk.ChatLine, error) {
+			return s.d.CustomerSays(ctx, token, text)
+		})
+}
+
+// chatSession is a conversation's socket, for either side: read finds the
+// conversation again as that side may (the desk checks it), say posts a
+// line as that side. Its first message is the transcript and the state.
+func (s *server) chatSession(c chat.Conversation, loc *locale, read func(context.Context) (chat.Conversation, error),
+	say func(context.Context, string) (desk.ChatLine, error)) wsSession {
+	return wsSession{workspace: c.WorkspaceID, topic: desk.ChatTopic(c.ID), translate: loc.Error, say: say,
 		hello: func(ctx context.Context) (wsOut, error) {
-			c, err := s.d.CustomerChat(ctx, token)
+			c, err := read(ctx)
 			if err != nil {
 				return wsOut{}, err
 			}
 			lines, err := s.d.ChatTranscript(ctx, c)
 			st := s.d.ChatStateOf(ctx, c)
 			return wsOut{Type: "hello", Lines: lines, State: &st}, err
-		},
-		say: func(ctx context.Context, text string) (desk.ChatLine, error) {
-			return s.d.CustomerSays(ctx, token, text)
-		},
-	}
+		}}
 }

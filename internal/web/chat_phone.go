@@ -10,11 +10,7 @@ import (
 
 // logCall records a phone call from the ticket page's "Log a call" form
 // (desk.LogCall checks access and every field).
-func (s *server) logCall(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) logCall(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	minutes, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("minutes")))
 	if err != nil {
 		minutes = -1 // refused by the desk as out of range

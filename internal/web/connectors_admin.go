@@ -32,12 +32,6 @@ func (f connectorForm) settings() desk.ConnectorSettings {
 	return desk.ConnectorSettings{Name: f.Name, WebhookURL: f.WebhookURL, Public: f.Public, Active: f.Active}
 }
 
-func (s *server) connectorRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/connectors", s.admin(s.connectorsList))
-	mux.Handle("POST /admin/connectors", s.admin(s.createConnector))
-	mux.Handle("POST /admin/connectors/{id}", s.admin(s.updateConnector))
-}
-
 func (s *server) connectorsPage(r *http.Request, rq *request) (connectorsPage, error) {
 	p := connectorsPage{base: s.base(r, rq, rq.loc.T("connectors.title"), "admin"), Form: connectorForm{Active: true}}
 	list, err := s.d.Connectors(r.Context(), rq.actor)
@@ -88,11 +82,7 @@ func (s *server) createConnector(w http.ResponseWriter, r *http.Request, rq *req
 	return nil
 }
 
-func (s *server) updateConnector(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) updateConnector(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	form := readConnectorForm(r)
 	if _, err := s.d.UpdateConnector(r.Context(), rq.actor, id, form.settings()); err != nil {
 		p, lerr := s.connectorsPage(r, rq)

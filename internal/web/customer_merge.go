@@ -13,35 +13,15 @@ import (
 // notes, keeps its address, ends its help-centre sessions and audits the
 // merge, in one transaction.
 
-func (s *server) mergeRoutes(mux *http.ServeMux) {
-	mux.Handle("POST /customers/{id}/merge", s.auth(s.mergeCustomer))
-}
-
-func (s *server) mergeCustomer(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) mergeCustomer(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if !rq.actor.IsLeadOrAdmin() {
 		return problem.New(problem.Forbidden, "forbidden", "you are not allowed to do this")
 	}
 	from := strings.TrimSpace(r.PostFormValue("from"))
-	err = s.mergeFrom(r, rq, id, from)
-	if err == nil {
-		http.Redirect(w, r, "/customers/"+strconv.FormatInt(id, 10)+"?merged=1", http.StatusSeeOther)
-		return nil
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	p, perr := s.buildCustomerPage(r, rq, id)
-	if perr != nil {
-		return perr
-	}
-	p.MergeFrom, p.MergeError = from, fe["from"]
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "customer", "", p)
-	return nil
+	err := s.mergeFrom(r, rq, id, from)
+	return afterSave(s, w, r, rq, err, "/customers/"+strconv.FormatInt(id, 10)+"?merged=1", "customer",
+		func() (customerPage, error) { return s.buildCustomerPage(r, rq, id) },
+		func(p *customerPage, fe formErrors) { p.MergeFrom, p.MergeError = from, fe["from"] })
 }
 
 // mergeFrom finds the duplicate by address and merges it; an address that

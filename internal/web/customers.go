@@ -19,15 +19,6 @@ import (
 // whose ticket they were invited to, without notes, account or edits: the
 // desk refuses them those.
 
-func (s *server) customerRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /customers", s.auth(s.customersPage))
-	mux.Handle("GET /customers/{id}", s.auth(s.customerPage))
-	mux.Handle("POST /customers/{id}", s.auth(s.saveCustomer))
-	mux.Handle("POST /customers/{id}/notes", s.auth(s.addCustomerNote))
-	s.organisationRoutes(mux)
-	s.mergeRoutes(mux)
-}
-
 // customerForm is the edit form as typed.
 type customerForm struct {
 	Name, Email, Phone, Language, Segment, Organisation string
@@ -66,11 +57,7 @@ type customerPage struct {
 	MergeError string
 }
 
-func (s *server) customerPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) customerPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.buildCustomerPage(r, rq, id)
 	if err != nil {
 		return err
@@ -139,39 +126,25 @@ func segmentOptions(rq *request) []option {
 	return out
 }
 
-func (s *server) saveCustomer(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) saveCustomer(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return badParameter("form")
 	}
 	f := customerForm{Name: r.PostForm.Get("name"), Email: r.PostForm.Get("email"), Phone: r.PostForm.Get("phone"),
 		Language: r.PostForm.Get("language"), Segment: r.PostForm.Get("segment"), Organisation: strings.TrimSpace(r.PostForm.Get("organisation"))}
 	c := customer.Customer{ID: id, Name: f.Name, Email: f.Email, Phone: f.Phone, Language: f.Language, Segment: f.Segment}
-	err = s.resolveOrganisation(r, rq, f.Organisation, &c)
+	err := s.resolveOrganisation(r, rq, f.Organisation, &c)
 	if err == nil {
 		err = s.d.UpdateCustomer(r.Context(), rq.actor, c)
 	}
-	if err == nil {
-		http.Redirect(w, r, "/customers/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
-		return nil
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	if m, ok := fe["organisation_id"]; ok {
-		fe["organisation"] = m
-	}
-	p, perr := s.buildCustomerPage(r, rq, id)
-	if perr != nil {
-		return perr
-	}
-	p.Form, p.Errors, p.Message = f, fe, rq.loc.Error(err)
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "customer", "", p)
-	return nil
+	return afterSave(s, w, r, rq, err, "/customers/"+strconv.FormatInt(id, 10)+"?saved=1", "customer",
+		func() (customerPage, error) { return s.buildCustomerPage(r, rq, id) },
+		func(p *customerPage, fe formErrors) {
+			if m, ok := fe["organisation_id"]; ok {
+				fe["organisation"] = m
+			}
+			p.Form, p.Errors, p.Message = f, fe, rq.loc.Error(err)
+		})
 }
 
 // resolveOrganisation sets the customer's organisation from the name the
@@ -199,28 +172,12 @@ func (s *server) resolveOrganisation(r *http.Request, rq *request, name string, 
 	return f.Err()
 }
 
-func (s *server) addCustomerNote(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) addCustomerNote(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	body := r.PostFormValue("body")
-	_, err = s.d.AddCustomerNote(r.Context(), rq.actor, id, body)
-	if err == nil {
-		http.Redirect(w, r, "/customers/"+strconv.FormatInt(id, 10)+"#notes", http.StatusSeeOther)
-		return nil
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	p, perr := s.buildCustomerPage(r, rq, id)
-	if perr != nil {
-		return perr
-	}
-	p.NoteForm.Body, p.NoteForm.Error = body, fe["body"]
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "customer", "", p)
-	return nil
+	_, err := s.d.AddCustomerNote(r.Context(), rq.actor, id, body)
+	return afterSave(s, w, r, rq, err, "/customers/"+strconv.FormatInt(id, 10)+"#notes", "customer",
+		func() (customerPage, error) { return s.buildCustomerPage(r, rq, id) },
+		func(p *customerPage, fe formErrors) { p.NoteForm.Body, p.NoteForm.Error = body, fe["body"] })
 }
 
 // customersPage lists customers and organisations, newest first, or those

@@ -100,11 +100,7 @@ func latestHandoff(rq *request, events []ticket.Event) *handoff {
 	return nil
 }
 
-func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) error {
-	t, err := s.postedTicket(r, rq)
-	if err != nil {
-		return err
-	}
+func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request, t ticket.Ticket) error {
 	id := t.ID
 	form, err := s.newEscalate(r.Context(), rq, t)
 	if err != nil {
@@ -122,16 +118,7 @@ func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) e
 	if from := r.PostForm.Get("from_tier"); from != "" {
 		form.FromTier = from
 	}
-	in := desk.EscalateInput{Direction: form.Direction, TargetTier: form.Target, Reason: form.Reason, Answers: map[string]string{},
-		FromTier: form.FromTier}
-	for i, it := range form.Items {
-		if it.Kind == string(escalation.KindAnswer) {
-			v := r.PostForm.Get("answer_" + it.Key)
-			form.Items[i].Value = v
-			in.Answers[it.Key] = v
-		}
-	}
-	_, err = s.d.Escalate(r.Context(), rq.actor, id, in)
+	_, err = s.d.Escalate(r.Context(), rq.actor, id, form.input(r, form.Direction))
 	if fe, ok := rq.loc.fieldErrors(err); ok {
 		form.Errors, form.Message = fe, form.summary(rq, err)
 		return s.refuseEscalate(w, r, rq, id, http.StatusUnprocessableEntity, form)
@@ -147,14 +134,23 @@ func (s *server) escalate(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	// The agent lands on what they handed off, told where it went and who
 	// has it (see handoffNotice).
-	back := "/views/handed-off?moved=" + idStr(id)
-	if isHTMX(r) {
-		w.Header().Set("HX-Redirect", back)
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	seeOther(w, r, "/views/handed-off?moved="+idStr(id))
 	return nil
+}
+
+// input is the hand-off the form posts. The answers to the checklist are
+// kept in the form too, to show it again as typed on a refusal.
+func (form *escalateForm) input(r *http.Request, direction string) desk.EscalateInput {
+	in := desk.EscalateInput{Direction: direction, TargetTier: form.Target, Reason: form.Reason, Answers: map[string]string{},
+		FromTier: form.FromTier}
+	for i, it := range form.Items {
+		if it.Kind == string(escalation.KindAnswer) {
+			v := r.PostForm.Get("answer_" + it.Key)
+			form.Items[i].Value = v
+			in.Answers[it.Key] = v
+		}
+	}
+	return in
 }
 
 // summary is the refusal's first line. A checklist refusal names what is
@@ -202,17 +198,7 @@ func (f escalateForm) refreshed(r *http.Request, changed map[string]string) esca
 }
 
 func (s *server) refuseEscalate(w http.ResponseWriter, r *http.Request, rq *request, id int64, status int, form escalateForm) error {
-	if isHTMX(r) {
-		s.render(w, r, rq.loc, status, "ticket", "escalate", pair{L: rq.loc, V: form})
-		return nil
-	}
-	p, err := s.loadTicketPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Escalate = &form
-	s.render(w, r, rq.loc, status, "ticket", "", p)
-	return nil
+	return showTicketForm(s, w, r, rq, id, status, "escalate", form, func(p *ticketPage) { p.Escalate = &form })
 }
 
 // handoffNotice is the confirmation shown after a hand-off (or after

@@ -27,13 +27,6 @@ import (
 // it open and a dead client is noticed.
 var heartbeat = 20 * time.Second
 
-func (s *server) liveRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /events", s.auth(s.events))
-	mux.Handle("GET /tickets/{id}/updates", s.auth(s.ticketUpdates))
-	mux.Handle("POST /tickets/{id}/presence", s.auth(s.presence))
-	mux.Handle("GET /tickets/{id}/mentions", s.auth(s.mentions))
-}
-
 func (s *server) events(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
 	topics := []string{live.Agent(rq.actor.AgentID), live.Inbox}

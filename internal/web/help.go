@@ -20,13 +20,6 @@ import (
 // (desk.PublicSearch, PublicArticle), and searches with the same ranking
 // as the API and the agents.
 
-func (s *server) helpRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /help", s.publicHelp(s.helpHome))
-	mux.Handle("GET /help/search", s.publicHelp(s.helpSearch))
-	mux.Handle("GET /help/articles/{id}", s.publicHelp(s.helpArticle))
-	mux.Handle("POST /help/articles/{id}/vote", s.publicHelp(s.helpVote))
-}
-
 // helpHandler serves a public page of the help centre: the visitor's
 // language and the help centre's workspace are settled before it runs.
 type helpHandler func(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error

@@ -16,10 +16,6 @@ import (
 // channel phone; it waits in the Callbacks queue (/chats) of the tier
 // routing chose until an agent logs the call on it.
 
-func (s *server) helpCallbackRoutes(mux *http.ServeMux) {
-	mux.Handle("POST /help/contact/callback", s.publicHelp(s.contactCallback))
-}
-
 // callbackForm is what the visitor typed in the callback form, and why it
 // was refused (its own errors: its fields share names with the contact
 // form's).
@@ -52,17 +48,9 @@ func visitorError(err error) bool {
 func (s *server) contactCallback(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	t, f, err := s.requestCallback(r, loc, ws, s.journeyToken(w, r))
 	if err != nil {
-		if !visitorError(err) {
-			return err
-		}
-		page, lerr := s.loadContactPage(w, r, loc, ws, contactForm{})
-		if lerr != nil {
-			return lerr
-		}
-		page.Callback = f
-		status, _ := s.classify(w, r, err)
-		s.render(w, r, loc, status, "help_contact", "", page)
-		return nil
+		return refuseVisitor(s, w, r, loc, err, "help_contact", "",
+			func() (contactPage, error) { return s.loadContactPage(w, r, loc, ws, contactForm{}) },
+			func(p *contactPage, _ error) { p.Callback = f })
 	}
 	http.Redirect(w, r, withJourney(r, "/help/contact?called="+url.QueryEscape(t.Reference)), http.StatusSeeOther)
 	return nil

@@ -17,15 +17,6 @@ import (
 // are htmx fragments; without JavaScript the form still works (the
 // suggestions are then skipped, the extra fields follow ?type=).
 
-func (s *server) helpContactRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /help/contact", s.publicHelp(s.contactPage))
-	mux.Handle("POST /help/contact", s.publicHelp(s.contactSubmit))
-	mux.Handle("GET /help/contact/fields", s.publicHelp(s.contactFields))
-	mux.Handle("GET /help/contact/suggest", s.publicHelp(s.contactSuggest))
-	mux.Handle("GET /help/contact/suggestion/{id}", s.publicHelp(s.contactSuggestion))
-	mux.Handle("POST /help/contact/solved", s.publicHelp(s.contactSolved))
-}
-
 // contactForm is what the visitor typed, shown back on a refusal.
 type contactForm struct {
 	Name, Email, Type, Subject, Description string

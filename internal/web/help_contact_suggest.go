@@ -74,13 +74,7 @@ func (s *server) contactSolved(w http.ResponseWriter, r *http.Request, loc *loca
 	if err := s.d.ContactSolved(r.Context(), ws, s.journeyToken(w, r), id); err != nil {
 		return err
 	}
-	to := withJourney(r, "/help/contact?solved=1")
-	if isHTMX(r) {
-		w.Header().Set("HX-Redirect", to)
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	seeOther(w, r, withJourney(r, "/help/contact?solved=1"))
 	return nil
 }
 

@@ -37,21 +37,6 @@ import (
 // only pages a site other than Palier may frame.
 func FramedPath(p string) bool { return p == "/help/box" || strings.HasPrefix(p, "/help/box/") }
 
-func (s *server) helpBoxRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /help/ask", s.publicHelp(s.helpAsk))
-	mux.HandleFunc("GET /help/box.js", s.boxScript)
-	mux.HandleFunc("GET /help/box/config", s.boxConfig)
-	mux.HandleFunc("GET /help/box", s.boxHome)
-	mux.HandleFunc("GET /help/box/suggested", s.boxSuggested)
-	mux.HandleFunc("GET /help/box/search", s.boxSearch)
-	mux.HandleFunc("GET /help/box/ask", s.boxAsk)
-	mux.HandleFunc("GET /help/box/articles/{id}", s.boxArticle)
-	s.boxChatRoutes(mux)
-	s.boxContactRoutes(mux)
-	s.boxDemoRoutes(mux)
-	s.helpBoxAdminRoutes(mux)
-}
-
 // boxState is what every page of the box carries from link to link: the
 // key, the page of the customer's site it was opened on, its tags, the
 // language and the journey token.
@@ -260,97 +245,87 @@ func (s *server) boxHandler(h func(w http.ResponseWriter, r *http.Request, box h
 	}
 }
 
-func (s *server) boxHome(w http.ResponseWriter, r *http.Request) {
-	s.boxHandler(func(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
-		p := s.newBoxPage(box, st, loc, "home")
-		p.Open = r.URL.Query().Get("open") == "1"
-		var err error
-		if p.ChatOffered, err = s.d.ChatOffered(r.Context(), box.WorkspaceID); err != nil {
-			return err
-		}
-		s.render(w, r, loc, http.StatusOK, "helpbox", "box", p)
-		return nil
-	})(w, r)
+func (s *server) boxHome(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
+	p := s.newBoxPage(box, st, loc, "home")
+	p.Open = r.URL.Query().Get("open") == "1"
+	var err error
+	if p.ChatOffered, err = s.d.ChatOffered(r.Context(), box.WorkspaceID); err != nil {
+		return err
+	}
+	s.render(w, r, loc, http.StatusOK, "helpbox", "box", p)
+	return nil
 }
 
 // boxSuggested is the list of articles mapped to the page (an htmx
 // fragment the home loads, so that it carries the journey token the frame
 // holds).
-func (s *server) boxSuggested(w http.ResponseWriter, r *http.Request) {
-	s.boxHandler(func(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
-		page := helpbox.ParsePage(r.URL.Query().Get("page"), r.URL.Query().Get("tags"))
-		arts, err := s.d.HelpBoxSuggestions(r.Context(), box, loc.Lang, page)
-		if err != nil {
-			return err
-		}
-		if r.URL.Query().Get("open") == "1" {
-			s.recordJourney(w, r, box.WorkspaceID, journeyStep{Kind: desk.StepHelpboxOpened, Page: st.Page})
-		}
-		s.render(w, r, loc, http.StatusOK, "helpbox", "box-suggested", map[string]any{"L": loc, "Box": st, "Articles": arts})
-		return nil
-	})(w, r)
+func (s *server) boxSuggested(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
+	page := helpbox.ParsePage(r.URL.Query().Get("page"), r.URL.Query().Get("tags"))
+	arts, err := s.d.HelpBoxSuggestions(r.Context(), box, loc.Lang, page)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("open") == "1" {
+		s.recordJourney(w, r, box.WorkspaceID, journeyStep{Kind: desk.StepHelpboxOpened, Page: st.Page})
+	}
+	s.render(w, r, loc, http.StatusOK, "helpbox", "box-suggested", map[string]any{"L": loc, "Box": st, "Articles": arts})
+	return nil
 }
 
-func (s *server) boxSearch(w http.ResponseWriter, r *http.Request) {
-	s.boxHandler(func(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
-		p := s.newBoxPage(box, st, loc, "home")
-		p.Query, p.Searched = r.URL.Query().Get("q"), true
-		hits, err := s.d.PublicSearch(r.Context(), box.WorkspaceID, loc.Lang, p.Query, 8)
-		if err != nil {
-			return err
-		}
-		for _, h := range hits {
-			p.Hits = append(p.Hits, helpHit{ID: h.ID, Title: h.Title, Snippet: template.HTML(h.Snippet)}) // kb.Snippet escaped everything but its <mark>
-		}
-		s.recordJourney(w, r, box.WorkspaceID, journeyStep{Kind: desk.StepSearch, Query: p.Query, Hits: len(hits)})
-		if isHTMX(r) {
-			s.render(w, r, loc, http.StatusOK, "helpbox", "box-results", p)
-			return nil
-		}
-		s.render(w, r, loc, http.StatusOK, "helpbox", "box", p)
+func (s *server) boxSearch(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
+	p := s.newBoxPage(box, st, loc, "home")
+	p.Query, p.Searched = r.URL.Query().Get("q"), true
+	hits, err := s.d.PublicSearch(r.Context(), box.WorkspaceID, loc.Lang, p.Query, 8)
+	if err != nil {
+		return err
+	}
+	for _, h := range hits {
+		p.Hits = append(p.Hits, helpHit{ID: h.ID, Title: h.Title, Snippet: template.HTML(h.Snippet)}) // kb.Snippet escaped everything but its <mark>
+	}
+	s.recordJourney(w, r, box.WorkspaceID, journeyStep{Kind: desk.StepSearch, Query: p.Query, Hits: len(hits)})
+	if isHTMX(r) {
+		s.render(w, r, loc, http.StatusOK, "helpbox", "box-results", p)
 		return nil
-	})(w, r)
+	}
+	s.render(w, r, loc, http.StatusOK, "helpbox", "box", p)
+	return nil
 }
 
-func (s *server) boxAsk(w http.ResponseWriter, r *http.Request) {
-	s.boxHandler(func(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
-		p := s.newBoxPage(box, st, loc, "home")
-		q := r.URL.Query().Get("q")
-		if err := s.limitPublic(r, box.WorkspaceID, desk.PublicAsk); err != nil {
-			return err
-		}
-		reply, err := s.d.Answer(r.Context(), box.WorkspaceID, loc.Lang, q)
-		if err != nil {
-			return err
-		}
-		p.Answer = newAnswerView(q, loc.Lang, reply, func(id int64) string { return st.Link("/help/box/articles/" + strconv.FormatInt(id, 10)) })
-		p.Answer.ContactURL = st.ContactURL()
-		s.recordJourney(w, r, box.WorkspaceID, journeyStep{Kind: desk.StepAssistantAsked, Query: q, Hits: answeredHits(reply.Answered())})
-		if isHTMX(r) {
-			s.render(w, r, loc, http.StatusOK, "helpbox", "answer", pair{L: loc, V: p.Answer})
-			return nil
-		}
-		s.render(w, r, loc, http.StatusOK, "helpbox", "box", p)
+func (s *server) boxAsk(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
+	p := s.newBoxPage(box, st, loc, "home")
+	q := r.URL.Query().Get("q")
+	if err := s.limitPublic(r, box.WorkspaceID, desk.PublicAsk); err != nil {
+		return err
+	}
+	reply, err := s.d.Answer(r.Context(), box.WorkspaceID, loc.Lang, q)
+	if err != nil {
+		return err
+	}
+	p.Answer = newAnswerView(q, loc.Lang, reply, func(id int64) string { return st.Link("/help/box/articles/" + strconv.FormatInt(id, 10)) })
+	p.Answer.ContactURL = st.ContactURL()
+	s.recordJourney(w, r, box.WorkspaceID, journeyStep{Kind: desk.StepAssistantAsked, Query: q, Hits: answeredHits(reply.Answered())})
+	if isHTMX(r) {
+		s.render(w, r, loc, http.StatusOK, "helpbox", "answer", pair{L: loc, V: p.Answer})
 		return nil
-	})(w, r)
+	}
+	s.render(w, r, loc, http.StatusOK, "helpbox", "box", p)
+	return nil
 }
 
-func (s *server) boxArticle(w http.ResponseWriter, r *http.Request) {
-	s.boxHandler(func(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil || id <= 0 {
-			return errPageNotFound
-		}
-		art, err := s.d.PublicArticle(r.Context(), box.WorkspaceID, id)
-		if err != nil {
-			return err
-		}
-		p := s.newBoxPage(box, st, loc, "article")
-		p.Article, p.Body = art, template.HTML(kb.Render(art.Body)) // kb.Render sanitised it
-		s.recordJourney(w, r, box.WorkspaceID, journeyStep{Kind: desk.StepArticleViewed, ArticleID: art.ID})
-		s.render(w, r, loc, http.StatusOK, "helpbox", "box", p)
-		return nil
-	})(w, r)
+func (s *server) boxArticle(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return errPageNotFound
+	}
+	art, err := s.d.PublicArticle(r.Context(), box.WorkspaceID, id)
+	if err != nil {
+		return err
+	}
+	p := s.newBoxPage(box, st, loc, "article")
+	p.Article, p.Body = art, template.HTML(kb.Render(art.Body)) // kb.Render sanitised it
+	s.recordJourney(w, r, box.WorkspaceID, journeyStep{Kind: desk.StepArticleViewed, ArticleID: art.ID})
+	s.render(w, r, loc, http.StatusOK, "helpbox", "box", p)
+	return nil
 }
 
 // boxJourney is the journey token the box's frame carries in its links

@@ -16,14 +16,6 @@ import (
 
 const helpBoxAdminPath = "/admin/helpbox"
 
-func (s *server) helpBoxAdminRoutes(mux *http.ServeMux) {
-	mux.Handle("GET "+helpBoxAdminPath, s.admin(showPage(s, "helpbox_admin", s.helpBoxAdminPage)))
-	mux.Handle("POST "+helpBoxAdminPath+"/key", s.admin(s.helpBoxRotate))
-	mux.Handle("POST "+helpBoxAdminPath+"/origins", s.admin(s.helpBoxOrigins))
-	mux.Handle("POST "+helpBoxAdminPath+"/mappings", s.admin(s.helpBoxAddMapping))
-	mux.Handle("POST "+helpBoxAdminPath+"/mappings/{id}/delete", s.admin(s.helpBoxDeleteMapping))
-}
-
 type helpBoxAdminPage struct {
 	base
 	Links   []adminLink
@@ -154,17 +146,11 @@ func (s *server) helpBoxDeleteMapping(w http.ResponseWriter, r *http.Request, rq
 // refuseHelpBox shows the page again with the refused form as typed and
 // its errors next to the fields; other errors fail the request.
 func (s *server) refuseHelpBox(w http.ResponseWriter, r *http.Request, rq *request, err error, keep func(*helpBoxAdminPage)) error {
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	p, perr := s.helpBoxAdminPage(r, rq)
-	if perr != nil {
-		return perr
-	}
-	p.Saved = ""
-	keep(&p)
-	p.Errors, p.Message = fe, rq.loc.Error(err)
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "helpbox_admin", "", p)
-	return nil
+	return showRefused(s, w, r, rq, err, "helpbox_admin",
+		func() (helpBoxAdminPage, error) { return s.helpBoxAdminPage(r, rq) },
+		func(p *helpBoxAdminPage, fe formErrors) {
+			p.Saved = ""
+			keep(p)
+			p.Errors, p.Message = fe, rq.loc.Error(err)
+		})
 }

@@ -26,14 +26,6 @@ import (
 // origin. Chat is offered only while the workspace has it on and is open;
 // otherwise the view offers to leave a message (the box's contact form).
 
-func (s *server) boxChatRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /help/box/chat", s.boxHandler(s.boxChat))
-	mux.HandleFunc("POST /help/box/chat", s.boxHandler(s.boxChatStart))
-	mux.HandleFunc("POST /help/box/chat/end", s.boxHandler(s.boxChatEnd))
-	mux.HandleFunc("POST /help/box/chat/leave", s.boxHandler(s.boxChatLeave))
-	mux.HandleFunc("GET /help/box/chat/ws", s.boxHandler(s.boxChatWS))
-}
-
 // boxViews are what the box's chat and contact views show.
 type boxViews struct {
 	ChatOffered bool
@@ -84,19 +76,13 @@ func (s *server) boxChatStart(w http.ResponseWriter, r *http.Request, box helpbo
 // refuseBoxChat shows the chat view again with why a request was refused
 // (an internal error is not the visitor's to correct).
 func (s *server) refuseBoxChat(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale, err error, fill func(*boxPage)) error {
-	if p, ok := problem.As(err); !ok || p.Kind == problem.Internal {
-		return err
-	}
-	p, verr := s.chatView(r.Context(), box, st, loc)
-	if verr != nil {
-		return verr
-	}
-	status, err := s.classify(w, r, err)
-	p.Errors, _ = loc.fieldErrors(err)
-	p.Error = loc.Error(err)
-	fill(&p)
-	s.render(w, r, loc, status, "helpbox", "box", p)
-	return nil
+	return refuseVisitor(s, w, r, loc, err, "helpbox", "box",
+		func() (boxPage, error) { return s.chatView(r.Context(), box, st, loc) },
+		func(p *boxPage, err error) {
+			p.Errors, _ = loc.fieldErrors(err)
+			p.Error = loc.Error(err)
+			fill(p)
+		})
 }
 
 // boxCustomerChat is the conversation a token opens, in the box's

@@ -15,12 +15,6 @@ import (
 // the frame instead of a new tab; and the callback request when the
 // workspace offers it.
 
-func (s *server) boxContactRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /help/box/contact", s.boxHandler(s.boxContact))
-	mux.HandleFunc("POST /help/box/contact", s.boxHandler(s.boxContactSubmit))
-	mux.HandleFunc("POST /help/box/callback", s.boxHandler(s.boxCallback))
-}
-
 // contactView is the box's contact view with what the form needs.
 func (s *server) contactView(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale, f contactForm) (boxPage, error) {
 	p := s.newBoxPage(box, st, loc, "contact")
@@ -54,18 +48,12 @@ func (s *server) boxContactSubmit(w http.ResponseWriter, r *http.Request, box he
 		Description: f.Description, Fields: f.Fields, Language: loc.Lang, Journey: s.journeyToken(w, r),
 		Honeypot: r.PostFormValue("website"), Stamp: r.PostFormValue("ts"), Address: clientip.Of(r)})
 	if err != nil {
-		if !visitorError(err) {
-			return err
-		}
-		p, lerr := s.contactView(w, r, box, st, loc, f)
-		if lerr != nil {
-			return lerr
-		}
-		status, err := s.classify(w, r, err)
-		p.Contact.Errors, _ = loc.fieldErrors(err)
-		p.Contact.Message = loc.Error(err)
-		s.render(w, r, loc, status, "helpbox", "box", p)
-		return nil
+		return refuseVisitor(s, w, r, loc, err, "helpbox", "box",
+			func() (boxPage, error) { return s.contactView(w, r, box, st, loc, f) },
+			func(p *boxPage, err error) {
+				p.Contact.Errors, _ = loc.fieldErrors(err)
+				p.Contact.Message = loc.Error(err)
+			})
 	}
 	http.Redirect(w, r, st.Link("/help/box/contact")+"&sent="+url.QueryEscape(t.Reference), http.StatusSeeOther)
 	return nil
@@ -74,17 +62,9 @@ func (s *server) boxContactSubmit(w http.ResponseWriter, r *http.Request, box he
 func (s *server) boxCallback(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
 	t, f, err := s.requestCallback(r, loc, box.WorkspaceID, s.journeyToken(w, r))
 	if err != nil {
-		if !visitorError(err) {
-			return err
-		}
-		p, lerr := s.contactView(w, r, box, st, loc, contactForm{})
-		if lerr != nil {
-			return lerr
-		}
-		p.Callback = f
-		status, _ := s.classify(w, r, err)
-		s.render(w, r, loc, status, "helpbox", "box", p)
-		return nil
+		return refuseVisitor(s, w, r, loc, err, "helpbox", "box",
+			func() (boxPage, error) { return s.contactView(w, r, box, st, loc, contactForm{}) },
+			func(p *boxPage, _ error) { p.Callback = f })
 	}
 	http.Redirect(w, r, st.Link("/help/box/contact")+"&called="+url.QueryEscape(t.Reference), http.StatusSeeOther)
 	return nil

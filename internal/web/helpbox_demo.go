@@ -13,10 +13,6 @@ import (
 // not), and it is never framed (the server's default headers stay: it is
 // not a page of the box).
 
-func (s *server) boxDemoRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /help/box/demo", s.publicHelp(s.boxDemo))
-}
-
 func (s *server) boxDemo(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
 	box, err := s.d.HelpBoxOf(r.Context(), ws)
 	if err != nil {

@@ -15,15 +15,6 @@ import (
 // centre uses), and the article's revisions. The desk checks who may
 // write: agents, leads and admins.
 
-func (s *server) kbEditorRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /kb", s.auth(s.kbList))
-	mux.Handle("GET /kb/new", s.auth(s.kbNew))
-	mux.Handle("POST /kb/new", s.auth(s.kbSave))
-	mux.Handle("POST /kb/preview", s.auth(s.kbPreview))
-	mux.Handle("GET /kb/{id}", s.auth(s.kbEdit))
-	mux.Handle("POST /kb/{id}", s.auth(s.kbSave))
-}
-
 type kbForm struct {
 	ID, TranslationOf                               int64
 	FromTicket                                      int64 // the number of the ticket it is written from

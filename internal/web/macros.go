@@ -17,15 +17,6 @@ import (
 // and the form to write one or change one they may manage (their own
 // personal macros; team and shared ones for leads and admins).
 
-func (s *server) macroRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /macros", s.auth(showPage(s, "macros", s.newMacrosPage)))
-	mux.Handle("POST /macros", s.auth(s.saveMacro))
-	mux.Handle("GET /macros/{id}", s.auth(editPage(s, "macros", s.newMacrosPage, s.d.Macro, fillMacro)))
-	mux.Handle("POST /macros/{id}", s.auth(s.saveMacro))
-	mux.Handle("POST /macros/{id}/delete", s.auth(deleteThen("/macros", s.deleteMacro)))
-	mux.Handle("GET /tickets/{id}/macros/{macro}", s.auth(s.macroPreview))
-}
-
 type macroRow struct {
 	M         macro.Macro
 	Scope     string // as the reader says it: "Personal", "Team L1"…
@@ -99,14 +90,10 @@ func fillMacro(p *macrosPage, id int64, m macro.Macro) error {
 
 // saveMacro writes a new macro (POST /macros) or changes one.
 func (s *server) saveMacro(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if err := r.ParseForm(); err != nil {
-		return badParameter("form")
-	}
-	id, err := optionalID(r)
+	id, f, err := postedForm(r)
 	if err != nil {
 		return err
 	}
-	f := r.PostForm
 	m := macro.Macro{Name: f.Get("name"), Scope: macro.Scope(f.Get("scope")), BodyFR: f.Get("body_fr"), BodyEN: f.Get("body_en"),
 		Actions: macro.Actions{Status: f.Get("status"), Priority: f.Get("priority"), RequestType: f.Get("request_type"),
 			AddTags: splitTags(f.Get("add_tags")), Assign: f.Get("assign")}}

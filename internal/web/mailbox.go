@@ -27,22 +27,9 @@ type mailboxesPage struct {
 	Actions  []option
 }
 
-func (s *server) mailboxRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/mailboxes", s.admin(showPage(s, "admin_mailboxes", s.newMailboxesPage)))
-	mux.Handle("POST /admin/mailboxes", s.admin(s.saveMailbox))
-	mux.Handle("GET /admin/mailboxes/{id}", s.admin(editPage(s, "admin_mailboxes", s.newMailboxesPage, s.d.Mailbox, fillMailbox)))
-	mux.Handle("POST /admin/mailboxes/{id}", s.admin(s.saveMailbox))
-	mux.Handle("POST /admin/mailboxes/{id}/delete", s.admin(deleteThen("/admin/mailboxes", s.d.DeleteMailbox)))
-	mux.Handle("POST /tickets/{id}/messages/{mid}/retry", s.auth(s.retryEmail))
-}
-
 // retryEmail is the retry button of a reply whose email failed: the email
 // is queued again and the agent comes back to the reply.
-func (s *server) retryEmail(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) retryEmail(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	mid, err := pathID(r, "mid")
 	if err != nil {
 		return err
@@ -80,14 +67,10 @@ func fillMailbox(p *mailboxesPage, id int64, m store.Mailbox) error {
 
 // saveMailbox adds a mailbox (POST /admin/mailboxes) or changes one.
 func (s *server) saveMailbox(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if err := r.ParseForm(); err != nil {
-		return badParameter("form")
-	}
-	id, err := optionalID(r)
+	id, f, err := postedForm(r)
 	if err != nil {
 		return err
 	}
-	f := r.PostForm
 	in := desk.MailboxInput{Address: f.Get("address"), Host: f.Get("host"), TLS: f.Get("tls"), Username: f.Get("username"),
 		Password: f.Get("password"), Folder: f.Get("folder"), After: f.Get("after"), MoveTo: f.Get("move_to"), Keyword: f.Get("keyword"),
 		Enabled: f.Get("enabled") == "1"}
@@ -99,20 +82,10 @@ func (s *server) saveMailbox(w http.ResponseWriter, r *http.Request, rq *request
 			err = s.d.UpdateMailbox(r.Context(), rq.actor, id, in)
 		}
 	}
-	if err == nil {
-		http.Redirect(w, r, "/admin/mailboxes?done=saved", http.StatusSeeOther)
-		return nil
-	}
-	fe, message, err := refusedForm(rq.loc, err)
-	if err != nil {
-		return err
-	}
-	p, err := s.newMailboxesPage(r, rq)
-	if err != nil {
-		return err
-	}
 	in.Password = "" // never sent back
-	p.Form, p.EditID, p.Errors, p.Message = in, id, fe, message
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "admin_mailboxes", "", p)
-	return nil
+	return afterSettingsSave(s, w, r, rq, err, "/admin/mailboxes?done=saved", "admin_mailboxes",
+		func() (mailboxesPage, error) { return s.newMailboxesPage(r, rq) },
+		func(p *mailboxesPage, fe formErrors, message string) {
+			p.Form, p.EditID, p.Errors, p.Message = in, id, fe, message
+		})
 }

@@ -15,16 +15,6 @@ import (
 // live.js), a panel of the recent ones, the full list, and the agent's
 // notification settings.
 
-func (s *server) notifyRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /notifications", s.auth(s.notificationsPage))
-	mux.Handle("GET /notifications/bell", s.auth(s.notificationBell))
-	mux.Handle("GET /notifications/panel", s.auth(s.notificationPanel))
-	mux.Handle("GET /notifications/{id}", s.auth(s.openNotification))
-	mux.Handle("POST /notifications/read-all", s.auth(s.readAllNotifications))
-	mux.Handle("GET /settings/notifications", s.auth(s.notificationSettings))
-	mux.Handle("POST /settings/notifications", s.auth(s.saveNotificationSettings))
-}
-
 // notificationItem is one notification as a sentence in the reader's
 // language.
 type notificationItem struct {
@@ -115,11 +105,7 @@ func (s *server) notificationsPage(w http.ResponseWriter, r *http.Request, rq *r
 // openNotification marks a notification read and goes to its ticket. A
 // GET, because it is a link: marking one's own notification read is
 // harmless if a third party makes the browser follow it.
-func (s *server) openNotification(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) openNotification(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	n, err := s.d.Notification(r.Context(), rq.actor, id)
 	if err != nil {
 		return err

@@ -14,12 +14,6 @@ import (
 // agent may see, most urgent first, with their counts by status. For
 // support only: the desk refuses collaborators.
 
-func (s *server) organisationRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /organisations/{id}", s.auth(s.organisationPage))
-	mux.Handle("POST /organisations/{id}", s.auth(s.saveOrganisation))
-	mux.Handle("POST /organisations/{id}/notes", s.auth(s.addOrganisationNote))
-}
-
 // openAtAGlance is how many of an organisation's open tickets its page
 // lists; the counts by status cover them all.
 const openAtAGlance = 50
@@ -50,11 +44,7 @@ type organisationPage struct {
 	NoteForm  noteForm
 }
 
-func (s *server) organisationPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) organisationPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.buildOrganisationPage(r, rq, id)
 	if err != nil {
 		return err
@@ -106,53 +96,21 @@ func (s *server) buildOrganisationPage(r *http.Request, rq *request, id int64) (
 	return p, err
 }
 
-func (s *server) saveOrganisation(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) saveOrganisation(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return badParameter("form")
 	}
 	f := orgForm{Name: r.PostForm.Get("name"), Domain: r.PostForm.Get("domain"), Segment: r.PostForm.Get("segment")}
-	err = s.d.UpdateOrganisation(r.Context(), rq.actor, customer.Organisation{ID: id, Name: f.Name, Domain: f.Domain, Segment: f.Segment})
-	if err == nil {
-		http.Redirect(w, r, "/organisations/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
-		return nil
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	p, perr := s.buildOrganisationPage(r, rq, id)
-	if perr != nil {
-		return perr
-	}
-	p.Form, p.Errors, p.Message = f, fe, rq.loc.Error(err)
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "organisation", "", p)
-	return nil
+	err := s.d.UpdateOrganisation(r.Context(), rq.actor, customer.Organisation{ID: id, Name: f.Name, Domain: f.Domain, Segment: f.Segment})
+	return afterSave(s, w, r, rq, err, "/organisations/"+strconv.FormatInt(id, 10)+"?saved=1", "organisation",
+		func() (organisationPage, error) { return s.buildOrganisationPage(r, rq, id) },
+		func(p *organisationPage, fe formErrors) { p.Form, p.Errors, p.Message = f, fe, rq.loc.Error(err) })
 }
 
-func (s *server) addOrganisationNote(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) addOrganisationNote(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	body := r.PostFormValue("body")
-	_, err = s.d.AddOrganisationNote(r.Context(), rq.actor, id, body)
-	if err == nil {
-		http.Redirect(w, r, "/organisations/"+strconv.FormatInt(id, 10)+"#notes", http.StatusSeeOther)
-		return nil
-	}
-	fe, ok := rq.loc.fieldErrors(err)
-	if !ok {
-		return err
-	}
-	p, perr := s.buildOrganisationPage(r, rq, id)
-	if perr != nil {
-		return perr
-	}
-	p.NoteForm.Body, p.NoteForm.Error = body, fe["body"]
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "organisation", "", p)
-	return nil
+	_, err := s.d.AddOrganisationNote(r.Context(), rq.actor, id, body)
+	return afterSave(s, w, r, rq, err, "/organisations/"+strconv.FormatInt(id, 10)+"#notes", "organisation",
+		func() (organisationPage, error) { return s.buildOrganisationPage(r, rq, id) },
+		func(p *organisationPage, fe formErrors) { p.NoteForm.Body, p.NoteForm.Error = body, fe["body"] })
 }

@@ -101,13 +101,29 @@ func refusedForm(l *locale, refusal error) (fe formErrors, message string, err e
 	return fe, l.Error(refusal), nil
 }
 
-// optionalID is the id a form posts to (POST /things/{id}), or 0 for a
-// new one (POST /things).
-func optionalID(r *http.Request) (int64, error) {
-	if r.PathValue("id") == "" {
-		return 0, nil
+// withID serves a route whose path names the thing it is about ({id}):
+// an id that is not one is refused before anything is done.
+func withID(h func(w http.ResponseWriter, r *http.Request, rq *request, id int64) error) handler {
+	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		return h(w, r, rq, id)
 	}
-	return pathID(r, "id")
+}
+
+// postedForm reads a form posted to save a thing: its fields and the id
+// it posts to (POST /things/{id}), or 0 for a new one (POST /things).
+func postedForm(r *http.Request) (int64, url.Values, error) {
+	if err := r.ParseForm(); err != nil {
+		return 0, nil, badParameter("form")
+	}
+	if r.PathValue("id") == "" {
+		return 0, r.PostForm, nil
+	}
+	id, err := pathID(r, "id")
+	return id, r.PostForm, err
 }
 
 // doneKey is the catalogue key of the confirmation a page shows after a

@@ -19,22 +19,6 @@ import (
 
 const customerCookie = "palier_customer"
 
-func (s *server) portalRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /help/sign-in", s.portalSignInPage)
-	mux.Handle("POST /help/sign-in", s.publicHelp(s.portalSignIn))
-	mux.HandleFunc("GET /help/sign-in/{token}", s.portalLinkPage)
-	mux.Handle("POST /help/sign-in/link", s.publicHelp(s.portalLinkSignIn))
-	mux.HandleFunc("POST /help/sign-out", s.portalSignOut)
-	mux.Handle("GET /help/requests", s.customerAuth(s.portalRequests))
-	mux.Handle("GET /help/requests/{number}", s.customerAuth(s.portalRequest))
-	mux.Handle("POST /help/requests/{number}/reply", s.customerAuth(s.portalReply))
-	mux.Handle("POST /help/requests/{number}/solve", s.customerAuth(s.portalSolve))
-	mux.Handle("GET /help/files/{id}", s.customerAuth(s.portalDownload))
-	mux.Handle("GET /help/account", s.customerAuth(s.portalAccount))
-	mux.Handle("POST /help/account/password", s.customerAuth(s.portalSetPassword))
-	mux.Handle("POST /admin/portal", s.admin(s.savePortalSettings))
-}
-
 // portalReq is what a signed-in customer's handler gets.
 type portalReq struct {
 	c      desk.Customer

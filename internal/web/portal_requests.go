@@ -127,13 +127,7 @@ func (s *server) portalDownload(w http.ResponseWriter, r *http.Request, pr *port
 	if err != nil {
 		return err
 	}
-	at, body, err := s.d.OpenCustomerAttachment(r.Context(), pr.c, id)
-	if err != nil {
-		return err
-	}
-	defer body.Close()
-	attachment.Serve(w, r, at, body)
-	return nil
+	return serveFile(w, r)(s.d.OpenCustomerAttachment(r.Context(), pr.c, id))
 }
 
 func (s *server) portalAccount(w http.ResponseWriter, r *http.Request, pr *portalReq) error {

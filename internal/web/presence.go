@@ -16,11 +16,7 @@ import (
 // reply or note is held back, with a "send anyway" choice, when someone
 // else posted on the ticket after the last event the composer saw.
 
-func (s *server) presence(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) presence(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := s.d.Presence(r.Context(), rq.actor, id, r.PostFormValue("state"), r.PostFormValue("hello") == "1"); err != nil {
 		return err
 	}
@@ -73,17 +69,7 @@ func (s *server) refuseCollision(w http.ResponseWriter, r *http.Request, rq *req
 	if !ticket.CanWork(rq.actor, t) {
 		c.Mode = "note"
 	}
-	if isHTMX(r) {
-		s.render(w, r, rq.loc, http.StatusConflict, "ticket", "composer", pair{L: rq.loc, V: c})
-		return nil
-	}
-	p, err := s.loadTicketPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Composer = c
-	s.render(w, r, rq.loc, http.StatusConflict, "ticket", "", p)
-	return nil
+	return showTicketForm(s, w, r, rq, id, http.StatusConflict, "composer", c, func(p *ticketPage) { p.Composer = c })
 }
 
 // mentions lists, as JSON, the names the composer's "@" type-ahead offers:

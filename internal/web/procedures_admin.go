@@ -226,12 +226,7 @@ func (s *server) procedurePost(w http.ResponseWriter, r *http.Request, rq *reque
 		_, err = s.d.SaveProcedure(r.Context(), rq.actor, p)
 	}
 	if err == nil {
-		if isHTMX(r) {
-			w.Header().Set("HX-Redirect", proceduresPath+"?saved=1")
-			w.WriteHeader(http.StatusNoContent)
-			return nil
-		}
-		http.Redirect(w, r, proceduresPath+"?saved=1", http.StatusSeeOther)
+		seeOther(w, r, proceduresPath+"?saved=1")
 		return nil
 	}
 	if _, ok := problem.As(err); !ok || !hasFieldErrors(err) {

@@ -19,10 +19,6 @@ import (
 // may read, filtered like a list. Every look-up goes through the desk,
 // which applies the lists' access rule.
 
-func (s *server) searchRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /search", s.auth(s.search))
-}
-
 // ticketRef is what an agent types for a ticket: 1042 or #1042.
 var ticketRef = regexp.MustCompile(`^#?\s*([0-9]{1,15})$`)
 

@@ -211,3 +211,15 @@ func (s *server) setLangCookie(w http.ResponseWriter, r *http.Request, lang stri
 func (s *server) secure(r *http.Request) bool { return s.opts.SecureCookies || r.TLS != nil }
 
 func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
+
+// seeOther sends the browser on to another page after a POST: htmx is told
+// to load it whole (HX-Redirect), since a followed redirect would be
+// swapped into the fragment.
+func seeOther(w http.ResponseWriter, r *http.Request, to string) {
+	if isHTMX(r) {
+		w.Header().Set("HX-Redirect", to)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

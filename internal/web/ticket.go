@@ -102,11 +102,7 @@ func (s *server) ticketByNumber(w http.ResponseWriter, r *http.Request, rq *requ
 	return nil
 }
 
-func (s *server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.loadTicketPage(r, rq, id)
 	if err != nil {
 		return err
@@ -261,11 +257,7 @@ type updateFragment struct {
 	Escalate *escalateForm
 }
 
-func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	files, done, err := s.formFiles(w, r)
 	defer done()
 	if err != nil {
@@ -305,6 +297,24 @@ func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request
 	return s.renderUpdate(w, r, rq, id, "message-posted", true, nil)
 }
 
+// showTicketForm shows one form of the ticket page again as it was
+// posted, with why it was refused or held back: the form's block alone for
+// htmx, or the whole page with the form put in place by set.
+func showTicketForm[F any](s *server, w http.ResponseWriter, r *http.Request, rq *request, id int64, status int, block string, form F,
+	set func(*ticketPage)) error {
+	if isHTMX(r) {
+		s.render(w, r, rq.loc, status, "ticket", block, pair{L: rq.loc, V: form})
+		return nil
+	}
+	p, err := s.loadTicketPage(r, rq, id)
+	if err != nil {
+		return err
+	}
+	set(&p)
+	s.render(w, r, rq.loc, status, "ticket", "", p)
+	return nil
+}
+
 // refuseMessage shows the composer again with what was typed and why it
 // was refused, next to the field.
 func (s *server) refuseMessage(w http.ResponseWriter, r *http.Request, rq *request, id int64, c composer) error {
@@ -314,17 +324,7 @@ func (s *server) refuseMessage(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	fresh := newComposer(rq, t)
 	c.TicketID, c.CanReply, c.Statuses, c.FilesHint = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(rq)
-	if isHTMX(r) {
-		s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "ticket", "composer", pair{L: rq.loc, V: c})
-		return nil
-	}
-	p, err := s.loadTicketPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Composer = c
-	s.render(w, r, rq.loc, http.StatusUnprocessableEntity, "ticket", "", p)
-	return nil
+	return showTicketForm(s, w, r, rq, id, http.StatusUnprocessableEntity, "composer", c, func(p *ticketPage) { p.Composer = c })
 }
 
 // renderUpdate answers a successful htmx action on a ticket.
@@ -370,17 +370,19 @@ func (s *server) pathTicket(r *http.Request, rq *request) (ticket.Ticket, error)
 	return s.d.Ticket(r.Context(), rq.actor, id)
 }
 
-// postedTicket reads the ticket a form was posted to (see pathTicket) and
-// parses the form.
-func (s *server) postedTicket(r *http.Request, rq *request) (ticket.Ticket, error) {
-	t, err := s.pathTicket(r, rq)
-	if err != nil {
-		return ticket.Ticket{}, err
+// withPostedTicket serves a form posted to a ticket: h gets the ticket
+// (see pathTicket) and the parsed form.
+func (s *server) withPostedTicket(h func(w http.ResponseWriter, r *http.Request, rq *request, t ticket.Ticket) error) handler {
+	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		t, err := s.pathTicket(r, rq)
+		if err != nil {
+			return err
+		}
+		if err := r.ParseForm(); err != nil {
+			return badParameter("form")
+		}
+		return h(w, r, rq, t)
 	}
-	if err := r.ParseForm(); err != nil {
-		return ticket.Ticket{}, badParameter("form")
-	}
-	return t, nil
 }
 
 // fillUpdate adds to an htmx answer what changed on the ticket: its

@@ -50,13 +50,6 @@ type mergeCandidate struct {
 	Status  string
 }
 
-func (s *server) linkRoutes(mux *http.ServeMux) {
-	mux.Handle("POST /tickets/{id}/merge", s.auth(s.mergeTicket))
-	mux.Handle("POST /tickets/{id}/split", s.auth(s.splitTicket))
-	mux.Handle("POST /tickets/{id}/links", s.auth(s.linkTicket))
-	mux.Handle("POST /tickets/{id}/links/{other}/delete", s.auth(s.unlinkTicket))
-}
-
 // loadLinks gathers the panel; the merge candidates only for who works
 // the ticket, and not once it is merged.
 func (s *server) loadLinks(ctx context.Context, r *http.Request, rq *request, t ticket.Ticket) (linksPanel, error) {
@@ -104,11 +97,7 @@ func (s *server) loadLinks(ctx context.Context, r *http.Request, rq *request, t 
 // mergeTicket merges from the ticket page: "into" merges this ticket into
 // the chosen one; "source" (repeatable) merges the chosen ones into this.
 // The reader lands on the ticket kept.
-func (s *server) mergeTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) mergeTicket(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -136,11 +125,7 @@ func (s *server) mergeTicket(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 // splitTicket opens a new ticket from a customer message, and shows it.
-func (s *server) splitTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) splitTicket(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -157,11 +142,7 @@ func (s *server) splitTicket(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 // linkTicket links the ticket numbered in the form ("1042" or "#1042").
-func (s *server) linkTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) linkTicket(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -181,11 +162,7 @@ func (s *server) linkTicket(w http.ResponseWriter, r *http.Request, rq *request)
 	return nil
 }
 
-func (s *server) unlinkTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) unlinkTicket(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	other, err := pathID(r, "other")
 	if err != nil {
 		return err

@@ -53,11 +53,7 @@ func (s *server) macroPickerFor(ctx context.Context, rq *request, t ticket.Ticke
 	return p, err
 }
 
-func (s *server) macroPreview(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) macroPreview(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	mid, err := pathID(r, "macro")
 	if err != nil {
 		return err

@@ -91,11 +91,7 @@ func newProperties(rq *request, t ticket.Ticket) properties {
 	return p
 }
 
-func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *request) error {
-	t, err := s.postedTicket(r, rq)
-	if err != nil {
-		return err
-	}
+func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *request, t ticket.Ticket) error {
 	id := t.ID
 	form := readProperties(r, rq, t)
 	u, err := form.update(rq, t)
@@ -126,17 +122,7 @@ func (s *server) saveProperties(w http.ResponseWriter, r *http.Request, rq *requ
 }
 
 func (s *server) refuseProperties(w http.ResponseWriter, r *http.Request, rq *request, id int64, status int, form properties) error {
-	if isHTMX(r) {
-		s.render(w, r, rq.loc, status, "ticket", "properties", pair{L: rq.loc, V: form})
-		return nil
-	}
-	p, err := s.loadTicketPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Props = form
-	s.render(w, r, rq.loc, status, "ticket", "", p)
-	return nil
+	return showTicketForm(s, w, r, rq, id, status, "properties", form, func(p *ticketPage) { p.Props = form })
 }
 
 // problemStatus is the HTTP status of a refusal: 403 for a placement

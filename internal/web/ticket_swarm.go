@@ -84,11 +84,7 @@ func optionalInt(v string) (int64, error) {
 // invite adds a colleague or a team to the ticket's swarm. With htmx the
 // panel is redrawn in place with what happened; a plain form post comes
 // back to the ticket (its address, not /invite) with the same message.
-func (s *server) invite(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) invite(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := r.ParseForm(); err != nil {
 		return badParameter("form")
 	}

@@ -37,15 +37,6 @@ var tokenLifetimes = []string{"30", "90", "365", ""}
 
 const tokensPerPage = 50
 
-func (s *server) tokenRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /settings/tokens", s.auth(s.tokensList(false)))
-	mux.Handle("POST /settings/tokens", s.auth(s.createToken))
-	mux.Handle("POST /settings/tokens/{id}/revoke", s.auth(s.revokeToken("/settings/tokens")))
-	mux.Handle("GET /admin/tokens", s.admin(s.tokensList(true)))
-	mux.Handle("POST /admin/tokens/{id}/revoke", s.admin(s.revokeToken("/admin/tokens")))
-	mux.Handle("POST /admin/agents/{id}/unlock", s.admin(s.unlockAgent))
-}
-
 func (s *server) newTokensPage(r *http.Request, rq *request, all bool) tokensPage {
 	title := "tokens.title"
 	if all {
@@ -152,11 +143,7 @@ func (s *server) revokeToken(back string) handler {
 }
 
 // unlockAgent clears a member's failed sign-ins from their admin page.
-func (s *server) unlockAgent(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *server) unlockAgent(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	if err := s.d.UnlockMember(r.Context(), rq.actor, id); err != nil {
 		return err
 	}

@@ -19,14 +19,6 @@ import (
 // changes its columns, order or filters, or deletes it. "Select all in
 // view" (ids below) gives the bulk bar every ticket of the list.
 
-func (s *server) viewRoutes(mux *http.ServeMux) {
-	mux.Handle("POST /views", s.auth(s.createView))
-	mux.Handle("GET /views/{key}/edit", s.auth(s.editView))
-	mux.Handle("POST /views/{key}/edit", s.auth(s.updateView))
-	mux.Handle("POST /views/{key}/delete", s.auth(s.deleteView))
-	mux.Handle("GET /views/{key}/ids", s.auth(s.viewIDs))
-}
-
 // viewCols are the columns a list shows; nil is the usual set.
 type viewCols []string
 
