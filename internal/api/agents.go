@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -33,8 +32,8 @@ type agentBody struct {
 	Email    string         `json:"email"`
 	Name     string         `json:"name"`
 	Role     workspace.Role `json:"role"`
-	Language string         `json:"language"`
-	Timezone string         `json:"timezone"`
+	Language string         `json:"language"` // "" = from the browser
+	Timezone string         `json:"timezone"` // "" = the workspace's
 	Active   bool           `json:"active"`
 	TierIDs  []int64        `json:"tier_ids"`
 	TeamIDs  []int64        `json:"team_ids"`
@@ -52,23 +51,17 @@ func (b agentBody) member(id int64) workspace.Member {
 
 // agentJSON is a member as the API serves it (schema Agent): its own type,
 // so what the workspace package adds to a member does not appear in the
-// API unannounced.
+// API unannounced. What an admin sets is declared once, in agentBody.
 type agentJSON struct {
-	ID        int64          `json:"id"`
-	Email     string         `json:"email"`
-	Name      string         `json:"name"`
-	Role      workspace.Role `json:"role"`
-	Language  string         `json:"language"` // "" = from the browser
-	Timezone  string         `json:"timezone"` // "" = the workspace's
-	Active    bool           `json:"active"`
-	TierIDs   []int64        `json:"tier_ids"`
-	TeamIDs   []int64        `json:"team_ids"`
-	CreatedAt time.Time      `json:"created_at"`
+	ID int64 `json:"id"`
+	agentBody
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func agentOut(m workspace.Member) agentJSON {
-	return agentJSON{ID: m.ID, Email: m.Email, Name: m.Name, Role: m.Role, Language: m.Language, Timezone: m.Timezone,
-		Active: m.Active, TierIDs: nonNil(m.TierIDs), TeamIDs: nonNil(m.TeamIDs), CreatedAt: m.CreatedAt}
+	b := agentBodyOf(m)
+	b.TierIDs, b.TeamIDs = nonNil(m.TierIDs), nonNil(m.TeamIDs)
+	return agentJSON{ID: m.ID, agentBody: b, CreatedAt: m.CreatedAt}
 }
 
 // listAgents lists every member: a workspace has tens to a few hundred, and
@@ -81,7 +74,7 @@ func (a *API) listAgents(c *call) (any, error) {
 	return page[agentJSON]{Data: each(dir.Members, agentOut)}, nil
 }
 
-func (a *API) getAgent(c *call) (any, error) { return byID(c, a.desk.Member, agentOut) }
+func (a *API) getAgent(c *call) (any, error) { return byID(c, a.desk.Member, render(agentOut)) }
 
 func (a *API) createAgent(c *call) (any, error) {
 	var in struct {
@@ -100,7 +93,7 @@ func (a *API) createAgent(c *call) (any, error) {
 	if m, err = a.desk.Member(ctx, c.actor, m.ID); err != nil {
 		return nil, err
 	}
-	c.created(Prefix + "/agents/" + strconv.FormatInt(m.ID, 10))
+	c.created(pathOf("/agents", m.ID))
 	return agentOut(m), nil
 }
 

@@ -14,7 +14,6 @@ import (
 
 	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
 
@@ -52,13 +51,12 @@ func (e *env) withS3(limits attachment.Limits) func() int {
 // English structured error, and a refused upload writes nothing, neither
 // rows nor objects in the bucket; another workspace keeps the server's.
 func TestWorkspaceAttachmentLimitsOverTheAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env) {
 		objects := e.withS3(attachment.Limits{MaxFileBytes: 64 << 10, MaxFiles: 5})
 		ctx := context.Background()
-		admin := storetest.Actor(t, s, e.f.Admin)
+		admin := storetest.Actor(t, e.s, e.f.Admin)
 
-		if err := e.d.SetAttachmentLimits(ctx, storetest.Actor(t, s, e.f.Lead), attachment.Limits{MaxFiles: 1}); !problem.Is(err, problem.Forbidden) {
+		if err := e.d.SetAttachmentLimits(ctx, storetest.Actor(t, e.s, e.f.Lead), attachment.Limits{MaxFiles: 1}); !problem.Is(err, problem.Forbidden) {
 			t.Fatalf("a lead set the limits: %v", err)
 		}
 		err := e.d.SetAttachmentLimits(ctx, admin, attachment.Limits{MaxFileBytes: 1 << 20, MaxFiles: 6})

@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/desk"
@@ -53,7 +52,7 @@ type attachmentJSON struct {
 }
 
 func attachmentOut(a attachment.Attachment) attachmentJSON {
-	return attachmentJSON{Attachment: a, URL: Prefix + "/attachments/" + strconv.FormatInt(a.ID, 10)}
+	return attachmentJSON{Attachment: a, URL: pathOf("/attachments", a.ID)}
 }
 
 // decodeMessage reads a reply's or a note's body, as JSON or as

@@ -97,8 +97,7 @@ func count(t *testing.T, s *store.Store, table string) int {
 }
 
 func TestAttachmentsOverTheAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env) {
 		dir := e.withAttachments(attachment.Limits{MaxFileBytes: 64 << 10, MaxFiles: 3})
 		tk := e.f.Ticket["L2"]
 		path := Prefix + "/tickets/" + strconv.FormatInt(tk.ID, 10)
@@ -136,7 +135,7 @@ func TestAttachmentsOverTheAPI(t *testing.T) {
 			members["other"] = e.f.Other.Agent
 			for name, m := range members {
 				want := http.StatusNotFound
-				if name != "other" && ticket.CanView(storetest.Actor(t, s, m), tk) {
+				if name != "other" && ticket.CanView(storetest.Actor(t, e.s, m), tk) {
 					want = http.StatusOK
 				}
 				if a := e.get(name, img.URL); a.status != want {
@@ -173,7 +172,7 @@ func TestAttachmentsOverTheAPI(t *testing.T) {
 		})
 
 		t.Run("limits refuse and write nothing", func(t *testing.T) {
-			events, rows, blobs := count(t, s, "events"), count(t, s, "attachments"), blobCount(t, dir)
+			events, rows, blobs := count(t, e.s, "events"), count(t, e.s, "attachments"), blobCount(t, dir)
 			big := bytes.Repeat([]byte("a"), 64<<10+1)
 			a := e.postFiles("agentL2", path+"/notes", map[string]string{"body": "too big"}, inFrench,
 				part{"ok.png", "image/png", append([]byte{}, pngBytes[:len(pngBytes)-1]...)}, part{"big.log", "text/plain", big})
@@ -191,10 +190,10 @@ func TestAttachmentsOverTheAPI(t *testing.T) {
 			if a.status != 404 {
 				t.Fatalf("agent outside the ticket: %s", a)
 			}
-			if n := count(t, s, "events"); n != events {
+			if n := count(t, e.s, "events"); n != events {
 				t.Errorf("events %d → %d", events, n)
 			}
-			if n := count(t, s, "attachments"); n != rows {
+			if n := count(t, e.s, "attachments"); n != rows {
 				t.Errorf("attachments %d → %d", rows, n)
 			}
 			if n := blobCount(t, dir); n != blobs {
@@ -213,8 +212,7 @@ func TestAttachmentsOverTheAPI(t *testing.T) {
 
 // A checklist item of kind attachment is met once the ticket has a file.
 func TestChecklistAttachmentItemIsMetByAFile(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env) {
 		e.withAttachments(attachment.Limits{})
 		e.must(e.send("admin", "POST", Prefix+"/escalation-procedures", map[string]any{
 			"request_type_id": e.f.Type["bug"].ID, "name": "Anomalies",

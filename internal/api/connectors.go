@@ -1,10 +1,11 @@
 package api
 
 import (
+	"context"
 	"maps"
-	"strconv"
 	"time"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/connector"
 	"github.com/palier/palier/internal/desk"
 )
@@ -41,6 +42,10 @@ type newConnectorJSON struct {
 func connectorOut(c connector.Connector) connectorJSON {
 	return connectorJSON{ID: c.ID, Key: c.Key, Name: c.Name, WebhookURL: c.WebhookURL, Public: c.Public, Active: c.Active,
 		URL: Prefix + "/channels/" + c.Key + "/messages", CreatedAt: c.CreatedAt}
+}
+
+func newConnectorOut(c connector.Connector) newConnectorJSON {
+	return newConnectorJSON{connectorJSON: connectorOut(c), Secret: c.Secret}
 }
 
 type channelIntakeJSON struct {
@@ -86,46 +91,20 @@ func (in connectorSettingsIn) settings() desk.ConnectorSettings {
 }
 
 func (a *API) listConnectors(c *call) (any, error) {
-	list, err := a.desk.Connectors(c.r.Context(), c.actor)
-	if err != nil {
-		return nil, err
-	}
-	out := struct {
-		Data []connectorJSON `json:"data"`
-	}{Data: make([]connectorJSON, len(list))}
-	for i, x := range list {
-		out.Data[i] = connectorOut(x)
-	}
-	return out, nil
+	return render(listOf(connectorOut))(a.desk.Connectors(c.r.Context(), c.actor))
 }
 
+// createConnector answers the new connector with its secret, shown this once.
 func (a *API) createConnector(c *call) (any, error) {
-	var in connectorSettingsIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	conn, err := a.desk.CreateConnector(c.r.Context(), c.actor, in.settings())
-	if err != nil {
-		return nil, err
-	}
-	c.created(Prefix + "/connectors/" + strconv.FormatInt(conn.ID, 10))
-	return newConnectorJSON{connectorJSON: connectorOut(conn), Secret: conn.Secret}, nil
+	return fromBody(c, connectorSettingsIn{}, func(ctx context.Context, actor auth.Actor, in connectorSettingsIn) (connector.Connector, error) {
+		return a.desk.CreateConnector(ctx, actor, in.settings())
+	}, createdAt(c, newConnectorOut, func(x newConnectorJSON) string { return pathOf("/connectors", x.ID) }))
 }
 
 func (a *API) updateConnector(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	var in connectorSettingsIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	conn, err := a.desk.UpdateConnector(c.r.Context(), c.actor, id, in.settings())
-	if err != nil {
-		return nil, err
-	}
-	return connectorOut(conn), nil
+	return withBody(c, func(ctx context.Context, actor auth.Actor, id int64, in connectorSettingsIn) (connector.Connector, error) {
+		return a.desk.UpdateConnector(ctx, actor, id, in.settings())
+	}, render(connectorOut))
 }
 
 func connectorSchemas() map[string]any {

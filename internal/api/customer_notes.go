@@ -63,20 +63,9 @@ func (a *API) notesOf(c *call, list func(context.Context, auth.Actor, int64, int
 }
 
 func (a *API) addNoteTo(c *call, add func(context.Context, auth.Actor, int64, string) (customer.Note, error)) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	var in noteInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	n, err := add(c.r.Context(), c.actor, id, in.Body)
-	if err != nil {
-		return nil, err
-	}
-	c.created("")
-	return customerNoteOut(n), nil
+	return withBody(c, func(ctx context.Context, actor auth.Actor, id int64, in noteInput) (customer.Note, error) {
+		return add(ctx, actor, id, in.Body)
+	}, createdAt(c, customerNoteOut, noLocation))
 }
 
 func (a *API) listCustomerNotes(c *call) (any, error) { return a.notesOf(c, a.desk.CustomerNotes) }

@@ -46,12 +46,7 @@ func TestCustomerNotesRoutes(t *testing.T) {
 			t.Errorf("organisation notes = %+v", page)
 		}
 
-		cases := []struct {
-			name, who, method, path string
-			body                    any
-			status                  int
-			code                    string
-		}{
+		e.checkRoleCases(t, []roleCase{
 			{"another workspace reads", "other", "GET", alice, nil, 404, "customer_not_found"},
 			{"another workspace writes", "other", "POST", alice, map[string]any{"body": "x"}, 404, "customer_not_found"},
 			{"another workspace, organisation", "other", "POST", org, map[string]any{"body": "x"}, 404, "organisation_not_found"},
@@ -60,16 +55,6 @@ func TestCustomerNotesRoutes(t *testing.T) {
 			{"an unknown field", "agentL1", "POST", alice, map[string]any{"body": "x", "author_id": 1}, 400, ""},
 			{"an unknown customer", "agentL1", "POST", idPath("/customers", 1<<40) + "/notes", map[string]any{"body": "x"}, 404, "customer_not_found"},
 			{"no token", "", "GET", alice, nil, 401, ""},
-		}
-		for _, c := range cases {
-			before := e.rowCounts()
-			a := e.send(c.who, c.method, c.path, c.body)
-			if a.status != c.status || (c.code != "" && a.errorCode() != c.code) {
-				t.Errorf("%s: %s, want %d %s", c.name, a, c.status, c.code)
-			}
-			if !equalCounts(before, e.rowCounts()) {
-				t.Errorf("%s: a refused request wrote", c.name)
-			}
-		}
+		})
 	})
 }

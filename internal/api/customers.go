@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -14,11 +13,13 @@ import (
 // silently applied (or silently ignored). Updates are partial: the body is
 // read over the current object, so absent fields keep their value.
 
+// customerBody is what a client writes on a customer. Answers serve the
+// same fields (omitempty only shapes answers).
 type customerBody struct {
-	OrganisationID int64  `json:"organisation_id"`
+	OrganisationID int64  `json:"organisation_id,omitempty"`
 	Name           string `json:"name"`
 	Email          string `json:"email"`
-	Phone          string `json:"phone"`
+	Phone          string `json:"phone,omitempty"`
 	Language       string `json:"language"`
 	Segment        string `json:"segment"`
 }
@@ -33,19 +34,13 @@ func (b customerBody) customer(id int64) customer.Customer {
 
 // customerJSON is a customer as the API serves it (schema Customer).
 type customerJSON struct {
-	ID             int64     `json:"id"`
-	OrganisationID int64     `json:"organisation_id,omitempty"`
-	Name           string    `json:"name"`
-	Email          string    `json:"email"`
-	Phone          string    `json:"phone,omitempty"`
-	Language       string    `json:"language"`
-	Segment        string    `json:"segment"`
-	CreatedAt      time.Time `json:"created_at"`
+	ID int64 `json:"id"`
+	customerBody
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func customerOut(c customer.Customer) customerJSON {
-	return customerJSON{ID: c.ID, OrganisationID: c.OrganisationID, Name: c.Name, Email: c.Email, Phone: c.Phone,
-		Language: c.Language, Segment: c.Segment, CreatedAt: c.CreatedAt}
+	return customerJSON{ID: c.ID, customerBody: customerBodyOf(c), CreatedAt: c.CreatedAt}
 }
 
 func (a *API) listCustomers(c *call) (any, error) {
@@ -55,12 +50,12 @@ func (a *API) listCustomers(c *call) (any, error) {
 	}, customerOut, func(x customerJSON) int64 { return x.ID })
 }
 
-func (a *API) getCustomer(c *call) (any, error) { return byID(c, a.desk.Customer, customerOut) }
+func (a *API) getCustomer(c *call) (any, error) { return byID(c, a.desk.Customer, render(customerOut)) }
 
 func (a *API) createCustomer(c *call) (any, error) {
-	return create(c, customerBody{}, func(ctx context.Context, actor auth.Actor, in customerBody) (customer.Customer, error) {
+	return fromBody(c, customerBody{}, func(ctx context.Context, actor auth.Actor, in customerBody) (customer.Customer, error) {
 		return a.desk.CreateCustomer(ctx, actor, in.customer(0))
-	}, customerOut, func(x customerJSON) string { return Prefix + "/customers/" + strconv.FormatInt(x.ID, 10) })
+	}, createdAt(c, customerOut, func(x customerJSON) string { return pathOf("/customers", x.ID) }))
 }
 
 func (a *API) updateCustomer(c *call) (any, error) {
@@ -75,6 +70,10 @@ type organisationBody struct {
 	Domain  string `json:"domain"`
 }
 
+func organisationBodyOf(o customer.Organisation) organisationBody {
+	return organisationBody{Name: o.Name, Segment: o.Segment, Domain: o.Domain}
+}
+
 func (b organisationBody) organisation(id int64) customer.Organisation {
 	return customer.Organisation{ID: id, Name: b.Name, Segment: b.Segment, Domain: b.Domain}
 }
@@ -82,15 +81,13 @@ func (b organisationBody) organisation(id int64) customer.Organisation {
 // organisationJSON is an organisation as the API serves it (schema
 // Organisation).
 type organisationJSON struct {
-	ID        int64     `json:"id"`
-	Name      string    `json:"name"`
-	Segment   string    `json:"segment"`
-	Domain    string    `json:"domain"`
+	ID int64 `json:"id"`
+	organisationBody
 	CreatedAt time.Time `json:"created_at"`
 }
 
 func organisationOut(o customer.Organisation) organisationJSON {
-	return organisationJSON{ID: o.ID, Name: o.Name, Segment: o.Segment, Domain: o.Domain, CreatedAt: o.CreatedAt}
+	return organisationJSON{ID: o.ID, organisationBody: organisationBodyOf(o), CreatedAt: o.CreatedAt}
 }
 
 func (a *API) listOrganisations(c *call) (any, error) {
@@ -100,20 +97,17 @@ func (a *API) listOrganisations(c *call) (any, error) {
 }
 
 func (a *API) getOrganisation(c *call) (any, error) {
-	return byID(c, a.desk.Organisation, organisationOut)
+	return byID(c, a.desk.Organisation, render(organisationOut))
 }
 
 func (a *API) createOrganisation(c *call) (any, error) {
-	return create(c, organisationBody{}, func(ctx context.Context, actor auth.Actor, in organisationBody) (customer.Organisation, error) {
+	return fromBody(c, organisationBody{}, func(ctx context.Context, actor auth.Actor, in organisationBody) (customer.Organisation, error) {
 		return a.desk.CreateOrganisation(ctx, actor, in.organisation(0))
-	}, organisationOut, func(o organisationJSON) string { return Prefix + "/organisations/" + strconv.FormatInt(o.ID, 10) })
+	}, createdAt(c, organisationOut, func(o organisationJSON) string { return pathOf("/organisations", o.ID) }))
 }
 
 func (a *API) updateOrganisation(c *call) (any, error) {
-	bodyOf := func(o customer.Organisation) organisationBody {
-		return organisationBody{Name: o.Name, Segment: o.Segment, Domain: o.Domain}
-	}
-	return patch(c, a.desk.Organisation, bodyOf, func(ctx context.Context, actor auth.Actor, id int64, in organisationBody) error {
+	return patch(c, a.desk.Organisation, organisationBodyOf, func(ctx context.Context, actor auth.Actor, id int64, in organisationBody) error {
 		return a.desk.UpdateOrganisation(ctx, actor, in.organisation(id))
 	}, organisationOut)
 }

@@ -38,15 +38,9 @@ func procedureOut(p escalation.Procedure) escalation.Procedure {
 // listProcedures answers one page: a workspace has at most one procedure
 // per request type, and the desk enforces it.
 func (a *API) listProcedures(c *call) (any, error) {
-	list, err := a.desk.Procedures(c.r.Context(), c.actor)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]escalation.Procedure, len(list))
-	for i, p := range list {
-		out[i] = procedureOut(p)
-	}
-	return onePage(out), nil
+	return render(func(list []escalation.Procedure) page[escalation.Procedure] {
+		return onePage(each(list, procedureOut))
+	})(a.desk.Procedures(c.r.Context(), c.actor))
 }
 
 // saveProcedure saves a procedure read from a body (id 0: a new one).
@@ -55,15 +49,15 @@ func (a *API) saveProcedure(ctx context.Context, actor auth.Actor, id int64, in 
 }
 
 func (a *API) createProcedure(c *call) (any, error) {
-	return create(c, procedureBody{}, func(ctx context.Context, actor auth.Actor, in procedureBody) (escalation.Procedure, error) {
+	return fromBody(c, procedureBody{}, func(ctx context.Context, actor auth.Actor, in procedureBody) (escalation.Procedure, error) {
 		return a.saveProcedure(ctx, actor, 0, in)
-	}, procedureOut, noLocation)
+	}, createdAt(c, procedureOut, noLocation))
 }
 
 // updateProcedure replaces a procedure: its steps are ordered and their
 // checklists too, so a partial update could not say what goes where.
 func (a *API) updateProcedure(c *call) (any, error) {
-	return withBody(c, a.saveProcedure, procedureOut)
+	return withBody(c, a.saveProcedure, render(procedureOut))
 }
 
 // escalationGuide is what an agent reads before escalating a ticket: the
@@ -109,26 +103,23 @@ type guideItem struct {
 }
 
 func (a *API) ticketEscalation(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
+	return byID(c, a.desk.Ticket, renderWith(func(t ticket.Ticket) (escalationGuide, error) { return a.guideOf(c, t) }))
+}
+
+// guideOf is the escalation guide of a ticket the caller may read.
+func (a *API) guideOf(c *call, t ticket.Ticket) (escalationGuide, error) {
 	ctx := c.r.Context()
-	t, err := a.desk.Ticket(ctx, c.actor, id)
-	if err != nil {
-		return nil, err
-	}
 	dir, err := a.desk.Directory(ctx, c.actor)
 	if err != nil {
-		return nil, err
+		return escalationGuide{}, err
 	}
 	proc, err := a.desk.Procedure(ctx, c.actor, t)
 	if err != nil {
-		return nil, err
+		return escalationGuide{}, err
 	}
 	step, ok, err := a.desk.NextStep(ctx, c.actor, t)
 	if err != nil {
-		return nil, err
+		return escalationGuide{}, err
 	}
 	out := escalationGuide{TicketID: t.ID, Tier: dir.Tier(t.TierID).Code, ProcedureID: proc.ID, ProcedureName: proc.Name}
 	switch {
@@ -144,7 +135,7 @@ func (a *API) ticketEscalation(c *call) (any, error) {
 	if ok {
 		provided, err := a.desk.Checklist(ctx, c.actor, t, step)
 		if err != nil {
-			return nil, err
+			return escalationGuide{}, err
 		}
 		out.Step = stepGuide(c.lang, step, provided)
 	}
@@ -165,4 +156,4 @@ func stepGuide(lang string, s escalation.Step, provided []bool) *guideStep {
 // escalate moves a ticket up, down or back. The answer is the ticket as
 // moved; the caller may no longer see it afterwards (an L1 agent who
 // escalates to L2 lets go of it), so a later GET may answer 404.
-func (a *API) escalate(c *call) (any, error) { return withBody(c, a.desk.Escalate, ticketOut) }
+func (a *API) escalate(c *call) (any, error) { return withBody(c, a.desk.Escalate, render(ticketOut)) }

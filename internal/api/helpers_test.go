@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -314,6 +315,50 @@ func (e *env) rowCounts() map[string]int {
 		counts[table] = n
 	}
 	return counts
+}
+
+// allPages follows next_cursor from path (a list's address with its query)
+// as who, and returns the items of every page; more than maxPages pages fails.
+func allPages[T any](e *env, who, path string, maxPages int) []T {
+	e.t.Helper()
+	var out []T
+	next := path
+	for range maxPages {
+		var p page[T]
+		e.must(e.get(who, next), 200, &p)
+		out = append(out, p.Data...)
+		if p.NextCursor == nil {
+			return out
+		}
+		next = path + "&cursor=" + url.QueryEscape(*p.NextCursor)
+	}
+	e.t.Fatalf("%s: more than %d pages", path, maxPages)
+	return nil
+}
+
+// roleCase is one request by one role, the status it must get and, when
+// given, the error code.
+type roleCase struct {
+	name, who, method, path string
+	body                    any
+	status                  int
+	code                    string
+}
+
+// checkRoleCases sends each case and checks its answer; a refused one
+// (4xx) must write nothing.
+func (e *env) checkRoleCases(t *testing.T, cases []roleCase) {
+	t.Helper()
+	for _, c := range cases {
+		before := e.rowCounts()
+		a := e.send(c.who, c.method, c.path, c.body)
+		if a.status != c.status || (c.code != "" && a.errorCode() != c.code) {
+			t.Errorf("%s: %s, want %d %s", c.name, a, c.status, c.code)
+		}
+		if c.status >= 400 && !equalCounts(before, e.rowCounts()) {
+			t.Errorf("%s: a refused request wrote", c.name)
+		}
+	}
 }
 
 func (e *env) ticketPath(key string) string { return ticketPath(e.f.Ticket[key].ID) }

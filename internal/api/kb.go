@@ -1,10 +1,11 @@
 package api
 
 import (
+	"context"
 	"maps"
-	"strconv"
 	"time"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/kb"
 	"github.com/palier/palier/internal/store"
@@ -119,100 +120,59 @@ type articleUpdate struct {
 	Status     *kb.Status     `json:"status"`
 }
 
-func (a *API) articleAnswer(c *call, art kb.Article) (any, error) {
-	tr, err := a.desk.ArticleTranslations(c.r.Context(), c.actor, art)
-	if err != nil {
-		return nil, err
+// article answers an article with its translations the caller may read.
+func (a *API) article(c *call) answerFunc[kb.Article] {
+	return renderWith(func(art kb.Article) (articleJSON, error) {
+		tr, err := a.desk.ArticleTranslations(c.r.Context(), c.actor, art)
+		return articleOf(art, tr), err
+	})
+}
+
+// newArticle answers an article just written: 201 at its address.
+func (a *API) newArticle(c *call) answerFunc[kb.Article] {
+	return func(art kb.Article, err error) (any, error) {
+		if err == nil {
+			c.created(pathOf("/kb/articles", art.ID))
+		}
+		return a.article(c)(art, err)
 	}
-	return articleOf(art, tr), nil
 }
 
 func (a *API) listKBArticles(c *call) (any, error) {
-	before, err := parseIDCursor("articles", c.r.URL.Query().Get("cursor"))
-	if err != nil {
-		return nil, err
-	}
 	q := c.r.URL.Query()
-	limit := int(c.integer("limit", defaultLimit))
-	list, err := a.desk.Articles(c.r.Context(), c.actor, kb.Filter{Language: q.Get("language"), Status: kb.Status(q.Get("status")),
-		Visibility: kb.Visibility(q.Get("visibility")), CategoryID: c.integer("category", 0), Before: before, Limit: limit + 1})
-	if err != nil {
-		return nil, err
-	}
-	p := pageOf(list, limit, "articles", func(x kb.Article) int64 { return x.ID })
-	out := page[articleJSON]{Data: []articleJSON{}, NextCursor: p.NextCursor}
-	for _, x := range p.Data {
-		out.Data = append(out.Data, articleOf(x, nil))
-	}
-	return out, nil
+	return cursorPage(c, "articles", func(before int64, limit int) ([]kb.Article, error) {
+		return a.desk.Articles(c.r.Context(), c.actor, kb.Filter{Language: q.Get("language"), Status: kb.Status(q.Get("status")),
+			Visibility: kb.Visibility(q.Get("visibility")), CategoryID: c.integer("category", 0), Before: before, Limit: limit})
+	}, func(x kb.Article) articleJSON { return articleOf(x, nil) }, func(x articleJSON) int64 { return x.ID })
 }
 
 func (a *API) createKBArticle(c *call) (any, error) {
-	in := articleCreate{Visibility: kb.Public, Status: kb.Draft}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	art, err := a.desk.CreateArticle(c.r.Context(), c.actor, kb.Article{Title: in.Title, Body: in.Body, Language: in.Language,
-		CategoryID: in.CategoryID, Tags: in.Tags, Visibility: in.Visibility, Status: in.Status}, in.TranslationOf)
-	if err != nil {
-		return nil, err
-	}
-	c.created(Prefix + "/kb/articles/" + strconv.FormatInt(art.ID, 10))
-	return a.articleAnswer(c, art)
+	return fromBody(c, articleCreate{Visibility: kb.Public, Status: kb.Draft}, func(ctx context.Context, actor auth.Actor, in articleCreate) (kb.Article, error) {
+		return a.desk.CreateArticle(ctx, actor, kb.Article{Title: in.Title, Body: in.Body, Language: in.Language,
+			CategoryID: in.CategoryID, Tags: in.Tags, Visibility: in.Visibility, Status: in.Status}, in.TranslationOf)
+	}, a.newArticle(c))
 }
 
 func (a *API) createKBArticleFromTicket(c *call) (any, error) {
-	number, err := c.id("number")
+	number, err := c.idAndNoBody("number")
 	if err != nil {
 		return nil, err
 	}
-	if err := c.noBody(); err != nil {
-		return nil, err
-	}
-	art, err := a.desk.CreateArticleFromTicket(c.r.Context(), c.actor, number, nil)
-	if err != nil {
-		return nil, err
-	}
-	c.created(Prefix + "/kb/articles/" + strconv.FormatInt(art.ID, 10))
-	return a.articleAnswer(c, art)
+	return a.newArticle(c)(a.desk.CreateArticleFromTicket(c.r.Context(), c.actor, number, nil))
 }
 
-func (a *API) getKBArticle(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	art, err := a.desk.Article(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.articleAnswer(c, art)
-}
+func (a *API) getKBArticle(c *call) (any, error) { return byID(c, a.desk.Article, a.article(c)) }
 
 func (a *API) updateKBArticle(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	var in articleUpdate
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	art, err := a.desk.UpdateArticle(c.r.Context(), c.actor, id, desk.ArticleChange{Title: in.Title, Body: in.Body, Language: in.Language,
-		CategoryID: in.CategoryID, Tags: in.Tags, Visibility: in.Visibility, Status: in.Status})
-	if err != nil {
-		return nil, err
-	}
-	return a.articleAnswer(c, art)
+	return withBody(c, func(ctx context.Context, actor auth.Actor, id int64, in articleUpdate) (kb.Article, error) {
+		return a.desk.UpdateArticle(ctx, actor, id, desk.ArticleChange{Title: in.Title, Body: in.Body, Language: in.Language,
+			CategoryID: in.CategoryID, Tags: in.Tags, Visibility: in.Visibility, Status: in.Status})
+	}, a.article(c))
 }
 
 func (a *API) searchKB(c *call) (any, error) {
 	q := c.r.URL.Query()
-	hits, err := a.desk.SearchArticles(c.r.Context(), c.actor, q.Get("language"), q.Get("q"), int(c.integer("limit", 10)))
-	if err != nil {
-		return nil, err
-	}
-	return searchResultsOf(hits), nil
+	return render(searchResultsOf)(a.desk.SearchArticles(c.r.Context(), c.actor, q.Get("language"), q.Get("q"), int(c.integer("limit", 10))))
 }
 
 func (a *API) searchKBPublic(c *call) (any, error) {
@@ -221,11 +181,7 @@ func (a *API) searchKBPublic(c *call) (any, error) {
 	if ws == 0 {
 		return nil, badParameter("workspace", "")
 	}
-	hits, err := a.desk.PublicSearch(c.r.Context(), ws, q.Get("language"), q.Get("q"), int(c.integer("limit", 10)))
-	if err != nil {
-		return nil, err
-	}
-	return searchResultsOf(hits), nil
+	return render(searchResultsOf)(a.desk.PublicSearch(c.r.Context(), ws, q.Get("language"), q.Get("q"), int(c.integer("limit", 10))))
 }
 
 type revisionJSON struct {
@@ -243,17 +199,13 @@ type diffLine struct {
 }
 
 func (a *API) listKBArticleRevisions(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	revs, err := a.desk.ArticleRevisions(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	out := struct {
-		Data []revisionJSON `json:"data"`
-	}{Data: []revisionJSON{}}
+	return byID(c, a.desk.ArticleRevisions, render(revisionsOut))
+}
+
+// revisionsOut lists revisions, newest first, each with its diff against
+// the one before it (the next in the list).
+func revisionsOut(revs []kb.Revision) dataList[revisionJSON] {
+	out := dataList[revisionJSON]{Data: []revisionJSON{}}
 	for i, r := range revs {
 		before := ""
 		if i+1 < len(revs) {
@@ -265,7 +217,7 @@ func (a *API) listKBArticleRevisions(c *call) (any, error) {
 		}
 		out.Data = append(out.Data, rj)
 	}
-	return out, nil
+	return out
 }
 
 type categoryJSON struct {
@@ -278,17 +230,11 @@ type categoryJSON struct {
 }
 
 func (a *API) listKBCategories(c *call) (any, error) {
-	cats, err := a.desk.KBCategories(c.r.Context(), c.actor.WorkspaceID)
-	if err != nil {
-		return nil, err
-	}
-	out := struct {
-		Data []categoryJSON `json:"data"`
-	}{Data: []categoryJSON{}}
-	for _, x := range cats {
-		out.Data = append(out.Data, categoryJSON{ID: x.ID, ParentID: x.ParentID, Slug: x.Slug, NameFR: x.NameFR, NameEN: x.NameEN, Position: x.Position})
-	}
-	return out, nil
+	return render(listOf(categoryOut))(a.desk.KBCategories(c.r.Context(), c.actor.WorkspaceID))
+}
+
+func categoryOut(x kb.Category) categoryJSON {
+	return categoryJSON{ID: x.ID, ParentID: x.ParentID, Slug: x.Slug, NameFR: x.NameFR, NameEN: x.NameEN, Position: x.Position}
 }
 
 func kbSchemas() map[string]any {

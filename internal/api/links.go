@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"maps"
 	"strconv"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
@@ -49,90 +51,55 @@ func linkOut(v desk.LinkView) linkJSON {
 
 // getTicket serves one ticket with its links.
 func (a *API) getTicket(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	t, err := a.desk.Ticket(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	links, err := a.desk.TicketLinks(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	out := ticketOut(t)
-	out.Links = each(links, linkOut)
-	return out, nil
+	return byID(c, a.desk.Ticket, renderWith(func(t ticket.Ticket) (ticketJSON, error) {
+		links, err := a.desk.TicketLinks(c.r.Context(), c.actor, t.ID)
+		out := ticketOut(t)
+		out.Links = each(links, linkOut)
+		return out, err
+	}))
+}
+
+type mergeRequest struct {
+	Sources []int64 `json:"sources"`
+	Into    int64   `json:"into"`
 }
 
 func (a *API) mergeTickets(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	var in struct {
-		Sources []int64 `json:"sources"`
-		Into    int64   `json:"into"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	switch {
-	case in.Into != 0 && len(in.Sources) > 0:
-		f := problem.Fields{}
-		f.Add("into", "exclusive", "give sources or into, not both")
-		return nil, f.Err()
-	case in.Into != 0:
-		return render(ticketOut)(a.desk.MergeTickets(c.r.Context(), c.actor, in.Into, []int64{id}))
-	}
-	return render(ticketOut)(a.desk.MergeTickets(c.r.Context(), c.actor, id, in.Sources))
+	return withBody(c, func(ctx context.Context, actor auth.Actor, id int64, in mergeRequest) (ticket.Ticket, error) {
+		switch {
+		case in.Into != 0 && len(in.Sources) > 0:
+			f := problem.Fields{}
+			f.Add("into", "exclusive", "give sources or into, not both")
+			return ticket.Ticket{}, f.Err()
+		case in.Into != 0:
+			return a.desk.MergeTickets(ctx, actor, in.Into, []int64{id})
+		}
+		return a.desk.MergeTickets(ctx, actor, id, in.Sources)
+	}, render(ticketOut))
+}
+
+type splitRequest struct {
+	MessageID int64  `json:"message_id"`
+	Subject   string `json:"subject"`
 }
 
 func (a *API) splitTicket(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	var in struct {
-		MessageID int64  `json:"message_id"`
-		Subject   string `json:"subject"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	t, err := a.desk.SplitMessage(c.r.Context(), c.actor, id, in.MessageID, in.Subject)
-	if err != nil {
-		return nil, err
-	}
-	c.created(ticketPath(t.ID))
-	return ticketOut(t), nil
+	return withBody(c, func(ctx context.Context, actor auth.Actor, id int64, in splitRequest) (ticket.Ticket, error) {
+		return a.desk.SplitMessage(ctx, actor, id, in.MessageID, in.Subject)
+	}, createdAt(c, ticketOut, ticketLocation))
 }
 
 func (a *API) listTicketLinks(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	links, err := a.desk.TicketLinks(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		Data []linkJSON `json:"data"`
-	}{each(links, linkOut)}, nil
+	return byID(c, a.desk.TicketLinks, render(listOf(linkOut)))
 }
 
 func (a *API) linkTickets(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
 	var in struct {
 		TicketID int64  `json:"ticket_id"`
 		Relation string `json:"relation"`
 	}
-	if err := c.decode(&in); err != nil {
+	id, err := c.idAndBody(&in)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := a.desk.LinkTickets(c.r.Context(), c.actor, id, in.TicketID, in.Relation); err != nil {
@@ -160,11 +127,7 @@ func (a *API) linkAnswer(c *call, id, otherID int64) (any, error) {
 }
 
 func (a *API) unlinkTickets(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	other, err := c.id("other")
+	id, other, err := c.twoIDs("id", "other")
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -62,29 +61,16 @@ func (in macroInput) macro() macro.Macro {
 }
 
 func (a *API) listMacros(c *call) (any, error) {
-	list, err := a.desk.Macros(c.r.Context(), c.actor)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		Data []macroJSON `json:"data"`
-	}{each(list, macroOut)}, nil
+	return render(listOf(macroOut))(a.desk.Macros(c.r.Context(), c.actor))
 }
 
 func (a *API) createMacro(c *call) (any, error) {
-	in := macroInput{Scope: macro.Personal}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	m, err := a.desk.CreateMacro(c.r.Context(), c.actor, in.macro())
-	if err != nil {
-		return nil, err
-	}
-	c.created(Prefix + "/macros/" + strconv.FormatInt(m.ID, 10))
-	return macroOut(m), nil
+	return fromBody(c, macroInput{Scope: macro.Personal}, func(ctx context.Context, actor auth.Actor, in macroInput) (macro.Macro, error) {
+		return a.desk.CreateMacro(ctx, actor, in.macro())
+	}, createdAt(c, macroOut, func(m macroJSON) string { return pathOf("/macros", m.ID) }))
 }
 
-func (a *API) getMacro(c *call) (any, error) { return byID(c, a.desk.Macro, macroOut) }
+func (a *API) getMacro(c *call) (any, error) { return byID(c, a.desk.Macro, render(macroOut)) }
 
 func (a *API) updateMacro(c *call) (any, error) {
 	return patch(c, a.desk.Macro,
@@ -97,7 +83,7 @@ func (a *API) updateMacro(c *call) (any, error) {
 		}, macroOut)
 }
 
-func (a *API) deleteMacro(c *call) (any, error) { return byID(c, a.desk.DeleteMacro, macroOut) }
+func (a *API) deleteMacro(c *call) (any, error) { return byID(c, a.desk.DeleteMacro, render(macroOut)) }
 
 type macroPreviewJSON struct {
 	MacroID  int64         `json:"macro_id"`
@@ -108,7 +94,7 @@ type macroPreviewJSON struct {
 }
 
 func (a *API) previewMacro(c *call) (any, error) {
-	ticketID, macroID, err := ticketAndMacro(c)
+	ticketID, macroID, err := c.twoIDs("id", "macro")
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +106,7 @@ func (a *API) previewMacro(c *call) (any, error) {
 }
 
 func (a *API) applyMacro(c *call) (any, error) {
-	ticketID, macroID, err := ticketAndMacro(c)
+	ticketID, macroID, err := c.twoIDs("id", "macro")
 	if err != nil {
 		return nil, err
 	}
@@ -136,14 +122,6 @@ func (a *API) applyMacro(c *call) (any, error) {
 	}
 	return render(ticketOut)(a.desk.ApplyMacro(c.r.Context(), c.actor, ticketID, desk.MacroUse{MacroID: macroID, Body: in.Body,
 		Note: in.Note, Status: in.Status, Files: files, PublicURL: a.baseURL(c.r)}))
-}
-
-func ticketAndMacro(c *call) (ticketID, macroID int64, err error) {
-	if ticketID, err = c.id("id"); err != nil {
-		return 0, 0, err
-	}
-	macroID, err = c.id("macro")
-	return ticketID, macroID, err
 }
 
 // baseURL is where customers reach the server, for the links a macro puts

@@ -23,32 +23,18 @@ func TestMacroRoutesByRole(t *testing.T) {
 			t.Errorf("a macro without scope is personal, got %q", personal.Scope)
 		}
 		sharedPath, personalPath := idPath("/macros", shared.ID), idPath("/macros", personal.ID)
-		cases := []struct {
-			name, who, method, path string
-			body                    any
-			status                  int
-		}{
-			{"an agent reads a shared macro", "agentL2", "GET", sharedPath, nil, 200},
-			{"an agent cannot change a shared macro", "agentL1", "PATCH", sharedPath, map[string]any{"name": "x"}, 403},
-			{"an agent cannot delete a shared macro", "agentL1", "DELETE", sharedPath, nil, 403},
-			{"an agent cannot share with everyone", "agentL1", "POST", Prefix + "/macros", map[string]any{"name": "x", "scope": "shared", "body_fr": "x"}, 403},
-			{"another agent does not see a personal macro", "agentL2", "GET", personalPath, nil, 404},
-			{"a lead does not see someone's personal macro", "lead", "PATCH", personalPath, map[string]any{"name": "x"}, 404},
-			{"another workspace sees nothing", "other", "GET", sharedPath, nil, 404},
-			{"an unknown placeholder is refused", "lead", "PATCH", sharedPath, map[string]any{"body_fr": "Bonjour {{client}}"}, 422},
-			{"an agent previews on a ticket they cannot see", "agentL1", "GET", e.ticketPath("L3") + "/macros/" + itoa(shared.ID), nil, 404},
-			{"the owner changes their macro", "agentL1", "PATCH", personalPath, map[string]any{"name": "Relance"}, 200},
-		}
-		for _, c := range cases {
-			before := e.rowCounts()
-			a := e.send(c.who, c.method, c.path, c.body)
-			if a.status != c.status {
-				t.Errorf("%s: %s, want %d", c.name, a, c.status)
-			}
-			if c.status >= 400 && !equalCounts(before, e.rowCounts()) {
-				t.Errorf("%s: a refused request wrote", c.name)
-			}
-		}
+		e.checkRoleCases(t, []roleCase{
+			{"an agent reads a shared macro", "agentL2", "GET", sharedPath, nil, 200, ""},
+			{"an agent cannot change a shared macro", "agentL1", "PATCH", sharedPath, map[string]any{"name": "x"}, 403, ""},
+			{"an agent cannot delete a shared macro", "agentL1", "DELETE", sharedPath, nil, 403, ""},
+			{"an agent cannot share with everyone", "agentL1", "POST", Prefix + "/macros", map[string]any{"name": "x", "scope": "shared", "body_fr": "x"}, 403, ""},
+			{"another agent does not see a personal macro", "agentL2", "GET", personalPath, nil, 404, ""},
+			{"a lead does not see someone's personal macro", "lead", "PATCH", personalPath, map[string]any{"name": "x"}, 404, ""},
+			{"another workspace sees nothing", "other", "GET", sharedPath, nil, 404, ""},
+			{"an unknown placeholder is refused", "lead", "PATCH", sharedPath, map[string]any{"body_fr": "Bonjour {{client}}"}, 422, ""},
+			{"an agent previews on a ticket they cannot see", "agentL1", "GET", e.ticketPath("L3") + "/macros/" + itoa(shared.ID), nil, 404, ""},
+			{"the owner changes their macro", "agentL1", "PATCH", personalPath, map[string]any{"name": "Relance"}, 200, ""},
+		})
 
 		// Preview, then apply as the L1 agent on an L1 ticket of alice (fr).
 		var pv struct {

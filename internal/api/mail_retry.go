@@ -3,15 +3,11 @@ package api
 // retryEmail sends a reply's failed email again: POST
 // /tickets/{id}/messages/{mid}/retry, mid being the reply's event id.
 func (a *API) retryEmail(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
+	id, mid, err := c.twoIDs("id", "mid")
+	if err == nil {
+		err = c.noBody()
 	}
-	mid, err := c.id("mid")
 	if err != nil {
-		return nil, err
-	}
-	if err := c.noBody(); err != nil {
 		return nil, err
 	}
 	e, t, err := a.desk.RetryEmail(c.r.Context(), c.actor, id, mid)

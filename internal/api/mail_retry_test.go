@@ -3,16 +3,18 @@ package api
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"testing"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/jobs"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/webhook"
 )
 
 func TestRetryTicketEmail(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		e.d.EnableEmailReplies(desk.Outbound{Domain: "acme.test"})
 		tk := e.f.Ticket["L1"]
@@ -29,10 +31,10 @@ func TestRetryTicketEmail(t *testing.T) {
 			t.Fatalf("retry of a queued email: %s", a)
 		}
 		var msgID string
-		if err := s.DB().QueryRow(`SELECT message_id FROM mail_messages WHERE event_id = $1`, out.Event.ID).Scan(&msgID); err != nil {
+		if err := e.s.DB().QueryRow(`SELECT message_id FROM mail_messages WHERE event_id = $1`, out.Event.ID).Scan(&msgID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SetMailState(ctx, e.f.WS.ID, msgID, store.MailFailed, "550 5.1.1 User unknown"); err != nil {
+		if err := e.s.SetMailState(ctx, e.f.WS.ID, msgID, store.MailFailed, "550 5.1.1 User unknown"); err != nil {
 			t.Fatal(err)
 		}
 		for _, who := range []string{"agentL3", "other"} { // cannot see the ticket
@@ -57,8 +59,82 @@ func TestRetryTicketEmail(t *testing.T) {
 		if got.Event.Email.State != store.MailQueued {
 			t.Fatalf("after retry: %+v", got.Event)
 		}
-		if n, _ := s.CountJobs(ctx, desk.EmailSendJob, store.JobQueued); n != 1 {
+		if n, _ := e.s.CountJobs(ctx, desk.EmailSendJob, store.JobQueued); n != 1 {
 			t.Fatalf("%d queued send jobs, want the one retried", n)
+		}
+	})
+}
+
+// TestConnectorDeliveryStateAndRetry: the API shows a reply's webhook
+// delivery in the shape of an email's (email.via = webhook), and the one
+// retry route sends a failed delivery again.
+func TestConnectorDeliveryStateAndRetry(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		sink := newHookSink(t)
+		var conn struct {
+			Key    string `json:"key"`
+			Secret string `json:"secret"`
+		}
+		e.must(e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "Forum", "webhook_url": sink.srv.URL}), 201, &conn)
+		sink.secret = conn.Secret
+		var in struct {
+			TicketID int64 `json:"ticket_id"`
+		}
+		e.must(e.postChannel(conn.Key, conn.Secret, inbound("thread-4", "m1", "Le export CSV plante.")), 200, &in)
+		var out struct {
+			Event struct {
+				ID int64 `json:"id"`
+			} `json:"event"`
+		}
+		e.must(e.send("lead", "POST", ticketPath(in.TicketID)+"/replies", map[string]any{"body": "Corrigé dans la 4.2."}), 201, &out)
+		runner := jobs.New(e.s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		webhook.New(e.d, webhook.Policy{AllowPrivate: true}, nil).Register(runner)
+
+		state := func() map[string]string {
+			t.Helper()
+			var list struct {
+				Data []struct {
+					ID    int64             `json:"id"`
+					Email map[string]string `json:"email"`
+				} `json:"data"`
+			}
+			e.must(e.get("lead", ticketPath(in.TicketID)+"/events"), 200, &list)
+			for _, ev := range list.Data {
+				if ev.ID == out.Event.ID {
+					return ev.Email
+				}
+			}
+			t.Fatalf("reply %d not on the timeline", out.Event.ID)
+			return nil
+		}
+		retry := fmt.Sprintf("%s/messages/%d/retry", ticketPath(in.TicketID), out.Event.ID)
+		if st := state(); st["via"] != "webhook" || st["state"] != "queued" {
+			t.Fatalf("before delivery: %v", st)
+		}
+		if a := e.send("lead", "POST", retry, nil); a.status != 409 || a.errorCode() != "delivery_not_failed" {
+			t.Fatalf("retry of a queued delivery: %s", a)
+		}
+		sink.status = 410
+		if _, err := runner.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		<-sink.got
+		if st := state(); st["state"] != "failed" || st["answer"] == "" {
+			t.Fatalf("after a refusal: %v", st)
+		}
+		for _, who := range []string{"agentL3", "other"} { // cannot see the ticket
+			if a := e.send(who, "POST", retry, nil); a.status != 404 {
+				t.Fatalf("%s retried: %s", who, a)
+			}
+		}
+		sink.status = 200
+		e.must(e.send("lead", "POST", retry, nil), 200, nil)
+		if _, err := runner.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		<-sink.got
+		if st := state(); st["state"] != "sent" {
+			t.Fatalf("after the retry: %v", st)
 		}
 	})
 }

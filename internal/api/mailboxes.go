@@ -1,10 +1,11 @@
 package api
 
 import (
+	"context"
 	"maps"
-	"strconv"
 	"time"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/store"
 )
@@ -89,82 +90,45 @@ func (in mailboxIn) over(m desk.MailboxInput) desk.MailboxInput {
 }
 
 func (a *API) listMailboxes(c *call) (any, error) {
-	list, err := a.desk.Mailboxes(c.r.Context(), c.actor)
-	if err != nil {
-		return nil, err
-	}
-	out := struct {
-		Data []mailboxJSON `json:"data"`
-	}{Data: make([]mailboxJSON, len(list))}
-	for i, m := range list {
-		out.Data[i] = mailboxOut(m)
-	}
-	return out, nil
+	return render(listOf(mailboxOut))(a.desk.Mailboxes(c.r.Context(), c.actor))
 }
 
 func (a *API) createMailbox(c *call) (any, error) {
-	var in mailboxIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	m, err := a.desk.CreateMailbox(c.r.Context(), c.actor, in.over(desk.MailboxInput{Enabled: true}))
-	if err != nil {
-		return nil, err
-	}
-	c.created(Prefix + "/mailboxes/" + strconv.FormatInt(m.ID, 10))
-	return a.mailbox(c, m.ID)
+	return fromBody(c, mailboxIn{}, func(ctx context.Context, actor auth.Actor, in mailboxIn) (store.Mailbox, error) {
+		m, err := a.desk.CreateMailbox(ctx, actor, in.over(desk.MailboxInput{Enabled: true}))
+		if err != nil {
+			return m, err
+		}
+		return a.desk.Mailbox(ctx, actor, m.ID)
+	}, createdAt(c, mailboxOut, func(m mailboxJSON) string { return pathOf("/mailboxes", m.ID) }))
 }
 
-func (a *API) mailbox(c *call, id int64) (any, error) {
-	m, err := a.desk.Mailbox(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	return mailboxOut(m), nil
-}
-
-func (a *API) getMailbox(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	return a.mailbox(c, id)
-}
+func (a *API) getMailbox(c *call) (any, error) { return byID(c, a.desk.Mailbox, render(mailboxOut)) }
 
 func (a *API) updateMailbox(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	var in mailboxIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	cur, err := a.desk.Mailbox(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	base := desk.MailboxInput{Address: cur.Address, Host: cur.Host, Port: cur.Port, TLS: cur.TLS, Username: cur.Username,
-		Folder: cur.Folder, After: cur.After, MoveTo: cur.MoveTo, Keyword: cur.Keyword, Enabled: cur.Enabled}
-	if err := a.desk.UpdateMailbox(c.r.Context(), c.actor, id, in.over(base)); err != nil {
-		return nil, err
-	}
-	return a.mailbox(c, id)
+	return withBody(c, func(ctx context.Context, actor auth.Actor, id int64, in mailboxIn) (store.Mailbox, error) {
+		cur, err := a.desk.Mailbox(ctx, actor, id)
+		if err != nil {
+			return cur, err
+		}
+		base := desk.MailboxInput{Address: cur.Address, Host: cur.Host, Port: cur.Port, TLS: cur.TLS, Username: cur.Username,
+			Folder: cur.Folder, After: cur.After, MoveTo: cur.MoveTo, Keyword: cur.Keyword, Enabled: cur.Enabled}
+		if err := a.desk.UpdateMailbox(ctx, actor, id, in.over(base)); err != nil {
+			return cur, err
+		}
+		return a.desk.Mailbox(ctx, actor, id)
+	}, render(mailboxOut))
 }
 
+// deleteMailbox answers the mailbox as it was.
 func (a *API) deleteMailbox(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	m, err := a.desk.Mailbox(c.r.Context(), c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.desk.DeleteMailbox(c.r.Context(), c.actor, id); err != nil {
-		return nil, err
-	}
-	return mailboxOut(m), nil
+	return byID(c, func(ctx context.Context, actor auth.Actor, id int64) (store.Mailbox, error) {
+		m, err := a.desk.Mailbox(ctx, actor, id)
+		if err != nil {
+			return m, err
+		}
+		return m, a.desk.DeleteMailbox(ctx, actor, id)
+	}, render(mailboxOut))
 }
 
 func mailboxSchemas() map[string]any {

@@ -137,11 +137,8 @@ func (a *API) listNotifications(c *call) (any, error) {
 
 func (a *API) markNotificationRead(c *call) (any, error) {
 	ctx := c.r.Context()
-	id, err := c.id("id")
+	id, err := c.idAndNoBody("id")
 	if err != nil {
-		return nil, err
-	}
-	if err := c.noBody(); err != nil {
 		return nil, err
 	}
 	if err := a.desk.MarkNotificationRead(ctx, c.actor, id); err != nil {

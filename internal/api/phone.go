@@ -6,12 +6,9 @@ import "github.com/palier/palier/internal/desk"
 // become routed tickets (desk/phone.go).
 
 func (a *API) logCall(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
 	var in desk.Call
-	if err := c.decode(&in); err != nil {
+	id, err := c.idAndBody(&in)
+	if err != nil {
 		return nil, err
 	}
 	e, t, err := a.desk.LogCall(c.r.Context(), c.actor, id, in)
@@ -22,14 +19,5 @@ func (a *API) logCall(c *call) (any, error) {
 }
 
 func (a *API) requestCallback(c *call) (any, error) {
-	var in desk.Callback
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	t, err := a.desk.RequestCallback(c.r.Context(), c.actor, in)
-	if err != nil {
-		return nil, err
-	}
-	c.created(ticketPath(t.ID))
-	return ticketOut(t), nil
+	return fromBody(c, desk.Callback{}, a.desk.RequestCallback, createdAt(c, ticketOut, ticketLocation))
 }

@@ -30,11 +30,7 @@ func ruleSetOut(rs routing.RuleSet) routing.RuleSet {
 }
 
 func (a *API) getRoutingRules(c *call) (any, error) {
-	rs, err := a.desk.RoutingRules(c.r.Context(), c.actor)
-	if err != nil {
-		return nil, err
-	}
-	return ruleSetOut(rs), nil
+	return render(ruleSetOut)(a.desk.RoutingRules(c.r.Context(), c.actor))
 }
 
 // putRoutingRules replaces the whole rule set: rules are ordered and the
@@ -48,11 +44,7 @@ func (a *API) putRoutingRules(c *call) (any, error) {
 	if err := a.desk.SaveRoutingRules(ctx, c.actor, in); err != nil {
 		return nil, err
 	}
-	rs, err := a.desk.RoutingRules(ctx, c.actor)
-	if err != nil {
-		return nil, err
-	}
-	return ruleSetOut(rs), nil
+	return render(ruleSetOut)(a.desk.RoutingRules(ctx, c.actor))
 }
 
 // dryRunBody is a rule set to try and how many recent tickets to try it

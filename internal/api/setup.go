@@ -78,7 +78,12 @@ type tierBody struct {
 	TargetShare float64 `json:"target_share"`
 	Position    int     `json:"position"`
 	External    bool    `json:"external"`
-	VendorEmail string  `json:"vendor_email"`
+	VendorEmail string  `json:"vendor_email,omitempty"` // omitted from answers when empty
+}
+
+func tierBodyOf(t workspace.Tier) tierBody {
+	return tierBody{code: t.Code, NameFR: t.NameFR, NameEN: t.NameEN, Description: t.Description, TargetShare: t.TargetShare,
+		Position: t.Position, External: t.External, VendorEmail: t.VendorEmail}
 }
 
 func (b tierBody) tier(lang string, id int64, code string) workspace.Tier {
@@ -87,37 +92,34 @@ func (b tierBody) tier(lang string, id int64, code string) workspace.Tier {
 		Position: b.Position, External: b.External, VendorEmail: b.VendorEmail}
 }
 
+// tiersIn converts tiers for output in the caller's language.
+func tiersIn(lang string) func(workspace.Tier) tierJSON {
+	return func(t workspace.Tier) tierJSON { return tierOut(lang, t) }
+}
+
 func (a *API) listTiers(c *call) (any, error) {
 	dir, err := a.directory(c.r.Context(), c.actor)
-	return onePage(each(dir.Tiers, func(t workspace.Tier) tierJSON { return tierOut(c.lang, t) })), err
+	return onePage(each(dir.Tiers, tiersIn(c.lang))), err
+}
+
+type tierCreate struct {
+	Code string `json:"code"` // fixed once created
+	tierBody
 }
 
 func (a *API) createTier(c *call) (any, error) {
-	var in struct {
-		Code string `json:"code"` // fixed once created
-		tierBody
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	t, err := a.desk.CreateTier(c.r.Context(), c.actor, in.tier(c.lang, 0, in.Code))
-	if err != nil {
-		return nil, err
-	}
-	c.created("")
-	t.Normalize()
-	return tierOut(c.lang, t), nil
+	return fromBody(c, tierCreate{}, func(ctx context.Context, actor auth.Actor, in tierCreate) (workspace.Tier, error) {
+		t, err := a.desk.CreateTier(ctx, actor, in.tier(c.lang, 0, in.Code))
+		t.Normalize()
+		return t, err
+	}, createdAt(c, tiersIn(c.lang), noLocation))
 }
 
 func (a *API) updateTier(c *call) (any, error) {
 	get := setupItem(a, func(d desk.Directory) []workspace.Tier { return d.Tiers }, func(t workspace.Tier) int64 { return t.ID }, "tier")
-	bodyOf := func(t workspace.Tier) tierBody {
-		return tierBody{code: t.Code, NameFR: t.NameFR, NameEN: t.NameEN, Description: t.Description, TargetShare: t.TargetShare,
-			Position: t.Position, External: t.External, VendorEmail: t.VendorEmail}
-	}
-	return patch(c, get, bodyOf, func(ctx context.Context, actor auth.Actor, id int64, in tierBody) error {
+	return patch(c, get, tierBodyOf, func(ctx context.Context, actor auth.Actor, id int64, in tierBody) error {
 		return a.desk.UpdateTier(ctx, actor, in.tier(c.lang, id, in.code))
-	}, func(t workspace.Tier) tierJSON { return tierOut(c.lang, t) })
+	}, tiersIn(c.lang))
 }
 
 // Teams.
@@ -132,40 +134,41 @@ type teamBody struct {
 	MemberIDs   []int64 `json:"member_ids"`
 }
 
+func teamBodyOf(t workspace.Team) teamBody {
+	return teamBody{TierID: t.TierID, NameFR: t.NameFR, NameEN: t.NameEN, Description: t.Description, SkillIDs: t.SkillIDs, MemberIDs: t.MemberIDs}
+}
+
 func (b teamBody) team(lang string, id int64, create bool) workspace.Team {
 	bilingual(lang, b.Name, &b.NameFR, &b.NameEN, create)
 	return workspace.Team{ID: id, TierID: b.TierID, NameFR: b.NameFR, NameEN: b.NameEN, Description: b.Description,
 		SkillIDs: nonNil(b.SkillIDs), MemberIDs: nonNil(b.MemberIDs)}
 }
 
-func (a *API) listTeams(c *call) (any, error) {
-	dir, err := a.directory(c.r.Context(), c.actor)
-	return onePage(each(dir.Teams, func(t workspace.Team) teamJSON { return teamOut(c.lang, t) })), err
+// teamsIn converts teams for output in the caller's language.
+func teamsIn(lang string) func(workspace.Team) teamJSON {
+	return func(t workspace.Team) teamJSON { return teamOut(lang, t) }
 }
 
+func (a *API) listTeams(c *call) (any, error) {
+	dir, err := a.directory(c.r.Context(), c.actor)
+	return onePage(each(dir.Teams, teamsIn(c.lang))), err
+}
+
+// createTeam answers the team as sent, with its new id.
 func (a *API) createTeam(c *call) (any, error) {
-	var in teamBody
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	t, err := a.desk.CreateTeam(c.r.Context(), c.actor, in.team(c.lang, 0, true))
-	if err != nil {
-		return nil, err
-	}
-	c.created("")
-	out := in.team(c.lang, t.ID, true)
-	out.Normalize()
-	return teamOut(c.lang, out), nil
+	return fromBody(c, teamBody{}, func(ctx context.Context, actor auth.Actor, in teamBody) (workspace.Team, error) {
+		t, err := a.desk.CreateTeam(ctx, actor, in.team(c.lang, 0, true))
+		out := in.team(c.lang, t.ID, true)
+		out.Normalize()
+		return out, err
+	}, createdAt(c, teamsIn(c.lang), noLocation))
 }
 
 func (a *API) updateTeam(c *call) (any, error) {
 	get := setupItem(a, func(d desk.Directory) []workspace.Team { return d.Teams }, func(t workspace.Team) int64 { return t.ID }, "team")
-	bodyOf := func(t workspace.Team) teamBody {
-		return teamBody{TierID: t.TierID, NameFR: t.NameFR, NameEN: t.NameEN, Description: t.Description, SkillIDs: t.SkillIDs, MemberIDs: t.MemberIDs}
-	}
-	return patch(c, get, bodyOf, func(ctx context.Context, actor auth.Actor, id int64, in teamBody) error {
+	return patch(c, get, teamBodyOf, func(ctx context.Context, actor auth.Actor, id int64, in teamBody) error {
 		return a.desk.UpdateTeam(ctx, actor, in.team(c.lang, id, false))
-	}, func(t workspace.Team) teamJSON { return teamOut(c.lang, t) })
+	}, teamsIn(c.lang))
 }
 
 // Request types.
@@ -183,22 +186,17 @@ func (a *API) listRequestTypes(c *call) (any, error) {
 	return onePage(each(dir.RequestTypes, requestTypeOut)), err
 }
 
+type requestTypeCreate struct {
+	Key string `json:"key"` // fixed once created: routing rules and filters name it
+	requestTypeBody
+}
+
 func (a *API) createRequestType(c *call) (any, error) {
-	var in struct {
-		Key string `json:"key"` // fixed once created: routing rules and filters name it
-		requestTypeBody
-	}
-	in.Active = true
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	rt, err := a.desk.CreateRequestType(c.r.Context(), c.actor, workspace.RequestType{Key: in.Key, NameFR: in.NameFR, NameEN: in.NameEN,
-		Active: in.Active, Model: in.Model})
-	if err != nil {
-		return nil, err
-	}
-	c.created("")
-	return requestTypeOut(rt), nil
+	in := requestTypeCreate{requestTypeBody: requestTypeBody{Active: true}}
+	return fromBody(c, in, func(ctx context.Context, actor auth.Actor, in requestTypeCreate) (workspace.RequestType, error) {
+		return a.desk.CreateRequestType(ctx, actor, workspace.RequestType{Key: in.Key, NameFR: in.NameFR, NameEN: in.NameEN,
+			Active: in.Active, Model: in.Model})
+	}, createdAt(c, requestTypeOut, noLocation))
 }
 
 func (a *API) updateRequestType(c *call) (any, error) {
@@ -229,22 +227,17 @@ func (a *API) listCustomFields(c *call) (any, error) {
 	return onePage(each(dir.CustomFields, customFieldOut)), err
 }
 
+type customFieldCreate struct {
+	Key  string              `json:"key"`  // fixed once created: tickets store values by key
+	Kind workspace.FieldKind `json:"kind"` // fixed: stored values were checked against it
+	customFieldBody
+}
+
 func (a *API) createCustomField(c *call) (any, error) {
-	var in struct {
-		Key  string              `json:"key"`  // fixed once created: tickets store values by key
-		Kind workspace.FieldKind `json:"kind"` // fixed: stored values were checked against it
-		customFieldBody
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	cf, err := a.desk.CreateCustomField(c.r.Context(), c.actor, workspace.CustomField{Key: in.Key, Kind: in.Kind,
-		LabelFR: in.LabelFR, LabelEN: in.LabelEN, Options: in.Options, Position: in.Position})
-	if err != nil {
-		return nil, err
-	}
-	c.created("")
-	return customFieldOut(cf), nil
+	return fromBody(c, customFieldCreate{}, func(ctx context.Context, actor auth.Actor, in customFieldCreate) (workspace.CustomField, error) {
+		return a.desk.CreateCustomField(ctx, actor, workspace.CustomField{Key: in.Key, Kind: in.Kind,
+			LabelFR: in.LabelFR, LabelEN: in.LabelEN, Options: in.Options, Position: in.Position})
+	}, createdAt(c, customFieldOut, noLocation))
 }
 
 func (a *API) updateCustomField(c *call) (any, error) {
@@ -270,6 +263,11 @@ type workspaceBody struct {
 	BusinessHours   string                 `json:"business_hours"`
 }
 
+func workspaceBodyOf(w workspace.Workspace) workspaceBody {
+	return workspaceBody{Name: w.Name, SupportModel: w.SupportModel, Languages: w.Languages, DefaultLanguage: w.DefaultLanguage, Timezone: w.Timezone,
+		BusinessHours: w.BusinessHours}
+}
+
 const businessHoursDoc = `Opening hours in the workspace's time zone, e.g. "mon-fri 09:00-18:00, sat 10:00-13:00"; "24/7" for always. Routing's business_hours condition uses them.`
 
 func (a *API) getWorkspace(c *call) (any, error) {
@@ -284,8 +282,7 @@ func (a *API) updateWorkspace(c *call) (any, error) {
 		return nil, err
 	}
 	w := dir.Workspace
-	in := workspaceBody{Name: w.Name, SupportModel: w.SupportModel, Languages: w.Languages, DefaultLanguage: w.DefaultLanguage, Timezone: w.Timezone,
-		BusinessHours: w.BusinessHours}
+	in := workspaceBodyOf(w)
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}

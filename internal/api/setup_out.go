@@ -8,57 +8,44 @@ import (
 
 // The API's own output types for the workspace's setup: the edge serves
 // these, never the workspace package's types, so that renaming a field
-// there cannot change the API (its schemas are in schemas.go).
+// there cannot change the API (its schemas are in schemas.go). An object
+// is served as its id, the fields an admin writes (the body types of
+// setup.go, so a writable field is declared once) and what the server sets.
 
 type workspaceJSON struct {
-	ID              int64                  `json:"id"`
-	Name            string                 `json:"name"`
-	SupportModel    workspace.SupportModel `json:"support_model"`
-	Languages       []string               `json:"languages"`
-	DefaultLanguage string                 `json:"default_language"`
-	Timezone        string                 `json:"timezone"`
-	BusinessHours   string                 `json:"business_hours"`
-	CreatedAt       time.Time              `json:"created_at"`
+	ID int64 `json:"id"`
+	workspaceBody
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func workspaceOut(w workspace.Workspace) workspaceJSON {
-	return workspaceJSON{ID: w.ID, Name: w.Name, SupportModel: w.SupportModel, Languages: nonNil(w.Languages), DefaultLanguage: w.DefaultLanguage,
-		Timezone: w.Timezone, BusinessHours: w.BusinessHours, CreatedAt: w.CreatedAt}
+	b := workspaceBodyOf(w)
+	b.Languages = nonNil(b.Languages)
+	return workspaceJSON{ID: w.ID, workspaceBody: b, CreatedAt: w.CreatedAt}
 }
 
 // tierJSON: name is the name in the caller's language (see bilingual).
 type tierJSON struct {
-	ID          int64   `json:"id"`
-	Code        string  `json:"code"`
-	Name        string  `json:"name"`
-	NameFR      string  `json:"name_fr"`
-	NameEN      string  `json:"name_en"`
-	Description string  `json:"description"`
-	TargetShare float64 `json:"target_share"`
-	Position    int     `json:"position"`
-	External    bool    `json:"external"`
-	VendorEmail string  `json:"vendor_email,omitempty"`
+	ID   int64  `json:"id"`
+	Code string `json:"code"`
+	tierBody
 }
 
 func tierOut(lang string, t workspace.Tier) tierJSON {
-	return tierJSON{ID: t.ID, Code: t.Code, Name: t.NameIn(lang), NameFR: t.NameFR, NameEN: t.NameEN, Description: t.Description,
-		TargetShare: t.TargetShare, Position: t.Position, External: t.External, VendorEmail: t.VendorEmail}
+	b := tierBodyOf(t)
+	b.Name = t.NameIn(lang)
+	return tierJSON{ID: t.ID, Code: t.Code, tierBody: b}
 }
 
 type teamJSON struct {
-	ID          int64   `json:"id"`
-	TierID      int64   `json:"tier_id"`
-	Name        string  `json:"name"`
-	NameFR      string  `json:"name_fr"`
-	NameEN      string  `json:"name_en"`
-	Description string  `json:"description"`
-	SkillIDs    []int64 `json:"skill_ids"`
-	MemberIDs   []int64 `json:"member_ids"`
+	ID int64 `json:"id"`
+	teamBody
 }
 
 func teamOut(lang string, t workspace.Team) teamJSON {
-	return teamJSON{ID: t.ID, TierID: t.TierID, Name: t.NameIn(lang), NameFR: t.NameFR, NameEN: t.NameEN, Description: t.Description,
-		SkillIDs: nonNil(t.SkillIDs), MemberIDs: nonNil(t.MemberIDs)}
+	b := teamBodyOf(t)
+	b.Name, b.SkillIDs, b.MemberIDs = t.NameIn(lang), nonNil(t.SkillIDs), nonNil(t.MemberIDs)
+	return teamJSON{ID: t.ID, teamBody: b}
 }
 
 type requestTypeJSON struct {

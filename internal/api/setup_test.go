@@ -61,17 +61,8 @@ func TestCustomersAndOrganisations(t *testing.T) {
 		}
 		// Pages of one walk every customer once, newest first.
 		var seen []int64
-		path := Prefix + "/customers?limit=1"
-		for range 20 {
-			var p page[customer.Customer]
-			e.must(e.get("agentL1", path), 200, &p)
-			for _, x := range p.Data {
-				seen = append(seen, x.ID)
-			}
-			if p.NextCursor == nil {
-				break
-			}
-			path = Prefix + "/customers?limit=1&cursor=" + *p.NextCursor
+		for _, x := range allPages[customer.Customer](e, "agentL1", Prefix+"/customers?limit=1", 20) {
+			seen = append(seen, x.ID)
 		}
 		if len(seen) != 4 || !slices.IsSortedFunc(seen, func(a, b int64) int { return int(b - a) }) {
 			t.Errorf("customers over pages: %v, want the 4 of Acme newest first", seen)
@@ -153,17 +144,7 @@ func TestAdminSetsUpTheWorkspace(t *testing.T) {
 		}
 
 		// The audit log, newest first, paged.
-		var entries []store.AuditEntry
-		path := Prefix + "/audit-log?limit=3"
-		for range 50 {
-			var p page[store.AuditEntry]
-			e.must(e.get("lead", path), 200, &p)
-			entries = append(entries, p.Data...)
-			if p.NextCursor == nil {
-				break
-			}
-			path = Prefix + "/audit-log?limit=3&cursor=" + *p.NextCursor
-		}
+		entries := allPages[store.AuditEntry](e, "lead", Prefix+"/audit-log?limit=3", 50)
 		var actions []string
 		for _, x := range entries {
 			actions = append(actions, x.Action)

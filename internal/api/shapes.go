@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/palier/palier/internal/auth"
 )
@@ -18,6 +19,17 @@ func render[T, U any](out func(T) U) func(T, error) (any, error) {
 			return nil, err
 		}
 		return out(v), nil
+	}
+}
+
+// renderWith is render for an output that takes more reads, which may
+// fail (an article's translations, a ticket's links).
+func renderWith[T, U any](out func(T) (U, error)) func(T, error) (any, error) {
+	return func(v T, err error) (any, error) {
+		if err != nil {
+			return nil, err
+		}
+		return out(v)
 	}
 }
 
@@ -70,46 +82,109 @@ func patch[T, B, U any](c *call, get func(context.Context, auth.Actor, int64) (T
 	return render(out)(get(ctx, c.actor, id))
 }
 
+// answerFunc renders what a desk call gave back: render for a plain answer,
+// createdAt for a new resource, or a handler's own (an article with its
+// translations, a message with its files).
+type answerFunc[T any] = func(T, error) (any, error)
+
+// createdAt answers a new resource: 201 Created, at the address at names
+// ("" for none), as its output type.
+func createdAt[T, U any](c *call, out func(T) U, at func(U) string) answerFunc[T] {
+	return func(v T, err error) (any, error) {
+		if err != nil {
+			return nil, err
+		}
+		res := out(v)
+		c.created(at(res))
+		return res, nil
+	}
+}
+
+// pathOf is the address of the object id of the collection at path (e.g.
+// "/macros"): where a Location header or a link sends the client.
+func pathOf(collection string, id int64) string {
+	return Prefix + collection + "/" + strconv.FormatInt(id, 10)
+}
+
+// noLocation is for createdAt: resources listed as one page have no URL of
+// their own.
+func noLocation[U any](U) string { return "" }
+
 // byID calls the desk on the resource at the path's id (a read, a
-// revocation…) and renders what it answers.
-func byID[T, U any](c *call, call func(context.Context, auth.Actor, int64) (T, error), out func(T) U) (any, error) {
+// revocation…) and answers what it gives back.
+func byID[T any](c *call, call func(context.Context, auth.Actor, int64) (T, error), ans answerFunc[T]) (any, error) {
 	id, err := c.id("id")
 	if err != nil {
 		return nil, err
 	}
-	return render(out)(call(c.r.Context(), c.actor, id))
+	return ans(call(c.r.Context(), c.actor, id))
 }
 
 // withBody reads the path's id and the JSON body, hands both to the desk
-// and renders its answer.
-func withBody[B, T, U any](c *call, call func(ctx context.Context, a auth.Actor, id int64, in B) (T, error), out func(T) U) (any, error) {
+// and answers what it gives back.
+func withBody[B, T any](c *call, call func(ctx context.Context, a auth.Actor, id int64, in B) (T, error), ans answerFunc[T]) (any, error) {
+	var in B
+	id, err := c.idAndBody(&in)
+	if err != nil {
+		return nil, err
+	}
+	return ans(call(c.r.Context(), c.actor, id, in))
+}
+
+// fromBody decodes the body over in (which holds the defaults), hands it to
+// the desk and answers what it gives back (usually createdAt).
+func fromBody[B, T any](c *call, in B, call func(ctx context.Context, a auth.Actor, in B) (T, error), ans answerFunc[T]) (any, error) {
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return ans(call(c.r.Context(), c.actor, in))
+}
+
+// idAndBody reads the path's id, then decodes the JSON body into in.
+func (c *call) idAndBody(in any) (int64, error) {
 	id, err := c.id("id")
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	var in B
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	return render(out)(call(c.r.Context(), c.actor, id, in))
+	return id, c.decode(in)
 }
 
-// create decodes the body over in (which holds the defaults), has the desk
-// create the resource, and answers 201 with it, at the location at names
-// ("" for none).
-func create[B, T, U any](c *call, in B, call func(ctx context.Context, a auth.Actor, in B) (T, error), out func(T) U, at func(U) string) (any, error) {
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	v, err := call(c.r.Context(), c.actor, in)
+// twoIDs reads the path's two ids, first then second.
+func (c *call) twoIDs(first, second string) (int64, int64, error) {
+	a, err := c.id(first)
 	if err != nil {
-		return nil, err
+		return 0, 0, err
 	}
-	res := out(v)
-	c.created(at(res))
-	return res, nil
+	b, err := c.id(second)
+	return a, b, err
 }
 
-// noLocation is for create: resources listed as one page have no URL of
-// their own.
-func noLocation[U any](U) string { return "" }
+// idAndNoBody reads the path's id named name, on a route that takes no
+// body (an empty one, or none at all, is fine).
+func (c *call) idAndNoBody(name string) (int64, error) {
+	id, err := c.id(name)
+	if err != nil {
+		return 0, err
+	}
+	return id, c.noBody()
+}
+
+// dataList is a list answered whole, in one piece: {"data": [...]}.
+type dataList[T any] struct {
+	Data []T `json:"data"`
+}
+
+// listOf converts a whole list for output.
+func listOf[T, U any](out func(T) U) func([]T) dataList[U] {
+	return func(list []T) dataList[U] { return dataList[U]{Data: each(list, out)} }
+}
+
+// keysetPage is a page the desk cut with its own cursor (tickets: the
+// store's keyset cursor); next is "" on the last page.
+func keysetPage[T, U any](list []T, next string, out func(T) U) page[U] {
+	p := page[U]{Data: each(list, out)}
+	if next != "" {
+		p.NextCursor = &next
+	}
+	return p
+}

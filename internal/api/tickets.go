@@ -1,10 +1,11 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
-	"strconv"
 	"time"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
@@ -13,7 +14,10 @@ import (
 // maxEvents bounds a timeline page; a ticket's whole history usually fits.
 const maxEvents = 500
 
-func ticketPath(id int64) string { return Prefix + "/tickets/" + strconv.FormatInt(id, 10) }
+func ticketPath(id int64) string { return pathOf("/tickets", id) }
+
+// ticketLocation is where a ticket just created is read.
+func ticketLocation(t ticketJSON) string { return ticketPath(t.ID) }
 
 // ticketJSON is a ticket as the API shows it. It is the API's own type
 // rather than ticket.Ticket so that a field added to the domain type for
@@ -72,10 +76,12 @@ func ticketOut(t ticket.Ticket) ticketJSON {
 }
 
 func (a *API) createTicket(c *call) (any, error) {
-	return create(c, desk.NewTicket{}, a.desk.CreateTicket, ticketOut, func(t ticketJSON) string { return ticketPath(t.ID) })
+	return fromBody(c, desk.NewTicket{}, a.desk.CreateTicket, createdAt(c, ticketOut, ticketLocation))
 }
 
-func (a *API) updateTicket(c *call) (any, error) { return withBody(c, a.desk.UpdateTicket, ticketOut) }
+func (a *API) updateTicket(c *call) (any, error) {
+	return withBody(c, a.desk.UpdateTicket, render(ticketOut))
+}
 
 // messageOut is the answer to a reply or a note: the new timeline entry and
 // the ticket as it is after it (a reply may have changed its status).
@@ -86,40 +92,38 @@ type messageOut struct {
 }
 
 func (a *API) reply(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
 	var in struct {
 		Body   string `json:"body"`
 		Status string `json:"status"`
 	}
-	files, done, err := c.decodeMessage(a, &in)
-	defer done()
-	if err != nil {
-		return nil, err
-	}
-	e, t, err := a.desk.ReplyWith(c.r.Context(), c.actor, id, in.Body, in.Status, files)
-	if err != nil {
-		return nil, err
-	}
-	return a.messageAnswer(c, e, t, len(files))
+	return a.postMessage(c, &in, func(ctx context.Context, id int64, files []desk.Upload) (ticket.Event, ticket.Ticket, error) {
+		return a.desk.ReplyWith(ctx, c.actor, id, in.Body, in.Status, files)
+	})
 }
 
 func (a *API) note(c *call) (any, error) {
+	var in struct {
+		Body string `json:"body"`
+	}
+	return a.postMessage(c, &in, func(ctx context.Context, id int64, files []desk.Upload) (ticket.Event, ticket.Ticket, error) {
+		return a.desk.NoteWith(ctx, c.actor, id, in.Body, files)
+	})
+}
+
+// postMessage reads a reply's or a note's body into in (JSON, or multipart
+// with files), has the desk post it on the ticket at the path's id, and
+// answers 201 with the message and its files.
+func (a *API) postMessage(c *call, in any, post func(ctx context.Context, id int64, files []desk.Upload) (ticket.Event, ticket.Ticket, error)) (any, error) {
 	id, err := c.id("id")
 	if err != nil {
 		return nil, err
 	}
-	var in struct {
-		Body string `json:"body"`
-	}
-	files, done, err := c.decodeMessage(a, &in)
+	files, done, err := c.decodeMessage(a, in)
 	defer done()
 	if err != nil {
 		return nil, err
 	}
-	e, t, err := a.desk.NoteWith(c.r.Context(), c.actor, id, in.Body, files)
+	e, t, err := post(c.r.Context(), id, files)
 	if err != nil {
 		return nil, err
 	}
@@ -129,25 +133,18 @@ func (a *API) note(c *call) (any, error) {
 // assign sets or clears the owner. owner_id must be present: null
 // unassigns, so a forgotten field must not be read as "unassign".
 func (a *API) assign(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
 	var in struct {
 		OwnerID json.RawMessage `json:"owner_id"`
 	}
-	if err := c.decode(&in); err != nil {
+	id, err := c.idAndBody(&in)
+	if err != nil {
 		return nil, err
 	}
 	owner, err := optionalID("owner_id", in.OwnerID)
 	if err != nil {
 		return nil, err
 	}
-	t, err := a.desk.UpdateTicket(c.r.Context(), c.actor, id, desk.Update{OwnerID: &owner})
-	if err != nil {
-		return nil, err
-	}
-	return ticketOut(t), nil
+	return render(ticketOut)(a.desk.UpdateTicket(c.r.Context(), c.actor, id, desk.Update{OwnerID: &owner}))
 }
 
 // optionalID reads a required field whose value is an id or null (0).
@@ -172,23 +169,12 @@ func optionalID(name string, raw json.RawMessage) (int64, error) {
 // team (team_id) to the ticket's swarm, with an optional question; the desk
 // refuses both at once, and neither.
 func (a *API) addCollaborator(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
-	var in desk.Invitation
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	ctx := c.r.Context()
-	if _, err := a.desk.Swarm(ctx, c.actor, id, in); err != nil {
-		return nil, err
-	}
-	t, err := a.desk.Ticket(ctx, c.actor, id)
-	if err != nil {
-		return nil, err
-	}
-	return ticketOut(t), nil
+	return withBody(c, func(ctx context.Context, actor auth.Actor, id int64, in desk.Invitation) (ticket.Ticket, error) {
+		if _, err := a.desk.Swarm(ctx, actor, id, in); err != nil {
+			return ticket.Ticket{}, err
+		}
+		return a.desk.Ticket(ctx, actor, id)
+	}, render(ticketOut))
 }
 
 func (a *API) events(c *call) (any, error) {
@@ -215,18 +201,15 @@ func (a *API) listTickets(c *call) (any, error) {
 		return a.searchTickets(c)
 	}
 	limit := int(c.integer("limit", defaultLimit))
-	list, next, err := a.desk.FindTickets(c.r.Context(), c.actor, ticketQuery(c), c.r.URL.Query().Get("cursor"), limit)
+	return ticketPage(a.desk.FindTickets(c.r.Context(), c.actor, ticketQuery(c), c.r.URL.Query().Get("cursor"), limit))
+}
+
+// ticketPage answers a page of tickets cut by the desk.
+func ticketPage(list []ticket.Ticket, next string, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := page[ticketJSON]{Data: make([]ticketJSON, len(list))}
-	for i, t := range list {
-		p.Data[i] = ticketOut(t)
-	}
-	if next != "" {
-		p.NextCursor = &next
-	}
-	return p, nil
+	return keysetPage(list, next, ticketOut), nil
 }
 
 // ticketQuery turns the list's query parameters (already checked against

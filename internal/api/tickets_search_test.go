@@ -67,17 +67,8 @@ func TestSearchTicketsOverHTTP(t *testing.T) {
 		// Paging: three by three, every match once.
 		all, _ := ids("admin", Prefix+"/tickets?limit=100&q=zephyrin")
 		var paged []int64
-		path := Prefix + "/tickets?limit=3&q=zephyrin"
-		for range 100 {
-			var p page[hit]
-			e.must(e.get("admin", path), 200, &p)
-			for _, x := range p.Data {
-				paged = append(paged, x.ID)
-			}
-			if p.NextCursor == nil {
-				break
-			}
-			path = Prefix + "/tickets?limit=3&q=zephyrin&cursor=" + url.QueryEscape(*p.NextCursor)
+		for _, x := range allPages[hit](e, "admin", Prefix+"/tickets?limit=3&q=zephyrin", 100) {
+			paged = append(paged, x.ID)
 		}
 		slices.Sort(paged)
 		if !slices.Equal(paged, all) {

@@ -94,17 +94,8 @@ func TestTicketRoundTrip(t *testing.T) {
 		}
 		// Small pages walk the same timeline.
 		var paged []ticket.EventKind
-		path := ticketPath(created.ID) + "/events?limit=4"
-		for range 10 {
-			var p page[servedEvent]
-			e.must(e.get("agentL1", path), 200, &p)
-			for _, ev := range p.Data {
-				paged = append(paged, ev.Kind)
-			}
-			if p.NextCursor == nil {
-				break
-			}
-			path = ticketPath(created.ID) + "/events?limit=4&cursor=" + *p.NextCursor
+		for _, ev := range allPages[servedEvent](e, "agentL1", ticketPath(created.ID)+"/events?limit=4", 10) {
+			paged = append(paged, ev.Kind)
 		}
 		if !slices.Equal(paged, kinds) {
 			t.Errorf("paged timeline = %v, want %v", paged, kinds)
@@ -252,20 +243,10 @@ func TestAuthorisationMatrix(t *testing.T) {
 func (e *env) allTicketIDs(who string) []int64 {
 	e.t.Helper()
 	var out []int64
-	path := Prefix + "/tickets?limit=7&sort=oldest"
-	for range 100 {
-		var p page[ticket.Ticket]
-		e.must(e.get(who, path), 200, &p)
-		for _, x := range p.Data {
-			out = append(out, x.ID)
-		}
-		if p.NextCursor == nil {
-			return out
-		}
-		path = Prefix + "/tickets?limit=7&sort=oldest&cursor=" + *p.NextCursor
+	for _, x := range allPages[ticket.Ticket](e, who, Prefix+"/tickets?limit=7&sort=oldest", 100) {
+		out = append(out, x.ID)
 	}
-	e.t.Fatal("the ticket list never ends")
-	return nil
+	return out
 }
 
 // Pages follow each other without gaps or repeats, in every sort order.

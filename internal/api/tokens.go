@@ -79,7 +79,9 @@ func (a *API) listTokens(c *call) (any, error) {
 }
 
 // revokeToken revokes a token: your own, or anyone's for admins.
-func (a *API) revokeToken(c *call) (any, error) { return byID(c, a.desk.RevokeToken, tokenOutOf) }
+func (a *API) revokeToken(c *call) (any, error) {
+	return byID(c, a.desk.RevokeToken, render(tokenOutOf))
+}
 
 type unlockOut struct {
 	AgentID  int64 `json:"agent_id"`
@@ -89,11 +91,8 @@ type unlockOut struct {
 // unlockAgent clears the failed sign-ins counted against a member (admins).
 // The body is optional and has no fields.
 func (a *API) unlockAgent(c *call) (any, error) {
-	id, err := c.id("id")
+	id, err := c.idAndNoBody("id")
 	if err != nil {
-		return nil, err
-	}
-	if err := c.noBody(); err != nil {
 		return nil, err
 	}
 	if err := a.desk.UnlockMember(c.r.Context(), c.actor, id); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -89,22 +88,16 @@ func (a *API) listViews(c *call) (any, error) {
 
 func (a *API) createView(c *call) (any, error) {
 	in := viewInput{Scope: store.ViewPersonal, Columns: desk.DefaultViewColumns()}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	di, err := in.desk()
-	if err != nil {
-		return nil, err
-	}
-	v, err := a.desk.CreateSavedView(c.r.Context(), c.actor, di)
-	if err != nil {
-		return nil, err
-	}
-	c.created(Prefix + "/views/" + strconv.FormatInt(v.ID, 10))
-	return viewOut(v), nil
+	return fromBody(c, in, func(ctx context.Context, actor auth.Actor, in viewInput) (desk.SavedView, error) {
+		di, err := in.desk()
+		if err != nil {
+			return desk.SavedView{}, err
+		}
+		return a.desk.CreateSavedView(ctx, actor, di)
+	}, createdAt(c, viewOut, func(v viewJSON) string { return pathOf("/views", v.ID) }))
 }
 
-func (a *API) getView(c *call) (any, error) { return byID(c, a.desk.SavedView, viewOut) }
+func (a *API) getView(c *call) (any, error) { return byID(c, a.desk.SavedView, render(viewOut)) }
 
 func (a *API) updateView(c *call) (any, error) {
 	return patch(c, a.desk.SavedView,
@@ -121,7 +114,9 @@ func (a *API) updateView(c *call) (any, error) {
 		}, viewOut)
 }
 
-func (a *API) deleteView(c *call) (any, error) { return byID(c, a.desk.DeleteSavedView, viewOut) }
+func (a *API) deleteView(c *call) (any, error) {
+	return byID(c, a.desk.DeleteSavedView, render(viewOut))
+}
 
 func (a *API) listViewTickets(c *call) (any, error) {
 	id, err := c.id("id")
@@ -129,18 +124,7 @@ func (a *API) listViewTickets(c *call) (any, error) {
 		return nil, err
 	}
 	limit := int(c.integer("limit", defaultLimit))
-	list, next, err := a.desk.ViewTickets(c.r.Context(), c.actor, id, c.r.URL.Query().Get("cursor"), limit)
-	if err != nil {
-		return nil, err
-	}
-	p := page[ticketJSON]{Data: make([]ticketJSON, len(list))}
-	for i, t := range list {
-		p.Data[i] = ticketOut(t)
-	}
-	if next != "" {
-		p.NextCursor = &next
-	}
-	return p, nil
+	return ticketPage(a.desk.ViewTickets(c.r.Context(), c.actor, id, c.r.URL.Query().Get("cursor"), limit))
 }
 
 func viewSchemas() map[string]any {

@@ -29,37 +29,23 @@ func TestViewRoutesByRole(t *testing.T) {
 			t.Errorf("canonical query %q, want %q", shared.Query, want)
 		}
 		sharedPath, personalPath := idPath("/views", shared.ID), idPath("/views", personal.ID)
-		cases := []struct {
-			name, who, method, path string
-			body                    any
-			status                  int
-		}{
-			{"an agent reads a shared view", "agentL2", "GET", sharedPath, nil, 200},
-			{"an agent lists a shared view", "agentL3", "GET", sharedPath + "/tickets", nil, 200},
-			{"an agent cannot change a shared view", "agentL1", "PATCH", sharedPath, map[string]any{"name": "x"}, 403},
-			{"an agent cannot delete a shared view", "agentL1", "DELETE", sharedPath, nil, 403},
-			{"an agent cannot share with everyone", "agentL1", "POST", Prefix + "/views", map[string]any{"name": "x", "scope": "shared"}, 403},
-			{"another agent does not see a personal view", "agentL2", "GET", personalPath, nil, 404},
-			{"nor list it", "agentL2", "GET", personalPath + "/tickets", nil, 404},
-			{"a lead does not see someone's personal view", "lead", "PATCH", personalPath, map[string]any{"name": "x"}, 404},
-			{"an admin does not delete it", "admin", "DELETE", personalPath, nil, 404},
-			{"another workspace sees nothing", "other", "GET", sharedPath, nil, 404},
-			{"an unknown filter is refused", "lead", "PATCH", sharedPath, map[string]any{"query": "colour=red"}, 422},
-			{"an unknown tier is refused", "lead", "PATCH", sharedPath, map[string]any{"query": "tier=L9"}, 422},
-			{"an unknown column is refused", "lead", "POST", Prefix + "/views", map[string]any{"name": "x", "columns": []string{"sla"}}, 422},
-			{"an unknown field is refused", "lead", "POST", Prefix + "/views", map[string]any{"name": "x", "sql": "1=1"}, 400},
-			{"the owner changes their view", "agentL1", "PATCH", personalPath, map[string]any{"name": "Mes tickets"}, 200},
-		}
-		for _, c := range cases {
-			before := e.rowCounts()
-			a := e.send(c.who, c.method, c.path, c.body)
-			if a.status != c.status {
-				t.Errorf("%s: %s, want %d", c.name, a, c.status)
-			}
-			if c.status >= 400 && !equalCounts(before, e.rowCounts()) {
-				t.Errorf("%s: a refused request wrote", c.name)
-			}
-		}
+		e.checkRoleCases(t, []roleCase{
+			{"an agent reads a shared view", "agentL2", "GET", sharedPath, nil, 200, ""},
+			{"an agent lists a shared view", "agentL3", "GET", sharedPath + "/tickets", nil, 200, ""},
+			{"an agent cannot change a shared view", "agentL1", "PATCH", sharedPath, map[string]any{"name": "x"}, 403, ""},
+			{"an agent cannot delete a shared view", "agentL1", "DELETE", sharedPath, nil, 403, ""},
+			{"an agent cannot share with everyone", "agentL1", "POST", Prefix + "/views", map[string]any{"name": "x", "scope": "shared"}, 403, ""},
+			{"another agent does not see a personal view", "agentL2", "GET", personalPath, nil, 404, ""},
+			{"nor list it", "agentL2", "GET", personalPath + "/tickets", nil, 404, ""},
+			{"a lead does not see someone's personal view", "lead", "PATCH", personalPath, map[string]any{"name": "x"}, 404, ""},
+			{"an admin does not delete it", "admin", "DELETE", personalPath, nil, 404, ""},
+			{"another workspace sees nothing", "other", "GET", sharedPath, nil, 404, ""},
+			{"an unknown filter is refused", "lead", "PATCH", sharedPath, map[string]any{"query": "colour=red"}, 422, ""},
+			{"an unknown tier is refused", "lead", "PATCH", sharedPath, map[string]any{"query": "tier=L9"}, 422, ""},
+			{"an unknown column is refused", "lead", "POST", Prefix + "/views", map[string]any{"name": "x", "columns": []string{"sla"}}, 422, ""},
+			{"an unknown field is refused", "lead", "POST", Prefix + "/views", map[string]any{"name": "x", "sql": "1=1"}, 400, ""},
+			{"the owner changes their view", "agentL1", "PATCH", personalPath, map[string]any{"name": "Mes tickets"}, 200, ""},
+		})
 		counts := map[string]int{}
 		for _, who := range []string{"lead", "agentL1", "agentL3"} {
 			var list struct{ Data []viewOutT }
