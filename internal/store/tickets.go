@@ -281,10 +281,7 @@ func insertEvents(ctx context.Context, tx *Tx, wsID, ticketID int64, events []ti
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}
-	ids, err := collect(rows, func(r *sql.Rows) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
+	ids, err := collect(rows, scanID)
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}

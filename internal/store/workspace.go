@@ -361,9 +361,7 @@ func (s *Store) UpdateRequestType(ctx context.Context, wsID, actorID int64, rt w
 func insertKeyed(row *sql.Row, id *int64, object string) error {
 	err := row.Scan(id)
 	if isUniqueViolation(err) {
-		f := problem.Fields{}
-		f.Add("key", "taken", "this key is already used")
-		return f.Err()
+		return taken("key", "this key is already used")
 	}
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", object, err)
@@ -453,6 +451,12 @@ func collect[T any](rows *sql.Rows, fn func(*sql.Rows) (T, error)) ([]T, error) 
 	return out, nil
 }
 
+// scanID reads a row of one id, for collect.
+func scanID(r *sql.Rows) (int64, error) {
+	var id int64
+	return id, r.Scan(&id)
+}
+
 // mustAffect turns "no row updated" into a NotFound problem.
 // mustFind is mustAffect's twin for a read of one row: no row is the
 // object not found, another error is wrapped with what was read.
@@ -478,6 +482,13 @@ func mustAffect(res sql.Result, err error, object string) error {
 		return problem.NotFoundf(object)
 	}
 	return nil
+}
+
+// taken is the refusal of a value a unique key already holds, on its field.
+func taken(field, message string) error {
+	f := problem.Fields{}
+	f.Add(field, "taken", message)
+	return f.Err()
 }
 
 func dedupe(ids []int64) []int64 {
