@@ -76,7 +76,7 @@ func TestAppleMailReplyLandsOnTheTicketItAnswers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := h.awaitParsed(t)
+		out, _ := h.awaitParsed(t)
 		sample, err := os.ReadFile("testdata/apple_mail_reply.eml")
 		if err != nil {
 			t.Fatal(err)

@@ -187,14 +187,16 @@ func (h *harness) ticketOf(t *testing.T, from string) (customer.Customer, ticket
 	return cust, list[0]
 }
 
-// awaitParsed waits for the next message at the relay and parses it.
-func (h *harness) awaitParsed(t *testing.T) mail.Message {
+// awaitParsed waits for the next message at the relay and parses it; raw
+// is the message as it arrived.
+func (h *harness) awaitParsed(t *testing.T) (out mail.Message, raw []byte) {
 	t.Helper()
-	out, err := mail.Parse(h.awaitSink())
+	raw = h.awaitSink()
+	out, err := mail.Parse(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return out, raw
 }
 
 func (h *harness) awaitMailState(ticketID, eventID int64, want string) ticket.Event {
@@ -281,11 +283,7 @@ func TestEmailRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw := h.awaitSink()
-		out, err := mail.Parse(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, raw := h.awaitParsed(t)
 		ref := fmt.Sprintf("[#%d]", tk.Number)
 		if out.Subject != "Re: "+ref+" Facture de mars introuvable" {
 			t.Errorf("subject %q", out.Subject)
@@ -435,7 +433,7 @@ func TestVendorHandoffIsEmailedAndItsAnswerComesBackAsANote(t *testing.T) {
 				t.Fatalf("escalate to L4: %v", err)
 			}
 		}
-		out := h.awaitParsed(t)
+		out, _ := h.awaitParsed(t)
 		ref := fmt.Sprintf("[#%d]", tk.Number)
 		if len(out.To) != 1 || out.To[0].Email != "support@vendor.example" || !strings.HasPrefix(out.Subject, ref) ||
 			!strings.Contains(out.Text, "erreur 500") {

@@ -51,11 +51,7 @@ func TestReplyCarriesFilesCcAndSignature(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw := h.awaitSink()
-		out, err := mail.Parse(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, raw := h.awaitParsed(t)
 		if len(out.Cc) != 1 || out.Cc[0].Email != "marc.dupont@exemple.fr" {
 			t.Errorf("Cc = %+v, want Marc", out.Cc)
 		}
@@ -87,7 +83,7 @@ func TestReplyCarriesFilesCcAndSignature(t *testing.T) {
 		if _, _, err := h.d.Reply(ctx, admin, tk.ID, "Autre chose ?", ""); err != nil {
 			t.Fatal(err)
 		}
-		out2 := h.awaitParsed(t)
+		out2, _ := h.awaitParsed(t)
 		if strings.Contains(out2.Text, "niveau 1") || len(out2.Attachments) != 0 || len(out2.Cc) != 1 {
 			t.Errorf("second reply: text %q, %d attachments, cc %v", out2.Text, len(out2.Attachments), out2.Cc)
 		}
