@@ -25,12 +25,19 @@ func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.sqliteSync, "sqlite-sync", envOr("PALIER_SQLITE_SYNC", "full"), "SQLite durability: full (every acknowledged write survives a power loss) or normal (faster; survives a crash of Palier, not of the machine)")
 }
 
-// parseAndOpen parses a command's flags, then opens and migrates its store.
-func (f *dbFlags) parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string) (*store.Store, error) {
+// run parses a command's flags, opens and migrates its store for do and
+// closes it after: the whole opening of a command that checks nothing
+// between its flags and the database.
+func (f *dbFlags) run(ctx context.Context, fs *flag.FlagSet, args []string, do func(s *store.Store) error) error {
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return err
 	}
-	return f.open(ctx)
+	s, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return do(s)
 }
 
 // memberByEmail finds the account a command names, in any workspace.
@@ -97,11 +104,8 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, db := dbFlagSet("migrate", stderr)
-	s, err := db.parseAndOpen(ctx, fs, args)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	fmt.Fprintf(stdout, "database is up to date (%s)\n", s.Dialect())
-	return nil
+	return db.run(ctx, fs, args, func(s *store.Store) error {
+		fmt.Fprintf(stdout, "database is up to date (%s)\n", s.Dialect())
+		return nil
+	})
 }

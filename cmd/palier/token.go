@@ -88,41 +88,38 @@ func expirySuffix(t time.Time) string {
 func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, db := dbFlagSet("token list", stderr)
 	email := fs.String("email", "", "only this account's tokens (default: every account's)")
-	s, err := db.parseAndOpen(ctx, fs, args)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	var wsID, agentID int64
-	if *email != "" {
-		id, m, err := memberByEmail(ctx, s, *email)
-		if err != nil {
-			return err
+	return db.run(ctx, fs, args, func(s *store.Store) error {
+		var wsID, agentID int64
+		if *email != "" {
+			id, m, err := memberByEmail(ctx, s, *email)
+			if err != nil {
+				return err
+			}
+			wsID, agentID = id, m.ID
+		} else {
+			ws, err := s.FirstWorkspace(ctx)
+			if err != nil {
+				return err
+			}
+			wsID = ws.ID
 		}
-		wsID, agentID = id, m.ID
-	} else {
-		ws, err := s.FirstWorkspace(ctx)
-		if err != nil {
-			return err
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tACCOUNT\tEXPIRES\tLAST USED\tREVOKED")
+		var before int64
+		for {
+			page, err := s.APITokens(ctx, wsID, agentID, before, 500)
+			if err != nil {
+				return err
+			}
+			for _, t := range page {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.AgentEmail, orDash(t.ExpiresAt), orDash(t.LastUsedAt), orDash(t.RevokedAt))
+				before = t.ID
+			}
+			if len(page) < 500 {
+				return tw.Flush()
+			}
 		}
-		wsID = ws.ID
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tACCOUNT\tEXPIRES\tLAST USED\tREVOKED")
-	var before int64
-	for {
-		page, err := s.APITokens(ctx, wsID, agentID, before, 500)
-		if err != nil {
-			return err
-		}
-		for _, t := range page {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.AgentEmail, orDash(t.ExpiresAt), orDash(t.LastUsedAt), orDash(t.RevokedAt))
-			before = t.ID
-		}
-		if len(page) < 500 {
-			return tw.Flush()
-		}
-	}
+	})
 }
 
 func orDash(t time.Time) string {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/workspace"
 )
 
@@ -113,18 +114,15 @@ func tierIDs(ctx context.Context, list func(context.Context, int64) ([]workspace
 func userUnlock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, db := dbFlagSet("user unlock", stderr)
 	email := fs.String("email", "", "the account to unlock")
-	s, err := db.parseAndOpen(ctx, fs, args)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	wsID, m, err := memberByEmail(ctx, s, *email)
-	if err != nil {
-		return err
-	}
-	if err := s.UnlockMember(ctx, wsID, 0, m.ID); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "unlocked %s\n", m.Email)
-	return nil
+	return db.run(ctx, fs, args, func(s *store.Store) error {
+		wsID, m, err := memberByEmail(ctx, s, *email)
+		if err != nil {
+			return err
+		}
+		if err := s.UnlockMember(ctx, wsID, 0, m.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "unlocked %s\n", m.Email)
+		return nil
+	})
 }

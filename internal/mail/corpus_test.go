@@ -70,24 +70,13 @@ func TestAppleMailReplyLandsOnTheTicketItAnswers(t *testing.T) {
 		if err := h.send("claire.vasseur@exemple.fr", []string{"support@acme.example"}, claireFirst); err != nil {
 			t.Fatal(err)
 		}
-		cust, err := s.CustomerByEmail(ctx, h.f.WS.ID, "claire.vasseur@exemple.fr")
-		if err != nil {
-			t.Fatal(err)
-		}
-		list, _, err := s.Tickets(ctx, h.f.WS.ID, store.Filter{CustomerID: cust.ID}, "", 10)
-		if err != nil || len(list) != 1 {
-			t.Fatalf("tickets: %d, %v", len(list), err)
-		}
-		tk := list[0]
+		_, tk := h.ticketOf(t, "claire.vasseur@exemple.fr")
 		admin := storetest.Actor(t, s, h.f.Admin)
 		reply, _, err := h.d.Reply(ctx, admin, tk.ID, "Bonjour Claire,\n\nVotre facture de mars est disponible dans Documents > Factures.\n\nLéa", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := mail.Parse(h.awaitSink())
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, _ := h.awaitParsed(t)
 		sample, err := os.ReadFile("testdata/apple_mail_reply.eml")
 		if err != nil {
 			t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/palier/palier/internal/attachment"
+	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/jobs"
@@ -170,6 +171,34 @@ func (h *harness) awaitSink() []byte {
 	return h.sink.messages[len(h.sink.messages)-1]
 }
 
+// ticketOf returns the customer who wrote from this address and their one
+// ticket: every test that starts from a customer's mail looks both up.
+func (h *harness) ticketOf(t *testing.T, from string) (customer.Customer, ticket.Ticket) {
+	t.Helper()
+	ctx := context.Background()
+	cust, err := h.s.CustomerByEmail(ctx, h.f.WS.ID, from)
+	if err != nil {
+		t.Fatalf("no customer created for %s: %v", from, err)
+	}
+	list, _, err := h.s.Tickets(ctx, h.f.WS.ID, store.Filter{CustomerID: cust.ID}, "", 10)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("tickets of %s: %d, %v", from, len(list), err)
+	}
+	return cust, list[0]
+}
+
+// awaitParsed waits for the next message at the relay and parses it; raw
+// is the message as it arrived.
+func (h *harness) awaitParsed(t *testing.T) (out mail.Message, raw []byte) {
+	t.Helper()
+	raw = h.awaitSink()
+	out, err := mail.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, raw
+}
+
 func (h *harness) awaitMailState(ticketID, eventID int64, want string) ticket.Event {
 	h.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -224,15 +253,7 @@ func TestEmailRoundTrip(t *testing.T) {
 		if err := h.send("claire.vasseur@exemple.fr", []string{"support@acme.example"}, claireFirst); err != nil {
 			t.Fatalf("delivery refused: %v", err)
 		}
-		cust, err := s.CustomerByEmail(ctx, h.f.WS.ID, "claire.vasseur@exemple.fr")
-		if err != nil {
-			t.Fatalf("no customer created for the sender: %v", err)
-		}
-		list, _, err := s.Tickets(ctx, h.f.WS.ID, store.Filter{CustomerID: cust.ID}, "", 10)
-		if err != nil || len(list) != 1 {
-			t.Fatalf("tickets of the sender: %d, %v", len(list), err)
-		}
-		tk := list[0]
+		cust, tk := h.ticketOf(t, "claire.vasseur@exemple.fr")
 		if tk.Channel != "email" || tk.Subject != "Facture de mars introuvable" || tk.TierID == 0 || cust.Name != "Claire Vasseur" {
 			t.Fatalf("ticket = %+v, customer %q", tk, cust.Name)
 		}
@@ -262,11 +283,7 @@ func TestEmailRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw := h.awaitSink()
-		out, err := mail.Parse(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, raw := h.awaitParsed(t)
 		ref := fmt.Sprintf("[#%d]", tk.Number)
 		if out.Subject != "Re: "+ref+" Facture de mars introuvable" {
 			t.Errorf("subject %q", out.Subject)
@@ -416,10 +433,7 @@ func TestVendorHandoffIsEmailedAndItsAnswerComesBackAsANote(t *testing.T) {
 				t.Fatalf("escalate to L4: %v", err)
 			}
 		}
-		out, err := mail.Parse(h.awaitSink())
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, _ := h.awaitParsed(t)
 		ref := fmt.Sprintf("[#%d]", tk.Number)
 		if len(out.To) != 1 || out.To[0].Email != "support@vendor.example" || !strings.HasPrefix(out.Subject, ref) ||
 			!strings.Contains(out.Text, "erreur 500") {

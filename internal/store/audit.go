@@ -156,10 +156,5 @@ func clampLimit(n int) int {
 // id is a version number that costs one index lookup to read. Instances use
 // it to know when their cached copy of the setup is stale.
 func (s *Store) SetupVersion(ctx context.Context, wsID int64) (int64, error) {
-	var v int64
-	err := s.read.QueryRowContext(ctx, `SELECT `+setupVersionSQL, wsID).Scan(&v)
-	if err != nil {
-		return 0, fmt.Errorf("read setup version: %w", err)
-	}
-	return v, nil
+	return s.readVersion(ctx, wsID, setupVersionSQL, "setup")
 }

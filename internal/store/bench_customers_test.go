@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,10 +31,7 @@ import (
 // PALIER_BENCH_CUSTOMERS_SQLITE=path (or _POSTGRES=url) reuses a database
 // such a run loaded (its first workspace) instead of loading one.
 func BenchmarkCustomerSearch(b *testing.B) {
-	n := 100000
-	if v, err := strconv.Atoi(os.Getenv("PALIER_BENCH_CUSTOMERS")); err == nil && v > 0 {
-		n = v
-	}
+	n := envInt("PALIER_BENCH_CUSTOMERS", 100000)
 	for _, d := range storetest.Dialects {
 		b.Run(string(d), func(b *testing.B) {
 			s, f := customerStore(b, d, n)
@@ -51,10 +46,7 @@ func BenchmarkCustomerSearch(b *testing.B) {
 				// first names; a first name that is also a surname).
 				"Zoé Léa", "thomas julie", "zoe martin",
 			}
-			runs := 20
-			if v, err := strconv.Atoi(os.Getenv("PALIER_BENCH_RUNS")); err == nil && v > 0 {
-				runs = v
-			}
+			runs := envInt("PALIER_BENCH_RUNS", 20)
 			type result struct {
 				name     string
 				p50, p95 time.Duration
@@ -83,28 +75,11 @@ func BenchmarkCustomerSearch(b *testing.B) {
 							}
 						}
 						cpu := (processCPU() + serverCPU() - cpu0) / time.Duration(runs)
-						var mu sync.Mutex
-						var all latencies
-						var wg sync.WaitGroup
-						for range 8 {
-							wg.Go(func() {
-								var mine latencies
-								for range runs {
-									start := time.Now()
-									if _, err := s.Customers(ctx, f.WS.ID, q, 0, before, 51); err != nil {
-										b.Error(err)
-										return
-									}
-									mine = append(mine, time.Since(start))
-								}
-								mu.Lock()
-								all = append(all, mine...)
-								mu.Unlock()
-							})
-						}
-						wg.Wait()
-						slices.Sort(all)
-						results = append(results, result{fmt.Sprintf("%q %s", q, page), all[len(all)/2], all[int(0.95*float64(len(all)-1))], len(first), cpu})
+						all := atOnce(b, runs, func() error {
+							_, err := s.Customers(ctx, f.WS.ID, q, 0, before, 51)
+							return err
+						})
+						results = append(results, result{fmt.Sprintf("%q %s", q, page), all.p50(), all.p95(), len(first), cpu})
 					}
 				}
 			}

@@ -9,13 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // BenchmarkTicketListMatrix times every combination of the list's
@@ -41,63 +40,60 @@ import (
 // than enough pairs for each value to appear; PALIER_BENCH_SHOW sets how
 // many of the slowest are printed (default 30).
 func BenchmarkTicketListMatrix(b *testing.B) {
-	for _, d := range storetest.Dialects {
-		b.Run(string(d), func(b *testing.B) {
-			db := loadedStore(b, d)
-			combos := listMatrix(b, db.s, db.f, os.Getenv("PALIER_BENCH_FULL") == "1")
-			if m := os.Getenv("PALIER_BENCH_MATCH"); m != "" {
-				re := regexp.MustCompile(m)
-				combos = slices.DeleteFunc(combos, func(c listCombo) bool { return !re.MatchString(c.name) })
+	eachLoaded(b, func(b *testing.B, db *benchDB) {
+		combos := listMatrix(b, db.s, db.f, os.Getenv("PALIER_BENCH_FULL") == "1")
+		if m := os.Getenv("PALIER_BENCH_MATCH"); m != "" {
+			re := regexp.MustCompile(m)
+			combos = slices.DeleteFunc(combos, func(c listCombo) bool { return !re.MatchString(c.name) })
+		}
+		if os.Getenv("PALIER_BENCH_EXPLAIN") == "1" {
+			for _, c := range combos {
+				explainCombo(b, db, c)
 			}
-			if os.Getenv("PALIER_BENCH_EXPLAIN") == "1" {
-				for _, c := range combos {
-					explainCombo(b, db, c)
-				}
-				return
+			return
+		}
+		runs := envInt("PALIER_BENCH_RUNS", 3)
+		show := envInt("PALIER_BENCH_SHOW", 30)
+		b.ResetTimer()
+		var results []comboResult
+		for range b.N {
+			results = results[:0]
+			for _, c := range combos {
+				results = append(results, c.time(b, db, runs))
 			}
-			runs := envInt("PALIER_BENCH_RUNS", 3)
-			show := envInt("PALIER_BENCH_SHOW", 30)
-			b.ResetTimer()
-			var results []comboResult
-			for range b.N {
-				results = results[:0]
-				for _, c := range combos {
-					results = append(results, c.time(b, db, runs))
-				}
+		}
+		b.StopTimer()
+		slices.SortFunc(results, func(x, y comboResult) int { return int(y.p95 - x.p95) })
+		var out strings.Builder
+		refused := 0
+		for _, r := range results {
+			if r.refused {
+				refused++
 			}
-			b.StopTimer()
-			slices.SortFunc(results, func(x, y comboResult) int { return int(y.p95 - x.p95) })
-			var out strings.Builder
-			refused := 0
-			for _, r := range results {
+		}
+		fmt.Fprintf(&out, "%s: %d combinations (%d refused with 400) × %d clients × %d runs; slowest first (p95, p50, CPU per call):\n",
+			db.s.Dialect(), len(results), refused, benchClients, runs)
+		over := 0
+		for i, r := range results {
+			if r.p95 >= 20*time.Millisecond {
+				over++
+			}
+			if i < show {
+				mark := ""
 				if r.refused {
-					refused++
+					mark = "  (refused)"
 				}
+				fmt.Fprintf(&out, "  %8.2f ms %8.2f ms %7.2f ms  %s%s\n", ms(r.p95), ms(r.p50), ms(r.cpu), r.name, mark)
 			}
-			fmt.Fprintf(&out, "%s: %d combinations (%d refused with 400) × %d clients × %d runs; slowest first (p95, p50, CPU per call):\n",
-				d, len(results), refused, benchClients, runs)
-			over := 0
-			for i, r := range results {
-				if r.p95 >= 20*time.Millisecond {
-					over++
-				}
-				if i < show {
-					mark := ""
-					if r.refused {
-						mark = "  (refused)"
-					}
-					fmt.Fprintf(&out, "  %8.2f ms %8.2f ms %7.2f ms  %s%s\n", ms(r.p95), ms(r.p50), ms(r.cpu), r.name, mark)
-				}
-			}
-			fmt.Fprintf(&out, "  %d combinations at or over 20 ms p95\n", over)
-			fmt.Fprint(os.Stderr, out.String())
-			if len(results) > 0 {
-				b.ReportMetric(ms(results[0].p95), "worst-p95-ms")
-			}
-			b.ReportMetric(float64(over), "over-20ms")
-			b.ReportMetric(float64(refused), "refused")
-		})
-	}
+		}
+		fmt.Fprintf(&out, "  %d combinations at or over 20 ms p95\n", over)
+		fmt.Fprint(os.Stderr, out.String())
+		if len(results) > 0 {
+			b.ReportMetric(ms(results[0].p95), "worst-p95-ms")
+		}
+		b.ReportMetric(float64(over), "over-20ms")
+		b.ReportMetric(float64(refused), "refused")
+	})
 }
 
 // benchClients is how many clients ask each combination at once.
@@ -123,42 +119,24 @@ type comboResult struct {
 // at once and returns the percentiles of every call.
 func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 	ctx := context.Background()
-	var (
-		mu      sync.Mutex
-		l       latencies
-		refused bool
-		wg      sync.WaitGroup
-	)
+	var refused atomic.Bool
 	cpu := processCPU() + serverCPU()
-	for range benchClients {
-		wg.Go(func() {
-			mine := make(latencies, 0, runs)
-			for range runs {
-				start := time.Now()
-				_, _, err := db.s.Tickets(ctx, db.f.WS.ID, c.filter, c.cursor, 50)
-				mine = append(mine, time.Since(start))
-				if err != nil {
-					if !isTooBroad(err) {
-						b.Errorf("%s: %v", c.name, err)
-						return
-					}
-					mu.Lock()
-					refused = true
-					mu.Unlock()
-				}
-			}
-			mu.Lock()
-			l = append(l, mine...)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
+	l := atOnce(b, runs, func() error {
+		_, _, err := db.s.Tickets(ctx, db.f.WS.ID, c.filter, c.cursor, 50)
+		if isTooBroad(err) {
+			refused.Store(true)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+		return nil
+	})
 	cpu = processCPU() + serverCPU() - cpu
 	if len(l) == 0 {
 		b.FailNow()
 	}
-	slices.Sort(l)
-	return comboResult{name: c.name, p50: l[len(l)/2], p95: l[int(0.95*float64(len(l)-1))], cpu: cpu / time.Duration(len(l)), refused: refused}
+	return comboResult{name: c.name, p50: l.p50(), p95: l.p95(), cpu: cpu / time.Duration(len(l)), refused: refused.Load()}
 }
 
 // isTooBroad accepts the list's refusal of a combination it does not serve.

@@ -230,45 +230,97 @@ func (l latencies) report(b *testing.B) {
 	b.ReportMetric(at(0.95), "p95-ms")
 }
 
+// p50 and p95 are percentiles of sorted latencies, as the matrix
+// benchmarks print them.
+func (l latencies) p50() time.Duration { return l[len(l)/2] }
+func (l latencies) p95() time.Duration { return l[int(0.95*float64(len(l)-1))] }
+
+// timed runs call once and keeps its duration; it says false (the error
+// reported) when the call failed, and the client stops.
+func (l *latencies) timed(b *testing.B, call func() error) bool {
+	start := time.Now()
+	if err := call(); err != nil {
+		b.Error(err)
+		return false
+	}
+	*l = append(*l, time.Since(start))
+	return true
+}
+
+// gathered holds the latencies of clients running at once.
+type gathered struct {
+	mu  sync.Mutex
+	all latencies
+}
+
+func (g *gathered) add(mine latencies) {
+	g.mu.Lock()
+	g.all = append(g.all, mine...)
+	g.mu.Unlock()
+}
+
+// atOnce runs call runs times from each of benchClients clients at once and
+// returns every call's duration, sorted: the one load harness of the
+// matrix benchmarks.
+func atOnce(b *testing.B, runs int, call func() error) latencies {
+	var g gathered
+	var wg sync.WaitGroup
+	for range benchClients {
+		wg.Go(func() {
+			mine := make(latencies, 0, runs)
+			for range runs {
+				if !mine.timed(b, call) {
+					return
+				}
+			}
+			g.add(mine)
+		})
+	}
+	wg.Wait()
+	slices.Sort(g.all)
+	return g.all
+}
+
+// eachLoaded runs bench on each database, loaded by loadedStore.
+func eachLoaded(b *testing.B, bench func(b *testing.B, db *benchDB)) {
+	for _, d := range storetest.Dialects {
+		b.Run(string(d), func(b *testing.B) { bench(b, loadedStore(b, d)) })
+	}
+}
+
 // BenchmarkCreateTicket measures concurrent ticket creation (the intake
 // path: number, row, first message and routing event in one transaction)
 // with 8 writers, into the second tenant of the loaded database so the
 // inbox benchmarks' workspace stays as loaded.
 func BenchmarkCreateTicket(b *testing.B) {
-	for _, d := range storetest.Dialects {
-		b.Run(string(d), func(b *testing.B) {
-			db := loadedStore(b, d)
-			o := db.f.Other
-			var mu sync.Mutex
-			var all latencies
-			b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				var mine latencies
-				for pb.Next() {
-					start := time.Now()
-					_, err := db.s.CreateTicket(context.Background(), o.WS.ID, store.NewTicket{
-						Ticket: ticket.Ticket{Subject: "Where is my parcel?", Channel: "email", TierID: o.Tier.ID,
-							CustomerID: o.Customer.ID, Language: "en", Priority: ticket.Normal},
-						Body:            "Hello, my order has not arrived yet. Could you check? Thanks.",
-						FirstIsCustomer: true,
-						Events:          []ticket.Event{{Kind: ticket.Routed, Data: event.Routed{Rule: "default"}}},
-					})
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					mine = append(mine, time.Since(start))
-				}
-				mu.Lock()
-				all = append(all, mine...)
-				mu.Unlock()
+	eachLoaded(b, func(b *testing.B, db *benchDB) {
+		o := db.f.Other
+		create := func() error {
+			_, err := db.s.CreateTicket(context.Background(), o.WS.ID, store.NewTicket{
+				Ticket: ticket.Ticket{Subject: "Where is my parcel?", Channel: "email", TierID: o.Tier.ID,
+					CustomerID: o.Customer.ID, Language: "en", Priority: ticket.Normal},
+				Body:            "Hello, my order has not arrived yet. Could you check? Thanks.",
+				FirstIsCustomer: true,
+				Events:          []ticket.Event{{Kind: ticket.Routed, Data: event.Routed{Rule: "default"}}},
 			})
-			b.StopTimer()
-			all.report(b)
+			return err
+		}
+		var g gathered
+		b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			var mine latencies
+			for pb.Next() {
+				if !mine.timed(b, create) {
+					return
+				}
+			}
+			g.add(mine)
 		})
-	}
+		b.StopTimer()
+		g.all.report(b)
+	})
 }
 
 // inboxQuery is one inbox view as an agent opens it.
@@ -319,18 +371,15 @@ const deepPages = 100
 // reached through the cursor after scrolling deepPages pages (or the last
 // page when the view is shorter).
 func BenchmarkInboxPage(b *testing.B) {
-	for _, d := range storetest.Dialects {
-		b.Run(string(d), func(b *testing.B) {
-			db := loadedStore(b, d)
-			for _, q := range inboxQueries {
-				a := storetest.Actor(b, db.s, q.viewer(db.f))
-				f := q.filter(a, db.f)
-				b.Run(q.name+"/first", func(b *testing.B) { benchPage(b, db.s, db.f.WS.ID, f, "", 0) })
-				cursor, depth := deepCursor(b, db.s, db.f.WS.ID, f)
-				b.Run(q.name+"/deep", func(b *testing.B) { benchPage(b, db.s, db.f.WS.ID, f, cursor, depth) })
-			}
-		})
-	}
+	eachLoaded(b, func(b *testing.B, db *benchDB) {
+		for _, q := range inboxQueries {
+			a := storetest.Actor(b, db.s, q.viewer(db.f))
+			f := q.filter(a, db.f)
+			b.Run(q.name+"/first", func(b *testing.B) { benchPage(b, db.s, db.f.WS.ID, f, "", 0) })
+			cursor, depth := deepCursor(b, db.s, db.f.WS.ID, f)
+			b.Run(q.name+"/deep", func(b *testing.B) { benchPage(b, db.s, db.f.WS.ID, f, cursor, depth) })
+		}
+	})
 }
 
 // benchPage times one page read through cursor; skipped is how many

@@ -385,10 +385,7 @@ func (s *Store) reserveIDs(ctx context.Context, tx *Tx, table string, n int) ([]
 	if err != nil {
 		return nil, fmt.Errorf("reserve %s ids: %w", table, err)
 	}
-	ids, err = collect(rows, func(r *sql.Rows) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
+	ids, err = collect(rows, scanID)
 	if err != nil {
 		return nil, fmt.Errorf("reserve %s ids: %w", table, err)
 	}

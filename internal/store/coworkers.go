@@ -21,14 +21,5 @@ func (s *Store) Coworkers(ctx context.Context, wsID, agentID int64) ([]int64, er
 	if err != nil {
 		return nil, fmt.Errorf("coworkers: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("coworkers: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return collect(rows, scanID)
 }

@@ -290,9 +290,7 @@ func (s *Store) UpdateKBArticle(ctx context.Context, wsID, id int64, change func
 				return fmt.Errorf("check variants: %w", err)
 			}
 			if n > 0 {
-				f := problem.Fields{}
-				f.Add("language", "taken", "this article already has a variant in this language")
-				return f.Err()
+				return taken("language", "this article already has a variant in this language")
 			}
 		}
 		now := fromMS(ms(s.now()))
@@ -311,9 +309,7 @@ func (s *Store) UpdateKBArticle(ctx context.Context, wsID, id int64, change func
 			a.Language, a.Title, a.Body, nullID(a.CategoryID), strings.Join(a.Tags, "\n"), string(a.Visibility), string(a.Status),
 			a.Revision, nullID(a.AuthorID), ms(now), publishedMS(a.PublishedAt), id, wsID)
 		if isUniqueViolation(err) {
-			f := problem.Fields{}
-			f.Add("language", "taken", "this article already has a variant in this language")
-			return f.Err()
+			return taken("language", "this article already has a variant in this language")
 		}
 		if err != nil {
 			return fmt.Errorf("update article: %w", err)

@@ -527,6 +527,12 @@ func eachRow(rows *sql.Rows, fn func(*sql.Rows) error) error {
 // Terms are letters and digits only (textsearch tokens), quoted so none
 // reads as an operator.
 func ftsQuery(matches []kb.Match, all bool, columns string) string {
+	return ftsSpell(matches, all, columns, func(m kb.Match) []string { return alternatives(m, `"%s"`, `"%s" *`) })
+}
+
+// ftsSpell joins each word's alternatives (OR) and the words (AND when all
+// is set, else OR) into an FTS5 query over columns.
+func ftsSpell(matches []kb.Match, all bool, columns string, alts func(kb.Match) []string) string {
 	join := " OR "
 	if all {
 		join = " AND "
@@ -537,14 +543,7 @@ func ftsQuery(matches []kb.Match, all bool, columns string) string {
 		if i > 0 {
 			b.WriteString(join)
 		}
-		b.WriteString("(")
-		for j, alt := range alternatives(m, `"%s"`, `"%s" *`) {
-			if j > 0 {
-				b.WriteString(" OR ")
-			}
-			b.WriteString(alt)
-		}
-		b.WriteString(")")
+		b.WriteString("(" + strings.Join(alts(m), " OR ") + ")")
 	}
 	b.WriteString(")")
 	return b.String()
@@ -568,27 +567,9 @@ func tsQuery(matches []kb.Match, all bool, weight string) string {
 // except that a prefix shorter than kb.MinBodyPrefix matches titles only,
 // as on PostgreSQL (kbTSQuery): both databases find the same articles.
 func kbFTSQuery(matches []kb.Match, all bool, columns string) string {
-	join := " OR "
-	if all {
-		join = " AND "
-	}
-	var b strings.Builder
-	b.WriteString(columns + " : (")
-	for i, m := range matches {
-		if i > 0 {
-			b.WriteString(join)
-		}
-		b.WriteString("(")
-		for j, alt := range kbAlternatives(m, `"%s"`, `"%s" *`, `{title} : "%s" *`) {
-			if j > 0 {
-				b.WriteString(" OR ")
-			}
-			b.WriteString(alt)
-		}
-		b.WriteString(")")
-	}
-	b.WriteString(")")
-	return b.String()
+	return ftsSpell(matches, all, columns, func(m kb.Match) []string {
+		return kbAlternatives(m, `"%s"`, `"%s" *`, `{title} : "%s" *`)
+	})
 }
 
 // kbTSQuery spells a knowledge-base search as a PostgreSQL tsquery (in

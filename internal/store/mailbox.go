@@ -172,10 +172,7 @@ func (s *Store) ClaimMailboxes(ctx context.Context, now time.Time, lease time.Du
 		if err != nil {
 			return fmt.Errorf("claim mailboxes: %w", err)
 		}
-		ids, err := collect(rows, func(r *sql.Rows) (int64, error) {
-			var id int64
-			return id, r.Scan(&id)
-		})
+		ids, err := collect(rows, scanID)
 		if err != nil {
 			return err
 		}

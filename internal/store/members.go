@@ -37,9 +37,7 @@ func (s *Store) CreateMember(ctx context.Context, wsID, actorID int64, m workspa
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 			wsID, m.Email, m.Name, string(m.Role), m.Language, m.Timezone, passwordHash, m.Active, ms(m.CreatedAt)).Scan(&m.ID)
 		if isUniqueViolation(err) {
-			f := problem.Fields{}
-			f.Add("email", "taken", "an account already uses this email")
-			return f.Err()
+			return taken("email", "an account already uses this email")
 		}
 		if err != nil {
 			return fmt.Errorf("insert agent: %w", err)
@@ -65,9 +63,7 @@ func (s *Store) UpdateMember(ctx context.Context, wsID, actorID int64, m workspa
 		res, err := tx.ExecContext(ctx, `UPDATE agents SET email = $1, name = $2, role = $3, language = $4, timezone = $5, active = $6 WHERE id = $7 AND workspace_id = $8`,
 			m.Email, m.Name, string(m.Role), m.Language, m.Timezone, m.Active, m.ID, wsID)
 		if isUniqueViolation(err) {
-			f := problem.Fields{}
-			f.Add("email", "taken", "an account already uses this email")
-			return f.Err()
+			return taken("email", "an account already uses this email")
 		}
 		if err := mustAffect(res, err, "agent"); err != nil {
 			return err
@@ -266,9 +262,5 @@ func (s *Store) ids(ctx context.Context, query string, args ...any) ([]int64, er
 	if err != nil {
 		return nil, fmt.Errorf("query ids: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (int64, error) {
-		var id int64
-		err := r.Scan(&id)
-		return id, err
-	})
+	return collect(rows, scanID)
 }

@@ -28,11 +28,7 @@ type Move struct {
 // the hand-off summary, and who handed it off (they keep reading it).
 func (s *Store) MoveTicket(ctx context.Context, wsID, ticketID, actorID int64, guard Guard, m Move) (ticket.Ticket, error) {
 	var out ticket.Ticket
-	err := s.inTx(ctx, func(tx *Tx) error {
-		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
-		if err != nil {
-			return err
-		}
+	err := s.inTicketTx(ctx, wsID, ticketID, guard, func(tx *Tx, t ticket.Ticket) error {
 		// ticket.Move decides the placement and the counters.
 		next := t.Move(m.Kind, m.TierID, m.TeamID)
 		if len(m.CustomFields) > 0 {

@@ -34,12 +34,7 @@ func (s *Store) RoutingRules(ctx context.Context, wsID int64) (routing.RuleSet, 
 // RoutingVersion returns the version of the saved rule set (0 = none), a
 // cheap check for instances that cache the compiled rules.
 func (s *Store) RoutingVersion(ctx context.Context, wsID int64) (int64, error) {
-	var v int64
-	err := s.read.QueryRowContext(ctx, `SELECT `+routingVersionSQL, wsID).Scan(&v)
-	if err != nil {
-		return 0, fmt.Errorf("read routing version: %w", err)
-	}
-	return v, nil
+	return s.readVersion(ctx, wsID, routingVersionSQL, "routing")
 }
 
 // SaveRoutingRules replaces the workspace's rule set (already validated by
@@ -97,10 +92,7 @@ func (s *Store) RoutingWorkspaces(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list routing rule sets: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
+	return collect(rows, scanID)
 }
 
 // EscalationProcedures lists a workspace's procedures.

@@ -281,10 +281,7 @@ func insertEvents(ctx context.Context, tx *Tx, wsID, ticketID int64, events []ti
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}
-	ids, err := collect(rows, func(r *sql.Rows) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
+	ids, err := collect(rows, scanID)
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}
@@ -397,6 +394,18 @@ func (c Change) Empty() bool {
 		c.OwnerID == nil && c.Sensitive == nil && c.Tags == nil && len(c.AddTags) == 0 && len(c.CustomFields) == 0
 }
 
+// inTicketTx runs fn in one transaction with the ticket locked, once guard
+// has accepted it as it is now.
+func (s *Store) inTicketTx(ctx context.Context, wsID, ticketID int64, guard Guard, fn func(tx *Tx, t ticket.Ticket) error) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
+		if err != nil {
+			return err
+		}
+		return fn(tx, t)
+	})
+}
+
 // Guard is called inside the write transaction with the ticket as it is
 // now, before anything changes: access checks and state rules run against
 // the current row, not a stale copy.
@@ -406,11 +415,7 @@ type Guard func(current ticket.Ticket) error
 // actually changed, all in one transaction.
 func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64, guard Guard, ch Change) (ticket.Ticket, error) {
 	var out ticket.Ticket
-	err := s.inTx(ctx, func(tx *Tx) error {
-		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
-		if err != nil {
-			return err
-		}
+	err := s.inTicketTx(ctx, wsID, ticketID, guard, func(tx *Tx, t ticket.Ticket) error {
 		next, events := applyChange(t, ch, actorID)
 		if err := checkTicketRefs(ctx, tx, wsID, next); err != nil {
 			return err
@@ -424,6 +429,7 @@ func (s *Store) UpdateTicket(ctx context.Context, wsID, ticketID, actorID int64,
 			return err
 		}
 		for i, e := range events {
+			var err error
 			if events[i], err = s.insertEvent(ctx, tx, wsID, e, now); err != nil {
 				return err
 			}
@@ -559,11 +565,8 @@ func (s *Store) AddMessageThen(ctx context.Context, wsID, ticketID int64, guard 
 // that changed after the message; ch.Then runs last.
 func (s *Store) AddMessageChange(ctx context.Context, wsID, ticketID int64, guard Guard, e ticket.Event, status ticket.Status, ch Change) (ticket.Event, ticket.Ticket, error) {
 	var out ticket.Ticket
-	err := s.inTx(ctx, func(tx *Tx) error {
-		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
-		if err != nil {
-			return err
-		}
+	err := s.inTicketTx(ctx, wsID, ticketID, guard, func(tx *Tx, t ticket.Ticket) error {
+		var err error
 		now := fromMS(ms(s.now()))
 		e.TicketID = t.ID
 		if e, err = s.insertEvent(ctx, tx, wsID, e, now); err != nil {
@@ -1418,11 +1421,7 @@ type Invitation struct {
 func (s *Store) AddCollaborators(ctx context.Context, wsID, ticketID, byID int64, inv Invitation, guard Guard) ([]int64, error) {
 	var added []int64
 	var events []ticket.Event
-	err := s.inTx(ctx, func(tx *Tx) error {
-		t, err := s.lockTicket(ctx, tx, wsID, ticketID, guard)
-		if err != nil {
-			return err
-		}
+	err := s.inTicketTx(ctx, wsID, ticketID, guard, func(tx *Tx, t ticket.Ticket) error {
 		now := fromMS(ms(s.now()))
 		for _, agentID := range dedupe(inv.AgentIDs) {
 			if !exists(ctx, tx, `SELECT count(*) FROM agents WHERE id = $1 AND workspace_id = $2`, agentID, wsID) {

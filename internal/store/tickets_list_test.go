@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"testing"
@@ -100,20 +99,10 @@ func pageAll(t *testing.T, s *store.Store, wsID int64, x store.Filter, limit int
 	return nil
 }
 
-// sorted orders tickets as the list's sort does.
+// sorted orders tickets as the list's sort does (orderOf).
 func sorted(list []ticket.Ticket, sort string) []ticket.Ticket {
 	out := slices.Clone(list)
-	slices.SortFunc(out, func(x, y ticket.Ticket) int {
-		switch sort {
-		case "oldest":
-			return cmp.Compare(x.ID, y.ID)
-		case "updated":
-			return cmp.Or(y.UpdatedAt.Compare(x.UpdatedAt), cmp.Compare(y.ID, x.ID))
-		case "priority":
-			return cmp.Or(cmp.Compare(y.Priority, x.Priority), cmp.Compare(x.ID, y.ID))
-		}
-		return cmp.Compare(y.ID, x.ID)
-	})
+	slices.SortFunc(out, orderOf(sort))
 	return out
 }
 

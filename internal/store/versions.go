@@ -24,6 +24,16 @@ const setupVersionSQL = `(SELECT COALESCE(max(id), 0) FROM audit_log WHERE works
 // none (see RoutingVersion).
 const routingVersionSQL = `COALESCE((SELECT version FROM routing_rulesets WHERE workspace_id = $1), 0)`
 
+// readVersion reads one version of workspace wsID: expr is one of the
+// statements above.
+func (s *Store) readVersion(ctx context.Context, wsID int64, expr, what string) (int64, error) {
+	var v int64
+	if err := s.read.QueryRowContext(ctx, `SELECT `+expr, wsID).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read %s version: %w", what, err)
+	}
+	return v, nil
+}
+
 // Versions are the setup and routing versions of a workspace, read at once.
 type Versions struct {
 	Setup   int64

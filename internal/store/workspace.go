@@ -122,14 +122,8 @@ func (s *Store) UpdateTier(ctx context.Context, wsID, actorID int64, t workspace
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE tiers SET name = $1, name_fr = $2, name_en = $3, description = $4, target_share = $5, position = $6, external = $7, vendor_email = $8
-			WHERE id = $9 AND workspace_id = $10`, t.Name, t.NameFR, t.NameEN, t.Description, t.TargetShare, t.Position, t.External, t.VendorEmail, t.ID, wsID)
-		if err := mustAffect(res, err, "tier"); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, wsID, actorID, "tier.update", "tier", t.ID, t)
-	})
+	return s.updateAudited(ctx, wsID, actorID, "tier", t.ID, t, `UPDATE tiers SET name = $1, name_fr = $2, name_en = $3, description = $4, target_share = $5, position = $6, external = $7, vendor_email = $8
+		WHERE id = $9 AND workspace_id = $10`, t.Name, t.NameFR, t.NameEN, t.Description, t.TargetShare, t.Position, t.External, t.VendorEmail, t.ID, wsID)
 }
 
 // Tiers lists a workspace's tiers, lowest first.
@@ -329,14 +323,8 @@ func (s *Store) CreateRequestType(ctx context.Context, wsID, actorID int64, rt w
 	if err := rt.Validate(); err != nil {
 		return rt, err
 	}
-	err := s.inTx(ctx, func(tx *Tx) error {
-		err := insertKeyed(tx.QueryRowContext(ctx, `INSERT INTO request_types (workspace_id, key, name_fr, name_en, active, model) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			wsID, rt.Key, rt.NameFR, rt.NameEN, rt.Active, string(rt.Model)), &rt.ID, "request type")
-		if err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, wsID, actorID, "request_type.create", "request_type", rt.ID, rt)
-	})
+	err := s.createKeyed(ctx, wsID, actorID, "request_type", &rt.ID, &rt, `INSERT INTO request_types (workspace_id, key, name_fr, name_en, active, model) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		wsID, rt.Key, rt.NameFR, rt.NameEN, rt.Active, string(rt.Model))
 	return rt, err
 }
 
@@ -345,13 +333,31 @@ func (s *Store) UpdateRequestType(ctx context.Context, wsID, actorID int64, rt w
 	if err := rt.Validate(); err != nil {
 		return err
 	}
+	return s.updateAudited(ctx, wsID, actorID, "request_type", rt.ID, rt, `UPDATE request_types SET name_fr = $1, name_en = $2, active = $3, model = $4 WHERE id = $5 AND workspace_id = $6`,
+		rt.NameFR, rt.NameEN, rt.Active, string(rt.Model), rt.ID, wsID)
+}
+
+// createKeyed inserts an object with a unique key (see insertKeyed) and
+// audits its creation in the same transaction; details is the object, read
+// once its id is set.
+func (s *Store) createKeyed(ctx context.Context, wsID, actorID int64, target string, id *int64, details any, query string, args ...any) error {
 	return s.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE request_types SET name_fr = $1, name_en = $2, active = $3, model = $4 WHERE id = $5 AND workspace_id = $6`,
-			rt.NameFR, rt.NameEN, rt.Active, string(rt.Model), rt.ID, wsID)
-		if err := mustAffect(res, err, "request_type"); err != nil {
+		if err := insertKeyed(tx.QueryRowContext(ctx, query, args...), id, strings.ReplaceAll(target, "_", " ")); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, wsID, actorID, "request_type.update", "request_type", rt.ID, rt)
+		return s.audit(ctx, tx, wsID, actorID, target+".create", target, *id, details)
+	})
+}
+
+// updateAudited runs an UPDATE of one object, which must exist, and audits
+// the update in the same transaction.
+func (s *Store) updateAudited(ctx context.Context, wsID, actorID int64, target string, id int64, details any, query string, args ...any) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err := mustAffect(res, err, target); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, wsID, actorID, target+".update", target, id, details)
 	})
 }
 
@@ -361,9 +367,7 @@ func (s *Store) UpdateRequestType(ctx context.Context, wsID, actorID int64, rt w
 func insertKeyed(row *sql.Row, id *int64, object string) error {
 	err := row.Scan(id)
 	if isUniqueViolation(err) {
-		f := problem.Fields{}
-		f.Add("key", "taken", "this key is already used")
-		return f.Err()
+		return taken("key", "this key is already used")
 	}
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", object, err)
@@ -392,14 +396,8 @@ func (s *Store) CreateCustomField(ctx context.Context, wsID, actorID int64, cf w
 		return cf, err
 	}
 	opts, _ := json.Marshal(nonNil(cf.Options))
-	err := s.inTx(ctx, func(tx *Tx) error {
-		err := insertKeyed(tx.QueryRowContext(ctx, `INSERT INTO custom_fields (workspace_id, key, label_fr, label_en, kind, options, position) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			wsID, cf.Key, cf.LabelFR, cf.LabelEN, string(cf.Kind), string(opts), cf.Position), &cf.ID, "custom field")
-		if err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, wsID, actorID, "custom_field.create", "custom_field", cf.ID, cf)
-	})
+	err := s.createKeyed(ctx, wsID, actorID, "custom_field", &cf.ID, &cf, `INSERT INTO custom_fields (workspace_id, key, label_fr, label_en, kind, options, position) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		wsID, cf.Key, cf.LabelFR, cf.LabelEN, string(cf.Kind), string(opts), cf.Position)
 	return cf, err
 }
 
@@ -409,14 +407,8 @@ func (s *Store) UpdateCustomField(ctx context.Context, wsID, actorID int64, cf w
 		return err
 	}
 	opts, _ := json.Marshal(nonNil(cf.Options))
-	return s.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE custom_fields SET label_fr = $1, label_en = $2, options = $3, position = $4 WHERE id = $5 AND workspace_id = $6`,
-			cf.LabelFR, cf.LabelEN, string(opts), cf.Position, cf.ID, wsID)
-		if err := mustAffect(res, err, "custom_field"); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, wsID, actorID, "custom_field.update", "custom_field", cf.ID, cf)
-	})
+	return s.updateAudited(ctx, wsID, actorID, "custom_field", cf.ID, cf, `UPDATE custom_fields SET label_fr = $1, label_en = $2, options = $3, position = $4 WHERE id = $5 AND workspace_id = $6`,
+		cf.LabelFR, cf.LabelEN, string(opts), cf.Position, cf.ID, wsID)
 }
 
 // CustomFields lists a workspace's custom field definitions in display order.
@@ -453,6 +445,12 @@ func collect[T any](rows *sql.Rows, fn func(*sql.Rows) (T, error)) ([]T, error) 
 	return out, nil
 }
 
+// scanID reads a row of one id, for collect.
+func scanID(r *sql.Rows) (int64, error) {
+	var id int64
+	return id, r.Scan(&id)
+}
+
 // mustAffect turns "no row updated" into a NotFound problem.
 // mustFind is mustAffect's twin for a read of one row: no row is the
 // object not found, another error is wrapped with what was read.
@@ -478,6 +476,13 @@ func mustAffect(res sql.Result, err error, object string) error {
 		return problem.NotFoundf(object)
 	}
 	return nil
+}
+
+// taken is the refusal of a value a unique key already holds, on its field.
+func taken(field, message string) error {
+	f := problem.Fields{}
+	f.Add(field, "taken", message)
+	return f.Err()
 }
 
 func dedupe(ids []int64) []int64 {
