@@ -193,7 +193,7 @@ func (l loaded) checkRisingTopic(t *testing.T) {
 func (l loaded) checkTimelines(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
-	moves, notes, replies := 0, 0, 0
+	moves, notes, replies, answers := 0, 0, 0, 0
 	for _, tk := range l.tickets {
 		events, err := l.s.Events(ctx, l.info.WorkspaceID, tk.ID, 0, 1000)
 		if err != nil {
@@ -216,14 +216,22 @@ func (l loaded) checkTimelines(t *testing.T) {
 				notes++
 			case ticket.AgentReply:
 				replies++
+			case ticket.CustomerMessage:
+				// A customer's later answer comes in through the service's
+				// intake, which records the channel it came by.
+				if m, _ := event.As[event.Message](e); i > 1 && m.Channel != tk.Channel {
+					t.Errorf("ticket %s: customer message %d came by %q, want the ticket's channel %q (the service's intake)", tk.Reference, i, m.Channel, tk.Channel)
+				} else if i > 1 {
+					answers++
+				}
 			}
 		}
 		if tk.CreatedAt.Before(now.Add(-(periodDays+1)*day)) || !tk.UpdatedAt.Equal(events[len(events)-1].CreatedAt) {
 			t.Errorf("ticket %s: created %v, updated %v, last event %v", tk.Reference, tk.CreatedAt, tk.UpdatedAt, events[len(events)-1].CreatedAt)
 		}
 	}
-	if moves == 0 || notes == 0 || replies == 0 {
-		t.Errorf("escalations %d, notes %d, replies %d: want some of each", moves, notes, replies)
+	if moves == 0 || notes == 0 || replies == 0 || answers == 0 {
+		t.Errorf("escalations %d, notes %d, replies %d, customer answers %d: want some of each", moves, notes, replies, answers)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
@@ -197,3 +198,47 @@ func TestRecordJourneyStepValidates(t *testing.T) {
 	})
 }
 
+// A customer's answer handed to ReceiveCustomerMessage (how the demo's
+// customers write) takes the channels' receive path: a solved ticket
+// reopens by the product's rule, the message records its channel, and an
+// empty message is refused and writes nothing.
+func TestReceiveCustomerMessageFollowsTheIntakeRule(t *testing.T) {
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+		lead := storetest.Actor(t, s, f.Lead)
+		tk := f.Ticket["L1owned"]
+		solved := string(ticket.Solved)
+		if _, err := d.UpdateTicket(ctx, lead, tk.ID, desk.Update{Status: &solved}); err != nil {
+			t.Fatal(err)
+		}
+		before := timelineLen(t, d, lead, tk.ID)
+		if _, err := d.ReceiveCustomerMessage(ctx, f.WS.ID, tk.ID, "portal", " \n"); !problem.Is(err, problem.Invalid) {
+			t.Fatalf("an empty message = %v, want invalid", err)
+		}
+		if n := timelineLen(t, d, lead, tk.ID); n != before {
+			t.Fatalf("a refused message wrote %d events", n-before)
+		}
+		got, err := d.ReceiveCustomerMessage(ctx, f.WS.ID, tk.ID, "portal", "Finalement le lien ne marche toujours pas.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != ticket.Open {
+			t.Errorf("a customer's answer left the solved ticket %s, want open", got.Status)
+		}
+		events, err := d.Timeline(ctx, lead, tk.ID, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msg ticket.Event // the last customer message
+		for _, e := range events {
+			if e.Kind == ticket.CustomerMessage {
+				msg = e
+			}
+		}
+		if m, _ := event.As[event.Message](msg); msg.ActorCustomerID != tk.CustomerID || m.Channel != "portal" {
+			t.Errorf("the answer is recorded as %+v, want the ticket's customer on channel portal", msg)
+		}
+		if _, err := d.ReceiveCustomerMessage(ctx, f.WS.ID, 1<<40, "portal", "Bonjour"); !problem.Is(err, problem.NotFound) {
+			t.Errorf("a message to no ticket = %v, want not found", err)
+		}
+	})
+}
