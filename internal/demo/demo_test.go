@@ -67,6 +67,7 @@ func TestLoad(t *testing.T) {
 		t.Run("escalations", l.checkEscalations)
 		t.Run("routing rules", l.checkRoutingRules)
 		t.Run("routed as the rules say", l.checkRouted)
+		t.Run("its saved rules move nothing on a dry run", l.checkOwnRulesMoveNothing)
 		t.Run("escalation procedures", l.checkProcedures)
 		t.Run("logins", l.checkLogins)
 		t.Run("same subjects as planned", l.checkPlanned)
