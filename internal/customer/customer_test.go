@@ -24,6 +24,26 @@ func fieldCodes(t *testing.T, err error) map[string]string {
 	return out
 }
 
+// validationCase edits a valid value; want is the field → code map its
+// Validate must then report (nil for none).
+type validationCase[T any] struct {
+	name string
+	edit func(*T)
+	want map[string]string
+}
+
+// checkValidation runs each case on its own copy of ok.
+func checkValidation[T any](t *testing.T, ok T, validate func(T) error, tests []validationCase[T]) {
+	t.Helper()
+	for _, tc := range tests {
+		v := ok
+		tc.edit(&v)
+		if got := fieldCodes(t, validate(v)); !sameCodes(got, tc.want) {
+			t.Errorf("%s: fields %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 func sameCodes(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false
@@ -38,11 +58,7 @@ func sameCodes(a, b map[string]string) bool {
 
 func TestCustomerValidate(t *testing.T) {
 	ok := Customer{Name: "Léa Martin", Email: "lea@example.fr", Language: "fr", Segment: "vip", Phone: "+33 1 23 45 67 89"}
-	tests := []struct {
-		name string
-		edit func(*Customer)
-		want map[string]string
-	}{
+	checkValidation(t, ok, Customer.Validate, []validationCase[Customer]{
 		{"valid", func(*Customer) {}, nil},
 		{"no language or segment", func(c *Customer) { c.Language, c.Segment = "", "" }, nil},
 		{"no name", func(c *Customer) { c.Name = "  " }, map[string]string{"name": "required"}},
@@ -56,23 +72,12 @@ func TestCustomerValidate(t *testing.T) {
 		{"phone too long", func(c *Customer) { c.Phone = strings.Repeat("1", 41) }, map[string]string{"phone": "too_long"}},
 		{"every field at once", func(c *Customer) { *c = Customer{Language: "xx", Segment: "gold", Phone: "\xff"} },
 			map[string]string{"name": "required", "email": "required", "language": "unknown_value", "segment": "unknown_value", "phone": "too_long"}},
-	}
-	for _, tc := range tests {
-		c := ok
-		tc.edit(&c)
-		if got := fieldCodes(t, c.Validate()); !sameCodes(got, tc.want) {
-			t.Errorf("%s: fields %v, want %v", tc.name, got, tc.want)
-		}
-	}
+	})
 }
 
 func TestOrganisationValidate(t *testing.T) {
 	ok := Organisation{Name: "Boulangerie Dupont", Segment: "b2b", Domain: "dupont.fr"}
-	tests := []struct {
-		name string
-		edit func(*Organisation)
-		want map[string]string
-	}{
+	checkValidation(t, ok, Organisation.Validate, []validationCase[Organisation]{
 		{"valid", func(*Organisation) {}, nil},
 		{"no domain or segment", func(o *Organisation) { o.Domain, o.Segment = "", "" }, nil},
 		{"no name", func(o *Organisation) { o.Name = "" }, map[string]string{"name": "required"}},
@@ -81,14 +86,7 @@ func TestOrganisationValidate(t *testing.T) {
 		{"domain with a path", func(o *Organisation) { o.Domain = "dupont.fr/contact" }, map[string]string{"domain": "bad_domain"}},
 		{"an email for a domain", func(o *Organisation) { o.Domain = "contact@dupont.fr" }, map[string]string{"domain": "bad_domain"}},
 		{"domain too long", func(o *Organisation) { o.Domain = strings.Repeat("a", 254) }, map[string]string{"domain": "bad_domain"}},
-	}
-	for _, tc := range tests {
-		o := ok
-		tc.edit(&o)
-		if got := fieldCodes(t, o.Validate()); !sameCodes(got, tc.want) {
-			t.Errorf("%s: fields %v, want %v", tc.name, got, tc.want)
-		}
-	}
+	})
 	for _, s := range Segments {
 		if err := (Organisation{Name: "X", Segment: s}).Validate(); err != nil {
 			t.Errorf("segment %s refused: %v", s, err)

@@ -67,15 +67,9 @@ func TestAssistantAnswersFromTheDemoHelpCentre(t *testing.T) {
 	if answered < 12 || len(assistantCases)-answered < 4 {
 		t.Fatalf("%d answered and %d unanswered cases", answered, len(assistantCases)-answered)
 	}
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		f := storetest.Seed(t, s)
-		ids, err := LoadKnowledgeBase(t.Context(), s, f.WS.ID, f.Admin.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := desk.New(s, nil)
+	eachHelpCentre(t, func(t *testing.T, s *store.Store, ws int64, d *desk.Service, ids map[string]KBArticleIDs) {
 		for _, c := range assistantCases {
-			r, err := d.Answer(t.Context(), f.WS.ID, c.lang, c.q)
+			r, err := d.Answer(t.Context(), ws, c.lang, c.q)
 			if err != nil {
 				t.Fatalf("%q: %v", c.q, err)
 			}
@@ -85,10 +79,7 @@ func TestAssistantAnswersFromTheDemoHelpCentre(t *testing.T) {
 				}
 				continue
 			}
-			want := ids[c.want].FR
-			if c.lang == "en" {
-				want = ids[c.want].EN
-			}
+			want := articleIn(ids, c.want, c.lang)
 			switch {
 			case !r.Answered():
 				t.Errorf("%s %q: no answer, want %s", c.lang, c.q, c.want)
@@ -106,7 +97,7 @@ func TestAssistantAnswersFromTheDemoHelpCentre(t *testing.T) {
 
 		// A question typed in French on an English page is answered from
 		// the French articles, and says so.
-		r, err := d.Answer(t.Context(), f.WS.ID, "en", "Comment résilier mon abonnement ?")
+		r, err := d.Answer(t.Context(), ws, "en", "Comment résilier mon abonnement ?")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,14 +105,14 @@ func TestAssistantAnswersFromTheDemoHelpCentre(t *testing.T) {
 			t.Errorf("French question on an English page: %s in %q", passages(r), r.Language)
 		}
 		// Internal articles never answer a customer.
-		r, _ = d.Answer(t.Context(), f.WS.ID, "fr", "procédure interne en cas de double prélèvement")
+		r, _ = d.Answer(t.Context(), ws, "fr", "procédure interne en cas de double prélèvement")
 		for _, p := range r.Passages {
 			if p.ArticleID == ids["internal-double-debit"].FR {
 				t.Errorf("the internal procedure answered a customer")
 			}
 		}
 		// Asking does not count as reading: no view is added.
-		a, err := s.KBArticle(t.Context(), f.WS.ID, ids["plan"].FR)
+		a, err := s.KBArticle(t.Context(), ws, ids["plan"].FR)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,10 +120,10 @@ func TestAssistantAnswersFromTheDemoHelpCentre(t *testing.T) {
 			t.Errorf("views %d after questions, want 900", a.Views)
 		}
 		// Bad input is refused with the field named.
-		if _, err := d.Answer(t.Context(), f.WS.ID, "de", "Wie kündige ich?"); err == nil || !strings.Contains(err.Error(), "language") {
+		if _, err := d.Answer(t.Context(), ws, "de", "Wie kündige ich?"); err == nil || !strings.Contains(err.Error(), "language") {
 			t.Errorf("language de: %v", err)
 		}
-		if _, err := d.Answer(t.Context(), f.WS.ID, "fr", strings.Repeat("mot ", 60)); err == nil {
+		if _, err := d.Answer(t.Context(), ws, "fr", strings.Repeat("mot ", 60)); err == nil {
 			t.Errorf("a 240-rune question was accepted")
 		}
 	})

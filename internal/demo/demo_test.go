@@ -67,6 +67,7 @@ func TestLoad(t *testing.T) {
 		t.Run("escalations", l.checkEscalations)
 		t.Run("routing rules", l.checkRoutingRules)
 		t.Run("routed as the rules say", l.checkRouted)
+		t.Run("its saved rules move nothing on a dry run", l.checkOwnRulesMoveNothing)
 		t.Run("escalation procedures", l.checkProcedures)
 		t.Run("logins", l.checkLogins)
 		t.Run("same subjects as planned", l.checkPlanned)
@@ -193,7 +194,7 @@ func (l loaded) checkRisingTopic(t *testing.T) {
 func (l loaded) checkTimelines(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
-	moves, notes, replies := 0, 0, 0
+	moves, notes, replies, answers := 0, 0, 0, 0
 	for _, tk := range l.tickets {
 		events, err := l.s.Events(ctx, l.info.WorkspaceID, tk.ID, 0, 1000)
 		if err != nil {
@@ -202,6 +203,8 @@ func (l loaded) checkTimelines(t *testing.T) {
 		if len(events) < 3 || events[0].Kind != ticket.Created || events[1].Kind != ticket.CustomerMessage || events[2].Kind != ticket.Routed {
 			t.Fatalf("ticket %s starts with %v, want created, customer_message, routed", tk.Reference, kinds(events))
 		}
+		// A merge copies the other ticket's messages, as they were.
+		merged := slices.ContainsFunc(events, func(e ticket.Event) bool { return e.Kind == ticket.Merged })
 		for i, e := range events {
 			if i > 0 && e.CreatedAt.Before(events[i-1].CreatedAt) {
 				t.Errorf("ticket %s: event %d (%s) is dated before the previous one", tk.Reference, i, e.Kind)
@@ -216,14 +219,22 @@ func (l loaded) checkTimelines(t *testing.T) {
 				notes++
 			case ticket.AgentReply:
 				replies++
+			case ticket.CustomerMessage:
+				// A customer's later answer comes in through the service's
+				// intake, which records the channel it came by.
+				if m, _ := event.As[event.Message](e); i > 1 && !merged && m.Channel != tk.Channel {
+					t.Errorf("ticket %s: customer message %d came by %q, want the ticket's channel %q (the service's intake)", tk.Reference, i, m.Channel, tk.Channel)
+				} else if i > 1 {
+					answers++
+				}
 			}
 		}
 		if tk.CreatedAt.Before(now.Add(-(periodDays+1)*day)) || !tk.UpdatedAt.Equal(events[len(events)-1].CreatedAt) {
 			t.Errorf("ticket %s: created %v, updated %v, last event %v", tk.Reference, tk.CreatedAt, tk.UpdatedAt, events[len(events)-1].CreatedAt)
 		}
 	}
-	if moves == 0 || notes == 0 || replies == 0 {
-		t.Errorf("escalations %d, notes %d, replies %d: want some of each", moves, notes, replies)
+	if moves == 0 || notes == 0 || replies == 0 || answers == 0 {
+		t.Errorf("escalations %d, notes %d, replies %d, customer answers %d: want some of each", moves, notes, replies, answers)
 	}
 }
 

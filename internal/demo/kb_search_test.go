@@ -101,19 +101,10 @@ func TestKnowledgeBaseSearchQuality(t *testing.T) {
 	if len(searchCases) < 40 {
 		t.Fatalf("only %d search cases", len(searchCases))
 	}
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		f := storetest.Seed(t, s)
-		ids, err := LoadKnowledgeBase(t.Context(), s, f.WS.ID, f.Admin.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := desk.New(s, nil)
+	eachHelpCentre(t, func(t *testing.T, s *store.Store, ws int64, d *desk.Service, ids map[string]KBArticleIDs) {
 		for _, c := range searchCases {
-			want := ids[c.want].FR
-			if c.lang == "en" {
-				want = ids[c.want].EN
-			}
-			hits, err := d.PublicSearch(t.Context(), f.WS.ID, c.lang, c.q, 10)
+			want := articleIn(ids, c.want, c.lang)
+			hits, err := d.PublicSearch(t.Context(), ws, c.lang, c.q, 10)
 			if err != nil {
 				t.Fatalf("%q: %v", c.q, err)
 			}
@@ -129,13 +120,35 @@ func TestKnowledgeBaseSearchQuality(t *testing.T) {
 			}
 		}
 		// Internal articles never reach customers.
-		hits, _ := d.PublicSearch(t.Context(), f.WS.ID, "fr", "procédure interne double prélèvement", 10)
+		hits, _ := d.PublicSearch(t.Context(), ws, "fr", "procédure interne double prélèvement", 10)
 		for _, h := range hits {
 			if h.ID == ids["internal-double-debit"].FR {
 				t.Errorf("the internal procedure reached a customer search")
 			}
 		}
 	})
+}
+
+// eachHelpCentre runs test on both databases against the demo help centre
+// loaded into the fixture's workspace ws, with the service every surface
+// asks and the articles' ids by key.
+func eachHelpCentre(t *testing.T, test func(t *testing.T, s *store.Store, ws int64, d *desk.Service, ids map[string]KBArticleIDs)) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := storetest.Seed(t, s)
+		ids, err := LoadKnowledgeBase(t.Context(), s, f.WS.ID, f.Admin.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		test(t, s, f.WS.ID, desk.New(s, nil), ids)
+	})
+}
+
+// articleIn is the id of article key's version in lang.
+func articleIn(ids map[string]KBArticleIDs, key, lang string) int64 {
+	if lang == "en" {
+		return ids[key].EN
+	}
+	return ids[key].FR
 }
 
 func titles(hits []kb.Hit) string {

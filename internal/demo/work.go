@@ -453,10 +453,18 @@ func (st *story) note(author, body string) error {
 	return st.message(ticket.Event{Kind: ticket.InternalNote, ActorAgentID: st.b.members[author].ID, Body: body}, "")
 }
 
-// customerSays adds the customer's message; it reopens the ticket, as an
-// answer to a pending question means there is work again.
+// customerSays adds the customer's message on the ticket's channel
+// through the service's intake, as any customer's answer arrives: the
+// product's rule, not the demo, decides that it reopens the ticket.
 func (st *story) customerSays(body string) error {
-	return st.message(ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: st.cust.ID, Body: body}, ticket.Open)
+	b := st.b
+	b.at(st.clock)
+	t, err := b.svc.ReceiveCustomerMessage(b.ctx, b.ws.ID, st.t.ID, st.p.channel, body)
+	if err != nil {
+		return err
+	}
+	st.t = t
+	return nil
 }
 
 func (st *story) message(e ticket.Event, status ticket.Status) error {

@@ -221,6 +221,22 @@ func find[T any](list []T, match func(T) bool) T {
 	return zero
 }
 
+// onlyVisible passes on what a read returned when may lets the actor see
+// it, and reports anything else as not found (naming what), so that an id
+// does not tell what exists. It reads: onlyVisible(a, may, what)(read()).
+func onlyVisible[T any](a auth.Actor, may func(auth.Actor, T) bool, what string) func(T, error) (T, error) {
+	return func(v T, err error) (T, error) {
+		if err != nil {
+			return v, err
+		}
+		if !may(a, v) {
+			var zero T
+			return zero, problem.NotFoundf(what)
+		}
+		return v, nil
+	}
+}
+
 // Tier returns a tier by id, or the zero Tier.
 func (dir Directory) Tier(id int64) workspace.Tier {
 	return find(dir.Tiers, func(t workspace.Tier) bool { return t.ID == id })

@@ -2,12 +2,19 @@ package desk_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/event"
+	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/ticket"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // A new customer's first messages often arrive together (a form submitted
@@ -40,6 +47,198 @@ func TestConcurrentFirstMessagesOfANewCustomerAllBecomeTickets(t *testing.T) {
 		c, err := s.CustomerByEmail(ctx, f.WS.ID, "nouvelle.cliente@example.fr")
 		if err != nil || c.ID != customers[0] {
 			t.Fatalf("stored customer = %+v, %v; want id %d", c, err, customers[0])
+		}
+	})
+}
+
+// Intake by email reads the setup and routing versions and the customer in
+// one statement. Two instances share one database: what one changes (the
+// routing rules, a request type, a customer) holds on the other's next
+// ticket, and a known customer's address finds them rather than a copy.
+func TestIntakeByEmailSeesAnotherInstancesChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		one, other := desk.New(s, nil), desk.New(s, nil)
+		admin := storetest.Actor(t, s, f.Admin)
+		alice := f.Customer["alice"]
+		// Instance one caches the directory and the default route.
+		first, err := one.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Un wombat", Body: "Bonjour", CustomerEmail: "  " + alice.Email + " "})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.CustomerID != alice.ID || tierCode(f, first.TierID) != "L1" {
+			t.Fatalf("first ticket: customer %d tier %s, want alice (%d) in L1", first.CustomerID, tierCode(f, first.TierID), alice.ID)
+		}
+		// Instance other changes the rules: the setup stays as it was.
+		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "Wombats", Enabled: true,
+			When: routing.Condition{Field: "text", Op: "contains_words", Value: "wombat"},
+			Then: routing.Actions{Tier: "L2", Team: f.Team["L2"].Name}}}, Fallback: routing.Actions{Tier: "L1"}}
+		if err := other.SaveRoutingRules(ctx, admin, rs); err != nil {
+			t.Fatal(err)
+		}
+		tk, err := one.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Encore un wombat", Body: "Bonjour", CustomerEmail: alice.Email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tierCode(f, tk.TierID) != "L2" || tk.CustomerID != alice.ID {
+			t.Errorf("after the rules changed: tier %s customer %d, want L2 by the new rule, alice (%d)", tierCode(f, tk.TierID), tk.CustomerID, alice.ID)
+		}
+		// Instance other changes the setup: a new request type.
+		if _, err := other.CreateRequestType(ctx, admin, workspace.RequestType{Key: "marsupial", NameFR: "Marsupial", NameEN: "Marsupial", Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		tk, err = one.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Un wombat encore", Body: "Bonjour", CustomerEmail: "nouvelle.wombat@new.example", RequestType: "marsupial"})
+		if err != nil {
+			t.Fatalf("after the setup changed: %v", err)
+		}
+		if tk.CustomerID == 0 || tk.CustomerID == alice.ID || tierCode(f, tk.TierID) != "L2" {
+			t.Errorf("a new address: customer %d tier %s, want a new customer in L2", tk.CustomerID, tierCode(f, tk.TierID))
+		}
+	})
+}
+
+// What a customer tried alone reaches the next tier: a ticket opened from
+// the contact form carries its journey into the hand-off summary's
+// "self-service before contact" place.
+func TestHandoffSummaryListsTheJourney(t *testing.T) {
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+		now := time.Now().UTC()
+		s.SetClock(func() time.Time { return now })
+		ws := f.WS.ID
+		const tok = "HANDOFFAAAAAAAAAAAAAAAAAAA"
+		for _, st := range []desk.JourneyStep{
+			{Kind: desk.StepSearch, Detail: "lien expiré", Hits: 0},
+			{Kind: desk.StepFormStarted},
+		} {
+			if err := d.RecordJourneyStep(ctx, ws, tok, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stamp, err := d.ContactStamp(ctx, ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(10 * time.Second)
+		tk, err := d.SubmitContact(ctx, ws, desk.ContactForm{Name: "Chloé", Email: "chloe@example.fr", Subject: "Lien expiré",
+			Description: "Le lien de réinitialisation expire aussitôt.", Language: "fr", Journey: tok, Stamp: stamp, Address: "192.0.2.9"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.Channel != "web" {
+			t.Errorf("channel %q", tk.Channel)
+		}
+		events, err := s.Events(ctx, ws, tk.ID, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fromCustomer bool
+		for _, e := range events {
+			if e.Kind == ticket.CustomerMessage && e.ActorCustomerID == tk.CustomerID && e.ActorAgentID == 0 {
+				fromCustomer = true
+			}
+		}
+		if !fromCustomer {
+			t.Error("the form's description is not the customer's own message")
+		}
+		lead := storetest.Actor(t, s, f.Lead)
+		moved, err := d.Escalate(ctx, lead, tk.ID, desk.EscalateInput{Reason: "Le lien expire",
+			Answers: map[string]string{"steps_tried": "Renvoyé le lien", "error_message": "Lien expiré"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err = s.Events(ctx, ws, moved.ID, 0, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var summary string
+		for _, e := range events {
+			if sm, ok := desk.HandoffSummary(e); ok {
+				summary = sm.Text("fr")
+				if len(sm.SelfService) != 2 {
+					t.Errorf("self-service %q, want the two steps", sm.SelfService)
+				}
+			}
+		}
+		for _, want := range []string{"Libre-service avant le contact", "A cherché « lien expiré » (0 résultats)", "A ouvert le formulaire de contact"} {
+			if !strings.Contains(summary, want) {
+				t.Errorf("summary lacks %q:\n%s", want, summary)
+			}
+		}
+		// The agents' page reads the journey only where the ticket is readable.
+		other := storetest.Actor(t, s, f.Other.Agent)
+		if _, err := d.TicketJourney(ctx, other, tk.ID); !problem.Is(err, problem.NotFound) {
+			t.Errorf("another workspace's agent reads the journey: %v", err)
+		}
+	})
+}
+
+// RecordJourneyStep refuses what is not a journey token or a step kind,
+// and clips the detail.
+func TestRecordJourneyStepValidates(t *testing.T) {
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+		for _, tok := range []string{"", "short", strings.Repeat("a", 65), "has space in it here 12345", "<script>alert(1)</script>xx"} {
+			if err := d.RecordJourneyStep(ctx, f.WS.ID, tok, desk.JourneyStep{Kind: desk.StepSearch}); err == nil {
+				t.Errorf("token %q accepted", tok)
+			}
+		}
+		const tok = "VALIDAAAAAAAAAAAAAAAAAAAAA"
+		for _, k := range []desk.StepKind{"", "Search", "drop table", desk.StepKind(strings.Repeat("a", 33))} {
+			if err := d.RecordJourneyStep(ctx, f.WS.ID, tok, desk.JourneyStep{Kind: k}); err == nil {
+				t.Errorf("kind %q accepted", k)
+			}
+		}
+		if err := d.RecordJourneyStep(ctx, f.WS.ID, tok, desk.JourneyStep{Kind: desk.StepSearch, Detail: strings.Repeat("é", 500)}); err != nil {
+			t.Fatal(err)
+		}
+		steps, _ := s.JourneySteps(ctx, f.WS.ID, tok)
+		if len(steps) != 1 || len([]rune(steps[0].Detail)) != desk.MaxJourneyDetail {
+			t.Errorf("steps %d, detail of %d runes", len(steps), len([]rune(steps[0].Detail)))
+		}
+	})
+}
+
+// A customer's answer handed to ReceiveCustomerMessage (how the demo's
+// customers write) takes the channels' receive path: a solved ticket
+// reopens by the product's rule, the message records its channel, and an
+// empty message is refused and writes nothing.
+func TestReceiveCustomerMessageFollowsTheIntakeRule(t *testing.T) {
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+		lead := storetest.Actor(t, s, f.Lead)
+		tk := f.Ticket["L1owned"]
+		solved := string(ticket.Solved)
+		if _, err := d.UpdateTicket(ctx, lead, tk.ID, desk.Update{Status: &solved}); err != nil {
+			t.Fatal(err)
+		}
+		before := timelineLen(t, d, lead, tk.ID)
+		if _, err := d.ReceiveCustomerMessage(ctx, f.WS.ID, tk.ID, "portal", " \n"); !problem.Is(err, problem.Invalid) {
+			t.Fatalf("an empty message = %v, want invalid", err)
+		}
+		if n := timelineLen(t, d, lead, tk.ID); n != before {
+			t.Fatalf("a refused message wrote %d events", n-before)
+		}
+		got, err := d.ReceiveCustomerMessage(ctx, f.WS.ID, tk.ID, "portal", "Finalement le lien ne marche toujours pas.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != ticket.Open {
+			t.Errorf("a customer's answer left the solved ticket %s, want open", got.Status)
+		}
+		events, err := d.Timeline(ctx, lead, tk.ID, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msg ticket.Event // the last customer message
+		for _, e := range events {
+			if e.Kind == ticket.CustomerMessage {
+				msg = e
+			}
+		}
+		if m, _ := event.As[event.Message](msg); msg.ActorCustomerID != tk.CustomerID || m.Channel != "portal" {
+			t.Errorf("the answer is recorded as %+v, want the ticket's customer on channel portal", msg)
+		}
+		if _, err := d.ReceiveCustomerMessage(ctx, f.WS.ID, 1<<40, "portal", "Bonjour"); !problem.Is(err, problem.NotFound) {
+			t.Errorf("a message to no ticket = %v, want not found", err)
 		}
 	})
 }

@@ -32,14 +32,7 @@ func (d *Service) Macros(ctx context.Context, a auth.Actor) ([]macro.Macro, erro
 
 // Macro returns a macro the actor may use; any other is not found.
 func (d *Service) Macro(ctx context.Context, a auth.Actor, id int64) (macro.Macro, error) {
-	m, err := d.store.Macro(ctx, a.WorkspaceID, id)
-	if err != nil {
-		return m, err
-	}
-	if !macro.CanUse(a, m) {
-		return macro.Macro{}, problem.NotFoundf("macro")
-	}
-	return m, nil
+	return onlyVisible(a, macro.CanUse, "macro")(d.store.Macro(ctx, a.WorkspaceID, id))
 }
 
 // CreateMacro saves a new macro. A personal macro is the actor's own.

@@ -288,26 +288,12 @@ func checkCustomFields(f problem.Fields, dir Directory, values map[string]string
 // Ticket returns a ticket the actor may see. Tickets the actor may not see
 // are reported as not found, so ids do not leak what exists.
 func (d *Service) Ticket(ctx context.Context, a auth.Actor, id int64) (ticket.Ticket, error) {
-	t, err := d.store.Ticket(ctx, a.WorkspaceID, id)
-	if err != nil {
-		return t, err
-	}
-	if !ticket.CanView(a, t) {
-		return ticket.Ticket{}, problem.NotFoundf("ticket")
-	}
-	return t, nil
+	return onlyVisible(a, ticket.CanView, "ticket")(d.store.Ticket(ctx, a.WorkspaceID, id))
 }
 
 // TicketByNumber returns a visible ticket by its reference number.
 func (d *Service) TicketByNumber(ctx context.Context, a auth.Actor, number int64) (ticket.Ticket, error) {
-	t, err := d.store.TicketByNumber(ctx, a.WorkspaceID, number)
-	if err != nil {
-		return t, err
-	}
-	if !ticket.CanView(a, t) {
-		return ticket.Ticket{}, problem.NotFoundf("ticket")
-	}
-	return t, nil
+	return onlyVisible(a, ticket.CanView, "ticket")(d.store.TicketByNumber(ctx, a.WorkspaceID, number))
 }
 
 // Timeline returns a visible ticket's events after an event id.

@@ -117,12 +117,9 @@ func (d *Service) SavedViews(ctx context.Context, a auth.Actor) ([]SavedView, er
 
 // SavedView returns a view the actor may use; any other is not found.
 func (d *Service) SavedView(ctx context.Context, a auth.Actor, id int64) (SavedView, error) {
-	v, err := d.store.SavedView(ctx, a.WorkspaceID, id)
+	v, err := onlyVisible(a, canSeeView, "view")(d.store.SavedView(ctx, a.WorkspaceID, id))
 	if err != nil {
 		return SavedView{}, err
-	}
-	if !canSeeView(a, v) {
-		return SavedView{}, problem.NotFoundf("view")
 	}
 	dir, err := d.Directory(ctx, a)
 	if err != nil {

@@ -6,6 +6,7 @@
 package sensitive
 
 import (
+	"iter"
 	"math/big"
 	"regexp"
 	"strings"
@@ -47,16 +48,8 @@ func Find(text string) []Finding {
 		}
 	}
 	for _, run := range digitRun.FindAllString(text, -1) {
-		groups := strings.FieldsFunc(run, func(r rune) bool { return r == ' ' || r == '.' || r == '-' })
-		for i := range groups {
-			n := 0
-			for j := i; j < len(groups) && n < 19; j++ {
-				if n += len(groups[j]); n >= 14 && n <= 19 {
-					if digits, ok := isCard(groups[i : j+1]); ok {
-						add(Card, digits)
-					}
-				}
-			}
+		for digits := range cardsIn(run) {
+			add(Card, digits)
 		}
 	}
 	for _, loc := range ibanStart.FindAllStringIndex(text, -1) {
@@ -65,6 +58,25 @@ func Find(text string) []Finding {
 		}
 	}
 	return out
+}
+
+// cardsIn yields the card numbers (their digits) made of whole groups of
+// a digit run, in order: every span of 14 to 19 digits starting at each
+// group that passes isCard.
+func cardsIn(run string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		groups := strings.FieldsFunc(run, func(r rune) bool { return r == ' ' || r == '.' || r == '-' })
+		for i := range groups {
+			n := 0
+			for j := i; j < len(groups) && n < 19; j++ {
+				if n += len(groups[j]); n >= 14 && n <= 19 {
+					if digits, ok := isCard(groups[i : j+1]); ok && !yield(digits) {
+						return
+					}
+				}
+			}
+		}
+	}
 }
 
 // Contains reports whether text holds any sensitive data.
@@ -188,16 +200,8 @@ func mod97(iban string) bool {
 // article written from it).
 func Redact(text string) string {
 	text = digitRun.ReplaceAllStringFunc(text, func(run string) string {
-		groups := strings.FieldsFunc(run, func(r rune) bool { return r == ' ' || r == '.' || r == '-' })
-		for i := range groups {
-			n := 0
-			for j := i; j < len(groups) && n < 19; j++ {
-				if n += len(groups[j]); n >= 14 && n <= 19 {
-					if digits, ok := isCard(groups[i : j+1]); ok {
-						return mask(digits)
-					}
-				}
-			}
+		for digits := range cardsIn(run) {
+			return mask(digits)
 		}
 		return run
 	})

@@ -171,19 +171,17 @@ func aggregate(m *compiled, seed uint64, reps []*repStats) Result {
 	r.DemandPerDay = col(func(s *repStats) float64 { return float64(s.demand) / days })
 	r.TicketsPerDay = col(func(s *repStats) float64 { return float64(s.tickets) / days })
 	r.Deflection = col(func(s *repStats) float64 { return ratio(float64(s.deflected), float64(s.demand)) })
-	r.Wait = Quantiles{
-		Mean: col(func(s *repStats) float64 { return ratio(s.waitSum, float64(s.served)) }),
-		P50:  col(func(s *repStats) float64 { return s.waitHist.quantile(0.50) }),
-		P90:  col(func(s *repStats) float64 { return s.waitHist.quantile(0.90) }),
-		P99:  col(func(s *repStats) float64 { return s.waitHist.quantile(0.99) }),
+	// quantiles estimates a duration's mean and percentiles from each
+	// replication's histogram of it.
+	quantiles := func(mean func(s *repStats) float64, hist func(s *repStats) *histogram) Quantiles {
+		at := func(q float64) Estimate { return col(func(s *repStats) float64 { return hist(s).quantile(q) }) }
+		return Quantiles{Mean: col(mean), P50: at(0.50), P90: at(0.90), P99: at(0.99)}
 	}
+	r.Wait = quantiles(func(s *repStats) float64 { return ratio(s.waitSum, float64(s.served)) },
+		func(s *repStats) *histogram { return &s.waitHist })
 	r.ProbWait = col(func(s *repStats) float64 { return ratio(float64(s.waited), float64(s.served)) })
-	r.Resolution = Quantiles{
-		Mean: col(func(s *repStats) float64 { return ratio(s.resolSum, float64(s.resolved)) }),
-		P50:  col(func(s *repStats) float64 { return s.resolHist.quantile(0.50) }),
-		P90:  col(func(s *repStats) float64 { return s.resolHist.quantile(0.90) }),
-		P99:  col(func(s *repStats) float64 { return s.resolHist.quantile(0.99) }),
-	}
+	r.Resolution = quantiles(func(s *repStats) float64 { return ratio(s.resolSum, float64(s.resolved)) },
+		func(s *repStats) *histogram { return &s.resolHist })
 	r.FirstContact = col(func(s *repStats) float64 { return ratio(float64(s.fcr), float64(s.resolved)) })
 	r.HandoffsPerTicket = col(func(s *repStats) float64 { return ratio(float64(s.handoffs), float64(s.resolved)) })
 	r.SwarmsPerTicket = col(func(s *repStats) float64 { return ratio(float64(s.swarms), float64(s.tickets)) })
