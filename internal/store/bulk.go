@@ -248,6 +248,11 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 			return err
 		}
 		defer terms.close()
+		pairs, err := s.newBulkInsert(ctx, tx, "customer_term_pairs", "workspace_id, head_a, head_b, customer_id")
+		if err != nil {
+			return err
+		}
+		defer pairs.close()
 		created := g.end - int64(g.spec.Tickets)*g.step // before the first ticket
 		for i := range n {
 			k := existing + int64(i) + 1
@@ -259,8 +264,15 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 			if err := ins.add(ids[i], g.wsID, name, email, lang, segments[g.rng.IntN(len(segments))], created); err != nil {
 				return err
 			}
-			for _, t := range recordTerms(name, email) {
+			words := recordTerms(name, email)
+			for _, t := range words {
 				if err := terms.add(g.wsID, t, ids[i]); err != nil {
+					return err
+				}
+			}
+			as, bs := termPairs(words) // customers_search.go: the one rule
+			for j := range as {
+				if err := pairs.add(g.wsID, as[j], bs[j], ids[i]); err != nil {
 					return err
 				}
 			}
@@ -268,7 +280,10 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 		if err := ins.flush(); err != nil {
 			return err
 		}
-		return terms.flush()
+		if err := terms.flush(); err != nil {
+			return err
+		}
+		return pairs.flush()
 	})
 	if err != nil {
 		return fmt.Errorf("bulk load customers: %w", err)

@@ -18,8 +18,8 @@ import (
 // locked across its round trips and its commit: seven round trips per
 // ticket (begin, customer, references, number, ticket, events, commit)
 // capped intake near 400 tickets/s at 8 clients. Here one statement checks
-// the references, creates the new customer and its search words, takes the
-// number, and writes the ticket, its events, its hand-off and its search
+// the references, creates the new customer, its search words and their
+// pairs of heads, takes the number, and writes the ticket, its events, its hand-off and its search
 // document; with the group commit (batch.go) several tickets share one
 // transaction and one flush. A refused ticket (unknown reference) writes nothing: every write
 // of the statement depends on the references being found.
@@ -34,7 +34,8 @@ import (
 // $27 data (event.Encode); $28 agent who handed the ticket off (0 = none);
 // $29 the data's encoding version (event.Version); the ticket's search
 // document (tickets_search_index.go) $30 its subject's terms, $31 its
-// messages' terms.
+// messages' terms; the new customer's pairs of word heads (termPairs) $32
+// the smaller heads, $33 the larger.
 //
 // A new customer's row is read back through the statement's snapshot: when
 // a concurrent transaction created the same customer after that snapshot
@@ -55,6 +56,8 @@ const intakeStatement = `WITH ok AS (
   ON CONFLICT (workspace_id, email) DO NOTHING RETURNING id
 ), nct AS (
   INSERT INTO customer_terms (workspace_id, term, customer_id) SELECT $1, w, nc.id FROM nc, unnest($12::text[]) w
+), ncp AS (
+  INSERT INTO customer_term_pairs (workspace_id, head_a, head_b, customer_id) SELECT $1, p.a, p.b, nc.id FROM nc, unnest($32::text[], $33::text[]) p(a, b)
 ), cust AS (
   SELECT id FROM nc
   UNION ALL SELECT id FROM customers WHERE $7::text <> '' AND workspace_id = $1 AND email = $7
@@ -116,10 +119,11 @@ func createTicketPG(ctx context.Context, tx *Tx, wsID int64, n NewTicket, t *tic
 // For a new customer it sets t.CustomerID to 0 (the statement creates them).
 func intakeArgs(wsID int64, n NewTicket, t *ticket.Ticket, events []ticket.Event, now time.Time) ([]any, error) {
 	var email, name, phone, lang, segment string
-	var words []string
+	var words, headsA, headsB []string
 	if c := n.NewCustomer; c != nil {
 		email, name, phone, lang, segment = c.Email, c.Name, c.Phone, c.Language, c.Segment
 		words = recordTerms(c.Name, c.Email)
+		headsA, headsB = termPairs(words)
 		t.CustomerID = 0
 	} else if t.CustomerID == 0 {
 		f := problem.Fields{}
@@ -128,6 +132,9 @@ func intakeArgs(wsID int64, n NewTicket, t *ticket.Ticket, events []ticket.Event
 	}
 	if words == nil {
 		words = []string{}
+	}
+	if headsA == nil { // no new customer, or fewer than two heads: no pairs
+		headsA, headsB = []string{}, []string{}
 	}
 	kinds := make([]string, len(events))
 	agents := make([]int64, len(events))
@@ -155,7 +162,7 @@ func intakeArgs(wsID int64, n NewTicket, t *ticket.Ticket, events []ticket.Event
 		email, name, phone, lang, segment, words,
 		t.Subject, string(t.Status), t.Status.Active(), int(t.Priority), t.Channel, t.Language, t.Sensitive, string(tags), string(fields), ms(now),
 		kinds, agents, custs, bodies, datas, handedBy, event.Version,
-		searchTerms(t.Language, t.Subject), messageTerms(t.Language, events)}, nil
+		searchTerms(t.Language, t.Subject), messageTerms(t.Language, events), headsA, headsB}, nil
 }
 
 // intakeRow is intakeStatement's one row: which references were found,
