@@ -111,8 +111,14 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 	// CROSS JOIN keeps the full-text index as the outer loop, walked
 	// newest first, stopped at SearchCandidates; the access and filter
 	// conditions are checked on each match's ticket row. The candidates'
-	// indexed terms are ranked here (rankDocs), not by bm25().
-	match := a.arg(ftsQuery(q.Matches, true, "{subject body}"))
+	// indexed terms are ranked here (rankDocs), not by bm25(). The access
+	// keys (accessMatch) make the walk skip, in the index, the matches the
+	// viewer may not read or the tier filter excludes.
+	fts := ftsQuery(q.Matches, true, "{subject body}")
+	if keys := q.Filter.accessMatch(); keys != "" {
+		fts += " AND " + keys
+	}
+	match := a.arg(fts)
 	rows, err := s.read.QueryContext(ctx, `SELECT f.rowid, f.subject, f.body FROM ticket_fts f CROSS JOIN tickets ON tickets.id = f.rowid
 		WHERE ticket_fts MATCH `+match+` AND `+where+` ORDER BY f.rowid DESC LIMIT `+a.arg(SearchCandidates), a.args...)
 	if err != nil {
