@@ -111,7 +111,7 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 	}
 	where, a := q.where(wsID)
 	if s.dialect == Postgres {
-		return s.pgCandidates(ctx, where, a, q.Matches)
+		return s.pgCandidates(ctx, where, a, q.Matches, !q.fourthSession)
 	}
 	// CROSS JOIN keeps the full-text index as the outer loop, walked
 	// newest first, stopped at SearchCandidates; the access and filter
@@ -167,11 +167,11 @@ func (q TicketSearch) where(wsID int64) (string, *sqlArgs) {
 // pgCandidates reads PostgreSQL's candidates in one query: the planner,
 // with the statistics of the search documents, picks between walking the
 // newest tickets checking each document and the GIN index's matches.
-func (s *Store) pgCandidates(ctx context.Context, where string, a *sqlArgs, matches []kb.Match) ([]candidate, error) {
+func (s *Store) pgCandidates(ctx context.Context, where string, a *sqlArgs, matches []kb.Match, serial bool) ([]candidate, error) {
 	match := a.arg(tsQuery(matches, true, ""))
 	return s.candidates(ctx, `SELECT s.ticket_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, m.q)
 		FROM ticket_search s JOIN tickets ON tickets.id = s.ticket_id CROSS JOIN (SELECT to_tsquery('simple', `+match+`) AS q) m
-		WHERE s.search @@ m.q AND `+where+` ORDER BY s.ticket_id DESC LIMIT `+a.arg(SearchCandidates), a.args, nil)
+		WHERE s.search @@ m.q AND `+where+` ORDER BY s.ticket_id DESC LIMIT `+a.arg(SearchCandidates), a.args, serial)
 }
 
 // outOfTiers tells whether every tier the filter names is one its viewer
@@ -218,12 +218,26 @@ func (s *Store) pgBranchCandidates(ctx context.Context, wsID int64, q TicketSear
 	}
 	// UNION: a ticket may be visible through two branches.
 	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`))
-		FROM (`+strings.Join(subs, " UNION ")+`) c JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC LIMIT `+lim, a.args, nil)
+		FROM (`+strings.Join(subs, " UNION ")+`) c JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC LIMIT `+lim, a.args, !q.fourthSession)
 }
 
-// candidates appends the (id, score) rows of query to out.
-func (s *Store) candidates(ctx context.Context, query string, args []any, out []candidate) ([]candidate, error) {
-	rows, err := s.read.QueryContext(ctx, query, args...)
+// candidates returns the (id, score) rows of query. With serial, on
+// PostgreSQL, the query runs without parallel workers or JIT compilation:
+// the planner gave a walk of some thousand documents two workers, whose
+// start-up (and the gather) cost more CPU than the walk itself saved in
+// time, and a search is one of many at once (see pgSerial).
+func (s *Store) candidates(ctx context.Context, query string, args []any, serial bool) ([]candidate, error) {
+	var out []candidate
+	read := querier(s.read)
+	if serial && s.dialect == Postgres {
+		tx, err := s.pgSerial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		read = tx
+	}
+	rows, err := read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search tickets: %w", err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -60,5 +61,25 @@ func (s *Store) pgMatchesFirst(ctx context.Context, wsID int64, q TicketSearch) 
 	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`))
 		FROM (SELECT id FROM tickets WHERE id = ANY(ARRAY(SELECT ticket_id FROM ticket_search WHERE search @@ to_tsquery('simple', `+match+`)))
 			AND `+where+` ORDER BY id DESC LIMIT `+lim+`) c
-		JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC`, a.args, nil)
+		JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC`, a.args, true)
+}
+
+// pgSerial begins a read-only transaction whose queries run in their
+// backend alone, without JIT compilation. A search's walk of a few
+// thousand documents was planned with two parallel workers: each worker is
+// a process started for the query, and at eight searches at once on two
+// cores they add CPU (counted from the server's process tree) without
+// adding cores. JIT compiles expressions for tens of milliseconds on plans
+// whose estimated cost passes jit_above_cost, which the walks' estimates
+// (every document, before LIMIT) sometimes did. The caller rolls back.
+func (s *Store) pgSerial(ctx context.Context) (*sql.Tx, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off`); err != nil {
+		_ = tx.Rollback()
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	return tx, nil
 }
