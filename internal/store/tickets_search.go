@@ -169,6 +169,9 @@ func (q TicketSearch) where(wsID int64) (string, *sqlArgs) {
 // newest tickets checking each document and the GIN index's matches.
 func (s *Store) pgCandidates(ctx context.Context, where string, a *sqlArgs, matches []kb.Match, serial bool) ([]candidate, error) {
 	match := a.arg(tsQuery(matches, true, ""))
+	if serial {
+		return s.pgWalkCandidates(ctx, where, a, match)
+	}
 	return s.candidates(ctx, `SELECT s.ticket_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, m.q)
 		FROM ticket_search s JOIN tickets ON tickets.id = s.ticket_id CROSS JOIN (SELECT to_tsquery('simple', `+match+`) AS q) m
 		WHERE s.search @@ m.q AND `+where+` ORDER BY s.ticket_id DESC LIMIT `+a.arg(SearchCandidates), a.args, serial)
