@@ -30,13 +30,19 @@ func accessKeyOf(id string) string {
 // of their scope (t, m), agents not (u, n). Under a tier filter every key
 // is the tier-qualified one, a single posting list per branch; a team adds
 // nothing in a tier the viewer works in (the tier key holds it all).
+//
+// Without a tier filter it asks for nothing: most of the newest matches
+// are then the viewer's to read (their own tiers), the row check rejects
+// few, and merging the tier's and team's long posting lists into the walk
+// cost more than it saved (at 20,000 tickets an L1 agent's status=open
+// search took 20 ms of CPU with the keys, 7 without).
 func (f Filter) accessMatch() string {
 	v := f.Viewer
 	tiers := dedupe(f.TierIDs)
+	if len(tiers) == 0 {
+		return ""
+	}
 	if v == nil || v.IsAdmin() {
-		if len(tiers) == 0 {
-			return ""
-		}
 		keys := make([]string, len(tiers))
 		for i, t := range tiers {
 			keys[i] = accessToken("t", t, 0)
@@ -48,18 +54,6 @@ func (f Filter) accessMatch() string {
 		tier, team = "t", "m"
 	}
 	var keys []string
-	if len(tiers) == 0 {
-		keys = append(keys, accessToken("a", v.AgentID, 0))
-		if !v.IsCollaborator() {
-			for _, t := range dedupe(v.TierIDs) {
-				keys = append(keys, accessToken(tier, t, 0))
-			}
-			for _, m := range dedupe(v.TeamIDs) {
-				keys = append(keys, accessToken(team, m, 0))
-			}
-		}
-		return accessExpr(keys)
-	}
 	for _, t := range tiers {
 		keys = append(keys, accessToken("a", v.AgentID, t))
 		switch {
