@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -31,9 +30,10 @@ import (
 //	go test ./internal/store -run '^$' -bench TicketSearch -benchtime 1x -timeout 0
 //
 // Each combination is run by the candidate reading of this version and,
-// alternated in the same process, by the one before it (PALIER_BENCH_BEFORE=0
-// leaves it out): CPU of one query alone (this process, plus on PostgreSQL
-// the server's backends, read from /proc: the server must be local), then
+// alternated in the same process, by the fourth session's (store.FourthSession;
+// PALIER_BENCH_BEFORE=0 leaves it out): CPU of one query alone (this
+// process, plus on PostgreSQL the server's whole process tree, parallel
+// workers included, read from /proc: the server must be local), then
 // p50 and p95 of 8 clients at once (left out, shown as -, for a query
 // slower alone than PALIER_BENCH_SLOW_MS, default 1,500). PALIER_BENCH_RUNS
 // sets the runs per client (default 3), PALIER_BENCH_CPU_RUNS the queries
@@ -83,7 +83,11 @@ func BenchmarkTicketSearch(b *testing.B) {
 								v = 1
 							}
 							run := func() ([]store.TicketHit, error) {
-								hits, _, err := store.SearchTicketsVersion(ctx, db.s, f.WS.ID, search, before)
+								q := search
+								if before {
+									q = store.FourthSession(q)
+								}
+								hits, _, err := db.s.SearchTickets(ctx, f.WS.ID, q)
 								return hits, err
 							}
 							start := time.Now()
@@ -100,13 +104,13 @@ func BenchmarkTicketSearch(b *testing.B) {
 							if slow {
 								n = 1
 							}
-							cpu0 := processCPU() + backendsCPU(b, db.s)
+							cpu0 := processCPU() + serverTreeCPU(db.s)
 							for range n {
 								if _, err := run(); err != nil {
 									b.Fatal(err)
 								}
 							}
-							r.cpu[v] = (processCPU() + backendsCPU(b, db.s) - cpu0) / time.Duration(n)
+							r.cpu[v] = (processCPU() + serverTreeCPU(db.s) - cpu0) / time.Duration(n)
 							if slow {
 								continue
 							}
@@ -206,29 +210,19 @@ func ticketSearchMatrix(f storetest.Fixture) []searchCase {
 	return out
 }
 
-// backendsCPU is the CPU time PostgreSQL's backends serving s have used
-// (zero on SQLite, whose work is this process's): from /proc, so the
-// server must run on this machine, as pgtest's does. Unlike serverCPU it
-// needs no PALIER_BENCH_SERVER_PID: it reads the pids of this database's
-// live backends, which are the benchmark's own pooled connections. Clock
-// ticks are 10 ms: compare totals over several queries.
-func backendsCPU(b *testing.B, s *store.Store) time.Duration {
+// serverTreeCPU is the CPU time PostgreSQL's whole process tree has used
+// (zero on SQLite, whose work is this process's): the postmaster and its
+// children, live and ended, so that a plan's parallel workers, which end
+// with their query, are counted. The server must run on this machine and
+// serve nothing else meanwhile (the kept cluster). Clock ticks are 10 ms:
+// compare totals over several queries.
+func serverTreeCPU(s *store.Store) time.Duration {
 	if s.Dialect() != store.Postgres {
 		return 0
 	}
-	rows, err := s.DB().Query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
-	if err != nil {
-		b.Fatal(err)
+	pm := postmasterOf(s.DB())
+	if pm == "" {
+		return 0
 	}
-	defer rows.Close()
-	var total time.Duration
-	for rows.Next() {
-		var pid int
-		if err := rows.Scan(&pid); err != nil {
-			b.Fatal(err)
-		}
-		own, _ := procTimes(strconv.Itoa(pid)) // zero when it ended meanwhile
-		total += own
-	}
-	return total
+	return treeCPU(pm)
 }

@@ -24,6 +24,9 @@ type TicketSearch struct {
 	// CreatedFrom and CreatedBefore, when set, bound the creation time.
 	CreatedFrom, CreatedBefore time.Time
 	Offset, Limit              int
+	// fourthSession reads the candidates as the fourth session did (no
+	// access keys, no estimate), for benchmarks side by side.
+	fourthSession bool
 }
 
 // TicketHit is one search result: the ticket, its subject and the best
@@ -94,25 +97,33 @@ type candidate struct {
 // that its filter (the viewer's access included) selects, with their
 // scores.
 func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
+	if s.dialect == Postgres && !q.fourthSession {
+		few, err := s.pgFewMatches(ctx, tsQuery(q.Matches, true, ""))
+		if err != nil {
+			return nil, err
+		}
+		if few {
+			return s.pgMatchesFirst(ctx, wsID, q)
+		}
+	}
 	if s.dialect == Postgres && q.Filter.outOfTiers() {
 		return s.pgBranchCandidates(ctx, wsID, q)
 	}
-	where, args := q.Filter.where(wsID)
-	a := &sqlArgs{args: args}
-	if !q.CreatedFrom.IsZero() {
-		where += " AND created_at >= " + a.arg(ms(q.CreatedFrom))
-	}
-	if !q.CreatedBefore.IsZero() {
-		where += " AND created_at < " + a.arg(ms(q.CreatedBefore))
-	}
+	where, a := q.where(wsID)
 	if s.dialect == Postgres {
-		return s.pgCandidates(ctx, where, a, q.Matches)
+		return s.pgCandidates(ctx, where, a, q.Matches, !q.fourthSession)
 	}
 	// CROSS JOIN keeps the full-text index as the outer loop, walked
 	// newest first, stopped at SearchCandidates; the access and filter
 	// conditions are checked on each match's ticket row. The candidates'
-	// indexed terms are ranked here (rankDocs), not by bm25().
-	match := a.arg(ftsQuery(q.Matches, true, "{subject body}"))
+	// indexed terms are ranked here (rankDocs), not by bm25(). The access
+	// keys (accessMatch) make the walk skip, in the index, the matches the
+	// viewer may not read or the tier filter excludes.
+	fts := ftsQuery(q.Matches, true, "{subject body}")
+	if keys := q.Filter.accessMatch(); keys != "" && !q.fourthSession {
+		fts += " AND " + keys
+	}
+	match := a.arg(fts)
 	rows, err := s.read.QueryContext(ctx, `SELECT f.rowid, f.subject, f.body FROM ticket_fts f CROSS JOIN tickets ON tickets.id = f.rowid
 		WHERE ticket_fts MATCH `+match+` AND `+where+` ORDER BY f.rowid DESC LIMIT `+a.arg(SearchCandidates), a.args...)
 	if err != nil {
@@ -139,14 +150,31 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 	return out, nil
 }
 
+// where is the search's whole filter as one condition on tickets: the
+// list's (the viewer's access included) and the creation dates.
+func (q TicketSearch) where(wsID int64) (string, *sqlArgs) {
+	where, args := q.Filter.where(wsID)
+	a := &sqlArgs{args: args}
+	if !q.CreatedFrom.IsZero() {
+		where += " AND created_at >= " + a.arg(ms(q.CreatedFrom))
+	}
+	if !q.CreatedBefore.IsZero() {
+		where += " AND created_at < " + a.arg(ms(q.CreatedBefore))
+	}
+	return where, a
+}
+
 // pgCandidates reads PostgreSQL's candidates in one query: the planner,
 // with the statistics of the search documents, picks between walking the
 // newest tickets checking each document and the GIN index's matches.
-func (s *Store) pgCandidates(ctx context.Context, where string, a *sqlArgs, matches []kb.Match) ([]candidate, error) {
+func (s *Store) pgCandidates(ctx context.Context, where string, a *sqlArgs, matches []kb.Match, serial bool) ([]candidate, error) {
 	match := a.arg(tsQuery(matches, true, ""))
+	if serial {
+		return s.pgWalkCandidates(ctx, where, a, match)
+	}
 	return s.candidates(ctx, `SELECT s.ticket_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, m.q)
 		FROM ticket_search s JOIN tickets ON tickets.id = s.ticket_id CROSS JOIN (SELECT to_tsquery('simple', `+match+`) AS q) m
-		WHERE s.search @@ m.q AND `+where+` ORDER BY s.ticket_id DESC LIMIT `+a.arg(SearchCandidates), a.args, nil)
+		WHERE s.search @@ m.q AND `+where+` ORDER BY s.ticket_id DESC LIMIT `+a.arg(SearchCandidates), a.args, serial)
 }
 
 // outOfTiers tells whether every tier the filter names is one its viewer
@@ -193,12 +221,26 @@ func (s *Store) pgBranchCandidates(ctx context.Context, wsID int64, q TicketSear
 	}
 	// UNION: a ticket may be visible through two branches.
 	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`))
-		FROM (`+strings.Join(subs, " UNION ")+`) c JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC LIMIT `+lim, a.args, nil)
+		FROM (`+strings.Join(subs, " UNION ")+`) c JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC LIMIT `+lim, a.args, !q.fourthSession)
 }
 
-// candidates appends the (id, score) rows of query to out.
-func (s *Store) candidates(ctx context.Context, query string, args []any, out []candidate) ([]candidate, error) {
-	rows, err := s.read.QueryContext(ctx, query, args...)
+// candidates returns the (id, score) rows of query. With serial, on
+// PostgreSQL, the query runs without parallel workers or JIT compilation:
+// the planner gave a walk of some thousand documents two workers, whose
+// start-up (and the gather) cost more CPU than the walk itself saved in
+// time, and a search is one of many at once (see pgSerial).
+func (s *Store) candidates(ctx context.Context, query string, args []any, serial bool) ([]candidate, error) {
+	var out []candidate
+	read := querier(s.read)
+	if serial && s.dialect == Postgres {
+		tx, err := s.pgSerial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		read = tx
+	}
+	rows, err := read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search tickets: %w", err)
 	}

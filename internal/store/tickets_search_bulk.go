@@ -34,17 +34,22 @@ func (s *Store) indexBulkTickets(ctx context.Context, tx *Tx, batch []bulkTicket
 		}
 		return nil
 	}
-	docs, err := s.newBulkInsert(ctx, tx, "ticket_fts", "rowid, subject, body")
-	if err != nil {
-		return err
-	}
-	defer docs.close()
-	for i := range batch {
-		if err := docs.add(ids[i], subjects[i], bodies[i]); err != nil {
-			return err
+	// The batch's ticket rows are in: each document takes its access key
+	// from its row, as one written by CreateTicket does.
+	const perStmt = 500
+	for from := 0; from < len(batch); from += perStmt {
+		n := min(perStmt, len(batch)-from)
+		args := make([]any, 0, 3*n)
+		for i := from; i < from+n; i++ {
+			args = append(args, ids[i], subjects[i], bodies[i])
+		}
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_fts (rowid, subject, body, access)
+			SELECT d.column1, d.column2, d.column3, `+accessKeyOf("d.column1")+` FROM (VALUES `+values+`) d`, args...); err != nil {
+			return fmt.Errorf("bulk index tickets: %w", err)
 		}
 	}
-	return docs.flush()
+	return nil
 }
 
 // bulkDetail is the sentence a generated customer message adds after its

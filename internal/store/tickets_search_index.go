@@ -49,13 +49,23 @@ func indexNewTicket(ctx context.Context, tx *Tx, t ticket.Ticket, events []ticke
 	return writeTicketDoc(ctx, tx, tx.dialect, t.ID, searchTerms(t.Language, t.Subject), messageTerms(t.Language, events))
 }
 
-// writeTicketDoc inserts a ticket's whole document.
+// writeTicketDoc inserts a ticket's whole document; on SQLite with its
+// access key (migration 0045), read from the ticket's row as stored.
 func writeTicketDoc(ctx context.Context, q querier, d Dialect, id int64, subject, body string) error {
+	return writeTicketDocKeyed(ctx, q, d, id, subject, body, true)
+}
+
+// writeTicketDocKeyed is writeTicketDoc; keyed false leaves out the SQLite
+// access key, for migration 0033's own step, which runs before the key's
+// column exists (0045 then adds the keys of what it indexed).
+func writeTicketDocKeyed(ctx context.Context, q querier, d Dialect, id int64, subject, body string, keyed bool) error {
 	var err error
-	switch d {
-	case SQLite:
+	switch {
+	case d == SQLite && keyed:
+		_, err = q.ExecContext(ctx, `INSERT INTO ticket_fts (rowid, subject, body, access) VALUES ($1, $2, $3, `+accessKeyOf("$1")+`)`, id, subject, body)
+	case d == SQLite:
 		_, err = q.ExecContext(ctx, `INSERT INTO ticket_fts (rowid, subject, body) VALUES ($1, $2, $3)`, id, subject, body)
-	case Postgres:
+	case d == Postgres:
 		_, err = q.ExecContext(ctx, `INSERT INTO ticket_search (ticket_id, search)
 			VALUES ($1, setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B'))`, id, subject, body)
 	}
@@ -167,7 +177,7 @@ func indexTicketRange(ctx context.Context, tx *Tx, after, upTo int64) error {
 		for i, b := range d.bodies {
 			events[i] = ticket.Event{Kind: ticket.CustomerMessage, Body: b}
 		}
-		if err := writeTicketDoc(ctx, tx, tx.dialect, id, searchTerms(d.lang, d.subject), messageTerms(d.lang, events)); err != nil {
+		if err := writeTicketDocKeyed(ctx, tx, tx.dialect, id, searchTerms(d.lang, d.subject), messageTerms(d.lang, events), false); err != nil {
 			return err
 		}
 	}

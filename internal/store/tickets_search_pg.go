@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+)
+
+// PostgreSQL reads a search's candidates one of two ways, and the planner
+// chose between them badly when it had to weigh the words against the
+// filter: a phrase of two rare words (509 matching tickets of a million)
+// under an agent's access was joined to a scan of every ticket the agent
+// may read (1.2–2 s at load), and a common word's plan under created_from
+// flipped between runs. Its estimate of the words alone is good (357
+// expected, 509 found; 107,845 expected, 150,000 found), so the search
+// asks for that estimate and picks the reading itself:
+//   - few matches: the index's matches first (pgMatchesFirst), each
+//     checked against the filter by primary key, whatever the filter;
+//   - many: the newest tickets the filter selects, each checked against
+//     its document until SearchCandidates match (pgCandidates, or per
+//     access branch outside the viewer's tiers).
+// Reading m matches costs about m document checks; walking the newest
+// tickets costs at least SearchCandidates × n / m checks for n documents
+// (more when the filter rejects some): the first is cheaper while
+// m ≤ √(SearchCandidates × n), 31,623 matches at a million tickets.
+
+// pgFewMatches tells whether the planner expects few enough documents to
+// hold every word of tsq for reading the matches first to be cheaper.
+func (s *Store) pgFewMatches(ctx context.Context, tsq string) (bool, error) {
+	var plan []byte
+	if err := s.read.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM ticket_search WHERE search @@ to_tsquery('simple', $1)`, tsq).Scan(&plan); err != nil {
+		return false, fmt.Errorf("search tickets: estimate: %w", err)
+	}
+	var out []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		}
+	}
+	if err := json.Unmarshal(plan, &out); err != nil || len(out) != 1 {
+		return false, fmt.Errorf("search tickets: estimate: %q: %v", plan, err)
+	}
+	var docs float64
+	if err := s.read.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'ticket_search'::regclass`).Scan(&docs); err != nil {
+		return false, fmt.Errorf("search tickets: documents: %w", err)
+	}
+	// reltuples is -1 before the first ANALYZE: the estimate means little
+	// then, and a small table is cheap either way.
+	return docs > 0 && out[0].Plan.Rows <= math.Sqrt(SearchCandidates*docs), nil
+}
+
+// pgMatchesFirst reads the candidates from the index's matches: their ids
+// (a bitmap of the index), then those tickets by primary key, checked
+// against the whole filter (the viewer's access included), newest first.
+// The ids are an array on purpose: as a join, the planner scanned every
+// ticket the filter selects to hash them against the few matches.
+func (s *Store) pgMatchesFirst(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
+	where, a := q.where(wsID)
+	match, lim := a.arg(tsQuery(q.Matches, true, "")), a.arg(SearchCandidates)
+	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`))
+		FROM (SELECT id FROM tickets WHERE id = ANY(ARRAY(SELECT ticket_id FROM ticket_search WHERE search @@ to_tsquery('simple', `+match+`)))
+			AND `+where+` ORDER BY id DESC LIMIT `+lim+`) c
+		JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC`, a.args, true)
+}
+
+// pgSerial begins a read-only transaction whose queries run in their
+// backend alone, without JIT compilation. A search's walk of a few
+// thousand documents was planned with two parallel workers: each worker is
+// a process started for the query, and at eight searches at once on two
+// cores they add CPU (counted from the server's process tree) without
+// adding cores. JIT compiles expressions for tens of milliseconds on plans
+// whose estimated cost passes jit_above_cost, which the walks' estimates
+// (every document, before LIMIT) sometimes did. The caller rolls back.
+func (s *Store) pgSerial(ctx context.Context) (*sql.Tx, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off`); err != nil {
+		_ = tx.Rollback()
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	return tx, nil
+}
+
+// pgWalkCandidates reads the candidates of a search whose words many
+// tickets hold (pgFewMatches said so) by walking the newest tickets the
+// filter selects, through whichever index orders them (tickets_status for
+// status=open, the primary key…), and checking each one's document until
+// SearchCandidates match. The document check is a LATERAL subquery behind
+// OFFSET 0, so that the planner cannot turn the walk into a merge join
+// that checks every document newest first whatever the filter (23,461
+// documents for 1,000 open matches) or into reading every open ticket's
+// document and sorting (45,296); it still picks the walk's index.
+func (s *Store) pgWalkCandidates(ctx context.Context, where string, a *sqlArgs, match string) ([]candidate, error) {
+	return s.candidates(ctx, `SELECT tickets.id, r.rank FROM tickets CROSS JOIN LATERAL (
+			SELECT ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`)) AS rank FROM ticket_search s
+			WHERE s.ticket_id = tickets.id AND s.search @@ to_tsquery('simple', `+match+`) OFFSET 0) r
+		WHERE `+where+` ORDER BY tickets.id DESC LIMIT `+a.arg(SearchCandidates), a.args, true)
+}
