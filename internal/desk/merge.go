@@ -96,7 +96,7 @@ func (d *Service) SplitMessage(ctx context.Context, a auth.Actor, ticketID, mess
 			if !ticket.CanWork(a, cur) {
 				return errForbidden
 			}
-			return nil
+			return ticket.CheckNotMerged(cur)
 		}, Written: &written})
 	if err == nil {
 		d.publishTimelines(ctx, a.WorkspaceID, a.AgentID, written)
