@@ -101,6 +101,7 @@ func routeTable() []route {
 		{Method: "PATCH", Path: Prefix + "/customers/{id}", ID: "updateCustomer", Handle: (*API).updateCustomer},
 		{Method: "GET", Path: Prefix + "/customers/{id}/notes", ID: "listCustomerNotes", Handle: (*API).listCustomerNotes, Query: []param{cursorParam, limitParam}},
 		{Method: "POST", Path: Prefix + "/customers/{id}/notes", ID: "addCustomerNote", Handle: (*API).addCustomerNote},
+		{Method: "POST", Path: Prefix + "/customers/{id}/merge", ID: "mergeCustomers", Handle: (*API).mergeCustomers},
 
 		{Method: "GET", Path: Prefix + "/organisations", ID: "listOrganisations", Handle: (*API).listOrganisations, Query: []param{
 			{Name: "q", Type: "string", Desc: "Words that each start a word of the name or domain (case and accents ignored)."},
