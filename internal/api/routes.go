@@ -62,7 +62,7 @@ func routeTable() []route {
 		{Method: "GET", Path: Prefix + "/tickets/{id}/escalation", ID: "getTicketEscalation", Handle: (*API).ticketEscalation},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/escalate", ID: "escalateTicket", Handle: (*API).escalate},
 		{Method: "GET", Path: Prefix + "/tickets/{id}/events", ID: "listTicketEvents", Handle: (*API).events, Query: []param{
-			{Name: "after", Type: "integer", Min: 0, Desc: "Only events after this event id (for polling)."},
+			{Name: "after", Type: "integer", Min: 0, Desc: "Only events with a higher id than this one, i.e. stored since (for polling); still answered in time order."},
 			cursorParam,
 			{Name: "limit", Type: "integer", Min: 1, Max: maxEvents, Desc: "Page size (default 100)."},
 		}},

@@ -222,6 +222,17 @@ func (d *Service) MergeCandidates(ctx context.Context, a auth.Actor, targetID in
 	return out, nil
 }
 
+// TimelineInTimeOrder is a ticket's timeline as it happened: by the time
+// each event was written, merge copies among the rest (Timeline is in id
+// order, which puts them last); events with an id above afterID (polling),
+// after the event cursorID in that order.
+func (d *Service) TimelineInTimeOrder(ctx context.Context, a auth.Actor, ticketID, afterID, cursorID int64, limit int) ([]ticket.Event, error) {
+	if _, err := d.Ticket(ctx, a, ticketID); err != nil {
+		return nil, err
+	}
+	return d.store.EventsInTimeOrder(ctx, a.WorkspaceID, ticketID, afterID, cursorID, limit)
+}
+
 // errMergedMeanwhile: the ticket a customer message was going to was
 // merged while it was on its way; the intake follows the pointer again.
 var errMergedMeanwhile = errors.New("ticket merged meanwhile")

@@ -374,6 +374,15 @@ func (s *Store) splittable(ctx context.Context, q querier, wsID int64, sp Split)
 	return e, nil
 }
 
+// EventsInTimeOrder returns a ticket's timeline in the order things were
+// written (a merge copies messages with the time they were written, so id
+// order puts them last): those with an id above afterID, after the event
+// cursorID in that order (0: from the start).
+func (s *Store) EventsInTimeOrder(ctx context.Context, wsID, ticketID, afterID, cursorID int64, limit int) ([]ticket.Event, error) {
+	return s.eventsWhere(ctx, wsID, ticketID, `id > $3 AND ($4 = 0 OR (created_at, id) > (SELECT c.created_at, c.id FROM events c WHERE c.id = $4 AND c.ticket_id = $1))
+		ORDER BY created_at, id LIMIT $5`, limit, afterID, cursorID)
+}
+
 // LinkedTicket is a link and the linked ticket as it is now.
 type LinkedTicket struct {
 	Link   ticket.Link
