@@ -2,11 +2,71 @@ package api
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/problem"
 )
+
+// Merging two records of one customer (desk.MergeCustomers, as the
+// customer page does it).
+func init() {
+	maps.Copy(operations, map[string]operation{
+		"mergeCustomers": {Tag: "customers", Summary: "Merge a duplicate customer record (from) into this one (leads and admins only): its tickets and notes move here, its address becomes one of this customer's " +
+			"(mail from it, a new ticket or a help-centre sign-in with it reach this customer), its help-centre sessions end, and the emptied record leaves lists and search; " +
+			"reading it then answers 404 customer_merged with merged_into. Audited. 409 customer_merged when either record was merged already; 422 same_customer",
+			Body: "CustomerMergeRequest", Status: 200, Result: "CustomerMerge", Errors: []string{"409"}},
+	})
+}
+
+func customerMergeSchemas() map[string]any {
+	return map[string]any{
+		"CustomerMergeRequest": object([]string{"from"}, schema{"from": integer("The duplicate customer merged into this one.")}),
+		"CustomerMerge": object([]string{"customer", "tickets_moved", "notes_moved", "email_kept"}, schema{
+			"customer":      ref("Customer"),
+			"tickets_moved": integer("How many tickets moved to this customer."),
+			"notes_moved":   integer("How many notes moved."),
+			"email_kept":    str("The merged record's address, now one of this customer's extra addresses."),
+		}),
+	}
+}
+
+// customerMergeJSON is the answer of a merge (schema CustomerMerge).
+type customerMergeJSON struct {
+	Customer     customerJSON `json:"customer"`
+	TicketsMoved int64        `json:"tickets_moved"`
+	NotesMoved   int64        `json:"notes_moved"`
+	EmailKept    string       `json:"email_kept"`
+}
+
+func (a *API) mergeCustomers(c *call) (any, error) {
+	id, err := c.id("id")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		From int64 `json:"from"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if in.From <= 0 {
+		f := problem.Fields{}
+		f.Required("from")
+		return nil, f.Err()
+	}
+	res, err := a.desk.MergeCustomers(c.r.Context(), c.actor, id, in.From)
+	if err != nil {
+		return nil, err
+	}
+	kept, err := a.desk.Customer(c.r.Context(), c.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return customerMergeJSON{Customer: customerOut(kept), TicketsMoved: res.Tickets, NotesMoved: res.Notes, EmailKept: res.Email}, nil
+}
 
 // Request bodies list only the fields a client may set: an "id" or a
 // "created_at" in a body is refused as an unknown field instead of being

@@ -21,7 +21,7 @@ func init() {
 		"deleteMacro":  {Tag: "macros", Summary: "Delete a macro you may manage; the answer is the macro as it was", Status: 200, Result: "Macro", Errors: []string{"403"}},
 		"previewMacro": {Tag: "macros", Summary: "A macro's text for one ticket, placeholders filled in the customer's language", Status: 200, Result: "MacroPreview"},
 		"applyMacro": {Tag: "macros", Summary: "Send a macro's reply (or note) and apply its actions to a ticket in one step; each action is checked as the same change made by hand",
-			Body: "MacroApply", Status: 200, Result: "Ticket", Errors: []string{"403"}},
+			Body: "MacroApply", Status: 200, Result: "Ticket", Errors: []string{"403", "409"}},
 	})
 }
 

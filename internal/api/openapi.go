@@ -42,15 +42,15 @@ var operations = map[string]operation{
 	"listTickets":           {Tag: "tickets", Summary: "List the tickets you may see", Status: 200, Result: "TicketPage", BadRequest: ticketListBadRequest},
 	"createTicket":          {Tag: "tickets", Summary: "Open a ticket; it is routed to a tier and team unless the request says which", Body: "NewTicket", Status: 201, Result: "Ticket"},
 	"getTicket":             {Tag: "tickets", Summary: "Get a ticket", Status: 200, Result: "Ticket"},
-	"updateTicket":          {Tag: "tickets", Summary: "Change a ticket's fields; each change is recorded on its timeline", Body: "TicketUpdate", Status: 200, Result: "Ticket"},
-	"replyToTicket":         {Tag: "tickets", Summary: "Send a public reply to the customer, optionally setting a status", Body: "Reply", Multipart: true, Status: 201, Result: "MessageResult"},
+	"updateTicket":          {Tag: "tickets", Summary: "Change a ticket's fields; each change is recorded on its timeline (409 ticket_merged on a merged ticket, naming merged_into)", Body: "TicketUpdate", Status: 200, Result: "Ticket", Errors: []string{"409"}},
+	"replyToTicket":         {Tag: "tickets", Summary: "Send a public reply to the customer, optionally setting a status (409 ticket_merged on a merged ticket: reply on the one it was merged into)", Body: "Reply", Multipart: true, Status: 201, Result: "MessageResult", Errors: []string{"409"}},
 	"retryTicketEmail":      {Tag: "tickets", Summary: "Send a reply's failed email, or failed delivery to a connector's webhook, again (409 email_not_failed / delivery_not_failed when it did not fail); audited", Body: "NoFields", Status: 200, Result: "MessageResult"},
 	"addTicketNote":         {Tag: "tickets", Summary: "Post an internal note (swarm collaborators may too)", Body: "Note", Multipart: true, Status: 201, Result: "MessageResult"},
 	"logTicketCall":         {Tag: "tickets", Summary: "Log a phone call you had about a ticket (direction, number, duration, notes): an internal note on its timeline whose data carries the call", Body: "Call", Status: 201, Result: "MessageResult"},
 	"requestCallback":       {Tag: "tickets", Summary: "Record a customer's request to be called back: a routed ticket on channel phone, tagged callback, waiting in the queue of the tier routing chose", Body: "Callback", Status: 201, Result: "Ticket"},
-	"assignTicket":          {Tag: "tickets", Summary: "Assign a ticket to an agent, or unassign it with null", Body: "Assign", Status: 200, Result: "Ticket"},
+	"assignTicket":          {Tag: "tickets", Summary: "Assign a ticket to an agent, or unassign it with null", Body: "Assign", Status: 200, Result: "Ticket", Errors: []string{"409"}},
 	"addTicketCollaborator": {Tag: "tickets", Summary: "Invite an agent, or a whole team, to a ticket's swarm with an optional question: they may read it and post internal notes; the owner stays the customer's single contact", Body: "Collaborator", Status: 200, Result: "Ticket"},
-	"listTicketEvents":      {Tag: "tickets", Summary: "A ticket's timeline, oldest first", Status: 200, Result: "EventPage"},
+	"listTicketEvents":      {Tag: "tickets", Summary: "A ticket's timeline, oldest first by the time each event was written (messages copied by a merge keep theirs, so they come among the others, not last); after=<event id> keeps only events written since, for polling", Status: 200, Result: "EventPage"},
 	"getTicketEscalation": {Tag: "escalation", Summary: "The escalation procedure that applies to a ticket and its next step: guidance and checklist in both languages, and whether you may escalate now",
 		Status: 200, Result: "EscalationGuide"},
 	"escalateTicket": {Tag: "escalation", Summary: "Escalate a ticket (up, the default), de-escalate it (down) or return it to a tier; going up, every checklist item and a reason are required, and a refusal (escalation_incomplete) names each missing one. The ticket leaves its owner; you keep reading it and may post internal notes (unless it is sensitive), and find it with GET /tickets?handed_off_by=me. A return goes down, or back up only to a tier the ticket was at before (else 422 return_not_visited): moving up otherwise is an escalation. Send from_tier so that a duplicate submit is refused (409 tier_changed) instead of moving the ticket twice. A ticket worked by swarming does not go up (409 swarming_model): invite experts instead",
@@ -95,6 +95,14 @@ func init() {
 			operations["get"+r.name] = operation{Tag: r.tag, Summary: r.get, Status: 200, Result: r.name}
 		}
 		operations["update"+r.name] = operation{Tag: r.tag, Summary: r.update, Body: r.name + "Update", Status: 200, Result: r.name}
+	}
+	// An address kept by a merged customer is that customer's: 409
+	// email_kept_by_customer (api/customers.go).
+	for _, id := range []string{"createCustomer", "updateCustomer"} {
+		op := operations[id]
+		op.Summary += "; 409 email_kept_by_customer when another customer keeps the address from a merge"
+		op.Errors = []string{"409"}
+		operations[id] = op
 	}
 }
 
@@ -257,7 +265,7 @@ func errorResponses() map[string]any {
 		"404": "Unknown id, or an object you may not see (e.g. ticket_not_found).",
 		"413": "The body is larger than 1 MiB (a JSON body) or than the attachment limits allow (multipart): body_too_large; a file over the per-file limit: attachment_too_large (params filename, limit).",
 		"415": "The body is not JSON: unsupported_media_type.",
-		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again. Escalating up a ticket worked by swarming: swarming_model. A hand-off whose from_tier is not the ticket's tier any more (a duplicate submit): tier_changed, with the current tier in params.",
+		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again. Escalating up a ticket worked by swarming: swarming_model. A hand-off whose from_tier is not the ticket's tier any more (a duplicate submit): tier_changed, with the current tier in params. A merged ticket changed by hand (its status, fields, a reply, an escalation, a split): ticket_merged, with merged_into (the kept ticket's id) in params.",
 		"422": "A value is wrong: validation_failed (or invalid_rules, invalid_procedure, escalation_not_possible, escalation_incomplete), with one entry per field in `fields`. Text fields never accept NUL or another control character (tab, line feed and carriage return only in multi-line text), a line break in a one-line field, or a bidirectional override in a name: code bad_text or multiline.",
 		"500": "Server fault (internal); nothing was written. Details are logged, not sent.",
 		"503": "The database cannot be reached right now (unavailable); nothing was written. Retry after the Retry-After header's seconds.",

@@ -62,7 +62,7 @@ func routeTable() []route {
 		{Method: "GET", Path: Prefix + "/tickets/{id}/escalation", ID: "getTicketEscalation", Handle: (*API).ticketEscalation},
 		{Method: "POST", Path: Prefix + "/tickets/{id}/escalate", ID: "escalateTicket", Handle: (*API).escalate},
 		{Method: "GET", Path: Prefix + "/tickets/{id}/events", ID: "listTicketEvents", Handle: (*API).events, Query: []param{
-			{Name: "after", Type: "integer", Min: 0, Desc: "Only events after this event id (for polling)."},
+			{Name: "after", Type: "integer", Min: 0, Desc: "Only events with a higher id than this one, i.e. stored since (for polling); still answered in time order."},
 			cursorParam,
 			{Name: "limit", Type: "integer", Min: 1, Max: maxEvents, Desc: "Page size (default 100)."},
 		}},
@@ -101,6 +101,7 @@ func routeTable() []route {
 		{Method: "PATCH", Path: Prefix + "/customers/{id}", ID: "updateCustomer", Handle: (*API).updateCustomer},
 		{Method: "GET", Path: Prefix + "/customers/{id}/notes", ID: "listCustomerNotes", Handle: (*API).listCustomerNotes, Query: []param{cursorParam, limitParam}},
 		{Method: "POST", Path: Prefix + "/customers/{id}/notes", ID: "addCustomerNote", Handle: (*API).addCustomerNote},
+		{Method: "POST", Path: Prefix + "/customers/{id}/merge", ID: "mergeCustomers", Handle: (*API).mergeCustomers},
 
 		{Method: "GET", Path: Prefix + "/organisations", ID: "listOrganisations", Handle: (*API).listOrganisations, Query: []param{
 			{Name: "q", Type: "string", Desc: "Words that each start a word of the name or domain (case and accents ignored)."},

@@ -110,6 +110,7 @@ func schemas() map[string]any {
 	maps.Copy(s, mailboxSchemas())
 	maps.Copy(s, customerNoteSchemas())
 	maps.Copy(s, linkSchemas())
+	maps.Copy(s, customerMergeSchemas())
 	maps.Copy(s, viewSchemas())
 	return s
 }

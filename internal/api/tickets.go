@@ -182,14 +182,15 @@ func (a *API) events(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// In the time each event was written (merge copies among the rest);
+	// the cursor is the last event of the page, after an id for polling.
 	after := c.integer("after", 0)
-	if cur := c.r.URL.Query().Get("cursor"); cur != "" {
-		if after, err = parseIDCursor("events", cur); err != nil {
-			return nil, err
-		}
+	cursor, err := parseIDCursor("events", c.r.URL.Query().Get("cursor"))
+	if err != nil {
+		return nil, err
 	}
 	limit := int(c.integer("limit", 100))
-	list, err := a.desk.Timeline(c.r.Context(), c.actor, id, after, limit+1)
+	list, err := a.desk.TimelineInTimeOrder(c.r.Context(), c.actor, id, after, cursor, limit+1)
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,9 @@ type Customer struct {
 	Language       string    `json:"language"`
 	Segment        string    `json:"segment"`
 	CreatedAt      time.Time `json:"created_at"`
+	// MergedIntoID is the customer this record was merged into (it is
+	// then empty: no address, no tickets); 0 for a live record.
+	MergedIntoID int64 `json:"merged_into_id,omitempty"`
 }
 
 // Validate checks a customer.

@@ -245,6 +245,9 @@ func checkPost(a auth.Actor, t ticket.Ticket, kind ticket.EventKind) error {
 	if !allowed {
 		return errForbidden
 	}
+	if kind == ticket.AgentReply {
+		return ticket.CheckNotMerged(t)
+	}
 	return nil
 }
 

@@ -159,8 +159,12 @@ func (d *Service) receiveCustomerMessage(ctx context.Context, wsID int64, t tick
 	// (merge.go), also when the merge happens while the message is on its
 	// way: the locked row is checked, and the pointer followed again.
 	for try := 0; ; try++ {
-		if t, guard, err = d.followMerge(ctx, wsID, t, guard); err != nil {
+		var elsewhere ticket.Ticket
+		if t, guard, elsewhere, err = d.followMerge(ctx, wsID, t, guard); err != nil {
 			return t, err
+		}
+		if elsewhere.ID != 0 { // merged into another customer's ticket
+			return d.openBesideMerge(ctx, dir, t, elsewhere, body, data, files, then)
 		}
 		nt := d.notifier(dir, 0) // the owner hears that the customer answered
 		var out ticket.Ticket

@@ -57,7 +57,11 @@ func (d *Service) Customer(ctx context.Context, a auth.Actor, id int64) (custome
 			return customer.Customer{}, problem.NotFoundf("customer")
 		}
 	}
-	return d.store.Customer(ctx, a.WorkspaceID, id)
+	c, err := d.store.Customer(ctx, a.WorkspaceID, id)
+	if err == nil && c.MergedIntoID != 0 { // an emptied record: the pointer to the one kept
+		return customer.Customer{}, store.CustomerGone(c)
+	}
+	return c, err
 }
 
 // Customers lists customers newest first.

@@ -92,6 +92,9 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 	if !ticket.CanWork(a, t) {
 		return ticket.Ticket{}, errForbidden
 	}
+	if err := ticket.CheckNotMerged(t); err != nil {
+		return ticket.Ticket{}, err
+	}
 	direction := escalation.Direction(in.Direction)
 	if direction == "" {
 		direction = escalation.Up
@@ -169,7 +172,7 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 		if !ticket.CanWork(a, cur) {
 			return errForbidden
 		}
-		return nil
+		return ticket.CheckNotMerged(cur)
 	}, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data, CustomFields: answeredFields(dir, t, step, in.Answers),
 		Then: nt.hook(d.vendorHandoff(dir, target, summary))})
 	nt.done(ctx, err)

@@ -44,7 +44,9 @@ func (d *Service) History(ctx context.Context, a auth.Actor, max int) ([]sim.His
 			return nil, err
 		}
 		for _, t := range page {
-			events, err := d.store.Events(ctx, a.WorkspaceID, t.ID, 0, 1000)
+			// In time order: the walk below follows the ticket's life, and
+			// a merge copies messages with the time they were written.
+			events, err := d.store.EventsInTimeOrder(ctx, a.WorkspaceID, t.ID, 0, 0, 1000)
 			if err != nil {
 				return nil, fmt.Errorf("timeline of %s: %w", t.Reference, err)
 			}

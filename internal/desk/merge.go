@@ -7,8 +7,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/i18n"
+	"github.com/palier/palier/internal/live"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
@@ -84,7 +87,8 @@ func (d *Service) SplitMessage(ctx context.Context, a auth.Actor, ticketID, mess
 	if _, err := d.Ticket(ctx, a, ticketID); err != nil {
 		return ticket.Ticket{}, err
 	}
-	return d.store.SplitMessage(ctx, a.WorkspaceID, store.Split{TicketID: ticketID, MessageID: messageID, ActorID: a.AgentID, Subject: subject,
+	var written []ticket.Event
+	t, err := d.store.SplitMessage(ctx, a.WorkspaceID, store.Split{TicketID: ticketID, MessageID: messageID, ActorID: a.AgentID, Subject: subject,
 		Guard: func(cur ticket.Ticket) error {
 			if !ticket.CanView(a, cur) {
 				return problem.NotFoundf("ticket")
@@ -92,8 +96,12 @@ func (d *Service) SplitMessage(ctx context.Context, a auth.Actor, ticketID, mess
 			if !ticket.CanWork(a, cur) {
 				return errForbidden
 			}
-			return nil
-		}})
+			return ticket.CheckNotMerged(cur)
+		}, Written: &written})
+	if err == nil {
+		d.publishTimelines(ctx, a.WorkspaceID, a.AgentID, written)
+	}
+	return t, err
 }
 
 // LinkView is a link as a reader sees it: the linked ticket when they may
@@ -143,17 +151,53 @@ func (d *Service) LinkTickets(ctx context.Context, a auth.Actor, id, otherID int
 	if err := f.Err(); err != nil {
 		return ticket.Link{}, err
 	}
-	return d.store.AddLink(ctx, a.WorkspaceID, a.AgentID, id, otherID, r, func(t, other ticket.Ticket) error {
+	l, written, err := d.store.AddLink(ctx, a.WorkspaceID, a.AgentID, id, otherID, r, func(t, other ticket.Ticket) error {
 		return ticket.CheckLink(a, t, other)
 	})
+	if err == nil {
+		d.publishTimelines(ctx, a.WorkspaceID, a.AgentID, written)
+	}
+	return l, err
 }
 
 // UnlinkTickets removes the link between a ticket the actor works and
 // another they may read.
 func (d *Service) UnlinkTickets(ctx context.Context, a auth.Actor, id, otherID int64) (ticket.Link, error) {
-	return d.store.RemoveLink(ctx, a.WorkspaceID, a.AgentID, id, otherID, func(t, other ticket.Ticket) error {
+	l, written, err := d.store.RemoveLink(ctx, a.WorkspaceID, a.AgentID, id, otherID, func(t, other ticket.Ticket) error {
 		return ticket.CheckLink(a, t, other)
 	})
+	if err == nil {
+		d.publishTimelines(ctx, a.WorkspaceID, a.AgentID, written)
+	}
+	return l, err
+}
+
+// publishTimelines tells, once a change is committed, the open pages of
+// every ticket whose timeline the events grew, and the inboxes (a link
+// or a split moves the tickets' update time, and a split opens a
+// ticket): links, unlinks and splits write on two tickets at once, where
+// the notifier follows one.
+func (d *Service) publishTimelines(ctx context.Context, wsID, actorID int64, events []ticket.Event) {
+	var order []int64
+	byTicket := map[int64]*TicketEvent{}
+	kinds := map[int64]string{}
+	for _, e := range events {
+		te := byTicket[e.TicketID]
+		if te == nil {
+			te = &TicketEvent{TicketID: e.TicketID, ActorID: actorID}
+			byTicket[e.TicketID], kinds[e.TicketID] = te, LiveUpdated
+			order = append(order, e.TicketID)
+		}
+		te.Kinds = append(te.Kinds, string(e.Kind))
+		te.LastEventID = max(te.LastEventID, e.ID)
+		if e.Kind.Message() {
+			kinds[e.TicketID] = LiveMessage
+		}
+	}
+	for _, id := range order {
+		d.publish(ctx, wsID, live.Ticket(id), kinds[id], *byTicket[id])
+		d.publish(ctx, wsID, live.Inbox, LiveUpdated, map[string]int64{"ticket_id": id})
+	}
 }
 
 // MergeCandidates lists the tickets the actor could merge into target, or
@@ -178,6 +222,17 @@ func (d *Service) MergeCandidates(ctx context.Context, a auth.Actor, targetID in
 	return out, nil
 }
 
+// TimelineInTimeOrder is a ticket's timeline as it happened: by the time
+// each event was written, merge copies among the rest (Timeline is in id
+// order, which puts them last); events with an id above afterID (polling),
+// after the event cursorID in that order.
+func (d *Service) TimelineInTimeOrder(ctx context.Context, a auth.Actor, ticketID, afterID, cursorID int64, limit int) ([]ticket.Event, error) {
+	if _, err := d.Ticket(ctx, a, ticketID); err != nil {
+		return nil, err
+	}
+	return d.store.EventsInTimeOrder(ctx, a.WorkspaceID, ticketID, afterID, cursorID, limit)
+}
+
 // errMergedMeanwhile: the ticket a customer message was going to was
 // merged while it was on its way; the intake follows the pointer again.
 var errMergedMeanwhile = errors.New("ticket merged meanwhile")
@@ -189,21 +244,69 @@ const maxMergeHops = 8
 // followMerge returns the ticket a customer's message to t lands on: t,
 // or the ticket it was merged into (and so on). The guard (the customer
 // may write to t) is checked on t itself before it is followed.
-func (d *Service) followMerge(ctx context.Context, wsID int64, t ticket.Ticket, guard store.Guard) (ticket.Ticket, store.Guard, error) {
+//
+// The pointer is followed only to a ticket of the same customer: tickets
+// of two customers of one organisation may be merged, and the message of
+// one must not land where the other reads it. elsewhere is then the
+// other customer's ticket, and t the last of the sender's own (merged,
+// so closed): the intake opens a new ticket instead (openBesideMerge).
+func (d *Service) followMerge(ctx context.Context, wsID int64, t ticket.Ticket, guard store.Guard) (_ ticket.Ticket, _ store.Guard, elsewhere ticket.Ticket, _ error) {
 	for hops := 0; t.MergedIntoID != 0 && hops < maxMergeHops; hops++ {
 		if guard != nil {
 			if err := guard(t); err != nil {
-				return t, nil, err
+				return t, nil, elsewhere, err
 			}
 			guard = nil
 		}
 		next, err := d.store.Ticket(ctx, wsID, t.MergedIntoID)
 		if err != nil {
-			return t, nil, err
+			return t, nil, elsewhere, err
+		}
+		if next.CustomerID != t.CustomerID {
+			return t, nil, next, nil
 		}
 		t = next
 	}
-	return t, guard, nil
+	return t, guard, elsewhere, nil
+}
+
+// openBesideMerge opens a new ticket for a message written to own, a
+// ticket merged into another customer's (other): it is the sender's own
+// conversation from now on, linked as related to other so that agents
+// see the history, while the other customer is shown nothing. The
+// sender is own's customer, or the address copied on its mail who wrote.
+// then runs in the new ticket's transaction with the message first, as
+// it would have on own.
+func (d *Service) openBesideMerge(ctx context.Context, dir Directory, own, other ticket.Ticket, body string, data event.Message,
+	files []attachment.Attachment, then store.TxHook) (ticket.Ticket, error) {
+	wsID := dir.Workspace.ID
+	email := data.FromCc
+	var lang string
+	if email == "" {
+		c, err := d.store.Customer(ctx, wsID, own.CustomerID)
+		if err != nil {
+			return ticket.Ticket{}, err
+		}
+		email, lang = c.Email, c.Language
+	}
+	channel := data.Channel
+	if channel == "" {
+		channel = own.Channel
+	}
+	var linked []ticket.Event
+	t, err := d.openCustomerTicket(ctx, dir, channelIntake{Channel: channel, Email: email, Language: lang, Subject: own.Subject, Body: body,
+		InTx: func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+			if err := customerMessageFirst(d.attachHook(wsID, files, then))(ctx, tx, t, events); err != nil {
+				return err
+			}
+			var err error
+			linked, err = d.store.LinkRelatedTx(ctx, tx, wsID, t, other)
+			return err
+		}})
+	if err == nil {
+		d.publishTimelines(ctx, wsID, 0, linked)
+	}
+	return t, err
 }
 
 // notMerged refuses, on the locked row, a ticket merged since it was read.

@@ -381,6 +381,9 @@ func checkChange(dir Directory, a auth.Actor, cur ticket.Ticket, ch store.Change
 	if !ticket.CanWork(a, cur) {
 		return errForbidden
 	}
+	if err := ticket.CheckNotMerged(cur); err != nil {
+		return err
+	}
 	// Agents move tickets between tiers by escalating, which collects
 	// what the next tier needs and counts the hand-off; a plain field
 	// change would skip all of that. Leads and admins may re-tier.

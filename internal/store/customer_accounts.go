@@ -44,9 +44,14 @@ func (s *Store) PrepareSignIn(ctx context.Context, wsID int64, email, selector, 
 	now := s.now()
 	email = strings.ToLower(strings.TrimSpace(email))
 	err = s.inTx(ctx, func(tx *Tx) error {
+		// The customer's own address, or one they keep from a merge: the
+		// link goes to the address typed either way.
 		var customerID int64
-		err := tx.QueryRowContext(ctx, `SELECT id, email, name, language FROM customers WHERE workspace_id = $1 AND email = $2`, wsID, email).
-			Scan(&customerID, &out.Email, &out.Name, &out.Language)
+		err := tx.QueryRowContext(ctx, `SELECT id, name, language FROM customers WHERE workspace_id = $1 AND email = $2
+			UNION ALL SELECT c.id, c.name, c.language FROM customer_emails e JOIN customers c ON c.id = e.customer_id AND c.workspace_id = e.workspace_id
+			WHERE e.workspace_id = $1 AND e.email = $2 LIMIT 1`, wsID, email).
+			Scan(&customerID, &out.Name, &out.Language)
+		out.Email = email
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -91,15 +96,18 @@ func (s *Store) PrepareSignIn(ctx context.Context, wsID int64, email, selector, 
 func (s *Store) RedeemSignIn(ctx context.Context, wsID int64, selector, verifierHash, secret string, ttl time.Duration) (customerID int64, err error) {
 	now := s.now()
 	err = s.inTx(ctx, func(tx *Tx) error {
-		q := `SELECT si.id, si.workspace_id, si.customer_id, si.verifier_hash, si.email, si.expires_at, si.used_at IS NOT NULL, c.email
+		// The link's address must still be the customer's: their own, or
+		// one they keep from a merge (kept is then true).
+		q := `SELECT si.id, si.workspace_id, si.customer_id, si.verifier_hash, si.email, si.expires_at, si.used_at IS NOT NULL, c.email,
+				EXISTS (SELECT 1 FROM customer_emails e WHERE e.workspace_id = si.workspace_id AND e.email = si.email AND e.customer_id = si.customer_id)
 			FROM customer_sign_ins si JOIN customers c ON c.id = si.customer_id WHERE si.selector = $1`
 		if s.dialect == Postgres {
 			q += ` FOR UPDATE OF si`
 		}
 		var id, ws, cust, expires int64
 		var hash, email, current string
-		var used bool
-		err := tx.QueryRowContext(ctx, q, selector).Scan(&id, &ws, &cust, &hash, &email, &expires, &used, &current)
+		var used, kept bool
+		err := tx.QueryRowContext(ctx, q, selector).Scan(&id, &ws, &cust, &hash, &email, &expires, &used, &current, &kept)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrBadSignInLink
 		}
@@ -107,7 +115,7 @@ func (s *Store) RedeemSignIn(ctx context.Context, wsID int64, selector, verifier
 			return fmt.Errorf("read sign-in link: %w", err)
 		}
 		match := hash != "" && subtle.ConstantTimeCompare([]byte(hash), []byte(verifierHash)) == 1
-		if !match || used || ws != wsID || expires <= ms(now) || !strings.EqualFold(email, current) {
+		if !match || used || ws != wsID || expires <= ms(now) || (!strings.EqualFold(email, current) && !kept) {
 			return ErrBadSignInLink
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE customer_sign_ins SET used_at = $1 WHERE id = $2 AND used_at IS NULL`, ms(now), id)

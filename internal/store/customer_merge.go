@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/palier/palier/internal/customer"
@@ -21,14 +22,48 @@ type MergeResult struct {
 	Email          string // the merged record's address, now an extra address of the one kept
 }
 
+// ErrCustomerMerged refuses a merge of a record already merged into
+// another, or into one (param merged_into: where it went).
+var ErrCustomerMerged = problem.New(problem.Conflict, "customer_merged", "this customer was merged into another")
+
+// CustomerGone answers a read of a record merged into another: not found
+// any more, with a pointer to the customer kept.
+func CustomerGone(c customer.Customer) error {
+	return problem.New(problem.NotFound, "customer_merged", "this customer was merged into another").
+		With("merged_into", strconv.FormatInt(c.MergedIntoID, 10))
+}
+
+// ErrEmailKept refuses a new customer, or a changed address, that is
+// already an extra address of a customer (kept from a merge): mail from
+// it reaches that customer (param customer_id).
+var ErrEmailKept = problem.New(problem.Conflict, "email_kept_by_customer", "this address belongs to an existing customer (kept from a merge)")
+
+// checkEmailNotKept refuses an address another customer keeps as an
+// extra one (selfID may keep it: it is theirs).
+func checkEmailNotKept(ctx context.Context, q querier, wsID, selfID int64, email string) error {
+	var owner int64
+	err := q.QueryRowContext(ctx, `SELECT customer_id FROM customer_emails WHERE workspace_id = $1 AND email = $2`, wsID, email).Scan(&owner)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("read extra addresses: %w", err)
+	case owner == selfID:
+		return nil
+	}
+	return ErrEmailKept.With("customer_id", strconv.FormatInt(owner, 10))
+}
+
 // MergeCustomers merges the customer fromID into intoID, two records of
 // the same person, in one transaction: fromID's tickets and notes move to
 // intoID; fromID's address becomes an extra address of intoID
-// (customer_emails, which CustomerByEmail reads after customers), so mail
-// from it reaches intoID; the emptied record keeps its name but no
-// address any more; its help-centre sessions and sign-in links end; and
-// the merge is audited as actorID's. Timeline events keep naming who
-// wrote them.
+// (customer_emails, which CustomerByEmail also reads), so mail from it
+// reaches intoID; the emptied record keeps its name but no address any
+// more, points at intoID (merged_into_id: lists and search leave it out,
+// reading it answers with the pointer), and so do the records merged into
+// it before; its help-centre sessions and sign-in links end; and the
+// merge is audited as actorID's. Timeline events keep naming who wrote
+// them. Either record merged already is refused (ErrCustomerMerged).
 func (s *Store) MergeCustomers(ctx context.Context, wsID, actorID, intoID, fromID int64) (MergeResult, error) {
 	var out MergeResult
 	if intoID == fromID {
@@ -42,18 +77,16 @@ func (s *Store) MergeCustomers(ctx context.Context, wsID, actorID, intoID, fromI
 		first, second := min(intoID, fromID), max(intoID, fromID)
 		emails := map[int64]string{}
 		for _, id := range []int64{first, second} {
-			e, err := s.customerEmailForUpdate(ctx, tx, wsID, id)
+			e, merged, err := s.customerForMerge(ctx, tx, wsID, id)
 			if err != nil {
 				return err
+			}
+			if merged != 0 || strings.HasSuffix(e, mergedDomain) {
+				return ErrCustomerMerged.With("customer_id", strconv.FormatInt(id, 10)).With("merged_into", strconv.FormatInt(merged, 10))
 			}
 			emails[id] = e
 		}
 		out.Email = emails[fromID]
-		if strings.HasSuffix(out.Email, mergedDomain) {
-			f := problem.Fields{}
-			f.Add("from", "already_merged", "this customer was already merged into another")
-			return f.Err()
-		}
 		res, err := tx.ExecContext(ctx, `UPDATE tickets SET customer_id = $1 WHERE customer_id = $2 AND workspace_id = $3`, intoID, fromID, wsID)
 		if err != nil {
 			return fmt.Errorf("move tickets: %w", err)
@@ -70,15 +103,21 @@ func (s *Store) MergeCustomers(ctx context.Context, wsID, actorID, intoID, fromI
 		// The address leaves the merged record (customers.email is
 		// unique) for the kept one's extra addresses.
 		tomb := fmt.Sprintf("merged-%d%s", fromID, mergedDomain)
-		var name string
-		if err := tx.QueryRowContext(ctx, `UPDATE customers SET email = $1 WHERE id = $2 AND workspace_id = $3 RETURNING name`, tomb, fromID, wsID).Scan(&name); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET email = $1, merged_into_id = $2 WHERE id = $3 AND workspace_id = $4`, tomb, intoID, fromID, wsID); err != nil {
 			return fmt.Errorf("retire merged customer: %w", err)
+		}
+		// Records merged into fromID before now point at intoID: one hop
+		// from any merged record to the live one.
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET merged_into_id = $1 WHERE merged_into_id = $2 AND workspace_id = $3`, intoID, fromID, wsID); err != nil {
+			return fmt.Errorf("repoint merged customers: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO customer_emails (workspace_id, customer_id, email, added_at) VALUES ($1, $2, $3, $4)`,
 			wsID, intoID, out.Email, ms(s.now())); err != nil {
 			return fmt.Errorf("keep merged address: %w", err)
 		}
-		if err := indexCustomer(ctx, tx, wsID, fromID, true, name, tomb); err != nil {
+		// Out of the search index: an emptied record is found through the
+		// one kept.
+		if err := indexCustomer(ctx, tx, wsID, fromID, true, "", ""); err != nil {
 			return err
 		}
 		if err := s.revokeCustomerAccess(ctx, tx, wsID, fromID, "merged"); err != nil {
@@ -90,19 +129,23 @@ func (s *Store) MergeCustomers(ctx context.Context, wsID, actorID, intoID, fromI
 	return out, err
 }
 
-// customerByExtraEmail finds the customer who keeps an address as an
-// extra one (after a merge).
-func (s *Store) customerByExtraEmail(ctx context.Context, wsID int64, email string) (customer.Customer, error) {
-	c, err := scanCustomer(s.read.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id =
-		(SELECT customer_id FROM customer_emails WHERE workspace_id = $1 AND email = $2) AND workspace_id = $1`,
-		wsID, strings.ToLower(strings.TrimSpace(email))))
+// customerForMerge reads a customer's address and the record it was
+// merged into (0: none), locking the row on PostgreSQL.
+func (s *Store) customerForMerge(ctx context.Context, tx *Tx, wsID, id int64) (string, int64, error) {
+	q := `SELECT email, COALESCE(merged_into_id, 0) FROM customers WHERE id = $1 AND workspace_id = $2`
+	if s.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var email string
+	var merged int64
+	err := tx.QueryRowContext(ctx, q, id, wsID).Scan(&email, &merged)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, problem.NotFoundf("customer")
+		return "", 0, problem.NotFoundf("customer")
 	}
 	if err != nil {
-		return c, fmt.Errorf("get customer by extra address: %w", err)
+		return "", 0, fmt.Errorf("read customer: %w", err)
 	}
-	return c, nil
+	return email, merged, nil
 }
 
 // CustomerEmails lists a customer's extra addresses (kept from merges).

@@ -122,6 +122,9 @@ func insertCustomer(ctx context.Context, q querier, wsID int64, c customer.Custo
 		f.Add("organisation_id", "unknown_value", "unknown organisation")
 		return c, f.Err()
 	}
+	if err := checkEmailNotKept(ctx, q, wsID, 0, c.Email); err != nil {
+		return c, err
+	}
 	c.CreatedAt = fromMS(now.UnixMilli())
 	err := q.QueryRowContext(ctx, `INSERT INTO customers (workspace_id, organisation_id, name, email, phone, language, segment, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -184,6 +187,11 @@ func (s *Store) UpdateCustomerBy(ctx context.Context, wsID, actorID int64, c cus
 		if err != nil {
 			return err
 		}
+		if before != c.Email {
+			if err := checkEmailNotKept(ctx, tx, wsID, c.ID, c.Email); err != nil {
+				return err
+			}
+		}
 		if c.OrganisationID != 0 && !exists(ctx, tx, `SELECT count(*) FROM organisations WHERE id = $1 AND workspace_id = $2`, c.OrganisationID, wsID) {
 			f := problem.Fields{}
 			f.Add("organisation_id", "unknown_value", "unknown organisation")
@@ -211,12 +219,12 @@ func (s *Store) UpdateCustomerBy(ctx context.Context, wsID, actorID int64, c cus
 	})
 }
 
-const customerColumns = `id, COALESCE(organisation_id, 0), name, email, phone, language, segment, created_at`
+const customerColumns = `id, COALESCE(organisation_id, 0), name, email, phone, language, segment, created_at, COALESCE(merged_into_id, 0)`
 
 func scanCustomer(r interface{ Scan(...any) error }) (customer.Customer, error) {
 	var c customer.Customer
 	var at int64
-	err := r.Scan(&c.ID, &c.OrganisationID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.Segment, &at)
+	err := r.Scan(&c.ID, &c.OrganisationID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.Segment, &at, &c.MergedIntoID)
 	c.CreatedAt = fromMS(at)
 	return c, err
 }
@@ -228,13 +236,14 @@ func (s *Store) Customer(ctx context.Context, wsID, id int64) (customer.Customer
 }
 
 // CustomerByEmail finds a customer by email, their own or an extra
-// address kept from a merge (see MergeCustomers).
+// address kept from a merge (see MergeCustomers), their own first. One
+// statement whichever it is, or none: the help centre's password sign-in
+// does the same work for a known address as for an unknown one.
 func (s *Store) CustomerByEmail(ctx context.Context, wsID int64, email string) (customer.Customer, error) {
-	c, err := scanCustomer(s.read.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE workspace_id = $1 AND email = $2`,
-		wsID, strings.ToLower(strings.TrimSpace(email))))
-	if errors.Is(err, sql.ErrNoRows) {
-		return s.customerByExtraEmail(ctx, wsID, email)
-	}
+	var rank int
+	c, err := scanCustomer(extraScan{s.read.QueryRowContext(ctx, `SELECT `+customerColumns+`, 0 AS address_rank FROM customers WHERE workspace_id = $1 AND email = $2
+		UNION ALL SELECT `+customerColumns+`, 1 FROM customers WHERE id = (SELECT customer_id FROM customer_emails WHERE workspace_id = $1 AND email = $2) AND workspace_id = $1
+		ORDER BY address_rank LIMIT 1`, wsID, strings.ToLower(strings.TrimSpace(email))), []any{&rank}})
 	return mustFind(c, err, "customer")
 }
 
@@ -251,9 +260,11 @@ func (s *Store) Customers(ctx context.Context, wsID int64, query string, orgID, 
 		args = append(args, orgID)
 		org = `r.organisation_id = $4`
 	}
-	text := `SELECT ` + customerColumns + ` FROM customers r WHERE workspace_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`
+	// A record merged into another is left out (and out of the search
+	// index, which the merge empties).
+	text := `SELECT ` + customerColumns + ` FROM customers r WHERE workspace_id = $1 AND id < $2 AND merged_into_id IS NULL ORDER BY id DESC LIMIT $3`
 	if orgID != 0 {
-		text = `SELECT ` + customerColumns + ` FROM customers r WHERE workspace_id = $1 AND organisation_id = $4 AND id < $2 ORDER BY id DESC LIMIT $3`
+		text = `SELECT ` + customerColumns + ` FROM customers r WHERE workspace_id = $1 AND organisation_id = $4 AND id < $2 AND merged_into_id IS NULL ORDER BY id DESC LIMIT $3`
 	}
 	if words := searchWords(nil, query); len(words) > 0 {
 		p, err := s.planSearch(ctx, customerTerms, wsID, words)

@@ -274,6 +274,9 @@ type Split struct {
 	Subject   string // "" keeps the original's
 	// Guard runs on the original's locked row.
 	Guard Guard
+	// Written, when set, receives the events the split wrote on both
+	// timelines once they are (desk publishes them after the commit).
+	Written *[]ticket.Event
 }
 
 // SplitMessage opens a new ticket for the same customer, in the same tier
@@ -306,9 +309,13 @@ func (s *Store) SplitMessage(ctx context.Context, wsID int64, sp Split) (ticket.
 				return err
 			}
 			now := fromMS(ms(s.now()))
-			if _, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: cur.ID, Kind: ticket.SplitTo, ActorAgentID: sp.ActorID,
-				Data: event.TicketRef{TicketID: t.ID, Number: t.Number, MessageID: msg.ID}}, now); err != nil {
+			to, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: cur.ID, Kind: ticket.SplitTo, ActorAgentID: sp.ActorID,
+				Data: event.TicketRef{TicketID: t.ID, Number: t.Number, MessageID: msg.ID}}, now)
+			if err != nil {
 				return err
+			}
+			if sp.Written != nil { // the hook may run again on a retry: replace, never append
+				*sp.Written = append(slices.Clone(events), to)
 			}
 			if err := touchTickets(ctx, tx, now, cur.ID); err != nil {
 				return err
@@ -365,6 +372,15 @@ func (s *Store) splittable(ctx context.Context, q querier, wsID int64, sp Split)
 		return e, ErrAlreadySplit
 	}
 	return e, nil
+}
+
+// EventsInTimeOrder returns a ticket's timeline in the order things were
+// written (a merge copies messages with the time they were written, so id
+// order puts them last): those with an id above afterID, after the event
+// cursorID in that order (0: from the start).
+func (s *Store) EventsInTimeOrder(ctx context.Context, wsID, ticketID, afterID, cursorID int64, limit int) ([]ticket.Event, error) {
+	return s.eventsWhere(ctx, wsID, ticketID, `id > $3 AND ($4 = 0 OR (created_at, id) > (SELECT c.created_at, c.id FROM events c WHERE c.id = $4 AND c.ticket_id = $1))
+		ORDER BY created_at, id LIMIT $5`, limit, afterID, cursorID)
 }
 
 // LinkedTicket is a link and the linked ticket as it is now.
@@ -425,9 +441,11 @@ type LinkGuard func(t, other ticket.Ticket) error
 const linkLockKey = 7405124 << 24
 
 // AddLink links a ticket to another (rel as the ticket sees it), with a
-// linked event on both timelines, in one transaction.
-func (s *Store) AddLink(ctx context.Context, wsID, actorID, ticketID, otherID int64, rel ticket.Relation, guard LinkGuard) (ticket.Link, error) {
+// linked event on both timelines, in one transaction; it returns the
+// events written (desk publishes them to the open pages).
+func (s *Store) AddLink(ctx context.Context, wsID, actorID, ticketID, otherID int64, rel ticket.Relation, guard LinkGuard) (ticket.Link, []ticket.Event, error) {
 	var out ticket.Link
+	var written []ticket.Event
 	err := s.inTx(ctx, func(tx *Tx) error {
 		if s.dialect == Postgres && rel != ticket.Related {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(linkLockKey)+wsID); err != nil {
@@ -466,15 +484,30 @@ func (s *Store) AddLink(ctx context.Context, wsID, actorID, ticketID, otherID in
 			return fmt.Errorf("insert link: %w", err)
 		}
 		out = ticket.Link{OtherID: other.ID, Relation: rel, CreatedBy: actorID, CreatedAt: now}
-		return s.linkEvents(ctx, tx, wsID, actorID, ticket.Linked, t, other, rel, now)
+		written, err = s.linkEvents(ctx, tx, wsID, actorID, ticket.Linked, t, other, rel, now)
+		return err
 	})
-	return out, err
+	return out, written, err
+}
+
+// LinkRelatedTx links two tickets as related in the caller's transaction,
+// with a linked event on both timelines, as the system (no agent): the
+// intake links the ticket it opens for a customer beside a conversation
+// merged into another customer's ticket.
+func (s *Store) LinkRelatedTx(ctx context.Context, tx *Tx, wsID int64, t, other ticket.Ticket) ([]ticket.Event, error) {
+	now := fromMS(ms(s.now()))
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_links (workspace_id, ticket_id, other_id, kind, created_by, created_at) VALUES ($1, $2, $3, 'related', NULL, $4)`,
+		wsID, min(t.ID, other.ID), max(t.ID, other.ID), ms(now)); err != nil {
+		return nil, fmt.Errorf("insert link: %w", err)
+	}
+	return s.linkEvents(ctx, tx, wsID, 0, ticket.Linked, t, other, ticket.Related, now)
 }
 
 // RemoveLink removes the link between two tickets, with an unlinked event
-// on both timelines, in one transaction.
-func (s *Store) RemoveLink(ctx context.Context, wsID, actorID, ticketID, otherID int64, guard LinkGuard) (ticket.Link, error) {
+// on both timelines, in one transaction; it returns the events written.
+func (s *Store) RemoveLink(ctx context.Context, wsID, actorID, ticketID, otherID int64, guard LinkGuard) (ticket.Link, []ticket.Event, error) {
 	var out ticket.Link
+	var written []ticket.Event
 	err := s.inTx(ctx, func(tx *Tx) error {
 		locked, err := s.lockTickets(ctx, tx, wsID, []int64{ticketID, otherID})
 		if err != nil {
@@ -496,21 +529,25 @@ func (s *Store) RemoveLink(ctx context.Context, wsID, actorID, ticketID, otherID
 		}
 		now := fromMS(ms(s.now()))
 		out = ticket.Link{OtherID: other.ID, Relation: rel}
-		return s.linkEvents(ctx, tx, wsID, actorID, ticket.Unlinked, t, other, rel, now)
+		written, err = s.linkEvents(ctx, tx, wsID, actorID, ticket.Unlinked, t, other, rel, now)
+		return err
 	})
-	return out, err
+	return out, written, err
 }
 
-func (s *Store) linkEvents(ctx context.Context, tx *Tx, wsID, actorID int64, kind ticket.EventKind, t, other ticket.Ticket, rel ticket.Relation, now time.Time) error {
+func (s *Store) linkEvents(ctx context.Context, tx *Tx, wsID, actorID int64, kind ticket.EventKind, t, other ticket.Ticket, rel ticket.Relation, now time.Time) ([]ticket.Event, error) {
+	var out []ticket.Event
 	for _, e := range []ticket.Event{
 		{TicketID: t.ID, Kind: kind, ActorAgentID: actorID, Data: event.Link{TicketID: other.ID, Number: other.Number, Relation: rel}},
 		{TicketID: other.ID, Kind: kind, ActorAgentID: actorID, Data: event.Link{TicketID: t.ID, Number: t.Number, Relation: rel.Reverse()}},
 	} {
-		if _, err := s.insertEvent(ctx, tx, wsID, e, now); err != nil {
-			return err
+		e, err := s.insertEvent(ctx, tx, wsID, e, now)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, e)
 	}
-	return touchTickets(ctx, tx, now, t.ID, other.ID)
+	return out, touchTickets(ctx, tx, now, t.ID, other.ID)
 }
 
 // touchTickets moves the update time of tickets whose timeline grew

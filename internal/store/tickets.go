@@ -612,11 +612,17 @@ func (s *Store) AddMessageChange(ctx context.Context, wsID, ticketID int64, guar
 
 // Events returns a ticket's timeline in order, after an event id.
 func (s *Store) Events(ctx context.Context, wsID, ticketID, after int64, limit int) ([]ticket.Event, error) {
+	return s.eventsWhere(ctx, wsID, ticketID, `id > $3 ORDER BY id LIMIT $4`, limit, after)
+}
+
+// eventsWhere reads a ticket's events by a condition and order on $3…
+// (args), limit being the last argument.
+func (s *Store) eventsWhere(ctx context.Context, wsID, ticketID int64, where string, limit int, args ...any) ([]ticket.Event, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT id, ticket_id, kind, COALESCE(actor_agent_id, 0), COALESCE(actor_customer_id, 0), body, data, data_version, created_at
-		FROM events WHERE ticket_id = $1 AND workspace_id = $2 AND id > $3 ORDER BY id LIMIT $4`, ticketID, wsID, after, limit)
+		FROM events WHERE ticket_id = $1 AND workspace_id = $2 AND `+where, append(append([]any{ticketID, wsID}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
 	}

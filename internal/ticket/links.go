@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -109,6 +110,23 @@ func CheckMerge(a auth.Actor, target MergeParty, sources []MergeParty) error {
 		}
 	}
 	return nil
+}
+
+// ErrMerged refuses a change to a merged ticket: its conversation goes on
+// on the ticket it was merged into (param merged_into, that ticket's id).
+var ErrMerged = problem.New(problem.Conflict, "ticket_merged", "this ticket was merged into another: continue on that one")
+
+// CheckNotMerged refuses to change a merged ticket by hand: its status
+// (a reopening), its fields, a public reply, an escalation, a split. A
+// merged ticket stays readable, its links may change, and agents may
+// still add internal notes (their own bookkeeping, e.g. why it was
+// merged); a customer writing to it is led to the kept ticket by the
+// intake.
+func CheckNotMerged(t Ticket) error {
+	if t.MergedIntoID == 0 {
+		return nil
+	}
+	return ErrMerged.With("merged_into", strconv.FormatInt(t.MergedIntoID, 10))
 }
 
 // MergeInto returns a source as a merge leaves it: closed, pointing at the

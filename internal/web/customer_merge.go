@@ -41,5 +41,10 @@ func (s *server) mergeFrom(r *http.Request, rq *request, id int64, from string) 
 		return err
 	}
 	_, err = s.d.MergeCustomers(r.Context(), rq.actor, id, dup.ID)
+	if p, ok := problem.As(err); ok && p.Code == "customer_merged" {
+		// The form's own field: the address typed names a merged record.
+		f.Add("from", "already_merged", "this customer was already merged into another")
+		return f.Err()
+	}
 	return err
 }
