@@ -372,63 +372,25 @@ func (s *Store) kbPostgresCandidates(ctx context.Context, wsID int64, q kb.Query
 	return s.kbCandidateRows(ctx, wsID, q.Language, status, visibility, kbTSSearch(matches, all, false, q.Language), 2*kbCandidates-len(cands), cands)
 }
 
-// kbFilterScan is how many rows the index finds, per candidate wanted, that
-// a search checks against the words it left out of the index lookup (see
-// kbTSSearch and kb_candidate_rows in migration 0048).
-const kbFilterScan = 10
-
-// kbCandidateRows appends to cands at most limit articles matching search.
-func (s *Store) kbCandidateRows(ctx context.Context, wsID int64, lang, status, visibility string, search tsSearch, limit int, cands []kb.Candidate) ([]kb.Candidate, error) {
-	var rows *sql.Rows
-	var err error
-	if search.filter == "" {
-		rows, err = s.read.QueryContext(ctx, `SELECT `+kbRankColumns+` FROM kb_candidate_rows($2, $1::tsquery, $3, $4, $5, $6) x`,
-			search.index, wsID, lang, status, visibility, limit)
-	} else {
-		rows, err = s.read.QueryContext(ctx, `SELECT `+kbRankColumns+` FROM kb_candidate_rows($2, $1::tsquery, $7::tsquery, $3, $4, $5, $6, $8) x`,
-			search.index, wsID, lang, status, visibility, limit, search.filter, kbFilterScan*limit)
-	}
+// kbCandidateRows appends to cands at most limit articles matching the
+// tsquery q.
+func (s *Store) kbCandidateRows(ctx context.Context, wsID int64, lang, status, visibility, q string, limit int, cands []kb.Candidate) ([]kb.Candidate, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+kbRankColumns+` FROM kb_candidate_rows($2, $1::tsquery, $3, $4, $5, $6) x`,
+		q, wsID, lang, status, visibility, limit)
 	if err != nil {
 		return nil, err
 	}
 	return scanKBCandidates(rows, cands)
 }
 
-// tsSearch is a search spelled for PostgreSQL: the tsquery the GIN index
-// answers and, when that leaves words out, the whole query each row found
-// must also match.
-type tsSearch struct{ index, filter string }
-
 // kbTSSearch spells a search for PostgreSQL (kbTSQuery), in one language
-// through the articles' language marks (migration 0048). In a search for
-// every word, a word still being typed whose prefix begins more than
-// kb.MaxPrefixTerms known terms ("prélèvement sepa re") is left to the
-// filter when another word can narrow the index lookup: a GIN prefix match
-// reads every entry the prefix begins into a bitmap first.
-func kbTSSearch(matches []kb.Match, all, titles bool, lang string) tsSearch {
-	full := kbTSQuery(matches, all, titles)
-	search := tsSearch{index: full}
-	if all && len(matches) > 1 {
-		narrow := slices.DeleteFunc(slices.Clone(matches), broadPrefix)
-		if len(narrow) > 0 && len(narrow) < len(matches) {
-			search = tsSearch{index: kbTSQuery(narrow, true, titles), filter: full}
-		}
-	}
+// through the articles' language marks (migration 0048).
+func kbTSSearch(matches []kb.Match, all, titles bool, lang string) string {
+	q := kbTSQuery(matches, all, titles)
 	if slices.Contains(kb.Languages, lang) {
-		search.index = "(" + search.index + ") & '=" + lang + "'"
+		q = "(" + q + ") & '=" + lang + "'"
 	}
-	return search
-}
-
-// broadPrefix tells whether a word has a prefix beginning too many known
-// terms to be spelled as them (kb.Match.PrefixTerms).
-func broadPrefix(m kb.Match) bool {
-	for i := range m.Prefixes {
-		if i >= len(m.PrefixTerms) || m.PrefixTerms[i] == nil {
-			return true
-		}
-	}
-	return false
+	return q
 }
 
 // scanKBCandidates appends the candidates of rows to cands, each article

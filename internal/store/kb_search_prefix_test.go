@@ -21,10 +21,9 @@ func hitIDs(hits []kb.Hit) []int64 {
 }
 
 // TestKBSearchWithABroadPrefix: a word still being typed whose prefix
-// begins more known terms than kb.MaxPrefixTerms is checked on the rows
-// the other words find (on PostgreSQL, outside the index lookup); one
-// that begins few is looked up as those terms. Either way the search
-// finds exactly what the prefix match would.
+// begins at most kb.MaxPrefixTerms known terms is looked up as those terms
+// (on PostgreSQL); one that begins more, as a prefix. Either way the
+// search finds exactly what the prefix match would.
 func TestKBSearchWithABroadPrefix(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
