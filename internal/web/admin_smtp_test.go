@@ -17,7 +17,6 @@ import (
 
 	"github.com/palier/palier/internal/mail"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // authSink is an SMTP server standing for a workspace's relay: it wants
@@ -88,8 +87,7 @@ func serveSink(t *testing.T, be smtp.Backend) (host, port string) {
 }
 
 func TestAdminSMTPRelay(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		k := &authSink{user: "palier", pass: "S3cret-relais!"}
 		host, port := serveSink(t, k)
 		relays := func() int { return count(t, s, `SELECT count(*) FROM smtp_relays`) }
@@ -191,8 +189,7 @@ func TestAdminSMTPRelay(t *testing.T) {
 // Only admins reach the relay: leads and agents are refused and change
 // nothing, nor send anything; a visitor is sent to sign in.
 func TestAdminSMTPRelayRoles(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		serverKey(t, e)
 		e.d.EnableRelayTests(mail.SendTest)
 		k := &authSink{user: "palier", pass: "p"}

@@ -8,13 +8,11 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/workspace"
 )
 
 func TestAdminPages(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		admin := e.login(t, "admin@acme.test")
 		agent := e.login(t, "l1@acme.test")
 		lead := e.login(t, "lead@acme.test")

@@ -48,8 +48,7 @@ func (e *env) attachments(t *testing.T, limits attachment.Limits) {
 }
 
 func TestComposerAttachments(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		e.attachments(t, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
 		tk := e.f.Ticket["L2"]
 		agent := e.login(t, e.f.AgentL2.Email)
@@ -106,8 +105,7 @@ func TestComposerAttachments(t *testing.T) {
 // it (desk.Checklist): still to do without a file, done once the ticket
 // has one — and the escalation then goes through.
 func TestEscalateFormShowsAnAttachmentItemMet(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		e.attachments(t, attachment.Limits{MaxFileBytes: 32 << 10, MaxFiles: 2})
 		admin := storetest.Actor(t, s, e.f.Admin)
 		if _, err := e.d.SaveProcedure(t.Context(), admin, escalation.Procedure{Name: "Captures", Steps: []escalation.Step{{

@@ -7,15 +7,13 @@ import (
 	"testing"
 
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // TestAuditLogForHumans is issue 8.9: Léa, a lead, reads the setup's
 // history as sentences with what changed, filters it, and switching her
 // own language is not in it (though her pages follow it at once).
 func TestAuditLogForHumans(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		admin := e.login(t, "admin@acme.test")
 		lead := e.login(t, "lead@acme.test")
 		// The workspace's first tiers predate the log: the first edit has

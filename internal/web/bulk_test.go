@@ -11,7 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -38,8 +37,7 @@ func openTickets(t *testing.T, e *env, s *store.Store, n int) []int64 {
 // one post, the list says how it went; with the page's script, each
 // ticket's result comes back, refusals with their reason.
 func TestBulkFromTheList(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ids := openTickets(t, e, s, 200)
 		luc := e.login(t, "l1@acme.test")
 		form := url.Values{"status": {"solved"}, "reply": {"Le service est rétabli."}, "back": {"/views/mine"}}
@@ -84,9 +82,7 @@ func TestBulkFromTheList(t *testing.T) {
 // tier's page, writes one answer and solves them; a progress bar follows
 // the chunks and the summary says all were done.
 func TestBrowserBulkReply(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, s := browserEnv(t)
 	openTickets(t, e, s, 60)
 	run(t, ctx, "sign in to his tier's queue",
 		chromedp.Navigate(e.srv.URL+"/views/tier-"+id(e.f.Tier["L1"].ID)),

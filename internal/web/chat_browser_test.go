@@ -7,14 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
-
-// waitJS waits until a JavaScript condition holds on the page.
-func waitJS(cond string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](cond)
-}
 
 // hasLine is a condition: the page's transcript shows a line of text.
 func hasLine(text string) string {
@@ -30,14 +23,13 @@ func TestBrowserChat(t *testing.T) {
 	// A second browser of its own: nothing (cookies, storage) is shared
 	// with the customer's.
 	agentCtx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	alwaysOpen(t, e, s)
 
 	signInAt(t, agentCtx, e, "/chats", "l1@acme.test", "#chat-queue")
 	run(t, agentCtx, "the panel is live",
 		chromedp.WaitVisible(chromedp.CSS("#no-chats")),
-		waitJS(`document.getElementById("chat-queue").dataset.link === "open"`),
+		waitTrue(`document.getElementById("chat-queue").dataset.link === "open"`),
 	)
 
 	run(t, custCtx, "the customer starts a chat",
@@ -48,8 +40,8 @@ func TestBrowserChat(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#chat-first"), "Bonjour, ma facture est fausse"),
 		clickAndLoad("#chat-start"),
 		chromedp.WaitVisible(chromedp.CSS("#chat-say")),
-		waitJS(hasLine("Bonjour, ma facture est fausse")),
-		waitJS(`document.getElementById("chat").dataset.link === "open"`),
+		waitTrue(hasLine("Bonjour, ma facture est fausse")),
+		waitTrue(`document.getElementById("chat").dataset.link === "open"`),
 	)
 	// Its cookie is for the chat's path only and not readable by scripts.
 	expectTrue(t, custCtx, "the token is not readable by scripts", `!document.cookie.includes("palier_chat")`)
@@ -58,31 +50,31 @@ func TestBrowserChat(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#chat-list button[id^="accept-"]`)),
 		clickAndLoad(`#chat-list button[id^="accept-"]`),
 		chromedp.WaitVisible(chromedp.CSS("#chat-say")),
-		waitJS(hasLine("Bonjour, ma facture est fausse")),
-		waitJS(`document.getElementById("chat").dataset.link === "open"`),
+		waitTrue(hasLine("Bonjour, ma facture est fausse")),
+		waitTrue(`document.getElementById("chat").dataset.link === "open"`),
 	)
 	run(t, custCtx, "the customer is told who is with them",
-		waitJS(`document.getElementById("chat-state").textContent.includes("Luc Premier")`),
+		waitTrue(`document.getElementById("chat-state").textContent.includes("Luc Premier")`),
 	)
 	run(t, agentCtx, "Luc answers",
 		chromedp.SendKeys(chromedp.CSS("#chat-text"), "Je regarde votre facture."),
 		chromedp.Click(chromedp.CSS("#chat-send")),
-		waitJS(hasLine("Je regarde votre facture.")),
+		waitTrue(hasLine("Je regarde votre facture.")),
 	)
 	run(t, custCtx, "the customer reads the answer and replies",
-		waitJS(hasLine("Je regarde votre facture.")),
+		waitTrue(hasLine("Je regarde votre facture.")),
 		chromedp.SendKeys(chromedp.CSS("#chat-text"), "Merci beaucoup"),
 		chromedp.Click(chromedp.CSS("#chat-send")),
-		waitJS(hasLine("Merci beaucoup")),
+		waitTrue(hasLine("Merci beaucoup")),
 	)
 	run(t, custCtx, "a reload keeps the conversation",
 		chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS("#chat-say")),
-		waitJS(hasLine("Je regarde votre facture.")),
-		waitJS(`document.getElementById("chat").dataset.link === "open"`),
+		waitTrue(hasLine("Je regarde votre facture.")),
+		waitTrue(`document.getElementById("chat").dataset.link === "open"`),
 	)
 	run(t, agentCtx, "Luc reads the reply and ends the chat",
-		waitJS(hasLine("Merci beaucoup")),
+		waitTrue(hasLine("Merci beaucoup")),
 		clickAndLoad("#chat-end"),
 		chromedp.WaitVisible(chromedp.CSS("#composer")),
 	)

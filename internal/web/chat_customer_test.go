@@ -20,8 +20,7 @@ import (
 // refuses a start, writing nothing. Another workspace's switch changes
 // nothing here, and its conversations are not found here.
 func TestHelpChatOnlyWhenOffered(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		admin := storetest.Actor(t, s, e.f.Admin)
 		// The fixture's workspace is open mon-fri 09:00-18:00 UTC; the

@@ -23,8 +23,7 @@ import (
 // webhook: queued, then failed with the receiver's answer and a retry
 // button; the retry delivers it and the timeline says so.
 func TestConnectorDeliveryOnTimeline(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		var status atomic.Int32
 		status.Store(http.StatusUnprocessableEntity)

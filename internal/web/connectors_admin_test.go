@@ -14,8 +14,7 @@ import (
 // secret once; a refused form keeps what was typed; agents and leads are
 // refused every route of the page.
 func TestConnectorsAdminPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		admin := e.login(t, "admin@acme.test")
 		for _, c := range []*client{e.login(t, "l1@acme.test"), e.login(t, "lead@acme.test")} {
 			res, body := c.get("/admin/connectors")

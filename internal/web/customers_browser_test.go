@@ -5,18 +5,13 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // TestBrowserCustomerPage is Luc, on one of his tickets, opening the
 // customer's page from the ticket, moving Bob to the VIP segment, adding a
 // note about him, and finding both after a reload.
 func TestBrowserCustomerPage(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, _ := browserEnv(t)
 	tk := e.f.Ticket["L1owned"] // Bob Smith's
 	bob := e.f.Customer["bob"]
 	page := e.srv.URL + "/customers/" + id(bob.ID)

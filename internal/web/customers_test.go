@@ -43,8 +43,7 @@ func sameRows(t *testing.T, what string, before, after map[string]int) {
 // edit form, and is refused every write; another workspace's agent finds
 // nothing. A refusal writes nothing.
 func TestCustomerPagesForEveryRole(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		ctx := context.Background()
 		ext, err := e.d.CreateMember(ctx, storetest.Actor(t, s, f.Admin), workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
@@ -160,8 +159,7 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 // L3-only, one sensitive): neither is listed, the page says how many as a
 // number only; the admin sees both.
 func TestCustomerPageListsOnlyVisibleTickets(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		path := "/customers/" + id(f.Customer["victoria"].ID)
 		_, page := e.login(t, f.AgentL1.Email).get(path)
@@ -176,8 +174,7 @@ func TestCustomerPageListsOnlyVisibleTickets(t *testing.T) {
 // The edit form: saved through the desk (audited), refused field by field
 // in the agent's language with nothing written.
 func TestCustomerEditForm(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		ctx := context.Background()
 		alice := f.Customer["alice"]
@@ -252,8 +249,7 @@ func TestCustomerEditForm(t *testing.T) {
 // The organisation page shows its open tickets at a glance, access-
 // filtered: an L3 agent sees the swarm ticket only.
 func TestOrganisationPageOpenTickets(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		path := "/organisations/" + id(f.Org.ID)
 		_, page := e.login(t, f.AgentL3.Email).get(path)
@@ -271,8 +267,7 @@ func TestOrganisationPageOpenTickets(t *testing.T) {
 // The ways in: the top bar, the ticket's customer panel, the inbox rows
 // and the search box's email result link to the customer page.
 func TestLinksToTheCustomerPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		c := e.login(t, f.AgentL1.Email)
 		link := `href="/customers/` + id(f.Customer["alice"].ID) + `"`
@@ -318,8 +313,7 @@ func TestCustomerNotesNeverReachThePortal(t *testing.T) {
 // duplicate's address; a bad address is the form's error and writes
 // nothing.
 func TestCustomerMergeForEveryRole(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		ctx := context.Background()
 		ext, err := e.d.CreateMember(ctx, storetest.Actor(t, s, f.Admin), workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)

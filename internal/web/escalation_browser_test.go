@@ -1,61 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
-
-// browserEnv is a headless browser and the agent UI over a fresh SQLite
-// fixture, the start of most browser tests.
-func browserEnv(t *testing.T) (context.Context, *env, *store.Store) {
-	t.Helper()
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	return ctx, newEnv(t, s), s
-}
-
-// signInAt opens a page as a signed-out browser, signs in on the login
-// page it is sent to, and waits for what the page shows (next= brings
-// the member back).
-func signInAt(t *testing.T, ctx context.Context, e *env, path, email, waitFor string) {
-	t.Helper()
-	run(t, ctx, "sign in as "+email,
-		chromedp.Navigate(e.srv.URL+path),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), email),
-		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
-		clickAndLoad(`form[action="/login"] button[type=submit]`),
-		chromedp.WaitVisible(chromedp.CSS(waitFor)),
-	)
-}
-
-func signOut(t *testing.T, ctx context.Context) {
-	t.Helper()
-	run(t, ctx, "sign out",
-		clickAndLoad(`form[action="/logout"] button`),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-	)
-}
-
-// expectTrue evaluates a JavaScript condition on the page.
-func expectTrue(t *testing.T, ctx context.Context, what, js string) {
-	t.Helper()
-	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	if !ok {
-		shoot(t, ctx, "failed")
-		t.Errorf("%s: %s is false", what, js)
-	}
-}
 
 // TestBrowserEscalation is Luc handing a ticket to L2 and following it,
 // under the production CSP: the escalate panel refuses to hand off until

@@ -13,8 +13,7 @@ import (
 )
 
 func TestEscalation(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		tk := e.f.Ticket["L1"]
 		path := "/tickets/" + id(tk.ID) + "/escalate"
 		l1 := e.login(t, "l1@acme.test")

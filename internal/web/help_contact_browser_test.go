@@ -7,7 +7,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -17,8 +16,7 @@ import (
 // she opens it in place, reads it, and answers that it solved her
 // problem. No ticket is opened and her journey counts as a deflection.
 func TestBrowserContactDeflection(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
+	ctx, s := browserStore(t)
 	e, _ := contactEnv(t, s)
 	before := tableCounts(t, s)
 	run(t, ctx, "open the contact form in French",
@@ -63,8 +61,7 @@ func TestBrowserContactDeflection(t *testing.T) {
 // help centre, finds nothing, ignores the suggestions and writes: the
 // ticket's page shows the agent « Déjà essayé » with her search.
 func TestBrowserContactTicketShowsWhatWasTried(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
+	ctx, s := browserStore(t)
 	e, clk := contactEnv(t, s)
 	run(t, ctx, "search the help centre",
 		chromedp.Navigate(e.srv.URL+"/help?lang=fr"),

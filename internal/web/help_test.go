@@ -8,14 +8,12 @@ import (
 	"github.com/palier/palier/internal/demo"
 	"github.com/palier/palier/internal/kb"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // The public help centre: no account, published public articles only,
 // search with highlighted snippets, both languages, votes.
 func TestHelpCentre(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ids, err := demo.LoadKnowledgeBase(t.Context(), s, e.f.WS.ID, e.f.Admin.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -88,8 +86,7 @@ func TestHelpCentre(t *testing.T) {
 // The agents' editor: write, preview, change (a new revision), and a
 // refused save that writes nothing.
 func TestKBEditor(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		c := e.login(t, e.f.AgentL1.Email)
 		res, body := c.get("/kb")
 		expectStatus(t, res, body, http.StatusOK)

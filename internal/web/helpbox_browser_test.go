@@ -13,10 +13,6 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // hostSite is the customer company's own site: another origin than
@@ -80,8 +76,7 @@ func frameSwapped(cond string) chromedp.Action[chromedp.Void] {
 // article, all inside Palier's frame; Escape closes it and the focus
 // returns to the button. A site the admin did not allow gets no button.
 func TestHelpBoxOnAnotherOrigin(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
+	ctx, s := browserStore(t)
 	e := newServerEnv(t, s)
 	fx := setUpHelpBox(t, e, s)
 	allowed, refused := hostSite(t, e.srv.URL, fx.key)

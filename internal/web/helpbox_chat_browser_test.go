@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/palier/palier/internal/auth"
-	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/chat"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -73,8 +72,7 @@ func boxChatFor(t *testing.T, e *env, s *store.Store, agent auth.Actor) chat.Con
 // the frame finds the conversation again, and the customer's reply
 // reaches the ticket.
 func TestBrowserHelpBoxChat(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
+	ctx, s := browserStore(t)
 	e := newServerEnv(t, s)
 	fx := setUpHelpBox(t, e, s)
 	alwaysOpen(t, e, s)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 var ticketLinks = regexp.MustCompile(`href="/tickets/\d+"`)
@@ -29,8 +28,7 @@ func pagerLinks(body string) map[string]string {
 // back, and each page says where it stands, in French, with a capped
 // count for views too big to count.
 func TestInboxPaging(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	if _, err := s.BulkLoad(context.Background(), e.f.WS.ID, store.BulkSpec{Tickets: 1100, Seed: 3,
 		End: time.Now().Add(-time.Hour), Span: 10 * 24 * time.Hour}); err != nil {
 		t.Fatal(err)

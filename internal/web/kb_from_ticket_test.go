@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // TestArticleFromTicketPage: a solved ticket's page offers "Create an
@@ -18,8 +17,7 @@ import (
 // button and its draft is refused; a ticket the agent cannot see is not
 // found.
 func TestArticleFromTicketPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		c := e.login(t, "l1@acme.test")
 		solved, open := e.f.Ticket["solved"], e.f.Ticket["L1owned"]
 

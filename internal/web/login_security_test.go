@@ -171,8 +171,7 @@ var secretRE = regexp.MustCompile(`<code id="new-token">(plr_[A-Za-z0-9_-]+)</co
 // "Mes jetons": create (secret shown once), list, revoke; the admin list
 // shows everyone's and may revoke any; nobody else reaches it.
 func TestWebTokens(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		agent := e.login(t, "l1@acme.test")
 		agent.lang = "fr"

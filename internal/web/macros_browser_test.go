@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/macro"
-	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
 
@@ -17,9 +15,7 @@ import (
 // customer, "use" puts the text in the composer, and sending applies the
 // macro's status with the reply.
 func TestBrowserMacro(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, s := browserEnv(t)
 	admin := storetest.Actor(t, s, e.f.Admin)
 	for _, m := range []macro.Macro{
 		{Name: "Facture renvoyée", Scope: macro.Shared, BodyFR: "Bonjour {{customer_first_name}}, votre facture vous a été renvoyée.",

@@ -18,8 +18,7 @@ import (
 // with everyone, and sends it from a ticket's composer: the reply and the
 // macro's actions land together.
 func TestMacrosPageAndComposer(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		luc := e.login(t, "l1@acme.test")
 		res, body := luc.post("/macros", url.Values{"name": {"Relance"}, "scope": {"personal"},
 			"body_fr": {"Bonjour {{customer_first_name}}, avez-vous pu essayer ?"}, "status": {"pending"}, "add_tags": {"relance"}}, false)
@@ -99,8 +98,7 @@ func TestMacrosPageAndComposer(t *testing.T) {
 // A macro whose action the agent may not perform is refused in the
 // composer, with the reason, and the text is kept.
 func TestComposerKeepsTheTextWhenAMacroIsRefused(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	ctx := context.Background()
 	m, err := e.d.CreateMacro(ctx, storetest.Actor(t, s, e.f.Admin), macro.Macro{Name: "Vers l'expert", Scope: macro.Shared,
 		BodyFR: "Je transmets.", Actions: macro.Actions{Assign: strconv.FormatInt(e.f.AgentL3.ID, 10)}})

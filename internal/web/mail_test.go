@@ -29,8 +29,7 @@ func emailedReply(t *testing.T, e *env, s *store.Store) (tk ticket.Ticket, reply
 }
 
 func TestReplyShowsItsEmailState(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		tk, _, msgID := emailedReply(t, e, s)
 		c := e.login(t, "admin@acme.test")

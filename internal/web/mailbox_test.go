@@ -9,12 +9,10 @@ import (
 	"testing"
 
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 func TestAdminMailboxes(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		mailboxes := func() int { return count(t, s, `SELECT count(*) FROM mailboxes`) }
 		c := e.login(t, "admin@acme.test")
@@ -112,8 +110,7 @@ func TestAdminMailboxes(t *testing.T) {
 // A reply whose email failed shows a retry button on the timeline; it
 // queues the email again.
 func TestRetryButtonOnFailedEmail(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		tk, reply, msgID := emailedReply(t, e, s)
 		c := e.login(t, "admin@acme.test")

@@ -8,7 +8,6 @@ import (
 
 	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
 
@@ -23,8 +22,7 @@ import (
 func TestBrowserLiveTicket(t *testing.T) {
 	// The server first: its Close, registered first, then runs last, once
 	// both browsers (and their event streams) are gone.
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	luc := browsertest.New(t)
 	lea := browsertest.New(t)
 	tk := e.f.Ticket["L1owned"]

@@ -71,8 +71,7 @@ func (s *stream) await(t *testing.T, prefix string) string {
 // the agent's language and links to the ticket (marking it read), the
 // stream tells the page, and nobody reads another's notification.
 func TestNotificationCentre(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		luc := e.login(t, "l1@acme.test")
 		dana := e.login(t, "l2@acme.test")
@@ -131,8 +130,7 @@ func TestNotificationCentre(t *testing.T) {
 // GET /events carries a ticket's topic only to who may read the ticket,
 // and a ticket's events reach its open pages.
 func TestEventStreamAccess(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		luc := e.login(t, "l1@acme.test")
 		theo := e.login(t, "l3@acme.test")
 		for _, q := range []string{"?ticket=" + id(e.f.Ticket["L2"].ID), "?ticket=" + id(e.f.Ticket["sensitive"].ID), "?ticket=0", "?ticket=x"} {
@@ -178,8 +176,7 @@ func TestEventStreamAccess(t *testing.T) {
 // A reply written over a conversation that moved on is held back with a
 // "send anyway" choice.
 func TestCollisionWarning(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		luc := e.login(t, "l1@acme.test")
 		lead := e.login(t, "lead@acme.test")
 		tk := e.f.Ticket["L1owned"]

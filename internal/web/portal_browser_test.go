@@ -5,10 +5,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // TestBrowserCustomerPortal is Alice following her request in a real
@@ -17,8 +13,7 @@ import (
 // demandes », opens her request and answers; the agent who owns the
 // ticket then finds her answer on his ticket page.
 func TestBrowserCustomerPortal(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
+	ctx, s := browserStore(t)
 	e, logs := portalEnv(t, s)
 	alice := e.f.Customer["alice"]
 	tk := e.f.Ticket["L2"]

@@ -14,8 +14,7 @@ import (
 // collaborators do not. A collaborator's pickers and names show only the
 // people of the tickets they are invited to.
 func TestAuditPageAndCollaboratorPickers(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		admin := storetest.Actor(t, s, e.f.Admin)
 		ext, err := e.d.CreateMember(ctx, admin, workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)

@@ -86,8 +86,7 @@ func before(body, a, b string) bool {
 }
 
 func TestRoutingRulesPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		saveTestRules(t, e, s)
 		admin := e.login(t, "admin@acme.test")
 
@@ -282,8 +281,7 @@ func TestRoutingRulesPage(t *testing.T) {
 // posts as a plain form and answers with the whole page, and its address
 // asked for with GET (a reload, a bookmark) leads back to the rules.
 func TestRoutingDryRunWithoutHTMX(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	saveTestRules(t, e, s)
 	admin := e.login(t, "admin@acme.test")
 	_, page := admin.get("/admin/routing")
@@ -301,8 +299,7 @@ func TestRoutingDryRunWithoutHTMX(t *testing.T) {
 // gone behind their back) are announced at the top of the page, with the
 // error on the rule.
 func TestRoutingPageAfterRenamesAndBreakage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		saveTestRules(t, e, s)
 		admin := e.login(t, "admin@acme.test")
 		ctx := context.Background()
@@ -332,8 +329,7 @@ func TestRoutingPageAfterRenamesAndBreakage(t *testing.T) {
 // placed a ticket as a sentence in the reader's language, not in rule
 // notation.
 func TestRoutedReasonsInTheReadersLanguage(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	saveTestRules(t, e, s)
 	tk, err := e.d.CreateTicket(context.Background(), storetest.Actor(t, s, e.f.Admin), desk.NewTicket{Subject: "Facture",
 		Body: "On m'a facturé deux fois.", Channel: "email", RequestType: "billing", CustomerID: e.f.Customer["alice"].ID})
@@ -353,8 +349,7 @@ func TestRoutedReasonsInTheReadersLanguage(t *testing.T) {
 // TestDeactivatingARequestTypeRulesUse: the admin page refuses to
 // deactivate a request type a rule names, says which rule, and keeps it.
 func TestDeactivatingARequestTypeRulesUse(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	saveTestRules(t, e, s)
 	admin := e.login(t, "admin@acme.test")
 	bug := e.f.Type["bug"]
@@ -374,8 +369,7 @@ func TestDeactivatingARequestTypeRulesUse(t *testing.T) {
 // team; applying a rule as it was must give back its ids, so the page
 // shows no unsaved change.
 func TestApplyingAnUnchangedRuleChangesNothing(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	saveTestRules(t, e, s)
 	admin := e.login(t, "admin@acme.test")
 	_, page := admin.get("/admin/routing")

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -55,15 +54,6 @@ func TestBrowserRoutingRules(t *testing.T) {
 	shoot(t, ctx, "routing-editor")
 }
 
-// script runs JavaScript as a step, for what chromedp has no action for
-// (SetValue does not fire the change event htmx listens to).
-func script(js string) chromedp.Action[chromedp.Void] {
-	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		_, err := chromedp.Evaluate[bool](js)(ctx, t)
-		return chromedp.Void{}, err
-	}
-}
-
 // TestBrowserProcedures is Marc customising the built-in procedure: a
 // step is added in place (htmx, under the CSP), and a wrong step is
 // refused with the error beside its input.
@@ -97,24 +87,3 @@ func TestBrowserProcedures(t *testing.T) {
 	)
 	expectText(t, ctx, "table.procedures", "L1 → L2 → L3 → L4")
 }
-
-// htmxIdle holds when the page has loaded (htmx wires it on
-// DOMContentLoaded, which comes before "complete") and no htmx request,
-// swap or settle is under way. htmx
-// removes .htmx-added in the same task that wires the new content, so
-// once it is gone the swapped elements answer to htmx: an event fired at
-// a fresh element before that finds no listener, and a click posts the
-// form without htmx (a person is never that fast).
-const htmxIdle = `document.readyState === 'complete' && document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added') === null`
-
-// swapped waits until cond holds of swapped-in content and htmx has wired
-// it: both are checked in one evaluation, so the content seen is the one
-// htmx has finished with.
-func swapped(cond string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](`(` + cond + `) && ` + htmxIdle)
-}
-
-// settled waits until htmx has finished swapping and processing new
-// content: an event fired at a fresh element before that finds no
-// listener (a person is never that fast).
-func settled() chromedp.Action[chromedp.Void] { return swapped("true") }

@@ -22,8 +22,7 @@ func billingProcedure(typeID string) url.Values {
 }
 
 func TestProceduresPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		admin := e.login(t, "admin@acme.test")
 		billing := id(e.f.Type["billing"].ID)
 

@@ -9,9 +9,6 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -20,9 +17,7 @@ import (
 // presses Enter, reads the result with the words marked, and opens it.
 // The note on a ticket he may not read never shows.
 func TestBrowserSearch(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, s := browserEnv(t)
 	mine, theirs := e.f.Ticket["L1"], e.f.Ticket["L3"]
 	for _, tk := range []ticket.Ticket{mine, theirs} {
 		if _, _, err := s.AddMessage(t.Context(), e.f.WS.ID, tk.ID, nil, ticket.Event{Kind: ticket.InternalNote, ActorAgentID: e.f.Admin.ID,

@@ -8,14 +8,12 @@ import (
 	"testing"
 
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // An agent sets their own signature; a too-long one is refused and keeps
 // the old; a visitor is sent to sign in.
 func TestOwnSignature(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		c := e.login(t, "l1@acme.test")
 		res, body := c.get("/settings/signature")
 		expectStatus(t, res, body, http.StatusOK)

@@ -11,8 +11,7 @@ import (
 )
 
 func TestSignIn(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 
 		t.Run("every page needs a session", func(t *testing.T) {
 			c := e.anon(t, "")

@@ -23,8 +23,7 @@ import (
 // the simulator to calibrate on.
 func simEnv(t *testing.T) *env {
 	t.Helper()
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	_, err := s.BulkLoad(context.Background(), e.f.WS.ID, store.BulkSpec{Tickets: 1500, Seed: 7,
 		End: time.Now().Add(-time.Hour), Span: 28 * 24 * time.Hour})
 	if err != nil {

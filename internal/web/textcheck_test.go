@@ -15,8 +15,7 @@ import (
 // the same on both databases (PostgreSQL refused NUL with a 500 where
 // SQLite stored it), and nothing is written.
 func TestFormsRefuseControlCharacters(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		anon := e.anon(t, "fr")
 		for _, email := range []string{"l1@acme.test\x00", "\x00", "a\x1bb@acme.test", "l1@acme\u202e.test"} {
 			res, body := anon.post("/login", url.Values{"email": {email}, "password": {storetest.Password}}, false)

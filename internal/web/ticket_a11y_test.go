@@ -72,8 +72,7 @@ func describedByMissing(t *testing.T, page string) []string {
 // whole page or htmx fragment. A screen reader otherwise announces
 // nothing, or a stale error.
 func TestTicketPageDescribedByExists(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	withChecklistFields(t, e, s)
 	tk := "/tickets/" + id(e.f.Ticket["L1owned"].ID)
 	l1 := e.login(t, "l1@acme.test")
@@ -125,8 +124,7 @@ func TestTicketPageDescribedByExists(t *testing.T) {
 // The checklist refusal names what is missing in its first line, in the
 // reader's language: Dana reads English.
 func TestEscalationRefusalNamesMissingItems(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, _ := sqliteEnv(t)
 	l2 := e.login(t, "l2@acme.test")
 	for _, htmx := range []bool{true, false} {
 		res, body := l2.post("/tickets/"+id(e.f.Ticket["L2"].ID)+"/escalate", url.Values{"direction": {"up"}}, htmx)

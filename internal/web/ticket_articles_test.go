@@ -7,7 +7,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/kb"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -39,8 +38,7 @@ func seedResetArticles(t *testing.T, s *store.Store, f storetest.Fixture) (publi
 // never an internal article or a draft; nothing for a ticket's
 // collaborator, who cannot reply.
 func TestTicketPageSuggestsArticles(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		public := seedResetArticles(t, s, e.f)
 		tk := e.f.Ticket["L1owned"]
 		res, body := e.login(t, "l1@acme.test").get("/tickets/" + id(tk.ID))
@@ -68,9 +66,7 @@ func TestTicketPageSuggestsArticles(t *testing.T) {
 // TestBrowserInsertSuggestedArticle: one click puts the article's title and
 // link in the reply being written, after what was typed.
 func TestBrowserInsertSuggestedArticle(t *testing.T) {
-	ctx := browsertest.New(t)
-	st := storetest.Open(t, store.SQLite)
-	e := newEnv(t, st)
+	ctx, e, st := browserEnv(t)
 	public := seedResetArticles(t, st, e.f)
 	tk := e.f.Ticket["L1owned"]
 	signInAt(t, ctx, e, "/tickets/"+id(tk.ID), "l1@acme.test", ".suggested-articles")

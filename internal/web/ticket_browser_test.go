@@ -7,16 +7,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
-
-// waitTrue waits, with the step's deadline, for a JavaScript condition.
-func waitTrue(js string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](js)
-}
 
 // TestBrowserChecklistIsTheFields is Luc handing off a ticket whose
 // workspace keeps "Message d'erreur" and "Étapes déjà essayées" as custom
@@ -26,9 +19,7 @@ func waitTrue(js string) chromedp.Action[chromedp.Void] {
 // reason he had typed. He answers the other item in the checklist, hands
 // off, and the answer is now the ticket's field.
 func TestBrowserChecklistIsTheFields(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, s := browserEnv(t)
 	withChecklistFields(t, e, s)
 	tk := e.f.Ticket["L1owned"]
 
@@ -87,9 +78,7 @@ func TestBrowserChecklistIsTheFields(t *testing.T) {
 // refused with the focus on why, and a colleague invited meanwhile from
 // elsewhere is reported as already taking part.
 func TestBrowserSwarmInvitations(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, s := browserEnv(t)
 	hybridWithSwarmedBugs(t, s, e.f)
 	tk := e.f.Ticket["L3"]
 	page := "/tickets/" + id(tk.ID)

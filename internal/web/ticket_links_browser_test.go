@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/palier/palier/internal/browsertest"
-	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
 
@@ -18,9 +16,7 @@ import (
 // merges, and reads on #1000 the whole conversation in the order it was
 // written, with the one notice alice gets; the duplicate points at #1000.
 func TestBrowserMerge(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, s := browserEnv(t)
 	keep := e.f.Ticket["L1"]
 	// alice writes again, then an agent answers #1000: read in time
 	// order, her second message comes before that answer (in id order,

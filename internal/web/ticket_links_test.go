@@ -55,8 +55,7 @@ func linkTableCounts(t *testing.T, s *store.Store) map[string]int {
 // the ticket lands on the result; others are told it does not exist, and
 // nothing is written.
 func TestLinkFormsForEveryRole(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		keep := e.f.Ticket["L1"]
 		for _, r := range []struct {
 			email string

@@ -8,15 +8,13 @@ import (
 	"testing"
 
 	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
 
 // A customer's mail shows what they wrote; the history their client
 // quoted under it is folded away, kept whole behind "Quoted history".
 func TestTimelineFoldsQuotedHistory(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	body := "Merci, cela fonctionne de nouveau.\n\nLe 2 mars 2026 à 10:02, Support Nuagique <support@nuagique.example> a écrit :\n> Nous avons réinitialisé votre accès."
 	tk, err := e.d.CreateTicket(context.Background(), storetest.Actor(t, s, e.f.Admin), desk.NewTicket{Subject: "Accès", Body: body,
 		RequestType: "access", CustomerID: e.f.Customer["alice"].ID})

@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/palier/palier/internal/browsertest"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -41,9 +40,7 @@ func signInLuc(url string) []chromedp.Action[chromedp.Void] {
 // page, then "select all 200 tickets in this view", sets them pending,
 // and the progress bar follows all 200 to the end; every one changed.
 func TestBrowserBulkOverAView(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, s := browserEnv(t)
 	ids := openTickets(t, e, s, 200)
 	luc := storetest.Actor(t, s, e.f.AgentL1)
 	v, err := e.d.CreateSavedView(context.Background(), luc, desk.ViewInput{Name: "Accès à prendre", Scope: store.ViewPersonal,
@@ -89,9 +86,7 @@ func TestBrowserBulkOverAView(t *testing.T) {
 // reload, saves it as a view, lands on it and reads its count in the
 // sidebar.
 func TestBrowserSaveAView(t *testing.T) {
-	ctx := browsertest.New(t)
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	ctx, e, _ := browserEnv(t)
 	run(t, ctx, "sign in to his tier's queue", append(signInLuc(e.srv.URL+"/views/tier-"+id(e.f.Tier["L1"].ID)),
 		chromedp.WaitVisible(chromedp.CSS("#ticket-list")),
 		waitTrue(`document.querySelector('.filters form')['htmx-internal-data'] !== undefined`))...)

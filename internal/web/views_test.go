@@ -31,8 +31,7 @@ var saveQuery = regexp.MustCompile(`name="query" form="save-view-form" value="([
 // filtered, the new view opens with its columns and sits in the sidebar
 // with its count; bad fields come back named, with nothing written.
 func TestSaveAViewFromAFilteredList(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		luc := e.login(t, "l1@acme.test")
 		_, page := luc.get("/views/tier-" + id(e.f.Tier["L1"].ID) + "?type=billing&sort=oldest")
 		m := saveQuery.FindStringSubmatch(page)
@@ -89,8 +88,7 @@ func TestSaveAViewFromAFilteredList(t *testing.T) {
 // changed by leads and admins; a collaborator has none. Refusals change
 // nothing.
 func TestSavedViewRoutesForEveryRole(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		admin := storetest.Actor(t, s, e.f.Admin)
 		if _, err := e.d.CreateMember(ctx, admin, workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password); err != nil {
@@ -163,8 +161,7 @@ func TestSavedViewRoutesForEveryRole(t *testing.T) {
 // A view naming a team that is gone still opens, says so and lists
 // nothing; "select all" refuses it; its sidebar entry is marked.
 func TestStaleViewSaysSo(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		v, err := s.CreateSavedView(context.Background(), e.f.Lead.ID, store.SavedView{WorkspaceID: e.f.WS.ID, Name: "Ancienne équipe", Scope: store.ViewShared,
 			OwnerID: e.f.Lead.ID, Query: "team=999999", Columns: desk.DefaultViewColumns()})
 		if err != nil {
@@ -183,8 +180,7 @@ func TestStaleViewSaysSo(t *testing.T) {
 // "Select all in view" gives the ids of the whole list as filtered, up to
 // one bulk run, and its count.
 func TestSelectAllInView(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ids := openTickets(t, e, s, 205)
 		luc := e.login(t, "l1@acme.test")
 		_, page := luc.get("/views/tier-" + id(e.f.Tier["L1"].ID))

@@ -64,6 +64,23 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	return &env{srv: srv, f: f, d: d}
 }
 
+// eachEnv runs a test on both databases, each time against the agent UI
+// over a freshly seeded fixture.
+func eachEnv(t *testing.T, test func(t *testing.T, e *env, s *store.Store)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		test(t, newEnv(t, s), s)
+	})
+}
+
+// sqliteEnv is the agent UI over a fresh SQLite fixture, for tests of what
+// does not depend on the database.
+func sqliteEnv(t *testing.T) (*env, *store.Store) {
+	t.Helper()
+	s := storetest.Open(t, store.SQLite)
+	return newEnv(t, s), s
+}
+
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
@@ -174,8 +191,7 @@ func excerpt(s string) string {
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestInternalErrorsSayNothingWasSaved(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		c := e.login(t, "l1@acme.test")
 		c.lang = "fr"
 		if err := s.Close(); err != nil { // the database goes away
