@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
@@ -380,4 +382,52 @@ func TestApplyingAnUnchangedRuleChangesNothing(t *testing.T) {
 	res, body := admin.post("/admin/routing", form, true)
 	expectStatus(t, res, body, http.StatusOK)
 	lacks(t, body, "Vous avez des modifications non enregistrées")
+}
+
+// TestBrowserRoutingRules is Marc reordering two rules in a real browser
+// under the production CSP: the move happens in the page (htmx), is saved
+// as a whole, and is still there after a reload. On the way, the dry run
+// answers in place and the editor narrows a row's tests to its field.
+func TestBrowserRoutingRules(t *testing.T) {
+	ctx, e, s := browserEnv(t)
+	saveTestRules(t, e, s)
+
+	signInAt(t, ctx, e, "/admin/routing", "admin@acme.test", "#routing")
+	expectText(t, ctx, "#rule-0 .rule-name", "Double facturation")
+	run(t, ctx, "move the first rule down",
+		swapped(`true`),
+		chromedp.Click(chromedp.CSS(`#rule-0 button[value="down:0"]`)),
+		// The new list is in place and htmx has wired it: clicking the
+		// swapped form earlier would post it as a plain form.
+		swapped(`document.querySelector('#rule-0 .rule-name').textContent === 'Anomalies vers L3'`),
+		chromedp.WaitVisible(chromedp.CSS(`.draft-bar button[value="save"]`)),
+	)
+	run(t, ctx, "try the working copy on past tickets",
+		chromedp.Click(chromedp.CSS(`#routing button[value="dry_run"]`)),
+		swapped(`document.querySelector('#dry-moved') !== null`),
+	)
+	expectTrue(t, ctx, "the dry run answered in place", `location.pathname === '/admin/routing'`)
+	expectText(t, ctx, "#dry-total", "7")
+	expectText(t, ctx, "#dry-moved", "2")
+	expectText(t, ctx, "#dry-run-result tr.zero-hit", "Jamais")
+	shoot(t, ctx, "routing-dry-run")
+	run(t, ctx, "save the rules",
+		chromedp.Click(chromedp.CSS(`.draft-bar button[value="save"]`)),
+		swapped(`document.querySelector('#routing .saved') !== null`),
+	)
+	run(t, ctx, "reload", chromedp.Reload(), swapped(`document.querySelector('#rule-1') !== null`))
+	expectText(t, ctx, "#rule-0 .rule-name", "Anomalies vers L3")
+	expectText(t, ctx, "#rule-1 .rule-name", "Double facturation")
+	expectTrue(t, ctx, "no unsaved changes after a reload", `document.querySelector('.draft-bar') === null`)
+
+	run(t, ctx, "open the editor and pick a numeric field",
+		chromedp.Click(chromedp.CSS(`#rule-1 button[value="edit:1"]`)),
+		swapped(`document.querySelector('#c1-field') !== null`),
+		chromedp.SetValue(chromedp.CSS("#c1-field"), "open_tickets"),
+		script(`document.querySelector('#c1-field').dispatchEvent(new Event('change', {bubbles: true}))`),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#c1-op').value === 'eq'`),
+	)
+	expectTrue(t, ctx, "only number tests for a count",
+		`[...document.querySelectorAll('#c1-op option')].map(o => o.value).join() === 'eq,gt,gte,lt,lte'`)
+	shoot(t, ctx, "routing-editor")
 }
