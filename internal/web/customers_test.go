@@ -20,24 +20,7 @@ import (
 // peopleRows counts the rows the customer and organisation pages may write.
 func peopleRows(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
-	out := map[string]int{}
-	for _, table := range []string{"customer_notes", "customers", "organisations", "audit_log"} {
-		var n int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out[table] = n
-	}
-	return out
-}
-
-func sameRows(t *testing.T, what string, before, after map[string]int) {
-	t.Helper()
-	for k, v := range before {
-		if after[k] != v {
-			t.Errorf("%s wrote %s: %d → %d", what, k, v, after[k])
-		}
-	}
+	return rows(t, s, "customer_notes", "customers", "organisations", "audit_log")
 }
 
 // Every role on every route of the customer and organisation pages:
@@ -59,15 +42,10 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 		alice, victoria := id(f.Customer["alice"].ID), id(f.Customer["victoria"].ID)
 		org := id(f.Org.ID)
 		support := []string{f.Admin.Email, f.Lead.Email, f.AgentL1.Email, f.AgentL2.Email, f.AgentL3.Email}
-		type step struct {
-			method, path string
-			form         url.Values
-			want         int
-		}
 		for _, who := range support {
 			t.Run(who, func(t *testing.T) {
 				c := e.login(t, who)
-				for _, st := range []step{
+				expectRoutes(t, c, []route{
 					{"GET", "/customers", nil, 200},
 					{"GET", "/customers?q=alice", nil, 200},
 					{"GET", "/customers/" + alice, nil, 200},
@@ -78,18 +56,7 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 					{"GET", "/customers/" + id(f.Other.Customer.ID), nil, 404},
 					{"GET", "/customers/999999", nil, 404},
 					{"GET", "/organisations/999999", nil, 404},
-				} {
-					var res *http.Response
-					var body string
-					if st.method == "GET" {
-						res, body = c.get(st.path)
-					} else {
-						res, body = c.post(st.path, st.form, false)
-					}
-					if res.StatusCode != st.want {
-						t.Errorf("%s %s: %d, want %d\n%s", st.method, st.path, res.StatusCode, st.want, excerpt(body))
-					}
-				}
+				})
 				_, page := c.get("/customers/" + alice)
 				contains(t, page, "Note by "+who, `id="note-form"`, `id="customer-form"`, `id="portal-state"`)
 				_, page = c.get("/organisations/" + org)
@@ -100,7 +67,7 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 		t.Run("collaborator", func(t *testing.T) {
 			c := e.login(t, ext.Email)
 			before := peopleRows(t, s)
-			for _, st := range []step{
+			expectRoutes(t, c, []route{
 				{"GET", "/customers", nil, 403},
 				{"GET", "/customers/" + victoria, nil, 404}, // none of her tickets is theirs
 				{"GET", "/organisations/" + org, nil, 403},
@@ -108,18 +75,7 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 				{"POST", "/customers/" + alice + "/notes", url.Values{"body": {"intrusion"}}, 403},
 				{"POST", "/organisations/" + org, url.Values{"name": {"Hacked"}}, 403},
 				{"POST", "/organisations/" + org + "/notes", url.Values{"body": {"intrusion"}}, 403},
-			} {
-				var res *http.Response
-				var body string
-				if st.method == "GET" {
-					res, body = c.get(st.path)
-				} else {
-					res, body = c.post(st.path, st.form, false)
-				}
-				if res.StatusCode != st.want {
-					t.Errorf("%s %s: %d, want %d\n%s", st.method, st.path, res.StatusCode, st.want, excerpt(body))
-				}
-			}
+			})
 			sameRows(t, "a collaborator", before, peopleRows(t, s))
 			res, page := c.get("/customers/" + alice)
 			expectStatus(t, res, page, 200)
@@ -132,25 +88,14 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 		t.Run("another workspace", func(t *testing.T) {
 			c := e.login(t, f.Other.Agent.Email)
 			before := peopleRows(t, s)
-			for _, st := range []step{
+			expectRoutes(t, c, []route{
 				{"GET", "/customers/" + alice, nil, 404},
 				{"GET", "/organisations/" + org, nil, 404},
 				{"POST", "/customers/" + alice, url.Values{"name": {"Hacked"}, "email": {"x@y.example"}}, 404},
 				{"POST", "/customers/" + alice + "/notes", url.Values{"body": {"intrusion"}}, 404},
 				{"POST", "/organisations/" + org, url.Values{"name": {"Hacked"}}, 404},
 				{"POST", "/organisations/" + org + "/notes", url.Values{"body": {"intrusion"}}, 404},
-			} {
-				var res *http.Response
-				var body string
-				if st.method == "GET" {
-					res, body = c.get(st.path)
-				} else {
-					res, body = c.post(st.path, st.form, false)
-				}
-				if res.StatusCode != st.want {
-					t.Errorf("%s %s: %d, want %d\n%s", st.method, st.path, res.StatusCode, st.want, excerpt(body))
-				}
-			}
+			})
 			sameRows(t, "another workspace's agent", before, peopleRows(t, s))
 			_, page := c.get("/customers")
 			lacks(t, page, f.Customer["alice"].Name)

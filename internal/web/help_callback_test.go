@@ -49,7 +49,7 @@ func TestCallbackRequest(t *testing.T) {
 		before := tableCounts(t, s)
 		res, body = c.post("/help/box/callback?"+st, callbackValues(stamp, j), false)
 		expectStatus(t, res, body, http.StatusNotFound)
-		sameCounts(t, "a callback while off", before, tableCounts(t, s))
+		sameRows(t, "a callback while off", before, tableCounts(t, s))
 
 		admin := e.login(t, "admin@acme.test")
 		res, body = admin.get("/admin/contact")
@@ -72,7 +72,7 @@ func TestCallbackRequest(t *testing.T) {
 		res, body = c.post("/help/box/callback?"+st, bad, false)
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
 		contains(t, body, `id="err-cb-number"`, `id="err-cb-window"`, "Ce n&#39;est pas un numéro de téléphone.")
-		sameCounts(t, "a refused callback", before, tableCounts(t, s))
+		sameRows(t, "a refused callback", before, tableCounts(t, s))
 
 		res, body = c.post("/help/box/callback?"+st, callbackValues(stamp, j), false)
 		if res.StatusCode != http.StatusSeeOther {

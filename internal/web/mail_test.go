@@ -126,13 +126,7 @@ func TestAdminMailboxes(t *testing.T) {
 			{"GET", "/admin/mailboxes"}, {"POST", "/admin/mailboxes"}, {"GET", "/admin/mailboxes/" + id(m.ID)},
 			{"POST", "/admin/mailboxes/" + id(m.ID)}, {"POST", "/admin/mailboxes/" + id(m.ID) + "/delete"},
 		} {
-			var res *http.Response
-			var body string
-			if r.method == "GET" {
-				res, body = lead.get(r.path)
-			} else {
-				res, body = lead.post(r.path, form, false)
-			}
+			res, body := lead.request(r.method, r.path, form)
 			expectStatus(t, res, body, http.StatusForbidden)
 		}
 		if mailboxes() != 1 {
@@ -375,13 +369,7 @@ func TestAdminSMTPRelayRoles(t *testing.T) {
 		clients := map[string]*client{"lead": e.login(t, "lead@acme.test"), "agent": e.login(t, "l1@acme.test"), "visitor": e.anon(t, "fr")}
 		for who, c := range clients {
 			for _, r := range routes {
-				var res *http.Response
-				var body string
-				if r.method == "GET" {
-					res, body = c.get(r.path)
-				} else {
-					res, body = c.post(r.path, form, false)
-				}
+				res, body := c.request(r.method, r.path, form)
 				want := http.StatusForbidden
 				if who == "visitor" {
 					want = http.StatusSeeOther

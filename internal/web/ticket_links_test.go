@@ -45,15 +45,7 @@ func aliceTicket(t *testing.T, s *store.Store, e *env, body string) (ticket.Tick
 
 func linkTableCounts(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
-	out := map[string]int{}
-	for _, table := range []string{"tickets", "events", "ticket_links", "audit_log", "jobs"} {
-		var n int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out[table] = n
-	}
-	return out
+	return rows(t, s, "tickets", "events", "ticket_links", "audit_log", "jobs")
 }
 
 // Every role on the ticket page's merge, split and link forms: who works

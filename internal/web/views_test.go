@@ -22,11 +22,7 @@ import (
 
 func savedViewCount(t *testing.T, s *store.Store) int {
 	t.Helper()
-	var n int
-	if err := s.DB().QueryRow(`SELECT count(*) FROM saved_views`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return count(t, s, `SELECT count(*) FROM saved_views`)
 }
 
 var saveQuery = regexp.MustCompile(`name="query" form="save-view-form" value="([^"]*)"`)

@@ -157,6 +157,35 @@ func (c *client) post(path string, form url.Values, htmx bool) (*http.Response, 
 	return c.do(req)
 }
 
+// request sends a GET, or a form POST as a page does (not htmx): what the
+// tables of routes send.
+func (c *client) request(method, path string, form url.Values) (*http.Response, string) {
+	c.t.Helper()
+	if method == http.MethodGet {
+		return c.get(path)
+	}
+	return c.post(path, form, false)
+}
+
+// route is a request and the status it must get, a row of the tables of
+// who may do what.
+type route struct {
+	method, path string
+	form         url.Values
+	want         int
+}
+
+// expectRoutes sends each request as c and checks its status.
+func expectRoutes(t *testing.T, c *client, routes []route) {
+	t.Helper()
+	for _, r := range routes {
+		res, body := c.request(r.method, r.path, r.form)
+		if res.StatusCode != r.want {
+			t.Errorf("%s %s: %d, want %d\n%s", r.method, r.path, res.StatusCode, r.want, excerpt(body))
+		}
+	}
+}
+
 func expectStatus(t *testing.T, res *http.Response, body string, want int) {
 	t.Helper()
 	if res.StatusCode != want {
@@ -248,6 +277,28 @@ func count(t *testing.T, s *store.Store, query string, args ...any) int {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
+}
+
+// rows counts the rows of each table: taken before and after a request,
+// they show what it wrote.
+func rows(t *testing.T, s *store.Store, tables ...string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, table := range tables {
+		out[table] = count(t, s, `SELECT count(*) FROM `+table)
+	}
+	return out
+}
+
+// sameRows fails when a table's count moved between before and after:
+// what did that wrote rows it must not have.
+func sameRows(t *testing.T, what string, before, after map[string]int) {
+	t.Helper()
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s wrote %s: %d → %d", what, k, v, after[k])
+		}
+	}
 }
 
 // serverKey gives the desk a fresh secret key, as --secret-key does: the
