@@ -178,11 +178,7 @@ func TestAuditLogForHumans(t *testing.T) {
 func TestAuditPageAndCollaboratorPickers(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
-		admin := storetest.Actor(t, s, e.f.Admin)
-		ext, err := e.d.CreateMember(ctx, admin, workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ext := e.collaborator(t)
 		for who, want := range map[string]int{e.f.Admin.Email: 200, e.f.Lead.Email: 200, e.f.AgentL1.Email: 403, ext.Email: 403} {
 			res, body := e.login(t, who).get("/admin/audit")
 			if res.StatusCode != want {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
-	"github.com/palier/palier/internal/workspace"
 )
 
 // peopleRows counts the rows the customer and organisation pages may write.
@@ -32,10 +31,7 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		ctx := context.Background()
-		ext, err := e.d.CreateMember(ctx, storetest.Actor(t, s, f.Admin), workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ext := e.collaborator(t)
 		if err := e.d.Invite(ctx, storetest.Actor(t, s, f.AgentL3), f.Ticket["swarm"].ID, ext.ID); err != nil { // alice's ticket
 			t.Fatal(err)
 		}
@@ -263,11 +259,7 @@ func TestCustomerNotesNeverReachThePortal(t *testing.T) {
 func TestCustomerMergeForEveryRole(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
-		ctx := context.Background()
-		ext, err := e.d.CreateMember(ctx, storetest.Actor(t, s, f.Admin), workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ext := e.collaborator(t)
 		alice := "/customers/" + id(f.Customer["alice"].ID)
 		merge := url.Values{"from": {f.Customer["victoria"].Email}}
 		for who, want := range map[string]int{f.AgentL1.Email: 403, f.AgentL2.Email: 403, f.AgentL3.Email: 403, ext.Email: 403, f.Other.Agent.Email: 403} {

@@ -35,10 +35,7 @@ func callbackRows(t *testing.T, s *store.Store) int {
 func TestCallbackRequest(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e, clk := contactEnv(t, s)
-		key := boxKey(t, e, s)
-		c := e.anon(t, "fr")
-		j := desk.NewJourneyToken()
-		st := "key=" + key + "&lang=fr&j=" + j
+		c, j, st := boxVisitor(t, e, s)
 		res, body := c.get("/help/box/contact?" + st)
 		expectStatus(t, res, body, http.StatusOK)
 		if strings.Contains(body, `id="callback-form"`) {

@@ -90,6 +90,26 @@ func tableCounts(t *testing.T, s *store.Store) map[string]int {
 	return rows(t, s, "tickets", "events", "customers", "journeys", "journey_steps")
 }
 
+// expectOneDeflection checks that the customer's journey ended deflected:
+// no ticket or customer was written since before, and the lead's measures
+// count one journey that reached the form and was deflected.
+func expectOneDeflection(t *testing.T, e *env, s *store.Store, before map[string]int) {
+	t.Helper()
+	after := tableCounts(t, s)
+	if after["tickets"] != before["tickets"] || after["customers"] != before["customers"] {
+		t.Errorf("a deflection wrote a ticket: %v → %v", before, after)
+	}
+	lead := storetest.Actor(t, s, e.f.Lead)
+	now := s.Now()
+	m, err := e.d.SelfServiceMeasures(t.Context(), lead, now.Add(-time.Hour), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ReachedForm != 1 || m.DeflectedAfterForm != 1 || m.DeflectionRate != 1 || m.Tickets != 0 {
+		t.Errorf("measures %+v: want one journey that reached the form and was deflected", m)
+	}
+}
+
 // A customer searches, opens the form, and sends it: one ticket on channel
 // web, routed by the rules, with the procedure's field, its journey
 // attached and shown to the agent as « Déjà essayé ».
@@ -267,19 +287,7 @@ func TestContactSuggestionsAndDeflection(t *testing.T) {
 		if res.StatusCode != http.StatusNoContent || !strings.HasPrefix(res.Header.Get("HX-Redirect"), "/help/contact?solved=1") {
 			t.Fatalf("solved: %d %q", res.StatusCode, res.Header.Get("HX-Redirect"))
 		}
-		after := tableCounts(t, s)
-		if after["tickets"] != before["tickets"] || after["customers"] != before["customers"] {
-			t.Errorf("a deflection wrote a ticket: %v → %v", before, after)
-		}
-		lead := storetest.Actor(t, s, e.f.Lead)
-		now := s.Now()
-		m2, err := e.d.SelfServiceMeasures(t.Context(), lead, now.Add(-time.Hour), now.Add(time.Hour))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m2.ReachedForm != 1 || m2.DeflectedAfterForm != 1 || m2.DeflectionRate != 1 || m2.Tickets != 0 {
-			t.Errorf("measures %+v: want one journey that reached the form and was deflected", m2)
-		}
+		expectOneDeflection(t, e, s, before)
 
 		// "access" requires a human: no suggestions, even for words that match.
 		q.Set("request_type", "access")
@@ -355,19 +363,7 @@ func TestBrowserContactDeflection(t *testing.T) {
 	)
 	expectText(t, ctx, "#contact-solved", "Aucune demande n'a été envoyée")
 
-	after := tableCounts(t, s)
-	if after["tickets"] != before["tickets"] || after["customers"] != before["customers"] {
-		t.Errorf("a deflection opened a ticket: %v → %v", before, after)
-	}
-	lead := storetest.Actor(t, s, e.f.Lead)
-	now := s.Now()
-	m, err := e.d.SelfServiceMeasures(t.Context(), lead, now.Add(-time.Hour), now.Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.ReachedForm != 1 || m.DeflectedAfterForm != 1 || m.Tickets != 0 {
-		t.Errorf("measures %+v: want one journey that reached the form and ended deflected", m.SelfServiceCounts)
-	}
+	expectOneDeflection(t, e, s, before)
 }
 
 // TestBrowserContactTicketShowsWhatWasTried is a customer who searches the

@@ -292,10 +292,7 @@ func TestHelpBoxAdminIsForAdmins(t *testing.T) {
 		e := newServerEnv(t, s)
 		fx := setUpHelpBox(t, e, s)
 		ctx := context.Background()
-		ext, err := e.d.CreateMember(ctx, fx.admin, workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ext := e.collaborator(t)
 		before, _ := e.d.HelpBoxSetup(ctx, fx.admin)
 		audit := func() int {
 			entries, err := s.AuditLog(ctx, e.f.WS.ID, 0, 200)

@@ -70,12 +70,21 @@ func twoInstances(tb testing.TB) (a, b instance, f storetest.Fixture) {
 			tb.Fatal(err)
 		}
 		srv := httptest.NewServer(http.NewCrossOriginProtection().Handler(h))
-		tb.Cleanup(srv.Close)
+		tb.Cleanup(func() {
+			// A page's event stream would hold Close up.
+			srv.CloseClientConnections()
+			srv.Close()
+		})
 		return instance{srv: srv, d: d, s: s}
 	}
 	a = start(true)
 	b = start(false)
 	return a, b, f
+}
+
+// env is the instance as the UI tests see it, over the fixture f.
+func (i instance) env(f storetest.Fixture) *env {
+	return &env{srv: i.srv, f: f, d: i.d}
 }
 
 // browser is a cookie-keeping client of one instance.
@@ -203,70 +212,14 @@ func BenchmarkChatRelay(b *testing.B) {
 	b.ReportMetric(pct(0.95), "p95-ms")
 }
 
-// instance is one Palier process: its own store connections, desk, live
-// hub relayed through PostgreSQL, and UI server.
-func liveInstance(t *testing.T, dsn string, f storetest.Fixture) *env {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s, err := store.Open(ctx, dsn, "")
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	d := desk.New(s, nil)
-	hub := desk.NewLiveHub(s, d)
-	d.UseLive(hub)
-	ready := make(chan struct{}, 1)
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		_ = hub.Run(ctx, func() {
-			select {
-			case ready <- struct{}{}:
-			default:
-			}
-		})
-	}()
-	select {
-	case <-ready:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the instance's relay link did not come up")
-	}
-	h, err := web.New(d, web.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.NewCrossOriginProtection().Handler(h))
-	t.Cleanup(func() {
-		srv.CloseClientConnections()
-		srv.Close()
-		cancel()
-		<-stopped
-		_ = s.Close()
-	})
-	return &env{srv: srv, f: f, d: d}
-}
-
 // TestEventsAcrossInstances is two Palier instances on one PostgreSQL
 // database: Luc's page is connected to instance A; Léa, on instance B,
 // mentions him in a note and assigns him a ticket. Luc's stream on A
 // carries both notifications and the ticket's new message, and A's badge
 // counts them.
 func TestEventsAcrossInstances(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
-	if dsn == "" {
-		return // skipped: no PostgreSQL
-	}
-	seed, err := store.Open(context.Background(), dsn, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = seed.Close() })
-	if err := seed.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	f := storetest.Seed(t, seed)
-	a := liveInstance(t, dsn, f)
-	b := liveInstance(t, dsn, f)
+	ia, ib, f := twoInstances(t)
+	a, b := ia.env(f), ib.env(f)
 
 	luc := a.login(t, "l1@acme.test")
 	lea := b.login(t, "lead@acme.test")

@@ -17,7 +17,6 @@ import (
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
-	"github.com/palier/palier/internal/workspace"
 )
 
 func savedViewCount(t *testing.T, s *store.Store) int {
@@ -91,9 +90,7 @@ func TestSavedViewRoutesForEveryRole(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		admin := storetest.Actor(t, s, e.f.Admin)
-		if _, err := e.d.CreateMember(ctx, admin, workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password); err != nil {
-			t.Fatal(err)
-		}
+		e.collaborator(t)
 		mine, err := e.d.CreateSavedView(ctx, storetest.Actor(t, s, e.f.AgentL1), desk.ViewInput{Name: "Perso de Luc", Scope: store.ViewPersonal,
 			Query: url.Values{"owner": {"me"}}, Columns: desk.DefaultViewColumns()})
 		if err != nil {

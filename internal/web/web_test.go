@@ -19,6 +19,7 @@ import (
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/web"
+	"github.com/palier/palier/internal/workspace"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -106,6 +107,19 @@ func (e *env) anon(t *testing.T, lang string) *client {
 	return &client{t: t, e: e, lang: lang, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
+}
+
+// collaborator adds Extern Expert (ext@vendor.test), a collaborator of the
+// fixture's workspace, invited to no ticket yet: the outsider of the
+// role tables.
+func (e *env) collaborator(t *testing.T) workspace.Member {
+	t.Helper()
+	admin := storetest.Actor(t, e.d.Store(), e.f.Admin)
+	ext, err := e.d.CreateMember(t.Context(), admin, workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ext
 }
 
 // login signs a member of the fixture in.
