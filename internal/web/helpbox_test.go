@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,15 +22,9 @@ import (
 // box's framing and CORS rules are made of.
 func newServerEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
-	f := storetest.Seed(t, s)
-	d := desk.New(s, nil)
-	h, err := server.New(d, server.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{srv: srv, f: f, d: d}
+	return serveEnv(t, s, desk.New(s, nil), func(d *desk.Service) (http.Handler, error) {
+		return server.New(d, server.Config{})
+	})
 }
 
 // helpBoxFixture turns the box on with the demo help centre: one allowed

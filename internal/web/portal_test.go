@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -73,23 +72,14 @@ func (l *linkLog) count(email string) int {
 // kept by the test.
 func portalEnv(t *testing.T, s *store.Store) (*env, *linkLog) {
 	t.Helper()
-	f := storetest.Seed(t, s)
 	logs := &linkLog{links: map[string][]string{}}
 	d := desk.New(s, slog.New(logs))
 	d.LogSignInLinks()
-	h, err := web.New(d, web.Options{Log: slog.New(logs)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h = http.NewCrossOriginProtection().Handler(h)
-	withCSP := h // the production policy, as newEnv serves it
-	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-		withCSP.ServeHTTP(w, r)
+	e := serveEnv(t, s, d, func(d *desk.Service) (http.Handler, error) {
+		h, err := web.New(d, web.Options{Log: slog.New(logs)})
+		return withProductionCSP(http.NewCrossOriginProtection().Handler(h)), err
 	})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{srv: srv, f: f, d: d}, logs
+	return e, logs
 }
 
 // tokenOf is the token part of a sign-in link.

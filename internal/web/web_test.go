@@ -33,37 +33,51 @@ type env struct {
 
 func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
-	f := storetest.Seed(t, s)
-	d := desk.New(s, nil)
 	done := make(chan struct{}) // ends the pages' event streams, so Close does not wait on them
-	h, err := web.New(d, web.Options{Done: done})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	// Wrapped as the lead's server wraps it, so htmx and form posts are
-	// proven to pass the CSRF check.
-	h = http.NewCrossOriginProtection().Handler(h)
-	// The production server's content security policy: no inline scripts,
-	// so the browser test proves htmx and app.js work under it.
-	withCSP := h
-	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-		withCSP.ServeHTTP(w, r)
+	e := serveEnv(t, s, desk.New(s, nil), func(d *desk.Service) (http.Handler, error) {
+		h, err := web.New(d, web.Options{Done: done})
+		if err != nil {
+			return nil, err
+		}
+		// Wrapped as the lead's server wraps it, so htmx and form posts are
+		// proven to pass the CSRF check, under the production CSP.
+		h = withProductionCSP(http.NewCrossOriginProtection().Handler(h))
+		if os.Getenv("PALIER_DEBUG_STEPS") != "" {
+			inner := h
+			h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rec := &statusRecorder{ResponseWriter: w}
+				inner.ServeHTTP(rec, r)
+				t.Logf("%s %s cookie=%v → %d %v", r.Method, r.URL, r.Header.Get("Cookie") != "", rec.status, w.Header().Values("Set-Cookie"))
+			})
+		}
+		return h, nil
 	})
-	if os.Getenv("PALIER_DEBUG_STEPS") != "" {
-		inner := h
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			rec := &statusRecorder{ResponseWriter: w}
-			inner.ServeHTTP(rec, r)
-			t.Logf("%s %s cookie=%v → %d %v", r.Method, r.URL, r.Header.Get("Cookie") != "", rec.status, w.Header().Values("Set-Cookie"))
-		})
+	t.Cleanup(func() { close(done) }) // registered last, so it runs before the server closes
+	return e
+}
+
+// serveEnv seeds the fixture in s and serves, until the test ends, the
+// handler build makes of the desk d: the start of every kind of env.
+func serveEnv(t *testing.T, s *store.Store, d *desk.Service, build func(d *desk.Service) (http.Handler, error)) *env {
+	t.Helper()
+	f := storetest.Seed(t, s)
+	h, err := build(d)
+	if err != nil {
+		t.Fatalf("build the handler: %v", err)
 	}
 	srv := httptest.NewServer(h)
-	t.Cleanup(func() {
-		close(done)
-		srv.Close()
-	})
+	t.Cleanup(srv.Close)
 	return &env{srv: srv, f: f, d: d}
+}
+
+// withProductionCSP serves h under the production server's content
+// security policy: no inline scripts, so the browser tests prove htmx and
+// app.js work under it.
+func withProductionCSP(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.ServeHTTP(w, r)
+	})
 }
 
 // eachEnv runs a test on both databases, each time against the agent UI
