@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -237,26 +236,16 @@ func TestChatAcceptHasOneWinner(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		_, chatID := startChat(t, e, s, "Zoé", "", "Bonjour")
 		agents := []*client{e.login(t, "l1@acme.test"), e.login(t, "lead@acme.test")}
-		var wg sync.WaitGroup
-		statuses := make([]int, len(agents))
-		start := make(chan struct{})
-		for i, a := range agents {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/chats/"+id(chatID)+"/accept", nil)
-				res, err := a.http.Do(req)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				res.Body.Close()
-				statuses[i] = res.StatusCode
-			}()
-		}
-		close(start)
-		wg.Wait()
+		statuses := atOnce(len(agents), func(i int) int {
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/chats/"+id(chatID)+"/accept", nil)
+			res, err := agents[i].http.Do(req)
+			if err != nil {
+				t.Error(err)
+				return 0
+			}
+			res.Body.Close()
+			return res.StatusCode
+		})
 		won, lost := 0, 0
 		for _, st := range statuses {
 			switch st {

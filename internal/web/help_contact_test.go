@@ -220,26 +220,21 @@ func TestContactFormRateLimit(t *testing.T) {
 		clk.Add(5 * time.Second)
 		before := tableCounts(t, s)
 		const n = 12
-		statuses := make([]int, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				v := contactValues(stamp, j)
-				req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/help/contact", strings.NewReader(v.Encode()))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				res.Body.Close()
-				statuses[i] = res.StatusCode
-				if res.StatusCode == http.StatusTooManyRequests && res.Header.Get("Retry-After") == "" {
-					t.Error("429 without Retry-After")
-				}
-			})
-		}
-		wg.Wait()
+		statuses := atOnce(n, func(int) int {
+			v := contactValues(stamp, j)
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/help/contact", strings.NewReader(v.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return 0
+			}
+			res.Body.Close()
+			if res.StatusCode == http.StatusTooManyRequests && res.Header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+			return res.StatusCode
+		})
 		ok, limited := 0, 0
 		for _, st := range statuses {
 			switch st {

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"io"
-	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/palier/palier/internal/secret"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -58,33 +59,46 @@ func TestReplyShowsItsEmailState(t *testing.T) {
 	})
 }
 
+// keyedPageAdmin signs the admin in, in French, on a page that keeps
+// passwords (mailboxes, SMTP relay): without a server key the page says
+// why nothing can be set up; then the server gets its key.
+func keyedPageAdmin(t *testing.T, e *env, path string) (*client, *secret.Box) {
+	t.Helper()
+	c := e.login(t, "admin@acme.test")
+	c.lang = "fr"
+	res, body := c.get(path)
+	expectStatus(t, res, body, http.StatusOK)
+	contains(t, body, "pas de clé secrète")
+	return c, serverKey(t, e)
+}
+
+// expectRefusedSecretForm posts a bad form to a page that keeps a
+// password: the form comes back refused saying says, with what was typed
+// but never the password, and nothing is stored (stored stays at 0).
+func expectRefusedSecretForm(t *testing.T, c *client, path string, bad url.Values, password string, stored func() int, says ...string) {
+	t.Helper()
+	res, body := c.post(path, bad, false)
+	expectStatus(t, res, body, http.StatusUnprocessableEntity)
+	contains(t, body, says...)
+	lacks(t, body, password)
+	if n := stored(); n != 0 {
+		t.Fatalf("a refused form stored %d rows", n)
+	}
+}
+
 func TestAdminMailboxes(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		mailboxes := func() int { return count(t, s, `SELECT count(*) FROM mailboxes`) }
-		c := e.login(t, "admin@acme.test")
-		c.lang = "fr"
-
-		// Without a server key the page says why nothing can be set up.
-		res, body := c.get("/admin/mailboxes")
-		expectStatus(t, res, body, http.StatusOK)
-		contains(t, body, "pas de clé secrète")
-		serverKey(t, e)
+		c, _ := keyedPageAdmin(t, e, "/admin/mailboxes")
 
 		form := url.Values{"address": {"facturation@acme.example"}, "host": {"imap.acme.example"}, "port": {"993"}, "tls": {"tls"},
 			"username": {"facturation"}, "password": {"Tr0ub4dor&3"}, "folder": {"INBOX"}, "after": {"move"}, "move_to": {"INBOX"}, "enabled": {"1"}}
-		bad := maps.Clone(form)
-		bad.Set("host", "")
-		res, body = c.post("/admin/mailboxes", bad, false)
-		expectStatus(t, res, body, http.StatusUnprocessableEntity)
-		contains(t, body, "Ce champ est obligatoire", "Choisissez un autre dossier", `value="facturation@acme.example"`)
-		lacks(t, body, "Tr0ub4dor")
-		if mailboxes() != 0 {
-			t.Fatal("a refused mailbox was stored")
-		}
+		expectRefusedSecretForm(t, c, "/admin/mailboxes", with(form, "host", ""), "Tr0ub4dor", mailboxes,
+			"Ce champ est obligatoire", "Choisissez un autre dossier", `value="facturation@acme.example"`)
 
 		form.Set("move_to", "Traité")
-		res, body = c.post("/admin/mailboxes", form, false)
+		res, body := c.post("/admin/mailboxes", form, false)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("create: %d %s", res.StatusCode, excerpt(body))
 		}
@@ -249,30 +263,17 @@ func TestAdminSMTPRelay(t *testing.T) {
 		k := &authSink{user: "palier", pass: "S3cret-relais!"}
 		host, port := serveSink(t, k)
 		relays := func() int { return count(t, s, `SELECT count(*) FROM smtp_relays`) }
-		c := e.login(t, "admin@acme.test")
-		c.lang = "fr"
-
-		res, body := c.get("/admin/smtp")
-		expectStatus(t, res, body, http.StatusOK)
-		contains(t, body, "pas de clé secrète")
-		box := serverKey(t, e)
+		c, box := keyedPageAdmin(t, e, "/admin/smtp")
 		e.d.EnableRelayTests(mail.SendTest)
 
 		form := url.Values{"host": {"smtp.acme.example"}, "port": {port}, "tls": {"none"}, "username": {"palier"},
 			"password": {"S3cret-relais!"}, "from_address": {"support@acme.example"}, "from_name": {"Support Acme"}}
 		// Without TLS, only a relay on this machine; every bad field at once.
-		bad := maps.Clone(form)
-		bad.Set("from_address", "pas-une-adresse")
-		res, body = c.post("/admin/smtp", bad, false)
-		expectStatus(t, res, body, http.StatusUnprocessableEntity)
-		contains(t, body, "seul un relais sur cette machine", "adresse e-mail", `value="smtp.acme.example"`)
-		lacks(t, body, "S3cret-relais!")
-		if relays() != 0 {
-			t.Fatal("a refused relay was stored")
-		}
+		expectRefusedSecretForm(t, c, "/admin/smtp", with(form, "from_address", "pas-une-adresse"), "S3cret-relais!", relays,
+			"seul un relais sur cette machine", "adresse e-mail", `value="smtp.acme.example"`)
 
 		form.Set("host", host)
-		res, body = c.post("/admin/smtp", form, false)
+		res, body := c.post("/admin/smtp", form, false)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d %s", res.StatusCode, excerpt(body))
 		}

@@ -263,16 +263,10 @@ func TestPortalSignInLinksAreRateLimited(t *testing.T) {
 		// A burst for one address: exactly the free allowance passes,
 		// whatever the interleaving.
 		const burst = 20
-		codes := make([]int, burst)
-		var wg sync.WaitGroup
-		for i := range burst {
-			wg.Go(func() {
-				c := e.anon(t, "en")
-				res, _ := c.post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
-				codes[i] = res.StatusCode
-			})
-		}
-		wg.Wait()
+		codes := atOnce(burst, func(int) int {
+			res, _ := e.anon(t, "en").post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
+			return res.StatusCode
+		})
 		ok := 0
 		for _, code := range codes {
 			switch code {
@@ -408,15 +402,10 @@ func TestPortalLinkUsedConcurrentlyOpensOneSession(t *testing.T) {
 		c.post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
 		tok := tokenOf(t, logs.last(t, alice.Email))
 		const n = 12
-		codes := make([]int, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				res, _ := e.anon(t, "en").post("/help/sign-in/link", url.Values{"token": {tok}}, false)
-				codes[i] = res.StatusCode
-			})
-		}
-		wg.Wait()
+		codes := atOnce(n, func(int) int {
+			res, _ := e.anon(t, "en").post("/help/sign-in/link", url.Values{"token": {tok}}, false)
+			return res.StatusCode
+		})
 		if ok := slices.Index(codes, http.StatusSeeOther); ok < 0 || slices.Index(codes[ok+1:], http.StatusSeeOther) >= 0 {
 			t.Fatalf("statuses %v: want exactly one sign-in", codes)
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/palier/palier/internal/desk"
@@ -305,6 +306,24 @@ func count(t *testing.T, s *store.Store, query string, args ...any) int {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
+}
+
+// atOnce runs send(0) … send(n-1) together, released at one moment, and
+// returns the status each returned, in order: the races tests set up on
+// purpose (one winner, a rate limit).
+func atOnce(n int, send func(i int) int) []int {
+	statuses := make([]int, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			statuses[i] = send(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return statuses
 }
 
 // rows counts the rows of each table: taken before and after a request,
