@@ -19,8 +19,7 @@ import (
 // sensitive box only when they may set it. Posting what is not offered is
 // refused by the desk with the reason in the form, and changes nothing.
 func TestPropertiesFormScope(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		ctx := context.Background()
 		lead := storetest.Actor(t, s, f.Lead)
@@ -100,8 +99,7 @@ func TestPropertiesFormScope(t *testing.T) {
 // not own it, is told where it went, and follows it in "Transmis par moi".
 // The form says that routing rules place the ticket.
 func TestIntakeRoutedElsewhere(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		admin := storetest.Actor(t, s, e.f.Admin)
 		rules := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "Anomalies au niveau 2", Enabled: true,
 			When: routing.Condition{Field: "request_type", Op: routing.OpIs, Value: "bug"}, Then: routing.Actions{Tier: "L2"}}},

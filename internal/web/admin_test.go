@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/palier/palier/internal/auth"
@@ -13,8 +14,7 @@ import (
 )
 
 func TestAdminPages(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		admin := e.login(t, "admin@acme.test")
 		agent := e.login(t, "l1@acme.test")
 		lead := e.login(t, "lead@acme.test")
@@ -128,5 +128,78 @@ func TestAdminPages(t *testing.T) {
 				t.Errorf("stored %q (%v), want the canonical 12.40", stored.CustomFields["order_total"], err)
 			}
 		})
+	})
+}
+
+// TestAuditLogForHumans is issue 8.9: Léa, a lead, reads the setup's
+// history as sentences with what changed, filters it, and switching her
+// own language is not in it (though her pages follow it at once).
+func TestAuditLogForHumans(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
+		admin := e.login(t, "admin@acme.test")
+		lead := e.login(t, "lead@acme.test")
+		// The workspace's first tiers predate the log: the first edit has
+		// no "before"; the second compares with the first.
+		for _, v := range [][2]string{{"Niveau 2", "20"}, {"Level 2", "25"}} {
+			res, body := admin.post("/admin/tiers/"+id(e.f.Tier["L2"].ID), url.Values{"name_fr": {"Niveau 2"}, "name_en": {v[0]},
+				"description": {"Product specialists"}, "target_share": {v[1]}, "position": {"2"}}, false)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("edit tier: %d\n%s", res.StatusCode, excerpt(body))
+			}
+		}
+		_, before := lead.get("/admin/audit")
+		entries := strings.Count(before, `<tr id="audit-`)
+
+		lead.post("/settings/language", url.Values{"lang": {"en"}, "next": {"/admin/audit"}}, false)
+		res, body := lead.get("/admin/audit")
+		expectStatus(t, res, body, http.StatusOK)
+		if n := strings.Count(body, `<tr id="audit-`); n != entries {
+			t.Errorf("switching language wrote to the audit log: %d entries, %d before", n, entries)
+		}
+		contains(t, body, `<html lang="en"`, "Ada Admin changed the tier “L2 · Level 2”",
+			"Name in English: Niveau 2 → Level 2", "Target share of resolutions (%): 20 % → 25 %")
+		lacks(t, body, "tier.update", "{&#34;")
+
+		_, body = lead.get("/admin/audit?kind=team")
+		contains(t, body, "added the team")
+		lacks(t, body, "changed the tier")
+		_, body = lead.get("/admin/audit?who=" + id(e.f.Lead.ID))
+		contains(t, body, `class="empty"`)
+		_, body = lead.get("/admin/audit?from=2000-01-01&to=2000-01-02")
+		contains(t, body, `class="empty"`)
+		res, body = lead.get("/admin/audit?kind=nothing")
+		expectStatus(t, res, body, http.StatusBadRequest)
+	})
+}
+
+// Leads read the audit log in the UI as they do over the API; agents and
+// collaborators do not. A collaborator's pickers and names show only the
+// people of the tickets they are invited to.
+func TestAuditPageAndCollaboratorPickers(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
+		ctx := context.Background()
+		ext := e.collaborator(t)
+		for who, want := range map[string]int{e.f.Admin.Email: 200, e.f.Lead.Email: 200, e.f.AgentL1.Email: 403, ext.Email: 403} {
+			res, body := e.login(t, who).get("/admin/audit")
+			if res.StatusCode != want {
+				t.Errorf("%s GET /admin/audit: %d, want %d\n%s", who, res.StatusCode, want, excerpt(body))
+			}
+		}
+		// The lead's admin navigation offers the audit log, not the
+		// admin-only sections.
+		_, body := e.login(t, e.f.Lead.Email).get("/admin/audit")
+		contains(t, body, `href="/admin/audit"`)
+		lacks(t, body, `href="/admin/agents"`, `href="/admin/workspace"`)
+
+		collab := e.login(t, ext.Email)
+		_, body = collab.get("/")
+		lacks(t, body, e.f.Lead.Name, e.f.AgentL3.Name)
+		if err := e.d.Invite(ctx, storetest.Actor(t, s, e.f.AgentL3), e.f.Ticket["L3"].ID, ext.ID); err != nil {
+			t.Fatal(err)
+		}
+		res, body := collab.get("/tickets/" + id(e.f.Ticket["L3"].ID))
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, e.f.AgentL3.Name)
+		lacks(t, body, e.f.Lead.Name, e.f.AgentL2.Name)
 	})
 }

@@ -158,6 +158,94 @@ func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Act
 	}
 }
 
+// browserEnv is a headless browser and the agent UI over a fresh SQLite
+// fixture, the start of most browser tests.
+func browserEnv(t *testing.T) (context.Context, *env, *store.Store) {
+	t.Helper()
+	ctx, s := browserStore(t)
+	return ctx, newEnv(t, s), s
+}
+
+// browserStore is a headless browser and a fresh SQLite fixture, for the
+// browser tests that open their own kind of server on it (help centre,
+// portal, help box). The browser comes first, so it is closed last.
+func browserStore(t *testing.T) (context.Context, *store.Store) {
+	t.Helper()
+	ctx := browsertest.New(t)
+	return ctx, storetest.Open(t, store.SQLite)
+}
+
+// signInAt opens a page as a signed-out browser, signs in on the login
+// page it is sent to, and waits for what the page shows (next= brings
+// the member back).
+func signInAt(t *testing.T, ctx context.Context, e *env, path, email, waitFor string) {
+	t.Helper()
+	run(t, ctx, "sign in as "+email,
+		chromedp.Navigate(e.srv.URL+path),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), storetest.Password),
+		clickAndLoad(`form[action="/login"] button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS(waitFor)),
+	)
+}
+
+func signOut(t *testing.T, ctx context.Context) {
+	t.Helper()
+	run(t, ctx, "sign out",
+		clickAndLoad(`form[action="/logout"] button`),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+	)
+}
+
+// expectTrue evaluates a JavaScript condition on the page.
+func expectTrue(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if !ok {
+		shoot(t, ctx, "failed")
+		t.Errorf("%s: %s is false", what, js)
+	}
+}
+
+// waitTrue waits, with the step's deadline, for a JavaScript condition.
+func waitTrue(js string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](js)
+}
+
+// script runs JavaScript as a step, for what chromedp has no action for
+// (SetValue does not fire the change event htmx listens to).
+func script(js string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[bool](js)(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+// htmxIdle holds when the page has loaded (htmx wires it on
+// DOMContentLoaded, which comes before "complete") and no htmx request,
+// swap or settle is under way. htmx
+// removes .htmx-added in the same task that wires the new content, so
+// once it is gone the swapped elements answer to htmx: an event fired at
+// a fresh element before that finds no listener, and a click posts the
+// form without htmx (a person is never that fast).
+const htmxIdle = `document.readyState === 'complete' && document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added') === null`
+
+// swapped waits until cond holds of swapped-in content and htmx has wired
+// it: both are checked in one evaluation, so the content seen is the one
+// htmx has finished with.
+func swapped(cond string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`(` + cond + `) && ` + htmxIdle)
+}
+
+// settled waits until htmx has finished swapping and processing new
+// content: an event fired at a fresh element before that finds no
+// listener (a person is never that fast).
+func settled() chromedp.Action[chromedp.Void] { return swapped("true") }
+
 // expectText checks an element's text contains want ("" only checks the
 // element exists).
 func expectText(t *testing.T, ctx context.Context, sel, want string) {
@@ -274,4 +362,50 @@ func populate(t *testing.T, e *env, a auth.Actor, start time.Time) {
 			t.Fatalf("populate %s: %v", st.what, err)
 		}
 	}
+}
+
+// TestBrowserKeyboard is Luc working from the keyboard: "?" lists the
+// shortcuts; on a ticket opened from his inbox, j goes to the next one
+// without the list, r starts a reply, a assigns the ticket to him and u
+// goes back to the list.
+func TestBrowserKeyboard(t *testing.T) {
+	ctx, e, _ := browserEnv(t)
+	signInAt(t, ctx, e, "/", "l1@acme.test", "#ticket-list")
+	// His tier's queue: his own ticket #1001 and the unassigned #1000.
+	run(t, ctx, "open his tier's queue",
+		chromedp.Navigate(e.srv.URL+"/views/tier-"+id(e.f.Tier["L1"].ID)),
+		chromedp.WaitVisible(chromedp.CSS(`nav#sidebar a[aria-current=page][data-view="tier-`+id(e.f.Tier["L1"].ID)+`"]`)),
+		waitTrue(`document.querySelectorAll('tr.ticket-row').length >= 2 && sessionStorage.getItem('palier:list') !== null`),
+	)
+	run(t, ctx, "? lists the shortcuts",
+		chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`),
+		chromedp.KeyEvent("?"),
+		waitTrue(`document.getElementById('shortcuts').open && document.getElementById('shortcuts').textContent.includes('Répondre au client')`),
+		chromedp.KeyEvent("\x1b"),
+		waitTrue(`!document.getElementById('shortcuts').open`),
+	)
+	run(t, ctx, "open the first ticket, then j goes to the second",
+		clickAndLoad(`tr.ticket-row:first-child a.row-link`),
+		chromedp.WaitVisible(chromedp.CSS("#composer")),
+		loads(chromedp.KeyEvent("j")),
+		waitTrue(`location.pathname === JSON.parse(sessionStorage.getItem('palier:list'))[1]`),
+		chromedp.WaitVisible(chromedp.CSS("#composer")),
+	)
+	run(t, ctx, "r starts a reply",
+		chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`),
+		chromedp.KeyEvent("r"),
+		waitTrue(`document.activeElement.id === 'composer-body' && document.activeElement.value === ''`),
+	)
+	run(t, ctx, "a assigns the ticket to me",
+		chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`),
+		waitTrue(`document.querySelector('#properties')['htmx-internal-data'] !== undefined`),
+		waitTrue(`document.querySelector('#properties button[name=assign_me]') !== null`), // not his yet
+		chromedp.KeyEvent("a"),
+		waitTrue(`document.querySelector('#p-owner_id').value === '`+id(e.f.AgentL1.ID)+`' && !document.querySelector('.htmx-request, .htmx-settling')`),
+	)
+	run(t, ctx, "u goes back to the list",
+		chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`),
+		loads(chromedp.KeyEvent("u")),
+		waitTrue(`location.pathname === '/views/tier-`+id(e.f.Tier["L1"].ID)+`' && document.querySelectorAll('tr.ticket-row').length >= 2`),
+	)
 }

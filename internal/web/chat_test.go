@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -127,8 +125,7 @@ func startChat(t *testing.T, e *env, s *store.Store, name, email, first string) 
 }
 
 func TestChatBetweenCustomerAndAgent(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		cust, chatID := startChat(t, e, s, "Zoé Client", "zoe@example.test", "Bonjour, ma facture est fausse")
 		cws := mustDial(t, cust, "/help/chat/ws")
 		hello := await(t, cws, "hello", func(m wsMsg) bool { return m.Type == "hello" })
@@ -236,30 +233,19 @@ func checkTranscript(t *testing.T, s *store.Store, wsID int64, tk ticket.Ticket,
 }
 
 func TestChatAcceptHasOneWinner(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		_, chatID := startChat(t, e, s, "Zoé", "", "Bonjour")
 		agents := []*client{e.login(t, "l1@acme.test"), e.login(t, "lead@acme.test")}
-		var wg sync.WaitGroup
-		statuses := make([]int, len(agents))
-		start := make(chan struct{})
-		for i, a := range agents {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/chats/"+id(chatID)+"/accept", nil)
-				res, err := a.http.Do(req)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				res.Body.Close()
-				statuses[i] = res.StatusCode
-			}()
-		}
-		close(start)
-		wg.Wait()
+		statuses := atOnce(len(agents), func(i int) int {
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/chats/"+id(chatID)+"/accept", nil)
+			res, err := agents[i].http.Do(req)
+			if err != nil {
+				t.Error(err)
+				return 0
+			}
+			res.Body.Close()
+			return res.StatusCode
+		})
 		won, lost := 0, 0
 		for _, st := range statuses {
 			switch st {
@@ -287,8 +273,7 @@ func TestChatAcceptHasOneWinner(t *testing.T) {
 }
 
 func TestChatRefusals(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		cust, chatID := startChat(t, e, s, "Zoé", "", "Bonjour")
 
 		// Another site's page, or a client that says no origin, cannot
@@ -366,8 +351,7 @@ func TestChatRefusals(t *testing.T) {
 }
 
 func TestChatRateLimitPerConversation(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	frozen := time.Now()
 	s.SetClock(func() time.Time { return frozen })
 	cust, _ := startChat(t, e, s, "Zoé", "", "Bonjour") // the first line is one of the burst
@@ -394,8 +378,7 @@ func TestChatRateLimitPerConversation(t *testing.T) {
 }
 
 func TestMissedChatBecomesAnEmailTicket(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		cust, chatID := startChat(t, e, s, "Zoé Client", "", "Il y a quelqu un")
 		cws := mustDial(t, cust, "/help/chat/ws")
@@ -461,8 +444,7 @@ func TestMissedChatBecomesAnEmailTicket(t *testing.T) {
 }
 
 func TestChatWaitSetting(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	res, body := e.login(t, "l1@acme.test").post("/chats/settings", url.Values{"wait_seconds": {"30"}}, false)
 	expectStatus(t, res, body, http.StatusForbidden)
 	admin := e.login(t, "admin@acme.test")
@@ -476,8 +458,7 @@ func TestChatWaitSetting(t *testing.T) {
 }
 
 func TestChatTransferEscalatesAndWaitsForTheNewTier(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		cust, chatID := startChat(t, e, s, "Zoé Client", "", "Mon export plante")
 		cws := mustDial(t, cust, "/help/chat/ws")
@@ -523,8 +504,7 @@ func TestChatTransferEscalatesAndWaitsForTheNewTier(t *testing.T) {
 }
 
 func TestLogCallFromTheTicketPage(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, _ := sqliteEnv(t)
 	tk := e.f.Ticket["L1owned"]
 	l1 := e.login(t, "l1@acme.test")
 	res, body := l1.get("/tickets/" + id(tk.ID))

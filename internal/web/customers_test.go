@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -9,32 +10,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
-	"github.com/palier/palier/internal/workspace"
 )
 
 // peopleRows counts the rows the customer and organisation pages may write.
 func peopleRows(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
-	out := map[string]int{}
-	for _, table := range []string{"customer_notes", "customers", "organisations", "audit_log"} {
-		var n int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out[table] = n
-	}
-	return out
-}
-
-func sameRows(t *testing.T, what string, before, after map[string]int) {
-	t.Helper()
-	for k, v := range before {
-		if after[k] != v {
-			t.Errorf("%s wrote %s: %d → %d", what, k, v, after[k])
-		}
-	}
+	return rows(t, s, "customer_notes", "customers", "organisations", "audit_log")
 }
 
 // Every role on every route of the customer and organisation pages:
@@ -43,29 +28,31 @@ func sameRows(t *testing.T, what string, before, after map[string]int) {
 // edit form, and is refused every write; another workspace's agent finds
 // nothing. A refusal writes nothing.
 func TestCustomerPagesForEveryRole(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		ctx := context.Background()
-		ext, err := e.d.CreateMember(ctx, storetest.Actor(t, s, f.Admin), workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ext := e.collaborator(t)
 		if err := e.d.Invite(ctx, storetest.Actor(t, s, f.AgentL3), f.Ticket["swarm"].ID, ext.ID); err != nil { // alice's ticket
 			t.Fatal(err)
 		}
 		alice, victoria := id(f.Customer["alice"].ID), id(f.Customer["victoria"].ID)
 		org := id(f.Org.ID)
-		support := []string{f.Admin.Email, f.Lead.Email, f.AgentL1.Email, f.AgentL2.Email, f.AgentL3.Email}
-		type step struct {
-			method, path string
-			form         url.Values
-			want         int
+		// writes are the pages' write routes, all answering want to who may
+		// not write. The edit keeps alice's own address, so only access can
+		// refuse it.
+		writes := func(want int) []route {
+			return []route{
+				{"POST", "/customers/" + alice, url.Values{"name": {"Hacked"}, "email": {"alice@globex.example"}}, want},
+				{"POST", "/customers/" + alice + "/notes", url.Values{"body": {"intrusion"}}, want},
+				{"POST", "/organisations/" + org, url.Values{"name": {"Hacked"}}, want},
+				{"POST", "/organisations/" + org + "/notes", url.Values{"body": {"intrusion"}}, want},
+			}
 		}
+		support := []string{f.Admin.Email, f.Lead.Email, f.AgentL1.Email, f.AgentL2.Email, f.AgentL3.Email}
 		for _, who := range support {
 			t.Run(who, func(t *testing.T) {
 				c := e.login(t, who)
-				for _, st := range []step{
+				expectRoutes(t, c, []route{
 					{"GET", "/customers", nil, 200},
 					{"GET", "/customers?q=alice", nil, 200},
 					{"GET", "/customers/" + alice, nil, 200},
@@ -76,18 +63,7 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 					{"GET", "/customers/" + id(f.Other.Customer.ID), nil, 404},
 					{"GET", "/customers/999999", nil, 404},
 					{"GET", "/organisations/999999", nil, 404},
-				} {
-					var res *http.Response
-					var body string
-					if st.method == "GET" {
-						res, body = c.get(st.path)
-					} else {
-						res, body = c.post(st.path, st.form, false)
-					}
-					if res.StatusCode != st.want {
-						t.Errorf("%s %s: %d, want %d\n%s", st.method, st.path, res.StatusCode, st.want, excerpt(body))
-					}
-				}
+				})
 				_, page := c.get("/customers/" + alice)
 				contains(t, page, "Note by "+who, `id="note-form"`, `id="customer-form"`, `id="portal-state"`)
 				_, page = c.get("/organisations/" + org)
@@ -98,26 +74,11 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 		t.Run("collaborator", func(t *testing.T) {
 			c := e.login(t, ext.Email)
 			before := peopleRows(t, s)
-			for _, st := range []step{
+			expectRoutes(t, c, append([]route{
 				{"GET", "/customers", nil, 403},
 				{"GET", "/customers/" + victoria, nil, 404}, // none of her tickets is theirs
 				{"GET", "/organisations/" + org, nil, 403},
-				{"POST", "/customers/" + alice, url.Values{"name": {"Hacked"}, "email": {"alice@globex.example"}}, 403},
-				{"POST", "/customers/" + alice + "/notes", url.Values{"body": {"intrusion"}}, 403},
-				{"POST", "/organisations/" + org, url.Values{"name": {"Hacked"}}, 403},
-				{"POST", "/organisations/" + org + "/notes", url.Values{"body": {"intrusion"}}, 403},
-			} {
-				var res *http.Response
-				var body string
-				if st.method == "GET" {
-					res, body = c.get(st.path)
-				} else {
-					res, body = c.post(st.path, st.form, false)
-				}
-				if res.StatusCode != st.want {
-					t.Errorf("%s %s: %d, want %d\n%s", st.method, st.path, res.StatusCode, st.want, excerpt(body))
-				}
-			}
+			}, writes(403)...))
 			sameRows(t, "a collaborator", before, peopleRows(t, s))
 			res, page := c.get("/customers/" + alice)
 			expectStatus(t, res, page, 200)
@@ -130,25 +91,10 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 		t.Run("another workspace", func(t *testing.T) {
 			c := e.login(t, f.Other.Agent.Email)
 			before := peopleRows(t, s)
-			for _, st := range []step{
+			expectRoutes(t, c, append([]route{
 				{"GET", "/customers/" + alice, nil, 404},
 				{"GET", "/organisations/" + org, nil, 404},
-				{"POST", "/customers/" + alice, url.Values{"name": {"Hacked"}, "email": {"x@y.example"}}, 404},
-				{"POST", "/customers/" + alice + "/notes", url.Values{"body": {"intrusion"}}, 404},
-				{"POST", "/organisations/" + org, url.Values{"name": {"Hacked"}}, 404},
-				{"POST", "/organisations/" + org + "/notes", url.Values{"body": {"intrusion"}}, 404},
-			} {
-				var res *http.Response
-				var body string
-				if st.method == "GET" {
-					res, body = c.get(st.path)
-				} else {
-					res, body = c.post(st.path, st.form, false)
-				}
-				if res.StatusCode != st.want {
-					t.Errorf("%s %s: %d, want %d\n%s", st.method, st.path, res.StatusCode, st.want, excerpt(body))
-				}
-			}
+			}, writes(404)...))
 			sameRows(t, "another workspace's agent", before, peopleRows(t, s))
 			_, page := c.get("/customers")
 			lacks(t, page, f.Customer["alice"].Name)
@@ -160,8 +106,7 @@ func TestCustomerPagesForEveryRole(t *testing.T) {
 // L3-only, one sensitive): neither is listed, the page says how many as a
 // number only; the admin sees both.
 func TestCustomerPageListsOnlyVisibleTickets(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		path := "/customers/" + id(f.Customer["victoria"].ID)
 		_, page := e.login(t, f.AgentL1.Email).get(path)
@@ -176,8 +121,7 @@ func TestCustomerPageListsOnlyVisibleTickets(t *testing.T) {
 // The edit form: saved through the desk (audited), refused field by field
 // in the agent's language with nothing written.
 func TestCustomerEditForm(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		ctx := context.Background()
 		alice := f.Customer["alice"]
@@ -252,8 +196,7 @@ func TestCustomerEditForm(t *testing.T) {
 // The organisation page shows its open tickets at a glance, access-
 // filtered: an L3 agent sees the swarm ticket only.
 func TestOrganisationPageOpenTickets(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		path := "/organisations/" + id(f.Org.ID)
 		_, page := e.login(t, f.AgentL3.Email).get(path)
@@ -271,8 +214,7 @@ func TestOrganisationPageOpenTickets(t *testing.T) {
 // The ways in: the top bar, the ticket's customer panel, the inbox rows
 // and the search box's email result link to the customer page.
 func TestLinksToTheCustomerPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		c := e.login(t, f.AgentL1.Email)
 		link := `href="/customers/` + id(f.Customer["alice"].ID) + `"`
@@ -318,14 +260,9 @@ func TestCustomerNotesNeverReachThePortal(t *testing.T) {
 // duplicate's address; a bad address is the form's error and writes
 // nothing.
 func TestCustomerMergeForEveryRole(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
-		ctx := context.Background()
-		ext, err := e.d.CreateMember(ctx, storetest.Actor(t, s, f.Admin), workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ext := e.collaborator(t)
 		alice := "/customers/" + id(f.Customer["alice"].ID)
 		merge := url.Values{"from": {f.Customer["victoria"].Email}}
 		for who, want := range map[string]int{f.AgentL1.Email: 403, f.AgentL2.Email: 403, f.AgentL3.Email: 403, ext.Email: 403, f.Other.Agent.Email: 403} {
@@ -354,4 +291,47 @@ func TestCustomerMergeForEveryRole(t *testing.T) {
 		_, page = lead.get(alice + "?merged=1")
 		contains(t, page, `id="extra-emails"`, f.Customer["victoria"].Email, html.EscapeString(f.Ticket["sensitive"].Subject))
 	})
+}
+
+// TestBrowserCustomerPage is Luc, on one of his tickets, opening the
+// customer's page from the ticket, moving Bob to the VIP segment, adding a
+// note about him, and finding both after a reload.
+func TestBrowserCustomerPage(t *testing.T) {
+	ctx, e, _ := browserEnv(t)
+	tk := e.f.Ticket["L1owned"] // Bob Smith's
+	bob := e.f.Customer["bob"]
+	page := e.srv.URL + "/customers/" + id(bob.ID)
+
+	signInAt(t, ctx, e, "/tickets/"+id(tk.ID), "l1@acme.test", "#composer")
+	run(t, ctx, "open the customer from the ticket",
+		clickAndLoad(".customer-name a"),
+		chromedp.WaitVisible(chromedp.CSS("#customer-form")),
+		waitTrue(`location.pathname === '/customers/`+id(bob.ID)+`'`),
+		waitTrue(`document.getElementById('customer-title').textContent === `+jsString(bob.Name)),
+	)
+	run(t, ctx, "move him to the VIP segment",
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('f-segment').value = 'vip'`),
+		clickAndLoad(`#customer-form button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS(".saved")),
+		waitTrue(`document.getElementById('customer-segment').textContent === 'VIP'`),
+	)
+	run(t, ctx, "add a note",
+		chromedp.SendKeys(chromedp.CSS("#note-body"), "Rappeler avant midi."),
+		clickAndLoad(`#note-form button[type=submit]`),
+		waitTrue(`[...document.querySelectorAll('.people-note-body')].some(p => p.textContent === 'Rappeler avant midi.')`),
+	)
+	run(t, ctx, "both are still there after a reload",
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.CSS("#notes")),
+		waitTrue(`document.getElementById('customer-segment').textContent === 'VIP'`),
+		waitTrue(`document.querySelector('.people-note .people-note-body').textContent === 'Rappeler avant midi.'`),
+		waitTrue(`document.querySelector('.people-note .people-note-head strong').textContent === 'Luc Premier'`),
+		waitTrue(`document.getElementById('f-segment').value === 'vip' && document.getElementById('note-body').value === ''`),
+	)
+}
+
+// jsString quotes a Go string as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

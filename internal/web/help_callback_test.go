@@ -35,10 +35,7 @@ func callbackRows(t *testing.T, s *store.Store) int {
 func TestCallbackRequest(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e, clk := contactEnv(t, s)
-		key := boxKey(t, e, s)
-		c := e.anon(t, "fr")
-		j := desk.NewJourneyToken()
-		st := "key=" + key + "&lang=fr&j=" + j
+		c, j, st := boxVisitor(t, e, s)
 		res, body := c.get("/help/box/contact?" + st)
 		expectStatus(t, res, body, http.StatusOK)
 		if strings.Contains(body, `id="callback-form"`) {
@@ -49,7 +46,7 @@ func TestCallbackRequest(t *testing.T) {
 		before := tableCounts(t, s)
 		res, body = c.post("/help/box/callback?"+st, callbackValues(stamp, j), false)
 		expectStatus(t, res, body, http.StatusNotFound)
-		sameCounts(t, "a callback while off", before, tableCounts(t, s))
+		sameRows(t, "a callback while off", before, tableCounts(t, s))
 
 		admin := e.login(t, "admin@acme.test")
 		res, body = admin.get("/admin/contact")
@@ -72,7 +69,7 @@ func TestCallbackRequest(t *testing.T) {
 		res, body = c.post("/help/box/callback?"+st, bad, false)
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
 		contains(t, body, `id="err-cb-number"`, `id="err-cb-window"`, "Ce n&#39;est pas un numéro de téléphone.")
-		sameCounts(t, "a refused callback", before, tableCounts(t, s))
+		sameRows(t, "a refused callback", before, tableCounts(t, s))
 
 		res, body = c.post("/help/box/callback?"+st, callbackValues(stamp, j), false)
 		if res.StatusCode != http.StatusSeeOther {

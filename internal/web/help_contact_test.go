@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/palier/palier/internal/demo"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/routing"
@@ -85,19 +87,26 @@ func contactValues(stamp, j string) url.Values {
 
 func tableCounts(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
-	out := map[string]int{}
-	for _, table := range []string{"tickets", "events", "customers", "journeys", "journey_steps"} {
-		out[table] = count(t, s, `SELECT count(*) FROM `+table)
-	}
-	return out
+	return rows(t, s, "tickets", "events", "customers", "journeys", "journey_steps")
 }
 
-func sameCounts(t *testing.T, what string, before, after map[string]int) {
+// expectOneDeflection checks that the customer's journey ended deflected:
+// no ticket or customer was written since before, and the lead's measures
+// count one journey that reached the form and was deflected.
+func expectOneDeflection(t *testing.T, e *env, s *store.Store, before map[string]int) {
 	t.Helper()
-	for k, v := range before {
-		if after[k] != v {
-			t.Errorf("%s wrote %s: %d → %d", what, k, v, after[k])
-		}
+	after := tableCounts(t, s)
+	if after["tickets"] != before["tickets"] || after["customers"] != before["customers"] {
+		t.Errorf("a deflection wrote a ticket: %v → %v", before, after)
+	}
+	lead := storetest.Actor(t, s, e.f.Lead)
+	now := s.Now()
+	m, err := e.d.SelfServiceMeasures(t.Context(), lead, now.Add(-time.Hour), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ReachedForm != 1 || m.DeflectedAfterForm != 1 || m.DeflectionRate != 1 || m.Tickets != 0 {
+		t.Errorf("measures %+v: want one journey that reached the form and was deflected", m)
 	}
 }
 
@@ -173,31 +182,31 @@ func TestContactFormRefusalsWriteNothing(t *testing.T) {
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
 		contains(t, body, `id="err-email"`, `id="err-subject"`, `id="err-request_type"`, "Ce n&#39;est pas une adresse e-mail.", "&lt;script&gt;alert(1)&lt;/script&gt;")
 		lacks(t, body, "<script>alert(1)")
-		sameCounts(t, "a refused form", before, tableCounts(t, s))
+		sameRows(t, "a refused form", before, tableCounts(t, s))
 
 		honey := contactValues(stamp, j)
 		honey.Set("website", "http://spam.example")
 		res, body = c.post("/help/contact", honey, false)
 		expectStatus(t, res, body, http.StatusBadRequest)
-		sameCounts(t, "a bot (honeypot)", before, tableCounts(t, s))
+		sameRows(t, "a bot (honeypot)", before, tableCounts(t, s))
 
 		forged := contactValues(strings.Replace(stamp, ".", "1.", 1), j)
 		res, body = c.post("/help/contact", forged, false)
 		expectStatus(t, res, body, http.StatusBadRequest)
-		sameCounts(t, "a forged stamp", before, tableCounts(t, s))
+		sameRows(t, "a forged stamp", before, tableCounts(t, s))
 
 		fresh, _ := openForm(t, c, "/help/contact")
 		before = tableCounts(t, s) // opening the form is a journey step
 		res, body = c.post("/help/contact", contactValues(fresh, j), false)
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
 		contains(t, body, "C&#39;était très rapide")
-		sameCounts(t, "a form sent at once", before, tableCounts(t, s))
+		sameRows(t, "a form sent at once", before, tableCounts(t, s))
 
 		clk.Add(25 * time.Hour)
 		res, body = c.post("/help/contact", contactValues(fresh, j), false)
 		expectStatus(t, res, body, http.StatusUnprocessableEntity)
 		contains(t, body, "Ce formulaire est trop ancien")
-		sameCounts(t, "a form a day old", before, tableCounts(t, s))
+		sameRows(t, "a form a day old", before, tableCounts(t, s))
 	})
 }
 
@@ -211,26 +220,21 @@ func TestContactFormRateLimit(t *testing.T) {
 		clk.Add(5 * time.Second)
 		before := tableCounts(t, s)
 		const n = 12
-		statuses := make([]int, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				v := contactValues(stamp, j)
-				req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/help/contact", strings.NewReader(v.Encode()))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				res.Body.Close()
-				statuses[i] = res.StatusCode
-				if res.StatusCode == http.StatusTooManyRequests && res.Header.Get("Retry-After") == "" {
-					t.Error("429 without Retry-After")
-				}
-			})
-		}
-		wg.Wait()
+		statuses := atOnce(n, func(int) int {
+			v := contactValues(stamp, j)
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/help/contact", strings.NewReader(v.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return 0
+			}
+			res.Body.Close()
+			if res.StatusCode == http.StatusTooManyRequests && res.Header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+			return res.StatusCode
+		})
 		ok, limited := 0, 0
 		for _, st := range statuses {
 			switch st {
@@ -278,19 +282,7 @@ func TestContactSuggestionsAndDeflection(t *testing.T) {
 		if res.StatusCode != http.StatusNoContent || !strings.HasPrefix(res.Header.Get("HX-Redirect"), "/help/contact?solved=1") {
 			t.Fatalf("solved: %d %q", res.StatusCode, res.Header.Get("HX-Redirect"))
 		}
-		after := tableCounts(t, s)
-		if after["tickets"] != before["tickets"] || after["customers"] != before["customers"] {
-			t.Errorf("a deflection wrote a ticket: %v → %v", before, after)
-		}
-		lead := storetest.Actor(t, s, e.f.Lead)
-		now := s.Now()
-		m2, err := e.d.SelfServiceMeasures(t.Context(), lead, now.Add(-time.Hour), now.Add(time.Hour))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m2.ReachedForm != 1 || m2.DeflectedAfterForm != 1 || m2.DeflectionRate != 1 || m2.Tickets != 0 {
-			t.Errorf("measures %+v: want one journey that reached the form and was deflected", m2)
-		}
+		expectOneDeflection(t, e, s, before)
 
 		// "access" requires a human: no suggestions, even for words that match.
 		q.Set("request_type", "access")
@@ -333,4 +325,87 @@ func TestContactPhoneSettings(t *testing.T) {
 			contains(t, body, `id="contact-phone"`, "Appelez-nous au &#43;33 1 84 80 12 34", "Horaires : lun.–ven. 9 h – 18 h &lt;b&gt;")
 		}
 	})
+}
+
+// TestBrowserContactDeflection is a customer who starts writing to
+// support: as she types her subject, an article appears under the form;
+// she opens it in place, reads it, and answers that it solved her
+// problem. No ticket is opened and her journey counts as a deflection.
+func TestBrowserContactDeflection(t *testing.T) {
+	ctx, s := browserStore(t)
+	e, _ := contactEnv(t, s)
+	before := tableCounts(t, s)
+	run(t, ctx, "open the contact form in French",
+		chromedp.Navigate(e.srv.URL+"/help/contact?lang=fr"),
+		chromedp.WaitVisible(chromedp.CSS("#subject")),
+		settled(),
+	)
+	run(t, ctx, "type the subject and see a suggestion",
+		chromedp.SendKeys(chromedp.CSS("#subject"), "facturé deux fois"),
+		chromedp.WaitVisible(chromedp.CSS("#suggestions a.suggestion")),
+		settled(),
+	)
+	expectText(t, ctx, "#suggestions", "Facturé deux fois ?")
+	run(t, ctx, "open the suggestion in place",
+		chromedp.Click(chromedp.CSS("#suggestions a.suggestion")),
+		chromedp.WaitVisible(chromedp.CSS("#contact-article .contact-did-it-help button")),
+		settled(),
+	)
+	expectText(t, ctx, "#contact-article", "Cet article a-t-il résolu votre problème ?")
+	run(t, ctx, "say it solved the problem",
+		loads(chromedp.Click(chromedp.CSS("#contact-article .contact-did-it-help button"))),
+		chromedp.WaitVisible(chromedp.CSS("#contact-solved")),
+	)
+	expectText(t, ctx, "#contact-solved", "Aucune demande n'a été envoyée")
+
+	expectOneDeflection(t, e, s, before)
+}
+
+// TestBrowserContactTicketShowsWhatWasTried is a customer who searches the
+// help centre, finds nothing, ignores the suggestions and writes: the
+// ticket's page shows the agent « Déjà essayé » with her search.
+func TestBrowserContactTicketShowsWhatWasTried(t *testing.T) {
+	ctx, s := browserStore(t)
+	e, clk := contactEnv(t, s)
+	run(t, ctx, "search the help centre",
+		chromedp.Navigate(e.srv.URL+"/help?lang=fr"),
+		chromedp.WaitVisible(chromedp.CSS("#help-q")),
+		chromedp.SendKeys(chromedp.CSS("#help-q"), "zzqx wqvv"),
+		clickAndLoad(`form.help-search button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS("#no-results")),
+	)
+	run(t, ctx, "go to the contact form",
+		clickAndLoad("#contact-link"),
+		chromedp.WaitVisible(chromedp.CSS("#contact-form")),
+		settled(),
+	)
+	run(t, ctx, "fill it in",
+		chromedp.SendKeys(chromedp.CSS("#name"), "Chloé Martin"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "chloe@example.fr"),
+		chromedp.SendKeys(chromedp.CSS("#subject"), "Mon export zzqx échoue"),
+		chromedp.SendKeys(chromedp.CSS("#description"), "L'export wqvv s'arrête à la moitié."),
+		settled(),
+	)
+	clk.Add(5 * time.Second) // a person takes longer than the 2 s a script would
+	run(t, ctx, "send it",
+		clickAndLoad(`#contact-form button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS("#contact-sent")),
+	)
+	expectText(t, ctx, "#contact-sent", "Votre demande est enregistrée")
+
+	cust, err := s.CustomerByEmail(t.Context(), e.f.WS.ID, "chloe@example.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := s.Tickets(t.Context(), e.f.WS.ID, store.Filter{CustomerID: cust.ID}, "", 10)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("%d tickets, %v", len(list), err)
+	}
+	signInAt(t, ctx, e, "/tickets/"+id(list[0].ID), e.f.Lead.Email, "#ticket-header")
+	expectText(t, ctx, "#already-tried", "Déjà essayé")
+	expectText(t, ctx, "#already-tried", "zzqx wqvv")
+	got, _ := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS("#already-tried")))
+	if !strings.Contains(got, "(0 résultats)") {
+		t.Errorf("« Déjà essayé » reads %q: the search with no result is not shown as such", got)
+	}
 }

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,15 +22,9 @@ import (
 // box's framing and CORS rules are made of.
 func newServerEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
-	f := storetest.Seed(t, s)
-	d := desk.New(s, nil)
-	h, err := server.New(d, server.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{srv: srv, f: f, d: d}
+	return serveEnv(t, s, desk.New(s, nil), func(d *desk.Service) (http.Handler, error) {
+		return server.New(d, server.Config{})
+	})
 }
 
 // helpBoxFixture turns the box on with the demo help centre: one allowed
@@ -292,10 +285,7 @@ func TestHelpBoxAdminIsForAdmins(t *testing.T) {
 		e := newServerEnv(t, s)
 		fx := setUpHelpBox(t, e, s)
 		ctx := context.Background()
-		ext, err := e.d.CreateMember(ctx, fx.admin, workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ext := e.collaborator(t)
 		before, _ := e.d.HelpBoxSetup(ctx, fx.admin)
 		audit := func() int {
 			entries, err := s.AuditLog(ctx, e.f.WS.ID, 0, 200)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"testing"
@@ -22,19 +21,14 @@ import (
 // each client can come from its own address through X-Forwarded-For.
 func proxiedEnv(t *testing.T, s *store.Store, trusted string) *env {
 	t.Helper()
-	f := storetest.Seed(t, s)
-	d := desk.New(s, nil)
-	h, err := web.New(d, web.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	proxies, err := clientip.Parse(trusted)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(clientip.Middleware(proxies, http.NewCrossOriginProtection().Handler(h)))
-	t.Cleanup(srv.Close)
-	return &env{srv: srv, f: f, d: d}
+	return serveEnv(t, s, desk.New(s, nil), func(d *desk.Service) (http.Handler, error) {
+		h, err := web.New(d, web.Options{})
+		return clientip.Middleware(proxies, http.NewCrossOriginProtection().Handler(h)), err
+	})
 }
 
 type forwardedFor struct {
@@ -171,8 +165,7 @@ var secretRE = regexp.MustCompile(`<code id="new-token">(plr_[A-Za-z0-9_-]+)</co
 // "Mes jetons": create (secret shown once), list, revoke; the admin list
 // shows everyone's and may revoke any; nobody else reaches it.
 func TestWebTokens(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
 		agent := e.login(t, "l1@acme.test")
 		agent.lang = "fr"

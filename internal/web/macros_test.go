@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/palier/palier/internal/macro"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -18,8 +20,7 @@ import (
 // with everyone, and sends it from a ticket's composer: the reply and the
 // macro's actions land together.
 func TestMacrosPageAndComposer(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		luc := e.login(t, "l1@acme.test")
 		res, body := luc.post("/macros", url.Values{"name": {"Relance"}, "scope": {"personal"},
 			"body_fr": {"Bonjour {{customer_first_name}}, avez-vous pu essayer ?"}, "status": {"pending"}, "add_tags": {"relance"}}, false)
@@ -99,8 +100,7 @@ func TestMacrosPageAndComposer(t *testing.T) {
 // A macro whose action the agent may not perform is refused in the
 // composer, with the reason, and the text is kept.
 func TestComposerKeepsTheTextWhenAMacroIsRefused(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	ctx := context.Background()
 	m, err := e.d.CreateMacro(ctx, storetest.Actor(t, s, e.f.Admin), macro.Macro{Name: "Vers l'expert", Scope: macro.Shared,
 		BodyFR: "Je transmets.", Actions: macro.Actions{Assign: strconv.FormatInt(e.f.AgentL3.ID, 10)}})
@@ -113,4 +113,43 @@ func TestComposerKeepsTheTextWhenAMacroIsRefused(t *testing.T) {
 		"macro": {strconv.FormatInt(m.ID, 10)}, "macro_name": {"Vers l'expert"}}, true)
 	expectStatus(t, res, body, http.StatusUnprocessableEntity)
 	contains(t, body, "Je transmets à Théo.", "La macro n&#39;a pas été appliquée", `name="macro" value="`+strconv.FormatInt(m.ID, 10)+`"`)
+}
+
+// TestBrowserMacro is Luc answering with a macro: "m" opens the picker,
+// typing filters it, Enter previews the first match filled in for the
+// customer, "use" puts the text in the composer, and sending applies the
+// macro's status with the reply.
+func TestBrowserMacro(t *testing.T) {
+	ctx, e, s := browserEnv(t)
+	admin := storetest.Actor(t, s, e.f.Admin)
+	for _, m := range []macro.Macro{
+		{Name: "Facture renvoyée", Scope: macro.Shared, BodyFR: "Bonjour {{customer_first_name}}, votre facture vous a été renvoyée.",
+			BodyEN: "Hello {{customer_first_name}}, your invoice was sent again.", Actions: macro.Actions{Status: "pending"}},
+		{Name: "Mot de passe", Scope: macro.Shared, BodyFR: "Bonjour, voici comment réinitialiser votre mot de passe."},
+	} {
+		if _, err := e.d.CreateMacro(context.Background(), admin, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tk := e.f.Ticket["L1owned"] // Bob Smith, English
+	signInAt(t, ctx, e, "/tickets/"+strconv.FormatInt(tk.ID, 10), "l1@acme.test", "#composer")
+	run(t, ctx, "pick a macro from the keyboard",
+		// htmx has wired the picker's buttons.
+		waitTrue(`document.querySelector('.macro-choice')['htmx-internal-data'] !== undefined`),
+		chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`),
+		chromedp.KeyEvent("m"),
+		waitTrue(`document.getElementById('macro-picker').open && document.activeElement.id === 'macro-filter'`),
+		chromedp.SendKeys(chromedp.CSS("#macro-filter"), "factu"),
+		waitTrue(`[...document.querySelectorAll('#macro-list li')].filter(li => !li.hidden).length === 1`),
+		chromedp.KeyEvent("\r"),
+		waitTrue(`(document.querySelector('#macro-preview .macro-text') || {}).textContent === 'Hello Bob, your invoice was sent again.'`),
+		chromedp.Click(chromedp.CSS("#macro-preview button.use-macro")),
+		waitTrue(`document.getElementById('composer-body').value === 'Hello Bob, your invoice was sent again.' && !document.getElementById('macro-chosen').hidden`),
+	)
+	run(t, ctx, "send: the reply and the status land together",
+		chromedp.Click(chromedp.CSS("#composer button.send-reply")),
+		waitTrue(`[...document.querySelectorAll('#timeline .event')].some(li => li.textContent.includes('Hello Bob, your invoice was sent again.'))`),
+		waitTrue(`document.querySelector('#ticket-header .status-pending') !== null`),
+		waitTrue(`document.getElementById('macro-chosen').hidden && document.getElementById('composer-body').value === ''`),
+	)
 }

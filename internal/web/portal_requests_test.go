@@ -4,13 +4,19 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
+	"github.com/palier/palier/internal/api"
 	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/event"
@@ -258,4 +264,118 @@ func enableFiles(t *testing.T, e *env) *attachment.Disk {
 func upload(name, content string) desk.Upload {
 	return desk.Upload{Filename: name, Size: int64(len(content)),
 		Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(content)), nil }}
+}
+
+// TestCustomerSessionsEndWhenTheirEmailChanges: when an agent changes a
+// customer's address (through the API, as the agents' tools do), whoever
+// was signed in to the help centre with the old address is signed out,
+// and a link emailed to the old address no longer works; an edit that
+// keeps the address signs nobody out.
+func TestCustomerSessionsEndWhenTheirEmailChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e, logs := portalEnv(t, s)
+		apiSrv := httptest.NewServer(api.New(e.d, slog.New(slog.NewTextHandler(io.Discard, nil)), ""))
+		t.Cleanup(apiSrv.Close)
+		token, err := e.d.CreateToken(context.Background(), storetest.Actor(t, s, e.f.AgentL1), e.f.AgentL1.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		alice := e.f.Customer["alice"]
+		patch := func(body string) {
+			t.Helper()
+			req, _ := http.NewRequest(http.MethodPatch, apiSrv.URL+"/api/v1/customers/"+strconv.FormatInt(alice.ID, 10), strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", "application/json")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("patch customer: %d %s", res.StatusCode, b)
+			}
+		}
+		signedIn := func(c *client) bool {
+			t.Helper()
+			res, _ := c.get("/help/requests")
+			return res.StatusCode == http.StatusOK
+		}
+
+		c := e.customerIn(t, logs, alice.Email)
+		// A second link asked for and not used yet.
+		other := e.anon(t, "")
+		res, body := other.post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
+		expectStatus(t, res, body, http.StatusOK)
+		pending := tokenOf(t, logs.last(t, alice.Email))
+
+		patch(`{"name": "Alice Renamed"}`)
+		if !signedIn(c) {
+			t.Fatal("an edit that keeps the address signed the customer out")
+		}
+
+		patch(`{"email": "alice.new@example.com"}`)
+		if signedIn(c) {
+			t.Fatal("the session opened with the old address still works")
+		}
+		res, body = other.post("/help/sign-in/link", url.Values{"token": {pending}}, false)
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("the link sent to the old address: %d\n%s", res.StatusCode, body)
+		}
+		if n := count(t, s, `SELECT count(*) FROM customer_sessions WHERE customer_id = $1`, alice.ID); n != 0 {
+			t.Fatalf("%d sessions left", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM customer_sign_ins WHERE customer_id = $1 AND used_at IS NULL`, alice.ID); n != 0 {
+			t.Fatalf("%d unused sign-in links left", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'customer.sessions_revoked' AND target_id = $1`, alice.ID); n != 1 {
+			t.Fatalf("%d revocations audited, want 1", n)
+		}
+		// The new address signs in as usual.
+		if c := e.customerIn(t, logs, "alice.new@example.com"); !signedIn(c) {
+			t.Fatal("the new address cannot sign in")
+		}
+	})
+}
+
+// TestBrowserCustomerPortal is Alice following her request in a real
+// browser, under the production CSP: from the help centre she asks for a
+// sign-in link, opens it (from the log, as in the demo), sees « Mes
+// demandes », opens her request and answers; the agent who owns the
+// ticket then finds her answer on his ticket page.
+func TestBrowserCustomerPortal(t *testing.T) {
+	ctx, s := browserStore(t)
+	e, logs := portalEnv(t, s)
+	alice := e.f.Customer["alice"]
+	tk := e.f.Ticket["L2"]
+	reply := fmt.Sprintf("Le fichier est toujours vide ce matin (%d).", tk.Number)
+
+	run(t, ctx, "ask for a sign-in link",
+		chromedp.Navigate(e.srv.URL+"/help?lang=fr"),
+		chromedp.WaitVisible(chromedp.CSS("#portal-link")),
+		clickAndLoad("#portal-link"),
+		chromedp.WaitVisible(chromedp.CSS("#portal-email")),
+		chromedp.SendKeys(chromedp.CSS("#portal-email"), alice.Email),
+		clickAndLoad(`#portal-sign-in button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS("#link-sent")),
+	)
+	run(t, ctx, "open the link and sign in",
+		chromedp.Navigate(logs.last(t, alice.Email)),
+		chromedp.WaitVisible(chromedp.CSS("#portal-confirm")),
+		clickAndLoad(`#portal-confirm button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`tr[data-number="%d"]`, tk.Number))),
+	)
+	expectText(t, ctx, "h1", "Mes demandes")
+	run(t, ctx, "open the request and reply",
+		clickAndLoad(fmt.Sprintf(`tr[data-number="%d"] a`, tk.Number)),
+		chromedp.WaitVisible(chromedp.CSS("#portal-body")),
+		chromedp.SendKeys(chromedp.CSS("#portal-body"), reply),
+		clickAndLoad(`#portal-reply button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS("#notice")),
+	)
+	expectText(t, ctx, "#portal-timeline .portal-customer:last-child", reply)
+
+	signInAt(t, ctx, e, fmt.Sprintf("/tickets/%d", tk.ID), e.f.AgentL2.Email, "#timeline")
+	expectText(t, ctx, "#timeline", reply)
+	expectText(t, ctx, "#timeline", alice.Name)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -73,23 +72,14 @@ func (l *linkLog) count(email string) int {
 // kept by the test.
 func portalEnv(t *testing.T, s *store.Store) (*env, *linkLog) {
 	t.Helper()
-	f := storetest.Seed(t, s)
 	logs := &linkLog{links: map[string][]string{}}
 	d := desk.New(s, slog.New(logs))
 	d.LogSignInLinks()
-	h, err := web.New(d, web.Options{Log: slog.New(logs)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h = http.NewCrossOriginProtection().Handler(h)
-	withCSP := h // the production policy, as newEnv serves it
-	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-		withCSP.ServeHTTP(w, r)
+	e := serveEnv(t, s, d, func(d *desk.Service) (http.Handler, error) {
+		h, err := web.New(d, web.Options{Log: slog.New(logs)})
+		return withProductionCSP(http.NewCrossOriginProtection().Handler(h)), err
 	})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{srv: srv, f: f, d: d}, logs
+	return e, logs
 }
 
 // tokenOf is the token part of a sign-in link.
@@ -273,16 +263,10 @@ func TestPortalSignInLinksAreRateLimited(t *testing.T) {
 		// A burst for one address: exactly the free allowance passes,
 		// whatever the interleaving.
 		const burst = 20
-		codes := make([]int, burst)
-		var wg sync.WaitGroup
-		for i := range burst {
-			wg.Go(func() {
-				c := e.anon(t, "en")
-				res, _ := c.post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
-				codes[i] = res.StatusCode
-			})
-		}
-		wg.Wait()
+		codes := atOnce(burst, func(int) int {
+			res, _ := e.anon(t, "en").post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
+			return res.StatusCode
+		})
 		ok := 0
 		for _, code := range codes {
 			switch code {
@@ -418,15 +402,10 @@ func TestPortalLinkUsedConcurrentlyOpensOneSession(t *testing.T) {
 		c.post("/help/sign-in", url.Values{"email": {alice.Email}}, false)
 		tok := tokenOf(t, logs.last(t, alice.Email))
 		const n = 12
-		codes := make([]int, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				res, _ := e.anon(t, "en").post("/help/sign-in/link", url.Values{"token": {tok}}, false)
-				codes[i] = res.StatusCode
-			})
-		}
-		wg.Wait()
+		codes := atOnce(n, func(int) int {
+			res, _ := e.anon(t, "en").post("/help/sign-in/link", url.Values{"token": {tok}}, false)
+			return res.StatusCode
+		})
 		if ok := slices.Index(codes, http.StatusSeeOther); ok < 0 || slices.Index(codes[ok+1:], http.StatusSeeOther) >= 0 {
 			t.Fatalf("statuses %v: want exactly one sign-in", codes)
 		}

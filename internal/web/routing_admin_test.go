@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
@@ -86,8 +88,7 @@ func before(body, a, b string) bool {
 }
 
 func TestRoutingRulesPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		saveTestRules(t, e, s)
 		admin := e.login(t, "admin@acme.test")
 
@@ -282,8 +283,7 @@ func TestRoutingRulesPage(t *testing.T) {
 // posts as a plain form and answers with the whole page, and its address
 // asked for with GET (a reload, a bookmark) leads back to the rules.
 func TestRoutingDryRunWithoutHTMX(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	saveTestRules(t, e, s)
 	admin := e.login(t, "admin@acme.test")
 	_, page := admin.get("/admin/routing")
@@ -301,8 +301,7 @@ func TestRoutingDryRunWithoutHTMX(t *testing.T) {
 // gone behind their back) are announced at the top of the page, with the
 // error on the rule.
 func TestRoutingPageAfterRenamesAndBreakage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		saveTestRules(t, e, s)
 		admin := e.login(t, "admin@acme.test")
 		ctx := context.Background()
@@ -332,8 +331,7 @@ func TestRoutingPageAfterRenamesAndBreakage(t *testing.T) {
 // placed a ticket as a sentence in the reader's language, not in rule
 // notation.
 func TestRoutedReasonsInTheReadersLanguage(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	saveTestRules(t, e, s)
 	tk, err := e.d.CreateTicket(context.Background(), storetest.Actor(t, s, e.f.Admin), desk.NewTicket{Subject: "Facture",
 		Body: "On m'a facturé deux fois.", Channel: "email", RequestType: "billing", CustomerID: e.f.Customer["alice"].ID})
@@ -353,8 +351,7 @@ func TestRoutedReasonsInTheReadersLanguage(t *testing.T) {
 // TestDeactivatingARequestTypeRulesUse: the admin page refuses to
 // deactivate a request type a rule names, says which rule, and keeps it.
 func TestDeactivatingARequestTypeRulesUse(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	saveTestRules(t, e, s)
 	admin := e.login(t, "admin@acme.test")
 	bug := e.f.Type["bug"]
@@ -374,8 +371,7 @@ func TestDeactivatingARequestTypeRulesUse(t *testing.T) {
 // team; applying a rule as it was must give back its ids, so the page
 // shows no unsaved change.
 func TestApplyingAnUnchangedRuleChangesNothing(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	e := newEnv(t, s)
+	e, s := sqliteEnv(t)
 	saveTestRules(t, e, s)
 	admin := e.login(t, "admin@acme.test")
 	_, page := admin.get("/admin/routing")
@@ -386,4 +382,52 @@ func TestApplyingAnUnchangedRuleChangesNothing(t *testing.T) {
 	res, body := admin.post("/admin/routing", form, true)
 	expectStatus(t, res, body, http.StatusOK)
 	lacks(t, body, "Vous avez des modifications non enregistrées")
+}
+
+// TestBrowserRoutingRules is Marc reordering two rules in a real browser
+// under the production CSP: the move happens in the page (htmx), is saved
+// as a whole, and is still there after a reload. On the way, the dry run
+// answers in place and the editor narrows a row's tests to its field.
+func TestBrowserRoutingRules(t *testing.T) {
+	ctx, e, s := browserEnv(t)
+	saveTestRules(t, e, s)
+
+	signInAt(t, ctx, e, "/admin/routing", "admin@acme.test", "#routing")
+	expectText(t, ctx, "#rule-0 .rule-name", "Double facturation")
+	run(t, ctx, "move the first rule down",
+		swapped(`true`),
+		chromedp.Click(chromedp.CSS(`#rule-0 button[value="down:0"]`)),
+		// The new list is in place and htmx has wired it: clicking the
+		// swapped form earlier would post it as a plain form.
+		swapped(`document.querySelector('#rule-0 .rule-name').textContent === 'Anomalies vers L3'`),
+		chromedp.WaitVisible(chromedp.CSS(`.draft-bar button[value="save"]`)),
+	)
+	run(t, ctx, "try the working copy on past tickets",
+		chromedp.Click(chromedp.CSS(`#routing button[value="dry_run"]`)),
+		swapped(`document.querySelector('#dry-moved') !== null`),
+	)
+	expectTrue(t, ctx, "the dry run answered in place", `location.pathname === '/admin/routing'`)
+	expectText(t, ctx, "#dry-total", "7")
+	expectText(t, ctx, "#dry-moved", "2")
+	expectText(t, ctx, "#dry-run-result tr.zero-hit", "Jamais")
+	shoot(t, ctx, "routing-dry-run")
+	run(t, ctx, "save the rules",
+		chromedp.Click(chromedp.CSS(`.draft-bar button[value="save"]`)),
+		swapped(`document.querySelector('#routing .saved') !== null`),
+	)
+	run(t, ctx, "reload", chromedp.Reload(), swapped(`document.querySelector('#rule-1') !== null`))
+	expectText(t, ctx, "#rule-0 .rule-name", "Anomalies vers L3")
+	expectText(t, ctx, "#rule-1 .rule-name", "Double facturation")
+	expectTrue(t, ctx, "no unsaved changes after a reload", `document.querySelector('.draft-bar') === null`)
+
+	run(t, ctx, "open the editor and pick a numeric field",
+		chromedp.Click(chromedp.CSS(`#rule-1 button[value="edit:1"]`)),
+		swapped(`document.querySelector('#c1-field') !== null`),
+		chromedp.SetValue(chromedp.CSS("#c1-field"), "open_tickets"),
+		script(`document.querySelector('#c1-field').dispatchEvent(new Event('change', {bubbles: true}))`),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#c1-op').value === 'eq'`),
+	)
+	expectTrue(t, ctx, "only number tests for a count",
+		`[...document.querySelectorAll('#c1-op option')].map(o => o.value).join() === 'eq,gt,gte,lt,lte'`)
+	shoot(t, ctx, "routing-editor")
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/palier/palier/internal/escalation"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -22,8 +24,7 @@ func billingProcedure(typeID string) url.Values {
 }
 
 func TestProceduresPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		admin := e.login(t, "admin@acme.test")
 		billing := id(e.f.Type["billing"].ID)
 
@@ -124,4 +125,38 @@ func TestProceduresPage(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestBrowserProcedures is Marc customising the built-in procedure: a
+// step is added in place (htmx, under the CSP), and a wrong step is
+// refused with the error beside its input.
+func TestBrowserProcedures(t *testing.T) {
+	ctx, e, _ := browserEnv(t)
+	signInAt(t, ctx, e, "/admin/procedures", "admin@acme.test", "table.procedures")
+	shoot(t, ctx, "procedures-list")
+	run(t, ctx, "customise the built-in procedure",
+		clickAndLoad(`tr.builtin a`),
+		chromedp.WaitVisible(chromedp.CSS("#step-2")),
+		chromedp.SendKeys(chromedp.CSS("#p-name"), "Procédure par défaut"),
+		chromedp.Click(chromedp.CSS(`button[value="remove_step:2"]`)),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#step-2') === null`),
+		chromedp.Click(chromedp.CSS(`button[value="add_step"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#step-2")),
+	)
+	expectTrue(t, ctx, "the new step goes one tier up from the last",
+		`document.querySelector('#p-s2-from').value === 'L3' && document.querySelector('#p-s2-to').value === 'L4'`)
+	expectTrue(t, ctx, "what was typed is kept", `document.querySelector('#p-name').value === 'Procédure par défaut'`)
+	run(t, ctx, "a step down is refused beside its input",
+		chromedp.SetValue(chromedp.CSS("#p-s2-to"), "L2"),
+		chromedp.Click(chromedp.CSS(`.procedure-form .row-actions button[value="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#p-s2-to-err")),
+	)
+	expectText(t, ctx, "#p-s2-to-err", "Une étape doit monter : L2 n'est pas au-dessus de L3.")
+	shoot(t, ctx, "procedure-error")
+	run(t, ctx, "fix and save",
+		chromedp.SetValue(chromedp.CSS("#p-s2-to"), "L4"),
+		loads(chromedp.Click(chromedp.CSS(`.procedure-form .row-actions button[value="save"]`))),
+		chromedp.WaitVisible(chromedp.CSS("#main .saved")),
+	)
+	expectText(t, ctx, "table.procedures", "L1 → L2 → L3 → L4")
 }

@@ -34,8 +34,7 @@ func hybridWithSwarmedBugs(t *testing.T, s *store.Store, f storetest.Fixture) {
 // and says why. The owner invites a whole team with a question, and the
 // timeline reads as one line with the question under it.
 func TestSwarmingTicketPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		hybridWithSwarmedBugs(t, s, f)
 		l3 := e.login(t, "l3@acme.test") // Théo, owner of the L3 bug ticket
@@ -109,8 +108,7 @@ func TestSwarmingTicketPage(t *testing.T) {
 // In a hybrid workspace the request type form chooses the model and saves
 // it; elsewhere it says the workspace decides and leaves the model alone.
 func TestRequestTypeModelInAdmin(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		admin := e.login(t, "admin@acme.test")
 		form := "/admin/types/" + id(f.Type["bug"].ID)
@@ -178,8 +176,7 @@ func bugModel(t *testing.T, s *store.Store, f storetest.Fixture) workspace.Suppo
 // A collaborator's inbox is the swarms they are in; their ticket page is
 // for reading and notes; the admin creates them like any member.
 func TestCollaboratorPages(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		f := e.f
 		ctx := context.Background()
 		adminActor := storetest.Actor(t, s, f.Admin)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"crypto/rand"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/palier/palier/internal/desk"
@@ -18,6 +20,7 @@ import (
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/web"
+	"github.com/palier/palier/internal/workspace"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -31,37 +34,68 @@ type env struct {
 
 func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
-	f := storetest.Seed(t, s)
-	d := desk.New(s, nil)
 	done := make(chan struct{}) // ends the pages' event streams, so Close does not wait on them
-	h, err := web.New(d, web.Options{Done: done})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	// Wrapped as the lead's server wraps it, so htmx and form posts are
-	// proven to pass the CSRF check.
-	h = http.NewCrossOriginProtection().Handler(h)
-	// The production server's content security policy: no inline scripts,
-	// so the browser test proves htmx and app.js work under it.
-	withCSP := h
-	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-		withCSP.ServeHTTP(w, r)
+	e := serveEnv(t, s, desk.New(s, nil), func(d *desk.Service) (http.Handler, error) {
+		h, err := web.New(d, web.Options{Done: done})
+		if err != nil {
+			return nil, err
+		}
+		// Wrapped as the lead's server wraps it, so htmx and form posts are
+		// proven to pass the CSRF check, under the production CSP.
+		h = withProductionCSP(http.NewCrossOriginProtection().Handler(h))
+		if os.Getenv("PALIER_DEBUG_STEPS") != "" {
+			inner := h
+			h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rec := &statusRecorder{ResponseWriter: w}
+				inner.ServeHTTP(rec, r)
+				t.Logf("%s %s cookie=%v → %d %v", r.Method, r.URL, r.Header.Get("Cookie") != "", rec.status, w.Header().Values("Set-Cookie"))
+			})
+		}
+		return h, nil
 	})
-	if os.Getenv("PALIER_DEBUG_STEPS") != "" {
-		inner := h
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			rec := &statusRecorder{ResponseWriter: w}
-			inner.ServeHTTP(rec, r)
-			t.Logf("%s %s cookie=%v → %d %v", r.Method, r.URL, r.Header.Get("Cookie") != "", rec.status, w.Header().Values("Set-Cookie"))
-		})
+	t.Cleanup(func() { close(done) }) // registered last, so it runs before the server closes
+	return e
+}
+
+// serveEnv seeds the fixture in s and serves, until the test ends, the
+// handler build makes of the desk d: the start of every kind of env.
+func serveEnv(t *testing.T, s *store.Store, d *desk.Service, build func(d *desk.Service) (http.Handler, error)) *env {
+	t.Helper()
+	f := storetest.Seed(t, s)
+	h, err := build(d)
+	if err != nil {
+		t.Fatalf("build the handler: %v", err)
 	}
 	srv := httptest.NewServer(h)
-	t.Cleanup(func() {
-		close(done)
-		srv.Close()
-	})
+	t.Cleanup(srv.Close)
 	return &env{srv: srv, f: f, d: d}
+}
+
+// withProductionCSP serves h under the production server's content
+// security policy: no inline scripts, so the browser tests prove htmx and
+// app.js work under it.
+func withProductionCSP(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// eachEnv runs a test on both databases, each time against the agent UI
+// over a freshly seeded fixture.
+func eachEnv(t *testing.T, test func(t *testing.T, e *env, s *store.Store)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		test(t, newEnv(t, s), s)
+	})
+}
+
+// sqliteEnv is the agent UI over a fresh SQLite fixture, for tests of what
+// does not depend on the database.
+func sqliteEnv(t *testing.T) (*env, *store.Store) {
+	t.Helper()
+	s := storetest.Open(t, store.SQLite)
+	return newEnv(t, s), s
 }
 
 type statusRecorder struct {
@@ -88,6 +122,19 @@ func (e *env) anon(t *testing.T, lang string) *client {
 	return &client{t: t, e: e, lang: lang, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
+}
+
+// collaborator adds Extern Expert (ext@vendor.test), a collaborator of the
+// fixture's workspace, invited to no ticket yet: the outsider of the
+// role tables.
+func (e *env) collaborator(t *testing.T) workspace.Member {
+	t.Helper()
+	admin := storetest.Actor(t, e.d.Store(), e.f.Admin)
+	ext, err := e.d.CreateMember(t.Context(), admin, workspace.Member{Name: "Extern Expert", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ext
 }
 
 // login signs a member of the fixture in.
@@ -139,6 +186,35 @@ func (c *client) post(path string, form url.Values, htmx bool) (*http.Response, 
 	return c.do(req)
 }
 
+// request sends a GET, or a form POST as a page does (not htmx): what the
+// tables of routes send.
+func (c *client) request(method, path string, form url.Values) (*http.Response, string) {
+	c.t.Helper()
+	if method == http.MethodGet {
+		return c.get(path)
+	}
+	return c.post(path, form, false)
+}
+
+// route is a request and the status it must get, a row of the tables of
+// who may do what.
+type route struct {
+	method, path string
+	form         url.Values
+	want         int
+}
+
+// expectRoutes sends each request as c and checks its status.
+func expectRoutes(t *testing.T, c *client, routes []route) {
+	t.Helper()
+	for _, r := range routes {
+		res, body := c.request(r.method, r.path, r.form)
+		if res.StatusCode != r.want {
+			t.Errorf("%s %s: %d, want %d\n%s", r.method, r.path, res.StatusCode, r.want, excerpt(body))
+		}
+	}
+}
+
 func expectStatus(t *testing.T, res *http.Response, body string, want int) {
 	t.Helper()
 	if res.StatusCode != want {
@@ -174,8 +250,7 @@ func excerpt(s string) string {
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestInternalErrorsSayNothingWasSaved(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		c := e.login(t, "l1@acme.test")
 		c.lang = "fr"
 		if err := s.Close(); err != nil { // the database goes away
@@ -233,6 +308,46 @@ func count(t *testing.T, s *store.Store, query string, args ...any) int {
 	return n
 }
 
+// atOnce runs send(0) … send(n-1) together, released at one moment, and
+// returns the status each returned, in order: the races tests set up on
+// purpose (one winner, a rate limit).
+func atOnce(n int, send func(i int) int) []int {
+	statuses := make([]int, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			statuses[i] = send(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return statuses
+}
+
+// rows counts the rows of each table: taken before and after a request,
+// they show what it wrote.
+func rows(t *testing.T, s *store.Store, tables ...string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, table := range tables {
+		out[table] = count(t, s, `SELECT count(*) FROM `+table)
+	}
+	return out
+}
+
+// sameRows fails when a table's count moved between before and after:
+// what did that wrote rows it must not have.
+func sameRows(t *testing.T, what string, before, after map[string]int) {
+	t.Helper()
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s wrote %s: %d → %d", what, k, v, after[k])
+		}
+	}
+}
+
 // serverKey gives the desk a fresh secret key, as --secret-key does: the
 // pages that keep passwords (mailboxes, SMTP relay) refuse to work without.
 func serverKey(t *testing.T, e *env) *secret.Box {
@@ -243,4 +358,69 @@ func serverKey(t *testing.T, e *env) *secret.Box {
 	}
 	e.d.EnableMailboxes(box)
 	return box
+}
+
+// Control characters in any form field, query or path are refused before a
+// handler runs, with a 400 page naming the field in the visitor's language,
+// the same on both databases (PostgreSQL refused NUL with a 500 where
+// SQLite stored it), and nothing is written.
+func TestFormsRefuseControlCharacters(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
+		anon := e.anon(t, "fr")
+		for _, email := range []string{"l1@acme.test\x00", "\x00", "a\x1bb@acme.test", "l1@acme\u202e.test"} {
+			res, body := anon.post("/login", url.Values{"email": {email}, "password": {storetest.Password}}, false)
+			expectStatus(t, res, body, http.StatusBadRequest)
+			contains(t, body, "Le champ email contient un caractère interdit")
+		}
+		res, body := anon.post("/login", url.Values{"email": {"l1@acme.test"}, "password": {"pass\x00word"}}, false)
+		expectStatus(t, res, body, http.StatusBadRequest)
+
+		admin := e.login(t, e.f.Admin.Email)
+		ws := e.f.WS
+		refused := []struct {
+			path string
+			form url.Values
+		}{
+			{"/admin/workspace", url.Values{"name": {"Acme\x00"}, "support_model": {"tiered"}, "languages": {"fr", "en"}, "default_language": {"fr"},
+				"timezone": {"Europe/Paris"}, "business_hours": {"24/7"}}},
+			{"/admin/teams/new", url.Values{"name": {"Team \u202eevil"}, "description": {"ok"}}},
+			{"/admin/teams/new", url.Values{"name": {"Team"}, "description": {"bell\x07"}}},
+			{"/admin/agents/new", url.Values{"name": {"Ana\x00"}, "email": {"ana@acme.test"}, "role": {"agent"}, "password": {"long enough password"}}},
+			{"/admin/types/new", url.Values{"key": {"k\x00"}, "name_fr": {"n"}, "name_en": {"n"}}},
+			{"/tickets/new", url.Values{"customer_email": {"new@x.test"}, "customer_name": {"Nul\x00"}, "subject": {"s"}, "body": {"b"}}},
+			{"/tickets/new", url.Values{"customer_email": {"new@x.test"}, "customer_name": {"Ok"}, "subject": {"two\nlines"}, "body": {"b"}}},
+			{"/tickets/" + id(e.f.Ticket["L1"].ID) + "/messages", url.Values{"mode": {"note"}, "body": {"nul\x00"}}},
+		}
+		before := counts(t, s)
+		for _, r := range refused {
+			res, body := admin.post(r.path, r.form, false)
+			expectStatus(t, res, body, http.StatusBadRequest)
+			contains(t, body, "contient un caractère interdit")
+		}
+		for _, path := range []string{"/?q=%00", "/?q=a%1Bb", "/views/x%00"} {
+			res, body := admin.get(path)
+			expectStatus(t, res, body, http.StatusBadRequest)
+		}
+		if after := counts(t, s); after != before {
+			t.Errorf("refused forms wrote: %v → %v", before, after)
+		}
+		if got, _ := s.FirstWorkspace(context.Background()); got.Name != ws.Name {
+			t.Errorf("workspace renamed to %q", got.Name)
+		}
+		// Free text keeps its tabs and line breaks.
+		res, body = admin.post("/tickets/"+id(e.f.Ticket["L1"].ID)+"/messages", url.Values{"mode": {"note"}, "body": {"one\n\ttwo\r\nthree"}}, false)
+		if res.StatusCode >= 400 {
+			t.Errorf("a multi-line note: %d %s", res.StatusCode, excerpt(body))
+		}
+	})
+}
+
+func counts(t *testing.T, s *store.Store) [4]int {
+	var out [4]int
+	for i, table := range []string{"tickets", "events", "customers", "teams"} {
+		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }

@@ -70,12 +70,21 @@ func twoInstances(tb testing.TB) (a, b instance, f storetest.Fixture) {
 			tb.Fatal(err)
 		}
 		srv := httptest.NewServer(http.NewCrossOriginProtection().Handler(h))
-		tb.Cleanup(srv.Close)
+		tb.Cleanup(func() {
+			// A page's event stream would hold Close up.
+			srv.CloseClientConnections()
+			srv.Close()
+		})
 		return instance{srv: srv, d: d, s: s}
 	}
 	a = start(true)
 	b = start(false)
 	return a, b, f
+}
+
+// env is the instance as the UI tests see it, over the fixture f.
+func (i instance) env(f storetest.Fixture) *env {
+	return &env{srv: i.srv, f: f, d: i.d}
 }
 
 // browser is a cookie-keeping client of one instance.
@@ -201,4 +210,56 @@ func BenchmarkChatRelay(b *testing.B) {
 	}
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.95), "p95-ms")
+}
+
+// TestEventsAcrossInstances is two Palier instances on one PostgreSQL
+// database: Luc's page is connected to instance A; Léa, on instance B,
+// mentions him in a note and assigns him a ticket. Luc's stream on A
+// carries both notifications and the ticket's new message, and A's badge
+// counts them.
+func TestEventsAcrossInstances(t *testing.T) {
+	ia, ib, f := twoInstances(t)
+	a, b := ia.env(f), ib.env(f)
+
+	luc := a.login(t, "l1@acme.test")
+	lea := b.login(t, "lead@acme.test")
+	tk := f.Ticket["L1owned"]
+	live, _ := luc.events(t, "?ticket="+id(tk.ID))
+
+	start := time.Now()
+	res, body := lea.post("/tickets/"+id(tk.ID)+"/messages", url.Values{"mode": {"note"}, "body": {"@Luc Premier le client a rappelé"}}, true)
+	expectStatus(t, res, body, 200)
+	got := map[string]bool{}
+	for len(got) < 2 {
+		select {
+		case l, ok := <-live.lines:
+			if !ok {
+				t.Fatal("the stream ended")
+			}
+			switch {
+			case l == "event: agent.notification":
+				if d := <-live.lines; strings.Contains(d, `"kind":"mentioned"`) {
+					got["notification"] = true
+					// A figure for the record, not a test: from Léa's
+					// request on B to Luc's stream on A.
+					t.Logf("note on B to notification on A: %v", time.Since(start))
+				}
+			case l == "event: ticket.message":
+				if d := <-live.lines; strings.Contains(d, `"kinds":["internal_note"]`) {
+					got["message"] = true
+				}
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("after 10 s on instance A, got only %v of Léa's note on instance B", got)
+		}
+	}
+	l1 := f.Ticket["L1"]
+	res, body = lea.post("/tickets/"+id(l1.ID)+"/properties", url.Values{"status": {string(l1.Status)}, "priority": {l1.Priority.String()},
+		"team_id": {id(l1.TeamID)}, "owner_id": {id(f.AgentL1.ID)}, "tags": {""}}, true)
+	expectStatus(t, res, body, 200)
+	if d := live.await(t, "event: agent.notification"); !strings.Contains(d, `"kind":"assigned"`) {
+		t.Errorf("the assignment on B reached A as %s", d)
+	}
+	_, body = luc.get("/notifications/bell")
+	contains(t, body, `data-unread="2"`)
 }
