@@ -57,14 +57,21 @@ func (d *Service) MergeTickets(ctx context.Context, a auth.Actor, targetID int64
 }
 
 // mergeNotice is what the customer reads once their tickets are merged,
-// in the ticket's language.
+// in the ticket's language. It names only their own tickets: a ticket of
+// another customer of the organisation is none of theirs (and when every
+// source is, they are told nothing: nothing of theirs changed).
 func mergeNotice(target ticket.Ticket, sources []ticket.Ticket) string {
-	refs := make([]string, len(sources))
-	for i, s := range sources {
-		refs[i] = s.Reference
+	var refs []string
+	for _, s := range sources {
+		if s.CustomerID == target.CustomerID {
+			refs = append(refs, s.Reference)
+		}
+	}
+	if len(refs) == 0 {
+		return ""
 	}
 	key := "merge.notice_one"
-	if len(sources) > 1 {
+	if len(refs) > 1 {
 		key = "merge.notice_many"
 	}
 	return i18n.T(target.Language, key, "sources", strings.Join(refs, ", "), "target", target.Reference)

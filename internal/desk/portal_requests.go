@@ -82,6 +82,9 @@ func (d *Service) CustomerRequest(ctx context.Context, c Customer, number int64,
 	if err != nil {
 		return PortalRequest{}, err
 	}
+	if events, err = d.withoutOthersCopies(ctx, c, events); err != nil {
+		return PortalRequest{}, err
+	}
 	files, err := d.store.TicketAttachments(ctx, c.WorkspaceID, t.ID, 1000)
 	if err != nil {
 		return PortalRequest{}, err
@@ -95,6 +98,52 @@ func (d *Service) CustomerRequest(ctx context.Context, c Customer, number int64,
 		out.Specialist = tierNameFor(tier, lang)
 	}
 	return out, nil
+}
+
+// withoutOthersCopies drops the messages a merge copied from another
+// customer's ticket (tickets of one organisation may be merged into one):
+// the agents read the whole story on the ticket kept, each customer only
+// what was written on their own tickets. A copy names the ticket it was
+// written on (event.Message.MergedFrom); after a customer merge, the
+// tickets of the customer merged away are this customer's, and so are
+// their messages.
+func (d *Service) withoutOthersCopies(ctx context.Context, c Customer, events []ticket.Event) ([]ticket.Event, error) {
+	theirs := map[int64]bool{} // ticket number → another customer's
+	out := make([]ticket.Event, 0, len(events))
+	for _, e := range events {
+		m, ok := event.As[event.Message](e)
+		if !ok || m.MergedFrom == 0 {
+			out = append(out, e)
+			continue
+		}
+		other, seen := theirs[m.MergedFrom]
+		if !seen {
+			src, err := d.store.TicketByNumber(ctx, c.WorkspaceID, m.MergedFrom)
+			if err != nil && !problem.Is(err, problem.NotFound) {
+				return nil, err
+			}
+			other = err != nil || src.CustomerID != c.ID
+			theirs[m.MergedFrom] = other
+		}
+		if !other {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// customerSees tells whether the event eventID of one of the customer's
+// tickets is one withoutOthersCopies keeps (a file on a message copied
+// from another customer's ticket is not theirs to download).
+func (d *Service) customerSees(ctx context.Context, c Customer, ticketID, eventID int64) (bool, error) {
+	events, err := d.store.Events(ctx, c.WorkspaceID, ticketID, 0, 1000)
+	if err != nil {
+		return false, err
+	}
+	if events, err = d.withoutOthersCopies(ctx, c, events); err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(events, func(e ticket.Event) bool { return e.ID == eventID }), nil
 }
 
 // portalEntries keeps the events a customer may read, in order.
@@ -221,6 +270,12 @@ func (d *Service) OpenCustomerAttachment(ctx context.Context, c Customer, id int
 	at, err := d.store.CustomerAttachment(ctx, c.WorkspaceID, c.ID, id)
 	if err != nil {
 		return at, nil, err
+	}
+	if shown, err := d.customerSees(ctx, c, at.TicketID, at.EventID); err != nil || !shown {
+		if err == nil {
+			err = problem.NotFoundf("attachment")
+		}
+		return attachment.Attachment{}, nil, err
 	}
 	if d.files == nil {
 		return at, nil, errAttachmentNotShown

@@ -1,0 +1,66 @@
+package desk_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+// Carole's ticket merged into alice's (one organisation): the agents read
+// carole's messages on the ticket kept, but alice's help centre shows
+// none of them, and the merge notice does not name carole's ticket (alice
+// is told nothing: nothing of hers changed). Alice's own duplicate merged
+// in afterwards is shown, and named in its notice.
+func TestAMergeShowsEachCustomerOnlyTheirOwnMessages(t *testing.T) {
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+		lead := storetest.Actor(t, s, f.Lead)
+		car := carole(t, ctx, s, f)
+		alice := desk.Customer{WorkspaceID: f.WS.ID, Customer: f.Customer["alice"]}
+		target := f.Ticket["L1"] // alice's #1000
+		hers, err := d.CreateTicket(ctx, lead, desk.NewTicket{Subject: "Facture de mars aussi", Body: "Carole : notre contrat 4471 est résilié.",
+			CustomerID: car.ID, RequestType: "billing", TierID: f.Tier["L1"].ID, TeamID: f.Team["L1"].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.MergeTickets(ctx, lead, target.ID, []int64{hers.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if !timelineHas(t, ctx, d, lead, target.ID, "contrat 4471") {
+			t.Fatalf("the agents do not read carole's message on %s", target.Reference)
+		}
+		shown := func(text string) bool {
+			t.Helper()
+			req, err := d.CustomerRequest(ctx, alice, target.Number, "fr")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range req.Entries {
+				if strings.Contains(e.Body, text) {
+					return true
+				}
+			}
+			return false
+		}
+		if shown("contrat 4471") {
+			t.Errorf("alice reads carole's message on %s", target.Reference)
+		}
+		if shown(hers.Reference) {
+			t.Errorf("alice is told about carole's %s", hers.Reference)
+		}
+
+		dup := aliceDuplicate(t, ctx, d, lead, f, "Alice : toujours facturée deux fois.")
+		if _, err := d.MergeTickets(ctx, lead, target.ID, []int64{dup.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if !shown("toujours facturée deux fois") || !shown(dup.Reference) {
+			t.Errorf("alice does not read her own merged message, or its notice naming %s", dup.Reference)
+		}
+		if shown("contrat 4471") || shown(hers.Reference) {
+			t.Errorf("after alice's own merge, she reads carole's message or ticket number")
+		}
+	})
+}
