@@ -1,47 +1,43 @@
 package desk_test
 
 import (
-	"context"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // The simulator's calibration walks each timeline in the order things
 // happened: on a ticket that received a merge, the copied messages count
 // when they were written, not when the merge copied them.
 func TestCalibrationReadsAMergedTimelineInTimeOrder(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		var mu sync.Mutex
 		base := time.Now().Add(24 * time.Hour).Truncate(time.Millisecond)
 		now := base
-		s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+		env.s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
 		at := func(dt time.Duration) { mu.Lock(); now = base.Add(dt); mu.Unlock() }
-		lead := storetest.Actor(t, s, f.Lead)
-		target, err := d.CreateTicket(ctx, lead, desk.NewTicket{Subject: "Facture", Body: "Facturée deux fois.", CustomerID: f.Customer["alice"].ID,
-			RequestType: "billing", TierID: f.Tier["L1"].ID, TeamID: f.Team["L1"].ID})
+		target, err := env.d.CreateTicket(env.ctx, env.lead, desk.NewTicket{Subject: "Facture", Body: "Facturée deux fois.", CustomerID: env.f.Customer["alice"].ID,
+			RequestType: "billing", TierID: env.f.Tier["L1"].ID, TeamID: env.f.Team["L1"].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		at(time.Minute) // the duplicate comes later: the history tells them apart by creation
-		dup := aliceDuplicate(t, ctx, d, lead, f, "Je relance.")
+		dup := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Je relance.")
 		at(time.Hour)
-		if _, _, err := d.Note(ctx, lead, dup.ID, "Vu à +1 h."); err != nil {
+		if _, _, err := env.d.Note(env.ctx, env.lead, dup.ID, "Vu à +1 h."); err != nil {
 			t.Fatal(err)
 		}
 		at(2 * time.Hour)
-		if _, _, err := d.Note(ctx, lead, target.ID, "Vu à +2 h."); err != nil {
+		if _, _, err := env.d.Note(env.ctx, env.lead, target.ID, "Vu à +2 h."); err != nil {
 			t.Fatal(err)
 		}
 		at(3 * time.Hour)
-		if _, err := d.MergeTickets(ctx, lead, target.ID, []int64{dup.ID}); err != nil {
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, target.ID, []int64{dup.ID}); err != nil {
 			t.Fatal(err)
 		}
-		history, err := d.History(ctx, lead, 100)
+		history, err := env.d.History(env.ctx, env.lead, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package desk_test
 
 import (
-	"context"
 	"maps"
 	"strconv"
 	"testing"
@@ -10,8 +9,6 @@ import (
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/macro"
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -29,15 +26,13 @@ func isMerged(t *testing.T, what string, err error, keptID int64) {
 // each is refused with ticket_merged and writes nothing. It stays
 // readable, its links may change, and agents may add internal notes.
 func TestAMergedTicketRefusesChangesByHand(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		lead := storetest.Actor(t, s, f.Lead)
-		nadia := storetest.Actor(t, s, f.AgentL1)
-		kept := f.Ticket["L1"]
-		dup := aliceDuplicate(t, ctx, d, lead, f, "Encore la facture.")
-		if _, err := d.MergeTickets(ctx, lead, kept.ID, []int64{dup.ID}); err != nil {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		kept := env.f.Ticket["L1"]
+		dup := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Encore la facture.")
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, kept.ID, []int64{dup.ID}); err != nil {
 			t.Fatal(err)
 		}
-		events, err := d.Timeline(ctx, lead, dup.ID, 0, 100)
+		events, err := env.d.Timeline(env.ctx, env.lead, dup.ID, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,68 +42,68 @@ func TestAMergedTicketRefusesChangesByHand(t *testing.T) {
 				msgID = e.ID
 			}
 		}
-		m, err := d.CreateMacro(ctx, lead, macro.Macro{Name: "Relance", Scope: macro.Shared, BodyFR: "Des nouvelles ?",
+		m, err := env.d.CreateMacro(env.ctx, env.lead, macro.Macro{Name: "Relance", Scope: macro.Shared, BodyFR: "Des nouvelles ?",
 			Actions: macro.Actions{Status: "pending"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		tagOnly, err := d.CreateMacro(ctx, lead, macro.Macro{Name: "Étiquette", Scope: macro.Shared, BodyFR: "Étiqueté.",
+		tagOnly, err := env.d.CreateMacro(env.ctx, env.lead, macro.Macro{Name: "Étiquette", Scope: macro.Shared, BodyFR: "Étiqueté.",
 			Actions: macro.Actions{AddTags: []string{"vu"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		before := linkCounts(t, s)
+		before := linkCounts(t, env.s)
 
 		open, high, tags := "open", "high", []string{"relance"}
 		for _, actor := range []struct {
 			name string
 			a    auth.Actor
-		}{{"lead", lead}, {"agentL1", nadia}} {
+		}{{"lead", env.lead}, {"agentL1", env.l1}} {
 			a := actor.a
-			_, err = d.UpdateTicket(ctx, a, dup.ID, desk.Update{Status: &open})
+			_, err = env.d.UpdateTicket(env.ctx, a, dup.ID, desk.Update{Status: &open})
 			isMerged(t, actor.name+": reopening", err, kept.ID)
-			_, err = d.UpdateTicket(ctx, a, dup.ID, desk.Update{Priority: &high, Tags: &tags})
+			_, err = env.d.UpdateTicket(env.ctx, a, dup.ID, desk.Update{Priority: &high, Tags: &tags})
 			isMerged(t, actor.name+": changing fields", err, kept.ID)
-			_, _, err = d.Reply(ctx, a, dup.ID, "Bonjour, c'est réglé.", "solved")
+			_, _, err = env.d.Reply(env.ctx, a, dup.ID, "Bonjour, c'est réglé.", "solved")
 			isMerged(t, actor.name+": a reply", err, kept.ID)
-			res, err := d.BulkUpdate(ctx, a, []int64{dup.ID}, desk.Bulk{Update: desk.Update{Status: &open}})
+			res, err := env.d.BulkUpdate(env.ctx, a, []int64{dup.ID}, desk.Bulk{Update: desk.Update{Status: &open}})
 			if err != nil || len(res) != 1 {
 				t.Fatalf("%s: bulk = %v, %v", actor.name, res, err)
 			}
 			isMerged(t, actor.name+": a bulk reopening", res[0].Err, kept.ID)
-			res, _ = d.BulkUpdate(ctx, a, []int64{dup.ID}, desk.Bulk{Reply: "Nous revenons vers vous."})
+			res, _ = env.d.BulkUpdate(env.ctx, a, []int64{dup.ID}, desk.Bulk{Reply: "Nous revenons vers vous."})
 			isMerged(t, actor.name+": a bulk reply", res[0].Err, kept.ID)
-			_, err = d.ApplyMacro(ctx, a, dup.ID, desk.MacroUse{MacroID: m.ID})
+			_, err = env.d.ApplyMacro(env.ctx, a, dup.ID, desk.MacroUse{MacroID: m.ID})
 			isMerged(t, actor.name+": a macro's reply", err, kept.ID)
-			_, err = d.ApplyMacro(ctx, a, dup.ID, desk.MacroUse{MacroID: tagOnly.ID, Note: true})
+			_, err = env.d.ApplyMacro(env.ctx, a, dup.ID, desk.MacroUse{MacroID: tagOnly.ID, Note: true})
 			isMerged(t, actor.name+": a macro's tags with a note", err, kept.ID)
-			_, err = d.Escalate(ctx, a, dup.ID, desk.EscalateInput{Reason: "expert", Answers: map[string]string{}})
+			_, err = env.d.Escalate(env.ctx, a, dup.ID, desk.EscalateInput{Reason: "expert", Answers: map[string]string{}})
 			isMerged(t, actor.name+": an escalation", err, kept.ID)
-			_, err = d.SplitMessage(ctx, a, dup.ID, msgID, "")
+			_, err = env.d.SplitMessage(env.ctx, a, dup.ID, msgID, "")
 			isMerged(t, actor.name+": a split", err, kept.ID)
 		}
-		if after := linkCounts(t, s); !maps.Equal(before, after) {
+		if after := linkCounts(t, env.s); !maps.Equal(before, after) {
 			t.Fatalf("refused changes wrote rows: before %v, after %v", before, after)
 		}
-		if cur, _ := s.Ticket(ctx, f.WS.ID, dup.ID); cur.Status != ticket.Closed || cur.Priority != dup.Priority || len(cur.Tags) != 0 {
+		if cur, _ := env.s.Ticket(env.ctx, env.f.WS.ID, dup.ID); cur.Status != ticket.Closed || cur.Priority != dup.Priority || len(cur.Tags) != 0 {
 			t.Errorf("the merged ticket changed: %+v", cur)
 		}
 
 		// What stays allowed: reading, a note, links.
-		if _, err := d.Ticket(ctx, nadia, dup.ID); err != nil {
+		if _, err := env.d.Ticket(env.ctx, env.l1, dup.ID); err != nil {
 			t.Errorf("reading a merged ticket: %v", err)
 		}
-		if _, _, err := d.Note(ctx, nadia, dup.ID, "Fusionné par erreur ? À vérifier."); err != nil {
+		if _, _, err := env.d.Note(env.ctx, env.l1, dup.ID, "Fusionné par erreur ? À vérifier."); err != nil {
 			t.Errorf("a note on a merged ticket: %v", err)
 		}
-		if _, err := d.LinkTickets(ctx, lead, dup.ID, f.Ticket["L2"].ID, "related"); err != nil {
+		if _, err := env.d.LinkTickets(env.ctx, env.lead, dup.ID, env.f.Ticket["L2"].ID, "related"); err != nil {
 			t.Errorf("linking a merged ticket: %v", err)
 		}
-		if _, err := d.UnlinkTickets(ctx, lead, dup.ID, f.Ticket["L2"].ID); err != nil {
+		if _, err := env.d.UnlinkTickets(env.ctx, env.lead, dup.ID, env.f.Ticket["L2"].ID); err != nil {
 			t.Errorf("unlinking a merged ticket: %v", err)
 		}
 		// The kept ticket is worked as usual.
-		if _, err := d.UpdateTicket(ctx, lead, kept.ID, desk.Update{Priority: &high}); err != nil {
+		if _, err := env.d.UpdateTicket(env.ctx, env.lead, kept.ID, desk.Update{Priority: &high}); err != nil {
 			t.Errorf("changing the kept ticket: %v", err)
 		}
 	})

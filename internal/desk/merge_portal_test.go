@@ -1,13 +1,10 @@
 package desk_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
 
 // Carole's ticket merged into alice's (one organisation): the agents read
@@ -16,25 +13,24 @@ import (
 // is told nothing: nothing of hers changed). Alice's own duplicate merged
 // in afterwards is shown, and named in its notice.
 func TestAMergeShowsEachCustomerOnlyTheirOwnMessages(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		lead := storetest.Actor(t, s, f.Lead)
-		car := carole(t, ctx, s, f)
-		alice := desk.Customer{WorkspaceID: f.WS.ID, Customer: f.Customer["alice"]}
-		target := f.Ticket["L1"] // alice's #1000
-		hers, err := d.CreateTicket(ctx, lead, desk.NewTicket{Subject: "Facture de mars aussi", Body: "Carole : notre contrat 4471 est résilié.",
-			CustomerID: car.ID, RequestType: "billing", TierID: f.Tier["L1"].ID, TeamID: f.Team["L1"].ID})
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		car := carole(t, env.ctx, env.s, env.f)
+		alice := env.alice
+		target := env.f.Ticket["L1"] // alice's #1000
+		hers, err := env.d.CreateTicket(env.ctx, env.lead, desk.NewTicket{Subject: "Facture de mars aussi", Body: "Carole : notre contrat 4471 est résilié.",
+			CustomerID: car.ID, RequestType: "billing", TierID: env.f.Tier["L1"].ID, TeamID: env.f.Team["L1"].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.MergeTickets(ctx, lead, target.ID, []int64{hers.ID}); err != nil {
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, target.ID, []int64{hers.ID}); err != nil {
 			t.Fatal(err)
 		}
-		if !timelineHas(t, ctx, d, lead, target.ID, "contrat 4471") {
+		if !timelineHas(t, env.ctx, env.d, env.lead, target.ID, "contrat 4471") {
 			t.Fatalf("the agents do not read carole's message on %s", target.Reference)
 		}
 		shown := func(text string) bool {
 			t.Helper()
-			req, err := d.CustomerRequest(ctx, alice, target.Number, "fr")
+			req, err := env.d.CustomerRequest(env.ctx, alice, target.Number, "fr")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,8 +48,8 @@ func TestAMergeShowsEachCustomerOnlyTheirOwnMessages(t *testing.T) {
 			t.Errorf("alice is told about carole's %s", hers.Reference)
 		}
 
-		dup := aliceDuplicate(t, ctx, d, lead, f, "Alice : toujours facturée deux fois.")
-		if _, err := d.MergeTickets(ctx, lead, target.ID, []int64{dup.ID}); err != nil {
+		dup := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Alice : toujours facturée deux fois.")
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, target.ID, []int64{dup.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if !shown("toujours facturée deux fois") || !shown(dup.Reference) {

@@ -45,17 +45,16 @@ func timelineHas(t *testing.T, ctx context.Context, d *desk.Service, a auth.Acto
 // ticket; each opens a ticket of carole's own, linked as related to
 // alice's so that agents see the history, and alice is shown nothing.
 func TestAMessageToATicketMergedIntoAnotherCustomersStaysWithTheSender(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		lead := storetest.Actor(t, s, f.Lead)
-		car := carole(t, ctx, s, f)
-		alice := f.Customer["alice"]
-		target := f.Ticket["L1"] // alice's #1000
-		hers, err := d.CreateTicket(ctx, lead, desk.NewTicket{Subject: "Facture de mars aussi", Body: "Même souci de facture chez nous.",
-			CustomerID: car.ID, RequestType: "billing", TierID: f.Tier["L1"].ID, TeamID: f.Team["L1"].ID})
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		car := carole(t, env.ctx, env.s, env.f)
+		alice := env.f.Customer["alice"]
+		target := env.f.Ticket["L1"] // alice's #1000
+		hers, err := env.d.CreateTicket(env.ctx, env.lead, desk.NewTicket{Subject: "Facture de mars aussi", Body: "Même souci de facture chez nous.",
+			CustomerID: car.ID, RequestType: "billing", TierID: env.f.Tier["L1"].ID, TeamID: env.f.Team["L1"].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.MergeTickets(ctx, lead, target.ID, []int64{hers.ID}); err != nil {
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, target.ID, []int64{hers.ID}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -64,13 +63,13 @@ func TestAMessageToATicketMergedIntoAnotherCustomersStaysWithTheSender(t *testin
 			if got.ID == target.ID || got.ID == hers.ID || got.CustomerID != car.ID || !got.Status.Active() {
 				t.Fatalf("%s: the message went to %s (customer %d, %s); want a new active ticket of carole's (%d)", how, got.Reference, got.CustomerID, got.Status, car.ID)
 			}
-			if timelineHas(t, ctx, d, lead, target.ID, body) {
+			if timelineHas(t, env.ctx, env.d, env.lead, target.ID, body) {
 				t.Errorf("%s: carole's message landed on alice's %s", how, target.Reference)
 			}
-			if !timelineHas(t, ctx, d, lead, got.ID, body) {
+			if !timelineHas(t, env.ctx, env.d, env.lead, got.ID, body) {
 				t.Errorf("%s: the new ticket %s lacks carole's message", how, got.Reference)
 			}
-			links, err := d.TicketLinks(ctx, lead, got.ID)
+			links, err := env.d.TicketLinks(env.ctx, env.lead, got.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +78,7 @@ func TestAMessageToATicketMergedIntoAnotherCustomersStaysWithTheSender(t *testin
 			}
 			// Alice, in the help centre, sees neither the message nor the
 			// new ticket.
-			mine, err := d.CustomerRequests(ctx, desk.Customer{WorkspaceID: f.WS.ID, Customer: alice})
+			mine, err := env.d.CustomerRequests(env.ctx, desk.Customer{WorkspaceID: env.f.WS.ID, Customer: alice})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +87,7 @@ func TestAMessageToATicketMergedIntoAnotherCustomersStaysWithTheSender(t *testin
 					t.Errorf("%s: alice's requests list carole's new ticket", how)
 				}
 			}
-			req, err := d.CustomerRequest(ctx, desk.Customer{WorkspaceID: f.WS.ID, Customer: alice}, target.Number, "fr")
+			req, err := env.d.CustomerRequest(env.ctx, desk.Customer{WorkspaceID: env.f.WS.ID, Customer: alice}, target.Number, "fr")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,34 +99,34 @@ func TestAMessageToATicketMergedIntoAnotherCustomersStaysWithTheSender(t *testin
 		}
 
 		// From the help centre, on her merged ticket.
-		got, err := d.CustomerReply(ctx, desk.Customer{WorkspaceID: f.WS.ID, Customer: car}, hers.Number, "Portail : notre IBAN a changé.", nil)
+		got, err := env.d.CustomerReply(env.ctx, desk.Customer{WorkspaceID: env.f.WS.ID, Customer: car}, hers.Number, "Portail : notre IBAN a changé.", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		check("help centre", got, "notre IBAN a changé")
 
 		// By email, answering her merged ticket.
-		in, err := d.ReceiveEmail(ctx, f.WS.ID, desk.InboundEmail{MessageID: "carole-2@globex.example", FromEmail: car.Email,
+		in, err := env.d.ReceiveEmail(env.ctx, env.f.WS.ID, desk.InboundEmail{MessageID: "carole-2@globex.example", FromEmail: car.Email,
 			Subject: "Re: [" + hers.Reference + "] Facture de mars aussi", Text: "Courriel : voici le nouveau RIB.", TicketNumber: hers.Number})
 		if err != nil {
 			t.Fatal(err)
 		}
-		mailed, err := s.Ticket(ctx, f.WS.ID, in.TicketID)
+		mailed, err := env.s.Ticket(env.ctx, env.f.WS.ID, in.TicketID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		check("email", mailed, "voici le nouveau RIB")
 
 		// The same customer's merged ticket still leads to the kept one.
-		dup := aliceDuplicate(t, ctx, d, lead, f, "Toujours facturée deux fois.")
-		if _, err := d.MergeTickets(ctx, lead, target.ID, []int64{dup.ID}); err != nil {
+		dup := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Toujours facturée deux fois.")
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, target.ID, []int64{dup.ID}); err != nil {
 			t.Fatal(err)
 		}
-		own, err := d.CustomerReply(ctx, desk.Customer{WorkspaceID: f.WS.ID, Customer: alice}, dup.Number, "Alice : merci !", nil)
+		own, err := env.d.CustomerReply(env.ctx, desk.Customer{WorkspaceID: env.f.WS.ID, Customer: alice}, dup.Number, "Alice : merci !", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if own.ID != target.ID || !timelineHas(t, ctx, d, lead, target.ID, "Alice : merci") {
+		if own.ID != target.ID || !timelineHas(t, env.ctx, env.d, env.lead, target.ID, "Alice : merci") {
 			t.Errorf("alice's answer to her own merged ticket went to %s, want %s", own.Reference, target.Reference)
 		}
 	})
