@@ -4,17 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/event"
+	"github.com/palier/palier/internal/macro"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -38,12 +40,12 @@ func linkCounts(t *testing.T, s *store.Store) map[string]int {
 	return out
 }
 
-// aliceDuplicate opens another ticket for alice in tier L1, as she would
-// by writing again about the same invoice.
-func aliceDuplicate(t *testing.T, ctx context.Context, d *desk.Service, a auth.Actor, f storetest.Fixture, body string) ticket.Ticket {
+// aliceDuplicate opens (as the lead) another ticket for alice in tier L1,
+// as she would by writing again about the same invoice.
+func (env deskTest) aliceDuplicate(t *testing.T, body string) ticket.Ticket {
 	t.Helper()
-	tk, err := d.CreateTicket(ctx, a, desk.NewTicket{Subject: "Re: facture", Body: body, CustomerID: f.Customer["alice"].ID,
-		RequestType: "billing", TierID: f.Tier["L1"].ID, TeamID: f.Team["L1"].ID})
+	tk, err := env.d.CreateTicket(env.ctx, env.lead, desk.NewTicket{Subject: "Re: facture", Body: body, CustomerID: env.f.Customer["alice"].ID,
+		RequestType: "billing", TierID: env.f.Tier["L1"].ID, TeamID: env.f.Team["L1"].ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +64,7 @@ func TestMergeCombinesTheConversationAndTellsTheCustomerOnce(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
 		env.d.EnableEmailReplies(desk.Outbound{Domain: "acme.test"})
 		target := env.f.Ticket["L1"] // alice, #1000
-		dup1 := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Je vous réécris : toujours facturée deux fois.")
+		dup1 := env.aliceDuplicate(t, "Je vous réécris : toujours facturée deux fois.")
 		if _, _, err := env.d.Note(env.ctx, env.lead, dup1.ID, "Note interne : même client que #1000."); err != nil {
 			t.Fatal(err)
 		}
@@ -162,8 +164,8 @@ func derefEvent(e *ticket.Event) ticket.Event {
 
 func TestRefusedMergesWriteNothing(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
-		dup := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Encore moi.")
-		merged := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Déjà fusionné.")
+		dup := env.aliceDuplicate(t, "Encore moi.")
+		merged := env.aliceDuplicate(t, "Déjà fusionné.")
 		if _, err := env.d.MergeTickets(env.ctx, env.lead, dup.ID, []int64{merged.ID}); err != nil {
 			t.Fatal(err)
 		}
@@ -204,13 +206,13 @@ func TestRefusedMergesWriteNothing(t *testing.T) {
 
 func TestTwoMergesOfTheSameDuplicateOneWins(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
-		a := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Premier.")
-		b := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Deuxième.")
-		src := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Le doublon.")
+		a := env.aliceDuplicate(t, "Premier.")
+		b := env.aliceDuplicate(t, "Deuxième.")
+		src := env.aliceDuplicate(t, "Le doublon.")
 		for round := 0; round < 3; round++ {
 			// Each round, a fresh source merged into a and b at once.
 			if round > 0 {
-				src = aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Encore un doublon.")
+				src = env.aliceDuplicate(t, "Encore un doublon.")
 			}
 			var wg sync.WaitGroup
 			errs := make([]error, 2)
@@ -329,7 +331,7 @@ func eventOf(t *testing.T, d *desk.Service, a auth.Actor, ticketID int64, kind t
 
 func TestLinksRelatedAndParentChild(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
-		parent := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Panne générale de la facturation.")
+		parent := env.aliceDuplicate(t, "Panne générale de la facturation.")
 		c1, c2 := env.f.Ticket["L1"], env.f.Ticket["L1owned"]
 
 		for _, c := range []ticket.Ticket{c1, c2} {
@@ -343,7 +345,7 @@ func TestLinksRelatedAndParentChild(t *testing.T) {
 		if _, err := env.d.LinkTickets(env.ctx, env.lead, c1.ID, env.f.Ticket["L2"].ID, "related"); err != nil {
 			t.Fatal(err)
 		}
-		grandchild := aliceDuplicate(t, env.ctx, env.d, env.lead, env.f, "Suite.")
+		grandchild := env.aliceDuplicate(t, "Suite.")
 		if _, err := env.d.LinkTickets(env.ctx, env.l1, c1.ID, grandchild.ID, "child"); err != nil {
 			t.Fatal(err)
 		}
@@ -458,5 +460,150 @@ func TestMergeAndSplitCarryAttachments(t *testing.T) {
 		if got := files(split.ID); len(got) != 1 || got[0].Filename != "facture.txt" || got[0].SHA256 != onKeep[0].SHA256 {
 			t.Fatalf("files on the split ticket: %+v", got)
 		}
+	})
+}
+
+// isMerged checks a refusal is the structured 409 naming the kept ticket.
+func isMerged(t *testing.T, what string, err error, keptID int64) {
+	t.Helper()
+	p, ok := problem.As(err)
+	if !ok || p.Kind != problem.Conflict || p.Code != "ticket_merged" || p.Params["merged_into"] != strconv.FormatInt(keptID, 10) {
+		t.Errorf("%s on a merged ticket = %v (%+v), want 409 ticket_merged naming %d", what, err, p, keptID)
+	}
+}
+
+// A merged ticket is not reopened nor changed by hand, whatever the path
+// (an update, a reply, a bulk action, a macro, an escalation, a split):
+// each is refused with ticket_merged and writes nothing. It stays
+// readable, its links may change, and agents may add internal notes.
+func TestAMergedTicketRefusesChangesByHand(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		kept := env.f.Ticket["L1"]
+		dup := env.aliceDuplicate(t, "Encore la facture.")
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, kept.ID, []int64{dup.ID}); err != nil {
+			t.Fatal(err)
+		}
+		events, err := env.d.Timeline(env.ctx, env.lead, dup.ID, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgID int64
+		for _, e := range events {
+			if e.Kind == ticket.CustomerMessage {
+				msgID = e.ID
+			}
+		}
+		m, err := env.d.CreateMacro(env.ctx, env.lead, macro.Macro{Name: "Relance", Scope: macro.Shared, BodyFR: "Des nouvelles ?",
+			Actions: macro.Actions{Status: "pending"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tagOnly, err := env.d.CreateMacro(env.ctx, env.lead, macro.Macro{Name: "Étiquette", Scope: macro.Shared, BodyFR: "Étiqueté.",
+			Actions: macro.Actions{AddTags: []string{"vu"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := linkCounts(t, env.s)
+
+		open, high, tags := "open", "high", []string{"relance"}
+		for _, actor := range []struct {
+			name string
+			a    auth.Actor
+		}{{"lead", env.lead}, {"agentL1", env.l1}} {
+			a := actor.a
+			_, err = env.d.UpdateTicket(env.ctx, a, dup.ID, desk.Update{Status: &open})
+			isMerged(t, actor.name+": reopening", err, kept.ID)
+			_, err = env.d.UpdateTicket(env.ctx, a, dup.ID, desk.Update{Priority: &high, Tags: &tags})
+			isMerged(t, actor.name+": changing fields", err, kept.ID)
+			_, _, err = env.d.Reply(env.ctx, a, dup.ID, "Bonjour, c'est réglé.", "solved")
+			isMerged(t, actor.name+": a reply", err, kept.ID)
+			res, err := env.d.BulkUpdate(env.ctx, a, []int64{dup.ID}, desk.Bulk{Update: desk.Update{Status: &open}})
+			if err != nil || len(res) != 1 {
+				t.Fatalf("%s: bulk = %v, %v", actor.name, res, err)
+			}
+			isMerged(t, actor.name+": a bulk reopening", res[0].Err, kept.ID)
+			res, _ = env.d.BulkUpdate(env.ctx, a, []int64{dup.ID}, desk.Bulk{Reply: "Nous revenons vers vous."})
+			isMerged(t, actor.name+": a bulk reply", res[0].Err, kept.ID)
+			_, err = env.d.ApplyMacro(env.ctx, a, dup.ID, desk.MacroUse{MacroID: m.ID})
+			isMerged(t, actor.name+": a macro's reply", err, kept.ID)
+			_, err = env.d.ApplyMacro(env.ctx, a, dup.ID, desk.MacroUse{MacroID: tagOnly.ID, Note: true})
+			isMerged(t, actor.name+": a macro's tags with a note", err, kept.ID)
+			_, err = env.d.Escalate(env.ctx, a, dup.ID, desk.EscalateInput{Reason: "expert", Answers: map[string]string{}})
+			isMerged(t, actor.name+": an escalation", err, kept.ID)
+			_, err = env.d.SplitMessage(env.ctx, a, dup.ID, msgID, "")
+			isMerged(t, actor.name+": a split", err, kept.ID)
+		}
+		if after := linkCounts(t, env.s); !maps.Equal(before, after) {
+			t.Fatalf("refused changes wrote rows: before %v, after %v", before, after)
+		}
+		if cur, _ := env.s.Ticket(env.ctx, env.f.WS.ID, dup.ID); cur.Status != ticket.Closed || cur.Priority != dup.Priority || len(cur.Tags) != 0 {
+			t.Errorf("the merged ticket changed: %+v", cur)
+		}
+
+		// What stays allowed: reading, a note, links.
+		if _, err := env.d.Ticket(env.ctx, env.l1, dup.ID); err != nil {
+			t.Errorf("reading a merged ticket: %v", err)
+		}
+		if _, _, err := env.d.Note(env.ctx, env.l1, dup.ID, "Fusionné par erreur ? À vérifier."); err != nil {
+			t.Errorf("a note on a merged ticket: %v", err)
+		}
+		if _, err := env.d.LinkTickets(env.ctx, env.lead, dup.ID, env.f.Ticket["L2"].ID, "related"); err != nil {
+			t.Errorf("linking a merged ticket: %v", err)
+		}
+		if _, err := env.d.UnlinkTickets(env.ctx, env.lead, dup.ID, env.f.Ticket["L2"].ID); err != nil {
+			t.Errorf("unlinking a merged ticket: %v", err)
+		}
+		// The kept ticket is worked as usual.
+		if _, err := env.d.UpdateTicket(env.ctx, env.lead, kept.ID, desk.Update{Priority: &high}); err != nil {
+			t.Errorf("changing the kept ticket: %v", err)
+		}
+	})
+}
+
+// The simulator's calibration walks each timeline in the order things
+// happened: on a ticket that received a merge, the copied messages count
+// when they were written, not when the merge copied them.
+func TestCalibrationReadsAMergedTimelineInTimeOrder(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		var mu sync.Mutex
+		base := time.Now().Add(24 * time.Hour).Truncate(time.Millisecond)
+		now := base
+		env.s.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+		at := func(dt time.Duration) { mu.Lock(); now = base.Add(dt); mu.Unlock() }
+		target, err := env.d.CreateTicket(env.ctx, env.lead, desk.NewTicket{Subject: "Facture", Body: "Facturée deux fois.", CustomerID: env.f.Customer["alice"].ID,
+			RequestType: "billing", TierID: env.f.Tier["L1"].ID, TeamID: env.f.Team["L1"].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at(time.Minute) // the duplicate comes later: the history tells them apart by creation
+		dup := env.aliceDuplicate(t, "Je relance.")
+		at(time.Hour)
+		if _, _, err := env.d.Note(env.ctx, env.lead, dup.ID, "Vu à +1 h."); err != nil {
+			t.Fatal(err)
+		}
+		at(2 * time.Hour)
+		if _, _, err := env.d.Note(env.ctx, env.lead, target.ID, "Vu à +2 h."); err != nil {
+			t.Fatal(err)
+		}
+		at(3 * time.Hour)
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, target.ID, []int64{dup.ID}); err != nil {
+			t.Fatal(err)
+		}
+		history, err := env.d.History(env.ctx, env.lead, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range history {
+			if !h.Created.Equal(target.CreatedAt) || h.Type != "billing" {
+				continue
+			}
+			// L1 worked it from the note at +1 h (copied from the
+			// duplicate) to the merge's notice at +3 h.
+			if len(h.Spans) != 1 || !h.Spans[0].Start.Equal(base.Add(time.Hour)) || !h.Spans[0].End.Equal(base.Add(3*time.Hour)) {
+				t.Errorf("the kept ticket's stretches: %+v; want L1 from %s to %s", h.Spans, base.Add(time.Hour), base.Add(3*time.Hour))
+			}
+			return
+		}
+		t.Fatalf("the kept ticket is not in the history: %+v", history)
 	})
 }

@@ -179,14 +179,14 @@ func TestInviteTeam(t *testing.T) {
 
 // newCollaborator adds a member with the collaborator role, given a tier
 // and a team by mistake, to prove neither gives them anything.
-func newCollaborator(t *testing.T, s *store.Store, f storetest.Fixture) auth.Actor {
+func (env deskTest) newCollaborator(t *testing.T) auth.Actor {
 	t.Helper()
-	m, err := s.CreateMember(context.Background(), f.WS.ID, f.Admin.ID, workspace.Member{Email: "po@acme.test", Name: "Paul Produit",
-		Role: workspace.Collaborator, Active: true, TierIDs: []int64{f.Tier["L1"].ID}, TeamIDs: []int64{f.Team["L3"].ID}}, "")
+	m, err := env.s.CreateMember(env.ctx, env.f.WS.ID, env.f.Admin.ID, workspace.Member{Email: "po@acme.test", Name: "Paul Produit",
+		Role: workspace.Collaborator, Active: true, TierIDs: []int64{env.f.Tier["L1"].ID}, TeamIDs: []int64{env.f.Team["L3"].ID}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return storetest.Actor(t, s, m)
+	return storetest.Actor(t, env.s, m)
 }
 
 // A collaborator from outside support sees only the tickets they were
@@ -194,7 +194,7 @@ func newCollaborator(t *testing.T, s *store.Store, f storetest.Fixture) auth.Act
 // the server.
 func TestCollaboratorRole(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
-		po := newCollaborator(t, env.s, env.f)
+		po := env.newCollaborator(t)
 		tk := env.f.Ticket["L3"]
 		if err := env.d.Invite(env.ctx, env.l3, tk.ID, po.AgentID); err != nil {
 			t.Fatal(err)
@@ -266,7 +266,7 @@ func TestCollaboratorRole(t *testing.T) {
 // assigns within.
 func TestRoutingNeverAssignsACollaborator(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
-		po := newCollaborator(t, env.s, env.f) // in team L3, with no ticket: the least loaded
+		po := env.newCollaborator(t) // in team L3, with no ticket: the least loaded
 		for _, then := range []routing.Actions{
 			{Tier: "L3", Team: env.f.Team["L3"].Name, AssignStrategy: routing.AssignLeastLoaded},
 			{Tier: "L3", Team: env.f.Team["L3"].Name, AssignAgent: po.AgentID},
