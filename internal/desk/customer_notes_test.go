@@ -13,18 +13,10 @@ import (
 	"github.com/palier/palier/internal/workspace"
 )
 
-// counts reads the number of rows of the tables a customer page may write.
+// peopleCounts counts the rows of the tables a customer page may write.
 func peopleCounts(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
-	out := map[string]int{}
-	for _, table := range []string{"customer_notes", "customers", "organisations", "audit_log", "customer_sessions"} {
-		var n int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out[table] = n
-	}
-	return out
+	return rowCounts(t, s, "customer_notes", "customers", "organisations", "audit_log", "customer_sessions")
 }
 
 func sameRows(t *testing.T, what string, before, after map[string]int) {

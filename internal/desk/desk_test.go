@@ -124,6 +124,21 @@ func eachDesk(t *testing.T, test func(t *testing.T, env deskTest)) {
 	})
 }
 
+// rowCounts counts the rows of each table (a table name, or one with a
+// WHERE clause): a refusal must leave every count as it was.
+func rowCounts(t *testing.T, s *store.Store, tables ...string) map[string]int {
+	t.Helper()
+	out := make(map[string]int, len(tables))
+	for _, table := range tables {
+		var n int
+		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatalf("count %s: %v", table, err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
 func TestEscalationNeedsTheChecklistThenHandsOver(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
 		tk := env.f.Ticket["L1owned"]

@@ -24,20 +24,8 @@ import (
 // refusal must leave every one as it was.
 func linkCounts(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
-	out := map[string]int{}
-	for _, table := range []string{"tickets", "events", "attachments", "ticket_links", "audit_log", "jobs", "notifications"} {
-		var n int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
-			t.Fatalf("count %s: %v", table, err)
-		}
-		out[table] = n
-	}
-	var merged int
-	if err := s.DB().QueryRow(`SELECT count(*) FROM tickets WHERE merged_into_id IS NOT NULL`).Scan(&merged); err != nil {
-		t.Fatal(err)
-	}
-	out["merged"] = merged
-	return out
+	return rowCounts(t, s, "tickets", "events", "attachments", "ticket_links", "audit_log", "jobs", "notifications",
+		"tickets WHERE merged_into_id IS NOT NULL")
 }
 
 // aliceDuplicate opens (as the lead) another ticket for alice in tier L1,

@@ -18,12 +18,8 @@ import (
 
 func viewRows(t *testing.T, s *store.Store) (views, audits int) {
 	t.Helper()
-	for table, n := range map[string]*int{"saved_views": &views, "audit_log": &audits} {
-		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return views, audits
+	n := rowCounts(t, s, "saved_views", "audit_log")
+	return n["saved_views"], n["audit_log"]
 }
 
 func hasCode(err error, code string) bool {
