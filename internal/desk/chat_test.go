@@ -10,15 +10,23 @@ import (
 	"github.com/palier/palier/internal/problem"
 )
 
+// waitingChat starts a conversation from Zoé, a new visitor: it waits for
+// an agent to accept it.
+func (env deskTest) waitingChat(t *testing.T) chat.Conversation {
+	t.Helper()
+	c, _, err := env.d.StartChat(env.ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour", Workspace: env.f.WS.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // TestChatStateChangesAreConditional: a change made from a stale reading
 // of a conversation writes nothing, so of two agents who both saw it
 // waiting, one wins.
 func TestChatStateChangesAreConditional(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
-		c, _, err := env.d.StartChat(env.ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour", Workspace: env.f.WS.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := env.waitingChat(t)
 		first, second := c, c
 		first.State, first.AgentID = chat.Accepted, env.f.AgentL1.ID
 		second.State, second.AgentID = chat.Accepted, env.f.Lead.ID
@@ -41,10 +49,7 @@ func TestChatStateChangesAreConditional(t *testing.T) {
 func TestConcurrentAcceptsHaveOneWinner(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
 		for round := range 5 {
-			c, _, err := env.d.StartChat(env.ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour", Workspace: env.f.WS.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := env.waitingChat(t)
 			actors := []auth.Actor{env.l1, env.lead, env.admin}
 			var wg sync.WaitGroup
 			var mu sync.Mutex
