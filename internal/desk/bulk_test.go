@@ -16,7 +16,7 @@ func TestBulkUpdateDoesEachTicketOrSaysWhyNot(t *testing.T) {
 		ids := []int64{env.f.Ticket["L1"].ID, env.f.Ticket["L1owned"].ID, env.f.Ticket["L2"].ID, env.f.Ticket["sensitive"].ID, env.f.Ticket["L1"].ID}
 		before := map[int64]int{}
 		for _, id := range ids {
-			before[id] = timelineLen(t, env.d, env.lead, id)
+			before[id] = env.timelineLen(t, env.lead, id)
 		}
 		res, err := env.d.BulkUpdate(env.ctx, env.l1, ids, desk.Bulk{Update: desk.Update{Status: &solved}, AddTags: []string{"panne"},
 			Reply: "La panne est réparée, merci de votre patience."})
@@ -33,7 +33,7 @@ func TestBulkUpdateDoesEachTicketOrSaysWhyNot(t *testing.T) {
 				if !problem.Is(r.Err, kind) {
 					t.Errorf("ticket %d: %v, want kind %v", r.TicketID, r.Err, kind)
 				}
-				if n := timelineLen(t, env.d, env.lead, r.TicketID); n != before[r.TicketID] {
+				if n := env.timelineLen(t, env.lead, r.TicketID); n != before[r.TicketID] {
 					t.Errorf("refused ticket %d got %d events", r.TicketID, n-before[r.TicketID])
 				}
 				continue
@@ -53,7 +53,7 @@ func TestBulkUpdateRefusesBeforeTouchingAnything(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
 		bad := "closed-ish"
 		ids := []int64{env.f.Ticket["L1"].ID}
-		before := timelineLen(t, env.d, env.l1, ids[0])
+		before := env.timelineLen(t, env.l1, ids[0])
 		many := make([]int64, desk.MaxBulk+1)
 		cases := []struct {
 			name string
@@ -72,7 +72,7 @@ func TestBulkUpdateRefusesBeforeTouchingAnything(t *testing.T) {
 				t.Errorf("%s: %v, want %s", c.name, err, c.code)
 			}
 		}
-		if n := timelineLen(t, env.d, env.l1, ids[0]); n != before {
+		if n := env.timelineLen(t, env.l1, ids[0]); n != before {
 			t.Errorf("a refused bulk action wrote %d events", n-before)
 		}
 	})

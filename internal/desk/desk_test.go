@@ -124,6 +124,17 @@ func eachDesk(t *testing.T, test func(t *testing.T, env deskTest)) {
 	})
 }
 
+// timelineLen counts the events of a ticket's timeline as a reads it: a
+// refusal must not add one.
+func (env deskTest) timelineLen(t *testing.T, a auth.Actor, id int64) int {
+	t.Helper()
+	events, err := env.d.Timeline(env.ctx, a, id, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(events)
+}
+
 // rowCounts counts the rows of each table (a table name, or one with a
 // WHERE clause): a refusal must leave every count as it was.
 func rowCounts(t *testing.T, s *store.Store, tables ...string) map[string]int {

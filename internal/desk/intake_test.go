@@ -207,11 +207,11 @@ func TestReceiveCustomerMessageFollowsTheIntakeRule(t *testing.T) {
 		if _, err := env.d.UpdateTicket(env.ctx, env.lead, tk.ID, desk.Update{Status: &solved}); err != nil {
 			t.Fatal(err)
 		}
-		before := timelineLen(t, env.d, env.lead, tk.ID)
+		before := env.timelineLen(t, env.lead, tk.ID)
 		if _, err := env.d.ReceiveCustomerMessage(env.ctx, env.f.WS.ID, tk.ID, "portal", " \n"); !problem.Is(err, problem.Invalid) {
 			t.Fatalf("an empty message = %v, want invalid", err)
 		}
-		if n := timelineLen(t, env.d, env.lead, tk.ID); n != before {
+		if n := env.timelineLen(t, env.lead, tk.ID); n != before {
 			t.Fatalf("a refused message wrote %d events", n-before)
 		}
 		got, err := env.d.ReceiveCustomerMessage(env.ctx, env.f.WS.ID, tk.ID, "portal", "Finalement le lien ne marche toujours pas.")

@@ -74,7 +74,7 @@ func TestMacroRefusalsWriteNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		tk := env.f.Ticket["L1"]
-		before := timelineLen(t, env.d, env.lead, tk.ID)
+		before := env.timelineLen(t, env.lead, tk.ID)
 		cases := []struct {
 			name string
 			err  error
@@ -89,7 +89,7 @@ func TestMacroRefusalsWriteNothing(t *testing.T) {
 				t.Errorf("%s: got %v, want kind %v", c.name, c.err, c.want)
 			}
 		}
-		if n := timelineLen(t, env.d, env.lead, tk.ID); n != before {
+		if n := env.timelineLen(t, env.lead, tk.ID); n != before {
 			t.Errorf("a refused macro wrote %d events", n-before)
 		}
 		if m, _ := env.d.Macro(env.ctx, env.lead, toExpert.ID); m.Usage != 0 {
@@ -127,12 +127,12 @@ func TestMacroNamingAGoneRequestTypeIsRefused(t *testing.T) {
 		if err := env.d.UpdateRequestType(env.ctx, env.admin, rt); err != nil {
 			t.Fatal(err)
 		}
-		before := timelineLen(t, env.d, env.admin, env.f.Ticket["L1"].ID)
+		before := env.timelineLen(t, env.admin, env.f.Ticket["L1"].ID)
 		err = apply(env.d, env.admin, env.f.Ticket["L1"].ID, m.ID)
 		if p, _ := problem.As(err); p == nil || p.Fields["actions.request_type"].Code != "macro_reference_gone" {
 			t.Fatalf("got %v, want macro_reference_gone on actions.request_type", err)
 		}
-		if n := timelineLen(t, env.d, env.admin, env.f.Ticket["L1"].ID); n != before {
+		if n := env.timelineLen(t, env.admin, env.f.Ticket["L1"].ID); n != before {
 			t.Errorf("the refused macro wrote %d events", n-before)
 		}
 	})
@@ -166,13 +166,4 @@ func TestMacroUsesAreCountedUnderConcurrency(t *testing.T) {
 func apply(d *desk.Service, a auth.Actor, ticketID, macroID int64) error {
 	_, err := d.ApplyMacro(context.Background(), a, ticketID, desk.MacroUse{MacroID: macroID})
 	return err
-}
-
-func timelineLen(t *testing.T, d *desk.Service, a auth.Actor, id int64) int {
-	t.Helper()
-	events, err := d.Timeline(context.Background(), a, id, 0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(events)
 }
