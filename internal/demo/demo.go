@@ -70,7 +70,7 @@ func Load(ctx context.Context, s *store.Store, seed uint64) (Info, error) {
 		return Info{}, fmt.Errorf("demo: hash password: %w", err)
 	}
 	b := &builder{ctx: ctx, s: s, hash: hash, now: time.Now().UTC().Truncate(time.Second),
-		teams: map[string]workspace.Team{}, members: map[string]workspace.Member{}, orgs: map[string]customer.Organisation{},
+		teams: map[string]workspace.Team{}, members: map[string]workspace.Member{}, actors: map[string]auth.Actor{}, orgs: map[string]customer.Organisation{},
 		history: map[int][]span{}}
 	defer s.SetClock(time.Now)
 	if err := b.build(seed); err != nil {
@@ -105,6 +105,7 @@ type builder struct {
 	types     map[string]workspace.RequestType // by key
 	teams     map[string]workspace.Team        // by key (see teamSpecs)
 	members   map[string]workspace.Member      // by key (see memberSpecs)
+	actors    map[string]auth.Actor            // the members as the service sees them signed in, by key
 	orgs      map[string]customer.Organisation // by key (see orgSpecs)
 	customers []customer.Customer              // in customerSpecs order
 	tickets   int

@@ -25,10 +25,7 @@ const HelpBoxDemoPath = "/help/box/demo"
 
 func (b *builder) createHelpBox() error {
 	ctx, svc := b.ctx, b.svc
-	admin, err := b.s.Actor(ctx, b.members["marc"].ID)
-	if err != nil {
-		return err
-	}
+	admin := b.actors["marc"]
 	if err := b.s.SetHelpBoxKey(ctx, b.ws.ID, admin.AgentID, HelpBoxKey); err != nil {
 		return err
 	}

@@ -62,10 +62,7 @@ const (
 
 func (b *builder) createJourneys() error {
 	ctx, svc, ws := b.ctx, b.svc, b.ws.ID
-	admin, err := b.s.Actor(ctx, b.members["marc"].ID)
-	if err != nil {
-		return err
-	}
+	admin := b.actors["marc"]
 	if err := svc.SaveContactSettings(ctx, admin, store.ContactSettings{Phone: demoPhone, Hours: demoHours, Callbacks: true}); err != nil {
 		return fmt.Errorf("contact settings: %w", err)
 	}

@@ -47,14 +47,7 @@ func linkSubjects() []string {
 
 func (b *builder) createLinks() error {
 	ctx, svc := b.ctx, b.svc
-	sophie, err := b.s.Actor(ctx, b.members["sophie"].ID)
-	if err != nil {
-		return err
-	}
-	marc, err := b.s.Actor(ctx, b.members["marc"].ID)
-	if err != nil {
-		return err
-	}
+	sophie, marc := b.actors["sophie"], b.actors["marc"]
 	start := b.now.Add(-5 * time.Hour)
 	// Whoever works the tickets acts: Sophie in her tiers, Marc (admin)
 	// when routing placed one elsewhere.

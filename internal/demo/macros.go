@@ -13,14 +13,7 @@ import (
 // billing team's refund answer, and one agent's personal follow-up.
 func (b *builder) createMacros() error {
 	ctx, svc := b.ctx, b.svc
-	sophie, err := b.s.Actor(ctx, b.members["sophie"].ID)
-	if err != nil {
-		return err
-	}
-	nadia, err := b.s.Actor(ctx, b.members["nadia"].ID)
-	if err != nil {
-		return err
-	}
+	sophie, nadia := b.actors["sophie"], b.actors["nadia"]
 	article := func(key string) string { return "{{article:" + strconv.FormatInt(b.kb[key].FR, 10) + "}}" }
 	articleEN := func(key string) string { return "{{article:" + strconv.FormatInt(b.kb[key].EN, 10) + "}}" }
 	for _, m := range []struct {

@@ -14,15 +14,7 @@ import (
 // tickets, so its page shows everything at a glance.
 func (b *builder) createPeopleNotes() error {
 	ctx, svc := b.ctx, b.svc
-	actor := func(key string) (auth.Actor, error) { return b.s.Actor(ctx, b.members[key].ID) }
-	sophie, err := actor("sophie")
-	if err != nil {
-		return err
-	}
-	nadia, err := actor("nadia")
-	if err != nil {
-		return err
-	}
+	sophie, nadia := b.actors["sophie"], b.actors["nadia"]
 	byName := map[string]int64{}
 	for _, c := range b.customers {
 		byName[c.Name] = c.ID

@@ -185,6 +185,11 @@ func (b *builder) createMember(m memberSpec, actorID int64) error {
 		return fmt.Errorf("member %s: %w", m.email, err)
 	}
 	b.members[m.key] = created
+	// Read once, as the service sees them signed in: the demo writes
+	// through the service as they would (their account does not change).
+	if b.actors[m.key], err = b.s.Actor(b.ctx, created.ID); err != nil {
+		return fmt.Errorf("member %s: %w", m.email, err)
+	}
 	return nil
 }
 

@@ -15,14 +15,7 @@ import (
 // waiting on the customer, latest change first.
 func (b *builder) createViews() error {
 	ctx, svc := b.ctx, b.svc
-	sophie, err := b.s.Actor(ctx, b.members["sophie"].ID)
-	if err != nil {
-		return err
-	}
-	nadia, err := b.s.Actor(ctx, b.members["nadia"].ID)
-	if err != nil {
-		return err
-	}
+	sophie, nadia := b.actors["sophie"], b.actors["nadia"]
 	for _, v := range []struct {
 		by auth.Actor
 		in desk.ViewInput

@@ -292,10 +292,7 @@ func (st *story) handoffFill(text string) string {
 // sent as the UI sends it.
 func (st *story) move(in desk.EscalateInput) error {
 	b := st.b
-	owner, err := b.s.Actor(b.ctx, b.members[st.owner].ID)
-	if err != nil {
-		return err
-	}
+	owner := b.actors[st.owner]
 	from := st.tier()
 	in.FromTier = from
 	b.at(st.clock)

@@ -279,8 +279,14 @@ func (d *Service) OpenAttachment(ctx context.Context, a auth.Actor, id int64) (a
 	if err != nil {
 		return at, nil, err
 	}
+	return d.openFile(ctx, at, errAttachmentsOff)
+}
+
+// openFile opens the bytes of an attachment its reader may see; off is
+// the refusal to give when this server stores no attachments.
+func (d *Service) openFile(ctx context.Context, at attachment.Attachment, off error) (attachment.Attachment, io.ReadSeekCloser, error) {
 	if d.files == nil {
-		return at, nil, errAttachmentsOff
+		return at, nil, off
 	}
 	r, err := d.files.blobs.Open(ctx, at.SHA256)
 	if err != nil {

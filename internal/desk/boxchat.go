@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/chat"
@@ -13,7 +12,6 @@ import (
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/text"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
 )
@@ -146,6 +144,9 @@ type CallbackRequest struct {
 // maxWindow bounds the time window a customer writes.
 const maxWindow = 200
 
+// maxCustomerName bounds the name a customer gives on a public form.
+const maxCustomerName = 200
+
 var errCallbacksOff = problem.New(problem.NotFound, "callbacks_off", "this workspace does not offer callbacks")
 
 // RequestPublicCallback opens a ticket on channel phone for a visitor who
@@ -162,33 +163,15 @@ func (d *Service) RequestPublicCallback(ctx context.Context, wsID int64, in Call
 	if !set.Callbacks {
 		return ticket.Ticket{}, errCallbacksOff
 	}
-	if strings.TrimSpace(in.Honeypot) != "" {
-		return ticket.Ticket{}, errContactRefused
-	}
-	if err := d.checkStamp(ctx, wsID, in.Stamp); err != nil {
+	if err := d.refuseBots(ctx, wsID, in.Honeypot, in.Stamp); err != nil {
 		return ticket.Ticket{}, err
 	}
 	f := problem.Fields{}
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" {
-		f.Required("name")
-	} else if utf8.RuneCountInString(in.Name) > 200 {
-		f.Add("name", "too_long", "is too long", "max", "200")
-	} else {
-		text.Check(in.Name, text.Name).Add(f, "name")
-	}
+	in.Name = checkLine(f, "name", in.Name, maxCustomerName)
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	workspace.CheckEmail(f, "email", in.Email)
 	in.Number = checkNumber(f, "number", in.Number)
-	in.Window = strings.TrimSpace(in.Window)
-	switch {
-	case in.Window == "":
-		f.Required("window")
-	case utf8.RuneCountInString(in.Window) > maxWindow:
-		f.Add("window", "too_long", "is too long", "max", strconv.Itoa(maxWindow))
-	default:
-		text.Check(in.Window, text.Name).Add(f, "window")
-	}
+	in.Window = checkLine(f, "window", in.Window, maxWindow)
 	if err := f.Err(); err != nil {
 		return ticket.Ticket{}, err
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/palier/palier/internal/live"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/text"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
 )
@@ -119,14 +118,7 @@ func HashChatToken(token string) string {
 // which only the customer holds.
 func (d *Service) StartChat(ctx context.Context, in ChatStart) (chat.Conversation, string, error) {
 	f := problem.Fields{}
-	name := strings.TrimSpace(in.Name)
-	if name == "" {
-		f.Required("name")
-	} else if len([]rune(name)) > 200 {
-		f.Add("name", "too_long", "is too long", "max", "200")
-	} else {
-		text.Check(name, text.Name).Add(f, "name")
-	}
+	name := checkLine(f, "name", in.Name, maxCustomerName)
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	if email != "" {
 		workspace.CheckEmail(f, "email", email)

@@ -1,7 +1,6 @@
 package desk_test
 
 import (
-	"context"
 	"sync"
 	"testing"
 
@@ -9,30 +8,36 @@ import (
 	"github.com/palier/palier/internal/chat"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 )
+
+// waitingChat starts a conversation from Zoé, a new visitor: it waits for
+// an agent to accept it.
+func (env deskTest) waitingChat(t *testing.T) chat.Conversation {
+	t.Helper()
+	c, _, err := env.d.StartChat(env.ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour", Workspace: env.f.WS.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
 
 // TestChatStateChangesAreConditional: a change made from a stale reading
 // of a conversation writes nothing, so of two agents who both saw it
 // waiting, one wins.
 func TestChatStateChangesAreConditional(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour", Workspace: f.WS.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		c := env.waitingChat(t)
 		first, second := c, c
-		first.State, first.AgentID = chat.Accepted, f.AgentL1.ID
-		second.State, second.AgentID = chat.Accepted, f.Lead.ID
-		if won, err := s.MoveChat(ctx, c, first); err != nil || !won {
+		first.State, first.AgentID = chat.Accepted, env.f.AgentL1.ID
+		second.State, second.AgentID = chat.Accepted, env.f.Lead.ID
+		if won, err := env.s.MoveChat(env.ctx, c, first); err != nil || !won {
 			t.Fatalf("first accept: %v, %v", won, err)
 		}
-		if won, err := s.MoveChat(ctx, c, second); err != nil || won {
+		if won, err := env.s.MoveChat(env.ctx, c, second); err != nil || won {
 			t.Fatalf("an accept from a stale reading won: %v, %v", won, err)
 		}
-		got, _ := s.Chat(ctx, f.WS.ID, c.ID)
-		if got.AgentID != f.AgentL1.ID {
+		got, _ := env.s.Chat(env.ctx, env.f.WS.ID, c.ID)
+		if got.AgentID != env.f.AgentL1.ID {
 			t.Fatalf("the chat is with %d", got.AgentID)
 		}
 	})
@@ -42,13 +47,10 @@ func TestChatStateChangesAreConditional(t *testing.T) {
 // who may all take the chat; exactly one succeeds, every other is told
 // chat_taken.
 func TestConcurrentAcceptsHaveOneWinner(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		for round := range 5 {
-			c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Zoé", Text: "Bonjour", Workspace: f.WS.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			actors := []auth.Actor{storetest.Actor(t, s, f.AgentL1), storetest.Actor(t, s, f.Lead), storetest.Actor(t, s, f.Admin)}
+			c := env.waitingChat(t)
+			actors := []auth.Actor{env.l1, env.lead, env.admin}
 			var wg sync.WaitGroup
 			var mu sync.Mutex
 			won, taken := 0, 0
@@ -59,7 +61,7 @@ func TestConcurrentAcceptsHaveOneWinner(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					<-start
-					_, err := d.AcceptChat(ctx, a, c.ID)
+					_, err := env.d.AcceptChat(env.ctx, a, c.ID)
 					mu.Lock()
 					defer mu.Unlock()
 					if err == nil {

@@ -223,6 +223,15 @@ func stampMAC(key string, wsID int64, at string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
+// refuseBots refuses a public form a bot filled in: its hidden field
+// holds text, or its signed stamp does not hold (see checkStamp).
+func (d *Service) refuseBots(ctx context.Context, wsID int64, honeypot, stamp string) error {
+	if strings.TrimSpace(honeypot) != "" {
+		return errContactRefused
+	}
+	return d.checkStamp(ctx, wsID, stamp)
+}
+
 func (d *Service) checkStamp(ctx context.Context, wsID int64, stamp string) error {
 	at, mac, ok := strings.Cut(stamp, ".")
 	if !ok || len(stamp) > 100 {
@@ -256,10 +265,7 @@ func (d *Service) checkStamp(ctx context.Context, wsID int64, stamp string) erro
 // CreateTicket on channel web, routed, with the journey attached in its
 // transaction.
 func (d *Service) SubmitContact(ctx context.Context, wsID int64, in ContactForm) (ticket.Ticket, error) {
-	if strings.TrimSpace(in.Honeypot) != "" {
-		return ticket.Ticket{}, errContactRefused
-	}
-	if err := d.checkStamp(ctx, wsID, in.Stamp); err != nil {
+	if err := d.refuseBots(ctx, wsID, in.Honeypot, in.Stamp); err != nil {
 		return ticket.Ticket{}, err
 	}
 	dir, err := d.publicDirectory(ctx, wsID)

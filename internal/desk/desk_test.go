@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/pgtest"
@@ -22,20 +23,19 @@ import (
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 func TestRoutingRulesPlaceNewTicketsFirstMatchWins(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		admin := storetest.Actor(t, s, f.Admin)
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		rs := routing.RuleSet{
 			Rules: []routing.Rule{
 				{ID: 1, Name: "Facturation urgente", Enabled: true,
 					When: routing.Condition{Field: "text", Op: "contains_words", Value: "facturé deux fois"},
-					Then: routing.Actions{Tier: "L2", Team: f.Team["L2"].Name, Priority: "urgent", AddTags: []string{"double-billing"}}},
+					Then: routing.Actions{Tier: "L2", Team: env.f.Team["L2"].Name, Priority: "urgent", AddTags: []string{"double-billing"}}},
 				{ID: 2, Name: "Everything billing", Enabled: true,
 					When: routing.Condition{Field: "request_type", Op: "is", Value: "billing"},
-					Then: routing.Actions{Tier: "L1", Team: f.Team["L1"].Name}},
+					Then: routing.Actions{Tier: "L1", Team: env.f.Team["L1"].Name}},
 			},
 			Fallback: routing.Actions{Tier: "L1"},
 		}
-		if err := d.SaveRoutingRules(ctx, admin, rs); err != nil {
+		if err := env.d.SaveRoutingRules(env.ctx, env.admin, rs); err != nil {
 			t.Fatalf("save rules: %v", err)
 		}
 		cases := []struct {
@@ -49,14 +49,14 @@ func TestRoutingRulesPlaceNewTicketsFirstMatchWins(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				tk, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: c.subject, Body: c.body, RequestType: c.typ, CustomerID: f.Customer["alice"].ID})
+				tk, err := env.d.CreateTicket(env.ctx, env.admin, desk.NewTicket{Subject: c.subject, Body: c.body, RequestType: c.typ, CustomerID: env.f.Customer["alice"].ID})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := tierCode(f, tk.TierID); got != c.wantTier || tk.Priority != c.wantPriority {
+				if got := tierCode(env.f, tk.TierID); got != c.wantTier || tk.Priority != c.wantPriority {
 					t.Errorf("placed in %s with %s, want %s with %s", got, tk.Priority, c.wantTier, c.wantPriority)
 				}
-				events, err := d.Timeline(ctx, admin, tk.ID, 0, 100)
+				events, err := env.d.Timeline(env.ctx, env.admin, tk.ID, 0, 100)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -77,12 +77,11 @@ func TestRoutingRulesPlaceNewTicketsFirstMatchWins(t *testing.T) {
 }
 
 func TestBadRulesAreRefusedWithThePathOfTheFaultyCondition(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		admin := storetest.Actor(t, s, f.Admin)
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "x", Enabled: true,
 			When: routing.Condition{All: []routing.Condition{{Field: "channel", Op: "is", Value: "email"}, {Field: "colour", Op: "is", Value: "red"}}},
 			Then: routing.Actions{Team: "No such team"}}}, Fallback: routing.Actions{Tier: "L1"}}
-		err := d.SaveRoutingRules(context.Background(), admin, rs)
+		err := env.d.SaveRoutingRules(context.Background(), env.admin, rs)
 		p, ok := problem.As(err)
 		if !ok || p.Code != "invalid_rules" {
 			t.Fatalf("got %v, want invalid_rules", err)
@@ -90,7 +89,7 @@ func TestBadRulesAreRefusedWithThePathOfTheFaultyCondition(t *testing.T) {
 		if _, ok := p.Fields["rules[0].when.all[1].field"]; !ok {
 			t.Errorf("the unknown field should be named by its path, got %v", p.Fields)
 		}
-		if err := d.SaveRoutingRules(context.Background(), storetest.Actor(t, s, f.AgentL1), DefaultRules()); !problem.Is(err, problem.Forbidden) {
+		if err := env.d.SaveRoutingRules(context.Background(), env.l1, DefaultRules()); !problem.Is(err, problem.Forbidden) {
 			t.Errorf("an agent must not change routing rules, got %v", err)
 		}
 	})
@@ -98,26 +97,69 @@ func TestBadRulesAreRefusedWithThePathOfTheFaultyCondition(t *testing.T) {
 
 func DefaultRules() routing.RuleSet { return desk.DefaultRuleSet() }
 
-// eachDesk runs a test on each database with the documented fixture
-// seeded and a desk over it: the setup most desk tests share.
-func eachDesk(t *testing.T, test func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service)) {
+// deskTest is what a desk test starts from: one database seeded with the
+// documented fixture, a desk over it, and the fixture's people already
+// signed in, so that each test begins with what it checks.
+type deskTest struct {
+	ctx context.Context
+	s   *store.Store
+	f   storetest.Fixture
+	d   *desk.Service
+	// The fixture's members, signed in to the desk.
+	admin, lead, l1, l2, l3 auth.Actor
+	// alice, the fixture's French customer, signed in to the help centre.
+	alice desk.Customer
+}
+
+// eachDesk runs a test on each database with a fresh deskTest.
+func eachDesk(t *testing.T, test func(t *testing.T, env deskTest)) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		test(t, context.Background(), s, storetest.Seed(t, s), desk.New(s, nil))
+		f := storetest.Seed(t, s)
+		test(t, deskTest{
+			ctx: context.Background(), s: s, f: f, d: desk.New(s, nil),
+			admin: storetest.Actor(t, s, f.Admin), lead: storetest.Actor(t, s, f.Lead),
+			l1: storetest.Actor(t, s, f.AgentL1), l2: storetest.Actor(t, s, f.AgentL2), l3: storetest.Actor(t, s, f.AgentL3),
+			alice: desk.Customer{WorkspaceID: f.WS.ID, Customer: f.Customer["alice"]},
+		})
 	})
 }
 
-func TestEscalationNeedsTheChecklistThenHandsOver(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		nadia := storetest.Actor(t, s, f.AgentL1)
-		karim := storetest.Actor(t, s, f.AgentL2)
-		tk := f.Ticket["L1owned"]
+// timelineLen counts the events of a ticket's timeline as a reads it: a
+// refusal must not add one.
+func (env deskTest) timelineLen(t *testing.T, a auth.Actor, id int64) int {
+	t.Helper()
+	events, err := env.d.Timeline(env.ctx, a, id, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(events)
+}
 
-		_, err := d.Escalate(ctx, nadia, tk.ID, desk.EscalateInput{Reason: "needs an expert"})
+// rowCounts counts the rows of each table (a table name, or one with a
+// WHERE clause): a refusal must leave every count as it was.
+func rowCounts(t *testing.T, s *store.Store, tables ...string) map[string]int {
+	t.Helper()
+	out := make(map[string]int, len(tables))
+	for _, table := range tables {
+		var n int
+		if err := s.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatalf("count %s: %v", table, err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
+func TestEscalationNeedsTheChecklistThenHandsOver(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		tk := env.f.Ticket["L1owned"]
+
+		_, err := env.d.Escalate(env.ctx, env.l1, tk.ID, desk.EscalateInput{Reason: "needs an expert"})
 		p, ok := problem.As(err)
 		if !ok || p.Code != "escalation_incomplete" || len(p.Fields) == 0 {
 			t.Fatalf("escalating without the checklist = %v, want escalation_incomplete naming the items", err)
 		}
-		if cur, _ := s.Ticket(ctx, f.WS.ID, tk.ID); cur.TierID != f.Tier["L1"].ID || cur.EscalationCount != 0 {
+		if cur, _ := env.s.Ticket(env.ctx, env.f.WS.ID, tk.ID); cur.TierID != env.f.Tier["L1"].ID || cur.EscalationCount != 0 {
 			t.Fatalf("a refused escalation must change nothing, ticket is now %+v", cur)
 		}
 		answers := map[string]string{}
@@ -126,18 +168,18 @@ func TestEscalationNeedsTheChecklistThenHandsOver(t *testing.T) {
 				answers[key] = "Cleared the cache\nTried another browser"
 			}
 		}
-		moved, err := d.Escalate(ctx, nadia, tk.ID, desk.EscalateInput{Reason: "needs an expert", Answers: answers})
+		moved, err := env.d.Escalate(env.ctx, env.l1, tk.ID, desk.EscalateInput{Reason: "needs an expert", Answers: answers})
 		if err != nil {
 			t.Fatalf("escalate with the checklist: %v", err)
 		}
-		if moved.TierID != f.Tier["L2"].ID || moved.EscalationCount != 1 || moved.OwnerID != 0 || moved.HandoffCount != 1 {
+		if moved.TierID != env.f.Tier["L2"].ID || moved.EscalationCount != 1 || moved.OwnerID != 0 || moved.HandoffCount != 1 {
 			t.Errorf("after escalation: tier %d esc %d owner %d handoffs %d", moved.TierID, moved.EscalationCount, moved.OwnerID, moved.HandoffCount)
 		}
 		// She let go of it but keeps sight: she reads it, may note, not work it.
-		if seen, err := d.Ticket(ctx, nadia, tk.ID); err != nil || ticket.CanWork(nadia, seen) {
+		if seen, err := env.d.Ticket(env.ctx, env.l1, tk.ID); err != nil || ticket.CanWork(env.l1, seen) {
 			t.Errorf("the L1 agent should read, not work, the ticket she handed off: %v", err)
 		}
-		events, err := d.Timeline(ctx, karim, tk.ID, 0, 100)
+		events, err := env.d.Timeline(env.ctx, env.l2, tk.ID, 0, 100)
 		if err != nil {
 			t.Fatalf("the L2 agent should see the escalated ticket: %v", err)
 		}
@@ -153,23 +195,21 @@ func TestEscalationNeedsTheChecklistThenHandsOver(t *testing.T) {
 }
 
 func TestSwarmInviteeCanNoteButNotReply(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		owner := storetest.Actor(t, s, f.AgentL3)
-		expert := storetest.Actor(t, s, f.AgentL2)
-		tk := f.Ticket["L3"]
-		if _, err := d.Ticket(ctx, expert, tk.ID); !problem.Is(err, problem.NotFound) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		tk := env.f.Ticket["L3"]
+		if _, err := env.d.Ticket(env.ctx, env.l2, tk.ID); !problem.Is(err, problem.NotFound) {
 			t.Fatalf("before the invitation the L2 agent must not see the L3 ticket: %v", err)
 		}
-		if err := d.Invite(ctx, owner, tk.ID, expert.AgentID); err != nil {
+		if err := env.d.Invite(env.ctx, env.l3, tk.ID, env.l2.AgentID); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := d.Note(ctx, expert, tk.ID, "Looks like the known webhook bug; see KB-12."); err != nil {
+		if _, _, err := env.d.Note(env.ctx, env.l2, tk.ID, "Looks like the known webhook bug; see KB-12."); err != nil {
 			t.Errorf("an invitee may post an internal note: %v", err)
 		}
-		if _, _, err := d.Reply(ctx, expert, tk.ID, "Hello", ""); !problem.Is(err, problem.Forbidden) {
+		if _, _, err := env.d.Reply(env.ctx, env.l2, tk.ID, "Hello", ""); !problem.Is(err, problem.Forbidden) {
 			t.Errorf("an invitee must not reply to the customer, got %v", err)
 		}
-		list, _, err := d.Tickets(ctx, expert, store.Filter{CollaboratorID: expert.AgentID}, "", 50)
+		list, _, err := env.d.Tickets(env.ctx, env.l2, store.Filter{CollaboratorID: env.l2.AgentID}, "", 50)
 		if err != nil || len(list) == 0 {
 			t.Errorf("'Swarms I'm in' should list the ticket: %v %v", list, err)
 		}
@@ -177,17 +217,16 @@ func TestSwarmInviteeCanNoteButNotReply(t *testing.T) {
 }
 
 func TestFirstContactResolutionIsStored(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		nadia := storetest.Actor(t, s, f.AgentL1)
-		tk, err := d.CreateTicket(ctx, nadia, desk.NewTicket{Subject: "Mot de passe oublié", Body: "Je ne peux plus me connecter", CustomerID: f.Customer["bob"].ID, OwnerID: nadia.AgentID})
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		tk, err := env.d.CreateTicket(env.ctx, env.l1, desk.NewTicket{Subject: "Mot de passe oublié", Body: "Je ne peux plus me connecter", CustomerID: env.f.Customer["bob"].ID, OwnerID: env.l1.AgentID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, solved, err := d.Reply(ctx, nadia, tk.ID, "Voici le lien de réinitialisation.", "solved")
+		_, solved, err := env.d.Reply(env.ctx, env.l1, tk.ID, "Voici le lien de réinitialisation.", "solved")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !solved.FirstContactResolved || solved.FirstReplierID != nadia.AgentID {
+		if !solved.FirstContactResolved || solved.FirstReplierID != env.l1.AgentID {
 			t.Errorf("solved by the first replier without escalation should count as first contact: %+v", solved)
 		}
 	})
@@ -212,61 +251,58 @@ func find(events []ticket.Event, kind ticket.EventKind) *ticket.Event {
 }
 
 func TestDeEscalationWithoutTargetGoesOneTierDown(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		karim := storetest.Actor(t, s, f.AgentL2)
-		moved, err := d.Escalate(ctx, karim, f.Ticket["L2"].ID, desk.EscalateInput{Direction: "down", Reason: "Known fix: clear the export cache; L1 can deliver it."})
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		moved, err := env.d.Escalate(env.ctx, env.l2, env.f.Ticket["L2"].ID, desk.EscalateInput{Direction: "down", Reason: "Known fix: clear the export cache; L1 can deliver it."})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if moved.TierID != f.Tier["L1"].ID || moved.EscalationCount != 0 {
-			t.Errorf("de-escalated to tier %d (escalations %d), want L1 (%d) and no escalation counted", moved.TierID, moved.EscalationCount, f.Tier["L1"].ID)
+		if moved.TierID != env.f.Tier["L1"].ID || moved.EscalationCount != 0 {
+			t.Errorf("de-escalated to tier %d (escalations %d), want L1 (%d) and no escalation counted", moved.TierID, moved.EscalationCount, env.f.Tier["L1"].ID)
 		}
 	})
 }
 
 func TestAutoReplyIsRecordedWithTheTicketReference(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		admin := storetest.Actor(t, s, f.Admin)
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "Accusé de réception", Enabled: true,
 			When: routing.Condition{Field: "channel", Op: "is", Value: "email"},
 			Then: routing.Actions{AutoReply: "Bonjour {{customer.name}}, nous avons bien reçu votre demande {{ticket.reference}}."}}},
 			Fallback: routing.Actions{Tier: "L1"}}
-		if err := d.SaveRoutingRules(ctx, admin, rs); err != nil {
+		if err := env.d.SaveRoutingRules(env.ctx, env.admin, rs); err != nil {
 			t.Fatal(err)
 		}
-		tk, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Question", Body: "Bonjour", Channel: "email", CustomerID: f.Customer["alice"].ID})
+		tk, err := env.d.CreateTicket(env.ctx, env.admin, desk.NewTicket{Subject: "Question", Body: "Bonjour", Channel: "email", CustomerID: env.f.Customer["alice"].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		events, err := d.Timeline(ctx, admin, tk.ID, 0, 100)
+		events, err := env.d.Timeline(env.ctx, env.admin, tk.ID, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
 		e := find(events, ticket.AutoReply)
-		want := "Bonjour " + f.Customer["alice"].Name + ", nous avons bien reçu votre demande " + tk.Reference + "."
+		want := "Bonjour " + env.f.Customer["alice"].Name + ", nous avons bien reçu votre demande " + tk.Reference + "."
 		if e == nil || e.Body != want {
 			t.Fatalf("auto-reply = %+v, want body %q", e, want)
 		}
 		if tk.FirstResponseAt != nil {
 			t.Error("an automatic reply is not a first response")
 		}
-		other, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Par téléphone", Body: "Appel", Channel: "phone", CustomerID: f.Customer["bob"].ID})
+		other, err := env.d.CreateTicket(env.ctx, env.admin, desk.NewTicket{Subject: "Par téléphone", Body: "Appel", Channel: "phone", CustomerID: env.f.Customer["bob"].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if evs, _ := d.Timeline(ctx, admin, other.ID, 0, 100); find(evs, ticket.AutoReply) != nil {
+		if evs, _ := env.d.Timeline(env.ctx, env.admin, other.ID, 0, 100); find(evs, ticket.AutoReply) != nil {
 			t.Error("a ticket the rule does not match gets no auto-reply")
 		}
 	})
 }
 
 func TestBusinessHoursConditionFollowsTheWorkspaceSetting(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		admin := storetest.Actor(t, s, f.Admin)
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "Hors heures ouvrées", Enabled: true,
 			When: routing.Condition{Field: "business_hours", Op: "is", Value: "outside"},
 			Then: routing.Actions{AddTags: []string{"after-hours"}}}}, Fallback: routing.Actions{Tier: "L1"}}
-		if err := d.SaveRoutingRules(ctx, admin, rs); err != nil {
+		if err := env.d.SaveRoutingRules(env.ctx, env.admin, rs); err != nil {
 			t.Fatal(err)
 		}
 		paris, _ := time.LoadLocation("Europe/Paris")
@@ -279,12 +315,12 @@ func TestBusinessHoursConditionFollowsTheWorkspaceSetting(t *testing.T) {
 			{"24/7", false},
 			{days[tomorrow] + " 00:00-24:00", true}, // open only tomorrow: now is outside
 		} {
-			ws := f.WS
+			ws := env.f.WS
 			ws.BusinessHours = c.hours
-			if err := d.UpdateWorkspace(ctx, admin, ws); err != nil {
+			if err := env.d.UpdateWorkspace(env.ctx, env.admin, ws); err != nil {
 				t.Fatal(err)
 			}
-			tk, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Question", Body: "Bonjour", CustomerID: f.Customer["bob"].ID})
+			tk, err := env.d.CreateTicket(env.ctx, env.admin, desk.NewTicket{Subject: "Question", Body: "Bonjour", CustomerID: env.f.Customer["bob"].ID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -292,9 +328,9 @@ func TestBusinessHoursConditionFollowsTheWorkspaceSetting(t *testing.T) {
 				t.Errorf("hours %q: tagged after-hours = %v, want %v", c.hours, got, c.afterHour)
 			}
 		}
-		ws := f.WS
+		ws := env.f.WS
 		ws.BusinessHours = "lun-ven 9h-18h"
-		if err := d.UpdateWorkspace(ctx, admin, ws); !problem.Is(err, problem.Invalid) {
+		if err := env.d.UpdateWorkspace(env.ctx, env.admin, ws); !problem.Is(err, problem.Invalid) {
 			t.Errorf("unreadable hours must be refused, got %v", err)
 		}
 	})
@@ -304,25 +340,23 @@ func TestBusinessHoursConditionFollowsTheWorkspaceSetting(t *testing.T) {
 // thing: the field saved on the ticket answers the item, an answer typed
 // at hand-off fills the field, and a refused hand-off fills nothing.
 func TestChecklistAnswersAreCustomFields(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		admin := storetest.Actor(t, s, f.Admin)
-		nadia := storetest.Actor(t, s, f.AgentL1)
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		for _, cf := range []workspace.CustomField{
 			{Key: "error_message", LabelFR: "Message d'erreur", LabelEN: "Error message", Kind: workspace.Text, Position: 1},
 			{Key: "steps_tried", LabelFR: "Étapes déjà essayées", LabelEN: "Steps already tried", Kind: workspace.Text, Position: 2},
 		} {
-			if _, err := d.CreateCustomField(ctx, admin, cf); err != nil {
+			if _, err := env.d.CreateCustomField(env.ctx, env.admin, cf); err != nil {
 				t.Fatal(err)
 			}
 		}
-		tk := f.Ticket["L1owned"]
-		if _, err := d.UpdateTicket(ctx, nadia, tk.ID, desk.Update{CustomFields: map[string]string{"error_message": "Ce lien a expiré"}}); err != nil {
+		tk := env.f.Ticket["L1owned"]
+		if _, err := env.d.UpdateTicket(env.ctx, env.l1, tk.ID, desk.Update{CustomFields: map[string]string{"error_message": "Ce lien a expiré"}}); err != nil {
 			t.Fatal(err)
 		}
 
 		// No reason: refused, naming the reason and nothing the field
 		// already answers; the typed answer is not written.
-		_, err := d.Escalate(ctx, nadia, tk.ID, desk.EscalateInput{Answers: map[string]string{"steps_tried": "Renvoyé le lien"}})
+		_, err := env.d.Escalate(env.ctx, env.l1, tk.ID, desk.EscalateInput{Answers: map[string]string{"steps_tried": "Renvoyé le lien"}})
 		p, ok := problem.As(err)
 		if !ok || p.Code != "escalation_incomplete" {
 			t.Fatalf("escalating without a reason = %v", err)
@@ -330,17 +364,17 @@ func TestChecklistAnswersAreCustomFields(t *testing.T) {
 		if _, named := p.Fields["answers.error_message"]; named {
 			t.Error("the error message saved as a field is reported missing")
 		}
-		if cur, _ := s.Ticket(ctx, f.WS.ID, tk.ID); cur.CustomFields["steps_tried"] != "" || cur.TierID != f.Tier["L1"].ID {
+		if cur, _ := env.s.Ticket(env.ctx, env.f.WS.ID, tk.ID); cur.CustomFields["steps_tried"] != "" || cur.TierID != env.f.Tier["L1"].ID {
 			t.Fatalf("a refused hand-off wrote %q", cur.CustomFields)
 		}
 
-		moved, err := d.Escalate(ctx, nadia, tk.ID, desk.EscalateInput{Reason: "Le lien expire aussitôt",
+		moved, err := env.d.Escalate(env.ctx, env.l1, tk.ID, desk.EscalateInput{Reason: "Le lien expire aussitôt",
 			Answers: map[string]string{"steps_tried": "Renvoyé le lien", "error_message": ""}})
 		if err != nil {
 			t.Fatalf("escalate with the field filled in: %v", err)
 		}
-		cur, _ := s.Ticket(ctx, f.WS.ID, tk.ID)
-		if moved.TierID != f.Tier["L2"].ID || cur.CustomFields["steps_tried"] != "Renvoyé le lien" || cur.CustomFields["error_message"] != "Ce lien a expiré" {
+		cur, _ := env.s.Ticket(env.ctx, env.f.WS.ID, tk.ID)
+		if moved.TierID != env.f.Tier["L2"].ID || cur.CustomFields["steps_tried"] != "Renvoyé le lien" || cur.CustomFields["error_message"] != "Ce lien a expiré" {
 			t.Errorf("after the hand-off: tier %d, fields %q", cur.TierID, cur.CustomFields)
 		}
 	})

@@ -22,15 +22,14 @@ import (
 // ticket of the same, single customer: none may be refused because another
 // created the customer a moment before.
 func TestConcurrentFirstMessagesOfANewCustomerAllBecomeTickets(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		admin := storetest.Actor(t, s, f.Admin)
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		const n = 12
 		var wg sync.WaitGroup
 		customers := make([]int64, n)
 		errs := make([]error, n)
 		for i := range n {
 			wg.Go(func() {
-				tk, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Facturé deux fois", Body: "Bonjour, deux prélèvements.",
+				tk, err := env.d.CreateTicket(env.ctx, env.admin, desk.NewTicket{Subject: "Facturé deux fois", Body: "Bonjour, deux prélèvements.",
 					CustomerEmail: "Nouvelle.Cliente@example.fr", CustomerName: "Nouvelle Cliente"})
 				customers[i], errs[i] = tk.CustomerID, err
 			})
@@ -44,7 +43,7 @@ func TestConcurrentFirstMessagesOfANewCustomerAllBecomeTickets(t *testing.T) {
 				t.Fatalf("message %d went to customer %d, message 0 to %d: one customer expected", i, customers[i], customers[0])
 			}
 		}
-		c, err := s.CustomerByEmail(ctx, f.WS.ID, "nouvelle.cliente@example.fr")
+		c, err := env.s.CustomerByEmail(env.ctx, env.f.WS.ID, "nouvelle.cliente@example.fr")
 		if err != nil || c.ID != customers[0] {
 			t.Fatalf("stored customer = %+v, %v; want id %d", c, err, customers[0])
 		}
@@ -102,25 +101,25 @@ func TestIntakeByEmailSeesAnotherInstancesChanges(t *testing.T) {
 // the contact form carries its journey into the hand-off summary's
 // "self-service before contact" place.
 func TestHandoffSummaryListsTheJourney(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		now := time.Now().UTC()
-		s.SetClock(func() time.Time { return now })
-		ws := f.WS.ID
+		env.s.SetClock(func() time.Time { return now })
+		ws := env.f.WS.ID
 		const tok = "HANDOFFAAAAAAAAAAAAAAAAAAA"
 		for _, st := range []desk.JourneyStep{
 			{Kind: desk.StepSearch, Detail: "lien expiré", Hits: 0},
 			{Kind: desk.StepFormStarted},
 		} {
-			if err := d.RecordJourneyStep(ctx, ws, tok, st); err != nil {
+			if err := env.d.RecordJourneyStep(env.ctx, ws, tok, st); err != nil {
 				t.Fatal(err)
 			}
 		}
-		stamp, err := d.ContactStamp(ctx, ws)
+		stamp, err := env.d.ContactStamp(env.ctx, ws)
 		if err != nil {
 			t.Fatal(err)
 		}
 		now = now.Add(10 * time.Second)
-		tk, err := d.SubmitContact(ctx, ws, desk.ContactForm{Name: "Chloé", Email: "chloe@example.fr", Subject: "Lien expiré",
+		tk, err := env.d.SubmitContact(env.ctx, ws, desk.ContactForm{Name: "Chloé", Email: "chloe@example.fr", Subject: "Lien expiré",
 			Description: "Le lien de réinitialisation expire aussitôt.", Language: "fr", Journey: tok, Stamp: stamp, Address: "192.0.2.9"})
 		if err != nil {
 			t.Fatal(err)
@@ -128,7 +127,7 @@ func TestHandoffSummaryListsTheJourney(t *testing.T) {
 		if tk.Channel != "web" {
 			t.Errorf("channel %q", tk.Channel)
 		}
-		events, err := s.Events(ctx, ws, tk.ID, 0, 10)
+		events, err := env.s.Events(env.ctx, ws, tk.ID, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,13 +140,12 @@ func TestHandoffSummaryListsTheJourney(t *testing.T) {
 		if !fromCustomer {
 			t.Error("the form's description is not the customer's own message")
 		}
-		lead := storetest.Actor(t, s, f.Lead)
-		moved, err := d.Escalate(ctx, lead, tk.ID, desk.EscalateInput{Reason: "Le lien expire",
+		moved, err := env.d.Escalate(env.ctx, env.lead, tk.ID, desk.EscalateInput{Reason: "Le lien expire",
 			Answers: map[string]string{"steps_tried": "Renvoyé le lien", "error_message": "Lien expiré"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		events, err = s.Events(ctx, ws, moved.ID, 0, 50)
+		events, err = env.s.Events(env.ctx, ws, moved.ID, 0, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,8 +164,8 @@ func TestHandoffSummaryListsTheJourney(t *testing.T) {
 			}
 		}
 		// The agents' page reads the journey only where the ticket is readable.
-		other := storetest.Actor(t, s, f.Other.Agent)
-		if _, err := d.TicketJourney(ctx, other, tk.ID); !problem.Is(err, problem.NotFound) {
+		other := storetest.Actor(t, env.s, env.f.Other.Agent)
+		if _, err := env.d.TicketJourney(env.ctx, other, tk.ID); !problem.Is(err, problem.NotFound) {
 			t.Errorf("another workspace's agent reads the journey: %v", err)
 		}
 	})
@@ -176,22 +174,22 @@ func TestHandoffSummaryListsTheJourney(t *testing.T) {
 // RecordJourneyStep refuses what is not a journey token or a step kind,
 // and clips the detail.
 func TestRecordJourneyStepValidates(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		for _, tok := range []string{"", "short", strings.Repeat("a", 65), "has space in it here 12345", "<script>alert(1)</script>xx"} {
-			if err := d.RecordJourneyStep(ctx, f.WS.ID, tok, desk.JourneyStep{Kind: desk.StepSearch}); err == nil {
+			if err := env.d.RecordJourneyStep(env.ctx, env.f.WS.ID, tok, desk.JourneyStep{Kind: desk.StepSearch}); err == nil {
 				t.Errorf("token %q accepted", tok)
 			}
 		}
 		const tok = "VALIDAAAAAAAAAAAAAAAAAAAAA"
 		for _, k := range []desk.StepKind{"", "Search", "drop table", desk.StepKind(strings.Repeat("a", 33))} {
-			if err := d.RecordJourneyStep(ctx, f.WS.ID, tok, desk.JourneyStep{Kind: k}); err == nil {
+			if err := env.d.RecordJourneyStep(env.ctx, env.f.WS.ID, tok, desk.JourneyStep{Kind: k}); err == nil {
 				t.Errorf("kind %q accepted", k)
 			}
 		}
-		if err := d.RecordJourneyStep(ctx, f.WS.ID, tok, desk.JourneyStep{Kind: desk.StepSearch, Detail: strings.Repeat("é", 500)}); err != nil {
+		if err := env.d.RecordJourneyStep(env.ctx, env.f.WS.ID, tok, desk.JourneyStep{Kind: desk.StepSearch, Detail: strings.Repeat("é", 500)}); err != nil {
 			t.Fatal(err)
 		}
-		steps, _ := s.JourneySteps(ctx, f.WS.ID, tok)
+		steps, _ := env.s.JourneySteps(env.ctx, env.f.WS.ID, tok)
 		if len(steps) != 1 || len([]rune(steps[0].Detail)) != desk.MaxJourneyDetail {
 			t.Errorf("steps %d, detail of %d runes", len(steps), len([]rune(steps[0].Detail)))
 		}
@@ -203,28 +201,27 @@ func TestRecordJourneyStepValidates(t *testing.T) {
 // reopens by the product's rule, the message records its channel, and an
 // empty message is refused and writes nothing.
 func TestReceiveCustomerMessageFollowsTheIntakeRule(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		lead := storetest.Actor(t, s, f.Lead)
-		tk := f.Ticket["L1owned"]
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		tk := env.f.Ticket["L1owned"]
 		solved := string(ticket.Solved)
-		if _, err := d.UpdateTicket(ctx, lead, tk.ID, desk.Update{Status: &solved}); err != nil {
+		if _, err := env.d.UpdateTicket(env.ctx, env.lead, tk.ID, desk.Update{Status: &solved}); err != nil {
 			t.Fatal(err)
 		}
-		before := timelineLen(t, d, lead, tk.ID)
-		if _, err := d.ReceiveCustomerMessage(ctx, f.WS.ID, tk.ID, "portal", " \n"); !problem.Is(err, problem.Invalid) {
+		before := env.timelineLen(t, env.lead, tk.ID)
+		if _, err := env.d.ReceiveCustomerMessage(env.ctx, env.f.WS.ID, tk.ID, "portal", " \n"); !problem.Is(err, problem.Invalid) {
 			t.Fatalf("an empty message = %v, want invalid", err)
 		}
-		if n := timelineLen(t, d, lead, tk.ID); n != before {
+		if n := env.timelineLen(t, env.lead, tk.ID); n != before {
 			t.Fatalf("a refused message wrote %d events", n-before)
 		}
-		got, err := d.ReceiveCustomerMessage(ctx, f.WS.ID, tk.ID, "portal", "Finalement le lien ne marche toujours pas.")
+		got, err := env.d.ReceiveCustomerMessage(env.ctx, env.f.WS.ID, tk.ID, "portal", "Finalement le lien ne marche toujours pas.")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Status != ticket.Open {
 			t.Errorf("a customer's answer left the solved ticket %s, want open", got.Status)
 		}
-		events, err := d.Timeline(ctx, lead, tk.ID, 0, 1000)
+		events, err := env.d.Timeline(env.ctx, env.lead, tk.ID, 0, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +234,7 @@ func TestReceiveCustomerMessageFollowsTheIntakeRule(t *testing.T) {
 		if m, _ := event.As[event.Message](msg); msg.ActorCustomerID != tk.CustomerID || m.Channel != "portal" {
 			t.Errorf("the answer is recorded as %+v, want the ticket's customer on channel portal", msg)
 		}
-		if _, err := d.ReceiveCustomerMessage(ctx, f.WS.ID, 1<<40, "portal", "Bonjour"); !problem.Is(err, problem.NotFound) {
+		if _, err := env.d.ReceiveCustomerMessage(env.ctx, env.f.WS.ID, 1<<40, "portal", "Bonjour"); !problem.Is(err, problem.NotFound) {
 			t.Errorf("a message to no ticket = %v, want not found", err)
 		}
 	})

@@ -1,7 +1,6 @@
 package desk_test
 
 import (
-	"context"
 	"encoding/json"
 	"slices"
 	"testing"
@@ -9,8 +8,6 @@ import (
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/live"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -47,30 +44,28 @@ func liveSeen(t *testing.T, sub *live.Subscription, topics ...string) map[string
 // (with the events they wrote, so a page knows to fetch them) and the
 // inbox, once committed; a refused link tells nobody.
 func TestLinksAndSplitsArePushedToOpenPages(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		lead := storetest.Actor(t, s, f.Lead)
-		nadia := storetest.Actor(t, s, f.AgentL1)
-		a, b := f.Ticket["L1"], f.Ticket["L2"]
-		sub := d.Live().Subscribe(f.WS.ID, live.Ticket(a.ID), live.Ticket(b.ID), live.Inbox)
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		a, b := env.f.Ticket["L1"], env.f.Ticket["L2"]
+		sub := env.d.Live().Subscribe(env.f.WS.ID, live.Ticket(a.ID), live.Ticket(b.ID), live.Inbox)
 		defer sub.Close()
 
 		// Refused: nadia (L1) cannot read b; nothing is published, which
 		// the next link's events, arriving first, prove.
-		if _, err := d.LinkTickets(ctx, nadia, a.ID, b.ID, "related"); err == nil {
+		if _, err := env.d.LinkTickets(env.ctx, env.l1, a.ID, b.ID, "related"); err == nil {
 			t.Fatal("nadia linked a ticket she cannot read")
 		}
-		if _, err := d.LinkTickets(ctx, lead, a.ID, b.ID, "related"); err != nil {
+		if _, err := env.d.LinkTickets(env.ctx, env.lead, a.ID, b.ID, "related"); err != nil {
 			t.Fatal(err)
 		}
 		seen := liveSeen(t, sub, live.Ticket(a.ID), live.Ticket(b.ID), live.Inbox)
 		for _, id := range []int64{a.ID, b.ID} {
 			te := seen[live.Ticket(id)]
-			if te.TicketID != id || te.LastEventID == 0 || !slices.Equal(te.Kinds, []string{string(ticket.Linked)}) || te.ActorID != f.Lead.ID {
+			if te.TicketID != id || te.LastEventID == 0 || !slices.Equal(te.Kinds, []string{string(ticket.Linked)}) || te.ActorID != env.f.Lead.ID {
 				t.Errorf("link: ticket %d's page heard %+v", id, te)
 			}
 		}
 
-		if _, err := d.UnlinkTickets(ctx, lead, b.ID, a.ID); err != nil {
+		if _, err := env.d.UnlinkTickets(env.ctx, env.lead, b.ID, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		seen = liveSeen(t, sub, live.Ticket(a.ID), live.Ticket(b.ID), live.Inbox)
@@ -80,12 +75,12 @@ func TestLinksAndSplitsArePushedToOpenPages(t *testing.T) {
 			}
 		}
 
-		events, err := d.Timeline(ctx, lead, a.ID, 0, 100)
+		events, err := env.d.Timeline(env.ctx, env.lead, a.ID, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
 		msg := events[slices.IndexFunc(events, func(e ticket.Event) bool { return e.Kind == ticket.CustomerMessage })]
-		split, err := d.SplitMessage(ctx, lead, a.ID, msg.ID, "Autre sujet")
+		split, err := env.d.SplitMessage(env.ctx, env.lead, a.ID, msg.ID, "Autre sujet")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,6 @@ import (
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
 
@@ -53,11 +52,11 @@ func TestConcurrentGuessesAreCheckedAtMostTheLimit(t *testing.T) {
 	// that refusal in package auth).
 	defer func(w time.Duration) { auth.MaxHashWait = w }(auth.MaxHashWait)
 	auth.MaxHashWait = time.Minute
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		free := auth.LoginThrottle.Free
 
 		hashed := auth.HashesRun()
-		codes := loginBurst(t, d, 60, func(int) string { return f.Lead.Email }, "wrong password", "192.0.2.1")
+		codes := loginBurst(t, env.d, 60, func(int) string { return env.f.Lead.Email }, "wrong password", "192.0.2.1")
 		if n := auth.HashesRun() - hashed; n != int64(free) {
 			t.Errorf("%d passwords hashed, want %d", n, free)
 		}
@@ -66,7 +65,7 @@ func TestConcurrentGuessesAreCheckedAtMostTheLimit(t *testing.T) {
 		}
 
 		hashed = auth.HashesRun()
-		codes = loginBurst(t, d, 60, func(i int) string { return "nobody" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@acme.test" }, "guess", "198.51.100.9")
+		codes = loginBurst(t, env.d, 60, func(i int) string { return "nobody" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@acme.test" }, "guess", "198.51.100.9")
 		if n := auth.HashesRun() - hashed; n != int64(free) {
 			t.Errorf("%d unknown-email guesses hashed from one address, want %d", n, free)
 		}
@@ -80,13 +79,12 @@ func TestConcurrentGuessesAreCheckedAtMostTheLimit(t *testing.T) {
 // right password works once the wait is over (no wall), and an admin can
 // lift the wait at once, or reset the password.
 func TestBackOffUnlockAndReset(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		now := time.Now().Truncate(time.Millisecond) // the store keeps milliseconds
-		s.SetClock(func() time.Time { return now })
-		admin := storetest.Actor(t, s, f.Admin)
+		env.s.SetClock(func() time.Time { return now })
 		// Every guess from its own address: only the account is throttled.
 		guess := func(i int) error {
-			_, _, err := d.Login(ctx, f.AgentL1.Email, "wrong password", "203.0.113."+itoa(i%250))
+			_, _, err := env.d.Login(env.ctx, env.f.AgentL1.Email, "wrong password", "203.0.113."+itoa(i%250))
 			return err
 		}
 		lock := func() {
@@ -98,21 +96,21 @@ func TestBackOffUnlockAndReset(t *testing.T) {
 			}
 		}
 		lock()
-		_, _, err := d.Login(ctx, f.AgentL1.Email, storetest.Password, "192.0.2.50")
+		_, _, err := env.d.Login(env.ctx, env.f.AgentL1.Email, storetest.Password, "192.0.2.50")
 		p, _ := problem.As(err)
 		if p == nil || p.Code != "too_many_attempts" || p.Params["retry_after"] != "1" {
 			t.Fatalf("right password while waiting: %v %+v", err, p)
 		}
 		// Waiting is enough: no wall.
 		now = now.Add(time.Second)
-		if _, _, err := d.Login(ctx, f.AgentL1.Email, storetest.Password, "192.0.2.50"); err != nil {
+		if _, _, err := env.d.Login(env.ctx, env.f.AgentL1.Email, storetest.Password, "192.0.2.50"); err != nil {
 			t.Fatalf("right password after the wait: %v", err)
 		}
 		// The success reset the account: ten fresh failures, then each
 		// further one doubles the wait.
 		lock()
 		for i, want := range []string{"1", "2", "4", "8"} {
-			_, _, err := d.Login(ctx, f.AgentL1.Email, "wrong password", "192.0.2.60")
+			_, _, err := env.d.Login(env.ctx, env.f.AgentL1.Email, "wrong password", "192.0.2.60")
 			if p, _ := problem.As(err); p == nil || p.Params["retry_after"] != want {
 				t.Fatalf("wait %d: %v, want %s s", i, err, want)
 			}
@@ -121,35 +119,35 @@ func TestBackOffUnlockAndReset(t *testing.T) {
 				t.Fatalf("guess after waiting: %v", err)
 			}
 		}
-		at, wait, err := d.LoginLock(ctx, admin, f.AgentL1)
+		at, wait, err := env.d.LoginLock(env.ctx, env.admin, env.f.AgentL1)
 		if err != nil || at.Failures != auth.LoginThrottle.Free+4 || wait != 16*time.Second {
 			t.Errorf("lock as the admin sees it: %+v, %v, %v", at, wait, err)
 		}
 
 		// Only an admin unlocks; a refusal writes nothing.
-		audit := len(must(s.AuditLog(ctx, f.WS.ID, 0, 100))(t))
-		if err := d.UnlockMember(ctx, storetest.Actor(t, s, f.Lead), f.AgentL1.ID); !problem.Is(err, problem.Forbidden) {
+		audit := len(must(env.s.AuditLog(env.ctx, env.f.WS.ID, 0, 100))(t))
+		if err := env.d.UnlockMember(env.ctx, env.lead, env.f.AgentL1.ID); !problem.Is(err, problem.Forbidden) {
 			t.Errorf("a lead unlocked: %v", err)
 		}
-		if n := len(must(s.AuditLog(ctx, f.WS.ID, 0, 100))(t)); n != audit {
+		if n := len(must(env.s.AuditLog(env.ctx, env.f.WS.ID, 0, 100))(t)); n != audit {
 			t.Error("a refused unlock wrote to the audit log")
 		}
-		if err := d.UnlockMember(ctx, admin, f.AgentL1.ID); err != nil {
+		if err := env.d.UnlockMember(env.ctx, env.admin, env.f.AgentL1.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := d.Login(ctx, f.AgentL1.Email, storetest.Password, "192.0.2.50"); err != nil {
+		if _, _, err := env.d.Login(env.ctx, env.f.AgentL1.Email, storetest.Password, "192.0.2.50"); err != nil {
 			t.Fatalf("right password after unlock: %v", err)
 		}
 
 		// A password reset by an admin lifts the wait too.
 		lock()
-		if _, _, err := d.Login(ctx, f.AgentL1.Email, "wrong password", "192.0.2.61"); !problem.Is(err, problem.TooMany) {
+		if _, _, err := env.d.Login(env.ctx, env.f.AgentL1.Email, "wrong password", "192.0.2.61"); !problem.Is(err, problem.TooMany) {
 			t.Fatalf("not waiting: %v", err)
 		}
-		if err := d.SetPassword(ctx, admin, f.AgentL1.ID, "a brand new password"); err != nil {
+		if err := env.d.SetPassword(env.ctx, env.admin, env.f.AgentL1.ID, "a brand new password"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := d.Login(ctx, f.AgentL1.Email, "a brand new password", "192.0.2.50"); err != nil {
+		if _, _, err := env.d.Login(env.ctx, env.f.AgentL1.Email, "a brand new password", "192.0.2.50"); err != nil {
 			t.Fatalf("new password after reset: %v", err)
 		}
 	})

@@ -138,12 +138,18 @@ func (in MailboxInput) validate(creating bool) (store.Mailbox, error) {
 	return m, f.Err()
 }
 
-func (d *Service) requireMailboxes(a auth.Actor) error {
+var errMailboxesOff = problem.New(problem.Conflict, "mailboxes_disabled", "IMAP mailboxes are not enabled on this server")
+
+func (d *Service) requireMailboxes(a auth.Actor) error { return d.requireSealing(a, errMailboxesOff) }
+
+// requireSealing lets an admin set up what keeps a password: the server
+// must have the secret key that seals it (else the refusal off).
+func (d *Service) requireSealing(a auth.Actor, off error) error {
 	if err := requireAdmin(a); err != nil {
 		return err
 	}
 	if d.inbound.box == nil {
-		return problem.New(problem.Conflict, "mailboxes_disabled", "IMAP mailboxes are not enabled on this server")
+		return off
 	}
 	return nil
 }

@@ -126,15 +126,9 @@ func loopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func (d *Service) requireRelaySettings(a auth.Actor) error {
-	if err := requireAdmin(a); err != nil {
-		return err
-	}
-	if d.inbound.box == nil {
-		return problem.New(problem.Conflict, "secrets_disabled", "the server has no secret key to protect passwords")
-	}
-	return nil
-}
+var errSecretsOff = problem.New(problem.Conflict, "secrets_disabled", "the server has no secret key to protect passwords")
+
+func (d *Service) requireRelaySettings(a auth.Actor) error { return d.requireSealing(a, errSecretsOff) }
 
 // RelaySettingsEnabled tells the admin page whether a relay can be set
 // up (the server has a key to seal its password).

@@ -1,23 +1,19 @@
 package desk_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/desk"
-	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
 )
 
 // carole is a second customer of Globex, alice's organisation: their
 // tickets may be merged, and neither may read the other's messages.
-func carole(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture) customer.Customer {
+func (env deskTest) carole(t *testing.T) customer.Customer {
 	t.Helper()
-	c, err := s.CreateCustomer(ctx, f.WS.ID, customer.Customer{OrganisationID: f.Org.ID, Name: "Carole Dubois",
+	c, err := env.s.CreateCustomer(env.ctx, env.f.WS.ID, customer.Customer{OrganisationID: env.f.Org.ID, Name: "Carole Dubois",
 		Email: "carole@globex.example", Language: "fr", Segment: "b2b"})
 	if err != nil {
 		t.Fatal(err)
@@ -25,10 +21,11 @@ func carole(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixtu
 	return c
 }
 
-// timelineHas reports whether a ticket's timeline holds a message with body.
-func timelineHas(t *testing.T, ctx context.Context, d *desk.Service, a auth.Actor, id int64, body string) bool {
+// timelineHas reports whether a ticket's timeline, as the lead reads it,
+// holds a message with body.
+func (env deskTest) timelineHas(t *testing.T, id int64, body string) bool {
 	t.Helper()
-	events, err := d.Timeline(ctx, a, id, 0, 500)
+	events, err := env.d.Timeline(env.ctx, env.lead, id, 0, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,37 +37,58 @@ func timelineHas(t *testing.T, ctx context.Context, d *desk.Service, a auth.Acto
 	return false
 }
 
+// caroleMergedIntoAlice opens a ticket of carole's saying body and merges
+// it into alice's #1000 (the fixture's "L1"), the lead doing both.
+func (env deskTest) caroleMergedIntoAlice(t *testing.T, body string) (car customer.Customer, hers, target ticket.Ticket) {
+	t.Helper()
+	car, target = env.carole(t), env.f.Ticket["L1"]
+	hers, err := env.d.CreateTicket(env.ctx, env.lead, desk.NewTicket{Subject: "Facture de mars aussi", Body: body,
+		CustomerID: car.ID, RequestType: "billing", TierID: env.f.Tier["L1"].ID, TeamID: env.f.Team["L1"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.d.MergeTickets(env.ctx, env.lead, target.ID, []int64{hers.ID}); err != nil {
+		t.Fatal(err)
+	}
+	return car, hers, target
+}
+
+// aliceReads reports whether alice, in the help centre, reads text on her
+// request tk.
+func (env deskTest) aliceReads(t *testing.T, tk ticket.Ticket, text string) bool {
+	t.Helper()
+	req, err := env.d.CustomerRequest(env.ctx, env.alice, tk.Number, "fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range req.Entries {
+		if strings.Contains(e.Body, text) {
+			return true
+		}
+	}
+	return false
+}
+
 // Two customers of one organisation, carole's ticket merged into alice's:
 // carole's later messages (help centre or email) never land on alice's
 // ticket; each opens a ticket of carole's own, linked as related to
 // alice's so that agents see the history, and alice is shown nothing.
 func TestAMessageToATicketMergedIntoAnotherCustomersStaysWithTheSender(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		lead := storetest.Actor(t, s, f.Lead)
-		car := carole(t, ctx, s, f)
-		alice := f.Customer["alice"]
-		target := f.Ticket["L1"] // alice's #1000
-		hers, err := d.CreateTicket(ctx, lead, desk.NewTicket{Subject: "Facture de mars aussi", Body: "Même souci de facture chez nous.",
-			CustomerID: car.ID, RequestType: "billing", TierID: f.Tier["L1"].ID, TeamID: f.Team["L1"].ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.MergeTickets(ctx, lead, target.ID, []int64{hers.ID}); err != nil {
-			t.Fatal(err)
-		}
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		car, hers, target := env.caroleMergedIntoAlice(t, "Même souci de facture chez nous.")
 
 		check := func(how string, got ticket.Ticket, body string) {
 			t.Helper()
 			if got.ID == target.ID || got.ID == hers.ID || got.CustomerID != car.ID || !got.Status.Active() {
 				t.Fatalf("%s: the message went to %s (customer %d, %s); want a new active ticket of carole's (%d)", how, got.Reference, got.CustomerID, got.Status, car.ID)
 			}
-			if timelineHas(t, ctx, d, lead, target.ID, body) {
+			if env.timelineHas(t, target.ID, body) {
 				t.Errorf("%s: carole's message landed on alice's %s", how, target.Reference)
 			}
-			if !timelineHas(t, ctx, d, lead, got.ID, body) {
+			if !env.timelineHas(t, got.ID, body) {
 				t.Errorf("%s: the new ticket %s lacks carole's message", how, got.Reference)
 			}
-			links, err := d.TicketLinks(ctx, lead, got.ID)
+			links, err := env.d.TicketLinks(env.ctx, env.lead, got.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +97,7 @@ func TestAMessageToATicketMergedIntoAnotherCustomersStaysWithTheSender(t *testin
 			}
 			// Alice, in the help centre, sees neither the message nor the
 			// new ticket.
-			mine, err := d.CustomerRequests(ctx, desk.Customer{WorkspaceID: f.WS.ID, Customer: alice})
+			mine, err := env.d.CustomerRequests(env.ctx, env.alice)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,47 +106,73 @@ func TestAMessageToATicketMergedIntoAnotherCustomersStaysWithTheSender(t *testin
 					t.Errorf("%s: alice's requests list carole's new ticket", how)
 				}
 			}
-			req, err := d.CustomerRequest(ctx, desk.Customer{WorkspaceID: f.WS.ID, Customer: alice}, target.Number, "fr")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range req.Entries {
-				if strings.Contains(e.Body, body) {
-					t.Errorf("%s: alice reads carole's message on %s", how, target.Reference)
-				}
+			if env.aliceReads(t, target, body) {
+				t.Errorf("%s: alice reads carole's message on %s", how, target.Reference)
 			}
 		}
 
 		// From the help centre, on her merged ticket.
-		got, err := d.CustomerReply(ctx, desk.Customer{WorkspaceID: f.WS.ID, Customer: car}, hers.Number, "Portail : notre IBAN a changé.", nil)
+		got, err := env.d.CustomerReply(env.ctx, desk.Customer{WorkspaceID: env.f.WS.ID, Customer: car}, hers.Number, "Portail : notre IBAN a changé.", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		check("help centre", got, "notre IBAN a changé")
 
 		// By email, answering her merged ticket.
-		in, err := d.ReceiveEmail(ctx, f.WS.ID, desk.InboundEmail{MessageID: "carole-2@globex.example", FromEmail: car.Email,
+		in, err := env.d.ReceiveEmail(env.ctx, env.f.WS.ID, desk.InboundEmail{MessageID: "carole-2@globex.example", FromEmail: car.Email,
 			Subject: "Re: [" + hers.Reference + "] Facture de mars aussi", Text: "Courriel : voici le nouveau RIB.", TicketNumber: hers.Number})
 		if err != nil {
 			t.Fatal(err)
 		}
-		mailed, err := s.Ticket(ctx, f.WS.ID, in.TicketID)
+		mailed, err := env.s.Ticket(env.ctx, env.f.WS.ID, in.TicketID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		check("email", mailed, "voici le nouveau RIB")
 
 		// The same customer's merged ticket still leads to the kept one.
-		dup := aliceDuplicate(t, ctx, d, lead, f, "Toujours facturée deux fois.")
-		if _, err := d.MergeTickets(ctx, lead, target.ID, []int64{dup.ID}); err != nil {
+		dup := env.aliceDuplicate(t, "Toujours facturée deux fois.")
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, target.ID, []int64{dup.ID}); err != nil {
 			t.Fatal(err)
 		}
-		own, err := d.CustomerReply(ctx, desk.Customer{WorkspaceID: f.WS.ID, Customer: alice}, dup.Number, "Alice : merci !", nil)
+		own, err := env.d.CustomerReply(env.ctx, env.alice, dup.Number, "Alice : merci !", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if own.ID != target.ID || !timelineHas(t, ctx, d, lead, target.ID, "Alice : merci") {
+		if own.ID != target.ID || !env.timelineHas(t, target.ID, "Alice : merci") {
 			t.Errorf("alice's answer to her own merged ticket went to %s, want %s", own.Reference, target.Reference)
+		}
+	})
+}
+
+// Carole's ticket merged into alice's (one organisation): the agents read
+// carole's messages on the ticket kept, but alice's help centre shows
+// none of them, and the merge notice does not name carole's ticket (alice
+// is told nothing: nothing of hers changed). Alice's own duplicate merged
+// in afterwards is shown, and named in its notice.
+func TestAMergeShowsEachCustomerOnlyTheirOwnMessages(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		_, hers, target := env.caroleMergedIntoAlice(t, "Carole : notre contrat 4471 est résilié.")
+		if !env.timelineHas(t, target.ID, "contrat 4471") {
+			t.Fatalf("the agents do not read carole's message on %s", target.Reference)
+		}
+		shown := func(text string) bool { t.Helper(); return env.aliceReads(t, target, text) }
+		if shown("contrat 4471") {
+			t.Errorf("alice reads carole's message on %s", target.Reference)
+		}
+		if shown(hers.Reference) {
+			t.Errorf("alice is told about carole's %s", hers.Reference)
+		}
+
+		dup := env.aliceDuplicate(t, "Alice : toujours facturée deux fois.")
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, target.ID, []int64{dup.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if !shown("toujours facturée deux fois") || !shown(dup.Reference) {
+			t.Errorf("alice does not read her own merged message, or its notice naming %s", dup.Reference)
+		}
+		if shown("contrat 4471") || shown(hers.Reference) {
+			t.Errorf("after alice's own merge, she reads carole's message or ticket number")
 		}
 	})
 }

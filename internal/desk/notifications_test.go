@@ -33,30 +33,29 @@ func told(t *testing.T, d *desk.Service, s *store.Store, m workspace.Member) []s
 // (an agent, a customer's email), and emailed in the agent's language
 // when their preference says so; a refused change tells nobody.
 func TestNotificationsFollowTheChanges(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		d.EnableEmailReplies(desk.Outbound{Domain: "acme.test", From: "support@acme.test"})
-		lead, luc, dana := storetest.Actor(t, s, f.Lead), storetest.Actor(t, s, f.AgentL1), storetest.Actor(t, s, f.AgentL2)
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		env.d.EnableEmailReplies(desk.Outbound{Domain: "acme.test", From: "support@acme.test"})
 
 		// A refused change: Luc may not give Dana's L2 ticket to himself.
-		me := f.AgentL1.ID
-		if _, err := d.UpdateTicket(ctx, luc, f.Ticket["L2"].ID, desk.Update{OwnerID: &me}); err == nil {
+		me := env.f.AgentL1.ID
+		if _, err := env.d.UpdateTicket(env.ctx, env.l1, env.f.Ticket["L2"].ID, desk.Update{OwnerID: &me}); err == nil {
 			t.Fatal("Luc assigned himself an L2 ticket")
 		}
-		for _, m := range []workspace.Member{f.Admin, f.Lead, f.AgentL1, f.AgentL2, f.AgentL3} {
-			if n, _ := s.CountNotifications(ctx, f.WS.ID, m.ID); n != 0 {
+		for _, m := range []workspace.Member{env.f.Admin, env.f.Lead, env.f.AgentL1, env.f.AgentL2, env.f.AgentL3} {
+			if n, _ := env.s.CountNotifications(env.ctx, env.f.WS.ID, m.ID); n != 0 {
 				t.Errorf("the refused change told %s", m.Name)
 			}
 		}
-		if n, _ := s.CountJobs(ctx, desk.EmailSendJob, ""); n != 0 {
+		if n, _ := env.s.CountJobs(env.ctx, desk.EmailSendJob, ""); n != 0 {
 			t.Errorf("the refused change queued %d emails", n)
 		}
 
 		// Assigned: in the app and, by default, by email in Luc's French.
-		l1 := f.Ticket["L1"]
-		if _, err := d.UpdateTicket(ctx, lead, l1.ID, desk.Update{OwnerID: &me}); err != nil {
+		l1 := env.f.Ticket["L1"]
+		if _, err := env.d.UpdateTicket(env.ctx, env.lead, l1.ID, desk.Update{OwnerID: &me}); err != nil {
 			t.Fatal(err)
 		}
-		jobs, err := s.ClaimJobs(ctx, time.Now().Add(time.Hour), time.Minute, 10, []string{desk.EmailSendJob})
+		jobs, err := env.s.ClaimJobs(env.ctx, time.Now().Add(time.Hour), time.Minute, 10, []string{desk.EmailSendJob})
 		if err != nil || len(jobs) != 1 {
 			t.Fatalf("emails queued: %d (%v), want 1", len(jobs), err)
 		}
@@ -64,29 +63,29 @@ func TestNotificationsFollowTheChanges(t *testing.T) {
 		if err := json.Unmarshal(jobs[0].Payload, &mail); err != nil {
 			t.Fatal(err)
 		}
-		if mail.To != f.AgentL1.Email || mail.Language != "fr" || mail.Subject != "Léa Lead vous a attribué #1000 : "+l1.Subject || mail.TicketID != l1.ID ||
+		if mail.To != env.f.AgentL1.Email || mail.Language != "fr" || mail.Subject != "Léa Lead vous a attribué #1000 : "+l1.Subject || mail.TicketID != l1.ID ||
 			mail.Footer != "Vous recevez ce message selon vos préférences de notification dans Palier. Ouvrez le ticket dans Palier pour y répondre ; ne répondez pas à ce message." {
 			t.Errorf("assignment email: %+v", mail)
 		}
 
 		// The customer answers Luc's ticket by email: Luc is told.
-		owned := f.Ticket["L1owned"]
-		if _, err := d.ReceiveEmail(ctx, f.WS.ID, desk.InboundEmail{MessageID: "answer-1@example.com", FromEmail: f.Customer["bob"].Email,
+		owned := env.f.Ticket["L1owned"]
+		if _, err := env.d.ReceiveEmail(env.ctx, env.f.WS.ID, desk.InboundEmail{MessageID: "answer-1@example.com", FromEmail: env.f.Customer["bob"].Email,
 			Subject: "Re: [#1001] " + owned.Subject, TicketNumber: owned.Number, Text: "Toujours bloqué."}); err != nil {
 			t.Fatal(err)
 		}
 
 		// Hand-off up, then back down: the receiving tier hears each, and
 		// Luc hears his ticket came back.
-		tk, err := d.CreateTicket(ctx, luc, desk.NewTicket{Subject: "Connexion impossible", Body: "Je ne peux plus me connecter.",
-			CustomerID: f.Customer["bob"].ID, RequestType: "access", OwnerID: f.AgentL1.ID})
+		tk, err := env.d.CreateTicket(env.ctx, env.l1, desk.NewTicket{Subject: "Connexion impossible", Body: "Je ne peux plus me connecter.",
+			CustomerID: env.f.Customer["bob"].ID, RequestType: "access", OwnerID: env.f.AgentL1.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.Escalate(ctx, luc, tk.ID, desk.EscalateInput{Reason: "Niveau 2", Answers: map[string]string{"steps_tried": "Lien renvoyé", "error_message": "Lien expiré"}}); err != nil {
+		if _, err := env.d.Escalate(env.ctx, env.l1, tk.ID, desk.EscalateInput{Reason: "Niveau 2", Answers: map[string]string{"steps_tried": "Lien renvoyé", "error_message": "Lien expiré"}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.Escalate(ctx, dana, tk.ID, desk.EscalateInput{Direction: "down", Reason: "Correctif connu"}); err != nil {
+		if _, err := env.d.Escalate(env.ctx, env.l2, tk.ID, desk.EscalateInput{Direction: "down", Reason: "Correctif connu"}); err != nil {
 			t.Fatal(err)
 		}
 		ref := fmt.Sprintf("#%d", tk.Number)
@@ -95,25 +94,25 @@ func TestNotificationsFollowTheChanges(t *testing.T) {
 			"Dana": {"handoff_received " + ref},
 			"Léa":  {"handoff_received " + ref, "handoff_received " + ref}, // L1 and L2
 		}
-		for name, m := range map[string]workspace.Member{"Luc": f.AgentL1, "Dana": f.AgentL2, "Léa": f.Lead} {
-			if got := told(t, d, s, m); !slices.Equal(got, want[name]) {
+		for name, m := range map[string]workspace.Member{"Luc": env.f.AgentL1, "Dana": env.f.AgentL2, "Léa": env.f.Lead} {
+			if got := told(t, env.d, env.s, m); !slices.Equal(got, want[name]) {
 				t.Errorf("%s was told %v, want %v", name, got, want[name])
 			}
 		}
 		// Only the assignment asked for an email (the others are off by default).
-		if n, _ := s.CountJobs(ctx, desk.EmailSendJob, ""); n != 1 {
+		if n, _ := env.s.CountJobs(env.ctx, desk.EmailSendJob, ""); n != 1 {
 			t.Errorf("%d emails queued, want 1", n)
 		}
 		// Dana asks to be emailed when a ticket she handed off comes back:
 		// Luc's return to L2 is.
 		yes := true
-		if _, err := d.SetNotificationPrefs(ctx, dana, map[string]desk.PrefChange{string(notify.HandoffReturned): {Email: &yes}}); err != nil {
+		if _, err := env.d.SetNotificationPrefs(env.ctx, env.l2, map[string]desk.PrefChange{string(notify.HandoffReturned): {Email: &yes}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.Escalate(ctx, luc, tk.ID, desk.EscalateInput{Direction: "return", TargetTier: "L2", Reason: "Le correctif ne marche pas"}); err != nil {
+		if _, err := env.d.Escalate(env.ctx, env.l1, tk.ID, desk.EscalateInput{Direction: "return", TargetTier: "L2", Reason: "Le correctif ne marche pas"}); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := s.CountJobs(ctx, desk.EmailSendJob, ""); n != 2 {
+		if n, _ := env.s.CountJobs(env.ctx, desk.EmailSendJob, ""); n != 2 {
 			t.Errorf("%d emails queued after Dana's choice, want 2", n)
 		}
 	})

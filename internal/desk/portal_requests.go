@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -277,14 +276,7 @@ func (d *Service) OpenCustomerAttachment(ctx context.Context, c Customer, id int
 		}
 		return attachment.Attachment{}, nil, err
 	}
-	if d.files == nil {
-		return at, nil, errAttachmentNotShown
-	}
-	r, err := d.files.blobs.Open(ctx, at.SHA256)
-	if err != nil {
-		return at, nil, fmt.Errorf("open attachment %d: %w", at.ID, err)
-	}
-	return at, r, nil
+	return d.openFile(ctx, at, errAttachmentNotShown)
 }
 
 // PortalShowsAgentNames tells whether customers see agents' first names.

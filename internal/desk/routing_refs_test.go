@@ -55,50 +55,49 @@ func (l *logBuffer) count(s string) int {
 // teams, tiers and request types by id, so renaming any of them changes
 // nothing but the names the rules show.
 func TestRenamesLeaveRulesWorking(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		admin := storetest.Actor(t, s, f.Admin)
-		if err := d.SaveRoutingRules(ctx, admin, refRules(f)); err != nil {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		if err := env.d.SaveRoutingRules(env.ctx, env.admin, refRules(env.f)); err != nil {
 			t.Fatal(err)
 		}
-		stored, _, err := s.RoutingRules(ctx, f.WS.ID)
+		stored, _, err := env.s.RoutingRules(env.ctx, env.f.WS.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a := stored.Rules[0].Then; a.TeamID != f.Team["L2"].ID || a.TierID != f.Tier["L2"].ID {
+		if a := stored.Rules[0].Then; a.TeamID != env.f.Team["L2"].ID || a.TierID != env.f.Tier["L2"].ID {
 			t.Fatalf("rules must be stored by id: %+v", a)
 		}
-		if ids := stored.Rules[1].When.IDs; len(ids) != 1 || ids[0] != f.Type["bug"].ID {
+		if ids := stored.Rules[1].When.IDs; len(ids) != 1 || ids[0] != env.f.Type["bug"].ID {
 			t.Fatalf("the request type test must hold its id: %v", ids)
 		}
 
-		team := f.Team["L2"]
+		team := env.f.Team["L2"]
 		team.Name = "Équipe fraude"
-		if err := d.UpdateTeam(ctx, admin, team); err != nil {
+		if err := env.d.UpdateTeam(env.ctx, env.admin, team); err != nil {
 			t.Fatal(err)
 		}
-		tier := f.Tier["L2"]
+		tier := env.f.Tier["L2"]
 		tier.Name = "Deuxième niveau"
-		if err := d.UpdateTier(ctx, admin, tier); err != nil {
+		if err := env.d.UpdateTier(env.ctx, env.admin, tier); err != nil {
 			t.Fatal(err)
 		}
-		rt := f.Type["bug"]
+		rt := env.f.Type["bug"]
 		rt.NameFR, rt.NameEN = "Bogue", "Defect"
-		if err := d.UpdateRequestType(ctx, admin, rt); err != nil {
+		if err := env.d.UpdateRequestType(env.ctx, env.admin, rt); err != nil {
 			t.Fatal(err)
 		}
 
-		if err := d.RoutingRulesError(ctx, admin); err != nil {
+		if err := env.d.RoutingRulesError(env.ctx, env.admin); err != nil {
 			t.Fatalf("renames must not break the rules: %v", err)
 		}
-		tk, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Paiement frauduleux", Body: "Un paiement frauduleux sur ma carte",
-			RequestType: "billing", CustomerID: f.Customer["alice"].ID})
+		tk, err := env.d.CreateTicket(env.ctx, env.admin, desk.NewTicket{Subject: "Paiement frauduleux", Body: "Un paiement frauduleux sur ma carte",
+			RequestType: "billing", CustomerID: env.f.Customer["alice"].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if tk.TeamID != team.ID || tk.TierID != tier.ID || !tk.Sensitive {
 			t.Errorf("fraud after the rename: tier %d team %d sensitive %v, want %d %d true", tk.TierID, tk.TeamID, tk.Sensitive, tier.ID, team.ID)
 		}
-		rs, err := d.RoutingRules(ctx, admin)
+		rs, err := env.d.RoutingRules(env.ctx, env.admin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,29 +111,28 @@ func TestRenamesLeaveRulesWorking(t *testing.T) {
 // held ids) gets its ids on first read, once, audited, and then survives a
 // rename.
 func TestOldRuleSetsMoveToIds(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		admin := storetest.Actor(t, s, f.Admin)
-		v1, err := s.SaveRoutingRules(ctx, f.WS.ID, f.Admin.ID, refRules(f))
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		v1, err := env.s.SaveRoutingRules(env.ctx, env.f.WS.ID, env.f.Admin.ID, refRules(env.f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.RoutingRules(ctx, admin); err != nil {
+		if _, err := env.d.RoutingRules(env.ctx, env.admin); err != nil {
 			t.Fatal(err)
 		}
-		stored, v2, err := s.RoutingRules(ctx, f.WS.ID)
+		stored, v2, err := env.s.RoutingRules(env.ctx, env.f.WS.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v2 != v1+1 || stored.Rules[0].Then.TeamID != f.Team["L2"].ID || stored.Fallback.TeamID != f.Team["L1"].ID {
+		if v2 != v1+1 || stored.Rules[0].Then.TeamID != env.f.Team["L2"].ID || stored.Fallback.TeamID != env.f.Team["L1"].ID {
 			t.Fatalf("after the first read: version %d (was %d), rules %+v", v2, v1, stored.Rules[0].Then)
 		}
-		if _, err := d.RoutingRules(ctx, admin); err != nil {
+		if _, err := env.d.RoutingRules(env.ctx, env.admin); err != nil {
 			t.Fatal(err)
 		}
-		if _, v3, _ := s.RoutingRules(ctx, f.WS.ID); v3 != v2 {
+		if _, v3, _ := env.s.RoutingRules(env.ctx, env.f.WS.ID); v3 != v2 {
 			t.Errorf("a migrated set must not be migrated again: version %d → %d", v2, v3)
 		}
-		audit, err := d.AuditLog(ctx, admin, 0, 10)
+		audit, err := env.d.AuditLog(env.ctx, env.admin, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,9 +147,8 @@ func TestOldRuleSetsMoveToIds(t *testing.T) {
 // rules that use it, and nothing changes. Tiers and teams cannot be
 // deleted nor deactivated at all.
 func TestDeactivatingWhatRulesUseIsRefused(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		admin := storetest.Actor(t, s, f.Admin)
-		if err := d.SaveRoutingRules(ctx, admin, refRules(f)); err != nil {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		if err := env.d.SaveRoutingRules(env.ctx, env.admin, refRules(env.f)); err != nil {
 			t.Fatal(err)
 		}
 		refused := func(t *testing.T, err error, code, rules string) {
@@ -162,20 +159,20 @@ func TestDeactivatingWhatRulesUseIsRefused(t *testing.T) {
 			}
 		}
 
-		rt := f.Type["bug"]
+		rt := env.f.Type["bug"]
 		rt.Active = false
-		refused(t, d.UpdateRequestType(ctx, admin, rt), "used_by_routing_rules", "2 (Anomalies)")
-		access := f.Type["access"] // named by a disabled rule's action: enabling it later must work
+		refused(t, env.d.UpdateRequestType(env.ctx, env.admin, rt), "used_by_routing_rules", "2 (Anomalies)")
+		access := env.f.Type["access"] // named by a disabled rule's action: enabling it later must work
 		access.Active = false
-		refused(t, d.UpdateRequestType(ctx, admin, access), "used_by_routing_rules", "3 (Accès)")
-		agent, err := d.Member(ctx, admin, f.AgentL2.ID)
+		refused(t, env.d.UpdateRequestType(env.ctx, env.admin, access), "used_by_routing_rules", "3 (Accès)")
+		agent, err := env.d.Member(env.ctx, env.admin, env.f.AgentL2.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		agent.Active = false
-		refused(t, d.UpdateMember(ctx, admin, agent), "used_by_routing_rules", "2 (Anomalies)")
+		refused(t, env.d.UpdateMember(env.ctx, env.admin, agent), "used_by_routing_rules", "2 (Anomalies)")
 
-		dir, err := d.Directory(ctx, admin)
+		dir, err := env.d.Directory(env.ctx, env.admin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,15 +181,15 @@ func TestDeactivatingWhatRulesUseIsRefused(t *testing.T) {
 		}
 
 		// Once the rules stop naming them, they can go.
-		rs := refRules(f)
+		rs := refRules(env.f)
 		rs.Rules = rs.Rules[:1]
-		if err := d.SaveRoutingRules(ctx, admin, rs); err != nil {
+		if err := env.d.SaveRoutingRules(env.ctx, env.admin, rs); err != nil {
 			t.Fatal(err)
 		}
-		if err := d.UpdateRequestType(ctx, admin, rt); err != nil {
+		if err := env.d.UpdateRequestType(env.ctx, env.admin, rt); err != nil {
 			t.Fatalf("deactivating an unused request type: %v", err)
 		}
-		if err := d.UpdateMember(ctx, admin, agent); err != nil {
+		if err := env.d.UpdateMember(env.ctx, env.admin, agent); err != nil {
 			t.Fatalf("deactivating an agent no rule names: %v", err)
 		}
 	})
@@ -254,19 +251,18 @@ func TestBrokenRulesAreNeverSilent(t *testing.T) {
 // TestDryRunRunsAsTheCaller: a lead of L1 only must not learn from hit
 // counts which L2 tickets contain a word.
 func TestDryRunRunsAsTheCaller(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		admin := storetest.Actor(t, s, f.Admin)
-		leadL1, err := d.CreateMember(ctx, admin, workspace.Member{Email: "lead.l1@acme.test", Name: "Lou Lead", Role: workspace.Lead,
-			Active: true, TierIDs: []int64{f.Tier["L1"].ID}, TeamIDs: []int64{f.Team["L1"].ID}}, "")
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		leadL1, err := env.d.CreateMember(env.ctx, env.admin, workspace.Member{Email: "lead.l1@acme.test", Name: "Lou Lead", Role: workspace.Lead,
+			Active: true, TierIDs: []int64{env.f.Tier["L1"].ID}, TeamIDs: []int64{env.f.Team["L1"].ID}}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		secret, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Projet Zéphyrine", Body: "Le rachat Zéphyrine est confidentiel.",
-			RequestType: "bug", CustomerID: f.Customer["alice"].ID, TierID: f.Tier["L2"].ID})
+		secret, err := env.d.CreateTicket(env.ctx, env.admin, desk.NewTicket{Subject: "Projet Zéphyrine", Body: "Le rachat Zéphyrine est confidentiel.",
+			RequestType: "bug", CustomerID: env.f.Customer["alice"].ID, TierID: env.f.Tier["L2"].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if secret.TierID != f.Tier["L2"].ID {
+		if secret.TierID != env.f.Tier["L2"].ID {
 			t.Fatalf("the secret ticket should be in L2, got tier %d", secret.TierID)
 		}
 		rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "Mot secret", Enabled: true,
@@ -274,7 +270,7 @@ func TestDryRunRunsAsTheCaller(t *testing.T) {
 			Fallback: routing.Actions{Tier: "L1"}}
 		hits := func(who workspace.Member) (int, int) {
 			t.Helper()
-			res, err := d.DryRun(ctx, storetest.Actor(t, s, who), rs, 1000)
+			res, err := env.d.DryRun(env.ctx, storetest.Actor(t, env.s, who), rs, 1000)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -285,10 +281,10 @@ func TestDryRunRunsAsTheCaller(t *testing.T) {
 			}
 			return res.Hits[0].Count, res.Total
 		}
-		if n, _ := hits(f.Admin); n != 1 {
+		if n, _ := hits(env.f.Admin); n != 1 {
 			t.Errorf("the admin's dry run should find the word once, got %d", n)
 		}
-		if n, _ := hits(f.Lead); n != 1 {
+		if n, _ := hits(env.f.Lead); n != 1 {
 			t.Errorf("a lead of L1 and L2 should find the word once, got %d", n)
 		}
 		n, total := hits(leadL1)

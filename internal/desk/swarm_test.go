@@ -77,24 +77,23 @@ func TestEscalationFollowsTheSupportModel(t *testing.T) {
 		{"hybrid, tiered type, up", workspace.Hybrid, workspace.Tiered, "L1", desk.EscalateInput{}, false, true, "L2"},
 		{"hybrid, type following the workspace, up", workspace.Hybrid, "", "L1", desk.EscalateInput{}, false, true, "L2"},
 	}
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		lead := storetest.Actor(t, s, f.Lead)
+	eachDesk(t, func(t *testing.T, env deskTest) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				setModels(t, s, f, c.ws, c.bug)
-				tk := bugTicket(t, s, f, c.tier)
-				if _, ok, err := d.NextStep(ctx, lead, tk); err != nil || ok != c.wantNextStep {
+				setModels(t, env.s, env.f, c.ws, c.bug)
+				tk := bugTicket(t, env.s, env.f, c.tier)
+				if _, ok, err := env.d.NextStep(env.ctx, env.lead, tk); err != nil || ok != c.wantNextStep {
 					t.Errorf("NextStep ok = %v (%v), want %v", ok, err, c.wantNextStep)
 				}
 				in := c.in
 				in.Reason, in.Answers = "Besoin d'un expert", allAnswers
-				moved, err := d.Escalate(ctx, lead, tk.ID, in)
+				moved, err := env.d.Escalate(env.ctx, env.lead, tk.ID, in)
 				if c.refused {
 					p, ok := problem.As(err)
 					if !ok || p.Code != "swarming_model" || p.Kind != problem.Conflict {
 						t.Fatalf("escalate = %v, want a swarming_model conflict", err)
 					}
-					if cur, _ := s.Ticket(ctx, f.WS.ID, tk.ID); cur.TierID != tk.TierID || cur.EscalationCount != 0 || cur.OwnerID != tk.OwnerID {
+					if cur, _ := env.s.Ticket(env.ctx, env.f.WS.ID, tk.ID); cur.TierID != tk.TierID || cur.EscalationCount != 0 || cur.OwnerID != tk.OwnerID {
 						t.Errorf("a refused escalation changed the ticket: %+v", cur)
 					}
 					return
@@ -102,7 +101,7 @@ func TestEscalationFollowsTheSupportModel(t *testing.T) {
 				if err != nil {
 					t.Fatalf("escalate: %v", err)
 				}
-				if got := tierCode(f, moved.TierID); got != c.wantMovedTier {
+				if got := tierCode(env.f, moved.TierID); got != c.wantMovedTier {
 					t.Errorf("moved to %s, want %s", got, c.wantMovedTier)
 				}
 			})
@@ -113,34 +112,33 @@ func TestEscalationFollowsTheSupportModel(t *testing.T) {
 // An owner invites a whole team with a question: its active members join,
 // not the owner nor those already in, each recorded with the question.
 func TestInviteTeam(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		owner := storetest.Actor(t, s, f.AgentL3)
-		tk := f.Ticket["L3"] // owned by AgentL3; team L2 is the lead and AgentL2
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		tk := env.f.Ticket["L3"] // owned by AgentL3; team L2 is the lead and AgentL2
 		question := "Le webhook renvoie 500, une idée ?"
-		added, err := d.Swarm(ctx, owner, tk.ID, desk.Invitation{TeamID: f.Team["L2"].ID, Question: "  " + question + "\n"})
+		added, err := env.d.Swarm(env.ctx, env.l3, tk.ID, desk.Invitation{TeamID: env.f.Team["L2"].ID, Question: "  " + question + "\n"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		slices.Sort(added)
-		want := []int64{f.Lead.ID, f.AgentL2.ID}
+		want := []int64{env.f.Lead.ID, env.f.AgentL2.ID}
 		slices.Sort(want)
 		if !slices.Equal(added, want) {
 			t.Errorf("joined %v, want the lead and AgentL2", added)
 		}
-		events, err := d.Timeline(ctx, owner, tk.ID, 0, 100)
+		events, err := env.d.Timeline(env.ctx, env.l3, tk.ID, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, e := range events {
-			if j, ok := event.As[event.SwarmJoin](e); e.Kind == ticket.SwarmJoined && (!ok || j.Question != question || j.TeamID == 0 || e.ActorAgentID != owner.AgentID) {
+			if j, ok := event.As[event.SwarmJoin](e); e.Kind == ticket.SwarmJoined && (!ok || j.Question != question || j.TeamID == 0 || e.ActorAgentID != env.l3.AgentID) {
 				t.Errorf("swarm_joined = %+v, want the trimmed question, the team and the owner as actor", e)
 			}
 		}
 		// The invited agent of another tier now reads the ticket.
-		if _, err := d.Ticket(ctx, storetest.Actor(t, s, f.AgentL2), tk.ID); err != nil {
+		if _, err := env.d.Ticket(env.ctx, env.l2, tk.ID); err != nil {
 			t.Errorf("an invited team member cannot read the ticket: %v", err)
 		}
-		if err := d.InviteTeam(ctx, owner, f.Ticket["swarm"].ID, f.Team["L1"].ID); err != nil {
+		if err := env.d.InviteTeam(env.ctx, env.l3, env.f.Ticket["swarm"].ID, env.f.Team["L1"].ID); err != nil {
 			t.Errorf("InviteTeam: %v", err)
 		}
 
@@ -151,19 +149,19 @@ func TestInviteTeam(t *testing.T) {
 			kind  problem.Kind
 			field string // the field named, for validation failures
 		}{
-			{"nobody left in the team", owner, desk.Invitation{TeamID: f.Team["L2"].ID}, problem.Invalid, "team_id"},
-			{"only the owner in the team", owner, desk.Invitation{TeamID: f.Team["L3"].ID}, problem.Invalid, "team_id"},
-			{"unknown team", owner, desk.Invitation{TeamID: 999999}, problem.Invalid, "team_id"},
-			{"another workspace's agent", owner, desk.Invitation{AgentID: f.Other.Agent.ID}, problem.Invalid, "agent_id"},
-			{"nobody named", owner, desk.Invitation{Question: "?"}, problem.Invalid, "agent_id"},
-			{"an agent and a team", owner, desk.Invitation{AgentID: f.AgentL1.ID, TeamID: f.Team["L1"].ID}, problem.Invalid, "team_id"},
-			{"a question too long", owner, desk.Invitation{AgentID: f.AgentL1.ID, Question: strings.Repeat("a", desk.MaxQuestion+1)}, problem.Invalid, "question"},
-			{"someone who cannot see the ticket", storetest.Actor(t, s, f.AgentL1), desk.Invitation{TeamID: f.Team["L1"].ID}, problem.NotFound, ""},
+			{"nobody left in the team", env.l3, desk.Invitation{TeamID: env.f.Team["L2"].ID}, problem.Invalid, "team_id"},
+			{"only the owner in the team", env.l3, desk.Invitation{TeamID: env.f.Team["L3"].ID}, problem.Invalid, "team_id"},
+			{"unknown team", env.l3, desk.Invitation{TeamID: 999999}, problem.Invalid, "team_id"},
+			{"another workspace's agent", env.l3, desk.Invitation{AgentID: env.f.Other.Agent.ID}, problem.Invalid, "agent_id"},
+			{"nobody named", env.l3, desk.Invitation{Question: "?"}, problem.Invalid, "agent_id"},
+			{"an agent and a team", env.l3, desk.Invitation{AgentID: env.f.AgentL1.ID, TeamID: env.f.Team["L1"].ID}, problem.Invalid, "team_id"},
+			{"a question too long", env.l3, desk.Invitation{AgentID: env.f.AgentL1.ID, Question: strings.Repeat("a", desk.MaxQuestion+1)}, problem.Invalid, "question"},
+			{"someone who cannot see the ticket", env.l1, desk.Invitation{TeamID: env.f.Team["L1"].ID}, problem.NotFound, ""},
 		}
 		for _, c := range refusals {
 			t.Run(c.name, func(t *testing.T) {
-				before, _ := s.Ticket(ctx, f.WS.ID, tk.ID)
-				_, err := d.Swarm(ctx, c.who, tk.ID, c.in)
+				before, _ := env.s.Ticket(env.ctx, env.f.WS.ID, tk.ID)
+				_, err := env.d.Swarm(env.ctx, c.who, tk.ID, c.in)
 				p, ok := problem.As(err)
 				if !ok || p.Kind != c.kind {
 					t.Fatalf("got %v, want kind %d", err, c.kind)
@@ -171,7 +169,7 @@ func TestInviteTeam(t *testing.T) {
 				if _, named := p.Fields[c.field]; c.field != "" && !named {
 					t.Errorf("fields = %v, want %s named", p.Fields, c.field)
 				}
-				if after, _ := s.Ticket(ctx, f.WS.ID, tk.ID); !slices.Equal(after.Collaborators, before.Collaborators) {
+				if after, _ := env.s.Ticket(env.ctx, env.f.WS.ID, tk.ID); !slices.Equal(after.Collaborators, before.Collaborators) {
 					t.Errorf("a refused invitation changed the swarm: %v → %v", before.Collaborators, after.Collaborators)
 				}
 			})
@@ -181,40 +179,39 @@ func TestInviteTeam(t *testing.T) {
 
 // newCollaborator adds a member with the collaborator role, given a tier
 // and a team by mistake, to prove neither gives them anything.
-func newCollaborator(t *testing.T, s *store.Store, f storetest.Fixture) auth.Actor {
+func (env deskTest) newCollaborator(t *testing.T) auth.Actor {
 	t.Helper()
-	m, err := s.CreateMember(context.Background(), f.WS.ID, f.Admin.ID, workspace.Member{Email: "po@acme.test", Name: "Paul Produit",
-		Role: workspace.Collaborator, Active: true, TierIDs: []int64{f.Tier["L1"].ID}, TeamIDs: []int64{f.Team["L3"].ID}}, "")
+	m, err := env.s.CreateMember(env.ctx, env.f.WS.ID, env.f.Admin.ID, workspace.Member{Email: "po@acme.test", Name: "Paul Produit",
+		Role: workspace.Collaborator, Active: true, TierIDs: []int64{env.f.Tier["L1"].ID}, TeamIDs: []int64{env.f.Team["L3"].ID}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return storetest.Actor(t, s, m)
+	return storetest.Actor(t, env.s, m)
 }
 
 // A collaborator from outside support sees only the tickets they were
 // invited to and posts internal notes there; everything else is refused on
 // the server.
 func TestCollaboratorRole(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		po := newCollaborator(t, s, f)
-		owner := storetest.Actor(t, s, f.AgentL3)
-		tk := f.Ticket["L3"]
-		if err := d.Invite(ctx, owner, tk.ID, po.AgentID); err != nil {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		po := env.newCollaborator(t)
+		tk := env.f.Ticket["L3"]
+		if err := env.d.Invite(env.ctx, env.l3, tk.ID, po.AgentID); err != nil {
 			t.Fatal(err)
 		}
 
-		list, _, err := d.Tickets(ctx, po, store.Filter{}, "", 50)
+		list, _, err := env.d.Tickets(env.ctx, po, store.Filter{}, "", 50)
 		if err != nil || len(list) != 1 || list[0].ID != tk.ID {
 			t.Errorf("a collaborator lists %v (%v), want only the ticket they were invited to", ids(list), err)
 		}
-		views, err := d.Views(ctx, po, true)
+		views, err := env.d.Views(env.ctx, po, true)
 		if err != nil || len(views) != 1 || views[0].Key != "swarms" || views[0].Count != 1 {
 			t.Errorf("views = %+v (%v), want only \"Swarms I'm in\" with one ticket", views, err)
 		}
-		if _, _, err := d.Note(ctx, po, tk.ID, "Côté produit : régression connue de la 4.2, correctif demain."); err != nil {
+		if _, _, err := env.d.Note(env.ctx, po, tk.ID, "Côté produit : régression connue de la 4.2, correctif demain."); err != nil {
 			t.Errorf("a collaborator may post a note: %v", err)
 		}
-		if _, err := d.Customer(ctx, po, f.Customer["victoria"].ID); err != nil {
+		if _, err := env.d.Customer(env.ctx, po, env.f.Customer["victoria"].ID); err != nil {
 			t.Errorf("a collaborator reads the customer of their ticket: %v", err)
 		}
 
@@ -224,28 +221,31 @@ func TestCollaboratorRole(t *testing.T) {
 			do   func() error
 			kind problem.Kind
 		}{
-			{"read an L1 ticket through a tier given by mistake", func() error { _, err := d.Ticket(ctx, po, f.Ticket["L1"].ID); return err }, problem.NotFound},
-			{"read a ticket of their team", func() error { _, err := d.Ticket(ctx, po, f.Ticket["swarm"].ID); return err }, problem.NotFound},
-			{"reply", func() error { _, _, err := d.Reply(ctx, po, tk.ID, "Bonjour", ""); return err }, problem.Forbidden},
-			{"change a field", func() error { _, err := d.UpdateTicket(ctx, po, tk.ID, desk.Update{Status: &status}); return err }, problem.Forbidden},
+			{"read an L1 ticket through a tier given by mistake", func() error { _, err := env.d.Ticket(env.ctx, po, env.f.Ticket["L1"].ID); return err }, problem.NotFound},
+			{"read a ticket of their team", func() error { _, err := env.d.Ticket(env.ctx, po, env.f.Ticket["swarm"].ID); return err }, problem.NotFound},
+			{"reply", func() error { _, _, err := env.d.Reply(env.ctx, po, tk.ID, "Bonjour", ""); return err }, problem.Forbidden},
+			{"change a field", func() error {
+				_, err := env.d.UpdateTicket(env.ctx, po, tk.ID, desk.Update{Status: &status})
+				return err
+			}, problem.Forbidden},
 			{"escalate", func() error {
-				_, err := d.Escalate(ctx, po, tk.ID, desk.EscalateInput{Direction: "down", Reason: "x"})
+				_, err := env.d.Escalate(env.ctx, po, tk.ID, desk.EscalateInput{Direction: "down", Reason: "x"})
 				return err
 			}, problem.Forbidden},
-			{"invite", func() error { return d.Invite(ctx, po, tk.ID, f.AgentL2.ID) }, problem.Forbidden},
-			{"invite a team", func() error { return d.InviteTeam(ctx, po, tk.ID, f.Team["L2"].ID) }, problem.Forbidden},
+			{"invite", func() error { return env.d.Invite(env.ctx, po, tk.ID, env.f.AgentL2.ID) }, problem.Forbidden},
+			{"invite a team", func() error { return env.d.InviteTeam(env.ctx, po, tk.ID, env.f.Team["L2"].ID) }, problem.Forbidden},
 			{"create a ticket", func() error {
-				_, err := d.CreateTicket(ctx, po, desk.NewTicket{Subject: "x", Body: "x", CustomerID: f.Customer["bob"].ID})
+				_, err := env.d.CreateTicket(env.ctx, po, desk.NewTicket{Subject: "x", Body: "x", CustomerID: env.f.Customer["bob"].ID})
 				return err
 			}, problem.Forbidden},
-			{"list customers", func() error { _, err := d.Customers(ctx, po, "", 0, 0, 10); return err }, problem.Forbidden},
+			{"list customers", func() error { _, err := env.d.Customers(env.ctx, po, "", 0, 0, 10); return err }, problem.Forbidden},
 			{"record a customer", func() error {
-				_, err := d.CreateCustomer(ctx, po, f.Customer["bob"])
+				_, err := env.d.CreateCustomer(env.ctx, po, env.f.Customer["bob"])
 				return err
 			}, problem.Forbidden},
-			{"read another ticket's customer", func() error { _, err := d.Customer(ctx, po, f.Customer["bob"].ID); return err }, problem.NotFound},
+			{"read another ticket's customer", func() error { _, err := env.d.Customer(env.ctx, po, env.f.Customer["bob"].ID); return err }, problem.NotFound},
 			{"be made the owner", func() error {
-				_, err := d.UpdateTicket(ctx, owner, tk.ID, desk.Update{OwnerID: &owned})
+				_, err := env.d.UpdateTicket(env.ctx, env.l3, tk.ID, desk.Update{OwnerID: &owned})
 				return wantField(err, "owner_id", "collaborator_owner")
 			}, problem.Invalid},
 		}
@@ -256,7 +256,7 @@ func TestCollaboratorRole(t *testing.T) {
 				}
 			})
 		}
-		if cur, _ := s.Ticket(ctx, f.WS.ID, tk.ID); cur.Status != tk.Status || cur.OwnerID != tk.OwnerID || len(cur.Collaborators) != 1 {
+		if cur, _ := env.s.Ticket(env.ctx, env.f.WS.ID, tk.ID); cur.Status != tk.Status || cur.OwnerID != tk.OwnerID || len(cur.Collaborators) != 1 {
 			t.Errorf("the refusals changed the ticket: %+v", cur)
 		}
 	})
@@ -265,19 +265,18 @@ func TestCollaboratorRole(t *testing.T) {
 // Routing never gives a ticket to a collaborator, even one in the team it
 // assigns within.
 func TestRoutingNeverAssignsACollaborator(t *testing.T) {
-	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
-		po := newCollaborator(t, s, f) // in team L3, with no ticket: the least loaded
-		admin := storetest.Actor(t, s, f.Admin)
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		po := env.newCollaborator(t) // in team L3, with no ticket: the least loaded
 		for _, then := range []routing.Actions{
-			{Tier: "L3", Team: f.Team["L3"].Name, AssignStrategy: routing.AssignLeastLoaded},
-			{Tier: "L3", Team: f.Team["L3"].Name, AssignAgent: po.AgentID},
+			{Tier: "L3", Team: env.f.Team["L3"].Name, AssignStrategy: routing.AssignLeastLoaded},
+			{Tier: "L3", Team: env.f.Team["L3"].Name, AssignAgent: po.AgentID},
 		} {
 			rs := routing.RuleSet{Rules: []routing.Rule{{ID: 1, Name: "Experts", Enabled: true,
 				When: routing.Condition{Field: "channel", Op: "is", Value: "phone"}, Then: then}}, Fallback: routing.Actions{Tier: "L1"}}
-			if err := d.SaveRoutingRules(ctx, admin, rs); err != nil {
+			if err := env.d.SaveRoutingRules(env.ctx, env.admin, rs); err != nil {
 				t.Fatal(err)
 			}
-			tk, err := d.CreateTicket(ctx, admin, desk.NewTicket{Subject: "Import", Body: "Erreur", Channel: "phone", CustomerID: f.Customer["bob"].ID})
+			tk, err := env.d.CreateTicket(env.ctx, env.admin, desk.NewTicket{Subject: "Import", Body: "Erreur", Channel: "phone", CustomerID: env.f.Customer["bob"].ID})
 			if err != nil {
 				t.Fatal(err)
 			}

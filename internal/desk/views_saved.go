@@ -7,12 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/text"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -266,16 +264,8 @@ func (d *Service) DeleteSavedView(ctx context.Context, a auth.Actor, id int64) (
 // query in canonical form and makes sure the list can serve it (the
 // list's list_too_broad refusal, with the actor's access).
 func (d *Service) checkView(ctx context.Context, a auth.Actor, in ViewInput) (store.SavedView, error) {
-	v := store.SavedView{WorkspaceID: a.WorkspaceID, Name: strings.TrimSpace(in.Name), Scope: in.Scope, Position: in.Position}
 	f := problem.Fields{}
-	switch n := utf8.RuneCountInString(v.Name); {
-	case n == 0:
-		f.Required("name")
-	case n > MaxViewName:
-		f.Add("name", "too_long", "is too long", "max", strconv.Itoa(MaxViewName))
-	default:
-		text.Check(v.Name, text.Name).Add(f, "name")
-	}
+	v := store.SavedView{WorkspaceID: a.WorkspaceID, Name: checkLine(f, "name", in.Name, MaxViewName), Scope: in.Scope, Position: in.Position}
 	if v.Scope != store.ViewPersonal && v.Scope != store.ViewShared {
 		f.Add("scope", "unknown_value", "must be personal or shared", "value", v.Scope)
 	}
