@@ -89,6 +89,28 @@ func TestEveryRouteIsDescribed(t *testing.T) {
 	}
 }
 
+// The operations file is read strictly: a misspelt field or an operation
+// described twice stops the build of the document instead of dropping prose.
+func TestOperationsFileIsReadStrictly(t *testing.T) {
+	cases := map[string]string{
+		"misspelt field": `[{"id": "getMe", "tag": "meta", "sumary": "Who", "status": 200, "result": "Me"}]`,
+		"described twice": `[{"id": "getMe", "tag": "meta", "summary": "Who", "status": 200, "result": "Me"},
+			{"id": "getMe", "tag": "meta", "summary": "Me", "status": 200, "result": "Me"}]`,
+		"not a list": `{"getMe": {"tag": "meta"}}`,
+	}
+	for name, raw := range cases {
+		t.Run(name, func(t *testing.T) {
+			if ops, err := parseOperations([]byte(raw)); err == nil {
+				t.Errorf("accepted: %+v", ops)
+			}
+		})
+	}
+	ops, err := parseOperations([]byte(`[{"id": "getMe", "tag": "meta", "summary": "Who", "status": 200, "result": "Me", "errors": ["409"]}]`))
+	if err != nil || ops["getMe"].Summary != "Who" || !slices.Equal(ops["getMe"].Errors, []string{"409"}) {
+		t.Errorf("a well-formed file: %+v, %v", ops, err)
+	}
+}
+
 // openAPIDoc is the OpenAPI document of the route table, decoded.
 func openAPIDoc(t *testing.T) map[string]any {
 	t.Helper()

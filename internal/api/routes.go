@@ -8,7 +8,7 @@ import (
 
 // route is one endpoint. The table below is the single list of what the API
 // serves: the mux is built from it, and so is the OpenAPI document (with the
-// prose of openapi.go, looked up by operation id).
+// prose of operations.json, looked up by operation id).
 type route struct {
 	Method string
 	Path   string // a ServeMux path: /api/v1/tickets/{id}
