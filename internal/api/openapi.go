@@ -33,45 +33,74 @@ type operation struct {
 	BadRequest string `json:"badRequest"`
 }
 
-// The operations are prose, not logic: they are declared once, as data, in
-// operations.json (in the route table's order), rather than as Go literals
-// spread over each resource's file.
-//
+// tag is a group of operations in the document. Its fields are in the
+// order the document has always written them (alphabetical).
+type tag struct {
+	Description string `json:"description"`
+	Name        string `json:"name"`
+}
+
+// prose is what the document says besides what the route table and the
+// schemas give: its tags and every operation. It is data, not logic, so it
+// is declared once in operations.json (operations in the route table's
+// order) rather than as Go literals spread over each resource's file.
+type prose struct {
+	Tags       []tag       `json:"tags"`
+	Operations []operation `json:"operations"`
+}
+
 //go:embed operations.json
-var operationsJSON []byte
+var proseJSON []byte
 
-// operations describes every route, by operation id. A test checks that
-// this map and the route table name the same operations.
-var operations = mustParseOperations(operationsJSON)
+// docProse is the embedded prose; operations indexes its operations by id.
+// A test checks that this map and the route table name the same operations.
+var (
+	docProse   = mustParseProse(proseJSON)
+	operations = docProse.byID
+)
 
-// mustParseOperations reads the embedded operations. A malformed file is
-// a programming error that every test of the package catches; it cannot
+// parsedProse is the prose with its operations indexed by id.
+type parsedProse struct {
+	tags []tag
+	byID map[string]operation
+}
+
+// mustParseProse reads the embedded prose. A malformed file is a
+// programming error that every test of the package catches; it cannot
 // depend on input.
-func mustParseOperations(raw []byte) map[string]operation {
-	ops, err := parseOperations(raw)
+func mustParseProse(raw []byte) parsedProse {
+	p, err := parseProse(raw)
 	if err != nil {
 		panic(err)
 	}
-	return ops
+	return p
 }
 
-// parseOperations reads a list of operations strictly: an unknown field (a
-// misspelt one) or an id described twice is an error, not a silent loss.
-func parseOperations(raw []byte) (map[string]operation, error) {
+// parseProse reads the prose strictly: an unknown field (a misspelt one),
+// an id described twice or a tag not declared is an error, not a silent
+// loss.
+func parseProse(raw []byte) (parsedProse, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	var list []operation
-	if err := dec.Decode(&list); err != nil {
-		return nil, fmt.Errorf("operations.json: %w", err)
+	var in prose
+	if err := dec.Decode(&in); err != nil {
+		return parsedProse{}, fmt.Errorf("operations.json: %w", err)
 	}
-	ops := make(map[string]operation, len(list))
-	for _, op := range list {
+	tags := map[string]bool{}
+	for _, t := range in.Tags {
+		tags[t.Name] = true
+	}
+	ops := make(map[string]operation, len(in.Operations))
+	for _, op := range in.Operations {
 		if _, dup := ops[op.ID]; dup {
-			return nil, fmt.Errorf("operations.json: %s is described twice", op.ID)
+			return parsedProse{}, fmt.Errorf("operations.json: %s is described twice", op.ID)
+		}
+		if !tags[op.Tag] {
+			return parsedProse{}, fmt.Errorf("operations.json: %s has the undeclared tag %q", op.ID, op.Tag)
 		}
 		ops[op.ID] = op
 	}
-	return ops, nil
+	return parsedProse{tags: in.Tags, byID: ops}, nil
 }
 
 func (a *API) openAPI(c *call) (any, error) {
@@ -102,20 +131,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 				"(fr or en) and, for invalid values, `fields`. Lists are keyset-paginated: pass `next_cursor` " +
 				"back as `cursor` until it is null. Nothing is written when a request is refused.",
 		},
-		"tags": []map[string]string{
-			{"name": "tickets", "description": "Tickets, their replies, notes and timeline"},
-			{"name": "escalation", "description": "Escalation procedures, and moving tickets between tiers with a hand-off summary"},
-			{"name": "routing", "description": "Routing rules that place new tickets, and dry runs on past tickets"},
-			{"name": "customers", "description": "Customers and organisations"},
-			{"name": "setup", "description": "Members, teams, tiers, request types, custom fields, settings, audit log"},
-			{"name": "meta", "description": "Tokens, identity and this document"},
-			{"name": "knowledge-base", "description": "Knowledge-base articles and the one search the help centre, help box and agents share"},
-			{"name": "attachments", "description": "Files attached to replies, notes and emails; downloads"},
-			{"name": "channels", "description": "Messages from social networks and other sources (signed posts in, webhook replies out), and their connectors"},
-			{"name": "macros", "description": "Canned replies in French and English with placeholders, and the actions applied with them"},
-			{"name": "reports", "description": "Measures for the reports: self-service deflection and contact rates"},
-			{"name": "notifications", "description": "What you are told about tickets, and how (in the app, by email)"},
-		},
+		"tags":     docProse.tags,
 		"paths":    paths,
 		"security": []map[string][]string{{"bearer": {}}},
 		"components": map[string]any{
