@@ -33,14 +33,11 @@ type customerMergeJSON struct {
 }
 
 func (a *API) mergeCustomers(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
 	var in struct {
 		From int64 `json:"from"`
 	}
-	if err := c.decode(&in); err != nil {
+	id, err := c.idAndBody(&in)
+	if err != nil {
 		return nil, err
 	}
 	if in.From <= 0 {

@@ -56,11 +56,6 @@ type mailboxIn struct {
 
 // over lays the fields sent over a mailbox's current settings.
 func (in mailboxIn) over(m desk.MailboxInput) desk.MailboxInput {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
-	}
 	set(&m.Address, in.Address)
 	set(&m.Host, in.Host)
 	set(&m.TLS, in.TLS)
@@ -70,13 +65,16 @@ func (in mailboxIn) over(m desk.MailboxInput) desk.MailboxInput {
 	set(&m.After, in.After)
 	set(&m.MoveTo, in.MoveTo)
 	set(&m.Keyword, in.Keyword)
-	if in.Port != nil {
-		m.Port = *in.Port
-	}
-	if in.Enabled != nil {
-		m.Enabled = *in.Enabled
-	}
+	set(&m.Port, in.Port)
+	set(&m.Enabled, in.Enabled)
 	return m
+}
+
+// set overwrites *dst with the value sent, unless none was (nil).
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
 }
 
 func (a *API) listMailboxes(c *call) (any, error) {
