@@ -41,34 +41,29 @@ type tag struct {
 }
 
 // prose is what the document says besides what the route table and the
-// schemas give: its tags and every operation. It is data, not logic, so it
-// is declared once in operations.json (operations in the route table's
-// order) rather than as Go literals spread over each resource's file.
+// schemas give: its tags, and every operation by id. It is data, not
+// logic, so it is declared once in operations.json (operations in the
+// route table's order) rather than as Go literals spread over each
+// resource's file.
 type prose struct {
-	Tags       []tag       `json:"tags"`
-	Operations []operation `json:"operations"`
+	tags []tag
+	byID map[string]operation
 }
 
 //go:embed operations.json
 var proseJSON []byte
 
-// docProse is the embedded prose; operations indexes its operations by id.
-// A test checks that this map and the route table name the same operations.
+// docProse is the embedded prose. A test checks that operations and the
+// route table name the same operations.
 var (
 	docProse   = mustParseProse(proseJSON)
 	operations = docProse.byID
 )
 
-// parsedProse is the prose with its operations indexed by id.
-type parsedProse struct {
-	tags []tag
-	byID map[string]operation
-}
-
 // mustParseProse reads the embedded prose. A malformed file is a
 // programming error that every test of the package catches; it cannot
 // depend on input.
-func mustParseProse(raw []byte) parsedProse {
+func mustParseProse(raw []byte) prose {
 	p, err := parseProse(raw)
 	if err != nil {
 		panic(err)
@@ -79,12 +74,15 @@ func mustParseProse(raw []byte) parsedProse {
 // parseProse reads the prose strictly: an unknown field (a misspelt one),
 // an id described twice or a tag not declared is an error, not a silent
 // loss.
-func parseProse(raw []byte) (parsedProse, error) {
+func parseProse(raw []byte) (prose, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	var in prose
+	var in struct {
+		Tags       []tag       `json:"tags"`
+		Operations []operation `json:"operations"`
+	}
 	if err := dec.Decode(&in); err != nil {
-		return parsedProse{}, fmt.Errorf("operations.json: %w", err)
+		return prose{}, fmt.Errorf("operations.json: %w", err)
 	}
 	tags := map[string]bool{}
 	for _, t := range in.Tags {
@@ -93,14 +91,14 @@ func parseProse(raw []byte) (parsedProse, error) {
 	ops := make(map[string]operation, len(in.Operations))
 	for _, op := range in.Operations {
 		if _, dup := ops[op.ID]; dup {
-			return parsedProse{}, fmt.Errorf("operations.json: %s is described twice", op.ID)
+			return prose{}, fmt.Errorf("operations.json: %s is described twice", op.ID)
 		}
 		if !tags[op.Tag] {
-			return parsedProse{}, fmt.Errorf("operations.json: %s has the undeclared tag %q", op.ID, op.Tag)
+			return prose{}, fmt.Errorf("operations.json: %s has the undeclared tag %q", op.ID, op.Tag)
 		}
 		ops[op.ID] = op
 	}
-	return parsedProse{tags: in.Tags, byID: ops}, nil
+	return prose{tags: in.Tags, byID: ops}, nil
 }
 
 func (a *API) openAPI(c *call) (any, error) {
