@@ -51,11 +51,12 @@ func articleOf(a kb.Article, tr []store.KBTranslation) articleJSON {
 	out := articleJSON{ID: a.ID, Language: a.Language, Title: a.Title, Body: a.Body, BodyHTML: kb.Render(a.Body), CategoryID: a.CategoryID,
 		Tags: nonNilStrings(a.Tags), Visibility: a.Visibility, Status: a.Status, Helpful: a.Helpful, NotHelpful: a.NotHelpful, Views: a.Views,
 		Revision: a.Revision, AuthorID: a.AuthorID, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, PublishedAt: a.PublishedAt,
-		Translations: []translationJSON{}}
-	for _, t := range tr {
-		out.Translations = append(out.Translations, translationJSON{ID: t.ID, Language: t.Language, Title: t.Title})
-	}
+		Translations: each(tr, translationOut)}
 	return out
+}
+
+func translationOut(t store.KBTranslation) translationJSON {
+	return translationJSON{ID: t.ID, Language: t.Language, Title: t.Title}
 }
 
 func nonNilStrings(s []string) []string {
@@ -78,11 +79,9 @@ type searchResults struct {
 }
 
 func searchResultsOf(hits []kb.Hit) searchResults {
-	out := searchResults{Data: []searchHitJSON{}}
-	for _, h := range hits {
-		out.Data = append(out.Data, searchHitJSON{ID: h.ID, Language: h.Language, Title: h.Title, Snippet: h.Snippet, Score: h.Score})
-	}
-	return out
+	return searchResults{Data: each(hits, func(h kb.Hit) searchHitJSON {
+		return searchHitJSON{ID: h.ID, Language: h.Language, Title: h.Title, Snippet: h.Snippet, Score: h.Score}
+	})}
 }
 
 type articleCreate struct {

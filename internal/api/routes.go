@@ -32,11 +32,7 @@ var ticketListParams = []param{
 }
 
 func statusNames() []string {
-	out := make([]string, len(ticket.Statuses))
-	for i, s := range ticket.Statuses {
-		out[i] = string(s)
-	}
-	return out
+	return each(ticket.Statuses, func(s ticket.Status) string { return string(s) })
 }
 
 // routeTable lists every endpoint. It is a function, not a variable,
