@@ -21,12 +21,6 @@ import (
 // message are stored together or not at all. Downloads answer the file
 // itself (not JSON), to whoever may see the ticket.
 
-func init() {
-	operations["listTicketAttachments"] = operation{Tag: "attachments", Summary: "List the files attached to a ticket's messages, oldest first", Status: 200, Result: "AttachmentList"}
-	operations["getAttachment"] = operation{Tag: "attachments", Summary: "Download an attached file: served as the type its bytes show (never the sender's), " +
-		"with X-Content-Type-Options: nosniff; inline for PNG, JPEG, GIF and WebP images, Content-Disposition: attachment for anything else", Status: 200, Result: "File", Raw: true}
-}
-
 // attachmentSchemas documents attachments and the multipart message.
 func attachmentSchemas() map[string]any {
 	return map[string]any{

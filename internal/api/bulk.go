@@ -1,19 +1,11 @@
 package api
 
 import (
-	"maps"
-
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
 )
 
 // Bulk actions: one change (and optionally one reply) on many tickets.
-func init() {
-	maps.Copy(operations, map[string]operation{
-		"bulkUpdateTickets": {Tag: "tickets", Summary: "Apply one change, and optionally one reply or note, to up to 200 tickets. Each ticket is done in its own step with the checks of the same change made by hand, or reports why not (never half-done); an invalid change is refused before any ticket is touched. Send larger selections in several calls.",
-			Body: "BulkUpdate", Status: 200, Result: "BulkResults"},
-	})
-}
 
 type bulkInput struct {
 	TicketIDs []int64 `json:"ticket_ids"`

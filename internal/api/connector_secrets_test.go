@@ -35,12 +35,7 @@ func TestConnectorSecretsSealedAtRest(t *testing.T) {
 		}
 		e.d.EnableMailboxes(box) // the server key
 		sink := newHookSink(t)
-		var conn struct {
-			ID     int64  `json:"id"`
-			Key    string `json:"key"`
-			Secret string `json:"secret"`
-		}
-		e.must(e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "Mastodon", "webhook_url": sink.srv.URL}), 201, &conn)
+		conn := e.createConnector(map[string]any{"name": "Mastodon", "webhook_url": sink.srv.URL})
 		sink.secret = conn.Secret
 		raw := rawConnectorSecret(t, e, conn.ID)
 		if !strings.HasPrefix(conn.Secret, "whsec_") || strings.Contains(raw, conn.Secret) || !strings.HasPrefix(raw, "v1:") {

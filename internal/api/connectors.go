@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"maps"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -12,15 +11,6 @@ import (
 
 // The generic channel API (package connector): sources post signed
 // messages; admins declare the connectors.
-func init() {
-	maps.Copy(operations, map[string]operation{
-		"postChannelMessage": {Tag: "channels", Summary: "Post a customer's message from a social network or another source, signed with the connector's secret (X-Palier-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">); no token. Answered once the message is stored. One conversation_id is one ticket (new_ticket says whether this message opened it); a repeated message_id stores nothing (duplicate). Agents' public replies are POSTed to the connector's webhook, signed the same way.",
-			Body: "ChannelMessage", Status: 200, Result: "ChannelIntake", Errors: []string{"401", "403"}},
-		"listConnectors":  {Tag: "channels", Summary: "The workspace's channel connectors (admins); secrets are never shown again", Status: 200, Result: "ConnectorList"},
-		"createConnector": {Tag: "channels", Summary: "Declare a channel connector (admins); the answer carries its signing secret, shown this once", Body: "ConnectorSettings", Status: 201, Result: "NewConnector"},
-		"updateConnector": {Tag: "channels", Summary: "Change a connector's name, webhook, public flag or turn it off (admins); all fields are required", Body: "ConnectorSettings", Status: 200, Result: "Connector"},
-	})
-}
 
 // connectorJSON is a connector as admins see it: never its secret.
 type connectorJSON struct {

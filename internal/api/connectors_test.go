@@ -49,6 +49,15 @@ func newHookSink(t *testing.T) *hookSink {
 	return h
 }
 
+// createConnector declares a connector as the admin; the answer carries
+// its signing secret, shown this once.
+func (e *env) createConnector(settings map[string]any) newConnectorJSON {
+	e.t.Helper()
+	var conn newConnectorJSON
+	e.must(e.send("admin", "POST", Prefix+"/connectors", settings), 201, &conn)
+	return conn
+}
+
 // post sends a message as the source would, signed with secret.
 func (e *env) postChannel(key, secret string, msg any) answer {
 	e.t.Helper()
@@ -71,13 +80,7 @@ func TestChannelAPIRoundTrip(t *testing.T) {
 				t.Fatalf("%s creates a connector: %s", who, a)
 			}
 		}
-		var conn struct {
-			ID     int64  `json:"id"`
-			Key    string `json:"key"`
-			Secret string `json:"secret"`
-			URL    string `json:"url"`
-		}
-		e.must(e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "Facebook", "webhook_url": sink.srv.URL, "public": true}), 201, &conn)
+		conn := e.createConnector(map[string]any{"name": "Facebook", "webhook_url": sink.srv.URL, "public": true})
 		sink.secret = conn.Secret
 		if conn.URL != Prefix+"/channels/"+conn.Key+"/messages" || !connector.ValidKey(conn.Key) {
 			t.Fatalf("connector %+v", conn)
@@ -199,12 +202,7 @@ func sameCounts(a, b map[string]int) bool {
 // sends is refused and stores nothing.
 func TestChannelAPIRefusals(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		var conn struct {
-			ID     int64  `json:"id"`
-			Key    string `json:"key"`
-			Secret string `json:"secret"`
-		}
-		e.must(e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "Partenaire"}), 201, &conn)
+		conn := e.createConnector(map[string]any{"name": "Partenaire"})
 		good, _ := json.Marshal(inbound("c1", "m1", "Bonjour"))
 		path := Prefix + "/channels/" + conn.Key + "/messages"
 		type refusal struct {
@@ -252,11 +250,7 @@ func TestChannelAPIRefusals(t *testing.T) {
 // posted at once, end on one ticket, each stored once.
 func TestChannelConversationRace(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		var conn struct {
-			Key    string
-			Secret string
-		}
-		e.must(e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "Instagram"}), 201, &conn)
+		conn := e.createConnector(map[string]any{"name": "Instagram"})
 		const n = 8
 		tickets := make(chan int64, 2*n)
 		var wg sync.WaitGroup

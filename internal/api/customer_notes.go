@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"maps"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -12,14 +11,6 @@ import (
 // Notes about a customer or an organisation: support's internal memory of
 // them (never shown to the customer). Any member of support reads and adds
 // them; collaborators do neither.
-func init() {
-	maps.Copy(operations, map[string]operation{
-		"listCustomerNotes":     {Tag: "customers", Summary: "Internal notes about a customer, newest first (never shown to the customer)", Status: 200, Result: "CustomerNotePage"},
-		"addCustomerNote":       {Tag: "customers", Summary: "Add an internal note about a customer", Body: "CustomerNoteInput", Status: 201, Result: "CustomerNote"},
-		"listOrganisationNotes": {Tag: "customers", Summary: "Internal notes about an organisation, newest first", Status: 200, Result: "CustomerNotePage"},
-		"addOrganisationNote":   {Tag: "customers", Summary: "Add an internal note about an organisation", Body: "CustomerNoteInput", Status: 201, Result: "CustomerNote"},
-	})
-}
 
 func customerNoteSchemas() map[string]any {
 	return map[string]any{

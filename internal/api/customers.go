@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"maps"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -12,14 +11,6 @@ import (
 
 // Merging two records of one customer (desk.MergeCustomers, as the
 // customer page does it).
-func init() {
-	maps.Copy(operations, map[string]operation{
-		"mergeCustomers": {Tag: "customers", Summary: "Merge a duplicate customer record (from) into this one (leads and admins only): its tickets and notes move here, its address becomes one of this customer's " +
-			"(mail from it, a new ticket or a help-centre sign-in with it reach this customer), its help-centre sessions end, and the emptied record leaves lists and search; " +
-			"reading it then answers 404 customer_merged with merged_into. Audited. 409 customer_merged when either record was merged already; 422 same_customer",
-			Body: "CustomerMergeRequest", Status: 200, Result: "CustomerMerge", Errors: []string{"409"}},
-	})
-}
 
 func customerMergeSchemas() map[string]any {
 	return map[string]any{
@@ -42,14 +33,11 @@ type customerMergeJSON struct {
 }
 
 func (a *API) mergeCustomers(c *call) (any, error) {
-	id, err := c.id("id")
-	if err != nil {
-		return nil, err
-	}
 	var in struct {
 		From int64 `json:"from"`
 	}
-	if err := c.decode(&in); err != nil {
+	id, err := c.idAndBody(&in)
+	if err != nil {
 		return nil, err
 	}
 	if in.From <= 0 {

@@ -38,14 +38,6 @@ func eventOut(e ticket.Event) eventJSON {
 	return out
 }
 
-func eventsOut(list []ticket.Event) []eventJSON {
-	out := make([]eventJSON, len(list))
-	for i, e := range list {
-		out[i] = eventOut(e)
-	}
-	return out
-}
-
 // eventSchemas documents eventJSON. EventData lists every field any kind
 // records (package event keeps one meaning per name), with the kinds that
 // carry it; a field a kind adds must be listed here, or checkDocumented

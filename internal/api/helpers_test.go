@@ -261,26 +261,23 @@ func validate(doc map[string]any, s map[string]any, v any, at string) []string {
 	return out
 }
 
+// typeMatches says whether v, decoded from JSON, is of the schema type t
+// (a name, or a list of names any of which will do).
 func typeMatches(t any, v any) bool {
 	if list, ok := t.([]any); ok {
 		return slices.ContainsFunc(list, func(one any) bool { return typeMatches(one, v) })
 	}
 	switch t {
 	case "object":
-		_, ok := v.(map[string]any)
-		return ok
+		return is[map[string]any](v)
 	case "array":
-		_, ok := v.([]any)
-		return ok
+		return is[[]any](v)
 	case "string":
-		_, ok := v.(string)
-		return ok
+		return is[string](v)
 	case "boolean":
-		_, ok := v.(bool)
-		return ok
+		return is[bool](v)
 	case "number":
-		_, ok := v.(float64)
-		return ok
+		return is[float64](v)
 	case "integer":
 		f, ok := v.(float64)
 		return ok && f == math.Trunc(f)
@@ -288,6 +285,12 @@ func typeMatches(t any, v any) bool {
 		return v == nil
 	}
 	return false
+}
+
+// is says whether v holds a T.
+func is[T any](v any) bool {
+	_, ok := v.(T)
+	return ok
 }
 
 func asStrings(v any) []string {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"maps"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -11,21 +10,8 @@ import (
 	"github.com/palier/palier/internal/store"
 )
 
-// The knowledge base's operations, joined to the shared table here so the
-// resource stays in its own files (routes in routes.go, shapes below).
-func init() {
-	maps.Copy(operations, map[string]operation{
-		"listKBArticles":            {Tag: "knowledge-base", Summary: "List articles, newest first (collaborators: published public ones only)", Status: 200, Result: "ArticlePage"},
-		"createKBArticle":           {Tag: "knowledge-base", Summary: "Write an article, optionally as the other-language variant of another (agents, leads, admins)", Body: "ArticleCreate", Status: 201, Result: "Article"},
-		"getKBArticle":              {Tag: "knowledge-base", Summary: "Get an article with its Markdown, its safe HTML and its variants", Status: 200, Result: "Article"},
-		"updateKBArticle":           {Tag: "knowledge-base", Summary: "Change an article; absent fields keep their value; a new title or body is a new revision", Body: "ArticleUpdate", Status: 200, Result: "Article"},
-		"searchKB":                  {Tag: "knowledge-base", Summary: "Search the articles you may read, best first (accents folded, stems, prefixes while typing, one typo)", Status: 200, Result: "SearchResults"},
-		"listKBArticleRevisions":    {Tag: "knowledge-base", Summary: "An article's revisions, newest first, each with its line diff against the one before (agents, leads, admins)", Status: 200, Result: "ArticleRevisions"},
-		"listKBCategories":          {Tag: "knowledge-base", Summary: "The category tree, parents before children", Status: 200, Result: "CategoryList"},
-		"createKBArticleFromTicket": {Tag: "knowledge-base", Summary: "Write a draft article from a solved or closed ticket: its subject as the title, the customer's question and the agents' answers as the body (never internal notes; names, addresses, phone and payment data masked), in the ticket's language, the ticket recorded in the audit log (agents, leads, admins who can see the ticket); an active ticket answers 409 ticket_not_solved", Body: "NoFields", Status: 201, Result: "Article", Errors: []string{"400", "404", "409"}},
-		"searchKBPublic":            {Tag: "knowledge-base", Summary: "Search a workspace's published public articles, best first (no token needed)", Status: 200, Result: "SearchResults"},
-	})
-}
+// The knowledge base over the API: routes in routes.go, their prose in
+// operations.json, the shapes below.
 
 var kbSearchParams = []param{
 	{Name: "q", Type: "string", Desc: "What the reader typed, up to 200 characters; the last word is a prefix unless followed by a space."},
@@ -65,11 +51,12 @@ func articleOf(a kb.Article, tr []store.KBTranslation) articleJSON {
 	out := articleJSON{ID: a.ID, Language: a.Language, Title: a.Title, Body: a.Body, BodyHTML: kb.Render(a.Body), CategoryID: a.CategoryID,
 		Tags: nonNilStrings(a.Tags), Visibility: a.Visibility, Status: a.Status, Helpful: a.Helpful, NotHelpful: a.NotHelpful, Views: a.Views,
 		Revision: a.Revision, AuthorID: a.AuthorID, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, PublishedAt: a.PublishedAt,
-		Translations: []translationJSON{}}
-	for _, t := range tr {
-		out.Translations = append(out.Translations, translationJSON{ID: t.ID, Language: t.Language, Title: t.Title})
-	}
+		Translations: each(tr, translationOut)}
 	return out
+}
+
+func translationOut(t store.KBTranslation) translationJSON {
+	return translationJSON{ID: t.ID, Language: t.Language, Title: t.Title}
 }
 
 func nonNilStrings(s []string) []string {
@@ -92,11 +79,9 @@ type searchResults struct {
 }
 
 func searchResultsOf(hits []kb.Hit) searchResults {
-	out := searchResults{Data: []searchHitJSON{}}
-	for _, h := range hits {
-		out.Data = append(out.Data, searchHitJSON{ID: h.ID, Language: h.Language, Title: h.Title, Snippet: h.Snippet, Score: h.Score})
-	}
-	return out
+	return searchResults{Data: each(hits, func(h kb.Hit) searchHitJSON {
+		return searchHitJSON{ID: h.ID, Language: h.Language, Title: h.Title, Snippet: h.Snippet, Score: h.Score}
+	})}
 }
 
 type articleCreate struct {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"maps"
 	"strconv"
 
 	"github.com/palier/palier/internal/auth"
@@ -12,22 +11,6 @@ import (
 )
 
 // Merge, split and link tickets (desk/merge.go).
-func init() {
-	maps.Copy(operations, map[string]operation{
-		"mergeTickets": {Tag: "tickets", Summary: "Merge duplicate tickets of the same customer or organisation: with sources, merge them into this ticket; with into, merge this ticket into that one. " +
-			"Each merged ticket is closed and points at the one kept (merged_into); its messages are copied onto the kept ticket with the time they were written; " +
-			"the customer gets one reply saying so; a later message to a merged ticket lands on the kept one. 409 already_merged, 422 merge_other_customer, merge_into_itself",
-			Body: "MergeRequest", Status: 200, Result: "Ticket", Errors: []string{"409"}},
-		"splitTicket": {Tag: "tickets", Summary: "Split a customer message off into a new ticket for the same customer, in the same tier and team, with that message (and its files) as its first; the original keeps its history. 409 already_split",
-			Body: "SplitRequest", Status: 201, Result: "Ticket", Errors: []string{"409"}},
-		"listTicketLinks": {Tag: "tickets", Summary: "A ticket's links (related, parent, children), oldest first; a linked ticket you may not read shows its number only",
-			Status: 200, Result: "TicketLinkList"},
-		"linkTickets": {Tag: "tickets", Summary: "Link a ticket you work to another you may read: related, or parent/child (a ticket has one parent at most; 409 already_has_parent, already_linked; 422 link_cycle)",
-			Body: "LinkRequest", Status: 201, Result: "TicketLink", Errors: []string{"409"}},
-		"unlinkTickets": {Tag: "tickets", Summary: "Remove the link between two tickets; the answer is the link as it was (404 link_not_found)",
-			Status: 200, Result: "TicketLink"},
-	})
-}
 
 // linkJSON is a link as the API shows it: the other ticket's subject and
 // status only when the caller may read it.

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"maps"
 	"net/http"
 	"time"
 
@@ -12,18 +11,6 @@ import (
 )
 
 // Macros: canned replies with actions (package macro).
-func init() {
-	maps.Copy(operations, map[string]operation{
-		"listMacros":   {Tag: "macros", Summary: "The macros you may use (yours, your teams', the shared ones), most used first", Status: 200, Result: "MacroList"},
-		"createMacro":  {Tag: "macros", Summary: "Write a macro: personal for anyone, team or shared for leads and admins", Body: "MacroInput", Status: 201, Result: "Macro"},
-		"getMacro":     {Tag: "macros", Summary: "Get a macro you may use", Status: 200, Result: "Macro"},
-		"updateMacro":  {Tag: "macros", Summary: "Change a macro you may manage; absent fields keep their value", Body: "MacroInput", Status: 200, Result: "Macro", Errors: []string{"403"}},
-		"deleteMacro":  {Tag: "macros", Summary: "Delete a macro you may manage; the answer is the macro as it was", Status: 200, Result: "Macro", Errors: []string{"403"}},
-		"previewMacro": {Tag: "macros", Summary: "A macro's text for one ticket, placeholders filled in the customer's language", Status: 200, Result: "MacroPreview"},
-		"applyMacro": {Tag: "macros", Summary: "Send a macro's reply (or note) and apply its actions to a ticket in one step; each action is checked as the same change made by hand",
-			Body: "MacroApply", Status: 200, Result: "Ticket", Errors: []string{"403", "409"}},
-	})
-}
 
 type macroJSON struct {
 	ID        int64         `json:"id"`

@@ -71,11 +71,7 @@ func TestRetryTicketEmail(t *testing.T) {
 func TestConnectorDeliveryStateAndRetry(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		sink := newHookSink(t)
-		var conn struct {
-			Key    string `json:"key"`
-			Secret string `json:"secret"`
-		}
-		e.must(e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "Forum", "webhook_url": sink.srv.URL}), 201, &conn)
+		conn := e.createConnector(map[string]any{"name": "Forum", "webhook_url": sink.srv.URL})
 		sink.secret = conn.Secret
 		var in struct {
 			TicketID int64 `json:"ticket_id"`

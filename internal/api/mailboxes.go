@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"maps"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -13,15 +12,6 @@ import (
 // The IMAP mailboxes a workspace polls, for admins: the same desk
 // functions as the admin page (/admin/mailboxes). The password is
 // write-only: it is sealed on the way in and never returned.
-func init() {
-	maps.Copy(operations, map[string]operation{
-		"listMailboxes": {Tag: "setup", Summary: "The IMAP mailboxes the workspace polls, with each one's last poll (admins); passwords are never returned", Status: 200, Result: "MailboxList"},
-		"createMailbox": {Tag: "setup", Summary: "Add an IMAP mailbox to poll (admins; audited). The password is required and write-only. 409 mailboxes_disabled when the server has no secret key", Body: "MailboxSettings", Status: 201, Result: "Mailbox", Errors: []string{"409"}},
-		"getMailbox":    {Tag: "setup", Summary: "One IMAP mailbox (admins)", Status: 200, Result: "Mailbox"},
-		"updateMailbox": {Tag: "setup", Summary: "Change a mailbox (admins; audited): fields left out keep their value, and so does the password. A new server, account or folder restarts polling from the start of the folder", Body: "MailboxSettings", Status: 200, Result: "Mailbox", Errors: []string{"409"}},
-		"deleteMailbox": {Tag: "setup", Summary: "Stop polling a mailbox and forget it (admins; audited); answers the mailbox as it was", Status: 200, Result: "Mailbox"},
-	})
-}
 
 // mailboxJSON is a mailbox as admins see it: never its password.
 type mailboxJSON struct {
@@ -66,11 +56,6 @@ type mailboxIn struct {
 
 // over lays the fields sent over a mailbox's current settings.
 func (in mailboxIn) over(m desk.MailboxInput) desk.MailboxInput {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
-	}
 	set(&m.Address, in.Address)
 	set(&m.Host, in.Host)
 	set(&m.TLS, in.TLS)
@@ -80,13 +65,16 @@ func (in mailboxIn) over(m desk.MailboxInput) desk.MailboxInput {
 	set(&m.After, in.After)
 	set(&m.MoveTo, in.MoveTo)
 	set(&m.Keyword, in.Keyword)
-	if in.Port != nil {
-		m.Port = *in.Port
-	}
-	if in.Enabled != nil {
-		m.Enabled = *in.Enabled
-	}
+	set(&m.Port, in.Port)
+	set(&m.Enabled, in.Enabled)
 	return m
+}
+
+// set overwrites *dst with the value sent, unless none was (nil).
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
 }
 
 func (a *API) listMailboxes(c *call) (any, error) {

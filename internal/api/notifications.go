@@ -14,18 +14,6 @@ import (
 // id of another agent's notification is not found), and only about
 // tickets the caller may read now.
 
-func init() {
-	operations["listNotifications"] = operation{Tag: "notifications", Summary: "Your notifications, newest first (assigned to you, your tier received a hand-off, " +
-		"invited to a swarm, @mentioned in a note, the customer answered your ticket, a ticket you handed off was solved or came back down), " +
-		"with the unread count; only about tickets you may read now", Status: 200, Result: "NotificationPage"}
-	operations["markNotificationRead"] = operation{Tag: "notifications", Summary: "Mark one of your notifications read (another agent's answers 404)", Body: "NoFields", Status: 200, Result: "Notification"}
-	operations["markAllNotificationsRead"] = operation{Tag: "notifications", Summary: "Mark all your notifications read", Body: "NoFields", Status: 200, Result: "NotificationsRead"}
-	operations["getNotificationPreferences"] = operation{Tag: "notifications", Summary: "How you are told of each kind of event: in the app (default on) and by email (default off except assigned and handoff_solved)",
-		Status: 200, Result: "NotificationPreferences"}
-	operations["updateNotificationPreferences"] = operation{Tag: "notifications", Summary: "Change how you are told of some kinds of event; kinds not given keep their setting",
-		Body: "NotificationPreferencesUpdate", Status: 200, Result: "NotificationPreferences"}
-}
-
 var notificationListParams = []param{
 	{Name: "unread", Type: "string", Enum: []string{"true", "false"}, Desc: "true: only unread notifications."},
 	cursorParam,

@@ -89,6 +89,31 @@ func TestEveryRouteIsDescribed(t *testing.T) {
 	}
 }
 
+// The operations file is read strictly: a misspelt field, an operation
+// described twice or one under an undeclared tag stops the build of the
+// document instead of dropping or misplacing prose.
+func TestOperationsFileIsReadStrictly(t *testing.T) {
+	const tags = `"tags": [{"name": "meta", "description": "Identity"}]`
+	cases := map[string]string{
+		"misspelt field": `{` + tags + `, "operations": [{"id": "getMe", "tag": "meta", "sumary": "Who", "status": 200, "result": "Me"}]}`,
+		"described twice": `{` + tags + `, "operations": [{"id": "getMe", "tag": "meta", "summary": "Who", "status": 200, "result": "Me"},
+			{"id": "getMe", "tag": "meta", "summary": "Me", "status": 200, "result": "Me"}]}`,
+		"undeclared tag": `{` + tags + `, "operations": [{"id": "getMe", "tag": "metta", "summary": "Who", "status": 200, "result": "Me"}]}`,
+		"not an object":  `[{"id": "getMe", "tag": "meta"}]`,
+	}
+	for name, raw := range cases {
+		t.Run(name, func(t *testing.T) {
+			if p, err := parseProse([]byte(raw)); err == nil {
+				t.Errorf("accepted: %+v", p)
+			}
+		})
+	}
+	p, err := parseProse([]byte(`{` + tags + `, "operations": [{"id": "getMe", "tag": "meta", "summary": "Who", "status": 200, "result": "Me", "errors": ["409"]}]}`))
+	if err != nil || p.byID["getMe"].Summary != "Who" || !slices.Equal(p.byID["getMe"].Errors, []string{"409"}) || len(p.tags) != 1 {
+		t.Errorf("a well-formed file: %+v, %v", p, err)
+	}
+}
+
 // openAPIDoc is the OpenAPI document of the route table, decoded.
 func openAPIDoc(t *testing.T) map[string]any {
 	t.Helper()

@@ -55,12 +55,7 @@ func TestLogCallOnATicket(t *testing.T) {
 
 func TestCallbackRequestWaitsInTheRoutedTiersQueue(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		var tk struct {
-			ID      int64    `json:"id"`
-			Channel string   `json:"channel"`
-			TierID  int64    `json:"tier_id"`
-			Tags    []string `json:"tags"`
-		}
+		var tk ticketJSON
 		e.must(e.send("agentL1", "POST", Prefix+"/callbacks", map[string]any{"name": "Zoé Client", "email": "zoe@example.test",
 			"number": "06 12 34 56 78", "reason": "Question sur ma facture"}), http.StatusCreated, &tk)
 		if tk.Channel != "phone" || tk.TierID != e.f.Tier["L1"].ID || len(tk.Tags) != 1 || tk.Tags[0] != "callback" {

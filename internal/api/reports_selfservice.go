@@ -1,7 +1,6 @@
 package api
 
 import (
-	"maps"
 	"time"
 
 	"github.com/palier/palier/internal/desk"
@@ -9,12 +8,6 @@ import (
 
 // The self-service measures (issue 11), for the reports page to chart:
 // deflection rate, contact rate, searches with no result.
-func init() {
-	maps.Copy(operations, map[string]operation{
-		"getSelfServiceReport": {Tag: "reports", Summary: "Self-service measures of a period: deflection rate, contact rate, searches with no result (leads and admins)",
-			Status: 200, Result: "SelfServiceReport"},
-	})
-}
 
 // selfServiceSchemas documents the self-service report.
 func selfServiceSchemas() map[string]any {

@@ -8,7 +8,7 @@ import (
 
 // route is one endpoint. The table below is the single list of what the API
 // serves: the mux is built from it, and so is the OpenAPI document (with the
-// prose of openapi.go, looked up by operation id).
+// prose of operations.json, looked up by operation id).
 type route struct {
 	Method string
 	Path   string // a ServeMux path: /api/v1/tickets/{id}
@@ -32,11 +32,7 @@ var ticketListParams = []param{
 }
 
 func statusNames() []string {
-	out := make([]string, len(ticket.Statuses))
-	for i, s := range ticket.Statuses {
-		out[i] = string(s)
-	}
-	return out
+	return each(ticket.Statuses, func(s ticket.Status) string { return string(s) })
 }
 
 // routeTable lists every endpoint. It is a function, not a variable,

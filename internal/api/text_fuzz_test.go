@@ -55,12 +55,7 @@ func TestHostileTextOnEveryRoute(t *testing.T) {
 		ids["mailboxes"] = "999999" // the body is read (and its text refused) before the mailbox is looked up
 		// The channel API checks a signature before it reads a field: the
 		// hostile bodies are signed, so the text check is what answers.
-		var conn struct {
-			ID     int64
-			Key    string
-			Secret string
-		}
-		e.must(e.send("admin", "POST", Prefix+"/connectors", map[string]any{"name": "fuzz"}), 201, &conn)
+		conn := e.createConnector(map[string]any{"name": "fuzz"})
 		ids["connectors"] = itoa(conn.ID)
 		signed := func(rt route, body any) req {
 			r := req{who: "admin", method: rt.Method, body: body}

@@ -194,7 +194,7 @@ func (a *API) events(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(eventsOut(list), limit, "events", func(e eventJSON) int64 { return e.ID }), nil
+	return pageOf(each(list, eventOut), limit, "events", func(e eventJSON) int64 { return e.ID }), nil
 }
 
 func (a *API) listTickets(c *call) (any, error) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/problem"
+	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -51,15 +52,11 @@ func (a *API) searchTickets(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := page[ticketJSON]{Data: make([]ticketJSON, len(hits))}
-	for i, h := range hits {
-		p.Data[i] = ticketOut(h.Ticket)
-		p.Data[i].Search = &ticketMatchJSON{Score: h.Score, SubjectHTML: h.SubjectHTML, SnippetHTML: h.Snippet, SnippetKind: h.SnippetKind}
-	}
-	if next != "" {
-		p.NextCursor = &next
-	}
-	return p, nil
+	return keysetPage(hits, next, func(h store.TicketHit) ticketJSON {
+		t := ticketOut(h.Ticket)
+		t.Search = &ticketMatchJSON{Score: h.Score, SubjectHTML: h.SubjectHTML, SnippetHTML: h.Snippet, SnippetKind: h.SnippetKind}
+		return t
+	}), nil
 }
 
 // searchDate reads a date (midnight UTC) or an RFC 3339 time.

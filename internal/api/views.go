@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"maps"
 	"net/url"
 	"time"
 
@@ -13,19 +12,6 @@ import (
 
 // Saved views (issue 12): named ticket lists, personal or shared, whose
 // query is the ticket list's own parameters.
-func init() {
-	maps.Copy(operations, map[string]operation{
-		"listViews": {Tag: "tickets", Summary: "The saved views you may use (the shared ones, then yours), with how many tickets you may see in each",
-			Status: 200, Result: "ViewList"},
-		"createView": {Tag: "tickets", Summary: "Save a view: personal for anyone, shared for leads and admins", Body: "ViewInput", Status: 201, Result: "View",
-			Errors: []string{"400", "403", "409"}},
-		"getView":    {Tag: "tickets", Summary: "Get a saved view you may use", Status: 200, Result: "View"},
-		"updateView": {Tag: "tickets", Summary: "Change a view you may manage; absent fields keep their value", Body: "ViewInput", Status: 200, Result: "View", Errors: []string{"400", "403"}},
-		"deleteView": {Tag: "tickets", Summary: "Delete a view you may manage; the answer is the view as it was", Status: 200, Result: "View", Errors: []string{"403"}},
-		"listViewTickets": {Tag: "tickets", Summary: "The tickets of a saved view that you may see, paged like the ticket list; a view naming a tier, team, agent or request type that no longer exists is refused with view_stale (409)",
-			Status: 200, Result: "TicketPage", Errors: []string{"409"}},
-	})
-}
 
 type viewJSON struct {
 	ID        int64     `json:"id"`

@@ -5,21 +5,11 @@ import (
 	"testing"
 )
 
-type viewOutT struct {
-	ID      int64    `json:"id"`
-	Name    string   `json:"name"`
-	Scope   string   `json:"scope"`
-	Query   string   `json:"query"`
-	Columns []string `json:"columns"`
-	Stale   []string `json:"stale"`
-	Count   *int     `json:"count"`
-}
-
 // Every role on every saved-view route: who sees, who changes, who lists;
 // refusals write nothing; counts and lists follow each caller's access.
 func TestViewRoutesByRole(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		var shared, personal viewOutT
+		var shared, personal viewJSON
 		e.must(e.send("lead", "POST", Prefix+"/views", map[string]any{"name": "Facturation", "scope": "shared", "query": "type=billing&tier=L1,L2"}), 201, &shared)
 		e.must(e.send("agentL1", "POST", Prefix+"/views", map[string]any{"name": "Les miens", "query": "owner=me", "columns": []string{"subject", "number"}}), 201, &personal)
 		if personal.Scope != "personal" || strings.Join(personal.Columns, ",") != "number,subject" {
@@ -48,7 +38,7 @@ func TestViewRoutesByRole(t *testing.T) {
 		})
 		counts := map[string]int{}
 		for _, who := range []string{"lead", "agentL1", "agentL3"} {
-			var list struct{ Data []viewOutT }
+			var list struct{ Data []viewJSON }
 			e.must(e.get(who, Prefix+"/views"), 200, &list)
 			for _, v := range list.Data {
 				if v.ID == shared.ID && v.Count != nil {
