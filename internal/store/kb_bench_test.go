@@ -175,7 +175,8 @@ type keystroke struct {
 	query   int
 }
 
-func BenchmarkKBSearchAsYouType(b *testing.B) {
+// benchArticleCount is PALIER_BENCH_ARTICLES, 100,000 by default.
+func benchArticleCount(b *testing.B) int {
 	n := 100_000
 	if v := os.Getenv(envBenchArticles); v != "" {
 		var err error
@@ -183,6 +184,11 @@ func BenchmarkKBSearchAsYouType(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	return n
+}
+
+func BenchmarkKBSearchAsYouType(b *testing.B) {
+	n := benchArticleCount(b)
 	var keys []keystroke
 	for i, q := range typedQueries {
 		r := []rune(q.q)

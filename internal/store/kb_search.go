@@ -4,11 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/palier/palier/internal/kb"
@@ -19,19 +16,21 @@ import (
 // full-text index and the workspace vocabulary. It runs inside the
 // transaction that writes the article, so the index never disagrees with
 // the row.
-func (s *Store) indexKBArticle(ctx context.Context, tx *Tx, wsID int64, a kb.Article, replace bool) error {
+func (s *Store) indexKBArticle(ctx context.Context, tx *Tx, wsID int64, a kb.Article, replace bool, d kbDocDeltas) error {
 	ix := kb.Index(a)
 	if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET body_text = $1, title_terms = $2, body_terms = $3 WHERE id = $4`,
 		ix.Text, ix.TitleTerms, ix.BodyTerms, a.ID); err != nil {
 		return fmt.Errorf("index article: %w", err)
 	}
-	return s.writeKBIndex(ctx, tx, wsID, a, ix, replace)
+	return s.writeKBIndex(ctx, tx, wsID, a, ix, replace, d)
 }
 
 // writeKBIndex writes the index entries of an article whose row already
 // holds its analysed terms (ix); PostgreSQL's tsvector is set here on
-// updates and in the INSERT for new articles.
-func (s *Store) writeKBIndex(ctx context.Context, tx *Tx, wsID int64, a kb.Article, ix kb.Indexed, replace bool) error {
+// updates and in the INSERT for new articles. The article's terms are
+// counted into d, which the caller writes before the transaction ends.
+func (s *Store) writeKBIndex(ctx context.Context, tx *Tx, wsID int64, a kb.Article, ix kb.Indexed, replace bool, d kbDocDeltas) error {
+	d.add(a.Language, ix.TitleTerms, ix.BodyTerms, 1)
 	switch s.dialect {
 	case SQLite:
 		if replace {
@@ -412,66 +411,6 @@ func scanKBCandidates(rows *sql.Rows, cands []kb.Candidate) ([]kb.Candidate, err
 		return nil
 	})
 	return cands, err
-}
-
-// kbCounts caches how many articles each workspace and language has, for
-// the ranking's term weights: a count of 100,000 index entries per
-// keystroke would cost more than the search, and the weights barely move
-// when a few articles are added. A count older than kbCountTTL is still
-// used while one refresh runs in the background: counting 80,000 articles
-// on PostgreSQL took half a second, and the keystroke that found the
-// cache expired paid it (the worst keystroke of every minute, at 100,000
-// articles).
-var (
-	kbCounts         sync.Map // kbCountKey → kbCount
-	kbCountRefreshes sync.Map // kbCountKey → struct{}, while a refresh runs
-)
-
-type kbCountKey struct {
-	s    *Store
-	ws   int64
-	lang string
-}
-
-type kbCount struct {
-	n  int
-	at time.Time
-}
-
-const kbCountTTL = time.Minute
-
-func (s *Store) kbArticleCount(ctx context.Context, wsID int64, lang string) (int, error) {
-	key := kbCountKey{s, wsID, lang}
-	v, ok := kbCounts.Load(key)
-	if !ok {
-		return s.countKBArticles(ctx, key)
-	}
-	if c := v.(kbCount); time.Since(c.at) < kbCountTTL {
-		return c.n, nil
-	}
-	if _, running := kbCountRefreshes.LoadOrStore(key, struct{}{}); !running {
-		go func() {
-			defer kbCountRefreshes.Delete(key)
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			if _, err := s.countKBArticles(ctx, key); err != nil {
-				slog.Warn("count articles for search", "workspace", wsID, "error", err)
-			}
-		}()
-	}
-	return v.(kbCount).n, nil
-}
-
-// countKBArticles counts the articles of key's workspace and language and
-// caches the count.
-func (s *Store) countKBArticles(ctx context.Context, key kbCountKey) (int, error) {
-	var n int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM kb_articles WHERE workspace_id = $1 AND ($2 = '' OR language = $2)`,
-		key.ws, key.lang).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count articles: %w", err)
-	}
-	kbCounts.Store(key, kbCount{n, time.Now()})
-	return n, nil
 }
 
 func eachRow(rows *sql.Rows, fn func(*sql.Rows) error) error {

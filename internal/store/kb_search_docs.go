@@ -1,0 +1,152 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/palier/palier/internal/kb"
+)
+
+// kbArticlesTerm is the term of kb_term_docs whose row counts a language's
+// articles (migration 0049): real terms are never empty.
+const kbArticlesTerm = ""
+
+// kbDocKey is one row of kb_term_docs within a workspace.
+type kbDocKey struct{ lang, term string }
+
+// kbDocDelta is a change to one row: articles holding the term, and those
+// holding it in their title.
+type kbDocDelta struct{ docs, titles int64 }
+
+// kbDocDeltas gathers the changes one transaction makes to a workspace's
+// term counts, so that each row is written once per transaction: an
+// import of 80,000 French articles would otherwise update the row of a
+// common term tens of thousands of times in one transaction.
+type kbDocDeltas map[kbDocKey]kbDocDelta
+
+// add counts (sign 1) or uncounts (sign -1) one article of language lang
+// whose analysed title and body terms are titleTerms and bodyTerms.
+func (d kbDocDeltas) add(lang, titleTerms, bodyTerms string, sign int64) {
+	inTitle := map[string]bool{}
+	for _, t := range strings.Fields(titleTerms) {
+		inTitle[t] = true
+	}
+	seen := map[string]bool{}
+	for _, t := range strings.Fields(bodyTerms) {
+		seen[t] = true
+	}
+	for t := range inTitle {
+		seen[t] = true
+	}
+	seen[kbArticlesTerm] = true
+	for t := range seen {
+		k := kbDocKey{lang, t}
+		v := d[k]
+		v.docs += sign
+		if inTitle[t] {
+			v.titles += sign
+		}
+		d[k] = v
+	}
+}
+
+// write adds the gathered changes to workspace wsID's counts. Rows are
+// written in key order, so two transactions writing articles at once lock
+// the rows they share in the same order (no deadlock).
+func (d kbDocDeltas) write(ctx context.Context, tx *Tx, wsID int64) error {
+	keys := slices.SortedFunc(maps.Keys(d), func(x, y kbDocKey) int {
+		return cmp.Or(cmp.Compare(x.lang, y.lang), cmp.Compare(x.term, y.term))
+	})
+	keys = slices.DeleteFunc(keys, func(k kbDocKey) bool { return d[k] == kbDocDelta{} })
+	const chunk = 200
+	for len(keys) > 0 {
+		n := min(chunk, len(keys))
+		var b strings.Builder
+		args := make([]any, 0, 1+4*n)
+		args = append(args, wsID)
+		b.WriteString(`INSERT INTO kb_term_docs (workspace_id, language, term, docs, titles) VALUES `)
+		for i, k := range keys[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "($1, $%d, $%d, $%d, $%d)", 2+4*i, 3+4*i, 4+4*i, 5+4*i)
+			args = append(args, k.lang, k.term, d[k].docs, d[k].titles)
+		}
+		b.WriteString(` ON CONFLICT (workspace_id, language, term) DO UPDATE
+			SET docs = kb_term_docs.docs + excluded.docs, titles = kb_term_docs.titles + excluded.titles`)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("count search terms: %w", err)
+		}
+		keys = keys[n:]
+	}
+	return nil
+}
+
+// uncountKBArticle adds to d the removal of article id's stored terms
+// (before it is written again): the stored ones, not those the article
+// would be analysed into today, which a new analyser may change.
+func uncountKBArticle(ctx context.Context, tx *Tx, id int64, d kbDocDeltas) error {
+	var lang, title, body string
+	if err := tx.QueryRowContext(ctx, `SELECT language, title_terms, body_terms FROM kb_articles WHERE id = $1`, id).Scan(&lang, &title, &body); err != nil {
+		return fmt.Errorf("read indexed terms: %w", err)
+	}
+	d.add(lang, title, body, -1)
+	return nil
+}
+
+// countAllKBTerms fills kb_term_docs from the articles (migration 0049).
+func countAllKBTerms(ctx context.Context, tx *Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT workspace_id, language, title_terms, body_terms FROM kb_articles ORDER BY workspace_id`)
+	if err != nil {
+		return fmt.Errorf("read articles: %w", err)
+	}
+	perWS := map[int64]kbDocDeltas{}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var ws int64
+		var lang, title, body string
+		if err := r.Scan(&ws, &lang, &title, &body); err != nil {
+			return err
+		}
+		if perWS[ws] == nil {
+			perWS[ws] = kbDocDeltas{}
+		}
+		perWS[ws].add(lang, title, body, 1)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("count search terms: %w", err)
+	}
+	for ws, d := range perWS {
+		if err := d.write(ctx, tx, ws); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kbArticleCount is how many articles workspace wsID has in lang (both
+// languages when lang is ""), whatever their status: the n of the
+// ranking's term weights.
+func (s *Store) kbArticleCount(ctx context.Context, wsID int64, lang string) (int, error) {
+	langs := []string{lang}
+	if lang == "" {
+		langs = kb.Languages
+	}
+	args := []any{wsID, kbArticlesTerm}
+	marks := make([]string, len(langs))
+	for i, l := range langs {
+		marks[i] = fmt.Sprintf("$%d", i+3)
+		args = append(args, l)
+	}
+	var n int
+	if err := s.read.QueryRowContext(ctx, `SELECT coalesce(sum(docs), 0) FROM kb_term_docs
+		WHERE workspace_id = $1 AND term = $2 AND language IN (`+strings.Join(marks, ", ")+`)`, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count articles: %w", err)
+	}
+	return n, nil
+}
