@@ -8,8 +8,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-
-	"github.com/palier/palier/internal/kb"
 )
 
 // kbArticlesTerm is the term of kb_term_docs whose row counts a language's
@@ -129,24 +127,38 @@ func countAllKBTerms(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// kbArticleCount is how many articles workspace wsID has in lang (both
-// languages when lang is ""), whatever their status: the n of the
-// ranking's term weights.
-func (s *Store) kbArticleCount(ctx context.Context, wsID int64, lang string) (int, error) {
-	langs := []string{lang}
-	if lang == "" {
-		langs = kb.Languages
+// kbArticleCounts is how many articles a workspace has in each language,
+// whatever their status: the n of the ranking's term weights.
+type kbArticleCounts map[string]int
+
+// in is the count for lang, all languages when lang is "".
+func (c kbArticleCounts) in(lang string) int {
+	if lang != "" {
+		return c[lang]
 	}
-	args := []any{wsID, kbArticlesTerm}
-	marks := make([]string, len(langs))
-	for i, l := range langs {
-		marks[i] = fmt.Sprintf("$%d", i+3)
-		args = append(args, l)
+	n := 0
+	for _, v := range c {
+		n += v
 	}
-	var n int
-	if err := s.read.QueryRowContext(ctx, `SELECT coalesce(sum(docs), 0) FROM kb_term_docs
-		WHERE workspace_id = $1 AND term = $2 AND language IN (`+strings.Join(marks, ", ")+`)`, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count articles: %w", err)
+	return n
+}
+
+// kbArticleCounts reads a workspace's article counts.
+func (s *Store) kbArticleCounts(ctx context.Context, wsID int64) (kbArticleCounts, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT language, docs FROM kb_term_docs WHERE workspace_id = $1 AND term = $2`, wsID, kbArticlesTerm)
+	if err != nil {
+		return nil, fmt.Errorf("count articles: %w", err)
 	}
-	return n, nil
+	c := kbArticleCounts{}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var lang string
+		var n int
+		err := r.Scan(&lang, &n)
+		c[lang] = n
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count articles: %w", err)
+	}
+	return c, nil
 }
