@@ -241,9 +241,17 @@ func (s *Store) KBSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if len(matches) == 0 {
 		return nil, nil
 	}
-	hits, err := s.kbSearch(ctx, wsID, q, matches, true)
-	if err != nil || len(hits) > 0 || len(matches) == 1 {
-		return hits, err
+	held, err := s.kbWordsHeld(ctx, wsID, q.Language, matches)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(held, false) {
+		hits, err := s.kbSearch(ctx, wsID, q, matches, true)
+		if err != nil || len(hits) > 0 || len(matches) == 1 {
+			return hits, err
+		}
+	} else if !slices.Contains(held, true) {
+		return nil, nil
 	}
 	return s.kbSearch(ctx, wsID, q, matches, false)
 }

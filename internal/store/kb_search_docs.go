@@ -8,6 +8,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/palier/palier/internal/kb"
 )
 
 // kbArticlesTerm is the term of kb_term_docs whose row counts a language's
@@ -145,7 +148,16 @@ func (c kbArticleCounts) in(lang string) int {
 
 // kbArticleCounts reads a workspace's article counts.
 func (s *Store) kbArticleCounts(ctx context.Context, wsID int64) (kbArticleCounts, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT language, docs FROM kb_term_docs WHERE workspace_id = $1 AND term = $2`, wsID, kbArticlesTerm)
+	// The languages are named so that the primary key is looked up, not
+	// walked through every term of the workspace.
+	args := []any{wsID, kbArticlesTerm}
+	marks := make([]string, len(kb.Languages))
+	for i, l := range kb.Languages {
+		args = append(args, l)
+		marks[i] = fmt.Sprintf("$%d", len(args))
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT language, docs FROM kb_term_docs WHERE workspace_id = $1 AND term = $2
+		AND language IN (`+strings.Join(marks, ", ")+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count articles: %w", err)
 	}
@@ -161,4 +173,81 @@ func (s *Store) kbArticleCounts(ctx context.Context, wsID int64) (kbArticleCount
 		return nil, fmt.Errorf("count articles: %w", err)
 	}
 	return c, nil
+}
+
+// kbWordsHeld reports, for each word of a search in lang ("" for every
+// language), whether an article of the workspace may hold it: false only
+// when the term counts prove that none holds any of its terms (a word
+// typed whole that no article uses, "deux" in "facturé deux fois"). A
+// search for every word can then find nothing, and is not run: on
+// PostgreSQL its index scans cost as much as those of a search that
+// finds articles. A word with a prefix beginning more known terms than
+// were looked up is taken as held.
+func (s *Store) kbWordsHeld(ctx context.Context, wsID int64, lang string, matches []kb.Match) ([]bool, error) {
+	type alt struct {
+		term  string
+		title bool // a short prefix's term: matched in titles only
+	}
+	words := make([][]alt, len(matches))
+	var terms []string
+	held := make([]bool, len(matches))
+	for i, m := range matches {
+		for _, t := range m.Terms {
+			words[i] = append(words[i], alt{t, false})
+		}
+		for j, p := range m.Prefixes {
+			if j >= len(m.PrefixTerms) || m.PrefixTerms[j] == nil {
+				held[i] = true // not looked up: too many terms
+				continue
+			}
+			short := utf8.RuneCountInString(p) < kb.MinBodyPrefix
+			for _, t := range m.PrefixTerms[j] {
+				words[i] = append(words[i], alt{t, short})
+			}
+		}
+		for _, a := range words[i] {
+			terms = append(terms, a.term)
+		}
+	}
+	if len(terms) == 0 {
+		return held, nil
+	}
+	langs := []string{lang}
+	if lang == "" {
+		langs = kb.Languages
+	}
+	args := []any{wsID}
+	var langMarks, termMarks []string
+	for _, l := range langs {
+		args = append(args, l)
+		langMarks = append(langMarks, fmt.Sprintf("$%d", len(args)))
+	}
+	for _, t := range terms {
+		args = append(args, t)
+		termMarks = append(termMarks, fmt.Sprintf("$%d", len(args)))
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT term, sum(docs), sum(titles) FROM kb_term_docs WHERE workspace_id = $1
+		AND language IN (`+strings.Join(langMarks, ", ")+`) AND term IN (`+strings.Join(termMarks, ", ")+`) GROUP BY term`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count search terms: %w", err)
+	}
+	docs, titles := map[string]int64{}, map[string]int64{}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var t string
+		var d, ti int64
+		err := r.Scan(&t, &d, &ti)
+		docs[t], titles[t] = d, ti
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count search terms: %w", err)
+	}
+	for i := range words {
+		for _, a := range words[i] {
+			if docs[a.term] > 0 && (!a.title || titles[a.term] > 0) {
+				held[i] = true
+			}
+		}
+	}
+	return held, nil
 }
