@@ -241,19 +241,19 @@ func (s *Store) KBSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if len(matches) == 0 {
 		return nil, nil
 	}
-	held, err := s.kbWordsHeld(ctx, wsID, q.Language, matches)
+	counts, held, err := s.kbSearchCounts(ctx, wsID, q.Language, matches)
 	if err != nil {
 		return nil, err
 	}
 	if !slices.Contains(held, false) {
-		hits, err := s.kbSearch(ctx, wsID, q, matches, true)
+		hits, err := s.kbSearch(ctx, wsID, q, matches, true, counts)
 		if err != nil || len(hits) > 0 || len(matches) == 1 {
 			return hits, err
 		}
 	} else if !slices.Contains(held, true) {
 		return nil, nil
 	}
-	return s.kbSearch(ctx, wsID, q, matches, false)
+	return s.kbSearch(ctx, wsID, q, matches, false, counts)
 }
 
 // kbCandidates bounds how many matching articles one search ranks. On
@@ -278,7 +278,7 @@ const kbTitlesFirst = 2000
 // matching each term and prefix to weigh it (a walk of whole posting lists,
 // most of a search's time at 100,000 articles), where the candidates
 // themselves tell that well enough.
-func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool) ([]kb.Hit, error) {
+func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool, counts kbArticleCounts) ([]kb.Hit, error) {
 	limit := q.Limit
 	if limit <= 0 || limit > 50 {
 		limit = 10
@@ -287,11 +287,8 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if q.Reader == kb.Agent {
 		status, visibility = "", ""
 	}
-	counts, err := s.kbArticleCounts(ctx, wsID)
-	if err != nil {
-		return nil, err
-	}
 	var cands []kb.Candidate
+	var err error
 	switch s.dialect {
 	case SQLite:
 		// The workspace and reader filters are checked on the article row,
@@ -367,13 +364,15 @@ func (s *Store) kbPostgresCandidates(ctx context.Context, wsID int64, q kb.Query
 	var cands []kb.Candidate
 	var err error
 	mark := kbLanguageMarkFilters(counts, q.Language)
-	if counts.in(q.Language) > kbTitlesFirst {
-		cands, err = s.kbCandidateRows(ctx, wsID, q.Language, status, visibility, kbTSSearch(matches, all, true, q.Language, mark), kbCandidates, nil)
+	n := counts.in(q.Language)
+	memo := kbPrefixMemo{}
+	if n > kbTitlesFirst {
+		cands, err = s.kbSearchRows(ctx, wsID, q, matches, all, true, mark, n, status, visibility, kbCandidates, nil, memo)
 		if err != nil || len(cands) == kbCandidates {
 			return cands, err
 		}
 	}
-	return s.kbCandidateRows(ctx, wsID, q.Language, status, visibility, kbTSSearch(matches, all, false, q.Language, mark), 2*kbCandidates-len(cands), cands)
+	return s.kbSearchRows(ctx, wsID, q, matches, all, false, mark, n, status, visibility, 2*kbCandidates-len(cands), cands, memo)
 }
 
 // kbLanguageMarkFilters reports whether a search in lang should look up

@@ -146,44 +146,16 @@ func (c kbArticleCounts) in(lang string) int {
 	return n
 }
 
-// kbArticleCounts reads a workspace's article counts.
-func (s *Store) kbArticleCounts(ctx context.Context, wsID int64) (kbArticleCounts, error) {
-	// The languages are named so that the primary key is looked up, not
-	// walked through every term of the workspace.
-	args := []any{wsID, kbArticlesTerm}
-	marks := make([]string, len(kb.Languages))
-	for i, l := range kb.Languages {
-		args = append(args, l)
-		marks[i] = fmt.Sprintf("$%d", len(args))
-	}
-	rows, err := s.read.QueryContext(ctx, `SELECT language, docs FROM kb_term_docs WHERE workspace_id = $1 AND term = $2
-		AND language IN (`+strings.Join(marks, ", ")+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("count articles: %w", err)
-	}
-	c := kbArticleCounts{}
-	err = eachRow(rows, func(r *sql.Rows) error {
-		var lang string
-		var n int
-		err := r.Scan(&lang, &n)
-		c[lang] = n
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("count articles: %w", err)
-	}
-	return c, nil
-}
-
-// kbWordsHeld reports, for each word of a search in lang ("" for every
-// language), whether an article of the workspace may hold it: false only
+// kbSearchCounts reads, in one query, the workspace's article counts and,
+// for each word of a search in lang ("" for every language), whether an
+// article of the workspace may hold it: false only
 // when the term counts prove that none holds any of its terms (a word
 // typed whole that no article uses, "deux" in "facturé deux fois"). A
 // search for every word can then find nothing, and is not run: on
 // PostgreSQL its index scans cost as much as those of a search that
 // finds articles. A word with a prefix beginning more known terms than
 // were looked up is taken as held.
-func (s *Store) kbWordsHeld(ctx context.Context, wsID int64, lang string, matches []kb.Match) ([]bool, error) {
+func (s *Store) kbSearchCounts(ctx context.Context, wsID int64, lang string, matches []kb.Match) (kbArticleCounts, []bool, error) {
 	type alt struct {
 		term  string
 		title bool // a short prefix's term: matched in titles only
@@ -209,16 +181,11 @@ func (s *Store) kbWordsHeld(ctx context.Context, wsID int64, lang string, matche
 			terms = append(terms, a.term)
 		}
 	}
-	if len(terms) == 0 {
-		return held, nil
-	}
-	langs := []string{lang}
-	if lang == "" {
-		langs = kb.Languages
-	}
-	args := []any{wsID}
+	// Every language's article count: the language mark's choice weighs
+	// one against the others.
+	args := []any{wsID, kbArticlesTerm}
 	var langMarks, termMarks []string
-	for _, l := range langs {
+	for _, l := range kb.Languages {
 		args = append(args, l)
 		langMarks = append(langMarks, fmt.Sprintf("$%d", len(args)))
 	}
@@ -226,21 +193,30 @@ func (s *Store) kbWordsHeld(ctx context.Context, wsID int64, lang string, matche
 		args = append(args, t)
 		termMarks = append(termMarks, fmt.Sprintf("$%d", len(args)))
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT term, sum(docs), sum(titles) FROM kb_term_docs WHERE workspace_id = $1
-		AND language IN (`+strings.Join(langMarks, ", ")+`) AND term IN (`+strings.Join(termMarks, ", ")+`) GROUP BY term`, args...)
+	rows, err := s.read.QueryContext(ctx, `SELECT language, term, docs, titles FROM kb_term_docs WHERE workspace_id = $1
+		AND language IN (`+strings.Join(langMarks, ", ")+`) AND term IN ($2`+strings.Join(append([]string{""}, termMarks...), ", ")+`)`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("count search terms: %w", err)
+		return nil, nil, fmt.Errorf("count search terms: %w", err)
 	}
+	counts := kbArticleCounts{}
 	docs, titles := map[string]int64{}, map[string]int64{}
 	err = eachRow(rows, func(r *sql.Rows) error {
-		var t string
+		var l, t string
 		var d, ti int64
-		err := r.Scan(&t, &d, &ti)
-		docs[t], titles[t] = d, ti
-		return err
+		if err := r.Scan(&l, &t, &d, &ti); err != nil {
+			return err
+		}
+		switch {
+		case t == kbArticlesTerm:
+			counts[l] = int(d)
+		case lang == "" || l == lang:
+			docs[t] += d
+			titles[t] += ti
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("count search terms: %w", err)
+		return nil, nil, fmt.Errorf("count search terms: %w", err)
 	}
 	for i := range words {
 		for _, a := range words[i] {
@@ -249,5 +225,5 @@ func (s *Store) kbWordsHeld(ctx context.Context, wsID int64, lang string, matche
 			}
 		}
 	}
-	return held, nil
+	return counts, held, nil
 }
