@@ -278,7 +278,7 @@ const kbTitlesFirst = 2000
 // matching each term and prefix to weigh it (a walk of whole posting lists,
 // most of a search's time at 100,000 articles), where the candidates
 // themselves tell that well enough.
-func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool, counts kbArticleCounts) ([]kb.Hit, error) {
+func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool, counts kbCounts) ([]kb.Hit, error) {
 	limit := q.Limit
 	if limit <= 0 || limit > 50 {
 		limit = 10
@@ -360,19 +360,18 @@ const kbRankColumns = `x.id, x.language, x.title_terms, x.body_terms, x.helpful,
 // below them anyway (a title match weighs titleWeight body matches), so
 // they are not looked for. A small knowledge base has no such bitmap:
 // there one query costs less than two.
-func (s *Store) kbPostgresCandidates(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool, status, visibility string, counts kbArticleCounts) ([]kb.Candidate, error) {
+func (s *Store) kbPostgresCandidates(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool, status, visibility string, counts kbCounts) ([]kb.Candidate, error) {
 	var cands []kb.Candidate
 	var err error
 	mark := kbLanguageMarkFilters(counts, q.Language)
-	n := counts.in(q.Language)
 	memo := kbPrefixMemo{}
-	if n > kbTitlesFirst {
-		cands, err = s.kbSearchRows(ctx, wsID, q, matches, all, true, mark, n, status, visibility, kbCandidates, nil, memo)
+	if counts.in(q.Language) > kbTitlesFirst {
+		cands, err = s.kbSearchRows(ctx, wsID, q, matches, all, true, mark, counts, status, visibility, kbCandidates, nil, memo)
 		if err != nil || len(cands) == kbCandidates {
 			return cands, err
 		}
 	}
-	return s.kbSearchRows(ctx, wsID, q, matches, all, false, mark, n, status, visibility, 2*kbCandidates-len(cands), cands, memo)
+	return s.kbSearchRows(ctx, wsID, q, matches, all, false, mark, counts, status, visibility, 2*kbCandidates-len(cands), cands, memo)
 }
 
 // kbLanguageMarkFilters reports whether a search in lang should look up
@@ -386,7 +385,7 @@ func (s *Store) kbPostgresCandidates(ctx context.Context, wsID int64, q kb.Query
 // articles, 80 % of them French, leaving it out of French searches
 // halved the index scan of "electricite comp"). The language is checked
 // on the row either way.
-func kbLanguageMarkFilters(counts kbArticleCounts, lang string) bool {
+func kbLanguageMarkFilters(counts kbCounts, lang string) bool {
 	return lang != "" && 2*counts.in(lang) <= counts.in("")
 }
 

@@ -130,17 +130,22 @@ func countAllKBTerms(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// kbArticleCounts is how many articles a workspace has in each language,
-// whatever their status: the n of the ranking's term weights.
-type kbArticleCounts map[string]int
+// kbCounts is what one search reads of the term counts: how many articles
+// the workspace has in each language, whatever their status (the n of the
+// ranking's term weights), and how many articles of the language searched
+// hold each of the search's terms, anywhere (docs) and in the title.
+type kbCounts struct {
+	articles     map[string]int
+	docs, titles map[string]int64
+}
 
-// in is the count for lang, all languages when lang is "".
-func (c kbArticleCounts) in(lang string) int {
+// in is the article count for lang, all languages when lang is "".
+func (c kbCounts) in(lang string) int {
 	if lang != "" {
-		return c[lang]
+		return c.articles[lang]
 	}
 	n := 0
-	for _, v := range c {
+	for _, v := range c.articles {
 		n += v
 	}
 	return n
@@ -155,7 +160,7 @@ func (c kbArticleCounts) in(lang string) int {
 // PostgreSQL its index scans cost as much as those of a search that
 // finds articles. A word with a prefix beginning more known terms than
 // were looked up is taken as held.
-func (s *Store) kbSearchCounts(ctx context.Context, wsID int64, lang string, matches []kb.Match) (kbArticleCounts, []bool, error) {
+func (s *Store) kbSearchCounts(ctx context.Context, wsID int64, lang string, matches []kb.Match) (kbCounts, []bool, error) {
 	type alt struct {
 		term  string
 		title bool // a short prefix's term: matched in titles only
@@ -196,10 +201,10 @@ func (s *Store) kbSearchCounts(ctx context.Context, wsID int64, lang string, mat
 	rows, err := s.read.QueryContext(ctx, `SELECT language, term, docs, titles FROM kb_term_docs WHERE workspace_id = $1
 		AND language IN (`+strings.Join(langMarks, ", ")+`) AND term IN ($2`+strings.Join(append([]string{""}, termMarks...), ", ")+`)`, args...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("count search terms: %w", err)
+		return kbCounts{}, nil, fmt.Errorf("count search terms: %w", err)
 	}
-	counts := kbArticleCounts{}
 	docs, titles := map[string]int64{}, map[string]int64{}
+	counts := kbCounts{articles: map[string]int{}, docs: docs, titles: titles}
 	err = eachRow(rows, func(r *sql.Rows) error {
 		var l, t string
 		var d, ti int64
@@ -208,7 +213,7 @@ func (s *Store) kbSearchCounts(ctx context.Context, wsID int64, lang string, mat
 		}
 		switch {
 		case t == kbArticlesTerm:
-			counts[l] = int(d)
+			counts.articles[l] = int(d)
 		case lang == "" || l == lang:
 			docs[t] += d
 			titles[t] += ti
@@ -216,7 +221,7 @@ func (s *Store) kbSearchCounts(ctx context.Context, wsID int64, lang string, mat
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("count search terms: %w", err)
+		return kbCounts{}, nil, fmt.Errorf("count search terms: %w", err)
 	}
 	for i := range words {
 		for _, a := range words[i] {
