@@ -191,6 +191,11 @@ func BenchmarkKBSearchAsYouType(b *testing.B) {
 	n := benchArticleCount(b)
 	var keys []keystroke
 	for i, q := range typedQueries {
+		// PALIER_BENCH_ONLY keeps the typed queries containing it (one
+		// query's keystrokes, to compare two builds on it).
+		if only := os.Getenv("PALIER_BENCH_ONLY"); only != "" && !strings.Contains(q.q, only) {
+			continue
+		}
 		r := []rune(q.q)
 		for j := 3; j <= len(r); j++ {
 			keys = append(keys, keystroke{q.lang, string(r[:j]), i})
