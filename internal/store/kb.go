@@ -167,7 +167,11 @@ func (s *Store) createKBArticle(ctx context.Context, wsID int64, a kb.Article, t
 		if err := s.checkKBLinks(ctx, tx, wsID, &a, translationOf); err != nil {
 			return err
 		}
-		if err := s.insertKBArticle(ctx, tx, wsID, &a); err != nil || also == nil {
+		d := kbDocDeltas{}
+		if err := s.insertKBArticle(ctx, tx, wsID, &a, d); err != nil {
+			return err
+		}
+		if err := d.write(ctx, tx, wsID); err != nil || also == nil {
 			return err
 		}
 		return also(tx, a)
@@ -226,8 +230,9 @@ func (s *Store) addKBRevision(ctx context.Context, tx *Tx, a kb.Article) error {
 
 // insertKBArticle writes a new article (its id taken here, so that a new
 // group's id is known before the row is written), its first revision and
-// its index entries. a.Group 0 starts a new group.
-func (s *Store) insertKBArticle(ctx context.Context, tx *Tx, wsID int64, a *kb.Article) error {
+// its index entries, counting its terms into d. a.Group 0 starts a new
+// group.
+func (s *Store) insertKBArticle(ctx context.Context, tx *Tx, wsID int64, a *kb.Article, d kbDocDeltas) error {
 	idQuery := `SELECT coalesce(max(id), 0) + 1 FROM kb_articles` // SQLite: the single writer holds the database
 	if s.dialect == Postgres {
 		idQuery = `SELECT nextval(pg_get_serial_sequence('kb_articles', 'id'))`
@@ -257,7 +262,7 @@ func (s *Store) insertKBArticle(ctx context.Context, tx *Tx, wsID int64, a *kb.A
 	if err := s.addKBRevision(ctx, tx, *a); err != nil {
 		return err
 	}
-	return s.writeKBIndex(ctx, tx, wsID, *a, ix, false)
+	return s.writeKBIndex(ctx, tx, wsID, *a, ix, false, d)
 }
 
 // UpdateKBArticle changes an article in one transaction: it reads the
@@ -304,6 +309,10 @@ func (s *Store) UpdateKBArticle(ctx context.Context, wsID, id int64, change func
 				return err
 			}
 		}
+		d := kbDocDeltas{}
+		if err := uncountKBArticle(ctx, tx, id, d); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE kb_articles SET language = $1, title = $2, body = $3, category_id = $4, tags = $5, visibility = $6,
 			status = $7, revision = $8, author_id = $9, updated_at = $10, published_at = $11 WHERE id = $12 AND workspace_id = $13`,
 			a.Language, a.Title, a.Body, nullID(a.CategoryID), strings.Join(a.Tags, "\n"), string(a.Visibility), string(a.Status),
@@ -314,7 +323,10 @@ func (s *Store) UpdateKBArticle(ctx context.Context, wsID, id int64, change func
 		if err != nil {
 			return fmt.Errorf("update article: %w", err)
 		}
-		return s.indexKBArticle(ctx, tx, wsID, a, true)
+		if err := s.indexKBArticle(ctx, tx, wsID, a, true, d); err != nil {
+			return err
+		}
+		return d.write(ctx, tx, wsID)
 	})
 	return a, err
 }
@@ -397,6 +409,7 @@ func (s *Store) importKBArticles(ctx context.Context, wsID int64, arts []kb.Arti
 	}
 	now := s.now()
 	return s.inTx(ctx, func(tx *Tx) error {
+		d := kbDocDeltas{}
 		for _, a := range arts {
 			a.CreatedAt, a.UpdatedAt, a.Revision = fromMS(ms(now)), fromMS(ms(now)), 1
 			if a.Status == kb.Published {
@@ -405,11 +418,11 @@ func (s *Store) importKBArticles(ctx context.Context, wsID int64, arts []kb.Arti
 			if err := s.checkKBLinks(ctx, tx, wsID, &a, 0); err != nil {
 				return err
 			}
-			if err := s.insertKBArticle(ctx, tx, wsID, &a); err != nil {
+			if err := s.insertKBArticle(ctx, tx, wsID, &a, d); err != nil {
 				return err
 			}
 		}
-		return nil
+		return d.write(ctx, tx, wsID)
 	})
 }
 

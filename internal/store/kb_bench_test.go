@@ -175,7 +175,8 @@ type keystroke struct {
 	query   int
 }
 
-func BenchmarkKBSearchAsYouType(b *testing.B) {
+// benchArticleCount is PALIER_BENCH_ARTICLES, 100,000 by default.
+func benchArticleCount(b *testing.B) int {
 	n := 100_000
 	if v := os.Getenv(envBenchArticles); v != "" {
 		var err error
@@ -183,8 +184,18 @@ func BenchmarkKBSearchAsYouType(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	return n
+}
+
+func BenchmarkKBSearchAsYouType(b *testing.B) {
+	n := benchArticleCount(b)
 	var keys []keystroke
 	for i, q := range typedQueries {
+		// PALIER_BENCH_ONLY keeps the typed queries containing it (one
+		// query's keystrokes, to compare two builds on it).
+		if only := os.Getenv("PALIER_BENCH_ONLY"); only != "" && !strings.Contains(q.q, only) {
+			continue
+		}
 		r := []rune(q.q)
 		for j := 3; j <= len(r); j++ {
 			keys = append(keys, keystroke{q.lang, string(r[:j]), i})

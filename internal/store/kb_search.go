@@ -4,11 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/palier/palier/internal/kb"
@@ -19,19 +16,21 @@ import (
 // full-text index and the workspace vocabulary. It runs inside the
 // transaction that writes the article, so the index never disagrees with
 // the row.
-func (s *Store) indexKBArticle(ctx context.Context, tx *Tx, wsID int64, a kb.Article, replace bool) error {
+func (s *Store) indexKBArticle(ctx context.Context, tx *Tx, wsID int64, a kb.Article, replace bool, d kbDocDeltas) error {
 	ix := kb.Index(a)
 	if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET body_text = $1, title_terms = $2, body_terms = $3 WHERE id = $4`,
 		ix.Text, ix.TitleTerms, ix.BodyTerms, a.ID); err != nil {
 		return fmt.Errorf("index article: %w", err)
 	}
-	return s.writeKBIndex(ctx, tx, wsID, a, ix, replace)
+	return s.writeKBIndex(ctx, tx, wsID, a, ix, replace, d)
 }
 
 // writeKBIndex writes the index entries of an article whose row already
 // holds its analysed terms (ix); PostgreSQL's tsvector is set here on
-// updates and in the INSERT for new articles.
-func (s *Store) writeKBIndex(ctx context.Context, tx *Tx, wsID int64, a kb.Article, ix kb.Indexed, replace bool) error {
+// updates and in the INSERT for new articles. The article's terms are
+// counted into d, which the caller writes before the transaction ends.
+func (s *Store) writeKBIndex(ctx context.Context, tx *Tx, wsID int64, a kb.Article, ix kb.Indexed, replace bool, d kbDocDeltas) error {
+	d.add(a.Language, ix.TitleTerms, ix.BodyTerms, 1)
 	switch s.dialect {
 	case SQLite:
 		if replace {
@@ -242,11 +241,19 @@ func (s *Store) KBSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if len(matches) == 0 {
 		return nil, nil
 	}
-	hits, err := s.kbSearch(ctx, wsID, q, matches, true)
-	if err != nil || len(hits) > 0 || len(matches) == 1 {
-		return hits, err
+	counts, held, err := s.kbSearchCounts(ctx, wsID, q.Language, matches)
+	if err != nil {
+		return nil, err
 	}
-	return s.kbSearch(ctx, wsID, q, matches, false)
+	if !slices.Contains(held, false) {
+		hits, err := s.kbSearch(ctx, wsID, q, matches, true, counts)
+		if err != nil || len(hits) > 0 || len(matches) == 1 {
+			return hits, err
+		}
+	} else if !slices.Contains(held, true) {
+		return nil, nil
+	}
+	return s.kbSearch(ctx, wsID, q, matches, false, counts)
 }
 
 // kbCandidates bounds how many matching articles one search ranks. On
@@ -271,7 +278,7 @@ const kbTitlesFirst = 2000
 // matching each term and prefix to weigh it (a walk of whole posting lists,
 // most of a search's time at 100,000 articles), where the candidates
 // themselves tell that well enough.
-func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool) ([]kb.Hit, error) {
+func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool, counts kbCounts) ([]kb.Hit, error) {
 	limit := q.Limit
 	if limit <= 0 || limit > 50 {
 		limit = 10
@@ -301,7 +308,7 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 			cands, err = scanKBCandidates(rows, nil)
 		}
 	case Postgres:
-		cands, err = s.kbPostgresCandidates(ctx, wsID, q, matches, all, status, visibility)
+		cands, err = s.kbPostgresCandidates(ctx, wsID, q, matches, all, status, visibility, counts)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search articles: %w", err)
@@ -309,11 +316,7 @@ func (s *Store) kbSearch(ctx context.Context, wsID int64, q kb.Query, matches []
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	n, err := s.kbArticleCount(ctx, wsID, q.Language)
-	if err != nil {
-		return nil, err
-	}
-	hits := kb.Rank(cands, matches, n, limit)
+	hits := kb.Rank(cands, matches, counts.in(q.Language), limit)
 	// Titles, and the text snippets are cut from: only for the page
 	// returned.
 	ids := make([]any, len(hits))
@@ -357,19 +360,33 @@ const kbRankColumns = `x.id, x.language, x.title_terms, x.body_terms, x.helpful,
 // below them anyway (a title match weighs titleWeight body matches), so
 // they are not looked for. A small knowledge base has no such bitmap:
 // there one query costs less than two.
-func (s *Store) kbPostgresCandidates(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool, status, visibility string) ([]kb.Candidate, error) {
-	n, err := s.kbArticleCount(ctx, wsID, q.Language)
-	if err != nil {
-		return nil, err
-	}
+func (s *Store) kbPostgresCandidates(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all bool, status, visibility string, counts kbCounts) ([]kb.Candidate, error) {
 	var cands []kb.Candidate
-	if n > kbTitlesFirst {
-		cands, err = s.kbCandidateRows(ctx, wsID, q.Language, status, visibility, kbTSSearch(matches, all, true, q.Language), kbCandidates, nil)
+	var err error
+	mark := kbLanguageMarkFilters(counts, q.Language)
+	memo := kbPrefixMemo{}
+	if counts.in(q.Language) > kbTitlesFirst {
+		cands, err = s.kbSearchRows(ctx, wsID, q, matches, all, true, mark, counts, status, visibility, kbCandidates, nil, memo)
 		if err != nil || len(cands) == kbCandidates {
 			return cands, err
 		}
 	}
-	return s.kbCandidateRows(ctx, wsID, q.Language, status, visibility, kbTSSearch(matches, all, false, q.Language), 2*kbCandidates-len(cands), cands)
+	return s.kbSearchRows(ctx, wsID, q, matches, all, false, mark, counts, status, visibility, 2*kbCandidates-len(cands), cands, memo)
+}
+
+// kbLanguageMarkFilters reports whether a search in lang should look up
+// the language's mark (migration 0048) in the full-text index: only when
+// the language holds at most half of the workspace's articles. The mark
+// keeps the index from returning the other language's articles, which
+// pays when they are the many (an English search on a French knowledge
+// base read four or five French rows per English candidate); in the
+// language of most articles it removes few rows and costs the longest
+// posting list of the index, intersected on every search (at 100,000
+// articles, 80 % of them French, leaving it out of French searches
+// halved the index scan of "electricite comp"). The language is checked
+// on the row either way.
+func kbLanguageMarkFilters(counts kbCounts, lang string) bool {
+	return lang != "" && 2*counts.in(lang) <= counts.in("")
 }
 
 // kbCandidateRows appends to cands at most limit articles matching the
@@ -384,10 +401,10 @@ func (s *Store) kbCandidateRows(ctx context.Context, wsID int64, lang, status, v
 }
 
 // kbTSSearch spells a search for PostgreSQL (kbTSQuery), in one language
-// through the articles' language marks (migration 0048).
-func kbTSSearch(matches []kb.Match, all, titles bool, lang string) string {
+// through the articles' language marks (migration 0048) when mark is set.
+func kbTSSearch(matches []kb.Match, all, titles bool, lang string, mark bool) string {
 	q := kbTSQuery(matches, all, titles)
-	if slices.Contains(kb.Languages, lang) {
+	if mark && slices.Contains(kb.Languages, lang) {
 		q = "(" + q + ") & '=" + lang + "'"
 	}
 	return q
@@ -412,66 +429,6 @@ func scanKBCandidates(rows *sql.Rows, cands []kb.Candidate) ([]kb.Candidate, err
 		return nil
 	})
 	return cands, err
-}
-
-// kbCounts caches how many articles each workspace and language has, for
-// the ranking's term weights: a count of 100,000 index entries per
-// keystroke would cost more than the search, and the weights barely move
-// when a few articles are added. A count older than kbCountTTL is still
-// used while one refresh runs in the background: counting 80,000 articles
-// on PostgreSQL took half a second, and the keystroke that found the
-// cache expired paid it (the worst keystroke of every minute, at 100,000
-// articles).
-var (
-	kbCounts         sync.Map // kbCountKey → kbCount
-	kbCountRefreshes sync.Map // kbCountKey → struct{}, while a refresh runs
-)
-
-type kbCountKey struct {
-	s    *Store
-	ws   int64
-	lang string
-}
-
-type kbCount struct {
-	n  int
-	at time.Time
-}
-
-const kbCountTTL = time.Minute
-
-func (s *Store) kbArticleCount(ctx context.Context, wsID int64, lang string) (int, error) {
-	key := kbCountKey{s, wsID, lang}
-	v, ok := kbCounts.Load(key)
-	if !ok {
-		return s.countKBArticles(ctx, key)
-	}
-	if c := v.(kbCount); time.Since(c.at) < kbCountTTL {
-		return c.n, nil
-	}
-	if _, running := kbCountRefreshes.LoadOrStore(key, struct{}{}); !running {
-		go func() {
-			defer kbCountRefreshes.Delete(key)
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			if _, err := s.countKBArticles(ctx, key); err != nil {
-				slog.Warn("count articles for search", "workspace", wsID, "error", err)
-			}
-		}()
-	}
-	return v.(kbCount).n, nil
-}
-
-// countKBArticles counts the articles of key's workspace and language and
-// caches the count.
-func (s *Store) countKBArticles(ctx context.Context, key kbCountKey) (int, error) {
-	var n int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM kb_articles WHERE workspace_id = $1 AND ($2 = '' OR language = $2)`,
-		key.ws, key.lang).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count articles: %w", err)
-	}
-	kbCounts.Store(key, kbCount{n, time.Now()})
-	return n, nil
 }
 
 func eachRow(rows *sql.Rows, fn func(*sql.Rows) error) error {

@@ -221,6 +221,7 @@ func (s *Store) ddl(src string) string {
 var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"0024_customer_search": indexAllSearchTerms,
 	"0033_ticket_search":   indexAllTickets,
+	"0049_kb_term_docs":    countAllKBTerms,
 }
 
 // Migrate applies the embedded migrations that have not run yet. Several
