@@ -3,6 +3,7 @@ package i18n
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestCheckRefusesBrokenTranslations proves the catalogue check can fail:
@@ -30,5 +31,50 @@ func TestCheckRefusesBrokenTranslations(t *testing.T) {
 		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
 			t.Errorf("%s: check(%q, %q) = %q, want %q", c.name, c.en, c.fr, got, c.want)
 		}
+	}
+}
+
+// TestCheckRefusesBrokenFiles proves that what a translator can get wrong
+// in a catalogue file is reported by Check, naming the file and the line:
+// each case is one file registered after a good one.
+func TestCheckRefusesBrokenFiles(t *testing.T) {
+	earlier := fstest.MapFS{"texts/a.json": {Data: []byte(`{"taken": {"en": "Taken", "fr": "Pris"}}`)}}
+	cases := []struct {
+		name string
+		file string // "" for no file at all
+		want string // in the problems reported; "" for none
+	}{
+		{"good", "{\n" + `"k": {"group": "Greetings", "note": "to a customer", "en": "Hello {name}", "fr": "Bonjour {name}"}` + "\n}", ""},
+		{"no such file", "", "texts/b.json"},
+		{"not an object", `["k"]`, "line 1: want an object"},
+		{"missing comma", "{\n" + `"k": {"en": "Hi", "fr": "Salut"}` + "\n" + `"l": {"en": "Bye", "fr": "Salut"}}`, "texts/b.json (prefix \"p.\"): line 3: invalid character"},
+		{"unfinished", `{"k": {"en": "Hi", "fr": "Salut"}`, "line 1: the file ends too early"},
+		{"data after the object", `{"k": {"en": "Hi", "fr": "Salut"}} {}`, "unexpected data after the object"},
+		{"key written twice", "{\n" + `"k": {"en": "Hi", "fr": "Salut"},` + "\n" + `"k": {"en": "Hello", "fr": "Bonjour"}}`, `line 3: "k" is written twice`},
+		{"key of another file", `{"taken": {"en": "Taken again", "fr": "Repris"}}`, "p.taken: registered twice, again in texts/b.json"},
+		{"entry not an object", `{"k": "Hi"}`, `"k": want {"en": …, "fr": …}`},
+		{"unknown language", `{"k": {"en": "Hi", "fr": "Salut", "de": "Hallo"}}`, `unknown field "de"`},
+		{"misspelt language", `{"k": {"en": "Hi", "fr ": "Salut"}}`, `unknown field "fr "`},
+		{"no French", `{"k": {"en": "Hi"}}`, "p.k: missing a translation"},
+		{"empty English", `{"k": {"en": "", "fr": "Salut"}}`, "p.k: missing a translation"},
+		{"placeholders differ", `{"k": {"en": "Hello {name}", "fr": "Bonjour {nom}"}}`, "p.k: placeholders differ"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := registry{cat: catalogue{}}
+			r.registerJSON("p.", earlier, "texts/a.json")
+			fsys := fstest.MapFS{}
+			if c.file != "" {
+				fsys["texts/b.json"] = &fstest.MapFile{Data: []byte(c.file)}
+			}
+			texts := r.registerJSON("p.", fsys, "texts/b.json")
+			got := strings.Join(r.check(), "; ")
+			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+				t.Errorf("check = %q, want %q", got, c.want)
+			}
+			if c.want == "" && (texts["k"] != [2]string{"Hello {name}", "Bonjour {name}"} || r.cat["p.k"].fr != "Bonjour {name}") {
+				t.Errorf("the good file's text was not registered under its prefix: returned %q, catalogue %q", texts, r.cat)
+			}
+		})
 	}
 }

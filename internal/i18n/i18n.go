@@ -60,14 +60,16 @@ var registered = registry{cat: catalogue{}}
 // in JSON files, which RegisterJSON reads and hands to Register; call
 // either from init. A key registered twice keeps its first text and is
 // reported by Check, which a test runs over every package that registers.
-func Register(prefix string, texts Messages) { registered.register(prefix, texts) }
+func Register(prefix string, texts Messages) { registered.register(prefix, texts, "") }
 
-func (r *registry) register(prefix string, texts Messages) {
+// register adds texts under prefix; from names where they come from, for
+// the problem of a key registered twice.
+func (r *registry) register(prefix string, texts Messages, from string) {
 	for _, k := range slices.Sorted(maps.Keys(texts)) {
 		v := texts[k]
 		k = prefix + k
 		if _, dup := r.cat[k]; dup {
-			r.problems = append(r.problems, k+": registered twice")
+			r.problems = append(r.problems, k+": registered twice"+from)
 			continue
 		}
 		r.cat[k] = entry{en: v[0], fr: v[1]}

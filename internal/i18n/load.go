@@ -58,7 +58,7 @@ func (r *registry) registerJSON(prefix string, fsys fs.FS, name string) Messages
 	for _, p := range problems {
 		r.problems = append(r.problems, fmt.Sprintf("%s (prefix %q): %s", name, prefix, p))
 	}
-	r.register(prefix, texts)
+	r.register(prefix, texts, ", again in "+name)
 	return texts
 }
 
@@ -80,13 +80,13 @@ func readTexts(data []byte) (Messages, []string) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			report(offsetOf(err, dec), "%v", err)
+			report(offsetOf(err, dec), "%s", describe(err))
 			return texts, problems
 		}
 		key, at := tok.(string), dec.InputOffset() // a key: the decoder allows nothing else here
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			report(offsetOf(err, dec), "%q: %v", key, err)
+			report(offsetOf(err, dec), "%q: %s", key, describe(err))
 			return texts, problems
 		}
 		e, err := decodeEntry(raw)
@@ -100,7 +100,7 @@ func readTexts(data []byte) (Messages, []string) {
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
-		report(offsetOf(err, dec), "%v", err)
+		report(offsetOf(err, dec), "%s", describe(err))
 	} else if _, err := dec.Token(); err != io.EOF {
 		report(dec.InputOffset(), "unexpected data after the object")
 	}
@@ -129,12 +129,21 @@ func offsetOf(err error, dec *json.Decoder) int64 {
 	return dec.InputOffset()
 }
 
-// reason is ": err" when there is an error to tell.
+// reason is ": what went wrong" when there is an error to tell.
 func reason(err error) string {
 	if err == nil {
 		return ""
 	}
-	return ": " + err.Error()
+	return ": " + describe(err)
+}
+
+// describe words a decoding error for a translator: the decoder says
+// "EOF" for a file that stops before its closing brace.
+func describe(err error) string {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the file ends too early (a closing brace or quote is missing?)"
+	}
+	return err.Error()
 }
 
 // lineAt is the line number of a byte offset of data.
