@@ -63,9 +63,12 @@ func (r *registry) registerJSON(prefix string, fsys fs.FS, name string) Messages
 }
 
 // readTexts decodes a catalogue file: one JSON object of key → entry. It
-// reads the object token by token because encoding/json would silently
-// keep the last of two entries with the same key. Problems are worded
-// "line n: what", for the translator who edited the file.
+// reads the object key by key because encoding/json would silently keep
+// the last of two entries with the same key, and refuses fields it does
+// not know: a misspelt "fr" would otherwise leave the French text
+// silently empty. Problems are worded "line n: what", n being where the
+// faulty key or token begins, for the translator who edited the file; a
+// syntax error ends the reading.
 func readTexts(data []byte) (Messages, []string) {
 	texts := Messages{}
 	var problems []string
@@ -73,6 +76,7 @@ func readTexts(data []byte) (Messages, []string) {
 		problems = append(problems, fmt.Sprintf("line %d: ", lineAt(data, offset))+fmt.Sprintf(format, args...))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		report(dec.InputOffset(), "want an object of key: {\"en\": …, \"fr\": …}%s", reason(err))
 		return texts, problems
@@ -80,18 +84,26 @@ func readTexts(data []byte) (Messages, []string) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			report(offsetOf(err, dec), "%s", describe(err))
+			report(dec.InputOffset(), "%s", describe(err))
 			return texts, problems
 		}
-		key, at := tok.(string), dec.InputOffset() // a key: the decoder allows nothing else here
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			report(offsetOf(err, dec), "%q: %s", key, describe(err))
+		key, ok := tok.(string) // always, as the decoder refuses anything else here
+		if !ok {
+			report(dec.InputOffset(), "want a key, got %v", tok)
 			return texts, problems
 		}
-		e, err := decodeEntry(raw)
-		switch _, dup := texts[key]; {
-		case err != nil:
+		at := dec.InputOffset()
+		var e fileEntry
+		err = dec.Decode(&e) // read whole even when it is not an entry
+		_, dup := texts[key]
+		_, wrongType := errors.AsType[*json.UnmarshalTypeError](err)
+		switch {
+		case unreadable(err):
+			report(at, "%q: %s", key, describe(err))
+			return texts, problems
+		case wrongType:
+			report(at, "%q: want {\"en\": …, \"fr\": …}", key)
+		case err != nil: // an unknown field
 			report(at, "%q: %v", key, err)
 		case dup:
 			report(at, "%q is written twice", key)
@@ -100,33 +112,18 @@ func readTexts(data []byte) (Messages, []string) {
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
-		report(offsetOf(err, dec), "%s", describe(err))
+		report(dec.InputOffset(), "%s", describe(err))
 	} else if _, err := dec.Token(); err != io.EOF {
 		report(dec.InputOffset(), "unexpected data after the object")
 	}
 	return texts, problems
 }
 
-// decodeEntry decodes one entry, refusing fields it does not know: a
-// misspelt "fr" would otherwise leave the French text silently empty.
-func decodeEntry(raw json.RawMessage) (fileEntry, error) {
-	var e fileEntry
-	if len(raw) == 0 || raw[0] != '{' {
-		return e, errors.New(`want {"en": …, "fr": …}`)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&e)
-	return e, err
-}
-
-// offsetOf is where a decoding error happened: a syntax error knows its
-// offset, other errors happen where the decoder stopped.
-func offsetOf(err error, dec *json.Decoder) int64 {
-	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
-		return se.Offset
-	}
-	return dec.InputOffset()
+// unreadable reports an error after which the decoder cannot go on: the
+// file is not JSON, or stops too early.
+func unreadable(err error) bool {
+	_, syntax := errors.AsType[*json.SyntaxError](err)
+	return syntax || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // reason is ": what went wrong" when there is an error to tell.
