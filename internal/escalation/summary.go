@@ -132,27 +132,6 @@ func shorten(s string, n int) string {
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
-// summaryTexts holds the summary's headings and the refusal that names
-// missing items, registered under "escalation.summary.".
-var summaryTexts = i18n.Messages{
-	"up":           {"Escalated from {from} to {to}", "Escaladé de {from} vers {to}"},
-	"down":         {"De-escalated from {from} to {to}", "Désescaladé de {from} vers {to}"},
-	"return":       {"Returned from {from} to {to}", "Renvoyé de {from} vers {to}"},
-	"by":           {" by {by}", " par {by}"},
-	"reason":       {"Reason", "Motif"},
-	"problem":      {"Problem", "Problème"},
-	"self_service": {"Self-service before contact", "Libre-service avant le contact"},
-	"tried":        {"Already tried", "Déjà essayé"},
-	"answers":      {"Information collected", "Informations recueillies"},
-	"attached":     {"attached", "en pièce jointe"},
-	"attachments":  {"Attachments on the ticket", "Pièces jointes au ticket"},
-	"missing":      {"Before handing the ticket over, provide: {items}.", "Avant de transmettre le ticket, renseignez : {items}."},
-	"missing_sep":  {"; ", " ; "},
-	// French typography puts a space before the colon; a value that
-	// follows on the same line adds its own space.
-	"colon": {":", " :"},
-}
-
 // st is the summary text key in lang, with {name} parameters as pairs.
 func st(lang, key string, params ...string) string {
 	return i18n.T(lang, textPrefix+"summary."+key, params...)

@@ -29,12 +29,18 @@ func placeholders(s string) []string {
 	return slices.Compact(out)
 }
 
-// Check lists every problem of the catalogue as "key: what": a text
-// missing in one language, placeholders that differ between the two, or
-// a language that does not render its own text with every placeholder
-// filled. The catalogue holds what the packages linked into the program
-// registered, so a test that wants them all imports them.
-func Check() []string { return check(catalog) }
+// Check lists every problem of the catalogue: first what went wrong
+// registering it ("file: line n: what" for a catalogue file that cannot be
+// read, "key: registered twice"), then, as "key: what", a text missing in
+// one language, placeholders that differ between the two, or a language
+// that does not render its own text with every placeholder filled. The
+// catalogue holds what the packages linked into the program registered,
+// so a test that wants them all imports them.
+func Check() []string { return registered.check() }
+
+func (r *registry) check() []string {
+	return append(slices.Clone(r.problems), check(r.cat)...)
+}
 
 func check(cat catalogue) []string {
 	var out []string

@@ -1,10 +1,12 @@
 // Package i18n holds Palier's French and English texts and picks the
 // reader's language. It is the one place both happen:
 //
-//   - every user-visible string is a key with both translations, declared
-//     as Messages and registered at init, here for the edges (errors.go,
-//     web.go…) and in the domain packages for their own texts (escalation,
-//     sim), under their own prefix so that i18n imports none of them;
+//   - every user-visible string is a key with both translations, written
+//     in JSON files a translator edits without reading Go (texts/README.md)
+//     and registered at init: here for the edges (texts/errors.json,
+//     texts/web.json…) and by the domain packages for their own texts
+//     (escalation, sim), which embed their files and register them under
+//     their own prefix so that i18n imports none of them;
 //   - Negotiate decides the language of a reader, Lang reduces any tag to
 //     a language Palier speaks, and Pick chooses between two versions of
 //     something held in both languages (bilingual names, typography).
@@ -14,6 +16,8 @@
 package i18n
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,34 +42,47 @@ type entry struct{ en, fr string }
 // catalogue maps keys to texts.
 type catalogue map[string]entry
 
-// catalog is every text. It is written only by Register during package
-// initialisation and read concurrently afterwards.
-var catalog = catalogue{}
+// registry is a catalogue and the problems met while filling it, which
+// Check reports with the catalogue's own.
+type registry struct {
+	cat      catalogue
+	problems []string
+}
+
+// registered is every text. It is written only by Register and
+// RegisterJSON during package initialisation and read concurrently
+// afterwards.
+var registered = registry{cat: catalogue{}}
 
 // Register adds texts to the catalogue, each under prefix+key, so that a
 // package keeps its texts beside the code that uses them (escalation's
-// under "escalation.", the simulator's under "sim."). Call it from init:
-// a duplicate key panics, a programming error caught at start-up and by
-// tests.
-func Register(prefix string, texts Messages) {
-	for k, v := range texts {
+// under "escalation.", the simulator's under "sim."). Texts are declared
+// in JSON files, which RegisterJSON reads and hands to Register; call
+// either from init. A key registered twice keeps its first text and is
+// reported by Check, which a test runs over every package that registers.
+func Register(prefix string, texts Messages) { registered.register(prefix, texts, "") }
+
+// register adds texts under prefix; from names where they come from, for
+// the problem of a key registered twice.
+func (r *registry) register(prefix string, texts Messages, from string) {
+	for _, k := range slices.Sorted(maps.Keys(texts)) {
+		v := texts[k]
 		k = prefix + k
-		if _, dup := catalog[k]; dup {
-			panic("i18n: duplicate key " + k)
+		if _, dup := r.cat[k]; dup {
+			r.problems = append(r.problems, k+": registered twice"+from)
+			continue
 		}
-		catalog[k] = entry{en: v[0], fr: v[1]}
+		r.cat[k] = entry{en: v[0], fr: v[1]}
 	}
 }
 
-func register(texts Messages) { Register("", texts) }
-
 // Has reports whether a key exists.
-func Has(key string) bool { _, ok := catalog[key]; return ok }
+func Has(key string) bool { _, ok := registered.cat[key]; return ok }
 
 // T returns the text of key in lang, with {name} placeholders replaced from
 // params (pairs of name, value). An unknown key returns the key itself so a
 // missing text is visible rather than blank.
-func T(lang, key string, params ...string) string { return catalog.t(lang, key, params) }
+func T(lang, key string, params ...string) string { return registered.cat.t(lang, key, params) }
 
 func (c catalogue) t(lang, key string, params []string) string {
 	e, ok := c[key]
@@ -202,8 +219,8 @@ func acceptLanguage(header string) (string, bool) {
 
 // Keys lists every key (tests and tooling).
 func Keys() []string {
-	keys := make([]string, 0, len(catalog))
-	for k := range catalog {
+	keys := make([]string, 0, len(registered.cat))
+	for k := range registered.cat {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

@@ -1,6 +1,11 @@
 package i18n_test
 
 import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,11 +16,22 @@ import (
 	_ "github.com/palier/palier/internal/sim"
 )
 
+// registering are the packages imported above, by directory from the
+// module root, and the prefix each registers its texts under.
+var registering = map[string]string{
+	"internal/escalation": "escalation.",
+	"internal/sim":        "sim.",
+}
+
 func TestEveryTextExistsInBothLanguages(t *testing.T) {
 	for _, p := range i18n.Check() {
 		t.Error(p)
 	}
-	for _, prefix := range []string{"error.", "escalation.", "sim."} {
+	prefixes := []string{"error."} // i18n's own
+	for _, prefix := range registering {
+		prefixes = append(prefixes, prefix)
+	}
+	for _, prefix := range prefixes {
 		found := false
 		for _, k := range i18n.Keys() {
 			found = found || strings.HasPrefix(k, prefix)
@@ -24,6 +40,43 @@ func TestEveryTextExistsInBothLanguages(t *testing.T) {
 			t.Errorf("no text under %s: the check above did not see that package's texts", prefix)
 		}
 	}
+	for _, dir := range packagesThatRegister(t) {
+		if _, ok := registering[dir]; !ok {
+			t.Errorf("%s registers texts: import it in this test and list it in registering, so that the check covers them", dir)
+		}
+	}
+}
+
+// packagesThatRegister lists the directories, from the module root, of
+// the packages other than i18n whose code calls i18n.Register or
+// i18n.RegisterJSON.
+func packagesThatRegister(t *testing.T) []string {
+	root := filepath.Join("..", "..")
+	var dirs []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && path != root && strings.HasPrefix(d.Name(), "."): // .git and the like
+			return filepath.SkipDir
+		case d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go"):
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err == nil && bytes.Contains(src, []byte("i18n.Register")) {
+			rel, _ := filepath.Rel(root, filepath.Dir(path))
+			dirs = append(dirs, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("looking for the packages that register texts: %v", err)
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no package registers texts: the search is broken")
+	}
+	slices.Sort(dirs)
+	return slices.Compact(dirs)
 }
 
 func TestNegotiate(t *testing.T) {

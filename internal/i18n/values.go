@@ -14,16 +14,6 @@ import (
 // only. Separators and layouts come from the catalogue, not from tests on
 // the language.
 
-func init() {
-	register(Messages{
-		// The layout dates are shown in (Go layout) and the looser one
-		// they are read with (single-digit day and month allowed).
-		"date.layout":       {"2006-01-02", "02/01/2006"},
-		"date.layout_input": {"2006-1-2", "2/1/2006"},
-		"date.pattern":      {"yyyy-mm-dd", "jj/mm/aaaa"}, // what the input shows as a hint
-	})
-}
-
 // ParseDecimal reads a number written the way lang writes it: its decimal
 // separator (a dot is also taken, people type one whatever their locale),
 // grouping with spaces or, in languages that group with a comma, commas.
