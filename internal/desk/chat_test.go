@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"maps"
 	"sync"
 	"testing"
 
@@ -76,6 +77,35 @@ func TestConcurrentAcceptsHaveOneWinner(t *testing.T) {
 			if won != 1 || taken != 8 {
 				t.Fatalf("round %d: %d won, %d told taken", round, won, taken)
 			}
+		}
+	})
+}
+
+// An agent's chat line is a public reply: on a ticket merged since the
+// chat was accepted it is refused like any reply (409 ticket_merged naming
+// the ticket kept), and nothing is written.
+func TestAnAgentsChatLineOnAMergedTicketIsRefused(t *testing.T) {
+	eachDesk(t, func(t *testing.T, ctx context.Context, s *store.Store, f storetest.Fixture, d *desk.Service) {
+		nadia, lead := storetest.Actor(t, s, f.AgentL1), storetest.Actor(t, s, f.Lead)
+		c, _, err := d.StartChat(ctx, desk.ChatStart{Name: "Alice", Email: f.Customer["alice"].Email, Text: "Bonjour", Workspace: f.WS.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.AcceptChat(ctx, nadia, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.AgentSays(ctx, nadia, c.ID, "Je regarde."); err != nil {
+			t.Fatalf("a line before the merge: %v", err)
+		}
+		kept := f.Ticket["L1"]
+		if _, err := d.MergeTickets(ctx, lead, kept.ID, []int64{c.TicketID}); err != nil {
+			t.Fatal(err)
+		}
+		before := linkCounts(t, s)
+		_, err = d.AgentSays(ctx, nadia, c.ID, "Voilà, c'est réglé.")
+		isMerged(t, "an agent's chat line", err, kept.ID)
+		if after := linkCounts(t, s); !maps.Equal(before, after) {
+			t.Fatalf("a refused chat line wrote rows: before %v, after %v", before, after)
 		}
 	})
 }
