@@ -3,6 +3,7 @@ package desk_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
+	"github.com/palier/palier/internal/ticket"
 )
 
 // Merging victoria (a duplicate) into alice: her tickets and notes move,
@@ -101,6 +103,22 @@ func TestMergeCustomers(t *testing.T) {
 		}
 		if tk.CustomerID != alice.ID {
 			t.Errorf("a ticket from the merged address went to customer %d, want alice %d", tk.CustomerID, alice.ID)
+		}
+		// A reply from her old address still threads onto her old tickets
+		// (alice's now), and follows a ticket's merge pointer.
+		kept, hers, merged := f.Ticket["L1"], f.Ticket["sensitive"], f.Ticket["L3"]
+		if _, err := d.MergeTickets(ctx, admin, kept.ID, []int64{merged.ID}); err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range []struct{ answers, lands ticket.Ticket }{{hers, hers}, {merged, kept}} {
+			in, err := d.ReceiveEmail(ctx, f.WS.ID, desk.InboundEmail{MessageID: "victoria-reply-" + strconv.Itoa(i) + "@perso.example", FromEmail: victoria.Email,
+				Subject: "Re: [" + c.answers.Reference + "] " + c.answers.Subject, Text: "Toujours moi.", TicketNumber: c.answers.Number})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.NewTicket || in.TicketID != c.lands.ID {
+				t.Errorf("a reply from the merged address to %s: %+v, want it on %s", c.answers.Reference, in, c.lands.Reference)
+			}
 		}
 		entries, _ := s.AuditEntries(ctx, f.WS.ID, store.AuditFilter{TargetType: "customer"}, 5)
 		found := false
