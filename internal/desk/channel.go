@@ -222,11 +222,9 @@ func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmai
 		if err != nil {
 			return ticket.Ticket{}, "", err
 		}
-		c, err := d.store.Customer(ctx, wsID, t.CustomerID)
-		if err != nil {
+		if mine, err := d.writesFrom(ctx, wsID, t.CustomerID, in.FromEmail); err != nil {
 			return ticket.Ticket{}, "", err
-		}
-		if strings.EqualFold(c.Email, in.FromEmail) {
+		} else if mine {
 			return t, fromCustomer, nil
 		}
 		// The vendor of the tier the ticket is at.
@@ -240,6 +238,22 @@ func (d *Service) threadedTicket(ctx context.Context, wsID int64, in InboundEmai
 		}
 	}
 	return ticket.Ticket{}, "", nil
+}
+
+// writesFrom says whether a customer writes from an address: their main
+// one, or one they keep from a customer merge (customer_emails). A merged
+// record's tickets moved to the customer kept, so a reply from its old
+// address answers a ticket of theirs.
+func (d *Service) writesFrom(ctx context.Context, wsID, customerID int64, email string) (bool, error) {
+	c, err := d.store.Customer(ctx, wsID, customerID)
+	if err != nil || strings.EqualFold(c.Email, email) {
+		return err == nil, err
+	}
+	holder, err := d.store.CustomerByEmail(ctx, wsID, email)
+	if problem.Is(err, problem.NotFound) {
+		return false, nil
+	}
+	return err == nil && holder.ID == customerID, err
 }
 
 // openEmailTicket opens a routed ticket from a message, exactly as the API

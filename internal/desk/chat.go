@@ -244,12 +244,9 @@ func (d *Service) say(ctx context.Context, c chat.Conversation, act chat.Action,
 	var guard store.Guard
 	if act == chat.AgentSays {
 		e.Kind, e.ActorAgentID = ticket.AgentReply, a.AgentID
-		guard = func(cur ticket.Ticket) error {
-			if !ticket.CanWork(a, cur) {
-				return errForbidden
-			}
-			return nil
-		}
+		// An agent's line is a public reply: the reply rule (checkPost,
+		// which refuses a merged ticket) on the locked row.
+		guard = func(cur ticket.Ticket) error { return checkPost(a, cur, ticket.AgentReply) }
 	} else {
 		if !d.chatRun.allow(c.ID, now) {
 			return ChatLine{}, errChatRateLimited

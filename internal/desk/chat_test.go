@@ -1,6 +1,7 @@
 package desk_test
 
 import (
+	"maps"
 	"sync"
 	"testing"
 
@@ -78,6 +79,34 @@ func TestConcurrentAcceptsHaveOneWinner(t *testing.T) {
 			if won != 1 || taken != 8 {
 				t.Fatalf("round %d: %d won, %d told taken", round, won, taken)
 			}
+		}
+	})
+}
+
+// An agent's chat line is a public reply: on a ticket merged since the
+// chat was accepted it is refused like any reply (409 ticket_merged naming
+// the ticket kept), and nothing is written.
+func TestAnAgentsChatLineOnAMergedTicketIsRefused(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		c, _, err := env.d.StartChat(env.ctx, desk.ChatStart{Name: "Alice", Email: env.f.Customer["alice"].Email, Text: "Bonjour", Workspace: env.f.WS.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.d.AcceptChat(env.ctx, env.l1, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.d.AgentSays(env.ctx, env.l1, c.ID, "Je regarde."); err != nil {
+			t.Fatalf("a line before the merge: %v", err)
+		}
+		kept := env.f.Ticket["L1"]
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, kept.ID, []int64{c.TicketID}); err != nil {
+			t.Fatal(err)
+		}
+		before := linkCounts(t, env.s)
+		_, err = env.d.AgentSays(env.ctx, env.l1, c.ID, "Voilà, c'est réglé.")
+		isMerged(t, "an agent's chat line", err, kept.ID)
+		if after := linkCounts(t, env.s); !maps.Equal(before, after) {
+			t.Fatalf("a refused chat line wrote rows: before %v, after %v", before, after)
 		}
 	})
 }

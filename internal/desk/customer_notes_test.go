@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -337,6 +338,22 @@ func TestMergeCustomers(t *testing.T) {
 		}
 		if tk.CustomerID != alice.ID {
 			t.Errorf("a ticket from the merged address went to customer %d, want alice %d", tk.CustomerID, alice.ID)
+		}
+		// A reply from her old address still threads onto her old tickets
+		// (alice's now), and follows a ticket's merge pointer.
+		kept, hers, merged := env.f.Ticket["L1"], env.f.Ticket["sensitive"], env.f.Ticket["L3"]
+		if _, err := env.d.MergeTickets(env.ctx, env.admin, kept.ID, []int64{merged.ID}); err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range []struct{ answers, lands ticket.Ticket }{{hers, hers}, {merged, kept}} {
+			in, err := env.d.ReceiveEmail(env.ctx, env.f.WS.ID, desk.InboundEmail{MessageID: "victoria-reply-" + strconv.Itoa(i) + "@perso.example", FromEmail: victoria.Email,
+				Subject: "Re: [" + c.answers.Reference + "] " + c.answers.Subject, Text: "Toujours moi.", TicketNumber: c.answers.Number})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.NewTicket || in.TicketID != c.lands.ID {
+				t.Errorf("a reply from the merged address to %s: %+v, want it on %s", c.answers.Reference, in, c.lands.Reference)
+			}
 		}
 		entries, _ := env.s.AuditEntries(env.ctx, env.f.WS.ID, store.AuditFilter{TargetType: "customer"}, 5)
 		found := false

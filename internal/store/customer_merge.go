@@ -40,6 +40,16 @@ var ErrEmailKept = problem.New(problem.Conflict, "email_kept_by_customer", "this
 
 // checkEmailNotKept refuses an address another customer keeps as an
 // extra one (selfID may keep it: it is theirs).
+//
+// It runs after the customer row is written with the address, in the
+// same transaction, so that it holds against a merge moving the address
+// at that moment. Until the merge commits, the merged record still holds
+// the address in customers, whose unique index makes the write wait for
+// the merge (PostgreSQL) and then pass once the record let it go; only a
+// statement after the write is sure to see the customer_emails row the
+// merge added (READ COMMITTED: each statement reads what is committed
+// when it starts). Checked before the write, a create racing the merge
+// passed. SQLite runs one writing transaction at a time.
 func checkEmailNotKept(ctx context.Context, q querier, wsID, selfID int64, email string) error {
 	var owner int64
 	err := q.QueryRowContext(ctx, `SELECT customer_id FROM customer_emails WHERE workspace_id = $1 AND email = $2`, wsID, email).Scan(&owner)

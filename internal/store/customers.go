@@ -122,9 +122,6 @@ func insertCustomer(ctx context.Context, q querier, wsID int64, c customer.Custo
 		f.Add("organisation_id", "unknown_value", "unknown organisation")
 		return c, f.Err()
 	}
-	if err := checkEmailNotKept(ctx, q, wsID, 0, c.Email); err != nil {
-		return c, err
-	}
 	c.CreatedAt = fromMS(now.UnixMilli())
 	err := q.QueryRowContext(ctx, `INSERT INTO customers (workspace_id, organisation_id, name, email, phone, language, segment, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -136,6 +133,9 @@ func insertCustomer(ctx context.Context, q querier, wsID int64, c customer.Custo
 	}
 	if err != nil {
 		return c, fmt.Errorf("insert customer: %w", err)
+	}
+	if err := checkEmailNotKept(ctx, q, wsID, c.ID, c.Email); err != nil { // after the write: see checkEmailNotKept
+		return c, err
 	}
 	return c, indexCustomer(ctx, q, wsID, c.ID, false, c.Name, c.Email)
 }
@@ -187,11 +187,6 @@ func (s *Store) UpdateCustomerBy(ctx context.Context, wsID, actorID int64, c cus
 		if err != nil {
 			return err
 		}
-		if before != c.Email {
-			if err := checkEmailNotKept(ctx, tx, wsID, c.ID, c.Email); err != nil {
-				return err
-			}
-		}
 		if c.OrganisationID != 0 && !exists(ctx, tx, `SELECT count(*) FROM organisations WHERE id = $1 AND workspace_id = $2`, c.OrganisationID, wsID) {
 			f := problem.Fields{}
 			f.Add("organisation_id", "unknown_value", "unknown organisation")
@@ -208,6 +203,9 @@ func (s *Store) UpdateCustomerBy(ctx context.Context, wsID, actorID int64, c cus
 			return err
 		}
 		if before != c.Email {
+			if err := checkEmailNotKept(ctx, tx, wsID, c.ID, c.Email); err != nil { // after the write: see checkEmailNotKept
+				return err
+			}
 			if err := s.revokeCustomerAccess(ctx, tx, wsID, c.ID, "email_changed"); err != nil {
 				return err
 			}

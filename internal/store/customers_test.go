@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/palier/palier/internal/customer"
@@ -121,4 +122,93 @@ func TestOrganisations(t *testing.T) {
 		_, err = s.Organisation(ctx, f.Other.WS.ID, o.ID)
 		wantProblem(t, err, problem.NotFound, "organisation_not_found")
 	})
+}
+
+// An address a customer keeps from a merge is nobody else's, also while
+// the merge is moving it: each round merges a duplicate while writers
+// keep trying to take its address (a new customer, another customer's
+// change of address) until the merge is done. Every try is refused (taken
+// while the duplicate holds the address, email_kept_by_customer once the
+// kept customer does), and the address ends held once: as the kept
+// customer's extra address.
+func TestAKeptAddressHoldsWhileTheMergeMovesIt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		for round := range 6 {
+			person := func(email string) customer.Customer {
+				return must(s.CreateCustomer(ctx, f.WS.ID, customer.Customer{Name: "Zélie", Email: fmt.Sprintf(email, round)}))(t)
+			}
+			keep, dup, other := person("zelie.%d@example.fr"), person("z.%d@perso.example"), person("autre.%d@example.fr")
+			start, merged := make(chan struct{}), make(chan struct{})
+			var mu sync.Mutex
+			refused := map[string]int{}
+			var wg sync.WaitGroup
+			for w := range 8 {
+				wg.Go(func() {
+					<-start
+					for try := 0; try < 2000; try++ {
+						done := false
+						select {
+						case <-merged:
+							done = true // one last try, after the merge
+						default:
+						}
+						var err error
+						if w%2 == 0 {
+							_, err = s.CreateCustomer(ctx, f.WS.ID, customer.Customer{Name: "Intrus", Email: dup.Email})
+						} else {
+							o := other
+							o.Email = dup.Email
+							err = s.UpdateCustomer(ctx, f.WS.ID, o)
+						}
+						mu.Lock()
+						refused[refusal(err)]++
+						mu.Unlock()
+						if done {
+							return
+						}
+					}
+				})
+			}
+			close(start)
+			_, err := s.MergeCustomers(ctx, f.WS.ID, f.Admin.ID, keep.ID, dup.ID)
+			close(merged)
+			wg.Wait()
+			if err != nil {
+				t.Fatalf("round %d: merge: %v", round, err)
+			}
+			for how, n := range refused {
+				if how != "taken" && how != "email_kept_by_customer" {
+					t.Errorf("round %d: %d tries to take the address ended %s", round, n, how)
+				}
+			}
+			var mains, extras int
+			if err := s.DB().QueryRow(`SELECT count(*) FROM customers WHERE email = $1`, dup.Email).Scan(&mains); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DB().QueryRow(`SELECT count(*) FROM customer_emails WHERE email = $1 AND customer_id = $2`, dup.Email, keep.ID).Scan(&extras); err != nil {
+				t.Fatal(err)
+			}
+			if mains != 0 || extras != 1 {
+				t.Fatalf("round %d: the address is the main one of %d customers and kept by the merged-into one %d times; want 0 and 1 (tries: %v)",
+					round, mains, extras, refused)
+			}
+		}
+	})
+}
+
+// refusal names how a try to take an address ended: "taken" (a customer
+// has it as their own), a problem's code, or the error.
+func refusal(err error) string {
+	p, ok := problem.As(err)
+	switch {
+	case err == nil:
+		return "accepted"
+	case !ok:
+		return err.Error()
+	case p.Code == "validation_failed" && p.Fields["email"].Code == "taken":
+		return "taken"
+	}
+	return p.Code
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -24,6 +26,7 @@ type wsMsg struct {
 	Lines   []desk.ChatLine `json:"lines"`
 	State   *desk.ChatState `json:"state"`
 	Message string          `json:"message"`
+	Code    string          `json:"code"`
 }
 
 // dialChat opens a chat WebSocket as c's browser would (its cookies, the
@@ -346,6 +349,26 @@ func TestChatRefusals(t *testing.T) {
 		// Nothing of that was written: the ticket holds the first line only.
 		c, _ := s.Chat(context.Background(), e.f.WS.ID, chatID)
 		tk, _ := s.Ticket(context.Background(), e.f.WS.ID, c.TicketID)
+		checkTranscript(t, s, e.f.WS.ID, tk, []string{"customer_message:Bonjour"})
+
+		// Once the chat's ticket is merged into another, an agent's line is
+		// refused as any reply is: ticket_merged, said in the agent's words.
+		res, body = l1.post("/chats/"+id(chatID)+"/accept", nil, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		admin := storetest.Actor(t, s, e.f.Admin)
+		kept, err := e.d.CreateTicket(context.Background(), admin, desk.NewTicket{Subject: "Suite du chat", Body: "Et ma facture ?",
+			CustomerID: tk.CustomerID, RequestType: "billing", TierID: e.f.Tier["L1"].ID, TeamID: e.f.Team["L1"].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.d.MergeTickets(context.Background(), admin, kept.ID, []int64{tk.ID}); err != nil {
+			t.Fatal(err)
+		}
+		say(t, aws, "a2", "Voilà, c'est réglé.")
+		m := await(t, aws, "answer to a2", func(m wsMsg) bool { return m.Ref == "a2" })
+		if m.Type != "error" || m.Code != "ticket_merged" || m.Message != i18n.T("fr", "error.ticket_merged") {
+			t.Fatalf("a line on a merged ticket: %+v, want ticket_merged", m)
+		}
 		checkTranscript(t, s, e.f.WS.ID, tk, []string{"customer_message:Bonjour"})
 	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/live"
+	"github.com/palier/palier/internal/problem"
 )
 
 // The chat's WebSocket plumbing, shared by the customer's and the agent's
@@ -41,6 +42,7 @@ type wsOut struct {
 	Lines   []desk.ChatLine `json:"lines,omitempty"`
 	State   *desk.ChatState `json:"state,omitempty"`
 	Message string          `json:"message,omitempty"`
+	Code    string          `json:"code,omitempty"` // an error's stable code, as the API names it
 }
 
 // wsIn is a message from the browser: a line to say.
@@ -107,7 +109,7 @@ func (s *server) runWS(r *http.Request, c *websocket.Conn, sess wsSession) {
 	}
 	hello, err := sess.hello(ctx)
 	if err != nil {
-		_ = send(wsOut{Type: "error", Message: sess.translate(err)})
+		_ = send(wsError("", err, sess.translate))
 		c.Close(websocket.StatusPolicyViolation, "refused")
 		return
 	}
@@ -136,7 +138,7 @@ func (s *server) runWS(r *http.Request, c *websocket.Conn, sess wsSession) {
 				if ctx.Err() != nil {
 					return
 				}
-				if send(wsOut{Type: "error", Ref: in.Ref, Message: sess.translate(err)}) != nil {
+				if send(wsError(in.Ref, err, sess.translate)) != nil {
 					return
 				}
 				continue
@@ -173,6 +175,17 @@ func (s *server) runWS(r *http.Request, c *websocket.Conn, sess wsSession) {
 			}
 		}
 	}
+}
+
+// wsError is a refusal as the browser reads it: in the reader's words,
+// with the problem's stable code (ticket_merged, chat_taken…) as the API
+// would give it, for scripts.
+func wsError(ref string, err error, translate func(error) string) wsOut {
+	m := wsOut{Type: "error", Ref: ref, Message: translate(err)}
+	if p, ok := problem.As(err); ok && p.Kind != problem.Internal {
+		m.Code = p.Code
+	}
+	return m
 }
 
 // relayed turns a hub event into the browser's message.

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/palier/palier/internal/problem"
-	"github.com/palier/palier/internal/ticket"
 )
 
 // Presence and collision on the ticket page. The page reports itself
@@ -66,7 +65,7 @@ func (s *server) refuseCollision(w http.ResponseWriter, r *http.Request, rq *req
 	fresh := newComposer(rq, t)
 	c.TicketID, c.CanReply, c.Statuses, c.FilesHint, c.Seen = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(rq), lastEvent(events, seen)
 	c.Changed, c.Message = true, rq.loc.T("live.changed")
-	if !ticket.CanWork(rq.actor, t) {
+	if !c.CanReply {
 		c.Mode = "note"
 	}
 	return showTicketForm(s, w, r, rq, id, http.StatusConflict, "composer", c, func(p *ticketPage) { p.Composer = c })

@@ -212,7 +212,9 @@ func (s *server) customerPanel(ctx context.Context, rq *request, t ticket.Ticket
 }
 
 func newComposer(rq *request, t ticket.Ticket) composer {
-	c := composer{TicketID: t.ID, Mode: "reply", CanReply: ticket.CanWork(rq.actor, t)}
+	// A merged ticket's conversation goes on on the ticket kept (the page
+	// points there, above the composer); notes stay allowed here.
+	c := composer{TicketID: t.ID, Mode: "reply", CanReply: ticket.CanWork(rq.actor, t) && t.MergedIntoID == 0}
 	if !c.CanReply {
 		// Swarm collaborators post internal notes; the owner stays the
 		// customer's single contact.

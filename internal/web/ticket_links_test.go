@@ -108,6 +108,14 @@ func TestLinkFormsForEveryRole(t *testing.T) {
 				_, page = c.get("/tickets/" + id(dup.ID))
 				contains(t, page, `id="merged-banner"`, "Ce ticket a été fusionné dans", `<a href="/tickets/`+id(keep.ID)+`">`+keep.Reference+`</a>`)
 				lacks(t, page, "Fusionner dans…", "Séparer dans un nouveau ticket")
+				// Its composer takes notes only, and says where to answer.
+				contains(t, page, `id="composer-merged"`,
+					`celui-ci a été fusionné : <a href="/tickets/`+id(keep.ID)+`">`+keep.Reference+`</a>`,
+					`name="mode" value="note" checked`, `class="note send-note"`)
+				lacks(t, page, `name="mode" value="reply"`, `class="primary send-reply"`)
+				_, page = c.get("/tickets/" + id(keep.ID))
+				contains(t, page, `name="mode" value="reply" checked`, `class="primary send-reply"`)
+				lacks(t, page, `id="composer-merged"`)
 			})
 		}
 
