@@ -9,6 +9,7 @@ import (
 
 	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/jobs"
 )
 
 // openBlobs returns the attachment store: the S3-compatible bucket that
@@ -34,18 +35,11 @@ func openBlobs(ctx context.Context, storeURL, dir string, log *slog.Logger) (att
 // sweepBlobs removes, every hour, the blobs no attachment names (left by
 // messages refused or rolled back after their files were stored).
 func sweepBlobs(ctx context.Context, d *desk.Service, log *slog.Logger) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			if n, err := d.SweepAttachments(ctx); err != nil {
-				log.Warn("attachment sweep", "err", err)
-			} else if n > 0 {
-				log.Info("attachment sweep", "removed", n)
-			}
+	jobs.Every(ctx, time.Hour, func(ctx context.Context) {
+		if n, err := d.SweepAttachments(ctx); err != nil {
+			log.Warn("attachment sweep", "err", err)
+		} else if n > 0 {
+			log.Info("attachment sweep", "removed", n)
 		}
-	}
+	})
 }

@@ -192,16 +192,7 @@ func TestTestsGetSeparateBrowsers(t *testing.T) {
 }
 
 func TestAvailableAgreesWithNew(t *testing.T) {
-	ok, reason := Available()
-	if reason == "" {
-		t.Error("Available gave no reason")
-	}
-	if !ok {
-		t.Skipf("no browser here: %s", reason)
-	}
-	if New(t) == nil {
-		t.Error("Available said yes but New gave no context")
-	}
+	testrequire.CheckAvailableAgrees(t, Available, func(t *testing.T) bool { return New(t) != nil })
 }
 
 func TestMissingBrowserSkipsUnlessRequired(t *testing.T) {
@@ -210,20 +201,5 @@ func TestMissingBrowserSkipsUnlessRequired(t *testing.T) {
 		t.Errorf("Available() = %v, %q with an empty PATH; want false and the names looked for", ok, reason)
 	}
 
-	t.Setenv(EnvRequire, "postgres")
-	r := &testrequire.Recorder{}
-	New(r)
-	if r.SkipMsg == "" || r.FatalMsg != "" {
-		t.Errorf("without the requirement: skipped=%q fatal=%q, want a skip", r.SkipMsg, r.FatalMsg)
-	}
-	if !strings.Contains(r.SkipMsg, "install the chromium package") {
-		t.Errorf("skip message %q does not say what to install", r.SkipMsg)
-	}
-
-	t.Setenv(EnvRequire, "postgres,browser")
-	r = &testrequire.Recorder{}
-	New(r)
-	if r.FatalMsg == "" || r.SkipMsg != "" {
-		t.Errorf("with the requirement: skipped=%q fatal=%q, want a failure", r.SkipMsg, r.FatalMsg)
-	}
+	testrequire.CheckSkipsUnlessRequired(t, "chromium", "postgres", "postgres,browser", func(r testing.TB) { New(r) })
 }

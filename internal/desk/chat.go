@@ -14,6 +14,7 @@ import (
 	"github.com/palier/palier/internal/chat"
 	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/i18n"
+	"github.com/palier/palier/internal/jobs"
 	"github.com/palier/palier/internal/live"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
@@ -493,18 +494,11 @@ func (d *Service) ExpireChats(ctx context.Context) (int, error) {
 
 // RunChatExpiry runs ExpireChats every interval until ctx ends.
 func (d *Service) RunChatExpiry(ctx context.Context, every time.Duration) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			if _, err := d.ExpireChats(ctx); err != nil && ctx.Err() == nil {
-				d.log.Warn("chat: expiring missed chats failed", "err", err)
-			}
+	jobs.Every(ctx, every, func(ctx context.Context) {
+		if _, err := d.ExpireChats(ctx); err != nil && ctx.Err() == nil {
+			d.log.Warn("chat: expiring missed chats failed", "err", err)
 		}
-	}
+	})
 }
 
 // LeaveMessage is what a customer whose chat was missed leaves instead: an

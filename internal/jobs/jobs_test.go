@@ -291,6 +291,17 @@ func TestTwoInstancesRunEachJobExactlyOnce(t *testing.T) {
 	}
 }
 
+// runThenStop starts r.Run, waits until a handler has started, then asks
+// Run to stop; the channel gives what Run returns once it has.
+func runThenStop(r *jobs.Runner, started <-chan struct{}) <-chan error {
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error)
+	go func() { stopped <- r.Run(ctx) }()
+	<-started
+	cancel()
+	return stopped
+}
+
 func TestShutdownLetsRunningJobsFinish(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		r := jobs.New(s, nil)
@@ -303,11 +314,7 @@ func TestShutdownLetsRunningJobsFinish(t *testing.T) {
 			return nil
 		})
 		id := enqueue(t, s, store.NewJob{Kind: "slow"})
-		ctx, cancel := context.WithCancel(context.Background())
-		stopped := make(chan error)
-		go func() { stopped <- r.Run(ctx) }()
-		<-started
-		cancel()
+		stopped := runThenStop(r, started)
 		select {
 		case <-stopped:
 			t.Fatal("Run returned while a job was still running")
@@ -337,12 +344,7 @@ func TestShutdownGraceCancelsAStuckJob(t *testing.T) {
 			return ctx.Err()
 		})
 		id := enqueue(t, s, store.NewJob{Kind: "stuck"})
-		ctx, cancel := context.WithCancel(context.Background())
-		stopped := make(chan error)
-		go func() { stopped <- r.Run(ctx) }()
-		<-started
-		cancel()
-		<-stopped
+		<-runThenStop(r, started)
 		if j := job(t, s, id); j.State != store.JobQueued || j.Attempts != 1 {
 			t.Fatalf("state %s attempts %d; want queued for a retry", j.State, j.Attempts)
 		}
@@ -377,4 +379,31 @@ func TestFinishedJobsArePrunedAfterTheirRetention(t *testing.T) {
 			t.Errorf("a queued job was pruned: %+v", j)
 		}
 	})
+}
+
+// A periodic chore runs until its context ends, and not once more after:
+// a sweep or a lease renewal must not outlive the server's shutdown.
+func TestEveryRunsUntilItsContextEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	calls := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		jobs.Every(ctx, time.Millisecond, func(context.Context) {
+			calls++
+			if calls == 3 {
+				cancel()
+				time.Sleep(5 * time.Millisecond) // let the next tick be due too
+			}
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("Every did not return after its context ended")
+	}
+	if calls != 3 {
+		t.Errorf("fn called %d times, want 3 (none after the context ended)", calls)
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/jobs"
 	"github.com/palier/palier/internal/secret"
 	"github.com/palier/palier/internal/store"
 )
@@ -153,26 +154,16 @@ func (p *Poller) Once(ctx context.Context) error {
 func (p *Poller) hold(ctx context.Context, m store.Mailbox) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() {
-		t := time.NewTicker(p.Lease / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				ok, err := p.desk.RenewMailboxLease(ctx, m, time.Now().Add(p.Lease))
-				if err != nil && ctx.Err() == nil {
-					p.log.Error("imap: renew lease", "mailbox", desk.MailboxLabel(m), "err", err)
-				}
-				if !ok && err == nil {
-					p.log.Info("imap: mailbox lease lost", "mailbox", desk.MailboxLabel(m))
-					cancel()
-					return
-				}
-			}
+	go jobs.Every(ctx, p.Lease/3, func(ctx context.Context) {
+		ok, err := p.desk.RenewMailboxLease(ctx, m, time.Now().Add(p.Lease))
+		if err != nil && ctx.Err() == nil {
+			p.log.Error("imap: renew lease", "mailbox", desk.MailboxLabel(m), "err", err)
 		}
-	}()
+		if !ok && err == nil {
+			p.log.Info("imap: mailbox lease lost", "mailbox", desk.MailboxLabel(m))
+			cancel() // ends the polling below, and this loop
+		}
+	})
 	defer func() { _ = p.desk.ReleaseMailbox(context.WithoutCancel(ctx), m) }()
 	failures := 0
 	for ctx.Err() == nil {

@@ -65,6 +65,14 @@ func (w *idleWatch) count() int {
 
 const imapUser, imapPassword = "support@acme.example", "mot-de-passe-imap"
 
+// eachImapHarness runs test on both databases, each with its own harness
+// over a fresh store.
+func eachImapHarness(t *testing.T, test func(t *testing.T, h *imapHarness)) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		test(t, newImapHarness(t, s))
+	})
+}
+
 func newImapHarness(t *testing.T, s *store.Store) *imapHarness {
 	t.Helper()
 	f := storetest.Seed(t, s)
@@ -222,8 +230,7 @@ func (h *imapHarness) checkpoint(id int64) (uint32, uint32, store.Mailbox) {
 }
 
 func TestImapMovesStoredMessagesAndResumes(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newImapHarness(t, s)
+	eachImapHarness(t, func(t *testing.T, h *imapHarness) {
 		m := h.mailbox("move", imapPassword)
 		h.deliver(imapMessage(1, "paul.girard@exemple.fr"))
 		h.deliver(imapMessage(2, "ines.moreau@exemple.fr"))
@@ -258,8 +265,7 @@ func TestImapMovesStoredMessagesAndResumes(t *testing.T) {
 }
 
 func TestImapFlagsAndNeverProcessesTwice(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newImapHarness(t, s)
+	eachImapHarness(t, func(t *testing.T, h *imapHarness) {
 		m := h.mailbox("flag", imapPassword)
 		h.deliver(imapMessage(1, "paul.girard@exemple.fr"))
 		h.deliver(imapMessage(2, "ines.moreau@exemple.fr"))
@@ -281,7 +287,7 @@ func TestImapFlagsAndNeverProcessesTwice(t *testing.T) {
 			t.Fatal("a restart processed a message twice")
 		}
 		// Even with the checkpoint lost, the keyword skips what was done.
-		if _, err := s.DB().Exec(`UPDATE mailboxes SET last_uid = 0 WHERE id = $1`, m.ID); err != nil {
+		if _, err := h.s.DB().Exec(`UPDATE mailboxes SET last_uid = 0 WHERE id = $1`, m.ID); err != nil {
 			t.Fatal(err)
 		}
 		h.poll()
@@ -301,8 +307,7 @@ func hasFlag(list []imap.Flag, f imap.Flag) bool {
 }
 
 func TestImapCrashBetweenStoreAndFlag(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newImapHarness(t, s)
+	eachImapHarness(t, func(t *testing.T, h *imapHarness) {
 		ctx := context.Background()
 		m := h.mailbox("flag", imapPassword)
 		h.deliver(imapMessage(1, "paul.girard@exemple.fr"))
@@ -339,8 +344,7 @@ func TestImapCrashBetweenStoreAndFlag(t *testing.T) {
 }
 
 func TestImapWrongPasswordIsShownNotRetriedInALoop(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newImapHarness(t, s)
+	eachImapHarness(t, func(t *testing.T, h *imapHarness) {
 		m := h.mailbox("move", "pas-le-bon")
 		h.deliver(imapMessage(1, "paul.girard@exemple.fr"))
 		if err := h.poller().Once(context.Background()); err == nil {
@@ -379,8 +383,7 @@ func TestImapBackoff(t *testing.T) {
 
 // Two instances never poll one mailbox at once: the lease goes to one.
 func TestImapMailboxLeaseGoesToOneInstance(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newImapHarness(t, s)
+	eachImapHarness(t, func(t *testing.T, h *imapHarness) {
 		m := h.mailbox("move", imapPassword)
 		ctx := context.Background()
 		var wg sync.WaitGroup
@@ -433,8 +436,7 @@ func TestImapMailboxLeaseGoesToOneInstance(t *testing.T) {
 // With IDLE, a message is fetched as soon as it arrives, without waiting
 // for the interval (an hour here).
 func TestImapIdleFetchesNewMail(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		h := newImapHarness(t, s)
+	eachImapHarness(t, func(t *testing.T, h *imapHarness) {
 		h.mailbox("move", imapPassword)
 		p := h.poller()
 		p.Interval = time.Hour

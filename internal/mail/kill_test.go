@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/mail"
-	"github.com/palier/palier/internal/pgtest"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 )
@@ -42,23 +40,10 @@ func TestKill9DuringSMTPBurst(t *testing.T) {
 	}
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			var url string
-			if d == store.SQLite {
-				url = "sqlite:" + filepath.Join(t.TempDir(), "palier.db")
-			} else {
-				url = pgtest.NewDatabase(t)
-			}
-			ctx := context.Background()
-			s, err := store.Open(ctx, url, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			url := storetest.NewURL(t, d) // the receiver process opens it too
+			s := storetest.OpenURL(t, url)
 			f := storetest.Seed(t, s)
-			if err := s.AddInboundAddress(ctx, f.WS.ID, "support@acme.example"); err != nil {
+			if err := s.AddInboundAddress(context.Background(), f.WS.ID, "support@acme.example"); err != nil {
 				t.Fatal(err)
 			}
 

@@ -13,14 +13,21 @@ import (
 	"github.com/palier/palier/internal/store/storetest"
 )
 
+// stopClock stops the store's clock on a Monday morning: the sender limit's
+// window moves only when the test calls advance.
+func stopClock(s *store.Store) (advance func(time.Duration)) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	s.SetClock(func() time.Time { return now })
+	return func(d time.Duration) { now = now.Add(d) }
+}
+
 // A burst from one sender over the limit is refused with a temporary 450
 // (the sending MTA keeps the messages and retries), other senders are not
 // affected, and once the window has passed the retried messages are
 // stored: nothing is dropped.
 func TestSenderRateLimitOverSMTP(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-		s.SetClock(func() time.Time { return now })
+		advance := stopClock(s)
 		h := newHarness(t, s)
 		h.d.LimitInboundSenders(3, time.Hour)
 		tickets := h.count("tickets")
@@ -43,7 +50,7 @@ func TestSenderRateLimitOverSMTP(t *testing.T) {
 			t.Fatalf("another sender was refused: %v", err)
 		}
 		// The window passes; the MTA's retries are accepted.
-		now = now.Add(time.Hour)
+		advance(time.Hour)
 		for _, n := range refused {
 			if err := h.send("robot@exemple.fr", []string{"support@acme.example"}, imapMessage(n, "robot@exemple.fr")); err != nil {
 				t.Fatalf("retry of %d after the window: %v", n, err)
@@ -59,8 +66,7 @@ func TestSenderRateLimitOverSMTP(t *testing.T) {
 // before the checkpoint, and are stored on a poll after the window.
 func TestSenderRateLimitOverIMAP(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-		s.SetClock(func() time.Time { return now })
+		advance := stopClock(s)
 		h := newImapHarness(t, s)
 		h.d.LimitInboundSenders(2, time.Hour)
 		m := h.mailbox("flag", imapPassword)
@@ -87,7 +93,7 @@ func TestSenderRateLimitOverIMAP(t *testing.T) {
 		if err := h.poller().Once(context.Background()); err != nil || h.emailTickets() != 3 {
 			t.Fatalf("second poll in the window: %v, %d tickets", err, h.emailTickets())
 		}
-		now = now.Add(time.Hour)
+		advance(time.Hour)
 		if err := h.poller().Once(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -129,36 +129,13 @@ func TestParallelTestsGetTheirOwnDatabases(t *testing.T) {
 }
 
 func TestAvailableAgreesWithNewDatabase(t *testing.T) {
-	ok, reason := Available()
-	if reason == "" {
-		t.Error("Available gave no reason")
-	}
-	if !ok {
-		t.Skipf("PostgreSQL not available here: %s", reason)
-	}
 	// NewDatabase must then work rather than skip.
-	if NewDatabase(t) == "" {
-		t.Error("Available said yes but NewDatabase gave no URL")
-	}
+	testrequire.CheckAvailableAgrees(t, Available, func(t *testing.T) bool { return NewDatabase(t) != "" })
 }
 
 func TestMissingPostgresSkipsUnlessRequired(t *testing.T) {
-	t.Setenv(EnvRequire, "browser")
-	r := &testrequire.Recorder{}
-	postgres.Unavailable(r, "not installed")
-	if r.SkipMsg == "" || r.FatalMsg != "" {
-		t.Errorf("without the requirement: skipped=%q fatal=%q, want a skip", r.SkipMsg, r.FatalMsg)
-	}
-	if !strings.Contains(r.SkipMsg, "install the postgresql package") {
-		t.Errorf("skip message %q does not say what to install", r.SkipMsg)
-	}
-
-	t.Setenv(EnvRequire, "postgres,browser")
-	r = &testrequire.Recorder{}
-	postgres.Unavailable(r, "not installed")
-	if r.FatalMsg == "" || r.SkipMsg != "" {
-		t.Errorf("with the requirement: skipped=%q fatal=%q, want a failure", r.SkipMsg, r.FatalMsg)
-	}
+	testrequire.CheckSkipsUnlessRequired(t, "postgresql", "browser", "postgres,browser",
+		func(r testing.TB) { postgres.Unavailable(r, "not installed") })
 }
 
 func TestAvailableExplainsMissingPostgres(t *testing.T) {

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -405,7 +406,7 @@ func (c *compiler) leaf(cond Condition, path loc) *node {
 	op, ok := opNames[cond.Op]
 	if !ok {
 		c.add(path.to("op"), "unknown_op", fmt.Sprintf("unknown op %q", cond.Op),
-			map[string]string{"op": cond.Op, "allowed": strings.Join(sortedKeys(opNames), ",")})
+			map[string]string{"op": cond.Op, "allowed": strings.Join(slices.Sorted(maps.Keys(opNames)), ",")})
 		return nil
 	}
 	n.op = op
@@ -444,7 +445,7 @@ func (c *compiler) leafField(n *node, field string, path loc) bool {
 	id, ok := fieldNames[field]
 	if !ok {
 		c.add(path, "unknown_field", fmt.Sprintf("unknown field %q", field),
-			map[string]string{"field": field, "allowed": strings.Join(append(sortedKeys(fieldNames), FieldCustomPrefix+"<key>"), ",")})
+			map[string]string{"field": field, "allowed": strings.Join(append(slices.Sorted(maps.Keys(fieldNames)), FieldCustomPrefix+"<key>"), ",")})
 		return false
 	}
 	n.field = id
@@ -679,13 +680,4 @@ func opName(o opID) string {
 		}
 	}
 	return ""
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

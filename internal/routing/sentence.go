@@ -227,16 +227,19 @@ func (d Sentences) Reason(r Reason) string {
 	}
 	c := Condition{Field: r.Field, Op: r.Op, Value: r.Expected}
 	if r.Op == OpIn {
-		c.Value, c.Values = "", splitList(r.Expected)
+		c.Value, c.Values = "", SplitList(r.Expected)
 	}
 	s := d.test(c, r.Negated)
-	if isTextOp(r.Op) && !r.Negated && r.Actual != "" && !slices.Equal(splitList(r.Actual), []string{r.Expected}) {
+	if isTextOp(r.Op) && !r.Negated && r.Actual != "" && !slices.Equal(SplitList(r.Actual), []string{r.Expected}) {
 		s = d.t("routing.reason.found", "cond", s, "found", r.Actual)
 	}
 	return s
 }
 
-func splitList(s string) []string {
+// SplitList reads a list written with commas (an "in" condition's values,
+// tags to add), dropping blanks: how the rule editor and the sentences read
+// one.
+func SplitList(s string) []string {
 	var out []string
 	for _, v := range strings.Split(s, ",") {
 		if v = strings.TrimSpace(v); v != "" {

@@ -27,14 +27,7 @@ import (
 func TestDatabaseOutageAnswers503(t *testing.T) {
 	dbURL := pgtest.NewDatabase(t)
 	ctx := context.Background()
-	direct, err := store.Open(ctx, dbURL, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer direct.Close()
-	if err := direct.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	direct := storetest.OpenURL(t, dbURL)
 	f := storetest.Seed(t, direct)
 
 	p := newProxy(t, dbURL)

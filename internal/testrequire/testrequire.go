@@ -62,3 +62,46 @@ func (r *Recorder) Skipf(f string, args ...any) { r.SkipMsg = fmt.Sprintf(f, arg
 
 // Fatalf records the failure message.
 func (r *Recorder) Fatalf(f string, args ...any) { r.FatalMsg = fmt.Sprintf(f, args...) }
+
+// CheckSkipsUnlessRequired is the test a package with a dependency runs on
+// its own way of meeting its absence (meet, called with a Recorder while
+// the dependency is missing): with Env set to without, which names only
+// other dependencies, meet must skip and say which package (pkg) to
+// install; with Env set to with, which names this one, it must fail.
+func CheckSkipsUnlessRequired(t *testing.T, pkg, without, with string, meet func(testing.TB)) {
+	t.Helper()
+	t.Setenv(Env, without)
+	r := &Recorder{}
+	meet(r)
+	if r.SkipMsg == "" || r.FatalMsg != "" {
+		t.Errorf("without the requirement: skipped=%q fatal=%q, want a skip", r.SkipMsg, r.FatalMsg)
+	}
+	if !strings.Contains(r.SkipMsg, "install the "+pkg+" package") {
+		t.Errorf("skip message %q does not say what to install", r.SkipMsg)
+	}
+
+	t.Setenv(Env, with)
+	r = &Recorder{}
+	meet(r)
+	if r.FatalMsg == "" || r.SkipMsg != "" {
+		t.Errorf("with the requirement: skipped=%q fatal=%q, want a failure", r.SkipMsg, r.FatalMsg)
+	}
+}
+
+// CheckAvailableAgrees is the test that a package's Available and its
+// opener agree: Available always gives its reason, and when it says yes
+// the opener works rather than skips (opened reports that it gave back a
+// usable value: a URL, a browser context).
+func CheckAvailableAgrees(t *testing.T, available func() (bool, string), opened func(t *testing.T) bool) {
+	t.Helper()
+	ok, reason := available()
+	if reason == "" {
+		t.Error("Available gave no reason")
+	}
+	if !ok {
+		t.Skipf("not available here: %s", reason)
+	}
+	if !opened(t) {
+		t.Error("Available said yes but the opener gave nothing back")
+	}
+}

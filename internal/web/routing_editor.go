@@ -219,7 +219,7 @@ func (e *ruleEditor) rule(id int64) (routing.Rule, error) {
 func (row condRow) condition() routing.Condition {
 	c := routing.Condition{Field: row.Field, Op: row.Op}
 	if row.Op == routing.OpIn {
-		c.Values = splitCommaList(row.Value)
+		c.Values = routing.SplitList(row.Value)
 	} else {
 		c.Value = strings.TrimSpace(row.Value)
 	}
@@ -227,17 +227,6 @@ func (row condRow) condition() routing.Condition {
 		return routing.Condition{Not: &c}
 	}
 	return c
-}
-
-// splitCommaList reads a comma-separated list, dropping blanks.
-func splitCommaList(s string) []string {
-	var out []string
-	for _, v := range strings.Split(s, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 func actionFormOf(a routing.Actions) actionForm {
@@ -253,7 +242,7 @@ func actionFormOf(a routing.Actions) actionForm {
 }
 
 func (f actionForm) actions() routing.Actions {
-	a := routing.Actions{Tier: f.Tier, Team: f.Team, Priority: f.Priority, RequestType: f.RequestType, AddTags: splitCommaList(f.Tags),
+	a := routing.Actions{Tier: f.Tier, Team: f.Team, Priority: f.Priority, RequestType: f.RequestType, AddTags: routing.SplitList(f.Tags),
 		MarkSensitive: f.Sensitive, RequireHuman: f.Human, AutoReply: strings.TrimSpace(f.AutoReply)}
 	kind, v, _ := strings.Cut(f.Assign, ":")
 	switch kind {

@@ -40,25 +40,38 @@ var Dialects = []store.Dialect{store.SQLite, store.Postgres}
 // the server is not installed (see the package documentation).
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	var url string
+	return OpenURL(t, NewURL(t, d))
+}
+
+// NewURL returns the URL of a new empty database of the given dialect,
+// removed when the test ends, for tests that hand it to something else too
+// (another process, a proxy) besides opening it with OpenURL.
+func NewURL(t testing.TB, d store.Dialect) string {
+	t.Helper()
 	switch d {
 	case store.SQLite:
-		url = "sqlite:" + filepath.Join(t.TempDir(), "palier.db")
+		return "sqlite:" + filepath.Join(t.TempDir(), "palier.db")
 	case store.Postgres:
-		url = pgtest.NewDatabase(t)
-	default:
-		t.Fatalf("storetest: unknown dialect %q", d)
+		return pgtest.NewDatabase(t)
 	}
+	t.Fatalf("storetest: unknown dialect %q", d)
+	return ""
+}
+
+// OpenURL opens and migrates the store at url; it is closed when the test
+// ends.
+func OpenURL(t testing.TB, url string) *store.Store {
+	t.Helper()
 	ctx := context.Background()
 	s, err := store.Open(ctx, url, "")
 	if err != nil {
-		t.Fatalf("storetest: open %s store: %v", d, err)
+		t.Fatalf("storetest: open store %s: %v", url, err)
 	}
 	// Registered before the database's own cleanup runs (cleanups run last
 	// in, first out), so PostgreSQL drops a database nobody is connected to.
 	t.Cleanup(func() { _ = s.Close() })
 	if err := s.Migrate(ctx); err != nil {
-		t.Fatalf("storetest: migrate %s store: %v", d, err)
+		t.Fatalf("storetest: migrate store %s: %v", url, err)
 	}
 	return s
 }
