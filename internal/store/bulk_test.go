@@ -17,6 +17,7 @@ func TestBulkLoad(t *testing.T) {
 		f := storetest.Seed(t, s)
 		end := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 		var progress []int64
+		seeded := collaboratorsIn(t, s, f.WS.ID)
 		// 2,500 tickets in batches of 1,100: several transactions, and more
 		// rows per transaction than one INSERT statement takes.
 		st, err := s.BulkLoad(ctx, f.WS.ID, store.BulkSpec{Tickets: 2500, Customers: 100, Seed: 7, End: end, Span: 30 * 24 * time.Hour, Batch: 1100,
@@ -29,6 +30,10 @@ func TestBulkLoad(t *testing.T) {
 		}
 		if want := []int64{1100, 2200, 2500}; !slices.Equal(progress, want) {
 			t.Errorf("progress = %v, want %v", progress, want)
+		}
+		// Every row counted reached the database, the last batch's too.
+		if stored := collaboratorsIn(t, s, f.WS.ID) - seeded; st.Collaborators == 0 || stored != st.Collaborators {
+			t.Errorf("collaborators stored = %d, counted %d; want the same, above 0", stored, st.Collaborators)
 		}
 		all := store.Filter{}
 		if n, err := s.CountTickets(ctx, f.WS.ID, all, 1<<30); err != nil || n != 2500+len(f.Ticket) {
@@ -105,6 +110,17 @@ func TestBulkLoadIsDeterministic(t *testing.T) {
 	first := load(t, store.SQLite)
 	same(t, first, load(t, store.SQLite))
 	t.Run("postgres", func(t *testing.T) { same(t, first, load(t, store.Postgres)) })
+}
+
+// collaboratorsIn counts the collaborators on the workspace's tickets.
+func collaboratorsIn(t *testing.T, s *store.Store, wsID int64) int64 {
+	t.Helper()
+	var n int64
+	if err := s.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM ticket_collaborators c JOIN tickets t ON t.id = c.ticket_id WHERE t.workspace_id = $1`,
+		wsID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func kinds(evs []ticket.Event) []ticket.EventKind {
