@@ -17,7 +17,15 @@ func TestBulkLoad(t *testing.T) {
 		f := storetest.Seed(t, s)
 		end := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 		var progress []int64
-		seeded := collaboratorsIn(t, s, f.WS.ID)
+		collaborators := func() (n int64) {
+			t.Helper()
+			if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM ticket_collaborators c JOIN tickets t ON t.id = c.ticket_id WHERE t.workspace_id = $1`,
+				f.WS.ID).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		seeded := collaborators()
 		// 2,500 tickets in batches of 1,100: several transactions, and more
 		// rows per transaction than one INSERT statement takes.
 		st, err := s.BulkLoad(ctx, f.WS.ID, store.BulkSpec{Tickets: 2500, Customers: 100, Seed: 7, End: end, Span: 30 * 24 * time.Hour, Batch: 1100,
@@ -32,7 +40,7 @@ func TestBulkLoad(t *testing.T) {
 			t.Errorf("progress = %v, want %v", progress, want)
 		}
 		// Every row counted reached the database, the last batch's too.
-		if stored := collaboratorsIn(t, s, f.WS.ID) - seeded; st.Collaborators == 0 || stored != st.Collaborators {
+		if stored := collaborators() - seeded; st.Collaborators == 0 || stored != st.Collaborators {
 			t.Errorf("collaborators stored = %d, counted %d; want the same, above 0", stored, st.Collaborators)
 		}
 		all := store.Filter{}
@@ -110,17 +118,6 @@ func TestBulkLoadIsDeterministic(t *testing.T) {
 	first := load(t, store.SQLite)
 	same(t, first, load(t, store.SQLite))
 	t.Run("postgres", func(t *testing.T) { same(t, first, load(t, store.Postgres)) })
-}
-
-// collaboratorsIn counts the collaborators on the workspace's tickets.
-func collaboratorsIn(t *testing.T, s *store.Store, wsID int64) int64 {
-	t.Helper()
-	var n int64
-	if err := s.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM ticket_collaborators c JOIN tickets t ON t.id = c.ticket_id WHERE t.workspace_id = $1`,
-		wsID).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 func kinds(evs []ticket.Event) []ticket.EventKind {

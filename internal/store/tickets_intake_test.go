@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/palier/palier/internal/customer"
@@ -71,51 +70,6 @@ func TestIntakeIndexesTheNewTicket(t *testing.T) {
 					}
 				}
 			})
-		}
-	})
-}
-
-// A ticket the database itself refuses (PostgreSQL stores no NUL byte in
-// text) fails alone: on PostgreSQL it is pipelined with the others of its
-// batch, whose implicit transaction it rolls back, and they must then be
-// written anyway, once each, with numbers that leave no gap.
-func TestATicketTheDatabaseRefusesFailsAlone(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := t.Context()
-		f := storetest.Seed(t, s)
-		before := ticketCount(t, s, f.WS.ID)
-		const n = 48
-		created, errs := createAtOnce(n, func(i int) (ticket.Ticket, error) {
-			subject := fmt.Sprintf("Pipeline %d", i)
-			if i%6 == 0 {
-				subject += "\x00"
-			}
-			nt := store.NewTicket{Ticket: ticket.Ticket{Subject: subject, Channel: "api", TierID: f.Tier["L1"].ID, Language: "fr"},
-				Body: "Bonjour", FirstIsCustomer: true}
-			if i%2 == 0 {
-				nt.NewCustomer = &customer.Customer{Name: "Client pipeline", Email: fmt.Sprintf("pipeline%d@new.example", i), Language: "fr"}
-			} else {
-				nt.Ticket.CustomerID = f.Customer["alice"].ID
-			}
-			return s.CreateTicket(ctx, f.WS.ID, nt)
-		})
-		var numbers []int64
-		for i := range n {
-			if i%6 == 0 && errs[i] != nil {
-				continue // refused by this database: checked by the count below
-			}
-			if errs[i] != nil {
-				t.Errorf("ticket %d: %v", i, errs[i])
-				continue
-			}
-			numbers = append(numbers, created[i].Number)
-			if got, err := s.Ticket(ctx, f.WS.ID, created[i].ID); err != nil || got.Subject != fmt.Sprintf("Pipeline %d", i) && i%6 != 0 {
-				t.Errorf("acknowledged ticket %d: %+v, %v", i, got, err)
-			}
-		}
-		wantStoredWithoutGaps(t, s, f.WS.ID, before, numbers)
-		if s.Dialect() == store.Postgres && len(numbers) != n-n/6 {
-			t.Errorf("%d tickets stored on PostgreSQL, want %d", len(numbers), n-n/6)
 		}
 	})
 }
