@@ -134,6 +134,10 @@ func countZero(waits []time.Duration) int {
 	return n
 }
 
+// errOf is the error of a call that also returns a value, for a test
+// about the error alone: return errOf(s.CreateTier(…)).
+func errOf[T any](_ T, err error) error { return err }
+
 // ptr returns a pointer to v (for store.Change fields).
 func ptr[T any](v T) *T { return &v }
 
