@@ -104,13 +104,8 @@ func (s *Store) MergeTickets(ctx context.Context, wsID int64, m Merge) (ticket.T
 			}
 			written = append(written, reply)
 			next = target.Receive(ticket.AgentReply, m.ActorID, "", now)
-			if next.Status != target.Status {
-				st, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: target.ID, Kind: ticket.StatusChanged, ActorAgentID: m.ActorID,
-					Data: event.Change{From: string(target.Status), To: string(next.Status)}}, now)
-				if err != nil {
-					return err
-				}
-				written = append(written, st)
+			if written, err = s.recordStatusMove(ctx, tx, wsID, m.ActorID, target, next, now, written); err != nil {
+				return err
 			}
 		}
 		if err := s.saveTicket(ctx, tx, &next, now); err != nil {

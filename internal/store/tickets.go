@@ -576,14 +576,10 @@ func (s *Store) AddMessageChange(ctx context.Context, wsID, ticketID int64, guar
 			return err
 		}
 		next := t.Receive(e.Kind, e.ActorAgentID, status, now)
-		written := []ticket.Event{e} // the message first: hooks read events[0]
-		if next.Status != t.Status {
-			st, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorAgentID: e.ActorAgentID,
-				Data: event.Change{From: string(t.Status), To: string(next.Status)}}, now)
-			if err != nil {
-				return err
-			}
-			written = append(written, st)
+		written, err := s.recordStatusMove(ctx, tx, wsID, e.ActorAgentID, t, next, now,
+			[]ticket.Event{e}) // the message first: hooks read events[0]
+		if err != nil {
+			return err
 		}
 		if !ch.Empty() {
 			var changes []ticket.Event
@@ -608,6 +604,21 @@ func (s *Store) AddMessageChange(ctx context.Context, wsID, ticketID int64, guar
 		return nil
 	})
 	return e, out, err
+}
+
+// recordStatusMove writes, when a message moved the ticket from t to
+// next's status, the status_changed event by actorID, and returns written
+// with it appended.
+func (s *Store) recordStatusMove(ctx context.Context, tx *Tx, wsID, actorID int64, t, next ticket.Ticket, now time.Time, written []ticket.Event) ([]ticket.Event, error) {
+	if next.Status == t.Status {
+		return written, nil
+	}
+	st, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorAgentID: actorID,
+		Data: event.Change{From: string(t.Status), To: string(next.Status)}}, now)
+	if err != nil {
+		return nil, err
+	}
+	return append(written, st), nil
 }
 
 // Events returns a ticket's timeline in order, after an event id.
