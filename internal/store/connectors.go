@@ -261,18 +261,11 @@ func (s *Store) attachConnectorState(ctx context.Context, wsID, ticketID int64, 
 func (s *Store) RetryConnectorDelivery(ctx context.Context, wsID, actorID, ticketID, eventID int64, jobKey string) error {
 	return s.inTx(ctx, func(tx *Tx) error {
 		var id int64
-		var messageID, state string
-		err := tx.QueryRowContext(ctx, `SELECT m.id, m.external_id, m.state FROM connector_messages m JOIN connectors c ON c.id = m.connector_id
-			WHERE c.workspace_id = $1 AND m.ticket_id = $2 AND m.event_id = $3 AND m.direction = $4`,
-			wsID, ticketID, eventID, MailOut).Scan(&id, &messageID, &state)
-		if errors.Is(err, sql.ErrNoRows) {
-			return problem.NotFoundf("message")
-		}
-		if err != nil {
-			return fmt.Errorf("retry delivery: %w", err)
-		}
-		if state != MailFailed {
-			return problem.New(problem.Conflict, "delivery_not_failed", "only a delivery that failed can be sent again")
+		var messageID string
+		if err := scanFailedMessage(tx.QueryRowContext(ctx, `SELECT m.id, m.external_id, m.state FROM connector_messages m JOIN connectors c ON c.id = m.connector_id
+			WHERE c.workspace_id = $1 AND m.ticket_id = $2 AND m.event_id = $3 AND m.direction = $4`, wsID, ticketID, eventID, MailOut),
+			problem.New(problem.Conflict, "delivery_not_failed", "only a delivery that failed can be sent again"), &id, &messageID); err != nil {
+			return err
 		}
 		now := ms(s.now())
 		requeued, err := requeueJob(ctx, tx, jobKey, now, JobFailed, JobDone, JobQueued)

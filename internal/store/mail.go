@@ -212,6 +212,24 @@ func (s *Store) MailState(ctx context.Context, wsID int64, messageID string) (st
 		wsID, messageID, MailOut)
 }
 
+// scanFailedMessage scans the row of an outgoing email or webhook delivery
+// to send again (its fields into dest, then its state): one that does not
+// exist is not found, one that did not fail is refused with notFailed.
+func scanFailedMessage(row *sql.Row, notFailed *problem.Error, dest ...any) error {
+	var state string
+	err := row.Scan(append(dest, &state)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return problem.NotFoundf("message")
+	}
+	if err != nil {
+		return fmt.Errorf("retry outgoing message: %w", err)
+	}
+	if state != MailFailed {
+		return notFailed
+	}
+	return nil
+}
+
 // outgoingState reads the state and last answer of an outgoing email or
 // webhook delivery (query selects them); one that does not exist is a
 // not-found problem naming what.

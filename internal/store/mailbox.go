@@ -305,17 +305,11 @@ func (s *Store) IsTicketCc(ctx context.Context, wsID, ticketID int64, address st
 // email_retry_expired).
 func (s *Store) RetryMail(ctx context.Context, wsID, actorID, ticketID, eventID int64, jobKey string) error {
 	return s.inTx(ctx, func(tx *Tx) error {
-		var messageID, state string
-		err := tx.QueryRowContext(ctx, `SELECT message_id, state FROM mail_messages
-			WHERE workspace_id = $1 AND ticket_id = $2 AND event_id = $3 AND direction = $4`, wsID, ticketID, eventID, MailOut).Scan(&messageID, &state)
-		if errors.Is(err, sql.ErrNoRows) {
-			return problem.NotFoundf("message")
-		}
-		if err != nil {
-			return fmt.Errorf("retry mail: %w", err)
-		}
-		if state != MailFailed {
-			return problem.New(problem.Conflict, "email_not_failed", "only an email that failed can be sent again")
+		var messageID string
+		if err := scanFailedMessage(tx.QueryRowContext(ctx, `SELECT message_id, state FROM mail_messages
+			WHERE workspace_id = $1 AND ticket_id = $2 AND event_id = $3 AND direction = $4`, wsID, ticketID, eventID, MailOut),
+			problem.New(problem.Conflict, "email_not_failed", "only an email that failed can be sent again"), &messageID); err != nil {
+			return err
 		}
 		now := ms(s.now())
 		requeued, err := requeueJob(ctx, tx, jobKey, now, JobFailed, JobDone, JobQueued, JobRunning)
