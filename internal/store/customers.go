@@ -85,14 +85,9 @@ func (s *Store) Organisations(ctx context.Context, wsID int64, query string, bef
 		before = 1<<63 - 1
 	}
 	text, args := `SELECT `+orgColumns+` FROM organisations WHERE workspace_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, []any{wsID, before, clampLimit(limit)}
-	if words := searchWords(nil, query); len(words) > 0 {
-		p, err := s.planSearch(ctx, organisationTerms, wsID, words)
-		if err != nil || p.none {
-			return []customer.Organisation{}, err
-		}
-		text, args = searchQuery(organisationTerms, p, orgColumns, "", args)
-	} else if strings.TrimSpace(query) != "" {
-		return []customer.Organisation{}, nil // nothing searchable in it: no word, no match
+	text, args, none, err := s.searchOrList(ctx, organisationTerms, wsID, query, orgColumns, "", text, args)
+	if err != nil || none {
+		return []customer.Organisation{}, err
 	}
 	rows, err := s.read.QueryContext(ctx, text, args...)
 	if err != nil {
@@ -266,14 +261,9 @@ func (s *Store) Customers(ctx context.Context, wsID int64, query string, orgID, 
 	if orgID != 0 {
 		text = `SELECT ` + customerColumns + ` FROM customers r WHERE workspace_id = $1 AND organisation_id = $4 AND id < $2 AND merged_into_id IS NULL ORDER BY id DESC LIMIT $3`
 	}
-	if words := searchWords(nil, query); len(words) > 0 {
-		p, err := s.planSearch(ctx, customerTerms, wsID, words)
-		if err != nil || p.none {
-			return []customer.Customer{}, err
-		}
-		text, args = searchQuery(customerTerms, p, customerColumns, org, args)
-	} else if strings.TrimSpace(query) != "" {
-		return []customer.Customer{}, nil // nothing searchable in it: no word, no match
+	text, args, none, err := s.searchOrList(ctx, customerTerms, wsID, query, customerColumns, org, text, args)
+	if err != nil || none {
+		return []customer.Customer{}, err
 	}
 	rows, err := s.read.QueryContext(ctx, text, args...)
 	if err != nil {

@@ -373,6 +373,23 @@ func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words 
 	return p, nil
 }
 
+// searchOrList is the query of one page of a list of ix's records: list
+// (with its args) when query is blank, else the search of query's words
+// (searchQuery, columns and extra as there); none when nothing can match,
+// a query with no searchable word included.
+func (s *Store) searchOrList(ctx context.Context, ix termIndex, wsID int64, query, columns, extra, list string, args []any) (string, []any, bool, error) {
+	words := searchWords(nil, query)
+	if len(words) == 0 {
+		return list, args, strings.TrimSpace(query) != "", nil
+	}
+	p, err := s.planSearch(ctx, ix, wsID, words)
+	if err != nil || p.none {
+		return "", nil, true, err
+	}
+	text, args := searchQuery(ix, p, columns, extra, args)
+	return text, args, false, nil
+}
+
 // searchQuery builds the query of one page of a search: columns of the
 // records (aliased r), restricted by extra (conditions on r, with
 // arguments from $4 on), newest first before the id $2, at most $3.
