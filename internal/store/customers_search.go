@@ -373,21 +373,27 @@ func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words 
 	return p, nil
 }
 
-// searchOrList is the query of one page of a list of ix's records: list
+// searchOrList reads one page of a list of ix's records: the list query
 // (with its args) when query is blank, else the search of query's words
-// (searchQuery, columns and extra as there); none when nothing can match,
-// a query with no searchable word included.
-func (s *Store) searchOrList(ctx context.Context, ix termIndex, wsID int64, query, columns, extra, list string, args []any) (string, []any, bool, error) {
-	words := searchWords(nil, query)
-	if len(words) == 0 {
-		return list, args, strings.TrimSpace(query) != "", nil
+// (searchQuery, columns and extra as there); nothing, as an empty list,
+// when nothing can match, a query with no searchable word included.
+func searchOrList[T any](ctx context.Context, s *Store, ix termIndex, wsID int64, query, columns, extra, list string, args []any,
+	scan func(*sql.Rows) (T, error)) ([]T, error) {
+	text := list
+	if words := searchWords(nil, query); len(words) > 0 {
+		p, err := s.planSearch(ctx, ix, wsID, words)
+		if err != nil || p.none {
+			return []T{}, err
+		}
+		text, args = searchQuery(ix, p, columns, extra, args)
+	} else if strings.TrimSpace(query) != "" {
+		return []T{}, nil // nothing searchable in it: no word, no match
 	}
-	p, err := s.planSearch(ctx, ix, wsID, words)
-	if err != nil || p.none {
-		return "", nil, true, err
+	rows, err := s.read.QueryContext(ctx, text, args...)
+	if err != nil {
+		return nil, err
 	}
-	text, args := searchQuery(ix, p, columns, extra, args)
-	return text, args, false, nil
+	return collect(rows, scan)
 }
 
 // searchQuery builds the query of one page of a search: columns of the
