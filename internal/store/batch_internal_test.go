@@ -7,17 +7,26 @@ import (
 	"time"
 )
 
+// openSQLiteFile opens a store on a new SQLite file, not migrated, for the
+// internal tests that need its unexported parts; it is closed when the
+// test ends.
+func openSQLiteFile(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "palier.db"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
 // A job whose caller gives up while one of its statements runs must not
 // take the rest of its batch down: SQLite rolls back the whole transaction
 // when a write inside it is interrupted, so the caller's cancellation must
 // never reach the shared transaction.
 func TestCancelledJobMidStatementSparesItsBatch(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "palier.db"), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openSQLiteFile(t)
 	if _, err := s.write.ExecContext(ctx, `CREATE TABLE marks (who TEXT)`); err != nil {
 		t.Fatal(err)
 	}

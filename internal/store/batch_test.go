@@ -3,8 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"slices"
-	"sync"
 	"testing"
 
 	"github.com/palier/palier/internal/customer"
@@ -21,28 +19,17 @@ func TestConcurrentCreatesAreIsolatedFromEachOther(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f := storetest.Seed(t, s)
-		before, _, err := s.Tickets(ctx, f.WS.ID, store.Filter{}, "", 200)
-		if err != nil {
-			t.Fatal(err)
-		}
+		before := ticketCount(t, s, f.WS.ID)
 		const n = 60
-		var wg sync.WaitGroup
-		created := make([]ticket.Ticket, n)
-		errs := make([]error, n)
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				customer := f.Customer["alice"].ID
-				if i%3 == 0 {
-					customer = f.Other.Customer.ID // another tenant's: refused
-				}
-				created[i], errs[i] = s.CreateTicket(ctx, f.WS.ID, store.NewTicket{
-					Ticket: ticket.Ticket{Subject: "Concurrent", Channel: "api", TierID: f.Tier["L1"].ID, CustomerID: customer},
-					Body:   "Bonjour"})
-			}()
-		}
-		wg.Wait()
+		created, errs := createAtOnce(n, func(i int) (ticket.Ticket, error) {
+			customer := f.Customer["alice"].ID
+			if i%3 == 0 {
+				customer = f.Other.Customer.ID // another tenant's: refused
+			}
+			return s.CreateTicket(ctx, f.WS.ID, store.NewTicket{
+				Ticket: ticket.Ticket{Subject: "Concurrent", Channel: "api", TierID: f.Tier["L1"].ID, CustomerID: customer},
+				Body:   "Bonjour"})
+		})
 		var numbers []int64
 		for i := range n {
 			switch {
@@ -57,19 +44,7 @@ func TestConcurrentCreatesAreIsolatedFromEachOther(t *testing.T) {
 				}
 			}
 		}
-		after, _, err := s.Tickets(ctx, f.WS.ID, store.Filter{}, "", 200)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(after)-len(before) != len(numbers) {
-			t.Errorf("%d tickets stored, want %d", len(after)-len(before), len(numbers))
-		}
-		slices.Sort(numbers)
-		for i := 1; i < len(numbers); i++ {
-			if numbers[i] != numbers[i-1]+1 {
-				t.Fatalf("ticket numbers have a gap or repeat: %v", numbers)
-			}
-		}
+		wantStoredWithoutGaps(t, s, f.WS.ID, before, numbers)
 	})
 }
 
@@ -81,24 +56,18 @@ func TestConcurrentCreatesWithNewCustomers(t *testing.T) {
 		ctx := context.Background()
 		f := storetest.Seed(t, s)
 		const n = 40
-		var wg sync.WaitGroup
-		errs := make([]error, n)
-		created := make([]ticket.Ticket, n)
-		for i := range n {
-			wg.Go(func() {
-				tier := f.Tier["L1"].ID
-				if i%4 == 0 {
-					tier = f.Other.Tier.ID // another tenant's: refused
-				}
-				created[i], errs[i] = s.CreateTicket(ctx, f.WS.ID, store.NewTicket{
-					Ticket:          ticket.Ticket{Subject: "Nouveau", Channel: "email", TierID: tier},
-					NewCustomer:     &customer.Customer{Name: fmt.Sprintf("Élise Nouvelle %d", i), Email: fmt.Sprintf("elise%d@new.example", i), Language: "fr"},
-					Body:            "Bonjour",
-					FirstIsCustomer: true,
-				})
+		created, errs := createAtOnce(n, func(i int) (ticket.Ticket, error) {
+			tier := f.Tier["L1"].ID
+			if i%4 == 0 {
+				tier = f.Other.Tier.ID // another tenant's: refused
+			}
+			return s.CreateTicket(ctx, f.WS.ID, store.NewTicket{
+				Ticket:          ticket.Ticket{Subject: "Nouveau", Channel: "email", TierID: tier},
+				NewCustomer:     &customer.Customer{Name: fmt.Sprintf("Élise Nouvelle %d", i), Email: fmt.Sprintf("elise%d@new.example", i), Language: "fr"},
+				Body:            "Bonjour",
+				FirstIsCustomer: true,
 			})
-		}
-		wg.Wait()
+		})
 		for i := range n {
 			email := fmt.Sprintf("elise%d@new.example", i)
 			all, err := s.Customers(ctx, f.WS.ID, email, 0, 0, 50)
@@ -125,6 +94,51 @@ func TestConcurrentCreatesWithNewCustomers(t *testing.T) {
 			if len(ev) < 2 || ev[0].ActorCustomerID != found[0].ID || ev[1].ActorCustomerID != found[0].ID || ev[1].Body != "Bonjour" {
 				t.Errorf("ticket %d events: %+v", i, ev)
 			}
+		}
+	})
+}
+
+// A ticket the database itself refuses (PostgreSQL stores no NUL byte in
+// text) fails alone: on PostgreSQL it is pipelined with the others of its
+// batch, whose implicit transaction it rolls back, and they must then be
+// written anyway, once each, with numbers that leave no gap.
+func TestATicketTheDatabaseRefusesFailsAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		before := ticketCount(t, s, f.WS.ID)
+		const n = 48
+		created, errs := createAtOnce(n, func(i int) (ticket.Ticket, error) {
+			subject := fmt.Sprintf("Pipeline %d", i)
+			if i%6 == 0 {
+				subject += "\x00"
+			}
+			nt := store.NewTicket{Ticket: ticket.Ticket{Subject: subject, Channel: "api", TierID: f.Tier["L1"].ID, Language: "fr"},
+				Body: "Bonjour", FirstIsCustomer: true}
+			if i%2 == 0 {
+				nt.NewCustomer = &customer.Customer{Name: "Client pipeline", Email: fmt.Sprintf("pipeline%d@new.example", i), Language: "fr"}
+			} else {
+				nt.Ticket.CustomerID = f.Customer["alice"].ID
+			}
+			return s.CreateTicket(ctx, f.WS.ID, nt)
+		})
+		var numbers []int64
+		for i := range n {
+			if i%6 == 0 && errs[i] != nil {
+				continue // refused by this database: checked by the count below
+			}
+			if errs[i] != nil {
+				t.Errorf("ticket %d: %v", i, errs[i])
+				continue
+			}
+			numbers = append(numbers, created[i].Number)
+			if got, err := s.Ticket(ctx, f.WS.ID, created[i].ID); err != nil || got.Subject != fmt.Sprintf("Pipeline %d", i) && i%6 != 0 {
+				t.Errorf("acknowledged ticket %d: %+v, %v", i, got, err)
+			}
+		}
+		wantStoredWithoutGaps(t, s, f.WS.ID, before, numbers)
+		if s.Dialect() == store.Postgres && len(numbers) != n-n/6 {
+			t.Errorf("%d tickets stored on PostgreSQL, want %d", len(numbers), n-n/6)
 		}
 	})
 }

@@ -238,21 +238,15 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 		if err != nil {
 			return err
 		}
-		ins, err := s.newBulkInsert(ctx, tx, "customers", "id, workspace_id, name, email, language, segment, created_at")
+		all, err := s.newBulkInserts(ctx, tx,
+			bulkTable{"customers", "id, workspace_id, name, email, language, segment, created_at"},
+			bulkTable{"customer_terms", "workspace_id, term, customer_id"},
+			bulkTable{"customer_term_pairs", "workspace_id, head_a, head_b, customer_id"})
 		if err != nil {
 			return err
 		}
-		defer ins.close()
-		terms, err := s.newBulkInsert(ctx, tx, "customer_terms", "workspace_id, term, customer_id")
-		if err != nil {
-			return err
-		}
-		defer terms.close()
-		pairs, err := s.newBulkInsert(ctx, tx, "customer_term_pairs", "workspace_id, head_a, head_b, customer_id")
-		if err != nil {
-			return err
-		}
-		defer pairs.close()
+		defer all.close()
+		ins, terms, pairs := all[0], all[1], all[2]
 		created := g.end - int64(g.spec.Tickets)*g.step // before the first ticket
 		for i := range n {
 			k := existing + int64(i) + 1
@@ -277,13 +271,7 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 				}
 			}
 		}
-		if err := ins.flush(); err != nil {
-			return err
-		}
-		if err := terms.flush(); err != nil {
-			return err
-		}
-		return pairs.flush()
+		return all.flush()
 	})
 	if err != nil {
 		return fmt.Errorf("bulk load customers: %w", err)
@@ -318,24 +306,18 @@ func (s *Store) bulkTickets(ctx context.Context, tx *Tx, g *generator, from, n i
 	if err != nil {
 		return err
 	}
-	tickets, err := s.newBulkInsert(ctx, tx, "tickets", "id, workspace_id, number, subject, status, active, priority, request_type_id, channel, tier_id, team_id, "+
-		"owner_id, customer_id, language, sensitive, tags, escalation_count, created_at, updated_at, first_response_at, solved_at")
-	if err != nil {
-		return err
-	}
-	defer tickets.close()
 	// Event ids are left to the database: nothing refers to them, and rows
 	// inserted in timeline order get increasing ids on both databases.
-	events, err := s.newBulkInsert(ctx, tx, "events", "workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, data_version, created_at")
+	all, err := s.newBulkInserts(ctx, tx,
+		bulkTable{"tickets", "id, workspace_id, number, subject, status, active, priority, request_type_id, channel, tier_id, team_id, " +
+			"owner_id, customer_id, language, sensitive, tags, escalation_count, created_at, updated_at, first_response_at, solved_at"},
+		bulkTable{"events", "workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, data_version, created_at"},
+		bulkTable{"ticket_collaborators", "ticket_id, agent_id, added_by, added_at"})
 	if err != nil {
 		return err
 	}
-	defer events.close()
-	collabs, err := s.newBulkInsert(ctx, tx, "ticket_collaborators", "ticket_id, agent_id, added_by, added_at")
-	if err != nil {
-		return err
-	}
-	defer collabs.close()
+	defer all.close()
+	tickets, events, collabs := all[0], all[1], all[2]
 	// Generated first, written table by table: an event's ticket row must
 	// be in before the event, and the INSERTs buffer rows.
 	batch := make([]bulkTicket, n)
@@ -371,10 +353,7 @@ func (s *Store) bulkTickets(ctx context.Context, tx *Tx, g *generator, from, n i
 		}
 		st.Events += int64(len(bt.events))
 	}
-	if err := events.flush(); err != nil {
-		return err
-	}
-	if err := collabs.flush(); err != nil {
+	if err := all.flush(); err != nil { // the tickets went in above: only events and collaborators wait
 		return err
 	}
 	st.Tickets += int64(n)
@@ -723,3 +702,40 @@ func (b *bulkInsert) flush() error {
 }
 
 func (b *bulkInsert) close() { _ = b.full.Close() }
+
+// bulkTable names a table and the columns a bulk load writes in it.
+type bulkTable struct{ name, columns string }
+
+// bulkInserts are the bulk inserts of one transaction, in the order their
+// rows must reach the database (a row before the rows referring to it).
+type bulkInserts []*bulkInsert
+
+// newBulkInserts prepares one bulkInsert per table, in the order given.
+func (s *Store) newBulkInserts(ctx context.Context, tx *Tx, tables ...bulkTable) (bulkInserts, error) {
+	all := make(bulkInserts, 0, len(tables))
+	for _, t := range tables {
+		b, err := s.newBulkInsert(ctx, tx, t.name, t.columns)
+		if err != nil {
+			all.close()
+			return nil, err
+		}
+		all = append(all, b)
+	}
+	return all, nil
+}
+
+// flush sends the rows still waiting, table by table in order.
+func (all bulkInserts) flush() error {
+	for _, b := range all {
+		if err := b.flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (all bulkInserts) close() {
+	for _, b := range all {
+		b.close()
+	}
+}

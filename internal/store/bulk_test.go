@@ -17,6 +17,15 @@ func TestBulkLoad(t *testing.T) {
 		f := storetest.Seed(t, s)
 		end := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 		var progress []int64
+		collaborators := func() (n int64) {
+			t.Helper()
+			if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM ticket_collaborators c JOIN tickets t ON t.id = c.ticket_id WHERE t.workspace_id = $1`,
+				f.WS.ID).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		seeded := collaborators()
 		// 2,500 tickets in batches of 1,100: several transactions, and more
 		// rows per transaction than one INSERT statement takes.
 		st, err := s.BulkLoad(ctx, f.WS.ID, store.BulkSpec{Tickets: 2500, Customers: 100, Seed: 7, End: end, Span: 30 * 24 * time.Hour, Batch: 1100,
@@ -29,6 +38,10 @@ func TestBulkLoad(t *testing.T) {
 		}
 		if want := []int64{1100, 2200, 2500}; !slices.Equal(progress, want) {
 			t.Errorf("progress = %v, want %v", progress, want)
+		}
+		// Every row counted reached the database, the last batch's too.
+		if stored := collaborators() - seeded; st.Collaborators == 0 || stored != st.Collaborators {
+			t.Errorf("collaborators stored = %d, counted %d; want the same, above 0", stored, st.Collaborators)
 		}
 		all := store.Filter{}
 		if n, err := s.CountTickets(ctx, f.WS.ID, all, 1<<30); err != nil || n != 2500+len(f.Ticket) {

@@ -192,12 +192,8 @@ func (s *Store) SetConnectorDelivery(ctx context.Context, connectorID int64, mes
 
 // ConnectorDelivery returns a webhook delivery's state and last answer.
 func (s *Store) ConnectorDelivery(ctx context.Context, connectorID int64, messageID string) (state, answer string, err error) {
-	err = s.read.QueryRowContext(ctx, `SELECT state, answer FROM connector_messages WHERE connector_id = $1 AND direction = $2 AND external_id = $3`,
-		connectorID, MailOut, messageID).Scan(&state, &answer)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", problem.NotFoundf("delivery")
-	}
-	return state, answer, err
+	return outgoingState(ctx, s.read, "delivery", `SELECT state, answer FROM connector_messages WHERE connector_id = $1 AND direction = $2 AND external_id = $3`,
+		connectorID, MailOut, messageID)
 }
 
 // PlainConnectorSecrets lists the connectors whose secret is not sealed
@@ -265,26 +261,18 @@ func (s *Store) attachConnectorState(ctx context.Context, wsID, ticketID int64, 
 func (s *Store) RetryConnectorDelivery(ctx context.Context, wsID, actorID, ticketID, eventID int64, jobKey string) error {
 	return s.inTx(ctx, func(tx *Tx) error {
 		var id int64
-		var messageID, state string
-		err := tx.QueryRowContext(ctx, `SELECT m.id, m.external_id, m.state FROM connector_messages m JOIN connectors c ON c.id = m.connector_id
-			WHERE c.workspace_id = $1 AND m.ticket_id = $2 AND m.event_id = $3 AND m.direction = $4`,
-			wsID, ticketID, eventID, MailOut).Scan(&id, &messageID, &state)
-		if errors.Is(err, sql.ErrNoRows) {
-			return problem.NotFoundf("message")
-		}
-		if err != nil {
-			return fmt.Errorf("retry delivery: %w", err)
-		}
-		if state != MailFailed {
-			return problem.New(problem.Conflict, "delivery_not_failed", "only a delivery that failed can be sent again")
+		var messageID string
+		if err := scanFailedMessage(tx.QueryRowContext(ctx, `SELECT m.id, m.external_id, m.state FROM connector_messages m JOIN connectors c ON c.id = m.connector_id
+			WHERE c.workspace_id = $1 AND m.ticket_id = $2 AND m.event_id = $3 AND m.direction = $4`, wsID, ticketID, eventID, MailOut),
+			problem.New(problem.Conflict, "delivery_not_failed", "only a delivery that failed can be sent again"), &id, &messageID); err != nil {
+			return err
 		}
 		now := ms(s.now())
-		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = $1, run_at = $2, attempts = 0, last_error = '', finished_at = NULL,
-			lease_until = NULL, lease_token = '' WHERE unique_key = $3 AND state IN ($4, $5, $1)`, JobQueued, now, jobKey, JobFailed, JobDone)
+		requeued, err := requeueJob(ctx, tx, jobKey, now, JobFailed, JobDone, JobQueued)
 		if err != nil {
 			return fmt.Errorf("retry delivery job: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !requeued {
 			return problem.New(problem.Conflict, "delivery_retry_expired", "this reply is too old to be sent again; write a new reply")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE connector_messages SET state = $1, answer = '', updated_at = $2 WHERE id = $3`,

@@ -121,16 +121,12 @@ func orgTickets(d Dialect, wsID, orgID int64, viewer auth.Actor) (from string, a
 // is read and sorted, never the tickets table (see orgTickets).
 func (s *Store) OrganisationOpenTickets(ctx context.Context, wsID, orgID int64, viewer auth.Actor, limit int) ([]ticket.Ticket, error) {
 	query, args := orgOpenQuery(s.dialect, wsID, orgID, viewer, limit)
-	rows, err := s.read.QueryContext(ctx, query, args...)
+	// Listed tickets carry what ticket.CanView needs, as a list's do.
+	list, err := s.listedTickets(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("organisation tickets: %w", err)
 	}
-	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
-	if err != nil {
-		return nil, err
-	}
-	// Listed tickets carry what ticket.CanView needs, as a list's do.
-	return list, s.fillCollaborators(ctx, list)
+	return list, nil
 }
 
 func orgOpenQuery(d Dialect, wsID, orgID int64, viewer auth.Actor, limit int) (string, []any) {

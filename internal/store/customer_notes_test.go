@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
@@ -23,27 +22,12 @@ func TestOrganisationTicketPlans(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		f := storetest.Seed(t, s)
-		if _, err := s.BulkLoad(ctx, f.WS.ID, store.BulkSpec{Tickets: 2000, Seed: 3,
-			End: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), Span: 365 * 24 * time.Hour}); err != nil {
-			t.Fatal(err)
-		}
+		loadYearOfTickets(t, s, f.WS.ID, 2000, 3)
 		// A tenth of the customers work at Globex.
 		if _, err := s.DB().ExecContext(ctx, `UPDATE customers SET organisation_id = $1 WHERE workspace_id = $2 AND id % 10 = 0`, f.Org.ID, f.WS.ID); err != nil {
 			t.Fatal(err)
 		}
-		conn, err := s.DB().Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "ANALYZE"); err != nil {
-			t.Fatal(err)
-		}
-		if s.Dialect() == store.Postgres {
-			if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
-				t.Fatal(err)
-			}
-		}
+		conn := planConn(t, s, true, "SET enable_seqscan = off")
 		for name, m := range f.Members() {
 			viewer := storetest.Actor(t, s, m)
 			open, openArgs, counts, countArgs := store.OrgQueries(s.Dialect(), f.WS.ID, f.Org.ID, viewer)

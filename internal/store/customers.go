@@ -85,20 +85,12 @@ func (s *Store) Organisations(ctx context.Context, wsID int64, query string, bef
 		before = 1<<63 - 1
 	}
 	text, args := `SELECT `+orgColumns+` FROM organisations WHERE workspace_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, []any{wsID, before, clampLimit(limit)}
-	if words := searchWords(nil, query); len(words) > 0 {
-		p, err := s.planSearch(ctx, organisationTerms, wsID, words)
-		if err != nil || p.none {
-			return []customer.Organisation{}, err
-		}
-		text, args = searchQuery(organisationTerms, p, orgColumns, "", args)
-	} else if strings.TrimSpace(query) != "" {
-		return []customer.Organisation{}, nil // nothing searchable in it: no word, no match
-	}
-	rows, err := s.read.QueryContext(ctx, text, args...)
+	list, err := searchOrList(ctx, s, organisationTerms, wsID, query, orgColumns, "", text, args,
+		func(r *sql.Rows) (customer.Organisation, error) { return scanOrg(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list organisations: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (customer.Organisation, error) { return scanOrg(r) })
+	return list, nil
 }
 
 // CreateCustomer adds a customer. The organisation, when given, must belong
@@ -264,20 +256,12 @@ func (s *Store) Customers(ctx context.Context, wsID int64, query string, orgID, 
 	if orgID != 0 {
 		text = `SELECT ` + customerColumns + ` FROM customers r WHERE workspace_id = $1 AND organisation_id = $4 AND id < $2 AND merged_into_id IS NULL ORDER BY id DESC LIMIT $3`
 	}
-	if words := searchWords(nil, query); len(words) > 0 {
-		p, err := s.planSearch(ctx, customerTerms, wsID, words)
-		if err != nil || p.none {
-			return []customer.Customer{}, err
-		}
-		text, args = searchQuery(customerTerms, p, customerColumns, org, args)
-	} else if strings.TrimSpace(query) != "" {
-		return []customer.Customer{}, nil // nothing searchable in it: no word, no match
-	}
-	rows, err := s.read.QueryContext(ctx, text, args...)
+	list, err := searchOrList(ctx, s, customerTerms, wsID, query, customerColumns, org, text, args,
+		func(r *sql.Rows) (customer.Customer, error) { return scanCustomer(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list customers: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (customer.Customer, error) { return scanCustomer(r) })
+	return list, nil
 }
 
 // customerAudit is a customer's details as the audit log records them.

@@ -155,41 +155,44 @@ func writeTerms(ctx context.Context, q querier, ix termIndex, wsID, id int64, re
 
 // writeWords stores the words of record id (without their pairs).
 func writeWords(ctx context.Context, q querier, ix termIndex, wsID, id int64, terms []string) error {
-	for chunk := range slices.Chunk(terms, termsPerInsert) {
-		var b strings.Builder
-		b.WriteString(`INSERT INTO ` + ix.terms + ` (workspace_id, ` + ix.ref + `, term) VALUES `)
-		args := []any{wsID, id}
-		for i, t := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			args = append(args, t)
-			b.WriteString(`($1, $2, $` + strconv.Itoa(len(args)) + `)`)
-		}
-		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("index %s: %w", ix.records, err)
-		}
+	values := make([]any, len(terms))
+	for i, t := range terms {
+		values[i] = t
 	}
-	return nil
+	return insertRecordRows(ctx, q, ix.terms, ix.ref, wsID, id, []string{"term"}, values)
 }
 
 // writePairs stores the pairs of heads of record id's words (termPairs).
 func writePairs(ctx context.Context, q querier, ix termIndex, wsID, id int64, terms []string) error {
 	as, bs := termPairs(terms)
-	for lo := 0; lo < len(as); lo += termsPerInsert {
-		hi := min(lo+termsPerInsert, len(as))
+	values := make([]any, 0, 2*len(as))
+	for i := range as {
+		values = append(values, as[i], bs[i])
+	}
+	return insertRecordRows(ctx, q, ix.pairs, ix.ref, wsID, id, []string{"head_a", "head_b"}, values)
+}
+
+// insertRecordRows inserts into table one row per len(cols) values, each
+// row (workspace_id, ref, cols…) of record id: the two ids are bound once
+// as $1 and $2, and termsPerInsert rows go in one statement, so that the
+// few statement texts stay in the prepared-statement cache.
+func insertRecordRows(ctx context.Context, q querier, table, ref string, wsID, id int64, cols []string, values []any) error {
+	for chunk := range slices.Chunk(values, termsPerInsert*len(cols)) {
 		var b strings.Builder
-		b.WriteString(`INSERT INTO ` + ix.pairs + ` (workspace_id, ` + ix.ref + `, head_a, head_b) VALUES `)
-		args := []any{wsID, id}
-		for i := lo; i < hi; i++ {
-			if i > lo {
+		b.WriteString(`INSERT INTO ` + table + ` (workspace_id, ` + ref + `, ` + strings.Join(cols, ", ") + `) VALUES `)
+		args := append([]any{wsID, id}, chunk...)
+		for row := range len(chunk) / len(cols) {
+			if row > 0 {
 				b.WriteString(", ")
 			}
-			args = append(args, as[i], bs[i])
-			b.WriteString(`($1, $2, $` + strconv.Itoa(len(args)-1) + `, $` + strconv.Itoa(len(args)) + `)`)
+			b.WriteString(`($1, $2`)
+			for c := range cols {
+				b.WriteString(`, $` + strconv.Itoa(3+row*len(cols)+c))
+			}
+			b.WriteString(`)`)
 		}
 		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("index %s: %w", ix.pairs, err)
+			return fmt.Errorf("index %s: %w", table, err)
 		}
 	}
 	return nil
@@ -368,6 +371,29 @@ func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words 
 		}
 	}
 	return p, nil
+}
+
+// searchOrList reads one page of a list of ix's records: the list query
+// (with its args) when query is blank, else the search of query's words
+// (searchQuery, columns and extra as there); nothing, as an empty list,
+// when nothing can match, a query with no searchable word included.
+func searchOrList[T any](ctx context.Context, s *Store, ix termIndex, wsID int64, query, columns, extra, list string, args []any,
+	scan func(*sql.Rows) (T, error)) ([]T, error) {
+	text := list
+	if words := searchWords(nil, query); len(words) > 0 {
+		p, err := s.planSearch(ctx, ix, wsID, words)
+		if err != nil || p.none {
+			return []T{}, err
+		}
+		text, args = searchQuery(ix, p, columns, extra, args)
+	} else if strings.TrimSpace(query) != "" {
+		return []T{}, nil // nothing searchable in it: no word, no match
+	}
+	rows, err := s.read.QueryContext(ctx, text, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scan)
 }
 
 // searchQuery builds the query of one page of a search: columns of the

@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/palier/palier/internal/event"
+	"github.com/palier/palier/internal/ticket"
 )
 
 // legacyNames resolves, for event.Decode, what version 1 rows named by
@@ -58,4 +61,44 @@ func (n *legacyNames) read(query string) map[string]int64 {
 		n.err = fmt.Errorf("names for old events: %w", err)
 	}
 	return out
+}
+
+// eventColumns are the columns readEvents scans, in its order.
+const eventColumns = `id, ticket_id, kind, COALESCE(actor_agent_id, 0), COALESCE(actor_customer_id, 0), body, data, data_version, created_at`
+
+// readEvents runs query, which selects eventColumns from events, and
+// decodes each event's data: the one reading of stored events, for the
+// timeline (on the read pool) and for a merge's copy (in its transaction).
+func readEvents(ctx context.Context, q querier, wsID int64, query string, args ...any) ([]ticket.Event, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		e       ticket.Event
+		data    string
+		version int
+	}
+	raw, err := collect(rows, func(r *sql.Rows) (row, error) {
+		var x row
+		var kind string
+		var at int64
+		err := r.Scan(&x.e.ID, &x.e.TicketID, &kind, &x.e.ActorAgentID, &x.e.ActorCustomerID, &x.e.Body, &x.data, &x.version, &at)
+		x.e.Kind, x.e.CreatedAt = ticket.EventKind(kind), fromMS(at)
+		return x, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Decoded once the rows are read: an old row may need the names of
+	// the workspace's tiers, read with another query.
+	names := eventNames(ctx, q, wsID)
+	list := make([]ticket.Event, len(raw))
+	for i, x := range raw {
+		list[i] = x.e
+		if list[i].Data, err = event.Decode(x.e.Kind, x.version, x.data, names); err != nil {
+			return nil, fmt.Errorf("event %d: %w", x.e.ID, err)
+		}
+	}
+	return list, names.err
 }

@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"errors"
 	"maps"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,6 +60,83 @@ func eventsOf(t *testing.T, s *store.Store, wsID, ticketID int64) []ticket.Event
 	t.Helper()
 	return must(s.Events(t.Context(), wsID, ticketID, 0, 1000))(t)
 }
+
+// createAtOnce runs n ticket creations concurrently, as n requests
+// arriving together, and returns each one's ticket and error by index.
+func createAtOnce(n int, create func(i int) (ticket.Ticket, error)) ([]ticket.Ticket, []error) {
+	created := make([]ticket.Ticket, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { created[i], errs[i] = create(i) })
+	}
+	wg.Wait()
+	return created, errs
+}
+
+// ticketCount counts the workspace's tickets (the tests calling it hold
+// fewer than 200).
+func ticketCount(t *testing.T, s *store.Store, wsID int64) int {
+	t.Helper()
+	list, _, err := s.Tickets(t.Context(), wsID, store.Filter{}, "", 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(list)
+}
+
+// wantStoredWithoutGaps fails unless the workspace holds, beyond the
+// before tickets it held, exactly the tickets acknowledged with numbers,
+// and those numbers follow each other with no gap and no repeat.
+func wantStoredWithoutGaps(t *testing.T, s *store.Store, wsID int64, before int, numbers []int64) {
+	t.Helper()
+	if stored := ticketCount(t, s, wsID) - before; stored != len(numbers) {
+		t.Errorf("%d tickets stored, %d acknowledged", stored, len(numbers))
+	}
+	numbers = slices.Sorted(slices.Values(numbers))
+	for i := 1; i < len(numbers); i++ {
+		if numbers[i] != numbers[i-1]+1 {
+			t.Fatalf("ticket numbers have a gap or repeat: %v", numbers)
+		}
+	}
+}
+
+// burstWaits calls reserve n times at once, released together as a burst
+// of requests, and returns the waits it answered; an error fails the test.
+func burstWaits(t *testing.T, n int, reserve func() (time.Duration, error)) []time.Duration {
+	t.Helper()
+	waits := make([]time.Duration, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			waits[i], errs[i] = reserve()
+		})
+	}
+	close(start)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	return waits
+}
+
+// countZero counts the calls let through at once (no wait).
+func countZero(waits []time.Duration) int {
+	n := 0
+	for _, w := range waits {
+		if w == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// errOf is the error of a call that also returns a value, for a test
+// about the error alone: return errOf(s.CreateTier(…)).
+func errOf[T any](_ T, err error) error { return err }
 
 // ptr returns a pointer to v (for store.Change fields).
 func ptr[T any](v T) *T { return &v }

@@ -263,3 +263,24 @@ func clip(s string, max int) string {
 	}
 	return s
 }
+
+// requeueJob makes the job named key due at now with fresh attempts and
+// no lease (a retry asked for by hand), when its state is one of from; it
+// reports false when there is no such job (pruned, or in another state).
+func requeueJob(ctx context.Context, tx *Tx, key string, now int64, from ...string) (bool, error) {
+	a := &sqlArgs{}
+	query := `UPDATE jobs SET state = ` + a.arg(JobQueued) + `, run_at = ` + a.arg(now) + `, attempts = 0, last_error = '', finished_at = NULL,
+		lease_until = NULL, lease_token = '' WHERE unique_key = ` + a.arg(key) + ` AND state IN (`
+	for i, state := range from {
+		if i > 0 {
+			query += ", "
+		}
+		query += a.arg(state)
+	}
+	res, err := tx.ExecContext(ctx, query+`)`, a.args...)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}

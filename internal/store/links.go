@@ -104,13 +104,8 @@ func (s *Store) MergeTickets(ctx context.Context, wsID int64, m Merge) (ticket.T
 			}
 			written = append(written, reply)
 			next = target.Receive(ticket.AgentReply, m.ActorID, "", now)
-			if next.Status != target.Status {
-				st, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: target.ID, Kind: ticket.StatusChanged, ActorAgentID: m.ActorID,
-					Data: event.Change{From: string(target.Status), To: string(next.Status)}}, now)
-				if err != nil {
-					return err
-				}
-				written = append(written, st)
+			if written, err = s.recordStatusMove(ctx, tx, wsID, m.ActorID, target, next, now, written); err != nil {
+				return err
 			}
 		}
 		if err := s.saveTicket(ctx, tx, &next, now); err != nil {
@@ -174,35 +169,14 @@ func (s *Store) copyConversation(ctx context.Context, tx *Tx, wsID int64, src ti
 	for i, k := range mergeCopied {
 		kinds[i] = a.arg(string(k))
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, kind, COALESCE(actor_agent_id, 0), COALESCE(actor_customer_id, 0), body, data, data_version, created_at
+	list, err := readEvents(ctx, tx, wsID, `SELECT `+eventColumns+`
 		FROM events WHERE ticket_id = `+a.arg(src.ID)+` AND workspace_id = `+a.arg(wsID)+` AND kind IN (`+strings.Join(kinds, ", ")+`) ORDER BY id`, a.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read conversation: %w", err)
 	}
-	type row struct {
-		e       ticket.Event
-		data    string
-		version int
-	}
-	list, err := collect(rows, func(r *sql.Rows) (row, error) {
-		var x row
-		var kind string
-		var at int64
-		err := r.Scan(&x.e.ID, &kind, &x.e.ActorAgentID, &x.e.ActorCustomerID, &x.e.Body, &x.data, &x.version, &at)
-		x.e.Kind, x.e.CreatedAt = ticket.EventKind(kind), fromMS(at)
-		return x, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	names := eventNames(ctx, tx, wsID)
 	out := make([]ticket.Event, 0, len(list))
-	for _, x := range list {
-		e := x.e
+	for _, e := range list {
 		oldID := e.ID
-		if e.Data, err = event.Decode(e.Kind, x.version, x.data, names); err != nil {
-			return nil, fmt.Errorf("event %d: %w", oldID, err)
-		}
 		if e.Kind.Message() {
 			msg, _ := e.Data.(event.Message)
 			if msg.MergedFrom == 0 { // copied twice (merged, then merged again): keep where it was written
@@ -222,7 +196,7 @@ func (s *Store) copyConversation(ctx context.Context, tx *Tx, wsID int64, src ti
 		}
 		out = append(out, e)
 	}
-	return out, names.err
+	return out, nil
 }
 
 // lockTickets locks tickets in ascending id order (two merges or links
@@ -435,6 +409,17 @@ func (s *Store) TicketLinks(ctx context.Context, wsID, ticketID int64) ([]Linked
 // LinkGuard checks a link or an unlink on the locked rows of both tickets.
 type LinkGuard func(t, other ticket.Ticket) error
 
+// lockGuardedPair locks the two tickets of a link and checks guard on
+// their locked rows.
+func (s *Store) lockGuardedPair(ctx context.Context, tx *Tx, wsID, ticketID, otherID int64, guard LinkGuard) (t, other ticket.Ticket, err error) {
+	locked, err := s.lockTickets(ctx, tx, wsID, []int64{ticketID, otherID})
+	if err != nil {
+		return t, other, err
+	}
+	t, other = locked[ticketID], locked[otherID]
+	return t, other, guard(t, other)
+}
+
 // linkLockKey serialises the parent links of a workspace on PostgreSQL:
 // two links made at once could otherwise each pass the cycle check and
 // close a cycle together (SQLite's single writer already serialises them).
@@ -452,12 +437,8 @@ func (s *Store) AddLink(ctx context.Context, wsID, actorID, ticketID, otherID in
 				return fmt.Errorf("link lock: %w", err)
 			}
 		}
-		locked, err := s.lockTickets(ctx, tx, wsID, []int64{ticketID, otherID})
+		t, other, err := s.lockGuardedPair(ctx, tx, wsID, ticketID, otherID, guard)
 		if err != nil {
-			return err
-		}
-		t, other := locked[ticketID], locked[otherID]
-		if err := guard(t, other); err != nil {
 			return err
 		}
 		if _, found, err := linkBetween(ctx, tx, t.ID, other.ID); err != nil || found {
@@ -509,12 +490,8 @@ func (s *Store) RemoveLink(ctx context.Context, wsID, actorID, ticketID, otherID
 	var out ticket.Link
 	var written []ticket.Event
 	err := s.inTx(ctx, func(tx *Tx) error {
-		locked, err := s.lockTickets(ctx, tx, wsID, []int64{ticketID, otherID})
+		t, other, err := s.lockGuardedPair(ctx, tx, wsID, ticketID, otherID, guard)
 		if err != nil {
-			return err
-		}
-		t, other := locked[ticketID], locked[otherID]
-		if err := guard(t, other); err != nil {
 			return err
 		}
 		rel, found, err := linkBetween(ctx, tx, t.ID, other.ID)
@@ -635,13 +612,9 @@ func (s *Store) MergeCandidates(ctx context.Context, wsID int64, t ticket.Ticket
 		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q))
 		where += ` AND lower(subject) LIKE ` + a.arg("%"+esc+"%") + ` ESCAPE '\'`
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` ORDER BY id DESC LIMIT `+a.arg(maxCandidates*5), a.args...)
+	list, err := s.listedTickets(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` ORDER BY id DESC LIMIT `+a.arg(maxCandidates*5), a.args...)
 	if err != nil {
 		return nil, fmt.Errorf("merge candidates: %w", err)
 	}
-	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
-	if err != nil {
-		return nil, err
-	}
-	return list, s.fillCollaborators(ctx, list)
+	return list, nil
 }

@@ -208,10 +208,35 @@ func (s *Store) SetMailState(ctx context.Context, wsID int64, messageID, state, 
 
 // MailState returns an outgoing message's state and last answer.
 func (s *Store) MailState(ctx context.Context, wsID int64, messageID string) (state, answer string, err error) {
-	err = s.write.QueryRowContext(ctx, `SELECT state, answer FROM mail_messages WHERE workspace_id = $1 AND message_id = $2 AND direction = $3`,
-		wsID, messageID, MailOut).Scan(&state, &answer)
+	return outgoingState(ctx, s.write, "message", `SELECT state, answer FROM mail_messages WHERE workspace_id = $1 AND message_id = $2 AND direction = $3`,
+		wsID, messageID, MailOut)
+}
+
+// scanFailedMessage scans the row of an outgoing email or webhook delivery
+// to send again (its fields into dest, then its state): one that does not
+// exist is not found, one that did not fail is refused with notFailed.
+func scanFailedMessage(row *sql.Row, notFailed *problem.Error, dest ...any) error {
+	var state string
+	err := row.Scan(append(dest, &state)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", problem.NotFoundf("message")
+		return problem.NotFoundf("message")
+	}
+	if err != nil {
+		return fmt.Errorf("retry outgoing message: %w", err)
+	}
+	if state != MailFailed {
+		return notFailed
+	}
+	return nil
+}
+
+// outgoingState reads the state and last answer of an outgoing email or
+// webhook delivery (query selects them); one that does not exist is a
+// not-found problem naming what.
+func outgoingState(ctx context.Context, q querier, what, query string, args ...any) (state, answer string, err error) {
+	err = q.QueryRowContext(ctx, query, args...).Scan(&state, &answer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", problem.NotFoundf(what)
 	}
 	return state, answer, err
 }

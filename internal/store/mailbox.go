@@ -305,25 +305,18 @@ func (s *Store) IsTicketCc(ctx context.Context, wsID, ticketID int64, address st
 // email_retry_expired).
 func (s *Store) RetryMail(ctx context.Context, wsID, actorID, ticketID, eventID int64, jobKey string) error {
 	return s.inTx(ctx, func(tx *Tx) error {
-		var messageID, state string
-		err := tx.QueryRowContext(ctx, `SELECT message_id, state FROM mail_messages
-			WHERE workspace_id = $1 AND ticket_id = $2 AND event_id = $3 AND direction = $4`, wsID, ticketID, eventID, MailOut).Scan(&messageID, &state)
-		if errors.Is(err, sql.ErrNoRows) {
-			return problem.NotFoundf("message")
-		}
-		if err != nil {
-			return fmt.Errorf("retry mail: %w", err)
-		}
-		if state != MailFailed {
-			return problem.New(problem.Conflict, "email_not_failed", "only an email that failed can be sent again")
+		var messageID string
+		if err := scanFailedMessage(tx.QueryRowContext(ctx, `SELECT message_id, state FROM mail_messages
+			WHERE workspace_id = $1 AND ticket_id = $2 AND event_id = $3 AND direction = $4`, wsID, ticketID, eventID, MailOut),
+			problem.New(problem.Conflict, "email_not_failed", "only an email that failed can be sent again"), &messageID); err != nil {
+			return err
 		}
 		now := ms(s.now())
-		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = $1, run_at = $2, attempts = 0, last_error = '', finished_at = NULL,
-			lease_until = NULL, lease_token = '' WHERE unique_key = $3 AND state IN ($4, $5, $1, $6)`, JobQueued, now, jobKey, JobFailed, JobDone, JobRunning)
+		requeued, err := requeueJob(ctx, tx, jobKey, now, JobFailed, JobDone, JobQueued, JobRunning)
 		if err != nil {
 			return fmt.Errorf("retry mail job: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !requeued {
 			return problem.New(problem.Conflict, "email_retry_expired", "this email is too old to be sent again; write a new reply")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE mail_messages SET state = $1, answer = '', updated_at = $2

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/palier/palier/internal/customer"
@@ -12,11 +11,7 @@ import (
 // search once it has run: its Go step indexes them in its transaction.
 func TestMigration0024IndexesExistingRecords(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "palier.db"), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openSQLiteFile(t)
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,6 @@
 package store_test
 
 import (
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,31 +21,8 @@ func TestLoginReservationIsAtomicUnderConcurrency(t *testing.T) {
 		if w := must(s.ReserveLoginAttempt(t.Context(), rule, keys...))(t); w != 0 {
 			t.Fatal("the first attempt must pass")
 		}
-		allowed := atomic.Int64{}
-		allowed.Add(1)
-		var wg sync.WaitGroup
-		errs := make(chan error, 60)
-		start := make(chan struct{})
-		for range 60 {
-			wg.Go(func() {
-				<-start
-				wait, err := s.ReserveLoginAttempt(t.Context(), rule, keys...)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if wait == 0 {
-					allowed.Add(1)
-				}
-			})
-		}
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		if n := allowed.Load(); n != 10 {
+		waits := burstWaits(t, 60, func() (time.Duration, error) { return s.ReserveLoginAttempt(t.Context(), rule, keys...) })
+		if n := 1 + countZero(waits); n != 10 {
 			t.Errorf("%d of 61 attempts allowed, want exactly 10", n)
 		}
 		a := must(s.LoginAttempts(t.Context(), auth.AccountKey("lead@acme.test")))(t)

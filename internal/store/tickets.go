@@ -576,14 +576,10 @@ func (s *Store) AddMessageChange(ctx context.Context, wsID, ticketID int64, guar
 			return err
 		}
 		next := t.Receive(e.Kind, e.ActorAgentID, status, now)
-		written := []ticket.Event{e} // the message first: hooks read events[0]
-		if next.Status != t.Status {
-			st, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorAgentID: e.ActorAgentID,
-				Data: event.Change{From: string(t.Status), To: string(next.Status)}}, now)
-			if err != nil {
-				return err
-			}
-			written = append(written, st)
+		written, err := s.recordStatusMove(ctx, tx, wsID, e.ActorAgentID, t, next, now,
+			[]ticket.Event{e}) // the message first: hooks read events[0]
+		if err != nil {
+			return err
 		}
 		if !ch.Empty() {
 			var changes []ticket.Event
@@ -610,6 +606,21 @@ func (s *Store) AddMessageChange(ctx context.Context, wsID, ticketID int64, guar
 	return e, out, err
 }
 
+// recordStatusMove writes, when a message moved the ticket from t to
+// next's status, the status_changed event by actorID, and returns written
+// with it appended.
+func (s *Store) recordStatusMove(ctx context.Context, tx *Tx, wsID, actorID int64, t, next ticket.Ticket, now time.Time, written []ticket.Event) ([]ticket.Event, error) {
+	if next.Status == t.Status {
+		return written, nil
+	}
+	st, err := s.insertEvent(ctx, tx, wsID, ticket.Event{TicketID: t.ID, Kind: ticket.StatusChanged, ActorAgentID: actorID,
+		Data: event.Change{From: string(t.Status), To: string(next.Status)}}, now)
+	if err != nil {
+		return nil, err
+	}
+	return append(written, st), nil
+}
+
 // Events returns a ticket's timeline in order, after an event id.
 func (s *Store) Events(ctx context.Context, wsID, ticketID, after int64, limit int) ([]ticket.Event, error) {
 	return s.eventsWhere(ctx, wsID, ticketID, `id > $3 ORDER BY id LIMIT $4`, limit, after)
@@ -621,39 +632,10 @@ func (s *Store) eventsWhere(ctx context.Context, wsID, ticketID int64, where str
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, ticket_id, kind, COALESCE(actor_agent_id, 0), COALESCE(actor_customer_id, 0), body, data, data_version, created_at
-		FROM events WHERE ticket_id = $1 AND workspace_id = $2 AND `+where, append(append([]any{ticketID, wsID}, args...), limit)...)
+	list, err := readEvents(ctx, s.read, wsID, `SELECT `+eventColumns+` FROM events WHERE ticket_id = $1 AND workspace_id = $2 AND `+where,
+		append(append([]any{ticketID, wsID}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
-	}
-	type row struct {
-		e       ticket.Event
-		data    string
-		version int
-	}
-	raw, err := collect(rows, func(r *sql.Rows) (row, error) {
-		var x row
-		var kind string
-		var at int64
-		err := r.Scan(&x.e.ID, &x.e.TicketID, &kind, &x.e.ActorAgentID, &x.e.ActorCustomerID, &x.e.Body, &x.data, &x.version, &at)
-		x.e.Kind, x.e.CreatedAt = ticket.EventKind(kind), fromMS(at)
-		return x, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	// Decoded once the rows are read: an old row may need the names of
-	// the workspace's tiers, read with another query.
-	names := eventNames(ctx, s.read, wsID)
-	list := make([]ticket.Event, len(raw))
-	for i, x := range raw {
-		list[i] = x.e
-		if list[i].Data, err = event.Decode(x.e.Kind, x.version, x.data, names); err != nil {
-			return nil, fmt.Errorf("event %d: %w", x.e.ID, err)
-		}
-	}
-	if names.err != nil {
-		return nil, names.err
 	}
 	if err := s.attachMailState(ctx, wsID, ticketID, list); err != nil {
 		return nil, err
@@ -697,16 +679,9 @@ func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.read.QueryContext(ctx, query, args...)
+	list, err := s.listedTickets(ctx, query, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list tickets: %w", err)
-	}
-	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
-	if err != nil {
-		return nil, "", err
-	}
-	if err := s.fillCollaborators(ctx, list); err != nil {
-		return nil, "", err
 	}
 	next := ""
 	if len(list) > limit {
@@ -804,6 +779,20 @@ var unassignedOrder = map[string]string{"": "owner_id DESC, ", "newest": "owner_
 
 // drivenOrder is a driven branch's order on PostgreSQL (see listQuery).
 var drivenOrder = map[string]string{"priority": "priority + 0 DESC, id + 0 ASC", "updated": "updated_at + 0 DESC, id + 0 DESC"}
+
+// listedTickets reads the tickets query selects (ticketColumns), each
+// with its collaborators and hand-offs (fillCollaborators).
+func (s *Store) listedTickets(ctx context.Context, query string, args ...any) ([]ticket.Ticket, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
+	if err != nil {
+		return nil, err
+	}
+	return list, s.fillCollaborators(ctx, list)
+}
 
 // fillCollaborators loads the collaborators and the agents who handed off
 // each ticket of a page in one query: listed tickets carry what

@@ -2,9 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
-	"slices"
-	"sync"
 	"testing"
 
 	"github.com/palier/palier/internal/customer"
@@ -73,72 +70,6 @@ func TestIntakeIndexesTheNewTicket(t *testing.T) {
 					}
 				}
 			})
-		}
-	})
-}
-
-// A ticket the database itself refuses (PostgreSQL stores no NUL byte in
-// text) fails alone: on PostgreSQL it is pipelined with the others of its
-// batch, whose implicit transaction it rolls back, and they must then be
-// written anyway, once each, with numbers that leave no gap.
-func TestATicketTheDatabaseRefusesFailsAlone(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := t.Context()
-		f := storetest.Seed(t, s)
-		before, _, err := s.Tickets(ctx, f.WS.ID, store.Filter{}, "", 200)
-		if err != nil {
-			t.Fatal(err)
-		}
-		const n = 48
-		var wg sync.WaitGroup
-		created := make([]ticket.Ticket, n)
-		errs := make([]error, n)
-		for i := range n {
-			wg.Go(func() {
-				subject := fmt.Sprintf("Pipeline %d", i)
-				if i%6 == 0 {
-					subject += "\x00"
-				}
-				nt := store.NewTicket{Ticket: ticket.Ticket{Subject: subject, Channel: "api", TierID: f.Tier["L1"].ID, Language: "fr"},
-					Body: "Bonjour", FirstIsCustomer: true}
-				if i%2 == 0 {
-					nt.NewCustomer = &customer.Customer{Name: "Client pipeline", Email: fmt.Sprintf("pipeline%d@new.example", i), Language: "fr"}
-				} else {
-					nt.Ticket.CustomerID = f.Customer["alice"].ID
-				}
-				created[i], errs[i] = s.CreateTicket(ctx, f.WS.ID, nt)
-			})
-		}
-		wg.Wait()
-		var numbers []int64
-		for i := range n {
-			if i%6 == 0 && errs[i] != nil {
-				continue // refused by this database: checked by the count below
-			}
-			if errs[i] != nil {
-				t.Errorf("ticket %d: %v", i, errs[i])
-				continue
-			}
-			numbers = append(numbers, created[i].Number)
-			if got, err := s.Ticket(ctx, f.WS.ID, created[i].ID); err != nil || got.Subject != fmt.Sprintf("Pipeline %d", i) && i%6 != 0 {
-				t.Errorf("acknowledged ticket %d: %+v, %v", i, got, err)
-			}
-		}
-		after, _, err := s.Tickets(ctx, f.WS.ID, store.Filter{}, "", 200)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(after)-len(before) != len(numbers) {
-			t.Errorf("%d tickets stored, %d acknowledged", len(after)-len(before), len(numbers))
-		}
-		slices.Sort(numbers)
-		for i := 1; i < len(numbers); i++ {
-			if numbers[i] != numbers[i-1]+1 {
-				t.Fatalf("ticket numbers have a gap or repeat: %v", numbers)
-			}
-		}
-		if s.Dialect() == store.Postgres && len(numbers) != n-n/6 {
-			t.Errorf("%d tickets stored on PostgreSQL, want %d", len(numbers), n-n/6)
 		}
 	})
 }

@@ -15,6 +15,41 @@ import (
 	"github.com/palier/palier/internal/store/storetest"
 )
 
+// loadYearOfTickets loads n generated tickets (BulkLoad with seed) into
+// the workspace, spread over the year before 15 January 2026, for the plan
+// tests to explain their queries over a table of some size.
+func loadYearOfTickets(t *testing.T, s *store.Store, wsID int64, n int, seed uint64) {
+	t.Helper()
+	if _, err := s.BulkLoad(t.Context(), wsID, store.BulkSpec{Tickets: n, Seed: seed,
+		End: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), Span: 365 * 24 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// planConn returns a connection of its own (session settings hold on
+// it; closed when the test ends) to explain queries on: ANALYZEd first
+// when analyze is set, and on PostgreSQL with pgSettings, which turn off
+// the plans a small table would otherwise get whatever its indexes.
+func planConn(t *testing.T, s *store.Store, analyze bool, pgSettings string) *sql.Conn {
+	t.Helper()
+	conn, err := s.DB().Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	if analyze {
+		if _, err := conn.ExecContext(t.Context(), "ANALYZE"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Dialect() == store.Postgres {
+		if _, err := conn.ExecContext(t.Context(), pgSettings); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return conn
+}
+
 // TestTicketListPlans checks, for every combination of the list's
 // combination table (listMatrix, generated from the API's filters, so a new
 // filter is checked the day it is added), that the database answers the
@@ -33,20 +68,8 @@ func TestTicketListPlans(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		fx := storetest.Seed(t, s)
-		if _, err := s.BulkLoad(ctx, fx.WS.ID, store.BulkSpec{Tickets: 1000, Seed: 1,
-			End: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), Span: 365 * 24 * time.Hour}); err != nil {
-			t.Fatal(err)
-		}
-		conn, err := s.DB().Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if s.Dialect() == store.Postgres {
-			if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off; SET enable_sort = off"); err != nil {
-				t.Fatal(err)
-			}
-		}
+		loadYearOfTickets(t, s, fx.WS.ID, 1000, 1)
+		conn := planConn(t, s, false, "SET enable_seqscan = off; SET enable_sort = off")
 		served := 0
 		for _, c := range listMatrix(t, s, fx, false) {
 			query, args, err := c.filter.ListQuery(s.Dialect(), fx.WS.ID, c.cursor, 50)

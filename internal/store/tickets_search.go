@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -399,15 +398,8 @@ func (s *Store) ticketsByID(ctx context.Context, wsID int64, ids []int64) (map[i
 	if wsID != 0 {
 		query += ` AND workspace_id = ` + a.arg(wsID)
 	}
-	rows, err := s.read.QueryContext(ctx, query, a.args...)
+	list, err := s.listedTickets(ctx, query, a.args...)
 	if err != nil {
-		return nil, err
-	}
-	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
-	if err != nil {
-		return nil, err
-	}
-	if err := s.fillCollaborators(ctx, list); err != nil {
 		return nil, err
 	}
 	byID := make(map[int64]ticket.Ticket, len(list))

@@ -109,24 +109,19 @@ func TestAdminValidationAndConflicts(t *testing.T) {
 		field, want string // field and field code, for validation problems
 	}{
 		{"tier with an unknown code", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateTier(t.Context(), f.WS.ID, f.Admin.ID, workspace.Tier{Code: "L9", Name: "Nine"})
-			return err
+			return errOf(s.CreateTier(t.Context(), f.WS.ID, f.Admin.ID, workspace.Tier{Code: "L9", Name: "Nine"}))
 		}, problem.Invalid, "", "code", "unknown_value"},
 		{"tier target share above 100%", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateTier(t.Context(), f.WS.ID, f.Admin.ID, workspace.Tier{Code: "L1", Name: "One", TargetShare: 1.5})
-			return err
+			return errOf(s.CreateTier(t.Context(), f.WS.ID, f.Admin.ID, workspace.Tier{Code: "L1", Name: "One", TargetShare: 1.5}))
 		}, problem.Invalid, "", "target_share", "out_of_range"},
 		{"tier code already used", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateTier(t.Context(), f.WS.ID, f.Admin.ID, workspace.Tier{Code: "L2", Name: "Again"})
-			return err
+			return errOf(s.CreateTier(t.Context(), f.WS.ID, f.Admin.ID, workspace.Tier{Code: "L2", Name: "Again"}))
 		}, problem.Conflict, "tier_exists", "", ""},
 		{"team without a name", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Tier["L1"].ID, Name: "  "})
-			return err
+			return errOf(s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Tier["L1"].ID, Name: "  "}))
 		}, problem.Invalid, "", "name_fr", "required"},
 		{"team name already used", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Tier["L1"].ID, Name: "Experts"})
-			return err
+			return errOf(s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Tier["L1"].ID, Name: "Experts"}))
 		}, problem.Invalid, "", "name_fr", "taken"},
 		{"renaming a team to a used name", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
 			tm := f.Team["L1"]
@@ -134,8 +129,7 @@ func TestAdminValidationAndConflicts(t *testing.T) {
 			return s.UpdateTeam(t.Context(), f.WS.ID, f.Admin.ID, tm)
 		}, problem.Invalid, "", "name_fr", "taken"},
 		{"team in another workspace's tier", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Other.Tier.ID, Name: "Sneaky"})
-			return err
+			return errOf(s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Other.Tier.ID, Name: "Sneaky"}))
 		}, problem.Invalid, "", "tier_id", "unknown_value"},
 		{"team moved to another workspace's tier", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
 			tm := f.Team["L2"]
@@ -143,56 +137,45 @@ func TestAdminValidationAndConflicts(t *testing.T) {
 			return s.UpdateTeam(t.Context(), f.WS.ID, f.Admin.ID, tm)
 		}, problem.Invalid, "", "tier_id", "unknown_value"},
 		{"team with another workspace's agent", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Tier["L1"].ID, Name: "Mixed", MemberIDs: []int64{f.Other.Agent.ID}})
-			return err
+			return errOf(s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Tier["L1"].ID, Name: "Mixed", MemberIDs: []int64{f.Other.Agent.ID}}))
 		}, problem.Invalid, "", "member_ids", "unknown_value"},
 		{"team with an unknown skill", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Tier["L1"].ID, Name: "Skilled", SkillIDs: []int64{987654}})
-			return err
+			return errOf(s.CreateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{TierID: f.Tier["L1"].ID, Name: "Skilled", SkillIDs: []int64{987654}}))
 		}, problem.Invalid, "", "skill_ids", "unknown_value"},
 		{"updating an unknown team", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
 			return s.UpdateTeam(t.Context(), f.WS.ID, f.Admin.ID, workspace.Team{ID: 987654, TierID: f.Tier["L1"].ID, Name: "Ghost"})
 		}, problem.NotFound, "team_not_found", "", ""},
 		{"request type with a bad key", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateRequestType(t.Context(), f.WS.ID, f.Admin.ID, workspace.RequestType{Key: "Bad Key", NameFR: "x", NameEN: "x"})
-			return err
+			return errOf(s.CreateRequestType(t.Context(), f.WS.ID, f.Admin.ID, workspace.RequestType{Key: "Bad Key", NameFR: "x", NameEN: "x"}))
 		}, problem.Invalid, "", "key", "bad_key"},
 		{"request type key already used", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateRequestType(t.Context(), f.WS.ID, f.Admin.ID, workspace.RequestType{Key: "billing", NameFR: "Factu", NameEN: "Bill"})
-			return err
+			return errOf(s.CreateRequestType(t.Context(), f.WS.ID, f.Admin.ID, workspace.RequestType{Key: "billing", NameFR: "Factu", NameEN: "Bill"}))
 		}, problem.Invalid, "", "key", "taken"},
 		{"updating another workspace's request type", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
 			rt := f.Type["bug"]
 			return s.UpdateRequestType(t.Context(), f.Other.WS.ID, f.Other.Agent.ID, rt)
 		}, problem.NotFound, "request_type_not_found", "", ""},
 		{"select field without options", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateCustomField(t.Context(), f.WS.ID, f.Admin.ID, workspace.CustomField{Key: "plan", LabelFR: "Offre", LabelEN: "Plan", Kind: workspace.Select})
-			return err
+			return errOf(s.CreateCustomField(t.Context(), f.WS.ID, f.Admin.ID, workspace.CustomField{Key: "plan", LabelFR: "Offre", LabelEN: "Plan", Kind: workspace.Select}))
 		}, problem.Invalid, "", "options", "required"},
 		{"custom field of an unknown kind", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateCustomField(t.Context(), f.WS.ID, f.Admin.ID, workspace.CustomField{Key: "plan", LabelFR: "Offre", LabelEN: "Plan", Kind: "colour"})
-			return err
+			return errOf(s.CreateCustomField(t.Context(), f.WS.ID, f.Admin.ID, workspace.CustomField{Key: "plan", LabelFR: "Offre", LabelEN: "Plan", Kind: "colour"}))
 		}, problem.Invalid, "", "kind", "unknown_value"},
 		{"member with a bad email", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateMember(t.Context(), f.WS.ID, f.Admin.ID, workspace.Member{Email: "not-an-email", Name: "X", Role: workspace.Agent, Active: true}, "")
-			return err
+			return errOf(s.CreateMember(t.Context(), f.WS.ID, f.Admin.ID, workspace.Member{Email: "not-an-email", Name: "X", Role: workspace.Agent, Active: true}, ""))
 		}, problem.Invalid, "", "email", "bad_email"},
 		{"member with an unknown role", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateMember(t.Context(), f.WS.ID, f.Admin.ID, workspace.Member{Email: "x@acme.test", Name: "X", Role: "boss", Active: true}, "")
-			return err
+			return errOf(s.CreateMember(t.Context(), f.WS.ID, f.Admin.ID, workspace.Member{Email: "x@acme.test", Name: "X", Role: "boss", Active: true}, ""))
 		}, problem.Invalid, "", "role", "unknown_value"},
 		{"member email already used, in any case", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateMember(t.Context(), f.WS.ID, f.Admin.ID, workspace.Member{Email: " L1@Acme.TEST ", Name: "Copy", Role: workspace.Agent, Active: true}, "")
-			return err
+			return errOf(s.CreateMember(t.Context(), f.WS.ID, f.Admin.ID, workspace.Member{Email: " L1@Acme.TEST ", Name: "Copy", Role: workspace.Agent, Active: true}, ""))
 		}, problem.Invalid, "", "email", "taken"},
 		{"member email used in another workspace", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateMember(t.Context(), f.WS.ID, f.Admin.ID, workspace.Member{Email: f.Other.Agent.Email, Name: "Copy", Role: workspace.Agent, Active: true}, "")
-			return err
+			return errOf(s.CreateMember(t.Context(), f.WS.ID, f.Admin.ID, workspace.Member{Email: f.Other.Agent.Email, Name: "Copy", Role: workspace.Agent, Active: true}, ""))
 		}, problem.Invalid, "", "email", "taken"},
 		{"member in another workspace's tier", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
-			_, err := s.CreateMember(t.Context(), f.WS.ID, f.Admin.ID, workspace.Member{Email: "new@acme.test", Name: "New", Role: workspace.Agent, Active: true,
-				TierIDs: []int64{f.Other.Tier.ID}}, "")
-			return err
+			return errOf(s.CreateMember(t.Context(), f.WS.ID, f.Admin.ID, workspace.Member{Email: "new@acme.test", Name: "New", Role: workspace.Agent, Active: true,
+				TierIDs: []int64{f.Other.Tier.ID}}, ""))
 		}, problem.Invalid, "", "tier_ids", "unknown_value"},
 		{"member moved into an unknown team", func(t *testing.T, s *store.Store, f storetest.Fixture) error {
 			m := f.AgentL2
