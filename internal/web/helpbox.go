@@ -313,9 +313,9 @@ func (s *server) boxAsk(w http.ResponseWriter, r *http.Request, box helpbox.Sett
 }
 
 func (s *server) boxArticle(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return errPageNotFound
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	art, err := s.d.PublicArticle(r.Context(), box.WorkspaceID, id)
 	if err != nil {
