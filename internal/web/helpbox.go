@@ -313,11 +313,7 @@ func (s *server) boxAsk(w http.ResponseWriter, r *http.Request, box helpbox.Sett
 }
 
 func (s *server) boxArticle(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	art, err := s.d.PublicArticle(r.Context(), box.WorkspaceID, id)
+	art, err := s.pathArticle(r, box.WorkspaceID)
 	if err != nil {
 		return err
 	}
