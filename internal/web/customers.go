@@ -57,19 +57,9 @@ type customerPage struct {
 	MergeError string
 }
 
-func (s *server) customerPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
-	p, err := s.buildCustomerPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Saved = r.URL.Query().Get("saved") == "1"
-	p.Merged = r.URL.Query().Get("merged") == "1"
-	s.render(w, r, rq.loc, http.StatusOK, "customer", "", p)
-	return nil
-}
-
 // buildCustomerPage reads everything the page shows, its form filled with
-// the stored details.
+// the stored details, and whether a save or a merge just went through (the
+// address after one says so).
 func (s *server) buildCustomerPage(r *http.Request, rq *request, id int64) (customerPage, error) {
 	ctx := r.Context()
 	c, err := s.d.Customer(ctx, rq.actor, id)
@@ -78,7 +68,8 @@ func (s *server) buildCustomerPage(r *http.Request, rq *request, id int64) (cust
 	}
 	l := rq.loc
 	p := customerPage{base: s.base(r, rq, c.Name, "customers"), C: c, CanEdit: !rq.actor.IsCollaborator(),
-		NoteForm: noteForm{Action: "/customers/" + strconv.FormatInt(id, 10) + "/notes"}}
+		NoteForm: noteForm{Action: "/customers/" + strconv.FormatInt(id, 10) + "/notes"},
+		Saved:    r.URL.Query().Get("saved") == "1", Merged: r.URL.Query().Get("merged") == "1"}
 	p.Languages = []option{{"", l.T("value.none")}}
 	for _, lang := range workspace.Languages {
 		p.Languages = append(p.Languages, option{lang, l.T("lang." + lang)})

@@ -44,16 +44,8 @@ type organisationPage struct {
 	NoteForm  noteForm
 }
 
-func (s *server) organisationPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
-	p, err := s.buildOrganisationPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Saved = r.URL.Query().Get("saved") == "1"
-	s.render(w, r, rq.loc, http.StatusOK, "organisation", "", p)
-	return nil
-}
-
+// buildOrganisationPage reads everything the page shows, its form filled
+// with the stored details, and whether a save just went through.
 func (s *server) buildOrganisationPage(r *http.Request, rq *request, id int64) (organisationPage, error) {
 	ctx := r.Context()
 	// The overview goes first: it is what refuses collaborators.
@@ -67,7 +59,7 @@ func (s *server) buildOrganisationPage(r *http.Request, rq *request, id int64) (
 	}
 	sid := strconv.FormatInt(id, 10)
 	p := organisationPage{base: s.base(r, rq, o.Name, "customers"), O: o, Form: orgForm{Name: o.Name, Domain: o.Domain, Segment: o.Segment},
-		Segments: segmentOptions(rq), NoteForm: noteForm{Action: "/organisations/" + sid + "/notes"}}
+		Segments: segmentOptions(rq), NoteForm: noteForm{Action: "/organisations/" + sid + "/notes"}, Saved: r.URL.Query().Get("saved") == "1"}
 	if p.Open, err = s.rows(ctx, rq, ov.Open); err != nil {
 		return p, err
 	}
