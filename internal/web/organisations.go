@@ -100,9 +100,5 @@ func (s *server) saveOrganisation(w http.ResponseWriter, r *http.Request, rq *re
 }
 
 func (s *server) addOrganisationNote(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
-	body := r.PostFormValue("body")
-	_, err := s.d.AddOrganisationNote(r.Context(), rq.actor, id, body)
-	return afterSave(s, w, r, rq, err, "/organisations/"+strconv.FormatInt(id, 10)+"#notes", "organisation",
-		func() (organisationPage, error) { return s.buildOrganisationPage(r, rq, id) },
-		func(p *organisationPage, fe formErrors) { p.NoteForm.Body, p.NoteForm.Error = body, fe["body"] })
+	return addNote(s, w, r, rq, id, s.d.AddOrganisationNote, "organisation", s.buildOrganisationPage, func(p *organisationPage) *noteForm { return &p.NoteForm })
 }
