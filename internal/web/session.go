@@ -37,18 +37,27 @@ type handler func(w http.ResponseWriter, r *http.Request, rq *request) error
 // auth wraps a handler with the session check: without a live session the
 // browser is sent to the login page, which brings them back afterwards.
 func (s *server) auth(h handler) http.Handler {
+	return signedIn(s, s.session, s.toLogin, h, s.failReq)
+}
+
+// signedIn runs h for a request whose session load finds, for agents
+// (auth) and customers (customerAuth) alike: without a live session the
+// browser goes to signIn; another error of load is a page in the
+// visitor's language; an error of h is rendered by failed.
+func signedIn[R any](s *server, load func(*http.Request) (R, error), signIn http.HandlerFunc,
+	h func(http.ResponseWriter, *http.Request, R) error, failed func(http.ResponseWriter, *http.Request, R, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rq, err := s.session(r)
+		req, err := load(r)
 		if problem.Is(err, problem.Unauthorized) {
-			s.toLogin(w, r)
+			signIn(w, r)
 			return
 		}
 		if err != nil {
 			s.fail(w, r, s.anonLocale(r), err)
 			return
 		}
-		if err := h(w, r, rq); err != nil {
-			s.failReq(w, r, rq, err)
+		if err := h(w, r, req); err != nil {
+			failed(w, r, req, err)
 		}
 	})
 }
