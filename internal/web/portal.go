@@ -177,15 +177,7 @@ func (s *server) portalLinkSignIn(w http.ResponseWriter, r *http.Request, loc *l
 }
 
 func (s *server) portalSignOut(w http.ResponseWriter, r *http.Request) {
-	if ck, err := r.Cookie(customerCookie); err == nil && ck.Value != "" {
-		if err := s.d.CustomerSignOut(r.Context(), ck.Value); err != nil {
-			s.fail(w, r, s.anonLocale(r), err)
-			return
-		}
-	}
-	http.SetCookie(w, &http.Cookie{Name: customerCookie, Value: "", Path: "/help", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: s.secure(r), MaxAge: -1})
-	http.Redirect(w, r, "/help", http.StatusSeeOther)
+	s.signOut(w, r, customerCookie, "/help", s.d.CustomerSignOut, "/help")
 }
 
 // setCustomerCookie scopes the customer's cookie to /help: it is never

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -182,15 +183,22 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if err := s.d.Logout(r.Context(), c.Value); err != nil {
+	s.signOut(w, r, sessionCookie, "/", s.d.Logout, "/login")
+}
+
+// signOut ends the session of the cookie name (scoped to path) for agents
+// and customers alike: end forgets it on the server, the browser drops the
+// cookie and goes to then.
+func (s *server) signOut(w http.ResponseWriter, r *http.Request, name, path string, end func(context.Context, string) error, then string) {
+	if c, err := r.Cookie(name); err == nil && c.Value != "" {
+		if err := end(r.Context(), c.Value); err != nil {
 			s.fail(w, r, s.anonLocale(r), err)
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: path, HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.secure(r), MaxAge: -1})
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	http.Redirect(w, r, then, http.StatusSeeOther)
 }
 
 // setLanguage saves a signed-in member's language; before signing in it
