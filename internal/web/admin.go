@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -351,7 +352,7 @@ func (s *server) teamEntity() entity {
 			f := problem.Fields{}
 			t := workspace.Team{ID: id, NameFR: strings.TrimSpace(r.PostForm.Get("name_fr")), NameEN: strings.TrimSpace(r.PostForm.Get("name_en")),
 				Description: strings.TrimSpace(r.PostForm.Get("description"))}
-			t.TierID = formID(f, r, "tier_id")
+			t.TierID = formInt(f, r.PostForm, "tier_id")
 			t.MemberIDs = formIDs(f, r, "member_ids")
 			t.SkillIDs = formIDs(f, r, "skill_ids")
 			return t, f
@@ -506,16 +507,19 @@ func mergeFields(f problem.Fields, err error) {
 	}
 }
 
-func formID(f problem.Fields, r *http.Request, name string) int64 {
-	v := r.PostForm.Get(name)
+// formInt reads an optional whole number of a form (an id, mostly): 0
+// when empty; one that does not parse is reported in bad as an unknown
+// value, the form shown again.
+func formInt(bad problem.Fields, f url.Values, name string) int64 {
+	v := f.Get(name)
 	if v == "" {
 		return 0
 	}
-	id, err := strconv.ParseInt(v, 10, 64)
+	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		f.Add(name, "unknown_value", "unknown value", "value", v)
+		bad.Add(name, "unknown_value", "unknown value", "value", v)
 	}
-	return id
+	return n
 }
 
 // formIDs reads a multi-select; the result is never nil, so "none

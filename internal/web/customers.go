@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
@@ -57,19 +59,9 @@ type customerPage struct {
 	MergeError string
 }
 
-func (s *server) customerPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
-	p, err := s.buildCustomerPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Saved = r.URL.Query().Get("saved") == "1"
-	p.Merged = r.URL.Query().Get("merged") == "1"
-	s.render(w, r, rq.loc, http.StatusOK, "customer", "", p)
-	return nil
-}
-
 // buildCustomerPage reads everything the page shows, its form filled with
-// the stored details.
+// the stored details, and whether a save or a merge just went through (the
+// address after one says so).
 func (s *server) buildCustomerPage(r *http.Request, rq *request, id int64) (customerPage, error) {
 	ctx := r.Context()
 	c, err := s.d.Customer(ctx, rq.actor, id)
@@ -78,7 +70,8 @@ func (s *server) buildCustomerPage(r *http.Request, rq *request, id int64) (cust
 	}
 	l := rq.loc
 	p := customerPage{base: s.base(r, rq, c.Name, "customers"), C: c, CanEdit: !rq.actor.IsCollaborator(),
-		NoteForm: noteForm{Action: "/customers/" + strconv.FormatInt(id, 10) + "/notes"}}
+		NoteForm: noteForm{Action: "/customers/" + strconv.FormatInt(id, 10) + "/notes"},
+		Saved:    r.URL.Query().Get("saved") == "1", Merged: r.URL.Query().Get("merged") == "1"}
 	p.Languages = []option{{"", l.T("value.none")}}
 	for _, lang := range workspace.Languages {
 		p.Languages = append(p.Languages, option{lang, l.T("lang." + lang)})
@@ -173,11 +166,21 @@ func (s *server) resolveOrganisation(r *http.Request, rq *request, name string, 
 }
 
 func (s *server) addCustomerNote(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
+	return addNote(s, w, r, rq, id, s.d.AddCustomerNote, "customer", s.buildCustomerPage, func(p *customerPage) *noteForm { return &p.NoteForm })
+}
+
+// addNote adds the posted note to a customer or an organisation, then goes
+// back to the notes of its page (the template page, at /<page>s/{id}), or
+// shows the page build makes again with the refusal under the note (form is
+// its composer).
+func addNote[P any](s *server, w http.ResponseWriter, r *http.Request, rq *request, id int64,
+	add func(context.Context, auth.Actor, int64, string) (customer.Note, error),
+	page string, build func(*http.Request, *request, int64) (P, error), form func(*P) *noteForm) error {
 	body := r.PostFormValue("body")
-	_, err := s.d.AddCustomerNote(r.Context(), rq.actor, id, body)
-	return afterSave(s, w, r, rq, err, "/customers/"+strconv.FormatInt(id, 10)+"#notes", "customer",
-		func() (customerPage, error) { return s.buildCustomerPage(r, rq, id) },
-		func(p *customerPage, fe formErrors) { p.NoteForm.Body, p.NoteForm.Error = body, fe["body"] })
+	_, err := add(r.Context(), rq.actor, id, body)
+	return afterSave(s, w, r, rq, err, "/"+page+"s/"+strconv.FormatInt(id, 10)+"#notes", page,
+		func() (P, error) { return build(r, rq, id) },
+		func(p *P, fe formErrors) { f := form(p); f.Body, f.Error = body, fe["body"] })
 }
 
 // customersPage lists customers and organisations, newest first, or those

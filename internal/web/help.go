@@ -149,13 +149,21 @@ func helpHits(hits []kb.Hit) []helpHit {
 	return out
 }
 
-func (s *server) helpArticle(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
-	ctx := r.Context()
+// pathArticle opens the published article of the workspace's help centre
+// that the path names ({id}), for the help centre and the help box (the
+// desk counts the view): an id that cannot exist, or an article customers
+// may not read, is a missing page.
+func (s *server) pathArticle(r *http.Request, ws int64) (kb.Article, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return kb.Article{}, err
 	}
-	art, err := s.d.PublicArticle(ctx, ws, id)
+	return s.d.PublicArticle(r.Context(), ws, id)
+}
+
+func (s *server) helpArticle(w http.ResponseWriter, r *http.Request, loc *locale, ws int64) error {
+	ctx := r.Context()
+	art, err := s.pathArticle(r, ws)
 	if err != nil {
 		return err
 	}

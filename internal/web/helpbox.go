@@ -313,11 +313,7 @@ func (s *server) boxAsk(w http.ResponseWriter, r *http.Request, box helpbox.Sett
 }
 
 func (s *server) boxArticle(w http.ResponseWriter, r *http.Request, box helpbox.Settings, st boxState, loc *locale) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return errPageNotFound
-	}
-	art, err := s.d.PublicArticle(r.Context(), box.WorkspaceID, id)
+	art, err := s.pathArticle(r, box.WorkspaceID)
 	if err != nil {
 		return err
 	}

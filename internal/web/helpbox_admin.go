@@ -132,9 +132,9 @@ func (s *server) helpBoxAddMapping(w http.ResponseWriter, r *http.Request, rq *r
 }
 
 func (s *server) helpBoxDeleteMapping(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return errPageNotFound
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	if err := s.d.DeleteHelpBoxMapping(r.Context(), rq.actor, id); err != nil {
 		return err

@@ -64,9 +64,9 @@ func (s *server) kbNew(w http.ResponseWriter, r *http.Request, rq *request) erro
 }
 
 func (s *server) kbEdit(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return errPageNotFound
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	a, err := s.d.Article(r.Context(), rq.actor, id)
 	if err != nil {

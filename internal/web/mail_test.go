@@ -25,36 +25,50 @@ import (
 )
 
 // emailedReply turns email replies on and has the admin answer ticket L1:
-// the reply's email waits in the outbox. It returns the ticket, the reply
-// and its email's Message-ID.
-func emailedReply(t *testing.T, e *env, s *store.Store) (tk ticket.Ticket, reply ticket.Event, msgID string) {
+// the reply's email waits in the outbox. It returns the ticket, the reply,
+// its email's Message-ID and the admin signed in, reading in French.
+func emailedReply(t *testing.T, e *env, s *store.Store) emailed {
 	t.Helper()
 	e.d.EnableEmailReplies(desk.Outbound{Domain: "acme.test"})
-	tk = e.f.Ticket["L1"]
-	reply, _, err := e.d.Reply(t.Context(), storetest.Actor(t, s, e.f.Admin), tk.ID, "Bonjour, c'est corrigé.", "")
-	if err != nil {
+	m := emailed{s: s, ws: e.f.WS.ID, tk: e.f.Ticket["L1"]}
+	var err error
+	if m.reply, _, err = e.d.Reply(t.Context(), storetest.Actor(t, s, e.f.Admin), m.tk.ID, "Bonjour, c'est corrigé.", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB().QueryRow(`SELECT message_id FROM mail_messages WHERE event_id = $1`, reply.ID).Scan(&msgID); err != nil {
+	if err := s.DB().QueryRow(`SELECT message_id FROM mail_messages WHERE event_id = $1`, m.reply.ID).Scan(&m.msgID); err != nil {
 		t.Fatal(err)
 	}
-	return tk, reply, msgID
+	m.admin = e.login(t, "admin@acme.test")
+	m.admin.lang = "fr"
+	return m
+}
+
+type emailed struct {
+	s     *store.Store
+	ws    int64
+	tk    ticket.Ticket
+	reply ticket.Event
+	msgID string
+	admin *client
+}
+
+// bounce records that the customer's server refused the reply's email.
+func (m emailed) bounce(t *testing.T) {
+	t.Helper()
+	if err := m.s.SetMailState(t.Context(), m.ws, m.msgID, store.MailFailed, "550 5.1.1 User unknown"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestReplyShowsItsEmailState(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
-		ctx := context.Background()
-		tk, _, msgID := emailedReply(t, e, s)
-		c := e.login(t, "admin@acme.test")
-		c.lang = "fr"
-		res, body := c.get("/tickets/" + id(tk.ID))
+		m := emailedReply(t, e, s)
+		res, body := m.admin.get("/tickets/" + id(m.tk.ID))
 		expectStatus(t, res, body, http.StatusOK)
 		contains(t, body, "E-mail en attente d&#39;envoi")
 
-		if err := s.SetMailState(ctx, e.f.WS.ID, msgID, store.MailFailed, "550 5.1.1 User unknown"); err != nil {
-			t.Fatal(err)
-		}
-		_, body = c.get("/tickets/" + id(tk.ID))
+		m.bounce(t)
+		_, body = m.admin.get("/tickets/" + id(m.tk.ID))
 		contains(t, body, "E-mail non remis : 550 5.1.1 User unknown")
 	})
 }
@@ -167,15 +181,12 @@ func TestAdminMailboxes(t *testing.T) {
 func TestRetryButtonOnFailedEmail(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		ctx := context.Background()
-		tk, reply, msgID := emailedReply(t, e, s)
-		c := e.login(t, "admin@acme.test")
-		c.lang = "fr"
+		m := emailedReply(t, e, s)
+		tk, reply, msgID, c := m.tk, m.reply, m.msgID, m.admin
 		retry := "/tickets/" + id(tk.ID) + "/messages/" + id(reply.ID) + "/retry"
 		_, body := c.get("/tickets/" + id(tk.ID))
 		lacks(t, body, retry)
-		if err := s.SetMailState(ctx, e.f.WS.ID, msgID, store.MailFailed, "550 5.1.1 User unknown"); err != nil {
-			t.Fatal(err)
-		}
+		m.bounce(t)
 		_, body = c.get("/tickets/" + id(tk.ID))
 		contains(t, body, `action="`+retry+`"`, "Renvoyer", "550 5.1.1 User unknown")
 		res, body := c.post(retry, url.Values{}, false)

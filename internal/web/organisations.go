@@ -44,16 +44,8 @@ type organisationPage struct {
 	NoteForm  noteForm
 }
 
-func (s *server) organisationPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
-	p, err := s.buildOrganisationPage(r, rq, id)
-	if err != nil {
-		return err
-	}
-	p.Saved = r.URL.Query().Get("saved") == "1"
-	s.render(w, r, rq.loc, http.StatusOK, "organisation", "", p)
-	return nil
-}
-
+// buildOrganisationPage reads everything the page shows, its form filled
+// with the stored details, and whether a save just went through.
 func (s *server) buildOrganisationPage(r *http.Request, rq *request, id int64) (organisationPage, error) {
 	ctx := r.Context()
 	// The overview goes first: it is what refuses collaborators.
@@ -67,7 +59,7 @@ func (s *server) buildOrganisationPage(r *http.Request, rq *request, id int64) (
 	}
 	sid := strconv.FormatInt(id, 10)
 	p := organisationPage{base: s.base(r, rq, o.Name, "customers"), O: o, Form: orgForm{Name: o.Name, Domain: o.Domain, Segment: o.Segment},
-		Segments: segmentOptions(rq), NoteForm: noteForm{Action: "/organisations/" + sid + "/notes"}}
+		Segments: segmentOptions(rq), NoteForm: noteForm{Action: "/organisations/" + sid + "/notes"}, Saved: r.URL.Query().Get("saved") == "1"}
 	if p.Open, err = s.rows(ctx, rq, ov.Open); err != nil {
 		return p, err
 	}
@@ -108,9 +100,5 @@ func (s *server) saveOrganisation(w http.ResponseWriter, r *http.Request, rq *re
 }
 
 func (s *server) addOrganisationNote(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
-	body := r.PostFormValue("body")
-	_, err := s.d.AddOrganisationNote(r.Context(), rq.actor, id, body)
-	return afterSave(s, w, r, rq, err, "/organisations/"+strconv.FormatInt(id, 10)+"#notes", "organisation",
-		func() (organisationPage, error) { return s.buildOrganisationPage(r, rq, id) },
-		func(p *organisationPage, fe formErrors) { p.NoteForm.Body, p.NoteForm.Error = body, fe["body"] })
+	return addNote(s, w, r, rq, id, s.d.AddOrganisationNote, "organisation", s.buildOrganisationPage, func(p *organisationPage) *noteForm { return &p.NoteForm })
 }

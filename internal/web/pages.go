@@ -113,6 +113,18 @@ func withID(h func(w http.ResponseWriter, r *http.Request, rq *request, id int64
 	}
 }
 
+// byPathID hands a page's builder the id of the path ({id}), for showPage.
+func byPathID[P any](build func(*http.Request, *request, int64) (P, error)) func(*http.Request, *request) (P, error) {
+	return func(r *http.Request, rq *request) (P, error) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			var none P
+			return none, err
+		}
+		return build(r, rq, id)
+	}
+}
+
 // postedForm reads a form posted to save a thing: its fields and the id
 // it posts to (POST /things/{id}), or 0 for a new one (POST /things).
 func postedForm(r *http.Request) (int64, url.Values, error) {

@@ -31,23 +31,12 @@ type portalHandler func(w http.ResponseWriter, r *http.Request, pr *portalReq) e
 // customerAuth admits a live customer session of the help centre's
 // workspace; anyone else goes to the customer sign-in page.
 func (s *server) customerAuth(h portalHandler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		pr, err := s.customerSession(r)
+	return signedIn(s, s.customerSession, s.toPortalSignIn, h, func(w http.ResponseWriter, r *http.Request, pr *portalReq, err error) {
 		if problem.Is(err, problem.Unauthorized) {
 			s.toPortalSignIn(w, r)
 			return
 		}
-		if err != nil {
-			s.fail(w, r, s.anonLocale(r), err)
-			return
-		}
-		if err := h(w, r, pr); err != nil {
-			if problem.Is(err, problem.Unauthorized) {
-				s.toPortalSignIn(w, r)
-				return
-			}
-			s.fail(w, r, pr.loc, err)
-		}
+		s.fail(w, r, pr.loc, err)
 	})
 }
 
@@ -188,15 +177,7 @@ func (s *server) portalLinkSignIn(w http.ResponseWriter, r *http.Request, loc *l
 }
 
 func (s *server) portalSignOut(w http.ResponseWriter, r *http.Request) {
-	if ck, err := r.Cookie(customerCookie); err == nil && ck.Value != "" {
-		if err := s.d.CustomerSignOut(r.Context(), ck.Value); err != nil {
-			s.fail(w, r, s.anonLocale(r), err)
-			return
-		}
-	}
-	http.SetCookie(w, &http.Cookie{Name: customerCookie, Value: "", Path: "/help", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: s.secure(r), MaxAge: -1})
-	http.Redirect(w, r, "/help", http.StatusSeeOther)
+	s.signOut(w, r, customerCookie, "/help", s.d.CustomerSignOut, "/help")
 }
 
 // setCustomerCookie scopes the customer's cookie to /help: it is never

@@ -249,7 +249,7 @@ func hasFieldErrors(err error) bool {
 func parseProcedure(f url.Values, id int64) (escalation.Procedure, problem.Fields) {
 	bad := problem.Fields{}
 	p := escalation.Procedure{ID: id, Name: strings.TrimSpace(f.Get("name"))}
-	p.RequestTypeID = procFormInt(bad, f, "request_type_id")
+	p.RequestTypeID = formInt(bad, f, "request_type_id")
 	for i := range procCount(f.Get("steps"), maxProcSteps) {
 		p.Steps = append(p.Steps, parseStep(bad, f, "steps["+strconv.Itoa(i)+"]"))
 	}
@@ -260,7 +260,7 @@ func parseStep(bad problem.Fields, f url.Values, path string) escalation.Step {
 	st := escalation.Step{FromTier: f.Get(path + ".from_tier"), ToTier: f.Get(path + ".to_tier"),
 		GuidanceFR: strings.TrimSpace(f.Get(path + ".guidance_fr")), GuidanceEN: strings.TrimSpace(f.Get(path + ".guidance_en")),
 		VendorEmail: strings.TrimSpace(f.Get(path + ".vendor_email")), Required: []escalation.Item{}}
-	st.TeamID = procFormInt(bad, f, path+".team_id")
+	st.TeamID = formInt(bad, f, path+".team_id")
 	for j := range procCount(f.Get(path+".items"), escalation.MaxItems+1) {
 		ip := path + ".required[" + strconv.Itoa(j) + "]"
 		st.Required = append(st.Required, escalation.Item{Key: strings.TrimSpace(f.Get(ip + ".key")), Kind: escalation.ItemKind(f.Get(ip + ".kind")),
@@ -278,18 +278,6 @@ func procCount(v string, limit int) int {
 		return 0
 	}
 	return min(n, limit)
-}
-
-func procFormInt(bad problem.Fields, f url.Values, name string) int64 {
-	v := f.Get(name)
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		bad.Add(name, "unknown_value", "unknown value", "value", v)
-	}
-	return n
 }
 
 // editProcedure adds or removes a step or an item. A new step starts

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -37,18 +38,27 @@ type handler func(w http.ResponseWriter, r *http.Request, rq *request) error
 // auth wraps a handler with the session check: without a live session the
 // browser is sent to the login page, which brings them back afterwards.
 func (s *server) auth(h handler) http.Handler {
+	return signedIn(s, s.session, s.toLogin, h, s.failReq)
+}
+
+// signedIn runs h for a request whose session load finds, for agents
+// (auth) and customers (customerAuth) alike: without a live session the
+// browser goes to signIn; another error of load is a page in the
+// visitor's language; an error of h is rendered by failed.
+func signedIn[R any](s *server, load func(*http.Request) (R, error), signIn http.HandlerFunc,
+	h func(http.ResponseWriter, *http.Request, R) error, failed func(http.ResponseWriter, *http.Request, R, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rq, err := s.session(r)
+		req, err := load(r)
 		if problem.Is(err, problem.Unauthorized) {
-			s.toLogin(w, r)
+			signIn(w, r)
 			return
 		}
 		if err != nil {
 			s.fail(w, r, s.anonLocale(r), err)
 			return
 		}
-		if err := h(w, r, rq); err != nil {
-			s.failReq(w, r, rq, err)
+		if err := h(w, r, req); err != nil {
+			failed(w, r, req, err)
 		}
 	})
 }
@@ -173,15 +183,22 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if err := s.d.Logout(r.Context(), c.Value); err != nil {
+	s.signOut(w, r, sessionCookie, "/", s.d.Logout, "/login")
+}
+
+// signOut ends the session of the cookie name (scoped to path) for agents
+// and customers alike: end forgets it on the server, the browser drops the
+// cookie and goes to then.
+func (s *server) signOut(w http.ResponseWriter, r *http.Request, name, path string, end func(context.Context, string) error, then string) {
+	if c, err := r.Cookie(name); err == nil && c.Value != "" {
+		if err := end(r.Context(), c.Value); err != nil {
 			s.fail(w, r, s.anonLocale(r), err)
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: path, HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.secure(r), MaxAge: -1})
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	http.Redirect(w, r, then, http.StatusSeeOther)
 }
 
 // setLanguage saves a signed-in member's language; before signing in it

@@ -253,11 +253,11 @@ func (s *server) routes() http.Handler {
 
 	// customers.go
 	mux.Handle("GET /customers", s.auth(s.customersPage))
-	mux.Handle("GET /customers/{id}", s.auth(withID(s.customerPage)))
+	mux.Handle("GET /customers/{id}", s.auth(showPage(s, "customer", byPathID(s.buildCustomerPage))))
 	mux.Handle("POST /customers/{id}", s.auth(withID(s.saveCustomer)))
 	mux.Handle("POST /customers/{id}/notes", s.auth(withID(s.addCustomerNote)))
 	// organisations.go
-	mux.Handle("GET /organisations/{id}", s.auth(withID(s.organisationPage)))
+	mux.Handle("GET /organisations/{id}", s.auth(showPage(s, "organisation", byPathID(s.buildOrganisationPage))))
 	mux.Handle("POST /organisations/{id}", s.auth(withID(s.saveOrganisation)))
 	mux.Handle("POST /organisations/{id}/notes", s.auth(withID(s.addOrganisationNote)))
 	// customer_merge.go

@@ -47,17 +47,22 @@
     return true;
   }
 
+  // openPanel opens a folded panel of the ticket page (a <details>) and
+  // focuses its first field that matches fieldSel; null when the page has
+  // no such panel, so the key does nothing.
+  function openPanel(panelSel, fieldSel) {
+    var panel = document.querySelector(panelSel);
+    if (!panel) return null;
+    panel.open = true;
+    var field = panel.querySelector(fieldSel);
+    if (field) field.focus();
+    return panel;
+  }
+
   var onTicket = {
     j: function () { var to = neighbour(1); if (to) location.href = to; return !!to; },
     k: function () { var to = neighbour(-1); if (to) location.href = to; return !!to; },
-    m: function () {
-      var picker = document.getElementById("macro-picker");
-      if (!picker) return false;
-      picker.open = true;
-      var filter = document.getElementById("macro-filter");
-      if (filter) filter.focus();
-      return true;
-    },
+    m: function () { return !!openPanel("#macro-picker", "#macro-filter"); },
     r: function () { return composerMode("reply"); },
     n: function () { return composerMode("note"); },
     a: function () {
@@ -66,13 +71,9 @@
       return !!b;
     },
     e: function () {
-      var panel = document.querySelector("#escalate details");
-      if (!panel) return false;
-      panel.open = true;
-      var first = panel.querySelector("select, textarea, input:not([type=hidden])");
-      if (first) first.focus();
-      panel.scrollIntoView({ block: "nearest" });
-      return true;
+      var panel = openPanel("#escalate details", "select, textarea, input:not([type=hidden])");
+      if (panel) panel.scrollIntoView({ block: "nearest" });
+      return !!panel;
     },
     u: function () { location.href = sessionStorage.getItem(LIST_URL) || "/"; return true; }
   };

@@ -26,18 +26,38 @@
     return p ? p.getAttribute("data-me") : "";
   }
 
+  // oneAtATime wraps a fetch (run returns its promise, or nothing when
+  // there is nothing to fetch) so that one runs at a time: a call while
+  // one runs asks for one more run after it, and calls in between fold
+  // into that one, so nothing is applied twice and no change is missed.
+  function oneAtATime(run) {
+    var busy = false;
+    var again = false;
+    function go() {
+      if (busy) {
+        again = true;
+        return;
+      }
+      var running = run();
+      if (!running) return;
+      busy = true;
+      running
+        .catch(function () {})
+        .finally(function () {
+          busy = false;
+          if (again) {
+            again = false;
+            go();
+          }
+        });
+    }
+    return go;
+  }
+
   // --- The badge ----------------------------------------------------------
 
-  var bellBusy = false;
-  var bellAgain = false;
-
-  function refreshBell() {
-    if (bellBusy) {
-      bellAgain = true;
-      return;
-    }
-    bellBusy = true;
-    fetch(bellURL, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+  var refreshBell = oneAtATime(function () {
+    return fetch(bellURL, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
       .then(function (res) {
         return res.ok ? res.text() : "";
       })
@@ -59,21 +79,10 @@
         }
         cur.replaceWith(fresh);
         if (window.htmx) window.htmx.process(fresh);
-      })
-      .catch(function () {})
-      .finally(function () {
-        bellBusy = false;
-        if (bellAgain) {
-          bellAgain = false;
-          refreshBell();
-        }
       });
-  }
+  });
 
   // --- The ticket's timeline ---------------------------------------------
-
-  var updBusy = false;
-  var updAgain = false;
 
   function cursor() {
     var c = document.getElementById("timeline-cursor");
@@ -82,25 +91,11 @@
 
   // fetchUpdates appends what is new after the page's cursor (one request
   // at a time, so nothing is appended twice).
-  function fetchUpdates() {
+  var fetchUpdates = oneAtATime(function () {
     var id = ticketID();
-    if (!id || !window.htmx) return;
-    if (updBusy) {
-      updAgain = true;
-      return;
-    }
-    updBusy = true;
-    window.htmx
-      .ajax("GET", "/tickets/" + id + "/updates?after=" + cursor(), { target: "#timeline-cursor", swap: "none" })
-      .catch(function () {})
-      .finally(function () {
-        updBusy = false;
-        if (updAgain) {
-          updAgain = false;
-          fetchUpdates();
-        }
-      });
-  }
+    if (!id || !window.htmx) return null;
+    return window.htmx.ajax("GET", "/tickets/" + id + "/updates?after=" + cursor(), { target: "#timeline-cursor", swap: "none" });
+  });
 
   // --- Presence -----------------------------------------------------------
 
