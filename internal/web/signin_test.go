@@ -78,9 +78,15 @@ func TestSignIn(t *testing.T) {
 
 		t.Run("logout ends the session", func(t *testing.T) {
 			c := e.login(t, "l1@acme.test")
+			token := sessionOf(t, c)
 			res, _ := c.post("/logout", nil, false)
 			if res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("logout: %d", res.StatusCode)
+			}
+			// The server forgets the session, not only the browser its
+			// cookie: a copy of the cookie taken before is worth nothing.
+			if _, err := e.d.SessionActor(context.Background(), token); err == nil {
+				t.Error("the session still signs in after logout")
 			}
 			res, _ = c.get("/")
 			if res.StatusCode != http.StatusSeeOther {
