@@ -32,27 +32,8 @@ type visit struct {
 	daysAgo  int
 }
 
-var visits = []visit{
-	{lang: "fr", searches: []string{"facturé deux fois"}, form: true, subject: "Prélevé deux fois", solved: true, daysAgo: 13},
-	{lang: "fr", searches: []string{"mot de passe oublié"}, daysAgo: 12},
-	{lang: "en", searches: []string{"charged twice"}, form: true, subject: "Charged twice this month", solved: true, daysAgo: 12},
-	{lang: "fr", searches: []string{"export comptable sage"}, form: true, subject: "Export vers Sage", typ: "data_export",
-		body: "Bonjour, comment exporter mes factures vers Sage ? Je ne trouve rien dans l'aide.", name: "Hugo Bernard", email: "hugo.bernard@exemple-pme.fr", daysAgo: 11},
-	{lang: "fr", searches: []string{"double authentification"}, daysAgo: 10},
-	{lang: "fr", searches: []string{"virement en attente"}, form: true, subject: "Virement toujours en attente", solved: true, daysAgo: 9},
-	{lang: "en", searches: []string{"api rate limit", "webhook retries"}, form: true, subject: "Webhook retries", typ: "integration",
-		body: "Our webhook endpoint was down for an hour; are the events retried, and for how long?", name: "Grace Hopper", email: "grace@example-saas.com", daysAgo: 8},
-	{lang: "fr", searches: []string{"export comptable sage"}, daysAgo: 7},
-	{lang: "fr", searches: []string{"modèle de facture"}, form: true, subject: "Modifier le modèle de facture", solved: true, daysAgo: 6},
-	{lang: "fr", searches: []string{"relance automatique"}, daysAgo: 5},
-	{lang: "fr", searches: []string{"carte refusée"}, form: true, subject: "Ma carte est refusée", solved: true, daysAgo: 4},
-	{lang: "fr", searches: []string{"fusionner deux comptes"}, form: true, subject: "Fusionner deux comptes", typ: "access",
-		body: "J'ai deux comptes avec deux adresses et je voudrais les réunir en un seul.", name: "Léa Girard", email: "lea.girard@exemple-asso.fr", daysAgo: 3},
-	{lang: "en", searches: []string{"invite a colleague"}, daysAgo: 2},
-	{lang: "fr", searches: []string{"avoir facture"}, form: true, subject: "Faire un avoir", solved: true, daysAgo: 1},
-	{lang: "fr", searches: []string{"prélèvement frauduleux"}, form: true, subject: "Prélèvement que je ne reconnais pas", typ: "fraud",
-		body: "Un prélèvement de 89 € que je n'ai pas autorisé apparaît sur mon relevé.", name: "Paul Mercier", email: "paul.mercier@exemple.fr", daysAgo: 1},
-}
+// visits are content/visits.json, oldest first.
+var visits = mustLoadContent[[]visit]("visits.json")
 
 // Contact settings of the demo workspace.
 const (

@@ -1,0 +1,204 @@
+package demo
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/palier/palier/internal/ticket"
+)
+
+// The demo's content (what customers write, what agents type in the
+// hand-off dialog, the customers and the help-centre visits) is data, not
+// logic: it lives in content/*.json, read once when the package starts,
+// into the types the builder uses. The file types below are the JSON form
+// of those unexported types.
+//
+//go:embed content/*.json
+var contentFiles embed.FS
+
+// contentLoaders reads every content file; the test loads them all.
+var contentLoaders = map[string]func() error{
+	"openings.json":      func() error { _, err := loadContent[[]message]("openings.json"); return err },
+	"double_debits.json": func() error { _, err := loadContent[[]doubleDebitFile]("double_debits.json"); return err },
+	"handoffs.json":      func() error { _, err := loadContent[map[string]handoffTexts]("handoffs.json"); return err },
+	"customers.json":     func() error { _, err := loadContent[customersFile]("customers.json"); return err },
+	"visits.json":        func() error { _, err := loadContent[[]visit]("visits.json"); return err },
+}
+
+// loadContent reads content/name strictly.
+func loadContent[T any](name string) (T, error) {
+	var v T
+	data, err := contentFiles.ReadFile("content/" + name)
+	if err != nil {
+		return v, fmt.Errorf("demo content: %w", err)
+	}
+	return decodeContent[T](name, data)
+}
+
+// decodeContent decodes one content file: unknown fields, a malformed
+// document or anything after it are errors naming the file, so that a typo
+// in the content cannot silently drop a field.
+func decodeContent[T any](name string, data []byte) (T, error) {
+	var v T
+	if err := strictUnmarshal(data, &v); err != nil {
+		return v, fmt.Errorf("demo content %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// strictUnmarshal is json.Unmarshal refusing unknown fields and trailing
+// data. The types' UnmarshalJSON use it too: a decoder's own strictness
+// does not reach into them.
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("unexpected data after the document")
+	}
+	return nil
+}
+
+// mustLoadContent is loadContent for the package's variables: the files
+// are embedded at build time, and TestContentFiles proves they load.
+func mustLoadContent[T any](name string) T {
+	v, err := loadContent[T](name)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+type messageFile struct {
+	Lang        string          `json:"lang"`
+	Type        string          `json:"type"`
+	Subject     string          `json:"subject"`
+	Body        string          `json:"body"`
+	ErrText     string          `json:"error_message,omitempty"`
+	Tags        []string        `json:"tags"`
+	Sensitive   bool            `json:"sensitive,omitempty"`
+	DoubleDebit bool            `json:"double_debit,omitempty"`
+	Amount      bool            `json:"amount,omitempty"`
+	Priority    ticket.Priority `json:"priority"`
+}
+
+func (m *message) UnmarshalJSON(data []byte) error {
+	var f messageFile
+	if err := strictUnmarshal(data, &f); err != nil {
+		return err
+	}
+	*m = message{lang: f.Lang, typ: f.Type, subject: f.Subject, body: f.Body, errText: f.ErrText, tags: f.Tags,
+		sensitive: f.Sensitive, doubleDebit: f.DoubleDebit, amount: f.Amount, priority: f.Priority}
+	return nil
+}
+
+// doubleDebitFile is a message of the rising topic: the rest follows from
+// doubleDebit.
+type doubleDebitFile struct {
+	Lang     string          `json:"lang"`
+	Subject  string          `json:"subject"`
+	Body     string          `json:"body"`
+	Priority ticket.Priority `json:"priority"`
+}
+
+func doubleDebitMessages(fs []doubleDebitFile) []message {
+	out := make([]message, len(fs))
+	for i, f := range fs {
+		out[i] = doubleDebit(f.Lang, f.Subject, f.Body, f.Priority)
+	}
+	return out
+}
+
+type handoffFile struct {
+	Tried       map[string]string `json:"tried"`
+	TriedExpert map[string]string `json:"tried_expert"`
+	NoError     map[string]string `json:"no_error"`
+	Repro       map[string]string `json:"repro"`
+	Impact      map[string]string `json:"impact"`
+	Vendor      string            `json:"vendor"`
+	ReasonUp    map[string]string `json:"reason_up"`
+	ReasonL3    map[string]string `json:"reason_l3"`
+	ReasonL4    string            `json:"reason_l4"`
+	ReasonDown  string            `json:"reason_down"`
+}
+
+func (h *handoffTexts) UnmarshalJSON(data []byte) error {
+	var f handoffFile
+	if err := strictUnmarshal(data, &f); err != nil {
+		return err
+	}
+	*h = handoffTexts{tried: f.Tried, triedExpert: f.TriedExpert, noError: f.NoError, repro: f.Repro, impact: f.Impact,
+		vendor: f.Vendor, reasonUp: f.ReasonUp, reasonL3: f.ReasonL3, reasonL4: f.ReasonL4, reasonDown: f.ReasonDown}
+	return nil
+}
+
+// customersFile holds Nuagique's customers: organisations, people, and
+// the mail providers of private customers by language.
+type customersFile struct {
+	Organisations  []orgSpec           `json:"organisations"`
+	Customers      []customerSpec      `json:"customers"`
+	PrivateDomains map[string][]string `json:"private_domains"`
+}
+
+type orgFile struct {
+	Key     string `json:"key"`
+	Name    string `json:"name"`
+	Segment string `json:"segment"`
+	Domain  string `json:"domain"`
+	Plan    string `json:"plan"`
+}
+
+func (o *orgSpec) UnmarshalJSON(data []byte) error {
+	var f orgFile
+	if err := strictUnmarshal(data, &f); err != nil {
+		return err
+	}
+	*o = orgSpec{key: f.Key, name: f.Name, segment: f.Segment, domain: f.Domain, plan: f.Plan}
+	return nil
+}
+
+type customerFile struct {
+	Name    string `json:"name"`
+	Lang    string `json:"lang"`
+	Org     string `json:"org,omitempty"`
+	Segment string `json:"segment,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+}
+
+func (c *customerSpec) UnmarshalJSON(data []byte) error {
+	var f customerFile
+	if err := strictUnmarshal(data, &f); err != nil {
+		return err
+	}
+	*c = customerSpec{name: f.Name, lang: f.Lang, org: f.Org, segment: f.Segment, phone: f.Phone}
+	return nil
+}
+
+type visitFile struct {
+	Lang     string   `json:"lang"`
+	Searches []string `json:"searches"`
+	Form     bool     `json:"form,omitempty"`
+	Subject  string   `json:"subject,omitempty"`
+	Body     string   `json:"body,omitempty"`
+	Type     string   `json:"type,omitempty"`
+	Solved   bool     `json:"solved,omitempty"`
+	Name     string   `json:"name,omitempty"`
+	Email    string   `json:"email,omitempty"`
+	DaysAgo  int      `json:"days_ago"`
+}
+
+func (v *visit) UnmarshalJSON(data []byte) error {
+	var f visitFile
+	if err := strictUnmarshal(data, &f); err != nil {
+		return err
+	}
+	*v = visit{lang: f.Lang, searches: f.Searches, form: f.Form, subject: f.Subject, body: f.Body, typ: f.Type,
+		solved: f.Solved, name: f.Name, email: f.Email, daysAgo: f.DaysAgo}
+	return nil
+}

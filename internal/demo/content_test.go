@@ -1,0 +1,78 @@
+package demo
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+)
+
+// Every embedded content file loads strictly, and none is left without a
+// loader (a file nobody reads would be content silently missing).
+func TestContentFiles(t *testing.T) {
+	entries, err := fs.ReadDir(contentFiles, "content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range entries {
+		seen[e.Name()] = true
+		load, ok := contentLoaders[e.Name()]
+		if !ok {
+			t.Errorf("content/%s: no loader reads it", e.Name())
+			continue
+		}
+		if err := load(); err != nil {
+			t.Errorf("content/%s: %v", e.Name(), err)
+		}
+	}
+	for name := range contentLoaders {
+		if !seen[name] {
+			t.Errorf("content/%s: loader without a file", name)
+		}
+	}
+}
+
+// A typo in a content file is an error naming the file, never a field
+// silently left empty.
+func TestDecodeContentRefusesBadFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name, data, want string
+	}{
+		{"unknown field", `[{"lang":"fr","type":"billing","subject":"s","body":"b","tags":[],"priority":"low","sujet":"x"}]`, `unknown field "sujet"`},
+		{"unknown priority", `[{"lang":"fr","type":"billing","subject":"s","body":"b","tags":[],"priority":"whenever"}]`, "whenever"},
+		{"malformed", `[{"lang":"fr",`, "unexpected EOF"},
+		{"trailing data", `[] []`, "after the document"},
+		{"wrong type", `{"lang":"fr"}`, "cannot unmarshal"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := decodeContent[[]message]("openings.json", []byte(tc.data))
+			if err == nil || !strings.Contains(err.Error(), "openings.json") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want one naming openings.json and saying %q", err, tc.want)
+			}
+		})
+	}
+	for _, tc := range []struct{ file, data string }{
+		{"double_debits.json", `[{"lang":"fr","subject":"s","body":"b","priority":"low","tags":[]}]`},
+		{"handoffs.json", `{"fr":{"tried":{},"reason_l5":"x"}}`},
+		{"customers.json", `{"organisations":[{"key":"k","name":"n","segment":"b2b","domain":"d","plan":"pro","size":3}]}`},
+		{"customers.json", `{"customers":[{"name":"n","lang":"fr","email":"x"}]}`},
+		{"visits.json", `[{"lang":"fr","searches":[],"days_ago":1,"daysAgo":2}]`},
+	} {
+		t.Run("unknown field in "+tc.file, func(t *testing.T) {
+			var err error
+			switch tc.file {
+			case "double_debits.json":
+				_, err = decodeContent[[]doubleDebitFile](tc.file, []byte(tc.data))
+			case "handoffs.json":
+				_, err = decodeContent[map[string]handoffTexts](tc.file, []byte(tc.data))
+			case "customers.json":
+				_, err = decodeContent[customersFile](tc.file, []byte(tc.data))
+			case "visits.json":
+				_, err = decodeContent[[]visit](tc.file, []byte(tc.data))
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.file) || !strings.Contains(err.Error(), "unknown field") {
+				t.Errorf("error = %v, want an unknown field in %s", err, tc.file)
+			}
+		})
+	}
+}
