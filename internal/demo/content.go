@@ -75,6 +75,17 @@ func mustLoadContent[T any](name string) T {
 	return v
 }
 
+// decodeAs decodes a value's JSON form F strictly, then hands it to set,
+// which builds the unexported value from it.
+func decodeAs[F any](data []byte, set func(F)) error {
+	var f F
+	if err := strictUnmarshal(data, &f); err != nil {
+		return err
+	}
+	set(f)
+	return nil
+}
+
 type messageFile struct {
 	Lang        string          `json:"lang"`
 	Type        string          `json:"type"`
@@ -89,13 +100,10 @@ type messageFile struct {
 }
 
 func (m *message) UnmarshalJSON(data []byte) error {
-	var f messageFile
-	if err := strictUnmarshal(data, &f); err != nil {
-		return err
-	}
-	*m = message{lang: f.Lang, typ: f.Type, subject: f.Subject, body: f.Body, errText: f.ErrText, tags: f.Tags,
-		sensitive: f.Sensitive, doubleDebit: f.DoubleDebit, amount: f.Amount, priority: f.Priority}
-	return nil
+	return decodeAs(data, func(f messageFile) {
+		*m = message{lang: f.Lang, typ: f.Type, subject: f.Subject, body: f.Body, errText: f.ErrText, tags: f.Tags,
+			sensitive: f.Sensitive, doubleDebit: f.DoubleDebit, amount: f.Amount, priority: f.Priority}
+	})
 }
 
 // doubleDebitFile is a message of the rising topic: the rest follows from
@@ -129,13 +137,10 @@ type handoffFile struct {
 }
 
 func (h *handoffTexts) UnmarshalJSON(data []byte) error {
-	var f handoffFile
-	if err := strictUnmarshal(data, &f); err != nil {
-		return err
-	}
-	*h = handoffTexts{tried: f.Tried, triedExpert: f.TriedExpert, noError: f.NoError, repro: f.Repro, impact: f.Impact,
-		vendor: f.Vendor, reasonUp: f.ReasonUp, reasonL3: f.ReasonL3, reasonL4: f.ReasonL4, reasonDown: f.ReasonDown}
-	return nil
+	return decodeAs(data, func(f handoffFile) {
+		*h = handoffTexts{tried: f.Tried, triedExpert: f.TriedExpert, noError: f.NoError, repro: f.Repro, impact: f.Impact,
+			vendor: f.Vendor, reasonUp: f.ReasonUp, reasonL3: f.ReasonL3, reasonL4: f.ReasonL4, reasonDown: f.ReasonDown}
+	})
 }
 
 // customersFile holds Nuagique's customers: organisations, people, and
@@ -144,23 +149,6 @@ type customersFile struct {
 	Organisations  []orgSpec           `json:"organisations"`
 	Customers      []customerSpec      `json:"customers"`
 	PrivateDomains map[string][]string `json:"private_domains"`
-}
-
-type orgFile struct {
-	Key     string `json:"key"`
-	Name    string `json:"name"`
-	Segment string `json:"segment"`
-	Domain  string `json:"domain"`
-	Plan    string `json:"plan"`
-}
-
-func (o *orgSpec) UnmarshalJSON(data []byte) error {
-	var f orgFile
-	if err := strictUnmarshal(data, &f); err != nil {
-		return err
-	}
-	*o = orgSpec{key: f.Key, name: f.Name, segment: f.Segment, domain: f.Domain, plan: f.Plan}
-	return nil
 }
 
 type customerFile struct {
@@ -172,33 +160,7 @@ type customerFile struct {
 }
 
 func (c *customerSpec) UnmarshalJSON(data []byte) error {
-	var f customerFile
-	if err := strictUnmarshal(data, &f); err != nil {
-		return err
-	}
-	*c = customerSpec{name: f.Name, lang: f.Lang, org: f.Org, segment: f.Segment, phone: f.Phone}
-	return nil
-}
-
-type visitFile struct {
-	Lang     string   `json:"lang"`
-	Searches []string `json:"searches"`
-	Form     bool     `json:"form,omitempty"`
-	Subject  string   `json:"subject,omitempty"`
-	Body     string   `json:"body,omitempty"`
-	Type     string   `json:"type,omitempty"`
-	Solved   bool     `json:"solved,omitempty"`
-	Name     string   `json:"name,omitempty"`
-	Email    string   `json:"email,omitempty"`
-	DaysAgo  int      `json:"days_ago"`
-}
-
-func (v *visit) UnmarshalJSON(data []byte) error {
-	var f visitFile
-	if err := strictUnmarshal(data, &f); err != nil {
-		return err
-	}
-	*v = visit{lang: f.Lang, searches: f.Searches, form: f.Form, subject: f.Subject, body: f.Body, typ: f.Type,
-		solved: f.Solved, name: f.Name, email: f.Email, daysAgo: f.DaysAgo}
-	return nil
+	return decodeAs(data, func(f customerFile) {
+		*c = customerSpec{name: f.Name, lang: f.Lang, org: f.Org, segment: f.Segment, phone: f.Phone}
+	})
 }

@@ -8,8 +8,14 @@ import (
 	"github.com/palier/palier/internal/customer"
 )
 
+// orgSpec is an organisation in content/customers.json; Key names it in
+// customerSpec.org.
 type orgSpec struct {
-	key, name, segment, domain, plan string
+	Key     string `json:"key"`
+	Name    string `json:"name"`
+	Segment string `json:"segment"`
+	Domain  string `json:"domain"`
+	Plan    string `json:"plan"`
 }
 
 // orgSpecs are Nuagique's business customers: small French companies, two
@@ -39,11 +45,11 @@ func (b *builder) createCustomers() error {
 	start := b.now.Add(-customersAge)
 	for i, o := range orgSpecs {
 		b.at(start.Add(time.Duration(i) * time.Hour))
-		created, err := b.s.CreateOrganisation(b.ctx, b.ws.ID, customer.Organisation{Name: o.name, Segment: o.segment, Domain: o.domain})
+		created, err := b.s.CreateOrganisation(b.ctx, b.ws.ID, customer.Organisation{Name: o.Name, Segment: o.Segment, Domain: o.Domain})
 		if err != nil {
-			return fmt.Errorf("organisation %s: %w", o.name, err)
+			return fmt.Errorf("organisation %s: %w", o.Name, err)
 		}
-		b.orgs[o.key] = created
+		b.orgs[o.Key] = created
 	}
 	for i, cs := range customerSpecs {
 		b.at(start.Add(12*time.Hour + time.Duration(i)*37*time.Minute))
@@ -66,8 +72,8 @@ func (b *builder) createCustomers() error {
 func customerEmail(i int, cs customerSpec) string {
 	domain := ""
 	for _, o := range orgSpecs {
-		if o.key == cs.org {
-			domain = o.domain
+		if o.Key == cs.org {
+			domain = o.Domain
 		}
 	}
 	if domain == "" {
@@ -83,8 +89,8 @@ func customerEmail(i int, cs customerSpec) string {
 func customerPlan(i int) string {
 	cs := customerSpecs[i]
 	for _, o := range orgSpecs {
-		if o.key == cs.org {
-			return o.plan
+		if o.Key == cs.org {
+			return o.Plan
 		}
 	}
 	if i%3 == 0 {

@@ -20,16 +20,16 @@ import (
 // visit is one visitor's journey: searches, then the contact form (when
 // subject is set); solved says a suggestion answered them.
 type visit struct {
-	lang     string
-	searches []string
-	form     bool
-	subject  string // typed in the form; "" when they left before writing
-	body     string
-	typ      string
-	solved   bool // a suggestion solved it: no ticket
-	name     string
-	email    string
-	daysAgo  int
+	Lang     string   `json:"lang"`
+	Searches []string `json:"searches"`
+	Form     bool     `json:"form,omitempty"`
+	Subject  string   `json:"subject,omitempty"` // typed in the form; "" when they left before writing
+	Body     string   `json:"body,omitempty"`
+	Type     string   `json:"type,omitempty"`
+	Solved   bool     `json:"solved,omitempty"` // a suggestion solved it: no ticket
+	Name     string   `json:"name,omitempty"`
+	Email    string   `json:"email,omitempty"`
+	DaysAgo  int      `json:"days_ago"`
 }
 
 // visits are content/visits.json, oldest first.
@@ -49,7 +49,7 @@ func (b *builder) createJourneys() error {
 	}
 	for i, v := range visits {
 		// Mid-morning, a few minutes apart, on the visit's day.
-		t := b.now.Add(-time.Duration(v.daysAgo)*24*time.Hour - 6*time.Hour + time.Duration(i)*7*time.Minute)
+		t := b.now.Add(-time.Duration(v.DaysAgo)*24*time.Hour - 6*time.Hour + time.Duration(i)*7*time.Minute)
 		if t.After(b.now) {
 			t = b.now.Add(-time.Hour)
 		}
@@ -58,8 +58,8 @@ func (b *builder) createJourneys() error {
 			b.at(t)
 			return svc.RecordJourneyStep(ctx, ws, journeyToken(i), st)
 		}
-		for _, q := range v.searches {
-			hits, err := svc.PublicSearch(ctx, ws, v.lang, q, 10)
+		for _, q := range v.Searches {
+			hits, err := svc.PublicSearch(ctx, ws, v.Lang, q, 10)
 			if err != nil {
 				return err
 			}
@@ -72,7 +72,7 @@ func (b *builder) createJourneys() error {
 				}
 			}
 		}
-		if !v.form {
+		if !v.Form {
 			continue
 		}
 		if err := step(desk.JourneyStep{Kind: desk.StepFormStarted}); err != nil {
@@ -85,11 +85,11 @@ func (b *builder) createJourneys() error {
 		}
 		t = t.Add(30 * time.Second)
 		b.at(t)
-		hits, _, err := svc.ContactSuggestions(ctx, ws, v.lang, v.typ, v.subject, v.body, journeyToken(i))
+		hits, _, err := svc.ContactSuggestions(ctx, ws, v.Lang, v.Type, v.Subject, v.Body, journeyToken(i))
 		if err != nil {
 			return err
 		}
-		if v.solved && len(hits) > 0 {
+		if v.Solved && len(hits) > 0 {
 			if err := step(desk.JourneyStep{Kind: desk.StepSuggestionOpened, ArticleID: hits[0].ID}); err != nil {
 				return err
 			}
@@ -98,14 +98,14 @@ func (b *builder) createJourneys() error {
 			}
 			continue
 		}
-		if v.body == "" {
+		if v.Body == "" {
 			continue
 		}
 		t = t.Add(2 * time.Minute)
 		b.at(t)
-		if _, err := svc.SubmitContact(ctx, ws, desk.ContactForm{Name: v.name, Email: v.email, RequestType: v.typ, Subject: v.subject,
-			Description: v.body, Language: v.lang, Journey: journeyToken(i), Stamp: stamp, Address: "192.0.2." + strconv.Itoa(10+i)}); err != nil {
-			return fmt.Errorf("contact form %q: %w", v.subject, err)
+		if _, err := svc.SubmitContact(ctx, ws, desk.ContactForm{Name: v.Name, Email: v.Email, RequestType: v.Type, Subject: v.Subject,
+			Description: v.Body, Language: v.Lang, Journey: journeyToken(i), Stamp: stamp, Address: "192.0.2." + strconv.Itoa(10+i)}); err != nil {
+			return fmt.Errorf("contact form %q: %w", v.Subject, err)
 		}
 		b.tickets++
 	}
@@ -122,8 +122,8 @@ func journeyToken(i int) string { return fmt.Sprintf("DEMOJOURNEY%015d", i) }
 func contactSubjects() []string {
 	var out []string
 	for _, v := range visits {
-		if v.form && !v.solved && v.body != "" {
-			out = append(out, v.subject)
+		if v.Form && !v.Solved && v.Body != "" {
+			out = append(out, v.Subject)
 		}
 	}
 	return out

@@ -156,8 +156,8 @@ func pick[T any](r *rand.Rand, from []T) T { return from[r.IntN(len(from))] }
 
 func orgSegment(key string) string {
 	for _, o := range orgSpecs {
-		if o.key == key {
-			return o.segment
+		if o.Key == key {
+			return o.Segment
 		}
 	}
 	return ""
