@@ -12,10 +12,10 @@ import (
 )
 
 // The demo's content (what customers write, what agents type in the
-// hand-off dialog, the customers and the help-centre visits) is data, not
-// logic: it lives in content/*.json, read once when the package starts,
-// into the types the builder uses. The file types below are the JSON form
-// of those unexported types.
+// hand-off dialog, the customers, the help-centre visits and the notes
+// about people) is data, not logic: it lives in content/*.json, read once
+// when the package starts, into the types the builder uses. The file types
+// below are the JSON form of those unexported types.
 //
 //go:embed content/*.json
 var contentFiles embed.FS
@@ -27,6 +27,7 @@ var contentLoaders = map[string]func() error{
 	"handoffs.json":      func() error { _, err := loadContent[map[string]handoffTexts]("handoffs.json"); return err },
 	"customers.json":     func() error { _, err := loadContent[customersFile]("customers.json"); return err },
 	"visits.json":        func() error { _, err := loadContent[[]visit]("visits.json"); return err },
+	"people_notes.json":  func() error { _, err := loadContent[[]personNote]("people_notes.json"); return err },
 }
 
 // loadContent reads content/name strictly.

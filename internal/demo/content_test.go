@@ -57,6 +57,7 @@ func TestDecodeContentRefusesBadFiles(t *testing.T) {
 		{"customers.json", `{"organisations":[{"key":"k","name":"n","segment":"b2b","domain":"d","plan":"pro","size":3}]}`},
 		{"customers.json", `{"customers":[{"name":"n","lang":"fr","email":"x"}]}`},
 		{"visits.json", `[{"lang":"fr","searches":[],"days_ago":1,"daysAgo":2}]`},
+		{"people_notes.json", `[{"by":"sophie","customer":"Élise Moreau","body":"b","author":"x"}]`},
 	} {
 		t.Run("unknown field in "+tc.file, func(t *testing.T) {
 			var err error
@@ -69,6 +70,8 @@ func TestDecodeContentRefusesBadFiles(t *testing.T) {
 				_, err = decodeContent[customersFile](tc.file, []byte(tc.data))
 			case "visits.json":
 				_, err = decodeContent[[]visit](tc.file, []byte(tc.data))
+			case "people_notes.json":
+				_, err = decodeContent[[]personNote](tc.file, []byte(tc.data))
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.file) || !strings.Contains(err.Error(), "unknown field") {
 				t.Errorf("error = %v, want an unknown field in %s", err, tc.file)
