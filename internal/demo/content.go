@@ -28,6 +28,7 @@ var contentLoaders = map[string]func() error{
 	"customers.json":     func() error { _, err := loadContent[customersFile]("customers.json"); return err },
 	"visits.json":        func() error { _, err := loadContent[[]visit]("visits.json"); return err },
 	"people_notes.json":  func() error { _, err := loadContent[[]personNote]("people_notes.json"); return err },
+	"macros.json":        func() error { _, err := loadContent[[]macroSpec]("macros.json"); return err },
 }
 
 // loadContent reads content/name strictly.

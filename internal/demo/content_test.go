@@ -1,9 +1,13 @@
 package demo
 
 import (
+	"context"
 	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/workspace"
 )
 
 // Every embedded content file loads strictly, and none is left without a
@@ -58,6 +62,7 @@ func TestDecodeContentRefusesBadFiles(t *testing.T) {
 		{"customers.json", `{"customers":[{"name":"n","lang":"fr","email":"x"}]}`},
 		{"visits.json", `[{"lang":"fr","searches":[],"days_ago":1,"daysAgo":2}]`},
 		{"people_notes.json", `[{"by":"sophie","customer":"Élise Moreau","body":"b","author":"x"}]`},
+		{"macros.json", `[{"by":"sophie","name":"n","scope":"shared","actions":{"status":"pending","tag":"x"}}]`},
 	} {
 		t.Run("unknown field in "+tc.file, func(t *testing.T) {
 			var err error
@@ -72,9 +77,38 @@ func TestDecodeContentRefusesBadFiles(t *testing.T) {
 				_, err = decodeContent[[]visit](tc.file, []byte(tc.data))
 			case "people_notes.json":
 				_, err = decodeContent[[]personNote](tc.file, []byte(tc.data))
+			case "macros.json":
+				_, err = decodeContent[[]macroSpec](tc.file, []byte(tc.data))
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.file) || !strings.Contains(err.Error(), "unknown field") {
 				t.Errorf("error = %v, want an unknown field in %s", err, tc.file)
+			}
+		})
+	}
+}
+
+// A macro's keys resolve to the workspace's ids, its articles in each
+// body's language; a key the demo does not have is an error.
+func TestResolveMacro(t *testing.T) {
+	b := &builder{ctx: context.Background(), actors: map[string]auth.Actor{"sophie": {AgentID: 1}},
+		teams: map[string]workspace.Team{"billing": {ID: 7}}, kb: map[string]KBArticleIDs{"password": {FR: 11, EN: 12}}}
+	good := macroSpec{By: "sophie", Team: "billing", Name: "n", Scope: "team",
+		BodyFR: "Guide : {{article:password}}", BodyEN: "Guide: {{article:password}} {{customer_first_name}}"}
+	by, m, err := b.resolveMacro(good)
+	if err != nil || by.AgentID != 1 || m.TeamID != 7 || m.BodyFR != "Guide : {{article:11}}" || m.BodyEN != "Guide: {{article:12}} {{customer_first_name}}" {
+		t.Errorf("resolveMacro = %v, %+v, %v", by, m, err)
+	}
+	for name, spoil := range map[string]func(*macroSpec){
+		"unknown member":  func(s *macroSpec) { s.By = "zoe" },
+		"unknown team":    func(s *macroSpec) { s.Team = "sales" },
+		"unknown scope":   func(s *macroSpec) { s.Scope = "everyone" },
+		"unknown article": func(s *macroSpec) { s.BodyEN = "{{article:nope}}" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			spec := good
+			spoil(&spec)
+			if _, _, err := b.resolveMacro(spec); err == nil {
+				t.Error("accepted")
 			}
 		})
 	}
