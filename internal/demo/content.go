@@ -11,11 +11,12 @@ import (
 	"github.com/palier/palier/internal/ticket"
 )
 
-// The demo's content (what customers write, what agents type in the
-// hand-off dialog, the customers, the help-centre visits and the notes
-// about people) is data, not logic: it lives in content/*.json, read once
-// when the package starts, into the types the builder uses. The file types
-// below are the JSON form of those unexported types.
+// The demo's content (what customers write, what agents answer and type
+// in the hand-off dialog, the customers, the help centre and its visits,
+// the macros and the notes about people) is data, not logic: it lives in
+// content/*.json, read once when the package starts, into the types the
+// builder uses. The file types below are the JSON form of those unexported
+// types.
 //
 //go:embed content/*.json
 var contentFiles embed.FS
@@ -29,6 +30,8 @@ var contentLoaders = map[string]func() error{
 	"visits.json":        func() error { _, err := loadContent[[]visit]("visits.json"); return err },
 	"people_notes.json":  func() error { _, err := loadContent[[]personNote]("people_notes.json"); return err },
 	"macros.json":        func() error { _, err := loadContent[[]macroSpec]("macros.json"); return err },
+	"replies.json":       func() error { _, err := loadContent[map[string]texts]("replies.json"); return err },
+	"kb.json":            func() error { _, err := loadContent[kbFile]("kb.json"); return err },
 }
 
 // loadContent reads content/name strictly.
@@ -164,5 +167,85 @@ type customerFile struct {
 func (c *customerSpec) UnmarshalJSON(data []byte) error {
 	return decodeAs(data, func(f customerFile) {
 		*c = customerSpec{name: f.Name, lang: f.Lang, org: f.Org, segment: f.Segment, phone: f.Phone}
+	})
+}
+
+type textsFile struct {
+	Hello           string            `json:"hello"`
+	Bye             string            `json:"bye"`
+	Ask             map[string]string `json:"ask"`
+	Solution        map[string]string `json:"solution"`
+	Confirm         string            `json:"confirm"`
+	WaitEngineering string            `json:"wait_engineering"`
+	WaitVendor      string            `json:"wait_vendor"`
+	Answers         map[string]string `json:"answers"`
+	AnswerAny       []string          `json:"answer_any"`
+	Chasers         []string          `json:"chasers"`
+	Thanks          []string          `json:"thanks"`
+	Diagnosis       map[string]string `json:"diagnosis"`
+	Expert          []string          `json:"expert"`
+	ExpertAsk       string            `json:"expert_ask"`
+	Handoff         []string          `json:"handoff"`
+	SwarmAsk        string            `json:"swarm_ask"`
+	SwarmTips       []string          `json:"swarm_tips"`
+	SwarmQuestions  []string          `json:"swarm_questions"`
+	SwarmAnswers    []string          `json:"swarm_answers"`
+	BillingTip      map[string]string `json:"billing_tip"`
+	Vendor          []string          `json:"vendor"`
+	Topic           string            `json:"topic"`
+}
+
+func (tx *texts) UnmarshalJSON(data []byte) error {
+	return decodeAs(data, func(f textsFile) {
+		*tx = texts{hello: f.Hello, bye: f.Bye, ask: f.Ask, solution: f.Solution, confirm: f.Confirm,
+			waitEngineering: f.WaitEngineering, waitVendor: f.WaitVendor, answers: f.Answers, answerAny: f.AnswerAny,
+			chasers: f.Chasers, thanks: f.Thanks, diagnosis: f.Diagnosis, expert: f.Expert, expertAsk: f.ExpertAsk,
+			handoff: f.Handoff, swarmAsk: f.SwarmAsk, swarmTips: f.SwarmTips, swarmQuestions: f.SwarmQuestions,
+			swarmAnswers: f.SwarmAnswers, billingTip: f.BillingTip, vendor: f.Vendor, topic: f.Topic}
+	})
+}
+
+// kbFile is the help centre: its categories, then its articles.
+type kbFile struct {
+	Categories []kbCategorySpec `json:"categories"`
+	Articles   []kbArticleSpec  `json:"articles"`
+}
+
+type kbCategoryFile struct {
+	Slug string `json:"slug"`
+	FR   string `json:"fr"`
+	EN   string `json:"en"`
+}
+
+func (c *kbCategorySpec) UnmarshalJSON(data []byte) error {
+	return decodeAs(data, func(f kbCategoryFile) { *c = kbCategorySpec{slug: f.Slug, fr: f.FR, en: f.EN} })
+}
+
+type kbTextFile struct {
+	Title string   `json:"title"`
+	Body  string   `json:"body"`
+	Tags  []string `json:"tags"`
+}
+
+func (tx *kbText) UnmarshalJSON(data []byte) error {
+	return decodeAs(data, func(f kbTextFile) { *tx = kbText{title: f.Title, body: f.Body, tags: f.Tags} })
+}
+
+type kbArticleFile struct {
+	Key      string  `json:"key"`
+	Category string  `json:"category"`
+	Internal bool    `json:"internal,omitempty"`
+	FR       kbText  `json:"fr"`
+	EN       *kbText `json:"en,omitempty"` // absent for a French-only article
+	Helpful  int64   `json:"helpful"`
+	Views    int64   `json:"views"`
+}
+
+func (a *kbArticleSpec) UnmarshalJSON(data []byte) error {
+	return decodeAs(data, func(f kbArticleFile) {
+		*a = kbArticleSpec{key: f.Key, category: f.Category, internal: f.Internal, fr: f.FR, helpful: f.Helpful, views: f.Views}
+		if f.EN != nil {
+			a.en = *f.EN
+		}
 	})
 }

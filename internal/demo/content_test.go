@@ -63,6 +63,9 @@ func TestDecodeContentRefusesBadFiles(t *testing.T) {
 		{"visits.json", `[{"lang":"fr","searches":[],"days_ago":1,"daysAgo":2}]`},
 		{"people_notes.json", `[{"by":"sophie","customer":"Élise Moreau","body":"b","author":"x"}]`},
 		{"macros.json", `[{"by":"sophie","name":"n","scope":"shared","actions":{"status":"pending","tag":"x"}}]`},
+		{"replies.json", `{"fr":{"hello":"Bonjour %s,","helo":"x"}}`},
+		{"kb.json", `{"articles":[{"key":"k","category":"compte","fr":{"title":"t","body":"b","tags":[],"tgs":[]}}]}`},
+		{"kb.json", `{"categories":[{"slug":"compte","fr":"Compte","en":"Account","de":"Konto"}]}`},
 	} {
 		t.Run("unknown field in "+tc.file, func(t *testing.T) {
 			var err error
@@ -79,6 +82,10 @@ func TestDecodeContentRefusesBadFiles(t *testing.T) {
 				_, err = decodeContent[[]personNote](tc.file, []byte(tc.data))
 			case "macros.json":
 				_, err = decodeContent[[]macroSpec](tc.file, []byte(tc.data))
+			case "replies.json":
+				_, err = decodeContent[map[string]texts](tc.file, []byte(tc.data))
+			case "kb.json":
+				_, err = decodeContent[kbFile](tc.file, []byte(tc.data))
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.file) || !strings.Contains(err.Error(), "unknown field") {
 				t.Errorf("error = %v, want an unknown field in %s", err, tc.file)
