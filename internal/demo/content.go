@@ -21,17 +21,24 @@ import (
 //go:embed content/*.json
 var contentFiles embed.FS
 
-// contentLoaders reads every content file; the test loads them all.
-var contentLoaders = map[string]func() error{
-	"openings.json":      func() error { _, err := loadContent[[]message]("openings.json"); return err },
-	"double_debits.json": func() error { _, err := loadContent[[]doubleDebitFile]("double_debits.json"); return err },
-	"handoffs.json":      func() error { _, err := loadContent[map[string]handoffTexts]("handoffs.json"); return err },
-	"customers.json":     func() error { _, err := loadContent[customersFile]("customers.json"); return err },
-	"visits.json":        func() error { _, err := loadContent[[]visit]("visits.json"); return err },
-	"people_notes.json":  func() error { _, err := loadContent[[]personNote]("people_notes.json"); return err },
-	"macros.json":        func() error { _, err := loadContent[[]macroSpec]("macros.json"); return err },
-	"replies.json":       func() error { _, err := loadContent[map[string]texts]("replies.json"); return err },
-	"kb.json":            func() error { _, err := loadContent[kbFile]("kb.json"); return err },
+// contentDecoders decode each content file by name; the tests run every
+// file, and spoilt ones, through them.
+var contentDecoders = map[string]func(name string, data []byte) error{
+	"openings.json":      decodeCheck[[]message],
+	"double_debits.json": decodeCheck[[]doubleDebitFile],
+	"handoffs.json":      decodeCheck[map[string]handoffTexts],
+	"customers.json":     decodeCheck[customersFile],
+	"visits.json":        decodeCheck[[]visit],
+	"people_notes.json":  decodeCheck[[]personNote],
+	"macros.json":        decodeCheck[[]macroSpec],
+	"replies.json":       decodeCheck[map[string]texts],
+	"kb.json":            decodeCheck[kbFile],
+}
+
+// decodeCheck is decodeContent keeping only the error.
+func decodeCheck[T any](name string, data []byte) error {
+	_, err := decodeContent[T](name, data)
+	return err
 }
 
 // loadContent reads content/name strictly.
@@ -209,16 +216,6 @@ func (tx *texts) UnmarshalJSON(data []byte) error {
 type kbFile struct {
 	Categories []kbCategorySpec `json:"categories"`
 	Articles   []kbArticleSpec  `json:"articles"`
-}
-
-type kbCategoryFile struct {
-	Slug string `json:"slug"`
-	FR   string `json:"fr"`
-	EN   string `json:"en"`
-}
-
-func (c *kbCategorySpec) UnmarshalJSON(data []byte) error {
-	return decodeAs(data, func(f kbCategoryFile) { *c = kbCategorySpec{slug: f.Slug, fr: f.FR, en: f.EN} })
 }
 
 type kbTextFile struct {

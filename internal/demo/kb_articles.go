@@ -4,8 +4,11 @@ package demo
 // in French and English (the two variants are linked), plus internal notes
 // for agents. Keys name articles in the search-quality tests.
 
+// kbCategorySpec is a help-centre category: its slug and its names.
 type kbCategorySpec struct {
-	slug, fr, en string
+	Slug string `json:"slug"`
+	FR   string `json:"fr"`
+	EN   string `json:"en"`
 }
 
 var kbCategories = kbContent.Categories
