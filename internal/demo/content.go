@@ -177,41 +177,6 @@ func (c *customerSpec) UnmarshalJSON(data []byte) error {
 	})
 }
 
-type textsFile struct {
-	Hello           string            `json:"hello"`
-	Bye             string            `json:"bye"`
-	Ask             map[string]string `json:"ask"`
-	Solution        map[string]string `json:"solution"`
-	Confirm         string            `json:"confirm"`
-	WaitEngineering string            `json:"wait_engineering"`
-	WaitVendor      string            `json:"wait_vendor"`
-	Answers         map[string]string `json:"answers"`
-	AnswerAny       []string          `json:"answer_any"`
-	Chasers         []string          `json:"chasers"`
-	Thanks          []string          `json:"thanks"`
-	Diagnosis       map[string]string `json:"diagnosis"`
-	Expert          []string          `json:"expert"`
-	ExpertAsk       string            `json:"expert_ask"`
-	Handoff         []string          `json:"handoff"`
-	SwarmAsk        string            `json:"swarm_ask"`
-	SwarmTips       []string          `json:"swarm_tips"`
-	SwarmQuestions  []string          `json:"swarm_questions"`
-	SwarmAnswers    []string          `json:"swarm_answers"`
-	BillingTip      map[string]string `json:"billing_tip"`
-	Vendor          []string          `json:"vendor"`
-	Topic           string            `json:"topic"`
-}
-
-func (tx *texts) UnmarshalJSON(data []byte) error {
-	return decodeAs(data, func(f textsFile) {
-		*tx = texts{hello: f.Hello, bye: f.Bye, ask: f.Ask, solution: f.Solution, confirm: f.Confirm,
-			waitEngineering: f.WaitEngineering, waitVendor: f.WaitVendor, answers: f.Answers, answerAny: f.AnswerAny,
-			chasers: f.Chasers, thanks: f.Thanks, diagnosis: f.Diagnosis, expert: f.Expert, expertAsk: f.ExpertAsk,
-			handoff: f.Handoff, swarmAsk: f.SwarmAsk, swarmTips: f.SwarmTips, swarmQuestions: f.SwarmQuestions,
-			swarmAnswers: f.SwarmAnswers, billingTip: f.BillingTip, vendor: f.Vendor, topic: f.Topic}
-	})
-}
-
 // kbFile is the help centre: its categories, then its articles.
 type kbFile struct {
 	Categories []kbCategorySpec `json:"categories"`
