@@ -98,26 +98,6 @@ func decodeAs[F any](data []byte, set func(F)) error {
 	return nil
 }
 
-type messageFile struct {
-	Lang        string          `json:"lang"`
-	Type        string          `json:"type"`
-	Subject     string          `json:"subject"`
-	Body        string          `json:"body"`
-	ErrText     string          `json:"error_message,omitempty"`
-	Tags        []string        `json:"tags"`
-	Sensitive   bool            `json:"sensitive,omitempty"`
-	DoubleDebit bool            `json:"double_debit,omitempty"`
-	Amount      bool            `json:"amount,omitempty"`
-	Priority    ticket.Priority `json:"priority"`
-}
-
-func (m *message) UnmarshalJSON(data []byte) error {
-	return decodeAs(data, func(f messageFile) {
-		*m = message{lang: f.Lang, typ: f.Type, subject: f.Subject, body: f.Body, errText: f.ErrText, tags: f.Tags,
-			sensitive: f.Sensitive, doubleDebit: f.DoubleDebit, amount: f.Amount, priority: f.Priority}
-	})
-}
-
 // doubleDebitFile is a message of the rising topic: the rest follows from
 // doubleDebit.
 type doubleDebitFile struct {

@@ -6,14 +6,16 @@ import "github.com/palier/palier/internal/ticket"
 // {amount} and {invoice}, filled in per ticket; subjects are literal so that
 // they depend on the seed alone.
 type message struct {
-	lang, typ     string
-	subject, body string
-	errText       string // the error_message custom field, when the customer quotes one
-	tags          []string
-	sensitive     bool            // what routing must flag sensitive (see ruleSet); the customer does not say
-	doubleDebit   bool            // the rising topic; routing tags it prelevement-double
-	amount        bool            // the ticket carries an amount_eur
-	priority      ticket.Priority // the least urgent priority this problem gets
+	Lang        string          `json:"lang"`
+	Type        string          `json:"type"`
+	Subject     string          `json:"subject"`
+	Body        string          `json:"body"`
+	ErrText     string          `json:"error_message,omitempty"` // the error_message custom field, when the customer quotes one
+	Tags        []string        `json:"tags"`
+	Sensitive   bool            `json:"sensitive,omitempty"`    // what routing must flag sensitive (see ruleSet); the customer does not say
+	DoubleDebit bool            `json:"double_debit,omitempty"` // the rising topic; routing tags it prelevement-double
+	Amount      bool            `json:"amount,omitempty"`       // the ticket carries an amount_eur
+	Priority    ticket.Priority `json:"priority"`               // the least urgent priority this problem gets
 }
 
 // openings are content/openings.json: five messages per request type and
@@ -29,6 +31,6 @@ var doubleDebits = doubleDebitMessages(mustLoadContent[[]doubleDebitFile]("doubl
 // amount. Routing tags it prelevement-double, so that the lead's dashboard
 // can group them.
 func doubleDebit(lang, subject, body string, p ticket.Priority) message {
-	return message{lang: lang, typ: "payment", subject: subject, body: body, amount: true, priority: p,
-		tags: []string{"sepa"}, doubleDebit: true}
+	return message{Lang: lang, Type: "payment", Subject: subject, Body: body, Amount: true, Priority: p,
+		Tags: []string{"sepa"}, DoubleDebit: true}
 }

@@ -16,7 +16,7 @@ import (
 // work plays what happens after the ticket arrives, until the story's
 // target status: it returns errStop when the ticket stays active.
 func (st *story) work() error {
-	typ := st.p.msg.typ
+	typ := st.p.msg.Type
 	first := st.start.owner
 	if first == "" {
 		first = st.frontLine()
@@ -25,7 +25,7 @@ func (st *story) work() error {
 	if err := st.assign(first, first); err != nil {
 		return err
 	}
-	if st.p.msg.doubleDebit && st.b.now.Sub(st.clock) < 6*day && st.r.IntN(3) == 0 {
+	if st.p.msg.DoubleDebit && st.b.now.Sub(st.clock) < 6*day && st.r.IntN(3) == 0 {
 		st.agentLater(10*time.Minute, 2*time.Hour)
 		if err := st.note("sophie", st.text("sophie").Topic); err != nil {
 			return err
@@ -86,14 +86,14 @@ func (st *story) work() error {
 // askDetails: the owner asks for details, the customer answers.
 func (st *story) askDetails() error {
 	st.agentLater(2*time.Minute, 40*time.Minute)
-	if err := st.reply(st.owner, st.text("").Ask[st.p.msg.typ], ticket.Pending); err != nil {
+	if err := st.reply(st.owner, st.text("").Ask[st.p.msg.Type], ticket.Pending); err != nil {
 		return err
 	}
 	if len(st.chain) == 0 && st.target == ticket.Pending {
 		return errStop
 	}
 	st.customerLater(20*time.Minute, 30*time.Hour)
-	answer := st.text("").Answers[st.p.msg.typ]
+	answer := st.text("").Answers[st.p.msg.Type]
 	if st.r.IntN(4) == 0 {
 		answer = pick(st.r, st.text("").AnswerAny)
 	}
@@ -106,7 +106,7 @@ func (st *story) holdAtFirstTier() error {
 	case ticket.OnHold:
 		st.agentLater(10*time.Minute, 3*time.Hour)
 		wait := st.text("").WaitEngineering
-		if st.p.msg.typ == "payment" || st.p.msg.typ == "fraud" {
+		if st.p.msg.Type == "payment" || st.p.msg.Type == "fraud" {
 			wait = st.text("").WaitVendor
 		}
 		if err := st.reply(st.owner, wait, ticket.OnHold); err != nil {
@@ -164,10 +164,10 @@ func (st *story) escalate(h hop) error {
 		return err
 	}
 	tx := handoffs[st.lang]
-	reason := tx.reasonUp[st.p.msg.typ]
+	reason := tx.reasonUp[st.p.msg.Type]
 	switch h.tier {
 	case "L3":
-		reason = tx.reasonL3[st.p.msg.typ]
+		reason = tx.reasonL3[st.p.msg.Type]
 	case "L4":
 		reason = tx.reasonL4
 	}
@@ -200,7 +200,7 @@ func (st *story) escalate(h hop) error {
 		return st.note(st.owner, st.text(st.owner).Vendor[0])
 	}
 	st.agentLater(20*time.Minute, 5*time.Hour)
-	diagnosis := st.text(st.owner).Diagnosis[st.p.msg.typ]
+	diagnosis := st.text(st.owner).Diagnosis[st.p.msg.Type]
 	if h.tier == "L3" {
 		diagnosis = pick(st.r, st.text(st.owner).Expert)
 	}
@@ -237,7 +237,7 @@ func (st *story) checklistFields(step escalation.Step) map[string]string {
 // travel up with the ticket: what this tier tried joins what the one
 // below tried.
 func (st *story) collect(step escalation.Step) error {
-	tx, typ := handoffs[st.lang], st.p.msg.typ
+	tx, typ := handoffs[st.lang], st.p.msg.Type
 	tried := tx.tried[typ]
 	if step.FromTier != "L1" {
 		tried = tx.triedExpert[typ]
@@ -253,7 +253,7 @@ func (st *story) collect(step escalation.Step) error {
 		var v string
 		switch it.Key {
 		case escalation.KeyErrorMessage:
-			v = st.p.msg.errText
+			v = st.p.msg.ErrText
 			if v == "" {
 				v = tx.noError[typ]
 			}
@@ -388,7 +388,7 @@ func (st *story) sendBack(l1 string) error {
 // resolve answers with the solution, sometimes waiting for the customer to
 // confirm first, then closes old tickets as the auto-close would.
 func (st *story) resolve() error {
-	sol := st.text("").Solution[st.p.msg.typ]
+	sol := st.text("").Solution[st.p.msg.Type]
 	st.agentLater(time.Hour, 2*day)
 	if st.r.IntN(2) == 0 {
 		return st.finish(st.reply(st.owner, sol, ticket.Solved))
