@@ -8,23 +8,19 @@ import (
 	"github.com/palier/palier/internal/customer"
 )
 
+// orgSpec is an organisation in content/customers.json; Key names it in
+// customerSpec.org.
 type orgSpec struct {
-	key, name, segment, domain, plan string
+	Key     string `json:"key"`
+	Name    string `json:"name"`
+	Segment string `json:"segment"`
+	Domain  string `json:"domain"`
+	Plan    string `json:"plan"`
 }
 
 // orgSpecs are Nuagique's business customers: small French companies, two
 // British ones, a hotel group and a law firm that get special care.
-var orgSpecs = []orgSpec{
-	{"martin", "Boulangeries Martin & Fils", "b2b", "boulangeries-martin.example", "pro"},
-	{"delorme", "Cabinet Delorme Avocats", "high_touch", "delorme-avocats.example", "enterprise"},
-	{"azur", "Groupe Hôtelier Azur", "vip", "hotels-azur.example", "enterprise"},
-	{"lumiere", "Atelier Lumière", "b2b", "atelier-lumiere.example", "pro"},
-	{"technord", "TechNord Solutions", "b2b", "technord.example", "pro"},
-	{"brightwave", "Brightwave Analytics Ltd", "b2b", "brightwave.example", "pro"},
-	{"maple", "Maple & Stone Consulting", "high_touch", "maplestone.example", "enterprise"},
-	{"valcoop", "Coopérative Agricole du Val", "b2b", "coop-du-val.example", "pro"},
-	{"tilleuls", "Clinique Vétérinaire des Tilleuls", "b2b", "clinique-tilleuls.example", "pro"},
-}
+var orgSpecs = customerContent.Organisations
 
 type customerSpec struct {
 	name, lang, org, segment string // org: an orgSpecs key, "" for a private customer
@@ -33,75 +29,14 @@ type customerSpec struct {
 
 // customerSpecs: people at the organisations, then private (B2C) customers,
 // most of them French-speaking. Élise is the customer of JOURNEYS.md.
-var customerSpecs = []customerSpec{
-	{"Jean Martin", "fr", "martin", "", "+33 2 99 41 20 10"},
-	{"Sylvie Martin", "fr", "martin", "", ""},
-	{"Lucas Perrin", "fr", "martin", "", ""},
-	{"Inès Moulin", "fr", "martin", "", ""},
-	{"Hélène Delorme", "fr", "delorme", "", "+33 1 42 60 11 72"},
-	{"Bruno Caron", "fr", "delorme", "", ""},
-	{"Agathe Lemaire", "fr", "delorme", "", ""},
-	{"Philippe Garnier", "fr", "azur", "", "+33 4 93 87 20 00"},
-	{"Claire Dubois", "fr", "azur", "", ""},
-	{"Mehdi Saïdi", "fr", "azur", "", ""},
-	{"Laura Vidal", "fr", "azur", "", ""},
-	{"Élodie Roux", "fr", "lumiere", "", ""},
-	{"Maxime Fabre", "fr", "lumiere", "", ""},
-	{"Chloé Lambert", "fr", "lumiere", "", ""},
-	{"Nicolas Lefort", "fr", "technord", "", "+33 3 20 55 41 90"},
-	{"Sarah Cohen", "fr", "technord", "", ""},
-	{"Julien Masson", "fr", "technord", "", ""},
-	{"Yasmine Belkacem", "fr", "technord", "", ""},
-	{"Oliver Bennett", "en", "brightwave", "", "+44 161 496 0321"},
-	{"Grace Thompson", "en", "brightwave", "", ""},
-	{"Daniel Hughes", "en", "brightwave", "", ""},
-	{"Amelia Wright", "en", "brightwave", "", ""},
-	{"Charlotte Stone", "en", "maple", "", "+44 20 7946 0812"},
-	{"Henry Maple", "en", "maple", "", ""},
-	{"Isabella Reed", "en", "maple", "", ""},
-	{"Pierre Chevalier", "fr", "valcoop", "", ""},
-	{"Monique Gauthier", "fr", "valcoop", "", ""},
-	{"Bernard Lemoine", "fr", "valcoop", "", ""},
-	{"Anne-Laure Picard", "fr", "tilleuls", "", ""},
-	{"Vincent Morel", "fr", "tilleuls", "", ""},
-	{"Océane Renard", "fr", "tilleuls", "", ""},
-	{"Élise Moreau", "fr", "", "b2c", "+33 6 12 34 56 78"},
-	{"Manon Lefebvre", "fr", "", "b2c", ""},
-	{"Hugo Bonnet", "fr", "", "b2c", ""},
-	{"Léa Fournier", "fr", "", "b2c", ""},
-	{"Kevin Da Silva", "fr", "", "low_touch", ""},
-	{"Fatou Diallo", "fr", "", "b2c", ""},
-	{"Romain Blanc", "fr", "", "b2c", "+33 6 98 76 54 32"},
-	{"Jade Robin", "fr", "", "b2c", ""},
-	{"Mathis Henry", "fr", "", "low_touch", ""},
-	{"Zoé Faure", "fr", "", "b2c", ""},
-	{"Louis André", "fr", "", "b2c", ""},
-	{"Amandine Roche", "fr", "", "b2c", ""},
-	{"Théo Guérin", "fr", "", "low_touch", ""},
-	{"Nathalie Perret", "fr", "", "b2c", ""},
-	{"Gilles Brun", "fr", "", "b2c", "+33 7 61 22 33 44"},
-	{"Samia Khelifi", "fr", "", "b2c", ""},
-	{"Clément Barbier", "fr", "", "b2c", ""},
-	{"Margaux Arnaud", "fr", "", "low_touch", ""},
-	{"Didier Noël", "fr", "", "b2c", ""},
-	{"Aurélie Colin", "fr", "", "b2c", ""},
-	{"Rémi Vasseur", "fr", "", "b2c", ""},
-	{"Sandrine Huet", "fr", "", "b2c", ""},
-	{"James O'Connor", "en", "", "b2c", ""},
-	{"Emma Collins", "en", "", "b2c", "+44 7700 900123"},
-	{"Noah Patel", "en", "", "b2c", ""},
-	{"Mia Robertson", "en", "", "low_touch", ""},
-	{"Liam Walsh", "en", "", "b2c", ""},
-	{"Ava Mitchell", "en", "", "b2c", ""},
-	{"Ethan Brooks", "en", "", "b2c", ""},
-}
+var customerSpecs = customerContent.Customers
 
 // privateDomains are the mail providers of private customers (reserved
 // .example names: the demo must never mail a real address).
-var privateDomains = map[string][]string{
-	"fr": {"courriel.example", "boite-mail.example", "laposte-demo.example"},
-	"en": {"inbox.example", "mailbox.example"},
-}
+var privateDomains = customerContent.PrivateDomains
+
+// customerContent is content/customers.json.
+var customerContent = mustLoadContent[customersFile]("customers.json")
 
 // customersAge dates the customers just before the tickets begin.
 const customersAge = 70 * day
@@ -110,11 +45,11 @@ func (b *builder) createCustomers() error {
 	start := b.now.Add(-customersAge)
 	for i, o := range orgSpecs {
 		b.at(start.Add(time.Duration(i) * time.Hour))
-		created, err := b.s.CreateOrganisation(b.ctx, b.ws.ID, customer.Organisation{Name: o.name, Segment: o.segment, Domain: o.domain})
+		created, err := b.s.CreateOrganisation(b.ctx, b.ws.ID, customer.Organisation{Name: o.Name, Segment: o.Segment, Domain: o.Domain})
 		if err != nil {
-			return fmt.Errorf("organisation %s: %w", o.name, err)
+			return fmt.Errorf("organisation %s: %w", o.Name, err)
 		}
-		b.orgs[o.key] = created
+		b.orgs[o.Key] = created
 	}
 	for i, cs := range customerSpecs {
 		b.at(start.Add(12*time.Hour + time.Duration(i)*37*time.Minute))
@@ -137,8 +72,8 @@ func (b *builder) createCustomers() error {
 func customerEmail(i int, cs customerSpec) string {
 	domain := ""
 	for _, o := range orgSpecs {
-		if o.key == cs.org {
-			domain = o.domain
+		if o.Key == cs.org {
+			domain = o.Domain
 		}
 	}
 	if domain == "" {
@@ -154,8 +89,8 @@ func customerEmail(i int, cs customerSpec) string {
 func customerPlan(i int) string {
 	cs := customerSpecs[i]
 	for _, o := range orgSpecs {
-		if o.key == cs.org {
-			return o.plan
+		if o.Key == cs.org {
+			return o.Plan
 		}
 	}
 	if i%3 == 0 {

@@ -480,7 +480,7 @@ func subjects(ts []ticket.Ticket) []string {
 func plannedSubjects(seed uint64) []string {
 	var out []string
 	for _, p := range makePlans(seed) {
-		out = append(out, p.msg.subject)
+		out = append(out, p.msg.Subject)
 	}
 	return out
 }

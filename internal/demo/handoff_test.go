@@ -338,17 +338,17 @@ func TestRulesRouteTheMessages(t *testing.T) {
 	}
 	morning := time.Date(2026, 3, 4, 10, 0, 0, 0, loc) // a Wednesday
 	for _, m := range slices.Concat(openings, doubleDebits) {
-		d := eng.Route(routing.Ticket{Channel: "email", RequestType: m.typ, Subject: m.subject, Body: m.body, Segment: "b2c",
-			Language: m.lang, Priority: m.priority.String(), CreatedAt: morning})
+		d := eng.Route(routing.Ticket{Channel: "email", RequestType: m.Type, Subject: m.Subject, Body: m.Body, Segment: "b2c",
+			Language: m.Lang, Priority: m.Priority.String(), CreatedAt: morning})
 		switch {
-		case d.Actions.MarkSensitive != m.sensitive:
-			t.Errorf("%q: sensitive %v by %q", m.subject, d.Actions.MarkSensitive, d.RuleName)
-		case (d.RuleID == 3) != m.doubleDebit:
-			t.Errorf("%q (double debit %v) routed by %q", m.subject, m.doubleDebit, d.RuleName)
-		case (d.RuleID == 1) != (m.typ == "fraud"):
-			t.Errorf("%q (%s) routed by %q", m.subject, m.typ, d.RuleName)
-		case d.RuleID == 4 && m.typ != "integration":
-			t.Errorf("%q (%s) routed by %q", m.subject, m.typ, d.RuleName)
+		case d.Actions.MarkSensitive != m.Sensitive:
+			t.Errorf("%q: sensitive %v by %q", m.Subject, d.Actions.MarkSensitive, d.RuleName)
+		case (d.RuleID == 3) != m.DoubleDebit:
+			t.Errorf("%q (double debit %v) routed by %q", m.Subject, m.DoubleDebit, d.RuleName)
+		case (d.RuleID == 1) != (m.Type == "fraud"):
+			t.Errorf("%q (%s) routed by %q", m.Subject, m.Type, d.RuleName)
+		case d.RuleID == 4 && m.Type != "integration":
+			t.Errorf("%q (%s) routed by %q", m.Subject, m.Type, d.RuleName)
 		}
 	}
 	plain := routing.Ticket{Channel: "email", RequestType: "how_to", Subject: "Question", Body: "Bonjour", Segment: "b2c", Language: "fr", Priority: "low"}

@@ -20,39 +20,20 @@ import (
 // visit is one visitor's journey: searches, then the contact form (when
 // subject is set); solved says a suggestion answered them.
 type visit struct {
-	lang     string
-	searches []string
-	form     bool
-	subject  string // typed in the form; "" when they left before writing
-	body     string
-	typ      string
-	solved   bool // a suggestion solved it: no ticket
-	name     string
-	email    string
-	daysAgo  int
+	Lang     string   `json:"lang"`
+	Searches []string `json:"searches"`
+	Form     bool     `json:"form,omitempty"`
+	Subject  string   `json:"subject,omitempty"` // typed in the form; "" when they left before writing
+	Body     string   `json:"body,omitempty"`
+	Type     string   `json:"type,omitempty"`
+	Solved   bool     `json:"solved,omitempty"` // a suggestion solved it: no ticket
+	Name     string   `json:"name,omitempty"`
+	Email    string   `json:"email,omitempty"`
+	DaysAgo  int      `json:"days_ago"`
 }
 
-var visits = []visit{
-	{lang: "fr", searches: []string{"facturé deux fois"}, form: true, subject: "Prélevé deux fois", solved: true, daysAgo: 13},
-	{lang: "fr", searches: []string{"mot de passe oublié"}, daysAgo: 12},
-	{lang: "en", searches: []string{"charged twice"}, form: true, subject: "Charged twice this month", solved: true, daysAgo: 12},
-	{lang: "fr", searches: []string{"export comptable sage"}, form: true, subject: "Export vers Sage", typ: "data_export",
-		body: "Bonjour, comment exporter mes factures vers Sage ? Je ne trouve rien dans l'aide.", name: "Hugo Bernard", email: "hugo.bernard@exemple-pme.fr", daysAgo: 11},
-	{lang: "fr", searches: []string{"double authentification"}, daysAgo: 10},
-	{lang: "fr", searches: []string{"virement en attente"}, form: true, subject: "Virement toujours en attente", solved: true, daysAgo: 9},
-	{lang: "en", searches: []string{"api rate limit", "webhook retries"}, form: true, subject: "Webhook retries", typ: "integration",
-		body: "Our webhook endpoint was down for an hour; are the events retried, and for how long?", name: "Grace Hopper", email: "grace@example-saas.com", daysAgo: 8},
-	{lang: "fr", searches: []string{"export comptable sage"}, daysAgo: 7},
-	{lang: "fr", searches: []string{"modèle de facture"}, form: true, subject: "Modifier le modèle de facture", solved: true, daysAgo: 6},
-	{lang: "fr", searches: []string{"relance automatique"}, daysAgo: 5},
-	{lang: "fr", searches: []string{"carte refusée"}, form: true, subject: "Ma carte est refusée", solved: true, daysAgo: 4},
-	{lang: "fr", searches: []string{"fusionner deux comptes"}, form: true, subject: "Fusionner deux comptes", typ: "access",
-		body: "J'ai deux comptes avec deux adresses et je voudrais les réunir en un seul.", name: "Léa Girard", email: "lea.girard@exemple-asso.fr", daysAgo: 3},
-	{lang: "en", searches: []string{"invite a colleague"}, daysAgo: 2},
-	{lang: "fr", searches: []string{"avoir facture"}, form: true, subject: "Faire un avoir", solved: true, daysAgo: 1},
-	{lang: "fr", searches: []string{"prélèvement frauduleux"}, form: true, subject: "Prélèvement que je ne reconnais pas", typ: "fraud",
-		body: "Un prélèvement de 89 € que je n'ai pas autorisé apparaît sur mon relevé.", name: "Paul Mercier", email: "paul.mercier@exemple.fr", daysAgo: 1},
-}
+// visits are content/visits.json, oldest first.
+var visits = mustLoadContent[[]visit]("visits.json")
 
 // Contact settings of the demo workspace.
 const (
@@ -68,7 +49,7 @@ func (b *builder) createJourneys() error {
 	}
 	for i, v := range visits {
 		// Mid-morning, a few minutes apart, on the visit's day.
-		t := b.now.Add(-time.Duration(v.daysAgo)*24*time.Hour - 6*time.Hour + time.Duration(i)*7*time.Minute)
+		t := b.now.Add(-time.Duration(v.DaysAgo)*24*time.Hour - 6*time.Hour + time.Duration(i)*7*time.Minute)
 		if t.After(b.now) {
 			t = b.now.Add(-time.Hour)
 		}
@@ -77,8 +58,8 @@ func (b *builder) createJourneys() error {
 			b.at(t)
 			return svc.RecordJourneyStep(ctx, ws, journeyToken(i), st)
 		}
-		for _, q := range v.searches {
-			hits, err := svc.PublicSearch(ctx, ws, v.lang, q, 10)
+		for _, q := range v.Searches {
+			hits, err := svc.PublicSearch(ctx, ws, v.Lang, q, 10)
 			if err != nil {
 				return err
 			}
@@ -91,7 +72,7 @@ func (b *builder) createJourneys() error {
 				}
 			}
 		}
-		if !v.form {
+		if !v.Form {
 			continue
 		}
 		if err := step(desk.JourneyStep{Kind: desk.StepFormStarted}); err != nil {
@@ -104,11 +85,11 @@ func (b *builder) createJourneys() error {
 		}
 		t = t.Add(30 * time.Second)
 		b.at(t)
-		hits, _, err := svc.ContactSuggestions(ctx, ws, v.lang, v.typ, v.subject, v.body, journeyToken(i))
+		hits, _, err := svc.ContactSuggestions(ctx, ws, v.Lang, v.Type, v.Subject, v.Body, journeyToken(i))
 		if err != nil {
 			return err
 		}
-		if v.solved && len(hits) > 0 {
+		if v.Solved && len(hits) > 0 {
 			if err := step(desk.JourneyStep{Kind: desk.StepSuggestionOpened, ArticleID: hits[0].ID}); err != nil {
 				return err
 			}
@@ -117,14 +98,14 @@ func (b *builder) createJourneys() error {
 			}
 			continue
 		}
-		if v.body == "" {
+		if v.Body == "" {
 			continue
 		}
 		t = t.Add(2 * time.Minute)
 		b.at(t)
-		if _, err := svc.SubmitContact(ctx, ws, desk.ContactForm{Name: v.name, Email: v.email, RequestType: v.typ, Subject: v.subject,
-			Description: v.body, Language: v.lang, Journey: journeyToken(i), Stamp: stamp, Address: "192.0.2." + strconv.Itoa(10+i)}); err != nil {
-			return fmt.Errorf("contact form %q: %w", v.subject, err)
+		if _, err := svc.SubmitContact(ctx, ws, desk.ContactForm{Name: v.Name, Email: v.Email, RequestType: v.Type, Subject: v.Subject,
+			Description: v.Body, Language: v.Lang, Journey: journeyToken(i), Stamp: stamp, Address: "192.0.2." + strconv.Itoa(10+i)}); err != nil {
+			return fmt.Errorf("contact form %q: %w", v.Subject, err)
 		}
 		b.tickets++
 	}
@@ -141,8 +122,8 @@ func journeyToken(i int) string { return fmt.Sprintf("DEMOJOURNEY%015d", i) }
 func contactSubjects() []string {
 	var out []string
 	for _, v := range visits {
-		if v.form && !v.solved && v.body != "" {
-			out = append(out, v.subject)
+		if v.Form && !v.Solved && v.Body != "" {
+			out = append(out, v.Subject)
 		}
 	}
 	return out

@@ -19,11 +19,11 @@ type KBArticleIDs struct{ FR, EN int64 }
 func LoadKnowledgeBase(ctx context.Context, s *store.Store, wsID, authorID int64) (map[string]KBArticleIDs, error) {
 	cats := map[string]int64{}
 	for i, c := range kbCategories {
-		cat, err := s.CreateKBCategory(ctx, wsID, kb.Category{Slug: c.slug, NameFR: c.fr, NameEN: c.en, Position: i})
+		cat, err := s.CreateKBCategory(ctx, wsID, kb.Category{Slug: c.Slug, NameFR: c.FR, NameEN: c.EN, Position: i})
 		if err != nil {
-			return nil, fmt.Errorf("category %s: %w", c.slug, err)
+			return nil, fmt.Errorf("category %s: %w", c.Slug, err)
 		}
-		cats[c.slug] = cat.ID
+		cats[c.Slug] = cat.ID
 	}
 	out := map[string]KBArticleIDs{}
 	for _, spec := range kbArticles {

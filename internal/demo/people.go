@@ -3,43 +3,62 @@ package demo
 import (
 	"fmt"
 	"time"
-
-	"github.com/palier/palier/internal/auth"
 )
 
-// The demo's notes about customers and organisations, written through the
-// service as agents would: what support learnt about Élise (the customer
-// of JOURNEYS.md), about the hotel group's IT manager, and about the
-// group itself, a VIP organisation with several customers and open
-// tickets, so its page shows everything at a glance.
+// personNote is a note about a customer or an organisation in
+// content/people_notes.json, written by the member keyed by.
+type personNote struct {
+	By           string `json:"by"`
+	Customer     string `json:"customer,omitempty"`     // a customer's name
+	Organisation string `json:"organisation,omitempty"` // an orgSpecs key, when Customer is ""
+	Body         string `json:"body"`
+}
+
+// peopleNotes are what support learnt about Élise (the customer of
+// JOURNEYS.md), about the hotel group's IT manager, and about the group
+// itself, a VIP organisation with several customers and open tickets, so
+// its page shows everything at a glance.
+var peopleNotes = mustLoadContent[[]personNote]("people_notes.json")
+
+// createPeopleNotes writes the notes through the service as agents would,
+// a day or so apart.
 func (b *builder) createPeopleNotes() error {
-	ctx, svc := b.ctx, b.svc
-	sophie, nadia := b.actors["sophie"], b.actors["nadia"]
 	byName := map[string]int64{}
 	for _, c := range b.customers {
 		byName[c.Name] = c.ID
 	}
-	notes := []struct {
-		by       auth.Actor
-		customer string // "" for the organisation below
-		body     string
-	}{
-		{nadia, "Élise Moreau", "Préfère être rappelée en fin de journée (après 17 h). A déjà essayé le centre d'aide avant d'écrire : ne pas lui renvoyer les mêmes articles."},
-		{sophie, "Élise Moreau", "Cliente depuis 2019, très fidèle. Geste commercial accordé en octobre après le double prélèvement."},
-		{sophie, "Philippe Garnier", "DSI du groupe : interlocuteur technique pour les 12 hôtels. Toujours le mettre en copie des incidents."},
-		{sophie, "", "Contrat entreprise renouvelé jusqu'en 2027. Compte suivi par Sophie : prévenir avant toute escalade vers L3."},
+	for i, n := range peopleNotes {
+		b.at(b.now.Add(-time.Duration(len(peopleNotes)-i) * 26 * time.Hour))
+		if err := b.addPersonNote(n, byName); err != nil {
+			return err
+		}
 	}
-	for i, n := range notes {
-		b.at(b.now.Add(-time.Duration(len(notes)-i) * 26 * time.Hour))
-		if n.customer == "" {
-			if _, err := svc.AddOrganisationNote(ctx, n.by, b.orgs["azur"].ID, n.body); err != nil {
-				return fmt.Errorf("organisation note: %w", err)
-			}
-			continue
+	return nil
+}
+
+// addPersonNote writes one note; a member, customer or organisation the
+// demo does not have is an error, not a note filed nowhere.
+func (b *builder) addPersonNote(n personNote, byName map[string]int64) error {
+	by, ok := b.actors[n.By]
+	if !ok {
+		return fmt.Errorf("note by %q: no such member", n.By)
+	}
+	if n.Customer == "" {
+		org, ok := b.orgs[n.Organisation]
+		if !ok {
+			return fmt.Errorf("note about organisation %q: no such organisation", n.Organisation)
 		}
-		if _, err := svc.AddCustomerNote(ctx, n.by, byName[n.customer], n.body); err != nil {
-			return fmt.Errorf("note about %s: %w", n.customer, err)
+		if _, err := b.svc.AddOrganisationNote(b.ctx, by, org.ID, n.Body); err != nil {
+			return fmt.Errorf("organisation note: %w", err)
 		}
+		return nil
+	}
+	id, ok := byName[n.Customer]
+	if !ok {
+		return fmt.Errorf("note about %q: no such customer", n.Customer)
+	}
+	if _, err := b.svc.AddCustomerNote(b.ctx, by, id, n.Body); err != nil {
+		return fmt.Errorf("note about %s: %w", n.Customer, err)
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ func makePlans(seed uint64) []plan {
 		// Density grows linearly towards today: few cases ten days ago,
 		// several a day now.
 		age := spikeDays * (1 - math.Sqrt(r.Float64()))
-		p := newPlan(r, m, customerOf(r, m.lang), age)
+		p := newPlan(r, m, customerOf(r, m.Lang), age)
 		p.vendor = i == 4 || i == 11
 		plans = append(plans, p)
 	}
@@ -83,7 +83,7 @@ func makePlans(seed uint64) []plan {
 }
 
 func newPlan(r *rand.Rand, m message, c int, age float64) plan {
-	return plan{msg: m, customer: c, channel: pickChannel(r, m.typ), priority: pickPriority(r, m, customerSpecs[c]),
+	return plan{msg: m, customer: c, channel: pickChannel(r, m.Type), priority: pickPriority(r, m, customerSpecs[c]),
 		age: max(age, 0.01), seed: r.Uint64()}
 }
 
@@ -92,10 +92,10 @@ func newPlan(r *rand.Rand, m message, c int, age float64) plan {
 func indexOpenings() map[string]map[string][]int {
 	out := map[string]map[string][]int{}
 	for i, m := range openings {
-		if out[m.lang] == nil {
-			out[m.lang] = map[string][]int{}
+		if out[m.Lang] == nil {
+			out[m.Lang] = map[string][]int{}
 		}
-		out[m.lang][m.typ] = append(out[m.lang][m.typ], i)
+		out[m.Lang][m.Type] = append(out[m.Lang][m.Type], i)
 	}
 	return out
 }
@@ -142,7 +142,7 @@ func pickChannel(r *rand.Rand, typ string) string {
 // more, and often one more for the high-touch customers, whose account
 // manager flags their requests. VIP customers get theirs from routing.
 func pickPriority(r *rand.Rand, m message, c customerSpec) ticket.Priority {
-	p := m.priority
+	p := m.Priority
 	if r.IntN(8) == 0 {
 		p++
 	}
@@ -156,8 +156,8 @@ func pick[T any](r *rand.Rand, from []T) T { return from[r.IntN(len(from))] }
 
 func orgSegment(key string) string {
 	for _, o := range orgSpecs {
-		if o.key == key {
-			return o.segment
+		if o.Key == key {
+			return o.Segment
 		}
 	}
 	return ""

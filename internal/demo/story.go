@@ -63,7 +63,7 @@ func (b *builder) createTickets(seed uint64) error {
 		st := &story{b: b, p: p, r: rand.New(rand.NewPCG(p.seed, 1)), cust: b.customers[p.customer],
 			lang: customerSpecs[p.customer].lang, clock: cal.time(p.age), limit: b.now.Add(-time.Minute), answers: map[string]string{}}
 		if err := st.play(); err != nil {
-			return fmt.Errorf("ticket %d (%q): %w", i+1, p.msg.subject, err)
+			return fmt.Errorf("ticket %d (%q): %w", i+1, p.msg.Subject, err)
 		}
 		b.history[p.customer] = append(b.history[p.customer], span{created: st.t.CreatedAt, solved: st.t.SolvedAt})
 		b.tickets++
@@ -74,7 +74,7 @@ func (b *builder) createTickets(seed uint64) error {
 func (st *story) play() error {
 	st.compose()
 	var err error
-	if st.place, err = st.b.route(st.routingInput(), st.p.msg.tags); err != nil {
+	if st.place, err = st.b.route(st.routingInput(), st.p.msg.Tags); err != nil {
 		return err
 	}
 	if !slices.Contains([]string{"front", "billing", "product"}, st.place.team) {
@@ -96,7 +96,7 @@ func (st *story) play() error {
 // decide chooses the ticket's path: recent tickets are more often still
 // being worked; some request types escalate more than others.
 func (st *story) decide() {
-	r, typ := st.r, st.p.msg.typ
+	r, typ := st.r, st.p.msg.Type
 	ageDays := st.b.now.Sub(st.clock).Hours() / 24
 	st.start = hop{st.place.tier, st.place.team, st.firstOwner()}
 	st.swarming = st.b.ws.ModelFor(st.b.types[typ]) == workspace.Swarming
@@ -196,7 +196,7 @@ func (st *story) pickTarget(active bool, ageDays float64) ticket.Status {
 // handing the ticket over, or an L1 agent asks a billing expert for help on
 // an important customer's invoice.
 func (st *story) wantsSwarm() bool {
-	typ := st.p.msg.typ
+	typ := st.p.msg.Type
 	if st.productEnd() {
 		return st.r.IntN(3) == 0
 	}
@@ -245,20 +245,20 @@ func (st *story) compose() {
 	m := st.p.msg
 	st.fields = map[string]string{"plan": customerPlan(st.p.customer)}
 	st.amount = st.pickAmount(st.fields["plan"])
-	if m.amount {
+	if m.Amount {
 		if st.fields["plan"] == "free" { // only paying customers are debited
 			st.fields["plan"] = "pro"
 		}
 		st.fields["amount_eur"] = fmt.Sprintf("%.2f", st.amount)
 	}
-	if m.errText != "" {
-		st.fields["error_message"] = m.errText
+	if m.ErrText != "" {
+		st.fields["error_message"] = m.ErrText
 	}
-	if m.typ == "payment" || m.typ == "fraud" || m.typ == "bug" {
+	if m.Type == "payment" || m.Type == "fraud" || m.Type == "bug" {
 		st.fields["incident_date"] = st.clock.Add(-time.Duration(st.r.IntN(3)) * day).In(st.b.loc).Format(time.DateOnly)
 	}
 	st.invoice = fmt.Sprintf("F-%d-%04d", st.clock.Year(), 100+st.r.IntN(4900))
-	st.body = st.fill(m.body)
+	st.body = st.fill(m.Body)
 }
 
 // routingInput is what desk gives the rules for this ticket: its facts on
@@ -266,7 +266,7 @@ func (st *story) compose() {
 // many of their tickets are still open.
 func (st *story) routingInput() routing.Ticket {
 	b, m := st.b, st.p.msg
-	in := routing.Ticket{Channel: st.p.channel, RequestType: m.typ, Subject: m.subject, Body: st.body, Segment: st.cust.Segment,
+	in := routing.Ticket{Channel: st.p.channel, RequestType: m.Type, Subject: m.Subject, Body: st.body, Segment: st.cust.Segment,
 		Language: st.lang, Priority: st.p.priority.String(), CustomFields: st.fields,
 		OpenTickets: b.openTickets(st.p.customer, st.clock),
 		// The store keeps milliseconds: route on the time it records, so
@@ -289,7 +289,7 @@ func (st *story) create() error {
 	b, m, pl := st.b, st.p.msg, st.place
 	b.at(st.clock)
 	t, err := b.s.CreateTicket(b.ctx, b.ws.ID, store.NewTicket{
-		Ticket: ticket.Ticket{Subject: m.subject, Status: ticket.New, Priority: pl.priority, RequestTypeID: b.types[m.typ].ID,
+		Ticket: ticket.Ticket{Subject: m.Subject, Status: ticket.New, Priority: pl.priority, RequestTypeID: b.types[m.Type].ID,
 			Channel: st.p.channel, TierID: b.tiers[pl.tier].ID, TeamID: b.teams[pl.team].ID, CustomerID: st.cust.ID, Language: st.lang,
 			Sensitive: pl.sensitive, Tags: pl.tags, CustomFields: st.fields},
 		Body:            st.body,
@@ -303,7 +303,7 @@ func (st *story) create() error {
 // pickAmount is the sum a ticket is about: a subscription for double
 // debits, otherwise an invoice of the customer's own.
 func (st *story) pickAmount(plan string) float64 {
-	if st.p.msg.doubleDebit {
+	if st.p.msg.DoubleDebit {
 		if plan == "enterprise" {
 			return pick(st.r, []float64{149, 290})
 		}

@@ -16,7 +16,7 @@ import (
 // work plays what happens after the ticket arrives, until the story's
 // target status: it returns errStop when the ticket stays active.
 func (st *story) work() error {
-	typ := st.p.msg.typ
+	typ := st.p.msg.Type
 	first := st.start.owner
 	if first == "" {
 		first = st.frontLine()
@@ -25,9 +25,9 @@ func (st *story) work() error {
 	if err := st.assign(first, first); err != nil {
 		return err
 	}
-	if st.p.msg.doubleDebit && st.b.now.Sub(st.clock) < 6*day && st.r.IntN(3) == 0 {
+	if st.p.msg.DoubleDebit && st.b.now.Sub(st.clock) < 6*day && st.r.IntN(3) == 0 {
 		st.agentLater(10*time.Minute, 2*time.Hour)
-		if err := st.note("sophie", st.text("sophie").topic); err != nil {
+		if err := st.note("sophie", st.text("sophie").Topic); err != nil {
 			return err
 		}
 	}
@@ -38,7 +38,7 @@ func (st *story) work() error {
 	}
 	if st.quick && st.target == ticket.Solved {
 		st.agentLater(5*time.Minute, 40*time.Minute)
-		return st.finish(st.reply(st.owner, st.text("").solution[typ], ticket.Solved))
+		return st.finish(st.reply(st.owner, st.text("").Solution[typ], ticket.Solved))
 	}
 	if err := st.askDetails(); err != nil {
 		return err
@@ -48,10 +48,10 @@ func (st *story) work() error {
 			return err
 		}
 	} else if st.swarm && len(st.chain) == 0 {
-		expert, tip := "julie", st.text("julie").billingTip[typ]
+		expert, tip := "julie", st.text("julie").BillingTip[typ]
 		if st.start.team == "product" {
 			expert = st.expert()
-			tip = pick(st.r, st.text(expert).swarmTips)
+			tip = pick(st.r, st.text(expert).SwarmTips)
 		}
 		if err := st.invite(expert, tip); err != nil {
 			return err
@@ -76,7 +76,7 @@ func (st *story) work() error {
 	}
 	if st.p.vendor {
 		st.agentLater(day, 3*day)
-		if err := st.note("karim", st.text("karim").vendor[1]); err != nil {
+		if err := st.note("karim", st.text("karim").Vendor[1]); err != nil {
 			return err
 		}
 	}
@@ -86,16 +86,16 @@ func (st *story) work() error {
 // askDetails: the owner asks for details, the customer answers.
 func (st *story) askDetails() error {
 	st.agentLater(2*time.Minute, 40*time.Minute)
-	if err := st.reply(st.owner, st.text("").ask[st.p.msg.typ], ticket.Pending); err != nil {
+	if err := st.reply(st.owner, st.text("").Ask[st.p.msg.Type], ticket.Pending); err != nil {
 		return err
 	}
 	if len(st.chain) == 0 && st.target == ticket.Pending {
 		return errStop
 	}
 	st.customerLater(20*time.Minute, 30*time.Hour)
-	answer := st.text("").answers[st.p.msg.typ]
+	answer := st.text("").Answers[st.p.msg.Type]
 	if st.r.IntN(4) == 0 {
-		answer = pick(st.r, st.text("").answerAny)
+		answer = pick(st.r, st.text("").AnswerAny)
 	}
 	return st.customerSays(answer)
 }
@@ -105,9 +105,9 @@ func (st *story) holdAtFirstTier() error {
 	switch st.target {
 	case ticket.OnHold:
 		st.agentLater(10*time.Minute, 3*time.Hour)
-		wait := st.text("").waitEngineering
-		if st.p.msg.typ == "payment" || st.p.msg.typ == "fraud" {
-			wait = st.text("").waitVendor
+		wait := st.text("").WaitEngineering
+		if st.p.msg.Type == "payment" || st.p.msg.Type == "fraud" {
+			wait = st.text("").WaitVendor
 		}
 		if err := st.reply(st.owner, wait, ticket.OnHold); err != nil {
 			return err
@@ -115,7 +115,7 @@ func (st *story) holdAtFirstTier() error {
 	case ticket.Open:
 		if st.r.IntN(3) == 0 {
 			st.customerLater(6*time.Hour, 2*day)
-			if err := st.customerSays(pick(st.r, st.text("").chasers)); err != nil {
+			if err := st.customerSays(pick(st.r, st.text("").Chasers)); err != nil {
 				return err
 			}
 		}
@@ -129,12 +129,12 @@ func (st *story) holdAtLastTier() error {
 	case st.t.Status == st.target: // the vendor hop already put it on hold
 	case st.target == ticket.OnHold:
 		st.agentLater(10*time.Minute, 2*time.Hour)
-		if err := st.reply(st.owner, st.text("").waitEngineering, ticket.OnHold); err != nil {
+		if err := st.reply(st.owner, st.text("").WaitEngineering, ticket.OnHold); err != nil {
 			return err
 		}
 	case st.target == ticket.Pending:
 		st.agentLater(30*time.Minute, 5*time.Hour)
-		if err := st.reply(st.owner, st.text("").expertAsk, ticket.Pending); err != nil {
+		if err := st.reply(st.owner, st.text("").ExpertAsk, ticket.Pending); err != nil {
 			return err
 		}
 	}
@@ -164,10 +164,10 @@ func (st *story) escalate(h hop) error {
 		return err
 	}
 	tx := handoffs[st.lang]
-	reason := tx.reasonUp[st.p.msg.typ]
+	reason := tx.reasonUp[st.p.msg.Type]
 	switch h.tier {
 	case "L3":
-		reason = tx.reasonL3[st.p.msg.typ]
+		reason = tx.reasonL3[st.p.msg.Type]
 	case "L4":
 		reason = tx.reasonL4
 	}
@@ -193,23 +193,23 @@ func (st *story) escalate(h hop) error {
 	st.owner = h.owner
 	if h.tier == "L4" {
 		st.agentLater(5*time.Minute, time.Hour)
-		if err := st.reply(st.owner, st.text("").waitVendor, ticket.OnHold); err != nil {
+		if err := st.reply(st.owner, st.text("").WaitVendor, ticket.OnHold); err != nil {
 			return err
 		}
 		st.later(10*time.Minute, time.Hour)
-		return st.note(st.owner, st.text(st.owner).vendor[0])
+		return st.note(st.owner, st.text(st.owner).Vendor[0])
 	}
 	st.agentLater(20*time.Minute, 5*time.Hour)
-	diagnosis := st.text(st.owner).diagnosis[st.p.msg.typ]
+	diagnosis := st.text(st.owner).Diagnosis[st.p.msg.Type]
 	if h.tier == "L3" {
-		diagnosis = pick(st.r, st.text(st.owner).expert)
+		diagnosis = pick(st.r, st.text(st.owner).Expert)
 	}
 	if err := st.note(st.owner, diagnosis); err != nil {
 		return err
 	}
 	if st.swarm && h.team == "product" {
 		expert := st.expert()
-		return st.invite(expert, pick(st.r, st.text(expert).swarmTips))
+		return st.invite(expert, pick(st.r, st.text(expert).SwarmTips))
 	}
 	return nil
 }
@@ -237,7 +237,7 @@ func (st *story) checklistFields(step escalation.Step) map[string]string {
 // travel up with the ticket: what this tier tried joins what the one
 // below tried.
 func (st *story) collect(step escalation.Step) error {
-	tx, typ := handoffs[st.lang], st.p.msg.typ
+	tx, typ := handoffs[st.lang], st.p.msg.Type
 	tried := tx.tried[typ]
 	if step.FromTier != "L1" {
 		tried = tx.triedExpert[typ]
@@ -253,7 +253,7 @@ func (st *story) collect(step escalation.Step) error {
 		var v string
 		switch it.Key {
 		case escalation.KeyErrorMessage:
-			v = st.p.msg.errText
+			v = st.p.msg.ErrText
 			if v == "" {
 				v = tx.noError[typ]
 			}
@@ -310,7 +310,7 @@ func (st *story) invite(expert, tip string) error {
 	b := st.b
 	st.agentLater(10*time.Minute, 2*time.Hour)
 	name := firstName(b.members[expert].Name)
-	if err := st.note(st.owner, fmt.Sprintf(st.text(st.owner).swarmAsk, name)); err != nil {
+	if err := st.note(st.owner, fmt.Sprintf(st.text(st.owner).SwarmAsk, name)); err != nil {
 		return err
 	}
 	st.later(time.Second, 5*time.Second)
@@ -331,9 +331,9 @@ func (st *story) pullIn() error {
 	b := st.b
 	st.agentLater(10*time.Minute, 2*time.Hour)
 	// Questions and answers go in pairs, each in its writer's language.
-	i := st.r.IntN(len(st.text(st.owner).swarmQuestions))
+	i := st.r.IntN(len(st.text(st.owner).SwarmQuestions))
 	answerer := st.expert()
-	inv := store.Invitation{AgentIDs: []int64{b.members[answerer].ID}, Question: st.text(st.owner).swarmQuestions[i]}
+	inv := store.Invitation{AgentIDs: []int64{b.members[answerer].ID}, Question: st.text(st.owner).SwarmQuestions[i]}
 	if st.allTeam {
 		inv.AgentIDs, inv.TeamID = nil, b.teams["platform"].ID
 		for _, m := range memberSpecs {
@@ -347,7 +347,7 @@ func (st *story) pullIn() error {
 		return err
 	}
 	st.agentLater(20*time.Minute, 3*time.Hour)
-	return st.note(answerer, st.text(answerer).swarmAnswers[i])
+	return st.note(answerer, st.text(answerer).SwarmAnswers[i])
 }
 
 // handOff gives the ticket to another front-line agent.
@@ -357,7 +357,7 @@ func (st *story) handOff() error {
 		next = st.frontLine()
 	}
 	st.agentLater(time.Hour, 8*time.Hour)
-	msg := fmt.Sprintf(pick(st.r, st.text(st.owner).handoff), firstName(st.b.members[next].Name))
+	msg := fmt.Sprintf(pick(st.r, st.text(st.owner).Handoff), firstName(st.b.members[next].Name))
 	if err := st.note(st.owner, msg); err != nil {
 		return err
 	}
@@ -388,16 +388,16 @@ func (st *story) sendBack(l1 string) error {
 // resolve answers with the solution, sometimes waiting for the customer to
 // confirm first, then closes old tickets as the auto-close would.
 func (st *story) resolve() error {
-	sol := st.text("").solution[st.p.msg.typ]
+	sol := st.text("").Solution[st.p.msg.Type]
 	st.agentLater(time.Hour, 2*day)
 	if st.r.IntN(2) == 0 {
 		return st.finish(st.reply(st.owner, sol, ticket.Solved))
 	}
-	if err := st.reply(st.owner, sol+st.text("").confirm, ticket.Pending); err != nil {
+	if err := st.reply(st.owner, sol+st.text("").Confirm, ticket.Pending); err != nil {
 		return err
 	}
 	st.customerLater(10*time.Minute, day)
-	if err := st.customerSays(pick(st.r, st.text("").thanks)); err != nil {
+	if err := st.customerSays(pick(st.r, st.text("").Thanks)); err != nil {
 		return err
 	}
 	st.agentLater(5*time.Minute, 2*time.Hour)
@@ -442,7 +442,7 @@ func (st *story) update(actor string, ch store.Change) error {
 // reply posts a public answer framed by a greeting and the signature.
 func (st *story) reply(author, body string, status ticket.Status) error {
 	tx := st.text("")
-	full := fmt.Sprintf(tx.hello, firstName(st.cust.Name)) + body + fmt.Sprintf(tx.bye, firstName(st.b.members[author].Name))
+	full := fmt.Sprintf(tx.Hello, firstName(st.cust.Name)) + body + fmt.Sprintf(tx.Bye, firstName(st.b.members[author].Name))
 	return st.message(ticket.Event{Kind: ticket.AgentReply, ActorAgentID: st.b.members[author].ID, Body: full}, status)
 }
 
