@@ -28,10 +28,7 @@ func supportCreate[T any](ctx context.Context, a auth.Actor, v T, create func(co
 }
 
 func supportUpdate[T any](ctx context.Context, a auth.Actor, v T, update func(ctx context.Context, wsID, actorID int64, v T) error) error {
-	if err := notForCollaborators(a); err != nil {
-		return err
-	}
-	return update(ctx, a.WorkspaceID, a.AgentID, v)
+	return updateIfAllowed(ctx, a, notForCollaborators, v, update)
 }
 
 // CreateCustomer adds a customer.
