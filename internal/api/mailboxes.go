@@ -6,6 +6,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/optional"
 	"github.com/palier/palier/internal/store"
 )
 
@@ -56,25 +57,18 @@ type mailboxIn struct {
 
 // over lays the fields sent over a mailbox's current settings.
 func (in mailboxIn) over(m desk.MailboxInput) desk.MailboxInput {
-	set(&m.Address, in.Address)
-	set(&m.Host, in.Host)
-	set(&m.TLS, in.TLS)
-	set(&m.Username, in.Username)
-	set(&m.Password, in.Password)
-	set(&m.Folder, in.Folder)
-	set(&m.After, in.After)
-	set(&m.MoveTo, in.MoveTo)
-	set(&m.Keyword, in.Keyword)
-	set(&m.Port, in.Port)
-	set(&m.Enabled, in.Enabled)
+	optional.Set(&m.Address, in.Address)
+	optional.Set(&m.Host, in.Host)
+	optional.Set(&m.TLS, in.TLS)
+	optional.Set(&m.Username, in.Username)
+	optional.Set(&m.Password, in.Password)
+	optional.Set(&m.Folder, in.Folder)
+	optional.Set(&m.After, in.After)
+	optional.Set(&m.MoveTo, in.MoveTo)
+	optional.Set(&m.Keyword, in.Keyword)
+	optional.Set(&m.Port, in.Port)
+	optional.Set(&m.Enabled, in.Enabled)
 	return m
-}
-
-// set overwrites *dst with the value sent, unless none was (nil).
-func set[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
 }
 
 func (a *API) listMailboxes(c *call) (any, error) {

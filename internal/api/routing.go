@@ -3,6 +3,7 @@ package api
 import (
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/optional"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/ticket"
@@ -132,12 +133,8 @@ func (a *API) dryRunRules(c *call, in dryRunBody) (routing.RuleSet, error) {
 		return a.desk.RoutingRules(c.r.Context(), c.actor)
 	}
 	var rs routing.RuleSet
-	if in.Rules != nil {
-		rs.Rules = *in.Rules
-	}
-	if in.Fallback != nil {
-		rs.Fallback = *in.Fallback
-	}
+	optional.Set(&rs.Rules, in.Rules)
+	optional.Set(&rs.Fallback, in.Fallback)
 	return rs, nil
 }
 

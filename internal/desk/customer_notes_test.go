@@ -211,7 +211,8 @@ func TestOrganisationOpenTicketsAtAGlance(t *testing.T) {
 }
 
 // Edits go through the API's desk call: validated field by field, audited
-// with the member who made them, and a refused edit writes nothing.
+// with the member who made them, refused to collaborators, and a refused
+// edit writes nothing.
 func TestCustomerEditsAreAuditedAndRefusalsWriteNothing(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
 		alice := env.f.Customer["alice"]
@@ -233,7 +234,16 @@ func TestCustomerEditsAreAuditedAndRefusalsWriteNothing(t *testing.T) {
 			t.Errorf("organisation audit = %+v", e)
 		}
 
+		ext, err := env.d.CreateMember(env.ctx, env.admin, workspace.Member{Name: "Ext", Email: "ext@vendor.test", Role: workspace.Collaborator, Active: true}, storetest.Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		collab := storetest.Actor(t, env.s, ext)
 		before := peopleCounts(t, env.s)
+		byCollaborator, orgByCollaborator := alice, org
+		byCollaborator.Name, orgByCollaborator.Name = "Renamed by a collaborator", "Renamed by a collaborator"
+		wantCode(t, env.d.UpdateCustomer(env.ctx, collab, byCollaborator), problem.Forbidden, "forbidden")
+		wantCode(t, env.d.UpdateOrganisation(env.ctx, collab, orgByCollaborator), problem.Forbidden, "forbidden")
 		bad := alice
 		bad.Name, bad.Email, bad.Segment = "", "not an address", "gold"
 		p, ok := problem.As(env.d.UpdateCustomer(env.ctx, env.l1, bad))

@@ -18,7 +18,8 @@ import (
 
 // supportCreate and supportUpdate are the writes of customers and
 // organisations, whose only rule is who may make them: any member of
-// support, in their own workspace.
+// support, in their own workspace. An update names its author, for the
+// audit log.
 func supportCreate[T any](ctx context.Context, a auth.Actor, v T, create func(context.Context, int64, T) (T, error)) (T, error) {
 	if err := notForCollaborators(a); err != nil {
 		return v, err
@@ -26,11 +27,8 @@ func supportCreate[T any](ctx context.Context, a auth.Actor, v T, create func(co
 	return create(ctx, a.WorkspaceID, v)
 }
 
-func supportUpdate[T any](ctx context.Context, a auth.Actor, v T, update func(context.Context, int64, T) error) error {
-	if err := notForCollaborators(a); err != nil {
-		return err
-	}
-	return update(ctx, a.WorkspaceID, v)
+func supportUpdate[T any](ctx context.Context, a auth.Actor, v T, update func(ctx context.Context, wsID, actorID int64, v T) error) error {
+	return updateIfAllowed(ctx, a, notForCollaborators, v, update)
 }
 
 // CreateCustomer adds a customer.
@@ -40,9 +38,7 @@ func (d *Service) CreateCustomer(ctx context.Context, a auth.Actor, c customer.C
 
 // UpdateCustomer saves a customer.
 func (d *Service) UpdateCustomer(ctx context.Context, a auth.Actor, c customer.Customer) error {
-	return supportUpdate(ctx, a, c, func(ctx context.Context, wsID int64, c customer.Customer) error {
-		return d.store.UpdateCustomerBy(ctx, wsID, a.AgentID, c)
-	})
+	return supportUpdate(ctx, a, c, d.store.UpdateCustomerBy)
 }
 
 // Customer returns a customer. To a collaborator, a customer none of whose
@@ -79,9 +75,7 @@ func (d *Service) CreateOrganisation(ctx context.Context, a auth.Actor, o custom
 
 // UpdateOrganisation saves an organisation.
 func (d *Service) UpdateOrganisation(ctx context.Context, a auth.Actor, o customer.Organisation) error {
-	return supportUpdate(ctx, a, o, func(ctx context.Context, wsID int64, o customer.Organisation) error {
-		return d.store.UpdateOrganisationBy(ctx, wsID, a.AgentID, o)
-	})
+	return supportUpdate(ctx, a, o, d.store.UpdateOrganisationBy)
 }
 
 // Organisation returns an organisation.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/kb"
+	"github.com/palier/palier/internal/optional"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/textsearch"
@@ -61,22 +62,16 @@ func (d *Service) UpdateArticle(ctx context.Context, a auth.Actor, id int64, c A
 		return kb.Article{}, err
 	}
 	return d.store.UpdateKBArticle(ctx, a.WorkspaceID, id, func(art *kb.Article) error {
-		set(&art.Title, c.Title)
-		set(&art.Body, c.Body)
-		set(&art.Language, c.Language)
-		set(&art.CategoryID, c.CategoryID)
-		set(&art.Tags, c.Tags)
-		set(&art.Visibility, c.Visibility)
-		set(&art.Status, c.Status)
+		optional.Set(&art.Title, c.Title)
+		optional.Set(&art.Body, c.Body)
+		optional.Set(&art.Language, c.Language)
+		optional.Set(&art.CategoryID, c.CategoryID)
+		optional.Set(&art.Tags, c.Tags)
+		optional.Set(&art.Visibility, c.Visibility)
+		optional.Set(&art.Status, c.Status)
 		art.AuthorID = a.AgentID
 		return nil
 	})
-}
-
-func set[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
 }
 
 // Article returns an article the actor may read.

@@ -8,6 +8,7 @@ import (
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/live"
 	"github.com/palier/palier/internal/notify"
+	"github.com/palier/palier/internal/optional"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
@@ -238,12 +239,8 @@ func (d *Service) SetNotificationPrefs(ctx context.Context, a auth.Actor, change
 	set := make(map[notify.Kind]notify.Pref, len(changes))
 	for k, c := range changes {
 		p := cur[notify.Kind(k)]
-		if c.InApp != nil {
-			p.InApp = *c.InApp
-		}
-		if c.Email != nil {
-			p.Email = *c.Email
-		}
+		optional.Set(&p.InApp, c.InApp)
+		optional.Set(&p.Email, c.Email)
 		set[notify.Kind(k)] = p
 	}
 	if err := d.store.SetNotificationPrefs(ctx, a.WorkspaceID, a.AgentID, set); err != nil {

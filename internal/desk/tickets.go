@@ -2,13 +2,14 @@ package desk
 
 import (
 	"context"
-	"github.com/palier/palier/internal/attachment"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/palier/palier/internal/attachment"
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/optional"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/ticket"
@@ -394,12 +395,8 @@ func checkChange(dir Directory, a auth.Actor, cur ticket.Ticket, ch store.Change
 		return problem.Fields{"tags": {Code: "too_many", Message: "too many tags", Params: map[string]string{"max": strconv.Itoa(ticket.MaxTags)}}}.Err()
 	}
 	next := cur
-	if ch.TierID != nil {
-		next.TierID = *ch.TierID
-	}
-	if ch.TeamID != nil {
-		next.TeamID = *ch.TeamID
-	}
+	optional.Set(&next.TierID, ch.TierID)
+	optional.Set(&next.TeamID, ch.TeamID)
 	f := problem.Fields{}
 	if ch.TeamID != nil && *ch.TeamID != cur.TeamID && !ticket.CanPlace(a, next, dir.Team(next.TeamID).TierID) {
 		f.Add("team_id", "team_out_of_scope", "this team belongs to another tier: escalate the ticket instead")
