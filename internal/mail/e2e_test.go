@@ -36,6 +36,7 @@ type sink struct {
 	messages [][]byte
 	arrived  chan struct{}
 	refuse   *smtp.SMTPError // answer DATA with this when set
+	hold     chan struct{}   // when set, DATA waits for it to close
 }
 
 func (k *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{k: k}, nil }
@@ -50,6 +51,12 @@ func (s *sinkSession) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	s.k.mu.Lock()
+	hold := s.k.hold
+	s.k.mu.Unlock()
+	if hold != nil {
+		<-hold
 	}
 	s.k.mu.Lock()
 	defer s.k.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -187,6 +188,11 @@ func (k *sink) count() int {
 func TestRetryFailedEmail(t *testing.T) {
 	eachHarness(t, func(t *testing.T, ctx context.Context, s *store.Store, h *harness) {
 		h.sink.refuse = smtpRefusal()
+		// The relay answers only once the queued email's retry has been
+		// tried: without it the worker may fail the email first.
+		h.sink.hold = make(chan struct{})
+		release := sync.OnceFunc(func() { close(h.sink.hold) })
+		t.Cleanup(release)
 		admin := storetest.Actor(t, s, h.f.Admin)
 		agentL3 := storetest.Actor(t, s, h.f.AgentL3)
 		tk := h.f.Ticket["L1"]
@@ -197,6 +203,7 @@ func TestRetryFailedEmail(t *testing.T) {
 		if _, _, err := h.d.RetryEmail(ctx, admin, tk.ID, reply.ID); !problem.Is(err, problem.Conflict) {
 			t.Fatalf("retry of a queued email: %v, want 409", err)
 		}
+		release()
 		h.awaitMailState(tk.ID, reply.ID, store.MailFailed)
 
 		audit := h.count("audit_log")
