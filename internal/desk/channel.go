@@ -155,29 +155,16 @@ func (d *Service) receiveCustomerMessage(ctx context.Context, wsID int64, t tick
 	if data.FromCc != "" {
 		e.ActorCustomerID = 0
 	}
-	// A merged ticket's customer lands on the ticket it was merged into
-	// (merge.go), also when the merge happens while the message is on its
-	// way: the locked row is checked, and the pointer followed again.
-	for try := 0; ; try++ {
-		var elsewhere ticket.Ticket
-		if t, guard, elsewhere, err = d.followMerge(ctx, wsID, t, guard); err != nil {
-			return t, err
-		}
-		if elsewhere.ID != 0 { // merged into another customer's ticket
-			return d.openBesideMerge(ctx, dir, t, elsewhere, body, data, files, then)
-		}
-		nt := d.notifier(dir, 0) // the owner hears that the customer answered
-		var out ticket.Ticket
-		_, out, err = d.store.AddMessageThen(ctx, wsID, t.ID, notMerged(guard), e, "", nt.hook(d.attachHook(wsID, files, then)))
-		if errors.Is(err, errMergedMeanwhile) && try < maxMergeHops {
-			if t, err = d.store.Ticket(ctx, wsID, t.ID); err != nil {
-				return t, err
-			}
-			continue
-		}
-		nt.done(ctx, err)
-		return out, err
-	}
+	return d.landCustomerMessage(ctx, wsID, t, guard, customerLanding{
+		Write: func(t ticket.Ticket, guard store.Guard) (ticket.Ticket, error) {
+			nt := d.notifier(dir, 0) // the owner hears that the customer answered
+			_, out, err := d.store.AddMessageThen(ctx, wsID, t.ID, guard, e, "", nt.hook(d.attachHook(wsID, files, then)))
+			nt.done(ctx, err)
+			return out, err
+		},
+		Beside: func(own, other ticket.Ticket) (ticket.Ticket, error) {
+			return d.openBesideMerge(ctx, dir, own, other, body, data, files, then)
+		}})
 }
 
 func (d *Service) intakeResult(t ticket.Ticket, isNew bool, err error) (Intake, error) {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/chat"
+	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/jobs"
@@ -184,10 +186,20 @@ func (d *Service) CustomerChat(ctx context.Context, token string) (chat.Conversa
 }
 
 // ChatTranscript returns the conversation's lines: the public messages of
-// its ticket (internal notes never reach the customer).
+// its ticket (internal notes never reach the customer), in the order they
+// were written. A conversation that followed a merge (customerLine) is on
+// the ticket kept, whose messages copied from another customer's ticket
+// are not its customer's to read (withoutOthersCopies).
 func (d *Service) ChatTranscript(ctx context.Context, c chat.Conversation) ([]ChatLine, error) {
-	events, err := d.store.Events(ctx, c.WorkspaceID, c.TicketID, 0, 1000)
+	t, err := d.store.Ticket(ctx, c.WorkspaceID, c.TicketID)
 	if err != nil {
+		return nil, err
+	}
+	events, err := d.store.EventsInTimeOrder(ctx, c.WorkspaceID, c.TicketID, 0, 0, 1000)
+	if err != nil {
+		return nil, err
+	}
+	if events, err = d.withoutOthersCopies(ctx, Customer{WorkspaceID: c.WorkspaceID, Customer: customer.Customer{ID: t.CustomerID}}, events); err != nil {
 		return nil, err
 	}
 	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: c.WorkspaceID})
@@ -241,24 +253,16 @@ func (d *Service) say(ctx context.Context, c chat.Conversation, act chat.Action,
 	if _, err := chat.Next(c, act, a.AgentID, now, 0); err != nil {
 		return ChatLine{}, err
 	}
-	e := ticket.Event{Kind: ticket.CustomerMessage, Body: line, Data: event.Message{Channel: "chat"}}
-	var guard store.Guard
+	var e ticket.Event
+	var err error
 	if act == chat.AgentSays {
-		e.Kind, e.ActorAgentID = ticket.AgentReply, a.AgentID
-		// An agent's line is a public reply: the reply rule (checkPost,
-		// which refuses a merged ticket) on the locked row.
-		guard = func(cur ticket.Ticket) error { return checkPost(a, cur, ticket.AgentReply) }
+		e, err = d.agentLine(ctx, c, a, line)
 	} else {
 		if !d.chatRun.allow(c.ID, now) {
 			return ChatLine{}, errChatRateLimited
 		}
-		t, err := d.store.Ticket(ctx, c.WorkspaceID, c.TicketID)
-		if err != nil {
-			return ChatLine{}, err
-		}
-		e.ActorCustomerID = t.CustomerID
+		e, err = d.customerLine(ctx, c, line)
 	}
-	e, _, err := d.store.AddMessageThen(ctx, c.WorkspaceID, c.TicketID, guard, e, "", nil)
 	if err != nil {
 		return ChatLine{}, err
 	}
@@ -269,6 +273,70 @@ func (d *Service) say(ctx context.Context, c chat.Conversation, act chat.Action,
 	l := chatLine(dir, c, e)
 	d.publish(ctx, c.WorkspaceID, ChatTopic(c.ID), ChatLineEvent, l)
 	return l, nil
+}
+
+// agentLine stores an agent's line on the conversation's ticket: a public
+// reply, under the reply rule (checkPost, which refuses a merged ticket)
+// on the locked row.
+func (d *Service) agentLine(ctx context.Context, c chat.Conversation, a auth.Actor, line string) (ticket.Event, error) {
+	e := ticket.Event{Kind: ticket.AgentReply, ActorAgentID: a.AgentID, Body: line, Data: event.Message{Channel: "chat"}}
+	guard := func(cur ticket.Ticket) error { return checkPost(a, cur, ticket.AgentReply) }
+	e, _, err := d.store.AddMessageThen(ctx, c.WorkspaceID, c.TicketID, guard, e, "", nil)
+	return e, err
+}
+
+// errChatMovedMeanwhile: another line of the conversation moved it to
+// another ticket while this one was on its way; it is written again,
+// where the conversation is now.
+var errChatMovedMeanwhile = errors.New("chat moved to another ticket meanwhile")
+
+// customerLine stores a customer's line where every channel's message to
+// the conversation's ticket goes (landCustomerMessage): on that ticket,
+// or, once it is merged, on the ticket kept when that is the same
+// customer's, else on a new ticket of their own (never another
+// customer's). The conversation then goes on there: its ticket is moved
+// in the line's transaction, so that the next lines, the agent's answers
+// and the transcript follow.
+func (d *Service) customerLine(ctx context.Context, c chat.Conversation, line string) (ticket.Event, error) {
+	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: c.WorkspaceID})
+	if err != nil {
+		return ticket.Event{}, err
+	}
+	data := event.Message{Channel: "chat"}
+	for try := 0; ; try++ {
+		t, err := d.store.Ticket(ctx, c.WorkspaceID, c.TicketID)
+		if err != nil {
+			return ticket.Event{}, err
+		}
+		var written ticket.Event
+		follow := func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
+			written = events[0]
+			if t.ID == c.TicketID {
+				return nil
+			}
+			moved, err := d.store.MoveChatToTicket(ctx, tx, c, t.ID)
+			if err == nil && !moved {
+				err = errChatMovedMeanwhile
+			}
+			return err
+		}
+		_, err = d.landCustomerMessage(ctx, c.WorkspaceID, t, nil, customerLanding{
+			Write: func(t ticket.Ticket, guard store.Guard) (ticket.Ticket, error) {
+				e := ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: line, Data: data}
+				_, out, err := d.store.AddMessageThen(ctx, c.WorkspaceID, t.ID, guard, e, "", follow)
+				return out, err
+			},
+			Beside: func(own, other ticket.Ticket) (ticket.Ticket, error) {
+				return d.openBesideMerge(ctx, dir, own, other, line, data, nil, follow)
+			}})
+		if errors.Is(err, errChatMovedMeanwhile) && try < maxMergeHops {
+			if c, err = d.store.Chat(ctx, c.WorkspaceID, c.ID); err != nil {
+				return ticket.Event{}, err
+			}
+			continue
+		}
+		return written, err
+	}
 }
 
 // OpenChat is an open conversation as the agents' panel lists it.

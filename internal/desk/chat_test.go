@@ -2,6 +2,8 @@ package desk_test
 
 import (
 	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -107,6 +109,131 @@ func TestAnAgentsChatLineOnAMergedTicketIsRefused(t *testing.T) {
 		isMerged(t, "an agent's chat line", err, kept.ID)
 		if after := linkCounts(t, env.s); !maps.Equal(before, after) {
 			t.Fatalf("a refused chat line wrote rows: before %v, after %v", before, after)
+		}
+	})
+}
+
+// chatLines are a transcript's texts, in order.
+func chatLines(t *testing.T, env deskTest, c chat.Conversation) []string {
+	t.Helper()
+	lines, err := env.d.ChatTranscript(env.ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range lines {
+		out = append(out, l.Text)
+	}
+	return out
+}
+
+// A customer's chat line on a ticket merged since the chat began follows
+// the merge as their email does: onto the ticket kept, which is theirs;
+// the conversation goes on there (the next lines, the agent's answers,
+// the transcript), and nothing more is written on the closed ticket. The
+// kept ticket also holds a message of carole's (one organisation): alice's
+// transcript does not show it.
+func TestACustomersChatLineFollowsTheMergeToTheirTicket(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		env.caroleMergedIntoAlice(t, "Carole : notre contrat 4471 est résilié.")
+		c, token, err := env.d.StartChat(env.ctx, desk.ChatStart{Name: "Alice", Email: env.f.Customer["alice"].Email, Text: "Bonjour", Workspace: env.f.WS.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.d.AcceptChat(env.ctx, env.l1, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.d.AgentSays(env.ctx, env.l1, c.ID, "Je regarde."); err != nil {
+			t.Fatal(err)
+		}
+		kept := env.f.Ticket["L1"] // alice's
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, kept.ID, []int64{c.TicketID}); err != nil {
+			t.Fatal(err)
+		}
+		merged := env.timelineLen(t, env.lead, c.TicketID)
+		for _, line := range []string{"Après la fusion : une question.", "Et une autre."} {
+			if _, err := env.d.CustomerSays(env.ctx, token, line); err != nil {
+				t.Fatalf("%q: %v", line, err)
+			}
+			if !env.timelineHas(t, kept.ID, line) {
+				t.Errorf("%q is not on the kept ticket %s", line, kept.Reference)
+			}
+		}
+		if n := env.timelineLen(t, env.lead, c.TicketID); n != merged {
+			t.Errorf("the merged ticket got %d more events", n-merged)
+		}
+		now, err := env.s.Chat(env.ctx, env.f.WS.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now.TicketID != kept.ID {
+			t.Fatalf("the chat is on ticket %d, want the kept %d", now.TicketID, kept.ID)
+		}
+		if _, err := env.d.AgentSays(env.ctx, env.l1, c.ID, "Voilà la réponse."); err != nil {
+			t.Fatalf("the agent's answer after the merge: %v", err)
+		}
+		got := chatLines(t, env, now)
+		want := []string{"Bonjour", "Je regarde.", "Après la fusion : une question.", "Et une autre.", "Voilà la réponse."}
+		var seen []string
+		for _, l := range got {
+			if slices.Contains(want, l) {
+				seen = append(seen, l)
+			}
+		}
+		if !slices.Equal(seen, want) {
+			t.Errorf("transcript %q, want %q in this order", got, want)
+		}
+		if slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, "contrat 4471") }) {
+			t.Errorf("alice's transcript shows carole's message: %q", got)
+		}
+	})
+}
+
+// A chat of carole's merged into alice's ticket (one organisation): her
+// next line never lands on alice's ticket; it opens a ticket of carole's
+// own, linked to alice's, where the conversation goes on.
+func TestACustomersChatLineNeverFollowsAMergeIntoAnotherCustomersTicket(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		car := env.carole(t)
+		c, token, err := env.d.StartChat(env.ctx, desk.ChatStart{Name: "Carole", Email: car.Email, Text: "Bonjour, ici Carole", Workspace: env.f.WS.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := env.f.Ticket["L1"] // alice's
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, target.ID, []int64{c.TicketID}); err != nil {
+			t.Fatal(err)
+		}
+		line := "Carole : notre RIB a changé."
+		if _, err := env.d.CustomerSays(env.ctx, token, line); err != nil {
+			t.Fatal(err)
+		}
+		if env.timelineHas(t, target.ID, line) {
+			t.Fatalf("carole's line landed on alice's %s", target.Reference)
+		}
+		if env.timelineHas(t, c.TicketID, line) {
+			t.Fatalf("carole's line was written on her closed merged ticket")
+		}
+		now, err := env.s.Chat(env.ctx, env.f.WS.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := env.s.Ticket(env.ctx, env.f.WS.ID, now.TicketID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID == target.ID || got.ID == c.TicketID || got.CustomerID != car.ID || !got.Status.Active() || got.Channel != "chat" {
+			t.Fatalf("the chat went on on %s (customer %d, %s, %s); want a new active chat ticket of carole's (%d)",
+				got.Reference, got.CustomerID, got.Status, got.Channel, car.ID)
+		}
+		if !env.timelineHas(t, got.ID, line) {
+			t.Errorf("the new ticket %s lacks carole's line", got.Reference)
+		}
+		links, err := env.d.TicketLinks(env.ctx, env.lead, got.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(links) != 1 || links[0].Link.OtherID != target.ID {
+			t.Errorf("the new ticket's links are %+v, want one to %s", links, target.Reference)
 		}
 	})
 }

@@ -2,11 +2,13 @@ package desk_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/event"
 	"github.com/palier/palier/internal/problem"
@@ -236,6 +238,69 @@ func TestReceiveCustomerMessageFollowsTheIntakeRule(t *testing.T) {
 		}
 		if _, err := env.d.ReceiveCustomerMessage(env.ctx, env.f.WS.ID, 1<<40, "portal", "Bonjour"); !problem.Is(err, problem.NotFound) {
 			t.Errorf("a message to no ticket = %v, want not found", err)
+		}
+	})
+}
+
+// Tickets opened for a customer (the API by id or by address, an email)
+// while that customer is merged into another all end on the customer
+// kept: none is filed on the emptied record, whose tickets the merge
+// moved already. An intake by id that starts once the merge is done is
+// refused (the record is gone); every other one is accepted.
+func TestIntakeRacingACustomerMergeFilesOnTheCustomerKept(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		kept := env.f.Customer["alice"]
+		for round := range 3 {
+			old, err := env.s.CreateCustomer(env.ctx, env.f.WS.ID, customer.Customer{Name: "Alice Martin (ancienne fiche)",
+				Email: fmt.Sprintf("alice.ancienne.%d@example.fr", round), Language: "fr"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			const n = 30
+			errs := make([]error, n)
+			var mergeErr error
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := range n {
+				wg.Go(func() {
+					<-start
+					in := desk.NewTicket{Subject: "Facture en double", Body: "Bonjour, deux prélèvements.", CustomerEmail: old.Email}
+					switch i % 3 {
+					case 0:
+						in.CustomerID, in.CustomerEmail = old.ID, ""
+						_, errs[i] = env.d.CreateTicket(env.ctx, env.admin, in)
+						if p, ok := problem.As(errs[i]); ok && p.Fields["customer_id"].Code == "unknown_value" {
+							errs[i] = nil // started once the record was merged away
+						}
+					case 1:
+						_, errs[i] = env.d.CreateTicket(env.ctx, env.admin, in)
+					default:
+						_, errs[i] = env.d.ReceiveEmail(env.ctx, env.f.WS.ID, desk.InboundEmail{MessageID: fmt.Sprintf("race-%d-%d@example.fr", round, i),
+							FromEmail: old.Email, Subject: in.Subject, Text: in.Body})
+					}
+				})
+			}
+			wg.Go(func() {
+				<-start
+				_, mergeErr = env.d.MergeCustomers(env.ctx, env.admin, kept.ID, old.ID)
+			})
+			close(start)
+			wg.Wait()
+			if mergeErr != nil {
+				t.Fatalf("round %d: merge: %v", round, mergeErr)
+			}
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: intake %d: %v", round, i, err)
+				}
+			}
+			var left int
+			if err := env.s.DB().QueryRow(`SELECT count(*) FROM tickets WHERE customer_id = $1`, old.ID).Scan(&left); err != nil {
+				t.Fatal(err)
+			}
+			if left != 0 {
+				t.Fatalf("round %d: %d tickets filed on the merged-away customer %d", round, left, old.ID)
+			}
 		}
 	})
 }

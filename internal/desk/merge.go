@@ -316,6 +316,43 @@ func (d *Service) openBesideMerge(ctx context.Context, dir Directory, own, other
 	return t, err
 }
 
+// customerLanding is how one channel writes a customer's message (email,
+// the help centre, chat), for landCustomerMessage: Write adds it to a
+// ticket, checking guard on the locked row; Beside opens the sender a new
+// ticket instead (openBesideMerge) when the ticket they wrote to (own)
+// was merged into another customer's (other).
+type customerLanding struct {
+	Write  func(t ticket.Ticket, guard store.Guard) (ticket.Ticket, error)
+	Beside func(own, other ticket.Ticket) (ticket.Ticket, error)
+}
+
+// landCustomerMessage is the one rule of every channel for a customer's
+// message to ticket t: it lands on t, or on the ticket t was merged into
+// when that is the same customer's (followMerge), also when the merge
+// happens while the message is on its way (the locked row is checked,
+// and the pointer followed again); a pointer to another customer's
+// ticket stops, and the sender gets a new ticket of their own.
+func (d *Service) landCustomerMessage(ctx context.Context, wsID int64, t ticket.Ticket, guard store.Guard, via customerLanding) (ticket.Ticket, error) {
+	for try := 0; ; try++ {
+		var elsewhere ticket.Ticket
+		var err error
+		if t, guard, elsewhere, err = d.followMerge(ctx, wsID, t, guard); err != nil {
+			return t, err
+		}
+		if elsewhere.ID != 0 { // merged into another customer's ticket
+			return via.Beside(t, elsewhere)
+		}
+		out, err := via.Write(t, notMerged(guard))
+		if errors.Is(err, errMergedMeanwhile) && try < maxMergeHops {
+			if t, err = d.store.Ticket(ctx, wsID, t.ID); err != nil {
+				return t, err
+			}
+			continue
+		}
+		return out, err
+	}
+}
+
 // notMerged refuses, on the locked row, a ticket merged since it was read.
 func notMerged(guard store.Guard) store.Guard {
 	return func(cur ticket.Ticket) error {

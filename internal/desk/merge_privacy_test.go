@@ -70,7 +70,8 @@ func (env deskTest) aliceReads(t *testing.T, tk ticket.Ticket, text string) bool
 }
 
 // Two customers of one organisation, carole's ticket merged into alice's:
-// carole's later messages (help centre or email) never land on alice's
+// carole's later messages (help centre, email, also from an address she
+// keeps from a customer merge) never land on alice's
 // ticket; each opens a ticket of carole's own, linked as related to
 // alice's so that agents see the history, and alice is shown nothing.
 func TestAMessageToATicketMergedIntoAnotherCustomersStaysWithTheSender(t *testing.T) {
@@ -129,6 +130,25 @@ func TestAMessageToATicketMergedIntoAnotherCustomersStaysWithTheSender(t *testin
 			t.Fatal(err)
 		}
 		check("email", mailed, "voici le nouveau RIB")
+
+		// By email from an address carole keeps from a customer merge (her
+		// old record's), answering the same merged ticket.
+		old, err := env.s.CreateCustomer(env.ctx, env.f.WS.ID, customer.Customer{Name: "Carole Dubois", Email: "carole.perso@example.fr", Language: "fr"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.d.MergeCustomers(env.ctx, env.lead, car.ID, old.ID); err != nil {
+			t.Fatal(err)
+		}
+		in, err = env.d.ReceiveEmail(env.ctx, env.f.WS.ID, desk.InboundEmail{MessageID: "carole-3@example.fr", FromEmail: old.Email,
+			Subject: "Re: [" + hers.Reference + "] Facture de mars aussi", Text: "Ancienne adresse : le RIB en pièce jointe.", TicketNumber: hers.Number})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mailed, err = env.s.Ticket(env.ctx, env.f.WS.ID, in.TicketID); err != nil {
+			t.Fatal(err)
+		}
+		check("email from an old address", mailed, "le RIB en pièce jointe")
 
 		// The same customer's merged ticket still leads to the kept one.
 		dup := env.aliceDuplicate(t, "Toujours facturée deux fois.")

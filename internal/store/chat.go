@@ -106,6 +106,24 @@ func (s *Store) MoveChat(ctx context.Context, from chat.Conversation, next chat.
 	return n == 1, nil
 }
 
+// MoveChatToTicket binds conversation c to ticket toID, in tx (the
+// transaction of the customer's line that followed a merge there), only
+// if it is still bound to c.TicketID: it reports false when a line
+// racing this one moved it first (the caller rolls back and reads it
+// again).
+func (s *Store) MoveChatToTicket(ctx context.Context, tx *Tx, c chat.Conversation, toID int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE chats SET ticket_id = $1 WHERE id = $2 AND workspace_id = $3 AND ticket_id = $4`,
+		toID, c.ID, c.WorkspaceID, c.TicketID)
+	if err != nil {
+		return false, fmt.Errorf("move chat to ticket: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("move chat to ticket: %w", err)
+	}
+	return n == 1, nil
+}
+
 // DueChats lists the waiting conversations, of every workspace, that have
 // waited at least their workspace's wait at now.
 func (s *Store) DueChats(ctx context.Context, now time.Time) ([]chat.Conversation, error) {

@@ -139,6 +139,33 @@ func (s *Store) MergeCustomers(ctx context.Context, wsID, actorID, intoID, fromI
 	return out, err
 }
 
+// keptCustomerForIntake is the customer a new ticket for customerID is
+// filed on, read in the ticket's transaction: customerID, or the customer
+// it was merged into. A ticket filed on a merged-away record would stay
+// there: the merge moved that record's tickets already. On PostgreSQL the
+// row is locked (FOR KEY SHARE, which the ticket's foreign key takes
+// anyway) against the merge's FOR UPDATE: a merge under way makes the
+// intake wait, then read the pointer it committed; a merge starting after
+// waits for the ticket, then moves it. SQLite runs one writing
+// transaction at a time. An unknown id is returned as it is, for the
+// reference check to refuse. The PostgreSQL intake statement does the
+// same (intakeStatement, kept).
+func (s *Store) keptCustomerForIntake(ctx context.Context, tx *Tx, wsID, customerID int64) (int64, error) {
+	q := `SELECT COALESCE(merged_into_id, id) FROM customers WHERE id = $1 AND workspace_id = $2`
+	if s.dialect == Postgres {
+		q += ` FOR KEY SHARE`
+	}
+	var kept int64
+	err := tx.QueryRowContext(ctx, q, customerID, wsID).Scan(&kept)
+	if errors.Is(err, sql.ErrNoRows) {
+		return customerID, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read the ticket's customer: %w", err)
+	}
+	return kept, nil
+}
+
 // customerForMerge reads a customer's address and the record it was
 // merged into (0: none), locking the row on PostgreSQL.
 func (s *Store) customerForMerge(ctx context.Context, tx *Tx, wsID, id int64) (string, int64, error) {

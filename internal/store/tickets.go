@@ -104,6 +104,12 @@ func (s *Store) CreateTicket(ctx context.Context, wsID int64, n NewTicket) (tick
 				return err
 			}
 			t.CustomerID = id
+		} else {
+			kept, err := s.keptCustomerForIntake(ctx, tx, wsID, t.CustomerID)
+			if err != nil {
+				return err
+			}
+			t.CustomerID = kept
 		}
 		if err := checkTicketRefs(ctx, tx, wsID, t); err != nil {
 			return err

@@ -37,6 +37,10 @@ import (
 // messages' terms; the new customer's pairs of word heads (termPairs) $32
 // the smaller heads, $33 the larger.
 //
+// An existing customer ($2) is read locked, and followed to the customer
+// it was merged into (kept): see keptCustomerForIntake, whose rule this is.
+// The ticket's first message is then that customer's too ($25 -1).
+//
 // A new customer's row is read back through the statement's snapshot: when
 // a concurrent transaction created the same customer after that snapshot
 // was taken, the INSERT skips it and the SELECT does not see it yet; then
@@ -58,10 +62,12 @@ const intakeStatement = `WITH ok AS (
   INSERT INTO customer_terms (workspace_id, term, customer_id) SELECT $1, w, nc.id FROM nc, unnest($12::text[]) w
 ), ncp AS (
   INSERT INTO customer_term_pairs (workspace_id, head_a, head_b, customer_id) SELECT $1, p.a, p.b, nc.id FROM nc, unnest($32::text[], $33::text[]) p(a, b)
+), kept AS (
+  SELECT COALESCE(merged_into_id, id) AS id FROM customers WHERE $7::text = '' AND id = $2 AND workspace_id = $1 FOR KEY SHARE
 ), cust AS (
   SELECT id FROM nc
   UNION ALL SELECT id FROM customers WHERE $7::text <> '' AND workspace_id = $1 AND email = $7
-  UNION ALL SELECT $2::bigint WHERE $7::text = ''
+  UNION ALL SELECT id FROM kept
 ), num AS (
   UPDATE workspaces SET next_ticket_number = next_ticket_number + 1
   WHERE id = $1 AND EXISTS (SELECT 1 FROM go) AND EXISTS (SELECT 1 FROM cust)
@@ -148,8 +154,8 @@ func intakeArgs(wsID int64, n NewTicket, t *ticket.Ticket, events []ticket.Event
 		}
 		kinds[i], agents[i], bodies[i], datas[i] = string(e.Kind), e.ActorAgentID, e.Body, data
 		custs[i] = e.ActorCustomerID
-		if e.ActorCustomerID == customerOfTicket {
-			custs[i] = -1
+		if e.ActorCustomerID == customerOfTicket || e.ActorCustomerID != 0 && e.ActorCustomerID == t.CustomerID {
+			custs[i] = -1 // the ticket's customer, who may be the one kept by a merge (kept)
 		}
 	}
 	var handedBy int64

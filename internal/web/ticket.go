@@ -77,6 +77,10 @@ type composer struct {
 	// is refused so that sending again still applies it.
 	Macro     int64
 	MacroName string
+	// NotSent: a reply written before the ticket was merged was refused;
+	// the composer says where the conversation went, with the text kept
+	// (nil: nothing of the kind happened).
+	NotSent *keptRef
 }
 
 func pathID(r *http.Request, name string) (int64, error) {
@@ -289,6 +293,9 @@ func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request
 		sent.Errors, sent.Message = fe, message
 		return s.refuseMessage(w, r, rq, id, sent)
 	}
+	if p, ok := problem.As(err); ok && p.Code == ticket.ErrMerged.Code {
+		return s.refuseMerged(w, r, rq, id, sent)
+	}
 	if err != nil {
 		return err
 	}
@@ -327,6 +334,27 @@ func (s *server) refuseMessage(w http.ResponseWriter, r *http.Request, rq *reque
 	fresh := newComposer(rq, t)
 	c.TicketID, c.CanReply, c.Statuses, c.FilesHint = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(rq)
 	return showTicketForm(s, w, r, rq, id, http.StatusUnprocessableEntity, "composer", c, func(p *ticketPage) { p.Composer = c })
+}
+
+// refuseMerged answers a reply written on a page opened before the
+// ticket was merged (the desk refused it): the ticket page again, the
+// composer saying that the reply was not sent and where the conversation
+// went, with the text typed kept in it, now taking notes only, so that
+// nothing is lost (the agent adds it as a note, or copies it to the
+// ticket kept). A macro chosen is dropped: it would be refused too.
+func (s *server) refuseMerged(w http.ResponseWriter, r *http.Request, rq *request, id int64, c composer) error {
+	t, err := s.d.Ticket(r.Context(), rq.actor, id)
+	if err != nil {
+		return err
+	}
+	kept, err := s.keptTicket(r.Context(), rq, t)
+	if err != nil {
+		return err
+	}
+	fresh := newComposer(rq, t)
+	c.TicketID, c.CanReply, c.Statuses, c.FilesHint = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(rq)
+	c.Mode, c.Status, c.Macro, c.MacroName, c.NotSent = fresh.Mode, "", 0, "", &kept
+	return showTicketForm(s, w, r, rq, id, http.StatusConflict, "composer", c, func(p *ticketPage) { p.Composer = c })
 }
 
 // renderUpdate answers a successful htmx action on a ticket.

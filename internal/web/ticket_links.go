@@ -50,6 +50,26 @@ type mergeCandidate struct {
 	Status  string
 }
 
+// keptRef is the ticket a merged one was merged into, as its reader may
+// be shown it: its reference and address, or neither (URL "") when they
+// may not read it.
+type keptRef struct {
+	Ref, URL string
+}
+
+// keptTicket is where merged ticket t's conversation goes on, for the
+// reader.
+func (s *server) keptTicket(ctx context.Context, rq *request, t ticket.Ticket) (keptRef, error) {
+	kept, err := s.d.Ticket(ctx, rq.actor, t.MergedIntoID)
+	if problem.Is(err, problem.NotFound) {
+		return keptRef{}, nil
+	}
+	if err != nil {
+		return keptRef{}, err
+	}
+	return keptRef{Ref: kept.Reference, URL: "/tickets/" + strconv.FormatInt(kept.ID, 10)}, nil
+}
+
 // loadLinks gathers the panel; the merge candidates only for who works
 // the ticket, and not once it is merged.
 func (s *server) loadLinks(ctx context.Context, r *http.Request, rq *request, t ticket.Ticket) (linksPanel, error) {
@@ -59,15 +79,11 @@ func (s *server) loadLinks(ctx context.Context, r *http.Request, rq *request, t 
 		p.Relations = append(p.Relations, option{string(rel), l.T("links.relation." + string(rel))})
 	}
 	if t.MergedIntoID != 0 {
-		kept, err := s.d.Ticket(ctx, rq.actor, t.MergedIntoID)
-		switch {
-		case problem.Is(err, problem.NotFound):
-			p.MergedHidden = true
-		case err != nil:
+		kept, err := s.keptTicket(ctx, rq, t)
+		if err != nil {
 			return p, err
-		default:
-			p.MergedInto, p.MergedURL = kept.Reference, "/tickets/"+strconv.FormatInt(kept.ID, 10)
 		}
+		p.MergedInto, p.MergedURL, p.MergedHidden = kept.Ref, kept.URL, kept.URL == ""
 	}
 	links, err := s.d.TicketLinks(ctx, rq.actor, t.ID)
 	if err != nil {

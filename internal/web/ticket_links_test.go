@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/macro"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
@@ -54,6 +55,11 @@ func linkTableCounts(t *testing.T, s *store.Store) map[string]int {
 func TestLinkFormsForEveryRole(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
 		keep := e.f.Ticket["L1"]
+		// A macro everyone may use: the picker shows where it may be applied.
+		if _, err := e.d.CreateMacro(context.Background(), storetest.Actor(t, s, e.f.Admin),
+			macro.Macro{Name: "Merci", Scope: macro.Shared, BodyFR: "Merci !"}); err != nil {
+			t.Fatal(err)
+		}
 		for _, r := range []struct {
 			email string
 			may   bool
@@ -63,7 +69,7 @@ func TestLinkFormsForEveryRole(t *testing.T) {
 			t.Run(r.email, func(t *testing.T) {
 				c := e.login(t, r.email)
 				c.lang = "fr"
-				dup, _ := aliceTicket(t, s, e, "doublon "+r.email)
+				dup, dupMsg := aliceTicket(t, s, e, "doublon "+r.email)
 				two, msg := aliceTicket(t, s, e, "deux sujets "+r.email)
 				res, page := c.get("/tickets/" + id(keep.ID))
 				if !r.may {
@@ -113,9 +119,35 @@ func TestLinkFormsForEveryRole(t *testing.T) {
 					`celui-ci a été fusionné : <a href="/tickets/`+id(keep.ID)+`">`+keep.Reference+`</a>`,
 					`name="mode" value="note" checked`, `class="note send-note"`)
 				lacks(t, page, `name="mode" value="reply"`, `class="primary send-reply"`)
+				// Nor a macro picker: a macro's reply and actions would be refused.
+				lacks(t, page, `id="macro-picker"`)
 				_, page = c.get("/tickets/" + id(keep.ID))
-				contains(t, page, `name="mode" value="reply" checked`, `class="primary send-reply"`)
+				contains(t, page, `name="mode" value="reply" checked`, `class="primary send-reply"`, `id="macro-picker"`)
 				lacks(t, page, `id="composer-merged"`)
+
+				// A reply written on a page opened before the merge is not
+				// sent: the page says so and where the conversation went,
+				// with the text typed kept in the composer, now for a note
+				// (page or htmx). Nothing is written.
+				for _, htmx := range []bool{false, true} {
+					typed := "Réponse tapée avant la fusion " + strconv.FormatBool(htmx)
+					before := linkTableCounts(t, s)
+					res, page = c.post("/tickets/"+id(dup.ID)+"/messages",
+						url.Values{"mode": {"reply"}, "body": {typed}, "seen": {id(dupMsg)}}, htmx)
+					expectStatus(t, res, page, http.StatusConflict)
+					contains(t, page, `class="form-error composer-not-sent"`,
+						`Votre réponse n&#39;a pas été envoyée : entre-temps, ce ticket a été fusionné dans <a href="/tickets/`+id(keep.ID)+`">`+keep.Reference+`</a>`,
+						">"+typed+"</textarea>", `name="mode" value="note" checked`, `class="note send-note"`)
+					lacks(t, page, `name="mode" value="reply"`, `class="primary send-reply"`)
+					if after := linkTableCounts(t, s); !maps.Equal(before, after) {
+						t.Fatalf("a reply refused on the merged ticket wrote: %v → %v", before, after)
+					}
+				}
+				// Notes stay allowed there.
+				res, page = c.post("/tickets/"+id(dup.ID)+"/messages", url.Values{"mode": {"note"}, "body": {"Note après la fusion"}}, false)
+				expectStatus(t, res, page, http.StatusSeeOther)
+				_, page = c.get("/tickets/" + id(dup.ID))
+				contains(t, page, "Note après la fusion")
 			})
 		}
 

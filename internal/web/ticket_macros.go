@@ -40,10 +40,12 @@ type macroPreviewView struct {
 }
 
 // macroPickerFor lists the macros the agent may use on a ticket they
-// may post on; none for those who only read it.
+// may post on; none for those who only read it, nor on a merged ticket,
+// which takes notes only (a macro's reply and actions would be refused:
+// the conversation goes on on the ticket kept).
 func (s *server) macroPickerFor(ctx context.Context, rq *request, t ticket.Ticket) (macroPicker, error) {
 	p := macroPicker{TicketID: t.ID}
-	if !ticket.CanNote(rq.actor, t) && !ticket.CanWork(rq.actor, t) {
+	if !ticket.CanNote(rq.actor, t) && !ticket.CanWork(rq.actor, t) || t.MergedIntoID != 0 {
 		return p, nil
 	}
 	list, err := s.d.Macros(ctx, rq.actor)
