@@ -16,3 +16,15 @@ func SetSearchPairs(on bool) func() {
 	searchPairs = on
 	return func() { searchPairs = old }
 }
+
+// SetKBWalk turns the knowledge-base search's table walk (PostgreSQL)
+// off, or on for every search it applies to, and returns a function
+// restoring the automatic choice.
+func SetKBWalk(on bool) func() {
+	old := kbWalk
+	kbWalk = kbWalkNever
+	if on {
+		kbWalk = kbWalkAlways
+	}
+	return func() { kbWalk = old }
+}

@@ -173,6 +173,12 @@ func (s *Store) kbCheckedRows(ctx context.Context, wsID int64, lang, status, vis
 // (kbCheckedWord).
 func (s *Store) kbSearchRows(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all, titles, mark bool, counts kbCounts, status, visibility string,
 	limit int, cands []kb.Candidate, memo kbPrefixMemo) ([]kb.Candidate, error) {
+	if !all || len(matches) == 1 {
+		found, ok, err := s.kbTryWalk(ctx, wsID, q.Language, status, visibility, matches, counts, titles, limit, cands, memo)
+		if err != nil || ok {
+			return found, err
+		}
+	}
 	checked := -1
 	if all {
 		var err error
