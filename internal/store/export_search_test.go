@@ -17,14 +17,15 @@ func SetSearchPairs(on bool) func() {
 	return func() { searchPairs = old }
 }
 
-// SetKBWalk turns the knowledge-base search's table walk (PostgreSQL)
-// off, or on for every search it applies to, and returns a function
-// restoring the automatic choice.
-func SetKBWalk(on bool) func() {
-	old := kbWalk
-	kbWalk = kbWalkNever
-	if on {
+// SetKBWalk makes the knowledge-base search (PostgreSQL) walk the table
+// for every search it applies to, reading at most maxRows rows, or never
+// when maxRows is 0; it returns a function restoring the automatic
+// choice.
+func SetKBWalk(maxRows int64) func() {
+	oldMode, oldRows := kbWalk, kbWalkForced
+	kbWalk, kbWalkForced = kbWalkNever, maxRows
+	if maxRows > 0 {
 		kbWalk = kbWalkAlways
 	}
-	return func() { kbWalk = old }
+	return func() { kbWalk, kbWalkForced = oldMode, oldRows }
 }

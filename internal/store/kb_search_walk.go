@@ -26,9 +26,13 @@ const (
 // so it is tried only when it should need a fraction of its bound.
 const kbWalkMargin = 2
 
-// kbWalk says whether the walk is on (tests turn it off, or force it, to
-// compare the two ways of finding candidates).
-var kbWalk = kbWalkAuto
+// kbWalk says whether the walk is chosen from the term counts, or (in
+// tests, to compare the two ways of finding candidates) never or always,
+// then reading at most kbWalkForced rows.
+var (
+	kbWalk       = kbWalkAuto
+	kbWalkForced int64
+)
 
 type kbWalkMode int
 
@@ -66,7 +70,7 @@ func (s *Store) kbWalkRows(ctx context.Context, wsID int64, lang string, matches
 	}
 	bound := int64(entries / rowCost)
 	if kbWalk == kbWalkAlways {
-		return 1 << 40, nil // the whole table
+		return kbWalkForced, nil
 	}
 	if best == 0 {
 		return 0, nil
