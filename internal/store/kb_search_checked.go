@@ -36,6 +36,9 @@ func (s *Store) kbCheckedWord(ctx context.Context, wsID int64, lang string, matc
 			if j < len(m.PrefixTerms) && m.PrefixTerms[j] != nil {
 				continue
 			}
+			if kbPrefixMarked(p) {
+				continue // one exact term: GIN skips through it
+			}
 			key := kbPrefixKey{p, titles || utf8.RuneCountInString(p) < kb.MinBodyPrefix}
 			held, ok := memo[key]
 			if !ok {
@@ -61,6 +64,13 @@ func (s *Store) kbCheckedWord(ctx context.Context, wsID int64, lang string, matc
 		}
 	}
 	return -1, nil
+}
+
+// kbPrefixMarked says whether prefix p is looked up as its title prefix
+// mark (migration 0052) rather than as a prefix match.
+func kbPrefixMarked(p string) bool {
+	n := utf8.RuneCountInString(p)
+	return n < kb.MinBodyPrefix && n <= kbTitlePrefixMarks
 }
 
 // kbWordCount estimates how many of the n articles searched hold word m

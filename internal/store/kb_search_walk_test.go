@@ -89,3 +89,70 @@ func TestKBSearchWalkFindsTheIndexCandidates(t *testing.T) {
 		}
 	})
 }
+
+// TestKBSearchShortPrefixFollowsEveryWrite: a word being typed that is
+// shorter than kb.MinBodyPrefix and begins many known terms matches the
+// titles holding a term it begins (on PostgreSQL through the title prefix
+// marks of the search vector, migration 0052), after every write of the
+// article: creation, import, an edit of its title, a language change.
+func TestKBSearchShortPrefixFollowsEveryWrite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		ws := storetest.Seed(t, s).WS.ID
+		// More than kb.MaxPrefixTerms known terms beginning with "ca",
+		// "ch" and "vi", so that these prefixes are not spelled as their
+		// terms.
+		var noise []kb.Article
+		for _, p := range []string{"ca", "ch", "vi"} {
+			for i := range kb.MaxPrefixTerms + 8 {
+				noise = append(noise, kb.Article{Language: "fr", Title: fmt.Sprintf("Note %s%c%cx", p, 'a'+rune(i%26), 'a'+rune(i/26)),
+					Body: "Texte sans rapport.", Visibility: kb.Public, Status: kb.Published})
+			}
+		}
+		// Every word of the searches below is in one article at least, so
+		// an article lacking one is not found by the any-word search.
+		for _, title := range []string{"Remboursement cadeau", "Remboursement chiffré", "Remboursement vite"} {
+			noise = append(noise, kb.Article{Language: "fr", Title: title, Body: "Autre texte.", Visibility: kb.Public, Status: kb.Published})
+			noise = append(noise, kb.Article{Language: "en", Title: title, Body: "Other text.", Visibility: kb.Public, Status: kb.Published})
+		}
+		if err := s.ImportKBArticles(ctx, ws, noise); err != nil {
+			t.Fatal(err)
+		}
+		byTitle := func(lang, title string) int64 {
+			t.Helper()
+			for _, a := range must(s.KBArticles(ctx, ws, kb.Filter{Limit: 1000}))(t) {
+				if a.Language == lang && a.Title == title {
+					return a.ID
+				}
+			}
+			t.Fatalf("no %s article %q", lang, title)
+			return 0
+		}
+		// expect checks that q finds exactly want in lang: an article
+		// missing a word would come from the any-word search, which runs
+		// only when no article has every word, and bring the others.
+		expect := func(step, lang, q string, want ...int64) {
+			t.Helper()
+			got := hitIDs(searchKB(t, s, ws, kb.Customer, lang, q))
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: %s %q found %v, want %v", step, lang, q, got, want)
+			}
+		}
+		created := must(s.CreateKBArticle(ctx, ws, kb.Article{Language: "fr", Title: "Remboursement carte",
+			Body: "Le remboursement arrive sous cinq jours.", Visibility: kb.Public, Status: kb.Published}, 0))(t)
+		expect("created", "fr", "remboursement ca", created.ID, byTitle("fr", "Remboursement cadeau"))
+		if err := s.ImportKBArticles(ctx, ws, []kb.Article{{Language: "fr", Title: "Remboursement par virement",
+			Body: "Le remboursement arrive par virement.", Visibility: kb.Public, Status: kb.Published}}); err != nil {
+			t.Fatal(err)
+		}
+		expect("imported", "fr", "remboursement vi", byTitle("fr", "Remboursement par virement"), byTitle("fr", "Remboursement vite"))
+		must(s.UpdateKBArticle(ctx, ws, created.ID, func(a *kb.Article) error { a.Title = "Remboursement chèque"; return nil }))(t)
+		expect("retitled", "fr", "remboursement ch", created.ID, byTitle("fr", "Remboursement chiffré"))
+		expect("retitled", "fr", "remboursement ca", byTitle("fr", "Remboursement cadeau"))
+		must(s.UpdateKBArticle(ctx, ws, created.ID, func(a *kb.Article) error { a.Language = "en"; return nil }))(t)
+		expect("moved to English", "en", "remboursement ch", created.ID, byTitle("en", "Remboursement chiffré"))
+		expect("moved to English", "fr", "remboursement ch", byTitle("fr", "Remboursement chiffré"))
+	})
+}
