@@ -27,5 +27,13 @@ AS $$
     || kb_title_marks(title_terms) || kb_title_prefix_marks(title_terms) || array_to_tsvector(ARRAY['=' || lang])
 $$;
 
--- 26 s at 100,000 articles (load ~3).
-UPDATE kb_articles SET search = kb_search_vector(title_terms, body_terms, language);
+-- Every vector is written again by rewriting the table rather than by an
+-- UPDATE: an UPDATE of every row leaves the table twice its size with
+-- the live rows in its second half (the first one empty until a VACUUM
+-- FULL), where the table walk of migration 0051 would read the empty
+-- half first, and it moves some rows into free space elsewhere, changing
+-- which articles a capped search takes as candidates. The rewrite copies
+-- the rows in storage order, from block 0 (no synchronised scan), into a
+-- compact table, and rebuilds the indexes.
+SET LOCAL synchronize_seqscans = off;
+ALTER TABLE kb_articles ALTER COLUMN search TYPE tsvector USING kb_search_vector(title_terms, body_terms, language);
