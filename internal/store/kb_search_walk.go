@@ -91,7 +91,14 @@ func (s *Store) kbWordDocs(ctx context.Context, wsID int64, lang string, m kb.Ma
 	// The counts of terms are of the language searched; GIN reads every
 	// language's entries, about in proportion.
 	scale := float64(counts.in("")) / float64(counts.in(lang))
+	// A term may be both the word's stem and one of its prefix's terms
+	// ("factur"): its posting list is read once.
+	seen := map[string]bool{}
 	count := func(t string, inTitle bool) {
+		if seen[t] {
+			return
+		}
+		seen[t] = true
 		n := counts.docs[t]
 		if titles || inTitle {
 			n = counts.titles[t]
