@@ -512,9 +512,9 @@ func kbTSQuery(matches []kb.Match, all, titles bool) string {
 // one posting list per exact term, and intersects the words of a query
 // skipping through them, where a prefix match reads every matching entry
 // into a bitmap first (at 100,000 articles, "electricite comp" took three
-// times as long as its spelled-out twin).
-// A short prefix beginning more is spelled as its title prefix mark
-// (migration 0052), one exact term.
+// times as long as its spelled-out twin). A short prefix beginning more
+// is spelled as its title prefix mark (migration 0052), one exact term
+// too.
 func kbTSAlternatives(m kb.Match, titles bool) []string {
 	term, prefix, short := `'%s'`, `'%s':*`, `'~%s':*`
 	if titles {

@@ -178,9 +178,10 @@ func (s *Store) kbCheckedRows(ctx context.Context, wsID int64, lang, status, vis
 
 // kbSearchRows finds at most limit candidates of an every-word search
 // (all) or any-word search on PostgreSQL, in titles only when titles is
-// set, appending them to cands: through the GIN index alone, or with a
-// broad prefix checked on the rows when the term counts say it pays
-// (kbCheckedWord).
+// set, appending them to cands: by walking the table when the search is
+// one OR of alternatives held by many articles (kbTryWalk), through the
+// GIN index alone, or with a broad prefix checked on the rows when the
+// term counts say it pays (kbCheckedWord).
 func (s *Store) kbSearchRows(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all, titles, mark bool, counts kbCounts, status, visibility string,
 	limit int, cands []kb.Candidate, memo kbPrefixMemo) ([]kb.Candidate, error) {
 	if !all || len(matches) == 1 {
