@@ -94,7 +94,8 @@ func TestKBSearchWalkFindsTheIndexCandidates(t *testing.T) {
 // shorter than kb.MinBodyPrefix and begins many known terms matches the
 // titles holding a term it begins (on PostgreSQL through the title prefix
 // marks of the search vector, migration 0052), after every write of the
-// article: creation, import, an edit of its title, a language change.
+// article: creation, import, an edit of its title, a language change,
+// archiving and publishing again.
 func TestKBSearchShortPrefixFollowsEveryWrite(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
@@ -154,5 +155,12 @@ func TestKBSearchShortPrefixFollowsEveryWrite(t *testing.T) {
 		must(s.UpdateKBArticle(ctx, ws, created.ID, func(a *kb.Article) error { a.Language = "en"; return nil }))(t)
 		expect("moved to English", "en", "remboursement ch", created.ID, byTitle("en", "Remboursement chiffré"))
 		expect("moved to English", "fr", "remboursement ch", byTitle("fr", "Remboursement chiffré"))
+		must(s.UpdateKBArticle(ctx, ws, created.ID, func(a *kb.Article) error { a.Status = kb.Archived; return nil }))(t)
+		expect("archived", "en", "remboursement ch", byTitle("en", "Remboursement chiffré"))
+		must(s.UpdateKBArticle(ctx, ws, created.ID, func(a *kb.Article) error {
+			a.Status, a.Title = kb.Published, "Remboursement virement"
+			return nil
+		}))(t)
+		expect("published again, retitled", "en", "remboursement vi", created.ID, byTitle("en", "Remboursement vite"))
 	})
 }
