@@ -16,3 +16,16 @@ func SetSearchPairs(on bool) func() {
 	searchPairs = on
 	return func() { searchPairs = old }
 }
+
+// SetKBWalk makes the knowledge-base search (PostgreSQL) walk the table
+// for every search it applies to, reading at most maxRows rows, or never
+// when maxRows is 0; it returns a function restoring the automatic
+// choice.
+func SetKBWalk(maxRows int64) func() {
+	oldMode, oldRows := kbWalk, kbWalkForced
+	kbWalk, kbWalkForced = kbWalkNever, maxRows
+	if maxRows > 0 {
+		kbWalk = kbWalkAlways
+	}
+	return func() { kbWalk, kbWalkForced = oldMode, oldRows }
+}

@@ -512,7 +512,9 @@ func kbTSQuery(matches []kb.Match, all, titles bool) string {
 // one posting list per exact term, and intersects the words of a query
 // skipping through them, where a prefix match reads every matching entry
 // into a bitmap first (at 100,000 articles, "electricite comp" took three
-// times as long as its spelled-out twin).
+// times as long as its spelled-out twin). A short prefix beginning more
+// is spelled as its title prefix mark (migration 0052), one exact term
+// too.
 func kbTSAlternatives(m kb.Match, titles bool) []string {
 	term, prefix, short := `'%s'`, `'%s':*`, `'~%s':*`
 	if titles {
@@ -534,7 +536,9 @@ func kbTSAlternatives(m kb.Match, titles bool) []string {
 			}
 			continue
 		}
-		if shortPrefix {
+		if kbPrefixMarked(p) {
+			out = append(out, fmt.Sprintf(`'^%s'`, p))
+		} else if shortPrefix {
 			out = append(out, fmt.Sprintf(short, p))
 		} else {
 			out = append(out, fmt.Sprintf(prefix, p))
@@ -542,6 +546,11 @@ func kbTSAlternatives(m kb.Match, titles bool) []string {
 	}
 	return out
 }
+
+// kbTitlePrefixMarks is the longest prefix of a title term marked in the
+// search vector (migration 0052: "^c", "^ca", "^car"); a short prefix
+// longer than that (were kb.MinBodyPrefix raised) is matched as a prefix.
+const kbTitlePrefixMarks = 3
 
 // kbAlternatives spells each term and prefix of a word, a prefix shorter
 // than kb.MinBodyPrefix with short.

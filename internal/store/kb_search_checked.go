@@ -36,6 +36,9 @@ func (s *Store) kbCheckedWord(ctx context.Context, wsID int64, lang string, matc
 			if j < len(m.PrefixTerms) && m.PrefixTerms[j] != nil {
 				continue
 			}
+			if kbPrefixMarked(p) {
+				continue // one exact term: GIN skips through it
+			}
 			key := kbPrefixKey{p, titles || utf8.RuneCountInString(p) < kb.MinBodyPrefix}
 			held, ok := memo[key]
 			if !ok {
@@ -61,6 +64,13 @@ func (s *Store) kbCheckedWord(ctx context.Context, wsID int64, lang string, matc
 		}
 	}
 	return -1, nil
+}
+
+// kbPrefixMarked says whether prefix p is looked up as its title prefix
+// mark (migration 0052) rather than as a prefix match.
+func kbPrefixMarked(p string) bool {
+	n := utf8.RuneCountInString(p)
+	return n < kb.MinBodyPrefix && n <= kbTitlePrefixMarks
 }
 
 // kbWordCount estimates how many of the n articles searched hold word m
@@ -168,11 +178,18 @@ func (s *Store) kbCheckedRows(ctx context.Context, wsID int64, lang, status, vis
 
 // kbSearchRows finds at most limit candidates of an every-word search
 // (all) or any-word search on PostgreSQL, in titles only when titles is
-// set, appending them to cands: through the GIN index alone, or with a
-// broad prefix checked on the rows when the term counts say it pays
-// (kbCheckedWord).
+// set, appending them to cands: by walking the table when the search is
+// one OR of alternatives held by many articles (kbTryWalk), through the
+// GIN index alone, or with a broad prefix checked on the rows when the
+// term counts say it pays (kbCheckedWord).
 func (s *Store) kbSearchRows(ctx context.Context, wsID int64, q kb.Query, matches []kb.Match, all, titles, mark bool, counts kbCounts, status, visibility string,
 	limit int, cands []kb.Candidate, memo kbPrefixMemo) ([]kb.Candidate, error) {
+	if !all || len(matches) == 1 {
+		found, ok, err := s.kbTryWalk(ctx, wsID, q.Language, status, visibility, matches, counts, titles, limit, cands, memo)
+		if err != nil || ok {
+			return found, err
+		}
+	}
 	checked := -1
 	if all {
 		var err error
