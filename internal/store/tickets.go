@@ -202,9 +202,11 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 }
 
 // insertHandoff records that an agent handed a ticket off; handing the
-// same ticket off again only moves the time.
+// same ticket off again only moves the time. The row takes the ticket's
+// sort keys as they are (migration 0053; a trigger keeps them after).
 func insertHandoff(ctx context.Context, tx *Tx, ticketID, agentID int64, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at) VALUES ($1, $2, $3)
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at)
+		SELECT id, $2, $3, active, priority, updated_at FROM tickets WHERE id = $1
 		ON CONFLICT (ticket_id, agent_id) DO UPDATE SET handed_at = excluded.handed_at`, ticketID, agentID, ms(now))
 	if err != nil {
 		return fmt.Errorf("record hand-off: %w", err)
@@ -1444,7 +1446,10 @@ func (s *Store) AddCollaborators(ctx context.Context, wsID, ticketID, byID int64
 }
 
 func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, agentID, byID int64, inv Invitation, now time.Time) (ticket.Event, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at) VALUES ($1, $2, $3, $4)`,
+	// The row takes the ticket's sort keys as they are (migration 0053; a
+	// trigger keeps them after).
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at)
+		SELECT id, $2, $3, $4, active, priority, updated_at FROM tickets WHERE id = $1`,
 		ticketID, agentID, nullID(byID), ms(now)); err != nil {
 		return ticket.Event{}, fmt.Errorf("add collaborator: %w", err)
 	}
