@@ -700,7 +700,7 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	if err := tooBroad(branches); err != nil {
 		return "", nil, err
 	}
-	order, keyset, err := f.order(cursor, len(q.args), "id")
+	order, keyset, err := f.order(cursor, len(q.args), ticketCols)
 	if err != nil {
 		return "", nil, err
 	}
@@ -716,24 +716,22 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	var subs []string
 	for _, br := range branches {
 		parts, order := parts, order
-		if br.driver != "" && (f.Sort == "" || f.Sort == "newest" || f.Sort == "oldest") {
-			// In id order, a branch read from an agent's swarms or
-			// hand-offs walks them in their own index order ((agent,
-			// ticket)) from the cursor and stops at the page: ordered by
-			// the ticket's id it read and sorted every one of them (3,351
-			// for the L1 agent at 1M tickets).
-			o, ks, _ := f.order(cursor, len(q.args)-len(keyset.args)-1, br.driver+".ticket_id")
+		if br.driver != "" {
+			// A branch read from an agent's swarms or hand-offs walks
+			// them in their own index order from the cursor and stops at
+			// the page: (agent, ticket) in id order, (agent, active, key,
+			// ticket) in priority and updated order, by the copies of the
+			// ticket's keys the rows carry (migration 0053). Ordered by
+			// the ticket's columns it read and sorted every one of them
+			// (3,351 for the L1 agent at 1M tickets); on PostgreSQL it
+			// also let the planner walk an index of tickets probing each
+			// for the agent instead (222,586 rows for the L1 agent's
+			// solved tickets of team L1, none of them swarms, at 1M).
+			o, ks, _ := f.order(cursor, len(q.args)-len(keyset.args)-1, driverCols(br.driver))
 			order, parts = o, []string{ks.sql}
-		}
-		if d == Postgres && br.driver != "" && (f.Sort == "priority" || f.Sort == "updated") {
-			// A branch from an agent's swarms or hand-offs reads them all
-			// and sorts. Given an order an index of tickets could give,
-			// PostgreSQL walked that index probing each ticket for the
-			// agent instead, hoping to fill the page early: 222,586 rows
-			// and 7 s for the L1 agent's solved tickets of team L1 (none
-			// of them swarms) at 1M. An order by expressions no index
-			// holds leaves it only the driver.
-			order = drivenOrder[f.Sort]
+			if ks.split != nil {
+				parts = ks.split[:]
+			}
 		}
 		if d == Postgres && f.Unassigned && br.driver == "" {
 			// PostgreSQL does not count "owner_id IS NULL" as fixing the
@@ -745,10 +743,9 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 			// give it.
 			order = unassignedOrder[f.Sort] + order
 		}
-		if keyset.split != nil && br.prefix.driven {
-			// A branch that starts from an agent's swarms or hand-offs
-			// (or a customer's tickets) reads all of them and sorts: two
-			// seeks would read them twice.
+		if keyset.split != nil && br.prefix.driven && br.driver == "" {
+			// A branch that starts from a customer's tickets reads all of
+			// them and sorts: two seeks would read them twice.
 			parts = []string{"(" + keyset.split[0] + " OR " + keyset.split[1] + ")"}
 		}
 		for _, part := range parts {
@@ -778,9 +775,6 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 // the (…, owner_id, sort key) indexes are read in (see listQuery).
 var unassignedOrder = map[string]string{"": "owner_id DESC, ", "newest": "owner_id DESC, ", "oldest": "owner_id ASC, ",
 	"priority": "owner_id ASC, ", "updated": "owner_id DESC, "}
-
-// drivenOrder is a driven branch's order on PostgreSQL (see listQuery).
-var drivenOrder = map[string]string{"priority": "priority + 0 DESC, id + 0 ASC", "updated": "updated_at + 0 DESC, id + 0 DESC"}
 
 // listedTickets reads the tickets query selects (ticketColumns), each
 // with its collaborators and hand-offs (fillCollaborators).
@@ -990,13 +984,23 @@ type accessBranch struct {
 // sort order for them (CROSS JOIN keeps that order on SQLite).
 type idDriver struct{ alias, table, agent string }
 
-func (d idDriver) from(dialect Dialect) string {
+func (d idDriver) from(dialect Dialect, sort string) string {
 	join := " JOIN " // PostgreSQL takes no ON after CROSS JOIN, and plans the order itself
+	table := d.table + " " + d.alias
 	if dialect == SQLite {
 		join = " CROSS JOIN "
+		if keyedSort(sort) {
+			// SQLite has no statistics to choose between the agent's
+			// indexes: name the one holding the sort's key.
+			table = d.table + " " + d.alias + " INDEXED BY " + d.table + "_agent_" + sort
+		}
 	}
-	return d.table + " " + d.alias + join + "tickets ON tickets.id = " + d.alias + ".ticket_id"
+	return table + join + "tickets ON tickets.id = " + d.alias + ".ticket_id"
 }
+
+// keyedSort tells whether a sort orders by a key beside the id (priority,
+// updated), which swarm and hand-off rows carry a copy of (migration 0053).
+func keyedSort(sort string) bool { return sort == "priority" || sort == "updated" }
 
 // viewerBranches is the SQL twin of ticket.CanView, as a list of
 // alternatives: the ticket is visible when one of them holds. Without
@@ -1097,8 +1101,13 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		}
 		alias := ""
 		if drv != nil {
-			from, alias = drv.from(d), drv.alias
+			from, alias = drv.from(d, f.Sort), drv.alias
 			c = append(c, drv.alias+".agent_id = "+drv.agent)
+			if v, ok := f.active(); ok && keyedSort(f.Sort) {
+				// The driver's copy of active leads its sort index
+				// (migration 0053): fixing it makes the branch one seek.
+				c = append(c, drv.alias+".ticket_active = "+q.arg(v))
+			}
 			if drv == br.driver && br.viaDriver != nil {
 				// The join is the branch's membership test: the same
 				// IN (…) again only re-reads the agent's rows.
@@ -1160,7 +1169,13 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		var values []string // added on first use: PostgreSQL refuses a parameter no clause types
 		split := make([]listBranch, 0, 2*len(out))
 		for _, br := range out {
-			if br.from != "tickets" {
+			col := "active"
+			switch {
+			case br.driver != "" && keyedSort(f.Sort):
+				// An agent's swarms or hand-offs in a key order: two seeks
+				// of the driver's sort index, as for tickets' own.
+				col = br.driver + ".ticket_active"
+			case br.from != "tickets":
 				split = append(split, br)
 				continue
 			}
@@ -1168,11 +1183,11 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 				values = []string{q.arg(true), q.arg(false)}
 			}
 			for _, a := range values {
-				c := "active = " + a
+				c := col + " = " + a
 				if br.cond != "" {
 					c = br.cond + " AND " + c
 				}
-				split = append(split, listBranch{from: br.from, cond: c, prefix: br.prefix})
+				split = append(split, listBranch{from: br.from, cond: c, prefix: br.prefix, driver: br.driver})
 			}
 		}
 		out = split
@@ -1301,10 +1316,11 @@ type keysetClause struct {
 // order returns the ORDER BY for the filter's sort and the condition that
 // starts the page after cursor.
 //
-// idCol names the id column the order and condition use: "id" for a read
-// of tickets, the driver's ticket_id for a read that starts from an
-// agent's swarms or hand-offs in id order.
-func (f Filter) order(cursor string, nargs int, idCol string) (string, keysetClause, error) {
+// cols names the columns the order and condition use: the ticket's for a
+// read of tickets, the driver's copies for a read that starts from an
+// agent's swarms or hand-offs.
+func (f Filter) order(cursor string, nargs int, cols orderCols) (string, keysetClause, error) {
+	idCol, prio, upd := cols.id, cols.priority, cols.updated
 	sort := f.Sort
 	if sort == "" {
 		sort = "newest"
@@ -1331,26 +1347,39 @@ func (f Filter) order(cursor string, nargs int, idCol string) (string, keysetCla
 			ks = keysetClause{sql: idCol + " > " + p(1), args: []any{id}}
 		}
 	case "updated":
-		order = "updated_at DESC, id DESC"
+		order = upd + " DESC, " + idCol + " DESC"
 		if cursor != "" {
 			// The leading "<=" repeats what the OR implies: PostgreSQL cannot
 			// seek an index with the OR alone and would scan from the top.
-			ks = keysetClause{sql: "(updated_at <= " + p(1) + " AND (updated_at < " + p(1) + " OR (updated_at = " + p(1) + " AND id < " + p(2) + ")))", args: []any{key, id}}
+			ks = keysetClause{sql: "(" + upd + " <= " + p(1) + " AND (" + upd + " < " + p(1) + " OR (" + upd + " = " + p(1) + " AND " + idCol + " < " + p(2) + ")))", args: []any{key, id}}
 		}
 	case "priority":
-		order = "priority DESC, id ASC"
+		order = prio + " DESC, " + idCol + " ASC"
 		if cursor != "" {
 			// "priority < p OR (priority = p AND id > i)" cannot be entered
 			// in the middle of a priority level by either database, so a
 			// deep page read every ticket of its level before the cursor.
 			// Two seeks, unioned, start exactly at the cursor.
 			ks = keysetClause{args: []any{key, id}, split: &[2]string{
-				"priority = " + p(1) + " AND id > " + p(2),
-				"priority < " + p(1),
+				prio + " = " + p(1) + " AND " + idCol + " > " + p(2),
+				prio + " < " + p(1),
 			}}
 		}
 	}
 	return order, ks, nil
+}
+
+// orderCols names the columns a branch is ordered by.
+type orderCols struct{ id, priority, updated string }
+
+// ticketCols orders a read of tickets by their own columns.
+var ticketCols = orderCols{"id", "priority", "updated_at"}
+
+// driverCols orders a read that starts from an agent's swarms or hand-offs
+// (alias) by the copies of the ticket's keys they carry (migration 0053),
+// which their indexes hold behind the agent.
+func driverCols(alias string) orderCols {
+	return orderCols{alias + ".ticket_id", alias + ".ticket_priority", alias + ".ticket_updated_at"}
 }
 
 func (f Filter) cursorAfter(t ticket.Ticket) string {
