@@ -948,20 +948,38 @@ func (f Filter) where(wsID int64) (string, []any) {
 		w += " AND tier_id IN " + q.in(f.TierIDs)
 	}
 	if v := f.Viewer; v != nil && !v.IsAdmin() {
-		var or []string
-		for _, br := range viewerBranches(q, *v, true) {
-			c := []string{}
-			if br.tier != 0 {
-				c = append(c, "tier_id = "+q.arg(br.tier))
-			}
-			if br.cond != "" {
-				c = append(c, br.cond)
-			}
-			or = append(or, "("+strings.Join(c, " AND ")+")")
-		}
-		w += " AND (" + strings.Join(or, " OR ") + ")"
+		w += " AND " + anyAccess(q, viewerBranches(q, *v, true), false)
 	}
 	return w, q.args
+}
+
+// anyAccess is the condition that one of the access alternatives holds.
+// With probe, an alternative of the agent's swarms or hand-offs is tested
+// by probing their primary key for the ticket, for a read that tests a
+// few tickets: as a set (IN) PostgreSQL hashed all of the agent's rows
+// first (11,762 hand-offs for the L1 agent at 200k tickets) to test 51.
+func anyAccess(q *sqlArgs, access []accessBranch, probe bool) string {
+	or := make([]string, len(access))
+	for i, br := range access {
+		c := []string{}
+		if br.tier != 0 {
+			c = append(c, "tier_id = "+q.arg(br.tier))
+		}
+		switch {
+		case probe && br.driver != nil:
+			if br.viaDriver != nil && *br.viaDriver != "" {
+				c = append(c, *br.viaDriver)
+			}
+			c = append(c, "EXISTS (SELECT 1 FROM "+br.driver.table+" m WHERE m.ticket_id = tickets.id AND m.agent_id = "+br.driver.agent+")")
+		case br.cond != "":
+			c = append(c, br.cond)
+		}
+		if len(c) == 0 {
+			c = append(c, "1 = 1")
+		}
+		or[i] = "(" + strings.Join(c, " AND ") + ")"
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
 }
 
 // accessBranch is one way a viewer may see a ticket; tier, when set, is
@@ -987,14 +1005,15 @@ type idDriver struct{ alias, table, agent string }
 func (d idDriver) from(dialect Dialect, sort string) string {
 	table := d.table + " " + d.alias
 	if dialect == Postgres {
-		// PostgreSQL takes no ON after CROSS JOIN, and plans the order
-		// itself. Reading the driver in ticket order (a level of the deep
-		// priority page, or newest first), it merged it with a walk of
-		// the tickets' primary key from the first ticket: 100,673 tickets
-		// read for a page of the L1 agent's hand-offs at 200k tickets. The
-		// "+ 0" leaves it no order to merge on: each driver row probes
-		// its ticket.
-		return table + " JOIN tickets ON tickets.id = " + d.alias + ".ticket_id + 0"
+		// Each driver row probes its ticket, in the driver's order, and
+		// the walk stops at the page. Left to join the two, PostgreSQL
+		// merged the driver with a walk of the tickets' primary key from
+		// the first ticket (100,673 tickets read for one branch of the L1
+		// agent's deep priority page at 200k tickets), or, misjudging how
+		// few tickets a condition keeps, hashed every one of the agent's
+		// rows. A lateral subquery it cannot pull up (OFFSET 0) leaves it
+		// only the probe.
+		return table + " CROSS JOIN LATERAL (SELECT * FROM tickets WHERE tickets.id = " + d.alias + ".ticket_id OFFSET 0) AS tickets"
 	}
 	if keyedSort(sort) {
 		// SQLite has no statistics to choose between the agent's
@@ -1071,7 +1090,21 @@ type indexPrefix struct {
 // the viewer does not work in drops that alternative instead of scanning
 // for tickets it would refuse.
 func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
-	base := f.base(q)
+	// A filter on an agent's collaborations or hand-offs starts every
+	// branch from those few rows; the join holds the membership, which
+	// the shared conditions leave out (tested again, it made PostgreSQL
+	// hash all of the agent's rows a second time).
+	var fixed *idDriver
+	shared := f
+	switch {
+	case f.HandedOffBy != 0:
+		fixed = &idDriver{"fh", "ticket_handoffs", q.arg(f.HandedOffBy)}
+		shared.HandedOffBy = 0
+	case f.CollaboratorID != 0:
+		fixed = &idDriver{"fc", "ticket_collaborators", q.arg(f.CollaboratorID)}
+		shared.CollaboratorID = 0
+	}
+	base := shared.base(q)
 	access := []accessBranch{{}}
 	v := f.Viewer
 	if v != nil && !v.IsAdmin() {
@@ -1082,14 +1115,12 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		teams := len(f.TierIDs) == 0 || slices.ContainsFunc(f.TierIDs, func(t int64) bool { return !slices.Contains(v.TierIDs, t) })
 		access = viewerBranches(q, *v, teams)
 	}
-	// A filter on an agent's collaborations or hand-offs starts every
-	// branch from those few rows.
-	var fixed *idDriver
-	switch {
-	case f.HandedOffBy != 0:
-		fixed = &idDriver{"fh", "ticket_handoffs", q.arg(f.HandedOffBy)}
-	case f.CollaboratorID != 0:
-		fixed = &idDriver{"fc", "ticket_collaborators", q.arg(f.CollaboratorID)}
+	if fixed != nil && len(access) > 1 {
+		// Those rows are read once, each tested for every way the viewer
+		// may see its ticket: a branch per way walked all of them once per
+		// way, most ways matching few (the L1 agent's "handed off by me"
+		// read their 11,762 hand-offs five times over at 200k tickets).
+		access = []accessBranch{{cond: anyAccess(q, access, true)}}
 	}
 	tiers := make([]string, 0, len(f.TierIDs))
 	tierOf := map[int64]string{}
