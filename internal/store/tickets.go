@@ -203,10 +203,11 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 
 // insertHandoff records that an agent handed a ticket off; handing the
 // same ticket off again only moves the time. The row takes the ticket's
-// sort keys as they are (migration 0053; a trigger keeps them after).
+// sort keys and tier as they are (migrations 0053–0054; a trigger keeps
+// them after).
 func insertHandoff(ctx context.Context, tx *Tx, ticketID, agentID int64, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at)
-		SELECT id, $2, $3, active, priority, updated_at FROM tickets WHERE id = $1
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id)
+		SELECT id, $2, $3, active, priority, updated_at, tier_id FROM tickets WHERE id = $1
 		ON CONFLICT (ticket_id, agent_id) DO UPDATE SET handed_at = excluded.handed_at`, ticketID, agentID, ms(now))
 	if err != nil {
 		return fmt.Errorf("record hand-off: %w", err)
@@ -1002,7 +1003,7 @@ type accessBranch struct {
 // sort order for them (CROSS JOIN keeps that order on SQLite).
 type idDriver struct{ alias, table, agent string }
 
-func (d idDriver) from(dialect Dialect, sort string) string {
+func (d idDriver) from(dialect Dialect, sort string, byTier bool) string {
 	table := d.table + " " + d.alias
 	if dialect == Postgres {
 		// Each driver row probes its ticket, in the driver's order, and
@@ -1015,7 +1016,10 @@ func (d idDriver) from(dialect Dialect, sort string) string {
 		// only the probe.
 		return table + " CROSS JOIN LATERAL (SELECT * FROM tickets WHERE tickets.id = " + d.alias + ".ticket_id OFFSET 0) AS tickets"
 	}
-	if keyedSort(sort) {
+	switch {
+	case byTier:
+		table += " INDEXED BY " + d.table + "_agent_tier_" + sort
+	case keyedSort(sort):
 		// SQLite has no statistics to choose between the agent's
 		// indexes: name the one holding the sort's key.
 		table += " INDEXED BY " + d.table + "_agent_" + sort
@@ -1138,8 +1142,15 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		}
 		alias := ""
 		if drv != nil {
-			from, alias = drv.from(d, f.Sort), drv.alias
+			byTier := tier != "" && keyedSort(f.Sort)
+			from, alias = drv.from(d, f.Sort, byTier), drv.alias
 			c = append(c, drv.alias+".agent_id = "+drv.agent)
+			if byTier {
+				// The driver's copy of the tier leads its tier index
+				// (migration 0054): walking the agent's rows of every
+				// tier for one read all of them when it holds few.
+				c = append(c, drv.alias+".ticket_tier_id = "+tier)
+			}
 			if v, ok := f.active(); ok && keyedSort(f.Sort) {
 				// The driver's copy of active leads its sort index
 				// (migration 0053): fixing it makes the branch one seek.
@@ -1512,10 +1523,10 @@ func (s *Store) AddCollaborators(ctx context.Context, wsID, ticketID, byID int64
 }
 
 func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, agentID, byID int64, inv Invitation, now time.Time) (ticket.Event, error) {
-	// The row takes the ticket's sort keys as they are (migration 0053; a
-	// trigger keeps them after).
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at)
-		SELECT id, $2, $3, $4, active, priority, updated_at FROM tickets WHERE id = $1`,
+	// The row takes the ticket's sort keys and tier as they are
+	// (migrations 0053–0054; a trigger keeps them after).
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id)
+		SELECT id, $2, $3, $4, active, priority, updated_at, tier_id FROM tickets WHERE id = $1`,
 		ticketID, agentID, nullID(byID), ms(now)); err != nil {
 		return ticket.Event{}, fmt.Errorf("add collaborator: %w", err)
 	}
