@@ -42,6 +42,7 @@ type BulkStats struct {
 	Events        int64
 	Customers     int64
 	Collaborators int64
+	Handoffs      int64
 	Elapsed       time.Duration
 }
 
@@ -90,7 +91,7 @@ func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkSt
 			spec.Progress(st)
 		}
 	}
-	if err := s.analyze(ctx, "tickets, events, customers, ticket_collaborators, ticket_search"); err != nil {
+	if err := s.analyze(ctx, "tickets, events, customers, ticket_collaborators, ticket_handoffs, ticket_search"); err != nil {
 		return st, err
 	}
 	st.Elapsed = time.Since(started)
@@ -312,12 +313,13 @@ func (s *Store) bulkTickets(ctx context.Context, tx *Tx, g *generator, from, n i
 		bulkTable{"tickets", "id, workspace_id, number, subject, status, active, priority, request_type_id, channel, tier_id, team_id, " +
 			"owner_id, customer_id, language, sensitive, tags, escalation_count, created_at, updated_at, first_response_at, solved_at"},
 		bulkTable{"events", "workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, data_version, created_at"},
-		bulkTable{"ticket_collaborators", "ticket_id, agent_id, added_by, added_at"})
+		bulkTable{"ticket_collaborators", "ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id"},
+		bulkTable{"ticket_handoffs", "ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id"})
 	if err != nil {
 		return err
 	}
 	defer all.close()
-	tickets, events, collabs := all[0], all[1], all[2]
+	tickets, events, collabs, handoffs := all[0], all[1], all[2], all[3]
 	// Generated first, written table by table: an event's ticket row must
 	// be in before the event, and the INSERTs buffer rows.
 	batch := make([]bulkTicket, n)
@@ -345,15 +347,23 @@ func (s *Store) bulkTickets(ctx context.Context, tx *Tx, g *generator, from, n i
 				return err
 			}
 		}
+		// Swarm and hand-off rows carry the ticket's sort keys and tier
+		// (migrations 0053–0054), as the store's own inserts copy them.
 		if bt.collaborator != 0 {
-			if err := collabs.add(bt.id, bt.collaborator, bt.owner, bt.collabAt); err != nil {
+			if err := collabs.add(bt.id, bt.collaborator, bt.owner, bt.collabAt, bt.status.Active(), int(bt.priority), bt.updated, bt.tier); err != nil {
 				return err
 			}
 			st.Collaborators++
 		}
+		for _, h := range bt.handoffs {
+			if err := handoffs.add(bt.id, h.agent, h.at, bt.status.Active(), int(bt.priority), bt.updated, bt.tier); err != nil {
+				return err
+			}
+			st.Handoffs++
+		}
 		st.Events += int64(len(bt.events))
 	}
-	if err := all.flush(); err != nil { // the tickets went in above: only events and collaborators wait
+	if err := all.flush(); err != nil { // the tickets went in above: only events, collaborators and hand-offs wait
 		return err
 	}
 	st.Tickets += int64(n)
@@ -407,7 +417,12 @@ type bulkTicket struct {
 	firstResponse, solved                                any
 	events                                               []bulkEvent
 	collaborator, collabAt                               int64
+	handoffs                                             []bulkHandoff
 }
+
+// bulkHandoff is an agent who escalated a generated ticket, and when (the
+// latest time when they did it more than once).
+type bulkHandoff struct{ agent, at int64 }
 
 func (t bulkTicket) row(wsID int64) []any {
 	return []any{t.id, wsID, t.number, t.subject, string(t.status), t.status.Active(), int(t.priority), nullID(t.requestType), t.channel,
@@ -489,7 +504,9 @@ func (g *generator) timeline(t *bulkTicket, tr bulkTier, text string) {
 				continue
 			}
 			later(240)
-			add(bulkEvent{kind: ticket.Escalated, agent: g.anyAgent(), data: event.Handoff{From: from, To: to, Direction: escalation.Up}})
+			by := g.anyAgent()
+			add(bulkEvent{kind: ticket.Escalated, agent: by, data: event.Handoff{From: from, To: to, Direction: escalation.Up}})
+			t.handedOffBy(by, min(at, g.end))
 			t.escalations++
 			from = to
 		}
@@ -738,4 +755,20 @@ func (all bulkInserts) close() {
 	for _, b := range all {
 		b.close()
 	}
+}
+
+// handedOffBy records that agent escalated the ticket at a time: who
+// hands a ticket off keeps reading it (ticket_handoffs), one row per
+// agent, at their latest hand-off, as store.insertHandoff keeps it.
+func (t *bulkTicket) handedOffBy(agent, at int64) {
+	if agent == 0 {
+		return
+	}
+	for i := range t.handoffs {
+		if t.handoffs[i].agent == agent {
+			t.handoffs[i].at = at
+			return
+		}
+	}
+	t.handoffs = append(t.handoffs, bulkHandoff{agent, at})
 }

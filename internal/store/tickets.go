@@ -208,9 +208,12 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 }
 
 // insertHandoff records that an agent handed a ticket off; handing the
-// same ticket off again only moves the time.
+// same ticket off again only moves the time. The row takes the ticket's
+// sort keys and tier as they are (migrations 0053–0054; a trigger keeps
+// them after).
 func insertHandoff(ctx context.Context, tx *Tx, ticketID, agentID int64, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at) VALUES ($1, $2, $3)
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id)
+		SELECT id, $2, $3, active, priority, updated_at, tier_id FROM tickets WHERE id = $1
 		ON CONFLICT (ticket_id, agent_id) DO UPDATE SET handed_at = excluded.handed_at`, ticketID, agentID, ms(now))
 	if err != nil {
 		return fmt.Errorf("record hand-off: %w", err)
@@ -704,7 +707,7 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	if err := tooBroad(branches); err != nil {
 		return "", nil, err
 	}
-	order, keyset, err := f.order(cursor, len(q.args), "id")
+	order, keyset, err := f.order(cursor, len(q.args), ticketCols)
 	if err != nil {
 		return "", nil, err
 	}
@@ -720,24 +723,22 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	var subs []string
 	for _, br := range branches {
 		parts, order := parts, order
-		if br.driver != "" && (f.Sort == "" || f.Sort == "newest" || f.Sort == "oldest") {
-			// In id order, a branch read from an agent's swarms or
-			// hand-offs walks them in their own index order ((agent,
-			// ticket)) from the cursor and stops at the page: ordered by
-			// the ticket's id it read and sorted every one of them (3,351
-			// for the L1 agent at 1M tickets).
-			o, ks, _ := f.order(cursor, len(q.args)-len(keyset.args)-1, br.driver+".ticket_id")
+		if br.driver != "" {
+			// A branch read from an agent's swarms or hand-offs walks
+			// them in their own index order from the cursor and stops at
+			// the page: (agent, ticket) in id order, (agent, active, key,
+			// ticket) in priority and updated order, by the copies of the
+			// ticket's keys the rows carry (migration 0053). Ordered by
+			// the ticket's columns it read and sorted every one of them
+			// (3,351 for the L1 agent at 1M tickets); on PostgreSQL it
+			// also let the planner walk an index of tickets probing each
+			// for the agent instead (222,586 rows for the L1 agent's
+			// solved tickets of team L1, none of them swarms, at 1M).
+			o, ks, _ := f.order(cursor, len(q.args)-len(keyset.args)-1, driverCols(br.driver))
 			order, parts = o, []string{ks.sql}
-		}
-		if d == Postgres && br.driver != "" && (f.Sort == "priority" || f.Sort == "updated") {
-			// A branch from an agent's swarms or hand-offs reads them all
-			// and sorts. Given an order an index of tickets could give,
-			// PostgreSQL walked that index probing each ticket for the
-			// agent instead, hoping to fill the page early: 222,586 rows
-			// and 7 s for the L1 agent's solved tickets of team L1 (none
-			// of them swarms) at 1M. An order by expressions no index
-			// holds leaves it only the driver.
-			order = drivenOrder[f.Sort]
+			if ks.split != nil {
+				parts = ks.split[:]
+			}
 		}
 		if d == Postgres && f.Unassigned && br.driver == "" {
 			// PostgreSQL does not count "owner_id IS NULL" as fixing the
@@ -749,10 +750,9 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 			// give it.
 			order = unassignedOrder[f.Sort] + order
 		}
-		if keyset.split != nil && br.prefix.driven {
-			// A branch that starts from an agent's swarms or hand-offs
-			// (or a customer's tickets) reads all of them and sorts: two
-			// seeks would read them twice.
+		if keyset.split != nil && br.prefix.driven && br.driver == "" {
+			// A branch that starts from a customer's tickets reads all of
+			// them and sorts: two seeks would read them twice.
 			parts = []string{"(" + keyset.split[0] + " OR " + keyset.split[1] + ")"}
 		}
 		for _, part := range parts {
@@ -782,9 +782,6 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 // the (…, owner_id, sort key) indexes are read in (see listQuery).
 var unassignedOrder = map[string]string{"": "owner_id DESC, ", "newest": "owner_id DESC, ", "oldest": "owner_id ASC, ",
 	"priority": "owner_id ASC, ", "updated": "owner_id DESC, "}
-
-// drivenOrder is a driven branch's order on PostgreSQL (see listQuery).
-var drivenOrder = map[string]string{"priority": "priority + 0 DESC, id + 0 ASC", "updated": "updated_at + 0 DESC, id + 0 DESC"}
 
 // listedTickets reads the tickets query selects (ticketColumns), each
 // with its collaborators and hand-offs (fillCollaborators).
@@ -958,20 +955,38 @@ func (f Filter) where(wsID int64) (string, []any) {
 		w += " AND tier_id IN " + q.in(f.TierIDs)
 	}
 	if v := f.Viewer; v != nil && !v.IsAdmin() {
-		var or []string
-		for _, br := range viewerBranches(q, *v, true) {
-			c := []string{}
-			if br.tier != 0 {
-				c = append(c, "tier_id = "+q.arg(br.tier))
-			}
-			if br.cond != "" {
-				c = append(c, br.cond)
-			}
-			or = append(or, "("+strings.Join(c, " AND ")+")")
-		}
-		w += " AND (" + strings.Join(or, " OR ") + ")"
+		w += " AND " + anyAccess(q, viewerBranches(q, *v, true), false)
 	}
 	return w, q.args
+}
+
+// anyAccess is the condition that one of the access alternatives holds.
+// With probe, an alternative of the agent's swarms or hand-offs is tested
+// by probing their primary key for the ticket, for a read that tests a
+// few tickets: as a set (IN) PostgreSQL hashed all of the agent's rows
+// first (11,762 hand-offs for the L1 agent at 200k tickets) to test 51.
+func anyAccess(q *sqlArgs, access []accessBranch, probe bool) string {
+	or := make([]string, len(access))
+	for i, br := range access {
+		c := []string{}
+		if br.tier != 0 {
+			c = append(c, "tier_id = "+q.arg(br.tier))
+		}
+		switch {
+		case probe && br.driver != nil:
+			if br.viaDriver != nil && *br.viaDriver != "" {
+				c = append(c, *br.viaDriver)
+			}
+			c = append(c, "EXISTS (SELECT 1 FROM "+br.driver.table+" m WHERE m.ticket_id = tickets.id AND m.agent_id = "+br.driver.agent+")")
+		case br.cond != "":
+			c = append(c, br.cond)
+		}
+		if len(c) == 0 {
+			c = append(c, "1 = 1")
+		}
+		or[i] = "(" + strings.Join(c, " AND ") + ")"
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
 }
 
 // accessBranch is one way a viewer may see a ticket; tier, when set, is
@@ -994,13 +1009,33 @@ type accessBranch struct {
 // sort order for them (CROSS JOIN keeps that order on SQLite).
 type idDriver struct{ alias, table, agent string }
 
-func (d idDriver) from(dialect Dialect) string {
-	join := " JOIN " // PostgreSQL takes no ON after CROSS JOIN, and plans the order itself
-	if dialect == SQLite {
-		join = " CROSS JOIN "
+func (d idDriver) from(dialect Dialect, sort string, byTier bool) string {
+	table := d.table + " " + d.alias
+	if dialect == Postgres {
+		// Each driver row probes its ticket, in the driver's order, and
+		// the walk stops at the page. Left to join the two, PostgreSQL
+		// merged the driver with a walk of the tickets' primary key from
+		// the first ticket (100,673 tickets read for one branch of the L1
+		// agent's deep priority page at 200k tickets), or, misjudging how
+		// few tickets a condition keeps, hashed every one of the agent's
+		// rows. A lateral subquery it cannot pull up (OFFSET 0) leaves it
+		// only the probe.
+		return table + " CROSS JOIN LATERAL (SELECT * FROM tickets WHERE tickets.id = " + d.alias + ".ticket_id OFFSET 0) AS tickets"
 	}
-	return d.table + " " + d.alias + join + "tickets ON tickets.id = " + d.alias + ".ticket_id"
+	switch {
+	case byTier:
+		table += " INDEXED BY " + d.table + "_agent_tier_" + sort
+	case keyedSort(sort):
+		// SQLite has no statistics to choose between the agent's
+		// indexes: name the one holding the sort's key.
+		table += " INDEXED BY " + d.table + "_agent_" + sort
+	}
+	return table + " CROSS JOIN tickets ON tickets.id = " + d.alias + ".ticket_id"
 }
+
+// keyedSort tells whether a sort orders by a key beside the id (priority,
+// updated), which swarm and hand-off rows carry a copy of (migration 0053).
+func keyedSort(sort string) bool { return sort == "priority" || sort == "updated" }
 
 // viewerBranches is the SQL twin of ticket.CanView, as a list of
 // alternatives: the ticket is visible when one of them holds. Without
@@ -1065,7 +1100,21 @@ type indexPrefix struct {
 // the viewer does not work in drops that alternative instead of scanning
 // for tickets it would refuse.
 func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
-	base := f.base(q)
+	// A filter on an agent's collaborations or hand-offs starts every
+	// branch from those few rows; the join holds the membership, which
+	// the shared conditions leave out (tested again, it made PostgreSQL
+	// hash all of the agent's rows a second time).
+	var fixed *idDriver
+	shared := f
+	switch {
+	case f.HandedOffBy != 0:
+		fixed = &idDriver{"fh", "ticket_handoffs", q.arg(f.HandedOffBy)}
+		shared.HandedOffBy = 0
+	case f.CollaboratorID != 0:
+		fixed = &idDriver{"fc", "ticket_collaborators", q.arg(f.CollaboratorID)}
+		shared.CollaboratorID = 0
+	}
+	base := shared.base(q)
 	access := []accessBranch{{}}
 	v := f.Viewer
 	if v != nil && !v.IsAdmin() {
@@ -1076,14 +1125,12 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		teams := len(f.TierIDs) == 0 || slices.ContainsFunc(f.TierIDs, func(t int64) bool { return !slices.Contains(v.TierIDs, t) })
 		access = viewerBranches(q, *v, teams)
 	}
-	// A filter on an agent's collaborations or hand-offs starts every
-	// branch from those few rows.
-	var fixed *idDriver
-	switch {
-	case f.HandedOffBy != 0:
-		fixed = &idDriver{"fh", "ticket_handoffs", q.arg(f.HandedOffBy)}
-	case f.CollaboratorID != 0:
-		fixed = &idDriver{"fc", "ticket_collaborators", q.arg(f.CollaboratorID)}
+	if fixed != nil && len(access) > 1 {
+		// Those rows are read once, each tested for every way the viewer
+		// may see its ticket: a branch per way walked all of them once per
+		// way, most ways matching few (the L1 agent's "handed off by me"
+		// read their 11,762 hand-offs five times over at 200k tickets).
+		access = []accessBranch{{cond: anyAccess(q, access, true)}}
 	}
 	tiers := make([]string, 0, len(f.TierIDs))
 	tierOf := map[int64]string{}
@@ -1101,8 +1148,20 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		}
 		alias := ""
 		if drv != nil {
-			from, alias = drv.from(d), drv.alias
+			byTier := tier != "" && keyedSort(f.Sort)
+			from, alias = drv.from(d, f.Sort, byTier), drv.alias
 			c = append(c, drv.alias+".agent_id = "+drv.agent)
+			if byTier {
+				// The driver's copy of the tier leads its tier index
+				// (migration 0054): walking the agent's rows of every
+				// tier for one read all of them when it holds few.
+				c = append(c, drv.alias+".ticket_tier_id = "+tier)
+			}
+			if v, ok := f.active(); ok && keyedSort(f.Sort) {
+				// The driver's copy of active leads its sort index
+				// (migration 0053): fixing it makes the branch one seek.
+				c = append(c, drv.alias+".ticket_active = "+q.arg(v))
+			}
 			if drv == br.driver && br.viaDriver != nil {
 				// The join is the branch's membership test: the same
 				// IN (…) again only re-reads the agent's rows.
@@ -1164,7 +1223,13 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		var values []string // added on first use: PostgreSQL refuses a parameter no clause types
 		split := make([]listBranch, 0, 2*len(out))
 		for _, br := range out {
-			if br.from != "tickets" {
+			col := "active"
+			switch {
+			case br.driver != "" && keyedSort(f.Sort):
+				// An agent's swarms or hand-offs in a key order: two seeks
+				// of the driver's sort index, as for tickets' own.
+				col = br.driver + ".ticket_active"
+			case br.from != "tickets":
 				split = append(split, br)
 				continue
 			}
@@ -1172,11 +1237,11 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 				values = []string{q.arg(true), q.arg(false)}
 			}
 			for _, a := range values {
-				c := "active = " + a
+				c := col + " = " + a
 				if br.cond != "" {
 					c = br.cond + " AND " + c
 				}
-				split = append(split, listBranch{from: br.from, cond: c, prefix: br.prefix})
+				split = append(split, listBranch{from: br.from, cond: c, prefix: br.prefix, driver: br.driver})
 			}
 		}
 		out = split
@@ -1305,10 +1370,11 @@ type keysetClause struct {
 // order returns the ORDER BY for the filter's sort and the condition that
 // starts the page after cursor.
 //
-// idCol names the id column the order and condition use: "id" for a read
-// of tickets, the driver's ticket_id for a read that starts from an
-// agent's swarms or hand-offs in id order.
-func (f Filter) order(cursor string, nargs int, idCol string) (string, keysetClause, error) {
+// cols names the columns the order and condition use: the ticket's for a
+// read of tickets, the driver's copies for a read that starts from an
+// agent's swarms or hand-offs.
+func (f Filter) order(cursor string, nargs int, cols orderCols) (string, keysetClause, error) {
+	idCol, prio, upd := cols.id, cols.priority, cols.updated
 	sort := f.Sort
 	if sort == "" {
 		sort = "newest"
@@ -1335,26 +1401,39 @@ func (f Filter) order(cursor string, nargs int, idCol string) (string, keysetCla
 			ks = keysetClause{sql: idCol + " > " + p(1), args: []any{id}}
 		}
 	case "updated":
-		order = "updated_at DESC, id DESC"
+		order = upd + " DESC, " + idCol + " DESC"
 		if cursor != "" {
 			// The leading "<=" repeats what the OR implies: PostgreSQL cannot
 			// seek an index with the OR alone and would scan from the top.
-			ks = keysetClause{sql: "(updated_at <= " + p(1) + " AND (updated_at < " + p(1) + " OR (updated_at = " + p(1) + " AND id < " + p(2) + ")))", args: []any{key, id}}
+			ks = keysetClause{sql: "(" + upd + " <= " + p(1) + " AND (" + upd + " < " + p(1) + " OR (" + upd + " = " + p(1) + " AND " + idCol + " < " + p(2) + ")))", args: []any{key, id}}
 		}
 	case "priority":
-		order = "priority DESC, id ASC"
+		order = prio + " DESC, " + idCol + " ASC"
 		if cursor != "" {
 			// "priority < p OR (priority = p AND id > i)" cannot be entered
 			// in the middle of a priority level by either database, so a
 			// deep page read every ticket of its level before the cursor.
 			// Two seeks, unioned, start exactly at the cursor.
 			ks = keysetClause{args: []any{key, id}, split: &[2]string{
-				"priority = " + p(1) + " AND id > " + p(2),
-				"priority < " + p(1),
+				prio + " = " + p(1) + " AND " + idCol + " > " + p(2),
+				prio + " < " + p(1),
 			}}
 		}
 	}
 	return order, ks, nil
+}
+
+// orderCols names the columns a branch is ordered by.
+type orderCols struct{ id, priority, updated string }
+
+// ticketCols orders a read of tickets by their own columns.
+var ticketCols = orderCols{"id", "priority", "updated_at"}
+
+// driverCols orders a read that starts from an agent's swarms or hand-offs
+// (alias) by the copies of the ticket's keys they carry (migration 0053),
+// which their indexes hold behind the agent.
+func driverCols(alias string) orderCols {
+	return orderCols{alias + ".ticket_id", alias + ".ticket_priority", alias + ".ticket_updated_at"}
 }
 
 func (f Filter) cursorAfter(t ticket.Ticket) string {
@@ -1450,7 +1529,10 @@ func (s *Store) AddCollaborators(ctx context.Context, wsID, ticketID, byID int64
 }
 
 func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, agentID, byID int64, inv Invitation, now time.Time) (ticket.Event, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at) VALUES ($1, $2, $3, $4)`,
+	// The row takes the ticket's sort keys and tier as they are
+	// (migrations 0053–0054; a trigger keeps them after).
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id)
+		SELECT id, $2, $3, $4, active, priority, updated_at, tier_id FROM tickets WHERE id = $1`,
 		ticketID, agentID, nullID(byID), ms(now)); err != nil {
 		return ticket.Event{}, fmt.Errorf("add collaborator: %w", err)
 	}

@@ -56,9 +56,11 @@ func planConn(t *testing.T, s *store.Store, analyze bool, pgSettings string) *sq
 // page without sorting the tickets table: every ordered read of tickets
 // comes from an index in page order, and what is sorted is either a few
 // pages' worth of rows (the union of the branches, each cut by LIMIT) or a
-// bounded set an index selects first (one customer's tickets, an agent's
-// swarms or hand-offs). A combination the list refuses must be refused with
-// list_too_broad.
+// bounded set an index selects first (one customer's tickets). An agent's
+// swarms and hand-offs are no exception: in every order their rows carry
+// the keys their indexes are read by (migration 0053), so their branches
+// are ordered seeks too. A combination the list refuses must be refused
+// with list_too_broad.
 //
 // PostgreSQL plans a table of a few thousand rows with a sequential scan
 // and a sort whatever the indexes, so its check runs with enable_seqscan
@@ -101,8 +103,9 @@ func TestTicketListPlans(t *testing.T) {
 
 // sqliteTableSort returns the plan when SQLite sorts rows it reads from
 // tickets in one step of the plan (a "USE TEMP B-TREE FOR … ORDER BY"
-// beside a scan of tickets), unless that step first selects a bounded set
-// (a customer's tickets, an agent's swarm invitations or hand-offs).
+// beside a scan of tickets or of an agent's swarm invitations or hand-offs
+// read before them), unless that step first selects a bounded set (a
+// customer's tickets).
 func sqliteTableSort(ctx context.Context, conn *sql.Conn, query string, args []any) (string, error) {
 	rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
@@ -139,13 +142,13 @@ func sqliteTableSort(ctx context.Context, conn *sql.Conn, query string, args []a
 				continue
 			}
 			switch {
-			case strings.Contains(m.detail, "tickets_customer"),
+			case strings.Contains(m.detail, "tickets_customer"):
+				bounded = true
+			case strings.HasPrefix(m.detail, "SCAN tickets"), strings.HasPrefix(m.detail, "SEARCH tickets"),
 				strings.HasPrefix(m.detail, "SCAN vc"), strings.HasPrefix(m.detail, "SEARCH vc"),
 				strings.HasPrefix(m.detail, "SCAN vh"), strings.HasPrefix(m.detail, "SEARCH vh"),
 				strings.HasPrefix(m.detail, "SCAN fc"), strings.HasPrefix(m.detail, "SEARCH fc"),
 				strings.HasPrefix(m.detail, "SCAN fh"), strings.HasPrefix(m.detail, "SEARCH fh"):
-				bounded = true
-			case strings.HasPrefix(m.detail, "SCAN tickets"), strings.HasPrefix(m.detail, "SEARCH tickets"):
 				readsTickets = true
 			}
 		}
@@ -165,9 +168,9 @@ type pgPlan struct {
 }
 
 // postgresTableSort returns the plan when PostgreSQL sorts rows it reads
-// from tickets without a LIMIT in between (a Sort over a scan of the
-// table), unless the branch first selects a bounded set (a customer's
-// tickets, an agent's swarm invitations or hand-offs).
+// from tickets, or from an agent's swarm invitations or hand-offs, without
+// a LIMIT in between (a Sort over a scan of the table), unless the branch
+// first selects a bounded set (a customer's tickets).
 func postgresTableSort(ctx context.Context, conn *sql.Conn, query string, args []any) (string, error) {
 	var raw string
 	if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) "+query, args...).Scan(&raw); err != nil {
@@ -179,21 +182,22 @@ func postgresTableSort(ctx context.Context, conn *sql.Conn, query string, args [
 	if err := json.Unmarshal([]byte(raw), &top); err != nil {
 		return "", err
 	}
-	// reaches reports whether n reads tickets unbounded: a scan of tickets
-	// reached without passing a Limit, and with no bounded driver beside it.
+	// reaches reports whether n reads tickets unbounded: a scan of tickets,
+	// or of the swarm or hand-off rows leading to them, reached without
+	// passing a Limit, and with no bounded set beside it.
 	var reaches func(n pgPlan) bool
 	reaches = func(n pgPlan) bool {
 		switch {
 		case n.Node == "Limit":
 			return false
 		case n.Relation == "ticket_collaborators" || n.Relation == "ticket_handoffs":
-			return false
+			return true
 		case n.Relation == "tickets":
 			return !strings.HasPrefix(n.Index, "tickets_customer")
 		}
 		if strings.Contains(n.Node, "Join") || n.Node == "Nested Loop" {
 			for _, c := range n.Plans {
-				if c.Relation == "ticket_collaborators" || c.Relation == "ticket_handoffs" || !reaches(c) {
+				if !reaches(c) {
 					return false
 				}
 			}
