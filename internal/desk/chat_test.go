@@ -24,6 +24,24 @@ func (env deskTest) waitingChat(t *testing.T) chat.Conversation {
 	return c
 }
 
+// aliceChatting starts a conversation from alice ("Bonjour"), accepted by
+// the L1 agent, who answered "Je regarde.": it returns the conversation
+// and alice's token.
+func (env deskTest) aliceChatting(t *testing.T) (chat.Conversation, string) {
+	t.Helper()
+	c, token, err := env.d.StartChat(env.ctx, desk.ChatStart{Name: "Alice", Email: env.f.Customer["alice"].Email, Text: "Bonjour", Workspace: env.f.WS.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.d.AcceptChat(env.ctx, env.l1, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.d.AgentSays(env.ctx, env.l1, c.ID, "Je regarde."); err != nil {
+		t.Fatalf("a line before the merge: %v", err)
+	}
+	return c, token
+}
+
 // TestChatStateChangesAreConditional: a change made from a stale reading
 // of a conversation writes nothing, so of two agents who both saw it
 // waiting, one wins.
@@ -90,22 +108,13 @@ func TestConcurrentAcceptsHaveOneWinner(t *testing.T) {
 // the ticket kept), and nothing is written.
 func TestAnAgentsChatLineOnAMergedTicketIsRefused(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
-		c, _, err := env.d.StartChat(env.ctx, desk.ChatStart{Name: "Alice", Email: env.f.Customer["alice"].Email, Text: "Bonjour", Workspace: env.f.WS.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := env.d.AcceptChat(env.ctx, env.l1, c.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := env.d.AgentSays(env.ctx, env.l1, c.ID, "Je regarde."); err != nil {
-			t.Fatalf("a line before the merge: %v", err)
-		}
+		c, _ := env.aliceChatting(t)
 		kept := env.f.Ticket["L1"]
 		if _, err := env.d.MergeTickets(env.ctx, env.lead, kept.ID, []int64{c.TicketID}); err != nil {
 			t.Fatal(err)
 		}
 		before := linkCounts(t, env.s)
-		_, err = env.d.AgentSays(env.ctx, env.l1, c.ID, "Voilà, c'est réglé.")
+		_, err := env.d.AgentSays(env.ctx, env.l1, c.ID, "Voilà, c'est réglé.")
 		isMerged(t, "an agent's chat line", err, kept.ID)
 		if after := linkCounts(t, env.s); !maps.Equal(before, after) {
 			t.Fatalf("a refused chat line wrote rows: before %v, after %v", before, after)
@@ -136,16 +145,7 @@ func chatLines(t *testing.T, env deskTest, c chat.Conversation) []string {
 func TestACustomersChatLineFollowsTheMergeToTheirTicket(t *testing.T) {
 	eachDesk(t, func(t *testing.T, env deskTest) {
 		env.caroleMergedIntoAlice(t, "Carole : notre contrat 4471 est résilié.")
-		c, token, err := env.d.StartChat(env.ctx, desk.ChatStart{Name: "Alice", Email: env.f.Customer["alice"].Email, Text: "Bonjour", Workspace: env.f.WS.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := env.d.AcceptChat(env.ctx, env.l1, c.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := env.d.AgentSays(env.ctx, env.l1, c.ID, "Je regarde."); err != nil {
-			t.Fatal(err)
-		}
+		c, token := env.aliceChatting(t)
 		kept := env.f.Ticket["L1"] // alice's
 		if _, err := env.d.MergeTickets(env.ctx, env.lead, kept.ID, []int64{c.TicketID}); err != nil {
 			t.Fatal(err)

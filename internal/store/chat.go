@@ -96,12 +96,18 @@ func (s *Store) MoveChat(ctx context.Context, from chat.Conversation, next chat.
 		WHERE id = $6 AND workspace_id = $7 AND state = $8 AND COALESCE(agent_id, 0) = $9`,
 		string(next.State), nullID(next.AgentID), ms(next.WaitingSince), ended, next.EndReason,
 		from.ID, from.WorkspaceID, string(from.State), from.AgentID)
+	return changedOneRow(res, err, "move chat")
+}
+
+// changedOneRow reports whether a conditional UPDATE changed its row
+// (false: its condition no longer held, someone changed it first).
+func changedOneRow(res sql.Result, err error, what string) (bool, error) {
 	if err != nil {
-		return false, fmt.Errorf("move chat: %w", err)
+		return false, fmt.Errorf("%s: %w", what, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("move chat: %w", err)
+		return false, fmt.Errorf("%s: %w", what, err)
 	}
 	return n == 1, nil
 }
@@ -114,14 +120,7 @@ func (s *Store) MoveChat(ctx context.Context, from chat.Conversation, next chat.
 func (s *Store) MoveChatToTicket(ctx context.Context, tx *Tx, c chat.Conversation, toID int64) (bool, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE chats SET ticket_id = $1 WHERE id = $2 AND workspace_id = $3 AND ticket_id = $4`,
 		toID, c.ID, c.WorkspaceID, c.TicketID)
-	if err != nil {
-		return false, fmt.Errorf("move chat to ticket: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("move chat to ticket: %w", err)
-	}
-	return n == 1, nil
+	return changedOneRow(res, err, "move chat to ticket")
 }
 
 // DueChats lists the waiting conversations, of every workspace, that have

@@ -1,10 +1,13 @@
 package store_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/palier/palier/internal/auth"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
@@ -131,4 +134,186 @@ func TestTicketListInvisibleTier(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSwarmListKeysFollowEveryWrite: an agent's swarm and hand-off
+// branches of the list are read by the copies of their tickets' sort keys
+// (active, priority, updated_at) and tier kept on ticket_collaborators and
+// ticket_handoffs (migrations 0053–0054). After each kind of write that moves a
+// key — a status change, a priority change, a change of several fields at
+// once (as a bulk action makes), a message, a move between tiers, a merge,
+// a link, a customer solving on the portal, an invitation or a hand-off
+// after the ticket changed, the bulk loader — the L1 agent's list, paged
+// two at a time in every order, with and without the filters that start
+// from those rows, must be what ticket.CanView over every ticket, sorted,
+// says. The tickets changed are visible to the agent only through their
+// swarm or hand-off rows, and each write moves its ticket across the others
+// in at least one order, so a key left behind misplaces or loses it.
+func TestSwarmListKeysFollowEveryWrite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		clk := newClock(s)
+		me := f.AgentL1.ID
+		a := storetest.Actor(t, s, f.AgentL1)
+		l3, l3team := f.Tier["L3"].ID, f.Team["L3"].ID
+		prios := []ticket.Priority{ticket.Low, ticket.Normal, ticket.High, ticket.Urgent}
+		create := func(name string, i int, handOff bool) ticket.Ticket {
+			clk.advance(time.Minute)
+			n := newTicket(f, fmt.Sprintf("%s %d", name, i))
+			n.Ticket.TierID, n.Ticket.TeamID, n.Ticket.Priority = l3, l3team, prios[i%len(prios)]
+			if handOff { // opened by the agent for a tier they do not work in
+				n.ActorAgentID, n.HandedOff = me, true
+			}
+			return must(s.CreateTicket(ctx, f.WS.ID, n))(t)
+		}
+		var swarm, handed []ticket.Ticket
+		for i := range 6 {
+			tk := create("swarm", i, false)
+			clk.advance(time.Minute)
+			if err := s.AddCollaborator(ctx, f.WS.ID, tk.ID, me, f.AgentL3.ID, nil); err != nil {
+				t.Fatal(err)
+			}
+			swarm = append(swarm, tk)
+			handed = append(handed, create("handed", i, true))
+		}
+		checkListKeys(t, s, f, a, "created", 2)
+
+		clk.advance(time.Minute)
+		must(s.UpdateTicket(ctx, f.WS.ID, swarm[0].ID, f.AgentL3.ID, nil, store.Change{Status: new(ticket.Solved)}))(t)
+		checkListKeys(t, s, f, a, "status solved", 2)
+
+		clk.advance(time.Minute)
+		must(s.UpdateTicket(ctx, f.WS.ID, handed[0].ID, f.AgentL3.ID, nil, store.Change{Priority: new(ticket.Urgent)}))(t)
+		checkListKeys(t, s, f, a, "priority low → urgent", 2)
+
+		clk.advance(time.Minute)
+		must(s.UpdateTicket(ctx, f.WS.ID, swarm[1].ID, f.AgentL3.ID, nil,
+			store.Change{Status: new(ticket.Closed), Priority: new(ticket.Low), AddTags: []string{"bulk"}}))(t)
+		checkListKeys(t, s, f, a, "several fields (bulk action)", 2)
+
+		clk.advance(time.Minute)
+		must3(s.AddMessage(ctx, f.WS.ID, handed[1].ID, nil,
+			ticket.Event{Kind: ticket.InternalNote, ActorAgentID: f.AgentL3.ID, Body: "looking"}, ""))(t)
+		checkListKeys(t, s, f, a, "message", 2)
+
+		clk.advance(time.Minute)
+		must3(s.AddMessage(ctx, f.WS.ID, swarm[0].ID, nil,
+			ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: f.Customer["bob"].ID, Body: "still broken"}, ""))(t)
+		checkListKeys(t, s, f, a, "customer reopens", 2)
+
+		clk.advance(time.Minute)
+		must(s.MoveTicket(ctx, f.WS.ID, swarm[2].ID, f.AgentL3.ID, nil,
+			store.Move{Kind: ticket.DeEscalated, TierID: f.Tier["L2"].ID, TeamID: f.Team["L2"].ID}))(t)
+		checkListKeys(t, s, f, a, "moved to L2", 2)
+
+		clk.advance(time.Minute)
+		must(s.MergeTickets(ctx, f.WS.ID, store.Merge{TargetID: swarm[3].ID, SourceIDs: []int64{handed[2].ID}, ActorID: f.AgentL3.ID,
+			Check: func(ticket.MergeParty, []ticket.MergeParty) error { return nil }}))(t)
+		checkListKeys(t, s, f, a, "merge", 2)
+
+		clk.advance(time.Minute)
+		if _, _, err := s.AddLink(ctx, f.WS.ID, f.AgentL3.ID, handed[3].ID, swarm[4].ID, ticket.Related,
+			func(ticket.Ticket, ticket.Ticket) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		checkListKeys(t, s, f, a, "link", 2)
+
+		clk.advance(time.Minute)
+		must(s.SolveByCustomer(ctx, f.WS.ID, f.Customer["bob"].ID, handed[4].ID))(t)
+		checkListKeys(t, s, f, a, "solved by the customer", 2)
+
+		// Rows inserted after their ticket changed take its keys as they are.
+		late := create("late swarm", 1, false)
+		clk.advance(time.Minute)
+		must(s.UpdateTicket(ctx, f.WS.ID, late.ID, f.AgentL3.ID, nil, store.Change{Priority: new(ticket.Urgent), Status: new(ticket.Pending)}))(t)
+		clk.advance(time.Minute)
+		if err := s.AddCollaborator(ctx, f.WS.ID, late.ID, me, f.AgentL3.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		checkListKeys(t, s, f, a, "invited after a change", 2)
+
+		n := newTicket(f, "escalated by me")
+		n.Ticket.Priority = ticket.High
+		up := must(s.CreateTicket(ctx, f.WS.ID, n))(t)
+		clk.advance(time.Minute)
+		must(s.UpdateTicket(ctx, f.WS.ID, up.ID, me, nil, store.Change{Status: new(ticket.Open)}))(t)
+		clk.advance(time.Minute)
+		must(s.MoveTicket(ctx, f.WS.ID, up.ID, me, nil, store.Move{Kind: ticket.Escalated, TierID: l3, TeamID: l3team}))(t)
+		checkListKeys(t, s, f, a, "escalated by the agent", 2)
+
+		// The bulk loader writes swarm and hand-off rows of its own.
+		if _, err := s.BulkLoad(ctx, f.WS.ID, store.BulkSpec{Tickets: 400, Seed: 3,
+			End: clk.now.Add(-time.Hour), Span: 30 * 24 * time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+		checkListKeys(t, s, f, a, "bulk load", 25)
+	})
+}
+
+// must3 is must for calls returning two values and an error.
+func must3[A, B any](a A, b B, err error) func(testing.TB) A {
+	return func(tb testing.TB) A {
+		tb.Helper()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return a
+	}
+}
+
+// checkListKeys compares the agent's list (limit per page) with the rule,
+// for the filters that start from their swarms and hand-offs or split on
+// active, in every sort, and checks that no swarm or hand-off row holds
+// keys other than its ticket's.
+func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Actor, step string, limit int) {
+	t.Helper()
+	wsID := fx.WS.ID
+	l2, l3 := fx.Tier["L2"].ID, fx.Tier["L3"].ID
+	everything := listAll(t, s, wsID, store.Filter{})
+	me := a.AgentID
+	filters := []struct {
+		name  string
+		apply func(*store.Filter)
+		keep  func(ticket.Ticket) bool
+	}{
+		{"all", func(*store.Filter) {}, func(ticket.Ticket) bool { return true }},
+		{"active", func(x *store.Filter) { x.ActiveOnly = true }, func(tk ticket.Ticket) bool { return tk.Status.Active() }},
+		{"status=solved,closed", func(x *store.Filter) { x.Statuses = []ticket.Status{ticket.Solved, ticket.Closed} },
+			func(tk ticket.Ticket) bool { return !tk.Status.Active() }},
+		{"tier=L3", func(x *store.Filter) { x.TierIDs = []int64{l3} }, func(tk ticket.Ticket) bool { return tk.TierID == l3 }},
+		{"tier=L2,L3", func(x *store.Filter) { x.TierIDs = []int64{l2, l3} }, func(tk ticket.Ticket) bool { return tk.TierID == l2 || tk.TierID == l3 }},
+		{"collaborator=me", func(x *store.Filter) { x.CollaboratorID = me }, func(tk ticket.Ticket) bool { return slices.Contains(tk.Collaborators, me) }},
+		{"handed_off_by=me", func(x *store.Filter) { x.HandedOffBy = me }, func(tk ticket.Ticket) bool { return slices.Contains(tk.HandedOffBy, me) }},
+	}
+	for _, fl := range filters {
+		for _, sort := range store.Sorts {
+			var want []int64
+			for _, tk := range sorted(everything, sort) {
+				if ticket.CanView(a, tk) && fl.keep(tk) {
+					want = append(want, tk.ID)
+				}
+			}
+			x := store.Filter{Viewer: &a, Sort: sort}
+			fl.apply(&x)
+			if got := ids(pageAll(t, s, wsID, x, limit)); !slices.Equal(got, want) {
+				t.Errorf("after %s: %s sort=%s listed %v, want %v", step, fl.name, sort, got, want)
+			}
+		}
+	}
+	var stale int
+	for _, table := range []string{"ticket_collaborators", "ticket_handoffs"} {
+		var n int
+		err := s.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM `+table+` r JOIN tickets t ON t.id = r.ticket_id
+			WHERE r.ticket_active IS NULL OR r.ticket_priority IS NULL OR r.ticket_updated_at IS NULL OR r.ticket_tier_id IS NULL
+			OR r.ticket_active <> t.active OR r.ticket_priority <> t.priority OR r.ticket_updated_at <> t.updated_at
+			OR r.ticket_tier_id <> t.tier_id`).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stale += n
+	}
+	if stale > 0 {
+		t.Errorf("after %s: %d swarm or hand-off rows hold keys other than their ticket's", step, stale)
+	}
 }
