@@ -17,26 +17,26 @@ import (
 // for the batcher and the backend to be scheduled again, and the batch is
 // what every ticket of the workspace queues behind.
 //
-// A job that is one intake statement's ticket, and writes nothing unless it
-// succeeds (pipedJob: intake without a hook), is sent with the others of
-// its batch in one pipeline, with no BEGIN: the batch's tickets of one
-// workspace as one statement (tickets_intake_pg.go), and the statements
-// before PostgreSQL's Sync message form one implicit transaction, committed
-// at the Sync. No caller is answered before the Sync's own answer has been
-// read (with synchronous_commit on, the commit is flushed by then): one
-// round trip and one flush per batch. A ticket the statement refused (an
-// unknown reference) wrote nothing and does not disturb the others. If a
-// statement fails, PostgreSQL rolls the whole implicit transaction back:
+// A job that is one statement, writes nothing unless it succeeds, and
+// tells its outcome in its one row (pipedJob: intake without a hook) is
+// sent with the others of its batch in one pipeline, with no BEGIN: the
+// statements before PostgreSQL's Sync message form one implicit
+// transaction, committed at the Sync, and no caller is answered before the
+// Sync's own answer has been read (with synchronous_commit on, the commit
+// is flushed by then): one round trip and one flush per batch. A job whose statement refused it
+// (an unknown reference) wrote nothing and does not disturb the others. If
+// a statement fails, PostgreSQL rolls the whole implicit transaction back:
 // then each job runs alone, in a transaction of its own, as when a batch of
 // closures fails (runWhole).
 
-// pipedJob is a job as one ticket of an intake statement.
+// pipedJob is a job as one statement.
 type pipedJob struct {
-	workspace int64
-	ticket    intakeTicket
-	// outcome is the job's outcome from its row of the statement;
-	// errCustomerRace asks for the job to run alone.
-	outcome func(r intakeRow) error
+	sql  string
+	args []any
+	// row reads the statement's row: err when the statement failed (the
+	// pipeline is rolled back), else the job's outcome; errCustomerRace
+	// asks for the job to run alone.
+	row func(row interface{ Scan(...any) error }) (outcome, err error)
 	// alone is the job as a transaction's closure, for when it runs alone.
 	alone func(ctx context.Context, tx *Tx) error
 }
@@ -80,46 +80,31 @@ func (b *batcher) runPiped(ctx context.Context, jobs []batchJob) {
 	}
 }
 
-// pipeline sends the jobs' tickets in one pipeline (one implicit
-// transaction), one statement per workspace, and reads each job's outcome
-// into outcomes.
+// pipeline sends the jobs' statements in one pipeline (one implicit
+// transaction) and reads each job's outcome into outcomes.
 func (s *Store) pipeline(ctx context.Context, jobs []batchJob, outcomes []error) error {
 	conn, err := s.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("%w: connect: %v", errPipelineFailed, err)
 	}
 	defer conn.Close()
-	groups := byWorkspace(jobs)
 	return conn.Raw(func(dc any) error {
 		pc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("%w: unexpected driver connection %T", errPipelineFailed, dc)
 		}
 		batch := &pgx.Batch{}
-		for _, g := range groups {
-			tickets := make([]intakeTicket, len(g))
-			for i, j := range g {
-				tickets[i] = jobs[j].piped.ticket
-			}
-			batch.Queue(intakeStatement, intakeArgs(jobs[g[0]].piped.workspace, tickets)...)
+		for _, j := range jobs {
+			batch.Queue(j.piped.sql, j.piped.args...)
 		}
 		results := pc.Conn().SendBatch(ctx, batch)
 		var failed error
-		for _, g := range groups {
-			rows, err := results.Query()
-			if err == nil {
-				var read []intakeRow
-				read, err = readIntakeRows(rows, len(g))
-				rows.Close()
-				if err == nil {
-					for i, j := range g {
-						outcomes[j] = jobs[j].piped.outcome(read[i])
-					}
-				}
-			}
+		for i, j := range jobs {
+			outcome, err := j.piped.row(results.QueryRow())
 			if err != nil && failed == nil {
 				failed = err
 			}
+			outcomes[i] = outcome
 		}
 		// Close reads up to the Sync's answer: the implicit transaction
 		// is committed (and flushed) or rolled back by then.
@@ -137,21 +122,4 @@ func (s *Store) pipeline(ctx context.Context, jobs []batchJob, outcomes []error)
 		}
 		return nil
 	})
-}
-
-// byWorkspace groups the jobs' positions by workspace, in the order of each
-// workspace's first job, each group in the jobs' order.
-func byWorkspace(jobs []batchJob) [][]int {
-	var groups [][]int
-	at := map[int64]int{}
-	for i, j := range jobs {
-		g, ok := at[j.piped.workspace]
-		if !ok {
-			g = len(groups)
-			at[j.piped.workspace] = g
-			groups = append(groups, nil)
-		}
-		groups[g] = append(groups[g], i)
-	}
-	return groups
 }
