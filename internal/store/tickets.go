@@ -948,14 +948,18 @@ func (f Filter) base(q *sqlArgs) string {
 }
 
 // where is the whole filter as one condition (counts use it).
-func (f Filter) where(wsID int64) (string, []any) {
+func (f Filter) where(wsID int64) (string, []any) { return f.whereProbed(wsID, false) }
+
+// whereProbed is where; with probe, the viewer's swarms and hand-offs are
+// probed per ticket (anyAccess), for a read that tests a few tickets.
+func (f Filter) whereProbed(wsID int64, probe bool) (string, []any) {
 	q := &sqlArgs{args: []any{wsID}}
 	w := f.base(q)
 	if len(f.TierIDs) > 0 {
 		w += " AND tier_id IN " + q.in(f.TierIDs)
 	}
 	if v := f.Viewer; v != nil && !v.IsAdmin() {
-		w += " AND " + anyAccess(q, viewerBranches(q, *v, true), false)
+		w += " AND " + anyAccess(q, viewerBranches(q, *v, true), probe)
 	}
 	return w, q.args
 }
