@@ -951,7 +951,8 @@ func (f Filter) base(q *sqlArgs) string {
 func (f Filter) where(wsID int64) (string, []any) { return f.whereProbed(wsID, false) }
 
 // whereProbed is where; with probe, the viewer's swarms and hand-offs are
-// probed per ticket (anyAccess), for a read that tests a few tickets.
+// probed per ticket, never hashed (anyAccess), for a read that tests a
+// few tickets.
 func (f Filter) whereProbed(wsID int64, probe bool) (string, []any) {
 	q := &sqlArgs{args: []any{wsID}}
 	w := f.base(q)
@@ -959,7 +960,7 @@ func (f Filter) whereProbed(wsID int64, probe bool) (string, []any) {
 		w += " AND tier_id IN " + q.in(f.TierIDs)
 	}
 	if v := f.Viewer; v != nil && !v.IsAdmin() {
-		w += " AND " + anyAccess(q, viewerBranches(q, *v, true), probe)
+		w += " AND " + anyAccess(q, viewerBranches(q, *v, true), probe, probe)
 	}
 	return w, q.args
 }
@@ -969,7 +970,12 @@ func (f Filter) whereProbed(wsID int64, probe bool) (string, []any) {
 // by probing their primary key for the ticket, for a read that tests a
 // few tickets: as a set (IN) PostgreSQL hashed all of the agent's rows
 // first (11,762 hand-offs for the L1 agent at 200k tickets) to test 51.
-func anyAccess(q *sqlArgs, access []accessBranch, probe bool) string {
+// PostgreSQL may still hash an EXISTS when it expects many tickets to be
+// tested; perTicket forbids it (LIMIT 1 OFFSET 0: a subquery with an
+// OFFSET is never turned into a hashed set, and both dialects accept it),
+// for a search's walk, which tests a few thousand tickets where the plan
+// expects a million (the L1 agent's 58,764 hand-offs hashed at 1M tickets).
+func anyAccess(q *sqlArgs, access []accessBranch, probe, perTicket bool) string {
 	or := make([]string, len(access))
 	for i, br := range access {
 		c := []string{}
@@ -981,7 +987,11 @@ func anyAccess(q *sqlArgs, access []accessBranch, probe bool) string {
 			if br.viaDriver != nil && *br.viaDriver != "" {
 				c = append(c, *br.viaDriver)
 			}
-			c = append(c, "EXISTS (SELECT 1 FROM "+br.driver.table+" m WHERE m.ticket_id = tickets.id AND m.agent_id = "+br.driver.agent+")")
+			limit := ""
+			if perTicket {
+				limit = " LIMIT 1 OFFSET 0"
+			}
+			c = append(c, "EXISTS (SELECT 1 FROM "+br.driver.table+" m WHERE m.ticket_id = tickets.id AND m.agent_id = "+br.driver.agent+limit+")")
 		case br.cond != "":
 			c = append(c, br.cond)
 		}
@@ -1134,7 +1144,7 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		// may see its ticket: a branch per way walked all of them once per
 		// way, most ways matching few (the L1 agent's "handed off by me"
 		// read their 11,762 hand-offs five times over at 200k tickets).
-		access = []accessBranch{{cond: anyAccess(q, access, true)}}
+		access = []accessBranch{{cond: anyAccess(q, access, true, false)}}
 	}
 	tiers := make([]string, 0, len(f.TierIDs))
 	tierOf := map[int64]string{}
