@@ -975,8 +975,11 @@ func (f Filter) whereProbed(wsID int64, probe bool) (string, []any) {
 // OFFSET is never turned into a hashed set, and both dialects accept it),
 // for a search's walk, which tests a few thousand tickets where the plan
 // expects a million (the L1 agent's 58,764 hand-offs hashed at 1M tickets).
+// Those probes then come last: the alternatives on the ticket's own
+// columns (tier, team, owner) settle most tickets without them.
 func anyAccess(q *sqlArgs, access []accessBranch, probe, perTicket bool) string {
 	or := make([]string, len(access))
+	var probes []string
 	for i, br := range access {
 		c := []string{}
 		if br.tier != 0 {
@@ -999,7 +1002,11 @@ func anyAccess(q *sqlArgs, access []accessBranch, probe, perTicket bool) string 
 			c = append(c, "1 = 1")
 		}
 		or[i] = "(" + strings.Join(c, " AND ") + ")"
+		if perTicket && probe && br.driver != nil {
+			probes, or[i] = append(probes, or[i]), ""
+		}
 	}
+	or = append(slices.DeleteFunc(or, func(c string) bool { return c == "" }), probes...)
 	return "(" + strings.Join(or, " OR ") + ")"
 }
 
