@@ -30,8 +30,8 @@ import (
 //	go test ./internal/store -run '^$' -bench TicketSearch -benchtime 1x -timeout 0
 //
 // Each combination is run by the candidate reading of this version and,
-// alternated in the same process, by the fourth session's (store.FourthSession;
-// PALIER_BENCH_BEFORE=0 leaves it out): CPU of one query alone (this
+// alternated in the same process, by the one the seventh session started
+// from (store.SessionStart; PALIER_BENCH_BEFORE=0 leaves it out): CPU of one query alone (this
 // process, plus on PostgreSQL the server's whole process tree, parallel
 // workers included, read from /proc: the server must be local), then
 // p50 and p95 of 8 clients at once (left out, shown as -, for a query
@@ -85,7 +85,7 @@ func BenchmarkTicketSearch(b *testing.B) {
 							run := func() ([]store.TicketHit, error) {
 								q := search
 								if before {
-									q = store.FourthSession(q)
+									q = store.SessionStart(q)
 								}
 								hits, _, err := db.s.SearchTickets(ctx, f.WS.ID, q)
 								return hits, err

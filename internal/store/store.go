@@ -49,6 +49,9 @@ type Store struct {
 	outage outageLog
 	// notices groups concurrent notifications into one statement (notify.go).
 	notices noticeQueue
+	// searchDocs caches PostgreSQL's count of search documents for the
+	// ticket search's estimate (tickets_search_pg.go).
+	searchDocs docCount
 }
 
 // Options tune how the store opens its database.

@@ -948,14 +948,19 @@ func (f Filter) base(q *sqlArgs) string {
 }
 
 // where is the whole filter as one condition (counts use it).
-func (f Filter) where(wsID int64) (string, []any) {
+func (f Filter) where(wsID int64) (string, []any) { return f.whereProbed(wsID, false) }
+
+// whereProbed is where; with probe, the viewer's swarms and hand-offs are
+// probed per ticket, never hashed (anyAccess), for a read that tests a
+// few tickets.
+func (f Filter) whereProbed(wsID int64, probe bool) (string, []any) {
 	q := &sqlArgs{args: []any{wsID}}
 	w := f.base(q)
 	if len(f.TierIDs) > 0 {
 		w += " AND tier_id IN " + q.in(f.TierIDs)
 	}
 	if v := f.Viewer; v != nil && !v.IsAdmin() {
-		w += " AND " + anyAccess(q, viewerBranches(q, *v, true), false)
+		w += " AND " + anyAccess(q, viewerBranches(q, *v, true), probe, probe)
 	}
 	return w, q.args
 }
@@ -965,8 +970,16 @@ func (f Filter) where(wsID int64) (string, []any) {
 // by probing their primary key for the ticket, for a read that tests a
 // few tickets: as a set (IN) PostgreSQL hashed all of the agent's rows
 // first (11,762 hand-offs for the L1 agent at 200k tickets) to test 51.
-func anyAccess(q *sqlArgs, access []accessBranch, probe bool) string {
+// PostgreSQL may still hash an EXISTS when it expects many tickets to be
+// tested; perTicket forbids it (LIMIT 1 OFFSET 0: a subquery with an
+// OFFSET is never turned into a hashed set, and both dialects accept it),
+// for a search's walk, which tests a few thousand tickets where the plan
+// expects a million (the L1 agent's 58,764 hand-offs hashed at 1M tickets).
+// Those probes then come last: the alternatives on the ticket's own
+// columns (tier, team, owner) settle most tickets without them.
+func anyAccess(q *sqlArgs, access []accessBranch, probe, perTicket bool) string {
 	or := make([]string, len(access))
+	var probes []string
 	for i, br := range access {
 		c := []string{}
 		if br.tier != 0 {
@@ -977,7 +990,11 @@ func anyAccess(q *sqlArgs, access []accessBranch, probe bool) string {
 			if br.viaDriver != nil && *br.viaDriver != "" {
 				c = append(c, *br.viaDriver)
 			}
-			c = append(c, "EXISTS (SELECT 1 FROM "+br.driver.table+" m WHERE m.ticket_id = tickets.id AND m.agent_id = "+br.driver.agent+")")
+			limit := ""
+			if perTicket {
+				limit = " LIMIT 1 OFFSET 0"
+			}
+			c = append(c, "EXISTS (SELECT 1 FROM "+br.driver.table+" m WHERE m.ticket_id = tickets.id AND m.agent_id = "+br.driver.agent+limit+")")
 		case br.cond != "":
 			c = append(c, br.cond)
 		}
@@ -985,7 +1002,11 @@ func anyAccess(q *sqlArgs, access []accessBranch, probe bool) string {
 			c = append(c, "1 = 1")
 		}
 		or[i] = "(" + strings.Join(c, " AND ") + ")"
+		if perTicket && probe && br.driver != nil {
+			probes, or[i] = append(probes, or[i]), ""
+		}
 	}
+	or = append(slices.DeleteFunc(or, func(c string) bool { return c == "" }), probes...)
 	return "(" + strings.Join(or, " OR ") + ")"
 }
 
@@ -1130,7 +1151,7 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		// may see its ticket: a branch per way walked all of them once per
 		// way, most ways matching few (the L1 agent's "handed off by me"
 		// read their 11,762 hand-offs five times over at 200k tickets).
-		access = []accessBranch{{cond: anyAccess(q, access, true)}}
+		access = []accessBranch{{cond: anyAccess(q, access, true, false)}}
 	}
 	tiers := make([]string, 0, len(f.TierIDs))
 	tierOf := map[int64]string{}

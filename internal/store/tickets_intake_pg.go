@@ -34,7 +34,9 @@ import (
 // $27 data (event.Encode); $28 agent who handed the ticket off (0 = none);
 // $29 the data's encoding version (event.Version); the ticket's search
 // document (tickets_search_index.go) $30 its subject's terms, $31 its
-// messages' terms; the new customer's pairs of word heads (termPairs) $32
+// messages' terms, with its access key (migration 0058: the ticket row is
+// not visible to the view within this statement, so the key is made from
+// the same values); the new customer's pairs of word heads (termPairs) $32
 // the smaller heads, $33 the larger. The hand-off row carries the ticket's
 // sort keys and tier ($15, $16, $22, $3: migrations 0053–0054).
 //
@@ -88,8 +90,10 @@ const intakeStatement = `WITH ok AS (
   INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id)
   SELECT t.id, $28, $22, $15, $16, $22, $3 FROM t WHERE $28::bigint <> 0
 ), doc AS (
-  INSERT INTO ticket_search (ticket_id, search)
-  SELECT t.id, setweight(to_tsvector('simple', $30), 'A') || setweight(to_tsvector('simple', $31), 'B') FROM t
+  INSERT INTO ticket_search (ticket_id, search, access)
+  SELECT t.id, setweight(to_tsvector('simple', $30), 'A') || setweight(to_tsvector('simple', $31), 'B'),
+    ticket_access_key($3, NULLIF($4, 0), NULLIF($5, 0), $19, '{}', CASE WHEN $28::bigint <> 0 THEN ARRAY[$28::bigint] ELSE '{}' END)
+  FROM t
 )
 SELECT ok.customer, ok.tier, ok.team, ok.owner, ok.rtype,
   COALESCE((SELECT id FROM t), 0), COALESCE((SELECT number FROM t), 0), COALESCE((SELECT customer_id FROM t), 0)

@@ -37,17 +37,43 @@ func accessKeyOf(id string) string {
 // cost more than it saved (at 20,000 tickets an L1 agent's status=open
 // search took 20 ms of CPU with the keys, 7 without).
 func (f Filter) accessMatch() string {
+	keys := f.accessKeys()
+	if len(keys) == 0 {
+		return ""
+	}
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = `"` + k + `"`
+	}
+	return "{access} : (" + strings.Join(quoted, " OR ") + ")"
+}
+
+// pgAccessQuery spells the same keys as accessMatch as a tsquery on
+// PostgreSQL's access column (migration 0058); "" when nothing restricts.
+// The keys are lexemes as written (the text-to-tsquery cast analyses
+// nothing), as the column holds them.
+func (f Filter) pgAccessQuery() string {
+	keys := f.accessKeys()
+	for i, k := range keys {
+		keys[i] = "'" + k + "'"
+	}
+	return strings.Join(keys, " | ")
+}
+
+// accessKeys are the keys a search under f may ask for, as accessMatch
+// describes; none without a tier filter.
+func (f Filter) accessKeys() []string {
 	v := f.Viewer
 	tiers := dedupe(f.TierIDs)
 	if len(tiers) == 0 {
-		return ""
+		return nil
 	}
 	if v == nil || v.IsAdmin() {
 		keys := make([]string, len(tiers))
 		for i, t := range tiers {
 			keys[i] = accessToken("t", t, 0)
 		}
-		return accessExpr(keys)
+		return keys
 	}
 	tier, team := "u", "n"
 	if v.IsLeadOrAdmin() {
@@ -66,7 +92,7 @@ func (f Filter) accessMatch() string {
 			}
 		}
 	}
-	return accessExpr(keys)
+	return keys
 }
 
 // accessToken is one key: kind and id, and ("x" tier) when tier is set.
@@ -75,10 +101,5 @@ func accessToken(kind string, id, tier int64) string {
 	if tier != 0 {
 		s += "x" + strconv.FormatInt(tier, 10)
 	}
-	return `"` + s + `"`
-}
-
-// accessExpr is keys as one alternative on the access column.
-func accessExpr(keys []string) string {
-	return "{access} : (" + strings.Join(keys, " OR ") + ")"
+	return s
 }

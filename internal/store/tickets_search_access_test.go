@@ -15,8 +15,10 @@ import (
 // keep reaching one they may no longer). After each write, for every actor
 // of the matrix, alone and under each tier filter, the probe ticket is a
 // search result if and only if the list holds it.
-// (PostgreSQL has no keys: there the test holds its other reading of the
-// candidates, the matches first, to the list.)
+// PostgreSQL's documents carry the same keys (migration 0058), kept by its
+// own triggers and asked for when an agent searches only tiers they do
+// not work in; under the other filters the test holds PostgreSQL's
+// matches-first reading to the list.
 func TestSearchAccessKeysFollowEveryWrite(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sync"
+	"time"
 )
 
 // PostgreSQL reads a search's candidates one of two ways, and the planner
@@ -26,9 +28,68 @@ import (
 // (more when the filter rejects some): the first is cheaper while
 // m ≤ √(SearchCandidates × n), 31,623 matches at a million tickets.
 
+//
+// An agent searching only tiers they do not work in skips the estimate:
+// the access keys (migration 0058) make the index return only the matches
+// the agent may read there, a small share of the words' (pgKeyedCandidates).
+
+// pgSearchCandidates reads PostgreSQL's candidates of q the cheapest way
+// its filter and the planner's estimate allow (see above).
+func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
+	if keys := q.Filter.pgAccessQuery(); keys != "" && q.Filter.outOfTiers() && !q.sessionStart {
+		return s.pgMatchesFirst(ctx, wsID, q, keys, true)
+	}
+	few, err := s.pgFewMatches(ctx, tsQuery(q.Matches, true, ""), !q.sessionStart)
+	if err != nil {
+		return nil, err
+	}
+	if few {
+		return s.pgMatchesFirst(ctx, wsID, q, "", q.sessionStart)
+	}
+	if q.Filter.outOfTiers() {
+		return s.pgBranchCandidates(ctx, wsID, q)
+	}
+	where, a := q.where(wsID)
+	return s.pgWalkCandidates(ctx, where, a, a.arg(tsQuery(q.Matches, true, "")))
+}
+
+// docCount is the number of search documents as PostgreSQL's statistics
+// last counted them (pg_class.reltuples), read at most once a minute: it
+// only sets the estimate's threshold (a square root), which a minute of
+// new tickets does not move, and reading it cost a round trip per search.
+type docCount struct {
+	mu   sync.Mutex
+	n    float64
+	read time.Time
+}
+
+// docCountTTL is how long a document count is used before it is read again.
+const docCountTTL = time.Minute
+
+// pgSearchDocs returns the count of search documents, from the cache when
+// cached is set and the count is under a minute old. A count from before
+// the first ANALYZE (-1, or 0 for an empty table) is not kept: the next
+// search reads it again, so that statistics gathered meanwhile count at
+// once (the tests analyse, then search).
+func (s *Store) pgSearchDocs(ctx context.Context, cached bool) (float64, error) {
+	c := &s.searchDocs
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cached && c.n > 0 && time.Since(c.read) < docCountTTL {
+		return c.n, nil
+	}
+	var docs float64
+	if err := s.read.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'ticket_search'::regclass`).Scan(&docs); err != nil {
+		return 0, fmt.Errorf("search tickets: documents: %w", err)
+	}
+	c.n, c.read = docs, time.Now()
+	return docs, nil
+}
+
 // pgFewMatches tells whether the planner expects few enough documents to
-// hold every word of tsq for reading the matches first to be cheaper.
-func (s *Store) pgFewMatches(ctx context.Context, tsq string) (bool, error) {
+// hold every word of tsq for reading the matches first to be cheaper;
+// cached says whether the document count may come from the cache.
+func (s *Store) pgFewMatches(ctx context.Context, tsq string, cached bool) (bool, error) {
 	var plan []byte
 	if err := s.read.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM ticket_search WHERE search @@ to_tsquery('simple', $1)`, tsq).Scan(&plan); err != nil {
 		return false, fmt.Errorf("search tickets: estimate: %w", err)
@@ -41,9 +102,9 @@ func (s *Store) pgFewMatches(ctx context.Context, tsq string) (bool, error) {
 	if err := json.Unmarshal(plan, &out); err != nil || len(out) != 1 {
 		return false, fmt.Errorf("search tickets: estimate: %q: %v", plan, err)
 	}
-	var docs float64
-	if err := s.read.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'ticket_search'::regclass`).Scan(&docs); err != nil {
-		return false, fmt.Errorf("search tickets: documents: %w", err)
+	docs, err := s.pgSearchDocs(ctx, cached)
+	if err != nil {
+		return false, err
 	}
 	// reltuples is -1 before the first ANALYZE: the estimate means little
 	// then, and a small table is cheap either way.
@@ -54,14 +115,31 @@ func (s *Store) pgFewMatches(ctx context.Context, tsq string) (bool, error) {
 // (a bitmap of the index), then those tickets by primary key, checked
 // against the whole filter (the viewer's access included), newest first.
 // The ids are an array on purpose: as a join, the planner scanned every
-// ticket the filter selects to hash them against the few matches.
-func (s *Store) pgMatchesFirst(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
+// ticket the filter selects to hash them against the few matches. With
+// keys (Filter.pgAccessQuery), the index also intersects the words with
+// the documents' access keys (migration 0058): only what the viewer may
+// read under the filter's tiers comes out of it.
+//
+// serial runs it in pgSerial's transaction. Without keys it is read only
+// when the estimate says few matches (≤ √(SearchCandidates × documents)),
+// and then its plan needs neither: the matches are an InitPlan, which the
+// planner did not give workers even for 268,633 expected rows at 1M
+// tickets, and the plan's cost, about 1.4 per expected match (148,753 for
+// 107,619), stays under jit_above_cost's default of 100,000 at 31,623.
+// Without the transaction the search saves three round trips (BEGIN, SET,
+// ROLLBACK). The keyed reading has no estimate of its size: it keeps the
+// transaction.
+func (s *Store) pgMatchesFirst(ctx context.Context, wsID int64, q TicketSearch, keys string, serial bool) ([]candidate, error) {
 	where, a := q.where(wsID)
 	match, lim := a.arg(tsQuery(q.Matches, true, "")), a.arg(SearchCandidates)
+	keyed := ""
+	if keys != "" {
+		keyed = ` AND access @@ ` + a.arg(keys) + `::tsquery`
+	}
 	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`))
-		FROM (SELECT id FROM tickets WHERE id = ANY(ARRAY(SELECT ticket_id FROM ticket_search WHERE search @@ to_tsquery('simple', `+match+`)))
+		FROM (SELECT id FROM tickets WHERE id = ANY(ARRAY(SELECT ticket_id FROM ticket_search WHERE search @@ to_tsquery('simple', `+match+`)`+keyed+`))
 			AND `+where+` ORDER BY id DESC LIMIT `+lim+`) c
-		JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC`, a.args, true)
+		JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC`, a.args, serial)
 }
 
 // pgSerial begins a read-only transaction whose queries run in their
