@@ -57,6 +57,10 @@ type ChatLine struct {
 	Name string    `json:"name"`
 	Text string    `json:"text"`
 	At   time.Time `json:"at"`
+	// CopiedFrom is the number of the ticket a message was first written
+	// on, when a merge copied it onto the conversation's ticket (0: it
+	// was written there).
+	CopiedFrom int64 `json:"copied_from,omitempty"`
 }
 
 // ChatState is a conversation's state as both sides see it.
@@ -185,17 +189,18 @@ func (d *Service) CustomerChat(ctx context.Context, token string) (chat.Conversa
 	return c, err
 }
 
-// ChatTranscript returns the conversation's lines: the public messages of
-// its ticket (internal notes never reach the customer), in the order they
-// were written. A conversation that followed a merge (customerLine) is on
-// the ticket kept, whose messages copied from another customer's ticket
-// are not its customer's to read (withoutOthersCopies).
+// ChatTranscript returns the conversation's lines as its customer reads
+// them: the public messages of its ticket (internal notes never reach the
+// customer), in the order they were written. A conversation that followed
+// a merge (customerLine) is on the ticket kept, whose messages copied from
+// another customer's ticket are not its customer's to read
+// (withoutOthersCopies).
 func (d *Service) ChatTranscript(ctx context.Context, c chat.Conversation) ([]ChatLine, error) {
 	t, err := d.store.Ticket(ctx, c.WorkspaceID, c.TicketID)
 	if err != nil {
 		return nil, err
 	}
-	events, err := d.store.EventsInTimeOrder(ctx, c.WorkspaceID, c.TicketID, 0, 0, 1000)
+	events, err := d.chatMessages(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -206,19 +211,112 @@ func (d *Service) ChatTranscript(ctx context.Context, c chat.Conversation) ([]Ch
 	if err != nil {
 		return nil, err
 	}
-	var lines []ChatLine
-	for _, e := range events {
-		if e.Kind == ticket.CustomerMessage || e.Kind == ticket.AgentReply {
-			lines = append(lines, chatLine(dir, c, e))
-		}
+	lines := make([]ChatLine, len(events))
+	for i, e := range events {
+		lines[i] = chatLine(dir, c, e)
 	}
 	return lines, nil
+}
+
+// AgentChatTranscript returns a conversation the agent may work, its
+// ticket, and its lines as agents read them: every public message of the
+// ticket, those a merge copied from another customer's ticket included
+// (the agent works the whole ticket, where the customer's transcript
+// leaves them out), each copy marked with the ticket it came from and
+// written under its own author's name.
+func (d *Service) AgentChatTranscript(ctx context.Context, a auth.Actor, id int64) (chat.Conversation, ticket.Ticket, []ChatLine, error) {
+	c, t, err := d.chatForAgent(ctx, a, id)
+	if err != nil {
+		return c, t, nil, err
+	}
+	events, err := d.chatMessages(ctx, c)
+	if err != nil {
+		return c, t, nil, err
+	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return c, t, nil, err
+	}
+	authors := chatAuthors{d: d, wsID: a.WorkspaceID, names: map[int64]string{t.CustomerID: c.Name}, sources: map[int64]int64{}}
+	lines := make([]ChatLine, len(events))
+	for i, e := range events {
+		lines[i] = chatLine(dir, c, e)
+		if e.Kind != ticket.CustomerMessage {
+			continue
+		}
+		name, err := authors.name(ctx, e.ActorCustomerID, lines[i].CopiedFrom)
+		if err != nil {
+			return c, t, nil, err
+		}
+		if name != "" {
+			lines[i].Name = name
+		}
+	}
+	return c, t, lines, nil
+}
+
+// chatAuthors names the customers whose messages an agent's transcript
+// shows: the message's author, or, for a message an agent entered on a
+// customer's behalf and a merge copied, the customer of the ticket it
+// came from. Each is read once.
+type chatAuthors struct {
+	d       *Service
+	wsID    int64
+	names   map[int64]string // customer id → name
+	sources map[int64]int64  // ticket number → its customer id
+}
+
+func (w chatAuthors) name(ctx context.Context, customerID, copiedFrom int64) (string, error) {
+	if customerID == 0 && copiedFrom != 0 {
+		id, known := w.sources[copiedFrom]
+		if !known {
+			src, err := w.d.store.TicketByNumber(ctx, w.wsID, copiedFrom)
+			if err != nil && !problem.Is(err, problem.NotFound) {
+				return "", err
+			}
+			id = src.CustomerID
+			w.sources[copiedFrom] = id
+		}
+		customerID = id
+	}
+	if customerID == 0 {
+		return "", nil
+	}
+	name, known := w.names[customerID]
+	if !known {
+		who, err := w.d.store.Customer(ctx, w.wsID, customerID)
+		if err != nil && !problem.Is(err, problem.NotFound) {
+			return "", err
+		}
+		name = who.Name
+		w.names[customerID] = name
+	}
+	return name, nil
+}
+
+// chatMessages are the public messages of a conversation's ticket in the
+// order they were written (merge copies among the rest).
+func (d *Service) chatMessages(ctx context.Context, c chat.Conversation) ([]ticket.Event, error) {
+	events, err := d.store.EventsInTimeOrder(ctx, c.WorkspaceID, c.TicketID, 0, 0, 1000)
+	if err != nil {
+		return nil, err
+	}
+	out := events[:0]
+	for _, e := range events {
+		if e.Kind == ticket.CustomerMessage || e.Kind == ticket.AgentReply {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 func chatLine(dir Directory, c chat.Conversation, e ticket.Event) ChatLine {
 	l := ChatLine{ID: e.ID, Text: e.Body, At: e.CreatedAt, From: "customer", Name: c.Name}
 	if e.Kind == ticket.AgentReply {
 		l.From, l.Name = "agent", dir.Member(e.ActorAgentID).Name
+	}
+	if m, ok := event.As[event.Message](e); ok {
+		l.CopiedFrom = m.MergedFrom
 	}
 	return l
 }

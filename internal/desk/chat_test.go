@@ -237,3 +237,52 @@ func TestACustomersChatLineNeverFollowsAMergeIntoAnotherCustomersTicket(t *testi
 		}
 	})
 }
+
+// On a chat that followed a merge onto a ticket holding a message copied
+// from another customer's ticket (carole's, one organisation), the agent
+// working the ticket reads that message in the chat, under carole's name
+// and marked with the ticket it was copied from; alice's transcript still
+// leaves it out.
+func TestTheAgentsChatShowsEveryCopiedMessageTheCustomersDoesNot(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		car, hers, _ := env.caroleMergedIntoAlice(t, "Carole : notre contrat 4471 est résilié.")
+		c, token := env.aliceChatting(t)
+		kept := env.f.Ticket["L1"] // alice's
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, kept.ID, []int64{c.TicketID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.d.CustomerSays(env.ctx, token, "Après la fusion : une question."); err != nil {
+			t.Fatal(err)
+		}
+		now, _, lines, err := env.d.AgentChatTranscript(env.ctx, env.l1, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now.TicketID != kept.ID {
+			t.Fatalf("the chat is on ticket %d, want the kept %d", now.TicketID, kept.ID)
+		}
+		var copied *desk.ChatLine
+		for i, l := range lines {
+			if strings.Contains(l.Text, "contrat 4471") {
+				copied = &lines[i]
+			}
+		}
+		if copied == nil {
+			t.Fatalf("the agent's chat lacks carole's copied message: %+v", lines)
+		}
+		if copied.CopiedFrom != hers.Number || copied.Name != car.Name || copied.From != "customer" {
+			t.Errorf("carole's message reads %+v, want it from %q, copied from %s", *copied, car.Name, hers.Reference)
+		}
+		for _, l := range lines {
+			if l.Text == "Après la fusion : une question." && l.CopiedFrom != 0 {
+				t.Errorf("alice's line written on the kept ticket is marked copied from #%d", l.CopiedFrom)
+			}
+		}
+		if got := chatLines(t, env, now); slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, "contrat 4471") }) {
+			t.Errorf("alice's transcript shows carole's message: %q", got)
+		}
+		if _, _, _, err := env.d.AgentChatTranscript(env.ctx, env.l3, c.ID); err == nil {
+			t.Error("an agent who may not work the ticket read the chat")
+		}
+	})
+}

@@ -117,11 +117,7 @@ type chatAgentPage struct {
 }
 
 func (s *server) chatPageData(ctx context.Context, r *http.Request, rq *request, id int64) (chatAgentPage, error) {
-	c, t, err := s.d.Chat(ctx, rq.actor, id)
-	if err != nil {
-		return chatAgentPage{}, err
-	}
-	lines, err := s.d.ChatTranscript(ctx, c)
+	c, t, lines, err := s.d.AgentChatTranscript(ctx, rq.actor, id)
 	if err != nil {
 		return chatAgentPage{}, err
 	}
@@ -218,9 +214,9 @@ func (s *server) chatAgentWS(w http.ResponseWriter, r *http.Request, rq *request
 		return nil
 	}
 	s.runWS(r, conn, s.chatSession(c, rq.loc,
-		func(ctx context.Context) (chat.Conversation, error) {
-			c, _, err := s.d.Chat(ctx, rq.actor, id)
-			return c, err
+		func(ctx context.Context) (chat.Conversation, []desk.ChatLine, error) {
+			c, _, lines, err := s.d.AgentChatTranscript(ctx, rq.actor, id)
+			return c, lines, err
 		},
 		func(ctx context.Context, text string) (desk.ChatLine, error) {
 			return s.d.AgentSays(ctx, rq.actor, id, text)

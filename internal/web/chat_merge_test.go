@@ -1,0 +1,89 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/palier/palier/internal/customer"
+	"github.com/palier/palier/internal/desk"
+	"github.com/palier/palier/internal/store"
+	"github.com/palier/palier/internal/store/storetest"
+)
+
+// alicesChatMergedWithCarole starts a chat of alice's, accepted by the L1
+// agent, then merges into alice's #1000 (the fixture's "L1") a ticket of
+// carole's (same organisation) and the chat's ticket; alice writes once
+// more, so that the chat follows onto #1000. It returns alice's client,
+// the L1 agent's, the chat and carole's ticket number.
+func alicesChatMergedWithCarole(t *testing.T, e *env, s *store.Store, carolesText string) (alice, agent *client, chatID, carolesNumber int64) {
+	t.Helper()
+	ctx := context.Background()
+	alice, chatID = startChat(t, e, s, "Alice Martin", e.f.Customer["alice"].Email, "Bonjour, encore ma facture")
+	agent = e.login(t, "l1@acme.test")
+	res, body := agent.post("/chats/"+id(chatID)+"/accept", nil, false)
+	expectStatus(t, res, body, http.StatusSeeOther)
+	car, err := s.CreateCustomer(ctx, e.f.WS.ID, customer.Customer{OrganisationID: e.f.Org.ID, Name: "Carole Dubois",
+		Email: "carole@globex.example", Language: "fr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := storetest.Actor(t, s, e.f.Lead)
+	hers, err := e.d.CreateTicket(ctx, lead, desk.NewTicket{Subject: "Facture de mars aussi", Body: carolesText,
+		CustomerID: car.ID, RequestType: "billing", TierID: e.f.Tier["L1"].ID, TeamID: e.f.Team["L1"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.d.CustomerChat(ctx, cookieOf(t, alice, "/help/chat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := e.f.Ticket["L1"]
+	if _, err := e.d.MergeTickets(ctx, lead, kept.ID, []int64{hers.ID, c.TicketID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.d.CustomerSays(ctx, cookieOf(t, alice, "/help/chat"), "Après la fusion : une question."); err != nil {
+		t.Fatal(err)
+	}
+	return alice, agent, chatID, hers.Number
+}
+
+// The agent's chat page, and its socket's first message, show every
+// message of the ticket the chat follows, carole's copied one too, marked
+// "copié depuis #N" under her name; alice's chat page and socket still
+// leave it out.
+func TestTheAgentsChatPageShowsCopiedMessagesTheCustomersDoesNot(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
+		const carole = "Carole : notre contrat 4471 est résilié."
+		alice, agent, chatID, number := alicesChatMergedWithCarole(t, e, s, carole)
+		ref := "#" + id(number)
+
+		res, body := agent.get("/chats/" + id(chatID))
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "contrat 4471", "Carole Dubois", `class="copied-from"`, "copié depuis "+ref, "Après la fusion : une question.")
+		aws := mustDial(t, agent, "/chats/"+id(chatID)+"/ws")
+		hello := await(t, aws, "agent hello", func(m wsMsg) bool { return m.Type == "hello" })
+		found := false
+		for _, l := range hello.Lines {
+			if strings.Contains(l.Text, "contrat 4471") {
+				found = l.CopiedFrom == number && l.Name == "Carole Dubois"
+			}
+		}
+		if !found {
+			t.Errorf("the agent's socket does not give carole's message copied from %s: %+v", ref, hello.Lines)
+		}
+
+		res, body = alice.get("/help/chat")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "Après la fusion : une question.")
+		lacks(t, body, "contrat 4471")
+		cws := mustDial(t, alice, "/help/chat/ws")
+		hello = await(t, cws, "customer hello", func(m wsMsg) bool { return m.Type == "hello" })
+		for _, l := range hello.Lines {
+			if strings.Contains(l.Text, "contrat 4471") {
+				t.Errorf("alice's socket gives carole's message: %+v", l)
+			}
+		}
+	})
+}
