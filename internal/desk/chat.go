@@ -394,7 +394,7 @@ var errChatMovedMeanwhile = errors.New("chat moved to another ticket meanwhile")
 // customer's, else on a new ticket of their own (never another
 // customer's). The conversation then goes on there: its ticket is moved
 // in the line's transaction, so that the next lines, the agent's answers
-// and the transcript follow.
+// and the transcript follow (followChat).
 func (d *Service) customerLine(ctx context.Context, c chat.Conversation, line string) (ticket.Event, error) {
 	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: c.WorkspaceID})
 	if err != nil {
@@ -406,16 +406,16 @@ func (d *Service) customerLine(ctx context.Context, c chat.Conversation, line st
 		if err != nil {
 			return ticket.Event{}, err
 		}
+		holder := chatHolder(dir, c)
 		var written ticket.Event
+		var moved chat.Conversation
 		follow := func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
 			written = events[0]
 			if t.ID == c.TicketID {
 				return nil
 			}
-			moved, err := d.store.MoveChatToTicket(ctx, tx, c, t.ID)
-			if err == nil && !moved {
-				err = errChatMovedMeanwhile
-			}
+			var err error
+			moved, err = d.followChat(ctx, tx, c, holder, t)
 			return err
 		}
 		_, err = d.landCustomerMessage(ctx, c.WorkspaceID, t, nil, customerLanding{
@@ -433,8 +433,87 @@ func (d *Service) customerLine(ctx context.Context, c chat.Conversation, line st
 			}
 			continue
 		}
+		if err == nil && moved.State != c.State {
+			d.announce(ctx, moved) // back in the queue: both sides and the panels are told
+		}
 		return written, err
 	}
+}
+
+// chatHolder is the agent who accepted the conversation, as the access
+// rule sees them (auth.Actor{} while nobody holds it, or when they left
+// the workspace: nobody may work it as theirs then).
+func chatHolder(dir Directory, c chat.Conversation) auth.Actor {
+	if c.State != chat.Accepted || c.AgentID == 0 {
+		return auth.Actor{}
+	}
+	m := dir.Member(c.AgentID)
+	if m.ID == 0 {
+		return auth.Actor{}
+	}
+	return dir.ActorOf(m)
+}
+
+// followChat moves the conversation onto ticket t (where a merge took its
+// customer's line), in the line's transaction. An accepted conversation
+// stays with its agent when they may work t; otherwise nobody would
+// answer it (the agent may not, and the others see a colleague's chat):
+// it returns to the queue of t's tier, waiting and unassigned
+// (chat.Return), and the agent's panel says why (ReturnedChats). The
+// customer's lines stay on t either way.
+func (d *Service) followChat(ctx context.Context, tx *store.Tx, c chat.Conversation, holder auth.Actor, t ticket.Ticket) (chat.Conversation, error) {
+	next := c
+	if c.State == chat.Accepted && (holder.AgentID != c.AgentID || !ticket.CanWork(holder, t)) {
+		var err error
+		if next, err = chat.Next(c, chat.Return, 0, d.store.Now(), 0); err != nil {
+			return c, err
+		}
+	}
+	next.TicketID = t.ID
+	moved, err := d.store.MoveChatToTicket(ctx, tx, c, next)
+	if err == nil && !moved {
+		err = errChatMovedMeanwhile
+	}
+	return next, err
+}
+
+// ReturnedChat is a conversation the agent had accepted and that went
+// back to the queue (followChat), for their panel: with the ticket it now
+// follows and that ticket's tier.
+type ReturnedChat struct {
+	Chat   chat.Conversation
+	Ticket ticket.Ticket
+	Tier   workspace.Tier
+}
+
+// ReturnedChats lists the open conversations the agent had accepted and
+// that went back to the queue because they followed a merge onto a
+// ticket the agent may not work (those they may work again are in
+// OpenChats as any other).
+func (d *Service) ReturnedChats(ctx context.Context, a auth.Actor) ([]ReturnedChat, error) {
+	if err := notForCollaborators(a); err != nil {
+		return nil, err
+	}
+	list, err := d.store.ReturnedChats(ctx, a.WorkspaceID, a.AgentID)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	var out []ReturnedChat
+	for _, c := range list {
+		t, err := d.store.Ticket(ctx, a.WorkspaceID, c.TicketID)
+		if err != nil {
+			return nil, err
+		}
+		if ticket.CanWork(a, t) {
+			continue
+		}
+		out = append(out, ReturnedChat{Chat: c, Ticket: t, Tier: dir.Tier(t.TierID)})
+	}
+	return out, nil
 }
 
 // OpenChat is an open conversation as the agents' panel lists it.
