@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -37,6 +38,9 @@ func (s *server) authWS(h handler) http.Handler {
 type chatsPage struct {
 	base
 	Chats   []desk.OpenChat
+	// Returned are the chats the agent had accepted that went back to the
+	// queue (they followed a merge onto a ticket the agent may not work).
+	Returned []desk.ReturnedChat
 	Now     time.Time
 	IsAdmin bool
 	Wait    int // seconds
@@ -55,6 +59,9 @@ func (s *server) chatsData(r *http.Request, rq *request) (chatsPage, error) {
 		return p, err
 	}
 	p.Chats = list
+	if p.Returned, err = s.d.ReturnedChats(r.Context(), rq.actor); err != nil {
+		return p, err
+	}
 	wait, err := s.d.ChatWait(r.Context(), rq.actor)
 	p.Wait = int(wait / time.Second)
 	if err != nil {
@@ -133,11 +140,24 @@ func (s *server) chatPageData(ctx context.Context, r *http.Request, rq *request,
 
 func (s *server) chatPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.chatPageData(r.Context(), r, rq, id)
+	if err != nil && s.returnedFrom(r.Context(), rq, id) {
+		// Their chat went back to the queue (the page reloads when its
+		// state moves): the panel says where and why.
+		http.Redirect(w, r, "/chats", http.StatusSeeOther)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	s.render(w, r, rq.loc, http.StatusOK, "chat_agent", "", p)
 	return nil
+}
+
+// returnedFrom reports whether the chat id is one the agent had accepted
+// and that went back to the queue (desk.ReturnedChats).
+func (s *server) returnedFrom(ctx context.Context, rq *request, id int64) bool {
+	list, err := s.d.ReturnedChats(ctx, rq.actor)
+	return err == nil && slices.ContainsFunc(list, func(c desk.ReturnedChat) bool { return c.Chat.ID == id })
 }
 
 func (s *server) chatAccept(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {

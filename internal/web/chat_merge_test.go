@@ -87,3 +87,41 @@ func TestTheAgentsChatPageShowsCopiedMessagesTheCustomersDoesNot(t *testing.T) {
 		}
 	})
 }
+
+// The L1 agent's accepted chat follows a merge onto alice's ticket of
+// tier L2, which they may not work: their panel says where it went and
+// why (in their language), their open chat page takes them to the panel,
+// and the L2 agent sees it waiting, to accept.
+func TestAReturnedChatIsExplainedOnTheAgentsPanel(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env, s *store.Store) {
+		ctx := context.Background()
+		alice, chatID := startChat(t, e, s, "Alice Martin", e.f.Customer["alice"].Email, "Bonjour, encore ma facture")
+		agent := e.login(t, "l1@acme.test")
+		res, body := agent.post("/chats/"+id(chatID)+"/accept", nil, false)
+		expectStatus(t, res, body, http.StatusSeeOther)
+		c, err := e.d.CustomerChat(ctx, cookieOf(t, alice, "/help/chat"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := e.f.Ticket["L2"] // alice's, tier L2
+		if _, err := e.d.MergeTickets(ctx, storetest.Actor(t, s, e.f.Lead), kept.ID, []int64{c.TicketID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.d.CustomerSays(ctx, cookieOf(t, alice, "/help/chat"), "Vous êtes toujours là ?"); err != nil {
+			t.Fatal(err)
+		}
+		res, body = agent.get("/chats/list")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, `class="banner chat-returned"`, "Votre discussion avec Alice Martin est retournée dans la file", kept.Reference)
+		lacks(t, body, "/chats/"+id(chatID)+"/accept")
+		res, body = agent.get("/chats/" + id(chatID))
+		expectStatus(t, res, body, http.StatusSeeOther)
+		if where := res.Header.Get("Location"); where != "/chats" {
+			t.Errorf("the agent's chat page leads to %q, want the panel", where)
+		}
+		res, body = e.login(t, "l2@acme.test").get("/chats/list")
+		expectStatus(t, res, body, http.StatusOK)
+		contains(t, body, "Alice Martin", "/chats/"+id(chatID)+"/accept")
+		lacks(t, body, "chat-returned")
+	})
+}
