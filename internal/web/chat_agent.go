@@ -37,13 +37,13 @@ func (s *server) authWS(h handler) http.Handler {
 
 type chatsPage struct {
 	base
-	Chats   []desk.OpenChat
+	Chats []desk.OpenChat
 	// Returned are the chats the agent had accepted that went back to the
 	// queue (they followed a merge onto a ticket the agent may not work).
 	Returned []desk.ReturnedChat
-	Now     time.Time
-	IsAdmin bool
-	Wait    int // seconds
+	Now      time.Time
+	IsAdmin  bool
+	Wait     int // seconds
 	// Enabled is whether chat is offered; Callbacks the callback requests
 	// still to make on tickets the agent may work (helpbox_chat.go).
 	Enabled   bool
