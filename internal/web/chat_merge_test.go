@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/store"
@@ -124,4 +126,36 @@ func TestAReturnedChatIsExplainedOnTheAgentsPanel(t *testing.T) {
 		contains(t, body, "Alice Martin", "/chats/"+id(chatID)+"/accept")
 		lacks(t, body, "chat-returned")
 	})
+}
+
+// Luc has alice's chat open when its ticket is merged into her ticket of
+// tier L2 and she writes again: his page takes him to the Chats panel,
+// which says, without a reload, where the chat went and why.
+func TestBrowserAReturnedChatIsExplainedToItsAgent(t *testing.T) {
+	ctx, e, s := browserEnv(t)
+	bg := context.Background()
+	c, token, err := e.d.StartChat(bg, desk.ChatStart{Name: "Alice Martin", Email: e.f.Customer["alice"].Email, Text: "Bonjour, encore ma facture",
+		Workspace: e.f.WS.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.d.AcceptChat(bg, storetest.Actor(t, s, e.f.AgentL1), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	signInAt(t, ctx, e, "/chats/"+id(c.ID), "l1@acme.test", "#chat-say")
+	run(t, ctx, "the chat's socket is up",
+		waitTrue(`[...document.querySelectorAll('#chat-lines li')].some(li => li.textContent.includes('Bonjour, encore ma facture'))`))
+	kept := e.f.Ticket["L2"]
+	if _, err := e.d.MergeTickets(bg, storetest.Actor(t, s, e.f.Lead), kept.ID, []int64{c.TicketID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.d.CustomerSays(bg, token, "Vous êtes toujours là ?"); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "the panel says where the chat went",
+		chromedp.WaitVisible(chromedp.CSS("#chat-list .chat-returned")),
+		waitTrue(`location.pathname === '/chats'`),
+		waitTrue(`document.querySelector('#chat-list .chat-returned').textContent.includes('Votre discussion avec Alice Martin est retournée dans la file') &&
+			document.querySelector('#chat-list .chat-returned').textContent.includes('`+kept.Reference+`')`),
+	)
 }
