@@ -159,3 +159,16 @@ func TestBrowserAReturnedChatIsExplainedToItsAgent(t *testing.T) {
 			document.querySelector('#chat-list .chat-returned').textContent.includes('`+kept.Reference+`')`),
 	)
 }
+
+// Luc reads, in alice's chat that followed a merge onto #1000, carole's
+// message copied there, marked with the ticket it came from.
+func TestBrowserTheAgentsChatShowsCopiedMessages(t *testing.T) {
+	ctx, e, s := browserEnv(t)
+	_, _, chatID, number := alicesChatMergedWithCarole(t, e, s, "Carole : notre contrat 4471 est résilié.")
+	signInAt(t, ctx, e, "/chats/"+id(chatID), "l1@acme.test", "#chat-lines")
+	run(t, ctx, "carole's copied message is in the chat, marked",
+		waitTrue(`[...document.querySelectorAll('#chat-lines li.copied')].some(li => li.textContent.includes('contrat 4471') &&
+			li.querySelector('.who').textContent === 'Carole Dubois' && li.querySelector('.copied-from').textContent === 'copié depuis #`+id(number)+`')`),
+		waitTrue(`[...document.querySelectorAll('#chat-lines li')].some(li => li.textContent.includes('Après la fusion : une question.') && !li.classList.contains('copied'))`),
+	)
+}
