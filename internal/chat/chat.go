@@ -46,9 +46,12 @@ type Conversation struct {
 	TicketID    int64
 	State       State
 	AgentID     int64 // who accepted it; 0 while waiting
-	Name        string
-	Email       string // as the customer gave it; may be empty
-	Language    string
+	// ReturnedFrom is the agent who had accepted it when it returned to
+	// the queue (Return); 0 when it never did.
+	ReturnedFrom int64
+	Name         string
+	Email        string // as the customer gave it; may be empty
+	Language     string
 	// WaitingSince is when it last started waiting for an agent (its
 	// start, or its transfer): the wait is counted from there.
 	WaitingSince time.Time
@@ -69,6 +72,9 @@ const (
 	End          Action = "end"           // either side closes it
 	CustomerSays Action = "customer_says" // a customer line
 	AgentSays    Action = "agent_says"    // an agent line
+	// Return: the chat now follows a ticket (a merge) its agent may not
+	// work; it waits again, for that ticket's tier.
+	Return Action = "return"
 )
 
 // Refusals, each with a stable code.
@@ -134,6 +140,11 @@ func Next(c Conversation, a Action, agentID int64, now time.Time, wait time.Dura
 		if err := agentHolds(c, agentID); err != nil {
 			return c, err
 		}
+	case Return:
+		if c.State != Accepted {
+			return c, ErrWaiting
+		}
+		next.State, next.AgentID, next.WaitingSince, next.ReturnedFrom = Waiting, 0, now, c.AgentID
 	default:
 		return c, problem.New(problem.BadRequest, "bad_parameter", "unknown chat action").With("name", "action")
 	}

@@ -51,6 +51,9 @@ func TestNext(t *testing.T) {
 		{"the holder answers", accepted, AgentSays, 7, t0, Accepted, 7, ""},
 		{"another agent cannot answer", accepted, AgentSays, 8, t0, Accepted, 7, "chat_not_yours"},
 		{"nobody answers before accepting", waiting, AgentSays, 7, t0, Waiting, 0, "chat_waiting"},
+		{"an accepted chat returns to the queue", accepted, Return, 0, t0.Add(time.Minute), Waiting, 0, ""},
+		{"a waiting chat has nowhere to return from", waiting, Return, 0, t0, Waiting, 0, "chat_waiting"},
+		{"an ended chat does not return", ended, Return, 0, t0, Ended, 0, "chat_ended"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,8 +74,11 @@ func TestNext(t *testing.T) {
 			if got.State != tc.state || got.AgentID != tc.agentAfter {
 				t.Fatalf("state %s agent %d, want %s agent %d", got.State, got.AgentID, tc.state, tc.agentAfter)
 			}
-			if tc.act == Transfer && !got.WaitingSince.Equal(tc.at) {
-				t.Fatalf("a transfer waits from %v, want %v", got.WaitingSince, tc.at)
+			if (tc.act == Transfer || tc.act == Return) && !got.WaitingSince.Equal(tc.at) {
+				t.Fatalf("%s waits from %v, want %v", tc.act, got.WaitingSince, tc.at)
+			}
+			if tc.act == Return && got.ReturnedFrom != tc.c.AgentID {
+				t.Fatalf("returned from agent %d, want the holder %d", got.ReturnedFrom, tc.c.AgentID)
 			}
 			if got.State == Ended && (got.EndedAt != tc.at || got.EndReason == "") {
 				t.Fatalf("ended without time or reason: %+v", got)

@@ -57,6 +57,10 @@ type ChatLine struct {
 	Name string    `json:"name"`
 	Text string    `json:"text"`
 	At   time.Time `json:"at"`
+	// CopiedFrom is the number of the ticket a message was first written
+	// on, when a merge copied it onto the conversation's ticket (0: it
+	// was written there).
+	CopiedFrom int64 `json:"copied_from,omitempty"`
 }
 
 // ChatState is a conversation's state as both sides see it.
@@ -185,17 +189,18 @@ func (d *Service) CustomerChat(ctx context.Context, token string) (chat.Conversa
 	return c, err
 }
 
-// ChatTranscript returns the conversation's lines: the public messages of
-// its ticket (internal notes never reach the customer), in the order they
-// were written. A conversation that followed a merge (customerLine) is on
-// the ticket kept, whose messages copied from another customer's ticket
-// are not its customer's to read (withoutOthersCopies).
+// ChatTranscript returns the conversation's lines as its customer reads
+// them: the public messages of its ticket (internal notes never reach the
+// customer), in the order they were written. A conversation that followed
+// a merge (customerLine) is on the ticket kept, whose messages copied from
+// another customer's ticket are not its customer's to read
+// (withoutOthersCopies).
 func (d *Service) ChatTranscript(ctx context.Context, c chat.Conversation) ([]ChatLine, error) {
 	t, err := d.store.Ticket(ctx, c.WorkspaceID, c.TicketID)
 	if err != nil {
 		return nil, err
 	}
-	events, err := d.store.EventsInTimeOrder(ctx, c.WorkspaceID, c.TicketID, 0, 0, 1000)
+	events, err := d.chatMessages(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -206,19 +211,112 @@ func (d *Service) ChatTranscript(ctx context.Context, c chat.Conversation) ([]Ch
 	if err != nil {
 		return nil, err
 	}
-	var lines []ChatLine
-	for _, e := range events {
-		if e.Kind == ticket.CustomerMessage || e.Kind == ticket.AgentReply {
-			lines = append(lines, chatLine(dir, c, e))
-		}
+	lines := make([]ChatLine, len(events))
+	for i, e := range events {
+		lines[i] = chatLine(dir, c, e)
 	}
 	return lines, nil
+}
+
+// AgentChatTranscript returns a conversation the agent may work, its
+// ticket, and its lines as agents read them: every public message of the
+// ticket, those a merge copied from another customer's ticket included
+// (the agent works the whole ticket, where the customer's transcript
+// leaves them out), each copy marked with the ticket it came from and
+// written under its own author's name.
+func (d *Service) AgentChatTranscript(ctx context.Context, a auth.Actor, id int64) (chat.Conversation, ticket.Ticket, []ChatLine, error) {
+	c, t, err := d.chatForAgent(ctx, a, id)
+	if err != nil {
+		return c, t, nil, err
+	}
+	events, err := d.chatMessages(ctx, c)
+	if err != nil {
+		return c, t, nil, err
+	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return c, t, nil, err
+	}
+	authors := chatAuthors{d: d, wsID: a.WorkspaceID, names: map[int64]string{t.CustomerID: c.Name}, sources: map[int64]int64{}}
+	lines := make([]ChatLine, len(events))
+	for i, e := range events {
+		lines[i] = chatLine(dir, c, e)
+		if e.Kind != ticket.CustomerMessage {
+			continue
+		}
+		name, err := authors.name(ctx, e.ActorCustomerID, lines[i].CopiedFrom)
+		if err != nil {
+			return c, t, nil, err
+		}
+		if name != "" {
+			lines[i].Name = name
+		}
+	}
+	return c, t, lines, nil
+}
+
+// chatAuthors names the customers whose messages an agent's transcript
+// shows: the message's author, or, for a message an agent entered on a
+// customer's behalf and a merge copied, the customer of the ticket it
+// came from. Each is read once.
+type chatAuthors struct {
+	d       *Service
+	wsID    int64
+	names   map[int64]string // customer id → name
+	sources map[int64]int64  // ticket number → its customer id
+}
+
+func (w chatAuthors) name(ctx context.Context, customerID, copiedFrom int64) (string, error) {
+	if customerID == 0 && copiedFrom != 0 {
+		id, known := w.sources[copiedFrom]
+		if !known {
+			src, err := w.d.store.TicketByNumber(ctx, w.wsID, copiedFrom)
+			if err != nil && !problem.Is(err, problem.NotFound) {
+				return "", err
+			}
+			id = src.CustomerID
+			w.sources[copiedFrom] = id
+		}
+		customerID = id
+	}
+	if customerID == 0 {
+		return "", nil
+	}
+	name, known := w.names[customerID]
+	if !known {
+		who, err := w.d.store.Customer(ctx, w.wsID, customerID)
+		if err != nil && !problem.Is(err, problem.NotFound) {
+			return "", err
+		}
+		name = who.Name
+		w.names[customerID] = name
+	}
+	return name, nil
+}
+
+// chatMessages are the public messages of a conversation's ticket in the
+// order they were written (merge copies among the rest).
+func (d *Service) chatMessages(ctx context.Context, c chat.Conversation) ([]ticket.Event, error) {
+	events, err := d.store.EventsInTimeOrder(ctx, c.WorkspaceID, c.TicketID, 0, 0, 1000)
+	if err != nil {
+		return nil, err
+	}
+	out := events[:0]
+	for _, e := range events {
+		if e.Kind == ticket.CustomerMessage || e.Kind == ticket.AgentReply {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 func chatLine(dir Directory, c chat.Conversation, e ticket.Event) ChatLine {
 	l := ChatLine{ID: e.ID, Text: e.Body, At: e.CreatedAt, From: "customer", Name: c.Name}
 	if e.Kind == ticket.AgentReply {
 		l.From, l.Name = "agent", dir.Member(e.ActorAgentID).Name
+	}
+	if m, ok := event.As[event.Message](e); ok {
+		l.CopiedFrom = m.MergedFrom
 	}
 	return l
 }
@@ -296,7 +394,7 @@ var errChatMovedMeanwhile = errors.New("chat moved to another ticket meanwhile")
 // customer's, else on a new ticket of their own (never another
 // customer's). The conversation then goes on there: its ticket is moved
 // in the line's transaction, so that the next lines, the agent's answers
-// and the transcript follow.
+// and the transcript follow (followChat).
 func (d *Service) customerLine(ctx context.Context, c chat.Conversation, line string) (ticket.Event, error) {
 	dir, err := d.Directory(ctx, auth.Actor{WorkspaceID: c.WorkspaceID})
 	if err != nil {
@@ -308,16 +406,16 @@ func (d *Service) customerLine(ctx context.Context, c chat.Conversation, line st
 		if err != nil {
 			return ticket.Event{}, err
 		}
+		holder := chatHolder(dir, c)
 		var written ticket.Event
+		var moved chat.Conversation
 		follow := func(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {
 			written = events[0]
 			if t.ID == c.TicketID {
 				return nil
 			}
-			moved, err := d.store.MoveChatToTicket(ctx, tx, c, t.ID)
-			if err == nil && !moved {
-				err = errChatMovedMeanwhile
-			}
+			var err error
+			moved, err = d.followChat(ctx, tx, c, holder, t)
 			return err
 		}
 		_, err = d.landCustomerMessage(ctx, c.WorkspaceID, t, nil, customerLanding{
@@ -335,8 +433,87 @@ func (d *Service) customerLine(ctx context.Context, c chat.Conversation, line st
 			}
 			continue
 		}
+		if err == nil && moved.State != c.State {
+			d.announce(ctx, moved) // back in the queue: both sides and the panels are told
+		}
 		return written, err
 	}
+}
+
+// chatHolder is the agent who accepted the conversation, as the access
+// rule sees them (auth.Actor{} while nobody holds it, or when they left
+// the workspace: nobody may work it as theirs then).
+func chatHolder(dir Directory, c chat.Conversation) auth.Actor {
+	if c.State != chat.Accepted || c.AgentID == 0 {
+		return auth.Actor{}
+	}
+	m := dir.Member(c.AgentID)
+	if m.ID == 0 {
+		return auth.Actor{}
+	}
+	return dir.ActorOf(m)
+}
+
+// followChat moves the conversation onto ticket t (where a merge took its
+// customer's line), in the line's transaction. An accepted conversation
+// stays with its agent when they may work t; otherwise nobody would
+// answer it (the agent may not, and the others see a colleague's chat):
+// it returns to the queue of t's tier, waiting and unassigned
+// (chat.Return), and the agent's panel says why (ReturnedChats). The
+// customer's lines stay on t either way.
+func (d *Service) followChat(ctx context.Context, tx *store.Tx, c chat.Conversation, holder auth.Actor, t ticket.Ticket) (chat.Conversation, error) {
+	next := c
+	if c.State == chat.Accepted && (holder.AgentID != c.AgentID || !ticket.CanWork(holder, t)) {
+		var err error
+		if next, err = chat.Next(c, chat.Return, 0, d.store.Now(), 0); err != nil {
+			return c, err
+		}
+	}
+	next.TicketID = t.ID
+	moved, err := d.store.MoveChatToTicket(ctx, tx, c, next)
+	if err == nil && !moved {
+		err = errChatMovedMeanwhile
+	}
+	return next, err
+}
+
+// ReturnedChat is a conversation the agent had accepted and that went
+// back to the queue (followChat), for their panel: with the ticket it now
+// follows and that ticket's tier.
+type ReturnedChat struct {
+	Chat   chat.Conversation
+	Ticket ticket.Ticket
+	Tier   workspace.Tier
+}
+
+// ReturnedChats lists the open conversations the agent had accepted and
+// that went back to the queue because they followed a merge onto a
+// ticket the agent may not work (those they may work again are in
+// OpenChats as any other).
+func (d *Service) ReturnedChats(ctx context.Context, a auth.Actor) ([]ReturnedChat, error) {
+	if err := notForCollaborators(a); err != nil {
+		return nil, err
+	}
+	list, err := d.store.ReturnedChats(ctx, a.WorkspaceID, a.AgentID)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := d.Directory(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	var out []ReturnedChat
+	for _, c := range list {
+		t, err := d.store.Ticket(ctx, a.WorkspaceID, c.TicketID)
+		if err != nil {
+			return nil, err
+		}
+		if ticket.CanWork(a, t) {
+			continue
+		}
+		out = append(out, ReturnedChat{Chat: c, Ticket: t, Tier: dir.Tier(t.TierID)})
+	}
+	return out, nil
 }
 
 // OpenChat is an open conversation as the agents' panel lists it.

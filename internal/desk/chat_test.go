@@ -237,3 +237,124 @@ func TestACustomersChatLineNeverFollowsAMergeIntoAnotherCustomersTicket(t *testi
 		}
 	})
 }
+
+// On a chat that followed a merge onto a ticket holding a message copied
+// from another customer's ticket (carole's, one organisation), the agent
+// working the ticket reads that message in the chat, under carole's name
+// and marked with the ticket it was copied from; alice's transcript still
+// leaves it out.
+func TestTheAgentsChatShowsEveryCopiedMessageTheCustomersDoesNot(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		car, hers, _ := env.caroleMergedIntoAlice(t, "Carole : notre contrat 4471 est résilié.")
+		c, token := env.aliceChatting(t)
+		kept := env.f.Ticket["L1"] // alice's
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, kept.ID, []int64{c.TicketID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.d.CustomerSays(env.ctx, token, "Après la fusion : une question."); err != nil {
+			t.Fatal(err)
+		}
+		now, _, lines, err := env.d.AgentChatTranscript(env.ctx, env.l1, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now.TicketID != kept.ID {
+			t.Fatalf("the chat is on ticket %d, want the kept %d", now.TicketID, kept.ID)
+		}
+		var copied *desk.ChatLine
+		for i, l := range lines {
+			if strings.Contains(l.Text, "contrat 4471") {
+				copied = &lines[i]
+			}
+		}
+		if copied == nil {
+			t.Fatalf("the agent's chat lacks carole's copied message: %+v", lines)
+		}
+		if copied.CopiedFrom != hers.Number || copied.Name != car.Name || copied.From != "customer" {
+			t.Errorf("carole's message reads %+v, want it from %q, copied from %s", *copied, car.Name, hers.Reference)
+		}
+		for _, l := range lines {
+			if l.Text == "Après la fusion : une question." && l.CopiedFrom != 0 {
+				t.Errorf("alice's line written on the kept ticket is marked copied from #%d", l.CopiedFrom)
+			}
+		}
+		if got := chatLines(t, env, now); slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, "contrat 4471") }) {
+			t.Errorf("alice's transcript shows carole's message: %q", got)
+		}
+		if _, _, _, err := env.d.AgentChatTranscript(env.ctx, env.l3, c.ID); err == nil {
+			t.Error("an agent who may not work the ticket read the chat")
+		}
+	})
+}
+
+// A chat accepted by the L1 agent whose ticket is merged into alice's
+// ticket of tier L2 (which the L1 agent may not work): her next line
+// lands on that ticket, and the chat, which nobody could answer any more,
+// goes back to the queue of L2, waiting and unassigned. The L2 agent sees
+// it waiting and may accept it; the L1 agent no longer answers it, and
+// their panel lists it as returned, with the ticket it follows and its
+// tier. Nothing of alice's is lost.
+func TestAnAcceptedChatFollowingAMergeTheAgentMayNotWorkReturnsToTheQueue(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		c, token := env.aliceChatting(t)
+		kept := env.f.Ticket["L2"] // alice's, tier L2
+		if _, err := env.d.MergeTickets(env.ctx, env.lead, kept.ID, []int64{c.TicketID}); err != nil {
+			t.Fatal(err)
+		}
+		line := "Après la fusion : vous êtes toujours là ?"
+		if _, err := env.d.CustomerSays(env.ctx, token, line); err != nil {
+			t.Fatal(err)
+		}
+		if !env.timelineHas(t, kept.ID, line) {
+			t.Fatalf("alice's line is not on the kept %s", kept.Reference)
+		}
+		now, err := env.s.Chat(env.ctx, env.f.WS.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now.TicketID != kept.ID || now.State != chat.Waiting || now.AgentID != 0 || now.ReturnedFrom != env.f.AgentL1.ID {
+			t.Fatalf("the chat is %+v; want it waiting, unassigned, on %s, returned from the L1 agent", now, kept.Reference)
+		}
+		if !slices.ContainsFunc(openChats(t, env, env.l2), func(o desk.OpenChat) bool { return o.Chat.ID == c.ID && o.Chat.State == chat.Waiting }) {
+			t.Error("the L2 agent does not see the chat waiting")
+		}
+		if slices.ContainsFunc(openChats(t, env, env.l1), func(o desk.OpenChat) bool { return o.Chat.ID == c.ID }) {
+			t.Error("the L1 agent still lists the chat as one to answer")
+		}
+		if _, err := env.d.AgentSays(env.ctx, env.l1, c.ID, "Je suis là."); err == nil {
+			t.Error("the L1 agent still answers a chat on a ticket they may not work")
+		}
+		back, err := env.d.ReturnedChats(env.ctx, env.l1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(back) != 1 || back[0].Chat.ID != c.ID || back[0].Ticket.ID != kept.ID || back[0].Tier.Code != "L2" {
+			t.Fatalf("the L1 agent's returned chats are %+v; want this chat, on %s, tier L2", back, kept.Reference)
+		}
+		if back, _ := env.d.ReturnedChats(env.ctx, env.l2); len(back) != 0 {
+			t.Errorf("the L2 agent is told of a chat they never had: %+v", back)
+		}
+		if _, err := env.d.AcceptChat(env.ctx, env.l2, c.ID); err != nil {
+			t.Fatalf("the L2 agent accepts it: %v", err)
+		}
+		if _, err := env.d.AgentSays(env.ctx, env.l2, c.ID, "Je prends la suite."); err != nil {
+			t.Fatalf("the L2 agent answers: %v", err)
+		}
+		got := chatLines(t, env, now)
+		for _, want := range []string{"Bonjour", "Je regarde.", line, "Je prends la suite."} {
+			if !slices.Contains(got, want) {
+				t.Errorf("alice's transcript %q lacks %q", got, want)
+			}
+		}
+	})
+}
+
+// openChats is the agent's Chats panel list.
+func openChats(t *testing.T, env deskTest, a auth.Actor) []desk.OpenChat {
+	t.Helper()
+	list, err := env.d.OpenChats(env.ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
+}

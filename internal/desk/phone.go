@@ -12,7 +12,6 @@ import (
 	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/store"
-	"github.com/palier/palier/internal/text"
 	"github.com/palier/palier/internal/ticket"
 	"github.com/palier/palier/internal/workspace"
 )
@@ -123,12 +122,9 @@ func (d *Service) RequestCallback(ctx context.Context, a auth.Actor, in Callback
 		return ticket.Ticket{}, err
 	}
 	f := problem.Fields{}
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" {
-		f.Required("name")
-	} else {
-		text.Check(in.Name, text.Name).Add(f, "name")
-	}
+	// The name is the customer's own, as on the public forms: the same
+	// limit and the same refusal (checkLine).
+	in.Name = checkLine(f, "name", in.Name, maxCustomerName)
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	workspace.CheckEmail(f, "email", in.Email)
 	in.Number = checkNumber(f, "number", in.Number)

@@ -35,14 +35,15 @@ func (s *Store) InsertChat(ctx context.Context, tx *Tx, c chat.Conversation, tok
 	return id, nil
 }
 
-const chatColumns = `id, workspace_id, ticket_id, state, COALESCE(agent_id, 0), name, email, language, started_at, waiting_since, ended_at, end_reason`
+const chatColumns = `id, workspace_id, ticket_id, state, COALESCE(agent_id, 0), name, email, language, started_at, waiting_since, ended_at, end_reason,
+	COALESCE(returned_from_agent_id, 0)`
 
 func scanChat(r interface{ Scan(...any) error }) (chat.Conversation, error) {
 	var c chat.Conversation
 	var state string
 	var started, waiting int64
 	var ended sql.NullInt64
-	err := r.Scan(&c.ID, &c.WorkspaceID, &c.TicketID, &state, &c.AgentID, &c.Name, &c.Email, &c.Language, &started, &waiting, &ended, &c.EndReason)
+	err := r.Scan(&c.ID, &c.WorkspaceID, &c.TicketID, &state, &c.AgentID, &c.Name, &c.Email, &c.Language, &started, &waiting, &ended, &c.EndReason, &c.ReturnedFrom)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, problem.NotFoundf("chat")
 	}
@@ -112,22 +113,37 @@ func changedOneRow(res sql.Result, err error, what string) (bool, error) {
 	return n == 1, nil
 }
 
-// MoveChatToTicket binds conversation c to ticket toID, in tx (the
+// MoveChatToTicket binds conversation c to the ticket next follows, in
+// next's state (the same, or back in the queue: chat.Return), in tx (the
 // transaction of the customer's line that followed a merge there), only
-// if it is still bound to c.TicketID: it reports false when a line
-// racing this one moved it first (the caller rolls back and reads it
-// again).
-func (s *Store) MoveChatToTicket(ctx context.Context, tx *Tx, c chat.Conversation, toID int64) (bool, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE chats SET ticket_id = $1 WHERE id = $2 AND workspace_id = $3 AND ticket_id = $4`,
-		toID, c.ID, c.WorkspaceID, c.TicketID)
+// if it is still bound to c's ticket in c's state and agent: it reports
+// false when a line, or a state change, racing this one moved it first
+// (the caller rolls back and reads it again).
+func (s *Store) MoveChatToTicket(ctx context.Context, tx *Tx, c, next chat.Conversation) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE chats SET ticket_id = $1, state = $2, agent_id = $3, waiting_since = $4, returned_from_agent_id = $5
+		WHERE id = $6 AND workspace_id = $7 AND ticket_id = $8 AND state = $9 AND COALESCE(agent_id, 0) = $10`,
+		next.TicketID, string(next.State), nullID(next.AgentID), ms(next.WaitingSince), nullID(next.ReturnedFrom),
+		c.ID, c.WorkspaceID, c.TicketID, string(c.State), c.AgentID)
 	return changedOneRow(res, err, "move chat to ticket")
+}
+
+// ReturnedChats lists a workspace's open conversations (waiting, accepted
+// or missed) that returned to the queue from agentID (chat.Return),
+// newest first.
+func (s *Store) ReturnedChats(ctx context.Context, wsID, agentID int64) ([]chat.Conversation, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE workspace_id = $1 AND returned_from_agent_id = $2 AND state IN ($3, $4, $5)
+		ORDER BY waiting_since DESC, id DESC LIMIT 50`, wsID, agentID, string(chat.Waiting), string(chat.Accepted), string(chat.Missed))
+	if err != nil {
+		return nil, fmt.Errorf("list returned chats: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (chat.Conversation, error) { return scanChat(r) })
 }
 
 // DueChats lists the waiting conversations, of every workspace, that have
 // waited at least their workspace's wait at now.
 func (s *Store) DueChats(ctx context.Context, now time.Time) ([]chat.Conversation, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT c.id, c.workspace_id, c.ticket_id, c.state, COALESCE(c.agent_id, 0), c.name, c.email, c.language,
-		c.started_at, c.waiting_since, c.ended_at, c.end_reason
+		c.started_at, c.waiting_since, c.ended_at, c.end_reason, COALESCE(c.returned_from_agent_id, 0)
 		FROM chats c LEFT JOIN chat_settings cs ON cs.workspace_id = c.workspace_id
 		WHERE c.state = $1 AND c.waiting_since + COALESCE(cs.wait_ms, $2) <= $3
 		ORDER BY c.waiting_since, c.id LIMIT 500`, string(chat.Waiting), chat.DefaultWait.Milliseconds(), ms(now))

@@ -141,30 +141,49 @@ func (s *Store) MergeCustomers(ctx context.Context, wsID, actorID, intoID, fromI
 
 // keptCustomerForIntake is the customer a new ticket for customerID is
 // filed on, read in the ticket's transaction: customerID, or the customer
-// it was merged into. A ticket filed on a merged-away record would stay
-// there: the merge moved that record's tickets already. On PostgreSQL the
-// row is locked (FOR KEY SHARE, which the ticket's foreign key takes
-// anyway) against the merge's FOR UPDATE: a merge under way makes the
-// intake wait, then read the pointer it committed; a merge starting after
-// waits for the ticket, then moves it. SQLite runs one writing
-// transaction at a time. An unknown id is returned as it is, for the
-// reference check to refuse. The PostgreSQL intake statement does the
-// same (intakeStatement, kept).
+// it was merged into, followed to the record that is not merged. A ticket
+// filed on a merged-away record would stay there: the merge moved that
+// record's tickets already.
+//
+// On PostgreSQL each record on the way is locked (FOR KEY SHARE, which
+// the ticket's foreign key takes anyway) against a merge's FOR UPDATE: a
+// merge under way makes the intake wait, then read the pointer it
+// committed; a merge starting after waits for the ticket, then moves it.
+// The pointer read on a record is not enough: A merged into B points at
+// B, and a merge of B into C under way (which repoints A only when it
+// commits) would leave the ticket on B; locking B and reading its pointer
+// again leads to C. SQLite runs one writing transaction at a time. An
+// unknown id is returned as it is, for the reference check to refuse.
+// The PostgreSQL intake statement does the same (intakeStatement, kept).
 func (s *Store) keptCustomerForIntake(ctx context.Context, tx *Tx, wsID, customerID int64) (int64, error) {
-	q := `SELECT COALESCE(merged_into_id, id) FROM customers WHERE id = $1 AND workspace_id = $2`
+	q := `SELECT COALESCE(merged_into_id, 0) FROM customers WHERE id = $1 AND workspace_id = $2`
 	if s.dialect == Postgres {
 		q += ` FOR KEY SHARE`
 	}
-	var kept int64
-	err := tx.QueryRowContext(ctx, q, customerID, wsID).Scan(&kept)
-	if errors.Is(err, sql.ErrNoRows) {
-		return customerID, nil
+	id := customerID
+	// A merge repoints the records merged into the one it empties, so a
+	// committed chain is one hop long; a longer one is a merge under way.
+	for range maxCustomerHops {
+		var next int64
+		err := tx.QueryRowContext(ctx, q, id, wsID).Scan(&next)
+		if errors.Is(err, sql.ErrNoRows) {
+			return id, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("read the ticket's customer: %w", err)
+		}
+		if next == 0 {
+			return id, nil
+		}
+		id = next
 	}
-	if err != nil {
-		return 0, fmt.Errorf("read the ticket's customer: %w", err)
-	}
-	return kept, nil
+	return 0, fmt.Errorf("customer %d: merge pointers longer than %d", customerID, maxCustomerHops)
 }
+
+// maxCustomerHops bounds how far the intake follows customers' merge
+// pointers (keptCustomerForIntake): a cycle would be a defect, never a
+// reason to loop.
+const maxCustomerHops = 8
 
 // customerForMerge reads a customer's address and the record it was
 // merged into (0: none), locking the row on PostgreSQL.

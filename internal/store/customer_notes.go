@@ -97,12 +97,15 @@ func (s *Store) CustomerPortalAccount(ctx context.Context, wsID, customerID int6
 // orgTickets returns the FROM and WHERE of the active tickets of an
 // organisation's customers that viewer may see (the list's SQL twin of
 // ticket.CanView, see Filter.where). The tickets are read customer by
-// customer through tickets_customer_active_status, whatever the planner
-// would guess from a small or skewed table: the alternative it likes, the
+// customer through a per-customer index, whatever the planner would
+// guess from a small or skewed table: the alternative it likes, the
 // workspace's whole backlog in priority order, grows with the workspace
-// rather than with the organisation. SQLite is told the index (INDEXED
-// BY); PostgreSQL reads each customer's tickets in a LATERAL subquery
-// that OFFSET 0 keeps from being flattened into a join over the backlog.
+// rather than with the organisation. SQLite is told the index
+// (tickets_customer_active_status, INDEXED BY); PostgreSQL reads each
+// customer's tickets in a LATERAL subquery that OFFSET 0 keeps from being
+// flattened into a join over the backlog, and seeks them by workspace,
+// customer and active (tickets_customer_active). TestOrganisationTicketPlans
+// names both indexes.
 func orgTickets(d Dialect, wsID, orgID int64, viewer auth.Actor) (from string, args []any) {
 	where, args := Filter{Viewer: &viewer, ActiveOnly: true}.where(wsID)
 	args = append(args, orgID)

@@ -40,8 +40,13 @@ import (
 // the smaller heads, $33 the larger. The hand-off row carries the ticket's
 // sort keys and tier ($15, $16, $22, $3: migrations 0053–0054).
 //
-// An existing customer ($2) is read locked, and followed to the customer
-// it was merged into (kept): see keptCustomerForIntake, whose rule this is.
+// An existing customer ($2) is followed to the customer it was merged
+// into (kept), locked, and kept only when it is not merged itself: see
+// keptCustomerForIntake, whose rule this is. Locking it waits for a merge
+// of it under way, and the row is then checked again as that merge left
+// it: when it was merged meanwhile (A into B read, B being merged into
+// C), nothing is written and the caller runs the statement again, as for
+// a new customer (errCustomerRace), which reads A's new pointer to C.
 // The ticket's first message is then that customer's too ($25 -1).
 //
 // A new customer's row is read back through the statement's snapshot: when
@@ -66,7 +71,8 @@ const intakeStatement = `WITH ok AS (
 ), ncp AS (
   INSERT INTO customer_term_pairs (workspace_id, head_a, head_b, customer_id) SELECT $1, p.a, p.b, nc.id FROM nc, unnest($32::text[], $33::text[]) p(a, b)
 ), kept AS (
-  SELECT COALESCE(merged_into_id, id) AS id FROM customers WHERE $7::text = '' AND id = $2 AND workspace_id = $1 FOR KEY SHARE
+  SELECT m.id FROM customers c JOIN customers m ON m.id = COALESCE(c.merged_into_id, c.id) AND m.workspace_id = c.workspace_id
+  WHERE $7::text = '' AND c.id = $2 AND c.workspace_id = $1 AND m.merged_into_id IS NULL FOR KEY SHARE OF m
 ), cust AS (
   SELECT id FROM nc
   UNION ALL SELECT id FROM customers WHERE $7::text <> '' AND workspace_id = $1 AND email = $7

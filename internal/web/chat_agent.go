@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -36,10 +37,13 @@ func (s *server) authWS(h handler) http.Handler {
 
 type chatsPage struct {
 	base
-	Chats   []desk.OpenChat
-	Now     time.Time
-	IsAdmin bool
-	Wait    int // seconds
+	Chats []desk.OpenChat
+	// Returned are the chats the agent had accepted that went back to the
+	// queue (they followed a merge onto a ticket the agent may not work).
+	Returned []desk.ReturnedChat
+	Now      time.Time
+	IsAdmin  bool
+	Wait     int // seconds
 	// Enabled is whether chat is offered; Callbacks the callback requests
 	// still to make on tickets the agent may work (helpbox_chat.go).
 	Enabled   bool
@@ -55,6 +59,9 @@ func (s *server) chatsData(r *http.Request, rq *request) (chatsPage, error) {
 		return p, err
 	}
 	p.Chats = list
+	if p.Returned, err = s.d.ReturnedChats(r.Context(), rq.actor); err != nil {
+		return p, err
+	}
 	wait, err := s.d.ChatWait(r.Context(), rq.actor)
 	p.Wait = int(wait / time.Second)
 	if err != nil {
@@ -117,11 +124,7 @@ type chatAgentPage struct {
 }
 
 func (s *server) chatPageData(ctx context.Context, r *http.Request, rq *request, id int64) (chatAgentPage, error) {
-	c, t, err := s.d.Chat(ctx, rq.actor, id)
-	if err != nil {
-		return chatAgentPage{}, err
-	}
-	lines, err := s.d.ChatTranscript(ctx, c)
+	c, t, lines, err := s.d.AgentChatTranscript(ctx, rq.actor, id)
 	if err != nil {
 		return chatAgentPage{}, err
 	}
@@ -137,11 +140,24 @@ func (s *server) chatPageData(ctx context.Context, r *http.Request, rq *request,
 
 func (s *server) chatPage(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
 	p, err := s.chatPageData(r.Context(), r, rq, id)
+	if err != nil && s.returnedFrom(r.Context(), rq, id) {
+		// Their chat went back to the queue (the page reloads when its
+		// state moves): the panel says where and why.
+		http.Redirect(w, r, "/chats", http.StatusSeeOther)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	s.render(w, r, rq.loc, http.StatusOK, "chat_agent", "", p)
 	return nil
+}
+
+// returnedFrom reports whether the chat id is one the agent had accepted
+// and that went back to the queue (desk.ReturnedChats).
+func (s *server) returnedFrom(ctx context.Context, rq *request, id int64) bool {
+	list, err := s.d.ReturnedChats(ctx, rq.actor)
+	return err == nil && slices.ContainsFunc(list, func(c desk.ReturnedChat) bool { return c.Chat.ID == id })
 }
 
 func (s *server) chatAccept(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
@@ -218,9 +234,9 @@ func (s *server) chatAgentWS(w http.ResponseWriter, r *http.Request, rq *request
 		return nil
 	}
 	s.runWS(r, conn, s.chatSession(c, rq.loc,
-		func(ctx context.Context) (chat.Conversation, error) {
-			c, _, err := s.d.Chat(ctx, rq.actor, id)
-			return c, err
+		func(ctx context.Context) (chat.Conversation, []desk.ChatLine, error) {
+			c, _, lines, err := s.d.AgentChatTranscript(ctx, rq.actor, id)
+			return c, lines, err
 		},
 		func(ctx context.Context, text string) (desk.ChatLine, error) {
 			return s.d.AgentSays(ctx, rq.actor, id, text)

@@ -168,25 +168,33 @@ func (s *server) chatCustomerSession(c chat.Conversation, token string, loc *loc
 		loc = newLocale(c.Language, "", time.Now())
 	}
 	return s.chatSession(c, loc,
-		func(ctx context.Context) (chat.Conversation, error) { return s.d.CustomerChat(ctx, token) },
+		func(ctx context.Context) (chat.Conversation, []desk.ChatLine, error) {
+			c, err := s.d.CustomerChat(ctx, token)
+			if err != nil {
+				return c, nil, err
+			}
+			lines, err := s.d.ChatTranscript(ctx, c)
+			return c, lines, err
+		},
 		func(ctx context.Context, text string) (desk.ChatLine, error) {
 			return s.d.CustomerSays(ctx, token, text)
 		})
 }
 
 // chatSession is a conversation's socket, for either side: read finds the
-// conversation again as that side may (the desk checks it), say posts a
+// conversation again as that side may (the desk checks it), with its
+// transcript as that side reads it (the customer's leaves out the copies
+// of another customer's messages, the agent's marks them); say posts a
 // line as that side. Its first message is the transcript and the state.
-func (s *server) chatSession(c chat.Conversation, loc *locale, read func(context.Context) (chat.Conversation, error),
+func (s *server) chatSession(c chat.Conversation, loc *locale, read func(context.Context) (chat.Conversation, []desk.ChatLine, error),
 	say func(context.Context, string) (desk.ChatLine, error)) wsSession {
 	return wsSession{workspace: c.WorkspaceID, topic: desk.ChatTopic(c.ID), translate: loc.Error, say: say,
 		hello: func(ctx context.Context) (wsOut, error) {
-			c, err := read(ctx)
+			c, lines, err := read(ctx)
 			if err != nil {
 				return wsOut{}, err
 			}
-			lines, err := s.d.ChatTranscript(ctx, c)
 			st := s.d.ChatStateOf(ctx, c)
-			return wsOut{Type: "hello", Lines: lines, State: &st}, err
+			return wsOut{Type: "hello", Lines: lines, State: &st}, nil
 		}}
 }

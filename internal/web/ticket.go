@@ -81,6 +81,11 @@ type composer struct {
 	// the composer says where the conversation went, with the text kept
 	// (nil: nothing of the kind happened).
 	NotSent *keptRef
+	// KeptFiles are the names of the files attached to that refused reply:
+	// the page re-attaches them to the composer, which now takes a note
+	// (KeepFiles, app.js), or, on a whole page, asks for them again.
+	KeptFiles []string
+	KeepFiles bool
 }
 
 func pathID(r *http.Request, name string) (int64, error) {
@@ -294,6 +299,9 @@ func (s *server) postMessage(w http.ResponseWriter, r *http.Request, rq *request
 		return s.refuseMessage(w, r, rq, id, sent)
 	}
 	if p, ok := problem.As(err); ok && p.Code == ticket.ErrMerged.Code {
+		for _, f := range files {
+			sent.KeptFiles = append(sent.KeptFiles, f.Filename)
+		}
 		return s.refuseMerged(w, r, rq, id, sent)
 	}
 	if err != nil {
@@ -341,7 +349,10 @@ func (s *server) refuseMessage(w http.ResponseWriter, r *http.Request, rq *reque
 // composer saying that the reply was not sent and where the conversation
 // went, with the text typed kept in it, now taking notes only, so that
 // nothing is lost (the agent adds it as a note, or copies it to the
-// ticket kept). A macro chosen is dropped: it would be refused too.
+// ticket kept). A macro chosen is dropped: it would be refused too. The
+// files attached stay too: a file input cannot be filled by the server,
+// so the page's script moves the files the agent chose into the new
+// composer (htmx); a whole page names them, to attach again.
 func (s *server) refuseMerged(w http.ResponseWriter, r *http.Request, rq *request, id int64, c composer) error {
 	t, err := s.d.Ticket(r.Context(), rq.actor, id)
 	if err != nil {
@@ -354,6 +365,7 @@ func (s *server) refuseMerged(w http.ResponseWriter, r *http.Request, rq *reques
 	fresh := newComposer(rq, t)
 	c.TicketID, c.CanReply, c.Statuses, c.FilesHint = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(rq)
 	c.Mode, c.Status, c.Macro, c.MacroName, c.NotSent = fresh.Mode, "", 0, "", &kept
+	c.KeepFiles = len(c.KeptFiles) > 0 && isHTMX(r)
 	return showTicketForm(s, w, r, rq, id, http.StatusConflict, "composer", c, func(p *ticketPage) { p.Composer = c })
 }
 

@@ -174,6 +174,27 @@
     input.files = all.files;
   });
 
+  // A reply refused because the ticket was merged meanwhile comes back as
+  // a composer taking a note, with the text kept (data-keep-files): the
+  // files the agent had attached go into it too. A file input cannot be
+  // filled by the server, so the files are taken from the composer being
+  // replaced and put in the new one.
+  var leavingFiles = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail && e.detail.target;
+    var input = target && target.matches && target.matches("form[data-draft-key]") && target.querySelector("input[type=file][name=files]");
+    leavingFiles = input && input.files.length ? Array.prototype.slice.call(input.files) : null;
+  });
+  document.addEventListener("htmx:load", function (e) {
+    var form = e.target.matches && e.target.matches("form[data-keep-files]") ? e.target : null;
+    var input = form && form.querySelector("input[type=file][name=files]");
+    if (!input || !leavingFiles) return;
+    var kept = new DataTransfer();
+    leavingFiles.forEach(function (f) { kept.items.add(f); });
+    input.files = kept.files;
+    leavingFiles = null;
+  });
+
   // After an htmx swap that shows a refusal, focus moves to its summary
   // (role=alert, tabindex=-1), so keyboard and screen-reader users land on
   // what went wrong instead of staying on a button that may be gone. The

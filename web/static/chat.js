@@ -135,6 +135,16 @@
     li.appendChild(who);
     li.appendChild(document.createTextNode(" "));
     li.appendChild(what);
+    // A message a merge copied from another ticket (the agent's side
+    // only: the customer's transcript holds only their own).
+    if (l.copied_from && box.dataset.tCopied) {
+      li.className += " copied";
+      var from = document.createElement("span");
+      from.className = "copied-from";
+      from.textContent = box.dataset.tCopied.replace("{ref}", "#" + l.copied_from);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(from);
+    }
     lines.appendChild(li);
     li.scrollIntoView({ block: "nearest" });
   }
