@@ -1044,7 +1044,7 @@ func keyedSort(sort string) bool { return sort == "priority" || sort == "updated
 func viewerBranches(q *sqlArgs, v auth.Actor, teams bool) []accessBranch {
 	me := q.arg(v.AgentID)
 	out := []accessBranch{
-		{cond: "owner_id = " + me, owner: true},
+		ownerBranch(me),
 		{cond: "id IN (SELECT ticket_id FROM ticket_collaborators WHERE agent_id = " + me + ")", driver: &idDriver{"vc", "ticket_collaborators", me}, viaDriver: new("")},
 	}
 	if v.IsCollaborator() {
@@ -1074,6 +1074,21 @@ func viewerBranches(q *sqlArgs, v auth.Actor, teams bool) []accessBranch {
 	out = append(out, accessBranch{cond: "sensitive = " + notSensitive + " AND id IN (SELECT ticket_id FROM ticket_handoffs WHERE agent_id = " + me + ")",
 		driver: &idDriver{"vh", "ticket_handoffs", me}, viaDriver: new("sensitive = " + notSensitive)})
 	return out
+}
+
+// probesMembership tells whether the filter names a set of tickets that
+// is small beside an agent's swarms and hand-offs: one customer's, or one
+// owner's (the viewer's own is the owner branch alone). Those branches
+// then read the filter's tickets and probe the agent's membership by its
+// primary key, instead of walking all of the agent's rows (58,764
+// hand-offs for the L1 agent at 1M tickets) testing each ticket.
+func (f Filter) probesMembership() bool {
+	return f.CustomerID != 0 || f.OwnerID != 0
+}
+
+// ownerBranch is the way in of the tickets the agent (parameter me) owns.
+func ownerBranch(me string) accessBranch {
+	return accessBranch{cond: "owner_id = " + me, owner: true}
 }
 
 // listBranch is one ordered seek of a page: its FROM and its condition
@@ -1123,7 +1138,16 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		// ticket of it with the same sensitivity rule. Reading it anyway
 		// walked the team's tickets of that tier for nothing new.
 		teams := len(f.TierIDs) == 0 || slices.ContainsFunc(f.TierIDs, func(t int64) bool { return !slices.Contains(v.TierIDs, t) })
-		access = viewerBranches(q, *v, teams)
+		if f.OwnerID == v.AgentID {
+			// The owner sees every ticket they own (ticket.CanView): the
+			// viewer's other ways in add nothing, and their swarm and
+			// hand-off branches walked all of the agent's rows looking
+			// for their own tickets (58,764 hand-offs for the L1 agent at
+			// 1M tickets, 369 ms of CPU a page).
+			access = []accessBranch{ownerBranch(q.arg(v.AgentID))}
+		} else {
+			access = viewerBranches(q, *v, teams)
+		}
 	}
 	if fixed != nil && len(access) > 1 {
 		// Those rows are read once, each tested for every way the viewer
@@ -1143,8 +1167,13 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		var c []string
 		from := "tickets"
 		drv := fixed
-		if drv == nil {
+		if drv == nil && !f.probesMembership() {
 			drv = br.driver
+		} else if drv == nil && br.driver != nil {
+			// A bounded set of tickets (a customer's, an owner's) read
+			// through the tickets' own index, each probed for membership,
+			// rather than every row of the agent tested for the filter.
+			br.cond = anyAccess(q, []accessBranch{br}, true)
 		}
 		alias := ""
 		if drv != nil {
