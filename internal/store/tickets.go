@@ -209,11 +209,11 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 
 // insertHandoff records that an agent handed a ticket off; handing the
 // same ticket off again only moves the time. The row takes the ticket's
-// sort keys and tier as they are (migrations 0053–0054; a trigger keeps
+// sort keys, tier and team as they are (migrations 0053–0055; a trigger keeps
 // them after).
 func insertHandoff(ctx context.Context, tx *Tx, ticketID, agentID int64, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id)
-		SELECT id, $2, $3, active, priority, updated_at, tier_id FROM tickets WHERE id = $1
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id)
+		SELECT id, $2, $3, active, priority, updated_at, tier_id, team_id FROM tickets WHERE id = $1
 		ON CONFLICT (ticket_id, agent_id) DO UPDATE SET handed_at = excluded.handed_at`, ticketID, agentID, ms(now))
 	if err != nil {
 		return fmt.Errorf("record hand-off: %w", err)
@@ -1009,7 +1009,7 @@ type accessBranch struct {
 // sort order for them (CROSS JOIN keeps that order on SQLite).
 type idDriver struct{ alias, table, agent string }
 
-func (d idDriver) from(dialect Dialect, sort string, byTier bool) string {
+func (d idDriver) from(dialect Dialect, sort string, seek driverSeek) string {
 	table := d.table + " " + d.alias
 	if dialect == Postgres {
 		// Each driver row probes its ticket, in the driver's order, and
@@ -1022,15 +1022,41 @@ func (d idDriver) from(dialect Dialect, sort string, byTier bool) string {
 		// only the probe.
 		return table + " CROSS JOIN LATERAL (SELECT * FROM tickets WHERE tickets.id = " + d.alias + ".ticket_id OFFSET 0) AS tickets"
 	}
-	switch {
-	case byTier:
-		table += " INDEXED BY " + d.table + "_agent_tier_" + sort
-	case keyedSort(sort):
+	if ix := seek.index(sort); ix != "" {
 		// SQLite has no statistics to choose between the agent's
-		// indexes: name the one holding the sort's key.
-		table += " INDEXED BY " + d.table + "_agent_" + sort
+		// indexes: name the one holding the branch's prefix and the
+		// sort's key.
+		table += " INDEXED BY " + d.table + ix
 	}
 	return table + " CROSS JOIN tickets ON tickets.id = " + d.alias + ".ticket_id"
+}
+
+// driverSeek says which copies of the ticket's columns a branch read from
+// an agent's swarms or hand-offs fixes by equality, so that it seeks the
+// index of the rows leading with them (migrations 0053–0055).
+type driverSeek struct {
+	team, tier bool
+	active     bool // the branch fixes the ticket's active
+}
+
+// index names the suffix of the driver table's index serving the seek in
+// a sort order ("" for (agent, ticket), the table's own in id order).
+func (k driverSeek) index(sort string) string {
+	key := "id"
+	if keyedSort(sort) {
+		key = sort
+	}
+	switch {
+	case k.team:
+		return "_agent_team_" + key
+	case k.tier:
+		return "_agent_tier_" + key
+	case keyedSort(sort):
+		return "_agent_" + key
+	case k.active:
+		return "_agent_active_id"
+	}
+	return ""
 }
 
 // keyedSort tells whether a sort orders by a key beside the id (priority,
@@ -1098,7 +1124,9 @@ func ownerBranch(me string) accessBranch {
 type listBranch struct {
 	from, cond string
 	prefix     indexPrefix
-	driver     string // alias of the driver table the branch starts from, if any
+	driver     string    // alias of the driver table the branch starts from, if any
+	drv        *idDriver // that driver
+	seek       driverSeek
 }
 
 // indexPrefix says which columns a branch fixes by equality.
@@ -1176,21 +1204,32 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 			br.cond = anyAccess(q, []accessBranch{br}, true)
 		}
 		alias := ""
+		var seek driverSeek
 		if drv != nil {
-			byTier := tier != "" && keyedSort(f.Sort)
-			from, alias = drv.from(d, f.Sort, byTier), drv.alias
 			c = append(c, drv.alias+".agent_id = "+drv.agent)
-			if byTier {
-				// The driver's copy of the tier leads its tier index
-				// (migration 0054): walking the agent's rows of every
-				// tier for one read all of them when it holds few.
+			if f.TeamID != 0 {
+				// The driver's copy of the team leads its team indexes
+				// (migration 0055): the L1 agent's hand-offs are all in
+				// other teams, and testing each ticket read all of them.
+				c = append(c, drv.alias+".ticket_team_id = "+q.arg(f.TeamID))
+				seek.team = true
+			}
+			if tier != "" {
+				// The driver's copy of the tier leads its tier indexes
+				// (migrations 0054–0055), or under a team filter is tested
+				// on the row: walking the agent's rows of every tier for
+				// one read all of them when it holds few.
 				c = append(c, drv.alias+".ticket_tier_id = "+tier)
+				seek.tier = true
 			}
-			if v, ok := f.active(); ok && keyedSort(f.Sort) {
-				// The driver's copy of active leads its sort index
-				// (migration 0053): fixing it makes the branch one seek.
+			if v, ok := f.active(); ok {
+				// The driver's copy of active follows the prefix in each
+				// of its indexes (migrations 0053, 0055): fixing it makes
+				// the branch one seek.
 				c = append(c, drv.alias+".ticket_active = "+q.arg(v))
+				seek.active = true
 			}
+			from, alias = drv.from(d, f.Sort, seek), drv.alias
 			if drv == br.driver && br.viaDriver != nil {
 				// The join is the branch's membership test: the same
 				// IN (…) again only re-reads the agent's rows.
@@ -1209,7 +1248,7 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		}
 		px := indexPrefix{tier: tier != "", team: f.TeamID != 0 || br.team != 0,
 			owner: f.OwnerID != 0 || f.Unassigned || br.owner, kind: f.RequestTypeID != 0, driven: from != "tickets"}
-		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND "), prefix: px, driver: alias})
+		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND "), prefix: px, driver: alias, drv: drv, seek: seek})
 	}
 	for _, br := range access {
 		// The viewer's own tickets under owner=none, or under another
@@ -1254,10 +1293,12 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		for _, br := range out {
 			col := "active"
 			switch {
-			case br.driver != "" && keyedSort(f.Sort):
-				// An agent's swarms or hand-offs in a key order: two seeks
-				// of the driver's sort index, as for tickets' own.
+			case br.driver != "":
+				// An agent's swarms or hand-offs: two seeks of the
+				// driver's index, as for tickets' own.
 				col = br.driver + ".ticket_active"
+				br.seek.active = true
+				br.from = br.drv.from(d, f.Sort, br.seek)
 			case br.from != "tickets":
 				split = append(split, br)
 				continue
@@ -1270,7 +1311,7 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 				if br.cond != "" {
 					c = br.cond + " AND " + c
 				}
-				split = append(split, listBranch{from: br.from, cond: c, prefix: br.prefix, driver: br.driver})
+				split = append(split, listBranch{from: br.from, cond: c, prefix: br.prefix, driver: br.driver, drv: br.drv, seek: br.seek})
 			}
 		}
 		out = split
@@ -1558,10 +1599,10 @@ func (s *Store) AddCollaborators(ctx context.Context, wsID, ticketID, byID int64
 }
 
 func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, agentID, byID int64, inv Invitation, now time.Time) (ticket.Event, error) {
-	// The row takes the ticket's sort keys and tier as they are
-	// (migrations 0053–0054; a trigger keeps them after).
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id)
-		SELECT id, $2, $3, $4, active, priority, updated_at, tier_id FROM tickets WHERE id = $1`,
+	// The row takes the ticket's sort keys, tier and team as they are
+	// (migrations 0053–0055; a trigger keeps them after).
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id)
+		SELECT id, $2, $3, $4, active, priority, updated_at, tier_id, team_id FROM tickets WHERE id = $1`,
 		ticketID, agentID, nullID(byID), ms(now)); err != nil {
 		return ticket.Event{}, fmt.Errorf("add collaborator: %w", err)
 	}
