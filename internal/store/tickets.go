@@ -209,11 +209,11 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 
 // insertHandoff records that an agent handed a ticket off; handing the
 // same ticket off again only moves the time. The row takes the ticket's
-// sort keys, tier and team as they are (migrations 0053–0055; a trigger keeps
+// sort keys, tier, team and owner as they are (migrations 0053–0056; a trigger keeps
 // them after).
 func insertHandoff(ctx context.Context, tx *Tx, ticketID, agentID int64, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id)
-		SELECT id, $2, $3, active, priority, updated_at, tier_id, team_id FROM tickets WHERE id = $1
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id, ticket_owner_id)
+		SELECT id, $2, $3, active, priority, updated_at, tier_id, team_id, owner_id FROM tickets WHERE id = $1
 		ON CONFLICT (ticket_id, agent_id) DO UPDATE SET handed_at = excluded.handed_at`, ticketID, agentID, ms(now))
 	if err != nil {
 		return fmt.Errorf("record hand-off: %w", err)
@@ -740,6 +740,10 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 				parts = ks.split[:]
 			}
 		}
+		if d == Postgres && f.Unassigned && br.driver != "" {
+			// The same for a driver's copy of the owner (migration 0056).
+			order = strings.ReplaceAll(unassignedOrder[f.Sort], "owner_id", br.driver+".ticket_owner_id") + order
+		}
 		if d == Postgres && f.Unassigned && br.driver == "" {
 			// PostgreSQL does not count "owner_id IS NULL" as fixing the
 			// column, so it saw no order in the (…, active, owner_id,
@@ -1033,10 +1037,11 @@ func (d idDriver) from(dialect Dialect, sort string, seek driverSeek) string {
 
 // driverSeek says which copies of the ticket's columns a branch read from
 // an agent's swarms or hand-offs fixes by equality, so that it seeks the
-// index of the rows leading with them (migrations 0053–0055).
+// index of the rows leading with them (migrations 0053–0056): the team,
+// else the owner, else the tier; the others are tested on the row.
 type driverSeek struct {
-	team, tier bool
-	active     bool // the branch fixes the ticket's active
+	team, owner, tier bool
+	active            bool // the branch fixes the ticket's active
 }
 
 // index names the suffix of the driver table's index serving the seek in
@@ -1049,6 +1054,8 @@ func (k driverSeek) index(sort string) string {
 	switch {
 	case k.team:
 		return "_agent_team_" + key
+	case k.owner:
+		return "_agent_owner_" + key
 	case k.tier:
 		return "_agent_tier_" + key
 	case keyedSort(sort):
@@ -1103,13 +1110,14 @@ func viewerBranches(q *sqlArgs, v auth.Actor, teams bool) []accessBranch {
 }
 
 // probesMembership tells whether the filter names a set of tickets that
-// is small beside an agent's swarms and hand-offs: one customer's, or one
-// owner's (the viewer's own is the owner branch alone). Those branches
-// then read the filter's tickets and probe the agent's membership by its
-// primary key, instead of walking all of the agent's rows (58,764
-// hand-offs for the L1 agent at 1M tickets) testing each ticket.
+// is small beside an agent's swarms and hand-offs: one customer's. Those
+// branches then read the customer's tickets and probe the agent's
+// membership by its primary key, instead of walking all of the agent's
+// rows (58,764 hand-offs for the L1 agent at 1M tickets) testing each
+// ticket. (An owner's tickets are not small: 95,000 for the L2 agent;
+// the rows carry the owner instead, see driverSeek.)
 func (f Filter) probesMembership() bool {
-	return f.CustomerID != 0 || f.OwnerID != 0
+	return f.CustomerID != 0
 }
 
 // ownerBranch is the way in of the tickets the agent (parameter me) owns.
@@ -1148,8 +1156,22 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 	// the shared conditions leave out (tested again, it made PostgreSQL
 	// hash all of the agent's rows a second time).
 	var fixed *idDriver
+	var probes []string
 	shared := f
 	switch {
+	case f.probesMembership():
+		// A customer's few tickets, each probed for the membership on
+		// its primary key, rather than every one of the agent's rows
+		// read (as a set, IN, PostgreSQL hashed all of them: anyAccess).
+		for _, m := range []struct {
+			agent int64
+			table string
+		}{{f.CollaboratorID, "ticket_collaborators"}, {f.HandedOffBy, "ticket_handoffs"}} {
+			if m.agent != 0 {
+				probes = append(probes, "EXISTS (SELECT 1 FROM "+m.table+" m WHERE m.ticket_id = tickets.id AND m.agent_id = "+q.arg(m.agent)+")")
+			}
+		}
+		shared.CollaboratorID, shared.HandedOffBy = 0, 0
 	case f.HandedOffBy != 0:
 		fixed = &idDriver{"fh", "ticket_handoffs", q.arg(f.HandedOffBy)}
 		shared.HandedOffBy = 0
@@ -1157,7 +1179,7 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		fixed = &idDriver{"fc", "ticket_collaborators", q.arg(f.CollaboratorID)}
 		shared.CollaboratorID = 0
 	}
-	base := shared.base(q)
+	base := strings.Join(append([]string{shared.base(q)}, probes...), " AND ")
 	access := []accessBranch{{}}
 	v := f.Viewer
 	if v != nil && !v.IsAdmin() {
@@ -1213,6 +1235,17 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 				// other teams, and testing each ticket read all of them.
 				c = append(c, drv.alias+".ticket_team_id = "+q.arg(f.TeamID))
 				seek.team = true
+			}
+			switch {
+			// The driver's copy of the owner leads its owner indexes
+			// (migration 0056): an agent's hand-offs of one owner, or
+			// unassigned, are a seek of their own.
+			case f.OwnerID != 0:
+				c = append(c, drv.alias+".ticket_owner_id = "+q.arg(f.OwnerID))
+				seek.owner = true
+			case f.Unassigned:
+				c = append(c, drv.alias+".ticket_owner_id IS NULL")
+				seek.owner = true
 			}
 			if tier != "" {
 				// The driver's copy of the tier leads its tier indexes
@@ -1599,10 +1632,10 @@ func (s *Store) AddCollaborators(ctx context.Context, wsID, ticketID, byID int64
 }
 
 func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, agentID, byID int64, inv Invitation, now time.Time) (ticket.Event, error) {
-	// The row takes the ticket's sort keys, tier and team as they are
-	// (migrations 0053–0055; a trigger keeps them after).
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id)
-		SELECT id, $2, $3, $4, active, priority, updated_at, tier_id, team_id FROM tickets WHERE id = $1`,
+	// The row takes the ticket's sort keys, tier, team and owner as they
+	// are (migrations 0053–0056; a trigger keeps them after).
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id, ticket_owner_id)
+		SELECT id, $2, $3, $4, active, priority, updated_at, tier_id, team_id, owner_id FROM tickets WHERE id = $1`,
 		ticketID, agentID, nullID(byID), ms(now)); err != nil {
 		return ticket.Event{}, fmt.Errorf("add collaborator: %w", err)
 	}

@@ -36,7 +36,8 @@ import (
 // document (tickets_search_index.go) $30 its subject's terms, $31 its
 // messages' terms; the new customer's pairs of word heads (termPairs) $32
 // the smaller heads, $33 the larger. The hand-off row carries the ticket's
-// sort keys, tier and team ($15, $16, $22, $3, $4: migrations 0053–0055).
+// sort keys, tier, team and owner ($15, $16, $22, $3, $4, $5: migrations
+// 0053–0056).
 //
 // An existing customer ($2) is read locked, and followed to the customer
 // it was merged into (kept): see keptCustomerForIntake, whose rule this is.
@@ -85,8 +86,8 @@ const intakeStatement = `WITH ok AS (
   FROM t, unnest($23::text[], $24::bigint[], $25::bigint[], $26::text[], $27::text[]) WITH ORDINALITY AS e(kind, agent, cust, body, data, ord)
   ORDER BY e.ord
 ), ho AS (
-  INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id)
-  SELECT t.id, $28, $22, $15, $16, $22, $3, NULLIF($4, 0) FROM t WHERE $28::bigint <> 0
+  INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id, ticket_owner_id)
+  SELECT t.id, $28, $22, $15, $16, $22, $3, NULLIF($4, 0), NULLIF($5, 0) FROM t WHERE $28::bigint <> 0
 ), doc AS (
   INSERT INTO ticket_search (ticket_id, search)
   SELECT t.id, setweight(to_tsvector('simple', $30), 'A') || setweight(to_tsvector('simple', $31), 'B') FROM t

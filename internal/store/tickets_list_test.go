@@ -206,6 +206,11 @@ func TestSwarmListKeysFollowEveryWrite(t *testing.T) {
 		checkListKeys(t, s, f, a, "several fields (bulk action)", 2)
 
 		clk.advance(time.Minute)
+		must(s.UpdateTicket(ctx, f.WS.ID, handed[5].ID, f.AgentL3.ID, nil, store.Change{OwnerID: new(f.AgentL3.ID)}))(t)
+		must(s.UpdateTicket(ctx, f.WS.ID, swarm[5].ID, f.AgentL3.ID, nil, store.Change{OwnerID: new(f.AgentL3.ID)}))(t)
+		checkListKeys(t, s, f, a, "assigned", 2)
+
+		clk.advance(time.Minute)
 		must3(s.AddMessage(ctx, f.WS.ID, handed[1].ID, nil,
 			ticket.Event{Kind: ticket.InternalNote, ActorAgentID: f.AgentL3.ID, Body: "looking"}, ""))(t)
 		checkListKeys(t, s, f, a, "message", 2)
@@ -283,7 +288,7 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 	t.Helper()
 	wsID := fx.WS.ID
 	l2, l3, l3team := fx.Tier["L2"].ID, fx.Tier["L3"].ID, fx.Team["L3"].ID
-	customer := newTicket(fx, "").Ticket.CustomerID
+	customer, l3agent := newTicket(fx, "").Ticket.CustomerID, fx.AgentL3.ID
 	everything := listAll(t, s, wsID, store.Filter{})
 	me := a.AgentID
 	filters := []struct {
@@ -305,6 +310,12 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 				return slices.Contains(tk.HandedOffBy, me) && tk.TeamID == l3team && tk.Status.Active()
 			}},
 		{"customer", func(x *store.Filter) { x.CustomerID = customer }, func(tk ticket.Ticket) bool { return tk.CustomerID == customer }},
+		{"owner=none", func(x *store.Filter) { x.Unassigned = true }, func(tk ticket.Ticket) bool { return tk.OwnerID == 0 }},
+		{"owner=agentL3", func(x *store.Filter) { x.OwnerID = l3agent }, func(tk ticket.Ticket) bool { return tk.OwnerID == l3agent }},
+		{"handed_off_by=me&owner=agentL3&customer", func(x *store.Filter) { x.HandedOffBy, x.OwnerID, x.CustomerID = me, l3agent, customer },
+			func(tk ticket.Ticket) bool {
+				return slices.Contains(tk.HandedOffBy, me) && tk.OwnerID == l3agent && tk.CustomerID == customer
+			}},
 	}
 	for _, fl := range filters {
 		for _, sort := range store.Sorts {
@@ -327,7 +338,8 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 		err := s.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM `+table+` r JOIN tickets t ON t.id = r.ticket_id
 			WHERE r.ticket_active IS NULL OR r.ticket_priority IS NULL OR r.ticket_updated_at IS NULL OR r.ticket_tier_id IS NULL
 			OR r.ticket_active <> t.active OR r.ticket_priority <> t.priority OR r.ticket_updated_at <> t.updated_at
-			OR r.ticket_tier_id <> t.tier_id OR COALESCE(r.ticket_team_id, 0) <> COALESCE(t.team_id, 0)`).Scan(&n)
+			OR r.ticket_tier_id <> t.tier_id OR COALESCE(r.ticket_team_id, 0) <> COALESCE(t.team_id, 0)
+			OR COALESCE(r.ticket_owner_id, 0) <> COALESCE(t.owner_id, 0)`).Scan(&n)
 		if err != nil {
 			t.Fatal(err)
 		}
