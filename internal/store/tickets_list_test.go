@@ -223,6 +223,8 @@ func TestSwarmListKeysFollowEveryWrite(t *testing.T) {
 		clk.advance(time.Minute)
 		must(s.MoveTicket(ctx, f.WS.ID, swarm[2].ID, f.AgentL3.ID, nil,
 			store.Move{Kind: ticket.DeEscalated, TierID: f.Tier["L2"].ID, TeamID: f.Team["L2"].ID}))(t)
+		must(s.MoveTicket(ctx, f.WS.ID, handed[0].ID, f.AgentL3.ID, nil,
+			store.Move{Kind: ticket.DeEscalated, TierID: f.Tier["L2"].ID, TeamID: f.Team["L2"].ID}))(t)
 		checkListKeys(t, s, f, a, "moved to L2", 2)
 
 		clk.advance(time.Minute)
