@@ -253,6 +253,13 @@ func TestSwarmListKeysFollowEveryWrite(t *testing.T) {
 		}
 		checkListKeys(t, s, f, a, "invited after a change", 2)
 
+		// A hand-off row written with its ticket takes its owner too.
+		owned := newTicket(f, "handed off with an owner")
+		owned.Ticket.TierID, owned.Ticket.TeamID, owned.Ticket.OwnerID = l3, l3team, f.AgentL3.ID
+		owned.ActorAgentID, owned.HandedOff = me, true
+		must(s.CreateTicket(ctx, f.WS.ID, owned))(t)
+		checkListKeys(t, s, f, a, "handed off with an owner", 2)
+
 		n := newTicket(f, "escalated by me")
 		n.Ticket.Priority = ticket.High
 		up := must(s.CreateTicket(ctx, f.WS.ID, n))(t)
