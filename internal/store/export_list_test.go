@@ -4,3 +4,6 @@ package store
 func (f Filter) ListQuery(d Dialect, wsID int64, cursor string, limit int) (string, []any, error) {
 	return f.listQuery(d, wsID, cursor, limit)
 }
+
+// Active exposes whether the filter fixes the tickets' active flag.
+func (f Filter) Active() (value, known bool) { return f.active() }

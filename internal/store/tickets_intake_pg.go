@@ -38,7 +38,8 @@ import (
 // not visible to the view within this statement, so the key is made from
 // the same values); the new customer's pairs of word heads (termPairs) $32
 // the smaller heads, $33 the larger. The hand-off row carries the ticket's
-// sort keys and tier ($15, $16, $22, $3: migrations 0053–0054).
+// sort keys, tier, team and owner ($15, $16, $22, $3, $4, $5: migrations
+// 0053–0056).
 //
 // An existing customer ($2) is followed to the customer it was merged
 // into (kept), locked, and kept only when it is not merged itself: see
@@ -93,8 +94,8 @@ const intakeStatement = `WITH ok AS (
   FROM t, unnest($23::text[], $24::bigint[], $25::bigint[], $26::text[], $27::text[]) WITH ORDINALITY AS e(kind, agent, cust, body, data, ord)
   ORDER BY e.ord
 ), ho AS (
-  INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id)
-  SELECT t.id, $28, $22, $15, $16, $22, $3 FROM t WHERE $28::bigint <> 0
+  INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id, ticket_owner_id)
+  SELECT t.id, $28, $22, $15, $16, $22, $3, NULLIF($4, 0), NULLIF($5, 0) FROM t WHERE $28::bigint <> 0
 ), doc AS (
   INSERT INTO ticket_search (ticket_id, search, access)
   SELECT t.id, setweight(to_tsvector('simple', $30), 'A') || setweight(to_tsvector('simple', $31), 'B'),

@@ -47,6 +47,19 @@ func TestTicketListBranches(t *testing.T) {
 				func(tk ticket.Ticket, me int64) bool { return slices.Contains(tk.HandedOffBy, me) }},
 			{"customer=alice", func(x *store.Filter, _ int64) { x.CustomerID = f.Customer["alice"].ID },
 				func(tk ticket.Ticket, _ int64) bool { return tk.CustomerID == f.Customer["alice"].ID }},
+			// Another owner's tickets, or a customer's, are read from the
+			// tickets with the viewer's swarm and hand-off membership
+			// probed; a team is sought on the swarm and hand-off rows.
+			{"owner=agentL1", func(x *store.Filter, _ int64) { x.OwnerID = f.AgentL1.ID },
+				func(tk ticket.Ticket, _ int64) bool { return tk.OwnerID == f.AgentL1.ID }},
+			{"customer=bob&owner=none", func(x *store.Filter, _ int64) { x.CustomerID, x.Unassigned = f.Customer["bob"].ID, true },
+				func(tk ticket.Ticket, _ int64) bool { return tk.CustomerID == f.Customer["bob"].ID && tk.OwnerID == 0 }},
+			{"team=L3", func(x *store.Filter, _ int64) { x.TeamID = f.Team["L3"].ID }, func(tk ticket.Ticket, _ int64) bool { return tk.TeamID == f.Team["L3"].ID }},
+			{"team=L3&tier=L2,L3&status=new,solved", func(x *store.Filter, _ int64) {
+				x.TeamID, x.TierIDs, x.Statuses = f.Team["L3"].ID, []int64{l2, f.Tier["L3"].ID}, []ticket.Status{ticket.New, ticket.Solved}
+			}, func(tk ticket.Ticket, _ int64) bool {
+				return tk.TeamID == f.Team["L3"].ID && (tk.TierID == l2 || tk.TierID == f.Tier["L3"].ID) && (tk.Status == ticket.New || tk.Status == ticket.Solved)
+			}},
 		}
 		for name, m := range members {
 			a := storetest.Actor(t, s, m)
@@ -193,6 +206,11 @@ func TestSwarmListKeysFollowEveryWrite(t *testing.T) {
 		checkListKeys(t, s, f, a, "several fields (bulk action)", 2)
 
 		clk.advance(time.Minute)
+		must(s.UpdateTicket(ctx, f.WS.ID, handed[5].ID, f.AgentL3.ID, nil, store.Change{OwnerID: new(f.AgentL3.ID)}))(t)
+		must(s.UpdateTicket(ctx, f.WS.ID, swarm[5].ID, f.AgentL3.ID, nil, store.Change{OwnerID: new(f.AgentL3.ID)}))(t)
+		checkListKeys(t, s, f, a, "assigned", 2)
+
+		clk.advance(time.Minute)
 		must3(s.AddMessage(ctx, f.WS.ID, handed[1].ID, nil,
 			ticket.Event{Kind: ticket.InternalNote, ActorAgentID: f.AgentL3.ID, Body: "looking"}, ""))(t)
 		checkListKeys(t, s, f, a, "message", 2)
@@ -204,6 +222,8 @@ func TestSwarmListKeysFollowEveryWrite(t *testing.T) {
 
 		clk.advance(time.Minute)
 		must(s.MoveTicket(ctx, f.WS.ID, swarm[2].ID, f.AgentL3.ID, nil,
+			store.Move{Kind: ticket.DeEscalated, TierID: f.Tier["L2"].ID, TeamID: f.Team["L2"].ID}))(t)
+		must(s.MoveTicket(ctx, f.WS.ID, handed[0].ID, f.AgentL3.ID, nil,
 			store.Move{Kind: ticket.DeEscalated, TierID: f.Tier["L2"].ID, TeamID: f.Team["L2"].ID}))(t)
 		checkListKeys(t, s, f, a, "moved to L2", 2)
 
@@ -232,6 +252,13 @@ func TestSwarmListKeysFollowEveryWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkListKeys(t, s, f, a, "invited after a change", 2)
+
+		// A hand-off row written with its ticket takes its owner too.
+		owned := newTicket(f, "handed off with an owner")
+		owned.Ticket.TierID, owned.Ticket.TeamID, owned.Ticket.OwnerID = l3, l3team, f.AgentL3.ID
+		owned.ActorAgentID, owned.HandedOff = me, true
+		must(s.CreateTicket(ctx, f.WS.ID, owned))(t)
+		checkListKeys(t, s, f, a, "handed off with an owner", 2)
 
 		n := newTicket(f, "escalated by me")
 		n.Ticket.Priority = ticket.High
@@ -269,7 +296,8 @@ func must3[A, B any](a A, b B, err error) func(testing.TB) A {
 func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Actor, step string, limit int) {
 	t.Helper()
 	wsID := fx.WS.ID
-	l2, l3 := fx.Tier["L2"].ID, fx.Tier["L3"].ID
+	l2, l3, l3team := fx.Tier["L2"].ID, fx.Tier["L3"].ID, fx.Team["L3"].ID
+	customer, l3agent := newTicket(fx, "").Ticket.CustomerID, fx.AgentL3.ID
 	everything := listAll(t, s, wsID, store.Filter{})
 	me := a.AgentID
 	filters := []struct {
@@ -285,6 +313,18 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 		{"tier=L2,L3", func(x *store.Filter) { x.TierIDs = []int64{l2, l3} }, func(tk ticket.Ticket) bool { return tk.TierID == l2 || tk.TierID == l3 }},
 		{"collaborator=me", func(x *store.Filter) { x.CollaboratorID = me }, func(tk ticket.Ticket) bool { return slices.Contains(tk.Collaborators, me) }},
 		{"handed_off_by=me", func(x *store.Filter) { x.HandedOffBy = me }, func(tk ticket.Ticket) bool { return slices.Contains(tk.HandedOffBy, me) }},
+		{"team=L3", func(x *store.Filter) { x.TeamID = l3team }, func(tk ticket.Ticket) bool { return tk.TeamID == l3team }},
+		{"handed_off_by=me&team=L3&active", func(x *store.Filter) { x.HandedOffBy, x.TeamID, x.ActiveOnly = me, l3team, true },
+			func(tk ticket.Ticket) bool {
+				return slices.Contains(tk.HandedOffBy, me) && tk.TeamID == l3team && tk.Status.Active()
+			}},
+		{"customer", func(x *store.Filter) { x.CustomerID = customer }, func(tk ticket.Ticket) bool { return tk.CustomerID == customer }},
+		{"owner=none", func(x *store.Filter) { x.Unassigned = true }, func(tk ticket.Ticket) bool { return tk.OwnerID == 0 }},
+		{"owner=agentL3", func(x *store.Filter) { x.OwnerID = l3agent }, func(tk ticket.Ticket) bool { return tk.OwnerID == l3agent }},
+		{"handed_off_by=me&owner=agentL3&customer", func(x *store.Filter) { x.HandedOffBy, x.OwnerID, x.CustomerID = me, l3agent, customer },
+			func(tk ticket.Ticket) bool {
+				return slices.Contains(tk.HandedOffBy, me) && tk.OwnerID == l3agent && tk.CustomerID == customer
+			}},
 	}
 	for _, fl := range filters {
 		for _, sort := range store.Sorts {
@@ -307,7 +347,8 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 		err := s.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM `+table+` r JOIN tickets t ON t.id = r.ticket_id
 			WHERE r.ticket_active IS NULL OR r.ticket_priority IS NULL OR r.ticket_updated_at IS NULL OR r.ticket_tier_id IS NULL
 			OR r.ticket_active <> t.active OR r.ticket_priority <> t.priority OR r.ticket_updated_at <> t.updated_at
-			OR r.ticket_tier_id <> t.tier_id`).Scan(&n)
+			OR r.ticket_tier_id <> t.tier_id OR COALESCE(r.ticket_team_id, 0) <> COALESCE(t.team_id, 0)
+			OR COALESCE(r.ticket_owner_id, 0) <> COALESCE(t.owner_id, 0)`).Scan(&n)
 		if err != nil {
 			t.Fatal(err)
 		}
