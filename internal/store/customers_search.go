@@ -467,12 +467,21 @@ func searchQuery(ix termIndex, p searchPlan, columns, extra string, args []any) 
 	if extra != "" {
 		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.records+` r WHERE r.id = c.cid AND `+extra+`)`)
 	}
+	candidates := strings.Join(sets, ` INTERSECT `)
 	where := ""
 	if len(conds) > 0 {
+		// Newest first before the checks, so that they stop once the page
+		// is full: "societe042.example" checks about 51 of its 500
+		// records for "example" instead of all 500. The LIMIT keeps both
+		// planners from moving the checks under the sort (it cuts
+		// nothing: a rare word's range holds fewer than searchRare
+		// entries).
+		args = append(args, searchRare)
+		candidates = `SELECT cid FROM (` + candidates + `) AS i ORDER BY cid DESC LIMIT $` + strconv.Itoa(len(args))
 		where = ` WHERE ` + strings.Join(conds, " AND ")
 	}
 	return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE r.workspace_id = $1 AND r.id IN (SELECT c.cid FROM (` +
-		strings.Join(sets, ` INTERSECT `) + `) AS c` + where + ` ORDER BY c.cid DESC LIMIT $3) ORDER BY r.id DESC`, args
+		candidates + `) AS c` + where + ` ORDER BY c.cid DESC LIMIT $3) ORDER BY r.id DESC`, args
 }
 
 // pairQuery is searchQuery when two common words have distinct heads: the
