@@ -28,7 +28,8 @@ import (
 //   - a word matches nothing: no page;
 //   - some words match fewer: the page is the newest of the records in
 //     all of those words' ranges (each read once, a covering index range,
-//     intersected) that carry every other word (an index probe each);
+//     intersected, newest first) that carry every other word (an index
+//     probe each, stopping once the page is full);
 //   - every word is common and one has at least headRunes letters: the
 //     page walks that word's records newest first through the head index
 //     (migration 0028: words by their first headRunes letters, then record,
