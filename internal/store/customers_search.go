@@ -28,7 +28,8 @@ import (
 //   - a word matches nothing: no page;
 //   - some words match fewer: the page is the newest of the records in
 //     all of those words' ranges (each read once, a covering index range,
-//     intersected) that carry every other word (an index probe each);
+//     intersected, newest first) that carry every other word (an index
+//     probe each, stopping once the page is full);
 //   - every word is common and one has at least headRunes letters: the
 //     page walks that word's records newest first through the head index
 //     (migration 0028: words by their first headRunes letters, then record,
@@ -467,20 +468,36 @@ func searchQuery(ix termIndex, p searchPlan, columns, extra string, args []any) 
 	if extra != "" {
 		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.records+` r WHERE r.id = c.cid AND `+extra+`)`)
 	}
+	candidates := strings.Join(sets, ` INTERSECT `)
 	where := ""
 	if len(conds) > 0 {
+		// Newest first before the checks, so that they stop once the page
+		// is full: "societe042.example" checks about 51 of its 500
+		// records for "example" instead of all 500. The LIMIT keeps both
+		// planners from moving the checks under the sort (it cuts
+		// nothing: a rare word's range holds fewer than searchRare
+		// entries).
+		args = append(args, searchRare)
+		candidates = `SELECT cid FROM (` + candidates + `) AS i ORDER BY cid DESC LIMIT $` + strconv.Itoa(len(args))
 		where = ` WHERE ` + strings.Join(conds, " AND ")
 	}
 	return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE r.workspace_id = $1 AND r.id IN (SELECT c.cid FROM (` +
-		strings.Join(sets, ` INTERSECT `) + `) AS c` + where + ` ORDER BY c.cid DESC LIMIT $3) ORDER BY r.id DESC`, args
+		candidates + `) AS c` + where + ` ORDER BY c.cid DESC LIMIT $3) ORDER BY r.id DESC`, args
 }
 
 // pairQuery is searchQuery when two common words have distinct heads: the
 // page walks the records holding both heads (their bucket of the pairs
-// index, newest first) and probes each word's own range in its head
-// bucket, except a word that is its head (the pair already says the
-// record holds it). Two common words that seldom go together read their
-// few near-matches instead of one word's whole bucket.
+// index, newest first) and probes each word's own range among the
+// record's words, except a word that is its head (the pair already says
+// the record holds it). Two common words that seldom go together read
+// their few near-matches instead of one word's whole bucket.
+//
+// The probe is by record (index ref, term: the range is the index
+// condition), not through the word's head bucket: there PostgreSQL
+// filtered the range on each entry and, for "thomas julie", merged the
+// walk with 3,000 entries of the "jul" bucket; by record, 1.2-1.5 ms of
+// CPU per call instead of 1.5-2.9 at 1M customers (SQLite a little less
+// too).
 func pairQuery(ix termIndex, p searchPlan, columns, extra string, args []any) (string, []any) {
 	args = append(args, p.pair[0], p.pair[1])
 	n := len(args)
@@ -490,16 +507,9 @@ func pairQuery(ix termIndex, p searchPlan, columns, extra string, args []any) (s
 		if o[0] == h && (h == p.pair[0] || h == p.pair[1]) {
 			continue
 		}
-		if h == "" {
-			args = append(args, o[0], o[1])
-			n := len(args)
-			conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.terms+` w WHERE w.`+ix.ref+` = d.`+ix.ref+` AND w.term >= $`+strconv.Itoa(n-1)+` AND w.term < $`+strconv.Itoa(n)+`)`)
-			continue
-		}
-		args = append(args, h, o[0], o[1])
+		args = append(args, o[0], o[1])
 		n := len(args)
-		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.terms+` w WHERE w.workspace_id = $1 AND substr(w.term, 1, 3) = $`+strconv.Itoa(n-2)+
-			` AND w.`+ix.ref+` = d.`+ix.ref+` AND w.term || '' >= $`+strconv.Itoa(n-1)+` AND w.term || '' < $`+strconv.Itoa(n)+`)`)
+		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.terms+` w WHERE w.`+ix.ref+` = d.`+ix.ref+` AND w.term >= $`+strconv.Itoa(n-1)+` AND w.term < $`+strconv.Itoa(n)+`)`)
 	}
 	if extra != "" {
 		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.records+` r WHERE r.id = d.`+ix.ref+` AND `+extra+`)`)
