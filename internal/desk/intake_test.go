@@ -3,6 +3,7 @@ package desk_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/desk"
 	"github.com/palier/palier/internal/event"
+	"github.com/palier/palier/internal/i18n"
 	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/routing"
 	"github.com/palier/palier/internal/store"
@@ -256,44 +258,28 @@ func TestIntakeRacingACustomerMergeFilesOnTheCustomerKept(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			const n = 30
-			errs := make([]error, n)
-			var mergeErr error
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			for i := range n {
-				wg.Go(func() {
-					<-start
-					in := desk.NewTicket{Subject: "Facture en double", Body: "Bonjour, deux prélèvements.", CustomerEmail: old.Email}
-					switch i % 3 {
-					case 0:
-						in.CustomerID, in.CustomerEmail = old.ID, ""
-						_, errs[i] = env.d.CreateTicket(env.ctx, env.admin, in)
-						if p, ok := problem.As(errs[i]); ok && p.Fields["customer_id"].Code == "unknown_value" {
-							errs[i] = nil // started once the record was merged away
-						}
-					case 1:
-						_, errs[i] = env.d.CreateTicket(env.ctx, env.admin, in)
-					default:
-						_, errs[i] = env.d.ReceiveEmail(env.ctx, env.f.WS.ID, desk.InboundEmail{MessageID: fmt.Sprintf("race-%d-%d@example.fr", round, i),
-							FromEmail: old.Email, Subject: in.Subject, Text: in.Body})
+			raceIntakesWithAMerge(t, round, 30, func(i int) error {
+				in := desk.NewTicket{Subject: "Facture en double", Body: "Bonjour, deux prélèvements.", CustomerEmail: old.Email}
+				switch i % 3 {
+				case 0:
+					in.CustomerID, in.CustomerEmail = old.ID, ""
+					_, err := env.d.CreateTicket(env.ctx, env.admin, in)
+					if p, ok := problem.As(err); ok && p.Fields["customer_id"].Code == "unknown_value" {
+						return nil // started once the record was merged away
 					}
-				})
-			}
-			wg.Go(func() {
-				<-start
-				_, mergeErr = env.d.MergeCustomers(env.ctx, env.admin, kept.ID, old.ID)
-			})
-			close(start)
-			wg.Wait()
-			if mergeErr != nil {
-				t.Fatalf("round %d: merge: %v", round, mergeErr)
-			}
-			for i, err := range errs {
-				if err != nil {
-					t.Fatalf("round %d: intake %d: %v", round, i, err)
+					return err
+				case 1:
+					_, err := env.d.CreateTicket(env.ctx, env.admin, in)
+					return err
+				default:
+					_, err := env.d.ReceiveEmail(env.ctx, env.f.WS.ID, desk.InboundEmail{MessageID: fmt.Sprintf("race-%d-%d@example.fr", round, i),
+						FromEmail: old.Email, Subject: in.Subject, Text: in.Body})
+					return err
 				}
-			}
+			}, func() error {
+				_, err := env.d.MergeCustomers(env.ctx, env.admin, kept.ID, old.ID)
+				return err
+			})
 			var left int
 			if err := env.s.DB().QueryRow(`SELECT count(*) FROM tickets WHERE customer_id = $1`, old.ID).Scan(&left); err != nil {
 				t.Fatal(err)
@@ -301,6 +287,135 @@ func TestIntakeRacingACustomerMergeFilesOnTheCustomerKept(t *testing.T) {
 			if left != 0 {
 				t.Fatalf("round %d: %d tickets filed on the merged-away customer %d", round, left, old.ID)
 			}
+		}
+	})
+}
+
+// A customer merged into another (A into B) while that one is merged into
+// a third (B into C): tickets opened for A meanwhile, by A's id, by A's
+// address (kept by B, then C) and by mail from it, all end on C, the one
+// record left, and so do those a channel opens by A's id with a hook in
+// their transaction (the store's other intake path). The intake follows
+// the merge pointers to their end with each record locked, so none is filed on A or B once the merge that
+// emptied them committed (their tickets were moved already). Run it with
+// -count=20 on both databases: the race is in the timing.
+func TestIntakeRacingATwoLevelCustomerMergeFilesOnTheLastCustomer(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		for round := range 3 {
+			var people [3]customer.Customer // A, B, C
+			for i, who := range []string{"a", "b", "c"} {
+				c, err := env.s.CreateCustomer(env.ctx, env.f.WS.ID, customer.Customer{Name: "Louise Petit (" + who + ")",
+					Email: fmt.Sprintf("louise.%s.%d@example.fr", who, round), Language: "fr"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				people[i] = c
+			}
+			a, b, c := people[0], people[1], people[2]
+			if _, err := env.d.MergeCustomers(env.ctx, env.admin, b.ID, a.ID); err != nil {
+				t.Fatalf("round %d: merge A into B: %v", round, err)
+			}
+			const n = 24
+			raceIntakesWithAMerge(t, round, n, func(i int) error {
+				in := desk.NewTicket{Subject: "Colis non reçu", Body: "Bonjour, mon colis n'est pas arrivé."}
+				var err error
+				switch i % 4 {
+				case 0:
+					in.CustomerID = a.ID
+					_, err = env.d.CreateTicket(env.ctx, env.admin, in)
+				case 3: // a channel's intake with a hook in its transaction: on PostgreSQL, not the one statement
+					_, err = env.s.CreateTicket(env.ctx, env.f.WS.ID, store.NewTicket{Ticket: ticket.Ticket{Subject: in.Subject, Status: ticket.New,
+						Channel: "email", TierID: env.f.Tier["L1"].ID, CustomerID: a.ID, Language: "fr"}, Body: in.Body, FirstIsCustomer: true,
+						InTx: func(context.Context, *store.Tx, ticket.Ticket, []ticket.Event) error { return nil }})
+				case 1:
+					in.CustomerEmail = a.Email
+					_, err = env.d.CreateTicket(env.ctx, env.admin, in)
+				default:
+					_, err = env.d.ReceiveEmail(env.ctx, env.f.WS.ID, desk.InboundEmail{MessageID: fmt.Sprintf("chain-%d-%d@example.fr", round, i),
+						FromEmail: a.Email, Subject: in.Subject, Text: in.Body})
+				}
+				return err
+			}, func() error {
+				_, err := env.d.MergeCustomers(env.ctx, env.admin, c.ID, b.ID)
+				return err
+			})
+			for _, gone := range []customer.Customer{a, b} {
+				var left int
+				if err := env.s.DB().QueryRow(`SELECT count(*) FROM tickets WHERE customer_id = $1`, gone.ID).Scan(&left); err != nil {
+					t.Fatal(err)
+				}
+				if left != 0 {
+					t.Errorf("round %d: %d tickets filed on the merged-away customer %s", round, left, gone.Name)
+				}
+			}
+			var kept int
+			if err := env.s.DB().QueryRow(`SELECT count(*) FROM tickets WHERE customer_id = $1`, c.ID).Scan(&kept); err != nil {
+				t.Fatal(err)
+			}
+			if kept != n {
+				t.Errorf("round %d: %d of the %d tickets are on the customer kept", round, kept, n)
+			}
+		}
+	})
+}
+
+// raceIntakesWithAMerge runs n intakes (intake(i)) and a customer merge
+// at the same moment, and fails the test when the merge or any intake
+// failed.
+func raceIntakesWithAMerge(t *testing.T, round, n int, intake func(i int) error, merge func() error) {
+	t.Helper()
+	errs := make([]error, n)
+	var mergeErr error
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = intake(i)
+		})
+	}
+	wg.Go(func() {
+		<-start
+		mergeErr = merge()
+	})
+	close(start)
+	wg.Wait()
+	if mergeErr != nil {
+		t.Fatalf("round %d: merge: %v", round, mergeErr)
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("round %d: intake %d: %v", round, i, err)
+		}
+	}
+}
+
+// A callback entered for a customer takes a name of at most 200
+// characters, as the public forms do (the help box's callback, the
+// chat): a longer one is refused with the field named, its limit given
+// for the message in either language, and nothing written; exactly 200
+// is accepted.
+func TestCallbackNameIsLimitedLikeThePublicForms(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		in := desk.Callback{Email: "zoe.rappel@example.test", Number: "06 12 34 56 78", Reason: "Question sur ma facture"}
+		in.Name = strings.Repeat("é", 201)
+		before := rowCounts(t, env.s, "tickets", "customers", "events")
+		_, err := env.d.RequestCallback(env.ctx, env.l1, in)
+		p, ok := problem.As(err)
+		if !ok || p.Fields["name"].Code != "too_long" || p.Fields["name"].Params["max"] != "200" {
+			t.Fatalf("a 201-character name = %v, want name too_long with max 200", err)
+		}
+		for lang, want := range map[string]string{"en": "maximum 200", "fr": "maximum 200"} {
+			if got := i18n.T(lang, "field."+p.Fields["name"].Code, "max", p.Fields["name"].Params["max"]); !strings.Contains(got, want) {
+				t.Errorf("the refusal in %s reads %q, want it to say %q", lang, got, want)
+			}
+		}
+		if after := rowCounts(t, env.s, "tickets", "customers", "events"); !maps.Equal(before, after) {
+			t.Fatalf("a refused callback wrote something: %v → %v", before, after)
+		}
+		in.Name = strings.Repeat("é", 200)
+		if _, err := env.d.RequestCallback(env.ctx, env.l1, in); err != nil {
+			t.Fatalf("a 200-character name: %v", err)
 		}
 	})
 }
