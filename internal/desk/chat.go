@@ -268,30 +268,41 @@ type chatAuthors struct {
 
 func (w chatAuthors) name(ctx context.Context, customerID, copiedFrom int64) (string, error) {
 	if customerID == 0 && copiedFrom != 0 {
-		id, known := w.sources[copiedFrom]
-		if !known {
+		id, err := cachedRead(w.sources, copiedFrom, func() (int64, error) {
 			src, err := w.d.store.TicketByNumber(ctx, w.wsID, copiedFrom)
-			if err != nil && !problem.Is(err, problem.NotFound) {
-				return "", err
-			}
-			id = src.CustomerID
-			w.sources[copiedFrom] = id
+			return src.CustomerID, err
+		})
+		if err != nil {
+			return "", err
 		}
 		customerID = id
 	}
 	if customerID == 0 {
 		return "", nil
 	}
-	name, known := w.names[customerID]
-	if !known {
+	return cachedRead(w.names, customerID, func() (string, error) {
 		who, err := w.d.store.Customer(ctx, w.wsID, customerID)
-		if err != nil && !problem.Is(err, problem.NotFound) {
-			return "", err
-		}
-		name = who.Name
-		w.names[customerID] = name
+		return who.Name, err
+	})
+}
+
+// cachedRead returns cache[key], reading it with read the first time; a
+// record that is not found reads as the zero value (a ticket or customer
+// gone since: the line keeps its own name).
+func cachedRead[V any](cache map[int64]V, key int64, read func() (V, error)) (V, error) {
+	if v, known := cache[key]; known {
+		return v, nil
 	}
-	return name, nil
+	v, err := read()
+	if problem.Is(err, problem.NotFound) {
+		var zero V
+		v, err = zero, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	cache[key] = v
+	return v, nil
 }
 
 // chatMessages are the public messages of a conversation's ticket in the
