@@ -88,7 +88,7 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	var subs []string
 	for _, br := range branches {
 		parts, order := parts, order
-		if br.driver != "" {
+		if br.driver() != "" {
 			// A branch read from an agent's swarms or hand-offs walks
 			// them in their own index order from the cursor and stops at
 			// the page: (agent, ticket) in id order, (agent, active, key,
@@ -99,17 +99,17 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 			// also let the planner walk an index of tickets probing each
 			// for the agent instead (222,586 rows for the L1 agent's
 			// solved tickets of team L1, none of them swarms, at 1M).
-			o, ks, _ := f.order(cursor, len(q.args)-len(keyset.args)-1, driverCols(br.driver))
+			o, ks, _ := f.order(cursor, len(q.args)-len(keyset.args)-1, driverCols(br.driver()))
 			order, parts = o, []string{ks.sql}
 			if ks.split != nil {
 				parts = ks.split[:]
 			}
 		}
-		if d == Postgres && f.Unassigned && br.driver != "" {
+		if d == Postgres && f.Unassigned && br.driver() != "" {
 			// The same for a driver's copy of the owner (migration 0056).
-			order = strings.ReplaceAll(unassignedOrder[f.Sort], "owner_id", br.driver+".ticket_owner_id") + order
+			order = strings.ReplaceAll(unassignedOrder[f.Sort], "owner_id", br.driver()+".ticket_owner_id") + order
 		}
-		if d == Postgres && f.Unassigned && br.driver == "" {
+		if d == Postgres && f.Unassigned && br.driver() == "" {
 			// PostgreSQL does not count "owner_id IS NULL" as fixing the
 			// column, so it saw no order in the (…, active, owner_id,
 			// sort key) indexes and walked (…, active, sort key) testing
@@ -119,7 +119,7 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 			// give it.
 			order = unassignedOrder[f.Sort] + order
 		}
-		if keyset.split != nil && br.prefix.driven && br.driver == "" {
+		if keyset.split != nil && br.prefix.driven && br.driver() == "" {
 			// A branch that starts from a customer's tickets reads all of
 			// them and sorts: two seeks would read them twice.
 			parts = []string{"(" + keyset.split[0] + " OR " + keyset.split[1] + ")"}
@@ -519,9 +519,17 @@ func ownerBranch(me string) accessBranch {
 type listBranch struct {
 	from, cond string
 	prefix     indexPrefix
-	driver     string    // alias of the driver table the branch starts from, if any
-	drv        *idDriver // that driver
+	drv        *idDriver // the driver table the branch starts from, if any
 	seek       driverSeek
+}
+
+// driver is the alias of the driver table the branch starts from ("" when
+// it reads tickets).
+func (b listBranch) driver() string {
+	if b.drv == nil {
+		return ""
+	}
+	return b.drv.alias
 }
 
 // indexPrefix says which columns a branch fixes by equality.
@@ -604,15 +612,9 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		var c []string
 		from := "tickets"
 		drv := fixed
-		if drv == nil && !f.probesMembership() {
+		if drv == nil {
 			drv = br.driver
-		} else if drv == nil && br.driver != nil {
-			// A bounded set of tickets (a customer's, an owner's) read
-			// through the tickets' own index, each probed for membership,
-			// rather than every row of the agent tested for the filter.
-			br.cond = anyAccess(q, []accessBranch{br}, true)
 		}
-		alias := ""
 		var seek driverSeek
 		if drv != nil {
 			c = append(c, drv.alias+".agent_id = "+drv.agent)
@@ -649,7 +651,7 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 				c = append(c, drv.alias+".ticket_active = "+q.arg(v))
 				seek.active = true
 			}
-			from, alias = drv.from(d, f.Sort, seek), drv.alias
+			from = drv.from(d, f.Sort, seek)
 			if drv == br.driver && br.viaDriver != nil {
 				// The join is the branch's membership test: the same
 				// IN (…) again only re-reads the agent's rows.
@@ -674,7 +676,7 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		}
 		px := indexPrefix{tier: tier != "", team: f.TeamID != 0 || br.team != 0,
 			owner: f.OwnerID != 0 || f.Unassigned || br.owner, kind: f.RequestTypeID != 0, driven: from != "tickets" || f.probesMembership()}
-		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND "), prefix: px, driver: alias, drv: drv, seek: seek})
+		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND "), prefix: px, drv: drv, seek: seek})
 	}
 	if f.probesMembership() {
 		// A customer's tickets are few: one read of them all, each
@@ -735,10 +737,10 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		for _, br := range out {
 			col := "active"
 			switch {
-			case br.driver != "":
+			case br.driver() != "":
 				// An agent's swarms or hand-offs: two seeks of the
 				// driver's index, as for tickets' own.
-				col = br.driver + ".ticket_active"
+				col = br.driver() + ".ticket_active"
 				br.seek.active = true
 				br.from = br.drv.from(d, f.Sort, br.seek)
 			case br.prefix.driven:
@@ -753,7 +755,7 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 				if br.cond != "" {
 					c = br.cond + " AND " + c
 				}
-				split = append(split, listBranch{from: br.from, cond: c, prefix: br.prefix, driver: br.driver, drv: br.drv, seek: br.seek})
+				split = append(split, listBranch{from: br.from, cond: c, prefix: br.prefix, drv: br.drv, seek: br.seek})
 			}
 		}
 		out = split

@@ -179,7 +179,7 @@ func (f Filter) outOfTiers() bool {
 // pgBranchCandidates reads PostgreSQL's candidates per branch of the
 // list's access filter: each branch's newest matching tickets, checked
 // one by one against the search document, then the newest of their union.
-// The access keys (pgKeyedCandidates) replaced it; it stays for the
+// The access keys (pgMatchesFirst with keys) replaced it; it stays for the
 // benchmark's side by side (TicketSearch.sessionStart).
 func (s *Store) pgBranchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
 	a := &sqlArgs{args: []any{wsID}}

@@ -21,17 +21,16 @@ import (
 //   - few matches: the index's matches first (pgMatchesFirst), each
 //     checked against the filter by primary key, whatever the filter;
 //   - many: the newest tickets the filter selects, each checked against
-//     its document until SearchCandidates match (pgCandidates, or per
-//     access branch outside the viewer's tiers).
+//     its document until SearchCandidates match (pgWalkCandidates).
 // Reading m matches costs about m document checks; walking the newest
 // tickets costs at least SearchCandidates × n / m checks for n documents
 // (more when the filter rejects some): the first is cheaper while
 // m ≤ √(SearchCandidates × n), 31,623 matches at a million tickets.
-
 //
 // An agent searching only tiers they do not work in skips the estimate:
 // the access keys (migration 0058) make the index return only the matches
-// the agent may read there, a small share of the words' (pgKeyedCandidates).
+// the agent may read there, a small share of the words' (pgMatchesFirst
+// with the keys of Filter.pgAccessQuery).
 
 // pgSearchCandidates reads PostgreSQL's candidates of q the cheapest way
 // its filter and the planner's estimate allow (see above).
