@@ -55,10 +55,11 @@ func (n *notifier) done(ctx context.Context, err error) {
 			inbox = true
 		}
 	}
-	n.d.publish(ctx, ws, live.Ticket(t.ID), kind, data)
+	events := []liveEvent{{ws: ws, topic: live.Ticket(t.ID), kind: kind, data: data}}
 	if inbox {
-		n.d.publish(ctx, ws, live.Inbox, LiveUpdated, map[string]int64{"ticket_id": t.ID})
+		events = append(events, liveEvent{ws: ws, topic: live.Inbox, kind: LiveUpdated, data: map[string]int64{"ticket_id": t.ID}})
 	}
+	n.d.publishAll(ctx, events...)
 }
 
 // Presence states an open ticket page reports.
