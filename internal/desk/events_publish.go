@@ -39,7 +39,6 @@ func (n *notifier) done(ctx context.Context, err error) {
 	if err != nil || n.ticket.ID == 0 {
 		return
 	}
-	n.publishNotifications(ctx)
 	ws, t := n.dir.Workspace.ID, n.ticket
 	data := TicketEvent{TicketID: t.ID, ActorID: n.actor}
 	kind, inbox := LiveUpdated, false
@@ -55,7 +54,9 @@ func (n *notifier) done(ctx context.Context, err error) {
 			inbox = true
 		}
 	}
-	events := []liveEvent{{ws: ws, topic: live.Ticket(t.ID), kind: kind, data: data}}
+	// The agents' notifications, then the ticket's events: published
+	// together, in that order.
+	events := append(n.notificationEvents(), liveEvent{ws: ws, topic: live.Ticket(t.ID), kind: kind, data: data})
 	if inbox {
 		events = append(events, liveEvent{ws: ws, topic: live.Inbox, kind: LiveUpdated, data: map[string]int64{"ticket_id": t.ID}})
 	}
