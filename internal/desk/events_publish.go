@@ -39,7 +39,6 @@ func (n *notifier) done(ctx context.Context, err error) {
 	if err != nil || n.ticket.ID == 0 {
 		return
 	}
-	n.publishNotifications(ctx)
 	ws, t := n.dir.Workspace.ID, n.ticket
 	data := TicketEvent{TicketID: t.ID, ActorID: n.actor}
 	kind, inbox := LiveUpdated, false
@@ -55,10 +54,13 @@ func (n *notifier) done(ctx context.Context, err error) {
 			inbox = true
 		}
 	}
-	n.d.publish(ctx, ws, live.Ticket(t.ID), kind, data)
+	// The agents' notifications, then the ticket's events: published
+	// together, in that order.
+	events := append(n.notificationEvents(), liveEvent{ws: ws, topic: live.Ticket(t.ID), kind: kind, data: data})
 	if inbox {
-		n.d.publish(ctx, ws, live.Inbox, LiveUpdated, map[string]int64{"ticket_id": t.ID})
+		events = append(events, liveEvent{ws: ws, topic: live.Inbox, kind: LiveUpdated, data: map[string]int64{"ticket_id": t.ID}})
 	}
+	n.d.publishAll(ctx, events...)
 }
 
 // Presence states an open ticket page reports.

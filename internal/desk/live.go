@@ -33,18 +33,38 @@ func NewLiveHub(s *store.Store, d *Service) *live.Hub {
 
 // publish sends an event about workspace ws; data may be nil.
 func (d *Service) publish(ctx context.Context, ws int64, topic, kind string, data any) {
-	e := live.Event{Workspace: ws, Topic: topic, Kind: kind}
-	if data != nil {
-		b, err := json.Marshal(data)
-		if err != nil {
-			d.log.Error("live: encode event", "topic", topic, "kind", kind, "err", err)
-			return
+	d.publishAll(ctx, liveEvent{ws: ws, topic: topic, kind: kind, data: data})
+}
+
+// liveEvent is an event to publish, before its data is encoded.
+type liveEvent struct {
+	ws          int64
+	topic, kind string
+	data        any // nil: none
+}
+
+// publishAll sends events together: on PostgreSQL in one relay statement,
+// where one after the other each waited for its own.
+func (d *Service) publishAll(ctx context.Context, events ...liveEvent) {
+	out := make([]live.Event, 0, len(events))
+	for _, x := range events {
+		e := live.Event{Workspace: x.ws, Topic: x.topic, Kind: x.kind}
+		if x.data != nil {
+			b, err := json.Marshal(x.data)
+			if err != nil {
+				d.log.Error("live: encode event", "topic", x.topic, "kind", x.kind, "err", err)
+				continue
+			}
+			e.Data = b
 		}
-		e.Data = b
+		out = append(out, e)
 	}
-	// The request may be ending; the event still belongs to a committed
+	if len(out) == 0 {
+		return
+	}
+	// The request may be ending; the events still belong to a committed
 	// change.
-	if err := d.live.Publish(context.WithoutCancel(ctx), e); err != nil {
-		d.log.Warn("live: publish failed", "topic", topic, "kind", kind, "err", err)
+	if err := d.live.Publish(context.WithoutCancel(ctx), out...); err != nil {
+		d.log.Warn("live: publish failed", "topic", out[0].Topic, "kind", out[0].Kind, "events", len(out), "err", err)
 	}
 }

@@ -111,12 +111,15 @@ func (n *notifier) run(ctx context.Context, tx *store.Tx, t ticket.Ticket, event
 	return err
 }
 
-// publishNotifications tells each notified agent's open pages.
-func (n *notifier) publishNotifications(ctx context.Context) {
+// notificationEvents are the events that tell each notified agent's open
+// pages.
+func (n *notifier) notificationEvents() []liveEvent {
+	out := make([]liveEvent, 0, len(n.stored)+2)
 	for _, s := range n.stored {
-		n.d.publish(ctx, n.dir.Workspace.ID, live.Agent(s.AgentID), NotificationKind,
-			map[string]any{"id": s.ID, "kind": s.Kind, "ticket_id": s.TicketID})
+		out = append(out, liveEvent{ws: n.dir.Workspace.ID, topic: live.Agent(s.AgentID), kind: NotificationKind,
+			data: map[string]any{"id": s.ID, "kind": s.Kind, "ticket_id": s.TicketID}})
 	}
+	return out
 }
 
 // email queues a notice's email to its agent, in their language, when

@@ -60,7 +60,7 @@ const Inbox = "inbox"
 
 // Relay carries encoded events between instances (the store on PostgreSQL).
 type Relay interface {
-	Notify(ctx context.Context, channel, payload string) error
+	Notify(ctx context.Context, channel string, payloads ...string) error
 	Listen(ctx context.Context, channel string, ready func(), deliver func(payload string)) error
 }
 
@@ -153,25 +153,35 @@ func (s *Subscription) end(reason string) {
 	})
 }
 
-// Publish sends e to every subscriber of its workspace and topic, on every
-// instance. It returns once the event is handed over (in memory, or to
-// PostgreSQL), not once it is read.
-func (h *Hub) Publish(ctx context.Context, e Event) error {
-	if len(e.Data) > MaxData {
-		return ErrTooLarge
-	}
-	if e.Topic == "" || e.Kind == "" {
-		return errors.New("live: event needs a topic and a kind")
+// Publish sends each event to every subscriber of its workspace and topic,
+// on every instance, in order. It returns once the events are handed over
+// (in memory, or to PostgreSQL), not once they are read. Events published
+// together cost one relay statement, not one each after the other.
+func (h *Hub) Publish(ctx context.Context, events ...Event) error {
+	payloads := make([]string, 0, len(events))
+	for _, e := range events {
+		if len(e.Data) > MaxData {
+			return ErrTooLarge
+		}
+		if e.Topic == "" || e.Kind == "" {
+			return errors.New("live: event needs a topic and a kind")
+		}
+		if h.relay == nil {
+			continue
+		}
+		b, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("live: encode event: %w", err)
+		}
+		payloads = append(payloads, string(b))
 	}
 	if h.relay == nil {
-		h.deliver(e)
+		for _, e := range events {
+			h.deliver(e)
+		}
 		return nil
 	}
-	b, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("live: encode event: %w", err)
-	}
-	if err := h.relay.Notify(ctx, relayChannel, string(b)); err != nil {
+	if err := h.relay.Notify(ctx, relayChannel, payloads...); err != nil {
 		return fmt.Errorf("live: publish: %w", err)
 	}
 	return nil

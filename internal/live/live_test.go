@@ -135,8 +135,34 @@ func TestALaggingSubscriberIsClosedNotBlocking(t *testing.T) {
 	}
 }
 
+// Events published together (a new ticket's timeline and inbox events)
+// reach, in order, each subscriber of their topics, in memory too.
+func TestEventsPublishedTogetherReachTheirTopicsInOrder(t *testing.T) {
+	h := live.New(nil, nil)
+	both := h.Subscribe(1, live.Ticket(42), live.Inbox)
+	inbox := h.Subscribe(1, live.Inbox)
+	defer both.Close()
+	defer inbox.Close()
+	if err := h.Publish(context.Background(), live.Event{Workspace: 1, Topic: live.Ticket(42), Kind: "message"},
+		live.Event{Workspace: 1, Topic: live.Inbox, Kind: "updated"}); err != nil {
+		t.Fatal(err)
+	}
+	if e := next(t, both); e.Topic != live.Ticket(42) {
+		t.Fatalf("first event %+v, want the ticket's", e)
+	}
+	if e := next(t, both); e.Topic != live.Inbox {
+		t.Fatalf("second event %+v, want the inbox's", e)
+	}
+	if e := next(t, inbox); e.Kind != "updated" {
+		t.Fatalf("inbox got %+v", e)
+	}
+	none(t, both)
+	none(t, inbox)
+}
+
 // TestTwoInstancesOnOnePostgreSQL: an event published on one instance
-// reaches the subscribers of both, in order; when an instance loses its
+// reaches the subscribers of both, in order, also when several are
+// published together; when an instance loses its
 // database link, its subscribers are closed (they may have missed events)
 // and the hub links up again by itself.
 func TestTwoInstancesOnOnePostgreSQL(t *testing.T) {
@@ -163,14 +189,21 @@ func TestTwoInstancesOnOnePostgreSQL(t *testing.T) {
 	b := hubs[1].Subscribe(7, live.Ticket(1))
 	defer a.Close()
 	defer b.Close()
-	for i := range 5 {
+	event := func(i int) live.Event {
 		data, _ := json.Marshal(i)
-		if err := hubs[0].Publish(ctx, live.Event{Workspace: 7, Topic: live.Ticket(1), Kind: "message", Data: data}); err != nil {
+		return live.Event{Workspace: 7, Topic: live.Ticket(1), Kind: "message", Data: data}
+	}
+	for i := range 5 {
+		if err := hubs[0].Publish(ctx, event(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// Published together (one relay statement): each arrives, in order.
+	if err := hubs[0].Publish(ctx, event(5), event(6), event(7)); err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range []*live.Subscription{a, b} {
-		for i := range 5 {
+		for i := range 8 {
 			e := next(t, s)
 			var got int
 			if err := json.Unmarshal(e.Data, &got); err != nil || got != i {

@@ -37,6 +37,9 @@ func (s *Store) audit(ctx context.Context, tx *Tx, wsID, actorID int64, action, 
 	if err != nil {
 		return fmt.Errorf("write audit log: %w", err)
 	}
+	// Every change an actor is made of (role, teams, tiers, active, a
+	// token's revocation) is audited: kept token actors are read again.
+	s.tokens.forget()
 	return nil
 }
 
@@ -136,6 +139,7 @@ func (s *Store) SetOwnLanguage(ctx context.Context, wsID, agentID int64, lang st
 		if _, err := tx.ExecContext(ctx, `UPDATE workspaces SET setup_changes = setup_changes + 1 WHERE id = $1`, wsID); err != nil {
 			return fmt.Errorf("move setup version: %w", err)
 		}
+		s.tokens.forget() // the actor carries the member's language
 		return nil
 	})
 }

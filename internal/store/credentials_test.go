@@ -194,7 +194,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 
 // A token's one-statement actor is the actor Store.Actor loads for each
 // member (role, teams, tiers), and a revocation, a deactivation or a change
-// of tiers holds from the very next request: nothing is cached.
+// of tiers made through the same store holds from the very next request.
 func TestTokenActorIsTheMembersActor(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
@@ -239,4 +239,47 @@ func TestTokenActorIsTheMembersActor(t *testing.T) {
 		_, err = s.TokenActor(ctx, "plr_nobody")
 		wantProblem(t, err, problem.Unauthorized, "unauthenticated")
 	})
+}
+
+// Another instance (a second store on the same database) revokes a token
+// and deactivates another's agent: this instance answers from the actors
+// it kept, without the database, for less than store.TokenCacheTTL, and
+// refuses both from then on.
+func TestTokenActorKeptNoLongerThanTheCacheTTL(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := t.Context()
+			url := storetest.NewURL(t, d)
+			here, there := storetest.OpenURL(t, url), storetest.OpenURL(t, url)
+			f := storetest.Seed(t, here)
+			at := time.Date(2026, 2, 2, 9, 0, 0, 0, time.UTC)
+			store.SetTokenCacheClock(here, func() time.Time { return at })
+			revoked := must(here.IssueAPIToken(ctx, f.WS.ID, f.Admin.ID, store.NewAPIToken{AgentID: f.AgentL1.ID, Name: "a", Secret: "plr_revoked"}))(t)
+			must(here.IssueAPIToken(ctx, f.WS.ID, f.Admin.ID, store.NewAPIToken{AgentID: f.AgentL2.ID, Name: "b", Secret: "plr_deactivated"}))(t)
+			must(here.TokenActor(ctx, "plr_revoked"))(t)
+			must(here.TokenActor(ctx, "plr_deactivated"))(t)
+
+			must(there.RevokeAPIToken(ctx, f.WS.ID, f.Admin.ID, revoked.ID))(t)
+			m := must(there.Member(ctx, f.WS.ID, f.AgentL2.ID))(t)
+			m.Active = false
+			if err := there.UpdateMember(ctx, f.WS.ID, f.Admin.ID, m); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := there.TokenActor(ctx, "plr_revoked"); !problem.Is(err, problem.Unauthorized) {
+				t.Errorf("the instance that revoked the token still takes it: %v", err)
+			}
+
+			at = at.Add(store.TokenCacheTTL - time.Millisecond)
+			if a := must(here.TokenActor(ctx, "plr_revoked"))(t); a.AgentID != f.AgentL1.ID {
+				t.Errorf("kept actor %d, want %d", a.AgentID, f.AgentL1.ID)
+			}
+			must(here.TokenActor(ctx, "plr_deactivated"))(t)
+
+			at = at.Add(time.Millisecond)
+			_, err := here.TokenActor(ctx, "plr_revoked")
+			wantProblem(t, err, problem.Unauthorized, "token_revoked")
+			_, err = here.TokenActor(ctx, "plr_deactivated")
+			wantProblem(t, err, problem.Unauthorized, "unauthenticated")
+		})
+	}
 }

@@ -43,31 +43,47 @@ var channelName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 // Notifications sent at the same time share one statement (noticeQueue):
 // each was a round trip and a transaction of its own, two per ticket
 // taken in. Notify still returns only once its statement has committed.
+// The payloads of one call are queued together, in order, so they share a
+// statement (a new ticket's timeline and inbox events: one statement, not
+// two one after the other).
 // PostgreSQL delivers identical notifications (same channel and payload)
 // of one transaction once: for live events, which say "this changed, look
 // again", two identical ones at the same instant mean no more than one.
-func (s *Store) Notify(ctx context.Context, channel, payload string) error {
+func (s *Store) Notify(ctx context.Context, channel string, payloads ...string) error {
 	if s.dialect != Postgres {
 		return ErrNotifyUnsupported
 	}
 	if !channelName.MatchString(channel) {
 		return fmt.Errorf("store: notify: bad channel name %q", channel)
 	}
-	if len(payload) > MaxNotifyPayload {
-		return fmt.Errorf("store: notify: payload of %d bytes exceeds %d", len(payload), MaxNotifyPayload)
-	}
-	n := notice{channel: channel, payload: payload, done: make(chan error, 1)}
-	s.notices.add(s, n)
-	select {
-	case err := <-n.done:
-		if err != nil {
-			return fmt.Errorf("store: notify %s: %w", channel, err)
+	for _, p := range payloads {
+		if len(p) > MaxNotifyPayload {
+			return fmt.Errorf("store: notify: payload of %d bytes exceeds %d", len(p), MaxNotifyPayload)
 		}
-		return nil
-	case <-ctx.Done():
-		// The notice may still be sent: a notification is advisory.
-		return fmt.Errorf("store: notify %s: %w", channel, ctx.Err())
 	}
+	if len(payloads) == 0 {
+		return nil
+	}
+	// One channel for the call's notices: each answers once, with its
+	// statement's outcome.
+	done := make(chan error, len(payloads))
+	ns := make([]notice, len(payloads))
+	for i, p := range payloads {
+		ns[i] = notice{channel: channel, payload: p, done: done}
+	}
+	s.notices.add(s, ns...)
+	for range ns {
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("store: notify %s: %w", channel, err)
+			}
+		case <-ctx.Done():
+			// The notice may still be sent: a notification is advisory.
+			return fmt.Errorf("store: notify %s: %w", channel, ctx.Err())
+		}
+	}
+	return nil
 }
 
 // notice is one notification waiting for its statement.
@@ -93,9 +109,9 @@ const maxNotices = 256
 // notifications rather than holding their callers for ever.
 const noticeTimeout = 30 * time.Second
 
-func (q *noticeQueue) add(s *Store, n notice) {
+func (q *noticeQueue) add(s *Store, ns ...notice) {
 	q.mu.Lock()
-	q.pending = append(q.pending, n)
+	q.pending = append(q.pending, ns...)
 	start := !q.flushing
 	q.flushing = true
 	q.mu.Unlock()

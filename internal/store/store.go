@@ -52,6 +52,8 @@ type Store struct {
 	// searchDocs caches PostgreSQL's count of search documents for the
 	// ticket search's estimate (tickets_search_pg.go).
 	searchDocs docCount
+	// tokens keeps live API tokens' actors a short while (tokens_cache.go).
+	tokens tokenCache
 }
 
 // Options tune how the store opens its database.

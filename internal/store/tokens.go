@@ -134,9 +134,9 @@ FROM api_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = $1`
 
 // TokenActor returns the actor of a live API token, refusing expired
 // (token_expired) and revoked (token_revoked) tokens and inactive agents
-// (unauthenticated), in one statement (tokenActorQuery). Nothing is cached:
-// a revocation, a deactivation or a change of teams holds from the next
-// request on.
+// (unauthenticated). The token is read in one statement (tokenActorQuery),
+// and a live one is then kept for a short while (tokens_cache.go, which says
+// how soon a revocation, a deactivation or a change of teams holds).
 //
 // When the token was last used is written at most once a minute per token
 // (tokenTouchEvery), by a conditional UPDATE that the request makes itself,
@@ -145,42 +145,63 @@ FROM api_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = $1`
 // soon as it is shown (several instances share one database), and there is
 // no buffer to lose or flush at shutdown.
 func (s *Store) TokenActor(ctx context.Context, secret string) (auth.Actor, error) {
-	var a auth.Actor
-	var id int64
+	hash := auth.HashSecret(secret)
+	e, ok := s.tokens.get(hash)
+	if !ok {
+		gen, at := s.tokens.begin()
+		var err error
+		if e, err = s.readToken(ctx, hash); err != nil {
+			return auth.Actor{}, err
+		}
+		e.gen, e.readAt = gen, at
+		s.tokens.put(hash, e)
+	}
+	now := s.now()
+	if !e.expires.IsZero() && !now.Before(e.expires) {
+		return auth.Actor{}, errTokenExpired
+	}
+	if s.tokens.claimTouch(hash, e, now) {
+		// The condition repeats in SQL so that instances write once.
+		// Failing to note the use must not fail the request it belongs to.
+		_, _ = s.write.ExecContext(context.WithoutCancel(ctx), `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`,
+			ms(now), e.id, ms(now.Add(-tokenTouchEvery)))
+	}
+	return e.actorOf(), nil
+}
+
+// readToken reads a token by its hash, refusing it when it is unknown,
+// revoked or expired, or its agent inactive.
+func (s *Store) readToken(ctx context.Context, hash string) (tokenEntry, error) {
+	var e tokenEntry
+	a := &e.actor
 	var expires, used, revoked sql.NullInt64
 	var role, teams, tiers string
 	var active bool
-	err := s.read.QueryRowContext(ctx, tokenActorQuery, auth.HashSecret(secret)).Scan(&id, &expires, &used, &revoked,
+	err := s.read.QueryRowContext(ctx, tokenActorQuery, hash).Scan(&e.id, &expires, &used, &revoked,
 		&a.AgentID, &a.WorkspaceID, &a.Name, &a.Email, &role, &a.Language, &a.Timezone, &active, &teams, &tiers)
 	if errors.Is(err, sql.ErrNoRows) {
-		return auth.Actor{}, errUnauthenticated
+		return e, errUnauthenticated
 	}
 	if err != nil {
-		return auth.Actor{}, fmt.Errorf("read api token: %w", err)
+		return e, fmt.Errorf("read api token: %w", err)
 	}
-	now := s.now()
+	e.expires, e.used = fromNullMS(expires), fromNullMS(used)
 	switch {
 	case revoked.Valid:
-		return auth.Actor{}, errTokenRevoked
-	case expires.Valid && !now.Before(fromMS(expires.Int64)):
-		return auth.Actor{}, errTokenExpired
+		return e, errTokenRevoked
+	case !e.expires.IsZero() && !s.now().Before(e.expires):
+		return e, errTokenExpired
 	case !active:
-		return auth.Actor{}, errUnauthenticated
+		return e, errUnauthenticated
 	}
 	a.Role = workspace.Role(role)
 	if a.TeamIDs, err = parseIDList(teams); err != nil {
-		return auth.Actor{}, err
+		return e, err
 	}
 	if a.TierIDs, err = parseIDList(tiers); err != nil {
-		return auth.Actor{}, err
+		return e, err
 	}
-	if !used.Valid || now.Sub(fromMS(used.Int64)) >= tokenTouchEvery {
-		// The condition repeats in SQL so concurrent requests write once.
-		// Failing to note the use must not fail the request it belongs to.
-		_, _ = s.write.ExecContext(context.WithoutCancel(ctx), `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`,
-			ms(now), id, ms(now.Add(-tokenTouchEvery)))
-	}
-	return a, nil
+	return e, nil
 }
 
 // parseIDList reads "3,7,12" (empty: none) as ids, nil when empty like the
@@ -248,6 +269,9 @@ func (s *Store) RevokeAPIToken(ctx context.Context, wsID, actorID, id int64) (AP
 		out, err = scanToken(tx.QueryRowContext(ctx, tokenSelect+` WHERE t.id = $1`, id))
 		return err
 	})
+	// Again after the commit: a request that read the token between the
+	// audit row and the commit kept it live (see tokens_cache.go).
+	s.tokens.forget()
 	return out, err
 }
 
