@@ -34,27 +34,33 @@ import (
 // the access keys (migration 0058) make the index return only the matches
 // the agent may read there, a small share of the words' (pgMatchesFirst
 // with the keys of Filter.pgAccessQuery).
+//
+// Both readings from the index spell a word being typed as the terms it
+// begins (pgPrefixTerms), which GIN intersects by skipping, where it
+// reads a prefix's every document first.
 
 // pgSearchCandidates reads PostgreSQL's candidates of q the cheapest way
 // its filter and the planner's estimate allow (see above).
 func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
-	tsq := pgTicketQuery{match: tsQuery(q.Matches, true, "")}
-	tsq.rank = tsq.match
-	if !q.sessionStart {
-		spelled, err := s.pgPrefixTerms(ctx, q.Matches)
+	typed := tsQuery(q.Matches, true, "")
+	if keys := q.Filter.pgAccessQuery(); keys != "" && q.Filter.outOfTiers() && !q.sessionStart {
+		tsq, err := s.pgSpelled(ctx, q.Matches, typed)
 		if err != nil {
 			return nil, err
 		}
-		tsq.match = pgSpelledQuery(spelled)
-	}
-	if keys := q.Filter.pgAccessQuery(); keys != "" && q.Filter.outOfTiers() && !q.sessionStart {
 		return s.pgMatchesFirst(ctx, wsID, q, tsq, keys, true)
 	}
-	few, err := s.pgFewMatches(ctx, tsq.match, !q.sessionStart)
+	few, err := s.pgFewMatches(ctx, typed, !q.sessionStart)
 	if err != nil {
 		return nil, err
 	}
 	if few {
+		tsq := pgTicketQuery{typed, typed}
+		if !q.sessionStart {
+			if tsq, err = s.pgSpelled(ctx, q.Matches, typed); err != nil {
+				return nil, err
+			}
+		}
 		return s.pgMatchesFirst(ctx, wsID, q, tsq, "", q.sessionStart)
 	}
 	if q.Filter.outOfTiers() {
@@ -62,9 +68,9 @@ func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSear
 	}
 	// The walk checks documents one at a time, where a prefix is one
 	// lookup in the document and its spelled terms one each: it reads the
-	// words as typed.
+	// words as typed (and needs no look-up of the prefixes).
 	where, a := q.where(wsID)
-	return s.pgWalkCandidates(ctx, where, a, a.arg(tsq.rank))
+	return s.pgWalkCandidates(ctx, where, a, a.arg(typed))
 }
 
 // pgTicketQuery is a search's words as two tsqueries: match, which
@@ -73,6 +79,15 @@ func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSear
 // scores them. Both select the same documents; ts_rank counts a query's
 // terms, so the score keeps the spelling it always had.
 type pgTicketQuery struct{ match, rank string }
+
+// pgSpelled is the pgTicketQuery of matches, whose typed tsquery is typed.
+func (s *Store) pgSpelled(ctx context.Context, matches []kb.Match, typed string) (pgTicketQuery, error) {
+	spelled, err := s.pgPrefixTerms(ctx, matches)
+	if err != nil {
+		return pgTicketQuery{}, err
+	}
+	return pgTicketQuery{match: pgSpelledQuery(spelled), rank: typed}, nil
+}
 
 // pgPrefixTerms returns matches with each prefix's terms looked up in the
 // documents' vocabulary (migration 0065, which holds every term of every
