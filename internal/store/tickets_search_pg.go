@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -155,17 +156,22 @@ func pgSpelledQuery(matches []kb.Match) string {
 	parts := make([]string, len(matches))
 	for i, m := range matches {
 		var alts []string
+		add := func(a string) {
+			if !slices.Contains(alts, a) {
+				alts = append(alts, a)
+			}
+		}
 		for _, t := range m.Terms {
-			alts = append(alts, "'"+t+"'")
+			add("'" + t + "'")
 		}
 		for j, p := range m.Prefixes {
 			if j < len(m.PrefixTerms) && m.PrefixTerms[j] != nil {
 				for _, t := range m.PrefixTerms[j] {
-					alts = append(alts, "'"+t+"'")
+					add("'" + t + "'") // the word's own stem is often one of them
 				}
 				continue
 			}
-			alts = append(alts, "'"+p+"':*")
+			add("'" + p + "':*")
 		}
 		if len(alts) == 0 {
 			// Only prefixes, none begun by any term: the word matches
