@@ -18,7 +18,11 @@ func ForgetTicketSearch(ctx context.Context, s *Store) error {
 		stmts = append(stmts, `DROP VIEW ticket_access_keys`,
 			`DROP FUNCTION ticket_access_key_ticket, ticket_access_key_reader, ticket_search_access_default CASCADE`,
 			`DROP FUNCTION ticket_access_key_refresh, ticket_access_key`,
-			`DELETE FROM schema_migrations WHERE version = '0058_search_access_keys'`)
+			`DELETE FROM schema_migrations WHERE version = '0058_search_access_keys'`,
+			// And 0064, which redefines 0058's functions, and 0065's
+			// vocabulary of the documents.
+			`DROP TABLE ticket_search_terms`, `DROP FUNCTION ticket_search_terms_add`,
+			`DELETE FROM schema_migrations WHERE version IN ('0064_search_access_refresh', '0065_ticket_search_terms')`)
 	}
 	for _, stmt := range append(stmts, `DELETE FROM schema_migrations WHERE version = '0033_ticket_search'`) {
 		if _, err := s.write.ExecContext(ctx, stmt); err != nil {

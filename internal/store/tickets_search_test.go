@@ -228,6 +228,26 @@ func TestSearchTicketsFollowsMessages(t *testing.T) {
 		if find("quokka wombat ornithorynque") != 1 {
 			t.Error("words of three messages do not find their ticket together")
 		}
+		// While typed, a word is found by its first letters, those of a
+		// word that came with a later message too (PostgreSQL looks a
+		// prefix up in the documents' vocabulary, migration 0065, which
+		// each message must extend in its transaction). With statistics,
+		// PostgreSQL reads these few matches from its index, the spelled
+		// prefixes with them (without, it walks the newest tickets).
+		n := newTicket(f, "Visite au zoo")
+		n.Body = "Le tamanoir dort."
+		must(s.CreateTicket(ctx, f.WS.ID, n))(t)
+		if s.Dialect() == store.Postgres {
+			if _, err := s.DB().ExecContext(ctx, `ANALYZE ticket_search`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if find("wombat ornitho") != 1 || find("ornithor") != 1 {
+			t.Error("the first letters of a later message's word do not find its ticket")
+		}
+		if find("tamano") != 1 {
+			t.Error("the first letters of a new ticket's word do not find it")
+		}
 	})
 }
 
