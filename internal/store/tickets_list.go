@@ -424,11 +424,14 @@ func (d idDriver) from(dialect Dialect, sort string, seek driverSeek) string {
 
 // driverSeek says which copies of the ticket's columns a branch read from
 // an agent's swarms or hand-offs fixes by equality, so that it seeks the
-// index of the rows leading with them (migrations 0053–0056): the team,
-// else the owner, else the tier; the others are tested on the row.
+// index of the rows leading with them (migrations 0053–0056, 0061): the
+// team, else the owner, else the tier, else the request type; the others
+// are tested on the row. The tier goes before the type: an agent's rows of
+// a tier they hand off from are few, and seeking the type would walk all
+// of its rows in other tiers.
 type driverSeek struct {
-	team, owner, tier bool
-	active            bool // the branch fixes the ticket's active
+	team, owner, tier, kind bool
+	active                  bool // the branch fixes the ticket's active
 }
 
 // index names the suffix of the driver table's index serving the seek in
@@ -445,6 +448,8 @@ func (k driverSeek) index(sort string) string {
 		return "_agent_owner_" + key
 	case k.tier:
 		return "_agent_tier_" + key
+	case k.kind:
+		return "_agent_type_" + key
 	case keyedSort(sort):
 		return "_agent_" + key
 	case k.active:
@@ -644,6 +649,15 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 				c = append(c, drv.alias+".ticket_tier_id = "+tier)
 				seek.tier = true
 			}
+			if f.RequestTypeID != 0 {
+				// The driver's copy of the request type leads its type
+				// indexes (migration 0061) when nothing above fixes the
+				// prefix, else is tested on the row: probing each ticket
+				// for its type read thousands of the L1 agent's hand-offs
+				// for a deep priority page of "type=billing".
+				c = append(c, drv.alias+".ticket_request_type_id = "+q.arg(f.RequestTypeID))
+				seek.kind = true
+			}
 			if v, ok := f.active(); ok {
 				// The driver's copy of active follows the prefix in each
 				// of its indexes (migrations 0053, 0055): fixing it makes
@@ -730,8 +744,11 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 	// not fix it, a branch that seeks an index is read as two seeks,
 	// active and not.
 	_, known := f.active()
+	// (A request type on tickets is sought through (workspace, type, id),
+	// which holds no active: only a read of the driver's type index,
+	// which does, is split for it.)
 	if !known && (f.Sort == "updated" || f.Sort == "priority" || len(out) > 1 || len(tiers) > 0 ||
-		f.TeamID != 0 || f.OwnerID != 0 || f.Unassigned) {
+		f.TeamID != 0 || f.OwnerID != 0 || f.Unassigned || (f.RequestTypeID != 0 && fixed != nil)) {
 		var values []string // added on first use: PostgreSQL refuses a parameter no clause types
 		split := make([]listBranch, 0, 2*len(out))
 		for _, br := range out {

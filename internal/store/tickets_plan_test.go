@@ -245,10 +245,10 @@ func postgresTableSort(ctx context.Context, conn *sql.Conn, query string, args [
 
 // sqliteDriverWalk returns the plan line of a read of an agent's swarms or
 // hand-offs that does not seek the column the filter fixes, which their
-// rows carry (migrations 0053–0056): under a customer filter no such
-// rows are walked (the customer's tickets probe them); else a team, an
-// owner (or none), a tier and active, in that order of preference, lead
-// the seek after the agent.
+// rows carry (migrations 0053–0056, 0061): under a customer filter no
+// such rows are walked (the customer's tickets probe them); else a team,
+// an owner (or none), a tier, a request type and active, in that order of
+// preference, lead the seek after the agent.
 func sqliteDriverWalk(ctx context.Context, conn *sql.Conn, query string, args []any, f store.Filter) (string, error) {
 	rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
@@ -274,6 +274,8 @@ func sqliteDriverWalk(ctx context.Context, conn *sql.Conn, query string, args []
 			want = "ticket_owner_id"
 		case len(f.TierIDs) > 0:
 			want = "ticket_tier_id=?"
+		case f.RequestTypeID != 0:
+			want = "ticket_request_type_id=?"
 		default:
 			if _, known := f.Active(); known || f.Sort == "priority" || f.Sort == "updated" {
 				want = "ticket_active=?"
