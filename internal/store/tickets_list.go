@@ -424,9 +424,9 @@ func (d idDriver) from(dialect Dialect, sort string, seek driverSeek) string {
 
 // driverSeek says which copies of the ticket's columns a branch read from
 // an agent's swarms or hand-offs fixes by equality, so that it seeks the
-// index of the rows leading with them (migrations 0053–0056, 0061): the
-// team, else the owner, else the tier, else the request type; the others
-// are tested on the row. The tier goes before the type: an agent's rows of
+// index of the rows leading with them (migrations 0053–0056, 0061–0062):
+// the team, else the tier and the owner together, else the owner, else
+// the tier, else the request type; the others are tested on the row. The tier goes before the type: an agent's rows of
 // a tier they hand off from are few, and seeking the type would walk all
 // of its rows in other tiers.
 type driverSeek struct {
@@ -444,6 +444,8 @@ func (k driverSeek) index(sort string) string {
 	switch {
 	case k.team:
 		return "_agent_team_" + key
+	case k.owner && k.tier:
+		return "_agent_tier_owner_" + key
 	case k.owner:
 		return "_agent_owner_" + key
 	case k.tier:

@@ -247,8 +247,8 @@ func postgresTableSort(ctx context.Context, conn *sql.Conn, query string, args [
 // hand-offs that does not seek the column the filter fixes, which their
 // rows carry (migrations 0053–0056, 0061): under a customer filter no
 // such rows are walked (the customer's tickets probe them); else a team,
-// an owner (or none), a tier, a request type and active, in that order of
-// preference, lead the seek after the agent.
+// a tier with an owner (or none), an owner, a tier, a request type and
+// active, in that order of preference, lead the seek after the agent.
 func sqliteDriverWalk(ctx context.Context, conn *sql.Conn, query string, args []any, f store.Filter) (string, error) {
 	rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
@@ -270,6 +270,8 @@ func sqliteDriverWalk(ctx context.Context, conn *sql.Conn, query string, args []
 			return detail, nil
 		case f.TeamID != 0:
 			want = "ticket_team_id=?"
+		case (f.OwnerID != 0 || f.Unassigned) && len(f.TierIDs) > 0:
+			want = "ticket_tier_id=? AND ticket_owner_id"
 		case f.OwnerID != 0 || f.Unassigned:
 			want = "ticket_owner_id"
 		case len(f.TierIDs) > 0:
