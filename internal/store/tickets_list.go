@@ -836,9 +836,21 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		// walking the team's other tiers: 130 ms a page at 200k tickets
 		// instead of 1. Each branch names the index that serves it.
 		for i, br := range out {
-			if br.from == "tickets" {
-				out[i].from = "tickets INDEXED BY " + br.prefix.index(f.Sort)
+			if br.from != "tickets" {
+				continue
 			}
+			ix := br.prefix.index(f.Sort)
+			if len(f.Statuses) == 1 && !keyedSort(f.Sort) && !br.prefix.tier && !br.prefix.team && !br.prefix.owner {
+				// One status in id order: (workspace, status, id) seeks
+				// it, and a request type (one of a few) is tested on the
+				// rows. Through (workspace, type, id) the status was
+				// tested instead, and open tickets are rare in the older
+				// half of the table: an admin's deep "status=open&
+				// type=billing" page read thousands of rows (17 ms of CPU
+				// at 1M tickets).
+				ix = "tickets_status"
+			}
+			out[i].from = "tickets INDEXED BY " + ix
 		}
 	}
 	return base, out
