@@ -148,9 +148,9 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	}
 	// The branches yield ids and sort keys only, and the page's tickets
 	// are read once it is cut: each branch reads up to limit+1 rows, and
-	// carrying every column of each (up to 12 branches × 51 rows of a
-	// deep multi-tier page) through the union's sort was most of its
-	// cost. Where an index holds the branch's columns (an admin's tier
+	// carrying every column of each (an agent's deep multi-tier page is
+	// 20 or more seeks of up to 51 rows) through the union's sort was
+	// most of its cost. Where an index holds the branch's columns (an admin's tier
 	// pages) the branch reads no ticket row at all. UNION, not UNION ALL:
 	// a ticket may be visible through two branches (owned by the viewer
 	// and in their tier). The page comes out of the join unordered: Tickets
