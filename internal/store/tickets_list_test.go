@@ -151,10 +151,11 @@ func TestTicketListInvisibleTier(t *testing.T) {
 
 // TestSwarmListKeysFollowEveryWrite: an agent's swarm and hand-off
 // branches of the list are read by the copies of their tickets' sort keys
-// (active, priority, updated_at) and tier kept on ticket_collaborators and
-// ticket_handoffs (migrations 0053–0054). After each kind of write that moves a
-// key — a status change, a priority change, a change of several fields at
-// once (as a bulk action makes), a message, a move between tiers, a merge,
+// (active, priority, updated_at), tier, team, owner and request type kept
+// on ticket_collaborators and ticket_handoffs (migrations 0053–0056, 0061).
+// After each kind of write that moves a key — a status change, a priority
+// change, a change of several fields at once (as a bulk action makes), an
+// assignment, a type change, a message, a move between tiers, a merge,
 // a link, a customer solving on the portal, an invitation or a hand-off
 // after the ticket changed, the bulk loader — the L1 agent's list, paged
 // two at a time in every order, with and without the filters that start
@@ -171,10 +172,12 @@ func TestSwarmListKeysFollowEveryWrite(t *testing.T) {
 		a := storetest.Actor(t, s, f.AgentL1)
 		l3, l3team := f.Tier["L3"].ID, f.Team["L3"].ID
 		prios := []ticket.Priority{ticket.Low, ticket.Normal, ticket.High, ticket.Urgent}
+		types := []int64{f.Type["billing"].ID, f.Type["bug"].ID, 0}
 		create := func(name string, i int, handOff bool) ticket.Ticket {
 			clk.advance(time.Minute)
 			n := newTicket(f, fmt.Sprintf("%s %d", name, i))
 			n.Ticket.TierID, n.Ticket.TeamID, n.Ticket.Priority = l3, l3team, prios[i%len(prios)]
+			n.Ticket.RequestTypeID = types[i%len(types)]
 			if handOff { // opened by the agent for a tier they do not work in
 				n.ActorAgentID, n.HandedOff = me, true
 			}
@@ -209,6 +212,11 @@ func TestSwarmListKeysFollowEveryWrite(t *testing.T) {
 		must(s.UpdateTicket(ctx, f.WS.ID, handed[5].ID, f.AgentL3.ID, nil, store.Change{OwnerID: new(f.AgentL3.ID)}))(t)
 		must(s.UpdateTicket(ctx, f.WS.ID, swarm[5].ID, f.AgentL3.ID, nil, store.Change{OwnerID: new(f.AgentL3.ID)}))(t)
 		checkListKeys(t, s, f, a, "assigned", 2)
+
+		clk.advance(time.Minute)
+		must(s.UpdateTicket(ctx, f.WS.ID, handed[1].ID, f.AgentL3.ID, nil, store.Change{RequestTypeID: new(f.Type["access"].ID)}))(t)
+		must(s.UpdateTicket(ctx, f.WS.ID, swarm[2].ID, f.AgentL3.ID, nil, store.Change{RequestTypeID: new(f.Type["billing"].ID)}))(t)
+		checkListKeys(t, s, f, a, "type changed", 2)
 
 		clk.advance(time.Minute)
 		must3(s.AddMessage(ctx, f.WS.ID, handed[1].ID, nil,
@@ -297,6 +305,7 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 	t.Helper()
 	wsID := fx.WS.ID
 	l2, l3, l3team := fx.Tier["L2"].ID, fx.Tier["L3"].ID, fx.Team["L3"].ID
+	billing, bug := fx.Type["billing"].ID, fx.Type["bug"].ID
 	customer, l3agent := newTicket(fx, "").Ticket.CustomerID, fx.AgentL3.ID
 	everything := listAll(t, s, wsID, store.Filter{})
 	me := a.AgentID
@@ -319,6 +328,17 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 				return slices.Contains(tk.HandedOffBy, me) && tk.TeamID == l3team && tk.Status.Active()
 			}},
 		{"customer", func(x *store.Filter) { x.CustomerID = customer }, func(tk ticket.Ticket) bool { return tk.CustomerID == customer }},
+		{"type=billing", func(x *store.Filter) { x.RequestTypeID = billing }, func(tk ticket.Ticket) bool { return tk.RequestTypeID == billing }},
+		{"handed_off_by=me&type=bug", func(x *store.Filter) { x.HandedOffBy, x.RequestTypeID = me, bug },
+			func(tk ticket.Ticket) bool { return slices.Contains(tk.HandedOffBy, me) && tk.RequestTypeID == bug }},
+		{"collaborator=me&type=billing&active", func(x *store.Filter) { x.CollaboratorID, x.RequestTypeID, x.ActiveOnly = me, billing, true },
+			func(tk ticket.Ticket) bool {
+				return slices.Contains(tk.Collaborators, me) && tk.RequestTypeID == billing && tk.Status.Active()
+			}},
+		{"tier=L2,L3&type=billing", func(x *store.Filter) { x.TierIDs, x.RequestTypeID = []int64{l2, l3}, billing },
+			func(tk ticket.Ticket) bool {
+				return (tk.TierID == l2 || tk.TierID == l3) && tk.RequestTypeID == billing
+			}},
 		{"owner=none", func(x *store.Filter) { x.Unassigned = true }, func(tk ticket.Ticket) bool { return tk.OwnerID == 0 }},
 		{"owner=agentL3", func(x *store.Filter) { x.OwnerID = l3agent }, func(tk ticket.Ticket) bool { return tk.OwnerID == l3agent }},
 		{"handed_off_by=me&owner=agentL3&customer", func(x *store.Filter) { x.HandedOffBy, x.OwnerID, x.CustomerID = me, l3agent, customer },
@@ -348,7 +368,8 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 			WHERE r.ticket_active IS NULL OR r.ticket_priority IS NULL OR r.ticket_updated_at IS NULL OR r.ticket_tier_id IS NULL
 			OR r.ticket_active <> t.active OR r.ticket_priority <> t.priority OR r.ticket_updated_at <> t.updated_at
 			OR r.ticket_tier_id <> t.tier_id OR COALESCE(r.ticket_team_id, 0) <> COALESCE(t.team_id, 0)
-			OR COALESCE(r.ticket_owner_id, 0) <> COALESCE(t.owner_id, 0)`).Scan(&n)
+			OR COALESCE(r.ticket_owner_id, 0) <> COALESCE(t.owner_id, 0)
+			OR COALESCE(r.ticket_request_type_id, 0) <> COALESCE(t.request_type_id, 0)`).Scan(&n)
 		if err != nil {
 			t.Fatal(err)
 		}
