@@ -29,7 +29,8 @@ import (
 // cycles, and the time goroutines waited on Go mutexes. If the CPU per
 // read grows with clients, work is multiplied (pages read again, GC); if
 // it stays and the wall time grows beyond clients ÷ cores, something
-// waits.
+// waits. At the end it prints the process's resident size, anonymous
+// and file-backed.
 //
 //	PALIER_BENCH_TICKETS=1000000 PALIER_BENCH_SQLITE_FILE=/tmp/1m.sqlite \
 //	go test ./internal/store -run '^$' -bench 'ReadScaling/sqlite' -benchtime 1x -timeout 0
@@ -87,8 +88,28 @@ func BenchmarkReadScaling(b *testing.B) {
 			}
 		}
 		b.StopTimer()
+		fmt.Fprintf(&out, "  resident at the end: %s\n", residentSize())
 		fmt.Fprint(os.Stderr, out.String())
 	})
+}
+
+// residentSize spells the process's resident size from /proc/self/status,
+// split into anonymous memory (the heaps: Go's and the C library's) and
+// file pages (the mapped database among them, which are the kernel's page
+// cache).
+func residentSize() string {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	var parts []string
+	for line := range strings.Lines(string(status)) {
+		k, v, _ := strings.Cut(line, ":")
+		if k == "VmRSS" || k == "RssAnon" || k == "RssFile" {
+			parts = append(parts, k+" "+strings.Join(strings.Fields(v), " "))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // scalingRead is one read the benchmark repeats.
