@@ -38,9 +38,10 @@ import (
 // PALIER_BENCH_RUNS sets the reads per client (default 10; alone, as
 // many as the 8 clients' together ÷ 4); PALIER_BENCH_MATCH, a regular
 // expression, keeps the reads whose name it matches;
-// PALIER_BENCH_PROFILE names a directory where each read's 8-client phase
-// leaves a CPU profile (and its phase alone NAME_alone.cpu) and, from this process's start, mutex and block
-// profiles (NAME.cpu, NAME.mutex, NAME.block).
+// PALIER_BENCH_PROFILE names a directory where each read leaves CPU
+// profiles of its phase alone and of its 8-client phase (NAME_alone.cpu,
+// NAME.cpu) and, from the process's start to the end of that phase, mutex
+// and block profiles (NAME.mutex, NAME.block).
 func BenchmarkReadScaling(b *testing.B) {
 	eachLoaded(b, func(b *testing.B, db *benchDB) {
 		reads := scalingReads(b, db)
