@@ -133,9 +133,9 @@ const sqliteReadPragmas = "&_pragma=query_only(1)&_pragma=mmap_size(2147418112)&
 // A read is CPU in this process (the SQLite is Go code), so readers beyond
 // the cores only take turns on them, and each one running at once adds to
 // the contention on the C library's allocator, one mutex for every
-// connection: at 8 clients on 2 cores, 8 readers still cost 1.3–1.5 times
-// a read's CPU alone (malloc and free waiting 40–140 ms per read), 4
-// readers 1.0–1.3 times, 2 readers 1.0–1.1. Four at least, so that a few
+// connection: at 8 clients on 2 cores, four slow reads took together 104
+// ms of CPU with 8 readers (malloc and free waiting 40–140 ms per read),
+// 89 with 4 (6–55 ms), 93 with 2 (0–5 ms). Four at least, so that a few
 // slow reads (an export, a deep list) leave others a connection.
 func sqliteReaders() int { return min(8, max(4, 2*runtime.GOMAXPROCS(0))) }
 
