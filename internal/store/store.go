@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -108,6 +109,38 @@ func redact(u string) string {
 	return p.Redacted()
 }
 
+// The read pool's settings, from BenchmarkReadScaling at 1M tickets (see
+// bench/README.md, session of 2026-12-04, branch sqconc). The SQLite that
+// modernc.org/sqlite builds (SQLITE_ENABLE_MEMORY_MANAGEMENT) keeps one
+// page cache for the whole process, its least recently used list behind
+// one mutex that every page fetch and release of every connection takes;
+// and the connections' 2 MB shares of it held less than one search or deep
+// list: at 8 clients each read re-read 2,000–4,000 pages with read()
+// syscalls and waited 60–90 ms on that mutex, for twice its CPU alone.
+//
+//   - mmap_size: a reader takes the pages inside the mapping straight from
+//     the kernel's page cache, without the shared cache, its mutex or a
+//     syscall. SQLite bounds it at its compiled maximum (2 GiB − 64 KiB);
+//     the rest of a larger file, and the pages the WAL holds, still go
+//     through the cache. The mapping costs address space, not memory: the
+//     pages are the kernel's page cache, which read() filled the same way,
+//     though they count in the process's resident size once touched.
+//   - cache_size: 8 MiB per reader (SQLite's default is 2 MB) holds what a
+//     search reads beyond the mapping at a million tickets; pages are
+//     allocated as read, up to 8 × 8 MiB when every reader reads past 2 GiB.
+//   - query_only: the read pool never writes.
+const sqliteReadPragmas = "&_pragma=query_only(1)&_pragma=mmap_size(2147418112)&_pragma=cache_size(-8192)"
+
+// sqliteReaders sizes the read pool: twice the cores Go runs on, 4 to 8.
+// A read is CPU in this process (the SQLite is Go code), so readers beyond
+// the cores only take turns on them, and each one running at once adds to
+// the contention on the C library's allocator, one mutex for every
+// connection: at 8 clients on 2 cores, four slow reads took together 104
+// ms of CPU with 8 readers (malloc and free waiting 40–140 ms per read),
+// 89 with 4 (6–55 ms), 93 with 2 (0–5 ms). Four at least, so that a few
+// slow reads (an export, a deep list) leave others a connection.
+func sqliteReaders() int { return min(8, max(4, 2*runtime.GOMAXPROCS(0))) }
+
 func openSQLite(ctx context.Context, path, sync string) (*Store, error) {
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + sync + ")&_pragma=foreign_keys(1)"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
@@ -121,13 +154,13 @@ func openSQLite(ctx context.Context, path, sync string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+sqliteReadPragmas)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
+	r.SetMaxOpenConns(sqliteReaders())
+	r.SetMaxIdleConns(sqliteReaders())
 	s := &Store{dialect: SQLite, write: newPool(w, true), read: newPool(r, true), now: time.Now}
 	s.batch = newBatcher(s)
 	return s, nil

@@ -105,7 +105,7 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 	// CROSS JOIN keeps the full-text index as the outer loop, walked
 	// newest first, stopped at SearchCandidates; the access and filter
 	// conditions are checked on each match's ticket row. The candidates'
-	// indexed terms are ranked here (rankDocs), not by bm25(). The access
+	// indexed terms are ranked here (docRanker), not by bm25(). The access
 	// keys (accessMatch) make the walk skip, in the index, the matches the
 	// viewer may not read or the tier filter excludes.
 	fts := ftsQuery(q.Matches, true, "{subject body}")
@@ -119,8 +119,8 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 		return nil, fmt.Errorf("search tickets: %w", err)
 	}
 	defer rows.Close()
-	var out []candidate
-	var docs []analysedDoc
+	out := make([]candidate, 0, SearchCandidates)
+	ranker := newDocRanker(q.Matches, SearchCandidates)
 	for rows.Next() {
 		var c candidate
 		var subject, body string
@@ -128,12 +128,12 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 			return nil, fmt.Errorf("search tickets: %w", err)
 		}
 		out = append(out, c)
-		docs = append(docs, analysedDoc{strings.Fields(subject), strings.Fields(body)})
+		ranker.add(subject, body)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search tickets: %w", err)
 	}
-	for i, sc := range rankDocs(docs, q.Matches) {
+	for i, sc := range ranker.scores() {
 		out[i].score = sc
 	}
 	return out, nil
