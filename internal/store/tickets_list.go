@@ -150,11 +150,11 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	// are read once it is cut: each branch reads up to limit+1 rows, and
 	// carrying every column of each (an agent's deep multi-tier page is
 	// 20 or more seeks of up to 51 rows) through the union's sort was
-	// most of its cost. Where an index holds the branch's columns (an admin's tier
-	// pages) the branch reads no ticket row at all. UNION, not UNION ALL:
-	// a ticket may be visible through two branches (owned by the viewer
-	// and in their tier). The page comes out of the join unordered: Tickets
-	// sorts it (Filter.compare).
+	// most of its cost. Where an index holds the branch's columns (an
+	// admin's tier pages) the branch reads no ticket row at all. UNION, not
+	// UNION ALL: a ticket may be visible through two branches (owned by the
+	// viewer and in their tier). The page comes out of the join unordered:
+	// Tickets sorts it (Filter.compare).
 	for i, sub := range keys {
 		keys[i] = `SELECT * FROM (` + sub + `) AS b` + strconv.Itoa(i)
 	}
@@ -475,9 +475,9 @@ func (d idDriver) from(dialect Dialect, sort string, seek driverSeek) string {
 // an agent's swarms or hand-offs fixes by equality, so that it seeks the
 // index of the rows leading with them (migrations 0053–0056, 0061–0062):
 // the team, else the tier and the owner together, else the owner, else
-// the tier, else the request type; the others are tested on the row. The tier goes before the type: an agent's rows of
-// a tier they hand off from are few, and seeking the type would walk all
-// of its rows in other tiers.
+// the tier, else the request type; the others are tested on the row. The
+// tier goes before the type: an agent's rows of a tier they hand off from
+// are few, and seeking the type would walk all of its rows in other tiers.
 type driverSeek struct {
 	team, owner, tier, kind bool
 	active                  bool // the branch fixes the ticket's active
