@@ -26,13 +26,13 @@ func openSQLiteFile(t *testing.T) *Store {
 // is checked twice, maps the database file and keeps the larger page
 // cache (what keeps 8 concurrent reads from re-reading pages and waiting
 // on the shared cache's mutex, see sqliteReadPragmas), and refuses to
-// write; the pool has between 4 and 8 of them.
+// write; the pool has 8 of them (sqliteReaders).
 func TestSQLiteReadConnections(t *testing.T) {
 	ctx := context.Background()
 	s := openSQLiteFile(t)
 	n := sqliteReaders()
-	if n < 4 || n > 8 {
-		t.Fatalf("read pool of %d connections, want 4 to 8", n)
+	if n != 8 {
+		t.Fatalf("read pool of %d connections, want 8", n)
 	}
 	if got := s.read.Stats().MaxOpenConnections; got != n {
 		t.Fatalf("read pool opens up to %d connections, want %d", got, n)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -152,6 +153,11 @@ func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Act
 			shoot(t, ctx, fmt.Sprintf("step-%s-%d", strings.ReplaceAll(step, " ", "_"), i+1))
 		}
 		if err != nil {
+			// A step that times out may be a request stuck in the server:
+			// its goroutines say where (a pool, a lock).
+			var stacks strings.Builder
+			_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+			t.Logf("goroutines when %q failed:\n%s", step, stacks.String())
 			shoot(t, ctx, "failed")
 			t.Fatalf("%s, action %d: %v", step, i+1, err)
 		}
