@@ -254,6 +254,11 @@ func (s *Store) pgFewMatches(ctx context.Context, tsq string) (bool, error) {
 // Without the transaction the search saves three round trips (BEGIN, SET,
 // ROLLBACK). The keyed reading has no estimate of its size: it keeps the
 // transaction.
+//
+// The ranking's tsquery is a scalar subquery, parsed once: written inline,
+// to_tsquery (stable, not immutable) was parsed again for each of the
+// thousand candidates, 3–4 ms of the keyed reading's 28–31 ms of server
+// CPU (the L1 agent's "facture paiement" under tier=L2, bench/README.md).
 func (s *Store) pgMatchesFirst(ctx context.Context, wsID int64, q TicketSearch, tsq pgTicketQuery, keys string, serial bool) ([]candidate, error) {
 	where, a := q.where(wsID)
 	match, rank, lim := a.arg(tsq.match), a.arg(tsq.rank), a.arg(SearchCandidates)
@@ -261,7 +266,7 @@ func (s *Store) pgMatchesFirst(ctx context.Context, wsID int64, q TicketSearch, 
 	if keys != "" {
 		keyed = ` AND access @@ ` + a.arg(keys) + `::tsquery`
 	}
-	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+rank+`))
+	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, (SELECT to_tsquery('simple', `+rank+`)))
 		FROM (SELECT id FROM tickets WHERE id = ANY(ARRAY(SELECT ticket_id FROM ticket_search WHERE search @@ to_tsquery('simple', `+match+`)`+keyed+`))
 			AND `+where+` ORDER BY id DESC LIMIT `+lim+`) c
 		JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC`, a.args, serial)
