@@ -154,10 +154,10 @@ func (q TicketSearch) where(wsID int64) (string, *sqlArgs) {
 // outOfTiers tells whether every tier the filter names is one its viewer
 // (an agent) does not work in: then what the viewer may read there is
 // only their own tickets, their swarms and hand-offs, and their teams'
-// tickets in those tiers, a small share of the matches. The newest id
-// ranges would hold few of them and widen to every match of a common
-// word; the list's branches (Filter.branches: index seeks and the agent's
-// few collaborations) each find theirs directly.
+// tickets in those tiers, a small share of the matches. The newest
+// tickets would hold few of them and a walk would widen to every match of
+// a common word: PostgreSQL reads them from the index first, through the
+// access keys (pgSearchCandidates).
 func (f Filter) outOfTiers() bool {
 	v := f.Viewer
 	if v == nil || v.IsAdmin() || len(f.TierIDs) == 0 {
