@@ -193,10 +193,10 @@ type docCount struct {
 const docCountTTL = time.Minute
 
 // pgSearchDocs returns the count of search documents, from the cache when
-// the count is under a minute old. A count from before
-// the first ANALYZE (-1, or 0 for an empty table) is not kept: the next
-// search reads it again, so that statistics gathered meanwhile count at
-// once (the tests analyse, then search).
+// the count is under a minute old. A count from before the first ANALYZE
+// (-1, or 0 for an empty table) is not kept: the next search reads it
+// again, so that statistics gathered meanwhile count at once (the tests
+// analyse, then search).
 func (s *Store) pgSearchDocs(ctx context.Context) (float64, error) {
 	c := &s.searchDocs
 	c.mu.Lock()
