@@ -29,9 +29,7 @@ import (
 //	PALIER_BENCH_POSTGRES_URL=postgres://…/search1m \
 //	go test ./internal/store -run '^$' -bench TicketSearch -benchtime 1x -timeout 0
 //
-// Each combination is run by the candidate reading of this version and,
-// alternated in the same process, by the one the seventh session started
-// from (store.SessionStart; PALIER_BENCH_BEFORE=0 leaves it out): CPU of one query alone (this
+// Each combination is timed as CPU of one query alone (this
 // process, plus on PostgreSQL the server's whole process tree, parallel
 // workers included, read from /proc: the server must be local), then
 // p50 and p95 of 8 clients at once (left out, shown as -, for a query
@@ -57,15 +55,11 @@ func BenchmarkTicketSearch(b *testing.B) {
 			slowQuery := time.Duration(envInt("PALIER_BENCH_SLOW_MS", 1500)) * time.Millisecond
 			match := os.Getenv("PALIER_BENCH_MATCH")
 			warm := os.Getenv("PALIER_BENCH_WARM") == "1"
-			versions := []bool{false, true} // before, after
-			if os.Getenv("PALIER_BENCH_BEFORE") == "0" {
-				versions = []bool{false}
-			}
 			type result struct {
 				name     string
-				found    [2]int
-				p50, p95 [2]time.Duration
-				cpu      [2]time.Duration
+				found    int
+				p50, p95 time.Duration
+				cpu      time.Duration
 			}
 			var results []result
 			b.ResetTimer()
@@ -83,78 +77,37 @@ func BenchmarkTicketSearch(b *testing.B) {
 						search := c.search
 						search.Filter.Viewer = who.a
 						r := result{name: name}
-						for _, before := range versions {
-							v := 0
-							if before {
-								v = 1
-							}
-							run := func() ([]store.TicketHit, error) {
-								q := search
-								if before {
-									q = store.SessionStart(q)
-								}
-								hits, _, err := db.s.SearchTickets(ctx, f.WS.ID, q)
-								return hits, err
-							}
-							start := time.Now()
-							first, err := run()
-							if err != nil {
-								b.Fatalf("%s: %v", name, err)
-							}
-							r.found[v] = len(first)
-							// A query slower than PALIER_BENCH_SLOW alone is
-							// timed once and not from 8 clients: a matrix of them
-							// would take hours at a million tickets.
-							slow := time.Since(start) > slowQuery
-							n := cpuRuns
-							if slow {
-								n = 1
-							}
-							cpu0 := processCPU() + serverTreeCPU(db.s)
-							for range n {
-								if _, err := run(); err != nil {
-									b.Fatal(err)
-								}
-							}
-							r.cpu[v] = (processCPU() + serverTreeCPU(db.s) - cpu0) / time.Duration(n)
-							if slow {
-								continue
-							}
-							var mu sync.Mutex
-							var all latencies
-							var wg sync.WaitGroup
-							for range 8 {
-								wg.Go(func() {
-									var mine latencies
-									if warm {
-										if _, err := run(); err != nil {
-											b.Error(err)
-											return
-										}
-									}
-									for range runs {
-										start := time.Now()
-										if _, err := run(); err != nil {
-											b.Error(err)
-											return
-										}
-										mine = append(mine, time.Since(start))
-									}
-									mu.Lock()
-									all = append(all, mine...)
-									mu.Unlock()
-								})
-							}
-							wg.Wait()
-							slices.Sort(all)
-							r.p50[v], r.p95[v] = all[len(all)/2], all[int(0.95*float64(len(all)-1))]
+						run := func() ([]store.TicketHit, error) {
+							hits, _, err := db.s.SearchTickets(ctx, f.WS.ID, search)
+							return hits, err
 						}
-						if len(versions) == 2 && r.found[0] != r.found[1] {
-							b.Errorf("%s: %d results now, %d before", name, r.found[0], r.found[1])
+						start := time.Now()
+						first, err := run()
+						if err != nil {
+							b.Fatalf("%s: %v", name, err)
+						}
+						r.found = len(first)
+						// A query slower than PALIER_BENCH_SLOW alone is
+						// timed once and not from 8 clients: a matrix of them
+						// would take hours at a million tickets.
+						slow := time.Since(start) > slowQuery
+						n := cpuRuns
+						if slow {
+							n = 1
+						}
+						cpu0 := processCPU() + serverTreeCPU(db.s)
+						for range n {
+							if _, err := run(); err != nil {
+								b.Fatal(err)
+							}
+						}
+						r.cpu = (processCPU() + serverTreeCPU(db.s) - cpu0) / time.Duration(n)
+						if !slow {
+							r.p50, r.p95 = searchLatencies(b, run, runs, warm)
 						}
 						results = append(results, r)
 						// Each combination as it ends: a run cut short still says something.
-						fmt.Fprintf(os.Stderr, "  %s: now %.1f ms CPU (%d), before %.1f ms CPU (%d)\n", name, ms(r.cpu[0]), r.found[0], ms(r.cpu[1]), r.found[1])
+						fmt.Fprintf(os.Stderr, "  %s: %.1f ms CPU (%d)\n", name, ms(r.cpu), r.found)
 					}
 				}
 			}
@@ -162,24 +115,58 @@ func BenchmarkTicketSearch(b *testing.B) {
 			if len(results) == 0 {
 				return
 			}
-			slices.SortFunc(results, func(x, y result) int { return int(y.cpu[0] - x.cpu[0]) })
+			slices.SortFunc(results, func(x, y result) int { return int(y.cpu - x.cpu) })
 			var out strings.Builder
-			fmt.Fprintf(&out, "%s: ticket search over %d tickets, 8 clients × %d runs; Now: p95, p50 at 8 clients, CPU of one query alone; "+
-				"before: the same; results on page 1. Highest CPU now first\n", d, benchTickets(b), runs)
+			fmt.Fprintf(&out, "%s: ticket search over %d tickets, 8 clients × %d runs; p95, p50 at 8 clients, CPU of one query alone, "+
+				"results on page 1. Highest CPU first\n", d, benchTickets(b), runs)
 			for _, r := range results {
-				col := func(v int) string {
-					if r.p95[v] == 0 {
-						return fmt.Sprintf("%8s %8s %7.1f ms", "-", "-", ms(r.cpu[v]))
-					}
-					return fmt.Sprintf("%8.1f %8.1f %7.1f ms", ms(r.p95[v]), ms(r.p50[v]), ms(r.cpu[v]))
+				col := fmt.Sprintf("%8.1f %8.1f %7.1f ms", ms(r.p95), ms(r.p50), ms(r.cpu))
+				if r.p95 == 0 {
+					col = fmt.Sprintf("%8s %8s %7.1f ms", "-", "-", ms(r.cpu))
 				}
-				fmt.Fprintf(&out, "  %s | %s | %2d  %s\n", col(0), col(1), r.found[0], r.name)
+				fmt.Fprintf(&out, "  %s | %2d  %s\n", col, r.found, r.name)
 			}
 			fmt.Fprint(os.Stderr, out.String())
-			b.ReportMetric(ms(results[0].cpu[0]), "worst-cpu-ms")
-			b.ReportMetric(ms(slices.MaxFunc(results, func(x, y result) int { return int(x.p95[0] - y.p95[0]) }).p95[0]), "worst-p95-ms")
+			b.ReportMetric(ms(results[0].cpu), "worst-cpu-ms")
+			b.ReportMetric(ms(slices.MaxFunc(results, func(x, y result) int { return int(x.p95 - y.p95) }).p95), "worst-p95-ms")
 		})
 	}
+}
+
+// searchLatencies runs run from 8 clients at once, runs times each (after
+// one untimed run each with warm), and returns the p50 and p95.
+func searchLatencies(b *testing.B, run func() ([]store.TicketHit, error), runs int, warm bool) (p50, p95 time.Duration) {
+	var mu sync.Mutex
+	var all latencies
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			var mine latencies
+			if warm {
+				if _, err := run(); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+			for range runs {
+				start := time.Now()
+				if _, err := run(); err != nil {
+					b.Error(err)
+					return
+				}
+				mine = append(mine, time.Since(start))
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if len(all) == 0 {
+		return 0, 0
+	}
+	slices.Sort(all)
+	return all[len(all)/2], all[int(0.95*float64(len(all)-1))]
 }
 
 // searchCase is one combination of words and filters of the matrix.

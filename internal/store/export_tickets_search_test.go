@@ -40,11 +40,3 @@ func BulkWord(lang string, i int) string {
 	}
 	return bulkWordsEN[i]
 }
-
-// SessionStart is q read as the seventh session found it: on PostgreSQL
-// without access keys, the document count read for every estimate
-// (benchmarks compare; SQLite reads as now).
-func SessionStart(q TicketSearch) TicketSearch {
-	q.sessionStart = true
-	return q
-}

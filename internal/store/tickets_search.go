@@ -23,11 +23,6 @@ type TicketSearch struct {
 	// CreatedFrom and CreatedBefore, when set, bound the creation time.
 	CreatedFrom, CreatedBefore time.Time
 	Offset, Limit              int
-	// sessionStart reads the candidates as the seventh session found
-	// them (PostgreSQL: no access keys, the document count read for each
-	// estimate, every candidate query in a transaction), for benchmarks
-	// side by side.
-	sessionStart bool
 }
 
 // TicketHit is one search result: the ticket, its subject and the best
@@ -145,7 +140,7 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 // matches, and as sets PostgreSQL hashed all of the L1 agent's 58,764
 // hand-offs at 1M tickets (about 30 ms) to test a few thousand matches.
 func (q TicketSearch) where(wsID int64) (string, *sqlArgs) {
-	where, args := q.Filter.whereProbed(wsID, !q.sessionStart)
+	where, args := q.Filter.whereProbed(wsID, true)
 	a := &sqlArgs{args: args}
 	if !q.CreatedFrom.IsZero() {
 		where += " AND created_at >= " + a.arg(ms(q.CreatedFrom))
@@ -159,10 +154,10 @@ func (q TicketSearch) where(wsID int64) (string, *sqlArgs) {
 // outOfTiers tells whether every tier the filter names is one its viewer
 // (an agent) does not work in: then what the viewer may read there is
 // only their own tickets, their swarms and hand-offs, and their teams'
-// tickets in those tiers, a small share of the matches. The newest id
-// ranges would hold few of them and widen to every match of a common
-// word; the list's branches (Filter.branches: index seeks and the agent's
-// few collaborations) each find theirs directly.
+// tickets in those tiers, a small share of the matches. The newest
+// tickets would hold few of them and a walk would widen to every match of
+// a common word: PostgreSQL reads them from the index first, through the
+// access keys (pgSearchCandidates).
 func (f Filter) outOfTiers() bool {
 	v := f.Viewer
 	if v == nil || v.IsAdmin() || len(f.TierIDs) == 0 {
@@ -174,35 +169,6 @@ func (f Filter) outOfTiers() bool {
 		}
 	}
 	return true
-}
-
-// pgBranchCandidates reads PostgreSQL's candidates per branch of the
-// list's access filter: each branch's newest matching tickets, checked
-// one by one against the search document, then the newest of their union.
-// The access keys (pgMatchesFirst with keys) replaced it; it stays for the
-// benchmark's side by side (TicketSearch.sessionStart).
-func (s *Store) pgBranchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
-	a := &sqlArgs{args: []any{wsID}}
-	base, branches := q.Filter.branches(a, Postgres)
-	if !q.CreatedFrom.IsZero() {
-		base += " AND created_at >= " + a.arg(ms(q.CreatedFrom))
-	}
-	if !q.CreatedBefore.IsZero() {
-		base += " AND created_at < " + a.arg(ms(q.CreatedBefore))
-	}
-	match, lim := a.arg(tsQuery(q.Matches, true, "")), a.arg(SearchCandidates)
-	subs := make([]string, len(branches))
-	for i, br := range branches {
-		where := base
-		if br.cond != "" {
-			where += " AND " + br.cond
-		}
-		subs[i] = `SELECT * FROM (SELECT tickets.id FROM ` + br.from + ` JOIN ticket_search s ON s.ticket_id = tickets.id
-			WHERE ` + where + ` AND s.search @@ to_tsquery('simple', ` + match + `) ORDER BY tickets.id DESC LIMIT ` + lim + `) AS b` + strconv.Itoa(i)
-	}
-	// UNION: a ticket may be visible through two branches.
-	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`))
-		FROM (`+strings.Join(subs, " UNION ")+`) c JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC LIMIT `+lim, a.args, true)
 }
 
 // candidates returns the (id, score) rows of query. With serial, on

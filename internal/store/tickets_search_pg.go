@@ -44,28 +44,23 @@ import (
 // its filter and the planner's estimate allow (see above).
 func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
 	typed := tsQuery(q.Matches, true, "")
-	if keys := q.Filter.pgAccessQuery(); keys != "" && q.Filter.outOfTiers() && !q.sessionStart {
+	if keys := q.Filter.pgAccessQuery(); keys != "" && q.Filter.outOfTiers() {
 		tsq, err := s.pgSpelled(ctx, q.Matches, typed)
 		if err != nil {
 			return nil, err
 		}
 		return s.pgMatchesFirst(ctx, wsID, q, tsq, keys, true)
 	}
-	few, err := s.pgFewMatches(ctx, typed, !q.sessionStart)
+	few, err := s.pgFewMatches(ctx, typed)
 	if err != nil {
 		return nil, err
 	}
 	if few {
-		tsq := pgTicketQuery{typed, typed}
-		if !q.sessionStart {
-			if tsq, err = s.pgSpelled(ctx, q.Matches, typed); err != nil {
-				return nil, err
-			}
+		tsq, err := s.pgSpelled(ctx, q.Matches, typed)
+		if err != nil {
+			return nil, err
 		}
-		return s.pgMatchesFirst(ctx, wsID, q, tsq, "", q.sessionStart)
-	}
-	if q.Filter.outOfTiers() {
-		return s.pgBranchCandidates(ctx, wsID, q)
+		return s.pgMatchesFirst(ctx, wsID, q, tsq, "", false)
 	}
 	// The walk checks documents one at a time, where a prefix is one
 	// lookup in the document and its spelled terms one each: it reads the
@@ -198,15 +193,15 @@ type docCount struct {
 const docCountTTL = time.Minute
 
 // pgSearchDocs returns the count of search documents, from the cache when
-// cached is set and the count is under a minute old. A count from before
-// the first ANALYZE (-1, or 0 for an empty table) is not kept: the next
-// search reads it again, so that statistics gathered meanwhile count at
-// once (the tests analyse, then search).
-func (s *Store) pgSearchDocs(ctx context.Context, cached bool) (float64, error) {
+// the count is under a minute old. A count from before the first ANALYZE
+// (-1, or 0 for an empty table) is not kept: the next search reads it
+// again, so that statistics gathered meanwhile count at once (the tests
+// analyse, then search).
+func (s *Store) pgSearchDocs(ctx context.Context) (float64, error) {
 	c := &s.searchDocs
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cached && c.n > 0 && time.Since(c.read) < docCountTTL {
+	if c.n > 0 && time.Since(c.read) < docCountTTL {
 		return c.n, nil
 	}
 	var docs float64
@@ -218,9 +213,8 @@ func (s *Store) pgSearchDocs(ctx context.Context, cached bool) (float64, error) 
 }
 
 // pgFewMatches tells whether the planner expects few enough documents to
-// hold every word of tsq for reading the matches first to be cheaper;
-// cached says whether the document count may come from the cache.
-func (s *Store) pgFewMatches(ctx context.Context, tsq string, cached bool) (bool, error) {
+// hold every word of tsq for reading the matches first to be cheaper.
+func (s *Store) pgFewMatches(ctx context.Context, tsq string) (bool, error) {
 	var plan []byte
 	if err := s.read.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM ticket_search WHERE search @@ to_tsquery('simple', $1)`, tsq).Scan(&plan); err != nil {
 		return false, fmt.Errorf("search tickets: estimate: %w", err)
@@ -233,7 +227,7 @@ func (s *Store) pgFewMatches(ctx context.Context, tsq string, cached bool) (bool
 	if err := json.Unmarshal(plan, &out); err != nil || len(out) != 1 {
 		return false, fmt.Errorf("search tickets: estimate: %q: %v", plan, err)
 	}
-	docs, err := s.pgSearchDocs(ctx, cached)
+	docs, err := s.pgSearchDocs(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -260,6 +254,11 @@ func (s *Store) pgFewMatches(ctx context.Context, tsq string, cached bool) (bool
 // Without the transaction the search saves three round trips (BEGIN, SET,
 // ROLLBACK). The keyed reading has no estimate of its size: it keeps the
 // transaction.
+//
+// The ranking's tsquery is a scalar subquery, parsed once: written inline,
+// to_tsquery (stable, not immutable) was parsed again for each of the
+// thousand candidates, 3–4 ms of the keyed reading's 28–31 ms of server
+// CPU (the L1 agent's "facture paiement" under tier=L2, bench/README.md).
 func (s *Store) pgMatchesFirst(ctx context.Context, wsID int64, q TicketSearch, tsq pgTicketQuery, keys string, serial bool) ([]candidate, error) {
 	where, a := q.where(wsID)
 	match, rank, lim := a.arg(tsq.match), a.arg(tsq.rank), a.arg(SearchCandidates)
@@ -267,7 +266,7 @@ func (s *Store) pgMatchesFirst(ctx context.Context, wsID int64, q TicketSearch, 
 	if keys != "" {
 		keyed = ` AND access @@ ` + a.arg(keys) + `::tsquery`
 	}
-	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+rank+`))
+	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, (SELECT to_tsquery('simple', `+rank+`)))
 		FROM (SELECT id FROM tickets WHERE id = ANY(ARRAY(SELECT ticket_id FROM ticket_search WHERE search @@ to_tsquery('simple', `+match+`)`+keyed+`))
 			AND `+where+` ORDER BY id DESC LIMIT `+lim+`) c
 		JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC`, a.args, serial)

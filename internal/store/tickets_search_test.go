@@ -159,18 +159,28 @@ func TestSearchTicketsQuality(t *testing.T) {
 		n := newTicket(f, "Question générale")
 		n.Ticket.Language, n.Body = "fr", "Ma facture est fausse."
 		late := must(s.CreateTicket(ctx, f.WS.ID, n))(t)
-		hits := searchAll(t, s, f.WS.ID, store.TicketSearch{Matches: store.TicketQueryMatches("facture")})
-		rank := map[string]int{}
-		for i, h := range hits {
-			if h.Ticket.ID == late.ID {
-				rank["late"] = i + 1
+		// Before the statistics and after them: PostgreSQL reads few matches
+		// from the index first (pgMatchesFirst) only once it can estimate
+		// them, and walks the newest tickets before; both rank.
+		for _, analysed := range []bool{false, true} {
+			if analysed {
+				if _, err := s.DB().ExecContext(ctx, `ANALYZE`); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if ids[h.Ticket.ID] == "facture" {
-				rank["facture"] = i + 1
+			hits := searchAll(t, s, f.WS.ID, store.TicketSearch{Matches: store.TicketQueryMatches("facture")})
+			rank := map[string]int{}
+			for i, h := range hits {
+				if h.Ticket.ID == late.ID {
+					rank["late"] = i + 1
+				}
+				if ids[h.Ticket.ID] == "facture" {
+					rank["facture"] = i + 1
+				}
 			}
-		}
-		if rank["facture"] == 0 || rank["late"] == 0 || rank["facture"] > rank["late"] {
-			t.Errorf("the subject match ranks %d, the newer message match %d", rank["facture"], rank["late"])
+			if rank["facture"] == 0 || rank["late"] == 0 || rank["facture"] > rank["late"] {
+				t.Errorf("analysed %v: the subject match ranks %d, the newer message match %d", analysed, rank["facture"], rank["late"])
+			}
 		}
 		// A date bound.
 		if hits := searchAll(t, s, f.WS.ID, store.TicketSearch{Matches: store.TicketQueryMatches("facture"), CreatedFrom: time.Now().Add(time.Hour)}); len(hits) != 0 {
@@ -180,7 +190,7 @@ func TestSearchTicketsQuality(t *testing.T) {
 		n = newTicket(f, "<b>Alerte</b>")
 		n.Ticket.Language, n.Body = "fr", "<script>alert(1)</script> la livraison & les livraisons"
 		must(s.CreateTicket(ctx, f.WS.ID, n))(t)
-		hits = searchAll(t, s, f.WS.ID, store.TicketSearch{Matches: store.TicketQueryMatches("livraison alerte")})
+		hits := searchAll(t, s, f.WS.ID, store.TicketSearch{Matches: store.TicketQueryMatches("livraison alerte")})
 		if len(hits) != 1 {
 			t.Fatalf("escaped: %d hits", len(hits))
 		}
