@@ -87,7 +87,14 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 		parts = []string{keyset.sql}
 	}
 	lim := q.arg(limit + 1)
-	var subs, keys []string
+	// folds are the branches PostgreSQL may read grouped (lateralGroups):
+	// those no index of ids can order. Ordered by id (newest, oldest, and
+	// the rest of the cursor's priority level), a branch whose active is
+	// a parameter looked to PostgreSQL as dense as the average and it
+	// walked the primary key testing each ticket instead: 121,632 rows
+	// for the L1 agent's deep "status=open,solved&type=billing" priority
+	// page at 1M tickets, against 2,463 with the values written out.
+	var subs, keys, folds []string
 	for _, br := range branches {
 		parts, order := parts, order
 		cols := ticketCols
@@ -130,7 +137,7 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 			// them and sorts: two seeks would read them twice.
 			parts = []string{"(" + keyset.split[0] + " OR " + keyset.split[1] + ")"}
 		}
-		for _, part := range parts {
+		for i, part := range parts {
 			where := base
 			if br.cond != "" {
 				where += " AND " + br.cond
@@ -140,12 +147,17 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 			}
 			tail := ` FROM ` + br.from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + lim
 			subs = append(subs, `SELECT `+ticketColumns+tail)
+			if d == Postgres && keyedSort(f.Sort) && !(len(parts) == 2 && i == 0) {
+				folds = append(folds, `SELECT `+cols.keys(f.Sort)+tail)
+				continue
+			}
 			keys = append(keys, `SELECT `+cols.keys(f.Sort)+tail)
 		}
 	}
 	if len(subs) == 1 {
 		return subs[0], q.args, nil
 	}
+	keys = append(keys, lateralGroups(folds, q.args)...)
 	// The branches yield ids and sort keys only, and the page's tickets
 	// are read once it is cut: each branch reads up to limit+1 rows, and
 	// carrying every column of each (an agent's deep multi-tier page is
@@ -157,6 +169,11 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	// Tickets sorts it (Filter.compare).
 	for i, sub := range keys {
 		keys[i] = `SELECT * FROM (` + sub + `) AS b` + strconv.Itoa(i)
+	}
+	if len(keys) == 1 {
+		// One group of branches (lateralGroups): a ticket two of them
+		// yield is kept once, as the union would.
+		keys[0] = strings.Replace(keys[0], `SELECT * FROM`, `SELECT DISTINCT * FROM`, 1)
 	}
 	pageOrder, _, _ := f.order("", 0, pageCols)
 	join := "CROSS JOIN" // SQLite: the page drives the join
