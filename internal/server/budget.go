@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -19,19 +18,15 @@ import (
 // above the slowest page (a few seconds).
 const DefaultRequestBudget = 30 * time.Second
 
-// withBudget gives each request a deadline of budget, except the routes
-// that answer for as long as they are open: the event stream (mounted
-// apart, see Handlers) and WebSocket upgrades, whose sessions run on a
-// context of their own once accepted.
+// withBudget gives each request a deadline of budget. The event stream,
+// which answers for as long as it is open, is mounted apart without it
+// (see Handlers); a WebSocket's budget bounds its handshake only, as its
+// session runs on a context of its own once accepted (web's runWS).
 func withBudget(budget time.Duration, next http.Handler) http.Handler {
 	if budget <= 0 {
 		budget = DefaultRequestBudget
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
-			next.ServeHTTP(w, r)
-			return
-		}
 		ctx, cancel := context.WithTimeout(r.Context(), budget)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
