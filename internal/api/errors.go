@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -60,6 +62,12 @@ func (a *API) fail(c *call, err error) {
 	p, ok := problem.As(err)
 	if !ok || p.Kind == problem.Internal {
 		switch {
+		case errors.Is(c.r.Context().Err(), context.DeadlineExceeded):
+			// The server's request budget ran out: a wait that never
+			// ended (server.DefaultRequestBudget). A fault, logged; the
+			// client may try again.
+			a.log.Error("api: request out of time", "method", c.r.Method, "path", c.r.URL.Path, "operation", c.route.ID, "err", err)
+			p = errUnavailable
 		case c.r.Context().Err() != nil:
 			a.log.Debug("api: request abandoned", "method", c.r.Method, "path", c.r.URL.Path, "err", err)
 			p = errInternal

@@ -62,10 +62,17 @@ func (d *Service) Login(ctx context.Context, email, password, clientIP string) (
 	return secret, a, err
 }
 
+// refundWait bounds a refund's wait for the database.
+const refundWait = 10 * time.Second
+
 // refund gives back a reserved attempt whose password was not checked and
 // returns cause (the refund outlives a cancelled request).
 func (d *Service) refund(ctx context.Context, cause error, keys ...string) error {
-	if err := d.store.SettleLogin(context.WithoutCancel(ctx), auth.LoginThrottle, nil, keys); err != nil {
+	// Without cancellation the refund would wait for the writer for as
+	// long as it is held, and the request with it: bounded.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refundWait)
+	defer cancel()
+	if err := d.store.SettleLogin(rctx, auth.LoginThrottle, nil, keys); err != nil {
 		d.log.WarnContext(ctx, "refund login attempt", "err", err)
 	}
 	return cause

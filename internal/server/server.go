@@ -40,6 +40,9 @@ type Config struct {
 	// Done, when closed, ends the UI's event streams, so that a graceful
 	// shutdown does not wait for them (close it before Shutdown).
 	Done <-chan struct{}
+	// RequestBudget bounds how long an ordinary request may wait (zero:
+	// DefaultRequestBudget); see budget.go.
+	RequestBudget time.Duration
 }
 
 // New returns the complete HTTP handler.
@@ -62,7 +65,7 @@ func Handlers(d *desk.Service, cfg Config) (app, metricsHandler http.Handler, er
 	m := newMetrics(cfg.Version)
 	m.gauges = liveGauges(d)
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(d, cfg.Log, cfg.PublicURL))
+	mux.Handle("/api/v1/", withBudget(cfg.RequestBudget, api.New(d, cfg.Log, cfg.PublicURL)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -108,9 +111,10 @@ func Handlers(d *desk.Service, cfg Config) (app, metricsHandler http.Handler, er
 	if !cfg.SeparateMetrics {
 		mux.Handle("GET /metrics", metricsHandler)
 	}
-	mux.Handle("/", ui)
+	mux.Handle("/", withBudget(cfg.RequestBudget, ui))
 	// The page's event stream is the one UI route that answers for longer
-	// than the write timeout: its deadlines are lifted, for it alone.
+	// than the write timeout: its deadlines are lifted, for it alone, and
+	// it has no request budget.
 	mux.Handle("GET /events", LongRunning(ui))
 
 	csrf := http.NewCrossOriginProtection()

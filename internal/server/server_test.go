@@ -180,9 +180,10 @@ func TestMetricsCanMoveAndNeedAToken(t *testing.T) {
 }
 
 // TestChatOutlivesRequestTimeouts runs the production server with request
-// timeouts far shorter than a conversation: a chat's WebSocket stays up
-// past them (the exception is on purpose and only for it), is counted in
-// /metrics while open, and an ordinary slow request is still cut.
+// timeouts and a request budget far shorter than a conversation: a chat's
+// WebSocket stays up past them (the exception is on purpose and only for
+// it), is counted in /metrics while open, and an ordinary slow request is
+// still cut.
 func TestChatOutlivesRequestTimeouts(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
 	f := storetest.Seed(t, s)
@@ -192,11 +193,11 @@ func TestChatOutlivesRequestTimeouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := desk.New(s, nil)
-	h, err := server.New(d, server.Config{Version: "test"})
+	const limit = 300 * time.Millisecond
+	h, err := server.New(d, server.Config{Version: "test", RequestBudget: limit})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const limit = 300 * time.Millisecond
 	srv := server.HTTPServer(h, server.Limits{ReadHeaderTimeout: limit, ReadTimeout: limit, WriteTimeout: limit, IdleTimeout: limit}, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

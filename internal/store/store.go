@@ -133,11 +133,15 @@ const sqliteReadPragmas = "&_pragma=query_only(1)&_pragma=mmap_size(2147418112)&
 // sqliteReaders sizes the read pool: 8, as before sqconc's change. Fewer
 // readers (twice the cores, 4 on two) waited less on the C library's
 // allocator, the one mutex every connection shares (four slow reads at 8
-// clients on 2 cores: 104 ms of CPU with 8 readers, 89 with 4), but a
-// browser test of the contact form then hung for good twice in 66 runs
-// (0 in 37 before), as a request waiting for a free reader would; the
-// cause is not proven, so the pool keeps the size it had (bench/README.md, eighth
-// session, lead's section). It stays a function, bounded by the test of
+// clients on 2 cores: 104 ms of CPU with 8 readers, 89 with 4). A browser
+// test of the contact form that hung twice in 66 runs with 4 was taken for
+// a request waiting for a free reader; it was the test's click landing on
+// suggestions swapped in late (typeAndSuggest in internal/web), and no
+// request waits for a second reader while it holds one (the web, api and
+// desk tests and every browser test pass with one reader; the contact
+// journey is held to it by TestContactJourneyNeedsOneReadConnectionAtATime).
+// So the size is the figures' call alone (bench/README.md, eighth session,
+// lead's section; ninth, hang). It stays a function, bounded by the test of
 // the read pool, so that a measured change of size has one place to go.
 func sqliteReaders() int { return 8 }
 

@@ -47,6 +47,11 @@ var (
 // write a minute, not one per request.
 const tokenTouchEvery = time.Minute
 
+// tokenTouchWait bounds the note of a token's use: on a context without
+// cancellation (it outlives its request), it would otherwise wait for the
+// writer for as long as the writer is held, and the request with it.
+const tokenTouchWait = 5 * time.Second
+
 func nullMS(t time.Time) any {
 	if t.IsZero() {
 		return nil
@@ -162,9 +167,13 @@ func (s *Store) TokenActor(ctx context.Context, secret string) (auth.Actor, erro
 	}
 	if s.tokens.claimTouch(hash, e, now) {
 		// The condition repeats in SQL so that instances write once.
-		// Failing to note the use must not fail the request it belongs to.
-		_, _ = s.write.ExecContext(context.WithoutCancel(ctx), `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`,
+		// Failing to note the use must not fail the request it belongs to,
+		// nor hold it: the note outlives a cancelled request, but waits for
+		// the writer for tokenTouchWait at most.
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tokenTouchWait)
+		_, _ = s.write.ExecContext(tctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`,
 			ms(now), e.id, ms(now.Add(-tokenTouchEvery)))
+		cancel()
 	}
 	return e.actorOf(), nil
 }

@@ -113,9 +113,11 @@ func serveFile(w http.ResponseWriter, r *http.Request) func(attachment.Attachmen
 }
 
 // filesHint states the attachment limits under the composer's file input.
-func (s *server) filesHint(rq *request) string {
+func (s *server) filesHint(ctx context.Context, rq *request) string {
 	// The workspace's limits (its admin may set lower ones than the
-	// server's); the server's if they cannot be read.
-	lim, _ := s.d.WorkspaceAttachmentLimits(context.Background(), rq.actor.WorkspaceID)
+	// server's); the server's if they cannot be read. The read runs on the
+	// request's context, so it ends with the request: on a context of its
+	// own it could wait for a database connection for ever.
+	lim, _ := s.d.WorkspaceAttachmentLimits(ctx, rq.actor.WorkspaceID)
 	return rq.loc.T("attachments.limits", "files", strconv.Itoa(lim.MaxFiles), "size", attachment.FormatSize(lim.MaxFileBytes))
 }

@@ -341,7 +341,7 @@ func TestBrowserContactDeflection(t *testing.T) {
 		settled(),
 	)
 	run(t, ctx, "type the subject and see a suggestion",
-		chromedp.SendKeys(chromedp.CSS("#subject"), "facturé deux fois"),
+		typeAndSuggest("#subject", "facturé deux fois"),
 		chromedp.WaitVisible(chromedp.CSS("#suggestions a.suggestion")),
 		settled(),
 	)
@@ -382,8 +382,8 @@ func TestBrowserContactTicketShowsWhatWasTried(t *testing.T) {
 	run(t, ctx, "fill it in",
 		chromedp.SendKeys(chromedp.CSS("#name"), "Chloé Martin"),
 		chromedp.SendKeys(chromedp.CSS("#email"), "chloe@example.fr"),
-		chromedp.SendKeys(chromedp.CSS("#subject"), "Mon export zzqx échoue"),
-		chromedp.SendKeys(chromedp.CSS("#description"), "L'export wqvv s'arrête à la moitié."),
+		typeAndSuggest("#subject", "Mon export zzqx échoue"),
+		typeAndSuggest("#description", "L'export wqvv s'arrête à la moitié."),
 		settled(),
 	)
 	clk.Add(5 * time.Second) // a person takes longer than the 2 s a script would

@@ -63,7 +63,7 @@ func (s *server) refuseCollision(w http.ResponseWriter, r *http.Request, rq *req
 		return err
 	}
 	fresh := newComposer(rq, t)
-	c.TicketID, c.CanReply, c.Statuses, c.FilesHint, c.Seen = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(rq), lastEvent(events, seen)
+	c.TicketID, c.CanReply, c.Statuses, c.FilesHint, c.Seen = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(r.Context(), rq), lastEvent(events, seen)
 	c.Changed, c.Message = true, rq.loc.T("live.changed")
 	if !c.CanReply {
 		c.Mode = "note"

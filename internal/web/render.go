@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -204,6 +206,14 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request, err error) (in
 		return status, err
 	}
 	switch {
+	case errors.Is(r.Context().Err(), context.DeadlineExceeded):
+		// The server's request budget ran out (server.DefaultRequestBudget):
+		// a wait that should have taken milliseconds (a database
+		// connection, the writer) did not end. The visitor is still there
+		// and is told to try again; the path is logged, as it is a fault.
+		s.log.ErrorContext(r.Context(), "request out of time: answering 503", "method", r.Method, "path", r.URL.Path, "err", err)
+		status, err = http.StatusServiceUnavailable, errUnavailable
+		w.Header().Set("Retry-After", "5")
 	case r.Context().Err() != nil:
 		// The visitor left; nobody reads this page.
 		s.log.DebugContext(r.Context(), "request abandoned", "method", r.Method, "path", r.URL.Path, "err", err)

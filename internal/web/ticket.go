@@ -153,7 +153,7 @@ func (s *server) loadTicketPage(r *http.Request, rq *request, id int64) (ticketP
 	if p.Links, err = s.loadLinks(ctx, r, rq, t); err != nil {
 		return ticketPage{}, err
 	}
-	p.Composer.FilesHint = s.filesHint(rq)
+	p.Composer.FilesHint = s.filesHint(r.Context(), rq)
 	p.Cursor = lastEvent(events, 0)
 	p.Composer.Seen = p.Cursor
 	p.Handoff = latestHandoff(rq, events)
@@ -340,7 +340,7 @@ func (s *server) refuseMessage(w http.ResponseWriter, r *http.Request, rq *reque
 		return err
 	}
 	fresh := newComposer(rq, t)
-	c.TicketID, c.CanReply, c.Statuses, c.FilesHint = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(rq)
+	c.TicketID, c.CanReply, c.Statuses, c.FilesHint = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(r.Context(), rq)
 	return showTicketForm(s, w, r, rq, id, http.StatusUnprocessableEntity, "composer", c, func(p *ticketPage) { p.Composer = c })
 }
 
@@ -363,7 +363,7 @@ func (s *server) refuseMerged(w http.ResponseWriter, r *http.Request, rq *reques
 		return err
 	}
 	fresh := newComposer(rq, t)
-	c.TicketID, c.CanReply, c.Statuses, c.FilesHint = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(rq)
+	c.TicketID, c.CanReply, c.Statuses, c.FilesHint = t.ID, fresh.CanReply, fresh.Statuses, s.filesHint(r.Context(), rq)
 	c.Mode, c.Status, c.Macro, c.MacroName, c.NotSent = fresh.Mode, "", 0, "", &kept
 	c.KeepFiles = len(c.KeptFiles) > 0 && isHTMX(r)
 	return showTicketForm(s, w, r, rq, id, http.StatusConflict, "composer", c, func(p *ticketPage) { p.Composer = c })
@@ -445,7 +445,7 @@ func (s *server) fillUpdate(r *http.Request, rq *request, t ticket.Ticket, u *up
 		return err
 	}
 	u.Composer, u.Props = newComposer(rq, t), newProperties(rq, t)
-	u.Composer.FilesHint = s.filesHint(rq)
+	u.Composer.FilesHint = s.filesHint(r.Context(), rq)
 	u.Composer.Seen = u.Cursor
 	return nil
 }
