@@ -327,6 +327,10 @@ func TestContactPhoneSettings(t *testing.T) {
 	})
 }
 
+// sendButtonTop is the contact form's send button's distance from the top
+// of the page, in CSS pixels.
+const sendButtonTop = `(document.querySelector('#suggestions').closest('form').querySelector('button[type=submit]').getBoundingClientRect().top + window.scrollY)`
+
 // TestBrowserContactDeflection is a customer who starts writing to
 // support: as she types her subject, an article appears under the form;
 // she opens it in place, reads it, and answers that it solved her
@@ -339,6 +343,8 @@ func TestBrowserContactDeflection(t *testing.T) {
 		chromedp.Navigate(e.srv.URL+"/help/contact?lang=fr"),
 		chromedp.WaitVisible(chromedp.CSS("#subject")),
 		settled(),
+		// Where the send button is before anything is suggested.
+		script(`window.palierSendAt = `+sendButtonTop+`, true`),
 	)
 	run(t, ctx, "type the subject and see a suggestion",
 		typeAndSuggest("#subject", "facturé deux fois"),
@@ -346,6 +352,11 @@ func TestBrowserContactDeflection(t *testing.T) {
 		settled(),
 	)
 	expectText(t, ctx, "#suggestions", "Facturé deux fois ?")
+	// Suggestions arrive a moment after the last key, while the customer
+	// may already be moving to "send": they must not move the button from
+	// under the pointer (a click then lands on an article instead).
+	expectTrue(t, ctx, "the send button stays where it was once suggestions appear",
+		`Math.abs(`+sendButtonTop+` - window.palierSendAt) < 1`)
 	run(t, ctx, "open the suggestion in place",
 		chromedp.Click(chromedp.CSS("#suggestions a.suggestion")),
 		chromedp.WaitVisible(chromedp.CSS("#contact-article .contact-did-it-help button")),
