@@ -98,7 +98,16 @@ func ticketsReadOutsideIndex(ctx context.Context, conn *sql.Conn, d store.Dialec
 	}
 	var bad func(n pgPlan) bool
 	bad = func(n pgPlan) bool {
-		if n.Relation == "tickets" && n.Index != index {
+		if n.Relation == "tickets" && n.Node == "Bitmap Heap Scan" {
+			// Its rows come from the bitmap below it (its other
+			// children are its filter's subplans, checked below): read
+			// through the index when the bitmap is built from it alone.
+			for _, c := range n.Plans {
+				if c.Node == "BitmapAnd" || c.Node == "BitmapOr" || c.Node == "Bitmap Index Scan" && c.Index != index {
+					return true
+				}
+			}
+		} else if n.Relation == "tickets" && n.Index != index {
 			return true
 		}
 		for _, c := range n.Plans {
