@@ -20,11 +20,10 @@ func ForgetTicketSearch(ctx context.Context, s *Store) error {
 			`DROP FUNCTION ticket_access_key_refresh, ticket_access_key`,
 			`DELETE FROM schema_migrations WHERE version = '0058_search_access_keys'`,
 			// And 0064, which redefines 0058's functions, and 0065's
-			// vocabulary of the documents, and 0071–0072, which redefine
-			// both, and 0078's index of tiered words (gone with the table).
-			`DROP TABLE ticket_search_terms`, `DROP FUNCTION ticket_search_terms_add`, `DROP FUNCTION ticket_search_tiered`,
+			// vocabulary of the documents, and 0071–0072, which redefine both.
+			`DROP TABLE ticket_search_terms`, `DROP FUNCTION ticket_search_terms_add`,
 			`DELETE FROM schema_migrations WHERE version IN ('0064_search_access_refresh', '0065_ticket_search_terms',
-				'0071_intake_key_inlined', '0072_search_terms_probe', '0078_search_tiered_words')`)
+				'0071_intake_key_inlined', '0072_search_terms_probe')`)
 	}
 	for _, stmt := range append(stmts, `DELETE FROM schema_migrations WHERE version = '0033_ticket_search'`) {
 		if _, err := s.write.ExecContext(ctx, stmt); err != nil {

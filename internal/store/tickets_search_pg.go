@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/palier/palier/internal/kb"
 )
@@ -47,7 +45,7 @@ import (
 func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
 	typed := tsQuery(q.Matches, true, "")
 	if keys := q.Filter.pgAccessQuery(); keys != "" && q.Filter.outOfTiers() {
-		tsq, err := s.pgSpelled(ctx, q.Matches, typed, dedupe(q.Filter.TierIDs))
+		tsq, err := s.pgSpelled(ctx, q.Matches, typed)
 		if err != nil {
 			return nil, err
 		}
@@ -58,7 +56,7 @@ func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSear
 		return nil, err
 	}
 	if few {
-		tsq, err := s.pgSpelled(ctx, q.Matches, typed, nil)
+		tsq, err := s.pgSpelled(ctx, q.Matches, typed)
 		if err != nil {
 			return nil, err
 		}
@@ -71,22 +69,20 @@ func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSear
 	return s.pgWalkCandidates(ctx, where, a, a.arg(typed))
 }
 
-// pgTicketQuery is a search's words as tsqueries: match, which selects
-// the documents, its typed prefixes spelled as the terms they begin where
-// few do (pgPrefixTerms), and rank, the words as typed, which scores them.
-// Both select the same documents; ts_rank counts a query's terms, so the
-// score keeps the spelling it always had. tiered, when set, is match
-// asked of the words qualified by tier (migration 0078, pgTieredQuery).
-type pgTicketQuery struct{ match, rank, tiered string }
+// pgTicketQuery is a search's words as two tsqueries: match, which
+// selects the documents, its typed prefixes spelled as the terms they
+// begin where few do (pgPrefixTerms), and rank, the words as typed, which
+// scores them. Both select the same documents; ts_rank counts a query's
+// terms, so the score keeps the spelling it always had.
+type pgTicketQuery struct{ match, rank string }
 
-// pgSpelled is the pgTicketQuery of matches, whose typed tsquery is typed;
-// with tiers, also its tiered query under those tiers.
-func (s *Store) pgSpelled(ctx context.Context, matches []kb.Match, typed string, tiers []int64) (pgTicketQuery, error) {
+// pgSpelled is the pgTicketQuery of matches, whose typed tsquery is typed.
+func (s *Store) pgSpelled(ctx context.Context, matches []kb.Match, typed string) (pgTicketQuery, error) {
 	spelled, err := s.pgPrefixTerms(ctx, matches)
 	if err != nil {
 		return pgTicketQuery{}, err
 	}
-	return pgTicketQuery{match: pgSpelledQuery(spelled), rank: typed, tiered: pgTieredQuery(spelled, tiers)}, nil
+	return pgTicketQuery{match: pgSpelledQuery(spelled), rank: typed}, nil
 }
 
 // pgPrefixTerms returns matches with each prefix's terms looked up in the
@@ -153,12 +149,6 @@ func (s *Store) pgPrefixTerms(ctx context.Context, matches []kb.Match) ([]kb.Mat
 // pgSpelledQuery is tsQuery with each prefix whose terms were looked up
 // spelled as those terms.
 func pgSpelledQuery(matches []kb.Match) string {
-	return pgLexemeQuery(matches, "")
-}
-
-// pgLexemeQuery spells matches as pgSpelledQuery does, each lexeme
-// preceded by qualifier.
-func pgLexemeQuery(matches []kb.Match, qualifier string) string {
 	parts := make([]string, len(matches))
 	for i, m := range matches {
 		var alts []string
@@ -168,64 +158,25 @@ func pgLexemeQuery(matches []kb.Match, qualifier string) string {
 			}
 		}
 		for _, t := range m.Terms {
-			add("'" + qualifier + t + "'")
+			add("'" + t + "'")
 		}
 		for j, p := range m.Prefixes {
 			if j < len(m.PrefixTerms) && m.PrefixTerms[j] != nil {
 				for _, t := range m.PrefixTerms[j] {
-					add("'" + qualifier + t + "'") // the word's own stem is often one of them
+					add("'" + t + "'") // the word's own stem is often one of them
 				}
 				continue
 			}
-			add("'" + qualifier + p + "':*")
+			add("'" + p + "':*")
 		}
 		if len(alts) == 0 {
 			// Only prefixes, none begun by any term: the word matches
 			// nothing, as its prefixes would.
-			alts = append(alts, "'"+qualifier+m.Prefixes[0]+"':*")
+			alts = append(alts, "'"+m.Prefixes[0]+"':*")
 		}
 		parts[i] = "(" + strings.Join(alts, " | ") + ")"
 	}
 	return strings.Join(parts, " & ")
-}
-
-// pgTieredQuery is the spelled matches asked of the documents' words
-// qualified by tier (migration 0078: "3:factur" for tier 3), in any of
-// tiers: a tsquery to cast, not to parse (the parser would split "3:"
-// off). "" without tiers, or when a lexeme is not one plain word:
-// to_tsquery('simple') would make a phrase of its parts, which the
-// qualified words, kept without positions, cannot check, and the search
-// reads the words themselves instead.
-func pgTieredQuery(spelled []kb.Match, tiers []int64) string {
-	if len(tiers) == 0 {
-		return ""
-	}
-	for _, m := range spelled {
-		lexemes := slices.Concat(m.Terms, m.Prefixes)
-		for _, terms := range m.PrefixTerms {
-			lexemes = append(lexemes, terms...)
-		}
-		if len(lexemes) == 0 || slices.ContainsFunc(lexemes, notPlainWord) {
-			return ""
-		}
-	}
-	parts := make([]string, len(tiers))
-	for i, t := range tiers {
-		parts[i] = "(" + pgLexemeQuery(spelled, strconv.FormatInt(t, 10)+":") + ")"
-	}
-	return strings.Join(parts, " | ")
-}
-
-// notPlainWord tells whether to_tsquery('simple') would read lexeme l as
-// anything but itself: a character that is not a lower-case letter or a
-// digit (a separator, a quote, a capital it would fold).
-func notPlainWord(l string) bool {
-	for _, r := range l {
-		if !(unicode.IsDigit(r) || unicode.IsLetter(r) && !unicode.IsUpper(r)) {
-			return true
-		}
-	}
-	return l == ""
 }
 
 // docCount is the number of search documents as PostgreSQL's statistics
@@ -292,12 +243,7 @@ func (s *Store) pgFewMatches(ctx context.Context, tsq string) (bool, error) {
 // ticket the filter selects to hash them against the few matches. With
 // keys (Filter.pgAccessQuery), the index also intersects the words with
 // the documents' access keys (migration 0058): only what the viewer may
-// read under the filter's tiers comes out of it. Its words are then asked
-// of the index of words qualified by tier (migration 0078), whose posting
-// lists hold only the filter's tiers' documents: at 1M tickets the L1
-// agent's "facture paiement" under tier=L2 decoded every page of both
-// words' lists (the agent's keyed documents lie on all of them), 10 ms of
-// server CPU, against about 5 ms for the qualified lists, a fifth as long.
+// read under the filter's tiers comes out of it.
 //
 // serial runs it in pgSerial's transaction. Without keys it is read only
 // when the estimate says few matches (≤ √(SearchCandidates × documents)),
@@ -315,18 +261,13 @@ func (s *Store) pgFewMatches(ctx context.Context, tsq string) (bool, error) {
 // CPU (the L1 agent's "facture paiement" under tier=L2, bench/README.md).
 func (s *Store) pgMatchesFirst(ctx context.Context, wsID int64, q TicketSearch, tsq pgTicketQuery, keys string, serial bool) ([]candidate, error) {
 	where, a := q.where(wsID)
-	var words string
-	switch {
-	case keys != "" && tsq.tiered != "":
-		words = `ticket_search_tiered(search, access) @@ ` + a.arg(tsq.tiered) + `::tsquery AND access @@ ` + a.arg(keys) + `::tsquery`
-	case keys != "":
-		words = `search @@ to_tsquery('simple', ` + a.arg(tsq.match) + `) AND access @@ ` + a.arg(keys) + `::tsquery`
-	default:
-		words = `search @@ to_tsquery('simple', ` + a.arg(tsq.match) + `)`
+	match, rank, lim := a.arg(tsq.match), a.arg(tsq.rank), a.arg(SearchCandidates)
+	keyed := ""
+	if keys != "" {
+		keyed = ` AND access @@ ` + a.arg(keys) + `::tsquery`
 	}
-	rank, lim := a.arg(tsq.rank), a.arg(SearchCandidates)
 	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, (SELECT to_tsquery('simple', `+rank+`)))
-		FROM (SELECT id FROM tickets WHERE id = ANY(ARRAY(SELECT ticket_id FROM ticket_search WHERE `+words+`))
+		FROM (SELECT id FROM tickets WHERE id = ANY(ARRAY(SELECT ticket_id FROM ticket_search WHERE search @@ to_tsquery('simple', `+match+`)`+keyed+`))
 			AND `+where+` ORDER BY id DESC LIMIT `+lim+`) c
 		JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC`, a.args, serial)
 }

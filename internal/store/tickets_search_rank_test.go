@@ -39,29 +39,3 @@ func TestRankDocs(t *testing.T) {
 		t.Errorf("no candidates: %v", got)
 	}
 }
-
-// The tiered query asks each tier's qualified words, and is left out
-// (the words themselves are read) when a lexeme is not one plain word,
-// which to_tsquery would have read as a phrase of its parts.
-func TestPgTieredQuery(t *testing.T) {
-	spelled := []kb.Match{{Terms: []string{"factur"}}, {Terms: []string{"pai"}, Prefixes: []string{"paiement"}, PrefixTerms: [][]string{{"paiement", "paiements"}}}}
-	if got, want := pgTieredQuery(spelled, []int64{3, 4}), "(('3:factur') & ('3:pai' | '3:paiement' | '3:paiements')) | (('4:factur') & ('4:pai' | '4:paiement' | '4:paiements'))"; got != want {
-		t.Errorf("got %s, want %s", got, want)
-	}
-	typed := []kb.Match{{Terms: []string{"rembours"}, Prefixes: []string{"rembou"}, PrefixTerms: [][]string{nil}}}
-	if got, want := pgTieredQuery(typed, []int64{3}), "(('3:rembours' | '3:rembou':*))"; got != want {
-		t.Errorf("got %s, want %s", got, want)
-	}
-	for _, m := range [][]kb.Match{
-		{{Terms: []string{"e-mail"}}},
-		{{Terms: []string{"o'neil"}}},
-		{{Terms: []string{"ok"}, Prefixes: []string{"mail"}, PrefixTerms: [][]string{{"mail.fr"}}}},
-	} {
-		if got := pgTieredQuery(m, []int64{3}); got != "" {
-			t.Errorf("%v: got %s, want none", m, got)
-		}
-	}
-	if got := pgTieredQuery(spelled, nil); got != "" {
-		t.Errorf("no tiers: got %s", got)
-	}
-}
