@@ -26,11 +26,11 @@ import (
 // page. Its rows are the union of the two seeks', so the page is the same.
 //
 // Only the split by active is read so, and only for the branches no index
-// of ids orders (see listQuery): a tier, team or owner read from a
-// parameter loses its statistics (the L1 agent owns 333,000 tickets of
-// tier L1 and none of L2), and PostgreSQL then walked the primary key for
-// a deep priority page, 269,000 rows where the seek with its tier as a
-// value reads none.
+// of ids orders and for an agent's swarms and hand-offs (see listQuery):
+// a tier, team or owner read from a parameter loses its statistics (the
+// L1 agent owns 333,000 tickets of tier L1 and none of L2), and
+// PostgreSQL then walked the primary key for a deep priority page,
+// 269,000 rows where the seek with its tier as a value reads none.
 func lateralSeeks(br listBranch, n int, sel func(listBranch) string) string {
 	alias := "lv" + strconv.Itoa(n)
 	rows := make([]string, 0, len(br.split.values))
