@@ -87,14 +87,23 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 		parts = []string{keyset.sql}
 	}
 	lim := q.arg(limit + 1)
-	// folds are the branches PostgreSQL may read grouped (lateralGroups):
-	// those no index of ids can order. Ordered by id (newest, oldest, and
-	// the rest of the cursor's priority level), a branch whose active is
-	// a parameter looked to PostgreSQL as dense as the average and it
-	// walked the primary key testing each ticket instead: 121,632 rows
-	// for the L1 agent's deep "status=open,solved&type=billing" priority
-	// page at 1M tickets, against 2,463 with the values written out.
-	var subs, keys, folds []string
+	// folds are the seeks PostgreSQL may read grouped: a branch split by
+	// active among them is read as one lateral subquery over both values
+	// (lateralSeeks). They are those no index of ids can order, and in
+	// every order those of an agent's swarms and hand-offs. Ordered by id
+	// (newest, oldest, and the rest of the cursor's priority level), a
+	// branch of tickets whose active is a parameter looked to PostgreSQL
+	// as dense as the average and it walked the primary key testing each
+	// ticket instead: 121,632 rows for the L1 agent's deep "status=open,
+	// solved&type=billing" priority page at 1M tickets, against 2,463 with
+	// the values written out. A walk of the agent's swarm or hand-off rows
+	// stays within them: at most 1,877 rows tested by the folded seeks
+	// of the L1 agent's matrix at 1M (500 unfolded), for half their
+	// planning. seeks counts the page's ordered seeks; single is the
+	// page's query when it is one seek, which needs no union.
+	var keys, folds []string
+	var single string
+	seeks := 0
 	for _, br := range branches {
 		parts, order := parts, order
 		cols := ticketCols
@@ -138,26 +147,37 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 			parts = []string{"(" + keyset.split[0] + " OR " + keyset.split[1] + ")"}
 		}
 		for i, part := range parts {
-			where := base
-			if br.cond != "" {
-				where += " AND " + br.cond
+			sel := func(cols string, br listBranch) string {
+				where := base
+				if br.cond != "" {
+					where += " AND " + br.cond
+				}
+				if part != "" {
+					where += " AND " + part
+				}
+				return `SELECT ` + cols + ` FROM ` + br.from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + lim
 			}
-			if part != "" {
-				where += " AND " + part
-			}
-			tail := ` FROM ` + br.from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + lim
-			subs = append(subs, `SELECT `+ticketColumns+tail)
-			if d == Postgres && keyedSort(f.Sort) && !(len(parts) == 2 && i == 0) {
-				folds = append(folds, `SELECT `+cols.keys(f.Sort)+tail)
+			foldable := d == Postgres && (br.driver() != "" || keyedSort(f.Sort) && !(len(parts) == 2 && i == 0))
+			if foldable && br.split != nil {
+				folds = append(folds, lateralSeeks(br, len(folds), func(br listBranch) string { return sel(cols.keys(f.Sort), br) }))
+				seeks += len(br.split.values)
 				continue
 			}
-			keys = append(keys, `SELECT `+cols.keys(f.Sort)+tail)
+			for _, sk := range br.seeks() {
+				seeks++
+				single = sel(ticketColumns, sk)
+				if foldable {
+					folds = append(folds, sel(cols.keys(f.Sort), sk))
+					continue
+				}
+				keys = append(keys, sel(cols.keys(f.Sort), sk))
+			}
 		}
 	}
-	if len(subs) == 1 {
-		return subs[0], q.args, nil
+	if seeks == 1 {
+		return single, q.args, nil
 	}
-	keys = append(keys, lateralGroups(folds, q.args)...)
+	keys = append(keys, folds...)
 	// The branches yield ids and sort keys only, and the page's tickets
 	// are read once it is cut: each branch reads up to limit+1 rows, and
 	// carrying every column of each (an agent's deep multi-tier page is
@@ -167,13 +187,14 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	// UNION ALL: a ticket may be visible through two branches (owned by the
 	// viewer and in their tier). The page comes out of the join unordered:
 	// Tickets sorts it (Filter.compare).
-	for i, sub := range keys {
-		keys[i] = `SELECT * FROM (` + sub + `) AS b` + strconv.Itoa(i)
-	}
+	distinct := ""
 	if len(keys) == 1 {
-		// One group of branches (lateralGroups): a ticket two of them
-		// yield is kept once, as the union would.
-		keys[0] = strings.Replace(keys[0], `SELECT * FROM`, `SELECT DISTINCT * FROM`, 1)
+		// One lateral read of two seeks (lateralSeeks): a ticket both
+		// yield is kept once, as the union of the two would.
+		distinct = "DISTINCT "
+	}
+	for i, sub := range keys {
+		keys[i] = `SELECT ` + distinct + `* FROM (` + sub + `) AS b` + strconv.Itoa(i)
 	}
 	pageOrder, _, _ := f.order("", 0, pageCols)
 	join := "CROSS JOIN" // SQLite: the page drives the join
@@ -293,13 +314,15 @@ func (f Filter) countQuery(d Dialect, wsID int64, max int) (string, []any) {
 	q := &sqlArgs{args: []any{wsID}}
 	base, branches := f.branches(q, d)
 	lim := q.arg(max)
-	subs := make([]string, len(branches))
-	for i, br := range branches {
-		where := base
-		if br.cond != "" {
-			where += " AND " + br.cond
+	var subs []string
+	for _, br := range branches {
+		for _, sk := range br.seeks() {
+			where := base
+			if sk.cond != "" {
+				where += " AND " + sk.cond
+			}
+			subs = append(subs, `SELECT * FROM (SELECT tickets.id FROM `+sk.from+` WHERE `+where+` LIMIT `+lim+`) AS b`+strconv.Itoa(len(subs)))
 		}
-		subs[i] = `SELECT * FROM (SELECT tickets.id FROM ` + br.from + ` WHERE ` + where + ` LIMIT ` + lim + `) AS b` + strconv.Itoa(i)
 	}
 	// UNION, not UNION ALL: a ticket may be visible through two branches.
 	return `SELECT count(*) FROM (` + strings.Join(subs, ` UNION `) + `) AS capped`, q.args
@@ -594,6 +617,41 @@ type listBranch struct {
 	prefix     indexPrefix
 	drv        *idDriver // the driver table the branch starts from, if any
 	seek       driverSeek
+	// split, when set, reads the branch as two seeks, one per value of
+	// active (see Filter.branches): seeks gives them apart, and on
+	// PostgreSQL listQuery may read both as one lateral subquery.
+	split *activeSplit
+}
+
+// activeSplit is the column of a branch's active split (the ticket's own
+// or its driver's copy) and the parameters of its two values.
+type activeSplit struct {
+	col    string
+	values [2]string
+}
+
+// seeks returns the branch as the ordered seeks it is read as: itself, or
+// one per value of its active split.
+func (b listBranch) seeks() []listBranch {
+	if b.split == nil {
+		return []listBranch{b}
+	}
+	out := make([]listBranch, 0, len(b.split.values))
+	for _, v := range b.split.values {
+		out = append(out, b.withActive(v))
+	}
+	return out
+}
+
+// withActive is the branch, unsplit, with its split column equal to value
+// (a parameter, or a lateral subquery's column).
+func (b listBranch) withActive(value string) listBranch {
+	c := b.split.col + " = " + value
+	if b.cond != "" {
+		c = b.cond + " AND " + c
+	}
+	b.cond, b.split = c, nil
+	return b
 }
 
 // driver is the alias of the driver table the branch starts from ("" when
@@ -817,9 +875,8 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 	// which does, is split for it.)
 	if !known && (f.Sort == "updated" || f.Sort == "priority" || len(out) > 1 || len(tiers) > 0 ||
 		f.TeamID != 0 || f.OwnerID != 0 || f.Unassigned || (f.RequestTypeID != 0 && fixed != nil)) {
-		var values []string // added on first use: PostgreSQL refuses a parameter no clause types
-		split := make([]listBranch, 0, 2*len(out))
-		for _, br := range out {
+		var values *[2]string // added on first use: PostgreSQL refuses a parameter no clause types
+		for i, br := range out {
 			col := "active"
 			switch {
 			case br.driver() != "":
@@ -829,21 +886,14 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 				br.seek.active = true
 				br.from = br.drv.from(d, f.Sort, br.seek)
 			case br.prefix.driven:
-				split = append(split, br)
 				continue
 			}
 			if values == nil {
-				values = []string{q.arg(true), q.arg(false)}
+				values = &[2]string{q.arg(true), q.arg(false)}
 			}
-			for _, a := range values {
-				c := col + " = " + a
-				if br.cond != "" {
-					c = br.cond + " AND " + c
-				}
-				split = append(split, listBranch{from: br.from, cond: c, prefix: br.prefix, drv: br.drv, seek: br.seek})
-			}
+			br.split = &activeSplit{col: col, values: *values}
+			out[i] = br
 		}
-		out = split
 		known = true
 	}
 	if d == SQLite && known {

@@ -21,6 +21,13 @@ func TestTicketListBranches(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := storetest.Seed(t, s)
 		members := accessTickets(t, s, &f)
+		// A solved ticket each that the collaborator sees only as a swarm
+		// and the L1 agent only as a hand-off: the inactive half of those
+		// branches' split by active (on PostgreSQL one lateral read over
+		// both values, in every order) must be read too.
+		for _, key := range []string{"L3collab", "handedOffByL1"} {
+			must(s.UpdateTicket(t.Context(), f.WS.ID, f.Ticket[key].ID, f.AgentL3.ID, nil, store.Change{Status: new(ticket.Solved)}))(t)
+		}
 		everything := listAll(t, s, f.WS.ID, store.Filter{})
 		l1, l2 := f.Tier["L1"].ID, f.Tier["L2"].ID
 		type filt struct {
