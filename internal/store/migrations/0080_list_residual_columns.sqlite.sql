@@ -13,6 +13,8 @@
 -- write updates as many indexes as before, with entries a few bytes wider;
 -- a status change that keeps active now also rewrites the id and priority
 -- indexes (the updated ones it rewrote already, updated_at moving with it).
+-- tickets_status (one status in id order) gets active, the type and
+-- sensitive the same way.
 -- SQLite only: PostgreSQL's are pgindex's (index-only scans need the
 -- visibility map there, and it would carry the same width).
 DROP INDEX tickets_team_tier_owner_id;
@@ -69,3 +71,5 @@ DROP INDEX tickets_type_updated;
 CREATE INDEX tickets_type_updated ON tickets (workspace_id, request_type_id, active, updated_at, id, sensitive, status);
 DROP INDEX tickets_ws_updated;
 CREATE INDEX tickets_ws_updated ON tickets (workspace_id, active, updated_at, id, request_type_id, sensitive, status);
+DROP INDEX tickets_status;
+CREATE INDEX tickets_status ON tickets (workspace_id, status, id, active, request_type_id, sensitive);
