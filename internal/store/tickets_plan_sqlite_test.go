@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-
-	"github.com/palier/palier/internal/store"
 )
 
 // sqliteRowReads returns the plan when a branch of a SQLite list page
@@ -17,12 +15,11 @@ import (
 // costs a seek of the tickets table per entry it walks (40 % of the CPU of
 // the L1 agent's deep "status=open,solved&type=billing" priority page at
 // 1M tickets). Read as rows by design: a customer's tickets (a bounded
-// set, read whole), the page's own rows (by primary key), a page of one
-// branch (which reads the rows it returns, each once its index entry has
-// passed), and a status filter in id or priority order (0080 leaves the
-// status out of those indexes: see its comment).
-func sqliteRowReads(ctx context.Context, conn *sql.Conn, query string, args []any, f store.Filter) (string, error) {
-	if !strings.Contains(query, ") AS page ") || (len(f.Statuses) > 0 && f.Sort != "updated") {
+// set, read whole), the page's own rows (by primary key), and a page of
+// one branch (which reads the rows it returns, each once its index entry
+// has passed).
+func sqliteRowReads(ctx context.Context, conn *sql.Conn, query string, args []any) (string, error) {
+	if !strings.Contains(query, ") AS page ") {
 		return "", nil
 	}
 	rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)

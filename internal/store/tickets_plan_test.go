@@ -104,7 +104,7 @@ func TestTicketListPlans(t *testing.T) {
 				} else if bad != "" {
 					t.Errorf("%s walks an agent's swarms or hand-offs past what the filter fixes:\n%s", c.name, bad)
 				}
-				if bad, err := sqliteRowReads(ctx, conn, query, args, c.filter); err != nil {
+				if bad, err := sqliteRowReads(ctx, conn, query, args); err != nil {
 					t.Fatalf("%s: %v", c.name, err)
 				} else if bad != "" {
 					t.Errorf("%s reads ticket rows to test its filters (migration 0080):\n%s", c.name, bad)
