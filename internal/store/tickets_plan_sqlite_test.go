@@ -8,8 +8,9 @@ import (
 )
 
 // sqliteRowReads returns the plan when a branch of a SQLite list page
-// reads ticket rows to test its filters: a search of tickets through one
-// of the list's sort indexes that is not covering. Those indexes end with
+// reads ticket rows, or an agent's swarm or hand-off rows, to test its
+// filters: a search through one of the list's indexes that is not
+// covering. Those indexes end with
 // the columns a branch tests beside its seek (migration 0080), so each
 // entry is tested before any row is read; a branch reading rows again
 // costs a seek of the tickets table per entry it walks (40 % of the CPU of
@@ -38,6 +39,13 @@ func sqliteRowReads(ctx context.Context, conn *sql.Conn, query string, args []an
 		fmt.Fprintf(&plan, "%d %d %s\n", id, parent, detail)
 		if strings.HasPrefix(detail, "SEARCH tickets USING INDEX ") && !strings.Contains(detail, "tickets_customer") {
 			bad = true
+		}
+		for _, driver := range []string{"vc", "vh", "fc", "fh"} {
+			// An agent's swarm or hand-off rows: their seek indexes end
+			// with the copies a branch tests (migration 0081).
+			if strings.HasPrefix(detail, "SEARCH "+driver+" USING INDEX ") {
+				bad = true
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -107,7 +107,7 @@ func TestTicketListPlans(t *testing.T) {
 				if bad, err := sqliteRowReads(ctx, conn, query, args); err != nil {
 					t.Fatalf("%s: %v", c.name, err)
 				} else if bad != "" {
-					t.Errorf("%s reads ticket rows to test its filters (migration 0080):\n%s", c.name, bad)
+					t.Errorf("%s reads rows to test its filters (migrations 0080–0081):\n%s", c.name, bad)
 				}
 			}
 		}

@@ -8,8 +8,8 @@
 -- billing: "tier=L1,L2&type=billing" priority pages walked up to three
 -- times the rows they kept). Same names, same leading columns, the same
 -- 24 indexes replaced: the seeks and their order are unchanged, and the
--- copies change only when the ticket's type, tier or owner does, which
--- rewrote these entries already. SQLite only.
+-- trigger that follows the ticket (0061) sets every copy at once, which
+-- rewrote each of these entries already. SQLite only.
 DROP INDEX ticket_collaborators_agent_team_id;
 CREATE INDEX ticket_collaborators_agent_team_id ON ticket_collaborators (agent_id, ticket_team_id, ticket_active, ticket_id, ticket_tier_id, ticket_owner_id, ticket_request_type_id);
 DROP INDEX ticket_collaborators_agent_team_priority;
