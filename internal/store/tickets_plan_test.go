@@ -104,6 +104,11 @@ func TestTicketListPlans(t *testing.T) {
 				} else if bad != "" {
 					t.Errorf("%s walks an agent's swarms or hand-offs past what the filter fixes:\n%s", c.name, bad)
 				}
+				if bad, err := sqliteRowReads(ctx, conn, query, args); err != nil {
+					t.Fatalf("%s: %v", c.name, err)
+				} else if bad != "" {
+					t.Errorf("%s reads rows to test its filters (migrations 0080–0081):\n%s", c.name, bad)
+				}
 			}
 		}
 		if served == 0 {
