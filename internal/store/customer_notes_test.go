@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -66,25 +65,9 @@ func orgTicketsIndex(d store.Dialect) string {
 // of tickets uses something else than the index named index.
 func ticketsReadOutsideIndex(ctx context.Context, conn *sql.Conn, d store.Dialect, index, query string, args []any) (string, bool, error) {
 	if d == store.SQLite {
-		rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
-		if err != nil {
-			return "", false, err
-		}
-		defer rows.Close()
-		var plan strings.Builder
-		bad := false
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				return "", false, err
-			}
-			fmt.Fprintf(&plan, "%d %d %s\n", id, parent, detail)
-			if (strings.HasPrefix(detail, "SCAN tickets") || strings.HasPrefix(detail, "SEARCH tickets")) && !sqliteUsesIndex(detail, index) {
-				bad = true
-			}
-		}
-		return plan.String(), bad, rows.Err()
+		return sqlitePlan(ctx, conn, query, args, func(detail string) bool {
+			return (strings.HasPrefix(detail, "SCAN tickets") || strings.HasPrefix(detail, "SEARCH tickets")) && !sqliteUsesIndex(detail, index)
+		})
 	}
 	var raw string
 	if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) "+query, args...).Scan(&raw); err != nil {

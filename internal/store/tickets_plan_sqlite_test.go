@@ -23,36 +23,43 @@ func sqliteRowReads(ctx context.Context, conn *sql.Conn, query string, args []an
 	if !strings.Contains(query, ") AS page ") {
 		return "", nil
 	}
-	rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var plan strings.Builder
-	bad := false
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			return "", err
-		}
-		fmt.Fprintf(&plan, "%d %d %s\n", id, parent, detail)
+	plan, bad, err := sqlitePlan(ctx, conn, query, args, func(detail string) bool {
 		if strings.HasPrefix(detail, "SEARCH tickets USING INDEX ") && !strings.Contains(detail, "tickets_customer") {
-			bad = true
+			return true
 		}
 		for _, driver := range []string{"vc", "vh", "fc", "fh"} {
 			// An agent's swarm or hand-off rows: their seek indexes end
 			// with the copies a branch tests (migration 0081).
 			if strings.HasPrefix(detail, "SEARCH "+driver+" USING INDEX ") {
-				bad = true
+				return true
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return false
+	})
+	if err != nil || !bad {
 		return "", err
 	}
-	if !bad {
-		return "", nil
+	return plan, nil
+}
+
+// sqlitePlan reads SQLite's EXPLAIN QUERY PLAN of a query, one line per
+// step, and whether bad holds for any step's detail.
+func sqlitePlan(ctx context.Context, conn *sql.Conn, query string, args []any, bad func(detail string) bool) (string, bool, error) {
+	rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		return "", false, err
 	}
-	return plan.String(), nil
+	defer rows.Close()
+	var plan strings.Builder
+	found := false
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return "", false, err
+		}
+		fmt.Fprintf(&plan, "%d %d %s\n", id, parent, detail)
+		found = found || bad(detail)
+	}
+	return plan.String(), found, rows.Err()
 }
