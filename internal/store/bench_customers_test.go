@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"runtime"
 	"slices"
@@ -38,8 +41,8 @@ import (
 // newly opened backends, whose first reads of shared memory fault page by
 // page: a cold connection, which a running server sees once per
 // connection); then, warm, the p95 and p50 of the clients calling back to
-// back, and "served", of each call run in a goroutine of its own while its
-// client waits, as a server runs a request. The last columns say what
+// back, and "served", of each call asked over HTTP on the loopback and made by
+// a net/http handler, as Palier's server runs a request (asServed). The last columns say what
 // the served calls at or above the p95 did: median wall time, time their
 // thread ran and time it waited for a core (servedTail).
 func BenchmarkCustomerSearch(b *testing.B) {
@@ -130,31 +133,47 @@ func BenchmarkCustomerSearch(b *testing.B) {
 // (waiting for a P behind other goroutines, or for a lock or connection).
 type servedTail struct{ wall, cpu, osWait time.Duration }
 
-// asServed is atOnce as a server runs the calls: each client waits while
-// its call runs in a goroutine of its own (net/http's goroutine blocks on
-// its connection between requests; atOnce's clients never block, so the
-// Go scheduler preempts them mid-call after 10 ms and queues them behind
-// the others). The call's goroutine keeps its thread, so that the
-// thread's times are the call's.
+// asServed is atOnce as a server runs the calls: each client asks over
+// HTTP on the loopback and a net/http handler makes the call. The clients'
+// goroutines then block on their sockets, and the handlers' are woken by
+// the network poller, as in Palier's server; atOnce's clients never block,
+// so the Go scheduler runs each for its 10 ms slice and preempts it
+// mid-call, queued behind the others. The handler keeps its thread while
+// it calls, so that the thread's times are the call's.
 func asServed(b *testing.B, runs int, call func() error) (latencies, servedTail) {
 	var mu sync.Mutex
 	var calls []servedTail
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		ran0, waited0 := threadSchedStat()
+		start := time.Now()
+		err := call()
+		ran, waited := threadSchedStat()
+		c := servedTail{time.Since(start), ran - ran0, waited - waited0}
+		mu.Lock()
+		calls = append(calls, c)
+		mu.Unlock()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	}))
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
+	defer client.CloseIdleConnections()
 	all := atOnce(b, runs, func() error {
-		done := make(chan error, 1)
-		go func() {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			ran0, waited0 := threadSchedStat()
-			start := time.Now()
-			err := call()
-			ran, waited := threadSchedStat()
-			c := servedTail{time.Since(start), ran - ran0, waited - waited0}
-			mu.Lock()
-			calls = append(calls, c)
-			mu.Unlock()
-			done <- err
-		}()
-		return <-done
+		resp, err := client.Get(srv.URL)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("served call: %s", resp.Status)
+		}
+		return nil
 	})
 	slices.SortFunc(calls, func(x, y servedTail) int { return int(x.wall - y.wall) })
 	tail := calls[int(0.95*float64(len(calls)-1)):]
