@@ -3,9 +3,14 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -30,9 +35,16 @@ import (
 // PostgreSQL server's CPU to the CPU per query.
 // PALIER_BENCH_CUSTOMERS_SQLITE=path (or _POSTGRES=url) reuses a database
 // such a run loaded (its first workspace) instead of loading one.
-// PALIER_BENCH_WARM=1 has the 8 clients run each query once, untimed,
-// before the timed runs (see BenchmarkTicketSearch: a PostgreSQL backend's
-// first reads of pages it never read cost page faults).
+//
+// Each query is timed three ways, all printed: "first", the slowest of the
+// 8 clients' first call of it (on PostgreSQL the run's first query is on
+// newly opened backends, whose first reads of shared memory fault page by
+// page: a cold connection, which a running server sees once per
+// connection); then, warm, the p95 and p50 of the clients calling back to
+// back, and "served", of each call asked over HTTP on the loopback and made by
+// a net/http handler, as Palier's server runs a request (asServed). The last columns say what
+// the served calls at or above the p95 did: median wall time, time their
+// thread ran and time it waited for a core (servedTail).
 func BenchmarkCustomerSearch(b *testing.B) {
 	n := envInt("PALIER_BENCH_CUSTOMERS", 100000)
 	for _, d := range storetest.Dialects {
@@ -50,12 +62,14 @@ func BenchmarkCustomerSearch(b *testing.B) {
 				"Zoé Léa", "thomas julie", "zoe martin",
 			}
 			runs := envInt("PALIER_BENCH_RUNS", 20)
-			warm := os.Getenv("PALIER_BENCH_WARM") == "1"
 			type result struct {
-				name     string
-				p50, p95 time.Duration
-				found    int
-				cpu      time.Duration // of this process per query, one client alone
+				name       string
+				p50, p95   time.Duration
+				sp50, sp95 time.Duration // served: each call in its own goroutine (asServed)
+				first      time.Duration // the slowest of the clients' first calls
+				slow       servedTail
+				found      int
+				cpu        time.Duration // of this process per query, one client alone
 			}
 			var results []result
 			ctx := context.Background()
@@ -67,11 +81,18 @@ func BenchmarkCustomerSearch(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					cursors := map[string]int64{"first": 0}
-					if len(first) == 51 {
-						cursors["next"] = first[49].ID
+					// The first page, then the next, in that order, so that a
+					// run's first query is always the same call.
+					type cursor struct {
+						page   string
+						before int64
 					}
-					for page, before := range cursors {
+					cursors := []cursor{{"first", 0}}
+					if len(first) == 51 {
+						cursors = append(cursors, cursor{"next", first[49].ID})
+					}
+					for _, c := range cursors {
+						page, before := c.page, c.before
 						cpu0 := processCPU() + serverCPU()
 						for range runs {
 							if _, err := s.Customers(ctx, f.WS.ID, q, 0, before, 51); err != nil {
@@ -79,28 +100,131 @@ func BenchmarkCustomerSearch(b *testing.B) {
 							}
 						}
 						cpu := (processCPU() + serverCPU() - cpu0) / time.Duration(runs)
-						call := func() error {
+						call := admitted(func() error {
 							_, err := s.Customers(ctx, f.WS.ID, q, 0, before, 51)
 							return err
-						}
-						if warm {
-							atOnce(b, 1, call)
-						}
+						})
+						cold := atOnce(b, 1, call)
 						all := atOnce(b, runs, call)
-						results = append(results, result{fmt.Sprintf("%q %s", q, page), all.p50(), all.p95(), len(first), cpu})
+						served, slow := asServed(b, runs, call)
+						results = append(results, result{name: fmt.Sprintf("%q %s", q, page), p50: all.p50(), p95: all.p95(),
+							sp50: served.p50(), sp95: served.p95(), first: cold[len(cold)-1], slow: slow, found: len(first), cpu: cpu})
 					}
 				}
 			}
 			b.StopTimer()
 			slices.SortFunc(results, func(x, y result) int { return int(y.p95 - x.p95) })
 			var out strings.Builder
-			fmt.Fprintf(&out, "%s: customer search, 8 clients × %d runs; slowest first (p95, p50 at 8 clients; CPU of one query alone (Go and SQLite; PostgreSQL's when PALIER_BENCH_SERVER_PID names its postmaster); matches on page 1):\n", d, runs)
+			fmt.Fprintf(&out, "%s: customer search, 8 clients × %d runs; slowest first (first: the slowest first call; p95, p50 at 8 clients back to back, then served;\n"+
+				"  the served calls at or above p95: median wall, time their thread ran, time it waited for a core; CPU of one query alone (Go and SQLite; PostgreSQL's when PALIER_BENCH_SERVER_PID names its postmaster); matches on page 1):\n", d, runs)
+			fmt.Fprintf(&out, "  %9s | %9s %9s | %9s %9s | %9s %9s %9s | %9s %3s\n", "first", "p95", "p50", "served95", "served50", "slow wall", "ran", "no core", "CPU alone", "n")
 			for _, r := range results {
-				fmt.Fprintf(&out, "  %7.2f ms %7.2f ms %7.2f ms %3d  %s\n", ms(r.p95), ms(r.p50), ms(r.cpu), r.found, r.name)
+				fmt.Fprintf(&out, "  %9.2f | %9.2f %9.2f | %9.2f %9.2f | %9.2f %9.2f %9.2f | %9.2f %3d  %s\n", ms(r.first), ms(r.p95), ms(r.p50), ms(r.sp95), ms(r.sp50),
+					ms(r.slow.wall), ms(r.slow.cpu), ms(r.slow.osWait), ms(r.cpu), r.found, r.name)
 			}
 			fmt.Fprint(os.Stderr, out.String())
 			b.ReportMetric(ms(results[0].p95), "worst-p95-ms")
+			worst := func(of func(result) time.Duration) float64 {
+				return ms(of(slices.MaxFunc(results, func(x, y result) int { return int(of(x) - of(y)) })))
+			}
+			b.ReportMetric(worst(func(r result) time.Duration { return r.sp95 }), "worst-served-p95-ms")
+			b.ReportMetric(worst(func(r result) time.Duration { return r.first }), "worst-first-ms")
 		})
+	}
+}
+
+// servedTail is what the slowest served calls did: the median wall time of
+// the calls at or above the p95, the median time their thread ran
+// meanwhile, and the median time it waited for a core, runnable, in the
+// kernel's queue. The rest of a slow call is its goroutine parked in Go
+// (waiting for a P behind other goroutines, or for a lock or connection).
+type servedTail struct{ wall, cpu, osWait time.Duration }
+
+// asServed is atOnce as a server runs the calls: each client asks over
+// HTTP on the loopback and a net/http handler makes the call. The clients'
+// goroutines then block on their sockets, and the handlers' are woken by
+// the network poller, as in Palier's server; atOnce's clients never block,
+// so the Go scheduler runs each for its 10 ms slice and preempts it
+// mid-call, queued behind the others. The handler keeps its thread while
+// it calls, so that the thread's times are the call's.
+func asServed(b *testing.B, runs int, call func() error) (latencies, servedTail) {
+	var mu sync.Mutex
+	var calls []servedTail
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		ran0, waited0 := threadSchedStat()
+		start := time.Now()
+		err := call()
+		ran, waited := threadSchedStat()
+		c := servedTail{time.Since(start), ran - ran0, waited - waited0}
+		mu.Lock()
+		calls = append(calls, c)
+		mu.Unlock()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	}))
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
+	defer client.CloseIdleConnections()
+	all := atOnce(b, runs, func() error {
+		resp, err := client.Get(srv.URL)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("served call: %s", resp.Status)
+		}
+		return nil
+	})
+	slices.SortFunc(calls, func(x, y servedTail) int { return int(x.wall - y.wall) })
+	tail := calls[int(0.95*float64(len(calls)-1)):]
+	median := func(of func(servedTail) time.Duration) time.Duration {
+		l := make(latencies, len(tail))
+		for i, c := range tail {
+			l[i] = of(c)
+		}
+		slices.Sort(l)
+		return l.p50()
+	}
+	return all, servedTail{median(func(c servedTail) time.Duration { return c.wall }),
+		median(func(c servedTail) time.Duration { return c.cpu }), median(func(c servedTail) time.Duration { return c.osWait })}
+}
+
+// threadSchedStat is how long the calling thread has run and has waited,
+// runnable, for a core (Linux's /proc/thread-self/schedstat, nanoseconds).
+func threadSchedStat() (ran, waited time.Duration) {
+	raw, err := os.ReadFile("/proc/thread-self/schedstat")
+	if err != nil {
+		return 0, 0
+	}
+	var r, w int64
+	if _, err := fmt.Sscan(string(raw), &r, &w); err != nil {
+		return 0, 0
+	}
+	return time.Duration(r), time.Duration(w)
+}
+
+// admitted lets at most PALIER_BENCH_ADMIT calls run at once, the others
+// waiting their turn in arrival order (a channel's senders queue first in,
+// first out); unset or 0, every call runs at once. It measures whether
+// admitting as many reads as there are cores shortens the tail that Go's
+// scheduler gives 8 CPU-bound calls on 2 cores.
+func admitted(call func() error) func() error {
+	n := envInt("PALIER_BENCH_ADMIT", 0)
+	if n <= 0 {
+		return call
+	}
+	turns := make(chan struct{}, n)
+	return func() error {
+		turns <- struct{}{}
+		defer func() { <-turns }()
+		return call()
 	}
 }
 
