@@ -56,6 +56,8 @@ func BenchmarkTicketListMatrix(b *testing.B) {
 		}
 		runs := envInt("PALIER_BENCH_RUNS", 3)
 		show := envInt("PALIER_BENCH_SHOW", 30)
+		listTexts(os.Stderr, db, combos)
+		memoryReport(os.Stderr, db.s, "before the matrix")
 		b.ResetTimer()
 		var results []comboResult
 		for range b.N {
@@ -65,6 +67,7 @@ func BenchmarkTicketListMatrix(b *testing.B) {
 			}
 		}
 		b.StopTimer()
+		memoryReport(os.Stderr, db.s, "after the matrix")
 		slices.SortFunc(results, func(x, y comboResult) int { return int(y.p95 - x.p95) })
 		var out strings.Builder
 		refused := 0
