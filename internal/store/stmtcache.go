@@ -15,12 +15,15 @@ import (
 
 // The cache is bounded by memory and recency rather than by a text length:
 // the list's queries (a union of up to 32 seeks, whose text varies with the
-// filter, sort and cursor shape, not with the values) run 4–12 KB, and
+// filter, sort and cursor shape, not with the values) run up to 13 KB, and
 // preparing one cost more than running it (bench/README.md, tenth session,
 // sqlists: 44 % of the agent list's work). What a statement costs is its
-// text and, once per connection it ran on, SQLite's compiled program, both
-// roughly proportional to the text; so the cache keeps the most recently
-// used statements whose texts sum to at most cachedTextBudget, and closes
+// text and, on each connection it ran on, SQLite's compiled program: about
+// 24 times its text (the list matrix's 984 texts, 1.7 MiB, hold 40 MiB on
+// one connection; bench/README.md, sqcache). So the cache keeps the most
+// recently used statements whose texts sum to at most cachedTextBudget,
+// room for every shape of the matrix and the rest of the store's reads
+// (about 50 MiB of SQLite memory per read connection at most), and closes
 // the least recently used past it.
 //
 // Statements built per call (multi-row INSERTs, a different text for each
@@ -28,7 +31,7 @@ import (
 // them through Tx.ExecGenerated, and maxCachedQuery keeps out any one text
 // larger than a tenth of the budget.
 const (
-	cachedTextBudget = 4 << 20
+	cachedTextBudget = 2 << 20
 	maxCachedQuery   = cachedTextBudget / 10
 )
 
