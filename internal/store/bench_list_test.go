@@ -40,7 +40,10 @@ import (
 // instead of timing them (EXPLAIN ANALYZE on PostgreSQL);
 // PALIER_BENCH_FULL=1 takes every pair of values of two filters rather
 // than enough pairs for each value to appear; PALIER_BENCH_SHOW sets how
-// many of the slowest are printed (default 30).
+// many of the slowest are printed (default 30); PALIER_BENCH_STMT_MEMORY=1
+// (SQLite, with PALIER_BENCH_SQLITE_FILE) prepares each distinct query text
+// once on a connection of its own and prints the memory they hold, instead
+// of timing them.
 func BenchmarkTicketListMatrix(b *testing.B) {
 	eachLoaded(b, func(b *testing.B, db *benchDB) {
 		combos := listMatrix(b, db.s, db.f, os.Getenv("PALIER_BENCH_FULL") == "1")
@@ -56,6 +59,14 @@ func BenchmarkTicketListMatrix(b *testing.B) {
 		}
 		runs := envInt("PALIER_BENCH_RUNS", 3)
 		show := envInt("PALIER_BENCH_SHOW", 30)
+		texts := listTexts(os.Stderr, db, combos)
+		if f := os.Getenv("PALIER_BENCH_SQLITE_FILE"); f != "" && os.Getenv("PALIER_BENCH_STMT_MEMORY") == "1" && db.s.Dialect() == store.SQLite {
+			if err := statementMemory(os.Stderr, f, texts); err != nil {
+				b.Fatal(err)
+			}
+			return
+		}
+		memoryReport(os.Stderr, db.s, "before the matrix")
 		b.ResetTimer()
 		var results []comboResult
 		for range b.N {
@@ -65,6 +76,7 @@ func BenchmarkTicketListMatrix(b *testing.B) {
 			}
 		}
 		b.StopTimer()
+		memoryReport(os.Stderr, db.s, "after the matrix")
 		slices.SortFunc(results, func(x, y comboResult) int { return int(y.p95 - x.p95) })
 		var out strings.Builder
 		refused := 0

@@ -712,7 +712,7 @@ func (b *bulkInsert) flush() error {
 	if len(b.args) == 0 {
 		return nil
 	}
-	if _, err := b.tx.ExecContext(b.ctx, b.statement(len(b.args)/b.cols), b.args...); err != nil {
+	if _, err := b.tx.ExecGenerated(b.ctx, b.statement(len(b.args)/b.cols), b.args...); err != nil {
 		return fmt.Errorf("bulk insert: %w", err)
 	}
 	b.args = b.args[:0]

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"container/list"
 	"context"
 	"database/sql"
 	"sync"
@@ -12,46 +13,85 @@ import (
 // once per connection). pgx already caches prepared statements on its own,
 // so PostgreSQL pools run without the cache.
 
-// maxCachedQuery keeps generated bulk statements (long multi-row INSERTs,
-// each a different text) out of the cache, and maxCachedStatements bounds
-// it in case a caller builds many different texts.
+// The cache is bounded by memory and recency rather than by a text length:
+// the list's queries (a union of up to 32 seeks, whose text varies with the
+// filter, sort and cursor shape, not with the values) run up to 13 KB, and
+// preparing one cost more than running it (bench/README.md, tenth session,
+// sqlists: 44 % of the agent list's work). What a statement costs is its
+// text and, on each connection it ran on, SQLite's compiled program: about
+// 24 times its text (the list matrix's 984 texts, 1.7 MiB, hold 40 MiB on
+// one connection; bench/README.md, sqcache). So the cache keeps the most
+// recently used statements whose texts sum to at most cachedTextBudget,
+// room for every shape of the matrix and the rest of the store's reads
+// (about 50 MiB of SQLite memory per read connection at most), and closes
+// the least recently used past it.
+//
+// Statements built per call (multi-row INSERTs, a different text for each
+// row count) must not take the place of reused ones: their callers run
+// them through Tx.ExecGenerated, and maxCachedQuery keeps out any one text
+// larger than a tenth of the budget.
 const (
-	maxCachedQuery      = 4 << 10
-	maxCachedStatements = 1000
+	cachedTextBudget = 2 << 20
+	maxCachedQuery   = cachedTextBudget / 10
 )
 
-type stmtCache struct {
-	db *sql.DB
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
+// cachedStmt is one prepared statement of the cache and who is running it.
+type cachedStmt struct {
+	query   string
+	st      *sql.Stmt
+	users   int  // callers between acquire and release
+	evicted bool // out of the cache: closed when its last user releases it
+	recency *list.Element
 }
 
-// cached returns the statement prepared for a query, or nil.
-func (c *stmtCache) cached(query string) *sql.Stmt {
+type stmtCache struct {
+	db     *sql.DB
+	budget int // summed query text the cache keeps; cachedTextBudget
+	mu     sync.Mutex
+	m      map[string]*cachedStmt
+	lru    list.List // of *cachedStmt, most recently used first
+	text   int       // summed length of the cached queries
+}
+
+func newStmtCache(db *sql.DB, budget int) *stmtCache {
+	return &stmtCache{db: db, budget: budget, m: map[string]*cachedStmt{}}
+}
+
+// cacheable says whether a query may be kept at all.
+func (c *stmtCache) cacheable(query string) bool {
+	return c != nil && len(query) <= min(maxCachedQuery, c.budget)
+}
+
+// lookup returns the cached statement for a query, marked in use and most
+// recent, or nil. A caller that gets one must release it once its call to
+// database/sql has returned: an evicted statement stays open until then
+// (and database/sql itself keeps it prepared until the rows of a query are
+// closed, see sql.Stmt.Close).
+func (c *stmtCache) lookup(query string) *cachedStmt {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.m[query]
+	e := c.m[query]
+	if e != nil {
+		e.users++
+		c.lru.MoveToFront(e.recency)
+	}
+	return e
 }
 
-// stmt returns the cached statement for a query, preparing it on first
-// use; nil means "run the query unprepared". It takes a connection from the
-// pool to prepare, so it must not be called while the caller holds the
-// pool's only connection (a SQLite write transaction): see Tx.
-func (c *stmtCache) stmt(ctx context.Context, query string) *sql.Stmt {
-	if c == nil || len(query) > maxCachedQuery {
+// acquire returns the cached statement for a query, preparing it on first
+// use, marked in use; nil means "run the query unprepared". It takes a
+// connection from the pool to prepare, so it must not be called while the
+// caller holds the pool's only connection (a SQLite write transaction): see
+// Tx.
+func (c *stmtCache) acquire(ctx context.Context, query string) *cachedStmt {
+	if !c.cacheable(query) {
 		return nil
 	}
-	if st := c.cached(query); st != nil {
-		return st
-	}
-	c.mu.Lock()
-	full := len(c.m) >= maxCachedStatements
-	c.mu.Unlock()
-	if full {
-		return nil
+	if e := c.lookup(query); e != nil {
+		return e
 	}
 	// Prepare without holding the lock: preparing waits for a connection,
 	// and on SQLite the only one may belong to a transaction that is itself
@@ -60,29 +100,95 @@ func (c *stmtCache) stmt(ctx context.Context, query string) *sql.Stmt {
 	if err != nil {
 		return nil // the unprepared run reports the error
 	}
+	e, idle := c.insert(query, st)
+	// Closing finalizes a statement on each connection it ran on: not
+	// under the lock every caller takes.
+	closeAll(idle)
+	return e
+}
+
+// insert caches a statement just prepared, marked in use, unless another
+// caller prepared the same query meanwhile; it returns the statements to
+// close: the duplicate, and those evicted that no one is running.
+func (c *stmtCache) insert(query string, st *sql.Stmt) (*cachedStmt, []*sql.Stmt) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if prev, ok := c.m[query]; ok { // prepared concurrently: keep one
-		st.Close()
-		return prev
+		prev.users++
+		c.lru.MoveToFront(prev.recency)
+		return prev, []*sql.Stmt{st}
 	}
-	if c.m == nil {
-		c.m = map[string]*sql.Stmt{}
-	}
-	c.m[query] = st
-	return st
+	e := &cachedStmt{query: query, st: st, users: 1}
+	e.recency = c.lru.PushFront(e)
+	c.m[query] = e
+	c.text += len(query)
+	return e, c.evictPastBudget()
 }
 
+// evictPastBudget drops the least recently used statements until the
+// cached texts fit the budget, and returns those no one is running, to be
+// closed; the others are closed by their last user. c.mu is held.
+func (c *stmtCache) evictPastBudget() (idle []*sql.Stmt) {
+	for c.text > c.budget {
+		e := c.lru.Back().Value.(*cachedStmt)
+		c.lru.Remove(e.recency)
+		delete(c.m, e.query)
+		c.text -= len(e.query)
+		e.evicted = true
+		if e.users == 0 {
+			idle = append(idle, e.st)
+		}
+	}
+	return idle
+}
+
+func closeAll(stmts []*sql.Stmt) {
+	for _, st := range stmts {
+		st.Close()
+	}
+}
+
+// release ends a use of a statement that acquire or lookup returned.
+func (c *stmtCache) release(e *cachedStmt) {
+	if e == nil {
+		return
+	}
+	c.mu.Lock()
+	e.users--
+	last := e.evicted && e.users == 0
+	c.mu.Unlock()
+	if last {
+		e.st.Close()
+	}
+}
+
+// size is how many statements the cache keeps and their summed text.
+func (c *stmtCache) size() (statements, text int) {
+	if c == nil {
+		return 0, 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m), c.text
+}
+
+// close closes the cached statements; one in use is closed by its last
+// user.
 func (c *stmtCache) close() {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, st := range c.m {
-		st.Close()
+	for _, e := range c.m {
+		e.evicted = true
+		if e.users == 0 {
+			e.st.Close()
+		}
 	}
-	c.m = nil
+	c.m = map[string]*cachedStmt{}
+	c.lru.Init()
+	c.text = 0
 }
 
 // pool is a connection pool whose queries go through the statement cache.
@@ -94,31 +200,36 @@ type pool struct {
 func newPool(db *sql.DB, cached bool) *pool {
 	p := &pool{DB: db}
 	if cached {
-		p.stmts = &stmtCache{db: db}
+		p.stmts = newStmtCache(db, cachedTextBudget)
 	}
 	return p
 }
 
-// ExecContext runs a statement, prepared once.
+// ExecContext runs a statement, prepared once per connection.
 func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := p.stmts.stmt(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
+	if e := p.stmts.acquire(ctx, query); e != nil {
+		defer p.stmts.release(e)
+		return e.st.ExecContext(ctx, args...)
 	}
 	return p.DB.ExecContext(ctx, query, args...)
 }
 
-// QueryContext runs a query, prepared once.
+// QueryContext runs a query, prepared once per connection. The statement
+// may be released as soon as the rows are returned: database/sql keeps it
+// prepared until they are closed.
 func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := p.stmts.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
+	if e := p.stmts.acquire(ctx, query); e != nil {
+		defer p.stmts.release(e)
+		return e.st.QueryContext(ctx, args...)
 	}
 	return p.DB.QueryContext(ctx, query, args...)
 }
 
-// QueryRowContext runs a one-row query, prepared once.
+// QueryRowContext runs a one-row query, prepared once per connection.
 func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := p.stmts.stmt(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
+	if e := p.stmts.acquire(ctx, query); e != nil {
+		defer p.stmts.release(e)
+		return e.st.QueryRowContext(ctx, args...)
 	}
 	return p.DB.QueryRowContext(ctx, query, args...)
 }
@@ -140,42 +251,57 @@ type Tx struct {
 	dialect Dialect // for Go steps of migrations that write per dialect
 }
 
-func (t *Tx) prepared(query string) *sql.Stmt {
-	st := t.stmts.cached(query)
-	if st == nil && t.stmts != nil && len(query) <= maxCachedQuery {
+// prepared returns the cached statement for a query, in use, or nil (and
+// notes the query to prepare once the transaction is over).
+func (t *Tx) prepared(query string) *cachedStmt {
+	if !t.stmts.cacheable(query) {
+		return nil
+	}
+	e := t.stmts.lookup(query)
+	if e == nil {
 		t.missed = append(t.missed, query)
 	}
-	return st
+	return e
 }
 
 // prepareMissed prepares, once the transaction is over, the statements it
 // ran unprepared.
 func (t *Tx) prepareMissed(ctx context.Context) {
 	for _, q := range t.missed {
-		t.stmts.stmt(ctx, q)
+		t.stmts.release(t.stmts.acquire(ctx, q))
 	}
 }
 
 // ExecContext runs a statement in the transaction, prepared once.
 func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := t.prepared(query); st != nil {
-		return t.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	if e := t.prepared(query); e != nil {
+		defer t.stmts.release(e)
+		return t.Tx.StmtContext(ctx, e.st).ExecContext(ctx, args...)
 	}
+	return t.Tx.ExecContext(ctx, query, args...)
+}
+
+// ExecGenerated runs a statement whose text is built for this call (a
+// multi-row INSERT spelling its row count) unprepared and out of the cache,
+// where it would only push out statements that are reused.
+func (t *Tx) ExecGenerated(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return t.Tx.ExecContext(ctx, query, args...)
 }
 
 // QueryContext runs a query in the transaction, prepared once.
 func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := t.prepared(query); st != nil {
-		return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	if e := t.prepared(query); e != nil {
+		defer t.stmts.release(e)
+		return t.Tx.StmtContext(ctx, e.st).QueryContext(ctx, args...)
 	}
 	return t.Tx.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a one-row query in the transaction, prepared once.
 func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := t.prepared(query); st != nil {
-		return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	if e := t.prepared(query); e != nil {
+		defer t.stmts.release(e)
+		return t.Tx.StmtContext(ctx, e.st).QueryRowContext(ctx, args...)
 	}
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }

@@ -44,7 +44,7 @@ func (s *Store) indexBulkTickets(ctx context.Context, tx *Tx, batch []bulkTicket
 			args = append(args, ids[i], subjects[i], bodies[i])
 		}
 		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_fts (rowid, subject, body, access)
+		if _, err := tx.ExecGenerated(ctx, `INSERT INTO ticket_fts (rowid, subject, body, access)
 			SELECT d.column1, d.column2, d.column3, `+accessKeyOf("d.column1")+` FROM (VALUES `+values+`) d`, args...); err != nil {
 			return fmt.Errorf("bulk index tickets: %w", err)
 		}
