@@ -43,7 +43,11 @@ import (
 // many of the slowest are printed (default 30); PALIER_BENCH_STMT_MEMORY=1
 // (SQLite, with PALIER_BENCH_SQLITE_FILE) prepares each distinct query text
 // once on a connection of its own and prints the memory they hold, instead
-// of timing them.
+// of timing them. PALIER_BENCH_SERVED=1 times each call as a server makes
+// it (asServed: asked over HTTP on the loopback, made by a net/http
+// handler) instead of by clients calling back to back, which never block
+// and are preempted mid-call by Go's scheduler (bench/README.md, custsq);
+// the CPU per call then includes the loopback HTTP's.
 func BenchmarkTicketListMatrix(b *testing.B) {
 	eachLoaded(b, func(b *testing.B, db *benchDB) {
 		combos := listMatrix(b, db.s, db.f, os.Getenv("PALIER_BENCH_FULL") == "1")
@@ -85,8 +89,12 @@ func BenchmarkTicketListMatrix(b *testing.B) {
 				refused++
 			}
 		}
-		fmt.Fprintf(&out, "%s: %d combinations (%d refused with 400) × %d clients × %d runs; slowest first (p95, p50, CPU per call):\n",
-			db.s.Dialect(), len(results), refused, benchClients, runs)
+		how := "back to back"
+		if servedCalls() {
+			how = "served"
+		}
+		fmt.Fprintf(&out, "%s: %d combinations (%d refused with 400) × %d clients × %d runs, %s; slowest first (p95, p50, CPU per call):\n",
+			db.s.Dialect(), len(results), refused, benchClients, runs, how)
 		over := 0
 		for i, r := range results {
 			if r.p95 >= 20*time.Millisecond {
@@ -135,7 +143,14 @@ func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 	ctx := context.Background()
 	var refused atomic.Bool
 	cpu := processCPU() + serverCPU()
-	l := atOnce(b, runs, func() error {
+	timeCalls := atOnce
+	if servedCalls() {
+		timeCalls = func(b *testing.B, runs int, call func() error) latencies {
+			l, _ := asServed(b, runs, call)
+			return l
+		}
+	}
+	l := timeCalls(b, runs, func() error {
 		_, _, err := db.s.Tickets(ctx, db.f.WS.ID, c.filter, c.cursor, 50)
 		if isTooBroad(err) {
 			refused.Store(true)
@@ -152,6 +167,10 @@ func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 	}
 	return comboResult{name: c.name, p50: l.p50(), p95: l.p95(), cpu: cpu / time.Duration(len(l)), refused: refused.Load()}
 }
+
+// servedCalls tells whether the list benchmarks time calls as a server
+// makes them (PALIER_BENCH_SERVED=1).
+func servedCalls() bool { return os.Getenv("PALIER_BENCH_SERVED") == "1" }
 
 // isTooBroad accepts the list's refusal of a combination it does not serve.
 func isTooBroad(err error) bool {
