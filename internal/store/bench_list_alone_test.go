@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -27,11 +26,7 @@ import (
 // PALIER_BENCH_MATCH and PALIER_BENCH_SHOW as for BenchmarkTicketListMatrix.
 func BenchmarkTicketListAlone(b *testing.B) {
 	eachLoaded(b, func(b *testing.B, db *benchDB) {
-		combos := listMatrix(b, db.s, db.f, os.Getenv("PALIER_BENCH_FULL") == "1")
-		if m := os.Getenv("PALIER_BENCH_MATCH"); m != "" {
-			re := regexp.MustCompile(m)
-			combos = slices.DeleteFunc(combos, func(c listCombo) bool { return !re.MatchString(c.name) })
-		}
+		combos := benchCombos(b, db)
 		calls := envInt("PALIER_BENCH_CALLS", 20)
 		show := envInt("PALIER_BENCH_SHOW", 30)
 		ctx := context.Background()

@@ -50,11 +50,7 @@ import (
 // the CPU per call then includes the loopback HTTP's.
 func BenchmarkTicketListMatrix(b *testing.B) {
 	eachLoaded(b, func(b *testing.B, db *benchDB) {
-		combos := listMatrix(b, db.s, db.f, os.Getenv("PALIER_BENCH_FULL") == "1")
-		if m := os.Getenv("PALIER_BENCH_MATCH"); m != "" {
-			re := regexp.MustCompile(m)
-			combos = slices.DeleteFunc(combos, func(c listCombo) bool { return !re.MatchString(c.name) })
-		}
+		combos := benchCombos(b, db)
 		if os.Getenv("PALIER_BENCH_EXPLAIN") == "1" {
 			for _, c := range combos {
 				explainCombo(b, db, c)
@@ -171,6 +167,18 @@ func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 // servedCalls tells whether the list benchmarks time calls as a server
 // makes them (PALIER_BENCH_SERVED=1).
 func servedCalls() bool { return os.Getenv("PALIER_BENCH_SERVED") == "1" }
+
+// benchCombos is the list's combinations (listMatrix; every pair of two
+// filters' values with PALIER_BENCH_FULL=1), those whose names match
+// PALIER_BENCH_MATCH when it is set.
+func benchCombos(b *testing.B, db *benchDB) []listCombo {
+	combos := listMatrix(b, db.s, db.f, os.Getenv("PALIER_BENCH_FULL") == "1")
+	if m := os.Getenv("PALIER_BENCH_MATCH"); m != "" {
+		re := regexp.MustCompile(m)
+		combos = slices.DeleteFunc(combos, func(c listCombo) bool { return !re.MatchString(c.name) })
+	}
+	return combos
+}
 
 // isTooBroad accepts the list's refusal of a combination it does not serve.
 func isTooBroad(err error) bool {
