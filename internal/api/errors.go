@@ -46,6 +46,9 @@ var statusOverride = map[string]int{
 var (
 	errInternal    = problem.New(problem.Internal, "internal", "internal error")
 	errUnavailable = problem.New(problem.Internal, "unavailable", "the service is briefly unavailable; nothing was saved")
+	// errOutcomeUnknown is 500, not 503 with Retry-After: a client that
+	// sends the same ticket again may store it twice.
+	errOutcomeUnknown = problem.New(problem.Internal, "outcome_unknown", "the connection to the database was lost while saving: the change may have been saved; check before sending it again")
 )
 
 // RetryAfter is what a 503 tells clients to wait, in seconds.
@@ -62,6 +65,11 @@ func (a *API) fail(c *call, err error) {
 	p, ok := problem.As(err)
 	if !ok || p.Kind == problem.Internal {
 		switch {
+		case errors.Is(err, store.ErrOutcomeUnknown):
+			// Checked first: the database may be down too, or the
+			// request's time out, but "nothing was saved" would be untrue.
+			a.log.Error("api: commit outcome unknown", "method", c.r.Method, "path", c.r.URL.Path, "operation", c.route.ID, "err", err)
+			p = errOutcomeUnknown
 		case errors.Is(c.r.Context().Err(), context.DeadlineExceeded):
 			// The server's request budget ran out: a wait that never
 			// ended (server.DefaultRequestBudget). A fault, logged; the

@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -107,10 +109,11 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 
 // proxy forwards TCP connections to a PostgreSQL server until cut.
 type proxy struct {
-	url string
-	ln  net.Listener
-	mu  sync.Mutex
-	cs  []net.Conn
+	url    string
+	ln     net.Listener
+	mu     sync.Mutex
+	cs     []net.Conn
+	marker []byte // see cutAfterCommitOf
 }
 
 func newProxy(t *testing.T, dbURL string) *proxy {
@@ -139,12 +142,57 @@ func newProxy(t *testing.T, dbURL string) *proxy {
 			p.mu.Lock()
 			p.cs = append(p.cs, c, up)
 			p.mu.Unlock()
-			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { p.forward(c, up); up.Close() }()
 			go func() { _, _ = io.Copy(c, up); c.Close() }()
 		}
 	}()
 	t.Cleanup(p.cut)
 	return p
+}
+
+// commitQuery is the simple-protocol message pgx sends to commit a
+// transaction: 'Q', its length (4 + "commit\x00"), the text.
+var commitQuery = []byte("Q\x00\x00\x00\x0bcommit\x00")
+
+// cutAfterCommitOf makes the proxy cut every connection right after it has
+// passed on the commit of the transaction that sent marker: PostgreSQL
+// receives the commit (and commits), its answer never reaches Palier.
+func (p *proxy) cutAfterCommitOf(marker string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.marker = []byte(marker)
+}
+
+// forward copies what Palier sends to PostgreSQL, watching for the commit
+// to cut after (cutAfterCommitOf). Palier's side is closed before the
+// commit is passed on, so PostgreSQL's answer can never reach it.
+func (p *proxy) forward(from, to net.Conn) {
+	buf := make([]byte, 64<<10)
+	sentMarker := false
+	for {
+		n, err := from.Read(buf)
+		if n > 0 {
+			chunk := buf[:n]
+			p.mu.Lock()
+			marker := p.marker
+			p.mu.Unlock()
+			sentMarker = sentMarker || marker != nil && bytes.Contains(chunk, marker)
+			commit := sentMarker && bytes.Contains(chunk, commitQuery)
+			if commit {
+				from.Close()
+			}
+			if _, werr := to.Write(chunk); werr != nil {
+				return
+			}
+			if commit {
+				p.cut()
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // cut stops accepting and drops every open connection: the database is
@@ -197,4 +245,73 @@ func (h *countingHandler) lines() []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// When the connection is lost after PostgreSQL received a commit, Palier
+// cannot know whether the change was stored: it must not answer "nothing
+// was saved" (the client would send the note again, and the customer read
+// it twice). The note here is stored; the API says it may have been.
+func TestLostCommitAnswersOutcomeUnknown(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	direct := storetest.OpenURL(t, dbURL)
+	f := storetest.Seed(t, direct)
+
+	p := newProxy(t, dbURL)
+	s, err := store.Open(ctx, p.url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	logs := &countingHandler{}
+	d := desk.New(s, slog.New(logs))
+	token, err := d.CreateToken(ctx, storetest.Actor(t, s, f.Admin), f.Admin.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := server.New(d, server.Config{Version: "test", Log: slog.New(logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	const body = "Note perdue en route: quokka 7731"
+	p.cutAfterCommitOf(body)
+	tk := f.Ticket["L1owned"]
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/tickets/%d/notes", srv.URL, tk.ID), strings.NewReader(`{"body":"`+body+`"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept-Language", "fr")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	_ = json.Unmarshal(b, &e)
+	if res.StatusCode != 500 || res.Header.Get("Retry-After") != "" || e.Error.Code != "outcome_unknown" ||
+		!strings.Contains(e.Error.Message, "a peut-être été enregistrée") {
+		t.Fatalf("note whose commit's answer was lost: %d Retry-After=%q %s", res.StatusCode, res.Header.Get("Retry-After"), b)
+	}
+
+	// PostgreSQL received the commit: the note is there (so "nothing was
+	// saved" would have been false).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var n int
+		if err := direct.DB().QueryRowContext(ctx, `SELECT count(*) FROM events WHERE ticket_id = $1 AND body = $2`, tk.ID, body).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d notes stored after the lost commit, want 1", n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -115,11 +115,8 @@ func (s *Store) pipeline(ctx context.Context, jobs []batchJob, outcomes []error)
 		}
 		if failed != nil {
 			// Anything else (a connection lost) leaves the commit unknown.
-			return failed
+			return fmt.Errorf("%w: %w", ErrOutcomeUnknown, failed)
 		}
-		if closeErr != nil {
-			return fmt.Errorf("commit: %w", closeErr)
-		}
-		return nil
+		return Postgres.commitError(closeErr)
 	})
 }

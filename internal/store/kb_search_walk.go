@@ -140,8 +140,8 @@ func (s *Store) kbWalkedRows(ctx context.Context, wsID int64, lang, status, visi
 	// The rows a block holds, from the table's statistics (any estimate
 	// will do: a walk that stops short only falls back to the index).
 	rows, err := s.read.QueryContext(ctx, `SELECT `+kbRankColumns+` FROM kb_candidate_rows_walked($1, $2, $3, $4, $5, $6, $7,
-		(SELECT CASE WHEN reltuples > 0 AND relpages > 0 THEN least(ceil($8 * relpages / reltuples), 4294967294)::bigint
-		ELSE least($8, 4294967294) END
+		(SELECT CASE WHEN reltuples > 0 AND relpages > 0 THEN least(ceil($8::bigint * relpages::float8 / reltuples), 4294967294)::bigint
+		ELSE least($8::bigint, 4294967294) END
 		FROM pg_class WHERE oid = 'kb_articles'::regclass)) x`,
 		wsID, lang, status, visibility, limit, nonNil(inTitle), nonNil(anywhere), maxRows)
 	if err != nil {

@@ -249,10 +249,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return s.dialect.commitError(tx.Commit())
 }
 
 //go:embed migrations/*.sql

@@ -152,8 +152,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, loc *locale, sta
 }
 
 var (
-	errPageNotFound = problem.New(problem.NotFound, "not_found", "not found")
-	errUnavailable  = problem.New(problem.BadRequest, "unavailable", "the service is briefly unavailable")
+	errPageNotFound   = problem.New(problem.NotFound, "not_found", "not found")
+	errUnavailable    = problem.New(problem.BadRequest, "unavailable", "the service is briefly unavailable")
+	errOutcomeUnknown = problem.New(problem.BadRequest, "outcome_unknown", "the change may have been saved")
 )
 
 func badParameter(name string) error {
@@ -206,6 +207,11 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request, err error) (in
 		return status, err
 	}
 	switch {
+	case errors.Is(err, store.ErrOutcomeUnknown):
+		// Checked first (see api's fail): the visitor must not read
+		// "nothing was saved" when the change may have been.
+		s.log.ErrorContext(r.Context(), "commit outcome unknown", "method", r.Method, "path", r.URL.Path, "err", err)
+		err = errOutcomeUnknown
 	case errors.Is(r.Context().Err(), context.DeadlineExceeded):
 		// The server's request budget ran out (server.DefaultRequestBudget):
 		// a wait that should have taken milliseconds (a database
