@@ -139,7 +139,7 @@ func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 	ctx := context.Background()
 	var refused atomic.Bool
 	cpu := processCPU() + serverCPU()
-	l := matrixCalls(b, runs, func() error {
+	l, _ := matrixCalls(b, runs, func() error {
 		_, _, err := db.s.Tickets(ctx, db.f.WS.ID, c.filter, c.cursor, 50)
 		if isTooBroad(err) {
 			refused.Store(true)
@@ -163,13 +163,13 @@ func servedCalls() bool { return os.Getenv("PALIER_BENCH_SERVED") == "1" }
 
 // matrixCalls times call runs times from each of benchClients clients at
 // once with the matrix benchmarks' harness: back to back (atOnce), or as a
-// server makes them (asServed) with PALIER_BENCH_SERVED=1.
-func matrixCalls(b *testing.B, runs int, call func() error) latencies {
+// server makes them (asServed) with PALIER_BENCH_SERVED=1, which also says
+// what its slowest calls did (zero back to back).
+func matrixCalls(b *testing.B, runs int, call func() error) (latencies, servedTail) {
 	if servedCalls() {
-		l, _ := asServed(b, runs, call)
-		return l
+		return asServed(b, runs, call)
 	}
-	return atOnce(b, runs, call)
+	return atOnce(b, runs, call), servedTail{}
 }
 
 // benchCombos is the list's combinations (listMatrix; every pair of two
