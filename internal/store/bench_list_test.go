@@ -139,14 +139,7 @@ func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 	ctx := context.Background()
 	var refused atomic.Bool
 	cpu := processCPU() + serverCPU()
-	timeCalls := atOnce
-	if servedCalls() {
-		timeCalls = func(b *testing.B, runs int, call func() error) latencies {
-			l, _ := asServed(b, runs, call)
-			return l
-		}
-	}
-	l := timeCalls(b, runs, func() error {
+	l, _ := matrixCalls(b, runs, func() error {
 		_, _, err := db.s.Tickets(ctx, db.f.WS.ID, c.filter, c.cursor, 50)
 		if isTooBroad(err) {
 			refused.Store(true)
@@ -164,9 +157,20 @@ func (c listCombo) time(b *testing.B, db *benchDB, runs int) comboResult {
 	return comboResult{name: c.name, p50: l.p50(), p95: l.p95(), cpu: cpu / time.Duration(len(l)), refused: refused.Load()}
 }
 
-// servedCalls tells whether the list benchmarks time calls as a server
-// makes them (PALIER_BENCH_SERVED=1).
+// servedCalls tells whether the matrix benchmarks (lists, ticket search)
+// time calls as a server makes them (PALIER_BENCH_SERVED=1).
 func servedCalls() bool { return os.Getenv("PALIER_BENCH_SERVED") == "1" }
+
+// matrixCalls times call runs times from each of benchClients clients at
+// once with the matrix benchmarks' harness: back to back (atOnce), or as a
+// server makes them (asServed) with PALIER_BENCH_SERVED=1, which also says
+// what its slowest calls did (zero back to back).
+func matrixCalls(b *testing.B, runs int, call func() error) (latencies, servedTail) {
+	if servedCalls() {
+		return asServed(b, runs, call)
+	}
+	return atOnce(b, runs, call), servedTail{}
+}
 
 // benchCombos is the list's combinations (listMatrix; every pair of two
 // filters' values with PALIER_BENCH_FULL=1), those whose names match
