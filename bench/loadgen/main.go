@@ -45,6 +45,8 @@ type config struct {
 	listQuery   string
 	allowRemote bool
 	cpuPIDs     []int // processes whose CPU per request is reported (cpu.go)
+	// warmup is run first and measured by nothing: see the flag.
+	warmup time.Duration
 }
 
 func main() {
@@ -71,6 +73,7 @@ func parseFlags(args []string) (config, error) {
 	ops := fs.String("ops", "intake,list,get", "comma-separated mix, each client cycles through it: intake, list, get")
 	listQuery := fs.String("list-query", "status=open&sort=updated", "query string of the list operation")
 	allowRemote := fs.Bool("allow-remote", false, "allow a target that is not on loopback")
+	warmup := fs.Duration("warmup", 0, "first run the same load this long, unmeasured (at most 10m): a server's first seconds plan each statement on each new connection, and a fresh database's tables are analysed as they grow")
 	cpuPIDs := fs.String("cpu-pids", "", "comma-separated ids of local processes (palier serve, the PostgreSQL postmaster) whose CPU per request, children included, is reported")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -80,7 +83,7 @@ func parseFlags(args []string) (config, error) {
 		return config{}, fmt.Errorf("--url %q is not an absolute URL", *rawURL)
 	}
 	cfg := config{base: base, token: *token, clients: *clients, duration: min(*duration, maxDuration),
-		maxRequests: *maxReq, listQuery: *listQuery, allowRemote: *allowRemote}
+		maxRequests: *maxReq, listQuery: *listQuery, allowRemote: *allowRemote, warmup: min(*warmup, maxDuration)}
 	if cfg.cpuPIDs, err = parsePIDs(*cpuPIDs); err != nil {
 		return config{}, err
 	}
@@ -98,6 +101,8 @@ func parseFlags(args []string) (config, error) {
 		return config{}, errors.New("--clients must be between 1 and 1000")
 	case cfg.duration <= 0:
 		return config{}, errors.New("--duration must be positive")
+	case cfg.warmup < 0:
+		return config{}, errors.New("--warmup must not be negative")
 	case !cfg.allowRemote && !isLoopback(base.Hostname()):
 		return config{}, fmt.Errorf("%s is not a loopback address; pass --allow-remote to load a remote server on purpose", base.Hostname())
 	}
@@ -120,37 +125,23 @@ type sample struct {
 }
 
 func run(ctx context.Context, cfg config, out io.Writer) error {
-	ctx, cancel := context.WithTimeout(ctx, cfg.duration)
-	defer cancel()
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: cfg.clients}}
 	l := &loader{cfg: cfg, client: client, run: time.Now().UnixMilli() % 1_000_000}
 	if err := l.seed(ctx); err != nil {
 		return err
 	}
+	if cfg.warmup > 0 {
+		// Warm-up clients are numbered after the measured ones, so that
+		// every customer of the measured run is still a new one.
+		l.drive(ctx, cfg.warmup, cfg.clients)
+		l.sent.Store(0)
+	}
 	cpu0, err := cpuSnapshot(cfg.cpuPIDs)
 	if err != nil {
 		return err
 	}
-	results := make(chan sample, 1024)
-	var wg sync.WaitGroup
 	start := time.Now()
-	for c := range cfg.clients {
-		wg.Go(func() { l.work(ctx, c, results) })
-	}
-	go func() { wg.Wait(); close(results) }()
-	byOp := map[string][]time.Duration{}
-	failures := map[string]int{}
-	firstError := map[string]error{}
-	for s := range results {
-		if s.err != nil {
-			failures[s.op]++
-			if firstError[s.op] == nil {
-				firstError[s.op] = s.err
-			}
-			continue
-		}
-		byOp[s.op] = append(byOp[s.op], s.elapsed)
-	}
+	byOp, failures, firstError := l.drive(ctx, cfg.duration, 0)
 	report(out, cfg, time.Since(start), byOp, failures)
 	if len(cfg.cpuPIDs) > 0 {
 		cpu1, err := cpuSnapshot(cfg.cpuPIDs)
@@ -169,6 +160,32 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		fmt.Fprintf(out, "first %s error: %v\n", op, firstError[op])
 	}
 	return nil
+}
+
+// drive runs cfg.clients clients for d, numbered from firstClient, and
+// gathers their answers: durations of the successes, and failures counted
+// apart with the first error of each operation.
+func (l *loader) drive(ctx context.Context, d time.Duration, firstClient int) (byOp map[string][]time.Duration, failures map[string]int, firstError map[string]error) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	results := make(chan sample, 1024)
+	var wg sync.WaitGroup
+	for c := range l.cfg.clients {
+		wg.Go(func() { l.work(ctx, firstClient+c, results) })
+	}
+	go func() { wg.Wait(); close(results) }()
+	byOp, failures, firstError = map[string][]time.Duration{}, map[string]int{}, map[string]error{}
+	for s := range results {
+		if s.err != nil {
+			failures[s.op]++
+			if firstError[s.op] == nil {
+				firstError[s.op] = s.err
+			}
+			continue
+		}
+		byOp[s.op] = append(byOp[s.op], s.elapsed)
+	}
+	return byOp, failures, firstError
 }
 
 type loader struct {

@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -157,5 +159,49 @@ func TestCPUSnapshotReadsThisProcess(t *testing.T) {
 	got, err := cpuSnapshot([]int{os.Getpid()})
 	if err != nil || len(got) != 1 || got[0] < 0 {
 		t.Fatalf("cpuSnapshot = %v, %v", got, err)
+	}
+}
+
+// A warm-up runs the load first and is left out of the report: the
+// measured requests are counted as without one, the server saw more, and
+// no customer of the measured run was one of the warm-up's (each intake
+// stays a new customer's).
+func TestWarmupIsRunButNotReported(t *testing.T) {
+	var mu sync.Mutex
+	emails := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Email string `json:"customer_email"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		emails[in.Email]++
+		mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"id":1}`))
+	}))
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL)
+	cfg := config{base: base, token: "tok", clients: 2, duration: 5 * time.Second, maxRequests: 20, ops: []string{"intake"},
+		warmup: 200 * time.Millisecond}
+	var out bytes.Buffer
+	if err := run(context.Background(), cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got := reportRows(out.String())["intake"]; got != [2]int64{20, 0} {
+		t.Errorf("the report counts %v (ok, errors), want the 20 measured requests alone\n%s", got, out.String())
+	}
+	total := 0
+	for email, n := range emails {
+		total += n
+		if n > 1 {
+			t.Errorf("%s was sent %d times: the measured run reused a warm-up customer", email, n)
+		}
+	}
+	if total <= 21 {
+		t.Errorf("the server saw %d requests, want the seed, a warm-up and the 20 measured", total)
 	}
 }
