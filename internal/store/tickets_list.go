@@ -55,7 +55,7 @@ func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string
 	if err != nil {
 		return nil, "", err
 	}
-	list, err := s.listedTickets(ctx, query, args...)
+	list, err := s.listedPage(ctx, query, limit+1, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list tickets: %w", err)
 	}
@@ -243,15 +243,41 @@ var unassignedOrder = map[string]string{"": "owner_id DESC, ", "newest": "owner_
 // listedTickets reads the tickets query selects (ticketColumns), each
 // with its collaborators and hand-offs (fillCollaborators).
 func (s *Store) listedTickets(ctx context.Context, query string, args ...any) ([]ticket.Ticket, error) {
+	return s.listedPage(ctx, query, 0, args...)
+}
+
+// listedPage is listedTickets for a query that selects at most page
+// tickets: the page's slice is allocated once, at its size, and its rows
+// are scanned through one ticketRow (the garbage a list call makes).
+func (s *Store) listedPage(ctx context.Context, query string, page int, args ...any) ([]ticket.Ticket, error) {
 	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	list, err := collect(rows, func(r *sql.Rows) (ticket.Ticket, error) { return scanTicket(r) })
+	list, err := scanPage(rows, page)
 	if err != nil {
 		return nil, err
 	}
 	return list, s.fillCollaborators(ctx, list)
+}
+
+// scanPage reads and closes rows of ticketColumns, so that the page's
+// read connection is free before fillCollaborators takes one.
+func scanPage(rows *sql.Rows, page int) ([]ticket.Ticket, error) {
+	defer rows.Close()
+	list := make([]ticket.Ticket, 0, page)
+	row := newTicketRow()
+	for rows.Next() {
+		t, err := row.scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		list = append(list, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read rows: %w", err)
+	}
+	return list, nil
 }
 
 // fillCollaborators loads the collaborators and the agents who handed off

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -385,4 +386,62 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 	if stale > 0 {
 		t.Errorf("after %s: %d swarm or hand-off rows hold keys other than their ticket's", step, stale)
 	}
+}
+
+// TestTicketListReadsEachTicketsOwnFields: a page's rows are scanned
+// through one reused destination, and a ticket without tags or custom
+// fields skips the JSON decoder; each listed ticket must still carry its
+// own tags and fields, and empty ones as empty (the API writes [] and {},
+// not null), on the first page and through the cursor.
+func TestTicketListReadsEachTicketsOwnFields(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		tagged := newTicket(f, "tagged")
+		tagged.Ticket.Tags = []string{"refund", "vip"}
+		tagged.Ticket.CustomFields = map[string]string{"order": "42"}
+		plain := newTicket(f, "plain")
+		ids := map[int64]string{}
+		for _, n := range []store.NewTicket{tagged, plain, tagged, plain} {
+			tk := must(s.CreateTicket(ctx, f.WS.ID, n))(t)
+			ids[tk.ID] = n.Ticket.Subject
+		}
+		seen, cursor := 0, ""
+		for range 4 {
+			page, next, err := s.Tickets(ctx, f.WS.ID, store.Filter{}, cursor, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tk := range page {
+				subject, ours := ids[tk.ID]
+				if !ours {
+					continue
+				}
+				seen++
+				wantTags, wantFields := []string{}, map[string]string{}
+				if subject == "tagged" {
+					wantTags, wantFields = tagged.Ticket.Tags, tagged.Ticket.CustomFields
+				}
+				if tk.Tags == nil || tk.CustomFields == nil || !slices.Equal(tk.Tags, wantTags) || !maps.Equal(tk.CustomFields, wantFields) {
+					t.Errorf("listed %q ticket %d: tags %#v, fields %#v; want %#v, %#v", subject, tk.ID, tk.Tags, tk.CustomFields, wantTags, wantFields)
+				}
+			}
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		if seen != 4 {
+			t.Errorf("listed %d of the 4 new tickets over the first 4 pages of one", seen)
+		}
+		// Two tickets on one page, the plain one scanned after the tagged.
+		page, _, err := s.Tickets(ctx, f.WS.ID, store.Filter{Sort: "oldest"}, "", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tk := range page {
+			if ids[tk.ID] == "plain" && (len(tk.Tags) != 0 || len(tk.CustomFields) != 0 || tk.Tags == nil || tk.CustomFields == nil) {
+				t.Errorf("plain ticket %d listed after a tagged one: tags %#v, fields %#v", tk.ID, tk.Tags, tk.CustomFields)
+			}
+		}
+	})
 }
