@@ -75,8 +75,7 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	if err := tooBroad(branches); err != nil {
 		return "", nil, err
 	}
-	cursorAt := len(q.args) // the cursor's parameters follow the filters'
-	order, keyset, err := f.order(cursor, cursorAt, ticketCols)
+	order, keyset, err := f.order(cursor, len(q.args), ticketCols)
 	if err != nil {
 		return "", nil, err
 	}
@@ -88,13 +87,7 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	case keyset.sql != "":
 		parts = []string{keyset.sql}
 	}
-	// The LIMIT is written into the text, not bound: PostgreSQL's generic
-	// plan of a statement cannot read a bound LIMIT and assumes the query
-	// wants a tenth of its rows (planner.c, preprocess_limit), which at
-	// 1M tickets favours sorts and bitmap scans over ordered seeks. limit
-	// is clamped by the server (clampLimit), never caller text, and a page
-	// size is one statement text more in each statement cache.
-	lim := strconv.Itoa(limit + 1)
+	lim := q.arg(limit + 1)
 	// folds are the seeks PostgreSQL may read grouped: a branch split by
 	// active among them is read as one lateral subquery over both values
 	// (lateralSeeks). They are those no index of ids can order, and in
@@ -129,7 +122,7 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 			// also let the planner walk an index of tickets probing each
 			// for the agent instead (222,586 rows for the L1 agent's
 			// solved tickets of team L1, none of them swarms, at 1M).
-			o, ks, _ := f.order(cursor, cursorAt, driverCols(br.driver()))
+			o, ks, _ := f.order(cursor, len(q.args)-len(keyset.args)-1, driverCols(br.driver()))
 			order, parts = o, []string{ks.sql}
 			if ks.split != nil {
 				parts = ks.split[:]
@@ -321,7 +314,7 @@ func (s *Store) CountTickets(ctx context.Context, wsID int64, f Filter, max int)
 func (f Filter) countQuery(d Dialect, wsID int64, max int) (string, []any) {
 	q := &sqlArgs{args: []any{wsID}}
 	base, branches := f.branches(q, d)
-	lim := strconv.Itoa(max) // a literal, as in listQuery: max is the server's
+	lim := q.arg(max)
 	var subs []string
 	for _, br := range branches {
 		for _, sk := range br.seeks() {
