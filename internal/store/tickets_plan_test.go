@@ -180,7 +180,6 @@ type pgPlan struct {
 	Node     string   `json:"Node Type"`
 	Relation string   `json:"Relation Name"`
 	Index    string   `json:"Index Name"`
-	Rows     float64  `json:"Plan Rows"`
 	Plans    []pgPlan `json:"Plans"`
 }
 
@@ -199,14 +198,6 @@ func postgresTableSort(ctx context.Context, conn *sql.Conn, query string, args [
 	if err := json.Unmarshal([]byte(raw), &top); err != nil {
 		return "", err
 	}
-	if len(top) == 1 && sortsTable(top[0].Plan) {
-		return raw, nil
-	}
-	return "", nil
-}
-
-// sortsTable is postgresTableSort's test on an explained plan.
-func sortsTable(root pgPlan) bool {
 	// reaches reports whether n reads tickets unbounded: a scan of tickets,
 	// or of the swarm or hand-off rows leading to them, reached without
 	// passing a Limit, and with no bounded set beside it.
@@ -254,7 +245,10 @@ func sortsTable(root pgPlan) bool {
 		}
 		return false
 	}
-	return sorted(root)
+	if len(top) == 1 && sorted(top[0].Plan) {
+		return raw, nil
+	}
+	return "", nil
 }
 
 // sqliteDriverWalk returns the plan line of a read of an agent's swarms or
