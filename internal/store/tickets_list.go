@@ -87,6 +87,16 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	case keyset.sql != "":
 		parts = []string{keyset.sql}
 	}
+	// The LIMIT stays a bound parameter, though PostgreSQL's generic plan
+	// cannot read it (planner.c, preprocess_limit: a tenth of the rows):
+	// that makes the generic plan look dearer than one planned for the
+	// values, so a warm statement keeps being planned for them. Written
+	// out, the generic plans looked cheap and PostgreSQL switched 58 of
+	// the matrix's 655 union statements to them after five executions
+	// (RUNS=6 at 1M tickets), plans blind to the values' skew (an owner
+	// with no tickets, a tier the agent does not work in) that walked
+	// the primary key: an agent page from 5–10 to 103 ms of CPU
+	// (bench/README.md, eleventh session, pggeneric).
 	lim := q.arg(limit + 1)
 	// folds are the seeks PostgreSQL may read grouped: a branch split by
 	// active among them is read as one lateral subquery over both values
