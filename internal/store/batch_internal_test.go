@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -24,15 +25,15 @@ func openSQLiteFile(t *testing.T) *Store {
 
 // Every connection of SQLite's read pool, each held at once so that none
 // is checked twice, maps the database file and keeps the larger page
-// cache (what keeps 8 concurrent reads from re-reading pages and waiting
+// cache (what keeps concurrent reads from re-reading pages and waiting
 // on the shared cache's mutex, see sqliteReadPragmas), and refuses to
-// write; the pool has 8 of them (sqliteReaders).
+// write; the pool has one more than the cores (sqliteReaders).
 func TestSQLiteReadConnections(t *testing.T) {
 	ctx := context.Background()
 	s := openSQLiteFile(t)
 	n := sqliteReaders()
-	if n != 8 {
-		t.Fatalf("read pool of %d connections, want 8", n)
+	if want := runtime.GOMAXPROCS(0) + 1; n != want {
+		t.Fatalf("read pool of %d connections, want %d", n, want)
 	}
 	if got := s.read.Stats().MaxOpenConnections; got != n {
 		t.Fatalf("read pool opens up to %d connections, want %d", got, n)

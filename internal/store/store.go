@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -126,24 +127,26 @@ func redact(u string) string {
 //     though they count in the process's resident size once touched.
 //   - cache_size: 8 MiB per reader (SQLite's default is 2 MB) holds what a
 //     search reads beyond the mapping at a million tickets; pages are
-//     allocated as read, up to 8 × 8 MiB when every reader reads past 2 GiB.
+//     allocated as read, up to 8 MiB per reader when every one reads past 2 GiB.
 //   - query_only: the read pool never writes.
 const sqliteReadPragmas = "&_pragma=query_only(1)&_pragma=mmap_size(2147418112)&_pragma=cache_size(-8192)"
 
-// sqliteReaders sizes the read pool: 8, as before sqconc's change. Fewer
-// readers (twice the cores, 4 on two) waited less on the C library's
-// allocator, the one mutex every connection shares (four slow reads at 8
-// clients on 2 cores: 104 ms of CPU with 8 readers, 89 with 4). A browser
-// test of the contact form that hung twice in 66 runs with 4 was taken for
-// a request waiting for a free reader; it was the test's click landing on
-// suggestions swapped in late (typeAndSuggest in internal/web), and no
-// request waits for a second reader while it holds one (the web, api and
-// desk tests and every browser test pass with one reader; the contact
-// journey is held to it by TestContactJourneyNeedsOneReadConnectionAtATime).
-// So the size is the figures' call alone (bench/README.md, eighth session,
-// lead's section; ninth, hang). It stays a function, bounded by the test of
-// the read pool, so that a measured change of size has one place to go.
-func sqliteReaders() int { return 8 }
+// sqliteReaders sizes the read pool: one more than the cores Go runs on.
+// SQLite is Go code here, so a read is CPU from start to end: readers
+// beyond the cores do not read sooner, they take turns mid-query (Go
+// preempts each every 10 ms) and contend on the mutexes every connection
+// shares (the process-wide page cache past the 2 GiB mapping, the C
+// library's allocator). A request beyond them waits for a reader without
+// running, and the ones reading finish first. Served at 8 clients on 2
+// cores, 1M tickets (bench/README.md, eleventh session, lead's section):
+// the list matrix's combinations over 20 ms p95 were 84–175 with 8
+// readers, 42–57 with 4, 16–43 with 3 and 6–43 with 2; the two-word
+// searches over 100 ms p95 3–5 with 8, 1–7 with 2 or 3. One above the
+// cores, so that one long read does not take half of a two-core server's
+// reads. No request waits for a second reader while it holds one (the
+// web, api and desk tests pass with one reader; the contact journey is
+// held to it by TestContactJourneyNeedsOneReadConnectionAtATime).
+func sqliteReaders() int { return runtime.GOMAXPROCS(0) + 1 }
 
 func openSQLite(ctx context.Context, path, sync string) (*Store, error) {
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + sync + ")&_pragma=foreign_keys(1)"
