@@ -51,7 +51,7 @@ var Sorts = []string{"newest", "oldest", "updated", "priority"}
 // every branch reads at most limit+1 rows and no query sorts the table.
 func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string, limit int) ([]ticket.Ticket, string, error) {
 	limit = clampLimit(limit)
-	query, args, err := f.listQuery(s.dialect, wsID, cursor, limit)
+	query, args, err := f.shapedListQuery(s.dialect, wsID, cursor, limit)
 	if err != nil {
 		return nil, "", err
 	}
