@@ -398,7 +398,7 @@ func (f Filter) countQuery(d Dialect, wsID int64, max int) (string, []any) {
 		}
 	}
 	// UNION, not UNION ALL: a ticket may be visible through two branches.
-	return `SELECT count(*) FROM (` + strings.Join(subs, ` UNION `) + `) AS capped`, q.args
+	return sqliteParams(d, `SELECT count(*) FROM (`+strings.Join(subs, ` UNION `)+`) AS capped`, q.args), q.args
 }
 
 // sqlArgs numbers the parameters of a query as they are added.
