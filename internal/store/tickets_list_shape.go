@@ -33,10 +33,11 @@ const (
 	// text, a value was written out instead of passed, and the text is
 	// not the shape's.
 	shapeMark = "90071992547409"
-	// maxListShapes bounds the cache: the matrix has about 540 shapes; a
-	// caller inventing shapes (long tier lists) only clears it now and
-	// then.
-	maxListShapes = 4096
+	// maxListShapeText bounds the cache by its summed query text, as the
+	// statement cache is (cachedTextBudget, which holds the matrix's ~540
+	// shapes, 1.3 MiB): a caller inventing shapes (long tier lists) only
+	// clears it now and then.
+	maxListShapeText = cachedTextBudget
 )
 
 // shapeSlot is a parameter of a cached query filled from the call: the
@@ -58,7 +59,8 @@ type listShape struct {
 
 var listShapes = struct {
 	sync.RWMutex
-	m map[string]*listShape
+	m    map[string]*listShape
+	text int // summed length of the cached queries
 }{m: map[string]*listShape{}}
 
 // shapedListQuery is listQuery through the cache of shapes; SQLite only
@@ -88,8 +90,12 @@ func (f Filter) shapedListQuery(d Dialect, wsID int64, cursor string, limit int)
 			return f.listQuery(d, wsID, cursor, limit)
 		}
 		listShapes.Lock()
-		if len(listShapes.m) >= maxListShapes {
+		if listShapes.text+len(sh.query) > maxListShapeText {
 			clear(listShapes.m)
+			listShapes.text = 0
+		}
+		if listShapes.m[key] == nil {
+			listShapes.text += len(sh.query)
 		}
 		listShapes.m[key] = sh
 		listShapes.Unlock()

@@ -22,6 +22,7 @@ import (
 func TestTicketListShapeCacheBuildsEachCallsQuery(t *testing.T) {
 	listShapes.Lock()
 	clear(listShapes.m)
+	listShapes.text = 0
 	listShapes.Unlock()
 	rng := rand.New(rand.NewPCG(9, 11))
 	pool := make([]listCall, 400)
