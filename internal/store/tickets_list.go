@@ -51,7 +51,7 @@ var Sorts = []string{"newest", "oldest", "updated", "priority"}
 // every branch reads at most limit+1 rows and no query sorts the table.
 func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string, limit int) ([]ticket.Ticket, string, error) {
 	limit = clampLimit(limit)
-	query, args, err := f.listQuery(s.dialect, wsID, cursor, limit)
+	query, args, err := f.shapedListQuery(s.dialect, wsID, cursor, limit)
 	if err != nil {
 		return nil, "", err
 	}
@@ -186,7 +186,7 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 		}
 	}
 	if seeks == 1 {
-		return single, q.args, nil
+		return sqliteParams(d, single, q.args), q.args, nil
 	}
 	keys = append(keys, folds...)
 	// The branches yield ids and sort keys only, and the page's tickets
@@ -214,7 +214,53 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	}
 	query := `SELECT ` + ticketColumns + ` FROM (SELECT * FROM (` + strings.Join(keys, ` UNION `) + `) AS u ORDER BY ` + pageOrder + ` LIMIT ` + lim +
 		`) AS page ` + join + ` tickets ON tickets.id = page.k_id`
-	return query, q.args, nil
+	return sqliteParams(d, query, q.args), q.args, nil
+}
+
+// sqliteParams is a SQLite query with its parameters unplanned
+// (unplannedParams), any other dialect's as it is.
+func sqliteParams(d Dialect, query string, args []any) string {
+	if d != SQLite {
+		return query
+	}
+	return unplannedParams(query, args)
+}
+
+// unplannedParams writes each number parameter of a SQLite query as an
+// expression (+$n) rather than a bare parameter. SQLite (3.54, as modernc
+// builds it) lets a "col = $n" plan depend on whether the bound value is
+// NULL, 0, 1 or another, and expires the statement when a new binding
+// crosses those classes: each statement was compiled twice on its first
+// run on a connection (prepared with NULLs, then bound), and again at every
+// call whose tier, team, agent, workspace or priority key is 0 or 1 where
+// the previous one's was not (1,032 of the matrix's 1,152 first runs, and
+// every run when the values alternate). The list's plans name their
+// indexes and do not depend on the values: the 1,152 plans of the matrix
+// are the same written either way. Text parameters (statuses) are left
+// bare: they never expired a statement.
+func unplannedParams(query string, args []any) string {
+	var b strings.Builder
+	b.Grow(len(query) + len(query)/16)
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c != '$' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+			j++
+		}
+		n, err := strconv.Atoi(query[i+1 : j])
+		if err == nil && n >= 1 && n <= len(args) {
+			if _, text := args[n-1].(string); !text {
+				b.WriteByte('+')
+			}
+		}
+		b.WriteString(query[i:j])
+		i = j - 1
+	}
+	return b.String()
 }
 
 // keys is the select list of a branch that yields the ids and sort keys
@@ -362,7 +408,7 @@ func (f Filter) countQuery(d Dialect, wsID int64, max int) (string, []any) {
 		}
 	}
 	// UNION, not UNION ALL: a ticket may be visible through two branches.
-	return `SELECT count(*) FROM (` + strings.Join(subs, ` UNION `) + `) AS capped`, q.args
+	return sqliteParams(d, `SELECT count(*) FROM (`+strings.Join(subs, ` UNION `)+`) AS capped`, q.args), q.args
 }
 
 // sqlArgs numbers the parameters of a query as they are added.
