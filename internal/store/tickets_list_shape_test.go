@@ -204,3 +204,28 @@ func (c listCall) varied(rng *rand.Rand) listCall {
 	c.f = f
 	return c
 }
+
+// TestTicketListShapeKeyCoversEveryField pins the fields of Filter and of
+// its viewer (auth.Actor) that the shape key was written for. A field added
+// to either may change the query's text (a new filter, a new rule of
+// access): served from a shape that ignores it, one viewer's query would
+// answer another's. Add it to shapeRenamer (renamed if it is an id, spelled
+// in key otherwise, or noted here as not read by the list), then here.
+func TestTicketListShapeKeyCoversEveryField(t *testing.T) {
+	for _, c := range []struct {
+		typ  reflect.Type
+		want []string
+	}{
+		{reflect.TypeFor[Filter](), []string{"Viewer", "TierIDs", "TeamID", "OwnerID", "Unassigned", "CollaboratorID", "HandedOffBy", "Statuses", "ActiveOnly", "RequestTypeID", "CustomerID", "Sort"}},
+		// Name, Email, Language and Timezone are not read by the list.
+		{reflect.TypeFor[auth.Actor](), []string{"AgentID", "WorkspaceID", "Name", "Email", "Role", "Language", "Timezone", "TierIDs", "TeamIDs"}},
+	} {
+		var got []string
+		for f := range c.typ.Fields() {
+			got = append(got, f.Name)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s has fields %v; the list's shape key was written for %v: see tickets_list_shape.go", c.typ, got, c.want)
+		}
+	}
+}
