@@ -28,29 +28,8 @@ import (
 // is logged once, not once or twice per request. The database sits behind
 // a TCP proxy the test cuts.
 func TestDatabaseOutageAnswers503(t *testing.T) {
-	dbURL := pgtest.NewDatabase(t)
-	ctx := context.Background()
-	direct := storetest.OpenURL(t, dbURL)
-	f := storetest.Seed(t, direct)
-
-	p := newProxy(t, dbURL)
-	s, err := store.Open(ctx, p.url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	logs := &countingHandler{}
-	d := desk.New(s, slog.New(logs))
-	token, err := d.CreateToken(ctx, storetest.Actor(t, s, f.Admin), f.Admin.ID, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := server.New(d, server.Config{Version: "test", Log: slog.New(logs)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	bp := serveBehindProxy(t)
+	srv, p, f, token, logs := bp.srv, bp.proxy, bp.f, bp.token, bp.logs
 	get := func(path string) (*http.Response, string) {
 		req, _ := http.NewRequest("GET", srv.URL+path, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -105,6 +84,43 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 	if n := logs.errors(); n != 1 {
 		t.Errorf("%d error lines for one outage of 20 requests, want 1:\n%s", n, strings.Join(logs.lines(), "\n"))
 	}
+}
+
+// behindProxy is a server whose store reaches a new seeded PostgreSQL
+// database through a proxy the test can cut, with an admin's API token;
+// direct reaches the same database without the proxy.
+type behindProxy struct {
+	srv    *httptest.Server
+	proxy  *proxy
+	direct *store.Store
+	f      storetest.Fixture
+	token  string
+	logs   *countingHandler
+}
+
+func serveBehindProxy(t *testing.T) behindProxy {
+	t.Helper()
+	dbURL := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	b := behindProxy{direct: storetest.OpenURL(t, dbURL), logs: &countingHandler{}}
+	b.f = storetest.Seed(t, b.direct)
+	b.proxy = newProxy(t, dbURL)
+	s, err := store.Open(ctx, b.proxy.url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	d := desk.New(s, slog.New(b.logs))
+	if b.token, err = d.CreateToken(ctx, storetest.Actor(t, s, b.f.Admin), b.f.Admin.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	h, err := server.New(d, server.Config{Version: "test", Log: slog.New(b.logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.srv = httptest.NewServer(h)
+	t.Cleanup(b.srv.Close)
+	return b
 }
 
 // proxy forwards TCP connections to a PostgreSQL server until cut.
@@ -252,29 +268,8 @@ func (h *countingHandler) lines() []string {
 // was saved" (the client would send the note again, and the customer read
 // it twice). The note here is stored; the API says it may have been.
 func TestLostCommitAnswersOutcomeUnknown(t *testing.T) {
-	dbURL := pgtest.NewDatabase(t)
-	ctx := context.Background()
-	direct := storetest.OpenURL(t, dbURL)
-	f := storetest.Seed(t, direct)
-
-	p := newProxy(t, dbURL)
-	s, err := store.Open(ctx, p.url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	logs := &countingHandler{}
-	d := desk.New(s, slog.New(logs))
-	token, err := d.CreateToken(ctx, storetest.Actor(t, s, f.Admin), f.Admin.ID, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := server.New(d, server.Config{Version: "test", Log: slog.New(logs)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	bp := serveBehindProxy(t)
+	ctx, srv, p, direct, f, token := context.Background(), bp.srv, bp.proxy, bp.direct, bp.f, bp.token
 
 	const body = "Note perdue en route: quokka 7731"
 	p.cutAfterCommitOf(body)
