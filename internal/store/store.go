@@ -140,8 +140,8 @@ const sqliteReadPragmas = "&_pragma=query_only(1)&_pragma=mmap_size(2147418112)&
 // running, and the ones reading finish first. Served at 8 clients on 2
 // cores, 1M tickets (bench/README.md, eleventh session, lead's section):
 // the list matrix's combinations over 20 ms p95 were 84–175 with 8
-// readers, 42–57 with 4, 16–43 with 3 and 6–43 with 2; the two-word
-// searches over 100 ms p95 3–5 with 8, 1–7 with 2 or 3. One above the
+// readers, 42–57 with 4, 34–40 with 3 and 6–43 with 2; the two-word
+// searches over 100 ms p95 3–5 with 8, 0–7 with 2 or 3. One above the
 // cores, so that one long read does not take half of a two-core server's
 // reads. No request waits for a second reader while it holds one (the
 // web, api and desk tests pass with one reader; the contact journey is
