@@ -249,7 +249,7 @@ func errorResponses() map[string]any {
 		"415": "The body is not JSON: unsupported_media_type.",
 		"409": "The object changed meanwhile (conflict); nothing was written. Reload and try again. Escalating up a ticket worked by swarming: swarming_model. A hand-off whose from_tier is not the ticket's tier any more (a duplicate submit): tier_changed, with the current tier in params. A merged ticket changed by hand (its status, fields, a reply, an escalation, a split): ticket_merged, with merged_into (the kept ticket's id) in params.",
 		"422": "A value is wrong: validation_failed (or invalid_rules, invalid_procedure, escalation_not_possible, escalation_incomplete), with one entry per field in `fields`. Text fields never accept NUL or another control character (tab, line feed and carriage return only in multi-line text), a line break in a one-line field, or a bidirectional override in a name: code bad_text or multiline.",
-		"500": "Server fault (internal); nothing was written. Details are logged, not sent.",
+		"500": "Server fault (internal); nothing was written. Details are logged, not sent. One exception, outcome_unknown: the connection to the database was lost after the change was sent to be committed, so it may have been saved; check (e.g. list the ticket's messages) before sending it again, or it may be stored twice.",
 		"503": "The database cannot be reached right now (unavailable); nothing was written. Retry after the Retry-After header's seconds.",
 	}
 	out := map[string]any{}

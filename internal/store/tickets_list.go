@@ -310,30 +310,14 @@ func (s *Store) listedPage(ctx context.Context, query string, page int, args ...
 	if err != nil {
 		return nil, err
 	}
-	list, err := scanPage(rows, page)
+	row := newTicketRow()
+	list, err := collectSized(rows, page, func(r *sql.Rows) (ticket.Ticket, error) { return row.scan(r) })
 	if err != nil {
 		return nil, err
 	}
+	// collect closed the rows: the page's read connection is free before
+	// fillCollaborators takes one.
 	return list, s.fillCollaborators(ctx, list)
-}
-
-// scanPage reads and closes rows of ticketColumns, so that the page's
-// read connection is free before fillCollaborators takes one.
-func scanPage(rows *sql.Rows, page int) ([]ticket.Ticket, error) {
-	defer rows.Close()
-	list := make([]ticket.Ticket, 0, page)
-	row := newTicketRow()
-	for rows.Next() {
-		t, err := row.scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan: %w", err)
-		}
-		list = append(list, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read rows: %w", err)
-	}
-	return list, nil
 }
 
 // fillCollaborators loads the collaborators and the agents who handed off

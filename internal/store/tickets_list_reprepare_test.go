@@ -64,31 +64,31 @@ func TestTicketListStatementCompiledOnce(t *testing.T) {
 }
 
 func openRaw(t *testing.T, tls *libc.TLS, path string) uintptr {
-	name, err := libc.CString(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer libc.Xfree(tls, name)
-	p := tls.Alloc(8)
-	defer tls.Free(8)
-	if rc := sqlite3.Xsqlite3_open_v2(tls, name, p, sqlite3.SQLITE_OPEN_READONLY, 0); rc != sqlite3.SQLITE_OK {
-		t.Fatalf("open %s: %d", path, rc)
-	}
-	return readPointer(p)
+	return rawHandle(t, tls, "open "+path, path, func(z, out uintptr) int32 {
+		return sqlite3.Xsqlite3_open_v2(tls, z, out, sqlite3.SQLITE_OPEN_READONLY, 0)
+	})
 }
 
 func prepareRaw(t *testing.T, tls *libc.TLS, db uintptr, query string) uintptr {
-	z, err := libc.CString(query)
+	return rawHandle(t, tls, "prepare", query, func(z, out uintptr) int32 {
+		return sqlite3.Xsqlite3_prepare_v2(tls, db, z, -1, out, 0)
+	})
+}
+
+// rawHandle calls SQLite with a C copy of s and a slot for the handle it
+// makes (a database or a statement), and returns that handle.
+func rawHandle(t *testing.T, tls *libc.TLS, what, s string, call func(z, out uintptr) int32) uintptr {
+	z, err := libc.CString(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer libc.Xfree(tls, z)
-	p := tls.Alloc(8)
+	out := tls.Alloc(8)
 	defer tls.Free(8)
-	if rc := sqlite3.Xsqlite3_prepare_v2(tls, db, z, -1, p, 0); rc != sqlite3.SQLITE_OK {
-		t.Fatalf("prepare: %d", rc)
+	if rc := call(z, out); rc != sqlite3.SQLITE_OK {
+		t.Fatalf("%s: %d", what, rc)
 	}
-	return readPointer(p)
+	return readPointer(out)
 }
 
 // runRaw binds args as modernc's driver does (by the parameters' names,

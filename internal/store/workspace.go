@@ -430,8 +430,14 @@ func (s *Store) CustomFields(ctx context.Context, wsID int64) ([]workspace.Custo
 
 // collect scans every row with fn and closes rows.
 func collect[T any](rows *sql.Rows, fn func(*sql.Rows) (T, error)) ([]T, error) {
+	return collectSized(rows, 0, fn)
+}
+
+// collectSized is collect into a slice allocated once for n rows (a page
+// whose size is known).
+func collectSized[T any](rows *sql.Rows, n int, fn func(*sql.Rows) (T, error)) ([]T, error) {
 	defer rows.Close()
-	out := []T{}
+	out := make([]T, 0, n)
 	for rows.Next() {
 		v, err := fn(rows)
 		if err != nil {
