@@ -117,11 +117,11 @@ func BenchmarkCustomerSearch(b *testing.B) {
 			slices.SortFunc(results, func(x, y result) int { return int(y.p95 - x.p95) })
 			var out strings.Builder
 			fmt.Fprintf(&out, "%s: customer search, 8 clients × %d runs; slowest first (first: the slowest first call; p95, p50 at 8 clients back to back, then served;\n"+
-				"  the served calls at or above p95: median wall, time their thread ran, time it waited for a core; CPU of one query alone (Go and SQLite; PostgreSQL's when PALIER_BENCH_SERVER_PID names its postmaster); matches on page 1):\n", d, runs)
+				"  the served calls at or above p95: median wall, time their thread ran, time it waited for a core (\"-\": without PALIER_BENCH_SCHEDSTAT=1); CPU of one query alone (Go and SQLite; PostgreSQL's when PALIER_BENCH_SERVER_PID names its postmaster); matches on page 1):\n", d, runs)
 			fmt.Fprintf(&out, "  %9s | %9s %9s | %9s %9s | %9s %9s %9s | %9s %3s\n", "first", "p95", "p50", "served95", "served50", "slow wall", "ran", "no core", "CPU alone", "n")
 			for _, r := range results {
-				fmt.Fprintf(&out, "  %9.2f | %9.2f %9.2f | %9.2f %9.2f | %9.2f %9.2f %9.2f | %9.2f %3d  %s\n", ms(r.first), ms(r.p95), ms(r.p50), ms(r.sp95), ms(r.sp50),
-					ms(r.slow.wall), ms(r.slow.cpu), ms(r.slow.osWait), ms(r.cpu), r.found, r.name)
+				fmt.Fprintf(&out, "  %9.2f | %9.2f %9.2f | %9.2f %9.2f | %s | %9.2f %3d  %s\n", ms(r.first), ms(r.p95), ms(r.p50), ms(r.sp95), ms(r.sp50),
+					r.slow.columns(9), ms(r.cpu), r.found, r.name)
 			}
 			fmt.Fprint(os.Stderr, out.String())
 			b.ReportMetric(ms(results[0].p95), "worst-p95-ms")
@@ -141,6 +141,22 @@ func BenchmarkCustomerSearch(b *testing.B) {
 // (waiting for a P behind other goroutines, or for a lock or connection).
 type servedTail struct{ wall, cpu, osWait time.Duration }
 
+// schedStat tells whether the served calls' thread times are measured
+// (PALIER_BENCH_SCHEDSTAT=1, see asServed).
+func schedStat() bool { return os.Getenv("PALIER_BENCH_SCHEDSTAT") == "1" }
+
+// columns formats the tail as its wall, ran and waited columns, each w
+// wide; the thread times read "-" when they were not measured.
+func (t servedTail) columns(w int) string {
+	thread := func(d time.Duration) string {
+		if !schedStat() {
+			return fmt.Sprintf("%*s", w, "-")
+		}
+		return fmt.Sprintf("%*.2f", w, ms(d))
+	}
+	return fmt.Sprintf("%*.2f %s %s", w, ms(t.wall), thread(t.cpu), thread(t.osWait))
+}
+
 // asServed is atOnce as a server runs the calls: each client asks over
 // HTTP on the loopback and a net/http handler makes the call. The clients'
 // goroutines then block on their sockets, and the handlers' are woken by
@@ -154,7 +170,7 @@ type servedTail struct{ wall, cpu, osWait time.Duration }
 func asServed(b *testing.B, runs int, call func() error) (latencies, servedTail) {
 	var mu sync.Mutex
 	var calls []servedTail
-	perThread := os.Getenv("PALIER_BENCH_SCHEDSTAT") == "1"
+	perThread := schedStat()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		var ran0, waited0 time.Duration
 		if perThread {

@@ -125,7 +125,7 @@ func BenchmarkTicketSearch(b *testing.B) {
 				how = "served"
 			}
 			fmt.Fprintf(&out, "%s: ticket search over %d tickets, 8 clients × %d runs, %s; p95, p50 at 8 clients, CPU of one query alone, "+
-				"results on page 1; served, the calls at or above the p95: median wall, time their thread ran, time it waited for a core. Highest CPU first\n",
+				"results on page 1; served, the calls at or above the p95: median wall, time their thread ran, time it waited for a core (\"-\": without PALIER_BENCH_SCHEDSTAT=1). Highest CPU first\n",
 				d, benchTickets(b), runs, how)
 			over := 0
 			for _, r := range results {
@@ -137,7 +137,7 @@ func BenchmarkTicketSearch(b *testing.B) {
 					col = fmt.Sprintf("%8s %8s %7.1f ms", "-", "-", ms(r.cpu))
 				}
 				if servedCalls() && r.p95 != 0 {
-					col += fmt.Sprintf(" | %7.1f %6.1f %6.1f", ms(r.slow.wall), ms(r.slow.cpu), ms(r.slow.osWait))
+					col += " | " + r.slow.columns(7)
 				}
 				fmt.Fprintf(&out, "  %s | %2d  %s\n", col, r.found, r.name)
 			}
