@@ -32,8 +32,9 @@ import (
 // process, plus on PostgreSQL the server's whole process tree, parallel
 // workers included, read from /proc: the server must be local), then
 // p50 and p95 of 8 clients at once (left out, shown as -, for a query
-// slower alone than PALIER_BENCH_SLOW_MS, default 1,500). PALIER_BENCH_RUNS
-// sets the runs per client (default 3), PALIER_BENCH_CPU_RUNS the queries
+// slower alone than PALIER_BENCH_SLOW_MS, default 1,500; PALIER_BENCH_CLIENTS
+// sets another number of clients). PALIER_BENCH_RUNS sets the runs per
+// client (default 3), PALIER_BENCH_CPU_RUNS the queries
 // alone (default 5), PALIER_BENCH_MATCH keeps the combinations whose name
 // holds it. PALIER_BENCH_WARM=1 has each client run the query once, untimed,
 // before its runs: on PostgreSQL a backend's first touch of a shared buffer
@@ -124,9 +125,9 @@ func BenchmarkTicketSearch(b *testing.B) {
 			if servedCalls() {
 				how = "served"
 			}
-			fmt.Fprintf(&out, "%s: ticket search over %d tickets, 8 clients × %d runs, %s; p95, p50 at 8 clients, CPU of one query alone, "+
+			fmt.Fprintf(&out, "%s: ticket search over %d tickets, %d clients × %d runs, %s; p95, p50 at %[3]d clients, CPU of one query alone, "+
 				"results on page 1; served, the calls at or above the p95: median wall, time their thread ran, time it waited for a core (\"-\": without PALIER_BENCH_SCHEDSTAT=1). Highest CPU first\n",
-				d, benchTickets(b), runs, how)
+				d, benchTickets(b), benchClients, runs, how)
 			over := 0
 			for _, r := range results {
 				if r.p95 >= 100*time.Millisecond {
