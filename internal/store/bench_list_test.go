@@ -37,7 +37,9 @@ import (
 // whose CPU (its backends') is added to the CPU per call: on a shared
 // machine the server's CPU per query says more than its wall time;
 // PALIER_BENCH_EXPLAIN=1 prints the query plans of the kept combinations
-// instead of timing them (EXPLAIN ANALYZE on PostgreSQL);
+// instead of timing them (EXPLAIN ANALYZE on PostgreSQL), and
+// PALIER_BENCH_EXPLAIN=generic the generic plan of each seek PostgreSQL
+// plans without its values (explainSeeks);
 // PALIER_BENCH_FULL=1 takes every pair of values of two filters rather
 // than enough pairs for each value to appear; PALIER_BENCH_SHOW sets how
 // many of the slowest are printed (default 30); PALIER_BENCH_STMT_MEMORY=1
@@ -51,7 +53,7 @@ import (
 func BenchmarkTicketListMatrix(b *testing.B) {
 	eachLoaded(b, func(b *testing.B, db *benchDB) {
 		combos := benchCombos(b, db)
-		if os.Getenv("PALIER_BENCH_EXPLAIN") == "1" {
+		if e := os.Getenv("PALIER_BENCH_EXPLAIN"); e == "1" || e == "generic" {
 			for _, c := range combos {
 				explainCombo(b, db, c)
 			}
@@ -196,6 +198,10 @@ func isTooBroad(err error) bool {
 // PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL.
 func explainCombo(b *testing.B, db *benchDB, c listCombo) {
 	ctx := context.Background()
+	if os.Getenv("PALIER_BENCH_EXPLAIN") == "generic" {
+		explainSeeks(b, db, c)
+		return
+	}
 	query, args, err := c.filter.ListQuery(db.s.Dialect(), db.f.WS.ID, c.cursor, 50)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "== %s: %v\n", c.name, err)

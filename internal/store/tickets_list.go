@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/palier/palier/internal/auth"
+	"github.com/palier/palier/internal/problem"
 	"github.com/palier/palier/internal/ticket"
 )
 
@@ -49,14 +51,14 @@ var Sorts = []string{"newest", "oldest", "updated", "priority"}
 // A page is the union of ordered index seeks (see Filter.branches): each
 // branch is an equality prefix of an index followed by the sort key, so
 // every branch reads at most limit+1 rows and no query sorts the table.
+// PostgreSQL reads most seeks as statements of their own (seekedPage).
 func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string, limit int) ([]ticket.Ticket, string, error) {
 	limit = clampLimit(limit)
-	query, args, err := f.shapedListQuery(s.dialect, wsID, cursor, limit)
+	list, err := s.listPage(ctx, wsID, f, cursor, limit)
 	if err != nil {
-		return nil, "", err
-	}
-	list, err := s.listedPage(ctx, query, limit+1, args...)
-	if err != nil {
+		if _, ok := errors.AsType[*problem.Error](err); ok {
+			return nil, "", err
+		}
 		return nil, "", fmt.Errorf("list tickets: %w", err)
 	}
 	slices.SortFunc(list, f.compare)
@@ -68,16 +70,72 @@ func (s *Store) Tickets(ctx context.Context, wsID int64, f Filter, cursor string
 	return list, next, nil
 }
 
+// pageSeeks is a page of a list as its ordered seeks: each of keys
+// selects the ids and sort keys (pageCols) of one branch, or of one
+// branch's two active values read laterally; args are the parameters all
+// of them share. A page of one seek is single instead, which selects the
+// tickets themselves.
+type pageSeeks struct {
+	single string
+	keys   []string
+	// valued tells, for each of keys, whether PostgreSQL must plan it for
+	// its values (see seekedPage).
+	valued []bool
+	// index names, for each of keys, the index its seek reads in order
+	// ("" for a customer's tickets, read all and sorted).
+	index []string
+	args  []any
+	lim   string // the parameter of the page's limit + 1
+}
+
+// listPage reads the tickets of a page and, if another follows, the first
+// of it, unordered: on PostgreSQL a page of several seeks is read seek by
+// seek (seekedPage), else as one statement.
+func (s *Store) listPage(ctx context.Context, wsID int64, f Filter, cursor string, limit int) ([]ticket.Ticket, error) {
+	if s.dialect == Postgres {
+		p, err := f.pageSeeks(s.dialect, wsID, cursor, limit)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case p.single != "":
+			return s.listedPage(ctx, p.single, limit+1, p.args...)
+		case slices.Contains(p.valued, false):
+			return s.seekedPage(ctx, f, p, limit)
+		}
+		// Every seek planned for its values: the union reads them and the
+		// page in one statement.
+		return s.listedPage(ctx, f.unionQuery(s.dialect, p.keys, p.lim), limit+1, p.args...)
+	}
+	query, args, err := f.shapedListQuery(s.dialect, wsID, cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.listedPage(ctx, query, limit+1, args...)
+}
+
 // listQuery builds the query of one page of a list.
 func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (string, []any, error) {
+	p, err := f.pageSeeks(d, wsID, cursor, limit)
+	if err != nil {
+		return "", nil, err
+	}
+	if p.single != "" {
+		return sqliteParams(d, p.single, p.args), p.args, nil
+	}
+	return sqliteParams(d, f.unionQuery(d, p.keys, p.lim), p.args), p.args, nil
+}
+
+// pageSeeks builds the seeks of one page of a list.
+func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int) (pageSeeks, error) {
 	q := &sqlArgs{args: []any{wsID}}
 	base, branches := f.branches(q, d)
 	if err := tooBroad(branches); err != nil {
-		return "", nil, err
+		return pageSeeks{}, err
 	}
 	order, keyset, err := f.order(cursor, len(q.args), ticketCols)
 	if err != nil {
-		return "", nil, err
+		return pageSeeks{}, err
 	}
 	q.args = append(q.args, keyset.args...)
 	parts := []string{""}
@@ -113,6 +171,8 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	// planning. seeks counts the page's ordered seeks; single is the
 	// page's query when it is one seek, which needs no union.
 	var keys, folds []string
+	var plans, foldValued []bool
+	var index, foldIndex []string
 	var single string
 	seeks := 0
 	for _, br := range branches {
@@ -169,8 +229,17 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 				return `SELECT ` + cols + ` FROM ` + br.from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + lim
 			}
 			foldable := d == Postgres && (br.driver() != "" || keyedSort(f.Sort) && !(len(parts) == 2 && i == 0))
+			// A seek of tickets from an id (past the cursor, in id order)
+			// can also be read by walking the primary key and testing
+			// each ticket, which a plan blind to its values takes for
+			// cheap: seekedPage plans it for its values (pageSeeks.valued),
+			// as those a blind plan reads through another index
+			// (listBranch.blind).
+			byID := part != "" && (!keyedSort(f.Sort) || len(parts) == 2 && i == 0)
+			valued := br.driver() == "" && byID || !br.blind
 			if foldable && br.split != nil {
 				folds = append(folds, lateralSeeks(br, len(folds), func(br listBranch) string { return sel(cols.keys(f.Sort), br) }))
+				foldIndex, foldValued = append(foldIndex, br.seekIndex(f.Sort)), append(foldValued, valued)
 				seeks += len(br.split.values)
 				continue
 			}
@@ -179,16 +248,23 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 				single = sel(ticketColumns, sk)
 				if foldable {
 					folds = append(folds, sel(cols.keys(f.Sort), sk))
+					foldIndex, foldValued = append(foldIndex, sk.seekIndex(f.Sort)), append(foldValued, valued)
 					continue
 				}
 				keys = append(keys, sel(cols.keys(f.Sort), sk))
+				plans, index = append(plans, valued), append(index, sk.seekIndex(f.Sort))
 			}
 		}
 	}
 	if seeks == 1 {
-		return sqliteParams(d, single, q.args), q.args, nil
+		return pageSeeks{single: single, args: q.args, lim: lim}, nil
 	}
-	keys = append(keys, folds...)
+	return pageSeeks{keys: append(keys, folds...), valued: append(plans, foldValued...), index: append(index, foldIndex...), args: q.args, lim: lim}, nil
+}
+
+// unionQuery is the page's query of its seeks' keys, lim the parameter
+// of its limit + 1.
+func (f Filter) unionQuery(d Dialect, keys []string, lim string) string {
 	// The branches yield ids and sort keys only, and the page's tickets
 	// are read once it is cut: each branch reads up to limit+1 rows, and
 	// carrying every column of each (an agent's deep multi-tier page is
@@ -212,9 +288,8 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	if d == Postgres {
 		join = "JOIN"
 	}
-	query := `SELECT ` + ticketColumns + ` FROM (SELECT * FROM (` + strings.Join(keys, ` UNION `) + `) AS u ORDER BY ` + pageOrder + ` LIMIT ` + lim +
+	return `SELECT ` + ticketColumns + ` FROM (SELECT * FROM (` + strings.Join(keys, ` UNION `) + `) AS u ORDER BY ` + pageOrder + ` LIMIT ` + lim +
 		`) AS page ` + join + ` tickets ON tickets.id = page.k_id`
-	return sqliteParams(d, query, q.args), q.args, nil
 }
 
 // sqliteParams is a SQLite query with its parameters unplanned

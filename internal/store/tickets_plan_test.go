@@ -180,6 +180,7 @@ type pgPlan struct {
 	Node     string   `json:"Node Type"`
 	Relation string   `json:"Relation Name"`
 	Index    string   `json:"Index Name"`
+	Cond     string   `json:"Index Cond"`
 	Plans    []pgPlan `json:"Plans"`
 }
 
@@ -192,12 +193,34 @@ func postgresTableSort(ctx context.Context, conn *sql.Conn, query string, args [
 	if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) "+query, args...).Scan(&raw); err != nil {
 		return "", err
 	}
+	top, err := pgPlanOf(raw)
+	if err != nil {
+		return "", err
+	}
+	if pgSortsTable(top) {
+		return raw, nil
+	}
+	return "", nil
+}
+
+// pgPlanOf decodes the plan of EXPLAIN (FORMAT JSON).
+func pgPlanOf(raw string) (pgPlan, error) {
 	var top []struct {
 		Plan pgPlan `json:"Plan"`
 	}
 	if err := json.Unmarshal([]byte(raw), &top); err != nil {
-		return "", err
+		return pgPlan{}, err
 	}
+	if len(top) != 1 {
+		return pgPlan{}, fmt.Errorf("%d plans in %s", len(top), raw)
+	}
+	return top[0].Plan, nil
+}
+
+// pgSortsTable tells whether a plan sorts rows it reads from tickets, or
+// from an agent's swarm invitations or hand-offs, without a LIMIT in
+// between, unless it first selects a bounded set (see postgresTableSort).
+func pgSortsTable(plan pgPlan) bool {
 	// reaches reports whether n reads tickets unbounded: a scan of tickets,
 	// or of the swarm or hand-off rows leading to them, reached without
 	// passing a Limit, and with no bounded set beside it.
@@ -245,10 +268,7 @@ func postgresTableSort(ctx context.Context, conn *sql.Conn, query string, args [
 		}
 		return false
 	}
-	if len(top) == 1 && sorted(top[0].Plan) {
-		return raw, nil
-	}
-	return "", nil
+	return sorted(plan)
 }
 
 // sqliteDriverWalk returns the plan line of a read of an agent's swarms or

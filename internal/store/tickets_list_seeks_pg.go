@@ -1,0 +1,204 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/palier/palier/internal/ticket"
+)
+
+// PostgreSQL reads a page of several seeks as one statement per seek, each
+// planned once per connection (a generic plan), and merges their keys here.
+//
+// Planned for its values, a page's union cost about 0.3 ms of CPU per seek
+// of tickets, every execution (the planner weighs each of the table's
+// indexes and reads each one's size), and an agent's deep multi-tier page
+// is 20–32 seeks: planning was most of its CPU. A seek alone is one
+// equality prefix of one index, the sort key and LIMIT: whatever its
+// values, the index that holds its prefix before its order reads it in
+// order and stops at the page, so a plan made without them is the one
+// planned with them (TestTicketListSeekPlans, and PALIER_BENCH_EXPLAIN=
+// generic at 1M tickets, check every seek of the list's matrix). The
+// whole union planned without its values was not: it walked the primary
+// key for skewed values (bench/README.md, eleventh session, pggeneric).
+// Nor are some seeks alone (listBranch.blind, pageSeeks.valued): those
+// are still planned for their values, as one union of them.
+
+// genericPlans and valuedPlans set how the seeks that follow are planned,
+// for the transaction of their batch only: without their values (once
+// per connection), or for them (every execution). A generic plan costs its
+// LIMIT as a tenth of the rows (a parameter, see listQuery), past
+// jit_above_cost for a walk of an agent's hand-offs: compiling it took 13
+// ms of a 20 ms seek, so the seeks' plans are made without JIT.
+const (
+	genericPlans = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)`
+	valuedPlans  = `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`
+)
+
+// seekKey is one row of a seek: a ticket's id and its sort key (0 in id
+// order).
+type seekKey struct{ id, key int64 }
+
+// seekedPage reads a page of p's seeks: their keys in one round trip, the
+// page's tickets by id in a second.
+func (s *Store) seekedPage(ctx context.Context, f Filter, p pageSeeks, limit int) ([]ticket.Ticket, error) {
+	keys, err := s.readSeeks(ctx, f, p)
+	if err != nil {
+		return nil, err
+	}
+	ids := f.pageIDs(keys, limit)
+	if len(ids) == 0 {
+		return []ticket.Ticket{}, nil
+	}
+	return s.listedPage(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ANY($1)`, len(ids), ids)
+}
+
+// readSeeks runs p's seeks in one pipeline (one implicit transaction,
+// which the plan modes last) and returns their rows.
+func (s *Store) readSeeks(ctx context.Context, f Filter, p pageSeeks) ([]seekKey, error) {
+	conn, err := s.read.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	keyed := keyedSort(f.Sort)
+	var keys []seekKey
+	err = conn.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		// The batch: the plan mode, the seeks planned generically, the
+		// plan mode again, the seeks planned for their values as one
+		// statement (each statement costs its own parse and executor
+		// start). false marks a plan mode in steps.
+		batch := &pgx.Batch{}
+		var steps []bool
+		var valued []string
+		batch.Queue(genericPlans)
+		steps = append(steps, false)
+		for i, k := range p.keys {
+			if p.valued[i] {
+				valued = append(valued, `SELECT * FROM (`+k+`) AS b`+strconv.Itoa(len(valued)))
+				continue
+			}
+			query, args := ownParams(k, p.args)
+			batch.Queue(query, args...)
+			steps = append(steps, true)
+		}
+		if len(valued) > 0 {
+			batch.Queue(valuedPlans)
+			query, args := ownParams(strings.Join(valued, ` UNION ALL `), p.args)
+			batch.Queue(query, args...)
+			steps = append(steps, false, true)
+		}
+		results := pc.Conn().SendBatch(ctx, batch)
+		defer results.Close()
+		var k seekKey
+		dest := []any{&k.id}
+		if keyed {
+			dest = append(dest, &k.key)
+		}
+		for _, seek := range steps {
+			if !seek {
+				if _, err := results.Exec(); err != nil {
+					return fmt.Errorf("plan mode: %w", err)
+				}
+				continue
+			}
+			rows, err := results.Query()
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				if err := rows.Scan(dest...); err != nil {
+					rows.Close()
+					return fmt.Errorf("scan: %w", err)
+				}
+				keys = append(keys, k)
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return results.Close()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("seek: %w", err)
+	}
+	return keys, nil
+}
+
+// pageIDs sorts the seeks' keys in the page's order and returns the ids
+// of the first limit+1 distinct tickets: the page and whether another
+// follows. A ticket two branches yield comes twice, with the same key.
+func (f Filter) pageIDs(keys []seekKey, limit int) []int64 {
+	slices.SortFunc(keys, f.compareKeys)
+	ids := make([]int64, 0, min(len(keys), limit+1))
+	for i, k := range keys {
+		if len(ids) > limit {
+			break
+		}
+		if i > 0 && keys[i-1].id == k.id {
+			continue
+		}
+		ids = append(ids, k.id)
+	}
+	return ids
+}
+
+// compareKeys orders two seek rows as compare orders their tickets.
+func (f Filter) compareKeys(a, b seekKey) int {
+	switch f.Sort {
+	case "oldest":
+		return cmp.Compare(a.id, b.id)
+	case "updated":
+		return cmp.Or(cmp.Compare(b.key, a.key), cmp.Compare(b.id, a.id))
+	case "priority":
+		return cmp.Or(cmp.Compare(b.key, a.key), cmp.Compare(a.id, b.id))
+	}
+	return cmp.Compare(b.id, a.id)
+}
+
+// ownParams is a statement of the page's with only the parameters it
+// uses, numbered from $1 in the order they first appear: a seek run alone
+// must not be sent the others' (PostgreSQL could not type them).
+func ownParams(query string, args []any) (string, []any) {
+	var b strings.Builder
+	b.Grow(len(query))
+	var own []any
+	renamed := map[int]string{}
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c != '$' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+			j++
+		}
+		n, err := strconv.Atoi(query[i+1 : j])
+		if err != nil || n < 1 || n > len(args) {
+			b.WriteString(query[i:j])
+			i = j - 1
+			continue
+		}
+		name, ok := renamed[n]
+		if !ok {
+			own = append(own, args[n-1])
+			name = "$" + strconv.Itoa(len(own))
+			renamed[n] = name
+		}
+		b.WriteString(name)
+		i = j - 1
+	}
+	return b.String(), own
+}
