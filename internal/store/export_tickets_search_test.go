@@ -41,3 +41,14 @@ func BulkWord(lang string, i int) string {
 	}
 	return bulkWordsEN[i]
 }
+
+// PGWalkStatements are q's walks on PostgreSQL (TicketSearch.pgWalk) and
+// their arguments: the one the search chooses, the tickets first and the
+// documents first.
+func PGWalkStatements(wsID int64, q TicketSearch) (chosen, tickets, docs string, args []any) {
+	typed := tsQuery(q.Matches, true, "")
+	chosen, args = q.pgWalk(wsID, typed)
+	where, a := q.where(wsID)
+	match, lim := a.arg(typed), a.arg(SearchCandidates)
+	return chosen, pgTicketsWalk(where, match, lim), pgDocsWalk(where, match, lim), args
+}

@@ -25,7 +25,8 @@ import (
 //   - few matches: the index's matches first (pgMatchesFirst), each
 //     checked against the filter by primary key, whatever the filter;
 //   - many: the newest tickets the filter selects, each checked against
-//     its document until SearchCandidates match (pgWalkCandidates).
+//     its document until SearchCandidates match, or the newest documents,
+//     each match's ticket checked against the filter (TicketSearch.pgWalk).
 // Reading m matches costs about m document checks; walking the newest
 // tickets costs at least SearchCandidates × n / m checks for n documents
 // (more when the filter rejects some): the first is cheaper while
@@ -65,8 +66,8 @@ func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSear
 	// The walk checks documents one at a time, where a prefix is one
 	// lookup in the document and its spelled terms one each: it reads the
 	// words as typed (and needs no look-up of the prefixes).
-	where, a := q.where(wsID)
-	return s.pgWalkCandidates(ctx, where, a, a.arg(typed))
+	query, args := q.pgWalk(wsID, typed)
+	return s.candidates(ctx, query, args, true)
 }
 
 // pgTicketQuery is a search's words as two tsqueries: match, which
@@ -292,18 +293,66 @@ func (s *Store) pgSerial(ctx context.Context) (*sql.Tx, error) {
 	return tx, nil
 }
 
-// pgWalkCandidates reads the candidates of a search whose words many
-// tickets hold (pgFewMatches said so) by walking the newest tickets the
-// filter selects, through whichever index orders them (tickets_status for
-// status=open, the primary key…), and checking each one's document until
-// SearchCandidates match. The document check is a LATERAL subquery behind
-// OFFSET 0, so that the planner cannot turn the walk into a merge join
-// that checks every document newest first whatever the filter (23,461
-// documents for 1,000 open matches) or into reading every open ticket's
-// document and sorting (45,296); it still picks the walk's index.
-func (s *Store) pgWalkCandidates(ctx context.Context, where string, a *sqlArgs, match string) ([]candidate, error) {
-	return s.candidates(ctx, `SELECT tickets.id, r.rank FROM tickets CROSS JOIN LATERAL (
-			SELECT ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`)) AS rank FROM ticket_search s
-			WHERE s.ticket_id = tickets.id AND s.search @@ to_tsquery('simple', `+match+`) OFFSET 0) r
-		WHERE `+where+` ORDER BY tickets.id DESC LIMIT `+a.arg(SearchCandidates), a.args, true)
+// pgWalk is the statement of a search's walk (pgSearchCandidates: many
+// matches) and its arguments. It walks the newest of one table and probes
+// the other by primary key for each row, until SearchCandidates tickets
+// pass both the filter and the words:
+//   - tickets first (pgTicketsWalk) when the filter narrows the tickets
+//     (pgNarrows): an index in id order serves it (tickets_status for
+//     status=open), and only the tickets it keeps have their document read;
+//   - documents first (pgDocsWalk) when it does not (no filter but the
+//     viewer's access and a creation date from): then the walk over the
+//     tickets passed nearly every ticket to the document check, a probe of
+//     ticket_search's primary key (about 4 buffers) per ticket, 6,287 for
+//     the admin's 1,000 candidates of "facture paiement" at 1M tickets;
+//     walked newest first, the documents are checked where they lie (2,620
+//     buffers for those 6,287) and only the 1,000 matches probe their
+//     ticket. Server CPU per statement, alone: admin 9–10 → 4–5.5 ms,
+//     L1 agent 14.5–18.5 → 8.5–10.5 ms (bench/README.md, twelfth session).
+//
+// Under a narrowing filter the documents first would read every document
+// the filter rejects: tier=L2 (a fifth of the tickets) measured 26–27 ms
+// against 17–18 tickets first.
+func (q TicketSearch) pgWalk(wsID int64, typed string) (string, []any) {
+	where, a := q.where(wsID)
+	match, lim := a.arg(typed), a.arg(SearchCandidates)
+	if q.pgNarrows() {
+		return pgTicketsWalk(where, match, lim), a.args
+	}
+	return pgDocsWalk(where, match, lim), a.args
+}
+
+// pgNarrows tells whether the search's filter, its viewer left aside,
+// selects fewer tickets than the workspace's: any condition of the list's
+// (Filter.base, so that a condition added there counts here too), a tier
+// or a creation date before. A creation date from does not: the newest
+// tickets, where both walks start, are the ones created last.
+func (q TicketSearch) pgNarrows() bool {
+	return len(q.Filter.TierIDs) > 0 || !q.CreatedBefore.IsZero() ||
+		q.Filter.base(&sqlArgs{args: []any{nil}}) != "workspace_id = $1"
+}
+
+// pgTicketsWalk walks the newest tickets the filter (where) selects,
+// through whichever index orders them (tickets_status for status=open, the
+// primary key…), and checks each one's document. The document check is a
+// LATERAL subquery behind OFFSET 0, so that the planner cannot turn the
+// walk into a merge join that checks every document newest first whatever
+// the filter (23,461 documents for 1,000 open matches) or into reading
+// every open ticket's document and sorting (45,296); it still picks the
+// walk's index.
+func pgTicketsWalk(where, match, lim string) string {
+	return `SELECT tickets.id, r.rank FROM tickets CROSS JOIN LATERAL (
+			SELECT ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', ` + match + `)) AS rank FROM ticket_search s
+			WHERE s.ticket_id = tickets.id AND s.search @@ to_tsquery('simple', ` + match + `) OFFSET 0) r
+		WHERE ` + where + ` ORDER BY tickets.id DESC LIMIT ` + lim
+}
+
+// pgDocsWalk walks the newest documents, checks each against the words,
+// and probes the ticket of each match against the filter (where, the
+// viewer's access included), in a LATERAL subquery behind OFFSET 0 for the
+// same reason as pgTicketsWalk's, the other way round.
+func pgDocsWalk(where, match, lim string) string {
+	return `SELECT s.ticket_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', ` + match + `)) FROM ticket_search s
+		CROSS JOIN LATERAL (SELECT 1 FROM tickets WHERE tickets.id = s.ticket_id AND ` + where + ` OFFSET 0) t
+		WHERE s.search @@ to_tsquery('simple', ` + match + `) ORDER BY s.ticket_id DESC LIMIT ` + lim
 }
