@@ -1,8 +1,6 @@
 package store
 
 import (
-	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -143,41 +141,4 @@ func accessToken(kind string, id, tier int64) string {
 		s += "x" + strconv.FormatInt(tier, 10)
 	}
 	return s
-}
-
-// narrowProbe is how many documents a viewer may read at most, on SQLite,
-// for a search without a tier filter to ask for their keys
-// (sqAccessMatch). A viewer who reads r of D documents makes the plain walk
-// read about SearchCandidates × D / r matches before its candidates are
-// found (every match of the words when r < SearchCandidates: 118 ms of CPU
-// for "facture paiement" at 1M tickets), the keyed walk about r: the keys
-// pay while r < √(SearchCandidates × D), 31,623 at a million documents.
-// The probe that counts r reads up to narrowProbe rowids (about 1 ms at
-// 1M for the L1 agent, who reads far more), which every such search pays:
-// 5,000 keeps it small beside the plain walk's 7–10 ms, and at 25,000
-// documents and fewer every reading is cheap.
-const narrowProbe = 5000
-
-// sqAccessMatch is the FTS5 expression of the keys a search under f asks
-// for: accessMatch under a tier filter; without one, the viewer's keys
-// (viewerKeys) when they select fewer than narrowProbe documents, a
-// bounded count that SQLite reads from the keys' posting lists alone.
-func (s *Store) sqAccessMatch(ctx context.Context, f Filter) (string, error) {
-	if len(f.TierIDs) > 0 {
-		return f.accessMatch(), nil
-	}
-	keys := f.viewerKeys()
-	if len(keys) == 0 {
-		return "", nil
-	}
-	match := ftsAccessMatch(keys)
-	var n int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM ticket_fts WHERE ticket_fts MATCH ? LIMIT ?)`,
-		match, narrowProbe).Scan(&n); err != nil {
-		return "", fmt.Errorf("search tickets: access keys: %w", err)
-	}
-	if n >= narrowProbe {
-		return "", nil
-	}
-	return match, nil
 }

@@ -240,8 +240,15 @@ func (s *Store) pgSearchDocs(ctx context.Context) (float64, error) {
 // tickets) found few readable tickets among the newest: either walk read
 // every match of a common word in the whole table (0.6–1.2 s of server CPU
 // for "facture paiement" at 1M tickets) where the keys' posting lists
-// hold a handful. The keys' estimate is the same threshold as the words':
-// under it, the keyed reading costs at most about that many checks.
+// hold a handful. With the keys, the reading costs about the matches the
+// viewer may read, m × k / n for m matches, k keyed documents of n; the
+// walk about SearchCandidates × n / k document checks: the keys are read
+// when k is under the words' threshold (then the first is always the
+// smaller), or when many words match and the first is smaller. At 1M
+// tickets an agent of tier L3 (67,701 keyed documents expected) read the
+// common pair's 10,652 readable matches in 33–37 ms, where the walk took
+// 87–111 ms; an agent of tier L4 (28,434) 28–29 against 206–259 ms; the L1
+// agent (695,139) keeps the walk (bench/README.md, twelfth session).
 func (s *Store) pgFewMatches(ctx context.Context, tsq, keys string) (few, narrow bool, err error) {
 	stmt, args := `SELECT 1 FROM ticket_search WHERE search @@ to_tsquery('simple', $1)`, []any{tsq}
 	if keys != "" {
@@ -260,7 +267,10 @@ func (s *Store) pgFewMatches(ctx context.Context, tsq, keys string) (few, narrow
 	// then, and a small table is cheap either way.
 	limit := math.Sqrt(SearchCandidates * docs)
 	few = docs > 0 && rows[0] <= limit
-	narrow = len(rows) > 1 && docs > 0 && rows[1] <= limit
+	if len(rows) > 1 && docs > 0 {
+		m, k := rows[0], max(rows[1], 1)
+		narrow = k <= limit || !few && m*k/docs <= SearchCandidates*docs/k
+	}
 	return few, narrow, nil
 }
 
