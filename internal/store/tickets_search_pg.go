@@ -36,8 +36,8 @@ import (
 // the access keys (migration 0058) make the index return only the matches
 // the agent may read there, a small share of the words' (pgMatchesFirst
 // with the keys of Filter.pgAccessQuery). An agent who may read few
-// documents anywhere (their keys' estimate under the same threshold) has
-// the matches read through their keys too, whatever the words.
+// documents anywhere (their keys' estimate, beside the words', says so:
+// pgFewMatches) has the matches read through their keys too.
 //
 // Both readings from the index spell a word being typed as the terms it
 // begins (pgPrefixTerms), which GIN intersects by skipping, where it
@@ -245,7 +245,7 @@ func (s *Store) pgSearchDocs(ctx context.Context) (float64, error) {
 // walk about SearchCandidates × n / k document checks: the keys are read
 // when k is under the words' threshold (then the first is always the
 // smaller), or when many words match and the first is smaller. At 1M
-// tickets an agent of tier L3 (67,701 keyed documents expected) read the
+// tickets (psql, the search's statements) an agent of tier L3 (67,701 keyed documents expected) read the
 // common pair's 10,652 readable matches in 33–37 ms, where the walk took
 // 87–111 ms; an agent of tier L4 (28,434) 28–29 against 206–259 ms; the L1
 // agent (695,139) keeps the walk (bench/README.md, twelfth session).
@@ -293,6 +293,9 @@ func (s *Store) pgEstimates(ctx context.Context, stmt string, args []any) ([]flo
 	top := out[0].Plan
 	if top.Type != "Append" {
 		return []float64{top.Rows}, nil
+	}
+	if len(top.Plans) == 0 {
+		return nil, fmt.Errorf("search tickets: estimate: %q: no branches", plan)
 	}
 	rows := make([]float64, len(top.Plans))
 	for i, p := range top.Plans {
