@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // ForgetTicketSearch takes the database back to before migration 0033,
 // tickets kept: its index dropped and its version forgotten.
@@ -40,4 +43,48 @@ func BulkWord(lang string, i int) string {
 		return bulkWordsFR[i]
 	}
 	return bulkWordsEN[i]
+}
+
+// PGWalkStatements are q's walks on PostgreSQL (TicketSearch.pgWalk) and
+// their arguments: the one the search chooses, the tickets first and the
+// documents first.
+func PGWalkStatements(wsID int64, q TicketSearch) (chosen, tickets, docs string, args []any) {
+	typed := tsQuery(q.Matches, true, "")
+	chosen, args = q.pgWalk(wsID, typed)
+	where, a := q.where(wsID)
+	match, lim := a.arg(typed), a.arg(SearchCandidates)
+	return chosen, pgTicketsWalk(where, match, lim), pgDocsWalk(where, match, lim), args
+}
+
+// SearchKeys are the access keys q's search reads its candidates through,
+// "" for none: a tsquery on PostgreSQL (pgReading), an FTS5 expression on
+// SQLite (sqAccessMatch).
+func SearchKeys(ctx context.Context, s *Store, q TicketSearch) (string, error) {
+	if s.dialect == Postgres {
+		keys, _, err := s.pgReading(ctx, q, tsQuery(q.Matches, true, ""))
+		return keys, err
+	}
+	return s.sqAccessMatch(ctx, q.Filter)
+}
+
+// KeyedCandidates are q's candidates as "id score", newest first, read from
+// the index's matches through keys (none when ""): pgMatchesFirst on
+// PostgreSQL, the full-text walk on SQLite.
+func KeyedCandidates(ctx context.Context, s *Store, wsID int64, q TicketSearch, keys string) ([]string, error) {
+	var cs []candidate
+	var err error
+	if s.dialect == Postgres {
+		var tsq pgTicketQuery
+		if tsq, err = s.pgSpelled(ctx, q.Matches, tsQuery(q.Matches, true, "")); err != nil {
+			return nil, err
+		}
+		cs, err = s.pgMatchesFirst(ctx, wsID, q, tsq, keys, keys != "")
+	} else {
+		cs, err = s.sqCandidates(ctx, wsID, q, keys)
+	}
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = fmt.Sprint(c.id, " ", c.score)
+	}
+	return out, err
 }

@@ -53,6 +53,9 @@ type Store struct {
 	// searchDocs caches PostgreSQL's count of search documents for the
 	// ticket search's estimate (tickets_search_pg.go).
 	searchDocs docCount
+	// narrowViewers keeps SQLite's answer to whether a viewer's access
+	// keys select few documents (tickets_search_narrow.go).
+	narrowViewers narrowViewers
 	// tokens keeps live API tokens' actors a short while (tokens_cache.go).
 	tokens tokenCache
 }

@@ -96,15 +96,26 @@ func (s *Store) searchCandidates(ctx context.Context, wsID int64, q TicketSearch
 	if s.dialect == Postgres {
 		return s.pgSearchCandidates(ctx, wsID, q)
 	}
+	keys, err := s.sqAccessMatch(ctx, q.Filter)
+	if err != nil {
+		return nil, err
+	}
+	return s.sqCandidates(ctx, wsID, q, keys)
+}
+
+// sqCandidates reads SQLite's candidates of q from its full-text index,
+// whose walk asks for keys too (an FTS5 expression on the access column)
+// unless keys is "".
+func (s *Store) sqCandidates(ctx context.Context, wsID int64, q TicketSearch, keys string) ([]candidate, error) {
 	where, a := q.where(wsID)
 	// CROSS JOIN keeps the full-text index as the outer loop, walked
 	// newest first, stopped at SearchCandidates; the access and filter
 	// conditions are checked on each match's ticket row. The candidates'
 	// indexed terms are ranked here (docRanker), not by bm25(). The access
-	// keys (accessMatch) make the walk skip, in the index, the matches the
+	// keys (sqAccessMatch) make the walk skip, in the index, the matches the
 	// viewer may not read or the tier filter excludes.
 	fts := ftsQuery(q.Matches, true, "{subject body}")
-	if keys := q.Filter.accessMatch(); keys != "" {
+	if keys != "" {
 		fts += " AND " + keys
 	}
 	match := a.arg(fts)

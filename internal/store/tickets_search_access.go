@@ -41,6 +41,11 @@ func (f Filter) accessMatch() string {
 	if len(keys) == 0 {
 		return ""
 	}
+	return ftsAccessMatch(keys)
+}
+
+// ftsAccessMatch spells keys as an FTS5 expression on the access column.
+func ftsAccessMatch(keys []string) string {
 	quoted := make([]string, len(keys))
 	for i, k := range keys {
 		quoted[i] = `"` + k + `"`
@@ -50,14 +55,48 @@ func (f Filter) accessMatch() string {
 
 // pgAccessQuery spells the same keys as accessMatch as a tsquery on
 // PostgreSQL's access column (migration 0058); "" when nothing restricts.
-// The keys are lexemes as written (the text-to-tsquery cast analyses
-// nothing), as the column holds them.
 func (f Filter) pgAccessQuery() string {
-	keys := f.accessKeys()
+	return pgKeysQuery(f.accessKeys())
+}
+
+// pgKeysQuery spells keys as a tsquery on the access column: lexemes as
+// written (the text-to-tsquery cast analyses nothing), as the column
+// holds them.
+func pgKeysQuery(keys []string) string {
+	quoted := make([]string, len(keys))
 	for i, k := range keys {
-		keys[i] = "'" + k + "'"
+		quoted[i] = "'" + k + "'"
 	}
-	return strings.Join(keys, " | ")
+	return strings.Join(quoted, " | ")
+}
+
+// viewerKeys are the keys of every ticket the viewer may read, whatever
+// its tier: their own (a), their tiers' (u, or t for leads), their teams'
+// in any tier (n, or m for leads); only their own for a collaborator. None
+// for an admin or no viewer, who read the whole workspace. Like
+// accessKeys they only narrow: a search asks for them (without a tier
+// filter) only when the viewer's share is small (pgSearchCandidates,
+// narrowViewer), and the ticket row still decides.
+func (f Filter) viewerKeys() []string {
+	v := f.Viewer
+	if v == nil || v.IsAdmin() {
+		return nil
+	}
+	keys := []string{accessToken("a", v.AgentID, 0)}
+	if v.IsCollaborator() {
+		return keys
+	}
+	tier, team := "u", "n"
+	if v.IsLeadOrAdmin() {
+		tier, team = "t", "m"
+	}
+	for _, t := range dedupe(v.TierIDs) {
+		keys = append(keys, accessToken(tier, t, 0))
+	}
+	for _, m := range dedupe(v.TeamIDs) {
+		keys = append(keys, accessToken(team, m, 0))
+	}
+	return keys
 }
 
 // accessKeys are the keys a search under f may ask for, as accessMatch

@@ -25,7 +25,8 @@ import (
 //   - few matches: the index's matches first (pgMatchesFirst), each
 //     checked against the filter by primary key, whatever the filter;
 //   - many: the newest tickets the filter selects, each checked against
-//     its document until SearchCandidates match (pgWalkCandidates).
+//     its document until SearchCandidates match, or the newest documents,
+//     each match's ticket checked against the filter (TicketSearch.pgWalk).
 // Reading m matches costs about m document checks; walking the newest
 // tickets costs at least SearchCandidates × n / m checks for n documents
 // (more when the filter rejects some): the first is cheaper while
@@ -34,7 +35,9 @@ import (
 // An agent searching only tiers they do not work in skips the estimate:
 // the access keys (migration 0058) make the index return only the matches
 // the agent may read there, a small share of the words' (pgMatchesFirst
-// with the keys of Filter.pgAccessQuery).
+// with the keys of Filter.pgAccessQuery). An agent who may read few
+// documents anywhere (their keys' estimate, beside the words', says so:
+// pgFewMatches) has the matches read through their keys too.
 //
 // Both readings from the index spell a word being typed as the terms it
 // begins (pgPrefixTerms), which GIN intersects by skipping, where it
@@ -44,29 +47,43 @@ import (
 // its filter and the planner's estimate allow (see above).
 func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
 	typed := tsQuery(q.Matches, true, "")
-	if keys := q.Filter.pgAccessQuery(); keys != "" && q.Filter.outOfTiers() {
-		tsq, err := s.pgSpelled(ctx, q.Matches, typed)
-		if err != nil {
-			return nil, err
-		}
-		return s.pgMatchesFirst(ctx, wsID, q, tsq, keys, true)
-	}
-	few, err := s.pgFewMatches(ctx, typed)
+	keys, few, err := s.pgReading(ctx, q, typed)
 	if err != nil {
 		return nil, err
 	}
-	if few {
+	if keys != "" || few {
 		tsq, err := s.pgSpelled(ctx, q.Matches, typed)
 		if err != nil {
 			return nil, err
 		}
-		return s.pgMatchesFirst(ctx, wsID, q, tsq, "", false)
+		return s.pgMatchesFirst(ctx, wsID, q, tsq, keys, keys != "")
 	}
 	// The walk checks documents one at a time, where a prefix is one
 	// lookup in the document and its spelled terms one each: it reads the
 	// words as typed (and needs no look-up of the prefixes).
-	where, a := q.where(wsID)
-	return s.pgWalkCandidates(ctx, where, a, a.arg(typed))
+	query, args := q.pgWalk(wsID, typed)
+	return s.candidates(ctx, query, args, true)
+}
+
+// pgReading chooses how q's candidates are read (typed: its words as a
+// tsquery): through the access keys (keys, a tsquery on the access
+// column) when the filter names only tiers the viewer does not work in,
+// or names none and the viewer may read few documents (pgFewMatches'
+// narrow); else the index's matches first when the words match few
+// documents (few), else the walk.
+func (s *Store) pgReading(ctx context.Context, q TicketSearch, typed string) (keys string, few bool, err error) {
+	if keys := q.Filter.pgAccessQuery(); keys != "" && q.Filter.outOfTiers() {
+		return keys, false, nil
+	}
+	var viewer string
+	if len(q.Filter.TierIDs) == 0 {
+		viewer = pgKeysQuery(q.Filter.viewerKeys())
+	}
+	few, narrow, err := s.pgFewMatches(ctx, typed, viewer)
+	if err != nil || !narrow {
+		return "", few, err
+	}
+	return viewer, few, nil
 }
 
 // pgTicketQuery is a search's words as two tsqueries: match, which
@@ -213,27 +230,78 @@ func (s *Store) pgSearchDocs(ctx context.Context) (float64, error) {
 }
 
 // pgFewMatches tells whether the planner expects few enough documents to
-// hold every word of tsq for reading the matches first to be cheaper.
-func (s *Store) pgFewMatches(ctx context.Context, tsq string) (bool, error) {
-	var plan []byte
-	if err := s.read.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM ticket_search WHERE search @@ to_tsquery('simple', $1)`, tsq).Scan(&plan); err != nil {
-		return false, fmt.Errorf("search tickets: estimate: %w", err)
+// hold every word of tsq for reading the matches first to be cheaper, and,
+// given the viewer's keys (Filter.viewerKeys, as a tsquery), whether it
+// expects few enough documents the viewer may read for reading the matches
+// first through those keys to be (narrow). Both estimates come from one
+// statement's plan, so that a narrow viewer costs no extra round trip.
+//
+// A viewer who may read almost nothing (an agent whose tiers hold a few
+// tickets) found few readable tickets among the newest: either walk read
+// every match of a common word in the whole table (0.6–1.2 s of server CPU
+// for "facture paiement" at 1M tickets) where the keys' posting lists
+// hold a handful. With the keys, the reading costs about the matches the
+// viewer may read, m × k / n for m matches, k keyed documents of n; the
+// walk about SearchCandidates × n / k document checks: the keys are read
+// when k is under the words' threshold (then the first is always the
+// smaller), or when many words match and the first is smaller. At 1M
+// tickets (psql, the search's statements) an agent of tier L3 (67,701 keyed documents expected) read the
+// common pair's 10,652 readable matches in 33–37 ms, where the walk took
+// 87–111 ms; an agent of tier L4 (28,434) 28–29 against 206–259 ms; the L1
+// agent (695,139) keeps the walk (bench/README.md, twelfth session).
+func (s *Store) pgFewMatches(ctx context.Context, tsq, keys string) (few, narrow bool, err error) {
+	stmt, args := `SELECT 1 FROM ticket_search WHERE search @@ to_tsquery('simple', $1)`, []any{tsq}
+	if keys != "" {
+		stmt += ` UNION ALL SELECT 1 FROM ticket_search WHERE access @@ $2::tsquery`
+		args = append(args, keys)
 	}
-	var out []struct {
-		Plan struct {
-			Rows float64 `json:"Plan Rows"`
-		}
-	}
-	if err := json.Unmarshal(plan, &out); err != nil || len(out) != 1 {
-		return false, fmt.Errorf("search tickets: estimate: %q: %v", plan, err)
+	rows, err := s.pgEstimates(ctx, stmt, args)
+	if err != nil {
+		return false, false, err
 	}
 	docs, err := s.pgSearchDocs(ctx)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	// reltuples is -1 before the first ANALYZE: the estimate means little
 	// then, and a small table is cheap either way.
-	return docs > 0 && out[0].Plan.Rows <= math.Sqrt(SearchCandidates*docs), nil
+	limit := math.Sqrt(SearchCandidates * docs)
+	few = docs > 0 && rows[0] <= limit
+	if len(rows) > 1 && docs > 0 {
+		m, k := rows[0], max(rows[1], 1)
+		narrow = k <= limit || !few && m*k/docs <= SearchCandidates*docs/k
+	}
+	return few, narrow, nil
+}
+
+// pgEstimates returns the planner's expected rows of stmt, or of each
+// branch of its UNION ALL, in order.
+func (s *Store) pgEstimates(ctx context.Context, stmt string, args []any) ([]float64, error) {
+	var plan []byte
+	if err := s.read.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) `+stmt, args...).Scan(&plan); err != nil {
+		return nil, fmt.Errorf("search tickets: estimate: %w", err)
+	}
+	type node struct {
+		Type  string  `json:"Node Type"`
+		Rows  float64 `json:"Plan Rows"`
+		Plans []node  `json:"Plans"`
+	}
+	var out []struct{ Plan node }
+	if err := json.Unmarshal(plan, &out); err != nil || len(out) != 1 {
+		return nil, fmt.Errorf("search tickets: estimate: %q: %v", plan, err)
+	}
+	top := out[0].Plan
+	if top.Type != "Append" {
+		return []float64{top.Rows}, nil
+	}
+	if len(top.Plans) == 0 {
+		return nil, fmt.Errorf("search tickets: estimate: %q: no branches", plan)
+	}
+	rows := make([]float64, len(top.Plans))
+	for i, p := range top.Plans {
+		rows[i] = p.Rows
+	}
+	return rows, nil
 }
 
 // pgMatchesFirst reads the candidates from the index's matches: their ids
@@ -292,18 +360,66 @@ func (s *Store) pgSerial(ctx context.Context) (*sql.Tx, error) {
 	return tx, nil
 }
 
-// pgWalkCandidates reads the candidates of a search whose words many
-// tickets hold (pgFewMatches said so) by walking the newest tickets the
-// filter selects, through whichever index orders them (tickets_status for
-// status=open, the primary key…), and checking each one's document until
-// SearchCandidates match. The document check is a LATERAL subquery behind
-// OFFSET 0, so that the planner cannot turn the walk into a merge join
-// that checks every document newest first whatever the filter (23,461
-// documents for 1,000 open matches) or into reading every open ticket's
-// document and sorting (45,296); it still picks the walk's index.
-func (s *Store) pgWalkCandidates(ctx context.Context, where string, a *sqlArgs, match string) ([]candidate, error) {
-	return s.candidates(ctx, `SELECT tickets.id, r.rank FROM tickets CROSS JOIN LATERAL (
-			SELECT ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', `+match+`)) AS rank FROM ticket_search s
-			WHERE s.ticket_id = tickets.id AND s.search @@ to_tsquery('simple', `+match+`) OFFSET 0) r
-		WHERE `+where+` ORDER BY tickets.id DESC LIMIT `+a.arg(SearchCandidates), a.args, true)
+// pgWalk is the statement of a search's walk (pgSearchCandidates: many
+// matches) and its arguments. It walks the newest of one table and probes
+// the other by primary key for each row, until SearchCandidates tickets
+// pass both the filter and the words:
+//   - tickets first (pgTicketsWalk) when the filter narrows the tickets
+//     (pgNarrows): an index in id order serves it (tickets_status for
+//     status=open), and only the tickets it keeps have their document read;
+//   - documents first (pgDocsWalk) when it does not (no filter but the
+//     viewer's access and a creation date from): then the walk over the
+//     tickets passed nearly every ticket to the document check, a probe of
+//     ticket_search's primary key (about 4 buffers) per ticket, 6,287 for
+//     the admin's 1,000 candidates of "facture paiement" at 1M tickets;
+//     walked newest first, the documents are checked where they lie (2,620
+//     buffers for those 6,287) and only the 1,000 matches probe their
+//     ticket. Server CPU per statement, alone: admin 9–10 → 4–5.5 ms,
+//     L1 agent 14.5–18.5 → 8.5–10.5 ms (bench/README.md, twelfth session).
+//
+// Under a narrowing filter the documents first would read every document
+// the filter rejects: tier=L2 (a fifth of the tickets) measured 26–27 ms
+// against 17–18 tickets first.
+func (q TicketSearch) pgWalk(wsID int64, typed string) (string, []any) {
+	where, a := q.where(wsID)
+	match, lim := a.arg(typed), a.arg(SearchCandidates)
+	if q.pgNarrows() {
+		return pgTicketsWalk(where, match, lim), a.args
+	}
+	return pgDocsWalk(where, match, lim), a.args
+}
+
+// pgNarrows tells whether the search's filter, its viewer left aside,
+// selects fewer tickets than the workspace's: any condition of the list's
+// (Filter.base, so that a condition added there counts here too), a tier
+// or a creation date before. A creation date from does not: the newest
+// tickets, where both walks start, are the ones created last.
+func (q TicketSearch) pgNarrows() bool {
+	return len(q.Filter.TierIDs) > 0 || !q.CreatedBefore.IsZero() ||
+		q.Filter.base(&sqlArgs{args: []any{nil}}) != "workspace_id = $1"
+}
+
+// pgTicketsWalk walks the newest tickets the filter (where) selects,
+// through whichever index orders them (tickets_status for status=open, the
+// primary key…), and checks each one's document. The document check is a
+// LATERAL subquery behind OFFSET 0, so that the planner cannot turn the
+// walk into a merge join that checks every document newest first whatever
+// the filter (23,461 documents for 1,000 open matches) or into reading
+// every open ticket's document and sorting (45,296); it still picks the
+// walk's index.
+func pgTicketsWalk(where, match, lim string) string {
+	return `SELECT tickets.id, r.rank FROM tickets CROSS JOIN LATERAL (
+			SELECT ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', ` + match + `)) AS rank FROM ticket_search s
+			WHERE s.ticket_id = tickets.id AND s.search @@ to_tsquery('simple', ` + match + `) OFFSET 0) r
+		WHERE ` + where + ` ORDER BY tickets.id DESC LIMIT ` + lim
+}
+
+// pgDocsWalk walks the newest documents, checks each against the words,
+// and probes the ticket of each match against the filter (where, the
+// viewer's access included), in a LATERAL subquery behind OFFSET 0 for the
+// same reason as pgTicketsWalk's, the other way round.
+func pgDocsWalk(where, match, lim string) string {
+	return `SELECT s.ticket_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', ` + match + `)) FROM ticket_search s
+		CROSS JOIN LATERAL (SELECT 1 FROM tickets WHERE tickets.id = s.ticket_id AND ` + where + ` OFFSET 0) t
+		WHERE s.search @@ to_tsquery('simple', ` + match + `) ORDER BY s.ticket_id DESC LIMIT ` + lim
 }
