@@ -314,8 +314,20 @@ func sqliteParams(d Dialect, query string, args []any) string {
 // are the same written either way. Text parameters (statuses) are left
 // bare: they never expired a statement.
 func unplannedParams(query string, args []any) string {
+	return rewriteParams(query, len(query)/16, len(args), func(b *strings.Builder, n int, param string) {
+		if _, text := args[n-1].(string); !text {
+			b.WriteByte('+')
+		}
+		b.WriteString(param)
+	})
+}
+
+// rewriteParams copies query, each of its parameters $1…$nargs written by
+// param (given its number and its text), anything else as it is; grow is
+// how many bytes the rewriting may add.
+func rewriteParams(query string, grow, nargs int, param func(b *strings.Builder, n int, text string)) string {
 	var b strings.Builder
-	b.Grow(len(query) + len(query)/16)
+	b.Grow(len(query) + grow)
 	for i := 0; i < len(query); i++ {
 		c := query[i]
 		if c != '$' {
@@ -326,13 +338,11 @@ func unplannedParams(query string, args []any) string {
 		for j < len(query) && query[j] >= '0' && query[j] <= '9' {
 			j++
 		}
-		n, err := strconv.Atoi(query[i+1 : j])
-		if err == nil && n >= 1 && n <= len(args) {
-			if _, text := args[n-1].(string); !text {
-				b.WriteByte('+')
-			}
+		if n, err := strconv.Atoi(query[i+1 : j]); err == nil && n >= 1 && n <= nargs {
+			param(&b, n, query[i:j])
+		} else {
+			b.WriteString(query[i:j])
 		}
-		b.WriteString(query[i:j])
 		i = j - 1
 	}
 	return b.String()

@@ -171,26 +171,9 @@ func (f Filter) compareKeys(a, b seekKey) int {
 // uses, numbered from $1 in the order they first appear: a seek run alone
 // must not be sent the others' (PostgreSQL could not type them).
 func ownParams(query string, args []any) (string, []any) {
-	var b strings.Builder
-	b.Grow(len(query))
 	var own []any
 	renamed := map[int]string{}
-	for i := 0; i < len(query); i++ {
-		c := query[i]
-		if c != '$' {
-			b.WriteByte(c)
-			continue
-		}
-		j := i + 1
-		for j < len(query) && query[j] >= '0' && query[j] <= '9' {
-			j++
-		}
-		n, err := strconv.Atoi(query[i+1 : j])
-		if err != nil || n < 1 || n > len(args) {
-			b.WriteString(query[i:j])
-			i = j - 1
-			continue
-		}
+	out := rewriteParams(query, 0, len(args), func(b *strings.Builder, n int, _ string) {
 		name, ok := renamed[n]
 		if !ok {
 			own = append(own, args[n-1])
@@ -198,7 +181,6 @@ func ownParams(query string, args []any) (string, []any) {
 			renamed[n] = name
 		}
 		b.WriteString(name)
-		i = j - 1
-	}
-	return b.String(), own
+	})
+	return out, own
 }
