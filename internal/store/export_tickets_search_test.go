@@ -46,22 +46,27 @@ func BulkWord(lang string, i int) string {
 }
 
 // PGWalkStatements are q's walks on PostgreSQL (TicketSearch.pgWalk) and
-// their arguments: the one the search chooses, the tickets first and the
-// documents first.
-func PGWalkStatements(wsID int64, q TicketSearch) (chosen, tickets, docs string, args []any) {
+// their arguments: the one the search chooses (from the planner's
+// estimates, as the search does), the tickets first and the documents
+// first.
+func PGWalkStatements(ctx context.Context, s *Store, wsID int64, q TicketSearch) (chosen, tickets, docs string, args []any, err error) {
 	typed := tsQuery(q.Matches, true, "")
-	chosen, args = q.pgWalk(wsID, typed)
+	_, _, docsFirst, err := s.pgReading(ctx, wsID, q, typed)
+	if err != nil {
+		return "", "", "", nil, err
+	}
+	chosen, args = q.pgWalk(wsID, typed, docsFirst)
 	where, a := q.where(wsID)
 	match, lim := a.arg(typed), a.arg(SearchCandidates)
-	return chosen, pgTicketsWalk(where, match, lim), pgDocsWalk(where, match, lim), args
+	return chosen, pgTicketsWalk(where, match, lim), pgDocsWalk(where, match, lim), args, nil
 }
 
 // SearchKeys are the access keys q's search reads its candidates through,
 // "" for none: a tsquery on PostgreSQL (pgReading), an FTS5 expression on
 // SQLite (sqAccessMatch).
-func SearchKeys(ctx context.Context, s *Store, q TicketSearch) (string, error) {
+func SearchKeys(ctx context.Context, s *Store, wsID int64, q TicketSearch) (string, error) {
 	if s.dialect == Postgres {
-		keys, _, err := s.pgReading(ctx, q, tsQuery(q.Matches, true, ""))
+		keys, _, _, err := s.pgReading(ctx, wsID, q, tsQuery(q.Matches, true, ""))
 		return keys, err
 	}
 	return s.sqAccessMatch(ctx, q.Filter)

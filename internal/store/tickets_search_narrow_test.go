@@ -66,7 +66,7 @@ func TestNarrowViewerSearchReadsTheKeys(t *testing.T) {
 			for _, fl := range filters {
 				q := store.TicketSearch{Filter: store.Filter{Viewer: v.a}, Matches: store.TicketQueryMatches("zephyrin geste")}
 				fl.apply(&q)
-				keys, err := store.SearchKeys(ctx, s, q)
+				keys, err := store.SearchKeys(ctx, s, v.ws, q)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,7 +48,7 @@ import (
 // its filter and the planner's estimate allow (see above).
 func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSearch) ([]candidate, error) {
 	typed := tsQuery(q.Matches, true, "")
-	keys, few, err := s.pgReading(ctx, q, typed)
+	keys, few, docsFirst, err := s.pgReading(ctx, wsID, q, typed)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +62,7 @@ func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSear
 	// The walk checks documents one at a time, where a prefix is one
 	// lookup in the document and its spelled terms one each: it reads the
 	// words as typed (and needs no look-up of the prefixes).
-	query, args := q.pgWalk(wsID, typed)
+	query, args := q.pgWalk(wsID, typed, docsFirst)
 	return s.candidates(ctx, query, args, true)
 }
 
@@ -70,20 +71,34 @@ func (s *Store) pgSearchCandidates(ctx context.Context, wsID int64, q TicketSear
 // column) when the filter names only tiers the viewer does not work in,
 // or names none and the viewer may read few documents (pgFewMatches'
 // narrow); else the index's matches first when the words match few
-// documents (few), else the walk.
-func (s *Store) pgReading(ctx context.Context, q TicketSearch, typed string) (keys string, few bool, err error) {
+// documents (few), else the walk, from the documents when docsFirst
+// (pgWalk).
+func (s *Store) pgReading(ctx context.Context, wsID int64, q TicketSearch, typed string) (keys string, few, docsFirst bool, err error) {
 	if keys := q.Filter.pgAccessQuery(); keys != "" && q.Filter.outOfTiers() {
-		return keys, false, nil
+		return keys, false, false, nil
 	}
 	var viewer string
 	if len(q.Filter.TierIDs) == 0 {
 		viewer = pgKeysQuery(q.Filter.viewerKeys())
 	}
-	few, narrow, err := s.pgFewMatches(ctx, typed, viewer)
-	if err != nil || !narrow {
-		return "", few, err
+	e, err := s.pgFewMatches(ctx, typed, viewer, wsID)
+	if err != nil {
+		return "", false, false, err
 	}
-	return viewer, few, nil
+	docsFirst = e.mostDocs && !q.pgNarrows()
+	if !e.narrow {
+		return "", e.few, docsFirst, nil
+	}
+	return viewer, e.few, docsFirst, nil
+}
+
+// searchEstimates is what pgFewMatches reads from the planner's estimates.
+type searchEstimates struct {
+	few, narrow bool
+	// mostDocs tells that the workspace holds at least half the documents
+	// (pgWalk: else a walk of the newest documents reads mostly other
+	// workspaces').
+	mostDocs bool
 }
 
 // pgTicketQuery is a search's words as two tsqueries: match, which
@@ -249,29 +264,40 @@ func (s *Store) pgSearchDocs(ctx context.Context) (float64, error) {
 // common pair's 10,652 readable matches in 33–37 ms, where the walk took
 // 87–111 ms; an agent of tier L4 (28,434) 28–29 against 206–259 ms; the L1
 // agent (695,139) keeps the walk (bench/README.md, twelfth session).
-func (s *Store) pgFewMatches(ctx context.Context, tsq, keys string) (few, narrow bool, err error) {
+//
+// The same plan estimates the workspace's tickets (wsID), for the walk's
+// choice of its first table (pgWalk): the newest documents are worth
+// walking first only when most of them are the workspace's.
+func (s *Store) pgFewMatches(ctx context.Context, tsq, keys string, wsID int64) (searchEstimates, error) {
 	stmt, args := `SELECT 1 FROM ticket_search WHERE search @@ to_tsquery('simple', $1)`, []any{tsq}
 	if keys != "" {
 		stmt += ` UNION ALL SELECT 1 FROM ticket_search WHERE access @@ $2::tsquery`
 		args = append(args, keys)
 	}
+	args = append(args, wsID)
+	stmt += ` UNION ALL SELECT 1 FROM tickets WHERE workspace_id = $` + strconv.Itoa(len(args))
 	rows, err := s.pgEstimates(ctx, stmt, args)
 	if err != nil {
-		return false, false, err
+		return searchEstimates{}, err
+	}
+	if len(rows) != len(args) {
+		return searchEstimates{}, fmt.Errorf("search tickets: estimate: %d branches for %d", len(rows), len(args))
 	}
 	docs, err := s.pgSearchDocs(ctx)
 	if err != nil {
-		return false, false, err
+		return searchEstimates{}, err
 	}
 	// reltuples is -1 before the first ANALYZE: the estimate means little
 	// then, and a small table is cheap either way.
+	var e searchEstimates
 	limit := math.Sqrt(SearchCandidates * docs)
-	few = docs > 0 && rows[0] <= limit
-	if len(rows) > 1 && docs > 0 {
+	e.few = docs > 0 && rows[0] <= limit
+	if keys != "" && docs > 0 {
 		m, k := rows[0], max(rows[1], 1)
-		narrow = k <= limit || !few && m*k/docs <= SearchCandidates*docs/k
+		e.narrow = k <= limit || !e.few && m*k/docs <= SearchCandidates*docs/k
 	}
-	return few, narrow, nil
+	e.mostDocs = docs > 0 && rows[len(rows)-1] >= docs/2
+	return e, nil
 }
 
 // pgEstimates returns the planner's expected rows of stmt, or of each
@@ -380,10 +406,17 @@ func (s *Store) pgSerial(ctx context.Context) (*sql.Tx, error) {
 // Under a narrowing filter the documents first would read every document
 // the filter rejects: tier=L2 (a fifth of the tickets) measured 26–27 ms
 // against 17–18 tickets first.
-func (q TicketSearch) pgWalk(wsID int64, typed string) (string, []any) {
+//
+// Documents first also needs the workspace to hold most documents
+// (docsFirst, from pgFewMatches' estimates): the newest documents of a
+// small workspace's search are mostly other workspaces', every one a
+// probe of its ticket. The admin of a one-ticket workspace searching
+// "facture paiement" beside a million-ticket one read them for 0.5 s of
+// CPU (15 s on a cold connection) where the tickets first take 1 ms.
+func (q TicketSearch) pgWalk(wsID int64, typed string, docsFirst bool) (string, []any) {
 	where, a := q.where(wsID)
 	match, lim := a.arg(typed), a.arg(SearchCandidates)
-	if q.pgNarrows() {
+	if !docsFirst {
 		return pgTicketsWalk(where, match, lim), a.args
 	}
 	return pgDocsWalk(where, match, lim), a.args
