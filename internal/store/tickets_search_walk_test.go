@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -138,13 +137,10 @@ func walkedFirst(t *testing.T, s *store.Store, query string, args []any) string 
 	if err := s.DB().QueryRowContext(t.Context(), "EXPLAIN (FORMAT JSON) "+query, args...).Scan(&raw); err != nil {
 		t.Fatal(err)
 	}
-	var top []struct {
-		Plan pgPlan `json:"Plan"`
+	n, err := pgPlanOf(raw)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := json.Unmarshal([]byte(raw), &top); err != nil || len(top) != 1 {
-		t.Fatalf("plan %q: %v", raw, err)
-	}
-	n := top[0].Plan
 	for n.Relation == "" && len(n.Plans) > 0 {
 		n = n.Plans[0]
 	}
