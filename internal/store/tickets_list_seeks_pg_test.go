@@ -156,8 +156,9 @@ func explainSeeks(b *testing.B, db *benchDB, c listCombo) {
 		if err != nil {
 			b.Fatalf("%s: %v\n%s", c.name, err, q)
 		}
-		fmt.Fprintf(os.Stderr, "== %s seek %d: %s [%s]\n", c.name, i, cmp.Or(badSeekPlan(plan, index[i]), "ok"), strings.Join(planScans(plan), " "))
-		if badSeekPlan(plan, index[i]) != "" {
+		bad := badSeekPlan(plan, index[i])
+		fmt.Fprintf(os.Stderr, "== %s seek %d: %s [%s]\n", c.name, i, cmp.Or(bad, "ok"), strings.Join(planScans(plan), " "))
+		if bad != "" {
 			fmt.Fprintf(os.Stderr, "%s\n%v\n%s\n", q, args[i], raw)
 		}
 	}

@@ -85,11 +85,10 @@ func (s *Store) pgReading(ctx context.Context, wsID int64, q TicketSearch, typed
 	if err != nil {
 		return "", false, false, err
 	}
-	docsFirst = e.mostDocs && !q.pgNarrows()
-	if !e.narrow {
-		return "", e.few, docsFirst, nil
+	if e.narrow {
+		keys = viewer
 	}
-	return viewer, e.few, docsFirst, nil
+	return keys, e.few, e.mostDocs && !q.pgNarrows(), nil
 }
 
 // searchEstimates is what pgFewMatches reads from the planner's estimates.
@@ -300,15 +299,14 @@ func (s *Store) pgFewMatches(ctx context.Context, tsq, keys string, wsID int64) 
 	return e, nil
 }
 
-// pgEstimates returns the planner's expected rows of stmt, or of each
-// branch of its UNION ALL, in order.
+// pgEstimates returns the planner's expected rows of each branch of
+// stmt, a UNION ALL, in order (the caller checks their number).
 func (s *Store) pgEstimates(ctx context.Context, stmt string, args []any) ([]float64, error) {
 	var plan []byte
 	if err := s.read.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) `+stmt, args...).Scan(&plan); err != nil {
 		return nil, fmt.Errorf("search tickets: estimate: %w", err)
 	}
 	type node struct {
-		Type  string  `json:"Node Type"`
 		Rows  float64 `json:"Plan Rows"`
 		Plans []node  `json:"Plans"`
 	}
@@ -317,12 +315,6 @@ func (s *Store) pgEstimates(ctx context.Context, stmt string, args []any) ([]flo
 		return nil, fmt.Errorf("search tickets: estimate: %q: %v", plan, err)
 	}
 	top := out[0].Plan
-	if top.Type != "Append" {
-		return []float64{top.Rows}, nil
-	}
-	if len(top.Plans) == 0 {
-		return nil, fmt.Errorf("search tickets: estimate: %q: no branches", plan)
-	}
 	rows := make([]float64, len(top.Plans))
 	for i, p := range top.Plans {
 		rows[i] = p.Rows
@@ -360,7 +352,7 @@ func (s *Store) pgMatchesFirst(ctx context.Context, wsID int64, q TicketSearch, 
 	if keys != "" {
 		keyed = ` AND access @@ ` + a.arg(keys) + `::tsquery`
 	}
-	return s.candidates(ctx, `SELECT c.id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, (SELECT to_tsquery('simple', `+rank+`)))
+	return s.candidates(ctx, `SELECT c.id, `+pgRank("(SELECT to_tsquery('simple', "+rank+"))")+`
 		FROM (SELECT id FROM tickets WHERE id = ANY(ARRAY(SELECT ticket_id FROM ticket_search WHERE search @@ to_tsquery('simple', `+match+`)`+keyed+`))
 			AND `+where+` ORDER BY id DESC LIMIT `+lim+`) c
 		JOIN ticket_search s ON s.ticket_id = c.id ORDER BY c.id DESC`, a.args, serial)
@@ -442,7 +434,7 @@ func (q TicketSearch) pgNarrows() bool {
 // walk's index.
 func pgTicketsWalk(where, match, lim string) string {
 	return `SELECT tickets.id, r.rank FROM tickets CROSS JOIN LATERAL (
-			SELECT ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', ` + match + `)) AS rank FROM ticket_search s
+			SELECT ` + pgRank("to_tsquery('simple', "+match+")") + ` AS rank FROM ticket_search s
 			WHERE s.ticket_id = tickets.id AND s.search @@ to_tsquery('simple', ` + match + `) OFFSET 0) r
 		WHERE ` + where + ` ORDER BY tickets.id DESC LIMIT ` + lim
 }
@@ -452,7 +444,14 @@ func pgTicketsWalk(where, match, lim string) string {
 // viewer's access included), in a LATERAL subquery behind OFFSET 0 for the
 // same reason as pgTicketsWalk's, the other way round.
 func pgDocsWalk(where, match, lim string) string {
-	return `SELECT s.ticket_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, to_tsquery('simple', ` + match + `)) FROM ticket_search s
+	return `SELECT s.ticket_id, ` + pgRank("to_tsquery('simple', "+match+")") + ` FROM ticket_search s
 		CROSS JOIN LATERAL (SELECT 1 FROM tickets WHERE tickets.id = s.ticket_id AND ` + where + ` OFFSET 0) t
 		WHERE s.search @@ to_tsquery('simple', ` + match + `) ORDER BY s.ticket_id DESC LIMIT ` + lim
+}
+
+// pgRank is a document's score (s.search, the ticket_search row s) for
+// the words of tsquery: the subject (weight A) counts most, then the
+// messages (B); every reading ranks with it.
+func pgRank(tsquery string) string {
+	return `ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search, ` + tsquery + `)`
 }
