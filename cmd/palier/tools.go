@@ -21,12 +21,13 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	n := fs.Int("tickets", 100_000, "how many tickets to generate")
 	seed := fs.Uint64("seed", 1, "seed of the generator (same seed, same data)")
 	customers := fs.Int("customers", 0, "how many customers to generate first (0: one per 20 tickets); with --tickets 0, customers only")
+	orgs := fs.Int("organisations", 0, "how many organisations to generate before the customers (one customer in four joins one); with --tickets 0 and --customers 0, organisations only")
 	agents := fs.Int("agents", 0, "also create this many agents (agent1@bench.example …), spread over tiers L1–L3, with one printed password")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *n < 0 || *agents < 0 || *customers < 0 || (*n == 0 && *agents == 0 && *customers == 0) {
-		return fmt.Errorf("--tickets, --customers and --agents must not be negative, and one of them positive")
+	if *n < 0 || *agents < 0 || *customers < 0 || *orgs < 0 || (*n == 0 && *agents == 0 && *customers == 0 && *orgs == 0) {
+		return fmt.Errorf("--tickets, --customers, --organisations and --agents must not be negative, and one of them positive")
 	}
 	s, ws, err := db.openWorkspace(ctx)
 	if err != nil {
@@ -38,18 +39,19 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	if *n == 0 && *customers == 0 {
+	if *n == 0 && *customers == 0 && *orgs == 0 {
 		return nil
 	}
 	progress := newProgress(stderr, 5*time.Second)
-	stats, err := s.BulkLoad(ctx, ws.ID, store.BulkSpec{Tickets: *n, Customers: *customers, Seed: *seed, Progress: func(st store.BulkStats) {
+	stats, err := s.BulkLoad(ctx, ws.ID, store.BulkSpec{Tickets: *n, Customers: *customers, Organisations: *orgs, Seed: *seed, Progress: func(st store.BulkStats) {
 		progress.report(fmt.Sprintf("%d/%d tickets, %d events", st.Tickets, *n, st.Events), st.Tickets == int64(*n))
 	}})
 	progress.done()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "loaded %d tickets, %d events and %d customers into workspace %d (%s) in %s\n", stats.Tickets, stats.Events, stats.Customers, ws.ID, s.Dialect(), stats.Elapsed.Round(1e6))
+	fmt.Fprintf(stdout, "loaded %d tickets, %d events, %d customers and %d organisations into workspace %d (%s) in %s\n",
+		stats.Tickets, stats.Events, stats.Customers, stats.Organisations, ws.ID, s.Dialect(), stats.Elapsed.Round(1e6))
 	return nil
 }
 

@@ -62,76 +62,93 @@ func BenchmarkCustomerSearch(b *testing.B) {
 				// first names; a first name that is also a surname).
 				"Zoé Léa", "thomas julie", "zoe martin",
 			}
-			runs := envInt("PALIER_BENCH_RUNS", 20)
-			type result struct {
-				name       string
-				p50, p95   time.Duration
-				sp50, sp95 time.Duration // served: each call in its own goroutine (asServed)
-				first      time.Duration // the slowest of the clients' first calls
-				slow       servedTail
-				found      int
-				cpu        time.Duration // of this process per query, one client alone
-			}
-			var results []result
-			ctx := context.Background()
-			b.ResetTimer()
-			for range b.N {
-				results = results[:0]
-				for _, q := range queries {
-					first, err := s.Customers(ctx, f.WS.ID, q, 0, 0, 51)
-					if err != nil {
-						b.Fatal(err)
-					}
-					// The first page, then the next, in that order, so that a
-					// run's first query is always the same call.
-					type cursor struct {
-						page   string
-						before int64
-					}
-					cursors := []cursor{{"first", 0}}
-					if len(first) == 51 {
-						cursors = append(cursors, cursor{"next", first[49].ID})
-					}
-					for _, c := range cursors {
-						page, before := c.page, c.before
-						cpu0 := processCPU() + serverCPU()
-						for range runs {
-							if _, err := s.Customers(ctx, f.WS.ID, q, 0, before, 51); err != nil {
-								b.Fatal(err)
-							}
-						}
-						cpu := (processCPU() + serverCPU() - cpu0) / time.Duration(runs)
-						call := admitted(func() error {
-							_, err := s.Customers(ctx, f.WS.ID, q, 0, before, 51)
-							return err
-						})
-						cold := atOnce(b, 1, call)
-						all := atOnce(b, runs, call)
-						served, slow := asServed(b, runs, call)
-						results = append(results, result{name: fmt.Sprintf("%q %s", q, page), p50: all.p50(), p95: all.p95(),
-							sp50: served.p50(), sp95: served.p95(), first: cold[len(cold)-1], slow: slow, found: len(first), cpu: cpu})
-					}
+			searchBench(b, d, "customer search", queries, func(ctx context.Context, q string, before int64) ([]int64, error) {
+				list, err := s.Customers(ctx, f.WS.ID, q, 0, before, 51)
+				ids := make([]int64, len(list))
+				for i, c := range list {
+					ids[i] = c.ID
 				}
-			}
-			b.StopTimer()
-			slices.SortFunc(results, func(x, y result) int { return int(y.p95 - x.p95) })
-			var out strings.Builder
-			fmt.Fprintf(&out, "%s: customer search, 8 clients × %d runs; slowest first (first: the slowest first call; p95, p50 at 8 clients back to back, then served;\n"+
-				"  the served calls at or above p95: median wall, time their thread ran, time it waited for a core (\"-\": without PALIER_BENCH_SCHEDSTAT=1); CPU of one query alone (Go and SQLite; PostgreSQL's when PALIER_BENCH_SERVER_PID names its postmaster); matches on page 1):\n", d, runs)
-			fmt.Fprintf(&out, "  %9s | %9s %9s | %9s %9s | %9s %9s %9s | %9s %3s\n", "first", "p95", "p50", "served95", "served50", "slow wall", "ran", "no core", "CPU alone", "n")
-			for _, r := range results {
-				fmt.Fprintf(&out, "  %9.2f | %9.2f %9.2f | %9.2f %9.2f | %s | %9.2f %3d  %s\n", ms(r.first), ms(r.p95), ms(r.p50), ms(r.sp95), ms(r.sp50),
-					r.slow.columns(9), ms(r.cpu), r.found, r.name)
-			}
-			fmt.Fprint(os.Stderr, out.String())
-			b.ReportMetric(ms(results[0].p95), "worst-p95-ms")
-			worst := func(of func(result) time.Duration) float64 {
-				return ms(of(slices.MaxFunc(results, func(x, y result) int { return int(of(x) - of(y)) })))
-			}
-			b.ReportMetric(worst(func(r result) time.Duration { return r.sp95 }), "worst-served-p95-ms")
-			b.ReportMetric(worst(func(r result) time.Duration { return r.first }), "worst-first-ms")
+				return ids, err
+			})
 		})
 	}
+}
+
+// searchBench times one page of 50 of a search for each query, first page
+// and the next (search returns up to 51 ids, newest first, before the id
+// given, 0 for the first page), from 8 clients at once, and prints each
+// query's timings slowest first (see BenchmarkCustomerSearch), what
+// naming the search. BenchmarkCustomerSearch and
+// BenchmarkOrganisationSearch share it.
+func searchBench(b *testing.B, d store.Dialect, what string, queries []string, search func(ctx context.Context, q string, before int64) ([]int64, error)) {
+	runs := envInt("PALIER_BENCH_RUNS", 20)
+	type result struct {
+		name       string
+		p50, p95   time.Duration
+		sp50, sp95 time.Duration // served: each call in its own goroutine (asServed)
+		first      time.Duration // the slowest of the clients' first calls
+		slow       servedTail
+		found      int
+		cpu        time.Duration // of this process per query, one client alone
+	}
+	var results []result
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		results = results[:0]
+		for _, q := range queries {
+			first, err := search(ctx, q, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			// The first page, then the next, in that order, so that a
+			// run's first query is always the same call.
+			type cursor struct {
+				page   string
+				before int64
+			}
+			cursors := []cursor{{"first", 0}}
+			if len(first) == 51 {
+				cursors = append(cursors, cursor{"next", first[49]})
+			}
+			for _, c := range cursors {
+				page, before := c.page, c.before
+				cpu0 := processCPU() + serverCPU()
+				for range runs {
+					if _, err := search(ctx, q, before); err != nil {
+						b.Fatal(err)
+					}
+				}
+				cpu := (processCPU() + serverCPU() - cpu0) / time.Duration(runs)
+				call := admitted(func() error {
+					_, err := search(ctx, q, before)
+					return err
+				})
+				cold := atOnce(b, 1, call)
+				all := atOnce(b, runs, call)
+				served, slow := asServed(b, runs, call)
+				results = append(results, result{name: fmt.Sprintf("%q %s", q, page), p50: all.p50(), p95: all.p95(),
+					sp50: served.p50(), sp95: served.p95(), first: cold[len(cold)-1], slow: slow, found: len(first), cpu: cpu})
+			}
+		}
+	}
+	b.StopTimer()
+	slices.SortFunc(results, func(x, y result) int { return int(y.p95 - x.p95) })
+	var out strings.Builder
+	fmt.Fprintf(&out, "%s: %s, 8 clients × %d runs; slowest first (first: the slowest first call; p95, p50 at 8 clients back to back, then served;\n"+
+		"  the served calls at or above p95: median wall, time their thread ran, time it waited for a core (\"-\": without PALIER_BENCH_SCHEDSTAT=1); CPU of one query alone (Go and SQLite; PostgreSQL's when PALIER_BENCH_SERVER_PID names its postmaster); matches on page 1):\n", d, what, runs)
+	fmt.Fprintf(&out, "  %9s | %9s %9s | %9s %9s | %9s %9s %9s | %9s %3s\n", "first", "p95", "p50", "served95", "served50", "slow wall", "ran", "no core", "CPU alone", "n")
+	for _, r := range results {
+		fmt.Fprintf(&out, "  %9.2f | %9.2f %9.2f | %9.2f %9.2f | %s | %9.2f %3d  %s\n", ms(r.first), ms(r.p95), ms(r.p50), ms(r.sp95), ms(r.sp50),
+			r.slow.columns(9), ms(r.cpu), r.found, r.name)
+	}
+	fmt.Fprint(os.Stderr, out.String())
+	b.ReportMetric(ms(results[0].p95), "worst-p95-ms")
+	worst := func(of func(result) time.Duration) float64 {
+		return ms(of(slices.MaxFunc(results, func(x, y result) int { return int(of(x) - of(y)) })))
+	}
+	b.ReportMetric(worst(func(r result) time.Duration { return r.sp95 }), "worst-served-p95-ms")
+	b.ReportMetric(worst(func(r result) time.Duration { return r.first }), "worst-first-ms")
 }
 
 // servedTail is what the slowest served calls did: the median wall time of

@@ -27,10 +27,14 @@ type BulkSpec struct {
 	// tickets, at least one). Tickets go to these and to the workspace's
 	// existing customers, a few customers writing much more than others.
 	Customers int
-	Seed      uint64        // the same seed on the same workspace gives the same data
-	End       time.Time     // creation time of the newest ticket (zero = the store's clock)
-	Span      time.Duration // tickets are spread evenly over [End-Span, End] (zero = 365 days)
-	Batch     int           // tickets per transaction (zero = 20,000)
+	// Organisations is how many organisations to create before the
+	// customers (0 = none); one customer in four then belongs to one of
+	// them (generator.customerOrg).
+	Organisations int
+	Seed          uint64        // the same seed on the same workspace gives the same data
+	End           time.Time     // creation time of the newest ticket (zero = the store's clock)
+	Span          time.Duration // tickets are spread evenly over [End-Span, End] (zero = 365 days)
+	Batch         int           // tickets per transaction (zero = 20,000)
 	// Progress, when set, is called after each committed transaction with
 	// the totals so far.
 	Progress func(BulkStats)
@@ -41,6 +45,7 @@ type BulkStats struct {
 	Tickets       int64
 	Events        int64
 	Customers     int64
+	Organisations int64
 	Collaborators int64
 	Handoffs      int64
 	Elapsed       time.Duration
@@ -60,19 +65,26 @@ type BulkStats struct {
 func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkStats, error) {
 	started := time.Now()
 	var st BulkStats
-	if spec.Tickets <= 0 && spec.Customers <= 0 {
+	if spec.Tickets <= 0 && spec.Customers <= 0 && spec.Organisations <= 0 {
 		return st, nil
 	}
 	g, err := s.newGenerator(ctx, wsID, spec)
 	if err != nil {
 		return st, err
 	}
+	if err := s.bulkOrganisations(ctx, g, &st); err != nil {
+		return st, err
+	}
+	if spec.Tickets <= 0 && spec.Customers <= 0 { // organisations only (the organisation search benchmark)
+		st.Elapsed = time.Since(started)
+		return st, s.analyze(ctx, "organisations, organisation_terms, organisation_term_pairs")
+	}
 	if err := s.bulkCustomers(ctx, g, &st); err != nil {
 		return st, err
 	}
 	if spec.Tickets <= 0 { // customers only (the customer search benchmark)
 		st.Elapsed = time.Since(started)
-		return st, s.analyze(ctx, "customers, customer_terms")
+		return st, s.analyze(ctx, "organisations, organisation_terms, customers, customer_terms")
 	}
 	if len(g.customers) == 0 {
 		return st, fmt.Errorf("bulk load: workspace %d has no customer", wsID)
@@ -91,7 +103,7 @@ func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkSt
 			spec.Progress(st)
 		}
 	}
-	if err := s.analyze(ctx, "tickets, events, customers, ticket_collaborators, ticket_handoffs, ticket_search"); err != nil {
+	if err := s.analyze(ctx, "tickets, events, customers, organisations, ticket_collaborators, ticket_handoffs, ticket_search"); err != nil {
 		return st, err
 	}
 	st.Elapsed = time.Since(started)
@@ -137,6 +149,7 @@ type generator struct {
 	types     []workspace.RequestType
 	agents    []int64
 	customers []bulkCustomer
+	orgs      []int64 // the organisations this load created
 }
 
 // Typical shares of tickets per tier: most requests are settled at L1.
@@ -240,7 +253,7 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 			return err
 		}
 		all, err := s.newBulkInserts(ctx, tx,
-			bulkTable{"customers", "id, workspace_id, name, email, language, segment, created_at"},
+			bulkTable{"customers", "id, workspace_id, organisation_id, name, email, language, segment, created_at"},
 			bulkTable{"customer_terms", "workspace_id, term, customer_id"},
 			bulkTable{"customer_term_pairs", "workspace_id, head_a, head_b, customer_id"})
 		if err != nil {
@@ -256,7 +269,7 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 				lang = "en"
 			}
 			name, email := bulkCustomerName(k)
-			if err := ins.add(ids[i], g.wsID, name, email, lang, segments[g.rng.IntN(len(segments))], created); err != nil {
+			if err := ins.add(ids[i], g.wsID, g.customerOrg(k), name, email, lang, segments[g.rng.IntN(len(segments))], created); err != nil {
 				return err
 			}
 			words := recordTerms(name, email)

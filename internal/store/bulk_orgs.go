@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Generated organisations are named as French and other companies are:
+// an optional kind ("Société", "Groupe", "Établissements"), a family or
+// brand name, an optional trade and city, an optional legal form ("SARL",
+// "GmbH"). Every word is shared by thousands of organisations at 1M (a
+// city by one in 41, a legal form by one in 8), most carry accents, and
+// whole names are unique (the schema's UNIQUE (workspace_id, name)). The
+// domain runs the brand and trade together, as companies register them
+// ("dupontpharmacie-lyon.fr"): a word only a few hundred share.
+//
+// The lists are disjoint (no folded word in two), so a name spells one
+// choice from each and two organisations never share a name.
+var (
+	bulkOrgKinds = []string{"", "Société", "Groupe", "Établissements", "Cabinet", "Atelier", "Maison", "Compagnie", "Laboratoires",
+		"Bureau", "Institut", "Fondation"}
+	bulkOrgBrands = strings.Fields(`Dupont Lefèvre Mercier Rousseau Girard Fournier Bréchet Châtelain Lemaître Gagné Côté Bélanger
+		Thériault Müller Kowalski Øberg Nguyen Garnier Faure Chevalier Bonnet Lambert Roussel Perrot Barbier Marchand Renaud
+		Giraud Brun Meunier Joly Gaillard Aubépine Étoile Horizon Boréal Azur Alpha Vertigo Cristal Émeraude Zénith Atlas Orion
+		Phénix Sirius Équinoxe Mistral Océane Lumière Cèdre Érable Genêt Citadelle Hermine Licorne Tournesol Colibri Pégase
+		Vauban Montaigne Voltaire Pasteur Lavoisier Curie Ampère Fresnel Arago Cassini Mérieux Delorme Schneider Weber Fischer
+		Rossi Ferrari Santos Silva Johnson`)
+	bulkOrgTrades = []string{"", "Services", "Conseil", "Informatique", "Bâtiment", "Transports", "Logistique", "Distribution",
+		"Immobilier", "Assurances", "Finance", "Énergie", "Électricité", "Plomberie", "Menuiserie", "Boulangerie", "Pharmacie",
+		"Optique", "Architecture", "Ingénierie", "Télécom", "Médical", "Santé", "Éducation", "Formation", "Hôtellerie",
+		"Restauration", "Imprimerie", "Textile", "Agroalimentaire", "Automobile", "Aéronautique", "Chimie", "Environnement",
+		"Sécurité", "Nettoyage", "Communication", "Consulting", "Software", "Solutions"}
+	bulkOrgCities = []string{"", "Paris", "Lyon", "Marseille", "Toulouse", "Nice", "Nantes", "Strasbourg", "Montpellier", "Bordeaux",
+		"Lille", "Rennes", "Reims", "Saint-Étienne", "Toulon", "Grenoble", "Dijon", "Angers", "Nîmes", "Villeurbanne",
+		"Clermont-Ferrand", "Le Mans", "Aix-en-Provence", "Brest", "Tours", "Amiens", "Limoges", "Annecy", "Perpignan", "Besançon",
+		"Orléans", "Rouen", "Mulhouse", "Caen", "Nancy", "Genève", "Lausanne", "Bruxelles", "Liège", "Montréal", "Québec"}
+	bulkOrgForms = []string{"", "SARL", "SAS", "SA", "EURL", "SCOP", "Ltd", "GmbH"}
+	bulkOrgTLDs  = []string{"fr", "com", "eu", "ch", "be", "ca"}
+)
+
+// bulkOrgChoices is how many distinct names the lists spell; organisation
+// k beyond it takes the name of k - bulkOrgChoices with a number after it.
+var bulkOrgChoices = int64(len(bulkOrgKinds) * len(bulkOrgBrands) * len(bulkOrgTrades) * len(bulkOrgCities) * len(bulkOrgForms))
+
+// bulkOrgStride scatters consecutive organisations over the names (a
+// prime that divides no list's length, so k ↦ k·stride mod choices is a
+// one-to-one map): neighbours differ in every part, not only the last.
+const bulkOrgStride = 1_000_003
+
+// bulkOrganisationName is the name and domain of generated organisation
+// k (1, 2, …): a pure function of k, like bulkCustomerName.
+func bulkOrganisationName(k int64) (name, domain string) {
+	idx := ((k - 1) % bulkOrgChoices) * bulkOrgStride % bulkOrgChoices
+	pick := func(list []string) string {
+		s := list[idx%int64(len(list))]
+		idx /= int64(len(list))
+		return s
+	}
+	kind, brand, trade, city, form := pick(bulkOrgKinds), pick(bulkOrgBrands), pick(bulkOrgTrades), pick(bulkOrgCities), pick(bulkOrgForms)
+	var parts []string
+	for _, p := range []string{kind, brand, trade, city, form} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if round := (k - 1) / bulkOrgChoices; round > 0 {
+		parts = append(parts, strconv.FormatInt(round+1, 10))
+	}
+	domain = emailPart(brand) + emailPart(trade)
+	if city != "" {
+		domain += "-" + emailPart(city)
+	}
+	return strings.Join(parts, " "), domain + "." + bulkOrgTLDs[k%int64(len(bulkOrgTLDs))]
+}
+
+// bulkOrganisations creates the spec's organisations, their words and
+// pairs of word heads written as CreateOrganisation writes them
+// (recordTerms, termPairs), and keeps their ids for the customers.
+func (s *Store) bulkOrganisations(ctx context.Context, g *generator, st *BulkStats) error {
+	n := g.spec.Organisations
+	if n <= 0 {
+		return nil
+	}
+	segments := []string{"b2b", "b2b", "b2b", "vip", "high_touch", "low_touch"}
+	err := s.inTx(ctx, func(tx *Tx) error {
+		var existing int64
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organisations WHERE workspace_id = $1`, g.wsID).Scan(&existing); err != nil {
+			return fmt.Errorf("count organisations: %w", err)
+		}
+		ids, err := s.reserveIDs(ctx, tx, "organisations", n)
+		if err != nil {
+			return err
+		}
+		all, err := s.newBulkInserts(ctx, tx,
+			bulkTable{"organisations", "id, workspace_id, name, segment, domain, created_at"},
+			bulkTable{"organisation_terms", "workspace_id, term, organisation_id"},
+			bulkTable{"organisation_term_pairs", "workspace_id, head_a, head_b, organisation_id"})
+		if err != nil {
+			return err
+		}
+		defer all.close()
+		ins, terms, pairs := all[0], all[1], all[2]
+		created := g.end - int64(g.spec.Tickets)*g.step // before the first ticket
+		for i := range n {
+			name, domain := bulkOrganisationName(existing + int64(i) + 1)
+			if err := ins.add(ids[i], g.wsID, name, segments[g.rng.IntN(len(segments))], domain, created); err != nil {
+				return err
+			}
+			words := recordTerms(name, domain)
+			for _, t := range words {
+				if err := terms.add(g.wsID, t, ids[i]); err != nil {
+					return err
+				}
+			}
+			as, bs := termPairs(words)
+			for j := range as {
+				if err := pairs.add(g.wsID, as[j], bs[j], ids[i]); err != nil {
+					return err
+				}
+			}
+		}
+		g.orgs = ids
+		return all.flush()
+	})
+	if err != nil {
+		return fmt.Errorf("bulk load organisations: %w", err)
+	}
+	st.Organisations += int64(n)
+	return nil
+}
+
+// customerOrg is the organisation of generated customer k: those who write
+// from a company's domain (bulkCustomerName: one in four, 500 companies)
+// belong to one of the organisations this load created; nil (none) for
+// the others, or when it created none.
+func (g *generator) customerOrg(k int64) any {
+	if len(g.orgs) == 0 || k%4 != 0 {
+		return nil
+	}
+	return g.orgs[(k/4)%500%int64(len(g.orgs))]
+}
