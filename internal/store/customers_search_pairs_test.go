@@ -21,7 +21,8 @@ import (
 // path with a hook), the bulk loader, a merge, an organisation created or
 // renamed — the pairs stored are exactly those 0042's definition derives
 // from the words stored (the rows its triggers wrote), and a two-word
-// search walking the pairs finds what the rule says.
+// search walking the pairs finds what the rule says. The bulk loader's
+// organisations too.
 func TestTermPairsFollowTheWordsOnEveryPath(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
@@ -59,7 +60,7 @@ func TestTermPairsFollowTheWordsOnEveryPath(t *testing.T) {
 		intake("Zoé Marchal", "zoe.marchal@intake.example", false, nil, 0)              // the customer exists: nothing new
 		intake("Mathéo Lefèvre-Martin", "matheo@intake.example", false, nil, 0)         // many words
 		intake("Quentin Quenouille", "quentin.quenouille@intake.example", true, nil, 0) // one head only ("que") within the name
-		if _, err := s.BulkLoad(ctx, f.WS.ID, store.BulkSpec{Customers: 40, Seed: 5}); err != nil {
+		if _, err := s.BulkLoad(ctx, f.WS.ID, store.BulkSpec{Customers: 40, Organisations: 30, Seed: 5}); err != nil {
 			t.Fatal(err)
 		}
 		renamed := made[0]
