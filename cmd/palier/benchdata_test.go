@@ -67,6 +67,16 @@ func TestBenchDataAddsTicketsAndAgentsOneCanSignInAs(t *testing.T) {
 	if err != nil || len(found) == 0 {
 		t.Errorf("generated customers not found by search: %v, %d", err, len(found))
 	}
+	// Organisations alone (organisation search at volume), found by a
+	// word their names share.
+	out, err = palier(t, "", "bench-data", "--data", dir, "--tickets", "0", "--organisations", "60")
+	if err != nil || !strings.Contains(out, "0 customers and 60 organisations") {
+		t.Fatalf("organisations only: %v\n%s", err, out)
+	}
+	orgs, err := s.Organisations(context.Background(), ws.ID, "groupe", 0, 50)
+	if err != nil || len(orgs) == 0 {
+		t.Errorf("generated organisations not found by search: %v, %d", err, len(orgs))
+	}
 }
 
 func TestProgressRewritesOneLineOnlyOnATerminal(t *testing.T) {
