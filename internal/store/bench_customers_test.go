@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -79,9 +80,14 @@ func BenchmarkCustomerSearch(b *testing.B) {
 // given, 0 for the first page), from 8 clients at once, and prints each
 // query's timings slowest first (see BenchmarkCustomerSearch), what
 // naming the search. BenchmarkCustomerSearch and
-// BenchmarkOrganisationSearch share it.
+// BenchmarkOrganisationSearch share it. PALIER_BENCH_MATCH, a regular
+// expression, keeps the queries it matches.
 func searchBench(b *testing.B, d store.Dialect, what string, queries []string, search func(ctx context.Context, q string, before int64) ([]int64, error)) {
 	runs := envInt("PALIER_BENCH_RUNS", 20)
+	if m := os.Getenv("PALIER_BENCH_MATCH"); m != "" {
+		re := regexp.MustCompile(m)
+		queries = slices.DeleteFunc(slices.Clone(queries), func(q string) bool { return !re.MatchString(q) })
+	}
 	type result struct {
 		name       string
 		p50, p95   time.Duration

@@ -237,12 +237,29 @@ func explainCombo(b *testing.B, db *benchDB, c listCombo) {
 // postmaster's backends: living ones from their stat, ended ones from the
 // postmaster's cutime and cstime) have used; 0 when unset. /proc counts in
 // clock ticks (10 ms): a combination's 24 calls share that resolution.
+//
+// PALIER_BENCH_SERVER_DB, on a cluster other work shares, counts only the
+// living backends connected to that database (their title names it), so
+// that the others' queries stay out of the benchmark's CPU per call.
 func serverCPU() time.Duration {
 	pid := os.Getenv("PALIER_BENCH_SERVER_PID")
 	if pid == "" {
 		return 0
 	}
-	return treeCPU(pid)
+	db := os.Getenv("PALIER_BENCH_SERVER_DB")
+	if db == "" {
+		return treeCPU(pid)
+	}
+	var total time.Duration
+	kids, _ := os.ReadFile("/proc/" + pid + "/task/" + pid + "/children")
+	for _, k := range strings.Fields(string(kids)) {
+		title, _ := os.ReadFile("/proc/" + k + "/cmdline")
+		if f := strings.Fields(string(title)); len(f) >= 3 && f[0] == "postgres:" && f[2] == db {
+			own, _ := procTimes(k)
+			total += own
+		}
+	}
+	return total
 }
 
 // treeCPU is the CPU a process has used with its children, living (their
