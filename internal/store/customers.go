@@ -84,13 +84,19 @@ func (s *Store) Organisations(ctx context.Context, wsID int64, query string, bef
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	text, args := `SELECT `+orgColumns+` FROM organisations WHERE workspace_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, []any{wsID, before, clampLimit(limit)}
+	text, args := orgListQuery(wsID, before, limit)
 	list, err := searchOrList(ctx, s, organisationTerms, wsID, query, orgColumns, "", text, args,
 		func(r *sql.Rows) (customer.Organisation, error) { return scanOrg(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list organisations: %w", err)
 	}
 	return list, nil
+}
+
+// orgListQuery is the statement of a page of a workspace's organisations,
+// newest first, before the id given.
+func orgListQuery(wsID, before int64, limit int) (string, []any) {
+	return `SELECT ` + orgColumns + ` FROM organisations WHERE workspace_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, []any{wsID, before, clampLimit(limit)}
 }
 
 // CreateCustomer adds a customer. The organisation, when given, must belong

@@ -277,6 +277,7 @@ func termRange(w string) (lo, hi string) { return w, upperBound(w) }
 // none when some word matches nothing.
 type searchPlan struct {
 	rare   [][2]string
+	pairs  [][2]string // buckets of the pairs index under searchRare (searchRarePairs), smallest first
 	common [][2]string
 	heads  []string // of the common words, "" when too short
 	head   string
@@ -370,6 +371,7 @@ func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words 
 		if p.pair[1] < p.pair[0] {
 			p.pair[0], p.pair[1] = p.pair[1], p.pair[0]
 		}
+		return s.searchRarePairs(ctx, ix, wsID, p)
 	}
 	return p, nil
 }
@@ -380,21 +382,32 @@ func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words 
 // when nothing can match, a query with no searchable word included.
 func searchOrList[T any](ctx context.Context, s *Store, ix termIndex, wsID int64, query, columns, extra, list string, args []any,
 	scan func(*sql.Rows) (T, error)) ([]T, error) {
-	text := list
-	if words := searchWords(nil, query); len(words) > 0 {
-		p, err := s.planSearch(ctx, ix, wsID, words)
-		if err != nil || p.none {
-			return []T{}, err
-		}
-		text, args = searchQuery(ix, p, columns, extra, args)
-	} else if strings.TrimSpace(query) != "" {
-		return []T{}, nil // nothing searchable in it: no word, no match
+	text, args, none, err := s.searchOrListQuery(ctx, ix, wsID, query, columns, extra, list, args)
+	if err != nil || none {
+		return []T{}, err
 	}
 	rows, err := s.read.QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, scan)
+}
+
+// searchOrListQuery is the statement searchOrList runs (none when
+// nothing can match).
+func (s *Store) searchOrListQuery(ctx context.Context, ix termIndex, wsID int64, query, columns, extra, list string, args []any) (string, []any, bool, error) {
+	if words := searchWords(nil, query); len(words) > 0 {
+		p, err := s.planSearch(ctx, ix, wsID, words)
+		if err != nil || p.none {
+			return "", nil, true, err
+		}
+		text, args := searchQuery(ix, p, columns, extra, args)
+		return text, args, false, nil
+	}
+	if strings.TrimSpace(query) != "" {
+		return "", nil, true, nil // nothing searchable in it: no word, no match
+	}
+	return list, args, false, nil
 }
 
 // searchQuery builds the query of one page of a search: columns of the
@@ -418,10 +431,10 @@ func searchQuery(ix termIndex, p searchPlan, columns, extra string, args []any) 
 		}
 		return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY r.id DESC LIMIT $3`, args
 	}
-	if p.pair[0] != "" {
+	if p.pair[0] != "" && len(p.pairs) == 0 {
 		return pairQuery(ix, p, columns, extra, args)
 	}
-	if p.head != "" {
+	if p.head != "" && len(p.pairs) == 0 {
 		// The driving word's head bucket, read in record order (newest
 		// first) from the head index; its own range is checked on the
 		// index entry (term || '' keeps the planners from reading the
@@ -453,13 +466,21 @@ func searchQuery(ix termIndex, p searchPlan, columns, extra string, args []any) 
 	}
 	// The rare words' records: each word's range read once (a covering
 	// index range), intersected; checking a second word by probing the
-	// index for each record of the first cost several times more.
-	sets := make([]string, len(p.rare))
-	for i, r := range p.rare {
+	// index for each record of the first cost several times more. Rare
+	// buckets of the pairs index are intersected the same way (a record
+	// is in a bucket once).
+	sets := make([]string, 0, len(p.rare)+len(p.pairs))
+	for _, r := range p.rare {
 		args = append(args, r[0], r[1])
 		n := len(args)
-		sets[i] = `SELECT DISTINCT ` + ix.ref + ` AS cid FROM ` + ix.terms + ` WHERE workspace_id = $1 AND term >= $` + strconv.Itoa(n-1) +
-			` AND term < $` + strconv.Itoa(n) + ` AND ` + ix.ref + ` < $2`
+		sets = append(sets, `SELECT DISTINCT `+ix.ref+` AS cid FROM `+ix.terms+` WHERE workspace_id = $1 AND term >= $`+strconv.Itoa(n-1)+
+			` AND term < $`+strconv.Itoa(n)+` AND `+ix.ref+` < $2`)
+	}
+	for _, pr := range p.pairs {
+		args = append(args, pr[0], pr[1])
+		n := len(args)
+		sets = append(sets, `SELECT `+ix.ref+` AS cid FROM `+ix.pairs+` WHERE workspace_id = $1 AND head_a = $`+strconv.Itoa(n-1)+
+			` AND head_b = $`+strconv.Itoa(n)+` AND `+ix.ref+` < $2`)
 	}
 	conds := []string{}
 	for _, o := range p.common {
@@ -483,37 +504,4 @@ func searchQuery(ix termIndex, p searchPlan, columns, extra string, args []any) 
 	}
 	return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE r.workspace_id = $1 AND r.id IN (SELECT c.cid FROM (` +
 		candidates + `) AS c` + where + ` ORDER BY c.cid DESC LIMIT $3) ORDER BY r.id DESC`, args
-}
-
-// pairQuery is searchQuery when two common words have distinct heads: the
-// page walks the records holding both heads (their bucket of the pairs
-// index, newest first) and probes each word's own range among the
-// record's words, except a word that is its head (the pair already says
-// the record holds it). Two common words that seldom go together read
-// their few near-matches instead of one word's whole bucket.
-//
-// The probe is by record (index ref, term: the range is the index
-// condition), not through the word's head bucket: there PostgreSQL
-// filtered the range on each entry and, for "thomas julie", merged the
-// walk with 3,000 entries of the "jul" bucket; by record, 1.2-1.5 ms of
-// CPU per call instead of 1.5-2.9 at 1M customers (SQLite a little less
-// too).
-func pairQuery(ix termIndex, p searchPlan, columns, extra string, args []any) (string, []any) {
-	args = append(args, p.pair[0], p.pair[1])
-	n := len(args)
-	conds := []string{`d.workspace_id = $1`, `d.head_a = $` + strconv.Itoa(n-1), `d.head_b = $` + strconv.Itoa(n), `d.` + ix.ref + ` < $2`}
-	for i, o := range p.common {
-		h := p.heads[i]
-		if o[0] == h && (h == p.pair[0] || h == p.pair[1]) {
-			continue
-		}
-		args = append(args, o[0], o[1])
-		n := len(args)
-		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.terms+` w WHERE w.`+ix.ref+` = d.`+ix.ref+` AND w.term >= $`+strconv.Itoa(n-1)+` AND w.term < $`+strconv.Itoa(n)+`)`)
-	}
-	if extra != "" {
-		conds = append(conds, `EXISTS (SELECT 1 FROM `+ix.records+` r WHERE r.id = d.`+ix.ref+` AND `+extra+`)`)
-	}
-	return `SELECT ` + columns + ` FROM ` + ix.records + ` r WHERE r.workspace_id = $1 AND r.id IN (SELECT d.` + ix.ref + ` FROM ` +
-		ix.pairs + ` d WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY d.` + ix.ref + ` DESC LIMIT $3) ORDER BY r.id DESC`, args
 }

@@ -148,3 +148,34 @@ func minus(a, b []string) []string {
 	}
 	return out
 }
+
+// A whole name whose words are all common is read from its rarest pairs
+// of heads, intersected, and each word is still checked on the records
+// they hold: "Alphonse Beta Gamma" holds every pair of heads "alpha beta
+// gamma" makes, but not "alpha". Words are common from 3 records here, so
+// the pairs (2 records each) are the rare ones.
+func TestWholeNameThroughRarePairs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		ids := map[string]int64{}
+		for _, name := range []string{"Alpha Beta Gamma", "Alphonse Beta Gamma", "Alpha Delta", "Alpha Epsilon", "Beta Zeta", "Gamma Eta"} {
+			ids[name] = must(s.CreateOrganisation(ctx, f.WS.ID, customer.Organisation{Name: name}))(t).ID
+		}
+		defer store.SetSearchRare(3)()
+		for q, want := range map[string][]int64{
+			"alpha beta gamma": {ids["Alpha Beta Gamma"]},
+			"alph beta gamma":  {ids["Alphonse Beta Gamma"], ids["Alpha Beta Gamma"]},
+			"alpha zeta gamma": nil, // no record holds the heads alp and zet
+			"gamma alpha":      {ids["Alpha Beta Gamma"]},
+		} {
+			var got []int64
+			for _, o := range must(s.Organisations(ctx, f.WS.ID, q, 0, 50))(t) {
+				got = append(got, o.ID)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("Organisations(%q) = %v, want %v", q, got, want)
+			}
+		}
+	})
+}
