@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/palier/palier/internal/ticket"
+)
+
+// SQLite reads a page of several seeks as one statement per seek, merged
+// here in the page's order, each stepped only as far as the page needs.
+//
+// As one UNION, every seek read its whole LIMIT (up to limit+1 rows, and
+// for a seek of an agent's swarms or hand-offs one ticket probed per row),
+// SQLite sorted each into a temporary b-tree to merge them, and the page
+// kept 51 of the rows: an L1 agent's deep priority page is 20 seeks, about
+// 1,000 rows read for 51 (bench/README.md, thirteenth session, sqlist).
+// Merged here, a seek is read one row at a time while its next row could
+// still be on the page: about limit+1 rows in all, plus each seek's first.
+// The seeks of a priority page past its cursor that read the levels below
+// the cursor's (phase 1) are only started when the rest of the cursor's
+// level (phase 0) does not fill the page: every row of theirs comes after.
+//
+// All of the page's statements run in one read transaction, so that its
+// seeks and its tickets are read from one snapshot, as the union was.
+
+// sqlitePage is what a SQLite page is read as: query, when the page is one
+// seek; else its seeks (each selecting k_id, and k_key in a keyed sort)
+// and their phases (pageSeeks.phase), merged by mergedPage. args are the
+// parameters all of them share.
+type sqlitePage struct {
+	query string
+	seeks []string
+	phase []int
+	args  []any
+}
+
+// text is the page's summed query text (what the cache of shapes holds).
+func (p *sqlitePage) text() int {
+	n := len(p.query)
+	for _, q := range p.seeks {
+		n += len(q)
+	}
+	return n
+}
+
+// sqlitePage builds the statements of one page of a list on SQLite, each
+// with its number parameters unplanned (unplannedParams).
+func (f Filter) sqlitePage(wsID int64, cursor string, limit int) (sqlitePage, error) {
+	p, err := f.pageSeeks(SQLite, wsID, cursor, limit)
+	if err != nil {
+		return sqlitePage{}, err
+	}
+	if p.single != "" {
+		return sqlitePage{query: unplannedParams(p.single, p.args), args: p.args}, nil
+	}
+	seeks := make([]string, len(p.keys))
+	for i, k := range p.keys {
+		seeks[i] = unplannedParams(k, p.args)
+	}
+	return sqlitePage{seeks: seeks, phase: p.phase, args: p.args}, nil
+}
+
+// pageByIDs reads the tickets of a page by their ids, given as a JSON
+// array: one text for any page size, so one prepared statement.
+const pageByIDs = `SELECT ` + ticketColumns + ` FROM tickets WHERE id IN (SELECT value FROM json_each($1))`
+
+// mergedPage reads the page of p's seeks: the ids of its first limit+1
+// tickets (the page and whether another follows) merged from the seeks,
+// then those tickets.
+func (s *Store) mergedPage(ctx context.Context, f Filter, p sqlitePage, limit int) ([]ticket.Ticket, error) {
+	// The statements are taken from the cache before the transaction
+	// holds a connection: preparing one takes a connection of the pool
+	// (stmtCache.acquire), which could be the last one.
+	stmts := make([]*cachedStmt, len(p.seeks)+1)
+	for i, q := range p.seeks {
+		stmts[i] = s.read.stmts.acquire(ctx, q)
+	}
+	stmts[len(p.seeks)] = s.read.stmts.acquire(ctx, pageByIDs)
+	defer func() {
+		for _, e := range stmts {
+			s.read.stmts.release(e)
+		}
+	}()
+	tx, err := s.read.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	// Nothing is written: ending the read transaction either way is the same.
+	defer tx.Rollback()
+	query := func(i int, q string, args ...any) (*sql.Rows, error) {
+		if stmts[i] != nil {
+			return tx.StmtContext(ctx, stmts[i].st).QueryContext(ctx, args...)
+		}
+		return tx.QueryContext(ctx, q, args...)
+	}
+	m := seekMerge{f: f, keyed: keyedSort(f.Sort), open: func(i int) (*sql.Rows, error) { return query(i, p.seeks[i], p.args...) }}
+	ids, err := m.pageIDs(p.phase, limit)
+	if err != nil {
+		return nil, fmt.Errorf("seek: %w", err)
+	}
+	if len(ids) == 0 {
+		return []ticket.Ticket{}, nil
+	}
+	js := make([]byte, 0, len(ids)*8+2)
+	js = append(js, '[')
+	for i, id := range ids {
+		if i > 0 {
+			js = append(js, ',')
+		}
+		js = strconv.AppendInt(js, id, 10)
+	}
+	js = append(js, ']')
+	rows, err := query(len(p.seeks), pageByIDs, string(js))
+	if err != nil {
+		return nil, err
+	}
+	row := newTicketRow()
+	list, err := collectSized(rows, len(ids), func(r *sql.Rows) (ticket.Ticket, error) { return row.scan(r) })
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	// The page's connection is free before fillCollaborators takes one.
+	return list, s.fillCollaborators(ctx, list)
+}
+
+// seekMerge merges the rows of a page's seeks in the page's order.
+type seekMerge struct {
+	f     Filter
+	keyed bool                           // the seeks yield a sort key beside the id
+	open  func(i int) (*sql.Rows, error) // runs the i-th seek
+	heads []seekHead
+}
+
+// seekHead is a seek being merged and its next row.
+type seekHead struct {
+	rows *sql.Rows
+	next seekKey
+}
+
+// pageIDs returns the ids of the first limit+1 distinct tickets of the
+// seeks: those of phase 0 first, then, if the page is not full, those of
+// phase 1 (phases as pageSeeks.phase; with a seek of both, all at once).
+func (m *seekMerge) pageIDs(phase []int, limit int) (ids []int64, err error) {
+	defer func() {
+		for _, h := range m.heads {
+			if cerr := h.rows.Close(); err == nil && cerr != nil {
+				err = cerr
+			}
+		}
+	}()
+	split := true
+	for _, ph := range phase {
+		split = split && ph >= 0
+	}
+	ids = make([]int64, 0, limit+1)
+	for _, want := range []int{0, 1} {
+		for i, ph := range phase {
+			if split && ph != want || !split && want == 1 {
+				continue
+			}
+			if err := m.start(i); err != nil {
+				return nil, err
+			}
+		}
+		for len(ids) <= limit && len(m.heads) > 0 {
+			first := 0
+			for j := 1; j < len(m.heads); j++ {
+				if m.f.compareKeys(m.heads[j].next, m.heads[first].next) < 0 {
+					first = j
+				}
+			}
+			k := m.heads[first].next
+			// A ticket two seeks yield comes out of both with the same
+			// key, one after the other.
+			if len(ids) == 0 || ids[len(ids)-1] != k.id {
+				ids = append(ids, k.id)
+			}
+			if err := m.advance(first); err != nil {
+				return nil, err
+			}
+		}
+		if len(ids) > limit {
+			break
+		}
+	}
+	return ids, nil
+}
+
+// start runs the i-th seek and reads its first row.
+func (m *seekMerge) start(i int) error {
+	rows, err := m.open(i)
+	if err != nil {
+		return err
+	}
+	m.heads = append(m.heads, seekHead{rows: rows})
+	return m.advance(len(m.heads) - 1)
+}
+
+// advance reads the next row of the j-th head; a seek that has none left
+// is closed and leaves the merge.
+func (m *seekMerge) advance(j int) error {
+	h := &m.heads[j]
+	if h.rows.Next() {
+		dest := []any{&h.next.id}
+		if m.keyed {
+			dest = append(dest, &h.next.key)
+		}
+		return h.rows.Scan(dest...)
+	}
+	err := h.rows.Err()
+	if cerr := h.rows.Close(); err == nil {
+		err = cerr
+	}
+	m.heads = append(m.heads[:j], m.heads[j+1:]...)
+	return err
+}
