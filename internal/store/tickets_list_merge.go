@@ -96,7 +96,7 @@ func (s *Store) mergedPage(ctx context.Context, f Filter, p sqlitePage, limit in
 		}
 		return tx.QueryContext(ctx, q, args...)
 	}
-	m := seekMerge{f: f, keyed: keyedSort(f.Sort), open: func(i int) (*sql.Rows, error) { return query(i, p.seeks[i], p.args...) }}
+	m := seekMerge{f: f, keyed: keyedSort(f.Sort), open: func(i int) (seekRows, error) { return query(i, p.seeks[i], p.args...) }}
 	ids, err := m.pageIDs(p.phase, limit)
 	if err != nil {
 		return nil, fmt.Errorf("seek: %w", err)
@@ -132,15 +132,25 @@ func (s *Store) mergedPage(ctx context.Context, f Filter, p sqlitePage, limit in
 // seekMerge merges the rows of a page's seeks in the page's order.
 type seekMerge struct {
 	f     Filter
-	keyed bool                           // the seeks yield a sort key beside the id
-	open  func(i int) (*sql.Rows, error) // runs the i-th seek
-	heads []seekHead
+	keyed bool                          // the seeks yield a sort key beside the id
+	open  func(i int) (seekRows, error) // runs the i-th seek
+	heads []*seekHead
 }
 
-// seekHead is a seek being merged and its next row.
+// seekRows is the rows of a seek (*sql.Rows).
+type seekRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// seekHead is a seek being merged and its next row, scanned into next
+// through dest.
 type seekHead struct {
-	rows *sql.Rows
+	rows seekRows
 	next seekKey
+	dest []any
 }
 
 // pageIDs returns the ids of the first limit+1 distinct tickets of the
@@ -198,20 +208,21 @@ func (m *seekMerge) start(i int) error {
 	if err != nil {
 		return err
 	}
-	m.heads = append(m.heads, seekHead{rows: rows})
+	h := &seekHead{rows: rows}
+	h.dest = []any{&h.next.id}
+	if m.keyed {
+		h.dest = append(h.dest, &h.next.key)
+	}
+	m.heads = append(m.heads, h)
 	return m.advance(len(m.heads) - 1)
 }
 
 // advance reads the next row of the j-th head; a seek that has none left
 // is closed and leaves the merge.
 func (m *seekMerge) advance(j int) error {
-	h := &m.heads[j]
+	h := m.heads[j]
 	if h.rows.Next() {
-		dest := []any{&h.next.id}
-		if m.keyed {
-			dest = append(dest, &h.next.key)
-		}
-		return h.rows.Scan(dest...)
+		return h.rows.Scan(h.dest...)
 	}
 	err := h.rows.Err()
 	if cerr := h.rows.Close(); err == nil {
