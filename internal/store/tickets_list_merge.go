@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/palier/palier/internal/ticket"
 )
@@ -29,12 +31,25 @@ import (
 // sqlitePage is what a SQLite page is read as: query, when the page is one
 // seek; else its seeks (each selecting k_id, and k_key in a keyed sort)
 // and their phases (pageSeeks.phase), merged by mergedPage. args are the
-// parameters all of them share.
+// parameters of query, or those all the seeks share: each seek is sent
+// only those it uses, use[i] (database/sql converts every argument it is
+// given, for each statement: a third of starting an agent's seek when each
+// was sent them all).
 type sqlitePage struct {
 	query string
 	seeks []string
+	use   [][]int
 	phase []int
 	args  []any
+}
+
+// seekArgs is the arguments of the i-th seek.
+func (p *sqlitePage) seekArgs(i int) []any {
+	out := make([]any, len(p.use[i]))
+	for j, k := range p.use[i] {
+		out[j] = p.args[k]
+	}
+	return out
 }
 
 // text is the page's summed query text (what the cache of shapes holds).
@@ -46,6 +61,15 @@ func (p *sqlitePage) text() int {
 	return n
 }
 
+// mergedSeeks is how many seeks a page must have to be merged here rather
+// than read as one union. Each statement costs about 10 µs of database/sql
+// and driver work beyond its seek, which a page of few seeks, or of seeks
+// that find little, does not win back: one client alone at 1M tickets, the
+// pages of 2 seeks cost 6–20 % more CPU merged, those of 4–8 the same,
+// those of 10 or more 6–28 % less, of 20 or more half (bench/README.md,
+// thirteenth session, sqlist).
+const mergedSeeks = 10
+
 // sqlitePage builds the statements of one page of a list on SQLite, each
 // with its number parameters unplanned (unplannedParams).
 func (f Filter) sqlitePage(wsID int64, cursor string, limit int) (sqlitePage, error) {
@@ -53,14 +77,44 @@ func (f Filter) sqlitePage(wsID int64, cursor string, limit int) (sqlitePage, er
 	if err != nil {
 		return sqlitePage{}, err
 	}
-	if p.single != "" {
+	switch {
+	case p.single != "":
 		return sqlitePage{query: unplannedParams(p.single, p.args), args: p.args}, nil
+	case len(p.keys) < mergedSeeks:
+		return sqlitePage{query: unplannedParams(f.unionQuery(SQLite, p.keys, p.lim), p.args), args: p.args}, nil
 	}
-	seeks := make([]string, len(p.keys))
+	pg := sqlitePage{seeks: make([]string, len(p.keys)), use: make([][]int, len(p.keys)), phase: p.phase, args: p.args}
 	for i, k := range p.keys {
-		seeks[i] = unplannedParams(k, p.args)
+		var q string
+		q, pg.use[i] = usedParams(k, len(p.args))
+		q = unplannedParams(q, pg.seekArgs(i))
+		// The two seeks of a branch split by active differ only by their
+		// arguments once numbered alone; they run at once, and one
+		// prepared statement cannot: the second is told apart.
+		for n := 2; slices.Contains(pg.seeks[:i], q); n++ {
+			q = strings.TrimSuffix(q, " /*"+strconv.Itoa(n-1)+"*/") + " /*" + strconv.Itoa(n) + "*/"
+		}
+		pg.seeks[i] = q
 	}
-	return sqlitePage{seeks: seeks, phase: p.phase, args: p.args}, nil
+	return pg, nil
+}
+
+// usedParams is a statement of the page's with only the parameters it
+// uses, numbered from $1 in the order they first appear, and the index
+// among the page's of each.
+func usedParams(query string, nargs int) (string, []int) {
+	var use []int
+	renamed := map[int]string{}
+	out := rewriteParams(query, 0, nargs, func(b *strings.Builder, n int, _ string) {
+		name, ok := renamed[n]
+		if !ok {
+			use = append(use, n-1)
+			name = "$" + strconv.Itoa(len(use))
+			renamed[n] = name
+		}
+		b.WriteString(name)
+	})
+	return out, use
 }
 
 // pageByIDs reads the tickets of a page by their ids, given as a JSON
@@ -96,7 +150,7 @@ func (s *Store) mergedPage(ctx context.Context, f Filter, p sqlitePage, limit in
 		}
 		return tx.QueryContext(ctx, q, args...)
 	}
-	m := seekMerge{f: f, keyed: keyedSort(f.Sort), open: func(i int) (seekRows, error) { return query(i, p.seeks[i], p.args...) }}
+	m := seekMerge{f: f, keyed: keyedSort(f.Sort), open: func(i int) (seekRows, error) { return query(i, p.seeks[i], p.seekArgs(i)...) }}
 	ids, err := m.pageIDs(p.phase, limit)
 	if err != nil {
 		return nil, fmt.Errorf("seek: %w", err)

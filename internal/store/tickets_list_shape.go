@@ -112,7 +112,7 @@ func (f Filter) shapedPage(wsID int64, cursor string, limit int) (sqlitePage, er
 			args[i] = r.ids[s]
 		}
 	}
-	return sqlitePage{query: sh.query, seeks: sh.seeks, phase: sh.phase, args: args}, nil
+	return sqlitePage{query: sh.query, seeks: sh.seeks, use: sh.use, phase: sh.phase, args: args}, nil
 }
 
 // buildShape builds the renamed filter's page and notes where each of its
