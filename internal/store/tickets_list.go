@@ -95,9 +95,10 @@ type pageSeeks struct {
 }
 
 // listPage reads the tickets of a page and, if another follows, the first
-// of it, unordered: a page of several seeks is read seek by seek, on
-// PostgreSQL (seekedPage) and on SQLite (mergedPage); on PostgreSQL those
-// all planned for their values as one statement.
+// of it, unordered: a page of several seeks is read seek by seek on
+// PostgreSQL (seekedPage; as one statement when all are planned for their
+// values), a page of many on SQLite (mergedPage), any other as one
+// statement.
 func (s *Store) listPage(ctx context.Context, wsID int64, f Filter, cursor string, limit int) ([]ticket.Ticket, error) {
 	if s.dialect == Postgres {
 		p, err := f.pageSeeks(s.dialect, wsID, cursor, limit)

@@ -11,8 +11,9 @@ import (
 	"github.com/palier/palier/internal/ticket"
 )
 
-// SQLite reads a page of several seeks as one statement per seek, merged
-// here in the page's order, each stepped only as far as the page needs.
+// SQLite reads a page of many seeks (mergedSeeks) as one statement per
+// seek, merged here in the page's order, each stepped only as far as the
+// page needs; a page of fewer stays one union (listQuery).
 //
 // As one UNION, every seek read its whole LIMIT (up to limit+1 rows, and
 // for a seek of an agent's swarms or hand-offs one ticket probed per row),
