@@ -69,7 +69,18 @@ func (p *sqlitePage) text() int {
 // pages of 2 seeks cost 6–20 % more CPU merged, those of 4–8 the same,
 // those of 10 or more 6–28 % less, of 20 or more half (bench/README.md,
 // thirteenth session, sqlist).
+//
+// A priority page past its cursor is merged whatever its seeks: the
+// rest of the cursor's level usually fills it, and the union read the
+// levels below too (its 23 pages of 2–8 seeks in the L1 agent's matrix
+// cost 15–21 % less merged).
 const mergedSeeks = 10
+
+// phased tells whether a page's seeks are split by a priority cursor,
+// every one reading one side of it (pageSeeks.phase).
+func phased(phase []int) bool {
+	return slices.Contains(phase, 1) && !slices.Contains(phase, -1)
+}
 
 // sqlitePage builds the statements of one page of a list on SQLite, each
 // with its number parameters unplanned (unplannedParams).
@@ -81,7 +92,7 @@ func (f Filter) sqlitePage(wsID int64, cursor string, limit int) (sqlitePage, er
 	switch {
 	case p.single != "":
 		return sqlitePage{query: unplannedParams(p.single, p.args), args: p.args}, nil
-	case len(p.keys) < mergedSeeks:
+	case len(p.keys) < mergedSeeks && !phased(p.phase):
 		return sqlitePage{query: unplannedParams(f.unionQuery(SQLite, p.keys, p.lim), p.args), args: p.args}, nil
 	}
 	pg := sqlitePage{seeks: make([]string, len(p.keys)), use: make([][]int, len(p.keys)), phase: p.phase, args: p.args}
@@ -219,10 +230,7 @@ func (m *seekMerge) pageIDs(phase []int, limit int) (ids []int64, err error) {
 			}
 		}
 	}()
-	split := true
-	for _, ph := range phase {
-		split = split && ph >= 0
-	}
+	split := phased(phase)
 	ids = make([]int64, 0, limit+1)
 	for _, want := range []int{0, 1} {
 		for i, ph := range phase {
