@@ -66,9 +66,9 @@ func (p *sqlitePage) text() int {
 // than read as one union. Each statement costs about 10 µs of database/sql
 // and driver work beyond its seek, which a page of few seeks, or of seeks
 // that find little, does not win back: one client alone at 1M tickets, the
-// pages of 2 seeks cost 6–20 % more CPU merged, those of 4–8 the same,
-// those of 10 or more 6–28 % less, of 20 or more half (bench/README.md,
-// thirteenth session, sqlist).
+// L1 agent's pages of 2 seeks cost 5–7 % more CPU merged, those of 4–8
+// −11 to +18 %, those of 10 or more 6–28 % less, of 20 or more about half
+// (bench/README.md, thirteenth session, sqlist).
 //
 // A priority page past its cursor is merged whatever its seeks: the
 // rest of the cursor's level usually fills it, and the union read the
