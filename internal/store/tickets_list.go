@@ -84,13 +84,21 @@ type pageSeeks struct {
 	// index names, for each of keys, the index its seek reads in order
 	// ("" for a customer's tickets, read all and sorted).
 	index []string
+	// phase tells, for each of keys on SQLite, which part of a priority
+	// page past a cursor its seek reads: 0 the rest of the cursor's level,
+	// 1 the levels below, whose every row comes after every row of part 0;
+	// 0 for all when the page is not split so; -1 for a seek that reads
+	// both (see mergedPage).
+	phase []int
 	args  []any
 	lim   string // the parameter of the page's limit + 1
 }
 
 // listPage reads the tickets of a page and, if another follows, the first
-// of it, unordered: on PostgreSQL a page of several seeks is read seek by
-// seek (seekedPage), else as one statement.
+// of it, unordered: a page of several seeks is read seek by seek on
+// PostgreSQL (seekedPage; as one statement when all are planned for their
+// values), a page of many on SQLite (mergedPage), any other as one
+// statement.
 func (s *Store) listPage(ctx context.Context, wsID int64, f Filter, cursor string, limit int) ([]ticket.Ticket, error) {
 	if s.dialect == Postgres {
 		p, err := f.pageSeeks(s.dialect, wsID, cursor, limit)
@@ -107,11 +115,14 @@ func (s *Store) listPage(ctx context.Context, wsID int64, f Filter, cursor strin
 		// page in one statement.
 		return s.listedPage(ctx, f.unionQuery(s.dialect, p.keys, p.lim), limit+1, p.args...)
 	}
-	query, args, err := f.shapedListQuery(s.dialect, wsID, cursor, limit)
-	if err != nil {
+	p, err := f.shapedPage(wsID, cursor, limit)
+	switch {
+	case err != nil:
 		return nil, err
+	case p.query != "":
+		return s.listedPage(ctx, p.query, limit+1, p.args...)
 	}
-	return s.listedPage(ctx, query, limit+1, args...)
+	return s.mergedPage(ctx, f, p, limit)
 }
 
 // listQuery builds the query of one page of a list.
@@ -173,6 +184,7 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int) (page
 	var keys, folds []string
 	var plans, foldValued []bool
 	var index, foldIndex []string
+	var phase []int
 	var single string
 	seeks := 0
 	for _, br := range branches {
@@ -253,13 +265,21 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int) (page
 				}
 				keys = append(keys, sel(cols.keys(f.Sort), sk))
 				plans, index = append(plans, valued), append(index, sk.seekIndex(f.Sort))
+				switch {
+				case len(parts) == 2:
+					phase = append(phase, i)
+				case keyset.split != nil:
+					phase = append(phase, -1)
+				default:
+					phase = append(phase, 0)
+				}
 			}
 		}
 	}
 	if seeks == 1 {
 		return pageSeeks{single: single, args: q.args, lim: lim}, nil
 	}
-	return pageSeeks{keys: append(keys, folds...), valued: append(plans, foldValued...), index: append(index, foldIndex...), args: q.args, lim: lim}, nil
+	return pageSeeks{keys: append(keys, folds...), valued: append(plans, foldValued...), index: append(index, foldIndex...), phase: phase, args: q.args, lim: lim}, nil
 }
 
 // unionQuery is the page's query of its seeks' keys, lim the parameter

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,12 +51,9 @@ const (
 	slotLimit                           // the page's limit + 1
 )
 
-// listShape is a cached query and its parameters: each a shapeSlot or a
-// constant of the shape.
-type listShape struct {
-	query string
-	args  []any
-}
+// listShape is a cached page (sqlitePage) whose parameters are each a
+// shapeSlot or a constant of the shape.
+type listShape = sqlitePage
 
 var listShapes = struct {
 	sync.RWMutex
@@ -63,21 +61,19 @@ var listShapes = struct {
 	text int // summed length of the cached queries
 }{m: map[string]*listShape{}}
 
-// shapedListQuery is listQuery through the cache of shapes; SQLite only:
-// on PostgreSQL a page's cost is its planning (bench/README.md, eleventh
+// shapedPage is sqlitePage through the cache of shapes; SQLite only: on
+// PostgreSQL a page's cost is its planning (bench/README.md, eleventh
 // session, pggeneric), beside which building its text was not measured.
-func (f Filter) shapedListQuery(d Dialect, wsID int64, cursor string, limit int) (string, []any, error) {
-	if d != SQLite {
-		return f.listQuery(d, wsID, cursor, limit)
-	}
+func (f Filter) shapedPage(wsID int64, cursor string, limit int) (sqlitePage, error) {
+	d := SQLite
 	sort := f.Sort
 	if sort == "" {
 		sort = "newest"
 	}
 	at, id, err := decodeCursor(cursor, sort)
 	if err != nil {
-		// listQuery reports it, or the error it meets first.
-		return f.listQuery(d, wsID, cursor, limit)
+		// sqlitePage reports it, or the error it meets first.
+		return f.sqlitePage(wsID, cursor, limit)
 	}
 	var r shapeRenamer
 	canon, ws := r.filter(f, wsID)
@@ -86,16 +82,16 @@ func (f Filter) shapedListQuery(d Dialect, wsID int64, cursor string, limit int)
 	sh := listShapes.m[key]
 	listShapes.RUnlock()
 	if sh == nil {
-		if sh = buildShape(d, canon, ws, sort, cursor != ""); sh == nil {
-			return f.listQuery(d, wsID, cursor, limit)
+		if sh = buildShape(canon, ws, sort, cursor != ""); sh == nil {
+			return f.sqlitePage(wsID, cursor, limit)
 		}
 		listShapes.Lock()
-		if listShapes.text+len(sh.query) > maxListShapeText {
+		if listShapes.text+sh.text() > maxListShapeText {
 			clear(listShapes.m)
 			listShapes.text = 0
 		}
 		if listShapes.m[key] == nil {
-			listShapes.text += len(sh.query)
+			listShapes.text += sh.text()
 		}
 		listShapes.m[key] = sh
 		listShapes.Unlock()
@@ -116,21 +112,22 @@ func (f Filter) shapedListQuery(d Dialect, wsID int64, cursor string, limit int)
 			args[i] = r.ids[s]
 		}
 	}
-	return sh.query, args, nil
+	return sqlitePage{query: sh.query, seeks: sh.seeks, use: sh.use, phase: sh.phase, args: args}, nil
 }
 
-// buildShape builds the renamed filter's query and notes where each of its
+// buildShape builds the renamed filter's page and notes where each of its
 // parameters comes from; nil when one is neither a renamed value nor a
-// constant the key spells out (the query is then built per call).
-func buildShape(d Dialect, canon Filter, ws int64, sort string, paged bool) *listShape {
+// constant the key spells out (the page is then built per call).
+func buildShape(canon Filter, ws int64, sort string, paged bool) *listShape {
 	cursor := ""
 	if paged {
 		cursor = base64.RawURLEncoding.EncodeToString([]byte(sort + ":" + strconv.FormatInt(shapeCursorAt, 10) + ":" + strconv.FormatInt(shapeCursorID, 10)))
 	}
-	query, args, err := canon.listQuery(d, ws, cursor, shapeLimit)
-	if err != nil || strings.Contains(query, shapeMark) {
+	pg, err := canon.sqlitePage(ws, cursor, shapeLimit)
+	if err != nil || strings.Contains(pg.query, shapeMark) || slices.ContainsFunc(pg.seeks, func(q string) bool { return strings.Contains(q, shapeMark) }) {
 		return nil
 	}
+	args := pg.args
 	for i, a := range args {
 		switch v := a.(type) {
 		case int64:
@@ -154,7 +151,7 @@ func buildShape(d Dialect, canon Filter, ws int64, sort string, paged bool) *lis
 			return nil
 		}
 	}
-	return &listShape{query: query, args: args}
+	return &pg
 }
 
 // maxShapeIDs bounds the distinct ids of one call (a renamed value past it
