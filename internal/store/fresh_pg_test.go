@@ -45,3 +45,33 @@ func TestNewDatabaseIsAnalysedOnceItsTablesHaveGrown(t *testing.T) {
 		}
 	})
 }
+
+// A database whose statistics already count the tickets (one that was in
+// use before this process, or analysed by autovacuum meanwhile) is not
+// analysed again: the check costs it one query.
+func TestADatabaseWithStatisticsIsNotAnalysedAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.Postgres {
+			t.Skip("SQLite keeps no plan made from statistics (Palier never analyses it)")
+		}
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		if _, err := s.DB().ExecContext(ctx, `ANALYZE tickets`); err != nil {
+			t.Fatal(err)
+		}
+		store.SetFreshTickets(s, 1)
+		if _, err := s.CreateTicket(ctx, f.WS.ID, store.NewTicket{
+			Ticket: ticket.Ticket{Subject: "Base en service", Channel: "api", TierID: f.Tier["L1"].ID, CustomerID: f.Customer["alice"].ID},
+			Body:   "Bonjour"}); err != nil {
+			t.Fatal(err)
+		}
+		store.WaitFreshCheck(s)
+		var analysed int64
+		if err := s.DB().QueryRowContext(ctx, `SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'customers'`).Scan(&analysed); err != nil {
+			t.Fatal(err)
+		}
+		if analysed != 0 {
+			t.Errorf("customers analysed %d times, want none", analysed)
+		}
+	})
+}
