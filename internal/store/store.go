@@ -58,6 +58,9 @@ type Store struct {
 	narrowViewers narrowViewers
 	// tokens keeps live API tokens' actors a short while (tokens_cache.go).
 	tokens tokenCache
+	// fresh refreshes a new PostgreSQL database's statistics once its
+	// tables have grown (fresh_pg.go).
+	fresh freshStats
 }
 
 // Options tune how the store opens its database.
@@ -201,6 +204,7 @@ func openPostgres(ctx context.Context, u string) (*Store, error) {
 	}
 	p := newPool(db, false)
 	s := &Store{dialect: Postgres, write: p, read: p, now: time.Now}
+	s.fresh.init()
 	s.batch = newBatcher(s)
 	return s, nil
 }
@@ -213,6 +217,7 @@ func (s *Store) Close() error {
 	if s.batch != nil {
 		s.batch.stop()
 	}
+	s.stopFresh()
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())

@@ -222,7 +222,11 @@ func firstEvents(n NewTicket, customerID int64) []ticket.Event {
 // concurrent intake (batch.go).
 func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewTicket, t ticket.Ticket, now time.Time) (ticket.Ticket, error) {
 	if n.Then == nil {
-		return s.createTicketPiped(ctx, wsID, n, t, now)
+		t, err := s.createTicketPiped(ctx, wsID, n, t, now)
+		if err == nil {
+			s.ticketWritten()
+		}
+		return t, err
 	}
 	in := t
 	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
@@ -249,6 +253,9 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 		}
 		return nil
 	})
+	if err == nil {
+		s.ticketWritten()
+	}
 	return t, err
 }
 
