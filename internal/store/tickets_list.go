@@ -228,6 +228,9 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 			// its values (pageSeeks.valued), as those a blind plan reads
 			// through another index (listBranch.blind).
 			byID := part != "" && (!keyedSort(f.Sort) || len(parts) == 2 && i == 0)
+			// So is a first page in id order whose blind plan read another
+			// index (one status's, see listBranch.blind).
+			pinnable := byID || part == "" && !keyedSort(f.Sort) && !br.blind
 			// sel renders a seek; pin asks for it pinned, and pinned tells
 			// whether it was.
 			sel := func(cols string, br listBranch, pin bool) (query string, pinned bool) {
@@ -238,7 +241,7 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 				if part != "" {
 					where += " AND " + part
 				}
-				if pin && d == Postgres && byID && br.from == "tickets" && br.blindPinned() {
+				if pin && d == Postgres && pinnable && br.from == "tickets" {
 					where, order, pinned = pinSeek(where, order, br.prefix.pinColumn(f.Sort), f.Sort != "oldest")
 				}
 				return `SELECT ` + cols + ` FROM ` + br.from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + lim, pinned

@@ -19,7 +19,7 @@ import (
 // Pinned, the last column the seek fixes before its sort key in that index
 // (active, or the owner in an index holding it after active, or the
 // priority of the cursor's level) is written as a closed range, "active >=
-// $4 AND active <= $4", and leads the seek's ORDER BY. The rows are the
+// $4 AND active <= $4", and ordered just before the id. The rows are the
 // same (one value), and the index reads them from the same place: its
 // earlier columns are still equalities, so the range and the cursor's
 // bound position the read (nbtree takes a "<=" boundary and goes on to the
@@ -30,6 +30,10 @@ import (
 // index's columns, "(workspace_id, tier_id, active, id) < (…)", also hid
 // the primary key, but nbtree prefers an equality on its first column and
 // started from the end of the prefix: 1,724 pages for 51 rows.)
+//
+// A first page in id order fixing one status is pinned too: planned blind,
+// it read the status's index (workspace, status, id) testing the rest,
+// which cannot give the pinned order either (listBranch.blind).
 
 // pinColumn is the column a seek from the cursor's id pins in the index
 // serving prefix p in the sort order: the one before the id.
@@ -107,14 +111,3 @@ func rangeEqualities(where, col string) (string, bool) {
 	b.WriteString(where)
 	return b.String(), found
 }
-
-// blindPinned tells whether a pinned seek of b may be planned without its
-// values: one fixing both team and tier may not. The functional
-// dependency statistics (migration 0005) make the team free given the
-// tier, and its generic plan still read (workspace, tier, active, id)
-// testing the team on each ticket, which also holds active before the id.
-// (A status, or the filter's team beside the viewer's, which keep other
-// seeks of tickets planned for their values, listBranch.blind, no longer
-// matter once pinned: the status's index, (workspace, status, id), cannot
-// give the pinned order.)
-func (b listBranch) blindPinned() bool { return !(b.prefix.team && b.prefix.tier) }
