@@ -17,7 +17,7 @@ func (f Filter) CountQuery(d Dialect, wsID int64, max int) (string, []any) {
 // seeks as (seekedPage) with a generic plan, each with its own parameters;
 // none for a page of one seek.
 func (f Filter) ListSeeks(d Dialect, wsID int64, cursor string, limit int) ([]string, [][]any, []string, error) {
-	p, err := f.pageSeeks(d, wsID, cursor, limit)
+	p, err := f.pageSeeks(d, wsID, cursor, limit, true)
 	if err != nil || p.single != "" {
 		return nil, nil, nil, err
 	}

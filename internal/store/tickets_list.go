@@ -101,7 +101,7 @@ type pageSeeks struct {
 // statement.
 func (s *Store) listPage(ctx context.Context, wsID int64, f Filter, cursor string, limit int) ([]ticket.Ticket, error) {
 	if s.dialect == Postgres {
-		p, err := f.pageSeeks(s.dialect, wsID, cursor, limit)
+		p, err := f.pageSeeks(s.dialect, wsID, cursor, limit, true)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +127,7 @@ func (s *Store) listPage(ctx context.Context, wsID int64, f Filter, cursor strin
 
 // listQuery builds the query of one page of a list.
 func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (string, []any, error) {
-	p, err := f.pageSeeks(d, wsID, cursor, limit)
+	p, err := f.pageSeeks(d, wsID, cursor, limit, false)
 	if err != nil {
 		return "", nil, err
 	}
@@ -137,8 +137,11 @@ func (f Filter) listQuery(d Dialect, wsID int64, cursor string, limit int) (stri
 	return sqliteParams(d, f.unionQuery(d, p.keys, p.lim), p.args), p.args, nil
 }
 
-// pageSeeks builds the seeks of one page of a list.
-func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int) (pageSeeks, error) {
+// pageSeeks builds the seeks of one page of a list; pin asks PostgreSQL's
+// seeks from the cursor's id pinned (pinSeek) where that lets them be
+// planned without their values, for seekedPage. The page read as one
+// statement, each seek planned for its values, has none.
+func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin bool) (pageSeeks, error) {
 	q := &sqlArgs{args: []any{wsID}}
 	base, branches := f.branches(q, d)
 	if err := tooBroad(branches); err != nil {
@@ -230,41 +233,50 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int) (page
 			parts = []string{"(" + keyset.split[0] + " OR " + keyset.split[1] + ")"}
 		}
 		for i, part := range parts {
-			sel := func(cols string, br listBranch) string {
-				where := base
+			// A seek of tickets from an id (past the cursor, in id order)
+			// can also be read by walking the primary key and testing
+			// each ticket, which a plan blind to its values takes for
+			// cheap: on PostgreSQL it is pinned (pinSeek), else planned for
+			// its values (pageSeeks.valued), as those a blind plan reads
+			// through another index (listBranch.blind).
+			byID := part != "" && (!keyedSort(f.Sort) || len(parts) == 2 && i == 0)
+			// So is a first page in id order whose blind plan read another
+			// index (one status's, see listBranch.blind).
+			pinnable := byID || part == "" && !keyedSort(f.Sort) && !br.blind
+			// sel renders a seek; pin asks for it pinned, and pinned tells
+			// whether it was.
+			sel := func(cols string, br listBranch, pin bool) (query string, pinned bool) {
+				where, order := base, order
 				if br.cond != "" {
 					where += " AND " + br.cond
 				}
 				if part != "" {
 					where += " AND " + part
 				}
-				return `SELECT ` + cols + ` FROM ` + br.from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + lim
+				if pin && d == Postgres && pinnable && br.from == "tickets" {
+					where, order, pinned = pinSeek(where, order, br.prefix.pinColumn(f.Sort), f.Sort != "oldest")
+				}
+				return `SELECT ` + cols + ` FROM ` + br.from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + lim, pinned
 			}
 			foldable := d == Postgres && (br.driver() != "" || keyedSort(f.Sort) && !(len(parts) == 2 && i == 0))
-			// A seek of tickets from an id (past the cursor, in id order)
-			// can also be read by walking the primary key and testing
-			// each ticket, which a plan blind to its values takes for
-			// cheap: seekedPage plans it for its values (pageSeeks.valued),
-			// as those a blind plan reads through another index
-			// (listBranch.blind).
-			byID := part != "" && (!keyedSort(f.Sort) || len(parts) == 2 && i == 0)
 			valued := br.driver() == "" && byID || !br.blind
 			if foldable && br.split != nil {
-				folds = append(folds, lateralSeeks(br, len(folds), func(br listBranch) string { return sel(cols.keys(f.Sort), br) }))
+				folds = append(folds, lateralSeeks(br, len(folds), func(br listBranch) string { q, _ := sel(cols.keys(f.Sort), br, false); return q }))
 				foldIndex, foldValued = append(foldIndex, br.seekIndex(f.Sort)), append(foldValued, valued)
 				seeks += len(br.split.values)
 				continue
 			}
 			for _, sk := range br.seeks() {
 				seeks++
-				single = sel(ticketColumns, sk)
+				single, _ = sel(ticketColumns, sk, false)
+				key, pinned := sel(cols.keys(f.Sort), sk, pin)
 				if foldable {
-					folds = append(folds, sel(cols.keys(f.Sort), sk))
+					folds = append(folds, key)
 					foldIndex, foldValued = append(foldIndex, sk.seekIndex(f.Sort)), append(foldValued, valued)
 					continue
 				}
-				keys = append(keys, sel(cols.keys(f.Sort), sk))
-				plans, index = append(plans, valued), append(index, sk.seekIndex(f.Sort))
+				keys = append(keys, key)
+				plans, index = append(plans, valued && !pinned), append(index, sk.seekIndex(f.Sort))
 				switch {
 				case len(parts) == 2:
 					phase = append(phase, i)

@@ -222,20 +222,20 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		}
 		px := indexPrefix{tier: tier != "", team: f.TeamID != 0 || br.team != 0,
 			owner: f.OwnerID != 0 || f.Unassigned || br.owner, kind: f.RequestTypeID != 0, driven: from != "tickets" || f.probesMembership()}
-		// Planned without its values, a seek of tickets fixing both team and
-		// tier took the team as free given the tier (the statistics of
-		// migration 0005) and walked the tier's index testing it: 179,359
-		// rows for the L1 agent's team in tier L2, where it has none. With
-		// the filter's team beside the viewer's (two parameters of one
-		// column), or one status in id order, it read that status's index
-		// (workspace, status, id) testing the rest.
+		// Planned without its values, a seek of tickets fixing one status in
+		// id order read that status's index (workspace, status, id) testing
+		// the rest: on PostgreSQL it is pinned (pinSeek) to be planned so.
+		// (A seek fixing both team and tier took the team as free given the
+		// tier until migration 0082 and walked the tier's index testing it:
+		// 179,359 rows for the L1 agent's team in tier L2, where it has
+		// none.)
 		//
 		// A seek of an agent's swarms or hand-offs fixing more than one of
 		// their copies of the ticket's columns read another of their
 		// indexes than the one holding them, or walked their primary key
 		// (ticket, agent) from the cursor: 29,437 of the L1 agent's
 		// hand-offs read for none, under tier=L1&team=L1.
-		blind := from == "tickets" && !(px.team && px.tier) && !(f.TeamID != 0 && br.team != 0) && !(len(f.Statuses) == 1 && !keyedSort(f.Sort)) ||
+		blind := from == "tickets" && !(len(f.Statuses) == 1 && !keyedSort(f.Sort)) ||
 			drv != nil && seek.fixed() <= 1
 		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND "), prefix: px, drv: drv, seek: seek, blind: blind})
 	}

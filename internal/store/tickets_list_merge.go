@@ -85,7 +85,7 @@ func phased(phase []int) bool {
 // sqlitePage builds the statements of one page of a list on SQLite, each
 // with its number parameters unplanned (unplannedParams).
 func (f Filter) sqlitePage(wsID int64, cursor string, limit int) (sqlitePage, error) {
-	p, err := f.pageSeeks(SQLite, wsID, cursor, limit)
+	p, err := f.pageSeeks(SQLite, wsID, cursor, limit, false)
 	if err != nil {
 		return sqlitePage{}, err
 	}

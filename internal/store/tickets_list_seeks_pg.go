@@ -29,7 +29,9 @@ import (
 // whole union planned without its values was not: it walked the primary
 // key for skewed values (bench/README.md, eleventh session, pggeneric).
 // Nor are some seeks alone (listBranch.blind, pageSeeks.valued): those
-// are still planned for their values, as one union of them.
+// are still planned for their values, as one union of them, unless pinned
+// (pinSeek: the seeks of tickets in id order from the cursor, or whose
+// blind plan read another index).
 
 // genericPlans and valuedPlans set how the seeks that follow are planned,
 // for the transaction of their batch only: without their values (once

@@ -22,10 +22,10 @@ import (
 // stopped by its LIMIT, never a Sort over the table nor a walk of the
 // primary key testing each ticket (what the union's generic plans did,
 // bench/README.md, pggeneric; a seek of tickets from the cursor's id
-// walked it here until it was planned for its values). A probe of a
-// ticket by its id (a swarm's or hand-off's) is no walk. Which index each
-// seek reads depends on the table's statistics: PALIER_BENCH_EXPLAIN=
-// generic checks that at 1M tickets (explainSeeks).
+// walked it here until it was pinned: pinSeek). A probe of a ticket by its
+// id (a swarm's or hand-off's) is no walk. Which index each seek reads
+// depends on the table's statistics: PALIER_BENCH_EXPLAIN=generic checks
+// that at 1M tickets (explainSeeks).
 func TestTicketListSeekPlans(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		if s.Dialect() != store.Postgres {
@@ -39,6 +39,9 @@ func TestTicketListSeekPlans(t *testing.T) {
 		// index serves the seek.
 		conn := planConn(t, s, true, "SET enable_seqscan = off; SET enable_sort = off")
 		checked := map[string]bool{}
+		// Seeks of tickets from the cursor's id are planned blind pinned
+		// (pinSeek): they must be among those checked.
+		pinned := 0
 		for _, c := range listMatrix(t, s, fx, false) {
 			seeks, args, _, err := c.filter.ListSeeks(s.Dialect(), fx.WS.ID, c.cursor, 50)
 			if err != nil {
@@ -52,6 +55,9 @@ func TestTicketListSeekPlans(t *testing.T) {
 					continue
 				}
 				checked[q] = true
+				if strings.Contains(q, " FROM tickets WHERE ") && strings.Contains(q, " >= $") {
+					pinned++
+				}
 				plan, raw, err := genericPlan(ctx, conn, q, args[i])
 				if err != nil {
 					t.Fatalf("%s: %v\n%s", c.name, err, q)
@@ -63,6 +69,9 @@ func TestTicketListSeekPlans(t *testing.T) {
 		}
 		if len(checked) == 0 {
 			t.Fatal("no seek checked")
+		}
+		if pinned == 0 {
+			t.Fatal("no seek of tickets from the cursor's id planned without its values")
 		}
 	})
 }
