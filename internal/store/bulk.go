@@ -235,6 +235,23 @@ func (s *Store) loadBulkShape(ctx context.Context, g *generator) error {
 	return nil
 }
 
+// addRecordTerms adds a record's search words and pairs of word heads as
+// its creation writes them (customers_search.go: termPairs is the one rule).
+func addRecordTerms(terms, pairs *bulkInsert, wsID, id int64, words []string) error {
+	for _, t := range words {
+		if err := terms.add(wsID, t, id); err != nil {
+			return err
+		}
+	}
+	as, bs := termPairs(words)
+	for j := range as {
+		if err := pairs.add(wsID, as[j], bs[j], id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // bulkCustomers creates the spec's new customers and loads every customer
 // of the workspace for the tickets to pick from.
 func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) error {
@@ -272,17 +289,8 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 			if err := ins.add(ids[i], g.wsID, g.customerOrg(k), name, email, lang, segments[g.rng.IntN(len(segments))], created); err != nil {
 				return err
 			}
-			words := recordTerms(name, email)
-			for _, t := range words {
-				if err := terms.add(g.wsID, t, ids[i]); err != nil {
-					return err
-				}
-			}
-			as, bs := termPairs(words) // customers_search.go: the one rule
-			for j := range as {
-				if err := pairs.add(g.wsID, as[j], bs[j], ids[i]); err != nil {
-					return err
-				}
+			if err := addRecordTerms(terms, pairs, g.wsID, ids[i], recordTerms(name, email)); err != nil {
+				return err
 			}
 		}
 		return all.flush()

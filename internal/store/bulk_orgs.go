@@ -108,17 +108,8 @@ func (s *Store) bulkOrganisations(ctx context.Context, g *generator, st *BulkSta
 			if err := ins.add(ids[i], g.wsID, name, segments[g.rng.IntN(len(segments))], domain, created); err != nil {
 				return err
 			}
-			words := recordTerms(name, domain)
-			for _, t := range words {
-				if err := terms.add(g.wsID, t, ids[i]); err != nil {
-					return err
-				}
-			}
-			as, bs := termPairs(words)
-			for j := range as {
-				if err := pairs.add(g.wsID, as[j], bs[j], ids[i]); err != nil {
-					return err
-				}
+			if err := addRecordTerms(terms, pairs, g.wsID, ids[i], recordTerms(name, domain)); err != nil {
+				return err
 			}
 		}
 		g.orgs = ids
