@@ -173,16 +173,10 @@ func (f Filter) compareKeys(a, b seekKey) int {
 // uses, numbered from $1 in the order they first appear: a seek run alone
 // must not be sent the others' (PostgreSQL could not type them).
 func ownParams(query string, args []any) (string, []any) {
-	var own []any
-	renamed := map[int]string{}
-	out := rewriteParams(query, 0, len(args), func(b *strings.Builder, n int, _ string) {
-		name, ok := renamed[n]
-		if !ok {
-			own = append(own, args[n-1])
-			name = "$" + strconv.Itoa(len(own))
-			renamed[n] = name
-		}
-		b.WriteString(name)
-	})
+	out, use := usedParams(query, len(args))
+	own := make([]any, len(use))
+	for i, k := range use {
+		own[i] = args[k]
+	}
 	return out, own
 }
