@@ -27,7 +27,8 @@ i=0
 while [ "$i" -lt "$RUNS" ]; do
 	i=$((i + 1))
 	DB=palier_intake_$$_$i
-	URL=$(echo "$ADMIN" | sed "s|/[^/?]*\(?\|$\)|/$DB\1|")
+	BASE=${ADMIN%%\?*}               # the URL without its query
+	URL="${BASE%/*}/$DB${ADMIN#"$BASE"}" # its database replaced
 	psql -X -q "$ADMIN" -c "CREATE DATABASE $DB"
 	"$PALIER" serve --demo --database-url "$URL" --addr "$ADDR" >/dev/null 2>&1 &
 	SP=$!
