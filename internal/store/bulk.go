@@ -235,21 +235,57 @@ func (s *Store) loadBulkShape(ctx context.Context, g *generator) error {
 	return nil
 }
 
-// addRecordTerms adds a record's search words and pairs of word heads as
-// its creation writes them (customers_search.go: termPairs is the one rule).
-func addRecordTerms(terms, pairs *bulkInsert, wsID, id int64, words []string) error {
-	for _, t := range words {
-		if err := terms.add(wsID, t, id); err != nil {
+// bulkSearchable creates n records of ix.records, numbered on from the
+// workspace's existing ones, with their search words and pairs of word
+// heads written as their creation writes them (recordTerms, termPairs:
+// customers_search.go has the one rule), in one transaction. row gives
+// record k's columns after its id (columns names them) and the fields it
+// is found by. It returns the new records' ids.
+func (s *Store) bulkSearchable(ctx context.Context, ix termIndex, wsID int64, n int, columns string,
+	row func(k int64) (values []any, fields []string)) ([]int64, error) {
+	var ids []int64
+	err := s.inTx(ctx, func(tx *Tx) error {
+		var existing int64
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+ix.records+` WHERE workspace_id = $1`, wsID).Scan(&existing); err != nil {
+			return fmt.Errorf("count %s: %w", ix.records, err)
+		}
+		var err error
+		if ids, err = s.reserveIDs(ctx, tx, ix.records, n); err != nil {
 			return err
 		}
-	}
-	as, bs := termPairs(words)
-	for j := range as {
-		if err := pairs.add(wsID, as[j], bs[j], id); err != nil {
+		all, err := s.newBulkInserts(ctx, tx,
+			bulkTable{ix.records, "id, " + columns},
+			bulkTable{ix.terms, "workspace_id, term, " + ix.ref},
+			bulkTable{ix.pairs, "workspace_id, head_a, head_b, " + ix.ref})
+		if err != nil {
 			return err
 		}
+		defer all.close()
+		ins, terms, pairs := all[0], all[1], all[2]
+		for i, id := range ids {
+			values, fields := row(existing + int64(i) + 1)
+			if err := ins.add(append([]any{id}, values...)...); err != nil {
+				return err
+			}
+			words := recordTerms(fields...)
+			for _, t := range words {
+				if err := terms.add(wsID, t, id); err != nil {
+					return err
+				}
+			}
+			as, bs := termPairs(words)
+			for j := range as {
+				if err := pairs.add(wsID, as[j], bs[j], id); err != nil {
+					return err
+				}
+			}
+		}
+		return all.flush()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bulk load %s: %w", ix.records, err)
 	}
-	return nil
+	return ids, nil
 }
 
 // bulkCustomers creates the spec's new customers and loads every customer
@@ -260,43 +296,18 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 		n = max(1, g.spec.Tickets/20)
 	}
 	segments := []string{"b2c", "b2c", "b2c", "b2b", "b2b", "vip", "low_touch", "high_touch"}
-	err := s.inTx(ctx, func(tx *Tx) error {
-		var existing int64
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE workspace_id = $1`, g.wsID).Scan(&existing); err != nil {
-			return fmt.Errorf("count customers: %w", err)
-		}
-		ids, err := s.reserveIDs(ctx, tx, "customers", n)
-		if err != nil {
-			return err
-		}
-		all, err := s.newBulkInserts(ctx, tx,
-			bulkTable{"customers", "id, workspace_id, organisation_id, name, email, language, segment, created_at"},
-			bulkTable{"customer_terms", "workspace_id, term, customer_id"},
-			bulkTable{"customer_term_pairs", "workspace_id, head_a, head_b, customer_id"})
-		if err != nil {
-			return err
-		}
-		defer all.close()
-		ins, terms, pairs := all[0], all[1], all[2]
-		created := g.end - int64(g.spec.Tickets)*g.step // before the first ticket
-		for i := range n {
-			k := existing + int64(i) + 1
+	created := g.end - int64(g.spec.Tickets)*g.step // before the first ticket
+	_, err := s.bulkSearchable(ctx, customerTerms, g.wsID, n, "workspace_id, organisation_id, name, email, language, segment, created_at",
+		func(k int64) ([]any, []string) {
 			lang := "fr"
 			if g.rng.IntN(3) == 0 {
 				lang = "en"
 			}
 			name, email := bulkCustomerName(k)
-			if err := ins.add(ids[i], g.wsID, g.customerOrg(k), name, email, lang, segments[g.rng.IntN(len(segments))], created); err != nil {
-				return err
-			}
-			if err := addRecordTerms(terms, pairs, g.wsID, ids[i], recordTerms(name, email)); err != nil {
-				return err
-			}
-		}
-		return all.flush()
-	})
+			return []any{g.wsID, g.customerOrg(k), name, email, lang, segments[g.rng.IntN(len(segments))], created}, []string{name, email}
+		})
 	if err != nil {
-		return fmt.Errorf("bulk load customers: %w", err)
+		return err
 	}
 	st.Customers += int64(n)
 	if g.spec.Tickets <= 0 {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -84,40 +83,16 @@ func (s *Store) bulkOrganisations(ctx context.Context, g *generator, st *BulkSta
 		return nil
 	}
 	segments := []string{"b2b", "b2b", "b2b", "vip", "high_touch", "low_touch"}
-	err := s.inTx(ctx, func(tx *Tx) error {
-		var existing int64
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organisations WHERE workspace_id = $1`, g.wsID).Scan(&existing); err != nil {
-			return fmt.Errorf("count organisations: %w", err)
-		}
-		ids, err := s.reserveIDs(ctx, tx, "organisations", n)
-		if err != nil {
-			return err
-		}
-		all, err := s.newBulkInserts(ctx, tx,
-			bulkTable{"organisations", "id, workspace_id, name, segment, domain, created_at"},
-			bulkTable{"organisation_terms", "workspace_id, term, organisation_id"},
-			bulkTable{"organisation_term_pairs", "workspace_id, head_a, head_b, organisation_id"})
-		if err != nil {
-			return err
-		}
-		defer all.close()
-		ins, terms, pairs := all[0], all[1], all[2]
-		created := g.end - int64(g.spec.Tickets)*g.step // before the first ticket
-		for i := range n {
-			name, domain := bulkOrganisationName(existing + int64(i) + 1)
-			if err := ins.add(ids[i], g.wsID, name, segments[g.rng.IntN(len(segments))], domain, created); err != nil {
-				return err
-			}
-			if err := addRecordTerms(terms, pairs, g.wsID, ids[i], recordTerms(name, domain)); err != nil {
-				return err
-			}
-		}
-		g.orgs = ids
-		return all.flush()
-	})
+	created := g.end - int64(g.spec.Tickets)*g.step // before the first ticket
+	ids, err := s.bulkSearchable(ctx, organisationTerms, g.wsID, n, "workspace_id, name, segment, domain, created_at",
+		func(k int64) ([]any, []string) {
+			name, domain := bulkOrganisationName(k)
+			return []any{g.wsID, name, segments[g.rng.IntN(len(segments))], domain, created}, []string{name, domain}
+		})
 	if err != nil {
-		return fmt.Errorf("bulk load organisations: %w", err)
+		return err
 	}
+	g.orgs = ids
 	st.Organisations += int64(n)
 	return nil
 }
