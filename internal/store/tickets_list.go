@@ -213,8 +213,9 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 				parts = ks.split[:]
 			}
 		}
-		if d == Postgres && f.Unassigned && br.driver() != "" {
-			// The same for a driver's copy of the owner (migration 0056).
+		if d == Postgres && f.Unassigned && br.driver() != "" && br.seek.tests(d, "ticket_owner_id") {
+			// The same for a driver's copy of the owner (migration 0056),
+			// where its index leads with it.
 			order = strings.ReplaceAll(unassignedOrder[f.Sort], "owner_id", br.driver()+".ticket_owner_id") + order
 		}
 		if d == Postgres && f.Unassigned && br.driver() == "" {

@@ -212,6 +212,46 @@ func (k driverSeek) index(sort string) string {
 	return ""
 }
 
+// leading is the copies of the ticket's columns that lead the index
+// serving the seek (index), before active; the seek tests the others it
+// fixes on that index's rows.
+func (k driverSeek) leading() driverSeek {
+	switch {
+	case k.team:
+		return driverSeek{team: true}
+	case k.owner && k.tier:
+		return driverSeek{owner: true, tier: true}
+	case k.owner:
+		return driverSeek{owner: true}
+	case k.tier:
+		return driverSeek{tier: true}
+	}
+	return driverSeek{kind: k.kind}
+}
+
+// tests tells whether the seek's conditions test the driver's copy of
+// a column it fixes. On PostgreSQL only the copies leading the serving
+// index are: the ticket's own column is tested on the probed ticket all
+// the same (Filter.base, and the tier's condition), and, planned without
+// its values, a seek testing another copy read another of the driver's
+// indexes (the one leading with that copy), walked the driver's primary
+// key from the cursor (29,437 of the L1 agent's hand-offs read for none
+// under tier=L1&team=L1, bench/README.md, thirteenth session, pgcursor),
+// or read the serving index whole and sorted it: such seeks were planned
+// for their values at every call. Testing only the leading copies, their
+// plan without values is the serving index's read (TestTicketListSeekPlans),
+// planned once per connection (listBranch.blind). SQLite names the index
+// (idDriver.from) and tests every copy on its rows, sparing a probe of
+// the ticket for each row the copy rules out.
+func (k driverSeek) tests(d Dialect, col string) bool {
+	if d != Postgres {
+		return true
+	}
+	lead := k.leading()
+	return col == "ticket_team_id" && lead.team || col == "ticket_owner_id" && lead.owner ||
+		col == "ticket_tier_id" && lead.tier || col == "ticket_request_type_id" && lead.kind
+}
+
 // keyedSort tells whether a sort orders by a key beside the id (priority,
 // updated), which swarm and hand-off rows carry a copy of (migration 0053).
 func keyedSort(sort string) bool { return sort == "priority" || sort == "updated" }

@@ -154,48 +154,51 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		}
 		var seek driverSeek
 		if drv != nil {
+			// Which copies of the ticket's columns the seek fixes, and so
+			// which of the driver's indexes serves it (driverSeek.index).
+			seek = driverSeek{team: f.TeamID != 0, owner: f.OwnerID != 0 || f.Unassigned, tier: tier != "", kind: f.RequestTypeID != 0}
+			_, seek.active = f.active()
+			// tests tells whether the seek tests the driver's copy of a
+			// column (driverSeek.tests); a parameter is added only for a
+			// copy tested, as PostgreSQL refuses one no clause uses.
+			tests := func(col string) bool { return seek.tests(d, col) }
 			c = append(c, drv.alias+".agent_id = "+drv.agent)
-			if f.TeamID != 0 {
+			if f.TeamID != 0 && tests("ticket_team_id") {
 				// The driver's copy of the team leads its team indexes
 				// (migration 0055): the L1 agent's hand-offs are all in
 				// other teams, and testing each ticket read all of them.
 				c = append(c, drv.alias+".ticket_team_id = "+q.arg(f.TeamID))
-				seek.team = true
 			}
 			switch {
 			// The driver's copy of the owner leads its owner indexes
 			// (migration 0056): an agent's hand-offs of one owner, or
 			// unassigned, are a seek of their own.
+			case !tests("ticket_owner_id"):
 			case f.OwnerID != 0:
 				c = append(c, drv.alias+".ticket_owner_id = "+q.arg(f.OwnerID))
-				seek.owner = true
 			case f.Unassigned:
 				c = append(c, drv.alias+".ticket_owner_id IS NULL")
-				seek.owner = true
 			}
-			if tier != "" {
+			if tier != "" && tests("ticket_tier_id") {
 				// The driver's copy of the tier leads its tier indexes
 				// (migrations 0054–0055), or under a team filter is tested
 				// on the row: walking the agent's rows of every tier for
 				// one read all of them when it holds few.
 				c = append(c, drv.alias+".ticket_tier_id = "+tier)
-				seek.tier = true
 			}
-			if f.RequestTypeID != 0 {
+			if f.RequestTypeID != 0 && tests("ticket_request_type_id") {
 				// The driver's copy of the request type leads its type
 				// indexes (migration 0061) when nothing above fixes the
 				// prefix, else is tested on the row: probing each ticket
 				// for its type read thousands of the L1 agent's hand-offs
 				// for a deep priority page of "type=billing".
 				c = append(c, drv.alias+".ticket_request_type_id = "+q.arg(f.RequestTypeID))
-				seek.kind = true
 			}
 			if v, ok := f.active(); ok {
 				// The driver's copy of active follows the prefix in each
 				// of its indexes (migrations 0053, 0055): fixing it makes
 				// the branch one seek.
 				c = append(c, drv.alias+".ticket_active = "+q.arg(v))
-				seek.active = true
 			}
 			from = drv.from(d, f.Sort, seek)
 			if drv == br.driver && br.viaDriver != nil {
@@ -230,13 +233,9 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		// 179,359 rows for the L1 agent's team in tier L2, where it has
 		// none.)
 		//
-		// A seek of an agent's swarms or hand-offs fixing more than one of
-		// their copies of the ticket's columns read another of their
-		// indexes than the one holding them, or walked their primary key
-		// (ticket, agent) from the cursor: 29,437 of the L1 agent's
-		// hand-offs read for none, under tier=L1&team=L1.
-		blind := from == "tickets" && !(len(f.Statuses) == 1 && !keyedSort(f.Sort)) ||
-			drv != nil && seek.fixed() <= 1
+		// A seek of an agent's swarms or hand-offs seeks only the index
+		// serving it (driverSeek.tests).
+		blind := from == "tickets" && !(len(f.Statuses) == 1 && !keyedSort(f.Sort)) || drv != nil
 		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND "), prefix: px, drv: drv, seek: seek, blind: blind})
 	}
 	if f.probesMembership() {
@@ -453,15 +452,4 @@ func (b listBranch) seekIndex(sort string) string {
 		return ""
 	}
 	return b.prefix.index(sort)
-}
-
-// fixed counts the copies of the ticket's columns a driver seek fixes.
-func (k driverSeek) fixed() int {
-	n := 0
-	for _, on := range []bool{k.team, k.owner, k.tier, k.kind} {
-		if on {
-			n++
-		}
-	}
-	return n
 }
