@@ -445,31 +445,59 @@ func (s *Store) fillCollaborators(ctx context.Context, list []ticket.Ticket) err
 	if len(list) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*ticket.Ticket, len(list))
 	args := make([]any, len(list))
 	params := make([]string, len(list))
 	for i := range list {
-		list[i].Collaborators, list[i].HandedOffBy = []int64{}, []int64{}
-		byID[list[i].ID] = &list[i]
 		args[i], params[i] = list[i].ID, "$"+strconv.Itoa(i+1)
 	}
-	in := strings.Join(params, ", ")
-	rows, err := s.read.QueryContext(ctx, `SELECT ticket_id, 0 AS handoff, agent_id, added_at FROM ticket_collaborators WHERE ticket_id IN (`+in+`)
-		UNION ALL SELECT ticket_id, 1, agent_id, handed_at FROM ticket_handoffs WHERE ticket_id IN (`+in+`)
-		ORDER BY 1, 2, 4, 3`, args...)
+	rows, err := s.read.QueryContext(ctx, pageTicketsPeople(`IN (`+strings.Join(params, ", ")+`)`), args...)
 	if err != nil {
 		return fmt.Errorf("list collaborators: %w", err)
 	}
 	defer rows.Close()
+	return addPeople(list, rows)
+}
+
+// pageTicketsPeople is the query of the collaborators and hand-offs of
+// the tickets whose ids match in (an IN list, or = ANY of an array): the
+// ticket's id, 0 for a collaborator or 1 for a hand-off, the agent, when;
+// in addPeople's order.
+func pageTicketsPeople(in string) string {
+	return `SELECT ticket_id, 0 AS handoff, agent_id, added_at FROM ticket_collaborators WHERE ticket_id ` + in + `
+		UNION ALL SELECT ticket_id, 1, agent_id, handed_at FROM ticket_handoffs WHERE ticket_id ` + in + `
+		ORDER BY 1, 2, 4, 3`
+}
+
+// peopleRows is what addPeople reads: database/sql's rows or pgx's.
+type peopleRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// addPeople sets the collaborators and hand-offs of list's tickets from
+// the rows of pageTicketsPeople.
+func addPeople(list []ticket.Ticket, rows peopleRows) error {
+	byID := make(map[int64]*ticket.Ticket, len(list))
+	for i := range list {
+		list[i].Collaborators, list[i].HandedOffBy = []int64{}, []int64{}
+		byID[list[i].ID] = &list[i]
+	}
 	for rows.Next() {
 		var tid, kind, agent, at int64
 		if err := rows.Scan(&tid, &kind, &agent, &at); err != nil {
 			return fmt.Errorf("scan collaborator: %w", err)
 		}
-		if kind == 1 {
-			byID[tid].HandedOffBy = append(byID[tid].HandedOffBy, agent)
-		} else {
-			byID[tid].Collaborators = append(byID[tid].Collaborators, agent)
+		t := byID[tid]
+		switch {
+		case t == nil:
+			// A ticket the page's read did not return (deleted between
+			// two statements of one pipeline, each with its snapshot).
+			continue
+		case kind == 1:
+			t.HandedOffBy = append(t.HandedOffBy, agent)
+		default:
+			t.Collaborators = append(t.Collaborators, agent)
 		}
 	}
 	if err := rows.Err(); err != nil {

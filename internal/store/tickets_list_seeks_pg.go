@@ -49,7 +49,7 @@ const (
 type seekKey struct{ id, key int64 }
 
 // seekedPage reads a page of p's seeks: their keys in one round trip, the
-// page's tickets by id in a second.
+// page's tickets by id and their collaborators and hand-offs in a second.
 func (s *Store) seekedPage(ctx context.Context, f Filter, p pageSeeks, limit int) ([]ticket.Ticket, error) {
 	keys, err := s.readSeeks(ctx, f, p)
 	if err != nil {
@@ -59,7 +59,61 @@ func (s *Store) seekedPage(ctx context.Context, f Filter, p pageSeeks, limit int
 	if len(ids) == 0 {
 		return []ticket.Ticket{}, nil
 	}
-	return s.listedPage(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ANY($1)`, len(ids), ids)
+	return s.ticketsByIDs(ctx, ids)
+}
+
+// ticketsByIDs reads tickets by id with their collaborators and
+// hand-offs (as listedPage does) in one round trip: the two statements go
+// in one pipeline, since both need only the ids. Read one after the other,
+// as listedPage must when the ids come from its own statement, they were
+// two round trips, two implicit transactions.
+func (s *Store) ticketsByIDs(ctx context.Context, ids []int64) ([]ticket.Ticket, error) {
+	conn, err := s.read.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	list := make([]ticket.Ticket, 0, len(ids))
+	err = conn.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		batch := &pgx.Batch{}
+		batch.Queue(`SELECT `+ticketColumns+` FROM tickets WHERE id = ANY($1)`, ids)
+		batch.Queue(pageTicketsPeople(`= ANY($1)`), ids)
+		results := pc.Conn().SendBatch(ctx, batch)
+		defer results.Close()
+		rows, err := results.Query()
+		if err != nil {
+			return err
+		}
+		row := newTicketRow()
+		for rows.Next() {
+			t, err := row.scan(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("scan: %w", err)
+			}
+			list = append(list, t)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if rows, err = results.Query(); err != nil {
+			return err
+		}
+		defer rows.Close()
+		if err := addPeople(list, rows); err != nil {
+			return err
+		}
+		rows.Close()
+		return results.Close()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the page: %w", err)
+	}
+	return list, nil
 }
 
 // readSeeks runs p's seeks in one pipeline (one implicit transaction,
