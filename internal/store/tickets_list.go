@@ -84,11 +84,12 @@ type pageSeeks struct {
 	// index names, for each of keys, the index its seek reads in order
 	// ("" for a customer's tickets, read all and sorted).
 	index []string
-	// phase tells, for each of keys on SQLite, which part of a priority
-	// page past a cursor its seek reads: 0 the rest of the cursor's level,
-	// 1 the levels below, whose every row comes after every row of part 0;
-	// 0 for all when the page is not split so; -1 for a seek that reads
-	// both (see mergedPage).
+	// phase tells, for each of keys, which part of a priority page past
+	// a cursor its seek reads: 0 the rest of the cursor's level, 1 the
+	// levels below, whose every row comes after every row of part 0; 0
+	// for all when the page is not split so; -1 for a seek that reads
+	// both. The seeks of part 1 are read only when those of part 0 do not
+	// fill the page (mergedPage, seekedPage).
 	phase []int
 	args  []any
 	lim   string // the parameter of the page's limit + 1
@@ -187,7 +188,7 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 	var keys, folds []string
 	var plans, foldValued []bool
 	var index, foldIndex []string
-	var phase []int
+	var phase, foldPhase []int
 	var single string
 	seeks := 0
 	for _, br := range branches {
@@ -259,11 +260,20 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 				}
 				return `SELECT ` + cols + ` FROM ` + br.from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ` + lim, pinned
 			}
+			// ph is the part of a priority page past a cursor the seeks
+			// read (pageSeeks.phase).
+			ph := 0
+			switch {
+			case len(parts) == 2:
+				ph = i
+			case keyset.split != nil:
+				ph = -1
+			}
 			foldable := d == Postgres && (br.driver() != "" || keyedSort(f.Sort) && !(len(parts) == 2 && i == 0))
 			valued := br.driver() == "" && byID || !br.blind
 			if foldable && br.split != nil {
 				folds = append(folds, lateralSeeks(br, len(folds), func(br listBranch) string { q, _ := sel(cols.keys(f.Sort), br, false); return q }))
-				foldIndex, foldValued = append(foldIndex, br.seekIndex(f.Sort)), append(foldValued, valued)
+				foldIndex, foldValued, foldPhase = append(foldIndex, br.seekIndex(f.Sort)), append(foldValued, valued), append(foldPhase, ph)
 				seeks += len(br.split.values)
 				continue
 			}
@@ -273,26 +283,18 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 				key, pinned := sel(cols.keys(f.Sort), sk, pin)
 				if foldable {
 					folds = append(folds, key)
-					foldIndex, foldValued = append(foldIndex, sk.seekIndex(f.Sort)), append(foldValued, valued)
+					foldIndex, foldValued, foldPhase = append(foldIndex, sk.seekIndex(f.Sort)), append(foldValued, valued), append(foldPhase, ph)
 					continue
 				}
 				keys = append(keys, key)
-				plans, index = append(plans, valued && !pinned), append(index, sk.seekIndex(f.Sort))
-				switch {
-				case len(parts) == 2:
-					phase = append(phase, i)
-				case keyset.split != nil:
-					phase = append(phase, -1)
-				default:
-					phase = append(phase, 0)
-				}
+				plans, index, phase = append(plans, valued && !pinned), append(index, sk.seekIndex(f.Sort)), append(phase, ph)
 			}
 		}
 	}
 	if seeks == 1 {
 		return pageSeeks{single: single, args: q.args, lim: lim}, nil
 	}
-	return pageSeeks{keys: append(keys, folds...), valued: append(plans, foldValued...), index: append(index, foldIndex...), phase: phase, args: q.args, lim: lim}, nil
+	return pageSeeks{keys: append(keys, folds...), valued: append(plans, foldValued...), index: append(index, foldIndex...), phase: append(phase, foldPhase...), args: q.args, lim: lim}, nil
 }
 
 // unionQuery is the page's query of its seeks' keys, lim the parameter

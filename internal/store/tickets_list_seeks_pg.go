@@ -51,11 +51,22 @@ type seekKey struct{ id, key int64 }
 // seekedPage reads a page of p's seeks: their keys in one round trip, the
 // page's tickets by id and their collaborators and hand-offs in a second.
 func (s *Store) seekedPage(ctx context.Context, f Filter, p pageSeeks, limit int) ([]ticket.Ticket, error) {
-	keys, err := s.readSeeks(ctx, f, p)
+	// A priority page past a cursor reads the levels below the cursor's
+	// only when the rest of its level does not fill it (pageSeeks.phase):
+	// deep in a level of thousands of tickets it does, and the page's
+	// seeks were twice what it needed.
+	keys, err := s.readSeeks(ctx, f, p, p.round(0))
 	if err != nil {
 		return nil, err
 	}
 	ids := f.pageIDs(keys, limit)
+	if len(ids) <= limit && phased(p.phase) {
+		more, err := s.readSeeks(ctx, f, p, p.round(1))
+		if err != nil {
+			return nil, err
+		}
+		ids = f.pageIDs(append(keys, more...), limit)
+	}
 	if len(ids) == 0 {
 		return []ticket.Ticket{}, nil
 	}
@@ -116,9 +127,9 @@ func (s *Store) ticketsByIDs(ctx context.Context, ids []int64) ([]ticket.Ticket,
 	return list, nil
 }
 
-// readSeeks runs p's seeks in one pipeline (one implicit transaction,
-// which the plan modes last) and returns their rows.
-func (s *Store) readSeeks(ctx context.Context, f Filter, p pageSeeks) ([]seekKey, error) {
+// readSeeks runs the seeks of p that read marks in one pipeline (one
+// implicit transaction, which the plan modes last) and returns their rows.
+func (s *Store) readSeeks(ctx context.Context, f Filter, p pageSeeks, read []bool) ([]seekKey, error) {
 	conn, err := s.read.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
@@ -141,6 +152,9 @@ func (s *Store) readSeeks(ctx context.Context, f Filter, p pageSeeks) ([]seekKey
 		batch.Queue(genericPlans)
 		steps = append(steps, false)
 		for i, k := range p.keys {
+			if !read[i] {
+				continue
+			}
 			if p.valued[i] {
 				valued = append(valued, `SELECT * FROM (`+k+`) AS b`+strconv.Itoa(len(valued)))
 				continue
@@ -190,6 +204,19 @@ func (s *Store) readSeeks(ctx context.Context, f Filter, p pageSeeks) ([]seekKey
 		return nil, fmt.Errorf("seek: %w", err)
 	}
 	return keys, nil
+}
+
+// round marks the seeks seekedPage reads in its first round (0) and, if
+// the page is not full, its second (1): all in the first but for a
+// priority page split at its cursor (phased), which reads the rest of the
+// cursor's level first and the levels below second.
+func (p pageSeeks) round(n int) []bool {
+	split := phased(p.phase)
+	read := make([]bool, len(p.keys))
+	for i := range read {
+		read[i] = split && p.phase[i] == n || !split && n == 0
+	}
+	return read
 }
 
 // pageIDs sorts the seeks' keys in the page's order and returns the ids
