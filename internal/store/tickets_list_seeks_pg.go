@@ -79,21 +79,12 @@ func (s *Store) seekedPage(ctx context.Context, f Filter, p pageSeeks, limit int
 // as listedPage must when the ids come from its own statement, they were
 // two round trips, two implicit transactions.
 func (s *Store) ticketsByIDs(ctx context.Context, ids []int64) ([]ticket.Ticket, error) {
-	conn, err := s.read.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("connect: %w", err)
-	}
-	defer conn.Close()
 	list := make([]ticket.Ticket, 0, len(ids))
-	err = conn.Raw(func(dc any) error {
-		pc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("unexpected driver connection %T", dc)
-		}
+	err := s.withReadConn(ctx, func(pc *pgx.Conn) error {
 		batch := &pgx.Batch{}
 		batch.Queue(`SELECT `+ticketColumns+` FROM tickets WHERE id = ANY($1)`, ids)
 		batch.Queue(pageTicketsPeople(`= ANY($1)`), ids)
-		results := pc.Conn().SendBatch(ctx, batch)
+		results := pc.SendBatch(ctx, batch)
 		defer results.Close()
 		rows, err := results.Query()
 		if err != nil {
@@ -130,18 +121,9 @@ func (s *Store) ticketsByIDs(ctx context.Context, ids []int64) ([]ticket.Ticket,
 // readSeeks runs the seeks of p that read marks in one pipeline (one
 // implicit transaction, which the plan modes last) and returns their rows.
 func (s *Store) readSeeks(ctx context.Context, f Filter, p pageSeeks, read []bool) ([]seekKey, error) {
-	conn, err := s.read.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("connect: %w", err)
-	}
-	defer conn.Close()
 	keyed := keyedSort(f.Sort)
 	var keys []seekKey
-	err = conn.Raw(func(dc any) error {
-		pc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("unexpected driver connection %T", dc)
-		}
+	err := s.withReadConn(ctx, func(pc *pgx.Conn) error {
 		// The batch: the plan mode, the seeks planned generically, the
 		// plan mode again, the seeks planned for their values as one
 		// statement (each statement costs its own parse and executor
@@ -169,7 +151,7 @@ func (s *Store) readSeeks(ctx context.Context, f Filter, p pageSeeks, read []boo
 			batch.Queue(query, args...)
 			steps = append(steps, false, true)
 		}
-		results := pc.Conn().SendBatch(ctx, batch)
+		results := pc.SendBatch(ctx, batch)
 		defer results.Close()
 		var k seekKey
 		dest := []any{&k.id}
@@ -204,6 +186,23 @@ func (s *Store) readSeeks(ctx context.Context, f Filter, p pageSeeks, read []boo
 		return nil, fmt.Errorf("seek: %w", err)
 	}
 	return keys, nil
+}
+
+// withReadConn runs fn on a PostgreSQL read connection of the pool as
+// pgx's own, for what database/sql cannot send: a pipeline of statements.
+func (s *Store) withReadConn(ctx context.Context, fn func(*pgx.Conn) error) error {
+	conn, err := s.read.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		return fn(pc.Conn())
+	})
 }
 
 // round marks the seeks seekedPage reads in its first round (0) and, if
