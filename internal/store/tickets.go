@@ -220,16 +220,17 @@ func firstEvents(n NewTicket, customerID int64) []ticket.Event {
 // the transaction: one statement (tickets_intake_pg.go), plus one for the
 // events that need the ticket's reference, in a transaction shared with
 // concurrent intake (batch.go).
-func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewTicket, t ticket.Ticket, now time.Time) (ticket.Ticket, error) {
-	if n.Then == nil {
-		t, err := s.createTicketPiped(ctx, wsID, n, t, now)
+func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewTicket, t ticket.Ticket, now time.Time) (_ ticket.Ticket, err error) {
+	defer func() {
 		if err == nil {
-			s.ticketWritten()
+			s.ticketWritten() // fresh_pg.go
 		}
-		return t, err
+	}()
+	if n.Then == nil {
+		return s.createTicketPiped(ctx, wsID, n, t, now)
 	}
 	in := t
-	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
+	err = s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
 		t = in // a batch that failed runs its jobs again, each alone
 		customerID := t.CustomerID
 		if n.NewCustomer != nil {
@@ -239,23 +240,19 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 		if err := createTicketPG(ctx, tx, wsID, n, &t, events, now); err != nil {
 			return err
 		}
-		if n.Then != nil { // the statement indexed the first events; these join the document
-			then := n.Then(t)
-			if err := insertEvents(ctx, tx, wsID, t.ID, then, now); err != nil {
-				return err
-			}
-			if err := indexMessages(ctx, tx, t, then); err != nil {
-				return err
-			}
+		// The statement indexed the first events; these join the document.
+		then := n.Then(t)
+		if err := insertEvents(ctx, tx, wsID, t.ID, then, now); err != nil {
+			return err
+		}
+		if err := indexMessages(ctx, tx, t, then); err != nil {
+			return err
 		}
 		if n.HandedOff && n.ActorAgentID != 0 {
 			t.HandedOffBy = []int64{n.ActorAgentID}
 		}
 		return nil
 	})
-	if err == nil {
-		s.ticketWritten()
-	}
 	return t, err
 }
 
