@@ -17,11 +17,13 @@ type dbFlags struct {
 	dataDir     string
 	databaseURL string
 	sqliteSync  string
+	readers     int
 }
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data", envOr("PALIER_DATA", "data"), "directory for the SQLite database (palier.db)")
 	fs.StringVar(&f.databaseURL, "database-url", os.Getenv("PALIER_DATABASE_URL"), "PostgreSQL URL (postgres://…); empty = SQLite in --data")
+	fs.IntVar(&f.readers, "database-readers", envInt("PALIER_DATABASE_READERS", 0), "connections that read at once; 0 = one more than this machine's cores (a PostgreSQL server with more cores may take more)")
 	fs.StringVar(&f.sqliteSync, "sqlite-sync", envOr("PALIER_SQLITE_SYNC", "full"), "SQLite durability: full (every acknowledged write survives a power loss) or normal (faster; survives a crash of Palier, not of the machine)")
 }
 
@@ -51,7 +53,7 @@ func memberByEmail(ctx context.Context, s *store.Store, email string) (int64, wo
 
 // open opens and migrates the store.
 func (f *dbFlags) open(ctx context.Context) (*store.Store, error) {
-	s, err := store.OpenWith(ctx, f.databaseURL, f.dataDir, store.Options{SQLiteSync: f.sqliteSync})
+	s, err := store.OpenWith(ctx, f.databaseURL, f.dataDir, store.Options{SQLiteSync: f.sqliteSync, Readers: f.readers})
 	if err != nil {
 		return nil, err
 	}

@@ -27,11 +27,11 @@ func openSQLiteFile(t *testing.T) *Store {
 // is checked twice, maps the database file and keeps the larger page
 // cache (what keeps concurrent reads from re-reading pages and waiting
 // on the shared cache's mutex, see sqliteReadPragmas), and refuses to
-// write; the pool has one more than the cores (sqliteReaders).
+// write; the pool has one more than the cores (defaultReaders).
 func TestSQLiteReadConnections(t *testing.T) {
 	ctx := context.Background()
 	s := openSQLiteFile(t)
-	n := sqliteReaders()
+	n := defaultReaders()
 	if want := runtime.GOMAXPROCS(0) + 1; n != want {
 		t.Fatalf("read pool of %d connections, want %d", n, want)
 	}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +22,10 @@ import (
 // once would hang the server. Each call is bounded, so such a call fails
 // the test by name.
 func TestContactJourneyNeedsOneReadConnectionAtATime(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
+	storetest.Each(t, contactJourneyOnOneReader)
+}
+
+func contactJourneyOnOneReader(t *testing.T, s *store.Store) {
 	store.ShrinkReadPool(s, 1)
 	f := storetest.Seed(t, s)
 	ws := f.WS.ID
@@ -94,4 +98,34 @@ func TestContactJourneyNeedsOneReadConnectionAtATime(t *testing.T) {
 		}
 		return err
 	})
+}
+
+// TestReaders checks the read pool's size on both databases: one more
+// than the cores by default, the number asked for otherwise, apart from
+// the writers (one on SQLite, 32 on PostgreSQL); a negative number is
+// refused before anything opens.
+func TestReaders(t *testing.T) {
+	ctx := t.Context()
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			writers := 1
+			if d == store.Postgres {
+				writers = 32
+			}
+			for _, c := range []struct{ asked, want int }{{0, runtime.GOMAXPROCS(0) + 1}, {5, 5}, {1, 1}} {
+				s, err := store.OpenWith(ctx, storetest.NewURL(t, d), "", store.Options{Readers: c.asked})
+				if err != nil {
+					t.Fatalf("readers %d: %v", c.asked, err)
+				}
+				read, write := store.PoolLimits(s)
+				s.Close()
+				if read != c.want || write != writers {
+					t.Errorf("readers %d: pools of %d readers and %d writers, want %d and %d", c.asked, read, write, c.want, writers)
+				}
+			}
+			if _, err := store.OpenWith(ctx, storetest.NewURL(t, d), "", store.Options{Readers: -1}); err == nil {
+				t.Errorf("readers -1 accepted")
+			}
+		})
+	}
 }

@@ -71,6 +71,10 @@ type Options struct {
 	// commits on a power loss or OS crash, in exchange for roughly twice
 	// the write throughput.
 	SQLiteSync string
+	// Readers is how many connections read at once (readers): 0 for
+	// one more than the cores Palier runs on. A PostgreSQL server with
+	// more cores than Palier's machine may take more.
+	Readers int
 }
 
 // Open connects to the database named by databaseURL, or, when it is empty,
@@ -90,9 +94,16 @@ func OpenWith(ctx context.Context, databaseURL, dataDir string, opts Options) (*
 	default:
 		return nil, fmt.Errorf("unknown SQLite sync mode %q: use full or normal", opts.SQLiteSync)
 	}
+	if opts.Readers < 0 {
+		return nil, fmt.Errorf("readers %d: use 0 (one more than the cores) or more", opts.Readers)
+	}
+	readers := opts.Readers
+	if readers == 0 {
+		readers = defaultReaders()
+	}
 	switch {
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
-		return openPostgres(ctx, databaseURL)
+		return openPostgres(ctx, databaseURL, readers)
 	case databaseURL == "":
 		if dataDir == "" {
 			dataDir = "."
@@ -100,9 +111,9 @@ func OpenWith(ctx context.Context, databaseURL, dataDir string, opts Options) (*
 		if err := os.MkdirAll(dataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		return openSQLite(ctx, filepath.Join(dataDir, "palier.db"), sync)
+		return openSQLite(ctx, filepath.Join(dataDir, "palier.db"), sync, readers)
 	case strings.HasPrefix(databaseURL, "sqlite:"):
-		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "//"), sync)
+		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "//"), sync, readers)
 	}
 	return nil, fmt.Errorf("unsupported database URL %q: use postgres://… or sqlite:PATH", redact(databaseURL))
 }
@@ -137,24 +148,34 @@ func redact(u string) string {
 //   - query_only: the read pool never writes.
 const sqliteReadPragmas = "&_pragma=query_only(1)&_pragma=mmap_size(2147418112)&_pragma=cache_size(-8192)"
 
-// sqliteReaders sizes the read pool: one more than the cores Go runs on.
-// SQLite is Go code here, so a read is CPU from start to end: readers
-// beyond the cores do not read sooner, they take turns mid-query (Go
-// preempts each every 10 ms) and contend on the mutexes every connection
-// shares (the process-wide page cache past the 2 GiB mapping, the C
-// library's allocator). A request beyond them waits for a reader without
-// running, and the ones reading finish first. Served at 8 clients on 2
-// cores, 1M tickets (bench/README.md, eleventh session, lead's section):
-// the list matrix's combinations over 20 ms p95 were 84–175 with 8
-// readers, 42–57 with 4, 34–40 with 3 and 6–43 with 2; the two-word
-// searches over 100 ms p95 3–5 with 8, 0–7 with 2 or 3. One above the
-// cores, so that one long read does not take half of a two-core server's
-// reads. No request waits for a second reader while it holds one (the
-// web, api and desk tests pass with one reader; the contact journey is
-// held to it by TestContactJourneyNeedsOneReadConnectionAtATime).
-func sqliteReaders() int { return runtime.GOMAXPROCS(0) + 1 }
+// defaultReaders sizes the read pool: one more than the cores Go runs on.
+// A read is CPU from start to end (SQLite is Go code here; PostgreSQL's
+// data is in memory): readers beyond the cores do not read sooner, they
+// take turns mid-query and contend for what they share. A request beyond
+// them waits for a reader without running, and the ones reading finish
+// first. One above the cores, so that one long read does not take half of
+// a two-core server's reads. Served at 8 clients on 2 cores, 1M tickets
+// (bench/README.md):
+//
+//   - SQLite (Go preempts a read every 10 ms; the connections share the
+//     process-wide page cache past the 2 GiB mapping and the C library's
+//     allocator; eleventh session, lead's section): the list matrix's
+//     combinations over 20 ms p95 were 84–175 with 8 readers, 42–57 with
+//     4, 34–40 with 3 and 6–43 with 2; the two-word searches over 100 ms
+//     p95 3–5 with 8, 0–7 with 2 or 3.
+//   - PostgreSQL (fifteenth session): reads took any of the pool's 32
+//     connections, so 8 clients kept 8 backends busy, each planning every
+//     seek of the list it first met (a plan is a backend's own): with 3
+//     readers the plans were halved (15,000 to 7,200 for the agent's
+//     matrix), the CPU per call 15 % less, and the agent's combinations
+//     over 20 ms p95 129–169 → 19–39 of 576, the admin's 9–14 → 2.
+//
+// No request waits for a second reader while it holds one (the web, api
+// and desk tests pass with one reader on both databases; the contact
+// journey is held to it by TestContactJourneyNeedsOneReadConnectionAtATime).
+func defaultReaders() int { return runtime.GOMAXPROCS(0) + 1 }
 
-func openSQLite(ctx context.Context, path, sync string) (*Store, error) {
+func openSQLite(ctx context.Context, path, sync string, readers int) (*Store, error) {
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + sync + ")&_pragma=foreign_keys(1)"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
@@ -172,20 +193,41 @@ func openSQLite(ctx context.Context, path, sync string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r.SetMaxOpenConns(sqliteReaders())
-	r.SetMaxIdleConns(sqliteReaders())
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
 	s := &Store{dialect: SQLite, write: newPool(w, true), read: newPool(r, true), now: time.Now}
 	s.batch = newBatcher(s)
 	return s, nil
 }
 
-func openPostgres(ctx context.Context, u string) (*Store, error) {
+func openPostgres(ctx context.Context, u string, readers int) (*Store, error) {
+	// Two pools on the same database: writes may take 32 connections (a
+	// commit waits on the disk, and the batcher's group commits gather
+	// what waits), reads the readers (defaultReaders).
+	w, err := openPostgresPool(ctx, u, 32)
+	if err != nil {
+		return nil, err
+	}
+	r, err := openPostgresPool(ctx, u, readers)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	s := &Store{dialect: Postgres, write: newPool(w, false), read: newPool(r, false), now: time.Now}
+	s.fresh.init()
+	s.batch = newBatcher(s)
+	return s, nil
+}
+
+// openPostgresPool opens a pool of up to n connections and checks that
+// the database answers.
+func openPostgresPool(ctx context.Context, u string, n int) (*sql.DB, error) {
 	db, err := sql.Open("pgx", u)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres %s: %w", redact(u), err)
 	}
-	db.SetMaxOpenConns(32)
-	db.SetMaxIdleConns(32)
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
 	// A new backend's first searches cost several times their CPU (each
 	// page of the shared buffers it first reads faults in: at 1M tickets,
 	// 0.2 s of server CPU for a search that costs 0.03 s warm), and the
@@ -202,11 +244,7 @@ func openPostgres(ctx context.Context, u string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", redact(u), err)
 	}
-	p := newPool(db, false)
-	s := &Store{dialect: Postgres, write: p, read: p, now: time.Now}
-	s.fresh.init()
-	s.batch = newBatcher(s)
-	return s, nil
+	return db, nil
 }
 
 // Dialect tells which database the store speaks.
