@@ -71,9 +71,10 @@ type Options struct {
 	// commits on a power loss or OS crash, in exchange for roughly twice
 	// the write throughput.
 	SQLiteSync string
-	// Readers is how many connections read at once (readers): 0 for
-	// one more than the cores Palier runs on. A PostgreSQL server with
-	// more cores than Palier's machine may take more.
+	// Readers is how many connections read at once: 0 for
+	// defaultReaders, one more than the cores Palier runs on. A
+	// PostgreSQL server with more cores than Palier's machine may take
+	// more.
 	Readers int
 }
 
@@ -167,8 +168,8 @@ const sqliteReadPragmas = "&_pragma=query_only(1)&_pragma=mmap_size(2147418112)&
 //     connections, so 8 clients kept 8 backends busy, each planning every
 //     seek of the list it first met (a plan is a backend's own): with 3
 //     readers the plans were halved (15,000 to 7,200 for the agent's
-//     matrix), the CPU per call 15 % less, and the agent's combinations
-//     over 20 ms p95 129–169 → 19–39 of 576, the admin's 9–14 → 2.
+//     matrix), its CPU per call 23–33 % less, and its combinations over
+//     20 ms p95 254–266 → 33–73 of 576, the admin's 14–17 → 1.
 //
 // No request waits for a second reader while it holds one (the web, api
 // and desk tests pass with one reader on both databases; the contact
