@@ -96,7 +96,7 @@ func OpenWith(ctx context.Context, databaseURL, dataDir string, opts Options) (*
 		return nil, fmt.Errorf("unknown SQLite sync mode %q: use full or normal", opts.SQLiteSync)
 	}
 	if opts.Readers < 0 {
-		return nil, fmt.Errorf("readers %d: use 0 (one more than the cores) or more", opts.Readers)
+		return nil, fmt.Errorf("database readers %d: use 0 (one more than the cores) or a positive number", opts.Readers)
 	}
 	readers := opts.Readers
 	if readers == 0 {
