@@ -82,6 +82,19 @@ func phased(phase []int) bool {
 	return slices.Contains(phase, 1) && !slices.Contains(phase, -1)
 }
 
+// inRound marks the seeks a page reads in its first round (0) and, if the
+// page is not full, its second (1): all in the first but for a priority
+// page split at its cursor (phased), which reads the rest of the cursor's
+// level first and the levels below second (mergedPage, seekedPage).
+func inRound(phase []int, n int) []bool {
+	split := phased(phase)
+	read := make([]bool, len(phase))
+	for i, ph := range phase {
+		read[i] = split && ph == n || !split && n == 0
+	}
+	return read
+}
+
 // sqlitePage builds the statements of one page of a list on SQLite, each
 // with its number parameters unplanned (unplannedParams).
 func (f Filter) sqlitePage(wsID int64, cursor string, limit int) (sqlitePage, error) {
@@ -230,11 +243,10 @@ func (m *seekMerge) pageIDs(phase []int, limit int) (ids []int64, err error) {
 			}
 		}
 	}()
-	split := phased(phase)
 	ids = make([]int64, 0, limit+1)
 	for _, want := range []int{0, 1} {
-		for i, ph := range phase {
-			if split && ph != want || !split && want == 1 {
+		for i, read := range inRound(phase, want) {
+			if !read {
 				continue
 			}
 			if err := m.start(i); err != nil {

@@ -10,11 +10,11 @@ import (
 	"github.com/palier/palier/internal/workspace"
 )
 
-// TestSeekedPageRounds checks which seeks PostgreSQL's seeked page reads
-// first and which only when the page is not full (pageSeeks.round): a
-// priority page split at its cursor reads the rest of the cursor's level
-// first; a page with a seek reading both parts, or not split, reads all
-// at once.
+// TestSeekedPageRounds checks which seeks a page reads first and which
+// only when the page is not full (inRound: PostgreSQL's seekedPage and
+// SQLite's mergedPage): a priority page split at its cursor reads the
+// rest of the cursor's level first; a page with a seek reading both
+// parts, or not split, reads all at once.
 func TestSeekedPageRounds(t *testing.T) {
 	for _, c := range []struct {
 		name         string
@@ -25,11 +25,10 @@ func TestSeekedPageRounds(t *testing.T) {
 		{"not split", []int{0, 0, 0}, []bool{true, true, true}, []bool{false, false, false}},
 		{"a seek of both parts", []int{0, -1, 1}, []bool{true, true, true}, []bool{false, false, false}},
 	} {
-		p := pageSeeks{keys: make([]string, len(c.phase)), phase: c.phase}
-		if got := p.round(0); !slices.Equal(got, c.first) {
+		if got := inRound(c.phase, 0); !slices.Equal(got, c.first) {
 			t.Errorf("%s: first round %v, want %v", c.name, got, c.first)
 		}
-		if got := p.round(1); !slices.Equal(got, c.later) {
+		if got := inRound(c.phase, 1); !slices.Equal(got, c.later) {
 			t.Errorf("%s: second round %v, want %v", c.name, got, c.later)
 		}
 	}

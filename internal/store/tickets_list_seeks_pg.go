@@ -55,13 +55,13 @@ func (s *Store) seekedPage(ctx context.Context, f Filter, p pageSeeks, limit int
 	// only when the rest of its level does not fill it (pageSeeks.phase):
 	// deep in a level of thousands of tickets it does, and the page's
 	// seeks were twice what it needed.
-	keys, err := s.readSeeks(ctx, f, p, p.round(0))
+	keys, err := s.readSeeks(ctx, f, p, inRound(p.phase, 0))
 	if err != nil {
 		return nil, err
 	}
 	ids := f.pageIDs(keys, limit)
 	if len(ids) <= limit && phased(p.phase) {
-		more, err := s.readSeeks(ctx, f, p, p.round(1))
+		more, err := s.readSeeks(ctx, f, p, inRound(p.phase, 1))
 		if err != nil {
 			return nil, err
 		}
@@ -203,19 +203,6 @@ func (s *Store) withReadConn(ctx context.Context, fn func(*pgx.Conn) error) erro
 		}
 		return fn(pc.Conn())
 	})
-}
-
-// round marks the seeks seekedPage reads in its first round (0) and, if
-// the page is not full, its second (1): all in the first but for a
-// priority page split at its cursor (phased), which reads the rest of the
-// cursor's level first and the levels below second.
-func (p pageSeeks) round(n int) []bool {
-	split := phased(p.phase)
-	read := make([]bool, len(p.keys))
-	for i := range read {
-		read[i] = split && p.phase[i] == n || !split && n == 0
-	}
-	return read
 }
 
 // pageIDs sorts the seeks' keys in the page's order and returns the ids
