@@ -171,7 +171,7 @@ func (d *Service) StartChat(ctx context.Context, in ChatStart) (chat.Conversatio
 		return chat.Conversation{}, "", err
 	}
 	d.chatRun.allow(c.ID, d.store.Now()) // the first line counts
-	d.publish(ctx, wsID, ChatQueue, ChatQueueEvent, nil)
+	d.publish(wsID, ChatQueue, ChatQueueEvent, nil)
 	return c, token, nil
 }
 
@@ -380,7 +380,7 @@ func (d *Service) say(ctx context.Context, c chat.Conversation, act chat.Action,
 		return ChatLine{}, err
 	}
 	l := chatLine(dir, c, e)
-	d.publish(ctx, c.WorkspaceID, ChatTopic(c.ID), ChatLineEvent, l)
+	d.publish(c.WorkspaceID, ChatTopic(c.ID), ChatLineEvent, l)
 	return l, nil
 }
 
@@ -648,8 +648,8 @@ func (d *Service) ChatStateOf(ctx context.Context, c chat.Conversation) ChatStat
 // announce tells both sides and the agents' panel a conversation's new
 // state.
 func (d *Service) announce(ctx context.Context, c chat.Conversation) {
-	d.publish(ctx, c.WorkspaceID, ChatTopic(c.ID), ChatStateEvent, d.ChatStateOf(ctx, c))
-	d.publish(ctx, c.WorkspaceID, ChatQueue, ChatQueueEvent, nil)
+	d.publish(c.WorkspaceID, ChatTopic(c.ID), ChatStateEvent, d.ChatStateOf(ctx, c))
+	d.publish(c.WorkspaceID, ChatQueue, ChatQueueEvent, nil)
 	if c.State == chat.Ended {
 		d.chatRun.forget(c.ID)
 	}

@@ -60,7 +60,7 @@ func (n *notifier) done(ctx context.Context, err error) {
 	if inbox {
 		events = append(events, liveEvent{ws: ws, topic: live.Inbox, kind: LiveUpdated, data: map[string]int64{"ticket_id": t.ID}})
 	}
-	n.d.publishAll(ctx, events...)
+	n.d.publishAll(events...)
 }
 
 // Presence states an open ticket page reports.
@@ -95,6 +95,6 @@ func (d *Service) Presence(ctx context.Context, a auth.Actor, ticketID int64, st
 	if _, err := d.Ticket(ctx, a, ticketID); err != nil {
 		return err
 	}
-	d.publish(ctx, a.WorkspaceID, live.Ticket(ticketID), PresenceKind, PresenceEvent{AgentID: a.AgentID, Name: a.Name, State: state, Hello: hello})
+	d.publish(a.WorkspaceID, live.Ticket(ticketID), PresenceKind, PresenceEvent{AgentID: a.AgentID, Name: a.Name, State: state, Hello: hello})
 	return nil
 }

@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"context"
 	"encoding/json"
 
 	"github.com/palier/palier/internal/live"
@@ -32,8 +31,8 @@ func NewLiveHub(s *store.Store, d *Service) *live.Hub {
 }
 
 // publish sends an event about workspace ws; data may be nil.
-func (d *Service) publish(ctx context.Context, ws int64, topic, kind string, data any) {
-	d.publishAll(ctx, liveEvent{ws: ws, topic: topic, kind: kind, data: data})
+func (d *Service) publish(ws int64, topic, kind string, data any) {
+	d.publishAll(liveEvent{ws: ws, topic: topic, kind: kind, data: data})
 }
 
 // liveEvent is an event to publish, before its data is encoded.
@@ -45,7 +44,7 @@ type liveEvent struct {
 
 // publishAll sends events together: on PostgreSQL in one relay statement,
 // where one after the other each waited for its own.
-func (d *Service) publishAll(ctx context.Context, events ...liveEvent) {
+func (d *Service) publishAll(events ...liveEvent) {
 	out := make([]live.Event, 0, len(events))
 	for _, x := range events {
 		e := live.Event{Workspace: x.ws, Topic: x.topic, Kind: x.kind}
@@ -62,9 +61,7 @@ func (d *Service) publishAll(ctx context.Context, events ...liveEvent) {
 	if len(out) == 0 {
 		return
 	}
-	// The request may be ending; the events still belong to a committed
-	// change.
-	if err := d.live.Publish(context.WithoutCancel(ctx), out...); err != nil {
+	if err := d.live.Publish(out...); err != nil {
 		d.log.Warn("live: publish failed", "topic", out[0].Topic, "kind", out[0].Kind, "events", len(out), "err", err)
 	}
 }

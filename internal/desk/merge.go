@@ -202,8 +202,8 @@ func (d *Service) publishTimelines(ctx context.Context, wsID, actorID int64, eve
 		}
 	}
 	for _, id := range order {
-		d.publish(ctx, wsID, live.Ticket(id), kinds[id], *byTicket[id])
-		d.publish(ctx, wsID, live.Inbox, LiveUpdated, map[string]int64{"ticket_id": id})
+		d.publish(wsID, live.Ticket(id), kinds[id], *byTicket[id])
+		d.publish(wsID, live.Inbox, LiveUpdated, map[string]int64{"ticket_id": id})
 	}
 }
 

@@ -195,7 +195,7 @@ func (d *Service) MarkNotificationRead(ctx context.Context, a auth.Actor, id int
 	if err := d.store.MarkNotificationRead(ctx, a.WorkspaceID, a.AgentID, id); err != nil {
 		return err
 	}
-	d.publish(ctx, a.WorkspaceID, live.Agent(a.AgentID), "notifications_read", nil)
+	d.publish(a.WorkspaceID, live.Agent(a.AgentID), "notifications_read", nil)
 	return nil
 }
 
@@ -203,7 +203,7 @@ func (d *Service) MarkNotificationRead(ctx context.Context, a auth.Actor, id int
 func (d *Service) MarkAllNotificationsRead(ctx context.Context, a auth.Actor) (int64, error) {
 	n, err := d.store.MarkAllNotificationsRead(ctx, a.WorkspaceID, a.AgentID)
 	if err == nil {
-		d.publish(ctx, a.WorkspaceID, live.Agent(a.AgentID), "notifications_read", nil)
+		d.publish(a.WorkspaceID, live.Agent(a.AgentID), "notifications_read", nil)
 	}
 	return n, err
 }

@@ -59,8 +59,10 @@ func Chat(key string) string { return "chat/" + key }
 const Inbox = "inbox"
 
 // Relay carries encoded events between instances (the store on PostgreSQL).
+// Notify queues payloads, in order after those queued before, and calls
+// done with the outcome once they are sent (or could not be).
 type Relay interface {
-	Notify(ctx context.Context, channel string, payloads ...string) error
+	Notify(channel string, payloads []string, done func(error)) error
 	Listen(ctx context.Context, channel string, ready func(), deliver func(payload string)) error
 }
 
@@ -154,10 +156,13 @@ func (s *Subscription) end(reason string) {
 }
 
 // Publish sends each event to every subscriber of its workspace and topic,
-// on every instance, in order. It returns once the events are handed over
-// (in memory, or to PostgreSQL), not once they are read. Events published
-// together cost one relay statement, not one each after the other.
-func (h *Hub) Publish(ctx context.Context, events ...Event) error {
+// on every instance, in order. It returns once the events are handed over:
+// delivered in memory, or queued for PostgreSQL, not once they are sent
+// (the caller's answer need not wait for a round trip whose outcome it
+// cannot change: a relay that fails is logged, and its subscribers reload
+// when their link is lost). Events published together cost one relay
+// statement, not one each after the other.
+func (h *Hub) Publish(events ...Event) error {
 	payloads := make([]string, 0, len(events))
 	for _, e := range events {
 		if len(e.Data) > MaxData {
@@ -181,7 +186,12 @@ func (h *Hub) Publish(ctx context.Context, events ...Event) error {
 		}
 		return nil
 	}
-	if err := h.relay.Notify(ctx, relayChannel, payloads...); err != nil {
+	err := h.relay.Notify(relayChannel, payloads, func(err error) {
+		if err != nil {
+			h.log.Warn("live: relay failed", "events", len(payloads), "err", err)
+		}
+	})
+	if err != nil {
 		return fmt.Errorf("live: publish: %w", err)
 	}
 	return nil

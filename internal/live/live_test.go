@@ -45,7 +45,6 @@ func none(t *testing.T, s *live.Subscription) {
 
 func TestEventsReachOnlyTheirWorkspaceAndTopic(t *testing.T) {
 	h := live.New(nil, nil)
-	ctx := context.Background()
 	cases := []struct {
 		name      string
 		workspace int64
@@ -63,7 +62,7 @@ func TestEventsReachOnlyTheirWorkspaceAndTopic(t *testing.T) {
 		subs[i] = h.Subscribe(c.workspace, c.topics...)
 		defer subs[i].Close()
 	}
-	if err := h.Publish(ctx, live.Event{Workspace: 1, Topic: live.Ticket(42), Kind: "message"}); err != nil {
+	if err := h.Publish(live.Event{Workspace: 1, Topic: live.Ticket(42), Kind: "message"}); err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range cases {
@@ -80,14 +79,13 @@ func TestEventsReachOnlyTheirWorkspaceAndTopic(t *testing.T) {
 
 func TestPublishRefusesBadEvents(t *testing.T) {
 	h := live.New(nil, nil)
-	ctx := context.Background()
 	big := json.RawMessage(`"` + strings.Repeat("x", live.MaxData) + `"`)
 	for name, e := range map[string]live.Event{
 		"too large": {Workspace: 1, Topic: live.Inbox, Kind: "updated", Data: big},
 		"no topic":  {Workspace: 1, Kind: "updated"},
 		"no kind":   {Workspace: 1, Topic: live.Inbox},
 	} {
-		if err := h.Publish(ctx, e); err == nil {
+		if err := h.Publish(e); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -99,9 +97,8 @@ func TestALaggingSubscriberIsClosedNotBlocking(t *testing.T) {
 	fast := h.Subscribe(1, live.Inbox)
 	defer slow.Close()
 	defer fast.Close()
-	ctx := context.Background()
 	for i := range 200 {
-		if err := h.Publish(ctx, live.Event{Workspace: 1, Topic: live.Inbox, Kind: "updated"}); err != nil {
+		if err := h.Publish(live.Event{Workspace: 1, Topic: live.Inbox, Kind: "updated"}); err != nil {
 			t.Fatal(err)
 		}
 		if i%10 == 0 {
@@ -143,7 +140,7 @@ func TestEventsPublishedTogetherReachTheirTopicsInOrder(t *testing.T) {
 	inbox := h.Subscribe(1, live.Inbox)
 	defer both.Close()
 	defer inbox.Close()
-	if err := h.Publish(context.Background(), live.Event{Workspace: 1, Topic: live.Ticket(42), Kind: "message"},
+	if err := h.Publish(live.Event{Workspace: 1, Topic: live.Ticket(42), Kind: "message"},
 		live.Event{Workspace: 1, Topic: live.Inbox, Kind: "updated"}); err != nil {
 		t.Fatal(err)
 	}
@@ -194,12 +191,12 @@ func TestTwoInstancesOnOnePostgreSQL(t *testing.T) {
 		return live.Event{Workspace: 7, Topic: live.Ticket(1), Kind: "message", Data: data}
 	}
 	for i := range 5 {
-		if err := hubs[0].Publish(ctx, event(i)); err != nil {
+		if err := hubs[0].Publish(event(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Published together (one relay statement): each arrives, in order.
-	if err := hubs[0].Publish(ctx, event(5), event(6), event(7)); err != nil {
+	if err := hubs[0].Publish(event(5), event(6), event(7)); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []*live.Subscription{a, b} {
@@ -241,7 +238,7 @@ func TestTwoInstancesOnOnePostgreSQL(t *testing.T) {
 	}
 	c := hubs[1].Subscribe(7, live.Ticket(1))
 	defer c.Close()
-	if err := hubs[0].Publish(ctx, live.Event{Workspace: 7, Topic: live.Ticket(1), Kind: "updated"}); err != nil {
+	if err := hubs[0].Publish(live.Event{Workspace: 7, Topic: live.Ticket(1), Kind: "updated"}); err != nil {
 		t.Fatal(err)
 	}
 	if e := next(t, c); e.Kind != "updated" {

@@ -29,9 +29,13 @@ const MaxNotifyPayload = 7900
 // identifier, because LISTEN takes no bind parameter.
 var channelName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
-// Notify sends payload to every session listening on channel, including
-// those of other instances. Inside PostgreSQL's rules, it is delivered at
-// once (its statement commits alone).
+// Notify queues payloads for every session listening on channel, including
+// those of other instances, and returns without waiting for them to be
+// sent: done (if not nil) is called once, from another goroutine, with the
+// outcome of the statement that carried them, and must not block. A bad
+// channel or payload is refused at once, and nothing of the call is
+// queued. Inside PostgreSQL's rules, what is sent is delivered at once (its
+// statement commits alone).
 //
 // Its transaction commits without waiting for the WAL flush
 // (synchronous_commit off for it alone, set_config's third argument): a
@@ -40,16 +44,17 @@ var channelName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 // commit, more than the ticket itself. A notification is not data: one
 // lost in a crash is one a reconnecting listener reloads anyway (live).
 //
-// Notifications sent at the same time share one statement (noticeQueue):
+// Notifications queued at the same time share one statement (noticeQueue):
 // each was a round trip and a transaction of its own, two per ticket
-// taken in. Notify still returns only once its statement has committed.
-// The payloads of one call are queued together, in order, so they share a
-// statement (a new ticket's timeline and inbox events: one statement, not
-// two one after the other).
+// taken in. The payloads of one call stay together, in order, in one
+// statement, and calls are sent in the order they were queued. A caller
+// used to wait for that statement: a new ticket's answer then waited for a
+// second round trip after its commit, for an event no caller reads back
+// (bench/README.md, sixteenth session).
 // PostgreSQL delivers identical notifications (same channel and payload)
 // of one transaction once: for live events, which say "this changed, look
 // again", two identical ones at the same instant mean no more than one.
-func (s *Store) Notify(ctx context.Context, channel string, payloads ...string) error {
+func (s *Store) Notify(channel string, payloads []string, done func(error)) error {
 	if s.dialect != Postgres {
 		return ErrNotifyUnsupported
 	}
@@ -62,34 +67,29 @@ func (s *Store) Notify(ctx context.Context, channel string, payloads ...string) 
 		}
 	}
 	if len(payloads) == 0 {
+		if done != nil {
+			done(nil)
+		}
 		return nil
 	}
-	// One channel for the call's notices: each answers once, with its
-	// statement's outcome.
-	done := make(chan error, len(payloads))
-	ns := make([]notice, len(payloads))
-	for i, p := range payloads {
-		ns[i] = notice{channel: channel, payload: p, done: done}
-	}
-	s.notices.add(s, ns...)
-	for range ns {
-		select {
-		case err := <-done:
-			if err != nil {
-				return fmt.Errorf("store: notify %s: %w", channel, err)
-			}
-		case <-ctx.Done():
-			// The notice may still be sent: a notification is advisory.
-			return fmt.Errorf("store: notify %s: %w", channel, ctx.Err())
+	report := func(err error) {
+		if done == nil {
+			return
 		}
+		if err != nil {
+			err = fmt.Errorf("store: notify %s: %w", channel, err)
+		}
+		done(err)
 	}
+	s.notices.add(s, notice{channel: channel, payloads: payloads, done: report})
 	return nil
 }
 
-// notice is one notification waiting for its statement.
+// notice is one call's notifications waiting for their statement.
 type notice struct {
-	channel, payload string
-	done             chan error
+	channel  string
+	payloads []string
+	done     func(error)
 }
 
 // noticeQueue sends the notifications that arrive while a statement is in
@@ -99,19 +99,35 @@ type notice struct {
 type noticeQueue struct {
 	mu       sync.Mutex
 	pending  []notice
+	queued   int // payloads in pending
 	flushing bool
 }
 
-// maxNotices bounds one statement.
+// maxNotices bounds one statement's payloads (a call with more is sent
+// alone).
 const maxNotices = 256
 
+// maxQueuedNotices bounds what waits: callers no longer wait for their
+// statement, so a database that answers slowly must not make the queue
+// grow without end. A call beyond it fails at once.
+const maxQueuedNotices = 64 * maxNotices
+
+// errNoticeQueueFull says a call was refused because too much waits.
+var errNoticeQueueFull = errors.New("too many notifications waiting for the database")
+
 // noticeTimeout bounds one statement: a wedged database fails its
-// notifications rather than holding their callers for ever.
+// notifications rather than holding the queue for ever.
 const noticeTimeout = 30 * time.Second
 
-func (q *noticeQueue) add(s *Store, ns ...notice) {
+func (q *noticeQueue) add(s *Store, n notice) {
 	q.mu.Lock()
-	q.pending = append(q.pending, ns...)
+	if q.queued+len(n.payloads) > maxQueuedNotices {
+		q.mu.Unlock()
+		n.done(errNoticeQueueFull)
+		return
+	}
+	q.pending = append(q.pending, n)
+	q.queued += len(n.payloads)
 	start := !q.flushing
 	q.flushing = true
 	q.mu.Unlock()
@@ -120,21 +136,36 @@ func (q *noticeQueue) add(s *Store, ns ...notice) {
 	}
 }
 
+// next takes the calls of the next statement: as many as fit in
+// maxNotices payloads, and at least one.
+func (q *noticeQueue) next() []notice {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	k, size := 0, 0
+	for k < len(q.pending) && (k == 0 || size+len(q.pending[k].payloads) <= maxNotices) {
+		size += len(q.pending[k].payloads)
+		k++
+	}
+	batch := q.pending[:k:k]
+	q.pending = q.pending[k:]
+	q.queued -= size
+	if k == 0 {
+		q.flushing, q.pending = false, nil
+	}
+	return batch
+}
+
 func (q *noticeQueue) flush(s *Store) {
 	for {
-		q.mu.Lock()
-		batch := q.pending[:min(len(q.pending), maxNotices)]
-		q.pending = q.pending[len(batch):]
+		batch := q.next()
 		if len(batch) == 0 {
-			q.flushing, q.pending = false, nil
-			q.mu.Unlock()
 			return
 		}
-		q.mu.Unlock()
-		channels := make([]string, len(batch))
-		payloads := make([]string, len(batch))
-		for i, n := range batch {
-			channels[i], payloads[i] = n.channel, n.payload
+		var channels, payloads []string
+		for _, n := range batch {
+			for _, p := range n.payloads {
+				channels, payloads = append(channels, n.channel), append(payloads, p)
+			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), noticeTimeout)
 		// unnest reads the arrays in order, and PostgreSQL delivers one
@@ -143,7 +174,7 @@ func (q *noticeQueue) flush(s *Store) {
 			FROM unnest($1::text[], $2::text[]) AS n(c, p)`, channels, payloads)
 		cancel()
 		for _, n := range batch {
-			n.done <- err
+			n.done(err)
 		}
 	}
 }

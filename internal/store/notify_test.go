@@ -21,7 +21,7 @@ func TestConcurrentNotificationsAllArriveInOrder(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 		defer cancel()
 		if s.Dialect() != store.Postgres {
-			if err := s.Notify(ctx, "palier_test", "x"); !errors.Is(err, store.ErrNotifyUnsupported) {
+			if err := s.Notify("palier_test", []string{"x"}, nil); !errors.Is(err, store.ErrNotifyUnsupported) {
 				t.Fatalf("notify on SQLite: %v, want ErrNotifyUnsupported", err)
 			}
 			return
@@ -41,22 +41,33 @@ func TestConcurrentNotificationsAllArriveInOrder(t *testing.T) {
 		case <-ctx.Done():
 			t.Fatal("listen not ready")
 		}
-		var wg sync.WaitGroup
+		var wg, sent sync.WaitGroup
 		errs := make(chan error, senders*each+senders)
 		for w := range senders {
 			wg.Go(func() {
 				for i := range each {
-					if err := s.Notify(ctx, "palier_test", fmt.Sprintf("%d-%d", w, i)); err != nil {
+					sent.Add(1)
+					err := s.Notify("palier_test", []string{fmt.Sprintf("%d-%d", w, i)}, func(err error) {
+						if err != nil {
+							errs <- err
+						}
+						sent.Done()
+					})
+					if err != nil {
 						errs <- err
+						sent.Done() // refused: done is never called
 					}
 				}
-				// A refused notification fails alone.
-				if err := s.Notify(ctx, "palier_test", strings.Repeat("x", store.MaxNotifyPayload+1)); err == nil {
+				// A refused notification fails alone, at once.
+				if err := s.Notify("palier_test", []string{strings.Repeat("x", store.MaxNotifyPayload+1)}, func(error) {
+					errs <- fmt.Errorf("sender %d: an oversized payload was queued", w)
+				}); err == nil {
 					errs <- fmt.Errorf("sender %d: an oversized payload was accepted", w)
 				}
 			})
 		}
 		wg.Wait()
+		sent.Wait() // every statement has answered
 		close(errs)
 		for err := range errs {
 			t.Error(err)
