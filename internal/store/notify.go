@@ -31,10 +31,11 @@ var channelName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // Notify queues payloads for every session listening on channel, including
 // those of other instances, and returns without waiting for them to be
-// sent: done (if not nil) is called once, from another goroutine, with the
-// outcome of the statement that carried them, and must not block. A bad
-// channel or payload is refused at once, and nothing of the call is
-// queued. Inside PostgreSQL's rules, what is sent is delivered at once (its
+// sent: done (if not nil) is called once with the outcome of the statement
+// that carried them, from the goroutine that sent it (or before Notify
+// returns, when too much already waits: errNoticeQueueFull), and must not
+// block. A bad channel or payload is refused at once (Notify's error; done
+// is not called), and nothing of the call is queued. Inside PostgreSQL's rules, what is sent is delivered at once (its
 // statement commits alone).
 //
 // Its transaction commits without waiting for the WAL flush
