@@ -157,11 +157,12 @@ func (s *Subscription) end(reason string) {
 
 // Publish sends each event to every subscriber of its workspace and topic,
 // on every instance, in order. It returns once the events are handed over:
-// delivered in memory, or queued for PostgreSQL, not once they are sent
-// (the caller's answer need not wait for a round trip whose outcome it
-// cannot change: a relay that fails is logged, and its subscribers reload
-// when their link is lost). Events published together cost one relay
-// statement, not one each after the other.
+// delivered in memory, or queued for PostgreSQL, not once they are sent:
+// the caller's answer need not wait for a round trip whose outcome it
+// cannot change. A relay statement that fails is logged here, and its
+// events are lost, as any advisory event may be (package comment). Events
+// published together cost one relay statement, not one each after the
+// other.
 func (h *Hub) Publish(events ...Event) error {
 	payloads := make([]string, 0, len(events))
 	for _, e := range events {
