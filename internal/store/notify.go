@@ -35,8 +35,10 @@ var channelName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 // that carried them, from the goroutine that sent it (or before Notify
 // returns, when too much already waits: errNoticeQueueFull), and must not
 // block. A bad channel or payload is refused at once (Notify's error; done
-// is not called), and nothing of the call is queued. Inside PostgreSQL's rules, what is sent is delivered at once (its
-// statement commits alone).
+// is not called), and nothing of the call is queued. The queue keeps
+// payloads until they are sent: the caller must not change them. Inside
+// PostgreSQL's rules, what is sent is delivered at once (its statement
+// commits alone).
 //
 // Its transaction commits without waiting for the WAL flush
 // (synchronous_commit off for it alone, set_config's third argument): a
