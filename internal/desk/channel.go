@@ -122,7 +122,7 @@ func (d *Service) ReceiveEmail(ctx context.Context, wsID int64, in InboundEmail)
 		_, t, err = d.store.AddMessageThen(ctx, wsID, t.ID, nil,
 			ticket.Event{Kind: ticket.InternalNote, Body: body, Data: event.Message{Channel: "email", FromVendor: in.FromEmail}}, "",
 			nt.hook(d.attachHook(wsID, files, d.sensitiveHook(wsID, in, body, d.recordInbound(wsID, in)))))
-		nt.done(ctx, err)
+		nt.done(err)
 		return d.intakeResult(t, false, err)
 	}
 	if t.ID != 0 {
@@ -159,7 +159,7 @@ func (d *Service) receiveCustomerMessage(ctx context.Context, wsID int64, t tick
 		Write: func(t ticket.Ticket, guard store.Guard) (ticket.Ticket, error) {
 			nt := d.notifier(dir, 0) // the owner hears that the customer answered
 			_, out, err := d.store.AddMessageThen(ctx, wsID, t.ID, guard, e, "", nt.hook(d.attachHook(wsID, files, then)))
-			nt.done(ctx, err)
+			nt.done(err)
 			return out, err
 		},
 		Beside: func(own, other ticket.Ticket) (ticket.Ticket, error) {
@@ -333,7 +333,7 @@ func (d *Service) openCustomerTicket(ctx context.Context, dir Directory, in chan
 	nt := d.notifier(dir, 0) // the tier routing chose hears of a new ticket
 	t, err = d.store.CreateTicket(ctx, wsID, store.NewTicket{Ticket: t, Body: in.Body, FirstIsCustomer: true,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), InTx: nt.createHook(t, in.InTx)})
-	nt.doneCreated(ctx, t, err)
+	nt.doneCreated(t, err)
 	return t, err
 }
 

@@ -281,7 +281,7 @@ func (d *Service) addConnectorMessage(ctx context.Context, c connector.Connector
 	_, t, err = d.store.AddMessageThen(ctx, c.WorkspaceID, ticketID, nil,
 		ticket.Event{Kind: ticket.CustomerMessage, ActorCustomerID: t.CustomerID, Body: body, Data: data}, "",
 		nt.hook(d.recordConnectorInbound(c, in, false)))
-	nt.done(ctx, err)
+	nt.done(err)
 	if err != nil {
 		return Intake{}, err
 	}

@@ -175,7 +175,7 @@ func (d *Service) Escalate(ctx context.Context, a auth.Actor, id int64, in Escal
 		return ticket.CheckNotMerged(cur)
 	}, store.Move{Kind: kind, TierID: target.ID, TeamID: teamID, Data: data, CustomFields: answeredFields(dir, t, step, in.Answers),
 		Then: nt.hook(d.vendorHandoff(dir, target, summary))})
-	nt.done(ctx, err)
+	nt.done(err)
 	return t, err
 }
 

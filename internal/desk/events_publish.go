@@ -35,7 +35,7 @@ const (
 // done publishes what the change did, once it is committed; err is the
 // change's outcome, and nothing is published for a change that did not
 // happen.
-func (n *notifier) done(ctx context.Context, err error) {
+func (n *notifier) done(err error) {
 	if err != nil || n.ticket.ID == 0 {
 		return
 	}

@@ -52,7 +52,7 @@ func (d *Service) MergeTickets(ctx context.Context, a auth.Actor, targetID int64
 		Notice: mergeNotice,
 		Then:   nt.hook(chainHooks(d.emailReply(a.WorkspaceID, ticket.AgentReply), d.connectorReply(a.WorkspaceID, ticket.AgentReply))),
 	})
-	nt.done(ctx, err)
+	nt.done(err)
 	return t, err
 }
 
@@ -106,7 +106,7 @@ func (d *Service) SplitMessage(ctx context.Context, a auth.Actor, ticketID, mess
 			return ticket.CheckNotMerged(cur)
 		}, Written: &written})
 	if err == nil {
-		d.publishTimelines(ctx, a.WorkspaceID, a.AgentID, written)
+		d.publishTimelines(a.WorkspaceID, a.AgentID, written)
 	}
 	return t, err
 }
@@ -162,7 +162,7 @@ func (d *Service) LinkTickets(ctx context.Context, a auth.Actor, id, otherID int
 		return ticket.CheckLink(a, t, other)
 	})
 	if err == nil {
-		d.publishTimelines(ctx, a.WorkspaceID, a.AgentID, written)
+		d.publishTimelines(a.WorkspaceID, a.AgentID, written)
 	}
 	return l, err
 }
@@ -174,7 +174,7 @@ func (d *Service) UnlinkTickets(ctx context.Context, a auth.Actor, id, otherID i
 		return ticket.CheckLink(a, t, other)
 	})
 	if err == nil {
-		d.publishTimelines(ctx, a.WorkspaceID, a.AgentID, written)
+		d.publishTimelines(a.WorkspaceID, a.AgentID, written)
 	}
 	return l, err
 }
@@ -184,7 +184,7 @@ func (d *Service) UnlinkTickets(ctx context.Context, a auth.Actor, id, otherID i
 // or a split moves the tickets' update time, and a split opens a
 // ticket): links, unlinks and splits write on two tickets at once, where
 // the notifier follows one.
-func (d *Service) publishTimelines(ctx context.Context, wsID, actorID int64, events []ticket.Event) {
+func (d *Service) publishTimelines(wsID, actorID int64, events []ticket.Event) {
 	var order []int64
 	byTicket := map[int64]*TicketEvent{}
 	kinds := map[int64]string{}
@@ -311,7 +311,7 @@ func (d *Service) openBesideMerge(ctx context.Context, dir Directory, own, other
 			return err
 		}})
 	if err == nil {
-		d.publishTimelines(ctx, wsID, 0, linked)
+		d.publishTimelines(wsID, 0, linked)
 	}
 	return t, err
 }

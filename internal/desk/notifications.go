@@ -74,11 +74,11 @@ func (n *notifier) createHook(t ticket.Ticket, next store.TxHook) store.TxHook {
 
 // doneCreated is done for a new ticket t, whose hook may have been
 // skipped (createHook): the ticket is still published, so inboxes show it.
-func (n *notifier) doneCreated(ctx context.Context, t ticket.Ticket, err error) {
+func (n *notifier) doneCreated(t ticket.Ticket, err error) {
 	if err == nil && n.ticket.ID == 0 {
 		n.ticket, n.events = t, []ticket.Event{{TicketID: t.ID, Kind: ticket.Created}}
 	}
-	n.done(ctx, err)
+	n.done(err)
 }
 
 func (n *notifier) run(ctx context.Context, tx *store.Tx, t ticket.Ticket, events []ticket.Event) error {

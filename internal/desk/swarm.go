@@ -99,7 +99,7 @@ func (d *Service) Swarm(ctx context.Context, a auth.Actor, id int64, in Invitati
 		}
 		return nil
 	})
-	nt.done(ctx, err)
+	nt.done(err)
 	if err != nil {
 		return nil, err
 	}

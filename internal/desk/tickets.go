@@ -150,7 +150,7 @@ func (d *Service) createTicket(ctx context.Context, a auth.Actor, in NewTicket, 
 	t, err = d.store.CreateTicket(ctx, a.WorkspaceID, store.NewTicket{Ticket: t, Body: in.Body, ActorAgentID: a.AgentID,
 		Events: []ticket.Event{routed}, NewCustomer: newCustomer, Then: autoReply(dec, cust), HandedOff: handedOff,
 		FirstIsCustomer: via.fromCustomer, InTx: nt.createHook(t, via.inTx)})
-	nt.doneCreated(ctx, t, err)
+	nt.doneCreated(t, err)
 	return t, err
 }
 
@@ -362,7 +362,7 @@ func (d *Service) applyChange(ctx context.Context, a auth.Actor, dir Directory, 
 		}
 		return guard(cur)
 	}, ch)
-	nt.done(ctx, err)
+	nt.done(err)
 	return t, err
 }
 
@@ -516,7 +516,7 @@ func (d *Service) message(ctx context.Context, a auth.Actor, id int64, p post, f
 		}
 		return nil
 	}, ticket.Event{Kind: p.kind, ActorAgentID: a.AgentID, Body: p.body}, ticket.Status(p.status), ch)
-	nt.done(ctx, err)
+	nt.done(err)
 	return e, t, err
 }
 
