@@ -54,19 +54,38 @@ type batchJob struct {
 }
 
 type batcher struct {
-	s    *Store
-	jobs chan batchJob
-	quit chan struct{}
-	once sync.Once // Close may run twice (a test closes early, its cleanup again)
+	s      *Store
+	jobs   chan batchJob
+	quit   chan struct{}
+	exited chan struct{} // closed when the loop has returned
+	once   sync.Once     // Close may run twice (a test closes early, its cleanup again)
+	// timeout bounds one batch: batchTimeout (tests shorten it).
+	timeout time.Duration
+	// pipe is PostgreSQL's pipelined connection, opened at first use
+	// (batch_pg.go).
+	pipe *pipeConn
 }
 
 func newBatcher(s *Store) *batcher {
-	b := &batcher{s: s, jobs: make(chan batchJob), quit: make(chan struct{})}
-	go b.loop()
+	b := &batcher{s: s, jobs: make(chan batchJob), quit: make(chan struct{}), exited: make(chan struct{}),
+		timeout: batchTimeout}
+	go func() {
+		defer close(b.exited)
+		if s.dialect == Postgres {
+			b.loopPG()
+			return
+		}
+		b.loop()
+	}()
 	return b
 }
 
-func (b *batcher) stop() { b.once.Do(func() { close(b.quit) }) }
+// stop ends the loop once the batch it runs is answered, and waits for it
+// (on PostgreSQL the loop closes its own connection).
+func (b *batcher) stop() {
+	b.once.Do(func() { close(b.quit) })
+	<-b.exited
+}
 
 // inBatch runs fn in a write transaction shared with concurrent callers.
 // fn must use the context it is given, never the caller's: see
@@ -76,50 +95,62 @@ func (s *Store) inBatch(ctx context.Context, fn func(ctx context.Context, tx *Tx
 	if s.batch == nil {
 		return s.inTx(ctx, func(tx *Tx) error { return fn(ctx, tx) })
 	}
-	job := batchJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return s.batch.submit(batchJob{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// submit hands j to the loop and waits for its outcome.
+func (b *batcher) submit(j batchJob) error {
 	select {
-	case s.batch.jobs <- job:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.batch.quit:
+	case b.jobs <- j:
+	case <-j.ctx.Done():
+		return j.ctx.Err()
+	case <-b.quit:
 		return fmt.Errorf("store is closed")
 	}
 	// The job is in a batch now: wait for its commit even if the caller
 	// gives up, so that "acknowledged" and "stored" never disagree.
-	return <-job.done
+	return <-j.done
 }
 
 func (b *batcher) loop() {
 	for {
-		var first batchJob
-		select {
-		case first = <-b.jobs:
-		case <-b.quit:
+		first, ok := b.wait()
+		if !ok {
 			return
 		}
-		batch := []batchJob{first}
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case j := <-b.jobs:
-				batch = append(batch, j)
-			default:
-				break drain
-			}
-		}
-		b.run(batch)
+		b.run(b.collect([]batchJob{first}))
 	}
 }
 
-// run executes one batch: every job in its savepoint, then one commit.
+// wait returns the next job, or false once the batcher is stopped.
+func (b *batcher) wait() (batchJob, bool) {
+	select {
+	case j := <-b.jobs:
+		return j, true
+	case <-b.quit:
+		return batchJob{}, false
+	}
+}
+
+// collect adds to batch the jobs already waiting, up to maxBatch.
+func (b *batcher) collect(batch []batchJob) []batchJob {
+	for len(batch) < maxBatch {
+		select {
+		case j := <-b.jobs:
+			batch = append(batch, j)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// run executes one SQLite batch: every job in its savepoint, then one
+// commit.
 func (b *batcher) run(batch []batchJob) {
 	results := make([]error, len(batch))
-	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
 	defer cancel()
-	if b.s.dialect == Postgres {
-		b.runWhole(ctx, batch)
-		return
-	}
 	err := b.s.inTx(ctx, func(tx *Tx) error {
 		for i, j := range batch {
 			results[i] = runInSavepoint(ctx, tx, j)
@@ -174,35 +205,11 @@ func mergeValues(batchCtx, caller context.Context) context.Context {
 // errJobFailed stops a PostgreSQL batch at its first failing job.
 var errJobFailed = errors.New("a job of the batch failed")
 
-// runWhole executes one PostgreSQL batch: every job in one transaction
+// runWhole executes jobs (none cancelled) as one PostgreSQL transaction
 // without savepoints; if one fails, every job again in its own transaction.
-func (b *batcher) runWhole(ctx context.Context, batch []batchJob) {
-	live := batch[:0:0]
-	for _, j := range batch {
-		if err := j.ctx.Err(); err != nil { // cancelled before its turn: dropped
-			j.done <- err
-			continue
-		}
-		live = append(live, j)
-	}
-	var piped []batchJob
-	rest := live[:0:0]
-	for _, j := range live {
-		if j.piped != nil {
-			piped = append(piped, j)
-		} else {
-			rest = append(rest, j)
-		}
-	}
-	if len(piped) > 0 {
-		b.runPiped(ctx, piped)
-	}
-	live = rest
-	if len(live) == 0 {
-		return
-	}
+func (b *batcher) runWhole(ctx context.Context, jobs []batchJob) {
 	err := b.s.inTx(ctx, func(tx *Tx) error {
-		for _, j := range live {
+		for _, j := range jobs {
 			if err := j.fn(mergeValues(ctx, j.ctx), tx); err != nil {
 				return errJobFailed
 			}
@@ -210,12 +217,17 @@ func (b *batcher) runWhole(ctx context.Context, batch []batchJob) {
 		return nil
 	})
 	if errors.Is(err, errJobFailed) { // a failed commit is reported as is: it may have happened
-		for _, j := range live {
-			j.done <- b.s.inTx(ctx, func(tx *Tx) error { return j.fn(mergeValues(ctx, j.ctx), tx) })
+		for _, j := range jobs {
+			j.done <- b.runAlone(ctx, j)
 		}
 		return
 	}
-	for _, j := range live {
+	for _, j := range jobs {
 		j.done <- err
 	}
+}
+
+// runAlone runs job j in a transaction of its own.
+func (b *batcher) runAlone(ctx context.Context, j batchJob) error {
+	return b.s.inTx(ctx, func(tx *Tx) error { return j.fn(mergeValues(ctx, j.ctx), tx) })
 }

@@ -4,30 +4,44 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
-// Pipelined group commit on PostgreSQL. The batcher runs a batch's jobs one
-// after another on one connection: each statement waited for its answer
-// before the next was sent, and the transaction's begin and commit were
-// round trips of their own. On a busy machine every round trip also waits
-// for the batcher and the backend to be scheduled again, and the batch is
-// what every ticket of the workspace queues behind.
-//
-// A job that is one statement, writes nothing unless it succeeds, and
-// tells its outcome in its one row (pipedJob: intake without a hook) is
-// sent with the others of its batch in one pipeline, with no BEGIN: the
-// statements before PostgreSQL's Sync message form one implicit
-// transaction, committed at the Sync, and no caller is answered before the
-// Sync's own answer has been read (with synchronous_commit on, the commit
-// is flushed by then): one round trip and one flush per batch. A job whose statement refused it
-// (an unknown reference) wrote nothing and does not disturb the others. If
-// a statement fails, PostgreSQL rolls the whole implicit transaction back:
-// then each job runs alone, in a transaction of its own, as when a batch of
+// Pipelined group commit on PostgreSQL. A job that is one statement,
+// writes nothing unless it succeeds, and tells its outcome in its one row
+// (pipedJob: intake without a hook) is sent with the others of its batch
+// in one pipeline on the batcher's own connection (pipeConn), with no
+// BEGIN: the statements before PostgreSQL's Sync message form one
+// implicit transaction, committed at the Sync, and no caller is answered
+// before the Sync's own answer has been read (with synchronous_commit on,
+// the commit is flushed by then): one round trip and one flush per batch.
+// A job whose statement refused it (an unknown reference) wrote nothing
+// and does not disturb the others. If a statement fails, PostgreSQL rolls
+// the whole implicit transaction back, up to its Sync: then each job of
+// that batch runs alone, in a transaction of its own, as when a batch of
 // closures fails (runWhole).
+//
+// The next batch does not wait for the current one's commit. Once the
+// current batch's statements have answered, the jobs that arrived
+// meanwhile are sent behind its Sync on the same connection: PostgreSQL
+// runs them as soon as the commit is flushed, with no second backend and
+// no wait on the workspace's numbering row, while Palier reads the commit
+// and answers the current batch's callers. That turnaround was about a
+// third of a batch's cycle on the serial path (bench/README.md,
+// sixteenth and seventeenth sessions). A batch is sent behind another only
+// when nothing else has to run first: the current batch's statements all
+// answered and none of its jobs must run again alone, the new batch holds
+// no closure job, and its statements are prepared. Anything run on another
+// connection (a job alone, closures) runs with nothing in flight on the
+// pipeline, so the batcher never waits on a lock that its own uncommitted
+// pipeline holds.
+//
+// A connection lost (or the batch timeout) while a batch is on its way
+// leaves that batch's outcome unknown, and that of a batch sent behind
+// it: their callers get ErrOutcomeUnknown, and the next batch opens a new
+// connection.
 
 // pipedJob is a job as one statement.
 type pipedJob struct {
@@ -47,76 +61,227 @@ func (s *Store) inPipeline(ctx context.Context, job pipedJob) error {
 	if s.batch == nil || s.dialect != Postgres {
 		return s.inTx(ctx, func(tx *Tx) error { return job.alone(ctx, tx) })
 	}
-	j := batchJob{ctx: ctx, fn: job.alone, piped: &job, done: make(chan error, 1)}
-	select {
-	case s.batch.jobs <- j:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.batch.quit:
-		return fmt.Errorf("store is closed")
-	}
-	return <-j.done // see inBatch: acknowledged and stored never disagree
+	return s.batch.submit(batchJob{ctx: ctx, fn: job.alone, piped: &job, done: make(chan error, 1)})
 }
 
-// errPipelineFailed says a statement of the pipeline failed: nothing of it
-// was committed.
-var errPipelineFailed = errors.New("a statement of the pipeline failed")
-
-// runPiped runs jobs (all with piped set, none cancelled) as one pipeline
-// and answers each.
-func (b *batcher) runPiped(ctx context.Context, jobs []batchJob) {
-	outcomes := make([]error, len(jobs))
-	err := b.s.pipeline(ctx, jobs, outcomes)
-	for i, j := range jobs {
-		switch {
-		case errors.Is(err, errPipelineFailed) || err == nil && errors.Is(outcomes[i], errCustomerRace):
-			// Nothing of this job is stored: it runs alone.
-			j.done <- b.s.inTx(ctx, func(tx *Tx) error { return j.fn(mergeValues(ctx, j.ctx), tx) })
-		case err != nil:
-			j.done <- err // the commit failed, or may have: reported as is
-		default:
-			j.done <- outcomes[i]
-		}
-	}
+// sentBatch is a pipelined batch whose statements and Sync have been sent.
+type sentBatch struct {
+	on       *pipeConn
+	jobs     []batchJob
+	outcomes []error
+	// failed is the statement error PostgreSQL answered: it rolled the
+	// batch back.
+	failed error
+	// alone says a job's outcome asks for it to run alone.
+	alone bool
 }
 
-// pipeline sends the jobs' statements in one pipeline (one implicit
-// transaction) and reads each job's outcome into outcomes.
-func (s *Store) pipeline(ctx context.Context, jobs []batchJob, outcomes []error) error {
-	conn, err := s.write.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("%w: connect: %v", errPipelineFailed, err)
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		pc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("%w: unexpected driver connection %T", errPipelineFailed, dc)
-		}
-		batch := &pgx.Batch{}
-		for _, j := range jobs {
-			batch.Queue(j.piped.sql, j.piped.args...)
-		}
-		results := pc.Conn().SendBatch(ctx, batch)
-		var failed error
-		for i, j := range jobs {
-			outcome, err := j.piped.row(results.QueryRow())
-			if err != nil && failed == nil {
-				failed = err
+// clean says a batch may be sent behind sb's commit: its statements all
+// answered and none of its jobs runs again.
+func (sb *sentBatch) clean() bool {
+	return sb.on.lost == nil && sb.failed == nil && !sb.alone
+}
+
+// loopPG is loop on PostgreSQL: it sends a batch behind the commit of the
+// one before when it can (see above).
+func (b *batcher) loopPG() {
+	defer b.dropPipe()
+	var sent *sentBatch // on its way: statements answered, commit not read yet
+	for {
+		var batch []batchJob
+		if sent == nil {
+			b.idlePipe()
+			first, ok := b.wait()
+			if !ok {
+				return
 			}
-			outcomes[i] = outcome
+			batch = b.collect([]batchJob{first})
+		} else {
+			batch = b.collect(nil)
 		}
-		// Close reads up to the Sync's answer: the implicit transaction
-		// is committed (and flushed) or rolled back by then.
-		closeErr := results.Close()
-		if pgErr := (*pgconn.PgError)(nil); errors.As(failed, &pgErr) {
-			// PostgreSQL refused a statement: it rolled the rest back.
-			return fmt.Errorf("%w: %v", errPipelineFailed, failed)
+		sent = b.cyclePG(batch, sent)
+	}
+}
+
+// cyclePG answers sent's callers and runs batch; it returns the batch left
+// on its way, if any.
+func (b *batcher) cyclePG(batch []batchJob, sent *sentBatch) *sentBatch {
+	ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
+	defer cancel()
+	var piped, closures []batchJob
+	for _, j := range batch {
+		switch {
+		case j.ctx.Err() != nil: // cancelled before its turn: dropped
+			j.done <- j.ctx.Err()
+		case j.piped != nil:
+			piped = append(piped, j)
+		default:
+			closures = append(closures, j)
 		}
-		if failed != nil {
-			// Anything else (a connection lost) leaves the commit unknown.
-			return fmt.Errorf("%w: %w", ErrOutcomeUnknown, failed)
+	}
+	var next *sentBatch
+	if sent != nil && sent.clean() && len(piped) > 0 && len(closures) == 0 && sent.on.prepared(piped) {
+		next = b.sendPiped(ctx, piped)
+	}
+	if sent != nil {
+		b.finish(ctx, sent)
+	}
+	if len(closures) > 0 {
+		b.runWhole(ctx, closures)
+	}
+	if next == nil && len(piped) > 0 {
+		next = b.sendPiped(ctx, piped)
+	}
+	if next != nil {
+		b.readStatements(ctx, next)
+	}
+	return next
+}
+
+// sendPiped sends jobs as one pipelined batch. When the batch cannot be
+// sent (no connection), its jobs run alone, and nil is returned.
+func (b *batcher) sendPiped(ctx context.Context, jobs []batchJob) *sentBatch {
+	p, err := b.pipeFor(ctx, jobs)
+	if err != nil {
+		for _, j := range jobs { // nothing was sent
+			j.done <- b.runAlone(ctx, j)
 		}
-		return Postgres.commitError(closeErr)
-	})
+		return nil
+	}
+	sb := &sentBatch{on: p}
+	for _, j := range jobs {
+		if err := p.send(j.piped); err != nil {
+			j.done <- err // refused before anything of it was sent
+			continue
+		}
+		sb.jobs = append(sb.jobs, j)
+	}
+	sb.outcomes = make([]error, len(sb.jobs))
+	if err := p.sync(ctx); err != nil {
+		b.lose(p, err)
+	}
+	return sb
+}
+
+// readStatements reads the answers of sb's statements, up to the first
+// that failed.
+func (b *batcher) readStatements(ctx context.Context, sb *sentBatch) {
+	p := sb.on
+	if p.lost != nil {
+		return
+	}
+	defer context.AfterFunc(ctx, p.cancel)() // a wedged batch breaks the connection
+	for i, j := range sb.jobs {
+		outcome, err := p.readRow(j.piped)
+		if statementRefused(err) {
+			sb.failed = err // nothing of the batch is committed; the rest has no answer
+			return
+		}
+		if err != nil {
+			b.lose(p, err)
+			return
+		}
+		sb.outcomes[i] = outcome
+		sb.alone = sb.alone || errors.Is(outcome, errCustomerRace)
+	}
+}
+
+// finish reads sb's commit and answers its callers.
+func (b *batcher) finish(ctx context.Context, sb *sentBatch) {
+	p := sb.on
+	var commitErr error
+	if p.lost == nil {
+		stop := context.AfterFunc(ctx, p.cancel)
+		commitErr = p.readSync()
+		stop()
+		if commitErr != nil && !statementRefused(commitErr) {
+			b.lose(p, commitErr)
+		}
+	}
+	for i, j := range sb.jobs {
+		switch {
+		case p.lost != nil:
+			j.done <- fmt.Errorf("pipelined commit: %w: %w", ErrOutcomeUnknown, p.lost)
+		case commitErr != nil:
+			j.done <- Postgres.commitError(commitErr) // refused: nothing of the batch is stored
+		case sb.failed != nil || errors.Is(sb.outcomes[i], errCustomerRace):
+			j.done <- b.runAlone(ctx, j) // nothing of this job is stored
+		default:
+			j.done <- sb.outcomes[i]
+		}
+	}
+	if sb.failed != nil && !dataRefused(sb.failed) {
+		// Anything but bad data (a prepared statement the schema has
+		// outdated, say) may fail the next batch the same way: start over
+		// on a new connection, which prepares again.
+		b.dropPipe()
+	}
+}
+
+// statementRefused says err is PostgreSQL refusing a statement or a commit
+// on a connection that goes on (not a FATAL error, which ends it).
+func statementRefused(err error) bool {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && pgErr.Severity != "FATAL" && pgErr.Severity != "PANIC"
+}
+
+// dataRefused says err is PostgreSQL refusing a statement's data (SQLSTATE
+// classes 22, data exception, and 23, integrity constraint violation).
+func dataRefused(err error) bool {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && len(pgErr.Code) == 5 && (pgErr.Code[:2] == "22" || pgErr.Code[:2] == "23")
+}
+
+// pipeFor returns the batcher's connection in pipeline mode with the jobs'
+// statements prepared, opening it if needed.
+func (b *batcher) pipeFor(ctx context.Context, jobs []batchJob) (*pipeConn, error) {
+	if b.pipe != nil && b.pipe.pipeline == nil && time.Since(b.pipe.idleSince) > time.Second {
+		// Idle for a while: make sure it is still there before sending
+		// anything whose outcome a lost connection would make unknown.
+		if err := b.pipe.conn.Ping(ctx); err != nil {
+			b.dropPipe()
+		}
+	}
+	if b.pipe == nil {
+		p, err := openPipe(ctx, b.s.pgURL)
+		if err != nil {
+			return nil, err
+		}
+		b.pipe = p
+	}
+	if err := b.pipe.begin(ctx, jobs); err != nil {
+		b.dropPipe()
+		return nil, err
+	}
+	return b.pipe, nil
+}
+
+// lose marks p's connection lost with err, closes it, and forgets it.
+func (b *batcher) lose(p *pipeConn, err error) {
+	if p.lost == nil {
+		p.lost = err
+	}
+	p.close()
+	if b.pipe == p {
+		b.pipe = nil
+	}
+}
+
+// dropPipe closes the batcher's connection, if any.
+func (b *batcher) dropPipe() {
+	if b.pipe != nil {
+		b.pipe.close()
+		b.pipe = nil
+	}
+}
+
+// idlePipe takes the connection out of pipeline mode while no batch is on
+// its way, so that it can be checked when the next one comes.
+func (b *batcher) idlePipe() {
+	if b.pipe == nil || b.pipe.pipeline == nil {
+		return
+	}
+	if err := b.pipe.leavePipeline(); err != nil {
+		b.dropPipe()
+	}
 }

@@ -45,6 +45,8 @@ type Store struct {
 	read  *pool
 	// batch groups concurrent ticket creations into one commit.
 	batch *batcher
+	// pgURL is PostgreSQL's address, for the batcher's own connection.
+	pgURL string
 	now   func() time.Time
 	// outage rate-limits the log of database unavailability (unavailable.go).
 	outage outageLog
@@ -214,7 +216,7 @@ func openPostgres(ctx context.Context, u string, readers int) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	s := &Store{dialect: Postgres, write: newPool(w, false), read: newPool(r, false), now: time.Now}
+	s := &Store{dialect: Postgres, write: newPool(w, false), read: newPool(r, false), now: time.Now, pgURL: u}
 	s.fresh.init()
 	s.batch = newBatcher(s)
 	return s, nil
