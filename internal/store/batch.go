@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -62,8 +63,10 @@ type batcher struct {
 	// timeout bounds one batch: batchTimeout (tests shorten it).
 	timeout time.Duration
 	// pipe is PostgreSQL's pipelined connection, opened at first use
-	// (batch_pg.go).
-	pipe *pipeConn
+	// (batch_pg.go); stacked counts the batches sent on it behind another
+	// one's commit.
+	pipe    *pipeConn
+	stacked atomic.Int64
 }
 
 func newBatcher(s *Store) *batcher {

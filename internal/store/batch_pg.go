@@ -121,7 +121,9 @@ func (b *batcher) cyclePG(batch []batchJob, sent *sentBatch) *sentBatch {
 	}
 	var next *sentBatch
 	if sent != nil && sent.clean() && len(piped) > 0 && len(closures) == 0 && sent.on.prepared(piped) {
-		next = b.sendPiped(ctx, piped)
+		if next = b.sendPiped(ctx, piped); next != nil {
+			b.stacked.Add(1)
+		}
 	}
 	if sent != nil {
 		b.finish(ctx, sent)
