@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -262,6 +263,9 @@ func (b *batcher) pipeFor(ctx context.Context, jobs []batchJob) (*pipeConn, erro
 func (b *batcher) lose(p *pipeConn, err error) {
 	if p.lost == nil {
 		p.lost = err
+		// Each caller's failure is logged where it is answered; this says
+		// why, once.
+		slog.Warn("store: ticket intake's connection lost; the batches on their way have an unknown outcome, the next opens a new connection", "err", err)
 	}
 	p.close()
 	if b.pipe == p {
