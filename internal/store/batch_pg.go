@@ -125,6 +125,7 @@ func (b *batcher) cyclePG(batch []batchJob, sent *sentBatch) *sentBatch {
 		if next = b.sendPiped(ctx, piped); next != nil {
 			b.stacked.Add(1)
 		}
+		piped = nil // sent, or answered
 	}
 	if sent != nil {
 		b.finish(ctx, sent)
@@ -132,7 +133,7 @@ func (b *batcher) cyclePG(batch []batchJob, sent *sentBatch) *sentBatch {
 	if len(closures) > 0 {
 		b.runWhole(ctx, closures)
 	}
-	if next == nil && len(piped) > 0 {
+	if len(piped) > 0 {
 		next = b.sendPiped(ctx, piped)
 	}
 	if next != nil {
