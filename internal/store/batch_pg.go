@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -214,10 +215,9 @@ func (b *batcher) finish(ctx context.Context, sb *sentBatch) {
 			j.done <- sb.outcomes[i]
 		}
 	}
-	if sb.failed != nil && !dataRefused(sb.failed) {
-		// Anything but bad data (a prepared statement the schema has
-		// outdated, say) may fail the next batch the same way: start over
-		// on a new connection, which prepares again.
+	if statementOutdated(sb.failed) {
+		// It would fail every batch the same way: start over on a new
+		// connection, which prepares again.
 		b.dropPipe()
 	}
 }
@@ -229,11 +229,15 @@ func statementRefused(err error) bool {
 	return ok && pgErr.Severity != "FATAL" && pgErr.Severity != "PANIC"
 }
 
-// dataRefused says err is PostgreSQL refusing a statement's data (SQLSTATE
-// classes 22, data exception, and 23, integrity constraint violation).
-func dataRefused(err error) bool {
+// statementOutdated says err is PostgreSQL refusing a prepared statement
+// itself, as a schema changed since it was prepared makes it (SQLSTATE
+// 0A000 "cached plan must not change result type", 26000 no such
+// statement, class 42 an undefined table or column), rather than one
+// batch's data (class 22 or 23) or its moment (class 40, a deadlock with
+// another instance's batch).
+func statementOutdated(err error) bool {
 	pgErr, ok := errors.AsType[*pgconn.PgError](err)
-	return ok && len(pgErr.Code) == 5 && (pgErr.Code[:2] == "22" || pgErr.Code[:2] == "23")
+	return ok && (pgErr.Code == "0A000" || pgErr.Code == "26000" || strings.HasPrefix(pgErr.Code, "42"))
 }
 
 // pipeFor returns the batcher's connection in pipeline mode with the jobs'
