@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/palier/palier/internal/customer"
 	"github.com/palier/palier/internal/store"
 	"github.com/palier/palier/internal/store/storetest"
 	"github.com/palier/palier/internal/ticket"
@@ -212,5 +213,80 @@ func TestWedgedBatchIsReportedUnknownAndTheNextGoesThrough(t *testing.T) {
 	numbers := storedNumbers(t, s, f.WS.ID, 0)
 	if !slices.Contains(numbers, created.Number) {
 		t.Errorf("numbers %v lack the acknowledged %d", numbers, created.Number)
+	}
+}
+
+// Several Palier instances on one database, as a scale-out runs: each has
+// its own batcher and pipelined connection, and their batches contend for
+// the workspace's numbering row and for new customers arriving on both at
+// once (the same addresses). Every ticket is stored once, numbers follow
+// each other, and each address makes one customer, whom its tickets share.
+func TestTwoInstancesTakeInTicketsTogether(t *testing.T) {
+	url := storetest.NewURL(t, store.Postgres)
+	a := storetest.OpenURL(t, url)
+	b := storetest.OpenURL(t, url)
+	f := storetest.Seed(t, a)
+	ctx := t.Context()
+	seeded := storedNumbers(t, a, f.WS.ID, 0)
+	last := seeded[len(seeded)-1]
+	const writers, each, addresses = 8, 20, 6
+	var (
+		mu      sync.Mutex
+		created []ticket.Ticket
+		emails  []string
+		wg      sync.WaitGroup
+	)
+	for w := range 2 * writers {
+		s := []*store.Store{a, b}[w%2]
+		wg.Go(func() {
+			for i := range each {
+				n := store.NewTicket{Ticket: ticket.Ticket{Subject: fmt.Sprintf("Deux instances %d-%d", w, i), Channel: "email",
+					TierID: f.Tier["L1"].ID, Language: "fr"}, Body: "Bonjour", FirstIsCustomer: true}
+				email := ""
+				if i%2 == 0 {
+					email = fmt.Sprintf("commun%d@deux.example", (w+i)%addresses)
+					n.NewCustomer = &customer.Customer{Name: "Client commun", Email: email, Language: "fr"}
+				} else {
+					n.Ticket.CustomerID = f.Customer["alice"].ID
+				}
+				c, err := s.CreateTicket(ctx, f.WS.ID, n)
+				if err != nil {
+					t.Errorf("writer %d ticket %d: %v", w, i, err)
+					continue
+				}
+				mu.Lock()
+				created, emails = append(created, c), append(emails, email)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	stored := storedNumbers(t, a, f.WS.ID, last)
+	if len(stored) != len(created) {
+		t.Errorf("%d tickets stored, %d acknowledged", len(stored), len(created))
+	}
+	for i, n := range stored {
+		if n != last+int64(i)+1 {
+			t.Fatalf("stored number %d where %d was due: a gap or a repeat", n, last+int64(i)+1)
+		}
+	}
+	customerOf := map[string]int64{}
+	for i, c := range created {
+		if emails[i] == "" {
+			continue
+		}
+		if id, seen := customerOf[emails[i]]; seen && id != c.CustomerID {
+			t.Errorf("%s made two customers: %d and %d", emails[i], id, c.CustomerID)
+		}
+		customerOf[emails[i]] = c.CustomerID
+	}
+	for email := range customerOf {
+		found, err := b.Customers(ctx, f.WS.ID, email, 0, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(slices.DeleteFunc(found, func(c customer.Customer) bool { return c.Email != email })); n != 1 {
+			t.Errorf("%s: %d customers, want 1", email, n)
+		}
 	}
 }
