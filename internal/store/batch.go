@@ -36,10 +36,12 @@ import (
 // batch roll back and each of its jobs run again in a transaction of its
 // own, so a job's outcome never depends on its neighbours. Jobs that are
 // one statement are not even run one after another: batch_pg.go pipelines
-// them.
+// them, and sends the next batch behind the current one's commit.
 
 // batchTimeout bounds one batch (a wedged disk); when it fires the whole
-// batch fails and is reported failed, which is the truth.
+// batch fails and is reported failed, which is the truth; on PostgreSQL's
+// pipeline its outcome is reported unknown (ErrOutcomeUnknown), since
+// statements already sent may still commit.
 const batchTimeout = 30 * time.Second
 
 // maxBatch bounds a batch so one commit never holds many callers for long.
