@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,15 +75,16 @@ type sentBatch struct {
 	// failed is the statement error PostgreSQL answered: it rolled the
 	// batch back.
 	failed error
-	// alone says a job's outcome asks for it to run alone.
-	alone bool
 }
 
 // clean says a batch may be sent behind sb's commit: its statements all
 // answered and none of its jobs runs again.
 func (sb *sentBatch) clean() bool {
-	return sb.on.lost == nil && sb.failed == nil && !sb.alone
+	return sb.on.lost == nil && sb.failed == nil && !slices.ContainsFunc(sb.outcomes, runsAlone)
 }
+
+// runsAlone says a job's outcome asks for it to run again alone.
+func runsAlone(outcome error) bool { return errors.Is(outcome, errCustomerRace) }
 
 // loopPG is loop on PostgreSQL: it sends a batch behind the commit of the
 // one before when it can (see above).
@@ -175,7 +177,7 @@ func (b *batcher) readStatements(ctx context.Context, sb *sentBatch) {
 	if p.lost != nil {
 		return
 	}
-	defer context.AfterFunc(ctx, p.cancel)() // a wedged batch breaks the connection
+	defer p.watch(ctx)()
 	for i, j := range sb.jobs {
 		outcome, err := p.readRow(j.piped)
 		if statementRefused(err) {
@@ -187,7 +189,6 @@ func (b *batcher) readStatements(ctx context.Context, sb *sentBatch) {
 			return
 		}
 		sb.outcomes[i] = outcome
-		sb.alone = sb.alone || errors.Is(outcome, errCustomerRace)
 	}
 }
 
@@ -196,9 +197,7 @@ func (b *batcher) finish(ctx context.Context, sb *sentBatch) {
 	p := sb.on
 	var commitErr error
 	if p.lost == nil {
-		stop := context.AfterFunc(ctx, p.cancel)
-		commitErr = p.readSync()
-		stop()
+		commitErr = p.readSync(ctx)
 		if commitErr != nil && !statementRefused(commitErr) {
 			b.lose(p, commitErr)
 		}
@@ -209,7 +208,7 @@ func (b *batcher) finish(ctx context.Context, sb *sentBatch) {
 			j.done <- fmt.Errorf("pipelined commit: %w: %w", ErrOutcomeUnknown, p.lost)
 		case commitErr != nil:
 			j.done <- Postgres.commitError(commitErr) // refused: nothing of the batch is stored
-		case sb.failed != nil || errors.Is(sb.outcomes[i], errCustomerRace):
+		case sb.failed != nil || runsAlone(sb.outcomes[i]):
 			j.done <- b.runAlone(ctx, j) // nothing of this job is stored
 		default:
 			j.done <- sb.outcomes[i]
@@ -266,12 +265,13 @@ func (b *batcher) pipeFor(ctx context.Context, jobs []batchJob) (*pipeConn, erro
 
 // lose marks p's connection lost with err, closes it, and forgets it.
 func (b *batcher) lose(p *pipeConn, err error) {
-	if p.lost == nil {
-		p.lost = err
-		// Each caller's failure is logged where it is answered; this says
-		// why, once.
-		slog.Warn("store: ticket intake's connection lost; the batches on their way have an unknown outcome, the next opens a new connection", "err", err)
+	if p.lost != nil {
+		return // closed already
 	}
+	p.lost = err
+	// Each caller's failure is logged where it is answered; this says why,
+	// once.
+	slog.Warn("store: ticket intake's connection lost; the batches on their way have an unknown outcome, the next opens a new connection", "err", err)
 	p.close()
 	if b.pipe == p {
 		b.pipe = nil

@@ -158,11 +158,17 @@ func (p *pipeConn) encode(st *pipedStatement, args []any) ([][]byte, error) {
 // sync sends the queued statements and a Sync, which ends their implicit
 // transaction.
 func (p *pipeConn) sync(ctx context.Context) error {
-	defer context.AfterFunc(ctx, p.cancel)()
+	defer p.watch(ctx)()
 	if err := p.pipeline.Sync(); err != nil {
 		return fmt.Errorf("send pipelined batch: %w", err)
 	}
 	return nil
+}
+
+// watch breaks the connection if ctx (a batch's time) ends before the
+// returned stop is called: a wedged batch must not hold the batcher.
+func (p *pipeConn) watch(ctx context.Context) (stop func() bool) {
+	return context.AfterFunc(ctx, p.cancel)
 }
 
 // readRow reads the next statement's answer with job's row function.
@@ -179,7 +185,8 @@ func (p *pipeConn) readRow(job *pipedJob) (outcome, err error) {
 }
 
 // readSync reads the answer to a batch's Sync: its commit.
-func (p *pipeConn) readSync() error {
+func (p *pipeConn) readSync(ctx context.Context) error {
+	defer p.watch(ctx)()
 	res, err := p.pipeline.GetResults()
 	if err != nil {
 		return err

@@ -76,6 +76,28 @@ func storedNumbers(t *testing.T, s *store.Store, wsID, after int64) []int64 {
 	return numbers
 }
 
+// lastNumber is the workspace's highest ticket number (its fixture holds
+// tickets).
+func lastNumber(t *testing.T, s *store.Store, wsID int64) int64 {
+	t.Helper()
+	numbers := storedNumbers(t, s, wsID, 0)
+	if len(numbers) == 0 {
+		t.Fatal("the workspace holds no ticket")
+	}
+	return numbers[len(numbers)-1]
+}
+
+// wantNumbersFollow fails unless numbers (in order) follow last one by
+// one, with no gap and no repeat.
+func wantNumbersFollow(t *testing.T, numbers []int64, last int64) {
+	t.Helper()
+	for i, n := range numbers {
+		if n != last+int64(i)+1 {
+			t.Fatalf("stored number %d where %d was due: a gap or a repeat", n, last+int64(i)+1)
+		}
+	}
+}
+
 // A connection that broke while idle (the database restarted overnight) is
 // found out before a batch is sent on it: the ticket is simply stored.
 func TestBatcherReconnectsAfterItsIdleConnectionEnded(t *testing.T) {
@@ -108,11 +130,7 @@ func TestBatcherConnectionEndedUnderLoad(t *testing.T) {
 	s := storetest.Open(t, store.Postgres)
 	f := storetest.Seed(t, s)
 	ctx := t.Context()
-	seeded := storedNumbers(t, s, f.WS.ID, 0)
-	if len(seeded) == 0 {
-		t.Fatal("the fixture holds no ticket")
-	}
-	last := seeded[len(seeded)-1]
+	last := lastNumber(t, s, f.WS.ID)
 	var (
 		mu      sync.Mutex
 		acked   []ticket.Ticket
@@ -155,11 +173,7 @@ func TestBatcherConnectionEndedUnderLoad(t *testing.T) {
 		}
 	}
 	stored := storedNumbers(t, s, f.WS.ID, last)
-	for i, n := range stored {
-		if n != last+int64(i)+1 {
-			t.Fatalf("stored number %d where %d was due: a gap or a repeat", n, last+int64(i)+1)
-		}
-	}
+	wantNumbersFollow(t, stored, last)
 	if len(stored) < len(acked) || len(stored) > len(acked)+unknown {
 		t.Errorf("%d tickets stored for %d acknowledged and %d unknown", len(stored), len(acked), unknown)
 	}
@@ -227,8 +241,7 @@ func TestTwoInstancesTakeInTicketsTogether(t *testing.T) {
 	b := storetest.OpenURL(t, url)
 	f := storetest.Seed(t, a)
 	ctx := t.Context()
-	seeded := storedNumbers(t, a, f.WS.ID, 0)
-	last := seeded[len(seeded)-1]
+	last := lastNumber(t, a, f.WS.ID)
 	const writers, each, addresses = 8, 20, 6
 	var (
 		mu      sync.Mutex
@@ -265,11 +278,7 @@ func TestTwoInstancesTakeInTicketsTogether(t *testing.T) {
 	if len(stored) != len(created) {
 		t.Errorf("%d tickets stored, %d acknowledged", len(stored), len(created))
 	}
-	for i, n := range stored {
-		if n != last+int64(i)+1 {
-			t.Fatalf("stored number %d where %d was due: a gap or a repeat", n, last+int64(i)+1)
-		}
-	}
+	wantNumbersFollow(t, stored, last)
 	customerOf := map[string]int64{}
 	for i, c := range created {
 		if emails[i] == "" {
