@@ -39,7 +39,9 @@ import (
 // PALIER_BENCH_EXPLAIN=1 prints the query plans of the kept combinations
 // instead of timing them (EXPLAIN ANALYZE on PostgreSQL), and
 // PALIER_BENCH_EXPLAIN=generic the generic plan of each seek PostgreSQL
-// plans without its values (explainSeeks);
+// plans without its values (explainSeeks), and PALIER_BENCH_EXPLAIN=
+// buffers runs each seek as a page does and prints the buffers it read,
+// the combinations reading most first (seekBuffers);
 // PALIER_BENCH_WARM=1 asks each combination once from each client,
 // untimed, before timing it (warmCombos);
 // PALIER_BENCH_FULL=1 takes every pair of values of two filters rather
@@ -55,6 +57,10 @@ import (
 func BenchmarkTicketListMatrix(b *testing.B) {
 	eachLoaded(b, func(b *testing.B, db *benchDB) {
 		combos := benchCombos(b, db)
+		if os.Getenv("PALIER_BENCH_EXPLAIN") == "buffers" {
+			seekBuffers(b, db, combos)
+			return
+		}
 		if e := os.Getenv("PALIER_BENCH_EXPLAIN"); e == "1" || e == "generic" {
 			for _, c := range combos {
 				explainCombo(b, db, c)

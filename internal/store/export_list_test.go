@@ -1,5 +1,7 @@
 package store
 
+import "slices"
+
 // ListQuery exposes the page query for plan checks in tests.
 func (f Filter) ListQuery(d Dialect, wsID int64, cursor string, limit int) (string, []any, error) {
 	return f.listQuery(d, wsID, cursor, limit)
@@ -17,18 +19,25 @@ func (f Filter) CountQuery(d Dialect, wsID int64, max int) (string, []any) {
 // seeks as (seekedPage) with a generic plan, each with its own parameters;
 // none for a page of one seek.
 func (f Filter) ListSeeks(d Dialect, wsID int64, cursor string, limit int) ([]string, [][]any, []string, error) {
+	queries, args, index, valued, err := f.AllListSeeks(d, wsID, cursor, limit)
+	for i := len(valued) - 1; i >= 0; i-- {
+		if valued[i] {
+			queries, args, index = slices.Delete(queries, i, i+1), slices.Delete(args, i, i+1), slices.Delete(index, i, i+1)
+		}
+	}
+	return queries, args, index, err
+}
+
+// AllListSeeks is ListSeeks with the seeks planned for their values too,
+// each marked in valued.
+func (f Filter) AllListSeeks(d Dialect, wsID int64, cursor string, limit int) (queries []string, args [][]any, index []string, valued []bool, err error) {
 	p, err := f.pageSeeks(d, wsID, cursor, limit, true)
 	if err != nil || p.single != "" {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	var queries, index []string
-	var args [][]any
 	for i, k := range p.keys {
-		if p.valued[i] {
-			continue
-		}
 		q, a := ownParams(k, p.args)
 		queries, args, index = append(queries, q), append(args, a), append(index, p.index[i])
 	}
-	return queries, args, index, nil
+	return queries, args, index, p.valued, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -80,6 +81,12 @@ func TestTicketListSeekPlans(t *testing.T) {
 // parameters' values (force_generic_plan, as seekedPage asks), run with
 // args.
 func genericPlan(ctx context.Context, conn *sql.Conn, query string, args []any) (pgPlan, string, error) {
+	return preparedPlan(ctx, conn, query, args, "force_generic_plan", "EXPLAIN (FORMAT JSON)")
+}
+
+// preparedPlan explains query prepared and run with args under the plan
+// cache mode, with explain ("EXPLAIN (…)").
+func preparedPlan(ctx context.Context, conn *sql.Conn, query string, args []any, mode, explain string) (pgPlan, string, error) {
 	lits := make([]string, len(args))
 	for i, a := range args {
 		switch v := a.(type) {
@@ -95,7 +102,7 @@ func genericPlan(ctx context.Context, conn *sql.Conn, query string, args []any) 
 			return pgPlan{}, "", fmt.Errorf("parameter %d: unexpected %T", i+1, a)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = force_generic_plan"); err != nil {
+	if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = "+mode); err != nil {
 		return pgPlan{}, "", err
 	}
 	if _, err := conn.ExecContext(ctx, "PREPARE list_seek AS "+query); err != nil {
@@ -103,7 +110,7 @@ func genericPlan(ctx context.Context, conn *sql.Conn, query string, args []any) 
 	}
 	defer conn.ExecContext(ctx, "DEALLOCATE list_seek") //nolint:errcheck // the next PREPARE reports a statement left
 	var raw string
-	if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) EXECUTE list_seek("+strings.Join(lits, ", ")+")").Scan(&raw); err != nil {
+	if err := conn.QueryRowContext(ctx, explain+" EXECUTE list_seek("+strings.Join(lits, ", ")+")").Scan(&raw); err != nil {
 		return pgPlan{}, "", err
 	}
 	plan, err := pgPlanOf(raw)
@@ -181,6 +188,78 @@ func planScans(n pgPlan) []string {
 	}
 	for _, c := range n.Plans {
 		out = append(out, planScans(c)...)
+	}
+	return out
+}
+
+// seekBuffers runs, for PALIER_BENCH_EXPLAIN=buffers, each seek of each
+// combination's PostgreSQL page as seekedPage plans it (without its values,
+// or for them) and prints the shared buffers the seeks read, the
+// combinations reading most first, with each seek's scans: the rows each
+// read (all loops) and dropped by a filter. Buffers read do not depend on
+// the machine's speed of the moment, which timings on a shared VM do.
+// (A phased priority page's second round is counted with the first.)
+func seekBuffers(b *testing.B, db *benchDB, combos []listCombo) {
+	ctx := b.Context()
+	conn, err := db.s.DB().Conn(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SET jit = off"); err != nil {
+		b.Fatal(err)
+	}
+	type combo struct {
+		name   string
+		hits   int64
+		detail strings.Builder
+	}
+	var out []*combo
+	for _, c := range combos {
+		seeks, args, _, valued, err := c.filter.AllListSeeks(db.s.Dialect(), db.f.WS.ID, c.cursor, 50)
+		if err != nil {
+			continue
+		}
+		r := &combo{name: c.name}
+		for i, q := range seeks {
+			mode := "force_generic_plan"
+			if valued[i] {
+				mode = "force_custom_plan"
+			}
+			plan, _, err := preparedPlan(ctx, conn, q, args[i], mode, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)")
+			if err != nil {
+				b.Fatalf("%s: %v\n%s", c.name, err, q)
+			}
+			r.hits += plan.Hits + plan.Reads
+			fmt.Fprintf(&r.detail, "    seek %d: %d buffers, %.0f rows [%s]\n", i, plan.Hits+plan.Reads, plan.Rows*plan.Loops, strings.Join(analyzedScans(plan), " "))
+		}
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(x, y *combo) int { return cmp.Compare(y.hits, x.hits) })
+	show := envInt("PALIER_BENCH_SHOW", 30)
+	var total int64
+	for i, r := range out {
+		total += r.hits
+		if i < show {
+			fmt.Fprintf(os.Stderr, "%7d buffers  %s\n%s", r.hits, r.name, r.detail.String())
+		}
+	}
+	fmt.Fprintf(os.Stderr, "%d combinations, %d buffers summed\n", len(out), total)
+}
+
+// analyzedScans lists the scans of an analyzed plan: node, index, rows
+// read over all loops, and rows its filter dropped.
+func analyzedScans(n pgPlan) []string {
+	var out []string
+	if strings.Contains(n.Node, "Scan") && n.Node != "Values Scan" {
+		s := fmt.Sprintf("%s:%s rows=%.0f", n.Node, cmp.Or(n.Index, n.Relation), n.Rows*n.Loops)
+		if n.Removed > 0 {
+			s += fmt.Sprintf(" dropped=%.0f", n.Removed*n.Loops)
+		}
+		out = append(out, s)
+	}
+	for _, c := range n.Plans {
+		out = append(out, analyzedScans(c)...)
 	}
 	return out
 }

@@ -186,6 +186,12 @@ type pgPlan struct {
 	Index    string   `json:"Index Name"`
 	Cond     string   `json:"Index Cond"`
 	Plans    []pgPlan `json:"Plans"`
+	// Filled by EXPLAIN (ANALYZE, BUFFERS) only.
+	Hits    int64   `json:"Shared Hit Blocks"`
+	Reads   int64   `json:"Shared Read Blocks"`
+	Rows    float64 `json:"Actual Rows"`
+	Loops   float64 `json:"Actual Loops"`
+	Removed float64 `json:"Rows Removed by Filter"`
 }
 
 // postgresTableSort returns the plan when PostgreSQL sorts rows it reads
