@@ -345,8 +345,8 @@ func (s *Store) bulkTickets(ctx context.Context, tx *Tx, g *generator, from, n i
 		bulkTable{"tickets", "id, workspace_id, number, subject, status, active, priority, request_type_id, channel, tier_id, team_id, " +
 			"owner_id, customer_id, language, sensitive, tags, escalation_count, created_at, updated_at, first_response_at, solved_at"},
 		bulkTable{"events", "workspace_id, ticket_id, kind, actor_agent_id, actor_customer_id, body, data, data_version, created_at"},
-		bulkTable{"ticket_collaborators", "ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id, ticket_owner_id, ticket_request_type_id"},
-		bulkTable{"ticket_handoffs", "ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id, ticket_owner_id, ticket_request_type_id"})
+		bulkTable{"ticket_collaborators", "ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id, ticket_owner_id, ticket_request_type_id, ticket_status, ticket_sensitive"},
+		bulkTable{"ticket_handoffs", "ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id, ticket_owner_id, ticket_request_type_id, ticket_status, ticket_sensitive"})
 	if err != nil {
 		return err
 	}
@@ -380,16 +380,16 @@ func (s *Store) bulkTickets(ctx context.Context, tx *Tx, g *generator, from, n i
 			}
 		}
 		// Swarm and hand-off rows carry the ticket's sort keys, tier, team,
-		// owner and request type (migrations 0053–0056, 0061), as the
-		// store's own inserts copy them.
+		// owner, request type, status and sensitivity (migrations
+		// 0053–0056, 0061, 0087), as the store's own inserts copy them.
 		if bt.collaborator != 0 {
-			if err := collabs.add(bt.id, bt.collaborator, bt.owner, bt.collabAt, bt.status.Active(), int(bt.priority), bt.updated, bt.tier, nullID(bt.team), nullID(bt.owner), nullID(bt.requestType)); err != nil {
+			if err := collabs.add(bt.id, bt.collaborator, bt.owner, bt.collabAt, bt.status.Active(), int(bt.priority), bt.updated, bt.tier, nullID(bt.team), nullID(bt.owner), nullID(bt.requestType), string(bt.status), bt.sensitive); err != nil {
 				return err
 			}
 			st.Collaborators++
 		}
 		for _, h := range bt.handoffs {
-			if err := handoffs.add(bt.id, h.agent, h.at, bt.status.Active(), int(bt.priority), bt.updated, bt.tier, nullID(bt.team), nullID(bt.owner), nullID(bt.requestType)); err != nil {
+			if err := handoffs.add(bt.id, h.agent, h.at, bt.status.Active(), int(bt.priority), bt.updated, bt.tier, nullID(bt.team), nullID(bt.owner), nullID(bt.requestType), string(bt.status), bt.sensitive); err != nil {
 				return err
 			}
 			st.Handoffs++

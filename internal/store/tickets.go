@@ -258,12 +258,12 @@ func (s *Store) createTicketOneStatement(ctx context.Context, wsID int64, n NewT
 
 // insertHandoff records that an agent handed a ticket off; handing the
 // same ticket off again only moves the time. The row takes the ticket's
-// sort keys, tier, team, owner and request type as they are (migrations
-// 0053–0056, 0061; a trigger keeps them after).
+// sort keys, tier, team, owner, request type, status and sensitivity as
+// they are (migrations 0053–0056, 0061, 0087; a trigger keeps them after).
 func insertHandoff(ctx context.Context, tx *Tx, ticketID, agentID int64, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id, ticket_owner_id,
-		ticket_request_type_id)
-		SELECT id, $2, $3, active, priority, updated_at, tier_id, team_id, owner_id, request_type_id FROM tickets WHERE id = $1
+		ticket_request_type_id, ticket_status, ticket_sensitive)
+		SELECT id, $2, $3, active, priority, updated_at, tier_id, team_id, owner_id, request_type_id, status, sensitive FROM tickets WHERE id = $1
 		ON CONFLICT (ticket_id, agent_id) DO UPDATE SET handed_at = excluded.handed_at`, ticketID, agentID, ms(now))
 	if err != nil {
 		return fmt.Errorf("record hand-off: %w", err)
@@ -758,12 +758,12 @@ func (s *Store) AddCollaborators(ctx context.Context, wsID, ticketID, byID int64
 }
 
 func (s *Store) insertCollaborator(ctx context.Context, tx *Tx, wsID, ticketID, agentID, byID int64, inv Invitation, now time.Time) (ticket.Event, error) {
-	// The row takes the ticket's sort keys, tier, team, owner and request
-	// type as they are (migrations 0053–0056, 0061; a trigger keeps them
-	// after).
+	// The row takes the ticket's sort keys, tier, team, owner, request
+	// type, status and sensitivity as they are (migrations 0053–0056,
+	// 0061, 0087; a trigger keeps them after).
 	if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_collaborators (ticket_id, agent_id, added_by, added_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id,
-		ticket_team_id, ticket_owner_id, ticket_request_type_id)
-		SELECT id, $2, $3, $4, active, priority, updated_at, tier_id, team_id, owner_id, request_type_id FROM tickets WHERE id = $1`,
+		ticket_team_id, ticket_owner_id, ticket_request_type_id, ticket_status, ticket_sensitive)
+		SELECT id, $2, $3, $4, active, priority, updated_at, tier_id, team_id, owner_id, request_type_id, status, sensitive FROM tickets WHERE id = $1`,
 		ticketID, agentID, nullID(byID), ms(now)); err != nil {
 		return ticket.Event{}, fmt.Errorf("add collaborator: %w", err)
 	}

@@ -95,8 +95,8 @@ const intakeStatement = `WITH ok AS (
   ORDER BY e.ord
 ), ho AS (
   INSERT INTO ticket_handoffs (ticket_id, agent_id, handed_at, ticket_active, ticket_priority, ticket_updated_at, ticket_tier_id, ticket_team_id, ticket_owner_id,
-    ticket_request_type_id)
-  SELECT t.id, $28, $22, $15, $16, $22, $3, NULLIF($4, 0), NULLIF($5, 0), NULLIF($6, 0) FROM t WHERE $28::bigint <> 0
+    ticket_request_type_id, ticket_status, ticket_sensitive)
+  SELECT t.id, $28, $22, $15, $16, $22, $3, NULLIF($4, 0), NULLIF($5, 0), NULLIF($6, 0), $14, $19 FROM t WHERE $28::bigint <> 0
 ), doc AS (
   INSERT INTO ticket_search (ticket_id, search, access)
   SELECT t.id, setweight(to_tsvector('simple', $30), 'A') || setweight(to_tsvector('simple', $31), 'B'),

@@ -110,7 +110,7 @@ func (s *Store) listPage(ctx context.Context, wsID int64, f Filter, cursor strin
 		case p.single != "":
 			return s.listedPage(ctx, p.single, limit+1, p.args...)
 		case slices.Contains(p.valued, false):
-			return s.seekedPage(ctx, f, p, limit)
+			return s.seekedPage(ctx, wsID, f, p, limit)
 		}
 		// Every seek planned for its values: the union reads them and the
 		// page in one statement.
@@ -190,6 +190,10 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 	var index, foldIndex []string
 	var phase, foldPhase []int
 	var single string
+	// singleKeys is the page's one seek of an agent's swarms or hand-offs
+	// on PostgreSQL, whose rows hold copies of the tickets' columns, not
+	// the tickets (idDriver.from): its page reads them by id.
+	var singleKeys string
 	seeks := 0
 	for _, br := range branches {
 		parts, order := parts, order
@@ -281,6 +285,9 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 				seeks++
 				single, _ = sel(ticketColumns, sk, false)
 				key, pinned := sel(cols.keys(f.Sort), sk, pin)
+				if singleKeys = ""; d == Postgres && sk.driver() != "" {
+					singleKeys = key
+				}
 				if foldable {
 					folds = append(folds, key)
 					foldIndex, foldValued, foldPhase = append(foldIndex, sk.seekIndex(f.Sort)), append(foldValued, valued), append(foldPhase, ph)
@@ -292,6 +299,9 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 		}
 	}
 	if seeks == 1 {
+		if singleKeys != "" {
+			single = f.unionQuery(d, []string{singleKeys}, lim)
+		}
 		return pageSeeks{single: single, args: q.args, lim: lim}, nil
 	}
 	return pageSeeks{keys: append(keys, folds...), valued: append(plans, foldValued...), index: append(index, foldIndex...), phase: append(phase, foldPhase...), args: q.args, lim: lim}, nil
@@ -324,7 +334,7 @@ func (f Filter) unionQuery(d Dialect, keys []string, lim string) string {
 		join = "JOIN"
 	}
 	return `SELECT ` + ticketColumns + ` FROM (SELECT * FROM (` + strings.Join(keys, ` UNION `) + `) AS u ORDER BY ` + pageOrder + ` LIMIT ` + lim +
-		`) AS page ` + join + ` tickets ON tickets.id = page.k_id`
+		`) AS page ` + join + ` tickets ON tickets.id = page.k_id WHERE tickets.workspace_id = $1`
 }
 
 // sqliteParams is a SQLite query with its parameters unplanned

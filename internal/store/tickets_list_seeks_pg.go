@@ -50,7 +50,7 @@ type seekKey struct{ id, key int64 }
 
 // seekedPage reads a page of p's seeks: their keys in one round trip, the
 // page's tickets by id and their collaborators and hand-offs in a second.
-func (s *Store) seekedPage(ctx context.Context, f Filter, p pageSeeks, limit int) ([]ticket.Ticket, error) {
+func (s *Store) seekedPage(ctx context.Context, wsID int64, f Filter, p pageSeeks, limit int) ([]ticket.Ticket, error) {
 	// A priority page past a cursor reads the levels below the cursor's
 	// only when the rest of its level does not fill it (pageSeeks.phase):
 	// deep in a level of thousands of tickets it does, and the page's
@@ -70,19 +70,21 @@ func (s *Store) seekedPage(ctx context.Context, f Filter, p pageSeeks, limit int
 	if len(ids) == 0 {
 		return []ticket.Ticket{}, nil
 	}
-	return s.ticketsByIDs(ctx, ids)
+	return s.ticketsByIDs(ctx, wsID, ids)
 }
 
 // ticketsByIDs reads tickets by id with their collaborators and
 // hand-offs (as listedPage does) in one round trip: the two statements go
 // in one pipeline, since both need only the ids. Read one after the other,
 // as listedPage must when the ids come from its own statement, they were
-// two round trips, two implicit transactions.
-func (s *Store) ticketsByIDs(ctx context.Context, ids []int64) ([]ticket.Ticket, error) {
+// two round trips, two implicit transactions. Only the workspace's are
+// read: the seeks of an agent's swarms and hand-offs take the page's
+// workspace as their tickets' (idDriver.copies).
+func (s *Store) ticketsByIDs(ctx context.Context, wsID int64, ids []int64) ([]ticket.Ticket, error) {
 	list := make([]ticket.Ticket, 0, len(ids))
 	err := s.withReadConn(ctx, func(pc *pgx.Conn) error {
 		batch := &pgx.Batch{}
-		batch.Queue(`SELECT `+ticketColumns+` FROM tickets WHERE id = ANY($1)`, ids)
+		batch.Queue(`SELECT `+ticketColumns+` FROM tickets WHERE id = ANY($1) AND workspace_id = $2`, ids, wsID)
 		batch.Queue(pageTicketsPeople(`= ANY($1)`), ids)
 		results := pc.SendBatch(ctx, batch)
 		defer results.Close()

@@ -228,6 +228,11 @@ func TestSwarmListKeysFollowEveryWrite(t *testing.T) {
 		checkListKeys(t, s, f, a, "type changed", 2)
 
 		clk.advance(time.Minute)
+		must(s.UpdateTicket(ctx, f.WS.ID, handed[3].ID, f.AgentL3.ID, nil, store.Change{Sensitive: new(true)}))(t)
+		must(s.UpdateTicket(ctx, f.WS.ID, swarm[3].ID, f.AgentL3.ID, nil, store.Change{Sensitive: new(true)}))(t)
+		checkListKeys(t, s, f, a, "marked sensitive", 2)
+
+		clk.advance(time.Minute)
 		must3(s.AddMessage(ctx, f.WS.ID, handed[1].ID, nil,
 			ticket.Event{Kind: ticket.InternalNote, ActorAgentID: f.AgentL3.ID, Body: "looking"}, ""))(t)
 		checkListKeys(t, s, f, a, "message", 2)
@@ -349,6 +354,13 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 				return (tk.TierID == l2 || tk.TierID == l3) && tk.RequestTypeID == billing
 			}},
 		{"owner=none", func(x *store.Filter) { x.Unassigned = true }, func(tk ticket.Ticket) bool { return tk.OwnerID == 0 }},
+		{"status=pending", func(x *store.Filter) { x.Statuses = []ticket.Status{ticket.Pending} }, func(tk ticket.Ticket) bool { return tk.Status == ticket.Pending }},
+		{"status=open,solved&type=billing", func(x *store.Filter) { x.Statuses, x.RequestTypeID = []ticket.Status{ticket.Open, ticket.Solved}, billing },
+			func(tk ticket.Ticket) bool {
+				return (tk.Status == ticket.Open || tk.Status == ticket.Solved) && tk.RequestTypeID == billing
+			}},
+		{"handed_off_by=me&status=solved", func(x *store.Filter) { x.HandedOffBy, x.Statuses = me, []ticket.Status{ticket.Solved} },
+			func(tk ticket.Ticket) bool { return slices.Contains(tk.HandedOffBy, me) && tk.Status == ticket.Solved }},
 		{"owner=agentL3", func(x *store.Filter) { x.OwnerID = l3agent }, func(tk ticket.Ticket) bool { return tk.OwnerID == l3agent }},
 		{"handed_off_by=me&owner=agentL3&customer", func(x *store.Filter) { x.HandedOffBy, x.OwnerID, x.CustomerID = me, l3agent, customer },
 			func(tk ticket.Ticket) bool {
@@ -378,7 +390,8 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 			OR r.ticket_active <> t.active OR r.ticket_priority <> t.priority OR r.ticket_updated_at <> t.updated_at
 			OR r.ticket_tier_id <> t.tier_id OR COALESCE(r.ticket_team_id, 0) <> COALESCE(t.team_id, 0)
 			OR COALESCE(r.ticket_owner_id, 0) <> COALESCE(t.owner_id, 0)
-			OR COALESCE(r.ticket_request_type_id, 0) <> COALESCE(t.request_type_id, 0)`).Scan(&n)
+			OR COALESCE(r.ticket_request_type_id, 0) <> COALESCE(t.request_type_id, 0)
+			OR r.ticket_status IS NULL OR r.ticket_status <> t.status OR r.ticket_sensitive IS NULL OR r.ticket_sensitive <> t.sensitive`).Scan(&n)
 		if err != nil {
 			t.Fatal(err)
 		}
