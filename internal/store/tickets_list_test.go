@@ -355,7 +355,9 @@ func checkListKeys(t *testing.T, s *store.Store, fx storetest.Fixture, a auth.Ac
 			}},
 		{"owner=none", func(x *store.Filter) { x.Unassigned = true }, func(tk ticket.Ticket) bool { return tk.OwnerID == 0 }},
 		{"status=pending", func(x *store.Filter) { x.Statuses = []ticket.Status{ticket.Pending} }, func(tk ticket.Ticket) bool { return tk.Status == ticket.Pending }},
-		{"status=open,solved&type=billing", func(x *store.Filter) { x.Statuses, x.RequestTypeID = []ticket.Status{ticket.Open, ticket.Solved}, billing },
+		{"status=open,solved&type=billing", func(x *store.Filter) {
+			x.Statuses, x.RequestTypeID = []ticket.Status{ticket.Open, ticket.Solved}, billing
+		},
 			func(tk ticket.Ticket) bool {
 				return (tk.Status == ticket.Open || tk.Status == ticket.Solved) && tk.RequestTypeID == billing
 			}},
