@@ -41,3 +41,7 @@ func (f Filter) AllListSeeks(d Dialect, wsID int64, cursor string, limit int) (q
 	}
 	return queries, args, index, p.valued, nil
 }
+
+// GenericPlans and ValuedPlans are the plan settings of a page's seeks
+// (seekedPage), for their transaction.
+const GenericPlans, ValuedPlans = genericPlans, valuedPlans

@@ -324,6 +324,13 @@ var afterMigration = map[string]func(ctx context.Context, tx *Tx) error{
 	"0049_kb_term_docs":    countAllKBTerms,
 }
 
+// vacuumAfter names, per migration, the PostgreSQL tables to vacuum once
+// its transaction has committed (VACUUM cannot run in one). A migration
+// that rewrites every row of a table clears its visibility map, and until
+// autovacuum came by the list's index-only reads of it visited every row
+// they read (0087: four times the buffers at 1M tickets).
+var vacuumAfter = map[string]string{"0087_swarm_list_status": "ticket_collaborators, ticket_handoffs"}
+
 // Migrate applies the embedded migrations that have not run yet. Several
 // instances may start at once: PostgreSQL serialises them with an advisory
 // lock, SQLite with its single writer.
@@ -346,7 +353,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 		order = append(order, v)
 	}
 	slices.Sort(order)
-	return s.inTx(ctx, func(tx *Tx) error {
+	var vacuum []string
+	err = s.inTx(ctx, func(tx *Tx) error {
 		if s.dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7405123)`); err != nil {
 				return fmt.Errorf("migration lock: %w", err)
@@ -382,9 +390,21 @@ func (s *Store) Migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, v, ms(s.now())); err != nil {
 				return fmt.Errorf("record migration %s: %w", v, err)
 			}
+			if t := vacuumAfter[v]; t != "" && s.dialect == Postgres {
+				vacuum = append(vacuum, t)
+			}
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, tables := range vacuum {
+		if _, err := s.write.ExecContext(ctx, "VACUUM (ANALYZE) "+tables); err != nil {
+			return fmt.Errorf("vacuum %s after migrating: %w", tables, err)
+		}
+	}
+	return nil
 }
 
 // ms converts a time to the stored Unix milliseconds.

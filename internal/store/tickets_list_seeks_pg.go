@@ -38,10 +38,19 @@ import (
 // per connection), or for them (every execution). A generic plan costs its
 // LIMIT as a tenth of the rows (a parameter, see listQuery), past
 // jit_above_cost for a walk of an agent's hand-offs: compiling it took 13
-// ms of a 20 ms seek, so the seeks' plans are made without JIT.
+// ms of a 20 ms seek, so the seeks' plans are made without JIT. A seek
+// planned without its values is an ordered read of an index stopped at
+// the page (TestTicketListSeekPlans) or nothing: never a sort, a bitmap
+// read or a scan of the table, which PostgreSQL, costing the conditions
+// it cannot see as rare, took for cheaper whenever the table's visibility
+// map was cleared (the swarm and hand-off seeks after migration 0087's
+// update of every row: 9,000 buffers a seek at 1M tickets instead of 10).
+// The plan is kept for the connection, so the settings are the plan's.
 const (
-	genericPlans = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)`
-	valuedPlans  = `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`
+	genericPlans = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true),
+		set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`
+	valuedPlans = `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+		set_config('enable_sort', 'on', true), set_config('enable_bitmapscan', 'on', true), set_config('enable_seqscan', 'on', true)`
 )
 
 // seekKey is one row of a seek: a ticket's id and its sort key (0 in id

@@ -78,15 +78,17 @@ func TestTicketListSeekPlans(t *testing.T) {
 }
 
 // genericPlan explains the plan PostgreSQL makes for query without its
-// parameters' values (force_generic_plan, as seekedPage asks), run with
-// args.
+// parameters' values (force_generic_plan, and the planner settings
+// seekedPage plans such seeks with), run with args.
 func genericPlan(ctx context.Context, conn *sql.Conn, query string, args []any) (pgPlan, string, error) {
-	return preparedPlan(ctx, conn, query, args, "force_generic_plan", "EXPLAIN (FORMAT JSON)")
+	return preparedPlan(ctx, conn, query, args, store.GenericPlans, "EXPLAIN (FORMAT JSON)")
 }
 
-// preparedPlan explains query prepared and run with args under the plan
-// cache mode, with explain ("EXPLAIN (…)").
-func preparedPlan(ctx context.Context, conn *sql.Conn, query string, args []any, mode, explain string) (pgPlan, string, error) {
+// preparedPlan explains query prepared and run with args in a
+// transaction whose plan settings setup makes (store.GenericPlans or
+// store.ValuedPlans, which set them for their transaction only), with
+// explain ("EXPLAIN (…)").
+func preparedPlan(ctx context.Context, conn *sql.Conn, query string, args []any, setup, explain string) (pgPlan, string, error) {
 	lits := make([]string, len(args))
 	for i, a := range args {
 		switch v := a.(type) {
@@ -102,15 +104,21 @@ func preparedPlan(ctx context.Context, conn *sql.Conn, query string, args []any,
 			return pgPlan{}, "", fmt.Errorf("parameter %d: unexpected %T", i+1, a)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = "+mode); err != nil {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
 		return pgPlan{}, "", err
 	}
-	if _, err := conn.ExecContext(ctx, "PREPARE list_seek AS "+query); err != nil {
+	defer tx.Rollback() //nolint:errcheck // only read
+	if _, err := tx.ExecContext(ctx, setup); err != nil {
 		return pgPlan{}, "", err
 	}
+	if _, err := tx.ExecContext(ctx, "PREPARE list_seek AS "+query); err != nil {
+		return pgPlan{}, "", err
+	}
+	// A prepared statement outlives its transaction.
 	defer conn.ExecContext(ctx, "DEALLOCATE list_seek") //nolint:errcheck // the next PREPARE reports a statement left
 	var raw string
-	if err := conn.QueryRowContext(ctx, explain+" EXECUTE list_seek("+strings.Join(lits, ", ")+")").Scan(&raw); err != nil {
+	if err := tx.QueryRowContext(ctx, explain+" EXECUTE list_seek("+strings.Join(lits, ", ")+")").Scan(&raw); err != nil {
 		return pgPlan{}, "", err
 	}
 	plan, err := pgPlanOf(raw)
@@ -222,11 +230,11 @@ func seekBuffers(b *testing.B, db *benchDB, combos []listCombo) {
 		}
 		r := &combo{name: c.name}
 		for i, q := range seeks {
-			mode := "force_generic_plan"
+			setup := store.GenericPlans
 			if valued[i] {
-				mode = "force_custom_plan"
+				setup = store.ValuedPlans
 			}
-			plan, _, err := preparedPlan(ctx, conn, q, args[i], mode, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)")
+			plan, _, err := preparedPlan(ctx, conn, q, args[i], setup, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)")
 			if err != nil {
 				b.Fatalf("%s: %v\n%s", c.name, err, q)
 			}
