@@ -190,10 +190,12 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 	var index, foldIndex []string
 	var phase, foldPhase []int
 	var single string
-	// singleKeys is the page's one seek of an agent's swarms or hand-offs
-	// on PostgreSQL, whose rows hold copies of the tickets' columns, not
-	// the tickets (idDriver.from): its page reads them by id.
-	var singleKeys string
+	// driven tells that the page's one seek reads an agent's swarms or
+	// hand-offs on PostgreSQL, whose rows hold copies of the tickets'
+	// columns, not the tickets (idDriver.from): it is read as a seek, its
+	// plan made once without its values, and its tickets by id
+	// (seekedPage), not as a page of one statement planned at each call.
+	driven := false
 	seeks := 0
 	for _, br := range branches {
 		parts, order := parts, order
@@ -285,9 +287,7 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 				seeks++
 				single, _ = sel(ticketColumns, sk, false)
 				key, pinned := sel(cols.keys(f.Sort), sk, pin)
-				if singleKeys = ""; d == Postgres && sk.driver() != "" {
-					singleKeys = key
-				}
+				driven = d == Postgres && sk.driver() != ""
 				if foldable {
 					folds = append(folds, key)
 					foldIndex, foldValued, foldPhase = append(foldIndex, sk.seekIndex(f.Sort)), append(foldValued, valued), append(foldPhase, ph)
@@ -298,10 +298,7 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 			}
 		}
 	}
-	if seeks == 1 {
-		if singleKeys != "" {
-			single = f.unionQuery(d, []string{singleKeys}, lim)
-		}
+	if seeks == 1 && !driven {
 		return pageSeeks{single: single, args: q.args, lim: lim}, nil
 	}
 	return pageSeeks{keys: append(keys, folds...), valued: append(plans, foldValued...), index: append(index, foldIndex...), phase: append(phase, foldPhase...), args: q.args, lim: lim}, nil
