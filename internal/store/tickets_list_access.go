@@ -185,7 +185,8 @@ func (d idDriver) from(dialect Dialect, sort string, seek driverSeek) string {
 // others as equalities could seek another index by them (driverSeek.tests).
 // The workspace is the page's ($1): an agent's swarms and hand-offs are
 // of their workspace's tickets, and the page's tickets are read by id
-// within it (ticketsByIDs).
+// within it (ticketsByIDs). No copy of the customer: a customer's filter
+// reads the customer's tickets, never a driver (Filter.probesMembership).
 func (d idDriver) copies() string {
 	a := d.alias + "."
 	return a + "ticket_id AS id, $1::bigint AS workspace_id, " + a + "ticket_status AS status, " + a + "ticket_active AS active, " +
@@ -249,9 +250,10 @@ func (k driverSeek) leading() driverSeek {
 }
 
 // tests tells whether the seek's conditions test the driver's copy of
-// a column it fixes. On PostgreSQL only the copies leading the serving
-// index are: the ticket's own column is tested on the probed ticket all
-// the same (Filter.base, and the tier's condition), and, planned without
+// a column it fixes by name. On PostgreSQL only the copies leading the
+// serving index are: the ticket's column is tested all the same (Filter.
+// base, and the tier's condition) on the copy the row's projection hides
+// from the planner (idDriver.copies), and, planned without
 // its values, a seek testing another copy read another of the driver's
 // indexes (the one leading with that copy), walked the driver's primary
 // key from the cursor (29,437 of the L1 agent's hand-offs read for none
