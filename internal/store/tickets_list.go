@@ -190,12 +190,13 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 	var index, foldIndex []string
 	var phase, foldPhase []int
 	var single string
-	// driven tells that the page's one seek reads an agent's swarms or
-	// hand-offs on PostgreSQL, whose rows hold copies of the tickets'
-	// columns, not the tickets (idDriver.from): it is read as a seek, its
-	// plan made once without its values, and its tickets by id
-	// (seekedPage), not as a page of one statement planned at each call.
-	driven := false
+	// asSeek tells that the page's one seek is read as a seek on
+	// PostgreSQL, its plan made once without its values and its tickets
+	// read by id (seekedPage), not as a page of one statement planned at
+	// each call (1–2 ms of CPU): one of an agent's swarms or hand-offs,
+	// whose rows hold copies of the tickets' columns, not the tickets
+	// (idDriver.from), or of a customer's tickets.
+	asSeek := false
 	seeks := 0
 	for _, br := range branches {
 		parts, order := parts, order
@@ -276,7 +277,7 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 				ph = -1
 			}
 			foldable := d == Postgres && (br.driver() != "" || keyedSort(f.Sort) && !(len(parts) == 2 && i == 0))
-			valued := br.driver() == "" && byID || !br.blind
+			valued := br.driver() == "" && !br.prefix.driven && byID || !br.blind
 			if foldable && br.split != nil {
 				folds = append(folds, lateralSeeks(br, len(folds), func(br listBranch) string { q, _ := sel(cols.keys(f.Sort), br, false); return q }))
 				foldIndex, foldValued, foldPhase = append(foldIndex, br.seekIndex(f.Sort)), append(foldValued, valued), append(foldPhase, ph)
@@ -287,7 +288,7 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 				seeks++
 				single, _ = sel(ticketColumns, sk, false)
 				key, pinned := sel(cols.keys(f.Sort), sk, pin)
-				driven = d == Postgres && sk.driver() != ""
+				asSeek = d == Postgres && sk.prefix.driven
 				if foldable {
 					folds = append(folds, key)
 					foldIndex, foldValued, foldPhase = append(foldIndex, sk.seekIndex(f.Sort)), append(foldValued, valued), append(foldPhase, ph)
@@ -298,7 +299,7 @@ func (f Filter) pageSeeks(d Dialect, wsID int64, cursor string, limit int, pin b
 			}
 		}
 	}
-	if seeks == 1 && !driven {
+	if seeks == 1 && !asSeek {
 		return pageSeeks{single: single, args: q.args, lim: lim}, nil
 	}
 	return pageSeeks{keys: append(keys, folds...), valued: append(plans, foldValued...), index: append(index, foldIndex...), phase: append(phase, foldPhase...), args: q.args, lim: lim}, nil

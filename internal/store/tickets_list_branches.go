@@ -249,8 +249,9 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		// none.)
 		//
 		// A seek of an agent's swarms or hand-offs seeks only the index
-		// serving it (driverSeek.tests).
-		blind := from == "tickets" && !(len(f.Statuses) == 1 && !keyedSort(f.Sort)) || drv != nil
+		// serving it (driverSeek.tests), and one of a customer's tickets
+		// reads them all first, whatever the values (the subquery above).
+		blind := from == "tickets" && !(len(f.Statuses) == 1 && !keyedSort(f.Sort)) || drv != nil || f.CustomerID != 0
 		out = append(out, listBranch{from: from, cond: strings.Join(c, " AND "), prefix: px, drv: drv, seek: seek, blind: blind})
 	}
 	if f.probesMembership() {
