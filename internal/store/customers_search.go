@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/palier/palier/internal/textsearch"
 )
 
@@ -316,7 +318,7 @@ func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words 
 			` AND term < $` + strconv.Itoa(len(args)) + ` LIMIT $2) m)`
 		dest[i] = &counts[i]
 	}
-	if err := s.read.QueryRowContext(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
+	if err := s.countOnce(ctx, `SELECT `+strings.Join(parts, ", "), args, dest); err != nil {
 		return p, fmt.Errorf("search %s: %w", ix.records, err)
 	}
 	order := make([]int, len(words))
@@ -374,6 +376,33 @@ func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words 
 		return s.searchRarePairs(ctx, ix, wsID, p)
 	}
 	return p, nil
+}
+
+// countOnce reads a search's counts (query, one row into dest): each is
+// an index range read up to a LIMIT, whatever the values. On PostgreSQL
+// the statement is planned without its values once per connection
+// (genericPlans, as a list's seeks): planned for them at every call, the
+// counts of a five-word organisation name and of its ten pairs of heads
+// cost 1.1 ms of planning at 1M organisations, a fifth of the search's
+// CPU.
+func (s *Store) countOnce(ctx context.Context, query string, args, dest []any) error {
+	if s.dialect != Postgres {
+		return s.read.QueryRowContext(ctx, query, args...).Scan(dest...)
+	}
+	return s.withReadConn(ctx, func(pc *pgx.Conn) error {
+		batch := &pgx.Batch{}
+		batch.Queue(genericPlans)
+		batch.Queue(query, args...)
+		results := pc.SendBatch(ctx, batch)
+		defer results.Close()
+		if _, err := results.Exec(); err != nil {
+			return fmt.Errorf("plan mode: %w", err)
+		}
+		if err := results.QueryRow().Scan(dest...); err != nil {
+			return err
+		}
+		return results.Close()
+	})
 }
 
 // searchOrList reads one page of a list of ix's records: the list query

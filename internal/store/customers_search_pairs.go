@@ -60,7 +60,7 @@ func (s *Store) searchRarePairs(ctx context.Context, ix termIndex, wsID int64, p
 			` AND head_b = $` + strconv.Itoa(len(args)) + ` LIMIT $2) m)`
 		dest[i] = &counts[i]
 	}
-	if err := s.read.QueryRowContext(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
+	if err := s.countOnce(ctx, `SELECT `+strings.Join(parts, ", "), args, dest); err != nil {
 		return p, fmt.Errorf("search %s: %w", ix.records, err)
 	}
 	order := make([]int, len(pairs))
