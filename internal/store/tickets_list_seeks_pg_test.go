@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,8 +136,10 @@ func badSeekPlan(plan pgPlan, index string) string {
 	var bad string
 	var walk func(n pgPlan)
 	walk = func(n pgPlan) {
-		// A probe reads one ticket by id, or one ticket's membership row.
-		probe := n.Index == "tickets_pkey" && strings.HasPrefix(n.Cond, "(id = ") || strings.Contains(n.Cond, "(ticket_id = tickets.id)")
+		// A probe reads one ticket by id, or one ticket's membership row
+		// (the ticket's id, or a swarm or hand-off row's ticket_id, which
+		// the seeks of those rows read as the ticket's).
+		probe := n.Index == "tickets_pkey" && strings.HasPrefix(n.Cond, "(id = ") || membershipProbe.MatchString(n.Cond)
 		read := n.Node == "Bitmap Index Scan" || n.Index != "" && listTables[n.Relation]
 		switch {
 		case n.Node == "Seq Scan":
@@ -153,6 +156,10 @@ func badSeekPlan(plan pgPlan, index string) string {
 	walk(plan)
 	return bad
 }
+
+// membershipProbe matches the condition of a probe of one ticket's swarm
+// or hand-off row.
+var membershipProbe = regexp.MustCompile(`\(ticket_id = (tickets\.id|\w+\.ticket_id)\)`)
 
 // listTables are the tables a list's seeks read in order.
 var listTables = map[string]bool{"tickets": true, "ticket_collaborators": true, "ticket_handoffs": true}
