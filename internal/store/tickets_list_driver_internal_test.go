@@ -73,7 +73,11 @@ func TestDriverSeeksTestTheirLeadingCopies(t *testing.T) {
 					if strings.Contains(k, "FROM tickets") {
 						t.Errorf("%s: seek %d reads tickets:\n%s", c.name, i, k)
 					}
-					where = k[strings.Index(k, ") AS tickets WHERE "):]
+					at := strings.Index(k, ") AS tickets WHERE ")
+					if at < 0 {
+						t.Fatalf("%s: seek %d projects no copies:\n%s", c.name, i, k)
+					}
+					where = k[at:]
 				}
 				for _, col := range absent {
 					if strings.Contains(where, alias+col) {
