@@ -304,21 +304,19 @@ func wordHead(w string) string {
 }
 
 // planSearch counts, in one round trip, the records each query word
-// matches (up to searchRare).
+// matches (up to searchRare; a word known to be common is not counted
+// again, searchCounts).
 func (s *Store) planSearch(ctx context.Context, ix termIndex, wsID int64, words []string) (searchPlan, error) {
 	var p searchPlan
-	parts := make([]string, len(words))
-	args := []any{wsID, searchRare}
-	counts := make([]int, len(words))
-	dest := make([]any, len(words))
+	ranges := make([][2]string, len(words))
 	for i, w := range words {
 		lo, hi := termRange(w)
-		args = append(args, lo, hi)
-		parts[i] = `(SELECT count(*) FROM (SELECT 1 FROM ` + ix.terms + ` WHERE workspace_id = $1 AND term >= $` + strconv.Itoa(len(args)-1) +
-			` AND term < $` + strconv.Itoa(len(args)) + ` LIMIT $2) m)`
-		dest[i] = &counts[i]
+		ranges[i] = [2]string{lo, hi}
 	}
-	if err := s.countOnce(ctx, `SELECT `+strings.Join(parts, ", "), args, dest); err != nil {
+	counts, err := s.countSearch(ctx, ix.terms, wsID, searchRare, ranges, func(lo, hi string) string {
+		return `term >= ` + lo + ` AND term < ` + hi
+	})
+	if err != nil {
 		return p, fmt.Errorf("search %s: %w", ix.records, err)
 	}
 	order := make([]int, len(words))

@@ -50,17 +50,10 @@ func (s *Store) searchRarePairs(ctx context.Context, ix termIndex, wsID int64, p
 		}
 	}
 	limit := min(searchRare, pairsCounted/len(pairs))
-	parts := make([]string, len(pairs))
-	args := []any{wsID, limit}
-	counts := make([]int, len(pairs))
-	dest := make([]any, len(pairs))
-	for i, pr := range pairs {
-		args = append(args, pr[0], pr[1])
-		parts[i] = `(SELECT count(*) FROM (SELECT 1 FROM ` + ix.pairs + ` WHERE workspace_id = $1 AND head_a = $` + strconv.Itoa(len(args)-1) +
-			` AND head_b = $` + strconv.Itoa(len(args)) + ` LIMIT $2) m)`
-		dest[i] = &counts[i]
-	}
-	if err := s.countOnce(ctx, `SELECT `+strings.Join(parts, ", "), args, dest); err != nil {
+	counts, err := s.countSearch(ctx, ix.pairs, wsID, limit, pairs, func(a, b string) string {
+		return `head_a = ` + a + ` AND head_b = ` + b
+	})
+	if err != nil {
 		return p, fmt.Errorf("search %s: %w", ix.records, err)
 	}
 	order := make([]int, len(pairs))

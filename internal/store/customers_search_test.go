@@ -209,12 +209,15 @@ func TestCustomerSearchAgainstNaive(t *testing.T) {
 
 // naiveMatch is the search rule read literally: every folded word of the
 // query starts some folded word of the name or the email.
-func naiveMatch(q string, c customer.Customer) bool {
+func naiveMatch(q string, c customer.Customer) bool { return naiveMatchText(q, c.Name+" "+c.Email) }
+
+// naiveMatchText is naiveMatch over a record's searchable text.
+func naiveMatchText(q, text string) bool {
 	words := textsearch.Tokens(textsearch.Normalize(q))
 	if len(words) == 0 {
 		return false
 	}
-	have := textsearch.Tokens(textsearch.Normalize(c.Name + " " + c.Email))
+	have := textsearch.Tokens(textsearch.Normalize(text))
 	for _, w := range words {
 		if !slices.ContainsFunc(have, func(h string) bool { return strings.HasPrefix(h, w) }) {
 			return false

@@ -29,3 +29,15 @@ func SetKBWalk(maxRows int64) func() {
 	}
 	return func() { kbWalk, kbWalkForced = oldMode, oldRows }
 }
+
+// SetSearchCountsKept turns on or off the customer and organisation
+// search's kept counts of common words, and returns a function restoring
+// it.
+func SetSearchCountsKept(on bool) func() {
+	old := searchCountsKept
+	searchCountsKept = on
+	return func() { searchCountsKept = old }
+}
+
+// KeptSearchCounts is how many search counts the store keeps.
+func (s *Store) KeptSearchCounts() int { return s.searchCounts.len() }

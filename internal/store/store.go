@@ -58,6 +58,9 @@ type Store struct {
 	// narrowViewers keeps SQLite's answer to whether a viewer's access
 	// keys select few documents (tickets_search_narrow.go).
 	narrowViewers narrowViewers
+	// searchCounts keeps which customer and organisation search words are
+	// common (customers_search_counts.go).
+	searchCounts keptAnswers[int]
 	// tokens keeps live API tokens' actors a short while (tokens_cache.go).
 	tokens tokenCache
 	// fresh refreshes a new PostgreSQL database's statistics once its

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 )
 
@@ -33,7 +32,7 @@ func (s *Store) sqAccessMatch(ctx context.Context, f Filter) (string, error) {
 		return "", nil
 	}
 	match := ftsAccessMatch(keys)
-	narrow, ok := s.narrowViewers.get(match, time.Now())
+	narrow, ok := s.narrowViewers.get(match, time.Now(), narrowTTL)
 	if !ok {
 		var n int
 		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM ticket_fts WHERE ticket_fts MATCH ? LIMIT ?)`,
@@ -41,7 +40,7 @@ func (s *Store) sqAccessMatch(ctx context.Context, f Filter) (string, error) {
 			return "", fmt.Errorf("search tickets: access keys: %w", err)
 		}
 		narrow = n < narrowProbe
-		s.narrowViewers.put(match, narrow, time.Now())
+		s.narrowViewers.put(match, narrow, time.Now(), narrowKept)
 	}
 	if !narrow {
 		return "", nil
@@ -54,15 +53,7 @@ func (s *Store) sqAccessMatch(ctx context.Context, f Filter) (string, error) {
 // probe once a minute rather than each time. A stale answer only chooses
 // the slower reading for that minute: the keys themselves are read from
 // the viewer at each search, and the ticket row still decides.
-type narrowViewers struct {
-	mu   sync.Mutex
-	seen map[string]narrowSeen
-}
-
-type narrowSeen struct {
-	narrow bool
-	at     time.Time
-}
+type narrowViewers = keptAnswers[bool]
 
 const (
 	// narrowTTL is how long a probe's answer is used.
@@ -71,24 +62,3 @@ const (
 	// (a workspace's agents are far fewer).
 	narrowKept = 4096
 )
-
-// get returns the answer kept for keys, if one is younger than narrowTTL.
-func (c *narrowViewers) get(keys string, now time.Time) (narrow, ok bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.seen[keys]
-	if !ok || now.Sub(e.at) >= narrowTTL {
-		return false, false
-	}
-	return e.narrow, true
-}
-
-// put keeps the answer for keys.
-func (c *narrowViewers) put(keys string, narrow bool, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.seen == nil || len(c.seen) >= narrowKept {
-		c.seen = make(map[string]narrowSeen)
-	}
-	c.seen[keys] = narrowSeen{narrow, now}
-}
