@@ -26,7 +26,8 @@ import (
 // A prefix is a range of the primary key (byte order: PostgreSQL's column
 // is COLLATE "C"). How a page is read depends on how many records each
 // query word matches, counted up to searchRare in one round trip (cheap:
-// the count stops there):
+// the count stops there; a word found common is not counted again for a
+// while, customers_search_counts.go):
 //   - a word matches nothing: no page;
 //   - some words match fewer: the page is the newest of the records in
 //     all of those words' ranges (each read once, a covering index range,
