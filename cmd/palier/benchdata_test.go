@@ -59,6 +59,10 @@ func TestBenchDataAddsTicketsAndAgentsOneCanSignInAs(t *testing.T) {
 	if err != nil || !strings.Contains(out, "40 customers") {
 		t.Fatalf("customers only: %v\n%s", err, out)
 	}
+	// Its progress counts customers (a million take minutes), once at the end.
+	if strings.Count(out, "40/40 customers") != 1 || strings.Count(out, "tickets") != 1 { // the summary's
+		t.Errorf("progress of a customers-only load: %q", out)
+	}
 	ws, err := s.FirstWorkspace(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +89,7 @@ func TestProgressRewritesOneLineOnlyOnATerminal(t *testing.T) {
 	p.report("1/3", false)
 	p.report("2/3", false) // within the interval: not printed
 	p.report("3/3", true)
+	p.report("3/3", true) // the end reported again: printed once
 	p.done()
 	if got := buf.String(); got != "1/3\n3/3\n" {
 		t.Errorf("off a terminal: %q", got)

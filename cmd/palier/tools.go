@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/palier/palier/internal/auth"
@@ -43,9 +44,13 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	progress := newProgress(stderr, 5*time.Second)
+	line := func(st store.BulkStats) string { return bulkProgress(st, *orgs, *customers, *n) }
 	stats, err := s.BulkLoad(ctx, ws.ID, store.BulkSpec{Tickets: *n, Customers: *customers, Organisations: *orgs, Seed: *seed, Progress: func(st store.BulkStats) {
-		progress.report(fmt.Sprintf("%d/%d tickets, %d events", st.Tickets, *n, st.Events), st.Tickets == int64(*n))
+		progress.report(line(st), false)
 	}})
+	if err == nil {
+		progress.report(line(stats), true)
+	}
 	progress.done()
 	if err != nil {
 		return err
@@ -53,6 +58,26 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "loaded %d tickets, %d events, %d customers and %d organisations into workspace %d (%s) in %s\n",
 		stats.Tickets, stats.Events, stats.Customers, stats.Organisations, ws.ID, s.Dialect(), stats.Elapsed.Round(1e6))
 	return nil
+}
+
+// bulkProgress is the progress line of a load of orgs organisations,
+// customers customers (0: as many as the load makes for its tickets) and
+// tickets tickets, each phase's count so far against what was asked.
+func bulkProgress(st store.BulkStats, orgs, customers, tickets int) string {
+	var parts []string
+	if orgs > 0 {
+		parts = append(parts, fmt.Sprintf("%d/%d organisations", st.Organisations, orgs))
+	}
+	switch {
+	case customers > 0:
+		parts = append(parts, fmt.Sprintf("%d/%d customers", st.Customers, customers))
+	case tickets > 0:
+		parts = append(parts, fmt.Sprintf("%d customers", st.Customers))
+	}
+	if tickets > 0 {
+		parts = append(parts, fmt.Sprintf("%d/%d tickets, %d events", st.Tickets, tickets, st.Events))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // benchAgents creates agents agent1@bench.example … agentN@bench.example in
@@ -107,6 +132,7 @@ type progress struct {
 	every    time.Duration
 	last     time.Time
 	wrote    bool
+	printed  string // the last line printed off a terminal
 }
 
 func newProgress(w io.Writer, every time.Duration) *progress {
@@ -124,9 +150,10 @@ func (p *progress) report(line string, final bool) {
 	case p.terminal:
 		fmt.Fprintf(p.w, "\r%s", line)
 		p.wrote = true
+	case final && line == p.printed: // already the last line
 	case final || time.Since(p.last) >= p.every:
 		fmt.Fprintln(p.w, line)
-		p.last = time.Now()
+		p.last, p.printed = time.Now(), line
 	}
 }
 

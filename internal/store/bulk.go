@@ -34,9 +34,9 @@ type BulkSpec struct {
 	Seed          uint64        // the same seed on the same workspace gives the same data
 	End           time.Time     // creation time of the newest ticket (zero = the store's clock)
 	Span          time.Duration // tickets are spread evenly over [End-Span, End] (zero = 365 days)
-	Batch         int           // tickets per transaction (zero = 20,000)
+	Batch         int           // tickets, customers or organisations per transaction (zero = 20,000)
 	// Progress, when set, is called after each committed transaction with
-	// the totals so far.
+	// the totals so far (organisations, then customers, then tickets).
 	Progress func(BulkStats)
 }
 
@@ -72,6 +72,15 @@ func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkSt
 	if err != nil {
 		return st, err
 	}
+	if g.spec.Batch <= 0 {
+		g.spec.Batch = 20000
+	}
+	g.committed = func() {
+		st.Elapsed = time.Since(started)
+		if spec.Progress != nil {
+			spec.Progress(st)
+		}
+	}
 	if err := s.bulkOrganisations(ctx, g, &st); err != nil {
 		return st, err
 	}
@@ -89,19 +98,12 @@ func (s *Store) BulkLoad(ctx context.Context, wsID int64, spec BulkSpec) (BulkSt
 	if len(g.customers) == 0 {
 		return st, fmt.Errorf("bulk load: workspace %d has no customer", wsID)
 	}
-	batch := spec.Batch
-	if batch <= 0 {
-		batch = 20000
-	}
-	for done := 0; done < spec.Tickets; done += batch {
-		n := min(batch, spec.Tickets-done)
+	for done := 0; done < spec.Tickets; done += g.spec.Batch {
+		n := min(g.spec.Batch, spec.Tickets-done)
 		if err := s.inTx(ctx, func(tx *Tx) error { return s.bulkTickets(ctx, tx, g, done, n, &st) }); err != nil {
 			return st, fmt.Errorf("bulk load tickets %d–%d: %w", done, done+n, err)
 		}
-		st.Elapsed = time.Since(started)
-		if spec.Progress != nil {
-			spec.Progress(st)
-		}
+		g.committed()
 	}
 	if err := s.analyze(ctx, "tickets, events, customers, organisations, ticket_collaborators, ticket_handoffs, ticket_search"); err != nil {
 		return st, err
@@ -150,6 +152,7 @@ type generator struct {
 	agents    []int64
 	customers []bulkCustomer
 	orgs      []int64 // the organisations this load created
+	committed func()  // after each committed transaction: reports progress
 }
 
 // Typical shares of tickets per tier: most requests are settled at L1.
@@ -238,52 +241,64 @@ func (s *Store) loadBulkShape(ctx context.Context, g *generator) error {
 // bulkSearchable creates n records of ix.records, numbered on from the
 // workspace's existing ones, with their search words and pairs of word
 // heads written as their creation writes them (recordTerms, termPairs:
-// customers_search.go has the one rule), in one transaction. row gives
-// record k's columns after its id (columns names them) and the fields it
-// is found by. It returns the new records' ids.
-func (s *Store) bulkSearchable(ctx context.Context, ix termIndex, wsID int64, n int, columns string,
-	row func(k int64) (values []any, fields []string)) ([]int64, error) {
+// customers_search.go has the one rule), g.spec.Batch records per
+// transaction: an interrupted load leaves fewer records, each whole. row
+// gives record k's columns after its id (columns names them) and the
+// fields it is found by; counted is called after each commit with the
+// records written so far. It returns the new records' ids.
+func (s *Store) bulkSearchable(ctx context.Context, ix termIndex, g *generator, n int, columns string,
+	row func(k int64) (values []any, fields []string), counted func(written int)) ([]int64, error) {
 	var ids []int64
-	err := s.inTx(ctx, func(tx *Tx) error {
-		var existing int64
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+ix.records+` WHERE workspace_id = $1`, wsID).Scan(&existing); err != nil {
-			return fmt.Errorf("count %s: %w", ix.records, err)
-		}
-		var err error
-		if ids, err = s.reserveIDs(ctx, tx, ix.records, n); err != nil {
-			return err
-		}
-		all, err := s.newBulkInserts(ctx, tx,
-			bulkTable{ix.records, "id, " + columns},
-			bulkTable{ix.terms, "workspace_id, term, " + ix.ref},
-			bulkTable{ix.pairs, "workspace_id, head_a, head_b, " + ix.ref})
-		if err != nil {
-			return err
-		}
-		defer all.close()
-		ins, terms, pairs := all[0], all[1], all[2]
-		for i, id := range ids {
-			values, fields := row(existing + int64(i) + 1)
-			if err := ins.add(append([]any{id}, values...)...); err != nil {
+	existing := int64(-1)
+	for from := 0; from < n; from += g.spec.Batch {
+		count := min(g.spec.Batch, n-from)
+		err := s.inTx(ctx, func(tx *Tx) error {
+			if existing < 0 {
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+ix.records+` WHERE workspace_id = $1`, g.wsID).Scan(&existing); err != nil {
+					return fmt.Errorf("count %s: %w", ix.records, err)
+				}
+			}
+			chunk, err := s.reserveIDs(ctx, tx, ix.records, count)
+			if err != nil {
 				return err
 			}
-			words := recordTerms(fields...)
-			for _, t := range words {
-				if err := terms.add(wsID, t, id); err != nil {
+			all, err := s.newBulkInserts(ctx, tx,
+				bulkTable{ix.records, "id, " + columns},
+				bulkTable{ix.terms, "workspace_id, term, " + ix.ref},
+				bulkTable{ix.pairs, "workspace_id, head_a, head_b, " + ix.ref})
+			if err != nil {
+				return err
+			}
+			defer all.close()
+			ins, terms, pairs := all[0], all[1], all[2]
+			for i, id := range chunk {
+				values, fields := row(existing + int64(from+i) + 1)
+				if err := ins.add(append([]any{id}, values...)...); err != nil {
 					return err
 				}
-			}
-			as, bs := termPairs(words)
-			for j := range as {
-				if err := pairs.add(wsID, as[j], bs[j], id); err != nil {
-					return err
+				words := recordTerms(fields...)
+				for _, t := range words {
+					if err := terms.add(g.wsID, t, id); err != nil {
+						return err
+					}
+				}
+				as, bs := termPairs(words)
+				for j := range as {
+					if err := pairs.add(g.wsID, as[j], bs[j], id); err != nil {
+						return err
+					}
 				}
 			}
+			if err := all.flush(); err != nil {
+				return err
+			}
+			ids = append(ids, chunk...)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("bulk load %s %d–%d: %w", ix.records, from, from+count, err)
 		}
-		return all.flush()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("bulk load %s: %w", ix.records, err)
+		counted(from + count)
 	}
 	return ids, nil
 }
@@ -297,7 +312,7 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 	}
 	segments := []string{"b2c", "b2c", "b2c", "b2b", "b2b", "vip", "low_touch", "high_touch"}
 	created := g.end - int64(g.spec.Tickets)*g.step // before the first ticket
-	_, err := s.bulkSearchable(ctx, customerTerms, g.wsID, n, "workspace_id, organisation_id, name, email, language, segment, created_at",
+	_, err := s.bulkSearchable(ctx, customerTerms, g, n, "workspace_id, organisation_id, name, email, language, segment, created_at",
 		func(k int64) ([]any, []string) {
 			lang := "fr"
 			if g.rng.IntN(3) == 0 {
@@ -305,11 +320,13 @@ func (s *Store) bulkCustomers(ctx context.Context, g *generator, st *BulkStats) 
 			}
 			name, email := bulkCustomerName(k)
 			return []any{g.wsID, g.customerOrg(k), name, email, lang, segments[g.rng.IntN(len(segments))], created}, []string{name, email}
+		}, func(written int) {
+			st.Customers = int64(written)
+			g.committed()
 		})
 	if err != nil {
 		return err
 	}
-	st.Customers += int64(n)
 	if g.spec.Tickets <= 0 {
 		return nil
 	}

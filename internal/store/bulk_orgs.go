@@ -84,16 +84,18 @@ func (s *Store) bulkOrganisations(ctx context.Context, g *generator, st *BulkSta
 	}
 	segments := []string{"b2b", "b2b", "b2b", "vip", "high_touch", "low_touch"}
 	created := g.end - int64(g.spec.Tickets)*g.step // before the first ticket
-	ids, err := s.bulkSearchable(ctx, organisationTerms, g.wsID, n, "workspace_id, name, segment, domain, created_at",
+	ids, err := s.bulkSearchable(ctx, organisationTerms, g, n, "workspace_id, name, segment, domain, created_at",
 		func(k int64) ([]any, []string) {
 			name, domain := bulkOrganisationName(k)
 			return []any{g.wsID, name, segments[g.rng.IntN(len(segments))], domain, created}, []string{name, domain}
+		}, func(written int) {
+			st.Organisations = int64(written)
+			g.committed()
 		})
 	if err != nil {
 		return err
 	}
 	g.orgs = ids
-	st.Organisations += int64(n)
 	return nil
 }
 

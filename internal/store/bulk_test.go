@@ -16,7 +16,7 @@ func TestBulkLoad(t *testing.T) {
 		ctx := context.Background()
 		f := storetest.Seed(t, s)
 		end := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-		var progress []int64
+		var progress [][2]int64 // customers, tickets
 		collaborators := func() (n int64) {
 			t.Helper()
 			if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM ticket_collaborators c JOIN tickets t ON t.id = c.ticket_id WHERE t.workspace_id = $1`,
@@ -29,14 +29,14 @@ func TestBulkLoad(t *testing.T) {
 		// 2,500 tickets in batches of 1,100: several transactions, and more
 		// rows per transaction than one INSERT statement takes.
 		st, err := s.BulkLoad(ctx, f.WS.ID, store.BulkSpec{Tickets: 2500, Customers: 100, Seed: 7, End: end, Span: 30 * 24 * time.Hour, Batch: 1100,
-			Progress: func(st store.BulkStats) { progress = append(progress, st.Tickets) }})
+			Progress: func(st store.BulkStats) { progress = append(progress, [2]int64{st.Customers, st.Tickets}) }})
 		if err != nil {
 			t.Fatalf("BulkLoad: %v", err)
 		}
 		if st.Tickets != 2500 || st.Customers != 100 || st.Events < 3*2500 {
 			t.Errorf("stats = %+v, want 2500 tickets, 100 customers, ≥ 3 events per ticket", st)
 		}
-		if want := []int64{1100, 2200, 2500}; !slices.Equal(progress, want) {
+		if want := [][2]int64{{100, 0}, {100, 1100}, {100, 2200}, {100, 2500}}; !slices.Equal(progress, want) {
 			t.Errorf("progress = %v, want %v", progress, want)
 		}
 		// Every row counted reached the database, the last batch's too.
@@ -126,4 +126,47 @@ func kinds(evs []ticket.Event) []ticket.EventKind {
 		out[i] = e.Kind
 	}
 	return out
+}
+
+// Organisations and customers go in committed transactions of Batch
+// records each, progress reported after each, and make the same data as
+// one transaction would: same seed, same records, each found by search.
+func TestBulkLoadSearchableRecordsInBatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f := storetest.Seed(t, s)
+		var progress [][2]int64 // organisations, customers
+		st, err := s.BulkLoad(ctx, f.WS.ID, store.BulkSpec{Organisations: 30, Customers: 50, Seed: 3, Batch: 20,
+			Progress: func(st store.BulkStats) { progress = append(progress, [2]int64{st.Organisations, st.Customers}) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := [][2]int64{{20, 0}, {30, 0}, {30, 20}, {30, 40}, {30, 50}}; !slices.Equal(progress, want) || st.Organisations != 30 || st.Customers != 50 {
+			t.Errorf("progress = %v, stats %+v; want %v, 30 organisations, 50 customers", progress, st, want)
+		}
+		other := storetest.Open(t, s.Dialect())
+		g := storetest.Seed(t, other)
+		if _, err := other.BulkLoad(ctx, g.WS.ID, store.BulkSpec{Organisations: 30, Customers: 50, Seed: 3}); err != nil {
+			t.Fatal(err)
+		}
+		records := func(s *store.Store, wsID int64) []string {
+			var out []string
+			for _, o := range must(s.Organisations(ctx, wsID, "", 0, 200))(t) {
+				out = append(out, o.Name+" "+o.Domain)
+			}
+			for _, c := range must(s.Customers(ctx, wsID, "", 0, 0, 200))(t) {
+				out = append(out, c.Name+" "+c.Email)
+			}
+			return out
+		}
+		batched, whole := records(s, f.WS.ID), records(other, g.WS.ID)
+		if len(batched) != 30+50+len(f.Customer)+1 || !slices.Equal(batched, whole) {
+			t.Errorf("batched load:\n%v\none transaction:\n%v", batched, whole)
+		}
+		for _, name := range []string{batched[0], batched[len(batched)-1]} {
+			if len(must(s.Organisations(ctx, f.WS.ID, name, 0, 5))(t))+len(must(s.Customers(ctx, f.WS.ID, name, 0, 0, 5))(t)) == 0 {
+				t.Errorf("%q not found by search", name)
+			}
+		}
+	})
 }
