@@ -462,3 +462,76 @@ func TestNewTicketTellsItsOwnerThenTheInboxes(t *testing.T) {
 		}
 	})
 }
+
+// Routing reads what its rules test of a returning customer, by id or by
+// email: their open tickets, their organisation's name, its segment when
+// the customer has none. Whether these are read depends on the rules in
+// force, so a rule added later finds them read from its first ticket.
+func TestIntakeRoutesOnWhatARuleTestsOfAReturningCustomer(t *testing.T) {
+	eachDesk(t, func(t *testing.T, env deskTest) {
+		f, ctx := env.f, env.ctx
+		rules := func(rs ...routing.Rule) {
+			t.Helper()
+			for i := range rs {
+				rs[i].ID, rs[i].Enabled = int64(i+1), true
+			}
+			if err := env.d.SaveRoutingRules(ctx, env.admin, routing.RuleSet{Rules: rs, Fallback: routing.Actions{Tier: "L1"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		create := func(in desk.NewTicket) string {
+			t.Helper()
+			in.Subject, in.Body = "Bonjour", "Une question."
+			tk, err := env.d.CreateTicket(ctx, env.admin, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tierCode(f, tk.TierID)
+		}
+		open := func(c customer.Customer) int {
+			n, err := env.s.CountTickets(ctx, f.WS.ID, store.Filter{CustomerID: c.ID, ActiveOnly: true}, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		bob := f.Customer["bob"] // no organisation
+		// No rule tests anything of the customer: the fallback.
+		rules(routing.Rule{Name: "Chat", When: routing.Condition{Field: routing.FieldChannel, Op: routing.OpIs, Value: "chat"}, Then: routing.Actions{Tier: "L3"}})
+		if got := create(desk.NewTicket{CustomerID: bob.ID}); got != "L1" {
+			t.Errorf("no rule on the customer: %s, want L1", got)
+		}
+		// Then a rule on open tickets: bob's next tickets count the earlier ones.
+		rules(routing.Rule{Name: "Busy", When: routing.Condition{Field: routing.FieldOpenTickets, Op: routing.OpGte, Value: "3"}, Then: routing.Actions{Tier: "L2"}})
+		for i, byEmail := range []bool{false, true, false, true} {
+			want := "L1"
+			if open(bob) >= 3 {
+				want = "L2"
+			}
+			in := desk.NewTicket{CustomerID: bob.ID}
+			if byEmail {
+				in = desk.NewTicket{CustomerEmail: bob.Email}
+			}
+			if got := create(in); got != want {
+				t.Errorf("bob's ticket %d (by email %v, %d open before): %s, want %s", i, byEmail, open(bob)-1, got, want)
+			}
+		}
+		if open(bob) < 4 {
+			t.Fatalf("bob has %d open tickets: the rule was never reached", open(bob))
+		}
+		// A rule on the organisation's name, and one on the segment a
+		// customer without one takes from their organisation (Globex: b2b).
+		zed := must(env.s.CreateCustomer(ctx, f.WS.ID, customer.Customer{Name: "Zed Sans Segment", Email: "zed@globex.example", OrganisationID: f.Org.ID}))(t)
+		rules(routing.Rule{Name: "B2B", When: routing.Condition{Field: routing.FieldSegment, Op: routing.OpIs, Value: "b2b"}, Then: routing.Actions{Tier: "L2"}})
+		if got := create(desk.NewTicket{CustomerEmail: zed.Email}); got != "L2" {
+			t.Errorf("a customer without a segment, of a b2b organisation: %s, want L2", got)
+		}
+		rules(routing.Rule{Name: "Globex", When: routing.Condition{Field: routing.FieldOrganisation, Op: routing.OpIs, Value: "Globex"}, Then: routing.Actions{Tier: "L3"}})
+		if got := create(desk.NewTicket{CustomerID: zed.ID}); got != "L3" {
+			t.Errorf("a customer of Globex: %s, want L3", got)
+		}
+		if got := create(desk.NewTicket{CustomerID: bob.ID}); got != "L1" {
+			t.Errorf("a customer of no organisation: %s, want L1", got)
+		}
+	})
+}

@@ -185,8 +185,11 @@ func (d *Service) routeFrom(ctx context.Context, dir Directory, t *ticket.Ticket
 	if err != nil {
 		return ticket.Event{}, routing.Decision{}, err
 	}
+	// A returning customer's open tickets and organisation are read only
+	// when a rule tests them: each is a round trip to the database on the
+	// intake's path, for a value nothing else uses.
 	open := 0
-	if cust.ID != 0 { // a customer created with this ticket has none yet
+	if cust.ID != 0 && eng.Tests(routing.FieldOpenTickets) { // a customer created with this ticket has none yet
 		n, err := d.store.CountTickets(ctx, dir.Workspace.ID, store.Filter{CustomerID: cust.ID, ActiveOnly: true}, 1000)
 		if err != nil {
 			return ticket.Event{}, routing.Decision{}, err
@@ -196,7 +199,7 @@ func (d *Service) routeFrom(ctx context.Context, dir Directory, t *ticket.Ticket
 	in := routing.Ticket{Channel: t.Channel, RequestType: dir.RequestType(t.RequestTypeID).Key, Subject: t.Subject, Body: body,
 		Segment: cust.Segment, Language: t.Language, Priority: t.Priority.String(), CustomFields: t.CustomFields,
 		Sensitive: t.Sensitive, OpenTickets: open, CreatedAt: d.store.Now(), InboundAddress: inbound}
-	if cust.OrganisationID != 0 {
+	if cust.OrganisationID != 0 && (eng.Tests(routing.FieldOrganisation) || cust.Segment == "" && eng.Tests(routing.FieldSegment)) {
 		if o, err := d.store.Organisation(ctx, dir.Workspace.ID, cust.OrganisationID); err == nil {
 			in.Organisation = o.Name
 			if in.Segment == "" {

@@ -183,9 +183,31 @@ type Engine struct {
 	rules    []compiledRule // enabled rules only, in order
 	fallback Actions
 	hours    BusinessHours
-	dict     map[string]int32 // stemmed condition term → id
-	words    int              // len of a term bitset, in uint64 words
-	pool     sync.Pool        // *state
+	dict     map[string]int32     // stemmed condition term → id
+	words    int                  // len of a term bitset, in uint64 words
+	pool     sync.Pool            // *state
+	tested   [fSensitive + 1]bool // fields some enabled rule's condition tests
+}
+
+// Tests reports whether some enabled rule's condition tests field (one of
+// the Field names): what only that field needs (a customer's open tickets,
+// their organisation) need not be read for a ticket when none does.
+func (e *Engine) Tests(field string) bool {
+	f, ok := fieldNames[field]
+	return ok && e.tested[f]
+}
+
+// markTested records the fields n and its children test.
+func (e *Engine) markTested(n *node) {
+	if n == nil {
+		return
+	}
+	if n.kind == kLeaf {
+		e.tested[n.field] = true
+	}
+	for _, k := range n.kids {
+		e.markTested(k)
+	}
 }
 
 // Compile validates rs against env and prepares it for evaluation. On
@@ -218,6 +240,7 @@ func Compile(rs RuleSet, env Env) (*Engine, error) {
 		c.actions(r.Then, p.to("then"))
 		if r.Enabled {
 			e.rules = append(e.rules, compiledRule{id: r.ID, name: r.Name, when: when, then: complete(r.Then, rs.Fallback)})
+			e.markTested(when)
 		}
 	}
 	if strings.TrimSpace(rs.Fallback.Tier) == "" {

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -307,5 +308,42 @@ func TestRouteManyKeepsOrder(t *testing.T) {
 	}
 	if ds := e.RouteMany(nil, 4); len(ds) != 0 {
 		t.Errorf("RouteMany(nil) = %v", ds)
+	}
+}
+
+// An engine says which fields its enabled rules test, at any depth of a
+// condition, so that intake reads a customer's open tickets or
+// organisation only when a rule needs them.
+func TestEngineSaysWhichFieldsItsRulesTest(t *testing.T) {
+	tests := []struct {
+		name  string
+		rules []Rule
+		want  []string // the fields tested; every other is not
+	}{
+		{"no rule", nil, nil},
+		{"a rule without condition", []Rule{{ID: 1, Name: "All", Enabled: true, Then: Actions{Tier: "L2"}}}, nil},
+		{"a leaf", []Rule{{ID: 1, Name: "Busy", Enabled: true, When: leaf("open_tickets", "gte", "3"), Then: Actions{Tier: "L2"}}},
+			[]string{FieldOpenTickets}},
+		{"deep in all, any and not", []Rule{{ID: 1, Name: "Deep", Enabled: true, Then: Actions{Tier: "L2"},
+			When: allOf(leaf("channel", "is", "email"), anyOf(leaf("subject", "contains_words", "facture"), notOf(leaf("organisation", "is", "Globex"))))}},
+			[]string{FieldChannel, FieldSubject, FieldOrganisation}},
+		{"a disabled rule tests nothing", []Rule{{ID: 1, Name: "Off", Enabled: false, When: leaf("open_tickets", "gte", "3"), Then: Actions{Tier: "L2"}},
+			{ID: 2, Name: "Segment", Enabled: true, When: leaf("segment", "is", "vip"), Then: Actions{Tier: "L3"}}},
+			[]string{FieldSegment}},
+	}
+	every := []string{FieldChannel, FieldRequestType, FieldSegment, FieldOrganisation, FieldLanguage, FieldPriority, FieldText, FieldSubject,
+		FieldBody, FieldBusinessHours, FieldOpenTickets, FieldSensitive, FieldInboundAddress}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mustCompile(t, RuleSet{Rules: tt.rules, Fallback: Actions{Tier: "L1"}}, Env{})
+			for _, f := range every {
+				if got, want := e.Tests(f), slices.Contains(tt.want, f); got != want {
+					t.Errorf("Tests(%q) = %v, want %v", f, got, want)
+				}
+			}
+			if e.Tests("no_such_field") {
+				t.Error("an unknown field is tested")
+			}
+		})
 	}
 }
