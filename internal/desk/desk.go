@@ -140,15 +140,23 @@ func (d *Service) directory(ctx context.Context, a auth.Actor) (Directory, error
 	return d.directoryAt(ctx, a.WorkspaceID, v)
 }
 
-// directoryAndCustomer is directory for a ticket arriving from a customer
-// known by email: the versions and the customer are read in one statement.
-func (d *Service) directoryAndCustomer(ctx context.Context, wsID int64, email string) (Directory, customerLookup, error) {
-	v, c, found, err := d.store.VersionsAndCustomer(ctx, wsID, email)
+// directoryAndCustomer is directory for a ticket arriving for a customer
+// named by id (when not 0) or by email: the versions and the customer are
+// read in one statement.
+func (d *Service) directoryAndCustomer(ctx context.Context, wsID, id int64, email string) (Directory, customerLookup, error) {
+	var lookup customerLookup
+	var v store.Versions
+	var err error
+	if id != 0 {
+		v, lookup.customer, lookup.found, err = d.store.VersionsAndCustomerByID(ctx, wsID, id)
+	} else {
+		v, lookup.customer, lookup.found, err = d.store.VersionsAndCustomer(ctx, wsID, email)
+	}
 	if err != nil {
 		return Directory{}, customerLookup{}, err
 	}
 	dir, err := d.directoryAt(ctx, wsID, v)
-	return dir, customerLookup{done: true, customer: c, found: found}, err
+	return dir, lookup, err
 }
 
 // directoryAt returns the workspace's setup at version v.Setup, from the

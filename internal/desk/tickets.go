@@ -54,10 +54,10 @@ func (d *Service) createTicket(ctx context.Context, a auth.Actor, in NewTicket, 
 		return ticket.Ticket{}, err
 	}
 	var dir Directory
-	var byEmail customerLookup
+	var lookup customerLookup
 	var err error
-	if in.CustomerID == 0 && in.CustomerEmail != "" {
-		dir, byEmail, err = d.directoryAndCustomer(ctx, a.WorkspaceID, in.CustomerEmail)
+	if in.CustomerID != 0 || in.CustomerEmail != "" {
+		dir, lookup, err = d.directoryAndCustomer(ctx, a.WorkspaceID, in.CustomerID, in.CustomerEmail)
 	} else {
 		dir, err = d.Directory(ctx, a)
 	}
@@ -110,7 +110,7 @@ func (d *Service) createTicket(ctx context.Context, a auth.Actor, in NewTicket, 
 	if err := f.Err(); err != nil {
 		return ticket.Ticket{}, err
 	}
-	cust, isNew, err := d.resolveCustomer(ctx, a, in, byEmail)
+	cust, isNew, err := resolveCustomer(in, lookup)
 	if err != nil {
 		return ticket.Ticket{}, err
 	}
@@ -198,35 +198,24 @@ func (dir Directory) ActorOf(m workspace.Member) auth.Actor {
 	return a
 }
 
-// customerLookup is the customer of an email, when it was read together
-// with the directory (done): found, or not.
+// customerLookup is the customer of a new ticket's id or email, read
+// together with the directory: found, or not.
 type customerLookup struct {
-	done     bool
 	customer customer.Customer
 	found    bool
 }
 
-// resolveCustomer finds the ticket's customer by id or email (byEmail, when
-// it was already looked up). An unknown email yields a validated customer
-// to create together with the ticket (isNew), never before it.
-func (d *Service) resolveCustomer(ctx context.Context, a auth.Actor, in NewTicket, byEmail customerLookup) (c customer.Customer, isNew bool, err error) {
-	if in.CustomerID != 0 {
-		c, err := d.store.Customer(ctx, a.WorkspaceID, in.CustomerID)
-		if problem.Is(err, problem.NotFound) {
-			f := problem.Fields{}
-			f.Add("customer_id", "unknown_value", "unknown customer")
-			return c, false, f.Err()
-		}
-		return c, false, err
-	}
+// resolveCustomer is the ticket's customer as lookup found them, by id or
+// by email. An unknown id is refused; an unknown email yields a validated
+// customer to create together with the ticket (isNew), never before it.
+func resolveCustomer(in NewTicket, lookup customerLookup) (c customer.Customer, isNew bool, err error) {
 	switch {
-	case byEmail.done && byEmail.found:
-		return byEmail.customer, false, nil
-	case !byEmail.done:
-		c, err = d.store.CustomerByEmail(ctx, a.WorkspaceID, in.CustomerEmail)
-		if err == nil || !problem.Is(err, problem.NotFound) {
-			return c, false, err
-		}
+	case lookup.found:
+		return lookup.customer, false, nil
+	case in.CustomerID != 0:
+		f := problem.Fields{}
+		f.Add("customer_id", "unknown_value", "unknown customer")
+		return c, false, f.Err()
 	}
 	name := strings.TrimSpace(in.CustomerName)
 	if name == "" {

@@ -54,15 +54,27 @@ func (s *Store) WorkspaceVersions(ctx context.Context, wsID int64) (Versions, er
 // statement, its customer of that email (as CustomerByEmail finds them);
 // found is false when there is none.
 func (s *Store) VersionsAndCustomer(ctx context.Context, wsID int64, email string) (v Versions, c customer.Customer, found bool, err error) {
+	return s.versionsAndCustomer(ctx, wsID, `COALESCE(
+			(SELECT id FROM customers WHERE workspace_id = $1 AND email = $2),
+			(SELECT customer_id FROM customer_emails WHERE workspace_id = $1 AND email = $2))`, strings.ToLower(strings.TrimSpace(email)))
+}
+
+// VersionsAndCustomerByID is VersionsAndCustomer for a customer named by
+// id (as Customer finds them).
+func (s *Store) VersionsAndCustomerByID(ctx context.Context, wsID, id int64) (v Versions, c customer.Customer, found bool, err error) {
+	return s.versionsAndCustomer(ctx, wsID, `$2`, id)
+}
+
+// versionsAndCustomer reads both versions of workspace wsID and its
+// customer whose id is customerID, an expression of $1 (the workspace)
+// and $2 (key).
+func (s *Store) versionsAndCustomer(ctx context.Context, wsID int64, customerID string, key any) (v Versions, c customer.Customer, found bool, err error) {
 	var at int64
 	err = s.read.QueryRowContext(ctx, `SELECT `+setupVersionSQL+`, `+routingVersionSQL+`,
 		COALESCE(c.id, 0), COALESCE(c.organisation_id, 0), COALESCE(c.name, ''), COALESCE(c.email, ''), COALESCE(c.phone, ''),
-		COALESCE(c.language, ''), COALESCE(c.segment, ''), COALESCE(c.created_at, 0)
-		FROM (SELECT 1 AS one) o LEFT JOIN customers c ON c.workspace_id = $1 AND c.id = COALESCE(
-			(SELECT id FROM customers WHERE workspace_id = $1 AND email = $2),
-			(SELECT customer_id FROM customer_emails WHERE workspace_id = $1 AND email = $2))`,
-		wsID, strings.ToLower(strings.TrimSpace(email))).Scan(&v.Setup, &v.Routing,
-		&c.ID, &c.OrganisationID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.Segment, &at)
+		COALESCE(c.language, ''), COALESCE(c.segment, ''), COALESCE(c.created_at, 0), COALESCE(c.merged_into_id, 0)
+		FROM (SELECT 1 AS one) o LEFT JOIN customers c ON c.workspace_id = $1 AND c.id = `+customerID, wsID, key).Scan(&v.Setup, &v.Routing,
+		&c.ID, &c.OrganisationID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.Segment, &at, &c.MergedIntoID)
 	if err != nil {
 		return Versions{}, customer.Customer{}, false, fmt.Errorf("read workspace versions and customer: %w", err)
 	}
