@@ -488,3 +488,24 @@ func TestTicketListLimitBound(t *testing.T) {
 		}
 	}
 }
+
+// On PostgreSQL the tables the list's seeks read are vacuumed once 2 % of
+// their rows are dead or new (migration 0088), not autovacuum's default
+// fifth: every update of a ticket clears the visibility of its row's page
+// and of its swarm and hand-off rows', and the seeks read up to twice the
+// buffers until a vacuum (bench/README.md, nineteenth session).
+func TestListTablesAreVacuumedEarly(t *testing.T) {
+	s := storetest.Open(t, store.Postgres)
+	for _, table := range []string{"tickets", "ticket_collaborators", "ticket_handoffs"} {
+		var options string
+		if err := s.DB().QueryRowContext(t.Context(), `SELECT COALESCE(array_to_string(reloptions, ','), '') FROM pg_class WHERE oid = $1::regclass`,
+			table).Scan(&options); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"autovacuum_vacuum_scale_factor=0.02", "autovacuum_vacuum_insert_scale_factor=0.02"} {
+			if !strings.Contains(options, want) {
+				t.Errorf("%s: storage options %q, want %s", table, options, want)
+			}
+		}
+	}
+}
