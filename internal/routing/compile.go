@@ -81,6 +81,7 @@ const (
 	fBusinessHours
 	fOpenTickets
 	fSensitive
+	fieldCount // the number of fields: keep last
 )
 
 // enumFields counts the fields compared as folded strings, cached per ticket.
@@ -183,10 +184,10 @@ type Engine struct {
 	rules    []compiledRule // enabled rules only, in order
 	fallback Actions
 	hours    BusinessHours
-	dict     map[string]int32     // stemmed condition term → id
-	words    int                  // len of a term bitset, in uint64 words
-	pool     sync.Pool            // *state
-	tested   [fSensitive + 1]bool // fields some enabled rule's condition tests
+	dict     map[string]int32 // stemmed condition term → id
+	words    int              // len of a term bitset, in uint64 words
+	pool     sync.Pool        // *state
+	tested   [fieldCount]bool // fields some enabled rule's condition tests
 }
 
 // Tests reports whether some enabled rule's condition tests field (one of

@@ -141,7 +141,7 @@ func (f Filter) branches(q *sqlArgs, d Dialect) (string, []listBranch) {
 		// (520 buffers for the L1 agent's deep "handed off by me"
 		// priority seek at 1M tickets).
 		for i, br := range access {
-			if br.driver != nil && br.driver.table == fixed.table {
+			if br.driver != nil && br.driver.table == fixed.table && br.viaDriver != nil {
 				access[i] = accessBranch{cond: cmp.Or(*br.viaDriver, "1 = 1")}
 			}
 		}
